@@ -1,0 +1,88 @@
+# kapka: a plain GNU Makefile. `make run` and `make test` are the whole set-up (README.md).
+.DEFAULT_GOAL := all
+.SUFFIXES:
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+PKGS := libmicrohttpd jansson sqlite3 libpq libcrypto libsodium
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith -Wcast-qual
+
+# Switches, not forks: SANITIZER=address,undefined builds into build/san/ so the normal
+# build stays as it is.
+SANITIZER ?=
+ifeq ($(SANITIZER),)
+BUILD := build
+BIN := bin/kapka
+SAN_FLAGS :=
+else
+BUILD := build/san
+BIN := build/san/bin/kapka
+SAN_FLAGS := -fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) -Isrc $(PKG_CFLAGS) $(CFLAGS) $(SAN_FLAGS) -MMD -MP
+LIBS = $(PKG_LIBS) -lpthread -lm
+
+SRC := $(filter-out src/main.c,$(wildcard src/*/*.c))
+OBJ := $(SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/embedded.o
+LIB := $(BUILD)/libkapka.a
+MIGRATIONS := $(sort $(wildcard sql/*.sql))
+
+UNIT_SRC := $(wildcard tests/unit/*/*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps run test unit bench fuzz clean
+all: $(BIN)
+
+$(BIN): $(BUILD)/obj/main.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(LIBS)
+
+$(LIB): $(OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/gen/embedded.c: tools/embed.sh $(MIGRATIONS) docs/openapi.json
+	@mkdir -p $(dir $@)
+	{ sh tools/embed.sh kp_migrations $(MIGRATIONS); sh tools/embed.sh kp_openapi docs/openapi.json | tail -n +3; } > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/obj/gen/embedded.o: $(BUILD)/gen/embedded.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+# Unit tests: one cmocka program per file in tests/unit/<layer>/.
+$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB) $(LIBS) -lcmocka
+
+unit: $(UNIT_BIN)
+
+# Debian packages (and npm packages for the browser tests) the build and the tests need.
+deps:
+	@sh tools/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	./$(BIN) demo $(if $(PORT),--port $(PORT))
+	exec ./$(BIN) serve $(if $(PORT),--port $(PORT))
+
+test: deps
+	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) --no-print-directory SANITIZER=address,undefined all unit
+	sh tests/run.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	sh bench/run.sh
+
+clean:
+	rm -rf build bin tests/browser/out
+
+-include $(OBJ:.o=.d) $(BUILD)/obj/main.d

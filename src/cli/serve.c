@@ -1,0 +1,92 @@
+/* serve.c: `kapka serve`: open and migrate the database, make sure an admin exists,
+ * serve HTTP until SIGTERM/SIGINT, then finish requests in flight and stop. */
+#include "api/api.h"
+#include "cli/cli.h"
+#include "core/log.h"
+#include "core/util.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static void housekeeping(kp_store_t *store)
+{
+	kp_conn_t *c = kp_store_acquire(store);
+	int64_t removed = 0;
+	if (kp_store_session_purge(c, kp_now(), &removed) == KP_DB_OK && removed > 0)
+		kp_info("removed %lld expired sessions", (long long)removed);
+	kp_store_release(store, c);
+}
+
+int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
+{
+	if (kp_cli_wants_help(argc, argv)) {
+		printf("usage: kapka serve [--listen ADDR] [--port N] [--db PATH_OR_URL] [other settings]\n\n"
+		       "Serves the API and the web UI. Migrates the database first; on an empty one it creates\n"
+		       "the administrator account and prints how to sign in. Stops cleanly on SIGTERM.\n\n");
+		kp_config_usage(stdout);
+		return 0;
+	}
+	if (argc > 0) {
+		fprintf(stderr, "kapka serve: unknown argument '%s' (see kapka serve --help)\n", argv[0]);
+		return 2;
+	}
+	int threads = cfg->threads > 0 ? (int)cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	int pool = cfg->db_pool > 0 ? (int)cfg->db_pool : threads + 2;
+
+	/* Block the stop signals before any thread starts, so only sigtimedwait sees them. */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	kp_store_t *store = kp_cli_open_store(cfg, pool);
+	if (store == NULL)
+		return 1;
+	kp_app_t app = {cfg, store};
+	kp_http_options_t o = {
+		.listen = cfg->listen, .port = (int)cfg->port, .threads = threads,
+		.max_body = (size_t)cfg->max_body, .max_header = (size_t)cfg->max_header,
+		.routes = kp_api_routes, .nroutes = kp_api_nroutes, .web_dir = cfg->web_dir, .app = &app,
+		.authenticate = kp_api_authenticate, .finish = kp_api_finish,
+	};
+	char err[256];
+	kp_http_t *http = kp_http_start(&o, err, sizeof(err));
+	if (http == NULL) {
+		fprintf(stderr, "kapka: %s\n", err);
+		kp_store_close(store);
+		return 1;
+	}
+	char url[320];
+	if (cfg->public_url[0])
+		snprintf(url, sizeof(url), "%s", cfg->public_url);
+	else
+		snprintf(url, sizeof(url), "http://%s:%d/", strcmp(cfg->listen, "0.0.0.0") == 0 ? "127.0.0.1" : cfg->listen,
+		         kp_http_port(http));
+	if (kp_cli_ensure_admin(store, cfg, url) != 0) {
+		fprintf(stderr, "kapka: could not create the administrator account\n");
+		kp_http_stop(http, 0);
+		kp_store_close(store);
+		return 1;
+	}
+	kp_log(KP_LOG_INFO, "listening on %s:%d (port %d) with %d threads, database %s", cfg->listen,
+	       kp_http_port(http), kp_http_port(http), threads, kp_store_backend_name(store));
+	fprintf(stderr, "kapka: serving %s (port %d); stop with Ctrl-C\n", url, kp_http_port(http));
+
+	struct timespec tick = {60, 0};
+	for (;;) {
+		int sig = sigtimedwait(&stop, NULL, &tick);
+		if (sig == SIGTERM || sig == SIGINT)
+			break;
+		housekeeping(store);
+	}
+	kp_info("stopping: letting requests in flight finish (up to %lld s)", cfg->shutdown_grace);
+	kp_http_stop(http, (int)cfg->shutdown_grace);
+	kp_store_close(store);
+	kp_info("stopped");
+	return 0;
+}

@@ -1,0 +1,230 @@
+/* config.c: the settings table and its three sources (file, environment, flags). */
+#include "core/config.h"
+#include "core/util.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum setting_type { SET_INT, SET_STR };
+
+struct setting {
+	const char *name;       /* file key; flag is --name with '_' as '-'; env KAPKA_NAME */
+	enum setting_type type;
+	size_t offset;
+	size_t size;            /* buffer size for strings */
+	long long min, max;
+	const char *def;
+	const char *help;
+};
+
+#define INT_SETTING(n, lo, hi, d, h) \
+	{ #n, SET_INT, offsetof(kp_config_t, n), 0, lo, hi, d, h }
+#define STR_SETTING(n, d, h) \
+	{ #n, SET_STR, offsetof(kp_config_t, n), sizeof(((kp_config_t *)0)->n), 0, 0, d, h }
+
+static const struct setting settings[] = {
+	STR_SETTING(listen, "127.0.0.1", "address to listen on (0.0.0.0 for all)"),
+	INT_SETTING(port, 0, 65535, "8080", "TCP port (0: any free port, printed at start)"),
+	STR_SETTING(db, "var/kapka.db", "SQLite file path, or postgres://user@host:port/dbname"),
+	STR_SETTING(web_dir, "web", "folder of the static web UI"),
+	INT_SETTING(threads, 0, 256, "0", "HTTP worker threads; 0 means one per CPU core"),
+	INT_SETTING(db_pool, 0, 256, "0", "database connections; 0 means threads + 2"),
+	STR_SETTING(log_level, "info", "debug, info, warn or error"),
+	INT_SETTING(max_body, 1024, 1073741824, "1048576", "largest request body in bytes (larger: 413)"),
+	INT_SETTING(max_header, 1024, 1048576, "16384", "largest total request header size in bytes (larger: 431)"),
+	INT_SETTING(session_ttl, 60, 31536000, "43200", "seconds a sign-in stays valid"),
+	INT_SETTING(cookie_secure, 0, 1, "0", "1 to mark session cookies Secure (behind HTTPS)"),
+	INT_SETTING(login_max_failures, 1, 1000, "5", "wrong passwords in a row before an account is throttled"),
+	INT_SETTING(login_lock_seconds, 1, 86400, "300", "seconds an account or address stays throttled"),
+	INT_SETTING(ip_max_failures, 1, 100000, "20", "failed sign-ins from one address within the window before it is throttled"),
+	INT_SETTING(ip_window_seconds, 1, 86400, "900", "window for counting failed sign-ins per address"),
+	INT_SETTING(shutdown_grace, 0, 3600, "10", "seconds to let requests in flight finish on SIGTERM"),
+	STR_SETTING(admin_password, "", "password of the admin account created on first start (random when empty)"),
+	INT_SETTING(sqlite_sync_full, 0, 1, "1", "1: fsync the SQLite WAL on every commit (durable); 0: on checkpoints only"),
+	STR_SETTING(public_url, "", "address users reach kapka at, shown in messages (default http://LISTEN:PORT)"),
+};
+
+const char *kp_config_name(size_t i)
+{
+	return i < KP_ARRAY_LEN(settings) ? settings[i].name : NULL;
+}
+
+static const struct setting *find_setting(const char *name)
+{
+	for (size_t i = 0; i < KP_ARRAY_LEN(settings); i++)
+		if (strcmp(settings[i].name, name) == 0)
+			return &settings[i];
+	return NULL;
+}
+
+static int apply(kp_config_t *cfg, const struct setting *s, const char *value, char *err, size_t errlen)
+{
+	char *field = (char *)cfg + s->offset;
+	if (s->type == SET_INT) {
+		long long v;
+		if (kp_parse_int(value, s->min, s->max, &v) != 0) {
+			snprintf(err, errlen, "%s must be a whole number from %lld to %lld", s->name, s->min, s->max);
+			return -1;
+		}
+		*(long long *)(void *)field = v;
+		return 0;
+	}
+	size_t n = strlen(value);
+	if (n >= s->size) {
+		snprintf(err, errlen, "%s is too long (at most %zu bytes)", s->name, s->size - 1);
+		return -1;
+	}
+	memcpy(field, value, n + 1);
+	return 0;
+}
+
+int kp_config_set(kp_config_t *cfg, const char *name, const char *value, char *err, size_t errlen)
+{
+	const struct setting *s = find_setting(name);
+	if (s == NULL) {
+		snprintf(err, errlen, "unknown setting '%s'", name);
+		return -1;
+	}
+	return apply(cfg, s, value, err, errlen);
+}
+
+void kp_config_defaults(kp_config_t *cfg)
+{
+	char err[128];
+	memset(cfg, 0, sizeof(*cfg));
+	for (size_t i = 0; i < KP_ARRAY_LEN(settings); i++)
+		if (apply(cfg, &settings[i], settings[i].def, err, sizeof(err)) != 0)
+			kp_fatal("bad default: %s", err);
+}
+
+static char *trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	char *e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/* Read "name = value" lines; '#' starts a comment line. */
+static int load_file(kp_config_t *cfg, const char *path, FILE *errf)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		fprintf(errf, "kapka: cannot read config file %s\n", path);
+		return -1;
+	}
+	char line[2048], err[256];
+	int lineno = 0, rc = 0;
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		char *l = trim(line);
+		if (*l == '\0' || *l == '#')
+			continue;
+		char *eq = strchr(l, '=');
+		if (eq == NULL) {
+			fprintf(errf, "kapka: %s:%d: expected name = value\n", path, lineno);
+			rc = -1;
+			break;
+		}
+		*eq = '\0';
+		char *name = trim(l), *value = trim(eq + 1);
+		if (kp_config_set(cfg, name, value, err, sizeof(err)) != 0) {
+			fprintf(errf, "kapka: %s:%d: %s\n", path, lineno, err);
+			rc = -1;
+			break;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+static void env_name(const char *name, char *buf, size_t len)
+{
+	size_t i = (size_t)snprintf(buf, len, "KAPKA_");
+	for (; *name && i + 1 < len; name++)
+		buf[i++] = (char)toupper((unsigned char)*name);
+	buf[i] = '\0';
+}
+
+/* Match "--some-flag" against a setting name "some_flag". */
+static const struct setting *flag_setting(const char *arg)
+{
+	if (strncmp(arg, "--", 2) != 0)
+		return NULL;
+	char name[64];
+	size_t i = 0;
+	for (arg += 2; *arg && *arg != '=' && i + 1 < sizeof(name); arg++)
+		name[i++] = *arg == '-' ? '_' : *arg;
+	name[i] = '\0';
+	return find_setting(name);
+}
+
+int kp_config_load(kp_config_t *cfg, int argc, char **argv, int first, char **rest, int *nrest, FILE *errf)
+{
+	char err[256];
+	const char *file = getenv("KAPKA_CONFIG");
+	for (int i = first; i < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			file = argv[i + 1];
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			file = argv[i] + 9;
+	}
+	if (file && *file && load_file(cfg, file, errf) != 0)
+		return -1;
+
+	for (size_t i = 0; i < KP_ARRAY_LEN(settings); i++) {
+		char var[80];
+		env_name(settings[i].name, var, sizeof(var));
+		const char *v = getenv(var);
+		if (v && apply(cfg, &settings[i], v, err, sizeof(err)) != 0) {
+			fprintf(errf, "kapka: %s: %s\n", var, err);
+			return -1;
+		}
+	}
+
+	*nrest = 0;
+	for (int i = first; i < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0) {
+			i++;
+			continue;
+		}
+		if (strncmp(argv[i], "--config=", 9) == 0)
+			continue;
+		const struct setting *s = flag_setting(argv[i]);
+		if (s == NULL) {
+			rest[(*nrest)++] = argv[i];
+			continue;
+		}
+		const char *eq = strchr(argv[i], '=');
+		const char *value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+		if (value == NULL) {
+			fprintf(errf, "kapka: %s needs a value\n", argv[i]);
+			return -1;
+		}
+		if (apply(cfg, s, value, err, sizeof(err)) != 0) {
+			fprintf(errf, "kapka: --%s: %s\n", s->name, err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void kp_config_usage(FILE *out)
+{
+	fprintf(out, "Settings (flag, environment variable, config-file key; flags win over the\n"
+	             "environment, which wins over the file named by --config or KAPKA_CONFIG):\n");
+	for (size_t i = 0; i < KP_ARRAY_LEN(settings); i++) {
+		char flag[64], var[80];
+		size_t j = 0;
+		for (const char *p = settings[i].name; *p && j + 1 < sizeof(flag); p++)
+			flag[j++] = *p == '_' ? '-' : *p;
+		flag[j] = '\0';
+		env_name(settings[i].name, var, sizeof(var));
+		fprintf(out, "  --%-20s %-26s %s (default: %s)\n", flag, var, settings[i].help,
+		        *settings[i].def ? settings[i].def : "none");
+	}
+}

@@ -1,0 +1,49 @@
+/* config.h: every setting of kapka, read from defaults, a config file, KAPKA_* variables
+ * and command-line flags, later sources winning. The table in config.c is the one place
+ * a setting is declared; docs/configuration.md lists the same table. */
+#ifndef KP_CONFIG_H
+#define KP_CONFIG_H
+
+#include <stdio.h>
+
+typedef struct kp_config {
+	char listen[64];
+	long long port;
+	char db[1024];
+	char web_dir[512];
+	long long threads;
+	long long db_pool;
+	char log_level[16];
+	long long max_body;
+	long long max_header;
+	long long session_ttl;
+	long long cookie_secure;
+	long long login_max_failures;
+	long long login_lock_seconds;
+	long long ip_max_failures;
+	long long ip_window_seconds;
+	long long shutdown_grace;
+	char admin_password[128];
+	long long sqlite_sync_full;
+	char public_url[256];
+} kp_config_t;
+
+/* Fill cfg with defaults. */
+void kp_config_defaults(kp_config_t *cfg);
+
+/* Apply the config file (if --config/KAPKA_CONFIG names one), the environment and the
+ * flags in argv[first..argc). Flags that are not settings are left in place and their
+ * positions returned in rest[] (at most argc entries), count in *nrest.
+ * Returns 0, or -1 after printing the problem to err. */
+int kp_config_load(kp_config_t *cfg, int argc, char **argv, int first, char **rest, int *nrest, FILE *err);
+
+/* Print the settings table (flag, variable, default, meaning). */
+void kp_config_usage(FILE *out);
+
+/* Set one setting by its name ("port", "db", ...). Returns 0 or -1 with a message in err. */
+int kp_config_set(kp_config_t *cfg, const char *name, const char *value, char *err, size_t errlen);
+
+/* Names of all settings, NULL-terminated (for the docs test). */
+const char *kp_config_name(size_t i);
+
+#endif

@@ -1,0 +1,144 @@
+/* request.c: reading path parameters, the query, headers, cookies and body fields. */
+#include "http/http.h"
+#include "core/util.h"
+
+#include <ctype.h>
+#include <microhttpd.h>
+#include <string.h>
+
+const char *kp_req_param(const kp_req_t *req, const char *name)
+{
+	for (int i = 0; i < req->nparams; i++)
+		if (strcmp(req->param_names[i], name) == 0)
+			return req->param_values[i];
+	return NULL;
+}
+
+int kp_req_param_id(kp_req_t *req, const char *name, int64_t *out)
+{
+	long long v;
+	if (kp_parse_int(kp_req_param(req, name), 1, INT64_MAX, &v) != 0) {
+		kp_reply_error(req, 404, "not_found", "no such %s: it must be a positive number", name);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+const char *kp_req_query(const kp_req_t *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->mhd, MHD_GET_ARGUMENT_KIND, name);
+}
+
+int kp_req_query_int(kp_req_t *req, const char *name, long long min, long long max, long long def, long long *out)
+{
+	const char *v = kp_req_query(req, name);
+	if (v == NULL || *v == '\0') {
+		*out = def;
+		return 0;
+	}
+	if (kp_parse_int(v, min, max, out) != 0) {
+		kp_reply_error(req, 400, "bad_query", "query parameter '%s' must be a whole number from %lld to %lld",
+		               name, min, max);
+		return -1;
+	}
+	return 0;
+}
+
+const char *kp_req_header(const kp_req_t *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->mhd, MHD_HEADER_KIND, name);
+}
+
+const char *kp_req_cookie(const kp_req_t *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->mhd, MHD_COOKIE_KIND, name);
+}
+
+void kp_field_error(kp_req_t *req, const char *field, const char *problem)
+{
+	if (req->field_errors == NULL)
+		req->field_errors = json_array();
+	json_array_append_new(req->field_errors, json_pack("{s:s, s:s}", "field", field, "problem", problem));
+}
+
+int kp_body_check(kp_req_t *req)
+{
+	size_t n = req->field_errors ? json_array_size(req->field_errors) : 0;
+	if (n == 0)
+		return 0;
+	json_t *first = json_array_get(req->field_errors, 0);
+	const char *field = json_string_value(json_object_get(first, "field"));
+	const char *problem = json_string_value(json_object_get(first, "problem"));
+	if (n == 1)
+		kp_reply_error(req, 422, "invalid_field", "%s %s", field, problem);
+	else
+		kp_reply_error(req, 422, "invalid_field", "%s %s (and %zu more problems, see fields)", field, problem,
+		               n - 1);
+	return -1;
+}
+
+const char *kp_body_str(kp_req_t *req, const char *name, size_t max_chars, bool required)
+{
+	json_t *v = req->json ? json_object_get(req->json, name) : NULL;
+	if (v == NULL || json_is_null(v)) {
+		if (required)
+			kp_field_error(req, name, "is required");
+		return NULL;
+	}
+	if (!json_is_string(v)) {
+		kp_field_error(req, name, "must be a string");
+		return NULL;
+	}
+	const char *s = json_string_value(v);
+	size_t len = json_string_length(v);
+	if (strlen(s) != len || !kp_utf8_valid(s, len, false)) {
+		kp_field_error(req, name, "must not contain control characters");
+		return NULL;
+	}
+	while (isspace((unsigned char)*s))
+		s++, len--;
+	while (len > 0 && isspace((unsigned char)s[len - 1]))
+		len--;
+	if (len == 0) {
+		if (required)
+			kp_field_error(req, name, "must not be empty");
+		return NULL;
+	}
+	char *copy = kp_arena_strndup(&req->arena, s, len);
+	if (kp_utf8_len(copy) > max_chars) {
+		kp_field_error(req, name, kp_arena_printf(&req->arena, "must be at most %zu characters", max_chars));
+		return NULL;
+	}
+	return copy;
+}
+
+const char *kp_body_str_checked(kp_req_t *req, const char *name, size_t max_chars, bool required,
+                                const char *(*check)(const char *))
+{
+	const char *s = kp_body_str(req, name, max_chars, required);
+	if (s == NULL)
+		return NULL;
+	const char *why = check(s);
+	if (why) {
+		kp_field_error(req, name, why);
+		return NULL;
+	}
+	return s;
+}
+
+bool kp_body_int(kp_req_t *req, const char *name, long long min, long long max, bool required, long long *out)
+{
+	json_t *v = req->json ? json_object_get(req->json, name) : NULL;
+	if (v == NULL || json_is_null(v)) {
+		if (required)
+			kp_field_error(req, name, "is required");
+		return false;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
+		kp_field_error(req, name, kp_arena_printf(&req->arena, "must be a whole number from %lld to %lld", min, max));
+		return false;
+	}
+	*out = json_integer_value(v);
+	return true;
+}

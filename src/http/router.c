@@ -1,0 +1,54 @@
+/* router.c: match a path against route patterns with {name} segments. */
+#include "http/http.h"
+
+#include <string.h>
+
+/* Compare one pattern to path; on a match fill params into req. */
+static bool match_pattern(const char *pattern, const char *path, kp_req_t *req)
+{
+	int np = 0;
+	const char *p = pattern, *s = path;
+	while (*p && *s) {
+		if (*p == '{') {
+			const char *close = strchr(p, '}');
+			const char *seg_end = strchr(s, '/');
+			size_t seglen = seg_end ? (size_t)(seg_end - s) : strlen(s);
+			if (close == NULL || seglen == 0 || seglen > 256 || np == KP_MAX_PARAMS)
+				return false;
+			if (req) {
+				req->param_names[np] = kp_arena_strndup(&req->arena, p + 1, (size_t)(close - p - 1));
+				req->param_values[np] = kp_arena_strndup(&req->arena, s, seglen);
+			}
+			np++;
+			p = close + 1;
+			s += seglen;
+			continue;
+		}
+		if (*p != *s)
+			return false;
+		p++;
+		s++;
+	}
+	if (*p || *s)
+		return false;
+	if (req)
+		req->nparams = np;
+	return true;
+}
+
+const kp_route_t *kp_route_match(const kp_route_t *routes, size_t n, kp_req_t *req, const char *method,
+                                 const char *path, bool *path_known)
+{
+	*path_known = false;
+	bool head = strcmp(method, "HEAD") == 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!match_pattern(routes[i].pattern, path, NULL))
+			continue;
+		if (strcmp(routes[i].method, method) == 0 || (head && strcmp(routes[i].method, "GET") == 0)) {
+			match_pattern(routes[i].pattern, path, req);
+			return &routes[i];
+		}
+		*path_known = true;
+	}
+	return NULL;
+}

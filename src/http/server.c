@@ -1,0 +1,402 @@
+/* server.c: libmicrohttpd glue. Reads a request in three steps (headers, body chunks,
+ * end), enforces the limits, parses the JSON body, routes, checks the role, runs the
+ * handler, sends the answer and writes one access-log line. */
+#include "http/http.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "crypto/hash.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+struct kp_http {
+	struct MHD_Daemon *daemon;
+	kp_http_options_t opt;
+	atomic_int in_flight;
+	atomic_bool stopping;
+	atomic_uint_fast64_t next_id;
+	char id_prefix[12];
+	int port;
+};
+
+static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	*(size_t *)cls += strlen(key) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
+static bool token_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+	       c == '.';
+}
+
+/* Use the caller's X-Request-Id when it is short and plain, else make one. */
+static void assign_request_id(struct kp_http *h, kp_req_t *req)
+{
+	const char *given = kp_req_header(req, "X-Request-Id");
+	size_t n = given ? strlen(given) : 0;
+	bool ok = n > 0 && n < sizeof(req->request_id);
+	for (size_t i = 0; ok && i < n; i++)
+		ok = token_char(given[i]);
+	if (ok)
+		memcpy(req->request_id, given, n + 1);
+	else
+		snprintf(req->request_id, sizeof(req->request_id), "%s-%llu", h->id_prefix,
+		         (unsigned long long)atomic_fetch_add(&h->next_id, 1));
+}
+
+static void client_address(kp_req_t *req)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(req->mhd, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	strcpy(req->addr, "unknown");
+	if (ci == NULL || ci->client_addr == NULL)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, req->addr, sizeof(req->addr));
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, req->addr,
+		          sizeof(req->addr));
+}
+
+static kp_req_t *begin_request(struct kp_http *h, struct MHD_Connection *conn, const char *url, const char *method)
+{
+	kp_req_t *req = kp_calloc(1, sizeof(*req));
+	kp_arena_init(&req->arena);
+	req->mhd = conn;
+	req->app = h->opt.app;
+	req->started_us = kp_mono_us();
+	req->method = kp_arena_strdup(&req->arena, method);
+	req->path = kp_arena_strdup(&req->arena, url);
+	assign_request_id(h, req);
+	client_address(req);
+	atomic_fetch_add(&h->in_flight, 1);
+
+	size_t header_bytes = 0;
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, add_header_size, &header_bytes);
+	if (header_bytes > h->opt.max_header) {
+		kp_reply_error(req, 431, "headers_too_large", "request headers exceed %zu bytes", h->opt.max_header);
+		return req;
+	}
+	const char *cl = kp_req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	long long len;
+	if (cl && kp_parse_int(cl, 0, INT64_MAX, &len) == 0 && (unsigned long long)len > h->opt.max_body) {
+		req->body_too_large = true;
+		kp_reply_error(req, 413, "body_too_large", "request body exceeds %zu bytes", h->opt.max_body);
+	}
+	return req;
+}
+
+static void take_body(struct kp_http *h, kp_req_t *req, const char *data, size_t n)
+{
+	if (req->body_too_large || req->status)
+		return; /* already answered: drain without keeping */
+	if (req->body_len + n > h->opt.max_body) {
+		req->body_too_large = true;
+		kp_reply_error(req, 413, "body_too_large", "request body exceeds %zu bytes", h->opt.max_body);
+		return;
+	}
+	if (req->body_len + n + 1 > req->body_cap) {
+		size_t cap = req->body_cap ? req->body_cap : 1024;
+		while (cap < req->body_len + n + 1)
+			cap *= 2;
+		req->body = kp_realloc(req->body, cap);
+		req->body_cap = cap;
+	}
+	memcpy(req->body + req->body_len, data, n);
+	req->body_len += n;
+	req->body[req->body_len] = '\0';
+}
+
+static bool is_json_type(const char *ct)
+{
+	if (ct == NULL)
+		return false;
+	while (*ct == ' ')
+		ct++;
+	size_t n = strlen("application/json");
+	return strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* Parse the body as JSON when one came. Answers 4xx and returns -1 when it is bad. */
+static int parse_body(kp_req_t *req)
+{
+	bool need = req->route && (req->route->flags & KP_ROUTE_JSON_BODY);
+	if (req->body_len == 0) {
+		if (need) {
+			kp_reply_error(req, 400, "missing_body", "this request needs a JSON object body");
+			return -1;
+		}
+		return 0;
+	}
+	if (!is_json_type(kp_req_header(req, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+		kp_reply_error(req, 415, "unsupported_media_type", "the body must be sent as Content-Type: application/json");
+		return -1;
+	}
+	json_error_t e;
+	req->json = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &e);
+	if (req->json == NULL) {
+		kp_reply_error(req, 400, "malformed_json", "the body is not valid JSON: %s at line %d, column %d", e.text,
+		               e.line, e.column);
+		return -1;
+	}
+	if (need && !json_is_object(req->json)) {
+		kp_reply_error(req, 400, "malformed_json", "the body must be a JSON object");
+		return -1;
+	}
+	return 0;
+}
+
+static bool safe_path(const char *p)
+{
+	size_t n = strlen(p);
+	return p[0] == '/' && n < 2048 && kp_utf8_valid(p, n, false);
+}
+
+static bool state_changing(const char *method)
+{
+	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && strcmp(method, "OPTIONS") != 0;
+}
+
+/* Authentication, role and CSRF checks; answers and returns -1 when refused. */
+static int authorise(struct kp_http *h, kp_req_t *req)
+{
+	if (h->opt.authenticate)
+		h->opt.authenticate(req);
+	if (req->status)
+		return -1;
+	const kp_route_t *r = req->route;
+	if (r->flags & KP_ROUTE_PUBLIC)
+		return 0;
+	if (req->auth.role == 0) {
+		kp_reply_header(req, "WWW-Authenticate", "Bearer realm=\"kapka\"");
+		kp_reply_error(req, 401, "unauthenticated", "sign in first: send a bearer token or the session cookie");
+		return -1;
+	}
+	if ((req->auth.role & r->roles) == 0) {
+		kp_reply_error(req, 403, "forbidden", "your role may not %s %s", req->method, r->pattern);
+		return -1;
+	}
+	if (req->auth.via_cookie && state_changing(req->method)) {
+		const char *sent = kp_req_header(req, "X-CSRF-Token");
+		if (sent == NULL || req->auth.csrf == NULL || !kp_str_ct_equal(sent, req->auth.csrf)) {
+			kp_reply_error(req, 403, "csrf", "missing or wrong X-CSRF-Token header for a cookie session");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void dispatch(struct kp_http *h, kp_req_t *req)
+{
+	if (!safe_path(req->path)) {
+		kp_reply_error(req, 400, "bad_path", "the request path is not acceptable");
+		return;
+	}
+	bool path_known = false;
+	req->route = kp_route_match(h->opt.routes, h->opt.nroutes, req, req->method, req->path, &path_known);
+	if (req->route == NULL) {
+		if (path_known) {
+			kp_reply_error(req, 405, "method_not_allowed", "%s is not allowed on this path", req->method);
+			return;
+		}
+		bool api = strncmp(req->path, "/api/", 5) == 0;
+		if (!api && (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0) && h->opt.web_dir)
+			kp_static_serve(req, h->opt.web_dir, req->path);
+		else
+			kp_reply_error(req, 404, "not_found", "no such resource");
+		return;
+	}
+	if (parse_body(req) != 0 || authorise(h, req) != 0)
+		return;
+	req->route->handler(req);
+	if (req->status == 0) {
+		kp_error("handler for %s %s gave no answer", req->route->method, req->route->pattern);
+		kp_reply_error(req, 500, "internal", "no answer was produced");
+	}
+}
+
+static void access_log(kp_req_t *req, size_t bytes)
+{
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:I, s:I, s:s}", "type", "access", "id", req->request_id,
+	                      "method", req->method, "path", req->path, "addr", req->addr, "status", req->status, "bytes",
+	                      (json_int_t)bytes, "us", (json_int_t)(kp_mono_us() - req->started_us), "user",
+	                      req->auth.username ? req->auth.username : "-");
+	if (j == NULL)
+		return;
+	char ts[32];
+	kp_iso8601(kp_now(), ts, sizeof(ts));
+	json_object_set_new(j, "ts", json_string(ts));
+	if (req->error_code)
+		json_object_set_new(j, "error", json_string(req->error_code));
+	char *line = json_dumps(j, JSON_COMPACT);
+	kp_log_line(line);
+	free(line);
+	json_decref(j);
+}
+
+static enum MHD_Result send_reply(struct kp_http *h, kp_req_t *req)
+{
+	char *body = req->reply_body;
+	size_t len = req->reply_len;
+	if (req->reply_json) {
+		body = json_dumps(req->reply_json, JSON_COMPACT);
+		len = body ? strlen(body) : 0;
+	} else {
+		req->reply_body = NULL; /* ownership passes to the response */
+	}
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, req->content_type ? req->content_type : "text/plain");
+	MHD_add_response_header(resp, "X-Request-Id", req->request_id);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	bool has_cache = false;
+	for (int i = 0; i < req->nheaders; i++) {
+		MHD_add_response_header(resp, req->headers[i].name, req->headers[i].value);
+		has_cache |= strcasecmp(req->headers[i].name, "Cache-Control") == 0;
+	}
+	if (!has_cache)
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	if (atomic_load(&h->stopping))
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+	enum MHD_Result r = MHD_queue_response(req->mhd, (unsigned)req->status, resp);
+	MHD_destroy_response(resp);
+	access_log(req, len);
+	return r;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                  const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+	(void)version;
+	struct kp_http *h = cls;
+	kp_req_t *req = *con_cls;
+	if (req == NULL) {
+		/* First call: headers only. The answer is queued on a later call (MHD 0.9.75
+		 * closes the connection when a response is queued on the first). */
+		*con_cls = begin_request(h, conn, url, method);
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		take_body(h, req, upload, *upload_size);
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (req->status == 0)
+		dispatch(h, req);
+	return send_reply(h, req);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	(void)conn;
+	(void)toe;
+	struct kp_http *h = cls;
+	kp_req_t *req = *con_cls;
+	if (req == NULL)
+		return;
+	if (h->opt.finish)
+		h->opt.finish(req);
+	json_decref(req->json);
+	json_decref(req->reply_json);
+	json_decref(req->field_errors);
+	free(req->reply_body);
+	free(req->body);
+	kp_arena_cleanup(&req->arena);
+	free(req);
+	*con_cls = NULL;
+	atomic_fetch_sub(&h->in_flight, 1);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	char msg[512];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	size_t n = strlen(msg);
+	while (n && msg[n - 1] == '\n')
+		msg[--n] = '\0';
+	kp_debug("microhttpd: %s", msg);
+}
+
+kp_http_t *kp_http_start(const kp_http_options_t *o, char *err, size_t errlen)
+{
+	struct kp_http *h = kp_calloc(1, sizeof(*h));
+	h->opt = *o;
+	unsigned char rnd[4];
+	kp_random_bytes(rnd, sizeof(rnd));
+	snprintf(h->id_prefix, sizeof(h->id_prefix), "%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3]);
+
+	struct sockaddr_in6 sa6;
+	struct sockaddr_in sa4;
+	struct sockaddr *sa;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	memset(&sa4, 0, sizeof(sa4));
+	memset(&sa6, 0, sizeof(sa6));
+	if (inet_pton(AF_INET, o->listen, &sa4.sin_addr) == 1) {
+		sa4.sin_family = AF_INET;
+		sa4.sin_port = htons((uint16_t)o->port);
+		sa = (struct sockaddr *)&sa4;
+	} else if (inet_pton(AF_INET6, o->listen, &sa6.sin6_addr) == 1) {
+		sa6.sin6_family = AF_INET6;
+		sa6.sin6_port = htons((uint16_t)o->port);
+		sa = (struct sockaddr *)&sa6;
+		flags |= MHD_USE_IPv6;
+	} else {
+		snprintf(err, errlen, "listen address '%s' is not an IPv4 or IPv6 address", o->listen);
+		free(h);
+		return NULL;
+	}
+	int threads = o->threads > 0 ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (threads < 1)
+		threads = 1;
+	size_t pool = o->max_header * 2 + 65536;
+	h->daemon = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL, on_request, h,
+	                             MHD_OPTION_SOCK_ADDR, sa,
+	                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+	                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+	                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
+	                             MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
+	                             MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+	                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+	                             MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	                             MHD_OPTION_END);
+	if (h->daemon == NULL) {
+		snprintf(err, errlen, "cannot listen on %s port %d (in use, or not allowed)", o->listen, o->port);
+		free(h);
+		return NULL;
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	h->port = di ? di->port : o->port;
+	return h;
+}
+
+int kp_http_port(const kp_http_t *h)
+{
+	return h->port;
+}
+
+void kp_http_stop(kp_http_t *h, int grace_seconds)
+{
+	atomic_store(&h->stopping, true);
+	MHD_socket s = MHD_quiesce_daemon(h->daemon);
+	if (s != MHD_INVALID_SOCKET)
+		close(s);
+	int64_t deadline = kp_mono_us() + (int64_t)grace_seconds * 1000000;
+	while (atomic_load(&h->in_flight) > 0 && kp_mono_us() < deadline)
+		usleep(10000);
+	if (atomic_load(&h->in_flight) > 0)
+		kp_warn("stopping with %d requests still in flight", atomic_load(&h->in_flight));
+	MHD_stop_daemon(h->daemon);
+	free(h);
+}

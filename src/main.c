@@ -1,0 +1,74 @@
+/* main.c: the kapka binary: settings, then one subcommand. */
+#include "cli/cli.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "crypto/hash.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KAPKA_VERSION "0.1.0"
+
+static const struct {
+	const char *name;
+	int (*run)(kp_config_t *, int, char **);
+	const char *help;
+} commands[] = {
+	{"serve", kp_cli_serve, "serve the API and the web UI"},
+	{"migrate", kp_cli_migrate, "apply database migrations"},
+	{"user", kp_cli_user, "add users, set passwords, list users"},
+	{"demo", kp_cli_demo, "load demonstration data into a fresh database"},
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "kapka %s: the digital border platform\n\nusage: kapka COMMAND [options]\n\ncommands:\n",
+	        KAPKA_VERSION);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fprintf(out, "  %-10s %s\n\n'kapka COMMAND --help' tells more.\n\n", "version", "print the version");
+	kp_config_usage(out);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
+		printf("kapka %s\n", KAPKA_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		kp_config_t cfg;
+		kp_config_defaults(&cfg);
+		char **rest = calloc((size_t)argc, sizeof(char *));
+		int nrest = 0;
+		if (rest == NULL || kp_config_load(&cfg, argc, argv, 2, rest, &nrest, stderr) != 0) {
+			free(rest);
+			return 2;
+		}
+		enum kp_log_level level;
+		if (kp_log_parse_level(cfg.log_level, &level) != 0) {
+			fprintf(stderr, "kapka: log_level must be debug, info, warn or error\n");
+			free(rest);
+			return 2;
+		}
+		kp_log_set_level(level);
+		if (kp_crypto_init() != 0) {
+			fprintf(stderr, "kapka: the crypto libraries could not start\n");
+			free(rest);
+			return 1;
+		}
+		int rc = commands[i].run(&cfg, nrest, rest);
+		free(rest);
+		return rc;
+	}
+	fprintf(stderr, "kapka: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

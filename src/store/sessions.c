@@ -1,0 +1,117 @@
+/* sessions.c: sign-in sessions (token hashes only) and failed-sign-in throttling. */
+#include "store/store.h"
+#include "core/util.h"
+
+#include <stdio.h>
+
+int kp_store_session_create(kp_conn_t *c, const kp_actor_t *who, const char *token_hash, int64_t user_id,
+                            const char *csrf, int64_t expires_at)
+{
+	int rc = kp_store_begin(c);
+	if (rc != KP_DB_OK)
+		return rc;
+	rc = kp_db_run(c, "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+	               KP_PARAMS(KV_TEXT(token_hash), KV_INT(user_id), KV_TEXT(csrf), KV_INT(kp_now()), KV_INT(expires_at)),
+	               NULL);
+	char id[24];
+	snprintf(id, sizeof(id), "%lld", (long long)user_id);
+	if (rc == KP_DB_OK)
+		rc = kp_store_audit(c, who, "session.create", "user", id, NULL, NULL);
+	if (rc != KP_DB_OK) {
+		kp_store_rollback(c);
+		return rc;
+	}
+	return kp_store_commit(c);
+}
+
+int kp_store_session_lookup(kp_conn_t *c, kp_arena_t *a, const char *token_hash, int64_t now, kp_session_t *out)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT s.user_id, u.org_id, s.expires_at, u.username, u.role, u.status, u.language, s.csrf"
+	                    " FROM sessions s JOIN users u ON u.id = s.user_id"
+	                    " WHERE s.token_hash = ? AND s.expires_at > ?",
+	                    KP_PARAMS(KV_TEXT(token_hash), KV_INT(now)));
+	if (rc != KP_DB_OK)
+		return rc;
+	if (r.nrows == 0)
+		return KP_DB_NOTFOUND;
+	out->user_id = kp_rows_int(&r, 0, 0);
+	out->org_id = kp_rows_int(&r, 0, 1);
+	out->expires_at = kp_rows_int(&r, 0, 2);
+	out->username = kp_rows_text(&r, 0, 3);
+	out->role = kp_rows_text(&r, 0, 4);
+	out->status = kp_rows_text(&r, 0, 5);
+	out->language = kp_rows_text(&r, 0, 6);
+	out->csrf = kp_rows_text(&r, 0, 7);
+	return KP_DB_OK;
+}
+
+int kp_store_session_delete(kp_conn_t *c, const kp_actor_t *who, const char *token_hash)
+{
+	int rc = kp_store_begin(c);
+	if (rc != KP_DB_OK)
+		return rc;
+	int64_t n = 0;
+	rc = kp_db_run(c, "DELETE FROM sessions WHERE token_hash = ?", KP_PARAMS(KV_TEXT(token_hash)), &n);
+	char id[24];
+	snprintf(id, sizeof(id), "%lld", (long long)(who ? who->user_id : 0));
+	if (rc == KP_DB_OK && n > 0)
+		rc = kp_store_audit(c, who, "session.delete", "user", id, NULL, NULL);
+	if (rc != KP_DB_OK) {
+		kp_store_rollback(c);
+		return rc;
+	}
+	return kp_store_commit(c);
+}
+
+int kp_store_session_purge(kp_conn_t *c, int64_t now, int64_t *removed)
+{
+	return kp_db_run(c, "DELETE FROM sessions WHERE expires_at <= ?", KP_PARAMS(KV_INT(now)), removed);
+}
+
+int kp_store_throttle_locked(kp_conn_t *c, const char *key, int64_t now, int64_t *locked_until)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	kp_rows_t r;
+	int rc = kp_db_exec(c, &a, &r, "SELECT locked_until FROM login_throttle WHERE key = ?", KP_PARAMS(KV_TEXT(key)));
+	*locked_until = 0;
+	if (rc == KP_DB_OK && r.nrows == 1 && kp_rows_int(&r, 0, 0) > now)
+		*locked_until = kp_rows_int(&r, 0, 0);
+	kp_arena_cleanup(&a);
+	return rc;
+}
+
+/* One statement so that racing failures on either backend all count: a failure older
+ * than the window starts a new count; reaching max sets the lock. */
+int kp_store_throttle_fail(kp_conn_t *c, const char *key, int64_t now, int64_t window, int64_t max,
+                           int64_t lock_seconds, int64_t *locked_until)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	kp_rows_t r;
+	int64_t stale = now - window, until = now + lock_seconds;
+	int rc = kp_db_exec(
+	    c, &a, &r,
+	    "INSERT INTO login_throttle (key, failures, first_at, locked_until)"
+	    " VALUES (?, 1, ?, CASE WHEN CAST(? AS BIGINT) <= 1 THEN CAST(? AS BIGINT) ELSE 0 END)"
+	    " ON CONFLICT (key) DO UPDATE SET"
+	    "  failures = CASE WHEN login_throttle.first_at < ? THEN 1 ELSE login_throttle.failures + 1 END,"
+	    "  first_at = CASE WHEN login_throttle.first_at < ? THEN ? ELSE login_throttle.first_at END,"
+	    "  locked_until = CASE WHEN (CASE WHEN login_throttle.first_at < ? THEN 1"
+	    "   ELSE login_throttle.failures + 1 END) >= ? THEN ? ELSE login_throttle.locked_until END"
+	    " RETURNING locked_until",
+	    KP_PARAMS(KV_TEXT(key), KV_INT(now), KV_INT(max), KV_INT(until), KV_INT(stale), KV_INT(stale), KV_INT(now),
+	              KV_INT(stale), KV_INT(max), KV_INT(until)));
+	*locked_until = 0;
+	if (rc == KP_DB_OK && r.nrows == 1 && kp_rows_int(&r, 0, 0) > now)
+		*locked_until = kp_rows_int(&r, 0, 0);
+	kp_arena_cleanup(&a);
+	return rc;
+}
+
+int kp_store_throttle_reset(kp_conn_t *c, const char *key)
+{
+	return kp_db_run(c, "DELETE FROM login_throttle WHERE key = ?", KP_PARAMS(KV_TEXT(key)), NULL);
+}

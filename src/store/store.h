@@ -1,0 +1,94 @@
+/* store.h: the one storage interface of kapka. Every SQL statement lives behind it;
+ * each state-changing call is one transaction that also writes the audit row. */
+#ifndef KP_STORE_H
+#define KP_STORE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/arena.h"
+#include "domain/account.h"
+#include "store/db.h"
+
+typedef struct kp_store kp_store_t;
+
+/* Who causes a change; written into the audit row. */
+typedef struct kp_actor {
+	int64_t user_id; /* 0: the system or a command */
+	const char *username;
+	const char *request_id;
+	const char *addr;
+} kp_actor_t;
+
+/* dsn: a file path (SQLite) or postgres:// / postgresql:// URL. pool: connections. */
+int kp_store_open(const char *dsn, int pool, int sync_full, kp_store_t **out, char *err, size_t errlen);
+void kp_store_close(kp_store_t *s);
+const char *kp_store_backend_name(const kp_store_t *s);
+
+/* Borrow a connection (waits while all are busy) and give it back. */
+kp_conn_t *kp_store_acquire(kp_store_t *s);
+void kp_store_release(kp_store_t *s, kp_conn_t *c);
+/* 0 when the database answers. */
+int kp_store_ping(kp_store_t *s);
+
+/* Apply migrations not yet applied; *applied gets how many. Safe to race from
+ * several instances. */
+int kp_store_migrate(kp_store_t *s, int *applied);
+/* Highest applied migration version, or -1. */
+int kp_store_schema_version(kp_store_t *s);
+
+int kp_store_begin(kp_conn_t *c);
+int kp_store_commit(kp_conn_t *c);
+int kp_store_rollback(kp_conn_t *c);
+
+/* Append an audit row inside the caller's transaction. JSON texts may be NULL. */
+int kp_store_audit(kp_conn_t *c, const kp_actor_t *who, const char *action, const char *object_type,
+                   const char *object_id, const char *before_json, const char *after_json);
+
+typedef struct kp_audit_entry {
+	int64_t id, at_ms, actor_id;
+	const char *actor, *action, *object_type, *object_id, *before_json, *after_json, *request_id;
+} kp_audit_entry_t;
+/* Newest first; object_type/object_id NULL for any; before_id 0 for the newest. */
+int kp_store_audit_list(kp_conn_t *c, kp_arena_t *a, const char *object_type, const char *object_id,
+                        int64_t before_id, int limit, kp_audit_entry_t **out, int *n);
+
+/* --- organisations and users (accounts.c) --- */
+
+/* Insert org (if non-NULL) and user in one transaction; user->org_id is taken from the
+ * new org. Sets ids. KP_DB_CONFLICT when the username or INN is taken. */
+int kp_store_account_create(kp_conn_t *c, const kp_actor_t *who, kp_org_t *org, kp_user_t *user);
+int kp_store_org_create(kp_conn_t *c, const kp_actor_t *who, kp_org_t *org);
+int kp_store_org_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_org_t *out);
+int kp_store_org_by_inn(kp_conn_t *c, kp_arena_t *a, const char *inn, kp_org_t *out);
+int kp_store_org_list(kp_conn_t *c, kp_arena_t *a, const char *kind, kp_org_t **out, int *n);
+int kp_store_user_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_user_t *out);
+int kp_store_user_by_name(kp_conn_t *c, kp_arena_t *a, const char *username, kp_user_t *out);
+int kp_store_user_list(kp_conn_t *c, kp_arena_t *a, int64_t org_id, kp_user_t **out, int *n);
+int64_t kp_store_user_count(kp_conn_t *c);
+int kp_store_user_set_password(kp_conn_t *c, const kp_actor_t *who, int64_t user_id, const char *pw_hash);
+int kp_store_user_set_status(kp_conn_t *c, const kp_actor_t *who, int64_t user_id, const char *status);
+
+/* --- sessions and sign-in throttling (sessions.c) --- */
+
+typedef struct kp_session {
+	int64_t user_id, org_id, expires_at;
+	const char *username, *role, *status, *language, *csrf;
+} kp_session_t;
+
+int kp_store_session_create(kp_conn_t *c, const kp_actor_t *who, const char *token_hash, int64_t user_id,
+                            const char *csrf, int64_t expires_at);
+/* KP_DB_NOTFOUND when missing or expired at now. */
+int kp_store_session_lookup(kp_conn_t *c, kp_arena_t *a, const char *token_hash, int64_t now, kp_session_t *out);
+int kp_store_session_delete(kp_conn_t *c, const kp_actor_t *who, const char *token_hash);
+/* Remove sessions that expired before now; *removed gets how many. */
+int kp_store_session_purge(kp_conn_t *c, int64_t now, int64_t *removed);
+
+/* Seconds from now the key stays locked (0 when not locked). */
+int kp_store_throttle_locked(kp_conn_t *c, const char *key, int64_t now, int64_t *locked_until);
+/* Count one failure within window seconds; lock for lock_seconds once max is reached. */
+int kp_store_throttle_fail(kp_conn_t *c, const char *key, int64_t now, int64_t window, int64_t max,
+                           int64_t lock_seconds, int64_t *locked_until);
+int kp_store_throttle_reset(kp_conn_t *c, const char *key);
+
+#endif
