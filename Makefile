@@ -4,7 +4,7 @@
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS := libmicrohttpd jansson sqlite3 libpq libcrypto libsodium
+PKGS := libmicrohttpd jansson sqlite3 libpq libcrypto libsodium libqrencode zlib
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith -Wcast-qual
 
 # Switches, not forks: SANITIZER=address,undefined builds into build/san/ so the normal
@@ -23,7 +23,7 @@ endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) -Isrc $(PKG_CFLAGS) $(CFLAGS) $(SAN_FLAGS) -MMD -MP
-LIBS = $(PKG_LIBS) -lpthread -lm
+LIBS = $(PKG_LIBS) -lhpdf -lpthread -lm
 
 SRC := $(filter-out src/main.c,$(wildcard src/*/*.c))
 OBJ := $(SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/embedded.o
