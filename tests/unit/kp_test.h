@@ -1,0 +1,56 @@
+/* kp_test.h: what every unit-test program shares: the cmocka includes in the order
+ * cmocka needs, temporary folders, and the switch for tests that reproduce known bugs. */
+#ifndef KP_TEST_H
+#define KP_TEST_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A test that reproduces a bug not fixed yet: skipped, with the description printed,
+ * unless KAPKA_TEST_KNOWN_BUGS=1 is set, in which case it runs (and fails until the
+ * bug is fixed). Call it first in the test, before anything is allocated. */
+#define KP_KNOWN_BUG(description)                                                          \
+	do {                                                                                   \
+		const char *run_ = getenv("KAPKA_TEST_KNOWN_BUGS");                                \
+		if (run_ == NULL || strcmp(run_, "1") != 0) {                                      \
+			print_message("[ KNOWN BUG] %s:%d: %s\n", __FILE__, __LINE__, description);    \
+			skip();                                                                        \
+		}                                                                                  \
+	} while (0)
+
+/* Rows of a table-driven test. */
+#define KP_ROWS(a) (sizeof(a) / sizeof((a)[0]))
+
+static inline int kp_test_rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Make a fresh folder under TMPDIR (or /tmp) into buf; fails the test when it cannot. */
+static inline void kp_test_mkdtemp(char *buf, size_t len)
+{
+	const char *tmp = getenv("TMPDIR");
+	snprintf(buf, len, "%s/kapka-unit-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	assert_non_null(mkdtemp(buf));
+}
+
+/* Remove a folder made by kp_test_mkdtemp and everything in it. */
+static inline void kp_test_rmtree(const char *dir)
+{
+	if (dir && *dir)
+		nftw(dir, kp_test_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+#endif
