@@ -7,9 +7,12 @@
 #include "http/http.h"
 #include "store/store.h"
 
+struct kp_keyring;
+
 typedef struct kp_app {
 	const kp_config_t *cfg;
 	kp_store_t *store;
+	struct kp_keyring *keys;
 } kp_app_t;
 
 extern const kp_route_t kp_api_routes[];
@@ -47,5 +50,47 @@ void kp_api_user_create(kp_req_t *req);
 void kp_api_user_get(kp_req_t *req);
 void kp_api_user_set_status(kp_req_t *req);
 void kp_api_audit_list(kp_req_t *req);
+
+/* Freight permits (issue 3). */
+void kp_api_authority_list(kp_req_t *req);
+void kp_api_authority_get(kp_req_t *req);
+void kp_api_authority_put(kp_req_t *req);
+void kp_api_permit_type_list(kp_req_t *req);
+void kp_api_permit_type_update(kp_req_t *req);
+void kp_api_quota_list(kp_req_t *req);
+void kp_api_quota_create(kp_req_t *req);
+void kp_api_quota_adjust(kp_req_t *req);
+void kp_api_quota_parity(kp_req_t *req);
+void kp_api_quota_usage(kp_req_t *req);
+void kp_api_usage_carriers(kp_req_t *req);
+void kp_api_vehicle_list(kp_req_t *req);
+void kp_api_vehicle_create(kp_req_t *req);
+void kp_api_vehicle_get(kp_req_t *req);
+void kp_api_vehicle_set_status(kp_req_t *req);
+void kp_api_application_create(kp_req_t *req);
+void kp_api_application_list(kp_req_t *req);
+void kp_api_application_get(kp_req_t *req);
+void kp_api_application_decide(kp_req_t *req);
+void kp_api_permit_list(kp_req_t *req);
+void kp_api_permit_get(kp_req_t *req);
+void kp_api_permit_qr(kp_req_t *req);
+void kp_api_permit_pdf(kp_req_t *req);
+void kp_api_permit_activities(kp_req_t *req);
+void kp_api_permit_activity_add(kp_req_t *req);
+void kp_api_permit_return(kp_req_t *req);
+void kp_api_permit_revoke(kp_req_t *req);
+void kp_api_verify(kp_req_t *req);
+
+/* Helpers shared by the permit resources (permit_views.c). */
+struct kp_permit;
+struct kp_quota;
+json_t *kp_api_permit_json(kp_req_t *req, const struct kp_permit *p);
+/* True when the signed-in user may see a permit / vehicle of org_id. */
+bool kp_api_may_see_org(const kp_req_t *req, int64_t org_id);
+/* A CSV answer from rows of cells (NULL-terminated rows of ncols cells). */
+void kp_api_reply_csv(kp_req_t *req, const char *filename, const char *const *header, int ncols,
+                      const char *const *cells, int nrows);
+/* True when the client asked for CSV (?format=csv or Accept: text/csv). */
+bool kp_api_wants_csv(const kp_req_t *req);
 
 #endif

@@ -6,6 +6,8 @@
 
 #define ANY KP_ROLES_ALL
 #define STAFF (KP_ROLE_MINISTRY | KP_ROLE_AUDITOR | KP_ROLE_ADMIN)
+#define GOV (KP_ROLE_MINISTRY | KP_ROLE_ADMIN)
+#define PERMIT_READERS (KP_ROLE_CARRIER | KP_ROLE_OFFICER | STAFF)
 #define PUBLIC KP_ROUTE_PUBLIC
 #define BODY KP_ROUTE_JSON_BODY
 
@@ -33,6 +35,43 @@ const kp_route_t kp_api_routes[] = {
 
 	{"GET", "/api/v1/audit", kp_api_audit_list, KP_ROLE_AUDITOR | KP_ROLE_ADMIN | KP_ROLE_MINISTRY, 0,
 	 "the audit log, newest first"},
+
+	{"GET", "/api/v1/authorities", kp_api_authority_list, 0, PUBLIC, "partner authorities"},
+	{"POST", "/api/v1/authorities", kp_api_authority_put, GOV, BODY, "add or update a partner authority"},
+	{"GET", "/api/v1/authorities/{code}", kp_api_authority_get, 0, PUBLIC, "one authority with its public keys"},
+	{"GET", "/api/v1/permit-types", kp_api_permit_type_list, 0, PUBLIC, "permit types and their rules"},
+	{"PUT", "/api/v1/permit-types/{code}", kp_api_permit_type_update, GOV, BODY, "change a permit type's rules"},
+
+	{"GET", "/api/v1/quotas", kp_api_quota_list, STAFF | KP_ROLE_CARRIER, 0, "quotas with their usage"},
+	{"POST", "/api/v1/quotas", kp_api_quota_create, GOV, BODY, "add a quota range"},
+	{"GET", "/api/v1/quotas/parity", kp_api_quota_parity, STAFF, 0, "both directions per partner and year"},
+	{"GET", "/api/v1/quotas/usage", kp_api_quota_usage, STAFF, 0, "usage per partner, type and year (JSON or CSV)"},
+	{"GET", "/api/v1/quotas/usage/carriers", kp_api_usage_carriers, STAFF, 0, "usage per carrier (JSON or CSV)"},
+	{"PATCH", "/api/v1/quotas/{id}", kp_api_quota_adjust, GOV, BODY, "move the end of a quota range"},
+
+	{"GET", "/api/v1/vehicles", kp_api_vehicle_list, KP_ROLE_CARRIER | STAFF | KP_ROLE_OFFICER, 0, "vehicles"},
+	{"POST", "/api/v1/vehicles", kp_api_vehicle_create, KP_ROLE_CARRIER, BODY, "register a vehicle"},
+	{"GET", "/api/v1/vehicles/{id}", kp_api_vehicle_get, KP_ROLE_CARRIER | STAFF | KP_ROLE_OFFICER, 0, "one vehicle"},
+	{"PUT", "/api/v1/vehicles/{id}/status", kp_api_vehicle_set_status, KP_ROLE_CARRIER | KP_ROLE_ADMIN, BODY,
+	 "retire or reactivate a vehicle"},
+
+	{"POST", "/api/v1/permit-applications", kp_api_application_create, KP_ROLE_CARRIER, BODY,
+	 "apply; the decision comes in the answer"},
+	{"GET", "/api/v1/permit-applications", kp_api_application_list, KP_ROLE_CARRIER | STAFF, 0, "applications"},
+	{"GET", "/api/v1/permit-applications/{id}", kp_api_application_get, KP_ROLE_CARRIER | STAFF, 0, "one application"},
+	{"POST", "/api/v1/permit-applications/{id}/decision", kp_api_application_decide, GOV, BODY,
+	 "approve or reject a queued application"},
+
+	{"GET", "/api/v1/permits", kp_api_permit_list, PERMIT_READERS, 0, "permits (own, or all for officials)"},
+	{"GET", "/api/v1/permits/{id}", kp_api_permit_get, PERMIT_READERS, 0, "one permit"},
+	{"GET", "/api/v1/permits/{id}/qr", kp_api_permit_qr, PERMIT_READERS, 0, "the permit's QR code (SVG or PNG)"},
+	{"GET", "/api/v1/permits/{id}/pdf", kp_api_permit_pdf, PERMIT_READERS, 0, "the printable permit"},
+	{"GET", "/api/v1/permits/{id}/activities", kp_api_permit_activities, PERMIT_READERS, 0, "border activities"},
+	{"POST", "/api/v1/permits/{id}/activities", kp_api_permit_activity_add, KP_ROLE_OFFICER, BODY,
+	 "record an ENTRANCE or EXIT"},
+	{"POST", "/api/v1/permits/{id}/return", kp_api_permit_return, KP_ROLE_CARRIER, 0, "return an unused permit"},
+	{"POST", "/api/v1/permits/{id}/revoke", kp_api_permit_revoke, GOV, BODY, "revoke an unused permit"},
+	{"POST", "/api/v1/verify", kp_api_verify, 0, PUBLIC | BODY, "verify a permit's QR text"},
 };
 
 const size_t kp_api_nroutes = KP_ARRAY_LEN(kp_api_routes);

@@ -1,11 +1,14 @@
 /* demo.c: `kapka demo`: demonstration data for a fresh database, so that a newcomer
  * sees a working system at once. Each capability adds a step to the table below. */
+#include "api/keyring.h"
 #include "cli/cli.h"
+#include "store/permits.h"
 #include "core/util.h"
 #include "crypto/hash.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define DEMO_PASSWORD "kapka-demo-2026"
 
@@ -14,6 +17,9 @@ struct demo_ctx {
 	kp_arena_t *a;
 	const char *pw_hash;
 	kp_actor_t who;
+	const kp_config_t *cfg;
+	kp_keyring_t *keys;
+	int year;
 };
 
 static int add_user(struct demo_ctx *d, int64_t org_id, const char *username, const char *role, const char *name,
@@ -53,11 +59,58 @@ static int demo_accounts(struct demo_ctx *d)
 	return 0;
 }
 
+/* Parity quotas with the freight partners for this year (both directions), two trucks
+ * for the demo carrier and one permit issued to it. */
+static int demo_permits(struct demo_ctx *d)
+{
+	static const struct {
+		const char *partner;
+		int type;
+		int64_t size;
+	} quotas[] = {{"CN", 1, 2000}, {"UZ", 1, 1000}, {"UZ", 2, 300}, {"TR", 1, 500}, {"AZ", 1, 300}, {"KZ", 1, 1500},
+	              {"TJ", 1, 400}, {"TC", 7, 200}};
+	const char *self = d->cfg->authority_code;
+	for (size_t i = 0; i < KP_ARRAY_LEN(quotas); i++) {
+		kp_quota_t out = {.issuer = self, .verifier = quotas[i].partner, .year = d->year, .type = quotas[i].type,
+		                  .start_number = 1, .end_number = quotas[i].size, .note = "demonstration quota"};
+		if (kp_store_quota_create(d->c, &d->who, &out) != KP_DB_OK)
+			return -1;
+		if (strcmp(quotas[i].partner, "TC") == 0)
+			continue; /* the multilateral quota comes from the secretariat only */
+		kp_quota_t in = {.issuer = quotas[i].partner, .verifier = self, .year = d->year, .type = quotas[i].type,
+		                 .start_number = 1, .end_number = quotas[i].size, .note = "demonstration quota"};
+		if (kp_store_quota_create(d->c, &d->who, &in) != KP_DB_OK)
+			return -1;
+	}
+	kp_user_t carrier;
+	if (kp_store_user_by_name(d->c, d->a, "carrier", &carrier) != KP_DB_OK)
+		return -1;
+	kp_vehicle_t trucks[] = {
+		{.org_id = carrier.org_id, .plate = "01KG123ABC", .vin = "XTC65115R71234567", .kind = "tractor",
+		 .euro_class = 5, .make = "KAMAZ", .model = "5490"},
+		{.org_id = carrier.org_id, .plate = "01KG456DEF", .vin = "WDB9634031L738291", .kind = "truck",
+		 .euro_class = 6, .make = "Mercedes-Benz", .model = "Actros"},
+	};
+	for (size_t i = 0; i < KP_ARRAY_LEN(trucks); i++)
+		if (kp_store_vehicle_create(d->c, &d->who, &trucks[i]) != KP_DB_OK)
+			return -1;
+	kp_application_t ap = {.verifier = "UZ", .year = d->year, .type = 1, .vehicle_id = trucks[0].id,
+	                       .trip = "{\"route\":\"Osh - Dostyk - Andijan\",\"cargo\":\"dried fruit\"}"};
+	kp_signer_t signer = kp_keyring_permit_signer(d->keys);
+	kp_issue_request_t rq = {self, (int)d->cfg->utc_offset_minutes, carrier.org_id, carrier.id, &ap, &signer};
+	kp_issue_result_t res;
+	if (kp_store_permit_apply(d->c, d->a, &d->who, &rq, &res) != KP_DB_OK || res.permit.id == NULL)
+		return -1;
+	printf("  permit %s issued to the demo carrier\n", res.permit.id);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*load)(struct demo_ctx *);
 } steps[] = {
 	{"accounts", demo_accounts},
+	{"permits", demo_permits},
 };
 
 static int already_loaded(kp_conn_t *c, kp_arena_t *a)
@@ -79,6 +132,11 @@ int kp_cli_demo(kp_config_t *cfg, int argc, char **argv)
 	kp_store_t *s = kp_cli_open_store(cfg, 1);
 	if (s == NULL)
 		return 1;
+	kp_keyring_t *keys = kp_keyring_open(s, cfg); /* before borrowing the pool's one connection */
+	if (keys == NULL) {
+		kp_store_close(s);
+		return 1;
+	}
 	kp_arena_t a;
 	kp_arena_init(&a);
 	kp_conn_t *c = kp_store_acquire(s);
@@ -90,16 +148,20 @@ int kp_cli_demo(kp_config_t *cfg, int argc, char **argv)
 	char hash[KP_PWHASH_LEN];
 	if (kp_password_hash(DEMO_PASSWORD, hash) != 0)
 		kp_fatal("password hashing failed");
-	struct demo_ctx d = {c, &a, hash, {0, "kapka-demo", NULL, NULL}};
+	time_t now = time(NULL) + (time_t)cfg->utc_offset_minutes * 60;
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	struct demo_ctx d = {c, &a, hash, {0, "kapka-demo", NULL, NULL}, cfg, keys, tm.tm_year + 1900};
 	printf("kapka demo: loading demonstration data; users:\n");
 	for (size_t i = 0; i < KP_ARRAY_LEN(steps); i++)
 		if (steps[i].load(&d) != 0) {
 			fprintf(stderr, "kapka demo: step '%s' failed (is this a fresh database?)\n", steps[i].name);
 			rc = 1;
-			goto done;
+			break;
 		}
 done:
 	kp_store_release(s, c);
+	kp_keyring_free(keys);
 	kp_arena_cleanup(&a);
 	if (rc == 0) {
 		char url[128];

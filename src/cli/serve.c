@@ -1,6 +1,7 @@
 /* serve.c: `kapka serve`: open and migrate the database, make sure an admin exists,
  * serve HTTP until SIGTERM/SIGINT, then finish requests in flight and stop. */
 #include "api/api.h"
+#include "api/keyring.h"
 #include "cli/cli.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -47,7 +48,12 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	kp_store_t *store = kp_cli_open_store(cfg, pool);
 	if (store == NULL)
 		return 1;
-	kp_app_t app = {cfg, store};
+	kp_keyring_t *keys = kp_keyring_open(store, cfg);
+	if (keys == NULL) {
+		kp_store_close(store);
+		return 1;
+	}
+	kp_app_t app = {cfg, store, keys};
 	kp_http_options_t o = {
 		.listen = cfg->listen, .port = (int)cfg->port, .threads = threads,
 		.max_body = (size_t)cfg->max_body, .max_header = (size_t)cfg->max_header,
@@ -58,6 +64,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	kp_http_t *http = kp_http_start(&o, err, sizeof(err));
 	if (http == NULL) {
 		fprintf(stderr, "kapka: %s\n", err);
+		kp_keyring_free(keys);
 		kp_store_close(store);
 		return 1;
 	}
@@ -70,6 +77,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	if (kp_cli_ensure_admin(store, cfg, url) != 0) {
 		fprintf(stderr, "kapka: could not create the administrator account\n");
 		kp_http_stop(http, 0);
+		kp_keyring_free(keys);
 		kp_store_close(store);
 		return 1;
 	}
@@ -86,6 +94,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	}
 	kp_info("stopping: letting requests in flight finish (up to %lld s)", cfg->shutdown_grace);
 	kp_http_stop(http, (int)cfg->shutdown_grace);
+	kp_keyring_free(keys);
 	kp_store_close(store);
 	kp_info("stopped");
 	return 0;

@@ -44,6 +44,11 @@ static const struct setting settings[] = {
 	STR_SETTING(admin_password, "", "password of the admin account created on first start (random when empty)"),
 	INT_SETTING(sqlite_sync_full, 0, 1, "1", "1: fsync the SQLite WAL on every commit (durable); 0: on checkpoints only"),
 	STR_SETTING(public_url, "", "address users reach kapka at, shown in messages (default http://LISTEN:PORT)"),
+	STR_SETTING(authority_code, "KG", "two-letter code of the country this kapka speaks for"),
+	STR_SETTING(authority_name, "Kyrgyzstan", "that country's name as partners see it"),
+	INT_SETTING(utc_offset_minutes, -720, 840, "360", "the authority's UTC offset in minutes, for dates on permits"),
+	STR_SETTING(key_passphrase, "", "passphrase that encrypts the signing keys at rest (else read from key_passphrase_file)"),
+	STR_SETTING(key_passphrase_file, "var/kapka-key.secret", "file holding that passphrase; created (mode 0600) when missing"),
 };
 
 const char *kp_config_name(size_t i)

@@ -26,6 +26,11 @@ typedef struct kp_config {
 	char admin_password[128];
 	long long sqlite_sync_full;
 	char public_url[256];
+	char authority_code[3];
+	char authority_name[128];
+	long long utc_offset_minutes;
+	char key_passphrase[256];
+	char key_passphrase_file[512];
 } kp_config_t;
 
 /* Fill cfg with defaults. */

@@ -1,0 +1,223 @@
+/* applications.c: a carrier applies and gets the decision in the same request; the
+ * ministry works the review queue. */
+#include "api/api.h"
+#include "api/keyring.h"
+#include "core/util.h"
+#include "domain/account.h"
+#include "store/permits.h"
+
+#include <string.h>
+#include <time.h>
+
+static json_t *application_json(const kp_application_t *ap)
+{
+	char created[32];
+	kp_iso8601(ap->created_at, created, sizeof(created));
+	json_t *reasons = ap->reasons ? json_loads(ap->reasons, 0, NULL) : NULL;
+	json_t *trip = ap->trip ? json_loads(ap->trip, 0, NULL) : NULL;
+	json_t *j = json_pack("{s:I, s:I, s:s, s:i, s:i, s:s?, s:I, s:s, s:s?, s:s?, s:s, s:o, s:o}", "id",
+	                      (json_int_t)ap->id, "organisation_id", (json_int_t)ap->org_id, "partner", ap->verifier, "year",
+	                      ap->year, "type", ap->type, "type_name", kp_permit_type_name(ap->type), "vehicle_id",
+	                      (json_int_t)ap->vehicle_id, "status", ap->status, "permit_id", ap->permit_id,
+	                      "decision_reason", ap->decision_reason, "created_at", created, "reasons",
+	                      reasons ? reasons : json_array(), "trip", trip ? trip : json_null());
+	return j;
+}
+
+/* Permit type by code (1-7) or protocol name ("BILATERAL"). */
+static int read_type(kp_req_t *req)
+{
+	json_t *t = json_object_get(req->json, "type");
+	if (json_is_integer(t) && json_integer_value(t) >= 1 && json_integer_value(t) <= KP_PERMIT_TYPE_MAX)
+		return (int)json_integer_value(t);
+	for (int i = 1; json_is_string(t) && i <= KP_PERMIT_TYPE_MAX; i++)
+		if (strcmp(json_string_value(t), kp_permit_type_name(i)) == 0)
+			return i;
+	kp_field_error(req, "type", t ? "must be a permit type code 1-7 or a name such as BILATERAL" : "is required");
+	return 0;
+}
+
+/* The vehicle by id or by plate; 0 when absent (recorded as a field problem). */
+static int64_t read_vehicle(kp_req_t *req)
+{
+	long long id = 0;
+	if (kp_body_int(req, "vehicle_id", 1, INT64_MAX, false, &id))
+		return id;
+	const char *plate = kp_body_str(req, "plate", 20, false);
+	char norm[16];
+	kp_vehicle_t v;
+	if (plate && kp_plate_normalise(plate, norm, sizeof(norm)) == NULL &&
+	    kp_store_vehicle_by_plate(kp_api_db(req), &req->arena, norm, &v) == KP_DB_OK)
+		return v.id;
+	if (plate)
+		return -1; /* unknown plate: the VEHICLE_NOT_OWNED check will say so */
+	if (req->field_errors == NULL || json_object_get(req->json, "vehicle_id") == NULL)
+		kp_field_error(req, "vehicle_id", "is required (or give the plate)");
+	return 0;
+}
+
+/* The trip as stored JSON text: route, departure date, cargo (all optional). */
+static const char *read_trip(kp_req_t *req)
+{
+	json_t *trip = json_object_get(req->json, "trip");
+	if (trip == NULL || json_is_null(trip))
+		return NULL;
+	if (!json_is_object(trip) || json_object_size(trip) > 10) {
+		kp_field_error(req, "trip", "must be an object such as {\"route\": \"Osh - Andijan\", \"departure_date\": \"2026-12-01\"}");
+		return NULL;
+	}
+	char *s = json_dumps(trip, JSON_COMPACT);
+	if (s == NULL || strlen(s) > 2000) {
+		kp_field_error(req, "trip", "is too long (at most 2000 bytes)");
+		free(s);
+		return NULL;
+	}
+	const char *copy = kp_arena_strdup(&req->arena, s);
+	free(s);
+	return copy;
+}
+
+static int current_year(int offset_minutes)
+{
+	time_t t = (time_t)(kp_now() + offset_minutes * 60);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	return tm.tm_year + 1900;
+}
+
+static void reply_decision(kp_req_t *req, kp_application_t *ap, kp_issue_result_t *res)
+{
+	if (res->nfailures > 0) {
+		json_t *reasons = json_array();
+		for (int i = 0; i < res->nfailures; i++)
+			json_array_append_new(reasons, json_pack("{s:s, s:s}", "code", res->failures[i].code, "message",
+			                                         res->failures[i].message));
+		kp_reply_error(req, 422, res->failures[0].code, "the application was refused: %s%s",
+		               res->failures[0].message, res->nfailures > 1 ? " (and more, see reasons)" : "");
+		json_t *err = json_object_get(req->reply_json, "error");
+		json_object_set_new(err, "reasons", reasons);
+		json_object_set_new(req->reply_json, "application", application_json(ap));
+		return;
+	}
+	if (res->review) {
+		kp_reply_json(req, 202, json_pack("{s:s, s:o}", "decision", "pending_review", "application",
+		                                  application_json(ap)));
+		return;
+	}
+	kp_reply_header(req, "Location", kp_arena_printf(&req->arena, "/api/v1/permits/%s", res->permit.id));
+	kp_reply_json(req, 201, json_pack("{s:s, s:o, s:o}", "decision", "issued", "application", application_json(ap),
+	                                  "permit", kp_api_permit_json(req, &res->permit)));
+}
+
+void kp_api_application_create(kp_req_t *req)
+{
+	const kp_config_t *cfg = kp_api_app(req)->cfg;
+	kp_application_t ap = {0};
+	ap.verifier = kp_body_str_checked(req, "partner", 2, true, kp_check_country);
+	ap.type = read_type(req);
+	long long year = current_year((int)cfg->utc_offset_minutes);
+	kp_body_int(req, "year", 2000, 2200, false, &year);
+	ap.year = (int)year;
+	ap.vehicle_id = read_vehicle(req);
+	ap.trip = read_trip(req);
+	if (kp_body_check(req) != 0)
+		return;
+	kp_authority_t au;
+	int rc = kp_store_authority_get(kp_api_db(req), &req->arena, ap.verifier, &au);
+	if (rc == KP_DB_NOTFOUND || strcmp(ap.verifier, cfg->authority_code) == 0) {
+		kp_reply_error(req, 422, "AUTHORITY_NOT_FOUND", "%s is not a partner authority", ap.verifier);
+		return;
+	}
+	if (ap.vehicle_id < 0)
+		ap.vehicle_id = 0;
+	kp_signer_t signer = kp_keyring_permit_signer(kp_api_app(req)->keys);
+	kp_issue_request_t rq = {cfg->authority_code, (int)cfg->utc_offset_minutes, req->auth.org_id, req->auth.user_id,
+	                         &ap, &signer};
+	kp_issue_result_t res;
+	kp_actor_t who = kp_api_actor(req);
+	rc = kp_store_permit_apply(kp_api_db(req), &req->arena, &who, &rq, &res);
+	if (rc == KP_DB_REF) {
+		kp_reply_error(req, 422, "VEHICLE_NOT_OWNED", "the vehicle is not registered to this carrier");
+		return;
+	}
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "application");
+		return;
+	}
+	reply_decision(req, &ap, &res);
+}
+
+void kp_api_application_list(kp_req_t *req)
+{
+	const char *status = kp_req_query(req, "status");
+	if (status && strcmp(status, "issued") && strcmp(status, "refused") && strcmp(status, "pending_review") &&
+	    strcmp(status, "rejected")) {
+		kp_reply_error(req, 400, "bad_query", "status must be issued, refused, pending_review or rejected");
+		return;
+	}
+	long long limit;
+	if (kp_req_query_int(req, "limit", 1, 1000, 100, &limit) != 0)
+		return;
+	int64_t org = req->auth.role == KP_ROLE_CARRIER ? req->auth.org_id : 0;
+	kp_application_t *ap;
+	int n;
+	int rc = kp_store_application_list(kp_api_db(req), &req->arena, org, status, (int)limit, &ap, &n);
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "applications");
+		return;
+	}
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(items, application_json(&ap[i]));
+	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
+}
+
+void kp_api_application_get(kp_req_t *req)
+{
+	int64_t id;
+	if (kp_req_param_id(req, "id", &id) != 0)
+		return;
+	kp_application_t ap;
+	int rc = kp_store_application_get(kp_api_db(req), &req->arena, id, &ap);
+	if (rc == KP_DB_OK && !kp_api_may_see_org(req, ap.org_id))
+		rc = KP_DB_NOTFOUND;
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "application");
+		return;
+	}
+	kp_reply_json(req, 200, application_json(&ap));
+}
+
+void kp_api_application_decide(kp_req_t *req)
+{
+	int64_t id;
+	if (kp_req_param_id(req, "id", &id) != 0)
+		return;
+	json_t *approve = json_object_get(req->json, "approve");
+	if (!json_is_boolean(approve))
+		kp_field_error(req, "approve", "must be true or false");
+	const char *reason = kp_body_str(req, "reason", 1000, true);
+	if (kp_body_check(req) != 0)
+		return;
+	const kp_config_t *cfg = kp_api_app(req)->cfg;
+	kp_application_t ap = {0};
+	kp_signer_t signer = kp_keyring_permit_signer(kp_api_app(req)->keys);
+	kp_issue_request_t rq = {cfg->authority_code, (int)cfg->utc_offset_minutes, 0, 0, &ap, &signer};
+	kp_issue_result_t res;
+	kp_actor_t who = kp_api_actor(req);
+	int rc = kp_store_application_decide(kp_api_db(req), &req->arena, &who, id, json_is_true(approve), reason, &rq, &res);
+	if (rc == KP_DB_CONFLICT) {
+		kp_reply_error(req, 409, "not_pending", "application %lld is not waiting for review", (long long)id);
+		return;
+	}
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "application");
+		return;
+	}
+	ap.decision_reason = reason;
+	if (!json_is_true(approve)) {
+		kp_reply_json(req, 200, json_pack("{s:s, s:o}", "decision", "rejected", "application", application_json(&ap)));
+		return;
+	}
+	reply_decision(req, &ap, &res);
+}

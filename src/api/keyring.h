@@ -1,0 +1,31 @@
+/* keyring.h: the authority's signing key and the public keys of every authority, as the
+ * API layer uses them to sign permit credentials and to verify credentials and events. */
+#ifndef KP_KEYRING_H
+#define KP_KEYRING_H
+
+#include "core/config.h"
+#include "crypto/keys.h"
+#include "store/permits.h"
+
+typedef struct kp_keyring kp_keyring_t;
+
+/* Make a signing key for cfg->authority_code when the database has none, then load the
+ * newest one. Prints the problem and returns NULL on failure. */
+kp_keyring_t *kp_keyring_open(kp_store_t *store, const kp_config_t *cfg);
+void kp_keyring_free(kp_keyring_t *k);
+
+/* A kp_signer_t for permits, signing with the current key. */
+kp_signer_t kp_keyring_permit_signer(kp_keyring_t *k);
+/* The current signing key (borrowed). */
+const kp_key_t *kp_keyring_signing_key(kp_keyring_t *k);
+
+/* The public key of authority+kid, from a cache or the store (borrowed; lives as long as
+ * the keyring). NULL when unknown or revoked (*revoked set when it exists but is revoked). */
+const kp_key_t *kp_keyring_lookup(kp_keyring_t *k, kp_conn_t *c, const char *authority, const char *kid,
+                                  bool *revoked);
+
+/* The credential's claims for a permit, in the order the universal verifier reads them:
+ * {"id","iat","exp","pn","cn"}, dates as dd/MM/yyyy at the UTC offset. Caller decrefs. */
+json_t *kp_permit_claims(const kp_permit_t *p, int utc_offset);
+
+#endif

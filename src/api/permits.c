@@ -1,0 +1,297 @@
+/* permits.c: reading permits, their QR code and printable PDF, border activities,
+ * returning and revoking. */
+#include "api/api.h"
+#include "core/util.h"
+#include "doc/pdf.h"
+#include "doc/qr.h"
+#include "domain/account.h"
+#include "domain/dates.h"
+#include "store/permits.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void kp_api_permit_list(kp_req_t *req)
+{
+	kp_permit_filter_t f = {0};
+	long long year, limit;
+	if (kp_req_query_int(req, "year", 2000, 2200, 0, &year) != 0 || kp_req_query_int(req, "limit", 1, 1000, 100, &limit) != 0)
+		return;
+	f.year = (int)year;
+	f.limit = (int)limit;
+	f.status = kp_req_query(req, "status");
+	f.verifier = kp_req_query(req, "partner");
+	const char *plate = kp_req_query(req, "plate");
+	char norm[16];
+	if (plate) {
+		if (kp_plate_normalise(plate, norm, sizeof(norm))) {
+			kp_reply_error(req, 400, "bad_query", "plate must have 4 to 12 latin letters and digits");
+			return;
+		}
+		f.plate = norm;
+	}
+	if (req->auth.role == KP_ROLE_CARRIER)
+		f.org_id = req->auth.org_id;
+	kp_permit_t *p;
+	int n;
+	int rc = kp_store_permit_list(kp_api_db(req), &req->arena, &f, &p, &n);
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "permits");
+		return;
+	}
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(items, kp_api_permit_json(req, &p[i]));
+	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
+}
+
+/* The permit in the path, when it exists and the user may see it; answers otherwise. */
+static int load_permit(kp_req_t *req, kp_permit_t *p)
+{
+	const char *id = kp_req_param(req, "id");
+	kp_permit_id_t pid;
+	int rc = kp_permit_id_parse(id, &pid) != 0 ? KP_DB_NOTFOUND : kp_store_permit_get(kp_api_db(req), &req->arena, id, p);
+	if (rc == KP_DB_OK && !kp_api_may_see_org(req, p->org_id))
+		rc = KP_DB_NOTFOUND;
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "permit");
+		return -1;
+	}
+	return 0;
+}
+
+void kp_api_permit_get(kp_req_t *req)
+{
+	kp_permit_t p;
+	if (load_permit(req, &p) == 0)
+		kp_reply_json(req, 200, kp_api_permit_json(req, &p));
+}
+
+void kp_api_permit_qr(kp_req_t *req)
+{
+	kp_permit_t p;
+	if (load_permit(req, &p) != 0)
+		return;
+	const char *format = kp_req_query(req, "format");
+	if (format == NULL)
+		format = "svg";
+	if (strcmp(format, "svg") != 0 && strcmp(format, "png") != 0) {
+		kp_reply_error(req, 400, "bad_query", "format must be svg or png");
+		return;
+	}
+	if (p.credential == NULL) {
+		kp_reply_error(req, 404, "not_found", "this permit has no credential issued here");
+		return;
+	}
+	kp_qr_t qr;
+	char *out = NULL;
+	size_t len = 0;
+	int rc = kp_qr_encode(p.credential, strlen(p.credential), KP_QR_ECC_DEFAULT, &qr);
+	if (rc == 0)
+		rc = strcmp(format, "svg") == 0 ? kp_qr_svg(&qr, KP_QR_QUIET, &out, &len)
+		                                : kp_qr_png(&qr, 8, KP_QR_QUIET, (unsigned char **)&out, &len);
+	kp_qr_cleanup(&qr);
+	if (rc != 0) {
+		kp_reply_error(req, 500, "internal", "the QR code could not be drawn");
+		return;
+	}
+	kp_reply_bytes(req, 200, strcmp(format, "svg") == 0 ? "image/svg+xml" : "image/png", out, len);
+	free(out);
+	kp_reply_header(req, "Content-Disposition",
+	                kp_arena_printf(&req->arena, "inline; filename=\"%s.%s\"", p.id, format));
+}
+
+static const kp_pdf_label_t L_ID = {"Уруксат номери", "Номер разрешения", "Permit number"};
+static const kp_pdf_label_t L_TYPE = {"Уруксат түрү", "Вид разрешения", "Permit type"};
+static const kp_pdf_label_t L_ISSUER = {"Берген өлкө", "Выдавшая страна", "Issuing country"};
+static const kp_pdf_label_t L_VERIFIER = {"Жарактуу өлкө", "Страна действия", "Valid for country"};
+static const kp_pdf_label_t L_CARRIER = {"Ташуучу", "Перевозчик", "Carrier"};
+static const kp_pdf_label_t L_INN = {"ИСН", "ИНН", "Tax id (INN)"};
+static const kp_pdf_label_t L_PLATE = {"Мамлекеттик номер", "Гос. номер", "Plate number"};
+static const kp_pdf_label_t L_ISSUED = {"Берилген күнү", "Дата выдачи", "Issued on"};
+static const kp_pdf_label_t L_VALID = {"Жарактуулук мөөнөтү", "Действительно до", "Valid until"};
+static const kp_pdf_label_t L_STATUS = {"Абалы", "Статус", "Status"};
+
+static int render_pdf(kp_req_t *req, const kp_permit_t *p, unsigned char **out, size_t *len)
+{
+	const kp_config_t *cfg = kp_api_app(req)->cfg;
+	char iat[11], exp[11];
+	kp_date_format_dmy(kp_local_day(p->issued_at, (int)cfg->utc_offset_minutes), iat);
+	kp_date_format_dmy(kp_local_day(p->expires_at, (int)cfg->utc_offset_minutes), exp);
+	kp_pdf_t *pdf = NULL;
+	kp_qr_t qr;
+	memset(&qr, 0, sizeof(qr));
+	int rc = kp_pdf_new(NULL, &pdf);
+	if (rc == 0)
+		rc = kp_pdf_title(pdf, "Эл аралык жүк ташуу уруксаты\nРазрешение на международную перевозку грузов\n"
+		                       "International road freight permit",
+		                  kp_arena_printf(&req->arena, "e-permit %s · %s", p->id, cfg->authority_name));
+	const struct {
+		const kp_pdf_label_t *label;
+		const char *value;
+	} rows[] = {{&L_ID, p->id}, {&L_TYPE, kp_permit_type_name(p->type)}, {&L_ISSUER, p->issuer},
+	            {&L_VERIFIER, p->verifier}, {&L_CARRIER, p->company_name}, {&L_INN, p->company_id},
+	            {&L_PLATE, p->plate}, {&L_ISSUED, iat}, {&L_VALID, exp}, {&L_STATUS, p->status}};
+	for (size_t i = 0; rc == 0 && i < KP_ARRAY_LEN(rows); i++)
+		rc = kp_pdf_row(pdf, rows[i].label, rows[i].value);
+	if (rc == 0)
+		rc = kp_pdf_space(pdf, 6);
+	if (rc == 0)
+		rc = kp_qr_encode(p->credential, strlen(p->credential), KP_QR_ECC_DEFAULT, &qr);
+	if (rc == 0)
+		rc = kp_pdf_qr(pdf, &qr, KP_PDF_QR_DEFAULT_MM,
+		               "QR кодун текшериңиз · Проверьте QR-код · Scan to verify (e-permit, ES256)");
+	if (rc == 0)
+		rc = kp_pdf_finish(pdf, out, len);
+	kp_qr_cleanup(&qr);
+	kp_pdf_free(pdf);
+	return rc;
+}
+
+void kp_api_permit_pdf(kp_req_t *req)
+{
+	kp_permit_t p;
+	if (load_permit(req, &p) != 0)
+		return;
+	if (p.credential == NULL) {
+		kp_reply_error(req, 404, "not_found", "this permit was not issued here; ask its issuer for the document");
+		return;
+	}
+	unsigned char *pdf = NULL;
+	size_t len = 0;
+	if (render_pdf(req, &p, &pdf, &len) != 0) {
+		kp_reply_error(req, 500, "internal", "the PDF could not be made");
+		return;
+	}
+	kp_reply_bytes(req, 200, "application/pdf", pdf, len);
+	free(pdf);
+	kp_reply_header(req, "Content-Disposition", kp_arena_printf(&req->arena, "inline; filename=\"%s.pdf\"", p.id));
+}
+
+static json_t *activity_json(const kp_activity_row_t *a)
+{
+	char at[32];
+	kp_iso8601(a->at, at, sizeof(at));
+	return json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?}", "id", (json_int_t)a->id, "activity_type", a->type, "country",
+	                 a->country, "at", at, "checkpoint", a->checkpoint, "details", a->details);
+}
+
+void kp_api_permit_activities(kp_req_t *req)
+{
+	kp_permit_t p;
+	if (load_permit(req, &p) != 0)
+		return;
+	kp_activity_row_t *rows;
+	int n;
+	int rc = kp_store_permit_activities(kp_api_db(req), &req->arena, p.id, &rows, &n);
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "activities");
+		return;
+	}
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(items, activity_json(&rows[i]));
+	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
+}
+
+/* "2026-05-01T10:00:00Z" → epoch seconds; -1 when malformed. */
+static int64_t parse_instant(const char *s)
+{
+	int64_t day;
+	char date[11];
+	if (s == NULL || strlen(s) != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
+		return -1;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	int h = atoi(s + 11), m = atoi(s + 14), sec = atoi(s + 17);
+	if (kp_date_parse_iso(date, &day) != 0 || h > 23 || m > 59 || sec > 59)
+		return -1;
+	return day * 86400 + h * 3600 + m * 60 + sec;
+}
+
+void kp_api_permit_activity_add(kp_req_t *req)
+{
+	const kp_config_t *cfg = kp_api_app(req)->cfg;
+	kp_activity_row_t act = {0};
+	act.type = kp_body_str(req, "activity_type", 10, true);
+	if (act.type && strcmp(act.type, "ENTRANCE") && strcmp(act.type, "EXIT"))
+		kp_field_error(req, "activity_type", "must be ENTRANCE or EXIT");
+	act.country = kp_body_str_checked(req, "country", 2, false, kp_check_country);
+	act.checkpoint = kp_body_str(req, "checkpoint", 80, false);
+	act.details = kp_body_str(req, "details", 500, false);
+	const char *at = kp_body_str(req, "at", 20, false);
+	act.at = at ? parse_instant(at) : kp_now();
+	if (act.at < 0)
+		kp_field_error(req, "at", "must be a UTC time like 2026-05-01T10:00:00Z");
+	else if (act.at > kp_now() + 300)
+		kp_field_error(req, "at", "must not be in the future");
+	if (kp_body_check(req) != 0)
+		return;
+	if (act.country == NULL)
+		act.country = cfg->authority_code;
+	kp_permit_t p;
+	if (load_permit(req, &p) != 0)
+		return;
+	if (strcmp(act.country, p.verifier) != 0 && strcmp(act.country, p.issuer) != 0) {
+		kp_reply_error(req, 422, "NOT_FOR_THIS_COUNTRY", "permit %s opens the border of %s, not %s", p.id, p.verifier,
+		               act.country);
+		return;
+	}
+	if (p.expires_at < act.at) {
+		kp_reply_error(req, 422, "PERMIT_EXPIRED", "permit %s expired before that crossing", p.id);
+		return;
+	}
+	act.permit_id = p.id;
+	const char *why = NULL;
+	kp_actor_t who = kp_api_actor(req);
+	int rc = kp_store_permit_activity_add(kp_api_db(req), &req->arena, &who, &act, &why);
+	if (rc == KP_DB_CONFLICT) {
+		kp_reply_error(req, 422, why, "the %s cannot be recorded on permit %s (%s)", act.type, p.id, why);
+		return;
+	}
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "activity");
+		return;
+	}
+	kp_reply_json(req, 201, activity_json(&act));
+}
+
+static void withdraw(kp_req_t *req, const char *status, const char *reason)
+{
+	kp_permit_t p;
+	if (load_permit(req, &p) != 0)
+		return;
+	const char *why = NULL;
+	kp_actor_t who = kp_api_actor(req);
+	int rc = kp_store_permit_withdraw(kp_api_db(req), &req->arena, &who, p.id, status, reason, &why);
+	if (rc == KP_DB_CONFLICT) {
+		if (strcmp(why, "PERMIT_USED") == 0)
+			kp_reply_error(req, 422, "PERMIT_USED", "permit %s has been used at a border and cannot be %s", p.id, status);
+		else
+			kp_reply_error(req, 409, "not_unused", "permit %s is already %s", p.id, why);
+		return;
+	}
+	if (rc == KP_DB_OK)
+		rc = kp_store_permit_get(kp_api_db(req), &req->arena, p.id, &p);
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "permit");
+		return;
+	}
+	kp_reply_json(req, 200, kp_api_permit_json(req, &p));
+}
+
+void kp_api_permit_return(kp_req_t *req)
+{
+	const char *reason = kp_body_str(req, "reason", 500, false);
+	if (kp_body_check(req) != 0)
+		return;
+	withdraw(req, "returned", reason ? reason : "returned unused by the carrier");
+}
+
+void kp_api_permit_revoke(kp_req_t *req)
+{
+	const char *reason = kp_body_str(req, "reason", 500, true);
+	if (kp_body_check(req) != 0)
+		return;
+	withdraw(req, "revoked", reason);
+}

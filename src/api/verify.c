@@ -1,0 +1,158 @@
+/* verify.c: POST /api/v1/verify: is this permit QR valid here, and if not, every reason. */
+#include "api/api.h"
+#include "api/keyring.h"
+#include "core/util.h"
+#include "crypto/hash.h"
+#include "crypto/jws.h"
+#include "domain/account.h"
+#include "domain/dates.h"
+#include "store/permits.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define QR_MAX 4096
+
+struct verdict {
+	json_t *reasons;
+};
+
+static void reason(struct verdict *v, const char *code, const char *message)
+{
+	json_array_append_new(v->reasons, json_pack("{s:s, s:s}", "code", code, "message", message));
+}
+
+/* The claims, decoded without checking the signature, to learn which issuer's key to use.
+ * NULL when the text is not a JWS with a JSON object payload. */
+static json_t *peek_claims(const char *qr)
+{
+	const char *parts[5];
+	int n = 0;
+	parts[n++] = qr;
+	for (const char *p = qr; *p && n < 5; p++)
+		if (*p == '.')
+			parts[n++] = p + 1;
+	if (n != 3 && n != 4)
+		return NULL;
+	const char *payload = parts[n - 2];
+	size_t len = (size_t)(parts[n - 1] - payload - 1);
+	unsigned char buf[QR_MAX];
+	long got = kp_b64url_decode(payload, len, buf, sizeof(buf) - 1);
+	if (got < 0)
+		return NULL;
+	json_t *j = json_loadb((const char *)buf, (size_t)got, JSON_REJECT_DUPLICATES, NULL);
+	if (j && !json_is_object(j)) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+struct lookup_ctx {
+	kp_keyring_t *keys;
+	kp_conn_t *conn;
+	const char *issuer;
+	bool revoked;
+};
+
+static const kp_key_t *lookup_key(void *ctx, const char *kid)
+{
+	struct lookup_ctx *l = ctx;
+	return kp_keyring_lookup(l->keys, l->conn, l->issuer, kid, &l->revoked);
+}
+
+static const char *claim(json_t *claims, const char *name)
+{
+	return json_string_value(json_object_get(claims, name));
+}
+
+/* Signature and claim form. Returns 0 when the rest of the checks make sense. */
+static int check_signature(kp_req_t *req, const char *qr, json_t *claims, struct verdict *v, kp_permit_id_t *pid)
+{
+	const char *id = claim(claims, "id");
+	if (id == NULL || kp_permit_id_parse(id, pid) != 0 || !claim(claims, "iat") || !claim(claims, "exp") ||
+	    !claim(claims, "pn") || !claim(claims, "cn")) {
+		reason(v, "MALFORMED", "the credential lacks the id, iat, exp, pn or cn claim, or they are not well formed");
+		return -1;
+	}
+	kp_authority_t au;
+	if (kp_store_authority_get(kp_api_db(req), &req->arena, pid->issuer, &au) != KP_DB_OK) {
+		reason(v, "UNKNOWN_ISSUER", "the issuing authority is not known here");
+		return -1;
+	}
+	struct lookup_ctx l = {kp_api_app(req)->keys, kp_api_db(req), pid->issuer, false};
+	kp_jws_t jws;
+	int rc = kp_jws_verify(qr, strlen(qr), lookup_key, &l, &jws);
+	kp_jws_cleanup(&jws);
+	switch (rc) {
+	case KP_JWS_OK: return 0;
+	case KP_JWS_EKID:
+		reason(v, l.revoked ? "KEY_REVOKED" : "UNKNOWN_KEY",
+		       l.revoked ? "the key that signed it has been revoked" : "the issuer has no key with this kid");
+		return -1;
+	case KP_JWS_ESIG: reason(v, "BAD_SIGNATURE", "the signature does not match the content"); return -1;
+	case KP_JWS_EALG: reason(v, "UNSUPPORTED_ALGORITHM", "only ES256 signatures are accepted"); return -1;
+	case KP_JWS_EVERSION: reason(v, "UNSUPPORTED_VERSION", "the credential's format version is not supported"); return -1;
+	default: reason(v, "MALFORMED", "the text is not a well-formed signed credential"); return -1;
+	}
+}
+
+/* Checks that need the claims (validity, country) and our record of the permit. */
+static void check_state(kp_req_t *req, json_t *claims, const kp_permit_id_t *pid, const char *here,
+                        struct verdict *v, kp_permit_t *rec, bool *have)
+{
+	const kp_config_t *cfg = kp_api_app(req)->cfg;
+	const char *self = cfg->authority_code;
+	if (strcmp(pid->verifier, here) != 0 && strcmp(pid->issuer, here) != 0)
+		reason(v, "NOT_FOR_THIS_COUNTRY", "the permit opens another country's border");
+	int64_t exp, today = kp_local_day(kp_now(), (int)cfg->utc_offset_minutes);
+	if (kp_date_parse_dmy(claim(claims, "exp"), &exp) != 0)
+		reason(v, "MALFORMED", "exp is not a dd/MM/yyyy date");
+	else if (exp < today)
+		reason(v, "EXPIRED", "the permit has expired");
+	*have = kp_store_permit_get(kp_api_db(req), &req->arena, claim(claims, "id"), rec) == KP_DB_OK;
+	if (!*have) {
+		if (strcmp(pid->issuer, self) == 0)
+			reason(v, "NOT_FOUND", "this authority never issued a permit with this id");
+		return;
+	}
+	if (strcmp(rec->status, "revoked") == 0)
+		reason(v, "REVOKED", rec->status_reason ? rec->status_reason : "the permit was revoked");
+	else if (strcmp(rec->status, "returned") == 0)
+		reason(v, "RETURNED", "the carrier returned the permit unused");
+	if (rec->used_up)
+		reason(v, "USED_UP", "the permit's trips have all been used");
+	if (strcmp(rec->plate, claim(claims, "pn")) != 0 || strcmp(rec->company_name, claim(claims, "cn")) != 0)
+		reason(v, "CLAIMS_INCONSISTENT", "the credential's plate or company differs from the permit on record");
+}
+
+void kp_api_verify(kp_req_t *req)
+{
+	const char *qr = kp_body_str(req, "qr", QR_MAX, true);
+	const char *here = kp_body_str_checked(req, "country", 2, false, kp_check_country);
+	if (kp_body_check(req) != 0)
+		return;
+	if (here == NULL)
+		here = kp_api_app(req)->cfg->authority_code;
+	struct verdict v = {json_array()};
+	json_t *claims = peek_claims(qr);
+	kp_permit_id_t pid;
+	kp_permit_t rec;
+	bool have = false, signature_held = false;
+	if (claims == NULL)
+		reason(&v, "MALFORMED", "the text is not a signed e-permit credential");
+	else if (check_signature(req, qr, claims, &v, &pid) == 0) {
+		signature_held = true;
+		check_state(req, claims, &pid, here, &v, &rec, &have);
+	}
+	char now[32];
+	kp_iso8601(kp_now(), now, sizeof(now));
+	bool valid = json_array_size(v.reasons) == 0;
+	json_t *out = json_pack("{s:b, s:o, s:s, s:s}", "valid", valid, "reasons", v.reasons, "checked_at", now,
+	                        "checked_for", here);
+	/* Show the claims only once the signature held: never echo unverified text as fact. */
+	json_object_set_new(out, "claims", signature_held ? json_incref(claims) : json_null());
+	json_object_set_new(out, "permit", have ? kp_api_permit_json(req, &rec) : json_null());
+	json_decref(claims);
+	kp_reply_json(req, 200, out);
+}

@@ -1,0 +1,173 @@
+/* permit.c: the rules of freight permits. */
+#include "domain/permit.h"
+#include "domain/dates.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const type_names[] = {NULL, "BILATERAL", "TRANSIT", "THIRDCOUNTRY", "BILATERAL_FEE",
+                                         "TRANSIT_FEE", "THIRDCOUNTRY_FEE", "MULTILATERAL"};
+
+const char *kp_permit_type_name(int code)
+{
+	return code >= 1 && code <= KP_PERMIT_TYPE_MAX ? type_names[code] : NULL;
+}
+
+void kp_permit_id_format(const kp_permit_id_t *id, char out[40])
+{
+	snprintf(out, 40, "%.2s-%.2s-%04u-%u-%lld", id->issuer, id->verifier, (unsigned)id->year % 10000u, (unsigned)id->type % 10u,
+	         (long long)id->serial);
+}
+
+static bool two_upper(const char *s)
+{
+	return isupper((unsigned char)s[0]) && isupper((unsigned char)s[1]) && s[0] < 0x7f && s[1] < 0x7f;
+}
+
+int kp_permit_id_parse(const char *s, kp_permit_id_t *out)
+{
+	size_t n = s ? strlen(s) : 0;
+	/* XX-YY-2026-1-1 is 14 characters; serials up to 15 digits */
+	if (n < 14 || n > 30 || !two_upper(s) || s[2] != '-' || !two_upper(s + 3) || s[5] != '-' || s[10] != '-' ||
+	    s[12] != '-')
+		return -1;
+	for (int i = 6; i < 10; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+	if (s[11] < '1' || s[11] > '0' + KP_PERMIT_TYPE_MAX)
+		return -1;
+	for (size_t i = 13; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+	if (n - 13 > 15)
+		return -1;
+	memcpy(out->issuer, s, 2);
+	out->issuer[2] = '\0';
+	memcpy(out->verifier, s + 3, 2);
+	out->verifier[2] = '\0';
+	out->year = atoi(s + 6);
+	out->type = s[11] - '0';
+	out->serial = strtoll(s + 13, NULL, 10);
+	return out->serial >= 1 ? 0 : -1;
+}
+
+const char *kp_plate_normalise(const char *plate, char *out, int outlen)
+{
+	int n = 0;
+	for (const char *p = plate; p && *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == ' ' || c == '-')
+			continue;
+		if (!isalnum(c) || c >= 0x80)
+			return "may hold only latin letters, digits, spaces and dashes";
+		if (n + 1 >= outlen)
+			return "is too long";
+		out[n++] = (char)toupper(c);
+	}
+	out[n] = '\0';
+	if (n < 4 || n > 12)
+		return "must have 4 to 12 letters and digits";
+	return NULL;
+}
+
+const char *kp_check_vin(const char *vin)
+{
+	if (vin == NULL || strlen(vin) != 17)
+		return "must be exactly 17 characters";
+	for (int i = 0; i < 17; i++) {
+		unsigned char c = (unsigned char)vin[i];
+		if (!(isdigit(c) || isupper(c)) || c >= 0x80)
+			return "may hold only digits and upper-case latin letters";
+		if (c == 'I' || c == 'O' || c == 'Q')
+			return "must not contain the letters I, O or Q";
+	}
+	return NULL;
+}
+
+const char *kp_check_vehicle_kind(const char *kind)
+{
+	static const char *const kinds[] = {"tractor", "truck", "trailer", "bus"};
+	for (size_t i = 0; kind && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kind, kinds[i]) == 0)
+			return NULL;
+	return "must be tractor, truck, trailer or bus";
+}
+
+static void fail(kp_check_failure_t *out, int *n, const char *code, const char *message)
+{
+	if (*n < KP_MAX_FAILURES) {
+		out[*n].code = code;
+		out[*n].message = message;
+		(*n)++;
+	}
+}
+
+/* Vehicle checks: owned, in service, a power unit, clean enough for the type. */
+static void check_vehicle(const kp_application_facts_t *f, kp_check_failure_t *out, int *n)
+{
+	const kp_vehicle_t *v = f->vehicle;
+	if (v == NULL || v->org_id != f->carrier_org_id) {
+		fail(out, n, "VEHICLE_NOT_OWNED", "the vehicle is not registered to this carrier");
+		return;
+	}
+	if (strcmp(v->status, "active") != 0)
+		fail(out, n, "VEHICLE_RETIRED", "the vehicle is retired");
+	if (strcmp(v->kind, "tractor") != 0 && strcmp(v->kind, "truck") != 0)
+		fail(out, n, "VEHICLE_KIND", "a freight permit needs a tractor unit or a truck, not a trailer or bus");
+	if (f->type && v->euro_class < f->type->min_euro_class)
+		fail(out, n, "VEHICLE_EMISSION_CLASS", "the vehicle's Euro emission class is below what this permit type needs");
+}
+
+int kp_permit_decide(const kp_application_facts_t *f, kp_check_failure_t out[KP_MAX_FAILURES])
+{
+	int n = 0;
+	if (f->carrier_status == NULL || strcmp(f->carrier_status, "active") != 0)
+		fail(out, &n, "CARRIER_SUSPENDED", "the carrier is suspended");
+	if (f->carrier_licence == NULL || *f->carrier_licence == '\0')
+		fail(out, &n, "CARRIER_NO_LICENCE", "the carrier has no carrier licence on file");
+	check_vehicle(f, out, &n);
+	if (f->type && f->unused_held >= f->type->holding_limit)
+		fail(out, &n, "HOLDING_LIMIT", "the carrier already holds the most unused permits allowed for this partner and type");
+	if (f->duplicate)
+		fail(out, &n, "DUPLICATE_PERMIT", "this vehicle already holds an unused permit of this type for this partner and year");
+	if (f->quota_left <= 0)
+		fail(out, &n, "INSUFFICIENT_PERMIT_QUOTA", "no permits of this type are left in the partner's quota");
+	return n;
+}
+
+int64_t kp_permit_expiry(const kp_permit_type_t *type, int year, int offset_minutes)
+{
+	int m = type->valid_until_month, d = type->valid_until_day;
+	while (!kp_date_valid(year + 1, m, d) && d > 28)
+		d--; /* 29 February in a common year, 31 in a short month */
+	return kp_local_day_end(kp_days_from_civil(year + 1, m, d), offset_minutes);
+}
+
+const char *kp_permit_activity_check(const kp_permit_type_t *type, const kp_activity_t *earlier, int n,
+                                     const kp_activity_t *next, bool *used_up)
+{
+	int entries = 0;
+	const char *last = NULL;
+	for (int i = 0; i < n; i++) {
+		if (strcmp(earlier[i].country, next->country) != 0)
+			continue;
+		entries += strcmp(earlier[i].type, "ENTRANCE") == 0;
+		last = earlier[i].type;
+	}
+	int limit = type->entries_per_country > 0 ? type->entries_per_country : 1;
+	bool entering = strcmp(next->type, "ENTRANCE") == 0;
+	*used_up = false;
+	if (entering) {
+		if (last && strcmp(last, "ENTRANCE") == 0)
+			return "ALREADY_ENTERED";
+		if (entries >= limit)
+			return "PERMIT_USED";
+	} else {
+		if (last == NULL || strcmp(last, "EXIT") == 0)
+			return "NOT_ENTERED";
+		*used_up = !type->multilateral && entries >= limit;
+	}
+	return NULL;
+}

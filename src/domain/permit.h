@@ -1,0 +1,87 @@
+/* permit.h: freight permits: identifiers, types and their rules, the checks an
+ * application must pass, validity, activities at the border. Pure: no I/O. */
+#ifndef KP_PERMIT_H
+#define KP_PERMIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define KP_PERMIT_TYPE_MAX 7
+
+typedef struct kp_permit_type {
+	int code;
+	const char *name;
+	int valid_until_month, valid_until_day; /* permits of year Y expire on this day of Y+1 */
+	int min_euro_class;
+	int64_t fee_som;
+	int holding_limit;
+	const char *review; /* never, always, first_permit */
+	int entries_per_country;
+	bool multilateral;
+} kp_permit_type_t;
+
+typedef struct kp_vehicle {
+	int64_t id, org_id, created_at;
+	const char *plate, *vin, *kind, *make, *model, *status;
+	int euro_class;
+} kp_vehicle_t;
+
+/* Protocol type name (BILATERAL ...) for a code, NULL when unknown. */
+const char *kp_permit_type_name(int code);
+
+/* Id ISSUER-VERIFIER-YEAR-TYPE-SERIAL. */
+typedef struct kp_permit_id {
+	char issuer[3], verifier[3];
+	int year, type;
+	int64_t serial;
+} kp_permit_id_t;
+/* Writes at most 40 bytes. */
+void kp_permit_id_format(const kp_permit_id_t *id, char out[40]);
+/* 0 when s is a well-formed id (type 1-7), filling *out. */
+int kp_permit_id_parse(const char *s, kp_permit_id_t *out);
+
+/* Plates are stored normalised: upper case latin letters and digits only. Returns NULL
+ * and fills out (>= 16 bytes), or a sentence saying why the plate is not acceptable. */
+const char *kp_plate_normalise(const char *plate, char *out, int outlen);
+/* ISO 3779 VIN: 17 characters, digits and letters except I, O and Q. */
+const char *kp_check_vin(const char *vin);
+const char *kp_check_vehicle_kind(const char *kind);
+
+/* Facts gathered (by the store, in one transaction) about an application. */
+typedef struct kp_application_facts {
+	const char *carrier_status;   /* active / suspended */
+	const char *carrier_licence;  /* NULL: none on file */
+	int64_t carrier_org_id;
+	const kp_vehicle_t *vehicle;  /* NULL: no such vehicle */
+	const kp_permit_type_t *type;
+	int64_t unused_held;          /* unused permits for this verifier and type */
+	bool duplicate;               /* an unused permit for this vehicle, verifier, type, year */
+	int64_t quota_left;
+} kp_application_facts_t;
+
+typedef struct kp_check_failure {
+	const char *code;    /* stable, upper case: INSUFFICIENT_PERMIT_QUOTA ... */
+	const char *message; /* for people */
+} kp_check_failure_t;
+
+#define KP_MAX_FAILURES 10
+/* Run every check; returns how many failed, each written to out (KP_MAX_FAILURES). */
+int kp_permit_decide(const kp_application_facts_t *f, kp_check_failure_t out[KP_MAX_FAILURES]);
+
+/* The instant a permit of year issued under type expires (end of the configured day
+ * of year+1, at the authority's UTC offset in minutes). */
+int64_t kp_permit_expiry(const kp_permit_type_t *type, int year, int offset_minutes);
+
+/* Activity at a border. */
+typedef struct kp_activity {
+	const char *type;    /* ENTRANCE or EXIT */
+	const char *country;
+	int64_t at;
+} kp_activity_t;
+/* NULL when the next activity may be recorded after the earlier ones (in time order),
+ * else the protocol code that forbids it. *used_up tells whether, after it, the permit
+ * has no trip left. */
+const char *kp_permit_activity_check(const kp_permit_type_t *type, const kp_activity_t *earlier, int n,
+                                     const kp_activity_t *next, bool *used_up);
+
+#endif

@@ -1,0 +1,219 @@
+/* authorities.c: partner authorities, their (and our) signing keys, permit types. */
+#include "store/permits.h"
+#include "core/util.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+
+static void authority_from_row(const kp_rows_t *r, int i, kp_authority_t *o)
+{
+	o->code = kp_rows_text(r, i, 0);
+	o->name = kp_rows_text(r, i, 1);
+	o->api_url = kp_rows_text(r, i, 2);
+	o->traceca = kp_rows_int(r, i, 3) != 0;
+}
+
+int kp_store_authority_list(kp_conn_t *c, kp_arena_t *a, kp_authority_t **out, int *n)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r, "SELECT code, name, api_url, traceca FROM authorities ORDER BY code", NULL, 0);
+	if (rc != KP_DB_OK)
+		return rc;
+	*n = r.nrows;
+	*out = kp_arena_zalloc(a, sizeof(kp_authority_t) * (size_t)(r.nrows + 1));
+	for (int i = 0; i < r.nrows; i++)
+		authority_from_row(&r, i, &(*out)[i]);
+	return KP_DB_OK;
+}
+
+int kp_store_authority_get(kp_conn_t *c, kp_arena_t *a, const char *code, kp_authority_t *out)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r, "SELECT code, name, api_url, traceca FROM authorities WHERE code = ?",
+	                    KP_PARAMS(KV_TEXT(code)));
+	if (rc != KP_DB_OK)
+		return rc;
+	if (r.nrows == 0)
+		return KP_DB_NOTFOUND;
+	authority_from_row(&r, 0, out);
+	return KP_DB_OK;
+}
+
+int kp_store_authority_put(kp_conn_t *c, const kp_actor_t *who, const kp_authority_t *au)
+{
+	int rc = kp_store_begin(c);
+	if (rc != KP_DB_OK)
+		return rc;
+	rc = kp_db_run(c,
+	               "INSERT INTO authorities (code, name, api_url, traceca, created_at) VALUES (?, ?, ?, ?, ?)"
+	               " ON CONFLICT (code) DO UPDATE SET name = excluded.name, api_url = excluded.api_url,"
+	               " traceca = excluded.traceca",
+	               KP_PARAMS(KV_TEXT(au->code), KV_TEXT(au->name), KV_TEXT(au->api_url), KV_INT(au->traceca),
+	                         KV_INT(kp_now())),
+	               NULL);
+	json_t *j = json_pack("{s:s, s:s, s:s?, s:b}", "code", au->code, "name", au->name, "api_url", au->api_url,
+	                      "traceca", au->traceca);
+	char *snap = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	if (rc == KP_DB_OK)
+		rc = kp_store_audit(c, who, "authority.put", "authority", au->code, NULL, snap);
+	free(snap);
+	json_decref(j);
+	if (rc != KP_DB_OK) {
+		kp_store_rollback(c);
+		return rc;
+	}
+	return kp_store_commit(c);
+}
+
+int kp_store_key_add(kp_conn_t *c, const kp_actor_t *who, const kp_authority_key_t *k)
+{
+	int rc = kp_store_begin(c);
+	if (rc != KP_DB_OK)
+		return rc;
+	rc = kp_db_run(c,
+	               "INSERT INTO authority_keys (kid, authority, jwk, private_pem, created_at) VALUES (?, ?, ?, ?, ?)",
+	               KP_PARAMS(KV_TEXT(k->kid), KV_TEXT(k->authority), KV_TEXT(k->jwk), KV_TEXT(k->private_pem),
+	                         KV_INT(kp_now())),
+	               NULL);
+	if (rc == KP_DB_OK)
+		rc = kp_store_audit(c, who, "key.create", "authority_key", k->kid, NULL, k->jwk);
+	if (rc != KP_DB_OK) {
+		kp_store_rollback(c);
+		return rc;
+	}
+	return kp_store_commit(c);
+}
+
+#define KEY_COLUMNS "authority, kid, jwk, private_pem, created_at, revoked_at"
+
+static void key_from_row(const kp_rows_t *r, int i, kp_authority_key_t *k)
+{
+	k->authority = kp_rows_text(r, i, 0);
+	k->kid = kp_rows_text(r, i, 1);
+	k->jwk = kp_rows_text(r, i, 2);
+	k->private_pem = kp_rows_text(r, i, 3);
+	k->created_at = kp_rows_int(r, i, 4);
+	k->revoked_at = kp_rows_int(r, i, 5);
+}
+
+int kp_store_key_get(kp_conn_t *c, kp_arena_t *a, const char *authority, const char *kid, kp_authority_key_t *out)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r, "SELECT " KEY_COLUMNS " FROM authority_keys WHERE authority = ? AND kid = ?",
+	                    KP_PARAMS(KV_TEXT(authority), KV_TEXT(kid)));
+	if (rc != KP_DB_OK)
+		return rc;
+	if (r.nrows == 0)
+		return KP_DB_NOTFOUND;
+	key_from_row(&r, 0, out);
+	return KP_DB_OK;
+}
+
+int kp_store_key_list(kp_conn_t *c, kp_arena_t *a, const char *authority, kp_authority_key_t **out, int *n)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT " KEY_COLUMNS " FROM authority_keys WHERE CAST(? AS TEXT) IS NULL OR authority = ?"
+	                    " ORDER BY authority, created_at DESC, kid DESC",
+	                    KP_PARAMS(KV_TEXT(authority), KV_TEXT(authority)));
+	if (rc != KP_DB_OK)
+		return rc;
+	*n = r.nrows;
+	*out = kp_arena_zalloc(a, sizeof(kp_authority_key_t) * (size_t)(r.nrows + 1));
+	for (int i = 0; i < r.nrows; i++)
+		key_from_row(&r, i, &(*out)[i]);
+	return KP_DB_OK;
+}
+
+#define TYPE_COLUMNS "code, name, valid_until_month, valid_until_day, min_euro_class, fee_som, holding_limit," \
+                     " review, entries_per_country, multilateral"
+
+static void type_from_row(const kp_rows_t *r, int i, kp_permit_type_t *t)
+{
+	t->code = (int)kp_rows_int(r, i, 0);
+	t->name = kp_rows_text(r, i, 1);
+	t->valid_until_month = (int)kp_rows_int(r, i, 2);
+	t->valid_until_day = (int)kp_rows_int(r, i, 3);
+	t->min_euro_class = (int)kp_rows_int(r, i, 4);
+	t->fee_som = kp_rows_int(r, i, 5);
+	t->holding_limit = (int)kp_rows_int(r, i, 6);
+	t->review = kp_rows_text(r, i, 7);
+	t->entries_per_country = (int)kp_rows_int(r, i, 8);
+	t->multilateral = kp_rows_int(r, i, 9) != 0;
+}
+
+int kp_store_permit_types(kp_conn_t *c, kp_arena_t *a, kp_permit_type_t out[KP_PERMIT_TYPE_MAX + 1])
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r, "SELECT " TYPE_COLUMNS " FROM permit_types ORDER BY code", NULL, 0);
+	if (rc != KP_DB_OK)
+		return rc;
+	for (int i = 0; i <= KP_PERMIT_TYPE_MAX; i++)
+		out[i].code = 0;
+	for (int i = 0; i < r.nrows; i++) {
+		kp_permit_type_t t;
+		type_from_row(&r, i, &t);
+		if (t.code >= 1 && t.code <= KP_PERMIT_TYPE_MAX)
+			out[t.code] = t;
+	}
+	return KP_DB_OK;
+}
+
+int kp_store_permit_type_get(kp_conn_t *c, kp_arena_t *a, int code, kp_permit_type_t *out)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r, "SELECT " TYPE_COLUMNS " FROM permit_types WHERE code = ?", KP_PARAMS(KV_INT(code)));
+	if (rc != KP_DB_OK)
+		return rc;
+	if (r.nrows == 0)
+		return KP_DB_NOTFOUND;
+	type_from_row(&r, 0, out);
+	return KP_DB_OK;
+}
+
+static char *type_snapshot(const kp_permit_type_t *t)
+{
+	json_t *j = json_pack("{s:i, s:s, s:i, s:i, s:i, s:I, s:i, s:s, s:i, s:b}", "code", t->code, "name", t->name,
+	                      "valid_until_month", t->valid_until_month, "valid_until_day", t->valid_until_day,
+	                      "min_euro_class", t->min_euro_class, "fee_som", (json_int_t)t->fee_som, "holding_limit",
+	                      t->holding_limit, "review", t->review, "entries_per_country", t->entries_per_country,
+	                      "multilateral", t->multilateral);
+	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(j);
+	return s;
+}
+
+int kp_store_permit_type_update(kp_conn_t *c, const kp_actor_t *who, const kp_permit_type_t *t)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	kp_permit_type_t before;
+	int rc = kp_store_begin(c);
+	if (rc != KP_DB_OK)
+		goto done;
+	if ((rc = kp_store_permit_type_get(c, &a, t->code, &before)) != KP_DB_OK)
+		goto fail;
+	rc = kp_db_run(c,
+	               "UPDATE permit_types SET valid_until_month = ?, valid_until_day = ?, min_euro_class = ?,"
+	               " fee_som = ?, holding_limit = ?, review = ?, entries_per_country = ? WHERE code = ?",
+	               KP_PARAMS(KV_INT(t->valid_until_month), KV_INT(t->valid_until_day), KV_INT(t->min_euro_class),
+	                         KV_INT(t->fee_som), KV_INT(t->holding_limit), KV_TEXT(t->review),
+	                         KV_INT(t->entries_per_country), KV_INT(t->code)),
+	               NULL);
+	if (rc != KP_DB_OK)
+		goto fail;
+	char *b = type_snapshot(&before), *af = type_snapshot(t), code[8];
+	snprintf(code, sizeof(code), "%d", t->code);
+	rc = kp_store_audit(c, who, "permit_type.update", "permit_type", code, b, af);
+	free(b);
+	free(af);
+	if (rc != KP_DB_OK)
+		goto fail;
+	rc = kp_store_commit(c);
+	goto done;
+fail:
+	kp_store_rollback(c);
+done:
+	kp_arena_cleanup(&a);
+	return rc;
+}

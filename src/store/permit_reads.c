@@ -1,0 +1,241 @@
+/* permit_reads.c: reading permits, withdrawing unused ones, border activities, usage. */
+#include "store/permits.h"
+#include "core/util.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PERMIT_COLUMNS "id, issuer, verifier, year, type, serial, quota_id, application_id, org_id, vehicle_id," \
+                       " plate, company_name, company_id, issued_at, expires_at, status, used_up, status_reason," \
+                       " status_at, kid, credential"
+
+static void permit_from_row(const kp_rows_t *r, int i, kp_permit_t *p)
+{
+	p->id = kp_rows_text(r, i, 0);
+	p->issuer = kp_rows_text(r, i, 1);
+	p->verifier = kp_rows_text(r, i, 2);
+	p->year = (int)kp_rows_int(r, i, 3);
+	p->type = (int)kp_rows_int(r, i, 4);
+	p->serial = kp_rows_int(r, i, 5);
+	p->quota_id = kp_rows_int(r, i, 6);
+	p->application_id = kp_rows_int(r, i, 7);
+	p->org_id = kp_rows_int(r, i, 8);
+	p->vehicle_id = kp_rows_int(r, i, 9);
+	p->plate = kp_rows_text(r, i, 10);
+	p->company_name = kp_rows_text(r, i, 11);
+	p->company_id = kp_rows_text(r, i, 12);
+	p->issued_at = kp_rows_int(r, i, 13);
+	p->expires_at = kp_rows_int(r, i, 14);
+	p->status = kp_rows_text(r, i, 15);
+	p->used_up = kp_rows_int(r, i, 16) != 0;
+	p->status_reason = kp_rows_text(r, i, 17);
+	p->status_at = kp_rows_int(r, i, 18);
+	p->kid = kp_rows_text(r, i, 19);
+	p->credential = kp_rows_text(r, i, 20);
+}
+
+int kp_store_permit_get(kp_conn_t *c, kp_arena_t *a, const char *id, kp_permit_t *out)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r, "SELECT " PERMIT_COLUMNS " FROM permits WHERE id = ?", KP_PARAMS(KV_TEXT(id)));
+	if (rc != KP_DB_OK)
+		return rc;
+	if (r.nrows == 0)
+		return KP_DB_NOTFOUND;
+	permit_from_row(&r, 0, out);
+	return KP_DB_OK;
+}
+
+int kp_store_permit_list(kp_conn_t *c, kp_arena_t *a, const kp_permit_filter_t *f, kp_permit_t **out, int *n)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT " PERMIT_COLUMNS " FROM permits WHERE (CAST(? AS BIGINT) = 0 OR org_id = ?)"
+	                    " AND (CAST(? AS TEXT) IS NULL OR plate = ?) AND (CAST(? AS TEXT) IS NULL OR verifier = ?)"
+	                    " AND (CAST(? AS TEXT) IS NULL OR issuer = ?) AND (CAST(? AS TEXT) IS NULL OR status = ?)"
+	                    " AND (CAST(? AS BIGINT) = 0 OR year = ?) ORDER BY issued_at DESC, id LIMIT ?",
+	                    KP_PARAMS(KV_INT(f->org_id), KV_INT(f->org_id), KV_TEXT(f->plate), KV_TEXT(f->plate),
+	                              KV_TEXT(f->verifier), KV_TEXT(f->verifier), KV_TEXT(f->issuer), KV_TEXT(f->issuer),
+	                              KV_TEXT(f->status), KV_TEXT(f->status), KV_INT(f->year), KV_INT(f->year),
+	                              KV_INT(f->limit > 0 ? f->limit : 100)));
+	if (rc != KP_DB_OK)
+		return rc;
+	*n = r.nrows;
+	*out = kp_arena_zalloc(a, sizeof(kp_permit_t) * (size_t)(r.nrows + 1));
+	for (int i = 0; i < r.nrows; i++)
+		permit_from_row(&r, i, &(*out)[i]);
+	return KP_DB_OK;
+}
+
+int kp_store_permit_withdraw(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const char *id,
+                             const char *new_status, const char *reason, const char **why)
+{
+	kp_permit_t before, after;
+	*why = NULL;
+	int rc = kp_store_begin(c);
+	if (rc != KP_DB_OK)
+		return rc;
+	if ((rc = kp_store_permit_get(c, a, id, &before)) != KP_DB_OK)
+		goto fail;
+	if (strcmp(before.status, "issued") != 0) {
+		*why = strcmp(before.status, "used") == 0 ? "PERMIT_USED" : before.status;
+		rc = KP_DB_CONFLICT;
+		goto fail;
+	}
+	int64_t now = kp_now(), changed = 0;
+	rc = kp_db_run(c,
+	               "UPDATE permits SET status = ?, status_reason = ?, status_at = ? WHERE id = ? AND status = 'issued'",
+	               KP_PARAMS(KV_TEXT(new_status), KV_TEXT(reason), KV_INT(now), KV_TEXT(id)), &changed);
+	if (rc != KP_DB_OK)
+		goto fail;
+	if (changed != 1) {
+		*why = "PERMIT_USED";
+		rc = KP_DB_CONFLICT;
+		goto fail;
+	}
+	after = before;
+	after.status = new_status;
+	after.status_reason = reason;
+	char *b = kp_store_permit_snapshot(&before), *af = kp_store_permit_snapshot(&after);
+	rc = kp_store_audit(c, who, strcmp(new_status, "revoked") == 0 ? "permit.revoke" : "permit.return", "permit", id,
+	                    b, af);
+	free(b);
+	free(af);
+	if (rc != KP_DB_OK)
+		goto fail;
+	return kp_store_commit(c);
+fail:
+	kp_store_rollback(c);
+	return rc;
+}
+
+static void activity_from_row(const kp_rows_t *r, int i, kp_activity_row_t *x)
+{
+	x->id = kp_rows_int(r, i, 0);
+	x->permit_id = kp_rows_text(r, i, 1);
+	x->type = kp_rows_text(r, i, 2);
+	x->country = kp_rows_text(r, i, 3);
+	x->at = kp_rows_int(r, i, 4);
+	x->checkpoint = kp_rows_text(r, i, 5);
+	x->details = kp_rows_text(r, i, 6);
+	x->recorded_by = kp_rows_int(r, i, 7);
+}
+
+int kp_store_permit_activities(kp_conn_t *c, kp_arena_t *a, const char *permit_id, kp_activity_row_t **out, int *n)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT id, permit_id, activity_type, country, at, checkpoint, details, recorded_by"
+	                    " FROM permit_activities WHERE permit_id = ? ORDER BY at, id",
+	                    KP_PARAMS(KV_TEXT(permit_id)));
+	if (rc != KP_DB_OK)
+		return rc;
+	*n = r.nrows;
+	*out = kp_arena_zalloc(a, sizeof(kp_activity_row_t) * (size_t)(r.nrows + 1));
+	for (int i = 0; i < r.nrows; i++)
+		activity_from_row(&r, i, &(*out)[i]);
+	return KP_DB_OK;
+}
+
+/* Check the new activity against the earlier ones (domain rules) under the permit's lock. */
+static int activity_allowed(kp_conn_t *c, kp_arena_t *a, const kp_permit_t *p, const kp_activity_row_t *act,
+                            bool *used_up, const char **why)
+{
+	kp_permit_type_t type;
+	kp_activity_row_t *rows;
+	int n;
+	int rc = kp_store_permit_type_get(c, a, p->type, &type);
+	if (rc == KP_DB_OK)
+		rc = kp_store_permit_activities(c, a, p->id, &rows, &n);
+	if (rc != KP_DB_OK)
+		return rc;
+	kp_activity_t *earlier = kp_arena_zalloc(a, sizeof(kp_activity_t) * (size_t)(n + 1));
+	for (int i = 0; i < n; i++)
+		earlier[i] = (kp_activity_t){rows[i].type, rows[i].country, rows[i].at};
+	kp_activity_t next = {act->type, act->country, act->at};
+	*why = kp_permit_activity_check(&type, earlier, n, &next, used_up);
+	return KP_DB_OK;
+}
+
+int kp_store_permit_activity_add(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_activity_row_t *act,
+                                 const char **why)
+{
+	kp_permit_t p;
+	bool used_up = false;
+	*why = NULL;
+	int rc = kp_store_begin(c);
+	if (rc != KP_DB_OK)
+		return rc;
+	if ((rc = kp_db_run(c, "UPDATE permits SET status = status WHERE id = ?", KP_PARAMS(KV_TEXT(act->permit_id)),
+	                    NULL)) != KP_DB_OK ||
+	    (rc = kp_store_permit_get(c, a, act->permit_id, &p)) != KP_DB_OK)
+		goto fail;
+	if (strcmp(p.status, "revoked") == 0 || strcmp(p.status, "returned") == 0) {
+		*why = strcmp(p.status, "revoked") == 0 ? "PERMIT_REVOKED" : "PERMIT_RETURNED";
+		rc = KP_DB_CONFLICT;
+		goto fail;
+	}
+	if ((rc = activity_allowed(c, a, &p, act, &used_up, why)) != KP_DB_OK)
+		goto fail;
+	if (*why) {
+		rc = KP_DB_CONFLICT;
+		goto fail;
+	}
+	kp_rows_t r;
+	rc = kp_db_exec(c, a, &r,
+	                "INSERT INTO permit_activities (permit_id, activity_type, country, at, checkpoint, details,"
+	                " recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	                KP_PARAMS(KV_TEXT(act->permit_id), KV_TEXT(act->type), KV_TEXT(act->country), KV_INT(act->at),
+	                          KV_TEXT(act->checkpoint), KV_TEXT(act->details),
+	                          who && who->user_id ? KV_INT(who->user_id) : KV_NULL));
+	if (rc != KP_DB_OK)
+		goto fail;
+	act->id = kp_rows_int(&r, 0, 0);
+	rc = kp_db_run(c, "UPDATE permits SET status = 'used', used_up = ?, status_at = ? WHERE id = ?",
+	               KP_PARAMS(KV_INT(used_up || p.used_up), KV_INT(kp_now()), KV_TEXT(p.id)), NULL);
+	if (rc != KP_DB_OK)
+		goto fail;
+	json_t *j = json_pack("{s:s, s:s, s:I, s:s?, s:b}", "activity_type", act->type, "country", act->country, "at",
+	                      (json_int_t)act->at, "checkpoint", act->checkpoint, "used_up", used_up);
+	char *snap = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(j);
+	rc = kp_store_audit(c, who, "permit.activity", "permit", p.id, NULL, snap);
+	free(snap);
+	if (rc != KP_DB_OK)
+		goto fail;
+	return kp_store_commit(c);
+fail:
+	kp_store_rollback(c);
+	return rc;
+}
+
+int kp_store_usage_by_carrier(kp_conn_t *c, kp_arena_t *a, int year, kp_carrier_usage_t **out, int *n)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT org_id, MAX(company_name), verifier, year, type, COUNT(*),"
+	                    " SUM(CASE WHEN status = 'used' THEN 1 ELSE 0 END),"
+	                    " SUM(CASE WHEN status = 'returned' THEN 1 ELSE 0 END),"
+	                    " SUM(CASE WHEN status = 'revoked' THEN 1 ELSE 0 END)"
+	                    " FROM permits WHERE org_id IS NOT NULL AND (CAST(? AS BIGINT) = 0 OR year = ?)"
+	                    " GROUP BY org_id, verifier, year, type ORDER BY 2, verifier, year, type",
+	                    KP_PARAMS(KV_INT(year), KV_INT(year)));
+	if (rc != KP_DB_OK)
+		return rc;
+	*n = r.nrows;
+	*out = kp_arena_zalloc(a, sizeof(kp_carrier_usage_t) * (size_t)(r.nrows + 1));
+	for (int i = 0; i < r.nrows; i++) {
+		kp_carrier_usage_t *u = &(*out)[i];
+		u->org_id = kp_rows_int(&r, i, 0);
+		u->company_name = kp_rows_text(&r, i, 1);
+		u->verifier = kp_rows_text(&r, i, 2);
+		u->year = (int)kp_rows_int(&r, i, 3);
+		u->type = (int)kp_rows_int(&r, i, 4);
+		u->issued = kp_rows_int(&r, i, 5);
+		u->used = kp_rows_int(&r, i, 6);
+		u->returned = kp_rows_int(&r, i, 7);
+		u->revoked = kp_rows_int(&r, i, 8);
+	}
+	return KP_DB_OK;
+}

@@ -1,0 +1,382 @@
+/* permits.c: deciding applications and issuing permits without ever over-issuing,
+ * withdrawing (revoke, return) and reading permits. */
+#include "store/permits.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "domain/dates.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *kp_store_permit_snapshot(const kp_permit_t *p)
+{
+	json_t *j = json_pack("{s:s, s:i, s:i, s:I, s:s, s:s, s:s, s:I, s:s, s:b, s:s?}", "id", p->id, "year", p->year,
+	                      "type", p->type, "serial", (json_int_t)p->serial, "plate", p->plate, "company_name",
+	                      p->company_name, "company_id", p->company_id, "expires_at", (json_int_t)p->expires_at,
+	                      "status", p->status, "used_up", p->used_up, "status_reason", p->status_reason);
+	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(j);
+	return s;
+}
+
+static int64_t count_of(kp_conn_t *c, kp_arena_t *a, const char *sql, const kp_val_t *params, int n, int *rc)
+{
+	kp_rows_t r;
+	*rc = kp_db_exec(c, a, &r, sql, params, n);
+	return *rc == KP_DB_OK && r.nrows == 1 ? kp_rows_int(&r, 0, 0) : 0;
+}
+
+/* Everything kp_permit_decide needs, read inside the caller's transaction. */
+struct gathered {
+	kp_org_t org;
+	kp_vehicle_t vehicle;
+	kp_permit_type_t type;
+	kp_application_facts_t facts;
+	bool first_of_type;
+};
+
+static int gather(kp_conn_t *c, kp_arena_t *a, const kp_issue_request_t *rq, int64_t now, struct gathered *g)
+{
+	const kp_application_t *ap = rq->app;
+	int rc = kp_store_org_get(c, a, rq->org_id, &g->org);
+	if (rc != KP_DB_OK)
+		return rc;
+	if ((rc = kp_store_permit_type_get(c, a, ap->type, &g->type)) != KP_DB_OK)
+		return rc;
+	rc = kp_store_vehicle_get(c, a, ap->vehicle_id, &g->vehicle);
+	if (rc != KP_DB_OK && rc != KP_DB_NOTFOUND)
+		return rc;
+	g->facts.vehicle = rc == KP_DB_OK ? &g->vehicle : NULL;
+	g->facts.carrier_status = g->org.status;
+	g->facts.carrier_licence = g->org.licence_number;
+	g->facts.carrier_org_id = g->org.id;
+	g->facts.type = &g->type;
+	g->facts.unused_held = count_of(
+	    c, a,
+	    "SELECT COUNT(*) FROM permits WHERE org_id = ? AND verifier = ? AND type = ? AND status = 'issued'"
+	    " AND expires_at >= ?",
+	    KP_PARAMS(KV_INT(rq->org_id), KV_TEXT(ap->verifier), KV_INT(ap->type), KV_INT(now)), &rc);
+	if (rc == KP_DB_OK)
+		g->facts.duplicate = count_of(c, a,
+		                              "SELECT COUNT(*) FROM permits WHERE vehicle_id = ? AND verifier = ? AND type = ?"
+		                              " AND year = ? AND status = 'issued' AND expires_at >= ?",
+		                              KP_PARAMS(KV_INT(ap->vehicle_id), KV_TEXT(ap->verifier), KV_INT(ap->type),
+		                                        KV_INT(ap->year), KV_INT(now)),
+		                              &rc) > 0;
+	if (rc == KP_DB_OK)
+		g->facts.quota_left = count_of(c, a,
+		                               "SELECT COALESCE(SUM(end_number - next_serial + 1), 0) FROM quotas"
+		                               " WHERE issuer = ? AND verifier = ? AND year = ? AND type = ?",
+		                               KP_PARAMS(KV_TEXT(rq->self), KV_TEXT(ap->verifier), KV_INT(ap->year),
+		                                         KV_INT(ap->type)),
+		                               &rc);
+	if (rc == KP_DB_OK)
+		g->first_of_type = count_of(c, a, "SELECT COUNT(*) FROM permits WHERE org_id = ? AND type = ?",
+		                            KP_PARAMS(KV_INT(rq->org_id), KV_INT(ap->type)), &rc) == 0;
+	return rc;
+}
+
+/* Draw the next serial from the first range with one left. The UPDATE is the guard:
+ * two transactions can never draw the same serial, on either backend. Returns
+ * KP_DB_NOTFOUND when every range is spent. */
+static int draw_serial(kp_conn_t *c, kp_arena_t *a, const char *issuer, const kp_application_t *ap,
+                       int64_t *quota_id, int64_t *serial)
+{
+	for (int attempt = 0; attempt < 5; attempt++) {
+		kp_rows_t r;
+		int rc = kp_db_exec(c, a, &r,
+		                    "UPDATE quotas SET next_serial = next_serial + 1 WHERE id = (SELECT id FROM quotas"
+		                    " WHERE issuer = ? AND verifier = ? AND year = ? AND type = ? AND next_serial <= end_number"
+		                    " ORDER BY start_number LIMIT 1) AND next_serial <= end_number"
+		                    " RETURNING id, next_serial - 1",
+		                    KP_PARAMS(KV_TEXT(issuer), KV_TEXT(ap->verifier), KV_INT(ap->year), KV_INT(ap->type)));
+		if (rc != KP_DB_OK)
+			return rc;
+		if (r.nrows == 1) {
+			*quota_id = kp_rows_int(&r, 0, 0);
+			*serial = kp_rows_int(&r, 0, 1);
+			return KP_DB_OK;
+		}
+		/* PostgreSQL: the range picked was spent by a concurrent transaction; look again. */
+	}
+	return KP_DB_NOTFOUND;
+}
+
+static json_t *failures_json(const kp_issue_result_t *res)
+{
+	json_t *arr = json_array();
+	for (int i = 0; i < res->nfailures; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s}", "code", res->failures[i].code, "message",
+		                                     res->failures[i].message));
+	return arr;
+}
+
+/* Insert the application row (any outcome) with its audit row; sets ap->id. */
+static int store_application(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_application_t *ap,
+                             const kp_issue_result_t *res)
+{
+	json_t *reasons = failures_json(res);
+	char *reasons_text = json_dumps(reasons, JSON_COMPACT);
+	json_decref(reasons);
+	ap->reasons = kp_arena_strdup(a, reasons_text);
+	free(reasons_text);
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r,
+	                    "INSERT INTO permit_applications (org_id, user_id, verifier, year, type, vehicle_id, trip,"
+	                    " status, reasons, permit_id, created_at, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	                    " RETURNING id",
+	                    KP_PARAMS(KV_INT(ap->org_id), ap->user_id ? KV_INT(ap->user_id) : KV_NULL,
+	                              KV_TEXT(ap->verifier), KV_INT(ap->year), KV_INT(ap->type), KV_INT(ap->vehicle_id),
+	                              KV_TEXT(ap->trip), KV_TEXT(ap->status), KV_TEXT(ap->reasons), KV_TEXT(ap->permit_id),
+	                              KV_INT(ap->created_at), ap->decided_at ? KV_INT(ap->decided_at) : KV_NULL));
+	if (rc != KP_DB_OK)
+		return rc;
+	ap->id = kp_rows_int(&r, 0, 0);
+	json_t *j = json_pack("{s:I, s:s, s:i, s:i, s:I, s:s, s:s?, s:o}", "id", (json_int_t)ap->id, "verifier",
+	                      ap->verifier, "year", ap->year, "type", ap->type, "vehicle_id", (json_int_t)ap->vehicle_id,
+	                      "status", ap->status, "permit_id", ap->permit_id, "reasons", failures_json(res));
+	char *snap = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(j);
+	rc = kp_store_audit(c, who, "permit_application.create", "permit_application",
+	                    kp_arena_printf(a, "%lld", (long long)ap->id), NULL, snap);
+	free(snap);
+	return rc;
+}
+
+/* Build, sign and insert the permit for serial; fills res->permit. */
+static int issue_permit(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const kp_issue_request_t *rq,
+                        const struct gathered *g, int64_t quota_id, int64_t serial, int64_t now, kp_permit_t *p)
+{
+	const kp_application_t *ap = rq->app;
+	kp_permit_id_t pid = {.year = ap->year, .type = ap->type, .serial = serial};
+	memcpy(pid.issuer, rq->self, 2);
+	memcpy(pid.verifier, ap->verifier, 2);
+	char id[40];
+	kp_permit_id_format(&pid, id);
+	memset(p, 0, sizeof(*p));
+	p->id = kp_arena_strdup(a, id);
+	p->issuer = rq->self;
+	p->verifier = ap->verifier;
+	p->year = ap->year;
+	p->type = ap->type;
+	p->serial = serial;
+	p->quota_id = quota_id;
+	p->org_id = rq->org_id;
+	p->vehicle_id = ap->vehicle_id;
+	p->plate = g->vehicle.plate;
+	p->company_name = g->org.name;
+	p->company_id = g->org.inn ? g->org.inn : "";
+	p->issued_at = now;
+	p->expires_at = kp_permit_expiry(&g->type, ap->year, rq->utc_offset);
+	p->status = "issued";
+	if (rq->signer->sign(rq->signer->ctx, a, p, rq->utc_offset, &p->credential, &p->kid) != 0) {
+		kp_error("signing permit %s failed", p->id);
+		return KP_DB_ERR;
+	}
+	int rc = kp_db_run(c,
+	                   "INSERT INTO permits (id, issuer, verifier, year, type, serial, quota_id, org_id, vehicle_id,"
+	                   " plate, company_name, company_id, issued_at, expires_at, status, kid, credential)"
+	                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'issued', ?, ?)",
+	                   KP_PARAMS(KV_TEXT(p->id), KV_TEXT(p->issuer), KV_TEXT(p->verifier), KV_INT(p->year),
+	                             KV_INT(p->type), KV_INT(p->serial), KV_INT(quota_id), KV_INT(p->org_id),
+	                             KV_INT(p->vehicle_id), KV_TEXT(p->plate), KV_TEXT(p->company_name),
+	                             KV_TEXT(p->company_id), KV_INT(p->issued_at), KV_INT(p->expires_at), KV_TEXT(p->kid),
+	                             KV_TEXT(p->credential)),
+	                   NULL);
+	if (rc != KP_DB_OK)
+		return rc;
+	char *snap = kp_store_permit_snapshot(p);
+	rc = kp_store_audit(c, who, "permit.issue", "permit", p->id, NULL, snap);
+	free(snap);
+	return rc;
+}
+
+/* The decision proper, inside an open transaction. */
+static int decide(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_issue_request_t *rq, kp_issue_result_t *res,
+                  bool review_allowed)
+{
+	int64_t now = kp_now();
+	kp_application_t *ap = rq->app;
+	/* Serialise decisions per carrier (holding limit, duplicates): a no-op write that
+	 * takes the row lock on PostgreSQL and the write lock on SQLite. */
+	int rc = kp_db_run(c, "UPDATE organisations SET status = status WHERE id = ?", KP_PARAMS(KV_INT(rq->org_id)), NULL);
+	struct gathered g;
+	memset(&g, 0, sizeof(g));
+	if (rc == KP_DB_OK)
+		rc = gather(c, a, rq, now, &g);
+	if (rc != KP_DB_OK)
+		return rc;
+	res->nfailures = kp_permit_decide(&g.facts, res->failures);
+	ap->org_id = rq->org_id;
+	ap->created_at = ap->created_at ? ap->created_at : now;
+	ap->decided_at = now;
+	if (res->nfailures > 0) {
+		ap->status = "refused";
+		return KP_DB_OK;
+	}
+	if (review_allowed && (strcmp(g.type.review, "always") == 0 ||
+	                       (strcmp(g.type.review, "first_permit") == 0 && g.first_of_type))) {
+		ap->status = "pending_review";
+		ap->decided_at = 0;
+		res->review = true;
+		return KP_DB_OK;
+	}
+	int64_t quota_id, serial;
+	rc = draw_serial(c, a, rq->self, ap, &quota_id, &serial);
+	if (rc == KP_DB_NOTFOUND) {
+		res->failures[res->nfailures].code = "INSUFFICIENT_PERMIT_QUOTA";
+		res->failures[res->nfailures++].message = "no permits of this type are left in the partner's quota";
+		ap->status = "refused";
+		return KP_DB_OK;
+	}
+	if (rc != KP_DB_OK)
+		return rc;
+	if ((rc = issue_permit(c, a, who, rq, &g, quota_id, serial, now, &res->permit)) != KP_DB_OK)
+		return rc;
+	ap->status = "issued";
+	ap->permit_id = res->permit.id;
+	return KP_DB_OK;
+}
+
+static int link_permit(kp_conn_t *c, kp_issue_result_t *res, int64_t app_id)
+{
+	if (res->permit.id == NULL)
+		return KP_DB_OK;
+	res->permit.application_id = app_id;
+	return kp_db_run(c, "UPDATE permits SET application_id = ? WHERE id = ?",
+	                 KP_PARAMS(KV_INT(app_id), KV_TEXT(res->permit.id)), NULL);
+}
+
+int kp_store_permit_apply(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_issue_request_t *rq,
+                          kp_issue_result_t *res)
+{
+	memset(res, 0, sizeof(*res));
+	int rc = kp_store_begin(c);
+	if (rc != KP_DB_OK)
+		return rc;
+	rq->app->user_id = rq->user_id;
+	rc = decide(c, a, who, rq, res, true);
+	if (rc == KP_DB_OK)
+		rc = store_application(c, a, who, rq->app, res);
+	if (rc == KP_DB_OK)
+		rc = link_permit(c, res, rq->app->id);
+	if (rc != KP_DB_OK) {
+		kp_store_rollback(c);
+		return rc;
+	}
+	return kp_store_commit(c);
+}
+
+#define APP_COLUMNS "id, org_id, user_id, verifier, year, type, vehicle_id, trip, status, reasons, permit_id," \
+                    " decided_by, decision_reason, created_at, decided_at"
+
+static void application_from_row(const kp_rows_t *r, int i, kp_application_t *ap)
+{
+	ap->id = kp_rows_int(r, i, 0);
+	ap->org_id = kp_rows_int(r, i, 1);
+	ap->user_id = kp_rows_int(r, i, 2);
+	ap->verifier = kp_rows_text(r, i, 3);
+	ap->year = (int)kp_rows_int(r, i, 4);
+	ap->type = (int)kp_rows_int(r, i, 5);
+	ap->vehicle_id = kp_rows_int(r, i, 6);
+	ap->trip = kp_rows_text(r, i, 7);
+	ap->status = kp_rows_text(r, i, 8);
+	ap->reasons = kp_rows_text(r, i, 9);
+	ap->permit_id = kp_rows_text(r, i, 10);
+	ap->decided_by = kp_rows_int(r, i, 11);
+	ap->decision_reason = kp_rows_text(r, i, 12);
+	ap->created_at = kp_rows_int(r, i, 13);
+	ap->decided_at = kp_rows_int(r, i, 14);
+}
+
+int kp_store_application_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_application_t *out)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r, "SELECT " APP_COLUMNS " FROM permit_applications WHERE id = ?", KP_PARAMS(KV_INT(id)));
+	if (rc != KP_DB_OK)
+		return rc;
+	if (r.nrows == 0)
+		return KP_DB_NOTFOUND;
+	application_from_row(&r, 0, out);
+	return KP_DB_OK;
+}
+
+int kp_store_application_list(kp_conn_t *c, kp_arena_t *a, int64_t org_id, const char *status, int limit,
+                              kp_application_t **out, int *n)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT " APP_COLUMNS " FROM permit_applications WHERE (CAST(? AS BIGINT) = 0 OR org_id = ?)"
+	                    " AND (CAST(? AS TEXT) IS NULL OR status = ?) ORDER BY id DESC LIMIT ?",
+	                    KP_PARAMS(KV_INT(org_id), KV_INT(org_id), KV_TEXT(status), KV_TEXT(status), KV_INT(limit)));
+	if (rc != KP_DB_OK)
+		return rc;
+	*n = r.nrows;
+	*out = kp_arena_zalloc(a, sizeof(kp_application_t) * (size_t)(r.nrows + 1));
+	for (int i = 0; i < r.nrows; i++)
+		application_from_row(&r, i, &(*out)[i]);
+	return KP_DB_OK;
+}
+
+/* Record the ministry's decision on the stored row, with before/after in the audit. */
+static int update_decided(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const kp_application_t *before,
+                          kp_application_t *ap, const kp_issue_result_t *res, const char *reason)
+{
+	json_t *reasons = failures_json(res);
+	char *reasons_text = json_dumps(reasons, JSON_COMPACT);
+	json_decref(reasons);
+	int rc = kp_db_run(c,
+	                   "UPDATE permit_applications SET status = ?, reasons = ?, permit_id = ?, decided_by = ?,"
+	                   " decision_reason = ?, decided_at = ? WHERE id = ? AND status = 'pending_review'",
+	                   KP_PARAMS(KV_TEXT(ap->status), KV_TEXT(reasons_text), KV_TEXT(ap->permit_id),
+	                             who->user_id ? KV_INT(who->user_id) : KV_NULL, KV_TEXT(reason), KV_INT(kp_now()),
+	                             KV_INT(ap->id)),
+	                   NULL);
+	json_t *b = json_pack("{s:s}", "status", before->status);
+	json_t *af = json_pack("{s:s, s:s, s:s?, s:s}", "status", ap->status, "reason", reason, "permit_id", ap->permit_id,
+	                       "reasons", reasons_text);
+	char *bs = json_dumps(b, JSON_COMPACT), *as = json_dumps(af, JSON_COMPACT);
+	if (rc == KP_DB_OK)
+		rc = kp_store_audit(c, who, "permit_application.decide", "permit_application",
+		                    kp_arena_printf(a, "%lld", (long long)ap->id), bs, as);
+	free(bs);
+	free(as);
+	free(reasons_text);
+	json_decref(b);
+	json_decref(af);
+	return rc;
+}
+
+int kp_store_application_decide(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t app_id, bool approve,
+                                const char *reason, kp_issue_request_t *rq, kp_issue_result_t *res)
+{
+	memset(res, 0, sizeof(*res));
+	kp_application_t before;
+	int rc = kp_store_begin(c);
+	if (rc != KP_DB_OK)
+		return rc;
+	if ((rc = kp_store_application_get(c, a, app_id, &before)) != KP_DB_OK)
+		goto fail;
+	if (strcmp(before.status, "pending_review") != 0) {
+		rc = KP_DB_CONFLICT;
+		goto fail;
+	}
+	*rq->app = before;
+	rq->org_id = before.org_id;
+	if (approve) {
+		if ((rc = decide(c, a, who, rq, res, false)) != KP_DB_OK)
+			goto fail;
+		if ((rc = link_permit(c, res, app_id)) != KP_DB_OK)
+			goto fail;
+	} else {
+		rq->app->status = "rejected";
+	}
+	rq->app->id = app_id;
+	if ((rc = update_decided(c, a, who, &before, rq->app, res, reason)) != KP_DB_OK)
+		goto fail;
+	return kp_store_commit(c);
+fail:
+	kp_store_rollback(c);
+	return rc;
+}

@@ -1,0 +1,141 @@
+/* permits.h: storage of authorities and keys, permit types, quotas, vehicles,
+ * applications, permits and border activities. Each state change is one transaction
+ * with its audit rows. */
+#ifndef KP_STORE_PERMITS_H
+#define KP_STORE_PERMITS_H
+
+#include "domain/permit.h"
+#include "store/store.h"
+
+typedef struct kp_authority {
+	const char *code, *name, *api_url;
+	bool traceca;
+} kp_authority_t;
+
+typedef struct kp_authority_key {
+	const char *authority, *kid, *jwk, *private_pem;
+	int64_t created_at, revoked_at;
+} kp_authority_key_t;
+
+int kp_store_authority_list(kp_conn_t *c, kp_arena_t *a, kp_authority_t **out, int *n);
+int kp_store_authority_get(kp_conn_t *c, kp_arena_t *a, const char *code, kp_authority_t *out);
+/* Insert or update by code. */
+int kp_store_authority_put(kp_conn_t *c, const kp_actor_t *who, const kp_authority_t *au);
+int kp_store_key_add(kp_conn_t *c, const kp_actor_t *who, const kp_authority_key_t *k);
+int kp_store_key_get(kp_conn_t *c, kp_arena_t *a, const char *authority, const char *kid, kp_authority_key_t *out);
+/* Keys of one authority (NULL: all), newest first. */
+int kp_store_key_list(kp_conn_t *c, kp_arena_t *a, const char *authority, kp_authority_key_t **out, int *n);
+
+int kp_store_permit_types(kp_conn_t *c, kp_arena_t *a, kp_permit_type_t out[KP_PERMIT_TYPE_MAX + 1]);
+int kp_store_permit_type_get(kp_conn_t *c, kp_arena_t *a, int code, kp_permit_type_t *out);
+int kp_store_permit_type_update(kp_conn_t *c, const kp_actor_t *who, const kp_permit_type_t *t);
+
+typedef struct kp_quota {
+	int64_t id;
+	const char *issuer, *verifier, *note;
+	int year, type;
+	int64_t start_number, end_number, next_serial, created_at;
+	/* usage, filled by list */
+	int64_t issued, used, returned, revoked, expired, remaining;
+} kp_quota_t;
+
+/* KP_DB_CONFLICT when the range overlaps another for the same pair, year and type. */
+int kp_store_quota_create(kp_conn_t *c, const kp_actor_t *who, kp_quota_t *q);
+int kp_store_quota_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_quota_t *out);
+/* Filters may be NULL/0. Usage counted at now. */
+int kp_store_quota_list(kp_conn_t *c, kp_arena_t *a, const char *authority, int year, int64_t now,
+                        kp_quota_t **out, int *n);
+/* Move the end of a range; KP_DB_CONFLICT when below what was issued or overlapping. */
+int kp_store_quota_set_end(kp_conn_t *c, const kp_actor_t *who, int64_t id, int64_t end_number);
+
+int kp_store_vehicle_create(kp_conn_t *c, const kp_actor_t *who, kp_vehicle_t *v);
+int kp_store_vehicle_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_vehicle_t *out);
+int kp_store_vehicle_by_plate(kp_conn_t *c, kp_arena_t *a, const char *plate, kp_vehicle_t *out);
+int kp_store_vehicle_list(kp_conn_t *c, kp_arena_t *a, int64_t org_id, kp_vehicle_t **out, int *n);
+int kp_store_vehicle_set_status(kp_conn_t *c, const kp_actor_t *who, int64_t id, const char *status);
+
+typedef struct kp_permit {
+	const char *id, *issuer, *verifier, *plate, *company_name, *company_id, *status, *status_reason, *kid,
+	    *credential;
+	int year, type;
+	int64_t serial, quota_id, application_id, org_id, vehicle_id, issued_at, expires_at, status_at;
+	bool used_up;
+} kp_permit_t;
+
+typedef struct kp_application {
+	int64_t id, org_id, user_id, vehicle_id, decided_by, created_at, decided_at;
+	const char *verifier, *trip, *status, *reasons, *permit_id, *decision_reason;
+	int year, type;
+} kp_application_t;
+
+/* Signs a permit's credential; returns 0 and sets *credential (arena) and *kid. */
+typedef struct kp_signer {
+	void *ctx;
+	int (*sign)(void *ctx, kp_arena_t *a, const kp_permit_t *p, int utc_offset, const char **credential,
+	            const char **kid);
+} kp_signer_t;
+
+typedef struct kp_issue_request {
+	const char *self;            /* our authority code: the issuer */
+	int utc_offset;              /* minutes, for dates on the permit */
+	int64_t org_id, user_id;
+	kp_application_t *app;       /* in: verifier, year, type, vehicle_id, trip; out: the stored row */
+	const kp_signer_t *signer;
+} kp_issue_request_t;
+
+typedef struct kp_issue_result {
+	kp_check_failure_t failures[KP_MAX_FAILURES];
+	int nfailures;
+	bool review;                 /* sent to the ministry's review queue */
+	kp_permit_t permit;          /* when issued */
+} kp_issue_result_t;
+
+/* Decide an application in one transaction: gather the facts under a lock on the
+ * carrier, run kp_permit_decide, then refuse, queue for review, or draw a serial and
+ * issue the signed permit. The application is stored whatever the outcome. */
+int kp_store_permit_apply(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_issue_request_t *rq,
+                          kp_issue_result_t *res);
+/* A ministry decision on a queued application: approve (re-runs the checks and issues)
+ * or reject with a reason. KP_DB_NOTFOUND / KP_DB_CONFLICT (not pending). */
+int kp_store_application_decide(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t app_id, bool approve,
+                                const char *reason, kp_issue_request_t *rq, kp_issue_result_t *res);
+int kp_store_application_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_application_t *out);
+/* org_id 0: all; status NULL: all. Newest first. */
+int kp_store_application_list(kp_conn_t *c, kp_arena_t *a, int64_t org_id, const char *status, int limit,
+                              kp_application_t **out, int *n);
+
+/* Audit snapshot of a permit (malloc'd JSON text; for the store's own files). */
+char *kp_store_permit_snapshot(const kp_permit_t *p);
+
+int kp_store_permit_get(kp_conn_t *c, kp_arena_t *a, const char *id, kp_permit_t *out);
+typedef struct kp_permit_filter {
+	int64_t org_id;
+	const char *plate, *verifier, *issuer, *status;
+	int year;
+	int limit;
+} kp_permit_filter_t;
+int kp_store_permit_list(kp_conn_t *c, kp_arena_t *a, const kp_permit_filter_t *f, kp_permit_t **out, int *n);
+/* From 'issued' (unused) to 'revoked' or 'returned' with a reason. KP_DB_CONFLICT when
+ * the permit is not unused; *why gets PERMIT_USED or the current status. */
+int kp_store_permit_withdraw(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const char *id,
+                             const char *new_status, const char *reason, const char **why);
+
+typedef struct kp_activity_row {
+	int64_t id, at, recorded_by;
+	const char *permit_id, *type, *country, *checkpoint, *details;
+} kp_activity_row_t;
+/* Record an ENTRANCE/EXIT after checking it against earlier ones (domain rules).
+ * KP_DB_CONFLICT with *why set when refused. */
+int kp_store_permit_activity_add(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_activity_row_t *act,
+                                 const char **why);
+int kp_store_permit_activities(kp_conn_t *c, kp_arena_t *a, const char *permit_id, kp_activity_row_t **out, int *n);
+
+typedef struct kp_carrier_usage {
+	int64_t org_id;
+	const char *company_name, *verifier;
+	int year, type;
+	int64_t issued, used, returned, revoked;
+} kp_carrier_usage_t;
+int kp_store_usage_by_carrier(kp_conn_t *c, kp_arena_t *a, int year, kp_carrier_usage_t **out, int *n);
+
+#endif
