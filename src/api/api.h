@@ -45,6 +45,7 @@ void kp_api_org_list(kp_req_t *req);
 void kp_api_org_create(kp_req_t *req);
 void kp_api_org_get(kp_req_t *req);
 void kp_api_org_mine(kp_req_t *req);
+void kp_api_org_set_status(kp_req_t *req);
 void kp_api_user_list(kp_req_t *req);
 void kp_api_user_create(kp_req_t *req);
 void kp_api_user_get(kp_req_t *req);

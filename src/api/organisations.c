@@ -94,3 +94,23 @@ void kp_api_org_create(kp_req_t *req)
 	}
 	kp_reply_json(req, 201, kp_api_org_json(&o));
 }
+
+void kp_api_org_set_status(kp_req_t *req)
+{
+	int64_t id;
+	if (kp_req_param_id(req, "id", &id) != 0)
+		return;
+	const char *status = kp_body_str(req, "status", 16, true);
+	if (status && strcmp(status, "active") != 0 && strcmp(status, "suspended") != 0)
+		kp_field_error(req, "status", "must be active or suspended");
+	const char *reason = kp_body_str(req, "reason", 500, true);
+	if (kp_body_check(req) != 0)
+		return;
+	kp_actor_t who = kp_api_actor(req);
+	int rc = kp_store_org_set_status(kp_api_db(req), &who, id, status, reason);
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "organisation");
+		return;
+	}
+	reply_org(req, id);
+}

@@ -9,11 +9,11 @@
 
 /* Username, password, name and language shared by both forms. The password is hashed
  * into the arena; NULL fields mean a problem was recorded. */
-static void read_user_fields(kp_req_t *req, kp_user_t *u, const char **password)
+static void read_user_fields(kp_req_t *req, kp_user_t *u, const char **password, bool name_required)
 {
+	u->full_name = kp_body_str(req, "full_name", 200, name_required);
 	u->username = kp_body_str_checked(req, "username", 32, true, kp_check_username);
 	*password = kp_body_str_checked(req, "password", 256, true, kp_check_password);
-	u->full_name = kp_body_str(req, "full_name", 200, false);
 	u->email = kp_body_str_checked(req, "email", 254, false, kp_check_email);
 	u->phone = kp_body_str_checked(req, "phone", 32, false, kp_check_phone);
 	u->language = kp_body_str_checked(req, "language", 2, false, kp_check_language);
@@ -76,7 +76,7 @@ void kp_api_carrier_register(kp_req_t *req)
 	org.contact_phone = kp_body_str_checked(req, "contact_phone", 32, true, kp_check_phone);
 	org.contact_email = kp_body_str_checked(req, "contact_email", 254, false, kp_check_email);
 	org.licence_number = kp_body_str_checked(req, "licence_number", 32, true, kp_check_licence);
-	read_user_fields(req, &u, &password);
+	read_user_fields(req, &u, &password, false);
 	if (kp_body_check(req) != 0)
 		return;
 	u.role = "carrier";
@@ -109,9 +109,7 @@ void kp_api_traveller_register(kp_req_t *req)
 {
 	kp_user_t u = {0};
 	const char *password;
-	read_user_fields(req, &u, &password);
-	if (u.full_name == NULL && req->field_errors == NULL)
-		kp_field_error(req, "full_name", "is required (as written in the passport)");
+	read_user_fields(req, &u, &password, true);
 	if (kp_body_check(req) != 0)
 		return;
 	u.role = "traveller";

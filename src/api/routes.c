@@ -27,6 +27,8 @@ const kp_route_t kp_api_routes[] = {
 	{"POST", "/api/v1/organisations", kp_api_org_create, KP_ROLE_ADMIN, BODY, "create an organisation"},
 	{"GET", "/api/v1/organisations/mine", kp_api_org_mine, ANY & ~KP_ROLE_TRAVELLER, 0, "my organisation"},
 	{"GET", "/api/v1/organisations/{id}", kp_api_org_get, ANY & ~KP_ROLE_TRAVELLER, 0, "one organisation"},
+	{"PUT", "/api/v1/organisations/{id}/status", kp_api_org_set_status, KP_ROLE_MINISTRY | KP_ROLE_ADMIN, BODY,
+	 "suspend or reactivate an organisation (a suspended carrier gets no permits)"},
 
 	{"GET", "/api/v1/users", kp_api_user_list, KP_ROLE_ADMIN | KP_ROLE_AUDITOR, 0, "list users"},
 	{"POST", "/api/v1/users", kp_api_user_create, KP_ROLE_ADMIN, BODY, "create a user"},

@@ -18,6 +18,8 @@ static void housekeeping(kp_store_t *store)
 	int64_t removed = 0;
 	if (kp_store_session_purge(c, kp_now(), &removed) == KP_DB_OK && removed > 0)
 		kp_info("removed %lld expired sessions", (long long)removed);
+	if (kp_store_throttle_purge(c, kp_now(), kp_now() - 86400, &removed) == KP_DB_OK && removed > 0)
+		kp_info("forgot %lld stale sign-in throttle entries", (long long)removed);
 	kp_store_release(store, c);
 }
 

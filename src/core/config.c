@@ -126,6 +126,11 @@ static int load_file(kp_config_t *cfg, const char *path, FILE *errf)
 	int lineno = 0, rc = 0;
 	while (fgets(line, sizeof(line), f)) {
 		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			fprintf(errf, "kapka: %s:%d: line longer than %zu bytes\n", path, lineno, sizeof(line) - 2);
+			rc = -1;
+			break;
+		}
 		char *l = trim(line);
 		if (*l == '\0' || *l == '#')
 			continue;

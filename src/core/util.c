@@ -1,6 +1,7 @@
 /* util.c: fatal errors, checked allocation, number parsing, clocks, UTF-8 checks. */
 #include "core/util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -55,7 +56,7 @@ char *kp_strdup_at(const char *s, const char *file, int line)
 
 int kp_parse_int(const char *s, long long min, long long max, long long *out)
 {
-	if (s == NULL || *s == '\0')
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s))
 		return -1;
 	char *end = NULL;
 	errno = 0;
@@ -126,6 +127,8 @@ bool kp_utf8_valid(const char *s, size_t len, bool allow_newlines)
 				return false;
 			cp = (cp << 6) | (p[i] & 0x3f);
 		}
+		if (n == 1 && cp >= 0x80 && cp <= 0x9f)
+			return false; /* C1 control characters */
 		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
 		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 			return false;

@@ -1,6 +1,8 @@
 /* account.c: roles, organisation kinds and field rules for accounts. */
 #include "domain/account.h"
 
+#include "core/util.h"
+
 #include <ctype.h>
 #include <string.h>
 
@@ -104,7 +106,7 @@ const char *kp_check_username(const char *u)
 
 const char *kp_check_password(const char *p)
 {
-	size_t n = p ? strlen(p) : 0;
+	size_t n = p ? kp_utf8_len(p) : 0;
 	if (n < 10)
 		return "must be at least 10 characters";
 	if (n > 256)

@@ -285,3 +285,40 @@ int kp_store_user_set_status(kp_conn_t *c, const kp_actor_t *who, int64_t user_i
 {
 	return update_user(c, who, user_id, "UPDATE users SET status = ? WHERE id = ?", status, "user.status");
 }
+
+int kp_store_org_set_status(kp_conn_t *c, const kp_actor_t *who, int64_t id, const char *status,
+                            const char *reason)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	kp_org_t before, after;
+	int rc = kp_store_begin(c);
+	if (rc != KP_DB_OK)
+		goto done;
+	if ((rc = kp_store_org_get(c, &a, id, &before)) != KP_DB_OK)
+		goto fail;
+	if ((rc = kp_db_run(c, "UPDATE organisations SET status = ? WHERE id = ?", KP_PARAMS(KV_TEXT(status), KV_INT(id)),
+	                    NULL)) != KP_DB_OK)
+		goto fail;
+	after = before;
+	after.status = status;
+	char *b = org_snapshot(&before), *af = org_snapshot(&after), oid[24];
+	json_t *with_reason = json_loads(af, 0, NULL);
+	json_object_set_new(with_reason, "reason", json_string(reason));
+	char *after_text = json_dumps(with_reason, JSON_COMPACT | JSON_SORT_KEYS);
+	snprintf(oid, sizeof(oid), "%lld", (long long)id);
+	rc = kp_store_audit(c, who, "organisation.status", "organisation", oid, b, after_text);
+	free(after_text);
+	json_decref(with_reason);
+	free(b);
+	free(af);
+	if (rc != KP_DB_OK)
+		goto fail;
+	rc = kp_store_commit(c);
+	goto done;
+fail:
+	kp_store_rollback(c);
+done:
+	kp_arena_cleanup(&a);
+	return rc;
+}

@@ -115,3 +115,9 @@ int kp_store_throttle_reset(kp_conn_t *c, const char *key)
 {
 	return kp_db_run(c, "DELETE FROM login_throttle WHERE key = ?", KP_PARAMS(KV_TEXT(key)), NULL);
 }
+
+int kp_store_throttle_purge(kp_conn_t *c, int64_t now, int64_t older_than, int64_t *removed)
+{
+	return kp_db_run(c, "DELETE FROM login_throttle WHERE locked_until < ? AND first_at < ?",
+	                 KP_PARAMS(KV_INT(now), KV_INT(older_than)), removed);
+}

@@ -59,6 +59,9 @@ int kp_store_audit_list(kp_conn_t *c, kp_arena_t *a, const char *object_type, co
  * new org. Sets ids. KP_DB_CONFLICT when the username or INN is taken. */
 int kp_store_account_create(kp_conn_t *c, const kp_actor_t *who, kp_org_t *org, kp_user_t *user);
 int kp_store_org_create(kp_conn_t *c, const kp_actor_t *who, kp_org_t *org);
+/* Suspend or reactivate an organisation; the audit row holds before, after and reason. */
+int kp_store_org_set_status(kp_conn_t *c, const kp_actor_t *who, int64_t id, const char *status,
+                            const char *reason);
 int kp_store_org_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_org_t *out);
 int kp_store_org_by_inn(kp_conn_t *c, kp_arena_t *a, const char *inn, kp_org_t *out);
 int kp_store_org_list(kp_conn_t *c, kp_arena_t *a, const char *kind, kp_org_t **out, int *n);
@@ -90,5 +93,7 @@ int kp_store_throttle_locked(kp_conn_t *c, const char *key, int64_t now, int64_t
 int kp_store_throttle_fail(kp_conn_t *c, const char *key, int64_t now, int64_t window, int64_t max,
                            int64_t lock_seconds, int64_t *locked_until);
 int kp_store_throttle_reset(kp_conn_t *c, const char *key);
+/* Forget throttle rows neither locked nor counting since before `older_than`. */
+int kp_store_throttle_purge(kp_conn_t *c, int64_t now, int64_t older_than, int64_t *removed);
 
 #endif

@@ -133,11 +133,6 @@ static void traveller_invalid_table(void **state)
 static void traveller_all_problems_named(void **state)
 {
 	(void)state;
-	KP_KNOWN_BUG("POST /api/v1/travellers does not report a missing full_name when another field is also wrong "
-	             "(src/api/registration.c:113: `&& req->field_errors == NULL`), so the client needs two round trips; "
-	             "http.h promises one 422 naming every problem. Fix: read it with "
-	             "kp_body_str(req, \"full_name\", 200, true) for travellers (or record the error whenever "
-	             "full_name is absent and no full_name problem was recorded)");
 	kp_req_t *req = kp_t_req("POST", "{\"username\":\"A\",\"password\":\"long enough password\"}");
 	kp_api_traveller_register(req);
 	assert_int_equal(req->status, 422);
