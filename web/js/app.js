@@ -1,0 +1,151 @@
+// app.js: start the web UI: pick the language, learn who is signed in, then render the
+// page the location hash names, re-rendering on every hash change.
+import { onUnauthenticated, api } from './api.js';
+import { append, h, notice, announce } from './dom.js';
+import { t, setLanguage, storedLanguage, browserLanguage, language, onLanguageChange } from './i18n.js';
+import * as router from './router.js';
+import * as session from './session.js';
+
+let flash = null;          // a message for the next page shown, e.g. after sign-out
+let renderSeq = 0;
+let currentPage = null;
+let firstRender = true;
+
+// Navigate; flash: {key, args, data} shown (and data handed) to the next page.
+function navigate(path, { query, flash: f } = {}) {
+  flash = f ?? null;
+  router.go(path, query);
+}
+
+function updateTitle() {
+  const name = t('app.name');
+  document.title = currentPage?.title ? `${t(currentPage.title)} · ${name}` : name;
+}
+
+function updateNav(user) {
+  const list = document.getElementById('nav-list');
+  list.replaceChildren(...router.navEntries(user).map((p) => {
+    const a = h('a', { href: router.href(p.name), i18n: p.nav.label ?? p.title });
+    if (currentPage && p.name === currentPage.name) a.setAttribute('aria-current', 'page');
+    return h('li', {}, a);
+  }));
+  document.getElementById('sign-out').hidden = !user;
+}
+
+function updateLanguageButtons() {
+  for (const b of document.querySelectorAll('.lang-switch [data-lang]')) {
+    b.setAttribute('aria-pressed', String(b.dataset.lang === language()));
+  }
+}
+
+const notFound = {
+  name: '', title: 'notfound.title', access: 'any',
+  render(view) {
+    append(view, h('h1', { i18n: 'notfound.title', tabindex: '-1' }), h('p', { i18n: 'notfound.body' }),
+      h('p', {}, h('a', { href: '#/', i18n: 'notfound.home' })));
+  },
+};
+
+async function render() {
+  const route = router.parse(location.hash);
+  if (!route) return; // an in-page anchor, not a route
+  const seq = ++renderSeq;
+  const user = session.user();
+  const name = route.name || (user ? 'home' : 'login');
+  let p = router.page(name) ?? notFound;
+  if (!router.allowed(p, user)) {
+    if (!user) return navigate('login', { query: route.path ? { next: route.path } : undefined, flash });
+    if (p.access === 'guest') return navigate('home');
+    p = notFound;
+  }
+  const f = flash;
+  flash = null;
+  const view = h('div', { class: 'view', dataset: { page: p.name || 'notfound' } });
+  const ctx = {
+    params: route.params, query: route.query, user, session: session.info(), flash: f,
+    api, navigate, t, current: () => seq === renderSeq,
+    signIn: async (u, pw) => { await session.signIn(u, pw); await syncLanguage(); },
+  };
+  try {
+    await p.render(view, ctx);
+  } catch (err) {
+    console.error(err);
+    view.replaceChildren(h('h1', { i18n: 'error.title', tabindex: '-1' }), notice({ key: 'error.internal' }, 'error'));
+  }
+  if (seq !== renderSeq) return; // a newer navigation won
+  currentPage = p;
+  const main = document.getElementById('main');
+  main.replaceChildren(view);
+  updateTitle();
+  updateNav(session.user());
+  // Focus: the field a page asks for, else (after a navigation) the new heading.
+  const target = view.querySelector('[data-autofocus]') ?? (firstRender ? null : view.querySelector('h1'));
+  if (target) {
+    if (target.tagName === 'H1') target.setAttribute('tabindex', '-1');
+    target.focus();
+  }
+  if (!firstRender || f) announce(f?.key ? `${document.title}. ${t(f.key, f.args)}` : document.title);
+  firstRender = false;
+  document.documentElement.dataset.ready = 'true';
+}
+
+// Without an explicit choice, follow the language saved in the signed-in user's profile.
+async function syncLanguage() {
+  const u = session.user();
+  if (!storedLanguage() && u?.language && u.language !== language()) await setLanguage(u.language);
+}
+
+async function signOut() {
+  const button = document.getElementById('sign-out');
+  button.disabled = true;
+  try {
+    await session.signOut();
+    navigate('login', { flash: { key: 'logout.done' } });
+  } catch (err) {
+    console.error(err);
+    announce(t('error.signout_failed'));
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function bindShell() {
+  for (const b of document.querySelectorAll('.lang-switch [data-lang]')) {
+    b.addEventListener('click', () => setLanguage(b.dataset.lang, { remember: true }));
+  }
+  onLanguageChange(() => {
+    updateLanguageButtons();
+    updateTitle();
+  });
+  document.getElementById('sign-out').addEventListener('click', signOut);
+  document.querySelector('.skip-link').addEventListener('click', (ev) => {
+    ev.preventDefault();
+    document.getElementById('main').focus();
+  });
+  window.addEventListener('hashchange', render);
+  // A session that ended on the server (expired, signed out elsewhere) sends us to sign-in.
+  onUnauthenticated((err, { path }) => {
+    if (path === '/api/v1/session' || !session.user()) return;
+    session.forget();
+    navigate('login', { flash: { key: 'session.expired' } });
+  });
+}
+
+async function start() {
+  await setLanguage(storedLanguage() ?? browserLanguage());
+  updateLanguageButtons();
+  bindShell();
+  await router.loadPages();
+  try {
+    await session.refresh();
+  } catch (err) {
+    console.error(err);
+    document.getElementById('main').replaceChildren(
+      h('h1', { i18n: 'error.title' }), notice({ key: 'error.network' }, 'error'));
+    return;
+  }
+  await syncLanguage();
+  await render();
+}
+
+start();

@@ -1,0 +1,77 @@
+// errors.js: turn the server's English error codes and field problems into catalogue keys,
+// so they are shown in the user's language. Unknown ones are shown as the server wrote them.
+
+// Field problems exactly as src/domain/account.c and src/http/request.c word them.
+const EXACT_PROBLEMS = {
+  'is required': 'problem.required',
+  'is required (as written in the passport)': 'problem.required_passport',
+  'must be a string': 'problem.not_text',
+  'must not contain control characters': 'problem.control_chars',
+  'must not be empty': 'problem.required',
+  'must be exactly 14 digits': 'problem.inn_digits',
+  'must start with 0 (organisation), 1 or 2 (individual)': 'problem.inn_prefix',
+  "digits 2 to 9 of an individual's INN must be a date of birth (DDMMYYYY)": 'problem.inn_birth_date',
+  "may hold only lower-case latin letters, digits, '.', '_' and '-'": 'problem.username_chars',
+  'must start with a letter or digit': 'problem.username_start',
+  'must be an e-mail address like name@example.kg': 'problem.email',
+  'must not contain spaces': 'problem.no_spaces',
+  'must start with + and the country code, like +996 555 123456': 'problem.phone_plus',
+  'may hold only digits, spaces and dashes after +': 'problem.phone_chars',
+  'must be ky, ru or en': 'problem.language',
+  "may hold only latin letters, digits, '-' and '/'": 'problem.licence_chars',
+};
+
+const PATTERN_PROBLEMS = [
+  [/^must be at most (\d+) characters$/, 'problem.max_chars', ['count']],
+  [/^must be at least (\d+) characters$/, 'problem.min_chars', ['count']],
+  [/^must be (\d+) to (\d+) characters$/, 'problem.length_range', ['min', 'max']],
+  [/^must have (\d+) to (\d+) digits$/, 'problem.digit_count', ['min', 'max']],
+  [/^must be a whole number from (-?\d+) to (-?\d+)$/, 'problem.number_range', ['min', 'max']],
+];
+
+// {key, args} for a field problem, or {text} when it is not one we know.
+export function describeProblem(problem) {
+  if (problem && typeof problem === 'object') return problem; // already {key, args}
+  if (EXACT_PROBLEMS[problem]) return { key: EXACT_PROBLEMS[problem] };
+  for (const [re, key, names] of PATTERN_PROBLEMS) {
+    const m = re.exec(problem);
+    if (m) return { key, args: Object.fromEntries(names.map((n, i) => [n, Number(m[i + 1])])) };
+  }
+  return { text: problem };
+}
+
+const CODE_KEYS = {
+  network: 'error.network',
+  invalid_credentials: 'error.invalid_credentials',
+  account_suspended: 'error.account_suspended',
+  invalid_field: 'error.invalid_field',
+  username_taken: 'error.username_taken',
+  inn_taken: 'error.inn_taken',
+  conflict: 'error.conflict',
+  csrf: 'error.csrf',
+  unauthenticated: 'error.unauthenticated',
+  forbidden: 'error.forbidden',
+  not_found: 'error.not_found',
+  busy: 'error.busy',
+  internal: 'error.internal',
+  body_too_large: 'error.body_too_large',
+};
+
+// {key, args} or {text} for the message at the top of a form.
+export function describeError(err) {
+  if (err.code === 'too_many_attempts' || err.status === 429) {
+    const s = err.retryAfter ?? 60;
+    return s >= 120 ? { key: 'error.throttled_minutes', args: { count: Math.ceil(s / 60) } }
+      : { key: 'error.throttled_seconds', args: { count: s } };
+  }
+  if (CODE_KEYS[err.code]) return { key: CODE_KEYS[err.code] };
+  if (err.status >= 500) return { key: 'error.internal' };
+  return err.message ? { text: err.message } : { key: 'error.unknown' };
+}
+
+// Problems the server reports in the message rather than in fields, put on their field.
+export function implicitFieldProblems(err) {
+  if (err.code === 'username_taken') return [{ field: 'username', problem: { key: 'problem.username_taken' } }];
+  if (err.code === 'inn_taken') return [{ field: 'inn', problem: { key: 'problem.inn_taken' } }];
+  return [];
+}

@@ -1,0 +1,132 @@
+// i18n.js: message catalogues (web/i18n/<lang>.json) and the current language. Every
+// user-visible string comes from here: markup carries data-i18n="key" (text),
+// data-i18n-args='{"name":"…"}' (placeholders), data-i18n-attr="aria-label:key;title:key"
+// (attributes), and <time data-format="date|datetime"> for dates; localize() fills them,
+// again on every language change, so nothing typed into a form is lost.
+
+export const LANGUAGES = ['ky', 'ru', 'en'];
+const STORAGE_KEY = 'kapka.lang';
+const FALLBACK = 'en';
+
+const catalogues = new Map();   // lang -> {key: text}
+const listeners = new Set();
+let current = FALLBACK;
+
+async function load(lang) {
+  if (!catalogues.has(lang)) {
+    const res = await fetch(`/i18n/${lang}.json`, { cache: 'no-cache' });
+    if (!res.ok) throw new Error(`catalogue ${lang}: HTTP ${res.status}`);
+    catalogues.set(lang, await res.json());
+  }
+  return catalogues.get(lang);
+}
+
+export function language() {
+  return current;
+}
+
+// The language the user chose before, or the browser's, or English.
+export function storedLanguage() {
+  try {
+    const l = localStorage.getItem(STORAGE_KEY);
+    return LANGUAGES.includes(l) ? l : null;
+  } catch {
+    return null;
+  }
+}
+
+export function browserLanguage() {
+  for (const tag of navigator.languages?.length ? navigator.languages : [navigator.language || '']) {
+    const base = String(tag).toLowerCase().split('-')[0];
+    if (LANGUAGES.includes(base)) return base;
+  }
+  return FALLBACK;
+}
+
+// Switch to lang (loading its catalogue), relabel the page and tell the listeners.
+// remember: keep the choice for the next visit.
+export async function setLanguage(lang, { remember = false } = {}) {
+  if (!LANGUAGES.includes(lang)) lang = FALLBACK;
+  await Promise.all([load(lang), load(FALLBACK)]);
+  current = lang;
+  if (remember) {
+    try { localStorage.setItem(STORAGE_KEY, lang); } catch { /* private mode: not remembered */ }
+  }
+  document.documentElement.lang = lang;
+  localize(document);
+  for (const fn of listeners) fn(lang);
+}
+
+export function onLanguageChange(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+function lookup(cat, key, count) {
+  if (typeof count === 'number') {
+    const form = new Intl.PluralRules(current).select(count);
+    if (cat[`${key}.${form}`] !== undefined) return cat[`${key}.${form}`];
+    if (cat[`${key}.other`] !== undefined) return cat[`${key}.other`];
+  }
+  return cat[key];
+}
+
+export function has(key) {
+  const cat = catalogues.get(current) || {};
+  return cat[key] !== undefined || cat[`${key}.other`] !== undefined;
+}
+
+function formatValue(v) {
+  if (typeof v === 'number') return new Intl.NumberFormat(current).format(v);
+  return String(v);
+}
+
+// The text for key in the current language, with {name} placeholders filled from args.
+// A key missing from the catalogue is reported on the console and shown from English.
+export function t(key, args = {}) {
+  let text = lookup(catalogues.get(current) || {}, key, args.count);
+  if (text === undefined) {
+    console.warn(`kapka i18n: missing key "${key}" in ${current}.json`);
+    text = lookup(catalogues.get(FALLBACK) || {}, key, args.count) ?? key;
+  }
+  return text.replace(/\{(\w+)\}/g, (m, name) => (name in args ? formatValue(args[name]) : m));
+}
+
+// A date in the current language: Intl where the browser has the locale's data (Chromium
+// has none for Kyrgyz), else the catalogue's date.long pattern and month names.
+export function formatDate(iso, withTime = false) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  const opts = withTime ? { dateStyle: 'long', timeStyle: 'short' } : { dateStyle: 'long' };
+  const intl = new Intl.DateTimeFormat(current, opts);
+  if (intl.resolvedOptions().locale.split('-')[0] === current) return intl.format(d);
+  const date = t('date.long', { day: String(d.getDate()), month: t(`date.month.${d.getMonth() + 1}`),
+    year: String(d.getFullYear()) });
+  if (!withTime) return date;
+  const time = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  return t('date.long_time', { date, time });
+}
+
+function localizeOne(el) {
+  const key = el.dataset.i18n;
+  if (key) {
+    const args = el.dataset.i18nArgs ? JSON.parse(el.dataset.i18nArgs) : {};
+    const fallback = el.dataset.i18nFallback;
+    el.textContent = fallback !== undefined && !has(key) ? fallback : t(key, args);
+  }
+  if (el.dataset.i18nAttr) {
+    for (const pair of el.dataset.i18nAttr.split(';')) {
+      const [attr, k] = pair.split(':');
+      if (attr && k) el.setAttribute(attr, t(k));
+    }
+  }
+  if (el.tagName === 'TIME' && el.dataset.format) {
+    el.textContent = formatDate(el.getAttribute('datetime'), el.dataset.format === 'datetime');
+  }
+}
+
+// Fill every translatable element under root (root included).
+export function localize(root) {
+  if (root.nodeType === Node.ELEMENT_NODE) localizeOne(root);
+  for (const el of root.querySelectorAll('[data-i18n], [data-i18n-attr], time[data-format]')) localizeOne(el);
+}

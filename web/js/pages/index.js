@@ -1,0 +1,7 @@
+// The pages of the web UI. To add one: write web/js/pages/<name>.js (see router.js for its
+// shape) and add <name> here; it is then reachable at #/<name> and, if it says so, in the nav.
+export default [
+  'home',
+  'login',
+  'register',
+];
