@@ -78,9 +78,14 @@ test: deps
 	@$(MAKE) --no-print-directory SANITIZER=address,undefined all unit
 	sh tests/run.sh
 
+$(BUILD)/bench/rawtx: bench/rawtx.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LIBS)
+
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/rawtx
 	sh bench/run.sh
+	node bench/permits.mjs
 
 clean:
 	rm -rf build bin tests/browser/out

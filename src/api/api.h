@@ -8,11 +8,13 @@
 #include "store/store.h"
 
 struct kp_keyring;
+struct kp_writer;
 
 typedef struct kp_app {
 	const kp_config_t *cfg;
 	kp_store_t *store;
 	struct kp_keyring *keys;
+	struct kp_writer *writer; /* group commit for permit issuing; NULL: one transaction each */
 } kp_app_t;
 
 extern const kp_route_t kp_api_routes[];

@@ -5,6 +5,7 @@
 #include "core/util.h"
 #include "domain/account.h"
 #include "store/permits.h"
+#include "store/writer.h"
 
 #include <string.h>
 #include <time.h>
@@ -109,6 +110,39 @@ static void reply_decision(kp_req_t *req, kp_application_t *ap, kp_issue_result_
 	                                  "permit", kp_api_permit_json(req, &res->permit)));
 }
 
+struct apply_job {
+	kp_write_job_t job;
+	kp_req_t *req;
+	kp_application_t ap;
+	kp_actor_t who;
+	kp_signer_t signer;
+	kp_issue_request_t rq;
+	kp_issue_result_t res;
+};
+
+static void answer_apply(struct apply_job *j, int rc)
+{
+	if (rc == KP_DB_REF)
+		kp_reply_error(j->req, 422, "VEHICLE_NOT_OWNED", "the vehicle is not registered to this carrier");
+	else if (rc != KP_DB_OK)
+		kp_reply_db_error(j->req, rc, "application");
+	else
+		reply_decision(j->req, &j->ap, &j->res);
+}
+
+static int run_apply(kp_conn_t *c, void *ctx)
+{
+	struct apply_job *j = ctx;
+	return kp_store_permit_apply_tx(c, &j->req->arena, &j->who, &j->rq, &j->res);
+}
+
+static void done_apply(void *ctx, int rc)
+{
+	struct apply_job *j = ctx;
+	answer_apply(j, rc);
+	kp_req_complete(j->req);
+}
+
 void kp_api_application_create(kp_req_t *req)
 {
 	const kp_config_t *cfg = kp_api_app(req)->cfg;
@@ -130,21 +164,25 @@ void kp_api_application_create(kp_req_t *req)
 	}
 	if (ap.vehicle_id < 0)
 		ap.vehicle_id = 0;
-	kp_signer_t signer = kp_keyring_permit_signer(kp_api_app(req)->keys);
-	kp_issue_request_t rq = {cfg->authority_code, (int)cfg->utc_offset_minutes, req->auth.org_id, req->auth.user_id,
-	                         &ap, &signer};
-	kp_issue_result_t res;
-	kp_actor_t who = kp_api_actor(req);
-	rc = kp_store_permit_apply(kp_api_db(req), &req->arena, &who, &rq, &res);
-	if (rc == KP_DB_REF) {
-		kp_reply_error(req, 422, "VEHICLE_NOT_OWNED", "the vehicle is not registered to this carrier");
+	struct apply_job *j = kp_arena_zalloc(&req->arena, sizeof(*j));
+	j->req = req;
+	j->ap = ap;
+	j->who = kp_api_actor(req);
+	j->signer = kp_keyring_permit_signer(kp_api_app(req)->keys);
+	j->rq = (kp_issue_request_t){cfg->authority_code, (int)cfg->utc_offset_minutes, req->auth.org_id,
+	                             req->auth.user_id, &j->ap, &j->signer};
+	kp_writer_t *w = kp_api_app(req)->writer;
+	if (w == NULL) {
+		int r = kp_store_permit_apply(kp_api_db(req), &req->arena, &j->who, &j->rq, &j->res);
+		answer_apply(j, r);
 		return;
 	}
-	if (rc != KP_DB_OK) {
-		kp_reply_db_error(req, rc, "application");
-		return;
-	}
-	reply_decision(req, &ap, &res);
+	/* Group commit: the writer issues this with others in one durable transaction; the
+	 * connection waits parked, and gives its database connection back meanwhile. */
+	kp_api_finish(req);
+	j->job = (kp_write_job_t){run_apply, done_apply, j, 0, NULL};
+	kp_req_defer(req);
+	kp_writer_submit(w, &j->job);
 }
 
 void kp_api_application_list(kp_req_t *req)

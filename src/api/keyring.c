@@ -47,6 +47,10 @@ static int passphrase(const kp_config_t *cfg, char *out, size_t len)
 	}
 	if (kp_random_token(32, out, len) != 0)
 		return -1;
+	if (kp_mkdir_parent(cfg->key_passphrase_file) != 0) {
+		fprintf(stderr, "kapka: cannot create the folder of %s: %s\n", cfg->key_passphrase_file, strerror(errno));
+		return -1;
+	}
 	int fd = open(cfg->key_passphrase_file, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	if (fd < 0) {
 		fprintf(stderr, "kapka: cannot create %s: %s\n", cfg->key_passphrase_file, strerror(errno));

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 int kp_cli_wants_help(int argc, char **argv)
 {
@@ -17,32 +16,12 @@ int kp_cli_wants_help(int argc, char **argv)
 	return 0;
 }
 
-/* mkdir -p for the folder holding a SQLite file. */
-static int make_parent(const char *path)
-{
-	char dir[1024];
-	snprintf(dir, sizeof(dir), "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (slash == NULL || slash == dir)
-		return 0;
-	*slash = '\0';
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0750) != 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return mkdir(dir, 0750) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 kp_store_t *kp_cli_open_store(const kp_config_t *cfg, int pool)
 {
 	char err[512];
 	kp_store_t *s = NULL;
 	bool pg = strncmp(cfg->db, "postgres://", 11) == 0 || strncmp(cfg->db, "postgresql://", 13) == 0;
-	if (!pg && make_parent(cfg->db) != 0) {
+	if (!pg && kp_mkdir_parent(cfg->db) != 0) {
 		fprintf(stderr, "kapka: cannot create the folder for %s: %s\n", cfg->db, strerror(errno));
 		return NULL;
 	}

@@ -2,6 +2,7 @@
  * serve HTTP until SIGTERM/SIGINT, then finish requests in flight and stop. */
 #include "api/api.h"
 #include "api/keyring.h"
+#include "store/writer.h"
 #include "cli/cli.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -55,17 +56,26 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		kp_store_close(store);
 		return 1;
 	}
-	kp_app_t app = {cfg, store, keys};
+	char err[256];
+	kp_writer_t *writer = kp_writer_start(cfg->db, (int)cfg->sqlite_sync_full, (int)cfg->group_commit_max, err,
+	                                      sizeof(err));
+	if (writer == NULL) {
+		fprintf(stderr, "kapka: %s\n", err);
+		kp_keyring_free(keys);
+		kp_store_close(store);
+		return 1;
+	}
+	kp_app_t app = {cfg, store, keys, writer};
 	kp_http_options_t o = {
 		.listen = cfg->listen, .port = (int)cfg->port, .threads = threads,
 		.max_body = (size_t)cfg->max_body, .max_header = (size_t)cfg->max_header,
 		.routes = kp_api_routes, .nroutes = kp_api_nroutes, .web_dir = cfg->web_dir, .app = &app,
 		.authenticate = kp_api_authenticate, .finish = kp_api_finish,
 	};
-	char err[256];
 	kp_http_t *http = kp_http_start(&o, err, sizeof(err));
 	if (http == NULL) {
 		fprintf(stderr, "kapka: %s\n", err);
+		kp_writer_stop(writer);
 		kp_keyring_free(keys);
 		kp_store_close(store);
 		return 1;
@@ -79,6 +89,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	if (kp_cli_ensure_admin(store, cfg, url) != 0) {
 		fprintf(stderr, "kapka: could not create the administrator account\n");
 		kp_http_stop(http, 0);
+		kp_writer_stop(writer);
 		kp_keyring_free(keys);
 		kp_store_close(store);
 		return 1;
@@ -96,6 +107,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	}
 	kp_info("stopping: letting requests in flight finish (up to %lld s)", cfg->shutdown_grace);
 	kp_http_stop(http, (int)cfg->shutdown_grace);
+	kp_writer_stop(writer);
 	kp_keyring_free(keys);
 	kp_store_close(store);
 	kp_info("stopped");

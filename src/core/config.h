@@ -31,6 +31,7 @@ typedef struct kp_config {
 	long long utc_offset_minutes;
 	char key_passphrase[256];
 	char key_passphrase_file[512];
+	long long group_commit_max;
 } kp_config_t;
 
 /* Fill cfg with defaults. */

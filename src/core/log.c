@@ -26,6 +26,11 @@ int kp_log_parse_level(const char *s, enum kp_log_level *out)
 	return -1;
 }
 
+bool kp_log_enabled(enum kp_log_level level)
+{
+	return level >= min_level;
+}
+
 void kp_log_line(const char *json)
 {
 	size_t n = strlen(json);

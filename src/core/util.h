@@ -35,6 +35,9 @@ int64_t kp_mono_us(void);
 /* Format epoch seconds as ISO 8601 UTC ("2026-01-31T10:00:00Z") into buf (>= 21 bytes). */
 void kp_iso8601(int64_t t, char *buf, size_t len);
 
+/* mkdir -p for the folder that holds path (mode 0750). 0, or -1 with errno. */
+int kp_mkdir_parent(const char *path);
+
 /* Wipe memory that held a secret; the compiler may not elide it. */
 void kp_wipe(void *p, size_t n);
 

@@ -72,6 +72,10 @@ struct kp_req {
 	int nheaders;
 	const char *error_code;
 	json_t *field_errors; /* collected by the kp_body_* helpers */
+
+	/* Deferred answers (kp_req_defer / kp_req_complete). */
+	void *defer_lock;      /* pthread_mutex_t */
+	bool deferred, completed, suspended;
 };
 
 /* ---- answering (response.c) ---- */
@@ -86,6 +90,13 @@ void kp_reply_bytes(kp_req_t *req, int status, const char *content_type, const v
 void kp_reply_header(kp_req_t *req, const char *name, const char *value);
 /* Map a store return code to a 4xx/5xx answer. */
 void kp_reply_db_error(kp_req_t *req, int rc, const char *what);
+
+/* ---- answering later ---- */
+/* The handler returns without an answer; another thread will set the answer and call
+ * kp_req_complete. The connection is parked meanwhile, holding no worker thread. */
+void kp_req_defer(kp_req_t *req);
+/* Called (from any thread) once the deferred answer is set. */
+void kp_req_complete(kp_req_t *req);
 
 /* ---- reading the request (request.c) ---- */
 const char *kp_req_param(const kp_req_t *req, const char *name);

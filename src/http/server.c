@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +73,8 @@ static kp_req_t *begin_request(struct kp_http *h, struct MHD_Connection *conn, c
 {
 	kp_req_t *req = kp_calloc(1, sizeof(*req));
 	kp_arena_init(&req->arena);
+	req->defer_lock = kp_malloc(sizeof(pthread_mutex_t));
+	pthread_mutex_init(req->defer_lock, NULL);
 	req->mhd = conn;
 	req->app = h->opt.app;
 	req->started_us = kp_mono_us();
@@ -219,14 +222,17 @@ static void dispatch(struct kp_http *h, kp_req_t *req)
 	if (parse_body(req) != 0 || authorise(h, req) != 0)
 		return;
 	req->route->handler(req);
-	if (req->status == 0) {
+	if (req->status == 0 && !req->deferred) {
 		kp_error("handler for %s %s gave no answer", req->route->method, req->route->pattern);
 		kp_reply_error(req, 500, "internal", "no answer was produced");
 	}
 }
 
+/* One JSON line per request, at info level (quiet with --log-level warn or error). */
 static void access_log(kp_req_t *req, size_t bytes)
 {
+	if (!kp_log_enabled(KP_LOG_INFO))
+		return;
 	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:I, s:I, s:s}", "type", "access", "id", req->request_id,
 	                      "method", req->method, "path", req->path, "addr", req->addr, "status", req->status, "bytes",
 	                      (json_int_t)bytes, "us", (json_int_t)(kp_mono_us() - req->started_us), "user",
@@ -275,6 +281,33 @@ static enum MHD_Result send_reply(struct kp_http *h, kp_req_t *req)
 	return r;
 }
 
+void kp_req_defer(kp_req_t *req)
+{
+	req->deferred = true;
+}
+
+/* Suspend the connection unless the deferred answer is already there. True when parked. */
+static bool park(kp_req_t *req)
+{
+	pthread_mutex_lock(req->defer_lock);
+	bool wait = !req->completed;
+	if (wait && !req->suspended) {
+		req->suspended = true;
+		MHD_suspend_connection(req->mhd);
+	}
+	pthread_mutex_unlock(req->defer_lock);
+	return wait;
+}
+
+void kp_req_complete(kp_req_t *req)
+{
+	pthread_mutex_lock(req->defer_lock);
+	req->completed = true;
+	if (req->suspended)
+		MHD_resume_connection(req->mhd);
+	pthread_mutex_unlock(req->defer_lock);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
@@ -292,8 +325,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	if (req->status == 0)
+	if (req->status == 0 && !req->deferred)
 		dispatch(h, req);
+	if (req->deferred && park(req))
+		return MHD_YES;
 	return send_reply(h, req);
 }
 
@@ -313,6 +348,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	free(req->reply_body);
 	free(req->body);
 	kp_arena_cleanup(&req->arena);
+	pthread_mutex_destroy(req->defer_lock);
+	free(req->defer_lock);
 	free(req);
 	*con_cls = NULL;
 	atomic_fetch_sub(&h->in_flight, 1);
@@ -340,7 +377,8 @@ kp_http_t *kp_http_start(const kp_http_options_t *o, char *err, size_t errlen)
 	struct sockaddr_in6 sa6;
 	struct sockaddr_in sa4;
 	struct sockaddr *sa;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+	                 MHD_ALLOW_SUSPEND_RESUME;
 	memset(&sa4, 0, sizeof(sa4));
 	memset(&sa6, 0, sizeof(sa6));
 	if (inet_pton(AF_INET, o->listen, &sa4.sin_addr) == 1) {

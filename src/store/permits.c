@@ -71,8 +71,8 @@ static int gather(kp_conn_t *c, kp_arena_t *a, const kp_issue_request_t *rq, int
 		                               KP_PARAMS(KV_TEXT(rq->self), KV_TEXT(ap->verifier), KV_INT(ap->year),
 		                                         KV_INT(ap->type)),
 		                               &rc);
-	if (rc == KP_DB_OK)
-		g->first_of_type = count_of(c, a, "SELECT COUNT(*) FROM permits WHERE org_id = ? AND type = ?",
+	if (rc == KP_DB_OK && strcmp(g->type.review, "first_permit") == 0)
+		g->first_of_type = count_of(c, a, "SELECT COUNT(*) FROM (SELECT 1 FROM permits WHERE org_id = ? AND type = ? LIMIT 1)",
 		                            KP_PARAMS(KV_INT(rq->org_id), KV_INT(ap->type)), &rc) == 0;
 	return rc;
 }
@@ -198,9 +198,11 @@ static int decide(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_issue_r
 {
 	int64_t now = kp_now();
 	kp_application_t *ap = rq->app;
-	/* Serialise decisions per carrier (holding limit, duplicates): a no-op write that
-	 * takes the row lock on PostgreSQL and the write lock on SQLite. */
-	int rc = kp_db_run(c, "UPDATE organisations SET status = status WHERE id = ?", KP_PARAMS(KV_INT(rq->org_id)), NULL);
+	/* Serialise decisions per carrier (holding limit, duplicates). SQLite's BEGIN IMMEDIATE
+	 * already serialises every writer; on PostgreSQL a no-op write takes the row lock. */
+	int rc = KP_DB_OK;
+	if (c->be->dialect == KP_DIALECT_PG)
+		rc = kp_db_run(c, "UPDATE organisations SET status = status WHERE id = ?", KP_PARAMS(KV_INT(rq->org_id)), NULL);
 	struct gathered g;
 	memset(&g, 0, sizeof(g));
 	if (rc == KP_DB_OK)
@@ -248,20 +250,26 @@ static int link_permit(kp_conn_t *c, kp_issue_result_t *res, int64_t app_id)
 	                 KP_PARAMS(KV_INT(app_id), KV_TEXT(res->permit.id)), NULL);
 }
 
-int kp_store_permit_apply(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_issue_request_t *rq,
-                          kp_issue_result_t *res)
+int kp_store_permit_apply_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_issue_request_t *rq,
+                             kp_issue_result_t *res)
 {
 	memset(res, 0, sizeof(*res));
-	int rc = kp_store_begin(c);
-	if (rc != KP_DB_OK)
-		return rc;
 	rq->app->user_id = rq->user_id;
-	rc = decide(c, a, who, rq, res, true);
+	int rc = decide(c, a, who, rq, res, true);
 	if (rc == KP_DB_OK)
 		rc = store_application(c, a, who, rq->app, res);
 	if (rc == KP_DB_OK)
 		rc = link_permit(c, res, rq->app->id);
-	if (rc != KP_DB_OK) {
+	return rc;
+}
+
+int kp_store_permit_apply(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_issue_request_t *rq,
+                          kp_issue_result_t *res)
+{
+	int rc = kp_store_begin(c);
+	if (rc != KP_DB_OK)
+		return rc;
+	if ((rc = kp_store_permit_apply_tx(c, a, who, rq, res)) != KP_DB_OK) {
 		kp_store_rollback(c);
 		return rc;
 	}

@@ -95,6 +95,9 @@ typedef struct kp_issue_result {
  * issue the signed permit. The application is stored whatever the outcome. */
 int kp_store_permit_apply(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_issue_request_t *rq,
                           kp_issue_result_t *res);
+/* The same inside the caller's transaction (the group-commit writer's batch). */
+int kp_store_permit_apply_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_issue_request_t *rq,
+                             kp_issue_result_t *res);
 /* A ministry decision on a queued application: approve (re-runs the checks and issues)
  * or reject with a reason. KP_DB_NOTFOUND / KP_DB_CONFLICT (not pending). */
 int kp_store_application_decide(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t app_id, bool approve,

@@ -59,6 +59,7 @@ export async function startKapka({ kind = backend(), env = {}, args = [], demo =
   const dir = mkdtempSync(join(tmpdir(), 'kapka-test-'));
   const db = freshDatabase(kind, dir);
   const fullEnv = { ...process.env, KAPKA_ADMIN_PASSWORD: ADMIN_PASSWORD, KAPKA_DB: db.url,
+    KAPKA_KEY_PASSPHRASE_FILE: join(dir, 'key.secret'),
     KAPKA_WEB_DIR: join(ROOT, 'web'), ...env };
   if (demo) {
     const r = await runKapka(['demo'], { env: fullEnv });
