@@ -314,7 +314,9 @@ static void roles_and_security(void **state)
 	}
 }
 
-/* Routes that need a JSON body say so, with the errors a body can cause. */
+/* Routes that need a JSON body say so, with the errors a body can cause. A route that
+ * needs none may still read an optional one (POST /api/v1/permits/{id}/return takes an
+ * optional reason): it may document a body only as not required, with 400, 413 and 415. */
 static void request_bodies(void **state)
 {
 	(void)state;
@@ -325,8 +327,16 @@ static void request_bodies(void **state)
 			continue;
 		json_t *body = json_object_get(op, "requestBody");
 		if (!(r->flags & KP_ROUTE_JSON_BODY)) {
-			if (body)
-				fail_msg("%s %s documents a body the route does not take", r->method, r->pattern);
+			if (body == NULL)
+				continue;
+			if (!json_is_false(json_object_get(body, "required")))
+				fail_msg("%s %s documents a required body the route does not take", r->method, r->pattern);
+			if (json_object_get(json_object_get(body, "content"), "application/json") == NULL)
+				fail_msg("%s %s: the optional body must be application/json", r->method, r->pattern);
+			static const char *const optional_codes[] = {"400", "413", "415"};
+			for (size_t k = 0; k < KP_ROWS(optional_codes); k++)
+				if (json_object_get(json_object_get(op, "responses"), optional_codes[k]) == NULL)
+					fail_msg("%s %s does not document %s", r->method, r->pattern, optional_codes[k]);
 			continue;
 		}
 		if (body == NULL || !json_is_true(json_object_get(body, "required")))
@@ -401,6 +411,78 @@ static void refs_resolve(void **state)
 	assert_true(n > 0);
 }
 
+/* Collect into codes every error code a response schema names (an "error" object's
+ * code enum, also inside allOf/oneOf/anyOf and behind $ref). */
+static void error_codes_in(json_t *schema, json_t *codes, int depth)
+{
+	if (!json_is_object(schema) || depth > 8)
+		return;
+	schema = deref(schema);
+	json_t *e = json_object_get(json_object_get(schema, "properties"), "error");
+	json_t *en = json_object_get(json_object_get(json_object_get(deref(e ? e : json_null()), "properties"), "code"),
+	                             "enum");
+	size_t i;
+	json_t *v;
+	json_array_foreach(en, i, v) json_array_append(codes, v);
+	static const char *const combos[] = {"allOf", "oneOf", "anyOf"};
+	for (size_t k = 0; k < KP_ROWS(combos); k++)
+		json_array_foreach(json_object_get(schema, combos[k]), i, v) error_codes_in(v, codes, depth + 1);
+}
+
+/* Every error code an operation documents is one the Error schema declares, so a
+ * client that switches on components.schemas.Error's enum sees them all. */
+static void error_codes_declared(void **state)
+{
+	(void)state;
+	json_t *declared = json_object_get(
+	    json_object_get(json_object_get(json_object_get(json_object_get(json_object_get(doc, "components"), "schemas"),
+	                                                    "Error"),
+	                                    "properties"),
+	                    "error"),
+	    "properties");
+	declared = json_object_get(json_object_get(declared, "code"), "enum");
+	assert_true(json_array_size(declared) > 0);
+	int checked = 0;
+	for (size_t i = 0; i < kp_api_nroutes; i++) {
+		json_t *op = operation(&kp_api_routes[i]);
+		const char *status;
+		json_t *resp;
+		json_object_foreach(json_object_get(op, "responses"), status, resp) {
+			json_t *media = json_object_get(json_object_get(deref(resp), "content"), "application/json");
+			json_t *codes = json_array();
+			error_codes_in(json_object_get(media, "schema"), codes, 0);
+			size_t k;
+			json_t *c;
+			json_array_foreach(codes, k, c) {
+				checked++;
+				if (!has_string(declared, json_string_value(c)))
+					fail_msg("%s %s answers %s with code %s, which components.schemas.Error does not declare",
+					         kp_api_routes[i].method, kp_api_routes[i].pattern, status, json_string_value(c));
+			}
+			/* the example, when there is one, uses a documented code */
+			const char *ex = json_string_value(
+			    json_object_get(json_object_get(json_object_get(media, "example"), "error"), "code"));
+			if (ex && json_array_size(codes) > 0 && !has_string(codes, ex))
+				fail_msg("%s %s: the %s example's code %s is not among the codes documented for it",
+				         kp_api_routes[i].method, kp_api_routes[i].pattern, status, ex);
+			json_decref(codes);
+		}
+	}
+	assert_true(checked > 0);
+}
+
+/* A route with a {parameter} in its path documents 404 (no such object). */
+static void path_objects_document_404(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < kp_api_nroutes; i++) {
+		const kp_route_t *r = &kp_api_routes[i];
+		json_t *op = operation(r);
+		if (op && strchr(r->pattern, '{') && json_object_get(json_object_get(op, "responses"), "404") == NULL)
+			fail_msg("%s %s does not document 404", r->method, r->pattern);
+	}
+}
+
 /* The binary serves the document it was built with: it must be this file. */
 static void embedded_copy_is_current(void **state)
 {
@@ -433,6 +515,8 @@ int main(void)
 		cmocka_unit_test(request_bodies),
 		cmocka_unit_test(path_parameters),
 		cmocka_unit_test(refs_resolve),
+		cmocka_unit_test(error_codes_declared),
+		cmocka_unit_test(path_objects_document_404),
 		cmocka_unit_test(embedded_copy_is_current),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
