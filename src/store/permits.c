@@ -52,15 +52,17 @@ static int gather(kp_conn_t *c, kp_arena_t *a, const kp_issue_request_t *rq, int
 	g->facts.carrier_licence = g->org.licence_number;
 	g->facts.carrier_org_id = g->org.id;
 	g->facts.type = &g->type;
+	/* Counting stops at the limit: the check only needs to know whether it is reached. */
 	g->facts.unused_held = count_of(
 	    c, a,
-	    "SELECT COUNT(*) FROM permits WHERE org_id = ? AND verifier = ? AND type = ? AND status = 'issued'"
-	    " AND expires_at >= ?",
-	    KP_PARAMS(KV_INT(rq->org_id), KV_TEXT(ap->verifier), KV_INT(ap->type), KV_INT(now)), &rc);
+	    "SELECT COUNT(*) FROM (SELECT 1 FROM permits WHERE org_id = ? AND verifier = ? AND type = ?"
+	    " AND status = 'issued' AND expires_at >= ? LIMIT ?)",
+	    KP_PARAMS(KV_INT(rq->org_id), KV_TEXT(ap->verifier), KV_INT(ap->type), KV_INT(now),
+	              KV_INT(g->type.holding_limit)), &rc);
 	if (rc == KP_DB_OK)
 		g->facts.duplicate = count_of(c, a,
-		                              "SELECT COUNT(*) FROM permits WHERE vehicle_id = ? AND verifier = ? AND type = ?"
-		                              " AND year = ? AND status = 'issued' AND expires_at >= ?",
+		                              "SELECT COUNT(*) FROM (SELECT 1 FROM permits WHERE vehicle_id = ? AND verifier = ?"
+		                              " AND type = ? AND year = ? AND status = 'issued' AND expires_at >= ? LIMIT 1)",
 		                              KP_PARAMS(KV_INT(ap->vehicle_id), KV_TEXT(ap->verifier), KV_INT(ap->type),
 		                                        KV_INT(ap->year), KV_INT(now)),
 		                              &rc) > 0;

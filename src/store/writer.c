@@ -15,6 +15,8 @@ struct kp_writer {
 	kp_write_job_t *head, *tail;
 	int max_batch;
 	bool stopping;
+	/* statistics, written by the writer thread only */
+	int64_t jobs, batches, run_us, commit_us;
 };
 
 /* Take up to max_batch queued jobs (in arrival order); NULL when stopping and empty. */
@@ -49,11 +51,16 @@ static void run_job(kp_conn_t *c, kp_write_job_t *j)
 
 static void run_batch(kp_writer_t *w, kp_write_job_t *batch)
 {
+	int64_t t0 = kp_mono_us();
 	int rc = kp_store_begin(&w->conn);
-	for (kp_write_job_t *j = batch; rc == KP_DB_OK && j; j = j->next)
+	for (kp_write_job_t *j = batch; rc == KP_DB_OK && j; j = j->next, w->jobs++)
 		run_job(&w->conn, j);
+	int64_t t1 = kp_mono_us();
 	if (rc == KP_DB_OK)
 		rc = kp_store_commit(&w->conn);
+	w->run_us += t1 - t0;
+	w->commit_us += kp_mono_us() - t1;
+	w->batches++;
 	if (rc != KP_DB_OK)
 		kp_error("a group commit failed; its %s jobs are answered with an error", batch->next ? "batch's" : "one");
 	for (kp_write_job_t *j = batch, *next; j; j = next) {
@@ -110,6 +117,10 @@ void kp_writer_stop(kp_writer_t *w)
 	pthread_cond_signal(&w->wake);
 	pthread_mutex_unlock(&w->lock);
 	pthread_join(w->thread, NULL);
+	if (w->batches)
+		kp_warn("group commit: %lld jobs in %lld batches (%.1f a batch); %.0f us running a job, %.0f us a commit",
+		        (long long)w->jobs, (long long)w->batches, (double)w->jobs / (double)w->batches,
+		        (double)w->run_us / (double)(w->jobs ? w->jobs : 1), (double)w->commit_us / (double)w->batches);
 	w->conn.be->close(w->conn.h);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->wake);

@@ -78,7 +78,7 @@ export async function startKapka({ kind = backend(), env = {}, args = [], demo =
   });
   proc.stdout.resume();
   const url = `http://127.0.0.1:${port}`;
-  const exited = new Promise((res) => proc.on('exit', (code, sig) => res(code ?? sig)));
+  const exited = new Promise((res) => proc.on('close', (code, sig) => res(code ?? sig)));
   return {
     url, port, proc, dbUrl: db.url, kind, dir,
     log: () => log,
