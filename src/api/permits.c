@@ -21,6 +21,15 @@ void kp_api_permit_list(kp_req_t *req)
 	f.limit = (int)limit;
 	f.status = kp_req_query(req, "status");
 	f.verifier = kp_req_query(req, "partner");
+	if (f.status && strcmp(f.status, "issued") && strcmp(f.status, "used") && strcmp(f.status, "revoked") &&
+	    strcmp(f.status, "returned")) {
+		kp_reply_error(req, 400, "bad_query", "status must be issued, used, revoked or returned");
+		return;
+	}
+	if (f.verifier && kp_check_country(f.verifier)) {
+		kp_reply_error(req, 400, "bad_query", "partner must be a two-letter country code like UZ");
+		return;
+	}
 	const char *plate = kp_req_query(req, "plate");
 	char norm[16];
 	if (plate) {
@@ -227,12 +236,13 @@ void kp_api_permit_activity_add(kp_req_t *req)
 		kp_field_error(req, "at", "must not be in the future");
 	if (kp_body_check(req) != 0)
 		return;
-	if (act.country == NULL)
-		act.country = cfg->authority_code;
+	(void)cfg;
 	kp_permit_t p;
 	if (load_permit(req, &p) != 0)
 		return;
-	if (strcmp(act.country, p.verifier) != 0 && strcmp(act.country, p.issuer) != 0) {
+	if (act.country == NULL)
+		act.country = p.verifier; /* the protocol's activities are the verifier's border */
+	if (strcmp(act.country, p.verifier) != 0) {
 		kp_reply_error(req, 422, "NOT_FOR_THIS_COUNTRY", "permit %s opens the border of %s, not %s", p.id, p.verifier,
 		               act.country);
 		return;

@@ -152,7 +152,11 @@ void kp_api_verify(kp_req_t *req)
 	                        "checked_for", here);
 	/* Show the claims only once the signature held: never echo unverified text as fact. */
 	json_object_set_new(out, "claims", signature_held ? json_incref(claims) : json_null());
-	json_object_set_new(out, "permit", have ? kp_api_permit_json(req, &rec) : json_null());
+	json_t *permit = have ? kp_api_permit_json(req, &rec) : json_null();
+	static const char *const internal[] = {"organisation_id", "vehicle_id", "application_id", "qr", "kid"};
+	for (size_t i = 0; have && i < KP_ARRAY_LEN(internal); i++)
+		json_object_del(permit, internal[i]); /* the verdict is public; our row ids are not */
+	json_object_set_new(out, "permit", permit);
 	json_decref(claims);
 	kp_reply_json(req, 200, out);
 }

@@ -139,10 +139,13 @@ int kp_permit_decide(const kp_application_facts_t *f, kp_check_failure_t out[KP_
 
 int64_t kp_permit_expiry(const kp_permit_type_t *type, int year, int offset_minutes)
 {
-	int m = type->valid_until_month, d = type->valid_until_day;
-	while (!kp_date_valid(year + 1, m, d) && d > 28)
-		d--; /* 29 February in a common year, 31 in a short month */
-	return kp_local_day_end(kp_days_from_civil(year + 1, m, d), offset_minutes);
+	static const int len[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y = year + 1, m = type->valid_until_month, d = type->valid_until_day;
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	int last = len[(m - 1) % 12] + (m == 2 && leap);
+	if (d > last)
+		d = last; /* 29 February in a common year, 31 in a short month */
+	return kp_local_day_end(kp_days_from_civil(y, m, d), offset_minutes);
 }
 
 const char *kp_permit_activity_check(const kp_permit_type_t *type, const kp_activity_t *earlier, int n,

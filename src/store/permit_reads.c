@@ -110,6 +110,9 @@ fail:
 	return rc;
 }
 
+/* Border devices' clocks may run a little behind the server's. */
+#define KP_CLOCK_SKEW 300
+
 static void activity_from_row(const kp_rows_t *r, int i, kp_activity_row_t *x)
 {
 	x->id = kp_rows_int(r, i, 0);
@@ -151,8 +154,17 @@ static int activity_allowed(kp_conn_t *c, kp_arena_t *a, const kp_permit_t *p, c
 	if (rc != KP_DB_OK)
 		return rc;
 	kp_activity_t *earlier = kp_arena_zalloc(a, sizeof(kp_activity_t) * (size_t)(n + 1));
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		earlier[i] = (kp_activity_t){rows[i].type, rows[i].country, rows[i].at};
+		if (act->at < rows[i].at) {
+			*why = "ACTIVITY_OUT_OF_ORDER"; /* history must read in time order */
+			return KP_DB_OK;
+		}
+	}
+	if (act->at < p->issued_at - KP_CLOCK_SKEW) {
+		*why = "ACTIVITY_BEFORE_ISSUE";
+		return KP_DB_OK;
+	}
 	kp_activity_t next = {act->type, act->country, act->at};
 	*why = kp_permit_activity_check(&type, earlier, n, &next, used_up);
 	return KP_DB_OK;

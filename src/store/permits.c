@@ -56,13 +56,13 @@ static int gather(kp_conn_t *c, kp_arena_t *a, const kp_issue_request_t *rq, int
 	g->facts.unused_held = count_of(
 	    c, a,
 	    "SELECT COUNT(*) FROM (SELECT 1 FROM permits WHERE org_id = ? AND verifier = ? AND type = ?"
-	    " AND status = 'issued' AND expires_at >= ? LIMIT ?)",
+	    " AND status = 'issued' AND expires_at >= ? LIMIT ?) AS held",
 	    KP_PARAMS(KV_INT(rq->org_id), KV_TEXT(ap->verifier), KV_INT(ap->type), KV_INT(now),
 	              KV_INT(g->type.holding_limit)), &rc);
 	if (rc == KP_DB_OK)
 		g->facts.duplicate = count_of(c, a,
 		                              "SELECT COUNT(*) FROM (SELECT 1 FROM permits WHERE vehicle_id = ? AND verifier = ?"
-		                              " AND type = ? AND year = ? AND status = 'issued' AND expires_at >= ? LIMIT 1)",
+		                              " AND type = ? AND year = ? AND status = 'issued' AND expires_at >= ? LIMIT 1) AS dup",
 		                              KP_PARAMS(KV_INT(ap->vehicle_id), KV_TEXT(ap->verifier), KV_INT(ap->type),
 		                                        KV_INT(ap->year), KV_INT(now)),
 		                              &rc) > 0;
@@ -74,7 +74,7 @@ static int gather(kp_conn_t *c, kp_arena_t *a, const kp_issue_request_t *rq, int
 		                                         KV_INT(ap->type)),
 		                               &rc);
 	if (rc == KP_DB_OK && strcmp(g->type.review, "first_permit") == 0)
-		g->first_of_type = count_of(c, a, "SELECT COUNT(*) FROM (SELECT 1 FROM permits WHERE org_id = ? AND type = ? LIMIT 1)",
+		g->first_of_type = count_of(c, a, "SELECT COUNT(*) FROM (SELECT 1 FROM permits WHERE org_id = ? AND type = ? LIMIT 1) AS first",
 		                            KP_PARAMS(KV_INT(rq->org_id), KV_INT(ap->type)), &rc) == 0;
 	return rc;
 }
@@ -336,13 +336,16 @@ static int update_decided(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, co
 	json_t *reasons = failures_json(res);
 	char *reasons_text = json_dumps(reasons, JSON_COMPACT);
 	json_decref(reasons);
+	int64_t changed = 0;
 	int rc = kp_db_run(c,
 	                   "UPDATE permit_applications SET status = ?, reasons = ?, permit_id = ?, decided_by = ?,"
 	                   " decision_reason = ?, decided_at = ? WHERE id = ? AND status = 'pending_review'",
 	                   KP_PARAMS(KV_TEXT(ap->status), KV_TEXT(reasons_text), KV_TEXT(ap->permit_id),
 	                             who->user_id ? KV_INT(who->user_id) : KV_NULL, KV_TEXT(reason), KV_INT(kp_now()),
 	                             KV_INT(ap->id)),
-	                   NULL);
+	                   &changed);
+	if (rc == KP_DB_OK && changed != 1)
+		rc = KP_DB_CONFLICT; /* decided meanwhile by someone else */
 	json_t *b = json_pack("{s:s}", "status", before->status);
 	json_t *af = json_pack("{s:s, s:s, s:s?, s:s}", "status", ap->status, "reason", reason, "permit_id", ap->permit_id,
 	                       "reasons", reasons_text);
@@ -366,7 +369,10 @@ int kp_store_application_decide(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *w
 	int rc = kp_store_begin(c);
 	if (rc != KP_DB_OK)
 		return rc;
-	if ((rc = kp_store_application_get(c, a, app_id, &before)) != KP_DB_OK)
+	/* Lock the row first so that two decisions on one application cannot both pass. */
+	if ((rc = kp_db_run(c, "UPDATE permit_applications SET status = status WHERE id = ?", KP_PARAMS(KV_INT(app_id)),
+	                    NULL)) != KP_DB_OK ||
+	    (rc = kp_store_application_get(c, a, app_id, &before)) != KP_DB_OK)
 		goto fail;
 	if (strcmp(before.status, "pending_review") != 0) {
 		rc = KP_DB_CONFLICT;

@@ -31,6 +31,13 @@ static int overlaps(kp_conn_t *c, kp_arena_t *a, const kp_quota_t *q, int64_t st
 	return rc;
 }
 
+/* Serialise range changes for one verifier (no-op write: a row lock on PostgreSQL; SQLite
+ * writers are already serialised), so the overlap check cannot race. */
+static int lock_pair(kp_conn_t *c, const kp_quota_t *q)
+{
+	return kp_db_run(c, "UPDATE authorities SET code = code WHERE code = ?", KP_PARAMS(KV_TEXT(q->verifier)), NULL);
+}
+
 int kp_store_quota_create(kp_conn_t *c, const kp_actor_t *who, kp_quota_t *q)
 {
 	kp_arena_t a;
@@ -40,7 +47,7 @@ int kp_store_quota_create(kp_conn_t *c, const kp_actor_t *who, kp_quota_t *q)
 	if (rc != KP_DB_OK)
 		goto done;
 	q->id = 0;
-	if ((rc = overlaps(c, &a, q, q->start_number, q->end_number, &yes)) != KP_DB_OK)
+	if ((rc = lock_pair(c, q)) != KP_DB_OK || (rc = overlaps(c, &a, q, q->start_number, q->end_number, &yes)) != KP_DB_OK)
 		goto fail;
 	if (yes) {
 		rc = KP_DB_CONFLICT;
@@ -145,7 +152,8 @@ int kp_store_quota_set_end(kp_conn_t *c, const kp_actor_t *who, int64_t id, int6
 	int rc = kp_store_begin(c);
 	if (rc != KP_DB_OK)
 		goto done;
-	if ((rc = kp_store_quota_get(c, &a, id, &before)) != KP_DB_OK)
+	if ((rc = kp_store_quota_get(c, &a, id, &before)) != KP_DB_OK || (rc = lock_pair(c, &before)) != KP_DB_OK ||
+	    (rc = kp_store_quota_get(c, &a, id, &before)) != KP_DB_OK)
 		goto fail;
 	int64_t used_to = before.next_serial - 1;
 	if (before.start_number + before.issued - 1 > used_to)

@@ -249,12 +249,17 @@ int kp_store_migrate(kp_store_t *s, int *applied)
 {
 	*applied = 0;
 	kp_conn_t *c = kp_store_acquire(s);
-	int rc = c->be->script(c->h, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-	                             " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
-	if (rc == KP_DB_CONFLICT)
-		rc = KP_DB_OK; /* another instance created it at the same moment (PostgreSQL) */
+	bool pg = c->be->dialect == KP_DIALECT_PG;
+	/* PostgreSQL: instances starting together take turns for the whole run (SQLite's
+	 * write lock already makes them take turns). */
+	int rc = pg ? kp_db_run(c, "SELECT pg_advisory_lock(7030)", NULL, 0, NULL) : KP_DB_OK;
+	if (rc == KP_DB_OK)
+		rc = c->be->script(c->h, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+		                         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
 	for (const struct kp_embed *m = kp_migrations; rc == KP_DB_OK && m->name; m++)
 		rc = apply_one(c, m, applied);
+	if (pg)
+		kp_db_run(c, "SELECT pg_advisory_unlock(7030)", NULL, 0, NULL);
 	kp_store_release(s, c);
 	return rc;
 }
