@@ -24,17 +24,18 @@ export function startKapka(opts = {}) {
 //   const env = harness();
 //   before(() => env.start({ servers: { kapka: {} } }));   // env.kapka, env.browser
 //   after(() => env.stop());
+// browserArgs: extra chromium flags, e.g. a fake camera for the QR scanner.
 export function harness() {
   const started = [];
   const env = {
-    async start({ servers = { kapka: {} }, browser = true } = {}) {
+    async start({ servers = { kapka: {} }, browser = true, browserArgs = [] } = {}) {
       const jobs = Object.entries(servers).map(async ([name, opts]) => {
         env[name] = await startKapka(opts);
         started.push(() => env[name].stop());
       });
       if (browser) {
         jobs.push((async () => {
-          env.chromium = await launchBrowser();
+          env.chromium = await launchBrowser({ args: browserArgs });
           env.browser = env.chromium.browser;
           started.push(() => env.chromium.close());
         })());
@@ -53,13 +54,13 @@ export function harness() {
 // Launch chromium with a fresh profile folder. Playwright refuses --user-data-dir in args,
 // so the folder is passed the way it wants (launchPersistentContext); each test then takes
 // its own isolated context from the same browser.
-export async function launchBrowser() {
+export async function launchBrowser({ args = [] } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'kapka-chromium-'));
   const persistent = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', ...args],
   });
   const browser = persistent.browser();
   return {
@@ -149,4 +150,36 @@ export async function signIn(page, username, password) {
   await fill(page, 'Username', username);
   await fill(page, 'Password', password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+// Sign in as a user through the UI and, since the demo users keep their own language in
+// their profile, switch to English (remembered) so the tests can read English labels.
+export async function signInAs(page, username, password = DEMO_PASSWORD) {
+  await page.goto('/#/login');
+  await onPage(page, 'login');
+  await signIn(page, username, password);
+  await onPage(page, 'home');
+  await page.locator('.lang-switch [data-lang="en"]').click();
+  await page.locator('html[lang="en"]').waitFor();
+}
+
+export const DEMO_PASSWORD = 'kapka-demo-2026';
+
+// Go to a route and wait for its page.
+export async function visit(page, route) {
+  // The same address again would not render the page anew: reload it then.
+  if (new URL(page.url()).hash === `#/${route}`) await page.reload();
+  else await page.goto(`/#/${route}`);
+  await onPage(page, route.split(/[/?]/)[0]);
+}
+
+// The page scrolls sideways by this many CSS pixels (0 = fits), and what sticks out.
+export function overflow(page) {
+  return page.evaluate(() => {
+    const cw = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > cw + 0.5 && !el.closest('.table-wrap'))
+      .map((el) => el.tagName.toLowerCase() + (typeof el.className === 'string' && el.className ? `.${el.className}` : ''));
+    return { extra: document.documentElement.scrollWidth - cw, wide };
+  });
 }

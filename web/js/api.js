@@ -10,7 +10,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const CSRF_COOKIE = 'kapka_csrf';
 
 export class ApiError extends Error {
-  constructor({ status = 0, code = 'network', message = '', fields = [], retryAfter = null, requestId = null }) {
+  constructor({ status = 0, code = 'network', message = '', fields = [], retryAfter = null, requestId = null,
+    reasons = [], body = null }) {
     super(message || code);
     this.name = 'ApiError';
     this.status = status;         // HTTP status; 0 when the server could not be reached
@@ -18,6 +19,8 @@ export class ApiError extends Error {
     this.fields = fields;         // [{field, problem}] for form errors
     this.retryAfter = retryAfter; // seconds, from Retry-After (429)
     this.requestId = requestId;
+    this.reasons = reasons;       // [{code, message}]: every failed check of a refused application
+    this.body = body;             // the whole answer (a refusal also carries the application)
   }
 }
 
@@ -82,6 +85,8 @@ export async function request(method, path, body, { signal } = {}) {
     fields: Array.isArray(e.fields) ? e.fields : [],
     retryAfter: res.status === 429 || res.status === 503 ? retryAfterSeconds(res, e.message) : null,
     requestId: e.request_id || res.headers.get('X-Request-Id'),
+    reasons: Array.isArray(e.reasons) ? e.reasons : [],
+    body: data,
   });
   if (res.status === 401) for (const fn of unauthenticatedListeners) fn(err, { method, path });
   throw err;

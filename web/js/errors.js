@@ -1,5 +1,6 @@
 // errors.js: turn the server's English error codes and field problems into catalogue keys,
 // so they are shown in the user's language. Unknown ones are shown as the server wrote them.
+import { has } from './i18n.js';
 
 // Field problems exactly as src/domain/account.c and src/http/request.c word them.
 const EXACT_PROBLEMS = {
@@ -19,6 +20,20 @@ const EXACT_PROBLEMS = {
   'may hold only digits, spaces and dashes after +': 'problem.phone_chars',
   'must be ky, ru or en': 'problem.language',
   "may hold only latin letters, digits, '-' and '/'": 'problem.licence_chars',
+  // Vehicles, applications, quotas, organisations (src/domain/permit.c, src/api/*.c).
+  'may hold only latin letters, digits, spaces and dashes': 'problem.plate_chars',
+  'must have 4 to 12 letters and digits': 'problem.plate_length',
+  'is too long': 'problem.too_long',
+  'must be exactly 17 characters': 'problem.vin_length',
+  'may hold only digits and upper-case latin letters': 'problem.vin_chars',
+  'must not contain the letters I, O or Q': 'problem.vin_ioq',
+  'must be tractor, truck, trailer or bus': 'problem.vehicle_kind',
+  'must be a two-letter upper-case country code like KG': 'problem.country',
+  'must be another country than this authority': 'problem.country_self',
+  'must not be below start_number': 'problem.end_below_start',
+  'is required (or give the plate)': 'problem.required',
+  'must be ENTRANCE or EXIT': 'problem.activity_type',
+  'must not be in the future': 'problem.future',
 };
 
 const PATTERN_PROBLEMS = [
@@ -55,7 +70,22 @@ const CODE_KEYS = {
   busy: 'error.busy',
   internal: 'error.internal',
   body_too_large: 'error.body_too_large',
+  invalid_reference: 'error.invalid_reference',
+  bad_query: 'error.bad_query',
 };
+
+// The catalogue key for a decision, verification or rule code such as DUPLICATE_PERMIT,
+// BAD_SIGNATURE or PERMIT_USED, or null when the catalogue has none.
+export function reasonKey(code) {
+  const key = `reason.${String(code || '').toLowerCase()}`;
+  return /^reason\.[a-z_]+$/.test(key) && has(key) ? key : null;
+}
+
+// {key} for a reason the catalogue knows, else {text} as the server wrote it.
+export function describeReason({ code, message }) {
+  const key = reasonKey(code);
+  return key ? { key } : { text: message || code };
+}
 
 // {key, args} or {text} for the message at the top of a form.
 export function describeError(err) {
@@ -65,6 +95,7 @@ export function describeError(err) {
       : { key: 'error.throttled_seconds', args: { count: s } };
   }
   if (CODE_KEYS[err.code]) return { key: CODE_KEYS[err.code] };
+  if (reasonKey(err.code)) return { key: reasonKey(err.code) };
   if (err.status >= 500) return { key: 'error.internal' };
   return err.message ? { text: err.message } : { key: 'error.unknown' };
 }

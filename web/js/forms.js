@@ -10,18 +10,21 @@ let nextId = 0;
 
 // One labelled input (or <select> when options is given, <textarea> when multiline).
 // spec: {name, label, type, required, autocomplete, inputmode, maxlength, hint, hintArgs, value,
-//        options: [{value, label}], check: (value, values) => problem|null}
+//        options: [{value, label, args, fallback} or {value, text}], check: (value, values) => problem|null,
+//        min, max, step, pattern (passed on to the input)}
 export function field(spec) {
   const id = `f${++nextId}-${spec.name}`;
   const common = {
     id, name: spec.name, required: !!spec.required, autocomplete: spec.autocomplete || 'off',
     inputmode: spec.inputmode, maxlength: spec.maxlength, spellcheck: spec.spellcheck,
-    autocapitalize: spec.autocapitalize,
+    autocapitalize: spec.autocapitalize, min: spec.min, max: spec.max, step: spec.step,
     dataset: spec.type === 'password' ? { field: spec.name, password: '' } : { field: spec.name },
   };
   let input;
   if (spec.options) {
-    input = h('select', common, spec.options.map((o) => h('option', { value: o.value, i18n: o.label, lang: o.lang })));
+    // An option's text: a catalogue key (label, args, fallback) or data (text).
+    input = h('select', common, spec.options.map((o) => h('option',
+      { value: o.value, i18n: o.label, args: o.args, fallback: o.fallback, lang: o.lang }, o.text)));
     if (spec.value !== undefined) input.value = spec.value;
   } else if (spec.multiline) {
     input = h('textarea', { ...common, rows: 3 });

@@ -1,7 +1,7 @@
 // i18n.js: message catalogues (web/i18n/<lang>.json) and the current language. Every
 // user-visible string comes from here: markup carries data-i18n="key" (text),
-// data-i18n-args='{"name":"…"}' (placeholders), data-i18n-attr="aria-label:key;title:key"
-// (attributes), and <time data-format="date|datetime"> for dates; localize() fills them,
+// data-i18n-args='{"name":"…"}' (placeholders, for the text and the attributes alike),
+// data-i18n-attr="aria-label:key;title:key" (attributes), and <time data-format="date|datetime"> for dates; localize() fills them,
 // again on every language change, so nothing typed into a form is lost.
 
 export const LANGUAGES = ['ky', 'ru', 'en'];
@@ -109,15 +109,15 @@ export function formatDate(iso, withTime = false) {
 
 function localizeOne(el) {
   const key = el.dataset.i18n;
+  const args = el.dataset.i18nArgs ? JSON.parse(el.dataset.i18nArgs) : {};
   if (key) {
-    const args = el.dataset.i18nArgs ? JSON.parse(el.dataset.i18nArgs) : {};
     const fallback = el.dataset.i18nFallback;
     el.textContent = fallback !== undefined && !has(key) ? fallback : t(key, args);
   }
   if (el.dataset.i18nAttr) {
     for (const pair of el.dataset.i18nAttr.split(';')) {
       const [attr, k] = pair.split(':');
-      if (attr && k) el.setAttribute(attr, t(k));
+      if (attr && k) el.setAttribute(attr, t(k, args)); // the same args as the text, if any
     }
   }
   if (el.tagName === 'TIME' && el.dataset.format) {

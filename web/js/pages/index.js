@@ -4,4 +4,16 @@ export default [
   'home',
   'login',
   'register',
+  // carriers
+  'vehicles',
+  'apply',
+  'permits',
+  // border and customs officers
+  'verify',
+  'lookup',
+  // the ministry (and, reading only, auditors)
+  'quotas',
+  'review',
+  'usage',
+  'carriers',
 ];

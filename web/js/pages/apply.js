@@ -1,0 +1,110 @@
+// apply.js: a carrier applies for a freight permit (#/apply → POST /api/v1/permit-applications)
+// and sees the decision at once: the issued permit with its QR code and PDF, every failed
+// check of a refusal, or that the ministry will review it.
+import { append, h, notice, announce } from '../dom.js';
+import { field, fieldset, makeForm } from '../forms.js';
+import { t, has } from '../i18n.js';
+import { permitFacts, qrImage, pdfLink, reasonsList, errorNotice, currentYear } from '../permit-ui.js';
+
+// Country names sorted in the current language (the catalogue's, else the server's).
+function partnerOptions(authorities) {
+  const name = (a) => (has(`country.${a.code.toLowerCase()}`) ? t(`country.${a.code.toLowerCase()}`) : a.name);
+  return authorities.filter((a) => !a.self)
+    .map((a) => ({ value: a.code, label: `country.${a.code.toLowerCase()}`, fallback: a.name, sort: name(a) }))
+    .sort((x, y) => x.sort.localeCompare(y.sort));
+}
+
+function issued(result, p) {
+  append(result,
+    h('div', { class: 'decision decision-ok', role: 'status' },
+      h('h2', { i18n: 'apply.issued_title', tabindex: '-1' }),
+      h('p', { i18n: 'apply.issued_body', args: { id: p.id } })),
+    h('div', { class: 'permit-doc card', dataset: { permit: p.id } },
+      permitFacts(p),
+      qrImage(p),
+      h('div', { class: 'button-row' }, pdfLink(p), h('a', { class: 'button secondary', href: '#/permits', i18n: 'apply.to_permits' }))));
+}
+
+function refused(result, reasons) {
+  append(result, h('div', { class: 'decision decision-bad', role: 'alert' },
+    h('h2', { i18n: 'apply.refused_title', tabindex: '-1' }),
+    h('p', { i18n: 'apply.refused_body' }),
+    reasonsList(reasons)));
+}
+
+function pending(result, ap) {
+  append(result, h('div', { class: 'decision decision-wait', role: 'status' },
+    h('h2', { i18n: 'apply.pending_title', tabindex: '-1' }),
+    h('p', { i18n: 'apply.pending_body', args: { id: String(ap.id) } })));
+}
+
+export default {
+  title: 'apply.title',
+  roles: ['carrier'],
+  nav: { label: 'nav.apply', order: 30 },
+  async render(view, ctx) {
+    let authorities, types, vehicles;
+    try {
+      [authorities, types, vehicles] = await Promise.all([
+        ctx.api.get('/api/v1/authorities'), ctx.api.get('/api/v1/permit-types'), ctx.api.get('/api/v1/vehicles')]);
+    } catch (err) {
+      append(view, h('h1', { i18n: 'apply.title' }), errorNotice(err));
+      return;
+    }
+    const active = vehicles.items.filter((v) => v.status === 'active');
+    const result = h('div', { class: 'decision-box' });
+
+    const f = makeForm({
+      submit: 'apply.submit',
+      async onSubmit(values) {
+        result.replaceChildren();
+        const body = { partner: values.partner, type: Number(values.type), vehicle_id: Number(values.vehicle_id) };
+        const trip = {};
+        for (const k of ['route', 'departure_date', 'cargo']) if (values[k]) trip[k] = values[k];
+        if (Object.keys(trip).length) body.trip = trip;
+        try {
+          const r = await ctx.api.post('/api/v1/permit-applications', body);
+          if (r.decision === 'issued') issued(result, r.permit);
+          else pending(result, r.application);
+          announce(t(r.decision === 'issued' ? 'apply.issued_title' : 'apply.pending_title'));
+        } catch (err) {
+          // A refusal: every failed check. A rule answered without a list (an unknown partner,
+          // someone else's vehicle) is shown the same way.
+          if (err.name === 'ApiError' && err.status === 422 && err.code !== 'invalid_field') {
+            refused(result, err.reasons.length ? err.reasons : [{ code: err.code, message: err.message }]);
+            announce(t('apply.refused_title'));
+          } else {
+            throw err;
+          }
+        }
+        result.querySelector('h2')?.focus();
+      },
+    },
+    fieldset('apply.permit',
+      field({ name: 'partner', label: 'apply.partner', hint: 'hint.partner', required: true, value: '',
+        options: [{ value: '', label: 'form.choose' }, ...partnerOptions(authorities.items)] }),
+      field({ name: 'type', label: 'apply.type', required: true, value: '1',
+        options: types.items.map((ty) => ({
+          value: String(ty.code),
+          label: ty.fee_som > 0 ? 'apply.type_with_fee' : `permit_type.${ty.name.toLowerCase()}`,
+          args: ty.fee_som > 0 ? { type: t(`permit_type.${ty.name.toLowerCase()}`), fee: ty.fee_som } : undefined,
+          fallback: ty.name,
+        })) }),
+      field({ name: 'vehicle_id', label: 'apply.vehicle', required: true, value: active.length === 1 ? String(active[0].id) : '',
+        options: [{ value: '', label: 'form.choose' },
+          ...active.map((v) => ({ value: String(v.id), text: [v.plate, v.make, v.model].filter(Boolean).join(' · ') }))] })),
+    fieldset('apply.trip',
+      h('p', { class: 'hint', i18n: 'apply.trip_hint' }),
+      field({ name: 'route', label: 'apply.route', hint: 'hint.route', maxlength: 200 }),
+      field({ name: 'departure_date', label: 'apply.departure_date', type: 'date', min: `${currentYear()}-01-01` }),
+      field({ name: 'cargo', label: 'apply.cargo', maxlength: 200 })));
+
+    append(view,
+      h('h1', { i18n: 'apply.title' }),
+      h('p', { class: 'lead', i18n: 'apply.lead' }),
+      active.length ? null : notice({ key: 'apply.no_vehicles' }, 'error'),
+      h('p', { class: 'aside' }, h('a', { href: '#/vehicles', i18n: 'apply.manage_vehicles' })),
+      f.form,
+      result);
+  },
+};

@@ -1,0 +1,70 @@
+// permits.js: a carrier's permits (#/permits, GET /api/v1/permits): status (expired once past
+// its date), the QR code, the PDF, and returning an unused permit
+// (POST /api/v1/permits/{id}/return). Applications the ministry still reviews are listed too.
+import { append, h, dateEl, announce } from '../dom.js';
+import { t } from '../i18n.js';
+import { permitFacts, permitStatus, qrImage, pdfLink, confirmButton, errorNotice, countryName, typeName, row } from '../permit-ui.js';
+
+function permitCard(p, ctx, reload) {
+  const unused = p.status === 'issued' && permitStatus(p) === 'issued';
+  const qr = h('details', { class: 'qr-toggle' }, h('summary', { i18n: 'permits.show_qr' }));
+  qr.addEventListener('toggle', () => {
+    if (qr.open && !qr.querySelector('img')) qr.append(qrImage(p));
+  }, { once: false });
+  return h('li', { class: 'card permit', dataset: { permit: p.id, status: permitStatus(p) } },
+    h('h3', { class: 'mono' }, p.id),
+    permitFacts(p),
+    p.qr ? qr : null,
+    h('div', { class: 'button-row' },
+      p.qr ? pdfLink(p) : null,
+      unused ? confirmButton({
+        label: 'permits.return', confirm: 'permits.return_confirm', danger: true,
+        async act() {
+          await ctx.api.post(`/api/v1/permits/${encodeURIComponent(p.id)}/return`);
+          announce(t('permits.returned_done', { id: p.id }));
+          await reload();
+        },
+      }) : null));
+}
+
+function pendingList(items) {
+  if (!items.length) return null;
+  return h('section', { class: 'card', 'aria-labelledby': 'permits-pending' },
+    h('h2', { id: 'permits-pending', i18n: 'permits.pending_title' }),
+    h('ul', { class: 'plain' }, items.map((ap) => h('li', { dataset: { application: String(ap.id) } },
+      h('dl', { class: 'facts' },
+        row('review.application', `#${ap.id}`),
+        row('permit.partner', countryName(ap.partner)),
+        row('permit.type', typeName(ap.type_name)),
+        row('review.submitted', dateEl(ap.created_at, true)))))));
+}
+
+export default {
+  title: 'permits.title',
+  roles: ['carrier'],
+  nav: { label: 'nav.permits', order: 40 },
+  async render(view, ctx) {
+    const box = h('div');
+    const pendingBox = h('div');
+    async function reload() {
+      try {
+        const [permits, pending] = await Promise.all([
+          ctx.api.get('/api/v1/permits?limit=500'),
+          ctx.api.get('/api/v1/permit-applications?status=pending_review'),
+        ]);
+        pendingBox.replaceChildren(pendingList(pending.items) ?? '');
+        box.replaceChildren(permits.items.length
+          ? h('ul', { class: 'cards' }, permits.items.map((p) => permitCard(p, ctx, reload)))
+          : h('p', { class: 'aside' }, h('span', { i18n: 'permits.none' }), ' ', h('a', { href: '#/apply', i18n: 'permits.apply_link' })));
+      } catch (err) {
+        box.replaceChildren(errorNotice(err));
+      }
+    }
+    append(view,
+      h('h1', { i18n: 'permits.title' }),
+      h('p', { class: 'lead', i18n: 'permits.lead' }),
+      pendingBox,
+      box);
+    await reload();
+  },
+};
