@@ -70,6 +70,6 @@ void kp_static_serve(kp_req_t *req, const char *web_dir, const char *path)
 	kp_reply_header(req, "Cache-Control", strstr(type, "text/html") ? "no-cache" : "public, max-age=300");
 	if (strstr(type, "text/html"))
 		kp_reply_header(req, "Content-Security-Policy",
-		                "default-src 'self'; img-src 'self' data: blob: https:; style-src 'self' 'unsafe-inline';"
+		                "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline';"
 		                " connect-src 'self'; media-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'");
 }
