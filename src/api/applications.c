@@ -46,12 +46,17 @@ static int64_t read_vehicle(kp_req_t *req)
 		return id;
 	const char *plate = kp_body_str(req, "plate", 20, false);
 	char norm[16];
+	const char *why = plate ? kp_plate_normalise(plate, norm, sizeof(norm)) : NULL;
+	if (why) {
+		kp_field_error(req, "plate", why);
+		return 0;
+	}
 	kp_vehicle_t v;
-	if (plate && kp_plate_normalise(plate, norm, sizeof(norm)) == NULL &&
-	    kp_store_vehicle_by_plate(kp_api_db(req), &req->arena, norm, &v) == KP_DB_OK)
+	if (plate && kp_store_vehicle_by_plate(kp_api_db(req), &req->arena, norm, &v) == KP_DB_OK &&
+	    v.org_id == req->auth.org_id)
 		return v.id;
 	if (plate)
-		return -1; /* unknown plate: the VEHICLE_NOT_OWNED check will say so */
+		return -1; /* not one of this carrier's vehicles: the VEHICLE_NOT_OWNED check says so */
 	if (req->field_errors == NULL || json_object_get(req->json, "vehicle_id") == NULL)
 		kp_field_error(req, "vehicle_id", "is required (or give the plate)");
 	return 0;
@@ -97,7 +102,7 @@ static void reply_decision(kp_req_t *req, kp_application_t *ap, kp_issue_result_
 		               res->failures[0].message, res->nfailures > 1 ? " (and more, see reasons)" : "");
 		json_t *err = json_object_get(req->reply_json, "error");
 		json_object_set_new(err, "reasons", reasons);
-		json_object_set_new(req->reply_json, "application", application_json(ap));
+		json_object_set_new(req->reply_json, "application", ap->id ? application_json(ap) : json_null());
 		return;
 	}
 	if (res->review) {

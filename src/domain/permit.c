@@ -127,6 +127,8 @@ int kp_permit_decide(const kp_application_facts_t *f, kp_check_failure_t out[KP_
 		fail(out, &n, "CARRIER_SUSPENDED", "the carrier is suspended");
 	if (f->carrier_licence == NULL || *f->carrier_licence == '\0')
 		fail(out, &n, "CARRIER_NO_LICENCE", "the carrier has no carrier licence on file");
+	if (f->year_over)
+		fail(out, &n, "PERMIT_YEAR_OVER", "permits of this year have already expired and can no longer be issued");
 	check_vehicle(f, out, &n);
 	if (f->type && f->unused_held >= f->type->holding_limit)
 		fail(out, &n, "HOLDING_LIMIT", "the carrier already holds the most unused permits allowed for this partner and type");

@@ -57,6 +57,7 @@ typedef struct kp_application_facts {
 	int64_t unused_held;          /* unused permits for this verifier and type */
 	bool duplicate;               /* an unused permit for this vehicle, verifier, type, year */
 	int64_t quota_left;
+	bool year_over;               /* permits of this year would already have expired */
 } kp_application_facts_t;
 
 typedef struct kp_check_failure {

@@ -44,10 +44,12 @@ static int gather(kp_conn_t *c, kp_arena_t *a, const kp_issue_request_t *rq, int
 		return rc;
 	if ((rc = kp_store_permit_type_get(c, a, ap->type, &g->type)) != KP_DB_OK)
 		return rc;
-	rc = kp_store_vehicle_get(c, a, ap->vehicle_id, &g->vehicle);
+	rc = ap->vehicle_id > 0 ? kp_store_vehicle_get(c, a, ap->vehicle_id, &g->vehicle) : KP_DB_NOTFOUND;
 	if (rc != KP_DB_OK && rc != KP_DB_NOTFOUND)
 		return rc;
-	g->facts.vehicle = rc == KP_DB_OK ? &g->vehicle : NULL;
+	/* Another carrier's vehicle is treated as unknown: nothing about it may show. */
+	g->facts.vehicle = rc == KP_DB_OK && g->vehicle.org_id == rq->org_id ? &g->vehicle : NULL;
+	g->facts.year_over = kp_permit_expiry(&g->type, ap->year, rq->utc_offset) < now;
 	g->facts.carrier_status = g->org.status;
 	g->facts.carrier_licence = g->org.licence_number;
 	g->facts.carrier_org_id = g->org.id;
@@ -59,7 +61,7 @@ static int gather(kp_conn_t *c, kp_arena_t *a, const kp_issue_request_t *rq, int
 	    " AND status = 'issued' AND expires_at >= ? LIMIT ?) AS held",
 	    KP_PARAMS(KV_INT(rq->org_id), KV_TEXT(ap->verifier), KV_INT(ap->type), KV_INT(now),
 	              KV_INT(g->type.holding_limit)), &rc);
-	if (rc == KP_DB_OK)
+	if (rc == KP_DB_OK && g->facts.vehicle)
 		g->facts.duplicate = count_of(c, a,
 		                              "SELECT COUNT(*) FROM (SELECT 1 FROM permits WHERE vehicle_id = ? AND verifier = ?"
 		                              " AND type = ? AND year = ? AND status = 'issued' AND expires_at >= ? LIMIT 1) AS dup",
@@ -252,14 +254,33 @@ static int link_permit(kp_conn_t *c, kp_issue_result_t *res, int64_t app_id)
 	                 KP_PARAMS(KV_INT(app_id), KV_TEXT(res->permit.id)), NULL);
 }
 
+static bool vehicle_not_owned(const kp_issue_result_t *res)
+{
+	for (int i = 0; i < res->nfailures; i++)
+		if (strcmp(res->failures[i].code, "VEHICLE_NOT_OWNED") == 0)
+			return true;
+	return false;
+}
+
 int kp_store_permit_apply_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_issue_request_t *rq,
                              kp_issue_result_t *res)
 {
 	memset(res, 0, sizeof(*res));
 	rq->app->user_id = rq->user_id;
 	int rc = decide(c, a, who, rq, res, true);
-	if (rc == KP_DB_OK)
+	/* An application naming no vehicle of this carrier is refused without a row (the
+	 * application must reference a real vehicle); the answer still lists every reason. */
+	if (rc == KP_DB_OK && !vehicle_not_owned(res))
 		rc = store_application(c, a, who, rq->app, res);
+	else if (rc == KP_DB_OK) {
+		json_t *j = json_pack("{s:s, s:i, s:i, s:I, s:o}", "verifier", rq->app->verifier, "year", rq->app->year,
+		                      "type", rq->app->type, "vehicle_id", (json_int_t)rq->app->vehicle_id, "reasons",
+		                      failures_json(res));
+		char *snap = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(j);
+		rc = kp_store_audit(c, who, "permit_application.refuse", "permit_application", NULL, NULL, snap);
+		free(snap);
+	}
 	if (rc == KP_DB_OK)
 		rc = link_permit(c, res, rq->app->id);
 	return rc;
@@ -335,7 +356,7 @@ static int update_decided(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, co
 {
 	json_t *reasons = failures_json(res);
 	char *reasons_text = json_dumps(reasons, JSON_COMPACT);
-	json_decref(reasons);
+	ap->reasons = kp_arena_strdup(a, reasons_text);
 	int64_t changed = 0;
 	int rc = kp_db_run(c,
 	                   "UPDATE permit_applications SET status = ?, reasons = ?, permit_id = ?, decided_by = ?,"
@@ -347,8 +368,8 @@ static int update_decided(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, co
 	if (rc == KP_DB_OK && changed != 1)
 		rc = KP_DB_CONFLICT; /* decided meanwhile by someone else */
 	json_t *b = json_pack("{s:s}", "status", before->status);
-	json_t *af = json_pack("{s:s, s:s, s:s?, s:s}", "status", ap->status, "reason", reason, "permit_id", ap->permit_id,
-	                       "reasons", reasons_text);
+	json_t *af = json_pack("{s:s, s:s, s:s?, s:o}", "status", ap->status, "reason", reason, "permit_id", ap->permit_id,
+	                       "reasons", reasons);
 	char *bs = json_dumps(b, JSON_COMPACT), *as = json_dumps(af, JSON_COMPACT);
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit(c, who, "permit_application.decide", "permit_application",

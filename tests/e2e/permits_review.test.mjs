@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   usePermitServer, newCarrier, assertError, carrierWithFleet, apply, setPermitType, quotaById, createQuota,
-  applicationById, assertRefused, knownBug, YEAR,
+  applicationById, assertRefused, YEAR,
 } from './permits_helpers.test.mjs';
 
 const srv = usePermitServer();
@@ -165,8 +165,6 @@ test('approval when the quota ran out meanwhile: INSUFFICIENT_PERMIT_QUOTA', asy
 });
 
 test('a refused approval answers like a refused application: the application in the answer has the reasons',
-  knownBug('POST /decision that ends refused answers with application.reasons [] (the row read before deciding)'
-    + ' while error.reasons and the stored application have the failed checks'),
   async () => {
     const { k, tok } = srv;
     await setPermitType(k, tok.ministry, 2, { review: 'always' });
@@ -178,8 +176,6 @@ test('a refused approval answers like a refused application: the application in 
   });
 
 test('the audit entry of a decision holds its failed checks as JSON, like the entry of an application',
-  knownBug('permit_application.decide audit entries store after.reasons as a string holding JSON ("[]"), while'
-    + ' permit_application.create entries store an array'),
   async () => {
     const { k, tok } = srv;
     await setPermitType(k, tok.ministry, 2, { review: 'always' });
