@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 struct kp_http {
@@ -148,8 +150,9 @@ static int parse_body(kp_req_t *req)
 	json_error_t e;
 	req->json = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &e);
 	if (req->json == NULL) {
-		kp_reply_error(req, 400, "malformed_json", "the body is not valid JSON: %s at line %d, column %d", e.text,
-		               e.line, e.column);
+		/* The position only: jansson's text may quote the body, which is never echoed. */
+		kp_reply_error(req, 400, "malformed_json", "the body is not valid JSON (line %d, column %d)", e.line,
+		               e.column);
 		return -1;
 	}
 	if (need && !json_is_object(req->json)) {
@@ -452,13 +455,36 @@ int kp_http_port(const kp_http_t *h)
 	return h->port;
 }
 
+/* Hand connections still waiting in the listen queue to the server, so that they are
+ * answered (with Connection: close) instead of being reset when the socket closes. */
+static void drain_backlog(kp_http_t *h, MHD_socket s)
+{
+	struct sockaddr_storage sa;
+	socklen_t len = sizeof(sa);
+	int fd;
+	while ((fd = accept4(s, (struct sockaddr *)&sa, &len, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+		if (MHD_add_connection(h->daemon, fd, (struct sockaddr *)&sa, len) != MHD_YES)
+			close(fd);
+		len = sizeof(sa);
+	}
+}
+
 void kp_http_stop(kp_http_t *h, int grace_seconds)
 {
 	atomic_store(&h->stopping, true);
 	MHD_socket s = MHD_quiesce_daemon(h->daemon);
 	if (s != MHD_INVALID_SOCKET)
-		close(s);
+		fcntl(s, F_SETFL, fcntl(s, F_GETFL) | O_NONBLOCK);
 	int64_t deadline = kp_mono_us() + (int64_t)grace_seconds * 1000000;
+	do {
+		if (s != MHD_INVALID_SOCKET)
+			drain_backlog(h, s);
+		usleep(10000);
+	} while (atomic_load(&h->in_flight) > 0 && kp_mono_us() < deadline);
+	if (s != MHD_INVALID_SOCKET) {
+		drain_backlog(h, s);
+		close(s);
+	}
 	while (atomic_load(&h->in_flight) > 0 && kp_mono_us() < deadline)
 		usleep(10000);
 	if (atomic_load(&h->in_flight) > 0)

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import {
-  startKapka, newTraveller, carrierBody, assertNoSanitizerReport, logLines, sleep, knownBug, PASSWORD,
+  startKapka, newTraveller, carrierBody, assertNoSanitizerReport, logLines, sleep, PASSWORD,
 } from './lib.mjs';
 
 // Wait for the process to exit; resolves with the exit code (or signal name).
@@ -84,8 +84,6 @@ test('sign-ins in flight when SIGTERM arrives complete with 201, and the process
 // its request was sent before the signal and deserves an answer as much as the others.
 // (One worker thread makes "all workers busy" certain.)
 test('a sign-in sent on a new connection while all workers are busy is answered after SIGTERM',
-  knownBug('kp_http_stop() closes the listening socket (MHD_quiesce_daemon) with connections still in its'
-    + ' accept queue: clients whose request was sent while every worker was busy get ECONNRESET'),
   async () => {
   const k = await startKapka({ env: { KAPKA_THREADS: '1' } });
   const agents = [];

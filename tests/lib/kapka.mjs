@@ -25,7 +25,7 @@ export function backend() {
 
 // A fresh database for one server: a SQLite file in a temp folder, or a new database
 // on the PostgreSQL server named by KAPKA_TEST_PG.
-function freshDatabase(kind, dir) {
+export function freshDatabase(kind, dir) {
   if (kind === 'sqlite') return { url: join(dir, 'kapka.db'), drop() {} };
   const base = process.env.KAPKA_TEST_PG;
   if (!base) throw new Error('KAPKA_TEST_PG is not set; make test starts a cluster and sets it');
@@ -50,6 +50,7 @@ export function runKapka(args, { env = {}, input } = {}) {
     let stdout = '', stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
     p.stderr.on('data', (d) => (stderr += d));
+    p.on('error', (e) => res({ code: -1, stdout, stderr: stderr + String(e) }));
     if (input !== undefined) p.stdin.end(input); else p.stdin.end();
     p.on('close', (code) => res({ code, stdout, stderr }));
   });
@@ -67,7 +68,9 @@ export async function startKapka({ kind = backend(), env = {}, args = [], demo =
   }
   const proc = spawn(binPath(), ['serve', '--listen', '127.0.0.1', '--port', '0', ...args], { env: fullEnv, cwd: ROOT });
   let log = '';
+  const cleanup = () => { db.drop(); rmSync(dir, { recursive: true, force: true }); };
   const port = await new Promise((res, rej) => {
+    proc.on('error', (e) => rej(new Error(`kapka could not start: ${e}`)));
     const timer = setTimeout(() => rej(new Error('kapka did not start in 30 s:\n' + log)), 30000);
     proc.stderr.on('data', (d) => {
       log += d;
@@ -75,7 +78,7 @@ export async function startKapka({ kind = backend(), env = {}, args = [], demo =
       if (m) { clearTimeout(timer); res(Number(m[1])); }
     });
     proc.on('exit', (code) => { clearTimeout(timer); rej(new Error(`kapka exited with ${code}:\n${log}`)); });
-  });
+  }).catch((e) => { proc.kill('SIGKILL'); cleanup(); throw e; });
   proc.stdout.resume();
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise((res) => proc.on('close', (code, sig) => res(code ?? sig)));
@@ -102,8 +105,7 @@ export async function startKapka({ kind = backend(), env = {}, args = [], demo =
     async stop() {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
       const code = await exited;
-      db.drop();
-      rmSync(dir, { recursive: true, force: true });
+      cleanup();
       return code;
     },
   };

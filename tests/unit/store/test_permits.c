@@ -759,18 +759,20 @@ static void apply_refused_is_stored(void **state)
 	assert_int_equal(apply(f, nolicence, f->truck, "TR", 1, &ap, &res), KP_DB_OK);
 	assert_string_equal(codes_of(&res, buf, sizeof(buf)),
 	                    "CARRIER_SUSPENDED CARRIER_NO_LICENCE VEHICLE_NOT_OWNED INSUFFICIENT_PERMIT_QUOTA");
-	/* a vehicle that does not exist cannot be referenced: nothing is stored */
+	/* a vehicle that does not exist (or is someone else's) cannot be referenced: the
+	 * refusal names every reason and is audited, but no application row is stored */
 	long long apps = count_rows(f->c, "permit_applications"), audit1 = count_rows(f->c, "audit_log");
-	assert_int_equal(apply(f, f->carrier, 99999, "UZ", 1, &ap, &res), KP_DB_REF);
+	assert_int_equal(apply(f, f->carrier, 99999, "UZ", 1, &ap, &res), KP_DB_OK);
+	assert_string_equal(codes_of(&res, buf, sizeof(buf)), "VEHICLE_NOT_OWNED");
 	assert_false(f->c->in_tx);
 	assert_int_equal(count_rows(f->c, "permit_applications"), apps);
-	assert_int_equal(count_rows(f->c, "audit_log"), audit1);
+	assert_int_equal(count_rows(f->c, "audit_log"), audit1 + 1);
+	assert_int_equal(audit_count(f->c, "permit_application.refuse"), 2);
 
 	kp_application_t *list;
 	int n;
 	assert_int_equal(kp_store_application_list(f->c, &f->a, nolicence, "refused", 10, &list, &n), KP_DB_OK);
-	assert_int_equal(n, 2);
-	assert_true(list[0].id > list[1].id); /* newest first */
+	assert_int_equal(n, 1); /* the application naming someone else's truck was not stored */
 	assert_int_equal(kp_store_application_list(f->c, &f->a, f->carrier, NULL, 10, &list, &n), KP_DB_OK);
 	assert_int_equal(n, 0);
 }
