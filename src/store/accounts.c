@@ -41,26 +41,20 @@ static void user_from_row(const kp_rows_t *r, int i, kp_user_t *u)
 	u->created_at = kp_rows_int(r, i, 10);
 }
 
-/* Audit snapshots: the stored fields, never the password hash. Caller frees. */
-static char *org_snapshot(const kp_org_t *o)
+/* Audit snapshots: the stored fields, never the password hash. */
+static json_t *org_snapshot(const kp_org_t *o)
 {
-	json_t *j = json_pack("{s:I, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}", "id", (json_int_t)o->id,
-	                      "kind", o->kind, "name", o->name, "inn", o->inn, "address", o->address, "contact_name",
-	                      o->contact_name, "contact_phone", o->contact_phone, "contact_email", o->contact_email,
-	                      "licence_number", o->licence_number, "country", o->country, "status", o->status);
-	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(j);
-	return s;
+	return json_pack("{s:I, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}", "id", (json_int_t)o->id,
+	                 "kind", o->kind, "name", o->name, "inn", o->inn, "address", o->address, "contact_name",
+	                 o->contact_name, "contact_phone", o->contact_phone, "contact_email", o->contact_email,
+	                 "licence_number", o->licence_number, "country", o->country, "status", o->status);
 }
 
-static char *user_snapshot(const kp_user_t *u)
+static json_t *user_snapshot(const kp_user_t *u)
 {
-	json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?}", "id", (json_int_t)u->id, "org_id",
-	                      (json_int_t)u->org_id, "username", u->username, "role", u->role, "full_name", u->full_name,
-	                      "email", u->email, "phone", u->phone, "language", u->language, "status", u->status);
-	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(j);
-	return s;
+	return json_pack("{s:I, s:I, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?}", "id", (json_int_t)u->id, "org_id",
+	                 (json_int_t)u->org_id, "username", u->username, "role", u->role, "full_name", u->full_name,
+	                 "email", u->email, "phone", u->phone, "language", u->language, "status", u->status);
 }
 
 static int insert_org(kp_conn_t *c, const kp_actor_t *who, kp_org_t *o)
@@ -84,10 +78,7 @@ static int insert_org(kp_conn_t *c, const kp_actor_t *who, kp_org_t *o)
 	                              KV_INT(o->created_at)));
 	if (rc == KP_DB_OK) {
 		o->id = kp_rows_int(&r, 0, 0);
-		char *snap = org_snapshot(o), id[24];
-		snprintf(id, sizeof(id), "%lld", (long long)o->id);
-		rc = kp_store_audit(c, who, "organisation.create", "organisation", id, NULL, snap);
-		free(snap);
+		rc = kp_store_audit_id(c, who, "organisation.create", "organisation", o->id, NULL, org_snapshot(o));
 	}
 	kp_arena_cleanup(&a);
 	return rc;
@@ -112,10 +103,7 @@ static int insert_user(kp_conn_t *c, const kp_actor_t *who, kp_user_t *u)
 	                              KV_TEXT(u->status), KV_TEXT(u->pw_hash), KV_INT(u->created_at)));
 	if (rc == KP_DB_OK) {
 		u->id = kp_rows_int(&r, 0, 0);
-		char *snap = user_snapshot(u), id[24];
-		snprintf(id, sizeof(id), "%lld", (long long)u->id);
-		rc = kp_store_audit(c, who, "user.create", "user", id, NULL, snap);
-		free(snap);
+		rc = kp_store_audit_id(c, who, "user.create", "user", u->id, NULL, user_snapshot(u));
 	}
 	kp_arena_cleanup(&a);
 	return rc;
@@ -126,52 +114,35 @@ int kp_store_account_create(kp_conn_t *c, const kp_actor_t *who, kp_org_t *org, 
 	int rc = kp_store_begin(c);
 	if (rc != KP_DB_OK)
 		return rc;
-	if (org && (rc = insert_org(c, who, org)) != KP_DB_OK)
-		goto fail;
-	if (org)
+	if (org && (rc = insert_org(c, who, org)) == KP_DB_OK)
 		user->org_id = org->id;
-	if ((rc = insert_user(c, who, user)) != KP_DB_OK)
-		goto fail;
-	return kp_store_commit(c);
-fail:
-	kp_store_rollback(c);
-	return rc;
+	if (rc == KP_DB_OK)
+		rc = insert_user(c, who, user);
+	return kp_store_end(c, rc);
 }
 
 int kp_store_org_create(kp_conn_t *c, const kp_actor_t *who, kp_org_t *org)
 {
 	int rc = kp_store_begin(c);
-	if (rc != KP_DB_OK)
-		return rc;
-	if ((rc = insert_org(c, who, org)) != KP_DB_OK) {
-		kp_store_rollback(c);
-		return rc;
-	}
-	return kp_store_commit(c);
+	return rc != KP_DB_OK ? rc : kp_store_end(c, insert_org(c, who, org));
 }
 
 int kp_store_org_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_org_t *out)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, "SELECT " ORG_COLUMNS " FROM organisations WHERE id = ?", KP_PARAMS(KV_INT(id)));
-	if (rc != KP_DB_OK)
-		return rc;
-	if (r.nrows == 0)
-		return KP_DB_NOTFOUND;
-	org_from_row(&r, 0, out);
-	return KP_DB_OK;
+	int rc = kp_db_one(c, a, &r, "SELECT " ORG_COLUMNS " FROM organisations WHERE id = ?", KP_PARAMS(KV_INT(id)));
+	if (rc == KP_DB_OK)
+		org_from_row(&r, 0, out);
+	return rc;
 }
 
 int kp_store_org_by_inn(kp_conn_t *c, kp_arena_t *a, const char *inn, kp_org_t *out)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, "SELECT " ORG_COLUMNS " FROM organisations WHERE inn = ?", KP_PARAMS(KV_TEXT(inn)));
-	if (rc != KP_DB_OK)
-		return rc;
-	if (r.nrows == 0)
-		return KP_DB_NOTFOUND;
-	org_from_row(&r, 0, out);
-	return KP_DB_OK;
+	int rc = kp_db_one(c, a, &r, "SELECT " ORG_COLUMNS " FROM organisations WHERE inn = ?", KP_PARAMS(KV_TEXT(inn)));
+	if (rc == KP_DB_OK)
+		org_from_row(&r, 0, out);
+	return rc;
 }
 
 int kp_store_org_list(kp_conn_t *c, kp_arena_t *a, const char *kind, kp_org_t **out, int *n)
@@ -193,26 +164,20 @@ int kp_store_org_list(kp_conn_t *c, kp_arena_t *a, const char *kind, kp_org_t **
 int kp_store_user_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_user_t *out)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, "SELECT " USER_COLUMNS " FROM users WHERE id = ?", KP_PARAMS(KV_INT(id)));
-	if (rc != KP_DB_OK)
-		return rc;
-	if (r.nrows == 0)
-		return KP_DB_NOTFOUND;
-	user_from_row(&r, 0, out);
-	return KP_DB_OK;
+	int rc = kp_db_one(c, a, &r, "SELECT " USER_COLUMNS " FROM users WHERE id = ?", KP_PARAMS(KV_INT(id)));
+	if (rc == KP_DB_OK)
+		user_from_row(&r, 0, out);
+	return rc;
 }
 
 int kp_store_user_by_name(kp_conn_t *c, kp_arena_t *a, const char *username, kp_user_t *out)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, "SELECT " USER_COLUMNS " FROM users WHERE username = ?",
-	                    KP_PARAMS(KV_TEXT(username)));
-	if (rc != KP_DB_OK)
-		return rc;
-	if (r.nrows == 0)
-		return KP_DB_NOTFOUND;
-	user_from_row(&r, 0, out);
-	return KP_DB_OK;
+	int rc = kp_db_one(c, a, &r, "SELECT " USER_COLUMNS " FROM users WHERE username = ?",
+	                   KP_PARAMS(KV_TEXT(username)));
+	if (rc == KP_DB_OK)
+		user_from_row(&r, 0, out);
+	return rc;
 }
 
 int kp_store_user_list(kp_conn_t *c, kp_arena_t *a, int64_t org_id, kp_user_t **out, int *n)
@@ -253,24 +218,11 @@ static int update_user(kp_conn_t *c, const kp_actor_t *who, int64_t user_id, con
 	int rc = kp_store_begin(c);
 	if (rc != KP_DB_OK)
 		goto done;
-	if ((rc = kp_store_user_get(c, &a, user_id, &before)) != KP_DB_OK)
-		goto fail;
-	int64_t changed = 0;
-	if ((rc = kp_db_run(c, sql, KP_PARAMS(KV_TEXT(value), KV_INT(user_id)), &changed)) != KP_DB_OK)
-		goto fail;
-	if ((rc = kp_store_user_get(c, &a, user_id, &after)) != KP_DB_OK)
-		goto fail;
-	char *b = user_snapshot(&before), *af = user_snapshot(&after), id[24];
-	snprintf(id, sizeof(id), "%lld", (long long)user_id);
-	rc = kp_store_audit(c, who, action, "user", id, b, af);
-	free(b);
-	free(af);
-	if (rc != KP_DB_OK)
-		goto fail;
-	rc = kp_store_commit(c);
-	goto done;
-fail:
-	kp_store_rollback(c);
+	if ((rc = kp_store_user_get(c, &a, user_id, &before)) == KP_DB_OK &&
+	    (rc = kp_db_run(c, sql, KP_PARAMS(KV_TEXT(value), KV_INT(user_id)), NULL)) == KP_DB_OK &&
+	    (rc = kp_store_user_get(c, &a, user_id, &after)) == KP_DB_OK)
+		rc = kp_store_audit_id(c, who, action, "user", user_id, user_snapshot(&before), user_snapshot(&after));
+	rc = kp_store_end(c, rc);
 done:
 	kp_arena_cleanup(&a);
 	return rc;
@@ -295,29 +247,16 @@ int kp_store_org_set_status(kp_conn_t *c, const kp_actor_t *who, int64_t id, con
 	int rc = kp_store_begin(c);
 	if (rc != KP_DB_OK)
 		goto done;
-	if ((rc = kp_store_org_get(c, &a, id, &before)) != KP_DB_OK)
-		goto fail;
-	if ((rc = kp_db_run(c, "UPDATE organisations SET status = ? WHERE id = ?", KP_PARAMS(KV_TEXT(status), KV_INT(id)),
-	                    NULL)) != KP_DB_OK)
-		goto fail;
-	after = before;
-	after.status = status;
-	char *b = org_snapshot(&before), *af = org_snapshot(&after), oid[24];
-	json_t *with_reason = json_loads(af, 0, NULL);
-	json_object_set_new(with_reason, "reason", json_string(reason));
-	char *after_text = json_dumps(with_reason, JSON_COMPACT | JSON_SORT_KEYS);
-	snprintf(oid, sizeof(oid), "%lld", (long long)id);
-	rc = kp_store_audit(c, who, "organisation.status", "organisation", oid, b, after_text);
-	free(after_text);
-	json_decref(with_reason);
-	free(b);
-	free(af);
-	if (rc != KP_DB_OK)
-		goto fail;
-	rc = kp_store_commit(c);
-	goto done;
-fail:
-	kp_store_rollback(c);
+	if ((rc = kp_store_org_get(c, &a, id, &before)) == KP_DB_OK &&
+	    (rc = kp_db_run(c, "UPDATE organisations SET status = ? WHERE id = ?",
+	                    KP_PARAMS(KV_TEXT(status), KV_INT(id)), NULL)) == KP_DB_OK) {
+		after = before;
+		after.status = status;
+		json_t *snap = org_snapshot(&after);
+		json_object_set_new(snap, "reason", json_string(reason));
+		rc = kp_store_audit_id(c, who, "organisation.status", "organisation", id, org_snapshot(&before), snap);
+	}
+	rc = kp_store_end(c, rc);
 done:
 	kp_arena_cleanup(&a);
 	return rc;

@@ -29,14 +29,11 @@ int kp_store_authority_list(kp_conn_t *c, kp_arena_t *a, kp_authority_t **out, i
 int kp_store_authority_get(kp_conn_t *c, kp_arena_t *a, const char *code, kp_authority_t *out)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, "SELECT code, name, api_url, traceca FROM authorities WHERE code = ?",
-	                    KP_PARAMS(KV_TEXT(code)));
-	if (rc != KP_DB_OK)
-		return rc;
-	if (r.nrows == 0)
-		return KP_DB_NOTFOUND;
-	authority_from_row(&r, 0, out);
-	return KP_DB_OK;
+	int rc = kp_db_one(c, a, &r, "SELECT code, name, api_url, traceca FROM authorities WHERE code = ?",
+	                   KP_PARAMS(KV_TEXT(code)));
+	if (rc == KP_DB_OK)
+		authority_from_row(&r, 0, out);
+	return rc;
 }
 
 int kp_store_authority_put(kp_conn_t *c, const kp_actor_t *who, const kp_authority_t *au)
@@ -51,18 +48,11 @@ int kp_store_authority_put(kp_conn_t *c, const kp_actor_t *who, const kp_authori
 	               KP_PARAMS(KV_TEXT(au->code), KV_TEXT(au->name), KV_TEXT(au->api_url), KV_INT(au->traceca),
 	                         KV_INT(kp_now())),
 	               NULL);
-	json_t *j = json_pack("{s:s, s:s, s:s?, s:b}", "code", au->code, "name", au->name, "api_url", au->api_url,
-	                      "traceca", au->traceca);
-	char *snap = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
 	if (rc == KP_DB_OK)
-		rc = kp_store_audit(c, who, "authority.put", "authority", au->code, NULL, snap);
-	free(snap);
-	json_decref(j);
-	if (rc != KP_DB_OK) {
-		kp_store_rollback(c);
-		return rc;
-	}
-	return kp_store_commit(c);
+		rc = kp_store_audit_json(c, who, "authority.put", "authority", au->code, NULL,
+		                         json_pack("{s:s, s:s, s:s?, s:b}", "code", au->code, "name", au->name, "api_url",
+		                                   au->api_url, "traceca", au->traceca));
+	return kp_store_end(c, rc);
 }
 
 int kp_store_key_add(kp_conn_t *c, const kp_actor_t *who, const kp_authority_key_t *k)
@@ -77,11 +67,7 @@ int kp_store_key_add(kp_conn_t *c, const kp_actor_t *who, const kp_authority_key
 	               NULL);
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit(c, who, "key.create", "authority_key", k->kid, NULL, k->jwk);
-	if (rc != KP_DB_OK) {
-		kp_store_rollback(c);
-		return rc;
-	}
-	return kp_store_commit(c);
+	return kp_store_end(c, rc);
 }
 
 #define KEY_COLUMNS "authority, kid, jwk, private_pem, created_at, revoked_at"
@@ -99,14 +85,11 @@ static void key_from_row(const kp_rows_t *r, int i, kp_authority_key_t *k)
 int kp_store_key_get(kp_conn_t *c, kp_arena_t *a, const char *authority, const char *kid, kp_authority_key_t *out)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, "SELECT " KEY_COLUMNS " FROM authority_keys WHERE authority = ? AND kid = ?",
-	                    KP_PARAMS(KV_TEXT(authority), KV_TEXT(kid)));
-	if (rc != KP_DB_OK)
-		return rc;
-	if (r.nrows == 0)
-		return KP_DB_NOTFOUND;
-	key_from_row(&r, 0, out);
-	return KP_DB_OK;
+	int rc = kp_db_one(c, a, &r, "SELECT " KEY_COLUMNS " FROM authority_keys WHERE authority = ? AND kid = ?",
+	                   KP_PARAMS(KV_TEXT(authority), KV_TEXT(kid)));
+	if (rc == KP_DB_OK)
+		key_from_row(&r, 0, out);
+	return rc;
 }
 
 int kp_store_key_list(kp_conn_t *c, kp_arena_t *a, const char *authority, kp_authority_key_t **out, int *n)
@@ -162,25 +145,19 @@ int kp_store_permit_types(kp_conn_t *c, kp_arena_t *a, kp_permit_type_t out[KP_P
 int kp_store_permit_type_get(kp_conn_t *c, kp_arena_t *a, int code, kp_permit_type_t *out)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, "SELECT " TYPE_COLUMNS " FROM permit_types WHERE code = ?", KP_PARAMS(KV_INT(code)));
-	if (rc != KP_DB_OK)
-		return rc;
-	if (r.nrows == 0)
-		return KP_DB_NOTFOUND;
-	type_from_row(&r, 0, out);
-	return KP_DB_OK;
+	int rc = kp_db_one(c, a, &r, "SELECT " TYPE_COLUMNS " FROM permit_types WHERE code = ?", KP_PARAMS(KV_INT(code)));
+	if (rc == KP_DB_OK)
+		type_from_row(&r, 0, out);
+	return rc;
 }
 
-static char *type_snapshot(const kp_permit_type_t *t)
+static json_t *type_snapshot(const kp_permit_type_t *t)
 {
-	json_t *j = json_pack("{s:i, s:s, s:i, s:i, s:i, s:I, s:i, s:s, s:i, s:b}", "code", t->code, "name", t->name,
-	                      "valid_until_month", t->valid_until_month, "valid_until_day", t->valid_until_day,
-	                      "min_euro_class", t->min_euro_class, "fee_som", (json_int_t)t->fee_som, "holding_limit",
-	                      t->holding_limit, "review", t->review, "entries_per_country", t->entries_per_country,
-	                      "multilateral", t->multilateral);
-	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(j);
-	return s;
+	return json_pack("{s:i, s:s, s:i, s:i, s:i, s:I, s:i, s:s, s:i, s:b}", "code", t->code, "name", t->name,
+	                 "valid_until_month", t->valid_until_month, "valid_until_day", t->valid_until_day,
+	                 "min_euro_class", t->min_euro_class, "fee_som", (json_int_t)t->fee_som, "holding_limit",
+	                 t->holding_limit, "review", t->review, "entries_per_country", t->entries_per_country,
+	                 "multilateral", t->multilateral);
 }
 
 int kp_store_permit_type_update(kp_conn_t *c, const kp_actor_t *who, const kp_permit_type_t *t)
@@ -191,28 +168,17 @@ int kp_store_permit_type_update(kp_conn_t *c, const kp_actor_t *who, const kp_pe
 	int rc = kp_store_begin(c);
 	if (rc != KP_DB_OK)
 		goto done;
-	if ((rc = kp_store_permit_type_get(c, &a, t->code, &before)) != KP_DB_OK)
-		goto fail;
-	rc = kp_db_run(c,
-	               "UPDATE permit_types SET valid_until_month = ?, valid_until_day = ?, min_euro_class = ?,"
-	               " fee_som = ?, holding_limit = ?, review = ?, entries_per_country = ? WHERE code = ?",
-	               KP_PARAMS(KV_INT(t->valid_until_month), KV_INT(t->valid_until_day), KV_INT(t->min_euro_class),
-	                         KV_INT(t->fee_som), KV_INT(t->holding_limit), KV_TEXT(t->review),
-	                         KV_INT(t->entries_per_country), KV_INT(t->code)),
-	               NULL);
-	if (rc != KP_DB_OK)
-		goto fail;
-	char *b = type_snapshot(&before), *af = type_snapshot(t), code[8];
-	snprintf(code, sizeof(code), "%d", t->code);
-	rc = kp_store_audit(c, who, "permit_type.update", "permit_type", code, b, af);
-	free(b);
-	free(af);
-	if (rc != KP_DB_OK)
-		goto fail;
-	rc = kp_store_commit(c);
-	goto done;
-fail:
-	kp_store_rollback(c);
+	if ((rc = kp_store_permit_type_get(c, &a, t->code, &before)) == KP_DB_OK &&
+	    (rc = kp_db_run(c,
+	                    "UPDATE permit_types SET valid_until_month = ?, valid_until_day = ?, min_euro_class = ?,"
+	                    " fee_som = ?, holding_limit = ?, review = ?, entries_per_country = ? WHERE code = ?",
+	                    KP_PARAMS(KV_INT(t->valid_until_month), KV_INT(t->valid_until_day), KV_INT(t->min_euro_class),
+	                              KV_INT(t->fee_som), KV_INT(t->holding_limit), KV_TEXT(t->review),
+	                              KV_INT(t->entries_per_country), KV_INT(t->code)),
+	                    NULL)) == KP_DB_OK)
+		rc = kp_store_audit_id(c, who, "permit_type.update", "permit_type", t->code, type_snapshot(&before),
+		                         type_snapshot(t));
+	rc = kp_store_end(c, rc);
 done:
 	kp_arena_cleanup(&a);
 	return rc;

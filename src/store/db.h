@@ -83,6 +83,8 @@ struct kp_conn {
 int kp_db_exec(kp_conn_t *c, kp_arena_t *a, kp_rows_t *out, const char *sql, const kp_val_t *params, int n);
 /* The same for SQL built at run time (never cached by address). */
 int kp_db_exec_dynamic(kp_conn_t *c, kp_arena_t *a, kp_rows_t *out, const char *sql, const kp_val_t *params, int n);
+/* kp_db_exec for a statement that must find exactly one row: KP_DB_NOTFOUND when none. */
+int kp_db_one(kp_conn_t *c, kp_arena_t *a, kp_rows_t *out, const char *sql, const kp_val_t *params, int n);
 /* Convenience for statements that return nothing; *changes (optional) gets affected rows. */
 int kp_db_run(kp_conn_t *c, const char *sql, const kp_val_t *params, int n, int64_t *changes);
 

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Border devices' clocks may run a little behind the server's (seconds). */
+#define KP_CLOCK_SKEW 300
+
 #define PERMIT_COLUMNS "id, issuer, verifier, year, type, serial, quota_id, application_id, org_id, vehicle_id," \
                        " plate, company_name, company_id, issued_at, expires_at, status, used_up, status_reason," \
                        " status_at, kid, credential"
@@ -38,13 +41,10 @@ static void permit_from_row(const kp_rows_t *r, int i, kp_permit_t *p)
 int kp_store_permit_get(kp_conn_t *c, kp_arena_t *a, const char *id, kp_permit_t *out)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, "SELECT " PERMIT_COLUMNS " FROM permits WHERE id = ?", KP_PARAMS(KV_TEXT(id)));
-	if (rc != KP_DB_OK)
-		return rc;
-	if (r.nrows == 0)
-		return KP_DB_NOTFOUND;
-	permit_from_row(&r, 0, out);
-	return KP_DB_OK;
+	int rc = kp_db_one(c, a, &r, "SELECT " PERMIT_COLUMNS " FROM permits WHERE id = ?", KP_PARAMS(KV_TEXT(id)));
+	if (rc == KP_DB_OK)
+		permit_from_row(&r, 0, out);
+	return rc;
 }
 
 int kp_store_permit_list(kp_conn_t *c, kp_arena_t *a, const kp_permit_filter_t *f, kp_permit_t **out, int *n)
@@ -68,50 +68,42 @@ int kp_store_permit_list(kp_conn_t *c, kp_arena_t *a, const kp_permit_filter_t *
 	return KP_DB_OK;
 }
 
-int kp_store_permit_withdraw(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const char *id,
-                             const char *new_status, const char *reason, const char **why)
+/* The body of kp_store_permit_withdraw, inside its transaction. */
+static int withdraw_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const char *id, const char *new_status,
+                       const char *reason, const char **why)
 {
 	kp_permit_t before, after;
-	*why = NULL;
-	int rc = kp_store_begin(c);
+	int rc = kp_store_permit_get(c, a, id, &before);
 	if (rc != KP_DB_OK)
 		return rc;
-	if ((rc = kp_store_permit_get(c, a, id, &before)) != KP_DB_OK)
-		goto fail;
 	if (strcmp(before.status, "issued") != 0) {
 		*why = strcmp(before.status, "used") == 0 ? "PERMIT_USED" : before.status;
-		rc = KP_DB_CONFLICT;
-		goto fail;
+		return KP_DB_CONFLICT;
 	}
-	int64_t now = kp_now(), changed = 0;
+	int64_t changed = 0;
 	rc = kp_db_run(c,
 	               "UPDATE permits SET status = ?, status_reason = ?, status_at = ? WHERE id = ? AND status = 'issued'",
-	               KP_PARAMS(KV_TEXT(new_status), KV_TEXT(reason), KV_INT(now), KV_TEXT(id)), &changed);
+	               KP_PARAMS(KV_TEXT(new_status), KV_TEXT(reason), KV_INT(kp_now()), KV_TEXT(id)), &changed);
 	if (rc != KP_DB_OK)
-		goto fail;
-	if (changed != 1) {
+		return rc;
+	if (changed != 1) { /* used at a border meanwhile */
 		*why = "PERMIT_USED";
-		rc = KP_DB_CONFLICT;
-		goto fail;
+		return KP_DB_CONFLICT;
 	}
 	after = before;
 	after.status = new_status;
 	after.status_reason = reason;
-	char *b = kp_store_permit_snapshot(&before), *af = kp_store_permit_snapshot(&after);
-	rc = kp_store_audit(c, who, strcmp(new_status, "revoked") == 0 ? "permit.revoke" : "permit.return", "permit", id,
-	                    b, af);
-	free(b);
-	free(af);
-	if (rc != KP_DB_OK)
-		goto fail;
-	return kp_store_commit(c);
-fail:
-	kp_store_rollback(c);
-	return rc;
+	return kp_store_audit_json(c, who, strcmp(new_status, "revoked") == 0 ? "permit.revoke" : "permit.return",
+	                           "permit", id, kp_store_permit_snapshot(&before), kp_store_permit_snapshot(&after));
 }
 
-/* Border devices' clocks may run a little behind the server's. */
-#define KP_CLOCK_SKEW 300
+int kp_store_permit_withdraw(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const char *id,
+                             const char *new_status, const char *reason, const char **why)
+{
+	*why = NULL;
+	int rc = kp_store_begin(c);
+	return rc != KP_DB_OK ? rc : kp_store_end(c, withdraw_tx(c, a, who, id, new_status, reason, why));
+}
 
 static void activity_from_row(const kp_rows_t *r, int i, kp_activity_row_t *x)
 {
@@ -170,30 +162,26 @@ static int activity_allowed(kp_conn_t *c, kp_arena_t *a, const kp_permit_t *p, c
 	return KP_DB_OK;
 }
 
-int kp_store_permit_activity_add(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_activity_row_t *act,
-                                 const char **why)
+/* The body of kp_store_permit_activity_add, inside its transaction. */
+static int activity_add_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_activity_row_t *act,
+                           const char **why)
 {
 	kp_permit_t p;
 	bool used_up = false;
-	*why = NULL;
-	int rc = kp_store_begin(c);
+	/* Lock the permit first: activities on one permit are decided one at a time. */
+	int rc = kp_db_run(c, "UPDATE permits SET status = status WHERE id = ?", KP_PARAMS(KV_TEXT(act->permit_id)), NULL);
+	if (rc == KP_DB_OK)
+		rc = kp_store_permit_get(c, a, act->permit_id, &p);
 	if (rc != KP_DB_OK)
 		return rc;
-	if ((rc = kp_db_run(c, "UPDATE permits SET status = status WHERE id = ?", KP_PARAMS(KV_TEXT(act->permit_id)),
-	                    NULL)) != KP_DB_OK ||
-	    (rc = kp_store_permit_get(c, a, act->permit_id, &p)) != KP_DB_OK)
-		goto fail;
 	if (strcmp(p.status, "revoked") == 0 || strcmp(p.status, "returned") == 0) {
 		*why = strcmp(p.status, "revoked") == 0 ? "PERMIT_REVOKED" : "PERMIT_RETURNED";
-		rc = KP_DB_CONFLICT;
-		goto fail;
+		return KP_DB_CONFLICT;
 	}
 	if ((rc = activity_allowed(c, a, &p, act, &used_up, why)) != KP_DB_OK)
-		goto fail;
-	if (*why) {
-		rc = KP_DB_CONFLICT;
-		goto fail;
-	}
+		return rc;
+	if (*why)
+		return KP_DB_CONFLICT;
 	kp_rows_t r;
 	rc = kp_db_exec(c, a, &r,
 	                "INSERT INTO permit_activities (permit_id, activity_type, country, at, checkpoint, details,"
@@ -202,24 +190,24 @@ int kp_store_permit_activity_add(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *
 	                          KV_TEXT(act->checkpoint), KV_TEXT(act->details),
 	                          who && who->user_id ? KV_INT(who->user_id) : KV_NULL));
 	if (rc != KP_DB_OK)
-		goto fail;
+		return rc;
 	act->id = kp_rows_int(&r, 0, 0);
 	rc = kp_db_run(c, "UPDATE permits SET status = 'used', used_up = ?, status_at = ? WHERE id = ?",
 	               KP_PARAMS(KV_INT(used_up || p.used_up), KV_INT(kp_now()), KV_TEXT(p.id)), NULL);
 	if (rc != KP_DB_OK)
-		goto fail;
-	json_t *j = json_pack("{s:s, s:s, s:I, s:s?, s:b}", "activity_type", act->type, "country", act->country, "at",
-	                      (json_int_t)act->at, "checkpoint", act->checkpoint, "used_up", used_up);
-	char *snap = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(j);
-	rc = kp_store_audit(c, who, "permit.activity", "permit", p.id, NULL, snap);
-	free(snap);
-	if (rc != KP_DB_OK)
-		goto fail;
-	return kp_store_commit(c);
-fail:
-	kp_store_rollback(c);
-	return rc;
+		return rc;
+	return kp_store_audit_json(c, who, "permit.activity", "permit", p.id, NULL,
+	                           json_pack("{s:s, s:s, s:I, s:s?, s:b}", "activity_type", act->type, "country",
+	                                     act->country, "at", (json_int_t)act->at, "checkpoint", act->checkpoint,
+	                                     "used_up", used_up));
+}
+
+int kp_store_permit_activity_add(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_activity_row_t *act,
+                                 const char **why)
+{
+	*why = NULL;
+	int rc = kp_store_begin(c);
+	return rc != KP_DB_OK ? rc : kp_store_end(c, activity_add_tx(c, a, who, act, why));
 }
 
 int kp_store_usage_by_carrier(kp_conn_t *c, kp_arena_t *a, int year, kp_carrier_usage_t **out, int *n)

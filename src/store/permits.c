@@ -9,15 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-char *kp_store_permit_snapshot(const kp_permit_t *p)
+json_t *kp_store_permit_snapshot(const kp_permit_t *p)
 {
-	json_t *j = json_pack("{s:s, s:i, s:i, s:I, s:s, s:s, s:s, s:I, s:s, s:b, s:s?}", "id", p->id, "year", p->year,
-	                      "type", p->type, "serial", (json_int_t)p->serial, "plate", p->plate, "company_name",
-	                      p->company_name, "company_id", p->company_id, "expires_at", (json_int_t)p->expires_at,
-	                      "status", p->status, "used_up", p->used_up, "status_reason", p->status_reason);
-	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(j);
-	return s;
+	return json_pack("{s:s, s:i, s:i, s:I, s:s, s:s, s:s, s:I, s:s, s:b, s:s?}", "id", p->id, "year", p->year,
+	                 "type", p->type, "serial", (json_int_t)p->serial, "plate", p->plate, "company_name",
+	                 p->company_name, "company_id", p->company_id, "expires_at", (json_int_t)p->expires_at, "status",
+	                 p->status, "used_up", p->used_up, "status_reason", p->status_reason);
 }
 
 static int64_t count_of(kp_conn_t *c, kp_arena_t *a, const char *sql, const kp_val_t *params, int n, int *rc)
@@ -122,7 +119,6 @@ static int store_application(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who,
 {
 	json_t *reasons = failures_json(res);
 	char *reasons_text = json_dumps(reasons, JSON_COMPACT);
-	json_decref(reasons);
 	ap->reasons = kp_arena_strdup(a, reasons_text);
 	free(reasons_text);
 	kp_rows_t r;
@@ -134,23 +130,22 @@ static int store_application(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who,
 	                              KV_TEXT(ap->verifier), KV_INT(ap->year), KV_INT(ap->type), KV_INT(ap->vehicle_id),
 	                              KV_TEXT(ap->trip), KV_TEXT(ap->status), KV_TEXT(ap->reasons), KV_TEXT(ap->permit_id),
 	                              KV_INT(ap->created_at), ap->decided_at ? KV_INT(ap->decided_at) : KV_NULL));
-	if (rc != KP_DB_OK)
+	if (rc != KP_DB_OK) {
+		json_decref(reasons);
 		return rc;
+	}
 	ap->id = kp_rows_int(&r, 0, 0);
-	json_t *j = json_pack("{s:I, s:s, s:i, s:i, s:I, s:s, s:s?, s:o}", "id", (json_int_t)ap->id, "verifier",
-	                      ap->verifier, "year", ap->year, "type", ap->type, "vehicle_id", (json_int_t)ap->vehicle_id,
-	                      "status", ap->status, "permit_id", ap->permit_id, "reasons", failures_json(res));
-	char *snap = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(j);
-	rc = kp_store_audit(c, who, "permit_application.create", "permit_application",
-	                    kp_arena_printf(a, "%lld", (long long)ap->id), NULL, snap);
-	free(snap);
-	return rc;
+	return kp_store_audit_id(c, who, "permit_application.create", "permit_application", ap->id, NULL,
+	                         json_pack("{s:I, s:s, s:i, s:i, s:I, s:s, s:s?, s:o}", "id", (json_int_t)ap->id,
+	                                   "verifier", ap->verifier, "year", ap->year, "type", ap->type, "vehicle_id",
+	                                   (json_int_t)ap->vehicle_id, "status", ap->status, "permit_id", ap->permit_id,
+	                                   "reasons", reasons));
 }
 
-/* Build, sign and insert the permit for serial; fills res->permit. */
-static int issue_permit(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const kp_issue_request_t *rq,
-                        const struct gathered *g, int64_t quota_id, int64_t serial, int64_t now, kp_permit_t *p)
+/* Build and sign the permit for serial into p; it is stored by insert_permit once its
+ * application has an id. */
+static int prepare_permit(kp_arena_t *a, const kp_issue_request_t *rq, const struct gathered *g, int64_t quota_id,
+                          int64_t serial, int64_t now, kp_permit_t *p)
 {
 	const kp_application_t *ap = rq->app;
 	kp_permit_id_t pid = {.year = ap->year, .type = ap->type, .serial = serial};
@@ -178,27 +173,32 @@ static int issue_permit(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, cons
 		kp_error("signing permit %s failed", p->id);
 		return KP_DB_ERR;
 	}
+	return KP_DB_OK;
+}
+
+/* Store a prepared permit (when there is one) for application app_id, with its audit row. */
+static int insert_permit(kp_conn_t *c, const kp_actor_t *who, kp_permit_t *p, int64_t app_id)
+{
+	if (p->id == NULL)
+		return KP_DB_OK;
+	p->application_id = app_id;
 	int rc = kp_db_run(c,
-	                   "INSERT INTO permits (id, issuer, verifier, year, type, serial, quota_id, org_id, vehicle_id,"
-	                   " plate, company_name, company_id, issued_at, expires_at, status, kid, credential)"
-	                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'issued', ?, ?)",
+	                   "INSERT INTO permits (id, issuer, verifier, year, type, serial, quota_id, application_id, org_id,"
+	                   " vehicle_id, plate, company_name, company_id, issued_at, expires_at, status, kid, credential)"
+	                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'issued', ?, ?)",
 	                   KP_PARAMS(KV_TEXT(p->id), KV_TEXT(p->issuer), KV_TEXT(p->verifier), KV_INT(p->year),
-	                             KV_INT(p->type), KV_INT(p->serial), KV_INT(quota_id), KV_INT(p->org_id),
-	                             KV_INT(p->vehicle_id), KV_TEXT(p->plate), KV_TEXT(p->company_name),
+	                             KV_INT(p->type), KV_INT(p->serial), KV_INT(p->quota_id), KV_INT(app_id),
+	                             KV_INT(p->org_id), KV_INT(p->vehicle_id), KV_TEXT(p->plate), KV_TEXT(p->company_name),
 	                             KV_TEXT(p->company_id), KV_INT(p->issued_at), KV_INT(p->expires_at), KV_TEXT(p->kid),
 	                             KV_TEXT(p->credential)),
 	                   NULL);
 	if (rc != KP_DB_OK)
 		return rc;
-	char *snap = kp_store_permit_snapshot(p);
-	rc = kp_store_audit(c, who, "permit.issue", "permit", p->id, NULL, snap);
-	free(snap);
-	return rc;
+	return kp_store_audit_json(c, who, "permit.issue", "permit", p->id, NULL, kp_store_permit_snapshot(p));
 }
 
 /* The decision proper, inside an open transaction. */
-static int decide(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_issue_request_t *rq, kp_issue_result_t *res,
-                  bool review_allowed)
+static int decide(kp_conn_t *c, kp_arena_t *a, kp_issue_request_t *rq, kp_issue_result_t *res, bool review_allowed)
 {
 	int64_t now = kp_now();
 	kp_application_t *ap = rq->app;
@@ -238,20 +238,11 @@ static int decide(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_issue_r
 	}
 	if (rc != KP_DB_OK)
 		return rc;
-	if ((rc = issue_permit(c, a, who, rq, &g, quota_id, serial, now, &res->permit)) != KP_DB_OK)
+	if ((rc = prepare_permit(a, rq, &g, quota_id, serial, now, &res->permit)) != KP_DB_OK)
 		return rc;
 	ap->status = "issued";
 	ap->permit_id = res->permit.id;
 	return KP_DB_OK;
-}
-
-static int link_permit(kp_conn_t *c, kp_issue_result_t *res, int64_t app_id)
-{
-	if (res->permit.id == NULL)
-		return KP_DB_OK;
-	res->permit.application_id = app_id;
-	return kp_db_run(c, "UPDATE permits SET application_id = ? WHERE id = ?",
-	                 KP_PARAMS(KV_INT(app_id), KV_TEXT(res->permit.id)), NULL);
 }
 
 static bool vehicle_not_owned(const kp_issue_result_t *res)
@@ -267,36 +258,26 @@ int kp_store_permit_apply_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who,
 {
 	memset(res, 0, sizeof(*res));
 	rq->app->user_id = rq->user_id;
-	int rc = decide(c, a, who, rq, res, true);
+	int rc = decide(c, a, rq, res, true);
+	if (rc != KP_DB_OK)
+		return rc;
 	/* An application naming no vehicle of this carrier is refused without a row (the
 	 * application must reference a real vehicle); the answer still lists every reason. */
-	if (rc == KP_DB_OK && !vehicle_not_owned(res))
-		rc = store_application(c, a, who, rq->app, res);
-	else if (rc == KP_DB_OK) {
-		json_t *j = json_pack("{s:s, s:i, s:i, s:I, s:o}", "verifier", rq->app->verifier, "year", rq->app->year,
-		                      "type", rq->app->type, "vehicle_id", (json_int_t)rq->app->vehicle_id, "reasons",
-		                      failures_json(res));
-		char *snap = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-		json_decref(j);
-		rc = kp_store_audit(c, who, "permit_application.refuse", "permit_application", NULL, NULL, snap);
-		free(snap);
-	}
-	if (rc == KP_DB_OK)
-		rc = link_permit(c, res, rq->app->id);
-	return rc;
+	if (vehicle_not_owned(res))
+		return kp_store_audit_json(c, who, "permit_application.refuse", "permit_application", NULL, NULL,
+		                           json_pack("{s:s, s:i, s:i, s:I, s:o}", "verifier", rq->app->verifier, "year",
+		                                     rq->app->year, "type", rq->app->type, "vehicle_id",
+		                                     (json_int_t)rq->app->vehicle_id, "reasons", failures_json(res)));
+	if ((rc = store_application(c, a, who, rq->app, res)) != KP_DB_OK)
+		return rc;
+	return insert_permit(c, who, &res->permit, rq->app->id);
 }
 
 int kp_store_permit_apply(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_issue_request_t *rq,
                           kp_issue_result_t *res)
 {
 	int rc = kp_store_begin(c);
-	if (rc != KP_DB_OK)
-		return rc;
-	if ((rc = kp_store_permit_apply_tx(c, a, who, rq, res)) != KP_DB_OK) {
-		kp_store_rollback(c);
-		return rc;
-	}
-	return kp_store_commit(c);
+	return rc != KP_DB_OK ? rc : kp_store_end(c, kp_store_permit_apply_tx(c, a, who, rq, res));
 }
 
 #define APP_COLUMNS "id, org_id, user_id, verifier, year, type, vehicle_id, trip, status, reasons, permit_id," \
@@ -324,13 +305,10 @@ static void application_from_row(const kp_rows_t *r, int i, kp_application_t *ap
 int kp_store_application_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_application_t *out)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, "SELECT " APP_COLUMNS " FROM permit_applications WHERE id = ?", KP_PARAMS(KV_INT(id)));
-	if (rc != KP_DB_OK)
-		return rc;
-	if (r.nrows == 0)
-		return KP_DB_NOTFOUND;
-	application_from_row(&r, 0, out);
-	return KP_DB_OK;
+	int rc = kp_db_one(c, a, &r, "SELECT " APP_COLUMNS " FROM permit_applications WHERE id = ?", KP_PARAMS(KV_INT(id)));
+	if (rc == KP_DB_OK)
+		application_from_row(&r, 0, out);
+	return rc;
 }
 
 int kp_store_application_list(kp_conn_t *c, kp_arena_t *a, int64_t org_id, const char *status, int limit,
@@ -350,36 +328,33 @@ int kp_store_application_list(kp_conn_t *c, kp_arena_t *a, int64_t org_id, const
 	return KP_DB_OK;
 }
 
-/* Record the ministry's decision on the stored row, with before/after in the audit. */
+/* Record the ministry's decision on the stored row, with before/after in the audit.
+ * KP_DB_CONFLICT when it was decided meanwhile. */
 static int update_decided(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const kp_application_t *before,
                           kp_application_t *ap, const kp_issue_result_t *res, const char *reason)
 {
 	json_t *reasons = failures_json(res);
 	char *reasons_text = json_dumps(reasons, JSON_COMPACT);
 	ap->reasons = kp_arena_strdup(a, reasons_text);
+	free(reasons_text);
 	int64_t changed = 0;
 	int rc = kp_db_run(c,
 	                   "UPDATE permit_applications SET status = ?, reasons = ?, permit_id = ?, decided_by = ?,"
 	                   " decision_reason = ?, decided_at = ? WHERE id = ? AND status = 'pending_review'",
-	                   KP_PARAMS(KV_TEXT(ap->status), KV_TEXT(reasons_text), KV_TEXT(ap->permit_id),
+	                   KP_PARAMS(KV_TEXT(ap->status), KV_TEXT(ap->reasons), KV_TEXT(ap->permit_id),
 	                             who->user_id ? KV_INT(who->user_id) : KV_NULL, KV_TEXT(reason), KV_INT(kp_now()),
 	                             KV_INT(ap->id)),
 	                   &changed);
 	if (rc == KP_DB_OK && changed != 1)
-		rc = KP_DB_CONFLICT; /* decided meanwhile by someone else */
-	json_t *b = json_pack("{s:s}", "status", before->status);
-	json_t *af = json_pack("{s:s, s:s, s:s?, s:o}", "status", ap->status, "reason", reason, "permit_id", ap->permit_id,
-	                       "reasons", reasons);
-	char *bs = json_dumps(b, JSON_COMPACT), *as = json_dumps(af, JSON_COMPACT);
-	if (rc == KP_DB_OK)
-		rc = kp_store_audit(c, who, "permit_application.decide", "permit_application",
-		                    kp_arena_printf(a, "%lld", (long long)ap->id), bs, as);
-	free(bs);
-	free(as);
-	free(reasons_text);
-	json_decref(b);
-	json_decref(af);
-	return rc;
+		rc = KP_DB_CONFLICT;
+	if (rc != KP_DB_OK) {
+		json_decref(reasons);
+		return rc;
+	}
+	return kp_store_audit_id(c, who, "permit_application.decide", "permit_application", ap->id,
+	                         json_pack("{s:s}", "status", before->status),
+	                         json_pack("{s:s, s:s, s:s?, s:o}", "status", ap->status, "reason", reason, "permit_id",
+	                                   ap->permit_id, "reasons", reasons));
 }
 
 int kp_store_application_decide(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t app_id, bool approve,
@@ -392,28 +367,22 @@ int kp_store_application_decide(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *w
 		return rc;
 	/* Lock the row first so that two decisions on one application cannot both pass. */
 	if ((rc = kp_db_run(c, "UPDATE permit_applications SET status = status WHERE id = ?", KP_PARAMS(KV_INT(app_id)),
-	                    NULL)) != KP_DB_OK ||
-	    (rc = kp_store_application_get(c, a, app_id, &before)) != KP_DB_OK)
-		goto fail;
-	if (strcmp(before.status, "pending_review") != 0) {
+	                    NULL)) == KP_DB_OK &&
+	    (rc = kp_store_application_get(c, a, app_id, &before)) == KP_DB_OK &&
+	    strcmp(before.status, "pending_review") != 0)
 		rc = KP_DB_CONFLICT;
-		goto fail;
+	if (rc == KP_DB_OK) {
+		*rq->app = before;
+		rq->org_id = before.org_id;
+		if (approve)
+			rc = decide(c, a, rq, res, false);
+		else
+			rq->app->status = "rejected";
+		rq->app->id = app_id;
 	}
-	*rq->app = before;
-	rq->org_id = before.org_id;
-	if (approve) {
-		if ((rc = decide(c, a, who, rq, res, false)) != KP_DB_OK)
-			goto fail;
-		if ((rc = link_permit(c, res, app_id)) != KP_DB_OK)
-			goto fail;
-	} else {
-		rq->app->status = "rejected";
-	}
-	rq->app->id = app_id;
-	if ((rc = update_decided(c, a, who, &before, rq->app, res, reason)) != KP_DB_OK)
-		goto fail;
-	return kp_store_commit(c);
-fail:
-	kp_store_rollback(c);
-	return rc;
+	if (rc == KP_DB_OK)
+		rc = update_decided(c, a, who, &before, rq->app, res, reason);
+	if (rc == KP_DB_OK)
+		rc = insert_permit(c, who, &res->permit, app_id);
+	return kp_store_end(c, rc);
 }

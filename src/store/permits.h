@@ -107,8 +107,8 @@ int kp_store_application_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_applica
 int kp_store_application_list(kp_conn_t *c, kp_arena_t *a, int64_t org_id, const char *status, int limit,
                               kp_application_t **out, int *n);
 
-/* Audit snapshot of a permit (malloc'd JSON text; for the store's own files). */
-char *kp_store_permit_snapshot(const kp_permit_t *p);
+/* Audit snapshot of a permit (a new JSON object; for the store's own files). */
+json_t *kp_store_permit_snapshot(const kp_permit_t *p);
 
 int kp_store_permit_get(kp_conn_t *c, kp_arena_t *a, const char *id, kp_permit_t *out);
 typedef struct kp_permit_filter {

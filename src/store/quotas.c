@@ -6,19 +6,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static char *quota_snapshot(const kp_quota_t *q)
+static json_t *quota_snapshot(const kp_quota_t *q)
 {
-	json_t *j = json_pack("{s:I, s:s, s:s, s:i, s:i, s:I, s:I, s:I, s:s?}", "id", (json_int_t)q->id, "issuer",
-	                      q->issuer, "verifier", q->verifier, "year", q->year, "type", q->type, "start_number",
-	                      (json_int_t)q->start_number, "end_number", (json_int_t)q->end_number, "next_serial",
-	                      (json_int_t)q->next_serial, "note", q->note);
-	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(j);
-	return s;
+	return json_pack("{s:I, s:s, s:s, s:i, s:i, s:I, s:I, s:I, s:s?}", "id", (json_int_t)q->id, "issuer", q->issuer,
+	                 "verifier", q->verifier, "year", q->year, "type", q->type, "start_number",
+	                 (json_int_t)q->start_number, "end_number", (json_int_t)q->end_number, "next_serial",
+	                 (json_int_t)q->next_serial, "note", q->note);
 }
 
-/* 1 when [start,end] overlaps another range of the same pair, year and type. */
-static int overlaps(kp_conn_t *c, kp_arena_t *a, const kp_quota_t *q, int64_t start, int64_t end, int *yes)
+/* KP_DB_CONFLICT when [start,end] overlaps another range of the same pair, year and type. */
+static int check_no_overlap(kp_conn_t *c, kp_arena_t *a, const kp_quota_t *q, int64_t start, int64_t end)
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
@@ -26,55 +23,45 @@ static int overlaps(kp_conn_t *c, kp_arena_t *a, const kp_quota_t *q, int64_t st
 	                    " AND start_number <= ? AND end_number >= ? AND id <> ?",
 	                    KP_PARAMS(KV_TEXT(q->issuer), KV_TEXT(q->verifier), KV_INT(q->year), KV_INT(q->type),
 	                              KV_INT(end), KV_INT(start), KV_INT(q->id)));
-	if (rc == KP_DB_OK)
-		*yes = kp_rows_int(&r, 0, 0) > 0;
-	return rc;
+	return rc == KP_DB_OK && kp_rows_int(&r, 0, 0) > 0 ? KP_DB_CONFLICT : rc;
 }
 
 /* Serialise range changes for one verifier (no-op write: a row lock on PostgreSQL; SQLite
  * writers are already serialised), so the overlap check cannot race. */
-static int lock_pair(kp_conn_t *c, const kp_quota_t *q)
+static int lock_verifier(kp_conn_t *c, const char *verifier)
 {
-	return kp_db_run(c, "UPDATE authorities SET code = code WHERE code = ?", KP_PARAMS(KV_TEXT(q->verifier)), NULL);
+	return kp_db_run(c, "UPDATE authorities SET code = code WHERE code = ?", KP_PARAMS(KV_TEXT(verifier)), NULL);
+}
+
+static int insert_quota(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_quota_t *q)
+{
+	kp_rows_t r;
+	q->next_serial = q->start_number;
+	q->created_at = kp_now();
+	int rc = kp_db_exec(c, a, &r,
+	                    "INSERT INTO quotas (issuer, verifier, year, type, start_number, end_number, next_serial, note,"
+	                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	                    KP_PARAMS(KV_TEXT(q->issuer), KV_TEXT(q->verifier), KV_INT(q->year), KV_INT(q->type),
+	                              KV_INT(q->start_number), KV_INT(q->end_number), KV_INT(q->next_serial),
+	                              KV_TEXT(q->note), KV_INT(q->created_at)));
+	if (rc != KP_DB_OK)
+		return rc;
+	q->id = kp_rows_int(&r, 0, 0);
+	return kp_store_audit_id(c, who, "quota.create", "quota", q->id, NULL, quota_snapshot(q));
 }
 
 int kp_store_quota_create(kp_conn_t *c, const kp_actor_t *who, kp_quota_t *q)
 {
 	kp_arena_t a;
 	kp_arena_init(&a);
-	int yes = 0;
-	int rc = kp_store_begin(c);
-	if (rc != KP_DB_OK)
-		goto done;
 	q->id = 0;
-	if ((rc = lock_pair(c, q)) != KP_DB_OK || (rc = overlaps(c, &a, q, q->start_number, q->end_number, &yes)) != KP_DB_OK)
-		goto fail;
-	if (yes) {
-		rc = KP_DB_CONFLICT;
-		goto fail;
+	int rc = kp_store_begin(c);
+	if (rc == KP_DB_OK) {
+		if ((rc = lock_verifier(c, q->verifier)) == KP_DB_OK &&
+		    (rc = check_no_overlap(c, &a, q, q->start_number, q->end_number)) == KP_DB_OK)
+			rc = insert_quota(c, &a, who, q);
+		rc = kp_store_end(c, rc);
 	}
-	q->next_serial = q->start_number;
-	q->created_at = kp_now();
-	kp_rows_t r;
-	rc = kp_db_exec(c, &a, &r,
-	                "INSERT INTO quotas (issuer, verifier, year, type, start_number, end_number, next_serial, note,"
-	                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	                KP_PARAMS(KV_TEXT(q->issuer), KV_TEXT(q->verifier), KV_INT(q->year), KV_INT(q->type),
-	                          KV_INT(q->start_number), KV_INT(q->end_number), KV_INT(q->next_serial), KV_TEXT(q->note),
-	                          KV_INT(q->created_at)));
-	if (rc != KP_DB_OK)
-		goto fail;
-	q->id = kp_rows_int(&r, 0, 0);
-	char *snap = quota_snapshot(q), *id = kp_arena_printf(&a, "%lld", (long long)q->id);
-	rc = kp_store_audit(c, who, "quota.create", "quota", id, NULL, snap);
-	free(snap);
-	if (rc != KP_DB_OK)
-		goto fail;
-	rc = kp_store_commit(c);
-	goto done;
-fail:
-	kp_store_rollback(c);
-done:
 	kp_arena_cleanup(&a);
 	return rc;
 }
@@ -115,13 +102,10 @@ static void quota_from_row(const kp_rows_t *r, int i, kp_quota_t *q)
 int kp_store_quota_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_quota_t *out)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, QUOTA_SELECT " WHERE q.id = ? GROUP BY q.id", KP_PARAMS(KV_INT(kp_now()), KV_INT(id)));
-	if (rc != KP_DB_OK)
-		return rc;
-	if (r.nrows == 0)
-		return KP_DB_NOTFOUND;
-	quota_from_row(&r, 0, out);
-	return KP_DB_OK;
+	int rc = kp_db_one(c, a, &r, QUOTA_SELECT " WHERE q.id = ? GROUP BY q.id", KP_PARAMS(KV_INT(kp_now()), KV_INT(id)));
+	if (rc == KP_DB_OK)
+		quota_from_row(&r, 0, out);
+	return rc;
 }
 
 int kp_store_quota_list(kp_conn_t *c, kp_arena_t *a, const char *authority, int year, int64_t now,
@@ -143,46 +127,37 @@ int kp_store_quota_list(kp_conn_t *c, kp_arena_t *a, const char *authority, int 
 	return KP_DB_OK;
 }
 
+/* The new end may not fall below the last serial drawn or reported, nor overlap. */
+static int check_new_end(kp_conn_t *c, kp_arena_t *a, const kp_quota_t *q, int64_t end_number)
+{
+	int64_t used_to = q->next_serial - 1;
+	if (q->start_number + q->issued - 1 > used_to)
+		used_to = q->start_number + q->issued - 1;
+	if (end_number < used_to || end_number < q->start_number)
+		return KP_DB_CONFLICT;
+	return check_no_overlap(c, a, q, q->start_number, end_number);
+}
+
 int kp_store_quota_set_end(kp_conn_t *c, const kp_actor_t *who, int64_t id, int64_t end_number)
 {
 	kp_arena_t a;
 	kp_arena_init(&a);
 	kp_quota_t before, after;
-	int yes = 0;
 	int rc = kp_store_begin(c);
 	if (rc != KP_DB_OK)
 		goto done;
-	if ((rc = kp_store_quota_get(c, &a, id, &before)) != KP_DB_OK || (rc = lock_pair(c, &before)) != KP_DB_OK ||
-	    (rc = kp_store_quota_get(c, &a, id, &before)) != KP_DB_OK)
-		goto fail;
-	int64_t used_to = before.next_serial - 1;
-	if (before.start_number + before.issued - 1 > used_to)
-		used_to = before.start_number + before.issued - 1;
-	if (end_number < used_to || end_number < before.start_number) {
-		rc = KP_DB_CONFLICT;
-		goto fail;
+	/* Lock first, then read: the usage read after the lock is the one that counts. */
+	if ((rc = kp_db_run(c, "UPDATE authorities SET code = code WHERE code = (SELECT verifier FROM quotas WHERE id = ?)",
+	                    KP_PARAMS(KV_INT(id)), NULL)) == KP_DB_OK &&
+	    (rc = kp_store_quota_get(c, &a, id, &before)) == KP_DB_OK &&
+	    (rc = check_new_end(c, &a, &before, end_number)) == KP_DB_OK &&
+	    (rc = kp_db_run(c, "UPDATE quotas SET end_number = ? WHERE id = ?", KP_PARAMS(KV_INT(end_number), KV_INT(id)),
+	                    NULL)) == KP_DB_OK) {
+		after = before;
+		after.end_number = end_number;
+		rc = kp_store_audit_id(c, who, "quota.adjust", "quota", id, quota_snapshot(&before), quota_snapshot(&after));
 	}
-	if ((rc = overlaps(c, &a, &before, before.start_number, end_number, &yes)) != KP_DB_OK)
-		goto fail;
-	if (yes) {
-		rc = KP_DB_CONFLICT;
-		goto fail;
-	}
-	if ((rc = kp_db_run(c, "UPDATE quotas SET end_number = ? WHERE id = ?", KP_PARAMS(KV_INT(end_number), KV_INT(id)),
-	                    NULL)) != KP_DB_OK)
-		goto fail;
-	after = before;
-	after.end_number = end_number;
-	char *b = quota_snapshot(&before), *af = quota_snapshot(&after);
-	rc = kp_store_audit(c, who, "quota.adjust", "quota", kp_arena_printf(&a, "%lld", (long long)id), b, af);
-	free(b);
-	free(af);
-	if (rc != KP_DB_OK)
-		goto fail;
-	rc = kp_store_commit(c);
-	goto done;
-fail:
-	kp_store_rollback(c);
+	rc = kp_store_end(c, rc);
 done:
 	kp_arena_cleanup(&a);
 	return rc;

@@ -13,29 +13,21 @@ int kp_store_session_create(kp_conn_t *c, const kp_actor_t *who, const char *tok
 	rc = kp_db_run(c, "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
 	               KP_PARAMS(KV_TEXT(token_hash), KV_INT(user_id), KV_TEXT(csrf), KV_INT(kp_now()), KV_INT(expires_at)),
 	               NULL);
-	char id[24];
-	snprintf(id, sizeof(id), "%lld", (long long)user_id);
 	if (rc == KP_DB_OK)
-		rc = kp_store_audit(c, who, "session.create", "user", id, NULL, NULL);
-	if (rc != KP_DB_OK) {
-		kp_store_rollback(c);
-		return rc;
-	}
-	return kp_store_commit(c);
+		rc = kp_store_audit_id(c, who, "session.create", "user", user_id, NULL, NULL);
+	return kp_store_end(c, rc);
 }
 
 int kp_store_session_lookup(kp_conn_t *c, kp_arena_t *a, const char *token_hash, int64_t now, kp_session_t *out)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT s.user_id, u.org_id, s.expires_at, u.username, u.role, u.status, u.language, s.csrf"
-	                    " FROM sessions s JOIN users u ON u.id = s.user_id"
-	                    " WHERE s.token_hash = ? AND s.expires_at > ?",
-	                    KP_PARAMS(KV_TEXT(token_hash), KV_INT(now)));
+	int rc = kp_db_one(c, a, &r,
+	                   "SELECT s.user_id, u.org_id, s.expires_at, u.username, u.role, u.status, u.language, s.csrf"
+	                   " FROM sessions s JOIN users u ON u.id = s.user_id"
+	                   " WHERE s.token_hash = ? AND s.expires_at > ?",
+	                   KP_PARAMS(KV_TEXT(token_hash), KV_INT(now)));
 	if (rc != KP_DB_OK)
 		return rc;
-	if (r.nrows == 0)
-		return KP_DB_NOTFOUND;
 	out->user_id = kp_rows_int(&r, 0, 0);
 	out->org_id = kp_rows_int(&r, 0, 1);
 	out->expires_at = kp_rows_int(&r, 0, 2);
@@ -54,15 +46,9 @@ int kp_store_session_delete(kp_conn_t *c, const kp_actor_t *who, const char *tok
 		return rc;
 	int64_t n = 0;
 	rc = kp_db_run(c, "DELETE FROM sessions WHERE token_hash = ?", KP_PARAMS(KV_TEXT(token_hash)), &n);
-	char id[24];
-	snprintf(id, sizeof(id), "%lld", (long long)(who ? who->user_id : 0));
 	if (rc == KP_DB_OK && n > 0)
-		rc = kp_store_audit(c, who, "session.delete", "user", id, NULL, NULL);
-	if (rc != KP_DB_OK) {
-		kp_store_rollback(c);
-		return rc;
-	}
-	return kp_store_commit(c);
+		rc = kp_store_audit_id(c, who, "session.delete", "user", who ? who->user_id : 0, NULL, NULL);
+	return kp_store_end(c, rc);
 }
 
 int kp_store_session_purge(kp_conn_t *c, int64_t now, int64_t *removed)

@@ -128,9 +128,23 @@ int kp_store_rollback(kp_conn_t *c)
 	return rc;
 }
 
+int kp_store_end(kp_conn_t *c, int rc)
+{
+	if (rc == KP_DB_OK)
+		return kp_store_commit(c);
+	kp_store_rollback(c);
+	return rc;
+}
+
 int kp_db_exec(kp_conn_t *c, kp_arena_t *a, kp_rows_t *out, const char *sql, const kp_val_t *params, int n)
 {
 	return c->be->exec(c->h, sql, 1, params, n, a, out, NULL);
+}
+
+int kp_db_one(kp_conn_t *c, kp_arena_t *a, kp_rows_t *out, const char *sql, const kp_val_t *params, int n)
+{
+	int rc = kp_db_exec(c, a, out, sql, params, n);
+	return rc == KP_DB_OK && out->nrows == 0 ? KP_DB_NOTFOUND : rc;
 }
 
 int kp_db_exec_dynamic(kp_conn_t *c, kp_arena_t *a, kp_rows_t *out, const char *sql, const kp_val_t *params, int n)
@@ -277,6 +291,27 @@ int kp_store_audit(kp_conn_t *c, const kp_actor_t *who, const char *action, cons
 	                           KV_TEXT(object_type), KV_TEXT(object_id), KV_TEXT(before_json), KV_TEXT(after_json),
 	                           KV_TEXT(who ? who->request_id : NULL), KV_TEXT(who ? who->addr : NULL)),
 	                 NULL);
+}
+
+int kp_store_audit_json(kp_conn_t *c, const kp_actor_t *who, const char *action, const char *object_type,
+                        const char *object_id, json_t *before, json_t *after)
+{
+	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *af = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	int rc = kp_store_audit(c, who, action, object_type, object_id, b, af);
+	free(b);
+	free(af);
+	json_decref(before);
+	json_decref(after);
+	return rc;
+}
+
+int kp_store_audit_id(kp_conn_t *c, const kp_actor_t *who, const char *action, const char *object_type,
+                      int64_t object_id, json_t *before, json_t *after)
+{
+	char id[24];
+	snprintf(id, sizeof(id), "%lld", (long long)object_id);
+	return kp_store_audit_json(c, who, action, object_type, object_id ? id : NULL, before, after);
 }
 
 int kp_store_audit_list(kp_conn_t *c, kp_arena_t *a, const char *object_type, const char *object_id,

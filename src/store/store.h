@@ -4,6 +4,7 @@
 #define KP_STORE_H
 
 #include <stdint.h>
+#include <jansson.h>
 #include <stdio.h>
 
 #include "core/arena.h"
@@ -40,10 +41,20 @@ int kp_store_schema_version(kp_store_t *s);
 int kp_store_begin(kp_conn_t *c);
 int kp_store_commit(kp_conn_t *c);
 int kp_store_rollback(kp_conn_t *c);
+/* End the open transaction: commit when rc is KP_DB_OK, else roll back. Returns rc, or
+ * the commit's error. Every state-changing store call ends with it. */
+int kp_store_end(kp_conn_t *c, int rc);
 
 /* Append an audit row inside the caller's transaction. JSON texts may be NULL. */
 int kp_store_audit(kp_conn_t *c, const kp_actor_t *who, const char *action, const char *object_type,
                    const char *object_id, const char *before_json, const char *after_json);
+
+/* The same with JSON snapshots, whose references it takes (either may be NULL). */
+int kp_store_audit_json(kp_conn_t *c, const kp_actor_t *who, const char *action, const char *object_type,
+                        const char *object_id, json_t *before, json_t *after);
+/* kp_store_audit_json for a numeric object id (0: none). */
+int kp_store_audit_id(kp_conn_t *c, const kp_actor_t *who, const char *action, const char *object_type,
+                      int64_t object_id, json_t *before, json_t *after);
 
 typedef struct kp_audit_entry {
 	int64_t id, at_ms, actor_id;

@@ -21,14 +21,11 @@ static void vehicle_from_row(const kp_rows_t *r, int i, kp_vehicle_t *v)
 	v->created_at = kp_rows_int(r, i, 9);
 }
 
-static char *vehicle_snapshot(const kp_vehicle_t *v)
+static json_t *vehicle_snapshot(const kp_vehicle_t *v)
 {
-	json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:s, s:i, s:s?, s:s?, s:s}", "id", (json_int_t)v->id, "org_id",
-	                      (json_int_t)v->org_id, "plate", v->plate, "vin", v->vin, "kind", v->kind, "euro_class",
-	                      v->euro_class, "make", v->make, "model", v->model, "status", v->status);
-	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(j);
-	return s;
+	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:i, s:s?, s:s?, s:s}", "id", (json_int_t)v->id, "org_id",
+	                 (json_int_t)v->org_id, "plate", v->plate, "vin", v->vin, "kind", v->kind, "euro_class",
+	                 v->euro_class, "make", v->make, "model", v->model, "status", v->status);
 }
 
 int kp_store_vehicle_create(kp_conn_t *c, const kp_actor_t *who, kp_vehicle_t *v)
@@ -47,18 +44,11 @@ int kp_store_vehicle_create(kp_conn_t *c, const kp_actor_t *who, kp_vehicle_t *v
 	                KP_PARAMS(KV_INT(v->org_id), KV_TEXT(v->plate), KV_TEXT(v->vin), KV_TEXT(v->kind),
 	                          KV_INT(v->euro_class), KV_TEXT(v->make), KV_TEXT(v->model), KV_TEXT(v->status),
 	                          KV_INT(v->created_at)));
-	if (rc != KP_DB_OK)
-		goto fail;
-	v->id = kp_rows_int(&r, 0, 0);
-	char *snap = vehicle_snapshot(v);
-	rc = kp_store_audit(c, who, "vehicle.create", "vehicle", kp_arena_printf(&a, "%lld", (long long)v->id), NULL, snap);
-	free(snap);
-	if (rc != KP_DB_OK)
-		goto fail;
-	rc = kp_store_commit(c);
-	goto done;
-fail:
-	kp_store_rollback(c);
+	if (rc == KP_DB_OK) {
+		v->id = kp_rows_int(&r, 0, 0);
+		rc = kp_store_audit_id(c, who, "vehicle.create", "vehicle", v->id, NULL, vehicle_snapshot(v));
+	}
+	rc = kp_store_end(c, rc);
 done:
 	kp_arena_cleanup(&a);
 	return rc;
@@ -67,13 +57,10 @@ done:
 static int vehicle_one(kp_conn_t *c, kp_arena_t *a, const char *sql, kp_val_t key, kp_vehicle_t *out)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, sql, &key, 1);
-	if (rc != KP_DB_OK)
-		return rc;
-	if (r.nrows == 0)
-		return KP_DB_NOTFOUND;
-	vehicle_from_row(&r, 0, out);
-	return KP_DB_OK;
+	int rc = kp_db_one(c, a, &r, sql, &key, 1);
+	if (rc == KP_DB_OK)
+		vehicle_from_row(&r, 0, out);
+	return rc;
 }
 
 int kp_store_vehicle_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_vehicle_t *out)
@@ -110,23 +97,15 @@ int kp_store_vehicle_set_status(kp_conn_t *c, const kp_actor_t *who, int64_t id,
 	int rc = kp_store_begin(c);
 	if (rc != KP_DB_OK)
 		goto done;
-	if ((rc = kp_store_vehicle_get(c, &a, id, &before)) != KP_DB_OK)
-		goto fail;
-	if ((rc = kp_db_run(c, "UPDATE vehicles SET status = ? WHERE id = ?", KP_PARAMS(KV_TEXT(status), KV_INT(id)),
-	                    NULL)) != KP_DB_OK)
-		goto fail;
-	after = before;
-	after.status = status;
-	char *b = vehicle_snapshot(&before), *af = vehicle_snapshot(&after);
-	rc = kp_store_audit(c, who, "vehicle.status", "vehicle", kp_arena_printf(&a, "%lld", (long long)id), b, af);
-	free(b);
-	free(af);
-	if (rc != KP_DB_OK)
-		goto fail;
-	rc = kp_store_commit(c);
-	goto done;
-fail:
-	kp_store_rollback(c);
+	if ((rc = kp_store_vehicle_get(c, &a, id, &before)) == KP_DB_OK &&
+	    (rc = kp_db_run(c, "UPDATE vehicles SET status = ? WHERE id = ?", KP_PARAMS(KV_TEXT(status), KV_INT(id)),
+	                    NULL)) == KP_DB_OK) {
+		after = before;
+		after.status = status;
+		rc = kp_store_audit_id(c, who, "vehicle.status", "vehicle", id, vehicle_snapshot(&before),
+		                         vehicle_snapshot(&after));
+	}
+	rc = kp_store_end(c, rc);
 done:
 	kp_arena_cleanup(&a);
 	return rc;
