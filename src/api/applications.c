@@ -41,9 +41,11 @@ static int read_type(kp_req_t *req)
 /* The vehicle by id or by plate; 0 when absent (recorded as a field problem). */
 static int64_t read_vehicle(kp_req_t *req)
 {
-	long long id = 0;
-	if (kp_body_int(req, "vehicle_id", 1, INT64_MAX, false, &id))
-		return id;
+	json_t *given = json_object_get(req->json, "vehicle_id");
+	if (given && !json_is_null(given)) {
+		long long id = 0;
+		return kp_body_int(req, "vehicle_id", 1, INT64_MAX, true, &id) ? id : 0;
+	}
 	const char *plate = kp_body_str(req, "plate", 20, false);
 	char norm[16];
 	const char *why = plate ? kp_plate_normalise(plate, norm, sizeof(norm)) : NULL;
@@ -57,8 +59,7 @@ static int64_t read_vehicle(kp_req_t *req)
 		return v.id;
 	if (plate)
 		return -1; /* not one of this carrier's vehicles: the VEHICLE_NOT_OWNED check says so */
-	if (req->field_errors == NULL || json_object_get(req->json, "vehicle_id") == NULL)
-		kp_field_error(req, "vehicle_id", "is required (or give the plate)");
+	kp_field_error(req, "vehicle_id", "is required (or give the plate)");
 	return 0;
 }
 

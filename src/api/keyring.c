@@ -36,7 +36,7 @@ static int passphrase(const kp_config_t *cfg, char *out, size_t len)
 {
 	if (cfg->key_passphrase[0]) {
 		snprintf(out, len, "%s", cfg->key_passphrase);
-		return 0;
+		return strlen(out) >= KP_KEY_PASS_MIN ? 0 : -1;
 	}
 	FILE *f = fopen(cfg->key_passphrase_file, "r");
 	if (f) {

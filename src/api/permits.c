@@ -104,8 +104,7 @@ void kp_api_permit_qr(kp_req_t *req)
 		kp_reply_error(req, 500, "internal", "the QR code could not be drawn");
 		return;
 	}
-	kp_reply_bytes(req, 200, strcmp(format, "svg") == 0 ? "image/svg+xml" : "image/png", out, len);
-	free(out);
+	kp_reply_take(req, 200, strcmp(format, "svg") == 0 ? "image/svg+xml" : "image/png", out, len);
 	kp_reply_header(req, "Content-Disposition",
 	                kp_arena_printf(&req->arena, "inline; filename=\"%s.%s\"", p.id, format));
 }
@@ -172,8 +171,7 @@ void kp_api_permit_pdf(kp_req_t *req)
 		kp_reply_error(req, 500, "internal", "the PDF could not be made");
 		return;
 	}
-	kp_reply_bytes(req, 200, "application/pdf", pdf, len);
-	free(pdf);
+	kp_reply_take(req, 200, "application/pdf", pdf, len);
 	kp_reply_header(req, "Content-Disposition", kp_arena_printf(&req->arena, "inline; filename=\"%s.pdf\"", p.id));
 }
 

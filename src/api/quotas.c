@@ -75,22 +75,16 @@ void kp_api_authority_put(kp_req_t *req)
 	                                  au.api_url, "traceca", au.traceca));
 }
 
-static json_t *type_json(const kp_permit_type_t *t)
-{
-	return json_pack("{s:i, s:s, s:i, s:I, s:i, s:s, s:i, s:b}", "code", t->code, "name", t->name, "min_euro_class", t->min_euro_class, "fee_som", (json_int_t)t->fee_som, "holding_limit",
-	                 t->holding_limit, "review", t->review, "entries_per_country", t->entries_per_country,
-	                 "multilateral", t->multilateral);
-}
-
 static json_t *type_view(kp_req_t *req, const kp_permit_type_t *t)
 {
-	json_t *j = type_json(t);
-	json_object_set_new(j, "valid_until",
-	                    json_string(kp_arena_printf(&req->arena, "%02d-%02d of the next year", t->valid_until_month,
-	                                                t->valid_until_day)));
-	json_object_set_new(j, "valid_until_month", json_integer(t->valid_until_month));
-	json_object_set_new(j, "valid_until_day", json_integer(t->valid_until_day));
-	return j;
+	return json_pack("{s:i, s:s, s:s, s:i, s:i, s:i, s:I, s:i, s:s, s:i, s:b}", "code", t->code, "name", t->name,
+	                 "valid_until",
+	                 kp_arena_printf(&req->arena, "%02d-%02d of the next year", t->valid_until_month,
+	                                 t->valid_until_day),
+	                 "valid_until_month", t->valid_until_month, "valid_until_day", t->valid_until_day,
+	                 "min_euro_class", t->min_euro_class, "fee_som", (json_int_t)t->fee_som, "holding_limit",
+	                 t->holding_limit, "review", t->review, "entries_per_country", t->entries_per_country,
+	                 "multilateral", t->multilateral);
 }
 
 void kp_api_permit_type_list(kp_req_t *req)

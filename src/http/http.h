@@ -86,6 +86,8 @@ void kp_reply_error(kp_req_t *req, int status, const char *code, const char *fmt
     __attribute__((format(printf, 4, 5)));
 /* Answer raw bytes (copied). */
 void kp_reply_bytes(kp_req_t *req, int status, const char *content_type, const void *data, size_t len);
+/* Answer with a malloc'd buffer, whose ownership passes to the server (no copy). */
+void kp_reply_take(kp_req_t *req, int status, const char *content_type, void *data, size_t len);
 /* Add a response header (strings must outlive the request: literals or arena). */
 void kp_reply_header(kp_req_t *req, const char *name, const char *value);
 /* Map a store return code to a 4xx/5xx answer. */

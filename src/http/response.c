@@ -53,6 +53,15 @@ void kp_reply_bytes(kp_req_t *req, int status, const char *content_type, const v
 	req->content_type = content_type;
 }
 
+void kp_reply_take(kp_req_t *req, int status, const char *content_type, void *data, size_t len)
+{
+	clear_reply(req);
+	req->status = status;
+	req->reply_body = data;
+	req->reply_len = len;
+	req->content_type = content_type;
+}
+
 void kp_reply_header(kp_req_t *req, const char *name, const char *value)
 {
 	if (req->nheaders == KP_MAX_HEADERS)

@@ -65,8 +65,7 @@ void kp_static_serve(kp_req_t *req, const char *web_dir, const char *path)
 	char *buf = kp_malloc((size_t)st.st_size);
 	size_t got = fread(buf, 1, (size_t)st.st_size, f);
 	fclose(f);
-	kp_reply_bytes(req, 200, type, buf, got);
-	free(buf);
+	kp_reply_take(req, 200, type, buf, got);
 	kp_reply_header(req, "Cache-Control", strstr(type, "text/html") ? "no-cache" : "public, max-age=300");
 	if (strstr(type, "text/html"))
 		kp_reply_header(req, "Content-Security-Policy",
