@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* A test that reproduces a bug not fixed yet: skipped, with the description printed,
@@ -51,6 +54,24 @@ static inline void kp_test_rmtree(const char *dir)
 {
 	if (dir && *dir)
 		nftw(dir, kp_test_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Run fn in a child with stderr silenced; true when it died of SIGABRT (the contract of
+ * kp_fatal: allocation failure and broken invariants abort). */
+static inline bool kp_test_aborts(void (*fn)(void))
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (freopen("/dev/null", "w", stderr) == NULL)
+			_exit(3);
+		fn();
+		_exit(0);
+	}
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	return WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT;
 }
 
 #endif

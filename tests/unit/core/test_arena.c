@@ -4,8 +4,6 @@
 
 #include "core/arena.h"
 
-#include <signal.h>
-#include <sys/wait.h>
 
 static int setup(void **state)
 {
@@ -120,18 +118,7 @@ static void overflow_child(void)
 static void overflow_aborts(void **state)
 {
 	(void)state;
-	fflush(NULL);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		if (freopen("/dev/null", "w", stderr) == NULL)
-			_exit(3);
-		overflow_child();
-		_exit(0);
-	}
-	int st;
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT);
+	assert_true(kp_test_aborts(overflow_child));
 }
 
 int main(void)

@@ -5,8 +5,6 @@
 #include "core/util.h"
 
 #include <limits.h>
-#include <signal.h>
-#include <sys/wait.h>
 
 /* ---- kp_parse_int ---- */
 
@@ -222,23 +220,6 @@ static void wipe_and_alloc(void **state)
 	free(d);
 }
 
-/* Run fn in a child with stderr silenced; true when it died of SIGABRT. */
-static bool aborts(void (*fn)(void))
-{
-	fflush(NULL);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		if (freopen("/dev/null", "w", stderr) == NULL)
-			_exit(3);
-		fn();
-		_exit(0);
-	}
-	int st;
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	return WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT;
-}
-
 static void calloc_overflow(void)
 {
 	volatile size_t n = SIZE_MAX / 2;
@@ -254,8 +235,8 @@ static void fatal_message(void)
 static void fatal_aborts(void **state)
 {
 	(void)state;
-	assert_true(aborts(calloc_overflow));
-	assert_true(aborts(fatal_message));
+	assert_true(kp_test_aborts(calloc_overflow));
+	assert_true(kp_test_aborts(fatal_message));
 }
 
 int main(void)

@@ -5,8 +5,6 @@
 #include "http/http.h"
 #include "store/db.h"
 
-#include <signal.h>
-#include <sys/wait.h>
 
 static int setup(void **state)
 {
@@ -174,18 +172,7 @@ static void too_many_headers_child(void)
 static void too_many_headers_abort(void **state)
 {
 	(void)state;
-	fflush(NULL);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		if (freopen("/dev/null", "w", stderr) == NULL)
-			_exit(3);
-		too_many_headers_child();
-		_exit(0);
-	}
-	int st;
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT);
+	assert_true(kp_test_aborts(too_many_headers_child));
 }
 
 int main(void)

@@ -12,11 +12,9 @@
  *
  * Permits are signed by a test double of the kp_signer_t callback that writes a fixed
  * text; real signatures are test_jws.c's business.
- *
- * Known bugs (skipped unless KAPKA_TEST_KNOWN_BUGS=1): on PostgreSQL 15 no application
- * can be decided at all (NEEDS_APPLY skips the tests that issue permits while that is
- * so), two races on PostgreSQL, and activities out of time order on both backends. */
-#include "kp_test.h"
+ */
+#define KP_TEST_DB_PREFIX "kapka_permits"
+#include "kp_store_test.h"
 
 #include "core/log.h"
 #include "core/util.h"
@@ -30,21 +28,7 @@
 #include <pthread.h>
 #include <time.h>
 
-/* ---- backends and fixtures (as in test_store.c) ---- */
-
-struct backend {
-	const char *name;
-	bool pg;
-	char dir[PATH_MAX];   /* SQLite: the folder of the database files */
-	char admin_url[1024]; /* PostgreSQL: KAPKA_TEST_PG */
-	char db_url[1200];    /* PostgreSQL: the test database */
-	char db_name[64];
-	int serial;
-};
-
-static struct backend sqlite_be = {.name = "sqlite"};
-static struct backend pg_be = {.name = "postgres", .pg = true};
-static struct backend *B;
+/* ---- fixtures (the backends are in kp_store_test.h) ---- */
 
 #define SELF "KG"
 #define OFFSET 360 /* UTC+6 */
@@ -61,67 +45,6 @@ typedef struct fixture {
 } fx_t;
 
 static const kp_actor_t tester = {0, "tester", "req-1", "192.0.2.7"};
-
-static void url_with_db(const char *url, const char *name, char *out, size_t len)
-{
-	const char *hosts = strstr(url, "://");
-	hosts = hosts ? hosts + 3 : url;
-	const char *path = strchr(hosts, '/');
-	const char *query = strchr(hosts, '?');
-	if (path == NULL || (query && query < path))
-		path = query ? query : hosts + strlen(hosts);
-	snprintf(out, len, "%.*s/%s%s", (int)(path - url), url, name, query ? query : "");
-}
-
-static void pg_run(const char *url, const char *sql)
-{
-	PGconn *conn = PQconnectdb(url);
-	if (PQstatus(conn) != CONNECTION_OK)
-		fail_msg("cannot connect to %s: %s", url, PQerrorMessage(conn));
-	PQclear(PQexec(conn, "SET client_min_messages = warning"));
-	PGresult *r = PQexec(conn, sql);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
-		fail_msg("%s: %s", sql, PQresultErrorMessage(r));
-	PQclear(r);
-	PQfinish(conn);
-}
-
-static int group_setup_sqlite(void **state)
-{
-	(void)state;
-	B = &sqlite_be;
-	kp_test_mkdtemp(B->dir, sizeof(B->dir));
-	return 0;
-}
-
-static int group_teardown_sqlite(void **state)
-{
-	(void)state;
-	kp_test_rmtree(sqlite_be.dir);
-	return 0;
-}
-
-static int group_setup_pg(void **state)
-{
-	(void)state;
-	B = &pg_be;
-	snprintf(B->admin_url, sizeof(B->admin_url), "%s", getenv("KAPKA_TEST_PG"));
-	snprintf(B->db_name, sizeof(B->db_name), "kapka_permits_%ld_%lld", (long)getpid(), (long long)kp_now_ms());
-	url_with_db(B->admin_url, B->db_name, B->db_url, sizeof(B->db_url));
-	char sql[256];
-	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", B->db_name);
-	pg_run(B->admin_url, sql);
-	return 0;
-}
-
-static int group_teardown_pg(void **state)
-{
-	(void)state;
-	char sql[256];
-	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", pg_be.db_name);
-	pg_run(pg_be.admin_url, sql);
-	return 0;
-}
 
 static int this_year(void)
 {

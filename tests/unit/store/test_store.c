@@ -6,7 +6,8 @@
  * Covered: migrations (idempotent, racing), accounts with their audit rows in one
  * transaction, conflicts and injected faults that must leave nothing half-written,
  * sessions, sign-in throttling, audit paging, cached and dynamic statements, the pool. */
-#include "kp_test.h"
+#define KP_TEST_DB_PREFIX "kapka_unit"
+#include "kp_store_test.h"
 
 #include "core/embed.h"
 #include "core/log.h"
@@ -20,20 +21,6 @@
 
 /* ---- backends and fixtures ---- */
 
-struct backend {
-	const char *name;
-	bool pg;
-	char dir[PATH_MAX];     /* SQLite: the folder of the database files */
-	char admin_url[1024];   /* PostgreSQL: KAPKA_TEST_PG */
-	char db_url[1200];      /* PostgreSQL: the test database */
-	char db_name[64];
-	int serial;
-};
-
-static struct backend sqlite_be = {.name = "sqlite"};
-static struct backend pg_be = {.name = "postgres", .pg = true};
-static struct backend *B; /* the backend of the group that is running */
-
 typedef struct fixture {
 	char dsn[PATH_MAX + 64];
 	kp_store_t *s;
@@ -43,69 +30,6 @@ typedef struct fixture {
 } fx_t;
 
 static const kp_actor_t tester = {0, "tester", "req-1", "192.0.2.7"};
-
-/* The URL with its database name replaced by name. */
-static void url_with_db(const char *url, const char *name, char *out, size_t len)
-{
-	const char *hosts = strstr(url, "://");
-	hosts = hosts ? hosts + 3 : url;
-	const char *path = strchr(hosts, '/');
-	const char *query = strchr(hosts, '?');
-	if (path == NULL || (query && query < path))
-		path = query ? query : hosts + strlen(hosts);
-	snprintf(out, len, "%.*s/%s%s", (int)(path - url), url, name, query ? query : "");
-}
-
-/* Run one statement on a fresh connection to url; fails the test when it fails. */
-static void pg_run(const char *url, const char *sql)
-{
-	PGconn *conn = PQconnectdb(url);
-	if (PQstatus(conn) != CONNECTION_OK)
-		fail_msg("cannot connect to %s: %s", url, PQerrorMessage(conn));
-	PQclear(PQexec(conn, "SET client_min_messages = warning"));
-	PGresult *r = PQexec(conn, sql);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
-		fail_msg("%s: %s", sql, PQresultErrorMessage(r));
-	PQclear(r);
-	PQfinish(conn);
-}
-
-static int group_setup_sqlite(void **state)
-{
-	(void)state;
-	B = &sqlite_be;
-	kp_test_mkdtemp(B->dir, sizeof(B->dir));
-	return 0;
-}
-
-static int group_teardown_sqlite(void **state)
-{
-	(void)state;
-	kp_test_rmtree(sqlite_be.dir);
-	return 0;
-}
-
-static int group_setup_pg(void **state)
-{
-	(void)state;
-	B = &pg_be;
-	snprintf(B->admin_url, sizeof(B->admin_url), "%s", getenv("KAPKA_TEST_PG"));
-	snprintf(B->db_name, sizeof(B->db_name), "kapka_unit_%ld_%lld", (long)getpid(), (long long)kp_now_ms());
-	url_with_db(B->admin_url, B->db_name, B->db_url, sizeof(B->db_url));
-	char sql[256];
-	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", B->db_name);
-	pg_run(B->admin_url, sql);
-	return 0;
-}
-
-static int group_teardown_pg(void **state)
-{
-	(void)state;
-	char sql[256];
-	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", pg_be.db_name);
-	pg_run(pg_be.admin_url, sql);
-	return 0;
-}
 
 /* A fresh empty database: a new SQLite file, or an emptied PostgreSQL schema. */
 static void fresh_database(fx_t *f)
