@@ -29,6 +29,7 @@ SRC := $(filter-out src/main.c,$(wildcard src/*/*.c))
 OBJ := $(SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/embedded.o
 LIB := $(BUILD)/libkapka.a
 MIGRATIONS := $(sort $(wildcard sql/*.sql))
+OPENAPI := $(sort $(wildcard docs/openapi/*.json))
 
 UNIT_SRC := $(wildcard tests/unit/*/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -48,9 +49,9 @@ $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/gen/embedded.c: tools/embed.sh $(MIGRATIONS) docs/openapi.json
+$(BUILD)/gen/embedded.c: tools/embed.sh $(MIGRATIONS) $(OPENAPI)
 	@mkdir -p $(dir $@)
-	{ sh tools/embed.sh kp_migrations $(MIGRATIONS); sh tools/embed.sh kp_openapi docs/openapi.json | tail -n +3; } > $@.tmp
+	{ sh tools/embed.sh kp_migrations $(MIGRATIONS); sh tools/embed.sh kp_openapi $(OPENAPI) | tail -n +3; } > $@.tmp
 	mv $@.tmp $@
 
 $(BUILD)/obj/gen/embedded.o: $(BUILD)/gen/embedded.c

@@ -38,6 +38,10 @@ json_t *kp_api_user_json(const kp_user_t *u);
 void kp_api_healthz(kp_req_t *req);
 void kp_api_readyz(kp_req_t *req);
 void kp_api_openapi(kp_req_t *req);
+struct kp_embed;
+/* The OpenAPI document merged from its per-area files (docs/openapi/); NULL, logged, when
+ * two files define the same path or component or one is not JSON. */
+json_t *kp_api_openapi_merge(const struct kp_embed *files);
 void kp_api_session_create(kp_req_t *req);
 void kp_api_session_get(kp_req_t *req);
 void kp_api_session_delete(kp_req_t *req);

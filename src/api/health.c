@@ -1,6 +1,5 @@
-/* health.c: liveness, readiness and the OpenAPI document. */
+/* health.c: liveness and readiness. */
 #include "api/api.h"
-#include "core/embed.h"
 
 void kp_api_healthz(kp_req_t *req)
 {
@@ -15,10 +14,4 @@ void kp_api_readyz(kp_req_t *req)
 		return;
 	}
 	kp_reply_json(req, 200, json_pack("{s:s, s:s}", "status", "ready", "database", kp_store_backend_name(app->store)));
-}
-
-void kp_api_openapi(kp_req_t *req)
-{
-	kp_reply_bytes(req, 200, "application/json; charset=utf-8", kp_openapi[0].data, kp_openapi[0].len);
-	kp_reply_header(req, "Cache-Control", "public, max-age=300");
 }

@@ -1,5 +1,5 @@
 /* routes.c: the one route table of kapka. Every entry must also be described in
- * docs/openapi.json (tests/unit/api/test_routes.c checks). */
+ * the OpenAPI document, the files in docs/openapi/ (tests/unit/api/test_routes.c checks). */
 #include "api/api.h"
 #include "core/util.h"
 #include "domain/account.h"
@@ -74,6 +74,12 @@ const kp_route_t kp_api_routes[] = {
 	{"POST", "/api/v1/permits/{id}/return", kp_api_permit_return, KP_ROLE_CARRIER, 0, "return an unused permit"},
 	{"POST", "/api/v1/permits/{id}/revoke", kp_api_permit_revoke, GOV, BODY, "revoke an unused permit"},
 	{"POST", "/api/v1/verify", kp_api_verify, 0, PUBLIC | BODY, "verify a permit's QR text"},
+
+	/* partner exchange: the e-permit protocol, partners, the outbox */
+
+	/* checkpoints, crossings and the booked queue */
+
+	/* travellers: border-zone permits, the stay calculator, temporary import and ecotax */
 };
 
 const size_t kp_api_nroutes = KP_ARRAY_LEN(kp_api_routes);

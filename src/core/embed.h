@@ -12,7 +12,7 @@ struct kp_embed {
 
 /* sql/NNN_*.sql in name order; terminated by a zero entry. */
 extern const struct kp_embed kp_migrations[];
-/* docs/openapi.json */
+/* docs/openapi/NN-area.json in name order (00-base.json first); merged by src/api/openapi.c */
 extern const struct kp_embed kp_openapi[];
 
 #endif

@@ -162,9 +162,8 @@ static int activity_allowed(kp_conn_t *c, kp_arena_t *a, const kp_permit_t *p, c
 	return KP_DB_OK;
 }
 
-/* The body of kp_store_permit_activity_add, inside its transaction. */
-static int activity_add_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_activity_row_t *act,
-                           const char **why)
+int kp_store_permit_activity_add_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_activity_row_t *act,
+                                    const char **why)
 {
 	kp_permit_t p;
 	bool used_up = false;
@@ -207,7 +206,7 @@ int kp_store_permit_activity_add(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *
 {
 	*why = NULL;
 	int rc = kp_store_begin(c);
-	return rc != KP_DB_OK ? rc : kp_store_end(c, activity_add_tx(c, a, who, act, why));
+	return rc != KP_DB_OK ? rc : kp_store_end(c, kp_store_permit_activity_add_tx(c, a, who, act, why));
 }
 
 int kp_store_usage_by_carrier(kp_conn_t *c, kp_arena_t *a, int year, kp_carrier_usage_t **out, int *n)

@@ -131,6 +131,10 @@ typedef struct kp_activity_row {
  * KP_DB_CONFLICT with *why set when refused. */
 int kp_store_permit_activity_add(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_activity_row_t *act,
                                  const char **why);
+/* The same inside a transaction the caller opened (a crossing registered with its activity).
+ * *why must be NULL on entry. */
+int kp_store_permit_activity_add_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_activity_row_t *act,
+                                    const char **why);
 int kp_store_permit_activities(kp_conn_t *c, kp_arena_t *a, const char *permit_id, kp_activity_row_t **out, int *n);
 
 typedef struct kp_carrier_usage {

@@ -1,4 +1,5 @@
-/* test_routes.c: the route table (src/api/routes.c) against docs/openapi.json. Every
+/* test_routes.c: the route table (src/api/routes.c) against the OpenAPI document
+ * (the files in docs/openapi/, merged as the server serves it). Every
  * route must be documented under the same path template and lower-case method, with
  * the roles the table allows, and nothing may be documented that the table lacks.
  * Run from the repository root (make unit does; the path is relative). */
@@ -9,18 +10,18 @@
 #include "domain/account.h"
 
 #include <ctype.h>
+#include <glob.h>
 
-#define OPENAPI_PATH "docs/openapi.json"
+#define OPENAPI_PATH "docs/openapi/"
 
 static json_t *doc;
 
 static int group_setup(void **state)
 {
 	(void)state;
-	json_error_t e;
-	doc = json_load_file(OPENAPI_PATH, JSON_REJECT_DUPLICATES, &e);
+	doc = kp_api_openapi_merge(kp_openapi);
 	if (doc == NULL) {
-		print_error("cannot load %s (run from the repository root): %s at line %d\n", OPENAPI_PATH, e.text, e.line);
+		print_error("cannot merge %s*.json (see the log above)\n", OPENAPI_PATH);
 		return -1;
 	}
 	return 0;
@@ -483,23 +484,54 @@ static void path_objects_document_404(void **state)
 	}
 }
 
-/* The binary serves the document it was built with: it must be this file. */
+/* The binary serves the document it was built with: each embedded file must be the one
+ * in docs/openapi/, and no file there may be missing from the build. */
 static void embedded_copy_is_current(void **state)
 {
 	(void)state;
-	FILE *f = fopen(OPENAPI_PATH, "rb");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	long len = ftell(f);
-	rewind(f);
-	char *buf = malloc((size_t)len + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
-	assert_non_null(kp_openapi[0].data);
-	if (kp_openapi[0].len != (size_t)len || memcmp(kp_openapi[0].data, buf, (size_t)len) != 0)
-		fail_msg("the OpenAPI document compiled into libkapka.a differs from %s; rebuild with make", OPENAPI_PATH);
-	free(buf);
+	size_t n = 0;
+	for (const struct kp_embed *e = kp_openapi; e->name; e++, n++) {
+		char path[256];
+		snprintf(path, sizeof(path), "%s%s", OPENAPI_PATH, e->name);
+		FILE *f = fopen(path, "rb");
+		if (f == NULL)
+			fail_msg("%s is compiled in but missing; rebuild with make", path);
+		fseek(f, 0, SEEK_END);
+		long len = ftell(f);
+		rewind(f);
+		char *buf = malloc((size_t)len + 1);
+		assert_non_null(buf);
+		assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
+		fclose(f);
+		if (e->len != (size_t)len || memcmp(e->data, buf, (size_t)len) != 0)
+			fail_msg("%s compiled into libkapka.a differs from the file; rebuild with make", path);
+		free(buf);
+	}
+	glob_t g;
+	assert_int_equal(glob(OPENAPI_PATH "*.json", 0, NULL, &g), 0);
+	if (g.gl_pathc != n)
+		fail_msg("%zu files in %s but %zu compiled in; rebuild with make", g.gl_pathc, OPENAPI_PATH, n);
+	globfree(&g);
+}
+
+/* Two area files defining the same path is refused, not silently overwritten. */
+static void merge_refuses_duplicates(void **state)
+{
+	(void)state;
+	static const char base[] = "{\"openapi\":\"3.1.0\"}";
+	static const char a[] = "{\"paths\":{\"/x\":{}},\"components\":{\"schemas\":{\"X\":{}}}}";
+	static const char b[] = "{\"paths\":{\"/x\":{}}}";
+	static const char c[] = "{\"components\":{\"schemas\":{\"X\":{}}}}";
+	const struct kp_embed ok[] = {{"00", base, sizeof(base) - 1}, {"10", a, sizeof(a) - 1}, {0, 0, 0}};
+	const struct kp_embed dup_path[] = {{"00", base, sizeof(base) - 1}, {"10", a, sizeof(a) - 1},
+	                                    {"11", b, sizeof(b) - 1}, {0, 0, 0}};
+	const struct kp_embed dup_schema[] = {{"00", base, sizeof(base) - 1}, {"10", a, sizeof(a) - 1},
+	                                      {"11", c, sizeof(c) - 1}, {0, 0, 0}};
+	json_t *d = kp_api_openapi_merge(ok);
+	assert_non_null(json_object_get(json_object_get(d, "paths"), "/x"));
+	json_decref(d);
+	assert_null(kp_api_openapi_merge(dup_path));
+	assert_null(kp_api_openapi_merge(dup_schema));
 }
 
 int main(void)
@@ -518,6 +550,7 @@ int main(void)
 		cmocka_unit_test(error_codes_declared),
 		cmocka_unit_test(path_objects_document_404),
 		cmocka_unit_test(embedded_copy_is_current),
+		cmocka_unit_test(merge_refuses_duplicates),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

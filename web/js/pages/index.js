@@ -16,4 +16,9 @@ export default [
   'review',
   'usage',
   'carriers',
+  // partner exchange (the ministry)
+
+  // checkpoints, crossings and the booked queue
+
+  // travellers
 ];
