@@ -1,5 +1,6 @@
 /* permit_reads.c: reading permits, withdrawing unused ones, border activities, usage. */
 #include "store/permits.h"
+#include "store/exchange.h"
 #include "core/util.h"
 
 #include <jansson.h>
@@ -93,6 +94,8 @@ static int withdraw_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const
 	after = before;
 	after.status = new_status;
 	after.status_reason = reason;
+	if (before.org_id && (rc = kp_store_outbox_permit_revoked(c, &before)) != KP_DB_OK) /* ours: tell the verifier */
+		return rc;
 	return kp_store_audit_json(c, who, strcmp(new_status, "revoked") == 0 ? "permit.revoke" : "permit.return",
 	                           "permit", id, kp_store_permit_snapshot(&before), kp_store_permit_snapshot(&after));
 }
@@ -193,6 +196,8 @@ int kp_store_permit_activity_add_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_
 	act->id = kp_rows_int(&r, 0, 0);
 	rc = kp_db_run(c, "UPDATE permits SET status = 'used', used_up = ?, status_at = ? WHERE id = ?",
 	               KP_PARAMS(KV_INT(used_up || p.used_up), KV_INT(kp_now()), KV_TEXT(p.id)), NULL);
+	if (rc == KP_DB_OK) /* a partner's permit used at our border: PERMIT_USED to its issuer */
+		rc = kp_store_outbox_permit_used(c, &p, act);
 	if (rc != KP_DB_OK)
 		return rc;
 	return kp_store_audit_json(c, who, "permit.activity", "permit", p.id, NULL,

@@ -1,6 +1,7 @@
 /* permits.c: deciding applications and issuing permits without ever over-issuing,
  * withdrawing (revoke, return) and reading permits. */
 #include "store/permits.h"
+#include "store/exchange.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/dates.h"
@@ -177,7 +178,7 @@ static int prepare_permit(kp_arena_t *a, const kp_issue_request_t *rq, const str
 }
 
 /* Store a prepared permit (when there is one) for application app_id, with its audit row. */
-static int insert_permit(kp_conn_t *c, const kp_actor_t *who, kp_permit_t *p, int64_t app_id)
+static int insert_permit(kp_conn_t *c, const kp_actor_t *who, kp_permit_t *p, int64_t app_id, int utc_offset)
 {
 	if (p->id == NULL)
 		return KP_DB_OK;
@@ -192,6 +193,8 @@ static int insert_permit(kp_conn_t *c, const kp_actor_t *who, kp_permit_t *p, in
 	                             KV_TEXT(p->company_id), KV_INT(p->issued_at), KV_INT(p->expires_at), KV_TEXT(p->kid),
 	                             KV_TEXT(p->credential)),
 	                   NULL);
+	if (rc == KP_DB_OK) /* the verifier learns of it by PERMIT_CREATED */
+		rc = kp_store_outbox_permit_created(c, p, utc_offset);
 	if (rc != KP_DB_OK)
 		return rc;
 	return kp_store_audit_json(c, who, "permit.issue", "permit", p->id, NULL, kp_store_permit_snapshot(p));
@@ -270,7 +273,7 @@ int kp_store_permit_apply_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who,
 		                                     (json_int_t)rq->app->vehicle_id, "reasons", failures_json(res)));
 	if ((rc = store_application(c, a, who, rq->app, res)) != KP_DB_OK)
 		return rc;
-	return insert_permit(c, who, &res->permit, rq->app->id);
+	return insert_permit(c, who, &res->permit, rq->app->id, rq->utc_offset);
 }
 
 int kp_store_permit_apply(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_issue_request_t *rq,
@@ -383,6 +386,6 @@ int kp_store_application_decide(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *w
 	if (rc == KP_DB_OK)
 		rc = update_decided(c, a, who, &before, rq->app, res, reason);
 	if (rc == KP_DB_OK)
-		rc = insert_permit(c, who, &res->permit, app_id);
+		rc = insert_permit(c, who, &res->permit, app_id, rq->utc_offset);
 	return kp_store_end(c, rc);
 }

@@ -1,5 +1,6 @@
 /* quotas.c: permit quotas as serial ranges, with their usage. */
 #include "store/permits.h"
+#include "store/exchange.h"
 #include "core/util.h"
 
 #include <jansson.h>
@@ -47,6 +48,8 @@ static int insert_quota(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_q
 	if (rc != KP_DB_OK)
 		return rc;
 	q->id = kp_rows_int(&r, 0, 0);
+	if ((rc = kp_store_outbox_quota_created(c, q)) != KP_DB_OK) /* a quota we grant a partner */
+		return rc;
 	return kp_store_audit_id(c, who, "quota.create", "quota", q->id, NULL, quota_snapshot(q));
 }
 

@@ -1,0 +1,452 @@
+/* exchange.c: the outbox, the event chains and the partners of the e-permit exchange. */
+#include "store/exchange.h"
+#include "core/util.h"
+#include "crypto/hash.h"
+#include "domain/dates.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Number the event in the partner's chain (the UPDATE locks the chain row until commit)
+ * and insert it. */
+static int queue(kp_conn_t *c, const char *partner, const char *self, const char *type, json_t *claims,
+                 const char *signing_kid)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	kp_rows_t r;
+	int rc = kp_db_exec(c, &a, &r,
+	                    "UPDATE exchange_chains SET seq = seq + 1 WHERE partner = ? RETURNING seq, last_event_id",
+	                    KP_PARAMS(KV_TEXT(partner)));
+	if (rc != KP_DB_OK || r.nrows != 1)
+		goto done;
+	int64_t seq = kp_rows_int(&r, 0, 0);
+	const char *previous = kp_rows_text(&r, 0, 1);
+	unsigned char rnd[16];
+	char id[37];
+	if (kp_random_bytes(rnd, sizeof(rnd)) != 0) {
+		rc = KP_DB_ERR;
+		goto done;
+	}
+	kp_event_id_format(rnd, id);
+	int64_t now = kp_now();
+	json_object_set_new(claims, "event_id", json_string(id));
+	json_object_set_new(claims, "previous_event_id", json_string(previous));
+	json_object_set_new(claims, "event_type", json_string(type));
+	json_object_set_new(claims, "event_timestamp", json_integer(now));
+	json_object_set_new(claims, "issuer", json_string(self));
+	json_object_set_new(claims, "issued_for", json_string(partner));
+	char *text = json_dumps(claims, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	rc = kp_db_run(c,
+	               "INSERT INTO outbox (partner, seq, event_id, previous_event_id, event_type, claims, signing_kid,"
+	               " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	               KP_PARAMS(KV_TEXT(partner), KV_INT(seq), KV_TEXT(id), KV_TEXT(previous), KV_TEXT(type),
+	                         KV_TEXT(text), KV_TEXT(signing_kid), KV_INT(now)),
+	               NULL);
+	free(text);
+	if (rc == KP_DB_OK)
+		rc = kp_db_run(c, "UPDATE exchange_chains SET last_event_id = ? WHERE partner = ?",
+		               KP_PARAMS(KV_TEXT(id), KV_TEXT(partner)), NULL);
+done:
+	kp_arena_cleanup(&a);
+	return rc;
+}
+
+int kp_store_outbox_add(kp_conn_t *c, const char *partner, const char *sender, const char *type, json_t *claims)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	kp_rows_t r;
+	int rc = kp_db_exec(c, &a, &r, "SELECT 1 FROM exchange_chains WHERE partner = ? AND self = ?",
+	                    KP_PARAMS(KV_TEXT(partner), KV_TEXT(sender)));
+	if (rc == KP_DB_OK && r.nrows == 1)
+		rc = queue(c, partner, sender, type, claims, NULL);
+	json_decref(claims);
+	kp_arena_cleanup(&a);
+	return rc;
+}
+
+int kp_store_outbox_add_all(kp_conn_t *c, const char *type, json_t *claims, const char *signing_kid)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	kp_rows_t r;
+	int rc = kp_db_exec(c, &a, &r, "SELECT partner, self FROM exchange_chains ORDER BY partner", NULL, 0);
+	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++)
+		rc = queue(c, kp_rows_text(&r, i, 0), kp_rows_text(&r, i, 1), type, json_deep_copy(claims), signing_kid);
+	json_decref(claims);
+	kp_arena_cleanup(&a);
+	return rc;
+}
+
+int kp_store_outbox_pin_kid(kp_conn_t *c, const char *kid)
+{
+	return kp_db_run(c, "UPDATE outbox SET signing_kid = ? WHERE state = 'pending' AND signing_kid IS NULL",
+	                 KP_PARAMS(KV_TEXT(kid)), NULL);
+}
+
+#define OUTBOX_COLUMNS \
+	"id, seq, attempts, next_attempt_at, last_attempt_at, delivered_at, created_at, partner, event_id," \
+	" previous_event_id, event_type, claims, signing_kid, state, last_error, jws"
+
+static void outbox_from_row(const kp_rows_t *r, int i, kp_outbox_event_t *e)
+{
+	e->id = kp_rows_int(r, i, 0);
+	e->seq = kp_rows_int(r, i, 1);
+	e->attempts = kp_rows_int(r, i, 2);
+	e->next_attempt_at = kp_rows_int(r, i, 3);
+	e->last_attempt_at = kp_rows_int(r, i, 4);
+	e->delivered_at = kp_rows_int(r, i, 5);
+	e->created_at = kp_rows_int(r, i, 6);
+	e->partner = kp_rows_text(r, i, 7);
+	e->event_id = kp_rows_text(r, i, 8);
+	e->previous_event_id = kp_rows_text(r, i, 9);
+	e->event_type = kp_rows_text(r, i, 10);
+	e->claims = kp_rows_text(r, i, 11);
+	e->signing_kid = kp_rows_text(r, i, 12);
+	e->state = kp_rows_text(r, i, 13);
+	e->last_error = kp_rows_text(r, i, 14);
+	e->jws = kp_rows_text(r, i, 15);
+}
+
+int kp_store_outbox_next(kp_conn_t *c, kp_arena_t *a, const char *partner, kp_outbox_event_t *out)
+{
+	kp_rows_t r;
+	int rc = kp_db_one(c, a, &r,
+	                   "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE partner = ? AND state = 'pending'"
+	                   " ORDER BY seq LIMIT 1",
+	                   KP_PARAMS(KV_TEXT(partner)));
+	if (rc == KP_DB_OK)
+		outbox_from_row(&r, 0, out);
+	return rc;
+}
+
+int kp_store_outbox_due(kp_conn_t *c, kp_arena_t *a, int64_t now_ms, const char ***partners, int *n)
+{
+	kp_rows_t r;
+	/* Only the head of each chain counts: a later event waits for the one before it. */
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT o.partner FROM outbox o WHERE o.state = 'pending' AND o.next_attempt_at <= ?"
+	                    " AND o.seq = (SELECT MIN(seq) FROM outbox WHERE partner = o.partner AND state = 'pending')",
+	                    KP_PARAMS(KV_INT(now_ms)));
+	if (rc != KP_DB_OK)
+		return rc;
+	*n = r.nrows;
+	*partners = kp_arena_zalloc(a, sizeof(char *) * (size_t)(r.nrows + 1));
+	for (int i = 0; i < r.nrows; i++)
+		(*partners)[i] = kp_rows_text(&r, i, 0);
+	return KP_DB_OK;
+}
+
+int kp_store_outbox_delivered(kp_conn_t *c, int64_t id, const char *jws, int64_t now_ms)
+{
+	return kp_db_run(c,
+	                 "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, last_attempt_at = ?,"
+	                 " delivered_at = ?, last_error = NULL, jws = ? WHERE id = ?",
+	                 KP_PARAMS(KV_INT(now_ms), KV_INT(now_ms), KV_TEXT(jws), KV_INT(id)), NULL);
+}
+
+int kp_store_outbox_failed(kp_conn_t *c, int64_t id, const char *jws, const char *error, int64_t now_ms,
+                           int64_t next_attempt_ms)
+{
+	return kp_db_run(c,
+	                 "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?, next_attempt_at = ?,"
+	                 " last_error = ?, jws = ? WHERE id = ?",
+	                 KP_PARAMS(KV_INT(now_ms), KV_INT(next_attempt_ms), KV_TEXT(error), KV_TEXT(jws), KV_INT(id)),
+	                 NULL);
+}
+
+int kp_store_outbox_list(kp_conn_t *c, kp_arena_t *a, const char *partner, const char *state, int64_t before_id,
+                         int limit, kp_outbox_event_t **out, int *n)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE (CAST(? AS TEXT) IS NULL OR partner = ?)"
+	                    " AND (CAST(? AS TEXT) IS NULL OR state = ?) AND (CAST(? AS BIGINT) = 0 OR id < ?)"
+	                    " ORDER BY id DESC LIMIT ?",
+	                    KP_PARAMS(KV_TEXT(partner), KV_TEXT(partner), KV_TEXT(state), KV_TEXT(state),
+	                              KV_INT(before_id), KV_INT(before_id), KV_INT(limit)));
+	if (rc != KP_DB_OK)
+		return rc;
+	*n = r.nrows;
+	*out = kp_arena_zalloc(a, sizeof(kp_outbox_event_t) * (size_t)(r.nrows + 1));
+	for (int i = 0; i < r.nrows; i++)
+		outbox_from_row(&r, i, &(*out)[i]);
+	return KP_DB_OK;
+}
+
+int kp_store_chain_lease(kp_conn_t *c, const char *partner, const char *owner, int64_t now_ms, int64_t lease_ms)
+{
+	int64_t changed = 0;
+	int rc = kp_db_run(c,
+	                   "UPDATE exchange_chains SET lease_owner = ?, lease_until = ? WHERE partner = ?"
+	                   " AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)",
+	                   KP_PARAMS(KV_TEXT(owner), KV_INT(now_ms + lease_ms), KV_TEXT(partner), KV_TEXT(owner),
+	                             KV_INT(now_ms)),
+	                   &changed);
+	return rc != KP_DB_OK ? rc : changed == 1 ? KP_DB_OK : KP_DB_CONFLICT;
+}
+
+#define PARTNER_SELECT \
+	"SELECT a.code, a.name, a.api_url, a.handshake_state, a.handshake_error, a.handshake_at, a.refetch_due," \
+	" (SELECT COUNT(*) FROM outbox o WHERE o.partner = a.code AND o.state = 'pending')," \
+	" (SELECT COUNT(*) FROM outbox o WHERE o.partner = a.code AND o.state = 'delivered')," \
+	" (SELECT MIN(created_at) FROM outbox o WHERE o.partner = a.code AND o.state = 'pending')," \
+	" (SELECT MAX(delivered_at) FROM outbox o WHERE o.partner = a.code)," \
+	" (SELECT last_error FROM outbox o WHERE o.partner = a.code AND o.state = 'pending' ORDER BY seq LIMIT 1)," \
+	" ch.last_event_id," \
+	" (SELECT COUNT(*) FROM inbound_events i WHERE i.partner = a.code AND i.verdict = 'applied')," \
+	" (SELECT COUNT(*) FROM inbound_events i WHERE i.partner = a.code AND i.verdict = 'refused')," \
+	" (SELECT event_id FROM inbound_events i WHERE i.partner = a.code AND i.verdict = 'applied'" \
+	"  ORDER BY id DESC LIMIT 1)" \
+	" FROM authorities a LEFT JOIN exchange_chains ch ON ch.partner = a.code"
+
+static void partner_from_row(const kp_rows_t *r, int i, kp_partner_t *p)
+{
+	p->code = kp_rows_text(r, i, 0);
+	p->name = kp_rows_text(r, i, 1);
+	p->api_url = kp_rows_text(r, i, 2);
+	p->handshake_state = kp_rows_text(r, i, 3);
+	p->handshake_error = kp_rows_text(r, i, 4);
+	p->handshake_at = kp_rows_int(r, i, 5);
+	p->refetch_due = kp_rows_int(r, i, 6) != 0;
+	p->pending = kp_rows_int(r, i, 7);
+	p->delivered = kp_rows_int(r, i, 8);
+	p->oldest_pending_at = kp_rows_int(r, i, 9);
+	p->last_delivered_at = kp_rows_int(r, i, 10);
+	p->last_error = kp_rows_text(r, i, 11);
+	p->last_sent_event_id = kp_rows_text(r, i, 12);
+	p->received = kp_rows_int(r, i, 13);
+	p->refused = kp_rows_int(r, i, 14);
+	p->last_received_event_id = kp_rows_text(r, i, 15);
+}
+
+int kp_store_partner_list(kp_conn_t *c, kp_arena_t *a, kp_partner_t **out, int *n)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r, PARTNER_SELECT " WHERE ch.partner IS NOT NULL OR a.handshake_state <> 'none'"
+	                    " ORDER BY a.code", NULL, 0);
+	if (rc != KP_DB_OK)
+		return rc;
+	*n = r.nrows;
+	*out = kp_arena_zalloc(a, sizeof(kp_partner_t) * (size_t)(r.nrows + 1));
+	for (int i = 0; i < r.nrows; i++)
+		partner_from_row(&r, i, &(*out)[i]);
+	return KP_DB_OK;
+}
+
+int kp_store_partner_get(kp_conn_t *c, kp_arena_t *a, const char *code, kp_partner_t *out)
+{
+	kp_rows_t r;
+	int rc = kp_db_one(c, a, &r, PARTNER_SELECT " WHERE a.code = ?", KP_PARAMS(KV_TEXT(code)));
+	if (rc == KP_DB_OK)
+		partner_from_row(&r, 0, out);
+	return rc;
+}
+
+/* Add the keys we lack; a kid already held with different key material is a conflict. */
+static int add_partner_keys(kp_conn_t *c, kp_arena_t *a, const char *code, const kp_authority_key_t *keys,
+                            int nkeys, const char **why)
+{
+	for (int i = 0; i < nkeys; i++) {
+		kp_rows_t r;
+		int rc = kp_db_exec(c, a, &r, "SELECT jwk FROM authority_keys WHERE authority = ? AND kid = ?",
+		                    KP_PARAMS(KV_TEXT(code), KV_TEXT(keys[i].kid)));
+		if (rc != KP_DB_OK)
+			return rc;
+		if (r.nrows == 1) {
+			json_t *old = json_loads(kp_rows_text(&r, 0, 0), 0, NULL), *new = json_loads(keys[i].jwk, 0, NULL);
+			bool same = old && new && json_equal(json_object_get(old, "x"), json_object_get(new, "x")) &&
+			            json_equal(json_object_get(old, "y"), json_object_get(new, "y"));
+			json_decref(old);
+			json_decref(new);
+			if (!same) {
+				*why = "KEYID_ALREADY_EXISTS";
+				return KP_DB_CONFLICT;
+			}
+			continue;
+		}
+		rc = kp_db_run(c, "INSERT INTO authority_keys (kid, authority, jwk, created_at) VALUES (?, ?, ?, ?)",
+		               KP_PARAMS(KV_TEXT(keys[i].kid), KV_TEXT(code), KV_TEXT(keys[i].jwk), KV_INT(kp_now())), NULL);
+		if (rc != KP_DB_OK)
+			return rc;
+	}
+	return KP_DB_OK;
+}
+
+static int handshake_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const char *self, const char *code,
+                        const char *name, const char *api_url, const kp_authority_key_t *keys, int nkeys,
+                        const char **why)
+{
+	int64_t now = kp_now(), changed = 0;
+	int rc = kp_db_run(c,
+	                   "UPDATE authorities SET name = ?, api_url = ?, handshake_state = 'ok', handshake_at = ?,"
+	                   " handshake_error = NULL, refetch_due = 0 WHERE code = ?",
+	                   KP_PARAMS(KV_TEXT(name), KV_TEXT(api_url), KV_INT(now), KV_TEXT(code)), &changed);
+	if (rc == KP_DB_OK && changed == 0)
+		rc = kp_db_run(c,
+		               "INSERT INTO authorities (code, name, api_url, handshake_state, handshake_at, created_at)"
+		               " VALUES (?, ?, ?, 'ok', ?, ?)",
+		               KP_PARAMS(KV_TEXT(code), KV_TEXT(name), KV_TEXT(api_url), KV_INT(now), KV_INT(now)), NULL);
+	if (rc == KP_DB_OK)
+		rc = add_partner_keys(c, a, code, keys, nkeys, why);
+	if (rc != KP_DB_OK)
+		return rc;
+	kp_rows_t r;
+	rc = kp_db_exec(c, a, &r, "SELECT 1 FROM exchange_chains WHERE partner = ?", KP_PARAMS(KV_TEXT(code)));
+	if (rc == KP_DB_OK && r.nrows == 0)
+		rc = kp_db_run(c, "INSERT INTO exchange_chains (partner, self) VALUES (?, ?)",
+		               KP_PARAMS(KV_TEXT(code), KV_TEXT(self)), NULL);
+	if (rc != KP_DB_OK)
+		return rc;
+	return kp_store_audit_json(c, who, "partner.handshake", "authority", code, NULL,
+	                           json_pack("{s:s, s:s, s:i}", "name", name, "api_url", api_url, "keys", nkeys));
+}
+
+int kp_store_partner_handshake(kp_conn_t *c, const kp_actor_t *who, const char *self, const char *code,
+                               const char *name, const char *api_url, const kp_authority_key_t *keys, int nkeys,
+                               const char **why)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	*why = NULL;
+	int rc = kp_store_begin(c);
+	if (rc == KP_DB_OK)
+		rc = kp_store_end(c, handshake_tx(c, &a, who, self, code, name, api_url, keys, nkeys, why));
+	kp_arena_cleanup(&a);
+	return rc;
+}
+
+int kp_store_partner_handshake_failed(kp_conn_t *c, const kp_actor_t *who, const char *code, const char *error)
+{
+	int rc = kp_store_begin(c);
+	if (rc != KP_DB_OK)
+		return rc;
+	rc = kp_db_run(c,
+	               "UPDATE authorities SET handshake_state = 'failed', handshake_at = ?, handshake_error = ?"
+	               " WHERE code = ?",
+	               KP_PARAMS(KV_INT(kp_now()), KV_TEXT(error), KV_TEXT(code)), NULL);
+	if (rc == KP_DB_OK)
+		rc = kp_store_audit_json(c, who, "partner.handshake_failed", "authority", code, NULL,
+		                         json_pack("{s:s}", "error", error));
+	return kp_store_end(c, rc);
+}
+
+int kp_store_partner_refetch_due(kp_conn_t *c, kp_arena_t *a, const char ***codes, int *n)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r, "SELECT code FROM authorities WHERE refetch_due = 1 AND api_url IS NOT NULL", NULL,
+	                    0);
+	if (rc != KP_DB_OK)
+		return rc;
+	*n = r.nrows;
+	*codes = kp_arena_zalloc(a, sizeof(char *) * (size_t)(r.nrows + 1));
+	for (int i = 0; i < r.nrows; i++)
+		(*codes)[i] = kp_rows_text(&r, i, 0);
+	return KP_DB_OK;
+}
+
+int kp_store_inbound_refused(kp_conn_t *c, const kp_inbound_t *rec)
+{
+	return kp_db_run(c,
+	                 "INSERT INTO inbound_events (partner, event_id, previous_event_id, event_type, claims, jws,"
+	                 " verdict, status, error_code, error_message, addr, received_at)"
+	                 " VALUES (?, ?, ?, ?, ?, ?, 'refused', ?, ?, ?, ?, ?)",
+	                 KP_PARAMS(KV_TEXT(rec->partner), KV_TEXT(rec->event_id), KV_TEXT(rec->previous_event_id),
+	                           KV_TEXT(rec->event_type), KV_TEXT(rec->claims), KV_TEXT(rec->jws), KV_INT(rec->status),
+	                           KV_TEXT(rec->error_code), KV_TEXT(rec->error_message), KV_TEXT(rec->addr),
+	                           KV_INT(rec->received_at)),
+	                 NULL);
+}
+
+int kp_store_inbound_list(kp_conn_t *c, kp_arena_t *a, const char *partner, int64_t before_id, int limit,
+                          kp_inbound_t **out, int *n)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT id, received_at, status, partner, event_id, previous_event_id, event_type, claims,"
+	                    " jws, verdict, error_code, error_message, addr FROM inbound_events"
+	                    " WHERE (CAST(? AS TEXT) IS NULL OR partner = ?) AND (CAST(? AS BIGINT) = 0 OR id < ?)"
+	                    " ORDER BY id DESC LIMIT ?",
+	                    KP_PARAMS(KV_TEXT(partner), KV_TEXT(partner), KV_INT(before_id), KV_INT(before_id),
+	                              KV_INT(limit)));
+	if (rc != KP_DB_OK)
+		return rc;
+	*n = r.nrows;
+	*out = kp_arena_zalloc(a, sizeof(kp_inbound_t) * (size_t)(r.nrows + 1));
+	for (int i = 0; i < r.nrows; i++) {
+		kp_inbound_t *e = &(*out)[i];
+		e->id = kp_rows_int(&r, i, 0);
+		e->received_at = kp_rows_int(&r, i, 1);
+		e->status = (int)kp_rows_int(&r, i, 2);
+		e->partner = kp_rows_text(&r, i, 3);
+		e->event_id = kp_rows_text(&r, i, 4);
+		e->previous_event_id = kp_rows_text(&r, i, 5);
+		e->event_type = kp_rows_text(&r, i, 6);
+		e->claims = kp_rows_text(&r, i, 7);
+		e->jws = kp_rows_text(&r, i, 8);
+		e->verdict = kp_rows_text(&r, i, 9);
+		e->error_code = kp_rows_text(&r, i, 10);
+		e->error_message = kp_rows_text(&r, i, 11);
+		e->addr = kp_rows_text(&r, i, 12);
+	}
+	return KP_DB_OK;
+}
+
+int kp_store_revoked_permit_ids(kp_conn_t *c, kp_arena_t *a, const char ***ids, int *n)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r, "SELECT id FROM permits WHERE status IN ('revoked', 'returned') ORDER BY id", NULL,
+	                    0);
+	if (rc != KP_DB_OK)
+		return rc;
+	*n = r.nrows;
+	*ids = kp_arena_zalloc(a, sizeof(char *) * (size_t)(r.nrows + 1));
+	for (int i = 0; i < r.nrows; i++)
+		(*ids)[i] = kp_rows_text(&r, i, 0);
+	return KP_DB_OK;
+}
+
+int kp_store_outbox_permit_created(kp_conn_t *c, const kp_permit_t *p, int utc_offset)
+{
+	const char *type = kp_event_permit_type_wire(p->type);
+	if (type == NULL) /* the multilateral permit is not part of the bilateral exchange */
+		return KP_DB_OK;
+	char iat[11], exp[11];
+	kp_date_format_dmy(kp_local_day(p->issued_at, utc_offset), iat);
+	kp_date_format_dmy(kp_local_day(p->expires_at, utc_offset), exp);
+	return kp_store_outbox_add(c, p->verifier, p->issuer, "PERMIT_CREATED",
+	                           json_pack("{s:s, s:i, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:{}}", "permit_id", p->id,
+	                                     "permit_year", p->year, "permit_type", type, "serial_number",
+	                                     (json_int_t)p->serial, "issued_at", iat, "expire_at", exp, "company_name",
+	                                     p->company_name, "company_id", p->company_id ? p->company_id : "",
+	                                     "plate_number", p->plate, "props"));
+}
+
+int kp_store_outbox_permit_revoked(kp_conn_t *c, const kp_permit_t *p)
+{
+	if (kp_event_permit_type_wire(p->type) == NULL)
+		return KP_DB_OK;
+	return kp_store_outbox_add(c, p->verifier, p->issuer, "PERMIT_REVOKED", json_pack("{s:s}", "permit_id", p->id));
+}
+
+int kp_store_outbox_permit_used(kp_conn_t *c, const kp_permit_t *p, const kp_activity_row_t *act)
+{
+	if (kp_event_permit_type_wire(p->type) == NULL)
+		return KP_DB_OK;
+	return kp_store_outbox_add(c, p->issuer, act->country, "PERMIT_USED",
+	                           json_pack("{s:s, s:s, s:I, s:s?}", "permit_id", p->id, "activity_type", act->type,
+	                                     "activity_timestamp", (json_int_t)act->at, "activity_details",
+	                                     act->details ? act->details : act->checkpoint));
+}
+
+int kp_store_outbox_quota_created(kp_conn_t *c, const kp_quota_t *q)
+{
+	const char *type = kp_event_permit_type_wire(q->type);
+	if (type == NULL)
+		return KP_DB_OK;
+	return kp_store_outbox_add(c, q->issuer, q->verifier, "QUOTA_CREATED",
+	                           json_pack("{s:i, s:s, s:I, s:I}", "permit_year", q->year, "permit_type", type,
+	                                     "start_number", (json_int_t)q->start_number, "end_number",
+	                                     (json_int_t)q->end_number));
+}
