@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exchange/client.h"
+
 #define KAPKA_VERSION "0.1.0"
 
 static const struct {
@@ -41,6 +43,8 @@ int main(int argc, char **argv)
 		printf("kapka %s\n", KAPKA_VERSION);
 		return 0;
 	}
+	kp_client_init(); /* before any thread: libcurl's global state */
+	atexit(kp_client_cleanup);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name) != 0)
 			continue;

@@ -9,16 +9,21 @@
 
 struct kp_keyring;
 struct kp_writer;
+struct kp_exchange;
 
 typedef struct kp_app {
 	const kp_config_t *cfg;
 	kp_store_t *store;
 	struct kp_keyring *keys;
 	struct kp_writer *writer; /* group commit for permit issuing; NULL: one transaction each */
+	struct kp_exchange *exchange; /* the outbox worker; NULL when not running */
 } kp_app_t;
 
 extern const kp_route_t kp_api_routes[];
 extern const size_t kp_api_nroutes;
+/* The table with the public e-permit API under epermit_base instead of /e-permit; one
+ * malloc'd block (free it). */
+kp_route_t *kp_api_routes_at(const char *epermit_base);
 
 /* HTTP hooks (auth.c). */
 void kp_api_authenticate(kp_req_t *req);
@@ -38,6 +43,8 @@ json_t *kp_api_user_json(const kp_user_t *u);
 void kp_api_healthz(kp_req_t *req);
 void kp_api_readyz(kp_req_t *req);
 void kp_api_openapi(kp_req_t *req);
+/* The verdict on a permit QR at here (a country code): what POST /api/v1/verify answers. */
+json_t *kp_api_verdict(kp_req_t *req, const char *qr, const char *here);
 struct kp_embed;
 /* The OpenAPI document merged from its per-area files (docs/openapi/); NULL, logged, when
  * two files define the same path or component or one is not JSON. */
@@ -99,5 +106,20 @@ void kp_api_reply_csv(kp_req_t *req, const char *filename, const char *const *he
                       const char *const *cells, int nrows);
 /* True when the client asked for CSV (?format=csv or Accept: text/csv). */
 bool kp_api_wants_csv(const kp_req_t *req);
+
+/* partner exchange: the public e-permit API (epermit.c), partners and keys (partners.c) */
+void kp_api_epermit_config(kp_req_t *req);
+void kp_api_epermit_event(kp_req_t *req);
+void kp_api_epermit_verify(kp_req_t *req);
+void kp_api_partner_list(kp_req_t *req);
+void kp_api_partner_add(kp_req_t *req);
+void kp_api_partner_get(kp_req_t *req);
+void kp_api_partner_refresh(kp_req_t *req);
+void kp_api_partner_outbox(kp_req_t *req);
+void kp_api_partner_inbox(kp_req_t *req);
+void kp_api_key_list(kp_req_t *req);
+void kp_api_key_rotate(kp_req_t *req);
+void kp_api_key_revoke(kp_req_t *req);
+void kp_api_trustlist(kp_req_t *req);
 
 #endif

@@ -5,6 +5,7 @@
 #include "crypto/hash.h"
 #include "crypto/jws.h"
 #include "domain/dates.h"
+#include "store/exchange.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,11 +25,20 @@ struct cached_key {
 	bool revoked;
 };
 
+/* Our own private keys, decrypted once; kept until the keyring is freed. */
+struct own_key {
+	struct own_key *next;
+	kp_key_t *key;
+};
+
 struct kp_keyring {
 	kp_store_t *store;
-	kp_key_t *signing;
+	const kp_config_t *cfg;
+	kp_key_t *signing; /* read without the lock (atomically): always one of own */
 	pthread_mutex_t lock;
-	struct cached_key *cache;
+	struct cached_key *cache, *stale; /* stale: forgotten, still owned (pointers were handed out) */
+	struct own_key *own;
+	char pass[300];
 };
 
 /* The passphrase from the setting, else from its file, creating the file when missing. */
@@ -64,12 +74,15 @@ static int passphrase(const kp_config_t *cfg, char *out, size_t len)
 	return ok ? 0 : -1;
 }
 
-static int create_key(kp_conn_t *c, const kp_config_t *cfg, const char *pass)
+/* Make a key for our authority and store it: the first one plainly, a later one as a
+ * rotation (old_kid non-NULL) that also tells every partner (KEY_CREATED). */
+static int create_key(kp_conn_t *c, const kp_config_t *cfg, const char *pass, const kp_actor_t *who,
+                      const char *old_kid, char kid[64])
 {
-	char rnd[16], kid[64];
+	char rnd[16];
 	if (kp_random_token(6, rnd, sizeof(rnd)) != 0)
 		return -1;
-	snprintf(kid, sizeof(kid), "%s-%lld-%s", cfg->authority_code, (long long)kp_now() / 86400, rnd);
+	snprintf(kid, 64, "%s-%lld-%s", cfg->authority_code, (long long)kp_now() / 86400, rnd);
 	kp_key_t *key = NULL;
 	json_t *jwk = NULL;
 	char *pem = NULL, *jwk_text = NULL;
@@ -80,8 +93,8 @@ static int create_key(kp_conn_t *c, const kp_config_t *cfg, const char *pass)
 		goto done;
 	jwk_text = json_dumps(jwk, JSON_COMPACT);
 	kp_authority_key_t k = {cfg->authority_code, kid, jwk_text, pem, 0, 0};
-	kp_actor_t who = {0, "kapka", NULL, NULL};
-	rc = kp_store_key_add(c, &who, &k) == KP_DB_OK ? 0 : -1;
+	rc = (old_kid ? kp_store_key_rotate(c, who, &k, old_kid, jwk) : kp_store_key_add(c, who, &k)) == KP_DB_OK ? 0
+	                                                                                                          : -1;
 	if (rc == 0)
 		kp_info("created signing key %s", kid);
 done:
@@ -92,23 +105,43 @@ done:
 	return rc;
 }
 
-/* The newest unrevoked private key of our authority, decrypted. */
-static int load_signing(kp_keyring_t *k, kp_conn_t *c, const kp_config_t *cfg, const char *pass, bool *none)
+/* Our private key kid, decrypted once and kept; the caller holds the lock or is alone. */
+static kp_key_t *own_key(kp_keyring_t *k, const kp_authority_key_t *row)
+{
+	for (struct own_key *o = k->own; o; o = o->next)
+		if (strcmp(kp_key_kid(o->key), row->kid) == 0)
+			return o->key;
+	kp_key_t *key = NULL;
+	if (kp_key_pem_decode(row->private_pem, strlen(row->private_pem), k->pass, row->kid, &key) != 0) {
+		kp_error("cannot decrypt signing key %s: wrong key passphrase?", row->kid);
+		return NULL;
+	}
+	struct own_key *o = kp_calloc(1, sizeof(*o));
+	o->key = key;
+	o->next = k->own;
+	k->own = o;
+	return key;
+}
+
+/* Make the newest unrevoked private key of our authority the signing key. */
+static int load_signing(kp_keyring_t *k, kp_conn_t *c, bool *none)
 {
 	kp_arena_t a;
 	kp_arena_init(&a);
 	kp_authority_key_t *keys;
 	int n, rc = -1;
 	*none = true;
-	if (kp_store_key_list(c, &a, cfg->authority_code, &keys, &n) == KP_DB_OK) {
+	if (kp_store_key_list(c, &a, k->cfg->authority_code, &keys, &n) == KP_DB_OK) {
 		rc = 0;
 		for (int i = 0; i < n; i++) {
 			if (keys[i].private_pem == NULL || keys[i].revoked_at)
 				continue;
 			*none = false;
-			rc = kp_key_pem_decode(keys[i].private_pem, strlen(keys[i].private_pem), pass, keys[i].kid, &k->signing);
-			if (rc != 0)
-				fprintf(stderr, "kapka: cannot decrypt signing key %s: wrong key passphrase?\n", keys[i].kid);
+			kp_key_t *key = own_key(k, &keys[i]);
+			if (key == NULL)
+				rc = -1;
+			else
+				__atomic_store_n(&k->signing, key, __ATOMIC_RELEASE);
 			break;
 		}
 	}
@@ -120,47 +153,60 @@ kp_keyring_t *kp_keyring_open(kp_store_t *store, const kp_config_t *cfg)
 {
 	kp_keyring_t *k = kp_calloc(1, sizeof(*k));
 	k->store = store;
+	k->cfg = cfg;
 	pthread_mutex_init(&k->lock, NULL);
-	char pass[300];
 	kp_conn_t *c = kp_store_acquire(store);
 	bool none = true;
-	int rc = passphrase(cfg, pass, sizeof(pass));
+	int rc = passphrase(cfg, k->pass, sizeof(k->pass));
 	if (rc != 0)
 		fprintf(stderr, "kapka: no usable key passphrase (set KAPKA_KEY_PASSPHRASE, at least %d bytes)\n",
 		        KP_KEY_PASS_MIN);
 	if (rc == 0)
-		rc = load_signing(k, c, cfg, pass, &none);
+		rc = load_signing(k, c, &none);
 	if (rc == 0 && none) {
-		rc = create_key(c, cfg, pass);
+		kp_actor_t who = {0, "kapka", NULL, NULL};
+		char kid[64];
+		rc = create_key(c, cfg, k->pass, &who, NULL, kid);
 		if (rc == 0)
-			rc = load_signing(k, c, cfg, pass, &none);
+			rc = load_signing(k, c, &none);
 	}
 	kp_store_release(store, c);
-	kp_wipe(pass, sizeof(pass));
 	if (rc != 0 || k->signing == NULL) {
+		fprintf(stderr, "kapka: cannot load the signing key (wrong key passphrase?)\n");
 		kp_keyring_free(k);
 		return NULL;
 	}
 	return k;
 }
 
-void kp_keyring_free(kp_keyring_t *k)
+static void free_cache(struct cached_key *c)
 {
-	if (k == NULL)
-		return;
-	kp_key_free(k->signing);
-	for (struct cached_key *c = k->cache, *next; c; c = next) {
+	for (struct cached_key *next; c; c = next) {
 		next = c->next;
 		kp_key_free(c->key);
 		free(c);
 	}
+}
+
+void kp_keyring_free(kp_keyring_t *k)
+{
+	if (k == NULL)
+		return;
+	for (struct own_key *o = k->own, *next; o; o = next) {
+		next = o->next;
+		kp_key_free(o->key);
+		free(o);
+	}
+	free_cache(k->cache);
+	free_cache(k->stale);
+	kp_wipe(k->pass, sizeof(k->pass));
 	pthread_mutex_destroy(&k->lock);
 	free(k);
 }
 
 const kp_key_t *kp_keyring_signing_key(kp_keyring_t *k)
 {
-	return k->signing;
+	return __atomic_load_n(&k->signing, __ATOMIC_ACQUIRE);
 }
 
 json_t *kp_permit_claims(const kp_permit_t *p, int utc_offset)
@@ -180,12 +226,13 @@ static int sign_permit(void *ctx, kp_arena_t *a, const kp_permit_t *p, int utc_o
 	char *payload = claims ? json_dumps(claims, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(claims);
 	char *jws = NULL;
-	int rc = payload ? kp_jws_sign(k->signing, NULL, payload, strlen(payload), &jws) : -1;
+	const kp_key_t *key = kp_keyring_signing_key(k);
+	int rc = payload ? kp_jws_sign(key, NULL, payload, strlen(payload), &jws) : -1;
 	free(payload);
 	if (rc != 0)
 		return -1;
 	*credential = kp_arena_strdup(a, jws);
-	*kid = kp_key_kid(k->signing);
+	*kid = kp_key_kid(key);
 	free(jws);
 	return 0;
 }
@@ -243,4 +290,66 @@ const kp_key_t *kp_keyring_lookup(kp_keyring_t *k, kp_conn_t *c, const char *aut
 	}
 	pthread_mutex_unlock(&k->lock);
 	return key;
+}
+
+int kp_keyring_reload(kp_keyring_t *k, kp_conn_t *c)
+{
+	bool none;
+	pthread_mutex_lock(&k->lock);
+	int rc = load_signing(k, c, &none);
+	pthread_mutex_unlock(&k->lock);
+	return rc == 0 && !none ? 0 : -1;
+}
+
+int kp_keyring_sign(kp_keyring_t *k, kp_conn_t *c, const char *kid, const char *payload, char **jws)
+{
+	const kp_key_t *key = NULL;
+	if (kid == NULL)
+		key = kp_keyring_signing_key(k);
+	else {
+		kp_arena_t a;
+		kp_arena_init(&a);
+		kp_authority_key_t row;
+		pthread_mutex_lock(&k->lock);
+		if (kp_store_key_get(c, &a, k->cfg->authority_code, kid, &row) == KP_DB_OK && row.private_pem)
+			key = own_key(k, &row);
+		pthread_mutex_unlock(&k->lock);
+		kp_arena_cleanup(&a);
+	}
+	return key ? kp_jws_sign(key, NULL, payload, strlen(payload), jws) : -1;
+}
+
+void kp_keyring_forget(kp_keyring_t *k, const char *authority)
+{
+	pthread_mutex_lock(&k->lock);
+	for (struct cached_key **p = &k->cache; *p;) {
+		struct cached_key *x = *p;
+		if (strcmp(x->authority, authority) == 0) {
+			*p = x->next;
+			x->next = k->stale;
+			k->stale = x;
+		} else
+			p = &x->next;
+	}
+	pthread_mutex_unlock(&k->lock);
+}
+
+int kp_keyring_rotate(kp_keyring_t *k, kp_conn_t *c, const kp_actor_t *who, char kid[64])
+{
+	const char *old = kp_key_kid(kp_keyring_signing_key(k));
+	if (create_key(c, k->cfg, k->pass, who, old, kid) != 0)
+		return -1;
+	return kp_keyring_reload(k, c);
+}
+
+int kp_keyring_revoke(kp_keyring_t *k, kp_conn_t *c, const kp_actor_t *who, const char *kid, const char **why)
+{
+	kp_keyring_reload(k, c); /* another process may have rotated */
+	if (strcmp(kid, kp_key_kid(kp_keyring_signing_key(k))) == 0) {
+		*why = "KEY_IN_USE";
+		return KP_DB_CONFLICT;
+	}
+	int rc = kp_store_key_revoke(c, who, k->cfg->authority_code, kid);
+	*why = rc == KP_DB_NOTFOUND ? "KEY_NOTFOUND" : rc == KP_DB_CONFLICT ? "KEY_ALREADY_REVOKED" : NULL;
+	return rc;
 }

@@ -28,4 +28,19 @@ const kp_key_t *kp_keyring_lookup(kp_keyring_t *k, kp_conn_t *c, const char *aut
  * {"id","iat","exp","pn","cn"}, dates as dd/MM/yyyy at the UTC offset. Caller decrefs. */
 json_t *kp_permit_claims(const kp_permit_t *p, int utc_offset);
 
+/* Make the newest unrevoked key of ours the signing key (another process may have made
+ * one). 0 on success. */
+int kp_keyring_reload(kp_keyring_t *k, kp_conn_t *c);
+/* Sign payload with our key kid (NULL: the current one); *jws is malloc'd. */
+int kp_keyring_sign(kp_keyring_t *k, kp_conn_t *c, const char *kid, const char *payload, char **jws);
+/* Drop the cached public keys of authority (they changed); lookups read them again. */
+void kp_keyring_forget(kp_keyring_t *k, const char *authority);
+/* A new signing key: stored encrypted, announced to every partner (KEY_CREATED, signed with
+ * the previous key), then current. kid receives its id. */
+int kp_keyring_rotate(kp_keyring_t *k, kp_conn_t *c, const kp_actor_t *who, char kid[64]);
+/* Revoke one of our keys (not the current one: rotate first) and tell every partner
+ * (KEY_REVOKED). KP_DB_CONFLICT/NOTFOUND with *why = KEY_IN_USE, KEY_ALREADY_REVOKED or
+ * KEY_NOTFOUND. */
+int kp_keyring_revoke(kp_keyring_t *k, kp_conn_t *c, const kp_actor_t *who, const char *kid, const char **why);
+
 #endif

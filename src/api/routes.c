@@ -4,12 +4,17 @@
 #include "core/util.h"
 #include "domain/account.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #define ANY KP_ROLES_ALL
 #define STAFF (KP_ROLE_MINISTRY | KP_ROLE_AUDITOR | KP_ROLE_ADMIN)
 #define GOV (KP_ROLE_MINISTRY | KP_ROLE_ADMIN)
 #define PERMIT_READERS (KP_ROLE_CARRIER | KP_ROLE_OFFICER | STAFF)
 #define PUBLIC KP_ROUTE_PUBLIC
 #define BODY KP_ROUTE_JSON_BODY
+/* The default base of the public e-permit API; kp_api_routes_at moves it. */
+#define EPERMIT_BASE "/e-permit"
 
 const kp_route_t kp_api_routes[] = {
 	{"GET", "/healthz", kp_api_healthz, 0, PUBLIC, "process is alive"},
@@ -76,6 +81,22 @@ const kp_route_t kp_api_routes[] = {
 	{"POST", "/api/v1/verify", kp_api_verify, 0, PUBLIC | BODY, "verify a permit's QR text"},
 
 	/* partner exchange: the e-permit protocol, partners, the outbox */
+	{"GET", EPERMIT_BASE "/", kp_api_epermit_config, 0, PUBLIC, "our configuration: code, name, public keys"},
+	{"GET", EPERMIT_BASE "/epermit-configuration", kp_api_epermit_config, 0, PUBLIC,
+	 "our configuration: code, name, public keys"},
+	{"POST", EPERMIT_BASE "/events", kp_api_epermit_event, 0, PUBLIC | KP_ROUTE_RAW_BODY,
+	 "receive a partner's signed event"},
+	{"GET", EPERMIT_BASE "/verify/{qr}", kp_api_epermit_verify, 0, PUBLIC, "verify one of our permits' QR text"},
+	{"GET", "/api/v1/partners", kp_api_partner_list, STAFF, 0, "partners, their keys, handshake and backlog"},
+	{"POST", "/api/v1/partners", kp_api_partner_add, GOV, BODY, "add a partner by its public API address"},
+	{"GET", "/api/v1/partners/{code}", kp_api_partner_get, STAFF, 0, "one partner"},
+	{"POST", "/api/v1/partners/{code}/refresh", kp_api_partner_refresh, GOV, 0, "fetch a partner's configuration again"},
+	{"GET", "/api/v1/partners/{code}/outbox", kp_api_partner_outbox, STAFF, 0, "events queued or sent to a partner"},
+	{"GET", "/api/v1/partners/{code}/inbox", kp_api_partner_inbox, STAFF, 0, "events received from a partner"},
+	{"GET", "/api/v1/keys", kp_api_key_list, STAFF, 0, "our signing keys"},
+	{"POST", "/api/v1/keys", kp_api_key_rotate, GOV, 0, "make a new signing key (partners get KEY_CREATED)"},
+	{"POST", "/api/v1/keys/{kid}/revoke", kp_api_key_revoke, GOV, 0, "revoke an old key (partners get KEY_REVOKED)"},
+	{"GET", "/api/v1/trustlist", kp_api_trustlist, KP_ROLE_OFFICER | STAFF, 0, "the signed offline trust list"},
 
 	/* checkpoints, crossings and the booked queue */
 
@@ -83,3 +104,26 @@ const kp_route_t kp_api_routes[] = {
 };
 
 const size_t kp_api_nroutes = KP_ARRAY_LEN(kp_api_routes);
+
+kp_route_t *kp_api_routes_at(const char *epermit_base)
+{
+	size_t base = strlen(EPERMIT_BASE), extra = 0;
+	for (size_t i = 0; i < kp_api_nroutes; i++)
+		if (strncmp(kp_api_routes[i].pattern, EPERMIT_BASE "/", base + 1) == 0)
+			extra += strlen(epermit_base) + strlen(kp_api_routes[i].pattern) + 1;
+	/* one block: the table, then the rewritten patterns */
+	kp_route_t *out = kp_malloc(sizeof(kp_route_t) * kp_api_nroutes + extra);
+	char *text = (char *)(out + kp_api_nroutes);
+	size_t blen = strlen(epermit_base);
+	while (blen > 0 && epermit_base[blen - 1] == '/')
+		blen--;
+	for (size_t i = 0; i < kp_api_nroutes; i++) {
+		out[i] = kp_api_routes[i];
+		if (strncmp(out[i].pattern, EPERMIT_BASE "/", base + 1) != 0)
+			continue;
+		int n = sprintf(text, "%.*s%s", (int)blen, epermit_base, kp_api_routes[i].pattern + base);
+		out[i].pattern = text;
+		text += n + 1;
+	}
+	return out;
+}

@@ -22,32 +22,6 @@ static void reason(struct verdict *v, const char *code, const char *message)
 	json_array_append_new(v->reasons, json_pack("{s:s, s:s}", "code", code, "message", message));
 }
 
-/* The claims, decoded without checking the signature, to learn which issuer's key to use.
- * NULL when the text is not a JWS with a JSON object payload. */
-static json_t *peek_claims(const char *qr)
-{
-	const char *parts[5];
-	int n = 0;
-	parts[n++] = qr;
-	for (const char *p = qr; *p && n < 5; p++)
-		if (*p == '.')
-			parts[n++] = p + 1;
-	if (n != 3 && n != 4)
-		return NULL;
-	const char *payload = parts[n - 2];
-	size_t len = (size_t)(parts[n - 1] - payload - 1);
-	unsigned char buf[QR_MAX];
-	long got = kp_b64url_decode(payload, len, buf, sizeof(buf) - 1);
-	if (got < 0)
-		return NULL;
-	json_t *j = json_loadb((const char *)buf, (size_t)got, JSON_REJECT_DUPLICATES, NULL);
-	if (j && !json_is_object(j)) {
-		json_decref(j);
-		return NULL;
-	}
-	return j;
-}
-
 struct lookup_ctx {
 	kp_keyring_t *keys;
 	kp_conn_t *conn;
@@ -126,16 +100,10 @@ static void check_state(kp_req_t *req, json_t *claims, const kp_permit_id_t *pid
 		reason(v, "CLAIMS_INCONSISTENT", "the credential's plate or company differs from the permit on record");
 }
 
-void kp_api_verify(kp_req_t *req)
+json_t *kp_api_verdict(kp_req_t *req, const char *qr, const char *here)
 {
-	const char *qr = kp_body_str(req, "qr", QR_MAX, true);
-	const char *here = kp_body_str_checked(req, "country", 2, false, kp_check_country);
-	if (kp_body_check(req) != 0)
-		return;
-	if (here == NULL)
-		here = kp_api_app(req)->cfg->authority_code;
 	struct verdict v = {json_array()};
-	json_t *claims = peek_claims(qr);
+	json_t *claims = kp_jws_peek(qr);
 	kp_permit_id_t pid;
 	kp_permit_t rec;
 	bool have = false, signature_held = false;
@@ -158,5 +126,14 @@ void kp_api_verify(kp_req_t *req)
 		json_object_del(permit, internal[i]); /* the verdict is public; our row ids are not */
 	json_object_set_new(out, "permit", permit);
 	json_decref(claims);
-	kp_reply_json(req, 200, out);
+	return out;
+}
+
+void kp_api_verify(kp_req_t *req)
+{
+	const char *qr = kp_body_str(req, "qr", QR_MAX, true);
+	const char *here = kp_body_str_checked(req, "country", 2, false, kp_check_country);
+	if (kp_body_check(req) != 0)
+		return;
+	kp_reply_json(req, 200, kp_api_verdict(req, qr, here ? here : kp_api_app(req)->cfg->authority_code));
 }

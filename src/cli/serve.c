@@ -2,12 +2,15 @@
  * serve HTTP until SIGTERM/SIGINT, then finish requests in flight and stop. */
 #include "api/api.h"
 #include "api/keyring.h"
+#include "exchange/client.h"
+#include "exchange/exchange.h"
 #include "store/writer.h"
 #include "cli/cli.h"
 #include "core/log.h"
 #include "core/util.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -65,17 +68,19 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		kp_store_close(store);
 		return 1;
 	}
-	kp_app_t app = {cfg, store, keys, writer};
+	kp_app_t app = {cfg, store, keys, writer, NULL};
+	kp_route_t *routes = kp_api_routes_at(cfg->epermit_base);
 	kp_http_options_t o = {
 		.listen = cfg->listen, .port = (int)cfg->port, .threads = threads,
 		.max_body = (size_t)cfg->max_body, .max_header = (size_t)cfg->max_header,
-		.routes = kp_api_routes, .nroutes = kp_api_nroutes, .web_dir = cfg->web_dir, .app = &app,
+		.routes = routes, .nroutes = kp_api_nroutes, .web_dir = cfg->web_dir, .app = &app,
 		.authenticate = kp_api_authenticate, .finish = kp_api_finish,
 	};
 	kp_http_t *http = kp_http_start(&o, err, sizeof(err));
 	if (http == NULL) {
 		fprintf(stderr, "kapka: %s\n", err);
 		kp_writer_stop(writer);
+		free(routes);
 		kp_keyring_free(keys);
 		kp_store_close(store);
 		return 1;
@@ -90,10 +95,12 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		fprintf(stderr, "kapka: could not create the administrator account\n");
 		kp_http_stop(http, 0);
 		kp_writer_stop(writer);
+		free(routes);
 		kp_keyring_free(keys);
 		kp_store_close(store);
 		return 1;
 	}
+	app.exchange = kp_exchange_start(&app);
 	kp_log(KP_LOG_INFO, "listening on %s:%d (port %d) with %d threads, database %s", cfg->listen,
 	       kp_http_port(http), kp_http_port(http), threads, kp_store_backend_name(store));
 	fprintf(stderr, "kapka: serving %s (port %d); stop with Ctrl-C\n", url, kp_http_port(http));
@@ -107,7 +114,9 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	}
 	kp_info("stopping: letting requests in flight finish (up to %lld s)", cfg->shutdown_grace);
 	kp_http_stop(http, (int)cfg->shutdown_grace);
+	kp_exchange_stop(app.exchange);
 	kp_writer_stop(writer);
+	free(routes);
 	kp_keyring_free(keys);
 	kp_store_close(store);
 	kp_info("stopped");

@@ -50,6 +50,13 @@ static const struct setting settings[] = {
 	STR_SETTING(key_passphrase, "", "passphrase that encrypts the signing keys at rest (else read from key_passphrase_file)"),
 	INT_SETTING(group_commit_max, 1, 4096, "256", "most permit issues the writer commits together in one durable transaction"),
 	STR_SETTING(key_passphrase_file, "var/kapka-key.secret", "file holding that passphrase; created (mode 0600) when missing"),
+	/* partner exchange (docs/e-permit.md) */
+	STR_SETTING(epermit_base, "/e-permit", "path under which the public e-permit protocol API is served"),
+	INT_SETTING(exchange_poll_ms, 50, 60000, "500", "how often the outbox worker looks for events to deliver (ms)"),
+	INT_SETTING(exchange_retry_min_ms, 100, 3600000, "1000", "first wait before retrying a failed delivery (ms); doubles each time"),
+	INT_SETTING(exchange_retry_max_ms, 100, 86400000, "300000", "longest wait between delivery attempts (ms)"),
+	INT_SETTING(exchange_timeout_ms, 100, 120000, "5000", "timeout of one call to a partner's API (ms)"),
+	INT_SETTING(trustlist_max_age_hours, 1, 8760, "24", "kapka verify warns when the offline trust list is older than this"),
 };
 
 const char *kp_config_name(size_t i)

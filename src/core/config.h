@@ -32,6 +32,12 @@ typedef struct kp_config {
 	char key_passphrase[256];
 	char key_passphrase_file[512];
 	long long group_commit_max;
+	char epermit_base[128];
+	long long exchange_poll_ms;
+	long long exchange_retry_min_ms;
+	long long exchange_retry_max_ms;
+	long long exchange_timeout_ms;
+	long long trustlist_max_age_hours;
 } kp_config_t;
 
 /* Fill cfg with defaults. */

@@ -305,3 +305,28 @@ void kp_jws_cleanup(kp_jws_t *jws)
 	memset(jws, 0, sizeof(*jws));
 	jws->version = -1;
 }
+
+json_t *kp_jws_peek(const char *qr)
+{
+	const char *parts[5];
+	int n = 0;
+	parts[n++] = qr;
+	for (const char *p = qr; *p && n < 5; p++)
+		if (*p == '.')
+			parts[n++] = p + 1;
+	if (n != 3 && n != 4)
+		return NULL;
+	const char *payload = parts[n - 2];
+	size_t len = (size_t)(parts[n - 1] - payload - 1);
+	unsigned char buf[KP_JWS_PEEK_MAX];
+	long got = kp_b64url_decode(payload, len, buf, sizeof(buf) - 1);
+	if (got < 0)
+		return NULL;
+	json_t *j = json_loadb((const char *)buf, (size_t)got, JSON_REJECT_DUPLICATES, NULL);
+	if (j && !json_is_object(j)) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+

@@ -63,4 +63,10 @@ int kp_jws_verify(const char *jws, size_t len, kp_jws_key_fn lookup, void *ctx, 
 /* Frees what kp_jws_verify put in jws and empties it. */
 void kp_jws_cleanup(kp_jws_t *jws);
 
+/* Longest payload kp_jws_peek decodes, in bytes. */
+#define KP_JWS_PEEK_MAX 16384
+/* The payload of a 3- or 4-part compact JWS as a JSON object, decoded WITHOUT checking
+ * the signature: only to learn whose key checks it. NULL when it is not one. Caller decrefs. */
+json_t *kp_jws_peek(const char *jws);
+
 #endif

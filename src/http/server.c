@@ -136,6 +136,8 @@ static bool is_json_type(const char *ct)
 static int parse_body(kp_req_t *req)
 {
 	bool need = req->route && (req->route->flags & KP_ROUTE_JSON_BODY);
+	if (req->route && (req->route->flags & KP_ROUTE_RAW_BODY))
+		return 0;
 	if (req->body_len == 0) {
 		if (need) {
 			kp_reply_error(req, 400, "missing_body", "this request needs a JSON object body");

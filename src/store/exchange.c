@@ -450,3 +450,72 @@ int kp_store_outbox_quota_created(kp_conn_t *c, const kp_quota_t *q)
 	                                     "start_number", (json_int_t)q->start_number, "end_number",
 	                                     (json_int_t)q->end_number));
 }
+
+static int rotate_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_authority_key_t *key,
+                     const char *old_kid, json_t *jwk)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r, "SELECT COALESCE(MAX(created_at), 0) FROM authority_keys WHERE authority = ?",
+	                    KP_PARAMS(KV_TEXT(key->authority)));
+	if (rc != KP_DB_OK)
+		return rc;
+	int64_t newest = kp_rows_int(&r, 0, 0);
+	key->created_at = kp_now() > newest ? kp_now() : newest + 1;
+	rc = kp_db_run(c,
+	               "INSERT INTO authority_keys (kid, authority, jwk, private_pem, created_at) VALUES (?, ?, ?, ?, ?)",
+	               KP_PARAMS(KV_TEXT(key->kid), KV_TEXT(key->authority), KV_TEXT(key->jwk), KV_TEXT(key->private_pem),
+	                         KV_INT(key->created_at)),
+	               NULL);
+	if (rc == KP_DB_OK && old_kid)
+		rc = kp_store_outbox_pin_kid(c, old_kid);
+	if (rc == KP_DB_OK)
+		rc = kp_store_outbox_add_all(c, "KEY_CREATED", json_deep_copy(jwk), old_kid);
+	if (rc != KP_DB_OK)
+		return rc;
+	return kp_store_audit_json(c, who, "key.create", "authority", key->authority, NULL,
+	                           json_pack("{s:s, s:s?}", "kid", key->kid, "previous_kid", old_kid));
+}
+
+int kp_store_key_rotate(kp_conn_t *c, const kp_actor_t *who, kp_authority_key_t *key, const char *old_kid,
+                        json_t *jwk)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	int rc = kp_store_begin(c);
+	if (rc == KP_DB_OK)
+		rc = kp_store_end(c, rotate_tx(c, &a, who, key, old_kid, jwk));
+	kp_arena_cleanup(&a);
+	return rc;
+}
+
+static int revoke_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const char *self, const char *kid)
+{
+	kp_rows_t r;
+	int rc = kp_db_one(c, a, &r, "SELECT revoked_at FROM authority_keys WHERE authority = ? AND kid = ?",
+	                   KP_PARAMS(KV_TEXT(self), KV_TEXT(kid)));
+	if (rc != KP_DB_OK)
+		return rc;
+	if (!kp_rows_isnull(&r, 0, 0))
+		return KP_DB_CONFLICT;
+	int64_t now = kp_now();
+	rc = kp_db_run(c, "UPDATE authority_keys SET revoked_at = ? WHERE authority = ? AND kid = ?",
+	               KP_PARAMS(KV_INT(now), KV_TEXT(self), KV_TEXT(kid)), NULL);
+	if (rc == KP_DB_OK)
+		rc = kp_store_outbox_add_all(c, "KEY_REVOKED", json_pack("{s:s, s:I}", "key_id", kid, "revoked_at",
+		                                                         (json_int_t)now),
+		                             NULL);
+	if (rc != KP_DB_OK)
+		return rc;
+	return kp_store_audit_json(c, who, "key.revoke", "authority", self, NULL, json_pack("{s:s}", "kid", kid));
+}
+
+int kp_store_key_revoke(kp_conn_t *c, const kp_actor_t *who, const char *self, const char *kid)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	int rc = kp_store_begin(c);
+	if (rc == KP_DB_OK)
+		rc = kp_store_end(c, revoke_tx(c, &a, who, self, kid));
+	kp_arena_cleanup(&a);
+	return rc;
+}

@@ -90,4 +90,13 @@ int kp_store_outbox_permit_created(kp_conn_t *c, const kp_permit_t *p, int utc_o
 int kp_store_outbox_permit_revoked(kp_conn_t *c, const kp_permit_t *p);
 int kp_store_outbox_permit_used(kp_conn_t *c, const kp_permit_t *p, const kp_activity_row_t *act);
 int kp_store_outbox_quota_created(kp_conn_t *c, const kp_quota_t *q);
+/* Our own key changes, each in one transaction with the events partners must get:
+ * a new key (created_at of key is set after the newest's, so it becomes the current one)
+ * with KEY_CREATED signed by old_kid, the previous key, after pinning the events queued
+ * before it to old_kid; or the revocation of kid with KEY_REVOKED. */
+int kp_store_key_rotate(kp_conn_t *c, const kp_actor_t *who, kp_authority_key_t *key, const char *old_kid,
+                        json_t *jwk);
+/* KP_DB_NOTFOUND when we hold no such key, KP_DB_CONFLICT when it is already revoked. */
+int kp_store_key_revoke(kp_conn_t *c, const kp_actor_t *who, const char *self, const char *kid);
+
 #endif

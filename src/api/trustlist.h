@@ -1,0 +1,11 @@
+/* trustlist.h: building the signed offline trust list (format in domain/trustlist.h and
+ * docs/e-permit.md): used by GET /api/v1/trustlist and `kapka trustlist export`. */
+#ifndef KP_API_TRUSTLIST_H
+#define KP_API_TRUSTLIST_H
+
+#include "api/keyring.h"
+
+/* The whole file as malloc'd text, signed with our current key; NULL on failure. */
+char *kp_trustlist_build(const kp_config_t *cfg, kp_keyring_t *keys, kp_conn_t *c, int64_t now);
+
+#endif

@@ -1,0 +1,200 @@
+/* worker.c: delivering the outbox. One thread; per partner the events go strictly in
+ * chain order: the head is retried with exponential back-off until the partner takes it,
+ * and nothing after it is sent before. */
+#include "exchange/exchange.h"
+#include "api/keyring.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "crypto/hash.h"
+#include "exchange/client.h"
+#include "store/exchange.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LEASE_MS 30000
+#define KEY_RELOAD_MS 5000
+
+struct kp_exchange {
+	kp_app_t *app;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool stop, kicked;
+	char owner[40]; /* this process, for the delivery lease */
+};
+
+long long kp_exchange_backoff_ms(long long n, long long min_ms, long long max_ms, double jitter)
+{
+	long long wait = min_ms;
+	for (long long i = 1; i < n && wait < max_ms; i++)
+		wait *= 2;
+	if (wait > max_ms)
+		wait = max_ms;
+	return wait - (long long)((double)wait * 0.25 * jitter);
+}
+
+static double jitter(void)
+{
+	unsigned int r = 0;
+	kp_random_bytes(&r, sizeof(r));
+	return (double)r / 4294967296.0;
+}
+
+/* Sign and send one event; record the outcome. Returns true when delivered. */
+static bool deliver_one(kp_exchange_t *x, kp_conn_t *c, const char *url, const kp_outbox_event_t *e)
+{
+	const kp_config_t *cfg = x->app->cfg;
+	char *jws = NULL, err[512] = "", code[64];
+	long status = 0;
+	int64_t now = kp_now_ms();
+	if (kp_keyring_sign(x->app->keys, c, e->signing_kid, e->claims, &jws) != 0)
+		snprintf(err, sizeof(err), "cannot sign with key %s", e->signing_kid ? e->signing_kid : "(current)");
+	else
+		kp_client_post_event(url, jws, (long)cfg->exchange_timeout_ms, &status, code, sizeof(code), err, sizeof(err));
+	/* already there: an earlier attempt arrived but its answer was lost */
+	bool ok = status == 200 || (status == 422 && strcmp(code, "EVENT_ALREADY_EXISTS") == 0);
+	if (ok)
+		kp_store_outbox_delivered(c, e->id, jws, kp_now_ms());
+	else {
+		long long wait = kp_exchange_backoff_ms(e->attempts + 1, cfg->exchange_retry_min_ms,
+		                                        cfg->exchange_retry_max_ms, jitter());
+		kp_store_outbox_failed(c, e->id, jws, err[0] ? err : "no answer", kp_now_ms(), now + wait);
+		kp_warn("event %s (%s) to %s not delivered: %s; next attempt in %lld ms", e->event_id, e->event_type,
+		        e->partner, err[0] ? err : "no answer", wait);
+	}
+	free(jws);
+	return ok;
+}
+
+/* Send partner's due events in order until one fails or none is left. */
+static void deliver_partner(kp_exchange_t *x, kp_conn_t *c, const char *partner)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	kp_partner_t p;
+	if (kp_store_chain_lease(c, partner, x->owner, kp_now_ms(), LEASE_MS) != KP_DB_OK ||
+	    kp_store_partner_get(c, &a, partner, &p) != KP_DB_OK || p.api_url == NULL)
+		goto done;
+	for (int sent = 0; sent < 1000 && !__atomic_load_n(&x->stop, __ATOMIC_ACQUIRE); sent++) {
+		kp_arena_t ea;
+		kp_arena_init(&ea);
+		kp_outbox_event_t e;
+		bool go = kp_store_outbox_next(c, &ea, partner, &e) == KP_DB_OK && e.next_attempt_at <= kp_now_ms() &&
+		          deliver_one(x, c, p.api_url, &e);
+		kp_arena_cleanup(&ea);
+		if (!go)
+			break;
+	}
+done:
+	kp_arena_cleanup(&a);
+}
+
+/* Partners whose keys changed (KEY_CREATED): fetch their configuration again. */
+static void refetch(kp_exchange_t *x, kp_conn_t *c)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	const char **codes;
+	int n;
+	if (kp_store_partner_refetch_due(c, &a, &codes, &n) == KP_DB_OK)
+		for (int i = 0; i < n; i++) {
+			kp_partner_t p;
+			char code[3], err[512];
+			const char *why;
+			kp_actor_t who = {0, "kapka", NULL, NULL};
+			if (kp_store_partner_get(c, &a, codes[i], &p) == KP_DB_OK &&
+			    kp_exchange_handshake(x->app, c, &who, p.api_url, p.code, code, &why, err, sizeof(err)) != 0)
+				kp_warn("fetching %s's configuration again failed: %s", codes[i], err);
+		}
+	kp_arena_cleanup(&a);
+}
+
+static void round_of_work(kp_exchange_t *x, int64_t *next_key_reload)
+{
+	kp_conn_t *c = kp_store_acquire(x->app->store);
+	if (kp_now_ms() >= *next_key_reload) {
+		kp_keyring_reload(x->app->keys, c); /* a key made by `kapka keygen` or another instance */
+		*next_key_reload = kp_now_ms() + KEY_RELOAD_MS;
+		refetch(x, c);
+	}
+	kp_arena_t a;
+	kp_arena_init(&a);
+	const char **partners;
+	int n;
+	if (kp_store_outbox_due(c, &a, kp_now_ms(), &partners, &n) == KP_DB_OK)
+		for (int i = 0; i < n; i++)
+			deliver_partner(x, c, partners[i]);
+	kp_arena_cleanup(&a);
+	kp_store_release(x->app->store, c);
+}
+
+static void *run(void *arg)
+{
+	kp_exchange_t *x = arg;
+	int64_t next_key_reload = kp_now_ms() + KEY_RELOAD_MS;
+	for (;;) {
+		pthread_mutex_lock(&x->lock);
+		if (!x->stop && !x->kicked) {
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			long long ns = until.tv_nsec + (x->app->cfg->exchange_poll_ms % 1000) * 1000000LL;
+			until.tv_sec += (time_t)(x->app->cfg->exchange_poll_ms / 1000 + ns / 1000000000LL);
+			until.tv_nsec = (long)(ns % 1000000000LL);
+			pthread_cond_timedwait(&x->wake, &x->lock, &until);
+		}
+		bool stop = x->stop;
+		x->kicked = false;
+		pthread_mutex_unlock(&x->lock);
+		if (stop)
+			break;
+		round_of_work(x, &next_key_reload);
+	}
+	return NULL;
+}
+
+kp_exchange_t *kp_exchange_start(kp_app_t *app)
+{
+	kp_exchange_t *x = kp_calloc(1, sizeof(*x));
+	x->app = app;
+	pthread_mutex_init(&x->lock, NULL);
+	pthread_cond_init(&x->wake, NULL);
+	char rnd[24];
+	kp_random_token(8, rnd, sizeof(rnd));
+	snprintf(x->owner, sizeof(x->owner), "%ld-%s", (long)getpid(), rnd);
+	if (pthread_create(&x->thread, NULL, run, x) != 0) {
+		pthread_cond_destroy(&x->wake);
+		pthread_mutex_destroy(&x->lock);
+		free(x);
+		return NULL;
+	}
+	return x;
+}
+
+void kp_exchange_kick(kp_exchange_t *x)
+{
+	if (x == NULL)
+		return;
+	pthread_mutex_lock(&x->lock);
+	x->kicked = true;
+	pthread_cond_signal(&x->wake);
+	pthread_mutex_unlock(&x->lock);
+}
+
+void kp_exchange_stop(kp_exchange_t *x)
+{
+	if (x == NULL)
+		return;
+	pthread_mutex_lock(&x->lock);
+	__atomic_store_n(&x->stop, true, __ATOMIC_RELEASE);
+	pthread_cond_signal(&x->wake);
+	pthread_mutex_unlock(&x->lock);
+	pthread_join(x->thread, NULL);
+	pthread_cond_destroy(&x->wake);
+	pthread_mutex_destroy(&x->lock);
+	free(x);
+}
