@@ -21,6 +21,9 @@ static const struct {
 	{"migrate", kp_cli_migrate, "apply database migrations"},
 	{"user", kp_cli_user, "add users, set passwords, list users"},
 	{"demo", kp_cli_demo, "load demonstration data into a fresh database"},
+	{"keygen", kp_cli_keygen, "make a new signing key (partners are told), list or revoke keys"},
+	{"trustlist", kp_cli_trustlist, "export the signed offline trust list"},
+	{"verify", kp_cli_verify, "check a permit QR offline against a trust list"},
 };
 
 static void usage(FILE *out)

@@ -10,6 +10,9 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv);
 int kp_cli_migrate(kp_config_t *cfg, int argc, char **argv);
 int kp_cli_user(kp_config_t *cfg, int argc, char **argv);
 int kp_cli_demo(kp_config_t *cfg, int argc, char **argv);
+int kp_cli_keygen(kp_config_t *cfg, int argc, char **argv);
+int kp_cli_trustlist(kp_config_t *cfg, int argc, char **argv);
+int kp_cli_verify(kp_config_t *cfg, int argc, char **argv);
 
 /* Open the configured database (creating a SQLite file's folder) and migrate it.
  * Prints the problem and returns NULL on failure. */

@@ -3,6 +3,9 @@
 
 #include <string.h>
 
+/* Longest path parameter: a permit QR text (GET {epermit}/verify/{qr}) is a few hundred bytes. */
+#define KP_SEGMENT_MAX 4096
+
 /* Compare one pattern to path; on a match fill params into req. */
 static bool match_pattern(const char *pattern, const char *path, kp_req_t *req)
 {
@@ -13,7 +16,7 @@ static bool match_pattern(const char *pattern, const char *path, kp_req_t *req)
 			const char *close = strchr(p, '}');
 			const char *seg_end = strchr(s, '/');
 			size_t seglen = seg_end ? (size_t)(seg_end - s) : strlen(s);
-			if (close == NULL || seglen == 0 || seglen > 256 || np == KP_MAX_PARAMS)
+			if (close == NULL || seglen == 0 || seglen > KP_SEGMENT_MAX || np == KP_MAX_PARAMS)
 				return false;
 			if (req) {
 				req->param_names[np] = kp_arena_strndup(&req->arena, p + 1, (size_t)(close - p - 1));

@@ -56,6 +56,26 @@ export function runKapka(args, { env = {}, input } = {}) {
   });
 }
 
+// Start the server; resolves with its port once it says it is serving.
+function launch(env, args, port) {
+  const proc = spawn(binPath(), ['serve', '--listen', '127.0.0.1', '--port', String(port), ...args],
+    { env, cwd: ROOT });
+  let log = '';
+  const ready = new Promise((res, rej) => {
+    proc.on('error', (e) => rej(new Error(`kapka could not start: ${e}`)));
+    const timer = setTimeout(() => rej(new Error('kapka did not start in 30 s:\n' + log)), 30000);
+    proc.stderr.on('data', (d) => {
+      log += d;
+      const m = /serving http:\/\/[^:]+:(\d+)\//.exec(log);
+      if (m) { clearTimeout(timer); res(Number(m[1])); }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); rej(new Error(`kapka exited with ${code}:\n${log}`)); });
+  });
+  proc.stdout.resume();
+  const exited = new Promise((res) => proc.on('close', (code, sig) => res(code ?? sig)));
+  return { proc, ready, exited, log: () => log };
+}
+
 export async function startKapka({ kind = backend(), env = {}, args = [], demo = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'kapka-test-'));
   const db = freshDatabase(kind, dir);
@@ -66,25 +86,14 @@ export async function startKapka({ kind = backend(), env = {}, args = [], demo =
     const r = await runKapka(['demo'], { env: fullEnv });
     if (r.code !== 0) throw new Error('kapka demo failed: ' + r.stderr);
   }
-  const proc = spawn(binPath(), ['serve', '--listen', '127.0.0.1', '--port', '0', ...args], { env: fullEnv, cwd: ROOT });
-  let log = '';
   const cleanup = () => { db.drop(); rmSync(dir, { recursive: true, force: true }); };
-  const port = await new Promise((res, rej) => {
-    proc.on('error', (e) => rej(new Error(`kapka could not start: ${e}`)));
-    const timer = setTimeout(() => rej(new Error('kapka did not start in 30 s:\n' + log)), 30000);
-    proc.stderr.on('data', (d) => {
-      log += d;
-      const m = /serving http:\/\/[^:]+:(\d+)\//.exec(log);
-      if (m) { clearTimeout(timer); res(Number(m[1])); }
-    });
-    proc.on('exit', (code) => { clearTimeout(timer); rej(new Error(`kapka exited with ${code}:\n${log}`)); });
-  }).catch((e) => { proc.kill('SIGKILL'); cleanup(); throw e; });
-  proc.stdout.resume();
+  let run = launch(fullEnv, args, 0);
+  const port = await run.ready.catch((e) => { run.proc.kill('SIGKILL'); cleanup(); throw e; });
   const url = `http://127.0.0.1:${port}`;
-  const exited = new Promise((res) => proc.on('close', (code, sig) => res(code ?? sig)));
   return {
-    url, port, proc, dbUrl: db.url, kind, dir,
-    log: () => log,
+    url, port, dbUrl: db.url, kind, dir, env: fullEnv,
+    get proc() { return run.proc; },
+    log: () => run.log(),
     async req(method, path, { body, token, headers = {}, raw } = {}) {
       const h = { ...headers };
       if (token) h.authorization = `Bearer ${token}`;
@@ -102,9 +111,22 @@ export async function startKapka({ kind = backend(), env = {}, args = [], demo =
       if (r.status !== 201) throw new Error(`login ${username}: ${r.status} ${r.text}`);
       return r.json.token;
     },
+    // Run a kapka subcommand against this server's database and settings.
+    run(cmdArgs, opts = {}) {
+      return runKapka(cmdArgs, { ...opts, env: { ...fullEnv, ...(opts.env || {}) } });
+    },
+    // Stop the process but keep its database, to start it again on the same port.
+    async pause() {
+      if (run.proc.exitCode === null && run.proc.signalCode === null) run.proc.kill('SIGTERM');
+      return run.exited;
+    },
+    async resume() {
+      run = launch(fullEnv, args, port);
+      await run.ready;
+    },
     async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-      const code = await exited;
+      if (run.proc.exitCode === null && run.proc.signalCode === null) run.proc.kill('SIGTERM');
+      const code = await run.exited;
       cleanup();
       return code;
     },

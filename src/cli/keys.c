@@ -1,0 +1,376 @@
+/* keys.c: `kapka keygen` (our signing keys), `kapka trustlist export` (the signed offline
+ * trust list) and `kapka verify` (a permit QR checked against a trust list, no network). */
+#include "api/keyring.h"
+#include "api/trustlist.h"
+#include "cli/cli.h"
+#include "core/util.h"
+#include "crypto/hash.h"
+#include "crypto/jws.h"
+#include "domain/dates.h"
+#include "domain/permit.h"
+#include "domain/trustlist.h"
+#include "store/exchange.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int kp_cli_keygen(kp_config_t *cfg, int argc, char **argv)
+{
+	if (kp_cli_wants_help(argc, argv)) {
+		printf("usage: kapka keygen [--revoke KID | --list]\n\n"
+		       "Makes a new ES256 signing key for this authority (%s), stored encrypted with the key\n"
+		       "passphrase (KAPKA_KEY_PASSPHRASE or key_passphrase_file). It becomes the current key;\n"
+		       "every partner is sent KEY_CREATED, signed with the previous key. Permits signed with\n"
+		       "an older key keep verifying until that key is revoked: --revoke KID revokes one (not\n"
+		       "the current key) and sends KEY_REVOKED. --list prints our keys. A running kapka\n"
+		       "picks the change up within seconds.\n",
+		       cfg->authority_code);
+		return 0;
+	}
+	const char *revoke = argc == 2 && strcmp(argv[0], "--revoke") == 0 ? argv[1] : NULL;
+	bool list = argc == 1 && strcmp(argv[0], "--list") == 0;
+	if (argc > 0 && !revoke && !list) {
+		fprintf(stderr, "kapka keygen: unknown arguments (see kapka keygen --help)\n");
+		return 2;
+	}
+	kp_store_t *s = kp_cli_open_store(cfg, 1);
+	if (s == NULL)
+		return 1;
+	kp_keyring_t *k = kp_keyring_open(s, cfg);
+	int rc = 1;
+	if (k == NULL)
+		goto done;
+	kp_conn_t *c = kp_store_acquire(s);
+	kp_actor_t who = {0, "kapka keygen", NULL, NULL};
+	const char *why = NULL;
+	char kid[64];
+	if (list) {
+		kp_arena_t a;
+		kp_arena_init(&a);
+		kp_authority_key_t *keys;
+		int n;
+		const char *current = kp_key_kid(kp_keyring_signing_key(k));
+		if (kp_store_key_list(c, &a, cfg->authority_code, &keys, &n) == KP_DB_OK) {
+			for (int i = 0; i < n; i++)
+				printf("%s\t%s\n", keys[i].kid, keys[i].revoked_at ? "revoked"
+				                                : strcmp(keys[i].kid, current) == 0 ? "current" : "valid");
+			rc = 0;
+		}
+		kp_arena_cleanup(&a);
+	} else if (revoke) {
+		int st = kp_keyring_revoke(k, c, &who, revoke, &why);
+		if (st == KP_DB_OK) {
+			printf("revoked %s; partners are told KEY_REVOKED\n", revoke);
+			rc = 0;
+		} else
+			fprintf(stderr, "kapka keygen: cannot revoke %s: %s\n", revoke,
+			        why && strcmp(why, "KEY_IN_USE") == 0 ? "it is the current key; make a new one first"
+			        : why ? why : "database error");
+	} else if (kp_keyring_rotate(k, c, &who, kid) == 0) {
+		printf("%s\n", kid);
+		fprintf(stderr, "kapka keygen: %s is now the signing key; partners are told KEY_CREATED\n", kid);
+		rc = 0;
+	} else
+		fprintf(stderr, "kapka keygen: could not make a new key\n");
+	kp_store_release(s, c);
+done:
+	kp_keyring_free(k);
+	kp_store_close(s);
+	return rc;
+}
+
+int kp_cli_trustlist(kp_config_t *cfg, int argc, char **argv)
+{
+	if (kp_cli_wants_help(argc, argv) || argc < 1 || strcmp(argv[0], "export") != 0) {
+		printf("usage: kapka trustlist export [--output FILE]\n\n"
+		       "Writes the signed offline trust list: every known authority's keys (revoked ones marked)\n"
+		       "and the ids of every revoked or returned permit, with the time it was made. Border\n"
+		       "devices check permits against it with `kapka verify QR --trustlist FILE`.\n");
+		return kp_cli_wants_help(argc, argv) ? 0 : 2;
+	}
+	const char *path = argc == 3 && strcmp(argv[1], "--output") == 0 ? argv[2] : NULL;
+	if (argc != 1 && path == NULL) {
+		fprintf(stderr, "kapka trustlist: unknown arguments (see kapka trustlist --help)\n");
+		return 2;
+	}
+	kp_store_t *s = kp_cli_open_store(cfg, 1);
+	if (s == NULL)
+		return 1;
+	kp_keyring_t *k = kp_keyring_open(s, cfg);
+	char *text = NULL;
+	if (k) {
+		kp_conn_t *c = kp_store_acquire(s);
+		text = kp_trustlist_build(cfg, k, c, kp_now());
+		kp_store_release(s, c);
+	}
+	int rc = 1;
+	FILE *f = text == NULL ? NULL : path ? fopen(path, "w") : stdout;
+	if (f && fputs(text, f) >= 0 && (f == stdout || fclose(f) == 0))
+		rc = 0;
+	else
+		fprintf(stderr, "kapka trustlist: could not write the trust list%s%s\n", path ? " to " : "", path ? path : "");
+	free(text);
+	kp_keyring_free(k);
+	kp_store_close(s);
+	return rc;
+}
+
+/* ---- kapka verify ---- */
+
+struct trust {
+	char *text;
+	json_t *body;
+	const char *issuer;
+	int64_t issued_at;
+};
+
+/* The key kid of authority in the trust list (NULL when absent); *revoked when it is
+ * marked revoked. The key is made anew: the caller frees it. */
+static kp_key_t *trust_key(json_t *body, const char *authority, const char *kid, bool *revoked)
+{
+	size_t i, j;
+	json_t *au, *jwk;
+	*revoked = false;
+	json_array_foreach(json_object_get(body, "authorities"), i, au) {
+		if (!authority || strcmp(json_string_value(json_object_get(au, "code")) ?: "", authority) != 0)
+			continue;
+		json_array_foreach(json_object_get(au, "keys"), j, jwk) {
+			const char *k = json_string_value(json_object_get(jwk, "kid"));
+			if (!kid || !k || strcmp(k, kid) != 0)
+				continue;
+			*revoked = json_object_get(jwk, "revoked_at") != NULL;
+			kp_key_t *key = NULL;
+			json_t *copy = json_deep_copy(jwk);
+			json_object_del(copy, "revoked_at");
+			kp_key_from_jwk(copy, &key);
+			json_decref(copy);
+			return key;
+		}
+	}
+	return NULL;
+}
+
+struct lookup {
+	json_t *body;
+	const char *authority;
+	bool revoked;
+	kp_key_t *key;
+};
+
+static const kp_key_t *lookup(void *ctx, const char *kid)
+{
+	struct lookup *l = ctx;
+	l->key = trust_key(l->body, l->authority, kid, &l->revoked);
+	return l->revoked ? NULL : l->key;
+}
+
+static const kp_key_t *lookup_anchor(void *ctx, const char *kid)
+{
+	(void)kid;
+	return ((struct lookup *)ctx)->key;
+}
+
+static char *read_file(const char *path, size_t max)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (f == NULL)
+		return NULL;
+	size_t len = 0, cap = 65536;
+	char *buf = kp_malloc(cap);
+	size_t got;
+	while ((got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+		len += got;
+		if (len + 1 == cap) {
+			if (cap >= max)
+				break;
+			cap *= 2;
+			buf = kp_realloc(buf, cap);
+		}
+	}
+	buf[len] = '\0';
+	if (f != stdin)
+		fclose(f);
+	return buf;
+}
+
+/* Load and check the trust list: its signature (by its issuer's key in it, or the anchor)
+ * and its digest. Prints the problem and returns -1 when it cannot be trusted. */
+static int load_trust(const char *path, const char *anchor_path, struct trust *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->text = read_file(path, (size_t)1 << 30);
+	char *jws = t->text ? strchr(t->text, '\n') : NULL;
+	char *body = jws ? strchr(jws + 1, '\n') : NULL;
+	if (!t->text || strncmp(t->text, KP_TRUSTLIST_MAGIC "\n", strlen(KP_TRUSTLIST_MAGIC) + 1) != 0 || !body) {
+		fprintf(stderr, "kapka verify: %s is not a kapka trust list\n", path);
+		return -1;
+	}
+	*jws++ = '\0';
+	*body++ = '\0';
+	body[strcspn(body, "\n")] = '\0';
+	t->body = json_loads(body, 0, NULL);
+	json_t *head = kp_jws_peek(jws);
+	t->issuer = json_string_value(json_object_get(t->body, "issuer"));
+	t->issued_at = json_integer_value(json_object_get(t->body, "issued_at"));
+	char digest[65];
+	kp_sha256_hex(body, strlen(body), digest);
+	struct lookup l = {t->body, t->issuer, false, NULL};
+	if (anchor_path) { /* a pinned key: the trust list must be signed by it */
+		char *a = read_file(anchor_path, 65536);
+		json_t *jwk = a ? json_loads(a, 0, NULL) : NULL;
+		json_t *first = json_is_array(json_object_get(jwk, "keys")) ? json_array_get(json_object_get(jwk, "keys"), 0)
+		                                                            : jwk;
+		if (first == NULL || kp_key_from_jwk(first, &l.key) != 0)
+			fprintf(stderr, "kapka verify: %s is not a JWK (or an epermit-configuration)\n", anchor_path);
+		json_decref(jwk);
+		free(a);
+	}
+	kp_jws_t out;
+	int rc = anchor_path ? kp_jws_verify(jws, strlen(jws), lookup_anchor, &l, &out)
+	                     : kp_jws_verify(jws, strlen(jws), lookup, &l, &out);
+	kp_jws_cleanup(&out);
+	bool ok = rc == KP_JWS_OK && t->body && t->issuer &&
+	          strcmp(json_string_value(json_object_get(head, "sha256")) ?: "", digest) == 0 &&
+	          strcmp(json_string_value(json_object_get(head, "issuer")) ?: "", t->issuer) == 0;
+	json_decref(head);
+	kp_key_free(l.key);
+	if (!ok) {
+		fprintf(stderr, "kapka verify: the trust list's signature or digest does not hold; do not use it\n");
+		return -1;
+	}
+	return 0;
+}
+
+static void reason(json_t *reasons, const char *code, const char *message)
+{
+	json_array_append_new(reasons, json_pack("{s:s, s:s}", "code", code, "message", message));
+}
+
+static const char *claim(json_t *claims, const char *name)
+{
+	return json_string_value(json_object_get(claims, name));
+}
+
+/* The same checks, codes and messages as POST /api/v1/verify, with the trust list standing
+ * in for the database: keys, and revoked (or returned) permits. */
+static void check_offline(const kp_config_t *cfg, const struct trust *t, const char *qr, const char *here,
+                          json_t *reasons, json_t **claims_out)
+{
+	json_t *claims = kp_jws_peek(qr);
+	kp_permit_id_t pid;
+	*claims_out = NULL;
+	if (claims == NULL || !claim(claims, "id") || kp_permit_id_parse(claim(claims, "id"), &pid) != 0 ||
+	    !claim(claims, "iat") || !claim(claims, "exp") || !claim(claims, "pn") || !claim(claims, "cn")) {
+		reason(reasons, "MALFORMED", "the text is not a signed e-permit credential with id, iat, exp, pn and cn");
+		json_decref(claims);
+		return;
+	}
+	struct lookup l = {t->body, pid.issuer, false, NULL};
+	bool known = false;
+	size_t i;
+	json_t *au;
+	json_array_foreach(json_object_get(t->body, "authorities"), i, au) known |=
+		strcmp(json_string_value(json_object_get(au, "code")) ?: "", pid.issuer) == 0;
+	if (!known) {
+		reason(reasons, "UNKNOWN_ISSUER", "the issuing authority is not in the trust list");
+		json_decref(claims);
+		return;
+	}
+	kp_jws_t out;
+	int rc = kp_jws_verify(qr, strlen(qr), lookup, &l, &out);
+	kp_jws_cleanup(&out);
+	kp_key_free(l.key);
+	switch (rc) {
+	case KP_JWS_OK: break;
+	case KP_JWS_EKID:
+		reason(reasons, l.revoked ? "KEY_REVOKED" : "UNKNOWN_KEY",
+		       l.revoked ? "the key that signed it has been revoked" : "the issuer has no key with this kid");
+		break;
+	case KP_JWS_ESIG: reason(reasons, "BAD_SIGNATURE", "the signature does not match the content"); break;
+	case KP_JWS_EALG: reason(reasons, "UNSUPPORTED_ALGORITHM", "only ES256 signatures are accepted"); break;
+	case KP_JWS_EVERSION:
+		reason(reasons, "UNSUPPORTED_VERSION", "the credential's format version is not supported");
+		break;
+	default: reason(reasons, "MALFORMED", "the text is not a well-formed signed credential");
+	}
+	if (rc != KP_JWS_OK) {
+		json_decref(claims);
+		return;
+	}
+	*claims_out = claims;
+	if (strcmp(pid.verifier, here) != 0 && strcmp(pid.issuer, here) != 0)
+		reason(reasons, "NOT_FOR_THIS_COUNTRY", "the permit opens another country's border");
+	int64_t exp;
+	if (kp_date_parse_dmy(claim(claims, "exp"), &exp) != 0)
+		reason(reasons, "MALFORMED", "exp is not a dd/MM/yyyy date");
+	else if (exp < kp_local_day(kp_now(), (int)cfg->utc_offset_minutes))
+		reason(reasons, "EXPIRED", "the permit has expired");
+	int r = kp_trustlist_contains(json_object_get(t->body, "revoked"), json_object_get(t->body, "revoked_other"),
+	                              claim(claims, "id"));
+	if (r != 0)
+		reason(reasons, "REVOKED", r < 0 ? "the trust list's revocations are corrupt; treat it as revoked"
+		                                 : "the permit was revoked or returned");
+}
+
+int kp_cli_verify(kp_config_t *cfg, int argc, char **argv)
+{
+	const char *qr = NULL, *path = NULL, *here = NULL, *anchor = NULL;
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--trustlist") == 0 && i + 1 < argc)
+			path = argv[++i];
+		else if (strcmp(argv[i], "--country") == 0 && i + 1 < argc)
+			here = argv[++i];
+		else if (strcmp(argv[i], "--anchor") == 0 && i + 1 < argc)
+			anchor = argv[++i];
+		else if (qr == NULL && argv[i][0] != '-')
+			qr = argv[i];
+		else if (qr == NULL && strcmp(argv[i], "-") == 0)
+			qr = argv[i];
+	}
+	if (kp_cli_wants_help(argc, argv) || qr == NULL || path == NULL) {
+		printf("usage: kapka verify QR|- --trustlist FILE [--country CC] [--anchor JWK_FILE]\n\n"
+		       "Checks a permit's QR text (or - to read it from standard input) with no network, against\n"
+		       "a trust list from `kapka trustlist export`. Prints VALID or INVALID with every reason\n"
+		       "(the codes of POST /api/v1/verify), and how old the trust list is; warns when it is older\n"
+		       "than trustlist_max_age_hours (%lld). --country: the border it is checked at (default: the\n"
+		       "trust list's issuer). --anchor: a JWK (or an epermit-configuration) the trust list must be\n"
+		       "signed with. Exit status 0 VALID, 1 INVALID, 2 cannot check.\n",
+		       cfg->trustlist_max_age_hours);
+		return kp_cli_wants_help(argc, argv) ? 0 : 2;
+	}
+	char *qr_text = strcmp(qr, "-") == 0 ? read_file("-", 65536) : kp_strdup(qr);
+	qr_text[strcspn(qr_text, "\r\n")] = '\0';
+	struct trust t;
+	if (load_trust(path, anchor, &t) != 0) {
+		free(qr_text);
+		free(t.text);
+		json_decref(t.body);
+		return 2;
+	}
+	json_t *reasons = json_array(), *claims = NULL;
+	check_offline(cfg, &t, qr_text, here ? here : t.issuer, reasons, &claims);
+	bool valid = json_array_size(reasons) == 0;
+	printf("%s", valid ? "VALID" : "INVALID");
+	if (claims)
+		printf("  %s  plate %s  company %s  valid until %s", claim(claims, "id"), claim(claims, "pn"),
+		       claim(claims, "cn"), claim(claims, "exp"));
+	printf("\n");
+	size_t i;
+	json_t *r;
+	json_array_foreach(reasons, i, r) printf("  %s: %s\n", claim(r, "code"), claim(r, "message"));
+	char when[32];
+	kp_iso8601(t.issued_at, when, sizeof(when));
+	double hours = (double)(kp_now() - t.issued_at) / 3600.0;
+	printf("trust list of %s, issued %s (%.1f h ago), %ld revoked permits\n", t.issuer, when, hours,
+	       kp_trustlist_count(json_object_get(t.body, "revoked")));
+	if (hours > (double)cfg->trustlist_max_age_hours)
+		printf("WARNING: the trust list is older than %lld h: revocations since then are not known; refresh it\n",
+		       cfg->trustlist_max_age_hours);
+	json_decref(claims);
+	json_decref(reasons);
+	json_decref(t.body);
+	free(t.text);
+	free(qr_text);
+	return valid ? 0 : 1;
+}

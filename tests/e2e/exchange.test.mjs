@@ -1,0 +1,327 @@
+// exchange.test.mjs: two kapka instances on loopback, one speaking for Kyrgyzstan (KG) and
+// one for Uzbekistan (UZ), exchanging permits over the e-permit protocol
+// (docs/e-permit.md), plus a third partner played by this file with its own ES256 key
+// (node:crypto), which sends hand-made events to check every refusal the protocol names.
+import test, { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { generateKeyPairSync, sign, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startKapka, stopClean, adminToken, uniq, PASSWORD, sleep } from './lib.mjs';
+import { carrierWithFleet, addVehicle, issue, YEAR } from './permits_helpers.test.mjs';
+
+const FAST = { KAPKA_EXCHANGE_POLL_MS: '100', KAPKA_EXCHANGE_RETRY_MIN_MS: '200', KAPKA_EXCHANGE_RETRY_MAX_MS: '800' };
+const s = { kg: null, uz: null, tok: {}, dir: null };
+
+// Wait until fn() returns something truthy (the worker delivers in the background).
+async function eventually(fn, what, ms = 20000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+async function officer(k, token) {
+  const org = await k.req('POST', '/api/v1/organisations', { token, body: { kind: 'border_service', name: 'Border post' } });
+  assert.equal(org.status, 201, org.text);
+  const username = uniq('officer');
+  const r = await k.req('POST', '/api/v1/users', {
+    token, body: { username, password: PASSWORD, role: 'officer', organisation_id: org.json.id, full_name: 'Officer One', language: 'ru' },
+  });
+  assert.equal(r.status, 201, r.text);
+  return k.login(username, PASSWORD);
+}
+
+async function permitAt(k, token, id) {
+  const r = await k.req('GET', `/api/v1/permits/${id}`, { token });
+  return r.status === 200 ? r.json : null;
+}
+
+async function partner(k, token, code) {
+  const r = await k.req('GET', `/api/v1/partners/${code}`, { token });
+  assert.equal(r.status, 200, r.text);
+  return r.json.partner;
+}
+
+before(async () => {
+  s.dir = mkdtempSync(join(tmpdir(), 'kapka-exchange-'));
+  [s.kg, s.uz] = await Promise.all([
+    startKapka({ env: { ...FAST } }),
+    startKapka({ env: { ...FAST, KAPKA_AUTHORITY_CODE: 'UZ', KAPKA_AUTHORITY_NAME: 'Uzbekistan', KAPKA_UTC_OFFSET_MINUTES: '300' } }),
+  ]);
+  s.tok.kg = await adminToken(s.kg);
+  s.tok.uz = await adminToken(s.uz);
+  s.tok.uzOfficer = await officer(s.uz, s.tok.uz);
+  // A carrier may hold more than the default few unused permits of a type in this file.
+  const t = await s.kg.req('PUT', '/api/v1/permit-types/3', { token: s.tok.kg, body: { holding_limit: 1000 } });
+  assert.equal(t.status, 200, t.text);
+});
+
+after(async () => {
+  if (s.kg) await stopClean(s.kg);
+  if (s.uz) await stopClean(s.uz);
+  rmSync(s.dir, { recursive: true, force: true });
+});
+
+test('handshake both ways: each stores the other\'s code, name, address and keys', async () => {
+  const a = await s.kg.req('POST', '/api/v1/partners', { token: s.tok.kg, body: { api_url: `${s.uz.url}/e-permit` } });
+  assert.equal(a.status, 201, a.text);
+  assert.equal(a.json.partner.code, 'UZ');
+  assert.equal(a.json.partner.name, 'Uzbekistan');
+  assert.equal(a.json.partner.handshake.state, 'ok');
+  const cfg = await s.uz.req('GET', '/e-permit/epermit-configuration');
+  assert.equal(cfg.status, 200);
+  assert.deepEqual(a.json.partner.keys.map((x) => x.kid), cfg.json.keys.map((x) => x.kid));
+  for (const key of cfg.json.keys) {
+    assert.equal(key.kty, 'EC'); assert.equal(key.crv, 'P-256'); assert.equal(key.alg, 'ES256'); assert.equal(key.use, 'sig');
+  }
+  const b = await s.uz.req('POST', '/api/v1/partners', { token: s.tok.uz, body: { api_url: `${s.kg.url}/e-permit/` } });
+  assert.equal(b.status, 201, b.text);
+  assert.equal(b.json.partner.code, 'KG');
+  // the configuration is also served at the base itself (the universal verifier reads it there)
+  const root = await s.kg.req('GET', '/e-permit/');
+  assert.equal(root.json.code, 'KG');
+  // bad addresses are refused with the reason, nothing stored
+  const bad = await s.kg.req('POST', '/api/v1/partners', { token: s.tok.kg, body: { api_url: 'ftp://x' } });
+  assert.equal(bad.status, 422);
+  const down = await s.kg.req('POST', '/api/v1/partners', { token: s.tok.kg, body: { api_url: 'http://127.0.0.1:9/e-permit' } });
+  assert.equal(down.status, 422);
+  assert.equal(down.json.error.code, 'partner_unreachable');
+  const self = await s.kg.req('POST', '/api/v1/partners', { token: s.tok.kg, body: { api_url: `${s.kg.url}/e-permit` } });
+  assert.equal(self.json.error.code, 'partner_configuration_invalid');
+});
+
+test('UZ grants KG a quota: QUOTA_CREATED arrives and KG carriers draw from it', async () => {
+  const q = await s.uz.req('POST', '/api/v1/quotas', {
+    token: s.tok.uz, body: { direction: 'inbound', partner: 'KG', year: YEAR, type: 3, start_number: 1, end_number: 400 },
+  });
+  assert.equal(q.status, 201, q.text);
+  const got = await eventually(async () => {
+    const r = await s.kg.req('GET', '/api/v1/quotas?partner=UZ', { token: s.tok.kg });
+    return r.json.items.find((x) => x.direction === 'outbound' && x.type === 3 && x.end_number === 400);
+  }, 'QUOTA_CREATED at KG');
+  assert.equal(got.start_number, 1);
+  const sent = await s.uz.req('GET', '/api/v1/partners/KG/outbox', { token: s.tok.uz });
+  assert.equal(sent.json.events[0].event_type, 'QUOTA_CREATED');
+  assert.equal(sent.json.events[0].state, 'delivered');
+  assert.equal(sent.json.events[0].previous_event_id, '0');
+  assert.equal(sent.json.events[0].claims.permit_type, 'THIRDCOUNTRY');
+});
+
+test('a KG permit reaches UZ, is used there, and KG may no longer revoke it', async () => {
+  const c = await carrierWithFleet(s.kg, 1);
+  s.carrier = c;
+  const p = await issue(s.kg, c.token, { partner: 'UZ', type: 3, vehicle_id: c.vehicles[0].id });
+  const there = await eventually(() => permitAt(s.uz, s.tok.uz, p.id), 'PERMIT_CREATED at UZ');
+  assert.equal(there.issuer, 'KG');
+  assert.equal(there.verifier, 'UZ');
+  assert.equal(there.plate, p.plate);
+  assert.equal(there.status, 'issued');
+  // the QR verifies at UZ online with the key from the handshake
+  const v = await s.uz.req('POST', '/api/v1/verify', { body: { qr: p.qr } });
+  assert.equal(v.json.valid, true, JSON.stringify(v.json.reasons));
+  // ... and at KG's public verify endpoint, as the universal verifier asks the issuer
+  const pub = await s.kg.req('GET', `/e-permit/verify/${p.qr}`);
+  assert.equal(pub.status, 200);
+  assert.equal(pub.json.valid, true);
+
+  for (const activity_type of ['ENTRANCE', 'EXIT']) {
+    const r = await s.uz.req('POST', `/api/v1/permits/${p.id}/activities`, { token: s.tok.uzOfficer, body: { activity_type } });
+    assert.equal(r.status, 201, r.text);
+  }
+  const acts = await eventually(async () => {
+    const r = await s.kg.req('GET', `/api/v1/permits/${p.id}/activities`, { token: s.tok.kg });
+    return r.json.items?.length === 2 ? r.json.items : (r.json.activities?.length === 2 ? r.json.activities : null);
+  }, 'PERMIT_USED at KG');
+  assert.deepEqual(acts.map((a) => [a.activity_type, a.country]), [['ENTRANCE', 'UZ'], ['EXIT', 'UZ']]);
+  assert.equal((await permitAt(s.kg, s.tok.kg, p.id)).status, 'used');
+  const revoke = await s.kg.req('POST', `/api/v1/permits/${p.id}/revoke`, { token: s.tok.kg, body: { reason: 'late' } });
+  assert.equal(revoke.status, 422, revoke.text);
+  assert.equal(revoke.json.error.code, 'PERMIT_USED');
+});
+
+test('replaying a delivered event is refused with EVENT_ALREADY_EXISTS and changes nothing', async () => {
+  const out = await s.kg.req('GET', '/api/v1/partners/UZ/outbox?state=delivered', { token: s.tok.kg });
+  const ev = out.json.events.find((e) => e.event_type === 'PERMIT_CREATED');
+  assert.ok(ev?.jws, 'a delivered PERMIT_CREATED with its JWS');
+  const r = await s.uz.req('POST', '/e-permit/events', { headers: { authorization: `Bearer ${ev.jws}` } });
+  assert.equal(r.status, 422, r.text);
+  assert.deepEqual(r.json, { error_code: 'EVENT_ALREADY_EXISTS', error_message: r.json.error_message });
+  const inbox = await s.uz.req('GET', '/api/v1/partners/KG/inbox', { token: s.tok.uz });
+  assert.equal(inbox.json.events[0].verdict, 'refused');
+  assert.equal(inbox.json.events[0].error_code, 'EVENT_ALREADY_EXISTS');
+});
+
+test('the KG QR verifies offline at UZ with kapka verify, and stops once revoked and the trust list is refreshed', async () => {
+  const v = await addVehicle(s.kg, s.carrier.token);
+  const p = await issue(s.kg, s.carrier.token, { partner: 'UZ', type: 3, vehicle_id: v.id });
+  await eventually(() => permitAt(s.uz, s.tok.uz, p.id), 'PERMIT_CREATED at UZ');
+  const file = join(s.dir, 'uz-trust.txt');
+  const exp = await s.uz.run(['trustlist', 'export', '--output', file]);
+  assert.equal(exp.code, 0, exp.stderr);
+  let r = await s.uz.run(['verify', p.qr, '--trustlist', file]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, new RegExp(`^VALID  ${p.id}`));
+  assert.match(r.stdout, /trust list of UZ, issued .* \(0\.0 h ago\)/);
+  // a forged QR (payload changed) is invalid offline too, with the online check's code
+  const [h, , sig] = p.qr.split('.');
+  const forged = [h, Buffer.from(JSON.stringify({ id: p.id, iat: '01/01/2026', exp: '31/01/2099', pn: 'X', cn: 'Y' })).toString('base64url'), sig].join('.');
+  r = await s.uz.run(['verify', forged, '--trustlist', file]);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /BAD_SIGNATURE/);
+
+  const rv = await s.kg.req('POST', `/api/v1/permits/${p.id}/revoke`, { token: s.tok.kg, body: { reason: 'vehicle sold' } });
+  assert.equal(rv.status, 200, rv.text);
+  await eventually(async () => (await permitAt(s.uz, s.tok.uz, p.id))?.status === 'revoked', 'PERMIT_REVOKED at UZ');
+  // the old trust list does not know yet; a refreshed one does
+  r = await s.uz.run(['verify', p.qr, '--trustlist', file]);
+  assert.equal(r.code, 0);
+  assert.equal((await s.uz.run(['trustlist', 'export', '--output', file])).code, 0);
+  r = await s.uz.run(['verify', p.qr, '--trustlist', file]);
+  assert.equal(r.code, 1, r.stdout);
+  assert.match(r.stdout, /^INVALID/);
+  assert.match(r.stdout, /REVOKED: the permit was revoked or returned/);
+  // online at UZ says the same
+  const online = await s.uz.req('POST', '/api/v1/verify', { body: { qr: p.qr } });
+  assert.deepEqual(online.json.reasons.map((x) => x.code), ['REVOKED']);
+  // a trust list that was tampered with is not used at all
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('"revoked_count":', '"revoked_count":1'));
+  r = await s.uz.run(['verify', p.qr, '--trustlist', file]);
+  assert.equal(r.code, 2);
+});
+
+test('UZ is down while KG issues 100 permits; once it is back all 100 arrive, in order, nothing lost', async () => {
+  await s.uz.pause();
+  const c = await carrierWithFleet(s.kg, 100);
+  const ids = [];
+  for (const v of c.vehicles) ids.push((await issue(s.kg, c.token, { partner: 'UZ', type: 3, vehicle_id: v.id })).id);
+  const waiting = await eventually(async () => {
+    const p = await partner(s.kg, s.tok.kg, 'UZ');
+    return p.outbox.pending >= 100 && p.outbox.last_error ? p : null;
+  }, 'the backlog with its error');
+  assert.ok(waiting.outbox.oldest_pending_at);
+  await s.uz.resume();
+  await eventually(async () => (await partner(s.kg, s.tok.kg, 'UZ')).outbox.pending === 0, 'the backlog delivered', 60000);
+  for (const id of ids) assert.ok(await permitAt(s.uz, s.tok.uz, id), `${id} at UZ`);
+  // the chain: every applied event names the one applied before it
+  const inbox = await s.uz.req('GET', '/api/v1/partners/KG/inbox?limit=1000', { token: s.tok.uz });
+  const applied = inbox.json.events.filter((e) => e.verdict === 'applied').reverse();
+  assert.equal(applied[0].previous_event_id, '0');
+  for (let i = 1; i < applied.length; i++) assert.equal(applied[i].previous_event_id, applied[i - 1].event_id);
+  const created = applied.filter((e) => e.event_type === 'PERMIT_CREATED').map((e) => e.claims.permit_id);
+  assert.deepEqual(created.slice(-100), ids);
+});
+
+// ---- a third partner, played here ----
+
+function es256(privateKey, kid, claims) {
+  const enc = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const input = `${enc({ alg: 'ES256', kid })}.${enc(claims)}`;
+  return `${input}.${sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+}
+
+test('events from a partner with its own implementation: accepted, and every refusal with the protocol\'s code', async () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const kid = 'tj-1';
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'ES256' };
+  const srv = http.createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ code: 'TJ', name: 'Tajikistan', keys: [jwk] }));
+  });
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  try {
+    const add = await s.kg.req('POST', '/api/v1/partners', { token: s.tok.kg, body: { api_url: `http://127.0.0.1:${srv.address().port}/e-permit` } });
+    assert.equal(add.status, 201, add.text);
+    const base = { issuer: 'TJ', issued_for: 'KG', event_timestamp: Math.floor(Date.now() / 1000) };
+    const quota = (prev, id = randomUUID(), extra = {}) => ({ ...base, event_id: id, previous_event_id: prev, event_type: 'QUOTA_CREATED',
+      permit_year: YEAR, permit_type: 'BILITERAL', start_number: 1, end_number: 10, ...extra });
+    const send = (jws, asBody) => s.kg.req('POST', '/e-permit/events', asBody ? { body: { jws } } : { headers: { authorization: `Bearer ${jws}` } });
+
+    const first = quota('0');
+    let r = await send(es256(privateKey, kid, first), true);
+    assert.equal(r.status, 200, r.text);
+    const q = await s.kg.req('GET', '/api/v1/quotas?partner=TJ', { token: s.tok.kg });
+    assert.ok(q.json.items.find((x) => x.direction === 'outbound' && x.type === 1 && x.end_number === 10), 'the granted quota');
+
+    r = await send(es256(privateKey, kid, first));
+    assert.deepEqual([r.status, r.json.error_code], [422, 'EVENT_ALREADY_EXISTS']);
+    r = await send(es256(privateKey, kid, quota('no-such-event', undefined, { start_number: 11, end_number: 20 })));
+    assert.deepEqual([r.status, r.json.error_code], [422, 'PREVIOUS_EVENT_NOTFOUND']);
+    r = await send(es256(privateKey, kid, quota('0', undefined, { start_number: 11, end_number: 20 })));
+    assert.deepEqual([r.status, r.json.error_code], [422, 'GENESIS_EVENT_ALREADY_EXISTS']);
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    r = await send(es256(other, kid, quota(first.event_id, undefined, { start_number: 11, end_number: 20 })));
+    assert.deepEqual([r.status, r.json.error_code], [401, 'INVALID_JWS']);
+    r = await send(es256(privateKey, 'unknown-kid', quota(first.event_id)));
+    assert.deepEqual([r.status, r.json.error_code], [401, 'KEY_NOTFOUND']);
+    r = await send(es256(privateKey, kid, quota(first.event_id, undefined, { start_number: 5, end_number: 20 })));
+    assert.deepEqual([r.status, r.json.error_code], [422, 'INVALID_QUOTA_INTERVAL']);
+    r = await send(es256(privateKey, kid, { ...quota(first.event_id), issued_for: 'UZ' }));
+    assert.deepEqual([r.status, r.json.error_code], [422, 'AUTHORITY_NOT_FOUND']);
+    r = await send(es256(privateKey, kid, { ...base, event_id: randomUUID(), previous_event_id: first.event_id, event_type: 'PERMIT_CREATED',
+      permit_id: `TJ-KG-${YEAR}-1-99`, permit_year: YEAR, permit_type: 1, serial_number: 99, issued_at: '01/02/2026',
+      expire_at: `31/01/${YEAR + 1}`, company_name: 'Pamir Trans', company_id: '1', plate_number: '0101AA01' }));
+    assert.deepEqual([r.status, r.json.error_code], [422, 'INSUFFICIENT_PERMIT_QUOTA']);
+    // KG grants TJ serials 1-10 (QUOTA_CREATED goes to TJ's server); TJ permits draw from them
+    const grant = await s.kg.req('POST', '/api/v1/quotas', {
+      token: s.tok.kg, body: { direction: 'inbound', partner: 'TJ', year: YEAR, type: 1, start_number: 1, end_number: 10 },
+    });
+    assert.equal(grant.status, 201, grant.text);
+    r = await send(es256(privateKey, kid, { ...base, event_id: randomUUID(), previous_event_id: first.event_id, event_type: 'PERMIT_REVOKED',
+      permit_id: `TJ-KG-${YEAR}-1-3` }));
+    assert.deepEqual([r.status, r.json.error_code], [422, 'PERMIT_NOTFOUND']);
+    r = await send(es256(privateKey, kid, { ...base, event_id: randomUUID(), previous_event_id: first.event_id, event_type: 'PERMIT_CREATED',
+      permit_id: `TJ-UZ-${YEAR}-1-3`, permit_year: YEAR, permit_type: 1, serial_number: 3, issued_at: '01/02/2026',
+      expire_at: `31/01/${YEAR + 1}`, company_name: 'Pamir Trans', company_id: '1', plate_number: '0101AA01' }));
+    assert.deepEqual([r.status, r.json.error_code], [422, 'INVALID_PERMITID']);
+    // a well-formed permit against the granted quota is accepted and chained after the quota
+    const pc = { ...base, event_id: randomUUID(), previous_event_id: first.event_id, event_type: 'PERMIT_CREATED',
+      permit_id: `TJ-KG-${YEAR}-1-3`, permit_year: YEAR, permit_type: 'BILITERAL', serial_number: '3', issued_at: '01/02/2026',
+      expire_at: `31/01/${YEAR + 1}`, company_name: 'Pamir Trans', company_id: '1', plate_number: '0101 AA 01', props: {} };
+    r = await send(es256(privateKey, kid, pc));
+    assert.equal(r.status, 200, r.text);
+    const p = await permitAt(s.kg, s.tok.kg, pc.permit_id);
+    assert.equal(p.issuer, 'TJ');
+    assert.equal(p.plate, '0101AA01');
+    // malformed input: 400/401 with the protocol's shape, never a 5xx
+    for (const [body, status] of [[undefined, 400], [{ jws: 'x.y' }, 401], [{ jws: 'a.b.c' }, 401], [{ nope: 1 }, 400]]) {
+      r = await s.kg.req('POST', '/e-permit/events', body === undefined ? {} : { body });
+      assert.equal(r.status, status, r.text);
+      assert.equal(typeof r.json.error_code, 'string');
+    }
+    r = await send(es256(privateKey, kid, { ...base, event_id: randomUUID(), previous_event_id: pc.event_id, event_type: 'NO_SUCH' }));
+    assert.deepEqual([r.status, r.json.error_code], [400, 'BAD_REQUEST']);
+    const inbox = await s.kg.req('GET', '/api/v1/partners/TJ/inbox', { token: s.tok.kg });
+    assert.equal(inbox.json.events.filter((e) => e.verdict === 'applied').length, 2);
+  } finally {
+    srv.close();
+  }
+});
+
+test('rotating KG\'s key: UZ learns the new key by KEY_CREATED; old permits verify until the old key is revoked', async () => {
+  const v = await addVehicle(s.kg, s.carrier.token);
+  const old = await issue(s.kg, s.carrier.token, { partner: 'UZ', type: 3, vehicle_id: v.id });
+  const rot = await s.kg.req('POST', '/api/v1/keys', { token: s.tok.kg });
+  assert.equal(rot.status, 201, rot.text);
+  const newKid = rot.json.key.kid;
+  await eventually(async () => (await partner(s.uz, s.tok.uz, 'KG')).keys.some((k) => k.kid === newKid), 'KEY_CREATED at UZ');
+  const v2 = await addVehicle(s.kg, s.carrier.token);
+  const fresh = await issue(s.kg, s.carrier.token, { partner: 'UZ', type: 3, vehicle_id: v2.id });
+  assert.equal(JSON.parse(Buffer.from(fresh.qr.split('.')[0], 'base64url')).kid, newKid);
+  for (const p of [old, fresh]) assert.equal((await s.uz.req('POST', '/api/v1/verify', { body: { qr: p.qr } })).json.valid, true);
+  const oldKid = JSON.parse(Buffer.from(old.qr.split('.')[0], 'base64url')).kid;
+  const inUse = await s.kg.req('POST', `/api/v1/keys/${newKid}/revoke`, { token: s.tok.kg });
+  assert.equal(inUse.status, 409);
+  const rv = await s.kg.req('POST', `/api/v1/keys/${oldKid}/revoke`, { token: s.tok.kg });
+  assert.equal(rv.status, 200, rv.text);
+  await eventually(async () => (await partner(s.uz, s.tok.uz, 'KG')).keys.find((k) => k.kid === oldKid)?.revoked_at, 'KEY_REVOKED at UZ');
+  const after = await s.uz.req('POST', '/api/v1/verify', { body: { qr: old.qr } });
+  assert.deepEqual(after.json.reasons.map((x) => x.code), ['KEY_REVOKED']);
+  assert.equal((await s.uz.req('POST', '/api/v1/verify', { body: { qr: fresh.qr } })).json.valid, true);
+});
