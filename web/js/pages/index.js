@@ -17,6 +17,7 @@ export default [
   'usage',
   'carriers',
   // partner exchange (the ministry)
+  'partners',
 
   // checkpoints, crossings and the booked queue
 
