@@ -5,6 +5,13 @@
 
 #include "domain/event.h"
 
+/* Add the members of more (taken) to c. */
+static void merge(json_t *c, json_t *more)
+{
+	json_object_update(c, more);
+	json_decref(more);
+}
+
 static json_t *base(const char *type)
 {
 	return json_pack("{s:s, s:s, s:s, s:I, s:s, s:s}", "event_id", "e-2", "previous_event_id", "e-1", "event_type",
@@ -15,7 +22,7 @@ static void quota_created(void **state)
 {
 	(void)state;
 	json_t *c = base("QUOTA_CREATED");
-	json_object_update(c, json_pack("{s:i, s:s, s:i, s:s}", "permit_year", 2026, "permit_type", "BILITERAL",
+	merge(c, json_pack("{s:i, s:s, s:i, s:s}", "permit_year", 2026, "permit_type", "BILITERAL",
 	                                "start_number", 1, "end_number", "50"));
 	kp_event_t ev;
 	kp_event_error_t err;
@@ -55,7 +62,7 @@ static void permit_types_on_the_wire(void **state)
 static json_t *permit_created(void)
 {
 	json_t *c = base("PERMIT_CREATED");
-	json_object_update(c, json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "permit_id", "UZ-KG-2026-2-7",
+	merge(c, json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "permit_id", "UZ-KG-2026-2-7",
 	                                "permit_year", 2026, "permit_type", "TRANSIT", "serial_number", "7", "issued_at",
 	                                "01/03/2026", "expire_at", "31/01/2027", "company_name", "Silk Road LLC",
 	                                "company_id", "123", "plate_number", "01A123BC"));
@@ -101,7 +108,7 @@ static void permit_used(void **state)
 	kp_event_error_t err;
 	json_t *c = base("PERMIT_USED");
 	/* sent by the verifier (UZ) about the issuer's (KG's) permit */
-	json_object_update(c, json_pack("{s:s, s:s, s:I}", "permit_id", "KG-UZ-2026-1-1", "activity_type", "ENTERANCE",
+	merge(c, json_pack("{s:s, s:s, s:I}", "permit_id", "KG-UZ-2026-1-1", "activity_type", "ENTERANCE",
 	                                "activity_timestamp", (json_int_t)1795241535000));
 	assert_int_equal(kp_event_read(c, &ev, &err), 0);
 	assert_string_equal(ev.activity_type, "ENTRANCE"); /* the published tables' spelling */
@@ -122,7 +129,7 @@ static void keys_and_common_fields(void **state)
 	kp_event_t ev;
 	kp_event_error_t err;
 	json_t *c = base("KEY_CREATED");
-	json_object_update(c, json_pack("{s:s, s:s, s:s, s:s, s:s}", "kid", "2", "kty", "EC", "crv", "P-256", "x", "AAA",
+	merge(c, json_pack("{s:s, s:s, s:s, s:s, s:s}", "kid", "2", "kty", "EC", "crv", "P-256", "x", "AAA",
 	                                "y", "BBB"));
 	assert_int_equal(kp_event_read(c, &ev, &err), 0);
 	assert_string_equal(json_string_value(json_object_get(ev.jwk, "kid")), "2");
