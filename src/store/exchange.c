@@ -8,7 +8,7 @@
 #include <string.h>
 
 /* Number the event in the partner's chain (the UPDATE locks the chain row until commit)
- * and insert it. */
+ * and insert it. claims is borrowed (completed with the common fields). */
 static int queue(kp_conn_t *c, const char *partner, const char *self, const char *type, json_t *claims,
                  const char *signing_kid)
 {
@@ -72,8 +72,11 @@ int kp_store_outbox_add_all(kp_conn_t *c, const char *type, json_t *claims, cons
 	kp_arena_init(&a);
 	kp_rows_t r;
 	int rc = kp_db_exec(c, &a, &r, "SELECT partner, self FROM exchange_chains ORDER BY partner", NULL, 0);
-	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++)
-		rc = queue(c, kp_rows_text(&r, i, 0), kp_rows_text(&r, i, 1), type, json_deep_copy(claims), signing_kid);
+	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++) {
+		json_t *copy = json_deep_copy(claims);
+		rc = queue(c, kp_rows_text(&r, i, 0), kp_rows_text(&r, i, 1), type, copy, signing_kid);
+		json_decref(copy);
+	}
 	json_decref(claims);
 	kp_arena_cleanup(&a);
 	return rc;
