@@ -50,6 +50,11 @@ static const struct setting settings[] = {
 	STR_SETTING(key_passphrase, "", "passphrase that encrypts the signing keys at rest (else read from key_passphrase_file)"),
 	INT_SETTING(group_commit_max, 1, 4096, "256", "most permit issues the writer commits together in one durable transaction"),
 	STR_SETTING(key_passphrase_file, "var/kapka-key.secret", "file holding that passphrase; created (mode 0600) when missing"),
+	INT_SETTING(zone_validity_months, 1, 12, "1", "months a border-zone permit is valid from its first day"),
+	INT_SETTING(zone_extension_max_months, 1, 24, "2", "months from its first day a border-zone permit may be extended to, once"),
+	INT_SETTING(tip_min_months, 1, 60, "6", "shortest term of a vehicle's temporary import, in months"),
+	INT_SETTING(tip_max_months, 1, 60, "12", "longest term of a vehicle's temporary import, in months"),
+	INT_SETTING(tip_reminder_days, 0, 365, "30", "days before a temporary import expires that it is listed as due for a reminder"),
 };
 
 const char *kp_config_name(size_t i)

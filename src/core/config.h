@@ -32,6 +32,11 @@ typedef struct kp_config {
 	char key_passphrase[256];
 	char key_passphrase_file[512];
 	long long group_commit_max;
+	long long zone_validity_months;
+	long long zone_extension_max_months;
+	long long tip_min_months;
+	long long tip_max_months;
+	long long tip_reminder_days;
 } kp_config_t;
 
 /* Fill cfg with defaults. */
