@@ -2,6 +2,7 @@
  * copy (a page) for each military post on the route, each with the signed QR, rows in
  * Kyrgyz, Russian and English. */
 #include "api/travel.h"
+#include "core/log.h"
 #include "core/util.h"
 #include "doc/pdf.h"
 #include "doc/qr.h"
@@ -11,13 +12,10 @@
 #include <string.h>
 
 static const kp_pdf_label_t L_NUMBER = {"Уруксат номери", "Номер разрешения", "Permit number"};
-static const kp_pdf_label_t L_SURNAME = {"Фамилиясы", "Фамилия", "Surname"};
-static const kp_pdf_label_t L_GIVEN = {"Аты", "Имя", "Given names"};
+static const kp_pdf_label_t L_NAME = {"Фамилиясы, аты", "Фамилия, имя", "Surname, given names"};
 static const kp_pdf_label_t L_NAT = {"Жарандыгы", "Гражданство", "Nationality"};
-static const kp_pdf_label_t L_PASSPORT = {"Паспорт номери", "Номер паспорта", "Passport number"};
-static const kp_pdf_label_t L_PEXP = {"Паспорттун мөөнөтү", "Паспорт действителен до", "Passport valid until"};
-static const kp_pdf_label_t L_FROM = {"Жарактуу (башы)", "Действительно с", "Valid from"};
-static const kp_pdf_label_t L_UNTIL = {"Жарактуу (аягы)", "Действительно до", "Valid until"};
+static const kp_pdf_label_t L_PASSPORT = {"Паспорт номери (мөөнөтү)", "Номер паспорта (срок)", "Passport number (valid until)"};
+static const kp_pdf_label_t L_VALID = {"Жарактуулук мөөнөтү", "Срок действия", "Valid"};
 static const kp_pdf_label_t L_ZONES = {"Чек ара зоналары", "Пограничные зоны", "Border zones"};
 static const kp_pdf_label_t L_ROUTE = {"Каттам", "Маршрут", "Route"};
 static const kp_pdf_label_t L_PURPOSE = {"Максаты", "Цель поездки", "Purpose"};
@@ -79,20 +77,24 @@ static int page(kp_req_t *req, kp_pdf_t *pdf, const char *copy, const kp_zone_ap
 	const struct {
 		const kp_pdf_label_t *label;
 		const char *value;
-	} rows[] = {{&L_NUMBER, num},     {&L_SURNAME, p->surname},
-	            {&L_GIVEN, p->given_names}, {&L_NAT, p->nationality}, {&L_PASSPORT, p->passport_number},
-	            {&L_PEXP, pexp},         {&L_FROM, vf},        {&L_UNTIL, vu},
+	} rows[] = {{&L_NUMBER, num},
+	            {&L_NAME, kp_arena_printf(&req->arena, "%s, %s", p->surname, p->given_names)},
+	            {&L_NAT, p->nationality},
+	            {&L_PASSPORT, kp_arena_printf(&req->arena, "%s (%s)", p->passport_number, pexp)},
+	            {&L_VALID, kp_arena_printf(&req->arena, "%s – %s", vf, vu)},
 	            {&L_ZONES, zones_text(req, r, zones)}, {&L_ROUTE, route_text(req, r, route)},
 	            {&L_PURPOSE, x->purpose}};
 	json_decref(zones);
 	json_decref(route);
+	/* a long route or purpose may not fit: the copy goes on over the next page */
 	for (size_t i = 0; rc == 0 && i < KP_ARRAY_LEN(rows); i++)
-		rc = kp_pdf_row(pdf, rows[i].label, rows[i].value);
+		if ((rc = kp_pdf_row(pdf, rows[i].label, rows[i].value)) == KP_PDF_EFULL && (rc = kp_pdf_page(pdf)) == 0)
+			rc = kp_pdf_row(pdf, rows[i].label, rows[i].value);
 	if (rc == 0)
 		rc = kp_pdf_space(pdf, 4);
-	if (rc == 0)
-		rc = kp_pdf_qr(pdf, qr, KP_PDF_QR_MIN_MM,
-		               "Паспорт менен салыштырыңыз · Сверьте с паспортом · Check against the passport");
+	static const char caption[] = "Паспорт менен салыштырыңыз · Сверьте с паспортом · Check against the passport";
+	if (rc == 0 && (rc = kp_pdf_qr(pdf, qr, KP_PDF_QR_MIN_MM, caption)) == KP_PDF_EFULL && (rc = kp_pdf_page(pdf)) == 0)
+		rc = kp_pdf_qr(pdf, qr, KP_PDF_QR_MIN_MM, caption);
 	return rc;
 }
 
@@ -152,7 +154,8 @@ void kp_api_zone_permit_pdf(kp_req_t *req)
 	}
 	unsigned char *pdf = NULL;
 	size_t len = 0;
-	if (render(req, &x, &p, &r, &pdf, &len) != 0) {
+	if ((rc = render(req, &x, &p, &r, &pdf, &len)) != 0) {
+		kp_error("zone permit PDF: kp_pdf status %d", rc);
 		kp_reply_error(req, 500, "internal", "the PDF could not be made");
 		return;
 	}

@@ -89,8 +89,9 @@ static int check_signature(kp_req_t *req, const char *qr, json_t *c, struct verd
 	kp_jws_t jws;
 	int rc = kp_jws_verify(qr, strlen(qr), lookup_key, &l, &jws);
 	const char *typ = rc == KP_JWS_OK ? json_string_value(json_object_get(jws.header, "typ")) : NULL;
+	bool zone_typ = typ && strcmp(typ, KP_ZONE_CRED_TYP) == 0;
 	kp_jws_cleanup(&jws);
-	if (rc == KP_JWS_OK && (typ == NULL || strcmp(typ, KP_ZONE_CRED_TYP) != 0)) {
+	if (rc == KP_JWS_OK && !zone_typ) {
 		reason(v, "NOT_A_ZONE_PERMIT", "the credential's header does not say it is a border-zone permit");
 		return -1;
 	}
