@@ -21,4 +21,8 @@ export default [
   // checkpoints, crossings and the booked queue
 
   // travellers
+  'zones',
+  'stay',
+  'tips',
+  'zone-check',
 ];
