@@ -130,26 +130,35 @@ static int sign_receipt(void *ctx, kp_arena_t *a, const kp_tip_t *t, int64_t pay
 	return sign_claims(s->keys, a, claims, KP_RECEIPT_CRED_TYP, credential, kid);
 }
 
-static struct sign_ctx *sign_ctx(kp_req_t *req)
+static struct sign_ctx *sign_ctx(kp_arena_t *a, kp_keyring_t *keys, const kp_config_t *cfg)
 {
-	kp_app_t *app = kp_api_app(req);
-	struct sign_ctx *s = kp_arena_zalloc(&req->arena, sizeof(*s));
-	s->keys = app->keys;
-	s->issuer = app->cfg->authority_code;
-	s->offset = (int)app->cfg->utc_offset_minutes;
+	struct sign_ctx *s = kp_arena_zalloc(a, sizeof(*s));
+	s->keys = keys;
+	s->issuer = cfg->authority_code;
+	s->offset = (int)cfg->utc_offset_minutes;
+	return s;
+}
+
+kp_zone_signer_t kp_travel_zone_signer_with(kp_arena_t *a, struct kp_keyring *keys, const kp_config_t *cfg)
+{
+	kp_zone_signer_t s = {sign_ctx(a, keys, cfg), sign_zone};
+	return s;
+}
+
+kp_receipt_signer_t kp_travel_receipt_signer_with(kp_arena_t *a, struct kp_keyring *keys, const kp_config_t *cfg)
+{
+	kp_receipt_signer_t s = {sign_ctx(a, keys, cfg), sign_receipt};
 	return s;
 }
 
 kp_zone_signer_t kp_travel_zone_signer(kp_req_t *req)
 {
-	kp_zone_signer_t s = {sign_ctx(req), sign_zone};
-	return s;
+	return kp_travel_zone_signer_with(&req->arena, kp_api_app(req)->keys, kp_api_app(req)->cfg);
 }
 
 kp_receipt_signer_t kp_travel_receipt_signer(kp_req_t *req)
 {
-	kp_receipt_signer_t s = {sign_ctx(req), sign_receipt};
-	return s;
+	return kp_travel_receipt_signer_with(&req->arena, kp_api_app(req)->keys, kp_api_app(req)->cfg);
 }
 
 void kp_travel_reply_qr(kp_req_t *req, const char *text, const char *filename)

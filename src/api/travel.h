@@ -33,6 +33,10 @@ const char *kp_travel_str(kp_req_t *req, json_t *obj, const char *label, const c
 bool kp_travel_date(kp_req_t *req, json_t *obj, const char *label, const char *name, bool required, int64_t *out);
 
 kp_zone_signer_t kp_travel_zone_signer(kp_req_t *req);
+/* The same outside a request (kapka demo): the context lives in arena a. */
+struct kp_keyring;
+kp_zone_signer_t kp_travel_zone_signer_with(kp_arena_t *a, struct kp_keyring *keys, const kp_config_t *cfg);
+kp_receipt_signer_t kp_travel_receipt_signer_with(kp_arena_t *a, struct kp_keyring *keys, const kp_config_t *cfg);
 kp_receipt_signer_t kp_travel_receipt_signer(kp_req_t *req);
 /* The claims of a zone permit's credential (also what the verifier compares). Caller decrefs. */
 json_t *kp_travel_zone_claims(const char *issuer, const kp_zone_app_t *app, const kp_zone_permit_t *p, int utc_offset);
