@@ -1,4 +1,4 @@
-// stay.js: the stay calculator (#/stay), open to anyone: nationality, past entries and exits,
+// stay.js: the stay calculator (#/stay) for travellers (the API itself is public): nationality, past entries and exits,
 // a planned trip; the answer (days used and left, last legal day, earliest entry, e-visa)
 // says which rule applied, and a calendar shows the window the days are counted in.
 import { append, h, dateEl, announce } from '../dom.js';
@@ -77,6 +77,7 @@ function result(r, stays, planned) {
 
 export default {
   title: 'stay.title',
+  roles: ['traveller'],
   nav: { label: 'nav.stay', order: 35 },
   async render(view, ctx) {
     const out = h('div', { 'aria-live': 'polite' });
