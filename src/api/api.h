@@ -95,6 +95,40 @@ void kp_api_permit_return(kp_req_t *req);
 void kp_api_permit_revoke(kp_req_t *req);
 void kp_api_verify(kp_req_t *req);
 
+/* Travellers (issue 6): border-zone permits, the stay calculator, temporary import and
+ * ecotax, and the reference data the ministry keeps for them. */
+void kp_api_zone_apply(kp_req_t *req);
+void kp_api_zone_app_list(kp_req_t *req);
+void kp_api_zone_app_get(kp_req_t *req);
+void kp_api_zone_pay(kp_req_t *req);
+void kp_api_zone_extend(kp_req_t *req);
+void kp_api_zone_cancel(kp_req_t *req);
+void kp_api_zone_permit_get(kp_req_t *req);
+void kp_api_zone_permit_qr(kp_req_t *req);
+void kp_api_zone_permit_pdf(kp_req_t *req);
+void kp_api_zone_permit_revoke(kp_req_t *req);
+void kp_api_zone_permit_checks(kp_req_t *req);
+void kp_api_zone_check(kp_req_t *req);
+void kp_api_border_zones(kp_req_t *req);
+void kp_api_zone_place_put(kp_req_t *req);
+void kp_api_zone_fees_get(kp_req_t *req);
+void kp_api_zone_fees_put(kp_req_t *req);
+void kp_api_rates_get(kp_req_t *req);
+void kp_api_rate_put(kp_req_t *req);
+void kp_api_passport_formats_get(kp_req_t *req);
+void kp_api_passport_format_put(kp_req_t *req);
+void kp_api_stay_rules_get(kp_req_t *req);
+void kp_api_stay_rule_put(kp_req_t *req);
+void kp_api_stay_calculate(kp_req_t *req);
+void kp_api_ecotax_fees_get(kp_req_t *req);
+void kp_api_ecotax_fee_put(kp_req_t *req);
+void kp_api_tip_enter(kp_req_t *req);
+void kp_api_tip_list(kp_req_t *req);
+void kp_api_tip_get(kp_req_t *req);
+void kp_api_tip_exit(kp_req_t *req);
+void kp_api_ecotax_pay(kp_req_t *req);
+void kp_api_ecotax_receipt(kp_req_t *req);
+
 /* Helpers shared by the permit resources (permit_views.c). */
 struct kp_permit;
 struct kp_quota;

@@ -11,6 +11,9 @@
 #define STAFF (KP_ROLE_MINISTRY | KP_ROLE_AUDITOR | KP_ROLE_ADMIN)
 #define GOV (KP_ROLE_MINISTRY | KP_ROLE_ADMIN)
 #define PERMIT_READERS (KP_ROLE_CARRIER | KP_ROLE_OFFICER | STAFF)
+#define TRAVELLER KP_ROLE_TRAVELLER
+#define ZONE_READERS (KP_ROLE_TRAVELLER | KP_ROLE_OFFICER | STAFF)
+#define TIP_READERS (KP_ROLE_TRAVELLER | KP_ROLE_OFFICER | STAFF)
 #define PUBLIC KP_ROUTE_PUBLIC
 #define BODY KP_ROUTE_JSON_BODY
 /* The default base of the public e-permit API; kp_api_routes_at moves it. */
@@ -101,6 +104,47 @@ const kp_route_t kp_api_routes[] = {
 	/* checkpoints, crossings and the booked queue */
 
 	/* travellers: border-zone permits, the stay calculator, temporary import and ecotax */
+	{"GET", "/api/v1/border-zones", kp_api_border_zones, 0, PUBLIC, "restricted border zones and their places"},
+	{"PUT", "/api/v1/border-zones/places/{code}", kp_api_zone_place_put, GOV, BODY, "add or change a place in a zone"},
+	{"GET", "/api/v1/zone-fees", kp_api_zone_fees_get, 0, PUBLIC, "zone-permit fees by number of zones"},
+	{"PUT", "/api/v1/zone-fees", kp_api_zone_fees_put, GOV, BODY, "replace the zone-permit fee table"},
+	{"GET", "/api/v1/currency-rates", kp_api_rates_get, 0, PUBLIC, "exchange rates kept by the ministry"},
+	{"PUT", "/api/v1/currency-rates/{code}", kp_api_rate_put, GOV, BODY, "set a currency's rate"},
+	{"GET", "/api/v1/passport-formats", kp_api_passport_formats_get, 0, PUBLIC, "passport number forms per nationality"},
+	{"PUT", "/api/v1/passport-formats/{nationality}", kp_api_passport_format_put, GOV, BODY,
+	 "set a nationality's passport number form"},
+	{"POST", "/api/v1/zone-permit-applications", kp_api_zone_apply, TRAVELLER, BODY,
+	 "apply for border-zone permits (one person or a group)"},
+	{"GET", "/api/v1/zone-permit-applications", kp_api_zone_app_list, TRAVELLER | STAFF, 0, "zone-permit applications"},
+	{"GET", "/api/v1/zone-permit-applications/{id}", kp_api_zone_app_get, TRAVELLER | STAFF, 0, "one application"},
+	{"POST", "/api/v1/zone-permit-applications/{id}/payment", kp_api_zone_pay, TRAVELLER, BODY,
+	 "record the payment; the permits are signed"},
+	{"POST", "/api/v1/zone-permit-applications/{id}/extension", kp_api_zone_extend, TRAVELLER, BODY,
+	 "extend validity once, up to two months"},
+	{"POST", "/api/v1/zone-permit-applications/{id}/cancel", kp_api_zone_cancel, TRAVELLER, 0,
+	 "cancel an unpaid application"},
+	{"GET", "/api/v1/zone-permits/{id}", kp_api_zone_permit_get, ZONE_READERS, 0, "one border-zone permit"},
+	{"GET", "/api/v1/zone-permits/{id}/qr", kp_api_zone_permit_qr, ZONE_READERS, 0, "its QR code (SVG or PNG)"},
+	{"GET", "/api/v1/zone-permits/{id}/pdf", kp_api_zone_permit_pdf, ZONE_READERS, 0,
+	 "printable permit: the original and a copy per post"},
+	{"GET", "/api/v1/zone-permits/{id}/checks", kp_api_zone_permit_checks, ZONE_READERS, 0, "its checks at posts"},
+	{"POST", "/api/v1/zone-permits/{id}/revoke", kp_api_zone_permit_revoke, GOV, BODY, "revoke a permit"},
+	{"POST", "/api/v1/zone-permit-checks", kp_api_zone_check, KP_ROLE_OFFICER, BODY,
+	 "verify a permit QR against a passport at a post (recorded)"},
+	{"GET", "/api/v1/stay-rules", kp_api_stay_rules_get, 0, PUBLIC, "stay rules per destination and nationality"},
+	{"PUT", "/api/v1/stay-rules/{destination}/{nationality}", kp_api_stay_rule_put, GOV, BODY, "set a stay rule"},
+	{"POST", "/api/v1/stay-calculations", kp_api_stay_calculate, 0, PUBLIC | BODY,
+	 "days used and left, last legal day, earliest entry"},
+	{"GET", "/api/v1/ecotax-fees", kp_api_ecotax_fees_get, 0, PUBLIC, "ecotax fees and the customs union's members"},
+	{"PUT", "/api/v1/ecotax-fees/{kind}", kp_api_ecotax_fee_put, GOV, BODY, "set the ecotax of a vehicle kind"},
+	{"POST", "/api/v1/tips", kp_api_tip_enter, TRAVELLER | KP_ROLE_OFFICER, BODY,
+	 "record a vehicle entering: temporary import and ecotax"},
+	{"GET", "/api/v1/tips", kp_api_tip_list, TIP_READERS, 0, "temporary imports (reminders: ?expiring_within=)"},
+	{"GET", "/api/v1/tips/{id}", kp_api_tip_get, TIP_READERS, 0, "one temporary import"},
+	{"POST", "/api/v1/tips/{id}/exit", kp_api_tip_exit, TRAVELLER | KP_ROLE_OFFICER, BODY,
+	 "record the vehicle leaving"},
+	{"POST", "/api/v1/tips/{id}/ecotax-payment", kp_api_ecotax_pay, TRAVELLER, BODY, "record the ecotax payment"},
+	{"GET", "/api/v1/tips/{id}/ecotax-receipt", kp_api_ecotax_receipt, TIP_READERS, 0, "the ecotax receipt (PDF, QR)"},
 };
 
 const size_t kp_api_nroutes = KP_ARRAY_LEN(kp_api_routes);

@@ -1,8 +1,11 @@
 /* demo.c: `kapka demo`: demonstration data for a fresh database, so that a newcomer
  * sees a working system at once. Each capability adds a step to the table below. */
 #include "api/keyring.h"
+#include "api/travel.h"
 #include "cli/cli.h"
 #include "store/permits.h"
+#include "store/travellers.h"
+#include "domain/dates.h"
 #include "core/util.h"
 #include "crypto/hash.h"
 
@@ -105,12 +108,48 @@ static int demo_permits(struct demo_ctx *d)
 	return 0;
 }
 
+/* The demo traveller's paid border-zone permit (Issyk-Kul and Naryn, via Karkyra and
+ * Kol-Suu) and her car's temporary import from China with the ecotax due. */
+static int demo_travellers(struct demo_ctx *d)
+{
+	kp_user_t anna;
+	if (kp_store_user_by_name(d->c, d->a, "traveller", &anna) != KP_DB_OK)
+		return -1;
+	int64_t today = kp_local_day(kp_now(), (int)d->cfg->utc_offset_minutes);
+	kp_zone_app_t app = {.user_id = anna.id, .date_from = today + 7, .valid_from = today + 7, .date_to = today + 20,
+	                     .zones = "[2,3]", .route = "[\"karkyra\",\"kol-suu\"]",
+	                     .purpose = "trekking to Kol-Suu lake", .fee_per_person = 3500, .fee_total = 3500};
+	app.valid_until = kp_zone_validity_end(app.date_from, (int)d->cfg->zone_validity_months);
+	kp_zone_permit_t person = {.surname = "SCHMIDT", .given_names = "ANNA", .nationality = "DE",
+	                           .passport_number = "C01X00T47", .passport_expiry = today + 3000};
+	kp_actor_t who = d->who;
+	who.user_id = anna.id;
+	who.username = "traveller";
+	if (kp_store_zone_apply(d->c, &who, &app, &person, 1) != KP_DB_OK)
+		return -1;
+	kp_zone_payment_t pay = {app.fee_total, "KGS", "3500.00", "DEMO-PAYMENT-1"};
+	kp_zone_signer_t signer = kp_travel_zone_signer_with(d->a, d->keys, d->cfg);
+	const char *status = NULL;
+	if (kp_store_zone_pay(d->c, d->a, &who, app.id, &pay, &signer, &status) != KP_DB_OK)
+		return -1;
+	char num[32];
+	kp_zone_permit_number(d->cfg->authority_code, person.id, num);
+	printf("  border-zone permit %s for the demo traveller (zones 2 and 3)\n", num);
+	kp_tip_t tip = {.user_id = anna.id, .plate = "B12345", .plate_country = "DE", .kind = "car",
+	                .make_model = "Toyota Land Cruiser", .owner_name = "Anna Schmidt", .owner_passport = "C01X00T47",
+	                .entry_checkpoint = "torugart", .entered_from = "CN", .entry_date = today - 3, .term_months = 6};
+	tip.expiry_date = kp_zone_validity_end(tip.entry_date, tip.term_months);
+	kp_tip_entry_result_t res;
+	return kp_store_tip_enter(d->c, d->a, &who, &tip, &res) == KP_DB_OK ? 0 : -1;
+}
+
 static const struct {
 	const char *name;
 	int (*load)(struct demo_ctx *);
 } steps[] = {
 	{"accounts", demo_accounts},
 	{"permits", demo_permits},
+	{"travellers", demo_travellers},
 };
 
 static int already_loaded(kp_conn_t *c, kp_arena_t *a)

@@ -38,6 +38,11 @@ typedef struct kp_config {
 	long long exchange_retry_max_ms;
 	long long exchange_timeout_ms;
 	long long trustlist_max_age_hours;
+	long long zone_validity_months;
+	long long zone_extension_max_months;
+	long long tip_min_months;
+	long long tip_max_months;
+	long long tip_reminder_days;
 } kp_config_t;
 
 /* Fill cfg with defaults. */

@@ -1,4 +1,4 @@
-/* pdf.c: one-page A4 documents through libharu: a flowing layout (title, labelled rows,
+/* pdf.c: A4 documents through libharu: a flowing layout (title, labelled rows,
  * paragraphs, vector QR), DejaVu Sans embedded with the UTF-8 encoder for Cyrillic. */
 #include "doc/pdf.h"
 #include "core/util.h"
@@ -391,6 +391,20 @@ int kp_pdf_qr(kp_pdf_t *pdf, const kp_qr_t *qr, double size_mm, const char *capt
 	pdf->y -= ch;
 	pdf->in_table = false;
 	return KP_PDF_OK;
+}
+
+int kp_pdf_page(kp_pdf_t *pdf)
+{
+	int rc = begin(pdf, NULL, NULL);
+	if (rc != KP_PDF_OK)
+		return rc;
+	HPDF_Page page = HPDF_AddPage(pdf->doc);
+	if (page == NULL || HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT) != HPDF_OK)
+		return status_of(pdf) != KP_PDF_OK ? pdf->status : (pdf->status = KP_PDF_ELIB);
+	pdf->page = page;
+	pdf->y = pdf->height - MARGIN;
+	pdf->in_table = false;
+	return status_of(pdf);
 }
 
 int kp_pdf_finish(kp_pdf_t *pdf, unsigned char **out, size_t *outlen)

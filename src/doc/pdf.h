@@ -1,4 +1,4 @@
-/* pdf.h: one-page printable A4 documents (permits, border-zone permits, receipts) with
+/* pdf.h: printable A4 documents of one or more pages (permits, border-zone permits, receipts) with
  * libharu: a title block, rows labelled in Kyrgyz, Russian and English, paragraphs, and a
  * QR code drawn as vector rectangles. Text is UTF-8 set in DejaVu Sans (Cyrillic). */
 #ifndef KP_PDF_H
@@ -62,6 +62,10 @@ int kp_pdf_space(kp_pdf_t *pdf, double mm);
  * filled rectangle so it prints crisp at any resolution; caption (may be NULL) is centred
  * underneath. */
 int kp_pdf_qr(kp_pdf_t *pdf, const kp_qr_t *qr, double size_mm, const char *caption);
+
+/* Start a new A4 page; later elements flow down it from the top margin (a copy of a
+ * border-zone permit for each post on the route is one page each). */
+int kp_pdf_page(kp_pdf_t *pdf);
 
 /* Serialises the document (streams compressed, fonts embedded) into a malloc'd buffer
  * *out of *outlen bytes that the caller frees. The document may still be freed only. */

@@ -125,7 +125,7 @@ test('officer: paste the QR text â†’ VALID, record the entrance; a forged code â
   const { page, context, problems } = await openPage(env.browser, env.kapka.url);
   await signInAs(page, 'officer');
   assert.deepEqual(await page.getByRole('navigation').getByRole('link').allInnerTexts(),
-    ['Home', 'Verify a permit', 'Find a permit']);
+    ['Home', 'Verify a permit', 'Check a zone permit', 'Find a permit']);
   await page.getByRole('navigation').getByRole('link', { name: 'Verify a permit' }).click();
   await onPage(page, 'verify');
   await page.getByRole('button', { name: 'Check', exact: true }).click();

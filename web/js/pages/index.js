@@ -22,4 +22,8 @@ export default [
   // checkpoints, crossings and the booked queue
 
   // travellers
+  'zones',
+  'stay',
+  'tips',
+  'zone-check',
 ];

@@ -1,0 +1,55 @@
+/* travel.h: helpers the travellers' resources share (zone permits, stay calculator,
+ * temporary imports): who may see a traveller's records, civil dates in JSON, money in
+ * the traveller's currency, nested body fields, and the signers of zone-permit and
+ * ecotax-receipt credentials. */
+#ifndef KP_API_TRAVEL_H
+#define KP_API_TRAVEL_H
+
+#include "api/api.h"
+#include "store/travellers.h"
+
+/* The "typ" header and "k" claim of each credential kind: a verifier of one kind refuses
+ * the others (freight permits carry neither). */
+#define KP_ZONE_CRED_TYP "kapka-bz"
+#define KP_ZONE_CRED_KIND "bz"
+#define KP_RECEIPT_CRED_TYP "kapka-eco"
+#define KP_RECEIPT_CRED_KIND "eco"
+
+/* The signed-in traveller owns user_id's records, or the user is an officer or official. */
+bool kp_travel_may_see(const kp_req_t *req, int64_t user_id);
+/* A civil day as "YYYY-MM-DD", or JSON null when day < 0. */
+json_t *kp_travel_date_json(int64_t day);
+/* Today at the authority's UTC offset. */
+int64_t kp_travel_today(kp_req_t *req);
+/* som in currency (ministry's rates) as a decimal text with 2 places into out; NULL when
+ * the currency has no rate. */
+const char *kp_travel_convert(kp_req_t *req, int64_t som, const char *currency, char out[40]);
+
+/* A string member of obj (a nested body object), checked like kp_body_str; problems are
+ * recorded under the field name label. */
+const char *kp_travel_str(kp_req_t *req, json_t *obj, const char *label, const char *name, size_t max, bool required);
+/* An ISO date member of obj ("YYYY-MM-DD"), recorded as problem under label. false when
+ * absent or bad. */
+bool kp_travel_date(kp_req_t *req, json_t *obj, const char *label, const char *name, bool required, int64_t *out);
+
+kp_zone_signer_t kp_travel_zone_signer(kp_req_t *req);
+/* The same outside a request (kapka demo): the context lives in arena a. */
+struct kp_keyring;
+kp_zone_signer_t kp_travel_zone_signer_with(kp_arena_t *a, struct kp_keyring *keys, const kp_config_t *cfg);
+kp_receipt_signer_t kp_travel_receipt_signer_with(kp_arena_t *a, struct kp_keyring *keys, const kp_config_t *cfg);
+kp_receipt_signer_t kp_travel_receipt_signer(kp_req_t *req);
+/* The claims of a zone permit's credential (also what the verifier compares). Caller decrefs. */
+json_t *kp_travel_zone_claims(const char *issuer, const kp_zone_app_t *app, const kp_zone_permit_t *p, int utc_offset);
+
+/* Compact JSON text of j in the request arena; takes the reference. */
+const char *kp_travel_dump(kp_req_t *req, json_t *j);
+
+/* Views (zone_apply.c): an application with its permits, and one permit (app may be NULL
+ * to leave out validity, zones and route). */
+json_t *kp_travel_app_json(kp_req_t *req, const kp_zone_app_t *app, const kp_zone_permit_t *ps, int n);
+json_t *kp_travel_permit_json(kp_req_t *req, const kp_zone_app_t *app, const kp_zone_permit_t *p);
+
+/* A QR (svg or png, ?format=) of text as the answer. */
+void kp_travel_reply_qr(kp_req_t *req, const char *text, const char *filename);
+
+#endif

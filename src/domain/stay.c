@@ -1,0 +1,236 @@
+/* stay.c: the stay calculator (stay.h): the seed-001 re-entry rule and the rolling
+ * "N days in any M" rule over civil days. */
+#include "domain/stay.h"
+
+#include <string.h>
+
+static const char *const kind_names[] = {"reentry", "rolling", "visa_required", "unlimited"};
+
+int kp_stay_kind_parse(const char *s, kp_stay_kind_t *out)
+{
+	for (int i = 0; s && i < 4; i++)
+		if (strcmp(s, kind_names[i]) == 0) {
+			*out = (kp_stay_kind_t)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *kp_stay_kind_name(kp_stay_kind_t k)
+{
+	return (unsigned)k < 4 ? kind_names[k] : "unknown";
+}
+
+const char *kp_stay_rule_check(const kp_stay_rule_t *r)
+{
+	switch (r->kind) {
+	case KP_STAY_REENTRY:
+		return r->days >= 1 && r->days <= 3660 && r->window == 0 ? NULL
+		                                                          : "a reentry rule needs days 1..3660 and no window";
+	case KP_STAY_ROLLING:
+		return r->days >= 1 && r->window > r->days && r->window <= 3660
+		           ? NULL
+		           : "a rolling rule needs days >= 1 and a window longer than days, at most 3660";
+	case KP_STAY_VISA_REQUIRED:
+	case KP_STAY_UNLIMITED: return r->days == 0 && r->window == 0 ? NULL : "this kind takes no days or window";
+	}
+	return "unknown kind";
+}
+
+/* Past stays merged so that a day is counted once (an exit and an entry on the same day
+ * make one continuous presence). */
+struct presence {
+	kp_stay_t s[KP_STAY_MAX];
+	int n;
+};
+
+static void merge(const kp_stay_t *past, int n, struct presence *p)
+{
+	p->n = 0;
+	for (int i = 0; i < n; i++) {
+		if (p->n > 0 && past[i].entry <= p->s[p->n - 1].exit) {
+			if (past[i].exit > p->s[p->n - 1].exit)
+				p->s[p->n - 1].exit = past[i].exit;
+			continue;
+		}
+		p->s[p->n++] = past[i];
+	}
+}
+
+static int64_t max64(int64_t a, int64_t b)
+{
+	return a > b ? a : b;
+}
+
+static int64_t min64(int64_t a, int64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* Days of presence in [from, to]. */
+static int64_t count_in(const struct presence *p, int64_t from, int64_t to)
+{
+	int64_t total = 0;
+	for (int i = 0; i < p->n; i++) {
+		int64_t a = max64(p->s[i].entry, from), b = min64(p->s[i].exit, to);
+		if (b >= a)
+			total += b - a + 1;
+	}
+	return total;
+}
+
+static int validate(const kp_stay_t *past, int n, const kp_stay_t *planned, const char **err)
+{
+	if (n < 0 || n > KP_STAY_MAX)
+		return *err = "too many past stays", KP_STAY_ETOOMANY;
+	for (int i = 0; i < n; i++) {
+		if (past[i].exit < past[i].entry)
+			return *err = "a past stay ends before it starts", KP_STAY_EORDER;
+		if (i > 0 && past[i].entry < past[i - 1].exit)
+			return *err = "a past stay begins before the one before it ended", KP_STAY_EORDER;
+		if (past[i].exit == KP_STAY_OPEN && (i != n - 1 || planned))
+			return *err = "only the last stay may be still going on, and then no planned stay is asked", KP_STAY_EOPEN;
+	}
+	if (planned == NULL && (n == 0 || past[n - 1].exit != KP_STAY_OPEN))
+		return *err = "give a planned stay, or a last stay still going on", KP_STAY_ENONE;
+	if (planned && planned->exit < planned->entry)
+		return *err = "the planned stay ends before it starts", KP_STAY_EPLAN;
+	if (planned && n > 0 && planned->entry < past[n - 1].exit)
+		return *err = "the planned stay begins before the last past stay ended", KP_STAY_EPLAN;
+	return KP_STAY_OK;
+}
+
+static void finish(kp_stay_result_t *o, const kp_stay_t *s, int64_t allowed_days)
+{
+	o->last_legal_day = o->entry_allowed ? s->entry + allowed_days - 1 : -1;
+	o->days_left = o->entry_allowed ? allowed_days : 0;
+	if (s->exit != KP_STAY_OPEN)
+		o->overstay_days = o->entry_allowed ? max64(0, s->exit - o->last_legal_day) : s->exit - s->entry + 1;
+	o->evisa_needed = !o->entry_allowed || o->overstay_days > 0;
+}
+
+/* Seed 001's rule. p: earlier stays (merged); s: the stay evaluated. */
+static void reentry(const kp_stay_rule_t *r, const struct presence *p, const kp_stay_t *s, kp_stay_result_t *o)
+{
+	int64_t n = r->days;
+	if (p->n == 0) {
+		o->rule_applied = "FIRST_ENTRY";
+		o->explanation = "first entry: the whole visa-free allowance is available";
+		o->entry_allowed = true;
+		o->earliest_entry = s->entry;
+		o->window_start = s->entry;
+		finish(o, s, n);
+		return;
+	}
+	int64_t start = p->s[0].entry, used = p->s[0].exit - p->s[0].entry + 1;
+	for (int i = 1; i < p->n; i++) {
+		int64_t len = p->s[i].exit - p->s[i].entry + 1;
+		if (p->s[i].entry - p->s[i - 1].exit - 1 >= n) {
+			start = p->s[i].entry; /* a full allowance spent outside starts a new period */
+			used = len;
+		} else {
+			used += len;
+		}
+	}
+	int64_t last_exit = p->s[p->n - 1].exit, outside = s->entry - last_exit - 1;
+	int64_t wait = used >= n ? n : used;
+	o->earliest_entry = last_exit + wait + 1;
+	if (outside >= n && used < n) {
+		o->rule_applied = "NEW_PERIOD_AFTER_REST";
+		o->explanation = "a full allowance of days spent outside: a new visa-free period starts";
+		o->entry_allowed = true;
+		o->window_start = s->entry;
+		finish(o, s, n);
+		return;
+	}
+	o->days_used = used;
+	o->window_start = start;
+	if (used >= n) {
+		o->rule_applied = "WAIT_FULL_USED";
+		o->explanation = "all visa-free days used: as many days must be spent outside, then a new period starts";
+		o->entry_allowed = outside >= n;
+		if (o->entry_allowed) {
+			o->days_used = 0;
+			o->window_start = s->entry;
+		}
+		finish(o, s, n);
+		return;
+	}
+	o->rule_applied = "WAIT_DAYS_USED";
+	o->explanation = "X days used: after at least X days outside, the remaining days of the allowance are allowed";
+	o->entry_allowed = outside >= used;
+	finish(o, s, n - used);
+}
+
+/* Days of presence in the window ending on day t, the stay s counted from its entry up to
+ * t (days before s.entry already present are counted once). */
+static int64_t window_count(const kp_stay_rule_t *r, const struct presence *p, int64_t s_from, int64_t t)
+{
+	int64_t from = t - r->window + 1;
+	return count_in(p, from, t) + (t >= s_from ? t - max64(s_from, from) + 1 : 0);
+}
+
+static void rolling(const kp_stay_rule_t *r, const struct presence *p, const kp_stay_t *s, kp_stay_result_t *o)
+{
+	int64_t last_exit = p->n ? p->s[p->n - 1].exit : s->entry - 1;
+	int64_t s_from = max64(s->entry, last_exit + 1); /* a shared day is counted once */
+	o->rule_applied = "ROLLING_WINDOW";
+	o->explanation = "on every day of a stay, the days of stay within the window ending that day may not exceed the limit";
+	o->days_used = count_in(p, s->entry - r->window + 1, s->entry - 1);
+	o->entry_allowed = window_count(r, p, s_from, s->entry) <= r->days;
+	int64_t last = s->entry - 1;
+	if (o->entry_allowed)
+		while (window_count(r, p, s_from, last + 1) <= r->days)
+			last++; /* ends within days + 1 steps: the stay alone soon exceeds the limit */
+	o->last_legal_day = o->entry_allowed ? last : -1;
+	o->days_left = o->entry_allowed ? last - s->entry + 1 : 0;
+	o->window_start = (o->entry_allowed ? last : s->entry) - r->window + 1;
+	if (s->exit != KP_STAY_OPEN)
+		for (int64_t t = s->entry; t <= s->exit; t++)
+			o->overstay_days += window_count(r, p, s_from, t) > r->days;
+	int64_t e = p->n ? last_exit + 1 : s->entry;
+	while (count_in(p, e - r->window + 1, e - 1) + 1 > r->days)
+		e++; /* at most window steps: by then every earlier day has left the window */
+	o->earliest_entry = e;
+	o->evisa_needed = !o->entry_allowed || o->overstay_days > 0;
+}
+
+int kp_stay_calculate(const kp_stay_rule_t *rule, const kp_stay_t *past, int n, const kp_stay_t *planned,
+                      kp_stay_result_t *out, const char **err)
+{
+	const char *why = NULL;
+	memset(out, 0, sizeof(*out));
+	if (err == NULL)
+		err = &why;
+	const char *bad = kp_stay_rule_check(rule);
+	if (bad)
+		return *err = bad, KP_STAY_ERULE;
+	int rc = validate(past, n, planned, err);
+	if (rc != KP_STAY_OK)
+		return rc;
+	const kp_stay_t *s = planned ? planned : &past[n - 1];
+	struct presence p;
+	merge(past, planned ? n : n - 1, &p);
+	out->stay_entry = s->entry;
+	out->window_start = -1;
+	switch (rule->kind) {
+	case KP_STAY_REENTRY: reentry(rule, &p, s, out); break;
+	case KP_STAY_ROLLING: rolling(rule, &p, s, out); break;
+	case KP_STAY_VISA_REQUIRED:
+		out->rule_applied = "VISA_REQUIRED";
+		out->explanation = "this nationality has no visa-free stay: an e-visa is needed";
+		out->last_legal_day = out->earliest_entry = -1;
+		out->evisa_needed = true;
+		if (s->exit != KP_STAY_OPEN)
+			out->overstay_days = s->exit - s->entry + 1;
+		break;
+	case KP_STAY_UNLIMITED:
+		out->rule_applied = "UNLIMITED";
+		out->explanation = "no limit on the length of stay";
+		out->entry_allowed = true;
+		out->last_legal_day = out->days_left = INT64_MAX;
+		out->earliest_entry = p.n ? p.s[p.n - 1].exit + 1 : s->entry;
+		break;
+	}
+	return KP_STAY_OK;
+}

@@ -1,0 +1,65 @@
+/* tip.c: temporary import and ecotax rules (tip.h). */
+#include "domain/tip.h"
+#include "domain/zone.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *kp_check_tip_vehicle_kind(const char *kind)
+{
+	static const char *const kinds[] = {"motorcycle", "car", "truck"};
+	for (size_t i = 0; kind && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kind, kinds[i]) == 0)
+			return NULL;
+	return "must be motorcycle, car or truck";
+}
+
+bool kp_union_member(const char *const *members, const char *country)
+{
+	for (; country && members && *members; members++)
+		if (strcmp(*members, country) == 0)
+			return true;
+	return false;
+}
+
+kp_tip_entry_decision_t kp_tip_entry(bool entered_from_member, bool tip_open, bool ecotax_paid, int64_t fee)
+{
+	kp_tip_entry_decision_t d = {KP_TIP_OPEN_NEW, 0, "FIRST_UNION_ENTRY"};
+	if (entered_from_member) {
+		d.action = tip_open ? KP_TIP_KEEP : KP_TIP_CARRY_IN;
+		d.ecotax_reason = "FROM_UNION_MEMBER";
+		return d;
+	}
+	d.action = tip_open ? KP_TIP_REPLACE : KP_TIP_OPEN_NEW;
+	if (ecotax_paid)
+		d.ecotax_reason = "ALREADY_PAID";
+	else if (fee <= 0)
+		d.ecotax_reason = "NO_FEE_FOR_KIND";
+	else
+		d.ecotax_som = fee;
+	return d;
+}
+
+int64_t kp_tip_expiry(int64_t entry_day, int months)
+{
+	return kp_zone_validity_end(entry_day, months);
+}
+
+const char *kp_tip_term_check(int months, int min, int max)
+{
+	static _Thread_local char why[80];
+	if (months >= min && months <= max)
+		return NULL;
+	snprintf(why, sizeof(why), "must be from %d to %d months", min, max);
+	return why;
+}
+
+int64_t kp_tip_days_left(int64_t expiry, int64_t today)
+{
+	return expiry - today;
+}
+
+bool kp_tip_exit_ends(bool to_member)
+{
+	return !to_member;
+}

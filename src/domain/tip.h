@@ -1,0 +1,45 @@
+/* tip.h: vehicles entering the customs union (EAEU): the temporary import (TIP) a
+ * vehicle gets at its entry into the union, kept while it moves between members and
+ * started anew after it leaves and comes back, and the ecotax charged on the first
+ * entry into the union. Members, fees and terms are data; these are the rules. Pure. */
+#ifndef KP_TIP_H
+#define KP_TIP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Vehicle kinds an ecotax is charged for. */
+const char *kp_check_tip_vehicle_kind(const char *kind); /* motorcycle, car, truck */
+
+/* True when country is in the NULL-terminated list of union members. */
+bool kp_union_member(const char *const *members, const char *country);
+
+/* What entering Kyrgyzstan does to a vehicle's temporary import. */
+typedef enum kp_tip_action {
+	KP_TIP_OPEN_NEW,     /* entry into the union: a new TIP */
+	KP_TIP_KEEP,         /* from a member with a TIP open: it stays, nothing new */
+	KP_TIP_REPLACE,      /* from outside while a TIP is open (it left the union unseen): new TIP */
+	KP_TIP_CARRY_IN,     /* from a member, no TIP on file here: recorded from the TIP it holds */
+} kp_tip_action_t;
+
+typedef struct kp_tip_entry_decision {
+	kp_tip_action_t action;
+	int64_t ecotax_som;        /* 0 when not charged */
+	const char *ecotax_reason; /* FIRST_UNION_ENTRY, FROM_UNION_MEMBER, ALREADY_PAID, NO_FEE_FOR_KIND */
+} kp_tip_entry_decision_t;
+
+/* entered_from_member: the country entered from is a union member; tip_open: the vehicle
+ * has an open TIP on file; ecotax_paid: an ecotax was ever paid for it here; fee: the fee
+ * for its kind (-1 when none is set). */
+kp_tip_entry_decision_t kp_tip_entry(bool entered_from_member, bool tip_open, bool ecotax_paid, int64_t fee);
+
+/* Last day a TIP entered on entry_day for term months is valid (as kp_zone_validity_end). */
+int64_t kp_tip_expiry(int64_t entry_day, int months);
+/* NULL when term (months) is within [min, max], else why not. */
+const char *kp_tip_term_check(int months, int min, int max);
+/* Days from today until the TIP expires (negative once expired). */
+int64_t kp_tip_days_left(int64_t expiry, int64_t today);
+/* Leaving for country: true when the TIP ends (the union is left), false when it is kept. */
+bool kp_tip_exit_ends(bool to_member);
+
+#endif

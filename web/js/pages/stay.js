@@ -1,0 +1,111 @@
+// stay.js: the stay calculator (#/stay) for travellers (the API itself is public): nationality, past entries and exits,
+// a planned trip; the answer (days used and left, last legal day, earliest entry, e-visa)
+// says which rule applied, and a calendar shows the window the days are counted in.
+import { append, h, dateEl, announce } from '../dom.js';
+import { field, fieldset, makeForm } from '../forms.js';
+import { t, language } from '../i18n.js';
+import { row, errorNotice } from '../permit-ui.js';
+
+const DAY = 86400000;
+const iso = (ms) => new Date(ms).toISOString().slice(0, 10);
+const ms = (d) => Date.parse(`${d}T00:00:00Z`);
+
+function stayRow(i) {
+  return h('div', { class: 'stay-row', dataset: { stay: String(i) } },
+    field({ name: `entry_${i}`, label: 'stay.entry', type: 'date' }),
+    field({ name: `exit_${i}`, label: 'stay.exit', type: 'date' }));
+}
+
+// Months from the first to the last day shown; each day marked as a past stay, a legal
+// planned day, an overstay day, and whether it is inside the counted window.
+function calendar(r, stays, planned) {
+  const inStay = (d) => stays.some((s) => d >= ms(s.entry) && d <= ms(s.exit || s.entry));
+  const last = r.last_legal_day ? ms(r.last_legal_day) : null;
+  const pEnd = planned.exit ? ms(planned.exit) : last ?? ms(planned.entry);
+  const wStart = r.window ? ms(r.window.start) : null;
+  const wEnd = r.window ? ms(r.window.end) : null;
+  const first = Math.min(...[wStart, ms(planned.entry), ...stays.map((s) => ms(s.entry))].filter((x) => x !== null));
+  const end = Math.max(pEnd, last ?? 0, wEnd ?? 0);
+  const months = [];
+  const lang = language() === 'ky' ? 'ru' : language();
+  for (let m = new Date(first); m.getTime() <= end && months.length < 24; m = new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + 1, 1))) {
+    const y = m.getUTCFullYear();
+    const mo = m.getUTCMonth();
+    const start = Date.UTC(y, mo, 1);
+    const days = new Date(Date.UTC(y, mo + 1, 0)).getUTCDate();
+    const pad = (new Date(start).getUTCDay() + 6) % 7;
+    const cells = [];
+    for (let i = 0; i < pad; i++) cells.push(h('span', { class: 'cal-day cal-empty', 'aria-hidden': 'true' }));
+    for (let d = 1; d <= days; d++) {
+      const t0 = Date.UTC(y, mo, d);
+      const cls = ['cal-day'];
+      let what = '';
+      if (inStay(t0)) { cls.push('cal-past'); what = 'stay.cal_past'; }
+      if (t0 >= ms(planned.entry) && t0 <= pEnd) {
+        const legal = last !== null && t0 <= last;
+        cls.push(legal ? 'cal-legal' : 'cal-over');
+        what = legal ? 'stay.cal_legal' : 'stay.cal_over';
+      }
+      if (wStart !== null && t0 >= wStart && t0 <= wEnd) cls.push('cal-window');
+      cells.push(h('span', { class: cls.join(' '), title: what ? `${iso(t0)} · ${t(what)}` : iso(t0), dataset: { day: iso(t0) } }, String(d)));
+    }
+    months.push(h('div', { class: 'cal-month' },
+      h('h4', {}, new Intl.DateTimeFormat(lang, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(start)),
+      h('div', { class: 'cal-grid', role: 'img', 'aria-label': t('stay.cal_label') }, cells)));
+  }
+  return h('section', { class: 'calendar', 'aria-labelledby': 'cal-title' },
+    h('h3', { id: 'cal-title', i18n: 'stay.calendar' }),
+    h('ul', { class: 'cal-legend' },
+      ['past', 'legal', 'over', 'window'].map((k) => h('li', {}, h('span', { class: `cal-day cal-${k}`, 'aria-hidden': 'true' }), ' ', h('span', { i18n: `stay.cal_${k}` })))),
+    h('div', { class: 'cal-months' }, months));
+}
+
+function result(r, stays, planned) {
+  const good = r.entry_allowed && !r.evisa_needed;
+  return h('section', { class: `verdict ${good ? 'verdict-valid' : 'verdict-invalid'}`, tabindex: '-1', dataset: { rule: r.rule_applied } },
+    h('p', { class: 'verdict-word', i18n: good ? 'stay.ok' : 'stay.evisa' }),
+    h('p', { class: 'verdict-note' }, h('span', { i18n: `stay.rule.${r.rule_applied.toLowerCase()}`, fallback: r.explanation })),
+    h('dl', { class: 'facts' },
+      row('stay.days_used', String(r.days_used)),
+      row('stay.days_left', r.days_left === null ? t('stay.unlimited') : String(r.days_left)),
+      row('stay.last_legal_day', r.last_legal_day ? dateEl(r.last_legal_day) : null),
+      row('stay.overstay', r.overstay_days ? String(r.overstay_days) : null),
+      row('stay.earliest_entry', r.earliest_entry ? dateEl(r.earliest_entry) : null),
+      row('stay.rule_used', `${r.rule.destination}/${r.rule.nationality}: ${r.rule.kind} ${r.rule.days || ''}${r.rule.window_days ? `/${r.rule.window_days}` : ''}`)),
+    calendar(r, stays, planned));
+}
+
+export default {
+  title: 'stay.title',
+  roles: ['traveller'],
+  nav: { label: 'nav.stay', order: 35 },
+  async render(view, ctx) {
+    const out = h('div', { 'aria-live': 'polite' });
+    const rows = h('div', { class: 'stay-rows' }, stayRow(0));
+    let n = 1;
+    const more = h('button', { type: 'button', class: 'secondary', i18n: 'stay.add_stay', onclick: () => { if (n < 400) rows.append(stayRow(n++)); } });
+    const f = makeForm({ submit: 'stay.submit', async onSubmit(v) {
+      const stays = [];
+      for (let i = 0; i < n; i++) if (v[`entry_${i}`]) stays.push({ entry: v[`entry_${i}`], ...(v[`exit_${i}`] ? { exit: v[`exit_${i}`] } : {}) });
+      const planned = { entry: v.planned_entry, ...(v.planned_exit ? { exit: v.planned_exit } : {}) };
+      const body = { nationality: v.nationality.toUpperCase(), destination: v.destination, stays, planned };
+      try {
+        const r = await ctx.api.post('/api/v1/stay-calculations', body);
+        out.replaceChildren(result(r, stays, planned));
+        announce(t(r.entry_allowed && !r.evisa_needed ? 'stay.ok' : 'stay.evisa'));
+        out.firstElementChild.focus();
+      } catch (err) {
+        if (err?.status === 404) out.replaceChildren(errorNotice(err)); else throw err;
+      }
+    } },
+    fieldset('stay.who',
+      field({ name: 'nationality', label: 'zones.nationality', hint: 'zones.nationality_hint', required: true, maxlength: 2, autocapitalize: 'characters' }),
+      field({ name: 'destination', label: 'stay.destination', value: 'KG', options: [{ value: 'KG', label: 'stay.dest_kg' }, { value: 'EU', label: 'stay.dest_eu' }] })),
+    h('fieldset', {}, h('legend', { i18n: 'stay.past' }), h('p', { class: 'aside', i18n: 'stay.past_hint' }), rows, more),
+    fieldset('stay.planned',
+      field({ name: 'planned_entry', label: 'stay.entry', type: 'date', required: true }),
+      field({ name: 'planned_exit', label: 'stay.exit', hint: 'stay.exit_hint', type: 'date' })));
+    append(view, h('h1', { i18n: 'stay.title' }), h('p', { class: 'lead', i18n: 'stay.lead' }),
+      h('section', { class: 'card' }, f.form), out);
+  },
+};
