@@ -6,6 +6,7 @@
 #include "crypto/jws.h"
 #include "domain/trustlist.h"
 #include "store/exchange.h"
+#include "store/travellers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,8 +48,17 @@ char *kp_trustlist_build(const kp_config_t *cfg, kp_keyring_t *keys, kp_conn_t *
 	const char **ids;
 	int n;
 	json_t *authorities = authorities_json(c, &a), *other = NULL, *body = NULL, *head = NULL;
-	if (authorities == NULL || kp_store_revoked_permit_ids(c, &a, &ids, &n) != KP_DB_OK)
+	const char **zone;
+	int nz;
+	if (authorities == NULL || kp_store_revoked_permit_ids(c, &a, &ids, &n) != KP_DB_OK ||
+	    kp_store_zone_permit_revoked_ids(c, &a, cfg->authority_code, &zone, &nz) != KP_DB_OK)
 		goto done;
+	/* border-zone permits' numbers are of another form: they go to revoked_other */
+	const char **all = kp_arena_zalloc(&a, sizeof(char *) * (size_t)(n + nz + 1));
+	memcpy(all, ids, sizeof(char *) * (size_t)n);
+	memcpy(all + n, zone, sizeof(char *) * (size_t)nz);
+	ids = all;
+	n += nz;
 	json_t *revoked = kp_trustlist_encode(ids, n, &other);
 	body = json_pack("{s:s, s:I, s:o, s:i, s:o, s:o}", "issuer", cfg->authority_code, "issued_at", (json_int_t)now,
 	                 "authorities", authorities, "revoked_count", n, "revoked", revoked, "revoked_other", other);
