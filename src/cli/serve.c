@@ -2,6 +2,7 @@
  * serve HTTP until SIGTERM/SIGINT, then finish requests in flight and stop. */
 #include "api/api.h"
 #include "api/keyring.h"
+#include "store/registry.h"
 #include "store/writer.h"
 #include "cli/cli.h"
 #include "core/log.h"
@@ -13,10 +14,14 @@
 #include <time.h>
 #include <unistd.h>
 
-static void housekeeping(kp_store_t *store)
+static void housekeeping(kp_store_t *store, const kp_config_t *cfg)
 {
 	kp_conn_t *c = kp_store_acquire(store);
 	int64_t removed = 0;
+	kp_actor_t system = {0, "kapka", NULL, NULL};
+	if (kp_store_queue_expire(c, &system, kp_now(), cfg->queue_no_show_grace_minutes * 60, &removed) == KP_DB_OK &&
+	    removed > 0)
+		kp_info("released %lld queue places of vehicles that did not show up", (long long)removed);
 	if (kp_store_session_purge(c, kp_now(), &removed) == KP_DB_OK && removed > 0)
 		kp_info("removed %lld expired sessions", (long long)removed);
 	if (kp_store_throttle_purge(c, kp_now(), kp_now() - 86400, &removed) == KP_DB_OK && removed > 0)
@@ -65,7 +70,15 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		kp_store_close(store);
 		return 1;
 	}
-	kp_app_t app = {cfg, store, keys, writer};
+	kp_registry_t *registry = kp_registry_open(store);
+	if (registry == NULL) {
+		fprintf(stderr, "kapka: the checkpoint registry could not be read (see the log)\n");
+		kp_writer_stop(writer);
+		kp_keyring_free(keys);
+		kp_store_close(store);
+		return 1;
+	}
+	kp_app_t app = {cfg, store, keys, writer, registry};
 	kp_http_options_t o = {
 		.listen = cfg->listen, .port = (int)cfg->port, .threads = threads,
 		.max_body = (size_t)cfg->max_body, .max_header = (size_t)cfg->max_header,
@@ -76,6 +89,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	if (http == NULL) {
 		fprintf(stderr, "kapka: %s\n", err);
 		kp_writer_stop(writer);
+		kp_registry_free(registry);
 		kp_keyring_free(keys);
 		kp_store_close(store);
 		return 1;
@@ -90,6 +104,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		fprintf(stderr, "kapka: could not create the administrator account\n");
 		kp_http_stop(http, 0);
 		kp_writer_stop(writer);
+		kp_registry_free(registry);
 		kp_keyring_free(keys);
 		kp_store_close(store);
 		return 1;
@@ -103,11 +118,12 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		int sig = sigtimedwait(&stop, NULL, &tick);
 		if (sig == SIGTERM || sig == SIGINT)
 			break;
-		housekeeping(store);
+		housekeeping(store, cfg);
 	}
 	kp_info("stopping: letting requests in flight finish (up to %lld s)", cfg->shutdown_grace);
 	kp_http_stop(http, (int)cfg->shutdown_grace);
 	kp_writer_stop(writer);
+	kp_registry_free(registry);
 	kp_keyring_free(keys);
 	kp_store_close(store);
 	kp_info("stopped");

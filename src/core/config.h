@@ -32,6 +32,11 @@ typedef struct kp_config {
 	char key_passphrase[256];
 	char key_passphrase_file[512];
 	long long group_commit_max;
+	long long crossing_max_weight_kg;
+	long long queue_priority_percent;
+	long long queue_call_minutes;
+	long long queue_checkin_early_minutes;
+	long long queue_no_show_grace_minutes;
 } kp_config_t;
 
 /* Fill cfg with defaults. */

@@ -3,6 +3,7 @@
 #include "domain/dates.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *const mode_names[KP_MODE_COUNT] = {"pedestrian", "bicycle", "car", "motorcycle", "bus", "truck"};
@@ -273,6 +274,52 @@ int kp_cp_parse_mmdd(const char *s, signed char *month, signed char *day)
 	*month = (signed char)m;
 	*day = (signed char)d;
 	return 0;
+}
+
+static int two_digits(const char *s)
+{
+	return s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' ? (s[0] - '0') * 10 + (s[1] - '0') : -1;
+}
+
+int kp_parse_instant(const char *s, int default_offset, int64_t *out)
+{
+	char date[11];
+	int64_t day;
+	if (s == NULL || strlen(s) < 16 || s[10] != 'T' || s[13] != ':')
+		return -1;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	int h = two_digits(s + 11), m = two_digits(s + 14), sec = 0;
+	const char *rest = s + 16;
+	if (*rest == ':') {
+		sec = two_digits(rest + 1);
+		rest += 3;
+	}
+	if (kp_date_parse_iso(date, &day) != 0 || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59)
+		return -1;
+	int offset = default_offset;
+	if (strcmp(rest, "Z") == 0) {
+		offset = 0;
+	} else if ((rest[0] == '+' || rest[0] == '-') && strlen(rest) == 6 && rest[3] == ':') {
+		int oh = two_digits(rest + 1), om = two_digits(rest + 4);
+		if (oh < 0 || oh > 14 || om < 0 || om > 59)
+			return -1;
+		offset = (rest[0] == '-' ? -1 : 1) * (oh * 60 + om);
+	} else if (*rest != '\0') {
+		return -1;
+	}
+	*out = instant_of(day, h * 60 + m, offset) + sec;
+	return 0;
+}
+
+void kp_format_local(int64_t t, int offset, char out[17])
+{
+	int64_t day;
+	int minute;
+	local_of(t, offset, &day, &minute);
+	char date[11];
+	kp_date_format_iso(day, date);
+	snprintf(out, 17, "%.10sT%02u:%02u", date, ((unsigned)minute / 60u) % 24u, (unsigned)minute % 60u);
 }
 
 double kp_geo_km(double lat1, double lon1, double lat2, double lon2)

@@ -98,6 +98,13 @@ int kp_cp_parse_hhmm(const char *s);
 /* "05-25" → month and day; -1 when malformed or impossible. */
 int kp_cp_parse_mmdd(const char *s, signed char *month, signed char *day);
 
+/* An instant "2026-11-24T12:00" (seconds optional) followed by Z, +06:00 / -05:00, or
+ * nothing, in which case it is local time at default_offset minutes. 0 and *out, or -1
+ * when malformed. */
+int kp_parse_instant(const char *s, int default_offset, int64_t *out);
+/* "2026-11-24T12:00" local time of t at offset (17 bytes). */
+void kp_format_local(int64_t t, int offset, char out[17]);
+
 /* Great-circle distance in kilometres. */
 double kp_geo_km(double lat1, double lon1, double lat2, double lon2);
 
