@@ -85,6 +85,7 @@ static int match_permit(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, cons
 			x->vehicle_country = rq->self;
 		else if (rc != KP_DB_NOTFOUND)
 			return rc;
+		rc = KP_DB_OK; /* not ours: a foreign vehicle of unknown country */
 	}
 	bool own = x->vehicle_country && strcmp(x->vehicle_country, rq->self) == 0;
 	const char *other = own ? rq->neighbour : x->vehicle_country;
