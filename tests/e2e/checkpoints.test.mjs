@@ -212,7 +212,8 @@ test('equipment keys: shown once, only at their own checkpoint, revocable', asyn
   assertError(await k.req('POST', `${CP}/dostyk/devices`, { token: tok.officer, body: { name: 'x', kind: 'toaster' } }), 422, 'invalid_field');
 });
 
-// The current hour at Korday (open round the clock), as a local date and hour.
+// The current hour in Kyrgyzstan (the demo opens no slots at Ak-Tilek, nor for cars at
+// Dostyk), as a local date and hour.
 function localHour(offsetMin = 360) {
   const d = new Date(Date.now() + offsetMin * 60000);
   return { date: d.toISOString().slice(0, 10), hour: d.getUTCHours() };
@@ -221,7 +222,7 @@ function localHour(offsetMin = 360) {
 test('done when: 100 parallel bookings for a slot of 20 give exactly 20', async () => {
   const { k, tok } = srv;
   const { date, hour } = localHour();
-  let r = await k.req('POST', `${CP}/korday/slots`, { token: tok.ministry, body: { flow: 'truck', date, from_hour: hour, to_hour: hour + 1, capacity: 20 } });
+  let r = await k.req('POST', `${CP}/ak-tilek/slots`, { token: tok.ministry, body: { flow: 'truck', date, from_hour: hour, to_hour: hour + 1, capacity: 20 } });
   assert.equal(r.status, 201, r.text);
   const slot = r.json.items[0];
   assert.equal(slot.capacity, 20);
@@ -232,7 +233,7 @@ test('done when: 100 parallel bookings for a slot of 20 give exactly 20', async 
   const full = answers.filter((a) => a.status === 409 && a.json.error.code === 'SLOT_FULL').length;
   assert.equal(ok, 20, answers.filter((a) => a.status !== 201 && a.status !== 409).map((a) => a.text).join('\n'));
   assert.equal(full, 80);
-  r = await k.req('GET', `${CP}/korday/slots?date=${date}&flow=truck`);
+  r = await k.req('GET', `${CP}/ak-tilek/slots?date=${date}&flow=truck`);
   assert.equal(r.json.items.find((s) => s.id === slot.id).booked, 20);
   assert.equal(r.json.items.find((s) => s.id === slot.id).left, 0);
 });
@@ -240,7 +241,7 @@ test('done when: 100 parallel bookings for a slot of 20 give exactly 20', async 
 test('booking, one per vehicle, check-in, the call with a time to reach the gate, crossing closes it', async () => {
   const { k, tok } = srv;
   const { date, hour } = localHour();
-  let r = await k.req('POST', `${CP}/korday/slots`, { token: tok.officer, body: { flow: 'car', date, from_hour: hour, to_hour: Math.min(hour + 2, 24), capacity: 5 } });
+  let r = await k.req('POST', `${CP}/dostyk/slots`, { token: tok.officer, body: { flow: 'car', date, from_hour: hour, to_hour: Math.min(hour + 2, 24), capacity: 5 } });
   assert.equal(r.status, 201, r.text);
   const slot = r.json.items[0];
   const p = plate('C');
@@ -249,7 +250,7 @@ test('booking, one per vehicle, check-in, the call with a time to reach the gate
   const booking = r.json;
   assert.equal(booking.status, 'booked');
   assertError(await k.req('POST', '/api/v1/bookings', { token: tok.traveller, body: { slot_id: r.json.slot_id, plate: p } }), 409, 'VEHICLE_ALREADY_BOOKED');
-  assertError(await k.req('POST', `${CP}/korday/queue`, { token: tok.traveller, body: { flow: 'car', plate: p } }), 409, 'VEHICLE_ALREADY_BOOKED');
+  assertError(await k.req('POST', `${CP}/dostyk/queue`, { token: tok.traveller, body: { flow: 'car', plate: p } }), 409, 'VEHICLE_ALREADY_BOOKED');
   // another driver cannot see it
   assertError(await k.req('GET', `/api/v1/bookings/${booking.id}`, { token: tok.carrier }), 404, 'not_found');
   r = await k.req('POST', `/api/v1/bookings/${booking.id}/check-in`, { token: tok.traveller });
@@ -259,13 +260,13 @@ test('booking, one per vehicle, check-in, the call with a time to reach the gate
   assertError(await k.req('POST', `/api/v1/bookings/${booking.id}/check-in`, { token: tok.traveller }), 409, 'NOT_BOOKED');
   // a car without a booking joins the live queue behind it
   const walkIn = plate('L');
-  r = await k.req('POST', `${CP}/korday/queue`, { token: tok.officer, body: { flow: 'car', plate: walkIn } });
+  r = await k.req('POST', `${CP}/dostyk/queue`, { token: tok.officer, body: { flow: 'car', plate: walkIn } });
   assert.equal(r.status, 201, r.text);
   assert.equal(r.json.live, true);
-  r = await k.req('GET', `${CP}/korday/queue?flow=car`, { token: tok.officer });
+  r = await k.req('GET', `${CP}/dostyk/queue?flow=car`, { token: tok.officer });
   const order = r.json.items.map((b) => b.plate);
   assert.ok(order.indexOf(p.replace(/ /g, '')) < order.indexOf(walkIn), order.join(','));
-  r = await k.req('POST', `${CP}/korday/queue/call`, { token: tok.officer, body: { flow: 'car', count: 1 } });
+  r = await k.req('POST', `${CP}/dostyk/queue/call`, { token: tok.officer, body: { flow: 'car', count: 1 } });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.called, 1);
   assert.equal(r.json.minutes_to_reach_gate, 20);
@@ -274,7 +275,7 @@ test('booking, one per vehicle, check-in, the call with a time to reach the gate
   const deadline = Date.parse(r.json.call_deadline) - Date.parse(r.json.called_at);
   assert.equal(deadline, 20 * 60 * 1000);
   // the car crosses: the booking is closed and the crossing knows when it checked in
-  r = await k.req('POST', '/api/v1/crossings', { token: tok.officer, body: { checkpoint: 'korday', direction: 'exit', vehicle_kind: 'car', plate: p } });
+  r = await k.req('POST', '/api/v1/crossings', { token: tok.officer, body: { checkpoint: 'dostyk', direction: 'exit', vehicle_kind: 'car', plate: p } });
   assert.equal(r.status, 201, r.text);
   assert.equal(r.json.booking_id, booking.id);
   assert.ok(r.json.checked_in_at);
