@@ -19,6 +19,10 @@ export default [
   // partner exchange (the ministry)
 
   // checkpoints, crossings and the booked queue
+  'checkpoints',
+  'booking',
+  'border',
+  'throughput',
 
   // travellers
 ];
