@@ -9,7 +9,7 @@ import { t } from '../i18n.js';
 import { countryName, errorNotice, row } from '../permit-ui.js';
 import { QUEUE_FLOWS, cpName, localTime, flowName } from '../checkpoint-ui.js';
 
-const KEY = 'kapka.checkpoint';
+const KEY = 'kapka:checkpoint'; // localStorage
 const KINDS = ['truck', 'tractor', 'car', 'bus', 'motorcycle', 'bicycle'];
 const RESULTS = ['', 'clear', 'alarm'];
 
