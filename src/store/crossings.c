@@ -91,13 +91,21 @@ static int match_permit(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, cons
 	const char *other = own ? rq->neighbour : x->vehicle_country;
 	if (own && strcmp(x->direction, "entry") == 0)
 		return KP_DB_OK; /* coming home needs no permit of ours */
+	x->permit_match = "none";
+	rc = own ? match_own_permit(c, a, rq, x) : match_partner_permit(c, a, who, rq, x);
+	if (rc != KP_DB_OK || x->permit_id) {
+		*needs = true;
+		return rc;
+	}
+	/* No permit matched: was one needed? Only where the countries exchange permits. */
 	*needs = other == NULL ||
 	         exists(c, a, "SELECT 1 FROM quotas WHERE (issuer = ? AND verifier = ?) OR (issuer = ? AND verifier = ?) LIMIT 1",
 	                KP_PARAMS(KV_TEXT(rq->self), KV_TEXT(other), KV_TEXT(other), KV_TEXT(rq->self)), &rc);
-	if (rc != KP_DB_OK || !*needs)
-		return rc;
-	x->permit_match = "none";
-	return own ? match_own_permit(c, a, rq, x) : match_partner_permit(c, a, who, rq, x);
+	if (rc == KP_DB_OK && !*needs) {
+		x->permit_match = "not_required";
+		x->permit_problem = NULL;
+	}
+	return rc;
 }
 
 /* The vehicle's open booking at this checkpoint, closed as crossed. */
