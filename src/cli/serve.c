@@ -14,7 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
-static void housekeeping(kp_store_t *store, const kp_config_t *cfg)
+/* Every minute: expired sessions and throttles, queue no-shows, and the checkpoint registry
+ * read again (another instance on the same PostgreSQL database may have changed it). */
+static void housekeeping(kp_store_t *store, const kp_config_t *cfg, kp_registry_t *registry)
 {
 	kp_conn_t *c = kp_store_acquire(store);
 	int64_t removed = 0;
@@ -27,6 +29,8 @@ static void housekeeping(kp_store_t *store, const kp_config_t *cfg)
 	if (kp_store_throttle_purge(c, kp_now(), kp_now() - 86400, &removed) == KP_DB_OK && removed > 0)
 		kp_info("forgot %lld stale sign-in throttle entries", (long long)removed);
 	kp_store_release(store, c);
+	if (kp_registry_reload(registry) != 0)
+		kp_warn("the checkpoint registry could not be reloaded; answering from the last one read");
 }
 
 int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
@@ -118,7 +122,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		int sig = sigtimedwait(&stop, NULL, &tick);
 		if (sig == SIGTERM || sig == SIGINT)
 			break;
-		housekeeping(store, cfg);
+		housekeeping(store, cfg, registry);
 	}
 	kp_info("stopping: letting requests in flight finish (up to %lld s)", cfg->shutdown_grace);
 	kp_http_stop(http, (int)cfg->shutdown_grace);
