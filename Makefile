@@ -87,6 +87,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/bench/rawtx
 	sh bench/run.sh
 	node bench/permits.mjs
+	node bench/checkpoints.mjs
 
 clean:
 	rm -rf build bin tests/browser/out

@@ -10,6 +10,7 @@
 struct kp_keyring;
 struct kp_writer;
 struct kp_exchange;
+struct kp_registry;
 
 typedef struct kp_app {
 	const kp_config_t *cfg;
@@ -17,6 +18,7 @@ typedef struct kp_app {
 	struct kp_keyring *keys;
 	struct kp_writer *writer; /* group commit for permit issuing; NULL: one transaction each */
 	struct kp_exchange *exchange; /* the outbox worker; NULL when not running */
+	struct kp_registry *registry; /* the checkpoint registry in memory; NULL: not loaded */
 } kp_app_t;
 
 extern const kp_route_t kp_api_routes[];
@@ -128,6 +130,33 @@ void kp_api_tip_get(kp_req_t *req);
 void kp_api_tip_exit(kp_req_t *req);
 void kp_api_ecotax_pay(kp_req_t *req);
 void kp_api_ecotax_receipt(kp_req_t *req);
+/* Checkpoints, crossings and the booked queue (issue 5). */
+void kp_api_checkpoint_list(kp_req_t *req);
+void kp_api_checkpoint_get(kp_req_t *req);
+void kp_api_checkpoint_status(kp_req_t *req);
+void kp_api_checkpoint_update(kp_req_t *req);
+void kp_api_closure_add(kp_req_t *req);
+void kp_api_closure_lift(kp_req_t *req);
+void kp_api_device_list(kp_req_t *req);
+void kp_api_device_create(kp_req_t *req);
+void kp_api_device_revoke(kp_req_t *req);
+void kp_api_crossing_register(kp_req_t *req);
+void kp_api_crossing_list(kp_req_t *req);
+void kp_api_crossing_get(kp_req_t *req);
+void kp_api_throughput(kp_req_t *req);
+void kp_api_slot_list(kp_req_t *req);
+void kp_api_slot_create(kp_req_t *req);
+void kp_api_booking_create(kp_req_t *req);
+void kp_api_booking_list(kp_req_t *req);
+void kp_api_booking_get(kp_req_t *req);
+void kp_api_booking_check_in(kp_req_t *req);
+void kp_api_booking_cancel(kp_req_t *req);
+void kp_api_queue_live(kp_req_t *req);
+void kp_api_queue_list(kp_req_t *req);
+void kp_api_queue_call(kp_req_t *req);
+/* A device signing in with its key (devices.c): fills req->auth; false when the token is
+ * not a device key. */
+bool kp_api_device_authenticate(kp_req_t *req, const char *token);
 
 /* Helpers shared by the permit resources (permit_views.c). */
 struct kp_permit;

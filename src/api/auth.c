@@ -60,6 +60,8 @@ void kp_api_authenticate(kp_req_t *req)
 	}
 	if (token == NULL || !plausible_token(token))
 		return;
+	if (!cookie && kp_api_device_authenticate(req, token))
+		return; /* checkpoint equipment (devices.c) */
 	char hash[65];
 	kp_sha256_hex(token, strlen(token), hash);
 	kp_session_t s;

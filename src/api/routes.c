@@ -14,6 +14,7 @@
 #define TRAVELLER KP_ROLE_TRAVELLER
 #define ZONE_READERS (KP_ROLE_TRAVELLER | KP_ROLE_OFFICER | STAFF)
 #define TIP_READERS (KP_ROLE_TRAVELLER | KP_ROLE_OFFICER | STAFF)
+#define DRIVERS (KP_ROLE_CARRIER | KP_ROLE_TRAVELLER)
 #define PUBLIC KP_ROUTE_PUBLIC
 #define BODY KP_ROUTE_JSON_BODY
 /* The default base of the public e-permit API; kp_api_routes_at moves it. */
@@ -102,6 +103,35 @@ const kp_route_t kp_api_routes[] = {
 	{"GET", "/api/v1/trustlist", kp_api_trustlist, KP_ROLE_OFFICER | STAFF, 0, "the signed offline trust list"},
 
 	/* checkpoints, crossings and the booked queue */
+	{"GET", "/api/v1/checkpoints", kp_api_checkpoint_list, 0, PUBLIC, "every crossing with its status; nearest open alternative"},
+	{"GET", "/api/v1/checkpoints/{code}", kp_api_checkpoint_get, 0, PUBLIC, "one crossing with hours, closures, capacity"},
+	{"PUT", "/api/v1/checkpoints/{code}", kp_api_checkpoint_update, GOV, BODY, "change traffic allowed, permission, capacity"},
+	{"GET", "/api/v1/checkpoints/{code}/status", kp_api_checkpoint_status, 0, PUBLIC,
+	 "can I cross here, at this time, with this vehicle?"},
+	{"POST", "/api/v1/checkpoints/{code}/closures", kp_api_closure_add, GOV, BODY, "close a crossing (with a reason)"},
+	{"DELETE", "/api/v1/checkpoints/{code}/closures/{id}", kp_api_closure_lift, GOV, 0, "end a closure now"},
+	{"GET", "/api/v1/checkpoints/{code}/devices", kp_api_device_list, KP_ROLE_ADMIN | KP_ROLE_OFFICER, 0,
+	 "equipment keys of a checkpoint"},
+	{"POST", "/api/v1/checkpoints/{code}/devices", kp_api_device_create, KP_ROLE_ADMIN | KP_ROLE_OFFICER, BODY,
+	 "create an equipment key (shown once)"},
+	{"POST", "/api/v1/devices/{id}/revoke", kp_api_device_revoke, KP_ROLE_ADMIN | KP_ROLE_OFFICER, 0, "revoke an equipment key"},
+	{"POST", "/api/v1/crossings", kp_api_crossing_register, KP_ROLE_OFFICER | KP_ROLE_DEVICE, BODY,
+	 "register a crossing; the permit match comes in the answer"},
+	{"GET", "/api/v1/crossings", kp_api_crossing_list, KP_ROLE_OFFICER | STAFF, 0, "registered crossings"},
+	{"GET", "/api/v1/crossings/{id}", kp_api_crossing_get, KP_ROLE_OFFICER | STAFF, 0, "one crossing with the people on board"},
+	{"GET", "/api/v1/throughput", kp_api_throughput, STAFF, 0, "vehicles, waits and capacity used per checkpoint and day (JSON or CSV)"},
+	{"GET", "/api/v1/checkpoints/{code}/slots", kp_api_slot_list, 0, PUBLIC, "booking slots of a day"},
+	{"POST", "/api/v1/checkpoints/{code}/slots", kp_api_slot_create, GOV | KP_ROLE_OFFICER, BODY, "open hourly slots"},
+	{"GET", "/api/v1/checkpoints/{code}/queue", kp_api_queue_list, KP_ROLE_OFFICER | STAFF, 0, "the waiting zone in call order"},
+	{"POST", "/api/v1/checkpoints/{code}/queue", kp_api_queue_live, DRIVERS | KP_ROLE_OFFICER, BODY,
+	 "join the live queue without a booking"},
+	{"POST", "/api/v1/checkpoints/{code}/queue/call", kp_api_queue_call, KP_ROLE_OFFICER, BODY, "call vehicles forward"},
+	{"POST", "/api/v1/bookings", kp_api_booking_create, DRIVERS | KP_ROLE_OFFICER, BODY, "book a slot for a vehicle"},
+	{"GET", "/api/v1/bookings", kp_api_booking_list, DRIVERS | KP_ROLE_OFFICER | STAFF, 0, "bookings (a driver's own)"},
+	{"GET", "/api/v1/bookings/{id}", kp_api_booking_get, DRIVERS | KP_ROLE_OFFICER | STAFF, 0, "one booking, its call and place"},
+	{"POST", "/api/v1/bookings/{id}/check-in", kp_api_booking_check_in, DRIVERS | KP_ROLE_OFFICER, 0,
+	 "check in at the waiting zone"},
+	{"DELETE", "/api/v1/bookings/{id}", kp_api_booking_cancel, DRIVERS | KP_ROLE_OFFICER, 0, "cancel a booking"},
 
 	/* travellers: border-zone permits, the stay calculator, temporary import and ecotax */
 	{"GET", "/api/v1/border-zones", kp_api_border_zones, 0, PUBLIC, "restricted border zones and their places"},

@@ -48,7 +48,7 @@ void kp_api_user_create(kp_req_t *req)
 	const char *password = kp_body_str_checked(req, "password", 256, true, kp_check_password);
 	u.role = kp_body_str(req, "role", 16, true);
 	unsigned role = u.role ? kp_role_parse(u.role) : 0;
-	if (u.role && role == 0)
+	if (u.role && (role & KP_ROLES_ALL) == 0)
 		kp_field_error(req, "role", "must be one of carrier, traveller, officer, ministry, auditor, admin");
 	long long org_id = 0;
 	kp_body_int(req, "organisation_id", 1, INT64_MAX, false, &org_id);

@@ -3,11 +3,13 @@
 #include "api/keyring.h"
 #include "api/travel.h"
 #include "cli/cli.h"
+#include "store/checkpoints.h"
 #include "store/permits.h"
 #include "store/travellers.h"
 #include "domain/dates.h"
 #include "core/util.h"
 #include "crypto/hash.h"
+#include "domain/crossing.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -143,6 +145,74 @@ static int demo_travellers(struct demo_ctx *d)
 	return kp_store_tip_enter(d->c, d->a, &who, &tip, &res) == KP_DB_OK ? 0 : -1;
 }
 
+/* One crossing registered the way an officer's does (plate look-up, permit match, flags). */
+static int demo_crossing(struct demo_ctx *d, kp_crossing_t x, const char *neighbour, kp_person_t *people, int n)
+{
+	kp_crossing_request_t rq = {d->cfg->authority_code, neighbour, d->cfg->crossing_max_weight_kg};
+	x.persons = people;
+	x.npersons = n;
+	int rc = kp_store_begin(d->c);
+	if (rc == KP_DB_OK)
+		rc = kp_store_end(d->c, kp_store_crossing_register_tx(d->c, d->a, &d->who, &rq, &x));
+	if (rc == KP_DB_OK)
+		printf("  crossing at %s: %s %s%s%s\n", x.checkpoint, x.direction, x.plate ? x.plate : "on foot",
+		       *x.flags ? ", flagged " : "", x.flags);
+	return rc;
+}
+
+/* Today's slots at Korday and Dostyk, a booking for the demo carrier's second truck, a
+ * plate camera at Dostyk, and crossings of the last hours (one flagged). */
+static int demo_checkpoints(struct demo_ctx *d)
+{
+	int64_t now = kp_now(), hour = now / 3600 * 3600;
+	int share = (int)d->cfg->queue_priority_percent, created;
+	const struct {
+		const char *cp, *flow;
+		int capacity;
+	} slots[] = {{"korday", "truck", 42}, {"korday", "car", 84}, {"dostyk", "truck", 42}, {"torugart", "truck", 20}};
+	for (size_t i = 0; i < KP_ARRAY_LEN(slots); i++)
+		if (kp_store_slots_create(d->c, &d->who, slots[i].cp, slots[i].flow, hour, 12, slots[i].capacity,
+		                          kp_queue_priority_cap(slots[i].capacity, share), &created) != KP_DB_OK)
+			return -1;
+	kp_user_t carrier;
+	kp_slot_t *s;
+	int n;
+	const char *why;
+	if (kp_store_user_by_name(d->c, d->a, "carrier", &carrier) != KP_DB_OK ||
+	    kp_store_slot_list(d->c, d->a, "korday", "truck", hour + 3600, hour + 7200, &s, &n) != KP_DB_OK || n != 1)
+		return -1;
+	kp_booking_t b = {.checkpoint = "korday", .slot_id = s[0].id, .flow = "truck", .plate = "01KG456DEF",
+	                  .user_id = carrier.id, .phone = "+996 555 123 456"};
+	if (kp_store_booking_create(d->c, d->a, &d->who, &b, &why) != KP_DB_OK)
+		return -1;
+	printf("  truck 01KG456DEF booked at Korday for the next hour\n");
+	char secret[64], key[72], hash[65];
+	if (kp_random_token(32, secret, sizeof(secret)) != 0)
+		return -1;
+	snprintf(key, sizeof(key), "kpd_%s", secret);
+	kp_sha256_hex(key, strlen(key), hash);
+	kp_device_t cam = {.checkpoint = "dostyk", .name = "lane 1 plate camera", .kind = "plate_camera",
+	                   .key_prefix = kp_arena_printf(d->a, "%.12s", key)};
+	if (kp_store_device_create(d->c, &d->who, &cam, hash) != KP_DB_OK)
+		return -1;
+	printf("  plate camera at Dostyk: Authorization: Bearer %s\n", key);
+	kp_person_t driver = {"Nurlan Asanov", "KG", "AC1234567", true};
+	kp_person_t uz_driver = {"Rustam Karimov", "UZ", "FA1234567", true};
+	kp_person_t family[] = {{"Anna Schmidt", "DE", "C01X00T47", false}, {"Jonas Schmidt", "DE", "C01X00T48", false}};
+	kp_crossing_t exit_truck = {.checkpoint = "dostyk", .direction = "exit", .flow = "truck", .vehicle_kind = "tractor",
+	                            .plate = "01KG123ABC", .plate_source = "camera", .weight_kg = 36500,
+	                            .scan_result = "clear", .radiation_result = "clear", .at = now - 3 * 3600};
+	kp_crossing_t uz_truck = {.checkpoint = "dostyk", .direction = "entry", .flow = "truck", .vehicle_kind = "truck",
+	                          .plate = "50A777UZ", .plate_source = "camera", .vehicle_country = "UZ", .weight_kg = 46200,
+	                          .scan_result = "clear", .radiation_result = "clear", .at = now - 2 * 3600};
+	kp_crossing_t car = {.checkpoint = "korday", .direction = "entry", .flow = "car", .vehicle_kind = "car",
+	                     .plate = "B123DE", .plate_source = "typed", .vehicle_country = "DE", .at = now - 3600};
+	return demo_crossing(d, exit_truck, "UZ", &driver, 1) || demo_crossing(d, uz_truck, "UZ", &uz_driver, 1) ||
+	               demo_crossing(d, car, "KZ", family, 2)
+	           ? -1
+	           : 0;
+}
+
 static const struct {
 	const char *name;
 	int (*load)(struct demo_ctx *);
@@ -150,6 +220,7 @@ static const struct {
 	{"accounts", demo_accounts},
 	{"permits", demo_permits},
 	{"travellers", demo_travellers},
+	{"checkpoints", demo_checkpoints},
 };
 
 static int already_loaded(kp_conn_t *c, kp_arena_t *a)

@@ -4,6 +4,7 @@
 #include "api/keyring.h"
 #include "exchange/client.h"
 #include "exchange/exchange.h"
+#include "store/registry.h"
 #include "store/writer.h"
 #include "cli/cli.h"
 #include "core/log.h"
@@ -16,15 +17,23 @@
 #include <time.h>
 #include <unistd.h>
 
-static void housekeeping(kp_store_t *store)
+/* Every minute: expired sessions and throttles, queue no-shows, and the checkpoint registry
+ * read again (another instance on the same PostgreSQL database may have changed it). */
+static void housekeeping(kp_store_t *store, const kp_config_t *cfg, kp_registry_t *registry)
 {
 	kp_conn_t *c = kp_store_acquire(store);
 	int64_t removed = 0;
+	kp_actor_t system = {0, "kapka", NULL, NULL};
+	if (kp_store_queue_expire(c, &system, kp_now(), cfg->queue_no_show_grace_minutes * 60, &removed) == KP_DB_OK &&
+	    removed > 0)
+		kp_info("released %lld queue places of vehicles that did not show up", (long long)removed);
 	if (kp_store_session_purge(c, kp_now(), &removed) == KP_DB_OK && removed > 0)
 		kp_info("removed %lld expired sessions", (long long)removed);
 	if (kp_store_throttle_purge(c, kp_now(), kp_now() - 86400, &removed) == KP_DB_OK && removed > 0)
 		kp_info("forgot %lld stale sign-in throttle entries", (long long)removed);
 	kp_store_release(store, c);
+	if (kp_registry_reload(registry) != 0)
+		kp_warn("the checkpoint registry could not be reloaded; answering from the last one read");
 }
 
 int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
@@ -68,7 +77,15 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		kp_store_close(store);
 		return 1;
 	}
-	kp_app_t app = {cfg, store, keys, writer, NULL};
+	kp_registry_t *registry = kp_registry_open(store);
+	if (registry == NULL) {
+		fprintf(stderr, "kapka: the checkpoint registry could not be read (see the log)\n");
+		kp_writer_stop(writer);
+		kp_keyring_free(keys);
+		kp_store_close(store);
+		return 1;
+	}
+	kp_app_t app = {cfg, store, keys, writer, NULL, registry};
 	kp_route_t *routes = kp_api_routes_at(cfg->epermit_base);
 	kp_http_options_t o = {
 		.listen = cfg->listen, .port = (int)cfg->port, .threads = threads,
@@ -81,6 +98,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		fprintf(stderr, "kapka: %s\n", err);
 		kp_writer_stop(writer);
 		free(routes);
+		kp_registry_free(registry);
 		kp_keyring_free(keys);
 		kp_store_close(store);
 		return 1;
@@ -96,6 +114,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		kp_http_stop(http, 0);
 		kp_writer_stop(writer);
 		free(routes);
+		kp_registry_free(registry);
 		kp_keyring_free(keys);
 		kp_store_close(store);
 		return 1;
@@ -110,13 +129,14 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		int sig = sigtimedwait(&stop, NULL, &tick);
 		if (sig == SIGTERM || sig == SIGINT)
 			break;
-		housekeeping(store);
+		housekeeping(store, cfg, registry);
 	}
 	kp_info("stopping: letting requests in flight finish (up to %lld s)", cfg->shutdown_grace);
 	kp_http_stop(http, (int)cfg->shutdown_grace);
 	kp_exchange_stop(app.exchange);
 	kp_writer_stop(writer);
 	free(routes);
+	kp_registry_free(registry);
 	kp_keyring_free(keys);
 	kp_store_close(store);
 	kp_info("stopped");

@@ -89,8 +89,8 @@ static int user_add(kp_store_t *s, const struct opts *o)
 {
 	unsigned role = o->role ? kp_role_parse(o->role) : 0;
 	const char *why = o->username ? kp_check_username(o->username) : "is required";
-	if (role == 0 || why) {
-		fprintf(stderr, "kapka user add: %s\n", role == 0 ? "--role must be one of carrier, traveller, officer,"
+	if ((role & KP_ROLES_ALL) == 0 || why) {
+		fprintf(stderr, "kapka user add: %s\n", (role & KP_ROLES_ALL) == 0 ? "--role must be one of carrier, traveller, officer,"
 		                                                    " ministry, auditor, admin"
 		                                                  : why);
 		return 2;

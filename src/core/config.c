@@ -49,6 +49,11 @@ static const struct setting settings[] = {
 	INT_SETTING(utc_offset_minutes, -720, 840, "360", "the authority's UTC offset in minutes, for dates on permits"),
 	STR_SETTING(key_passphrase, "", "passphrase that encrypts the signing keys at rest (else read from key_passphrase_file)"),
 	INT_SETTING(group_commit_max, 1, 4096, "256", "most permit issues the writer commits together in one durable transaction"),
+	INT_SETTING(crossing_max_weight_kg, 0, 1000000, "44000", "gross vehicle weight in kg above which a crossing is flagged OVERWEIGHT (0: no limit)"),
+	INT_SETTING(queue_priority_percent, 0, 100, "5", "share of a slot's capacity that priority cargo (perishable, dangerous, humanitarian, postal) may take"),
+	INT_SETTING(queue_call_minutes, 1, 1440, "20", "minutes a called vehicle has to reach the gate before its place is given away"),
+	INT_SETTING(queue_checkin_early_minutes, 0, 2880, "240", "how long before its slot a booked vehicle may check in at the waiting zone"),
+	INT_SETTING(queue_no_show_grace_minutes, 0, 1440, "30", "minutes after its slot ends that a booking never checked in is released as a no-show"),
 	STR_SETTING(key_passphrase_file, "var/kapka-key.secret", "file holding that passphrase; created (mode 0600) when missing"),
 	/* partner exchange (docs/e-permit.md) */
 	STR_SETTING(epermit_base, "/e-permit", "path under which the public e-permit protocol API is served"),

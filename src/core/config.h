@@ -43,6 +43,11 @@ typedef struct kp_config {
 	long long tip_min_months;
 	long long tip_max_months;
 	long long tip_reminder_days;
+	long long crossing_max_weight_kg;
+	long long queue_priority_percent;
+	long long queue_call_minutes;
+	long long queue_checkin_early_minutes;
+	long long queue_no_show_grace_minutes;
 } kp_config_t;
 
 /* Fill cfg with defaults. */

@@ -6,7 +6,7 @@
 #include <ctype.h>
 #include <string.h>
 
-static const char *const role_names[] = {"carrier", "traveller", "officer", "ministry", "auditor", "admin"};
+static const char *const role_names[] = {"carrier", "traveller", "officer", "ministry", "auditor", "admin", "device"};
 
 const char *kp_role_name(unsigned role)
 {

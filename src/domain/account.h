@@ -13,8 +13,9 @@ enum kp_role {
 	KP_ROLE_MINISTRY = 1 << 3,
 	KP_ROLE_AUDITOR = 1 << 4,
 	KP_ROLE_ADMIN = 1 << 5,
+	KP_ROLE_DEVICE = 1 << 6, /* checkpoint equipment signed in with its key: never a user */
 };
-#define KP_ROLES_ALL 0x3f
+#define KP_ROLES_ALL 0x3f /* the roles of users */
 
 /* Name ("carrier") of a single role bit; NULL when not exactly one known role. */
 const char *kp_role_name(unsigned role);

@@ -19,6 +19,8 @@ typedef struct kp_auth {
 	unsigned role; /* one kp_role bit; 0 when anonymous */
 	const char *username, *language, *token_hash, *csrf;
 	bool via_cookie;
+	int64_t device_id;             /* checkpoint equipment (role device): its id ... */
+	const char *device_checkpoint; /* ... and the one checkpoint it may register crossings at */
 } kp_auth_t;
 
 typedef struct kp_req kp_req_t;

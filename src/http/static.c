@@ -67,8 +67,10 @@ void kp_static_serve(kp_req_t *req, const char *web_dir, const char *path)
 	fclose(f);
 	kp_reply_take(req, 200, type, buf, got);
 	kp_reply_header(req, "Cache-Control", strstr(type, "text/html") ? "no-cache" : "public, max-age=300");
+	/* Map tiles of the checkpoint map are the one outside source (web/js/checkpoint-map.js;
+	 * offline it draws its own outline instead). */
 	if (strstr(type, "text/html"))
 		kp_reply_header(req, "Content-Security-Policy",
-		                "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline';"
+		                "default-src 'self'; img-src 'self' data: blob: https://tile.openstreetmap.org; style-src 'self' 'unsafe-inline';"
 		                " connect-src 'self'; media-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'");
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// update.mjs: copy the QR reader the web UI uses (jsQR, from npm) out of node_modules into
-// web/vendor/, so the UI needs no build step and no CDN. Run after `npm install` or an
-// upgrade of jsqr:
+// update.mjs: copy the third-party code the web UI uses (the QR reader jsQR and the map
+// library Leaflet, from npm) out of node_modules into web/vendor/, so the UI needs no build
+// step and no CDN. Run after `npm install` or an upgrade of jsqr or leaflet:
 //   node web/vendor/update.mjs          # copy
 //   node web/vendor/update.mjs --check  # exit 1 when web/vendor differs from node_modules
 // The files are copied unchanged.
@@ -12,23 +12,28 @@ import { fileURLToPath } from 'node:url';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..', '..');
 const PKG = join(ROOT, 'node_modules', 'jsqr');
+const LEAFLET = join(ROOT, 'node_modules', 'leaflet');
 
 export const FILES = [
   { from: join(PKG, 'dist', 'jsQR.js'), to: join(HERE, 'jsQR.js') },
   { from: join(PKG, 'LICENSE'), to: join(HERE, 'jsQR.LICENSE.txt') },
+  { from: join(LEAFLET, 'dist', 'leaflet-src.esm.js'), to: join(HERE, 'leaflet.esm.js') },
+  { from: join(LEAFLET, 'dist', 'leaflet.css'), to: join(HERE, 'leaflet.css') },
+  { from: join(LEAFLET, 'LICENSE'), to: join(HERE, 'leaflet.LICENSE.txt') },
 ];
 
 // What web/vendor/ should hold, from node_modules; null when the package is not installed.
 export function expected() {
   if (!FILES.every((f) => existsSync(f.from))) return null;
-  const version = JSON.parse(readFileSync(join(PKG, 'package.json'), 'utf8')).version;
+  const version = [PKG, LEAFLET].map((p) => JSON.parse(readFileSync(join(p, 'package.json'), 'utf8')))
+    .map((j) => `${j.name} ${j.version}`).join(', ');
   return { version, files: FILES.map((f) => ({ to: f.to, text: readFileSync(f.from, 'utf8') })) };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const want = expected();
   if (!want) {
-    console.error('update.mjs: node_modules/jsqr is missing; run npm install first');
+    console.error('update.mjs: node_modules/jsqr or node_modules/leaflet is missing; run npm install first');
     process.exit(1);
   }
   const check = process.argv.includes('--check');
@@ -40,6 +45,6 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     if (!check) writeFileSync(f.to, f.text);
     console.log(`${check ? 'differs' : 'updated'}: ${f.to}`);
   }
-  console.log(`jsqr ${want.version}: ${differs ? (check ? 'web/vendor is out of date' : 'copied') : 'web/vendor is up to date'}`);
+  console.log(`${want.version}: ${differs ? (check ? 'web/vendor is out of date' : 'copied') : 'web/vendor is up to date'}`);
   process.exit(check && differs ? 1 : 0);
 }

@@ -262,7 +262,13 @@ static void role_names(void **state)
 	assert_int_equal(all, KP_ROLES_ALL);
 	assert_null(kp_role_name(0));
 	assert_null(kp_role_name(KP_ROLE_CARRIER | KP_ROLE_ADMIN));
-	assert_null(kp_role_name(1u << 6));
+	/* checkpoint equipment signs in as a role of its own, never one of the users' */
+	assert_string_equal(kp_role_name(KP_ROLE_DEVICE), "device");
+	assert_int_equal(kp_role_parse("device"), KP_ROLE_DEVICE);
+	assert_int_equal(KP_ROLE_DEVICE & KP_ROLES_ALL, 0);
+	assert_false(kp_role_fits_org(KP_ROLE_DEVICE, NULL));
+	assert_false(kp_role_fits_org(KP_ROLE_DEVICE, "border_service"));
+	assert_null(kp_role_name(1u << 7));
 	assert_null(kp_role_name(~0u));
 	assert_int_equal(kp_role_parse(NULL), 0);
 	assert_int_equal(kp_role_parse(""), 0);

@@ -20,6 +20,10 @@ export default [
   'partners',
 
   // checkpoints, crossings and the booked queue
+  'checkpoints',
+  'booking',
+  'border',
+  'throughput',
 
   // travellers
   'zones',

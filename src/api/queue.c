@@ -1,0 +1,372 @@
+/* queue.c: the booked queue over HTTP: hourly slots per checkpoint and flow, a driver's
+ * booking (one per vehicle at a time, priority cargo in a capped lane), check-in at the
+ * waiting zone, the officer's call-forward with a time to reach the gate, cancelling, and
+ * the live queue of vehicles that come without a booking. */
+#include "api/api.h"
+#include "api/checkpoint_views.h"
+#include "core/util.h"
+#include "domain/crossing.h"
+#include "domain/dates.h"
+#include "domain/permit.h"
+#include "store/registry.h"
+
+#include <string.h>
+
+static const char *check_queue_flow(const char *f)
+{
+	return strcmp(f, "car") == 0 || strcmp(f, "bus") == 0 || strcmp(f, "truck") == 0 ? NULL
+	                                                                                   : "must be car, bus or truck";
+}
+
+/* The path's checkpoint: must be ours. Copies what callers need; answers when refused. */
+static int our_checkpoint(kp_req_t *req, const char *code, int *offset, int64_t capacity[KP_FLOW_COUNT])
+{
+	kp_registry_t *reg = kp_api_app(req)->registry;
+	const kp_checkpoint_t *cp = reg ? kp_cp_set_find(kp_registry_acquire(reg), code) : NULL;
+	int rc = 0;
+	if (cp == NULL) {
+		kp_reply_error(req, 404, "not_found", "no such checkpoint; GET /api/v1/checkpoints lists them");
+		rc = -1;
+	} else if (strcmp(cp->country, kp_api_app(req)->cfg->authority_code) != 0) {
+		kp_reply_error(req, 422, "CHECKPOINT_NOT_OURS", "%s is run by %s; book with its own queue", cp->name_en,
+		               cp->country);
+		rc = -1;
+	} else {
+		if (offset)
+			*offset = cp->schedule.sides[0].offset_minutes;
+		if (capacity)
+			memcpy(capacity, cp->capacity, sizeof(cp->capacity));
+	}
+	if (reg)
+		kp_registry_release(reg);
+	return rc;
+}
+
+void kp_api_slot_list(kp_req_t *req)
+{
+	const char *code = kp_req_param(req, "code"), *flow = kp_req_query(req, "flow");
+	int offset;
+	if (our_checkpoint(req, code, &offset, NULL) != 0)
+		return;
+	if (flow && check_queue_flow(flow)) {
+		kp_reply_error(req, 400, "bad_query", "flow must be car, bus or truck");
+		return;
+	}
+	const char *d = kp_req_query(req, "date");
+	int64_t day = kp_local_day(kp_now(), offset);
+	if (d && *d && kp_date_parse_iso(d, &day) != 0) {
+		kp_reply_error(req, 400, "bad_query", "date must be a day like 2026-11-24 (local at the checkpoint)");
+		return;
+	}
+	int64_t from = day * 86400 - (int64_t)offset * 60;
+	kp_slot_t *s;
+	int n;
+	int rc = kp_store_slot_list(kp_api_db(req), &req->arena, code, flow, from, from + 86400, &s, &n);
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "slots");
+		return;
+	}
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(items, kp_api_slot_json(&s[i]));
+	char date[11];
+	kp_date_format_iso(day, date);
+	kp_reply_json(req, 200, json_pack("{s:s, s:s, s:o}", "checkpoint", code, "date", date, "items", items));
+}
+
+/* Body: flow, date (local), from_hour, to_hour, capacity (default: the flow's daily
+ * capacity spread over 24 hours). */
+void kp_api_slot_create(kp_req_t *req)
+{
+	const char *code = kp_req_param(req, "code");
+	const char *flow = kp_body_str_checked(req, "flow", 5, true, check_queue_flow);
+	const char *date = kp_body_str(req, "date", 10, true);
+	long long from_hour = 0, to_hour = 24, capacity = -1;
+	kp_body_int(req, "from_hour", 0, 23, false, &from_hour);
+	kp_body_int(req, "to_hour", 1, 24, false, &to_hour);
+	kp_body_int(req, "capacity", 0, 100000, false, &capacity);
+	int64_t day = 0;
+	if (date && kp_date_parse_iso(date, &day) != 0)
+		kp_field_error(req, "date", "must be a day like 2026-11-24 (local at the checkpoint)");
+	if (to_hour <= from_hour)
+		kp_field_error(req, "to_hour", "must be after from_hour");
+	int offset;
+	int64_t daily[KP_FLOW_COUNT];
+	if (kp_body_check(req) != 0 || our_checkpoint(req, code, &offset, daily) != 0)
+		return;
+	if (capacity < 0) {
+		int64_t per_day = daily[kp_flow_index(flow)];
+		capacity = per_day > 0 ? (per_day + 23) / 24 : 0;
+	}
+	int share = (int)kp_api_app(req)->cfg->queue_priority_percent;
+	int pcap = kp_queue_priority_cap((int)capacity, share);
+	int64_t from = day * 86400 + from_hour * 3600 - (int64_t)offset * 60;
+	int created = 0;
+	kp_actor_t who = kp_api_actor(req);
+	int rc = kp_store_slots_create(kp_api_db(req), &who, code, flow, from, (int)(to_hour - from_hour), (int)capacity,
+	                               pcap, &created);
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "slots");
+		return;
+	}
+	kp_slot_t *s;
+	int n;
+	rc = kp_store_slot_list(kp_api_db(req), &req->arena, code, flow, from, from + (to_hour - from_hour) * 3600, &s, &n);
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "slots");
+		return;
+	}
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(items, kp_api_slot_json(&s[i]));
+	kp_reply_json(req, 201, json_pack("{s:i, s:o}", "created", created, "items", items));
+}
+
+static const char *read_plate(kp_req_t *req)
+{
+	const char *plate = kp_body_str(req, "plate", 20, true);
+	char norm[16];
+	const char *why = plate ? kp_plate_normalise(plate, norm, sizeof(norm)) : NULL;
+	if (why) {
+		kp_field_error(req, "plate", why);
+		return NULL;
+	}
+	return plate ? kp_arena_strdup(&req->arena, norm) : NULL;
+}
+
+static void reply_booking_refusal(kp_req_t *req, int rc, const char *why)
+{
+	if (rc == KP_DB_CONFLICT && why && strcmp(why, "VEHICLE_ALREADY_BOOKED") == 0)
+		kp_reply_error(req, 409, why, "this vehicle already holds a booking; cancel it first (one booking per vehicle)");
+	else if (rc == KP_DB_CONFLICT && why && strcmp(why, "PRIORITY_LANE_FULL") == 0)
+		kp_reply_error(req, 409, why, "the priority lane of this slot is full; book it without priority or another slot");
+	else if (rc == KP_DB_CONFLICT && why && strcmp(why, "SLOT_MISMATCH") == 0)
+		kp_reply_error(req, 422, why, "the slot belongs to another checkpoint or flow");
+	else if (rc == KP_DB_CONFLICT && why)
+		kp_reply_error(req, 409, why, "the slot is fully booked; choose another");
+	else
+		kp_reply_db_error(req, rc, "slot");
+}
+
+void kp_api_booking_create(kp_req_t *req)
+{
+	kp_booking_t b = {0};
+	long long slot = 0;
+	kp_body_int(req, "slot_id", 1, INT64_MAX, true, &slot);
+	b.slot_id = slot;
+	b.plate = read_plate(req);
+	b.priority = kp_body_str_checked(req, "priority", 12, false, kp_check_priority);
+	b.phone = kp_body_str_checked(req, "phone", 32, false, kp_check_phone);
+	if (kp_body_check(req) != 0)
+		return;
+	kp_slot_t s;
+	int rc = kp_store_slot_get(kp_api_db(req), &req->arena, b.slot_id, &s);
+	if (rc == KP_DB_NOTFOUND) {
+		kp_field_error(req, "slot_id", "names no slot");
+		kp_body_check(req);
+		return;
+	}
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "slot");
+		return;
+	}
+	if (s.ends_at <= kp_now()) {
+		kp_reply_error(req, 422, "SLOT_OVER", "that slot is over; choose a later one");
+		return;
+	}
+	b.checkpoint = s.checkpoint;
+	b.flow = s.flow;
+	b.user_id = req->auth.user_id;
+	const char *why = NULL;
+	kp_actor_t who = kp_api_actor(req);
+	rc = kp_store_booking_create(kp_api_db(req), &req->arena, &who, &b, &why);
+	if (rc != KP_DB_OK) {
+		reply_booking_refusal(req, rc, why);
+		return;
+	}
+	kp_reply_header(req, "Location", kp_arena_printf(&req->arena, "/api/v1/bookings/%lld", (long long)b.id));
+	kp_reply_json(req, 201, kp_api_booking_json(&b));
+}
+
+void kp_api_booking_list(kp_req_t *req)
+{
+	long long limit;
+	if (kp_req_query_int(req, "limit", 1, 1000, 100, &limit) != 0)
+		return;
+	const char *cp = kp_req_query(req, "checkpoint"), *active = kp_req_query(req, "active");
+	bool driver = req->auth.role == KP_ROLE_CARRIER || req->auth.role == KP_ROLE_TRAVELLER;
+	kp_booking_t *b;
+	int n;
+	int rc = kp_store_booking_list(kp_api_db(req), &req->arena, driver ? req->auth.user_id : 0, cp,
+	                               active && (strcmp(active, "true") == 0 || strcmp(active, "1") == 0), (int)limit, &b,
+	                               &n);
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "bookings");
+		return;
+	}
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(items, kp_api_booking_json(&b[i]));
+	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
+}
+
+/* The booking in the path, if this user may see it (drivers: their own). */
+static int load_booking(kp_req_t *req, kp_booking_t *b)
+{
+	int64_t id;
+	if (kp_req_param_id(req, "id", &id) != 0)
+		return -1;
+	int rc = kp_store_booking_get(kp_api_db(req), &req->arena, id, b);
+	bool driver = req->auth.role == KP_ROLE_CARRIER || req->auth.role == KP_ROLE_TRAVELLER;
+	if (rc == KP_DB_OK && driver && b->user_id != req->auth.user_id)
+		rc = KP_DB_NOTFOUND;
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "booking");
+		return -1;
+	}
+	return 0;
+}
+
+/* Where the booking stands in its waiting zone (0 when not waiting). */
+static int queue_position(kp_req_t *req, const kp_booking_t *b)
+{
+	kp_booking_t *q;
+	int n;
+	if (strcmp(b->status, "checked_in") && strcmp(b->status, "called"))
+		return 0;
+	if (kp_store_queue_list(kp_api_db(req), &req->arena, b->checkpoint, b->flow, &q, &n) != KP_DB_OK)
+		return 0;
+	for (int i = 0; i < n; i++)
+		if (q[i].id == b->id)
+			return q[i].position;
+	return 0;
+}
+
+void kp_api_booking_get(kp_req_t *req)
+{
+	kp_booking_t b;
+	if (load_booking(req, &b) != 0)
+		return;
+	b.position = queue_position(req, &b);
+	kp_reply_json(req, 200, kp_api_booking_json(&b));
+}
+
+void kp_api_booking_check_in(kp_req_t *req)
+{
+	kp_booking_t b;
+	if (load_booking(req, &b) != 0)
+		return;
+	const kp_config_t *cfg = kp_api_app(req)->cfg;
+	const char *why = NULL;
+	kp_actor_t who = kp_api_actor(req);
+	int rc = kp_store_booking_check_in(kp_api_db(req), &req->arena, &who, b.id, kp_now(),
+	                                   cfg->queue_checkin_early_minutes * 60, &why);
+	if (rc == KP_DB_CONFLICT && why) {
+		if (strcmp(why, "TOO_EARLY") == 0)
+			kp_reply_error(req, 422, why, "check-in opens %lld minutes before the slot starts",
+			               cfg->queue_checkin_early_minutes);
+		else if (strcmp(why, "SLOT_OVER") == 0)
+			kp_reply_error(req, 422, why, "the slot is over; book another or join the live queue");
+		else
+			kp_reply_error(req, 409, why, "the booking is %s, not waiting for check-in", b.status);
+		return;
+	}
+	if (rc == KP_DB_OK)
+		rc = kp_store_booking_get(kp_api_db(req), &req->arena, b.id, &b);
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "booking");
+		return;
+	}
+	b.position = queue_position(req, &b);
+	kp_reply_json(req, 200, kp_api_booking_json(&b));
+}
+
+void kp_api_booking_cancel(kp_req_t *req)
+{
+	kp_booking_t b;
+	if (load_booking(req, &b) != 0)
+		return;
+	kp_actor_t who = kp_api_actor(req);
+	int rc = kp_store_booking_cancel(kp_api_db(req), &req->arena, &who, b.id, kp_now());
+	if (rc == KP_DB_CONFLICT) {
+		kp_reply_error(req, 409, "conflict", "the booking is already %s", b.status);
+		return;
+	}
+	if (rc == KP_DB_OK)
+		rc = kp_store_booking_get(kp_api_db(req), &req->arena, b.id, &b);
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "booking");
+		return;
+	}
+	kp_reply_json(req, 200, kp_api_booking_json(&b));
+}
+
+void kp_api_queue_live(kp_req_t *req)
+{
+	kp_booking_t b = {0};
+	b.checkpoint = kp_req_param(req, "code");
+	b.flow = kp_body_str_checked(req, "flow", 5, true, check_queue_flow);
+	b.plate = read_plate(req);
+	b.priority = kp_body_str_checked(req, "priority", 12, false, kp_check_priority);
+	b.phone = kp_body_str_checked(req, "phone", 32, false, kp_check_phone);
+	if (kp_body_check(req) != 0 || our_checkpoint(req, b.checkpoint, NULL, NULL) != 0)
+		return;
+	b.user_id = req->auth.user_id;
+	const char *why = NULL;
+	kp_actor_t who = kp_api_actor(req);
+	int rc = kp_store_live_join(kp_api_db(req), &req->arena, &who, &b, &why);
+	if (rc != KP_DB_OK) {
+		reply_booking_refusal(req, rc, why);
+		return;
+	}
+	b.position = queue_position(req, &b);
+	kp_reply_header(req, "Location", kp_arena_printf(&req->arena, "/api/v1/bookings/%lld", (long long)b.id));
+	kp_reply_json(req, 201, kp_api_booking_json(&b));
+}
+
+void kp_api_queue_list(kp_req_t *req)
+{
+	const char *code = kp_req_param(req, "code"), *flow = kp_req_query(req, "flow");
+	if (our_checkpoint(req, code, NULL, NULL) != 0)
+		return;
+	if (flow && check_queue_flow(flow)) {
+		kp_reply_error(req, 400, "bad_query", "flow must be car, bus or truck");
+		return;
+	}
+	kp_booking_t *b;
+	int n;
+	int rc = kp_store_queue_list(kp_api_db(req), &req->arena, code, flow, &b, &n);
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "queue");
+		return;
+	}
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(items, kp_api_booking_json(&b[i]));
+	kp_reply_json(req, 200, json_pack("{s:s, s:o}", "checkpoint", code, "items", items));
+}
+
+void kp_api_queue_call(kp_req_t *req)
+{
+	const char *code = kp_req_param(req, "code");
+	const char *flow = kp_body_str_checked(req, "flow", 5, true, check_queue_flow);
+	long long count = 1;
+	kp_body_int(req, "count", 1, 100, false, &count);
+	if (kp_body_check(req) != 0 || our_checkpoint(req, code, NULL, NULL) != 0)
+		return;
+	const kp_config_t *cfg = kp_api_app(req)->cfg;
+	kp_actor_t who = kp_api_actor(req);
+	kp_booking_t *called;
+	int n;
+	int rc = kp_store_queue_call(kp_api_db(req), &req->arena, &who, code, flow, (int)count, kp_now(),
+	                             cfg->queue_call_minutes * 60, &called, &n);
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "queue");
+		return;
+	}
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(items, kp_api_booking_json(&called[i]));
+	kp_reply_json(req, 200, json_pack("{s:i, s:I, s:o}", "called", n, "minutes_to_reach_gate",
+	                                  (json_int_t)cfg->queue_call_minutes, "items", items));
+}

@@ -1,0 +1,92 @@
+/* registry.c: the in-memory checkpoint registry behind a read-write lock. */
+#include "store/registry.h"
+#include "core/log.h"
+#include "core/util.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+struct kp_registry {
+	kp_store_t *store;
+	pthread_rwlock_t lock;
+	pthread_mutex_t reloading; /* one reload at a time */
+	kp_cp_set_t *set;
+};
+
+static kp_cp_set_t *load_set(kp_store_t *store)
+{
+	kp_cp_set_t *set = kp_calloc(1, sizeof(*set));
+	kp_arena_init(&set->arena);
+	kp_conn_t *c = kp_store_acquire(store);
+	int rc = kp_store_checkpoints_load(c, set);
+	kp_store_release(store, c);
+	if (rc != KP_DB_OK) {
+		kp_error("the checkpoint registry could not be read");
+		kp_arena_cleanup(&set->arena);
+		free(set);
+		return NULL;
+	}
+	return set;
+}
+
+static void free_set(kp_cp_set_t *set)
+{
+	if (set) {
+		kp_arena_cleanup(&set->arena);
+		free(set);
+	}
+}
+
+kp_registry_t *kp_registry_open(kp_store_t *store)
+{
+	kp_cp_set_t *set = load_set(store);
+	if (set == NULL)
+		return NULL;
+	kp_registry_t *r = kp_calloc(1, sizeof(*r));
+	r->store = store;
+	r->set = set;
+	/* Writers first: under a steady stream of readers a reload must still get its turn. */
+	pthread_rwlockattr_t attr;
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&r->lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
+	pthread_mutex_init(&r->reloading, NULL);
+	return r;
+}
+
+void kp_registry_free(kp_registry_t *r)
+{
+	if (r == NULL)
+		return;
+	free_set(r->set);
+	pthread_rwlock_destroy(&r->lock);
+	pthread_mutex_destroy(&r->reloading);
+	free(r);
+}
+
+int kp_registry_reload(kp_registry_t *r)
+{
+	pthread_mutex_lock(&r->reloading);
+	kp_cp_set_t *fresh = load_set(r->store), *old = NULL;
+	if (fresh) {
+		pthread_rwlock_wrlock(&r->lock);
+		old = r->set;
+		r->set = fresh;
+		pthread_rwlock_unlock(&r->lock);
+	}
+	pthread_mutex_unlock(&r->reloading);
+	free_set(old);
+	return fresh ? 0 : -1;
+}
+
+const kp_cp_set_t *kp_registry_acquire(kp_registry_t *r)
+{
+	pthread_rwlock_rdlock(&r->lock);
+	return r->set;
+}
+
+void kp_registry_release(kp_registry_t *r)
+{
+	pthread_rwlock_unlock(&r->lock);
+}

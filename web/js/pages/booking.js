@@ -1,0 +1,137 @@
+// booking.js: a driver's booked queue (#/booking): pick a crossing, a day and a flow, book
+// a slot for a vehicle (priority cargo in its capped lane), then check in at the waiting zone
+// and see the call forward with the time left to reach the gate; or join the live queue
+// without a booking. The bookings refresh every 30 seconds while the page is open.
+import { append, h, notice, announce } from '../dom.js';
+import { field, fieldset, makeForm } from '../forms.js';
+import { t } from '../i18n.js';
+import { errorNotice, confirmButton, row } from '../permit-ui.js';
+import { QUEUE_FLOWS, cpName, localTime, todayLocal, flowName } from '../checkpoint-ui.js';
+
+const PRIORITIES = ['perishable', 'dangerous', 'humanitarian', 'postal'];
+const REFRESH_MS = 30000;
+const plateCheck = (v) => (/^[A-Za-z0-9 -]{4,20}$/.test(v) ? null : { key: 'problem.plate_length' });
+
+function bookingCard(b, names, ctx, reload) {
+  const called = b.status === 'called';
+  const when = b.live ? h('span', { i18n: 'booking.live' }) : localTime(b.slot_starts_at, 360);
+  const actions = [];
+  if (b.status === 'booked') {
+    const checkIn = h('button', { type: 'button', class: 'primary', i18n: 'booking.check_in' });
+    checkIn.addEventListener('click', async () => {
+      checkIn.disabled = true;
+      try {
+        await ctx.api.post(`/api/v1/bookings/${b.id}/check-in`);
+        announce(t('booking.checked_in_done'));
+        await reload();
+      } catch (err) {
+        checkIn.disabled = false;
+        checkIn.after(errorNotice(err));
+      }
+    });
+    actions.push(checkIn);
+  }
+  if (['booked', 'checked_in', 'called'].includes(b.status)) {
+    actions.push(confirmButton({ label: 'booking.cancel', confirm: 'booking.cancel_confirm', danger: true,
+      act: async () => { await ctx.api.del(`/api/v1/bookings/${b.id}`); await reload(); } }));
+  }
+  return h('li', { class: `card booking${called ? ' called' : ''}`, dataset: { id: String(b.id), status: b.status } },
+    h('h3', { class: 'plate' }, b.plate),
+    called ? h('div', { class: 'notice notice-warn', role: 'alert' },
+      h('p', { i18n: 'booking.called', args: { time: localTime(b.call_deadline, 360) } })) : null,
+    h('dl', { class: 'facts' },
+      row('booking.checkpoint', names[b.checkpoint] || b.checkpoint),
+      row('booking.slot', when),
+      row('booking.flow', flowName(b.flow)),
+      row('booking.priority', b.priority ? h('span', { i18n: `priority.${b.priority}` }) : null),
+      row('booking.status', h('span', { class: 'badge badge-info', i18n: `booking_status.${b.status}` })),
+      row('booking.position', b.position ? String(b.position) : null)),
+    h('div', { class: 'actions' }, actions));
+}
+
+export default {
+  title: 'booking.title',
+  roles: ['carrier', 'traveller'],
+  nav: { label: 'nav.booking', order: 50 },
+  async render(view, ctx) {
+    const { items: cps } = await ctx.api.get('/api/v1/checkpoints?country=KG');
+    const names = Object.fromEntries(cps.map((c) => [c.code, cpName(c)]));
+    const cpOptions = cps.filter((c) => c.modes.some((m) => ['car', 'bus', 'truck'].includes(m)))
+      .map((c) => ({ value: c.code, text: cpName(c) }));
+    const mine = h('div', { class: 'booking-list', 'aria-live': 'polite' });
+    async function reload() {
+      try {
+        const { items } = await ctx.api.get('/api/v1/bookings?limit=20');
+        const withPlace = await Promise.all(items.map((b) => (['checked_in', 'called'].includes(b.status)
+          ? ctx.api.get(`/api/v1/bookings/${b.id}`) : b)));
+        mine.replaceChildren(withPlace.length ? h('ul', { class: 'cards' }, withPlace.map((b) => bookingCard(b, names, ctx, reload)))
+          : h('p', { class: 'aside', i18n: 'booking.none' }));
+      } catch (err) {
+        mine.replaceChildren(errorNotice(err));
+      }
+    }
+
+    const slotsBox = h('div', { class: 'slots', 'aria-live': 'polite' });
+    const done = h('div');
+    async function loadSlots(form) {
+      const v = form.values();
+      try {
+        const { items } = await ctx.api.get(`/api/v1/checkpoints/${encodeURIComponent(v.checkpoint)}/slots?date=${v.date}&flow=${v.flow}`);
+        const open = items.filter((s) => Date.parse(s.ends_at) > Date.now());
+        slotsBox.replaceChildren(open.length ? h('fieldset', { class: 'slot-choice' }, h('legend', { i18n: 'booking.choose_slot' }),
+          open.map((s, i) => h('div', { class: 'field-check' },
+            h('input', { type: 'radio', name: 'slot', id: `slot-${s.id}`, value: String(s.id), class: 'check', disabled: s.left === 0, checked: i === 0 && s.left > 0 }),
+            h('label', { for: `slot-${s.id}` }, `${localTime(s.starts_at, 360).slice(11)}–${localTime(s.ends_at, 360).slice(11)} · `,
+              h('span', { i18n: 'booking.places_left', args: { count: s.left } })))))
+          : h('p', { class: 'aside', i18n: 'booking.no_slots' }));
+      } catch (err) {
+        slotsBox.replaceChildren(errorNotice(err));
+      }
+    }
+    const f = makeForm({
+      submit: 'booking.submit',
+      async onSubmit(v, form) {
+        const chosen = form.form.querySelector('input[name="slot"]:checked');
+        if (!chosen) { await loadSlots(form); throw Object.assign(new Error('no slot'), { name: 'ApiError', code: 'SLOT_FULL', status: 409 }); }
+        const body = { slot_id: Number(chosen.value), plate: v.plate.toUpperCase() };
+        if (v.priority) body.priority = v.priority;
+        if (v.phone) body.phone = v.phone;
+        const b = await ctx.api.post('/api/v1/bookings', body);
+        done.replaceChildren(notice({ key: 'booking.booked', args: { plate: b.plate, time: localTime(b.slot_starts_at, 360) } }));
+        await Promise.all([reload(), loadSlots(form)]);
+      },
+    }, fieldset('booking.book_title',
+      field({ name: 'checkpoint', label: 'booking.checkpoint', required: true, options: cpOptions }),
+      field({ name: 'date', label: 'booking.date', type: 'date', required: true, value: todayLocal() }),
+      field({ name: 'flow', label: 'booking.flow', required: true, options: QUEUE_FLOWS.map((x) => ({ value: x, label: `flow.${x}` })) })),
+    slotsBox,
+    fieldset('booking.vehicle',
+      field({ name: 'plate', label: 'vehicle.plate', hint: 'hint.plate', required: true, autocapitalize: 'characters', maxlength: 20, check: plateCheck }),
+      field({ name: 'priority', label: 'booking.priority', hint: 'booking.priority_hint',
+        options: [{ value: '', label: 'booking.no_priority' }, ...PRIORITIES.map((p) => ({ value: p, label: `priority.${p}` }))] }),
+      field({ name: 'phone', label: 'field.contact_phone', type: 'tel', autocomplete: 'tel', hint: 'booking.phone_hint' })));
+    for (const name of ['checkpoint', 'date', 'flow']) f.form.querySelector(`[name="${name}"]`).addEventListener('change', () => loadSlots(f));
+
+    const liveDone = h('div');
+    const live = makeForm({
+      submit: 'booking.live_submit',
+      async onSubmit(v, form) {
+        const b = await ctx.api.post(`/api/v1/checkpoints/${encodeURIComponent(v.checkpoint)}/queue`, { flow: v.flow, plate: v.plate.toUpperCase() });
+        form.form.reset();
+        liveDone.replaceChildren(notice({ key: 'booking.live_joined', args: { position: String(b.position || '') } }));
+        await reload();
+      },
+    }, field({ name: 'checkpoint', label: 'booking.checkpoint', required: true, options: cpOptions }),
+    field({ name: 'flow', label: 'booking.flow', required: true, options: QUEUE_FLOWS.map((x) => ({ value: x, label: `flow.${x}` })) }),
+    field({ name: 'plate', label: 'vehicle.plate', required: true, autocapitalize: 'characters', maxlength: 20, check: plateCheck }));
+
+    append(view, h('h1', { i18n: 'booking.title' }), h('p', { class: 'lead', i18n: 'booking.lead' }),
+      h('section', { 'aria-labelledby': 'booking-mine' }, h('h2', { id: 'booking-mine', i18n: 'booking.mine' }), mine),
+      h('section', { class: 'card', 'aria-labelledby': 'booking-book' }, h('h2', { id: 'booking-book', i18n: 'booking.book_title' }), done, f.form),
+      h('section', { class: 'card', 'aria-labelledby': 'booking-live' }, h('h2', { id: 'booking-live', i18n: 'booking.live_title' }),
+        h('p', { class: 'hint', i18n: 'booking.live_hint' }), liveDone, live.form));
+    f.form.querySelector('legend').classList.add('visually-hidden');
+    await Promise.all([reload(), loadSlots(f)]);
+    const timer = setInterval(() => { if (ctx.current() && mine.isConnected) reload(); else clearInterval(timer); }, REFRESH_MS);
+  },
+};
