@@ -194,6 +194,9 @@ void kp_exchange_stop(kp_exchange_t *x)
 	pthread_cond_signal(&x->wake);
 	pthread_mutex_unlock(&x->lock);
 	pthread_join(x->thread, NULL);
+	kp_conn_t *c = kp_store_acquire(x->app->store);
+	kp_store_chain_release(c, x->owner);
+	kp_store_release(x->app->store, c);
 	pthread_cond_destroy(&x->wake);
 	pthread_mutex_destroy(&x->lock);
 	free(x);

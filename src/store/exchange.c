@@ -190,6 +190,12 @@ int kp_store_chain_lease(kp_conn_t *c, const char *partner, const char *owner, i
 	return rc != KP_DB_OK ? rc : changed == 1 ? KP_DB_OK : KP_DB_CONFLICT;
 }
 
+int kp_store_chain_release(kp_conn_t *c, const char *owner)
+{
+	return kp_db_run(c, "UPDATE exchange_chains SET lease_owner = NULL, lease_until = 0 WHERE lease_owner = ?",
+	                 KP_PARAMS(KV_TEXT(owner)), NULL);
+}
+
 #define PARTNER_SELECT \
 	"SELECT a.code, a.name, a.api_url, a.handshake_state, a.handshake_error, a.handshake_at, a.refetch_due," \
 	" (SELECT COUNT(*) FROM outbox o WHERE o.partner = a.code AND o.state = 'pending')," \

@@ -38,6 +38,8 @@ int kp_store_outbox_list(kp_conn_t *c, kp_arena_t *a, const char *partner, const
 /* Take (or keep) the right to deliver partner's events for lease_ms; KP_DB_CONFLICT when
  * another process holds it. Several kapka instances may share one PostgreSQL database. */
 int kp_store_chain_lease(kp_conn_t *c, const char *partner, const char *owner, int64_t now_ms, int64_t lease_ms);
+/* Give back every lease owner holds (a process stopping), so the next one need not wait. */
+int kp_store_chain_release(kp_conn_t *c, const char *owner);
 
 typedef struct kp_partner {
 	const char *code, *name, *api_url, *handshake_state, *handshake_error, *last_error, *last_sent_event_id,

@@ -325,3 +325,45 @@ test('rotating KG\'s key: UZ learns the new key by KEY_CREATED; old permits veri
   assert.deepEqual(after.json.reasons.map((x) => x.code), ['KEY_REVOKED']);
   assert.equal((await s.uz.req('POST', '/api/v1/verify', { body: { qr: fresh.qr } })).json.valid, true);
 });
+
+test('an Uzbek truck with a UZ->KG permit entering at Dostyk: ENTRANCE on that permit, and UZ receives PERMIT_USED; one without is flagged', async () => {
+  // KG grants UZ serials; a UZ carrier gets a permit at UZ; it reaches KG by PERMIT_CREATED
+  const q = await s.kg.req('POST', '/api/v1/quotas', {
+    token: s.tok.kg, body: { direction: 'inbound', partner: 'UZ', year: YEAR, type: 1, start_number: 1, end_number: 100 },
+  });
+  assert.equal(q.status, 201, q.text);
+  await eventually(async () => {
+    const r = await s.uz.req('GET', '/api/v1/quotas?partner=KG', { token: s.tok.uz });
+    return r.json.items.find((x) => x.direction === 'outbound' && x.type === 1 && x.end_number === 100);
+  }, 'QUOTA_CREATED at UZ');
+  const c = await carrierWithFleet(s.uz, 1);
+  const p = await issue(s.uz, c.token, { partner: 'KG', type: 1, vehicle_id: c.vehicles[0].id });
+  await eventually(() => permitAt(s.kg, s.tok.kg, p.id), 'PERMIT_CREATED at KG').catch(async (e) => {
+    throw new Error(`${e.message}: UZ's backlog to KG: ${JSON.stringify((await partner(s.uz, s.tok.uz, 'KG')).outbox)}`);
+  });
+
+  const officerKg = await officer(s.kg, s.tok.kg);
+  const r = await s.kg.req('POST', '/api/v1/crossings', { token: officerKg, body: {
+    checkpoint: 'dostyk', direction: 'entry', vehicle_kind: 'truck', plate: p.plate, vehicle_country: 'UZ', plate_source: 'camera',
+    weight_kg: 30000, scan_result: 'clear', radiation_result: 'clear' } });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.permit.id, p.id);
+  assert.deepEqual(r.json.flags, []);
+  const here = await s.kg.req('GET', `/api/v1/permits/${p.id}/activities`, { token: s.tok.kg });
+  const hereActs = here.json.items ?? here.json.activities;
+  assert.deepEqual(hereActs.map((a) => [a.activity_type, a.country]), [['ENTRANCE', 'KG']]);
+  const there = await eventually(async () => {
+    const a = await s.uz.req('GET', `/api/v1/permits/${p.id}/activities`, { token: s.tok.uz });
+    const items = a.json.items ?? a.json.activities;
+    return items?.length === 1 ? items : null;
+  }, 'PERMIT_USED at UZ');
+  assert.equal(there[0].activity_type, 'ENTRANCE');
+  assert.equal(there[0].country, 'KG');
+  assert.equal((await permitAt(s.uz, s.tok.uz, p.id)).status, 'used');
+
+  const none = await s.kg.req('POST', '/api/v1/crossings', { token: officerKg, body: {
+    checkpoint: 'dostyk', direction: 'entry', vehicle_kind: 'truck', plate: '01A999ZZ', vehicle_country: 'UZ' } });
+  assert.equal(none.status, 201, none.text);
+  assert.ok(none.json.flags.includes('NO_PERMIT'));
+  assert.equal(none.json.inspection, true);
+});
