@@ -154,8 +154,8 @@ void kp_api_booking_cancel(kp_req_t *req);
 void kp_api_queue_live(kp_req_t *req);
 void kp_api_queue_list(kp_req_t *req);
 void kp_api_queue_call(kp_req_t *req);
-/* A device signing in with its key (devices.c): fills req->auth; false when the token is
- * not a device key. */
+/* A device signing in with its key "kpd_..." (devices.c): fills req->auth and returns true;
+ * false when the token is no unrevoked device's key (it may still be a session token). */
 bool kp_api_device_authenticate(kp_req_t *req, const char *token);
 
 /* Helpers shared by the permit resources (permit_views.c). */

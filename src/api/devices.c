@@ -20,15 +20,17 @@ bool kp_api_device_authenticate(kp_req_t *req, const char *token)
 	kp_sha256_hex(token, strlen(token), hash);
 	kp_device_t d;
 	int rc = kp_store_device_by_key(kp_api_db(req), &req->arena, hash, &d);
-	if (rc == KP_DB_OK) {
-		req->auth.role = KP_ROLE_DEVICE;
-		req->auth.device_id = d.id;
-		req->auth.device_checkpoint = d.checkpoint;
-		req->auth.username = kp_arena_printf(&req->arena, "device:%s:%s", d.checkpoint, d.name);
-		req->auth.language = "en";
-	} else if (rc != KP_DB_NOTFOUND) {
+	if (rc == KP_DB_NOTFOUND)
+		return false; /* perhaps a session token that happens to start so */
+	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "device");
+		return true;
 	}
+	req->auth.role = KP_ROLE_DEVICE;
+	req->auth.device_id = d.id;
+	req->auth.device_checkpoint = d.checkpoint;
+	req->auth.username = kp_arena_printf(&req->arena, "device:%s:%s", d.checkpoint, d.name);
+	req->auth.language = "en";
 	return true;
 }
 

@@ -152,3 +152,55 @@ test('driver: book a slot, check in, see the call; ministry: throughput chart, t
   assert.deepEqual(real(m.problems), []);
   await m.context.close();
 });
+
+test('ministry closes and reopens a crossing; officer opens booking hours and issues an equipment key shown once', async () => {
+  const { page, context, problems } = await openPage(env.browser, env.kapka.url, { width: 412, height: 900 });
+  await signInAs(page, 'ministry');
+  await visit(page, 'checkpoints/karkyra');
+  await page.locator('h1[data-code="karkyra"]').waitFor();
+  const close = page.locator('section[aria-labelledby="cpadmin-closures"] form');
+  await close.getByLabel('Reason', { exact: true }).fill('road washed out by a mudflow');
+  await close.getByRole('button', { name: 'Close the crossing' }).click();
+  await page.getByRole('status').filter({ hasText: 'The crossing is closed' }).waitFor();
+  assert.match(await page.locator('.cp-status').innerText(), /road washed out by a mudflow/);
+  assert.equal(await page.locator('.cp-status .badge').getAttribute('data-open'), 'false');
+  await page.locator('.closure-list li').getByRole('button', { name: 'Reopen now' }).click();
+  await page.getByRole('button', { name: 'Yes, reopen' }).click();
+  await page.getByRole('status').filter({ hasText: 'The closure has ended.' }).waitFor();
+  assert.doesNotMatch(await page.locator('.cp-status').innerText(), /mudflow/);
+  // capacity is data the ministry edits
+  await page.getByLabel('Trucks a day (optional)', { exact: true }).fill('80');
+  await page.getByRole('button', { name: 'Save the changes' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  const cp = await env.kapka.req('GET', '/api/v1/checkpoints/karkyra');
+  assert.equal(cp.json.capacity.truck, 80);
+  assert.deepEqual(real(problems), []);
+  await context.close();
+
+  const o = await openPage(env.browser, env.kapka.url, { width: 412, height: 900 });
+  await signInAs(o.page, 'officer');
+  await visit(o.page, 'checkpoints/dostyk');
+  await o.page.locator('h1[data-code="dostyk"]').waitFor();
+  assert.equal(await o.page.locator('section[aria-labelledby="cpadmin-closures"]').count(), 0, 'closures are the ministry\'s');
+  const slots = o.page.locator('section[aria-labelledby="cpadmin-slots"] form');
+  await slots.getByLabel('Lane', { exact: true }).selectOption('bus');
+  await slots.getByLabel('Vehicles an hour (optional)', { exact: true }).fill('4');
+  await slots.getByRole('button', { name: 'Open the hours' }).click();
+  await o.page.getByRole('status').filter({ hasText: '12 new hours opened' }).waitFor();
+  const dev = o.page.locator('section[aria-labelledby="cpadmin-devices"]');
+  await dev.getByLabel('Device name', { exact: true }).fill('lane 4 scale');
+  await dev.getByLabel('Kind of device', { exact: true }).selectOption('scale');
+  await dev.getByRole('button', { name: 'Create a key' }).click();
+  const key = (await dev.locator('.device-key .key').innerText()).trim();
+  assert.match(key, /^kpd_/);
+  const r = await env.kapka.req('POST', '/api/v1/crossings', { token: key, body: { direction: 'exit', vehicle_kind: 'bus', plate: 'BUS4040' } });
+  assert.equal(r.status, 201, r.text);
+  await shot(o.page, 'checkpoints-07-officer-key');
+  await dev.locator('li[data-active="true"]').filter({ hasText: 'lane 4 scale' }).getByRole('button', { name: 'Revoke' }).click();
+  await dev.getByRole('button', { name: 'Yes, revoke the key' }).click();
+  await dev.locator('li[data-active="false"]').filter({ hasText: 'lane 4 scale' }).waitFor();
+  const again = await env.kapka.req('POST', '/api/v1/crossings', { token: key, body: { direction: 'exit', vehicle_kind: 'bus', plate: 'BUS4041' } });
+  assert.equal(again.status, 401);
+  assert.deepEqual(real(o.problems), []);
+  await o.context.close();
+});

@@ -8,6 +8,7 @@ import { t } from '../i18n.js';
 import { countryName, errorNotice, row, table } from '../permit-ui.js';
 import { MODES, NEIGHBOURS, cpName, statusBlock, modeName, flowName } from '../checkpoint-ui.js';
 import { checkpointMap } from '../checkpoint-map.js';
+import { adminSections } from '../checkpoint-admin.js';
 
 const href = (c) => `#/checkpoints/${encodeURIComponent(c.code)}`;
 
@@ -108,6 +109,7 @@ async function renderOne(view, ctx, code) {
         h('p', { class: 'hint', i18n: 'checkpoint.hours_hint' }), hoursTable(cp)),
       cp.closures.length ? h('section', { 'aria-labelledby': 'cp-closures' }, h('h2', { id: 'cp-closures', i18n: 'checkpoint.closures' }),
         h('ul', {}, cp.closures.map((c) => h('li', {}, `${(c.from || '').slice(0, 10)} – ${(c.to || '…').slice(0, 10)}: ${c.reason}`)))) : null);
+    await adminSections(cp, ctx, view);
   } catch (err) {
     append(view, h('h1', { i18n: 'checkpoints.title' }), errorNotice(err));
   }
