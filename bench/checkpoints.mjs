@@ -26,7 +26,7 @@ const sql = (db, q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).tr
 const raw = execFileSync(join(ROOT, 'build/bench/rawtx'), [join(out, 'raw.db'), '5', '1'], { encoding: 'utf8' });
 const rawRate = Number(/([\d.]+) tx\/s/.exec(raw)[1]);
 
-const k = await startKapka({ kind: 'sqlite', args: ['--log-level', 'warn'], env: { KAPKA_KEY_PASSPHRASE: 'bench-passphrase-1' } });
+const k = await startKapka({ kind: 'sqlite', args: ['--log-level', 'warn'], env: { KAPKA_KEY_PASSPHRASE: 'bench-passphrase-1', ...(process.env.BENCH_TUNABLES ? { GLIBC_TUNABLES: process.env.BENCH_TUNABLES } : {}) } });
 try {
   const admin = await k.login('admin', ADMIN_PASSWORD);
   const year = new Date().getUTCFullYear();
@@ -60,7 +60,9 @@ try {
   console.log(`bench:   latency p50 ${pct(res, 50)}, p99 ${pct(res, 99)}; = ${(perS / rawRate).toFixed(1)}x the raw durable-transaction rate, ${(perS / bare).toFixed(3)} of the bare endpoint (target 5,000/s)`);
   console.log(`bench: status answers: ${stRate.toFixed(0)} answers/s (${non2xx(st)} non-2xx, p50 ${pct(st, 50)}, p99 ${pct(st, 99)}) = ${(stRate / bare).toFixed(2)} of the bare endpoint (target 50,000/s)`);
 } finally {
-  await k.stop();
+  const code = await k.stop();
+  if (process.env.BENCH_LOG) (await import('node:fs')).writeFileSync(process.env.BENCH_LOG, k.log());
+  if (code !== 0) console.log(`bench: kapka exited with ${code}`);
   const stats = /group commit: [^"]*/.exec(k.log());
   console.log(stats ? `bench:   ${stats[0]}` : `bench: (no group-commit statistics in the log: ${k.log().slice(-300)})`);
   rmSync(out, { recursive: true, force: true });

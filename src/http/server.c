@@ -304,13 +304,18 @@ static bool park(kp_req_t *req)
 	return wait;
 }
 
+/* Resume outside the lock: once resumed, libmicrohttpd may find the client gone and free the
+ * request (on_completed) at once, lock included. A suspended connection cannot end before
+ * this resume, so req is still alive until then; it is not touched after. */
 void kp_req_complete(kp_req_t *req)
 {
 	pthread_mutex_lock(req->defer_lock);
 	req->completed = true;
-	if (req->suspended)
-		MHD_resume_connection(req->mhd);
+	bool resume = req->suspended;
+	struct MHD_Connection *conn = req->mhd;
 	pthread_mutex_unlock(req->defer_lock);
+	if (resume)
+		MHD_resume_connection(conn);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,

@@ -75,8 +75,10 @@ export default {
         const x = await ctx.api.post('/api/v1/crossings', body);
         result.replaceChildren(resultCard(x));
         announce(t(x.inspection ? 'border.inspect' : 'border.pass', { plate: x.plate || '' }));
-        form.form.querySelector('[name="plate"]').value = '';
-        form.form.querySelector('[name="weight_kg"]').value = '';
+        // Ready for the next vehicle: the direction and the kind of vehicle stay, the rest is its own.
+        for (const name of ['plate', 'vehicle_country', 'weight_kg', 'driver_name', 'driver_nationality', 'driver_passport',
+          'scan_result', 'xray_result', 'radiation_result']) form.form.querySelector(`[name="${name}"]`).value = '';
+        form.form.querySelector('[name="plate"]').focus();
         await loadQueue();
       },
     },
