@@ -96,6 +96,9 @@ test('the list filters by neighbour and mode and suggests the nearest open alter
   assertError(await k.req('GET', `${CP}/irkeshtam/status?at=tomorrow`), 400, 'bad_query');
   assertError(await k.req('GET', `${CP}/irkeshtam/status?mode=tank`), 400, 'bad_query');
   assertError(await k.req('GET', `${CP}?neighbour=china`), 400, 'bad_query');
+  assertError(await k.req('GET', `${CP}/izboskan/status?foreign=perhaps`), 400, 'bad_query');
+  assertError(await k.req('GET', `/api/v1/crossings?flagged=perhaps`, { token: srv.tok.officer }), 400, 'bad_query');
+  assertError(await k.req('GET', `/api/v1/bookings?active=perhaps`, { token: srv.tok.officer }), 400, 'bad_query');
 });
 
 test('the ministry closes and reopens a crossing; others may not', async () => {
