@@ -213,14 +213,19 @@ int kp_api_status_query(kp_req_t *req, int offset, int64_t *at, unsigned *mode, 
 		kp_reply_error(req, 400, "bad_query", "mode must be pedestrian, bicycle, car, motorcycle, bus or truck");
 		return -1;
 	}
-	q = kp_req_query(req, "foreign");
-	*foreign = false;
-	if (q && *q) {
-		if (strcmp(q, "true") && strcmp(q, "false") && strcmp(q, "1") && strcmp(q, "0")) {
-			kp_reply_error(req, 400, "bad_query", "foreign must be true or false");
-			return -1;
-		}
-		*foreign = strcmp(q, "true") == 0 || strcmp(q, "1") == 0;
+	return kp_api_query_bool(req, "foreign", foreign);
+}
+
+int kp_api_query_bool(kp_req_t *req, const char *name, bool *out)
+{
+	const char *q = kp_req_query(req, name);
+	*out = false;
+	if (q == NULL || *q == '\0')
+		return 0;
+	if (strcmp(q, "true") && strcmp(q, "false") && strcmp(q, "1") && strcmp(q, "0")) {
+		kp_reply_error(req, 400, "bad_query", "query parameter '%s' must be true or false", name);
+		return -1;
 	}
+	*out = strcmp(q, "true") == 0 || strcmp(q, "1") == 0;
 	return 0;
 }

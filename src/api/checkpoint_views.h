@@ -19,4 +19,7 @@ json_t *kp_api_time_or_null(int64_t t);
  * and returns -1 when one is bad. */
 int kp_api_status_query(kp_req_t *req, int offset, int64_t *at, unsigned *mode, bool *foreign);
 
+/* ?name=true|false|1|0 (absent: false); answers 400 and returns -1 otherwise. */
+int kp_api_query_bool(kp_req_t *req, const char *name, bool *out);
+
 #endif

@@ -212,8 +212,8 @@ void kp_api_crossing_list(kp_req_t *req)
 		return;
 	f.limit = (int)limit;
 	f.checkpoint = kp_req_query(req, "checkpoint");
-	const char *flagged = kp_req_query(req, "flagged");
-	f.flagged_only = flagged && (strcmp(flagged, "true") == 0 || strcmp(flagged, "1") == 0);
+	if (kp_api_query_bool(req, "flagged", &f.flagged_only) != 0)
+		return;
 	const char *plate = kp_req_query(req, "plate");
 	char norm[16];
 	if (plate && kp_plate_normalise(plate, norm, sizeof(norm))) {

@@ -193,13 +193,15 @@ void kp_api_booking_list(kp_req_t *req)
 	long long limit;
 	if (kp_req_query_int(req, "limit", 1, 1000, 100, &limit) != 0)
 		return;
-	const char *cp = kp_req_query(req, "checkpoint"), *active = kp_req_query(req, "active");
+	const char *cp = kp_req_query(req, "checkpoint");
+	bool active;
+	if (kp_api_query_bool(req, "active", &active) != 0)
+		return;
 	bool driver = req->auth.role == KP_ROLE_CARRIER || req->auth.role == KP_ROLE_TRAVELLER;
 	kp_booking_t *b;
 	int n;
-	int rc = kp_store_booking_list(kp_api_db(req), &req->arena, driver ? req->auth.user_id : 0, cp,
-	                               active && (strcmp(active, "true") == 0 || strcmp(active, "1") == 0), (int)limit, &b,
-	                               &n);
+	int rc = kp_store_booking_list(kp_api_db(req), &req->arena, driver ? req->auth.user_id : 0, cp, active, (int)limit,
+	                               &b, &n);
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "bookings");
 		return;

@@ -96,6 +96,9 @@ test('the list filters by neighbour and mode and suggests the nearest open alter
   assertError(await k.req('GET', `${CP}/irkeshtam/status?at=tomorrow`), 400, 'bad_query');
   assertError(await k.req('GET', `${CP}/irkeshtam/status?mode=tank`), 400, 'bad_query');
   assertError(await k.req('GET', `${CP}?neighbour=china`), 400, 'bad_query');
+  assertError(await k.req('GET', `${CP}/izboskan/status?foreign=perhaps`), 400, 'bad_query');
+  assertError(await k.req('GET', `/api/v1/crossings?flagged=perhaps`, { token: srv.tok.officer }), 400, 'bad_query');
+  assertError(await k.req('GET', `/api/v1/bookings?active=perhaps`, { token: srv.tok.officer }), 400, 'bad_query');
 });
 
 test('the ministry closes and reopens a crossing; others may not', async () => {
@@ -214,14 +217,18 @@ test('equipment keys: shown once, only at their own checkpoint, revocable', asyn
 
 // The current hour in Kyrgyzstan (the demo opens no slots at Ak-Tilek, nor for cars at
 // Dostyk), as a local date and hour.
-function localHour(offsetMin = 360) {
+// Within 90 seconds of the hour's end, wait for the next hour, so that the slot of the
+// current hour cannot end while a test books it.
+async function localHour(offsetMin = 360) {
+  const left = 3600000 - (Date.now() % 3600000);
+  if (left < 90000) await new Promise((res) => setTimeout(res, left + 1000));
   const d = new Date(Date.now() + offsetMin * 60000);
   return { date: d.toISOString().slice(0, 10), hour: d.getUTCHours() };
 }
 
 test('done when: 100 parallel bookings for a slot of 20 give exactly 20', async () => {
   const { k, tok } = srv;
-  const { date, hour } = localHour();
+  const { date, hour } = await localHour();
   let r = await k.req('POST', `${CP}/ak-tilek/slots`, { token: tok.ministry, body: { flow: 'truck', date, from_hour: hour, to_hour: hour + 1, capacity: 20 } });
   assert.equal(r.status, 201, r.text);
   const slot = r.json.items[0];
@@ -240,7 +247,7 @@ test('done when: 100 parallel bookings for a slot of 20 give exactly 20', async 
 
 test('booking, one per vehicle, check-in, the call with a time to reach the gate, crossing closes it', async () => {
   const { k, tok } = srv;
-  const { date, hour } = localHour();
+  const { date, hour } = await localHour();
   let r = await k.req('POST', `${CP}/dostyk/slots`, { token: tok.officer, body: { flow: 'car', date, from_hour: hour, to_hour: Math.min(hour + 2, 24), capacity: 5 } });
   assert.equal(r.status, 201, r.text);
   const slot = r.json.items[0];

@@ -77,7 +77,7 @@ export default {
       const v = form.values();
       try {
         const { items } = await ctx.api.get(`/api/v1/checkpoints/${encodeURIComponent(v.checkpoint)}/slots?date=${v.date}&flow=${v.flow}`);
-        const open = items.filter((s) => Date.parse(s.ends_at) > Date.now());
+        const open = items.filter((s) => Date.parse(s.ends_at) - Date.now() > 5 * 60000); // time left to get there
         slotsBox.replaceChildren(open.length ? h('fieldset', { class: 'slot-choice' }, h('legend', { i18n: 'booking.choose_slot' }),
           open.map((s, i) => h('div', { class: 'field-check' },
             h('input', { type: 'radio', name: 'slot', id: `slot-${s.id}`, value: String(s.id), class: 'check', disabled: s.left === 0, checked: i === 0 && s.left > 0 }),
