@@ -1,13 +1,14 @@
 /* kp_store_test.h: the two database backends the store tests run on, shared by
- * tests/unit/store/test_store.c and test_permits.c: a SQLite file in a mkdtemp folder,
- * and a fresh PostgreSQL database on the server named by KAPKA_TEST_PG. Define
- * KP_TEST_DB_PREFIX (the PostgreSQL database name prefix) before including it. */
+ * tests/unit/store/test_*.c: a SQLite file in a mkdtemp folder, and a fresh PostgreSQL
+ * database on the server named by KAPKA_TEST_PG; and the migrated store each test opens
+ * on it. Define KP_TEST_DB_PREFIX (the PostgreSQL database name prefix) before including it. */
 #ifndef KP_STORE_TEST_H
 #define KP_STORE_TEST_H
 
 #include "kp_test.h"
 
 #include "core/util.h"
+#include "store/store.h"
 
 #include <libpq-fe.h>
 #include <limits.h>
@@ -89,6 +90,69 @@ static int group_teardown_pg(void **state)
 	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", pg_be.db_name);
 	pg_run(pg_be.admin_url, sql);
 	return 0;
+}
+
+/* A fresh database of the running backend: a new SQLite file named after file_prefix, or
+ * the PostgreSQL test database emptied. */
+static inline void kp_store_fx_dsn(char *dsn, size_t len, const char *file_prefix)
+{
+	if (B->pg) {
+		pg_run(B->db_url, "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+		snprintf(dsn, len, "%s", B->db_url);
+	} else {
+		snprintf(dsn, len, "%s/%s-%d.db", B->dir, file_prefix, ++B->serial);
+	}
+}
+
+/* The common fields of a store test fixture: KP_STORE_FX_FIELDS inside its struct. */
+#define KP_STORE_FX_FIELDS \
+	char dsn[PATH_MAX + 64]; \
+	kp_store_t *s;           \
+	kp_conn_t *c;            \
+	kp_arena_t a
+
+/* Open a migrated store with pool connections on a fresh database and hold one
+ * connection: KP_STORE_FX_OPEN(f, "prefix", pool) on a fixture with KP_STORE_FX_FIELDS.
+ * 0, or -1 with the problem printed. */
+static inline int kp_store_fx_open(char *dsn, size_t len, kp_store_t **s, kp_conn_t **c, kp_arena_t *a,
+                                   const char *file_prefix, int pool)
+{
+	kp_arena_init(a);
+	kp_store_fx_dsn(dsn, len, file_prefix);
+	char err[512];
+	int applied;
+	if (kp_store_open(dsn, pool, 0, s, err, sizeof(err)) != 0) {
+		print_error("kp_store_open(%s): %s\n", dsn, err);
+		return -1;
+	}
+	if (kp_store_migrate(*s, &applied) != 0)
+		return -1;
+	*c = kp_store_acquire(*s);
+	return 0;
+}
+#define KP_STORE_FX_OPEN(f, prefix, pool) \
+	kp_store_fx_open((f)->dsn, sizeof((f)->dsn), &(f)->s, &(f)->c, &(f)->a, (prefix), (pool))
+
+/* Give back the connection, close the store, free the arena (a fixture half set up too). */
+#define KP_STORE_FX_CLOSE(f)                          \
+	do {                                              \
+		if ((f)->c)                                   \
+			kp_store_release((f)->s, (f)->c);         \
+		kp_store_close((f)->s);                       \
+		kp_arena_cleanup(&(f)->a);                    \
+	} while (0)
+
+/* The single number a SELECT COUNT(*) ... answers; fails the test when it fails. */
+static inline long long kp_store_count(kp_conn_t *c, const char *sql)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	kp_rows_t r;
+	if (kp_db_exec_dynamic(c, &a, &r, sql, NULL, 0) != KP_DB_OK)
+		fail_msg("%s failed", sql);
+	long long n = kp_rows_int(&r, 0, 0);
+	kp_arena_cleanup(&a);
+	return n;
 }
 
 #endif

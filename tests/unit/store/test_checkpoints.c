@@ -25,10 +25,7 @@
 #define POOL 16
 
 typedef struct fixture {
-	char dsn[PATH_MAX + 64];
-	kp_store_t *s;
-	kp_conn_t *c;
-	kp_arena_t a;
+	KP_STORE_FX_FIELDS;
 } fx_t;
 
 static const kp_actor_t tester = {0, "tester", "req-1", "192.0.2.7"};
@@ -39,23 +36,7 @@ static int setup(void **state)
 	if (f == NULL)
 		return -1;
 	*state = f;
-	kp_arena_init(&f->a);
-	if (B->pg) {
-		pg_run(B->db_url, "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
-		snprintf(f->dsn, sizeof(f->dsn), "%s", B->db_url);
-	} else {
-		snprintf(f->dsn, sizeof(f->dsn), "%s/cp-%d.db", B->dir, ++B->serial);
-	}
-	char err[512];
-	int applied;
-	if (kp_store_open(f->dsn, POOL, 0, &f->s, err, sizeof(err)) != 0) {
-		print_error("kp_store_open(%s): %s\n", f->dsn, err);
-		return -1;
-	}
-	if (kp_store_migrate(f->s, &applied) != 0)
-		return -1;
-	f->c = kp_store_acquire(f->s);
-	return 0;
+	return KP_STORE_FX_OPEN(f, "cp", POOL);
 }
 
 static int teardown(void **state)
@@ -63,25 +44,11 @@ static int teardown(void **state)
 	fx_t *f = *state;
 	if (f == NULL)
 		return 0;
-	if (f->c)
-		kp_store_release(f->s, f->c);
-	kp_store_close(f->s);
-	kp_arena_cleanup(&f->a);
+	KP_STORE_FX_CLOSE(f);
 	free(f);
 	return 0;
 }
 
-static long long count_sql(kp_conn_t *c, const char *sql)
-{
-	kp_arena_t a;
-	kp_arena_init(&a);
-	kp_rows_t r;
-	if (kp_db_exec_dynamic(c, &a, &r, sql, NULL, 0) != KP_DB_OK)
-		fail_msg("%s failed", sql);
-	long long n = kp_rows_int(&r, 0, 0);
-	kp_arena_cleanup(&a);
-	return n;
-}
 
 static void run_sql(kp_conn_t *c, const char *sql)
 {
@@ -101,7 +68,7 @@ static void partner_permit(fx_t *f, const char *id, const char *issuer, const ch
 	         id, issuer, type, (long long)(kp_now() % 100000 + strlen(plate) * 7 + (unsigned char)id[strlen(id) - 1]),
 	         plate, (long long)(kp_now() - 86400), (long long)(kp_now() + 86400 * 60));
 	run_sql(f->c, sql);
-	if (count_sql(f->c, "SELECT COUNT(*) FROM quotas WHERE issuer = 'UZ' AND verifier = 'KG'") == 0) {
+	if (kp_store_count(f->c, "SELECT COUNT(*) FROM quotas WHERE issuer = 'UZ' AND verifier = 'KG'") == 0) {
 		kp_quota_t q = {.issuer = "UZ", .verifier = "KG", .year = 2026, .type = 1, .start_number = 1,
 		                .end_number = 1000, .note = "fixture"};
 		assert_int_equal(kp_store_quota_create(f->c, &tester, &q), KP_DB_OK);
@@ -176,7 +143,7 @@ static void registry_reads_the_seed(void **state)
 	kp_registry_release(r);
 	assert_int_equal(kp_store_closure_lift(f->c, &tester, "irkeshtam", id, kp_now()), KP_DB_OK);
 	assert_int_equal(kp_store_closure_lift(f->c, &tester, "torugart", id, kp_now()), KP_DB_NOTFOUND);
-	assert_int_equal(count_sql(f->c, "SELECT COUNT(*) FROM audit_log WHERE action IN ('checkpoint.update',"
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM audit_log WHERE action IN ('checkpoint.update',"
 	                                 " 'checkpoint.close', 'checkpoint.reopen')"),
 	                 3);
 	kp_registry_free(r);
@@ -198,16 +165,16 @@ static void partner_permit_entrance_and_exit(void **state)
 	assert_string_equal(in.permit_id, "UZ-KG-2026-1-7");
 	assert_string_equal(in.flags, "");
 	assert_false(in.inspection);
-	assert_int_equal(count_sql(f->c, "SELECT COUNT(*) FROM permit_activities WHERE permit_id = 'UZ-KG-2026-1-7'"
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM permit_activities WHERE permit_id = 'UZ-KG-2026-1-7'"
 	                                 " AND activity_type = 'ENTRANCE' AND country = 'KG' AND checkpoint = 'dostyk'"),
 	                 1);
-	assert_int_equal(count_sql(f->c, "SELECT COUNT(*) FROM permits WHERE id = 'UZ-KG-2026-1-7' AND status = 'used'"), 1);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM permits WHERE id = 'UZ-KG-2026-1-7' AND status = 'used'"), 1);
 
 	kp_crossing_t out = truck("exit", "50A123BC", "UZ");
 	out.at = kp_now() - 30;
 	assert_int_equal(register_crossing(f, &out, "UZ"), KP_DB_OK);
 	assert_string_equal(out.permit_match, "recorded");
-	assert_int_equal(count_sql(f->c, "SELECT COUNT(*) FROM permits WHERE id = 'UZ-KG-2026-1-7' AND used_up = 1"), 1);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM permits WHERE id = 'UZ-KG-2026-1-7' AND used_up = 1"), 1);
 
 	/* the bilateral permit is used up: a third crossing finds no permit and is flagged */
 	kp_crossing_t again = truck("entry", "50A123BC", "UZ");
@@ -220,7 +187,7 @@ static void partner_permit_entrance_and_exit(void **state)
 	assert_int_equal(back.npersons, 1);
 	assert_string_equal(back.persons[0].passport, "FA1234567");
 	assert_true(back.persons[0].driver);
-	assert_int_equal(count_sql(f->c, "SELECT COUNT(*) FROM audit_log WHERE action = 'crossing.register'"), 3);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM audit_log WHERE action = 'crossing.register'"), 3);
 }
 
 static void truck_without_permit_is_flagged(void **state)
@@ -235,7 +202,7 @@ static void truck_without_permit_is_flagged(void **state)
 	assert_string_equal(x.permit_match, "none");
 	assert_string_equal(x.permit_problem, "NO_PERMIT");
 	assert_string_equal(x.flags, "NO_PERMIT,OVERWEIGHT,RADIATION_ALARM");
-	assert_int_equal(count_sql(f->c, "SELECT COUNT(*) FROM crossings WHERE plate = '50Z999ZZ' AND inspection = 1"), 1);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM crossings WHERE plate = '50Z999ZZ' AND inspection = 1"), 1);
 	/* an unknown country counts as foreign too */
 	kp_crossing_t y = truck("entry", "ZZ1234", NULL);
 	assert_int_equal(register_crossing(f, &y, "UZ"), KP_DB_OK);
@@ -366,8 +333,8 @@ static void hundred_racers_for_twenty_places(void **state)
 	f->c = kp_store_acquire(f->s);
 	if (ok != 20 || full + busy != RACERS - 20)
 		fail_msg("%d booked, %d refused as full, %d busy; want 20 and 80", ok, full, busy);
-	assert_int_equal(count_sql(f->c, "SELECT COUNT(*) FROM queue_bookings"), 20);
-	assert_int_equal(count_sql(f->c, "SELECT booked FROM queue_slots"), 20);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM queue_bookings"), 20);
+	assert_int_equal(kp_store_count(f->c, "SELECT booked FROM queue_slots"), 20);
 }
 
 static void one_booking_per_vehicle_and_priority_lane(void **state)
@@ -457,8 +424,8 @@ static void check_in_call_and_no_show(void **state)
 	kp_slot_t s;
 	assert_int_equal(kp_store_slot_get(f->c, &f->a, slot, &s), KP_DB_OK);
 	assert_int_equal(s.booked, 1); /* the one that crossed */
-	assert_int_equal(count_sql(f->c, "SELECT COUNT(*) FROM queue_bookings WHERE status = 'no_show'"), 2);
-	assert_int_equal(count_sql(f->c, "SELECT COUNT(*) FROM queue_bookings WHERE status = 'crossed'"), 1);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM queue_bookings WHERE status = 'no_show'"), 2);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM queue_bookings WHERE status = 'crossed'"), 1);
 }
 
 /* ---- throughput ---- */

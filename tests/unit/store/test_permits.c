@@ -35,10 +35,7 @@
 #define RACERS 16
 
 typedef struct fixture {
-	char dsn[PATH_MAX + 64];
-	kp_store_t *s;
-	kp_conn_t *c;
-	kp_arena_t a;
+	KP_STORE_FX_FIELDS;
 	int year;         /* the current permit year at UTC+6 */
 	int64_t carrier;  /* an active carrier with a licence */
 	int64_t truck;    /* its Euro 5 tractor */
@@ -63,22 +60,8 @@ static int setup_pool(void **state, int pool)
 	if (f == NULL)
 		return -1;
 	*state = f;
-	kp_arena_init(&f->a);
-	if (B->pg) {
-		pg_run(B->db_url, "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
-		snprintf(f->dsn, sizeof(f->dsn), "%s", B->db_url);
-	} else {
-		snprintf(f->dsn, sizeof(f->dsn), "%s/permits-%d.db", B->dir, ++B->serial);
-	}
-	char err[512];
-	int applied;
-	if (kp_store_open(f->dsn, pool, 0, &f->s, err, sizeof(err)) != 0) {
-		print_error("kp_store_open(%s): %s\n", f->dsn, err);
+	if (KP_STORE_FX_OPEN(f, "permits", pool) != 0)
 		return -1;
-	}
-	if (kp_store_migrate(f->s, &applied) != 0)
-		return -1;
-	f->c = kp_store_acquire(f->s);
 	f->year = this_year();
 	f->carrier = add_carrier(f, f->c, 1, "KG-AT-2024-0417");
 	f->truck = add_vehicle(f, f->c, f->carrier, 1, "tractor", 5);
@@ -100,27 +83,13 @@ static int teardown(void **state)
 	fx_t *f = *state;
 	if (f == NULL)
 		return 0;
-	if (f->c)
-		kp_store_release(f->s, f->c);
-	kp_store_close(f->s);
-	kp_arena_cleanup(&f->a);
+	KP_STORE_FX_CLOSE(f);
 	free(f);
 	return 0;
 }
 
 /* ---- helpers ---- */
 
-static long long count_sql(kp_conn_t *c, const char *sql)
-{
-	kp_arena_t a;
-	kp_arena_init(&a);
-	kp_rows_t r;
-	if (kp_db_exec_dynamic(c, &a, &r, sql, NULL, 0) != KP_DB_OK)
-		fail_msg("%s failed", sql);
-	long long n = kp_rows_int(&r, 0, 0);
-	kp_arena_cleanup(&a);
-	return n;
-}
 
 static long long count_rows(kp_conn_t *c, const char *table)
 {
@@ -132,14 +101,14 @@ static long long count_rows(kp_conn_t *c, const char *table)
 	assert_true(known);
 	char sql[96];
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s", table);
-	return count_sql(c, sql);
+	return kp_store_count(c, sql);
 }
 
 static long long audit_count(kp_conn_t *c, const char *action)
 {
 	char sql[160];
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM audit_log WHERE action = '%s'", action);
-	return count_sql(c, sql);
+	return kp_store_count(c, sql);
 }
 
 static void exec_sql(kp_conn_t *c, const char *sql)
@@ -968,9 +937,9 @@ static void race_for_the_last_serials(void **state)
 	assert_int_equal(q.issued, 10);
 	assert_int_equal(q.remaining, 0);
 	assert_int_equal(count_rows(f->c, "permits"), 10);
-	assert_int_equal(count_sql(f->c, "SELECT COUNT(DISTINCT serial) FROM permits"), 10);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(DISTINCT serial) FROM permits"), 10);
 	assert_int_equal(count_rows(f->c, "permit_applications"), RACERS);
-	assert_int_equal(count_sql(f->c, "SELECT COUNT(*) FROM permit_applications WHERE status = 'refused'"),
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM permit_applications WHERE status = 'refused'"),
 	                 RACERS - 10);
 	assert_int_equal(audit_count(f->c, "permit.issue"), 10);
 	assert_int_equal(audit_count(f->c, "permit_application.create"), RACERS);
@@ -1087,7 +1056,7 @@ static void race_overlapping_quotas(void **state)
 		ok += x[i].rc == KP_DB_OK;
 	}
 	assert_int_equal(ok, 1);
-	assert_int_equal(count_sql(f->c, "SELECT COUNT(*) FROM quotas WHERE verifier = 'KZ'"), 1);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM quotas WHERE verifier = 'KZ'"), 1);
 }
 
 /* ---- withdrawing ---- */

@@ -22,10 +22,7 @@
 /* ---- backends and fixtures ---- */
 
 typedef struct fixture {
-	char dsn[PATH_MAX + 64];
-	kp_store_t *s;
-	kp_conn_t *c;
-	kp_arena_t a;
+	KP_STORE_FX_FIELDS;
 	int applied; /* migrations applied by setup */
 } fx_t;
 
@@ -34,12 +31,7 @@ static const kp_actor_t tester = {0, "tester", "req-1", "192.0.2.7"};
 /* A fresh empty database: a new SQLite file, or an emptied PostgreSQL schema. */
 static void fresh_database(fx_t *f)
 {
-	if (B->pg) {
-		pg_run(B->db_url, "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
-		snprintf(f->dsn, sizeof(f->dsn), "%s", B->db_url);
-	} else {
-		snprintf(f->dsn, sizeof(f->dsn), "%s/test-%d.db", B->dir, ++B->serial);
-	}
+	kp_store_fx_dsn(f->dsn, sizeof(f->dsn), "test");
 }
 
 static int open_store(fx_t *f)
@@ -79,10 +71,7 @@ static int teardown(void **state)
 	fx_t *f = *state;
 	if (f == NULL)
 		return 0;
-	if (f->c)
-		kp_store_release(f->s, f->c);
-	kp_store_close(f->s);
-	kp_arena_cleanup(&f->a);
+	KP_STORE_FX_CLOSE(f);
 	free(f);
 	return 0;
 }

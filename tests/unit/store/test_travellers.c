@@ -15,10 +15,7 @@
 #include "store/travellers.h"
 
 typedef struct fixture {
-	char dsn[PATH_MAX + 64];
-	kp_store_t *s;
-	kp_conn_t *c;
-	kp_arena_t a;
+	KP_STORE_FX_FIELDS;
 	int64_t user;
 	kp_actor_t who;
 } fx_t;
@@ -26,19 +23,11 @@ typedef struct fixture {
 static int setup(void **state)
 {
 	fx_t *f = calloc(1, sizeof(*f));
-	*state = f;
-	kp_arena_init(&f->a);
-	if (B->pg) {
-		pg_run(B->db_url, "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
-		snprintf(f->dsn, sizeof(f->dsn), "%s", B->db_url);
-	} else {
-		snprintf(f->dsn, sizeof(f->dsn), "%s/trav-%d.db", B->dir, ++B->serial);
-	}
-	char err[512];
-	int applied;
-	if (kp_store_open(f->dsn, 2, 0, &f->s, err, sizeof(err)) != 0 || kp_store_migrate(f->s, &applied) != 0)
+	if (f == NULL)
 		return -1;
-	f->c = kp_store_acquire(f->s);
+	*state = f;
+	if (KP_STORE_FX_OPEN(f, "trav", 2) != 0)
+		return -1;
 	kp_user_t u = {.username = "anna", .role = "traveller", .full_name = "Anna", .pw_hash = "x"};
 	kp_actor_t who = {0, "tester", "req-1", "192.0.2.7"};
 	if (kp_store_account_create(f->c, &who, NULL, &u) != KP_DB_OK)
@@ -51,24 +40,13 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fx_t *f = *state;
-	kp_store_release(f->s, f->c);
-	kp_store_close(f->s);
-	kp_arena_cleanup(&f->a);
+	if (f == NULL)
+		return 0;
+	KP_STORE_FX_CLOSE(f);
 	free(f);
 	return 0;
 }
 
-static long long count(kp_conn_t *c, const char *sql)
-{
-	kp_arena_t a;
-	kp_arena_init(&a);
-	kp_rows_t r;
-	if (kp_db_exec_dynamic(c, &a, &r, sql, NULL, 0) != KP_DB_OK)
-		fail_msg("%s failed", sql);
-	long long n = kp_rows_int(&r, 0, 0);
-	kp_arena_cleanup(&a);
-	return n;
-}
 
 static bool fail_signing;
 static int test_sign(void *ctx, kp_arena_t *a, const kp_zone_app_t *app, const kp_zone_permit_t *p,
@@ -136,7 +114,7 @@ static void reference_data(void **state)
 	assert_int_equal(kp_store_zone_fees(f->c, &f->a, &fees, &nf), KP_DB_OK);
 	assert_int_equal(nf, 2);
 	assert_int_equal(kp_zone_fee(fees, nf, 2), 6000);
-	assert_int_equal(count(f->c, "SELECT COUNT(*) FROM audit_log WHERE action = 'zone_fees.set'"), 1);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM audit_log WHERE action = 'zone_fees.set'"), 1);
 }
 
 static void pay_signs_everyone_or_nothing(void **state)
@@ -149,9 +127,9 @@ static void pay_signs_everyone_or_nothing(void **state)
 	fail_signing = true; /* a signing failure leaves no payment and no active permit */
 	assert_int_not_equal(kp_store_zone_pay(f->c, &f->a, &f->who, id, &pay, &signer, &status), KP_DB_OK);
 	fail_signing = false;
-	assert_int_equal(count(f->c, "SELECT COUNT(*) FROM zone_payments"), 0);
-	assert_int_equal(count(f->c, "SELECT COUNT(*) FROM zone_permits WHERE status = 'active'"), 0);
-	assert_int_equal(count(f->c, "SELECT COUNT(*) FROM audit_log WHERE action = 'zone_application.pay'"), 0);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM zone_payments"), 0);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM zone_permits WHERE status = 'active'"), 0);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM audit_log WHERE action = 'zone_application.pay'"), 0);
 	assert_int_equal(kp_store_zone_pay(f->c, &f->a, &f->who, id, &pay, &signer, &status), KP_DB_OK);
 	kp_zone_app_t app;
 	kp_zone_permit_t *ps;
@@ -193,7 +171,7 @@ static void extension_once(void **state)
 	assert_int_equal(kp_store_zone_extend(f->c, &f->a, &f->who, id, two, 20606, 2, &signer, &ext, &status),
 	                 KP_DB_CONFLICT);
 	assert_int_equal(ext, KP_ZONE_EXT_USED);
-	assert_int_equal(count(f->c, "SELECT COUNT(*) FROM audit_log WHERE action = 'zone_application.extend'"), 1);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM audit_log WHERE action = 'zone_application.extend'"), 1);
 }
 
 static void revoked_ids_and_checks(void **state)
@@ -230,7 +208,7 @@ static void revoked_ids_and_checks(void **state)
 	assert_int_equal(n, 1);
 	assert_true(rows[0].valid);
 	assert_string_equal(rows[0].officer, "anna");
-	assert_int_equal(count(f->c, "SELECT COUNT(*) FROM zone_checks"), 2);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM zone_checks"), 2);
 }
 
 static kp_tip_t car(fx_t *f, const char *from, int64_t day)
@@ -277,7 +255,7 @@ static void tips(void **state)
 	assert_int_equal(res.replaced_id, first);
 	assert_int_equal(again.ecotax_som, 0);
 	assert_string_equal(again.ecotax_reason, "ALREADY_PAID");
-	assert_int_equal(count(f->c, "SELECT COUNT(*) FROM tips WHERE status = 'open'"), 1);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM tips WHERE status = 'open'"), 1);
 	kp_tip_t got;
 	assert_int_equal(kp_store_tip_get(f->c, &f->a, first, &got), KP_DB_OK);
 	assert_string_equal(got.status, "closed");
