@@ -87,6 +87,13 @@ static int check_signature(kp_req_t *req, kp_inbound_t *rec, const char *jws)
 	return -1;
 }
 
+/* A claim as recorded with a refusal: a string of reasonable length, else NULL. */
+static const char *short_claim(json_t *claims, const char *name)
+{
+	const char *v = json_string_value(json_object_get(claims, name));
+	return v && strlen(v) <= KP_EVENT_ID_MAX ? v : NULL;
+}
+
 void kp_api_epermit_event(kp_req_t *req)
 {
 	kp_app_t *app = kp_api_app(req);
@@ -97,25 +104,26 @@ void kp_api_epermit_event(kp_req_t *req)
 		refuse(req, &rec, 400, "BAD_REQUEST", "send the event's JWS as Authorization: Bearer, or as {\"jws\": ...}");
 		goto done;
 	}
-	rec.jws = jws;
 	claims = kp_jws_peek(jws);
 	if (claims == NULL) {
 		refuse(req, &rec, 401, "INVALID_JWS", "not a compact JWS with a JSON object payload");
 		goto done;
 	}
-	char *text = json_dumps(claims, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	rec.claims = kp_arena_strdup(&req->arena, text);
-	free(text);
-	rec.partner = json_string_value(json_object_get(claims, "issuer"));
-	rec.event_id = json_string_value(json_object_get(claims, "event_id"));
-	rec.previous_event_id = json_string_value(json_object_get(claims, "previous_event_id"));
-	rec.event_type = json_string_value(json_object_get(claims, "event_type"));
-	kp_partner_t p;
-	if (rec.partner == NULL || kp_store_partner_get(kp_api_db(req), &req->arena, rec.partner, &p) != KP_DB_OK ||
-	    p.last_sent_event_id == NULL) {
+	rec.partner = short_claim(claims, "issuer");
+	rec.event_id = short_claim(claims, "event_id");
+	rec.previous_event_id = short_claim(claims, "previous_event_id");
+	rec.event_type = short_claim(claims, "event_type");
+	const char *api_url;
+	if (rec.partner == NULL ||
+	    kp_store_partner_link(kp_api_db(req), &req->arena, rec.partner, &api_url) != KP_DB_OK) {
 		refuse(req, &rec, 422, "AUTHORITY_NOT_FOUND", "the issuer is not a partner of this authority");
 		goto done;
 	}
+	/* from a partner: what it sent is kept with the verdict (not from strangers) */
+	rec.jws = jws;
+	char *text = json_dumps(claims, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	rec.claims = kp_arena_strdup(&req->arena, text);
+	free(text);
 	if (check_signature(req, &rec, jws) != 0)
 		goto done;
 	kp_event_t ev;

@@ -58,17 +58,12 @@ static int check_signature(kp_req_t *req, const char *qr, json_t *claims, struct
 	kp_jws_t jws;
 	int rc = kp_jws_verify(qr, strlen(qr), lookup_key, &l, &jws);
 	kp_jws_cleanup(&jws);
-	switch (rc) {
-	case KP_JWS_OK: return 0;
-	case KP_JWS_EKID:
-		reason(v, l.revoked ? "KEY_REVOKED" : "UNKNOWN_KEY",
-		       l.revoked ? "the key that signed it has been revoked" : "the issuer has no key with this kid");
-		return -1;
-	case KP_JWS_ESIG: reason(v, "BAD_SIGNATURE", "the signature does not match the content"); return -1;
-	case KP_JWS_EALG: reason(v, "UNSUPPORTED_ALGORITHM", "only ES256 signatures are accepted"); return -1;
-	case KP_JWS_EVERSION: reason(v, "UNSUPPORTED_VERSION", "the credential's format version is not supported"); return -1;
-	default: reason(v, "MALFORMED", "the text is not a well-formed signed credential"); return -1;
-	}
+	if (rc == KP_JWS_OK)
+		return 0;
+	const char *code, *message;
+	kp_jws_reason(rc, l.revoked, &code, &message);
+	reason(v, code, message);
+	return -1;
 }
 
 /* Checks that need the claims (validity, country) and our record of the permit. */

@@ -281,20 +281,10 @@ static void check_offline(const kp_config_t *cfg, const struct trust *t, const c
 	int rc = kp_jws_verify(qr, strlen(qr), lookup, &l, &out);
 	kp_jws_cleanup(&out);
 	kp_key_free(l.key);
-	switch (rc) {
-	case KP_JWS_OK: break;
-	case KP_JWS_EKID:
-		reason(reasons, l.revoked ? "KEY_REVOKED" : "UNKNOWN_KEY",
-		       l.revoked ? "the key that signed it has been revoked" : "the issuer has no key with this kid");
-		break;
-	case KP_JWS_ESIG: reason(reasons, "BAD_SIGNATURE", "the signature does not match the content"); break;
-	case KP_JWS_EALG: reason(reasons, "UNSUPPORTED_ALGORITHM", "only ES256 signatures are accepted"); break;
-	case KP_JWS_EVERSION:
-		reason(reasons, "UNSUPPORTED_VERSION", "the credential's format version is not supported");
-		break;
-	default: reason(reasons, "MALFORMED", "the text is not a well-formed signed credential");
-	}
 	if (rc != KP_JWS_OK) {
+		const char *code, *message;
+		kp_jws_reason(rc, l.revoked, &code, &message);
+		reason(reasons, code, message);
 		json_decref(claims);
 		return;
 	}

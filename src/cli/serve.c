@@ -60,6 +60,11 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	const char *base = cfg->epermit_base;
+	if (base[0] != '/' || base[strspn(base, "/abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")]) {
+		fprintf(stderr, "kapka: epermit_base must be a path like /e-permit (letters, digits, - _ . and /)\n");
+		return 2;
+	}
 	kp_store_t *store = kp_cli_open_store(cfg, pool);
 	if (store == NULL)
 		return 1;

@@ -76,16 +76,16 @@ static void deliver_partner(kp_exchange_t *x, kp_conn_t *c, const char *partner)
 {
 	kp_arena_t a;
 	kp_arena_init(&a);
-	kp_partner_t p;
+	const char *url;
 	if (kp_store_chain_lease(c, partner, x->owner, kp_now_ms(), LEASE_MS) != KP_DB_OK ||
-	    kp_store_partner_get(c, &a, partner, &p) != KP_DB_OK || p.api_url == NULL)
+	    kp_store_partner_link(c, &a, partner, &url) != KP_DB_OK || url == NULL)
 		goto done;
 	for (int sent = 0; sent < 1000 && !__atomic_load_n(&x->stop, __ATOMIC_ACQUIRE); sent++) {
 		kp_arena_t ea;
 		kp_arena_init(&ea);
 		kp_outbox_event_t e;
 		bool go = kp_store_outbox_next(c, &ea, partner, &e) == KP_DB_OK && e.next_attempt_at <= kp_now_ms() &&
-		          deliver_one(x, c, p.api_url, &e);
+		          deliver_one(x, c, url, &e);
 		kp_arena_cleanup(&ea);
 		if (!go)
 			break;
@@ -103,12 +103,11 @@ static void refetch(kp_exchange_t *x, kp_conn_t *c)
 	int n;
 	if (kp_store_partner_refetch_due(c, &a, &codes, &n) == KP_DB_OK)
 		for (int i = 0; i < n; i++) {
-			kp_partner_t p;
+			const char *url, *why;
 			char code[3], err[512];
-			const char *why;
 			kp_actor_t who = {0, "kapka", NULL, NULL};
-			if (kp_store_partner_get(c, &a, codes[i], &p) == KP_DB_OK &&
-			    kp_exchange_handshake(x->app, c, &who, p.api_url, p.code, code, &why, err, sizeof(err)) != 0)
+			if (kp_store_partner_link(c, &a, codes[i], &url) == KP_DB_OK && url &&
+			    kp_exchange_handshake(x->app, c, &who, url, codes[i], code, &why, err, sizeof(err)) != 0)
 				kp_warn("fetching %s's configuration again failed: %s", codes[i], err);
 		}
 	kp_arena_cleanup(&a);

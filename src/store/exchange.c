@@ -253,6 +253,18 @@ int kp_store_partner_get(kp_conn_t *c, kp_arena_t *a, const char *code, kp_partn
 	return rc;
 }
 
+int kp_store_partner_link(kp_conn_t *c, kp_arena_t *a, const char *code, const char **api_url)
+{
+	kp_rows_t r;
+	int rc = kp_db_one(c, a, &r,
+	                   "SELECT a.api_url FROM exchange_chains ch JOIN authorities a ON a.code = ch.partner"
+	                   " WHERE ch.partner = ?",
+	                   KP_PARAMS(KV_TEXT(code)));
+	if (rc == KP_DB_OK)
+		*api_url = kp_rows_text(&r, 0, 0);
+	return rc;
+}
+
 /* Add the keys we lack; a kid already held with different key material is a conflict. */
 static int add_partner_keys(kp_conn_t *c, kp_arena_t *a, const char *code, const kp_authority_key_t *keys,
                             int nkeys, const char **why)

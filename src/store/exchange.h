@@ -50,6 +50,9 @@ typedef struct kp_partner {
 /* Authorities we exchange with (a chain exists) or tried to, with their backlog. */
 int kp_store_partner_list(kp_conn_t *c, kp_arena_t *a, kp_partner_t **out, int *n);
 int kp_store_partner_get(kp_conn_t *c, kp_arena_t *a, const char *code, kp_partner_t *out);
+/* Only whether we exchange with code (a chain exists) and its API address (may be NULL):
+ * the cheap check for each received event and each delivery. KP_DB_NOTFOUND otherwise. */
+int kp_store_partner_link(kp_conn_t *c, kp_arena_t *a, const char *code, const char **api_url);
 
 /* Record a successful handshake: the authority (created or updated with name and api_url),
  * the keys it publishes (kids we lack are added; a kid we hold with another key is
