@@ -44,6 +44,16 @@ const kp_route_t *kp_route_match(const kp_route_t *routes, size_t n, kp_req_t *r
 {
 	*path_known = false;
 	bool head = strcmp(method, "HEAD") == 0;
+	/* "a//b" is "a/b": e-permit partners join their configured base and "/events/…" */
+	char squeezed[2048];
+	if (strstr(path, "//") && strlen(path) < sizeof(squeezed)) {
+		size_t len = 0;
+		for (const char *p = path; *p; p++)
+			if (!(*p == '/' && len > 0 && squeezed[len - 1] == '/'))
+				squeezed[len++] = *p;
+		squeezed[len] = '\0';
+		path = squeezed;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (!match_pattern(routes[i].pattern, path, NULL))
 			continue;
