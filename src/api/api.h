@@ -3,23 +3,10 @@
 #ifndef KP_API_H
 #define KP_API_H
 
+#include "app/app.h"
 #include "core/config.h"
 #include "http/http.h"
 #include "store/store.h"
-
-struct kp_keyring;
-struct kp_writer;
-struct kp_exchange;
-struct kp_registry;
-
-typedef struct kp_app {
-	const kp_config_t *cfg;
-	kp_store_t *store;
-	struct kp_keyring *keys;
-	struct kp_writer *writer; /* group commit for permit issuing; NULL: one transaction each */
-	struct kp_exchange *exchange; /* the outbox worker; NULL when not running */
-	struct kp_registry *registry; /* the checkpoint registry in memory; NULL: not loaded */
-} kp_app_t;
 
 extern const kp_route_t kp_api_routes[];
 extern const size_t kp_api_nroutes;

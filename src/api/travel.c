@@ -1,6 +1,6 @@
 /* travel.c: helpers shared by the travellers' resources (travel.h). */
 #include "api/travel.h"
-#include "api/keyring.h"
+#include "app/keyring.h"
 #include "core/util.h"
 #include "crypto/jws.h"
 #include "doc/qr.h"
