@@ -69,6 +69,9 @@ static const struct setting settings[] = {
 	INT_SETTING(tip_min_months, 1, 60, "6", "shortest term of a vehicle's temporary import, in months"),
 	INT_SETTING(tip_max_months, 1, 60, "12", "longest term of a vehicle's temporary import, in months"),
 	INT_SETTING(tip_reminder_days, 0, 365, "30", "days before a temporary import expires that it is listed as due for a reminder"),
+	/* tests only (docs/configuration.md, "Test-only settings") */
+	INT_SETTING(test_mode, 0, 1, "0", "1 only in tests: allows the test-only settings; never in production"),
+	STR_SETTING(test_clock, "", "tests only (needs test_mode 1): the clock starts at this instant (2026-12-31T23:59:59+06:00 or epoch seconds) and runs on"),
 };
 
 const char *kp_config_name(size_t i)

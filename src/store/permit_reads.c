@@ -12,7 +12,7 @@
 
 #define PERMIT_COLUMNS "id, issuer, verifier, year, type, serial, quota_id, application_id, org_id, vehicle_id," \
                        " plate, company_name, company_id, issued_at, expires_at, status, used_up, status_reason," \
-                       " status_at, kid, credential"
+                       " status_at, kid, credential, departure_country, arrival_country, trailer_plate, other_claims"
 
 static void permit_from_row(const kp_rows_t *r, int i, kp_permit_t *p)
 {
@@ -37,6 +37,10 @@ static void permit_from_row(const kp_rows_t *r, int i, kp_permit_t *p)
 	p->status_at = kp_rows_int(r, i, 18);
 	p->kid = kp_rows_text(r, i, 19);
 	p->credential = kp_rows_text(r, i, 20);
+	p->departure_country = kp_rows_text(r, i, 21);
+	p->arrival_country = kp_rows_text(r, i, 22);
+	p->trailer_plate = kp_rows_text(r, i, 23);
+	p->other_claims = kp_rows_text(r, i, 24);
 }
 
 int kp_store_permit_get(kp_conn_t *c, kp_arena_t *a, const char *id, kp_permit_t *out)

@@ -551,6 +551,11 @@ static void apply_issues(void **state)
 	assert_string_equal(p.company_name, "Carrier 1 LLC");
 	assert_string_equal(p.company_id, "01507201910001");
 	assert_string_equal(p.kid, "test-kid");
+	/* nothing asked: from us to the partner, no trailer, no other claims */
+	assert_string_equal(p.departure_country, SELF);
+	assert_string_equal(p.arrival_country, "UZ");
+	assert_null(p.trailer_plate);
+	assert_null(p.other_claims);
 	char cred[80];
 	snprintf(cred, sizeof(cred), "test-header.%s.test-signature", want);
 	assert_string_equal(p.credential, cred);
@@ -580,6 +585,48 @@ static void apply_issues(void **state)
 	const char *transit = issue(f, f->carrier, f->truck, "UZ", 2);
 	snprintf(want, sizeof(want), "KG-UZ-%d-2-500", f->year);
 	assert_string_equal(transit, want);
+}
+
+/* The trip the carrier gives (countries, trailer, other claims) is kept on the
+ * application and carried by the permit, and read back on both backends. */
+static void apply_trip_fields(void **state)
+{
+	fx_t *f = *state;
+	NEEDS_APPLY(f);
+	add_quota(f, "TR", 2, 1, 10);
+	kp_application_t ap;
+	memset(&ap, 0, sizeof(ap));
+	ap.verifier = "TR";
+	ap.year = f->year;
+	ap.type = 2;
+	ap.vehicle_id = f->truck;
+	ap.departure_country = "KG";
+	ap.arrival_country = "GE";
+	ap.trailer_plate = "01KG123ABC";
+	ap.other_claims = "{\"cargo\":\"dried apricots\",\"tonnes\":20}";
+	kp_issue_request_t rq = {SELF, OFFSET, f->carrier, 0, &ap, &test_signer};
+	kp_issue_result_t res;
+	assert_int_equal(kp_store_permit_apply(f->c, &f->a, &tester, &rq, &res), KP_DB_OK);
+	assert_int_equal(res.nfailures, 0);
+	kp_permit_t p;
+	assert_int_equal(kp_store_permit_get(f->c, &f->a, res.permit.id, &p), KP_DB_OK);
+	assert_string_equal(p.departure_country, "KG");
+	assert_string_equal(p.arrival_country, "GE");
+	assert_string_equal(p.trailer_plate, "01KG123ABC");
+	assert_string_equal(p.other_claims, "{\"cargo\":\"dried apricots\",\"tonnes\":20}");
+	kp_application_t stored;
+	assert_int_equal(kp_store_application_get(f->c, &f->a, ap.id, &stored), KP_DB_OK);
+	assert_string_equal(stored.departure_country, "KG");
+	assert_string_equal(stored.arrival_country, "GE");
+	assert_string_equal(stored.trailer_plate, "01KG123ABC");
+	assert_string_equal(stored.other_claims, p.other_claims);
+	/* found by the trailer's plate among the list's filters */
+	kp_permit_t *list;
+	int n;
+	kp_permit_filter_t flt = {.plate = NULL};
+	assert_int_equal(kp_store_permit_list(f->c, &f->a, &flt, &list, &n), KP_DB_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].trailer_plate, "01KG123ABC");
 }
 
 /* Ranges are drawn lowest first; when one is spent the next one continues. */
@@ -1298,6 +1345,7 @@ static void permit_lists(void **state)
 	cmocka_unit_test_setup_teardown(quota_usage, setup, teardown),                               \
 	cmocka_unit_test_setup_teardown(vehicles, setup, teardown),                                  \
 	cmocka_unit_test_setup_teardown(apply_issues, setup, teardown),                              \
+	cmocka_unit_test_setup_teardown(apply_trip_fields, setup, teardown),                         \
 	cmocka_unit_test_setup_teardown(apply_draws_ranges_in_order, setup, teardown),               \
 	cmocka_unit_test_setup_teardown(apply_refused_is_stored, setup, teardown),                   \
 	cmocka_unit_test_setup_teardown(apply_holding_limit_and_duplicates, setup, teardown),        \
