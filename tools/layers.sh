@@ -13,13 +13,14 @@ allowed() {
 	crypto) echo "core" ;;
 	doc) echo "core" ;;
 	domain) echo "core crypto" ;;
-	store) echo "core crypto domain" ;;
+	tlog) echo "core crypto" ;;
+	store) echo "core crypto domain tlog" ;;
 	http) echo "core crypto" ;;
-	app) echo "core crypto doc domain store" ;;
-	exchange) echo "core crypto domain store app" ;;
-	api) echo "core crypto doc domain store app http exchange" ;;
-	cli) echo "core crypto doc domain store app http exchange api" ;;
-	main) echo "core crypto doc domain store app http exchange api cli" ;;
+	app) echo "core crypto doc domain tlog store" ;;
+	exchange) echo "core crypto domain tlog store app" ;;
+	api) echo "core crypto doc domain tlog store app http exchange" ;;
+	cli) echo "core crypto doc domain tlog store app http exchange api" ;;
+	main) echo "core crypto doc domain tlog store app http exchange api cli" ;;
 	*) echo "?" ;;
 	esac
 }

@@ -129,6 +129,7 @@ void kp_api_booking_list(kp_req_t *req);
 void kp_api_booking_get(kp_req_t *req);
 void kp_api_booking_check_in(kp_req_t *req);
 void kp_api_booking_cancel(kp_req_t *req);
+void kp_api_booking_priority(kp_req_t *req);
 void kp_api_queue_live(kp_req_t *req);
 void kp_api_queue_list(kp_req_t *req);
 void kp_api_queue_call(kp_req_t *req);

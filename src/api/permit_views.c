@@ -1,5 +1,6 @@
 /* permit_views.c: JSON and CSV shapes shared by the permit resources. */
 #include "api/api.h"
+#include "api/permit_input.h"
 #include "core/util.h"
 #include "domain/account.h"
 #include "domain/dates.h"
@@ -13,6 +14,16 @@ bool kp_api_may_see_org(const kp_req_t *req, int64_t org_id)
 	if (req->auth.role & (KP_ROLE_OFFICER | KP_ROLE_MINISTRY | KP_ROLE_AUDITOR | KP_ROLE_ADMIN))
 		return true;
 	return req->auth.org_id != 0 && req->auth.org_id == org_id;
+}
+
+void kp_api_permit_trip_json(json_t *j, const char *departure, const char *arrival, const char *trailer,
+                             const char *other_claims)
+{
+	json_object_set_new(j, "departure_country", departure ? json_string(departure) : json_null());
+	json_object_set_new(j, "arrival_country", arrival ? json_string(arrival) : json_null());
+	json_object_set_new(j, "trailer_plate", trailer ? json_string(trailer) : json_null());
+	json_t *claims = other_claims ? json_loads(other_claims, 0, NULL) : NULL;
+	json_object_set_new(j, "other_claims", claims ? claims : json_object());
 }
 
 json_t *kp_api_permit_json(kp_req_t *req, const kp_permit_t *p)
@@ -37,6 +48,7 @@ json_t *kp_api_permit_json(kp_req_t *req, const kp_permit_t *p)
 	json_object_set_new(j, "organisation_id", p->org_id ? json_integer(p->org_id) : json_null());
 	json_object_set_new(j, "vehicle_id", p->vehicle_id ? json_integer(p->vehicle_id) : json_null());
 	json_object_set_new(j, "application_id", p->application_id ? json_integer(p->application_id) : json_null());
+	kp_api_permit_trip_json(j, p->departure_country, p->arrival_country, p->trailer_plate, p->other_claims);
 	if (p->credential) {
 		json_object_set_new(j, "qr", json_string(p->credential));
 		json_object_set_new(j, "kid", json_string(p->kid));

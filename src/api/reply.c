@@ -15,6 +15,9 @@ void kp_reply_db_error(kp_req_t *req, int rc, const char *what)
 	case KP_DB_CONFLICT:
 		kp_reply_error(req, 409, "conflict", "%s already exists", what);
 		break;
+	case KP_DB_FORBIDDEN:
+		kp_reply_error(req, 403, "not_yours", "this %s belongs to another account", what);
+		break;
 	case KP_DB_REF:
 		kp_reply_error(req, 422, "invalid_reference", "%s refers to something that does not exist", what);
 		break;
