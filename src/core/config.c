@@ -54,6 +54,8 @@ static const struct setting settings[] = {
 	INT_SETTING(queue_call_minutes, 1, 1440, "20", "minutes a called vehicle has to reach the gate before its place is given away"),
 	INT_SETTING(queue_checkin_early_minutes, 0, 2880, "240", "how long before its slot a booked vehicle may check in at the waiting zone"),
 	INT_SETTING(queue_no_show_grace_minutes, 0, 1440, "30", "minutes after its slot ends that a booking never checked in is released as a no-show"),
+	INT_SETTING(queue_traveller_bookings, 1, 1000, "2", "active bookings (booked, checked in, called) a traveller's account may hold at once"),
+	INT_SETTING(queue_carrier_bookings, 1, 100000, "200", "active bookings a carrier's account may hold at once (each for one of its own vehicles)"),
 	STR_SETTING(key_passphrase_file, "var/kapka-key.secret", "file holding that passphrase; created (mode 0600) when missing"),
 	/* partner exchange (docs/e-permit.md) */
 	STR_SETTING(epermit_base, "/e-permit", "path under which the public e-permit protocol API is served"),
