@@ -2,7 +2,7 @@
  * configuration, their signed events, and verifying our permits' QR text. Errors here are
  * the protocol's {"error_code","error_message"}, not kapka's own shape. */
 #include "api/api.h"
-#include "api/keyring.h"
+#include "app/keyring.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "crypto/jws.h"

@@ -132,6 +132,9 @@ const kp_route_t kp_api_routes[] = {
 	{"POST", "/api/v1/bookings/{id}/check-in", kp_api_booking_check_in, DRIVERS | KP_ROLE_OFFICER, 0,
 	 "check in at the waiting zone"},
 	{"DELETE", "/api/v1/bookings/{id}", kp_api_booking_cancel, DRIVERS | KP_ROLE_OFFICER, 0, "cancel a booking"},
+	/* security: what drivers may not declare themselves */
+	{"PUT", "/api/v1/bookings/{id}/priority", kp_api_booking_priority, KP_ROLE_OFFICER, BODY,
+	 "an officer grants or withdraws a booking's priority"},
 
 	/* travellers: border-zone permits, the stay calculator, temporary import and ecotax */
 	{"GET", "/api/v1/border-zones", kp_api_border_zones, 0, PUBLIC, "restricted border zones and their places"},

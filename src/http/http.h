@@ -93,8 +93,6 @@ void kp_reply_bytes(kp_req_t *req, int status, const char *content_type, const v
 void kp_reply_take(kp_req_t *req, int status, const char *content_type, void *data, size_t len);
 /* Add a response header (strings must outlive the request: literals or arena). */
 void kp_reply_header(kp_req_t *req, const char *name, const char *value);
-/* Map a store return code to a 4xx/5xx answer. */
-void kp_reply_db_error(kp_req_t *req, int rc, const char *what);
 
 /* ---- answering later ---- */
 /* The handler returns without an answer; another thread will set the answer and call

@@ -156,6 +156,9 @@ typedef struct kp_tip {
 	/* ecotax payment, when paid */
 	int64_t ecotax_paid_at, ecotax_payment_id;
 	const char *ecotax_reference, *ecotax_credential;
+	/* in (kp_store_tip_enter): the vehicle's open TIP may only be kept or replaced when
+	 * user_id recorded it (a traveller; an officer at the checkpoint acts on any). */
+	bool own_only;
 } kp_tip_t;
 
 /* What an entry did. */
@@ -167,9 +170,12 @@ typedef struct kp_tip_entry_result {
 /* Record a vehicle entering: decide with kp_tip_entry (union membership of tip->entered_from,
  * an open TIP for the vehicle, an ecotax paid before, the kind's fee) and open, keep or
  * replace its TIP in one transaction. tip: in: vehicle, owner, entry fields, term; out: the
- * TIP now open (the kept one when kept). */
+ * TIP now open (the kept one when kept). KP_DB_FORBIDDEN when tip->own_only and the
+ * vehicle's open TIP was recorded by another account (nothing of it is returned). */
 int kp_store_tip_enter(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_tip_t *tip, kp_tip_entry_result_t *res);
 int kp_store_tip_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_tip_t *out);
+/* *other: the plate (normalised) has an open TIP recorded by an account other than user_id. */
+int kp_store_tip_held_by_other(kp_conn_t *c, kp_arena_t *a, const char *plate, int64_t user_id, bool *other);
 /* user_id 0: all; status NULL: any; expiring_before 0: no bound (else open TIPs expiring
  * on or before that day). Soonest expiry first. */
 int kp_store_tip_list(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const char *status, int64_t expiring_before,
