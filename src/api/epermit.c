@@ -3,7 +3,7 @@
  * configuration, their events with a detached proof, the healthcheck. Errors have the
  * reference's shapes: ApiErrorResponse JSON for 400/404/422, a plain-text 401. */
 #include "api/api.h"
-#include "api/keyring.h"
+#include "app/keyring.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "crypto/hash.h"
@@ -275,15 +275,4 @@ void kp_api_epermit_healthcheck(kp_req_t *req)
 	                        p.last_sent_event_id ? p.last_sent_event_id : "0"));
 done:
 	json_decref(claims);
-}
-
-void kp_api_epermit_verify(kp_req_t *req)
-{
-	const char *qr = kp_req_param(req, "qr");
-	if (qr == NULL || strlen(qr) > 4096) {
-		kp_reply_json(req, 400, json_pack("{s:s, s:s}", "error_code", "BAD_REQUEST", "error_message",
-		                                  "the QR text is missing or too long"));
-		return;
-	}
-	kp_reply_json(req, 200, kp_api_verdict(req, qr, kp_api_app(req)->cfg->authority_code));
 }

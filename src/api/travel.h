@@ -49,7 +49,4 @@ const char *kp_travel_dump(kp_req_t *req, json_t *j);
 json_t *kp_travel_app_json(kp_req_t *req, const kp_zone_app_t *app, const kp_zone_permit_t *ps, int n);
 json_t *kp_travel_permit_json(kp_req_t *req, const kp_zone_app_t *app, const kp_zone_permit_t *p);
 
-/* A QR (svg or png, ?format=) of text as the answer. */
-void kp_travel_reply_qr(kp_req_t *req, const char *text, const char *filename);
-
 #endif

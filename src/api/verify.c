@@ -1,6 +1,6 @@
 /* verify.c: POST /api/v1/verify: is this permit QR valid here, and if not, every reason. */
 #include "api/api.h"
-#include "api/keyring.h"
+#include "app/keyring.h"
 #include "core/util.h"
 #include "crypto/hash.h"
 #include "crypto/jws.h"

@@ -2,7 +2,7 @@
  * border-zone permit's QR against the passport in hand (name, passport number, dates, the
  * zone of this post); every check is recorded, valid or not. */
 #include "api/travel.h"
-#include "api/keyring.h"
+#include "app/keyring.h"
 #include "core/util.h"
 #include "crypto/hash.h"
 #include "crypto/jws.h"

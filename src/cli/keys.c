@@ -1,6 +1,6 @@
 /* keys.c: `kapka keygen` (our signing keys), `kapka trustlist export` (the signed offline
  * trust list) and `kapka verify` (a permit QR checked against a trust list, no network). */
-#include "api/keyring.h"
+#include "app/keyring.h"
 #include "api/trustlist.h"
 #include "cli/cli.h"
 #include "core/util.h"
