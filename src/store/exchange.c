@@ -450,8 +450,15 @@ int kp_store_outbox_permit_created(kp_conn_t *c, const kp_permit_t *p, int utc_o
 	                           "permit_type", p->type, "permit_issuer", p->issuer, "permit_issued_for", p->verifier,
 	                           "permit_year", p->year, "issued_at", iat, "expires_at", exp, "plate_number", p->plate,
 	                           "company_name", p->company_name, "company_id", p->company_id ? p->company_id : "",
-	                           "departure_country", p->issuer, "arrival_country", p->verifier, "qr_code",
+	                           "departure_country", p->departure_country ? p->departure_country : p->issuer,
+	                           "arrival_country", p->arrival_country ? p->arrival_country : p->verifier, "qr_code",
 	                           p->credential ? p->credential : "");
+	if (p->trailer_plate) /* null fields are left out, as Gson does */
+		json_object_set_new(claims, "plate_number2", json_string(p->trailer_plate));
+	json_t *other = p->other_claims ? json_loads(p->other_claims, 0, NULL) : NULL;
+	if (json_is_object(other) && json_object_size(other) > 0)
+		json_object_set(claims, "other_claims", other);
+	json_decref(other);
 	return kp_store_outbox_add(c, p->verifier, p->issuer, "PERMIT_CREATED", claims);
 }
 

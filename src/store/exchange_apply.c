@@ -119,15 +119,20 @@ static int apply_permit_created(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *w
 	const char *sent = ev->plate_number ? ev->plate_number : "";
 	if (kp_plate_normalise(sent, plate, sizeof(plate)) != NULL)
 		snprintf(plate, sizeof(plate), "%s", sent); /* several plates: kept as sent */
+	char *other = ev->other_claims && json_object_size(ev->other_claims) ? json_dumps(ev->other_claims, JSON_COMPACT)
+	                                                                      : NULL;
 	rc = kp_db_run(c,
 	               "INSERT INTO permits (id, issuer, verifier, year, type, serial, quota_id, plate, company_name,"
-	               " company_id, issued_at, expires_at, status, credential) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	               " 'issued', ?)",
+	               " company_id, issued_at, expires_at, status, credential, departure_country, arrival_country,"
+	               " trailer_plate, other_claims) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'issued', ?, ?, ?, ?, ?)",
 	               KP_PARAMS(KV_TEXT(ev->permit_id), KV_TEXT(ev->producer), KV_TEXT(ev->consumer),
 	                         KV_INT(ev->permit_year), KV_INT(ev->permit_type), KV_INT(ev->serial_number),
 	                         KV_INT(quota_id), KV_TEXT(plate), KV_TEXT(ev->company_name), KV_TEXT(ev->company_id),
-	                         KV_INT(issued * 86400), KV_INT(kp_local_day_end(expires, offset)), KV_TEXT(ev->qr_code)),
+	                         KV_INT(issued * 86400), KV_INT(kp_local_day_end(expires, offset)), KV_TEXT(ev->qr_code),
+	                         KV_TEXT(ev->departure_country), KV_TEXT(ev->arrival_country), KV_TEXT(ev->plate_number2),
+	                         KV_TEXT(other)),
 	               NULL);
+	free(other);
 	if (rc != KP_DB_OK)
 		return rc;
 	return kp_store_audit_json(c, who, "permit.received", "permit", ev->permit_id, NULL,
