@@ -48,6 +48,14 @@ typedef struct kp_config {
 	long long queue_call_minutes;
 	long long queue_checkin_early_minutes;
 	long long queue_no_show_grace_minutes;
+	/* e-CMR and the agency exchange (docs/ecmr.md, docs/agencies.md) */
+	char message_dir[512];
+	long long webhook_poll_ms;
+	long long webhook_timeout_ms;
+	char webhook_retry_schedule[128];
+	char xroad_security_servers[512];
+	char xroad_consumer_url[256];
+	char xroad_client[128];
 } kp_config_t;
 
 /* Fill cfg with defaults. */
