@@ -1,7 +1,8 @@
 /* applications.c: a carrier applies and gets the decision in the same request; the
  * ministry works the review queue. */
 #include "api/api.h"
-#include "api/keyring.h"
+#include "app/keyring.h"
+#include "api/permit_input.h"
 #include "core/util.h"
 #include "domain/account.h"
 #include "store/permits.h"
@@ -22,6 +23,7 @@ static json_t *application_json(const kp_application_t *ap)
 	                      (json_int_t)ap->vehicle_id, "status", ap->status, "permit_id", ap->permit_id,
 	                      "decision_reason", ap->decision_reason, "created_at", created, "reasons",
 	                      reasons ? reasons : json_array(), "trip", trip ? trip : json_null());
+	kp_api_permit_trip_json(j, ap->departure_country, ap->arrival_country, ap->trailer_plate, ap->other_claims);
 	return j;
 }
 
@@ -160,6 +162,12 @@ void kp_api_application_create(kp_req_t *req)
 	ap.year = (int)year;
 	ap.vehicle_id = read_vehicle(req);
 	ap.trip = read_trip(req);
+	kp_permit_trip_in_t trip;
+	kp_api_read_permit_trip(req, ap.type, cfg->authority_code, ap.verifier, &trip);
+	ap.departure_country = trip.departure_country;
+	ap.arrival_country = trip.arrival_country;
+	ap.trailer_plate = trip.trailer_plate;
+	ap.other_claims = trip.other_claims;
 	if (kp_body_check(req) != 0)
 		return;
 	kp_authority_t au;

@@ -2,7 +2,7 @@
  * a partner platform and verified against its pinned keys) and checking a chain of seals,
  * stored or handed in as a bundle. */
 #include "api/ecmr.h"
-#include "api/keyring.h"
+#include "app/keyring.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "crypto/hash.h"

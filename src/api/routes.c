@@ -85,13 +85,17 @@ const kp_route_t kp_api_routes[] = {
 	{"POST", "/api/v1/permits/{id}/revoke", kp_api_permit_revoke, GOV, BODY, "revoke an unused permit"},
 	{"POST", "/api/v1/verify", kp_api_verify, 0, PUBLIC | BODY, "verify a permit's QR text"},
 
+	/* the universal verifier's call on the issuer (epermit_verify.c), readable from any origin */
+	{"GET", EPERMIT_BASE "/verify/{qr}", kp_api_epermit_verify, 0, PUBLIC | KP_ROUTE_CORS,
+	 "the permit a QR text names (the reference's PermitDto), 404 when revoked or unknown"},
+
 	/* partner exchange: the e-permit protocol, partners, the outbox */
-	{"GET", EPERMIT_BASE "/", kp_api_epermit_config, 0, PUBLIC, "our configuration: code, name, public keys"},
+	{"GET", EPERMIT_BASE "/", kp_api_epermit_config, 0, PUBLIC | KP_ROUTE_CORS, "our configuration: code, name, public keys"},
 	{"GET", EPERMIT_BASE "/epermit-configuration", kp_api_epermit_config, 0, PUBLIC,
 	 "our configuration: code, name, public keys"},
 	{"POST", EPERMIT_BASE "/events", kp_api_epermit_event, 0, PUBLIC | KP_ROUTE_RAW_BODY,
 	 "receive a partner's signed event"},
-	{"GET", EPERMIT_BASE "/verify/{qr}", kp_api_epermit_verify, 0, PUBLIC, "verify one of our permits' QR text"},
+
 	{"GET", "/api/v1/partners", kp_api_partner_list, STAFF, 0, "partners, their keys, handshake and backlog"},
 	{"POST", "/api/v1/partners", kp_api_partner_add, GOV, BODY, "add a partner by its public API address"},
 	{"GET", "/api/v1/partners/{code}", kp_api_partner_get, STAFF, 0, "one partner"},
@@ -133,6 +137,9 @@ const kp_route_t kp_api_routes[] = {
 	{"POST", "/api/v1/bookings/{id}/check-in", kp_api_booking_check_in, DRIVERS | KP_ROLE_OFFICER, 0,
 	 "check in at the waiting zone"},
 	{"DELETE", "/api/v1/bookings/{id}", kp_api_booking_cancel, DRIVERS | KP_ROLE_OFFICER, 0, "cancel a booking"},
+	/* security: what drivers may not declare themselves */
+	{"PUT", "/api/v1/bookings/{id}/priority", kp_api_booking_priority, KP_ROLE_OFFICER, BODY,
+	 "an officer grants or withdraws a booking's priority"},
 
 	/* travellers: border-zone permits, the stay calculator, temporary import and ecotax */
 	{"GET", "/api/v1/border-zones", kp_api_border_zones, 0, PUBLIC, "restricted border zones and their places"},

@@ -1,7 +1,7 @@
 /* serve.c: `kapka serve`: open and migrate the database, make sure an admin exists,
  * serve HTTP until SIGTERM/SIGINT, then finish requests in flight and stop. */
 #include "api/api.h"
-#include "api/keyring.h"
+#include "app/keyring.h"
 #include "exchange/client.h"
 #include "exchange/exchange.h"
 #include "store/registry.h"
@@ -127,6 +127,11 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	app.exchange = kp_exchange_start(&app);
 	kp_log(KP_LOG_INFO, "listening on %s:%d (port %d) with %d threads, database %s", cfg->listen,
 	       kp_http_port(http), kp_http_port(http), threads, kp_store_backend_name(store));
+	if (kp_clock_is_set()) {
+		char now[24];
+		kp_iso8601(kp_now(), now, sizeof(now));
+		kp_log(KP_LOG_WARN, "test mode: the clock was set (test_clock); it reads %s", now);
+	}
 	fprintf(stderr, "kapka: serving %s (port %d); stop with Ctrl-C\n", url, kp_http_port(http));
 
 	struct timespec tick = {60, 0};

@@ -54,6 +54,8 @@ static const struct setting settings[] = {
 	INT_SETTING(queue_call_minutes, 1, 1440, "20", "minutes a called vehicle has to reach the gate before its place is given away"),
 	INT_SETTING(queue_checkin_early_minutes, 0, 2880, "240", "how long before its slot a booked vehicle may check in at the waiting zone"),
 	INT_SETTING(queue_no_show_grace_minutes, 0, 1440, "30", "minutes after its slot ends that a booking never checked in is released as a no-show"),
+	INT_SETTING(queue_traveller_bookings, 1, 1000, "2", "active bookings (booked, checked in, called) a traveller's account may hold at once"),
+	INT_SETTING(queue_carrier_bookings, 1, 100000, "200", "active bookings a carrier's account may hold at once (each for one of its own vehicles)"),
 	/* e-CMR and the agency exchange (docs/ecmr.md, docs/agencies.md) */
 	STR_SETTING(message_dir, "", "folder where messages to e-CMR parties (links and codes) are written, one file each, for a mail or SMS relay (empty: none written)"),
 	INT_SETTING(webhook_poll_ms, 50, 60000, "500", "how often due webhook deliveries to agencies are looked for (ms)"),
@@ -75,6 +77,9 @@ static const struct setting settings[] = {
 	INT_SETTING(tip_min_months, 1, 60, "6", "shortest term of a vehicle's temporary import, in months"),
 	INT_SETTING(tip_max_months, 1, 60, "12", "longest term of a vehicle's temporary import, in months"),
 	INT_SETTING(tip_reminder_days, 0, 365, "30", "days before a temporary import expires that it is listed as due for a reminder"),
+	/* tests only (docs/configuration.md, "Test-only settings") */
+	INT_SETTING(test_mode, 0, 1, "0", "1 only in tests: allows the test-only settings; never in production"),
+	STR_SETTING(test_clock, "", "tests only (needs test_mode 1): the clock starts at this instant (2026-12-31T23:59:59+06:00 or epoch seconds) and runs on"),
 };
 
 const char *kp_config_name(size_t i)

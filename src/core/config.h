@@ -48,6 +48,10 @@ typedef struct kp_config {
 	long long queue_call_minutes;
 	long long queue_checkin_early_minutes;
 	long long queue_no_show_grace_minutes;
+	long long queue_traveller_bookings, queue_carrier_bookings;
+	/* tests only */
+	long long test_mode;
+	char test_clock[40];
 	/* e-CMR and the agency exchange (docs/ecmr.md, docs/agencies.md) */
 	char message_dir[512];
 	long long webhook_poll_ms;

@@ -40,6 +40,14 @@ void kp_permit_id_format(const kp_permit_id_t *id, char out[40]);
 /* 0 when s is a well-formed id (type 1-7), filling *out. */
 int kp_permit_id_parse(const char *s, kp_permit_id_t *out);
 
+/* The trip a permit covers, between issuer (our carrier's country) and verifier (whose
+ * border it opens). NULL when departure and arrival (country codes) fit the permit type:
+ * bilateral types go between issuer and verifier; transit types cross the verifier, so
+ * neither end is the verifier; third-country types carry between the verifier and a
+ * third country; multilateral ones go between any two countries. Else a sentence. */
+const char *kp_permit_trip_check(int type, const char *issuer, const char *verifier, const char *departure,
+                                 const char *arrival);
+
 /* Plates are stored normalised: upper case latin letters and digits only. Returns NULL
  * and fills out (>= 16 bytes), or a sentence saying why the plate is not acceptable. */
 const char *kp_plate_normalise(const char *plate, char *out, int outlen);

@@ -1,5 +1,6 @@
 /* permit_reads.c: reading permits, withdrawing unused ones, border activities, usage. */
 #include "store/permits.h"
+#include "store/tlog_acts.h"
 #include "store/exchange.h"
 #include "core/util.h"
 
@@ -12,7 +13,7 @@
 
 #define PERMIT_COLUMNS "id, issuer, verifier, year, type, serial, quota_id, application_id, org_id, vehicle_id," \
                        " plate, company_name, company_id, issued_at, expires_at, status, used_up, status_reason," \
-                       " status_at, kid, credential"
+                       " status_at, kid, credential, departure_country, arrival_country, trailer_plate, other_claims"
 
 static void permit_from_row(const kp_rows_t *r, int i, kp_permit_t *p)
 {
@@ -37,6 +38,10 @@ static void permit_from_row(const kp_rows_t *r, int i, kp_permit_t *p)
 	p->status_at = kp_rows_int(r, i, 18);
 	p->kid = kp_rows_text(r, i, 19);
 	p->credential = kp_rows_text(r, i, 20);
+	p->departure_country = kp_rows_text(r, i, 21);
+	p->arrival_country = kp_rows_text(r, i, 22);
+	p->trailer_plate = kp_rows_text(r, i, 23);
+	p->other_claims = kp_rows_text(r, i, 24);
 }
 
 int kp_store_permit_get(kp_conn_t *c, kp_arena_t *a, const char *id, kp_permit_t *out)
@@ -95,6 +100,9 @@ static int withdraw_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const
 	after.status = new_status;
 	after.status_reason = reason;
 	if (before.org_id && (rc = kp_store_outbox_permit_revoked(c, &before)) != KP_DB_OK) /* ours: tell the verifier */
+		return rc;
+	if ((rc = kp_tlog_permit(c, strcmp(new_status, "revoked") == 0 ? "permit.revoke" : "permit.return", &after,
+	                         reason)) != KP_DB_OK)
 		return rc;
 	return kp_store_audit_json(c, who, strcmp(new_status, "revoked") == 0 ? "permit.revoke" : "permit.return",
 	                           "permit", id, kp_store_permit_snapshot(&before), kp_store_permit_snapshot(&after));
@@ -198,6 +206,8 @@ int kp_store_permit_activity_add_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_
 	               KP_PARAMS(KV_INT(used_up || p.used_up), KV_INT(kp_now()), KV_TEXT(p.id)), NULL);
 	if (rc == KP_DB_OK) /* a partner's permit used at our border: PERMIT_USED to its issuer */
 		rc = kp_store_outbox_permit_used(c, &p, act);
+	if (rc == KP_DB_OK)
+		rc = kp_tlog_permit_use(c, &p, act, used_up);
 	if (rc != KP_DB_OK)
 		return rc;
 	return kp_store_audit_json(c, who, "permit.activity", "permit", p.id, NULL,

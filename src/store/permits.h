@@ -57,6 +57,9 @@ int kp_store_vehicle_set_status(kp_conn_t *c, const kp_actor_t *who, int64_t id,
 typedef struct kp_permit {
 	const char *id, *issuer, *verifier, *plate, *company_name, *company_id, *status, *status_reason, *kid,
 	    *credential;
+	/* The trip as the e-permit protocol carries it: countries (codes), the trailer's plate
+	 * (plate_number2; NULL: none) and the issuer's other claims (JSON object text; NULL: none). */
+	const char *departure_country, *arrival_country, *trailer_plate, *other_claims;
 	int year, type;
 	int64_t serial, quota_id, application_id, org_id, vehicle_id, issued_at, expires_at, status_at;
 	bool used_up;
@@ -65,6 +68,8 @@ typedef struct kp_permit {
 typedef struct kp_application {
 	int64_t id, org_id, user_id, vehicle_id, decided_by, created_at, decided_at;
 	const char *verifier, *trip, *status, *reasons, *permit_id, *decision_reason;
+	/* What the carrier asked for; the permit carries them (countries default to us and the partner). */
+	const char *departure_country, *arrival_country, *trailer_plate, *other_claims;
 	int year, type;
 } kp_application_t;
 
