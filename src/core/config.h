@@ -36,6 +36,8 @@ typedef struct kp_config {
 	long long exchange_poll_ms;
 	long long exchange_retry_min_ms;
 	long long exchange_retry_max_ms;
+	long long exchange_max_refusals;
+	char exchange_allow_private[512];
 	long long exchange_timeout_ms;
 	long long trustlist_max_age_hours;
 	long long zone_validity_months;

@@ -11,7 +11,8 @@ import { newCarrier, addVehicle, issue, YEAR } from './permits_helpers.test.mjs'
 import { RefPartner } from './refpartner/partner.mjs';
 import { gsonOf } from './refpartner/events.mjs';
 
-const FAST = { KAPKA_EXCHANGE_POLL_MS: '100', KAPKA_EXCHANGE_RETRY_MIN_MS: '200', KAPKA_EXCHANGE_RETRY_MAX_MS: '800' };
+const FAST = { KAPKA_EXCHANGE_POLL_MS: '100', KAPKA_EXCHANGE_RETRY_MIN_MS: '100', KAPKA_EXCHANGE_RETRY_MAX_MS: '400',
+  KAPKA_EXCHANGE_MAX_REFUSALS: '3' };
 const s = { kg: null, tr: null, tok: {} };
 const NAME = "A&B <Trans> 'Ak-Jol' =1 ОсОО «Кыргыз» 新疆运输";
 
@@ -258,6 +259,50 @@ test('kapka reads the reference\'s answers: a lost answer then EVENT_ALREADY_EXI
   assert.ok(s.tr.received.some((x) => x.status === 422 && x.body.details?.errorCode === 'EVENT_ALREADY_EXISTS'));
 });
 
+test('an event the partner keeps refusing is set aside; the chain goes on; the ministry retries or skips it', async () => {
+  // TR loses one of its own permits (its database was restored from an old backup)
+  const e = s.tr.createPermit('KG', { permitType: 1, permitYear: YEAR, issuedAt: today(), expiresAt: `31/01/${YEAR + 1}`,
+    plateNumber: '34 LOST 1', companyName: 'L', companyId: '7', departureCountry: 'TR', arrivalCountry: 'KG' });
+  await s.tr.flush();
+  const lost = s.tr.permits.get(e.permitId);
+  s.tr.permits.delete(e.permitId);
+  const use = await s.kg.req('POST', `/api/v1/permits/${e.permitId}/activities`, { token: s.tok.officer, body: { activity_type: 'ENTRANCE', checkpoint: 'torugart' } });
+  assert.equal(use.status, 201, use.text);
+  const dead = await eventually(async () => (await partnerTR()).outbox.dead === 1, 'PERMIT_USED set aside');
+  assert.ok(dead);
+  const [d] = (await s.kg.req('GET', '/api/v1/partners/TR/outbox?state=dead', { token: s.tok.kg })).json.events;
+  assert.equal(d.event_type, 'PERMIT_USED');
+  assert.match(d.last_error, /PERMIT_NOTFOUND/);
+  // the next event is not blocked, and chains on the last event TR took
+  const v = await addVehicle(s.kg, s.carrier.token);
+  const p = await issue(s.kg, s.carrier.token, { partner: 'TR', type: 1, vehicle_id: v.id });
+  await eventually(() => s.tr.permits.get(p.id), 'the permit after the dead letter at TR');
+  // TR's data is repaired; the ministry retries: delivered, chained after what TR holds
+  s.tr.permits.set(e.permitId, lost);
+  const carrierTry = await s.kg.req('POST', `/api/v1/partners/TR/outbox/${d.id}/retry`, { token: s.carrier.token });
+  assert.equal(carrierTry.status, 403);
+  const r = await s.kg.req('POST', `/api/v1/partners/TR/outbox/${d.id}/retry`, { token: s.tok.kg });
+  assert.equal(r.status, 200, r.text);
+  await eventually(() => lost.activities.length === 1, 'the retried PERMIT_USED at TR');
+  await eventually(delivered, 'nothing waiting');
+  assert.equal((await s.kg.req('POST', `/api/v1/partners/TR/outbox/${d.id}/retry`, { token: s.tok.kg })).status, 409);
+  // skipping: a dead letter given up
+  s.tr.permits.delete(e.permitId);
+  await s.kg.req('POST', `/api/v1/permits/${e.permitId}/activities`, { token: s.tok.officer, body: { activity_type: 'EXIT', checkpoint: 'torugart' } });
+  await eventually(async () => (await partnerTR()).outbox.dead === 1, 'the EXIT set aside');
+  const [d2] = (await s.kg.req('GET', '/api/v1/partners/TR/outbox?state=dead', { token: s.tok.kg })).json.events;
+  const sk = await s.kg.req('POST', `/api/v1/partners/TR/outbox/${d2.id}/skip`, { token: s.tok.kg });
+  assert.deepEqual([sk.status, sk.json.state], [200, 'skipped']);
+  assert.equal((await partnerTR()).outbox.dead, 0);
+  s.tr.permits.set(e.permitId, lost);
+  assert.equal((await s.kg.req('POST', '/api/v1/partners/TR/outbox/999999/skip', { token: s.tok.kg })).status, 404);
+  const audit = await s.kg.req('GET', '/api/v1/audit?limit=20', { token: s.tok.kg });
+  if (audit.status === 200) {
+    const acts = JSON.stringify(audit.json);
+    assert.ok(acts.includes('outbox.retry') && acts.includes('outbox.skip'), 'both decisions audited');
+  }
+});
+
 test('TR is down while KG issues, rotates its key, revokes the old key and a permit: nothing lost, empty backlog', async () => {
   await s.tr.stop();
   const ids = [];
@@ -284,5 +329,5 @@ test('TR is down while KG issues, rotates its key, revokes the old key and a per
   assert.ok(trKeys.find((k) => k.keyId === rot.json.key.kid && !k.revoked));
   // every event KG queued for TR is in TR's ledger, applied with a proof that held
   const out = await s.kg.req('GET', '/api/v1/partners/TR/outbox?limit=1000', { token: s.tok.kg });
-  for (const e of out.json.events) assert.ok(trHolds(e.event_id), `${e.event_type} ${e.event_id} at TR`);
+  for (const e of out.json.events.filter((x) => x.state !== 'skipped')) assert.ok(trHolds(e.event_id), `${e.event_type} ${e.event_id} at TR`);
 });
