@@ -152,6 +152,12 @@ void kp_api_booking_get(kp_req_t *req);
 void kp_api_booking_check_in(kp_req_t *req);
 void kp_api_booking_cancel(kp_req_t *req);
 void kp_api_booking_priority(kp_req_t *req);
+/* passwords.c: hashing a few at a time (answers 503 busy and returns -1 when at the limit;
+ * *out in the request arena), the registration throttle (answers 429 and returns -1),
+ * and PUT /api/v1/session/password. */
+int kp_api_password_hash(kp_req_t *req, const char *password, const char **out);
+int kp_api_registration_allowed(kp_req_t *req);
+void kp_api_password_change(kp_req_t *req);
 void kp_api_queue_live(kp_req_t *req);
 void kp_api_queue_list(kp_req_t *req);
 void kp_api_queue_call(kp_req_t *req);

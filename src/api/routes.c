@@ -132,7 +132,8 @@ const kp_route_t kp_api_routes[] = {
 	{"POST", "/api/v1/bookings/{id}/check-in", kp_api_booking_check_in, DRIVERS | KP_ROLE_OFFICER, 0,
 	 "check in at the waiting zone"},
 	{"DELETE", "/api/v1/bookings/{id}", kp_api_booking_cancel, DRIVERS | KP_ROLE_OFFICER, 0, "cancel a booking"},
-	/* security: what drivers may not declare themselves */
+	/* security: one's own password; what drivers may not declare themselves */
+	{"PUT", "/api/v1/session/password", kp_api_password_change, ANY, BODY, "change one's own password"},
 	{"PUT", "/api/v1/bookings/{id}/priority", kp_api_booking_priority, KP_ROLE_OFFICER, BODY,
 	 "an officer grants or withdraws a booking's priority"},
 

@@ -20,12 +20,15 @@ typedef struct kp_config {
 	long long cookie_secure;
 	long long login_max_failures;
 	long long login_lock_seconds;
+	long long login_delay_seconds;
+	long long register_per_address, register_window_seconds, register_per_minute, password_hash_concurrency;
 	long long ip_max_failures;
 	long long ip_window_seconds;
 	long long shutdown_grace;
 	char admin_password[128];
 	long long sqlite_sync_full;
 	char public_url[256];
+	char trusted_proxies[512];
 	char authority_code[3];
 	char authority_name[128];
 	long long utc_offset_minutes;
