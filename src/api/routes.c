@@ -84,13 +84,17 @@ const kp_route_t kp_api_routes[] = {
 	{"POST", "/api/v1/permits/{id}/revoke", kp_api_permit_revoke, GOV, BODY, "revoke an unused permit"},
 	{"POST", "/api/v1/verify", kp_api_verify, 0, PUBLIC | BODY, "verify a permit's QR text"},
 
+	/* the universal verifier's call on the issuer (epermit_verify.c), readable from any origin */
+	{"GET", EPERMIT_BASE "/verify/{qr}", kp_api_epermit_verify, 0, PUBLIC | KP_ROUTE_CORS,
+	 "the permit a QR text names (the reference's PermitDto), 404 when revoked or unknown"},
+
 	/* partner exchange: the e-permit protocol, partners, the outbox */
-	{"GET", EPERMIT_BASE "/", kp_api_epermit_config, 0, PUBLIC, "our configuration: code, name, public keys"},
+	{"GET", EPERMIT_BASE "/", kp_api_epermit_config, 0, PUBLIC | KP_ROUTE_CORS, "our configuration: code, name, public keys"},
 	{"GET", EPERMIT_BASE "/epermit-configuration", kp_api_epermit_config, 0, PUBLIC,
 	 "our configuration: code, name, public keys"},
 	{"POST", EPERMIT_BASE "/events", kp_api_epermit_event, 0, PUBLIC | KP_ROUTE_RAW_BODY,
 	 "receive a partner's signed event"},
-	{"GET", EPERMIT_BASE "/verify/{qr}", kp_api_epermit_verify, 0, PUBLIC, "verify one of our permits' QR text"},
+
 	{"GET", "/api/v1/partners", kp_api_partner_list, STAFF, 0, "partners, their keys, handshake and backlog"},
 	{"POST", "/api/v1/partners", kp_api_partner_add, GOV, BODY, "add a partner by its public API address"},
 	{"GET", "/api/v1/partners/{code}", kp_api_partner_get, STAFF, 0, "one partner"},

@@ -78,6 +78,7 @@ struct kp_conn {
 	void *h;
 	int in_tx;
 	int broken;
+	int tlog_appended; /* a transparency-log leaf was appended since the last commit */
 };
 
 /* Run sql with params; rows (if out) live in arena. */

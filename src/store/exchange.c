@@ -1,5 +1,6 @@
 /* exchange.c: the outbox, the event chains and the partners of the e-permit exchange. */
 #include "store/exchange.h"
+#include "store/tlog_acts.h"
 #include "core/util.h"
 #include "crypto/hash.h"
 #include "domain/dates.h"
@@ -525,6 +526,8 @@ static int revoke_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const c
 		rc = kp_store_outbox_add_all(c, "KEY_REVOKED", json_pack("{s:s, s:I}", "key_id", kid, "revoked_at",
 		                                                         (json_int_t)now),
 		                             NULL);
+	if (rc == KP_DB_OK)
+		rc = kp_tlog_key(c, "key.revoke", self, kid, NULL);
 	if (rc != KP_DB_OK)
 		return rc;
 	return kp_store_audit_json(c, who, "key.revoke", "authority", self, NULL, json_pack("{s:s}", "kid", kid));

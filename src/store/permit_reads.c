@@ -1,5 +1,6 @@
 /* permit_reads.c: reading permits, withdrawing unused ones, border activities, usage. */
 #include "store/permits.h"
+#include "store/tlog_acts.h"
 #include "store/exchange.h"
 #include "core/util.h"
 
@@ -99,6 +100,9 @@ static int withdraw_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const
 	after.status = new_status;
 	after.status_reason = reason;
 	if (before.org_id && (rc = kp_store_outbox_permit_revoked(c, &before)) != KP_DB_OK) /* ours: tell the verifier */
+		return rc;
+	if ((rc = kp_tlog_permit(c, strcmp(new_status, "revoked") == 0 ? "permit.revoke" : "permit.return", &after,
+	                         reason)) != KP_DB_OK)
 		return rc;
 	return kp_store_audit_json(c, who, strcmp(new_status, "revoked") == 0 ? "permit.revoke" : "permit.return",
 	                           "permit", id, kp_store_permit_snapshot(&before), kp_store_permit_snapshot(&after));
@@ -202,6 +206,8 @@ int kp_store_permit_activity_add_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_
 	               KP_PARAMS(KV_INT(used_up || p.used_up), KV_INT(kp_now()), KV_TEXT(p.id)), NULL);
 	if (rc == KP_DB_OK) /* a partner's permit used at our border: PERMIT_USED to its issuer */
 		rc = kp_store_outbox_permit_used(c, &p, act);
+	if (rc == KP_DB_OK)
+		rc = kp_tlog_permit_use(c, &p, act, used_up);
 	if (rc != KP_DB_OK)
 		return rc;
 	return kp_store_audit_json(c, who, "permit.activity", "permit", p.id, NULL,

@@ -2,6 +2,7 @@
  * withdrawing (revoke, return) and reading permits. */
 #include "store/permits.h"
 #include "store/exchange.h"
+#include "store/tlog_acts.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/dates.h"
@@ -215,6 +216,8 @@ static int insert_permit(kp_conn_t *c, const kp_actor_t *who, kp_permit_t *p, in
 	                   NULL);
 	if (rc == KP_DB_OK) /* the verifier learns of it by PERMIT_CREATED */
 		rc = kp_store_outbox_permit_created(c, p, utc_offset);
+	if (rc == KP_DB_OK)
+		rc = kp_tlog_permit(c, "permit.issue", p, NULL);
 	if (rc != KP_DB_OK)
 		return rc;
 	return kp_store_audit_json(c, who, "permit.issue", "permit", p->id, NULL, kp_store_permit_snapshot(p));
@@ -286,12 +289,18 @@ int kp_store_permit_apply_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who,
 		return rc;
 	/* An application naming no vehicle of this carrier is refused without a row (the
 	 * application must reference a real vehicle); the answer still lists every reason. */
+	if (vehicle_not_owned(res) &&
+	    (rc = kp_tlog_application(c, "application.refuse", rq->app, res->failures, res->nfailures, NULL)) != KP_DB_OK)
+		return rc;
 	if (vehicle_not_owned(res))
 		return kp_store_audit_json(c, who, "permit_application.refuse", "permit_application", NULL, NULL,
 		                           json_pack("{s:s, s:i, s:i, s:I, s:o}", "verifier", rq->app->verifier, "year",
 		                                     rq->app->year, "type", rq->app->type, "vehicle_id",
 		                                     (json_int_t)rq->app->vehicle_id, "reasons", failures_json(res)));
 	if ((rc = store_application(c, a, who, rq->app, res)) != KP_DB_OK)
+		return rc;
+	if (strcmp(rq->app->status, "refused") == 0 &&
+	    (rc = kp_tlog_application(c, "application.refuse", rq->app, res->failures, res->nfailures, NULL)) != KP_DB_OK)
 		return rc;
 	return insert_permit(c, who, &res->permit, rq->app->id, rq->utc_offset);
 }
@@ -375,6 +384,10 @@ static int update_decided(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, co
 	                   &changed);
 	if (rc == KP_DB_OK && changed != 1)
 		rc = KP_DB_CONFLICT;
+	if (rc == KP_DB_OK && strcmp(ap->status, "rejected") == 0)
+		rc = kp_tlog_application(c, "application.reject", ap, res->failures, res->nfailures, reason);
+	else if (rc == KP_DB_OK && strcmp(ap->status, "refused") == 0)
+		rc = kp_tlog_application(c, "application.refuse", ap, res->failures, res->nfailures, NULL);
 	if (rc != KP_DB_OK) {
 		json_decref(reasons);
 		return rc;

@@ -535,6 +535,12 @@ static void apply_issues(void **state)
 	assert_int_equal(count_rows(f->c, "audit_log") - audit0, 2);
 	assert_int_equal(audit_count(f->c, "permit.issue"), 1);
 	assert_int_equal(audit_count(f->c, "permit_application.create"), 1);
+	/* and one transparency-log leaf, which names the permit but neither plate nor company */
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM tlog_leaves WHERE kind = 'permit.issue'"), 1);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM tlog_leaves WHERE entry LIKE '%T0001KG%'"
+	                                      " OR entry LIKE '%Carrier 1%' OR entry LIKE '%01507201910001%'"), 0);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM tlog_leaves WHERE entry LIKE '%\"commitment\":%'"
+	                                      " AND entry LIKE '%KG-UZ-%' AND salt IS NOT NULL"), 1);
 
 	kp_permit_t p;
 	assert_int_equal(kp_store_permit_get(f->c, &f->a, want, &p), KP_DB_OK);
@@ -773,6 +779,9 @@ static void apply_faults_leave_nothing(void **state)
 		assert_int_equal(count_rows(f->c, "permits"), 0);
 		assert_int_equal(count_rows(f->c, "permit_applications"), 0);
 		assert_int_equal(count_rows(f->c, "audit_log"), audit0);
+		/* only the quota's leaf */
+		assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM tlog_leaves"), 1);
+		assert_int_equal(kp_store_count(f->c, "SELECT size FROM tlog_state"), 1);
 		assert_int_equal(quota(f, qid).next_serial, 1);
 		if (!signer_fault)
 			remove_audit_fault(f);
@@ -990,6 +999,12 @@ static void race_for_the_last_serials(void **state)
 	                 RACERS - 10);
 	assert_int_equal(audit_count(f->c, "permit.issue"), 10);
 	assert_int_equal(audit_count(f->c, "permit_application.create"), RACERS);
+	/* every decision has its leaf, numbered without gaps under the race */
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM tlog_leaves WHERE kind = 'permit.issue'"), 10);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM tlog_leaves WHERE kind = 'application.refuse'"
+	                                      " AND entry LIKE '%INSUFFICIENT_PERMIT_QUOTA%'"), RACERS - 10);
+	assert_int_equal(kp_store_count(f->c, "SELECT MAX(idx) + 1 - COUNT(*) FROM tlog_leaves"), 0);
+	assert_int_equal(kp_store_count(f->c, "SELECT size FROM tlog_state"), RACERS + 1); /* and the quota's */
 }
 
 struct decider {

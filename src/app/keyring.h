@@ -1,5 +1,5 @@
 /* keyring.h: the authority's signing key and the public keys of every authority, as the
- * API layer uses them to sign permit credentials and to verify credentials and events. */
+ * application uses them to sign permit credentials and to verify credentials and events. */
 #ifndef KP_KEYRING_H
 #define KP_KEYRING_H
 

@@ -1,5 +1,5 @@
 /* keyring.c: signing key bootstrap (encrypted at rest), permit signing, key lookup. */
-#include "api/keyring.h"
+#include "app/keyring.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "crypto/hash.h"
