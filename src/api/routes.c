@@ -1,6 +1,7 @@
 /* routes.c: the one route table of kapka. Every entry must also be described in
  * the OpenAPI document, the files in docs/openapi/ (tests/unit/api/test_routes.c checks). */
 #include "api/api.h"
+#include "api/ecmr.h"
 #include "core/util.h"
 #include "domain/account.h"
 
@@ -93,11 +94,13 @@ const kp_route_t kp_api_routes[] = {
 	 "the permit a QR text names (the reference's PermitDto), 404 when revoked or unknown"},
 
 	/* partner exchange: the e-permit protocol, partners, the outbox */
-	{"GET", EPERMIT_BASE "/", kp_api_epermit_config, 0, PUBLIC | KP_ROUTE_CORS, "our configuration: code, name, public keys"},
-	{"GET", EPERMIT_BASE "/epermit-configuration", kp_api_epermit_config, 0, PUBLIC,
-	 "our configuration: code, name, public keys"},
-	{"POST", EPERMIT_BASE "/events", kp_api_epermit_event, 0, PUBLIC | KP_ROUTE_RAW_BODY,
-	 "receive a partner's signed event"},
+	{"GET", EPERMIT_BASE, kp_api_epermit_config, 0, PUBLIC | KP_ROUTE_CORS, "our configuration: code, name, version, keys"},
+	{"GET", EPERMIT_BASE "/", kp_api_epermit_config, 0, PUBLIC | KP_ROUTE_CORS,
+	 "our configuration: code, name, version, keys"},
+	{"POST", EPERMIT_BASE "/events/{type}", kp_api_epermit_event, 0, PUBLIC | KP_ROUTE_RAW_BODY | KP_ROUTE_SLASHES,
+	 "receive a partner's event with its detached proof"},
+	{"GET", EPERMIT_BASE "/healthcheck", kp_api_epermit_healthcheck, 0, PUBLIC | KP_ROUTE_SLASHES,
+	 "the last event ids both ways, for a partner's signed JWT"},
 
 	{"GET", "/api/v1/partners", kp_api_partner_list, STAFF, 0, "partners, their keys, handshake and backlog"},
 	{"POST", "/api/v1/partners", kp_api_partner_add, GOV, BODY, "add a partner by its public API address"},
@@ -186,15 +189,40 @@ const kp_route_t kp_api_routes[] = {
 	 "record the vehicle leaving"},
 	{"POST", "/api/v1/tips/{id}/ecotax-payment", kp_api_ecotax_pay, TRAVELLER, BODY, "record the ecotax payment"},
 	{"GET", "/api/v1/tips/{id}/ecotax-receipt", kp_api_ecotax_receipt, TIP_READERS, 0, "the ecotax receipt (PDF, QR)"},
+	/* e-CMR consignment notes (docs/ecmr.md) */
+#define ECMR_READERS (KP_ROLE_CARRIER | KP_ROLE_OFFICER | STAFF)
+	{"POST", "/api/v1/ecmr", kp_api_ecmr_create, KP_ROLE_CARRIER, BODY, "draw up a consignment note"},
+	{"GET", "/api/v1/ecmr", kp_api_ecmr_list, ECMR_READERS, 0, "consignment notes; by plate and country (eFTI)"},
+	{"GET", "/api/v1/ecmr/{ref}", kp_api_ecmr_get, ECMR_READERS, 0, "one consignment note"},
+	{"PUT", "/api/v1/ecmr/{ref}", kp_api_ecmr_update, KP_ROLE_CARRIER, BODY, "change a draft"},
+	{"POST", "/api/v1/ecmr/{ref}/seals", kp_api_ecmr_seal, KP_ROLE_CARRIER, BODY, "seal an act as the carrier"},
+	{"POST", "/api/v1/ecmr/{ref}/seals/external", kp_api_ecmr_seal_external, 0, PUBLIC | BODY,
+	 "record a seal made on a partner platform"},
+	{"POST", "/api/v1/ecmr/{ref}/links", kp_api_ecmr_link_create, KP_ROLE_CARRIER, BODY, "send a party its sealing link"},
+	{"GET", "/api/v1/ecmr/{ref}/verification", kp_api_ecmr_verification, ECMR_READERS, 0, "check the note and its seals"},
+	{"GET", "/api/v1/ecmr/{ref}/bundle", kp_api_ecmr_bundle, ECMR_READERS, 0, "the note as a bundle for offline checks"},
+	{"POST", "/api/v1/ecmr/{ref}/authority-link", kp_api_ecmr_authority_link,
+	 KP_ROLE_CARRIER | KP_ROLE_OFFICER | GOV, 0, "a unique link for authorities"},
+	{"GET", "/api/v1/ecmr-shared/{token}", kp_api_ecmr_shared, 0, PUBLIC, "a note through its authority link"},
+	{"GET", "/api/v1/ecmr-links/{token}", kp_api_ecmr_link_get, 0, PUBLIC, "a party's view through its link"},
+	{"POST", "/api/v1/ecmr-links/{token}/seals", kp_api_ecmr_link_seal, 0, PUBLIC | BODY, "seal through a one-time link"},
+	{"POST", "/api/v1/ecmr-verifications", kp_api_ecmr_bundle_verify, 0, PUBLIC | BODY, "check a bundle someone holds"},
 };
 
 const size_t kp_api_nroutes = KP_ARRAY_LEN(kp_api_routes);
+
+/* A route of the public e-permit API: EPERMIT_BASE itself or below it. */
+static bool is_epermit(const char *pattern)
+{
+	size_t n = strlen(EPERMIT_BASE);
+	return strncmp(pattern, EPERMIT_BASE, n) == 0 && (pattern[n] == '\0' || pattern[n] == '/');
+}
 
 kp_route_t *kp_api_routes_at(const char *epermit_base)
 {
 	size_t base = strlen(EPERMIT_BASE), extra = 0;
 	for (size_t i = 0; i < kp_api_nroutes; i++)
-		if (strncmp(kp_api_routes[i].pattern, EPERMIT_BASE "/", base + 1) == 0)
+		if (is_epermit(kp_api_routes[i].pattern))
 			extra += strlen(epermit_base) + strlen(kp_api_routes[i].pattern) + 1;
 	/* one block: the table, then the rewritten patterns */
 	kp_route_t *out = kp_malloc(sizeof(kp_route_t) * kp_api_nroutes + extra);
@@ -204,7 +232,7 @@ kp_route_t *kp_api_routes_at(const char *epermit_base)
 		blen--;
 	for (size_t i = 0; i < kp_api_nroutes; i++) {
 		out[i] = kp_api_routes[i];
-		if (strncmp(out[i].pattern, EPERMIT_BASE "/", base + 1) != 0)
+		if (!is_epermit(out[i].pattern))
 			continue;
 		int n = sprintf(text, "%.*s%s", (int)blen, epermit_base, kp_api_routes[i].pattern + base);
 		out[i].pattern = text;

@@ -6,12 +6,12 @@
 #define KP_API_TRAVEL_H
 
 #include "api/api.h"
+#include "domain/verdict.h"
 #include "store/travellers.h"
 
 /* The "typ" header and "k" claim of each credential kind: a verifier of one kind refuses
  * the others (freight permits carry neither). */
-#define KP_ZONE_CRED_TYP "kapka-bz"
-#define KP_ZONE_CRED_KIND "bz"
+/* KP_ZONE_CRED_TYP and KP_ZONE_CRED_KIND: domain/verdict.h, with the checks. */
 #define KP_RECEIPT_CRED_TYP "kapka-eco"
 #define KP_RECEIPT_CRED_KIND "eco"
 

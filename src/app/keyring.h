@@ -43,4 +43,8 @@ int kp_keyring_rotate(kp_keyring_t *k, kp_conn_t *c, const kp_actor_t *who, char
  * KEY_NOTFOUND. */
 int kp_keyring_revoke(kp_keyring_t *k, kp_conn_t *c, const kp_actor_t *who, const char *kid, const char **why);
 
+/* A 32-byte secret for purpose (HMAC-SHA256 keyed by the key passphrase): keys kapka holds
+ * on behalf of e-CMR parties are wrapped with it. */
+void kp_keyring_secret(kp_keyring_t *k, const char *purpose, unsigned char out[32]);
+
 #endif

@@ -93,8 +93,6 @@ typedef struct kp_zone_permit {
 
 /* The permit number shown to people and in the QR: ISSUER-BZ-000042 (out >= 32 bytes). */
 void kp_zone_permit_number(const char *issuer, int64_t id, char out[32]);
-/* The id in a number of issuer; 0 when it is not one. */
-int64_t kp_zone_permit_number_parse(const char *issuer, const char *number);
 
 /* Store an application (status awaiting_payment) and a permit per person, in one
  * transaction; sets app->id and each permit's id. */
