@@ -1,6 +1,7 @@
 /* routes.c: the one route table of kapka. Every entry must also be described in
  * the OpenAPI document, the files in docs/openapi/ (tests/unit/api/test_routes.c checks). */
 #include "api/api.h"
+#include "api/transparency.h"
 #include "core/util.h"
 #include "domain/account.h"
 
@@ -178,6 +179,26 @@ const kp_route_t kp_api_routes[] = {
 	 "record the vehicle leaving"},
 	{"POST", "/api/v1/tips/{id}/ecotax-payment", kp_api_ecotax_pay, TRAVELLER, BODY, "record the ecotax payment"},
 	{"GET", "/api/v1/tips/{id}/ecotax-receipt", kp_api_ecotax_receipt, TIP_READERS, 0, "the ecotax receipt (PDF, QR)"},
+
+	/* transparency log (docs/transparency.md): C2SP tlog-tiles under /log/, proofs as JSON;
+	 * all public. Entry bundles come before tiles: "entries" would match {level}. */
+	{"GET", "/log/checkpoint", kp_api_log_checkpoint, 0, PUBLIC, "the log's latest signed checkpoint"},
+	{"GET", "/log/tile/entries/{n}", kp_api_log_tile, 0, PUBLIC, "an entry bundle"},
+	{"GET", "/log/tile/entries/{n1}/{n2}", kp_api_log_tile, 0, PUBLIC, "an entry bundle"},
+	{"GET", "/log/tile/entries/{n1}/{n2}/{n3}", kp_api_log_tile, 0, PUBLIC, "an entry bundle"},
+	{"GET", "/log/tile/entries/{n1}/{n2}/{n3}/{n4}", kp_api_log_tile, 0, PUBLIC, "an entry bundle"},
+	{"GET", "/log/tile/{level}/{n}", kp_api_log_tile, 0, PUBLIC, "a Merkle tree tile"},
+	{"GET", "/log/tile/{level}/{n1}/{n2}", kp_api_log_tile, 0, PUBLIC, "a Merkle tree tile"},
+	{"GET", "/log/tile/{level}/{n1}/{n2}/{n3}", kp_api_log_tile, 0, PUBLIC, "a Merkle tree tile"},
+	{"GET", "/log/tile/{level}/{n1}/{n2}/{n3}/{n4}", kp_api_log_tile, 0, PUBLIC, "a Merkle tree tile"},
+	{"GET", "/api/v1/transparency", kp_api_transparency_info, 0, PUBLIC, "the log's name, key and latest checkpoint"},
+	{"GET", "/api/v1/transparency/proofs/inclusion", kp_api_transparency_inclusion, 0, PUBLIC,
+	 "inclusion proof of a leaf in a signed tree"},
+	{"GET", "/api/v1/transparency/proofs/consistency", kp_api_transparency_consistency, 0, PUBLIC,
+	 "consistency proof between two signed trees"},
+	{"GET", "/api/v1/transparency/leaves/{index}", kp_api_transparency_leaf, 0, PUBLIC, "one leaf of the log"},
+	{"GET", "/api/v1/transparency/permits/{id}", kp_api_transparency_permit, 0, PUBLIC,
+	 "a permit's offline proof (tlog-proof), with the commitment's opening for its holder"},
 };
 
 const size_t kp_api_nroutes = KP_ARRAY_LEN(kp_api_routes);
