@@ -1,47 +1,23 @@
-/* api.h: the application the HTTP layer serves: its context, its route table and the
- * helpers every resource file uses to reach the store. */
+/* api.h: the route table and the handlers it names, one group per resource file. The
+ * helpers handlers share have homes of their own, included here: context.h (the app, the
+ * request's database connection and actor, the HTTP hooks), reply.h (store codes, CSV,
+ * QR and PDF answers) and views.h (JSON views shared across resources). */
 #ifndef KP_API_H
 #define KP_API_H
 
+#include "api/context.h"
+#include "api/reply.h"
+#include "api/views.h"
+#include "app/app.h"
 #include "core/config.h"
 #include "http/http.h"
 #include "store/store.h"
-
-struct kp_keyring;
-struct kp_writer;
-struct kp_exchange;
-struct kp_registry;
-struct kp_tlog;
-
-typedef struct kp_app {
-	const kp_config_t *cfg;
-	kp_store_t *store;
-	struct kp_keyring *keys;
-	struct kp_writer *writer; /* group commit for permit issuing; NULL: one transaction each */
-	struct kp_exchange *exchange; /* the outbox worker; NULL when not running */
-	struct kp_registry *registry; /* the checkpoint registry in memory; NULL: not loaded */
-	struct kp_tlog *tlog; /* the transparency log; NULL: not running (its routes answer 503) */
-} kp_app_t;
 
 extern const kp_route_t kp_api_routes[];
 extern const size_t kp_api_nroutes;
 /* The table with the public e-permit API under epermit_base instead of /e-permit; one
  * malloc'd block (free it). */
 kp_route_t *kp_api_routes_at(const char *epermit_base);
-
-/* HTTP hooks (auth.c). */
-void kp_api_authenticate(kp_req_t *req);
-void kp_api_finish(kp_req_t *req);
-
-/* The request's database connection, borrowed on first use, returned when it ends. */
-kp_conn_t *kp_api_db(kp_req_t *req);
-kp_app_t *kp_api_app(kp_req_t *req);
-/* The audit actor for this request. */
-kp_actor_t kp_api_actor(const kp_req_t *req);
-
-/* JSON views of stored things, shared across resources. */
-json_t *kp_api_org_json(const kp_org_t *o);
-json_t *kp_api_user_json(const kp_user_t *u);
 
 /* Handlers, one group per resource file. */
 void kp_api_healthz(kp_req_t *req);
@@ -160,18 +136,6 @@ void kp_api_queue_call(kp_req_t *req);
 /* A device signing in with its key "kpd_..." (devices.c): fills req->auth and returns true;
  * false when the token is no unrevoked device's key (it may still be a session token). */
 bool kp_api_device_authenticate(kp_req_t *req, const char *token);
-
-/* Helpers shared by the permit resources (permit_views.c). */
-struct kp_permit;
-struct kp_quota;
-json_t *kp_api_permit_json(kp_req_t *req, const struct kp_permit *p);
-/* True when the signed-in user may see a permit / vehicle of org_id. */
-bool kp_api_may_see_org(const kp_req_t *req, int64_t org_id);
-/* A CSV answer from rows of cells (NULL-terminated rows of ncols cells). */
-void kp_api_reply_csv(kp_req_t *req, const char *filename, const char *const *header, int ncols,
-                      const char *const *cells, int nrows);
-/* True when the client asked for CSV (?format=csv or Accept: text/csv). */
-bool kp_api_wants_csv(const kp_req_t *req);
 
 /* partner exchange: the public e-permit API (epermit.c), partners and keys (partners.c) */
 void kp_api_epermit_config(kp_req_t *req);

@@ -1,7 +1,7 @@
 /* applications.c: a carrier applies and gets the decision in the same request; the
  * ministry works the review queue. */
 #include "api/api.h"
-#include "api/keyring.h"
+#include "app/keyring.h"
 #include "api/permit_input.h"
 #include "core/util.h"
 #include "domain/account.h"

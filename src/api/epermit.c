@@ -2,7 +2,7 @@
  * configuration, their signed events, and verifying our permits' QR text. Errors here are
  * the protocol's {"error_code","error_message"}, not kapka's own shape. */
 #include "api/api.h"
-#include "api/keyring.h"
+#include "app/keyring.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "crypto/jws.h"
@@ -152,15 +152,4 @@ void kp_api_epermit_event(kp_req_t *req)
 done:
 	json_decref(claims);
 	json_decref(body);
-}
-
-void kp_api_epermit_verify(kp_req_t *req)
-{
-	const char *qr = kp_req_param(req, "qr");
-	if (qr == NULL || strlen(qr) > 4096) {
-		kp_reply_json(req, 400, json_pack("{s:s, s:s}", "error_code", "BAD_REQUEST", "error_message",
-		                                  "the QR text is missing or too long"));
-		return;
-	}
-	kp_reply_json(req, 200, kp_api_verdict(req, qr, kp_api_app(req)->cfg->authority_code));
 }

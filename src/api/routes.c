@@ -1,6 +1,7 @@
 /* routes.c: the one route table of kapka. Every entry must also be described in
  * the OpenAPI document, the files in docs/openapi/ (tests/unit/api/test_routes.c checks). */
 #include "api/api.h"
+#include "api/ecmr.h"
 #include "api/transparency.h"
 #include "core/util.h"
 #include "domain/account.h"
@@ -85,13 +86,17 @@ const kp_route_t kp_api_routes[] = {
 	{"POST", "/api/v1/permits/{id}/revoke", kp_api_permit_revoke, GOV, BODY, "revoke an unused permit"},
 	{"POST", "/api/v1/verify", kp_api_verify, 0, PUBLIC | BODY, "verify a permit's QR text"},
 
+	/* the universal verifier's call on the issuer (epermit_verify.c), readable from any origin */
+	{"GET", EPERMIT_BASE "/verify/{qr}", kp_api_epermit_verify, 0, PUBLIC | KP_ROUTE_CORS,
+	 "the permit a QR text names (the reference's PermitDto), 404 when revoked or unknown"},
+
 	/* partner exchange: the e-permit protocol, partners, the outbox */
-	{"GET", EPERMIT_BASE "/", kp_api_epermit_config, 0, PUBLIC, "our configuration: code, name, public keys"},
+	{"GET", EPERMIT_BASE "/", kp_api_epermit_config, 0, PUBLIC | KP_ROUTE_CORS, "our configuration: code, name, public keys"},
 	{"GET", EPERMIT_BASE "/epermit-configuration", kp_api_epermit_config, 0, PUBLIC,
 	 "our configuration: code, name, public keys"},
 	{"POST", EPERMIT_BASE "/events", kp_api_epermit_event, 0, PUBLIC | KP_ROUTE_RAW_BODY,
 	 "receive a partner's signed event"},
-	{"GET", EPERMIT_BASE "/verify/{qr}", kp_api_epermit_verify, 0, PUBLIC, "verify one of our permits' QR text"},
+
 	{"GET", "/api/v1/partners", kp_api_partner_list, STAFF, 0, "partners, their keys, handshake and backlog"},
 	{"POST", "/api/v1/partners", kp_api_partner_add, GOV, BODY, "add a partner by its public API address"},
 	{"GET", "/api/v1/partners/{code}", kp_api_partner_get, STAFF, 0, "one partner"},
@@ -179,6 +184,24 @@ const kp_route_t kp_api_routes[] = {
 	 "record the vehicle leaving"},
 	{"POST", "/api/v1/tips/{id}/ecotax-payment", kp_api_ecotax_pay, TRAVELLER, BODY, "record the ecotax payment"},
 	{"GET", "/api/v1/tips/{id}/ecotax-receipt", kp_api_ecotax_receipt, TIP_READERS, 0, "the ecotax receipt (PDF, QR)"},
+	/* e-CMR consignment notes (docs/ecmr.md) */
+#define ECMR_READERS (KP_ROLE_CARRIER | KP_ROLE_OFFICER | STAFF)
+	{"POST", "/api/v1/ecmr", kp_api_ecmr_create, KP_ROLE_CARRIER, BODY, "draw up a consignment note"},
+	{"GET", "/api/v1/ecmr", kp_api_ecmr_list, ECMR_READERS, 0, "consignment notes; by plate and country (eFTI)"},
+	{"GET", "/api/v1/ecmr/{ref}", kp_api_ecmr_get, ECMR_READERS, 0, "one consignment note"},
+	{"PUT", "/api/v1/ecmr/{ref}", kp_api_ecmr_update, KP_ROLE_CARRIER, BODY, "change a draft"},
+	{"POST", "/api/v1/ecmr/{ref}/seals", kp_api_ecmr_seal, KP_ROLE_CARRIER, BODY, "seal an act as the carrier"},
+	{"POST", "/api/v1/ecmr/{ref}/seals/external", kp_api_ecmr_seal_external, 0, PUBLIC | BODY,
+	 "record a seal made on a partner platform"},
+	{"POST", "/api/v1/ecmr/{ref}/links", kp_api_ecmr_link_create, KP_ROLE_CARRIER, BODY, "send a party its sealing link"},
+	{"GET", "/api/v1/ecmr/{ref}/verification", kp_api_ecmr_verification, ECMR_READERS, 0, "check the note and its seals"},
+	{"GET", "/api/v1/ecmr/{ref}/bundle", kp_api_ecmr_bundle, ECMR_READERS, 0, "the note as a bundle for offline checks"},
+	{"POST", "/api/v1/ecmr/{ref}/authority-link", kp_api_ecmr_authority_link,
+	 KP_ROLE_CARRIER | KP_ROLE_OFFICER | GOV, 0, "a unique link for authorities"},
+	{"GET", "/api/v1/ecmr-shared/{token}", kp_api_ecmr_shared, 0, PUBLIC, "a note through its authority link"},
+	{"GET", "/api/v1/ecmr-links/{token}", kp_api_ecmr_link_get, 0, PUBLIC, "a party's view through its link"},
+	{"POST", "/api/v1/ecmr-links/{token}/seals", kp_api_ecmr_link_seal, 0, PUBLIC | BODY, "seal through a one-time link"},
+	{"POST", "/api/v1/ecmr-verifications", kp_api_ecmr_bundle_verify, 0, PUBLIC | BODY, "check a bundle someone holds"},
 
 	/* transparency log (docs/transparency.md): C2SP tlog-tiles under /log/, proofs as JSON;
 	 * all public. Entry bundles come before tiles: "entries" would match {level}. */

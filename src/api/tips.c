@@ -254,6 +254,5 @@ void kp_api_ecotax_receipt(kp_req_t *req)
 		kp_reply_error(req, 500, "internal", "the receipt could not be made");
 		return;
 	}
-	kp_reply_take(req, 200, "application/pdf", out, len);
-	kp_reply_header(req, "Content-Disposition", kp_arena_printf(&req->arena, "inline; filename=\"%s.pdf\"", no));
+	kp_api_reply_pdf(req, out, len, no);
 }

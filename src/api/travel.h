@@ -6,12 +6,12 @@
 #define KP_API_TRAVEL_H
 
 #include "api/api.h"
+#include "domain/verdict.h"
 #include "store/travellers.h"
 
 /* The "typ" header and "k" claim of each credential kind: a verifier of one kind refuses
  * the others (freight permits carry neither). */
-#define KP_ZONE_CRED_TYP "kapka-bz"
-#define KP_ZONE_CRED_KIND "bz"
+/* KP_ZONE_CRED_TYP and KP_ZONE_CRED_KIND: domain/verdict.h, with the checks. */
 #define KP_RECEIPT_CRED_TYP "kapka-eco"
 #define KP_RECEIPT_CRED_KIND "eco"
 
@@ -48,8 +48,5 @@ const char *kp_travel_dump(kp_req_t *req, json_t *j);
  * to leave out validity, zones and route). */
 json_t *kp_travel_app_json(kp_req_t *req, const kp_zone_app_t *app, const kp_zone_permit_t *ps, int n);
 json_t *kp_travel_permit_json(kp_req_t *req, const kp_zone_app_t *app, const kp_zone_permit_t *p);
-
-/* A QR (svg or png, ?format=) of text as the answer. */
-void kp_travel_reply_qr(kp_req_t *req, const char *text, const char *filename);
 
 #endif

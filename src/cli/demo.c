@@ -1,6 +1,6 @@
 /* demo.c: `kapka demo`: demonstration data for a fresh database, so that a newcomer
  * sees a working system at once. Each capability adds a step to the table below. */
-#include "api/keyring.h"
+#include "app/keyring.h"
 #include "api/travel.h"
 #include "cli/cli.h"
 #include "store/checkpoints.h"

@@ -1,7 +1,7 @@
 /* serve.c: `kapka serve`: open and migrate the database, make sure an admin exists,
  * serve HTTP until SIGTERM/SIGINT, then finish requests in flight and stop. */
 #include "api/api.h"
-#include "api/keyring.h"
+#include "app/keyring.h"
 #include "exchange/client.h"
 #include "exchange/exchange.h"
 #include "store/registry.h"

@@ -55,6 +55,14 @@ typedef struct kp_config {
 	/* tests only */
 	long long test_mode;
 	char test_clock[40];
+	/* e-CMR and the agency exchange (docs/ecmr.md, docs/agencies.md) */
+	char message_dir[512];
+	long long webhook_poll_ms;
+	long long webhook_timeout_ms;
+	char webhook_retry_schedule[128];
+	char xroad_security_servers[512];
+	char xroad_consumer_url[256];
+	char xroad_client[128];
 } kp_config_t;
 
 /* Fill cfg with defaults. */

@@ -41,6 +41,8 @@ typedef struct kp_cp_side {
 	int offset_minutes;
 	int nwindows; /* 0 open windows: the side keeps no hours (always open) */
 	kp_cp_window_t windows[KP_CP_MAX_WINDOWS];
+	int64_t offset_changed_at; /* before this instant (0: never changed) the side's clocks ... */
+	int offset_before;         /* ... were this many minutes from UTC (Kazakhstan: +6 until 1 March 2024) */
 } kp_cp_side_t;
 
 typedef struct kp_cp_closure {
@@ -102,6 +104,8 @@ int kp_cp_parse_mmdd(const char *s, signed char *month, signed char *day);
  * nothing, in which case it is local time at default_offset minutes. 0 and *out, or -1
  * when malformed. */
 int kp_parse_instant(const char *s, int default_offset, int64_t *out);
+/* The side's UTC offset in force at instant t. */
+int kp_cp_side_offset(const kp_cp_side_t *side, int64_t t);
 /* "2026-11-24T12:00" local time of t at offset (17 bytes). */
 void kp_format_local(int64_t t, int offset, char out[17]);
 

@@ -1,6 +1,6 @@
 /* handshake.c: fetching a partner's configuration and storing its keys. */
 #include "exchange/exchange.h"
-#include "api/keyring.h"
+#include "app/keyring.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "exchange/client.h"

@@ -2,7 +2,7 @@
  * chain order: the head is retried with exponential back-off until the partner takes it,
  * and nothing after it is sent before. */
 #include "exchange/exchange.h"
-#include "api/keyring.h"
+#include "app/keyring.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "crypto/hash.h"

@@ -29,7 +29,8 @@ typedef void (*kp_handler_fn)(kp_req_t *req);
 enum kp_route_flags {
 	KP_ROUTE_PUBLIC = 1 << 0,   /* no sign-in needed (a token is still read if present) */
 	KP_ROUTE_JSON_BODY = 1 << 1, /* a JSON object body is required */
-	KP_ROUTE_RAW_BODY = 1 << 2   /* the handler reads the body itself (req->body), whatever its type */
+	KP_ROUTE_RAW_BODY = 1 << 2,  /* the handler reads the body itself (req->body), whatever its type */
+	KP_ROUTE_CORS = 1 << 3       /* a public GET readable from any web origin (Access-Control-Allow-Origin: *) */
 };
 
 typedef struct kp_route {
@@ -93,8 +94,6 @@ void kp_reply_bytes(kp_req_t *req, int status, const char *content_type, const v
 void kp_reply_take(kp_req_t *req, int status, const char *content_type, void *data, size_t len);
 /* Add a response header (strings must outlive the request: literals or arena). */
 void kp_reply_header(kp_req_t *req, const char *name, const char *value);
-/* Map a store return code to a 4xx/5xx answer. */
-void kp_reply_db_error(kp_req_t *req, int rc, const char *what);
 
 /* ---- answering later ---- */
 /* The handler returns without an answer; another thread will set the answer and call

@@ -204,14 +204,49 @@ static int authorise(struct kp_http *h, kp_req_t *req)
 	return 0;
 }
 
+/* Cross-origin reads, as Spring's @CrossOrigin allows them on the e-permit reference's
+ * index and verify endpoints (the universal verifier calls them from a browser): any
+ * origin, GET and HEAD only, no credentials. A preflight for such a route is answered
+ * here (403 for another method, as Spring does); true when it was one. */
+static bool cors_preflight(struct kp_http *h, kp_req_t *req)
+{
+	const char *want = kp_req_header(req, "Access-Control-Request-Method");
+	if (strcmp(req->method, "OPTIONS") != 0 || want == NULL || kp_req_header(req, "Origin") == NULL)
+		return false;
+	bool known;
+	const kp_route_t *r = kp_route_match(h->opt.routes, h->opt.nroutes, NULL, "GET", req->path, &known);
+	if (r == NULL || !(r->flags & KP_ROUTE_CORS))
+		return false;
+	kp_reply_header(req, "Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
+	if (strcmp(want, "GET") != 0 && strcmp(want, "HEAD") != 0) {
+		kp_reply_error(req, 403, "cors_refused", "only GET and HEAD may be called from another origin here");
+		return true;
+	}
+	const char *headers = kp_req_header(req, "Access-Control-Request-Headers");
+	kp_reply_header(req, "Access-Control-Allow-Origin", "*");
+	kp_reply_header(req, "Access-Control-Allow-Methods", "GET,HEAD");
+	if (headers && strlen(headers) < 512)
+		kp_reply_header(req, "Access-Control-Allow-Headers", kp_arena_strdup(&req->arena, headers));
+	kp_reply_header(req, "Access-Control-Max-Age", "1800");
+	kp_reply_bytes(req, 200, "text/plain", "", 0);
+	return true;
+}
+
 static void dispatch(struct kp_http *h, kp_req_t *req)
 {
 	if (!safe_path(req->path)) {
 		kp_reply_error(req, 400, "bad_path", "the request path is not acceptable");
 		return;
 	}
+	if (cors_preflight(h, req))
+		return;
 	bool path_known = false;
 	req->route = kp_route_match(h->opt.routes, h->opt.nroutes, req, req->method, req->path, &path_known);
+	if (req->route && (req->route->flags & KP_ROUTE_CORS)) { /* errors included, so the page reads a 404 */
+		kp_reply_header(req, "Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
+		if (kp_req_header(req, "Origin"))
+			kp_reply_header(req, "Access-Control-Allow-Origin", "*");
+	}
 	if (req->route == NULL) {
 		if (path_known) {
 			kp_reply_error(req, 405, "method_not_allowed", "%s is not allowed on this path", req->method);

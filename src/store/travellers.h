@@ -47,16 +47,22 @@ int kp_store_passport_formats(kp_conn_t *c, kp_arena_t *a, kp_passport_format_t 
 int kp_store_passport_format_for(kp_conn_t *c, kp_arena_t *a, const char *nationality, kp_passport_format_t *out);
 int kp_store_passport_format_put(kp_conn_t *c, const kp_actor_t *who, const kp_passport_format_t *f);
 
+/* A stay rule in force from valid_from to valid_to (civil days; valid_to -1: until changed). */
 typedef struct kp_stay_rule_row {
-	const char *destination, *nationality, *kind, *note;
+	int64_t id, valid_from, valid_to;
+	const char *destination, *nationality, *kind, *note, *rule_group, *source;
 	int days, window;
 } kp_stay_rule_row_t;
-/* destination NULL: all. */
-int kp_store_stay_rules(kp_conn_t *c, kp_arena_t *a, const char *destination, kp_stay_rule_row_t **out, int *n);
-/* The nationality's rule for destination, else the destination's '*' rule. */
-int kp_store_stay_rule_for(kp_conn_t *c, kp_arena_t *a, const char *destination, const char *nationality,
-                           kp_stay_rule_row_t *out);
-int kp_store_stay_rule_put(kp_conn_t *c, const kp_actor_t *who, const kp_stay_rule_row_t *r);
+/* destination, nationality NULL: all; on >= 0: only the rows in force on that day. */
+int kp_store_stay_rules(kp_conn_t *c, kp_arena_t *a, const char *destination, const char *nationality, int64_t on,
+                        kp_stay_rule_row_t **out, int *n);
+/* Every period of the nationality's rules for destination and of the destination's '*'
+ * rules, in time order, the nationality's first (the caller lays them over each other). */
+int kp_store_stay_rule_periods(kp_conn_t *c, kp_arena_t *a, const char *destination, const char *nationality,
+                               kp_stay_rule_row_t **out, int *n);
+/* A new rule for (destination, nationality) in force from r->valid_from: the period in force
+ * then ends the day before, periods starting later are replaced; audited. Sets r->id. */
+int kp_store_stay_rule_put(kp_conn_t *c, const kp_actor_t *who, kp_stay_rule_row_t *r);
 
 /* Customs-union members as a NULL-terminated list of codes. */
 int kp_store_union_members(kp_conn_t *c, kp_arena_t *a, const char ***out);
@@ -87,8 +93,6 @@ typedef struct kp_zone_permit {
 
 /* The permit number shown to people and in the QR: ISSUER-BZ-000042 (out >= 32 bytes). */
 void kp_zone_permit_number(const char *issuer, int64_t id, char out[32]);
-/* The id in a number of issuer; 0 when it is not one. */
-int64_t kp_zone_permit_number_parse(const char *issuer, const char *number);
 
 /* Store an application (status awaiting_payment) and a permit per person, in one
  * transaction; sets app->id and each permit's id. */

@@ -20,33 +20,39 @@ function day(days) {
 
 const calc = (k, body) => k.req('POST', '/api/v1/stay-calculations', { body });
 
+// Seed 001's rule was in force from October 2023 to 30 December 2025: its examples are
+// asked on dates of 2024.
 test('seed 001 example 1: 60 days used, 60 days outside, then a new 60', async () => {
   const { k } = srv;
-  const stays = [{ entry: '2026-03-01', exit: '2026-04-29' }];
-  const early = await calc(k, { nationality: 'FR', stays, planned: { entry: '2026-06-28' } });
+  const stays = [{ entry: '2024-03-01', exit: '2024-04-29' }];
+  const early = await calc(k, { nationality: 'FR', stays, planned: { entry: '2024-06-28' } });
   assert.equal(early.status, 200, early.text);
   assert.equal(early.json.rule.kind, 'reentry');
   assert.equal(early.json.rule_applied, 'WAIT_FULL_USED');
   assert.equal(early.json.entry_allowed, false);
   assert.equal(early.json.evisa_needed, true);
-  assert.equal(early.json.earliest_entry, '2026-06-29');
-  const ok = await calc(k, { nationality: 'FR', stays, planned: { entry: '2026-06-29' } });
+  assert.equal(early.json.earliest_entry, '2024-06-29');
+  assert.equal(early.json.earliest_full_entry, '2024-06-29');
+  assert.match(early.json.rule.source, /seed 001/);
+  assert.equal(early.json.rule.valid_to, '2025-12-30');
+  const ok = await calc(k, { nationality: 'FR', stays, planned: { entry: '2024-06-29' } });
   assert.equal(ok.json.entry_allowed, true);
   assert.equal(ok.json.days_left, 60);
-  assert.equal(ok.json.last_legal_day, '2026-08-27');
+  assert.equal(ok.json.last_legal_day, '2024-08-27');
 });
 
 test('seed 001 example 2: 20 days used, 20 days outside, then 40 more', async () => {
   const { k } = srv;
-  const r = await calc(k, { nationality: 'CH', stays: [{ entry: '2026-03-01', exit: '2026-03-20' }], planned: { entry: '2026-04-10', exit: '2026-05-25' } });
+  const r = await calc(k, { nationality: 'CH', stays: [{ entry: '2024-03-01', exit: '2024-03-20' }], planned: { entry: '2024-04-10', exit: '2024-05-25' } });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.rule_applied, 'WAIT_DAYS_USED');
   assert.equal(r.json.days_used, 20);
   assert.equal(r.json.days_left, 40);
-  assert.equal(r.json.last_legal_day, '2026-05-19');
+  assert.equal(r.json.last_legal_day, '2024-05-19');
   assert.equal(r.json.overstay_days, 6);
   assert.equal(r.json.evisa_needed, true);
-  assert.deepEqual(r.json.window, { start: '2026-03-01', end: '2026-05-19' });
+  assert.deepEqual(r.json.window, { start: '2024-03-01', end: '2024-05-19' });
+  assert.equal(r.json.earliest_full_entry, '2024-05-20');
 });
 
 test('EU 90/180 through the API, and nationalities without a visa-free rule', async () => {
@@ -66,11 +72,12 @@ test('EU 90/180 through the API, and nationalities without a visa-free rule', as
   const rules = await k.req('GET', '/api/v1/stay-rules?destination=KG');
   assert.ok(rules.json.items.some((r) => r.nationality === 'FR' && r.kind === 'reentry' && r.days === 60));
   // the ministry changes a rule
-  const put = await k.req('PUT', '/api/v1/stay-rules/KG/ZZ', { token: srv.tok.ministry, body: { kind: 'reentry', days: 30 } });
+  const put = await k.req('PUT', '/api/v1/stay-rules/KG/ZZ', { token: srv.tok.ministry, body: { kind: 'reentry', days: 30, source: 'test decree', valid_from: '2026-01-01' } });
   assert.equal(put.status, 200, put.text);
   const now = await calc(k, { nationality: 'ZZ', planned: { entry: '2026-05-01' } });
   assert.equal(now.json.last_legal_day, '2026-05-30');
-  assertError(await k.req('PUT', '/api/v1/stay-rules/KG/ZZ', { token: srv.tok.ministry, body: { kind: 'rolling', days: 90, window_days: 90 } }), 422, 'invalid_field');
+  assertError(await k.req('PUT', '/api/v1/stay-rules/KG/ZZ', { token: srv.tok.ministry, body: { kind: 'rolling', days: 90, window_days: 90, source: 'x' } }), 422, 'invalid_field');
+  assertError(await k.req('PUT', '/api/v1/stay-rules/KG/ZZ', { token: srv.tok.ministry, body: { kind: 'reentry', days: 30 } }), 422, 'invalid_field');
 });
 
 test('bad stays are field problems', async () => {
