@@ -141,6 +141,7 @@ bool kp_api_device_authenticate(kp_req_t *req, const char *token);
 void kp_api_epermit_config(kp_req_t *req);
 void kp_api_epermit_event(kp_req_t *req);
 void kp_api_epermit_verify(kp_req_t *req);
+void kp_api_epermit_healthcheck(kp_req_t *req);
 void kp_api_partner_list(kp_req_t *req);
 void kp_api_partner_add(kp_req_t *req);
 void kp_api_partner_get(kp_req_t *req);

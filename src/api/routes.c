@@ -91,11 +91,13 @@ const kp_route_t kp_api_routes[] = {
 	 "the permit a QR text names (the reference's PermitDto), 404 when revoked or unknown"},
 
 	/* partner exchange: the e-permit protocol, partners, the outbox */
-	{"GET", EPERMIT_BASE "/", kp_api_epermit_config, 0, PUBLIC | KP_ROUTE_CORS, "our configuration: code, name, public keys"},
-	{"GET", EPERMIT_BASE "/epermit-configuration", kp_api_epermit_config, 0, PUBLIC,
-	 "our configuration: code, name, public keys"},
-	{"POST", EPERMIT_BASE "/events", kp_api_epermit_event, 0, PUBLIC | KP_ROUTE_RAW_BODY,
-	 "receive a partner's signed event"},
+	{"GET", EPERMIT_BASE, kp_api_epermit_config, 0, PUBLIC | KP_ROUTE_CORS, "our configuration: code, name, version, keys"},
+	{"GET", EPERMIT_BASE "/", kp_api_epermit_config, 0, PUBLIC | KP_ROUTE_CORS,
+	 "our configuration: code, name, version, keys"},
+	{"POST", EPERMIT_BASE "/events/{type}", kp_api_epermit_event, 0, PUBLIC | KP_ROUTE_RAW_BODY | KP_ROUTE_SLASHES,
+	 "receive a partner's event with its detached proof"},
+	{"GET", EPERMIT_BASE "/healthcheck", kp_api_epermit_healthcheck, 0, PUBLIC | KP_ROUTE_SLASHES,
+	 "the last event ids both ways, for a partner's signed JWT"},
 
 	{"GET", "/api/v1/partners", kp_api_partner_list, STAFF, 0, "partners, their keys, handshake and backlog"},
 	{"POST", "/api/v1/partners", kp_api_partner_add, GOV, BODY, "add a partner by its public API address"},
@@ -226,11 +228,18 @@ const kp_route_t kp_api_routes[] = {
 
 const size_t kp_api_nroutes = KP_ARRAY_LEN(kp_api_routes);
 
+/* A route of the public e-permit API: EPERMIT_BASE itself or below it. */
+static bool is_epermit(const char *pattern)
+{
+	size_t n = strlen(EPERMIT_BASE);
+	return strncmp(pattern, EPERMIT_BASE, n) == 0 && (pattern[n] == '\0' || pattern[n] == '/');
+}
+
 kp_route_t *kp_api_routes_at(const char *epermit_base)
 {
 	size_t base = strlen(EPERMIT_BASE), extra = 0;
 	for (size_t i = 0; i < kp_api_nroutes; i++)
-		if (strncmp(kp_api_routes[i].pattern, EPERMIT_BASE "/", base + 1) == 0)
+		if (is_epermit(kp_api_routes[i].pattern))
 			extra += strlen(epermit_base) + strlen(kp_api_routes[i].pattern) + 1;
 	/* one block: the table, then the rewritten patterns */
 	kp_route_t *out = kp_malloc(sizeof(kp_route_t) * kp_api_nroutes + extra);
@@ -240,7 +249,7 @@ kp_route_t *kp_api_routes_at(const char *epermit_base)
 		blen--;
 	for (size_t i = 0; i < kp_api_nroutes; i++) {
 		out[i] = kp_api_routes[i];
-		if (strncmp(out[i].pattern, EPERMIT_BASE "/", base + 1) != 0)
+		if (!is_epermit(out[i].pattern))
 			continue;
 		int n = sprintf(text, "%.*s%s", (int)blen, epermit_base, kp_api_routes[i].pattern + base);
 		out[i].pattern = text;

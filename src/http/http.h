@@ -30,7 +30,8 @@ enum kp_route_flags {
 	KP_ROUTE_PUBLIC = 1 << 0,   /* no sign-in needed (a token is still read if present) */
 	KP_ROUTE_JSON_BODY = 1 << 1, /* a JSON object body is required */
 	KP_ROUTE_RAW_BODY = 1 << 2,  /* the handler reads the body itself (req->body), whatever its type */
-	KP_ROUTE_CORS = 1 << 3       /* a public GET readable from any web origin (Access-Control-Allow-Origin: *) */
+	KP_ROUTE_CORS = 1 << 3,      /* a public GET readable from any web origin (Access-Control-Allow-Origin: *) */
+	KP_ROUTE_SLASHES = 1 << 4    /* "a//b" matches as "a/b" (partners join their base and a path) */
 };
 
 typedef struct kp_route {
