@@ -73,6 +73,9 @@ void kp_api_permit_activities(kp_req_t *req);
 void kp_api_permit_activity_add(kp_req_t *req);
 void kp_api_permit_return(kp_req_t *req);
 void kp_api_permit_revoke(kp_req_t *req);
+/* The ministry issues a permit itself (permit_issue.c); the paged permit search (permit_search.c). */
+void kp_api_permit_issue(kp_req_t *req);
+void kp_api_permit_search(kp_req_t *req);
 void kp_api_verify(kp_req_t *req);
 
 /* Travellers (issue 6): border-zone permits, the stay calculator, temporary import and

@@ -253,6 +253,8 @@ static void withdraw(kp_req_t *req, const char *status, const char *reason)
 	if (rc == KP_DB_CONFLICT) {
 		if (strcmp(why, "PERMIT_USED") == 0)
 			kp_reply_error(req, 422, "PERMIT_USED", "permit %s has been used at a border and cannot be %s", p.id, status);
+		else if (strcmp(why, "revoked") == 0) /* the protocol's code (R/services/PermitService.revokePermit) */
+			kp_reply_error(req, 422, "PERMIT_ALREADY_REVOKED", "permit %s is already revoked", p.id);
 		else
 			kp_reply_error(req, 409, "not_unused", "permit %s is already %s", p.id, why);
 		return;

@@ -86,6 +86,10 @@ const kp_route_t kp_api_routes[] = {
 	{"POST", "/api/v1/permits/{id}/revoke", kp_api_permit_revoke, GOV, BODY, "revoke an unused permit"},
 	{"POST", "/api/v1/verify", kp_api_verify, 0, PUBLIC | BODY, "verify a permit's QR text"},
 
+	/* the ministry issues a permit itself: paper to digital, a carrier without an account */
+	{"POST", "/api/v1/permits", kp_api_permit_issue, GOV, BODY, "issue a permit directly (no application)"},
+	{"GET", "/api/v1/permit-search", kp_api_permit_search, PERMIT_READERS, 0, "search permits, a page at a time"},
+
 	/* the universal verifier's call on the issuer (epermit_verify.c), readable from any origin */
 	{"GET", EPERMIT_BASE "/verify/{qr}", kp_api_epermit_verify, 0, PUBLIC | KP_ROUTE_CORS,
 	 "the permit a QR text names (the reference's PermitDto), 404 when revoked or unknown"},

@@ -201,3 +201,19 @@ const char *kp_permit_activity_check(const kp_permit_type_t *type, const kp_acti
 	}
 	return NULL;
 }
+
+const char *kp_permit_expiry_check(int year, int64_t expires_day, int64_t today)
+{
+	if (expires_day < today)
+		return "must not be in the past";
+	if (expires_day < kp_days_from_civil(year, 1, 1))
+		return "must not be before the permit's year begins";
+	if (expires_day > kp_days_from_civil(year + 1, 12, 31))
+		return "must not be later than the end of the year after the permit's year";
+	return NULL;
+}
+
+int64_t kp_permit_valid_from(int year, int offset_minutes)
+{
+	return kp_days_from_civil(year, 1, 1) * 86400 - (int64_t)offset_minutes * 60;
+}

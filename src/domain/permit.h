@@ -81,6 +81,15 @@ int kp_permit_decide(const kp_application_facts_t *f, kp_check_failure_t out[KP_
  * of year+1, at the authority's UTC offset in minutes). */
 int64_t kp_permit_expiry(const kp_permit_type_t *type, int year, int offset_minutes);
 
+/* NULL when a permit of year may be given its own last day of validity expires_day
+ * (days since 1970, local) when issued on today: not before today nor before its year
+ * begins, and not after the end of the year after it. Else a sentence. */
+const char *kp_permit_expiry_check(int year, int64_t expires_day, int64_t today);
+
+/* The first instant a permit of year is valid: the start of 1 January of year at the
+ * authority's UTC offset. A permit issued in December for the next year waits for it. */
+int64_t kp_permit_valid_from(int year, int offset_minutes);
+
 /* Activity at a border. */
 typedef struct kp_activity {
 	const char *type;    /* ENTRANCE or EXIT */
