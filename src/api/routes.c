@@ -2,6 +2,7 @@
  * the OpenAPI document, the files in docs/openapi/ (tests/unit/api/test_routes.c checks). */
 #include "api/api.h"
 #include "api/ecmr.h"
+#include "api/transparency.h"
 #include "core/util.h"
 #include "domain/account.h"
 
@@ -208,6 +209,26 @@ const kp_route_t kp_api_routes[] = {
 	{"GET", "/api/v1/ecmr-links/{token}", kp_api_ecmr_link_get, 0, PUBLIC, "a party's view through its link"},
 	{"POST", "/api/v1/ecmr-links/{token}/seals", kp_api_ecmr_link_seal, 0, PUBLIC | BODY, "seal through a one-time link"},
 	{"POST", "/api/v1/ecmr-verifications", kp_api_ecmr_bundle_verify, 0, PUBLIC | BODY, "check a bundle someone holds"},
+
+	/* transparency log (docs/transparency.md): C2SP tlog-tiles under /log/, proofs as JSON;
+	 * all public. Entry bundles come before tiles: "entries" would match {level}. */
+	{"GET", "/log/checkpoint", kp_api_log_checkpoint, 0, PUBLIC, "the log's latest signed checkpoint"},
+	{"GET", "/log/tile/entries/{n}", kp_api_log_tile, 0, PUBLIC, "an entry bundle"},
+	{"GET", "/log/tile/entries/{n1}/{n2}", kp_api_log_tile, 0, PUBLIC, "an entry bundle"},
+	{"GET", "/log/tile/entries/{n1}/{n2}/{n3}", kp_api_log_tile, 0, PUBLIC, "an entry bundle"},
+	{"GET", "/log/tile/entries/{n1}/{n2}/{n3}/{n4}", kp_api_log_tile, 0, PUBLIC, "an entry bundle"},
+	{"GET", "/log/tile/{level}/{n}", kp_api_log_tile, 0, PUBLIC, "a Merkle tree tile"},
+	{"GET", "/log/tile/{level}/{n1}/{n2}", kp_api_log_tile, 0, PUBLIC, "a Merkle tree tile"},
+	{"GET", "/log/tile/{level}/{n1}/{n2}/{n3}", kp_api_log_tile, 0, PUBLIC, "a Merkle tree tile"},
+	{"GET", "/log/tile/{level}/{n1}/{n2}/{n3}/{n4}", kp_api_log_tile, 0, PUBLIC, "a Merkle tree tile"},
+	{"GET", "/api/v1/transparency", kp_api_transparency_info, 0, PUBLIC, "the log's name, key and latest checkpoint"},
+	{"GET", "/api/v1/transparency/proofs/inclusion", kp_api_transparency_inclusion, 0, PUBLIC,
+	 "inclusion proof of a leaf in a signed tree"},
+	{"GET", "/api/v1/transparency/proofs/consistency", kp_api_transparency_consistency, 0, PUBLIC,
+	 "consistency proof between two signed trees"},
+	{"GET", "/api/v1/transparency/leaves/{index}", kp_api_transparency_leaf, 0, PUBLIC, "one leaf of the log"},
+	{"GET", "/api/v1/transparency/permits/{id}", kp_api_transparency_permit, 0, PUBLIC,
+	 "a permit's offline proof (tlog-proof), with the commitment's opening for its holder"},
 };
 
 const size_t kp_api_nroutes = KP_ARRAY_LEN(kp_api_routes);

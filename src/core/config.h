@@ -46,6 +46,9 @@ typedef struct kp_config {
 	long long tip_min_months;
 	long long tip_max_months;
 	long long tip_reminder_days;
+	char log_origin[129];
+	char log_witnesses[2048];
+	long long transparency_log;
 	long long crossing_max_weight_kg;
 	long long queue_priority_percent;
 	long long queue_call_minutes;
