@@ -48,6 +48,7 @@ typedef struct kp_config {
 	long long queue_call_minutes;
 	long long queue_checkin_early_minutes;
 	long long queue_no_show_grace_minutes;
+	long long document_max_bytes;
 } kp_config_t;
 
 /* Fill cfg with defaults. */
