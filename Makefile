@@ -34,7 +34,7 @@ OPENAPI := $(sort $(wildcard docs/openapi/*.json))
 UNIT_SRC := $(wildcard tests/unit/*/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run test unit bench fuzz clean
+.PHONY: all deps run test unit layers bench fuzz clean
 all: $(BIN)
 
 $(BIN): $(BUILD)/obj/main.o $(LIB)
@@ -63,7 +63,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB) $(LIBS) -lcmocka
 
-unit: $(UNIT_BIN)
+unit: $(UNIT_BIN) layers
+
+# The layer table (docs/architecture.md): an #include that crosses it the wrong way fails
+# the build of the tests; the checker must also refuse a fixture tree that breaks it.
+layers:
+	@sh tools/layers.sh src
+	@if sh tools/layers.sh tests/layers >/dev/null; then echo "layers: tools/layers.sh accepted tests/layers/, which breaks the table"; exit 1; fi
 
 # Debian packages (and npm packages for the browser tests) the build and the tests need.
 deps:

@@ -2,7 +2,9 @@
 #include "cli/cli.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/util.h"
 #include "crypto/hash.h"
+#include "domain/dates.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +26,30 @@ static const struct {
 	{"keygen", kp_cli_keygen, "make a new signing key (partners are told), list or revoke keys"},
 	{"trustlist", kp_cli_trustlist, "export the signed offline trust list"},
 	{"verify", kp_cli_verify, "check a permit QR offline against a trust list"},
+	{"log", kp_cli_log, "the transparency log: prove a permit, verify the log, monitor another kapka's log"},
 };
+
+/* The test-only clock: refused unless test_mode is on, so that a stray setting cannot move
+ * a real server's clock. Returns 0, or -1 after saying why. */
+static int apply_test_clock(const kp_config_t *cfg)
+{
+	if (cfg->test_clock[0] == '\0')
+		return 0;
+	if (cfg->test_mode != 1) {
+		fprintf(stderr, "kapka: test_clock is a test-only setting; it needs test_mode = 1\n");
+		return -1;
+	}
+	int64_t t;
+	long long secs;
+	if (kp_parse_int(cfg->test_clock, 0, 253402300799LL, &secs) == 0)
+		t = (int64_t)secs;
+	else if (kp_instant_parse(cfg->test_clock, &t) != 0) {
+		fprintf(stderr, "kapka: test_clock must be epoch seconds or a time like 2026-12-31T23:59:59+06:00\n");
+		return -1;
+	}
+	kp_clock_start_at(t);
+	return 0;
+}
 
 static void usage(FILE *out)
 {
@@ -66,6 +91,10 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		kp_log_set_level(level);
+		if (apply_test_clock(&cfg) != 0) {
+			free(rest);
+			return 2;
+		}
 		if (kp_crypto_init() != 0) {
 			fprintf(stderr, "kapka: the crypto libraries could not start\n");
 			free(rest);

@@ -15,7 +15,10 @@
 #
 # Knobs: KAPKA_TEST_ONLY="unit e2e-sqlite ..." runs only those stages;
 # KAPKA_TEST_KNOWN_BUGS=1 also runs the tests that reproduce known, unfixed bugs;
-# KAPKA_TEST_VERBOSE=1 prints every stage's whole output.
+# KAPKA_TEST_VERBOSE=1 prints every stage's whole output;
+# KAPKA_TEST_CLOCK=2026-12-31T23:59:59+06:00 (or epoch seconds) runs every stage with the
+# clock set: each unit-test program and each server an e2e test starts begins at that
+# instant (docs/configuration.md, "Test-only settings").
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
@@ -39,6 +42,10 @@ fi
 KAPKA_KEY_PASSPHRASE=${KAPKA_KEY_PASSPHRASE:-kapka-test-key-passphrase}
 export KAPKA_KEY_PASSPHRASE
 export CMOCKA_MESSAGE_OUTPUT=TAP
+if [ -n "${KAPKA_TEST_CLOCK:-}" ]; then
+	export KAPKA_TEST_CLOCK KAPKA_TEST_MODE=1
+	echo "clock set: every stage starts at $KAPKA_TEST_CLOCK"
+fi
 # A test (or a whole test file) that takes longer than this has hung.
 NODE_TEST="node --test --test-reporter=tap --test-timeout=300000"
 STAGE_TIMEOUT=1200

@@ -1,45 +1,23 @@
-/* api.h: the application the HTTP layer serves: its context, its route table and the
- * helpers every resource file uses to reach the store. */
+/* api.h: the route table and the handlers it names, one group per resource file. The
+ * helpers handlers share have homes of their own, included here: context.h (the app, the
+ * request's database connection and actor, the HTTP hooks), reply.h (store codes, CSV,
+ * QR and PDF answers) and views.h (JSON views shared across resources). */
 #ifndef KP_API_H
 #define KP_API_H
 
+#include "api/context.h"
+#include "api/reply.h"
+#include "api/views.h"
+#include "app/app.h"
 #include "core/config.h"
 #include "http/http.h"
 #include "store/store.h"
-
-struct kp_keyring;
-struct kp_writer;
-struct kp_exchange;
-struct kp_registry;
-
-typedef struct kp_app {
-	const kp_config_t *cfg;
-	kp_store_t *store;
-	struct kp_keyring *keys;
-	struct kp_writer *writer; /* group commit for permit issuing; NULL: one transaction each */
-	struct kp_exchange *exchange; /* the outbox worker; NULL when not running */
-	struct kp_registry *registry; /* the checkpoint registry in memory; NULL: not loaded */
-} kp_app_t;
 
 extern const kp_route_t kp_api_routes[];
 extern const size_t kp_api_nroutes;
 /* The table with the public e-permit API under epermit_base instead of /e-permit; one
  * malloc'd block (free it). */
 kp_route_t *kp_api_routes_at(const char *epermit_base);
-
-/* HTTP hooks (auth.c). */
-void kp_api_authenticate(kp_req_t *req);
-void kp_api_finish(kp_req_t *req);
-
-/* The request's database connection, borrowed on first use, returned when it ends. */
-kp_conn_t *kp_api_db(kp_req_t *req);
-kp_app_t *kp_api_app(kp_req_t *req);
-/* The audit actor for this request. */
-kp_actor_t kp_api_actor(const kp_req_t *req);
-
-/* JSON views of stored things, shared across resources. */
-json_t *kp_api_org_json(const kp_org_t *o);
-json_t *kp_api_user_json(const kp_user_t *u);
 
 /* Handlers, one group per resource file. */
 void kp_api_healthz(kp_req_t *req);
@@ -95,6 +73,9 @@ void kp_api_permit_activities(kp_req_t *req);
 void kp_api_permit_activity_add(kp_req_t *req);
 void kp_api_permit_return(kp_req_t *req);
 void kp_api_permit_revoke(kp_req_t *req);
+/* The ministry issues a permit itself (permit_issue.c); the paged permit search (permit_search.c). */
+void kp_api_permit_issue(kp_req_t *req);
+void kp_api_permit_search(kp_req_t *req);
 void kp_api_verify(kp_req_t *req);
 
 /* Travellers (issue 6): border-zone permits, the stay calculator, temporary import and
@@ -151,6 +132,13 @@ void kp_api_booking_list(kp_req_t *req);
 void kp_api_booking_get(kp_req_t *req);
 void kp_api_booking_check_in(kp_req_t *req);
 void kp_api_booking_cancel(kp_req_t *req);
+void kp_api_booking_priority(kp_req_t *req);
+/* passwords.c: hashing a few at a time (answers 503 busy and returns -1 when at the limit;
+ * *out in the request arena), the registration throttle (answers 429 and returns -1),
+ * and PUT /api/v1/session/password. */
+int kp_api_password_hash(kp_req_t *req, const char *password, const char **out);
+int kp_api_registration_allowed(kp_req_t *req);
+void kp_api_password_change(kp_req_t *req);
 void kp_api_queue_live(kp_req_t *req);
 void kp_api_queue_list(kp_req_t *req);
 void kp_api_queue_call(kp_req_t *req);
@@ -183,22 +171,11 @@ void kp_api_ev_vin(kp_req_t *req);
  * false when the token is no unrevoked device's key (it may still be a session token). */
 bool kp_api_device_authenticate(kp_req_t *req, const char *token);
 
-/* Helpers shared by the permit resources (permit_views.c). */
-struct kp_permit;
-struct kp_quota;
-json_t *kp_api_permit_json(kp_req_t *req, const struct kp_permit *p);
-/* True when the signed-in user may see a permit / vehicle of org_id. */
-bool kp_api_may_see_org(const kp_req_t *req, int64_t org_id);
-/* A CSV answer from rows of cells (NULL-terminated rows of ncols cells). */
-void kp_api_reply_csv(kp_req_t *req, const char *filename, const char *const *header, int ncols,
-                      const char *const *cells, int nrows);
-/* True when the client asked for CSV (?format=csv or Accept: text/csv). */
-bool kp_api_wants_csv(const kp_req_t *req);
-
 /* partner exchange: the public e-permit API (epermit.c), partners and keys (partners.c) */
 void kp_api_epermit_config(kp_req_t *req);
 void kp_api_epermit_event(kp_req_t *req);
 void kp_api_epermit_verify(kp_req_t *req);
+void kp_api_epermit_healthcheck(kp_req_t *req);
 void kp_api_partner_list(kp_req_t *req);
 void kp_api_partner_add(kp_req_t *req);
 void kp_api_partner_get(kp_req_t *req);

@@ -1,5 +1,4 @@
-/* auth.c: who is asking (bearer token or session cookie), and the per-request
- * database connection. */
+/* auth.c: who is asking: a bearer token, a session cookie or a device key (devices.c). */
 #include "api/api.h"
 #include "core/util.h"
 #include "crypto/hash.h"
@@ -7,32 +6,6 @@
 
 #include <string.h>
 #include <strings.h>
-
-kp_app_t *kp_api_app(kp_req_t *req)
-{
-	return req->app;
-}
-
-kp_conn_t *kp_api_db(kp_req_t *req)
-{
-	if (req->db == NULL)
-		req->db = kp_store_acquire(kp_api_app(req)->store);
-	return req->db;
-}
-
-void kp_api_finish(kp_req_t *req)
-{
-	if (req->db) {
-		kp_store_release(kp_api_app(req)->store, req->db);
-		req->db = NULL;
-	}
-}
-
-kp_actor_t kp_api_actor(const kp_req_t *req)
-{
-	kp_actor_t a = {req->auth.user_id, req->auth.username, req->request_id, req->addr};
-	return a;
-}
 
 /* A token is 43 base64url characters (256 random bits). */
 static bool plausible_token(const char *t)

@@ -75,6 +75,7 @@ json_t *kp_api_checkpoint_json(const kp_checkpoint_t *cp, bool detailed)
 	json_object_set_new(j, "hours", hours_json(cp));
 	json_object_set_new(j, "closures", closures_json(cp));
 	json_object_set_new(j, "holiday_rule", json_string(cp->holiday_rule));
+	json_object_set_new(j, "sources", cp->sources ? json_string(cp->sources) : json_null());
 	json_object_set_new(j, "season", cp->season_from && cp->season_to
 	                                     ? json_pack("{s:s, s:s}", "from", cp->season_from, "to", cp->season_to)
 	                                     : json_null());

@@ -1,7 +1,7 @@
 /* partners.c: the ministry's side of the exchange: partners (handshake, backlog, the
  * events sent and received) and our own signing keys. */
 #include "api/api.h"
-#include "api/keyring.h"
+#include "app/keyring.h"
 #include "core/util.h"
 #include "exchange/exchange.h"
 #include "store/exchange.h"

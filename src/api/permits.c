@@ -79,34 +79,13 @@ void kp_api_permit_get(kp_req_t *req)
 void kp_api_permit_qr(kp_req_t *req)
 {
 	kp_permit_t p;
-	if (load_permit(req, &p) != 0)
+	if (load_permit(req, &p) != 0 || kp_api_qr_format(req) == NULL)
 		return;
-	const char *format = kp_req_query(req, "format");
-	if (format == NULL)
-		format = "svg";
-	if (strcmp(format, "svg") != 0 && strcmp(format, "png") != 0) {
-		kp_reply_error(req, 400, "bad_query", "format must be svg or png");
-		return;
-	}
 	if (p.credential == NULL) {
 		kp_reply_error(req, 404, "not_found", "this permit has no credential issued here");
 		return;
 	}
-	kp_qr_t qr;
-	char *out = NULL;
-	size_t len = 0;
-	int rc = kp_qr_encode(p.credential, strlen(p.credential), KP_QR_ECC_DEFAULT, &qr);
-	if (rc == 0)
-		rc = strcmp(format, "svg") == 0 ? kp_qr_svg(&qr, KP_QR_QUIET, &out, &len)
-		                                : kp_qr_png(&qr, 8, KP_QR_QUIET, (unsigned char **)&out, &len);
-	kp_qr_cleanup(&qr);
-	if (rc != 0) {
-		kp_reply_error(req, 500, "internal", "the QR code could not be drawn");
-		return;
-	}
-	kp_reply_take(req, 200, strcmp(format, "svg") == 0 ? "image/svg+xml" : "image/png", out, len);
-	kp_reply_header(req, "Content-Disposition",
-	                kp_arena_printf(&req->arena, "inline; filename=\"%s.%s\"", p.id, format));
+	kp_api_reply_qr(req, p.credential, p.id);
 }
 
 static const kp_pdf_label_t L_ID = {"Уруксат номери", "Номер разрешения", "Permit number"};
@@ -171,8 +150,7 @@ void kp_api_permit_pdf(kp_req_t *req)
 		kp_reply_error(req, 500, "internal", "the PDF could not be made");
 		return;
 	}
-	kp_reply_take(req, 200, "application/pdf", pdf, len);
-	kp_reply_header(req, "Content-Disposition", kp_arena_printf(&req->arena, "inline; filename=\"%s.pdf\"", p.id));
+	kp_api_reply_pdf(req, pdf, len, p.id);
 }
 
 static json_t *activity_json(const kp_activity_row_t *a)
@@ -275,6 +253,8 @@ static void withdraw(kp_req_t *req, const char *status, const char *reason)
 	if (rc == KP_DB_CONFLICT) {
 		if (strcmp(why, "PERMIT_USED") == 0)
 			kp_reply_error(req, 422, "PERMIT_USED", "permit %s has been used at a border and cannot be %s", p.id, status);
+		else if (strcmp(why, "revoked") == 0) /* the protocol's code (R/services/PermitService.revokePermit) */
+			kp_reply_error(req, 422, "PERMIT_ALREADY_REVOKED", "permit %s is already revoked", p.id);
 		else
 			kp_reply_error(req, 409, "not_unused", "permit %s is already %s", p.id, why);
 		return;

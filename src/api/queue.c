@@ -8,7 +8,9 @@
 #include "domain/crossing.h"
 #include "domain/dates.h"
 #include "domain/permit.h"
+#include "store/permits.h"
 #include "store/registry.h"
+#include "store/travellers.h"
 
 #include <string.h>
 
@@ -140,12 +142,78 @@ static void reply_booking_refusal(kp_req_t *req, int rc, const char *why)
 		kp_reply_error(req, 409, why, "this vehicle already holds a booking; cancel it first (one booking per vehicle)");
 	else if (rc == KP_DB_CONFLICT && why && strcmp(why, "PRIORITY_LANE_FULL") == 0)
 		kp_reply_error(req, 409, why, "the priority lane of this slot is full; book it without priority or another slot");
+	else if (rc == KP_DB_CONFLICT && why && strcmp(why, "BOOKING_CAP_REACHED") == 0)
+		kp_reply_error(req, 409, why, "your account holds as many active bookings as it may; cancel one first");
 	else if (rc == KP_DB_CONFLICT && why && strcmp(why, "SLOT_MISMATCH") == 0)
 		kp_reply_error(req, 422, why, "the slot belongs to another checkpoint or flow");
 	else if (rc == KP_DB_CONFLICT && why)
 		kp_reply_error(req, 409, why, "the slot is fully booked; choose another");
 	else
 		kp_reply_db_error(req, rc, "slot");
+}
+
+/* Who may queue which vehicle (issue: bookings taken for other people's trucks). A carrier:
+ * an active vehicle its own organisation registered, while the organisation is active. A
+ * traveller: a vehicle no carrier registered and no other account holds an open temporary
+ * import for. An officer at the checkpoint: any. Answers and returns -1 when refused;
+ * says nothing of who holds the vehicle. Sets the account's cap on active bookings. */
+static int check_entitled(kp_req_t *req, kp_booking_t *b)
+{
+	const kp_config_t *cfg = kp_api_app(req)->cfg;
+	unsigned role = req->auth.role;
+	if (role != KP_ROLE_CARRIER && role != KP_ROLE_TRAVELLER)
+		return 0;
+	b->account_cap = (int)(role == KP_ROLE_CARRIER ? cfg->queue_carrier_bookings : cfg->queue_traveller_bookings);
+	kp_vehicle_t v;
+	int rc = kp_store_vehicle_by_plate(kp_api_db(req), &req->arena, b->plate, &v);
+	if (rc != KP_DB_OK && rc != KP_DB_NOTFOUND) {
+		kp_reply_db_error(req, rc, "vehicle");
+		return -1;
+	}
+	bool registered = rc == KP_DB_OK;
+	if (role == KP_ROLE_CARRIER) {
+		kp_org_t org;
+		rc = kp_store_org_get(kp_api_db(req), &req->arena, req->auth.org_id, &org);
+		if (rc != KP_DB_OK) {
+			kp_reply_db_error(req, rc, "organisation");
+			return -1;
+		}
+		if (strcmp(org.status, "active") != 0) {
+			kp_reply_error(req, 403, "ORGANISATION_SUSPENDED", "your organisation is suspended; it cannot book");
+			return -1;
+		}
+		if (!registered || v.org_id != req->auth.org_id || strcmp(v.status, "active") != 0) {
+			kp_reply_error(req, 422, "VEHICLE_NOT_YOURS",
+			               "book a vehicle your company has registered and not retired (GET /api/v1/vehicles)");
+			return -1;
+		}
+		return 0;
+	}
+	bool other = registered;
+	if (!other && (rc = kp_store_tip_held_by_other(kp_api_db(req), &req->arena, b->plate, req->auth.user_id,
+	                                                &other)) != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "vehicle");
+		return -1;
+	}
+	if (other) {
+		kp_reply_error(req, 422, "VEHICLE_NOT_YOURS",
+		               "this vehicle is registered to someone else; book your own vehicle");
+		return -1;
+	}
+	return 0;
+}
+
+/* Priority is earned, not declared: an officer grants it (here or with PUT
+ * /api/v1/bookings/{id}/priority). A driver who sends one is told so. */
+static const char *read_priority(kp_req_t *req)
+{
+	const char *p = kp_body_str_checked(req, "priority", 12, false, kp_check_priority);
+	if (p && req->auth.role != KP_ROLE_OFFICER) {
+		kp_field_error(req, "priority", "is granted by an officer at the checkpoint on the cargo's papers; "
+		                                "it cannot be declared when booking");
+		return NULL;
+	}
+	return p;
 }
 
 void kp_api_booking_create(kp_req_t *req)
@@ -155,9 +223,9 @@ void kp_api_booking_create(kp_req_t *req)
 	kp_body_int(req, "slot_id", 1, INT64_MAX, true, &slot);
 	b.slot_id = slot;
 	b.plate = read_plate(req);
-	b.priority = kp_body_str_checked(req, "priority", 12, false, kp_check_priority);
+	b.priority = read_priority(req);
 	b.phone = kp_body_str_checked(req, "phone", 32, false, kp_check_phone);
-	if (kp_body_check(req) != 0)
+	if (kp_body_check(req) != 0 || check_entitled(req, &b) != 0)
 		return;
 	kp_slot_t s;
 	int rc = kp_store_slot_get(kp_api_db(req), &req->arena, b.slot_id, &s);
@@ -303,15 +371,39 @@ void kp_api_booking_cancel(kp_req_t *req)
 	kp_reply_json(req, 200, kp_api_booking_json(&b));
 }
 
+/* Body: priority (one of the priority cargo kinds, or null to withdraw it). */
+void kp_api_booking_priority(kp_req_t *req)
+{
+	kp_booking_t b;
+	json_t *given = json_object_get(req->json, "priority");
+	const char *priority = json_is_null(given) ? NULL : kp_body_str_checked(req, "priority", 12, true, kp_check_priority);
+	if (kp_body_check(req) != 0 || load_booking(req, &b) != 0)
+		return;
+	const char *why = NULL;
+	kp_actor_t who = kp_api_actor(req);
+	int rc = kp_store_booking_grant_priority(kp_api_db(req), &req->arena, &who, b.id, priority, &why);
+	if (rc == KP_DB_CONFLICT && why && strcmp(why, "NOT_ACTIVE") == 0) {
+		kp_reply_error(req, 409, why, "the booking is %s; priority is granted on active bookings only", b.status);
+		return;
+	}
+	if (rc != KP_DB_OK) {
+		reply_booking_refusal(req, rc, why);
+		return;
+	}
+	kp_store_booking_get(kp_api_db(req), &req->arena, b.id, &b);
+	b.position = queue_position(req, &b);
+	kp_reply_json(req, 200, kp_api_booking_json(&b));
+}
+
 void kp_api_queue_live(kp_req_t *req)
 {
 	kp_booking_t b = {0};
 	b.checkpoint = kp_req_param(req, "code");
 	b.flow = kp_body_str_checked(req, "flow", 5, true, check_queue_flow);
 	b.plate = read_plate(req);
-	b.priority = kp_body_str_checked(req, "priority", 12, false, kp_check_priority);
+	b.priority = read_priority(req);
 	b.phone = kp_body_str_checked(req, "phone", 32, false, kp_check_phone);
-	if (kp_body_check(req) != 0 || our_checkpoint(req, b.checkpoint, NULL, NULL) != 0)
+	if (kp_body_check(req) != 0 || our_checkpoint(req, b.checkpoint, NULL, NULL) != 0 || check_entitled(req, &b) != 0)
 		return;
 	b.user_id = req->auth.user_id;
 	const char *why = NULL;

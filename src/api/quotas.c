@@ -1,7 +1,7 @@
 /* quotas.c: authorities, permit types (rules as data), quotas and their usage, the
  * parity view, CSV exports. */
 #include "api/api.h"
-#include "api/keyring.h"
+#include "app/keyring.h"
 #include "core/util.h"
 #include "domain/account.h"
 #include "store/permits.h"

@@ -1,6 +1,8 @@
 /* routes.c: the one route table of kapka. Every entry must also be described in
  * the OpenAPI document, the files in docs/openapi/ (tests/unit/api/test_routes.c checks). */
 #include "api/api.h"
+#include "api/ecmr.h"
+#include "api/transparency.h"
 #include "core/util.h"
 #include "domain/account.h"
 
@@ -84,13 +86,23 @@ const kp_route_t kp_api_routes[] = {
 	{"POST", "/api/v1/permits/{id}/revoke", kp_api_permit_revoke, GOV, BODY, "revoke an unused permit"},
 	{"POST", "/api/v1/verify", kp_api_verify, 0, PUBLIC | BODY, "verify a permit's QR text"},
 
+	/* the ministry issues a permit itself: paper to digital, a carrier without an account */
+	{"POST", "/api/v1/permits", kp_api_permit_issue, GOV, BODY, "issue a permit directly (no application)"},
+	{"GET", "/api/v1/permit-search", kp_api_permit_search, PERMIT_READERS, 0, "search permits, a page at a time"},
+
+	/* the universal verifier's call on the issuer (epermit_verify.c), readable from any origin */
+	{"GET", EPERMIT_BASE "/verify/{qr}", kp_api_epermit_verify, 0, PUBLIC | KP_ROUTE_CORS,
+	 "the permit a QR text names (the reference's PermitDto), 404 when revoked or unknown"},
+
 	/* partner exchange: the e-permit protocol, partners, the outbox */
-	{"GET", EPERMIT_BASE "/", kp_api_epermit_config, 0, PUBLIC, "our configuration: code, name, public keys"},
-	{"GET", EPERMIT_BASE "/epermit-configuration", kp_api_epermit_config, 0, PUBLIC,
-	 "our configuration: code, name, public keys"},
-	{"POST", EPERMIT_BASE "/events", kp_api_epermit_event, 0, PUBLIC | KP_ROUTE_RAW_BODY,
-	 "receive a partner's signed event"},
-	{"GET", EPERMIT_BASE "/verify/{qr}", kp_api_epermit_verify, 0, PUBLIC, "verify one of our permits' QR text"},
+	{"GET", EPERMIT_BASE, kp_api_epermit_config, 0, PUBLIC | KP_ROUTE_CORS, "our configuration: code, name, version, keys"},
+	{"GET", EPERMIT_BASE "/", kp_api_epermit_config, 0, PUBLIC | KP_ROUTE_CORS,
+	 "our configuration: code, name, version, keys"},
+	{"POST", EPERMIT_BASE "/events/{type}", kp_api_epermit_event, 0, PUBLIC | KP_ROUTE_RAW_BODY | KP_ROUTE_SLASHES,
+	 "receive a partner's event with its detached proof"},
+	{"GET", EPERMIT_BASE "/healthcheck", kp_api_epermit_healthcheck, 0, PUBLIC | KP_ROUTE_SLASHES,
+	 "the last event ids both ways, for a partner's signed JWT"},
+
 	{"GET", "/api/v1/partners", kp_api_partner_list, STAFF, 0, "partners, their keys, handshake and backlog"},
 	{"POST", "/api/v1/partners", kp_api_partner_add, GOV, BODY, "add a partner by its public API address"},
 	{"GET", "/api/v1/partners/{code}", kp_api_partner_get, STAFF, 0, "one partner"},
@@ -132,6 +144,10 @@ const kp_route_t kp_api_routes[] = {
 	{"POST", "/api/v1/bookings/{id}/check-in", kp_api_booking_check_in, DRIVERS | KP_ROLE_OFFICER, 0,
 	 "check in at the waiting zone"},
 	{"DELETE", "/api/v1/bookings/{id}", kp_api_booking_cancel, DRIVERS | KP_ROLE_OFFICER, 0, "cancel a booking"},
+	/* security: one's own password; what drivers may not declare themselves */
+	{"PUT", "/api/v1/session/password", kp_api_password_change, ANY, BODY, "change one's own password"},
+	{"PUT", "/api/v1/bookings/{id}/priority", kp_api_booking_priority, KP_ROLE_OFFICER, BODY,
+	 "an officer grants or withdraws a booking's priority"},
 
 	/* travellers: border-zone permits, the stay calculator, temporary import and ecotax */
 	{"GET", "/api/v1/border-zones", kp_api_border_zones, 0, PUBLIC, "restricted border zones and their places"},
@@ -211,15 +227,60 @@ const kp_route_t kp_api_routes[] = {
 	{"PUT", "/api/v1/ev-quota/{year}", kp_api_ev_year_put, KP_ROLE_MINISTRY | KP_ROLE_ADMIN, BODY,
 	 "set a year's ledger (Ministry of Economy)"},
 	{"GET", "/api/v1/ev-quota/vins/{vin}", kp_api_ev_vin, 0, PUBLIC, "does a VIN hold a duty-free allocation"},
+	/* e-CMR consignment notes (docs/ecmr.md) */
+#define ECMR_READERS (KP_ROLE_CARRIER | KP_ROLE_OFFICER | STAFF)
+	{"POST", "/api/v1/ecmr", kp_api_ecmr_create, KP_ROLE_CARRIER, BODY, "draw up a consignment note"},
+	{"GET", "/api/v1/ecmr", kp_api_ecmr_list, ECMR_READERS, 0, "consignment notes; by plate and country (eFTI)"},
+	{"GET", "/api/v1/ecmr/{ref}", kp_api_ecmr_get, ECMR_READERS, 0, "one consignment note"},
+	{"PUT", "/api/v1/ecmr/{ref}", kp_api_ecmr_update, KP_ROLE_CARRIER, BODY, "change a draft"},
+	{"POST", "/api/v1/ecmr/{ref}/seals", kp_api_ecmr_seal, KP_ROLE_CARRIER, BODY, "seal an act as the carrier"},
+	{"POST", "/api/v1/ecmr/{ref}/seals/external", kp_api_ecmr_seal_external, 0, PUBLIC | BODY,
+	 "record a seal made on a partner platform"},
+	{"POST", "/api/v1/ecmr/{ref}/links", kp_api_ecmr_link_create, KP_ROLE_CARRIER, BODY, "send a party its sealing link"},
+	{"GET", "/api/v1/ecmr/{ref}/verification", kp_api_ecmr_verification, ECMR_READERS, 0, "check the note and its seals"},
+	{"GET", "/api/v1/ecmr/{ref}/bundle", kp_api_ecmr_bundle, ECMR_READERS, 0, "the note as a bundle for offline checks"},
+	{"POST", "/api/v1/ecmr/{ref}/authority-link", kp_api_ecmr_authority_link,
+	 KP_ROLE_CARRIER | KP_ROLE_OFFICER | GOV, 0, "a unique link for authorities"},
+	{"GET", "/api/v1/ecmr-shared/{token}", kp_api_ecmr_shared, 0, PUBLIC, "a note through its authority link"},
+	{"GET", "/api/v1/ecmr-links/{token}", kp_api_ecmr_link_get, 0, PUBLIC, "a party's view through its link"},
+	{"POST", "/api/v1/ecmr-links/{token}/seals", kp_api_ecmr_link_seal, 0, PUBLIC | BODY, "seal through a one-time link"},
+	{"POST", "/api/v1/ecmr-verifications", kp_api_ecmr_bundle_verify, 0, PUBLIC | BODY, "check a bundle someone holds"},
+
+	/* transparency log (docs/transparency.md): C2SP tlog-tiles under /log/, proofs as JSON;
+	 * all public. Entry bundles come before tiles: "entries" would match {level}. */
+	{"GET", "/log/checkpoint", kp_api_log_checkpoint, 0, PUBLIC, "the log's latest signed checkpoint"},
+	{"GET", "/log/tile/entries/{n}", kp_api_log_tile, 0, PUBLIC, "an entry bundle"},
+	{"GET", "/log/tile/entries/{n1}/{n2}", kp_api_log_tile, 0, PUBLIC, "an entry bundle"},
+	{"GET", "/log/tile/entries/{n1}/{n2}/{n3}", kp_api_log_tile, 0, PUBLIC, "an entry bundle"},
+	{"GET", "/log/tile/entries/{n1}/{n2}/{n3}/{n4}", kp_api_log_tile, 0, PUBLIC, "an entry bundle"},
+	{"GET", "/log/tile/{level}/{n}", kp_api_log_tile, 0, PUBLIC, "a Merkle tree tile"},
+	{"GET", "/log/tile/{level}/{n1}/{n2}", kp_api_log_tile, 0, PUBLIC, "a Merkle tree tile"},
+	{"GET", "/log/tile/{level}/{n1}/{n2}/{n3}", kp_api_log_tile, 0, PUBLIC, "a Merkle tree tile"},
+	{"GET", "/log/tile/{level}/{n1}/{n2}/{n3}/{n4}", kp_api_log_tile, 0, PUBLIC, "a Merkle tree tile"},
+	{"GET", "/api/v1/transparency", kp_api_transparency_info, 0, PUBLIC, "the log's name, key and latest checkpoint"},
+	{"GET", "/api/v1/transparency/proofs/inclusion", kp_api_transparency_inclusion, 0, PUBLIC,
+	 "inclusion proof of a leaf in a signed tree"},
+	{"GET", "/api/v1/transparency/proofs/consistency", kp_api_transparency_consistency, 0, PUBLIC,
+	 "consistency proof between two signed trees"},
+	{"GET", "/api/v1/transparency/leaves/{index}", kp_api_transparency_leaf, 0, PUBLIC, "one leaf of the log"},
+	{"GET", "/api/v1/transparency/permits/{id}", kp_api_transparency_permit, 0, PUBLIC,
+	 "a permit's offline proof (tlog-proof), with the commitment's opening for its holder"},
 };
 
 const size_t kp_api_nroutes = KP_ARRAY_LEN(kp_api_routes);
+
+/* A route of the public e-permit API: EPERMIT_BASE itself or below it. */
+static bool is_epermit(const char *pattern)
+{
+	size_t n = strlen(EPERMIT_BASE);
+	return strncmp(pattern, EPERMIT_BASE, n) == 0 && (pattern[n] == '\0' || pattern[n] == '/');
+}
 
 kp_route_t *kp_api_routes_at(const char *epermit_base)
 {
 	size_t base = strlen(EPERMIT_BASE), extra = 0;
 	for (size_t i = 0; i < kp_api_nroutes; i++)
-		if (strncmp(kp_api_routes[i].pattern, EPERMIT_BASE "/", base + 1) == 0)
+		if (is_epermit(kp_api_routes[i].pattern))
 			extra += strlen(epermit_base) + strlen(kp_api_routes[i].pattern) + 1;
 	/* one block: the table, then the rewritten patterns */
 	kp_route_t *out = kp_malloc(sizeof(kp_route_t) * kp_api_nroutes + extra);
@@ -229,7 +290,7 @@ kp_route_t *kp_api_routes_at(const char *epermit_base)
 		blen--;
 	for (size_t i = 0; i < kp_api_nroutes; i++) {
 		out[i] = kp_api_routes[i];
-		if (strncmp(out[i].pattern, EPERMIT_BASE "/", base + 1) != 0)
+		if (!is_epermit(out[i].pattern))
 			continue;
 		int n = sprintf(text, "%.*s%s", (int)blen, epermit_base, kp_api_routes[i].pattern + base);
 		out[i].pattern = text;

@@ -11,20 +11,33 @@
 
 static json_t *rule_json(const kp_stay_rule_row_t *r)
 {
-	return json_pack("{s:s, s:s, s:s, s:i, s:i, s:s?}", "destination", r->destination, "nationality", r->nationality,
-	                 "kind", r->kind, "days", r->days, "window_days", r->window, "note", r->note);
+	json_t *j = json_pack("{s:s, s:s, s:s, s:i, s:i, s:s?, s:s?, s:s?}", "destination", r->destination, "nationality",
+	                      r->nationality, "kind", r->kind, "days", r->days, "window_days", r->window, "note", r->note,
+	                      "group", r->rule_group, "source", r->source);
+	if (r->id) {
+		json_object_set_new(j, "id", json_integer(r->id));
+		json_object_set_new(j, "valid_from", kp_travel_date_json(r->valid_from));
+		json_object_set_new(j, "valid_to", r->valid_to >= 0 ? kp_travel_date_json(r->valid_to) : json_null());
+	}
+	return j;
 }
 
 void kp_api_stay_rules_get(kp_req_t *req)
 {
-	const char *dest = kp_req_query(req, "destination");
-	if (dest && kp_check_country(dest)) {
-		kp_reply_error(req, 400, "bad_query", "destination must be a two-letter code like KG");
+	const char *dest = kp_req_query(req, "destination"), *nat = kp_req_query(req, "nationality");
+	const char *on = kp_req_query(req, "on");
+	int64_t day = -1;
+	if ((dest && kp_check_country(dest)) || (nat && strcmp(nat, "*") != 0 && kp_check_country(nat))) {
+		kp_reply_error(req, 400, "bad_query", "destination and nationality must be two-letter codes like KG");
+		return;
+	}
+	if (on && kp_date_parse_iso(on, &day) != 0) {
+		kp_reply_error(req, 400, "bad_query", "on must be a date YYYY-MM-DD");
 		return;
 	}
 	kp_stay_rule_row_t *rows;
 	int n;
-	int rc = kp_store_stay_rules(kp_api_db(req), &req->arena, dest, &rows, &n);
+	int rc = kp_store_stay_rules(kp_api_db(req), &req->arena, dest, nat, day, &rows, &n);
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "stay rules");
 		return;
@@ -41,7 +54,7 @@ static void read_rule(kp_req_t *req, json_t *obj, const char *prefix, kp_stay_ru
 	*kind = kp_travel_str(req, obj, kp_arena_printf(&req->arena, "%skind", prefix), "kind", 20, true);
 	if (*kind && kp_stay_kind_parse(*kind, &r->kind) != 0) {
 		kp_field_error(req, kp_arena_printf(&req->arena, "%skind", prefix),
-		               "must be reentry, rolling, visa_required or unlimited");
+		               "must be reentry, rolling, per_entry, visa_required or unlimited");
 		*kind = NULL;
 	}
 	static const char *const nums[] = {"days", "window_days"};
@@ -71,6 +84,10 @@ void kp_api_stay_rule_put(kp_req_t *req)
 	kp_stay_rule_t r = {0};
 	read_rule(req, req->json, "", &r, &row.kind);
 	row.note = kp_body_str(req, "note", 300, false);
+	row.source = kp_body_str(req, "source", 300, true);
+	row.rule_group = kp_body_str(req, "group", 40, false);
+	row.valid_from = kp_travel_today(req);
+	kp_travel_date(req, req->json, "valid_from", "valid_from", false, &row.valid_from);
 	if (kp_body_check(req) != 0)
 		return;
 	row.days = r.days;
@@ -103,6 +120,9 @@ struct calc_form {
 	kp_stay_rule_t rule;
 	kp_stay_rule_row_t row;
 	bool rule_given;
+	kp_stay_period_t periods[KP_STAY_MAX_PERIODS];
+	const kp_stay_rule_row_t *period_rows[KP_STAY_MAX_PERIODS];
+	int np;
 };
 
 static void read_form(kp_req_t *req, struct calc_form *f)
@@ -131,11 +151,64 @@ static void read_form(kp_req_t *req, struct calc_form *f)
 	}
 }
 
-/* The rule from the table for the destination and nationality; answers when none. */
-static int table_rule(kp_req_t *req, struct calc_form *f)
+/* The nationality's dated rules laid over the destination's '*' rules (which fill the
+ * days the nationality has none for), in time order, into f->periods. */
+static void overlay(struct calc_form *f, const kp_stay_rule_row_t *rows, int n)
 {
-	const char *nat = f->row.nationality;
-	int rc = kp_store_stay_rule_for(kp_api_db(req), &req->arena, f->row.destination, nat, &f->row);
+	f->np = 0;
+	for (int i = 0; i < n; i++) {
+		const kp_stay_rule_row_t *r = &rows[i];
+		bool star = strcmp(r->nationality, "*") == 0;
+		int64_t from = r->valid_from, to = r->valid_to < 0 ? KP_STAY_OPEN : r->valid_to;
+		kp_stay_rule_t rule = {0, r->days, r->window};
+		kp_stay_kind_parse(r->kind, &rule.kind);
+		/* a '*' period is cut into the pieces no nationality period covers */
+		while (from <= to && f->np < KP_STAY_MAX_PERIODS) {
+			int64_t piece_to = to;
+			bool covered = false;
+			for (int k = 0; star && k < f->np && !covered; k++) {
+				if (strcmp(f->period_rows[k]->nationality, "*") == 0)
+					continue;
+				if (f->periods[k].from <= from && from <= f->periods[k].to) {
+					covered = true;
+					piece_to = f->periods[k].to; /* skip what the nationality's period covers */
+				} else if (f->periods[k].from > from && f->periods[k].from - 1 < piece_to) {
+					piece_to = f->periods[k].from - 1;
+				}
+			}
+			if (covered) {
+				if (piece_to >= to)
+					break;
+				from = piece_to + 1;
+				continue;
+			}
+			f->periods[f->np] = (kp_stay_period_t){from, piece_to, rule};
+			f->period_rows[f->np++] = r;
+			if (piece_to == KP_STAY_OPEN)
+				break;
+			from = piece_to + 1;
+		}
+	}
+	/* time order (a few dozen at most) */
+	for (int i = 1; i < f->np; i++)
+		for (int k = i; k > 0 && f->periods[k].from < f->periods[k - 1].from; k--) {
+			kp_stay_period_t t = f->periods[k];
+			f->periods[k] = f->periods[k - 1];
+			f->periods[k - 1] = t;
+			const kp_stay_rule_row_t *tr = f->period_rows[k];
+			f->period_rows[k] = f->period_rows[k - 1];
+			f->period_rows[k - 1] = tr;
+		}
+}
+
+/* The dated rules from the table for the destination and nationality; answers when none. */
+static int table_rules(kp_req_t *req, struct calc_form *f)
+{
+	kp_stay_rule_row_t *rows;
+	int n;
+	int rc = kp_store_stay_rule_periods(kp_api_db(req), &req->arena, f->row.destination, f->row.nationality, &rows, &n);
+	if (rc == KP_DB_OK && n == 0)
+		rc = KP_DB_NOTFOUND;
 	if (rc == KP_DB_NOTFOUND) {
 		kp_reply_error(req, 404, "not_found", "no stay rule for destination %s", f->row.destination);
 		return -1;
@@ -144,9 +217,7 @@ static int table_rule(kp_req_t *req, struct calc_form *f)
 		kp_reply_db_error(req, rc, "stay rules");
 		return -1;
 	}
-	f->rule = (kp_stay_rule_t){0, f->row.days, f->row.window};
-	kp_stay_kind_parse(f->row.kind, &f->rule.kind);
-	f->row.nationality = nat; /* the person's, also when the '*' row applied */
+	overlay(f, rows, n);
 	return 0;
 }
 
@@ -155,20 +226,41 @@ static json_t *day_or_null(int64_t d)
 	return d < 0 || d == INT64_MAX ? json_null() : kp_travel_date_json(d);
 }
 
+static json_t *period_json(const struct calc_form *f, int k)
+{
+	if (k < 0)
+		return json_null();
+	kp_stay_rule_row_t row = *f->period_rows[k];
+	row.valid_from = f->periods[k].from;
+	row.valid_to = f->periods[k].to == KP_STAY_OPEN ? -1 : f->periods[k].to;
+	row.nationality = f->row.nationality; /* the person's, also when the '*' row applied */
+	return rule_json(&row);
+}
+
 static json_t *result_json(const struct calc_form *f, const kp_stay_result_t *o)
 {
-	json_t *rule = rule_json(&f->row);
-	json_object_set_new(rule, "source", json_string(f->rule_given ? "request" : "table"));
+	json_t *rule;
+	if (f->rule_given) {
+		rule = rule_json(&f->row);
+		json_object_set_new(rule, "source", json_string("request"));
+	} else {
+		rule = period_json(f, o->rule_index);
+	}
 	json_t *days_left = o->days_left == INT64_MAX ? json_null() : json_integer(o->days_left);
 	int64_t wend = o->entry_allowed && o->last_legal_day != INT64_MAX ? o->last_legal_day : o->stay_entry;
 	json_t *window = o->window_start >= 0 ? json_pack("{s:o, s:o}", "start", kp_travel_date_json(o->window_start),
 	                                                  "end", kp_travel_date_json(wend))
 	                                      : json_null();
-	return json_pack("{s:o, s:s, s:s, s:o, s:b, s:I, s:o, s:o, s:I, s:o, s:b, s:o}", "rule", rule, "rule_applied",
-	                 o->rule_applied, "explanation", o->explanation, "stay_entry", kp_travel_date_json(o->stay_entry),
-	                 "entry_allowed", o->entry_allowed, "days_used", (json_int_t)o->days_used, "days_left", days_left,
-	                 "last_legal_day", day_or_null(o->last_legal_day), "overstay_days", (json_int_t)o->overstay_days,
-	                 "earliest_entry", day_or_null(o->earliest_entry), "evisa_needed", o->evisa_needed, "window", window);
+	json_t *j = json_pack("{s:o, s:s, s:s, s:o, s:b, s:I, s:o, s:o, s:I, s:o, s:b, s:o}", "rule", rule, "rule_applied",
+	                      o->rule_applied, "explanation", o->explanation, "stay_entry",
+	                      kp_travel_date_json(o->stay_entry), "entry_allowed", o->entry_allowed, "days_used",
+	                      (json_int_t)o->days_used, "days_left", days_left, "last_legal_day",
+	                      day_or_null(o->last_legal_day), "overstay_days", (json_int_t)o->overstay_days,
+	                      "earliest_entry", day_or_null(o->earliest_entry), "evisa_needed", o->evisa_needed, "window",
+	                      window);
+	json_object_set_new(j, "earliest_full_entry", f->rule_given ? json_null() : day_or_null(o->earliest_full_entry));
+	json_object_set_new(j, "last_day_rule", f->rule_given ? json_null() : period_json(f, o->last_rule));
+	return j;
 }
 
 void kp_api_stay_calculate(kp_req_t *req)
@@ -177,11 +269,18 @@ void kp_api_stay_calculate(kp_req_t *req)
 	read_form(req, f);
 	if (kp_body_check(req) != 0)
 		return;
-	if (!f->rule_given && table_rule(req, f) != 0)
+	if (!f->rule_given && table_rules(req, f) != 0)
 		return;
 	kp_stay_result_t o;
 	const char *err = NULL;
-	int rc = kp_stay_calculate(&f->rule, f->past, f->n, f->has_plan ? &f->planned : NULL, &o, &err);
+	const kp_stay_t *plan = f->has_plan ? &f->planned : NULL;
+	int rc = f->rule_given ? kp_stay_calculate(&f->rule, f->past, f->n, plan, &o, &err)
+	                       : kp_stay_calculate_dated(f->periods, f->np, f->past, f->n, plan, &o, &err);
+	if (rc == KP_STAY_ENORULE) {
+		kp_reply_error(req, 422, "no_rule_in_force", "no stay rule of %s for nationality %s is in force on the entry day",
+		               f->row.destination, f->row.nationality);
+		return;
+	}
 	if (rc != KP_STAY_OK) {
 		const char *field = rc == KP_STAY_EPLAN ? "planned" : rc == KP_STAY_ERULE ? "rule" : "stays";
 		if (rc == KP_STAY_ENONE)

@@ -84,12 +84,22 @@ void kp_api_tip_enter(kp_req_t *req)
 		kp_field_error(req, "entry_date", "is in the future; record an entry when it happens");
 	if (kp_body_check(req) != 0)
 		return;
+	if (kp_api_tip_entry_check(req, &t) != 0)
+		return;
 	t.term_months = (int)term;
 	t.expiry_date = kp_tip_expiry(t.entry_date, t.term_months);
 	t.user_id = req->auth.user_id;
+	t.own_only = req->auth.role == KP_ROLE_TRAVELLER;
 	kp_actor_t who = kp_api_actor(req);
 	kp_tip_entry_result_t res;
 	int rc = kp_store_tip_enter(kp_api_db(req), &req->arena, &who, &t, &res);
+	if (rc == KP_DB_FORBIDDEN) {
+		/* Says nothing of the other record: its owner, passport and payment stay theirs. */
+		kp_reply_error(req, 409, "TIP_HELD_BY_ANOTHER_ACCOUNT",
+		               "this vehicle's temporary import was recorded by another account; an officer at the "
+		               "checkpoint records the entry");
+		return;
+	}
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "temporary import");
 		return;
@@ -246,6 +256,5 @@ void kp_api_ecotax_receipt(kp_req_t *req)
 		kp_reply_error(req, 500, "internal", "the receipt could not be made");
 		return;
 	}
-	kp_reply_take(req, 200, "application/pdf", out, len);
-	kp_reply_header(req, "Content-Disposition", kp_arena_printf(&req->arena, "inline; filename=\"%s.pdf\"", no));
+	kp_api_reply_pdf(req, out, len, no);
 }

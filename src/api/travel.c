@@ -1,11 +1,12 @@
 /* travel.c: helpers shared by the travellers' resources (travel.h). */
 #include "api/travel.h"
-#include "api/keyring.h"
+#include "app/keyring.h"
 #include "core/util.h"
 #include "crypto/jws.h"
 #include "doc/qr.h"
 #include "domain/account.h"
 #include "domain/dates.h"
+#include "domain/money.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -39,11 +40,7 @@ const char *kp_travel_convert(kp_req_t *req, int64_t som, const char *currency, 
 	if (currency == NULL || strlen(currency) != 3 || kp_store_rate_get(c, &req->arena, "KGS", &kgs) != KP_DB_OK ||
 	    kp_store_rate_get(c, &req->arena, currency, &cur) != KP_DB_OK)
 		return NULL;
-	double a = strtod(kgs.usd_per_unit, NULL), b = strtod(cur.usd_per_unit, NULL);
-	if (!(a > 0) || !(b > 0))
-		return NULL;
-	snprintf(out, 40, "%.2f", round((double)som * a / b * 100.0) / 100.0);
-	return out;
+	return kp_money_convert(som, kgs.usd_per_unit, cur.usd_per_unit, out) == KP_MONEY_OK ? out : NULL;
 }
 
 const char *kp_travel_str(kp_req_t *req, json_t *obj, const char *label, const char *name, size_t max, bool required)
@@ -159,32 +156,6 @@ kp_zone_signer_t kp_travel_zone_signer(kp_req_t *req)
 kp_receipt_signer_t kp_travel_receipt_signer(kp_req_t *req)
 {
 	return kp_travel_receipt_signer_with(&req->arena, kp_api_app(req)->keys, kp_api_app(req)->cfg);
-}
-
-void kp_travel_reply_qr(kp_req_t *req, const char *text, const char *filename)
-{
-	const char *format = kp_req_query(req, "format");
-	if (format == NULL)
-		format = "svg";
-	if (strcmp(format, "svg") != 0 && strcmp(format, "png") != 0) {
-		kp_reply_error(req, 400, "bad_query", "format must be svg or png");
-		return;
-	}
-	kp_qr_t qr;
-	char *out = NULL;
-	size_t len = 0;
-	int rc = kp_qr_encode(text, strlen(text), KP_QR_ECC_DEFAULT, &qr);
-	if (rc == 0)
-		rc = strcmp(format, "svg") == 0 ? kp_qr_svg(&qr, KP_QR_QUIET, &out, &len)
-		                                : kp_qr_png(&qr, 8, KP_QR_QUIET, (unsigned char **)&out, &len);
-	kp_qr_cleanup(&qr);
-	if (rc != 0) {
-		kp_reply_error(req, 500, "internal", "the QR code could not be drawn");
-		return;
-	}
-	kp_reply_take(req, 200, strcmp(format, "svg") == 0 ? "image/svg+xml" : "image/png", out, len);
-	kp_reply_header(req, "Content-Disposition",
-	                kp_arena_printf(&req->arena, "inline; filename=\"%s.%s\"", filename, format));
 }
 
 const char *kp_travel_dump(kp_req_t *req, json_t *j)

@@ -6,12 +6,12 @@
 #define KP_API_TRAVEL_H
 
 #include "api/api.h"
+#include "domain/verdict.h"
 #include "store/travellers.h"
 
 /* The "typ" header and "k" claim of each credential kind: a verifier of one kind refuses
  * the others (freight permits carry neither). */
-#define KP_ZONE_CRED_TYP "kapka-bz"
-#define KP_ZONE_CRED_KIND "bz"
+/* KP_ZONE_CRED_TYP and KP_ZONE_CRED_KIND: domain/verdict.h, with the checks. */
 #define KP_RECEIPT_CRED_TYP "kapka-eco"
 #define KP_RECEIPT_CRED_KIND "eco"
 
@@ -21,6 +21,9 @@ bool kp_travel_may_see(const kp_req_t *req, int64_t user_id);
 json_t *kp_travel_date_json(int64_t day);
 /* Today at the authority's UTC offset. */
 int64_t kp_travel_today(kp_req_t *req);
+/* tip_rules.c: 0 when the entry t may open a temporary import, else -1 and answered
+ * (422 NOT_FOREIGN_VEHICLE, NOT_THIS_BORDER, CROSSING_CLOSED; an unknown checkpoint). */
+int kp_api_tip_entry_check(kp_req_t *req, const kp_tip_t *t);
 /* som in currency (ministry's rates) as a decimal text with 2 places into out; NULL when
  * the currency has no rate. */
 const char *kp_travel_convert(kp_req_t *req, int64_t som, const char *currency, char out[40]);
@@ -48,8 +51,5 @@ const char *kp_travel_dump(kp_req_t *req, json_t *j);
  * to leave out validity, zones and route). */
 json_t *kp_travel_app_json(kp_req_t *req, const kp_zone_app_t *app, const kp_zone_permit_t *ps, int n);
 json_t *kp_travel_permit_json(kp_req_t *req, const kp_zone_app_t *app, const kp_zone_permit_t *p);
-
-/* A QR (svg or png, ?format=) of text as the answer. */
-void kp_travel_reply_qr(kp_req_t *req, const char *text, const char *filename);
 
 #endif

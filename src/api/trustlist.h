@@ -3,7 +3,7 @@
 #ifndef KP_API_TRUSTLIST_H
 #define KP_API_TRUSTLIST_H
 
-#include "api/keyring.h"
+#include "app/keyring.h"
 
 /* The whole file as malloc'd text, signed with our current key; NULL on failure. */
 char *kp_trustlist_build(const kp_config_t *cfg, kp_keyring_t *keys, kp_conn_t *c, int64_t now);

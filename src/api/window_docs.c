@@ -4,7 +4,7 @@
  * signed QR. */
 #include "api/window.h"
 
-#include "api/keyring.h"
+#include "app/keyring.h"
 #include "core/util.h"
 #include "crypto/hash.h"
 #include "crypto/jws.h"

@@ -159,7 +159,5 @@ void kp_api_zone_permit_pdf(kp_req_t *req)
 		kp_reply_error(req, 500, "internal", "the PDF could not be made");
 		return;
 	}
-	kp_reply_take(req, 200, "application/pdf", pdf, len);
-	kp_reply_header(req, "Content-Disposition",
-	                kp_arena_printf(&req->arena, "inline; filename=\"%s.pdf\"", kp_req_param(req, "id")));
+	kp_api_reply_pdf(req, pdf, len, kp_req_param(req, "id"));
 }

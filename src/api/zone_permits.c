@@ -214,7 +214,7 @@ void kp_api_zone_permit_qr(kp_req_t *req)
 	kp_zone_permit_t p;
 	kp_zone_app_t x;
 	if (load_active(req, &p, &x) == 0)
-		kp_travel_reply_qr(req, p.credential, kp_req_param(req, "id"));
+		kp_api_reply_qr(req, p.credential, kp_req_param(req, "id"));
 }
 
 void kp_api_zone_permit_revoke(kp_req_t *req)

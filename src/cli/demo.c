@@ -1,6 +1,6 @@
 /* demo.c: `kapka demo`: demonstration data for a fresh database, so that a newcomer
  * sees a working system at once. Each capability adds a step to the table below. */
-#include "api/keyring.h"
+#include "app/keyring.h"
 #include "api/travel.h"
 #include "cli/cli.h"
 #include "store/checkpoints.h"
@@ -258,7 +258,7 @@ int kp_cli_demo(kp_config_t *cfg, int argc, char **argv)
 	char hash[KP_PWHASH_LEN];
 	if (kp_password_hash(DEMO_PASSWORD, hash) != 0)
 		kp_fatal("password hashing failed");
-	time_t now = time(NULL) + (time_t)cfg->utc_offset_minutes * 60;
+	time_t now = (time_t)(kp_now() + cfg->utc_offset_minutes * 60);
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	struct demo_ctx d = {c, &a, hash, {0, "kapka-demo", NULL, NULL}, cfg, keys, tm.tm_year + 1900};

@@ -1,6 +1,6 @@
 /* keys.c: `kapka keygen` (our signing keys), `kapka trustlist export` (the signed offline
  * trust list) and `kapka verify` (a permit QR checked against a trust list, no network). */
-#include "api/keyring.h"
+#include "app/keyring.h"
 #include "api/trustlist.h"
 #include "cli/cli.h"
 #include "core/util.h"
@@ -9,6 +9,7 @@
 #include "domain/dates.h"
 #include "domain/permit.h"
 #include "domain/trustlist.h"
+#include "domain/verdict.h"
 #include "store/exchange.h"
 
 #include <stdio.h>
@@ -242,65 +243,57 @@ static int load_trust(const char *path, const char *anchor_path, struct trust *t
 	return 0;
 }
 
-static void reason(json_t *reasons, const char *code, const char *message)
-{
-	json_array_append_new(reasons, json_pack("{s:s, s:s}", "code", code, "message", message));
-}
-
 static const char *claim(json_t *claims, const char *name)
 {
 	return json_string_value(json_object_get(claims, name));
 }
 
-/* The same checks, codes and messages as POST /api/v1/verify, with the trust list standing
- * in for the database: keys, and revoked (or returned) permits. */
-static void check_offline(const kp_config_t *cfg, const struct trust *t, const char *qr, const char *here,
-                          json_t *reasons, json_t **claims_out)
+/* The verifier offline: the trust list stands in for the database (its authorities, keys
+ * and revoked or returned permits). */
+struct offline {
+	const struct trust *t;
+	kp_key_t *key; /* the last key handed out; freed after the verdict */
+};
+
+static bool listed_issuer(void *ctx, const char *issuer)
 {
-	json_t *claims = kp_jws_peek(qr);
-	kp_permit_id_t pid;
-	*claims_out = NULL;
-	if (claims == NULL || !claim(claims, "id") || kp_permit_id_parse(claim(claims, "id"), &pid) != 0 ||
-	    !claim(claims, "iat") || !claim(claims, "exp") || !claim(claims, "pn") || !claim(claims, "cn")) {
-		reason(reasons, "MALFORMED", "the text is not a signed e-permit credential with id, iat, exp, pn and cn");
-		json_decref(claims);
-		return;
-	}
-	struct lookup l = {t->body, pid.issuer, false, NULL};
-	bool known = false;
+	struct offline *o = ctx;
 	size_t i;
 	json_t *au;
-	json_array_foreach(json_object_get(t->body, "authorities"), i, au) known |=
-		strcmp(json_string_value(json_object_get(au, "code")) ?: "", pid.issuer) == 0;
-	if (!known) {
-		reason(reasons, "UNKNOWN_ISSUER", "the issuing authority is not in the trust list");
-		json_decref(claims);
-		return;
-	}
-	kp_jws_t out;
-	int rc = kp_jws_verify(qr, strlen(qr), lookup, &l, &out);
-	kp_jws_cleanup(&out);
-	kp_key_free(l.key);
-	if (rc != KP_JWS_OK) {
-		const char *code, *message;
-		kp_jws_reason(rc, l.revoked, &code, &message);
-		reason(reasons, code, message);
-		json_decref(claims);
-		return;
-	}
-	*claims_out = claims;
-	if (strcmp(pid.verifier, here) != 0 && strcmp(pid.issuer, here) != 0)
-		reason(reasons, "NOT_FOR_THIS_COUNTRY", "the permit opens another country's border");
-	int64_t exp;
-	if (kp_date_parse_dmy(claim(claims, "exp"), &exp) != 0)
-		reason(reasons, "MALFORMED", "exp is not a dd/MM/yyyy date");
-	else if (exp < kp_local_day(kp_now(), (int)cfg->utc_offset_minutes))
-		reason(reasons, "EXPIRED", "the permit has expired");
-	int r = kp_trustlist_contains(json_object_get(t->body, "revoked"), json_object_get(t->body, "revoked_other"),
-	                              claim(claims, "id"));
-	if (r != 0)
-		reason(reasons, "REVOKED", r < 0 ? "the trust list's revocations are corrupt; treat it as revoked"
-		                                 : "the permit was revoked or returned");
+	json_array_foreach(json_object_get(o->t->body, "authorities"), i, au) if (
+		strcmp(json_string_value(json_object_get(au, "code")) ?: "", issuer) == 0) return true;
+	return false;
+}
+
+static const kp_key_t *listed_key(void *ctx, const char *issuer, const char *kid, bool *revoked)
+{
+	struct offline *o = ctx;
+	kp_key_free(o->key);
+	o->key = trust_key(o->t->body, issuer, kid, revoked);
+	return *revoked ? NULL : o->key;
+}
+
+static int listed_revoked(void *ctx, const char *id)
+{
+	struct offline *o = ctx;
+	return kp_trustlist_contains(json_object_get(o->t->body, "revoked"), json_object_get(o->t->body, "revoked_other"),
+	                             id);
+}
+
+/* The checks of POST /api/v1/verify (domain/verdict.c), against the trust list. */
+static json_t *check_offline(const kp_config_t *cfg, const struct trust *t, const char *qr, const char *here,
+                             kp_verdict_t *v)
+{
+	struct offline o = {t, NULL};
+	kp_verifier_t vf = {
+		.ctx = &o, .here = here, .today = kp_local_day(kp_now(), (int)cfg->utc_offset_minutes),
+		.unknown_issuer = KP_WHY_ISSUER_NOT_LISTED, .issuer_known = listed_issuer, .key = listed_key,
+		.listed = listed_revoked,
+	};
+	kp_permit_id_t pid;
+	json_t *claims = kp_verdict_freight(qr, &vf, v, &pid);
+	kp_key_free(o.key);
+	return claims;
 }
 
 int kp_cli_verify(kp_config_t *cfg, int argc, char **argv)
@@ -338,17 +331,16 @@ int kp_cli_verify(kp_config_t *cfg, int argc, char **argv)
 		json_decref(t.body);
 		return 2;
 	}
-	json_t *reasons = json_array(), *claims = NULL;
-	check_offline(cfg, &t, qr_text, here ? here : t.issuer, reasons, &claims);
-	bool valid = json_array_size(reasons) == 0;
+	kp_verdict_t v = {0};
+	json_t *claims = check_offline(cfg, &t, qr_text, here ? here : t.issuer, &v);
+	bool valid = v.n == 0;
 	printf("%s", valid ? "VALID" : "INVALID");
 	if (claims)
 		printf("  %s  plate %s  company %s  valid until %s", claim(claims, "id"), claim(claims, "pn"),
 		       claim(claims, "cn"), claim(claims, "exp"));
 	printf("\n");
-	size_t i;
-	json_t *r;
-	json_array_foreach(reasons, i, r) printf("  %s: %s\n", claim(r, "code"), claim(r, "message"));
+	for (int i = 0; i < v.n; i++)
+		printf("  %s: %s\n", kp_why_code(v.why[i]), v.note[i] ? v.note[i] : kp_why_message(v.why[i]));
 	char when[32];
 	kp_iso8601(t.issued_at, when, sizeof(when));
 	double hours = (double)(kp_now() - t.issued_at) / 3600.0;
@@ -358,7 +350,6 @@ int kp_cli_verify(kp_config_t *cfg, int argc, char **argv)
 		printf("WARNING: the trust list is older than %lld h: revocations since then are not known; refresh it\n",
 		       cfg->trustlist_max_age_hours);
 	json_decref(claims);
-	json_decref(reasons);
 	json_decref(t.body);
 	free(t.text);
 	free(qr_text);

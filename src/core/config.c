@@ -36,10 +36,16 @@ static const struct setting settings[] = {
 	INT_SETTING(max_header, 1024, 1048576, "16384", "largest total request header size in bytes (larger: 431)"),
 	INT_SETTING(session_ttl, 60, 31536000, "43200", "seconds a sign-in stays valid"),
 	INT_SETTING(cookie_secure, 0, 1, "0", "1 to mark session cookies Secure (behind HTTPS)"),
-	INT_SETTING(login_max_failures, 1, 1000, "5", "wrong passwords in a row before an account is throttled"),
-	INT_SETTING(login_lock_seconds, 1, 86400, "300", "seconds an account or address stays throttled"),
+	INT_SETTING(login_max_failures, 1, 1000, "5", "wrong passwords in a row for one account from one address before its attempts from there are delayed"),
+	INT_SETTING(login_lock_seconds, 1, 86400, "300", "longest wait, in seconds, between sign-in attempts of a throttled account and address pair, or address"),
+	INT_SETTING(login_delay_seconds, 1, 86400, "30", "first wait once throttled; it doubles with each further failed attempt up to login_lock_seconds"),
 	INT_SETTING(ip_max_failures, 1, 100000, "20", "failed sign-ins from one address within the window before it is throttled"),
 	INT_SETTING(ip_window_seconds, 1, 86400, "900", "window for counting failed sign-ins per address"),
+	INT_SETTING(register_per_address, 1, 1000000, "10", "accounts one address may register within register_window_seconds"),
+	INT_SETTING(register_window_seconds, 1, 604800, "3600", "window for counting registrations per address"),
+	INT_SETTING(register_per_minute, 1, 1000000, "30", "accounts that may be registered per minute from all addresses together"),
+	INT_SETTING(password_hash_concurrency, 1, 64, "2", "password hashes (64 MiB of memory each) computed at once for new passwords; more wait with 503"),
+	STR_SETTING(trusted_proxies, "", "addresses or networks of reverse proxies whose X-Forwarded-For names the client (e.g. 10.0.0.0/8); empty: none"),
 	INT_SETTING(shutdown_grace, 0, 3600, "10", "seconds to let requests in flight finish on SIGTERM"),
 	STR_SETTING(admin_password, "", "password of the admin account created on first start (random when empty)"),
 	INT_SETTING(sqlite_sync_full, 0, 1, "1", "1: fsync the SQLite WAL on every commit (durable); 0: on checkpoints only"),
@@ -54,6 +60,16 @@ static const struct setting settings[] = {
 	INT_SETTING(queue_call_minutes, 1, 1440, "20", "minutes a called vehicle has to reach the gate before its place is given away"),
 	INT_SETTING(queue_checkin_early_minutes, 0, 2880, "240", "how long before its slot a booked vehicle may check in at the waiting zone"),
 	INT_SETTING(queue_no_show_grace_minutes, 0, 1440, "30", "minutes after its slot ends that a booking never checked in is released as a no-show"),
+	INT_SETTING(queue_traveller_bookings, 1, 1000, "2", "active bookings (booked, checked in, called) a traveller's account may hold at once"),
+	INT_SETTING(queue_carrier_bookings, 1, 100000, "200", "active bookings a carrier's account may hold at once (each for one of its own vehicles)"),
+	/* e-CMR and the agency exchange (docs/ecmr.md, docs/agencies.md) */
+	STR_SETTING(message_dir, "", "folder where messages to e-CMR parties (links and codes) are written, one file each, for a mail or SMS relay (empty: none written)"),
+	INT_SETTING(webhook_poll_ms, 50, 60000, "500", "how often due webhook deliveries to agencies are looked for (ms)"),
+	INT_SETTING(webhook_timeout_ms, 100, 120000, "15000", "how long an agency endpoint may take to answer a webhook (ms)"),
+	STR_SETTING(webhook_retry_schedule, "5,300,1800,7200,18000,36000,36000", "seconds between webhook attempts after a failure (Standard Webhooks' schedule); after the last, the delivery is dead-lettered"),
+	STR_SETTING(xroad_security_servers, "", "addresses (comma-separated) of the X-Road security servers whose X-Road-* headers are trusted (empty: provider mode off)"),
+	STR_SETTING(xroad_consumer_url, "", "base URL of our own X-Road security server, for calling other agencies' services"),
+	STR_SETTING(xroad_client, "", "our subsystem as an X-Road client (INSTANCE/CLASS/MEMBER/SUBSYSTEM)"),
 	STR_SETTING(key_passphrase_file, "var/kapka-key.secret", "file holding that passphrase; created (mode 0600) when missing"),
 	/* partner exchange (docs/e-permit.md) */
 	STR_SETTING(epermit_base, "/e-permit", "path under which the public e-permit protocol API is served"),
@@ -69,6 +85,13 @@ static const struct setting settings[] = {
 	INT_SETTING(tip_reminder_days, 0, 365, "30", "days before a temporary import expires that it is listed as due for a reminder"),
 	/* single window */
 	INT_SETTING(document_max_bytes, 1024, 1073741824, "1048576", "largest document (PDF, JPEG, PNG) an applicant may upload to the single window, in bytes (max_body caps it too)"),
+	/* transparency log (docs/transparency.md) */
+	STR_SETTING(log_origin, "", "the transparency log's name (checkpoint origin), fixed on the first start (default HOST/log from public_url, else kapka/CODE/log)"),
+	STR_SETTING(log_witnesses, "", "witnesses asked to cosign each checkpoint: VKEY=URL entries separated by spaces (C2SP tlog-witness)"),
+	INT_SETTING(transparency_log, 0, 1, "1", "1: every act is appended to the transparency log; 0 only to measure its cost (make bench)"),
+	/* tests only (docs/configuration.md, "Test-only settings") */
+	INT_SETTING(test_mode, 0, 1, "0", "1 only in tests: allows the test-only settings; never in production"),
+	STR_SETTING(test_clock, "", "tests only (needs test_mode 1): the clock starts at this instant (2026-12-31T23:59:59+06:00 or epoch seconds) and runs on"),
 };
 
 const char *kp_config_name(size_t i)

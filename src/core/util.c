@@ -1,4 +1,4 @@
-/* util.c: fatal errors, checked allocation, number parsing, clocks, UTF-8 checks. */
+/* util.c: fatal errors, checked allocation, number parsing, UTF-8 checks. */
 #include "core/util.h"
 
 #include <ctype.h>
@@ -66,25 +66,6 @@ int kp_parse_int(const char *s, long long min, long long max, long long *out)
 		return -1;
 	*out = v;
 	return 0;
-}
-
-int64_t kp_now(void)
-{
-	return (int64_t)time(NULL);
-}
-
-int64_t kp_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t kp_mono_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 void kp_iso8601(int64_t t, char *buf, size_t len)

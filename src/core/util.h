@@ -26,11 +26,8 @@ char *kp_strdup_at(const char *s, const char *file, int line);
  * Returns 0 and sets *out, or -1 when empty, not a number or out of range. */
 int kp_parse_int(const char *s, long long min, long long max, long long *out);
 
-/* Current wall-clock time in seconds and in milliseconds since the epoch. */
-int64_t kp_now(void);
-int64_t kp_now_ms(void);
-/* Monotonic clock in microseconds, for durations. */
-int64_t kp_mono_us(void);
+/* kp_now(), kp_now_ms(), kp_mono_us(): core/clock.h, the one clock. */
+#include "core/clock.h"
 
 /* Format epoch seconds as ISO 8601 UTC ("2026-01-31T10:00:00Z") into buf (>= 21 bytes). */
 void kp_iso8601(int64_t t, char *buf, size_t len);

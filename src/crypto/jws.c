@@ -331,27 +331,3 @@ json_t *kp_jws_peek(const char *qr)
 }
 
 
-void kp_jws_reason(int status, bool key_revoked, const char **code, const char **message)
-{
-	switch (status) {
-	case KP_JWS_EKID:
-		*code = key_revoked ? "KEY_REVOKED" : "UNKNOWN_KEY";
-		*message = key_revoked ? "the key that signed it has been revoked" : "the issuer has no key with this kid";
-		break;
-	case KP_JWS_ESIG:
-		*code = "BAD_SIGNATURE";
-		*message = "the signature does not match the content";
-		break;
-	case KP_JWS_EALG:
-		*code = "UNSUPPORTED_ALGORITHM";
-		*message = "only ES256 signatures are accepted";
-		break;
-	case KP_JWS_EVERSION:
-		*code = "UNSUPPORTED_VERSION";
-		*message = "the credential's format version is not supported";
-		break;
-	default:
-		*code = "MALFORMED";
-		*message = "the text is not a well-formed signed credential";
-	}
-}

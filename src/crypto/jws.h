@@ -63,11 +63,8 @@ int kp_jws_verify(const char *jws, size_t len, kp_jws_key_fn lookup, void *ctx, 
 /* Frees what kp_jws_verify put in jws and empties it. */
 void kp_jws_cleanup(kp_jws_t *jws);
 
-/* Why a credential's signature does not hold, as the verdicts show it (POST /api/v1/verify
- * and kapka verify): a stable code (UNKNOWN_KEY, KEY_REVOKED, BAD_SIGNATURE,
- * UNSUPPORTED_ALGORITHM, UNSUPPORTED_VERSION, MALFORMED) and a sentence, for a
- * kp_jws_verify status other than KP_JWS_OK. key_revoked: the lookup found the kid revoked. */
-void kp_jws_reason(int status, bool key_revoked, const char **code, const char **message);
+/* Why a credential's signature does not hold, as verdicts show it: kp_verdict_signature_why
+ * (domain/verdict.h). */
 
 /* Longest payload kp_jws_peek decodes, in bytes. */
 #define KP_JWS_PEEK_MAX 16384

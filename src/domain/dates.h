@@ -17,6 +17,9 @@ int kp_date_parse_dmy(const char *s, int64_t *days);
 /* Format days as "dd/MM/yyyy" (11 bytes) or "YYYY-MM-DD" (11 bytes). */
 void kp_date_format_dmy(int64_t days, char out[11]);
 void kp_date_format_iso(int64_t days, char out[11]);
+/* "YYYY-MM-DDTHH:MM:SSZ", or with "+HH:MM"/"-HH:MM" for Z → epoch seconds; -1 when
+ * malformed or impossible. */
+int kp_instant_parse(const char *s, int64_t *epoch);
 /* Local civil day of an instant at a UTC offset in minutes. */
 int64_t kp_local_day(int64_t epoch, int offset_minutes);
 /* The instant a local day ends (last second), at a UTC offset. */

@@ -53,6 +53,31 @@ int kp_permit_id_parse(const char *s, kp_permit_id_t *out)
 	return out->serial >= 1 ? 0 : -1;
 }
 
+const char *kp_permit_trip_check(int type, const char *issuer, const char *verifier, const char *departure,
+                                 const char *arrival)
+{
+	if (strcmp(departure, arrival) == 0)
+		return "departure and arrival must be different countries";
+	bool dep_v = strcmp(departure, verifier) == 0, arr_v = strcmp(arrival, verifier) == 0;
+	bool dep_i = strcmp(departure, issuer) == 0, arr_i = strcmp(arrival, issuer) == 0;
+	switch (type) {
+	case 1:
+	case 4:
+		return (dep_i && arr_v) || (dep_v && arr_i) ? NULL
+		                                           : "a bilateral permit is for a trip between the two countries";
+	case 2:
+	case 5:
+		return !dep_v && !arr_v ? NULL : "a transit permit is for a trip across the partner country, not to or from it";
+	case 3:
+	case 6:
+		return (dep_v || arr_v) && !dep_i && !arr_i
+		           ? NULL
+		           : "a third-country permit is for a trip between the partner country and a third country";
+	default:
+		return NULL;
+	}
+}
+
 const char *kp_plate_normalise(const char *plate, char *out, int outlen)
 {
 	int n = 0;
@@ -175,4 +200,20 @@ const char *kp_permit_activity_check(const kp_permit_type_t *type, const kp_acti
 		*used_up = !type->multilateral && entries >= limit;
 	}
 	return NULL;
+}
+
+const char *kp_permit_expiry_check(int year, int64_t expires_day, int64_t today)
+{
+	if (expires_day < today)
+		return "must not be in the past";
+	if (expires_day < kp_days_from_civil(year, 1, 1))
+		return "must not be before the permit's year begins";
+	if (expires_day > kp_days_from_civil(year + 1, 12, 31))
+		return "must not be later than the end of the year after the permit's year";
+	return NULL;
+}
+
+int64_t kp_permit_valid_from(int year, int offset_minutes)
+{
+	return kp_days_from_civil(year, 1, 1) * 86400 - (int64_t)offset_minutes * 60;
 }

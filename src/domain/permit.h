@@ -40,6 +40,14 @@ void kp_permit_id_format(const kp_permit_id_t *id, char out[40]);
 /* 0 when s is a well-formed id (type 1-7), filling *out. */
 int kp_permit_id_parse(const char *s, kp_permit_id_t *out);
 
+/* The trip a permit covers, between issuer (our carrier's country) and verifier (whose
+ * border it opens). NULL when departure and arrival (country codes) fit the permit type:
+ * bilateral types go between issuer and verifier; transit types cross the verifier, so
+ * neither end is the verifier; third-country types carry between the verifier and a
+ * third country; multilateral ones go between any two countries. Else a sentence. */
+const char *kp_permit_trip_check(int type, const char *issuer, const char *verifier, const char *departure,
+                                 const char *arrival);
+
 /* Plates are stored normalised: upper case latin letters and digits only. Returns NULL
  * and fills out (>= 16 bytes), or a sentence saying why the plate is not acceptable. */
 const char *kp_plate_normalise(const char *plate, char *out, int outlen);
@@ -72,6 +80,15 @@ int kp_permit_decide(const kp_application_facts_t *f, kp_check_failure_t out[KP_
 /* The instant a permit of year issued under type expires (end of the configured day
  * of year+1, at the authority's UTC offset in minutes). */
 int64_t kp_permit_expiry(const kp_permit_type_t *type, int year, int offset_minutes);
+
+/* NULL when a permit of year may be given its own last day of validity expires_day
+ * (days since 1970, local) when issued on today: not before today nor before its year
+ * begins, and not after the end of the year after it. Else a sentence. */
+const char *kp_permit_expiry_check(int year, int64_t expires_day, int64_t today);
+
+/* The first instant a permit of year is valid: the start of 1 January of year at the
+ * authority's UTC offset. A permit issued in December for the next year waits for it. */
+int64_t kp_permit_valid_from(int year, int offset_minutes);
 
 /* Activity at a border. */
 typedef struct kp_activity {

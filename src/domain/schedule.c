@@ -95,19 +95,24 @@ static void add_reason(kp_cp_status_t *st, const char *code, const char *side, c
 		st->reasons[st->nreasons++] = (kp_cp_reason_t){code, side, detail, since, until};
 }
 
+int kp_cp_side_offset(const kp_cp_side_t *side, int64_t t)
+{
+	return side->offset_changed_at && t < side->offset_changed_at ? side->offset_before : side->offset_minutes;
+}
+
 /* The first open-window start after t on this side, searching a week ahead; 0 when none. */
 static int64_t next_window_start(const kp_cp_side_t *side, int64_t t)
 {
 	int64_t day;
-	int minute;
-	local_of(t, side->offset_minutes, &day, &minute);
+	int minute, off = kp_cp_side_offset(side, t);
+	local_of(t, off, &day, &minute);
 	int64_t best = 0;
 	for (int d = 0; d <= 7; d++)
 		for (int i = 0; i < side->nwindows; i++) {
 			const kp_cp_window_t *w = &side->windows[i];
 			if (w->is_break || !(w->days & weekday_bit(day + d)))
 				continue;
-			int64_t start = instant_of(day + d, w->from, side->offset_minutes);
+			int64_t start = instant_of(day + d, w->from, off);
 			if (start > t && (best == 0 || start < best))
 				best = start;
 		}
@@ -118,9 +123,9 @@ static int64_t next_window_start(const kp_cp_side_t *side, int64_t t)
 static void side_hours(const kp_cp_side_t *side, int64_t t, kp_cp_status_t *st)
 {
 	int64_t day;
-	int minute, nopen = 0;
+	int minute, nopen = 0, off = kp_cp_side_offset(side, t);
 	bool open = false;
-	local_of(t, side->offset_minutes, &day, &minute);
+	local_of(t, off, &day, &minute);
 	const kp_cp_window_t *brk = NULL;
 	for (int i = 0; i < side->nwindows; i++) {
 		const kp_cp_window_t *w = &side->windows[i];
@@ -136,7 +141,7 @@ static void side_hours(const kp_cp_side_t *side, int64_t t, kp_cp_status_t *st)
 	if (nopen > 0 && !open)
 		add_reason(st, "CLOSED_HOURS", side->country, NULL, 0, next_window_start(side, t));
 	else if (brk)
-		add_reason(st, "CLOSED_LUNCH", side->country, NULL, 0, instant_of(day, brk->to, side->offset_minutes));
+		add_reason(st, "CLOSED_LUNCH", side->country, NULL, 0, instant_of(day, brk->to, off));
 }
 
 static const kp_holiday_t *holiday_on(const kp_cp_schedule_t *s, const char *country, int64_t day)
@@ -154,11 +159,11 @@ static const kp_holiday_t *holiday_on(const kp_cp_schedule_t *s, const char *cou
 static void side_holiday(const kp_cp_schedule_t *s, const kp_cp_side_t *side, int64_t t, kp_cp_status_t *st)
 {
 	int64_t day;
-	int minute;
-	local_of(t, side->offset_minutes, &day, &minute);
+	int minute, off = kp_cp_side_offset(side, t);
+	local_of(t, off, &day, &minute);
 	const kp_holiday_t *h = holiday_on(s, side->country, day);
 	if (h)
-		add_reason(st, "CLOSED_HOLIDAY", side->country, h->name, 0, instant_of(day + 1, 0, side->offset_minutes));
+		add_reason(st, "CLOSED_HOLIDAY", side->country, h->name, 0, instant_of(day + 1, 0, off));
 }
 
 /* Outside the open season (in the post's own local calendar): closed until it starts. */
@@ -168,7 +173,8 @@ static void season(const kp_cp_schedule_t *s, int64_t t, kp_cp_status_t *st)
 		return;
 	int64_t day;
 	int minute, y, m, d;
-	local_of(t, s->sides[0].offset_minutes, &day, &minute);
+	int off = kp_cp_side_offset(&s->sides[0], t);
+	local_of(t, off, &day, &minute);
 	kp_civil_from_days(day, &y, &m, &d);
 	int md = m * 100 + d, from = s->season_from_m * 100 + s->season_from_d, to = s->season_to_m * 100 + s->season_to_d;
 	bool in = from <= to ? (md >= from && md <= to) : (md >= from || md <= to);
@@ -176,7 +182,7 @@ static void season(const kp_cp_schedule_t *s, int64_t t, kp_cp_status_t *st)
 		return;
 	int year = md < from ? y : y + 1;
 	int64_t start = kp_days_from_civil(year, s->season_from_m, s->season_from_d);
-	add_reason(st, "CLOSED_SEASON", NULL, NULL, 0, instant_of(start, 0, s->sides[0].offset_minutes));
+	add_reason(st, "CLOSED_SEASON", NULL, NULL, 0, instant_of(start, 0, off));
 }
 
 /* Every time-bound reason the crossing is closed at t. */
@@ -233,6 +239,20 @@ void kp_cp_status(const kp_cp_schedule_t *s, int64_t at, unsigned mode, bool for
 	}
 	if (probe.nreasons == 0)
 		out->next_open = t;
+}
+
+bool kp_cp_open_during(const kp_cp_schedule_t *s, int64_t from, int64_t to, unsigned mode, bool foreigner)
+{
+	kp_cp_status_t st;
+	kp_cp_status(s, from, mode, foreigner, &st);
+	return st.open || (st.next_open && st.next_open < to);
+}
+
+void kp_cp_local_day(const kp_cp_schedule_t *s, int64_t day, int64_t *from, int64_t *to)
+{
+	int off = kp_cp_side_offset(&s->sides[0], day * 86400);
+	*from = instant_of(day, 0, off);
+	*to = instant_of(day + 1, 0, off);
 }
 
 int kp_cp_parse_days(const char *s)

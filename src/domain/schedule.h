@@ -41,6 +41,8 @@ typedef struct kp_cp_side {
 	int offset_minutes;
 	int nwindows; /* 0 open windows: the side keeps no hours (always open) */
 	kp_cp_window_t windows[KP_CP_MAX_WINDOWS];
+	int64_t offset_changed_at; /* before this instant (0: never changed) the side's clocks ... */
+	int offset_before;         /* ... were this many minutes from UTC (Kazakhstan: +6 until 1 March 2024) */
 } kp_cp_side_t;
 
 typedef struct kp_cp_closure {
@@ -93,6 +95,10 @@ void kp_cp_status(const kp_cp_schedule_t *s, int64_t at, unsigned mode, bool for
 
 /* "12345" (ISO weekdays) → bit mask; -1 when malformed. */
 int kp_cp_parse_days(const char *s);
+/* True when the crossing is open for mode (0: any) at some instant of [from, to). */
+bool kp_cp_open_during(const kp_cp_schedule_t *s, int64_t from, int64_t to, unsigned mode, bool foreigner);
+/* [*from, *to) of the civil day `day` in the post's own local time. */
+void kp_cp_local_day(const kp_cp_schedule_t *s, int64_t day, int64_t *from, int64_t *to);
 /* "09:30" → 570 minutes, "24:00" → 1440; -1 when malformed. */
 int kp_cp_parse_hhmm(const char *s);
 /* "05-25" → month and day; -1 when malformed or impossible. */
@@ -102,6 +108,8 @@ int kp_cp_parse_mmdd(const char *s, signed char *month, signed char *day);
  * nothing, in which case it is local time at default_offset minutes. 0 and *out, or -1
  * when malformed. */
 int kp_parse_instant(const char *s, int default_offset, int64_t *out);
+/* The side's UTC offset in force at instant t. */
+int kp_cp_side_offset(const kp_cp_side_t *side, int64_t t);
 /* "2026-11-24T12:00" local time of t at offset (17 bytes). */
 void kp_format_local(int64_t t, int offset, char out[17]);
 

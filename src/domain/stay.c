@@ -4,11 +4,12 @@
 
 #include <string.h>
 
-static const char *const kind_names[] = {"reentry", "rolling", "visa_required", "unlimited"};
+static const char *const kind_names[] = {"reentry", "rolling", "visa_required", "unlimited", "per_entry"};
+#define KIND_COUNT 5
 
 int kp_stay_kind_parse(const char *s, kp_stay_kind_t *out)
 {
-	for (int i = 0; s && i < 4; i++)
+	for (int i = 0; s && i < KIND_COUNT; i++)
 		if (strcmp(s, kind_names[i]) == 0) {
 			*out = (kp_stay_kind_t)i;
 			return 0;
@@ -18,7 +19,7 @@ int kp_stay_kind_parse(const char *s, kp_stay_kind_t *out)
 
 const char *kp_stay_kind_name(kp_stay_kind_t k)
 {
-	return (unsigned)k < 4 ? kind_names[k] : "unknown";
+	return (unsigned)k < KIND_COUNT ? kind_names[k] : "unknown";
 }
 
 const char *kp_stay_rule_check(const kp_stay_rule_t *r)
@@ -27,6 +28,9 @@ const char *kp_stay_rule_check(const kp_stay_rule_t *r)
 	case KP_STAY_REENTRY:
 		return r->days >= 1 && r->days <= 3660 && r->window == 0 ? NULL
 		                                                          : "a reentry rule needs days 1..3660 and no window";
+	case KP_STAY_PER_ENTRY:
+		return r->days >= 1 && r->days <= 3660 && r->window == 0 ? NULL
+		                                                          : "a per_entry rule needs days 1..3660 and no window";
 	case KP_STAY_ROLLING:
 		return r->days >= 1 && r->window > r->days && r->window <= 3660
 		           ? NULL
@@ -224,6 +228,15 @@ int kp_stay_calculate(const kp_stay_rule_t *rule, const kp_stay_t *past, int n, 
 		if (s->exit != KP_STAY_OPEN)
 			out->overstay_days = s->exit - s->entry + 1;
 		break;
+	case KP_STAY_PER_ENTRY:
+		out->rule_applied = "PER_ENTRY";
+		out->explanation = "each entry allows the rule's days, whatever the earlier stays";
+		out->entry_allowed = true;
+		out->earliest_entry = p.n ? p.s[p.n - 1].exit + 1 : s->entry;
+		if (out->earliest_entry > s->entry)
+			out->earliest_entry = s->entry;
+		finish(out, s, rule->days);
+		break;
 	case KP_STAY_UNLIMITED:
 		out->rule_applied = "UNLIMITED";
 		out->explanation = "no limit on the length of stay";
@@ -232,5 +245,163 @@ int kp_stay_calculate(const kp_stay_rule_t *rule, const kp_stay_t *past, int n, 
 		out->earliest_entry = p.n ? p.s[p.n - 1].exit + 1 : s->entry;
 		break;
 	}
+	return KP_STAY_OK;
+}
+
+/* ---- rules in force by date ---- */
+
+int kp_stay_period_at(const kp_stay_period_t *periods, int np, int64_t day)
+{
+	for (int i = 0; i < np; i++)
+		if (periods[i].from <= day && day <= periods[i].to)
+			return i;
+	return -1;
+}
+
+static const char *check_periods(const kp_stay_period_t *periods, int np)
+{
+	for (int i = 0; i < np; i++) {
+		const char *bad = kp_stay_rule_check(&periods[i].rule);
+		if (bad)
+			return bad;
+		if (periods[i].to < periods[i].from || (i > 0 && periods[i].from <= periods[i - 1].to))
+			return "rule periods must be in time order and not overlap";
+	}
+	return NULL;
+}
+
+/* Last legal day of stay s had rule r governed all of it: -1 when its entry is refused. */
+static int64_t last_under(const kp_stay_rule_t *r, const kp_stay_t *past, int n, int64_t entry)
+{
+	kp_stay_t open = {entry, KP_STAY_OPEN};
+	kp_stay_result_t o;
+	if (kp_stay_calculate(r, past, n, &open, &o, NULL) != KP_STAY_OK || !o.entry_allowed)
+		return -1;
+	return o.last_legal_day;
+}
+
+/* s judged by the rule of period k (in force on its entry day), then day by day by each
+ * later period's rule: out as kp_stay_calculate, with the legal part cut where a later
+ * rule ends it. */
+static int judge(const kp_stay_period_t *pr, int np, int k, const kp_stay_t *past, int n, const kp_stay_t *s,
+                 kp_stay_result_t *out, const char **err)
+{
+	int rc = kp_stay_calculate(&pr[k].rule, past, n, s, out, err);
+	if (rc != KP_STAY_OK)
+		return rc;
+	out->rule_index = k;
+	out->last_rule = -1;
+	out->earliest_full_entry = -1;
+	int64_t base = out->entry_allowed ? out->last_legal_day : -1, last = base;
+	int decided = -1;
+	/* legal through the last day of the entry day's rule: each later day is judged by the
+	 * rule then in force, which may end the stay sooner or allow it longer */
+	for (int j = k + 1; base >= 0 && pr[k].to != KP_STAY_OPEN && base >= pr[k].to; j++) {
+		if (j == np || pr[j].from != pr[j - 1].to + 1) {
+			last = pr[j - 1].to; /* no rule after this one: nothing says a day more is legal */
+			decided = j - 1;
+			break;
+		}
+		int64_t lj = last_under(&pr[j].rule, past, n, s->entry);
+		if (lj < pr[j].from || lj <= pr[j].to) {
+			last = lj < pr[j].from ? pr[j].from - 1 : lj;
+			decided = j;
+			break;
+		}
+	}
+	if (last == base)
+		return KP_STAY_OK;
+	out->last_rule = decided;
+	out->last_legal_day = last;
+	out->days_left = last == INT64_MAX ? INT64_MAX : last - s->entry + 1;
+	if (s->exit != KP_STAY_OPEN)
+		out->overstay_days = s->exit > last ? s->exit - last : 0;
+	out->evisa_needed = out->overstay_days > 0;
+	return KP_STAY_OK;
+}
+
+/* Under rule r alone, the earliest day >= from on which a stay of r's full allowance may
+ * begin after the presence p; -1 when never. */
+static int64_t full_from(const kp_stay_rule_t *r, const kp_stay_t *past, int n, int64_t from)
+{
+	int64_t last = n ? past[n - 1].exit : INT64_MIN;
+	switch (r->kind) {
+	case KP_STAY_ROLLING: return n ? max64(from, last + r->window - r->days + 1) : from;
+	case KP_STAY_REENTRY: return n ? max64(from, last + r->days + 1) : from;
+	case KP_STAY_PER_ENTRY:
+	case KP_STAY_UNLIMITED: return from;
+	case KP_STAY_VISA_REQUIRED: return -1;
+	}
+	return -1;
+}
+
+#define SEARCH_STEPS 64
+
+/* The earliest day >= from on which an entry is allowed (full: with the whole allowance of
+ * the rule then in force), checked by judge() so that a later rule cutting it counts. */
+static int64_t earliest(const kp_stay_period_t *pr, int np, const kp_stay_t *past, int n, int64_t from, bool full)
+{
+	int64_t c = from;
+	for (int step = 0; step < SEARCH_STEPS; step++) {
+		int j = kp_stay_period_at(pr, np, c);
+		if (j < 0) {
+			int next = -1;
+			for (int i = 0; i < np && next < 0; i++)
+				if (pr[i].from > c)
+					next = i;
+			if (next < 0)
+				return -1;
+			c = pr[next].from;
+			continue;
+		}
+		kp_stay_t open = {c, KP_STAY_OPEN};
+		kp_stay_result_t o;
+		int64_t cand;
+		if (full) {
+			cand = full_from(&pr[j].rule, past, n, c);
+		} else {
+			kp_stay_calculate(&pr[j].rule, past, n, &open, &o, NULL);
+			cand = o.earliest_entry < 0 ? -1 : max64(c, o.earliest_entry);
+		}
+		if (cand < 0 || cand > pr[j].to) {
+			if (pr[j].to == KP_STAY_OPEN)
+				return -1;
+			c = pr[j].to + 1;
+			continue;
+		}
+		open.entry = cand;
+		if (judge(pr, np, j, past, n, &open, &o, NULL) == KP_STAY_OK && o.entry_allowed &&
+		    (!full || o.days_left == INT64_MAX || o.days_left >= pr[j].rule.days))
+			return cand;
+		c = cand + 1;
+	}
+	return -1;
+}
+
+int kp_stay_calculate_dated(const kp_stay_period_t *periods, int np, const kp_stay_t *past, int n,
+                            const kp_stay_t *planned, kp_stay_result_t *out, const char **err)
+{
+	const char *why = NULL;
+	memset(out, 0, sizeof(*out));
+	if (err == NULL)
+		err = &why;
+	const char *bad = check_periods(periods, np);
+	if (bad)
+		return *err = bad, KP_STAY_ERULE;
+	int rc = validate(past, n, planned, err);
+	if (rc != KP_STAY_OK)
+		return rc;
+	const kp_stay_t *s = planned ? planned : &past[n - 1];
+	int npast = planned ? n : n - 1;
+	int k = kp_stay_period_at(periods, np, s->entry);
+	if (k < 0)
+		return *err = "no stay rule is in force on the entry day", KP_STAY_ENORULE;
+	rc = judge(periods, np, k, past, npast, s, out, err);
+	if (rc != KP_STAY_OK)
+		return rc;
+	int64_t from = npast ? past[npast - 1].exit + 1 : s->entry;
+	if (kp_stay_period_at(periods, np, out->earliest_entry) != k || out->last_rule >= 0)
+		out->earliest_entry = earliest(periods, np, past, npast, from, false);
+	out->earliest_full_entry = earliest(periods, np, past, npast, from, true);
 	return KP_STAY_OK;
 }

@@ -20,6 +20,9 @@ typedef enum kp_stay_kind {
 	KP_STAY_ROLLING,
 	KP_STAY_VISA_REQUIRED, /* no visa-free stay: an e-visa or visa is needed */
 	KP_STAY_UNLIMITED,     /* no limit (citizens, or treaties without one) */
+	/* up to `days` from each entry, with no condition on re-entry (resolution No. 855's
+	 * 60 days for holders of a UN laissez-passer) */
+	KP_STAY_PER_ENTRY,
 } kp_stay_kind_t;
 
 typedef struct kp_stay_rule {
@@ -28,7 +31,7 @@ typedef struct kp_stay_rule {
 	int window; /* ROLLING: > days, at most 3660; else 0 */
 } kp_stay_rule_t;
 
-/* Parse / name a kind: "reentry", "rolling", "visa_required", "unlimited". */
+/* Parse / name a kind: "reentry", "rolling", "visa_required", "unlimited", "per_entry". */
 int kp_stay_kind_parse(const char *s, kp_stay_kind_t *out);
 const char *kp_stay_kind_name(kp_stay_kind_t k);
 /* NULL when the rule's numbers fit its kind, else why not. */
@@ -58,6 +61,13 @@ typedef struct kp_stay_result {
 	bool evisa_needed;       /* the planned stay needs an e-visa (entry too early or overstay) */
 	int64_t window_start;    /* ROLLING: the window ending on the last legal day (or entry);
 	                            REENTRY: the start of the current period; else -1 */
+	int64_t earliest_full_entry; /* dated calculation only: earliest day >= the day after the
+	                                last exit on which a stay of the full allowance of the rule
+	                                then in force may begin; -1 when none within ~2 years */
+	int rule_index;          /* dated calculation: the period in force on the entry day */
+	int last_rule;           /* dated calculation: the later period whose rule decided the last
+	                            legal day (ending the stay sooner or allowing it longer than the
+	                            entry day's rule), else -1 */
 } kp_stay_result_t;
 
 enum kp_stay_status {
@@ -68,6 +78,7 @@ enum kp_stay_status {
 	KP_STAY_ETOOMANY = -4, /* more than KP_STAY_MAX past stays */
 	KP_STAY_ERULE = -5,    /* the rule's numbers do not fit its kind */
 	KP_STAY_EPLAN = -6,    /* the planned stay starts before the last past exit or ends before it starts */
+	KP_STAY_ENORULE = -7,  /* no rule period covers the entry day */
 };
 
 /* Evaluate a stay under rule. past: n stays in time order (n <= KP_STAY_MAX); only the
@@ -76,5 +87,24 @@ enum kp_stay_status {
  * a kp_stay_status, and then *err (when not NULL) says which input is wrong. */
 int kp_stay_calculate(const kp_stay_rule_t *rule, const kp_stay_t *past, int n, const kp_stay_t *planned,
                       kp_stay_result_t *out, const char **err);
+
+#define KP_STAY_MAX_PERIODS 64
+
+/* A rule with the days it is in force: [from, to], to KP_STAY_OPEN while not ended. */
+typedef struct kp_stay_period {
+	int64_t from, to;
+	kp_stay_rule_t rule;
+} kp_stay_period_t;
+
+/* The stay judged day by day by the rule in force on each day. periods: np periods in
+ * time order, not overlapping (gaps mean no rule). A day of the stay is legal when the rule
+ * in force that day would allow it had that rule governed the whole stay; the stay's legal
+ * part ends at the first day that is not. Fills *out as kp_stay_calculate (rule_applied
+ * and explanation from the entry day's rule) plus earliest_full_entry, rule_index, last_rule.
+ * KP_STAY_ENORULE when no period covers the entry day. */
+int kp_stay_calculate_dated(const kp_stay_period_t *periods, int np, const kp_stay_t *past, int n,
+                            const kp_stay_t *planned, kp_stay_result_t *out, const char **err);
+/* Index of the period in force on day, -1 when none. */
+int kp_stay_period_at(const kp_stay_period_t *periods, int np, int64_t day);
 
 #endif

@@ -1,8 +1,10 @@
 /* zone.c: border-zone permit rules (zone.h). */
 #include "domain/zone.h"
 #include "domain/dates.h"
+#include "core/util.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <regex.h>
 #include <stdio.h>
 #include <string.h>
@@ -188,4 +190,13 @@ int kp_zone_extension_check(int64_t valid_from, int64_t valid_until, bool extend
 	if (new_until > kp_zone_validity_end(valid_from, max_months))
 		return KP_ZONE_EXT_TOO_LONG;
 	return KP_ZONE_EXT_OK;
+}
+
+int64_t kp_zone_permit_number_parse(const char *issuer, const char *number)
+{
+	if (number == NULL || strlen(number) < 7 || strlen(number) > 20 || strncmp(number, issuer, 2) != 0 ||
+	    strncmp(number + 2, "-BZ-", 4) != 0)
+		return 0;
+	long long id;
+	return kp_parse_int(number + 6, 1, INT64_MAX, &id) == 0 ? id : 0;
 }

@@ -95,4 +95,7 @@ enum kp_zone_extension {
 int kp_zone_extension_check(int64_t valid_from, int64_t valid_until, bool extended, int64_t new_until,
                             int64_t today, int max_months);
 
+/* The id in a number of issuer; 0 when it is not one. */
+int64_t kp_zone_permit_number_parse(const char *issuer, const char *number);
+
 #endif

@@ -3,7 +3,7 @@
 #ifndef KP_EXCHANGE_H
 #define KP_EXCHANGE_H
 
-#include "api/api.h"
+#include "app/app.h"
 
 /* Fetch the configuration at url and store the partner's code, name, address and keys
  * (expect_code: the code it must have, or NULL for a new partner). On failure returns -1

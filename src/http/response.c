@@ -2,7 +2,6 @@
 #include "http/http.h"
 #include "core/log.h"
 #include "core/util.h"
-#include "store/db.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -70,24 +69,3 @@ void kp_reply_header(kp_req_t *req, const char *name, const char *value)
 	req->headers[req->nheaders++].value = value;
 }
 
-void kp_reply_db_error(kp_req_t *req, int rc, const char *what)
-{
-	switch (rc) {
-	case KP_DB_NOTFOUND:
-		kp_reply_error(req, 404, "not_found", "%s not found", what);
-		break;
-	case KP_DB_CONFLICT:
-		kp_reply_error(req, 409, "conflict", "%s already exists", what);
-		break;
-	case KP_DB_REF:
-		kp_reply_error(req, 422, "invalid_reference", "%s refers to something that does not exist", what);
-		break;
-	case KP_DB_BUSY:
-		kp_reply_header(req, "Retry-After", "1");
-		kp_reply_error(req, 503, "busy", "the database is busy; try again in a moment");
-		break;
-	default:
-		kp_reply_error(req, 500, "internal", "the request could not be completed; it was logged as %s",
-		               req->request_id);
-	}
-}

@@ -1,5 +1,6 @@
 /* authorities.c: partner authorities, their (and our) signing keys, permit types. */
 #include "store/permits.h"
+#include "store/tlog_acts.h"
 #include "core/util.h"
 
 #include <jansson.h>
@@ -65,6 +66,8 @@ int kp_store_key_add(kp_conn_t *c, const kp_actor_t *who, const kp_authority_key
 	               KP_PARAMS(KV_TEXT(k->kid), KV_TEXT(k->authority), KV_TEXT(k->jwk), KV_TEXT(k->private_pem),
 	                         KV_INT(kp_now())),
 	               NULL);
+	if (rc == KP_DB_OK)
+		rc = kp_tlog_key_change(c, "key.add", k->authority, k->kid, k->jwk);
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit(c, who, "key.create", "authority_key", k->kid, NULL, k->jwk);
 	return kp_store_end(c, rc);
@@ -175,9 +178,17 @@ int kp_store_permit_type_update(kp_conn_t *c, const kp_actor_t *who, const kp_pe
 	                    KP_PARAMS(KV_INT(t->valid_until_month), KV_INT(t->valid_until_day), KV_INT(t->min_euro_class),
 	                              KV_INT(t->fee_som), KV_INT(t->holding_limit), KV_TEXT(t->review),
 	                              KV_INT(t->entries_per_country), KV_INT(t->code)),
-	                    NULL)) == KP_DB_OK)
-		rc = kp_store_audit_id(c, who, "permit_type.update", "permit_type", t->code, type_snapshot(&before),
-		                         type_snapshot(t));
+	                    NULL)) == KP_DB_OK) {
+		char code[16];
+		snprintf(code, sizeof(code), "%d", t->code);
+		json_t *after = type_snapshot(t);
+		rc = kp_tlog_rules(c, "permit_type", code, after);
+		if (rc == KP_DB_OK)
+			rc = kp_store_audit_id(c, who, "permit_type.update", "permit_type", t->code, type_snapshot(&before),
+			                       after);
+		else
+			json_decref(after);
+	}
 	rc = kp_store_end(c, rc);
 done:
 	kp_arena_cleanup(&a);

@@ -46,6 +46,7 @@ static void checkpoint_from_row(const kp_rows_t *r, int i, kp_checkpoint_t *cp)
 	cp->season_to = kp_rows_text(r, i, 16);
 	cp->notes = kp_rows_text(r, i, 17);
 	cp->updated_at = kp_rows_int(r, i, 18);
+	cp->sources = kp_rows_text(r, i, 19);
 	if (kp_modes_parse(cp->modes_text, &cp->schedule.modes) != 0)
 		cp->schedule.modes = 0;
 	cp->schedule.holiday_rule = strcmp(cp->holiday_rule, "both") == 0  ? KP_HOLIDAYS_BOTH
@@ -65,7 +66,7 @@ static int load_checkpoints(kp_conn_t *c, kp_cp_set_t *set)
 	int rc = kp_db_exec(c, &set->arena, &r,
 	                    "SELECT code, country, neighbour, name_en, name_ru, name_ky, post_name, neighbour_post_name,"
 	                    " lat, lon, modes, foreigners, permission, border_zone, holiday_rule, season_from, season_to,"
-	                    " notes, updated_at FROM checkpoints ORDER BY country, name_en",
+	                    " notes, updated_at, sources FROM checkpoints ORDER BY country, name_en",
 	                    NULL, 0);
 	if (rc != KP_DB_OK)
 		return rc;
@@ -85,6 +86,19 @@ static int load_checkpoints(kp_conn_t *c, kp_cp_set_t *set)
 					cp->schedule.sides[s].offset_minutes = (int)kp_rows_int(&r, k, 1);
 		}
 	}
+	/* the offsets a country used before its current one (one change kept: the latest) */
+	if (rc == KP_DB_OK)
+		rc = kp_db_exec(c, &set->arena, &r,
+		                "SELECT country, valid_until, offset_minutes FROM utc_offset_history ORDER BY valid_until", NULL, 0);
+	for (int k = 0; rc == KP_DB_OK && k < r.nrows; k++)
+		for (int i = 0; i < set->n; i++)
+			for (int s = 0; s < 2; s++) {
+				kp_cp_side_t *side = &set->items[i].schedule.sides[s];
+				if (strcmp(side->country, kp_rows_text(&r, k, 0)) == 0) {
+					side->offset_changed_at = kp_rows_int(&r, k, 1);
+					side->offset_before = (int)kp_rows_int(&r, k, 2);
+				}
+			}
 	return rc;
 }
 

@@ -17,6 +17,7 @@ int kp_flow_index(const char *flow);
 typedef struct kp_checkpoint {
 	const char *code, *country, *neighbour, *name_en, *name_ru, *name_ky, *post_name, *neighbour_post_name;
 	const char *modes_text, *permission, *border_zone, *holiday_rule, *season_from, *season_to, *notes;
+	const char *sources; /* the public sources the registry data was checked against, and what was not */
 	double lat, lon;
 	int64_t capacity[KP_FLOW_COUNT]; /* per day and flow; -1: this flow is not handled */
 	int64_t updated_at;
@@ -152,12 +153,14 @@ typedef struct kp_booking {
 	int64_t slot_starts_at, slot_ends_at; /* 0 for the live queue */
 	const char *checkpoint, *flow, *plate, *priority, *phone, *status;
 	int position; /* in the waiting queue, when listed with kp_store_queue_list */
+	int account_cap; /* in (create, live join): the user may hold fewer active bookings than this (0: no cap) */
 } kp_booking_t;
 
 /* Book b->slot_id for b->plate. KP_DB_CONFLICT with *why: SLOT_FULL, PRIORITY_LANE_FULL,
- * VEHICLE_ALREADY_BOOKED; KP_DB_NOTFOUND when no such slot. */
+ * VEHICLE_ALREADY_BOOKED, BOOKING_CAP_REACHED (b->account_cap); KP_DB_NOTFOUND when no such slot. */
 int kp_store_booking_create(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_booking_t *b, const char **why);
-/* Join the live queue (no booking): checked in at once. KP_DB_CONFLICT (VEHICLE_ALREADY_BOOKED). */
+/* Join the live queue (no booking): checked in at once. KP_DB_CONFLICT (VEHICLE_ALREADY_BOOKED,
+ * BOOKING_CAP_REACHED). */
 int kp_store_live_join(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_booking_t *b, const char **why);
 int kp_store_booking_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_booking_t *out);
 /* user_id 0: any; checkpoint NULL: any; active_only: booked, checked in or called. */
@@ -169,6 +172,10 @@ int kp_store_booking_check_in(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who
                               int64_t early, const char **why);
 /* Cancel a booking not yet crossed; its slot place is freed. KP_DB_CONFLICT when closed. */
 int kp_store_booking_cancel(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t id, int64_t now);
+/* An officer's grant (or withdrawal, priority NULL) of priority on an active booking, within
+ * its slot's priority lane. KP_DB_CONFLICT with *why: NOT_ACTIVE, PRIORITY_LANE_FULL. */
+int kp_store_booking_grant_priority(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t id,
+                                    const char *priority, const char **why);
 /* Call forward up to n vehicles of a flow waiting at checkpoint: priority cargo first, then
  * by slot, then by check-in. Each gets call_deadline = now + reach seconds. */
 int kp_store_queue_call(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const char *checkpoint, const char *flow,

@@ -16,6 +16,7 @@ enum kp_db_rc {
 	KP_DB_REF = -3,        /* foreign key violation */
 	KP_DB_BUSY = -4,       /* lock not obtained in time / serialization failure */
 	KP_DB_NOTFOUND = -5,   /* the row asked for does not exist */
+	KP_DB_FORBIDDEN = -6,  /* the row exists but belongs to someone else (nothing of it is told) */
 };
 
 enum kp_dialect { KP_DIALECT_SQLITE, KP_DIALECT_PG };
@@ -77,6 +78,7 @@ struct kp_conn {
 	void *h;
 	int in_tx;
 	int broken;
+	int tlog_appended; /* a transparency-log leaf was appended since the last commit */
 };
 
 /* Run sql with params; rows (if out) live in arena. */

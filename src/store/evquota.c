@@ -9,6 +9,7 @@
 #include "core/util.h"
 #include "domain/dates.h"
 #include "domain/evquota.h"
+#include "store/tlog_acts.h"
 
 #include <jansson.h>
 #include <string.h>
@@ -86,6 +87,11 @@ int kp_store_ev_year_put(kp_conn_t *c, const kp_actor_t *who, const kp_ev_year_t
 		rc = got;
 	char id[16];
 	snprintf(id, sizeof(id), "%d", y->year);
+	json_t *after = json_pack("{s:i, s:I, s:s, s:s, s:i, s:s}", "year", y->year, "total", (json_int_t)y->total, "kinds",
+	                          y->kinds, "day_rule", y->day_rule, "critical_percent", y->critical_percent, "source", y->source);
+	if (rc == KP_DB_OK) /* the ledger is rule data: its changes are public */
+		rc = kp_tlog_rules(c, "ev_quota_years", id, after);
+	json_decref(after);
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_json(c, who, "ev_quota.year", "ev_quota_year", id,
 		                         got == KP_DB_OK ? json_pack("{s:I, s:s, s:s}", "total", (json_int_t)before.total, "kinds",

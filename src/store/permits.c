@@ -2,6 +2,7 @@
  * withdrawing (revoke, return) and reading permits. */
 #include "store/permits.h"
 #include "store/exchange.h"
+#include "store/tlog_acts.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/dates.h"
@@ -12,10 +13,19 @@
 
 json_t *kp_store_permit_snapshot(const kp_permit_t *p)
 {
-	return json_pack("{s:s, s:i, s:i, s:I, s:s, s:s, s:s, s:I, s:s, s:b, s:s?}", "id", p->id, "year", p->year,
-	                 "type", p->type, "serial", (json_int_t)p->serial, "plate", p->plate, "company_name",
-	                 p->company_name, "company_id", p->company_id, "expires_at", (json_int_t)p->expires_at, "status",
-	                 p->status, "used_up", p->used_up, "status_reason", p->status_reason);
+	json_t *j = json_pack("{s:s, s:i, s:i, s:I, s:s, s:s, s:s, s:I, s:s, s:b, s:s?}", "id", p->id, "year", p->year,
+	                      "type", p->type, "serial", (json_int_t)p->serial, "plate", p->plate, "company_name",
+	                      p->company_name, "company_id", p->company_id, "expires_at", (json_int_t)p->expires_at,
+	                      "status", p->status, "used_up", p->used_up, "status_reason", p->status_reason);
+	if (p->departure_country)
+		json_object_set_new(j, "departure_country", json_string(p->departure_country));
+	if (p->arrival_country)
+		json_object_set_new(j, "arrival_country", json_string(p->arrival_country));
+	if (p->trailer_plate)
+		json_object_set_new(j, "trailer_plate", json_string(p->trailer_plate));
+	if (p->other_claims)
+		json_object_set_new(j, "other_claims", json_string(p->other_claims));
+	return j;
 }
 
 static int64_t count_of(kp_conn_t *c, kp_arena_t *a, const char *sql, const kp_val_t *params, int n, int *rc)
@@ -82,7 +92,7 @@ static int gather(kp_conn_t *c, kp_arena_t *a, const kp_issue_request_t *rq, int
 /* Draw the next serial from the first range with one left. The UPDATE is the guard:
  * two transactions can never draw the same serial, on either backend. Returns
  * KP_DB_NOTFOUND when every range is spent. */
-static int draw_serial(kp_conn_t *c, kp_arena_t *a, const char *issuer, const kp_application_t *ap,
+static int draw_serial(kp_conn_t *c, kp_arena_t *a, const char *issuer, const char *verifier, int year, int type,
                        int64_t *quota_id, int64_t *serial)
 {
 	for (int attempt = 0; attempt < 5; attempt++) {
@@ -92,7 +102,7 @@ static int draw_serial(kp_conn_t *c, kp_arena_t *a, const char *issuer, const kp
 		                    " WHERE issuer = ? AND verifier = ? AND year = ? AND type = ? AND next_serial <= end_number"
 		                    " ORDER BY start_number LIMIT 1) AND next_serial <= end_number"
 		                    " RETURNING id, next_serial - 1",
-		                    KP_PARAMS(KV_TEXT(issuer), KV_TEXT(ap->verifier), KV_INT(ap->year), KV_INT(ap->type)));
+		                    KP_PARAMS(KV_TEXT(issuer), KV_TEXT(verifier), KV_INT(year), KV_INT(type)));
 		if (rc != KP_DB_OK)
 			return rc;
 		if (r.nrows == 1) {
@@ -125,12 +135,15 @@ static int store_application(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who,
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
 	                    "INSERT INTO permit_applications (org_id, user_id, verifier, year, type, vehicle_id, trip,"
-	                    " status, reasons, permit_id, created_at, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	                    " status, reasons, permit_id, created_at, decided_at, departure_country, arrival_country,"
+	                    " trailer_plate, other_claims) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 	                    " RETURNING id",
 	                    KP_PARAMS(KV_INT(ap->org_id), ap->user_id ? KV_INT(ap->user_id) : KV_NULL,
 	                              KV_TEXT(ap->verifier), KV_INT(ap->year), KV_INT(ap->type), KV_INT(ap->vehicle_id),
 	                              KV_TEXT(ap->trip), KV_TEXT(ap->status), KV_TEXT(ap->reasons), KV_TEXT(ap->permit_id),
-	                              KV_INT(ap->created_at), ap->decided_at ? KV_INT(ap->decided_at) : KV_NULL));
+	                              KV_INT(ap->created_at), ap->decided_at ? KV_INT(ap->decided_at) : KV_NULL,
+	                              KV_TEXT(ap->departure_country), KV_TEXT(ap->arrival_country),
+	                              KV_TEXT(ap->trailer_plate), KV_TEXT(ap->other_claims)));
 	if (rc != KP_DB_OK) {
 		json_decref(reasons);
 		return rc;
@@ -169,6 +182,10 @@ static int prepare_permit(kp_arena_t *a, const kp_issue_request_t *rq, const str
 	p->company_id = g->org.inn ? g->org.inn : "";
 	p->issued_at = now;
 	p->expires_at = kp_permit_expiry(&g->type, ap->year, rq->utc_offset);
+	p->departure_country = ap->departure_country ? ap->departure_country : rq->self;
+	p->arrival_country = ap->arrival_country ? ap->arrival_country : ap->verifier;
+	p->trailer_plate = ap->trailer_plate;
+	p->other_claims = ap->other_claims;
 	p->status = "issued";
 	if (rq->signer->sign(rq->signer->ctx, a, p, rq->utc_offset, &p->credential, &p->kid) != 0) {
 		kp_error("signing permit %s failed", p->id);
@@ -185,16 +202,22 @@ static int insert_permit(kp_conn_t *c, const kp_actor_t *who, kp_permit_t *p, in
 	p->application_id = app_id;
 	int rc = kp_db_run(c,
 	                   "INSERT INTO permits (id, issuer, verifier, year, type, serial, quota_id, application_id, org_id,"
-	                   " vehicle_id, plate, company_name, company_id, issued_at, expires_at, status, kid, credential)"
-	                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'issued', ?, ?)",
+	                   " vehicle_id, plate, company_name, company_id, issued_at, expires_at, status, kid, credential,"
+	                   " departure_country, arrival_country, trailer_plate, other_claims)"
+	                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'issued', ?, ?, ?, ?, ?, ?)",
 	                   KP_PARAMS(KV_TEXT(p->id), KV_TEXT(p->issuer), KV_TEXT(p->verifier), KV_INT(p->year),
-	                             KV_INT(p->type), KV_INT(p->serial), KV_INT(p->quota_id), KV_INT(app_id),
-	                             KV_INT(p->org_id), KV_INT(p->vehicle_id), KV_TEXT(p->plate), KV_TEXT(p->company_name),
-	                             KV_TEXT(p->company_id), KV_INT(p->issued_at), KV_INT(p->expires_at), KV_TEXT(p->kid),
-	                             KV_TEXT(p->credential)),
+	                             KV_INT(p->type), KV_INT(p->serial), KV_INT(p->quota_id),
+	                             app_id ? KV_INT(app_id) : KV_NULL, p->org_id ? KV_INT(p->org_id) : KV_NULL,
+	                             p->vehicle_id ? KV_INT(p->vehicle_id) : KV_NULL, KV_TEXT(p->plate),
+	                             KV_TEXT(p->company_name), KV_TEXT(p->company_id), KV_INT(p->issued_at),
+	                             KV_INT(p->expires_at), KV_TEXT(p->kid), KV_TEXT(p->credential),
+	                             KV_TEXT(p->departure_country), KV_TEXT(p->arrival_country),
+	                             KV_TEXT(p->trailer_plate), KV_TEXT(p->other_claims)),
 	                   NULL);
 	if (rc == KP_DB_OK) /* the verifier learns of it by PERMIT_CREATED */
 		rc = kp_store_outbox_permit_created(c, p, utc_offset);
+	if (rc == KP_DB_OK)
+		rc = kp_tlog_permit(c, "permit.issue", p, NULL);
 	if (rc != KP_DB_OK)
 		return rc;
 	return kp_store_audit_json(c, who, "permit.issue", "permit", p->id, NULL, kp_store_permit_snapshot(p));
@@ -232,7 +255,7 @@ static int decide(kp_conn_t *c, kp_arena_t *a, kp_issue_request_t *rq, kp_issue_
 		return KP_DB_OK;
 	}
 	int64_t quota_id, serial;
-	rc = draw_serial(c, a, rq->self, ap, &quota_id, &serial);
+	rc = draw_serial(c, a, rq->self, ap->verifier, ap->year, ap->type, &quota_id, &serial);
 	if (rc == KP_DB_NOTFOUND) {
 		res->failures[res->nfailures].code = "INSUFFICIENT_PERMIT_QUOTA";
 		res->failures[res->nfailures++].message = "no permits of this type are left in the partner's quota";
@@ -266,12 +289,18 @@ int kp_store_permit_apply_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who,
 		return rc;
 	/* An application naming no vehicle of this carrier is refused without a row (the
 	 * application must reference a real vehicle); the answer still lists every reason. */
+	if (vehicle_not_owned(res) &&
+	    (rc = kp_tlog_application(c, "application.refuse", rq->app, res->failures, res->nfailures, NULL)) != KP_DB_OK)
+		return rc;
 	if (vehicle_not_owned(res))
 		return kp_store_audit_json(c, who, "permit_application.refuse", "permit_application", NULL, NULL,
 		                           json_pack("{s:s, s:i, s:i, s:I, s:o}", "verifier", rq->app->verifier, "year",
 		                                     rq->app->year, "type", rq->app->type, "vehicle_id",
 		                                     (json_int_t)rq->app->vehicle_id, "reasons", failures_json(res)));
 	if ((rc = store_application(c, a, who, rq->app, res)) != KP_DB_OK)
+		return rc;
+	if (strcmp(rq->app->status, "refused") == 0 &&
+	    (rc = kp_tlog_application(c, "application.refuse", rq->app, res->failures, res->nfailures, NULL)) != KP_DB_OK)
 		return rc;
 	return insert_permit(c, who, &res->permit, rq->app->id, rq->utc_offset);
 }
@@ -284,7 +313,8 @@ int kp_store_permit_apply(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp
 }
 
 #define APP_COLUMNS "id, org_id, user_id, verifier, year, type, vehicle_id, trip, status, reasons, permit_id," \
-                    " decided_by, decision_reason, created_at, decided_at"
+                    " decided_by, decision_reason, created_at, decided_at, departure_country, arrival_country," \
+                    " trailer_plate, other_claims"
 
 static void application_from_row(const kp_rows_t *r, int i, kp_application_t *ap)
 {
@@ -303,6 +333,10 @@ static void application_from_row(const kp_rows_t *r, int i, kp_application_t *ap
 	ap->decision_reason = kp_rows_text(r, i, 12);
 	ap->created_at = kp_rows_int(r, i, 13);
 	ap->decided_at = kp_rows_int(r, i, 14);
+	ap->departure_country = kp_rows_text(r, i, 15);
+	ap->arrival_country = kp_rows_text(r, i, 16);
+	ap->trailer_plate = kp_rows_text(r, i, 17);
+	ap->other_claims = kp_rows_text(r, i, 18);
 }
 
 int kp_store_application_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_application_t *out)
@@ -350,6 +384,10 @@ static int update_decided(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, co
 	                   &changed);
 	if (rc == KP_DB_OK && changed != 1)
 		rc = KP_DB_CONFLICT;
+	if (rc == KP_DB_OK && strcmp(ap->status, "rejected") == 0)
+		rc = kp_tlog_application(c, "application.reject", ap, res->failures, res->nfailures, reason);
+	else if (rc == KP_DB_OK && strcmp(ap->status, "refused") == 0)
+		rc = kp_tlog_application(c, "application.refuse", ap, res->failures, res->nfailures, NULL);
 	if (rc != KP_DB_OK) {
 		json_decref(reasons);
 		return rc;
@@ -388,4 +426,57 @@ int kp_store_application_decide(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *w
 	if (rc == KP_DB_OK)
 		rc = insert_permit(c, who, &res->permit, app_id, rq->utc_offset);
 	return kp_store_end(c, rc);
+}
+
+/* The body of kp_store_permit_issue_direct, inside its transaction. */
+static int issue_direct_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_direct_issue_t *rq, const char **why)
+{
+	kp_permit_t *p = rq->permit;
+	kp_permit_type_t type;
+	int rc = kp_store_permit_type_get(c, a, p->type, &type);
+	if (rc != KP_DB_OK)
+		return rc;
+	int64_t now = kp_now();
+	if (kp_permit_expiry(&type, p->year, rq->utc_offset) < now && p->expires_at == 0) {
+		*why = "PERMIT_YEAR_OVER";
+		return KP_DB_CONFLICT;
+	}
+	int64_t quota_id, serial;
+	rc = draw_serial(c, a, rq->self, p->verifier, p->year, p->type, &quota_id, &serial);
+	if (rc == KP_DB_NOTFOUND) {
+		*why = "INSUFFICIENT_PERMIT_QUOTA";
+		return KP_DB_CONFLICT;
+	}
+	if (rc != KP_DB_OK)
+		return rc;
+	kp_permit_id_t pid = {.year = p->year, .type = p->type, .serial = serial};
+	memcpy(pid.issuer, rq->self, 2);
+	memcpy(pid.verifier, p->verifier, 2);
+	char id[40];
+	kp_permit_id_format(&pid, id);
+	p->id = kp_arena_strdup(a, id);
+	p->issuer = rq->self;
+	p->serial = serial;
+	p->quota_id = quota_id;
+	p->issued_at = now;
+	if (p->expires_at == 0)
+		p->expires_at = kp_permit_expiry(&type, p->year, rq->utc_offset);
+	if (p->departure_country == NULL)
+		p->departure_country = rq->self;
+	if (p->arrival_country == NULL)
+		p->arrival_country = p->verifier;
+	p->status = "issued";
+	if (rq->signer->sign(rq->signer->ctx, a, p, rq->utc_offset, &p->credential, &p->kid) != 0) {
+		kp_error("signing permit %s failed", p->id);
+		return KP_DB_ERR;
+	}
+	return insert_permit(c, who, p, 0, rq->utc_offset);
+}
+
+int kp_store_permit_issue_direct(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_direct_issue_t *rq,
+                                 const char **why)
+{
+	*why = NULL;
+	int rc = kp_store_begin(c);
+	return rc != KP_DB_OK ? rc : kp_store_end(c, issue_direct_tx(c, a, who, rq, why));
 }

@@ -143,6 +143,26 @@ static int insert_booking(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp
 	return kp_store_audit_id(c, who, action, "booking", b->id, NULL, booking_snapshot(b));
 }
 
+/* The per-account cap, exact under races: the user's row is locked first, so two bookings
+ * of one account are counted one after the other (SQLite's writer lock does the same). */
+static int check_account_cap(kp_conn_t *c, kp_arena_t *a, const kp_booking_t *b, const char **why)
+{
+	if (b->account_cap <= 0 || b->user_id == 0)
+		return KP_DB_OK;
+	kp_rows_t r;
+	int rc = kp_db_run(c, "UPDATE users SET id = id WHERE id = ?", KP_PARAMS(KV_INT(b->user_id)), NULL);
+	if (rc == KP_DB_OK)
+		rc = kp_db_one(c, a, &r,
+		               "SELECT COUNT(*) FROM queue_bookings WHERE user_id = ?"
+		               " AND status IN ('booked', 'checked_in', 'called')",
+		               KP_PARAMS(KV_INT(b->user_id)));
+	if (rc == KP_DB_OK && kp_rows_int(&r, 0, 0) >= b->account_cap) {
+		*why = "BOOKING_CAP_REACHED";
+		rc = KP_DB_CONFLICT;
+	}
+	return rc;
+}
+
 int kp_store_booking_create(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_booking_t *b, const char **why)
 {
 	*why = NULL;
@@ -150,6 +170,8 @@ int kp_store_booking_create(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, 
 	int rc = kp_store_begin(c);
 	if (rc != KP_DB_OK)
 		return rc;
+	if ((rc = check_account_cap(c, a, b, why)) != KP_DB_OK)
+		return kp_store_end(c, rc);
 	int64_t changed = 0;
 	bool priority = b->priority != NULL;
 	/* The guard: the counters only move while there is room, so no slot is over-booked
@@ -189,6 +211,8 @@ int kp_store_live_join(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_bo
 	b->slot_id = 0;
 	b->status = "checked_in";
 	b->created_at = b->checked_in_at = kp_now();
+	if ((rc = check_account_cap(c, a, b, why)) != KP_DB_OK)
+		return kp_store_end(c, rc);
 	rc = insert_booking(c, a, who, b, "booking.live");
 	if (rc == KP_DB_CONFLICT)
 		*why = "VEHICLE_ALREADY_BOOKED";
@@ -255,6 +279,39 @@ int kp_store_booking_cancel(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, 
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_id(c, who, "booking.cancel", "booking", id, json_pack("{s:s}", "status", b.status),
 		                       json_pack("{s:s}", "status", "cancelled"));
+	return c->in_tx ? kp_store_end(c, rc) : rc;
+}
+
+int kp_store_booking_grant_priority(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t id,
+                                    const char *priority, const char **why)
+{
+	*why = NULL;
+	kp_booking_t b;
+	int rc = kp_store_begin(c);
+	if (rc == KP_DB_OK)
+		rc = lock_booking(c, a, id, &b);
+	if (rc == KP_DB_OK && strcmp(b.status, "booked") && strcmp(b.status, "checked_in") && strcmp(b.status, "called")) {
+		*why = "NOT_ACTIVE";
+		rc = KP_DB_CONFLICT;
+	}
+	/* The lane counter moves only when the booking enters or leaves the lane, under the
+	 * same guard as a booking, so a grant never over-fills the lane. */
+	int64_t delta = (priority != NULL) - (b.priority != NULL), changed = 1;
+	if (rc == KP_DB_OK && b.slot_id != 0 && delta != 0)
+		rc = kp_db_run(c,
+		               "UPDATE queue_slots SET priority_booked = priority_booked + ?"
+		               " WHERE id = ? AND (? < 0 OR priority_booked < priority_cap)",
+		               KP_PARAMS(KV_INT(delta), KV_INT(b.slot_id), KV_INT(delta)), &changed);
+	if (rc == KP_DB_OK && changed == 0) {
+		*why = "PRIORITY_LANE_FULL";
+		rc = KP_DB_CONFLICT;
+	}
+	if (rc == KP_DB_OK)
+		rc = kp_db_run(c, "UPDATE queue_bookings SET priority = ? WHERE id = ?", KP_PARAMS(KV_TEXT(priority), KV_INT(id)),
+		               NULL);
+	if (rc == KP_DB_OK)
+		rc = kp_store_audit_id(c, who, "booking.priority", "booking", id, json_pack("{s:s?}", "priority", b.priority),
+		                       json_pack("{s:s?}", "priority", priority));
 	return c->in_tx ? kp_store_end(c, rc) : rc;
 }
 

@@ -1,5 +1,6 @@
 /* quotas.c: permit quotas as serial ranges, with their usage. */
 #include "store/permits.h"
+#include "store/tlog_acts.h"
 #include "store/exchange.h"
 #include "core/util.h"
 
@@ -49,6 +50,8 @@ static int insert_quota(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_q
 		return rc;
 	q->id = kp_rows_int(&r, 0, 0);
 	if ((rc = kp_store_outbox_quota_created(c, q)) != KP_DB_OK) /* a quota we grant a partner */
+		return rc;
+	if ((rc = kp_tlog_quota(c, "quota.create", q)) != KP_DB_OK)
 		return rc;
 	return kp_store_audit_id(c, who, "quota.create", "quota", q->id, NULL, quota_snapshot(q));
 }
@@ -158,7 +161,9 @@ int kp_store_quota_set_end(kp_conn_t *c, const kp_actor_t *who, int64_t id, int6
 	                    NULL)) == KP_DB_OK) {
 		after = before;
 		after.end_number = end_number;
-		rc = kp_store_audit_id(c, who, "quota.adjust", "quota", id, quota_snapshot(&before), quota_snapshot(&after));
+		rc = kp_tlog_quota(c, "quota.adjust", &after);
+		if (rc == KP_DB_OK)
+			rc = kp_store_audit_id(c, who, "quota.adjust", "quota", id, quota_snapshot(&before), quota_snapshot(&after));
 	}
 	rc = kp_store_end(c, rc);
 done:

@@ -1,5 +1,6 @@
 /* store.c: opening a backend, the connection pool, transactions and migrations. */
 #include "store/store.h"
+#include "store/tlog.h"
 #include "core/embed.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -118,6 +119,11 @@ int kp_store_commit(kp_conn_t *c)
 		c->broken = 1;
 	}
 	c->in_tx = 0;
+	if (c->tlog_appended) {
+		if (rc == KP_DB_OK)
+			kp_tlog_committed(c);
+		c->tlog_appended = 0;
+	}
 	return rc;
 }
 
@@ -125,6 +131,7 @@ int kp_store_rollback(kp_conn_t *c)
 {
 	int rc = c->be->rollback(c->h);
 	c->in_tx = 0;
+	c->tlog_appended = 0;
 	return rc;
 }
 

@@ -94,31 +94,38 @@ done:
 	return rc;
 }
 
+static void rate_from_row(const kp_rows_t *r, int i, kp_rate_t *o)
+{
+	*o = (kp_rate_t){kp_rows_text(r, i, 0), kp_rows_text(r, i, 1), kp_rows_int(r, i, 2),
+	                 kp_rows_isnull(r, i, 3) ? -1 : kp_rows_int(r, i, 3), kp_rows_text(r, i, 4)};
+}
+
 int kp_store_rates(kp_conn_t *c, kp_arena_t *a, kp_rate_t **out, int *n)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, "SELECT code, usd_per_unit, updated_at FROM currency_rates ORDER BY code", NULL, 0);
+	int rc = kp_db_exec(c, a, &r, "SELECT code, usd_per_unit, updated_at, rate_date, source FROM currency_rates ORDER BY code", NULL, 0);
 	if (rc != KP_DB_OK)
 		return rc;
 	*n = r.nrows;
 	*out = kp_arena_zalloc(a, sizeof(kp_rate_t) * (size_t)(r.nrows + 1));
 	for (int i = 0; i < r.nrows; i++)
-		(*out)[i] = (kp_rate_t){kp_rows_text(&r, i, 0), kp_rows_text(&r, i, 1), kp_rows_int(&r, i, 2)};
+		rate_from_row(&r, i, &(*out)[i]);
 	return KP_DB_OK;
 }
 
 int kp_store_rate_get(kp_conn_t *c, kp_arena_t *a, const char *code, kp_rate_t *out)
 {
 	kp_rows_t r;
-	int rc = kp_db_one(c, a, &r, "SELECT code, usd_per_unit, updated_at FROM currency_rates WHERE code = ?",
+	int rc = kp_db_one(c, a, &r, "SELECT code, usd_per_unit, updated_at, rate_date, source FROM currency_rates WHERE code = ?",
 	                   KP_PARAMS(KV_TEXT(code)));
 	if (rc == KP_DB_OK)
-		*out = (kp_rate_t){kp_rows_text(&r, 0, 0), kp_rows_text(&r, 0, 1), kp_rows_int(&r, 0, 2)};
+		rate_from_row(&r, 0, out);
 	return rc;
 }
 
-int kp_store_rate_put(kp_conn_t *c, const kp_actor_t *who, const char *code, const char *usd_per_unit)
+int kp_store_rate_put(kp_conn_t *c, const kp_actor_t *who, const kp_rate_t *rate)
 {
+	const char *code = rate->code, *usd_per_unit = rate->usd_per_unit;
 	kp_arena_t a;
 	kp_arena_init(&a);
 	kp_rate_t before;
@@ -129,14 +136,19 @@ int kp_store_rate_put(kp_conn_t *c, const kp_actor_t *who, const char *code, con
 	rc = had == KP_DB_NOTFOUND ? KP_DB_OK : had;
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c,
-		               "INSERT INTO currency_rates (code, usd_per_unit, updated_at) VALUES (?, ?, ?)"
+		               "INSERT INTO currency_rates (code, usd_per_unit, updated_at, rate_date, source) VALUES (?, ?, ?, ?, ?)"
 		               " ON CONFLICT (code) DO UPDATE SET usd_per_unit = excluded.usd_per_unit,"
-		               " updated_at = excluded.updated_at",
-		               KP_PARAMS(KV_TEXT(code), KV_TEXT(usd_per_unit), KV_INT(kp_now())), NULL);
+		               " updated_at = excluded.updated_at, rate_date = excluded.rate_date, source = excluded.source",
+		               KP_PARAMS(KV_TEXT(code), KV_TEXT(usd_per_unit), KV_INT(kp_now()),
+		                         rate->rate_date >= 0 ? KV_INT(rate->rate_date) : KV_NULL, KV_TEXT(rate->source)),
+		               NULL);
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_json(c, who, "currency_rate.put", "currency_rate", code,
-		                         had == KP_DB_OK ? json_pack("{s:s}", "usd_per_unit", before.usd_per_unit) : NULL,
-		                         json_pack("{s:s}", "usd_per_unit", usd_per_unit));
+		                         had == KP_DB_OK ? json_pack("{s:s, s:s?}", "usd_per_unit", before.usd_per_unit, "source",
+		                                                     before.source)
+		                                         : NULL,
+		                         json_pack("{s:s, s:I, s:s?}", "usd_per_unit", usd_per_unit, "rate_date",
+		                                   (json_int_t)rate->rate_date, "source", rate->source));
 	rc = kp_store_end(c, rc);
 done:
 	kp_arena_cleanup(&a);
@@ -185,63 +197,114 @@ int kp_store_passport_format_put(kp_conn_t *c, const kp_actor_t *who, const kp_p
 	return kp_store_end(c, rc);
 }
 
-#define STAY_COLUMNS "destination, nationality, kind, days, window_days, note"
+#define STAY_COLUMNS                                                                                                 \
+	"id, destination, nationality, kind, days, window_days, note, valid_from, valid_to, rule_group, source"
 
 static void stay_from_row(const kp_rows_t *r, int i, kp_stay_rule_row_t *o)
 {
-	*o = (kp_stay_rule_row_t){kp_rows_text(r, i, 0), kp_rows_text(r, i, 1), kp_rows_text(r, i, 2),
-	                          kp_rows_text(r, i, 5), (int)kp_rows_int(r, i, 3), (int)kp_rows_int(r, i, 4)};
+	*o = (kp_stay_rule_row_t){.id = kp_rows_int(r, i, 0),
+	                          .destination = kp_rows_text(r, i, 1),
+	                          .nationality = kp_rows_text(r, i, 2),
+	                          .kind = kp_rows_text(r, i, 3),
+	                          .days = (int)kp_rows_int(r, i, 4),
+	                          .window = (int)kp_rows_int(r, i, 5),
+	                          .note = kp_rows_text(r, i, 6),
+	                          .valid_from = kp_rows_int(r, i, 7),
+	                          .valid_to = kp_rows_isnull(r, i, 8) ? -1 : kp_rows_int(r, i, 8),
+	                          .rule_group = kp_rows_text(r, i, 9),
+	                          .source = kp_rows_text(r, i, 10)};
 }
 
-int kp_store_stay_rules(kp_conn_t *c, kp_arena_t *a, const char *destination, kp_stay_rule_row_t **out, int *n)
+static int stay_rows(kp_rows_t *r, kp_arena_t *a, kp_stay_rule_row_t **out, int *n)
 {
-	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT " STAY_COLUMNS " FROM stay_rules WHERE CAST(? AS TEXT) IS NULL OR destination = ?"
-	                    " ORDER BY destination, nationality",
-	                    KP_PARAMS(KV_TEXT(destination), KV_TEXT(destination)));
-	if (rc != KP_DB_OK)
-		return rc;
-	*n = r.nrows;
-	*out = kp_arena_zalloc(a, sizeof(kp_stay_rule_row_t) * (size_t)(r.nrows + 1));
-	for (int i = 0; i < r.nrows; i++)
-		stay_from_row(&r, i, &(*out)[i]);
+	*n = r->nrows;
+	*out = kp_arena_zalloc(a, sizeof(kp_stay_rule_row_t) * (size_t)(r->nrows + 1));
+	for (int i = 0; i < r->nrows; i++)
+		stay_from_row(r, i, &(*out)[i]);
 	return KP_DB_OK;
 }
 
-int kp_store_stay_rule_for(kp_conn_t *c, kp_arena_t *a, const char *destination, const char *nationality,
-                           kp_stay_rule_row_t *out)
+int kp_store_stay_rules(kp_conn_t *c, kp_arena_t *a, const char *destination, const char *nationality, int64_t on,
+                        kp_stay_rule_row_t **out, int *n)
 {
 	kp_rows_t r;
-	int rc = kp_db_one(c, a, &r,
-	                   "SELECT " STAY_COLUMNS " FROM stay_rules WHERE destination = ? AND nationality IN (?, '*')"
-	                   " ORDER BY CASE WHEN nationality = '*' THEN 1 ELSE 0 END LIMIT 1",
-	                   KP_PARAMS(KV_TEXT(destination), KV_TEXT(nationality)));
-	if (rc == KP_DB_OK)
-		stay_from_row(&r, 0, out);
-	return rc;
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT " STAY_COLUMNS " FROM stay_rule_periods WHERE (CAST(? AS TEXT) IS NULL OR destination = ?)"
+	                    " AND (CAST(? AS TEXT) IS NULL OR nationality = ?)"
+	                    " AND (CAST(? AS BIGINT) < 0 OR (valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)))"
+	                    " ORDER BY destination, nationality, valid_from",
+	                    KP_PARAMS(KV_TEXT(destination), KV_TEXT(destination), KV_TEXT(nationality), KV_TEXT(nationality),
+	                              KV_INT(on), KV_INT(on), KV_INT(on)));
+	return rc == KP_DB_OK ? stay_rows(&r, a, out, n) : rc;
 }
 
-int kp_store_stay_rule_put(kp_conn_t *c, const kp_actor_t *who, const kp_stay_rule_row_t *s)
+int kp_store_stay_rule_periods(kp_conn_t *c, kp_arena_t *a, const char *destination, const char *nationality,
+                               kp_stay_rule_row_t **out, int *n)
 {
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT " STAY_COLUMNS " FROM stay_rule_periods WHERE destination = ? AND nationality IN (?, '*')"
+	                    " ORDER BY CASE WHEN nationality = '*' THEN 1 ELSE 0 END, valid_from",
+	                    KP_PARAMS(KV_TEXT(destination), KV_TEXT(nationality)));
+	return rc == KP_DB_OK ? stay_rows(&r, a, out, n) : rc;
+}
+
+static json_t *stay_snapshot(const kp_stay_rule_row_t *s)
+{
+	return json_pack("{s:s, s:i, s:i, s:I, s:I, s:s?, s:s?, s:s?}", "kind", s->kind, "days", s->days, "window_days",
+	                 s->window, "valid_from", (json_int_t)s->valid_from, "valid_to", (json_int_t)s->valid_to, "rule_group",
+	                 s->rule_group, "source", s->source, "note", s->note);
+}
+
+int kp_store_stay_rule_put(kp_conn_t *c, const kp_actor_t *who, kp_stay_rule_row_t *s)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	kp_rows_t r;
+	kp_stay_rule_row_t *before = NULL;
+	int nbefore = 0;
 	int rc = kp_store_begin(c);
-	if (rc != KP_DB_OK)
+	if (rc != KP_DB_OK) {
+		kp_arena_cleanup(&a);
 		return rc;
-	rc = kp_db_run(c,
-	               "INSERT INTO stay_rules (" STAY_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?)"
-	               " ON CONFLICT (destination, nationality) DO UPDATE SET kind = excluded.kind, days = excluded.days,"
-	               " window_days = excluded.window_days, note = excluded.note",
-	               KP_PARAMS(KV_TEXT(s->destination), KV_TEXT(s->nationality), KV_TEXT(s->kind), KV_INT(s->days),
-	                         KV_INT(s->window), KV_TEXT(s->note)),
-	               NULL);
+	}
+	rc = kp_db_exec(c, &a, &r,
+		                "SELECT " STAY_COLUMNS " FROM stay_rule_periods WHERE destination = ? AND nationality = ?"
+		                " AND valid_from < ? AND (valid_to IS NULL OR valid_to >= ?)",
+		                KP_PARAMS(KV_TEXT(s->destination), KV_TEXT(s->nationality), KV_INT(s->valid_from),
+		                          KV_INT(s->valid_from)));
+	if (rc == KP_DB_OK)
+		stay_rows(&r, &a, &before, &nbefore);
+	if (rc == KP_DB_OK)
+		rc = kp_db_run(c, "DELETE FROM stay_rule_periods WHERE destination = ? AND nationality = ? AND valid_from >= ?",
+		               KP_PARAMS(KV_TEXT(s->destination), KV_TEXT(s->nationality), KV_INT(s->valid_from)), NULL);
+	if (rc == KP_DB_OK)
+		rc = kp_db_run(c,
+		               "UPDATE stay_rule_periods SET valid_to = ? WHERE destination = ? AND nationality = ?"
+		               " AND valid_from < ? AND (valid_to IS NULL OR valid_to >= ?)",
+		               KP_PARAMS(KV_INT(s->valid_from - 1), KV_TEXT(s->destination), KV_TEXT(s->nationality),
+		                         KV_INT(s->valid_from), KV_INT(s->valid_from)),
+		               NULL);
+	if (rc == KP_DB_OK)
+		rc = kp_db_exec(c, &a, &r,
+		                "INSERT INTO stay_rule_periods (destination, nationality, valid_from, valid_to, kind, days,"
+		                " window_days, rule_group, source, note, created_by, created_at)"
+		                " VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		                KP_PARAMS(KV_TEXT(s->destination), KV_TEXT(s->nationality), KV_INT(s->valid_from),
+		                          KV_TEXT(s->kind), KV_INT(s->days), KV_INT(s->window), KV_TEXT(s->rule_group),
+		                          KV_TEXT(s->source), KV_TEXT(s->note),
+		                          who && who->user_id ? KV_INT(who->user_id) : KV_NULL, KV_INT(kp_now())));
 	if (rc == KP_DB_OK) {
+		s->id = kp_rows_int(&r, 0, 0);
+		s->valid_to = -1;
 		char id[16];
 		snprintf(id, sizeof(id), "%s/%s", s->destination, s->nationality);
-		rc = kp_store_audit_json(c, who, "stay_rule.put", "stay_rule", id, NULL,
-		                         json_pack("{s:s, s:i, s:i, s:s?}", "kind", s->kind, "days", s->days, "window_days",
-		                                   s->window, "note", s->note));
+		rc = kp_store_audit_json(c, who, "stay_rule.put", "stay_rule", id,
+		                         nbefore ? stay_snapshot(&before[0]) : NULL, stay_snapshot(s));
 	}
-	return kp_store_end(c, rc);
+	rc = kp_store_end(c, rc);
+	kp_arena_cleanup(&a);
+	return rc;
 }
 
 int kp_store_union_members(kp_conn_t *c, kp_arena_t *a, const char ***out)

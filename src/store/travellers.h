@@ -34,10 +34,13 @@ int kp_store_zone_fees_set(kp_conn_t *c, const kp_actor_t *who, const kp_zone_fe
 typedef struct kp_rate {
 	const char *code, *usd_per_unit;
 	int64_t updated_at;
+	int64_t rate_date;  /* the civil day the rate is for; -1 not given */
+	const char *source; /* where it comes from (bank, publication) */
 } kp_rate_t;
 int kp_store_rates(kp_conn_t *c, kp_arena_t *a, kp_rate_t **out, int *n);
 int kp_store_rate_get(kp_conn_t *c, kp_arena_t *a, const char *code, kp_rate_t *out);
-int kp_store_rate_put(kp_conn_t *c, const kp_actor_t *who, const char *code, const char *usd_per_unit);
+/* Set a rate with the day it is for and its source; audited with the one it replaces. */
+int kp_store_rate_put(kp_conn_t *c, const kp_actor_t *who, const kp_rate_t *rate);
 
 typedef struct kp_passport_format {
 	const char *nationality, *pattern, *example;
@@ -47,16 +50,22 @@ int kp_store_passport_formats(kp_conn_t *c, kp_arena_t *a, kp_passport_format_t 
 int kp_store_passport_format_for(kp_conn_t *c, kp_arena_t *a, const char *nationality, kp_passport_format_t *out);
 int kp_store_passport_format_put(kp_conn_t *c, const kp_actor_t *who, const kp_passport_format_t *f);
 
+/* A stay rule in force from valid_from to valid_to (civil days; valid_to -1: until changed). */
 typedef struct kp_stay_rule_row {
-	const char *destination, *nationality, *kind, *note;
+	int64_t id, valid_from, valid_to;
+	const char *destination, *nationality, *kind, *note, *rule_group, *source;
 	int days, window;
 } kp_stay_rule_row_t;
-/* destination NULL: all. */
-int kp_store_stay_rules(kp_conn_t *c, kp_arena_t *a, const char *destination, kp_stay_rule_row_t **out, int *n);
-/* The nationality's rule for destination, else the destination's '*' rule. */
-int kp_store_stay_rule_for(kp_conn_t *c, kp_arena_t *a, const char *destination, const char *nationality,
-                           kp_stay_rule_row_t *out);
-int kp_store_stay_rule_put(kp_conn_t *c, const kp_actor_t *who, const kp_stay_rule_row_t *r);
+/* destination, nationality NULL: all; on >= 0: only the rows in force on that day. */
+int kp_store_stay_rules(kp_conn_t *c, kp_arena_t *a, const char *destination, const char *nationality, int64_t on,
+                        kp_stay_rule_row_t **out, int *n);
+/* Every period of the nationality's rules for destination and of the destination's '*'
+ * rules, in time order, the nationality's first (the caller lays them over each other). */
+int kp_store_stay_rule_periods(kp_conn_t *c, kp_arena_t *a, const char *destination, const char *nationality,
+                               kp_stay_rule_row_t **out, int *n);
+/* A new rule for (destination, nationality) in force from r->valid_from: the period in force
+ * then ends the day before, periods starting later are replaced; audited. Sets r->id. */
+int kp_store_stay_rule_put(kp_conn_t *c, const kp_actor_t *who, kp_stay_rule_row_t *r);
 
 /* Customs-union members as a NULL-terminated list of codes. */
 int kp_store_union_members(kp_conn_t *c, kp_arena_t *a, const char ***out);
@@ -87,8 +96,6 @@ typedef struct kp_zone_permit {
 
 /* The permit number shown to people and in the QR: ISSUER-BZ-000042 (out >= 32 bytes). */
 void kp_zone_permit_number(const char *issuer, int64_t id, char out[32]);
-/* The id in a number of issuer; 0 when it is not one. */
-int64_t kp_zone_permit_number_parse(const char *issuer, const char *number);
 
 /* Store an application (status awaiting_payment) and a permit per person, in one
  * transaction; sets app->id and each permit's id. */
@@ -150,6 +157,9 @@ typedef struct kp_tip {
 	/* ecotax payment, when paid */
 	int64_t ecotax_paid_at, ecotax_payment_id;
 	const char *ecotax_reference, *ecotax_credential;
+	/* in (kp_store_tip_enter): the vehicle's open TIP may only be kept or replaced when
+	 * user_id recorded it (a traveller; an officer at the checkpoint acts on any). */
+	bool own_only;
 } kp_tip_t;
 
 /* What an entry did. */
@@ -161,9 +171,12 @@ typedef struct kp_tip_entry_result {
 /* Record a vehicle entering: decide with kp_tip_entry (union membership of tip->entered_from,
  * an open TIP for the vehicle, an ecotax paid before, the kind's fee) and open, keep or
  * replace its TIP in one transaction. tip: in: vehicle, owner, entry fields, term; out: the
- * TIP now open (the kept one when kept). */
+ * TIP now open (the kept one when kept). KP_DB_FORBIDDEN when tip->own_only and the
+ * vehicle's open TIP was recorded by another account (nothing of it is returned). */
 int kp_store_tip_enter(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_tip_t *tip, kp_tip_entry_result_t *res);
 int kp_store_tip_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_tip_t *out);
+/* *other: the plate (normalised) has an open TIP recorded by an account other than user_id. */
+int kp_store_tip_held_by_other(kp_conn_t *c, kp_arena_t *a, const char *plate, int64_t user_id, bool *other);
 /* user_id 0: all; status NULL: any; expiring_before 0: no bound (else open TIPs expiring
  * on or before that day). Soonest expiry first. */
 int kp_store_tip_list(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const char *status, int64_t expiring_before,

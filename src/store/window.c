@@ -5,6 +5,7 @@
 
 #include "core/util.h"
 #include "domain/window.h"
+#include "store/tlog.h"
 
 #include <jansson.h>
 #include <string.h>
@@ -52,16 +53,31 @@ int kp_sw_event(kp_conn_t *c, int64_t app_id, const char *step, int64_t actor, c
 	                 NULL);
 }
 
-/* The one place a decision becomes public. The transparency log's append goes here, in
- * the same transaction as the decision; until it exists, the audit row is the record. */
+/* The one place a decision becomes public: a leaf of the transparency log (kind
+ * window.<decision>, object SW-<application>), with the audit row, in the decision's
+ * transaction. Procedure, step, agency and decision are public; the applicant and the
+ * reasons (free text that may name people) are committed to, not published. */
 int kp_store_sw_publish(kp_conn_t *c, const kp_actor_t *who, const kp_sw_app_t *app, const char *step_code,
                         const char *agency, const char *action, const char *reasons, int64_t at)
 {
+	char kind[48], object[32];
+	snprintf(kind, sizeof(kind), "window.%s", action);
+	snprintf(object, sizeof(object), "SW-%lld", (long long)app->id);
 	json_t *r = reasons ? json_loads(reasons, 0, NULL) : NULL;
-	return kp_store_audit_id(c, who, "window.decision", "sw_application", app->id, NULL,
-	                         json_pack("{s:s, s:s?, s:s?, s:s, s:o, s:I}", "procedure", app->procedure, "step",
-	                                   step_code, "agency", agency, "decision", action, "reasons",
-	                                   r ? r : json_array(), "at", (json_int_t)at));
+	json_t *facts = json_pack("{s:s, s:s?, s:s?}", "procedure", app->procedure, "step", step_code, "agency", agency);
+	json_t *personal = json_pack("{s:s, s:I, s:O?}", "application", object, "applicant", (json_int_t)app->user_id,
+	                             "reasons", r);
+	kp_tlog_leaf_t leaf = {.kind = kind, .object = object, .facts = facts, .personal = personal};
+	int rc = kp_tlog_append(c, &leaf, NULL);
+	json_decref(facts);
+	json_decref(personal);
+	if (rc == KP_DB_OK)
+		rc = kp_store_audit_id(c, who, "window.decision", "sw_application", app->id, NULL,
+		                       json_pack("{s:s, s:s?, s:s?, s:s, s:o, s:I}", "procedure", app->procedure, "step",
+		                                 step_code, "agency", agency, "decision", action, "reasons",
+		                                 r ? json_incref(r) : json_array(), "at", (json_int_t)at));
+	json_decref(r);
+	return rc;
 }
 
 int kp_store_sw_app_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_sw_app_t *out)

@@ -3,6 +3,7 @@
 #include "store/window.h"
 
 #include "core/util.h"
+#include "store/tlog_acts.h"
 
 #include <jansson.h>
 #include <string.h>
@@ -103,6 +104,10 @@ int kp_store_sw_procedure_put(kp_conn_t *c, const kp_actor_t *who, const kp_sw_p
 	if (rc == KP_DB_OK && changed == 0)
 		rc = kp_db_run(c, "INSERT INTO sw_procedures (code, definition, active, updated_at) VALUES (?, ?, ?, ?)",
 		               KP_PARAMS(KV_TEXT(p->code), KV_TEXT(p->definition), KV_INT(p->active), KV_INT(now)), NULL);
+	json_t *after = json_pack("{s:s, s:b}", "definition", p->definition, "active", p->active);
+	if (rc == KP_DB_OK) /* a procedure is rule data: its changes are public */
+		rc = kp_tlog_rules(c, "sw_procedures", p->code, after);
+	json_decref(after);
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_json(c, who, changed ? "window.procedure.update" : "window.procedure.create", "sw_procedure",
 		                         p->code, NULL, json_pack("{s:s, s:b}", "definition", p->definition, "active", p->active));

@@ -12,15 +12,6 @@ void kp_zone_permit_number(const char *issuer, int64_t id, char out[32])
 	snprintf(out, 32, "%.2s-BZ-%06lld", issuer, (long long)id);
 }
 
-int64_t kp_zone_permit_number_parse(const char *issuer, const char *number)
-{
-	if (number == NULL || strlen(number) < 7 || strlen(number) > 20 || strncmp(number, issuer, 2) != 0 ||
-	    strncmp(number + 2, "-BZ-", 4) != 0)
-		return 0;
-	long long id;
-	return kp_parse_int(number + 6, 1, INT64_MAX, &id) == 0 ? id : 0;
-}
-
 #define APP_COLUMNS                                                                                                  \
 	"a.id, a.user_id, a.date_from, a.date_to, a.valid_from, a.valid_until, a.fee_per_person, a.fee_total,"           \
 	" a.created_at, a.zones, a.route, a.purpose, a.status, a.extended, p.currency, p.amount, p.reference,"           \

@@ -5,6 +5,12 @@
 //   const r = await k.req('POST', '/api/v1/session', { body: {...} });
 //   r.status, r.json, r.headers
 //   await k.stop();                          // SIGTERM; resolves with the exit code
+//
+// The server's clock (docs/configuration.md, "Test-only settings"):
+//   const k = await startKapka({ now: '2026-12-31T23:59:59+06:00' });  // starts then, runs on
+//   k.now()                                  // what the server's clock reads now (ms)
+// Without `now`, KAPKA_TEST_CLOCK in the environment (tests/run.sh's knob) sets it; the
+// subcommands run through k.run() share the same timeline.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +23,34 @@ export const ADMIN_PASSWORD = 'admin-password-1';
 
 function binPath() {
   return resolve(ROOT, process.env.KAPKA_BIN || 'bin/kapka');
+}
+
+// Epoch milliseconds of an instant given as ISO 8601 text or epoch seconds (number or text).
+export function instantMs(when) {
+  if (typeof when === 'number' || /^\d+$/.test(String(when))) return Number(when) * 1000;
+  const ms = Date.parse(when);
+  if (Number.isNaN(ms)) throw new Error(`not an instant: ${when}`);
+  return ms;
+}
+
+// For a server whose tests use "the current hour": the instant to start it at so that the
+// hour has at least marginS seconds left — the suite's clock (KAPKA_TEST_CLOCK) or the wall
+// clock, moved to the start of the next hour when too close to the end. undefined when no
+// move is needed (the wall clock then).
+export function awayFromHourEnd(marginS = 300) {
+  const set = process.env.KAPKA_TEST_CLOCK;
+  const t = Math.floor((set ? instantMs(set) : Date.now()) / 1000);
+  const left = 3600 - (((t % 3600) + 3600) % 3600);
+  if (left >= marginS) return set ? t : undefined;
+  return t + left;
+}
+
+// The clock settings that start a server (or subcommand) at `when`: the instant is given
+// in whole seconds, so the server's clock reads exactly it at start.
+function clockEnv(when) {
+  if (when === undefined || when === null || when === '') return { env: {} };
+  const at = Math.floor(instantMs(when) / 1000);
+  return { env: { KAPKA_TEST_MODE: '1', KAPKA_TEST_CLOCK: String(at) }, at };
 }
 
 export function backend() {
@@ -46,7 +80,9 @@ export function freshDatabase(kind, dir) {
 // Run a kapka subcommand to completion against a database; returns {code, stdout, stderr}.
 export function runKapka(args, { env = {}, input } = {}) {
   return new Promise((res) => {
-    const p = spawn(binPath(), args, { env: { ...process.env, ...env }, cwd: ROOT });
+    const e = { ...process.env, ...env };
+    if (e.KAPKA_TEST_CLOCK) e.KAPKA_TEST_MODE = '1'; // the suite's clock (tests/run.sh)
+    const p = spawn(binPath(), args, { env: e, cwd: ROOT });
     let stdout = '', stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
     p.stderr.on('data', (d) => (stderr += d));
@@ -76,23 +112,39 @@ function launch(env, args, port) {
   return { proc, ready, exited, log: () => log };
 }
 
-export async function startKapka({ kind = backend(), env = {}, args = [], demo = false } = {}) {
+export async function startKapka({ kind = backend(), env = {}, args = [], demo = false,
+  now = process.env.KAPKA_TEST_CLOCK } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'kapka-test-'));
   const db = freshDatabase(kind, dir);
-  const fullEnv = { ...process.env, KAPKA_ADMIN_PASSWORD: ADMIN_PASSWORD, KAPKA_DB: db.url,
+  // The set clock is one timeline: started at `now` when this server is started, and given
+  // to every later subcommand and restart at the instant it has reached by then.
+  const clock = clockEnv(now);
+  const started = Date.now();
+  const serverNow = () => (clock.at === undefined ? Date.now() : clock.at * 1000 + (Date.now() - started));
+  const inherited = { ...process.env };
+  delete inherited.KAPKA_TEST_CLOCK; /* replaced by clock.env when a clock is set */
+  // Tests register many accounts from 127.0.0.1: the registration throttle is raised
+  // unless a test sets it (tests/e2e/abuse.test.mjs does).
+  const baseEnv = { ...inherited, KAPKA_REGISTER_PER_ADDRESS: '1000000', KAPKA_REGISTER_PER_MINUTE: '1000000',
+    KAPKA_ADMIN_PASSWORD: ADMIN_PASSWORD, KAPKA_DB: db.url,
     KAPKA_KEY_PASSPHRASE_FILE: join(dir, 'key.secret'),
-    KAPKA_WEB_DIR: join(ROOT, 'web'), ...env };
+    KAPKA_WEB_DIR: join(ROOT, 'web'), ...clock.env, ...env };
+  const envNow = () => (clock.at === undefined ? baseEnv
+    : { ...baseEnv, KAPKA_TEST_CLOCK: String(Math.floor(serverNow() / 1000)) });
+  const fullEnv = baseEnv;
   if (demo) {
-    const r = await runKapka(['demo'], { env: fullEnv });
+    const r = await runKapka(['demo'], { env: envNow() });
     if (r.code !== 0) throw new Error('kapka demo failed: ' + r.stderr);
   }
   const cleanup = () => { db.drop(); rmSync(dir, { recursive: true, force: true }); };
-  let run = launch(fullEnv, args, 0);
+  let run = launch(envNow(), args, 0);
   const port = await run.ready.catch((e) => { run.proc.kill('SIGKILL'); cleanup(); throw e; });
   const url = `http://127.0.0.1:${port}`;
   return {
     url, port, dbUrl: db.url, kind, dir, env: fullEnv,
     get proc() { return run.proc; },
+    // What the server's clock reads now, in epoch milliseconds (the wall clock if not set).
+    now: serverNow,
     log: () => run.log(),
     async req(method, path, { body, token, headers = {}, raw } = {}) {
       const h = { ...headers };
@@ -113,7 +165,7 @@ export async function startKapka({ kind = backend(), env = {}, args = [], demo =
     },
     // Run a kapka subcommand against this server's database and settings.
     run(cmdArgs, opts = {}) {
-      return runKapka(cmdArgs, { ...opts, env: { ...fullEnv, ...(opts.env || {}) } });
+      return runKapka(cmdArgs, { ...opts, env: { ...envNow(), ...(opts.env || {}) } });
     },
     // Stop the process but keep its database, to start it again on the same port.
     async pause() {
@@ -121,7 +173,7 @@ export async function startKapka({ kind = backend(), env = {}, args = [], demo =
       return run.exited;
     },
     async resume() {
-      run = launch(fullEnv, args, port);
+      run = launch(envNow(), args, port);
       await run.ready;
     },
     async stop() {

@@ -18,6 +18,28 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/clock.h"
+#include "domain/dates.h"
+
+/* The suite's clock (tests/run.sh, KAPKA_TEST_CLOCK=2026-12-31T23:59:59+06:00 or epoch
+ * seconds): every unit-test program starts its clock there, before main. */
+__attribute__((constructor)) static void kp_test_clock_from_env(void)
+{
+	const char *when = getenv("KAPKA_TEST_CLOCK");
+	int64_t t;
+	char *end = NULL;
+	if (when == NULL || *when == '\0')
+		return;
+	long long secs = strtoll(when, &end, 10);
+	if (end != when && *end == '\0')
+		t = (int64_t)secs;
+	else if (kp_instant_parse(when, &t) != 0) {
+		fprintf(stderr, "KAPKA_TEST_CLOCK: not an instant: %s\n", when);
+		exit(2);
+	}
+	kp_clock_start_at(t);
+}
+
 /* A test that reproduces a bug not fixed yet: skipped, with the description printed,
  * unless KAPKA_TEST_KNOWN_BUGS=1 is set, in which case it runs (and fails until the
  * bug is fixed). Call it first in the test, before anything is allocated. */

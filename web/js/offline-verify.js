@@ -58,52 +58,80 @@ function dayNumber(dmy) {
   const m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(dmy || '');
   if (!m) return null;
   const t = Date.UTC(Number(m[3]), Number(m[2]) - 1, Number(m[1]));
-  return Number.isNaN(t) ? null : Math.floor(t / 86400000);
+  const d = new Date(t);
+  // 31/02 would roll over into March: an impossible date is malformed, as on the server.
+  if (Number.isNaN(t) || d.getUTCDate() !== Number(m[1]) || d.getUTCMonth() !== Number(m[2]) - 1) return null;
+  return Math.floor(t / 86400000);
 }
 
-// {valid, reasons: [{code}], claims|null, offline: true}; here: the verifying country.
-export async function verifyOffline(qr, keys, here) {
+// The checks, in the order src/domain/verdict.c runs them (the same codes; the shared
+// cases in tests/verdict/freight-cases.json hold both to it): the payload, the claims, the
+// issuer, the signature, then the country and the expiry. What only the server knows
+// (revoked, returned, used up) is not checked here.
+// {valid, reasons: [{code}], claims|null, offline: true}; here: the verifying country;
+// now: the time to check at (ms since the epoch).
+export async function verifyOffline(qr, keys, here, now = Date.now()) {
   const reasons = [];
   const out = (claims = null) => ({ valid: reasons.length === 0, reasons, claims, offline: true, checked_for: here });
-  const parts = qr.trim().split('.');
-  if (parts.length !== 3 && parts.length !== 4) return reasons.push({ code: 'MALFORMED' }), out();
-  if (parts.length === 4 && !['0', '1'].includes(parts[0])) return reasons.push({ code: 'UNSUPPORTED_VERSION' }), out();
+  const refuse = (code) => (reasons.push({ code }), out());
+  const parts = String(qr).trim().split('.');
+  if (parts.length !== 3 && parts.length !== 4) return refuse('MALFORMED');
   const [h64, p64, s64] = parts.slice(-3);
-  let header, claims, sig;
+  let claims;
   try {
-    header = b64urlJson(h64);
     claims = b64urlJson(p64);
-    sig = b64urlBytes(s64);
   } catch {
-    return reasons.push({ code: 'MALFORMED' }), out();
+    return refuse('MALFORMED');
   }
-  const id = ID_RE.exec(typeof claims?.id === 'string' ? claims.id : '');
-  if (!id || !['iat', 'exp', 'pn', 'cn'].every((k) => typeof claims[k] === 'string')) {
-    return reasons.push({ code: 'MALFORMED' }), out();
-  }
-  if (header?.alg !== 'ES256') return reasons.push({ code: 'UNSUPPORTED_ALGORITHM' }), out();
+  if (!claims || typeof claims !== 'object' || Array.isArray(claims)) return refuse('MALFORMED');
+  const id = ID_RE.exec(typeof claims.id === 'string' ? claims.id : '');
+  if (!id || !['iat', 'exp', 'pn', 'cn'].every((k) => typeof claims[k] === 'string')) return refuse('MALFORMED');
   const issuerKeys = keys?.authorities?.[id[1]];
-  if (!issuerKeys) return reasons.push({ code: 'UNKNOWN_ISSUER' }), out();
-  const jwk = issuerKeys.find((k) => k.kid === header.kid);
-  if (!jwk) return reasons.push({ code: 'UNKNOWN_KEY' }), out();
-  if (jwk.revoked) return reasons.push({ code: 'KEY_REVOKED' }), out();
-  let ok = false;
-  try {
-    const key = await crypto.subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, ext: true },
-      { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
-    ok = sig.length === 64 && await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, sig,
-      new TextEncoder().encode(`${h64}.${p64}`));
-  } catch {
-    ok = false;
-  }
-  if (!ok) return reasons.push({ code: 'BAD_SIGNATURE' }), out();
+  if (!issuerKeys) return refuse('UNKNOWN_ISSUER');
+  const why = await signatureProblem(parts, h64, p64, s64, issuerKeys);
+  if (why) return refuse(why);
   if (here && id[2] !== here && id[1] !== here) reasons.push({ code: 'NOT_FOR_THIS_COUNTRY' });
   const exp = dayNumber(claims.exp);
   // Today in Kyrgyzstan (UTC+6), as the server counts it.
-  const today = Math.floor((Date.now() + 6 * 3600 * 1000) / 86400000);
+  const today = Math.floor((now + 6 * 3600 * 1000) / 86400000);
   if (exp === null) reasons.push({ code: 'MALFORMED' });
   else if (exp < today) reasons.push({ code: 'EXPIRED' });
   return out(claims);
+}
+
+// Why the signature does not hold (as kp_jws_verify decides), or null when it holds.
+async function signatureProblem(parts, h64, p64, s64, issuerKeys) {
+  if (parts.length === 4) {
+    if (!/^\d{1,9}$/.test(parts[0])) return 'MALFORMED';
+    if (Number(parts[0]) > 1) return 'UNSUPPORTED_VERSION';
+  }
+  let header, sig;
+  try {
+    header = b64urlJson(h64);
+  } catch {
+    return 'MALFORMED';
+  }
+  if (!header || typeof header !== 'object' || Array.isArray(header) || typeof header.alg !== 'string' ||
+      ('kid' in header && typeof header.kid !== 'string') || 'crit' in header) return 'MALFORMED';
+  if (header.alg !== 'ES256') return 'UNSUPPORTED_ALGORITHM';
+  try {
+    sig = b64urlBytes(s64);
+  } catch {
+    return 'MALFORMED';
+  }
+  if (sig.length !== 64) return 'BAD_SIGNATURE';
+  const jwk = issuerKeys.find((k) => k.kid === header.kid);
+  if (!jwk) return 'UNKNOWN_KEY';
+  if (jwk.revoked) return 'KEY_REVOKED';
+  try {
+    const key = await crypto.subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, ext: true },
+      { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+    const ok = await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, sig,
+      new TextEncoder().encode(`${h64}.${p64}`));
+    return ok ? null : 'BAD_SIGNATURE';
+  } catch {
+    return 'BAD_SIGNATURE';
+  }
 }
 
 export function offlineSupported() {

@@ -54,6 +54,10 @@ export function permitFacts(p, { more = false } = {}) {
     row('permit.partner', countryName(p.verifier)),
     more ? row('permit.issuer', countryName(p.issuer)) : null,
     row('permit.plate', h('span', { class: 'mono' }, p.plate)),
+    p.trailer_plate ? row('pm.trailer_plate', h('span', { class: 'mono' }, p.trailer_plate)) : null,
+    p.departure_country && p.arrival_country
+      ? row('pm.trip', h('span', { class: 'trip-ends' }, countryName(p.departure_country), ' → ', countryName(p.arrival_country)))
+      : null,
     row('permit.company', p.company_name),
     more ? row('field.inn', p.company_id) : null,
     row('permit.issued_on', dmyDate(p.issued_on)),

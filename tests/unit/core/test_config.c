@@ -387,6 +387,33 @@ static void usage_lists_every_setting(void **state)
 	free(buf);
 }
 
+/* docs/configuration.md has a row for every setting: "| name | `--flag` | `KAPKA_VAR` |".
+ * Run from the top of the tree (as tests/run.sh does). */
+static void docs_list_every_setting(void **state)
+{
+	(void)state;
+	FILE *f = fopen("docs/configuration.md", "rb");
+	if (f == NULL)
+		fail_msg("cannot read docs/configuration.md (run the test from the top of the tree)");
+	static char doc[256 * 1024];
+	size_t n = fread(doc, 1, sizeof(doc) - 1, f);
+	fclose(f);
+	assert_true(n < sizeof(doc) - 1);
+	doc[n] = '\0';
+	for (size_t i = 0; kp_config_name(i); i++) {
+		char row[256];
+		size_t j = (size_t)snprintf(row, sizeof(row), "| %s | `--", kp_config_name(i));
+		for (const char *p = kp_config_name(i); *p; p++)
+			row[j++] = *p == '_' ? '-' : *p;
+		j += (size_t)snprintf(row + j, sizeof(row) - j, "` | `KAPKA_");
+		for (const char *p = kp_config_name(i); *p; p++)
+			row[j++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+		snprintf(row + j, sizeof(row) - j, "` |");
+		if (strstr(doc, row) == NULL)
+			fail_msg("docs/configuration.md has no row \"%s\" for the setting %s", row, kp_config_name(i));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -401,6 +428,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(file_error_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(long_comment_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(usage_lists_every_setting, setup, teardown),
+		cmocka_unit_test_setup_teardown(docs_list_every_setting, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

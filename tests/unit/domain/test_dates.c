@@ -336,6 +336,50 @@ static void local_day_end(void **state)
 		}
 }
 
+/* ---- instants: "YYYY-MM-DDTHH:MM:SS" with Z or an offset ---- */
+
+static void instant_parse(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		int ok;
+		int64_t epoch;
+	} rows[] = {
+		{"1970-01-01T00:00:00Z", 1, 0},
+		{"2026-12-31T17:59:59Z", 1, 1798739999},
+		{"2026-12-31T23:59:59+06:00", 1, 1798739999},
+		{"2027-02-01T00:00:00+06:00", 1, 1801418400},
+		{"2027-01-31T18:00:00Z", 1, 1801418400},
+		{"2027-01-31T12:30:00-05:30", 1, 1801418400},
+		{"2024-02-29T12:00:00Z", 1, 1709208000},
+		{"2023-02-29T12:00:00Z", 0, 0},
+		{"2026-12-31T24:00:00Z", 0, 0},
+		{"2026-12-31T23:60:00Z", 0, 0},
+		{"2026-12-31T23:59:60Z", 0, 0},
+		{"2026-12-31T1a:00:00Z", 0, 0},
+		{"2026-12-31T10:00:00", 0, 0},
+		{"2026-12-31 10:00:00Z", 0, 0},
+		{"2026-12-31T10:00:00+6:00", 0, 0},
+		{"2026-12-31T10:00:00+15:00", 0, 0},
+		{"2026-12-31T10:00:00+06:00x", 0, 0},
+		{"2026-12-31T10:00:00z", 0, 0},
+		{"", 0, 0},
+	};
+	for (size_t i = 0; i < KP_ROWS(rows); i++) {
+		int64_t t = -42;
+		int rc = kp_instant_parse(rows[i].text, &t);
+		if (rows[i].ok) {
+			assert_int_equal(rc, 0);
+			assert_int_equal(t, rows[i].epoch);
+		} else {
+			assert_int_equal(rc, -1);
+			assert_int_equal(t, -42);
+		}
+	}
+	assert_int_equal(kp_instant_parse(NULL, &(int64_t){0}), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,6 +392,7 @@ int main(void)
 		cmocka_unit_test(format_round_trip),
 		cmocka_unit_test(local_day),
 		cmocka_unit_test(local_day_end),
+		cmocka_unit_test(instant_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

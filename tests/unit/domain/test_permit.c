@@ -515,6 +515,30 @@ static void activities(void **state)
 	}
 }
 
+/* ---- the trip's ends by permit type (issuer KG, verifier UZ) ---- */
+
+static void trip_ends(void **state)
+{
+	(void)state;
+	static const struct {
+		int type;
+		const char *dep, *arr;
+		bool ok;
+	} cases[] = {
+	    {1, "KG", "UZ", true},  {1, "UZ", "KG", true},  {4, "KG", "UZ", true},  {1, "KG", "KZ", false},
+	    {1, "TR", "UZ", false}, {1, "KG", "KG", false}, {2, "KG", "TR", true},  {2, "TR", "KG", true},
+	    {5, "KZ", "TR", true},  {2, "KG", "UZ", false}, {2, "UZ", "TR", false}, {3, "UZ", "TR", true},
+	    {3, "TR", "UZ", true},  {6, "UZ", "KZ", true},  {3, "KG", "UZ", false}, {3, "UZ", "KG", false},
+	    {3, "TR", "KZ", false}, {7, "KG", "GE", true},  {7, "AZ", "TR", true},  {7, "GE", "GE", false},
+	};
+	for (size_t i = 0; i < KP_ROWS(cases); i++) {
+		const char *why = kp_permit_trip_check(cases[i].type, "KG", "UZ", cases[i].dep, cases[i].arr);
+		if ((why == NULL) != cases[i].ok)
+			fail_msg("type %d %s->%s: got %s, want %s", cases[i].type, cases[i].dep, cases[i].arr,
+			         why ? why : "allowed", cases[i].ok ? "allowed" : "refused");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -528,6 +552,7 @@ int main(void)
 		cmocka_unit_test(expiry),
 		cmocka_unit_test(expiry_of_year_2200),
 		cmocka_unit_test(activities),
+		cmocka_unit_test(trip_ends),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,8 +34,8 @@ static const kp_holiday_t holidays[] = {
 static kp_cp_schedule_t irkeshtam(void)
 {
 	kp_cp_schedule_t s = {0};
-	s.sides[0] = (kp_cp_side_t){"KG", KG, 2, {win("12345", "09:00", "18:00", false), win("12345", "11:00", "14:00", true)}};
-	s.sides[1] = (kp_cp_side_t){"CN", CN, 2, {win("12345", "11:00", "20:00", false), win("12345", "15:00", "18:00", true)}};
+	s.sides[0] = (kp_cp_side_t){"KG", KG, 2, {win("12345", "09:00", "18:00", false), win("12345", "11:00", "14:00", true)}, 0, 0};
+	s.sides[1] = (kp_cp_side_t){"CN", CN, 2, {win("12345", "11:00", "20:00", false), win("12345", "15:00", "18:00", true)}, 0, 0};
 	s.modes = KP_MODE_CAR | KP_MODE_BUS | KP_MODE_TRUCK | KP_MODE_BICYCLE | KP_MODE_MOTORCYCLE;
 	s.foreigners = true;
 	s.holiday_rule = KP_HOLIDAYS_BOTH;
@@ -148,8 +148,8 @@ static void torugart_season(void **state)
 static kp_cp_schedule_t round_the_clock(unsigned modes, bool foreigners)
 {
 	kp_cp_schedule_t s = {0};
-	s.sides[0] = (kp_cp_side_t){"KG", KG, 1, {win("1234567", "00:00", "24:00", false)}};
-	s.sides[1] = (kp_cp_side_t){"UZ", 300, 1, {win("1234567", "00:00", "24:00", false)}};
+	s.sides[0] = (kp_cp_side_t){"KG", KG, 1, {win("1234567", "00:00", "24:00", false)}, 0, 0};
+	s.sides[1] = (kp_cp_side_t){"UZ", 300, 1, {win("1234567", "00:00", "24:00", false)}, 0, 0};
 	s.modes = modes;
 	s.foreigners = foreigners;
 	return s;

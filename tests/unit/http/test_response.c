@@ -1,9 +1,8 @@
 /* test_response.c: how handlers answer (src/http/response.c): the one error shape,
- * store codes mapped to statuses, replacing an earlier answer, response headers. */
+ * replacing an earlier answer, response headers. */
 #include "kp_test.h"
 
 #include "http/http.h"
-#include "store/db.h"
 
 
 static int setup(void **state)
@@ -33,14 +32,6 @@ static const char *err_str(const kp_req_t *req, const char *key)
 	json_t *e = json_object_get(req->reply_json, "error");
 	assert_non_null(e);
 	return json_string_value(json_object_get(e, key));
-}
-
-static const char *header(const kp_req_t *req, const char *name)
-{
-	for (int i = 0; i < req->nheaders; i++)
-		if (strcmp(req->headers[i].name, name) == 0)
-			return req->headers[i].value;
-	return NULL;
 }
 
 /* {"error":{"code","message","request_id"}} and nothing else at the top. */
@@ -98,38 +89,6 @@ static void error_message_long(void **state)
 	assert_true(strlen(err_str(req, "message")) < 600);
 }
 
-static const struct {
-	int rc, status;
-	const char *code, *message_has;
-	bool retry_after;
-} db_cases[] = {
-	{KP_DB_NOTFOUND, 404, "not_found", "user not found", false},
-	{KP_DB_CONFLICT, 409, "conflict", "user already exists", false},
-	{KP_DB_REF, 422, "invalid_reference", "user refers to something that does not exist", false},
-	{KP_DB_BUSY, 503, "busy", "busy", true},
-	{KP_DB_ERR, 500, "internal", "logged as abcd1234-7", false},
-	{-99, 500, "internal", "logged as", false},
-};
-
-static void db_error_table(void **state)
-{
-	for (size_t i = 0; i < KP_ROWS(db_cases); i++) {
-		teardown(state);
-		setup(state);
-		kp_req_t *req = *state;
-		kp_reply_db_error(req, db_cases[i].rc, "user");
-		assert_int_equal(req->status, db_cases[i].status);
-		assert_string_equal(err_str(req, "code"), db_cases[i].code);
-		if (strstr(err_str(req, "message"), db_cases[i].message_has) == NULL)
-			fail_msg("rc %d: message \"%s\" lacks \"%s\"", db_cases[i].rc, err_str(req, "message"),
-			         db_cases[i].message_has);
-		if (db_cases[i].retry_after)
-			assert_string_equal(header(req, "Retry-After"), "1");
-		else
-			assert_null(header(req, "Retry-After"));
-	}
-}
-
 /* A later answer replaces an earlier one without leaking it (ASan checks the leak). */
 static void reply_replaces(void **state)
 {
@@ -182,7 +141,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(error_with_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(error_message_not_utf8, setup, teardown),
 		cmocka_unit_test_setup_teardown(error_message_long, setup, teardown),
-		cmocka_unit_test_setup_teardown(db_error_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(reply_replaces, setup, teardown),
 		cmocka_unit_test_setup_teardown(headers_in_order, setup, teardown),
 		cmocka_unit_test(too_many_headers_abort),

@@ -535,6 +535,12 @@ static void apply_issues(void **state)
 	assert_int_equal(count_rows(f->c, "audit_log") - audit0, 2);
 	assert_int_equal(audit_count(f->c, "permit.issue"), 1);
 	assert_int_equal(audit_count(f->c, "permit_application.create"), 1);
+	/* and one transparency-log leaf, which names the permit but neither plate nor company */
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM tlog_leaves WHERE kind = 'permit.issue'"), 1);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM tlog_leaves WHERE entry LIKE '%T0001KG%'"
+	                                      " OR entry LIKE '%Carrier 1%' OR entry LIKE '%01507201910001%'"), 0);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM tlog_leaves WHERE entry LIKE '%\"commitment\":%'"
+	                                      " AND entry LIKE '%KG-UZ-%' AND salt IS NOT NULL"), 1);
 
 	kp_permit_t p;
 	assert_int_equal(kp_store_permit_get(f->c, &f->a, want, &p), KP_DB_OK);
@@ -551,6 +557,11 @@ static void apply_issues(void **state)
 	assert_string_equal(p.company_name, "Carrier 1 LLC");
 	assert_string_equal(p.company_id, "01507201910001");
 	assert_string_equal(p.kid, "test-kid");
+	/* nothing asked: from us to the partner, no trailer, no other claims */
+	assert_string_equal(p.departure_country, SELF);
+	assert_string_equal(p.arrival_country, "UZ");
+	assert_null(p.trailer_plate);
+	assert_null(p.other_claims);
 	char cred[80];
 	snprintf(cred, sizeof(cred), "test-header.%s.test-signature", want);
 	assert_string_equal(p.credential, cred);
@@ -580,6 +591,48 @@ static void apply_issues(void **state)
 	const char *transit = issue(f, f->carrier, f->truck, "UZ", 2);
 	snprintf(want, sizeof(want), "KG-UZ-%d-2-500", f->year);
 	assert_string_equal(transit, want);
+}
+
+/* The trip the carrier gives (countries, trailer, other claims) is kept on the
+ * application and carried by the permit, and read back on both backends. */
+static void apply_trip_fields(void **state)
+{
+	fx_t *f = *state;
+	NEEDS_APPLY(f);
+	add_quota(f, "TR", 2, 1, 10);
+	kp_application_t ap;
+	memset(&ap, 0, sizeof(ap));
+	ap.verifier = "TR";
+	ap.year = f->year;
+	ap.type = 2;
+	ap.vehicle_id = f->truck;
+	ap.departure_country = "KG";
+	ap.arrival_country = "GE";
+	ap.trailer_plate = "01KG123ABC";
+	ap.other_claims = "{\"cargo\":\"dried apricots\",\"tonnes\":20}";
+	kp_issue_request_t rq = {SELF, OFFSET, f->carrier, 0, &ap, &test_signer};
+	kp_issue_result_t res;
+	assert_int_equal(kp_store_permit_apply(f->c, &f->a, &tester, &rq, &res), KP_DB_OK);
+	assert_int_equal(res.nfailures, 0);
+	kp_permit_t p;
+	assert_int_equal(kp_store_permit_get(f->c, &f->a, res.permit.id, &p), KP_DB_OK);
+	assert_string_equal(p.departure_country, "KG");
+	assert_string_equal(p.arrival_country, "GE");
+	assert_string_equal(p.trailer_plate, "01KG123ABC");
+	assert_string_equal(p.other_claims, "{\"cargo\":\"dried apricots\",\"tonnes\":20}");
+	kp_application_t stored;
+	assert_int_equal(kp_store_application_get(f->c, &f->a, ap.id, &stored), KP_DB_OK);
+	assert_string_equal(stored.departure_country, "KG");
+	assert_string_equal(stored.arrival_country, "GE");
+	assert_string_equal(stored.trailer_plate, "01KG123ABC");
+	assert_string_equal(stored.other_claims, p.other_claims);
+	/* found by the trailer's plate among the list's filters */
+	kp_permit_t *list;
+	int n;
+	kp_permit_filter_t flt = {.plate = NULL};
+	assert_int_equal(kp_store_permit_list(f->c, &f->a, &flt, &list, &n), KP_DB_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].trailer_plate, "01KG123ABC");
 }
 
 /* Ranges are drawn lowest first; when one is spent the next one continues. */
@@ -726,6 +779,9 @@ static void apply_faults_leave_nothing(void **state)
 		assert_int_equal(count_rows(f->c, "permits"), 0);
 		assert_int_equal(count_rows(f->c, "permit_applications"), 0);
 		assert_int_equal(count_rows(f->c, "audit_log"), audit0);
+		/* only the quota's leaf */
+		assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM tlog_leaves"), 1);
+		assert_int_equal(kp_store_count(f->c, "SELECT size FROM tlog_state"), 1);
 		assert_int_equal(quota(f, qid).next_serial, 1);
 		if (!signer_fault)
 			remove_audit_fault(f);
@@ -943,6 +999,12 @@ static void race_for_the_last_serials(void **state)
 	                 RACERS - 10);
 	assert_int_equal(audit_count(f->c, "permit.issue"), 10);
 	assert_int_equal(audit_count(f->c, "permit_application.create"), RACERS);
+	/* every decision has its leaf, numbered without gaps under the race */
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM tlog_leaves WHERE kind = 'permit.issue'"), 10);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM tlog_leaves WHERE kind = 'application.refuse'"
+	                                      " AND entry LIKE '%INSUFFICIENT_PERMIT_QUOTA%'"), RACERS - 10);
+	assert_int_equal(kp_store_count(f->c, "SELECT MAX(idx) + 1 - COUNT(*) FROM tlog_leaves"), 0);
+	assert_int_equal(kp_store_count(f->c, "SELECT size FROM tlog_state"), RACERS + 1); /* and the quota's */
 }
 
 struct decider {
@@ -1298,6 +1360,7 @@ static void permit_lists(void **state)
 	cmocka_unit_test_setup_teardown(quota_usage, setup, teardown),                               \
 	cmocka_unit_test_setup_teardown(vehicles, setup, teardown),                                  \
 	cmocka_unit_test_setup_teardown(apply_issues, setup, teardown),                              \
+	cmocka_unit_test_setup_teardown(apply_trip_fields, setup, teardown),                         \
 	cmocka_unit_test_setup_teardown(apply_draws_ranges_in_order, setup, teardown),               \
 	cmocka_unit_test_setup_teardown(apply_refused_is_stored, setup, teardown),                   \
 	cmocka_unit_test_setup_teardown(apply_holding_limit_and_duplicates, setup, teardown),        \

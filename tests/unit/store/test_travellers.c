@@ -95,13 +95,33 @@ static void reference_data(void **state)
 	assert_string_equal(fmt.nationality, "FR");
 	assert_int_equal(kp_store_passport_format_for(f->c, &f->a, "ZZ", &fmt), KP_DB_OK);
 	assert_string_equal(fmt.nationality, "*");
-	kp_stay_rule_row_t rule;
-	assert_int_equal(kp_store_stay_rule_for(f->c, &f->a, "KG", "CH", &rule), KP_DB_OK);
-	assert_string_equal(rule.kind, "reentry");
-	assert_int_equal(rule.days, 60);
-	assert_int_equal(kp_store_stay_rule_for(f->c, &f->a, "KG", "ZZ", &rule), KP_DB_OK);
-	assert_string_equal(rule.kind, "visa_required");
-	assert_int_equal(kp_store_stay_rule_for(f->c, &f->a, "XX", "FR", &rule), KP_DB_NOTFOUND);
+	kp_stay_rule_row_t *rules;
+	int nr;
+	/* CH: the seed-001 re-entry rule until 30 December 2025, resolution No. 855 after, then '*' */
+	assert_int_equal(kp_store_stay_rule_periods(f->c, &f->a, "KG", "CH", &rules, &nr), KP_DB_OK);
+	assert_int_equal(nr, 3);
+	assert_string_equal(rules[0].kind, "reentry");
+	assert_int_equal(rules[0].days, 60);
+	assert_int_equal(rules[0].valid_to, 20452);
+	assert_string_equal(rules[1].kind, "rolling");
+	assert_int_equal(rules[1].valid_from, 20453);
+	assert_int_equal(rules[1].valid_to, -1);
+	assert_non_null(strstr(rules[1].source, "No. 855"));
+	assert_string_equal(rules[2].nationality, "*");
+	assert_string_equal(rules[2].kind, "visa_required");
+	assert_int_equal(kp_store_stay_rule_periods(f->c, &f->a, "XX", "FR", &rules, &nr), KP_DB_OK);
+	assert_int_equal(nr, 0);
+	/* a change effective from a day ends the period in force the day before */
+	kp_stay_rule_row_t put = {.destination = "KG", .nationality = "CH", .kind = "rolling", .days = 45, .window = 90,
+	                          .valid_from = 20600, .source = "test decree"};
+	assert_int_equal(kp_store_stay_rule_put(f->c, NULL, &put), KP_DB_OK);
+	assert_int_equal(kp_store_stay_rules(f->c, &f->a, "KG", "CH", -1, &rules, &nr), KP_DB_OK);
+	assert_int_equal(nr, 3);
+	assert_int_equal(rules[1].valid_to, 20599);
+	assert_int_equal(rules[2].days, 45);
+	assert_int_equal(kp_store_stay_rules(f->c, &f->a, "KG", "CH", 20500, &rules, &nr), KP_DB_OK);
+	assert_int_equal(nr, 1);
+	assert_int_equal(rules[0].days, 30);
 	const char **members;
 	assert_int_equal(kp_store_union_members(f->c, &f->a, &members), KP_DB_OK);
 	assert_string_equal(members[3], "KZ");

@@ -14,6 +14,14 @@ function partnerOptions(authorities) {
     .sort((x, y) => x.sort.localeCompare(y.sort));
 }
 
+// Every known country (this one included) for the trip's ends, named in the current language.
+function countryOptions(authorities) {
+  const name = (a) => (has(`country.${a.code.toLowerCase()}`) ? t(`country.${a.code.toLowerCase()}`) : a.name);
+  return authorities.filter((a) => /^[A-Z]{2}$/.test(a.code))
+    .map((a) => ({ value: a.code, label: `country.${a.code.toLowerCase()}`, fallback: a.name, sort: name(a) }))
+    .sort((x, y) => x.sort.localeCompare(y.sort));
+}
+
 function issued(result, p) {
   append(result,
     h('div', { class: 'decision decision-ok', role: 'status' },
@@ -62,6 +70,7 @@ export default {
         const trip = {};
         for (const k of ['route', 'departure_date', 'cargo']) if (values[k]) trip[k] = values[k];
         if (Object.keys(trip).length) body.trip = trip;
+        for (const k of ['departure_country', 'arrival_country', 'trailer_plate']) if (values[k]) body[k] = values[k];
         try {
           const r = await ctx.api.post('/api/v1/permit-applications', body);
           if (r.decision === 'issued') issued(result, r.permit);
@@ -95,6 +104,12 @@ export default {
           ...active.map((v) => ({ value: String(v.id), text: [v.plate, v.make, v.model].filter(Boolean).join(' · ') }))] })),
     fieldset('apply.trip',
       h('p', { class: 'hint', i18n: 'apply.trip_hint' }),
+      field({ name: 'departure_country', label: 'pm.departure_country', hint: 'pm.countries_hint', value: '',
+        options: [{ value: '', label: 'form.choose' }, ...countryOptions(authorities.items)] }),
+      field({ name: 'arrival_country', label: 'pm.arrival_country', value: '',
+        options: [{ value: '', label: 'form.choose' }, ...countryOptions(authorities.items)] }),
+      field({ name: 'trailer_plate', label: 'pm.trailer_plate', hint: 'pm.trailer_plate_hint', maxlength: 20,
+        autocapitalize: 'characters', spellcheck: false }),
       field({ name: 'route', label: 'apply.route', hint: 'hint.route', maxlength: 200 }),
       field({ name: 'departure_date', label: 'apply.departure_date', type: 'date', min: `${currentYear()}-01-01` }),
       field({ name: 'cargo', label: 'apply.cargo', maxlength: 200 })));

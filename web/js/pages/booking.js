@@ -107,8 +107,9 @@ export default {
     slotsBox,
     fieldset('booking.vehicle',
       field({ name: 'plate', label: 'vehicle.plate', hint: 'hint.plate', required: true, autocapitalize: 'characters', maxlength: 20, check: plateCheck }),
-      field({ name: 'priority', label: 'booking.priority', hint: 'booking.priority_hint',
-        options: [{ value: '', label: 'booking.no_priority' }, ...PRIORITIES.map((p) => ({ value: p, label: `priority.${p}` }))] }),
+      // Priority is granted by an officer on the cargo's papers, never declared by a driver.
+      ctx.user?.role === 'officer' ? field({ name: 'priority', label: 'booking.priority', hint: 'booking.priority_hint',
+        options: [{ value: '', label: 'booking.no_priority' }, ...PRIORITIES.map((p) => ({ value: p, label: `priority.${p}` }))] }) : null,
       field({ name: 'phone', label: 'field.contact_phone', type: 'tel', autocomplete: 'tel', hint: 'booking.phone_hint' })));
     for (const name of ['checkpoint', 'date', 'flow']) f.form.querySelector(`[name="${name}"]`).addEventListener('change', () => loadSlots(f));
 

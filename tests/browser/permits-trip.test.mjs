@@ -1,0 +1,68 @@
+// permits-trip.test.mjs: the carrier gives the trip's countries and the trailer's plate
+// when applying, and the issued permit shows them; the form reads in Kyrgyz, Russian and
+// English, and a trip that does not fit the permit type is refused next to the field.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { harness, openPage, shot, onPage, signInAs, overflow } from './helpers.mjs';
+
+const env = harness();
+before(() => env.start({ servers: { kapka: { demo: true } } }));
+after(() => env.stop());
+
+const LABELS = {
+  en: ['Departure country', 'Arrival country', 'Trailer plate'],
+  ru: ['Страна отправления', 'Страна назначения', 'Номер прицепа'],
+  ky: ['Жөнөгөн өлкө', 'Баруучу өлкө', 'Чиркегичтин номери'],
+};
+
+test('apply with departure, arrival and a trailer; the permit shows the trip', async () => {
+  const { page, context, problems } = await openPage(env.browser, env.kapka.url);
+  await signInAs(page, 'carrier');
+  await page.goto('/#/apply');
+  await onPage(page, 'apply');
+  // A bilateral permit to Uzbekistan for a trip to Kazakhstan: refused next to the field.
+  await page.getByLabel('Country', { exact: true }).selectOption({ label: 'Uzbekistan' });
+  await page.getByLabel('Permit type').selectOption({ label: 'Bilateral' });
+  const vehicle = page.getByLabel('Vehicle', { exact: true });
+  await vehicle.selectOption({ index: 2 }); // the demo's second truck (the first holds a UZ permit)
+  await page.getByLabel('Departure country (optional)').selectOption('KG');
+  await page.getByLabel('Arrival country (optional)').selectOption('KZ');
+  await page.getByLabel('Trailer plate (optional)').fill('01 kg 555 abc');
+  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+  await page.locator('.field[data-name="arrival_country"] .field-error:visible').waitFor();
+  await page.getByLabel('Arrival country (optional)').selectOption('UZ');
+  const applied = page.waitForResponse((r) => r.url().endsWith('/api/v1/permit-applications') && r.request().method() === 'POST');
+  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+  const answer = await applied;
+  assert.equal(answer.status(), 201, await answer.text());
+  const sent = answer.request().postDataJSON();
+  assert.equal(sent.departure_country, 'KG');
+  assert.equal(sent.arrival_country, 'UZ');
+  const doc = page.locator('.permit-doc');
+  await doc.waitFor();
+  const text = await doc.innerText();
+  for (const want of ['Trailer plate', '01KG555ABC', 'Trip', 'Kyrgyzstan → Uzbekistan']) {
+    assert.ok(text.includes(want), `the permit shows ${want}:\n${text}`);
+  }
+  await shot(page, 'permits-trip-01-issued');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+for (const lang of ['ky', 'ru', 'en']) {
+  test(`the trip fields in ${lang} fit a 390 px phone`, async () => {
+    const { page, context, problems } = await openPage(env.browser, env.kapka.url, { width: 390, height: 844 });
+    await signInAs(page, 'carrier');
+    await page.locator(`.lang-switch [data-lang="${lang}"]`).click();
+    await page.locator(`html[lang="${lang}"]`).waitFor();
+    await page.goto('/#/apply');
+    await onPage(page, 'apply');
+    for (const label of LABELS[lang]) {
+      await page.locator('label', { hasText: label }).first().waitFor();
+    }
+    assert.equal((await overflow(page)).extra, 0);
+    await shot(page, `permits-trip-02-form-${lang}`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}

@@ -1,0 +1,169 @@
+// ecmr.test.mjs: an e-CMR from draft to delivery: the carrier draws it up, the sender (no
+// account) seals through a one-time link, the carrier takes over with reservations, the
+// sender accepts them and transfers the right of disposal, the consignee takes delivery;
+// acts out of order or twice are refused; a changed document or a broken chain is caught.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useServer, newCarrier, assertError } from './lib.mjs';
+import { messageDir, noteBody, partyLink, sealByLink, staffUser } from './ecmr_helpers.mjs';
+
+const dir = messageDir();
+const srv = useServer({ env: { KAPKA_MESSAGE_DIR: dir } });
+
+test('a consignment note from draft to delivery, each act sealed in order', async () => {
+  const k = srv.k;
+  const carrier = await newCarrier(k);
+  let r = await k.req('POST', '/api/v1/ecmr', { token: carrier.token, body: noteBody() });
+  assert.equal(r.status, 201, r.text);
+  const ref = r.json.ref;
+  assert.match(ref, /^ECMR-KG-[0-9A-Z]{10}$/);
+  assert.equal(r.json.status, 'draft');
+  assert.equal(r.json.document.carrier.name, carrier.body.company_name);
+  assert.equal(r.json.document.goods[1].dangerous_goods.un_number, 'UN1263');
+  assert.equal(r.json.plate, '01KG123ABC');
+
+  // the draft may change; the carrier cannot take over before the sender's seal
+  r = await k.req('PUT', `/api/v1/ecmr/${ref}`, { token: carrier.token, body: noteBody({ special_agreements: 'Deliver by 10 Dec.' }) });
+  assert.equal(r.status, 200, r.text);
+  let e = assertError(await k.req('POST', `/api/v1/ecmr/${ref}/seals`, { token: carrier.token, body: { act: 'take_over' } }), 409, 'seal_refused');
+  assert.equal(e.reason, 'OUT_OF_ORDER');
+  e = assertError(await k.req('POST', `/api/v1/ecmr/${ref}/seals`, { token: carrier.token, body: { act: 'issue' } }), 409, 'seal_refused');
+  assert.equal(e.reason, 'ROLE_NOT_ALLOWED');
+
+  // the sender seals the final form through its link, with the code sent to it
+  const sender = await partyLink(k, carrier.token, ref, 'sender', dir);
+  assert.equal(sender.to, 'ship@oshfruit.kg');
+  r = await k.req('GET', `/api/v1/ecmr-links/${sender.token}`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.your_role, 'sender');
+  assertError(await sealByLink(k, { ...sender, code: sender.code === '000000' ? '111111' : '000000' }, { act: 'issue' }), 403, 'wrong_code');
+  r = await sealByLink(k, sender, { act: 'issue' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.consignment.status, 'issued');
+  const s1 = r.json.consignment.seals[0];
+  assert.equal(s1.role, 'sender');
+  assert.equal(s1.custody, 'kapka', 'the seal says kapka holds the key for the sender');
+  assert.equal(s1.prev, null);
+  assertError(await sealByLink(k, sender, { act: 'issue' }), 410, 'link_used');
+  assertError(await k.req('PUT', `/api/v1/ecmr/${ref}`, { token: carrier.token, body: noteBody() }), 409, 'ecmr_sealed');
+
+  // the carrier takes over with reservations; twice is refused
+  r = await k.req('POST', `/api/v1/ecmr/${ref}/seals`, { token: carrier.token, body: { act: 'take_over', reservations: 'Two pallets wet.' } });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.consignment.status, 'in_transit');
+  assert.equal(r.json.consignment.carrier_reservations, true);
+  assert.equal(r.json.consignment.seals[1].prev, s1.digest, 'each seal names the digest of the one before');
+  e = assertError(await k.req('POST', `/api/v1/ecmr/${ref}/seals`, { token: carrier.token, body: { act: 'take_over' } }), 409, 'seal_refused');
+  assert.equal(e.reason, 'ALREADY_SEALED');
+
+  // the consignee may not deliver-transfer the right of disposal it does not hold
+  const consignee = await partyLink(k, carrier.token, ref, 'consignee', dir);
+  assert.equal(consignee.to, '+7 701 555 1234');
+  e = assertError(await sealByLink(k, consignee, { act: 'transfer_disposal' }), 409, 'seal_refused');
+  assert.equal(e.reason, 'NOT_DISPOSAL_HOLDER');
+
+  // the sender accepts the reservations, then transfers the right of disposal, once
+  r = await sealByLink(k, await partyLink(k, carrier.token, ref, 'sender', dir), { act: 'accept_reservations' });
+  assert.equal(r.status, 201, r.text);
+  r = await sealByLink(k, await partyLink(k, carrier.token, ref, 'sender', dir), { act: 'transfer_disposal' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.consignment.disposal_holder, 'consignee');
+  e = assertError(await sealByLink(k, await partyLink(k, carrier.token, ref, 'sender', dir), { act: 'transfer_disposal' }), 409, 'seal_refused');
+  assert.equal(e.reason, 'ALREADY_SEALED');
+  e = assertError(await sealByLink(k, consignee, { act: 'transfer_disposal' }), 409, 'seal_refused');
+  assert.equal(e.reason, 'DISPOSAL_ALREADY_TRANSFERRED');
+
+  // delivery with the consignee's reservations (the refused attempts did not use the link)
+  r = await sealByLink(k, consignee, { act: 'deliver', reservations: 'One drum dented.' });
+  assert.equal(r.status, 201, r.text);
+  const note = r.json.consignment;
+  assert.equal(note.status, 'delivered');
+  assert.deepEqual(note.seals.map((s) => `${s.seq}:${s.role}:${s.act}`),
+    ['1:sender:issue', '2:carrier:take_over', '3:sender:accept_reservations', '4:sender:transfer_disposal', '5:consignee:deliver']);
+  assert.equal(note.seals[4].reservations, 'One drum dented.');
+  e = assertError(await sealByLink(k, await partyLink(k, carrier.token, ref, 'consignee', dir), { act: 'deliver' }), 409, 'seal_refused');
+  assert.equal(e.reason, 'ALREADY_SEALED');
+
+  r = await k.req('GET', `/api/v1/ecmr/${ref}/verification`, { token: carrier.token });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.valid, true, r.text);
+  assert.equal(r.json.seals, 5);
+});
+
+test('a changed document or a broken chain of seals is caught', async () => {
+  const k = srv.k;
+  const carrier = await newCarrier(k);
+  const ref = (await k.req('POST', '/api/v1/ecmr', { token: carrier.token, body: noteBody() })).json.ref;
+  assert.equal((await sealByLink(k, await partyLink(k, carrier.token, ref, 'sender', dir), { act: 'issue' })).status, 201);
+  assert.equal((await k.req('POST', `/api/v1/ecmr/${ref}/seals`, { token: carrier.token, body: { act: 'take_over' } })).status, 201);
+  const bundle = (await k.req('GET', `/api/v1/ecmr/${ref}/bundle`, { token: carrier.token })).json;
+  assert.equal(bundle.seals.length, 2);
+  const check = async (b) => (await k.req('POST', '/api/v1/ecmr-verifications', { body: { bundle: b } })).json;
+
+  assert.equal((await check(bundle)).valid, true);
+  const tampered = { ...bundle, document: bundle.document.replace('dried apricots', 'dried apricot') };
+  let v = await check(tampered);
+  assert.equal(v.valid, false);
+  assert.equal(v.reason, 'DOCUMENT_CHANGED');
+  assert.equal(v.broken_at, 1);
+  v = await check({ ...bundle, seals: [bundle.seals[1], bundle.seals[0]] });
+  assert.equal(v.valid, false);
+  assert.equal(v.reason, 'WRONG_SEQUENCE');
+  v = await check({ ...bundle, seals: [bundle.seals[0]].concat(bundle.seals[1].slice(0, -4) + 'AAAA') });
+  assert.equal(v.valid, false);
+  assert.equal(v.reason, 'BAD_SIGNATURE');
+  assert.equal(v.broken_at, 2);
+  v = await check({ ...bundle, seals: [bundle.seals[1]] });
+  assert.equal(v.valid, false);
+  const bad = (await k.req('POST', '/api/v1/ecmr-verifications', { body: { bundle: { format: 'x' } } }));
+  assertError(bad, 422);
+});
+
+test('who may see a note, the eFTI identifier query and the authority link', async () => {
+  const k = srv.k;
+  const carrier = await newCarrier(k);
+  const other = await newCarrier(k);
+  const plate = '08KG' + String(Date.now() % 1000).padStart(3, '0') + 'ZZZ';
+  const r0 = await k.req('POST', '/api/v1/ecmr', { token: carrier.token, body: noteBody({ transport: { plate, plate_country: 'KG' } }) });
+  assert.equal(r0.status, 201, r0.text);
+  const ref = r0.json.ref;
+  assertError(await k.req('GET', `/api/v1/ecmr/${ref}`, { token: other.token }), 404);
+  assertError(await k.req('POST', `/api/v1/ecmr/${ref}/links`, { token: other.token, body: { role: 'sender' } }), 404);
+  assert.equal((await k.req('GET', '/api/v1/ecmr', { token: other.token })).json.items.length, 0);
+
+  const officer = await staffUser(k, 'border_service', 'officer', 'Officer Asanov');
+  let r = await k.req('GET', `/api/v1/ecmr?plate=${plate}&country=KG`, { token: officer.token });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.items.map((i) => i.ref), [ref]);
+  assert.equal((await k.req('GET', `/api/v1/ecmr?plate=${plate}&country=KZ`, { token: officer.token })).json.items.length, 0);
+  assertError(await k.req('GET', '/api/v1/ecmr?country=kz', { token: officer.token }), 400, 'bad_query');
+  assertError(await k.req('GET', '/api/v1/ecmr?plate=%00', { token: officer.token }), 400, 'bad_query');
+
+  r = await k.req('POST', `/api/v1/ecmr/${ref}/authority-link`, { token: officer.token });
+  assert.equal(r.status, 201, r.text);
+  const path = new URL(r.json.url).pathname;
+  r = await k.req('GET', path);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.ref, ref);
+  assertError(await k.req('GET', '/api/v1/ecmr-shared/nope'), 404, 'link_unknown');
+  assertError(await k.req('GET', '/api/v1/ecmr-links/nope'), 404, 'link_unknown');
+});
+
+test('bad notes are refused naming every problem, and nothing is stored', async () => {
+  const k = srv.k;
+  const carrier = await newCarrier(k);
+  const body = noteBody({ goods: [{ packages: 0, packaging: '', nature: 'x', gross_weight_kg: -1 }], transport: { plate: '!!', plate_country: 'kg' } });
+  delete body.consignee.phone;
+  const e = assertError(await k.req('POST', '/api/v1/ecmr', { token: carrier.token, body }), 422);
+  const fields = e.fields.map((f) => f.field);
+  for (const f of ['goods[0].packages', 'goods[0].packaging', 'goods[0].gross_weight_kg', 'transport.plate', 'transport.plate_country', 'consignee.email'])
+    assert.ok(fields.includes(f), `${f} in ${JSON.stringify(e.fields)}`);
+  assertError(await k.req('POST', '/api/v1/ecmr', { token: carrier.token, body: { goods: 'many' } }), 422);
+  assertError(await k.req('POST', '/api/v1/ecmr', { token: carrier.token, raw: '[1]', headers: { 'content-type': 'application/json' } }), 400);
+  assert.equal((await k.req('GET', '/api/v1/ecmr', { token: carrier.token })).json.items.length, 0);
+  const ref = (await k.req('POST', '/api/v1/ecmr', { token: carrier.token, body: noteBody() })).json.ref;
+  assertError(await k.req('POST', `/api/v1/ecmr/${ref}/seals`, { token: carrier.token, body: { act: 'dance' } }), 422);
+  assertError(await k.req('POST', `/api/v1/ecmr/${ref}/links`, { token: carrier.token, body: { role: 'carrier' } }), 422);
+  assertError(await k.req('POST', `/api/v1/ecmr/${ref}/seals/external`, { body: { jws: 'a.b.c' } }), 403, 'untrusted_seal');
+  assertError(await k.req('GET', '/api/v1/ecmr/ECMR-KG-NOPE', { token: carrier.token }), 404);
+});

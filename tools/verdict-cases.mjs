@@ -1,0 +1,88 @@
+// verdict-cases.mjs: writes tests/verdict/freight-cases.json, the table of freight-permit
+// credentials and the reasons every checker must give for them: src/domain/verdict.c (the
+// server and `kapka verify`; tests/unit/domain/test_verdict.c) and the browser's offline
+// checker (web/js/offline-verify.js; tests/e2e/offline_verify.test.mjs). The keys are made
+// afresh on each run; the file is committed, so run this only to add or change cases:
+//   node tools/verdict-cases.mjs > tests/verdict/freight-cases.json
+import { generateKeyPairSync, sign } from 'node:crypto';
+
+const b64 = (buf) => Buffer.from(buf).toString('base64url');
+const enc = (obj) => b64(JSON.stringify(obj));
+
+function keypair(kid) {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { kty, crv, x, y } = publicKey.export({ format: 'jwk' });
+  return { privateKey, jwk: { kty, crv, x, y, kid, alg: 'ES256' } };
+}
+
+const kg = keypair('KG-1');
+const kgOld = keypair('KG-0');
+const uz = keypair('UZ-1');
+const stranger = keypair('KG-9'); // a key nobody published
+
+function jws(claims, { key = kg, header = { alg: 'ES256', kid: key.jwk.kid }, version, tamper, sig } = {}) {
+  const input = `${enc(header)}.${enc(claims)}`;
+  let s = sig ?? b64(sign('sha256', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' }));
+  let text = `${input}.${s}`;
+  if (tamper) text = `${enc(header)}.${enc(tamper)}.${s}`;
+  return version === undefined ? text : `${version}.${text}`;
+}
+
+// 31 December 2026, 23:59:59 in Bishkek (UTC+6), and 1 February 2027, 00:00.
+const NEW_YEAR_EVE = Date.parse('2026-12-31T23:59:59+06:00') / 1000;
+const FEB_FIRST = Date.parse('2027-02-01T00:00:00+06:00') / 1000;
+
+const permit = (over = {}) => ({ id: 'KG-UZ-2026-1-1', iat: '01/12/2026', exp: '31/12/2026', pn: '01KG123ABC',
+  cn: 'Ala-Too Trans', ...over });
+
+const cases = [
+  ['valid on its last day', jws(permit()), 'KG', []],
+  ['valid at the verifier\'s border', jws(permit()), 'UZ', []],
+  ['valid until next year', jws(permit({ exp: '01/01/2027' })), 'KG', []],
+  ['expired yesterday', jws(permit({ exp: '30/12/2026' })), 'KG', ['EXPIRED']],
+  ['another country\'s border', jws(permit()), 'TJ', ['NOT_FOR_THIS_COUNTRY']],
+  ['another country and expired', jws(permit({ exp: '30/12/2026' })), 'TJ', ['NOT_FOR_THIS_COUNTRY', 'EXPIRED']],
+  ['a partner\'s permit for us', jws(permit({ id: 'UZ-KG-2026-1-7' }), { key: uz }), 'KG', []],
+  ['exp not dd/MM/yyyy', jws(permit({ exp: '2026-12-31' })), 'KG', ['MALFORMED'], { held: true }],
+  ['exp an impossible date', jws(permit({ exp: '31/02/2027' })), 'KG', ['MALFORMED'], { held: true }],
+  ['issuer not known', jws(permit({ id: 'TR-KG-2026-1-1' })), 'KG', ['UNKNOWN_ISSUER']],
+  ['unknown issuer wins over alg none', jws(permit({ id: 'TR-KG-2026-1-1' }), { header: { alg: 'none' }, sig: '' }), 'KG', ['UNKNOWN_ISSUER']],
+  ['key not published', jws(permit(), { key: stranger }), 'KG', ['UNKNOWN_KEY']],
+  ['key revoked', jws(permit(), { key: kgOld }), 'KG', ['KEY_REVOKED']],
+  ['signed by another authority\'s key', jws(permit(), { key: uz, header: { alg: 'ES256', kid: 'KG-1' } }), 'KG', ['BAD_SIGNATURE']],
+  ['claims changed after signing', jws(permit(), { tamper: permit({ exp: '31/12/2030' }) }), 'KG', ['BAD_SIGNATURE']],
+  ['signature too short', jws(permit(), { sig: b64(Buffer.alloc(32, 1)) }), 'KG', ['BAD_SIGNATURE']],
+  ['alg none', jws(permit(), { header: { alg: 'none', kid: 'KG-1' }, sig: '' }), 'KG', ['UNSUPPORTED_ALGORITHM']],
+  ['alg HS256', jws(permit(), { header: { alg: 'HS256', kid: 'KG-1' } }), 'KG', ['UNSUPPORTED_ALGORITHM']],
+  ['header with crit', jws(permit(), { header: { alg: 'ES256', kid: 'KG-1', crit: ['exp'] } }), 'KG', ['MALFORMED']],
+  ['version 1 QR form', jws(permit(), { version: '1' }), 'KG', []],
+  ['version 0 (demo) QR form', jws(permit(), { version: '0' }), 'KG', []],
+  ['version 2', jws(permit(), { version: '2' }), 'KG', ['UNSUPPORTED_VERSION']],
+  ['version not a number', jws(permit(), { version: 'v1' }), 'KG', ['MALFORMED']],
+  ['not a JWS', 'hello', 'KG', ['MALFORMED']],
+  ['five parts', `a.${jws(permit())}.b`, 'KG', ['MALFORMED']],
+  ['payload not JSON', `${enc({ alg: 'ES256', kid: 'KG-1' })}.${b64('not json')}.${b64(Buffer.alloc(64))}`, 'KG', ['MALFORMED']],
+  ['payload an array', jws([1, 2]), 'KG', ['MALFORMED']],
+  ['no plate claim', jws(permit({ pn: undefined })), 'KG', ['MALFORMED']],
+  ['company not a string', jws(permit({ cn: 7 })), 'KG', ['MALFORMED']],
+  ['id malformed', jws(permit({ id: 'KG-UZ-26-1-1' })), 'KG', ['MALFORMED']],
+  ['id with type 8', jws(permit({ id: 'KG-UZ-2026-8-1' })), 'KG', ['MALFORMED']],
+  // The browser keeps no revocation list: it says valid, and the page says what it cannot know.
+  ['revoked permit', jws(permit({ id: 'KG-UZ-2026-1-5' })), 'KG', ['REVOKED'], { browser: [] }],
+  ['expired on 31 January, checked at the first second of February', jws(permit({ exp: '31/01/2027', iat: '01/01/2027', id: 'KG-UZ-2027-1-2' })), 'KG', ['EXPIRED'], { now: FEB_FIRST }],
+  ['valid on 1 February, checked then', jws(permit({ exp: '01/02/2027', iat: '01/01/2027', id: 'KG-UZ-2027-1-3' })), 'KG', [], { now: FEB_FIRST }],
+  // held: the signature held, so the claims are shown (only after every check before it passed).
+].map(([name, qr, here, expect, extra = {}]) => ({ name, qr, here, expect,
+  held: expect.every((code) => ['EXPIRED', 'NOT_FOR_THIS_COUNTRY', 'REVOKED'].includes(code)), ...extra }));
+
+const keys = {
+  authorities: {
+    KG: [kg.jwk, { ...kgOld.jwk, revoked: true }],
+    UZ: [uz.jwk],
+  },
+};
+
+process.stdout.write(JSON.stringify({
+  about: 'Freight-permit credentials and the reasons every checker gives (tools/verdict-cases.mjs)',
+  now: NEW_YEAR_EVE, utc_offset_minutes: 360, keys, revoked: ['KG-UZ-2026-1-5'], cases,
+}, null, 1) + '\n');
