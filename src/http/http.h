@@ -130,6 +130,25 @@ int kp_body_check(kp_req_t *req);
 const kp_route_t *kp_route_match(const kp_route_t *routes, size_t n, kp_req_t *req, const char *method,
                                  const char *path, bool *path_known);
 
+/* ---- the client's address behind trusted proxies (proxy.c) ---- */
+#define KP_MAX_PROXIES 32
+struct kp_net {
+	int family; /* AF_INET or AF_INET6 */
+	int bits;
+	unsigned char addr[16];
+};
+typedef struct kp_proxies {
+	struct kp_net nets[KP_MAX_PROXIES];
+	int n;
+} kp_proxies_t;
+/* Parse a comma- or space-separated list of addresses and networks ("10.0.0.0/8, ::1").
+ * Returns -1 with the problem in err. */
+int kp_http_proxies_parse(const char *spec, kp_proxies_t *out, char *err, size_t errlen);
+bool kp_http_proxy_trusted(const kp_proxies_t *l, const char *addr);
+/* The client's address: peer, unless peer is trusted and sent X-Forwarded-For (xff), then
+ * the right-most hop that is not a trusted proxy. Malformed hops stop the walk. */
+void kp_http_client_addr(const kp_proxies_t *l, const char *peer, const char *xff, char *out, size_t outlen);
+
 /* ---- the server (server.c) ---- */
 typedef struct kp_http kp_http_t;
 
@@ -141,6 +160,7 @@ typedef struct kp_http_options {
 	const kp_route_t *routes;
 	size_t nroutes;
 	const char *web_dir;
+	const char *trusted_proxies; /* see kp_http_proxies_parse; NULL or "": none */
 	void *app;
 	/* Fill req->auth from the request's token, if any. */
 	void (*authenticate)(kp_req_t *req);

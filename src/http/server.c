@@ -27,6 +27,7 @@ struct kp_http {
 	atomic_uint_fast64_t next_id;
 	char id_prefix[12];
 	int port;
+	kp_proxies_t proxies;
 };
 
 static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
@@ -57,18 +58,25 @@ static void assign_request_id(struct kp_http *h, kp_req_t *req)
 		         (unsigned long long)atomic_fetch_add(&h->next_id, 1));
 }
 
-static void client_address(kp_req_t *req)
+static void peer_address(struct MHD_Connection *conn, char *out, size_t outlen)
 {
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(req->mhd, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	strcpy(req->addr, "unknown");
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(out, outlen, "unknown");
 	if (ci == NULL || ci->client_addr == NULL)
 		return;
 	const struct sockaddr *sa = ci->client_addr;
 	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, req->addr, sizeof(req->addr));
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)outlen);
 	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, req->addr,
-		          sizeof(req->addr));
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)outlen);
+}
+
+/* req->addr: the client, behind trusted proxies (trusted_proxies) the address they forward. */
+static void client_address(struct kp_http *h, kp_req_t *req)
+{
+	char peer[64];
+	peer_address(req->mhd, peer, sizeof(peer));
+	kp_http_client_addr(&h->proxies, peer, kp_req_header(req, "X-Forwarded-For"), req->addr, sizeof(req->addr));
 }
 
 static kp_req_t *begin_request(struct kp_http *h, struct MHD_Connection *conn, const char *url, const char *method)
@@ -83,7 +91,7 @@ static kp_req_t *begin_request(struct kp_http *h, struct MHD_Connection *conn, c
 	req->method = kp_arena_strdup(&req->arena, method);
 	req->path = kp_arena_strdup(&req->arena, url);
 	assign_request_id(h, req);
-	client_address(req);
+	client_address(h, req);
 	atomic_fetch_add(&h->in_flight, 1);
 
 	size_t header_bytes = 0;
@@ -445,6 +453,10 @@ kp_http_t *kp_http_start(const kp_http_options_t *o, char *err, size_t errlen)
 	unsigned char rnd[4];
 	kp_random_bytes(rnd, sizeof(rnd));
 	snprintf(h->id_prefix, sizeof(h->id_prefix), "%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3]);
+	if (kp_http_proxies_parse(o->trusted_proxies, &h->proxies, err, errlen) != 0) {
+		free(h);
+		return NULL;
+	}
 
 	struct sockaddr_in6 sa6;
 	struct sockaddr_in sa4;
