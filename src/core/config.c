@@ -87,6 +87,8 @@ static const struct setting settings[] = {
 	INT_SETTING(tip_min_months, 1, 60, "6", "shortest term of a vehicle's temporary import, in months"),
 	INT_SETTING(tip_max_months, 1, 60, "12", "longest term of a vehicle's temporary import, in months"),
 	INT_SETTING(tip_reminder_days, 0, 365, "30", "days before a temporary import expires that it is listed as due for a reminder"),
+	/* single window */
+	INT_SETTING(document_max_bytes, 1024, 1073741824, "1048576", "largest document (PDF, JPEG, PNG) an applicant may upload to the single window, in bytes (max_body caps it too)"),
 	/* transparency log (docs/transparency.md) */
 	STR_SETTING(log_origin, "", "the transparency log's name (checkpoint origin), fixed on the first start (default HOST/log from public_url, else kapka/CODE/log)"),
 	STR_SETTING(log_witnesses, "", "witnesses asked to cosign each checkpoint: VKEY=URL entries separated by spaces (C2SP tlog-witness)"),

@@ -55,6 +55,7 @@ typedef struct kp_config {
 	long long queue_call_minutes;
 	long long queue_checkin_early_minutes;
 	long long queue_no_show_grace_minutes;
+	long long document_max_bytes;
 	long long queue_traveller_bookings, queue_carrier_bookings;
 	/* tests only */
 	long long test_mode;
