@@ -84,6 +84,8 @@ void kp_api_tip_enter(kp_req_t *req)
 		kp_field_error(req, "entry_date", "is in the future; record an entry when it happens");
 	if (kp_body_check(req) != 0)
 		return;
+	if (kp_api_tip_entry_check(req, &t) != 0)
+		return;
 	t.term_months = (int)term;
 	t.expiry_date = kp_tip_expiry(t.entry_date, t.term_months);
 	t.user_id = req->auth.user_id;

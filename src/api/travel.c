@@ -6,6 +6,7 @@
 #include "doc/qr.h"
 #include "domain/account.h"
 #include "domain/dates.h"
+#include "domain/money.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -39,11 +40,7 @@ const char *kp_travel_convert(kp_req_t *req, int64_t som, const char *currency, 
 	if (currency == NULL || strlen(currency) != 3 || kp_store_rate_get(c, &req->arena, "KGS", &kgs) != KP_DB_OK ||
 	    kp_store_rate_get(c, &req->arena, currency, &cur) != KP_DB_OK)
 		return NULL;
-	double a = strtod(kgs.usd_per_unit, NULL), b = strtod(cur.usd_per_unit, NULL);
-	if (!(a > 0) || !(b > 0))
-		return NULL;
-	snprintf(out, 40, "%.2f", round((double)som * a / b * 100.0) / 100.0);
-	return out;
+	return kp_money_convert(som, kgs.usd_per_unit, cur.usd_per_unit, out) == KP_MONEY_OK ? out : NULL;
 }
 
 const char *kp_travel_str(kp_req_t *req, json_t *obj, const char *label, const char *name, size_t max, bool required)

@@ -21,6 +21,9 @@ bool kp_travel_may_see(const kp_req_t *req, int64_t user_id);
 json_t *kp_travel_date_json(int64_t day);
 /* Today at the authority's UTC offset. */
 int64_t kp_travel_today(kp_req_t *req);
+/* tip_rules.c: 0 when the entry t may open a temporary import, else -1 and answered
+ * (422 NOT_FOREIGN_VEHICLE, NOT_THIS_BORDER, CROSSING_CLOSED; an unknown checkpoint). */
+int kp_api_tip_entry_check(kp_req_t *req, const kp_tip_t *t);
 /* som in currency (ministry's rates) as a decimal text with 2 places into out; NULL when
  * the currency has no rate. */
 const char *kp_travel_convert(kp_req_t *req, int64_t som, const char *currency, char out[40]);

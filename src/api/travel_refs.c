@@ -4,6 +4,7 @@
 #include "api/travel.h"
 #include "core/util.h"
 #include "domain/account.h"
+#include "domain/money.h"
 #include "domain/tip.h"
 
 #include <ctype.h>
@@ -94,8 +95,14 @@ static void reply_fees(kp_req_t *req)
 		kp_reply_db_error(req, rc, "fees");
 		return;
 	}
-	json_t *items = json_array();
 	const char *cur = kp_req_query(req, "currency");
+	char probe[40];
+	if (cur && kp_travel_convert(req, 0, cur, probe) == NULL) {
+		kp_reply_error(req, 422, "no_rate",
+		               "there is no exchange rate for the currency asked; see GET /api/v1/currency-rates");
+		return;
+	}
+	json_t *items = json_array();
 	for (int i = 0; i < n; i++) {
 		json_t *row = json_pack("{s:i, s:I}", "max_zones", fees[i].max_zones, "fee_som", (json_int_t)fees[i].fee_som);
 		char amount[40];
@@ -160,8 +167,9 @@ void kp_api_rates_get(kp_req_t *req)
 		char at[32] = "";
 		if (rates[i].updated_at)
 			kp_iso8601(rates[i].updated_at, at, sizeof(at));
-		json_array_append_new(items, json_pack("{s:s, s:s, s:s?}", "code", rates[i].code, "usd_per_unit",
-		                                       rates[i].usd_per_unit, "updated_at", *at ? at : NULL));
+		json_array_append_new(items, json_pack("{s:s, s:s, s:s?, s:o, s:s?}", "code", rates[i].code, "usd_per_unit",
+		                                       rates[i].usd_per_unit, "updated_at", *at ? at : NULL, "rate_date",
+		                                       kp_travel_date_json(rates[i].rate_date), "source", rates[i].source));
 	}
 	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
 }
@@ -174,19 +182,6 @@ static const char *check_currency(const char *c)
 	           : "must be a three-letter ISO 4217 code like KZT";
 }
 
-/* A positive decimal with at most 12 digits after the point. */
-static const char *check_rate(const char *s)
-{
-	char *end;
-	double v = strtod(s, &end);
-	size_t digits = strspn(s, "0123456789");
-	bool form = digits > 0 && digits <= 9 && (s[digits] == '\0' || (s[digits] == '.' && strlen(s + digits + 1) >= 1 &&
-	                                                                  strlen(s + digits + 1) <= 12 &&
-	                                                                  strspn(s + digits + 1, "0123456789") ==
-	                                                                      strlen(s + digits + 1)));
-	return form && *end == '\0' && v > 0 ? NULL : "must be a positive decimal like 0.00207";
-}
-
 void kp_api_rate_put(kp_req_t *req)
 {
 	const char *code = kp_req_param(req, "code");
@@ -194,18 +189,22 @@ void kp_api_rate_put(kp_req_t *req)
 		kp_reply_error(req, 404, "not_found", "a currency is a three-letter upper-case code like KZT");
 		return;
 	}
-	const char *rate = kp_body_str_checked(req, "usd_per_unit", 24, true, check_rate);
+	kp_rate_t r = {.code = code, .rate_date = kp_travel_today(req)};
+	const char *rate = r.usd_per_unit = kp_body_str_checked(req, "usd_per_unit", 24, true, kp_money_check_rate);
+	r.source = kp_body_str(req, "source", 200, true);
+	kp_travel_date(req, req->json, "rate_date", "rate_date", false, &r.rate_date);
 	if (kp_body_check(req) != 0)
 		return;
 	kp_actor_t who = kp_api_actor(req);
-	int rc = kp_store_rate_put(kp_api_db(req), &who, code, rate);
+	int rc = kp_store_rate_put(kp_api_db(req), &who, &r);
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "rate");
 		return;
 	}
 	char at[32];
 	kp_iso8601(kp_now(), at, sizeof(at));
-	kp_reply_json(req, 200, json_pack("{s:s, s:s, s:s}", "code", code, "usd_per_unit", rate, "updated_at", at));
+	kp_reply_json(req, 200, json_pack("{s:s, s:s, s:s, s:o, s:s}", "code", code, "usd_per_unit", rate, "updated_at", at,
+	                                  "rate_date", kp_travel_date_json(r.rate_date), "source", r.source));
 }
 
 void kp_api_passport_formats_get(kp_req_t *req)

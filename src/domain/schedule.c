@@ -241,6 +241,20 @@ void kp_cp_status(const kp_cp_schedule_t *s, int64_t at, unsigned mode, bool for
 		out->next_open = t;
 }
 
+bool kp_cp_open_during(const kp_cp_schedule_t *s, int64_t from, int64_t to, unsigned mode, bool foreigner)
+{
+	kp_cp_status_t st;
+	kp_cp_status(s, from, mode, foreigner, &st);
+	return st.open || (st.next_open && st.next_open < to);
+}
+
+void kp_cp_local_day(const kp_cp_schedule_t *s, int64_t day, int64_t *from, int64_t *to)
+{
+	int off = kp_cp_side_offset(&s->sides[0], day * 86400);
+	*from = instant_of(day, 0, off);
+	*to = instant_of(day + 1, 0, off);
+}
+
 int kp_cp_parse_days(const char *s)
 {
 	int mask = 0;

@@ -95,6 +95,10 @@ void kp_cp_status(const kp_cp_schedule_t *s, int64_t at, unsigned mode, bool for
 
 /* "12345" (ISO weekdays) → bit mask; -1 when malformed. */
 int kp_cp_parse_days(const char *s);
+/* True when the crossing is open for mode (0: any) at some instant of [from, to). */
+bool kp_cp_open_during(const kp_cp_schedule_t *s, int64_t from, int64_t to, unsigned mode, bool foreigner);
+/* [*from, *to) of the civil day `day` in the post's own local time. */
+void kp_cp_local_day(const kp_cp_schedule_t *s, int64_t day, int64_t *from, int64_t *to);
 /* "09:30" → 570 minutes, "24:00" → 1440; -1 when malformed. */
 int kp_cp_parse_hhmm(const char *s);
 /* "05-25" → month and day; -1 when malformed or impossible. */

@@ -50,17 +50,17 @@ async function waitFor(what, fn, ms = 20000) {
 }
 
 async function agency(k, admin, code, kind, services) {
-  let r = await k.req('POST', '/api/v1/agencies', { token: admin, body: { code, kind, name: code, xroad_member: `KG/GOV/${code}` } });
+  let r = await k.req('POST', '/api/v1/border-agencies', { token: admin, body: { code, kind, name: code, xroad_member: `KG/GOV/${code}` } });
   assert.equal(r.status, 201, r.text);
   const id = r.json.id;
-  r = await k.req('POST', `/api/v1/agencies/${id}/subsystems`, { token: admin, body: { code: 'uas', xroad_client: `KG/GOV/${code}/uas` } });
+  r = await k.req('POST', `/api/v1/border-agencies/${id}/subsystems`, { token: admin, body: { code: 'uas', xroad_client: `KG/GOV/${code}/uas` } });
   assert.equal(r.status, 201, r.text);
   for (const service of services) {
-    r = await k.req('POST', `/api/v1/agencies/${id}/grants`, { token: admin, body: { service } });
+    r = await k.req('POST', `/api/v1/border-agencies/${id}/grants`, { token: admin, body: { service } });
     assert.equal(r.status, 201, r.text);
   }
   const member = await staffUser(k, kind === 'customs' ? 'customs' : 'border_service', 'officer', `${code} analyst`);
-  r = await k.req('POST', `/api/v1/agencies/${id}/members`, { token: admin, body: { user_id: member.user.id } });
+  r = await k.req('POST', `/api/v1/border-agencies/${id}/members`, { token: admin, body: { user_id: member.user.id } });
   assert.equal(r.status, 201, r.text);
   return { id, member };
 }
@@ -70,17 +70,17 @@ test('events reach entitled agencies as Standard Webhooks, in order, after an ou
   const admin = await adminToken(k);
   const customs = await agency(k, admin, 'customs-kg', 'customs', ['ecmr', 'crossings', 'equipment', 'inspections']);
   const vet = await agency(k, admin, 'vet-kg', 'veterinary', []);
-  assertError(await k.req('POST', `/api/v1/agencies/${vet.id}/grants`, { token: admin, body: { service: 'teleport' } }), 422);
-  assertError(await k.req('POST', `/api/v1/agencies/${customs.id}/grants`, { token: admin, body: { service: 'ecmr' } }), 409, 'already_granted');
+  assertError(await k.req('POST', `/api/v1/border-agencies/${vet.id}/grants`, { token: admin, body: { service: 'teleport' } }), 422);
+  assertError(await k.req('POST', `/api/v1/border-agencies/${customs.id}/grants`, { token: admin, body: { service: 'ecmr' } }), 409, 'already_granted');
 
   // endpoints: the secret is shown once; the member registers its agency's own
-  let r = await k.req('POST', `/api/v1/agencies/${customs.id}/endpoints`, { token: customs.member.token, body: { url: urlOf(customsRx) } });
+  let r = await k.req('POST', `/api/v1/border-agencies/${customs.id}/endpoints`, { token: customs.member.token, body: { url: urlOf(customsRx) } });
   assert.equal(r.status, 201, r.text);
   const secret = r.json.secret;
   assert.match(secret, /^whsec_[A-Za-z0-9+/]+=*$/);
-  assert.equal((await k.req('POST', `/api/v1/agencies/${vet.id}/endpoints`, { token: vet.member.token, body: { url: urlOf(vetRx) } })).status, 201);
-  assertError(await k.req('POST', `/api/v1/agencies/${customs.id}/endpoints`, { token: vet.member.token, body: { url: urlOf(vetRx) } }), 404);
-  r = await k.req('GET', `/api/v1/agencies/${customs.id}`, { token: customs.member.token });
+  assert.equal((await k.req('POST', `/api/v1/border-agencies/${vet.id}/endpoints`, { token: vet.member.token, body: { url: urlOf(vetRx) } })).status, 201);
+  assertError(await k.req('POST', `/api/v1/border-agencies/${customs.id}/endpoints`, { token: vet.member.token, body: { url: urlOf(vetRx) } }), 404);
+  r = await k.req('GET', `/api/v1/border-agencies/${customs.id}`, { token: customs.member.token });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.endpoints[0].secret, undefined, 'the secret is never shown again');
 
@@ -170,7 +170,7 @@ test('410 disables an endpoint; dead letters are listed and replayed', async () 
   const k = srv.k;
   const admin = await adminToken(k);
   const ag = await agency(k, admin, 'phyto-kg', 'phytosanitary', ['equipment', 'inspections']);
-  let r = await k.req('POST', `/api/v1/agencies/${ag.id}/endpoints`, { token: admin, body: { url: urlOf(goneRx) } });
+  let r = await k.req('POST', `/api/v1/border-agencies/${ag.id}/endpoints`, { token: admin, body: { url: urlOf(goneRx) } });
   const endpoint = r.json.id;
   goneRx.mode = () => 500;
   const officer = await staffUser(k, 'border_service', 'officer', 'Post officer');
@@ -185,13 +185,13 @@ test('410 disables an endpoint; dead letters are listed and replayed', async () 
 
   // four attempts (the first and three retries) fail: both events go to the dead letters
   const dead = await waitFor('dead letters', async () => {
-    const d = await k.req('GET', `/api/v1/agencies/${ag.id}/deliveries?status=dead`, { token: ag.member.token });
+    const d = await k.req('GET', `/api/v1/border-agencies/${ag.id}/deliveries?status=dead`, { token: ag.member.token });
     return d.json.items.length >= 2 ? d.json.items : null;
   });
   assert.equal(dead[0].attempts, 4);
   assert.equal(dead[0].last_status, 500);
   goneRx.mode = () => 200;
-  for (const d of dead) assert.equal((await k.req('POST', `/api/v1/agencies/${ag.id}/deliveries/${d.id}/replay`, { token: ag.member.token })).status, 200);
+  for (const d of dead) assert.equal((await k.req('POST', `/api/v1/border-agencies/${ag.id}/deliveries/${d.id}/replay`, { token: ag.member.token })).status, 200);
   await waitFor('replayed deliveries', () => goneRx.got.filter((m) => m.status === 200).length >= 2);
   const types = goneRx.got.filter((m) => m.status === 200).map((m) => JSON.parse(m.body).type).sort();
   assert.deepEqual(types, ['equipment.reading', 'inspection.flagged']);
@@ -204,12 +204,12 @@ test('410 disables an endpoint; dead letters are listed and replayed', async () 
   assert.equal(r.json.flag, null);
   await waitFor('the 410', () => goneRx.got.length > n);
   r = await waitFor('disabled', async () => {
-    const a = await k.req('GET', `/api/v1/agencies/${ag.id}`, { token: admin });
+    const a = await k.req('GET', `/api/v1/border-agencies/${ag.id}`, { token: admin });
     return a.json.endpoints[0].status === 'disabled' ? a : null;
   });
   assert.match(r.json.endpoints[0].disabled_reason, /410/);
-  assert.equal((await k.req('PUT', `/api/v1/agencies/${ag.id}/endpoints/${endpoint}`, { token: admin, body: { status: 'active' } })).status, 200);
-  assertError(await k.req('POST', `/api/v1/agencies/${ag.id}/deliveries/999999/replay`, { token: admin }), 404);
+  assert.equal((await k.req('PUT', `/api/v1/border-agencies/${ag.id}/endpoints/${endpoint}`, { token: admin, body: { status: 'active' } })).status, 200);
+  assertError(await k.req('POST', `/api/v1/border-agencies/${ag.id}/deliveries/999999/replay`, { token: admin }), 404);
 });
 
 test('X-Road calls are authorised per client subsystem and service, and logged with their ids', async () => {

@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "domain/schedule.h"
 #include "store/checkpoints.h"
+#include "store/permits.h"
 #include "store/registry.h"
 
 typedef struct fixture {
@@ -95,7 +96,41 @@ static void findings(void **state)
 	kp_registry_free(r);
 }
 
-#define TESTS cmocka_unit_test_setup_teardown(findings, setup, teardown)
+/* Finding 3: freight between EAEU members needs no permit (EAEU Treaty, Annex 24), even
+ * where a KG-KZ quota exists (the demonstration data holds one); a Kazakh truck coming
+ * from China is a third-country trip and still needs one. */
+static void eaeu_freight(void **state)
+{
+	fx_t *f = *state;
+	static const kp_actor_t tester = {0, "tester", "req-1", "192.0.2.7"};
+	kp_quota_t q = {.issuer = "KG", .verifier = "KZ", .year = 2026, .type = 1, .start_number = 1, .end_number = 100,
+	                .note = "demonstration quota"};
+	assert_int_equal(kp_store_quota_create(f->c, &tester, &q), KP_DB_OK);
+	static const struct {
+		const char *checkpoint, *neighbour, *direction, *country, *match, *source;
+	} trips[] = {
+	    {"korday", "KZ", "entry", "KZ", "not_required", "EAEU Treaty Annex 24: KZ truck KZ to KG"},
+	    {"korday", "KZ", "exit", "KZ", "not_required", "EAEU Treaty Annex 24: KZ truck KG to KZ"},
+	    {"korday", "KZ", "exit", "KG", "not_required", "EAEU Treaty Annex 24: our truck to KZ"},
+	    {"irkeshtam", "CN", "entry", "KZ", "none", "a KZ truck from China: third-country trip, permit regime KG-KZ"},
+	};
+	for (size_t i = 0; i < KP_ARRAY_LEN(trips); i++) {
+		kp_crossing_t x = {.checkpoint = trips[i].checkpoint, .direction = trips[i].direction, .flow = "truck",
+		                   .vehicle_kind = "truck", .plate = "KZ777AB02", .vehicle_country = trips[i].country,
+		                   .at = kp_now() - 60};
+		kp_crossing_request_t rq = {"KG", trips[i].neighbour, 44000};
+		assert_int_equal(kp_store_begin(f->c), KP_DB_OK);
+		assert_int_equal(kp_store_end(f->c, kp_store_crossing_register_tx(f->c, &f->a, &tester, &rq, &x)), KP_DB_OK);
+		if (strcmp(x.permit_match, trips[i].match) != 0)
+			fail_msg("%s: permit %s, want %s", trips[i].source, x.permit_match, trips[i].match);
+		bool flagged = strstr(x.flags, "NO_PERMIT") != NULL;
+		assert_int_equal(flagged, strcmp(trips[i].match, "none") == 0);
+	}
+}
+
+#define TESTS                                                                                                          \
+	cmocka_unit_test_setup_teardown(findings, setup, teardown),                                                        \
+	cmocka_unit_test_setup_teardown(eaeu_freight, setup, teardown)
 
 int main(void)
 {
