@@ -2,6 +2,7 @@
  * the OpenAPI document, the files in docs/openapi/ (tests/unit/api/test_routes.c checks). */
 #include "api/api.h"
 #include "api/ecmr.h"
+#include "api/rules.h"
 #include "core/util.h"
 #include "domain/account.h"
 
@@ -185,6 +186,14 @@ const kp_route_t kp_api_routes[] = {
 	 "record the vehicle leaving"},
 	{"POST", "/api/v1/tips/{id}/ecotax-payment", kp_api_ecotax_pay, TRAVELLER, BODY, "record the ecotax payment"},
 	{"GET", "/api/v1/tips/{id}/ecotax-receipt", kp_api_ecotax_receipt, TIP_READERS, 0, "the ecotax receipt (PDF, QR)"},
+	/* rules: rule data in force by date, with sources (docs/rules.md) */
+	{"GET", "/api/v1/public-holidays", kp_api_holidays_get, 0, PUBLIC, "public holidays of the crossings' countries"},
+	{"POST", "/api/v1/public-holidays", kp_api_holiday_add, GOV, BODY, "add a public holiday with its source"},
+	{"DELETE", "/api/v1/public-holidays/{id}", kp_api_holiday_delete, GOV, 0, "remove a public holiday"},
+	{"PUT", "/api/v1/checkpoints/{code}/season", kp_api_season_put, GOV, BODY, "a checkpoint's open season, from a date"},
+	{"PUT", "/api/v1/checkpoints/{code}/hours", kp_api_hours_put, GOV, BODY, "a checkpoint's weekly hours, from a date"},
+	{"GET", "/api/v1/rule-changes", kp_api_rule_changes_get, 0, PUBLIC, "changes to seasons and hours, pending and applied"},
+	{"GET", "/api/v1/booking-notices", kp_api_booking_notices_get, DRIVERS, 0, "notices about my bookings"},
 	/* e-CMR consignment notes (docs/ecmr.md) */
 #define ECMR_READERS (KP_ROLE_CARRIER | KP_ROLE_OFFICER | STAFF)
 	{"POST", "/api/v1/ecmr", kp_api_ecmr_create, KP_ROLE_CARRIER, BODY, "draw up a consignment note"},
