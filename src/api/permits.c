@@ -212,7 +212,6 @@ void kp_api_permit_activity_add(kp_req_t *req)
 		kp_field_error(req, "at", "must not be in the future");
 	if (kp_body_check(req) != 0)
 		return;
-	(void)cfg;
 	kp_permit_t p;
 	if (load_permit(req, &p) != 0)
 		return;
@@ -221,6 +220,11 @@ void kp_api_permit_activity_add(kp_req_t *req)
 	if (strcmp(act.country, p.verifier) != 0) {
 		kp_reply_error(req, 422, "NOT_FOR_THIS_COUNTRY", "permit %s opens the border of %s, not %s", p.id, p.verifier,
 		               act.country);
+		return;
+	}
+	if (act.at < kp_permit_valid_from(p.year, (int)cfg->utc_offset_minutes)) {
+		kp_reply_error(req, 422, "NOT_YET_VALID", "permit %s is for %d, which had not begun at that crossing", p.id,
+		               p.year);
 		return;
 	}
 	if (p.expires_at < act.at) {
@@ -253,6 +257,8 @@ static void withdraw(kp_req_t *req, const char *status, const char *reason)
 	if (rc == KP_DB_CONFLICT) {
 		if (strcmp(why, "PERMIT_USED") == 0)
 			kp_reply_error(req, 422, "PERMIT_USED", "permit %s has been used at a border and cannot be %s", p.id, status);
+		else if (strcmp(why, "revoked") == 0) /* the protocol's code (R/services/PermitService.revokePermit) */
+			kp_reply_error(req, 422, "PERMIT_ALREADY_REVOKED", "permit %s is already revoked", p.id);
 		else
 			kp_reply_error(req, 409, "not_unused", "permit %s is already %s", p.id, why);
 		return;

@@ -3,6 +3,7 @@
 #include "api/api.h"
 #include "api/ecmr.h"
 #include "api/rules.h"
+#include "api/transparency.h"
 #include "core/util.h"
 #include "domain/account.h"
 
@@ -86,6 +87,10 @@ const kp_route_t kp_api_routes[] = {
 	{"POST", "/api/v1/permits/{id}/revoke", kp_api_permit_revoke, GOV, BODY, "revoke an unused permit"},
 	{"POST", "/api/v1/verify", kp_api_verify, 0, PUBLIC | BODY, "verify a permit's QR text"},
 
+	/* the ministry issues a permit itself: paper to digital, a carrier without an account */
+	{"POST", "/api/v1/permits", kp_api_permit_issue, GOV, BODY, "issue a permit directly (no application)"},
+	{"GET", "/api/v1/permit-search", kp_api_permit_search, PERMIT_READERS, 0, "search permits, a page at a time"},
+
 	/* the universal verifier's call on the issuer (epermit_verify.c), readable from any origin */
 	{"GET", EPERMIT_BASE "/verify/{qr}", kp_api_epermit_verify, 0, PUBLIC | KP_ROUTE_CORS,
 	 "the permit a QR text names (the reference's PermitDto), 404 when revoked or unknown"},
@@ -140,7 +145,8 @@ const kp_route_t kp_api_routes[] = {
 	{"POST", "/api/v1/bookings/{id}/check-in", kp_api_booking_check_in, DRIVERS | KP_ROLE_OFFICER, 0,
 	 "check in at the waiting zone"},
 	{"DELETE", "/api/v1/bookings/{id}", kp_api_booking_cancel, DRIVERS | KP_ROLE_OFFICER, 0, "cancel a booking"},
-	/* security: what drivers may not declare themselves */
+	/* security: one's own password; what drivers may not declare themselves */
+	{"PUT", "/api/v1/session/password", kp_api_password_change, ANY, BODY, "change one's own password"},
 	{"PUT", "/api/v1/bookings/{id}/priority", kp_api_booking_priority, KP_ROLE_OFFICER, BODY,
 	 "an officer grants or withdraws a booking's priority"},
 
@@ -186,6 +192,42 @@ const kp_route_t kp_api_routes[] = {
 	 "record the vehicle leaving"},
 	{"POST", "/api/v1/tips/{id}/ecotax-payment", kp_api_ecotax_pay, TRAVELLER, BODY, "record the ecotax payment"},
 	{"GET", "/api/v1/tips/{id}/ecotax-receipt", kp_api_ecotax_receipt, TIP_READERS, 0, "the ecotax receipt (PDF, QR)"},
+
+	/* The single window (issue 15): procedures as data, one application and one status page,
+	 * each agency's queue, documents, fees; and the duty-free EV quota's public register. */
+#define SW_APPLICANTS (KP_ROLE_CARRIER | KP_ROLE_TRAVELLER)
+#define SW_AGENCY (KP_ROLE_OFFICER | KP_ROLE_MINISTRY)
+	{"GET", "/api/v1/procedures", kp_api_sw_procedures, 0, PUBLIC, "single-window procedures (data)"},
+	{"GET", "/api/v1/procedures/{code}", kp_api_sw_procedure_get, 0, PUBLIC, "one procedure's definition"},
+	{"PUT", "/api/v1/procedures/{code}", kp_api_sw_procedure_put, KP_ROLE_ADMIN, BODY, "define or change a procedure"},
+	{"GET", "/api/v1/agencies", kp_api_sw_agencies, 0, PUBLIC, "agencies that decide single-window steps"},
+	{"PUT", "/api/v1/agencies/{code}", kp_api_sw_agency_put, KP_ROLE_ADMIN, BODY, "add an agency or link it to its organisation"},
+	{"POST", "/api/v1/window/applications", kp_api_sw_apply, SW_APPLICANTS, BODY, "apply to a procedure"},
+	{"GET", "/api/v1/window/applications", kp_api_sw_app_list, SW_APPLICANTS | KP_ROLE_ADMIN | KP_ROLE_AUDITOR, 0,
+	 "my applications (oversight: all)"},
+	{"GET", "/api/v1/window/applications/{id}", kp_api_sw_app_get, SW_APPLICANTS | KP_ROLE_ADMIN | KP_ROLE_AUDITOR, 0,
+	 "an application's status page: every agency's step, time and decision"},
+	{"POST", "/api/v1/window/applications/{id}/answers", kp_api_sw_answer, SW_APPLICANTS, BODY,
+	 "answer an agency's request for more"},
+	{"GET", "/api/v1/window/queue", kp_api_sw_queue, SW_AGENCY, 0, "my agency's queue"},
+	{"GET", "/api/v1/window/steps/{id}", kp_api_sw_step_get, SW_AGENCY, 0, "one step as its agency sees it"},
+	{"POST", "/api/v1/window/steps/{id}/take", kp_api_sw_step_take, SW_AGENCY, 0, "start working on a step"},
+	{"POST", "/api/v1/window/steps/{id}/decision", kp_api_sw_step_decide, SW_AGENCY, BODY,
+	 "approve, refuse (with reasons) or ask for more"},
+	{"GET", "/api/v1/window/steps/{id}/notes", kp_api_sw_notes, SW_AGENCY, 0, "the agency's private notes on a step"},
+	{"POST", "/api/v1/window/steps/{id}/notes", kp_api_sw_note_add, SW_AGENCY, BODY, "add a private note"},
+	{"POST", "/api/v1/window/documents", kp_api_sw_document_upload, SW_APPLICANTS, KP_ROUTE_RAW_BODY,
+	 "upload a document (PDF, JPEG, PNG)"},
+	{"GET", "/api/v1/window/documents", kp_api_sw_documents_mine, SW_APPLICANTS, 0, "my documents"},
+	{"GET", "/api/v1/window/documents/{id}", kp_api_sw_document_get, ANY, 0, "a document's bytes (attachment)"},
+	{"POST", "/api/v1/window/fees/{id}/payment", kp_api_sw_fee_pay, SW_APPLICANTS, BODY, "record a fee's payment"},
+	{"GET", "/api/v1/window/fees/{id}/receipt", kp_api_sw_fee_receipt, ANY, 0, "a fee's receipt (PDF, signed QR)"},
+	{"GET", "/api/v1/window/performance", kp_api_sw_performance, 0, PUBLIC,
+	 "median and 90th-percentile decision times per procedure, agency and step"},
+	{"GET", "/api/v1/ev-quota", kp_api_ev_register, 0, PUBLIC, "the duty-free EV quota's public register"},
+	{"PUT", "/api/v1/ev-quota/{year}", kp_api_ev_year_put, KP_ROLE_MINISTRY | KP_ROLE_ADMIN, BODY,
+	 "set a year's ledger (Ministry of Economy)"},
+	{"GET", "/api/v1/ev-quota/vins/{vin}", kp_api_ev_vin, 0, PUBLIC, "does a VIN hold a duty-free allocation"},
 	/* rules: rule data in force by date, with sources (docs/rules.md) */
 	{"GET", "/api/v1/public-holidays", kp_api_holidays_get, 0, PUBLIC, "public holidays of the crossings' countries"},
 	{"POST", "/api/v1/public-holidays", kp_api_holiday_add, GOV, BODY, "add a public holiday with its source"},
@@ -212,6 +254,26 @@ const kp_route_t kp_api_routes[] = {
 	{"GET", "/api/v1/ecmr-links/{token}", kp_api_ecmr_link_get, 0, PUBLIC, "a party's view through its link"},
 	{"POST", "/api/v1/ecmr-links/{token}/seals", kp_api_ecmr_link_seal, 0, PUBLIC | BODY, "seal through a one-time link"},
 	{"POST", "/api/v1/ecmr-verifications", kp_api_ecmr_bundle_verify, 0, PUBLIC | BODY, "check a bundle someone holds"},
+
+	/* transparency log (docs/transparency.md): C2SP tlog-tiles under /log/, proofs as JSON;
+	 * all public. Entry bundles come before tiles: "entries" would match {level}. */
+	{"GET", "/log/checkpoint", kp_api_log_checkpoint, 0, PUBLIC, "the log's latest signed checkpoint"},
+	{"GET", "/log/tile/entries/{n}", kp_api_log_tile, 0, PUBLIC, "an entry bundle"},
+	{"GET", "/log/tile/entries/{n1}/{n2}", kp_api_log_tile, 0, PUBLIC, "an entry bundle"},
+	{"GET", "/log/tile/entries/{n1}/{n2}/{n3}", kp_api_log_tile, 0, PUBLIC, "an entry bundle"},
+	{"GET", "/log/tile/entries/{n1}/{n2}/{n3}/{n4}", kp_api_log_tile, 0, PUBLIC, "an entry bundle"},
+	{"GET", "/log/tile/{level}/{n}", kp_api_log_tile, 0, PUBLIC, "a Merkle tree tile"},
+	{"GET", "/log/tile/{level}/{n1}/{n2}", kp_api_log_tile, 0, PUBLIC, "a Merkle tree tile"},
+	{"GET", "/log/tile/{level}/{n1}/{n2}/{n3}", kp_api_log_tile, 0, PUBLIC, "a Merkle tree tile"},
+	{"GET", "/log/tile/{level}/{n1}/{n2}/{n3}/{n4}", kp_api_log_tile, 0, PUBLIC, "a Merkle tree tile"},
+	{"GET", "/api/v1/transparency", kp_api_transparency_info, 0, PUBLIC, "the log's name, key and latest checkpoint"},
+	{"GET", "/api/v1/transparency/proofs/inclusion", kp_api_transparency_inclusion, 0, PUBLIC,
+	 "inclusion proof of a leaf in a signed tree"},
+	{"GET", "/api/v1/transparency/proofs/consistency", kp_api_transparency_consistency, 0, PUBLIC,
+	 "consistency proof between two signed trees"},
+	{"GET", "/api/v1/transparency/leaves/{index}", kp_api_transparency_leaf, 0, PUBLIC, "one leaf of the log"},
+	{"GET", "/api/v1/transparency/permits/{id}", kp_api_transparency_permit, 0, PUBLIC,
+	 "a permit's offline proof (tlog-proof), with the commitment's opening for its holder"},
 };
 
 const size_t kp_api_nroutes = KP_ARRAY_LEN(kp_api_routes);

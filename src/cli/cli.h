@@ -13,6 +13,13 @@ int kp_cli_demo(kp_config_t *cfg, int argc, char **argv);
 int kp_cli_keygen(kp_config_t *cfg, int argc, char **argv);
 int kp_cli_trustlist(kp_config_t *cfg, int argc, char **argv);
 int kp_cli_verify(kp_config_t *cfg, int argc, char **argv);
+int kp_cli_log(kp_config_t *cfg, int argc, char **argv);
+
+struct kp_tlog;
+/* The transparency log on store, named by log_origin (else HOST/log from public_url,
+ * else kapka/CODE/log) when its key is made; passphrase NULL: read-only. Switches the
+ * log on or off as transparency_log says. Prints the problem and returns NULL on failure. */
+struct kp_tlog *kp_cli_tlog_open(const kp_config_t *cfg, kp_store_t *store, const char *passphrase);
 
 /* Open the configured database (creating a SQLite file's folder) and migrate it.
  * Prints the problem and returns NULL on failure. */

@@ -5,6 +5,7 @@
 #include "exchange/client.h"
 #include "exchange/exchange.h"
 #include "store/registry.h"
+#include "store/tlog_log.h"
 #include "store/writer.h"
 #include "cli/cli.h"
 #include "core/log.h"
@@ -74,10 +75,18 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		return 1;
 	}
 	char err[256];
+	kp_tlog_t *tlog = kp_cli_tlog_open(cfg, store, kp_keyring_passphrase(keys));
+	if (tlog == NULL) {
+		kp_keyring_free(keys);
+		kp_store_close(store);
+		return 1;
+	}
+	kp_tlog_hook(tlog);
 	kp_writer_t *writer = kp_writer_start(cfg->db, (int)cfg->sqlite_sync_full, (int)cfg->group_commit_max, err,
 	                                      sizeof(err));
 	if (writer == NULL) {
 		fprintf(stderr, "kapka: %s\n", err);
+		kp_tlog_free(tlog);
 		kp_keyring_free(keys);
 		kp_store_close(store);
 		return 1;
@@ -86,16 +95,20 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	if (registry == NULL) {
 		fprintf(stderr, "kapka: the checkpoint registry could not be read (see the log)\n");
 		kp_writer_stop(writer);
+		kp_tlog_free(tlog);
 		kp_keyring_free(keys);
 		kp_store_close(store);
 		return 1;
 	}
-	kp_app_t app = {cfg, store, keys, writer, NULL, registry};
+	kp_app_t app = {cfg, store, keys, writer, NULL, registry, tlog};
 	kp_route_t *routes = kp_api_routes_at(cfg->epermit_base);
 	kp_http_options_t o = {
 		.listen = cfg->listen, .port = (int)cfg->port, .threads = threads,
 		.max_body = (size_t)cfg->max_body, .max_header = (size_t)cfg->max_header,
 		.routes = routes, .nroutes = kp_api_nroutes, .web_dir = cfg->web_dir, .app = &app,
+		.trusted_proxies = cfg->trusted_proxies, .max_conns = (int)cfg->max_connections,
+		.max_conns_per_address = (int)cfg->max_connections_per_address, .reserved_conns = (int)cfg->reserved_connections,
+		.idle_timeout = (int)cfg->idle_timeout,
 		.authenticate = kp_api_authenticate, .finish = kp_api_finish,
 	};
 	kp_http_t *http = kp_http_start(&o, err, sizeof(err));
@@ -104,6 +117,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		kp_writer_stop(writer);
 		free(routes);
 		kp_registry_free(registry);
+		kp_tlog_free(tlog);
 		kp_keyring_free(keys);
 		kp_store_close(store);
 		return 1;
@@ -120,6 +134,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		kp_writer_stop(writer);
 		free(routes);
 		kp_registry_free(registry);
+		kp_tlog_free(tlog);
 		kp_keyring_free(keys);
 		kp_store_close(store);
 		return 1;
@@ -147,6 +162,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	kp_writer_stop(writer);
 	free(routes);
 	kp_registry_free(registry);
+	kp_tlog_free(tlog);
 	kp_keyring_free(keys);
 	kp_store_close(store);
 	kp_info("stopped");

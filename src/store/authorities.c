@@ -67,7 +67,7 @@ int kp_store_key_add(kp_conn_t *c, const kp_actor_t *who, const kp_authority_key
 	                         KV_INT(kp_now())),
 	               NULL);
 	if (rc == KP_DB_OK)
-		rc = kp_tlog_key(c, "key.add", k->authority, k->kid, k->jwk);
+		rc = kp_tlog_key_change(c, "key.add", k->authority, k->kid, k->jwk);
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit(c, who, "key.create", "authority_key", k->kid, NULL, k->jwk);
 	return kp_store_end(c, rc);

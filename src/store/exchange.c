@@ -570,7 +570,7 @@ static int revoke_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const c
 		                                       (json_int_t)now),
 		                             NULL);
 	if (rc == KP_DB_OK)
-		rc = kp_tlog_key(c, "key.revoke", self, kid, NULL);
+		rc = kp_tlog_key_change(c, "key.revoke", self, kid, NULL);
 	if (rc != KP_DB_OK)
 		return rc;
 	return kp_store_audit_json(c, who, "key.revoke", "authority", self, NULL, json_pack("{s:s}", "kid", kid));

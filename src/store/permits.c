@@ -35,6 +35,18 @@ static int64_t count_of(kp_conn_t *c, kp_arena_t *a, const char *sql, const kp_v
 	return *rc == KP_DB_OK && r.nrows == 1 ? kp_rows_int(&r, 0, 0) : 0;
 }
 
+/* The local day of the trip's departure_date ("YYYY-MM-DD" in the trip JSON), 0 when none. */
+static int64_t trip_departure(const char *trip)
+{
+	json_t *t = trip ? json_loads(trip, 0, NULL) : NULL;
+	int64_t day = 0;
+	const char *d = json_string_value(json_object_get(t, "departure_date"));
+	if (d == NULL || kp_date_parse_iso(d, &day) != 0)
+		day = 0;
+	json_decref(t);
+	return day;
+}
+
 /* Everything kp_permit_decide needs, read inside the caller's transaction. */
 struct gathered {
 	kp_org_t org;
@@ -58,6 +70,13 @@ static int gather(kp_conn_t *c, kp_arena_t *a, const kp_issue_request_t *rq, int
 	/* Another carrier's vehicle is treated as unknown: nothing about it may show. */
 	g->facts.vehicle = rc == KP_DB_OK && g->vehicle.org_id == rq->org_id ? &g->vehicle : NULL;
 	g->facts.year_over = kp_permit_expiry(&g->type, ap->year, rq->utc_offset) < now;
+	int ty, tm, td;
+	g->facts.today = kp_local_day(now, rq->utc_offset);
+	kp_civil_from_days(g->facts.today, &ty, &tm, &td);
+	g->facts.year_not_open = !kp_permit_year_open(ap->year, ty, tm);
+	g->facts.valid_from_day = kp_days_from_civil(ap->year, 1, 1);
+	g->facts.expires_day = kp_local_day(kp_permit_expiry(&g->type, ap->year, rq->utc_offset), rq->utc_offset);
+	g->facts.departure_day = trip_departure(ap->trip);
 	g->facts.carrier_status = g->org.status;
 	g->facts.carrier_licence = g->org.licence_number;
 	g->facts.carrier_org_id = g->org.id;
@@ -92,7 +111,7 @@ static int gather(kp_conn_t *c, kp_arena_t *a, const kp_issue_request_t *rq, int
 /* Draw the next serial from the first range with one left. The UPDATE is the guard:
  * two transactions can never draw the same serial, on either backend. Returns
  * KP_DB_NOTFOUND when every range is spent. */
-static int draw_serial(kp_conn_t *c, kp_arena_t *a, const char *issuer, const kp_application_t *ap,
+static int draw_serial(kp_conn_t *c, kp_arena_t *a, const char *issuer, const char *verifier, int year, int type,
                        int64_t *quota_id, int64_t *serial)
 {
 	for (int attempt = 0; attempt < 5; attempt++) {
@@ -102,7 +121,7 @@ static int draw_serial(kp_conn_t *c, kp_arena_t *a, const char *issuer, const kp
 		                    " WHERE issuer = ? AND verifier = ? AND year = ? AND type = ? AND next_serial <= end_number"
 		                    " ORDER BY start_number LIMIT 1) AND next_serial <= end_number"
 		                    " RETURNING id, next_serial - 1",
-		                    KP_PARAMS(KV_TEXT(issuer), KV_TEXT(ap->verifier), KV_INT(ap->year), KV_INT(ap->type)));
+		                    KP_PARAMS(KV_TEXT(issuer), KV_TEXT(verifier), KV_INT(year), KV_INT(type)));
 		if (rc != KP_DB_OK)
 			return rc;
 		if (r.nrows == 1) {
@@ -255,7 +274,7 @@ static int decide(kp_conn_t *c, kp_arena_t *a, kp_issue_request_t *rq, kp_issue_
 		return KP_DB_OK;
 	}
 	int64_t quota_id, serial;
-	rc = draw_serial(c, a, rq->self, ap, &quota_id, &serial);
+	rc = draw_serial(c, a, rq->self, ap->verifier, ap->year, ap->type, &quota_id, &serial);
 	if (rc == KP_DB_NOTFOUND) {
 		res->failures[res->nfailures].code = "INSUFFICIENT_PERMIT_QUOTA";
 		res->failures[res->nfailures++].message = "no permits of this type are left in the partner's quota";
@@ -426,4 +445,57 @@ int kp_store_application_decide(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *w
 	if (rc == KP_DB_OK)
 		rc = insert_permit(c, who, &res->permit, app_id, rq->utc_offset);
 	return kp_store_end(c, rc);
+}
+
+/* The body of kp_store_permit_issue_direct, inside its transaction. */
+static int issue_direct_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_direct_issue_t *rq, const char **why)
+{
+	kp_permit_t *p = rq->permit;
+	kp_permit_type_t type;
+	int rc = kp_store_permit_type_get(c, a, p->type, &type);
+	if (rc != KP_DB_OK)
+		return rc;
+	int64_t now = kp_now();
+	if (kp_permit_expiry(&type, p->year, rq->utc_offset) < now && p->expires_at == 0) {
+		*why = "PERMIT_YEAR_OVER";
+		return KP_DB_CONFLICT;
+	}
+	int64_t quota_id, serial;
+	rc = draw_serial(c, a, rq->self, p->verifier, p->year, p->type, &quota_id, &serial);
+	if (rc == KP_DB_NOTFOUND) {
+		*why = "INSUFFICIENT_PERMIT_QUOTA";
+		return KP_DB_CONFLICT;
+	}
+	if (rc != KP_DB_OK)
+		return rc;
+	kp_permit_id_t pid = {.year = p->year, .type = p->type, .serial = serial};
+	memcpy(pid.issuer, rq->self, 2);
+	memcpy(pid.verifier, p->verifier, 2);
+	char id[40];
+	kp_permit_id_format(&pid, id);
+	p->id = kp_arena_strdup(a, id);
+	p->issuer = rq->self;
+	p->serial = serial;
+	p->quota_id = quota_id;
+	p->issued_at = now;
+	if (p->expires_at == 0)
+		p->expires_at = kp_permit_expiry(&type, p->year, rq->utc_offset);
+	if (p->departure_country == NULL)
+		p->departure_country = rq->self;
+	if (p->arrival_country == NULL)
+		p->arrival_country = p->verifier;
+	p->status = "issued";
+	if (rq->signer->sign(rq->signer->ctx, a, p, rq->utc_offset, &p->credential, &p->kid) != 0) {
+		kp_error("signing permit %s failed", p->id);
+		return KP_DB_ERR;
+	}
+	return insert_permit(c, who, p, 0, rq->utc_offset);
+}
+
+int kp_store_permit_issue_direct(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_direct_issue_t *rq,
+                                 const char **why)
+{
+	*why = NULL;
+	int rc = kp_store_begin(c);
+	return rc != KP_DB_OK ? rc : kp_store_end(c, issue_direct_tx(c, a, who, rq, why));
 }

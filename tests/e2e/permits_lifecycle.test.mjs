@@ -130,7 +130,7 @@ test('the ministry revokes an unused permit with a reason: REVOKED, with that re
   assert.deepEqual(v.codes, ['REVOKED']);
   assert.match(v.reasons[0].message, /forged waybill/);
   assertError(await activity(k, p.id, ENTER), 422, 'PERMIT_REVOKED');
-  assertError(await k.req('POST', `/api/v1/permits/${p.id}/return`, { token: c.token }), 409);
+  assertError(await k.req('POST', `/api/v1/permits/${p.id}/return`, { token: c.token }), 422, 'PERMIT_ALREADY_REVOKED');
   const mine = await k.req('GET', `/api/v1/permits/${p.id}`, { token: c.token });
   assert.equal(mine.json.status, 'revoked', 'the carrier sees the revocation');
 });
