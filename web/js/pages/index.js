@@ -32,4 +32,6 @@ export default [
   'stay',
   'tips',
   'zone-check',
+  // rules in force, by date, with their sources
+  'rules',
 ];
