@@ -196,11 +196,11 @@ const kp_route_t kp_api_routes[] = {
 	 * each agency's queue, documents, fees; and the duty-free EV quota's public register. */
 #define SW_APPLICANTS (KP_ROLE_CARRIER | KP_ROLE_TRAVELLER)
 #define SW_AGENCY (KP_ROLE_OFFICER | KP_ROLE_MINISTRY)
-	{"GET", "/api/v1/procedures", kp_api_sw_procedures, 0, PUBLIC, "single-window procedures (data)"},
-	{"GET", "/api/v1/procedures/{code}", kp_api_sw_procedure_get, 0, PUBLIC, "one procedure's definition"},
-	{"PUT", "/api/v1/procedures/{code}", kp_api_sw_procedure_put, KP_ROLE_ADMIN, BODY, "define or change a procedure"},
-	{"GET", "/api/v1/agencies", kp_api_sw_agencies, 0, PUBLIC, "agencies that decide single-window steps"},
-	{"PUT", "/api/v1/agencies/{code}", kp_api_sw_agency_put, KP_ROLE_ADMIN, BODY, "add an agency or link it to its organisation"},
+	{"GET", "/api/v1/window/procedures", kp_api_sw_procedures, 0, PUBLIC, "single-window procedures (data)"},
+	{"GET", "/api/v1/window/procedures/{code}", kp_api_sw_procedure_get, 0, PUBLIC, "one procedure's definition"},
+	{"PUT", "/api/v1/window/procedures/{code}", kp_api_sw_procedure_put, KP_ROLE_ADMIN, BODY, "define or change a procedure"},
+	{"GET", "/api/v1/window/agencies", kp_api_sw_agencies, 0, PUBLIC, "agencies that decide single-window steps"},
+	{"PUT", "/api/v1/window/agencies/{code}", kp_api_sw_agency_put, KP_ROLE_ADMIN, BODY, "add an agency or link it to its organisation"},
 	{"POST", "/api/v1/window/applications", kp_api_sw_apply, SW_APPLICANTS, BODY, "apply to a procedure"},
 	{"GET", "/api/v1/window/applications", kp_api_sw_app_list, SW_APPLICANTS | KP_ROLE_ADMIN | KP_ROLE_AUDITOR, 0,
 	 "my applications (oversight: all)"},
