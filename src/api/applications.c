@@ -5,6 +5,7 @@
 #include "api/permit_input.h"
 #include "core/util.h"
 #include "domain/account.h"
+#include "domain/dates.h"
 #include "store/permits.h"
 #include "store/writer.h"
 
@@ -60,6 +61,12 @@ static const char *read_trip(kp_req_t *req)
 		return NULL;
 	if (!json_is_object(trip) || json_object_size(trip) > 10) {
 		kp_field_error(req, "trip", "must be an object such as {\"route\": \"Osh - Andijan\", \"departure_date\": \"2026-12-01\"}");
+		return NULL;
+	}
+	json_t *dep = json_object_get(trip, "departure_date");
+	int64_t day;
+	if (dep && !json_is_null(dep) && (!json_is_string(dep) || kp_date_parse_iso(json_string_value(dep), &day) != 0)) {
+		kp_field_error(req, "trip.departure_date", "must be a date like 2026-12-20");
 		return NULL;
 	}
 	char *s = json_dumps(trip, JSON_COMPACT);

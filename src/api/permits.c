@@ -212,7 +212,6 @@ void kp_api_permit_activity_add(kp_req_t *req)
 		kp_field_error(req, "at", "must not be in the future");
 	if (kp_body_check(req) != 0)
 		return;
-	(void)cfg;
 	kp_permit_t p;
 	if (load_permit(req, &p) != 0)
 		return;
@@ -221,6 +220,11 @@ void kp_api_permit_activity_add(kp_req_t *req)
 	if (strcmp(act.country, p.verifier) != 0) {
 		kp_reply_error(req, 422, "NOT_FOR_THIS_COUNTRY", "permit %s opens the border of %s, not %s", p.id, p.verifier,
 		               act.country);
+		return;
+	}
+	if (act.at < kp_permit_valid_from(p.year, (int)cfg->utc_offset_minutes)) {
+		kp_reply_error(req, 422, "NOT_YET_VALID", "permit %s is for %d, which had not begun at that crossing", p.id,
+		               p.year);
 		return;
 	}
 	if (p.expires_at < act.at) {

@@ -106,7 +106,9 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		.listen = cfg->listen, .port = (int)cfg->port, .threads = threads,
 		.max_body = (size_t)cfg->max_body, .max_header = (size_t)cfg->max_header,
 		.routes = routes, .nroutes = kp_api_nroutes, .web_dir = cfg->web_dir, .app = &app,
-		.trusted_proxies = cfg->trusted_proxies,
+		.trusted_proxies = cfg->trusted_proxies, .max_conns = (int)cfg->max_connections,
+		.max_conns_per_address = (int)cfg->max_connections_per_address, .reserved_conns = (int)cfg->reserved_connections,
+		.idle_timeout = (int)cfg->idle_timeout,
 		.authenticate = kp_api_authenticate, .finish = kp_api_finish,
 	};
 	kp_http_t *http = kp_http_start(&o, err, sizeof(err));

@@ -21,6 +21,7 @@ typedef struct kp_config {
 	long long login_max_failures;
 	long long login_lock_seconds;
 	long long login_delay_seconds;
+	long long max_connections, max_connections_per_address, reserved_connections, idle_timeout;
 	long long register_per_address, register_window_seconds, register_per_minute, password_hash_concurrency;
 	long long ip_max_failures;
 	long long ip_window_seconds;

@@ -145,6 +145,25 @@ static void check_vehicle(const kp_application_facts_t *f, kp_check_failure_t *o
 		fail(out, n, "VEHICLE_EMISSION_CLASS", "the vehicle's Euro emission class is below what this permit type needs");
 }
 
+/* The trip's departure: not in the past, not before the permit's year begins, not after
+ * its last day. */
+static void check_departure(const kp_application_facts_t *f, kp_check_failure_t *out, int *n)
+{
+	if (f->departure_day == 0)
+		return;
+	if (f->departure_day < f->today)
+		fail(out, n, "DEPARTURE_IN_PAST", "the departure date is in the past");
+	if (f->valid_from_day && f->departure_day < f->valid_from_day)
+		fail(out, n, "DEPARTURE_BEFORE_VALIDITY", "the departure date is before the permit's year begins");
+	if (f->expires_day && f->departure_day > f->expires_day)
+		fail(out, n, "DEPARTURE_AFTER_EXPIRY", "the departure date is after the permit expires");
+}
+
+bool kp_permit_year_open(int year, int today_y, int today_m)
+{
+	return year <= today_y || (year == today_y + 1 && today_m == 12);
+}
+
 int kp_permit_decide(const kp_application_facts_t *f, kp_check_failure_t out[KP_MAX_FAILURES])
 {
 	int n = 0;
@@ -154,6 +173,9 @@ int kp_permit_decide(const kp_application_facts_t *f, kp_check_failure_t out[KP_
 		fail(out, &n, "CARRIER_NO_LICENCE", "the carrier has no carrier licence on file");
 	if (f->year_over)
 		fail(out, &n, "PERMIT_YEAR_OVER", "permits of this year have already expired and can no longer be issued");
+	if (f->year_not_open)
+		fail(out, &n, "PERMIT_YEAR_NOT_OPEN", "permits for next year can be applied for from 1 December");
+	check_departure(f, out, &n);
 	check_vehicle(f, out, &n);
 	if (f->type && f->unused_held >= f->type->holding_limit)
 		fail(out, &n, "HOLDING_LIMIT", "the carrier already holds the most unused permits allowed for this partner and type");

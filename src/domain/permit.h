@@ -66,6 +66,10 @@ typedef struct kp_application_facts {
 	bool duplicate;               /* an unused permit for this vehicle, verifier, type, year */
 	int64_t quota_left;
 	bool year_over;               /* permits of this year would already have expired */
+	bool year_not_open;           /* a later year than carriers may apply for yet */
+	/* The trip's departure against the permit's validity, as local days; departure_day 0:
+	 * no departure date given (nothing checked). */
+	int64_t departure_day, today, valid_from_day, expires_day;
 } kp_application_facts_t;
 
 typedef struct kp_check_failure {
@@ -73,9 +77,13 @@ typedef struct kp_check_failure {
 	const char *message; /* for people */
 } kp_check_failure_t;
 
-#define KP_MAX_FAILURES 10
+#define KP_MAX_FAILURES 14
 /* Run every check; returns how many failed, each written to out (KP_MAX_FAILURES). */
 int kp_permit_decide(const kp_application_facts_t *f, kp_check_failure_t out[KP_MAX_FAILURES]);
+
+/* Whether carriers may apply now (local date today_y-today_m) for permits of year: the
+ * current year, and from 1 December also the next one (once its quota is open). */
+bool kp_permit_year_open(int year, int today_y, int today_m);
 
 /* The instant a permit of year issued under type expires (end of the configured day
  * of year+1, at the authority's UTC offset in minutes). */

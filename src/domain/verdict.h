@@ -47,6 +47,8 @@
 	X(ZONE_FOREIGN_ISSUER, "UNKNOWN_ISSUER", "border-zone permits are issued by this authority only")             \
 	X(ZONE_DATES_MALFORMED, "MALFORMED", "vf or vu is not a dd/MM/yyyy date")                                      \
 	X(NOT_YET_VALID, "NOT_YET_VALID", "the permit's validity has not started")                                     \
+	X(YEAR_NOT_BEGUN, "NOT_YET_VALID", "the permit is for a year that has not begun")                              \
+	X(DEMO_CREDENTIAL, "DEMO_CREDENTIAL", "a demonstration credential (format version 0) is not valid for real use") \
 	X(ZONE_NOT_COVERED, "ZONE_NOT_COVERED", "the permit does not name the zone of this post")                     \
 	X(PASSPORT_MISMATCH, "PASSPORT_MISMATCH", "the passport number differs from the permit's")                     \
 	X(NAME_MISMATCH, "NAME_MISMATCH", "the surname differs from the permit's")                                     \

@@ -13,6 +13,7 @@
 
 #define KP_MAX_PARAMS 6
 #define KP_MAX_HEADERS 8
+#define KP_MAX_QUERY_PARAMS 64 /* more: 414 too_many_parameters */
 
 typedef struct kp_auth {
 	int64_t user_id, org_id;
@@ -59,6 +60,7 @@ struct kp_req {
 	char *body;
 	size_t body_len, body_cap;
 	bool body_too_large;
+	bool close; /* answer with Connection: close (refused before its body was read, bad framing) */
 	json_t *json; /* parsed body, when there was one */
 
 	const kp_route_t *route;
@@ -161,6 +163,10 @@ typedef struct kp_http_options {
 	size_t nroutes;
 	const char *web_dir;
 	const char *trusted_proxies; /* see kp_http_proxies_parse; NULL or "": none */
+	int max_conns;               /* open connections in all (0: 4096) */
+	int max_conns_per_address;   /* per client address, trusted proxies exempt (0: max_conns) */
+	int reserved_conns;          /* of max_conns, kept for addresses with no connection open */
+	int idle_timeout;            /* seconds a connection may stay silent (0: 60) */
 	void *app;
 	/* Fill req->auth from the request's token, if any. */
 	void (*authenticate)(kp_req_t *req);

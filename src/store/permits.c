@@ -35,6 +35,18 @@ static int64_t count_of(kp_conn_t *c, kp_arena_t *a, const char *sql, const kp_v
 	return *rc == KP_DB_OK && r.nrows == 1 ? kp_rows_int(&r, 0, 0) : 0;
 }
 
+/* The local day of the trip's departure_date ("YYYY-MM-DD" in the trip JSON), 0 when none. */
+static int64_t trip_departure(const char *trip)
+{
+	json_t *t = trip ? json_loads(trip, 0, NULL) : NULL;
+	int64_t day = 0;
+	const char *d = json_string_value(json_object_get(t, "departure_date"));
+	if (d == NULL || kp_date_parse_iso(d, &day) != 0)
+		day = 0;
+	json_decref(t);
+	return day;
+}
+
 /* Everything kp_permit_decide needs, read inside the caller's transaction. */
 struct gathered {
 	kp_org_t org;
@@ -58,6 +70,13 @@ static int gather(kp_conn_t *c, kp_arena_t *a, const kp_issue_request_t *rq, int
 	/* Another carrier's vehicle is treated as unknown: nothing about it may show. */
 	g->facts.vehicle = rc == KP_DB_OK && g->vehicle.org_id == rq->org_id ? &g->vehicle : NULL;
 	g->facts.year_over = kp_permit_expiry(&g->type, ap->year, rq->utc_offset) < now;
+	int ty, tm, td;
+	g->facts.today = kp_local_day(now, rq->utc_offset);
+	kp_civil_from_days(g->facts.today, &ty, &tm, &td);
+	g->facts.year_not_open = !kp_permit_year_open(ap->year, ty, tm);
+	g->facts.valid_from_day = kp_days_from_civil(ap->year, 1, 1);
+	g->facts.expires_day = kp_local_day(kp_permit_expiry(&g->type, ap->year, rq->utc_offset), rq->utc_offset);
+	g->facts.departure_day = trip_departure(ap->trip);
 	g->facts.carrier_status = g->org.status;
 	g->facts.carrier_licence = g->org.licence_number;
 	g->facts.carrier_org_id = g->org.id;

@@ -123,9 +123,10 @@ export async function startKapka({ kind = backend(), env = {}, args = [], demo =
   const serverNow = () => (clock.at === undefined ? Date.now() : clock.at * 1000 + (Date.now() - started));
   const inherited = { ...process.env };
   delete inherited.KAPKA_TEST_CLOCK; /* replaced by clock.env when a clock is set */
-  // Tests register many accounts from 127.0.0.1: the registration throttle is raised
-  // unless a test sets it (tests/e2e/abuse.test.mjs does).
+  // Tests register many accounts from 127.0.0.1, many at once: the registration throttle
+  // and the hashing bound are raised unless a test sets them (tests/e2e/abuse.test.mjs).
   const baseEnv = { ...inherited, KAPKA_REGISTER_PER_ADDRESS: '1000000', KAPKA_REGISTER_PER_MINUTE: '1000000',
+    KAPKA_PASSWORD_HASH_CONCURRENCY: '64',
     KAPKA_ADMIN_PASSWORD: ADMIN_PASSWORD, KAPKA_DB: db.url,
     KAPKA_KEY_PASSPHRASE_FILE: join(dir, 'key.secret'),
     KAPKA_WEB_DIR: join(ROOT, 'web'), ...clock.env, ...env };

@@ -90,12 +90,16 @@ export async function verifyOffline(qr, keys, here, now = Date.now()) {
   if (!issuerKeys) return refuse('UNKNOWN_ISSUER');
   const why = await signatureProblem(parts, h64, p64, s64, issuerKeys);
   if (why) return refuse(why);
+  // "0.header.payload.signature": the demonstration form, never valid for real use.
+  if (parts.length === 4 && Number(parts[0]) === 0) reasons.push({ code: 'DEMO_CREDENTIAL' });
   if (here && id[2] !== here && id[1] !== here) reasons.push({ code: 'NOT_FOR_THIS_COUNTRY' });
   const exp = dayNumber(claims.exp);
   // Today in Kyrgyzstan (UTC+6), as the server counts it.
   const today = Math.floor((now + 6 * 3600 * 1000) / 86400000);
   if (exp === null) reasons.push({ code: 'MALFORMED' });
   else if (exp < today) reasons.push({ code: 'EXPIRED' });
+  // A permit for next year, issued in December, waits for 1 January.
+  if (today < Date.UTC(Number(id[3]), 0, 1) / 86400000) reasons.push({ code: 'NOT_YET_VALID' });
   return out(claims);
 }
 

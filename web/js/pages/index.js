@@ -16,6 +16,8 @@ export default [
   'review',
   'usage',
   'carriers',
+  'permit-search',
+  'permit-issue',
   // partner exchange (the ministry)
   'partners',
 
