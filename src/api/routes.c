@@ -2,6 +2,7 @@
  * the OpenAPI document, the files in docs/openapi/ (tests/unit/api/test_routes.c checks). */
 #include "api/api.h"
 #include "api/ecmr.h"
+#include "api/rules.h"
 #include "api/transparency.h"
 #include "core/util.h"
 #include "domain/account.h"
@@ -227,6 +228,14 @@ const kp_route_t kp_api_routes[] = {
 	{"PUT", "/api/v1/ev-quota/{year}", kp_api_ev_year_put, KP_ROLE_MINISTRY | KP_ROLE_ADMIN, BODY,
 	 "set a year's ledger (Ministry of Economy)"},
 	{"GET", "/api/v1/ev-quota/vins/{vin}", kp_api_ev_vin, 0, PUBLIC, "does a VIN hold a duty-free allocation"},
+	/* rules: rule data in force by date, with sources (docs/rules.md) */
+	{"GET", "/api/v1/public-holidays", kp_api_holidays_get, 0, PUBLIC, "public holidays of the crossings' countries"},
+	{"POST", "/api/v1/public-holidays", kp_api_holiday_add, GOV, BODY, "add a public holiday with its source"},
+	{"DELETE", "/api/v1/public-holidays/{id}", kp_api_holiday_delete, GOV, 0, "remove a public holiday"},
+	{"PUT", "/api/v1/checkpoints/{code}/season", kp_api_season_put, GOV, BODY, "a checkpoint's open season, from a date"},
+	{"PUT", "/api/v1/checkpoints/{code}/hours", kp_api_hours_put, GOV, BODY, "a checkpoint's weekly hours, from a date"},
+	{"GET", "/api/v1/rule-changes", kp_api_rule_changes_get, 0, PUBLIC, "changes to seasons and hours, pending and applied"},
+	{"GET", "/api/v1/booking-notices", kp_api_booking_notices_get, DRIVERS, 0, "notices about my bookings"},
 	/* e-CMR consignment notes (docs/ecmr.md) */
 #define ECMR_READERS (KP_ROLE_CARRIER | KP_ROLE_OFFICER | STAFF)
 	{"POST", "/api/v1/ecmr", kp_api_ecmr_create, KP_ROLE_CARRIER, BODY, "draw up a consignment note"},
