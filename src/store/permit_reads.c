@@ -100,7 +100,7 @@ int kp_store_permit_search(kp_conn_t *c, kp_arena_t *a, const kp_permit_query_t 
 	if (rc != KP_DB_OK)
 		return rc;
 	*total = kp_rows_int(&r, 0, 0);
-	rc = kp_db_exec(c, a, &r, "SELECT " PERMIT_COLUMNS SEARCH_WHERE " ORDER BY issued_at DESC, id LIMIT ? OFFSET ?",
+	rc = kp_db_exec(c, a, &r, "SELECT " PERMIT_COLUMNS SEARCH_WHERE " ORDER BY issued_at DESC, serial DESC, id LIMIT ? OFFSET ?",
 	                KP_PARAMS(SEARCH_PARAMS(q), KV_INT(q->size), KV_INT((int64_t)q->page * q->size)));
 	if (rc != KP_DB_OK)
 		return rc;

@@ -16,6 +16,8 @@ export default [
   'review',
   'usage',
   'carriers',
+  'permit-search',
+  'permit-issue',
   // partner exchange (the ministry)
   'partners',
 
@@ -30,4 +32,9 @@ export default [
   'stay',
   'tips',
   'zone-check',
+
+  // the single window and the duty-free EV quota register
+  'window',
+  'window-queue',
+  'ev-quota',
 ];
