@@ -4,6 +4,8 @@
 #include "app/keyring.h"
 #include "exchange/client.h"
 #include "exchange/exchange.h"
+#include "exchange/webhooks.h"
+#include "store/exchange.h"
 #include "store/registry.h"
 #include "store/tlog_log.h"
 #include "store/writer.h"
@@ -32,6 +34,8 @@ static void housekeeping(kp_store_t *store, const kp_config_t *cfg, kp_registry_
 		kp_info("removed %lld expired sessions", (long long)removed);
 	if (kp_store_throttle_purge(c, kp_now(), kp_now() - 86400, &removed) == KP_DB_OK && removed > 0)
 		kp_info("forgot %lld stale sign-in throttle entries", (long long)removed);
+	if (kp_store_inbound_purge(c, kp_now(), &removed) == KP_DB_OK && removed > 0)
+		kp_info("forgot %lld refused partner events (old, or past the cap)", (long long)removed);
 	kp_store_release(store, c);
 	if (kp_registry_reload(registry) != 0)
 		kp_warn("the checkpoint registry could not be reloaded; answering from the last one read");
@@ -140,6 +144,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		return 1;
 	}
 	app.exchange = kp_exchange_start(&app);
+	kp_webhooks_t *webhooks = kp_webhooks_start(&app); /* agency deliveries (docs/agencies.md) */
 	kp_log(KP_LOG_INFO, "listening on %s:%d (port %d) with %d threads, database %s", cfg->listen,
 	       kp_http_port(http), kp_http_port(http), threads, kp_store_backend_name(store));
 	if (kp_clock_is_set()) {
@@ -159,6 +164,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	kp_info("stopping: letting requests in flight finish (up to %lld s)", cfg->shutdown_grace);
 	kp_http_stop(http, (int)cfg->shutdown_grace);
 	kp_exchange_stop(app.exchange);
+	kp_webhooks_stop(webhooks);
 	kp_writer_stop(writer);
 	free(routes);
 	kp_registry_free(registry);

@@ -34,4 +34,9 @@ export default [
   'zone-check',
   // rules in force, by date, with their sources
   'rules',
+
+  // the single window and the duty-free EV quota register
+  'window',
+  'window-queue',
+  'ev-quota',
 ];
