@@ -1,7 +1,9 @@
 /* routes.c: the one route table of kapka. Every entry must also be described in
  * the OpenAPI document, the files in docs/openapi/ (tests/unit/api/test_routes.c checks). */
 #include "api/api.h"
+#include "api/agencies.h"
 #include "api/ecmr.h"
+#include "api/rules.h"
 #include "api/transparency.h"
 #include "core/util.h"
 #include "domain/account.h"
@@ -202,11 +204,11 @@ const kp_route_t kp_api_routes[] = {
 	 * each agency's queue, documents, fees; and the duty-free EV quota's public register. */
 #define SW_APPLICANTS (KP_ROLE_CARRIER | KP_ROLE_TRAVELLER)
 #define SW_AGENCY (KP_ROLE_OFFICER | KP_ROLE_MINISTRY)
-	{"GET", "/api/v1/procedures", kp_api_sw_procedures, 0, PUBLIC, "single-window procedures (data)"},
-	{"GET", "/api/v1/procedures/{code}", kp_api_sw_procedure_get, 0, PUBLIC, "one procedure's definition"},
-	{"PUT", "/api/v1/procedures/{code}", kp_api_sw_procedure_put, KP_ROLE_ADMIN, BODY, "define or change a procedure"},
-	{"GET", "/api/v1/agencies", kp_api_sw_agencies, 0, PUBLIC, "agencies that decide single-window steps"},
-	{"PUT", "/api/v1/agencies/{code}", kp_api_sw_agency_put, KP_ROLE_ADMIN, BODY, "add an agency or link it to its organisation"},
+	{"GET", "/api/v1/window/procedures", kp_api_sw_procedures, 0, PUBLIC, "single-window procedures (data)"},
+	{"GET", "/api/v1/window/procedures/{code}", kp_api_sw_procedure_get, 0, PUBLIC, "one procedure's definition"},
+	{"PUT", "/api/v1/window/procedures/{code}", kp_api_sw_procedure_put, KP_ROLE_ADMIN, BODY, "define or change a procedure"},
+	{"GET", "/api/v1/window/agencies", kp_api_sw_agencies, 0, PUBLIC, "agencies that decide single-window steps"},
+	{"PUT", "/api/v1/window/agencies/{code}", kp_api_sw_agency_put, KP_ROLE_ADMIN, BODY, "add an agency or link it to its organisation"},
 	{"POST", "/api/v1/window/applications", kp_api_sw_apply, SW_APPLICANTS, BODY, "apply to a procedure"},
 	{"GET", "/api/v1/window/applications", kp_api_sw_app_list, SW_APPLICANTS | KP_ROLE_ADMIN | KP_ROLE_AUDITOR, 0,
 	 "my applications (oversight: all)"},
@@ -233,6 +235,14 @@ const kp_route_t kp_api_routes[] = {
 	{"PUT", "/api/v1/ev-quota/{year}", kp_api_ev_year_put, KP_ROLE_MINISTRY | KP_ROLE_ADMIN, BODY,
 	 "set a year's ledger (Ministry of Economy)"},
 	{"GET", "/api/v1/ev-quota/vins/{vin}", kp_api_ev_vin, 0, PUBLIC, "does a VIN hold a duty-free allocation"},
+	/* rules: rule data in force by date, with sources (docs/rules.md) */
+	{"GET", "/api/v1/public-holidays", kp_api_holidays_get, 0, PUBLIC, "public holidays of the crossings' countries"},
+	{"POST", "/api/v1/public-holidays", kp_api_holiday_add, GOV, BODY, "add a public holiday with its source"},
+	{"DELETE", "/api/v1/public-holidays/{id}", kp_api_holiday_delete, GOV, 0, "remove a public holiday"},
+	{"PUT", "/api/v1/checkpoints/{code}/season", kp_api_season_put, GOV, BODY, "a checkpoint's open season, from a date"},
+	{"PUT", "/api/v1/checkpoints/{code}/hours", kp_api_hours_put, GOV, BODY, "a checkpoint's weekly hours, from a date"},
+	{"GET", "/api/v1/rule-changes", kp_api_rule_changes_get, 0, PUBLIC, "changes to seasons and hours, pending and applied"},
+	{"GET", "/api/v1/booking-notices", kp_api_booking_notices_get, DRIVERS, 0, "notices about my bookings"},
 	/* e-CMR consignment notes (docs/ecmr.md) */
 #define ECMR_READERS (KP_ROLE_CARRIER | KP_ROLE_OFFICER | STAFF)
 	{"POST", "/api/v1/ecmr", kp_api_ecmr_create, KP_ROLE_CARRIER, BODY, "draw up a consignment note"},
@@ -251,6 +261,32 @@ const kp_route_t kp_api_routes[] = {
 	{"GET", "/api/v1/ecmr-links/{token}", kp_api_ecmr_link_get, 0, PUBLIC, "a party's view through its link"},
 	{"POST", "/api/v1/ecmr-links/{token}/seals", kp_api_ecmr_link_seal, 0, PUBLIC | BODY, "seal through a one-time link"},
 	{"POST", "/api/v1/ecmr-verifications", kp_api_ecmr_bundle_verify, 0, PUBLIC | BODY, "check a bundle someone holds"},
+	/* the agency exchange: agencies, grants, webhooks, the feed, equipment, X-Road (docs/agencies.md) */
+#define AGENCY_STAFF (KP_ROLE_OFFICER | KP_ROLE_AUDITOR)
+	{"POST", "/api/v1/border-agencies", kp_api_agency_create, GOV, BODY, "add a border agency"},
+	{"GET", "/api/v1/border-agencies", kp_api_agency_list, GOV | AGENCY_STAFF, 0, "agencies (a member sees its own)"},
+	{"GET", "/api/v1/border-agencies/{id}", kp_api_agency_get, GOV | AGENCY_STAFF, 0, "one agency with grants and endpoints"},
+	{"POST", "/api/v1/border-agencies/{id}/members", kp_api_agency_member_add, GOV, BODY, "add a member"},
+	{"POST", "/api/v1/border-agencies/{id}/subsystems", kp_api_agency_subsystem_add, GOV, BODY, "add an X-Road subsystem"},
+	{"POST", "/api/v1/border-agencies/{id}/grants", kp_api_agency_grant, GOV, BODY, "grant a service"},
+	{"DELETE", "/api/v1/border-agencies/{id}/grants/{grant}", kp_api_agency_revoke, GOV, 0, "revoke a grant"},
+	{"POST", "/api/v1/border-agencies/{id}/endpoints", kp_api_agency_endpoint_add, GOV | AGENCY_STAFF, BODY,
+	 "add a webhook endpoint (its secret is shown once)"},
+	{"PUT", "/api/v1/border-agencies/{id}/endpoints/{endpoint}", kp_api_agency_endpoint_set, GOV | AGENCY_STAFF, BODY,
+	 "enable or disable an endpoint"},
+	{"GET", "/api/v1/border-agencies/{id}/deliveries", kp_api_agency_deliveries, GOV | AGENCY_STAFF, 0,
+	 "webhook deliveries; ?status=dead: the dead letters"},
+	{"POST", "/api/v1/border-agencies/{id}/deliveries/{delivery}/replay", kp_api_agency_replay, GOV | AGENCY_STAFF, 0,
+	 "send a delivery again"},
+	{"GET", "/api/v1/agency-feed", kp_api_agency_feed, AGENCY_STAFF, 0, "the agency's events after a cursor"},
+	{"GET", "/api/v1/agency-exchange/keys", kp_api_agency_keys, 0, PUBLIC, "how to check kapka's webhooks"},
+	{"POST", "/api/v1/equipment-readings", kp_api_equipment_reading, KP_ROLE_OFFICER | KP_ROLE_DEVICE, BODY,
+	 "a reading from checkpoint equipment"},
+	{"GET", "/api/v1/inspection-tasks", kp_api_inspection_list, KP_ROLE_OFFICER | STAFF, 0, "inspection tasks"},
+	{"GET", "/xroad/v1/ecmr", kp_api_xroad_ecmr_query, 0, PUBLIC, "X-Road: the eFTI identifier query"},
+	{"GET", "/xroad/v1/ecmr/{ref}", kp_api_xroad_ecmr_get, 0, PUBLIC, "X-Road: one consignment note"},
+	{"GET", "/xroad/v1/events/{service}", kp_api_xroad_events, 0, PUBLIC, "X-Road: a service's events"},
+	{"GET", "/xroad/v1/openapi.json", kp_api_xroad_openapi, 0, PUBLIC, "X-Road: the services' OpenAPI document"},
 
 	/* transparency log (docs/transparency.md): C2SP tlog-tiles under /log/, proofs as JSON;
 	 * all public. Entry bundles come before tiles: "entries" would match {level}. */

@@ -4,6 +4,7 @@
 #include "app/keyring.h"
 #include "exchange/client.h"
 #include "exchange/exchange.h"
+#include "exchange/webhooks.h"
 #include "store/registry.h"
 #include "store/tlog_log.h"
 #include "store/writer.h"
@@ -140,6 +141,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		return 1;
 	}
 	app.exchange = kp_exchange_start(&app);
+	kp_webhooks_t *webhooks = kp_webhooks_start(&app); /* agency deliveries (docs/agencies.md) */
 	kp_log(KP_LOG_INFO, "listening on %s:%d (port %d) with %d threads, database %s", cfg->listen,
 	       kp_http_port(http), kp_http_port(http), threads, kp_store_backend_name(store));
 	if (kp_clock_is_set()) {
@@ -159,6 +161,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	kp_info("stopping: letting requests in flight finish (up to %lld s)", cfg->shutdown_grace);
 	kp_http_stop(http, (int)cfg->shutdown_grace);
 	kp_exchange_stop(app.exchange);
+	kp_webhooks_stop(webhooks);
 	kp_writer_stop(writer);
 	free(routes);
 	kp_registry_free(registry);

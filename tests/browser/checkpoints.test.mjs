@@ -183,6 +183,9 @@ test('ministry closes and reopens a crossing; officer opens booking hours and is
   await o.page.locator('h1[data-code="dostyk"]').waitFor();
   assert.equal(await o.page.locator('section[aria-labelledby="cpadmin-closures"]').count(), 0, 'closures are the ministry\'s');
   const slots = o.page.locator('section[aria-labelledby="cpadmin-slots"] form');
+  // booking hours are opened for hours to come only: tomorrow's 08-20
+  const tomorrow = new Date(Date.now() + 360 * 60000 + 86400000).toISOString().slice(0, 10);
+  await slots.locator('input[name="date"]').fill(tomorrow);
   await slots.getByLabel('Lane', { exact: true }).selectOption('bus');
   await slots.getByLabel('Vehicles an hour (optional)', { exact: true }).fill('4');
   await slots.getByRole('button', { name: 'Open the hours' }).click();

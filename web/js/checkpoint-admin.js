@@ -74,7 +74,7 @@ function slots(cp, ctx) {
       done.replaceChildren(notice({ key: 'cpadmin.slots_done', args: { count: r.created, total: r.items.length } }));
     },
   }, field({ name: 'flow', label: 'booking.flow', required: true, options: QUEUE_FLOWS.map((x) => ({ value: x, label: `flow.${x}` })) }),
-  field({ name: 'date', label: 'booking.date', type: 'date', required: true, value: todayLocal() }),
+  field({ name: 'date', label: 'booking.date', type: 'date', required: true, value: todayLocal(), min: todayLocal() }),
   field({ name: 'from_hour', label: 'cpadmin.from_hour', type: 'number', required: true, min: 0, max: 23, value: '8' }),
   field({ name: 'to_hour', label: 'cpadmin.to_hour', type: 'number', required: true, min: 1, max: 24, value: '20' }),
   field({ name: 'capacity', label: 'cpadmin.slot_capacity', type: 'number', min: 0, max: 100000, hint: 'cpadmin.slot_capacity_hint' }));

@@ -23,9 +23,11 @@ function offsetOf(status, country) {
 }
 
 // "2026-11-24 16:00": an instant in local time at offset (minutes).
+// Shown to the minute, rounded to the nearest one: an instant a few seconds before the hour
+// (a closure lifted at 08:59:58) reads 09:00, never a minute early.
 export function localTime(iso, offset) {
   if (!iso) return '';
-  const d = new Date(Date.parse(iso) + offset * 60000);
+  const d = new Date(Math.round((Date.parse(iso) + offset * 60000) / 60000) * 60000);
   return d.toISOString().slice(0, 16).replace('T', ' ');
 }
 

@@ -32,4 +32,9 @@ export default [
   'stay',
   'tips',
   'zone-check',
+
+  // the single window and the duty-free EV quota register
+  'window',
+  'window-queue',
+  'ev-quota',
 ];
