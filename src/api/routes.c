@@ -91,6 +91,12 @@ const kp_route_t kp_api_routes[] = {
 	/* the ministry issues a permit itself: paper to digital, a carrier without an account */
 	{"POST", "/api/v1/permits", kp_api_permit_issue, GOV, BODY, "issue a permit directly (no application)"},
 	{"GET", "/api/v1/permit-search", kp_api_permit_search, PERMIT_READERS, 0, "search permits, a page at a time"},
+	/* carriers that registered themselves are verified by the ministry before their first permit */
+	{"GET", "/api/v1/carrier-verification", kp_api_carrier_check_mine, KP_ROLE_CARRIER, 0,
+	 "my company's verification: what is pending"},
+	{"GET", "/api/v1/carrier-verifications", kp_api_carrier_check_list, STAFF, 0, "carriers' verifications"},
+	{"POST", "/api/v1/carrier-verifications/{id}", kp_api_carrier_check_decide, GOV, BODY,
+	 "verify a carrier (licence and INN checked) or reject it with a note"},
 
 	/* the universal verifier's call on the issuer (epermit_verify.c), readable from any origin */
 	{"GET", EPERMIT_BASE "/verify/{qr}", kp_api_epermit_verify, 0, PUBLIC | KP_ROUTE_CORS,
@@ -198,11 +204,11 @@ const kp_route_t kp_api_routes[] = {
 	 * each agency's queue, documents, fees; and the duty-free EV quota's public register. */
 #define SW_APPLICANTS (KP_ROLE_CARRIER | KP_ROLE_TRAVELLER)
 #define SW_AGENCY (KP_ROLE_OFFICER | KP_ROLE_MINISTRY)
-	{"GET", "/api/v1/procedures", kp_api_sw_procedures, 0, PUBLIC, "single-window procedures (data)"},
-	{"GET", "/api/v1/procedures/{code}", kp_api_sw_procedure_get, 0, PUBLIC, "one procedure's definition"},
-	{"PUT", "/api/v1/procedures/{code}", kp_api_sw_procedure_put, KP_ROLE_ADMIN, BODY, "define or change a procedure"},
-	{"GET", "/api/v1/agencies", kp_api_sw_agencies, 0, PUBLIC, "agencies that decide single-window steps"},
-	{"PUT", "/api/v1/agencies/{code}", kp_api_sw_agency_put, KP_ROLE_ADMIN, BODY, "add an agency or link it to its organisation"},
+	{"GET", "/api/v1/window/procedures", kp_api_sw_procedures, 0, PUBLIC, "single-window procedures (data)"},
+	{"GET", "/api/v1/window/procedures/{code}", kp_api_sw_procedure_get, 0, PUBLIC, "one procedure's definition"},
+	{"PUT", "/api/v1/window/procedures/{code}", kp_api_sw_procedure_put, KP_ROLE_ADMIN, BODY, "define or change a procedure"},
+	{"GET", "/api/v1/window/agencies", kp_api_sw_agencies, 0, PUBLIC, "agencies that decide single-window steps"},
+	{"PUT", "/api/v1/window/agencies/{code}", kp_api_sw_agency_put, KP_ROLE_ADMIN, BODY, "add an agency or link it to its organisation"},
 	{"POST", "/api/v1/window/applications", kp_api_sw_apply, SW_APPLICANTS, BODY, "apply to a procedure"},
 	{"GET", "/api/v1/window/applications", kp_api_sw_app_list, SW_APPLICANTS | KP_ROLE_ADMIN | KP_ROLE_AUDITOR, 0,
 	 "my applications (oversight: all)"},

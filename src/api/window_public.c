@@ -77,7 +77,7 @@ void kp_api_sw_procedure_put(kp_req_t *req)
 		for (int k = 0; k < 2; k++)
 			if (codes[k] && kp_store_sw_agency_get(kp_api_db(req), &req->arena, codes[k], &ag) != KP_DB_OK)
 				kp_field_error(req, kp_arena_printf(&req->arena, "steps[%zu].%s", i, k ? "fee.collector" : "agency"),
-				               "names no agency (add it with PUT /api/v1/agencies/{code})");
+				               "names no agency (add it with PUT /api/v1/window/agencies/{code})");
 	}
 	if (kp_body_check(req) != 0) {
 		json_decref(def);

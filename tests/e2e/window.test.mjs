@@ -17,7 +17,7 @@ let S; // the agencies' staff
 test('setup: the agencies are staffed; both procedures are published as data', async () => {
   const { k } = srv;
   S = await staffAgencies(k);
-  const r = await k.req('GET', '/api/v1/procedures');
+  const r = await k.req('GET', '/api/v1/window/procedures');
   assert.equal(r.status, 200, r.text);
   const codes = r.json.items.map((p) => p.code).sort();
   assert.deepEqual(codes, ['ev-duty-free', 'kyzyl-art-crossing']);
@@ -283,7 +283,7 @@ test('bad input is refused with every problem named, and nothing is stored', asy
   const below = await k.req('PUT', `/api/v1/ev-quota/${YEAR}`, { token: S.economy.token, body: { total: 0, kinds: ['bev'], day_rule: 'fcfs', source: 'x' } });
   assertError(below, 409, 'below_held');
   // a procedure definition is checked before it is stored
-  const p = await k.req('PUT', '/api/v1/procedures/test-proc', {
+  const p = await k.req('PUT', '/api/v1/window/procedures/test-proc', {
     token: S.admin, body: { code: 'test-proc', name: { ky: 'a', ru: 'b' }, applicants: ['king'], expires_days: 0, fields: [], documents: [], steps: [{ code: 'a', agency: 'nobody', role: 'x', after: ['z'], sla_hours: 0, label: { ky: 'a', ru: 'a', en: 'a' } }] },
   });
   const pe = assertError(p, 422, 'invalid_field');

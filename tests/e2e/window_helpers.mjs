@@ -28,7 +28,7 @@ export async function staffAgencies(k) {
       token: admin, body: { username, password: PASSWORD, role: a.role, organisation_id: org.json.id, full_name: `${a.name} staff`, language: 'en' },
     });
     assert.equal(u.status, 201, u.text);
-    const link = await k.req('PUT', `/api/v1/agencies/${code}`, {
+    const link = await k.req('PUT', `/api/v1/window/agencies/${code}`, {
       token: admin, body: { org_id: org.json.id, name_en: a.name, name_ru: a.name, name_ky: a.name },
     });
     assert.equal(link.status, 200, link.text);
