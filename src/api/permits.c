@@ -119,15 +119,18 @@ static int render_pdf(kp_req_t *req, const kp_permit_t *p, unsigned char **out, 
 	} rows[] = {{&L_ID, p->id}, {&L_TYPE, kp_permit_type_name(p->type)}, {&L_ISSUER, p->issuer},
 	            {&L_VERIFIER, p->verifier}, {&L_CARRIER, p->company_name}, {&L_INN, p->company_id},
 	            {&L_PLATE, p->plate}, {&L_ISSUED, iat}, {&L_VALID, exp}, {&L_STATUS, p->status}};
+	/* A long company name (up to 200 characters) pushes the QR code onto a second page. */
 	for (size_t i = 0; rc == 0 && i < KP_ARRAY_LEN(rows); i++)
-		rc = kp_pdf_row(pdf, rows[i].label, rows[i].value);
-	if (rc == 0)
-		rc = kp_pdf_space(pdf, 6);
+		if ((rc = kp_pdf_row(pdf, rows[i].label, rows[i].value)) == KP_PDF_EFULL && (rc = kp_pdf_page(pdf)) == 0)
+			rc = kp_pdf_row(pdf, rows[i].label, rows[i].value);
+	if (rc == 0 && kp_pdf_space(pdf, 6) == KP_PDF_EFULL)
+		rc = kp_pdf_page(pdf);
 	if (rc == 0)
 		rc = kp_qr_encode(p->credential, strlen(p->credential), KP_QR_ECC_DEFAULT, &qr);
-	if (rc == 0)
-		rc = kp_pdf_qr(pdf, &qr, KP_PDF_QR_DEFAULT_MM,
-		               "QR кодун текшериңиз · Проверьте QR-код · Scan to verify (e-permit, ES256)");
+	const char *caption = "QR кодун текшериңиз · Проверьте QR-код · Scan to verify (e-permit, ES256)";
+	if (rc == 0 && (rc = kp_pdf_qr(pdf, &qr, KP_PDF_QR_DEFAULT_MM, caption)) == KP_PDF_EFULL &&
+	    (rc = kp_pdf_page(pdf)) == 0)
+		rc = kp_pdf_qr(pdf, &qr, KP_PDF_QR_DEFAULT_MM, caption);
 	if (rc == 0)
 		rc = kp_pdf_finish(pdf, out, len);
 	kp_qr_cleanup(&qr);

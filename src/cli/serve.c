@@ -5,6 +5,7 @@
 #include "exchange/client.h"
 #include "exchange/exchange.h"
 #include "exchange/webhooks.h"
+#include "store/exchange.h"
 #include "store/registry.h"
 #include "store/tlog_log.h"
 #include "store/writer.h"
@@ -33,6 +34,8 @@ static void housekeeping(kp_store_t *store, const kp_config_t *cfg, kp_registry_
 		kp_info("removed %lld expired sessions", (long long)removed);
 	if (kp_store_throttle_purge(c, kp_now(), kp_now() - 86400, &removed) == KP_DB_OK && removed > 0)
 		kp_info("forgot %lld stale sign-in throttle entries", (long long)removed);
+	if (kp_store_inbound_purge(c, kp_now(), &removed) == KP_DB_OK && removed > 0)
+		kp_info("forgot %lld refused partner events (old, or past the cap)", (long long)removed);
 	kp_store_release(store, c);
 	if (kp_registry_reload(registry) != 0)
 		kp_warn("the checkpoint registry could not be reloaded; answering from the last one read");

@@ -17,12 +17,15 @@ struct setting {
 	long long min, max;
 	const char *def;
 	const char *help;
+	bool secret; /* never as a flag's value, which ps shows to every user: '-' reads stdin */
 };
 
 #define INT_SETTING(n, lo, hi, d, h) \
-	{ #n, SET_INT, offsetof(kp_config_t, n), 0, lo, hi, d, h }
+	{ #n, SET_INT, offsetof(kp_config_t, n), 0, lo, hi, d, h, false }
 #define STR_SETTING(n, d, h) \
-	{ #n, SET_STR, offsetof(kp_config_t, n), sizeof(((kp_config_t *)0)->n), 0, 0, d, h }
+	{ #n, SET_STR, offsetof(kp_config_t, n), sizeof(((kp_config_t *)0)->n), 0, 0, d, h, false }
+#define SECRET_SETTING(n, d, h) \
+	{ #n, SET_STR, offsetof(kp_config_t, n), sizeof(((kp_config_t *)0)->n), 0, 0, d, h, true }
 
 static const struct setting settings[] = {
 	STR_SETTING(listen, "127.0.0.1", "address to listen on (0.0.0.0 for all)"),
@@ -51,15 +54,16 @@ static const struct setting settings[] = {
 	INT_SETTING(password_hash_concurrency, 1, 64, "2", "password hashes (64 MiB of memory each) computed at once for new passwords; more wait with 503"),
 	STR_SETTING(trusted_proxies, "", "addresses or networks of reverse proxies whose X-Forwarded-For names the client (e.g. 10.0.0.0/8); empty: none"),
 	INT_SETTING(shutdown_grace, 0, 3600, "10", "seconds to let requests in flight finish on SIGTERM"),
-	STR_SETTING(admin_password, "", "password of the admin account created on first start (random when empty)"),
+	SECRET_SETTING(admin_password, "", "password of the admin account created on first start (random when empty); as a flag only '-', read from standard input"),
 	INT_SETTING(sqlite_sync_full, 0, 1, "1", "1: fsync the SQLite WAL on every commit (durable); 0: on checkpoints only"),
 	STR_SETTING(public_url, "", "address users reach kapka at, shown in messages (default http://LISTEN:PORT)"),
 	STR_SETTING(authority_code, "KG", "two-letter code of the country this kapka speaks for"),
 	STR_SETTING(authority_name, "Kyrgyzstan", "that country's name as partners see it"),
 	INT_SETTING(utc_offset_minutes, -720, 840, "360", "the authority's UTC offset in minutes, for dates on permits"),
-	STR_SETTING(key_passphrase, "", "passphrase that encrypts the signing keys at rest (else read from key_passphrase_file)"),
+	SECRET_SETTING(key_passphrase, "", "passphrase that encrypts the signing keys at rest (else read from key_passphrase_file); as a flag only '-', read from standard input"),
 	INT_SETTING(group_commit_max, 1, 4096, "256", "most permit issues the writer commits together in one durable transaction"),
 	INT_SETTING(crossing_max_weight_kg, 0, 1000000, "44000", "gross vehicle weight in kg above which a crossing is flagged OVERWEIGHT (0: no limit)"),
+	INT_SETTING(crossing_backdate_hours, 1, 876000, "72", "how far back a crossing may be registered (equipment that was offline), in hours"),
 	INT_SETTING(queue_priority_percent, 0, 100, "5", "share of a slot's capacity that priority cargo (perishable, dangerous, humanitarian, postal) may take"),
 	INT_SETTING(queue_call_minutes, 1, 1440, "20", "minutes a called vehicle has to reach the gate before its place is given away"),
 	INT_SETTING(queue_checkin_early_minutes, 0, 2880, "240", "how long before its slot a booked vehicle may check in at the waiting zone"),
@@ -262,7 +266,33 @@ int kp_config_load(kp_config_t *cfg, int argc, char **argv, int first, char **re
 			fprintf(errf, "kapka: %s needs a value\n", argv[i]);
 			return -1;
 		}
-		if (apply(cfg, s, value, err, sizeof(err)) != 0) {
+		char line[512];
+		if (s->secret && strcmp(value, "-") != 0) {
+			char var[80], flag[64];
+			env_name(s->name, var, sizeof(var));
+			size_t j = 0;
+			for (const char *p = s->name; *p && j + 1 < sizeof(flag); p++)
+				flag[j++] = *p == '_' ? '-' : *p;
+			flag[j] = '\0';
+			fprintf(errf,
+			        "kapka: --%s with a value would show the secret to every user of this machine (ps); give '-'"
+			        " and type it on standard input, or set %s, or %s in the config file\n",
+			        flag, var, s->name);
+			return -1;
+		}
+		if (s->secret) {
+			/* One line from standard input, without its line end. */
+			if (fgets(line, sizeof(line), stdin) == NULL) {
+				fprintf(errf, "kapka: --%s -: nothing on standard input\n", s->name);
+				return -1;
+			}
+			line[strcspn(line, "\r\n")] = '\0';
+			value = line;
+		}
+		int rc = apply(cfg, s, value, err, sizeof(err));
+		if (s->secret)
+			kp_wipe(line, sizeof(line));
+		if (rc != 0) {
 			fprintf(errf, "kapka: --%s: %s\n", s->name, err);
 			return -1;
 		}

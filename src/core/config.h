@@ -52,6 +52,7 @@ typedef struct kp_config {
 	long long transparency_log;
 	long long crossing_max_weight_kg;
 	long long queue_priority_percent;
+	long long crossing_backdate_hours;
 	long long queue_call_minutes;
 	long long queue_checkin_early_minutes;
 	long long queue_no_show_grace_minutes;

@@ -15,7 +15,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { usePermitServer, addVehicle, issue, assertError, YEAR, awayFromHourEnd } from './permits_helpers.test.mjs';
 
-const srv = usePermitServer({ now: awayFromHourEnd() });
+// The throughput test seeds crossings of a fixed past day: no backdating limit here.
+const srv = usePermitServer({ now: awayFromHourEnd(), env: { KAPKA_CROSSING_BACKDATE_HOURS: '876000' } });
 const CP = '/api/v1/checkpoints';
 
 // A weekday without holidays on either side: Tuesday 24 November 2026.
