@@ -94,6 +94,7 @@ bench: deps
 	sh bench/run.sh
 	node bench/permits.mjs
 	node bench/checkpoints.mjs
+	node bench/window.mjs
 
 clean:
 	rm -rf build bin tests/browser/out

@@ -255,6 +255,8 @@ const kp_route_t kp_api_routes[] = {
 	{"POST", "/api/v1/ecmr/{ref}/links", kp_api_ecmr_link_create, KP_ROLE_CARRIER, BODY, "send a party its sealing link"},
 	{"GET", "/api/v1/ecmr/{ref}/verification", kp_api_ecmr_verification, ECMR_READERS, 0, "check the note and its seals"},
 	{"GET", "/api/v1/ecmr/{ref}/bundle", kp_api_ecmr_bundle, ECMR_READERS, 0, "the note as a bundle for offline checks"},
+	{"GET", "/api/v1/ecmr/{ref}/qr", kp_api_ecmr_qr, ECMR_READERS, 0, "the note's signed QR (SVG, PNG or text)"},
+	{"GET", "/api/v1/ecmr/{ref}/pdf", kp_api_ecmr_pdf, ECMR_READERS, 0, "the note in the CMR layout (PDF)"},
 	{"POST", "/api/v1/ecmr/{ref}/authority-link", kp_api_ecmr_authority_link,
 	 KP_ROLE_CARRIER | KP_ROLE_OFFICER | GOV, 0, "a unique link for authorities"},
 	{"GET", "/api/v1/ecmr-shared/{token}", kp_api_ecmr_shared, 0, PUBLIC, "a note through its authority link"},
