@@ -26,6 +26,7 @@ static const struct {
 	{"keygen", kp_cli_keygen, "make a new signing key (partners are told), list or revoke keys"},
 	{"trustlist", kp_cli_trustlist, "export the signed offline trust list"},
 	{"verify", kp_cli_verify, "check a permit QR offline against a trust list"},
+	{"ecmr-verify", kp_cli_ecmr_verify, "check an e-CMR's QR or bundle offline against a trust list"},
 	{"log", kp_cli_log, "the transparency log: prove a permit, verify the log, monitor another kapka's log"},
 };
 

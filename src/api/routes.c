@@ -91,6 +91,12 @@ const kp_route_t kp_api_routes[] = {
 	/* the ministry issues a permit itself: paper to digital, a carrier without an account */
 	{"POST", "/api/v1/permits", kp_api_permit_issue, GOV, BODY, "issue a permit directly (no application)"},
 	{"GET", "/api/v1/permit-search", kp_api_permit_search, PERMIT_READERS, 0, "search permits, a page at a time"},
+	/* carriers that registered themselves are verified by the ministry before their first permit */
+	{"GET", "/api/v1/carrier-verification", kp_api_carrier_check_mine, KP_ROLE_CARRIER, 0,
+	 "my company's verification: what is pending"},
+	{"GET", "/api/v1/carrier-verifications", kp_api_carrier_check_list, STAFF, 0, "carriers' verifications"},
+	{"POST", "/api/v1/carrier-verifications/{id}", kp_api_carrier_check_decide, GOV, BODY,
+	 "verify a carrier (licence and INN checked) or reject it with a note"},
 
 	/* the universal verifier's call on the issuer (epermit_verify.c), readable from any origin */
 	{"GET", EPERMIT_BASE "/verify/{qr}", kp_api_epermit_verify, 0, PUBLIC | KP_ROUTE_CORS,
@@ -249,6 +255,8 @@ const kp_route_t kp_api_routes[] = {
 	{"POST", "/api/v1/ecmr/{ref}/links", kp_api_ecmr_link_create, KP_ROLE_CARRIER, BODY, "send a party its sealing link"},
 	{"GET", "/api/v1/ecmr/{ref}/verification", kp_api_ecmr_verification, ECMR_READERS, 0, "check the note and its seals"},
 	{"GET", "/api/v1/ecmr/{ref}/bundle", kp_api_ecmr_bundle, ECMR_READERS, 0, "the note as a bundle for offline checks"},
+	{"GET", "/api/v1/ecmr/{ref}/qr", kp_api_ecmr_qr, ECMR_READERS, 0, "the note's signed QR (SVG, PNG or text)"},
+	{"GET", "/api/v1/ecmr/{ref}/pdf", kp_api_ecmr_pdf, ECMR_READERS, 0, "the note in the CMR layout (PDF)"},
 	{"POST", "/api/v1/ecmr/{ref}/authority-link", kp_api_ecmr_authority_link,
 	 KP_ROLE_CARRIER | KP_ROLE_OFFICER | GOV, 0, "a unique link for authorities"},
 	{"GET", "/api/v1/ecmr-shared/{token}", kp_api_ecmr_shared, 0, PUBLIC, "a note through its authority link"},

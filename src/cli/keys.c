@@ -119,16 +119,10 @@ int kp_cli_trustlist(kp_config_t *cfg, int argc, char **argv)
 
 /* ---- kapka verify ---- */
 
-struct trust {
-	char *text;
-	json_t *body;
-	const char *issuer;
-	int64_t issued_at;
-};
 
 /* The key kid of authority in the trust list (NULL when absent); *revoked when it is
  * marked revoked. The key is made anew: the caller frees it. */
-static kp_key_t *trust_key(json_t *body, const char *authority, const char *kid, bool *revoked)
+kp_key_t *kp_cli_trust_key(json_t *body, const char *authority, const char *kid, bool *revoked)
 {
 	size_t i, j;
 	json_t *au, *jwk;
@@ -162,7 +156,7 @@ struct lookup {
 static const kp_key_t *lookup(void *ctx, const char *kid)
 {
 	struct lookup *l = ctx;
-	l->key = trust_key(l->body, l->authority, kid, &l->revoked);
+	l->key = kp_cli_trust_key(l->body, l->authority, kid, &l->revoked);
 	return l->revoked ? NULL : l->key;
 }
 
@@ -197,7 +191,7 @@ static char *read_file(const char *path, size_t max)
 
 /* Load and check the trust list: its signature (by its issuer's key in it, or the anchor)
  * and its digest. Prints the problem and returns -1 when it cannot be trusted. */
-static int load_trust(const char *path, const char *anchor_path, struct trust *t)
+int kp_cli_load_trust(const char *path, const char *anchor_path, struct trust *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->text = read_file(path, (size_t)1 << 30);
@@ -269,7 +263,7 @@ static const kp_key_t *listed_key(void *ctx, const char *issuer, const char *kid
 {
 	struct offline *o = ctx;
 	kp_key_free(o->key);
-	o->key = trust_key(o->t->body, issuer, kid, revoked);
+	o->key = kp_cli_trust_key(o->t->body, issuer, kid, revoked);
 	return *revoked ? NULL : o->key;
 }
 
@@ -325,7 +319,7 @@ int kp_cli_verify(kp_config_t *cfg, int argc, char **argv)
 	char *qr_text = strcmp(qr, "-") == 0 ? read_file("-", 65536) : kp_strdup(qr);
 	qr_text[strcspn(qr_text, "\r\n")] = '\0';
 	struct trust t;
-	if (load_trust(path, anchor, &t) != 0) {
+	if (kp_cli_load_trust(path, anchor, &t) != 0) {
 		free(qr_text);
 		free(t.text);
 		json_decref(t.body);

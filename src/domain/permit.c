@@ -171,6 +171,11 @@ int kp_permit_decide(const kp_application_facts_t *f, kp_check_failure_t out[KP_
 		fail(out, &n, "CARRIER_SUSPENDED", "the carrier is suspended");
 	if (f->carrier_licence == NULL || *f->carrier_licence == '\0')
 		fail(out, &n, "CARRIER_NO_LICENCE", "the carrier has no carrier licence on file");
+	if (f->carrier_check && strcmp(f->carrier_check, "verified") != 0)
+		fail(out, &n, "CARRIER_NOT_VERIFIED",
+		     strcmp(f->carrier_check, "rejected") == 0
+		         ? "the ministry could not verify the carrier's licence and tax number"
+		         : "the ministry has not yet verified the carrier's licence and tax number");
 	if (f->year_over)
 		fail(out, &n, "PERMIT_YEAR_OVER", "permits of this year have already expired and can no longer be issued");
 	if (f->year_not_open)

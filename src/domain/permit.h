@@ -59,6 +59,7 @@ const char *kp_check_vehicle_kind(const char *kind);
 typedef struct kp_application_facts {
 	const char *carrier_status;   /* active / suspended */
 	const char *carrier_licence;  /* NULL: none on file */
+	const char *carrier_check;    /* the ministry's verification: pending, rejected, or verified (NULL: verified) */
 	int64_t carrier_org_id;
 	const kp_vehicle_t *vehicle;  /* NULL: no such vehicle */
 	const kp_permit_type_t *type;

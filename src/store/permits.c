@@ -1,6 +1,7 @@
 /* permits.c: deciding applications and issuing permits without ever over-issuing,
  * withdrawing (revoke, return) and reading permits. */
 #include "store/permits.h"
+#include "store/carrier_checks.h"
 #include "store/exchange.h"
 #include "store/tlog_acts.h"
 #include "core/log.h"
@@ -78,6 +79,11 @@ static int gather(kp_conn_t *c, kp_arena_t *a, const kp_issue_request_t *rq, int
 	g->facts.expires_day = kp_local_day(kp_permit_expiry(&g->type, ap->year, rq->utc_offset), rq->utc_offset);
 	g->facts.departure_day = trip_departure(ap->trip);
 	g->facts.carrier_status = g->org.status;
+	kp_carrier_check_t check;
+	if ((rc = kp_store_carrier_check_get(c, a, rq->org_id, &check)) != KP_DB_OK && rc != KP_DB_NOTFOUND)
+		return rc;
+	g->facts.carrier_check = rc == KP_DB_OK ? check.status : NULL;
+	rc = KP_DB_OK;
 	g->facts.carrier_licence = g->org.licence_number;
 	g->facts.carrier_org_id = g->org.id;
 	g->facts.type = &g->type;

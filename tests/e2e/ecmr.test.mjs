@@ -4,7 +4,10 @@
 // acts out of order or twice are refused; a changed document or a broken chain is caught.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer, newCarrier, assertError } from './lib.mjs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { useServer, newCarrier, assertError, kapka } from './lib.mjs';
 import { messageDir, noteBody, partyLink, sealByLink, staffUser } from './ecmr_helpers.mjs';
 
 const dir = messageDir();
@@ -166,4 +169,59 @@ test('bad notes are refused naming every problem, and nothing is stored', async 
   assertError(await k.req('POST', `/api/v1/ecmr/${ref}/links`, { token: carrier.token, body: { role: 'carrier' } }), 422);
   assertError(await k.req('POST', `/api/v1/ecmr/${ref}/seals/external`, { body: { jws: 'a.b.c' } }), 403, 'untrusted_seal');
   assertError(await k.req('GET', '/api/v1/ecmr/ECMR-KG-NOPE', { token: carrier.token }), 404);
+});
+
+test('offline: the QR shows goods and seals, a bundle is checked seal by seal against the trust list', async () => {
+  const k = srv.k;
+  const carrier = await newCarrier(k);
+  const ref = (await k.req('POST', '/api/v1/ecmr', { token: carrier.token, body: noteBody() })).json.ref;
+  assert.equal((await sealByLink(k, await partyLink(k, carrier.token, ref, 'sender', dir), { act: 'issue' })).status, 201);
+  assert.equal((await k.req('POST', `/api/v1/ecmr/${ref}/seals`, { token: carrier.token, body: { act: 'take_over', reservations: 'wet' } })).status, 201);
+  const officer = await staffUser(k, 'border_service', 'officer', 'Officer Offline');
+  const list = await k.req('GET', '/api/v1/trustlist', { token: officer.token });
+  assert.equal(list.status, 200, list.text);
+  const work = mkdtempSync(join(tmpdir(), 'kapka-ecmr-'));
+  const listFile = join(work, 'trust.txt');
+  writeFileSync(listFile, list.text);
+
+  const qr = (await k.req('GET', `/api/v1/ecmr/${ref}/qr?format=text`, { token: carrier.token })).json.qr;
+  let r = await kapka(['ecmr-verify', qr, '--trustlist', listFile]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, new RegExp(`^VALID e-CMR ${ref} \\(in_transit\\)`));
+  assert.match(r.stdout, /20 × dried apricots, 12000.5 kg/);
+  assert.match(r.stdout, /1\. issue by Osh Dried Fruit LLC \(sender\)/);
+  assert.match(r.stdout, /2\. take_over by .* \(carrier\)/);
+  const [h, p, s] = qr.split('.');
+  const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url')), st: 'delivered' })).toString('base64url');
+  r = await kapka(['ecmr-verify', `${h}.${forged}.${s}`, '--trustlist', listFile]);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /^INVALID/);
+
+  const bundle = (await k.req('GET', `/api/v1/ecmr/${ref}/bundle`, { token: carrier.token })).json;
+  const file = join(work, 'bundle.json');
+  writeFileSync(file, JSON.stringify(bundle));
+  r = await kapka(['ecmr-verify', file, '--trustlist', listFile]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /the document and its 2 seals hold/);
+  assert.match(r.stdout, /key held by the platform/);
+  writeFileSync(file, JSON.stringify({ ...bundle, document: bundle.document.replace('"packages":20', '"packages":21') }));
+  r = await kapka(['ecmr-verify', file, '--trustlist', listFile]);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /seal 1: DOCUMENT_CHANGED/);
+  writeFileSync(file, JSON.stringify({ ...bundle, seals: [bundle.seals[1]] }));
+  r = await kapka(['ecmr-verify', file, '--trustlist', listFile]);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /seal 1: (WRONG_SEQUENCE|CHAIN_BROKEN)/);
+  r = await kapka(['ecmr-verify', file]);
+  assert.equal(r.code, 2);
+
+  // the PDF in the CMR layout and the QR image
+  r = await k.req('GET', `/api/v1/ecmr/${ref}/pdf`, { token: carrier.token });
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /application\/pdf/);
+  assert.ok(r.text.startsWith('%PDF-'));
+  r = await k.req('GET', `/api/v1/ecmr/${ref}/qr`, { token: officer.token });
+  assert.match(r.headers.get('content-type'), /image\/svg\+xml/);
+  assertError(await k.req('GET', `/api/v1/ecmr/${ref}/qr?format=gif`, { token: officer.token }), 400, 'bad_query');
+  rmSync(work, { recursive: true, force: true });
 });

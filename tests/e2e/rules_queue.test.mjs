@@ -58,7 +58,8 @@ test('a closure cancels the bookings it hits, gives the places back and leaves t
   const after = await k.req('GET', `/api/v1/bookings/${b.json.id}`, { token: t.token });
   assert.equal(after.json.status, 'cancelled');
   const list = (await k.req('GET', `${CP}/dostyk/slots?date=${date}&flow=car`)).json.items;
-  assert.equal(list.find((s) => s.id === first.id).booked, 0, 'the place is given back');
+  assert.equal(list.find((s) => s.id === first.id), undefined, 'the booking page no longer offers the closed hour');
+  assert.ok(list.find((s) => s.id === second.id));
   const notices = await k.req('GET', '/api/v1/booking-notices', { token: t.token });
   assert.equal(notices.status, 200, notices.text);
   assert.equal(notices.json.items[0].booking_id, b.json.id);
@@ -67,6 +68,10 @@ test('a closure cancels the bookings it hits, gives the places back and leaves t
   // the closed hour takes no new booking; the next hour, open again, does
   assertError(await k.req('POST', '/api/v1/bookings', { token: t.token, body: { slot_id: first.id, plate } }), 422, 'CHECKPOINT_CLOSED');
   assert.equal((await k.req('POST', '/api/v1/bookings', { token: t.token, body: { slot_id: second.id, plate } })).status, 201);
+  // the closure lifted: the hour is offered again, its place given back
+  assert.equal((await k.req('DELETE', `${CP}/dostyk/closures/${close.json.id}`, { token: tok.ministry })).status, 200);
+  const again = (await k.req('GET', `${CP}/dostyk/slots?date=${date}&flow=car`)).json.items;
+  assert.equal(again.find((s) => s.id === first.id).booked, 0, 'the place is given back');
   const other = await newTraveller(k);
   assert.deepEqual((await k.req('GET', '/api/v1/booking-notices', { token: other.token })).json.items, [], 'notices are the driver\'s own');
 });
@@ -74,7 +79,12 @@ test('a closure cancels the bookings it hits, gives the places back and leaves t
 test('a closed crossing records no crossing and takes no one into its live queue', async () => {
   const { k, tok } = srv;
   assertError(await k.req('POST', '/api/v1/crossings', { token: tok.officer, body: { checkpoint: 'karamyk', direction: 'entry', vehicle_kind: 'car', plate: 'KR0001AA' } }), 422, 'CHECKPOINT_CLOSED');
-  assertError(await k.req('POST', '/api/v1/crossings', { token: tok.officer, body: { checkpoint: 'torugart', direction: 'entry', vehicle_kind: 'truck', plate: 'KR0002AA', at: '2026-01-15T10:00+06:00' } }), 422, 'CHECKPOINT_CLOSED');
+  // Ak-Tilek closed for the next hour: no crossing recorded there now; open again once lifted
+  const c = await k.req('POST', `${CP}/ak-tilek/closures`, { token: tok.ministry, body: { reason: 'scanner repair' } });
+  assert.equal(c.status, 201, c.text);
+  assertError(await k.req('POST', '/api/v1/crossings', { token: tok.officer, body: { checkpoint: 'ak-tilek', direction: 'entry', vehicle_kind: 'truck', plate: 'KR0002AA', vehicle_country: 'KG' } }), 422, 'CHECKPOINT_CLOSED');
+  assert.equal((await k.req('DELETE', `${CP}/ak-tilek/closures/${c.json.id}`, { token: tok.ministry })).status, 200);
+  assert.equal((await k.req('POST', '/api/v1/crossings', { token: tok.officer, body: { checkpoint: 'ak-tilek', direction: 'entry', vehicle_kind: 'truck', plate: 'KR0002AA', vehicle_country: 'KG' } })).status, 201);
   assertError(await k.req('POST', `${CP}/karamyk/queue`, { token: tok.officer, body: { flow: 'car', plate: 'KR0003AA' } }), 422, 'CHECKPOINT_CLOSED');
   const n = (await k.req('GET', '/api/v1/crossings?checkpoint=karamyk', { token: tok.ministry })).json.items.length;
   assert.equal(n, 0);

@@ -136,6 +136,18 @@ test('an importer walks an application through every agency; the status page sho
   assert.equal(none.json.allocated, false);
   assert.equal(none.json.state, 'none');
 
+  // every decision entered the public log: who decided what, never the applicant's data
+  const leaves = [];
+  for (let i = 0; ; i++) {
+    const l = await k.req('GET', `/api/v1/transparency/leaves/${i}`);
+    if (l.status !== 200) break;
+    if (l.text.includes(`SW-${app.id}"`)) leaves.push(l.text);
+  }
+  assert.ok(leaves.some((x) => x.includes('window.approved') && x.includes('"customs"')), leaves.join('\n'));
+  assert.ok(leaves.some((x) => x.includes('window.asked') && x.includes('"economy"')));
+  assert.equal(leaves.filter((x) => x.includes('window.approved')).length, 4, 'three steps and the application');
+  for (const x of leaves) assert.ok(!x.includes(vins[0]) && !x.includes('01234567890123') && !x.includes('declaration in order'), x);
+
   // and the decision times are published per procedure and agency
   const perf = await k.req('GET', '/api/v1/window/performance');
   const row = perf.json.items.find((x) => x.procedure === 'ev-duty-free' && x.agency === 'customs');

@@ -22,6 +22,16 @@ function countryOptions(authorities) {
     .sort((x, y) => x.sort.localeCompare(y.sort));
 }
 
+// A carrier that registered itself waits for the ministry's check: say what is pending.
+function checkNotice(check) {
+  if (!check || check.status === 'verified') return null;
+  const rejected = check.status === 'rejected';
+  return h('div', { class: `notice${rejected ? ' notice-error' : ''} carrier-check`, role: 'status', dataset: { status: check.status } },
+    h('p', { i18n: rejected ? 'pm.check_rejected' : 'pm.check_pending' }),
+    check.pending.length ? h('ul', {}, check.pending.map((x) => h('li', { i18n: `pm.check_${x}` }))) : null,
+    check.note ? h('p', {}, h('span', { i18n: 'pm.check_note' }), ' ', h('q', {}, check.note)) : null);
+}
+
 function issued(result, p) {
   append(result,
     h('div', { class: 'decision decision-ok', role: 'status' },
@@ -51,10 +61,11 @@ export default {
   roles: ['carrier'],
   nav: { label: 'nav.apply', order: 30 },
   async render(view, ctx) {
-    let authorities, types, vehicles;
+    let authorities, types, vehicles, check;
     try {
-      [authorities, types, vehicles] = await Promise.all([
-        ctx.api.get('/api/v1/authorities'), ctx.api.get('/api/v1/permit-types'), ctx.api.get('/api/v1/vehicles')]);
+      [authorities, types, vehicles, check] = await Promise.all([
+        ctx.api.get('/api/v1/authorities'), ctx.api.get('/api/v1/permit-types'), ctx.api.get('/api/v1/vehicles'),
+        ctx.api.get('/api/v1/carrier-verification')]);
     } catch (err) {
       append(view, h('h1', { i18n: 'apply.title' }), errorNotice(err));
       return;
@@ -125,6 +136,7 @@ export default {
     append(view,
       h('h1', { i18n: 'apply.title' }),
       h('p', { class: 'lead', i18n: 'apply.lead' }),
+      checkNotice(check),
       active.length ? null : notice({ key: 'apply.no_vehicles' }, 'error'),
       h('p', { class: 'aside' }, h('a', { href: '#/vehicles', i18n: 'apply.manage_vehicles' })),
       f.form,

@@ -32,6 +32,8 @@ export default [
   'stay',
   'tips',
   'zone-check',
+  // rules in force, by date, with their sources
+  'rules',
 
   // the single window and the duty-free EV quota register
   'window',

@@ -5,7 +5,7 @@
 // shows the window the days are counted in.
 import { append, h, dateEl, announce } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
-import { t, language } from '../i18n.js';
+import { t, language, onLanguageChange } from '../i18n.js';
 import { row, errorNotice } from '../permit-ui.js';
 
 const DAY = 86400000;
@@ -143,6 +143,15 @@ export default {
       field({ name: 'planned_entry', label: 'stay.entry', type: 'date', required: true }),
       field({ name: 'planned_exit', label: 'stay.exit', hint: 'stay.exit_hint', type: 'date' })));
     append(view, h('h1', { i18n: 'stay.title' }), h('p', { class: 'lead', i18n: 'stay.lead' }),
+      h('p', {}, h('a', { href: '#/rules', i18n: 'rules.title' })),
       h('section', { class: 'card' }, f.form), out);
+    // the countries' names follow the page's language, the choice stays
+    const pick = f.form.querySelector('select[name="nationality"]');
+    const stop = onLanguageChange(() => {
+      if (!pick.isConnected) { stop(); return; }
+      const chosen = pick.value;
+      pick.replaceChildren(...nationalityOptions().map((o) => h('option', { value: o.value, i18n: o.label }, o.text)));
+      pick.value = chosen;
+    });
   },
 };
