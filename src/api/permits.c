@@ -1,9 +1,7 @@
-/* permits.c: reading permits, their QR code and printable PDF, border activities,
- * returning and revoking. */
+/* permits.c: reading permits and their QR code, border activities, returning and
+ * revoking (the printable PDF: permit_pdf.c). */
 #include "api/api.h"
 #include "core/util.h"
-#include "doc/pdf.h"
-#include "doc/qr.h"
 #include "domain/account.h"
 #include "domain/dates.h"
 #include "store/permits.h"
@@ -86,74 +84,6 @@ void kp_api_permit_qr(kp_req_t *req)
 		return;
 	}
 	kp_api_reply_qr(req, p.credential, p.id);
-}
-
-static const kp_pdf_label_t L_ID = {"Уруксат номери", "Номер разрешения", "Permit number"};
-static const kp_pdf_label_t L_TYPE = {"Уруксат түрү", "Вид разрешения", "Permit type"};
-static const kp_pdf_label_t L_ISSUER = {"Берген өлкө", "Выдавшая страна", "Issuing country"};
-static const kp_pdf_label_t L_VERIFIER = {"Жарактуу өлкө", "Страна действия", "Valid for country"};
-static const kp_pdf_label_t L_CARRIER = {"Ташуучу", "Перевозчик", "Carrier"};
-static const kp_pdf_label_t L_INN = {"ИСН", "ИНН", "Tax id (INN)"};
-static const kp_pdf_label_t L_PLATE = {"Мамлекеттик номер", "Гос. номер", "Plate number"};
-static const kp_pdf_label_t L_ISSUED = {"Берилген күнү", "Дата выдачи", "Issued on"};
-static const kp_pdf_label_t L_VALID = {"Жарактуулук мөөнөтү", "Действительно до", "Valid until"};
-static const kp_pdf_label_t L_STATUS = {"Абалы", "Статус", "Status"};
-
-static int render_pdf(kp_req_t *req, const kp_permit_t *p, unsigned char **out, size_t *len)
-{
-	const kp_config_t *cfg = kp_api_app(req)->cfg;
-	char iat[11], exp[11];
-	kp_date_format_dmy(kp_local_day(p->issued_at, (int)cfg->utc_offset_minutes), iat);
-	kp_date_format_dmy(kp_local_day(p->expires_at, (int)cfg->utc_offset_minutes), exp);
-	kp_pdf_t *pdf = NULL;
-	kp_qr_t qr;
-	memset(&qr, 0, sizeof(qr));
-	int rc = kp_pdf_new(NULL, &pdf);
-	if (rc == 0)
-		rc = kp_pdf_title(pdf, "Эл аралык жүк ташуу уруксаты\nРазрешение на международную перевозку грузов\n"
-		                       "International road freight permit",
-		                  kp_arena_printf(&req->arena, "e-permit %s · %s", p->id, cfg->authority_name));
-	const struct {
-		const kp_pdf_label_t *label;
-		const char *value;
-	} rows[] = {{&L_ID, p->id}, {&L_TYPE, kp_permit_type_name(p->type)}, {&L_ISSUER, p->issuer},
-	            {&L_VERIFIER, p->verifier}, {&L_CARRIER, p->company_name}, {&L_INN, p->company_id},
-	            {&L_PLATE, p->plate}, {&L_ISSUED, iat}, {&L_VALID, exp}, {&L_STATUS, p->status}};
-	/* A long company name (up to 200 characters) pushes the QR code onto a second page. */
-	for (size_t i = 0; rc == 0 && i < KP_ARRAY_LEN(rows); i++)
-		if ((rc = kp_pdf_row(pdf, rows[i].label, rows[i].value)) == KP_PDF_EFULL && (rc = kp_pdf_page(pdf)) == 0)
-			rc = kp_pdf_row(pdf, rows[i].label, rows[i].value);
-	if (rc == 0 && kp_pdf_space(pdf, 6) == KP_PDF_EFULL)
-		rc = kp_pdf_page(pdf);
-	if (rc == 0)
-		rc = kp_qr_encode(p->credential, strlen(p->credential), KP_QR_ECC_DEFAULT, &qr);
-	const char *caption = "QR кодун текшериңиз · Проверьте QR-код · Scan to verify (e-permit, ES256)";
-	if (rc == 0 && (rc = kp_pdf_qr(pdf, &qr, KP_PDF_QR_DEFAULT_MM, caption)) == KP_PDF_EFULL &&
-	    (rc = kp_pdf_page(pdf)) == 0)
-		rc = kp_pdf_qr(pdf, &qr, KP_PDF_QR_DEFAULT_MM, caption);
-	if (rc == 0)
-		rc = kp_pdf_finish(pdf, out, len);
-	kp_qr_cleanup(&qr);
-	kp_pdf_free(pdf);
-	return rc;
-}
-
-void kp_api_permit_pdf(kp_req_t *req)
-{
-	kp_permit_t p;
-	if (load_permit(req, &p) != 0)
-		return;
-	if (p.credential == NULL) {
-		kp_reply_error(req, 404, "not_found", "this permit was not issued here; ask its issuer for the document");
-		return;
-	}
-	unsigned char *pdf = NULL;
-	size_t len = 0;
-	if (render_pdf(req, &p, &pdf, &len) != 0) {
-		kp_reply_error(req, 500, "internal", "the PDF could not be made");
-		return;
-	}
-	kp_api_reply_pdf(req, pdf, len, p.id);
 }
 
 static json_t *activity_json(const kp_activity_row_t *a)

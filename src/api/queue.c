@@ -71,7 +71,8 @@ void kp_api_slot_list(kp_req_t *req)
 	}
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++)
-		json_array_append_new(items, kp_api_slot_json(&s[i]));
+		if (kp_api_slot_open(req, &s[i])) /* a closure since they were opened hides them */
+			json_array_append_new(items, kp_api_slot_json(&s[i]));
 	char date[11];
 	kp_date_format_iso(day, date);
 	kp_reply_json(req, 200, json_pack("{s:s, s:s, s:o}", "checkpoint", code, "date", date, "items", items));

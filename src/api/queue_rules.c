@@ -102,6 +102,13 @@ static bool status_at(kp_req_t *req, const char *code, int64_t t, unsigned mode,
 	return found;
 }
 
+bool kp_api_slot_open(kp_req_t *req, const kp_slot_t *s)
+{
+	kp_cp_status_t st = {0};
+	const char *name = s->checkpoint;
+	return !status_at(req, s->checkpoint, s->starts_at, kp_cp_flow_mode(s->flow), &st, &name, true) || st.open;
+}
+
 int kp_api_slot_bookable(kp_req_t *req, const kp_slot_t *s)
 {
 	kp_cp_status_t st = {0};

@@ -12,6 +12,8 @@
  * throughout; *created gets how many new slots. */
 int kp_api_slots_open(kp_req_t *req, const char *code, const char *flow, int64_t day, int from_hour, int to_hour,
                       int capacity, int priority_cap, int *created);
+/* Whether the slot's hour is still open for its flow: the booking page lists only those. */
+bool kp_api_slot_open(kp_req_t *req, const kp_slot_t *s);
 /* 0 when the slot's hour is still open for its flow (a closure may have come since). */
 int kp_api_slot_bookable(kp_req_t *req, const kp_slot_t *s);
 /* 0 when checkpoint code is open for mode (0: any) at instant at. */

@@ -170,7 +170,8 @@ static int demo_checkpoints(struct demo_ctx *d)
 	const struct {
 		const char *cp, *flow;
 		int capacity;
-	} slots[] = {{"korday", "truck", 42}, {"korday", "car", 84}, {"dostyk", "truck", 42}, {"torugart", "truck", 20}};
+	} slots[] = {{"korday", "truck", 42}, {"korday", "car", 84}, {"dostyk", "truck", 42}}; /* open round the clock:
+	                                                                                     no hour of these is closed */
 	for (size_t i = 0; i < KP_ARRAY_LEN(slots); i++)
 		if (kp_store_slots_create(d->c, &d->who, slots[i].cp, slots[i].flow, hour, 12, slots[i].capacity,
 		                          kp_queue_priority_cap(slots[i].capacity, share), &created) != KP_DB_OK)

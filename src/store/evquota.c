@@ -62,7 +62,7 @@ int kp_store_ev_year_put(kp_conn_t *c, const kp_actor_t *who, const kp_ev_year_t
 	kp_arena_t a;
 	kp_arena_init(&a);
 	kp_ev_year_t before = {0};
-	int rc = kp_store_begin(c);
+	int rc = kp_sw_begin(c);
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c, "UPDATE ev_quota_years SET total = total WHERE year = ?", KP_PARAMS(KV_INT(y->year)), NULL);
 	int got = rc == KP_DB_OK ? kp_store_ev_year_get(c, &a, y->year, &before) : rc;
@@ -100,7 +100,7 @@ int kp_store_ev_year_put(kp_conn_t *c, const kp_actor_t *who, const kp_ev_year_t
 		                         json_pack("{s:I, s:s, s:s}", "total", (json_int_t)y->total, "kinds", y->kinds, "day_rule",
 		                                   y->day_rule));
 	kp_arena_cleanup(&a);
-	return kp_store_end(c, rc);
+	return kp_sw_end(c, rc);
 }
 
 int kp_store_ev_rules(kp_conn_t *c, kp_arena_t *a, kp_ev_rule_t **out, int *n)
@@ -484,7 +484,7 @@ int kp_store_ev_settle(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64
 	if (rc != KP_DB_OK || work == 0)
 		return rc;
 	kp_rows_t r;
-	rc = kp_store_begin(c);
+	rc = kp_sw_begin(c);
 	if (rc == KP_DB_OK)
 		rc = kp_db_exec(c, a, &r, "SELECT DISTINCT year FROM ev_claims WHERE state = 'pending' AND day < ? ORDER BY year",
 		                KP_PARAMS(KV_INT(today)));
@@ -496,5 +496,5 @@ int kp_store_ev_settle(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64
 	}
 	if (rc == KP_DB_OK)
 		rc = finalize_ready(c, a, who, today, now, utc_offset);
-	return kp_store_end(c, rc);
+	return kp_sw_end(c, rc);
 }

@@ -8,7 +8,26 @@
 #include "store/tlog.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <string.h>
+
+static pthread_mutex_t sqlite_writer = PTHREAD_MUTEX_INITIALIZER;
+
+int kp_sw_begin(kp_conn_t *c)
+{
+	bool queue = c->be->dialect == KP_DIALECT_SQLITE;
+	if (queue)
+		pthread_mutex_lock(&sqlite_writer);
+	return kp_store_begin(c); /* held even when BEGIN fails: kp_sw_end releases it */
+}
+
+int kp_sw_end(kp_conn_t *c, int rc)
+{
+	rc = kp_store_end(c, rc);
+	if (c->be->dialect == KP_DIALECT_SQLITE)
+		pthread_mutex_unlock(&sqlite_writer);
+	return rc;
+}
 
 #define APP_COLUMNS "id, user_id, org_id, submitted_at, expires_at, decided_at, procedure_code, data, status, outcome, effect"
 #define STEP_COLUMNS                                                                                                 \
@@ -229,7 +248,7 @@ int kp_store_sw_submit(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw
 	app->effect = json_string_value(json_object_get(def, "effect"));
 	if (app->effect)
 		app->effect = kp_arena_strdup(a, app->effect);
-	int rc = kp_store_begin(c);
+	int rc = kp_sw_begin(c);
 	if (rc == KP_DB_OK)
 		rc = kp_db_exec(c, a, &r,
 		                "INSERT INTO sw_applications (procedure_code, user_id, org_id, data, effect, status, submitted_at,"
@@ -257,7 +276,7 @@ int kp_store_sw_submit(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw
 		                       json_pack("{s:s, s:I}", "procedure", app->procedure, "expires_at",
 		                                 (json_int_t)app->expires_at));
 	json_decref(data);
-	return kp_store_end(c, rc);
+	return kp_sw_end(c, rc);
 }
 
 int kp_store_sw_queue(kp_conn_t *c, kp_arena_t *a, const kp_sw_queue_filter_t *f, kp_sw_step_t **out, int *n)
@@ -398,7 +417,7 @@ int kp_store_sw_act(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t 
 	kp_sw_app_t app;
 	kp_sw_step_t s, *steps = NULL;
 	int n = 0, k = -1;
-	int rc = kp_store_begin(c);
+	int rc = kp_sw_begin(c);
 	if (rc == KP_DB_OK) /* one act at a time per application, on both databases */
 		rc = kp_db_run(c,
 		               "UPDATE sw_applications SET status = status WHERE id = (SELECT application_id FROM sw_steps WHERE id = ?)",
@@ -413,13 +432,13 @@ int kp_store_sw_act(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t 
 		if (steps[i].id == step_id)
 			k = i;
 	if (rc != KP_DB_OK || k < 0)
-		return kp_store_end(c, rc == KP_DB_OK ? KP_DB_NOTFOUND : rc);
+		return kp_sw_end(c, rc == KP_DB_OK ? KP_DB_NOTFOUND : rc);
 	const char *next = kp_sw_transition(steps[k].state, (enum kp_sw_action)act->action);
 	if (strcmp(app.status, "in_progress") != 0 || next == NULL) {
 		conflict(&res->why, "step_state",
 		         kp_arena_printf(a, "step %s is %s and application %lld is %s: this act is not possible now",
 		                         steps[k].code, steps[k].state, (long long)app.id, app.status));
-		return kp_store_end(c, KP_DB_CONFLICT);
+		return kp_sw_end(c, KP_DB_CONFLICT);
 	}
 	const char *reasons = act->reasons;
 	kp_rows_t r;
@@ -430,7 +449,7 @@ int kp_store_sw_act(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t 
 			conflict(&res->why, "fee_unpaid",
 			         kp_arena_printf(a, "the fee of %lld som for step %s is not paid yet", (long long)kp_rows_int(&r, 0, 0),
 			                         steps[k].code));
-			return kp_store_end(c, KP_DB_CONFLICT);
+			return kp_sw_end(c, KP_DB_CONFLICT);
 		}
 		if (rc == KP_DB_OK)
 			rc = run_effect(c, a, &app, &steps[k], act, res, &reasons);
@@ -466,7 +485,7 @@ int kp_store_sw_act(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t 
 		rc = advance(c, a, who, &app, steps, n, act);
 	res->step_state = next;
 	res->app_status = app.status;
-	return kp_store_end(c, rc);
+	return kp_sw_end(c, rc);
 }
 
 int kp_store_sw_answer(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t app_id, const char *step_code,
@@ -476,7 +495,7 @@ int kp_store_sw_answer(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64
 	memset(why, 0, sizeof(*why));
 	kp_sw_app_t app;
 	kp_rows_t r;
-	int rc = kp_store_begin(c);
+	int rc = kp_sw_begin(c);
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c, "UPDATE sw_applications SET status = status WHERE id = ?", KP_PARAMS(KV_INT(app_id)), NULL);
 	if (rc == KP_DB_OK)
@@ -485,11 +504,11 @@ int kp_store_sw_answer(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64
 		rc = kp_db_one(c, a, &r, "SELECT id, state, state_since FROM sw_steps WHERE application_id = ? AND code = ?",
 		               KP_PARAMS(KV_INT(app_id), KV_TEXT(step_code)));
 	if (rc != KP_DB_OK)
-		return kp_store_end(c, rc);
+		return kp_sw_end(c, rc);
 	const char *state = kp_rows_text(&r, 0, 1);
 	if (strcmp(app.status, "in_progress") != 0 || kp_sw_transition(state, KP_SW_ANSWER) == NULL) {
 		conflict(why, "step_state", kp_arena_printf(a, "step %s is %s: it asked for nothing", step_code, state));
-		return kp_store_end(c, KP_DB_CONFLICT);
+		return kp_sw_end(c, KP_DB_CONFLICT);
 	}
 	int64_t waited = now - kp_rows_int(&r, 0, 2);
 	if (waited < 0)
@@ -509,7 +528,22 @@ int kp_store_sw_answer(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_id(c, who, "window.answer", "sw_application", app_id, NULL,
 		                       json_pack("{s:s, s:i}", "step", step_code, "documents", ndocs));
-	return kp_store_end(c, rc);
+	return kp_sw_end(c, rc);
+}
+
+int kp_store_sw_withdraw(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t app_id, int64_t now)
+{
+	kp_sw_app_t app;
+	int rc = kp_sw_begin(c);
+	if (rc == KP_DB_OK)
+		rc = kp_db_run(c, "UPDATE sw_applications SET status = status WHERE id = ?", KP_PARAMS(KV_INT(app_id)), NULL);
+	if (rc == KP_DB_OK)
+		rc = kp_store_sw_app_get(c, a, app_id, &app);
+	if (rc == KP_DB_OK && strcmp(app.status, "in_progress") != 0)
+		rc = KP_DB_CONFLICT;
+	if (rc == KP_DB_OK)
+		rc = kp_sw_finish_app(c, a, who, &app, "withdrawn", "withdrawn by the applicant", now);
+	return kp_sw_end(c, rc);
 }
 
 int kp_store_sw_expire(kp_conn_t *c, kp_arena_t *a, int64_t now, int utc_offset, int *expired)
@@ -522,7 +556,7 @@ int kp_store_sw_expire(kp_conn_t *c, kp_arena_t *a, int64_t now, int utc_offset,
 	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++) {
 		kp_sw_app_t app;
 		kp_actor_t sys = {0, "system", NULL, NULL};
-		rc = kp_store_begin(c);
+		rc = kp_sw_begin(c);
 		if (rc == KP_DB_OK)
 			rc = kp_db_run(c, "UPDATE sw_applications SET status = status WHERE id = ?",
 			               KP_PARAMS(KV_INT(kp_rows_int(&r, i, 0))), NULL);
@@ -533,7 +567,7 @@ int kp_store_sw_expire(kp_conn_t *c, kp_arena_t *a, int64_t now, int utc_offset,
 			if (rc == KP_DB_OK)
 				++*expired;
 		}
-		rc = kp_store_end(c, rc);
+		rc = kp_sw_end(c, rc);
 	}
 	return rc;
 }
@@ -541,14 +575,14 @@ int kp_store_sw_expire(kp_conn_t *c, kp_arena_t *a, int64_t now, int utc_offset,
 int kp_store_sw_note_add(kp_conn_t *c, const kp_actor_t *who, int64_t step_id, const char *agency, const char *text,
                          int64_t now)
 {
-	int rc = kp_store_begin(c);
+	int rc = kp_sw_begin(c);
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c, "INSERT INTO sw_notes (step_id, agency, author_id, text, at) VALUES (?, ?, ?, ?, ?)",
 		               KP_PARAMS(KV_INT(step_id), KV_TEXT(agency), KV_INT(who->user_id), KV_TEXT(text), KV_INT(now)),
 		               NULL);
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_id(c, who, "window.note", "sw_step", step_id, NULL, json_pack("{s:s}", "agency", agency));
-	return kp_store_end(c, rc);
+	return kp_sw_end(c, rc);
 }
 
 int kp_store_sw_notes(kp_conn_t *c, kp_arena_t *a, int64_t step_id, const char *agency, kp_sw_note_t **out, int *n)

@@ -1,7 +1,7 @@
 /* window_docs.c: documents applicants give the single window (bytes kept once per
  * SHA-256, reusable by every step and application of theirs) and the fees agencies
  * collect, with their signed receipts. */
-#include "store/window.h"
+#include "store/window_effects.h"
 
 #include "core/util.h"
 
@@ -27,7 +27,7 @@ int kp_store_sw_document_add(kp_conn_t *c, const kp_actor_t *who, kp_sw_document
 	kp_arena_t a;
 	kp_arena_init(&a);
 	kp_rows_t r;
-	int rc = kp_store_begin(c);
+	int rc = kp_sw_begin(c);
 	if (rc == KP_DB_OK)
 		rc = kp_db_exec(c, &a, &r, "SELECT 1 FROM sw_blobs WHERE sha256 = ?", KP_PARAMS(KV_TEXT(d->sha256)));
 	if (rc == KP_DB_OK && r.nrows == 0)
@@ -45,7 +45,7 @@ int kp_store_sw_document_add(kp_conn_t *c, const kp_actor_t *who, kp_sw_document
 		                       json_pack("{s:s, s:s, s:I}", "kind", d->kind, "sha256", d->sha256, "size", (json_int_t)d->size));
 	}
 	kp_arena_cleanup(&a);
-	return kp_store_end(c, rc);
+	return kp_sw_end(c, rc);
 }
 
 int kp_store_sw_document_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_sw_document_t *out)
@@ -155,7 +155,7 @@ int kp_store_sw_fee_pay(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int6
                         const char *reference, int64_t now, const kp_sw_fee_signer_t *signer)
 {
 	kp_sw_fee_t f;
-	int rc = kp_store_begin(c);
+	int rc = kp_sw_begin(c);
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c, "UPDATE sw_fees SET status = status WHERE id = ?", KP_PARAMS(KV_INT(fee_id)), NULL);
 	if (rc == KP_DB_OK)
@@ -190,5 +190,5 @@ int kp_store_sw_fee_pay(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int6
 		rc = kp_store_audit_id(c, who, "window.fee.pay", "sw_fee", fee_id, NULL,
 		                       json_pack("{s:I, s:s, s:s}", "amount_som", (json_int_t)f.amount_som, "gateway", gateway,
 		                                 "reference", reference));
-	return kp_store_end(c, rc);
+	return kp_sw_end(c, rc);
 }

@@ -21,6 +21,13 @@ int kp_ev_effect_complete(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *app, i
 /* The application ended without approval: release its claim and VINs. */
 int kp_ev_effect_release(kp_conn_t *c, const kp_sw_app_t *app, int64_t now, const char *reason);
 
+/* The single window's write transactions. On SQLite (one writer at a time) they queue on
+ * a mutex in the process instead of polling the database's busy lock, which under many
+ * concurrent acts costs tens of milliseconds of sleeping each; on PostgreSQL they are
+ * kp_store_begin/kp_store_end. Every kp_sw_begin, even one that fails, is ended by exactly one kp_sw_end. */
+int kp_sw_begin(kp_conn_t *c);
+int kp_sw_end(kp_conn_t *c, int rc);
+
 /* Engine moments the quota's settlement calls back into (window.c). */
 int kp_sw_finish_app(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw_app_t *app, const char *status,
                      const char *outcome, int64_t now);

@@ -1,6 +1,6 @@
 /* window_procs.c: the single window's agencies (linked to their organisations) and its
  * procedures, whose definitions are JSON data. */
-#include "store/window.h"
+#include "store/window_effects.h"
 
 #include "core/util.h"
 #include "store/tlog_acts.h"
@@ -43,7 +43,7 @@ int kp_store_sw_agency_get(kp_conn_t *c, kp_arena_t *a, const char *code, kp_sw_
 int kp_store_sw_agency_put(kp_conn_t *c, const kp_actor_t *who, const kp_sw_agency_t *ag)
 {
 	int64_t changed = 0;
-	int rc = kp_store_begin(c);
+	int rc = kp_sw_begin(c);
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c, "UPDATE sw_agencies SET org_id = ?, name_en = ?, name_ru = ?, name_ky = ? WHERE code = ?",
 		               KP_PARAMS(ag->org_id ? KV_INT(ag->org_id) : KV_NULL, KV_TEXT(ag->name_en), KV_TEXT(ag->name_ru),
@@ -57,7 +57,7 @@ int kp_store_sw_agency_put(kp_conn_t *c, const kp_actor_t *who, const kp_sw_agen
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_json(c, who, "window.agency", "sw_agency", ag->code, NULL,
 		                         json_pack("{s:I, s:s}", "org_id", (json_int_t)ag->org_id, "name_en", ag->name_en));
-	return kp_store_end(c, rc);
+	return kp_sw_end(c, rc);
 }
 
 static void proc_from_row(const kp_rows_t *r, int i, kp_sw_procedure_t *o)
@@ -97,7 +97,7 @@ int kp_store_sw_procedure_get(kp_conn_t *c, kp_arena_t *a, const char *code, kp_
 int kp_store_sw_procedure_put(kp_conn_t *c, const kp_actor_t *who, const kp_sw_procedure_t *p)
 {
 	int64_t changed = 0, now = kp_now();
-	int rc = kp_store_begin(c);
+	int rc = kp_sw_begin(c);
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c, "UPDATE sw_procedures SET definition = ?, active = ?, updated_at = ? WHERE code = ?",
 		               KP_PARAMS(KV_TEXT(p->definition), KV_INT(p->active), KV_INT(now), KV_TEXT(p->code)), &changed);
@@ -111,5 +111,5 @@ int kp_store_sw_procedure_put(kp_conn_t *c, const kp_actor_t *who, const kp_sw_p
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_json(c, who, changed ? "window.procedure.update" : "window.procedure.create", "sw_procedure",
 		                         p->code, NULL, json_pack("{s:s, s:b}", "definition", p->definition, "active", p->active));
-	return kp_store_end(c, rc);
+	return kp_sw_end(c, rc);
 }

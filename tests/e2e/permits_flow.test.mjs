@@ -106,7 +106,7 @@ test('done when: register, add a truck, apply, get the permit, PDF → QR → ve
   const scanned = scanQr(pages[0]);
   assert.equal(scanned, p.qr, 'the QR code on the printed page is the credential');
   const text = pdfText(pdf.buf);
-  for (const s of [p.id, v.plate, c.org.name, c.org.inn, p.valid_until, 'BILATERAL']) {
+  for (const s of [p.id, v.plate, c.org.name, c.org.inn, p.valid_until, 'Bilateral', 'Двустороннее']) {
     assert.ok(text.includes(s), `the PDF text lacks ${s}`);
   }
 

@@ -58,7 +58,8 @@ test('a closure cancels the bookings it hits, gives the places back and leaves t
   const after = await k.req('GET', `/api/v1/bookings/${b.json.id}`, { token: t.token });
   assert.equal(after.json.status, 'cancelled');
   const list = (await k.req('GET', `${CP}/dostyk/slots?date=${date}&flow=car`)).json.items;
-  assert.equal(list.find((s) => s.id === first.id).booked, 0, 'the place is given back');
+  assert.equal(list.find((s) => s.id === first.id), undefined, 'the booking page no longer offers the closed hour');
+  assert.ok(list.find((s) => s.id === second.id));
   const notices = await k.req('GET', '/api/v1/booking-notices', { token: t.token });
   assert.equal(notices.status, 200, notices.text);
   assert.equal(notices.json.items[0].booking_id, b.json.id);
@@ -67,6 +68,10 @@ test('a closure cancels the bookings it hits, gives the places back and leaves t
   // the closed hour takes no new booking; the next hour, open again, does
   assertError(await k.req('POST', '/api/v1/bookings', { token: t.token, body: { slot_id: first.id, plate } }), 422, 'CHECKPOINT_CLOSED');
   assert.equal((await k.req('POST', '/api/v1/bookings', { token: t.token, body: { slot_id: second.id, plate } })).status, 201);
+  // the closure lifted: the hour is offered again, its place given back
+  assert.equal((await k.req('DELETE', `${CP}/dostyk/closures/${close.json.id}`, { token: tok.ministry })).status, 200);
+  const again = (await k.req('GET', `${CP}/dostyk/slots?date=${date}&flow=car`)).json.items;
+  assert.equal(again.find((s) => s.id === first.id).booked, 0, 'the place is given back');
   const other = await newTraveller(k);
   assert.deepEqual((await k.req('GET', '/api/v1/booking-notices', { token: other.token })).json.items, [], 'notices are the driver\'s own');
 });
@@ -74,7 +79,12 @@ test('a closure cancels the bookings it hits, gives the places back and leaves t
 test('a closed crossing records no crossing and takes no one into its live queue', async () => {
   const { k, tok } = srv;
   assertError(await k.req('POST', '/api/v1/crossings', { token: tok.officer, body: { checkpoint: 'karamyk', direction: 'entry', vehicle_kind: 'car', plate: 'KR0001AA' } }), 422, 'CHECKPOINT_CLOSED');
-  assertError(await k.req('POST', '/api/v1/crossings', { token: tok.officer, body: { checkpoint: 'torugart', direction: 'entry', vehicle_kind: 'truck', plate: 'KR0002AA', at: '2026-01-15T10:00+06:00' } }), 422, 'CHECKPOINT_CLOSED');
+  // Ak-Tilek closed for the next hour: no crossing recorded there now; open again once lifted
+  const c = await k.req('POST', `${CP}/ak-tilek/closures`, { token: tok.ministry, body: { reason: 'scanner repair' } });
+  assert.equal(c.status, 201, c.text);
+  assertError(await k.req('POST', '/api/v1/crossings', { token: tok.officer, body: { checkpoint: 'ak-tilek', direction: 'entry', vehicle_kind: 'truck', plate: 'KR0002AA', vehicle_country: 'KG' } }), 422, 'CHECKPOINT_CLOSED');
+  assert.equal((await k.req('DELETE', `${CP}/ak-tilek/closures/${c.json.id}`, { token: tok.ministry })).status, 200);
+  assert.equal((await k.req('POST', '/api/v1/crossings', { token: tok.officer, body: { checkpoint: 'ak-tilek', direction: 'entry', vehicle_kind: 'truck', plate: 'KR0002AA', vehicle_country: 'KG' } })).status, 201);
   assertError(await k.req('POST', `${CP}/karamyk/queue`, { token: tok.officer, body: { flow: 'car', plate: 'KR0003AA' } }), 422, 'CHECKPOINT_CLOSED');
   const n = (await k.req('GET', '/api/v1/crossings?checkpoint=karamyk', { token: tok.ministry })).json.items.length;
   assert.equal(n, 0);
@@ -128,4 +138,30 @@ test('the ministry keeps holidays, seasons and hours as dated data, audited; oth
   assertError(await k.req('PUT', `${CP}/aisha-bibi/hours`, { token: tok.ministry, body: { source: 'x', hours: [{ side: 'KG', kind: 'open', days: '8', opens: '09:00', closes: '08:00' }] } }), 422, 'invalid_field');
   const audit = await k.req('GET', '/api/v1/audit?limit=50', { token: tok.auditor });
   if (audit.status === 200) assert.ok(JSON.stringify(audit.json).includes('rule_change.'), 'rule changes are in the audit trail');
+});
+
+test('fees carry their source and change from a date, audited', async () => {
+  const { k, tok } = srv;
+  let eco = await k.req('GET', '/api/v1/ecotax-fees');
+  const car = () => eco.json.items.find((x) => x.kind === 'car');
+  assert.match(car().source, /2020/);
+  const later = await k.req('PUT', '/api/v1/ecotax-fees/car', { token: tok.ministry, body: { fee_som: 1200, source: 'test decree No. 1', effective_from: '2030-01-01' } });
+  assert.equal(later.status, 202, later.text);
+  assert.equal(later.json.applied_at, null);
+  eco = await k.req('GET', '/api/v1/ecotax-fees');
+  assert.equal(car().fee_som, 1000, 'a fee from 2030 does not apply before then');
+  const now = await k.req('PUT', '/api/v1/ecotax-fees/car', { token: tok.ministry, body: { fee_som: 1100, source: 'test decree No. 2', effective_from: '2026-01-01' } });
+  assert.equal(now.status, 200, now.text);
+  eco = await k.req('GET', '/api/v1/ecotax-fees');
+  assert.deepEqual([car().fee_som, car().source], [1100, 'test decree No. 2']);
+  assertError(await k.req('PUT', '/api/v1/ecotax-fees/car', { token: tok.ministry, body: { fee_som: 1100, effective_from: '2030-01-01' } }), 422, 'invalid_field');
+  assertError(await k.req('PUT', '/api/v1/ecotax-fees/car', { token: tok.officer, body: { fee_som: 1, source: 'x' } }), 403);
+  let z = await k.req('GET', '/api/v1/zone-fees');
+  assert.match(z.json.source, /2024/);
+  assert.match(z.json.rounding, /half away from zero/);
+  const zp = await k.req('PUT', '/api/v1/zone-fees', { token: tok.ministry, body: { items: [{ max_zones: 1, fee_som: 2500 }, { max_zones: 2, fee_som: 3500 }, { max_zones: 5, fee_som: 5000 }], source: 'test order' } });
+  assert.equal(zp.status, 200, zp.text);
+  z = await k.req('GET', '/api/v1/zone-fees');
+  assert.equal(z.json.source, 'test order');
+  await k.req('PUT', '/api/v1/ecotax-fees/car', { token: tok.ministry, body: { fee_som: 1000, source: 'seed 001 (restored)' } });
 });

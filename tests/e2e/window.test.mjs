@@ -136,6 +136,18 @@ test('an importer walks an application through every agency; the status page sho
   assert.equal(none.json.allocated, false);
   assert.equal(none.json.state, 'none');
 
+  // every decision entered the public log: who decided what, never the applicant's data
+  const leaves = [];
+  for (let i = 0; ; i++) {
+    const l = await k.req('GET', `/api/v1/transparency/leaves/${i}`);
+    if (l.status !== 200) break;
+    if (l.text.includes(`SW-${app.id}"`)) leaves.push(l.text);
+  }
+  assert.ok(leaves.some((x) => x.includes('window.approved') && x.includes('"customs"')), leaves.join('\n'));
+  assert.ok(leaves.some((x) => x.includes('window.asked') && x.includes('"economy"')));
+  assert.equal(leaves.filter((x) => x.includes('window.approved')).length, 4, 'three steps and the application');
+  for (const x of leaves) assert.ok(!x.includes(vins[0]) && !x.includes('01234567890123') && !x.includes('declaration in order'), x);
+
   // and the decision times are published per procedure and agency
   const perf = await k.req('GET', '/api/v1/window/performance');
   const row = perf.json.items.find((x) => x.procedure === 'ev-duty-free' && x.agency === 'customs');
@@ -181,6 +193,25 @@ test('a refusal at one agency releases the reservation and the VINs', async () =
   assert.equal((await k.req('GET', `/api/v1/ev-quota/vins/${vin}`)).json.state, 'none');
   // a refused application cannot be decided again
   assertError(await decide(k, S.registration.token, stepOf(end, 'registration').id, 'approve'), 409, 'step_state');
+});
+
+test('the applicant withdraws an application; its reservation and VINs are released', async () => {
+  const { k } = srv;
+  await setYear(k, S.admin, { day_rule: 'fcfs' });
+  const imp = await importer(k);
+  const vin = newVin();
+  const app = (await applyEv(k, imp, [vin])).json;
+  const before = await yearNow(k);
+  assert.equal((await decide(k, S.customs.token, stepOf(app, 'customs').id, 'approve')).json.effect, 'reserved');
+  const other = await importer(k);
+  assertError(await k.req('POST', `/api/v1/window/applications/${app.id}/withdrawal`, { token: other.token }), 404, 'not_found');
+  const w = await k.req('POST', `/api/v1/window/applications/${app.id}/withdrawal`, { token: imp.token });
+  assert.equal(w.status, 200, w.text);
+  assert.equal(w.json.status, 'withdrawn');
+  assert.equal(w.json.quota.state, 'released');
+  assert.equal((await yearNow(k)).reserved, before.reserved);
+  assert.equal((await k.req('GET', `/api/v1/ev-quota/vins/${vin}`)).json.state, 'none');
+  assertError(await k.req('POST', `/api/v1/window/applications/${app.id}/withdrawal`, { token: imp.token }), 409, 'step_state');
 });
 
 test('16 concurrent customs approvals for the last 10 places allocate exactly 10', async () => {
