@@ -29,10 +29,12 @@ sources() {
 		src/crypto/hash.c src/core/util.c ;;
 	qr) echo src/domain/verdict.c src/domain/permit.c src/domain/dates.c src/domain/vin.c src/domain/zone.c \
 		src/crypto/jws.c src/crypto/keys.c src/crypto/hash.c src/core/util.c ;;
+	window) echo src/domain/window.c src/domain/vin.c src/domain/dates.c src/domain/account.c src/core/util.c \
+		src/core/arena.c src/core/log.c src/core/clock.c ;;
 	esac
 }
 
-TARGETS=${FUZZ_TARGETS:-"jws jwk schedule body query config trustlist event qr"}
+TARGETS=${FUZZ_TARGETS:-"jws jwk schedule body query config trustlist event qr window"}
 status=0
 summary=""
 for t in $TARGETS; do

@@ -195,6 +195,25 @@ test('a refusal at one agency releases the reservation and the VINs', async () =
   assertError(await decide(k, S.registration.token, stepOf(end, 'registration').id, 'approve'), 409, 'step_state');
 });
 
+test('the applicant withdraws an application; its reservation and VINs are released', async () => {
+  const { k } = srv;
+  await setYear(k, S.admin, { day_rule: 'fcfs' });
+  const imp = await importer(k);
+  const vin = newVin();
+  const app = (await applyEv(k, imp, [vin])).json;
+  const before = await yearNow(k);
+  assert.equal((await decide(k, S.customs.token, stepOf(app, 'customs').id, 'approve')).json.effect, 'reserved');
+  const other = await importer(k);
+  assertError(await k.req('POST', `/api/v1/window/applications/${app.id}/withdrawal`, { token: other.token }), 404, 'not_found');
+  const w = await k.req('POST', `/api/v1/window/applications/${app.id}/withdrawal`, { token: imp.token });
+  assert.equal(w.status, 200, w.text);
+  assert.equal(w.json.status, 'withdrawn');
+  assert.equal(w.json.quota.state, 'released');
+  assert.equal((await yearNow(k)).reserved, before.reserved);
+  assert.equal((await k.req('GET', `/api/v1/ev-quota/vins/${vin}`)).json.state, 'none');
+  assertError(await k.req('POST', `/api/v1/window/applications/${app.id}/withdrawal`, { token: imp.token }), 409, 'step_state');
+});
+
 test('16 concurrent customs approvals for the last 10 places allocate exactly 10', async () => {
   const { k } = srv;
   const y = await yearNow(k);

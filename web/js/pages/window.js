@@ -168,6 +168,12 @@ async function statusView(view, ctx, id) {
         return h('section', { class: 'card asking', dataset: { step: s.code } },
           h('h2', { i18n: 'window.asked', args: { agency: named(s.agency.name) } }), h('p', { class: 'request' }, s.request), f.form);
       }),
+      app.status === 'in_progress' ? h('p', {}, h('button', { type: 'button', class: 'secondary', i18n: 'window.withdraw', async onclick(ev) {
+        ev.target.disabled = true;
+        await ctx.api.post(`/api/v1/window/applications/${id}/withdrawal`);
+        announce(t('window.withdrawn_done'));
+        await reload();
+      } })) : null,
       h('h2', { i18n: 'window.steps' }), stepList(app.steps),
       app.fees.length ? [h('h2', { i18n: 'window.fees' }), h('ul', { class: 'cards' }, app.fees.map((fee) => feeCard(fee, ctx, reload)))] : null,
       h('h2', { i18n: 'window.history' }),
