@@ -96,6 +96,11 @@ bench: deps
 	node bench/checkpoints.mjs
 	node bench/window.mjs
 
+# libFuzzer targets for every parser that takes outside bytes (fuzz/README.md), each on
+# its seed corpus in fuzz/corpus/ for FUZZ_SECONDS seconds (default 60; make test: 5).
+fuzz:
+	sh fuzz/run.sh
+
 clean:
 	rm -rf build bin tests/browser/out
 

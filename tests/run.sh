@@ -2,6 +2,7 @@
 # run.sh: kapka's whole test suite, as `make test` runs it after building both variants.
 #
 #   1. unit       every cmocka program in build/tests/ (TAP)
+#      fuzz       every libFuzzer target for KAPKA_FUZZ_SECONDS (5) on its corpus (fuzz/run.sh)
 #   2. e2e-sqlite node --test tests/e2e/ against bin/kapka on SQLite
 #   3. e2e-pg     the same on PostgreSQL
 #   4. browser    node --test tests/browser/ (skipped when there are no *.test.mjs files)
@@ -220,6 +221,23 @@ need_bin() {
 SAN_ENV="KAPKA_BIN=build/san/bin/kapka"
 
 wanted unit && run_unit_stage unit build/tests
+# ---- fuzz: every libFuzzer target for a bounded time on its corpus (fuzz/run.sh) ----
+if wanted fuzz; then
+	echo "${BOLD}== fuzz: fuzz/run.sh, ${KAPKA_FUZZ_SECONDS:-5} s per target ==${OFF}"
+	stage_start=$(date +%s)
+	FUZZ_SECONDS=${KAPKA_FUZZ_SECONDS:-5} timeout "$STAGE_TIMEOUT" sh fuzz/run.sh >"$LOGS/fuzz.log" 2>&1
+	rc=$?
+	p=$(grep -c '^  fuzz_.*exit 0$' "$LOGS/fuzz.log")
+	f=$(grep -c '^fuzz_.*\(FAILED\|does not build\)' "$LOGS/fuzz.log")
+	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	sed -n '/^fuzzing,/,$p' "$LOGS/fuzz.log"
+	if [ "$f" -gt 0 ]; then
+		show_tail "$LOGS/fuzz.log" 60
+		note_failure "fuzz: $f failed (log: $LOGS/fuzz.log)"
+	fi
+	PASSED=$((PASSED + p)) FAILED=$((FAILED + f))
+	echo "  fuzz: $p passed, $f failed ($(($(date +%s) - stage_start)) s)"
+fi
 if need_bin bin/kapka; then
 	wanted e2e-sqlite && run_node_stage e2e-sqlite tests/e2e/ KAPKA_E2E_BACKEND=sqlite
 	wanted e2e-pg && pg_stage e2e-pg tests/e2e/ KAPKA_E2E_BACKEND=pg

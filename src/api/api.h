@@ -156,6 +156,7 @@ void kp_api_sw_apply(kp_req_t *req);
 void kp_api_sw_app_list(kp_req_t *req);
 void kp_api_sw_app_get(kp_req_t *req);
 void kp_api_sw_answer(kp_req_t *req);
+void kp_api_sw_withdraw(kp_req_t *req);
 void kp_api_sw_queue(kp_req_t *req);
 void kp_api_sw_step_get(kp_req_t *req);
 void kp_api_sw_step_take(kp_req_t *req);

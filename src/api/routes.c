@@ -216,6 +216,8 @@ const kp_route_t kp_api_routes[] = {
 	 "an application's status page: every agency's step, time and decision"},
 	{"POST", "/api/v1/window/applications/{id}/answers", kp_api_sw_answer, SW_APPLICANTS, BODY,
 	 "answer an agency's request for more"},
+	{"POST", "/api/v1/window/applications/{id}/withdrawal", kp_api_sw_withdraw, SW_APPLICANTS, 0,
+	 "withdraw an application in progress (its reservation is released)"},
 	{"GET", "/api/v1/window/queue", kp_api_sw_queue, SW_AGENCY, 0, "my agency's queue"},
 	{"GET", "/api/v1/window/steps/{id}", kp_api_sw_step_get, SW_AGENCY, 0, "one step as its agency sees it"},
 	{"POST", "/api/v1/window/steps/{id}/take", kp_api_sw_step_take, SW_AGENCY, 0, "start working on a step"},

@@ -409,3 +409,27 @@ void kp_api_sw_answer(kp_req_t *req)
 	kp_store_sw_app_get(kp_api_db(req), &req->arena, app.id, &app);
 	kp_reply_json(req, 200, status_json(req, &app));
 }
+
+void kp_api_sw_withdraw(kp_req_t *req)
+{
+	kp_sw_app_t app;
+	if (load_own(req, &app) != 0)
+		return;
+	if (app.user_id != req->auth.user_id) {
+		kp_reply_error(req, 403, "forbidden", "only the applicant withdraws an application");
+		return;
+	}
+	kp_actor_t who = kp_api_actor(req);
+	int rc = kp_store_sw_withdraw(kp_api_db(req), &req->arena, &who, app.id, kp_window_now());
+	if (rc == KP_DB_CONFLICT) {
+		kp_reply_error(req, 409, "step_state", "application %lld is %s: only one in progress can be withdrawn",
+		               (long long)app.id, app.status);
+		return;
+	}
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "application");
+		return;
+	}
+	kp_store_sw_app_get(kp_api_db(req), &req->arena, app.id, &app);
+	kp_reply_json(req, 200, status_json(req, &app));
+}

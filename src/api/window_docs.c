@@ -4,12 +4,12 @@
  * signed QR. */
 #include "api/window.h"
 
+#include "api/travel.h"
+
 #include "app/keyring.h"
 #include "core/util.h"
 #include "crypto/hash.h"
-#include "crypto/jws.h"
-#include "doc/pdf.h"
-#include "doc/qr.h"
+#include "doc/receipt.h"
 #include "domain/account.h"
 
 #include <stdlib.h>
@@ -186,20 +186,7 @@ static int sign_fee(void *ctx, kp_arena_t *a, const kp_sw_fee_t *f, const char *
 	                           kp_arena_printf(a, "%.2s-SW-%06lld", s->issuer, (long long)f->id), "ap",
 	                           (json_int_t)f->application_id, "st", f->step_code, "co", f->collector, "sm",
 	                           (json_int_t)f->amount_som, "pd", at);
-	char *payload = json_dumps(claims, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(claims);
-	json_t *hdr = json_pack("{s:s}", "typ", KP_SW_RECEIPT_TYP);
-	const kp_key_t *key = kp_keyring_signing_key(s->keys);
-	char *jws = NULL;
-	int rc = payload ? kp_jws_sign(key, hdr, payload, strlen(payload), &jws) : -1;
-	free(payload);
-	json_decref(hdr);
-	if (rc != 0)
-		return -1;
-	*credential = kp_arena_strdup(a, jws);
-	*kid = kp_key_kid(key);
-	free(jws);
-	return 0;
+	return kp_travel_sign_claims(s->keys, a, claims, KP_SW_RECEIPT_TYP, credential, kid);
 }
 
 static int load_fee(kp_req_t *req, kp_sw_fee_t *f, kp_sw_app_t *app, bool collector_may)
@@ -282,37 +269,19 @@ void kp_api_sw_fee_receipt(kp_req_t *req)
 	const char *no = kp_arena_printf(&req->arena, "%.2s-SW-%06lld", kp_api_app(req)->cfg->authority_code, (long long)f.id);
 	char paid[32];
 	kp_iso8601(f.paid_at, paid, sizeof(paid));
-	kp_pdf_t *pdf = NULL;
-	kp_qr_t qr = {0};
 	unsigned char *out = NULL;
 	size_t len = 0;
-	int rc = kp_pdf_new(NULL, &pdf);
-	if (rc == 0)
-		rc = kp_pdf_title(pdf, "Жыйым төлөнгөнү тууралуу квитанция\nКвитанция об оплате сбора\nFee receipt", no);
-	const struct {
-		const kp_pdf_label_t *l;
-		const char *v;
-	} rows[] = {{&L_NO, no},
-	            {&L_APP, kp_arena_printf(&req->arena, "%lld (%s)", (long long)app.id, app.procedure)},
-	            {&L_STEP, f.step_code},
-	            {&L_COLL, kp_arena_printf(&req->arena, "%s / %s / %s", ag.name_ky, ag.name_ru, ag.name_en)},
-	            {&L_SUM, kp_arena_printf(&req->arena, "%lld", (long long)f.amount_som)},
-	            {&L_PAID, kp_arena_printf(&req->arena, "%s, %s %s", paid, f.gateway ? f.gateway : "",
-	                                      f.reference ? f.reference : "")}};
-	for (size_t i = 0; rc == 0 && i < KP_ARRAY_LEN(rows); i++)
-		rc = kp_pdf_row(pdf, rows[i].l, rows[i].v);
-	if (rc == 0)
-		rc = kp_qr_encode(f.credential, strlen(f.credential), KP_QR_ECC_DEFAULT, &qr);
-	if (rc == 0)
-		rc = kp_pdf_qr(pdf, &qr, KP_PDF_QR_MIN_MM, "Текшерүү · Проверка · Verify (ES256)");
-	if (rc == 0)
-		rc = kp_pdf_finish(pdf, &out, &len);
-	kp_qr_cleanup(&qr);
-	kp_pdf_free(pdf);
-	if (rc != 0) {
+	const kp_receipt_row_t rows[] = {
+	    {&L_NO, no},
+	    {&L_APP, kp_arena_printf(&req->arena, "%lld (%s)", (long long)app.id, app.procedure)},
+	    {&L_STEP, f.step_code},
+	    {&L_COLL, kp_arena_printf(&req->arena, "%s / %s / %s", ag.name_ky, ag.name_ru, ag.name_en)},
+	    {&L_SUM, kp_arena_printf(&req->arena, "%lld", (long long)f.amount_som)},
+	    {&L_PAID, kp_arena_printf(&req->arena, "%s, %s %s", paid, f.gateway ? f.gateway : "", f.reference ? f.reference : "")}};
+	if (kp_receipt_pdf("Жыйым төлөнгөнү тууралуу квитанция\nКвитанция об оплате сбора\nFee receipt", no, rows,
+	                   KP_ARRAY_LEN(rows), f.credential, &out, &len) != 0) {
 		kp_reply_error(req, 500, "internal", "the receipt could not be made");
 		return;
 	}
-	kp_reply_take(req, 200, "application/pdf", out, len);
-	kp_reply_header(req, "Content-Disposition", kp_arena_printf(&req->arena, "inline; filename=\"%s.pdf\"", no));
+	kp_api_reply_pdf(req, out, len, no);
 }

@@ -175,6 +175,8 @@ static void act(kp_req_t *req, const kp_sw_step_t *s, kp_sw_act_t *a)
 {
 	kp_actor_t who = kp_api_actor(req);
 	kp_sw_act_result_t res;
+	if (a->action == KP_SW_APPROVE)
+		kp_window_tick(req); /* settle ended days first, so an approval rarely settles one itself */
 	a->now = kp_window_now();
 	a->utc_offset = kp_window_offset(req);
 	int rc = kp_store_sw_act(kp_api_db(req), &req->arena, &who, s->id, a, &res);

@@ -39,6 +39,7 @@ int kp_cli_load_trust(const char *path, const char *anchor_path, struct trust *t
  * NULL when absent; *revoked when marked revoked. */
 kp_key_t *kp_cli_trust_key(json_t *body, const char *authority, const char *kid, bool *revoked);
 int kp_cli_ecmr_verify(kp_config_t *cfg, int argc, char **argv);
+int kp_cli_xroad_call(kp_config_t *cfg, int argc, char **argv);
 
 /* Open the configured database (creating a SQLite file's folder) and migrate it.
  * Prints the problem and returns NULL on failure. */

@@ -1,4 +1,4 @@
-/* ecmr.c: `kapka ecmr-verify`: check an e-CMR with no network, against the keys of a trust
+/* ecmr.c: `kapka xroad-call` (below) and `kapka ecmr-verify`: check an e-CMR with no network, against the keys of a trust
  * list (`kapka trustlist export`, the same trust material as permits): either its QR (the
  * authority's signed summary: goods and seal history) or a bundle (GET .../bundle: the
  * document and every seal, whose chain and document digest are checked seal by seal). */
@@ -8,6 +8,7 @@
 #include "crypto/jws.h"
 #include "crypto/seals.h"
 #include "domain/verdict.h"
+#include "exchange/xroad.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,4 +174,40 @@ int kp_cli_ecmr_verify(kp_config_t *cfg, int argc, char **argv)
 	free(t.text);
 	json_decref(t.body);
 	return rc;
+}
+
+/* `kapka xroad-call SERVICE_ID [PATH] [--user ID] [--issue TEXT]`: call another agency's
+ * service through our security server and print its answer. */
+int kp_cli_xroad_call(kp_config_t *cfg, int argc, char **argv)
+{
+	const char *service = NULL, *path = "", *user = NULL, *issue = NULL;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--user") && i + 1 < argc)
+			user = argv[++i];
+		else if (!strcmp(argv[i], "--issue") && i + 1 < argc)
+			issue = argv[++i];
+		else if (!service && argv[i][0] != '-')
+			service = argv[i];
+		else if (argv[i][0] == '/')
+			path = argv[i];
+	}
+	if (kp_cli_wants_help(argc, argv) || !service) {
+		printf("usage: kapka xroad-call INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE [/PATH?QUERY] [--user ID] [--issue TEXT]\n\n"
+		       "Calls another agency's REST service through our X-Road security server\n"
+		       "(xroad_consumer_url) as our subsystem (xroad_client) and prints the answer; exits 0 on a\n"
+		       "2xx answer, 1 on another answer or none, 2 on bad usage.\n");
+		return kp_cli_wants_help(argc, argv) ? 0 : 2;
+	}
+	long status;
+	char *body = NULL, err[600] = "";
+	if (kp_xroad_call(cfg, service, path, user, issue, &status, &body, err, sizeof(err)) != 0) {
+		fprintf(stderr, "kapka xroad-call: %s\n", err);
+		return 2;
+	}
+	if (status == 0)
+		fprintf(stderr, "kapka xroad-call: no answer: %s\n", err);
+	else
+		printf("%s\n", body);
+	free(body);
+	return status >= 200 && status < 300 ? 0 : 1;
 }

@@ -106,6 +106,8 @@ void kp_req_defer(kp_req_t *req);
 void kp_req_complete(kp_req_t *req);
 
 /* ---- reading the request (request.c) ---- */
+/* Percent-decode s in place (an encoded NUL becomes 0x7f); returns the new length. */
+size_t kp_http_unescape(char *s);
 const char *kp_req_param(const kp_req_t *req, const char *name);
 /* Path parameter as a positive id; answers 404 and returns -1 when not one. */
 int kp_req_param_id(kp_req_t *req, const char *name, int64_t *out);

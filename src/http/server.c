@@ -607,31 +607,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	atomic_fetch_sub(&h->in_flight, 1);
 }
 
-static int hex_value(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-/* Percent-decoding as libmicrohttpd does it, except that an encoded NUL becomes DEL
- * (0x7f), which the path and field checks refuse: a decoded NUL would silently cut the
- * path short ("/permits/X%00/pdf" would reach "/permits/X"). */
+/* libmicrohttpd's unescaping, with kp_http_unescape (request.c). */
 static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
 {
 	(void)cls;
 	(void)c;
-	char *r = s, *w = s;
-	while (*r) {
-		int hi, lo;
-		if (r[0] == '%' && (hi = hex_value(r[1])) >= 0 && (lo = hex_value(r[2])) >= 0) {
-			int v = hi * 16 + lo;
-			*w++ = v == 0 ? 0x7f : (char)v;
-			r += 3;
-		} else {
-			*w++ = *r++;
-		}
-	}
-	*w = '\0';
-	return (size_t)(w - s);
+	return kp_http_unescape(s);
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)

@@ -41,6 +41,79 @@ static int apply_change(kp_conn_t *c, const char *kind, const char *code, const 
 	return rc;
 }
 
+/* Make one fee change real: the whole zone-fee table, or one ecotax fee, with its source. */
+static int apply_fee_change(kp_conn_t *c, const char *kind, const char *payload, const char *source)
+{
+	json_t *p = json_loads(payload, 0, NULL);
+	int rc = p ? KP_DB_OK : KP_DB_ERR;
+	if (rc == KP_DB_OK && strcmp(kind, "zone_fees") == 0) {
+		rc = kp_db_run(c, "DELETE FROM zone_fees", NULL, 0, NULL);
+		json_t *row;
+		size_t i;
+		json_array_foreach(json_object_get(p, "items"), i, row)
+		{
+			if (rc != KP_DB_OK)
+				break;
+			rc = kp_db_run(c, "INSERT INTO zone_fees (max_zones, fee_som, source) VALUES (?, ?, ?)",
+			               KP_PARAMS(KV_INT(json_integer_value(json_object_get(row, "max_zones"))),
+			                         KV_INT(json_integer_value(json_object_get(row, "fee_som"))), KV_TEXT(source)),
+			               NULL);
+		}
+	} else if (rc == KP_DB_OK) {
+		rc = kp_db_run(c,
+		               "INSERT INTO ecotax_fees (kind, fee_som, source) VALUES (?, ?, ?) ON CONFLICT (kind)"
+		               " DO UPDATE SET fee_som = excluded.fee_som, source = excluded.source",
+		               KP_PARAMS(KV_TEXT(json_string_value(json_object_get(p, "kind"))),
+		                         KV_INT(json_integer_value(json_object_get(p, "fee_som"))), KV_TEXT(source)),
+		               NULL);
+	}
+	json_decref(p);
+	return rc;
+}
+
+int kp_store_fee_change_add(kp_conn_t *c, const kp_actor_t *who, kp_rule_change_t *ch, int64_t now)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	kp_rows_t r;
+	bool at_once = ch->effective_from <= now;
+	int rc = kp_store_begin(c);
+	if (rc != KP_DB_OK) {
+		kp_arena_cleanup(&a);
+		return rc;
+	}
+	rc = kp_db_exec(c, &a, &r,
+	                "INSERT INTO fee_changes (kind, payload, source, effective_from, created_by, created_at, applied_at)"
+	                " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	                KP_PARAMS(KV_TEXT(ch->kind), KV_TEXT(ch->payload), KV_TEXT(ch->source), KV_INT(ch->effective_from),
+	                          who && who->user_id ? KV_INT(who->user_id) : KV_NULL, KV_INT(now),
+	                          at_once ? KV_INT(now) : KV_NULL));
+	if (rc == KP_DB_OK) {
+		ch->id = kp_rows_int(&r, 0, 0);
+		ch->applied_at = at_once ? now : 0;
+		ch->created_at = now;
+	}
+	if (rc == KP_DB_OK && at_once)
+		rc = apply_fee_change(c, ch->kind, ch->payload, ch->source);
+	if (rc == KP_DB_OK)
+		rc = kp_store_audit_json(c, who, at_once ? "fee_change.apply" : "fee_change.schedule", "fee", ch->kind, NULL,
+		                         json_pack("{s:I, s:o, s:s, s:I}", "change_id", (json_int_t)ch->id, "payload",
+		                                   json_loads(ch->payload, 0, NULL), "source", ch->source, "effective_from",
+		                                   (json_int_t)ch->effective_from));
+	rc = kp_store_end(c, rc);
+	kp_arena_cleanup(&a);
+	return rc;
+}
+
+int kp_store_fee_source(kp_conn_t *c, kp_arena_t *a, const char *kind, const char **source)
+{
+	kp_rows_t r;
+	int rc = kind ? kp_db_exec(c, a, &r, "SELECT source FROM ecotax_fees WHERE kind = ?", KP_PARAMS(KV_TEXT(kind)))
+	              : kp_db_exec(c, a, &r, "SELECT source FROM zone_fees ORDER BY max_zones LIMIT 1", NULL, 0);
+	*source = rc == KP_DB_OK && r.nrows > 0 ? kp_rows_text(&r, 0, 0) : NULL;
+	return rc;
+}
+
 int kp_store_rule_change_add(kp_conn_t *c, const kp_actor_t *who, kp_rule_change_t *ch, int64_t now)
 {
 	kp_arena_t a;
@@ -100,6 +173,25 @@ int kp_store_rule_changes_apply_due(kp_conn_t *c, int64_t now)
 			                         json_pack("{s:I}", "change_id", (json_int_t)id));
 		rc = kp_store_end(c, rc);
 	}
+	if (rc == KP_DB_OK)
+		rc = kp_db_exec(c, &a, &r,
+		                "SELECT id, kind, payload, source FROM fee_changes WHERE applied_at IS NULL"
+		                " AND effective_from <= ? ORDER BY effective_from, id",
+		                KP_PARAMS(KV_INT(now)));
+	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++) {
+		int64_t id = kp_rows_int(&r, i, 0), changed = 0;
+		rc = kp_store_begin(c);
+		if (rc != KP_DB_OK)
+			break;
+		rc = kp_db_run(c, "UPDATE fee_changes SET applied_at = ? WHERE id = ? AND applied_at IS NULL",
+		               KP_PARAMS(KV_INT(now), KV_INT(id)), &changed);
+		if (rc == KP_DB_OK && changed == 1)
+			rc = apply_fee_change(c, kp_rows_text(&r, i, 1), kp_rows_text(&r, i, 2), kp_rows_text(&r, i, 3));
+		if (rc == KP_DB_OK && changed == 1)
+			rc = kp_store_audit_json(c, NULL, "fee_change.apply", "fee", kp_rows_text(&r, i, 1), NULL,
+			                         json_pack("{s:I}", "change_id", (json_int_t)id));
+		rc = kp_store_end(c, rc);
+	}
 	kp_arena_cleanup(&a);
 	return rc;
 }
@@ -109,7 +201,10 @@ int kp_store_rule_changes_next_due(kp_conn_t *c, int64_t *at)
 	kp_arena_t a;
 	kp_arena_init(&a);
 	kp_rows_t r;
-	int rc = kp_db_exec(c, &a, &r, "SELECT MIN(effective_from) FROM rule_changes WHERE applied_at IS NULL", NULL, 0);
+	int rc = kp_db_exec(c, &a, &r,
+	                    "SELECT MIN(t) FROM (SELECT effective_from AS t FROM rule_changes WHERE applied_at IS NULL"
+	                    " UNION ALL SELECT effective_from FROM fee_changes WHERE applied_at IS NULL) d",
+	                    NULL, 0);
 	*at = rc == KP_DB_OK && r.nrows == 1 && !kp_rows_isnull(&r, 0, 0) ? kp_rows_int(&r, 0, 0) : 0;
 	kp_arena_cleanup(&a);
 	return rc;

@@ -14,9 +14,15 @@ typedef struct kp_rule_change {
 /* Record a change (kind season or hours, payload JSON as validated by the API); applied at
  * once when effective_from <= now. Sets c->id and c->applied_at. */
 int kp_store_rule_change_add(kp_conn_t *c, const kp_actor_t *who, kp_rule_change_t *ch, int64_t now);
-/* Apply every change due by now, oldest first, each in its own transaction. */
+/* A fee change (kind zone_fees, payload {items: [{max_zones, fee_som}]}; or ecotax_fee,
+ * payload {kind, fee_som}), with its source, applied at once when due by now, else kept
+ * until then; audited. Sets ch->id and ch->applied_at. */
+int kp_store_fee_change_add(kp_conn_t *c, const kp_actor_t *who, kp_rule_change_t *ch, int64_t now);
+/* The source of the zone-fee table (kind NULL) or of an ecotax fee; NULL when none. */
+int kp_store_fee_source(kp_conn_t *c, kp_arena_t *a, const char *kind, const char **source);
+/* Apply every rule and fee change due by now, oldest first, each in its own transaction. */
 int kp_store_rule_changes_apply_due(kp_conn_t *c, int64_t now);
-/* The earliest pending change's instant, 0 when none. */
+/* The earliest pending rule or fee change's instant, 0 when none. */
 int kp_store_rule_changes_next_due(kp_conn_t *c, int64_t *at);
 /* checkpoint NULL: all; newest first. */
 int kp_store_rule_changes(kp_conn_t *c, kp_arena_t *a, const char *checkpoint, int limit, kp_rule_change_t **out,

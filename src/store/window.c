@@ -531,6 +531,21 @@ int kp_store_sw_answer(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64
 	return kp_sw_end(c, rc);
 }
 
+int kp_store_sw_withdraw(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t app_id, int64_t now)
+{
+	kp_sw_app_t app;
+	int rc = kp_sw_begin(c);
+	if (rc == KP_DB_OK)
+		rc = kp_db_run(c, "UPDATE sw_applications SET status = status WHERE id = ?", KP_PARAMS(KV_INT(app_id)), NULL);
+	if (rc == KP_DB_OK)
+		rc = kp_store_sw_app_get(c, a, app_id, &app);
+	if (rc == KP_DB_OK && strcmp(app.status, "in_progress") != 0)
+		rc = KP_DB_CONFLICT;
+	if (rc == KP_DB_OK)
+		rc = kp_sw_finish_app(c, a, who, &app, "withdrawn", "withdrawn by the applicant", now);
+	return kp_sw_end(c, rc);
+}
+
 int kp_store_sw_expire(kp_conn_t *c, kp_arena_t *a, int64_t now, int utc_offset, int *expired)
 {
 	kp_rows_t r;

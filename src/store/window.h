@@ -125,6 +125,10 @@ int kp_store_sw_answer(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64
                        const char *text, const int64_t *doc_ids, const char *const *doc_kinds, int ndocs, int64_t now,
                        kp_sw_conflict_t *why);
 
+/* The applicant withdraws an application in progress: its open steps close and what it
+ * holds is released. KP_DB_CONFLICT when it is no longer in progress. */
+int kp_store_sw_withdraw(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t app_id, int64_t now);
+
 /* Applications in progress past their time expire; what they hold is released. */
 int kp_store_sw_expire(kp_conn_t *c, kp_arena_t *a, int64_t now, int utc_offset, int *expired);
 

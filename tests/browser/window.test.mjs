@@ -150,6 +150,10 @@ test('an importer, each agency and the public register, in English, Kyrgyz and R
   await imp.page.locator('[data-status="approved"]').first().waitFor();
   assert.match(await imp.page.locator('main').innerText(), new RegExp(`1 places allocated in the ${YEAR} quota`));
   await shot(imp.page, 'window-05-approved');
+  // a second application offers the documents given once
+  await visit(imp.page, 'window/new/ev-duty-free');
+  const reuse = imp.page.locator('select[data-reuse="invoice"] option', { hasText: 'invoice.pdf' });
+  await reuse.first().waitFor({ state: 'attached' });
 
   // the public register, signed out, in each language
   for (const [lang, cat] of [['en', null], ['ru', RU], ['ky', KY]]) {
@@ -175,6 +179,60 @@ test('an importer, each agency and the public register, in English, Kyrgyz and R
     await pub.context.close();
   }
   for (const o of [imp, cu, ec, rg]) {
+    assert.deepEqual(o.problems, []);
+    await o.context.close();
+  }
+});
+
+test('Kyzyl-Art in Russian, the tourism department in Kyrgyz, the border post and the environmental check in English', async () => {
+  const { kapka } = env;
+  // a traveller asks for the permission through the form built from the procedure's data
+  const tr = await signInIn(env.browser, kapka.url, 'traveller', 'ru');
+  await visit(tr.page, 'window');
+  await tr.page.locator('[data-procedure="kyzyl-art-crossing"] a').click();
+  await tr.page.locator('[data-field="data.full_name"]').waitFor();
+  await tr.page.locator('[data-field="data.full_name"]').fill('Anna Schmidt');
+  await tr.page.locator('[data-field="data.passport_number"]').fill('C01X00T47');
+  await tr.page.locator('[data-field="data.nationality"]').fill('de');
+  await tr.page.locator('[data-field="data.crossing_date"]').fill('2026-12-20');
+  await tr.page.locator('[data-field="data.direction"]').selectOption('kg-tj');
+  await tr.page.locator('[data-field="data.gbao_permit"]').fill('GBAO-2026-1182');
+  await tr.page.setInputFiles('input[type=file][data-kind="passport"]', { name: 'passport.pdf', mimeType: 'application/pdf', buffer: PDF });
+  await tr.page.locator('form button[type="submit"]').click();
+  await tr.page.locator('ol.steps').waitFor();
+  const appId = /#\/window\/(\d+)/.exec(tr.page.url())[1];
+  assert.match(await tr.page.locator('li[data-step="tourism"]').innerText(), new RegExp(RU['window.state.ready']));
+  assert.deepEqual((await overflow(tr.page)).wide, []);
+  await shot(tr.page, 'window-07-kyzyl-art-ru');
+
+  // the tourism department (Kyrgyz) approves; then the border service (English)
+  const to = await signInIn(env.browser, kapka.url, 'tourism', 'ky');
+  await decideInQueue(to.page, appId, 'approve');
+  await to.page.locator('.notice').filter({ hasText: KY['window.done.approved'] }).waitFor();
+  assert.match(await to.page.locator('.step-data').innerText(), /C01X00T47/);
+  const bo = await signInIn(env.browser, kapka.url, 'officer', 'en');
+  await decideInQueue(bo.page, appId, 'approve');
+  await bo.page.locator('.notice').filter({ hasText: 'The step is approved.' }).waitFor();
+  await visit(tr.page, `window/${appId}`);
+  await tr.page.locator('p [data-status="approved"]').waitFor();
+
+  // a series hybrid goes to the environmental check after customs
+  const carrier = await kapka.login('carrier', DEMO_PASSWORD);
+  const customs = await kapka.login('customs', DEMO_PASSWORD);
+  const hy = await kapka.req('POST', '/api/v1/window/applications', { token: carrier, body: { procedure: 'ev-duty-free', data: {
+    applicant_kind: 'company', tax_id: '01507201910123', permanent_resident: true, no_transfer_undertaking: true,
+    vehicles: [{ vin: vin(), kind: 'series_hybrid', make_model: 'Li Auto L7' }] } } });
+  assert.equal(hy.status, 201, hy.text);
+  const cs = hy.json.steps.find((s) => s.code === 'customs');
+  assert.equal((await kapka.req('POST', `/api/v1/window/steps/${cs.id}/decision`, { token: customs, body: { decision: 'approve' } })).status, 200);
+  const en = await signInIn(env.browser, kapka.url, 'ecology', 'en');
+  await decideInQueue(en.page, hy.json.id, 'refuse', 'No powertrain certificate: a series hybrid must show it');
+  await en.page.locator('.notice').filter({ hasText: 'The step is refused.' }).waitFor();
+  await shot(en.page, 'window-08-environment-en');
+  const st = (await kapka.req('GET', `/api/v1/window/applications/${hy.json.id}`, { token: carrier })).json;
+  assert.equal(st.status, 'refused');
+  assert.equal(st.quota.state, 'released');
+  for (const o of [tr, to, bo, en]) {
     assert.deepEqual(o.problems, []);
     await o.context.close();
   }

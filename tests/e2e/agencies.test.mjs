@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { createPublicKey, verify as edVerify } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { useServer, newCarrier, assertError, adminToken, sleep, logLines } from './lib.mjs';
+import { useServer, newCarrier, assertError, adminToken, sleep, logLines, kapka } from './lib.mjs';
 import { messageDir, noteBody, partyLink, sealByLink, staffUser } from './ecmr_helpers.mjs';
 
 const dir = messageDir();
@@ -239,6 +239,28 @@ test('X-Road calls are authorised per client subsystem and service, and logged w
   const doc = (await k.req('GET', '/xroad/v1/openapi.json')).json;
   assert.ok(doc.openapi.startsWith('3.'));
   assert.ok(Object.keys(doc.paths).every((p) => p.startsWith('/xroad/')));
+
+  // consumer mode: kapka calls a service through "our" security server, here a stand-in that
+  // forwards /r1/{service id}/{path} to the provider with the X-Road headers it was given
+  const ss = http.createServer(async (req, res) => {
+    const m = /^\/r1\/([^/]+\/[^/]+\/[^/]+\/[^/]+\/[^/]+)(\/.*)$/.exec(req.url);
+    const fwd = {};
+    for (const h of ['x-road-client', 'x-road-id', 'x-road-userid', 'x-road-issue']) if (req.headers[h]) fwd[h] = req.headers[h];
+    const a = await fetch(k.url + m[2], { headers: fwd });
+    res.writeHead(a.status, { 'content-type': 'application/json' }).end(await a.text());
+  });
+  await new Promise((ok) => ss.listen(0, '127.0.0.1', ok));
+  const consumerEnv = { KAPKA_XROAD_CONSUMER_URL: `http://127.0.0.1:${ss.address().port}`, KAPKA_XROAD_CLIENT: 'KG/GOV/border-kg/uas' };
+  let c = await kapka(['xroad-call', 'KG/GOV/kapka/ecmr-svc/ecmr', `/xroad/v1/ecmr?plate=${plate}&country=KG`, '--issue', 'case-88'], { env: consumerEnv });
+  assert.equal(c.code, 0, c.stdout + c.stderr);
+  assert.equal(JSON.parse(c.stdout).items[0].ref, ref);
+  c = await kapka(['xroad-call', 'KG/GOV/kapka/ecmr-svc/ecmr', `/xroad/v1/ecmr?plate=${plate}`], { env: { ...consumerEnv, KAPKA_XROAD_CLIENT: 'KG/GOV/sanepid-kg/uas' } });
+  assert.equal(c.code, 1);
+  assert.match(c.stdout, /not_granted/);
+  c = await kapka(['xroad-call', 'not-a-service-id'], { env: consumerEnv });
+  assert.equal(c.code, 2);
+  ss.close();
+  assert.ok(logLines(k).some((l) => /^x-road ecmr: client KG\/GOV\/border-kg\/uas id kapka-\S+ user - issue case-88: 200$/.test(l.msg || '')));
 
   const lines = logLines(k).filter((l) => /^x-road /.test(l.msg || ''));
   assert.ok(lines.some((l) => l.msg.includes('KG/GOV/border-kg/uas') && l.msg.includes('xrd-border-kg') && l.msg.includes('KG12345678901') && l.msg.includes('case-77') && l.msg.endsWith(': 200')));

@@ -139,3 +139,29 @@ test('the ministry keeps holidays, seasons and hours as dated data, audited; oth
   const audit = await k.req('GET', '/api/v1/audit?limit=50', { token: tok.auditor });
   if (audit.status === 200) assert.ok(JSON.stringify(audit.json).includes('rule_change.'), 'rule changes are in the audit trail');
 });
+
+test('fees carry their source and change from a date, audited', async () => {
+  const { k, tok } = srv;
+  let eco = await k.req('GET', '/api/v1/ecotax-fees');
+  const car = () => eco.json.items.find((x) => x.kind === 'car');
+  assert.match(car().source, /2020/);
+  const later = await k.req('PUT', '/api/v1/ecotax-fees/car', { token: tok.ministry, body: { fee_som: 1200, source: 'test decree No. 1', effective_from: '2030-01-01' } });
+  assert.equal(later.status, 202, later.text);
+  assert.equal(later.json.applied_at, null);
+  eco = await k.req('GET', '/api/v1/ecotax-fees');
+  assert.equal(car().fee_som, 1000, 'a fee from 2030 does not apply before then');
+  const now = await k.req('PUT', '/api/v1/ecotax-fees/car', { token: tok.ministry, body: { fee_som: 1100, source: 'test decree No. 2', effective_from: '2026-01-01' } });
+  assert.equal(now.status, 200, now.text);
+  eco = await k.req('GET', '/api/v1/ecotax-fees');
+  assert.deepEqual([car().fee_som, car().source], [1100, 'test decree No. 2']);
+  assertError(await k.req('PUT', '/api/v1/ecotax-fees/car', { token: tok.ministry, body: { fee_som: 1100, effective_from: '2030-01-01' } }), 422, 'invalid_field');
+  assertError(await k.req('PUT', '/api/v1/ecotax-fees/car', { token: tok.officer, body: { fee_som: 1, source: 'x' } }), 403);
+  let z = await k.req('GET', '/api/v1/zone-fees');
+  assert.match(z.json.source, /2024/);
+  assert.match(z.json.rounding, /half away from zero/);
+  const zp = await k.req('PUT', '/api/v1/zone-fees', { token: tok.ministry, body: { items: [{ max_zones: 1, fee_som: 2500 }, { max_zones: 2, fee_som: 3500 }, { max_zones: 5, fee_som: 5000 }], source: 'test order' } });
+  assert.equal(zp.status, 200, zp.text);
+  z = await k.req('GET', '/api/v1/zone-fees');
+  assert.equal(z.json.source, 'test order');
+  await k.req('PUT', '/api/v1/ecotax-fees/car', { token: tok.ministry, body: { fee_som: 1000, source: 'seed 001 (restored)' } });
+});

@@ -136,6 +136,18 @@ test('an importer walks an application through every agency; the status page sho
   assert.equal(none.json.allocated, false);
   assert.equal(none.json.state, 'none');
 
+  // every decision entered the public log: who decided what, never the applicant's data
+  const leaves = [];
+  for (let i = 0; ; i++) {
+    const l = await k.req('GET', `/api/v1/transparency/leaves/${i}`);
+    if (l.status !== 200) break;
+    if (l.text.includes(`SW-${app.id}"`)) leaves.push(l.text);
+  }
+  assert.ok(leaves.some((x) => x.includes('window.approved') && x.includes('"customs"')), leaves.join('\n'));
+  assert.ok(leaves.some((x) => x.includes('window.asked') && x.includes('"economy"')));
+  assert.equal(leaves.filter((x) => x.includes('window.approved')).length, 4, 'three steps and the application');
+  for (const x of leaves) assert.ok(!x.includes(vins[0]) && !x.includes('01234567890123') && !x.includes('declaration in order'), x);
+
   // and the decision times are published per procedure and agency
   const perf = await k.req('GET', '/api/v1/window/performance');
   const row = perf.json.items.find((x) => x.procedure === 'ev-duty-free' && x.agency === 'customs');
@@ -181,6 +193,25 @@ test('a refusal at one agency releases the reservation and the VINs', async () =
   assert.equal((await k.req('GET', `/api/v1/ev-quota/vins/${vin}`)).json.state, 'none');
   // a refused application cannot be decided again
   assertError(await decide(k, S.registration.token, stepOf(end, 'registration').id, 'approve'), 409, 'step_state');
+});
+
+test('the applicant withdraws an application; its reservation and VINs are released', async () => {
+  const { k } = srv;
+  await setYear(k, S.admin, { day_rule: 'fcfs' });
+  const imp = await importer(k);
+  const vin = newVin();
+  const app = (await applyEv(k, imp, [vin])).json;
+  const before = await yearNow(k);
+  assert.equal((await decide(k, S.customs.token, stepOf(app, 'customs').id, 'approve')).json.effect, 'reserved');
+  const other = await importer(k);
+  assertError(await k.req('POST', `/api/v1/window/applications/${app.id}/withdrawal`, { token: other.token }), 404, 'not_found');
+  const w = await k.req('POST', `/api/v1/window/applications/${app.id}/withdrawal`, { token: imp.token });
+  assert.equal(w.status, 200, w.text);
+  assert.equal(w.json.status, 'withdrawn');
+  assert.equal(w.json.quota.state, 'released');
+  assert.equal((await yearNow(k)).reserved, before.reserved);
+  assert.equal((await k.req('GET', `/api/v1/ev-quota/vins/${vin}`)).json.state, 'none');
+  assertError(await k.req('POST', `/api/v1/window/applications/${app.id}/withdrawal`, { token: imp.token }), 409, 'step_state');
 });
 
 test('16 concurrent customs approvals for the last 10 places allocate exactly 10', async () => {
@@ -243,6 +274,55 @@ test('the second procedure, Kyzyl-Art, is pure data: tourism then the border ser
   // another applicant cannot see it
   const c = await newCarrier(k);
   assertError(await k.req('GET', `/api/v1/window/applications/${r.json.id}`, { token: c.token }), 404, 'not_found');
+});
+
+test('an administrator defines a new procedure as data; it runs with no new code', async () => {
+  const { k } = srv;
+  const L = (en) => ({ ky: en, ru: en, en });
+  const def = {
+    code: 'karkyra-zone-pass', name: L('Karkyra border-zone pass'), summary: L('Two agencies in parallel'),
+    applicants: ['traveller'], expires_days: 10,
+    fields: [
+      { name: 'full_name', type: 'text', max: 80, required: true, label: L('Full name') },
+      { name: 'group', type: 'enum', options: ['alone', 'tour'], required: true, label: L('Group') },
+    ],
+    documents: [],
+    steps: [
+      { code: 'tourism', agency: 'tourism', role: 'ministry', after: [], sla_hours: 24, label: L('Tourism'), fee: { amount_som: 250, collector: 'tourism' } },
+      { code: 'border', agency: 'border', role: 'officer', after: [], sla_hours: 12, label: L('Border'), fields: ['full_name'] },
+      { code: 'guide', agency: 'tourism', role: 'ministry', after: ['tourism', 'border'], sla_hours: 6, label: L('Guide'), when: { field: 'group', any_of: ['tour'] } },
+    ],
+  };
+  const put = await k.req('PUT', '/api/v1/window/procedures/karkyra-zone-pass', { token: S.admin, body: def });
+  assert.equal(put.status, 200, put.text);
+  assertError(await k.req('PUT', '/api/v1/window/procedures/karkyra-zone-pass', { token: S.tourism.token, body: def }), 403, 'forbidden');
+  const t = await newTraveller(k);
+  const r = await k.req('POST', '/api/v1/window/applications', { token: t.token, body: { procedure: 'karkyra-zone-pass', data: { full_name: 'Anna Schmidt', group: 'tour' } } });
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual(r.json.steps.map((s) => [s.code, s.state]), [['tourism', 'ready'], ['border', 'ready'], ['guide', 'waiting']], 'two steps in parallel, one waiting for both');
+  const border = stepOf(r.json, 'border');
+  const bv = await k.req('GET', `/api/v1/window/steps/${border.id}`, { token: S.border.token });
+  assert.deepEqual(Object.keys(bv.json.application.data), ['full_name']);
+  assert.equal((await decide(k, S.border.token, border.id, 'approve')).status, 200);
+  let st = (await k.req('GET', `/api/v1/window/applications/${r.json.id}`, { token: t.token })).json;
+  assert.equal(stepOf(st, 'guide').state, 'waiting', 'still waits for tourism');
+  assertError(await decide(k, S.tourism.token, stepOf(st, 'tourism').id, 'approve'), 409, 'fee_unpaid');
+  assert.equal((await k.req('POST', `/api/v1/window/fees/${st.fees[0].id}/payment`, { token: t.token, body: { reference: 'CASH-1' } })).status, 200);
+  assert.equal((await decide(k, S.tourism.token, stepOf(st, 'tourism').id, 'approve')).status, 200);
+  st = (await k.req('GET', `/api/v1/window/applications/${r.json.id}`, { token: t.token })).json;
+  assert.equal(stepOf(st, 'guide').state, 'ready');
+  assert.equal((await decide(k, S.tourism.token, stepOf(st, 'guide').id, 'approve')).status, 200);
+  st = (await k.req('GET', `/api/v1/window/applications/${r.json.id}`, { token: t.token })).json;
+  assert.equal(st.status, 'approved');
+  // withdrawn from new applications; the one in the register stays readable
+  const off = await k.req('PUT', '/api/v1/window/procedures/karkyra-zone-pass', { token: S.admin, body: { ...def, active: false } });
+  assert.equal(off.json.active, false);
+  assertError(await k.req('POST', '/api/v1/window/applications', { token: t.token, body: { procedure: 'karkyra-zone-pass', data: { full_name: 'A', group: 'alone' } } }), 403, 'forbidden');
+  assert.equal((await k.req('GET', `/api/v1/window/applications/${r.json.id}`, { token: t.token })).json.status, 'approved');
+  // an EV effect needs vehicles; a step effect needs the procedure's
+  const bad = await k.req('PUT', '/api/v1/window/procedures/bad-effect', { token: S.admin, body: { ...def, code: 'bad-effect', effect: 'ev_quota', steps: [{ ...def.steps[0], effect: 'ev_quota.reserve' }] } });
+  const be = assertError(bad, 422, 'invalid_field');
+  assert.ok(be.fields.some((f) => f.field === 'fields'), bad.text);
 });
 
 test('bad input is refused with every problem named, and nothing is stored', async () => {

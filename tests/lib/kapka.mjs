@@ -9,6 +9,7 @@
 // The server's clock (docs/configuration.md, "Test-only settings"):
 //   const k = await startKapka({ now: '2026-12-31T23:59:59+06:00' });  // starts then, runs on
 //   k.now()                                  // what the server's clock reads now (ms)
+//   await k.travel(86400)                    // restart it a day later on that timeline
 // Without `now`, KAPKA_TEST_CLOCK in the environment (tests/run.sh's knob) sets it; the
 // subcommands run through k.run() share the same timeline.
 import { spawn, execFileSync } from 'node:child_process';
@@ -176,6 +177,13 @@ export async function startKapka({ kind = backend(), env = {}, args = [], demo =
     async resume() {
       run = launch(envNow(), args, port);
       await run.ready;
+    },
+    // A server started with `now`: restart it `seconds` later on its timeline (same database).
+    async travel(seconds) {
+      if (clock.at === undefined) throw new Error('travel needs a server started with now');
+      await this.pause();
+      clock.at += seconds;
+      await this.resume();
     },
     async stop() {
       if (run.proc.exitCode === null && run.proc.signalCode === null) run.proc.kill('SIGTERM');

@@ -19,15 +19,15 @@ export function cpName(cp) {
 function offsetOf(status, country) {
   const local = status?.local_time?.[country];
   if (!local || !status.at) return 360;
-  return Math.round((Date.parse(`${local}:00Z`) - Date.parse(status.at)) / 60000);
+  // local_time is to the minute and `at` to the second: 03:00:37Z against 09:00 is 359.4
+  // minutes, which read every time a minute early (08:59). Offsets are whole quarter hours.
+  return Math.round((Date.parse(`${local}:00Z`) - Date.parse(status.at)) / 900000) * 15;
 }
 
 // "2026-11-24 16:00": an instant in local time at offset (minutes).
-// Shown to the minute, rounded to the nearest one: an instant a few seconds before the hour
-// (a closure lifted at 08:59:58) reads 09:00, never a minute early.
 export function localTime(iso, offset) {
   if (!iso) return '';
-  const d = new Date(Math.round((Date.parse(iso) + offset * 60000) / 60000) * 60000);
+  const d = new Date(Date.parse(iso) + offset * 60000);
   return d.toISOString().slice(0, 16).replace('T', ' ');
 }
 

@@ -32,6 +32,11 @@ export default [
   'stay',
   'tips',
   'zone-check',
+
+  // e-CMR and the agency exchange
+  'ecmr',
+  'ecmr-seal',
+  'agency',
   // rules in force, by date, with their sources
   'rules',
 

@@ -17,6 +17,7 @@ function value(v) {
 }
 
 async function queueView(view, ctx) {
+  const { items: procs } = await ctx.api.get('/api/v1/window/procedures');
   const list = h('div', { 'aria-live': 'polite' });
   async function load(filters) {
     const qs = new URLSearchParams(Object.entries(filters).filter(([, v]) => v)).toString();
@@ -31,7 +32,7 @@ async function queueView(view, ctx) {
     fieldset('window.filters',
       field({ name: 'state', label: 'window.state', options: STATES.map((s) => ({ value: s, label: s ? `window.state.${s}` : 'window.open_steps' })) }),
       field({ name: 'procedure', label: 'window.procedure', options: [{ value: '', label: 'window.any' },
-        { value: 'ev-duty-free', label: 'window.proc.ev-duty-free' }, { value: 'kyzyl-art-crossing', label: 'window.proc.kyzyl-art-crossing' }] }),
+        ...procs.map((p) => ({ value: p.code, text: named(p.name) }))] }),
       field({ name: 'due_within_hours', label: 'window.due_within', type: 'number', inputmode: 'numeric', min: 0, max: 8784 })));
   append(view, h('h1', { i18n: 'window.queue_title' }), h('p', { class: 'lead', i18n: 'window.queue_lead' }), f.form, list);
   await load({});
