@@ -61,6 +61,7 @@ test('an importer walks an application through every agency; the status page sho
   assert.equal(view.status, 200, view.text);
   assert.deepEqual(Object.keys(view.json.application.data).sort(), ['applicant_kind', 'vehicles']);
   assert.deepEqual(view.json.attached.map((d) => d.kind).sort(), ['invoice', 'title']);
+  assert.deepEqual(view.json.missing_documents, []);
   assertError(await k.req('GET', `/api/v1/window/steps/${customs.id}`, { token: S.economy.token }), 404, 'not_found');
 
   // a private note of customs stays with customs
