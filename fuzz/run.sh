@@ -31,10 +31,11 @@ sources() {
 		src/crypto/jws.c src/crypto/keys.c src/crypto/hash.c src/core/util.c ;;
 	window) echo src/domain/window.c src/domain/vin.c src/domain/dates.c src/domain/account.c src/core/util.c \
 		src/core/arena.c src/core/log.c src/core/clock.c ;;
+	rules) echo src/domain/money.c src/domain/stay.c ;;
 	esac
 }
 
-TARGETS=${FUZZ_TARGETS:-"jws jwk schedule body query config trustlist event qr window"}
+TARGETS=${FUZZ_TARGETS:-"jws jwk schedule body query config trustlist event qr window rules"}
 status=0
 summary=""
 for t in $TARGETS; do

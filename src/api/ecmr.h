@@ -42,6 +42,7 @@ void kp_api_ecmr_bundle(kp_req_t *req);
 void kp_api_ecmr_bundle_verify(kp_req_t *req);
 void kp_api_ecmr_qr(kp_req_t *req);
 void kp_api_ecmr_pdf(kp_req_t *req);
+void kp_api_ecmr_check(kp_req_t *req);
 
 /* The note's QR text: a compact JWS by the authority key (typ kapka-ecmr) with the ref,
  * status, document digest, chain head, vehicle, parties, goods and seal history; malloc'd,

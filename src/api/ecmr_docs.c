@@ -6,6 +6,8 @@
 #include "core/util.h"
 #include "crypto/jws.h"
 #include "doc/qr.h"
+#include "crypto/seals.h"
+#include "domain/verdict.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -84,4 +86,51 @@ void kp_api_ecmr_qr(kp_req_t *req)
 		return;
 	}
 	kp_reply_take(req, 200, !strcmp(format, "svg") ? "image/svg+xml" : "image/png", out, len);
+}
+
+struct qr_ctx {
+	kp_req_t *req;
+	const char *iss;
+	bool revoked;
+};
+
+static const kp_key_t *qr_key(void *ctx, const char *kid)
+{
+	struct qr_ctx *q = ctx;
+	return q->iss ? kp_keyring_lookup(kp_api_app(q->req)->keys, kp_api_db(q->req), q->iss, kid, &q->revoked) : NULL;
+}
+
+/* POST /api/v1/ecmr-checks {qr}: the officer's one scan: the QR's signature (ours or a
+ * partner's pinned key) and, for a note kept here, the note itself with its permit, seals and
+ * crossings, and whether the QR still tells its present state. */
+void kp_api_ecmr_check(kp_req_t *req)
+{
+	const char *qr = kp_body_str(req, "qr", 8192, true);
+	if (kp_body_check(req) != 0)
+		return;
+	json_t *peek = kp_jws_peek(qr), *hdr = kp_jws_header_peek(qr);
+	struct qr_ctx q = {req, kp_arena_strdup(&req->arena, json_string_value(json_object_get(peek, "iss"))), false};
+	bool typ = json_is_string(json_object_get(hdr, "typ")) &&
+	           !strcmp(json_string_value(json_object_get(hdr, "typ")), "kapka-ecmr");
+	json_decref(peek);
+	json_decref(hdr);
+	kp_jws_t v = {0};
+	int rc = typ ? kp_jws_verify(qr, strlen(qr), qr_key, &q, &v) : KP_JWS_EMALFORMED;
+	json_t *claims = rc == KP_JWS_OK ? json_loadb((const char *)v.payload, v.payload_len, 0, NULL) : NULL;
+	kp_jws_cleanup(&v);
+	if (!claims) {
+		const char *code = !typ ? "NOT_AN_ECMR" : kp_why_code(kp_verdict_signature_why(rc, q.revoked));
+		kp_reply_json(req, 200, json_pack("{s:b, s:s}", "valid", 0, "reason", code));
+		return;
+	}
+	json_t *out = json_pack("{s:b, s:o}", "valid", 1, "claims", claims);
+	const char *ref = json_string_value(json_object_get(claims, "id"));
+	kp_ecmr_t e;
+	if (ref && q.iss && !strcmp(q.iss, kp_api_app(req)->cfg->authority_code) &&
+	    kp_store_ecmr_by_ref(kp_api_db(req), &req->arena, ref, &e) == KP_DB_OK) {
+		json_object_set_new(out, "consignment", kp_ecmr_json(req, &e));
+		const char *head = json_string_value(json_object_get(claims, "head"));
+		json_object_set_new(out, "current", json_boolean((head && e.head && !strcmp(head, e.head)) || (!head && !e.head)));
+	}
+	kp_reply_json(req, 200, out);
 }

@@ -265,6 +265,7 @@ const kp_route_t kp_api_routes[] = {
 	{"GET", "/api/v1/ecmr-links/{token}", kp_api_ecmr_link_get, 0, PUBLIC, "a party's view through its link"},
 	{"POST", "/api/v1/ecmr-links/{token}/seals", kp_api_ecmr_link_seal, 0, PUBLIC | BODY, "seal through a one-time link"},
 	{"POST", "/api/v1/ecmr-verifications", kp_api_ecmr_bundle_verify, 0, PUBLIC | BODY, "check a bundle someone holds"},
+	{"POST", "/api/v1/ecmr-checks", kp_api_ecmr_check, KP_ROLE_OFFICER | STAFF, BODY, "check a scanned e-CMR QR; the note and its permit"},
 	/* the agency exchange: agencies, grants, webhooks, the feed, equipment, X-Road (docs/agencies.md) */
 #define AGENCY_STAFF (KP_ROLE_OFFICER | KP_ROLE_AUDITOR)
 	{"POST", "/api/v1/border-agencies", kp_api_agency_create, GOV, BODY, "add a border agency"},

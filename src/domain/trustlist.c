@@ -8,7 +8,7 @@
 #include <string.h>
 
 struct item {
-	char group[24];
+	char group[64];
 	int64_t serial;
 };
 
@@ -151,7 +151,7 @@ int kp_trustlist_contains(json_t *revoked, json_t *other, const char *permit_id)
 			return 1;
 		return 0;
 	}
-	char group[24];
+	char group[64];
 	snprintf(group, sizeof(group), "%s-%s-%d-%d", pid.issuer, pid.verifier, pid.year, pid.type);
 	const char *b64 = json_string_value(json_object_get(revoked, group));
 	if (b64 == NULL)

@@ -133,9 +133,8 @@ static int check_step_def(kp_arena_t *a, const json_t *s, size_t i, const json_t
 	if (when && (!json_is_string(json_object_get(when, "field")) || !json_is_array(json_object_get(when, "any_of"))))
 		PROBLEM(where, "when must be {\"field\": path, \"any_of\": [values]}");
 	const json_t *effect = json_object_get(s, "effect");
-	if (effect && !json_is_null(effect) && !is_code(json_string_value(effect), 40) &&
-	    strcmp(json_string_value(effect) ? json_string_value(effect) : "", "ev_quota.reserve") != 0)
-		PROBLEM(where, "effect must be a known effect name");
+	if (effect && !json_is_null(effect) && strcmp(json_string_value(effect) ?: "", "ev_quota.reserve") != 0)
+		PROBLEM(where, "effect must be ev_quota.reserve or null");
 	return problems;
 }
 
@@ -191,6 +190,20 @@ int kp_sw_definition_check(kp_arena_t *a, const json_t *def, kp_sw_problem_fn fn
 	}
 	if (!json_is_array(steps) || json_array_size(steps) == 0 || json_array_size(steps) > 20)
 		PROBLEM("steps", "must be an array of 1 to 20 steps");
+	/* the EV quota's effect draws on the form's vehicles, and only its steps reserve */
+	const json_t *effect = json_object_get(def, "effect");
+	bool ev = json_is_string(effect) && strcmp(json_string_value(effect), "ev_quota") == 0;
+	if (effect && !json_is_null(effect) && !ev)
+		PROBLEM("effect", "must be ev_quota or null");
+	bool vehicles = false;
+	json_array_foreach(fields, i, v) vehicles |= strcmp(json_string_value(json_object_get(v, "type")) ?: "", "vehicles") == 0;
+	if (ev && !vehicles)
+		PROBLEM("fields", "the ev_quota effect needs a field of type vehicles");
+	json_array_foreach(steps, i, v)
+	{
+		if (!ev && json_is_string(json_object_get(v, "effect")))
+			PROBLEM(kp_arena_printf(a, "steps[%zu].effect", i), "needs the procedure's effect ev_quota");
+	}
 	json_t *fnames = names_of(fields, "name"), *dkinds = names_of(docs, "kind"), *codes = json_array();
 	json_array_foreach(steps, i, v)
 	{

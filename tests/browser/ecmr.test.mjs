@@ -134,6 +134,15 @@ test('e-CMR: carrier, sender without an account, consignee, officer and customs 
   const off = await signedIn(k.url, officer.username);
   await off.page.goto('/#/ecmr');
   await onPage(off.page, 'ecmr');
+  const qr = (await k.req('GET', `/api/v1/ecmr/${ref}/qr?format=text`, { token: await k.login(carrierUser, PASSWORD) })).json.qr;
+  await off.page.getByLabel('QR text', { exact: true }).fill(qr);
+  await off.page.getByRole('button', { name: 'Check', exact: true }).click();
+  await off.page.locator('.seals li[data-act="deliver"]').waitFor();
+  await off.page.goto('/#/ecmr');
+  await onPage(off.page, 'ecmr');
+  await off.page.getByLabel('QR text', { exact: true }).fill(qr.slice(0, -6) + 'AAAAAA');
+  await off.page.getByRole('button', { name: 'Check', exact: true }).click();
+  await off.page.getByText('The signature does not match: the QR code is forged or damaged.').waitFor();
   await off.page.getByLabel('Plate', { exact: true }).fill(plate);
   await off.page.getByRole('button', { name: 'Search' }).click();
   await off.page.getByRole('link', { name: ref }).click();

@@ -150,6 +150,10 @@ test('an importer, each agency and the public register, in English, Kyrgyz and R
   await imp.page.locator('[data-status="approved"]').first().waitFor();
   assert.match(await imp.page.locator('main').innerText(), new RegExp(`1 places allocated in the ${YEAR} quota`));
   await shot(imp.page, 'window-05-approved');
+  // a second application offers the documents given once
+  await visit(imp.page, 'window/new/ev-duty-free');
+  const reuse = imp.page.locator('select[data-reuse="invoice"] option', { hasText: 'invoice.pdf' });
+  await reuse.first().waitFor({ state: 'attached' });
 
   // the public register, signed out, in each language
   for (const [lang, cat] of [['en', null], ['ru', RU], ['ky', KY]]) {

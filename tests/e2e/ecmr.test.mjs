@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { useServer, newCarrier, assertError, kapka } from './lib.mjs';
+import http from 'node:http';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { useServer, newCarrier, assertError, kapka, adminToken } from './lib.mjs';
 import { messageDir, noteBody, partyLink, sealByLink, staffUser } from './ecmr_helpers.mjs';
 
 const dir = messageDir();
@@ -224,4 +226,53 @@ test('offline: the QR shows goods and seals, a bundle is checked seal by seal ag
   assert.match(r.headers.get('content-type'), /image\/svg\+xml/);
   assertError(await k.req('GET', `/api/v1/ecmr/${ref}/qr?format=gif`, { token: officer.token }), 400, 'bad_query');
   rmSync(work, { recursive: true, force: true });
+});
+
+test('a partner platform\'s seal is accepted when its pinned key made it, in the chain\'s order', async () => {
+  const k = srv.k;
+  // the partner platform: its e-permit configuration with its public key, which kapka pins
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'uz-seal-1', alg: 'ES256', use: 'sig' };
+  const uz = http.createServer((req, res) => res.writeHead(200, { 'content-type': 'application/json' })
+    .end(JSON.stringify({ code: 'UZ', name: 'Uzbekistan', keys: [jwk] })));
+  await new Promise((ok) => uz.listen(0, '127.0.0.1', ok));
+  const admin = await adminToken(k);
+  const p = await k.req('POST', '/api/v1/partners', { token: admin, body: { api_url: `http://127.0.0.1:${uz.address().port}/e-permit` } });
+  assert.ok([200, 201].includes(p.status), p.text);
+  uz.close();
+
+  const carrier = await newCarrier(k);
+  const note = (await k.req('POST', '/api/v1/ecmr', { token: carrier.token, body: noteBody() })).json;
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const seal = (claims, key = privateKey, kid = 'uz-seal-1') => {
+    const input = `${b64({ alg: 'ES256', kid, iss: 'UZ', typ: 'kapka-ecmr-seal' })}.${b64(claims)}`;
+    return `${input}.${sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+  };
+  const claims = { ecmr: note.ref, seq: 1, act: 'issue', role: 'sender', party: 'Tashkent Export LLC', doc: note.doc_digest, prev: null, at: Math.floor(Date.now() / 1000), iss: 'UZ' };
+  const post = (jws) => k.req('POST', `/api/v1/ecmr/${note.ref}/seals/external`, { body: { jws } });
+
+  let e = assertError(await post(seal(claims, other.privateKey)), 403, 'seal_rejected');
+  assert.equal(e.reason, 'BAD_SIGNATURE');
+  e = assertError(await post(seal(claims, privateKey, 'uz-unknown')), 403, 'seal_rejected');
+  assert.equal(e.reason, 'UNKNOWN_KEY');
+  e = assertError(await post(seal({ ...claims, doc: '0'.repeat(64) })), 409, 'seal_rejected');
+  assert.equal(e.reason, 'DOCUMENT_CHANGED');
+  e = assertError(await post(seal({ ...claims, act: 'deliver', role: 'consignee' })), 409, 'seal_refused');
+  assert.equal(e.reason, 'OUT_OF_ORDER');
+  let r = await post(seal(claims));
+  assert.equal(r.status, 201, r.text);
+  const s1 = r.json.consignment.seals[0];
+  assert.equal(s1.custody, 'partner');
+  assert.equal(s1.issuer, 'UZ');
+  assert.equal(r.json.consignment.status, 'issued');
+  e = assertError(await post(seal({ ...claims, seq: 2, act: 'accept_reservations', prev: '1'.repeat(64) })), 409, 'seal_rejected');
+  assert.equal(e.reason, 'CHAIN_BROKEN');
+  assertError(await post(seal(claims)), 409);
+
+  // the carrier's own seal follows it, and the whole chain checks
+  assert.equal((await k.req('POST', `/api/v1/ecmr/${note.ref}/seals`, { token: carrier.token, body: { act: 'take_over' } })).status, 201);
+  r = await k.req('GET', `/api/v1/ecmr/${note.ref}/verification`, { token: carrier.token });
+  assert.equal(r.json.valid, true, r.text);
+  assert.equal(r.json.seals, 2);
 });

@@ -61,6 +61,7 @@ test('an importer walks an application through every agency; the status page sho
   assert.equal(view.status, 200, view.text);
   assert.deepEqual(Object.keys(view.json.application.data).sort(), ['applicant_kind', 'vehicles']);
   assert.deepEqual(view.json.attached.map((d) => d.kind).sort(), ['invoice', 'title']);
+  assert.deepEqual(view.json.missing_documents, []);
   assertError(await k.req('GET', `/api/v1/window/steps/${customs.id}`, { token: S.economy.token }), 404, 'not_found');
 
   // a private note of customs stays with customs
@@ -274,6 +275,55 @@ test('the second procedure, Kyzyl-Art, is pure data: tourism then the border ser
   // another applicant cannot see it
   const c = await newCarrier(k);
   assertError(await k.req('GET', `/api/v1/window/applications/${r.json.id}`, { token: c.token }), 404, 'not_found');
+});
+
+test('an administrator defines a new procedure as data; it runs with no new code', async () => {
+  const { k } = srv;
+  const L = (en) => ({ ky: en, ru: en, en });
+  const def = {
+    code: 'karkyra-zone-pass', name: L('Karkyra border-zone pass'), summary: L('Two agencies in parallel'),
+    applicants: ['traveller'], expires_days: 10,
+    fields: [
+      { name: 'full_name', type: 'text', max: 80, required: true, label: L('Full name') },
+      { name: 'group', type: 'enum', options: ['alone', 'tour'], required: true, label: L('Group') },
+    ],
+    documents: [],
+    steps: [
+      { code: 'tourism', agency: 'tourism', role: 'ministry', after: [], sla_hours: 24, label: L('Tourism'), fee: { amount_som: 250, collector: 'tourism' } },
+      { code: 'border', agency: 'border', role: 'officer', after: [], sla_hours: 12, label: L('Border'), fields: ['full_name'] },
+      { code: 'guide', agency: 'tourism', role: 'ministry', after: ['tourism', 'border'], sla_hours: 6, label: L('Guide'), when: { field: 'group', any_of: ['tour'] } },
+    ],
+  };
+  const put = await k.req('PUT', '/api/v1/window/procedures/karkyra-zone-pass', { token: S.admin, body: def });
+  assert.equal(put.status, 200, put.text);
+  assertError(await k.req('PUT', '/api/v1/window/procedures/karkyra-zone-pass', { token: S.tourism.token, body: def }), 403, 'forbidden');
+  const t = await newTraveller(k);
+  const r = await k.req('POST', '/api/v1/window/applications', { token: t.token, body: { procedure: 'karkyra-zone-pass', data: { full_name: 'Anna Schmidt', group: 'tour' } } });
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual(r.json.steps.map((s) => [s.code, s.state]), [['tourism', 'ready'], ['border', 'ready'], ['guide', 'waiting']], 'two steps in parallel, one waiting for both');
+  const border = stepOf(r.json, 'border');
+  const bv = await k.req('GET', `/api/v1/window/steps/${border.id}`, { token: S.border.token });
+  assert.deepEqual(Object.keys(bv.json.application.data), ['full_name']);
+  assert.equal((await decide(k, S.border.token, border.id, 'approve')).status, 200);
+  let st = (await k.req('GET', `/api/v1/window/applications/${r.json.id}`, { token: t.token })).json;
+  assert.equal(stepOf(st, 'guide').state, 'waiting', 'still waits for tourism');
+  assertError(await decide(k, S.tourism.token, stepOf(st, 'tourism').id, 'approve'), 409, 'fee_unpaid');
+  assert.equal((await k.req('POST', `/api/v1/window/fees/${st.fees[0].id}/payment`, { token: t.token, body: { reference: 'CASH-1' } })).status, 200);
+  assert.equal((await decide(k, S.tourism.token, stepOf(st, 'tourism').id, 'approve')).status, 200);
+  st = (await k.req('GET', `/api/v1/window/applications/${r.json.id}`, { token: t.token })).json;
+  assert.equal(stepOf(st, 'guide').state, 'ready');
+  assert.equal((await decide(k, S.tourism.token, stepOf(st, 'guide').id, 'approve')).status, 200);
+  st = (await k.req('GET', `/api/v1/window/applications/${r.json.id}`, { token: t.token })).json;
+  assert.equal(st.status, 'approved');
+  // withdrawn from new applications; the one in the register stays readable
+  const off = await k.req('PUT', '/api/v1/window/procedures/karkyra-zone-pass', { token: S.admin, body: { ...def, active: false } });
+  assert.equal(off.json.active, false);
+  assertError(await k.req('POST', '/api/v1/window/applications', { token: t.token, body: { procedure: 'karkyra-zone-pass', data: { full_name: 'A', group: 'alone' } } }), 403, 'forbidden');
+  assert.equal((await k.req('GET', `/api/v1/window/applications/${r.json.id}`, { token: t.token })).json.status, 'approved');
+  // an EV effect needs vehicles; a step effect needs the procedure's
+  const bad = await k.req('PUT', '/api/v1/window/procedures/bad-effect', { token: S.admin, body: { ...def, code: 'bad-effect', effect: 'ev_quota', steps: [{ ...def.steps[0], effect: 'ev_quota.reserve' }] } });
+  const be = assertError(bad, 422, 'invalid_field');
+  assert.ok(be.fields.some((f) => f.field === 'fields'), bad.text);
 });
 
 test('bad input is refused with every problem named, and nothing is stored', async () => {

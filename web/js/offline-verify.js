@@ -51,7 +51,8 @@ function b64urlJson(s) {
   return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(b64urlBytes(s)));
 }
 
-const ID_RE = /^([A-Z]{2})-([A-Z]{2})-(\d{4})-([1-7])-([0-9]+)$/;
+// the reference's [A-Z]+ codes: countries and organisations such as TRACECA (up to 16 letters)
+const ID_RE = /^([A-Z]{2,16})-([A-Z]{2,16})-(\d{4})-([1-7])-([1-9][0-9]{0,14})$/;
 
 // dd/MM/yyyy → days since 1970 (UTC), or null.
 function dayNumber(dmy) {

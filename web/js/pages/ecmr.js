@@ -6,6 +6,8 @@ import { append, h, notice, dateEl, announce } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
 import { t } from '../i18n.js';
 import { row, term, errorNotice, table } from '../permit-ui.js';
+import { describeReason } from '../errors.js';
+import { QrScanner } from '../qr-scan.js';
 
 const enc = encodeURIComponent;
 
@@ -123,9 +125,39 @@ async function renderList(view, ctx) {
       },
     }, field({ name: 'plate', label: 'ecmr.plate', required: true, maxlength: 20 }),
     field({ name: 'country', label: 'ecmr.plate_country', maxlength: 2 }));
-    append(view, h('section', { class: 'ecmr-search' }, h('h2', { i18n: 'ecmr.search_title' }), f.form));
+    append(view, scanSection(ctx), h('section', { class: 'ecmr-search' }, h('h2', { i18n: 'ecmr.search_title' }), f.form));
   }
   append(view, h('section', {}, h('h2', { i18n: 'ecmr.list_title' }), box));
+}
+
+// The officer's one scan: the QR (from the camera or pasted) is checked, and a note kept
+// here opens with its permit.
+function scanSection(ctx) {
+  const out = h('div', { 'aria-live': 'polite' });
+  async function check(qr) {
+    const r = await ctx.api.post('/api/v1/ecmr-checks', { qr: qr.trim() });
+    if (!r.valid) {
+      out.replaceChildren(notice(describeReason({ code: r.reason, message: r.reason }), 'error'));
+    } else if (r.consignment) {
+      ctx.navigate(`ecmr/${r.consignment.ref}`);
+    } else {
+      out.replaceChildren(notice({ key: 'ecmr.qr_foreign', args: { id: r.claims.id, iss: r.claims.iss } }));
+    }
+  }
+  const f = makeForm({ submit: 'ecmr.qr_check', async onSubmit(v) { await check(v.qr); } },
+    field({ name: 'qr', label: 'ecmr.qr_text', required: true, multiline: true, maxlength: 8192 }));
+  const video = h('video', { class: 'scanner', hidden: true, playsinline: true, muted: true });
+  const scanner = new QrScanner(video);
+  const cam = h('button', { type: 'button', class: 'secondary', i18n: 'ecmr.scan_camera', async onclick() {
+    video.hidden = false;
+    try {
+      await scanner.start({ alive: () => ctx.current(), onResult: async (text) => { scanner.stop(); video.hidden = true; await check(text); } });
+    } catch (err) {
+      video.hidden = true;
+      out.replaceChildren(notice({ key: 'ecmr.camera_failed' }, 'error'));
+    }
+  } });
+  return h('section', { class: 'ecmr-scan' }, h('h2', { i18n: 'ecmr.scan_title' }), cam, video, f.form, out);
 }
 
 function carrierActions(n, ctx, reload) {

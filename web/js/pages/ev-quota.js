@@ -6,7 +6,7 @@ import { append, h, dateEl, notice } from '../dom.js';
 import { field, makeForm } from '../forms.js';
 import { t, language } from '../i18n.js';
 import { errorNotice } from '../permit-ui.js';
-import { localError } from '../window-ui.js';
+import { localError, named } from '../window-ui.js';
 
 const num = (n) => new Intl.NumberFormat(language() === 'ky' ? 'ru' : language()).format(n);
 
@@ -36,9 +36,10 @@ export default {
   access: 'any',
   nav: { label: 'window.register_nav', order: 62 },
   async render(view, ctx) {
-    let reg, perf;
+    let reg, perf, agencies, procs;
     try {
-      [reg, perf] = await Promise.all([ctx.api.get('/api/v1/ev-quota'), ctx.api.get('/api/v1/window/performance')]);
+      [reg, perf, { items: agencies }, { items: procs }] = await Promise.all([ctx.api.get('/api/v1/ev-quota'),
+        ctx.api.get('/api/v1/window/performance'), ctx.api.get('/api/v1/window/agencies'), ctx.api.get('/api/v1/window/procedures')]);
     } catch (err) {
       append(view, h('h1', { i18n: 'window.register_title' }), errorNotice(err));
       return;
@@ -61,7 +62,7 @@ export default {
         h('caption', { i18n: 'window.performance_caption' }),
         h('thead', {}, h('tr', {}, ['window.procedure', 'window.agency', 'window.decided', 'window.median', 'window.p90', 'window.rule_time', 'window.within'].map((k) => h('th', { scope: 'col', i18n: k })))),
         h('tbody', {}, perf.items.map((p) => h('tr', {},
-          h('td', { i18n: `window.proc.${p.procedure}`, fallback: p.procedure }), h('td', {}, p.agency), h('td', {}, String(p.decided)),
+          h('td', {}, named(procs.find((x) => x.code === p.procedure)?.name) || p.procedure), h('td', {}, named(agencies.find((a) => a.code === p.agency)?.name) || p.agency), h('td', {}, String(p.decided)),
           h('td', { i18n: 'window.duration', args: { hours: (p.median_seconds / 3600).toFixed(1) } }),
           h('td', { i18n: 'window.duration', args: { hours: (p.p90_seconds / 3600).toFixed(1) } }),
           h('td', { i18n: 'window.duration', args: { hours: String(p.rule_seconds / 3600) } }),

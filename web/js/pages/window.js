@@ -6,7 +6,7 @@
 import { append, h, dateEl, notice, announce } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
 import { t } from '../i18n.js';
-import { errorNotice } from '../permit-ui.js';
+import { errorNotice, confirmButton } from '../permit-ui.js';
 import { named, stepList, statusBadge, row, uploadDocument, localError } from '../window-ui.js';
 
 async function listView(view, ctx) {
@@ -73,10 +73,30 @@ function vehicleRows(def, count) {
   return rows;
 }
 
-function documentInputs(def) {
-  return def.documents.map((d) => h('div', { class: 'field', dataset: { name: `doc.${d.kind}` } },
-    h('label', { for: `w-doc-${d.kind}` }, named(d.label), ' ', h('span', { class: 'optional', i18n: 'form.optional' })),
-    h('input', { type: 'file', id: `w-doc-${d.kind}`, accept: 'application/pdf,image/jpeg,image/png', dataset: { kind: d.kind } })));
+// Per document kind: a file to upload, or one given before (documents are kept once and
+// reused by every application and step that needs them).
+function documentInputs(def, mine) {
+  return def.documents.map((d) => {
+    const before = mine.filter((x) => x.kind === d.kind);
+    return h('div', { class: 'field', dataset: { name: `doc.${d.kind}` } },
+      h('label', { for: `w-doc-${d.kind}` }, named(d.label), ' ', h('span', { class: 'optional', i18n: 'form.optional' })),
+      before.length ? h('select', { id: `w-reuse-${d.kind}`, 'aria-label': named(d.label), dataset: { reuse: d.kind } },
+        h('option', { value: '', i18n: 'window.doc_new' }),
+        before.map((x) => h('option', { value: String(x.id) }, `${x.filename} · ${x.uploaded_at.slice(0, 10)}`))) : null,
+      h('input', { type: 'file', id: `w-doc-${d.kind}`, accept: 'application/pdf,image/jpeg,image/png', dataset: { kind: d.kind } }));
+  });
+}
+
+// The documents the form names: new files uploaded first, else the ones chosen again.
+async function chosenDocuments(form) {
+  const out = [];
+  for (const input of form.querySelectorAll('input[type=file][data-kind]')) {
+    const kind = input.dataset.kind;
+    const reuse = form.querySelector(`select[data-reuse="${kind}"]`);
+    if (input.files[0]) out.push({ kind, id: (await uploadDocument(input.files[0], kind)).id });
+    else if (reuse?.value) out.push({ kind, id: Number(reuse.value) });
+  }
+  return out;
 }
 
 // The body of an application from the form's inputs.
@@ -100,22 +120,20 @@ function readForm(form, def) {
 }
 
 async function applyView(view, ctx, code) {
-  const def = await ctx.api.get(`/api/v1/window/procedures/${encodeURIComponent(code)}`);
+  const [def, { items: mine }] = await Promise.all([
+    ctx.api.get(`/api/v1/window/procedures/${encodeURIComponent(code)}`), ctx.api.get('/api/v1/window/documents')]);
   let count = 1;
   const vehicles = h('div', { class: 'vehicles' });
   const addBtn = def.fields.some((f) => f.type === 'vehicles')
     ? h('button', { type: 'button', class: 'secondary', i18n: 'window.add_vehicle', onclick: () => { count++; vehicles.replaceChildren(...vehicleRows(def, count)); } }) : null;
   vehicles.replaceChildren(...vehicleRows(def, count));
   const f = makeForm({ submit: 'window.submit', async onSubmit(_v, ctl) {
-    const documents = [];
     try {
-      for (const input of ctl.form.querySelectorAll('input[type=file]')) {
-        if (input.files[0]) documents.push({ kind: input.dataset.kind, id: (await uploadDocument(input.files[0], input.dataset.kind)).id });
-      }
+      const documents = await chosenDocuments(ctl.form);
       const app = await ctx.api.post('/api/v1/window/applications', { procedure: code, data: readForm(ctl.form, def), documents });
       ctx.navigate(`window/${app.id}`, { flash: { key: 'window.submitted', args: { id: String(app.id) } } });
     } catch (err) { throw localError(err); }
-  } }, fieldset('window.form', ...formFields(def)), vehicles, addBtn, fieldset('window.documents', ...documentInputs(def)));
+  } }, fieldset('window.form', ...formFields(def)), vehicles, addBtn, fieldset('window.documents', h('p', { class: 'hint', i18n: 'window.doc_reuse' }), ...documentInputs(def, mine)));
   append(view, h('p', {}, h('a', { href: '#/window', i18n: 'window.back' })), h('h1', {}, named(def.name)),
     h('p', { class: 'lead' }, named(def.summary)),
     def.citations?.length ? h('details', {}, h('summary', { i18n: 'window.rules' }),
@@ -148,7 +166,7 @@ async function statusView(view, ctx, id) {
     box.replaceChildren();
     append(box,
       h('h1', {}, `${t('window.application_no', { id: String(app.id) })} · ${named(app.procedure.name)}`),
-      h('p', {}, statusBadge(app.status), app.outcome ? ` ${app.outcome}` : ''),
+      h('p', {}, statusBadge(app.status)),
       h('dl', { class: 'facts' },
         row('window.submitted_at', dateEl(app.submitted_at, true)),
         row('window.expires_at', dateEl(app.expires_at, true)),
@@ -168,17 +186,17 @@ async function statusView(view, ctx, id) {
         return h('section', { class: 'card asking', dataset: { step: s.code } },
           h('h2', { i18n: 'window.asked', args: { agency: named(s.agency.name) } }), h('p', { class: 'request' }, s.request), f.form);
       }),
-      app.status === 'in_progress' ? h('p', {}, h('button', { type: 'button', class: 'secondary', i18n: 'window.withdraw', async onclick(ev) {
-        ev.target.disabled = true;
+      app.status === 'in_progress' ? confirmButton({ label: 'window.withdraw', confirm: 'window.withdraw_confirm', danger: true, async act() {
         await ctx.api.post(`/api/v1/window/applications/${id}/withdrawal`);
         announce(t('window.withdrawn_done'));
         await reload();
-      } })) : null,
+      } }) : null,
       h('h2', { i18n: 'window.steps' }), stepList(app.steps),
       app.fees.length ? [h('h2', { i18n: 'window.fees' }), h('ul', { class: 'cards' }, app.fees.map((fee) => feeCard(fee, ctx, reload)))] : null,
       h('h2', { i18n: 'window.history' }),
       h('ol', { class: 'history' }, app.events.map((e) => h('li', {}, dateEl(e.at, true), ' · ',
-        h('span', { i18n: `window.event.${e.action}`, fallback: e.action }), e.step ? ` (${e.step})` : ''))));
+        h('span', { i18n: `window.event.${e.action}`, fallback: e.action }),
+        e.step ? ` (${named(app.steps.find((x) => x.code === e.step)?.label) || e.step})` : ''))));
   }
   append(view, h('p', {}, h('a', { href: '#/window', i18n: 'window.back' })), ctx.flash ? notice(ctx.flash) : null, box);
   await reload();
