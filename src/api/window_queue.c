@@ -124,6 +124,18 @@ static json_t *agency_view(kp_req_t *req, const kp_sw_step_t *s)
 			json_array_append_new(jd, kp_window_document_json(&docs[i]));
 	}
 	json_object_set_new(j, "attached", jd);
+	/* the kinds the step needs that nobody gave yet: the agency may ask for them */
+	json_t *missing = json_array(), *kind;
+	size_t k;
+	json_array_foreach(kinds, k, kind)
+	{
+		bool given = false;
+		for (int i = 0; i < nd; i++)
+			given |= strcmp(json_string_value(kind) ?: "", docs[i].kind) == 0;
+		if (!given)
+			json_array_append(missing, kind);
+	}
+	json_object_set_new(j, "missing_documents", missing);
 	json_object_set_new(j, "notes", notes_json(req, s));
 	kp_store_sw_fees(c, &req->arena, app.id, &fees, &nf);
 	for (int i = 0; i < nf; i++)

@@ -109,6 +109,10 @@ static int walk(const char *b64, bool (*stop)(int64_t, void *), void *ctx)
 			if (!(b & 0x80))
 				break;
 		}
+		/* Serials are positive int64: a gap that would pass INT64_MAX is a corrupt list
+		 * (found by fuzz_trustlist), not a wrap-around. */
+		if (rc == 0 && gap > (uint64_t)(INT64_MAX - serial))
+			rc = -1;
 		if (rc == 0) {
 			serial += (int64_t)gap;
 			if (stop(serial, ctx))

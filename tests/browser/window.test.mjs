@@ -15,7 +15,6 @@ const env = harness();
 before(() => env.start({ servers: { kapka: { demo: true } } }));
 after(() => env.stop());
 
-const YEAR = new Date(Date.now() + 6 * 3600 * 1000).getUTCFullYear();
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
 const catalogue = (lang) => JSON.parse(readFileSync(join(ROOT, 'web', 'i18n', `${lang}.json`), 'utf8'));
 const KY = catalogue('ky');
@@ -59,6 +58,7 @@ async function decideInQueue(page, appId, decision, text) {
 
 test('an importer, each agency and the public register, in English, Kyrgyz and Russian', async () => {
   const { kapka } = env;
+  const YEAR = new Date(kapka.now() + 6 * 3600 * 1000).getUTCFullYear(); // the server's clock
   // the ledger's rule for this year: first come, first served, so approval is final at once
   const eco = await kapka.login('economy', DEMO_PASSWORD);
   const reg0 = (await kapka.req('GET', '/api/v1/ev-quota')).json.years.find((y) => y.year === YEAR);

@@ -93,6 +93,7 @@ async function stepView(view, ctx, id) {
       h('h2', { i18n: 'window.documents' }),
       s.attached.length ? h('ul', {}, s.attached.map((d) => h('li', {}, h('a', { href: `/api/v1/window/documents/${d.id}`, download: d.filename }, `${d.kind}: ${d.filename}`),
         ' ', h('span', { class: 'aside' }, `SHA-256 ${d.sha256.slice(0, 16)}…`)))) : h('p', { class: 'aside', i18n: 'window.no_documents' }),
+      s.missing_documents.length ? notice({ key: 'window.missing_documents', args: { kinds: s.missing_documents.map((x) => named(def.documents?.find((d) => d.kind === x)?.label) || x).join(', ') } }, 'error') : null,
       h('h2', { i18n: 'window.others' }),
       h('ul', {}, s.other_steps.map((o) => h('li', {}, named(o.label) || o.code, ' ', stateBadge(o.state)))),
       acts,
