@@ -334,11 +334,52 @@ static int settle_year(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int y
 	return rc;
 }
 
+/* The ledger is dated: a year without a row of its own takes the latest earlier year's
+ * (15,000 from 2026 on, until the ministry sets otherwise). Inside the caller's transaction;
+ * KP_DB_NOTFOUND when no earlier year exists either. */
+static int carry_year(kp_conn_t *c, int year)
+{
+	int64_t added = 0;
+	int rc = kp_db_run(c,
+	                   "INSERT INTO ev_quota_years (year, total, kinds, day_rule, critical_percent, reservation_days, source,"
+	                   " updated_at) SELECT ?, total, kinds, day_rule, critical_percent, reservation_days,"
+	                   " 'carried forward from ' || year || ': ' || source, ? FROM ev_quota_years WHERE year < ?"
+	                   " ORDER BY year DESC LIMIT 1 ON CONFLICT DO NOTHING",
+	                   KP_PARAMS(KV_INT(year), KV_INT(kp_now()), KV_INT(year)), &added);
+	if (rc == KP_DB_OK && added > 0) {
+		char id[16];
+		snprintf(id, sizeof(id), "%d", year);
+		kp_actor_t sys = {0, "system", NULL, NULL};
+		rc = kp_store_audit_json(c, &sys, "ev_quota.carry", "ev_quota_year", id, NULL, NULL);
+	}
+	return rc;
+}
+
 static int lock_year(kp_conn_t *c, int year)
 {
 	int64_t changed = 0;
 	int rc = kp_db_run(c, "UPDATE ev_quota_years SET total = total WHERE year = ?", KP_PARAMS(KV_INT(year)), &changed);
+	if (rc == KP_DB_OK && changed == 0) {
+		rc = carry_year(c, year);
+		if (rc == KP_DB_OK)
+			rc = kp_db_run(c, "UPDATE ev_quota_years SET total = total WHERE year = ?", KP_PARAMS(KV_INT(year)), &changed);
+	}
 	return rc == KP_DB_OK && changed == 0 ? KP_DB_NOTFOUND : rc;
+}
+
+int kp_store_ev_year_ensure(kp_conn_t *c, int year)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	kp_rows_t r;
+	int rc = kp_db_exec(c, &a, &r, "SELECT 1 FROM ev_quota_years WHERE year = ?", KP_PARAMS(KV_INT(year)));
+	kp_arena_cleanup(&a);
+	if (rc != KP_DB_OK || r.nrows > 0)
+		return rc;
+	rc = kp_sw_begin(c);
+	if (rc == KP_DB_OK)
+		rc = carry_year(c, year);
+	return kp_sw_end(c, rc);
 }
 
 /* The first vehicle kind the year does not admit, or NULL. */

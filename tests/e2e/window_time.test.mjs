@@ -73,3 +73,23 @@ test('an application that runs out of time expires and releases its reservation'
     await stopClean(k);
   }
 });
+
+test('the ledger is dated: a later year without its own row takes the latest earlier year', async () => {
+  const k = await startKapka({ now: '2029-03-01T12:00:00+06:00' });
+  try {
+    const S = await staffAgencies(k);
+    const y = await yearNow(k);
+    assert.equal(y.year, 2029);
+    assert.equal(y.total, 15000);
+    assert.deepEqual(y.kinds, ['bev', 'series_hybrid']);
+    assert.match(y.source, /^carried forward from 2027/);
+    const imp = await importer(k);
+    const app = (await applyEv(k, imp, [{ vin: newVin(), kind: 'series_hybrid', make_model: 'Li Auto L7' }])).json;
+    assert.equal(stepOf(app, 'environment').state, 'waiting', 'a hybrid gets the environmental check');
+    await setYear(k, S.admin, { day_rule: 'fcfs' });
+    assert.equal((await decide(k, S.customs.token, stepOf(app, 'customs').id, 'approve')).json.effect, 'reserved');
+    assert.equal((await yearNow(k)).reserved, 1);
+  } finally {
+    await stopClean(k);
+  }
+});
