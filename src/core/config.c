@@ -86,6 +86,7 @@ static const struct setting settings[] = {
 	INT_SETTING(exchange_retry_max_ms, 100, 86400000, "300000", "longest wait between delivery attempts (ms)"),
 	INT_SETTING(exchange_timeout_ms, 100, 120000, "5000", "timeout of one call to a partner's API (ms)"),
 	INT_SETTING(trustlist_max_age_hours, 1, 8760, "24", "kapka verify warns when the offline trust list is older than this"),
+	STR_SETTING(trust_anchors, "", "file of pinned keys kapka verify trusts a trust list by (kapka trustlist anchors)"),
 	INT_SETTING(zone_validity_months, 1, 12, "1", "months a border-zone permit is valid from its first day"),
 	INT_SETTING(zone_extension_max_months, 1, 24, "2", "months from its first day a border-zone permit may be extended to, once"),
 	INT_SETTING(tip_min_months, 1, 60, "6", "shortest term of a vehicle's temporary import, in months"),

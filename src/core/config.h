@@ -42,6 +42,7 @@ typedef struct kp_config {
 	long long exchange_retry_max_ms;
 	long long exchange_timeout_ms;
 	long long trustlist_max_age_hours;
+	char trust_anchors[512]; /* pinned keys for kapka verify (kapka trustlist anchors) */
 	long long zone_validity_months;
 	long long zone_extension_max_months;
 	long long tip_min_months;

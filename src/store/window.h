@@ -200,6 +200,9 @@ typedef struct kp_ev_year {
 
 int kp_store_ev_years(kp_conn_t *c, kp_arena_t *a, kp_ev_year_t **out, int *n);
 int kp_store_ev_year_get(kp_conn_t *c, kp_arena_t *a, int year, kp_ev_year_t *out);
+/* A year without a ledger row of its own gets the latest earlier year's (the ledger is
+ * dated data); nothing when it has one or no earlier year exists. */
+int kp_store_ev_year_ensure(kp_conn_t *c, int year);
 /* Insert or update a year's ledger; KP_DB_CONFLICT when total is below what is held. */
 int kp_store_ev_year_put(kp_conn_t *c, const kp_actor_t *who, const kp_ev_year_t *y);
 

@@ -114,6 +114,18 @@ test('an importer, each agency and the public register, in English, Kyrgyz and R
   await ec.page.locator('ul.notes li').filter({ hasText: 'Проверено по ИНН' }).waitFor();
   await shot(ec.page, 'window-04-economy-ru');
 
+  // the Ministry keeps the ledger: a new year's quota set on the register page
+  await visit(ec.page, 'ev-quota');
+  const nextYear = Math.max(...(await kapka.req('GET', '/api/v1/ev-quota')).json.years.map((y) => y.year)) + 1;
+  await ec.page.locator('[data-field="year"]').selectOption(String(nextYear));
+  await ec.page.locator('[data-field="total"]').fill('20000');
+  await ec.page.locator('[data-field="kinds"]').selectOption('bev+series_hybrid');
+  await ec.page.locator('[data-field="source"]').fill('Постановление (тест)');
+  await ec.page.locator('form:has([data-field="total"]) button[type="submit"]').click();
+  await ec.page.locator('.notice').filter({ hasText: RU['window.ledger_saved'].replace('{year}', String(nextYear)) }).waitFor();
+  await ec.page.locator(`.ev-year[data-year="${nextYear}"][data-remaining="20000"]`).waitFor();
+  await shot(ec.page, 'window-04b-ledger-ru');
+
   // the importer answers on the status page
   await visit(imp.page, `window/${appId}`);
   const asking = imp.page.locator('section.asking[data-step="economy"]');
