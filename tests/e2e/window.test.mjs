@@ -6,7 +6,7 @@
 // agency may see; bad input.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer, assertError, newTraveller, newCarrier } from './lib.mjs';
+import { useServer, assertError, newTraveller, newCarrier, startKapka, stopClean } from './lib.mjs';
 import {
   yearOf, staffAgencies, newVin, importer, applyEv, stepOf, decide, setYear, yearNow, upload, PDF, PNG, checkDigit,
 } from './window_helpers.mjs';
@@ -369,4 +369,17 @@ test('bad input is refused with every problem named, and nothing is stored', asy
   });
   const pe = assertError(p, 422, 'invalid_field');
   for (const f of ['name', 'applicants', 'expires_days', 'steps[0]', 'steps[0].after', 'steps[0].agency']) assert.ok(pe.fields.some((x) => x.field === f), `${f} in ${p.text}`);
+});
+
+test('an applicant keeps at most document_max_per_user documents', async () => {
+  const k = await startKapka({ env: { KAPKA_DOCUMENT_MAX_PER_USER: '2' } });
+  try {
+    const t = await newTraveller(k);
+    assert.equal((await upload(k, t.token, 'passport')).status, 201);
+    assert.equal((await upload(k, t.token, 'gbao', PNG, 'image/png', 'p.png')).status, 201);
+    assertError(await upload(k, t.token, 'passport'), 409, 'too_many_documents');
+    assert.equal((await k.req('GET', '/api/v1/window/documents', { token: t.token })).json.items.length, 2);
+  } finally {
+    await stopClean(k);
+  }
 });
