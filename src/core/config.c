@@ -94,6 +94,7 @@ static const struct setting settings[] = {
 	INT_SETTING(tip_reminder_days, 0, 365, "30", "days before a temporary import expires that it is listed as due for a reminder"),
 	/* single window */
 	INT_SETTING(document_max_bytes, 1024, 1073741824, "1048576", "largest document (PDF, JPEG, PNG) an applicant may upload to the single window, in bytes (max_body caps it too)"),
+	INT_SETTING(document_max_per_user, 1, 1000000, "500", "documents one applicant may keep in the single window (more: 409 too_many_documents)"),
 	/* transparency log (docs/transparency.md) */
 	STR_SETTING(log_origin, "", "the transparency log's name (checkpoint origin), fixed on the first start (default HOST/log from public_url, else kapka/CODE/log)"),
 	STR_SETTING(log_witnesses, "", "witnesses asked to cosign each checkpoint: VKEY=URL entries separated by spaces (C2SP tlog-witness)"),

@@ -58,6 +58,7 @@ typedef struct kp_config {
 	long long queue_checkin_early_minutes;
 	long long queue_no_show_grace_minutes;
 	long long document_max_bytes;
+	long long document_max_per_user;
 	long long queue_traveller_bookings, queue_carrier_bookings;
 	/* tests only */
 	long long test_mode;

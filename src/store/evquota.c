@@ -401,6 +401,26 @@ static const char *kind_refused(const kp_sw_app_t *app, const char *kinds_json, 
 	return bad;
 }
 
+/* What a claim of today may take: *left, the year's total less what earlier days hold
+ * (first come, first served: less everything held), and *day_demand, what today's claims
+ * ask for (pro rata only). The year's row is locked. */
+static int capacity(kp_conn_t *c, kp_arena_t *a, const kp_ev_year_t *year, int64_t today, bool pro_rata, int64_t *left,
+                    int64_t *day_demand)
+{
+	int rc = KP_DB_OK;
+	int64_t held = sum_of(c, a,
+	                      "SELECT COALESCE(SUM(granted), 0) FROM ev_claims WHERE year = ?"
+	                      " AND state IN ('reserved', 'allocated') AND (CAST(? AS BIGINT) = 0 OR day < ?)",
+	                      KP_PARAMS(KV_INT(year->year), KV_INT(pro_rata), KV_INT(today)), &rc);
+	*day_demand = !pro_rata ? 0
+	                        : sum_of(c, a,
+	                                 "SELECT COALESCE(SUM(requested), 0) FROM ev_claims WHERE year = ? AND day = ?"
+	                                 " AND state IN ('reserved', 'pending')",
+	                                 KP_PARAMS(KV_INT(year->year), KV_INT(today)), &rc);
+	*left = year->total - held;
+	return rc;
+}
+
 int kp_ev_effect_reserve(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *app, int64_t now, int utc_offset,
                          const char **effect, kp_sw_conflict_t *why)
 {
@@ -431,16 +451,8 @@ int kp_ev_effect_reserve(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *app, in
 	int64_t requested = (int64_t)json_array_size(vs);
 	json_decref(vs);
 	bool pro_rata = strcmp(year.day_rule, "pro_rata") == 0;
-	int64_t held_before = sum_of(c, a,
-	                             "SELECT COALESCE(SUM(granted), 0) FROM ev_claims WHERE year = ?"
-	                             " AND state IN ('reserved', 'allocated') AND (CAST(? AS BIGINT) = 0 OR day < ?)",
-	                             KP_PARAMS(KV_INT(y), KV_INT(pro_rata), KV_INT(today)), &rc);
-	int64_t day_demand = !pro_rata ? 0
-	                               : sum_of(c, a,
-	                                        "SELECT COALESCE(SUM(requested), 0) FROM ev_claims WHERE year = ? AND day = ?"
-	                                        " AND state IN ('reserved', 'pending')",
-	                                        KP_PARAMS(KV_INT(y), KV_INT(today)), &rc);
-	int64_t left = year.total - held_before;
+	int64_t left, day_demand;
+	rc = capacity(c, a, &year, today, pro_rata, &left, &day_demand);
 	if (rc != KP_DB_OK)
 		return rc;
 	if (left <= 0 || (!pro_rata && requested > left)) {

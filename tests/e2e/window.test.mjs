@@ -6,7 +6,8 @@
 // agency may see; bad input.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer, assertError, newTraveller, newCarrier } from './lib.mjs';
+import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { useServer, assertError, newTraveller, newCarrier, startKapka, stopClean } from './lib.mjs';
 import {
   yearOf, staffAgencies, newVin, importer, applyEv, stepOf, decide, setYear, yearNow, upload, PDF, PNG, checkDigit,
 } from './window_helpers.mjs';
@@ -106,8 +107,19 @@ test('an importer walks an application through every agency; the status page sho
   assert.equal(paid.status, 200, paid.text);
   assert.equal(paid.json.status, 'paid');
   assert.match(paid.json.receipt.qr, /^[\w-]+\.[\w-]+\.[\w-]+$/);
-  const hdr = JSON.parse(Buffer.from(paid.json.receipt.qr.split('.')[0], 'base64url'));
+  const [h64, p64, s64] = paid.json.receipt.qr.split('.');
+  const hdr = JSON.parse(Buffer.from(h64, 'base64url'));
   assert.equal(hdr.typ, 'kapka-sw');
+  // the receipt's signature checks with Node's own ES256 verifier and our published key
+  const keys = (await k.req('GET', '/api/v1/authorities/KG')).json.keys;
+  const jwk = keys.find((x) => x.kid === hdr.kid);
+  assert.ok(jwk, `key ${hdr.kid} is published`);
+  const pub = createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, format: 'jwk' });
+  assert.ok(cryptoVerify('sha256', Buffer.from(`${h64}.${p64}`), { key: pub, dsaEncoding: 'ieee-p1363' }, Buffer.from(s64, 'base64url')));
+  const claims = JSON.parse(Buffer.from(p64, 'base64url'));
+  assert.equal(claims.sm, 1000);
+  assert.equal(claims.co, 'registration');
+  assert.equal(claims.ap, app.id);
   assertError(await k.req('POST', `/api/v1/window/fees/${fee.id}/payment`, { token: imp.token, body: { reference: 'again' } }), 409, 'not_due');
   const pdf = await fetch(`${k.url}/api/v1/window/fees/${fee.id}/receipt`, { headers: { authorization: `Bearer ${S.registration.token}` } });
   assert.equal(pdf.status, 200);
@@ -369,4 +381,17 @@ test('bad input is refused with every problem named, and nothing is stored', asy
   });
   const pe = assertError(p, 422, 'invalid_field');
   for (const f of ['name', 'applicants', 'expires_days', 'steps[0]', 'steps[0].after', 'steps[0].agency']) assert.ok(pe.fields.some((x) => x.field === f), `${f} in ${p.text}`);
+});
+
+test('an applicant keeps at most document_max_per_user documents', async () => {
+  const k = await startKapka({ env: { KAPKA_DOCUMENT_MAX_PER_USER: '2' } });
+  try {
+    const t = await newTraveller(k);
+    assert.equal((await upload(k, t.token, 'passport')).status, 201);
+    assert.equal((await upload(k, t.token, 'gbao', PNG, 'image/png', 'p.png')).status, 201);
+    assertError(await upload(k, t.token, 'passport'), 409, 'too_many_documents');
+    assert.equal((await k.req('GET', '/api/v1/window/documents', { token: t.token })).json.items.length, 2);
+  } finally {
+    await stopClean(k);
+  }
 });

@@ -98,6 +98,9 @@ export function describeReason({ code, message }) {
 
 // {key, args} or {text} for the message at the top of a form.
 export function describeError(err) {
+  if (err.code === 'too_many_registrations') {
+    return { key: 'security.error_too_many_registrations', args: { count: Math.ceil((err.retryAfter ?? 60) / 60) } };
+  }
   if (err.code === 'too_many_attempts' || err.status === 429) {
     const s = err.retryAfter ?? 60;
     return s >= 120 ? { key: 'error.throttled_minutes', args: { count: Math.ceil(s / 60) } }

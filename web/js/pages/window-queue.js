@@ -4,16 +4,20 @@
 // approve, refuse with reasons, ask for more.
 import { append, h, dateEl, notice, announce } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
-import { t } from '../i18n.js';
+import { t, has } from '../i18n.js';
 import { errorNotice } from '../permit-ui.js';
 import { named, stateBadge, timeLeft, row, localError } from '../window-ui.js';
 
 const STATES = ['', 'ready', 'in_progress', 'more_info', 'approved', 'refused'];
 
+// A form value as the agency reads it: options and vehicle kinds in the page's language.
 function value(v) {
-  if (Array.isArray(v)) return h('ul', {}, v.map((x) => h('li', {}, typeof x === 'object' ? Object.values(x).join(' · ') : String(x))));
+  if (Array.isArray(v)) {
+    return h('ul', {}, v.map((x) => h('li', {}, typeof x !== 'object' ? String(x)
+      : [x.vin, ' · ', x.kind ? h('span', { i18n: `window.kind.${x.kind}`, fallback: x.kind }) : '', ' · ', x.make_model ?? ''])));
+  }
   if (typeof v === 'boolean') return h('span', { i18n: v ? 'window.yes' : 'window.no' });
-  return String(v);
+  return has(`window.option.${v}`) ? h('span', { i18n: `window.option.${v}` }) : String(v);
 }
 
 async function queueView(view, ctx) {
