@@ -83,6 +83,11 @@ void kp_api_permit_qr(kp_req_t *req)
 		kp_reply_error(req, 404, "not_found", "this permit has no credential issued here");
 		return;
 	}
+	if (kp_permit_void(p.status, p.used_up, p.expires_at, kp_now())) { /* no live code for a void permit */
+		kp_reply_error(req, 410, "permit_void", "permit %s is no longer valid (%s); its PDF says VOID", p.id,
+		               p.used_up ? "used up" : p.status);
+		return;
+	}
 	kp_api_reply_qr(req, p.credential, p.id);
 }
 

@@ -12,8 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Every authority with keys, each key a JWK plus its revocation time when revoked. */
-static json_t *authorities_json(kp_conn_t *c, kp_arena_t *a)
+json_t *kp_trustlist_authorities(kp_conn_t *c, kp_arena_t *a, bool with_revoked)
 {
 	kp_authority_t *au;
 	kp_authority_key_t *k;
@@ -24,7 +23,9 @@ static json_t *authorities_json(kp_conn_t *c, kp_arena_t *a)
 	for (int i = 0; i < na; i++) {
 		json_t *keys = json_array();
 		for (int j = 0; j < nk; j++) {
-			json_t *jwk = strcmp(k[j].authority, au[i].code) == 0 ? json_loads(k[j].jwk, 0, NULL) : NULL;
+			json_t *jwk = strcmp(k[j].authority, au[i].code) == 0 && (with_revoked || !k[j].revoked_at)
+			                  ? json_loads(k[j].jwk, 0, NULL)
+			                  : NULL;
 			if (jwk == NULL)
 				continue;
 			if (k[j].revoked_at)
@@ -47,7 +48,7 @@ char *kp_trustlist_build(const kp_config_t *cfg, kp_keyring_t *keys, kp_conn_t *
 	char *out = NULL, *body_text = NULL, *head_text = NULL, *jws = NULL;
 	const char **ids;
 	int n;
-	json_t *authorities = authorities_json(c, &a), *other = NULL, *body = NULL, *head = NULL;
+	json_t *authorities = kp_trustlist_authorities(c, &a, true), *other = NULL, *body = NULL, *head = NULL;
 	const char **zone;
 	int nz;
 	if (authorities == NULL || kp_store_revoked_permit_ids(c, &a, &ids, &n) != KP_DB_OK ||

@@ -2,6 +2,7 @@
  * the keys this authority signs with and those learnt from partners at the handshake; a
  * border device ships with that file, and `kapka verify` trusts a trust list only when one
  * of those keys signed it (a list that carries its own key proves nothing by itself). */
+#include "api/trustlist.h"
 #include "cli/cli.h"
 #include "core/util.h"
 #include "crypto/keys.h"
@@ -13,31 +14,6 @@
 
 #define ANCHORS_MAGIC "kapka-anchors 1"
 
-/* {"format", "authorities": [{"code", "keys": [JWK, ...]}, ...]}: every authority's
- * unrevoked keys as this database knows them. */
-static json_t *anchors_json(kp_conn_t *c, kp_arena_t *a)
-{
-	kp_authority_t *au;
-	kp_authority_key_t *k;
-	int na, nk;
-	if (kp_store_authority_list(c, a, &au, &na) != KP_DB_OK || kp_store_key_list(c, a, NULL, &k, &nk) != KP_DB_OK)
-		return NULL;
-	json_t *list = json_array();
-	for (int i = 0; i < na; i++) {
-		json_t *keys = json_array();
-		for (int j = 0; j < nk; j++) {
-			json_t *jwk = strcmp(k[j].authority, au[i].code) == 0 && !k[j].revoked_at ? json_loads(k[j].jwk, 0, NULL) : NULL;
-			if (jwk)
-				json_array_append_new(keys, jwk);
-		}
-		if (json_array_size(keys))
-			json_array_append_new(list, json_pack("{s:s, s:o}", "code", au[i].code, "keys", keys));
-		else
-			json_decref(keys);
-	}
-	return json_pack("{s:s, s:o}", "format", ANCHORS_MAGIC, "authorities", list);
-}
-
 int kp_cli_anchors_export(kp_config_t *cfg, const char *path)
 {
 	kp_store_t *s = kp_cli_open_store(cfg, 1);
@@ -46,7 +22,8 @@ int kp_cli_anchors_export(kp_config_t *cfg, const char *path)
 	kp_arena_t a;
 	kp_arena_init(&a);
 	kp_conn_t *c = kp_store_acquire(s);
-	json_t *doc = anchors_json(c, &a);
+	json_t *list = kp_trustlist_authorities(c, &a, false); /* ours and the partners' from the handshake */
+	json_t *doc = list ? json_pack("{s:s, s:o}", "format", ANCHORS_MAGIC, "authorities", list) : NULL;
 	kp_store_release(s, c);
 	int rc = 1;
 	if (doc && json_dump_file(doc, path ? path : "/dev/stdout", JSON_INDENT(1)) == 0)

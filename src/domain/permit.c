@@ -292,3 +292,9 @@ int64_t kp_permit_valid_from(int year, int offset_minutes)
 {
 	return kp_days_from_civil(year, 1, 1) * 86400 - (int64_t)offset_minutes * 60;
 }
+
+bool kp_permit_void(const char *status, bool used_up, int64_t expires_at, int64_t now)
+{
+	return used_up || strcmp(status, "revoked") == 0 || strcmp(status, "returned") == 0 ||
+	       (strcmp(status, "issued") == 0 && expires_at < now);
+}

@@ -104,6 +104,10 @@ int64_t kp_permit_expiry(const kp_permit_type_t *type, int year, int offset_minu
  * begins, and not after the end of the year after it. Else a sentence. */
 const char *kp_permit_expiry_check(int year, int64_t expires_day, int64_t today);
 
+/* True when a permit with this status is no longer valid for anything: revoked, returned,
+ * used up, or past expires_at while unused. Its document prints VOID and no live QR. */
+bool kp_permit_void(const char *status, bool used_up, int64_t expires_at, int64_t now);
+
 /* The first instant a permit of year is valid: the start of 1 January of year at the
  * authority's UTC offset. A permit issued in December for the next year waits for it. */
 int64_t kp_permit_valid_from(int year, int offset_minutes);

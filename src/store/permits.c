@@ -57,19 +57,14 @@ struct gathered {
 	bool first_of_type;
 };
 
-static int gather(kp_conn_t *c, kp_arena_t *a, const kp_issue_request_t *rq, int64_t now, struct gathered *g)
+/* The facts of when and for whom: the permit's year against today, its validity against
+ * the trip's departure, whether the partner is an organisation we take part in, and the
+ * ministry's verification of the carrier. */
+static int gather_when_and_whom(kp_conn_t *c, kp_arena_t *a, const kp_issue_request_t *rq, int64_t now,
+                                struct gathered *g)
 {
 	const kp_application_t *ap = rq->app;
-	int rc = kp_store_org_get(c, a, rq->org_id, &g->org);
-	if (rc != KP_DB_OK)
-		return rc;
-	if ((rc = kp_store_permit_type_get(c, a, ap->type, &g->type)) != KP_DB_OK)
-		return rc;
-	rc = ap->vehicle_id > 0 ? kp_store_vehicle_get(c, a, ap->vehicle_id, &g->vehicle) : KP_DB_NOTFOUND;
-	if (rc != KP_DB_OK && rc != KP_DB_NOTFOUND)
-		return rc;
-	/* Another carrier's vehicle is treated as unknown: nothing about it may show. */
-	g->facts.vehicle = rc == KP_DB_OK && g->vehicle.org_id == rq->org_id ? &g->vehicle : NULL;
+	int rc;
 	g->facts.year_over = kp_permit_expiry(&g->type, ap->year, rq->utc_offset) < now;
 	int ty, tm, td;
 	g->facts.today = kp_local_day(now, rq->utc_offset);
@@ -91,7 +86,24 @@ static int gather(kp_conn_t *c, kp_arena_t *a, const kp_issue_request_t *rq, int
 	if ((rc = kp_store_carrier_check_get(c, a, rq->org_id, &check)) != KP_DB_OK && rc != KP_DB_NOTFOUND)
 		return rc;
 	g->facts.carrier_check = rc == KP_DB_OK ? check.status : NULL;
-	rc = KP_DB_OK;
+	return KP_DB_OK;
+}
+
+static int gather(kp_conn_t *c, kp_arena_t *a, const kp_issue_request_t *rq, int64_t now, struct gathered *g)
+{
+	const kp_application_t *ap = rq->app;
+	int rc = kp_store_org_get(c, a, rq->org_id, &g->org);
+	if (rc != KP_DB_OK)
+		return rc;
+	if ((rc = kp_store_permit_type_get(c, a, ap->type, &g->type)) != KP_DB_OK)
+		return rc;
+	rc = ap->vehicle_id > 0 ? kp_store_vehicle_get(c, a, ap->vehicle_id, &g->vehicle) : KP_DB_NOTFOUND;
+	if (rc != KP_DB_OK && rc != KP_DB_NOTFOUND)
+		return rc;
+	/* Another carrier's vehicle is treated as unknown: nothing about it may show. */
+	g->facts.vehicle = rc == KP_DB_OK && g->vehicle.org_id == rq->org_id ? &g->vehicle : NULL;
+	if ((rc = gather_when_and_whom(c, a, rq, now, g)) != KP_DB_OK)
+		return rc;
 	g->facts.carrier_licence = g->org.licence_number;
 	g->facts.carrier_org_id = g->org.id;
 	g->facts.type = &g->type;

@@ -3,19 +3,13 @@
 // country takes part in its permit system (Kyrgyzstan from 16 December 2025), and is
 // controlled at each member country's border: at most two entries per member country, none
 // in a non-member, used up when the vehicle is home again after its round trip.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startKapka, stopClean, demoTokens, carrierWithFleet, apply, issue, assertRefused, assertError,
+  useServersAt, carrierWithFleet, apply, issue, assertRefused, assertError,
 } from './permits_helpers.test.mjs';
 
-const servers = [];
-after(async () => { for (const k of servers) await stopClean(k); });
-async function serverAt(now) {
-  const k = await startKapka({ demo: true, now });
-  servers.push(k);
-  return { k, tok: await demoTokens(k) };
-}
+const serverAt = useServersAt();
 const verify = (k, qr, country) => k.req('POST', '/api/v1/verify', { body: { qr, country } });
 const codes = (r) => r.json.reasons.map((x) => x.code);
 
