@@ -42,9 +42,11 @@ function must(r, status, what) {
 
 console.log(`bench: raw durable transactions (SQLite, synchronous=FULL, 1 writer): ${rawRate.toFixed(0)} tx/s`);
 // Once as served (every decision appends its transparency-log leaf), once with the log
-// switched off, to show what the log costs these acts.
-for (const tlog of [true, false]) {
-  const k = await startKapka({ kind: 'sqlite', args: ['--log-level', 'warn', '--transparency-log', tlog ? '1' : '0'], env: { KAPKA_KEY_PASSPHRASE: 'bench-passphrase-1' } });
+// switched off, to show what the log costs these acts; on PostgreSQL too when KAPKA_TEST_PG
+// names a server (sh tests/pg.sh make bench).
+const runs = [['sqlite', true], ['sqlite', false], ...(process.env.KAPKA_TEST_PG ? [['pg', true]] : [])];
+for (const [kind, tlog] of runs) {
+  const k = await startKapka({ kind, args: ['--log-level', 'warn', '--transparency-log', tlog ? '1' : '0'], env: { KAPKA_KEY_PASSPHRASE: 'bench-passphrase-1' } });
   try {
     const admin = await k.login('admin', ADMIN_PASSWORD);
     const staff = {};
@@ -88,7 +90,7 @@ for (const tlog of [true, false]) {
     const decided = APPS / secs;
     const after = (await k.req('GET', '/api/v1/ev-quota')).json.years.find((x) => x.year === year);
     if (after.allocated - y.allocated !== APPS) throw new Error(`allocated ${after.allocated - y.allocated}, expected ${APPS}`);
-    const how = tlog ? 'with the transparency log' : 'log switched off';
+    const how = `${kind === 'pg' ? 'PostgreSQL' : 'SQLite'}, ${tlog ? 'with the transparency log' : 'log switched off'}`;
     console.log(`bench: single-window EV applications filed (${how}): ${filed.toFixed(0)} applications/s (${APPS}, ${CONC} at a time; VIN claims, steps, fee, audit and log rows)`);
     console.log(`bench: single-window EV applications decided through all steps (${how}): ${decided.toFixed(1)} applications/s (${APPS} in ${secs.toFixed(1)} s: customs reserve + economy + fee with signed receipt + registration allocate = 4 durable acts each, ${(decided * 4).toFixed(0)} acts/s = ${((decided * 4) / rawRate).toFixed(2)}x the raw durable-transaction rate; all ${APPS} allocated)`);
   } finally {

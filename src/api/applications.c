@@ -141,7 +141,7 @@ void kp_api_application_create(kp_req_t *req)
 {
 	const kp_config_t *cfg = kp_api_app(req)->cfg;
 	kp_application_t ap = {0};
-	ap.verifier = kp_body_str_checked(req, "partner", 2, true, kp_check_country);
+	ap.verifier = kp_body_str_checked(req, "partner", KP_AUTHORITY_CODE_MAX, true, kp_check_authority_code);
 	ap.type = kp_api_read_permit_type(req);
 	long long year = kp_api_permit_year_now(cfg);
 	kp_body_int(req, "year", 2000, 2200, false, &year);

@@ -61,8 +61,7 @@ static void describe(kp_req_t *req, const kp_permit_t *p, struct doc *d)
 	const char *effective = p->status;
 	if (strcmp(p->status, "issued") == 0 && p->expires_at < kp_now())
 		effective = "expired";
-	d->void_ = strcmp(effective, "revoked") == 0 || strcmp(effective, "returned") == 0 ||
-	           strcmp(effective, "expired") == 0 || p->used_up;
+	d->void_ = kp_permit_void(p->status, p->used_up, p->expires_at, kp_now());
 	d->status = kp_catalogue_three(cfg, a, lower(a, "permit_status.", effective), effective);
 	if (p->used_up)
 		d->status = kp_arena_printf(a, "%s (%s)", d->status, kp_catalogue_three(cfg, a, "reason.used_up", "used up"));

@@ -24,8 +24,8 @@ void kp_api_permit_list(kp_req_t *req)
 		kp_reply_error(req, 400, "bad_query", "status must be issued, used, revoked or returned");
 		return;
 	}
-	if (f.verifier && kp_check_country(f.verifier)) {
-		kp_reply_error(req, 400, "bad_query", "partner must be a two-letter country code like UZ");
+	if (f.verifier && kp_check_authority_code(f.verifier)) {
+		kp_reply_error(req, 400, "bad_query", "partner must be an authority code like UZ or TRACECA");
 		return;
 	}
 	const char *plate = kp_req_query(req, "plate");
@@ -81,6 +81,11 @@ void kp_api_permit_qr(kp_req_t *req)
 		return;
 	if (p.credential == NULL) {
 		kp_reply_error(req, 404, "not_found", "this permit has no credential issued here");
+		return;
+	}
+	if (kp_permit_void(p.status, p.used_up, p.expires_at, kp_now())) { /* no live code for a void permit */
+		kp_reply_error(req, 410, "permit_void", "permit %s is no longer valid (%s); its PDF says VOID", p.id,
+		               p.used_up ? "used up" : p.status);
 		return;
 	}
 	kp_api_reply_qr(req, p.credential, p.id);
@@ -148,11 +153,25 @@ void kp_api_permit_activity_add(kp_req_t *req)
 	kp_permit_t p;
 	if (load_permit(req, &p) != 0)
 		return;
+	int64_t day = kp_local_day(act.at, (int)cfg->utc_offset_minutes);
+	bool member = false;
+	if (strlen(p.verifier) > 2) { /* an organisation's permit: controlled at each member's border, and home */
+		if (act.country == NULL) {
+			kp_field_error(req, "country", "is required for a multilateral permit: whose border was crossed");
+			kp_body_check(req);
+			return;
+		}
+		if (kp_store_authority_is_member(kp_api_db(req), &req->arena, p.verifier, act.country, day, &member) != KP_DB_OK) {
+			kp_reply_db_error(req, KP_DB_ERR, "authority");
+			return;
+		}
+		member |= strcmp(act.country, p.issuer) == 0;
+	}
 	if (act.country == NULL)
 		act.country = p.verifier; /* the protocol's activities are the verifier's border */
-	if (strcmp(act.country, p.verifier) != 0) {
+	if (!member && strcmp(act.country, p.verifier) != 0) {
 		kp_reply_error(req, 422, "NOT_FOR_THIS_COUNTRY", "permit %s opens the border of %s, not %s", p.id, p.verifier,
-		               act.country);
+		               act.country); /* for an organisation: not a member on that day */
 		return;
 	}
 	if (act.at < kp_permit_valid_from(p.year, (int)cfg->utc_offset_minutes)) {

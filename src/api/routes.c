@@ -108,7 +108,7 @@ const kp_route_t kp_api_routes[] = {
 	 "our configuration: code, name, version, keys"},
 	{"POST", EPERMIT_BASE "/events/{type}", kp_api_epermit_event, 0, PUBLIC | KP_ROUTE_RAW_BODY | KP_ROUTE_SLASHES,
 	 "receive a partner's event with its detached proof"},
-	{"GET", EPERMIT_BASE "/healthcheck", kp_api_epermit_healthcheck, 0, PUBLIC | KP_ROUTE_SLASHES,
+	{"GET", EPERMIT_BASE "/healthcheck", kp_api_epermit_healthcheck, 0, PUBLIC | KP_ROUTE_SLASHES | KP_ROUTE_CORS,
 	 "the last event ids both ways, for a partner's signed JWT"},
 
 	{"GET", "/api/v1/partners", kp_api_partner_list, STAFF, 0, "partners, their keys, handshake and backlog"},

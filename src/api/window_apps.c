@@ -224,6 +224,7 @@ static void check_ledger_kinds(kp_req_t *req, const json_t *def, const json_t *d
 	kp_iso8601(now + (int64_t)kp_window_offset(req) * 60, iso, sizeof(iso));
 	kp_ev_year_t y;
 	int year = atoi(iso);
+	kp_store_ev_year_ensure(kp_api_db(req), year);
 	if (kp_store_ev_year_get(kp_api_db(req), &req->arena, year, &y) != KP_DB_OK) {
 		kp_field_error(req, "procedure", kp_arena_printf(&req->arena, "no duty-free quota is set for %d", year));
 		return;

@@ -84,7 +84,12 @@ void kp_api_sw_document_upload(kp_req_t *req)
 	char *b64 = kp_arena_alloc(&req->arena, req->body_len / 3 * 4 + 8);
 	kp_b64url_encode((const unsigned char *)req->body, req->body_len, b64);
 	kp_actor_t who = kp_api_actor(req);
-	int rc = kp_store_sw_document_add(kp_api_db(req), &who, &d, b64);
+	int rc = kp_store_sw_document_add(kp_api_db(req), &who, &d, b64, cfg->document_max_per_user);
+	if (rc == KP_DB_CONFLICT) {
+		kp_reply_error(req, 409, "too_many_documents", "you keep %lld documents already, the most one applicant may",
+		               cfg->document_max_per_user);
+		return;
+	}
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "document");
 		return;

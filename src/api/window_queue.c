@@ -82,6 +82,30 @@ static json_t *notes_json(kp_req_t *req, const kp_sw_step_t *s)
 	return jn;
 }
 
+/* Into j: "attached", the application's documents of the kinds the step needs, and
+ * "missing_documents", the kinds it needs that nobody gave (the agency may ask for them). */
+static void documents_json(json_t *j, const json_t *kinds, const kp_sw_document_t *docs, int nd)
+{
+	json_t *attached = json_array(), *missing = json_array(), *kind;
+	size_t k;
+	for (int i = 0; i < nd; i++) {
+		bool needed = false;
+		json_array_foreach(kinds, k, kind) needed |= strcmp(json_string_value(kind) ?: "", docs[i].kind) == 0;
+		if (needed)
+			json_array_append_new(attached, kp_window_document_json(&docs[i]));
+	}
+	json_array_foreach(kinds, k, kind)
+	{
+		bool given = false;
+		for (int i = 0; i < nd; i++)
+			given |= strcmp(json_string_value(kind) ?: "", docs[i].kind) == 0;
+		if (!given)
+			json_array_append(missing, kind);
+	}
+	json_object_set_new(j, "attached", attached);
+	json_object_set_new(j, "missing_documents", missing);
+}
+
 /* One step as its agency sees it: the step, only the form fields and documents it needs,
  * where the other steps stand (no one's notes), the agency's own notes. */
 static json_t *agency_view(kp_req_t *req, const kp_sw_step_t *s)
@@ -114,16 +138,7 @@ static json_t *agency_view(kp_req_t *req, const kp_sw_step_t *s)
 			                                        kp_window_step_label(def, steps[i].code)));
 	json_object_set_new(j, "other_steps", others);
 	kp_store_sw_app_documents(c, &req->arena, app.id, &docs, &nd);
-	json_t *jd = json_array();
-	for (int i = 0; i < nd; i++) {
-		bool needed = false;
-		size_t k;
-		json_t *kind;
-		json_array_foreach(kinds, k, kind) needed |= strcmp(json_string_value(kind) ?: "", docs[i].kind) == 0;
-		if (needed)
-			json_array_append_new(jd, kp_window_document_json(&docs[i]));
-	}
-	json_object_set_new(j, "attached", jd);
+	documents_json(j, kinds, docs, nd);
 	json_object_set_new(j, "notes", notes_json(req, s));
 	kp_store_sw_fees(c, &req->arena, app.id, &fees, &nf);
 	for (int i = 0; i < nf; i++)

@@ -74,15 +74,15 @@ static int demo_permits(struct demo_ctx *d)
 		int type;
 		int64_t size;
 	} quotas[] = {{"CN", 1, 2000}, {"UZ", 1, 1000}, {"UZ", 2, 300}, {"TR", 1, 500}, {"AZ", 1, 300}, {"KZ", 1, 1500},
-	              {"TJ", 1, 400}, {"TC", 7, 200}};
+	              {"TJ", 1, 400}, {"TRACECA", 7, 200}};
 	const char *self = d->cfg->authority_code;
 	for (size_t i = 0; i < KP_ARRAY_LEN(quotas); i++) {
 		kp_quota_t out = {.issuer = self, .verifier = quotas[i].partner, .year = d->year, .type = quotas[i].type,
 		                  .start_number = 1, .end_number = quotas[i].size, .note = "demonstration quota"};
 		if (kp_store_quota_create(d->c, &d->who, &out) != KP_DB_OK)
 			return -1;
-		if (strcmp(quotas[i].partner, "TC") == 0)
-			continue; /* the multilateral quota comes from the secretariat only */
+		if (strcmp(quotas[i].partner, "TRACECA") == 0)
+			continue; /* the TRACECA secretariat allots the multilateral quota; none flows back */
 		kp_quota_t in = {.issuer = quotas[i].partner, .verifier = self, .year = d->year, .type = quotas[i].type,
 		                 .start_number = 1, .end_number = quotas[i].size, .note = "demonstration quota"};
 		if (kp_store_quota_create(d->c, &d->who, &in) != KP_DB_OK)

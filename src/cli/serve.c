@@ -10,6 +10,7 @@
 #include "store/tlog_log.h"
 #include "store/writer.h"
 #include "cli/cli.h"
+#include "crypto/hash.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -53,6 +54,10 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	if (argc > 0) {
 		fprintf(stderr, "kapka serve: unknown argument '%s' (see kapka serve --help)\n", argv[0]);
 		return 2;
+	}
+	if (kp_password_prepare() != 0) { /* before the first sign-in (the other commands skip it) */
+		fprintf(stderr, "kapka: the password hashing could not start\n");
+		return 1;
 	}
 	int threads = cfg->threads > 0 ? (int)cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	int pool = cfg->db_pool > 0 ? (int)cfg->db_pool : threads + 2;

@@ -86,6 +86,7 @@ static const struct setting settings[] = {
 	INT_SETTING(exchange_retry_max_ms, 100, 86400000, "300000", "longest wait between delivery attempts (ms)"),
 	INT_SETTING(exchange_timeout_ms, 100, 120000, "5000", "timeout of one call to a partner's API (ms)"),
 	INT_SETTING(trustlist_max_age_hours, 1, 8760, "24", "kapka verify warns when the offline trust list is older than this"),
+	STR_SETTING(trust_anchors, "", "file of pinned keys kapka verify trusts a trust list by (kapka trustlist anchors)"),
 	INT_SETTING(zone_validity_months, 1, 12, "1", "months a border-zone permit is valid from its first day"),
 	INT_SETTING(zone_extension_max_months, 1, 24, "2", "months from its first day a border-zone permit may be extended to, once"),
 	INT_SETTING(tip_min_months, 1, 60, "6", "shortest term of a vehicle's temporary import, in months"),
@@ -93,6 +94,7 @@ static const struct setting settings[] = {
 	INT_SETTING(tip_reminder_days, 0, 365, "30", "days before a temporary import expires that it is listed as due for a reminder"),
 	/* single window */
 	INT_SETTING(document_max_bytes, 1024, 1073741824, "1048576", "largest document (PDF, JPEG, PNG) an applicant may upload to the single window, in bytes (max_body caps it too)"),
+	INT_SETTING(document_max_per_user, 1, 1000000, "500", "documents one applicant may keep in the single window (more: 409 too_many_documents)"),
 	/* transparency log (docs/transparency.md) */
 	STR_SETTING(log_origin, "", "the transparency log's name (checkpoint origin), fixed on the first start (default HOST/log from public_url, else kapka/CODE/log)"),
 	STR_SETTING(log_witnesses, "", "witnesses asked to cosign each checkpoint: VKEY=URL entries separated by spaces (C2SP tlog-witness)"),

@@ -42,6 +42,7 @@ typedef struct kp_config {
 	long long exchange_retry_max_ms;
 	long long exchange_timeout_ms;
 	long long trustlist_max_age_hours;
+	char trust_anchors[512]; /* pinned keys for kapka verify (kapka trustlist anchors) */
 	long long zone_validity_months;
 	long long zone_extension_max_months;
 	long long tip_min_months;
@@ -57,6 +58,7 @@ typedef struct kp_config {
 	long long queue_checkin_early_minutes;
 	long long queue_no_show_grace_minutes;
 	long long document_max_bytes;
+	long long document_max_per_user;
 	long long queue_traveller_bookings, queue_carrier_bookings;
 	/* tests only */
 	long long test_mode;

@@ -109,7 +109,8 @@ static bool freight_claims_complete(json_t *claims, kp_permit_id_t *pid)
 /* The country it opens and its expiry, once the signature held. */
 static void freight_validity(json_t *claims, const kp_permit_id_t *pid, const kp_verifier_t *vf, kp_verdict_t *v)
 {
-	if (strcmp(pid->verifier, vf->here) != 0 && strcmp(pid->issuer, vf->here) != 0)
+	if (strcmp(pid->verifier, vf->here) != 0 && strcmp(pid->issuer, vf->here) != 0 &&
+	    !(vf->member && vf->member(vf->ctx, pid->verifier, vf->here, vf->today)))
 		kp_verdict_add(v, KP_WHY_NOT_FOR_THIS_COUNTRY, NULL);
 	int64_t exp;
 	if (kp_date_parse_dmy(claim(claims, "exp"), &exp) != 0)

@@ -110,6 +110,10 @@ typedef struct kp_verifier {
 	bool (*record)(void *ctx, const char *id, kp_freight_record_t *out);
 	/* A revocation list (offline): 1 listed, 0 not, -1 the list is corrupt. */
 	int (*listed)(void *ctx, const char *id);
+	/* Whether country takes part in organisation's permit system on day (a TRACECA permit is
+	 * controlled at each member's border); NULL: no membership known, only the issuer's and
+	 * the verifier's own borders count. */
+	bool (*member)(void *ctx, const char *organisation, const char *country, int64_t day);
 } kp_verifier_t;
 
 /* Check a freight permit's QR text. Fills v with every reason (none: valid) and returns

@@ -153,16 +153,9 @@ static json_t *names_of(const json_t *list, const char *key)
 	return out;
 }
 
-int kp_sw_definition_check(kp_arena_t *a, const json_t *def, kp_sw_problem_fn fn, void *ctx)
+static int check_applicants(kp_arena_t *a, const json_t *apps, kp_sw_problem_fn fn, void *ctx)
 {
 	int problems = 0;
-	if (!json_is_object(def))
-		return PROBLEM("definition", "must be a JSON object");
-	if (!is_code(json_string_value(json_object_get(def, "code")), 40))
-		PROBLEM("code", "must be 2 to 40 lower-case letters, digits, '-' or '_'");
-	if (!has_names(json_object_get(def, "name")))
-		PROBLEM("name", "needs the procedure's name in ky, ru and en");
-	const json_t *apps = json_object_get(def, "applicants");
 	size_t i;
 	json_t *v;
 	if (!json_is_array(apps) || json_array_size(apps) == 0)
@@ -173,6 +166,21 @@ int kp_sw_definition_check(kp_arena_t *a, const json_t *def, kp_sw_problem_fn fn
 		if (r == NULL || (strcmp(r, "carrier") != 0 && strcmp(r, "traveller") != 0))
 			PROBLEM("applicants", "item %zu must be carrier or traveller", i);
 	}
+	return problems;
+}
+
+int kp_sw_definition_check(kp_arena_t *a, const json_t *def, kp_sw_problem_fn fn, void *ctx)
+{
+	int problems = 0;
+	if (!json_is_object(def))
+		return PROBLEM("definition", "must be a JSON object");
+	if (!is_code(json_string_value(json_object_get(def, "code")), 40))
+		PROBLEM("code", "must be 2 to 40 lower-case letters, digits, '-' or '_'");
+	if (!has_names(json_object_get(def, "name")))
+		PROBLEM("name", "needs the procedure's name in ky, ru and en");
+	problems += check_applicants(a, json_object_get(def, "applicants"), fn, ctx);
+	size_t i;
+	json_t *v;
 	json_int_t days = json_integer_value(json_object_get(def, "expires_days"));
 	if (!json_is_integer(json_object_get(def, "expires_days")) || days < 1 || days > 366)
 		PROBLEM("expires_days", "must be the days an application may take, 1 to 366");

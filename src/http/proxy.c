@@ -79,11 +79,16 @@ static bool in_net(const struct kp_net *net, int family, const unsigned char *ad
 
 bool kp_http_proxy_trusted(const kp_proxies_t *l, const char *addr)
 {
+	static const unsigned char v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 	unsigned char a[16];
 	int family = inet_pton(AF_INET, addr, a) == 1 ? AF_INET : inet_pton(AF_INET6, addr, a) == 1 ? AF_INET6 : 0;
-	for (int i = 0; family && i < l->n; i++)
+	for (int i = 0; family && i < l->n; i++) {
 		if (in_net(&l->nets[i], family, a))
 			return true;
+		/* listening on "::", an IPv4 peer reads ::ffff:a.b.c.d */
+		if (family == AF_INET6 && memcmp(a, v4_mapped, 12) == 0 && in_net(&l->nets[i], AF_INET, a + 12))
+			return true;
+	}
 	return false;
 }
 

@@ -669,6 +669,8 @@ kp_http_t *kp_http_start(const kp_http_options_t *o, char *err, size_t errlen)
 		h->opt.max_conns = 4096;
 	if (h->opt.max_conns_per_address <= 0)
 		h->opt.max_conns_per_address = h->opt.max_conns;
+	if (h->opt.reserved_conns < 0 || h->opt.reserved_conns >= h->opt.max_conns)
+		h->opt.reserved_conns = h->opt.max_conns / 4; /* the headroom can never be all of it */
 	if (h->opt.idle_timeout <= 0)
 		h->opt.idle_timeout = 60;
 	h->daemon = MHD_start_daemon(flags, (uint16_t)o->port, accept_policy, h, on_request, h,

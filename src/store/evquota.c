@@ -334,11 +334,52 @@ static int settle_year(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int y
 	return rc;
 }
 
+/* The ledger is dated: a year without a row of its own takes the latest earlier year's
+ * (15,000 from 2026 on, until the ministry sets otherwise). Inside the caller's transaction;
+ * KP_DB_NOTFOUND when no earlier year exists either. */
+static int carry_year(kp_conn_t *c, int year)
+{
+	int64_t added = 0;
+	int rc = kp_db_run(c,
+	                   "INSERT INTO ev_quota_years (year, total, kinds, day_rule, critical_percent, reservation_days, source,"
+	                   " updated_at) SELECT ?, total, kinds, day_rule, critical_percent, reservation_days,"
+	                   " 'carried forward from ' || year || ': ' || source, ? FROM ev_quota_years WHERE year < ?"
+	                   " ORDER BY year DESC LIMIT 1 ON CONFLICT DO NOTHING",
+	                   KP_PARAMS(KV_INT(year), KV_INT(kp_now()), KV_INT(year)), &added);
+	if (rc == KP_DB_OK && added > 0) {
+		char id[16];
+		snprintf(id, sizeof(id), "%d", year);
+		kp_actor_t sys = {0, "system", NULL, NULL};
+		rc = kp_store_audit_json(c, &sys, "ev_quota.carry", "ev_quota_year", id, NULL, NULL);
+	}
+	return rc;
+}
+
 static int lock_year(kp_conn_t *c, int year)
 {
 	int64_t changed = 0;
 	int rc = kp_db_run(c, "UPDATE ev_quota_years SET total = total WHERE year = ?", KP_PARAMS(KV_INT(year)), &changed);
+	if (rc == KP_DB_OK && changed == 0) {
+		rc = carry_year(c, year);
+		if (rc == KP_DB_OK)
+			rc = kp_db_run(c, "UPDATE ev_quota_years SET total = total WHERE year = ?", KP_PARAMS(KV_INT(year)), &changed);
+	}
 	return rc == KP_DB_OK && changed == 0 ? KP_DB_NOTFOUND : rc;
+}
+
+int kp_store_ev_year_ensure(kp_conn_t *c, int year)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	kp_rows_t r;
+	int rc = kp_db_exec(c, &a, &r, "SELECT 1 FROM ev_quota_years WHERE year = ?", KP_PARAMS(KV_INT(year)));
+	kp_arena_cleanup(&a);
+	if (rc != KP_DB_OK || r.nrows > 0)
+		return rc;
+	rc = kp_sw_begin(c);
+	if (rc == KP_DB_OK)
+		rc = carry_year(c, year);
+	return kp_sw_end(c, rc);
 }
 
 /* The first vehicle kind the year does not admit, or NULL. */
@@ -358,6 +399,26 @@ static const char *kind_refused(const kp_sw_app_t *app, const char *kinds_json, 
 	json_decref(kinds);
 	json_decref(vs);
 	return bad;
+}
+
+/* What a claim of today may take: *left, the year's total less what earlier days hold
+ * (first come, first served: less everything held), and *day_demand, what today's claims
+ * ask for (pro rata only). The year's row is locked. */
+static int capacity(kp_conn_t *c, kp_arena_t *a, const kp_ev_year_t *year, int64_t today, bool pro_rata, int64_t *left,
+                    int64_t *day_demand)
+{
+	int rc = KP_DB_OK;
+	int64_t held = sum_of(c, a,
+	                      "SELECT COALESCE(SUM(granted), 0) FROM ev_claims WHERE year = ?"
+	                      " AND state IN ('reserved', 'allocated') AND (CAST(? AS BIGINT) = 0 OR day < ?)",
+	                      KP_PARAMS(KV_INT(year->year), KV_INT(pro_rata), KV_INT(today)), &rc);
+	*day_demand = !pro_rata ? 0
+	                        : sum_of(c, a,
+	                                 "SELECT COALESCE(SUM(requested), 0) FROM ev_claims WHERE year = ? AND day = ?"
+	                                 " AND state IN ('reserved', 'pending')",
+	                                 KP_PARAMS(KV_INT(year->year), KV_INT(today)), &rc);
+	*left = year->total - held;
+	return rc;
 }
 
 int kp_ev_effect_reserve(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *app, int64_t now, int utc_offset,
@@ -390,16 +451,8 @@ int kp_ev_effect_reserve(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *app, in
 	int64_t requested = (int64_t)json_array_size(vs);
 	json_decref(vs);
 	bool pro_rata = strcmp(year.day_rule, "pro_rata") == 0;
-	int64_t held_before = sum_of(c, a,
-	                             "SELECT COALESCE(SUM(granted), 0) FROM ev_claims WHERE year = ?"
-	                             " AND state IN ('reserved', 'allocated') AND (CAST(? AS BIGINT) = 0 OR day < ?)",
-	                             KP_PARAMS(KV_INT(y), KV_INT(pro_rata), KV_INT(today)), &rc);
-	int64_t day_demand = !pro_rata ? 0
-	                               : sum_of(c, a,
-	                                        "SELECT COALESCE(SUM(requested), 0) FROM ev_claims WHERE year = ? AND day = ?"
-	                                        " AND state IN ('reserved', 'pending')",
-	                                        KP_PARAMS(KV_INT(y), KV_INT(today)), &rc);
-	int64_t left = year.total - held_before;
+	int64_t left, day_demand;
+	rc = capacity(c, a, &year, today, pro_rata, &left, &day_demand);
 	if (rc != KP_DB_OK)
 		return rc;
 	if (left <= 0 || (!pro_rata && requested > left)) {

@@ -207,7 +207,7 @@ static int activity_allowed(kp_conn_t *c, kp_arena_t *a, const kp_permit_t *p, c
 		return KP_DB_OK;
 	}
 	kp_activity_t next = {act->type, act->country, act->at};
-	*why = kp_permit_activity_check(&type, earlier, n, &next, used_up);
+	*why = kp_permit_activity_check(&type, p->issuer, earlier, n, &next, used_up);
 	return KP_DB_OK;
 }
 
@@ -224,6 +224,10 @@ int kp_store_permit_activity_add_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_
 		return rc;
 	if (strcmp(p.status, "revoked") == 0 || strcmp(p.status, "returned") == 0) {
 		*why = strcmp(p.status, "revoked") == 0 ? "PERMIT_REVOKED" : "PERMIT_RETURNED";
+		return KP_DB_CONFLICT;
+	}
+	if (p.used_up) { /* its trips are all made (a multilateral permit after its round trip) */
+		*why = "PERMIT_USED";
 		return KP_DB_CONFLICT;
 	}
 	if ((rc = activity_allowed(c, a, &p, act, &used_up, why)) != KP_DB_OK)

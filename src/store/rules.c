@@ -71,40 +71,6 @@ static int apply_fee_change(kp_conn_t *c, const char *kind, const char *payload,
 	return rc;
 }
 
-int kp_store_fee_change_add(kp_conn_t *c, const kp_actor_t *who, kp_rule_change_t *ch, int64_t now)
-{
-	kp_arena_t a;
-	kp_arena_init(&a);
-	kp_rows_t r;
-	bool at_once = ch->effective_from <= now;
-	int rc = kp_store_begin(c);
-	if (rc != KP_DB_OK) {
-		kp_arena_cleanup(&a);
-		return rc;
-	}
-	rc = kp_db_exec(c, &a, &r,
-	                "INSERT INTO fee_changes (kind, payload, source, effective_from, created_by, created_at, applied_at)"
-	                " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	                KP_PARAMS(KV_TEXT(ch->kind), KV_TEXT(ch->payload), KV_TEXT(ch->source), KV_INT(ch->effective_from),
-	                          who && who->user_id ? KV_INT(who->user_id) : KV_NULL, KV_INT(now),
-	                          at_once ? KV_INT(now) : KV_NULL));
-	if (rc == KP_DB_OK) {
-		ch->id = kp_rows_int(&r, 0, 0);
-		ch->applied_at = at_once ? now : 0;
-		ch->created_at = now;
-	}
-	if (rc == KP_DB_OK && at_once)
-		rc = apply_fee_change(c, ch->kind, ch->payload, ch->source);
-	if (rc == KP_DB_OK)
-		rc = kp_store_audit_json(c, who, at_once ? "fee_change.apply" : "fee_change.schedule", "fee", ch->kind, NULL,
-		                         json_pack("{s:I, s:o, s:s, s:I}", "change_id", (json_int_t)ch->id, "payload",
-		                                   json_loads(ch->payload, 0, NULL), "source", ch->source, "effective_from",
-		                                   (json_int_t)ch->effective_from));
-	rc = kp_store_end(c, rc);
-	kp_arena_cleanup(&a);
-	return rc;
-}
-
 int kp_store_fee_source(kp_conn_t *c, kp_arena_t *a, const char *kind, const char **source)
 {
 	kp_rows_t r;
@@ -114,7 +80,14 @@ int kp_store_fee_source(kp_conn_t *c, kp_arena_t *a, const char *kind, const cha
 	return rc;
 }
 
-int kp_store_rule_change_add(kp_conn_t *c, const kp_actor_t *who, kp_rule_change_t *ch, int64_t now)
+/* One change made real: a fee change (no checkpoint) or a season or hours change. */
+static int apply_any(kp_conn_t *c, bool fee, const char *kind, const char *code, const char *payload, const char *source)
+{
+	return fee ? apply_fee_change(c, kind, payload, source) : apply_change(c, kind, code, payload);
+}
+
+/* Record a change in fee_changes or rule_changes, applied at once when due by now; audited. */
+static int change_add(kp_conn_t *c, const kp_actor_t *who, kp_rule_change_t *ch, int64_t now, bool fee)
 {
 	kp_arena_t a;
 	kp_arena_init(&a);
@@ -125,22 +98,30 @@ int kp_store_rule_change_add(kp_conn_t *c, const kp_actor_t *who, kp_rule_change
 		kp_arena_cleanup(&a);
 		return rc;
 	}
-	rc = kp_db_exec(c, &a, &r,
-	                "INSERT INTO rule_changes (kind, checkpoint, payload, source, effective_from, created_by, created_at,"
-	                " applied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	                KP_PARAMS(KV_TEXT(ch->kind), KV_TEXT(ch->checkpoint), KV_TEXT(ch->payload), KV_TEXT(ch->source),
-	                          KV_INT(ch->effective_from), who && who->user_id ? KV_INT(who->user_id) : KV_NULL,
-	                          KV_INT(now), at_once ? KV_INT(now) : KV_NULL));
+	kp_val_t who_id = who && who->user_id ? KV_INT(who->user_id) : KV_NULL, applied = at_once ? KV_INT(now) : KV_NULL;
+	if (fee)
+		rc = kp_db_exec(c, &a, &r,
+		                "INSERT INTO fee_changes (kind, payload, source, effective_from, created_by, created_at,"
+		                " applied_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		                KP_PARAMS(KV_TEXT(ch->kind), KV_TEXT(ch->payload), KV_TEXT(ch->source),
+		                          KV_INT(ch->effective_from), who_id, KV_INT(now), applied));
+	else
+		rc = kp_db_exec(c, &a, &r,
+		                "INSERT INTO rule_changes (kind, checkpoint, payload, source, effective_from, created_by,"
+		                " created_at, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		                KP_PARAMS(KV_TEXT(ch->kind), KV_TEXT(ch->checkpoint), KV_TEXT(ch->payload), KV_TEXT(ch->source),
+		                          KV_INT(ch->effective_from), who_id, KV_INT(now), applied));
 	if (rc == KP_DB_OK) {
 		ch->id = kp_rows_int(&r, 0, 0);
 		ch->applied_at = at_once ? now : 0;
 		ch->created_at = now;
 	}
 	if (rc == KP_DB_OK && at_once)
-		rc = apply_change(c, ch->kind, ch->checkpoint, ch->payload);
+		rc = apply_any(c, fee, ch->kind, ch->checkpoint, ch->payload, ch->source);
+	const char *action = fee ? (at_once ? "fee_change.apply" : "fee_change.schedule")
+	                         : (at_once ? "rule_change.apply" : "rule_change.schedule");
 	if (rc == KP_DB_OK)
-		rc = kp_store_audit_json(c, who, at_once ? "rule_change.apply" : "rule_change.schedule", "checkpoint",
-		                         ch->checkpoint, NULL,
+		rc = kp_store_audit_json(c, who, action, fee ? "fee" : "checkpoint", fee ? ch->kind : ch->checkpoint, NULL,
 		                         json_pack("{s:I, s:s, s:o, s:s, s:I}", "change_id", (json_int_t)ch->id, "kind",
 		                                   ch->kind, "payload", json_loads(ch->payload, 0, NULL), "source", ch->source,
 		                                   "effective_from", (json_int_t)ch->effective_from));
@@ -149,51 +130,57 @@ int kp_store_rule_change_add(kp_conn_t *c, const kp_actor_t *who, kp_rule_change
 	return rc;
 }
 
-int kp_store_rule_changes_apply_due(kp_conn_t *c, int64_t now)
+int kp_store_fee_change_add(kp_conn_t *c, const kp_actor_t *who, kp_rule_change_t *ch, int64_t now)
+{
+	return change_add(c, who, ch, now, true);
+}
+
+int kp_store_rule_change_add(kp_conn_t *c, const kp_actor_t *who, kp_rule_change_t *ch, int64_t now)
+{
+	return change_add(c, who, ch, now, false);
+}
+
+/* Apply the due changes of one table, oldest first, each claimed and applied in its own
+ * transaction (two instances loading at once apply it once). */
+static int apply_due_in(kp_conn_t *c, int64_t now, bool fee)
 {
 	kp_arena_t a;
 	kp_arena_init(&a);
 	kp_rows_t r;
-	int rc = kp_db_exec(c, &a, &r,
-	                    "SELECT id, kind, checkpoint, payload FROM rule_changes WHERE applied_at IS NULL"
-	                    " AND effective_from <= ? ORDER BY effective_from, id",
-	                    KP_PARAMS(KV_INT(now)));
+	int rc = fee ? kp_db_exec(c, &a, &r,
+	                          "SELECT id, kind, NULL, payload, source FROM fee_changes WHERE applied_at IS NULL"
+	                          " AND effective_from <= ? ORDER BY effective_from, id",
+	                          KP_PARAMS(KV_INT(now)))
+	             : kp_db_exec(c, &a, &r,
+	                          "SELECT id, kind, checkpoint, payload, source FROM rule_changes WHERE applied_at IS NULL"
+	                          " AND effective_from <= ? ORDER BY effective_from, id",
+	                          KP_PARAMS(KV_INT(now)));
 	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++) {
 		int64_t id = kp_rows_int(&r, i, 0), changed = 0;
 		rc = kp_store_begin(c);
 		if (rc != KP_DB_OK)
 			break;
-		/* claimed first: two instances loading at once apply it once */
-		rc = kp_db_run(c, "UPDATE rule_changes SET applied_at = ? WHERE id = ? AND applied_at IS NULL",
-		               KP_PARAMS(KV_INT(now), KV_INT(id)), &changed);
+		rc = fee ? kp_db_run(c, "UPDATE fee_changes SET applied_at = ? WHERE id = ? AND applied_at IS NULL",
+		                     KP_PARAMS(KV_INT(now), KV_INT(id)), &changed)
+		         : kp_db_run(c, "UPDATE rule_changes SET applied_at = ? WHERE id = ? AND applied_at IS NULL",
+		                     KP_PARAMS(KV_INT(now), KV_INT(id)), &changed);
+		const char *kind = kp_rows_text(&r, i, 1), *code = kp_rows_text(&r, i, 2);
 		if (rc == KP_DB_OK && changed == 1)
-			rc = apply_change(c, kp_rows_text(&r, i, 1), kp_rows_text(&r, i, 2), kp_rows_text(&r, i, 3));
+			rc = apply_any(c, fee, kind, code, kp_rows_text(&r, i, 3), kp_rows_text(&r, i, 4));
 		if (rc == KP_DB_OK && changed == 1)
-			rc = kp_store_audit_json(c, NULL, "rule_change.apply", "checkpoint", kp_rows_text(&r, i, 2), NULL,
-			                         json_pack("{s:I}", "change_id", (json_int_t)id));
-		rc = kp_store_end(c, rc);
-	}
-	if (rc == KP_DB_OK)
-		rc = kp_db_exec(c, &a, &r,
-		                "SELECT id, kind, payload, source FROM fee_changes WHERE applied_at IS NULL"
-		                " AND effective_from <= ? ORDER BY effective_from, id",
-		                KP_PARAMS(KV_INT(now)));
-	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++) {
-		int64_t id = kp_rows_int(&r, i, 0), changed = 0;
-		rc = kp_store_begin(c);
-		if (rc != KP_DB_OK)
-			break;
-		rc = kp_db_run(c, "UPDATE fee_changes SET applied_at = ? WHERE id = ? AND applied_at IS NULL",
-		               KP_PARAMS(KV_INT(now), KV_INT(id)), &changed);
-		if (rc == KP_DB_OK && changed == 1)
-			rc = apply_fee_change(c, kp_rows_text(&r, i, 1), kp_rows_text(&r, i, 2), kp_rows_text(&r, i, 3));
-		if (rc == KP_DB_OK && changed == 1)
-			rc = kp_store_audit_json(c, NULL, "fee_change.apply", "fee", kp_rows_text(&r, i, 1), NULL,
+			rc = kp_store_audit_json(c, NULL, fee ? "fee_change.apply" : "rule_change.apply",
+			                         fee ? "fee" : "checkpoint", fee ? kind : code, NULL,
 			                         json_pack("{s:I}", "change_id", (json_int_t)id));
 		rc = kp_store_end(c, rc);
 	}
 	kp_arena_cleanup(&a);
 	return rc;
+}
+
+int kp_store_rule_changes_apply_due(kp_conn_t *c, int64_t now)
+{
+	int rc = apply_due_in(c, now, false);
+	return rc == KP_DB_OK ? apply_due_in(c, now, true) : rc;
 }
 
 int kp_store_rule_changes_next_due(kp_conn_t *c, int64_t *at)

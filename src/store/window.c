@@ -410,29 +410,90 @@ static int run_effect(kp_conn_t *c, kp_arena_t *a, kp_sw_app_t *app, kp_sw_step_
 	return KP_DB_OK;
 }
 
+/* Lock the application of step_id and read it with its steps; *k is the step's index. */
+static int load_for_act(kp_conn_t *c, kp_arena_t *a, int64_t step_id, kp_sw_app_t *app, kp_sw_step_t **steps, int *n,
+                        int *k)
+{
+	kp_sw_step_t s;
+	/* one act at a time per application, on both databases */
+	int rc = kp_db_run(c, "UPDATE sw_applications SET status = status WHERE id = (SELECT application_id FROM sw_steps WHERE id = ?)",
+	                   KP_PARAMS(KV_INT(step_id)), NULL);
+	if (rc == KP_DB_OK)
+		rc = kp_store_sw_step_get(c, a, step_id, &s);
+	if (rc == KP_DB_OK)
+		rc = kp_store_sw_app_get(c, a, s.application_id, app);
+	if (rc == KP_DB_OK)
+		rc = kp_store_sw_steps(c, a, app->id, steps, n);
+	*k = -1;
+	for (int i = 0; rc == KP_DB_OK && i < *n; i++)
+		if ((*steps)[i].id == step_id)
+			*k = i;
+	return rc == KP_DB_OK && *k < 0 ? KP_DB_NOTFOUND : rc;
+}
+
+/* What an approval needs: the step's fee paid (else KP_DB_CONFLICT with res->why), and its
+ * effect, which may turn it into a refusal (*next, *reasons changed). */
+static int approve_gate(kp_conn_t *c, kp_arena_t *a, kp_sw_app_t *app, kp_sw_step_t *s, const kp_sw_act_t *act,
+                        kp_sw_act_result_t *res, const char **reasons, const char **next)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r, "SELECT amount_som FROM sw_fees WHERE application_id = ? AND step_code = ? AND status = 'due'",
+	                    KP_PARAMS(KV_INT(app->id), KV_TEXT(s->code)));
+	if (rc == KP_DB_OK && r.nrows > 0) {
+		conflict(&res->why, "fee_unpaid",
+		         kp_arena_printf(a, "the fee of %lld som for step %s is not paid yet", (long long)kp_rows_int(&r, 0, 0), s->code));
+		return KP_DB_CONFLICT;
+	}
+	if (rc == KP_DB_OK)
+		rc = run_effect(c, a, app, s, act, res, reasons);
+	if (rc == KP_DB_OK && res->effect && strcmp(res->effect, "refused") == 0)
+		*next = KP_SW_REFUSED;
+	return rc;
+}
+
+/* Write the step's new state, its history entry and, for anything but taking it, the
+ * public entry of the decision. */
+static int record_act(kp_conn_t *c, const kp_actor_t *who, const kp_sw_app_t *app, kp_sw_step_t *s,
+                      const kp_sw_act_t *act, const char *next, const char *reasons, const char *effect)
+{
+	const char *action = act->action == KP_SW_TAKE          ? "taken"
+	                     : act->action == KP_SW_ASK         ? "asked"
+	                     : strcmp(next, KP_SW_REFUSED) == 0 ? "refused"
+	                                                        : "approved";
+	bool decided = strcmp(next, KP_SW_APPROVED) == 0 || strcmp(next, KP_SW_REFUSED) == 0;
+	const char *request = act->action == KP_SW_ASK ? act->request : NULL;
+	int rc = kp_db_run(c,
+	                   "UPDATE sw_steps SET state = ?, state_since = ?, assignee_id = COALESCE(assignee_id, ?),"
+	                   " decided_at = ?, decided_by = ?, reasons = COALESCE(?, reasons), request = COALESCE(?, request)"
+	                   " WHERE id = ?",
+	                   KP_PARAMS(KV_TEXT(next), KV_INT(act->now), who->user_id ? KV_INT(who->user_id) : KV_NULL,
+	                             decided ? KV_INT(act->now) : KV_NULL, decided && who->user_id ? KV_INT(who->user_id) : KV_NULL,
+	                             KV_TEXT(reasons), KV_TEXT(request), KV_INT(s->id)),
+	                   NULL);
+	s->state = next;
+	json_t *detail = json_pack("{s:s?, s:s?, s:s?}", "reasons", reasons, "request", request, "effect", effect);
+	char *dj = json_dumps(detail, JSON_COMPACT);
+	json_decref(detail);
+	if (rc == KP_DB_OK)
+		rc = kp_sw_event(c, app->id, s->code, who->user_id, action, dj, act->now);
+	free(dj);
+	if (rc == KP_DB_OK && act->action != KP_SW_TAKE)
+		rc = kp_store_sw_publish(c, who, app, s->code, s->agency, action, reasons, act->now);
+	return rc;
+}
+
 int kp_store_sw_act(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t step_id, const kp_sw_act_t *act,
                     kp_sw_act_result_t *res)
 {
 	memset(res, 0, sizeof(*res));
 	kp_sw_app_t app;
-	kp_sw_step_t s, *steps = NULL;
+	kp_sw_step_t *steps = NULL;
 	int n = 0, k = -1;
 	int rc = kp_sw_begin(c);
-	if (rc == KP_DB_OK) /* one act at a time per application, on both databases */
-		rc = kp_db_run(c,
-		               "UPDATE sw_applications SET status = status WHERE id = (SELECT application_id FROM sw_steps WHERE id = ?)",
-		               KP_PARAMS(KV_INT(step_id)), NULL);
 	if (rc == KP_DB_OK)
-		rc = kp_store_sw_step_get(c, a, step_id, &s);
-	if (rc == KP_DB_OK)
-		rc = kp_store_sw_app_get(c, a, s.application_id, &app);
-	if (rc == KP_DB_OK)
-		rc = kp_store_sw_steps(c, a, app.id, &steps, &n);
-	for (int i = 0; i < n; i++)
-		if (steps[i].id == step_id)
-			k = i;
-	if (rc != KP_DB_OK || k < 0)
-		return kp_sw_end(c, rc == KP_DB_OK ? KP_DB_NOTFOUND : rc);
+		rc = load_for_act(c, a, step_id, &app, &steps, &n, &k);
+	if (rc != KP_DB_OK)
+		return kp_sw_end(c, rc);
 	const char *next = kp_sw_transition(steps[k].state, (enum kp_sw_action)act->action);
 	if (strcmp(app.status, "in_progress") != 0 || next == NULL) {
 		conflict(&res->why, "step_state",
@@ -441,47 +502,11 @@ int kp_store_sw_act(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t 
 		return kp_sw_end(c, KP_DB_CONFLICT);
 	}
 	const char *reasons = act->reasons;
-	kp_rows_t r;
-	if (act->action == KP_SW_APPROVE) {
-		rc = kp_db_exec(c, a, &r, "SELECT amount_som FROM sw_fees WHERE application_id = ? AND step_code = ? AND status = 'due'",
-		                KP_PARAMS(KV_INT(app.id), KV_TEXT(steps[k].code)));
-		if (rc == KP_DB_OK && r.nrows > 0) {
-			conflict(&res->why, "fee_unpaid",
-			         kp_arena_printf(a, "the fee of %lld som for step %s is not paid yet", (long long)kp_rows_int(&r, 0, 0),
-			                         steps[k].code));
-			return kp_sw_end(c, KP_DB_CONFLICT);
-		}
-		if (rc == KP_DB_OK)
-			rc = run_effect(c, a, &app, &steps[k], act, res, &reasons);
-		if (rc == KP_DB_OK && res->effect && strcmp(res->effect, "refused") == 0)
-			next = KP_SW_REFUSED;
-	}
-	const char *action = act->action == KP_SW_TAKE      ? "taken"
-	                     : act->action == KP_SW_ASK     ? "asked"
-	                     : strcmp(next, KP_SW_REFUSED) == 0 ? "refused"
-	                                                    : "approved";
-	bool decided = strcmp(next, KP_SW_APPROVED) == 0 || strcmp(next, KP_SW_REFUSED) == 0;
+	if (act->action == KP_SW_APPROVE)
+		rc = approve_gate(c, a, &app, &steps[k], act, res, &reasons, &next);
 	if (rc == KP_DB_OK)
-		rc = kp_db_run(c,
-		               "UPDATE sw_steps SET state = ?, state_since = ?, assignee_id = COALESCE(assignee_id, ?),"
-		               " decided_at = ?, decided_by = ?, reasons = COALESCE(?, reasons), request = COALESCE(?, request)"
-		               " WHERE id = ?",
-		               KP_PARAMS(KV_TEXT(next), KV_INT(act->now), who->user_id ? KV_INT(who->user_id) : KV_NULL,
-		                         decided ? KV_INT(act->now) : KV_NULL,
-		                         decided && who->user_id ? KV_INT(who->user_id) : KV_NULL, KV_TEXT(reasons),
-		                         KV_TEXT(act->action == KP_SW_ASK ? act->request : NULL), KV_INT(step_id)),
-		               NULL);
-	steps[k].state = next;
-	json_t *detail = json_pack("{s:s?, s:s?, s:s?}", "reasons", reasons, "request",
-	                           act->action == KP_SW_ASK ? act->request : NULL, "effect", res->effect);
-	char *dj = json_dumps(detail, JSON_COMPACT);
-	json_decref(detail);
-	if (rc == KP_DB_OK)
-		rc = kp_sw_event(c, app.id, steps[k].code, who->user_id, action, dj, act->now);
-	free(dj);
-	if (rc == KP_DB_OK && act->action != KP_SW_TAKE)
-		rc = kp_store_sw_publish(c, who, &app, steps[k].code, steps[k].agency, action, reasons, act->now);
-	if (rc == KP_DB_OK && decided)
+		rc = record_act(c, who, &app, &steps[k], act, next, reasons, res->effect);
+	if (rc == KP_DB_OK && (strcmp(next, KP_SW_APPROVED) == 0 || strcmp(next, KP_SW_REFUSED) == 0))
 		rc = advance(c, a, who, &app, steps, n, act);
 	res->step_state = next;
 	res->app_status = app.status;

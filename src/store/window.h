@@ -160,8 +160,10 @@ typedef struct kp_sw_document {
 	const char *kind, *filename, *sha256, *content_type;
 } kp_sw_document_t;
 
-/* Store a document's bytes (base64 text b64) once per SHA-256 and record it for the user. */
-int kp_store_sw_document_add(kp_conn_t *c, const kp_actor_t *who, kp_sw_document_t *d, const char *b64);
+/* Store a document's bytes (base64 text b64) once per SHA-256 and record it for the user.
+ * KP_DB_CONFLICT when the user keeps max_per_user documents already. */
+int kp_store_sw_document_add(kp_conn_t *c, const kp_actor_t *who, kp_sw_document_t *d, const char *b64,
+                             int64_t max_per_user);
 int kp_store_sw_document_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_sw_document_t *out);
 /* The bytes as base64 text. */
 int kp_store_sw_document_data(kp_conn_t *c, kp_arena_t *a, const char *sha256, const char **b64);
@@ -200,6 +202,9 @@ typedef struct kp_ev_year {
 
 int kp_store_ev_years(kp_conn_t *c, kp_arena_t *a, kp_ev_year_t **out, int *n);
 int kp_store_ev_year_get(kp_conn_t *c, kp_arena_t *a, int year, kp_ev_year_t *out);
+/* A year without a ledger row of its own gets the latest earlier year's (the ledger is
+ * dated data); nothing when it has one or no earlier year exists. */
+int kp_store_ev_year_ensure(kp_conn_t *c, int year);
 /* Insert or update a year's ledger; KP_DB_CONFLICT when total is below what is held. */
 int kp_store_ev_year_put(kp_conn_t *c, const kp_actor_t *who, const kp_ev_year_t *y);
 

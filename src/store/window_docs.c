@@ -22,12 +22,19 @@ static void doc_from_row(const kp_rows_t *r, int i, kp_sw_document_t *o)
 	o->content_type = kp_rows_text(r, i, 7);
 }
 
-int kp_store_sw_document_add(kp_conn_t *c, const kp_actor_t *who, kp_sw_document_t *d, const char *b64)
+int kp_store_sw_document_add(kp_conn_t *c, const kp_actor_t *who, kp_sw_document_t *d, const char *b64,
+                             int64_t max_per_user)
 {
 	kp_arena_t a;
 	kp_arena_init(&a);
 	kp_rows_t r;
 	int rc = kp_sw_begin(c);
+	if (rc == KP_DB_OK) /* the user's row: two uploads of one user count one after the other */
+		rc = kp_db_run(c, "UPDATE users SET status = status WHERE id = ?", KP_PARAMS(KV_INT(d->user_id)), NULL);
+	if (rc == KP_DB_OK)
+		rc = kp_db_exec(c, &a, &r, "SELECT COUNT(*) FROM sw_documents WHERE user_id = ?", KP_PARAMS(KV_INT(d->user_id)));
+	if (rc == KP_DB_OK && kp_rows_int(&r, 0, 0) >= max_per_user)
+		rc = KP_DB_CONFLICT;
 	if (rc == KP_DB_OK)
 		rc = kp_db_exec(c, &a, &r, "SELECT 1 FROM sw_blobs WHERE sha256 = ?", KP_PARAMS(KV_TEXT(d->sha256)));
 	if (rc == KP_DB_OK && r.nrows == 0)

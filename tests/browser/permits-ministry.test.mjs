@@ -31,7 +31,7 @@ test('ministry: parity, quotas (add a range, move its end), usage chart and CSV'
   const cells = await uz.locator('th, td').allInnerTexts();
   assert.deepEqual(cells.map((c) => c.trim()), ['Uzbekistan', '1,300', '1', '1,300', '0', 'Balanced']);
   // The TRACECA secretariat grants multilateral permits and gets none back.
-  const tc = page.locator('.parity tr[data-partner="TC"]');
+  const tc = page.locator('.parity tr[data-partner="TRACECA"]');
   assert.equal(await tc.getAttribute('data-balanced'), 'false');
   assert.ok((await tc.innerText()).includes('More to us'));
 
@@ -98,7 +98,7 @@ test('ministry: parity, quotas (add a range, move its end), usage chart and CSV'
   await page.getByLabel('Direction', { exact: true }).selectOption('inbound');
   await page.waitForURL(/direction=inbound/);
   await page.locator('#chart-inbound-title').waitFor({ state: 'attached' });
-  assert.equal(await page.locator('svg.chart g.bar[data-partner="TC"]').count(), 0, 'we grant the secretariat nothing');
+  assert.equal(await page.locator('svg.chart g.bar[data-partner="TRACECA"]').count(), 0, 'we grant the secretariat nothing');
   assert.deepEqual(problems, []);
   await context.close();
 });

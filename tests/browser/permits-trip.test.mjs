@@ -113,3 +113,29 @@ test('in December the carrier chooses next year; a departure in the past is refu
     await k.stop();
   }
 });
+
+test('a TRACECA multilateral permit, applied for in Kyrgyz', async () => {
+  const { page, context, problems } = await openPage(env.browser, env.kapka.url, { width: 390, height: 844 });
+  await signInAs(page, 'carrier');
+  await page.locator('.lang-switch [data-lang="ky"]').click();
+  await page.locator('html[lang="ky"]').waitFor();
+  await page.goto('/#/apply');
+  await onPage(page, 'apply');
+  const partner = page.locator('select[name="partner"]');
+  const label = await partner.locator('option[value="TRACECA"]').innerText();
+  assert.equal(label, 'TRACECA (көп тараптуу уруксаттар)');
+  await partner.selectOption('TRACECA');
+  await page.locator('select[name="type"]').selectOption('7');
+  await page.locator('select[name="vehicle_id"]').selectOption({ index: 1 });
+  const applied = page.waitForResponse((r) => r.url().endsWith('/api/v1/permit-applications') && r.request().method() === 'POST');
+  await page.locator('form button[type="submit"]').click();
+  const answer = await applied;
+  assert.equal(answer.status(), 201, await answer.text());
+  const doc = page.locator('.permit-doc');
+  await doc.waitFor();
+  assert.match(await doc.getAttribute('data-permit'), /^KG-TRACECA-\d{4}-7-\d+$/);
+  assert.ok((await doc.innerText()).includes('TRACECA (көп тараптуу уруксаттар)'));
+  await shot(page, 'permits-trip-04-traceca-ky');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

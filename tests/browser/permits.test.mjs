@@ -284,6 +284,9 @@ test('a refused application lists every failed check, translated; an unused perm
   const returned = page.locator(`li.permit[data-permit="${demoPermit}"]`);
   assert.ok((await returned.innerText()).includes('Returned'));
   assert.equal(await returned.getByRole('button', { name: 'Return unused' }).count(), 0);
+  // no live QR code for a permit that is no longer valid; its PDF (VOID) is still there
+  assert.equal(await returned.getByText('Show the QR code').count(), 0);
+  assert.equal(await returned.getByRole('link', { name: 'Download the PDF' }).count(), 1);
   // The permit the officer recorded an entrance on cannot be returned: no button.
   const used = page.locator(`li.permit[data-permit="${state.permit}"]`);
   assert.equal(await used.getAttribute('data-status'), 'used');

@@ -63,6 +63,19 @@ test('the ministry opens booking hours only from today: the date field refuses p
   const min = await date.getAttribute('min');
   assert.equal(min, new Date(Date.now() + 360 * 60000).toISOString().slice(0, 10));
   await shot(page, 'rules-slots-min-date');
+  // the open season from a later day, with its source: kept until then
+  await visit(page, 'checkpoints/karkyra');
+  const season = page.locator('section[aria-labelledby="cpadmin-season"] form');
+  await season.locator('input[name="season_from"]').fill('05-01');
+  await season.locator('input[name="season_to"]').fill('10-31');
+  await season.locator('input[name="effective_from"]').fill('2030-01-01');
+  await season.locator('input[name="source"]').fill('Border Service notice (test)');
+  await season.getByRole('button', { name: 'Set the season' }).click();
+  await page.getByRole('status').filter({ hasText: 'in force from 2030-01-01' }).waitFor();
+  const pending = await env.kapka.req('GET', '/api/v1/rule-changes?checkpoint=karkyra');
+  assert.equal(pending.json.items[0].applied_at, null);
+  assert.deepEqual(pending.json.items[0].change, { from: '05-01', to: '10-31' });
+  await shot(page, 'rules-season-pending');
   assert.deepEqual(problems, []);
   await context.close();
 });

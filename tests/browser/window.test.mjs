@@ -15,7 +15,6 @@ const env = harness();
 before(() => env.start({ servers: { kapka: { demo: true } } }));
 after(() => env.stop());
 
-const YEAR = new Date(Date.now() + 6 * 3600 * 1000).getUTCFullYear();
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
 const catalogue = (lang) => JSON.parse(readFileSync(join(ROOT, 'web', 'i18n', `${lang}.json`), 'utf8'));
 const KY = catalogue('ky');
@@ -59,6 +58,7 @@ async function decideInQueue(page, appId, decision, text) {
 
 test('an importer, each agency and the public register, in English, Kyrgyz and Russian', async () => {
   const { kapka } = env;
+  const YEAR = new Date(kapka.now() + 6 * 3600 * 1000).getUTCFullYear(); // the server's clock
   // the ledger's rule for this year: first come, first served, so approval is final at once
   const eco = await kapka.login('economy', DEMO_PASSWORD);
   const reg0 = (await kapka.req('GET', '/api/v1/ev-quota')).json.years.find((y) => y.year === YEAR);
@@ -113,6 +113,18 @@ test('an importer, each agency and the public register, in English, Kyrgyz and R
   await ec.page.locator('form:has([data-field="text"]) button[type="submit"]').click();
   await ec.page.locator('ul.notes li').filter({ hasText: 'Проверено по ИНН' }).waitFor();
   await shot(ec.page, 'window-04-economy-ru');
+
+  // the Ministry keeps the ledger: a new year's quota set on the register page
+  await visit(ec.page, 'ev-quota');
+  const nextYear = Math.max(...(await kapka.req('GET', '/api/v1/ev-quota')).json.years.map((y) => y.year)) + 1;
+  await ec.page.locator('[data-field="year"]').selectOption(String(nextYear));
+  await ec.page.locator('[data-field="total"]').fill('20000');
+  await ec.page.locator('[data-field="kinds"]').selectOption('bev+series_hybrid');
+  await ec.page.locator('[data-field="source"]').fill('Постановление (тест)');
+  await ec.page.locator('form:has([data-field="total"]) button[type="submit"]').click();
+  await ec.page.locator('.notice').filter({ hasText: RU['window.ledger_saved'].replace('{year}', String(nextYear)) }).waitFor();
+  await ec.page.locator(`.ev-year[data-year="${nextYear}"][data-remaining="20000"]`).waitFor();
+  await shot(ec.page, 'window-04b-ledger-ru');
 
   // the importer answers on the status page
   await visit(imp.page, `window/${appId}`);

@@ -7,8 +7,9 @@
 //    equipment, with placeholder parameters and an empty JSON body: a role the table does
 //    not list gets 401 (anonymous) or 403, a listed one never 401/403 `forbidden`, and no
 //    answer is ever 5xx.
-// 2. Ownership: carrier A and traveller A own a vehicle, a permit, an application, a
-//    booking, a temporary import, their organisation and user; carrier B and traveller B
+// 2. Ownership: carrier A owns a vehicle, a permit, an application, a booking, its
+//    organisation and user; traveller A a temporary import, a booking, a border-zone
+//    application and permit, and the user; carrier B and traveller B
 //    call every route whose path names such an object with A's id: never 2xx, and A's
 //    objects read the same afterwards.
 import { test } from 'node:test';
@@ -96,9 +97,17 @@ async function ownedObjects(k, tok) {
     body: { flow: 'car', date: new Date(Date.now() + 6 * 3600e3).toISOString().slice(0, 10), from_hour: 23, to_hour: 24, capacity: 50 } });
   const tBooking = await k.req('POST', '/api/v1/bookings', { token: t.token, body: { slot_id: carSlot.json.items[0].id, plate: 'AM 123 FR' } });
   assert.equal(tBooking.status, 201, tBooking.text);
+  const day = (n) => new Date(Date.now() + 6 * 3600e3 + n * 86400e3).toISOString().slice(0, 10);
+  const zone = await k.req('POST', '/api/v1/zone-permit-applications', { token: t.token, body: {
+    travellers: [{ surname: 'Dupont', given_names: 'Marie', nationality: 'FR', passport_number: '12AB34567', passport_expiry: day(2000) }],
+    date_from: day(10), date_to: day(25), zones: [2], route: ['karkyra'], purpose: 'trekking' } });
+  assert.equal(zone.status, 201, zone.text);
+  const zonePaid = await k.req('POST', `/api/v1/zone-permit-applications/${zone.json.id}/payment`, { token: t.token, body: { reference: 'TX-1' } });
+  assert.equal(zonePaid.status, 200, zonePaid.text);
   return {
     carrier: { owner: a, ids: { vehicles: v.id, permits: permit.id, 'permit-applications': apps.json.items[0].id, bookings: booking.json.id, organisations: a.org.id, users: a.user.id } },
-    traveller: { owner: t, ids: { tips: tip.json.tip.id, bookings: tBooking.json.id, users: t.user.id } },
+    traveller: { owner: t, ids: { tips: tip.json.tip.id, bookings: tBooking.json.id, users: t.user.id,
+      'zone-permit-applications': zone.json.id, 'zone-permits': zonePaid.json.permits[0].number } },
   };
 }
 

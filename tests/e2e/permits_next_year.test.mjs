@@ -4,19 +4,13 @@
 // the border, until 1 January (issue 13, finding 3: a 2027 permit was valid on 6 December
 // 2026); a departure in the past, before the permit's year or after its expiry is refused;
 // and the demonstration QR form ("0." in front) is never valid.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startKapka, stopClean, demoTokens, carrierWithFleet, apply, issue, createQuota, assertRefused, assertError, sleep,
+  useServersAt, carrierWithFleet, apply, issue, createQuota, assertRefused, assertError, sleep,
 } from './permits_helpers.test.mjs';
 
-const servers = [];
-after(async () => { for (const k of servers) await stopClean(k); });
-async function serverAt(now) {
-  const k = await startKapka({ demo: true, now });
-  servers.push(k);
-  return { k, tok: await demoTokens(k) };
-}
+const serverAt = useServersAt();
 const verify = (k, qr, country = 'UZ') => k.req('POST', '/api/v1/verify', { body: { qr, country } });
 const codes = (r) => r.json.reasons.map((x) => x.code);
 

@@ -78,11 +78,11 @@ test('wrong vehicle: a trailer or bus, too dirty, retired', async () => {
   assertRefused(await apply(k, c.token, { partner: 'UZ', type: 1, vehicle_id: euro2.id }), ['VEHICLE_EMISSION_CLASS']);
   // Euro 3 is enough for BILATERAL, not for the TRACECA multilateral permit (Euro 4).
   const euro3 = await addVehicle(k, c.token, { kind: 'truck', euro_class: 3 });
-  assertRefused(await apply(k, c.token, { partner: 'TC', type: 'MULTILATERAL', vehicle_id: euro3.id }), ['VEHICLE_EMISSION_CLASS']);
+  assertRefused(await apply(k, c.token, { partner: 'TRACECA', type: 'MULTILATERAL', vehicle_id: euro3.id }), ['VEHICLE_EMISSION_CLASS']);
   await issue(k, c.token, { partner: 'UZ', type: 1, vehicle_id: euro3.id });
   const euro4 = await addVehicle(k, c.token, { kind: 'tractor', euro_class: 4 });
-  const tc = await issue(k, c.token, { partner: 'TC', type: 7, vehicle_id: euro4.id });
-  assert.equal(tc.id, `KG-TC-${YEAR}-7-1`);
+  const tc = await issue(k, c.token, { partner: 'TRACECA', type: 7, vehicle_id: euro4.id });
+  assert.equal(tc.id, `KG-TRACECA-${YEAR}-7-1`);
   // Retired vehicles get nothing; reactivated ones do.
   const old = await addVehicle(k, c.token);
   let r = await k.req('PUT', `/api/v1/vehicles/${old.id}/status`, { token: c.token, body: { status: 'retired' } });

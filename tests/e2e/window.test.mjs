@@ -6,9 +6,10 @@
 // agency may see; bad input.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer, assertError, newTraveller, newCarrier } from './lib.mjs';
+import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { useServer, assertError, newTraveller, newCarrier, startKapka, stopClean } from './lib.mjs';
 import {
-  YEAR, staffAgencies, newVin, importer, applyEv, stepOf, decide, setYear, yearNow, upload, PDF, PNG, checkDigit,
+  yearOf, staffAgencies, newVin, importer, applyEv, stepOf, decide, setYear, yearNow, upload, PDF, PNG, checkDigit,
 } from './window_helpers.mjs';
 
 const srv = useServer();
@@ -61,6 +62,7 @@ test('an importer walks an application through every agency; the status page sho
   assert.equal(view.status, 200, view.text);
   assert.deepEqual(Object.keys(view.json.application.data).sort(), ['applicant_kind', 'vehicles']);
   assert.deepEqual(view.json.attached.map((d) => d.kind).sort(), ['invoice', 'title']);
+  assert.deepEqual(view.json.missing_documents, []);
   assertError(await k.req('GET', `/api/v1/window/steps/${customs.id}`, { token: S.economy.token }), 404, 'not_found');
 
   // a private note of customs stays with customs
@@ -105,8 +107,19 @@ test('an importer walks an application through every agency; the status page sho
   assert.equal(paid.status, 200, paid.text);
   assert.equal(paid.json.status, 'paid');
   assert.match(paid.json.receipt.qr, /^[\w-]+\.[\w-]+\.[\w-]+$/);
-  const hdr = JSON.parse(Buffer.from(paid.json.receipt.qr.split('.')[0], 'base64url'));
+  const [h64, p64, s64] = paid.json.receipt.qr.split('.');
+  const hdr = JSON.parse(Buffer.from(h64, 'base64url'));
   assert.equal(hdr.typ, 'kapka-sw');
+  // the receipt's signature checks with Node's own ES256 verifier and our published key
+  const keys = (await k.req('GET', '/api/v1/authorities/KG')).json.keys;
+  const jwk = keys.find((x) => x.kid === hdr.kid);
+  assert.ok(jwk, `key ${hdr.kid} is published`);
+  const pub = createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, format: 'jwk' });
+  assert.ok(cryptoVerify('sha256', Buffer.from(`${h64}.${p64}`), { key: pub, dsaEncoding: 'ieee-p1363' }, Buffer.from(s64, 'base64url')));
+  const claims = JSON.parse(Buffer.from(p64, 'base64url'));
+  assert.equal(claims.sm, 1000);
+  assert.equal(claims.co, 'registration');
+  assert.equal(claims.ap, app.id);
   assertError(await k.req('POST', `/api/v1/window/fees/${fee.id}/payment`, { token: imp.token, body: { reference: 'again' } }), 409, 'not_due');
   const pdf = await fetch(`${k.url}/api/v1/window/fees/${fee.id}/receipt`, { headers: { authorization: `Bearer ${S.registration.token}` } });
   assert.equal(pdf.status, 200);
@@ -123,14 +136,14 @@ test('an importer walks an application through every agency; the status page sho
   const after = await yearNow(k);
   assert.equal(after.allocated, before.allocated + 2);
   assert.equal(after.reserved, before.reserved);
-  const month = after.months[new Date(Date.now() + 6 * 3600e3).getUTCMonth()];
+  const month = after.months[new Date(k.now() + 6 * 3600e3).getUTCMonth()];
   assert.ok(month.allocated >= 2);
 
   // anyone can ask whether a VIN holds an allocation; the owner is never named
   const look = await k.req('GET', `/api/v1/ev-quota/vins/${vins[0]}`);
   assert.equal(look.status, 200, look.text);
   assert.equal(look.json.allocated, true);
-  assert.equal(look.json.year, YEAR);
+  assert.equal(look.json.year, yearOf(k));
   assert.ok(!/application|user|owner|tax/.test(Object.keys(look.json).join(',')), look.text);
   const none = await k.req('GET', `/api/v1/ev-quota/vins/${newVin()}`);
   assert.equal(none.json.allocated, false);
@@ -359,8 +372,8 @@ test('bad input is refused with every problem named, and nothing is stored', asy
   assert.equal((await k.req('GET', '/api/v1/window/applications', { token: t.token })).json.items.length, 0);
   // agencies and applicants cannot do each other's acts
   assertError(await k.req('GET', '/api/v1/window/queue', { token: imp.token }), 403, 'forbidden');
-  assertError(await k.req('PUT', `/api/v1/ev-quota/${YEAR}`, { token: S.tourism.token, body: { total: 1, kinds: ['bev'], day_rule: 'fcfs', source: 'x' } }), 403, 'forbidden');
-  const below = await k.req('PUT', `/api/v1/ev-quota/${YEAR}`, { token: S.economy.token, body: { total: 0, kinds: ['bev'], day_rule: 'fcfs', source: 'x' } });
+  assertError(await k.req('PUT', `/api/v1/ev-quota/${yearOf(k)}`, { token: S.tourism.token, body: { total: 1, kinds: ['bev'], day_rule: 'fcfs', source: 'x' } }), 403, 'forbidden');
+  const below = await k.req('PUT', `/api/v1/ev-quota/${yearOf(k)}`, { token: S.economy.token, body: { total: 0, kinds: ['bev'], day_rule: 'fcfs', source: 'x' } });
   assertError(below, 409, 'below_held');
   // a procedure definition is checked before it is stored
   const p = await k.req('PUT', '/api/v1/window/procedures/test-proc', {
@@ -368,4 +381,17 @@ test('bad input is refused with every problem named, and nothing is stored', asy
   });
   const pe = assertError(p, 422, 'invalid_field');
   for (const f of ['name', 'applicants', 'expires_days', 'steps[0]', 'steps[0].after', 'steps[0].agency']) assert.ok(pe.fields.some((x) => x.field === f), `${f} in ${p.text}`);
+});
+
+test('an applicant keeps at most document_max_per_user documents', async () => {
+  const k = await startKapka({ env: { KAPKA_DOCUMENT_MAX_PER_USER: '2' } });
+  try {
+    const t = await newTraveller(k);
+    assert.equal((await upload(k, t.token, 'passport')).status, 201);
+    assert.equal((await upload(k, t.token, 'gbao', PNG, 'image/png', 'p.png')).status, 201);
+    assertError(await upload(k, t.token, 'passport'), 409, 'too_many_documents');
+    assert.equal((await k.req('GET', '/api/v1/window/documents', { token: t.token })).json.items.length, 2);
+  } finally {
+    await stopClean(k);
+  }
 });

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { adminToken, uniq, PASSWORD, newCarrier } from './lib.mjs';
 
-export const YEAR = new Date(Date.now() + 6 * 3600 * 1000).getUTCFullYear();
+// The quota year on the server's clock (Bishkek time), which tests/run.sh may set.
+export const yearOf = (k) => new Date(k.now() + 6 * 3600 * 1000).getUTCFullYear();
 
 // Each agency of the seeded procedures: the organisation kind and the role its staff act with.
 export const AGENCIES = {
@@ -104,14 +105,14 @@ export async function decide(k, token, stepId, decision, extra = {}) {
 
 export async function setYear(k, token, over = {}) {
   const reg = await k.req('GET', '/api/v1/ev-quota');
-  const y = reg.json.years.find((x) => x.year === YEAR);
+  const y = reg.json.years.find((x) => x.year === yearOf(k));
   const body = { total: y.total, kinds: y.kinds, day_rule: y.day_rule, critical_percent: y.critical_percent, source: y.source, ...over };
-  const r = await k.req('PUT', `/api/v1/ev-quota/${YEAR}`, { token, body });
+  const r = await k.req('PUT', `/api/v1/ev-quota/${y.year}`, { token, body });
   assert.equal(r.status, 200, r.text);
   return r.json;
 }
 
 export async function yearNow(k) {
   const reg = await k.req('GET', '/api/v1/ev-quota');
-  return reg.json.years.find((x) => x.year === YEAR);
+  return reg.json.years.find((x) => x.year === yearOf(k));
 }

@@ -30,7 +30,9 @@ static void parse(void **state)
 	assert_true(kp_http_proxies_parse("10.1.2.3/12", &l, err, sizeof(err)) == 0);
 	assert_true(kp_http_proxy_trusted(&l, "10.15.255.255"));
 	assert_false(kp_http_proxy_trusted(&l, "10.16.0.0"));
-	assert_false(kp_http_proxy_trusted(&l, "::ffff:10.1.2.3"));
+	assert_true(kp_http_proxy_trusted(&l, "::ffff:10.1.2.3")); /* an IPv4 peer on an IPv6 socket */
+	assert_false(kp_http_proxy_trusted(&l, "::ffff:10.16.0.1"));
+	assert_false(kp_http_proxy_trusted(&l, "::10.1.2.3"));
 }
 
 static void client_address(void **state)

@@ -10,6 +10,7 @@
 #include "store/checkpoints.h"
 #include "store/permits.h"
 #include "store/registry.h"
+#include "store/rules.h"
 
 typedef struct fixture {
 	KP_STORE_FX_FIELDS;
@@ -200,7 +201,35 @@ static void status_and_booking_agree_2026(void **state)
 	kp_registry_free(r);
 }
 
+/* A season or fee change from a later instant waits, then is applied once when due. */
+static void changes_wait_for_their_day(void **state)
+{
+	fx_t *f = *state;
+	static const kp_actor_t tester = {0, "tester", "req-1", "192.0.2.7"};
+	int64_t now = kp_now(), due = 0;
+	kp_rule_change_t season = {.kind = "season", .checkpoint = "karkyra", .payload = "{\"from\":null,\"to\":null}",
+	                           .source = "test", .effective_from = now + 100};
+	kp_rule_change_t fee = {.kind = "ecotax_fee", .payload = "{\"kind\":\"car\",\"fee_som\":1500}", .source = "test decree",
+	                        .effective_from = now + 50};
+	assert_int_equal(kp_store_rule_change_add(f->c, &tester, &season, now), KP_DB_OK);
+	assert_int_equal(kp_store_fee_change_add(f->c, &tester, &fee, now), KP_DB_OK);
+	assert_int_equal(season.applied_at, 0);
+	assert_int_equal(kp_store_rule_changes_next_due(f->c, &due), KP_DB_OK);
+	assert_int_equal(due, now + 50);
+	assert_int_equal(kp_store_rule_changes_apply_due(f->c, now + 10), KP_DB_OK);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM checkpoints WHERE code = 'karkyra' AND season_from IS NULL"), 0);
+	assert_int_equal(kp_store_rule_changes_apply_due(f->c, now + 100), KP_DB_OK);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM checkpoints WHERE code = 'karkyra' AND season_from IS NULL"), 1);
+	assert_int_equal(kp_store_count(f->c, "SELECT fee_som FROM ecotax_fees WHERE kind = 'car'"), 1500);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM audit_log WHERE action IN ('rule_change.apply', 'fee_change.apply')"), 2);
+	assert_int_equal(kp_store_rule_changes_apply_due(f->c, now + 200), KP_DB_OK); /* nothing twice */
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM audit_log WHERE action IN ('rule_change.apply', 'fee_change.apply')"), 2);
+	assert_int_equal(kp_store_rule_changes_next_due(f->c, &due), KP_DB_OK);
+	assert_int_equal(due, 0);
+}
+
 #define TESTS                                                                                                          \
+	cmocka_unit_test_setup_teardown(changes_wait_for_their_day, setup, teardown),                                      \
 	cmocka_unit_test_setup_teardown(status_and_booking_agree_2026, setup, teardown),                                   \
 	cmocka_unit_test_setup_teardown(findings, setup, teardown),                                                        \
 	cmocka_unit_test_setup_teardown(eaeu_freight, setup, teardown)

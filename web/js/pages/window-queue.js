@@ -4,16 +4,20 @@
 // approve, refuse with reasons, ask for more.
 import { append, h, dateEl, notice, announce } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
-import { t } from '../i18n.js';
+import { t, has } from '../i18n.js';
 import { errorNotice } from '../permit-ui.js';
 import { named, stateBadge, timeLeft, row, localError } from '../window-ui.js';
 
 const STATES = ['', 'ready', 'in_progress', 'more_info', 'approved', 'refused'];
 
+// A form value as the agency reads it: options and vehicle kinds in the page's language.
 function value(v) {
-  if (Array.isArray(v)) return h('ul', {}, v.map((x) => h('li', {}, typeof x === 'object' ? Object.values(x).join(' · ') : String(x))));
+  if (Array.isArray(v)) {
+    return h('ul', {}, v.map((x) => h('li', {}, typeof x !== 'object' ? String(x)
+      : [x.vin, ' · ', x.kind ? h('span', { i18n: `window.kind.${x.kind}`, fallback: x.kind }) : '', ' · ', x.make_model ?? ''])));
+  }
   if (typeof v === 'boolean') return h('span', { i18n: v ? 'window.yes' : 'window.no' });
-  return String(v);
+  return has(`window.option.${v}`) ? h('span', { i18n: `window.option.${v}` }) : String(v);
 }
 
 async function queueView(view, ctx) {
@@ -93,6 +97,7 @@ async function stepView(view, ctx, id) {
       h('h2', { i18n: 'window.documents' }),
       s.attached.length ? h('ul', {}, s.attached.map((d) => h('li', {}, h('a', { href: `/api/v1/window/documents/${d.id}`, download: d.filename }, `${d.kind}: ${d.filename}`),
         ' ', h('span', { class: 'aside' }, `SHA-256 ${d.sha256.slice(0, 16)}…`)))) : h('p', { class: 'aside', i18n: 'window.no_documents' }),
+      s.missing_documents.length ? notice({ key: 'window.missing_documents', args: { kinds: s.missing_documents.map((x) => named(def.documents?.find((d) => d.kind === x)?.label) || x).join(', ') } }, 'error') : null,
       h('h2', { i18n: 'window.others' }),
       h('ul', {}, s.other_steps.map((o) => h('li', {}, named(o.label) || o.code, ' ', stateBadge(o.state)))),
       acts,

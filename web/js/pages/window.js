@@ -6,7 +6,7 @@
 import { append, h, dateEl, notice, announce } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
 import { t } from '../i18n.js';
-import { errorNotice } from '../permit-ui.js';
+import { errorNotice, confirmButton } from '../permit-ui.js';
 import { named, stepList, statusBadge, row, uploadDocument, localError } from '../window-ui.js';
 
 async function listView(view, ctx) {
@@ -166,7 +166,7 @@ async function statusView(view, ctx, id) {
     box.replaceChildren();
     append(box,
       h('h1', {}, `${t('window.application_no', { id: String(app.id) })} · ${named(app.procedure.name)}`),
-      h('p', {}, statusBadge(app.status), app.outcome ? ` ${app.outcome}` : ''),
+      h('p', {}, statusBadge(app.status)),
       h('dl', { class: 'facts' },
         row('window.submitted_at', dateEl(app.submitted_at, true)),
         row('window.expires_at', dateEl(app.expires_at, true)),
@@ -186,17 +186,17 @@ async function statusView(view, ctx, id) {
         return h('section', { class: 'card asking', dataset: { step: s.code } },
           h('h2', { i18n: 'window.asked', args: { agency: named(s.agency.name) } }), h('p', { class: 'request' }, s.request), f.form);
       }),
-      app.status === 'in_progress' ? h('p', {}, h('button', { type: 'button', class: 'secondary', i18n: 'window.withdraw', async onclick(ev) {
-        ev.target.disabled = true;
+      app.status === 'in_progress' ? confirmButton({ label: 'window.withdraw', confirm: 'window.withdraw_confirm', danger: true, async act() {
         await ctx.api.post(`/api/v1/window/applications/${id}/withdrawal`);
         announce(t('window.withdrawn_done'));
         await reload();
-      } })) : null,
+      } }) : null,
       h('h2', { i18n: 'window.steps' }), stepList(app.steps),
       app.fees.length ? [h('h2', { i18n: 'window.fees' }), h('ul', { class: 'cards' }, app.fees.map((fee) => feeCard(fee, ctx, reload)))] : null,
       h('h2', { i18n: 'window.history' }),
       h('ol', { class: 'history' }, app.events.map((e) => h('li', {}, dateEl(e.at, true), ' · ',
-        h('span', { i18n: `window.event.${e.action}`, fallback: e.action }), e.step ? ` (${e.step})` : ''))));
+        h('span', { i18n: `window.event.${e.action}`, fallback: e.action }),
+        e.step ? ` (${named(app.steps.find((x) => x.code === e.step)?.label) || e.step})` : ''))));
   }
   append(view, h('p', {}, h('a', { href: '#/window', i18n: 'window.back' })), ctx.flash ? notice(ctx.flash) : null, box);
   await reload();
