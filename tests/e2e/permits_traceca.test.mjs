@@ -35,6 +35,20 @@ test('December 2026: a TRACECA permit, checked at member borders, used up after 
   assert.equal((await verify(k, p.qr, 'TR')).json.valid, true);
   assert.equal((await verify(k, p.qr, 'KG')).json.valid, true);
   assert.deepEqual(codes(await verify(k, p.qr, 'UZ')), ['NOT_FOR_THIS_COUNTRY']);
+  // ... and offline, by the trust list's membership
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'kapka-traceca-'));
+  assert.equal((await k.run(['trustlist', 'export', '--output', join(dir, 't.txt')])).code, 0);
+  assert.equal((await k.run(['trustlist', 'anchors', '--output', join(dir, 'a.json')])).code, 0);
+  const offline = (here) => k.run(['verify', p.qr, '--trustlist', join(dir, 't.txt'), '--anchors', join(dir, 'a.json'), '--country', here]);
+  let r = await offline('TR');
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  r = await offline('UZ');
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /NOT_FOR_THIS_COUNTRY/);
+  rmSync(dir, { recursive: true, force: true });
 
   const act = (activity_type, country) => k.req('POST', `/api/v1/permits/${p.id}/activities`, { token: tok.officer,
     body: { activity_type, country } });
