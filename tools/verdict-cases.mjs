@@ -76,6 +76,11 @@ const cases = [
   ['next year\'s permit in December', jws(permit({ id: 'KG-UZ-2027-1-9', iat: '06/12/2026', exp: '31/01/2028' })), 'KG', ['NOT_YET_VALID']],
   ['next year\'s permit on 1 January', jws(permit({ id: 'KG-UZ-2027-1-9', iat: '06/12/2026', exp: '31/01/2028' })), 'KG', [], { now: NEW_YEAR }],
   ['next year\'s permit a second before', jws(permit({ id: 'KG-UZ-2027-1-9', iat: '06/12/2026', exp: '31/01/2028' })), 'KG', ['NOT_YET_VALID'], { now: NEW_YEAR - 1 }],
+  // A TRACECA multilateral permit: valid at a member country's border on that day, not elsewhere.
+  ['TRACECA permit at a member\'s border', jws(permit({ id: 'KG-TRACECA-2026-7-3' })), 'TR', []],
+  ['TRACECA permit at home', jws(permit({ id: 'KG-TRACECA-2026-7-3' })), 'KG', []],
+  ['TRACECA permit at a non-member\'s border', jws(permit({ id: 'KG-TRACECA-2026-7-3' })), 'UZ', ['NOT_FOR_THIS_COUNTRY']],
+  ['TRACECA permit at a member that left', jws(permit({ id: 'KG-TRACECA-2026-7-3' })), 'MD', ['NOT_FOR_THIS_COUNTRY']],
   // held: the signature held, so the claims are shown (only after every check before it passed).
 ].map(([name, qr, here, expect, extra = {}]) => ({ name, qr, here, expect,
   held: expect.every((code) => ['EXPIRED', 'NOT_FOR_THIS_COUNTRY', 'REVOKED', 'DEMO_CREDENTIAL', 'NOT_YET_VALID'].includes(code)),
@@ -85,6 +90,11 @@ const keys = {
   authorities: {
     KG: [kg.jwk, { ...kgOld.jwk, revoked: true }],
     UZ: [uz.jwk],
+  },
+  // who takes part in TRACECA's permit system (MD's end is made up: a member that left)
+  members: {
+    TRACECA: [{ member: 'TR', from: '2016-01-01', to: null }, { member: 'KG', from: '2025-12-16', to: null },
+      { member: 'MD', from: '2016-01-01', to: '2026-06-30' }],
   },
 };
 

@@ -316,6 +316,12 @@ static int listed_revoked(void *ctx, const char *id)
 	                             id);
 }
 
+static bool listed_member(void *ctx, const char *organisation, const char *country, int64_t day)
+{
+	struct offline *o = ctx;
+	return kp_trustlist_member(json_object_get(o->t->body, "members"), organisation, country, day);
+}
+
 /* The checks of POST /api/v1/verify (domain/verdict.c), against the trust list. */
 static json_t *check_offline(const kp_config_t *cfg, const struct trust *t, const char *qr, const char *here,
                              kp_verdict_t *v)
@@ -324,7 +330,7 @@ static json_t *check_offline(const kp_config_t *cfg, const struct trust *t, cons
 	kp_verifier_t vf = {
 		.ctx = &o, .here = here, .today = kp_local_day(kp_now(), (int)cfg->utc_offset_minutes),
 		.unknown_issuer = KP_WHY_ISSUER_NOT_LISTED, .issuer_known = listed_issuer, .key = listed_key,
-		.listed = listed_revoked,
+		.listed = listed_revoked, .member = listed_member,
 	};
 	kp_permit_id_t pid;
 	json_t *claims = kp_verdict_freight(qr, &vf, v, &pid);

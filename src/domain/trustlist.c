@@ -1,5 +1,6 @@
 /* trustlist.c: compact encoding of revoked permit ids (see trustlist.h). */
 #include "domain/trustlist.h"
+#include "domain/dates.h"
 #include "crypto/hash.h"
 #include "domain/permit.h"
 
@@ -171,4 +172,22 @@ long kp_trustlist_count(json_t *revoked)
 			return -1;
 	}
 	return count;
+}
+
+bool kp_trustlist_member(json_t *members, const char *organisation, const char *country, int64_t day)
+{
+	size_t i;
+	json_t *m;
+	json_array_foreach(json_object_get(members, organisation), i, m) {
+		const char *who = json_string_value(json_object_get(m, "member"));
+		const char *to = json_string_value(json_object_get(m, "to"));
+		int64_t from_day, to_day = INT64_MAX;
+		if (!who || strcmp(who, country) != 0 ||
+		    kp_date_parse_iso(json_string_value(json_object_get(m, "from")), &from_day) != 0 ||
+		    (to && kp_date_parse_iso(to, &to_day) != 0))
+			continue;
+		if (from_day <= day && day <= to_day)
+			return true;
+	}
+	return false;
 }

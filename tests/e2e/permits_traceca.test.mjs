@@ -35,6 +35,20 @@ test('December 2026: a TRACECA permit, checked at member borders, used up after 
   assert.equal((await verify(k, p.qr, 'TR')).json.valid, true);
   assert.equal((await verify(k, p.qr, 'KG')).json.valid, true);
   assert.deepEqual(codes(await verify(k, p.qr, 'UZ')), ['NOT_FOR_THIS_COUNTRY']);
+  // ... and offline, by the trust list's membership
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'kapka-traceca-'));
+  assert.equal((await k.run(['trustlist', 'export', '--output', join(dir, 't.txt')])).code, 0);
+  assert.equal((await k.run(['trustlist', 'anchors', '--output', join(dir, 'a.json')])).code, 0);
+  const offline = (here) => k.run(['verify', p.qr, '--trustlist', join(dir, 't.txt'), '--anchors', join(dir, 'a.json'), '--country', here]);
+  let r = await offline('TR');
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  r = await offline('UZ');
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /NOT_FOR_THIS_COUNTRY/);
+  rmSync(dir, { recursive: true, force: true });
 
   const act = (activity_type, country) => k.req('POST', `/api/v1/permits/${p.id}/activities`, { token: tok.officer,
     body: { activity_type, country } });
@@ -69,4 +83,28 @@ test('10 December 2025: before Kyrgyzstan joined, no TRACECA permit', async () =
   assertRefused(await apply(k, c.token, { partner: 'TRACECA', type: 7, vehicle_id: c.vehicles[0].id }), ['NOT_A_MEMBER']);
   assertError(await k.req('POST', '/api/v1/permits', { token: tok.ministry,
     body: { partner: 'TRACECA', type: 7, plate: '01KG777TRC', company_name: 'Paper Carrier', company_id: '1' } }), 422, 'NOT_A_MEMBER');
+});
+
+test('the ministry keeps the membership as dated data: a new member counts from its first day', async () => {
+  const { k, tok } = await serverAt('2026-12-10T09:00:00+06:00');
+  const add = (token, body, code = 'TRACECA') => k.req('POST', `/api/v1/authorities/${code}/members`, { token, body });
+  const uz = { member: 'UZ', from: '2027-01-01', source: 'a decision of the IGC TRACECA (test)' };
+  assertError(await add(tok.officer, uz), 403);
+  assertError(await add(tok.ministry, { ...uz, from: '01/01/2027' }), 422, 'invalid_field');
+  assertError(await add(tok.ministry, { ...uz, to: '2026-12-31' }), 422, 'invalid_field');
+  assertError(await add(tok.ministry, { ...uz, source: undefined }), 422, 'invalid_field');
+  assertError(await add(tok.ministry, { ...uz, member: 'ZZ' }), 422, 'AUTHORITY_NOT_FOUND');
+  assertError(await add(tok.ministry, uz, 'UZ'), 422, 'not_an_organisation');
+  assertError(await add(tok.ministry, uz, 'NOSUCHORG'), 404);
+  assertError(await add(tok.ministry, { member: 'KG', from: '2026-01-01', source: 'again' }), 409, 'conflict');
+  const r = await add(tok.ministry, uz);
+  assert.equal(r.status, 201, r.text);
+  const au = await k.req('GET', '/api/v1/authorities/TRACECA');
+  assert.ok(au.json.members.some((m) => m.member === 'UZ' && m.from === '2027-01-01' && m.to === null));
+  // a permit of ours for TRACECA is checked at Uzbekistan's border only from that day
+  const c = await carrierWithFleet(k, 1);
+  const p = await issue(k, c.token, { partner: 'TRACECA', type: 7, vehicle_id: c.vehicles[0].id });
+  assert.deepEqual(codes(await verify(k, p.qr, 'UZ')), ['NOT_FOR_THIS_COUNTRY']);
+  const audit = await k.req('GET', '/api/v1/audit?object_type=authority&object_id=TRACECA', { token: tok.auditor });
+  assert.equal(audit.json.items[0].action, 'authority.member_add');
 });
