@@ -26,6 +26,9 @@ static const struct {
 	{"keygen", kp_cli_keygen, "make a new signing key (partners are told), list or revoke keys"},
 	{"trustlist", kp_cli_trustlist, "export the signed offline trust list"},
 	{"verify", kp_cli_verify, "check a permit QR offline against a trust list"},
+	{"ecmr-verify", kp_cli_ecmr_verify, "check an e-CMR's QR or bundle offline against a trust list"},
+	{"xroad-call", kp_cli_xroad_call, "call another agency's service through our X-Road security server"},
+	{"log", kp_cli_log, "the transparency log: prove a permit, verify the log, monitor another kapka's log"},
 };
 
 /* The test-only clock: refused unless test_mode is on, so that a stray setting cannot move

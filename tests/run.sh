@@ -2,6 +2,7 @@
 # run.sh: kapka's whole test suite, as `make test` runs it after building both variants.
 #
 #   1. unit       every cmocka program in build/tests/ (TAP)
+#      fuzz       every libFuzzer target for KAPKA_FUZZ_SECONDS (5) on its corpus (fuzz/run.sh)
 #   2. e2e-sqlite node --test tests/e2e/ against bin/kapka on SQLite
 #   3. e2e-pg     the same on PostgreSQL
 #   4. browser    node --test tests/browser/ (skipped when there are no *.test.mjs files)
@@ -224,19 +225,38 @@ need_bin() {
 
 SAN_ENV="KAPKA_BIN=build/san/bin/kapka"
 
+# ---- fuzz: every libFuzzer target for a bounded time on its corpus (fuzz/run.sh) ----
+run_fuzz_stage() {
+	echo "${BOLD}== fuzz: fuzz/run.sh, ${KAPKA_FUZZ_SECONDS:-5} s per target ==${OFF}"
+	stage_start=$(date +%s)
+	FUZZ_SECONDS=${KAPKA_FUZZ_SECONDS:-5} timeout "$STAGE_TIMEOUT" sh fuzz/run.sh >"$LOGS/fuzz.log" 2>&1
+	rc=$?
+	p=$(grep -c '^  fuzz_.*exit 0$' "$LOGS/fuzz.log")
+	f=$(grep -c '^fuzz_.*\(FAILED\|does not build\)' "$LOGS/fuzz.log")
+	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	sed -n '/^fuzzing,/,$p' "$LOGS/fuzz.log"
+	if [ "$f" -gt 0 ]; then
+		show_tail "$LOGS/fuzz.log" 60
+		note_failure "fuzz: $f failed (log: $LOGS/fuzz.log)"
+	fi
+	PASSED=$((PASSED + p)) FAILED=$((FAILED + f))
+	echo "  fuzz: $p passed, $f failed ($(($(date +%s) - stage_start)) s)"
+}
+
 # ---- the stages, in lanes ----
 # One stage at a time within a lane; the lanes run side by side (KAPKA_TEST_JOBS=1: one
 # lane, everything in order). The PostgreSQL stages have a lane of their own, so the
 # SQLite and PostgreSQL runs overlap; the sanitizer stages come after the plain ones in
 # each lane. Each stage writes its output to $LOGS/STAGE.out, its counts to .count and its
 # failures to .failures; they are printed in the usual order once every lane is done.
-STAGES="unit e2e-sqlite e2e-pg browser san-unit san-e2e-sqlite san-e2e-pg"
-LANE1="unit e2e-sqlite browser san-unit san-e2e-sqlite"
+STAGES="unit fuzz e2e-sqlite e2e-pg browser san-unit san-e2e-sqlite san-e2e-pg"
+LANE1="unit fuzz e2e-sqlite browser san-unit san-e2e-sqlite"
 LANE2="e2e-pg san-e2e-pg"
 
 run_stage() {
 	case $1 in
 	unit) run_unit_stage unit build/tests ;;
+	fuzz) run_fuzz_stage ;;
 	e2e-sqlite) need_bin bin/kapka && run_node_stage e2e-sqlite tests/e2e/ KAPKA_E2E_BACKEND=sqlite ;;
 	e2e-pg) need_bin bin/kapka && pg_stage e2e-pg tests/e2e/ KAPKA_E2E_BACKEND=pg ;;
 	browser)

@@ -1,17 +1,23 @@
-/* epermit.c: the public e-permit protocol API partners call (docs/e-permit.md): our
- * configuration, their signed events, and verifying our permits' QR text. Errors here are
- * the protocol's {"error_code","error_message"}, not kapka's own shape. */
+/* epermit.c: the public e-permit API partners call, wire-exact with the reference
+ * implementation e-permit-java (docs/e-permit.md names the file behind each rule): our
+ * configuration, their events with a detached proof, the healthcheck. Errors have the
+ * reference's shapes: ApiErrorResponse JSON for 400/404/422, a plain-text 401. */
 #include "api/api.h"
 #include "app/keyring.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "crypto/hash.h"
 #include "crypto/jws.h"
 #include "exchange/exchange.h"
+#include "exchange/gson.h"
 #include "store/exchange.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+/* The version of the reference's wire that kapka speaks (e-permit-java's pom.xml). */
+#define EPERMIT_WIRE_VERSION "1.1.2"
 
 void kp_api_epermit_config(kp_req_t *req)
 {
@@ -22,37 +28,84 @@ void kp_api_epermit_config(kp_req_t *req)
 		kp_reply_db_error(req, KP_DB_ERR, "keys");
 		return;
 	}
-	json_t *list = json_array();
+	/* keys: what a partner may trust (the reference stores every listed key as valid);
+	 * revoked_keys: the others, with when. */
+	json_t *list = json_array(), *revoked = json_array();
 	for (int i = 0; i < n; i++) {
-		json_t *jwk = keys[i].revoked_at ? NULL : json_loads(keys[i].jwk, 0, NULL);
-		if (jwk)
-			json_array_append_new(list, jwk);
+		json_t *jwk = json_loads(keys[i].jwk, 0, NULL);
+		if (jwk == NULL)
+			continue;
+		json_t *pub = json_pack("{s:s, s:s, s:s, s:O, s:O, s:O, s:s}", "kty", "EC", "use", "sig", "crv", "P-256",
+		                        "kid", json_object_get(jwk, "kid"), "x", json_object_get(jwk, "x"), "y",
+		                        json_object_get(jwk, "y"), "alg", "ES256");
+		json_decref(jwk);
+		if (pub == NULL)
+			continue;
+		json_object_set_new(pub, "state", json_string(keys[i].revoked_at ? "revoked" : "active"));
+		if (keys[i].revoked_at) {
+			json_object_set_new(pub, "revoked_at", json_integer(keys[i].revoked_at));
+			json_array_append_new(revoked, pub);
+		} else
+			json_array_append_new(list, pub);
 	}
-	kp_reply_json(req, 200, json_pack("{s:s, s:s, s:o}", "code", app->cfg->authority_code, "name",
-	                                  app->cfg->authority_name, "keys", list));
+	kp_reply_json(req, 200,
+	              json_pack("{s:s, s:s, s:s, s:o, s:o}", "code", app->cfg->authority_code, "name",
+	                        app->cfg->authority_name, "version", EPERMIT_WIRE_VERSION, "keys", list, "revoked_keys",
+	                        revoked));
 }
 
-/* Answer with the protocol's error shape; the event is recorded as refused. */
-static void refuse(kp_req_t *req, kp_inbound_t *rec, int status, const char *code, const char *message)
+/* R/commons/ApiErrorResponse.java: {status, timestamp, error_id, error_message, details}
+ * (details left out when empty). */
+static void reply_api_error(kp_req_t *req, int status, const char *code, const char *message, json_t *details)
+{
+	const char *name = status == 400 ? "BAD_REQUEST" : status == 404 ? "NOT_FOUND"
+	                   : status == 422                 ? "UNPROCESSABLE_ENTITY"
+	                   : status == 503                 ? "SERVICE_UNAVAILABLE"
+	                                                   : "INTERNAL_SERVER_ERROR";
+	unsigned char rnd[16];
+	char id[37], ts[32];
+	kp_random_bytes(rnd, sizeof(rnd));
+	kp_event_id_format(rnd, id);
+	int64_t ms = kp_now_ms();
+	kp_iso8601(ms / 1000, ts, sizeof(ts));
+	ts[19] = '\0'; /* LocalDateTime: no zone */
+	char stamp[40];
+	snprintf(stamp, sizeof(stamp), "%s.%03d", ts, (int)(ms % 1000));
+	json_t *body = json_pack("{s:s, s:s, s:s, s:s}", "status", name, "timestamp", stamp, "error_id", id,
+	                         "error_message", message);
+	if (code)
+		json_object_set_new(body, "details", json_pack("{s:s}", "errorCode", code));
+	else if (json_object_size(details) > 0)
+		json_object_set(body, "details", details);
+	kp_reply_json(req, status, body);
+}
+
+/* Spring's ResponseStatusException as the reference answers it: plain text. */
+static void reply_unauthorized(kp_req_t *req, const char *reason)
+{
+	char text[160];
+	int n = snprintf(text, sizeof(text), "401 UNAUTHORIZED \"%s\"", reason);
+	kp_reply_bytes(req, 401, "text/plain;charset=UTF-8", text, (size_t)n);
+}
+
+/* Answer a refusal and record it (not its content when the sender is not a partner). */
+static void refuse(kp_req_t *req, kp_inbound_t *rec, int status, const char *code, const char *message,
+                   json_t *details)
 {
 	rec->status = status;
-	rec->error_code = code;
+	rec->error_code = code ? code : status == 401 ? "UNAUTHORIZED" : "BAD_REQUEST";
 	rec->error_message = message;
+	if (status == 400 && details) {
+		char *d = json_dumps(details, JSON_COMPACT);
+		rec->error_message = kp_arena_strdup(&req->arena, d);
+		free(d);
+	}
 	if (kp_store_inbound_refused(kp_api_db(req), rec) != KP_DB_OK)
 		kp_warn("could not record a refused event from %s", rec->partner ? rec->partner : "?");
-	kp_reply_json(req, status, json_pack("{s:s, s:s}", "error_code", code, "error_message", message));
-}
-
-/* The JWS: "Authorization: Bearer <jws>" (or the bare JWS), else a {"jws": ...} body. */
-static const char *event_jws(kp_req_t *req, json_t **body)
-{
-	const char *auth = kp_req_header(req, "Authorization");
-	if (auth && strncasecmp(auth, "Bearer ", 7) == 0)
-		auth += 7;
-	if (auth && strchr(auth, '.'))
-		return auth;
-	*body = req->body_len ? json_loadb(req->body, req->body_len, 0, NULL) : NULL;
-	return json_string_value(json_object_get(*body, "jws"));
+	if (status == 401)
+		reply_unauthorized(req, message);
+	else
+		reply_api_error(req, status, code, message, details);
 }
 
 struct key_ctx {
@@ -65,91 +118,161 @@ static const kp_key_t *partner_key(void *arg, const char *kid)
 {
 	struct key_ctx *k = arg;
 	const kp_key_t *key =
-		kp_keyring_lookup(kp_api_app(k->req)->keys, kp_api_db(k->req), k->issuer, kid, &k->revoked);
-	k->unknown = key == NULL && !k->revoked;
+		kid ? kp_keyring_lookup(kp_api_app(k->req)->keys, kp_api_db(k->req), k->issuer, kid, &k->revoked) : NULL;
+	k->unknown = key == NULL;
 	return key;
 }
 
-/* Check the signature with the sender's key. 0 when it holds; else answers. */
-static int check_signature(kp_req_t *req, kp_inbound_t *rec, const char *jws)
+/* R/ledgerevents/LedgerEventUtil.verifyProof and R/utils/JwsUtil.validateJws: the
+ * detached proof `header.signature` over Gson's bytes of the event. 0 when it holds;
+ * else answers and returns -1. */
+static int check_proof(kp_req_t *req, kp_inbound_t *rec, json_t *obj, const kp_event_t *ev)
 {
-	struct key_ctx k = {req, rec->partner, false, false};
+	kp_app_t *app = kp_api_app(req);
+	const char *auth = kp_req_header(req, "Authorization");
+	if (auth == NULL) {
+		refuse(req, rec, 401, NULL, "Authorization header not found", NULL);
+		return -1;
+	}
+	if (strncasecmp(auth, "bearer ", 7) != 0) {
+		refuse(req, rec, 401, NULL, "Invalid authorization type", NULL);
+		return -1;
+	}
+	const char *api_url;
+	if (kp_store_partner_link(kp_api_db(req), &req->arena, ev->producer, &api_url) != KP_DB_OK) {
+		rec->claims = NULL; /* not a partner: its content is not kept */
+		refuse(req, rec, 401, NULL, "Invalid authority", NULL);
+		return -1;
+	}
+	const char *proof = auth + 7, *dot = strchr(proof, '.');
+	if (strcmp(ev->consumer, app->cfg->authority_code) != 0 || dot == NULL || strchr(dot + 1, '.') ||
+	    strlen(proof) > 4096) {
+		refuse(req, rec, 401, NULL, "Invalid jws", NULL);
+		return -1;
+	}
+	rec->jws = proof;
+	size_t glen;
+	char *gson = kp_gson_event(obj, ev->type, &glen);
+	size_t hlen = (size_t)(dot - proof), slen = strlen(dot + 1);
+	char *jws = kp_malloc(hlen + 2 + (glen * 4) / 3 + 4 + slen + 1);
+	memcpy(jws, proof, hlen);
+	size_t at = hlen;
+	jws[at++] = '.';
+	at += kp_b64url_encode((const unsigned char *)gson, glen, jws + at);
+	jws[at++] = '.';
+	memcpy(jws + at, dot + 1, slen + 1);
+	free(gson);
+	struct key_ctx k = {req, ev->producer, false, false};
 	kp_jws_t out;
 	int rc = kp_jws_verify(jws, strlen(jws), partner_key, &k, &out);
 	kp_jws_cleanup(&out);
+	free(jws);
 	if (rc == KP_JWS_OK)
 		return 0;
-	if (rc == KP_JWS_EKID && k.unknown)
-		refuse(req, rec, 401, "KEY_NOTFOUND", "no key of the sender has this kid; fetch of our keys may be due");
+	if (rc == KP_JWS_EKID) /* getValidKeyById: unknown or revoked */
+		refuse(req, rec, 422, "KEY_NOTFOUND", "no valid key of the producer has this kid", NULL);
 	else
-		refuse(req, rec, 401, "INVALID_JWS",
-		       rc == KP_JWS_EKID ? "the signing key has been revoked" : "the signature does not verify");
+		refuse(req, rec, 401, NULL, "Invalid jws", NULL);
 	return -1;
-}
-
-/* A claim as recorded with a refusal: a string of reasonable length, else NULL. */
-static const char *short_claim(json_t *claims, const char *name)
-{
-	const char *v = json_string_value(json_object_get(claims, name));
-	return v && strlen(v) <= KP_EVENT_ID_MAX ? v : NULL;
 }
 
 void kp_api_epermit_event(kp_req_t *req)
 {
 	kp_app_t *app = kp_api_app(req);
-	json_t *body = NULL, *claims = NULL;
 	kp_inbound_t rec = {.received_at = kp_now(), .addr = req->addr};
-	const char *jws = event_jws(req, &body);
-	if (jws == NULL || strlen(jws) > KP_JWS_MAX_LEN) {
-		refuse(req, &rec, 400, "BAD_REQUEST", "send the event's JWS as Authorization: Bearer, or as {\"jws\": ...}");
+	kp_event_type_t type = kp_event_type_from_path(kp_req_param(req, "type"));
+	if (type == KP_EV_UNKNOWN) {
+		reply_api_error(req, 404, NULL, "No static resource", NULL);
+		return;
+	}
+	rec.event_type = kp_event_type_name(type);
+	json_error_t jerr;
+	json_t *obj = req->body_len ? json_loadb(req->body, req->body_len, 0, &jerr) : NULL;
+	kp_event_t ev;
+	kp_event_error_t err;
+	if (kp_event_read(obj, type, kp_now() / 86400, &ev, &err) != 0) {
+		rec.partner = ev.producer && strlen(ev.producer) <= KP_AUTHORITY_CODE_MAX ? ev.producer : NULL;
+		rec.event_id = ev.event_id && strlen(ev.event_id) <= KP_EVENT_ID_MAX ? ev.event_id : NULL;
+		refuse(req, &rec, err.status, err.code, err.message, err.details);
 		goto done;
 	}
-	claims = kp_jws_peek(jws);
-	if (claims == NULL) {
-		refuse(req, &rec, 401, "INVALID_JWS", "not a compact JWS with a JSON object payload");
-		goto done;
-	}
-	rec.partner = short_claim(claims, "issuer");
-	rec.event_id = short_claim(claims, "event_id");
-	rec.previous_event_id = short_claim(claims, "previous_event_id");
-	rec.event_type = short_claim(claims, "event_type");
-	const char *api_url;
-	if (rec.partner == NULL ||
-	    kp_store_partner_link(kp_api_db(req), &req->arena, rec.partner, &api_url) != KP_DB_OK) {
-		refuse(req, &rec, 422, "AUTHORITY_NOT_FOUND", "the issuer is not a partner of this authority");
-		goto done;
-	}
-	/* from a partner: what it sent is kept with the verdict (not from strangers) */
-	rec.jws = jws;
-	char *text = json_dumps(claims, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	rec.partner = ev.producer;
+	rec.event_id = ev.event_id;
+	rec.previous_event_id = ev.previous_event_id;
+	char *text = json_dumps(obj, JSON_COMPACT);
 	rec.claims = kp_arena_strdup(&req->arena, text);
 	free(text);
-	if (check_signature(req, &rec, jws) != 0)
+	if (check_proof(req, &rec, obj, &ev) != 0)
 		goto done;
-	kp_event_t ev;
-	kp_event_error_t err = {0};
 	kp_actor_t who = kp_api_actor(req);
-	char actor[16];
-	snprintf(actor, sizeof(actor), "partner:%s", rec.partner);
+	char actor[32];
+	snprintf(actor, sizeof(actor), "partner:%s", ev.producer);
 	who.username = actor;
-	if (kp_event_read(claims, &ev, &err) != 0) {
-		refuse(req, &rec, err.status, err.code, err.message);
-	} else {
-		int rc = kp_store_event_apply(kp_api_db(req), &req->arena, &who, &ev, &rec, app->cfg->authority_code,
-		                              (int)app->cfg->utc_offset_minutes, &err);
-		if (rc == KP_DB_OK) {
-			if (ev.type == KP_EV_KEY_CREATED || ev.type == KP_EV_KEY_REVOKED)
-				kp_keyring_forget(app->keys, rec.partner);
-			kp_info("event %s (%s) from %s applied", ev.event_id, ev.type_name, rec.partner);
-			kp_reply_json(req, 200, json_pack("{s:s}", "event_id", ev.event_id));
-		} else if (rc == KP_DB_CONFLICT && err.code)
-			refuse(req, &rec, err.status, err.code, err.message);
-		else
-			kp_reply_json(req, 503, json_pack("{s:s, s:s}", "error_code", "SERVICE_UNAVAILABLE", "error_message",
-			                                  "the event could not be stored; send it again"));
-		kp_event_cleanup(&ev);
+	kp_event_error_t aerr = {0};
+	int rc = kp_store_event_apply(kp_api_db(req), &req->arena, &who, &ev, &rec, app->cfg->authority_code,
+	                              (int)app->cfg->utc_offset_minutes, &aerr);
+	if (rc == KP_DB_OK) {
+		if (type == KP_EV_KEY_CREATED || type == KP_EV_KEY_REVOKED)
+			kp_keyring_forget(app->keys, ev.producer);
+		kp_info("event %s (%s) from %s applied", ev.event_id, rec.event_type, ev.producer);
+		kp_reply_bytes(req, 200, "text/plain", "", 0); /* the reference answers 200 with no body */
+	} else if (rc == KP_DB_CONFLICT && aerr.code)
+		refuse(req, &rec, aerr.status, aerr.code, aerr.message, NULL);
+	else
+		reply_api_error(req, 503, NULL, "the event could not be stored; send it again", NULL);
+done:
+	kp_event_error_cleanup(&err);
+	kp_event_cleanup(&ev);
+	json_decref(obj);
+}
+
+/* P/controllers/IndexController.healthcheck: a bearer JWT {iss, aud, exp} signed by the
+ * caller with a valid key of its; answers the last event ids both ways. */
+void kp_api_epermit_healthcheck(kp_req_t *req)
+{
+	kp_app_t *app = kp_api_app(req);
+	const char *auth = kp_req_header(req, "Authorization");
+	if (auth == NULL || strncasecmp(auth, "bearer ", 7) != 0) {
+		reply_unauthorized(req, auth ? "Invalid authorization type" : "Authorization header not found");
+		return;
 	}
+	const char *jwt = auth + 7;
+	json_t *claims = strlen(jwt) < 4096 ? kp_jws_peek(jwt) : NULL;
+	const char *iss = json_string_value(json_object_get(claims, "iss"));
+	json_t *audv = json_object_get(claims, "aud");
+	const char *aud = json_is_array(audv) ? json_string_value(json_array_get(audv, 0)) : json_string_value(audv);
+	json_int_t exp = json_integer_value(json_object_get(claims, "exp"));
+	const char *url;
+	if (iss == NULL || aud == NULL || strcmp(aud, app->cfg->authority_code) != 0) {
+		reply_unauthorized(req, "Authorization failed");
+		goto done;
+	}
+	if (strlen(iss) > KP_AUTHORITY_CODE_MAX ||
+	    kp_store_partner_link(kp_api_db(req), &req->arena, iss, &url) != KP_DB_OK) {
+		reply_api_error(req, 422, "AUTHORITY_NOT_FOUND", "Error, please contact system manager with error id", NULL);
+		goto done;
+	}
+	struct key_ctx k = {req, iss, false, false};
+	kp_jws_t out;
+	int rc = kp_jws_verify(jwt, strlen(jwt), partner_key, &k, &out);
+	kp_jws_cleanup(&out);
+	if (rc == KP_JWS_EKID) {
+		reply_api_error(req, 422, "KEY_NOTFOUND", "Error, please contact system manager with error id", NULL);
+		goto done;
+	}
+	if (rc != KP_JWS_OK || exp <= kp_now()) {
+		reply_unauthorized(req, "Authorization failed");
+		goto done;
+	}
+	kp_partner_t p;
+	if (kp_store_partner_get(kp_api_db(req), &req->arena, iss, &p) != KP_DB_OK) {
+		reply_api_error(req, 503, NULL, "try again", NULL);
+		goto done;
+	}
+	kp_reply_json(req, 200,
+	              json_pack("{s:s, s:s}", "to_last_event_id",
+	                        p.last_received_event_id ? p.last_received_event_id : "0", "from_last_event_id",
+	                        p.last_sent_event_id ? p.last_sent_event_id : "0"));
 done:
 	json_decref(claims);
-	json_decref(body);
 }

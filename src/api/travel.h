@@ -21,6 +21,9 @@ bool kp_travel_may_see(const kp_req_t *req, int64_t user_id);
 json_t *kp_travel_date_json(int64_t day);
 /* Today at the authority's UTC offset. */
 int64_t kp_travel_today(kp_req_t *req);
+/* tip_rules.c: 0 when the entry t may open a temporary import, else -1 and answered
+ * (422 NOT_FOREIGN_VEHICLE, NOT_THIS_BORDER, CROSSING_CLOSED; an unknown checkpoint). */
+int kp_api_tip_entry_check(kp_req_t *req, const kp_tip_t *t);
 /* som in currency (ministry's rates) as a decimal text with 2 places into out; NULL when
  * the currency has no rate. */
 const char *kp_travel_convert(kp_req_t *req, int64_t som, const char *currency, char out[40]);
@@ -32,6 +35,10 @@ const char *kp_travel_str(kp_req_t *req, json_t *obj, const char *label, const c
  * absent or bad. */
 bool kp_travel_date(kp_req_t *req, json_t *obj, const char *label, const char *name, bool required, int64_t *out);
 
+/* Sign claims (taken) with the authority's current key under header typ; the JWS and the
+ * key's id into the arena. 0 or -1. Every signed receipt and zone permit goes through it. */
+int kp_travel_sign_claims(struct kp_keyring *keys, kp_arena_t *a, json_t *claims, const char *typ, const char **credential,
+                          const char **kid);
 kp_zone_signer_t kp_travel_zone_signer(kp_req_t *req);
 /* The same outside a request (kapka demo): the context lives in arena a. */
 struct kp_keyring;

@@ -48,6 +48,8 @@ json_t *kp_travel_app_json(kp_req_t *req, const kp_zone_app_t *app, const kp_zon
 	char amount[40];
 	if (cur && kp_travel_convert(req, app->fee_total, cur, amount))
 		json_object_set_new(fee, "in_currency", json_pack("{s:s, s:s}", "currency", cur, "amount", amount));
+	else if (cur)
+		json_object_set_new(fee, "in_currency", json_pack("{s:n, s:s}", "amount", "problem", "NO_RATE"));
 	json_object_set_new(j, "fee", fee);
 	json_t *pay = json_null();
 	if (app->paid_at) {

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +178,11 @@ kp_keyring_t *kp_keyring_open(kp_store_t *store, const kp_config_t *cfg)
 		return NULL;
 	}
 	return k;
+}
+
+const char *kp_keyring_passphrase(const kp_keyring_t *k)
+{
+	return k->pass;
 }
 
 static void free_cache(struct cached_key *c)
@@ -352,4 +358,12 @@ int kp_keyring_revoke(kp_keyring_t *k, kp_conn_t *c, const kp_actor_t *who, cons
 	int rc = kp_store_key_revoke(c, who, k->cfg->authority_code, kid);
 	*why = rc == KP_DB_NOTFOUND ? "KEY_NOTFOUND" : rc == KP_DB_CONFLICT ? "KEY_ALREADY_REVOKED" : NULL;
 	return rc;
+}
+
+void kp_keyring_secret(kp_keyring_t *k, const char *purpose, unsigned char out[32])
+{
+	unsigned char key[32];
+	kp_sha256(k->pass, strlen(k->pass), key);
+	crypto_auth_hmacsha256(out, (const unsigned char *)purpose, strlen(purpose), key);
+	kp_wipe(key, sizeof(key));
 }

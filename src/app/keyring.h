@@ -13,6 +13,9 @@ typedef struct kp_keyring kp_keyring_t;
  * newest one. Prints the problem and returns NULL on failure. */
 kp_keyring_t *kp_keyring_open(kp_store_t *store, const kp_config_t *cfg);
 void kp_keyring_free(kp_keyring_t *k);
+/* The key passphrase (borrowed; lives as long as the keyring): it also seals the
+ * transparency log's key. */
+const char *kp_keyring_passphrase(const kp_keyring_t *k);
 
 /* A kp_signer_t for permits, signing with the current key. */
 kp_signer_t kp_keyring_permit_signer(kp_keyring_t *k);
@@ -42,5 +45,9 @@ int kp_keyring_rotate(kp_keyring_t *k, kp_conn_t *c, const kp_actor_t *who, char
  * (KEY_REVOKED). KP_DB_CONFLICT/NOTFOUND with *why = KEY_IN_USE, KEY_ALREADY_REVOKED or
  * KEY_NOTFOUND. */
 int kp_keyring_revoke(kp_keyring_t *k, kp_conn_t *c, const kp_actor_t *who, const char *kid, const char **why);
+
+/* A 32-byte secret for purpose (HMAC-SHA256 keyed by the key passphrase): keys kapka holds
+ * on behalf of e-CMR parties are wrapped with it. */
+void kp_keyring_secret(kp_keyring_t *k, const char *purpose, unsigned char out[32]);
 
 #endif

@@ -12,6 +12,7 @@
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 #include <openssl/x509.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -407,4 +408,56 @@ fail:
 	close(fd);
 	kp_wipe(buf, len);
 	return rc;
+}
+
+/* The private key as unencrypted PKCS#8 DER, sealed with libsodium's secretbox (XSalsa20-
+ * Poly1305) under secret; out: base64url(nonce || box). */
+int kp_key_wrap(const kp_key_t *key, const unsigned char secret[32], char **out)
+{
+	if (!key || !key->is_private || !out)
+		return KP_KEY_EINVAL;
+	unsigned char *der = NULL;
+	int len = i2d_PrivateKey(key->pkey, &der);
+	if (len <= 0)
+		return KP_KEY_ECRYPTO;
+	size_t boxlen = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + (size_t)len;
+	unsigned char *box = kp_malloc(boxlen);
+	int rc = KP_KEY_ECRYPTO;
+	if (kp_random_bytes(box, crypto_secretbox_NONCEBYTES) == 0 &&
+	    crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, der, (unsigned long long)len, box, secret) == 0) {
+		*out = kp_malloc(boxlen * 4 / 3 + 4);
+		kp_b64url_encode(box, boxlen, *out);
+		rc = KP_KEY_OK;
+	}
+	OPENSSL_clear_free(der, (size_t)len);
+	free(box);
+	return rc;
+}
+
+int kp_key_unwrap(const char *wrapped, const unsigned char secret[32], const char *kid, kp_key_t **out)
+{
+	if (!wrapped || !out || !kid_valid(kid, false))
+		return KP_KEY_EINVAL;
+	size_t n = strlen(wrapped);
+	if (n > 4096)
+		return KP_KEY_EINVAL;
+	unsigned char box[4096], der[4096];
+	long boxlen = kp_b64url_decode(wrapped, n, box, sizeof(box));
+	if (boxlen < (long)(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES))
+		return KP_KEY_EINVAL;
+	size_t derlen = (size_t)boxlen - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES;
+	if (crypto_secretbox_open_easy(der, box + crypto_secretbox_NONCEBYTES,
+	                               (unsigned long long)boxlen - crypto_secretbox_NONCEBYTES, box, secret) != 0)
+		return KP_KEY_EDECRYPT;
+	const unsigned char *p = der;
+	EVP_PKEY *pkey = d2i_AutoPrivateKey(NULL, &p, (long)derlen);
+	kp_wipe(der, sizeof(der));
+	if (!pkey)
+		return KP_KEY_EDECRYPT;
+	if (!is_p256(pkey)) {
+		EVP_PKEY_free(pkey);
+		return KP_KEY_EINVAL;
+	}
+	*out = wrap_key(pkey, kid);
+	return KP_KEY_OK;
 }

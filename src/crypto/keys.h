@@ -72,4 +72,11 @@ int kp_key_pem_decode(const char *pem, size_t len, const char *passphrase, const
 int kp_key_save(const kp_key_t *key, const char *path, const char *passphrase);
 int kp_key_load(const char *path, const char *passphrase, const char *kid, kp_key_t **out);
 
+/* A private key sealed for storage with a 32-byte secret (libsodium secretbox over its
+ * PKCS#8 DER), as text: for keys kapka holds on a party's behalf, which must be cheap to
+ * open for each act. *out is malloc'd; unwrap gives the key the kid. KP_KEY_EDECRYPT when
+ * the secret is wrong or the text damaged. */
+int kp_key_wrap(const kp_key_t *key, const unsigned char secret[32], char **out);
+int kp_key_unwrap(const char *wrapped, const unsigned char secret[32], const char *kid, kp_key_t **out);
+
 #endif

@@ -1,67 +1,154 @@
-/* event.c: reading and checking e-permit protocol events (see event.h). */
+/* event.c: the e-permit protocol's events as the reference defines them (see event.h). */
 #include "domain/event.h"
 #include "domain/dates.h"
-#include "domain/permit.h"
 
+#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static const char *const type_names[] = {
-	[KP_EV_UNKNOWN] = NULL,
-	[KP_EV_KEY_CREATED] = "KEY_CREATED",
-	[KP_EV_KEY_REVOKED] = "KEY_REVOKED",
-	[KP_EV_QUOTA_CREATED] = "QUOTA_CREATED",
-	[KP_EV_PERMIT_CREATED] = "PERMIT_CREATED",
-	[KP_EV_PERMIT_REVOKED] = "PERMIT_REVOKED",
-	[KP_EV_PERMIT_USED] = "PERMIT_USED",
+static const struct {
+	const char *name, *path;
+} types[] = {
+	[KP_EV_UNKNOWN] = {NULL, NULL},
+	[KP_EV_KEY_CREATED] = {"KEY_CREATED", "key-created"},
+	[KP_EV_KEY_REVOKED] = {"KEY_REVOKED", "key-revoked"},
+	[KP_EV_QUOTA_CREATED] = {"QUOTA_CREATED", "quota-created"},
+	[KP_EV_PERMIT_CREATED] = {"PERMIT_CREATED", "permit-created"},
+	[KP_EV_PERMIT_REVOKED] = {"PERMIT_REVOKED", "permit-revoked"},
+	[KP_EV_PERMIT_USED] = {"PERMIT_USED", "permit-used"},
 };
+#define NTYPES (sizeof(types) / sizeof(types[0]))
 
 const char *kp_event_type_name(kp_event_type_t t)
 {
-	return (unsigned)t < sizeof(type_names) / sizeof(type_names[0]) ? type_names[t] : NULL;
+	return (unsigned)t < NTYPES ? types[t].name : NULL;
+}
+
+const char *kp_event_type_path(kp_event_type_t t)
+{
+	return (unsigned)t < NTYPES ? types[t].path : NULL;
 }
 
 kp_event_type_t kp_event_type_parse(const char *name)
 {
-	for (unsigned i = 1; name && i < sizeof(type_names) / sizeof(type_names[0]); i++)
-		if (strcmp(name, type_names[i]) == 0)
+	for (unsigned i = 1; name && i < NTYPES; i++)
+		if (strcmp(name, types[i].name) == 0)
 			return (kp_event_type_t)i;
 	return KP_EV_UNKNOWN;
 }
 
-static const struct {
-	int code;
-	const char *wire, *alias;
-} permit_types[] = {
-	{1, "BILITERAL", "BILATERAL"},
-	{2, "TRANSIT", NULL},
-	{3, "THIRDCOUNTRY", "THIRD_COUNTRY"},
-	{4, "BILITERAL_FEE", "BILATERAL_FEE"},
-	{5, "TRANSIT_FEE", NULL},
-	{6, "THIRDCOUNTRY_FEE", "THIRD_COUNTRY_FEE"},
+kp_event_type_t kp_event_type_from_path(const char *segment)
+{
+	for (unsigned i = 1; segment && i < NTYPES; i++)
+		if (strcmp(segment, types[i].path) == 0)
+			return (kp_event_type_t)i;
+	return KP_EV_UNKNOWN;
+}
+
+/* The classes' fields (R/ledgerevents/…): own fields in declaration order, then the base's. */
+#define S(n, j, nn, mx) {n, j, KP_WIRE_STRING, nn, 0, 0, 0, NULL, mx}
+#define PERMIT_ID {"permit_id", "permitId", KP_WIRE_STRING, true, 0, 0, 0, "permit_id", 60}
+#define DATE(n, j) {n, j, KP_WIRE_STRING, true, 0, 0, 0, "date", 10}
+#define BASE                                                                                   \
+	S("event_producer", "eventProducer", true, KP_AUTHORITY_CODE_MAX),                         \
+	S("event_consumer", "eventConsumer", true, KP_AUTHORITY_CODE_MAX),                         \
+	{"event_timestamp", "eventTimestamp", KP_WIRE_LONG, true, 1609459200, 0, 0, NULL, 0},      \
+	S("event_type", "eventType", true, 32),                                                    \
+	{"event_id", "eventId", KP_WIRE_STRING, true, 0, 16, 100, NULL, 100},                      \
+	{"previous_event_id", "previousEventId", KP_WIRE_STRING, true, 0, 1, 100, NULL, 100}
+
+static const kp_wire_field_t quota_created[] = {
+	S("permit_issuer", "permitIssuer", true, KP_AUTHORITY_CODE_MAX),
+	S("permit_issued_for", "permitIssuedFor", true, KP_AUTHORITY_CODE_MAX),
+	{"permit_year", "permitYear", KP_WIRE_INT, true, 2021, 0, 0, NULL, 0},
+	{"permit_type", "permitType", KP_WIRE_INTEGER, true, 0, 0, 0, NULL, 0},
+	{"quantity", "quantity", KP_WIRE_LONG, true, 1, 0, 0, NULL, 0},
+	BASE,
 };
 
-int kp_event_permit_type_parse(json_t *v)
+static const kp_wire_field_t permit_created[] = {
+	PERMIT_ID,
+	{"permit_type", "permitType", KP_WIRE_INTEGER, true, 0, 0, 0, NULL, 0},
+	S("permit_issuer", "permitIssuer", true, KP_AUTHORITY_CODE_MAX),
+	S("permit_issued_for", "permitIssuedFor", true, KP_AUTHORITY_CODE_MAX),
+	{"permit_year", "permitYear", KP_WIRE_INT, true, 2021, 0, 0, NULL, 0},
+	DATE("issued_at", "issuedAt"),
+	DATE("expires_at", "expiresAt"),
+	S("plate_number", "plateNumber", false, 100),
+	S("plate_number2", "plateNumber2", false, 100),
+	S("company_name", "companyName", true, 500),
+	S("company_id", "companyId", true, 100),
+	S("departure_country", "departureCountry", true, KP_AUTHORITY_CODE_MAX),
+	S("arrival_country", "arrivalCountry", true, KP_AUTHORITY_CODE_MAX),
+	S("qr_code", "qrCode", true, 4096),
+	{"other_claims", "otherClaims", KP_WIRE_MAP, false, 0, 0, 0, NULL, 0},
+	BASE,
+};
+
+static const kp_wire_field_t permit_revoked[] = {
+	PERMIT_ID,
+	{"revoked_at", "revokedAt", KP_WIRE_LONG, true, 0, 0, 0, NULL, 0},
+	BASE,
+};
+
+static const kp_wire_field_t permit_used[] = {
+	PERMIT_ID,
+	S("activity_type", "activityType", true, 16),
+	{"activity_timestamp", "activityTimestamp", KP_WIRE_LONG, true, 1609459200, 0, 0, NULL, 0},
+	S("activity_details", "activityDetails", false, 1000),
+	BASE,
+};
+
+static const kp_wire_field_t key_created[] = {
+	S("authority", "authority", true, KP_AUTHORITY_CODE_MAX),
+	S("kid", "kid", true, 64),
+	S("jwk", "jwk", true, 2000),
+	BASE,
+};
+
+static const kp_wire_field_t key_revoked[] = {
+	S("authority", "authority", true, KP_AUTHORITY_CODE_MAX),
+	S("key_id", "keyId", true, 64),
+	{"revoked_at", "revokedAt", KP_WIRE_LONG, true, 0, 0, 0, NULL, 0},
+	BASE,
+};
+
+#define TABLE(t) {t, sizeof(t) / sizeof(t[0])}
+static const struct {
+	const kp_wire_field_t *f;
+	size_t n;
+} tables[] = {
+	[KP_EV_UNKNOWN] = {NULL, 0},
+	[KP_EV_KEY_CREATED] = TABLE(key_created),
+	[KP_EV_KEY_REVOKED] = TABLE(key_revoked),
+	[KP_EV_QUOTA_CREATED] = TABLE(quota_created),
+	[KP_EV_PERMIT_CREATED] = TABLE(permit_created),
+	[KP_EV_PERMIT_REVOKED] = TABLE(permit_revoked),
+	[KP_EV_PERMIT_USED] = TABLE(permit_used),
+};
+
+const kp_wire_field_t *kp_event_fields(kp_event_type_t t, size_t *n)
 {
-	if (json_is_integer(v))
-		return json_integer_value(v) >= 1 && json_integer_value(v) <= 6 ? (int)json_integer_value(v) : 0;
-	const char *s = json_string_value(v);
-	if (s == NULL)
-		return 0;
-	if (s[0] >= '1' && s[0] <= '6' && s[1] == '\0')
-		return s[0] - '0';
-	for (size_t i = 0; i < sizeof(permit_types) / sizeof(permit_types[0]); i++)
-		if (strcmp(s, permit_types[i].wire) == 0 || (permit_types[i].alias && strcmp(s, permit_types[i].alias) == 0))
-			return permit_types[i].code;
-	return 0;
+	*n = (unsigned)t < NTYPES ? tables[t].n : 0;
+	return *n ? tables[t].f : NULL;
 }
 
-const char *kp_event_permit_type_wire(int code)
+void kp_event_error_cleanup(kp_event_error_t *err)
 {
-	return code >= 1 && code <= 6 ? permit_types[code - 1].wire : NULL;
+	json_decref(err->details);
+	err->details = NULL;
 }
 
-static int fail(kp_event_error_t *err, int status, const char *code, const char *message)
+/* A 400 detail for a Java property: the reference's HashMap keeps one message per field. */
+static void detail(kp_event_error_t *err, const char *java, const char *message)
+{
+	if (err->details == NULL)
+		err->details = json_object();
+	json_object_set_new(err->details, java, json_string(message));
+}
+
+static int refuse(kp_event_error_t *err, int status, const char *code, const char *message)
 {
 	err->status = status;
 	err->code = code;
@@ -69,162 +156,282 @@ static int fail(kp_event_error_t *err, int status, const char *code, const char 
 	return -1;
 }
 
-/* A non-empty string of at most max bytes, or NULL. */
-static const char *text(json_t *claims, const char *name, size_t max)
+static bool upper_code(const char *s)
 {
-	const char *s = json_string_value(json_object_get(claims, name));
-	return s && s[0] && strlen(s) <= max ? s : NULL;
+	if (s == NULL || !s[0] || strlen(s) > KP_AUTHORITY_CODE_MAX)
+		return false;
+	for (; *s; s++)
+		if (*s < 'A' || *s > 'Z')
+			return false;
+	return true;
 }
 
-/* An integer given as a JSON number or as a string of digits (the published samples use
- * both); -1 when absent or not one. */
-static int64_t number(json_t *claims, const char *name)
+/* [A-Z]+ then '-', copied into out (at most KP_AUTHORITY_CODE_MAX letters). */
+static const char *code_part(const char *s, char *out)
 {
-	json_t *v = json_object_get(claims, name);
-	if (json_is_integer(v))
-		return json_integer_value(v) >= 0 ? json_integer_value(v) : -1;
-	const char *s = json_string_value(v);
-	if (s == NULL || !s[0] || strlen(s) > 18)
-		return -1;
-	int64_t n = 0;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		n = n * 10 + (*s - '0');
+	size_t n = 0;
+	while (s[n] >= 'A' && s[n] <= 'Z')
+		n++;
+	if (n == 0 || n > KP_AUTHORITY_CODE_MAX || s[n] != '-')
+		return NULL;
+	if (out) {
+		memcpy(out, s, n);
+		out[n] = '\0';
 	}
-	return n;
+	return s + n + 1;
 }
 
-/* Seconds since 1970; milliseconds are accepted and scaled down (some senders use them). */
-static int64_t seconds(json_t *claims, const char *name)
+/* Digits then end (or '-' when dash); no leading zero unless allow_zero; at most max digits. */
+static const char *number_part(const char *s, bool dash, int max, bool canonical, int64_t *v)
 {
-	int64_t t = number(claims, name);
-	return t > 100000000000LL ? t / 1000 : t;
-}
-
-static int read_quota(json_t *claims, kp_event_t *ev, kp_event_error_t *err)
-{
-	ev->permit_year = (int)number(claims, "permit_year");
-	ev->permit_type = kp_event_permit_type_parse(json_object_get(claims, "permit_type"));
-	ev->start_number = number(claims, "start_number");
-	ev->end_number = number(claims, "end_number");
-	if (ev->permit_year < 2000 || ev->permit_year > 2100)
-		return fail(err, 400, "BAD_REQUEST", "permit_year must be a year");
-	if (ev->permit_type == 0)
-		return fail(err, 400, "BAD_REQUEST", "permit_type must be one of the protocol's six types");
-	if (ev->start_number < 1 || ev->end_number < ev->start_number)
-		return fail(err, 422, "INVALID_QUOTA_INTERVAL", "start_number must be at least 1 and not above end_number");
-	return 0;
-}
-
-static int read_permit_created(json_t *claims, kp_event_t *ev, kp_event_error_t *err)
-{
-	ev->permit_id = text(claims, "permit_id", 40);
-	ev->permit_year = (int)number(claims, "permit_year");
-	ev->permit_type = kp_event_permit_type_parse(json_object_get(claims, "permit_type"));
-	ev->serial_number = number(claims, "serial_number");
-	ev->issued_at = text(claims, "issued_at", 10);
-	ev->expire_at = text(claims, "expire_at", 10);
-	ev->company_name = text(claims, "company_name", 200);
-	ev->company_id = text(claims, "company_id", 100);
-	ev->plate_number = text(claims, "plate_number", 100);
-	ev->props = json_object_get(claims, "props");
-	int64_t d;
-	if (!ev->permit_id || !ev->issued_at || !ev->expire_at || !ev->company_name || !ev->plate_number)
-		return fail(err, 400, "BAD_REQUEST",
-		            "PERMIT_CREATED needs permit_id, issued_at, expire_at, company_name and plate_number");
-	if (kp_date_parse_dmy(ev->issued_at, &d) != 0 || kp_date_parse_dmy(ev->expire_at, &d) != 0)
-		return fail(err, 400, "BAD_REQUEST", "issued_at and expire_at must be dd/MM/yyyy dates");
-	if (ev->props && !json_is_object(ev->props))
-		return fail(err, 400, "BAD_REQUEST", "props must be an object");
-	kp_permit_id_t pid;
-	if (kp_permit_id_parse(ev->permit_id, &pid) != 0 || pid.type > 6 || strcmp(pid.issuer, ev->issuer) != 0 ||
-	    strcmp(pid.verifier, ev->issued_for) != 0 || pid.year != ev->permit_year || pid.type != ev->permit_type ||
-	    pid.serial != ev->serial_number)
-		return fail(err, 422, "INVALID_PERMITID",
-		            "permit_id must be ISSUER-VERIFIER-YEAR-TYPE-SERIAL and agree with the event's other fields");
-	return 0;
-}
-
-static int read_permit_ref(json_t *claims, kp_event_t *ev, kp_event_error_t *err)
-{
-	ev->permit_id = text(claims, "permit_id", 40);
-	kp_permit_id_t pid;
-	if (ev->permit_id == NULL)
-		return fail(err, 400, "BAD_REQUEST", "permit_id is required");
-	if (kp_permit_id_parse(ev->permit_id, &pid) != 0)
-		return fail(err, 422, "INVALID_PERMITID", "permit_id is not ISSUER-VERIFIER-YEAR-TYPE-SERIAL");
-	if (ev->type == KP_EV_PERMIT_REVOKED && strcmp(pid.issuer, ev->issuer) != 0)
-		return fail(err, 422, "INVALID_PERMITID", "only the permit's issuer can revoke it");
-	if (ev->type != KP_EV_PERMIT_USED)
-		return 0;
-	if (strcmp(pid.verifier, ev->issuer) != 0 || strcmp(pid.issuer, ev->issued_for) != 0)
-		return fail(err, 422, "INVALID_PERMITID", "PERMIT_USED comes from the permit's verifier to its issuer");
-	const char *a = text(claims, "activity_type", 16);
-	/* "ENTERANCE" is how the published tables spell it */
-	ev->activity_type = a && (strcmp(a, "ENTRANCE") == 0 || strcmp(a, "ENTERANCE") == 0) ? "ENTRANCE"
-	                    : a && strcmp(a, "EXIT") == 0                                     ? "EXIT"
-	                                                                                      : NULL;
-	ev->activity_timestamp = seconds(claims, "activity_timestamp");
-	json_t *details = json_object_get(claims, "activity_details");
-	ev->activity_details = json_string_value(details);
-	if (ev->activity_type == NULL)
-		return fail(err, 400, "BAD_REQUEST", "activity_type must be ENTRANCE or EXIT");
-	if (ev->activity_timestamp <= 0)
-		return fail(err, 400, "BAD_REQUEST", "activity_timestamp must be UTC seconds");
-	if (details && !json_is_null(details) && (!ev->activity_details || strlen(ev->activity_details) > 1000))
-		return fail(err, 400, "BAD_REQUEST", "activity_details must be text of at most 1,000 characters");
-	return 0;
-}
-
-static int read_key(json_t *claims, kp_event_t *ev, kp_event_error_t *err)
-{
-	if (ev->type == KP_EV_KEY_REVOKED) {
-		ev->key_id = text(claims, "key_id", 64);
-		ev->revoked_at = seconds(claims, "revoked_at");
-		if (ev->key_id == NULL || ev->revoked_at <= 0)
-			return fail(err, 400, "BAD_REQUEST", "KEY_REVOKED needs key_id and revoked_at");
-		return 0;
+	int n = 0;
+	int64_t x = 0;
+	while (isdigit((unsigned char)s[n])) {
+		if (n >= max)
+			return NULL;
+		x = x * 10 + (s[n] - '0');
+		n++;
 	}
-	static const char *const fields[] = {"kid", "kty", "crv", "x", "y"};
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (text(claims, fields[i], 200) == NULL)
-			return fail(err, 400, "BAD_REQUEST", "KEY_CREATED needs kid, kty, crv, x and y");
-	ev->key_id = text(claims, "kid", 64);
-	if (ev->key_id == NULL)
-		return fail(err, 400, "BAD_REQUEST", "kid is longer than 64 characters");
-	ev->jwk = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "kty", text(claims, "kty", 200), "crv",
-	                    text(claims, "crv", 200), "x", text(claims, "x", 200), "y", text(claims, "y", 200), "use",
-	                    "sig", "kid", ev->key_id, "alg", "ES256");
+	if (n == 0 || (dash ? s[n] != '-' : s[n] != '\0') || (canonical && s[0] == '0'))
+		return NULL;
+	*v = x;
+	return s + n + (dash ? 1 : 0);
+}
+
+bool kp_event_permit_id_ok(const char *s, char issuer[KP_AUTHORITY_CODE_MAX + 1],
+                           char issued_for[KP_AUTHORITY_CODE_MAX + 1], int *year, int *type, int64_t *serial)
+{
+	int64_t y, t, n;
+	if (s == NULL || (s = code_part(s, issuer)) == NULL || (s = code_part(s, issued_for)) == NULL)
+		return false;
+	if (strlen(s) < 5 || !isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) ||
+	    !isdigit((unsigned char)s[2]) || !isdigit((unsigned char)s[3]) || s[4] != '-')
+		return false;
+	y = atoi(s);
+	s += 5;
+	if ((s = number_part(s, true, 9, true, &t)) == NULL || number_part(s, false, 15, true, &n) == NULL || n < 1)
+		return false;
+	if (year)
+		*year = (int)y;
+	if (type)
+		*type = (int)t;
+	if (serial)
+		*serial = n;
+	return true;
+}
+
+/* The value of one field checked against its Java type and bean validation; a detail is
+ * added for each failure. Returns false when the field is not acceptable. */
+static bool check_field(const kp_wire_field_t *f, json_t *v, kp_event_error_t *err)
+{
+	char msg[160];
+	if (v == NULL || json_is_null(v)) {
+		if (f->kind == KP_WIRE_INT) { /* a primitive int is 0 when absent */
+			if (f->min > 0) {
+				snprintf(msg, sizeof(msg), "must be greater than or equal to %lld", (long long)f->min);
+				detail(err, f->java, msg);
+				return false;
+			}
+			return true;
+		}
+		if (f->not_null)
+			detail(err, f->java, "must not be null");
+		return !f->not_null;
+	}
+	switch (f->kind) {
+	case KP_WIRE_STRING: {
+		if (!json_is_string(v)) {
+			detail(err, f->java, "must be a string");
+			return false;
+		}
+		const char *s = json_string_value(v);
+		size_t len = json_string_length(v);
+		if (f->size_max && (len < (size_t)f->size_min || len > (size_t)f->size_max)) {
+			snprintf(msg, sizeof(msg), "size must be between %d and %d", f->size_min, f->size_max);
+			detail(err, f->java, msg);
+			return false;
+		}
+		if (f->max_len && len > f->max_len) {
+			snprintf(msg, sizeof(msg), "must be at most %zu bytes long", f->max_len);
+			detail(err, f->java, msg);
+			return false;
+		}
+		if (strlen(s) != len) {
+			detail(err, f->java, "must not contain NUL");
+			return false;
+		}
+		if (f->pattern && strcmp(f->pattern, "permit_id") == 0 &&
+		    !kp_event_permit_id_ok(s, NULL, NULL, NULL, NULL, NULL)) {
+			detail(err, f->java, "must match \"^[A-Z]+-[A-Z]+-\\d{4}-[0-9]+-[0-9]+$\"");
+			return false;
+		}
+		int64_t d;
+		if (f->pattern && strcmp(f->pattern, "date") == 0 && kp_date_parse_dmy(s, &d) != 0) {
+			detail(err, f->java, "must be a date dd/MM/yyyy");
+			return false;
+		}
+		return true;
+	}
+	case KP_WIRE_MAP:
+		if (!json_is_object(v)) {
+			detail(err, f->java, "must be an object");
+			return false;
+		}
+		return true;
+	default: {
+		int64_t lo = f->kind == KP_WIRE_LONG ? INT64_MIN : INT32_MIN;
+		int64_t hi = f->kind == KP_WIRE_LONG ? INT64_MAX : INT32_MAX;
+		if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi) {
+			detail(err, f->java, f->kind == KP_WIRE_LONG ? "must be a whole number" : "must be a 32-bit whole number");
+			return false;
+		}
+		if (f->min && json_integer_value(v) < f->min) {
+			snprintf(msg, sizeof(msg), "must be greater than or equal to %lld", (long long)f->min);
+			detail(err, f->java, msg);
+			return false;
+		}
+		return true;
+	}
+	}
+}
+
+static const char *str(json_t *obj, const char *name)
+{
+	return json_string_value(json_object_get(obj, name));
+}
+
+static int64_t num(json_t *obj, const char *name)
+{
+	return json_integer_value(json_object_get(obj, name));
+}
+
+/* The @AssertTrue rules of PermitCreatedLedgerEvent and QuotaCreatedLedgerEvent. */
+static void assert_rules(kp_event_t *ev, int64_t today, kp_event_error_t *err)
+{
+	if (ev->type == KP_EV_QUOTA_CREATED && ev->permit_issuer && ev->permit_issued_for &&
+	    (strcmp(ev->producer, ev->permit_issued_for) != 0 || strcmp(ev->consumer, ev->permit_issuer) != 0))
+		detail(err, "valid", "Invalid permit issuer or issued_for");
+	if (ev->type != KP_EV_PERMIT_CREATED)
+		return;
+	int64_t iat, exp;
+	bool dates = ev->issued_at && ev->expires_at && kp_date_parse_dmy(ev->issued_at, &iat) == 0 &&
+	             kp_date_parse_dmy(ev->expires_at, &exp) == 0;
+	if (dates && iat > today)
+		detail(err, "validIssuedAt", "Invalid issued_at");
+	if (dates && iat >= exp)
+		detail(err, "validExpiresAt", "Invalid expires_at");
+	if (ev->permit_issuer && ev->permit_issued_for &&
+	    (strcmp(ev->producer, ev->permit_issuer) != 0 || strcmp(ev->consumer, ev->permit_issued_for) != 0))
+		detail(err, "valid", "Invalid permit issuer or issued_for");
+}
+
+/* kapka's own checks, beyond the reference's: codes, enum values, one type per endpoint. */
+static void kapka_rules(kp_event_t *ev, kp_event_type_t t, kp_event_error_t *err)
+{
+	if (ev->type_name && kp_event_type_parse(ev->type_name) != t)
+		detail(err, "eventType", "must be the event type of the endpoint it is posted to");
+	if (ev->producer && !upper_code(ev->producer))
+		detail(err, "eventProducer", "must be an authority code [A-Z]+");
+	if (ev->consumer && !upper_code(ev->consumer))
+		detail(err, "eventConsumer", "must be an authority code [A-Z]+");
+	if (ev->activity_type && strcmp(ev->activity_type, "ENTRANCE") != 0 && strcmp(ev->activity_type, "EXIT") != 0)
+		detail(err, "activityType", "must be ENTRANCE or EXIT");
+	if ((t == KP_EV_QUOTA_CREATED || t == KP_EV_PERMIT_CREATED) && json_object_get(err->details, "permitType") == NULL &&
+	    (ev->permit_type < 1 || ev->permit_type > 6))
+		detail(err, "permitType", "must be one of the protocol's permit types 1-6");
+	if (ev->authority && ev->producer && strcmp(ev->authority, ev->producer) != 0)
+		detail(err, "authority", "must be the event's producer: an authority announces only its own keys");
+}
+
+static void fill(kp_event_t *ev, json_t *o)
+{
+	ev->type_name = str(o, "event_type");
+	ev->event_id = str(o, "event_id");
+	ev->previous_event_id = str(o, "previous_event_id");
+	ev->producer = str(o, "event_producer");
+	ev->consumer = str(o, "event_consumer");
+	ev->timestamp = num(o, "event_timestamp");
+	ev->permit_issuer = str(o, "permit_issuer");
+	ev->permit_issued_for = str(o, "permit_issued_for");
+	ev->permit_year = (int)num(o, "permit_year");
+	ev->permit_type = (int)num(o, "permit_type");
+	ev->quantity = num(o, "quantity");
+	ev->permit_id = str(o, "permit_id");
+	ev->issued_at = str(o, "issued_at");
+	ev->expires_at = str(o, "expires_at");
+	ev->company_name = str(o, "company_name");
+	ev->company_id = str(o, "company_id");
+	ev->plate_number = str(o, "plate_number");
+	ev->plate_number2 = str(o, "plate_number2");
+	ev->departure_country = str(o, "departure_country");
+	ev->arrival_country = str(o, "arrival_country");
+	ev->qr_code = str(o, "qr_code");
+	ev->other_claims = json_is_object(json_object_get(o, "other_claims")) ? json_object_get(o, "other_claims") : NULL;
+	ev->activity_type = str(o, "activity_type");
+	ev->activity_details = str(o, "activity_details");
+	ev->activity_timestamp = num(o, "activity_timestamp");
+	ev->authority = str(o, "authority");
+	ev->key_id = ev->type == KP_EV_KEY_CREATED ? str(o, "kid") : str(o, "key_id");
+	ev->jwk_text = str(o, "jwk");
+	ev->revoked_at = num(o, "revoked_at");
+}
+
+/* Rules that need the fields to agree with each other; 422 as the reference's codes. */
+static int consistency(kp_event_t *ev, kp_event_error_t *err)
+{
+	if (ev->permit_id) {
+		char issuer[KP_AUTHORITY_CODE_MAX + 1], issued_for[KP_AUTHORITY_CODE_MAX + 1];
+		int year, type;
+		kp_event_permit_id_ok(ev->permit_id, issuer, issued_for, &year, &type, &ev->serial_number);
+		bool ok = true;
+		if (ev->type == KP_EV_PERMIT_CREATED)
+			ok = strcmp(issuer, ev->producer) == 0 && strcmp(issued_for, ev->consumer) == 0 &&
+			     year == ev->permit_year && type == ev->permit_type;
+		else if (ev->type == KP_EV_PERMIT_REVOKED)
+			ok = strcmp(issuer, ev->producer) == 0 && strcmp(issued_for, ev->consumer) == 0;
+		else if (ev->type == KP_EV_PERMIT_USED)
+			ok = strcmp(issuer, ev->consumer) == 0 && strcmp(issued_for, ev->producer) == 0;
+		if (!ok)
+			return refuse(err, 422, "INVALID_PERMITID",
+			              "permit_id must be ISSUER-ISSUEDFOR-YEAR-TYPE-SERIAL agreeing with the event");
+	}
+	if (ev->type == KP_EV_KEY_CREATED) {
+		ev->jwk = json_loads(ev->jwk_text, 0, NULL);
+		const char *kid = str(ev->jwk, "kid");
+		if (!json_is_object(ev->jwk) || !str(ev->jwk, "x") || !str(ev->jwk, "y") ||
+		    (kid && strcmp(kid, ev->key_id) != 0)) {
+			detail(err, "jwk", "must be a JSON text of an EC P-256 public key with the event's kid");
+			return refuse(err, 400, NULL, "Following validation errors occured");
+		}
+	}
 	return 0;
 }
 
-int kp_event_read(json_t *claims, kp_event_t *ev, kp_event_error_t *err)
+int kp_event_read(json_t *obj, kp_event_type_t t, int64_t today_utc, kp_event_t *ev, kp_event_error_t *err)
 {
 	memset(ev, 0, sizeof(*ev));
-	if (!json_is_object(claims))
-		return fail(err, 400, "BAD_REQUEST", "the event's payload must be a JSON object");
-	ev->type_name = text(claims, "event_type", 32);
-	ev->type = kp_event_type_parse(ev->type_name);
-	ev->event_id = text(claims, "event_id", KP_EVENT_ID_MAX);
-	ev->previous_event_id = text(claims, "previous_event_id", KP_EVENT_ID_MAX);
-	ev->issuer = text(claims, "issuer", 2);
-	ev->issued_for = text(claims, "issued_for", 2);
-	ev->timestamp = seconds(claims, "event_timestamp");
-	if (!ev->event_id || !ev->previous_event_id || !ev->issuer || !ev->issued_for || strlen(ev->issuer) != 2 ||
-	    strlen(ev->issued_for) != 2)
-		return fail(err, 400, "BAD_REQUEST", "event_id, previous_event_id, issuer and issued_for are required");
-	if (ev->type == KP_EV_UNKNOWN)
-		return fail(err, 400, "BAD_REQUEST", "event_type is not one the protocol defines");
-	if (ev->timestamp <= 0)
-		return fail(err, 400, "BAD_REQUEST", "event_timestamp must be UTC seconds");
-	switch (ev->type) {
-	case KP_EV_QUOTA_CREATED: return read_quota(claims, ev, err);
-	case KP_EV_PERMIT_CREATED: return read_permit_created(claims, ev, err);
-	case KP_EV_PERMIT_REVOKED:
-	case KP_EV_PERMIT_USED: return read_permit_ref(claims, ev, err);
-	default: return read_key(claims, ev, err);
+	memset(err, 0, sizeof(*err));
+	size_t n;
+	const kp_wire_field_t *fields = kp_event_fields(t, &n);
+	if (fields == NULL)
+		return refuse(err, 404, NULL, "no such event type");
+	if (!json_is_object(obj)) {
+		detail(err, "body", "must be a JSON object");
+		return refuse(err, 400, NULL, "Following validation errors occured");
 	}
+	ev->type = t;
+	if (json_object_get(obj, "event_type") == NULL)
+		json_object_set_new(obj, "event_type", json_string(kp_event_type_name(t)));
+	bool ok = true;
+	for (size_t i = 0; i < n; i++)
+		ok = check_field(&fields[i], json_object_get(obj, fields[i].name), err) && ok;
+	fill(ev, obj);
+	if (ok)
+		assert_rules(ev, today_utc, err);
+	kapka_rules(ev, t, err);
+	if (err->details)
+		return refuse(err, 400, NULL, "Following validation errors occured");
+	return consistency(ev, err);
 }
 
 void kp_event_cleanup(kp_event_t *ev)

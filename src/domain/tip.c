@@ -22,7 +22,8 @@ bool kp_union_member(const char *const *members, const char *country)
 	return false;
 }
 
-kp_tip_entry_decision_t kp_tip_entry(bool entered_from_member, bool tip_open, bool ecotax_paid, int64_t fee)
+kp_tip_entry_decision_t kp_tip_entry(bool entered_from_member, bool tip_open, bool ecotax_paid, bool ecotax_charged,
+                                     int64_t fee)
 {
 	kp_tip_entry_decision_t d = {KP_TIP_OPEN_NEW, 0, "FIRST_UNION_ENTRY"};
 	if (entered_from_member) {
@@ -33,11 +34,25 @@ kp_tip_entry_decision_t kp_tip_entry(bool entered_from_member, bool tip_open, bo
 	d.action = tip_open ? KP_TIP_REPLACE : KP_TIP_OPEN_NEW;
 	if (ecotax_paid)
 		d.ecotax_reason = "ALREADY_PAID";
+	else if (ecotax_charged)
+		d.ecotax_reason = "ALREADY_CHARGED";
 	else if (fee <= 0)
 		d.ecotax_reason = "NO_FEE_FOR_KIND";
 	else
 		d.ecotax_som = fee;
 	return d;
+}
+
+const char *kp_tip_entry_refusal(bool registered_in_member, const char *checkpoint_neighbour, const char *entered_from,
+                                 bool crossing_open_for_vehicle)
+{
+	if (registered_in_member)
+		return "NOT_FOREIGN_VEHICLE";
+	if (checkpoint_neighbour == NULL || entered_from == NULL || strcmp(checkpoint_neighbour, entered_from) != 0)
+		return "NOT_THIS_BORDER";
+	if (!crossing_open_for_vehicle)
+		return "CROSSING_CLOSED";
+	return NULL;
 }
 
 int64_t kp_tip_expiry(int64_t entry_day, int months)

@@ -25,13 +25,23 @@ typedef enum kp_tip_action {
 typedef struct kp_tip_entry_decision {
 	kp_tip_action_t action;
 	int64_t ecotax_som;        /* 0 when not charged */
-	const char *ecotax_reason; /* FIRST_UNION_ENTRY, FROM_UNION_MEMBER, ALREADY_PAID, NO_FEE_FOR_KIND */
+	const char *ecotax_reason; /* FIRST_UNION_ENTRY, FROM_UNION_MEMBER, ALREADY_PAID, ALREADY_CHARGED,
+	                              NO_FEE_FOR_KIND */
 } kp_tip_entry_decision_t;
 
 /* entered_from_member: the country entered from is a union member; tip_open: the vehicle
- * has an open TIP on file; ecotax_paid: an ecotax was ever paid for it here; fee: the fee
- * for its kind (-1 when none is set). */
-kp_tip_entry_decision_t kp_tip_entry(bool entered_from_member, bool tip_open, bool ecotax_paid, int64_t fee);
+ * has an open TIP on file; ecotax_paid: an ecotax was ever paid for it here;
+ * ecotax_charged: one was charged on an earlier entry, paid or not (it stays owed there and
+ * is not charged again); fee: the fee for its kind (-1 when none is set). */
+kp_tip_entry_decision_t kp_tip_entry(bool entered_from_member, bool tip_open, bool ecotax_paid, bool ecotax_charged,
+                                     int64_t fee);
+
+/* Why an entry cannot open a temporary import, NULL when it can. A TIP is for a foreign
+ * vehicle entering the customs union from outside it, at a crossing open to that vehicle:
+ * NOT_FOREIGN_VEHICLE (registered in a union member), NOT_THIS_BORDER (the checkpoint does
+ * not border the country it came from), CROSSING_CLOSED (not open to this vehicle that day). */
+const char *kp_tip_entry_refusal(bool registered_in_member, const char *checkpoint_neighbour, const char *entered_from,
+                                 bool crossing_open_for_vehicle);
 
 /* Last day a TIP entered on entry_day for term months is valid (as kp_zone_validity_end). */
 int64_t kp_tip_expiry(int64_t entry_day, int months);

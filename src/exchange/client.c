@@ -83,11 +83,14 @@ static void join(char *out, size_t len, const char *base, const char *path)
 
 int kp_client_fetch_config(const char *base, long timeout_ms, json_t **out, char *err, size_t errlen)
 {
-	static const char *const paths[] = {"/epermit-configuration", "/"};
+	/* the address exactly as configured (the reference's handshake does so), then with "/" */
 	*out = NULL;
 	for (size_t i = 0; i < 2; i++) {
 		char url[1200];
-		join(url, sizeof(url), base, paths[i]);
+		if (i == 0)
+			snprintf(url, sizeof(url), "%s", base);
+		else
+			join(url, sizeof(url), base, "/");
 		struct answer ans = {0};
 		long status;
 		call(url, NULL, NULL, timeout_ms, &status, &ans, err, errlen);
@@ -101,7 +104,7 @@ int kp_client_fetch_config(const char *base, long timeout_ms, json_t **out, char
 		} else if (status)
 			snprintf(err, errlen, "%s answered HTTP %ld", url, status);
 		free(ans.data);
-		if (*out || (status != 404 && status != 0))
+		if (*out || (status != 404 && (status < 300 || status > 399) && status != 0))
 			break;
 		if (status == 0)
 			break; /* unreachable: the second path would not answer either */
@@ -109,36 +112,64 @@ int kp_client_fetch_config(const char *base, long timeout_ms, json_t **out, char
 	return *out ? 0 : -1;
 }
 
-int kp_client_post_event(const char *base, const char *jws, long timeout_ms, long *status, char *code,
-                         size_t codelen, char *err, size_t errlen)
+int kp_client_post_event(const char *base, const char *path, const char *body, const char *proof, long timeout_ms,
+                         long *status, char *code, size_t codelen, char *err, size_t errlen)
 {
-	char url[1200];
-	join(url, sizeof(url), base, "/events");
-	size_t hlen = strlen(jws) + 32;
+	char url[1200], suffix[64];
+	snprintf(suffix, sizeof(suffix), "/events/%s", path);
+	join(url, sizeof(url), base, suffix);
+	size_t hlen = strlen(proof) + 32;
 	char *auth = kp_malloc(hlen);
-	snprintf(auth, hlen, "Authorization: Bearer %s", jws);
+	snprintf(auth, hlen, "Authorization: Bearer %s", proof);
 	struct curl_slist *h = curl_slist_append(NULL, auth);
 	h = curl_slist_append(h, "Content-Type: application/json");
-	json_t *body = json_pack("{s:s}", "jws", jws);
-	char *text = json_dumps(body, JSON_COMPACT);
 	struct answer ans = {0};
 	code[0] = '\0';
-	call(url, text, h, timeout_ms, status, &ans, err, errlen);
-	if (*status && ans.data) {
-		json_t *j = json_loadb(ans.data, ans.len, 0, NULL);
-		const char *c = json_string_value(json_object_get(j, "error_code"));
+	call(url, body, h, timeout_ms, status, &ans, err, errlen);
+	if (*status && *status != 200) {
+		/* ApiErrorResponse (422: details.errorCode; 400: details per field), or plain text (401) */
+		json_t *j = ans.data ? json_loadb(ans.data, ans.len, 0, NULL) : NULL;
+		json_t *details = json_object_get(j, "details");
+		const char *c = json_string_value(json_object_get(details, "errorCode"));
 		if (c)
 			snprintf(code, codelen, "%s", c);
-		const char *m = json_string_value(json_object_get(j, "error_message"));
-		if (*status != 200)
-			snprintf(err, errlen, "HTTP %ld %s%s%s", *status, c ? c : "", m ? ": " : "", m ? m : "");
+		char *d = details && !c ? json_dumps(details, JSON_COMPACT) : NULL;
+		if (j)
+			snprintf(err, errlen, "HTTP %ld %s", *status, c ? c : d ? d : "");
+		else
+			snprintf(err, errlen, "HTTP %ld %.200s", *status, ans.data ? ans.data : "");
+		free(d);
 		json_decref(j);
-	} else if (*status && *status != 200)
-		snprintf(err, errlen, "HTTP %ld", *status);
+	}
 	free(ans.data);
-	free(text);
-	json_decref(body);
 	curl_slist_free_all(h);
 	free(auth);
 	return *status ? 0 : -1;
+}
+
+int kp_client_healthcheck(const char *base, const char *jwt, long timeout_ms, long *status, json_t **out, char *err,
+                          size_t errlen)
+{
+	char url[1200];
+	join(url, sizeof(url), base, "/healthcheck");
+	size_t hlen = strlen(jwt) + 32;
+	char *auth = kp_malloc(hlen);
+	snprintf(auth, hlen, "Authorization: Bearer %s", jwt);
+	struct curl_slist *h = curl_slist_append(NULL, auth);
+	struct answer ans = {0};
+	*out = NULL;
+	call(url, NULL, h, timeout_ms, status, &ans, err, errlen);
+	if (*status == 200 && ans.data) {
+		*out = json_loadb(ans.data, ans.len, 0, NULL);
+		if (!json_is_object(*out)) {
+			json_decref(*out);
+			*out = NULL;
+			snprintf(err, errlen, "%s did not answer a JSON object", url);
+		}
+	} else if (*status)
+		snprintf(err, errlen, "%s answered HTTP %ld %.200s", url, *status, ans.data ? ans.data : "");
+	free(ans.data);
+	curl_slist_free_all(h);
+	free(auth);
+	return *out ? 0 : -1;
 }

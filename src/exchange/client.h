@@ -9,14 +9,21 @@
 void kp_client_init(void);
 void kp_client_cleanup(void);
 
-/* GET {base}/epermit-configuration (then {base}/ when that is not found); *out gets the
+/* GET {base} exactly as configured (then {base}/ when that is not found); *out gets the
  * JSON object. -1 with err filled when unreachable or not a JSON object. */
 int kp_client_fetch_config(const char *base, long timeout_ms, json_t **out, char *err, size_t errlen);
 
-/* POST the signed event to {base}/events, the JWS both in "Authorization: Bearer" and in a
- * {"jws": ...} body. *status gets the HTTP status (0: no answer); code gets the answer's
- * error_code, if any. Returns 0 when the partner answered at all. */
-int kp_client_post_event(const char *base, const char *jws, long timeout_ms, long *status, char *code,
-                         size_t codelen, char *err, size_t errlen);
+/* POST the event to {base}/events/{path} as the reference does (LedgerEventUtil,
+ * EventService.sendEvent): the JSON body and "Authorization: Bearer <proof>", the proof
+ * being the JWS header and signature without the payload. *status gets the HTTP status
+ * (0: no answer); code the answer's details.errorCode, if any; err a short account of a
+ * refusal. Returns 0 when the partner answered at all. */
+int kp_client_post_event(const char *base, const char *path, const char *body, const char *proof, long timeout_ms,
+                         long *status, char *code, size_t codelen, char *err, size_t errlen);
+
+/* GET {base}/healthcheck with "Authorization: Bearer <jwt>"; *out gets the JSON object
+ * answered with 200. -1 with err filled otherwise (*status: the HTTP status, 0 none). */
+int kp_client_healthcheck(const char *base, const char *jwt, long timeout_ms, long *status, json_t **out, char *err,
+                          size_t errlen);
 
 #endif

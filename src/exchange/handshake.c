@@ -19,21 +19,29 @@ static int read_keys(json_t *cfg, kp_arena_t *a, kp_authority_key_t **out, int *
 		snprintf(err, errlen, "the configuration has no \"keys\" array");
 		return -1;
 	}
-	*n = (int)json_array_size(keys);
-	*out = kp_arena_zalloc(a, sizeof(kp_authority_key_t) * (size_t)*n);
-	for (int i = 0; i < *n; i++) {
+	*out = kp_arena_zalloc(a, sizeof(kp_authority_key_t) * json_array_size(keys));
+	*n = 0;
+	for (int i = 0; i < (int)json_array_size(keys); i++) {
 		json_t *jwk = json_array_get(keys, (size_t)i);
+		const char *state = json_string_value(json_object_get(jwk, "state"));
+		if (state && strcmp(state, "active") != 0)
+			continue; /* a kapka partner lists revoked keys apart; never trust one */
 		kp_key_t *key = NULL;
 		const char *alg = json_string_value(json_object_get(jwk, "alg"));
 		if (kp_key_from_jwk(jwk, &key) != 0 || (alg && strcmp(alg, "ES256") != 0)) {
 			snprintf(err, errlen, "key %d is not an ES256 P-256 JWK with a kid", i + 1);
 			return -1;
 		}
-		(*out)[i].kid = kp_arena_strdup(a, kp_key_kid(key));
+		(*out)[*n].kid = kp_arena_strdup(a, kp_key_kid(key));
 		kp_key_free(key);
 		char *text = json_dumps(jwk, JSON_COMPACT | JSON_SORT_KEYS);
-		(*out)[i].jwk = kp_arena_strdup(a, text);
+		(*out)[*n].jwk = kp_arena_strdup(a, text);
+		(*n)++;
 		free(text);
+	}
+	if (*n == 0) {
+		snprintf(err, errlen, "the configuration lists no active key");
+		return -1;
 	}
 	return 0;
 }

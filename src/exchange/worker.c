@@ -7,6 +7,7 @@
 #include "core/util.h"
 #include "crypto/hash.h"
 #include "exchange/client.h"
+#include "exchange/gson.h"
 #include "store/exchange.h"
 
 #include <pthread.h>
@@ -45,28 +46,53 @@ static double jitter(void)
 	return (double)r / 4294967296.0;
 }
 
-/* Sign and send one event; record the outcome. Returns true when delivered. */
+/* The detached proof of a compact JWS: its header and signature, without the payload. */
+static char *detach(const char *jws)
+{
+	const char *d1 = strchr(jws, '.'), *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+	if (d2 == NULL)
+		return NULL;
+	size_t h = (size_t)(d1 - jws), sl = strlen(d2 + 1);
+	char *proof = kp_malloc(h + sl + 2);
+	memcpy(proof, jws, h);
+	proof[h] = '.';
+	memcpy(proof + h + 1, d2 + 1, sl + 1);
+	return proof;
+}
+
+/* Sign Gson's bytes of the event and send them with the detached proof; record the
+ * outcome. Returns true when delivered. */
 static bool deliver_one(kp_exchange_t *x, kp_conn_t *c, const char *url, const kp_outbox_event_t *e)
 {
 	const kp_config_t *cfg = x->app->cfg;
-	char *jws = NULL, err[512] = "", code[64];
+	char *jws = NULL, *proof = NULL, *body = NULL, err[512] = "", code[64] = "";
 	long status = 0;
 	int64_t now = kp_now_ms();
-	if (kp_keyring_sign(x->app->keys, c, e->signing_kid, e->claims, &jws) != 0)
+	kp_event_type_t type = kp_event_type_parse(e->event_type);
+	json_t *claims = json_loads(e->claims, 0, NULL);
+	if (claims && type != KP_EV_UNKNOWN)
+		body = kp_gson_event(claims, type, NULL);
+	if (body == NULL)
+		snprintf(err, sizeof(err), "the stored event cannot be read");
+	else if (kp_keyring_sign(x->app->keys, c, e->signing_kid, body, &jws) != 0 || (proof = detach(jws)) == NULL)
 		snprintf(err, sizeof(err), "cannot sign with key %s", e->signing_kid ? e->signing_kid : "(current)");
 	else
-		kp_client_post_event(url, jws, (long)cfg->exchange_timeout_ms, &status, code, sizeof(code), err, sizeof(err));
+		kp_client_post_event(url, kp_event_type_path(type), body, proof, (long)cfg->exchange_timeout_ms, &status,
+		                     code, sizeof(code), err, sizeof(err));
 	/* already there: an earlier attempt arrived but its answer was lost */
 	bool ok = status == 200 || (status == 422 && strcmp(code, "EVENT_ALREADY_EXISTS") == 0);
 	if (ok)
-		kp_store_outbox_delivered(c, e->id, jws, kp_now_ms());
+		kp_store_outbox_delivered(c, e->id, proof, kp_now_ms());
 	else {
 		long long wait = kp_exchange_backoff_ms(e->attempts + 1, cfg->exchange_retry_min_ms,
 		                                        cfg->exchange_retry_max_ms, jitter());
-		kp_store_outbox_failed(c, e->id, jws, err[0] ? err : "no answer", kp_now_ms(), now + wait);
+		kp_store_outbox_failed(c, e->id, proof, err[0] ? err : "no answer", kp_now_ms(), now + wait);
 		kp_warn("event %s (%s) to %s not delivered: %s; next attempt in %lld ms", e->event_id, e->event_type,
 		        e->partner, err[0] ? err : "no answer", wait);
 	}
+	json_decref(claims);
+	free(body);
+	free(proof);
 	free(jws);
 	return ok;
 }

@@ -44,11 +44,26 @@ const kp_route_t *kp_route_match(const kp_route_t *routes, size_t n, kp_req_t *r
 {
 	*path_known = false;
 	bool head = strcmp(method, "HEAD") == 0;
+	/* for KP_ROUTE_SLASHES routes "a//b" is "a/b" */
+	char squeezed[2048];
+	const char *alt = NULL;
+	if (strstr(path, "//") && strlen(path) < sizeof(squeezed)) {
+		size_t len = 0;
+		for (const char *p = path; *p; p++)
+			if (!(*p == '/' && len > 0 && squeezed[len - 1] == '/'))
+				squeezed[len++] = *p;
+		squeezed[len] = '\0';
+		alt = squeezed;
+	}
 	for (size_t i = 0; i < n; i++) {
-		if (!match_pattern(routes[i].pattern, path, NULL))
-			continue;
+		const char *p = path;
+		if (!match_pattern(routes[i].pattern, p, NULL)) {
+			if (alt == NULL || !(routes[i].flags & KP_ROUTE_SLASHES) || !match_pattern(routes[i].pattern, alt, NULL))
+				continue;
+			p = alt;
+		}
 		if (strcmp(routes[i].method, method) == 0 || (head && strcmp(routes[i].method, "GET") == 0)) {
-			match_pattern(routes[i].pattern, path, req);
+			match_pattern(routes[i].pattern, p, req);
 			return &routes[i];
 		}
 		*path_known = true;

@@ -6,6 +6,8 @@
 #include "core/util.h"
 #include "domain/crossing.h"
 #include "domain/dates.h"
+#include "domain/tip.h"
+#include "store/travellers.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +70,20 @@ static int match_own_permit(kp_conn_t *c, kp_arena_t *a, const kp_crossing_reque
 	return rc;
 }
 
+/* Road freight between member states of the Eurasian Economic Union by a carrier of a
+ * member state needs no permit (EAEU Treaty of 29 May 2014, Annex 24, Protocol on
+ * coordinated transport policy, section on road transport): true when we, the neighbour
+ * across this checkpoint and the vehicle's country are all members. */
+static int eaeu_internal(kp_conn_t *c, kp_arena_t *a, const kp_crossing_request_t *rq, const kp_crossing_t *x,
+                         bool *internal)
+{
+	const char **members;
+	int rc = kp_store_union_members(c, a, &members);
+	*internal = rc == KP_DB_OK && x->vehicle_country && kp_union_member(members, rq->self) &&
+	            kp_union_member(members, rq->neighbour) && kp_union_member(members, x->vehicle_country);
+	return rc;
+}
+
 /* Decide whether a freight permit is needed and match one. Sets *needs. A permit is
  * needed where a permit regime exists: some quota between the two countries. */
 static int match_permit(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const kp_crossing_request_t *rq,
@@ -91,6 +107,10 @@ static int match_permit(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, cons
 	const char *other = own ? rq->neighbour : x->vehicle_country;
 	if (own && strcmp(x->direction, "entry") == 0)
 		return KP_DB_OK; /* coming home needs no permit of ours */
+	bool internal = false;
+	rc = eaeu_internal(c, a, rq, x, &internal);
+	if (rc != KP_DB_OK || internal)
+		return rc;
 	x->permit_match = "none";
 	rc = own ? match_own_permit(c, a, rq, x) : match_partner_permit(c, a, who, rq, x);
 	if (rc != KP_DB_OK || x->permit_id) {

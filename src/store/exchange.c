@@ -6,6 +6,7 @@
 #include "domain/dates.h"
 
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 
 /* Number the event in the partner's chain (the UPDATE locks the chain row until commit)
@@ -31,13 +32,14 @@ static int queue(kp_conn_t *c, const char *partner, const char *self, const char
 	}
 	kp_event_id_format(rnd, id);
 	int64_t now = kp_now();
+	/* LedgerEventBase's fields; the order on the wire is Gson's (exchange/gson.c) */
+	json_object_set_new(claims, "event_producer", json_string(self));
+	json_object_set_new(claims, "event_consumer", json_string(partner));
+	json_object_set_new(claims, "event_timestamp", json_integer(now));
+	json_object_set_new(claims, "event_type", json_string(type));
 	json_object_set_new(claims, "event_id", json_string(id));
 	json_object_set_new(claims, "previous_event_id", json_string(previous));
-	json_object_set_new(claims, "event_type", json_string(type));
-	json_object_set_new(claims, "event_timestamp", json_integer(now));
-	json_object_set_new(claims, "issuer", json_string(self));
-	json_object_set_new(claims, "issued_for", json_string(partner));
-	char *text = json_dumps(claims, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *text = json_dumps(claims, JSON_COMPACT);
 	rc = kp_db_run(c,
 	               "INSERT INTO outbox (partner, seq, event_id, previous_event_id, event_type, claims, signing_kid,"
 	               " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -368,8 +370,27 @@ int kp_store_partner_refetch_due(kp_conn_t *c, kp_arena_t *a, const char ***code
 	return KP_DB_OK;
 }
 
+int kp_store_inbound_purge(kp_conn_t *c, int64_t now, int64_t *removed)
+{
+	int64_t aged = 0, over = 0;
+	int rc = kp_db_run(c, "DELETE FROM inbound_events WHERE verdict = 'refused' AND received_at < ?",
+	                   KP_PARAMS(KV_INT(now - KP_INBOUND_REFUSED_DAYS * 86400)), &aged);
+	if (rc == KP_DB_OK)
+		rc = kp_db_run(c,
+		               "DELETE FROM inbound_events WHERE verdict = 'refused' AND id < (SELECT id FROM inbound_events"
+		               " WHERE verdict = 'refused' ORDER BY id DESC LIMIT 1 OFFSET ?)",
+		               KP_PARAMS(KV_INT(KP_INBOUND_REFUSED_ROWS - 1)), &over);
+	if (removed)
+		*removed = aged + over;
+	return rc;
+}
+
 int kp_store_inbound_refused(kp_conn_t *c, const kp_inbound_t *rec)
 {
+	/* What strangers send is bounded: every so often the oldest refusals past the cap go. */
+	static atomic_uint refusals;
+	if (atomic_fetch_add(&refusals, 1) % 256 == 255)
+		kp_store_inbound_purge(c, kp_now(), NULL);
 	return kp_db_run(c,
 	                 "INSERT INTO inbound_events (partner, event_id, previous_event_id, event_type, claims, jws,"
 	                 " verdict, status, error_code, error_message, addr, received_at)"
@@ -429,48 +450,83 @@ int kp_store_revoked_permit_ids(kp_conn_t *c, kp_arena_t *a, const char ***ids, 
 	return KP_DB_OK;
 }
 
+/* The bilateral exchange carries the protocol's types 1-6; the multilateral one is not part of it. */
+static bool exchanged(int type)
+{
+	return type >= 1 && type <= 6;
+}
+
 int kp_store_outbox_permit_created(kp_conn_t *c, const kp_permit_t *p, int utc_offset)
 {
-	const char *type = kp_event_permit_type_wire(p->type);
-	if (type == NULL) /* the multilateral permit is not part of the bilateral exchange */
+	if (!exchanged(p->type))
 		return KP_DB_OK;
+	/* issued_at is the UTC date (the reference refuses one after its own UTC today);
+	 * expires_at the last local day of validity, after it */
 	char iat[11], exp[11];
-	kp_date_format_dmy(kp_local_day(p->issued_at, utc_offset), iat);
-	kp_date_format_dmy(kp_local_day(p->expires_at, utc_offset), exp);
-	return kp_store_outbox_add(c, p->verifier, p->issuer, "PERMIT_CREATED",
-	                           json_pack("{s:s, s:i, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:{}}", "permit_id", p->id,
-	                                     "permit_year", p->year, "permit_type", type, "serial_number",
-	                                     (json_int_t)p->serial, "issued_at", iat, "expire_at", exp, "company_name",
-	                                     p->company_name, "company_id", p->company_id ? p->company_id : "",
-	                                     "plate_number", p->plate, "props"));
+	int64_t iday = kp_local_day(p->issued_at, 0), eday = kp_local_day(p->expires_at, utc_offset);
+	kp_date_format_dmy(iday, iat);
+	kp_date_format_dmy(eday > iday ? eday : iday + 1, exp);
+	json_t *claims = json_pack("{s:s, s:i, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "permit_id", p->id,
+	                           "permit_type", p->type, "permit_issuer", p->issuer, "permit_issued_for", p->verifier,
+	                           "permit_year", p->year, "issued_at", iat, "expires_at", exp, "plate_number", p->plate,
+	                           "company_name", p->company_name, "company_id", p->company_id ? p->company_id : "",
+	                           "departure_country", p->departure_country ? p->departure_country : p->issuer,
+	                           "arrival_country", p->arrival_country ? p->arrival_country : p->verifier, "qr_code",
+	                           p->credential ? p->credential : "");
+	if (p->trailer_plate) /* null fields are left out, as Gson does */
+		json_object_set_new(claims, "plate_number2", json_string(p->trailer_plate));
+	json_t *other = p->other_claims ? json_loads(p->other_claims, 0, NULL) : NULL;
+	if (json_is_object(other) && json_object_size(other) > 0)
+		json_object_set(claims, "other_claims", other);
+	json_decref(other);
+	return kp_store_outbox_add(c, p->verifier, p->issuer, "PERMIT_CREATED", claims);
 }
 
 int kp_store_outbox_permit_revoked(kp_conn_t *c, const kp_permit_t *p)
 {
-	if (kp_event_permit_type_wire(p->type) == NULL)
+	if (!exchanged(p->type))
 		return KP_DB_OK;
-	return kp_store_outbox_add(c, p->verifier, p->issuer, "PERMIT_REVOKED", json_pack("{s:s}", "permit_id", p->id));
+	return kp_store_outbox_add(c, p->verifier, p->issuer, "PERMIT_REVOKED",
+	                           json_pack("{s:s, s:I}", "permit_id", p->id, "revoked_at",
+	                                     (json_int_t)(p->status_at ? p->status_at : kp_now())));
 }
 
 int kp_store_outbox_permit_used(kp_conn_t *c, const kp_permit_t *p, const kp_activity_row_t *act)
 {
-	if (kp_event_permit_type_wire(p->type) == NULL)
+	if (!exchanged(p->type))
 		return KP_DB_OK;
+	/* the checkpoint always, and the officer's note after it */
+	char details[1000];
+	if (act->checkpoint && act->details && act->details[0])
+		snprintf(details, sizeof(details), "%s: %s", act->checkpoint, act->details);
+	else
+		snprintf(details, sizeof(details), "%s", act->checkpoint ? act->checkpoint : act->details ? act->details : "");
 	return kp_store_outbox_add(c, p->issuer, act->country, "PERMIT_USED",
 	                           json_pack("{s:s, s:s, s:I, s:s?}", "permit_id", p->id, "activity_type", act->type,
 	                                     "activity_timestamp", (json_int_t)act->at, "activity_details",
-	                                     act->details ? act->details : act->checkpoint));
+	                                     details[0] ? details : NULL));
 }
 
 int kp_store_outbox_quota_created(kp_conn_t *c, const kp_quota_t *q)
 {
-	const char *type = kp_event_permit_type_wire(q->type);
-	if (type == NULL)
+	if (!exchanged(q->type))
 		return KP_DB_OK;
+	/* the protocol exchanges quantities: the issuer numbers its permits 1…total */
 	return kp_store_outbox_add(c, q->issuer, q->verifier, "QUOTA_CREATED",
-	                           json_pack("{s:i, s:s, s:I, s:I}", "permit_year", q->year, "permit_type", type,
-	                                     "start_number", (json_int_t)q->start_number, "end_number",
-	                                     (json_int_t)q->end_number));
+	                           json_pack("{s:s, s:s, s:i, s:i, s:I}", "permit_issuer", q->issuer, "permit_issued_for",
+	                                     q->verifier, "permit_year", q->year, "permit_type", q->type, "quantity",
+	                                     (json_int_t)(q->end_number - q->start_number + 1)));
+}
+
+/* The public JWK as the reference's PublicJwk carries it, as text (KEY_CREATED.jwk). */
+static char *public_jwk_text(json_t *jwk)
+{
+	json_t *pub = json_pack("{s:s, s:s, s:s, s:O, s:O, s:O, s:s}", "kty", "EC", "use", "sig", "crv", "P-256", "kid",
+	                        json_object_get(jwk, "kid"), "x", json_object_get(jwk, "x"), "y", json_object_get(jwk, "y"),
+	                        "alg", "ES256");
+	char *text = pub ? json_dumps(pub, JSON_COMPACT) : NULL;
+	json_decref(pub);
+	return text;
 }
 
 static int rotate_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_authority_key_t *key,
@@ -490,8 +546,14 @@ static int rotate_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_auth
 	               NULL);
 	if (rc == KP_DB_OK && old_kid)
 		rc = kp_store_outbox_pin_kid(c, old_kid);
+	char *text = public_jwk_text(jwk);
 	if (rc == KP_DB_OK)
-		rc = kp_store_outbox_add_all(c, "KEY_CREATED", json_deep_copy(jwk), old_kid);
+		rc = text ? kp_store_outbox_add_all(c, "KEY_CREATED",
+		                                    json_pack("{s:s, s:s, s:s}", "authority", key->authority, "kid", key->kid,
+		                                              "jwk", text),
+		                                    old_kid)
+		          : KP_DB_ERR;
+	free(text);
 	if (rc != KP_DB_OK)
 		return rc;
 	return kp_store_audit_json(c, who, "key.create", "authority", key->authority, NULL,
@@ -523,11 +585,12 @@ static int revoke_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const c
 	rc = kp_db_run(c, "UPDATE authority_keys SET revoked_at = ? WHERE authority = ? AND kid = ?",
 	               KP_PARAMS(KV_INT(now), KV_TEXT(self), KV_TEXT(kid)), NULL);
 	if (rc == KP_DB_OK)
-		rc = kp_store_outbox_add_all(c, "KEY_REVOKED", json_pack("{s:s, s:I}", "key_id", kid, "revoked_at",
-		                                                         (json_int_t)now),
+		rc = kp_store_outbox_add_all(c, "KEY_REVOKED",
+		                             json_pack("{s:s, s:s, s:I}", "authority", self, "key_id", kid, "revoked_at",
+		                                       (json_int_t)now),
 		                             NULL);
 	if (rc == KP_DB_OK)
-		rc = kp_tlog_key(c, "key.revoke", self, kid, NULL);
+		rc = kp_tlog_key_change(c, "key.revoke", self, kid, NULL);
 	if (rc != KP_DB_OK)
 		return rc;
 	return kp_store_audit_json(c, who, "key.revoke", "authority", self, NULL, json_pack("{s:s}", "kid", kid));

@@ -15,109 +15,129 @@ static int refuse(kp_event_error_t *err, const char *code, const char *message)
 	return KP_DB_CONFLICT;
 }
 
-/* The chain: the event is new, and follows the last one applied from this partner ("0"
- * for the first). Locks the partner's inbound chain until commit. */
+/* The chain, as R/ledgerevents/LedgerEventUtil.handleEvent checks it: the event is new;
+ * previous_event_id is "0" for the first event of the producer, else ANY event of the
+ * producer we hold (two events the reference sends at once share a previous id). An
+ * event whose proof held but whose content we refused counts as held: the reference
+ * chains its next events on it. Locks the partner's inbound chain until commit. */
 static int check_chain(kp_conn_t *c, kp_arena_t *a, const kp_event_t *ev, kp_event_error_t *err)
 {
 	int64_t changed = 0;
 	int rc = kp_db_run(c, "UPDATE exchange_chains SET in_seq = in_seq + 1 WHERE partner = ?",
-	                   KP_PARAMS(KV_TEXT(ev->issuer)), &changed);
+	                   KP_PARAMS(KV_TEXT(ev->producer)), &changed);
 	if (rc != KP_DB_OK)
 		return rc;
 	if (changed == 0)
-		return refuse(err, "AUTHORITY_NOT_FOUND", "the sender is not a partner of this authority");
+		return refuse(err, "AUTHORITY_NOT_FOUND", "the producer is not a partner of this authority");
 	kp_rows_t r;
 	rc = kp_db_exec(c, a, &r, "SELECT 1 FROM inbound_events WHERE partner = ? AND event_id = ? AND verdict = 'applied'",
-	                KP_PARAMS(KV_TEXT(ev->issuer), KV_TEXT(ev->event_id)));
+	                KP_PARAMS(KV_TEXT(ev->producer), KV_TEXT(ev->event_id)));
 	if (rc != KP_DB_OK)
 		return rc;
 	if (r.nrows > 0)
 		return refuse(err, "EVENT_ALREADY_EXISTS", "this event was already received");
-	rc = kp_db_exec(c, a, &r,
-	                "SELECT event_id FROM inbound_events WHERE partner = ? AND verdict = 'applied' ORDER BY id DESC"
-	                " LIMIT 1",
-	                KP_PARAMS(KV_TEXT(ev->issuer)));
-	if (rc != KP_DB_OK)
+	if (strcmp(ev->previous_event_id, "0") == 0) {
+		rc = kp_db_exec(c, a, &r, "SELECT 1 FROM inbound_events WHERE partner = ? AND verdict = 'applied' LIMIT 1",
+		                KP_PARAMS(KV_TEXT(ev->producer)));
+		if (rc == KP_DB_OK && r.nrows > 0)
+			return refuse(err, "GENESIS_EVENT_ALREADY_EXISTS", "the chain from this partner has already begun");
 		return rc;
-	const char *last = r.nrows ? kp_rows_text(&r, 0, 0) : NULL;
-	if (strcmp(ev->previous_event_id, "0") == 0)
-		return last ? refuse(err, "GENESIS_EVENT_ALREADY_EXISTS", "the chain from this partner has already begun")
-		            : KP_DB_OK;
-	if (last == NULL || strcmp(last, ev->previous_event_id) != 0)
-		return refuse(err, "PREVIOUS_EVENT_NOTFOUND", "previous_event_id is not the last event received from you");
-	return KP_DB_OK;
+	}
+	rc = kp_db_exec(c, a, &r,
+	                "SELECT 1 FROM inbound_events WHERE partner = ? AND event_id = ? AND (verdict = 'applied'"
+	                " OR (status = 422 AND error_code NOT IN ('KEY_NOTFOUND', 'EVENT_ALREADY_EXISTS',"
+	                " 'PREVIOUS_EVENT_NOTFOUND', 'GENESIS_EVENT_ALREADY_EXISTS'))) LIMIT 1",
+	                KP_PARAMS(KV_TEXT(ev->producer), KV_TEXT(ev->previous_event_id)));
+	if (rc == KP_DB_OK && r.nrows == 0)
+		return refuse(err, "PREVIOUS_EVENT_NOTFOUND", "previous_event_id is no event we hold from you");
+	return rc;
 }
 
-/* QUOTA_CREATED: the sender (the verifier) grants us serials for our carriers. */
-static int apply_quota(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const kp_event_t *ev,
-                       kp_event_error_t *err)
+/* QUOTA_CREATED: the producer (the quota authority) grants us `quantity` more permits.
+ * The reference keeps a total and accepts serials 1…total; kapka keeps ranges, so the
+ * grant becomes the next range after those already granted. */
+static int apply_quota(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const kp_event_t *ev)
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT COUNT(*) FROM quotas WHERE issuer = ? AND verifier = ? AND year = ? AND type = ?"
-	                    " AND start_number <= ? AND end_number >= ?",
-	                    KP_PARAMS(KV_TEXT(ev->issued_for), KV_TEXT(ev->issuer), KV_INT(ev->permit_year),
-	                              KV_INT(ev->permit_type), KV_INT(ev->end_number), KV_INT(ev->start_number)));
+	                    "SELECT COALESCE(MAX(end_number), 0) FROM quotas WHERE issuer = ? AND verifier = ? AND year = ?"
+	                    " AND type = ?",
+	                    KP_PARAMS(KV_TEXT(ev->consumer), KV_TEXT(ev->producer), KV_INT(ev->permit_year),
+	                              KV_INT(ev->permit_type)));
 	if (rc != KP_DB_OK)
 		return rc;
-	if (kp_rows_int(&r, 0, 0) > 0)
-		return refuse(err, "INVALID_QUOTA_INTERVAL", "the range overlaps a quota already granted");
+	int64_t start = kp_rows_int(&r, 0, 0) + 1, end = start + ev->quantity - 1;
 	rc = kp_db_exec(c, a, &r,
 	                "INSERT INTO quotas (issuer, verifier, year, type, start_number, end_number, next_serial, note,"
 	                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	                KP_PARAMS(KV_TEXT(ev->issued_for), KV_TEXT(ev->issuer), KV_INT(ev->permit_year),
-	                          KV_INT(ev->permit_type), KV_INT(ev->start_number), KV_INT(ev->end_number),
-	                          KV_INT(ev->start_number), KV_TEXT("granted by QUOTA_CREATED"), KV_INT(kp_now())));
+	                KP_PARAMS(KV_TEXT(ev->consumer), KV_TEXT(ev->producer), KV_INT(ev->permit_year),
+	                          KV_INT(ev->permit_type), KV_INT(start), KV_INT(end), KV_INT(start),
+	                          KV_TEXT("granted by QUOTA_CREATED"), KV_INT(kp_now())));
 	if (rc != KP_DB_OK)
 		return rc;
 	return kp_store_audit_id(c, who, "quota.create", "quota", kp_rows_int(&r, 0, 0), NULL,
-	                         json_pack("{s:s, s:s, s:i, s:i, s:I, s:I, s:s}", "issuer", ev->issued_for, "verifier",
-	                                   ev->issuer, "year", ev->permit_year, "type", ev->permit_type, "start_number",
-	                                   (json_int_t)ev->start_number, "end_number", (json_int_t)ev->end_number,
-	                                   "event_id", ev->event_id));
+	                         json_pack("{s:s, s:s, s:i, s:i, s:I, s:I, s:I, s:s}", "issuer", ev->consumer, "verifier",
+	                                   ev->producer, "year", ev->permit_year, "type", ev->permit_type, "quantity",
+	                                   (json_int_t)ev->quantity, "start_number", (json_int_t)start, "end_number",
+	                                   (json_int_t)end, "event_id", ev->event_id));
 }
 
-/* PERMIT_CREATED: the sender issued a permit to one of its carriers against a quota we
- * granted it. */
+/* PERMIT_CREATED: the producer issued a permit to one of its carriers against a quota we
+ * granted it (PermitCreatedLedgerEventHandler). */
 static int apply_permit_created(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const kp_event_t *ev,
                                 int offset, kp_event_error_t *err)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT id FROM quotas WHERE issuer = ? AND verifier = ? AND year = ? AND type = ?"
-	                    " AND start_number <= ? AND end_number >= ?",
-	                    KP_PARAMS(KV_TEXT(ev->issuer), KV_TEXT(ev->issued_for), KV_INT(ev->permit_year),
-	                              KV_INT(ev->permit_type), KV_INT(ev->serial_number), KV_INT(ev->serial_number)));
-	if (rc != KP_DB_OK)
-		return rc;
-	if (r.nrows == 0)
-		return refuse(err, "INSUFFICIENT_PERMIT_QUOTA", "no quota we granted covers this serial number");
-	int64_t quota_id = kp_rows_int(&r, 0, 0);
-	rc = kp_db_exec(c, a, &r, "SELECT 1 FROM permits WHERE id = ?", KP_PARAMS(KV_TEXT(ev->permit_id)));
+	int rc = kp_db_exec(c, a, &r, "SELECT 1 FROM permits WHERE id = ? OR (issuer = ? AND verifier = ? AND year = ?"
+	                    " AND type = ? AND serial = ?)",
+	                    KP_PARAMS(KV_TEXT(ev->permit_id), KV_TEXT(ev->producer), KV_TEXT(ev->consumer),
+	                              KV_INT(ev->permit_year), KV_INT(ev->permit_type), KV_INT(ev->serial_number)));
 	if (rc != KP_DB_OK)
 		return rc;
 	if (r.nrows > 0)
 		return refuse(err, "PERMITID_ALREADY_EXISTS", "a permit with this id is already known");
+	rc = kp_db_exec(c, a, &r,
+	                "SELECT id FROM quotas WHERE issuer = ? AND verifier = ? AND year = ? AND type = ?"
+	                " ORDER BY (CASE WHEN start_number <= ? AND end_number >= ? THEN 0 ELSE 1 END), id LIMIT 1",
+	                KP_PARAMS(KV_TEXT(ev->producer), KV_TEXT(ev->consumer), KV_INT(ev->permit_year),
+	                          KV_INT(ev->permit_type), KV_INT(ev->serial_number), KV_INT(ev->serial_number)));
+	if (rc != KP_DB_OK)
+		return rc;
+	if (r.nrows == 0)
+		return refuse(err, "INSUFFICIENT_PERMIT_QUOTA", "we granted no quota of this year and type");
+	int64_t quota_id = kp_rows_int(&r, 0, 0);
+	rc = kp_db_exec(c, a, &r, "SELECT 1 FROM quotas WHERE id = ? AND start_number <= ? AND end_number >= ?",
+	                KP_PARAMS(KV_INT(quota_id), KV_INT(ev->serial_number), KV_INT(ev->serial_number)));
+	if (rc != KP_DB_OK)
+		return rc;
+	if (r.nrows == 0)
+		return refuse(err, "INVALID_PERMIT_QUOTA_RANGE", "the serial number is outside the quota we granted");
 	int64_t issued, expires;
 	kp_date_parse_dmy(ev->issued_at, &issued);
-	kp_date_parse_dmy(ev->expire_at, &expires);
+	kp_date_parse_dmy(ev->expires_at, &expires);
 	char plate[128];
-	if (kp_plate_normalise(ev->plate_number, plate, sizeof(plate)) != NULL)
-		snprintf(plate, sizeof(plate), "%s", ev->plate_number); /* several plates: kept as sent */
+	const char *sent = ev->plate_number ? ev->plate_number : "";
+	if (kp_plate_normalise(sent, plate, sizeof(plate)) != NULL)
+		snprintf(plate, sizeof(plate), "%s", sent); /* several plates: kept as sent */
+	char *other = ev->other_claims && json_object_size(ev->other_claims) ? json_dumps(ev->other_claims, JSON_COMPACT)
+	                                                                      : NULL;
 	rc = kp_db_run(c,
 	               "INSERT INTO permits (id, issuer, verifier, year, type, serial, quota_id, plate, company_name,"
-	               " company_id, issued_at, expires_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'issued')",
-	               KP_PARAMS(KV_TEXT(ev->permit_id), KV_TEXT(ev->issuer), KV_TEXT(ev->issued_for),
+	               " company_id, issued_at, expires_at, status, credential, departure_country, arrival_country,"
+	               " trailer_plate, other_claims) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'issued', ?, ?, ?, ?, ?)",
+	               KP_PARAMS(KV_TEXT(ev->permit_id), KV_TEXT(ev->producer), KV_TEXT(ev->consumer),
 	                         KV_INT(ev->permit_year), KV_INT(ev->permit_type), KV_INT(ev->serial_number),
-	                         KV_INT(quota_id), KV_TEXT(plate), KV_TEXT(ev->company_name),
-	                         KV_TEXT(ev->company_id ? ev->company_id : ""), KV_INT(issued * 86400 - offset * 60),
-	                         KV_INT(kp_local_day_end(expires, offset))),
+	                         KV_INT(quota_id), KV_TEXT(plate), KV_TEXT(ev->company_name), KV_TEXT(ev->company_id),
+	                         KV_INT(issued * 86400), KV_INT(kp_local_day_end(expires, offset)), KV_TEXT(ev->qr_code),
+	                         KV_TEXT(ev->departure_country), KV_TEXT(ev->arrival_country), KV_TEXT(ev->plate_number2),
+	                         KV_TEXT(other)),
 	               NULL);
+	free(other);
 	if (rc != KP_DB_OK)
 		return rc;
 	return kp_store_audit_json(c, who, "permit.received", "permit", ev->permit_id, NULL,
 	                           json_pack("{s:s, s:s, s:s, s:s, s:s}", "plate", plate, "company_name",
-	                                     ev->company_name, "issued_at", ev->issued_at, "expire_at", ev->expire_at,
+	                                     ev->company_name, "issued_at", ev->issued_at, "expires_at", ev->expires_at,
 	                                     "event_id", ev->event_id));
 }
 
@@ -138,13 +158,15 @@ static int apply_permit_revoked(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *w
                                 kp_event_error_t *err)
 {
 	kp_permit_t p;
-	int rc = find_permit(c, a, ev->permit_id, ev->issuer, ev->issued_for, &p, err);
+	int rc = find_permit(c, a, ev->permit_id, ev->producer, ev->consumer, &p, err);
 	if (rc != KP_DB_OK)
 		return rc;
+	if (strcmp(p.status, "revoked") == 0 || strcmp(p.status, "returned") == 0)
+		return refuse(err, "PERMIT_ALREADY_REVOKED", "the permit is already revoked");
 	if (strcmp(p.status, "used") == 0)
-		return refuse(err, "PERMIT_USED", "the permit has been used at the border and cannot be revoked");
+		return refuse(err, "PERMIT_USED", "the permit has been used at our border and cannot be revoked");
 	if (strcmp(p.status, "issued") != 0)
-		return KP_DB_OK; /* already withdrawn: nothing changes */
+		return KP_DB_OK;
 	rc = kp_db_run(c, "UPDATE permits SET status = 'revoked', status_reason = ?, status_at = ? WHERE id = ?",
 	               KP_PARAMS(KV_TEXT("revoked by the issuing authority"), KV_INT(kp_now()), KV_TEXT(p.id)), NULL);
 	if (rc != KP_DB_OK)
@@ -159,12 +181,12 @@ static int apply_permit_used(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who,
                              kp_event_error_t *err)
 {
 	kp_permit_t p;
-	int rc = find_permit(c, a, ev->permit_id, ev->issued_for, ev->issuer, &p, err);
+	int rc = find_permit(c, a, ev->permit_id, ev->consumer, ev->producer, &p, err);
 	if (rc != KP_DB_OK)
 		return rc;
 	rc = kp_db_run(c,
 	               "INSERT INTO permit_activities (permit_id, activity_type, country, at, details) VALUES (?, ?, ?, ?, ?)",
-	               KP_PARAMS(KV_TEXT(p.id), KV_TEXT(ev->activity_type), KV_TEXT(ev->issuer),
+	               KP_PARAMS(KV_TEXT(p.id), KV_TEXT(ev->activity_type), KV_TEXT(ev->producer),
 	                         KV_INT(ev->activity_timestamp), KV_TEXT(ev->activity_details)),
 	               NULL);
 	if (rc == KP_DB_OK && strcmp(p.status, "issued") == 0)
@@ -174,7 +196,7 @@ static int apply_permit_used(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who,
 		return rc;
 	return kp_store_audit_json(c, who, "permit.activity", "permit", p.id, NULL,
 	                           json_pack("{s:s, s:s, s:I, s:s}", "activity_type", ev->activity_type, "country",
-	                                     ev->issuer, "at", (json_int_t)ev->activity_timestamp, "event_id",
+	                                     ev->producer, "at", (json_int_t)ev->activity_timestamp, "event_id",
 	                                     ev->event_id));
 }
 
@@ -182,35 +204,38 @@ static int apply_key(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const k
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r, "SELECT revoked_at FROM authority_keys WHERE authority = ? AND kid = ?",
-	                    KP_PARAMS(KV_TEXT(ev->issuer), KV_TEXT(ev->key_id)));
+	                    KP_PARAMS(KV_TEXT(ev->producer), KV_TEXT(ev->key_id)));
 	if (rc != KP_DB_OK)
 		return rc;
 	if (ev->type == KP_EV_KEY_CREATED) {
 		if (r.nrows > 0)
 			return refuse(err, "KEYID_ALREADY_EXISTS", "a key with this kid is already known");
-		char *jwk = json_dumps(ev->jwk, JSON_COMPACT);
+		json_t *pub = json_deep_copy(ev->jwk);
+		json_object_set_new(pub, "kid", json_string(ev->key_id));
+		char *jwk = json_dumps(pub, JSON_COMPACT);
+		json_decref(pub);
 		rc = kp_db_run(c, "INSERT INTO authority_keys (kid, authority, jwk, created_at) VALUES (?, ?, ?, ?)",
-		               KP_PARAMS(KV_TEXT(ev->key_id), KV_TEXT(ev->issuer), KV_TEXT(jwk), KV_INT(kp_now())), NULL);
+		               KP_PARAMS(KV_TEXT(ev->key_id), KV_TEXT(ev->producer), KV_TEXT(jwk), KV_INT(kp_now())), NULL);
 		free(jwk);
 		if (rc == KP_DB_OK) /* and fetch the configuration again to confirm (docs/e-permit.md) */
-			rc = kp_db_run(c, "UPDATE authorities SET refetch_due = 1 WHERE code = ?", KP_PARAMS(KV_TEXT(ev->issuer)),
+			rc = kp_db_run(c, "UPDATE authorities SET refetch_due = 1 WHERE code = ?", KP_PARAMS(KV_TEXT(ev->producer)),
 			               NULL);
 	} else {
 		if (r.nrows == 0)
 			return refuse(err, "KEY_NOTFOUND", "no key with this kid is known");
 		rc = kp_db_exec(c, a, &r,
 		                "SELECT COUNT(*) FROM authority_keys WHERE authority = ? AND kid <> ? AND revoked_at IS NULL",
-		                KP_PARAMS(KV_TEXT(ev->issuer), KV_TEXT(ev->key_id)));
+		                KP_PARAMS(KV_TEXT(ev->producer), KV_TEXT(ev->key_id)));
 		if (rc == KP_DB_OK && kp_rows_int(&r, 0, 0) == 0)
 			return refuse(err, "INSUFFICIENT_KEY", "revoking it would leave no key to check your signatures");
 		if (rc == KP_DB_OK)
 			rc = kp_db_run(c, "UPDATE authority_keys SET revoked_at = ? WHERE authority = ? AND kid = ?",
-			               KP_PARAMS(KV_INT(ev->revoked_at), KV_TEXT(ev->issuer), KV_TEXT(ev->key_id)), NULL);
+			               KP_PARAMS(KV_INT(ev->revoked_at), KV_TEXT(ev->producer), KV_TEXT(ev->key_id)), NULL);
 	}
 	if (rc != KP_DB_OK)
 		return rc;
 	return kp_store_audit_json(c, who, ev->type == KP_EV_KEY_CREATED ? "key.received" : "key.revoked", "authority",
-	                           ev->issuer, NULL, json_pack("{s:s, s:s}", "kid", ev->key_id, "event_id", ev->event_id));
+	                           ev->producer, NULL, json_pack("{s:s, s:s}", "kid", ev->key_id, "event_id", ev->event_id));
 }
 
 static int apply_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const kp_event_t *ev,
@@ -220,7 +245,7 @@ static int apply_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const kp
 	if (rc != KP_DB_OK)
 		return rc;
 	switch (ev->type) {
-	case KP_EV_QUOTA_CREATED: rc = apply_quota(c, a, who, ev, err); break;
+	case KP_EV_QUOTA_CREATED: rc = apply_quota(c, a, who, ev); break;
 	case KP_EV_PERMIT_CREATED: rc = apply_permit_created(c, a, who, ev, offset, err); break;
 	case KP_EV_PERMIT_REVOKED: rc = apply_permit_revoked(c, a, who, ev, err); break;
 	case KP_EV_PERMIT_USED: rc = apply_permit_used(c, a, who, ev, err); break;
@@ -231,7 +256,7 @@ static int apply_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const kp
 	return kp_db_run(c,
 	                 "INSERT INTO inbound_events (partner, event_id, previous_event_id, event_type, claims, jws,"
 	                 " verdict, status, addr, received_at) VALUES (?, ?, ?, ?, ?, ?, 'applied', 200, ?, ?)",
-	                 KP_PARAMS(KV_TEXT(ev->issuer), KV_TEXT(ev->event_id), KV_TEXT(ev->previous_event_id),
+	                 KP_PARAMS(KV_TEXT(ev->producer), KV_TEXT(ev->event_id), KV_TEXT(ev->previous_event_id),
 	                           KV_TEXT(ev->type_name), KV_TEXT(rec->claims), KV_TEXT(rec->jws), KV_TEXT(rec->addr),
 	                           KV_INT(rec->received_at)),
 	                 NULL);
@@ -240,14 +265,26 @@ static int apply_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const kp
 int kp_store_event_apply(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const kp_event_t *ev,
                          const kp_inbound_t *rec, const char *self, int offset_minutes, kp_event_error_t *err)
 {
-	if (strcmp(ev->issued_for, self) != 0)
+	if (strcmp(ev->consumer, self) != 0)
 		return refuse(err, "AUTHORITY_NOT_FOUND", "the event is issued for another authority");
 	int rc = kp_store_begin(c);
 	if (rc != KP_DB_OK)
 		return rc;
 	rc = kp_store_end(c, apply_tx(c, a, who, ev, rec, offset_minutes, err));
-	/* two deliveries of one event racing: the unique index decides, the loser is a replay */
-	if (rc == KP_DB_CONFLICT && err->code == NULL)
+	if (rc != KP_DB_CONFLICT || err->code != NULL)
+		return rc;
+	/* A unique index refused the write. Two deliveries of one event racing: the loser is a
+	 * replay, but only when the event really is there; any other conflict is a permit id
+	 * or a key already held. */
+	kp_rows_t r;
+	int rc2 = kp_db_exec(c, a, &r,
+	                     "SELECT 1 FROM inbound_events WHERE partner = ? AND event_id = ? AND verdict = 'applied'",
+	                     KP_PARAMS(KV_TEXT(ev->producer), KV_TEXT(ev->event_id)));
+	if (rc2 == KP_DB_OK && r.nrows > 0)
 		return refuse(err, "EVENT_ALREADY_EXISTS", "this event was already received");
-	return rc;
+	if (rc2 == KP_DB_OK && ev->type == KP_EV_PERMIT_CREATED)
+		return refuse(err, "PERMITID_ALREADY_EXISTS", "a permit with this id is already known");
+	if (rc2 == KP_DB_OK && ev->type == KP_EV_KEY_CREATED)
+		return refuse(err, "KEYID_ALREADY_EXISTS", "a key with this kid is already known");
+	return KP_DB_ERR;
 }

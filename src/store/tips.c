@@ -83,7 +83,7 @@ int kp_store_tip_list(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const char *
 
 /* The facts the entry decision needs, read inside the transaction. */
 struct entry_facts {
-	bool from_member, open, paid;
+	bool from_member, open, paid, charged;
 	int64_t fee;
 	kp_tip_t current;
 };
@@ -107,6 +107,11 @@ static int gather(kp_conn_t *c, kp_arena_t *a, const kp_tip_t *t, struct entry_f
 		                KP_PARAMS(KV_TEXT(t->plate_country), KV_TEXT(t->plate)));
 	if (rc == KP_DB_OK)
 		f->paid = r.nrows > 0;
+	if (rc == KP_DB_OK)
+		rc = kp_db_exec(c, a, &r, "SELECT 1 FROM tips WHERE plate_country = ? AND plate = ? AND ecotax_som > 0 LIMIT 1",
+		                KP_PARAMS(KV_TEXT(t->plate_country), KV_TEXT(t->plate)));
+	if (rc == KP_DB_OK)
+		f->charged = r.nrows > 0;
 	return rc;
 }
 
@@ -143,7 +148,7 @@ int kp_store_tip_enter(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_ti
 		rc = KP_DB_FORBIDDEN;
 	if (rc != KP_DB_OK)
 		return kp_store_end(c, rc);
-	kp_tip_entry_decision_t d = kp_tip_entry(f.from_member, f.open, f.paid, f.fee);
+	kp_tip_entry_decision_t d = kp_tip_entry(f.from_member, f.open, f.paid, f.charged, f.fee);
 	static const char *const names[] = {"opened", "kept", "replaced", "carried_in"};
 	res->action = names[d.action];
 	if (d.action == KP_TIP_KEEP) {

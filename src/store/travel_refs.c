@@ -94,31 +94,38 @@ done:
 	return rc;
 }
 
+static void rate_from_row(const kp_rows_t *r, int i, kp_rate_t *o)
+{
+	*o = (kp_rate_t){kp_rows_text(r, i, 0), kp_rows_text(r, i, 1), kp_rows_int(r, i, 2),
+	                 kp_rows_isnull(r, i, 3) ? -1 : kp_rows_int(r, i, 3), kp_rows_text(r, i, 4)};
+}
+
 int kp_store_rates(kp_conn_t *c, kp_arena_t *a, kp_rate_t **out, int *n)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, "SELECT code, usd_per_unit, updated_at FROM currency_rates ORDER BY code", NULL, 0);
+	int rc = kp_db_exec(c, a, &r, "SELECT code, usd_per_unit, updated_at, rate_date, source FROM currency_rates ORDER BY code", NULL, 0);
 	if (rc != KP_DB_OK)
 		return rc;
 	*n = r.nrows;
 	*out = kp_arena_zalloc(a, sizeof(kp_rate_t) * (size_t)(r.nrows + 1));
 	for (int i = 0; i < r.nrows; i++)
-		(*out)[i] = (kp_rate_t){kp_rows_text(&r, i, 0), kp_rows_text(&r, i, 1), kp_rows_int(&r, i, 2)};
+		rate_from_row(&r, i, &(*out)[i]);
 	return KP_DB_OK;
 }
 
 int kp_store_rate_get(kp_conn_t *c, kp_arena_t *a, const char *code, kp_rate_t *out)
 {
 	kp_rows_t r;
-	int rc = kp_db_one(c, a, &r, "SELECT code, usd_per_unit, updated_at FROM currency_rates WHERE code = ?",
+	int rc = kp_db_one(c, a, &r, "SELECT code, usd_per_unit, updated_at, rate_date, source FROM currency_rates WHERE code = ?",
 	                   KP_PARAMS(KV_TEXT(code)));
 	if (rc == KP_DB_OK)
-		*out = (kp_rate_t){kp_rows_text(&r, 0, 0), kp_rows_text(&r, 0, 1), kp_rows_int(&r, 0, 2)};
+		rate_from_row(&r, 0, out);
 	return rc;
 }
 
-int kp_store_rate_put(kp_conn_t *c, const kp_actor_t *who, const char *code, const char *usd_per_unit)
+int kp_store_rate_put(kp_conn_t *c, const kp_actor_t *who, const kp_rate_t *rate)
 {
+	const char *code = rate->code, *usd_per_unit = rate->usd_per_unit;
 	kp_arena_t a;
 	kp_arena_init(&a);
 	kp_rate_t before;
@@ -129,14 +136,19 @@ int kp_store_rate_put(kp_conn_t *c, const kp_actor_t *who, const char *code, con
 	rc = had == KP_DB_NOTFOUND ? KP_DB_OK : had;
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c,
-		               "INSERT INTO currency_rates (code, usd_per_unit, updated_at) VALUES (?, ?, ?)"
+		               "INSERT INTO currency_rates (code, usd_per_unit, updated_at, rate_date, source) VALUES (?, ?, ?, ?, ?)"
 		               " ON CONFLICT (code) DO UPDATE SET usd_per_unit = excluded.usd_per_unit,"
-		               " updated_at = excluded.updated_at",
-		               KP_PARAMS(KV_TEXT(code), KV_TEXT(usd_per_unit), KV_INT(kp_now())), NULL);
+		               " updated_at = excluded.updated_at, rate_date = excluded.rate_date, source = excluded.source",
+		               KP_PARAMS(KV_TEXT(code), KV_TEXT(usd_per_unit), KV_INT(kp_now()),
+		                         rate->rate_date >= 0 ? KV_INT(rate->rate_date) : KV_NULL, KV_TEXT(rate->source)),
+		               NULL);
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_json(c, who, "currency_rate.put", "currency_rate", code,
-		                         had == KP_DB_OK ? json_pack("{s:s}", "usd_per_unit", before.usd_per_unit) : NULL,
-		                         json_pack("{s:s}", "usd_per_unit", usd_per_unit));
+		                         had == KP_DB_OK ? json_pack("{s:s, s:s?}", "usd_per_unit", before.usd_per_unit, "source",
+		                                                     before.source)
+		                                         : NULL,
+		                         json_pack("{s:s, s:I, s:s?}", "usd_per_unit", usd_per_unit, "rate_date",
+		                                   (json_int_t)rate->rate_date, "source", rate->source));
 	rc = kp_store_end(c, rc);
 done:
 	kp_arena_cleanup(&a);
@@ -342,7 +354,7 @@ int kp_store_ecotax_fee_put(kp_conn_t *c, const kp_actor_t *who, const char *kin
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c,
 		               "INSERT INTO ecotax_fees (kind, fee_som) VALUES (?, ?)"
-		               " ON CONFLICT (kind) DO UPDATE SET fee_som = excluded.fee_som",
+		               " ON CONFLICT (kind) DO UPDATE SET fee_som = excluded.fee_som, source = NULL",
 		               KP_PARAMS(KV_TEXT(kind), KV_INT(fee)), NULL);
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_json(c, who, "ecotax_fee.put", "ecotax_fee", kind,

@@ -34,10 +34,13 @@ int kp_store_zone_fees_set(kp_conn_t *c, const kp_actor_t *who, const kp_zone_fe
 typedef struct kp_rate {
 	const char *code, *usd_per_unit;
 	int64_t updated_at;
+	int64_t rate_date;  /* the civil day the rate is for; -1 not given */
+	const char *source; /* where it comes from (bank, publication) */
 } kp_rate_t;
 int kp_store_rates(kp_conn_t *c, kp_arena_t *a, kp_rate_t **out, int *n);
 int kp_store_rate_get(kp_conn_t *c, kp_arena_t *a, const char *code, kp_rate_t *out);
-int kp_store_rate_put(kp_conn_t *c, const kp_actor_t *who, const char *code, const char *usd_per_unit);
+/* Set a rate with the day it is for and its source; audited with the one it replaces. */
+int kp_store_rate_put(kp_conn_t *c, const kp_actor_t *who, const kp_rate_t *rate);
 
 typedef struct kp_passport_format {
 	const char *nationality, *pattern, *example;

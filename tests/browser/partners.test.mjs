@@ -19,8 +19,8 @@ const YEAR = new Date(Date.now() + 6 * 3600 * 1000).getUTCFullYear();
 const env = harness();
 const uz = { kid: `UZ-test-${randomUUID().slice(0, 8)}`, received: [], broken: false };
 
-// The partner: GET …/epermit-configuration answers its code, name and key (or, while
-// broken, a configuration without keys); POST …/events takes kapka's events.
+// The partner: GET …/e-permit answers its code, name and key (or, while broken, a
+// configuration without keys); POST …/events/{type} takes kapka's events.
 function startPartner() {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   uz.privateKey = privateKey;
@@ -30,15 +30,13 @@ function startPartner() {
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       res.setHeader('content-type', 'application/json');
-      if (req.method === 'GET' && req.url === '/e-permit/epermit-configuration') {
-        res.end(JSON.stringify({ code: 'UZ', name: 'Uzbekistan', keys: uz.broken ? [] : [uz.jwk] }));
-      } else if (req.method === 'POST' && req.url === '/e-permit/events') {
-        const jws = (req.headers.authorization || '').replace(/^Bearer /, '')
-          || JSON.parse(Buffer.concat(chunks).toString() || '{}').jws;
-        const claims = JSON.parse(Buffer.from(jws.split('.')[1], 'base64url').toString());
+      if (req.method === 'GET' && req.url === '/e-permit') {
+        res.end(JSON.stringify({ code: 'UZ', name: 'Uzbekistan', version: '1.1.2', keys: uz.broken ? [] : [uz.jwk] }));
+      } else if (req.method === 'POST' && req.url.startsWith('/e-permit/events/')) {
+        // the reference's wire: the event as the body, a detached proof in Authorization
+        const claims = JSON.parse(Buffer.concat(chunks).toString() || '{}');
         uz.received.push(claims);
-        res.end(JSON.stringify({ event_id: claims.event_id }));
-      } else {
+        res.end();      } else {
         res.statusCode = 404;
         res.end(JSON.stringify({ error_code: 'NOT_FOUND', error_message: 'no such path' }));
       }
@@ -56,11 +54,13 @@ after(async () => {
   await new Promise((r) => (uz.server ? uz.server.close(r) : r()));
 });
 
-// An event the partner signs with its key, sent to kapka as the protocol says.
-function es256(claims) {
+// An event the partner signs with its key, as the reference does: the JWS over the event's
+// Gson text (for these ASCII-only events, JSON.stringify in the class's field order), of
+// which only header.signature travels, as the bearer proof.
+function proof(claims) {
   const enc = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const input = `${enc({ alg: 'ES256', kid: uz.kid })}.${enc(claims)}`;
-  return `${input}.${sign('sha256', Buffer.from(input), { key: uz.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+  const input = `${enc({ kid: uz.kid, alg: 'ES256' })}.${enc(claims)}`;
+  return `${enc({ kid: uz.kid, alg: 'ES256' })}.${sign('sha256', Buffer.from(input), { key: uz.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
 }
 
 async function setLanguage(page, lang) {
@@ -150,13 +150,15 @@ test('ministry: add a partner by its address, fetch it again, keys, events both 
 
   // The partner sends us two events: the first of its chain (applied) and a second "first"
   // (refused: GENESIS_EVENT_ALREADY_EXISTS).
-  const quota = (n) => ({ issuer: 'UZ', issued_for: 'KG', event_timestamp: Math.floor(Date.now() / 1000), event_id: randomUUID(),
-    previous_event_id: '0', event_type: 'QUOTA_CREATED', permit_year: YEAR + 1, permit_type: 'BILITERAL',
-    start_number: n, end_number: n + 9 });
-  let r = await env.kapka.req('POST', '/e-permit/events', { headers: { authorization: `Bearer ${es256(quota(1))}` } });
+  // QuotaCreatedLedgerEvent's fields, then LedgerEventBase's, in Gson's order
+  const quota = (n) => ({ permit_issuer: 'KG', permit_issued_for: 'UZ', permit_year: YEAR + 1, permit_type: 1, quantity: n,
+    event_producer: 'UZ', event_consumer: 'KG', event_timestamp: Math.floor(Date.now() / 1000), event_type: 'QUOTA_CREATED',
+    event_id: randomUUID(), previous_event_id: '0' });
+  const send = (ev) => env.kapka.req('POST', '/e-permit/events/quota-created', { headers: { authorization: `Bearer ${proof(ev)}` }, body: ev });
+  let r = await send(quota(10));
   assert.equal(r.status, 200, r.text);
-  r = await env.kapka.req('POST', '/e-permit/events', { body: { jws: es256(quota(11)) } });
-  assert.deepEqual([r.status, r.json.error_code], [422, 'GENESIS_EVENT_ALREADY_EXISTS']);
+  r = await send(quota(10));
+  assert.deepEqual([r.status, r.json.details.errorCode], [422, 'GENESIS_EVENT_ALREADY_EXISTS']);
 
   // The backlog and the events, after a reload (once the worker has recorded both deliveries).
   const ministry = await env.kapka.login('ministry', DEMO_PASSWORD);

@@ -47,6 +47,19 @@ export function usePermitServer(opts = {}) {
   return holder;
 }
 
+// Demo servers whose clocks start at given instants, each with the demo users signed in,
+// all stopped when the file ends: `const serverAt = useServersAt();` then
+// `const { k, tok } = await serverAt('2026-12-10T09:00:00+06:00');` inside a test.
+export function useServersAt() {
+  const servers = [];
+  after(async () => { for (const k of servers) await stopClean(k); });
+  return async (now) => {
+    const k = await startKapka({ demo: true, now });
+    servers.push(k);
+    return { k, tok: await demoTokens(k) };
+  };
+}
+
 const VIN_CHARS = '0123456789ABCDEFGHJKLMNPRSTUVWXYZ'; // ISO 3779: no I, O or Q
 const LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ';
 let plateSeq = 0;

@@ -130,7 +130,7 @@ test('the ministry revokes an unused permit with a reason: REVOKED, with that re
   assert.deepEqual(v.codes, ['REVOKED']);
   assert.match(v.reasons[0].message, /forged waybill/);
   assertError(await activity(k, p.id, ENTER), 422, 'PERMIT_REVOKED');
-  assertError(await k.req('POST', `/api/v1/permits/${p.id}/return`, { token: c.token }), 409);
+  assertError(await k.req('POST', `/api/v1/permits/${p.id}/return`, { token: c.token }), 422, 'PERMIT_ALREADY_REVOKED');
   const mine = await k.req('GET', `/api/v1/permits/${p.id}`, { token: c.token });
   assert.equal(mine.json.status, 'revoked', 'the carrier sees the revocation');
 });
@@ -222,7 +222,7 @@ test('the QR image: SVG by default, PNG on request (reads back to the credential
   assertError(await k.req('GET', `/api/v1/permits/${p.id}/qr?format=png`, { token: other.token }), 404);
   assertError(await k.req('GET', `/api/v1/permits/${p.id}/qr`, { token: tok.traveller }), 403);
   assertError(await k.req('GET', `/api/v1/permits/${p.id}/qr`), 401);
-  // A revoked permit's picture still reads (the verifier says REVOKED, not the picture).
+  // A revoked permit gets no live code any more (issue 17, finding 13); its PDF says VOID.
   assert.equal((await k.req('POST', `/api/v1/permits/${p.id}/revoke`, { token: tok.ministry, body: { reason: 'test' } })).status, 200);
-  assert.equal(scanQr((await getBytes(k, `/api/v1/permits/${p.id}/qr?format=png`, c.token)).buf), p.qr);
+  assertError(await k.req('GET', `/api/v1/permits/${p.id}/qr?format=png`, { token: c.token }), 410, 'permit_void');
 });

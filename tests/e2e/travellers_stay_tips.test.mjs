@@ -95,15 +95,17 @@ test('bad stays are field problems', async () => {
   assertError(await calc(k, { nationality: 'FR', destination: 'TJ', planned: { entry: '2026-05-01' } }), 404, 'not_found');
 });
 
+// Entries from outside the union come through Dostyk from Uzbekistan (open round the
+// clock every day); a TIP needs a checkpoint bordering the country left, open that day.
 function vehicle(over = {}) {
   return { plate: `AB ${Math.floor(Math.random() * 900 + 100)} CD`, plate_country: 'FR', kind: 'car', owner_name: 'Marie Dupont',
-    owner_passport: '12AB34567', entry_checkpoint: 'torugart', entered_from: 'CN', entry_date: day(0), term_months: 6, ...over };
+    owner_passport: '12AB34567', entry_checkpoint: 'dostyk', entered_from: 'UZ', entry_date: day(0), term_months: 6, ...over };
 }
 
-test('a car entering from Kazakhstan pays no ecotax; one entering from China pays the car fee', async () => {
+test('a car entering from Kazakhstan pays no ecotax; one entering from outside the union pays the car fee', async () => {
   const { k } = srv;
   const t = await newTraveller(k);
-  const kz = await k.req('POST', '/api/v1/tips', { token: t.token, body: vehicle({ entered_from: 'KZ', entry_checkpoint: 'ak-zhol' }) });
+  const kz = await k.req('POST', '/api/v1/tips', { token: t.token, body: vehicle({ entered_from: 'KZ', entry_checkpoint: 'korday' }) });
   assert.equal(kz.status, 201, kz.text);
   assert.equal(kz.json.tip.ecotax.amount_som, 0);
   assert.equal(kz.json.tip.ecotax.reason, 'FROM_UNION_MEMBER');
@@ -136,14 +138,14 @@ test('moving between members keeps the TIP; leaving the union and coming back st
   writeFileSync(file, Buffer.from(await pdf.arrayBuffer()));
   assert.match(execFileSync('pdftotext', [file, '-']).toString(), /Ecotax receipt/);
   // to Kazakhstan and back: the same TIP
-  const out = await k.req('POST', `/api/v1/tips/${id}/exit`, { token: t.token, body: { exit_date: day(-5), exit_checkpoint: 'ak-zhol', to_country: 'KZ' } });
+  const out = await k.req('POST', `/api/v1/tips/${id}/exit`, { token: t.token, body: { exit_date: day(-5), exit_checkpoint: 'korday', to_country: 'KZ' } });
   assert.equal(out.json.ended, false);
-  const back = await k.req('POST', '/api/v1/tips', { token: t.token, body: { ...body, entered_from: 'KZ', entry_date: day(-2) } });
+  const back = await k.req('POST', '/api/v1/tips', { token: t.token, body: { ...body, entered_from: 'KZ', entry_checkpoint: 'korday', entry_date: day(-2) } });
   assert.equal(back.status, 200, back.text);
   assert.equal(back.json.action, 'kept');
   assert.equal(back.json.tip.id, id);
-  // to China: the TIP ends; back from China: a new one, the ecotax already paid
-  const left = await k.req('POST', `/api/v1/tips/${id}/exit`, { token: t.token, body: { exit_date: day(-1), exit_checkpoint: 'torugart', to_country: 'CN' } });
+  // to Uzbekistan: the TIP ends; back from there: a new one, the ecotax already paid
+  const left = await k.req('POST', `/api/v1/tips/${id}/exit`, { token: t.token, body: { exit_date: day(-1), exit_checkpoint: 'dostyk', to_country: 'UZ' } });
   assert.equal(left.json.ended, true);
   assert.equal(left.json.tip.status, 'closed');
   const again = await k.req('POST', '/api/v1/tips', { token: t.token, body: { ...body, entry_date: day(0) } });
@@ -151,7 +153,7 @@ test('moving between members keeps the TIP; leaving the union and coming back st
   assert.equal(again.json.action, 'opened');
   assert.notEqual(again.json.tip.id, id);
   assert.equal(again.json.tip.ecotax.reason, 'ALREADY_PAID');
-  assertError(await k.req('POST', `/api/v1/tips/${id}/exit`, { token: t.token, body: { exit_date: day(0), exit_checkpoint: 'torugart', to_country: 'CN' } }), 409, 'conflict');
+  assertError(await k.req('POST', `/api/v1/tips/${id}/exit`, { token: t.token, body: { exit_date: day(0), exit_checkpoint: 'dostyk', to_country: 'UZ' } }), 409, 'conflict');
 });
 
 test('reminders before expiry, terms within 6 to 12 months, bad input stores nothing', async () => {
@@ -176,4 +178,37 @@ test('reminders before expiry, terms within 6 to 12 months, bad input stores not
   assertError(await k.req('GET', `/api/v1/tips/${soon.json.tip.id}`, { token: other.token }), 404, 'not_found');
   const fees = await k.req('GET', '/api/v1/ecotax-fees');
   assert.deepEqual(fees.json.customs_union, ['AM', 'BY', 'KG', 'KZ', 'RU']);
+});
+
+// Issue 13, finding 2: a TIP is for a foreign vehicle entering the customs union from outside
+// it, at a crossing open to that vehicle, once; an unpaid ecotax is not charged again.
+test('TIP and ecotax only for a foreign vehicle entering the union at a crossing open to it', async () => {
+  const { k } = srv;
+  const t = await newTraveller(k);
+  const refused = [
+    [{ plate_country: 'KG', entered_from: 'UZ' }, 'NOT_FOREIGN_VEHICLE', 'a Kyrgyz car coming home'],
+    [{ plate_country: 'KZ', entered_from: 'KZ', entry_checkpoint: 'korday' }, 'NOT_FOREIGN_VEHICLE', 'a Kazakh car'],
+    [{ entered_from: 'CN', entry_checkpoint: 'korday' }, 'NOT_THIS_BORDER', 'Korday does not border China'],
+    [{ entered_from: 'UZ', entry_checkpoint: 'izboskan' }, 'CROSSING_CLOSED', 'Izboskan: foot and bicycle only (seed 001)'],
+    [{ entered_from: 'TJ', entry_checkpoint: 'karamyk' }, 'CROSSING_CLOSED', 'Karamyk closed'],
+    [{ entered_from: 'CN', entry_checkpoint: 'torugart', entry_date: '2026-01-15' }, 'CROSSING_CLOSED', 'Torugart out of season'],
+  ];
+  const before = (await k.req('GET', '/api/v1/tips', { token: t.token })).json.items.length;
+  for (const [over, code, why] of refused) {
+    const r = await k.req('POST', '/api/v1/tips', { token: t.token, body: vehicle(over) });
+    assert.equal(r.status, 422, `${why}: ${r.text}`);
+    assert.equal(r.json.error.code, code, why);
+  }
+  assertError(await k.req('POST', '/api/v1/tips', { token: t.token, body: vehicle({ entry_checkpoint: 'nowhere' }) }), 422, 'invalid_field');
+  assert.equal((await k.req('GET', '/api/v1/tips', { token: t.token })).json.items.length, before, 'nothing stored');
+  // unpaid ecotax: left unpaid, the car leaves and comes back: not charged a second time
+  const body = vehicle({ entry_date: day(-20) });
+  const first = await k.req('POST', '/api/v1/tips', { token: t.token, body });
+  assert.equal(first.json.tip.ecotax.amount_som, 1000);
+  const out = await k.req('POST', `/api/v1/tips/${first.json.tip.id}/exit`, { token: t.token, body: { exit_date: day(-10), exit_checkpoint: 'dostyk', to_country: 'UZ' } });
+  assert.equal(out.json.ended, true);
+  const back = await k.req('POST', '/api/v1/tips', { token: t.token, body: { ...body, entry_date: day(-5) } });
+  assert.equal(back.status, 201, back.text);
+  assert.equal(back.json.tip.ecotax.amount_som, 0);
+  assert.equal(back.json.tip.ecotax.reason, 'ALREADY_CHARGED');
 });

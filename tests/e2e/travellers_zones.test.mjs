@@ -177,6 +177,23 @@ test('the PDF has the original and a copy per post on the route; the QR reads ba
   assert.equal(read, app.permits[0].qr);
 });
 
+// Issue 13, finding 8: a permit without a route still has a copy for each military post of
+// its zones (seed 001: a copy is left at each post; the Naryn zone has five).
+test('a permit without a route prints a copy for every post of its zones', async () => {
+  const { k } = srv;
+  const t = await newTraveller(k);
+  const app = await paid(k, t.token, application({ zones: [3], route: [] }));
+  const r = await fetch(`${k.url}/api/v1/zone-permits/${app.permits[0].number}/pdf`, { headers: { authorization: `Bearer ${t.token}` } });
+  assert.equal(r.status, 200);
+  const file = join(k.dir, 'zone-noroute.pdf');
+  writeFileSync(file, Buffer.from(await r.arrayBuffer()));
+  const posts = (await k.req('GET', '/api/v1/border-zones')).json.items.find((z) => z.code === 3).places.filter((p) => p.post);
+  assert.ok(posts.length >= 5);
+  assert.match(execFileSync('pdfinfo', [file]).toString(), new RegExp(`Pages:\\s+${1 + posts.length}\\b`));
+  const text = execFileSync('pdftotext', [file, '-']).toString();
+  for (const p of posts) assert.ok(text.includes(`Copy for the post: ${p.name.ru} / ${p.name.en}`), p.code);
+});
+
 test('an officer verifies against the passport in hand; every check is recorded', async () => {
   const { k, tok } = srv;
   const t = await newTraveller(k);
@@ -222,9 +239,21 @@ test('reference data: zones are public; the ministry edits formats, rates and pl
   assert.equal(fmt.status, 200, fmt.text);
   assertError(await k.req('PUT', '/api/v1/passport-formats/NL', { token: tok.ministry, body: { pattern: '^[A-Z', example: 'X' } }), 422, 'invalid_field');
   assertError(await k.req('PUT', '/api/v1/passport-formats/NL', { token: tok.ministry, body: { pattern: '^[0-9]{9}$', example: 'ABC' } }), 422, 'invalid_field');
-  assertError(await k.req('PUT', '/api/v1/currency-rates/EUR', { token: tok.ministry, body: { usd_per_unit: '-1' } }), 422, 'invalid_field');
-  const eur = await k.req('PUT', '/api/v1/currency-rates/EUR', { token: tok.ministry, body: { usd_per_unit: '1.08' } });
+  // issue 13, finding 7 (seed 000's rates): 3,500 som is 40.005 USD, 40.01 rounded half up;
+  // a currency without a rate is a clear error, not a silent omission
+  const usd = await k.req('GET', '/api/v1/zone-fees?currency=USD');
+  assert.equal(usd.json.items.find((f) => f.max_zones === 2).in_currency.amount, '40.01');
+  assertError(await k.req('GET', '/api/v1/zone-fees?currency=EUR'), 422, 'no_rate');
+  assertError(await k.req('PUT', '/api/v1/currency-rates/EUR', { token: tok.ministry, body: { usd_per_unit: '-1', source: 'x' } }), 422, 'invalid_field');
+  assertError(await k.req('PUT', '/api/v1/currency-rates/EUR', { token: tok.ministry, body: { usd_per_unit: '1.08' } }), 422, 'invalid_field');
+  const eur = await k.req('PUT', '/api/v1/currency-rates/EUR', { token: tok.ministry, body: { usd_per_unit: '1.08', source: 'National Bank, official rate', rate_date: '2026-12-01' } });
   assert.equal(eur.status, 200, eur.text);
+  const rates = await k.req('GET', '/api/v1/currency-rates');
+  const kgs = rates.json.items.find((r) => r.code === 'KGS');
+  assert.equal(kgs.rate_date, '2026-02-10');
+  assert.match(kgs.source, /seed 000/);
+  assert.equal(rates.json.items.find((r) => r.code === 'EUR').source, 'National Bank, official rate');
+  assert.equal((await k.req('GET', '/api/v1/zone-fees?currency=EUR')).status, 200);
   assertError(await k.req('PUT', '/api/v1/currency-rates/EUR', { token: tok.officer, body: { usd_per_unit: '2' } }), 403);
   const place = await k.req('PUT', '/api/v1/border-zones/places/inylchek-glacier', { token: tok.ministry, body: { zone: 2, name_en: 'Inylchek glacier', name_ru: 'ледник Иныльчек', name_ky: 'Эңилчек мөңгүсү' } });
   assert.equal(place.status, 200, place.text);

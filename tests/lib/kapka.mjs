@@ -9,6 +9,7 @@
 // The server's clock (docs/configuration.md, "Test-only settings"):
 //   const k = await startKapka({ now: '2026-12-31T23:59:59+06:00' });  // starts then, runs on
 //   k.now()                                  // what the server's clock reads now (ms)
+//   await k.travel(86400)                    // restart it a day later on that timeline
 // Without `now`, KAPKA_TEST_CLOCK in the environment (tests/run.sh's knob) sets it; the
 // subcommands run through k.run() share the same timeline.
 import { spawn, execFileSync } from 'node:child_process';
@@ -123,7 +124,11 @@ export async function startKapka({ kind = backend(), env = {}, args = [], demo =
   const serverNow = () => (clock.at === undefined ? Date.now() : clock.at * 1000 + (Date.now() - started));
   const inherited = { ...process.env };
   delete inherited.KAPKA_TEST_CLOCK; /* replaced by clock.env when a clock is set */
-  const baseEnv = { ...inherited, KAPKA_ADMIN_PASSWORD: ADMIN_PASSWORD, KAPKA_DB: db.url,
+  // Tests register many accounts from 127.0.0.1, many at once: the registration throttle
+  // and the hashing bound are raised unless a test sets them (tests/e2e/abuse.test.mjs).
+  const baseEnv = { ...inherited, KAPKA_REGISTER_PER_ADDRESS: '1000000', KAPKA_REGISTER_PER_MINUTE: '1000000',
+    KAPKA_PASSWORD_HASH_CONCURRENCY: '64',
+    KAPKA_ADMIN_PASSWORD: ADMIN_PASSWORD, KAPKA_DB: db.url,
     KAPKA_KEY_PASSPHRASE_FILE: join(dir, 'key.secret'),
     KAPKA_WEB_DIR: join(ROOT, 'web'), ...clock.env, ...env };
   const envNow = () => (clock.at === undefined ? baseEnv
@@ -172,6 +177,13 @@ export async function startKapka({ kind = backend(), env = {}, args = [], demo =
     async resume() {
       run = launch(envNow(), args, port);
       await run.ready;
+    },
+    // A server started with `now`: restart it `seconds` later on its timeline (same database).
+    async travel(seconds) {
+      if (clock.at === undefined) throw new Error('travel needs a server started with now');
+      await this.pause();
+      clock.at += seconds;
+      await this.resume();
     },
     async stop() {
       if (run.proc.exitCode === null && run.proc.signalCode === null) run.proc.kill('SIGTERM');

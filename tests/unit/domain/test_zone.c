@@ -217,23 +217,23 @@ static void ecotax_and_tip(void **state)
 	assert_false(kp_union_member(eaeu, "CN"));
 	assert_false(kp_union_member(eaeu, NULL));
 	/* a car entering from Kazakhstan pays nothing; from China the car fee */
-	kp_tip_entry_decision_t d = kp_tip_entry(kp_union_member(eaeu, "KZ"), false, false, 1000);
+	kp_tip_entry_decision_t d = kp_tip_entry(kp_union_member(eaeu, "KZ"), false, false, false, 1000);
 	assert_int_equal(d.ecotax_som, 0);
 	assert_string_equal(d.ecotax_reason, "FROM_UNION_MEMBER");
 	assert_int_equal(d.action, KP_TIP_CARRY_IN);
-	d = kp_tip_entry(kp_union_member(eaeu, "CN"), false, false, 1000);
+	d = kp_tip_entry(kp_union_member(eaeu, "CN"), false, false, false, 1000);
 	assert_int_equal(d.ecotax_som, 1000);
 	assert_string_equal(d.ecotax_reason, "FIRST_UNION_ENTRY");
 	assert_int_equal(d.action, KP_TIP_OPEN_NEW);
 	/* moving between members keeps the TIP */
-	d = kp_tip_entry(true, true, true, 1000);
+	d = kp_tip_entry(true, true, true, true, 1000);
 	assert_int_equal(d.action, KP_TIP_KEEP);
 	/* back from outside: a new TIP; the ecotax was paid on the first entry */
-	d = kp_tip_entry(false, true, true, 1000);
+	d = kp_tip_entry(false, true, true, true, 1000);
 	assert_int_equal(d.action, KP_TIP_REPLACE);
 	assert_int_equal(d.ecotax_som, 0);
 	assert_string_equal(d.ecotax_reason, "ALREADY_PAID");
-	d = kp_tip_entry(false, false, false, -1);
+	d = kp_tip_entry(false, false, false, false, -1);
 	assert_string_equal(d.ecotax_reason, "NO_FEE_FOR_KIND");
 	assert_true(kp_tip_exit_ends(false));
 	assert_false(kp_tip_exit_ends(true));

@@ -1202,9 +1202,9 @@ static void activities(void **state)
 	fx_t *f = *state;
 	NEEDS_APPLY(f);
 	add_quota(f, "UZ", 1, 1, 10);
-	add_quota(f, "TC", 7, 1, 10);
+	add_quota(f, "TRACECA", 7, 1, 10);
 	const char *bi = issue(f, f->carrier, f->truck, "UZ", 1);
-	const char *multi = issue(f, f->carrier, add_vehicle(f, f->c, f->carrier, 2, "tractor", 6), "TC", 7);
+	const char *multi = issue(f, f->carrier, add_vehicle(f, f->c, f->carrier, 2, "tractor", 6), "TRACECA", 7);
 	int64_t t0 = kp_now(); /* crossings come after the permit was issued */
 
 	static const struct {
@@ -1219,13 +1219,17 @@ static void activities(void **state)
 		{0, "ENTRANCE", "UZ", "ALREADY_ENTERED", "used", false},
 		{0, "EXIT", "UZ", NULL, "used", true},
 		{0, "ENTRANCE", "UZ", "PERMIT_USED", "used", true},
-		{0, "EXIT", "UZ", "NOT_ENTERED", "used", true},
-		{1, "ENTRANCE", "AZ", NULL, "used", false},
-		{1, "EXIT", "AZ", NULL, "used", false},
-		{1, "ENTRANCE", "AZ", NULL, "used", false},
-		{1, "EXIT", "AZ", NULL, "used", false},
-		{1, "ENTRANCE", "AZ", "PERMIT_USED", "used", false},
+		{0, "EXIT", "UZ", "PERMIT_USED", "used", true}, /* used up: no more activities */
+		{1, "EXIT", SELF, NULL, "used", false}, /* out of Kyrgyzstan */
+		{1, "ENTRANCE", "TR", NULL, "used", false},
+		{1, "EXIT", "TR", NULL, "used", false},
+		{1, "ENTRANCE", "TR", NULL, "used", false},
+		{1, "EXIT", "TR", NULL, "used", false},
+		{1, "ENTRANCE", "TR", "PERMIT_USED", "used", false}, /* at most two entries per member country */
 		{1, "ENTRANCE", "GE", NULL, "used", false},
+		{1, "EXIT", "GE", NULL, "used", false},
+		{1, "ENTRANCE", SELF, NULL, "used", true},          /* home again: the round trip is made */
+		{1, "ENTRANCE", "GE", "PERMIT_USED", "used", true},
 	};
 	long long audit0 = audit_count(f->c, "permit.activity");
 	long long recorded = 0;
