@@ -80,6 +80,8 @@ void kp_api_permit_search(kp_req_t *req);
 void kp_api_carrier_check_mine(kp_req_t *req);
 void kp_api_carrier_check_list(kp_req_t *req);
 void kp_api_carrier_check_decide(kp_req_t *req);
+/* Organisations' dated membership (authority_members.c). */
+void kp_api_authority_member_add(kp_req_t *req);
 void kp_api_verify(kp_req_t *req);
 
 /* Travellers (issue 6): border-zone permits, the stay calculator, temporary import and

@@ -229,3 +229,41 @@ int kp_store_authority_members(kp_conn_t *c, kp_arena_t *a, const char *organisa
 	}
 	return KP_DB_OK;
 }
+
+/* The body of kp_store_authority_member_add, inside its transaction. */
+static int member_add_tx(kp_conn_t *c, const kp_actor_t *who, const char *organisation,
+                         const kp_authority_member_t *m)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	kp_rows_t r;
+	/* periods of one member never overlap: the rule in force on a day is one */
+	int rc = kp_db_exec(c, &a, &r,
+	                    "SELECT 1 FROM authority_members WHERE organisation = ? AND member = ?"
+	                    " AND (to_day IS NULL OR to_day >= ?) AND (CAST(? AS BIGINT) = 0 OR from_day <= ?) LIMIT 1",
+	                    KP_PARAMS(KV_TEXT(organisation), KV_TEXT(m->member), KV_INT(m->from_day), KV_INT(m->to_day),
+	                              KV_INT(m->to_day)));
+	if (rc == KP_DB_OK && r.nrows > 0)
+		rc = KP_DB_CONFLICT;
+	if (rc == KP_DB_OK)
+		rc = kp_db_run(c,
+		               "INSERT INTO authority_members (organisation, member, from_day, to_day, source)"
+		               " VALUES (?, ?, ?, ?, ?)",
+		               KP_PARAMS(KV_TEXT(organisation), KV_TEXT(m->member), KV_INT(m->from_day),
+		                         m->to_day ? KV_INT(m->to_day) : KV_NULL, KV_TEXT(m->source)),
+		               NULL);
+	if (rc == KP_DB_OK)
+		rc = kp_store_audit_json(c, who, "authority.member_add", "authority", organisation, NULL,
+		                         json_pack("{s:s, s:I, s:I, s:s}", "member", m->member, "from_day",
+		                                   (json_int_t)m->from_day, "to_day", (json_int_t)m->to_day, "source",
+		                                   m->source));
+	kp_arena_cleanup(&a);
+	return rc;
+}
+
+int kp_store_authority_member_add(kp_conn_t *c, const kp_actor_t *who, const char *organisation,
+                                  const kp_authority_member_t *m)
+{
+	int rc = kp_store_begin(c);
+	return rc != KP_DB_OK ? rc : kp_store_end(c, member_add_tx(c, who, organisation, m));
+}

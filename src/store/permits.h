@@ -23,6 +23,9 @@ int kp_store_authority_is_member(kp_conn_t *c, kp_arena_t *a, const char *organi
                                  int64_t day, bool *out);
 int kp_store_authority_members(kp_conn_t *c, kp_arena_t *a, const char *organisation, kp_authority_member_t **out,
                                int *n);
+/* A period of membership, audited; KP_DB_CONFLICT when it overlaps one of the same member. */
+int kp_store_authority_member_add(kp_conn_t *c, const kp_actor_t *who, const char *organisation,
+                                  const kp_authority_member_t *m);
 
 typedef struct kp_authority_key {
 	const char *authority, *kid, *jwk, *private_pem;

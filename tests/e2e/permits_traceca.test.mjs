@@ -84,3 +84,27 @@ test('10 December 2025: before Kyrgyzstan joined, no TRACECA permit', async () =
   assertError(await k.req('POST', '/api/v1/permits', { token: tok.ministry,
     body: { partner: 'TRACECA', type: 7, plate: '01KG777TRC', company_name: 'Paper Carrier', company_id: '1' } }), 422, 'NOT_A_MEMBER');
 });
+
+test('the ministry keeps the membership as dated data: a new member counts from its first day', async () => {
+  const { k, tok } = await serverAt('2026-12-10T09:00:00+06:00');
+  const add = (token, body, code = 'TRACECA') => k.req('POST', `/api/v1/authorities/${code}/members`, { token, body });
+  const uz = { member: 'UZ', from: '2027-01-01', source: 'a decision of the IGC TRACECA (test)' };
+  assertError(await add(tok.officer, uz), 403);
+  assertError(await add(tok.ministry, { ...uz, from: '01/01/2027' }), 422, 'invalid_field');
+  assertError(await add(tok.ministry, { ...uz, to: '2026-12-31' }), 422, 'invalid_field');
+  assertError(await add(tok.ministry, { ...uz, source: undefined }), 422, 'invalid_field');
+  assertError(await add(tok.ministry, { ...uz, member: 'ZZ' }), 422, 'AUTHORITY_NOT_FOUND');
+  assertError(await add(tok.ministry, uz, 'UZ'), 422, 'not_an_organisation');
+  assertError(await add(tok.ministry, uz, 'NOSUCHORG'), 404);
+  assertError(await add(tok.ministry, { member: 'KG', from: '2026-01-01', source: 'again' }), 409, 'conflict');
+  const r = await add(tok.ministry, uz);
+  assert.equal(r.status, 201, r.text);
+  const au = await k.req('GET', '/api/v1/authorities/TRACECA');
+  assert.ok(au.json.members.some((m) => m.member === 'UZ' && m.from === '2027-01-01' && m.to === null));
+  // a permit of ours for TRACECA is checked at Uzbekistan's border only from that day
+  const c = await carrierWithFleet(k, 1);
+  const p = await issue(k, c.token, { partner: 'TRACECA', type: 7, vehicle_id: c.vehicles[0].id });
+  assert.deepEqual(codes(await verify(k, p.qr, 'UZ')), ['NOT_FOR_THIS_COUNTRY']);
+  const audit = await k.req('GET', '/api/v1/audit?object_type=authority&object_id=TRACECA', { token: tok.auditor });
+  assert.equal(audit.json.items[0].action, 'authority.member_add');
+});
