@@ -4,7 +4,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "crypto/hash.h"
-#include "domain/dates.h"
+#include "domain/schedule.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +45,7 @@ static int apply_test_clock(const kp_config_t *cfg)
 	long long secs;
 	if (kp_parse_int(cfg->test_clock, 0, 253402300799LL, &secs) == 0)
 		t = (int64_t)secs;
-	else if (kp_instant_parse(cfg->test_clock, &t) != 0) {
+	else if (kp_parse_instant(cfg->test_clock, (int)cfg->utc_offset_minutes, &t) != 0) {
 		fprintf(stderr, "kapka: test_clock must be epoch seconds or a time like 2026-12-31T23:59:59+06:00\n");
 		return -1;
 	}

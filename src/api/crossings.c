@@ -89,7 +89,7 @@ static void read_body(kp_req_t *req, kp_crossing_t *x)
 	x->at = kp_now();
 	if (at && kp_parse_instant(at, (int)kp_api_app(req)->cfg->utc_offset_minutes, &x->at) != 0)
 		kp_field_error(req, "at", "must be a time like 2026-11-24T12:00:00Z or 2026-11-24T18:00+06:00");
-	else if (x->at > kp_now() + 300)
+	else if (kp_instant_in_future(x->at, kp_now()))
 		kp_field_error(req, "at", "must not be in the future");
 	else if (x->at < kp_now() - kp_api_app(req)->cfg->crossing_backdate_hours * 3600)
 		kp_field_error(req, "at", kp_arena_printf(&req->arena, "must be within the last %lld hours (crossing_backdate_hours)",

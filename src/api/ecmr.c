@@ -326,7 +326,8 @@ void kp_api_ecmr_link_create(kp_req_t *req)
 		kp_reply_error(req, 500, "internal", "no link could be made");
 		return;
 	}
-	snprintf(code, sizeof(code), "%06u", (unsigned)((rnd[0] << 24 | rnd[1] << 16 | rnd[2] << 8 | rnd[3]) % 1000000u));
+	uint32_t r32 = (uint32_t)rnd[0] << 24 | (uint32_t)rnd[1] << 16 | (uint32_t)rnd[2] << 8 | (uint32_t)rnd[3];
+	snprintf(code, sizeof(code), "%06u", (unsigned)(r32 % 1000000u));
 	kp_sha256_hex(token, strlen(token), token_hash);
 	kp_sha256_hex(code, strlen(code), code_hash);
 	const char *subject = kp_arena_printf(&req->arena, "Consignment note %s: your seal is asked for", e.ref);

@@ -4,6 +4,7 @@
 #include "core/util.h"
 #include "domain/account.h"
 #include "domain/dates.h"
+#include "domain/schedule.h"
 #include "store/permits.h"
 
 #include <stdlib.h>
@@ -118,18 +119,13 @@ void kp_api_permit_activities(kp_req_t *req)
 }
 
 /* "2026-05-01T10:00:00Z" → epoch seconds; -1 when malformed. */
+/* The protocol's form only: "2026-05-01T10:00:00Z". */
 static int64_t parse_instant(const char *s)
 {
-	int64_t day;
-	char date[11];
-	if (s == NULL || strlen(s) != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
+	int64_t t;
+	if (s == NULL || strlen(s) != 20 || s[19] != 'Z' || kp_parse_instant(s, 0, &t) != 0)
 		return -1;
-	memcpy(date, s, 10);
-	date[10] = '\0';
-	int h = atoi(s + 11), m = atoi(s + 14), sec = atoi(s + 17);
-	if (kp_date_parse_iso(date, &day) != 0 || h > 23 || m > 59 || sec > 59)
-		return -1;
-	return day * 86400 + h * 3600 + m * 60 + sec;
+	return t;
 }
 
 void kp_api_permit_activity_add(kp_req_t *req)
@@ -146,7 +142,7 @@ void kp_api_permit_activity_add(kp_req_t *req)
 	act.at = at ? parse_instant(at) : kp_now();
 	if (act.at < 0)
 		kp_field_error(req, "at", "must be a UTC time like 2026-05-01T10:00:00Z");
-	else if (act.at > kp_now() + 300)
+	else if (kp_instant_in_future(act.at, kp_now()))
 		kp_field_error(req, "at", "must not be in the future");
 	if (kp_body_check(req) != 0)
 		return;
