@@ -91,6 +91,8 @@ const kp_route_t kp_api_routes[] = {
 	/* the ministry issues a permit itself: paper to digital, a carrier without an account */
 	{"POST", "/api/v1/permits", kp_api_permit_issue, GOV, BODY, "issue a permit directly (no application)"},
 	{"GET", "/api/v1/permit-search", kp_api_permit_search, PERMIT_READERS, 0, "search permits, a page at a time"},
+	{"GET", "/api/v1/permit-years", kp_api_permit_years, KP_ROLE_CARRIER | STAFF, 0,
+	 "the permit years open for applications now"},
 	/* who takes part in an organisation's permit system (TRACECA), as dated data */
 	{"POST", "/api/v1/authorities/{code}/members", kp_api_authority_member_add, GOV, BODY,
 	 "record a period of membership in an organisation's permit system"},
