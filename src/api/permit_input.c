@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define OTHER_CLAIMS_MAX_BYTES 2000
 #define OTHER_CLAIMS_MAX_KEYS 20
@@ -75,4 +76,24 @@ void kp_api_read_permit_trip(kp_req_t *req, int type, const char *issuer, const 
 	}
 	out->trailer_plate = read_trailer(req);
 	out->other_claims = read_other_claims(req);
+}
+
+int kp_api_read_permit_type(kp_req_t *req)
+{
+	json_t *t = json_object_get(req->json, "type");
+	if (json_is_integer(t) && json_integer_value(t) >= 1 && json_integer_value(t) <= KP_PERMIT_TYPE_MAX)
+		return (int)json_integer_value(t);
+	for (int i = 1; json_is_string(t) && i <= KP_PERMIT_TYPE_MAX; i++)
+		if (strcmp(json_string_value(t), kp_permit_type_name(i)) == 0)
+			return i;
+	kp_field_error(req, "type", t ? "must be a permit type code 1-7 or a name such as BILATERAL" : "is required");
+	return 0;
+}
+
+int kp_api_permit_year_now(const kp_config_t *cfg)
+{
+	time_t t = (time_t)(kp_now() + cfg->utc_offset_minutes * 60);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	return tm.tm_year + 1900;
 }

@@ -3,6 +3,7 @@
 #ifndef KP_API_PERMIT_INPUT_H
 #define KP_API_PERMIT_INPUT_H
 
+#include "core/config.h"
 #include "http/http.h"
 
 typedef struct kp_permit_trip_in {
@@ -10,6 +11,12 @@ typedef struct kp_permit_trip_in {
 	const char *trailer_plate;                       /* normalised; NULL: none */
 	const char *other_claims;                        /* compact JSON object text; NULL: none */
 } kp_permit_trip_in_t;
+
+/* The body's "type": a permit type code (1-7) or its protocol name ("BILATERAL"); 0 after
+ * recording a field problem. */
+int kp_api_read_permit_type(kp_req_t *req);
+/* The calendar year now at the authority's UTC offset: the default permit year. */
+int kp_api_permit_year_now(const kp_config_t *cfg);
 
 /* Reads departure_country, arrival_country, trailer_plate and other_claims into out
  * (strings in the request's arena). Each problem is recorded with kp_field_error, so the

@@ -11,6 +11,7 @@ struct kp_keyring;
 struct kp_writer;
 struct kp_exchange;
 struct kp_registry;
+struct kp_tlog;
 
 typedef struct kp_app {
 	const kp_config_t *cfg;
@@ -19,6 +20,7 @@ typedef struct kp_app {
 	struct kp_writer *writer; /* group commit for permit issuing; NULL: one transaction each */
 	struct kp_exchange *exchange; /* the outbox worker; NULL when not running */
 	struct kp_registry *registry; /* the checkpoint registry in memory; NULL: not loaded */
+	struct kp_tlog *tlog; /* the transparency log; NULL: not running (its routes answer 503) */
 } kp_app_t;
 
 #endif

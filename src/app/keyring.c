@@ -180,6 +180,11 @@ kp_keyring_t *kp_keyring_open(kp_store_t *store, const kp_config_t *cfg)
 	return k;
 }
 
+const char *kp_keyring_passphrase(const kp_keyring_t *k)
+{
+	return k->pass;
+}
+
 static void free_cache(struct cached_key *c)
 {
 	for (struct cached_key *next; c; c = next) {

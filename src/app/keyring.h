@@ -13,6 +13,9 @@ typedef struct kp_keyring kp_keyring_t;
  * newest one. Prints the problem and returns NULL on failure. */
 kp_keyring_t *kp_keyring_open(kp_store_t *store, const kp_config_t *cfg);
 void kp_keyring_free(kp_keyring_t *k);
+/* The key passphrase (borrowed; lives as long as the keyring): it also seals the
+ * transparency log's key. */
+const char *kp_keyring_passphrase(const kp_keyring_t *k);
 
 /* A kp_signer_t for permits, signing with the current key. */
 kp_signer_t kp_keyring_permit_signer(kp_keyring_t *k);

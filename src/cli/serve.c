@@ -4,9 +4,13 @@
 #include "app/keyring.h"
 #include "exchange/client.h"
 #include "exchange/exchange.h"
+#include "exchange/webhooks.h"
+#include "store/exchange.h"
 #include "store/registry.h"
+#include "store/tlog_log.h"
 #include "store/writer.h"
 #include "cli/cli.h"
+#include "crypto/hash.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -31,6 +35,8 @@ static void housekeeping(kp_store_t *store, const kp_config_t *cfg, kp_registry_
 		kp_info("removed %lld expired sessions", (long long)removed);
 	if (kp_store_throttle_purge(c, kp_now(), kp_now() - 86400, &removed) == KP_DB_OK && removed > 0)
 		kp_info("forgot %lld stale sign-in throttle entries", (long long)removed);
+	if (kp_store_inbound_purge(c, kp_now(), &removed) == KP_DB_OK && removed > 0)
+		kp_info("forgot %lld refused partner events (old, or past the cap)", (long long)removed);
 	kp_store_release(store, c);
 	if (kp_registry_reload(registry) != 0)
 		kp_warn("the checkpoint registry could not be reloaded; answering from the last one read");
@@ -48,6 +54,10 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	if (argc > 0) {
 		fprintf(stderr, "kapka serve: unknown argument '%s' (see kapka serve --help)\n", argv[0]);
 		return 2;
+	}
+	if (kp_password_prepare() != 0) { /* before the first sign-in (the other commands skip it) */
+		fprintf(stderr, "kapka: the password hashing could not start\n");
+		return 1;
 	}
 	int threads = cfg->threads > 0 ? (int)cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	int pool = cfg->db_pool > 0 ? (int)cfg->db_pool : threads + 2;
@@ -74,10 +84,18 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		return 1;
 	}
 	char err[256];
+	kp_tlog_t *tlog = kp_cli_tlog_open(cfg, store, kp_keyring_passphrase(keys));
+	if (tlog == NULL) {
+		kp_keyring_free(keys);
+		kp_store_close(store);
+		return 1;
+	}
+	kp_tlog_hook(tlog);
 	kp_writer_t *writer = kp_writer_start(cfg->db, (int)cfg->sqlite_sync_full, (int)cfg->group_commit_max, err,
 	                                      sizeof(err));
 	if (writer == NULL) {
 		fprintf(stderr, "kapka: %s\n", err);
+		kp_tlog_free(tlog);
 		kp_keyring_free(keys);
 		kp_store_close(store);
 		return 1;
@@ -86,16 +104,20 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	if (registry == NULL) {
 		fprintf(stderr, "kapka: the checkpoint registry could not be read (see the log)\n");
 		kp_writer_stop(writer);
+		kp_tlog_free(tlog);
 		kp_keyring_free(keys);
 		kp_store_close(store);
 		return 1;
 	}
-	kp_app_t app = {cfg, store, keys, writer, NULL, registry};
+	kp_app_t app = {cfg, store, keys, writer, NULL, registry, tlog};
 	kp_route_t *routes = kp_api_routes_at(cfg->epermit_base);
 	kp_http_options_t o = {
 		.listen = cfg->listen, .port = (int)cfg->port, .threads = threads,
 		.max_body = (size_t)cfg->max_body, .max_header = (size_t)cfg->max_header,
 		.routes = routes, .nroutes = kp_api_nroutes, .web_dir = cfg->web_dir, .app = &app,
+		.trusted_proxies = cfg->trusted_proxies, .max_conns = (int)cfg->max_connections,
+		.max_conns_per_address = (int)cfg->max_connections_per_address, .reserved_conns = (int)cfg->reserved_connections,
+		.idle_timeout = (int)cfg->idle_timeout,
 		.authenticate = kp_api_authenticate, .finish = kp_api_finish,
 	};
 	kp_http_t *http = kp_http_start(&o, err, sizeof(err));
@@ -104,6 +126,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		kp_writer_stop(writer);
 		free(routes);
 		kp_registry_free(registry);
+		kp_tlog_free(tlog);
 		kp_keyring_free(keys);
 		kp_store_close(store);
 		return 1;
@@ -120,11 +143,13 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		kp_writer_stop(writer);
 		free(routes);
 		kp_registry_free(registry);
+		kp_tlog_free(tlog);
 		kp_keyring_free(keys);
 		kp_store_close(store);
 		return 1;
 	}
 	app.exchange = kp_exchange_start(&app);
+	kp_webhooks_t *webhooks = kp_webhooks_start(&app); /* agency deliveries (docs/agencies.md) */
 	kp_log(KP_LOG_INFO, "listening on %s:%d (port %d) with %d threads, database %s", cfg->listen,
 	       kp_http_port(http), kp_http_port(http), threads, kp_store_backend_name(store));
 	if (kp_clock_is_set()) {
@@ -144,9 +169,11 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	kp_info("stopping: letting requests in flight finish (up to %lld s)", cfg->shutdown_grace);
 	kp_http_stop(http, (int)cfg->shutdown_grace);
 	kp_exchange_stop(app.exchange);
+	kp_webhooks_stop(webhooks);
 	kp_writer_stop(writer);
 	free(routes);
 	kp_registry_free(registry);
+	kp_tlog_free(tlog);
 	kp_keyring_free(keys);
 	kp_store_close(store);
 	kp_info("stopped");

@@ -6,6 +6,7 @@
 #include "domain/dates.h"
 
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 
 /* Number the event in the partner's chain (the UPDATE locks the chain row until commit)
@@ -451,8 +452,27 @@ int kp_store_partner_refetch_due(kp_conn_t *c, kp_arena_t *a, const char ***code
 	return KP_DB_OK;
 }
 
+int kp_store_inbound_purge(kp_conn_t *c, int64_t now, int64_t *removed)
+{
+	int64_t aged = 0, over = 0;
+	int rc = kp_db_run(c, "DELETE FROM inbound_events WHERE verdict = 'refused' AND received_at < ?",
+	                   KP_PARAMS(KV_INT(now - KP_INBOUND_REFUSED_DAYS * 86400)), &aged);
+	if (rc == KP_DB_OK)
+		rc = kp_db_run(c,
+		               "DELETE FROM inbound_events WHERE verdict = 'refused' AND id < (SELECT id FROM inbound_events"
+		               " WHERE verdict = 'refused' ORDER BY id DESC LIMIT 1 OFFSET ?)",
+		               KP_PARAMS(KV_INT(KP_INBOUND_REFUSED_ROWS - 1)), &over);
+	if (removed)
+		*removed = aged + over;
+	return rc;
+}
+
 int kp_store_inbound_refused(kp_conn_t *c, const kp_inbound_t *rec)
 {
+	/* What strangers send is bounded: every so often the oldest refusals past the cap go. */
+	static atomic_uint refusals;
+	if (atomic_fetch_add(&refusals, 1) % 256 == 255)
+		kp_store_inbound_purge(c, kp_now(), NULL);
 	return kp_db_run(c,
 	                 "INSERT INTO inbound_events (partner, event_id, previous_event_id, event_type, claims, jws,"
 	                 " verdict, status, error_code, error_message, addr, received_at)"
@@ -652,7 +672,7 @@ static int revoke_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const c
 		                                       (json_int_t)now),
 		                             NULL);
 	if (rc == KP_DB_OK)
-		rc = kp_tlog_key(c, "key.revoke", self, kid, NULL);
+		rc = kp_tlog_key_change(c, "key.revoke", self, kid, NULL);
 	if (rc != KP_DB_OK)
 		return rc;
 	return kp_store_audit_json(c, who, "key.revoke", "authority", self, NULL, json_pack("{s:s}", "kid", kid));

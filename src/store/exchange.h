@@ -95,6 +95,11 @@ typedef struct kp_inbound {
 int kp_store_event_apply(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const kp_event_t *ev,
                          const kp_inbound_t *rec, const char *self, int offset_minutes, kp_event_error_t *err);
 /* Record a refused event (its own transaction). */
+/* Refused events are kept KP_INBOUND_REFUSED_DAYS days, and at most the last
+ * KP_INBOUND_REFUSED_ROWS of them: a stranger posting events cannot fill the database. */
+#define KP_INBOUND_REFUSED_DAYS 30
+#define KP_INBOUND_REFUSED_ROWS 10000
+int kp_store_inbound_purge(kp_conn_t *c, int64_t now, int64_t *removed);
 int kp_store_inbound_refused(kp_conn_t *c, const kp_inbound_t *rec);
 /* Newest first; partner NULL for all; before_id 0 for the newest. */
 int kp_store_inbound_list(kp_conn_t *c, kp_arena_t *a, const char *partner, int64_t before_id, int limit,

@@ -74,6 +74,43 @@ int kp_store_permit_list(kp_conn_t *c, kp_arena_t *a, const kp_permit_filter_t *
 	return KP_DB_OK;
 }
 
+#define SEARCH_WHERE                                                                                               \
+	" FROM permits WHERE (CAST(? AS BIGINT) = 0 OR org_id = ?) AND (CAST(? AS TEXT) IS NULL OR issuer = ?)"        \
+	" AND (CAST(? AS TEXT) IS NULL OR verifier = ?) AND (CAST(? AS TEXT) IS NULL OR id = ?)"                        \
+	" AND (CAST(? AS TEXT) IS NULL OR company_id = ?) AND (CAST(? AS TEXT) IS NULL OR plate = ?)"                   \
+	" AND (CAST(? AS TEXT) IS NULL OR trailer_plate = ?) AND (CAST(? AS BIGINT) = 0 OR year = ?)"                   \
+	" AND (CAST(? AS BIGINT) = 0 OR type = ?)"                                                                      \
+	" AND (CAST(? AS BIGINT) < 0 OR (CAST(? AS BIGINT) = 1) = (status = 'used'))"                                  \
+	" AND (CAST(? AS BIGINT) < 0 OR (CAST(? AS BIGINT) = 1) = (status IN ('revoked', 'returned')))"                \
+	" AND (CAST(? AS BIGINT) = 0 OR issued_at >= ?) AND (CAST(? AS BIGINT) = 0 OR issued_at <= ?)"
+
+#define SEARCH_PARAMS(q)                                                                                           \
+	KV_INT(q->org_id), KV_INT(q->org_id), KV_TEXT(q->issuer), KV_TEXT(q->issuer), KV_TEXT(q->verifier),            \
+	    KV_TEXT(q->verifier), KV_TEXT(q->permit_id), KV_TEXT(q->permit_id), KV_TEXT(q->company_id),                \
+	    KV_TEXT(q->company_id), KV_TEXT(q->plate), KV_TEXT(q->plate), KV_TEXT(q->trailer_plate),                   \
+	    KV_TEXT(q->trailer_plate), KV_INT(q->year), KV_INT(q->year), KV_INT(q->type), KV_INT(q->type),             \
+	    KV_INT(q->used), KV_INT(q->used), KV_INT(q->revoked), KV_INT(q->revoked), KV_INT(q->issued_from),          \
+	    KV_INT(q->issued_from), KV_INT(q->issued_to), KV_INT(q->issued_to)
+
+int kp_store_permit_search(kp_conn_t *c, kp_arena_t *a, const kp_permit_query_t *q, kp_permit_t **out, int *n,
+                           int64_t *total)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r, "SELECT COUNT(*)" SEARCH_WHERE, KP_PARAMS(SEARCH_PARAMS(q)));
+	if (rc != KP_DB_OK)
+		return rc;
+	*total = kp_rows_int(&r, 0, 0);
+	rc = kp_db_exec(c, a, &r, "SELECT " PERMIT_COLUMNS SEARCH_WHERE " ORDER BY issued_at DESC, serial DESC, id LIMIT ? OFFSET ?",
+	                KP_PARAMS(SEARCH_PARAMS(q), KV_INT(q->size), KV_INT((int64_t)q->page * q->size)));
+	if (rc != KP_DB_OK)
+		return rc;
+	*n = r.nrows;
+	*out = kp_arena_zalloc(a, sizeof(kp_permit_t) * (size_t)(r.nrows + 1));
+	for (int i = 0; i < r.nrows; i++)
+		permit_from_row(&r, i, &(*out)[i]);
+	return KP_DB_OK;
+}
+
 /* The body of kp_store_permit_withdraw, inside its transaction. */
 static int withdraw_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const char *id, const char *new_status,
                        const char *reason, const char **why)
@@ -99,7 +136,8 @@ static int withdraw_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const
 	after = before;
 	after.status = new_status;
 	after.status_reason = reason;
-	if (before.org_id && (rc = kp_store_outbox_permit_revoked(c, &before)) != KP_DB_OK) /* ours: tell the verifier */
+	/* ours (signed here, whether applied for or issued by the ministry): tell the verifier */
+	if (before.kid && (rc = kp_store_outbox_permit_revoked(c, &before)) != KP_DB_OK)
 		return rc;
 	if ((rc = kp_tlog_permit(c, strcmp(new_status, "revoked") == 0 ? "permit.revoke" : "permit.return", &after,
 	                         reason)) != KP_DB_OK)
@@ -169,7 +207,7 @@ static int activity_allowed(kp_conn_t *c, kp_arena_t *a, const kp_permit_t *p, c
 		return KP_DB_OK;
 	}
 	kp_activity_t next = {act->type, act->country, act->at};
-	*why = kp_permit_activity_check(&type, earlier, n, &next, used_up);
+	*why = kp_permit_activity_check(&type, p->issuer, earlier, n, &next, used_up);
 	return KP_DB_OK;
 }
 
@@ -186,6 +224,10 @@ int kp_store_permit_activity_add_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_
 		return rc;
 	if (strcmp(p.status, "revoked") == 0 || strcmp(p.status, "returned") == 0) {
 		*why = strcmp(p.status, "revoked") == 0 ? "PERMIT_REVOKED" : "PERMIT_RETURNED";
+		return KP_DB_CONFLICT;
+	}
+	if (p.used_up) { /* its trips are all made (a multilateral permit after its round trip) */
+		*why = "PERMIT_USED";
 		return KP_DB_CONFLICT;
 	}
 	if ((rc = activity_allowed(c, a, &p, act, &used_up, why)) != KP_DB_OK)

@@ -1,6 +1,7 @@
 /* permits.c: deciding applications and issuing permits without ever over-issuing,
  * withdrawing (revoke, return) and reading permits. */
 #include "store/permits.h"
+#include "store/carrier_checks.h"
 #include "store/exchange.h"
 #include "store/tlog_acts.h"
 #include "core/log.h"
@@ -35,6 +36,18 @@ static int64_t count_of(kp_conn_t *c, kp_arena_t *a, const char *sql, const kp_v
 	return *rc == KP_DB_OK && r.nrows == 1 ? kp_rows_int(&r, 0, 0) : 0;
 }
 
+/* The local day of the trip's departure_date ("YYYY-MM-DD" in the trip JSON), 0 when none. */
+static int64_t trip_departure(const char *trip)
+{
+	json_t *t = trip ? json_loads(trip, 0, NULL) : NULL;
+	int64_t day = 0;
+	const char *d = json_string_value(json_object_get(t, "departure_date"));
+	if (d == NULL || kp_date_parse_iso(d, &day) != 0)
+		day = 0;
+	json_decref(t);
+	return day;
+}
+
 /* Everything kp_permit_decide needs, read inside the caller's transaction. */
 struct gathered {
 	kp_org_t org;
@@ -43,6 +56,38 @@ struct gathered {
 	kp_application_facts_t facts;
 	bool first_of_type;
 };
+
+/* The facts of when and for whom: the permit's year against today, its validity against
+ * the trip's departure, whether the partner is an organisation we take part in, and the
+ * ministry's verification of the carrier. */
+static int gather_when_and_whom(kp_conn_t *c, kp_arena_t *a, const kp_issue_request_t *rq, int64_t now,
+                                struct gathered *g)
+{
+	const kp_application_t *ap = rq->app;
+	int rc;
+	g->facts.year_over = kp_permit_expiry(&g->type, ap->year, rq->utc_offset) < now;
+	int ty, tm, td;
+	g->facts.today = kp_local_day(now, rq->utc_offset);
+	kp_civil_from_days(g->facts.today, &ty, &tm, &td);
+	g->facts.year_not_open = !kp_permit_year_open(ap->year, ty, tm);
+	g->facts.valid_from_day = kp_days_from_civil(ap->year, 1, 1);
+	g->facts.expires_day = kp_local_day(kp_permit_expiry(&g->type, ap->year, rq->utc_offset), rq->utc_offset);
+	g->facts.departure_day = trip_departure(ap->trip);
+	kp_authority_t partner;
+	if (kp_store_authority_get(c, a, ap->verifier, &partner) == KP_DB_OK && partner.kind &&
+	    strcmp(partner.kind, "organisation") == 0) {
+		g->facts.partner_organisation = true;
+		if ((rc = kp_store_authority_is_member(c, a, ap->verifier, rq->self, g->facts.today, &g->facts.self_member)) !=
+		    KP_DB_OK)
+			return rc;
+	}
+	g->facts.carrier_status = g->org.status;
+	kp_carrier_check_t check;
+	if ((rc = kp_store_carrier_check_get(c, a, rq->org_id, &check)) != KP_DB_OK && rc != KP_DB_NOTFOUND)
+		return rc;
+	g->facts.carrier_check = rc == KP_DB_OK ? check.status : NULL;
+	return KP_DB_OK;
+}
 
 static int gather(kp_conn_t *c, kp_arena_t *a, const kp_issue_request_t *rq, int64_t now, struct gathered *g)
 {
@@ -57,8 +102,8 @@ static int gather(kp_conn_t *c, kp_arena_t *a, const kp_issue_request_t *rq, int
 		return rc;
 	/* Another carrier's vehicle is treated as unknown: nothing about it may show. */
 	g->facts.vehicle = rc == KP_DB_OK && g->vehicle.org_id == rq->org_id ? &g->vehicle : NULL;
-	g->facts.year_over = kp_permit_expiry(&g->type, ap->year, rq->utc_offset) < now;
-	g->facts.carrier_status = g->org.status;
+	if ((rc = gather_when_and_whom(c, a, rq, now, g)) != KP_DB_OK)
+		return rc;
 	g->facts.carrier_licence = g->org.licence_number;
 	g->facts.carrier_org_id = g->org.id;
 	g->facts.type = &g->type;
@@ -92,7 +137,7 @@ static int gather(kp_conn_t *c, kp_arena_t *a, const kp_issue_request_t *rq, int
 /* Draw the next serial from the first range with one left. The UPDATE is the guard:
  * two transactions can never draw the same serial, on either backend. Returns
  * KP_DB_NOTFOUND when every range is spent. */
-static int draw_serial(kp_conn_t *c, kp_arena_t *a, const char *issuer, const kp_application_t *ap,
+static int draw_serial(kp_conn_t *c, kp_arena_t *a, const char *issuer, const char *verifier, int year, int type,
                        int64_t *quota_id, int64_t *serial)
 {
 	for (int attempt = 0; attempt < 5; attempt++) {
@@ -102,7 +147,7 @@ static int draw_serial(kp_conn_t *c, kp_arena_t *a, const char *issuer, const kp
 		                    " WHERE issuer = ? AND verifier = ? AND year = ? AND type = ? AND next_serial <= end_number"
 		                    " ORDER BY start_number LIMIT 1) AND next_serial <= end_number"
 		                    " RETURNING id, next_serial - 1",
-		                    KP_PARAMS(KV_TEXT(issuer), KV_TEXT(ap->verifier), KV_INT(ap->year), KV_INT(ap->type)));
+		                    KP_PARAMS(KV_TEXT(issuer), KV_TEXT(verifier), KV_INT(year), KV_INT(type)));
 		if (rc != KP_DB_OK)
 			return rc;
 		if (r.nrows == 1) {
@@ -163,9 +208,9 @@ static int prepare_permit(kp_arena_t *a, const kp_issue_request_t *rq, const str
 {
 	const kp_application_t *ap = rq->app;
 	kp_permit_id_t pid = {.year = ap->year, .type = ap->type, .serial = serial};
-	memcpy(pid.issuer, rq->self, 2);
-	memcpy(pid.verifier, ap->verifier, 2);
-	char id[40];
+	snprintf(pid.issuer, sizeof(pid.issuer), "%s", rq->self);
+	snprintf(pid.verifier, sizeof(pid.verifier), "%s", ap->verifier);
+	char id[KP_PERMIT_ID_MAX];
 	kp_permit_id_format(&pid, id);
 	memset(p, 0, sizeof(*p));
 	p->id = kp_arena_strdup(a, id);
@@ -255,7 +300,7 @@ static int decide(kp_conn_t *c, kp_arena_t *a, kp_issue_request_t *rq, kp_issue_
 		return KP_DB_OK;
 	}
 	int64_t quota_id, serial;
-	rc = draw_serial(c, a, rq->self, ap, &quota_id, &serial);
+	rc = draw_serial(c, a, rq->self, ap->verifier, ap->year, ap->type, &quota_id, &serial);
 	if (rc == KP_DB_NOTFOUND) {
 		res->failures[res->nfailures].code = "INSUFFICIENT_PERMIT_QUOTA";
 		res->failures[res->nfailures++].message = "no permits of this type are left in the partner's quota";
@@ -426,4 +471,73 @@ int kp_store_application_decide(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *w
 	if (rc == KP_DB_OK)
 		rc = insert_permit(c, who, &res->permit, app_id, rq->utc_offset);
 	return kp_store_end(c, rc);
+}
+
+/* The body of kp_store_permit_issue_direct, inside its transaction. */
+static int issue_direct_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_direct_issue_t *rq, const char **why)
+{
+	kp_permit_t *p = rq->permit;
+	kp_permit_type_t type;
+	int rc = kp_store_permit_type_get(c, a, p->type, &type);
+	if (rc != KP_DB_OK)
+		return rc;
+	int64_t now = kp_now();
+	if (kp_permit_expiry(&type, p->year, rq->utc_offset) < now && p->expires_at == 0) {
+		*why = "PERMIT_YEAR_OVER";
+		return KP_DB_CONFLICT;
+	}
+	/* a multilateral permit is for an organisation whose permit system we take part in */
+	kp_authority_t partner;
+	bool organisation = kp_store_authority_get(c, a, p->verifier, &partner) == KP_DB_OK && partner.kind &&
+	                    strcmp(partner.kind, "organisation") == 0, member = false;
+	if (organisation != type.multilateral) {
+		*why = "TYPE_NOT_FOR_PARTNER";
+		return KP_DB_CONFLICT;
+	}
+	if (organisation &&
+	    (rc = kp_store_authority_is_member(c, a, p->verifier, rq->self, kp_local_day(now, rq->utc_offset), &member)) !=
+	        KP_DB_OK)
+		return rc;
+	if (organisation && !member) {
+		*why = "NOT_A_MEMBER";
+		return KP_DB_CONFLICT;
+	}
+	int64_t quota_id, serial;
+	rc = draw_serial(c, a, rq->self, p->verifier, p->year, p->type, &quota_id, &serial);
+	if (rc == KP_DB_NOTFOUND) {
+		*why = "INSUFFICIENT_PERMIT_QUOTA";
+		return KP_DB_CONFLICT;
+	}
+	if (rc != KP_DB_OK)
+		return rc;
+	kp_permit_id_t pid = {.year = p->year, .type = p->type, .serial = serial};
+	snprintf(pid.issuer, sizeof(pid.issuer), "%s", rq->self);
+	snprintf(pid.verifier, sizeof(pid.verifier), "%s", p->verifier);
+	char id[KP_PERMIT_ID_MAX];
+	kp_permit_id_format(&pid, id);
+	p->id = kp_arena_strdup(a, id);
+	p->issuer = rq->self;
+	p->serial = serial;
+	p->quota_id = quota_id;
+	p->issued_at = now;
+	if (p->expires_at == 0)
+		p->expires_at = kp_permit_expiry(&type, p->year, rq->utc_offset);
+	if (p->departure_country == NULL)
+		p->departure_country = rq->self;
+	if (p->arrival_country == NULL)
+		p->arrival_country = p->verifier;
+	p->status = "issued";
+	if (rq->signer->sign(rq->signer->ctx, a, p, rq->utc_offset, &p->credential, &p->kid) != 0) {
+		kp_error("signing permit %s failed", p->id);
+		return KP_DB_ERR;
+	}
+	return insert_permit(c, who, p, 0, rq->utc_offset);
+}
+
+int kp_store_permit_issue_direct(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_direct_issue_t *rq,
+                                 const char **why)
+{
+	*why = NULL;
+	int rc = kp_store_begin(c);
+	return rc != KP_DB_OK ? rc : kp_store_end(c, issue_direct_tx(c, a, who, rq, why));
 }

@@ -9,8 +9,23 @@
 
 typedef struct kp_authority {
 	const char *code, *name, *api_url;
+	const char *kind; /* country, organisation (TRACECA, BSEC: the quota authority of a multilateral permit) */
 	bool traceca;
 } kp_authority_t;
+
+/* A member of an organisation's permit system, from_day to to_day (days; 0: still one). */
+typedef struct kp_authority_member {
+	const char *member, *source;
+	int64_t from_day, to_day;
+} kp_authority_member_t;
+/* *out: whether member takes part in organisation's permit system on day. */
+int kp_store_authority_is_member(kp_conn_t *c, kp_arena_t *a, const char *organisation, const char *member,
+                                 int64_t day, bool *out);
+int kp_store_authority_members(kp_conn_t *c, kp_arena_t *a, const char *organisation, kp_authority_member_t **out,
+                               int *n);
+/* A period of membership, audited; KP_DB_CONFLICT when it overlaps one of the same member. */
+int kp_store_authority_member_add(kp_conn_t *c, const kp_actor_t *who, const char *organisation,
+                                  const kp_authority_member_t *m);
 
 typedef struct kp_authority_key {
 	const char *authority, *kid, *jwk, *private_pem;
@@ -107,6 +122,19 @@ int kp_store_permit_apply_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who,
  * or reject with a reason. KP_DB_NOTFOUND / KP_DB_CONFLICT (not pending). */
 int kp_store_application_decide(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t app_id, bool approve,
                                 const char *reason, kp_issue_request_t *rq, kp_issue_result_t *res);
+/* The ministry issues a permit itself (a paper permit made digital, a carrier without an
+ * account): no application and none of the carrier checks, a serial drawn from the quota
+ * like any other, signed, sent to the verifier and logged. */
+typedef struct kp_direct_issue {
+	const char *self;            /* our authority code: the issuer */
+	int utc_offset;              /* minutes */
+	const kp_signer_t *signer;
+	kp_permit_t *permit;         /* in: verifier, year, type, plate, company_name, company_id, org_id (0: none),
+	                              * the trip fields, expires_at (0: the type's rule); out: the issued permit */
+} kp_direct_issue_t;
+/* KP_DB_CONFLICT with *why INSUFFICIENT_PERMIT_QUOTA or PERMIT_YEAR_OVER when refused. */
+int kp_store_permit_issue_direct(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_direct_issue_t *rq,
+                                 const char **why);
 int kp_store_application_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_application_t *out);
 /* org_id 0: all; status NULL: all. Newest first. */
 int kp_store_application_list(kp_conn_t *c, kp_arena_t *a, int64_t org_id, const char *status, int limit,
@@ -123,6 +151,19 @@ typedef struct kp_permit_filter {
 	int limit;
 } kp_permit_filter_t;
 int kp_store_permit_list(kp_conn_t *c, kp_arena_t *a, const kp_permit_filter_t *f, kp_permit_t **out, int *n);
+/* The paged search (the e-permit reference's PermitListPageParams): every filter is
+ * optional; newest first (issued_at, then id). */
+typedef struct kp_permit_query {
+	int64_t org_id;                        /* 0: any */
+	const char *issuer, *verifier, *permit_id, *company_id, *plate, *trailer_plate; /* NULL: any */
+	int year, type;                        /* 0: any */
+	int used, revoked;                     /* -1: any; 1: only; 0: none (revoked includes returned) */
+	int64_t issued_from, issued_to;        /* issued_at in [from, to]; 0: open */
+	int page, size;                        /* page from 0, size rows */
+} kp_permit_query_t;
+/* Fills *out with the page's rows (arena), *n and *total (rows matching in all pages). */
+int kp_store_permit_search(kp_conn_t *c, kp_arena_t *a, const kp_permit_query_t *q, kp_permit_t **out, int *n,
+                           int64_t *total);
 /* From 'issued' (unused) to 'revoked' or 'returned' with a reason. KP_DB_CONFLICT when
  * the permit is not unused; *why gets PERMIT_USED or the current status. */
 int kp_store_permit_withdraw(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const char *id,

@@ -217,3 +217,35 @@ int kp_store_tlog_cosignatures(kp_conn_t *c, kp_arena_t *a, int64_t size, const 
 		(*lines)[i] = kp_rows_text(&r, i, 0);
 	return KP_DB_OK;
 }
+
+int kp_store_tlog_key_get(kp_conn_t *c, kp_arena_t *a, kp_tlog_key_row_t *out)
+{
+	kp_rows_t r;
+	int rc = kp_db_one(c, a, &r, "SELECT origin, vkey, salt, nonce, sealed, created_at FROM tlog_keys WHERE id = 1",
+	                   NULL, 0);
+	if (rc != KP_DB_OK)
+		return rc;
+	out->origin = kp_rows_text(&r, 0, 0);
+	out->vkey = kp_rows_text(&r, 0, 1);
+	out->salt = kp_rows_text(&r, 0, 2);
+	out->nonce = kp_rows_text(&r, 0, 3);
+	out->sealed = kp_rows_text(&r, 0, 4);
+	out->created_at = kp_rows_int(&r, 0, 5);
+	return KP_DB_OK;
+}
+
+int kp_store_tlog_key_put(kp_conn_t *c, const kp_tlog_key_row_t *k)
+{
+	int rc = kp_store_begin(c);
+	if (rc != KP_DB_OK)
+		return rc;
+	rc = kp_db_run(c,
+	               "INSERT INTO tlog_keys (id, origin, vkey, salt, nonce, sealed, created_at) VALUES (1, ?, ?, ?, ?, ?, ?)",
+	               KP_PARAMS(KV_TEXT(k->origin), KV_TEXT(k->vkey), KV_TEXT(k->salt), KV_TEXT(k->nonce),
+	                         KV_TEXT(k->sealed), KV_INT(k->created_at)),
+	               NULL);
+	if (rc == KP_DB_OK)
+		rc = kp_store_audit_json(c, &(kp_actor_t){0, "kapka", NULL, NULL}, "tlog.key_create", "tlog_key", "1", NULL,
+		                         json_pack("{s:s, s:s}", "origin", k->origin, "vkey", k->vkey));
+	return kp_store_end(c, rc);
+}

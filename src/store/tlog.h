@@ -60,4 +60,13 @@ int kp_store_tlog_checkpoint_list(kp_conn_t *c, kp_arena_t *a, int64_t from, int
 int kp_store_tlog_cosignature_put(kp_conn_t *c, int64_t size, const char *witness, const char *line, int64_t at);
 int kp_store_tlog_cosignatures(kp_conn_t *c, kp_arena_t *a, int64_t size, const char ***lines, int *n);
 
+typedef struct kp_tlog_key_row {
+	const char *origin, *vkey, *salt, *nonce, *sealed; /* hex salt, nonce and sealed seed */
+	int64_t created_at;
+} kp_tlog_key_row_t;
+/* The log key's row: KP_DB_NOTFOUND before the first start. */
+int kp_store_tlog_key_get(kp_conn_t *c, kp_arena_t *a, kp_tlog_key_row_t *out);
+/* Store the log key (its own transaction): KP_DB_CONFLICT when another instance made one. */
+int kp_store_tlog_key_put(kp_conn_t *c, const kp_tlog_key_row_t *k);
+
 #endif

@@ -13,7 +13,7 @@ static int append(kp_conn_t *c, kp_tlog_leaf_t *leaf)
 }
 
 /* What a permit's holder can prove is theirs: the plate and the company. */
-static json_t *permit_personal(const kp_permit_t *p)
+json_t *kp_tlog_permit_personal(const kp_permit_t *p)
 {
 	return json_pack("{s:s, s:s, s:s, s:s}", "permit", p->id, "plate", p->plate ? p->plate : "", "company_name",
 	                 p->company_name ? p->company_name : "", "company_id", p->company_id ? p->company_id : "");
@@ -21,7 +21,7 @@ static json_t *permit_personal(const kp_permit_t *p)
 
 int kp_tlog_permit(kp_conn_t *c, const char *kind, const kp_permit_t *p, const char *reason)
 {
-	json_t *personal = permit_personal(p);
+	json_t *personal = kp_tlog_permit_personal(p);
 	if (reason)
 		json_object_set_new(personal, "reason", json_string(reason));
 	kp_tlog_leaf_t leaf = {
@@ -44,7 +44,7 @@ int kp_tlog_permit_use(kp_conn_t *c, const kp_permit_t *p, const kp_activity_row
 	    .facts = json_pack("{s:s, s:s, s:s, s:i, s:i, s:I, s:s?, s:b}", "issuer", p->issuer, "activity", act->type,
 	                       "country", act->country, "year", p->year, "type", p->type, "crossed_at",
 	                       (json_int_t)act->at, "checkpoint", act->checkpoint, "used_up", used_up),
-	    .personal = permit_personal(p),
+	    .personal = kp_tlog_permit_personal(p),
 	};
 	return append(c, &leaf);
 }
@@ -86,7 +86,7 @@ int kp_tlog_quota(kp_conn_t *c, const char *kind, const kp_quota_t *q)
 	return append(c, &leaf);
 }
 
-int kp_tlog_key(kp_conn_t *c, const char *kind, const char *authority, const char *kid, const char *jwk)
+int kp_tlog_key_change(kp_conn_t *c, const char *kind, const char *authority, const char *kid, const char *jwk)
 {
 	json_t *pub = jwk ? json_loads(jwk, 0, NULL) : NULL;
 	kp_tlog_leaf_t leaf = {

@@ -1,13 +1,15 @@
 /* tlog_acts.h: the leaves of kapka's own acts (permits, applications, quotas, keys, rule
  * data), built in one place so that what is public and what is only committed to is
- * decided once. Each calls kp_tlog_append inside the caller's transaction. For the
- * store's own files. */
+ * decided once. Each calls kp_tlog_append inside the caller's transaction. */
 #ifndef KP_STORE_TLOG_ACTS_H
 #define KP_STORE_TLOG_ACTS_H
 
 #include "store/permits.h"
 #include "store/tlog.h"
 
+/* What a permit's leaves commit to (a new object): {"company_id","company_name","permit",
+ * "plate"}. The holder gets it with the salt; verifiers recompute it from the permit. */
+json_t *kp_tlog_permit_personal(const kp_permit_t *p);
 /* kind: permit.issue, permit.revoke, permit.return. reason (withdrawals) is committed to,
  * not published: an officer's free text may name people. */
 int kp_tlog_permit(kp_conn_t *c, const char *kind, const kp_permit_t *p, const char *reason);
@@ -21,7 +23,7 @@ int kp_tlog_application(kp_conn_t *c, const char *kind, const kp_application_t *
  * sees which quotas were granted (we verify) and which received (we issue). */
 int kp_tlog_quota(kp_conn_t *c, const char *kind, const kp_quota_t *q);
 /* A key added to or revoked from an authority's key set: kind key.add / key.revoke. */
-int kp_tlog_key(kp_conn_t *c, const char *kind, const char *authority, const char *kid, const char *jwk);
+int kp_tlog_key_change(kp_conn_t *c, const char *kind, const char *authority, const char *kid, const char *jwk);
 /* A change of rule data by the ministry: kind rules.<table>, object the row's key, after
  * the new row (borrowed; must hold no personal data). */
 int kp_tlog_rules(kp_conn_t *c, const char *table, const char *object, json_t *after);

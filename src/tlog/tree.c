@@ -3,6 +3,7 @@
 #include "core/util.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,4 +103,19 @@ int kp_tlog_tree_tile(kp_tlog_tree_t *t, int64_t size, int L, int64_t N, int w, 
 	int h = KP_TILE_HEIGHT * L;
 	memcpy(out, t->level[h][N * KP_TILE_WIDTH], (size_t)w * KP_HASH_SIZE);
 	return 0;
+}
+
+void kp_tlog_tile_path(int64_t n, int w, char *out, size_t len)
+{
+	int groups[8], k = 0;
+	do {
+		groups[k++] = (int)(n % 1000);
+		n /= 1000;
+	} while (n > 0 && k < 8);
+	size_t o = 0;
+	out[0] = '\0';
+	for (int i = k - 1; i >= 0 && o < len; i--)
+		o += (size_t)snprintf(out + o, len - o, i > 0 ? "x%03d/" : "%03d", groups[i]);
+	if (w < KP_TILE_WIDTH && o < len)
+		snprintf(out + o, len - o, ".p/%d", w);
 }

@@ -33,4 +33,7 @@ int kp_tlog_tree_tile(kp_tlog_tree_t *t, int64_t size, int L, int64_t N, int w, 
  * one, 0 when there is none. */
 int kp_tlog_tile_width(int64_t size, int L, int64_t N);
 
+/* The C2SP path of tile index n of width w: "x001/x234/067" or "067.p/17", into out. */
+void kp_tlog_tile_path(int64_t n, int w, char *out, size_t len);
+
 #endif
