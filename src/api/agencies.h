@@ -22,6 +22,8 @@ void kp_api_agency_feed(kp_req_t *req);
 void kp_api_agency_keys(kp_req_t *req);
 void kp_api_equipment_reading(kp_req_t *req);
 void kp_api_inspection_list(kp_req_t *req);
+void kp_api_inspection_close(kp_req_t *req);
+void kp_api_xroad_log(kp_req_t *req);
 
 void kp_api_xroad_ecmr_query(kp_req_t *req);
 void kp_api_xroad_ecmr_get(kp_req_t *req);

@@ -191,3 +191,51 @@ void kp_api_inspection_list(kp_req_t *req)
 	}
 	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
 }
+
+/* POST /api/v1/inspection-tasks/{id}/close {note}: the inspection is done. An agency member
+ * closes only its agency's tasks. */
+void kp_api_inspection_close(kp_req_t *req)
+{
+	const char *note = kp_body_str(req, "note", 2000, true);
+	int64_t id;
+	if (kp_body_check(req) != 0 || kp_req_param_id(req, "id", &id) != 0)
+		return;
+	const char *kind = NULL;
+	int64_t agency = kp_agency_of_user(req);
+	kp_agency_t ag;
+	if (agency && kp_store_agency_get(kp_api_db(req), &req->arena, agency, &ag) == KP_DB_OK)
+		kind = ag.kind;
+	kp_actor_t who = kp_api_actor(req);
+	int rc = kp_store_inspection_close(kp_api_db(req), &who, id, kind, note);
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "open inspection task");
+		return;
+	}
+	kp_reply_json(req, 200, json_pack("{s:I, s:s}", "id", (json_int_t)id, "status", "closed"));
+}
+
+/* GET /api/v1/xroad-log?before=&limit=: the X-Road calls served or refused, with their ids. */
+void kp_api_xroad_log(kp_req_t *req)
+{
+	long long before, limit;
+	if (kp_req_query_int(req, "before", 0, INT64_MAX, 0, &before) != 0 ||
+	    kp_req_query_int(req, "limit", 1, 500, 100, &limit) != 0)
+		return;
+	kp_xroad_call_t *x;
+	int n;
+	int rc = kp_store_xroad_log_list(kp_api_db(req), &req->arena, before, (int)limit, &x, &n);
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "X-Road log");
+		return;
+	}
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++) {
+		char at[32];
+		kp_iso8601(x[i].at, at, sizeof(at));
+		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s?, s:s?, s:s?, s:s, s:i, s:s?}", "id",
+		                                       (json_int_t)x[i].id, "at", at, "client", x[i].client, "xroad_id",
+		                                       x[i].xroad_id, "user_id", x[i].user_id, "issue", x[i].issue, "service",
+		                                       x[i].service, "status", x[i].status, "request_id", x[i].request_id));
+	}
+	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
+}

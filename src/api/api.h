@@ -76,6 +76,7 @@ void kp_api_permit_revoke(kp_req_t *req);
 /* The ministry issues a permit itself (permit_issue.c); the paged permit search (permit_search.c). */
 void kp_api_permit_issue(kp_req_t *req);
 void kp_api_permit_search(kp_req_t *req);
+void kp_api_permit_years(kp_req_t *req);
 /* The ministry's verification of self-registered carriers (carrier_checks.c). */
 void kp_api_carrier_check_mine(kp_req_t *req);
 void kp_api_carrier_check_list(kp_req_t *req);

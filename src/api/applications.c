@@ -259,3 +259,31 @@ void kp_api_application_decide(kp_req_t *req)
 	}
 	reply_decision(req, &ap, &res);
 }
+
+/* GET /api/v1/permit-years: the years a carrier may apply for now: this one, and from
+ * 1 December the next one once the ministry has opened a quota for it. */
+void kp_api_permit_years(kp_req_t *req)
+{
+	const kp_config_t *cfg = kp_api_app(req)->cfg;
+	int year = kp_api_permit_year_now(cfg);
+	int64_t today = kp_local_day(kp_now(), (int)cfg->utc_offset_minutes);
+	int y, m, d;
+	kp_civil_from_days(today, &y, &m, &d);
+	bool next_open = false;
+	if (kp_permit_year_open(year + 1, y, m)) {
+		kp_quota_t *q;
+		int n;
+		int rc = kp_store_quota_list(kp_api_db(req), &req->arena, NULL, year + 1, kp_now(), &q, &n);
+		if (rc != KP_DB_OK) {
+			kp_reply_db_error(req, rc, "quotas");
+			return;
+		}
+		for (int i = 0; i < n && !next_open; i++)
+			next_open = strcmp(q[i].issuer, cfg->authority_code) == 0 && q[i].remaining > 0;
+	}
+	json_t *years = json_array();
+	json_array_append_new(years, json_integer(year));
+	if (next_open)
+		json_array_append_new(years, json_integer(year + 1));
+	kp_reply_json(req, 200, json_pack("{s:o, s:i, s:b}", "years", years, "current", year, "next_year_open", next_open));
+}

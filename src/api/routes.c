@@ -92,6 +92,8 @@ const kp_route_t kp_api_routes[] = {
 	/* the ministry issues a permit itself: paper to digital, a carrier without an account */
 	{"POST", "/api/v1/permits", kp_api_permit_issue, GOV, BODY, "issue a permit directly (no application)"},
 	{"GET", "/api/v1/permit-search", kp_api_permit_search, PERMIT_READERS, 0, "search permits, a page at a time"},
+	{"GET", "/api/v1/permit-years", kp_api_permit_years, KP_ROLE_CARRIER | STAFF, 0,
+	 "the permit years open for applications now"},
 	/* who takes part in an organisation's permit system (TRACECA), as dated data */
 	{"POST", "/api/v1/authorities/{code}/members", kp_api_authority_member_add, GOV, BODY,
 	 "record a period of membership in an organisation's permit system"},
@@ -292,6 +294,9 @@ const kp_route_t kp_api_routes[] = {
 	{"POST", "/api/v1/equipment-readings", kp_api_equipment_reading, KP_ROLE_OFFICER | KP_ROLE_DEVICE, BODY,
 	 "a reading from checkpoint equipment"},
 	{"GET", "/api/v1/inspection-tasks", kp_api_inspection_list, KP_ROLE_OFFICER | STAFF, 0, "inspection tasks"},
+	{"POST", "/api/v1/inspection-tasks/{id}/close", kp_api_inspection_close, KP_ROLE_OFFICER | AGENCY_STAFF, BODY,
+	 "close an inspection task with a note"},
+	{"GET", "/api/v1/xroad-log", kp_api_xroad_log, KP_ROLE_AUDITOR | KP_ROLE_ADMIN, 0, "X-Road calls served or refused"},
 	{"GET", "/xroad/v1/ecmr", kp_api_xroad_ecmr_query, 0, PUBLIC, "X-Road: the eFTI identifier query"},
 	{"GET", "/xroad/v1/ecmr/{ref}", kp_api_xroad_ecmr_get, 0, PUBLIC, "X-Road: one consignment note"},
 	{"GET", "/xroad/v1/events/{service}", kp_api_xroad_events, 0, PUBLIC, "X-Road: a service's events"},

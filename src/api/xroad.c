@@ -74,8 +74,9 @@ static int authorise(kp_req_t *req, const char *service, kp_agency_subsystem_t *
 		if (!granted)
 			status = 403, code = "not_granted", msg = "this client subsystem has no grant for the service";
 	}
-	kp_store_xroad_log(c, client && *client ? client : "-", id, user, issue, service, sub->id, status ? status : 200,
-	                   req->request_id);
+	if (!code || strcmp(code, "not_security_server") != 0) /* strangers fill no table: the access log has them */
+		kp_store_xroad_log(c, client && *client ? client : "-", id, user, issue, service, sub->id,
+		                   status ? status : 200, req->request_id);
 	kp_info("x-road %s: client %s id %s user %s issue %s: %d", service, client ? client : "-", id ? id : "-",
 	        user ? user : "-", issue ? issue : "-", status ? status : 200);
 	if (status) {

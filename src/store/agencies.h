@@ -135,4 +135,17 @@ int kp_store_crossing_recent(kp_conn_t *c, const char *checkpoint, const char *p
 /* Whether a checkpoint with this code exists. */
 int kp_store_checkpoint_known(kp_conn_t *c, const char *code, bool *known);
 
+/* Close an open task (of agency_kind, NULL: any) with a note. KP_DB_NOTFOUND when there is
+ * no such open task. */
+int kp_store_inspection_close(kp_conn_t *c, const kp_actor_t *who, int64_t id, const char *agency_kind,
+                              const char *note);
+
+/* The X-Road calls served or refused, newest first (before_id 0: from the newest). */
+typedef struct kp_xroad_call {
+	int64_t id, at;
+	int status;
+	const char *client, *xroad_id, *user_id, *issue, *service, *request_id;
+} kp_xroad_call_t;
+int kp_store_xroad_log_list(kp_conn_t *c, kp_arena_t *a, int64_t before_id, int limit, kp_xroad_call_t **out, int *n);
+
 #endif

@@ -316,3 +316,50 @@ int kp_store_checkpoint_known(kp_conn_t *c, const char *code, bool *known)
 	kp_arena_cleanup(&a);
 	return rc;
 }
+
+int kp_store_inspection_close(kp_conn_t *c, const kp_actor_t *who, int64_t id, const char *agency_kind,
+                              const char *note)
+{
+	int rc = kp_store_begin(c);
+	if (rc != KP_DB_OK)
+		return rc;
+	int64_t changed = 0;
+	rc = kp_db_run(c,
+	               "UPDATE inspection_tasks SET status = 'closed', closed_at = ?, closed_by = ?, note = ?"
+	               " WHERE id = ? AND status = 'open' AND (CAST(? AS TEXT) IS NULL OR agency_kind = ?)",
+	               KP_PARAMS(KV_INT(kp_now()), who->user_id ? KV_INT(who->user_id) : KV_NULL, KV_TEXT(note), KV_INT(id),
+	                         KV_TEXT(agency_kind), KV_TEXT(agency_kind)),
+	               &changed);
+	if (rc == KP_DB_OK && changed == 0)
+		rc = KP_DB_NOTFOUND;
+	if (rc == KP_DB_OK)
+		rc = kp_store_audit_id(c, who, "inspection.close", "inspection_task", id, NULL,
+		                       json_pack("{s:s?}", "note", note));
+	return kp_store_end(c, rc);
+}
+
+int kp_store_xroad_log_list(kp_conn_t *c, kp_arena_t *a, int64_t before_id, int limit, kp_xroad_call_t **out, int *n)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT id, at, client, xroad_id, user_id, issue, service, status, request_id FROM xroad_log"
+	                    " WHERE CAST(? AS BIGINT) = 0 OR id < ? ORDER BY id DESC LIMIT ?",
+	                    KP_PARAMS(KV_INT(before_id), KV_INT(before_id), KV_INT(limit)));
+	if (rc != KP_DB_OK)
+		return rc;
+	*n = r.nrows;
+	*out = kp_arena_zalloc(a, sizeof(kp_xroad_call_t) * (size_t)(r.nrows + 1));
+	for (int i = 0; i < r.nrows; i++) {
+		kp_xroad_call_t *x = &(*out)[i];
+		x->id = kp_rows_int(&r, i, 0);
+		x->at = kp_rows_int(&r, i, 1);
+		x->client = kp_rows_text(&r, i, 2);
+		x->xroad_id = kp_rows_text(&r, i, 3);
+		x->user_id = kp_rows_text(&r, i, 4);
+		x->issue = kp_rows_text(&r, i, 5);
+		x->service = kp_rows_text(&r, i, 6);
+		x->status = (int)kp_rows_int(&r, i, 7);
+		x->request_id = kp_rows_text(&r, i, 8);
+	}
+	return KP_DB_OK;
+}

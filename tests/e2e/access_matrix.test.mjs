@@ -14,9 +14,7 @@
 //    objects read the same afterwards.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  withServer, newCarrier, newTraveller, addVehicle, issue, assertError, DEMO_PASSWORD, ADMIN_PASSWORD,
-} from './permits_helpers.test.mjs';
+import { withServer, newCarrier, newTraveller, addVehicle, issue, assertError, DEMO_PASSWORD, ADMIN_PASSWORD, localDate } from './permits_helpers.test.mjs';
 
 const ROLES = ['carrier', 'traveller', 'officer', 'ministry', 'auditor', 'admin', 'device'];
 // Never called by a role that may: they sign the caller out or rotate the signing key.
@@ -86,18 +84,18 @@ async function ownedObjects(k, tok) {
   const permit = await issue(k, a.token, { partner: 'UZ', type: 1, vehicle_id: v.id });
   const apps = await k.req('GET', '/api/v1/permit-applications', { token: a.token });
   const slot = await k.req('POST', '/api/v1/checkpoints/dostyk/slots', { token: tok.officer,
-    body: { flow: 'truck', date: new Date(Date.now() + 6 * 3600e3).toISOString().slice(0, 10), from_hour: 23, to_hour: 24, capacity: 50 } });
+    body: { flow: 'truck', date: localDate(0), from_hour: 23, to_hour: 24, capacity: 50 } });
   assert.equal(slot.status, 201, slot.text);
   const booking = await k.req('POST', '/api/v1/bookings', { token: a.token, body: { slot_id: slot.json.items[0].id, plate: v.plate } });
   assert.equal(booking.status, 201, booking.text);
   const t = await newTraveller(k);
-  const tip = await k.req('POST', '/api/v1/tips', { token: t.token, body: { plate: 'AM 123 FR', plate_country: 'FR', kind: 'car', owner_name: 'Marie', owner_passport: '12AB34567', entry_checkpoint: 'dostyk', entered_from: 'UZ', entry_date: new Date(Date.now() + 6 * 3600e3).toISOString().slice(0, 10), term_months: 6 } });
+  const tip = await k.req('POST', '/api/v1/tips', { token: t.token, body: { plate: 'AM 123 FR', plate_country: 'FR', kind: 'car', owner_name: 'Marie', owner_passport: '12AB34567', entry_checkpoint: 'dostyk', entered_from: 'UZ', entry_date: localDate(0), term_months: 6 } });
   assert.equal(tip.status, 201, tip.text);
   const carSlot = await k.req('POST', '/api/v1/checkpoints/dostyk/slots', { token: tok.officer,
-    body: { flow: 'car', date: new Date(Date.now() + 6 * 3600e3).toISOString().slice(0, 10), from_hour: 23, to_hour: 24, capacity: 50 } });
+    body: { flow: 'car', date: localDate(0), from_hour: 23, to_hour: 24, capacity: 50 } });
   const tBooking = await k.req('POST', '/api/v1/bookings', { token: t.token, body: { slot_id: carSlot.json.items[0].id, plate: 'AM 123 FR' } });
   assert.equal(tBooking.status, 201, tBooking.text);
-  const day = (n) => new Date(Date.now() + 6 * 3600e3 + n * 86400e3).toISOString().slice(0, 10);
+  const day = (n) => localDate(n);
   const zone = await k.req('POST', '/api/v1/zone-permit-applications', { token: t.token, body: {
     travellers: [{ surname: 'Dupont', given_names: 'Marie', nationality: 'FR', passport_number: '12AB34567', passport_expiry: day(2000) }],
     date_from: day(10), date_to: day(25), zones: [2], route: ['karkyra'], purpose: 'trekking' } });

@@ -182,6 +182,14 @@ test('410 disables an endpoint; dead letters are listed and replayed', async () 
   assertError(await k.req('POST', '/api/v1/equipment-readings', { token: officer.token, body: { checkpoint: 'dostyk', kind: 'laser' } }), 422);
   r = await k.req('GET', '/api/v1/inspection-tasks?agency=transport_inspection&status=open', { token: officer.token });
   assert.ok(r.json.items.some((t) => t.reason === 'OVERWEIGHT'));
+  const task = r.json.items.find((t) => t.reason === 'OVERWEIGHT').id;
+  assertError(await k.req('POST', `/api/v1/inspection-tasks/${task}/close`, { token: ag.member.token, body: { note: 'not ours' } }), 404);
+  assertError(await k.req('POST', `/api/v1/inspection-tasks/${task}/close`, { token: officer.token, body: {} }), 422);
+  r = await k.req('POST', `/api/v1/inspection-tasks/${task}/close`, { token: officer.token, body: { note: 'Weighed again: 43,800 kg' } });
+  assert.equal(r.status, 200, r.text);
+  assertError(await k.req('POST', `/api/v1/inspection-tasks/${task}/close`, { token: officer.token, body: { note: 'again' } }), 404);
+  r = await k.req('GET', '/api/v1/inspection-tasks?agency=transport_inspection&status=open', { token: officer.token });
+  assert.ok(!r.json.items.some((t) => t.id === task));
 
   // four attempts (the first and three retries) fail: both events go to the dead letters
   const dead = await waitFor('dead letters', async () => {
@@ -262,6 +270,11 @@ test('X-Road calls are authorised per client subsystem and service, and logged w
   ss.close();
   assert.ok(logLines(k).some((l) => /^x-road ecmr: client KG\/GOV\/border-kg\/uas id kapka-\S+ user - issue case-88: 200$/.test(l.msg || '')));
 
+  const xlog = await k.req('GET', '/api/v1/xroad-log?limit=50', { token: admin });
+  assert.equal(xlog.status, 200, xlog.text);
+  assert.ok(xlog.json.items.some((x) => x.client === 'KG/GOV/border-kg/uas' && x.xroad_id === 'xrd-border-kg' && x.user_id === 'KG12345678901' && x.issue === 'case-77' && x.status === 200));
+  assert.ok(xlog.json.items.some((x) => x.client === 'KG/GOV/sanepid-kg/uas' && x.service === 'ecmr' && x.status === 403));
+  assertError(await k.req('GET', '/api/v1/xroad-log', { token: carrier.token }), 403);
   const lines = logLines(k).filter((l) => /^x-road /.test(l.msg || ''));
   assert.ok(lines.some((l) => l.msg.includes('KG/GOV/border-kg/uas') && l.msg.includes('xrd-border-kg') && l.msg.includes('KG12345678901') && l.msg.includes('case-77') && l.msg.endsWith(': 200')));
   assert.ok(lines.some((l) => l.msg.includes('KG/GOV/sanepid-kg/uas') && l.msg.endsWith(': 403')));

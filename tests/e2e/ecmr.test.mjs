@@ -151,6 +151,8 @@ test('who may see a note, the eFTI identifier query and the authority link', asy
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.ref, ref);
   assertError(await k.req('GET', '/api/v1/ecmr-shared/nope'), 404, 'link_unknown');
+  // no security server is configured here: X-Road headers are not trusted from anyone
+  assertError(await k.req('GET', `/xroad/v1/ecmr/${ref}`, { headers: { 'X-Road-Client': 'KG/GOV/x/uas' } }), 403, 'not_security_server');
   assertError(await k.req('GET', '/api/v1/ecmr-links/nope'), 404, 'link_unknown');
 });
 

@@ -4,7 +4,7 @@
 // another organisation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { usePermitServer, newCarrier, addVehicle, issue, assertError } from './permits_helpers.test.mjs';
+import { usePermitServer, newCarrier, addVehicle, issue, assertError, clockNow } from './permits_helpers.test.mjs';
 
 const srv = usePermitServer();
 
@@ -44,10 +44,10 @@ test('found 9: times like 13:-9:-9 are refused; a crossing cannot be backdated w
     const err = assertError(await crossing(at), 422, 'invalid_field');
     assert.ok(err.fields.some((f) => f.field === 'at'), at);
   }
-  const old = new Date(Date.now() - 10 * 86400000).toISOString().slice(0, 19) + 'Z';
+  const old = new Date(clockNow() - 10 * 86400000).toISOString().slice(0, 19) + 'Z';
   const err = assertError(await crossing(old), 422, 'invalid_field');
   assert.match(err.fields.find((f) => f.field === 'at').problem, /within the last 72 hours/);
-  const recent = new Date(Date.now() - 2 * 3600000).toISOString().slice(0, 19) + 'Z';
+  const recent = new Date(clockNow() - 2 * 3600000).toISOString().slice(0, 19) + 'Z';
   assert.equal((await crossing(recent)).status, 201);
 });
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { before, after } from 'node:test';
-import { newCarrier, assertError, adminToken, startKapka, stopClean } from './lib.mjs';
+import { newCarrier, assertError, adminToken, startKapka, stopClean, localDate } from './lib.mjs';
 
 export * from './lib.mjs';
 
@@ -18,7 +18,7 @@ export const DEMO_PASSWORD = 'kapka-demo-2026';
 
 // The permit year kapka uses by default: the calendar year in Bishkek (UTC+6, the default
 // utc_offset_minutes).
-export const YEAR = new Date(Date.now() + 6 * 3600 * 1000).getUTCFullYear();
+export const YEAR = Number(localDate(0).slice(0, 4));
 
 // The QR id pattern of the universal e-permit verifier (e-permit/verify, schema.json).
 export const VERIFIER_ID_RE = /^[A-Z]{2}-[A-Z]{2}-\d{4}-(1|2|3)-[0-9]+$/;

@@ -19,8 +19,11 @@ test('10 December 2026: next year\'s permit is issued once its quota is open, an
   const c = await carrierWithFleet(k, 3);
   const base = { partner: 'UZ', type: 1, vehicle_id: c.vehicles[0].id };
   // no quota for 2027 yet
+  const years = async () => (await k.req('GET', '/api/v1/permit-years', { token: c.token })).json;
+  assert.deepEqual(await years(), { years: [2026], current: 2026, next_year_open: false });
   assertRefused(await apply(k, c.token, { ...base, year: 2027 }), ['INSUFFICIENT_PERMIT_QUOTA']);
   await createQuota(k, tok.ministry, { partner: 'UZ', type: 1, year: 2027, start_number: 1, end_number: 10 });
+  assert.deepEqual(await years(), { years: [2026, 2027], current: 2026, next_year_open: true });
   // a departure before the permit's year begins
   assertRefused(await apply(k, c.token, { ...base, year: 2027, trip: { departure_date: '2026-12-20' } }),
     ['DEPARTURE_BEFORE_VALIDITY']);
@@ -55,6 +58,7 @@ test('20 November 2026: next year\'s permits cannot be applied for yet, even wit
   const c = await carrierWithFleet(k, 1);
   assertRefused(await apply(k, c.token, { partner: 'UZ', type: 1, vehicle_id: c.vehicles[0].id, year: 2027 }),
     ['PERMIT_YEAR_NOT_OPEN']);
+  assert.deepEqual((await k.req('GET', '/api/v1/permit-years', { token: c.token })).json.years, [2026]);
 });
 
 test('issued in the last seconds of 2026, a 2027 permit is valid from midnight in Bishkek', async () => {

@@ -5,12 +5,12 @@
 // (Torugart's season, Irkeshtam's lunch breaks and holidays, Karamyk closed), the registry.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { newTraveller, assertError } from './lib.mjs';
+import { newTraveller, assertError, localDate } from './lib.mjs';
 import { usePermitServer } from './permits_helpers.test.mjs';
 
 const srv = usePermitServer();
 const CP = '/api/v1/checkpoints';
-const local = (days) => new Date(Date.now() + 360 * 60000 + days * 86400000).toISOString().slice(0, 10);
+const local = (days) => localDate(days);
 const slots = (k, tok, code, body) => k.req('POST', `${CP}/${code}/slots`, { token: tok, body });
 
 test('no slots at a closed crossing, none in the past; only the open hours of a day', async () => {

@@ -4,7 +4,7 @@
 import { append, h, notice, announce } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
 import { t, has } from '../i18n.js';
-import { permitFacts, qrImage, pdfLink, reasonsList, errorNotice, currentYear } from '../permit-ui.js';
+import { permitFacts, qrImage, pdfLink, reasonsList, errorNotice } from '../permit-ui.js';
 
 // Country names sorted in the current language (the catalogue's, else the server's).
 function partnerOptions(authorities) {
@@ -61,20 +61,19 @@ export default {
   roles: ['carrier'],
   nav: { label: 'nav.apply', order: 30 },
   async render(view, ctx) {
-    let authorities, types, vehicles, check;
+    let authorities, types, vehicles, check, years;
     try {
-      [authorities, types, vehicles, check] = await Promise.all([
+      [authorities, types, vehicles, check, years] = await Promise.all([
         ctx.api.get('/api/v1/authorities'), ctx.api.get('/api/v1/permit-types'), ctx.api.get('/api/v1/vehicles'),
-        ctx.api.get('/api/v1/carrier-verification')]);
+        ctx.api.get('/api/v1/carrier-verification'), ctx.api.get('/api/v1/permit-years')]);
     } catch (err) {
       append(view, h('h1', { i18n: 'apply.title' }), errorNotice(err));
       return;
     }
     const active = vehicles.items.filter((v) => v.status === 'active');
-    // Today and the year in Kyrgyzstan (UTC+6), as the server counts them.
+    // Today in Kyrgyzstan (UTC+6), as the server counts it.
     const today = new Date(Date.now() + 6 * 3600 * 1000).toISOString().slice(0, 10);
-    const year = currentYear();
-    const december = today.slice(5, 7) === '12';
+
     const result = h('div', { class: 'decision-box' });
 
     const f = makeForm({
@@ -115,9 +114,9 @@ export default {
           args: ty.fee_som > 0 ? { type: t(`permit_type.${ty.name.toLowerCase()}`), fee: ty.fee_som } : undefined,
           fallback: ty.name,
         })) }),
-      // In December next year's permits may be asked for too (once the ministry opens the quota).
-      december ? field({ name: 'year', label: 'pm.year', hint: 'pm.year_hint', required: true, value: String(year),
-        options: [year, year + 1].map((y) => ({ value: String(y), text: String(y) })) }) : null,
+      // From 1 December next year's permits may be asked for too, once the ministry opens its quota.
+      years.years.length > 1 ? field({ name: 'year', label: 'pm.year', hint: 'pm.year_hint', required: true,
+        value: String(years.current), options: years.years.map((y) => ({ value: String(y), text: String(y) })) }) : null,
       field({ name: 'vehicle_id', label: 'apply.vehicle', required: true, value: active.length === 1 ? String(active[0].id) : '',
         options: [{ value: '', label: 'form.choose' },
           ...active.map((v) => ({ value: String(v.id), text: [v.plate, v.make, v.model].filter(Boolean).join(' · ') }))] })),
