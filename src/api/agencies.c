@@ -19,8 +19,10 @@ static bool is_owner(const kp_req_t *req)
 
 static json_t *agency_json(const kp_agency_t *ag)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:s?}", "id", (json_int_t)ag->id, "code", ag->code, "kind", ag->kind,
-	                 "name", ag->name, "xroad_member", ag->xroad_member);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s?}", "id", (json_int_t)ag->id, "code", ag->code, "kind", ag->kind,
+	                      "name", ag->name, "xroad_member", ag->xroad_member);
+	json_object_set_new(o, "organisation_id", ag->org_id ? json_integer(ag->org_id) : json_null());
+	return o;
 }
 
 /* The agency in the path, when the caller is the data owner or one of its members. */
@@ -89,8 +91,15 @@ void kp_api_agency_create(kp_req_t *req)
 		               "sanitary_epidemiological");
 	ag.name = kp_body_str(req, "name", 200, true);
 	ag.xroad_member = kp_body_str_checked(req, "xroad_member", 120, false, check_member);
+	long long org = 0;
+	kp_body_int(req, "organisation_id", 1, INT64_MAX, false, &org);
+	kp_org_t o;
+	if (org && (kp_store_org_get(kp_api_db(req), &req->arena, org, &o) != KP_DB_OK ||
+	            !(strcmp(o.kind, "customs") == 0 || strcmp(o.kind, "border_service") == 0 || strcmp(o.kind, "ministry") == 0)))
+		kp_field_error(req, "organisation_id", "must be a customs, border service or ministry organisation");
 	if (kp_body_check(req) != 0)
 		return;
+	ag.org_id = org;
 	kp_actor_t who = kp_api_actor(req);
 	int rc = kp_store_agency_create(kp_api_db(req), &who, &ag);
 	if (rc == KP_DB_CONFLICT) {
@@ -169,6 +178,11 @@ void kp_api_agency_member_add(kp_req_t *req)
 	kp_user_t u;
 	if (kp_store_user_get(kp_api_db(req), &req->arena, uid, &u) != KP_DB_OK) {
 		kp_field_error(req, "user_id", "is not a user");
+		kp_body_check(req);
+		return;
+	}
+	if (ag.org_id && u.org_id != ag.org_id) {
+		kp_field_error(req, "user_id", "must belong to the agency's organisation");
 		kp_body_check(req);
 		return;
 	}

@@ -27,8 +27,8 @@ int kp_store_agency_member_may(kp_conn_t *c, int64_t user_id, const char *servic
 
 static json_t *agency_snapshot(const kp_agency_t *ag)
 {
-	return json_pack("{s:s, s:s, s:s, s:s?}", "code", ag->code, "kind", ag->kind, "name", ag->name, "xroad_member",
-	                 ag->xroad_member);
+	return json_pack("{s:s, s:s, s:s, s:s?, s:I}", "code", ag->code, "kind", ag->kind, "name", ag->name, "xroad_member",
+	                 ag->xroad_member, "org_id", (json_int_t)ag->org_id);
 }
 
 int kp_store_agency_create(kp_conn_t *c, const kp_actor_t *who, kp_agency_t *ag)
@@ -40,10 +40,10 @@ int kp_store_agency_create(kp_conn_t *c, const kp_actor_t *who, kp_agency_t *ag)
 	int rc = kp_store_begin(c);
 	if (rc == KP_DB_OK)
 		rc = kp_db_exec(c, &a, &r,
-		                "INSERT INTO agencies (code, kind, name, xroad_member, created_at) VALUES (?, ?, ?, ?, ?)"
+		                "INSERT INTO agencies (code, kind, name, xroad_member, org_id, created_at) VALUES (?, ?, ?, ?, ?, ?)"
 		                " RETURNING id",
 		                KP_PARAMS(KV_TEXT(ag->code), KV_TEXT(ag->kind), KV_TEXT(ag->name), KV_TEXT(ag->xroad_member),
-		                          KV_INT(ag->created_at)));
+		                          ag->org_id ? KV_INT(ag->org_id) : KV_NULL, KV_INT(ag->created_at)));
 	if (rc == KP_DB_OK) {
 		ag->id = kp_rows_int(&r, 0, 0);
 		rc = kp_store_audit_id(c, who, "agency.create", "agency", ag->id, NULL, agency_snapshot(ag));
@@ -61,12 +61,13 @@ static void agency_from_row(const kp_rows_t *r, int i, kp_agency_t *ag)
 	ag->name = kp_rows_text(r, i, 3);
 	ag->xroad_member = kp_rows_text(r, i, 4);
 	ag->created_at = kp_rows_int(r, i, 5);
+	ag->org_id = kp_rows_int(r, i, 6);
 }
 
 int kp_store_agency_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_agency_t *out)
 {
 	kp_rows_t r;
-	int rc = kp_db_one(c, a, &r, "SELECT id, code, kind, name, xroad_member, created_at FROM agencies WHERE id = ?",
+	int rc = kp_db_one(c, a, &r, "SELECT id, code, kind, name, xroad_member, created_at, org_id FROM agencies WHERE id = ?",
 	                   KP_PARAMS(KV_INT(id)));
 	if (rc == KP_DB_OK)
 		agency_from_row(&r, 0, out);
@@ -76,7 +77,7 @@ int kp_store_agency_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_agency_t *ou
 int kp_store_agency_list(kp_conn_t *c, kp_arena_t *a, kp_agency_t **out, int *n)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, "SELECT id, code, kind, name, xroad_member, created_at FROM agencies ORDER BY code",
+	int rc = kp_db_exec(c, a, &r, "SELECT id, code, kind, name, xroad_member, created_at, org_id FROM agencies ORDER BY code",
 	                    NULL, 0);
 	if (rc != KP_DB_OK)
 		return rc;

@@ -9,7 +9,7 @@
 #include "store/store.h"
 
 typedef struct kp_agency {
-	int64_t id, created_at;
+	int64_t id, created_at, org_id; /* org_id 0: not an organisation of kapka */
 	const char *code, *kind, *name, *xroad_member;
 } kp_agency_t;
 

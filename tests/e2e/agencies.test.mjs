@@ -169,6 +169,19 @@ test('events reach entitled agencies as Standard Webhooks, in order, after an ou
 test('410 disables an endpoint; dead letters are listed and replayed', async () => {
   const k = srv.k;
   const admin = await adminToken(k);
+  // an agency that is an organisation of kapka: its members come from that organisation
+  const staffA = await staffUser(k, 'customs', 'officer', 'Customs officer A');
+  const staffB = await staffUser(k, 'customs', 'officer', 'Customs officer B');
+  const orgA = (await k.req('GET', `/api/v1/users/${staffA.user.id}`, { token: admin })).json.organisation_id;
+  assert.ok(orgA > 0);
+  let r0 = await k.req('POST', '/api/v1/border-agencies', { token: admin, body: { code: 'customs-org', kind: 'customs', name: 'Customs (org)', organisation_id: orgA } });
+  assert.equal(r0.status, 201, r0.text);
+  assert.equal(r0.json.organisation_id, orgA);
+  assertError(await k.req('POST', `/api/v1/border-agencies/${r0.json.id}/members`, { token: admin, body: { user_id: staffB.user.id } }), 422);
+  assert.equal((await k.req('POST', `/api/v1/border-agencies/${r0.json.id}/members`, { token: admin, body: { user_id: staffA.user.id } })).status, 201);
+  const carrierOrg = (await newCarrier(k)).org.id;
+  assertError(await k.req('POST', '/api/v1/border-agencies', { token: admin, body: { code: 'bad-org', kind: 'customs', name: 'x', organisation_id: carrierOrg } }), 422);
+
   const ag = await agency(k, admin, 'phyto-kg', 'phytosanitary', ['equipment', 'inspections']);
   let r = await k.req('POST', `/api/v1/border-agencies/${ag.id}/endpoints`, { token: admin, body: { url: urlOf(goneRx) } });
   const endpoint = r.json.id;
