@@ -3,6 +3,7 @@
 #include "api/api.h"
 #include "api/agencies.h"
 #include "api/ecmr.h"
+#include "api/operations.h"
 #include "api/rules.h"
 #include "api/transparency.h"
 #include "core/util.h"
@@ -320,6 +321,9 @@ const kp_route_t kp_api_routes[] = {
 	{"GET", "/api/v1/transparency/leaves/{index}", kp_api_transparency_leaf, 0, PUBLIC, "one leaf of the log"},
 	{"GET", "/api/v1/transparency/permits/{id}", kp_api_transparency_permit, 0, PUBLIC,
 	 "a permit's offline proof (tlog-proof), with the commitment's opening for its holder"},
+
+	/* Operations (docs/operations.md): metrics for the monitoring system. */
+	{"GET", "/metrics", kp_api_metrics, 0, PUBLIC, "Prometheus metrics (settings metrics_allow, metrics_token)"},
 };
 
 const size_t kp_api_nroutes = KP_ARRAY_LEN(kp_api_routes);

@@ -55,6 +55,12 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		fprintf(stderr, "kapka serve: unknown argument '%s' (see kapka serve --help)\n", argv[0]);
 		return 2;
 	}
+	kp_proxies_t metrics_allow;
+	char allow_err[160];
+	if (kp_http_proxies_parse(cfg->metrics_allow, &metrics_allow, allow_err, sizeof(allow_err)) != 0) {
+		fprintf(stderr, "kapka: metrics_allow: %s\n", allow_err);
+		return 2;
+	}
 	if (kp_password_prepare() != 0) { /* before the first sign-in (the other commands skip it) */
 		fprintf(stderr, "kapka: the password hashing could not start\n");
 		return 1;

@@ -30,6 +30,8 @@ typedef struct kp_config {
 	long long sqlite_sync_full;
 	char public_url[256];
 	char trusted_proxies[512];
+	char metrics_allow[512];
+	char metrics_token[128];
 	char authority_code[3];
 	char authority_name[128];
 	long long utc_offset_minutes;

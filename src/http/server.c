@@ -3,6 +3,7 @@
  * handler, sends the answer and writes one access-log line. */
 #include "http/http.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/util.h"
 #include "crypto/hash.h"
 
@@ -519,6 +520,8 @@ static enum MHD_Result send_reply(struct kp_http *h, kp_req_t *req)
 	enum MHD_Result r = MHD_queue_response(req->mhd, (unsigned)req->status, resp);
 	MHD_destroy_response(resp);
 	access_log(req, len);
+	kp_metrics_request(req->route ? req->route->method : NULL, req->route ? req->route->pattern : NULL,
+	                   req->status, kp_mono_us() - req->started_us);
 	return r;
 }
 

@@ -29,6 +29,14 @@ const char *kp_store_backend_name(const kp_store_t *s);
 /* Borrow a connection (waits while all are busy) and give it back. */
 kp_conn_t *kp_store_acquire(kp_store_t *s);
 void kp_store_release(kp_store_t *s, kp_conn_t *c);
+/* Connections in the pool and how many are borrowed now. */
+void kp_store_pool_use(kp_store_t *s, int *size, int *in_use);
+/* The database's gauges for /metrics (metrics.c): for each family, call emit with its
+ * samples (in arena). Returns KP_DB_OK or the first query's error. */
+struct kp_sample;
+typedef void (*kp_gauge_emit_fn)(void *ctx, const char *name, const char *type, const char *help,
+                                 const struct kp_sample *s, int n);
+int kp_store_gauges(kp_conn_t *c, kp_arena_t *a, kp_gauge_emit_fn emit, void *ctx);
 /* 0 when the database answers. */
 int kp_store_ping(kp_store_t *s);
 
