@@ -94,6 +94,12 @@ bench: deps
 	sh bench/run.sh
 	node bench/permits.mjs
 	node bench/checkpoints.mjs
+	node bench/window.mjs
+
+# libFuzzer targets for every parser that takes outside bytes (fuzz/README.md), each on
+# its seed corpus in fuzz/corpus/ for FUZZ_SECONDS seconds (default 60; make test: 5).
+fuzz:
+	sh fuzz/run.sh
 
 clean:
 	rm -rf build bin tests/browser/out

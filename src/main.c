@@ -4,7 +4,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "crypto/hash.h"
-#include "domain/dates.h"
+#include "domain/schedule.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +26,8 @@ static const struct {
 	{"keygen", kp_cli_keygen, "make a new signing key (partners are told), list or revoke keys"},
 	{"trustlist", kp_cli_trustlist, "export the signed offline trust list"},
 	{"verify", kp_cli_verify, "check a permit QR offline against a trust list"},
+	{"ecmr-verify", kp_cli_ecmr_verify, "check an e-CMR's QR or bundle offline against a trust list"},
+	{"xroad-call", kp_cli_xroad_call, "call another agency's service through our X-Road security server"},
 	{"log", kp_cli_log, "the transparency log: prove a permit, verify the log, monitor another kapka's log"},
 };
 
@@ -43,7 +45,7 @@ static int apply_test_clock(const kp_config_t *cfg)
 	long long secs;
 	if (kp_parse_int(cfg->test_clock, 0, 253402300799LL, &secs) == 0)
 		t = (int64_t)secs;
-	else if (kp_instant_parse(cfg->test_clock, &t) != 0) {
+	else if (kp_parse_instant(cfg->test_clock, (int)cfg->utc_offset_minutes, &t) != 0) {
 		fprintf(stderr, "kapka: test_clock must be epoch seconds or a time like 2026-12-31T23:59:59+06:00\n");
 		return -1;
 	}

@@ -2,6 +2,7 @@
 # run.sh: kapka's whole test suite, as `make test` runs it after building both variants.
 #
 #   1. unit       every cmocka program in build/tests/ (TAP)
+#      fuzz       every libFuzzer target for KAPKA_FUZZ_SECONDS (5) on its corpus (fuzz/run.sh)
 #   2. e2e-sqlite node --test tests/e2e/ against bin/kapka on SQLite
 #   3. e2e-pg     the same on PostgreSQL
 #   4. browser    node --test tests/browser/ (skipped when there are no *.test.mjs files)
@@ -13,7 +14,12 @@
 # last line is "N passed, M failed"; the exit status is non-zero when M > 0 (a stage that
 # crashed or hung counts as a failure).
 #
-# Knobs: KAPKA_TEST_ONLY="unit e2e-sqlite ..." runs only those stages;
+# Stages run in two lanes at once (see "the stages, in lanes" below); the time of each is
+# printed at the end and kept in build/test-logs/times.txt.
+#
+# Knobs: KAPKA_TEST_ONLY="unit e2e-sqlite ..." runs only those stages (a binary that only
+# other stages need is not required: KAPKA_TEST_ONLY=unit needs no sanitizer build);
+# KAPKA_TEST_JOBS=1 runs the stages one after the other;
 # KAPKA_TEST_KNOWN_BUGS=1 also runs the tests that reproduce known, unfixed bugs;
 # KAPKA_TEST_VERBOSE=1 prints every stage's whole output;
 # KAPKA_TEST_CLOCK=2026-12-31T23:59:59+06:00 (or epoch seconds) runs every stage with the
@@ -219,29 +225,103 @@ need_bin() {
 
 SAN_ENV="KAPKA_BIN=build/san/bin/kapka"
 
-wanted unit && run_unit_stage unit build/tests
-if need_bin bin/kapka; then
-	wanted e2e-sqlite && run_node_stage e2e-sqlite tests/e2e/ KAPKA_E2E_BACKEND=sqlite
-	wanted e2e-pg && pg_stage e2e-pg tests/e2e/ KAPKA_E2E_BACKEND=pg
-	if wanted browser; then
+# ---- fuzz: every libFuzzer target for a bounded time on its corpus (fuzz/run.sh) ----
+run_fuzz_stage() {
+	echo "${BOLD}== fuzz: fuzz/run.sh, ${KAPKA_FUZZ_SECONDS:-5} s per target ==${OFF}"
+	stage_start=$(date +%s)
+	FUZZ_SECONDS=${KAPKA_FUZZ_SECONDS:-5} timeout "$STAGE_TIMEOUT" sh fuzz/run.sh >"$LOGS/fuzz.log" 2>&1
+	rc=$?
+	p=$(grep -c '^  fuzz_.*exit 0$' "$LOGS/fuzz.log")
+	f=$(grep -c '^fuzz_.*\(FAILED\|does not build\)' "$LOGS/fuzz.log")
+	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	sed -n '/^fuzzing,/,$p' "$LOGS/fuzz.log"
+	if [ "$f" -gt 0 ]; then
+		show_tail "$LOGS/fuzz.log" 60
+		note_failure "fuzz: $f failed (log: $LOGS/fuzz.log)"
+	fi
+	PASSED=$((PASSED + p)) FAILED=$((FAILED + f))
+	echo "  fuzz: $p passed, $f failed ($(($(date +%s) - stage_start)) s)"
+}
+
+# ---- the stages, in lanes ----
+# One stage at a time within a lane; the lanes run side by side (KAPKA_TEST_JOBS=1: one
+# lane, everything in order). The PostgreSQL stages have a lane of their own, so the
+# SQLite and PostgreSQL runs overlap; the sanitizer stages come after the plain ones in
+# each lane. Each stage writes its output to $LOGS/STAGE.out, its counts to .count and its
+# failures to .failures; they are printed in the usual order once every lane is done.
+STAGES="unit fuzz e2e-sqlite e2e-pg browser san-unit san-e2e-sqlite san-e2e-pg"
+LANE1="unit fuzz e2e-sqlite browser san-unit san-e2e-sqlite"
+LANE2="e2e-pg san-e2e-pg"
+
+run_stage() {
+	case $1 in
+	unit) run_unit_stage unit build/tests ;;
+	fuzz) run_fuzz_stage ;;
+	e2e-sqlite) need_bin bin/kapka && run_node_stage e2e-sqlite tests/e2e/ KAPKA_E2E_BACKEND=sqlite ;;
+	e2e-pg) need_bin bin/kapka && pg_stage e2e-pg tests/e2e/ KAPKA_E2E_BACKEND=pg ;;
+	browser)
+		if ! need_bin bin/kapka; then return; fi
 		if has_tests tests/browser; then
 			run_node_stage browser tests/browser/
 		else
 			echo "${BOLD}== browser ==${OFF}"
 			echo "  (no tests/browser/*.test.mjs yet: skipped)"
 		fi
-	fi
-fi
-# From here on, every program is the sanitizer build: any report aborts it.
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
-export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-wanted san-unit && run_unit_stage san-unit build/san/tests
-if need_bin build/san/bin/kapka; then
+		;;
+	san-*)
+		# every program is the sanitizer build: any report aborts it
+		export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+		export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+		case $1 in
+		san-unit) run_unit_stage san-unit build/san/tests ;;
+		# shellcheck disable=SC2086
+		san-e2e-sqlite) need_bin build/san/bin/kapka && run_node_stage san-e2e-sqlite tests/e2e/ KAPKA_E2E_BACKEND=sqlite $SAN_ENV ;;
+		# shellcheck disable=SC2086
+		san-e2e-pg) need_bin build/san/bin/kapka && pg_stage san-e2e-pg tests/e2e/ KAPKA_E2E_BACKEND=pg $SAN_ENV ;;
+		esac
+		;;
+	esac
+}
+
+# run_lane STAGE...: the wanted ones, one after the other, each recorded on its own.
+run_lane() {
+	for stage in "$@"; do
+		wanted "$stage" || continue
+		PASSED=0 FAILED=0 SKIPPED=0 FAILURES=""
+		t0=$(date +%s)
+		run_stage "$stage" >"$LOGS/$stage.out" 2>&1
+		echo "$PASSED $FAILED $SKIPPED $(($(date +%s) - t0))" >"$LOGS/$stage.count"
+		printf '%s' "$FAILURES" >"$LOGS/$stage.failures"
+	done
+}
+
+if [ "${KAPKA_TEST_JOBS:-2}" -gt 1 ]; then
+	echo "(stages in two lanes at once: $LANE1 | $LANE2; KAPKA_TEST_JOBS=1 runs them in order)"
 	# shellcheck disable=SC2086
-	wanted san-e2e-sqlite && run_node_stage san-e2e-sqlite tests/e2e/ KAPKA_E2E_BACKEND=sqlite $SAN_ENV
+	run_lane $LANE1 &
+	lane1=$!
 	# shellcheck disable=SC2086
-	wanted san-e2e-pg && pg_stage san-e2e-pg tests/e2e/ KAPKA_E2E_BACKEND=pg $SAN_ENV
+	run_lane $LANE2 &
+	lane2=$!
+	wait "$lane1" "$lane2"
+else
+	# shellcheck disable=SC2086
+	run_lane $STAGES
 fi
+
+PASSED=0 FAILED=0 SKIPPED=0 FAILURES=""
+: >"$LOGS/times.txt"
+for stage in $STAGES; do
+	[ -e "$LOGS/$stage.count" ] || continue
+	cat "$LOGS/$stage.out"
+	read -r p f sk secs <"$LOGS/$stage.count"
+	PASSED=$((PASSED + p)) FAILED=$((FAILED + f)) SKIPPED=$((SKIPPED + sk))
+	FAILURES="$FAILURES$(cat "$LOGS/$stage.failures")"
+	printf '%-16s %5d s\n' "$stage" "$secs" >>"$LOGS/times.txt"
+done
+echo
+echo "stage times (build/test-logs/times.txt):"
+sed 's/^/  /' "$LOGS/times.txt"
 
 # ---- recap ----
 elapsed=$(($(date +%s) - START))

@@ -31,6 +31,7 @@ function jws(claims, { key = kg, header = { alg: 'ES256', kid: key.jwk.kid }, ve
 // 31 December 2026, 23:59:59 in Bishkek (UTC+6), and 1 February 2027, 00:00.
 const NEW_YEAR_EVE = Date.parse('2026-12-31T23:59:59+06:00') / 1000;
 const FEB_FIRST = Date.parse('2027-02-01T00:00:00+06:00') / 1000;
+const NEW_YEAR = Date.parse('2027-01-01T00:00:00+06:00') / 1000;
 
 const permit = (over = {}) => ({ id: 'KG-UZ-2026-1-1', iat: '01/12/2026', exp: '31/12/2026', pn: '01KG123ABC',
   cn: 'Ala-Too Trans', ...over });
@@ -56,7 +57,7 @@ const cases = [
   ['alg HS256', jws(permit(), { header: { alg: 'HS256', kid: 'KG-1' } }), 'KG', ['UNSUPPORTED_ALGORITHM']],
   ['header with crit', jws(permit(), { header: { alg: 'ES256', kid: 'KG-1', crit: ['exp'] } }), 'KG', ['MALFORMED']],
   ['version 1 QR form', jws(permit(), { version: '1' }), 'KG', []],
-  ['version 0 (demo) QR form', jws(permit(), { version: '0' }), 'KG', []],
+  ['version 0 (demo) QR form', jws(permit(), { version: '0' }), 'KG', ['DEMO_CREDENTIAL']],
   ['version 2', jws(permit(), { version: '2' }), 'KG', ['UNSUPPORTED_VERSION']],
   ['version not a number', jws(permit(), { version: 'v1' }), 'KG', ['MALFORMED']],
   ['not a JWS', 'hello', 'KG', ['MALFORMED']],
@@ -71,14 +72,29 @@ const cases = [
   ['revoked permit', jws(permit({ id: 'KG-UZ-2026-1-5' })), 'KG', ['REVOKED'], { browser: [] }],
   ['expired on 31 January, checked at the first second of February', jws(permit({ exp: '31/01/2027', iat: '01/01/2027', id: 'KG-UZ-2027-1-2' })), 'KG', ['EXPIRED'], { now: FEB_FIRST }],
   ['valid on 1 February, checked then', jws(permit({ exp: '01/02/2027', iat: '01/01/2027', id: 'KG-UZ-2027-1-3' })), 'KG', [], { now: FEB_FIRST }],
+  // A permit for 2027 issued in December 2026 waits for its year (issue 13, finding 3).
+  ['next year\'s permit in December', jws(permit({ id: 'KG-UZ-2027-1-9', iat: '06/12/2026', exp: '31/01/2028' })), 'KG', ['NOT_YET_VALID']],
+  ['next year\'s permit on 1 January', jws(permit({ id: 'KG-UZ-2027-1-9', iat: '06/12/2026', exp: '31/01/2028' })), 'KG', [], { now: NEW_YEAR }],
+  ['next year\'s permit a second before', jws(permit({ id: 'KG-UZ-2027-1-9', iat: '06/12/2026', exp: '31/01/2028' })), 'KG', ['NOT_YET_VALID'], { now: NEW_YEAR - 1 }],
+  // A TRACECA multilateral permit: valid at a member country's border on that day, not elsewhere.
+  ['TRACECA permit at a member\'s border', jws(permit({ id: 'KG-TRACECA-2026-7-3' })), 'TR', []],
+  ['TRACECA permit at home', jws(permit({ id: 'KG-TRACECA-2026-7-3' })), 'KG', []],
+  ['TRACECA permit at a non-member\'s border', jws(permit({ id: 'KG-TRACECA-2026-7-3' })), 'UZ', ['NOT_FOR_THIS_COUNTRY']],
+  ['TRACECA permit at a member that left', jws(permit({ id: 'KG-TRACECA-2026-7-3' })), 'MD', ['NOT_FOR_THIS_COUNTRY']],
   // held: the signature held, so the claims are shown (only after every check before it passed).
 ].map(([name, qr, here, expect, extra = {}]) => ({ name, qr, here, expect,
-  held: expect.every((code) => ['EXPIRED', 'NOT_FOR_THIS_COUNTRY', 'REVOKED'].includes(code)), ...extra }));
+  held: expect.every((code) => ['EXPIRED', 'NOT_FOR_THIS_COUNTRY', 'REVOKED', 'DEMO_CREDENTIAL', 'NOT_YET_VALID'].includes(code)),
+  ...extra }));
 
 const keys = {
   authorities: {
     KG: [kg.jwk, { ...kgOld.jwk, revoked: true }],
     UZ: [uz.jwk],
+  },
+  // who takes part in TRACECA's permit system (MD's end is made up: a member that left)
+  members: {
+    TRACECA: [{ member: 'TR', from: '2016-01-01', to: null }, { member: 'KG', from: '2025-12-16', to: null },
+      { member: 'MD', from: '2016-01-01', to: '2026-06-30' }],
   },
 };
 

@@ -5,7 +5,10 @@
 
 #include "api/api.h"
 
-/* True when the signed-in user is a member of an agency granted service. */
-bool kp_agency_user_may(kp_req_t *req, const char *service);
+/* For a signed-in member of an agency: 1 when the agency holds service, 0 when not; -1
+ * when the user belongs to no agency (their role alone decides). */
+int kp_agency_user_may(kp_req_t *req, const char *service);
+/* The agency the signed-in user belongs to, 0 when none. */
+int64_t kp_agency_of_user(kp_req_t *req);
 
 #endif

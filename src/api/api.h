@@ -76,6 +76,13 @@ void kp_api_permit_revoke(kp_req_t *req);
 /* The ministry issues a permit itself (permit_issue.c); the paged permit search (permit_search.c). */
 void kp_api_permit_issue(kp_req_t *req);
 void kp_api_permit_search(kp_req_t *req);
+void kp_api_permit_years(kp_req_t *req);
+/* The ministry's verification of self-registered carriers (carrier_checks.c). */
+void kp_api_carrier_check_mine(kp_req_t *req);
+void kp_api_carrier_check_list(kp_req_t *req);
+void kp_api_carrier_check_decide(kp_req_t *req);
+/* Organisations' dated membership (authority_members.c). */
+void kp_api_authority_member_add(kp_req_t *req);
 void kp_api_verify(kp_req_t *req);
 
 /* Travellers (issue 6): border-zone permits, the stay calculator, temporary import and
@@ -133,9 +140,41 @@ void kp_api_booking_get(kp_req_t *req);
 void kp_api_booking_check_in(kp_req_t *req);
 void kp_api_booking_cancel(kp_req_t *req);
 void kp_api_booking_priority(kp_req_t *req);
+/* passwords.c: hashing a few at a time (answers 503 busy and returns -1 when at the limit;
+ * *out in the request arena), the registration throttle (answers 429 and returns -1),
+ * and PUT /api/v1/session/password. */
+int kp_api_password_hash(kp_req_t *req, const char *password, const char **out);
+int kp_api_registration_allowed(kp_req_t *req);
+void kp_api_password_change(kp_req_t *req);
 void kp_api_queue_live(kp_req_t *req);
 void kp_api_queue_list(kp_req_t *req);
 void kp_api_queue_call(kp_req_t *req);
+/* The single window and the EV quota (issue 15; window_*.c). */
+void kp_api_sw_procedures(kp_req_t *req);
+void kp_api_sw_procedure_get(kp_req_t *req);
+void kp_api_sw_procedure_put(kp_req_t *req);
+void kp_api_sw_agencies(kp_req_t *req);
+void kp_api_sw_agency_put(kp_req_t *req);
+void kp_api_sw_apply(kp_req_t *req);
+void kp_api_sw_app_list(kp_req_t *req);
+void kp_api_sw_app_get(kp_req_t *req);
+void kp_api_sw_answer(kp_req_t *req);
+void kp_api_sw_withdraw(kp_req_t *req);
+void kp_api_sw_queue(kp_req_t *req);
+void kp_api_sw_step_get(kp_req_t *req);
+void kp_api_sw_step_take(kp_req_t *req);
+void kp_api_sw_step_decide(kp_req_t *req);
+void kp_api_sw_notes(kp_req_t *req);
+void kp_api_sw_note_add(kp_req_t *req);
+void kp_api_sw_document_upload(kp_req_t *req);
+void kp_api_sw_documents_mine(kp_req_t *req);
+void kp_api_sw_document_get(kp_req_t *req);
+void kp_api_sw_fee_pay(kp_req_t *req);
+void kp_api_sw_fee_receipt(kp_req_t *req);
+void kp_api_sw_performance(kp_req_t *req);
+void kp_api_ev_register(kp_req_t *req);
+void kp_api_ev_year_put(kp_req_t *req);
+void kp_api_ev_vin(kp_req_t *req);
 /* A device signing in with its key "kpd_..." (devices.c): fills req->auth and returns true;
  * false when the token is no unrevoked device's key (it may still be a session token). */
 bool kp_api_device_authenticate(kp_req_t *req, const char *token);
@@ -151,6 +190,8 @@ void kp_api_partner_get(kp_req_t *req);
 void kp_api_partner_refresh(kp_req_t *req);
 void kp_api_partner_outbox(kp_req_t *req);
 void kp_api_partner_inbox(kp_req_t *req);
+void kp_api_partner_outbox_retry(kp_req_t *req);
+void kp_api_partner_outbox_skip(kp_req_t *req);
 void kp_api_key_list(kp_req_t *req);
 void kp_api_key_rotate(kp_req_t *req);
 void kp_api_key_revoke(kp_req_t *req);

@@ -5,6 +5,7 @@
 #include "api/permit_input.h"
 #include "core/util.h"
 #include "domain/account.h"
+#include "domain/dates.h"
 #include "store/permits.h"
 #include "store/writer.h"
 
@@ -60,6 +61,12 @@ static const char *read_trip(kp_req_t *req)
 		return NULL;
 	if (!json_is_object(trip) || json_object_size(trip) > 10) {
 		kp_field_error(req, "trip", "must be an object such as {\"route\": \"Osh - Andijan\", \"departure_date\": \"2026-12-01\"}");
+		return NULL;
+	}
+	json_t *dep = json_object_get(trip, "departure_date");
+	int64_t day;
+	if (dep && !json_is_null(dep) && (!json_is_string(dep) || kp_date_parse_iso(json_string_value(dep), &day) != 0)) {
+		kp_field_error(req, "trip.departure_date", "must be a date like 2026-12-20");
 		return NULL;
 	}
 	char *s = json_dumps(trip, JSON_COMPACT);
@@ -134,7 +141,7 @@ void kp_api_application_create(kp_req_t *req)
 {
 	const kp_config_t *cfg = kp_api_app(req)->cfg;
 	kp_application_t ap = {0};
-	ap.verifier = kp_body_str_checked(req, "partner", 2, true, kp_check_country);
+	ap.verifier = kp_body_str_checked(req, "partner", KP_AUTHORITY_CODE_MAX, true, kp_check_authority_code);
 	ap.type = kp_api_read_permit_type(req);
 	long long year = kp_api_permit_year_now(cfg);
 	kp_body_int(req, "year", 2000, 2200, false, &year);
@@ -251,4 +258,32 @@ void kp_api_application_decide(kp_req_t *req)
 		return;
 	}
 	reply_decision(req, &ap, &res);
+}
+
+/* GET /api/v1/permit-years: the years a carrier may apply for now: this one, and from
+ * 1 December the next one once the ministry has opened a quota for it. */
+void kp_api_permit_years(kp_req_t *req)
+{
+	const kp_config_t *cfg = kp_api_app(req)->cfg;
+	int year = kp_api_permit_year_now(cfg);
+	int64_t today = kp_local_day(kp_now(), (int)cfg->utc_offset_minutes);
+	int y, m, d;
+	kp_civil_from_days(today, &y, &m, &d);
+	bool next_open = false;
+	if (kp_permit_year_open(year + 1, y, m)) {
+		kp_quota_t *q;
+		int n;
+		int rc = kp_store_quota_list(kp_api_db(req), &req->arena, NULL, year + 1, kp_now(), &q, &n);
+		if (rc != KP_DB_OK) {
+			kp_reply_db_error(req, rc, "quotas");
+			return;
+		}
+		for (int i = 0; i < n && !next_open; i++)
+			next_open = strcmp(q[i].issuer, cfg->authority_code) == 0 && q[i].remaining > 0;
+	}
+	json_t *years = json_array();
+	json_array_append_new(years, json_integer(year));
+	if (next_open)
+		json_array_append_new(years, json_integer(year + 1));
+	kp_reply_json(req, 200, json_pack("{s:o, s:i, s:b}", "years", years, "current", year, "next_year_open", next_open));
 }

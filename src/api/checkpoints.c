@@ -242,7 +242,8 @@ void kp_api_closure_add(kp_req_t *req)
 		return;
 	kp_actor_t who = kp_api_actor(req);
 	int64_t id = 0;
-	int rc = kp_store_closure_add(kp_api_db(req), &who, kp_req_param(req, "code"), from, to, reason, &id);
+	int cancelled = 0;
+	int rc = kp_store_closure_add(kp_api_db(req), &who, kp_req_param(req, "code"), from, to, reason, &id, &cancelled);
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "closure");
 		return;
@@ -253,8 +254,9 @@ void kp_api_closure_add(kp_req_t *req)
 	char f[32], t[32];
 	kp_iso8601(from, f, sizeof(f));
 	kp_iso8601(to, t, sizeof(t));
-	kp_reply_json(req, 201, json_pack("{s:I, s:s, s:s, s:s?, s:s}", "id", (json_int_t)id, "checkpoint",
-	                                  kp_req_param(req, "code"), "from", f, "to", to ? t : NULL, "reason", reason));
+	kp_reply_json(req, 201, json_pack("{s:I, s:s, s:s, s:s?, s:s, s:i}", "id", (json_int_t)id, "checkpoint",
+	                                  kp_req_param(req, "code"), "from", f, "to", to ? t : NULL, "reason", reason,
+	                                  "bookings_cancelled", cancelled));
 }
 
 void kp_api_closure_lift(kp_req_t *req)

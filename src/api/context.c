@@ -26,3 +26,13 @@ kp_actor_t kp_api_actor(const kp_req_t *req)
 	kp_actor_t a = {req->auth.user_id, req->auth.username, req->request_id, req->addr};
 	return a;
 }
+
+static void release_json(void *j)
+{
+	json_decref(j);
+}
+
+json_t *kp_api_own(kp_req_t *req, json_t *j)
+{
+	return kp_arena_defer(&req->arena, release_json, j);
+}

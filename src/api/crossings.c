@@ -89,12 +89,15 @@ static void read_body(kp_req_t *req, kp_crossing_t *x)
 	x->at = kp_now();
 	if (at && kp_parse_instant(at, (int)kp_api_app(req)->cfg->utc_offset_minutes, &x->at) != 0)
 		kp_field_error(req, "at", "must be a time like 2026-11-24T12:00:00Z or 2026-11-24T18:00+06:00");
-	else if (x->at > kp_now() + 300)
+	else if (kp_instant_in_future(x->at, kp_now()))
 		kp_field_error(req, "at", "must not be in the future");
+	else if (x->at < kp_now() - kp_api_app(req)->cfg->crossing_backdate_hours * 3600)
+		kp_field_error(req, "at", kp_arena_printf(&req->arena, "must be within the last %lld hours (crossing_backdate_hours)",
+		                                          kp_api_app(req)->cfg->crossing_backdate_hours));
 	x->flow = kp_kind_flow(x->vehicle_kind);
 }
 
-/* The checkpoint's checks against the registry: ours, the device's own, mode allowed.
+/* The checkpoint's checks against the registry: ours, the device's own, mode allowed, open.
  * Fills rq->neighbour. Answers and returns -1 when refused. */
 static int check_checkpoint(kp_req_t *req, kp_crossing_t *x, kp_crossing_request_t *rq)
 {
@@ -118,9 +121,15 @@ static int check_checkpoint(kp_req_t *req, kp_crossing_t *x, kp_crossing_request
 	} else {
 		unsigned mode = x->vehicle_kind ? kp_mode_parse(strcmp(x->vehicle_kind, "tractor") == 0 ? "truck" : x->vehicle_kind)
 		                                : KP_MODE_PEDESTRIAN;
+		kp_cp_status_t st;
+		kp_cp_status(&cp->schedule, x->at, mode, false, &st);
 		if (!(cp->schedule.modes & mode)) {
 			kp_reply_error(req, 422, "MODE_NOT_ALLOWED", "%s does not handle %s traffic (allowed: %s)", cp->name_en,
 			               kp_mode_name(mode), cp->modes_text);
+			rc = -1;
+		} else if (!st.open) { /* a closed crossing records no crossings (issue 13, finding 6) */
+			kp_reply_error(req, 422, "CHECKPOINT_CLOSED", "%s is closed at that time (%s)", cp->name_en,
+			               st.reasons[0].code);
 			rc = -1;
 		}
 		x->checkpoint = kp_arena_strdup(&req->arena, cp->code);

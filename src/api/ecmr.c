@@ -22,17 +22,20 @@
 #define LINK_TTL (7 * 86400)
 #define LINK_MAX_FAILURES 5
 
-static bool is_staff(const kp_req_t *req)
+/* Officers and staff see every note, unless they are members of an agency: then the
+ * agency's grant of the ecmr service decides. */
+static bool is_staff(kp_req_t *req)
 {
-	return req->auth.role & (KP_ROLE_OFFICER | KP_ROLE_MINISTRY | KP_ROLE_AUDITOR | KP_ROLE_ADMIN);
+	if (!(req->auth.role & (KP_ROLE_OFFICER | KP_ROLE_MINISTRY | KP_ROLE_AUDITOR | KP_ROLE_ADMIN)))
+		return false;
+	return kp_agency_user_may(req, "ecmr") != 0;
 }
 
 int kp_ecmr_load(kp_req_t *req, kp_ecmr_t *e)
 {
 	const char *ref = kp_req_param(req, "ref");
 	int rc = ref && strlen(ref) <= 40 ? kp_store_ecmr_by_ref(kp_api_db(req), &req->arena, ref, e) : KP_DB_NOTFOUND;
-	if (rc == KP_DB_OK && !is_staff(req) && !(req->auth.org_id && req->auth.org_id == e->carrier_org_id) &&
-	    !kp_agency_user_may(req, "ecmr"))
+	if (rc == KP_DB_OK && !is_staff(req) && !(req->auth.org_id && req->auth.org_id == e->carrier_org_id))
 		rc = KP_DB_NOTFOUND; /* never reveal another carrier's notes */
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "consignment note");
@@ -221,7 +224,7 @@ void kp_api_ecmr_list(kp_req_t *req)
 	int64_t org = 0;
 	if (req->auth.role == KP_ROLE_CARRIER)
 		org = req->auth.org_id;
-	else if (!is_staff(req) && !kp_agency_user_may(req, "ecmr")) {
+	else if (!is_staff(req)) {
 		kp_reply_error(req, 403, "not_granted", "your agency has no grant for the e-CMR service");
 		return;
 	}
@@ -323,7 +326,8 @@ void kp_api_ecmr_link_create(kp_req_t *req)
 		kp_reply_error(req, 500, "internal", "no link could be made");
 		return;
 	}
-	snprintf(code, sizeof(code), "%06u", (unsigned)((rnd[0] << 24 | rnd[1] << 16 | rnd[2] << 8 | rnd[3]) % 1000000u));
+	uint32_t r32 = (uint32_t)rnd[0] << 24 | (uint32_t)rnd[1] << 16 | (uint32_t)rnd[2] << 8 | (uint32_t)rnd[3];
+	snprintf(code, sizeof(code), "%06u", (unsigned)(r32 % 1000000u));
 	kp_sha256_hex(token, strlen(token), token_hash);
 	kp_sha256_hex(code, strlen(code), code_hash);
 	const char *subject = kp_arena_printf(&req->arena, "Consignment note %s: your seal is asked for", e.ref);

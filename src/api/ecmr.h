@@ -40,5 +40,13 @@ void kp_api_ecmr_seal_external(kp_req_t *req);
 void kp_api_ecmr_verification(kp_req_t *req);
 void kp_api_ecmr_bundle(kp_req_t *req);
 void kp_api_ecmr_bundle_verify(kp_req_t *req);
+void kp_api_ecmr_qr(kp_req_t *req);
+void kp_api_ecmr_pdf(kp_req_t *req);
+void kp_api_ecmr_check(kp_req_t *req);
+
+/* The note's QR text: a compact JWS by the authority key (typ kapka-ecmr) with the ref,
+ * status, document digest, chain head, vehicle, parties, goods and seal history; malloc'd,
+ * NULL on failure. */
+char *kp_ecmr_qr_text(kp_req_t *req, const kp_ecmr_t *e);
 
 #endif

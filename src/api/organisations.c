@@ -85,7 +85,7 @@ void kp_api_org_create(kp_req_t *req)
 	kp_actor_t who = kp_api_actor(req);
 	int rc = kp_store_org_create(kp_api_db(req), &who, &o);
 	if (rc == KP_DB_CONFLICT) {
-		kp_reply_error(req, 409, "inn_taken", "an organisation with tax id %s already exists", o.inn);
+		kp_reply_error(req, 409, "inn_taken", "an organisation with this tax id already exists");
 		return;
 	}
 	if (rc != KP_DB_OK) {

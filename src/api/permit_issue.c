@@ -58,7 +58,7 @@ void kp_api_permit_issue(kp_req_t *req)
 	const kp_config_t *cfg = kp_api_app(req)->cfg;
 	kp_permit_t p;
 	memset(&p, 0, sizeof(p));
-	p.verifier = kp_body_str_checked(req, "partner", 2, true, kp_check_country);
+	p.verifier = kp_body_str_checked(req, "partner", KP_AUTHORITY_CODE_MAX, true, kp_check_authority_code);
 	p.type = kp_api_read_permit_type(req);
 	long long year = kp_api_permit_year_now(cfg);
 	kp_body_int(req, "year", 2000, 2200, false, &year);
@@ -90,12 +90,18 @@ void kp_api_permit_issue(kp_req_t *req)
 	kp_direct_issue_t rq = {cfg->authority_code, (int)cfg->utc_offset_minutes, &signer, &p};
 	kp_actor_t who = kp_api_actor(req);
 	rc = kp_store_permit_issue_direct(kp_api_db(req), &req->arena, &who, &rq, &why);
-	if (rc == KP_DB_CONFLICT && strcmp(why, "INSUFFICIENT_PERMIT_QUOTA") == 0) {
-		kp_reply_error(req, 422, why, "no permits of this type and year are left in the quota for %s", p.verifier);
-		return;
-	}
 	if (rc == KP_DB_CONFLICT) {
-		kp_reply_error(req, 422, why, "permits of %d have expired; give expires_at to issue one", p.year);
+		static const struct {
+			const char *code, *message;
+		} refusals[] = {
+		    {"INSUFFICIENT_PERMIT_QUOTA", "no permits of this type and year are left in the quota for this partner"},
+		    {"PERMIT_YEAR_OVER", "permits of this year have expired; give expires_at to issue one"},
+		    {"TYPE_NOT_FOR_PARTNER", "a multilateral permit is issued for its organisation (TRACECA), other types for a country"},
+		    {"NOT_A_MEMBER", "this country takes no part in the organisation's permit system"},
+		};
+		for (size_t i = 0; i < KP_ARRAY_LEN(refusals); i++)
+			if (strcmp(why, refusals[i].code) == 0)
+				kp_reply_error(req, 422, why, "%s", refusals[i].message);
 		return;
 	}
 	if (rc != KP_DB_OK) {

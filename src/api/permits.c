@@ -1,11 +1,10 @@
-/* permits.c: reading permits, their QR code and printable PDF, border activities,
- * returning and revoking. */
+/* permits.c: reading permits and their QR code, border activities, returning and
+ * revoking (the printable PDF: permit_pdf.c). */
 #include "api/api.h"
 #include "core/util.h"
-#include "doc/pdf.h"
-#include "doc/qr.h"
 #include "domain/account.h"
 #include "domain/dates.h"
+#include "domain/schedule.h"
 #include "store/permits.h"
 
 #include <stdlib.h>
@@ -21,13 +20,12 @@ void kp_api_permit_list(kp_req_t *req)
 	f.limit = (int)limit;
 	f.status = kp_req_query(req, "status");
 	f.verifier = kp_req_query(req, "partner");
-	if (f.status && strcmp(f.status, "issued") && strcmp(f.status, "used") && strcmp(f.status, "revoked") &&
-	    strcmp(f.status, "returned")) {
+	if (f.status && kp_permit_status_parse(f.status) < 0) {
 		kp_reply_error(req, 400, "bad_query", "status must be issued, used, revoked or returned");
 		return;
 	}
-	if (f.verifier && kp_check_country(f.verifier)) {
-		kp_reply_error(req, 400, "bad_query", "partner must be a two-letter country code like UZ");
+	if (f.verifier && kp_check_authority_code(f.verifier)) {
+		kp_reply_error(req, 400, "bad_query", "partner must be an authority code like UZ or TRACECA");
 		return;
 	}
 	const char *plate = kp_req_query(req, "plate");
@@ -85,72 +83,12 @@ void kp_api_permit_qr(kp_req_t *req)
 		kp_reply_error(req, 404, "not_found", "this permit has no credential issued here");
 		return;
 	}
+	if (kp_permit_void(p.status, p.used_up, p.expires_at, kp_now())) { /* no live code for a void permit */
+		kp_reply_error(req, 410, "permit_void", "permit %s is no longer valid (%s); its PDF says VOID", p.id,
+		               p.used_up ? "used up" : p.status);
+		return;
+	}
 	kp_api_reply_qr(req, p.credential, p.id);
-}
-
-static const kp_pdf_label_t L_ID = {"Уруксат номери", "Номер разрешения", "Permit number"};
-static const kp_pdf_label_t L_TYPE = {"Уруксат түрү", "Вид разрешения", "Permit type"};
-static const kp_pdf_label_t L_ISSUER = {"Берген өлкө", "Выдавшая страна", "Issuing country"};
-static const kp_pdf_label_t L_VERIFIER = {"Жарактуу өлкө", "Страна действия", "Valid for country"};
-static const kp_pdf_label_t L_CARRIER = {"Ташуучу", "Перевозчик", "Carrier"};
-static const kp_pdf_label_t L_INN = {"ИСН", "ИНН", "Tax id (INN)"};
-static const kp_pdf_label_t L_PLATE = {"Мамлекеттик номер", "Гос. номер", "Plate number"};
-static const kp_pdf_label_t L_ISSUED = {"Берилген күнү", "Дата выдачи", "Issued on"};
-static const kp_pdf_label_t L_VALID = {"Жарактуулук мөөнөтү", "Действительно до", "Valid until"};
-static const kp_pdf_label_t L_STATUS = {"Абалы", "Статус", "Status"};
-
-static int render_pdf(kp_req_t *req, const kp_permit_t *p, unsigned char **out, size_t *len)
-{
-	const kp_config_t *cfg = kp_api_app(req)->cfg;
-	char iat[11], exp[11];
-	kp_date_format_dmy(kp_local_day(p->issued_at, (int)cfg->utc_offset_minutes), iat);
-	kp_date_format_dmy(kp_local_day(p->expires_at, (int)cfg->utc_offset_minutes), exp);
-	kp_pdf_t *pdf = NULL;
-	kp_qr_t qr;
-	memset(&qr, 0, sizeof(qr));
-	int rc = kp_pdf_new(NULL, &pdf);
-	if (rc == 0)
-		rc = kp_pdf_title(pdf, "Эл аралык жүк ташуу уруксаты\nРазрешение на международную перевозку грузов\n"
-		                       "International road freight permit",
-		                  kp_arena_printf(&req->arena, "e-permit %s · %s", p->id, cfg->authority_name));
-	const struct {
-		const kp_pdf_label_t *label;
-		const char *value;
-	} rows[] = {{&L_ID, p->id}, {&L_TYPE, kp_permit_type_name(p->type)}, {&L_ISSUER, p->issuer},
-	            {&L_VERIFIER, p->verifier}, {&L_CARRIER, p->company_name}, {&L_INN, p->company_id},
-	            {&L_PLATE, p->plate}, {&L_ISSUED, iat}, {&L_VALID, exp}, {&L_STATUS, p->status}};
-	for (size_t i = 0; rc == 0 && i < KP_ARRAY_LEN(rows); i++)
-		rc = kp_pdf_row(pdf, rows[i].label, rows[i].value);
-	if (rc == 0)
-		rc = kp_pdf_space(pdf, 6);
-	if (rc == 0)
-		rc = kp_qr_encode(p->credential, strlen(p->credential), KP_QR_ECC_DEFAULT, &qr);
-	if (rc == 0)
-		rc = kp_pdf_qr(pdf, &qr, KP_PDF_QR_DEFAULT_MM,
-		               "QR кодун текшериңиз · Проверьте QR-код · Scan to verify (e-permit, ES256)");
-	if (rc == 0)
-		rc = kp_pdf_finish(pdf, out, len);
-	kp_qr_cleanup(&qr);
-	kp_pdf_free(pdf);
-	return rc;
-}
-
-void kp_api_permit_pdf(kp_req_t *req)
-{
-	kp_permit_t p;
-	if (load_permit(req, &p) != 0)
-		return;
-	if (p.credential == NULL) {
-		kp_reply_error(req, 404, "not_found", "this permit was not issued here; ask its issuer for the document");
-		return;
-	}
-	unsigned char *pdf = NULL;
-	size_t len = 0;
-	if (render_pdf(req, &p, &pdf, &len) != 0) {
-		kp_reply_error(req, 500, "internal", "the PDF could not be made");
-		return;
-	}
-	kp_api_reply_pdf(req, pdf, len, p.id);
 }
 
 static json_t *activity_json(const kp_activity_row_t *a)
@@ -180,18 +118,13 @@ void kp_api_permit_activities(kp_req_t *req)
 }
 
 /* "2026-05-01T10:00:00Z" → epoch seconds; -1 when malformed. */
+/* The protocol's form only: "2026-05-01T10:00:00Z". */
 static int64_t parse_instant(const char *s)
 {
-	int64_t day;
-	char date[11];
-	if (s == NULL || strlen(s) != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
+	int64_t t;
+	if (s == NULL || strlen(s) != 20 || s[19] != 'Z' || kp_parse_instant(s, 0, &t) != 0)
 		return -1;
-	memcpy(date, s, 10);
-	date[10] = '\0';
-	int h = atoi(s + 11), m = atoi(s + 14), sec = atoi(s + 17);
-	if (kp_date_parse_iso(date, &day) != 0 || h > 23 || m > 59 || sec > 59)
-		return -1;
-	return day * 86400 + h * 3600 + m * 60 + sec;
+	return t;
 }
 
 void kp_api_permit_activity_add(kp_req_t *req)
@@ -208,19 +141,37 @@ void kp_api_permit_activity_add(kp_req_t *req)
 	act.at = at ? parse_instant(at) : kp_now();
 	if (act.at < 0)
 		kp_field_error(req, "at", "must be a UTC time like 2026-05-01T10:00:00Z");
-	else if (act.at > kp_now() + 300)
+	else if (kp_instant_in_future(act.at, kp_now()))
 		kp_field_error(req, "at", "must not be in the future");
 	if (kp_body_check(req) != 0)
 		return;
-	(void)cfg;
 	kp_permit_t p;
 	if (load_permit(req, &p) != 0)
 		return;
+	int64_t day = kp_local_day(act.at, (int)cfg->utc_offset_minutes);
+	bool member = false;
+	if (strlen(p.verifier) > 2) { /* an organisation's permit: controlled at each member's border, and home */
+		if (act.country == NULL) {
+			kp_field_error(req, "country", "is required for a multilateral permit: whose border was crossed");
+			kp_body_check(req);
+			return;
+		}
+		if (kp_store_authority_is_member(kp_api_db(req), &req->arena, p.verifier, act.country, day, &member) != KP_DB_OK) {
+			kp_reply_db_error(req, KP_DB_ERR, "authority");
+			return;
+		}
+		member |= strcmp(act.country, p.issuer) == 0;
+	}
 	if (act.country == NULL)
 		act.country = p.verifier; /* the protocol's activities are the verifier's border */
-	if (strcmp(act.country, p.verifier) != 0) {
+	if (!member && strcmp(act.country, p.verifier) != 0) {
 		kp_reply_error(req, 422, "NOT_FOR_THIS_COUNTRY", "permit %s opens the border of %s, not %s", p.id, p.verifier,
-		               act.country);
+		               act.country); /* for an organisation: not a member on that day */
+		return;
+	}
+	if (act.at < kp_permit_valid_from(p.year, (int)cfg->utc_offset_minutes)) {
+		kp_reply_error(req, 422, "NOT_YET_VALID", "permit %s is for %d, which had not begun at that crossing", p.id,
+		               p.year);
 		return;
 	}
 	if (p.expires_at < act.at) {

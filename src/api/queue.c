@@ -3,6 +3,7 @@
  * waiting zone, the officer's call-forward with a time to reach the gate, cancelling, and
  * the live queue of vehicles that come without a booking. */
 #include "api/api.h"
+#include "api/queue_rules.h"
 #include "api/checkpoint_views.h"
 #include "core/util.h"
 #include "domain/crossing.h"
@@ -70,7 +71,8 @@ void kp_api_slot_list(kp_req_t *req)
 	}
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++)
-		json_array_append_new(items, kp_api_slot_json(&s[i]));
+		if (kp_api_slot_open(req, &s[i])) /* a closure since they were opened hides them */
+			json_array_append_new(items, kp_api_slot_json(&s[i]));
 	char date[11];
 	kp_date_format_iso(day, date);
 	kp_reply_json(req, 200, json_pack("{s:s, s:s, s:o}", "checkpoint", code, "date", date, "items", items));
@@ -104,16 +106,11 @@ void kp_api_slot_create(kp_req_t *req)
 	int pcap = kp_queue_priority_cap((int)capacity, share);
 	int64_t from = day * 86400 + from_hour * 3600 - (int64_t)offset * 60;
 	int created = 0;
-	kp_actor_t who = kp_api_actor(req);
-	int rc = kp_store_slots_create(kp_api_db(req), &who, code, flow, from, (int)(to_hour - from_hour), (int)capacity,
-	                               pcap, &created);
-	if (rc != KP_DB_OK) {
-		kp_reply_db_error(req, rc, "slots");
-		return;
-	}
+	if (kp_api_slots_open(req, code, flow, day, (int)from_hour, (int)to_hour, (int)capacity, pcap, &created) != 0)
+		return; /* only hours to come in which the crossing is open for the flow (queue_rules.c) */
 	kp_slot_t *s;
 	int n;
-	rc = kp_store_slot_list(kp_api_db(req), &req->arena, code, flow, from, from + (to_hour - from_hour) * 3600, &s, &n);
+	int rc = kp_store_slot_list(kp_api_db(req), &req->arena, code, flow, from, from + (to_hour - from_hour) * 3600, &s, &n);
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "slots");
 		return;
@@ -242,6 +239,8 @@ void kp_api_booking_create(kp_req_t *req)
 		kp_reply_error(req, 422, "SLOT_OVER", "that slot is over; choose a later one");
 		return;
 	}
+	if (kp_api_slot_bookable(req, &s) != 0)
+		return;
 	b.checkpoint = s.checkpoint;
 	b.flow = s.flow;
 	b.user_id = req->auth.user_id;
@@ -403,7 +402,8 @@ void kp_api_queue_live(kp_req_t *req)
 	b.plate = read_plate(req);
 	b.priority = read_priority(req);
 	b.phone = kp_body_str_checked(req, "phone", 32, false, kp_check_phone);
-	if (kp_body_check(req) != 0 || our_checkpoint(req, b.checkpoint, NULL, NULL) != 0 || check_entitled(req, &b) != 0)
+	if (kp_body_check(req) != 0 || our_checkpoint(req, b.checkpoint, NULL, NULL) != 0 || check_entitled(req, &b) != 0 ||
+	    kp_api_open_now(req, b.checkpoint, kp_cp_flow_mode(b.flow), kp_now()) != 0)
 		return;
 	b.user_id = req->auth.user_id;
 	const char *why = NULL;

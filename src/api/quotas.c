@@ -4,6 +4,7 @@
 #include "app/keyring.h"
 #include "core/util.h"
 #include "domain/account.h"
+#include "domain/dates.h"
 #include "store/permits.h"
 
 #include <string.h>
@@ -32,7 +33,7 @@ void kp_api_authority_get(kp_req_t *req)
 	kp_authority_t au;
 	kp_authority_key_t *keys;
 	int n;
-	int rc = kp_check_country(code) ? KP_DB_NOTFOUND : kp_store_authority_get(kp_api_db(req), &req->arena, code, &au);
+	int rc = kp_check_authority_code(code) ? KP_DB_NOTFOUND : kp_store_authority_get(kp_api_db(req), &req->arena, code, &au);
 	if (rc == KP_DB_OK)
 		rc = kp_store_key_list(kp_api_db(req), &req->arena, code, &keys, &n);
 	if (rc != KP_DB_OK) {
@@ -47,14 +48,30 @@ void kp_api_authority_get(kp_req_t *req)
 		json_object_set_new(k, "revoked", json_boolean(keys[i].revoked_at != 0));
 		json_array_append_new(jwks, k);
 	}
-	kp_reply_json(req, 200, json_pack("{s:s, s:s, s:s?, s:b, s:o}", "code", au.code, "name", au.name, "api_url",
-	                                  au.api_url, "traceca", au.traceca, "keys", jwks));
+	json_t *out = json_pack("{s:s, s:s, s:s?, s:b, s:s, s:o}", "code", au.code, "name", au.name, "api_url", au.api_url,
+	                        "traceca", au.traceca, "kind", au.kind ? au.kind : "country", "keys", jwks);
+	kp_authority_member_t *m;
+	int nm = 0;
+	if (au.kind && strcmp(au.kind, "organisation") == 0 &&
+	    kp_store_authority_members(kp_api_db(req), &req->arena, au.code, &m, &nm) == KP_DB_OK) {
+		json_t *members = json_array();
+		for (int i = 0; i < nm; i++) {
+			char from[11], to[11];
+			kp_date_format_iso(m[i].from_day, from);
+			kp_date_format_iso(m[i].to_day, to);
+			json_array_append_new(members, json_pack("{s:s, s:s, s:s?, s:s}", "member", m[i].member, "from", from,
+			                                         "to", m[i].to_day ? to : NULL, "source", m[i].source));
+		}
+		json_object_set_new(out, "members", members);
+	}
+	kp_reply_json(req, 200, out);
 }
 
 void kp_api_authority_put(kp_req_t *req)
 {
 	kp_authority_t au = {0};
-	au.code = kp_body_str_checked(req, "code", 2, true, kp_check_country);
+	au.code = kp_body_str_checked(req, "code", KP_AUTHORITY_CODE_MAX, true, kp_check_authority_code);
+	au.kind = au.code && strlen(au.code) == 2 ? "country" : "organisation";
 	au.name = kp_body_str(req, "name", 120, true);
 	au.api_url = kp_body_str(req, "api_url", 500, false);
 	if (au.api_url && strncmp(au.api_url, "http://", 7) != 0 && strncmp(au.api_url, "https://", 8) != 0)
@@ -71,8 +88,8 @@ void kp_api_authority_put(kp_req_t *req)
 		kp_reply_db_error(req, rc, "authority");
 		return;
 	}
-	kp_reply_json(req, 200, json_pack("{s:s, s:s, s:s?, s:b}", "code", au.code, "name", au.name, "api_url",
-	                                  au.api_url, "traceca", au.traceca));
+	kp_reply_json(req, 200, json_pack("{s:s, s:s, s:s?, s:b, s:s}", "code", au.code, "name", au.name, "api_url",
+	                                  au.api_url, "traceca", au.traceca, "kind", au.kind));
 }
 
 static json_t *type_view(kp_req_t *req, const kp_permit_type_t *t)
@@ -154,8 +171,8 @@ static json_t *quota_json(const kp_quota_t *q, const char *self)
 static int load_quotas(kp_req_t *req, kp_quota_t **q, int *n, long long *year)
 {
 	const char *partner = kp_req_query(req, "partner");
-	if (partner && kp_check_country(partner)) {
-		kp_reply_error(req, 400, "bad_query", "partner must be a two-letter country code like UZ");
+	if (partner && kp_check_authority_code(partner)) {
+		kp_reply_error(req, 400, "bad_query", "partner must be an authority code like UZ or TRACECA");
 		return -1;
 	}
 	if (kp_req_query_int(req, "year", 2000, 2200, 0, year) != 0)
@@ -188,7 +205,7 @@ void kp_api_quota_create(kp_req_t *req)
 	const char *direction = kp_body_str(req, "direction", 16, true);
 	if (direction && strcmp(direction, "outbound") && strcmp(direction, "inbound"))
 		kp_field_error(req, "direction", "must be outbound (the partner grants us) or inbound (we grant the partner)");
-	const char *partner = kp_body_str_checked(req, "partner", 2, true, kp_check_country);
+	const char *partner = kp_body_str_checked(req, "partner", KP_AUTHORITY_CODE_MAX, true, kp_check_authority_code);
 	if (partner && strcmp(partner, self) == 0)
 		kp_field_error(req, "partner", "must be another country than this authority");
 	long long year = 0, type = 0, start = 0, end = 0;

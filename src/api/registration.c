@@ -25,7 +25,7 @@ static int username_free(kp_req_t *req, const char *username)
 	kp_user_t existing;
 	int rc = kp_store_user_by_name(kp_api_db(req), &req->arena, username, &existing);
 	if (rc == KP_DB_OK) {
-		kp_reply_error(req, 409, "username_taken", "the username '%s' is already taken", username);
+		kp_reply_error(req, 409, "username_taken", "this username is already taken; choose another");
 		return -1;
 	}
 	if (rc != KP_DB_NOTFOUND) {
@@ -35,15 +35,10 @@ static int username_free(kp_req_t *req, const char *username)
 	return 0;
 }
 
+/* Throttled per address and overall before the costly hash (passwords.c). */
 static int hash_password(kp_req_t *req, kp_user_t *u, const char *password)
 {
-	char *hash = kp_arena_alloc(&req->arena, KP_PWHASH_LEN);
-	if (kp_password_hash(password, hash) != 0) {
-		kp_reply_error(req, 500, "internal", "could not hash the password");
-		return -1;
-	}
-	u->pw_hash = hash;
-	return 0;
+	return kp_api_registration_allowed(req) != 0 ? -1 : kp_api_password_hash(req, password, &u->pw_hash);
 }
 
 static void reply_created(kp_req_t *req, int rc, kp_org_t *org, kp_user_t *u)
@@ -90,7 +85,7 @@ void kp_api_carrier_register(kp_req_t *req)
 	kp_org_t existing;
 	int rc = kp_store_org_by_inn(kp_api_db(req), &req->arena, org.inn, &existing);
 	if (rc == KP_DB_OK) {
-		kp_reply_error(req, 409, "inn_taken", "a company with tax id %s is already registered", org.inn);
+		kp_reply_error(req, 409, "inn_taken", "a company with this tax id is already registered; sign in to it");
 		return;
 	}
 	if (rc != KP_DB_NOTFOUND) {

@@ -1,7 +1,10 @@
 /* routes.c: the one route table of kapka. Every entry must also be described in
  * the OpenAPI document, the files in docs/openapi/ (tests/unit/api/test_routes.c checks). */
 #include "api/api.h"
+#include "api/agencies.h"
 #include "api/ecmr.h"
+#include "api/operations.h"
+#include "api/rules.h"
 #include "api/transparency.h"
 #include "core/util.h"
 #include "domain/account.h"
@@ -89,6 +92,17 @@ const kp_route_t kp_api_routes[] = {
 	/* the ministry issues a permit itself: paper to digital, a carrier without an account */
 	{"POST", "/api/v1/permits", kp_api_permit_issue, GOV, BODY, "issue a permit directly (no application)"},
 	{"GET", "/api/v1/permit-search", kp_api_permit_search, PERMIT_READERS, 0, "search permits, a page at a time"},
+	{"GET", "/api/v1/permit-years", kp_api_permit_years, KP_ROLE_CARRIER | STAFF, 0,
+	 "the permit years open for applications now"},
+	/* who takes part in an organisation's permit system (TRACECA), as dated data */
+	{"POST", "/api/v1/authorities/{code}/members", kp_api_authority_member_add, GOV, BODY,
+	 "record a period of membership in an organisation's permit system"},
+	/* carriers that registered themselves are verified by the ministry before their first permit */
+	{"GET", "/api/v1/carrier-verification", kp_api_carrier_check_mine, KP_ROLE_CARRIER, 0,
+	 "my company's verification: what is pending"},
+	{"GET", "/api/v1/carrier-verifications", kp_api_carrier_check_list, STAFF, 0, "carriers' verifications"},
+	{"POST", "/api/v1/carrier-verifications/{id}", kp_api_carrier_check_decide, GOV, BODY,
+	 "verify a carrier (licence and INN checked) or reject it with a note"},
 
 	/* the universal verifier's call on the issuer (epermit_verify.c), readable from any origin */
 	{"GET", EPERMIT_BASE "/verify/{qr}", kp_api_epermit_verify, 0, PUBLIC | KP_ROUTE_CORS,
@@ -100,7 +114,7 @@ const kp_route_t kp_api_routes[] = {
 	 "our configuration: code, name, version, keys"},
 	{"POST", EPERMIT_BASE "/events/{type}", kp_api_epermit_event, 0, PUBLIC | KP_ROUTE_RAW_BODY | KP_ROUTE_SLASHES,
 	 "receive a partner's event with its detached proof"},
-	{"GET", EPERMIT_BASE "/healthcheck", kp_api_epermit_healthcheck, 0, PUBLIC | KP_ROUTE_SLASHES,
+	{"GET", EPERMIT_BASE "/healthcheck", kp_api_epermit_healthcheck, 0, PUBLIC | KP_ROUTE_SLASHES | KP_ROUTE_CORS,
 	 "the last event ids both ways, for a partner's signed JWT"},
 
 	{"GET", "/api/v1/partners", kp_api_partner_list, STAFF, 0, "partners, their keys, handshake and backlog"},
@@ -109,6 +123,10 @@ const kp_route_t kp_api_routes[] = {
 	{"POST", "/api/v1/partners/{code}/refresh", kp_api_partner_refresh, GOV, 0, "fetch a partner's configuration again"},
 	{"GET", "/api/v1/partners/{code}/outbox", kp_api_partner_outbox, STAFF, 0, "events queued or sent to a partner"},
 	{"GET", "/api/v1/partners/{code}/inbox", kp_api_partner_inbox, STAFF, 0, "events received from a partner"},
+	{"POST", "/api/v1/partners/{code}/outbox/{id}/retry", kp_api_partner_outbox_retry, GOV, 0,
+	 "put an event set aside back in the queue"},
+	{"POST", "/api/v1/partners/{code}/outbox/{id}/skip", kp_api_partner_outbox_skip, GOV, 0,
+	 "give up an undelivered event"},
 	{"GET", "/api/v1/keys", kp_api_key_list, STAFF, 0, "our signing keys"},
 	{"POST", "/api/v1/keys", kp_api_key_rotate, GOV, 0, "make a new signing key (partners get KEY_CREATED)"},
 	{"POST", "/api/v1/keys/{kid}/revoke", kp_api_key_revoke, GOV, 0, "revoke an old key (partners get KEY_REVOKED)"},
@@ -144,7 +162,8 @@ const kp_route_t kp_api_routes[] = {
 	{"POST", "/api/v1/bookings/{id}/check-in", kp_api_booking_check_in, DRIVERS | KP_ROLE_OFFICER, 0,
 	 "check in at the waiting zone"},
 	{"DELETE", "/api/v1/bookings/{id}", kp_api_booking_cancel, DRIVERS | KP_ROLE_OFFICER, 0, "cancel a booking"},
-	/* security: what drivers may not declare themselves */
+	/* security: one's own password; what drivers may not declare themselves */
+	{"PUT", "/api/v1/session/password", kp_api_password_change, ANY, BODY, "change one's own password"},
 	{"PUT", "/api/v1/bookings/{id}/priority", kp_api_booking_priority, KP_ROLE_OFFICER, BODY,
 	 "an officer grants or withdraws a booking's priority"},
 
@@ -190,6 +209,52 @@ const kp_route_t kp_api_routes[] = {
 	 "record the vehicle leaving"},
 	{"POST", "/api/v1/tips/{id}/ecotax-payment", kp_api_ecotax_pay, TRAVELLER, BODY, "record the ecotax payment"},
 	{"GET", "/api/v1/tips/{id}/ecotax-receipt", kp_api_ecotax_receipt, TIP_READERS, 0, "the ecotax receipt (PDF, QR)"},
+
+	/* The single window (issue 15): procedures as data, one application and one status page,
+	 * each agency's queue, documents, fees; and the duty-free EV quota's public register. */
+#define SW_APPLICANTS (KP_ROLE_CARRIER | KP_ROLE_TRAVELLER)
+#define SW_AGENCY (KP_ROLE_OFFICER | KP_ROLE_MINISTRY)
+	{"GET", "/api/v1/window/procedures", kp_api_sw_procedures, 0, PUBLIC, "single-window procedures (data)"},
+	{"GET", "/api/v1/window/procedures/{code}", kp_api_sw_procedure_get, 0, PUBLIC, "one procedure's definition"},
+	{"PUT", "/api/v1/window/procedures/{code}", kp_api_sw_procedure_put, KP_ROLE_ADMIN, BODY, "define or change a procedure"},
+	{"GET", "/api/v1/window/agencies", kp_api_sw_agencies, 0, PUBLIC, "agencies that decide single-window steps"},
+	{"PUT", "/api/v1/window/agencies/{code}", kp_api_sw_agency_put, KP_ROLE_ADMIN, BODY, "add an agency or link it to its organisation"},
+	{"POST", "/api/v1/window/applications", kp_api_sw_apply, SW_APPLICANTS, BODY, "apply to a procedure"},
+	{"GET", "/api/v1/window/applications", kp_api_sw_app_list, SW_APPLICANTS | KP_ROLE_ADMIN | KP_ROLE_AUDITOR, 0,
+	 "my applications (oversight: all)"},
+	{"GET", "/api/v1/window/applications/{id}", kp_api_sw_app_get, SW_APPLICANTS | KP_ROLE_ADMIN | KP_ROLE_AUDITOR, 0,
+	 "an application's status page: every agency's step, time and decision"},
+	{"POST", "/api/v1/window/applications/{id}/answers", kp_api_sw_answer, SW_APPLICANTS, BODY,
+	 "answer an agency's request for more"},
+	{"POST", "/api/v1/window/applications/{id}/withdrawal", kp_api_sw_withdraw, SW_APPLICANTS, 0,
+	 "withdraw an application in progress (its reservation is released)"},
+	{"GET", "/api/v1/window/queue", kp_api_sw_queue, SW_AGENCY, 0, "my agency's queue"},
+	{"GET", "/api/v1/window/steps/{id}", kp_api_sw_step_get, SW_AGENCY, 0, "one step as its agency sees it"},
+	{"POST", "/api/v1/window/steps/{id}/take", kp_api_sw_step_take, SW_AGENCY, 0, "start working on a step"},
+	{"POST", "/api/v1/window/steps/{id}/decision", kp_api_sw_step_decide, SW_AGENCY, BODY,
+	 "approve, refuse (with reasons) or ask for more"},
+	{"GET", "/api/v1/window/steps/{id}/notes", kp_api_sw_notes, SW_AGENCY, 0, "the agency's private notes on a step"},
+	{"POST", "/api/v1/window/steps/{id}/notes", kp_api_sw_note_add, SW_AGENCY, BODY, "add a private note"},
+	{"POST", "/api/v1/window/documents", kp_api_sw_document_upload, SW_APPLICANTS, KP_ROUTE_RAW_BODY,
+	 "upload a document (PDF, JPEG, PNG)"},
+	{"GET", "/api/v1/window/documents", kp_api_sw_documents_mine, SW_APPLICANTS, 0, "my documents"},
+	{"GET", "/api/v1/window/documents/{id}", kp_api_sw_document_get, ANY, 0, "a document's bytes (attachment)"},
+	{"POST", "/api/v1/window/fees/{id}/payment", kp_api_sw_fee_pay, SW_APPLICANTS, BODY, "record a fee's payment"},
+	{"GET", "/api/v1/window/fees/{id}/receipt", kp_api_sw_fee_receipt, ANY, 0, "a fee's receipt (PDF, signed QR)"},
+	{"GET", "/api/v1/window/performance", kp_api_sw_performance, 0, PUBLIC,
+	 "median and 90th-percentile decision times per procedure, agency and step"},
+	{"GET", "/api/v1/ev-quota", kp_api_ev_register, 0, PUBLIC, "the duty-free EV quota's public register"},
+	{"PUT", "/api/v1/ev-quota/{year}", kp_api_ev_year_put, KP_ROLE_MINISTRY | KP_ROLE_ADMIN, BODY,
+	 "set a year's ledger (Ministry of Economy)"},
+	{"GET", "/api/v1/ev-quota/vins/{vin}", kp_api_ev_vin, 0, PUBLIC, "does a VIN hold a duty-free allocation"},
+	/* rules: rule data in force by date, with sources (docs/rules.md) */
+	{"GET", "/api/v1/public-holidays", kp_api_holidays_get, 0, PUBLIC, "public holidays of the crossings' countries"},
+	{"POST", "/api/v1/public-holidays", kp_api_holiday_add, GOV, BODY, "add a public holiday with its source"},
+	{"DELETE", "/api/v1/public-holidays/{id}", kp_api_holiday_delete, GOV, 0, "remove a public holiday"},
+	{"PUT", "/api/v1/checkpoints/{code}/season", kp_api_season_put, GOV, BODY, "a checkpoint's open season, from a date"},
+	{"PUT", "/api/v1/checkpoints/{code}/hours", kp_api_hours_put, GOV, BODY, "a checkpoint's weekly hours, from a date"},
+	{"GET", "/api/v1/rule-changes", kp_api_rule_changes_get, 0, PUBLIC, "changes to seasons and hours, pending and applied"},
+	{"GET", "/api/v1/booking-notices", kp_api_booking_notices_get, DRIVERS, 0, "notices about my bookings"},
 	/* e-CMR consignment notes (docs/ecmr.md) */
 #define ECMR_READERS (KP_ROLE_CARRIER | KP_ROLE_OFFICER | STAFF)
 	{"POST", "/api/v1/ecmr", kp_api_ecmr_create, KP_ROLE_CARRIER, BODY, "draw up a consignment note"},
@@ -202,12 +267,44 @@ const kp_route_t kp_api_routes[] = {
 	{"POST", "/api/v1/ecmr/{ref}/links", kp_api_ecmr_link_create, KP_ROLE_CARRIER, BODY, "send a party its sealing link"},
 	{"GET", "/api/v1/ecmr/{ref}/verification", kp_api_ecmr_verification, ECMR_READERS, 0, "check the note and its seals"},
 	{"GET", "/api/v1/ecmr/{ref}/bundle", kp_api_ecmr_bundle, ECMR_READERS, 0, "the note as a bundle for offline checks"},
+	{"GET", "/api/v1/ecmr/{ref}/qr", kp_api_ecmr_qr, ECMR_READERS, 0, "the note's signed QR (SVG, PNG or text)"},
+	{"GET", "/api/v1/ecmr/{ref}/pdf", kp_api_ecmr_pdf, ECMR_READERS, 0, "the note in the CMR layout (PDF)"},
 	{"POST", "/api/v1/ecmr/{ref}/authority-link", kp_api_ecmr_authority_link,
 	 KP_ROLE_CARRIER | KP_ROLE_OFFICER | GOV, 0, "a unique link for authorities"},
 	{"GET", "/api/v1/ecmr-shared/{token}", kp_api_ecmr_shared, 0, PUBLIC, "a note through its authority link"},
 	{"GET", "/api/v1/ecmr-links/{token}", kp_api_ecmr_link_get, 0, PUBLIC, "a party's view through its link"},
 	{"POST", "/api/v1/ecmr-links/{token}/seals", kp_api_ecmr_link_seal, 0, PUBLIC | BODY, "seal through a one-time link"},
 	{"POST", "/api/v1/ecmr-verifications", kp_api_ecmr_bundle_verify, 0, PUBLIC | BODY, "check a bundle someone holds"},
+	{"POST", "/api/v1/ecmr-checks", kp_api_ecmr_check, KP_ROLE_OFFICER | STAFF, BODY, "check a scanned e-CMR QR; the note and its permit"},
+	/* the agency exchange: agencies, grants, webhooks, the feed, equipment, X-Road (docs/agencies.md) */
+#define AGENCY_STAFF (KP_ROLE_OFFICER | KP_ROLE_AUDITOR)
+	{"POST", "/api/v1/border-agencies", kp_api_agency_create, GOV, BODY, "add a border agency"},
+	{"GET", "/api/v1/border-agencies", kp_api_agency_list, GOV | AGENCY_STAFF, 0, "agencies (a member sees its own)"},
+	{"GET", "/api/v1/border-agencies/{id}", kp_api_agency_get, GOV | AGENCY_STAFF, 0, "one agency with grants and endpoints"},
+	{"POST", "/api/v1/border-agencies/{id}/members", kp_api_agency_member_add, GOV, BODY, "add a member"},
+	{"POST", "/api/v1/border-agencies/{id}/subsystems", kp_api_agency_subsystem_add, GOV, BODY, "add an X-Road subsystem"},
+	{"POST", "/api/v1/border-agencies/{id}/grants", kp_api_agency_grant, GOV, BODY, "grant a service"},
+	{"DELETE", "/api/v1/border-agencies/{id}/grants/{grant}", kp_api_agency_revoke, GOV, 0, "revoke a grant"},
+	{"POST", "/api/v1/border-agencies/{id}/endpoints", kp_api_agency_endpoint_add, GOV | AGENCY_STAFF, BODY,
+	 "add a webhook endpoint (its secret is shown once)"},
+	{"PUT", "/api/v1/border-agencies/{id}/endpoints/{endpoint}", kp_api_agency_endpoint_set, GOV | AGENCY_STAFF, BODY,
+	 "enable or disable an endpoint"},
+	{"GET", "/api/v1/border-agencies/{id}/deliveries", kp_api_agency_deliveries, GOV | AGENCY_STAFF, 0,
+	 "webhook deliveries; ?status=dead: the dead letters"},
+	{"POST", "/api/v1/border-agencies/{id}/deliveries/{delivery}/replay", kp_api_agency_replay, GOV | AGENCY_STAFF, 0,
+	 "send a delivery again"},
+	{"GET", "/api/v1/agency-feed", kp_api_agency_feed, AGENCY_STAFF, 0, "the agency's events after a cursor"},
+	{"GET", "/api/v1/agency-exchange/keys", kp_api_agency_keys, 0, PUBLIC, "how to check kapka's webhooks"},
+	{"POST", "/api/v1/equipment-readings", kp_api_equipment_reading, KP_ROLE_OFFICER | KP_ROLE_DEVICE, BODY,
+	 "a reading from checkpoint equipment"},
+	{"GET", "/api/v1/inspection-tasks", kp_api_inspection_list, KP_ROLE_OFFICER | STAFF, 0, "inspection tasks"},
+	{"POST", "/api/v1/inspection-tasks/{id}/close", kp_api_inspection_close, KP_ROLE_OFFICER | AGENCY_STAFF, BODY,
+	 "close an inspection task with a note"},
+	{"GET", "/api/v1/xroad-log", kp_api_xroad_log, KP_ROLE_AUDITOR | KP_ROLE_ADMIN, 0, "X-Road calls served or refused"},
+	{"GET", "/xroad/v1/ecmr", kp_api_xroad_ecmr_query, 0, PUBLIC, "X-Road: the eFTI identifier query"},
+	{"GET", "/xroad/v1/ecmr/{ref}", kp_api_xroad_ecmr_get, 0, PUBLIC, "X-Road: one consignment note"},
+	{"GET", "/xroad/v1/events/{service}", kp_api_xroad_events, 0, PUBLIC, "X-Road: a service's events"},
+	{"GET", "/xroad/v1/openapi.json", kp_api_xroad_openapi, 0, PUBLIC, "X-Road: the services' OpenAPI document"},
 
 	/* transparency log (docs/transparency.md): C2SP tlog-tiles under /log/, proofs as JSON;
 	 * all public. Entry bundles come before tiles: "entries" would match {level}. */
@@ -228,6 +325,9 @@ const kp_route_t kp_api_routes[] = {
 	{"GET", "/api/v1/transparency/leaves/{index}", kp_api_transparency_leaf, 0, PUBLIC, "one leaf of the log"},
 	{"GET", "/api/v1/transparency/permits/{id}", kp_api_transparency_permit, 0, PUBLIC,
 	 "a permit's offline proof (tlog-proof), with the commitment's opening for its holder"},
+
+	/* Operations (docs/operations.md): metrics for the monitoring system. */
+	{"GET", "/metrics", kp_api_metrics, 0, PUBLIC, "Prometheus metrics (settings metrics_allow, metrics_token)"},
 };
 
 const size_t kp_api_nroutes = KP_ARRAY_LEN(kp_api_routes);

@@ -18,15 +18,63 @@ static void reply_throttled(kp_req_t *req, int64_t until)
 	               (long long)wait);
 }
 
-static void count_failure(kp_req_t *req, const char *user_key, const char *addr_key)
+/* The keys of one sign-in attempt: the account and address pair (guesses at one account
+ * from one address wait longer and longer, and no one elsewhere can make its owner wait),
+ * the address (many accounts guessed from one address), and the pair's marker of a past
+ * success, which lets an owner in past its address's wait (a shared NAT or office). */
+struct signin_keys {
+	const char *pair, *addr, *seen;
+	kp_throttle_rule_t pair_rule, addr_rule;
+	bool addr_taken;
+};
+
+/* Take the attempt on each key; answers 429 and returns -1 when one is waiting. Every
+ * attempt counts until it succeeds, so racing guesses cannot pass the limit. */
+static int take_attempt(kp_req_t *req, const char *lower, struct signin_keys *k)
 {
 	const kp_config_t *cfg = kp_api_app(req)->cfg;
 	kp_conn_t *c = kp_api_db(req);
 	int64_t now = kp_now(), until;
+	k->pair = kp_arena_printf(&req->arena, "pair:%s|%s", lower, req->addr);
+	k->addr = kp_arena_printf(&req->arena, "addr:%s", req->addr);
+	k->seen = kp_arena_printf(&req->arena, "seen:%s|%s", lower, req->addr);
 	/* An account's failures count "in a row": they reset only on success (window: a day). */
-	kp_store_throttle_fail(c, user_key, now, 86400, cfg->login_max_failures, cfg->login_lock_seconds, &until);
-	kp_store_throttle_fail(c, addr_key, now, cfg->ip_window_seconds, cfg->ip_max_failures, cfg->login_lock_seconds,
-	                       &until);
+	k->pair_rule = (kp_throttle_rule_t){86400, cfg->login_max_failures, cfg->login_delay_seconds, cfg->login_lock_seconds};
+	k->addr_rule = (kp_throttle_rule_t){cfg->ip_window_seconds, cfg->ip_max_failures, cfg->login_delay_seconds,
+	                                    cfg->login_lock_seconds};
+	bool allowed, seen = false;
+	int rc = kp_store_throttle_take(c, k->pair, now, &k->pair_rule, &allowed, &until);
+	if (rc == KP_DB_OK && !allowed) {
+		reply_throttled(req, until);
+		return -1;
+	}
+	if (rc == KP_DB_OK)
+		rc = kp_store_throttle_seen(c, k->seen, now - 30 * 86400, &seen);
+	if (rc == KP_DB_OK && !seen) {
+		rc = kp_store_throttle_take(c, k->addr, now, &k->addr_rule, &allowed, &until);
+		k->addr_taken = rc == KP_DB_OK && allowed;
+		if (rc == KP_DB_OK && !allowed) {
+			kp_store_throttle_give_back(c, k->pair, k->pair_rule.max);
+			reply_throttled(req, until);
+			return -1;
+		}
+	}
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "throttle");
+		return -1;
+	}
+	return 0;
+}
+
+/* The right password: the pair starts again and is remembered; the address gets its
+ * attempt back (a success does not wipe what other accounts' guesses from it counted). */
+static void attempt_succeeded(kp_req_t *req, const struct signin_keys *k)
+{
+	kp_conn_t *c = kp_api_db(req);
+	kp_store_throttle_reset(c, k->pair);
+	kp_store_throttle_mark(c, k->seen, kp_now());
+	if (k->addr_taken)
+		kp_store_throttle_give_back(c, k->addr, k->addr_rule.max);
 }
 
 static void set_cookies(kp_req_t *req, const char *token, const char *csrf)
@@ -53,20 +101,11 @@ void kp_api_session_create(kp_req_t *req)
 	for (char *p = lower; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
-	const char *user_key = kp_arena_printf(&req->arena, "user:%s", lower);
-	const char *addr_key = kp_arena_printf(&req->arena, "addr:%s", req->addr);
-	int64_t now = kp_now(), until_user = 0, until_addr = 0;
-	int rc = kp_store_throttle_locked(c, user_key, now, &until_user);
-	if (rc == KP_DB_OK)
-		rc = kp_store_throttle_locked(c, addr_key, now, &until_addr);
-	if (rc != KP_DB_OK) {
-		kp_reply_db_error(req, rc, "throttle");
+	struct signin_keys keys = {0};
+	if (take_attempt(req, lower, &keys) != 0)
 		return;
-	}
-	if (until_user || until_addr) {
-		reply_throttled(req, until_user > until_addr ? until_user : until_addr);
-		return;
-	}
+	int64_t now = kp_now();
+	int rc;
 
 	kp_user_t u;
 	rc = kp_store_user_by_name(c, &req->arena, lower, &u);
@@ -82,11 +121,10 @@ void kp_api_session_create(kp_req_t *req)
 		ok = kp_password_verify(u.pw_hash, password) == 0;
 	}
 	if (!ok) {
-		count_failure(req, user_key, addr_key);
 		kp_reply_error(req, 401, "invalid_credentials", "wrong username or password");
 		return;
 	}
-	kp_store_throttle_reset(c, user_key);
+	attempt_succeeded(req, &keys);
 	if (strcmp(u.status, "active") != 0) {
 		kp_reply_error(req, 403, "account_suspended", "this account is suspended; ask your administrator");
 		return;

@@ -3,8 +3,7 @@
  * expiry, the record of the ecotax payment and its receipt with a signed QR. */
 #include "api/travel.h"
 #include "core/util.h"
-#include "doc/pdf.h"
-#include "doc/qr.h"
+#include "doc/receipt.h"
 #include "domain/account.h"
 #include "domain/dates.h"
 #include "domain/permit.h"
@@ -226,33 +225,17 @@ void kp_api_ecotax_receipt(kp_req_t *req)
 	snprintf(no, sizeof(no), "%.2s-ECO-%06lld", cfg->authority_code, (long long)t.ecotax_payment_id);
 	kp_date_format_dmy(t.entry_date, entry);
 	kp_date_format_dmy(kp_local_day(t.ecotax_paid_at, (int)cfg->utc_offset_minutes), paid);
-	kp_pdf_t *pdf = NULL;
-	kp_qr_t qr = {0};
 	unsigned char *out = NULL;
 	size_t len = 0;
-	int rc = kp_pdf_new(NULL, &pdf);
-	if (rc == 0)
-		rc = kp_pdf_title(pdf, "Экосалык төлөнгөнү тууралуу квитанция\nКвитанция об оплате экосбора\nEcotax receipt", no);
-	const struct {
-		const kp_pdf_label_t *l;
-		const char *v;
-	} rows[] = {{&L_NO, no},
-	            {&L_VEH, kp_arena_printf(&req->arena, "%s (%s), %s", t.plate, t.plate_country, t.kind)},
-	            {&L_OWNER, kp_arena_printf(&req->arena, "%s, %s", t.owner_name, t.owner_passport)},
-	            {&L_ENTRY, kp_arena_printf(&req->arena, "%s, %s ← %s", entry, t.entry_checkpoint, t.entered_from)},
-	            {&L_SUM, kp_arena_printf(&req->arena, "%lld", (long long)t.ecotax_som)},
-	            {&L_PAID, kp_arena_printf(&req->arena, "%s, %s", paid, t.ecotax_reference)}};
-	for (size_t i = 0; rc == 0 && i < KP_ARRAY_LEN(rows); i++)
-		rc = kp_pdf_row(pdf, rows[i].l, rows[i].v);
-	if (rc == 0)
-		rc = kp_qr_encode(t.ecotax_credential, strlen(t.ecotax_credential), KP_QR_ECC_DEFAULT, &qr);
-	if (rc == 0)
-		rc = kp_pdf_qr(pdf, &qr, KP_PDF_QR_MIN_MM, "Текшерүү · Проверка · Verify (ES256)");
-	if (rc == 0)
-		rc = kp_pdf_finish(pdf, &out, &len);
-	kp_qr_cleanup(&qr);
-	kp_pdf_free(pdf);
-	if (rc != 0) {
+	const kp_receipt_row_t rows[] = {
+	    {&L_NO, no},
+	    {&L_VEH, kp_arena_printf(&req->arena, "%s (%s), %s", t.plate, t.plate_country, t.kind)},
+	    {&L_OWNER, kp_arena_printf(&req->arena, "%s, %s", t.owner_name, t.owner_passport)},
+	    {&L_ENTRY, kp_arena_printf(&req->arena, "%s, %s ← %s", entry, t.entry_checkpoint, t.entered_from)},
+	    {&L_SUM, kp_arena_printf(&req->arena, "%lld", (long long)t.ecotax_som)},
+	    {&L_PAID, kp_arena_printf(&req->arena, "%s, %s", paid, t.ecotax_reference)}};
+	if (kp_receipt_pdf("Экосалык төлөнгөнү тууралуу квитанция\nКвитанция об оплате экосбора\nEcotax receipt", no, rows,
+	                   KP_ARRAY_LEN(rows), t.ecotax_credential, &out, &len) != 0) {
 		kp_reply_error(req, 500, "internal", "the receipt could not be made");
 		return;
 	}

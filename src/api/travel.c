@@ -82,8 +82,8 @@ json_t *kp_travel_zone_claims(const char *issuer, const kp_zone_app_t *app, cons
 }
 
 /* Sign claims with the authority's key under a typ header; the JWS into the arena. */
-static int sign_claims(kp_keyring_t *keys, kp_arena_t *a, json_t *claims, const char *typ, const char **credential,
-                       const char **kid)
+int kp_travel_sign_claims(kp_keyring_t *keys, kp_arena_t *a, json_t *claims, const char *typ, const char **credential,
+                          const char **kid)
 {
 	char *payload = claims ? json_dumps(claims, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(claims);
@@ -111,8 +111,8 @@ static int sign_zone(void *ctx, kp_arena_t *a, const kp_zone_app_t *app, const k
                      const char **credential, const char **kid)
 {
 	struct sign_ctx *s = ctx;
-	return sign_claims(s->keys, a, kp_travel_zone_claims(s->issuer, app, p, s->offset), KP_ZONE_CRED_TYP, credential,
-	                   kid);
+	return kp_travel_sign_claims(s->keys, a, kp_travel_zone_claims(s->issuer, app, p, s->offset), KP_ZONE_CRED_TYP,
+	                             credential, kid);
 }
 
 static int sign_receipt(void *ctx, kp_arena_t *a, const kp_tip_t *t, int64_t payment_id, int64_t paid_at,
@@ -124,7 +124,7 @@ static int sign_receipt(void *ctx, kp_arena_t *a, const kp_tip_t *t, int64_t pay
 	kp_date_format_dmy(kp_local_day(paid_at, s->offset), dt);
 	json_t *claims = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "k", KP_RECEIPT_CRED_KIND, "id", id, "pl", t->plate,
 	                           "pc", t->plate_country, "kd", t->kind, "sm", (json_int_t)t->ecotax_som, "dt", dt);
-	return sign_claims(s->keys, a, claims, KP_RECEIPT_CRED_TYP, credential, kid);
+	return kp_travel_sign_claims(s->keys, a, claims, KP_RECEIPT_CRED_TYP, credential, kid);
 }
 
 static struct sign_ctx *sign_ctx(kp_arena_t *a, kp_keyring_t *keys, const kp_config_t *cfg)

@@ -5,6 +5,7 @@
 #include "core/util.h"
 #include "domain/account.h"
 #include "domain/money.h"
+#include "store/rules.h"
 #include "domain/tip.h"
 
 #include <ctype.h>
@@ -110,7 +111,44 @@ static void reply_fees(kp_req_t *req)
 			json_object_set_new(row, "in_currency", json_pack("{s:s, s:s}", "currency", cur, "amount", amount));
 		json_array_append_new(items, row);
 	}
-	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
+	const char *source = NULL;
+	kp_store_fee_source(kp_api_db(req), &req->arena, NULL, &source);
+	kp_reply_json(req, 200, json_pack("{s:o, s:s?, s:s}", "items", items, "source", source, "rounding",
+	                                  "exact decimal conversion, rounded to the cent half away from zero"));
+}
+
+/* source and effective_from (a date, midnight in Bishkek; default now) of a fee change;
+ * true when the body gives either, so the change goes through fee_changes. */
+static bool read_fee_when(kp_req_t *req, kp_rule_change_t *ch)
+{
+	ch->source = kp_body_str(req, "source", 300, false);
+	ch->effective_from = kp_now();
+	int64_t day;
+	bool dated = kp_travel_date(req, req->json, "effective_from", "effective_from", false, &day);
+	if (dated)
+		ch->effective_from = day * 86400 - (int64_t)kp_api_app(req)->cfg->utc_offset_minutes * 60;
+	if (dated && ch->source == NULL)
+		kp_field_error(req, "source", "is required with effective_from: say where the new fee comes from");
+	return dated || ch->source != NULL;
+}
+
+/* Answer a fee change: 200 applied (then the current table), 202 waiting for its date. */
+static int fee_change(kp_req_t *req, kp_rule_change_t *ch)
+{
+	kp_actor_t who = kp_api_actor(req);
+	int rc = kp_store_fee_change_add(kp_api_db(req), &who, ch, kp_now());
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "fee change");
+		return -1;
+	}
+	if (ch->applied_at)
+		return 0;
+	char eff[32];
+	kp_iso8601(ch->effective_from, eff, sizeof(eff));
+	kp_reply_json(req, 202, json_pack("{s:I, s:s, s:o, s:s, s:s, s:n}", "id", (json_int_t)ch->id, "kind", ch->kind,
+	                                  "change", json_loads(ch->payload, 0, NULL), "source", ch->source,
+	                                  "effective_from", eff, "applied_at"));
+	return 1;
 }
 
 void kp_api_zone_fees_get(kp_req_t *req)
@@ -142,8 +180,20 @@ void kp_api_zone_fees_put(kp_req_t *req)
 		seen[json_integer_value(mz)] = true;
 		rows[n++] = (kp_zone_fee_t){(int)json_integer_value(mz), json_integer_value(fee)};
 	}
+	kp_rule_change_t ch = {.kind = "zone_fees"};
+	bool dated = read_fee_when(req, &ch);
 	if (kp_body_check(req) != 0)
 		return;
+	if (dated) {
+		json_t *list = json_array();
+		for (int i = 0; i < n; i++)
+			json_array_append_new(list, json_pack("{s:i, s:I}", "max_zones", rows[i].max_zones, "fee_som",
+			                                      (json_int_t)rows[i].fee_som));
+		ch.payload = kp_travel_dump(req, json_pack("{s:o}", "items", list));
+		if (fee_change(req, &ch) == 0)
+			reply_fees(req);
+		return;
+	}
 	kp_actor_t who = kp_api_actor(req);
 	int rc = kp_store_zone_fees_set(kp_api_db(req), &who, rows, n);
 	if (rc != KP_DB_OK) {
@@ -268,8 +318,12 @@ void kp_api_ecotax_fees_get(kp_req_t *req)
 		return;
 	}
 	json_t *items = json_array(), *union_ = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(items, json_pack("{s:s, s:I}", "kind", fees[i].kind, "fee_som", (json_int_t)fees[i].fee_som));
+	for (int i = 0; i < n; i++) {
+		const char *source = NULL;
+		kp_store_fee_source(kp_api_db(req), &req->arena, fees[i].kind, &source);
+		json_array_append_new(items, json_pack("{s:s, s:I, s:s?}", "kind", fees[i].kind, "fee_som",
+		                                       (json_int_t)fees[i].fee_som, "source", source));
+	}
 	for (const char **m = members; *m; m++)
 		json_array_append_new(union_, json_string(*m));
 	kp_reply_json(req, 200, json_pack("{s:o, s:o}", "items", items, "customs_union", union_));
@@ -284,8 +338,17 @@ void kp_api_ecotax_fee_put(kp_req_t *req)
 	}
 	long long fee = 0;
 	kp_body_int(req, "fee_som", 0, 100000000, true, &fee);
+	kp_rule_change_t ch = {.kind = "ecotax_fee"};
+	bool dated = read_fee_when(req, &ch);
 	if (kp_body_check(req) != 0)
 		return;
+	if (dated) {
+		ch.payload = kp_travel_dump(req, json_pack("{s:s, s:I}", "kind", kind, "fee_som", (json_int_t)fee));
+		if (fee_change(req, &ch) == 0)
+			kp_reply_json(req, 200, json_pack("{s:s, s:I, s:s}", "kind", kind, "fee_som", (json_int_t)fee, "source",
+			                                  ch.source));
+		return;
+	}
 	kp_actor_t who = kp_api_actor(req);
 	int rc = kp_store_ecotax_fee_put(kp_api_db(req), &who, kind, fee);
 	if (rc != KP_DB_OK) {

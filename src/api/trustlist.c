@@ -4,6 +4,7 @@
 #include "core/util.h"
 #include "crypto/hash.h"
 #include "crypto/jws.h"
+#include "domain/dates.h"
 #include "domain/trustlist.h"
 #include "store/exchange.h"
 #include "store/travellers.h"
@@ -12,8 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Every authority with keys, each key a JWK plus its revocation time when revoked. */
-static json_t *authorities_json(kp_conn_t *c, kp_arena_t *a)
+json_t *kp_trustlist_authorities(kp_conn_t *c, kp_arena_t *a, bool with_revoked)
 {
 	kp_authority_t *au;
 	kp_authority_key_t *k;
@@ -24,7 +24,9 @@ static json_t *authorities_json(kp_conn_t *c, kp_arena_t *a)
 	for (int i = 0; i < na; i++) {
 		json_t *keys = json_array();
 		for (int j = 0; j < nk; j++) {
-			json_t *jwk = strcmp(k[j].authority, au[i].code) == 0 ? json_loads(k[j].jwk, 0, NULL) : NULL;
+			json_t *jwk = strcmp(k[j].authority, au[i].code) == 0 && (with_revoked || !k[j].revoked_at)
+			                  ? json_loads(k[j].jwk, 0, NULL)
+			                  : NULL;
 			if (jwk == NULL)
 				continue;
 			if (k[j].revoked_at)
@@ -40,6 +42,34 @@ static json_t *authorities_json(kp_conn_t *c, kp_arena_t *a)
 	return list;
 }
 
+/* {"TRACECA": [{"member", "from", "to"|null}, ...]}: who takes part in each organisation's
+ * permit system, so a device checks a multilateral permit at a member's border offline. */
+static json_t *members_json(kp_conn_t *c, kp_arena_t *a)
+{
+	kp_authority_t *au;
+	int na;
+	if (kp_store_authority_list(c, a, &au, &na) != KP_DB_OK)
+		return NULL;
+	json_t *out = json_object();
+	for (int i = 0; i < na; i++) {
+		kp_authority_member_t *m;
+		int nm;
+		if (!au[i].kind || strcmp(au[i].kind, "organisation") != 0 ||
+		    kp_store_authority_members(c, a, au[i].code, &m, &nm) != KP_DB_OK || nm == 0)
+			continue;
+		json_t *list = json_array();
+		for (int j = 0; j < nm; j++) {
+			char from[11], to[11];
+			kp_date_format_iso(m[j].from_day, from);
+			kp_date_format_iso(m[j].to_day, to);
+			json_array_append_new(list, json_pack("{s:s, s:s, s:s?}", "member", m[j].member, "from", from, "to",
+			                                      m[j].to_day ? to : NULL));
+		}
+		json_object_set_new(out, au[i].code, list);
+	}
+	return out;
+}
+
 char *kp_trustlist_build(const kp_config_t *cfg, kp_keyring_t *keys, kp_conn_t *c, int64_t now)
 {
 	kp_arena_t a;
@@ -47,7 +77,7 @@ char *kp_trustlist_build(const kp_config_t *cfg, kp_keyring_t *keys, kp_conn_t *
 	char *out = NULL, *body_text = NULL, *head_text = NULL, *jws = NULL;
 	const char **ids;
 	int n;
-	json_t *authorities = authorities_json(c, &a), *other = NULL, *body = NULL, *head = NULL;
+	json_t *authorities = kp_trustlist_authorities(c, &a, true), *other = NULL, *body = NULL, *head = NULL;
 	const char **zone;
 	int nz;
 	if (authorities == NULL || kp_store_revoked_permit_ids(c, &a, &ids, &n) != KP_DB_OK ||
@@ -60,8 +90,10 @@ char *kp_trustlist_build(const kp_config_t *cfg, kp_keyring_t *keys, kp_conn_t *
 	ids = all;
 	n += nz;
 	json_t *revoked = kp_trustlist_encode(ids, n, &other);
-	body = json_pack("{s:s, s:I, s:o, s:i, s:o, s:o}", "issuer", cfg->authority_code, "issued_at", (json_int_t)now,
-	                 "authorities", authorities, "revoked_count", n, "revoked", revoked, "revoked_other", other);
+	json_t *members = members_json(c, &a);
+	body = json_pack("{s:s, s:I, s:o, s:o, s:i, s:o, s:o}", "issuer", cfg->authority_code, "issued_at",
+	                 (json_int_t)now, "authorities", authorities, "members", members ? members : json_object(),
+	                 "revoked_count", n, "revoked", revoked, "revoked_other", other);
 	authorities = NULL;
 	body_text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	char digest[65];

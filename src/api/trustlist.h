@@ -5,6 +5,10 @@
 
 #include "app/keyring.h"
 
+/* Every authority with keys: [{"code", "name", "keys": [JWK, ...]}]; revoked keys carry
+ * revoked_at, or are left out unless with_revoked. NULL on a database error. */
+json_t *kp_trustlist_authorities(kp_conn_t *c, kp_arena_t *a, bool with_revoked);
+
 /* The whole file as malloc'd text, signed with our current key; NULL on failure. */
 char *kp_trustlist_build(const kp_config_t *cfg, kp_keyring_t *keys, kp_conn_t *c, int64_t now);
 

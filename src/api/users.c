@@ -82,15 +82,11 @@ void kp_api_user_create(kp_req_t *req)
 	}
 	kp_user_t existing;
 	if (kp_store_user_by_name(c, &req->arena, u.username, &existing) == KP_DB_OK) {
-		kp_reply_error(req, 409, "username_taken", "the username '%s' is already taken", u.username);
+		kp_reply_error(req, 409, "username_taken", "this username is already taken; choose another");
 		return;
 	}
-	char *hash = kp_arena_alloc(&req->arena, KP_PWHASH_LEN);
-	if (kp_password_hash(password, hash) != 0) {
-		kp_reply_error(req, 500, "internal", "could not hash the password");
+	if (kp_api_password_hash(req, password, &u.pw_hash) != 0)
 		return;
-	}
-	u.pw_hash = hash;
 	u.org_id = org_id;
 	kp_actor_t who = kp_api_actor(req);
 	int rc = kp_store_account_create(c, &who, NULL, &u);

@@ -54,7 +54,7 @@ void kp_api_vehicle_create(kp_req_t *req)
 	kp_actor_t who = kp_api_actor(req);
 	int rc = kp_store_vehicle_create(kp_api_db(req), &who, &v);
 	if (rc == KP_DB_CONFLICT) {
-		kp_reply_error(req, 409, "vehicle_exists", "a vehicle with plate %s or this VIN is already registered", v.plate);
+		kp_reply_error(req, 409, "vehicle_exists", "a vehicle with this plate or VIN is already registered");
 		return;
 	}
 	if (rc != KP_DB_OK) {

@@ -1,5 +1,6 @@
 /* zone_pdf.c: the printable border-zone permit: the original for the traveller, then one
- * copy (a page) for each military post on the route, each with the signed QR, rows in
+ * copy (a page) for each military post on the route (no route: each post of its zones),
+ * each with the signed QR, rows in
  * Kyrgyz, Russian and English. */
 #include "api/travel.h"
 #include "core/log.h"
@@ -109,20 +110,30 @@ static int render(kp_req_t *req, const kp_zone_app_t *x, const kp_zone_permit_t 
 		rc = kp_pdf_new(NULL, &pdf);
 	if (rc == 0)
 		rc = page(req, pdf, "Түп нуска · Оригинал · Original: keep it with your passport", x, p, r, &qr);
-	json_t *route = json_loads(x->route, 0, NULL);
+	/* the posts on the route; without a route, every post of the permit's zones (the
+	 * traveller leaves a copy at each post met, and any of them may be met) */
+	json_t *route = json_loads(x->route, 0, NULL), *zones = json_loads(x->zones, 0, NULL);
+	const kp_place_row_t **posts = kp_arena_zalloc(&req->arena, sizeof(*posts) * (size_t)(r->np + 1));
+	int nposts = 0;
 	size_t i;
 	json_t *v;
 	json_array_foreach(route, i, v) {
 		const kp_place_row_t *pl = place(r, json_string_value(v));
-		if (rc != 0 || pl == NULL || !pl->post)
-			continue;
+		if (pl && pl->post && nposts < r->np)
+			posts[nposts++] = pl;
+	}
+	for (int k = 0; json_array_size(route) == 0 && k < r->np; k++)
+		json_array_foreach(zones, i, v) if (r->places[k].post && r->places[k].zone == json_integer_value(v))
+			posts[nposts++] = &r->places[k];
+	for (int k = 0; rc == 0 && k < nposts; k++) {
 		const char *copy = kp_arena_printf(&req->arena, "Посттун нускасы · Копия для поста · Copy for the post: %s / %s",
-		                                   pl->name_ru, pl->name_en);
+		                                   posts[k]->name_ru, posts[k]->name_en);
 		rc = kp_pdf_page(pdf);
 		if (rc == 0)
 			rc = page(req, pdf, copy, x, p, r, &qr);
 	}
 	json_decref(route);
+	json_decref(zones);
 	if (rc == 0)
 		rc = kp_pdf_finish(pdf, out, len);
 	kp_qr_cleanup(&qr);

@@ -83,8 +83,8 @@ void kp_api_zone_check(kp_req_t *req)
 	kp_zone_verifier_t vf = {&o, kp_api_app(req)->cfg->authority_code, kp_travel_today(req), issuer_key, zone_record};
 	kp_verdict_t v = {0};
 	int64_t number = 0;
-	json_t *claims = kp_verdict_zone(qr, &vf, &in.p, &v, &number);
-	json_t *reasons = kp_verdict_reasons_json(&v);
+	json_t *claims = kp_api_own(req, kp_verdict_zone(qr, &vf, &in.p, &v, &number));
+	json_t *reasons = kp_api_own(req, kp_verdict_reasons_json(&v));
 	bool valid = v.n == 0;
 	json_t *codes = json_array();
 	for (int i = 0; i < v.n; i++)
@@ -94,16 +94,14 @@ void kp_api_zone_check(kp_req_t *req)
 	kp_actor_t who = kp_api_actor(req);
 	int rc = kp_store_zone_check_add(kp_api_db(req), &who, &row);
 	if (rc != KP_DB_OK) {
-		json_decref(reasons);
-		json_decref(claims);
 		kp_reply_db_error(req, rc, "check");
 		return;
 	}
 	char now[32];
 	kp_iso8601(row.checked_at, now, sizeof(now));
-	json_t *out = json_pack("{s:b, s:o, s:s, s:I, s:i}", "valid", valid, "reasons", reasons, "checked_at", now,
+	json_t *out = json_pack("{s:b, s:O, s:s, s:I, s:i}", "valid", valid, "reasons", reasons, "checked_at", now,
 	                        "check_id", (json_int_t)row.id, "zone", in.p.zone);
-	json_object_set_new(out, "claims", claims ? claims : json_null());
+	json_object_set(out, "claims", claims ? claims : json_null());
 	json_object_set_new(out, "permit", o.have ? kp_travel_permit_json(req, &o.app, &o.rec) : json_null());
 	json_object_del(json_object_get(out, "permit"), "qr");
 	kp_reply_json(req, 200, out);

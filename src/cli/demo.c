@@ -6,6 +6,7 @@
 #include "store/checkpoints.h"
 #include "store/permits.h"
 #include "store/travellers.h"
+#include "store/window.h"
 #include "domain/dates.h"
 #include "core/util.h"
 #include "crypto/hash.h"
@@ -73,15 +74,15 @@ static int demo_permits(struct demo_ctx *d)
 		int type;
 		int64_t size;
 	} quotas[] = {{"CN", 1, 2000}, {"UZ", 1, 1000}, {"UZ", 2, 300}, {"TR", 1, 500}, {"AZ", 1, 300}, {"KZ", 1, 1500},
-	              {"TJ", 1, 400}, {"TC", 7, 200}};
+	              {"TJ", 1, 400}, {"TRACECA", 7, 200}};
 	const char *self = d->cfg->authority_code;
 	for (size_t i = 0; i < KP_ARRAY_LEN(quotas); i++) {
 		kp_quota_t out = {.issuer = self, .verifier = quotas[i].partner, .year = d->year, .type = quotas[i].type,
 		                  .start_number = 1, .end_number = quotas[i].size, .note = "demonstration quota"};
 		if (kp_store_quota_create(d->c, &d->who, &out) != KP_DB_OK)
 			return -1;
-		if (strcmp(quotas[i].partner, "TC") == 0)
-			continue; /* the multilateral quota comes from the secretariat only */
+		if (strcmp(quotas[i].partner, "TRACECA") == 0)
+			continue; /* the TRACECA secretariat allots the multilateral quota; none flows back */
 		kp_quota_t in = {.issuer = quotas[i].partner, .verifier = self, .year = d->year, .type = quotas[i].type,
 		                 .start_number = 1, .end_number = quotas[i].size, .note = "demonstration quota"};
 		if (kp_store_quota_create(d->c, &d->who, &in) != KP_DB_OK)
@@ -169,7 +170,8 @@ static int demo_checkpoints(struct demo_ctx *d)
 	const struct {
 		const char *cp, *flow;
 		int capacity;
-	} slots[] = {{"korday", "truck", 42}, {"korday", "car", 84}, {"dostyk", "truck", 42}, {"torugart", "truck", 20}};
+	} slots[] = {{"korday", "truck", 42}, {"korday", "car", 84}, {"dostyk", "truck", 42}}; /* open round the clock:
+	                                                                                     no hour of these is closed */
 	for (size_t i = 0; i < KP_ARRAY_LEN(slots); i++)
 		if (kp_store_slots_create(d->c, &d->who, slots[i].cp, slots[i].flow, hour, 12, slots[i].capacity,
 		                          kp_queue_priority_cap(slots[i].capacity, share), &created) != KP_DB_OK)
@@ -213,6 +215,59 @@ static int demo_checkpoints(struct demo_ctx *d)
 	           : 0;
 }
 
+/* The single window's agencies staffed (one user each, linked to its organisation) and
+ * one EV duty-free application of the demo carrier waiting at customs. */
+static int demo_window(struct demo_ctx *d)
+{
+	static const struct {
+		const char *agency, *kind, *org, *user, *role, *name, *lang;
+	} staff[] = {
+	    {"customs", "customs", NULL, "customs", "officer", "Azamat Jumabaev", "ky"},
+	    {"economy", "ministry", "Ministry of Economy and Commerce", "economy", "ministry", "Gulnara Sydykova", "ru"},
+	    {"registration", "ministry", "Vehicle registration service", "registration", "ministry", "Ermek Tokoev", "ru"},
+	    {"environment", "ministry", "Environmental inspection", "ecology", "ministry", "Saltanat Imanalieva", "ky"},
+	    {"tourism", "ministry", "Tourism department", "tourism", "ministry", "Meerim Kasymova", "en"},
+	    {"border", "border_service", NULL, NULL, NULL, NULL, NULL},
+	};
+	for (size_t i = 0; i < KP_ARRAY_LEN(staff); i++) {
+		kp_org_t org = {.kind = staff[i].kind, .name = staff[i].org, .address = "Bishkek"};
+		kp_org_t *found;
+		int n;
+		if (staff[i].org == NULL) { /* the demo's own customs and border service */
+			if (kp_store_org_list(d->c, d->a, staff[i].kind, &found, &n) != KP_DB_OK || n == 0)
+				return -1;
+			org = found[0];
+		} else if (add_org(d, &org) != KP_DB_OK) {
+			return -1;
+		}
+		if (staff[i].user && add_user(d, org.id, staff[i].user, staff[i].role, staff[i].name, staff[i].lang) != KP_DB_OK)
+			return -1;
+		kp_sw_agency_t ag;
+		if (kp_store_sw_agency_get(d->c, d->a, staff[i].agency, &ag) != KP_DB_OK)
+			return -1;
+		ag.org_id = org.id;
+		if (kp_store_sw_agency_put(d->c, &d->who, &ag) != KP_DB_OK)
+			return -1;
+	}
+	kp_user_t carrier;
+	kp_sw_procedure_t p;
+	if (kp_store_user_by_name(d->c, d->a, "carrier", &carrier) != KP_DB_OK ||
+	    kp_store_sw_procedure_get(d->c, d->a, "ev-duty-free", &p) != KP_DB_OK)
+		return -1;
+	json_t *def = json_loads(p.definition, 0, NULL);
+	kp_sw_app_t app = {.procedure = p.code, .user_id = carrier.id, .org_id = carrier.org_id,
+	                   .data = "{\"applicant_kind\":\"company\",\"tax_id\":\"01507201910123\",\"permanent_resident\":true,"
+	                           "\"no_transfer_undertaking\":true,\"vehicles\":[{\"vin\":\"LGXCE4CB6T0000417\",\"kind\":\"bev\","
+	                           "\"make_model\":\"BYD Song Plus EV\"}]}"};
+	kp_actor_t who = {carrier.id, "carrier", NULL, NULL};
+	kp_sw_conflict_t why;
+	int rc = def ? kp_store_sw_submit(d->c, d->a, &who, &app, def, NULL, NULL, 0, kp_now(), &why) : -1;
+	json_decref(def);
+	if (rc == KP_DB_OK)
+		printf("  single-window application %lld (EV duty-free quota) waiting at customs\n", (long long)app.id);
+	return rc == KP_DB_OK ? 0 : -1;
+}
+
 static const struct {
 	const char *name;
 	int (*load)(struct demo_ctx *);
@@ -221,6 +276,7 @@ static const struct {
 	{"permits", demo_permits},
 	{"travellers", demo_travellers},
 	{"checkpoints", demo_checkpoints},
+	{"window", demo_window},
 };
 
 static int already_loaded(kp_conn_t *c, kp_arena_t *a)

@@ -83,11 +83,14 @@ done:
 
 int kp_cli_trustlist(kp_config_t *cfg, int argc, char **argv)
 {
-	if (kp_cli_wants_help(argc, argv) || argc < 1 || strcmp(argv[0], "export") != 0) {
-		printf("usage: kapka trustlist export [--output FILE]\n\n"
-		       "Writes the signed offline trust list: every known authority's keys (revoked ones marked)\n"
-		       "and the ids of every revoked or returned permit, with the time it was made. Border\n"
-		       "devices check permits against it with `kapka verify QR --trustlist FILE`.\n");
+	if (kp_cli_wants_help(argc, argv) || argc < 1 || (strcmp(argv[0], "export") != 0 && strcmp(argv[0], "anchors") != 0)) {
+		printf("usage: kapka trustlist export [--output FILE]\n"
+		       "       kapka trustlist anchors [--output FILE]\n\n"
+		       "export writes the signed offline trust list: every known authority's keys (revoked ones\n"
+		       "marked) and the ids of every revoked or returned permit, with the time it was made.\n"
+		       "anchors writes the keys to pin on border devices: ours and the partners' learnt at the\n"
+		       "handshake (unrevoked). Devices check permits with\n"
+		       "`kapka verify QR --trustlist FILE --anchors ANCHORS`.\n");
 		return kp_cli_wants_help(argc, argv) ? 0 : 2;
 	}
 	const char *path = argc == 3 && strcmp(argv[1], "--output") == 0 ? argv[2] : NULL;
@@ -95,6 +98,8 @@ int kp_cli_trustlist(kp_config_t *cfg, int argc, char **argv)
 		fprintf(stderr, "kapka trustlist: unknown arguments (see kapka trustlist --help)\n");
 		return 2;
 	}
+	if (strcmp(argv[0], "anchors") == 0)
+		return kp_cli_anchors_export(cfg, path);
 	kp_store_t *s = kp_cli_open_store(cfg, 1);
 	if (s == NULL)
 		return 1;
@@ -119,16 +124,10 @@ int kp_cli_trustlist(kp_config_t *cfg, int argc, char **argv)
 
 /* ---- kapka verify ---- */
 
-struct trust {
-	char *text;
-	json_t *body;
-	const char *issuer;
-	int64_t issued_at;
-};
 
 /* The key kid of authority in the trust list (NULL when absent); *revoked when it is
  * marked revoked. The key is made anew: the caller frees it. */
-static kp_key_t *trust_key(json_t *body, const char *authority, const char *kid, bool *revoked)
+kp_key_t *kp_cli_trust_key(json_t *body, const char *authority, const char *kid, bool *revoked)
 {
 	size_t i, j;
 	json_t *au, *jwk;
@@ -162,7 +161,7 @@ struct lookup {
 static const kp_key_t *lookup(void *ctx, const char *kid)
 {
 	struct lookup *l = ctx;
-	l->key = trust_key(l->body, l->authority, kid, &l->revoked);
+	l->key = kp_cli_trust_key(l->body, l->authority, kid, &l->revoked);
 	return l->revoked ? NULL : l->key;
 }
 
@@ -195,52 +194,89 @@ static char *read_file(const char *path, size_t max)
 	return buf;
 }
 
-/* Load and check the trust list: its signature (by its issuer's key in it, or the anchor)
- * and its digest. Prints the problem and returns -1 when it cannot be trusted. */
-static int load_trust(const char *path, const char *anchor_path, struct trust *t)
+/* Read the trust list into t and split it: *jws and *body point into t->text. Prints the
+ * problem and returns -1 when it is no trust list. */
+static int read_trust(const char *path, struct trust *t, char **jws, char **body)
 {
 	memset(t, 0, sizeof(*t));
 	t->text = read_file(path, (size_t)1 << 30);
-	char *jws = t->text ? strchr(t->text, '\n') : NULL;
-	char *body = jws ? strchr(jws + 1, '\n') : NULL;
-	if (!t->text || strncmp(t->text, KP_TRUSTLIST_MAGIC "\n", strlen(KP_TRUSTLIST_MAGIC) + 1) != 0 || !body) {
+	*jws = t->text ? strchr(t->text, '\n') : NULL;
+	*body = *jws ? strchr(*jws + 1, '\n') : NULL;
+	if (!t->text || strncmp(t->text, KP_TRUSTLIST_MAGIC "\n", strlen(KP_TRUSTLIST_MAGIC) + 1) != 0 || !*body) {
 		fprintf(stderr, "kapka verify: %s is not a kapka trust list\n", path);
 		return -1;
 	}
-	*jws++ = '\0';
-	*body++ = '\0';
-	body[strcspn(body, "\n")] = '\0';
-	t->body = json_loads(body, 0, NULL);
-	json_t *head = kp_jws_peek(jws);
+	*(*jws)++ = '\0';
+	*(*body)++ = '\0';
+	(*body)[strcspn(*body, "\n")] = '\0';
+	t->body = json_loads(*body, 0, NULL);
 	t->issuer = json_string_value(json_object_get(t->body, "issuer"));
 	t->issued_at = json_integer_value(json_object_get(t->body, "issued_at"));
+	return 0;
+}
+
+/* The list's signature (keys from lookup) and digest, and that it names its issuer. */
+static int check_trust(const struct trust *t, const char *jws, const char *body, kp_jws_key_fn lookup_fn, void *ctx)
+{
+	json_t *head = kp_jws_peek(jws);
 	char digest[65];
 	kp_sha256_hex(body, strlen(body), digest);
-	struct lookup l = {t->body, t->issuer, false, NULL};
-	if (anchor_path) { /* a pinned key: the trust list must be signed by it */
-		char *a = read_file(anchor_path, 65536);
-		json_t *jwk = a ? json_loads(a, 0, NULL) : NULL;
-		json_t *first = json_is_array(json_object_get(jwk, "keys")) ? json_array_get(json_object_get(jwk, "keys"), 0)
-		                                                            : jwk;
-		if (first == NULL || kp_key_from_jwk(first, &l.key) != 0)
-			fprintf(stderr, "kapka verify: %s is not a JWK (or an epermit-configuration)\n", anchor_path);
-		json_decref(jwk);
-		free(a);
-	}
 	kp_jws_t out;
-	int rc = anchor_path ? kp_jws_verify(jws, strlen(jws), lookup_anchor, &l, &out)
-	                     : kp_jws_verify(jws, strlen(jws), lookup, &l, &out);
+	int rc = kp_jws_verify(jws, strlen(jws), lookup_fn, ctx, &out);
 	kp_jws_cleanup(&out);
 	bool ok = rc == KP_JWS_OK && t->body && t->issuer &&
 	          strcmp(json_string_value(json_object_get(head, "sha256")) ?: "", digest) == 0 &&
 	          strcmp(json_string_value(json_object_get(head, "issuer")) ?: "", t->issuer) == 0;
 	json_decref(head);
-	kp_key_free(l.key);
-	if (!ok) {
+	if (!ok)
 		fprintf(stderr, "kapka verify: the trust list's signature or digest does not hold; do not use it\n");
+	return ok ? 0 : -1;
+}
+
+/* Load and check the trust list: its signature (by its issuer's key in it, or the anchor)
+ * and its digest. Prints the problem and returns -1 when it cannot be trusted. */
+int kp_cli_load_trust(const char *path, const char *anchor_path, struct trust *t)
+{
+	char *jws, *body;
+	if (read_trust(path, t, &jws, &body) != 0)
 		return -1;
+	struct lookup l = {t->body, t->issuer, false, NULL};
+	if (anchor_path) { /* a pinned key: the trust list must be signed by it */
+		json_t *anchors = kp_cli_anchors_load(anchor_path);
+		l.key = anchors ? kp_cli_anchor_key(anchors, NULL, NULL) : NULL;
+		json_decref(anchors);
 	}
-	return 0;
+	int rc = anchor_path ? check_trust(t, jws, body, lookup_anchor, &l) : check_trust(t, jws, body, lookup, &l);
+	kp_key_free(l.key);
+	return rc;
+}
+
+/* kp_jws_verify's key callback over the pinned anchors of the trust list's issuer. */
+struct pinned {
+	json_t *anchors;
+	const char *issuer;
+	kp_key_t *key;
+};
+
+static const kp_key_t *lookup_pinned(void *ctx, const char *kid)
+{
+	struct pinned *p = ctx;
+	kp_key_free(p->key);
+	p->key = kp_cli_anchor_key(p->anchors, p->issuer, kid);
+	return p->key;
+}
+
+int kp_cli_load_trust_pinned(const char *path, json_t *anchors, struct trust *t)
+{
+	char *jws, *body;
+	if (read_trust(path, t, &jws, &body) != 0)
+		return -1;
+	struct pinned p = {anchors, t->issuer, NULL};
+	int rc = check_trust(t, jws, body, lookup_pinned, &p);
+	kp_key_free(p.key);
+	if (rc != 0)
+		fprintf(stderr, "kapka verify: no pinned key of %s signed it: it may be forged\n", t->issuer ? t->issuer : "its issuer");
+	return rc;
 }
 
 static const char *claim(json_t *claims, const char *name)
@@ -269,7 +305,7 @@ static const kp_key_t *listed_key(void *ctx, const char *issuer, const char *kid
 {
 	struct offline *o = ctx;
 	kp_key_free(o->key);
-	o->key = trust_key(o->t->body, issuer, kid, revoked);
+	o->key = kp_cli_trust_key(o->t->body, issuer, kid, revoked);
 	return *revoked ? NULL : o->key;
 }
 
@@ -280,6 +316,12 @@ static int listed_revoked(void *ctx, const char *id)
 	                             id);
 }
 
+static bool listed_member(void *ctx, const char *organisation, const char *country, int64_t day)
+{
+	struct offline *o = ctx;
+	return kp_trustlist_member(json_object_get(o->t->body, "members"), organisation, country, day);
+}
+
 /* The checks of POST /api/v1/verify (domain/verdict.c), against the trust list. */
 static json_t *check_offline(const kp_config_t *cfg, const struct trust *t, const char *qr, const char *here,
                              kp_verdict_t *v)
@@ -288,7 +330,7 @@ static json_t *check_offline(const kp_config_t *cfg, const struct trust *t, cons
 	kp_verifier_t vf = {
 		.ctx = &o, .here = here, .today = kp_local_day(kp_now(), (int)cfg->utc_offset_minutes),
 		.unknown_issuer = KP_WHY_ISSUER_NOT_LISTED, .issuer_known = listed_issuer, .key = listed_key,
-		.listed = listed_revoked,
+		.listed = listed_revoked, .member = listed_member,
 	};
 	kp_permit_id_t pid;
 	json_t *claims = kp_verdict_freight(qr, &vf, v, &pid);
@@ -298,13 +340,13 @@ static json_t *check_offline(const kp_config_t *cfg, const struct trust *t, cons
 
 int kp_cli_verify(kp_config_t *cfg, int argc, char **argv)
 {
-	const char *qr = NULL, *path = NULL, *here = NULL, *anchor = NULL;
+	const char *qr = NULL, *path = NULL, *here = NULL, *anchor = cfg->trust_anchors[0] ? cfg->trust_anchors : NULL;
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--trustlist") == 0 && i + 1 < argc)
 			path = argv[++i];
 		else if (strcmp(argv[i], "--country") == 0 && i + 1 < argc)
 			here = argv[++i];
-		else if (strcmp(argv[i], "--anchor") == 0 && i + 1 < argc)
+		else if ((strcmp(argv[i], "--anchors") == 0 || strcmp(argv[i], "--anchor") == 0) && i + 1 < argc)
 			anchor = argv[++i];
 		else if (qr == NULL && argv[i][0] != '-')
 			qr = argv[i];
@@ -312,20 +354,35 @@ int kp_cli_verify(kp_config_t *cfg, int argc, char **argv)
 			qr = argv[i];
 	}
 	if (kp_cli_wants_help(argc, argv) || qr == NULL || path == NULL) {
-		printf("usage: kapka verify QR|- --trustlist FILE [--country CC] [--anchor JWK_FILE]\n\n"
+		printf("usage: kapka verify QR|- --trustlist FILE --anchors FILE [--country CC]\n\n"
 		       "Checks a permit's QR text (or - to read it from standard input) with no network, against\n"
-		       "a trust list from `kapka trustlist export`. Prints VALID or INVALID with every reason\n"
-		       "(the codes of POST /api/v1/verify), and how old the trust list is; warns when it is older\n"
-		       "than trustlist_max_age_hours (%lld). --country: the border it is checked at (default: the\n"
-		       "trust list's issuer). --anchor: a JWK (or an epermit-configuration) the trust list must be\n"
-		       "signed with. Exit status 0 VALID, 1 INVALID, 2 cannot check.\n",
+		       "a trust list from `kapka trustlist export`. The trust list is believed only when a pinned\n"
+		       "key of its issuer signed it: --anchors names the keys shipped with this device (`kapka\n"
+		       "trustlist anchors` on the issuing server, an epermit-configuration or a JWK; default: the\n"
+		       "trust_anchors setting); without one nothing is judged, since a list carrying its own key\n"
+		       "proves nothing. Prints VALID or INVALID with every reason (the codes of POST\n"
+		       "/api/v1/verify), and how old the trust list is; warns when it is older than\n"
+		       "trustlist_max_age_hours (%lld). --country: the border it is checked at (default: the\n"
+		       "trust list's issuer). Exit status 0 VALID, 1 INVALID, 2 cannot check.\n",
 		       cfg->trustlist_max_age_hours);
 		return kp_cli_wants_help(argc, argv) ? 0 : 2;
 	}
 	char *qr_text = strcmp(qr, "-") == 0 ? read_file("-", 65536) : kp_strdup(qr);
 	qr_text[strcspn(qr_text, "\r\n")] = '\0';
+	if (anchor == NULL) {
+		fprintf(stderr, "kapka verify: no trust anchor given: a trust list that carries its own key proves nothing.\n"
+		                "Give --anchors FILE (the keys shipped with this device: `kapka trustlist anchors` on the\n"
+		                "issuing server) or set trust_anchors.\n");
+		printf("NOT CHECKED: no trust anchor\n");
+		free(qr_text);
+		return 2;
+	}
+	json_t *anchors = kp_cli_anchors_load(anchor);
 	struct trust t;
-	if (load_trust(path, anchor, &t) != 0) {
+	memset(&t, 0, sizeof(t));
+	int loaded = anchors ? kp_cli_load_trust_pinned(path, anchors, &t) : -1;
+	json_decref(anchors);
+	if (loaded != 0) {
 		free(qr_text);
 		free(t.text);
 		json_decref(t.body);

@@ -4,10 +4,13 @@
 #include "app/keyring.h"
 #include "exchange/client.h"
 #include "exchange/exchange.h"
+#include "exchange/webhooks.h"
+#include "store/exchange.h"
 #include "store/registry.h"
 #include "store/tlog_log.h"
 #include "store/writer.h"
 #include "cli/cli.h"
+#include "crypto/hash.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -32,6 +35,8 @@ static void housekeeping(kp_store_t *store, const kp_config_t *cfg, kp_registry_
 		kp_info("removed %lld expired sessions", (long long)removed);
 	if (kp_store_throttle_purge(c, kp_now(), kp_now() - 86400, &removed) == KP_DB_OK && removed > 0)
 		kp_info("forgot %lld stale sign-in throttle entries", (long long)removed);
+	if (kp_store_inbound_purge(c, kp_now(), &removed) == KP_DB_OK && removed > 0)
+		kp_info("forgot %lld refused partner events (old, or past the cap)", (long long)removed);
 	kp_store_release(store, c);
 	if (kp_registry_reload(registry) != 0)
 		kp_warn("the checkpoint registry could not be reloaded; answering from the last one read");
@@ -49,6 +54,16 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	if (argc > 0) {
 		fprintf(stderr, "kapka serve: unknown argument '%s' (see kapka serve --help)\n", argv[0]);
 		return 2;
+	}
+	kp_proxies_t metrics_allow;
+	char allow_err[160];
+	if (kp_http_proxies_parse(cfg->metrics_allow, &metrics_allow, allow_err, sizeof(allow_err)) != 0) {
+		fprintf(stderr, "kapka: metrics_allow: %s\n", allow_err);
+		return 2;
+	}
+	if (kp_password_prepare() != 0) { /* before the first sign-in (the other commands skip it) */
+		fprintf(stderr, "kapka: the password hashing could not start\n");
+		return 1;
 	}
 	int threads = cfg->threads > 0 ? (int)cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	int pool = cfg->db_pool > 0 ? (int)cfg->db_pool : threads + 2;
@@ -106,6 +121,9 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		.listen = cfg->listen, .port = (int)cfg->port, .threads = threads,
 		.max_body = (size_t)cfg->max_body, .max_header = (size_t)cfg->max_header,
 		.routes = routes, .nroutes = kp_api_nroutes, .web_dir = cfg->web_dir, .app = &app,
+		.trusted_proxies = cfg->trusted_proxies, .max_conns = (int)cfg->max_connections,
+		.max_conns_per_address = (int)cfg->max_connections_per_address, .reserved_conns = (int)cfg->reserved_connections,
+		.idle_timeout = (int)cfg->idle_timeout,
 		.authenticate = kp_api_authenticate, .finish = kp_api_finish,
 	};
 	kp_http_t *http = kp_http_start(&o, err, sizeof(err));
@@ -137,6 +155,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		return 1;
 	}
 	app.exchange = kp_exchange_start(&app);
+	kp_webhooks_t *webhooks = kp_webhooks_start(&app); /* agency deliveries (docs/agencies.md) */
 	kp_log(KP_LOG_INFO, "listening on %s:%d (port %d) with %d threads, database %s", cfg->listen,
 	       kp_http_port(http), kp_http_port(http), threads, kp_store_backend_name(store));
 	if (kp_clock_is_set()) {
@@ -156,6 +175,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	kp_info("stopping: letting requests in flight finish (up to %lld s)", cfg->shutdown_grace);
 	kp_http_stop(http, (int)cfg->shutdown_grace);
 	kp_exchange_stop(app.exchange);
+	kp_webhooks_stop(webhooks);
 	kp_writer_stop(writer);
 	free(routes);
 	kp_registry_free(registry);

@@ -17,13 +17,36 @@ struct kp_arena_chunk {
 	_Alignas(16) unsigned char data[];
 };
 
+struct kp_arena_defer {
+	struct kp_arena_defer *next;
+	void (*fn)(void *);
+	void *p;
+};
+
 void kp_arena_init(kp_arena_t *a)
 {
 	a->head = NULL;
+	a->defers = NULL;
+}
+
+void *kp_arena_defer(kp_arena_t *a, void (*fn)(void *), void *p)
+{
+	if (p == NULL)
+		return NULL;
+	struct kp_arena_defer *d = kp_arena_alloc(a, sizeof(*d));
+	*d = (struct kp_arena_defer){a->defers, fn, p};
+	a->defers = d;
+	return p;
 }
 
 void kp_arena_cleanup(kp_arena_t *a)
 {
+	/* a destructor may itself defer more: run until none is left */
+	while (a->defers) {
+		struct kp_arena_defer *d = a->defers;
+		a->defers = d->next;
+		d->fn(d->p);
+	}
 	kp_arena_chunk_t *c = a->head;
 	while (c) {
 		kp_arena_chunk_t *next = c->next;

@@ -17,12 +17,15 @@ struct setting {
 	long long min, max;
 	const char *def;
 	const char *help;
+	bool secret; /* never as a flag's value, which ps shows to every user: '-' reads stdin */
 };
 
 #define INT_SETTING(n, lo, hi, d, h) \
-	{ #n, SET_INT, offsetof(kp_config_t, n), 0, lo, hi, d, h }
+	{ #n, SET_INT, offsetof(kp_config_t, n), 0, lo, hi, d, h, false }
 #define STR_SETTING(n, d, h) \
-	{ #n, SET_STR, offsetof(kp_config_t, n), sizeof(((kp_config_t *)0)->n), 0, 0, d, h }
+	{ #n, SET_STR, offsetof(kp_config_t, n), sizeof(((kp_config_t *)0)->n), 0, 0, d, h, false }
+#define SECRET_SETTING(n, d, h) \
+	{ #n, SET_STR, offsetof(kp_config_t, n), sizeof(((kp_config_t *)0)->n), 0, 0, d, h, true }
 
 static const struct setting settings[] = {
 	STR_SETTING(listen, "127.0.0.1", "address to listen on (0.0.0.0 for all)"),
@@ -34,22 +37,35 @@ static const struct setting settings[] = {
 	STR_SETTING(log_level, "info", "debug, info, warn or error"),
 	INT_SETTING(max_body, 1024, 1073741824, "1048576", "largest request body in bytes (larger: 413)"),
 	INT_SETTING(max_header, 1024, 1048576, "16384", "largest total request header size in bytes (larger: 431)"),
+	INT_SETTING(max_connections, 16, 1000000, "4096", "open connections in all; past max_connections - reserved_connections only addresses with none open get one"),
+	INT_SETTING(max_connections_per_address, 1, 1000000, "256", "open connections from one client address (trusted_proxies are exempt)"),
+	INT_SETTING(reserved_connections, 0, 100000, "64", "connections kept for addresses with no connection open (health checks, new clients)"),
+	INT_SETTING(idle_timeout, 1, 3600, "30", "seconds a connection may stay silent before it is closed"),
 	INT_SETTING(session_ttl, 60, 31536000, "43200", "seconds a sign-in stays valid"),
 	INT_SETTING(cookie_secure, 0, 1, "0", "1 to mark session cookies Secure (behind HTTPS)"),
-	INT_SETTING(login_max_failures, 1, 1000, "5", "wrong passwords in a row before an account is throttled"),
-	INT_SETTING(login_lock_seconds, 1, 86400, "300", "seconds an account or address stays throttled"),
+	INT_SETTING(login_max_failures, 1, 1000, "5", "wrong passwords in a row for one account from one address before its attempts from there are delayed"),
+	INT_SETTING(login_lock_seconds, 1, 86400, "300", "longest wait, in seconds, between sign-in attempts of a throttled account and address pair, or address"),
+	INT_SETTING(login_delay_seconds, 1, 86400, "30", "first wait once throttled; it doubles with each further failed attempt up to login_lock_seconds"),
 	INT_SETTING(ip_max_failures, 1, 100000, "20", "failed sign-ins from one address within the window before it is throttled"),
 	INT_SETTING(ip_window_seconds, 1, 86400, "900", "window for counting failed sign-ins per address"),
+	INT_SETTING(register_per_address, 1, 1000000, "10", "accounts one address may register within register_window_seconds"),
+	INT_SETTING(register_window_seconds, 1, 604800, "3600", "window for counting registrations per address"),
+	INT_SETTING(register_per_minute, 1, 1000000, "30", "accounts that may be registered per minute from all addresses together"),
+	INT_SETTING(password_hash_concurrency, 1, 64, "2", "password hashes (64 MiB of memory each) computed at once for new passwords; more wait with 503"),
+	STR_SETTING(trusted_proxies, "", "addresses or networks of reverse proxies whose X-Forwarded-For names the client (e.g. 10.0.0.0/8); empty: none"),
+	STR_SETTING(metrics_allow, "", "addresses or networks that may read GET /metrics (e.g. 127.0.0.1, ::1); empty: only with metrics_token"),
+	SECRET_SETTING(metrics_token, "", "bearer token that reads GET /metrics from any address; empty: none; as a flag only '-', read from standard input"),
 	INT_SETTING(shutdown_grace, 0, 3600, "10", "seconds to let requests in flight finish on SIGTERM"),
-	STR_SETTING(admin_password, "", "password of the admin account created on first start (random when empty)"),
+	SECRET_SETTING(admin_password, "", "password of the admin account created on first start (random when empty); as a flag only '-', read from standard input"),
 	INT_SETTING(sqlite_sync_full, 0, 1, "1", "1: fsync the SQLite WAL on every commit (durable); 0: on checkpoints only"),
 	STR_SETTING(public_url, "", "address users reach kapka at, shown in messages (default http://LISTEN:PORT)"),
 	STR_SETTING(authority_code, "KG", "two-letter code of the country this kapka speaks for"),
 	STR_SETTING(authority_name, "Kyrgyzstan", "that country's name as partners see it"),
 	INT_SETTING(utc_offset_minutes, -720, 840, "360", "the authority's UTC offset in minutes, for dates on permits"),
-	STR_SETTING(key_passphrase, "", "passphrase that encrypts the signing keys at rest (else read from key_passphrase_file)"),
+	SECRET_SETTING(key_passphrase, "", "passphrase that encrypts the signing keys at rest (else read from key_passphrase_file); as a flag only '-', read from standard input"),
 	INT_SETTING(group_commit_max, 1, 4096, "256", "most permit issues the writer commits together in one durable transaction"),
 	INT_SETTING(crossing_max_weight_kg, 0, 1000000, "44000", "gross vehicle weight in kg above which a crossing is flagged OVERWEIGHT (0: no limit)"),
+	INT_SETTING(crossing_backdate_hours, 1, 876000, "72", "how far back a crossing may be registered (equipment that was offline), in hours"),
 	INT_SETTING(queue_priority_percent, 0, 100, "5", "share of a slot's capacity that priority cargo (perishable, dangerous, humanitarian, postal) may take"),
 	INT_SETTING(queue_call_minutes, 1, 1440, "20", "minutes a called vehicle has to reach the gate before its place is given away"),
 	INT_SETTING(queue_checkin_early_minutes, 0, 2880, "240", "how long before its slot a booked vehicle may check in at the waiting zone"),
@@ -71,12 +87,18 @@ static const struct setting settings[] = {
 	INT_SETTING(exchange_retry_min_ms, 100, 3600000, "1000", "first wait before retrying a failed delivery (ms); doubles each time"),
 	INT_SETTING(exchange_retry_max_ms, 100, 86400000, "300000", "longest wait between delivery attempts (ms)"),
 	INT_SETTING(exchange_timeout_ms, 100, 120000, "5000", "timeout of one call to a partner's API (ms)"),
+	INT_SETTING(exchange_max_refusals, 1, 1000, "5", "a partner's refusals of one event before it is set aside (dead letter)"),
+	STR_SETTING(exchange_allow_private, "", "partner addresses allowed on loopback or private networks (hosts or CIDRs, comma-separated)"),
 	INT_SETTING(trustlist_max_age_hours, 1, 8760, "24", "kapka verify warns when the offline trust list is older than this"),
+	STR_SETTING(trust_anchors, "", "file of pinned keys kapka verify trusts a trust list by (kapka trustlist anchors)"),
 	INT_SETTING(zone_validity_months, 1, 12, "1", "months a border-zone permit is valid from its first day"),
 	INT_SETTING(zone_extension_max_months, 1, 24, "2", "months from its first day a border-zone permit may be extended to, once"),
 	INT_SETTING(tip_min_months, 1, 60, "6", "shortest term of a vehicle's temporary import, in months"),
 	INT_SETTING(tip_max_months, 1, 60, "12", "longest term of a vehicle's temporary import, in months"),
 	INT_SETTING(tip_reminder_days, 0, 365, "30", "days before a temporary import expires that it is listed as due for a reminder"),
+	/* single window */
+	INT_SETTING(document_max_bytes, 1024, 1073741824, "1048576", "largest document (PDF, JPEG, PNG) an applicant may upload to the single window, in bytes (max_body caps it too)"),
+	INT_SETTING(document_max_per_user, 1, 1000000, "500", "documents one applicant may keep in the single window (more: 409 too_many_documents)"),
 	/* transparency log (docs/transparency.md) */
 	STR_SETTING(log_origin, "", "the transparency log's name (checkpoint origin), fixed on the first start (default HOST/log from public_url, else kapka/CODE/log)"),
 	STR_SETTING(log_witnesses, "", "witnesses asked to cosign each checkpoint: VKEY=URL entries separated by spaces (C2SP tlog-witness)"),
@@ -250,7 +272,33 @@ int kp_config_load(kp_config_t *cfg, int argc, char **argv, int first, char **re
 			fprintf(errf, "kapka: %s needs a value\n", argv[i]);
 			return -1;
 		}
-		if (apply(cfg, s, value, err, sizeof(err)) != 0) {
+		char line[512];
+		if (s->secret && strcmp(value, "-") != 0) {
+			char var[80], flag[64];
+			env_name(s->name, var, sizeof(var));
+			size_t j = 0;
+			for (const char *p = s->name; *p && j + 1 < sizeof(flag); p++)
+				flag[j++] = *p == '_' ? '-' : *p;
+			flag[j] = '\0';
+			fprintf(errf,
+			        "kapka: --%s with a value would show the secret to every user of this machine (ps); give '-'"
+			        " and type it on standard input, or set %s, or %s in the config file\n",
+			        flag, var, s->name);
+			return -1;
+		}
+		if (s->secret) {
+			/* One line from standard input, without its line end. */
+			if (fgets(line, sizeof(line), stdin) == NULL) {
+				fprintf(errf, "kapka: --%s -: nothing on standard input\n", s->name);
+				return -1;
+			}
+			line[strcspn(line, "\r\n")] = '\0';
+			value = line;
+		}
+		int rc = apply(cfg, s, value, err, sizeof(err));
+		if (s->secret)
+			kp_wipe(line, sizeof(line));
+		if (rc != 0) {
 			fprintf(errf, "kapka: --%s: %s\n", s->name, err);
 			return -1;
 		}

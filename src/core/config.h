@@ -20,12 +20,18 @@ typedef struct kp_config {
 	long long cookie_secure;
 	long long login_max_failures;
 	long long login_lock_seconds;
+	long long login_delay_seconds;
+	long long max_connections, max_connections_per_address, reserved_connections, idle_timeout;
+	long long register_per_address, register_window_seconds, register_per_minute, password_hash_concurrency;
 	long long ip_max_failures;
 	long long ip_window_seconds;
 	long long shutdown_grace;
 	char admin_password[128];
 	long long sqlite_sync_full;
 	char public_url[256];
+	char trusted_proxies[512];
+	char metrics_allow[512];
+	char metrics_token[128];
 	char authority_code[3];
 	char authority_name[128];
 	long long utc_offset_minutes;
@@ -36,8 +42,11 @@ typedef struct kp_config {
 	long long exchange_poll_ms;
 	long long exchange_retry_min_ms;
 	long long exchange_retry_max_ms;
+	long long exchange_max_refusals;
+	char exchange_allow_private[512];
 	long long exchange_timeout_ms;
 	long long trustlist_max_age_hours;
+	char trust_anchors[512]; /* pinned keys for kapka verify (kapka trustlist anchors) */
 	long long zone_validity_months;
 	long long zone_extension_max_months;
 	long long tip_min_months;
@@ -48,9 +57,12 @@ typedef struct kp_config {
 	long long transparency_log;
 	long long crossing_max_weight_kg;
 	long long queue_priority_percent;
+	long long crossing_backdate_hours;
 	long long queue_call_minutes;
 	long long queue_checkin_early_minutes;
 	long long queue_no_show_grace_minutes;
+	long long document_max_bytes;
+	long long document_max_per_user;
 	long long queue_traveller_bookings, queue_carrier_bookings;
 	/* tests only */
 	long long test_mode;

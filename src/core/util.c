@@ -57,7 +57,9 @@ char *kp_strdup_at(const char *s, const char *file, int line)
 
 int kp_parse_int(const char *s, long long min, long long max, long long *out)
 {
-	if (s == NULL || *s == '\0' || isspace((unsigned char)*s))
+	/* Plain decimal digits with an optional '-': strtoll alone also takes "+1", " 1", "0x". */
+	const char *d = s && *s == '-' ? s + 1 : s;
+	if (s == NULL || !isdigit((unsigned char)*d))
 		return -1;
 	char *end = NULL;
 	errno = 0;

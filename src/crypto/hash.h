@@ -15,6 +15,9 @@ int kp_password_hash(const char *password, char out[KP_PWHASH_LEN]);
 int kp_password_verify(const char *hash, const char *password);
 /* Spend the same time as a verification, for unknown users. */
 void kp_password_dummy_verify(const char *password);
+/* Make the hash kp_password_dummy_verify checks against now (64 MiB of argon2id), so the
+ * first unknown user's sign-in takes no longer than the others'. 0 or -1. */
+int kp_password_prepare(void);
 
 /* Lower-case hex SHA-256 of data into out (65 bytes). */
 void kp_sha256_hex(const void *data, size_t len, char out[65]);

@@ -4,6 +4,7 @@
 #include "core/util.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const role_names[] = {"carrier", "traveller", "officer", "ministry", "auditor", "admin", "device"};
@@ -104,6 +105,31 @@ const char *kp_check_username(const char *u)
 	return NULL;
 }
 
+static const char *const common_passwords[] = {
+#include "domain/common_passwords.inc"
+};
+
+static int compare_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+bool kp_password_common(const char *p)
+{
+	char lower[72];
+	size_t n = strlen(p);
+	if (n >= sizeof(lower))
+		return false; /* the list holds nothing this long */
+	for (size_t i = 0; i <= n; i++)
+		lower[i] = (char)tolower((unsigned char)p[i]);
+	const char *key = lower;
+	/* One character repeated ("aaaaaaaaaa") is as common as any entry. */
+	if (strspn(lower, (char[]){lower[0], '\0'}) == n)
+		return true;
+	return bsearch(&key, common_passwords, KP_ARRAY_LEN(common_passwords), sizeof(common_passwords[0]),
+	               compare_str) != NULL;
+}
+
 const char *kp_check_password(const char *p)
 {
 	size_t n = p ? kp_utf8_len(p) : 0;
@@ -111,7 +137,19 @@ const char *kp_check_password(const char *p)
 		return "must be at least 10 characters";
 	if (n > 256)
 		return "must be at most 256 characters";
+	if (kp_password_common(p))
+		return "is one of the most common passwords; choose another";
 	return NULL;
+}
+
+int64_t kp_login_delay(int64_t failures, int64_t max, int64_t base, int64_t cap)
+{
+	if (failures < max)
+		return 0;
+	int64_t d = base;
+	for (int64_t i = max; i < failures && d < cap; i++)
+		d *= 2;
+	return d < cap ? d : cap;
 }
 
 const char *kp_check_email(const char *e)

@@ -47,7 +47,13 @@ typedef struct kp_user {
 /* Each check returns NULL when the value is acceptable, else a sentence saying why not. */
 const char *kp_check_inn(const char *inn);
 const char *kp_check_username(const char *username);
+/* Length 10..256 characters and not one of the most common passwords. */
 const char *kp_check_password(const char *password);
+/* Whether the password (any case) is in the common-password list or one character repeated. */
+bool kp_password_common(const char *password);
+/* Seconds a sign-in key (an account and address pair, or an address) must wait after its
+ * failures-th counted attempt: none below max, then base doubling per attempt, at most cap. */
+int64_t kp_login_delay(int64_t failures, int64_t max, int64_t base, int64_t cap);
 const char *kp_check_email(const char *email);
 const char *kp_check_phone(const char *phone);
 const char *kp_check_language(const char *lang);

@@ -58,38 +58,6 @@ int kp_date_parse_iso(const char *s, int64_t *days)
 	return 0;
 }
 
-/* The zone of an instant: "Z" or "+HH:MM"/"-HH:MM", as seconds east of UTC. */
-static int parse_zone(const char *z, int64_t *east)
-{
-	if (strcmp(z, "Z") == 0) {
-		*east = 0;
-		return 0;
-	}
-	if ((z[0] != '+' && z[0] != '-') || strlen(z) != 6 || z[3] != ':')
-		return -1;
-	int h = digits(z + 1, 2), m = digits(z + 4, 2);
-	if (h < 0 || m < 0 || h > 14 || m > 59)
-		return -1;
-	*east = (z[0] == '-' ? -1 : 1) * (int64_t)(h * 3600 + m * 60);
-	return 0;
-}
-
-int kp_instant_parse(const char *s, int64_t *epoch)
-{
-	int64_t day, east;
-	char date[11];
-	if (s == NULL || strlen(s) < 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':')
-		return -1;
-	memcpy(date, s, 10);
-	date[10] = '\0';
-	int h = digits(s + 11, 2), m = digits(s + 14, 2), sec = digits(s + 17, 2);
-	if (kp_date_parse_iso(date, &day) != 0 || h < 0 || m < 0 || sec < 0 || h > 23 || m > 59 || sec > 59 ||
-	    parse_zone(s + 19, &east) != 0)
-		return -1;
-	*epoch = day * 86400 + h * 3600 + m * 60 + sec - east;
-	return 0;
-}
-
 int kp_date_parse_dmy(const char *s, int64_t *days)
 {
 	if (s == NULL || strlen(s) != 10 || s[2] != '/' || s[5] != '/')
@@ -124,4 +92,9 @@ int64_t kp_local_day(int64_t epoch, int offset_minutes)
 int64_t kp_local_day_end(int64_t day, int offset_minutes)
 {
 	return (day + 1) * 86400 - 1 - (int64_t)offset_minutes * 60;
+}
+
+bool kp_instant_in_future(int64_t at, int64_t now)
+{
+	return at > now + KP_CLOCK_SKEW_S;
 }

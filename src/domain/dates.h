@@ -17,9 +17,11 @@ int kp_date_parse_dmy(const char *s, int64_t *days);
 /* Format days as "dd/MM/yyyy" (11 bytes) or "YYYY-MM-DD" (11 bytes). */
 void kp_date_format_dmy(int64_t days, char out[11]);
 void kp_date_format_iso(int64_t days, char out[11]);
-/* "YYYY-MM-DDTHH:MM:SSZ", or with "+HH:MM"/"-HH:MM" for Z → epoch seconds; -1 when
- * malformed or impossible. */
-int kp_instant_parse(const char *s, int64_t *epoch);
+/* How far ahead of our clock a reported time may be (another device's clock runs fast)
+ * before it counts as in the future: 5 minutes. */
+#define KP_CLOCK_SKEW_S 300
+/* True when at (a time a client reports something happened) is in the future. */
+bool kp_instant_in_future(int64_t at, int64_t now);
 /* Local civil day of an instant at a UTC offset in minutes. */
 int64_t kp_local_day(int64_t epoch, int offset_minutes);
 /* The instant a local day ends (last second), at a UTC offset. */

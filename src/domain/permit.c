@@ -15,41 +15,60 @@ const char *kp_permit_type_name(int code)
 	return code >= 1 && code <= KP_PERMIT_TYPE_MAX ? type_names[code] : NULL;
 }
 
-void kp_permit_id_format(const kp_permit_id_t *id, char out[40])
+void kp_permit_id_format(const kp_permit_id_t *id, char out[KP_PERMIT_ID_MAX])
 {
-	snprintf(out, 40, "%.2s-%.2s-%04u-%u-%lld", id->issuer, id->verifier, (unsigned)id->year % 10000u, (unsigned)id->type % 10u,
-	         (long long)id->serial);
+	snprintf(out, KP_PERMIT_ID_MAX, "%.16s-%.16s-%04u-%u-%lld", id->issuer, id->verifier, (unsigned)id->year % 10000u,
+	         (unsigned)id->type % 10u, (long long)id->serial);
 }
 
-static bool two_upper(const char *s)
+/* Upper-case latin letters from s up to the next '-': their count, or 0 when another
+ * character comes first or there are more than KP_AUTHORITY_CODE_MAX. */
+static size_t code_at(const char *s)
 {
-	return isupper((unsigned char)s[0]) && isupper((unsigned char)s[1]) && s[0] < 0x7f && s[1] < 0x7f;
+	size_t n = 0;
+	while (s[n] >= 'A' && s[n] <= 'Z')
+		n++;
+	return n <= KP_AUTHORITY_CODE_MAX && s[n] == '-' ? n : 0;
+}
+
+const char *kp_check_authority_code(const char *code)
+{
+	size_t n = code ? strlen(code) : 0;
+	bool ok = n >= 2 && n <= KP_AUTHORITY_CODE_MAX;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = code[i] >= 'A' && code[i] <= 'Z';
+	return ok ? NULL : "must be an authority code: 2 to 16 upper-case latin letters, like UZ or TRACECA";
 }
 
 int kp_permit_id_parse(const char *s, kp_permit_id_t *out)
 {
 	size_t n = s ? strlen(s) : 0;
-	/* XX-YY-2026-1-1 is 14 characters; serials up to 15 digits */
-	if (n < 14 || n > 30 || !two_upper(s) || s[2] != '-' || !two_upper(s + 3) || s[5] != '-' || s[10] != '-' ||
-	    s[12] != '-')
+	if (n < 14 || n > KP_PERMIT_ID_MAX - 1)
 		return -1;
-	for (int i = 6; i < 10; i++)
-		if (!isdigit((unsigned char)s[i]))
+	size_t ni = code_at(s), nv = ni >= 2 ? code_at(s + ni + 1) : 0;
+	if (ni < 2 || nv < 2)
+		return -1;
+	const char *y = s + ni + 1 + nv + 1; /* YYYY-T-SERIAL */
+	size_t rest = n - (size_t)(y - s);
+	if (rest < 8 || y[4] != '-' || y[6] != '-')
+		return -1;
+	for (int i = 0; i < 4; i++)
+		if (!isdigit((unsigned char)y[i]))
 			return -1;
-	if (s[11] < '1' || s[11] > '0' + KP_PERMIT_TYPE_MAX)
+	if (y[5] < '1' || y[5] > '0' + KP_PERMIT_TYPE_MAX)
 		return -1;
-	for (size_t i = 13; i < n; i++)
-		if (!isdigit((unsigned char)s[i]))
+	for (size_t i = 7; i < rest; i++)
+		if (!isdigit((unsigned char)y[i]))
 			return -1;
-	if (n - 13 > 15)
+	if (rest - 7 > 15 || y[7] == '0') /* canonical: no leading zero */
 		return -1;
-	memcpy(out->issuer, s, 2);
-	out->issuer[2] = '\0';
-	memcpy(out->verifier, s + 3, 2);
-	out->verifier[2] = '\0';
-	out->year = atoi(s + 6);
-	out->type = s[11] - '0';
-	out->serial = strtoll(s + 13, NULL, 10);
+	memcpy(out->issuer, s, ni);
+	out->issuer[ni] = '\0';
+	memcpy(out->verifier, s + ni + 1, nv);
+	out->verifier[nv] = '\0';
+	out->year = atoi(y);
+	out->type = y[5] - '0';
+	out->serial = strtoll(y + 7, NULL, 10);
 	return out->serial >= 1 ? 0 : -1;
 }
 
@@ -145,6 +164,25 @@ static void check_vehicle(const kp_application_facts_t *f, kp_check_failure_t *o
 		fail(out, n, "VEHICLE_EMISSION_CLASS", "the vehicle's Euro emission class is below what this permit type needs");
 }
 
+/* The trip's departure: not in the past, not before the permit's year begins, not after
+ * its last day. */
+static void check_departure(const kp_application_facts_t *f, kp_check_failure_t *out, int *n)
+{
+	if (f->departure_day == 0)
+		return;
+	if (f->departure_day < f->today)
+		fail(out, n, "DEPARTURE_IN_PAST", "the departure date is in the past");
+	if (f->valid_from_day && f->departure_day < f->valid_from_day)
+		fail(out, n, "DEPARTURE_BEFORE_VALIDITY", "the departure date is before the permit's year begins");
+	if (f->expires_day && f->departure_day > f->expires_day)
+		fail(out, n, "DEPARTURE_AFTER_EXPIRY", "the departure date is after the permit expires");
+}
+
+bool kp_permit_year_open(int year, int today_y, int today_m)
+{
+	return year <= today_y || (year == today_y + 1 && today_m == 12);
+}
+
 int kp_permit_decide(const kp_application_facts_t *f, kp_check_failure_t out[KP_MAX_FAILURES])
 {
 	int n = 0;
@@ -152,8 +190,22 @@ int kp_permit_decide(const kp_application_facts_t *f, kp_check_failure_t out[KP_
 		fail(out, &n, "CARRIER_SUSPENDED", "the carrier is suspended");
 	if (f->carrier_licence == NULL || *f->carrier_licence == '\0')
 		fail(out, &n, "CARRIER_NO_LICENCE", "the carrier has no carrier licence on file");
+	if (f->carrier_check && strcmp(f->carrier_check, "verified") != 0)
+		fail(out, &n, "CARRIER_NOT_VERIFIED",
+		     strcmp(f->carrier_check, "rejected") == 0
+		         ? "the ministry could not verify the carrier's licence and tax number"
+		         : "the ministry has not yet verified the carrier's licence and tax number");
 	if (f->year_over)
 		fail(out, &n, "PERMIT_YEAR_OVER", "permits of this year have already expired and can no longer be issued");
+	if (f->year_not_open)
+		fail(out, &n, "PERMIT_YEAR_NOT_OPEN", "permits for next year can be applied for from 1 December");
+	if (f->type && f->type->multilateral != f->partner_organisation)
+		fail(out, &n, "TYPE_NOT_FOR_PARTNER", f->partner_organisation
+		                                         ? "an organisation such as TRACECA issues multilateral permits only"
+		                                         : "a multilateral permit is issued for its organisation, such as TRACECA");
+	else if (f->partner_organisation && !f->self_member)
+		fail(out, &n, "NOT_A_MEMBER", "this country takes no part in the organisation's permit system");
+	check_departure(f, out, &n);
 	check_vehicle(f, out, &n);
 	if (f->type && f->unused_held >= f->type->holding_limit)
 		fail(out, &n, "HOLDING_LIMIT", "the carrier already holds the most unused permits allowed for this partner and type");
@@ -175,9 +227,32 @@ int64_t kp_permit_expiry(const kp_permit_type_t *type, int year, int offset_minu
 	return kp_local_day_end(kp_days_from_civil(y, m, d), offset_minutes);
 }
 
-const char *kp_permit_activity_check(const kp_permit_type_t *type, const kp_activity_t *earlier, int n,
-                                     const kp_activity_t *next, bool *used_up)
+/* A multilateral permit at its home border: out through an EXIT, back through an ENTRANCE
+ * that ends the round trip (only after the vehicle has been abroad). */
+static const char *home_activity(const char *home, const kp_activity_t *earlier, int n, const kp_activity_t *next,
+                                 bool *used_up)
 {
+	bool abroad = false, out = false;
+	for (int i = 0; i < n; i++) {
+		if (strcmp(earlier[i].country, home) != 0)
+			abroad = true;
+		else
+			out = strcmp(earlier[i].type, "EXIT") == 0;
+	}
+	if (strcmp(next->type, "EXIT") == 0)
+		return out ? "ALREADY_EXITED" : NULL;
+	if (!abroad)
+		return "NOT_ENTERED";
+	*used_up = true;
+	return NULL;
+}
+
+const char *kp_permit_activity_check(const kp_permit_type_t *type, const char *home, const kp_activity_t *earlier,
+                                     int n, const kp_activity_t *next, bool *used_up)
+{
+	*used_up = false;
+	if (type->multilateral && home && strcmp(next->country, home) == 0)
+		return home_activity(home, earlier, n, next, used_up);
 	int entries = 0;
 	const char *last = NULL;
 	for (int i = 0; i < n; i++) {
@@ -216,4 +291,49 @@ const char *kp_permit_expiry_check(int year, int64_t expires_day, int64_t today)
 int64_t kp_permit_valid_from(int year, int offset_minutes)
 {
 	return kp_days_from_civil(year, 1, 1) * 86400 - (int64_t)offset_minutes * 60;
+}
+
+bool kp_permit_void(const char *status, bool used_up, int64_t expires_at, int64_t now)
+{
+	return used_up || strcmp(status, "revoked") == 0 || strcmp(status, "returned") == 0 ||
+	       (strcmp(status, "issued") == 0 && expires_at < now);
+}
+
+static const char *const status_names[KP_PERMIT_STATUS_COUNT] = {"issued", "used", "revoked", "returned"};
+
+int kp_permit_status_parse(const char *s)
+{
+	for (int i = 0; s && i < KP_PERMIT_STATUS_COUNT; i++)
+		if (strcmp(s, status_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *kp_permit_status_name(enum kp_permit_status st)
+{
+	return (unsigned)st < KP_PERMIT_STATUS_COUNT ? status_names[st] : NULL;
+}
+
+const char *kp_permit_withdraw_refusal(const char *s)
+{
+	switch (kp_permit_status_parse(s)) {
+	case KP_PERMIT_ISSUED: return NULL;
+	case KP_PERMIT_USED: return "PERMIT_USED";
+	default: return s;
+	}
+}
+
+const char *kp_permit_activity_refusal(const char *s)
+{
+	switch (kp_permit_status_parse(s)) {
+	case KP_PERMIT_REVOKED: return "PERMIT_REVOKED";
+	case KP_PERMIT_RETURNED: return "PERMIT_RETURNED";
+	default: return NULL;
+	}
+}
+
+bool kp_permit_withdrawn(const char *s)
+{
+	int st = kp_permit_status_parse(s);
+	return st == KP_PERMIT_REVOKED || st == KP_PERMIT_RETURNED;
 }

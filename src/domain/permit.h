@@ -29,14 +29,21 @@ typedef struct kp_vehicle {
 /* Protocol type name (BILATERAL ...) for a code, NULL when unknown. */
 const char *kp_permit_type_name(int code);
 
-/* Id ISSUER-VERIFIER-YEAR-TYPE-SERIAL. */
+/* Id ISSUER-VERIFIER-YEAR-TYPE-SERIAL (the reference's ^[A-Z]+-[A-Z]+-\d{4}-[0-9]+-[0-9]+$):
+ * authorities are countries (two letters) or organisations such as TRACECA and BSEC. */
+#ifndef KP_AUTHORITY_CODE_MAX /* the same in domain/event.h */
+#define KP_AUTHORITY_CODE_MAX 16
+#endif
 typedef struct kp_permit_id {
-	char issuer[3], verifier[3];
+	char issuer[KP_AUTHORITY_CODE_MAX + 1], verifier[KP_AUTHORITY_CODE_MAX + 1];
 	int year, type;
 	int64_t serial;
 } kp_permit_id_t;
-/* Writes at most 40 bytes. */
-void kp_permit_id_format(const kp_permit_id_t *id, char out[40]);
+/* Writes at most 64 bytes. */
+#define KP_PERMIT_ID_MAX 64
+void kp_permit_id_format(const kp_permit_id_t *id, char out[KP_PERMIT_ID_MAX]);
+/* NULL when code is an authority code: 2 to 16 upper-case latin letters (KG, TRACECA). */
+const char *kp_check_authority_code(const char *code);
 /* 0 when s is a well-formed id (type 1-7), filling *out. */
 int kp_permit_id_parse(const char *s, kp_permit_id_t *out);
 
@@ -59,6 +66,7 @@ const char *kp_check_vehicle_kind(const char *kind);
 typedef struct kp_application_facts {
 	const char *carrier_status;   /* active / suspended */
 	const char *carrier_licence;  /* NULL: none on file */
+	const char *carrier_check;    /* the ministry's verification: pending, rejected, or verified (NULL: verified) */
 	int64_t carrier_org_id;
 	const kp_vehicle_t *vehicle;  /* NULL: no such vehicle */
 	const kp_permit_type_t *type;
@@ -66,6 +74,12 @@ typedef struct kp_application_facts {
 	bool duplicate;               /* an unused permit for this vehicle, verifier, type, year */
 	int64_t quota_left;
 	bool year_over;               /* permits of this year would already have expired */
+	bool year_not_open;           /* a later year than carriers may apply for yet */
+	bool partner_organisation;    /* the verifier is an organisation (TRACECA): the quota authority */
+	bool self_member;             /* ... and our country takes part in its permit system today */
+	/* The trip's departure against the permit's validity, as local days; departure_day 0:
+	 * no departure date given (nothing checked). */
+	int64_t departure_day, today, valid_from_day, expires_day;
 } kp_application_facts_t;
 
 typedef struct kp_check_failure {
@@ -73,9 +87,13 @@ typedef struct kp_check_failure {
 	const char *message; /* for people */
 } kp_check_failure_t;
 
-#define KP_MAX_FAILURES 10
+#define KP_MAX_FAILURES 14
 /* Run every check; returns how many failed, each written to out (KP_MAX_FAILURES). */
 int kp_permit_decide(const kp_application_facts_t *f, kp_check_failure_t out[KP_MAX_FAILURES]);
+
+/* Whether carriers may apply now (local date today_y-today_m) for permits of year: the
+ * current year, and from 1 December also the next one (once its quota is open). */
+bool kp_permit_year_open(int year, int today_y, int today_m);
 
 /* The instant a permit of year issued under type expires (end of the configured day
  * of year+1, at the authority's UTC offset in minutes). */
@@ -85,6 +103,10 @@ int64_t kp_permit_expiry(const kp_permit_type_t *type, int year, int offset_minu
  * (days since 1970, local) when issued on today: not before today nor before its year
  * begins, and not after the end of the year after it. Else a sentence. */
 const char *kp_permit_expiry_check(int year, int64_t expires_day, int64_t today);
+
+/* True when a permit with this status is no longer valid for anything: revoked, returned,
+ * used up, or past expires_at while unused. Its document prints VOID and no live QR. */
+bool kp_permit_void(const char *status, bool used_up, int64_t expires_at, int64_t now);
 
 /* The first instant a permit of year is valid: the start of 1 January of year at the
  * authority's UTC offset. A permit issued in December for the next year waits for it. */
@@ -98,8 +120,32 @@ typedef struct kp_activity {
 } kp_activity_t;
 /* NULL when the next activity may be recorded after the earlier ones (in time order),
  * else the protocol code that forbids it. *used_up tells whether, after it, the permit
- * has no trip left. */
-const char *kp_permit_activity_check(const kp_permit_type_t *type, const kp_activity_t *earlier, int n,
-                                     const kp_activity_t *next, bool *used_up);
+ * has no trip left. home: the issuer's country. A bilateral permit is used up on its EXIT
+ * from the verifier's country; a multilateral one (TRACECA) is controlled in each member
+ * country, at most entries_per_country ENTRANCEs in each, and is used up when the vehicle
+ * enters home again: its one round trip. */
+const char *kp_permit_activity_check(const kp_permit_type_t *type, const char *home, const kp_activity_t *earlier,
+                                     int n, const kp_activity_t *next, bool *used_up);
+
+/* The states of a freight permit, as stored ("issued" ...), and what each allows. */
+enum kp_permit_status {
+	KP_PERMIT_ISSUED,   /* unused: may be used, returned or revoked */
+	KP_PERMIT_USED,     /* seen at a border: more trips may follow; never withdrawn */
+	KP_PERMIT_REVOKED,  /* withdrawn by the ministry (or its issuer) */
+	KP_PERMIT_RETURNED, /* given back unused by the carrier */
+	KP_PERMIT_STATUS_COUNT
+};
+/* The status for its stored name; -1 when s is none. */
+int kp_permit_status_parse(const char *s);
+/* The stored name; NULL out of range. */
+const char *kp_permit_status_name(enum kp_permit_status st);
+/* Why a permit in stored status s may not be withdrawn (revoked or returned): the code
+ * PERMIT_USED for a used one, else the status itself; NULL when it may. */
+const char *kp_permit_withdraw_refusal(const char *s);
+/* Why no crossing may be recorded on a permit in stored status s (PERMIT_REVOKED,
+ * PERMIT_RETURNED); NULL when one may. */
+const char *kp_permit_activity_refusal(const char *s);
+/* True when the permit is withdrawn: revoked or returned. */
+bool kp_permit_withdrawn(const char *s);
 
 #endif

@@ -248,6 +248,27 @@ bool kp_cp_open_during(const kp_cp_schedule_t *s, int64_t from, int64_t to, unsi
 	return st.open || (st.next_open && st.next_open < to);
 }
 
+bool kp_cp_hour_open(const kp_cp_schedule_t *s, int64_t hour_start, unsigned mode)
+{
+	static const int probes[] = {0, 900, 1800, 2700, 3599};
+	if (mode && !(s->modes & mode))
+		return false;
+	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		kp_cp_status_t st = {0};
+		evaluate(s, hour_start + probes[i], &st); /* the time-bound reasons, without the next-opening search */
+		if (st.nreasons > 0)
+			return false;
+	}
+	return true;
+}
+
+unsigned kp_cp_flow_mode(const char *flow)
+{
+	return flow && (strcmp(flow, "car") == 0 || strcmp(flow, "bus") == 0 || strcmp(flow, "truck") == 0)
+	           ? kp_mode_parse(flow)
+	           : 0;
+}
+
 void kp_cp_local_day(const kp_cp_schedule_t *s, int64_t day, int64_t *from, int64_t *to)
 {
 	int off = kp_cp_side_offset(&s->sides[0], day * 86400);

@@ -97,6 +97,12 @@ void kp_cp_status(const kp_cp_schedule_t *s, int64_t at, unsigned mode, bool for
 int kp_cp_parse_days(const char *s);
 /* True when the crossing is open for mode (0: any) at some instant of [from, to). */
 bool kp_cp_open_during(const kp_cp_schedule_t *s, int64_t from, int64_t to, unsigned mode, bool foreigner);
+/* True when the crossing is open for mode throughout the hour starting at hour_start
+ * (checked at each quarter hour and at its last second): the one rule that says whether a
+ * booking slot may be offered for that hour, so the status and the booking pages agree. */
+bool kp_cp_hour_open(const kp_cp_schedule_t *s, int64_t hour_start, unsigned mode);
+/* The mode a queue flow (car, bus, truck) books for; 0 when unknown. */
+unsigned kp_cp_flow_mode(const char *flow);
 /* [*from, *to) of the civil day `day` in the post's own local time. */
 void kp_cp_local_day(const kp_cp_schedule_t *s, int64_t day, int64_t *from, int64_t *to);
 /* "09:30" → 570 minutes, "24:00" → 1440; -1 when malformed. */

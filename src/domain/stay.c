@@ -400,8 +400,9 @@ int kp_stay_calculate_dated(const kp_stay_period_t *periods, int np, const kp_st
 	if (rc != KP_STAY_OK)
 		return rc;
 	int64_t from = npast ? past[npast - 1].exit + 1 : s->entry;
-	if (kp_stay_period_at(periods, np, out->earliest_entry) != k || out->last_rule >= 0)
-		out->earliest_entry = earliest(periods, np, past, npast, from, false);
+	/* searched across the periods: the day after the last exit may fall under an earlier,
+	 * more lenient rule than the planned entry's */
+	out->earliest_entry = earliest(periods, np, past, npast, from, false);
 	out->earliest_full_entry = earliest(periods, np, past, npast, from, true);
 	return KP_STAY_OK;
 }

@@ -1,5 +1,6 @@
 /* trustlist.c: compact encoding of revoked permit ids (see trustlist.h). */
 #include "domain/trustlist.h"
+#include "domain/dates.h"
 #include "crypto/hash.h"
 #include "domain/permit.h"
 
@@ -8,7 +9,7 @@
 #include <string.h>
 
 struct item {
-	char group[24];
+	char group[64];
 	int64_t serial;
 };
 
@@ -109,6 +110,10 @@ static int walk(const char *b64, bool (*stop)(int64_t, void *), void *ctx)
 			if (!(b & 0x80))
 				break;
 		}
+		/* Serials are positive int64: a gap that would pass INT64_MAX is a corrupt list
+		 * (found by fuzz_trustlist), not a wrap-around. */
+		if (rc == 0 && gap > (uint64_t)(INT64_MAX - serial))
+			rc = -1;
 		if (rc == 0) {
 			serial += (int64_t)gap;
 			if (stop(serial, ctx))
@@ -147,7 +152,7 @@ int kp_trustlist_contains(json_t *revoked, json_t *other, const char *permit_id)
 			return 1;
 		return 0;
 	}
-	char group[24];
+	char group[64];
 	snprintf(group, sizeof(group), "%s-%s-%d-%d", pid.issuer, pid.verifier, pid.year, pid.type);
 	const char *b64 = json_string_value(json_object_get(revoked, group));
 	if (b64 == NULL)
@@ -167,4 +172,22 @@ long kp_trustlist_count(json_t *revoked)
 			return -1;
 	}
 	return count;
+}
+
+bool kp_trustlist_member(json_t *members, const char *organisation, const char *country, int64_t day)
+{
+	size_t i;
+	json_t *m;
+	json_array_foreach(json_object_get(members, organisation), i, m) {
+		const char *who = json_string_value(json_object_get(m, "member"));
+		const char *to = json_string_value(json_object_get(m, "to"));
+		int64_t from_day, to_day = INT64_MAX;
+		if (!who || strcmp(who, country) != 0 ||
+		    kp_date_parse_iso(json_string_value(json_object_get(m, "from")), &from_day) != 0 ||
+		    (to && kp_date_parse_iso(to, &to_day) != 0))
+			continue;
+		if (from_day <= day && day <= to_day)
+			return true;
+	}
+	return false;
 }

@@ -22,6 +22,11 @@ json_t *kp_trustlist_encode(const char *const *ids, int n, json_t **other);
  * -1 when a group is corrupt. */
 int kp_trustlist_contains(json_t *revoked, json_t *other, const char *permit_id);
 
+/* Whether country takes part in organisation's permit system on day (days since 1970),
+ * by a members object {"TRACECA": [{"member": "KG", "from": "2025-12-16", "to": null}]}
+ * (trust lists and the shared verdict cases carry one). */
+bool kp_trustlist_member(json_t *members, const char *organisation, const char *country, int64_t day);
+
 /* Count of ids in the encoded set; -1 when corrupt. */
 long kp_trustlist_count(json_t *revoked);
 

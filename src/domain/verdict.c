@@ -82,7 +82,7 @@ static const kp_key_t *lookup_key(void *ctx, const char *kid)
 
 /* The signature; its header is handed to header_ok (may be NULL) when it holds. Returns
  * the kp_jws status, with *revoked for a revoked key. */
-static int check_signature(const char *qr, struct key_ctx *k, const char *typ, bool *typ_ok)
+static int check_signature(const char *qr, struct key_ctx *k, const char *typ, bool *typ_ok, int *version)
 {
 	kp_jws_t jws;
 	int rc = kp_jws_verify(qr, strlen(qr), lookup_key, k, &jws);
@@ -90,6 +90,8 @@ static int check_signature(const char *qr, struct key_ctx *k, const char *typ, b
 		const char *t = json_string_value(json_object_get(jws.header, "typ"));
 		*typ_ok = t && strcmp(t, typ) == 0;
 	}
+	if (version)
+		*version = jws.version;
 	kp_jws_cleanup(&jws);
 	return rc;
 }
@@ -107,13 +109,17 @@ static bool freight_claims_complete(json_t *claims, kp_permit_id_t *pid)
 /* The country it opens and its expiry, once the signature held. */
 static void freight_validity(json_t *claims, const kp_permit_id_t *pid, const kp_verifier_t *vf, kp_verdict_t *v)
 {
-	if (strcmp(pid->verifier, vf->here) != 0 && strcmp(pid->issuer, vf->here) != 0)
+	if (strcmp(pid->verifier, vf->here) != 0 && strcmp(pid->issuer, vf->here) != 0 &&
+	    !(vf->member && vf->member(vf->ctx, pid->verifier, vf->here, vf->today)))
 		kp_verdict_add(v, KP_WHY_NOT_FOR_THIS_COUNTRY, NULL);
 	int64_t exp;
 	if (kp_date_parse_dmy(claim(claims, "exp"), &exp) != 0)
 		kp_verdict_add(v, KP_WHY_EXP_MALFORMED, NULL);
 	else if (exp < vf->today)
 		kp_verdict_add(v, KP_WHY_EXPIRED, NULL);
+	/* a permit for next year, issued in December, waits for 1 January */
+	if (vf->today < kp_days_from_civil(pid->year, 1, 1))
+		kp_verdict_add(v, KP_WHY_YEAR_NOT_BEGUN, NULL);
 }
 
 /* What our record (online) or the revocation list (offline) says. */
@@ -122,9 +128,10 @@ static void freight_state(json_t *claims, const kp_permit_id_t *pid, const kp_ve
 	kp_freight_record_t rec;
 	const char *id = claim(claims, "id");
 	if (vf->record && vf->record(vf->ctx, id, &rec)) {
-		if (strcmp(rec.status, "revoked") == 0)
+		int st = kp_permit_status_parse(rec.status);
+		if (st == KP_PERMIT_REVOKED)
 			kp_verdict_add(v, KP_WHY_REVOKED, rec.status_reason);
-		else if (strcmp(rec.status, "returned") == 0)
+		else if (st == KP_PERMIT_RETURNED)
 			kp_verdict_add(v, KP_WHY_RETURNED, NULL);
 		if (rec.used_up)
 			kp_verdict_add(v, KP_WHY_USED_UP, NULL);
@@ -154,11 +161,14 @@ json_t *kp_verdict_freight(const char *qr, const kp_verifier_t *vf, kp_verdict_t
 		goto refused;
 	}
 	struct key_ctx k = {vf->ctx, vf->key, pid->issuer, false};
-	int rc = check_signature(qr, &k, NULL, NULL);
+	int version = -1;
+	int rc = check_signature(qr, &k, NULL, NULL, &version);
 	if (rc != KP_JWS_OK) {
 		kp_verdict_add(v, kp_verdict_signature_why(rc, k.revoked), NULL);
 		goto refused;
 	}
+	if (version == 0) /* "0.header.payload.signature": the demonstration form */
+		kp_verdict_add(v, KP_WHY_DEMO_CREDENTIAL, NULL);
 	freight_validity(claims, pid, vf, v);
 	freight_state(claims, pid, vf, v);
 	return claims;
@@ -250,7 +260,7 @@ json_t *kp_verdict_zone(const char *qr, const kp_zone_verifier_t *vf, const kp_z
 	}
 	struct key_ctx k = {vf->ctx, vf->key, vf->self, false};
 	bool typ_ok = false;
-	int rc = check_signature(qr, &k, KP_ZONE_CRED_TYP, &typ_ok);
+	int rc = check_signature(qr, &k, KP_ZONE_CRED_TYP, &typ_ok, NULL);
 	if (rc == KP_JWS_OK && !typ_ok) {
 		kp_verdict_add(v, KP_WHY_ZONE_TYP, NULL);
 		goto refused;

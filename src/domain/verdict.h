@@ -47,6 +47,8 @@
 	X(ZONE_FOREIGN_ISSUER, "UNKNOWN_ISSUER", "border-zone permits are issued by this authority only")             \
 	X(ZONE_DATES_MALFORMED, "MALFORMED", "vf or vu is not a dd/MM/yyyy date")                                      \
 	X(NOT_YET_VALID, "NOT_YET_VALID", "the permit's validity has not started")                                     \
+	X(YEAR_NOT_BEGUN, "NOT_YET_VALID", "the permit is for a year that has not begun")                              \
+	X(DEMO_CREDENTIAL, "DEMO_CREDENTIAL", "a demonstration credential (format version 0) is not valid for real use") \
 	X(ZONE_NOT_COVERED, "ZONE_NOT_COVERED", "the permit does not name the zone of this post")                     \
 	X(PASSPORT_MISMATCH, "PASSPORT_MISMATCH", "the passport number differs from the permit's")                     \
 	X(NAME_MISMATCH, "NAME_MISMATCH", "the surname differs from the permit's")                                     \
@@ -108,6 +110,10 @@ typedef struct kp_verifier {
 	bool (*record)(void *ctx, const char *id, kp_freight_record_t *out);
 	/* A revocation list (offline): 1 listed, 0 not, -1 the list is corrupt. */
 	int (*listed)(void *ctx, const char *id);
+	/* Whether country takes part in organisation's permit system on day (a TRACECA permit is
+	 * controlled at each member's border); NULL: no membership known, only the issuer's and
+	 * the verifier's own borders count. */
+	bool (*member)(void *ctx, const char *organisation, const char *country, int64_t day);
 } kp_verifier_t;
 
 /* Check a freight permit's QR text. Fills v with every reason (none: valid) and returns

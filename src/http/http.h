@@ -13,6 +13,7 @@
 
 #define KP_MAX_PARAMS 6
 #define KP_MAX_HEADERS 8
+#define KP_MAX_QUERY_PARAMS 64 /* more: 414 too_many_parameters */
 
 typedef struct kp_auth {
 	int64_t user_id, org_id;
@@ -59,6 +60,7 @@ struct kp_req {
 	char *body;
 	size_t body_len, body_cap;
 	bool body_too_large;
+	bool close; /* answer with Connection: close (refused before its body was read, bad framing) */
 	json_t *json; /* parsed body, when there was one */
 
 	const kp_route_t *route;
@@ -104,6 +106,8 @@ void kp_req_defer(kp_req_t *req);
 void kp_req_complete(kp_req_t *req);
 
 /* ---- reading the request (request.c) ---- */
+/* Percent-decode s in place (an encoded NUL becomes 0x7f); returns the new length. */
+size_t kp_http_unescape(char *s);
 const char *kp_req_param(const kp_req_t *req, const char *name);
 /* Path parameter as a positive id; answers 404 and returns -1 when not one. */
 int kp_req_param_id(kp_req_t *req, const char *name, int64_t *out);
@@ -130,6 +134,25 @@ int kp_body_check(kp_req_t *req);
 const kp_route_t *kp_route_match(const kp_route_t *routes, size_t n, kp_req_t *req, const char *method,
                                  const char *path, bool *path_known);
 
+/* ---- the client's address behind trusted proxies (proxy.c) ---- */
+#define KP_MAX_PROXIES 32
+struct kp_net {
+	int family; /* AF_INET or AF_INET6 */
+	int bits;
+	unsigned char addr[16];
+};
+typedef struct kp_proxies {
+	struct kp_net nets[KP_MAX_PROXIES];
+	int n;
+} kp_proxies_t;
+/* Parse a comma- or space-separated list of addresses and networks ("10.0.0.0/8, ::1").
+ * Returns -1 with the problem in err. */
+int kp_http_proxies_parse(const char *spec, kp_proxies_t *out, char *err, size_t errlen);
+bool kp_http_proxy_trusted(const kp_proxies_t *l, const char *addr);
+/* The client's address: peer, unless peer is trusted and sent X-Forwarded-For (xff), then
+ * the right-most hop that is not a trusted proxy. Malformed hops stop the walk. */
+void kp_http_client_addr(const kp_proxies_t *l, const char *peer, const char *xff, char *out, size_t outlen);
+
 /* ---- the server (server.c) ---- */
 typedef struct kp_http kp_http_t;
 
@@ -141,6 +164,11 @@ typedef struct kp_http_options {
 	const kp_route_t *routes;
 	size_t nroutes;
 	const char *web_dir;
+	const char *trusted_proxies; /* see kp_http_proxies_parse; NULL or "": none */
+	int max_conns;               /* open connections in all (0: 4096) */
+	int max_conns_per_address;   /* per client address, trusted proxies exempt (0: max_conns) */
+	int reserved_conns;          /* of max_conns, kept for addresses with no connection open */
+	int idle_timeout;            /* seconds a connection may stay silent (0: 60) */
 	void *app;
 	/* Fill req->auth from the request's token, if any. */
 	void (*authenticate)(kp_req_t *req);

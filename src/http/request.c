@@ -142,3 +142,28 @@ bool kp_body_int(kp_req_t *req, const char *name, long long min, long long max, 
 	*out = json_integer_value(v);
 	return true;
 }
+
+static int hex_value(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Percent-decoding as libmicrohttpd does it, except that an encoded NUL becomes DEL
+ * (0x7f), which the path and field checks refuse: a decoded NUL would silently cut the
+ * path short ("/permits/X%00/pdf" would reach "/permits/X"). */
+size_t kp_http_unescape(char *s)
+{
+	char *r = s, *w = s;
+	while (*r) {
+		int hi, lo;
+		if (r[0] == '%' && (hi = hex_value(r[1])) >= 0 && (lo = hex_value(r[2])) >= 0) {
+			int v = hi * 16 + lo;
+			*w++ = v == 0 ? 0x7f : (char)v;
+			r += 3;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}

@@ -3,6 +3,7 @@
  * handler, sends the answer and writes one access-log line. */
 #include "http/http.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/util.h"
 #include "crypto/hash.h"
 
@@ -19,6 +20,19 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+/* Open connections per client address, for the per-address limit and the global cap's
+ * headroom (open addressing; entries with count 0 are reused, never removed). */
+#define CONN_SLOTS 8192
+struct conn_slot {
+	char addr[48];
+	int count;
+};
+struct conn_table {
+	pthread_mutex_t lock;
+	struct conn_slot *slots;
+	int total;
+};
+
 struct kp_http {
 	struct MHD_Daemon *daemon;
 	kp_http_options_t opt;
@@ -27,6 +41,8 @@ struct kp_http {
 	atomic_uint_fast64_t next_id;
 	char id_prefix[12];
 	int port;
+	kp_proxies_t proxies;
+	struct conn_table conns;
 };
 
 static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
@@ -57,19 +73,173 @@ static void assign_request_id(struct kp_http *h, kp_req_t *req)
 		         (unsigned long long)atomic_fetch_add(&h->next_id, 1));
 }
 
-static void client_address(kp_req_t *req)
+static void peer_address(struct MHD_Connection *conn, char *out, size_t outlen)
 {
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(req->mhd, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	strcpy(req->addr, "unknown");
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(out, outlen, "unknown");
 	if (ci == NULL || ci->client_addr == NULL)
 		return;
 	const struct sockaddr *sa = ci->client_addr;
 	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, req->addr, sizeof(req->addr));
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)outlen);
 	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, req->addr,
-		          sizeof(req->addr));
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)outlen);
 }
+
+/* req->addr: the client, behind trusted proxies (trusted_proxies) the address they forward. */
+static void client_address(struct kp_http *h, kp_req_t *req)
+{
+	char peer[64];
+	peer_address(req->mhd, peer, sizeof(peer));
+	kp_http_client_addr(&h->proxies, peer, kp_req_header(req, "X-Forwarded-For"), req->addr, sizeof(req->addr));
+}
+
+static void sockaddr_text(const struct sockaddr *sa, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "unknown");
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)outlen);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)outlen);
+}
+
+/* The slot of addr (an empty one when absent); the caller holds the lock. */
+static struct conn_slot *conn_slot(struct conn_table *t, const char *addr)
+{
+	uint64_t hash = 1469598103934665603ull;
+	for (const char *p = addr; *p; p++)
+		hash = (hash ^ (unsigned char)*p) * 1099511628211ull;
+	struct conn_slot *free_slot = NULL;
+	for (int i = 0; i < CONN_SLOTS; i++) {
+		struct conn_slot *s = &t->slots[(hash + (uint64_t)i) % CONN_SLOTS];
+		if (strcmp(s->addr, addr) == 0)
+			return s;
+		if (s->addr[0] == '\0')
+			return free_slot ? free_slot : s;
+		if (s->count == 0 && free_slot == NULL)
+			free_slot = s;
+	}
+	return free_slot;
+}
+
+/* Accept policy: at most max_per_address open connections per client address (trusted
+ * proxies carry many clients and are exempt), and past max - reserve only addresses with
+ * no connection yet (a health check, a new client) get one. */
+static enum MHD_Result accept_policy(void *cls, const struct sockaddr *sa, socklen_t len)
+{
+	(void)len;
+	struct kp_http *h = cls;
+	char addr[48];
+	sockaddr_text(sa, addr, sizeof(addr));
+	pthread_mutex_lock(&h->conns.lock);
+	struct conn_slot *slot = conn_slot(&h->conns, addr);
+	int mine = slot && strcmp(slot->addr, addr) == 0 ? slot->count : 0;
+	int total = h->conns.total;
+	pthread_mutex_unlock(&h->conns.lock);
+	bool proxy = kp_http_proxy_trusted(&h->proxies, addr);
+	if (!proxy && mine >= h->opt.max_conns_per_address) {
+		kp_debug("refused a connection from %s: %d open", addr, mine);
+		return MHD_NO;
+	}
+	if (total >= h->opt.max_conns - h->opt.reserved_conns && mine > 0 && !proxy) {
+		kp_debug("refused a connection from %s: %d open in all", addr, total);
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+	struct kp_http *h = cls;
+	char addr[48];
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		sockaddr_text(ci ? ci->client_addr : NULL, addr, sizeof(addr));
+		*socket_context = kp_strdup(addr);
+	} else if (*socket_context) {
+		snprintf(addr, sizeof(addr), "%s", (const char *)*socket_context);
+		free(*socket_context);
+		*socket_context = NULL;
+	} else {
+		return;
+	}
+	pthread_mutex_lock(&h->conns.lock);
+	struct conn_slot *slot = conn_slot(&h->conns, addr);
+	if (slot && code == MHD_CONNECTION_NOTIFY_STARTED) {
+		if (strcmp(slot->addr, addr) != 0)
+			snprintf(slot->addr, sizeof(slot->addr), "%s", addr);
+		slot->count++;
+		h->conns.total++;
+	} else if (slot && strcmp(slot->addr, addr) == 0 && slot->count > 0) {
+		slot->count--;
+		h->conns.total--;
+	}
+	pthread_mutex_unlock(&h->conns.lock);
+}
+
+/* A marker for a request whose query string had too many parameters (see uri_seen). */
+static char too_many_params;
+
+/* Called with the raw request target before libmicrohttpd splits its query: with more
+ * than KP_MAX_QUERY_PARAMS parameters the query is blanked in place (libmicrohttpd would
+ * otherwise fill the connection's memory with them and never answer), and the request is
+ * marked to be answered 414. */
+static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	(void)cls;
+	(void)conn;
+	char *q = strchr(uri, '?');
+	if (q == NULL)
+		return NULL;
+	int n = 1;
+	for (const char *p = q; *p; p++)
+		n += *p == '&' || *p == ';';
+	if (n <= KP_MAX_QUERY_PARAMS)
+		return NULL;
+	memset(q, 0, strlen(q)); /* the buffer is libmicrohttpd's own read buffer */
+	return &too_many_params;
+}
+
+struct header_count {
+	const char *name;
+	int n;
+};
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	(void)value;
+	struct header_count *c = cls;
+	c->n += strcasecmp(key, c->name) == 0;
+	return MHD_YES;
+}
+
+static int header_count(struct MHD_Connection *conn, const char *name)
+{
+	struct header_count c = {name, 0};
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &c);
+	return c.n;
+}
+
+/* Framing a proxy in front could read differently (request smuggling): answered 400 and
+ * the connection closed. */
+static int check_framing(kp_req_t *req)
+{
+	int cl = header_count(req->mhd, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	int te = header_count(req->mhd, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	const char *why = cl > 1   ? "more than one Content-Length header"
+	                  : te > 1 ? "more than one Transfer-Encoding header"
+	                  : cl && te ? "both Content-Length and Transfer-Encoding"
+	                             : NULL;
+	if (why == NULL)
+		return 0;
+	req->close = true;
+	kp_reply_error(req, 400, "bad_framing", "the request has %s", why);
+	return -1;
+}
+
+static void route_and_authorise(struct kp_http *h, kp_req_t *req);
 
 static kp_req_t *begin_request(struct kp_http *h, struct MHD_Connection *conn, const char *url, const char *method)
 {
@@ -83,7 +253,7 @@ static kp_req_t *begin_request(struct kp_http *h, struct MHD_Connection *conn, c
 	req->method = kp_arena_strdup(&req->arena, method);
 	req->path = kp_arena_strdup(&req->arena, url);
 	assign_request_id(h, req);
-	client_address(req);
+	client_address(h, req);
 	atomic_fetch_add(&h->in_flight, 1);
 
 	size_t header_bytes = 0;
@@ -92,12 +262,20 @@ static kp_req_t *begin_request(struct kp_http *h, struct MHD_Connection *conn, c
 		kp_reply_error(req, 431, "headers_too_large", "request headers exceed %zu bytes", h->opt.max_header);
 		return req;
 	}
+	if (check_framing(req) != 0)
+		return req;
 	const char *cl = kp_req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	long long len;
 	if (cl && kp_parse_int(cl, 0, INT64_MAX, &len) == 0 && (unsigned long long)len > h->opt.max_body) {
 		req->body_too_large = true;
 		kp_reply_error(req, 413, "body_too_large", "request body exceeds %zu bytes", h->opt.max_body);
+		return req;
 	}
+	/* Route, token and role before any body is read: the body of a request refused for
+	 * them is never kept (take_body drops it). */
+	route_and_authorise(h, req);
+	if (h->opt.finish)
+		h->opt.finish(req); /* no database connection is held while the body arrives */
 	return req;
 }
 
@@ -232,7 +410,7 @@ static bool cors_preflight(struct kp_http *h, kp_req_t *req)
 	return true;
 }
 
-static void dispatch(struct kp_http *h, kp_req_t *req)
+static void route_and_authorise(struct kp_http *h, kp_req_t *req)
 {
 	if (!safe_path(req->path)) {
 		kp_reply_error(req, 400, "bad_path", "the request path is not acceptable");
@@ -259,7 +437,13 @@ static void dispatch(struct kp_http *h, kp_req_t *req)
 			kp_reply_error(req, 404, "not_found", "no such resource");
 		return;
 	}
-	if (parse_body(req) != 0 || authorise(h, req) != 0)
+	authorise(h, req);
+}
+
+/* The whole request is in: parse the body and run the handler of the route found. */
+static void dispatch(kp_req_t *req)
+{
+	if (parse_body(req) != 0)
 		return;
 	req->route->handler(req);
 	if (req->status == 0 && !req->deferred) {
@@ -269,12 +453,30 @@ static void dispatch(struct kp_http *h, kp_req_t *req)
 }
 
 /* One JSON line per request, at info level (quiet with --log-level warn or error). */
+/* The path as the log can hold it: bytes that are not valid UTF-8, and control
+ * characters, written as %XX, so that every request has its line. */
+static const char *loggable(kp_req_t *req, const char *s)
+{
+	size_t n = strlen(s);
+	if (kp_utf8_valid(s, n, false))
+		return s;
+	char *out = kp_arena_alloc(&req->arena, n * 3 + 1), *w = out;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p >= 0x80 || *p < 0x20 || *p == 0x7f)
+			w += sprintf(w, "%%%02X", *p);
+		else
+			*w++ = (char)*p;
+	}
+	*w = '\0';
+	return out;
+}
+
 static void access_log(kp_req_t *req, size_t bytes)
 {
 	if (!kp_log_enabled(KP_LOG_INFO))
 		return;
 	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:I, s:I, s:s}", "type", "access", "id", req->request_id,
-	                      "method", req->method, "path", req->path, "addr", req->addr, "status", req->status, "bytes",
+	                      "method", loggable(req, req->method), "path", loggable(req, req->path), "addr", req->addr, "status", req->status, "bytes",
 	                      (json_int_t)bytes, "us", (json_int_t)(kp_mono_us() - req->started_us), "user",
 	                      req->auth.username ? req->auth.username : "-");
 	if (j == NULL)
@@ -313,11 +515,13 @@ static enum MHD_Result send_reply(struct kp_http *h, kp_req_t *req)
 	}
 	if (!has_cache)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
-	if (atomic_load(&h->stopping))
+	if (atomic_load(&h->stopping) || req->close)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	enum MHD_Result r = MHD_queue_response(req->mhd, (unsigned)req->status, resp);
 	MHD_destroy_response(resp);
 	access_log(req, len);
+	kp_metrics_request(req->route ? req->route->method : NULL, req->route ? req->route->pattern : NULL,
+	                   req->status, kp_mono_us() - req->started_us);
 	return r;
 }
 
@@ -359,19 +563,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	(void)version;
 	struct kp_http *h = cls;
 	kp_req_t *req = *con_cls;
-	if (req == NULL) {
+	if (req == NULL || req == (void *)&too_many_params) {
 		/* First call: headers only. The answer is queued on a later call (MHD 0.9.75
 		 * closes the connection when a response is queued on the first). */
-		*con_cls = begin_request(h, conn, url, method);
+		bool query_refused = req != NULL;
+		*con_cls = req = begin_request(h, conn, url, method);
+		if (query_refused && req->status == 0)
+			kp_reply_error(req, 414, "too_many_parameters", "the query has more than %d parameters",
+			               KP_MAX_QUERY_PARAMS);
 		return MHD_YES;
 	}
 	if (*upload_size) {
+		/* A request already refused reads its body without keeping it (take_body), and is
+		 * answered once it is in: clients read no answer sent while they are still sending. */
 		take_body(h, req, upload, *upload_size);
 		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (req->status == 0 && !req->deferred)
-		dispatch(h, req);
+		dispatch(req);
 	if (req->deferred && park(req))
 		return MHD_YES;
 	return send_reply(h, req);
@@ -400,31 +610,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	atomic_fetch_sub(&h->in_flight, 1);
 }
 
-static int hex_value(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-/* Percent-decoding as libmicrohttpd does it, except that an encoded NUL becomes DEL
- * (0x7f), which the path and field checks refuse: a decoded NUL would silently cut the
- * path short ("/permits/X%00/pdf" would reach "/permits/X"). */
+/* libmicrohttpd's unescaping, with kp_http_unescape (request.c). */
 static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
 {
 	(void)cls;
 	(void)c;
-	char *r = s, *w = s;
-	while (*r) {
-		int hi, lo;
-		if (r[0] == '%' && (hi = hex_value(r[1])) >= 0 && (lo = hex_value(r[2])) >= 0) {
-			int v = hi * 16 + lo;
-			*w++ = v == 0 ? 0x7f : (char)v;
-			r += 3;
-		} else {
-			*w++ = *r++;
-		}
-	}
-	*w = '\0';
-	return (size_t)(w - s);
+	return kp_http_unescape(s);
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -445,6 +636,10 @@ kp_http_t *kp_http_start(const kp_http_options_t *o, char *err, size_t errlen)
 	unsigned char rnd[4];
 	kp_random_bytes(rnd, sizeof(rnd));
 	snprintf(h->id_prefix, sizeof(h->id_prefix), "%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3]);
+	if (kp_http_proxies_parse(o->trusted_proxies, &h->proxies, err, errlen) != 0) {
+		free(h);
+		return NULL;
+	}
 
 	struct sockaddr_in6 sa6;
 	struct sockaddr_in sa4;
@@ -471,12 +666,24 @@ kp_http_t *kp_http_start(const kp_http_options_t *o, char *err, size_t errlen)
 	if (threads < 1)
 		threads = 1;
 	size_t pool = o->max_header * 2 + 65536;
-	h->daemon = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL, on_request, h,
+	pthread_mutex_init(&h->conns.lock, NULL);
+	h->conns.slots = kp_calloc(CONN_SLOTS, sizeof(struct conn_slot));
+	if (h->opt.max_conns <= 0)
+		h->opt.max_conns = 4096;
+	if (h->opt.max_conns_per_address <= 0)
+		h->opt.max_conns_per_address = h->opt.max_conns;
+	if (h->opt.reserved_conns < 0 || h->opt.reserved_conns >= h->opt.max_conns)
+		h->opt.reserved_conns = h->opt.max_conns / 4; /* the headroom can never be all of it */
+	if (h->opt.idle_timeout <= 0)
+		h->opt.idle_timeout = 60;
+	h->daemon = MHD_start_daemon(flags, (uint16_t)o->port, accept_policy, h, on_request, h,
 	                             MHD_OPTION_SOCK_ADDR, sa,
 	                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-	                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+	                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)h->opt.idle_timeout,
 	                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
-	                             MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
+	                             MHD_OPTION_CONNECTION_LIMIT, (unsigned)h->opt.max_conns,
+	                             MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
+	                             MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL,
 	                             MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 	                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
 	                             MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
@@ -484,6 +691,7 @@ kp_http_t *kp_http_start(const kp_http_options_t *o, char *err, size_t errlen)
 	                             MHD_OPTION_END);
 	if (h->daemon == NULL) {
 		snprintf(err, errlen, "cannot listen on %s port %d (in use, or not allowed)", o->listen, o->port);
+		free(h->conns.slots);
 		free(h);
 		return NULL;
 	}
@@ -532,5 +740,7 @@ void kp_http_stop(kp_http_t *h, int grace_seconds)
 	if (atomic_load(&h->in_flight) > 0)
 		kp_warn("stopping with %d requests still in flight", atomic_load(&h->in_flight));
 	MHD_stop_daemon(h->daemon);
+	free(h->conns.slots);
+	pthread_mutex_destroy(&h->conns.lock);
 	free(h);
 }

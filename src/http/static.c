@@ -2,6 +2,7 @@
 #include "http/http.h"
 #include "core/util.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +55,14 @@ void kp_static_serve(kp_req_t *req, const char *web_dir, const char *path)
 		return;
 	}
 	char *full = kp_arena_printf(&req->arena, "%s%s", web_dir, path);
-	FILE *f = fopen(full, "rb");
+	/* A symbolic link may point anywhere: serve only what really lies inside web_dir. */
+	char root[PATH_MAX], real[PATH_MAX];
+	size_t rn = realpath(web_dir, root) ? strlen(root) : 0;
+	if (rn == 0 || realpath(full, real) == NULL || strncmp(real, root, rn) != 0 || real[rn] != '/') {
+		kp_reply_error(req, 404, "not_found", "no such page");
+		return;
+	}
+	FILE *f = fopen(real, "rb");
 	struct stat st;
 	if (f == NULL || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > MAX_STATIC_FILE) {
 		if (f)

@@ -1,5 +1,6 @@
 /* accounts.c: organisations and users. */
 #include "store/store.h"
+#include "store/carrier_checks.h"
 #include "core/util.h"
 
 #include <jansson.h>
@@ -116,6 +117,9 @@ int kp_store_account_create(kp_conn_t *c, const kp_actor_t *who, kp_org_t *org, 
 		return rc;
 	if (org && (rc = insert_org(c, who, org)) == KP_DB_OK)
 		user->org_id = org->id;
+	/* a carrier that registers itself waits for the ministry's check before its first permit */
+	if (rc == KP_DB_OK && org && strcmp(org->kind, "carrier") == 0)
+		rc = kp_store_carrier_check_open(c, who, org->id);
 	if (rc == KP_DB_OK)
 		rc = insert_user(c, who, user);
 	return kp_store_end(c, rc);

@@ -12,12 +12,13 @@ static void authority_from_row(const kp_rows_t *r, int i, kp_authority_t *o)
 	o->name = kp_rows_text(r, i, 1);
 	o->api_url = kp_rows_text(r, i, 2);
 	o->traceca = kp_rows_int(r, i, 3) != 0;
+	o->kind = kp_rows_text(r, i, 4);
 }
 
 int kp_store_authority_list(kp_conn_t *c, kp_arena_t *a, kp_authority_t **out, int *n)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, "SELECT code, name, api_url, traceca FROM authorities ORDER BY code", NULL, 0);
+	int rc = kp_db_exec(c, a, &r, "SELECT code, name, api_url, traceca, kind FROM authorities ORDER BY code", NULL, 0);
 	if (rc != KP_DB_OK)
 		return rc;
 	*n = r.nrows;
@@ -30,7 +31,7 @@ int kp_store_authority_list(kp_conn_t *c, kp_arena_t *a, kp_authority_t **out, i
 int kp_store_authority_get(kp_conn_t *c, kp_arena_t *a, const char *code, kp_authority_t *out)
 {
 	kp_rows_t r;
-	int rc = kp_db_one(c, a, &r, "SELECT code, name, api_url, traceca FROM authorities WHERE code = ?",
+	int rc = kp_db_one(c, a, &r, "SELECT code, name, api_url, traceca, kind FROM authorities WHERE code = ?",
 	                   KP_PARAMS(KV_TEXT(code)));
 	if (rc == KP_DB_OK)
 		authority_from_row(&r, 0, out);
@@ -43,11 +44,11 @@ int kp_store_authority_put(kp_conn_t *c, const kp_actor_t *who, const kp_authori
 	if (rc != KP_DB_OK)
 		return rc;
 	rc = kp_db_run(c,
-	               "INSERT INTO authorities (code, name, api_url, traceca, created_at) VALUES (?, ?, ?, ?, ?)"
+	               "INSERT INTO authorities (code, name, api_url, traceca, created_at, kind) VALUES (?, ?, ?, ?, ?, ?)"
 	               " ON CONFLICT (code) DO UPDATE SET name = excluded.name, api_url = excluded.api_url,"
-	               " traceca = excluded.traceca",
+	               " traceca = excluded.traceca, kind = excluded.kind",
 	               KP_PARAMS(KV_TEXT(au->code), KV_TEXT(au->name), KV_TEXT(au->api_url), KV_INT(au->traceca),
-	                         KV_INT(kp_now())),
+	                         KV_INT(kp_now()), KV_TEXT(au->kind ? au->kind : "country")),
 	               NULL);
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_json(c, who, "authority.put", "authority", au->code, NULL,
@@ -193,4 +194,76 @@ int kp_store_permit_type_update(kp_conn_t *c, const kp_actor_t *who, const kp_pe
 done:
 	kp_arena_cleanup(&a);
 	return rc;
+}
+
+int kp_store_authority_is_member(kp_conn_t *c, kp_arena_t *a, const char *organisation, const char *member,
+                                 int64_t day, bool *out)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT 1 FROM authority_members WHERE organisation = ? AND member = ? AND from_day <= ?"
+	                    " AND (to_day IS NULL OR to_day >= ?) LIMIT 1",
+	                    KP_PARAMS(KV_TEXT(organisation), KV_TEXT(member), KV_INT(day), KV_INT(day)));
+	*out = rc == KP_DB_OK && r.nrows == 1;
+	return rc;
+}
+
+int kp_store_authority_members(kp_conn_t *c, kp_arena_t *a, const char *organisation, kp_authority_member_t **out,
+                               int *n)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT member, from_day, to_day, source FROM authority_members WHERE organisation = ?"
+	                    " ORDER BY from_day, member",
+	                    KP_PARAMS(KV_TEXT(organisation)));
+	if (rc != KP_DB_OK)
+		return rc;
+	*n = r.nrows;
+	*out = kp_arena_zalloc(a, sizeof(kp_authority_member_t) * (size_t)(r.nrows + 1));
+	for (int i = 0; i < r.nrows; i++) {
+		kp_authority_member_t *m = &(*out)[i];
+		m->member = kp_rows_text(&r, i, 0);
+		m->from_day = kp_rows_int(&r, i, 1);
+		m->to_day = kp_rows_isnull(&r, i, 2) ? 0 : kp_rows_int(&r, i, 2);
+		m->source = kp_rows_text(&r, i, 3);
+	}
+	return KP_DB_OK;
+}
+
+/* The body of kp_store_authority_member_add, inside its transaction. */
+static int member_add_tx(kp_conn_t *c, const kp_actor_t *who, const char *organisation,
+                         const kp_authority_member_t *m)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	kp_rows_t r;
+	/* periods of one member never overlap: the rule in force on a day is one */
+	int rc = kp_db_exec(c, &a, &r,
+	                    "SELECT 1 FROM authority_members WHERE organisation = ? AND member = ?"
+	                    " AND (to_day IS NULL OR to_day >= ?) AND (CAST(? AS BIGINT) = 0 OR from_day <= ?) LIMIT 1",
+	                    KP_PARAMS(KV_TEXT(organisation), KV_TEXT(m->member), KV_INT(m->from_day), KV_INT(m->to_day),
+	                              KV_INT(m->to_day)));
+	if (rc == KP_DB_OK && r.nrows > 0)
+		rc = KP_DB_CONFLICT;
+	if (rc == KP_DB_OK)
+		rc = kp_db_run(c,
+		               "INSERT INTO authority_members (organisation, member, from_day, to_day, source)"
+		               " VALUES (?, ?, ?, ?, ?)",
+		               KP_PARAMS(KV_TEXT(organisation), KV_TEXT(m->member), KV_INT(m->from_day),
+		                         m->to_day ? KV_INT(m->to_day) : KV_NULL, KV_TEXT(m->source)),
+		               NULL);
+	if (rc == KP_DB_OK)
+		rc = kp_store_audit_json(c, who, "authority.member_add", "authority", organisation, NULL,
+		                         json_pack("{s:s, s:I, s:I, s:s}", "member", m->member, "from_day",
+		                                   (json_int_t)m->from_day, "to_day", (json_int_t)m->to_day, "source",
+		                                   m->source));
+	kp_arena_cleanup(&a);
+	return rc;
+}
+
+int kp_store_authority_member_add(kp_conn_t *c, const kp_actor_t *who, const char *organisation,
+                                  const kp_authority_member_t *m)
+{
+	int rc = kp_store_begin(c);
+	return rc != KP_DB_OK ? rc : kp_store_end(c, member_add_tx(c, who, organisation, m));
 }

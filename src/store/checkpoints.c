@@ -247,8 +247,9 @@ done:
 }
 
 int kp_store_closure_add(kp_conn_t *c, const kp_actor_t *who, const char *code, int64_t from, int64_t to,
-                         const char *reason, int64_t *id)
+                         const char *reason, int64_t *id, int *cancelled)
 {
+	int ncancelled = 0;
 	kp_arena_t a;
 	kp_arena_init(&a);
 	kp_rows_t r;
@@ -266,6 +267,10 @@ int kp_store_closure_add(kp_conn_t *c, const kp_actor_t *who, const char *code, 
 		                         json_pack("{s:I, s:I, s:I, s:s}", "closure_id", (json_int_t)*id, "from",
 		                                   (json_int_t)from, "to", (json_int_t)to, "reason", reason));
 	}
+	if (rc == KP_DB_OK)
+		rc = kp_store_closure_cancel_bookings_tx(c, &a, who, code, from, to, *id, reason, kp_now(), &ncancelled);
+	if (cancelled)
+		*cancelled = rc == KP_DB_OK ? ncancelled : 0;
 	rc = kp_store_end(c, rc);
 done:
 	kp_arena_cleanup(&a);

@@ -47,9 +47,24 @@ typedef struct kp_checkpoint_change {
 	int64_t capacity[KP_FLOW_COUNT]; /* -1: unchanged */
 } kp_checkpoint_change_t;
 int kp_store_checkpoint_update(kp_conn_t *c, const kp_actor_t *who, const char *code, const kp_checkpoint_change_t *ch);
-/* Close from `from` to `to` (0: until further notice); sets *id. */
+/* Close from `from` to `to` (0: until further notice); sets *id and *cancelled (the
+ * bookings it cancelled, see kp_store_closure_cancel_bookings_tx; may be NULL). */
 int kp_store_closure_add(kp_conn_t *c, const kp_actor_t *who, const char *code, int64_t from, int64_t to,
-                         const char *reason, int64_t *id);
+                         const char *reason, int64_t *id, int *cancelled);
+/* closure_effects.c: inside a closure's transaction, cancel the active bookings at
+ * checkpoint whose slot overlaps [from, to) (to 0: open-ended), and the live queue when the
+ * closure has begun by now; each place is given back, the reason kept, a notice left for
+ * the driver. *cancelled gets how many. */
+int kp_store_closure_cancel_bookings_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const char *checkpoint,
+                                        int64_t from, int64_t to, int64_t closure_id, const char *reason, int64_t now,
+                                        int *cancelled);
+typedef struct kp_booking_notice {
+	int64_t id, booking_id, slot_starts_at, created_at; /* slot_starts_at 0: the live queue */
+	const char *kind, *checkpoint, *plate, *reason;
+} kp_booking_notice_t;
+/* A user's notices, newest first. */
+int kp_store_booking_notices(kp_conn_t *c, kp_arena_t *a, int64_t user_id, int limit, kp_booking_notice_t **out,
+                             int *n);
 /* End a closure now (or at its own end if sooner). KP_DB_NOTFOUND when it is not one of code's. */
 int kp_store_closure_lift(kp_conn_t *c, const kp_actor_t *who, const char *code, int64_t id, int64_t now);
 

@@ -1,6 +1,7 @@
 /* ecmr.c: e-CMR consignment notes and their seals (see ecmr.h). */
 #include "store/ecmr.h"
 #include "store/agencies.h"
+#include "store/tlog.h"
 #include "core/util.h"
 
 #include <string.h>
@@ -43,11 +44,13 @@ static json_t *ecmr_snapshot(const kp_ecmr_t *e)
 	                 e->disposal_holder, "seals", (json_int_t)e->seals, "head", e->head);
 }
 
-/* The one place where e-CMR evidence (seal digests) goes towards the public log. */
-static int evidence(kp_conn_t *c, const char *kind, const char *object, const char *digest)
+int kp_store_ecmr_evidence(kp_conn_t *c, const char *kind, const char *object, const char *digest)
 {
-	(void)c, (void)kind, (void)object, (void)digest;
-	return KP_DB_OK;
+	json_t *facts = json_pack("{s:s}", "digest", digest);
+	kp_tlog_leaf_t leaf = {kind, object, NULL, facts, NULL};
+	int rc = kp_tlog_append(c, &leaf, NULL);
+	json_decref(facts);
+	return rc;
 }
 
 int kp_store_ecmr_create(kp_conn_t *c, const kp_actor_t *who, kp_ecmr_t *e)
@@ -215,7 +218,7 @@ int kp_store_ecmr_seal_add(kp_conn_t *c, const kp_actor_t *who, const kp_ecmr_t 
 			rc = KP_DB_CONFLICT;
 	}
 	if (rc == KP_DB_OK)
-		rc = evidence(c, "ecmr.seal", e->ref, s->digest);
+		rc = kp_store_ecmr_evidence(c, "ecmr.seal", e->ref, s->digest);
 	for (size_t i = 0; rc == KP_DB_OK && i < json_array_size(events); i++)
 		rc = kp_store_agency_event_add(c, json_array_get(events, i));
 	if (rc == KP_DB_OK) {
@@ -345,5 +348,21 @@ int kp_store_ecmr_crossings(kp_conn_t *c, kp_arena_t *a, int64_t id, int64_t **i
 	*ids = kp_arena_zalloc(a, sizeof(int64_t) * (size_t)(r.nrows + 1));
 	for (int i = 0; i < r.nrows; i++)
 		(*ids)[i] = kp_rows_int(&r, i, 0);
+	return KP_DB_OK;
+}
+
+int kp_store_ecmr_refs_for_crossing(kp_conn_t *c, kp_arena_t *a, int64_t crossing_id, const char ***refs, int *n)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT e.ref FROM ecmr_crossings x JOIN ecmr_consignments e ON e.id = x.consignment_id"
+	                    " WHERE x.crossing_id = ? ORDER BY e.ref",
+	                    KP_PARAMS(KV_INT(crossing_id)));
+	if (rc != KP_DB_OK)
+		return rc;
+	*n = r.nrows;
+	*refs = kp_arena_zalloc(a, sizeof(char *) * (size_t)(r.nrows + 1));
+	for (int i = 0; i < r.nrows; i++)
+		(*refs)[i] = kp_rows_text(&r, i, 0);
 	return KP_DB_OK;
 }

@@ -74,4 +74,11 @@ int kp_store_ecmr_link_crossing(kp_conn_t *c, int64_t crossing_id, const char *p
 /* The crossings of a note: ids, newest first. */
 int kp_store_ecmr_crossings(kp_conn_t *c, kp_arena_t *a, int64_t id, int64_t **ids, int *n);
 
+/* The refs of the notes linked to a crossing. */
+int kp_store_ecmr_refs_for_crossing(kp_conn_t *c, kp_arena_t *a, int64_t crossing_id, const char ***refs, int *n);
+
+/* The one place where e-CMR evidence (seal digests, delivery digests) goes to the public
+ * log, inside the caller's transaction. */
+int kp_store_ecmr_evidence(kp_conn_t *c, const char *kind, const char *object, const char *digest);
+
 #endif

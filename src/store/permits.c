@@ -1,6 +1,7 @@
 /* permits.c: deciding applications and issuing permits without ever over-issuing,
  * withdrawing (revoke, return) and reading permits. */
 #include "store/permits.h"
+#include "store/carrier_checks.h"
 #include "store/exchange.h"
 #include "store/tlog_acts.h"
 #include "core/log.h"
@@ -35,6 +36,18 @@ static int64_t count_of(kp_conn_t *c, kp_arena_t *a, const char *sql, const kp_v
 	return *rc == KP_DB_OK && r.nrows == 1 ? kp_rows_int(&r, 0, 0) : 0;
 }
 
+/* The local day of the trip's departure_date ("YYYY-MM-DD" in the trip JSON), 0 when none. */
+static int64_t trip_departure(const char *trip)
+{
+	json_t *t = trip ? json_loads(trip, 0, NULL) : NULL;
+	int64_t day = 0;
+	const char *d = json_string_value(json_object_get(t, "departure_date"));
+	if (d == NULL || kp_date_parse_iso(d, &day) != 0)
+		day = 0;
+	json_decref(t);
+	return day;
+}
+
 /* Everything kp_permit_decide needs, read inside the caller's transaction. */
 struct gathered {
 	kp_org_t org;
@@ -43,6 +56,38 @@ struct gathered {
 	kp_application_facts_t facts;
 	bool first_of_type;
 };
+
+/* The facts of when and for whom: the permit's year against today, its validity against
+ * the trip's departure, whether the partner is an organisation we take part in, and the
+ * ministry's verification of the carrier. */
+static int gather_when_and_whom(kp_conn_t *c, kp_arena_t *a, const kp_issue_request_t *rq, int64_t now,
+                                struct gathered *g)
+{
+	const kp_application_t *ap = rq->app;
+	int rc;
+	g->facts.year_over = kp_permit_expiry(&g->type, ap->year, rq->utc_offset) < now;
+	int ty, tm, td;
+	g->facts.today = kp_local_day(now, rq->utc_offset);
+	kp_civil_from_days(g->facts.today, &ty, &tm, &td);
+	g->facts.year_not_open = !kp_permit_year_open(ap->year, ty, tm);
+	g->facts.valid_from_day = kp_days_from_civil(ap->year, 1, 1);
+	g->facts.expires_day = kp_local_day(kp_permit_expiry(&g->type, ap->year, rq->utc_offset), rq->utc_offset);
+	g->facts.departure_day = trip_departure(ap->trip);
+	kp_authority_t partner;
+	if (kp_store_authority_get(c, a, ap->verifier, &partner) == KP_DB_OK && partner.kind &&
+	    strcmp(partner.kind, "organisation") == 0) {
+		g->facts.partner_organisation = true;
+		if ((rc = kp_store_authority_is_member(c, a, ap->verifier, rq->self, g->facts.today, &g->facts.self_member)) !=
+		    KP_DB_OK)
+			return rc;
+	}
+	g->facts.carrier_status = g->org.status;
+	kp_carrier_check_t check;
+	if ((rc = kp_store_carrier_check_get(c, a, rq->org_id, &check)) != KP_DB_OK && rc != KP_DB_NOTFOUND)
+		return rc;
+	g->facts.carrier_check = rc == KP_DB_OK ? check.status : NULL;
+	return KP_DB_OK;
+}
 
 static int gather(kp_conn_t *c, kp_arena_t *a, const kp_issue_request_t *rq, int64_t now, struct gathered *g)
 {
@@ -57,8 +102,8 @@ static int gather(kp_conn_t *c, kp_arena_t *a, const kp_issue_request_t *rq, int
 		return rc;
 	/* Another carrier's vehicle is treated as unknown: nothing about it may show. */
 	g->facts.vehicle = rc == KP_DB_OK && g->vehicle.org_id == rq->org_id ? &g->vehicle : NULL;
-	g->facts.year_over = kp_permit_expiry(&g->type, ap->year, rq->utc_offset) < now;
-	g->facts.carrier_status = g->org.status;
+	if ((rc = gather_when_and_whom(c, a, rq, now, g)) != KP_DB_OK)
+		return rc;
 	g->facts.carrier_licence = g->org.licence_number;
 	g->facts.carrier_org_id = g->org.id;
 	g->facts.type = &g->type;
@@ -163,9 +208,9 @@ static int prepare_permit(kp_arena_t *a, const kp_issue_request_t *rq, const str
 {
 	const kp_application_t *ap = rq->app;
 	kp_permit_id_t pid = {.year = ap->year, .type = ap->type, .serial = serial};
-	memcpy(pid.issuer, rq->self, 2);
-	memcpy(pid.verifier, ap->verifier, 2);
-	char id[40];
+	snprintf(pid.issuer, sizeof(pid.issuer), "%s", rq->self);
+	snprintf(pid.verifier, sizeof(pid.verifier), "%s", ap->verifier);
+	char id[KP_PERMIT_ID_MAX];
 	kp_permit_id_format(&pid, id);
 	memset(p, 0, sizeof(*p));
 	p->id = kp_arena_strdup(a, id);
@@ -441,6 +486,22 @@ static int issue_direct_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, k
 		*why = "PERMIT_YEAR_OVER";
 		return KP_DB_CONFLICT;
 	}
+	/* a multilateral permit is for an organisation whose permit system we take part in */
+	kp_authority_t partner;
+	bool organisation = kp_store_authority_get(c, a, p->verifier, &partner) == KP_DB_OK && partner.kind &&
+	                    strcmp(partner.kind, "organisation") == 0, member = false;
+	if (organisation != type.multilateral) {
+		*why = "TYPE_NOT_FOR_PARTNER";
+		return KP_DB_CONFLICT;
+	}
+	if (organisation &&
+	    (rc = kp_store_authority_is_member(c, a, p->verifier, rq->self, kp_local_day(now, rq->utc_offset), &member)) !=
+	        KP_DB_OK)
+		return rc;
+	if (organisation && !member) {
+		*why = "NOT_A_MEMBER";
+		return KP_DB_CONFLICT;
+	}
 	int64_t quota_id, serial;
 	rc = draw_serial(c, a, rq->self, p->verifier, p->year, p->type, &quota_id, &serial);
 	if (rc == KP_DB_NOTFOUND) {
@@ -450,9 +511,9 @@ static int issue_direct_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, k
 	if (rc != KP_DB_OK)
 		return rc;
 	kp_permit_id_t pid = {.year = p->year, .type = p->type, .serial = serial};
-	memcpy(pid.issuer, rq->self, 2);
-	memcpy(pid.verifier, p->verifier, 2);
-	char id[40];
+	snprintf(pid.issuer, sizeof(pid.issuer), "%s", rq->self);
+	snprintf(pid.verifier, sizeof(pid.verifier), "%s", p->verifier);
+	char id[KP_PERMIT_ID_MAX];
 	kp_permit_id_format(&pid, id);
 	p->id = kp_arena_strdup(a, id);
 	p->issuer = rq->self;

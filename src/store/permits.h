@@ -9,8 +9,23 @@
 
 typedef struct kp_authority {
 	const char *code, *name, *api_url;
+	const char *kind; /* country, organisation (TRACECA, BSEC: the quota authority of a multilateral permit) */
 	bool traceca;
 } kp_authority_t;
+
+/* A member of an organisation's permit system, from_day to to_day (days; 0: still one). */
+typedef struct kp_authority_member {
+	const char *member, *source;
+	int64_t from_day, to_day;
+} kp_authority_member_t;
+/* *out: whether member takes part in organisation's permit system on day. */
+int kp_store_authority_is_member(kp_conn_t *c, kp_arena_t *a, const char *organisation, const char *member,
+                                 int64_t day, bool *out);
+int kp_store_authority_members(kp_conn_t *c, kp_arena_t *a, const char *organisation, kp_authority_member_t **out,
+                               int *n);
+/* A period of membership, audited; KP_DB_CONFLICT when it overlaps one of the same member. */
+int kp_store_authority_member_add(kp_conn_t *c, const kp_actor_t *who, const char *organisation,
+                                  const kp_authority_member_t *m);
 
 typedef struct kp_authority_key {
 	const char *authority, *kid, *jwk, *private_pem;

@@ -2,23 +2,30 @@
 #include "store/registry.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "store/rules.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 
 struct kp_registry {
 	kp_store_t *store;
+	int64_t next_due; /* a rule change's instant: the registry reloads at its first use after it; 0: none */
 	pthread_rwlock_t lock;
 	pthread_mutex_t reloading; /* one reload at a time */
 	kp_cp_set_t *set;
 };
 
-static kp_cp_set_t *load_set(kp_store_t *store)
+static kp_cp_set_t *load_set(kp_store_t *store, int64_t *next_due)
 {
 	kp_cp_set_t *set = kp_calloc(1, sizeof(*set));
 	kp_arena_init(&set->arena);
 	kp_conn_t *c = kp_store_acquire(store);
-	int rc = kp_store_checkpoints_load(c, set);
+	/* rule changes that have come due are applied before the registry is read */
+	int rc = kp_store_rule_changes_apply_due(c, kp_now());
+	if (rc == KP_DB_OK)
+		rc = kp_store_rule_changes_next_due(c, next_due);
+	if (rc == KP_DB_OK)
+		rc = kp_store_checkpoints_load(c, set);
 	kp_store_release(store, c);
 	if (rc != KP_DB_OK) {
 		kp_error("the checkpoint registry could not be read");
@@ -39,10 +46,12 @@ static void free_set(kp_cp_set_t *set)
 
 kp_registry_t *kp_registry_open(kp_store_t *store)
 {
-	kp_cp_set_t *set = load_set(store);
+	int64_t due = 0;
+	kp_cp_set_t *set = load_set(store, &due);
 	if (set == NULL)
 		return NULL;
 	kp_registry_t *r = kp_calloc(1, sizeof(*r));
+	r->next_due = due;
 	r->store = store;
 	r->set = set;
 	/* Writers first: under a steady stream of readers a reload must still get its turn. */
@@ -68,7 +77,10 @@ void kp_registry_free(kp_registry_t *r)
 int kp_registry_reload(kp_registry_t *r)
 {
 	pthread_mutex_lock(&r->reloading);
-	kp_cp_set_t *fresh = load_set(r->store), *old = NULL;
+	int64_t due = 0;
+	kp_cp_set_t *fresh = load_set(r->store, &due), *old = NULL;
+	if (fresh)
+		__atomic_store_n(&r->next_due, due, __ATOMIC_RELEASE);
 	if (fresh) {
 		pthread_rwlock_wrlock(&r->lock);
 		old = r->set;
@@ -82,6 +94,9 @@ int kp_registry_reload(kp_registry_t *r)
 
 const kp_cp_set_t *kp_registry_acquire(kp_registry_t *r)
 {
+	int64_t due = __atomic_load_n(&r->next_due, __ATOMIC_ACQUIRE);
+	if (due && kp_now() >= due)
+		kp_registry_reload(r); /* a change effective from now on: read it in first */
 	pthread_rwlock_rdlock(&r->lock);
 	return r->set;
 }

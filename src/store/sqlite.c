@@ -6,7 +6,9 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #define STMT_CACHE 64
 
@@ -41,6 +43,13 @@ static int sq_open(const char *dsn, int sync_full, void **out, char *err, size_t
 {
 	struct sqlite_handle *h = kp_calloc(1, sizeof(*h));
 	const char *path = strncmp(dsn, "sqlite:", 7) == 0 ? dsn + 7 : dsn;
+	/* Create the file readable by its owner only (SQLite would follow the umask, often
+	 * world-readable); its -wal and -shm files take the same mode. */
+	if (strcmp(path, ":memory:") != 0 && path[0] != '\0') {
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd);
+	}
 	int rc = sqlite3_open_v2(path, &h->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open SQLite database %s: %s", path, h->db ? sqlite3_errmsg(h->db) : "out of memory");

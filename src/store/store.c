@@ -91,6 +91,14 @@ void kp_store_release(kp_store_t *s, kp_conn_t *c)
 	pthread_mutex_unlock(&s->lock);
 }
 
+void kp_store_pool_use(kp_store_t *s, int *size, int *in_use)
+{
+	pthread_mutex_lock(&s->lock);
+	*size = s->size;
+	*in_use = s->size - s->nfree;
+	pthread_mutex_unlock(&s->lock);
+}
+
 int kp_store_ping(kp_store_t *s)
 {
 	kp_conn_t *c = kp_store_acquire(s);

@@ -29,6 +29,14 @@ const char *kp_store_backend_name(const kp_store_t *s);
 /* Borrow a connection (waits while all are busy) and give it back. */
 kp_conn_t *kp_store_acquire(kp_store_t *s);
 void kp_store_release(kp_store_t *s, kp_conn_t *c);
+/* Connections in the pool and how many are borrowed now. */
+void kp_store_pool_use(kp_store_t *s, int *size, int *in_use);
+/* The database's gauges for /metrics (metrics.c): for each family, call emit with its
+ * samples (in arena). Returns KP_DB_OK or the first query's error. */
+struct kp_sample;
+typedef void (*kp_gauge_emit_fn)(void *ctx, const char *name, const char *type, const char *help,
+                                 const struct kp_sample *s, int n);
+int kp_store_gauges(kp_conn_t *c, kp_arena_t *a, kp_gauge_emit_fn emit, void *ctx);
 /* 0 when the database answers. */
 int kp_store_ping(kp_store_t *s);
 
@@ -95,6 +103,10 @@ int kp_store_session_create(kp_conn_t *c, const kp_actor_t *who, const char *tok
 /* KP_DB_NOTFOUND when missing or expired at now. */
 int kp_store_session_lookup(kp_conn_t *c, kp_arena_t *a, const char *token_hash, int64_t now, kp_session_t *out);
 int kp_store_session_delete(kp_conn_t *c, const kp_actor_t *who, const char *token_hash);
+/* Set a user's password hash and end every other session of theirs (the one with
+ * keep_token_hash stays), in one audited transaction. *signed_out: sessions ended. */
+int kp_store_password_change(kp_conn_t *c, const kp_actor_t *who, int64_t user_id, const char *pw_hash,
+                             const char *keep_token_hash, int64_t *signed_out);
 /* Remove sessions that expired before now; *removed gets how many. */
 int kp_store_session_purge(kp_conn_t *c, int64_t now, int64_t *removed);
 
@@ -104,6 +116,25 @@ int kp_store_throttle_locked(kp_conn_t *c, const char *key, int64_t now, int64_t
 int kp_store_throttle_fail(kp_conn_t *c, const char *key, int64_t now, int64_t window, int64_t max,
                            int64_t lock_seconds, int64_t *locked_until);
 int kp_store_throttle_reset(kp_conn_t *c, const char *key);
+
+/* The rule of a throttle key: attempts counted within window seconds; from the max-th on,
+ * each one makes the next wait kp_login_delay(count, max, base, cap) seconds. */
+typedef struct kp_throttle_rule {
+	int64_t window, max, base, cap;
+} kp_throttle_rule_t;
+/* Take one attempt on key, exactly under races (the row is locked while it is counted):
+ * *allowed false with *until when the key is waiting; else the attempt is counted (it
+ * counts as a failure until kp_store_throttle_reset or _give_back) and *until is the
+ * wait this attempt set (0: none). */
+int kp_store_throttle_take(kp_conn_t *c, const char *key, int64_t now, const kp_throttle_rule_t *rule, bool *allowed,
+                           int64_t *until);
+/* Undo one counted attempt (a success that must not count against a shared key); the
+ * wait goes when the count falls below max. */
+int kp_store_throttle_give_back(kp_conn_t *c, const char *key, int64_t max);
+/* Note that key succeeded at now (a marker row: an account and address pair that has
+ * signed in); kp_store_throttle_seen tells whether it did since `since`. */
+int kp_store_throttle_mark(kp_conn_t *c, const char *key, int64_t now);
+int kp_store_throttle_seen(kp_conn_t *c, const char *key, int64_t since, bool *seen);
 /* Forget throttle rows neither locked nor counting since before `older_than`. */
 int kp_store_throttle_purge(kp_conn_t *c, int64_t now, int64_t older_than, int64_t *removed);
 

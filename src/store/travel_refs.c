@@ -354,7 +354,7 @@ int kp_store_ecotax_fee_put(kp_conn_t *c, const kp_actor_t *who, const char *kin
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c,
 		               "INSERT INTO ecotax_fees (kind, fee_som) VALUES (?, ?)"
-		               " ON CONFLICT (kind) DO UPDATE SET fee_som = excluded.fee_som",
+		               " ON CONFLICT (kind) DO UPDATE SET fee_som = excluded.fee_som, source = NULL",
 		               KP_PARAMS(KV_TEXT(kind), KV_INT(fee)), NULL);
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_json(c, who, "ecotax_fee.put", "ecotax_fee", kind,

@@ -1,6 +1,7 @@
 /* writer.c: the group-commit writer thread. */
 #include "store/writer.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/util.h"
 
 #include <pthread.h>
@@ -52,15 +53,17 @@ static void run_job(kp_conn_t *c, kp_write_job_t *j)
 static void run_batch(kp_writer_t *w, kp_write_job_t *batch)
 {
 	int64_t t0 = kp_mono_us();
-	int rc = kp_store_begin(&w->conn);
-	for (kp_write_job_t *j = batch; rc == KP_DB_OK && j; j = j->next, w->jobs++)
+	int rc = kp_store_begin(&w->conn), njobs = 0;
+	for (kp_write_job_t *j = batch; rc == KP_DB_OK && j; j = j->next, w->jobs++, njobs++)
 		run_job(&w->conn, j);
 	int64_t t1 = kp_mono_us();
 	if (rc == KP_DB_OK)
 		rc = kp_store_commit(&w->conn);
+	int64_t t2 = kp_mono_us();
 	w->run_us += t1 - t0;
-	w->commit_us += kp_mono_us() - t1;
+	w->commit_us += t2 - t1;
 	w->batches++;
+	kp_metrics_batch(njobs, t1 - t0, t2 - t1);
 	if (rc != KP_DB_OK)
 		kp_error("a group commit failed; its %s jobs are answered with an error", batch->next ? "batch's" : "one");
 	for (kp_write_job_t *j = batch, *next; j; j = next) {

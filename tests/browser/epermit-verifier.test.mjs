@@ -161,6 +161,11 @@ test('CORS as the reference allows it: preflights for GET pass, others are refus
     headers: { origin, 'access-control-request-method': 'DELETE' } });
   assert.equal(bad.status, 403);
   assert.equal(bad.headers.get('access-control-allow-origin'), null);
+  // the healthcheck is on the reference's IndexController too: its bearer header may be sent
+  const hc = await fetch(`${kapkaApi}/e-permit/healthcheck`, { method: 'OPTIONS',
+    headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+  assert.equal(hc.status, 200);
+  assert.equal(hc.headers.get('access-control-allow-headers'), 'authorization');
   const index = await fetch(`${kapkaApi}/e-permit/`, { headers: { origin } });
   assert.equal(index.status, 200);
   assert.equal(index.headers.get('access-control-allow-origin'), '*');

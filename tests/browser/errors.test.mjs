@@ -7,7 +7,8 @@ import { harness, openPage, shot, onPage, unique, companyInn, registerCarrier, s
 const env = harness();
 before(() => env.start({ servers: {
   kapka: {},
-  strict: { env: { KAPKA_LOGIN_MAX_FAILURES: '2', KAPKA_LOGIN_LOCK_SECONDS: '300' } }, // quick to throttle
+  // quick to throttle, and the first wait is already the longest (login_delay_seconds)
+  strict: { env: { KAPKA_LOGIN_MAX_FAILURES: '2', KAPKA_LOGIN_DELAY_SECONDS: '300', KAPKA_LOGIN_LOCK_SECONDS: '300' } },
 } }));
 after(() => env.stop());
 

@@ -20,7 +20,7 @@ test('ministry: parity, quotas (add a range, move its end), usage chart and CSV'
   const { page, context, problems } = await openPage(env.browser, env.kapka.url, { width: 1024, height: 900 });
   await signInAs(page, 'ministry');
   assert.deepEqual(await page.getByRole('navigation').getByRole('link').allInnerTexts(),
-    ['Home', 'Verify a permit', 'Quotas', 'Find a permit', 'Review queue', 'Usage', 'Carriers', 'Partners', 'Throughput', 'Crossings']);
+    ['Home', 'Verify a permit', 'Quotas', 'Find a permit', 'Review queue', 'Search permits', 'Issue a permit', 'Usage', 'e-CMR', 'Carriers', 'Partners', 'Throughput', 'Agency queue', 'EV quota', 'Crossings']);
 
   await page.getByRole('navigation').getByRole('link', { name: 'Quotas' }).click();
   await onPage(page, 'quotas');
@@ -31,7 +31,7 @@ test('ministry: parity, quotas (add a range, move its end), usage chart and CSV'
   const cells = await uz.locator('th, td').allInnerTexts();
   assert.deepEqual(cells.map((c) => c.trim()), ['Uzbekistan', '1,300', '1', '1,300', '0', 'Balanced']);
   // The TRACECA secretariat grants multilateral permits and gets none back.
-  const tc = page.locator('.parity tr[data-partner="TC"]');
+  const tc = page.locator('.parity tr[data-partner="TRACECA"]');
   assert.equal(await tc.getAttribute('data-balanced'), 'false');
   assert.ok((await tc.innerText()).includes('More to us'));
 
@@ -98,7 +98,7 @@ test('ministry: parity, quotas (add a range, move its end), usage chart and CSV'
   await page.getByLabel('Direction', { exact: true }).selectOption('inbound');
   await page.waitForURL(/direction=inbound/);
   await page.locator('#chart-inbound-title').waitFor({ state: 'attached' });
-  assert.equal(await page.locator('svg.chart g.bar[data-partner="TC"]').count(), 0, 'we grant the secretariat nothing');
+  assert.equal(await page.locator('svg.chart g.bar[data-partner="TRACECA"]').count(), 0, 'we grant the secretariat nothing');
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -198,7 +198,7 @@ test('ministry: suspend a carrier (it is refused permits), then reactivate it; t
   const aud = await openPage(env.browser, env.kapka.url);
   await signInAs(aud.page, 'auditor');
   assert.deepEqual(await aud.page.getByRole('navigation').getByRole('link').allInnerTexts(),
-    ['Home', 'Quotas', 'Find a permit', 'Review queue', 'Usage', 'Carriers', 'Partners', 'Throughput', 'Crossings']);
+    ['Home', 'Quotas', 'Find a permit', 'Review queue', 'Search permits', 'Usage', 'e-CMR', 'Agency desk', 'Carriers', 'Partners', 'Throughput', 'EV quota', 'Crossings']);
   await visit(aud.page, 'quotas');
   await aud.page.locator('.parity tr[data-partner="UZ"]').waitFor();
   assert.equal(await aud.page.getByRole('button', { name: 'Add the quota' }).count(), 0);

@@ -41,15 +41,18 @@ test('traveller: zone permit, payment, stay calculator and vehicle, at 360 px', 
   await page.locator('.zone-app[data-status="paid"] .permit-person[data-status="active"] img.qr').nth(1).waitFor();
   await shot(page, 'travellers-02-paid');
 
+  // seed 001's example 2 on dates of 2024, when its rule was in force; France picked by name
   await visit(page, 'stay');
-  await fill(page, 'Nationality', 'FR');
-  await page.locator('input[name="entry_0"]').fill('2026-03-01');
-  await page.locator('input[name="exit_0"]').fill('2026-03-20');
-  await page.locator('input[name="planned_entry"]').fill('2026-04-10');
+  await page.getByLabel('Nationality', { exact: true }).selectOption({ label: 'France' });
+  await page.locator('input[name="entry_0"]').fill('2024-03-01');
+  await page.locator('input[name="exit_0"]').fill('2024-03-20');
+  await page.locator('input[name="planned_entry"]').fill('2024-04-10');
   await page.getByRole('button', { name: 'Calculate' }).click();
   const verdict = page.locator('.verdict[data-rule="WAIT_DAYS_USED"]');
   await verdict.waitFor();
   assert.match(await verdict.innerText(), /Visa-free stay allowed/);
+  assert.match(await verdict.innerText(), /20 days used: at least 20 days outside, then 40 more days/);
+  assert.doesNotMatch(await verdict.innerText(), /X days|reentry 60/);
   assert.equal(await page.locator('.cal-months .cal-day.cal-legal').count(), 40);
   assert.equal(await page.locator('.cal-months .cal-day.cal-past').count(), 20);
   assert.deepEqual((await overflow(page)).wide, []);

@@ -2,9 +2,7 @@
 // its own organisation; travellers and other carriers may not.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  useServer, newCarrier, newTraveller, carrierBody, travellerBody, assertError, adminToken, PASSWORD,
-} from './lib.mjs';
+import { useServer, newCarrier, newTraveller, carrierBody, travellerBody, assertError, adminToken, PASSWORD, clockNow } from './lib.mjs';
 
 const srv = useServer();
 
@@ -31,7 +29,7 @@ test('a carrier registers, signs in and reads its own organisation', async () =>
   assert.equal(s.status, 201, s.text);
   assert.match(s.json.token, /^[A-Za-z0-9_-]{32,64}$/);
   assert.equal(typeof s.json.csrf_token, 'string');
-  assert.ok(Date.parse(s.json.expires_at) > Date.now());
+  assert.ok(Date.parse(s.json.expires_at) > clockNow());
   assert.equal(s.json.user.id, user.id);
   const token = s.json.token;
 

@@ -15,7 +15,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { usePermitServer, addVehicle, issue, assertError, YEAR, awayFromHourEnd } from './permits_helpers.test.mjs';
 
-const srv = usePermitServer({ now: awayFromHourEnd() });
+// The throughput test seeds crossings of a fixed past day: no backdating limit here.
+const srv = usePermitServer({ now: awayFromHourEnd(), env: { KAPKA_CROSSING_BACKDATE_HOURS: '876000' } });
 const CP = '/api/v1/checkpoints';
 
 // A weekday without holidays on either side: Tuesday 24 November 2026.
@@ -301,22 +302,23 @@ test('booking, one per vehicle, check-in, the call with a time to reach the gate
 test('done when: the throughput report for a seeded day adds up (JSON and CSV)', async () => {
   const { k, tok } = srv;
   const day = '2026-11-10';
+  // Korday is open round the clock: crossings at midnight are real (a closed crossing records none)
   const seeded = [
     ['truck', 'entry', '08:00'], ['truck', 'exit', '09:15'], ['truck', 'entry', '23:59'], ['car', 'entry', '00:00'],
     ['car', 'exit', '12:30'], ['bus', 'entry', '13:00'], [null, 'entry', '14:00'], [null, 'exit', '14:05'],
   ];
   for (const [kind, direction, time] of seeded) {
-    const body = { checkpoint: 'sypatay-batyr', direction, at: `${day}T${time}+06:00`, persons: [{ name: 'Ainura', nationality: 'KG', passport: 'ID0000001' }] };
+    const body = { checkpoint: 'korday', direction, at: `${day}T${time}+06:00`, persons: [{ name: 'Ainura', nationality: 'KG', passport: 'ID0000001' }] };
     if (kind) Object.assign(body, { vehicle_kind: kind, plate: plate('T'), vehicle_country: 'KG' });
     const r = await k.req('POST', '/api/v1/crossings', { token: tok.officer, body });
     assert.equal(r.status, 201, r.text);
   }
   // the day before and after, in Bishkek time, do not count
   for (const at of ['2026-11-09T23:59+06:00', '2026-11-11T00:00+06:00']) {
-    const r = await k.req('POST', '/api/v1/crossings', { token: tok.officer, body: { checkpoint: 'sypatay-batyr', direction: 'entry', vehicle_kind: 'car', plate: plate('T'), at } });
+    const r = await k.req('POST', '/api/v1/crossings', { token: tok.officer, body: { checkpoint: 'korday', direction: 'entry', vehicle_kind: 'car', plate: plate('T'), at } });
     assert.equal(r.status, 201, r.text);
   }
-  let r = await k.req('GET', `/api/v1/throughput?date=${day}&checkpoint=sypatay-batyr`, { token: tok.ministry });
+  let r = await k.req('GET', `/api/v1/throughput?date=${day}&checkpoint=korday`, { token: tok.ministry });
   assert.equal(r.status, 200, r.text);
   const t = r.json.items[0];
   assert.equal(t.total, seeded.length);
@@ -326,11 +328,11 @@ test('done when: the throughput report for a seeded day adds up (JSON and CSV)',
   assert.equal(flows.bus.vehicles, 1);
   assert.equal(flows.pedestrian.vehicles, 2);
   assert.equal(Object.values(flows).reduce((n, f) => n + f.vehicles, 0), t.total);
-  assert.equal(flows.truck.capacity, 200);
-  assert.equal(flows.truck.capacity_share, 3 / 200);
+  assert.equal(flows.truck.capacity, 1000);
+  assert.equal(flows.truck.capacity_share, 3 / 1000);
   assert.equal(flows.truck.waited, 0);
   assert.equal(flows.truck.median_wait_s, null);
-  r = await k.req('GET', `/api/v1/throughput?date=${day}&checkpoint=sypatay-batyr&format=csv`, { token: tok.auditor });
+  r = await k.req('GET', `/api/v1/throughput?date=${day}&checkpoint=korday&format=csv`, { token: tok.auditor });
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type'), /^text\/csv/);
   const lines = r.text.trim().split('\r\n');

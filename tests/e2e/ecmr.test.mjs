@@ -4,7 +4,12 @@
 // acts out of order or twice are refused; a changed document or a broken chain is caught.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer, newCarrier, assertError } from './lib.mjs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import http from 'node:http';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { useServer, newCarrier, assertError, kapka, adminToken } from './lib.mjs';
 import { messageDir, noteBody, partyLink, sealByLink, staffUser } from './ecmr_helpers.mjs';
 
 const dir = messageDir();
@@ -146,6 +151,8 @@ test('who may see a note, the eFTI identifier query and the authority link', asy
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.ref, ref);
   assertError(await k.req('GET', '/api/v1/ecmr-shared/nope'), 404, 'link_unknown');
+  // no security server is configured here: X-Road headers are not trusted from anyone
+  assertError(await k.req('GET', `/xroad/v1/ecmr/${ref}`, { headers: { 'X-Road-Client': 'KG/GOV/x/uas' } }), 403, 'not_security_server');
   assertError(await k.req('GET', '/api/v1/ecmr-links/nope'), 404, 'link_unknown');
 });
 
@@ -166,4 +173,108 @@ test('bad notes are refused naming every problem, and nothing is stored', async 
   assertError(await k.req('POST', `/api/v1/ecmr/${ref}/links`, { token: carrier.token, body: { role: 'carrier' } }), 422);
   assertError(await k.req('POST', `/api/v1/ecmr/${ref}/seals/external`, { body: { jws: 'a.b.c' } }), 403, 'untrusted_seal');
   assertError(await k.req('GET', '/api/v1/ecmr/ECMR-KG-NOPE', { token: carrier.token }), 404);
+});
+
+test('offline: the QR shows goods and seals, a bundle is checked seal by seal against the trust list', async () => {
+  const k = srv.k;
+  const carrier = await newCarrier(k);
+  const ref = (await k.req('POST', '/api/v1/ecmr', { token: carrier.token, body: noteBody() })).json.ref;
+  assert.equal((await sealByLink(k, await partyLink(k, carrier.token, ref, 'sender', dir), { act: 'issue' })).status, 201);
+  assert.equal((await k.req('POST', `/api/v1/ecmr/${ref}/seals`, { token: carrier.token, body: { act: 'take_over', reservations: 'wet' } })).status, 201);
+  const officer = await staffUser(k, 'border_service', 'officer', 'Officer Offline');
+  const list = await k.req('GET', '/api/v1/trustlist', { token: officer.token });
+  assert.equal(list.status, 200, list.text);
+  const work = mkdtempSync(join(tmpdir(), 'kapka-ecmr-'));
+  const listFile = join(work, 'trust.txt');
+  writeFileSync(listFile, list.text);
+
+  const qr = (await k.req('GET', `/api/v1/ecmr/${ref}/qr?format=text`, { token: carrier.token })).json.qr;
+  let r = await kapka(['ecmr-verify', qr, '--trustlist', listFile]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, new RegExp(`^VALID e-CMR ${ref} \\(in_transit\\)`));
+  assert.match(r.stdout, /20 × dried apricots, 12000.5 kg/);
+  assert.match(r.stdout, /1\. issue by Osh Dried Fruit LLC \(sender\)/);
+  assert.match(r.stdout, /2\. take_over by .* \(carrier\)/);
+  const [h, p, s] = qr.split('.');
+  const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url')), st: 'delivered' })).toString('base64url');
+  r = await kapka(['ecmr-verify', `${h}.${forged}.${s}`, '--trustlist', listFile]);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /^INVALID/);
+
+  const bundle = (await k.req('GET', `/api/v1/ecmr/${ref}/bundle`, { token: carrier.token })).json;
+  const file = join(work, 'bundle.json');
+  writeFileSync(file, JSON.stringify(bundle));
+  r = await kapka(['ecmr-verify', file, '--trustlist', listFile]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /the document and its 2 seals hold/);
+  assert.match(r.stdout, /key held by the platform/);
+  writeFileSync(file, JSON.stringify({ ...bundle, document: bundle.document.replace('"packages":20', '"packages":21') }));
+  r = await kapka(['ecmr-verify', file, '--trustlist', listFile]);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /seal 1: DOCUMENT_CHANGED/);
+  writeFileSync(file, JSON.stringify({ ...bundle, seals: [bundle.seals[1]] }));
+  r = await kapka(['ecmr-verify', file, '--trustlist', listFile]);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /seal 1: (WRONG_SEQUENCE|CHAIN_BROKEN)/);
+  r = await kapka(['ecmr-verify', file]);
+  assert.equal(r.code, 2);
+
+  // the PDF in the CMR layout and the QR image
+  r = await k.req('GET', `/api/v1/ecmr/${ref}/pdf`, { token: carrier.token });
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /application\/pdf/);
+  assert.ok(r.text.startsWith('%PDF-'));
+  r = await k.req('GET', `/api/v1/ecmr/${ref}/qr`, { token: officer.token });
+  assert.match(r.headers.get('content-type'), /image\/svg\+xml/);
+  assertError(await k.req('GET', `/api/v1/ecmr/${ref}/qr?format=gif`, { token: officer.token }), 400, 'bad_query');
+  rmSync(work, { recursive: true, force: true });
+});
+
+test('a partner platform\'s seal is accepted when its pinned key made it, in the chain\'s order', async () => {
+  const k = srv.k;
+  // the partner platform: its e-permit configuration with its public key, which kapka pins
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'uz-seal-1', alg: 'ES256', use: 'sig' };
+  const uz = http.createServer((req, res) => res.writeHead(200, { 'content-type': 'application/json' })
+    .end(JSON.stringify({ code: 'UZ', name: 'Uzbekistan', keys: [jwk] })));
+  await new Promise((ok) => uz.listen(0, '127.0.0.1', ok));
+  const admin = await adminToken(k);
+  const p = await k.req('POST', '/api/v1/partners', { token: admin, body: { api_url: `http://127.0.0.1:${uz.address().port}/e-permit` } });
+  assert.ok([200, 201].includes(p.status), p.text);
+  uz.close();
+
+  const carrier = await newCarrier(k);
+  const note = (await k.req('POST', '/api/v1/ecmr', { token: carrier.token, body: noteBody() })).json;
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const seal = (claims, key = privateKey, kid = 'uz-seal-1') => {
+    const input = `${b64({ alg: 'ES256', kid, iss: 'UZ', typ: 'kapka-ecmr-seal' })}.${b64(claims)}`;
+    return `${input}.${sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+  };
+  const claims = { ecmr: note.ref, seq: 1, act: 'issue', role: 'sender', party: 'Tashkent Export LLC', doc: note.doc_digest, prev: null, at: Math.floor(Date.now() / 1000), iss: 'UZ' };
+  const post = (jws) => k.req('POST', `/api/v1/ecmr/${note.ref}/seals/external`, { body: { jws } });
+
+  let e = assertError(await post(seal(claims, other.privateKey)), 403, 'seal_rejected');
+  assert.equal(e.reason, 'BAD_SIGNATURE');
+  e = assertError(await post(seal(claims, privateKey, 'uz-unknown')), 403, 'seal_rejected');
+  assert.equal(e.reason, 'UNKNOWN_KEY');
+  e = assertError(await post(seal({ ...claims, doc: '0'.repeat(64) })), 409, 'seal_rejected');
+  assert.equal(e.reason, 'DOCUMENT_CHANGED');
+  e = assertError(await post(seal({ ...claims, act: 'deliver', role: 'consignee' })), 409, 'seal_refused');
+  assert.equal(e.reason, 'OUT_OF_ORDER');
+  let r = await post(seal(claims));
+  assert.equal(r.status, 201, r.text);
+  const s1 = r.json.consignment.seals[0];
+  assert.equal(s1.custody, 'partner');
+  assert.equal(s1.issuer, 'UZ');
+  assert.equal(r.json.consignment.status, 'issued');
+  e = assertError(await post(seal({ ...claims, seq: 2, act: 'accept_reservations', prev: '1'.repeat(64) })), 409, 'seal_rejected');
+  assert.equal(e.reason, 'CHAIN_BROKEN');
+  assertError(await post(seal(claims)), 409);
+
+  // the carrier's own seal follows it, and the whole chain checks
+  assert.equal((await k.req('POST', `/api/v1/ecmr/${note.ref}/seals`, { token: carrier.token, body: { act: 'take_over' } })).status, 201);
+  r = await k.req('GET', `/api/v1/ecmr/${note.ref}/verification`, { token: carrier.token });
+  assert.equal(r.json.valid, true, r.text);
+  assert.equal(r.json.seals, 2);
 });

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join, basename } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { startKapka, runKapka, backend, ADMIN_PASSWORD, awayFromHourEnd } from '../lib/kapka.mjs';
+import { startKapka, runKapka, backend, ADMIN_PASSWORD, awayFromHourEnd, clockNow, localDate } from '../lib/kapka.mjs';
 
-export { startKapka, runKapka, backend, ADMIN_PASSWORD, awayFromHourEnd };
+export { startKapka, runKapka, backend, ADMIN_PASSWORD, awayFromHourEnd, clockNow, localDate };
 
 // The signing keys are encrypted with a passphrase; without this setting kapka keeps it
 // in var/kapka-key.secret under the working folder (the repository). Tests set it, so
@@ -125,13 +125,24 @@ export function travellerBody(over = {}) {
   return { username: uniq('trav'), password: PASSWORD, full_name: 'Anna Schmidt', language: 'en', ...over };
 }
 
-// Register a carrier and sign in: {user, org, token, body}.
-export async function newCarrier(k, over = {}) {
+// Register a carrier and sign in: {user, org, token, body}. A carrier that registers
+// itself waits for the ministry's verification before its first permit; unless
+// verified: false, the administrator verifies it here (licence and INN checked).
+export async function newCarrier(k, over = {}, { verified = true } = {}) {
   const body = carrierBody(over);
   const r = await k.req('POST', '/api/v1/carriers', { body });
   assert.equal(r.status, 201, r.text);
+  if (verified) await verifyCarrier(k, r.json.organisation.id);
   const token = await k.login(body.username, body.password);
   return { user: r.json.user, org: r.json.organisation, token, body };
+}
+
+// The ministry's check of a self-registered carrier, done by the administrator.
+export async function verifyCarrier(k, orgId) {
+  k.adminTokenCache ??= adminToken(k);
+  const r = await k.req('POST', `/api/v1/carrier-verifications/${orgId}`, { token: await k.adminTokenCache,
+    body: { status: 'verified', licence_checked: true, inn_checked: true, note: 'checked in the registers' } });
+  assert.equal(r.status, 200, r.text);
 }
 
 export async function newTraveller(k, over = {}) {

@@ -6,13 +6,13 @@
 //      priority was self-declared, and one free account filled a slot with invented plates.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { usePermitServer, carrierWithFleet, newTraveller, newPlate, normPlate, assertError } from './permits_helpers.test.mjs';
+import { usePermitServer, carrierWithFleet, newTraveller, newPlate, normPlate, assertError, awayFromHourEnd, localDate } from './permits_helpers.test.mjs';
 
-const srv = usePermitServer();
+const srv = usePermitServer({ now: awayFromHourEnd() });
 const CP = '/api/v1/checkpoints';
 
 function day(days) {
-  return new Date(Date.now() + 6 * 3600 * 1000 + days * 86400000).toISOString().slice(0, 10);
+  return localDate(days);
 }
 
 let seq = 0;
@@ -59,16 +59,15 @@ test('found 1: another traveller typing my plate learns nothing and cannot close
   assert.equal(officer.status, 200, officer.text);
 });
 
-// The current hour in Kyrgyzstan as a local date and hour; near the hour's end, the next.
-async function localHour() {
-  const left = 3600000 - (Date.now() % 3600000);
-  if (left < 90000) await new Promise((res) => setTimeout(res, left + 1000));
-  const d = new Date(Date.now() + 360 * 60000);
+// The current hour in Kyrgyzstan on the server's clock, as a local date and hour. The
+// server started at least five minutes before the end of an hour (awayFromHourEnd).
+function localHour(k) {
+  const d = new Date(k.now() + 360 * 60000);
   return { date: d.toISOString().slice(0, 10), hour: d.getUTCHours() };
 }
 
 async function openSlot(k, token, code, flow, capacity) {
-  const { date, hour } = await localHour();
+  const { date, hour } = localHour(k);
   const r = await k.req('POST', `${CP}/${code}/slots`, { token, body: { flow, date, from_hour: hour, to_hour: hour + 1, capacity } });
   assert.equal(r.status, 201, r.text);
   return r.json.items[0];

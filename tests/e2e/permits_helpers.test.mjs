@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { before, after } from 'node:test';
-import { newCarrier, assertError, adminToken, startKapka, stopClean } from './lib.mjs';
+import { newCarrier, assertError, adminToken, startKapka, stopClean, localDate } from './lib.mjs';
 
 export * from './lib.mjs';
 
@@ -18,7 +18,7 @@ export const DEMO_PASSWORD = 'kapka-demo-2026';
 
 // The permit year kapka uses by default: the calendar year in Bishkek (UTC+6, the default
 // utc_offset_minutes).
-export const YEAR = new Date(Date.now() + 6 * 3600 * 1000).getUTCFullYear();
+export const YEAR = Number(localDate(0).slice(0, 4));
 
 // The QR id pattern of the universal e-permit verifier (e-permit/verify, schema.json).
 export const VERIFIER_ID_RE = /^[A-Z]{2}-[A-Z]{2}-\d{4}-(1|2|3)-[0-9]+$/;
@@ -45,6 +45,19 @@ export function usePermitServer(opts = {}) {
   });
   after(async () => { if (holder.k) await stopClean(holder.k); });
   return holder;
+}
+
+// Demo servers whose clocks start at given instants, each with the demo users signed in,
+// all stopped when the file ends: `const serverAt = useServersAt();` then
+// `const { k, tok } = await serverAt('2026-12-10T09:00:00+06:00');` inside a test.
+export function useServersAt() {
+  const servers = [];
+  after(async () => { for (const k of servers) await stopClean(k); });
+  return async (now) => {
+    const k = await startKapka({ demo: true, now });
+    servers.push(k);
+    return { k, tok: await demoTokens(k) };
+  };
 }
 
 const VIN_CHARS = '0123456789ABCDEFGHJKLMNPRSTUVWXYZ'; // ISO 3779: no I, O or Q

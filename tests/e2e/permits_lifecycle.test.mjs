@@ -4,9 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as jose from 'jose';
-import {
-  usePermitServer, newCarrier, assertError, carrierWithFleet, issue, getBytes, scanQr, YEAR,
-} from './permits_helpers.test.mjs';
+import { usePermitServer, newCarrier, assertError, carrierWithFleet, issue, getBytes, scanQr, YEAR, clockNow } from './permits_helpers.test.mjs';
 
 const srv = usePermitServer();
 
@@ -72,7 +70,7 @@ test('activities: only at the permit\'s own borders, not in the future, only by 
   const { c, p } = await freshPermit(k);
   assertError(await activity(k, p.id, { ...ENTER, country: 'TR' }), 422, 'NOT_FOR_THIS_COUNTRY');
   assertError(await activity(k, p.id, { ...ENTER, country: 'KG' }), 422, 'NOT_FOR_THIS_COUNTRY'); // the verifier's border only
-  const future = new Date(Date.now() + 86400 * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const future = new Date(clockNow() + 86400 * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
   assertError(await activity(k, p.id, { ...ENTER, at: future }), 422, 'invalid_field');
   assertError(await activity(k, p.id, { ...ENTER, activity_type: 'TRANSIT' }), 422, 'invalid_field');
   for (const token of [c.token, tok.ministry, tok.auditor]) {
@@ -81,7 +79,7 @@ test('activities: only at the permit\'s own borders, not in the future, only by 
   assert.equal((await permit(k, p.id)).status, 'issued', 'nothing was recorded');
   // Not before the permit was issued; a crossing time a little in the past is kept as given,
   // and the history reads in time order.
-  const ago = (s) => new Date(Date.now() - s * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const ago = (s) => new Date(clockNow() - s * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
   assertError(await activity(k, p.id, { ...ENTER, at: ago(3600) }), 422, 'ACTIVITY_BEFORE_ISSUE');
   const at = ago(60);
   const r = await activity(k, p.id, { ...ENTER, at });
@@ -222,7 +220,7 @@ test('the QR image: SVG by default, PNG on request (reads back to the credential
   assertError(await k.req('GET', `/api/v1/permits/${p.id}/qr?format=png`, { token: other.token }), 404);
   assertError(await k.req('GET', `/api/v1/permits/${p.id}/qr`, { token: tok.traveller }), 403);
   assertError(await k.req('GET', `/api/v1/permits/${p.id}/qr`), 401);
-  // A revoked permit's picture still reads (the verifier says REVOKED, not the picture).
+  // A revoked permit gets no live code any more (issue 17, finding 13); its PDF says VOID.
   assert.equal((await k.req('POST', `/api/v1/permits/${p.id}/revoke`, { token: tok.ministry, body: { reason: 'test' } })).status, 200);
-  assert.equal(scanQr((await getBytes(k, `/api/v1/permits/${p.id}/qr?format=png`, c.token)).buf), p.qr);
+  assertError(await k.req('GET', `/api/v1/permits/${p.id}/qr?format=png`, { token: c.token }), 410, 'permit_void');
 });

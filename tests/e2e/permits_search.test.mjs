@@ -3,9 +3,7 @@
 // carrier's view limited to its own organisation, and malformed filters refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  usePermitServer, carrierWithFleet, issue, createQuota, assertError, YEAR,
-} from './permits_helpers.test.mjs';
+import { usePermitServer, carrierWithFleet, issue, createQuota, assertError, YEAR, localDate } from './permits_helpers.test.mjs';
 
 const srv = usePermitServer();
 let f;
@@ -52,8 +50,8 @@ test('each filter narrows to what it names', async () => {
   assert.deepEqual(await ids(k, tok.ministry, { plate: p[2].plate.toLowerCase() }), [p[2].id]);
   assert.deepEqual(await ids(k, tok.ministry, { trailer_plate: '01 KG 777 TRL' }), [p[3].id]);
   assert.deepEqual(await ids(k, tok.ministry, { permit_id: p[4].id }), [p[4].id]);
-  const today = new Date(Date.now() + 6 * 3600e3).toISOString().slice(0, 10);
-  const tomorrow = new Date(Date.now() + 30 * 3600e3).toISOString().slice(0, 10);
+  const today = localDate(0);
+  const tomorrow = localDate(1);
   assert.deepEqual(await ids(k, tok.ministry, { ...mine, issued_from: today, issued_to: today }), all);
   assert.deepEqual(await ids(k, tok.ministry, { ...mine, issued_from: tomorrow }), []);
   assert.deepEqual(await ids(k, tok.ministry, { ...mine, issued_for: 'TR', type: 2, trailer_plate: '01KG777TRL', used: 'false' }), [p[3].id]);

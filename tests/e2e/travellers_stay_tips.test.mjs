@@ -9,13 +9,13 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { newTraveller, assertError } from './lib.mjs';
+import { newTraveller, assertError, localDate } from './lib.mjs';
 import { usePermitServer } from './permits_helpers.test.mjs';
 
 const srv = usePermitServer();
 
 function day(days) {
-  return new Date(Date.now() + 6 * 3600 * 1000 + days * 86400000).toISOString().slice(0, 10);
+  return localDate(days);
 }
 
 const calc = (k, body) => k.req('POST', '/api/v1/stay-calculations', { body });

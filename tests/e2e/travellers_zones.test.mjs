@@ -9,14 +9,14 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { newTraveller, assertError } from './lib.mjs';
+import { newTraveller, assertError, localDate } from './lib.mjs';
 import { usePermitServer } from './permits_helpers.test.mjs';
 
 const srv = usePermitServer();
 
 // A civil date `days` from today in Kyrgyzstan (UTC+6), as YYYY-MM-DD.
 function day(days) {
-  return new Date(Date.now() + 6 * 3600 * 1000 + days * 86400000).toISOString().slice(0, 10);
+  return localDate(days);
 }
 
 const person = (over = {}) => ({ surname: 'Dupont', given_names: 'Marie', nationality: 'FR',
@@ -175,6 +175,23 @@ test('the PDF has the original and a copy per post on the route; the QR reads ba
   writeFileSync(pngFile, Buffer.from(await png.arrayBuffer()));
   const read = execFileSync('zbarimg', ['-q', '--raw', pngFile]).toString().trim();
   assert.equal(read, app.permits[0].qr);
+});
+
+// Issue 13, finding 8: a permit without a route still has a copy for each military post of
+// its zones (seed 001: a copy is left at each post; the Naryn zone has five).
+test('a permit without a route prints a copy for every post of its zones', async () => {
+  const { k } = srv;
+  const t = await newTraveller(k);
+  const app = await paid(k, t.token, application({ zones: [3], route: [] }));
+  const r = await fetch(`${k.url}/api/v1/zone-permits/${app.permits[0].number}/pdf`, { headers: { authorization: `Bearer ${t.token}` } });
+  assert.equal(r.status, 200);
+  const file = join(k.dir, 'zone-noroute.pdf');
+  writeFileSync(file, Buffer.from(await r.arrayBuffer()));
+  const posts = (await k.req('GET', '/api/v1/border-zones')).json.items.find((z) => z.code === 3).places.filter((p) => p.post);
+  assert.ok(posts.length >= 5);
+  assert.match(execFileSync('pdfinfo', [file]).toString(), new RegExp(`Pages:\\s+${1 + posts.length}\\b`));
+  const text = execFileSync('pdftotext', [file, '-']).toString();
+  for (const p of posts) assert.ok(text.includes(`Copy for the post: ${p.name.ru} / ${p.name.en}`), p.code);
 });
 
 test('an officer verifies against the passport in hand; every check is recorded', async () => {

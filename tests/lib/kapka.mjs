@@ -9,8 +9,10 @@
 // The server's clock (docs/configuration.md, "Test-only settings"):
 //   const k = await startKapka({ now: '2026-12-31T23:59:59+06:00' });  // starts then, runs on
 //   k.now()                                  // what the server's clock reads now (ms)
-// Without `now`, KAPKA_TEST_CLOCK in the environment (tests/run.sh's knob) sets it; the
-// subcommands run through k.run() share the same timeline.
+//   await k.travel(86400)                    // restart it a day later on that timeline
+// Without `now`, KAPKA_TEST_CLOCK in the environment (tests/run.sh's knob) sets it: the
+// server joins the file's timeline (clockNow(), localDate(n)); the subcommands run through
+// k.run() share the same timeline.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,13 +35,28 @@ export function instantMs(when) {
   return ms;
 }
 
+// The suite's clock (tests/run.sh, KAPKA_TEST_CLOCK): one timeline for a test file, starting
+// at that instant when the file is loaded. Servers started without `now` join it where it
+// has got to, so a test's own dates (clockNow) and its server's agree. Without the setting,
+// the wall clock. Epoch milliseconds.
+const SUITE_CLOCK = process.env.KAPKA_TEST_CLOCK ? instantMs(process.env.KAPKA_TEST_CLOCK) : null;
+const LOADED = Date.now();
+export function clockNow() {
+  return SUITE_CLOCK === null ? Date.now() : SUITE_CLOCK + (Date.now() - LOADED);
+}
+
+// The local civil date in Kyrgyzstan (UTC+6) n days from now on clockNow(), "YYYY-MM-DD".
+export function localDate(n = 0, offsetMin = 360) {
+  return new Date(clockNow() + offsetMin * 60000 + n * 86400000).toISOString().slice(0, 10);
+}
+
 // For a server whose tests use "the current hour": the instant to start it at so that the
 // hour has at least marginS seconds left — the suite's clock (KAPKA_TEST_CLOCK) or the wall
 // clock, moved to the start of the next hour when too close to the end. undefined when no
 // move is needed (the wall clock then).
 export function awayFromHourEnd(marginS = 300) {
-  const set = process.env.KAPKA_TEST_CLOCK;
-  const t = Math.floor((set ? instantMs(set) : Date.now()) / 1000);
+  const set = SUITE_CLOCK !== null;
+  const t = Math.floor(clockNow() / 1000);
   const left = 3600 - (((t % 3600) + 3600) % 3600);
   if (left >= marginS) return set ? t : undefined;
   return t + left;
@@ -113,7 +130,7 @@ function launch(env, args, port) {
 }
 
 export async function startKapka({ kind = backend(), env = {}, args = [], demo = false,
-  now = process.env.KAPKA_TEST_CLOCK } = {}) {
+  now = SUITE_CLOCK === null ? undefined : Math.floor(clockNow() / 1000) } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'kapka-test-'));
   const db = freshDatabase(kind, dir);
   // The set clock is one timeline: started at `now` when this server is started, and given
@@ -123,7 +140,11 @@ export async function startKapka({ kind = backend(), env = {}, args = [], demo =
   const serverNow = () => (clock.at === undefined ? Date.now() : clock.at * 1000 + (Date.now() - started));
   const inherited = { ...process.env };
   delete inherited.KAPKA_TEST_CLOCK; /* replaced by clock.env when a clock is set */
-  const baseEnv = { ...inherited, KAPKA_ADMIN_PASSWORD: ADMIN_PASSWORD, KAPKA_DB: db.url,
+  // Tests register many accounts from 127.0.0.1, many at once: the registration throttle
+  // and the hashing bound are raised unless a test sets them (tests/e2e/abuse.test.mjs).
+  const baseEnv = { ...inherited, KAPKA_REGISTER_PER_ADDRESS: '1000000', KAPKA_REGISTER_PER_MINUTE: '1000000',
+    KAPKA_PASSWORD_HASH_CONCURRENCY: '64',
+    KAPKA_ADMIN_PASSWORD: ADMIN_PASSWORD, KAPKA_DB: db.url,
     KAPKA_KEY_PASSPHRASE_FILE: join(dir, 'key.secret'),
     KAPKA_WEB_DIR: join(ROOT, 'web'), ...clock.env, ...env };
   const envNow = () => (clock.at === undefined ? baseEnv
@@ -172,6 +193,13 @@ export async function startKapka({ kind = backend(), env = {}, args = [], demo =
     async resume() {
       run = launch(envNow(), args, port);
       await run.ready;
+    },
+    // A server started with `now`: restart it `seconds` later on its timeline (same database).
+    async travel(seconds) {
+      if (clock.at === undefined) throw new Error('travel needs a server started with now');
+      await this.pause();
+      clock.at += seconds;
+      await this.resume();
     },
     async stop() {
       if (run.proc.exitCode === null && run.proc.signalCode === null) run.proc.kill('SIGTERM');

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
-#include "domain/dates.h"
+#include "domain/schedule.h"
 
 /* The suite's clock (tests/run.sh, KAPKA_TEST_CLOCK=2026-12-31T23:59:59+06:00 or epoch
  * seconds): every unit-test program starts its clock there, before main. */
@@ -33,7 +33,7 @@ __attribute__((constructor)) static void kp_test_clock_from_env(void)
 	long long secs = strtoll(when, &end, 10);
 	if (end != when && *end == '\0')
 		t = (int64_t)secs;
-	else if (kp_instant_parse(when, &t) != 0) {
+	else if (kp_parse_instant(when, 360, &t) != 0) {
 		fprintf(stderr, "KAPKA_TEST_CLOCK: not an instant: %s\n", when);
 		exit(2);
 	}

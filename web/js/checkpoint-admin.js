@@ -1,7 +1,8 @@
 // checkpoint-admin.js: what officials do on a crossing's page: the ministry closes and
 // reopens it and changes its traffic, permission and capacity (PUT /api/v1/checkpoints/{code},
 // POST/DELETE …/closures); officers and the ministry open booking hours (POST …/slots);
-// officers and administrators issue and revoke equipment keys (…/devices), each key shown once.
+// officers and administrators issue and revoke equipment keys (…/devices), each key shown once;
+// the ministry sets the open season from a date with its source (…/season).
 import { append, h, notice, announce } from './dom.js';
 import { field, fieldset, makeForm } from './forms.js';
 import { t } from './i18n.js';
@@ -63,6 +64,29 @@ function changes(cp, ctx) {
     h('h2', { id: 'cpadmin-change', i18n: 'cpadmin.change_title' }), f.form);
 }
 
+// The open season from a date, with its source (PUT …/season): applied at once, or kept
+// until its day (rules.md).
+function season(cp, ctx) {
+  const done = h('div');
+  const f = makeForm({
+    submit: 'rules.season_submit',
+    async onSubmit(v) {
+      const allYear = !v.season_from && !v.season_to;
+      const body = { from: allYear ? null : v.season_from, to: allYear ? null : v.season_to, source: v.source };
+      if (v.effective_from) body.effective_from = v.effective_from;
+      const r = await ctx.api.put(`/api/v1/checkpoints/${enc(cp.code)}/season`, body);
+      if (r.applied_at) ctx.navigate(`checkpoints/${cp.code}`, { flash: { key: 'cpadmin.saved' } });
+      else done.replaceChildren(notice({ key: 'rules.saved', args: { from: v.effective_from } }));
+    },
+  }, fieldset('rules.season',
+    field({ name: 'season_from', label: 'rules.season_from', value: cp.season?.from || '', maxlength: 5, pattern: '[0-1][0-9]-[0-3][0-9]', hint: 'rules.all_year' }),
+    field({ name: 'season_to', label: 'rules.season_to', value: cp.season?.to || '', maxlength: 5, pattern: '[0-1][0-9]-[0-3][0-9]' }),
+    field({ name: 'effective_from', label: 'rules.from', type: 'date', min: todayLocal() }),
+    field({ name: 'source', label: 'rules.source', required: true, maxlength: 300 })));
+  return h('section', { class: 'card cp-admin', 'aria-labelledby': 'cpadmin-season' },
+    h('h2', { id: 'cpadmin-season', i18n: 'rules.season' }), done, f.form);
+}
+
 function slots(cp, ctx) {
   const done = h('div');
   const f = makeForm({
@@ -74,7 +98,7 @@ function slots(cp, ctx) {
       done.replaceChildren(notice({ key: 'cpadmin.slots_done', args: { count: r.created, total: r.items.length } }));
     },
   }, field({ name: 'flow', label: 'booking.flow', required: true, options: QUEUE_FLOWS.map((x) => ({ value: x, label: `flow.${x}` })) }),
-  field({ name: 'date', label: 'booking.date', type: 'date', required: true, value: todayLocal() }),
+  field({ name: 'date', label: 'booking.date', type: 'date', required: true, value: todayLocal(), min: todayLocal() }),
   field({ name: 'from_hour', label: 'cpadmin.from_hour', type: 'number', required: true, min: 0, max: 23, value: '8' }),
   field({ name: 'to_hour', label: 'cpadmin.to_hour', type: 'number', required: true, min: 1, max: 24, value: '20' }),
   field({ name: 'capacity', label: 'cpadmin.slot_capacity', type: 'number', min: 0, max: 100000, hint: 'cpadmin.slot_capacity_hint' }));
@@ -114,7 +138,7 @@ async function devices(cp, ctx) {
 export async function adminSections(cp, ctx, view) {
   const role = ctx.user?.role;
   if (!role || cp.country !== 'KG') return;
-  if (GOV.includes(role)) append(view, closures(cp, ctx), changes(cp, ctx));
+  if (GOV.includes(role)) append(view, closures(cp, ctx), changes(cp, ctx), season(cp, ctx));
   if ([...GOV, 'officer'].includes(role)) append(view, slots(cp, ctx));
   if (['officer', 'admin'].includes(role)) append(view, await devices(cp, ctx));
   if (ctx.flash?.key?.startsWith('cpadmin.')) view.querySelector('h1')?.after(notice({ key: ctx.flash.key }));

@@ -19,7 +19,9 @@ export function cpName(cp) {
 function offsetOf(status, country) {
   const local = status?.local_time?.[country];
   if (!local || !status.at) return 360;
-  return Math.round((Date.parse(`${local}:00Z`) - Date.parse(status.at)) / 60000);
+  // local_time is to the minute and `at` to the second: 03:00:37Z against 09:00 is 359.4
+  // minutes, which read every time a minute early (08:59). Offsets are whole quarter hours.
+  return Math.round((Date.parse(`${local}:00Z`) - Date.parse(status.at)) / 900000) * 15;
 }
 
 // "2026-11-24 16:00": an instant in local time at offset (minutes).

@@ -72,6 +72,15 @@ const CODE_KEYS = {
   body_too_large: 'error.body_too_large',
   invalid_reference: 'error.invalid_reference',
   bad_query: 'error.bad_query',
+  // security: who may do what with which object, and limits against abuse
+  not_yours: 'security.error_not_yours',
+  TIP_HELD_BY_ANOTHER_ACCOUNT: 'security.error_tip_held',
+  VEHICLE_NOT_YOURS: 'security.error_vehicle_not_yours',
+  BOOKING_CAP_REACHED: 'security.error_booking_cap',
+  ORGANISATION_SUSPENDED: 'security.error_org_suspended',
+  NOT_ACTIVE: 'security.error_not_active',
+  too_many_parameters: 'security.error_too_many_parameters',
+  bad_framing: 'security.error_bad_framing',
 };
 
 // The catalogue key for a decision, verification or rule code such as DUPLICATE_PERMIT,
@@ -89,6 +98,9 @@ export function describeReason({ code, message }) {
 
 // {key, args} or {text} for the message at the top of a form.
 export function describeError(err) {
+  if (err.code === 'too_many_registrations') {
+    return { key: 'security.error_too_many_registrations', args: { count: Math.ceil((err.retryAfter ?? 60) / 60) } };
+  }
   if (err.code === 'too_many_attempts' || err.status === 429) {
     const s = err.retryAfter ?? 60;
     return s >= 120 ? { key: 'error.throttled_minutes', args: { count: Math.ceil(s / 60) } }

@@ -28,15 +28,18 @@ export async function refreshKeys(api, { force = false } = {}) {
   if (!force && old && Date.now() - Date.parse(old.fetched_at) < MAX_AGE_MS) return old;
   const list = await api.get('/api/v1/authorities');
   const self = list.items.find((a) => a.self)?.code ?? old?.self ?? null;
+  const members = { ...(old?.members ?? {}) }; // organisations' permit systems (TRACECA)
   const entries = await Promise.all(list.items.map(async (a) => {
     try {
       const au = await api.get(`/api/v1/authorities/${encodeURIComponent(a.code)}`);
+      if (au.members) members[a.code] = au.members.map(({ member, from, to }) => ({ member, from, to }));
       return [a.code, au.keys.map(({ kid, kty, crv, x, y, alg, revoked }) => ({ kid, kty, crv, x, y, alg, revoked }))];
     } catch {
       return [a.code, old?.authorities?.[a.code] ?? []];
     }
   }));
-  const v = { fetched_at: new Date().toISOString(), self, authorities: Object.fromEntries(entries.filter(([, k]) => k.length)) };
+  const v = { fetched_at: new Date().toISOString(), self, authorities: Object.fromEntries(entries.filter(([, k]) => k.length)),
+    members };
   try { localStorage.setItem(STORE_KEY, JSON.stringify(v)); } catch { /* full or private: not kept */ }
   return v;
 }
@@ -51,7 +54,8 @@ function b64urlJson(s) {
   return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(b64urlBytes(s)));
 }
 
-const ID_RE = /^([A-Z]{2})-([A-Z]{2})-(\d{4})-([1-7])-([0-9]+)$/;
+// the reference's [A-Z]+ codes: countries and organisations such as TRACECA (up to 16 letters)
+const ID_RE = /^([A-Z]{2,16})-([A-Z]{2,16})-(\d{4})-([1-7])-([1-9][0-9]{0,14})$/;
 
 // dd/MM/yyyy → days since 1970 (UTC), or null.
 function dayNumber(dmy) {
@@ -90,13 +94,31 @@ export async function verifyOffline(qr, keys, here, now = Date.now()) {
   if (!issuerKeys) return refuse('UNKNOWN_ISSUER');
   const why = await signatureProblem(parts, h64, p64, s64, issuerKeys);
   if (why) return refuse(why);
-  if (here && id[2] !== here && id[1] !== here) reasons.push({ code: 'NOT_FOR_THIS_COUNTRY' });
+  // "0.header.payload.signature": the demonstration form, never valid for real use.
+  if (parts.length === 4 && Number(parts[0]) === 0) reasons.push({ code: 'DEMO_CREDENTIAL' });
+  if (here && id[2] !== here && id[1] !== here && !isMember(keys?.members?.[id[2]], here, dayOf(now))) {
+    reasons.push({ code: 'NOT_FOR_THIS_COUNTRY' });
+  }
   const exp = dayNumber(claims.exp);
   // Today in Kyrgyzstan (UTC+6), as the server counts it.
   const today = Math.floor((now + 6 * 3600 * 1000) / 86400000);
   if (exp === null) reasons.push({ code: 'MALFORMED' });
   else if (exp < today) reasons.push({ code: 'EXPIRED' });
+  // A permit for next year, issued in December, waits for 1 January.
+  if (today < Date.UTC(Number(id[3]), 0, 1) / 86400000) reasons.push({ code: 'NOT_YET_VALID' });
   return out(claims);
+}
+
+// Today in Kyrgyzstan (UTC+6), as a day number, as the server counts it.
+function dayOf(now) {
+  return Math.floor((now + 6 * 3600 * 1000) / 86400000);
+}
+
+// Whether country takes part in an organisation's permit system on day (members: [{member,
+// from, to}], from the organisation's authority record), as kp_trustlist_member decides.
+function isMember(members, country, day) {
+  const dayNo = (iso) => (iso ? Math.floor(Date.parse(`${iso}T00:00:00Z`) / 86400000) : null);
+  return (members || []).some((m) => m.member === country && dayNo(m.from) <= day && (m.to == null || day <= dayNo(m.to)));
 }
 
 // Why the signature does not hold (as kp_jws_verify decides), or null when it holds.

@@ -121,6 +121,46 @@ static void overflow_aborts(void **state)
 	assert_true(kp_test_aborts(overflow_child));
 }
 
+/* Deferred destructors run once each at cleanup, newest first, and the arena is reusable. */
+static int order[8], norder;
+
+static void record(void *p)
+{
+	order[norder++] = *(int *)p;
+}
+
+static void free_and_record(void *p)
+{
+	order[norder++] = 100;
+	free(p);
+}
+
+static void defers_run_newest_first(void **state)
+{
+	(void)state;
+	kp_arena_t a;
+	kp_arena_init(&a);
+	static int one = 1, two = 2, three = 3;
+	norder = 0;
+	assert_ptr_equal(kp_arena_defer(&a, record, &one), &one);
+	kp_arena_defer(&a, record, &two);
+	assert_null(kp_arena_defer(&a, record, NULL)); /* nothing to own: nothing runs */
+	kp_arena_defer(&a, free_and_record, malloc(64)); /* ASan checks it is freed */
+	kp_arena_defer(&a, record, &three);
+	kp_arena_cleanup(&a);
+	assert_int_equal(norder, 4);
+	assert_int_equal(order[0], 3);
+	assert_int_equal(order[1], 100);
+	assert_int_equal(order[2], 2);
+	assert_int_equal(order[3], 1);
+	kp_arena_cleanup(&a); /* twice: nothing more runs */
+	assert_int_equal(norder, 4);
+	kp_arena_init(&a);
+	kp_arena_defer(&a, record, &one);
+	kp_arena_cleanup(&a);
+	assert_int_equal(norder, 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -130,6 +170,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(strings, setup, teardown),
 		cmocka_unit_test_setup_teardown(zero_size_and_reuse, setup, teardown),
 		cmocka_unit_test(overflow_aborts),
+		cmocka_unit_test(defers_run_newest_first),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -116,10 +116,12 @@ static void passwords(void **state)
 {
 	(void)state;
 	memset(pw_256, 'p', 256);
+	pw_256[0] = 'q'; /* not one character repeated, which counts as common */
 	memset(pw_257, 'p', 257);
 	const struct check_case cases[] = {
 		{"123456789", "at least 10"},
-		{"1234567890", NULL},
+		{"1234567890", "most common"},
+		{"1234567809", NULL},
 		{"correct horse battery staple", NULL},
 		{pw_256, NULL},
 		{pw_257, "at most 256"},
@@ -323,6 +325,27 @@ static void role_fits_org(void **state)
 		}
 }
 
+/* The common-password list and the doubling sign-in delay (issue: lockout as a weapon). */
+static void common_passwords_and_delay(void **state)
+{
+	(void)state;
+	const char *common[] = {"1234567890", "qwertyuiop", "QwErTyUiOp", "password123", "1q2w3e4r5t", "zzzzzzzzzzzz"};
+	for (size_t i = 0; i < KP_ROWS(common); i++) {
+		assert_true(kp_password_common(common[i]));
+		assert_non_null(kp_check_password(common[i]));
+	}
+	assert_false(kp_password_common("correct-horse-1"));
+	assert_null(kp_check_password("correct-horse-1"));
+	assert_null(kp_check_password("kapka-demo-2026"));
+	assert_null(kp_check_password("admin-password-1"));
+	assert_int_equal(kp_login_delay(4, 5, 30, 300), 0);
+	assert_int_equal(kp_login_delay(5, 5, 30, 300), 30);
+	assert_int_equal(kp_login_delay(6, 5, 30, 300), 60);
+	assert_int_equal(kp_login_delay(8, 5, 30, 300), 240);
+	assert_int_equal(kp_login_delay(9, 5, 30, 300), 300);
+	assert_int_equal(kp_login_delay(1000000, 5, 30, 300), 300);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -336,6 +359,7 @@ int main(void)
 		cmocka_unit_test(role_names),
 		cmocka_unit_test(org_kinds),
 		cmocka_unit_test(role_fits_org),
+		cmocka_unit_test(common_passwords_and_delay),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

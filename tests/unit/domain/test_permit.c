@@ -41,9 +41,11 @@ static void id_format(void **state)
 		{{"KG", "TC", 2026, 7, 200}, "KG-TC-2026-7-200"},
 		{{"KG", "CN", 2026, 3, 999999999999999LL}, "KG-CN-2026-3-999999999999999"},
 		{{"KG", "KZ", 999, 2, 5}, "KG-KZ-0999-2-5"}, /* the year is always four digits */
+		{{"KG", "TRACECA", 2026, 7, 12}, "KG-TRACECA-2026-7-12"},
+		{{"BSEC", "TR", 2027, 1, 3}, "BSEC-TR-2027-1-3"},
 	};
 	for (size_t i = 0; i < KP_ROWS(rows); i++) {
-		char out[40];
+		char out[KP_PERMIT_ID_MAX];
 		kp_permit_id_format(&rows[i].id, out);
 		assert_string_equal(out, rows[i].want);
 	}
@@ -64,6 +66,13 @@ static void id_parse(void **state)
 		{"KG-TC-2026-7-200", true, "KG", "TC", 2026, 7, 200},
 		{"KG-CN-2026-6-123456", true, "KG", "CN", 2026, 6, 123456},
 		{"KG-CN-2026-3-999999999999999", true, "KG", "CN", 2026, 3, 999999999999999LL}, /* 15 digits */
+		/* organisations as authorities: the reference's [A-Z]+ (R/commons/Constants) */
+		{"KG-TRACECA-2026-7-12", true, "KG", "TRACECA", 2026, 7, 12},
+		{"BSEC-TR-2027-1-3", true, "BSEC", "TR", 2027, 1, 3},
+		{"KGZ-UZ-2026-1-1", true, "KGZ", "UZ", 2026, 1, 1},
+		{"KG-ABCDEFGHIJKLMNOP-2026-7-1", true, "KG", "ABCDEFGHIJKLMNOP", 2026, 7, 1}, /* 16 letters */
+		{"KG-ABCDEFGHIJKLMNOPQ-2026-7-1", false, NULL, NULL, 0, 0, 0},               /* 17 */
+		{"KG-UZ-2026-1-01", false, NULL, NULL, 0, 0, 0}, /* ids are canonical: no leading zero */
 		/* type outside 1-7 */
 		{"KG-UZ-2026-0-1", false, NULL, NULL, 0, 0, 0},
 		{"KG-UZ-2026-8-1", false, NULL, NULL, 0, 0, 0},
@@ -79,7 +88,6 @@ static void id_parse(void **state)
 		{"KG-UZ-2026-1", false, NULL, NULL, 0, 0, 0},
 		{"KG-UZ-26-1-1", false, NULL, NULL, 0, 0, 0},
 		{"K-UZ-2026-1-1", false, NULL, NULL, 0, 0, 0},
-		{"KGZ-UZ-2026-1-1", false, NULL, NULL, 0, 0, 0},
 		{"", false, NULL, NULL, 0, 0, 0},
 		{NULL, false, NULL, NULL, 0, 0, 0},
 		/* huge serials: 16 digits and more */
@@ -118,7 +126,7 @@ static void id_parse(void **state)
 		assert_int_equal(id.type, rows[i].type);
 		assert_int_equal(id.serial, rows[i].serial);
 		/* and the canonical text comes back */
-		char out[40];
+		char out[KP_PERMIT_ID_MAX];
 		kp_permit_id_format(&id, out);
 		assert_string_equal(out, rows[i].in);
 	}
@@ -281,13 +289,27 @@ static void m_euro_equal(struct app_world *w) { w->vehicle.euro_class = 3; }
 static void m_euro_multilateral(struct app_world *w)
 {
 	w->facts.type = &multilateral; /* needs Euro 4 */
+	w->facts.partner_organisation = w->facts.self_member = true;
 	w->vehicle.euro_class = 3;
+}
+static void m_multilateral_for_country(struct app_world *w) { w->facts.type = &multilateral; }
+static void m_bilateral_for_organisation(struct app_world *w) { w->facts.partner_organisation = true; }
+static void m_not_a_member(struct app_world *w)
+{
+	w->facts.type = &multilateral;
+	w->facts.partner_organisation = true;
+}
+static void m_member(struct app_world *w)
+{
+	m_not_a_member(w);
+	w->facts.self_member = true;
 }
 static void m_held_at_limit(struct app_world *w) { w->facts.unused_held = 5; }
 static void m_held_below(struct app_world *w) { w->facts.unused_held = 4; }
 static void m_held_multilateral(struct app_world *w)
 {
 	w->facts.type = &multilateral;
+	w->facts.partner_organisation = w->facts.self_member = true;
 	w->facts.unused_held = 2;
 }
 static void m_duplicate(struct app_world *w) { w->facts.duplicate = true; }
@@ -349,6 +371,10 @@ static void decide(void **state)
 		{"Euro class below", m_euro_below, "VEHICLE_EMISSION_CLASS"},
 		{"Euro class equal", m_euro_equal, ""},
 		{"Euro class below the multilateral's", m_euro_multilateral, "VEHICLE_EMISSION_CLASS"},
+		{"a multilateral permit for a country", m_multilateral_for_country, "TYPE_NOT_FOR_PARTNER"},
+		{"a bilateral permit for an organisation", m_bilateral_for_organisation, "TYPE_NOT_FOR_PARTNER"},
+		{"a multilateral permit, our country no member", m_not_a_member, "NOT_A_MEMBER"},
+		{"a multilateral permit, our country a member", m_member, ""},
 		{"holding limit reached", m_held_at_limit, "HOLDING_LIMIT"},
 		{"one below the holding limit", m_held_below, ""},
 		{"multilateral holding limit", m_held_multilateral, "HOLDING_LIMIT"},
@@ -476,6 +502,18 @@ static const struct {
 	  {"ENTRANCE", "GE", NULL, false},
 	  {"EXIT", "GE", NULL, false},
 	  {"ENTRANCE", "GE", "PERMIT_USED", false}}},
+	{"multilateral round trip from KG: two member countries, used up back home", &multilateral, -1,
+	 {{"ENTRANCE", "KG", "NOT_ENTERED", false},
+	  {"EXIT", "KG", NULL, false},
+	  {"EXIT", "KG", "ALREADY_EXITED", false},
+	  {"ENTRANCE", "GE", NULL, false},
+	  {"EXIT", "GE", NULL, false},
+	  {"ENTRANCE", "TR", NULL, false},
+	  {"EXIT", "TR", NULL, false},
+	  {"ENTRANCE", "GE", NULL, false},
+	  {"EXIT", "GE", NULL, false},
+	  {"ENTRANCE", "GE", "PERMIT_USED", false},
+	  {"ENTRANCE", "KG", NULL, true}}},
 	{"bilateral with two entries: used up after the second exit", &bilateral, 2,
 	 {{"ENTRANCE", "UZ", NULL, false},
 	  {"EXIT", "UZ", NULL, false},
@@ -501,7 +539,7 @@ static void activities(void **state)
 			const struct step *st = &scenarios[s].steps[k];
 			kp_activity_t next = {st->type, st->country, 1800000000 + k * 3600};
 			bool used_up = true;
-			const char *why = kp_permit_activity_check(&type, done, n, &next, &used_up);
+			const char *why = kp_permit_activity_check(&type, "KG", done, n, &next, &used_up);
 			if ((why == NULL) != (st->want == NULL) || (why && strcmp(why, st->want) != 0))
 				fail_msg("%s, step %d (%s %s): got %s, want %s", scenarios[s].name, k + 1, st->type, st->country,
 				         why ? why : "allowed", st->want ? st->want : "allowed");
@@ -539,9 +577,46 @@ static void trip_ends(void **state)
 	}
 }
 
+/* The status table and what each status allows. */
+static void status_rules(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *status;
+		int parsed;
+		const char *withdraw, *activity;
+		bool withdrawn;
+	} rows[] = {
+		{"issued", KP_PERMIT_ISSUED, NULL, NULL, false},
+		{"used", KP_PERMIT_USED, "PERMIT_USED", NULL, false},
+		{"revoked", KP_PERMIT_REVOKED, "revoked", "PERMIT_REVOKED", true},
+		{"returned", KP_PERMIT_RETURNED, "returned", "PERMIT_RETURNED", true},
+		{"Issued", -1, "Issued", NULL, false},
+		{"", -1, "", NULL, false},
+	};
+	for (size_t i = 0; i < KP_ROWS(rows); i++) {
+		assert_int_equal(kp_permit_status_parse(rows[i].status), rows[i].parsed);
+		const char *w = kp_permit_withdraw_refusal(rows[i].status), *a = kp_permit_activity_refusal(rows[i].status);
+		if (rows[i].withdraw)
+			assert_string_equal(w, rows[i].withdraw);
+		else
+			assert_null(w);
+		if (rows[i].activity)
+			assert_string_equal(a, rows[i].activity);
+		else
+			assert_null(a);
+		assert_int_equal(kp_permit_withdrawn(rows[i].status), rows[i].withdrawn);
+		if (rows[i].parsed >= 0)
+			assert_string_equal(kp_permit_status_name((enum kp_permit_status)rows[i].parsed), rows[i].status);
+	}
+	assert_int_equal(kp_permit_status_parse(NULL), -1);
+	assert_null(kp_permit_status_name(KP_PERMIT_STATUS_COUNT));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(status_rules),
 		cmocka_unit_test(type_names),
 		cmocka_unit_test(id_format),
 		cmocka_unit_test(id_parse),

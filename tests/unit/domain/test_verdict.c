@@ -9,6 +9,7 @@
 #include "crypto/jws.h"
 #include "crypto/keys.h"
 #include "domain/dates.h"
+#include "domain/trustlist.h"
 #include "domain/verdict.h"
 
 static json_t *table;
@@ -75,12 +76,18 @@ static int table_listed(void *ctx, const char *id)
 	return 0;
 }
 
+static bool table_member(void *ctx, const char *organisation, const char *country, int64_t day)
+{
+	(void)ctx;
+	return kp_trustlist_member(json_object_get(json_object_get(table, "keys"), "members"), organisation, country, day);
+}
+
 static json_t *check(const char *qr, const char *here, int64_t now, kp_verdict_t *v)
 {
 	struct listed l = {0};
 	kp_verifier_t vf = {
 		.ctx = &l, .here = here, .today = kp_local_day(now, 360), .unknown_issuer = KP_WHY_ISSUER_NOT_LISTED,
-		.issuer_known = table_issuer, .key = table_key, .listed = table_listed,
+		.issuer_known = table_issuer, .key = table_key, .listed = table_listed, .member = table_member,
 	};
 	kp_permit_id_t pid;
 	memset(v, 0, sizeof(*v));

@@ -5,10 +5,12 @@
 #include "kp_store_test.h"
 
 #include "core/log.h"
+#include "domain/dates.h"
 #include "domain/schedule.h"
 #include "store/checkpoints.h"
 #include "store/permits.h"
 #include "store/registry.h"
+#include "store/rules.h"
 
 typedef struct fixture {
 	KP_STORE_FX_FIELDS;
@@ -128,7 +130,107 @@ static void eaeu_freight(void **state)
 	}
 }
 
+/* Issue 13, "done when": the status page and the booking page agree on every crossing for
+ * every hour of 2026. The booking page offers an hour when kp_cp_hour_open says so; the
+ * status page answers kp_cp_status for an instant. They agree when an hour is offered
+ * exactly if the status page calls the crossing open at its start, its middle and its last
+ * second; and an hour offered is never inside a closure, a holiday of a side the crossing's
+ * rule names, or outside the season (checked here from the data, not through the rule). */
+static void status_and_booking_agree_2026(void **state)
+{
+	fx_t *f = *state;
+	kp_registry_t *r = kp_registry_open(f->s);
+	assert_non_null(r);
+	const kp_cp_set_t *set = kp_registry_acquire(r);
+	int64_t start, end, offered = 0, hours = 0;
+	assert_int_equal(kp_parse_instant("2026-01-01T00:00+06:00", 360, &start), 0);
+	assert_int_equal(kp_parse_instant("2027-01-01T00:00+06:00", 360, &end), 0);
+	for (int i = 0; i < set->n; i++) {
+		const kp_checkpoint_t *cp = &set->items[i];
+		unsigned mode = (cp->schedule.modes & KP_MODE_TRUCK) ? KP_MODE_TRUCK
+		                : (cp->schedule.modes & KP_MODE_CAR) ? KP_MODE_CAR
+		                                                      : KP_MODE_PEDESTRIAN;
+		for (int64_t t = start; t < end; t += 3600, hours++) {
+			bool booking = kp_cp_hour_open(&cp->schedule, t, mode);
+			kp_cp_status_t a, b, c;
+			kp_cp_status(&cp->schedule, t, mode, false, &a);
+			kp_cp_status(&cp->schedule, t + 1800, mode, false, &b);
+			kp_cp_status(&cp->schedule, t + 3599, mode, false, &c);
+			bool status = a.open && b.open && c.open;
+			if (booking && !status)
+				fail_msg("%s %lld: the booking page offers an hour the status page calls closed", cp->code, (long long)t);
+			if (!booking && status && cp->schedule.nclosures == 0)
+				fail_msg("%s %lld: the status page calls open an hour the booking page does not offer", cp->code,
+				         (long long)t);
+			if (!booking)
+				continue;
+			offered++;
+			for (int k = 0; k < cp->schedule.nclosures; k++) {
+				const kp_cp_closure_t *cl = &cp->schedule.closures[k];
+				if (cl->from < t + 3600 && (cl->to == 0 || cl->to > t))
+					fail_msg("%s %lld offered inside closure %s", cp->code, (long long)t, cl->reason);
+			}
+			int64_t day;
+			int y, m, d;
+			for (int side = 0; side < 2; side++) {
+				if (cp->schedule.holiday_rule == KP_HOLIDAYS_NONE || (cp->schedule.holiday_rule == KP_HOLIDAYS_OWN && side))
+					continue;
+				int off = kp_cp_side_offset(&cp->schedule.sides[side], t);
+				day = (t + off * 60) / 86400;
+				kp_civil_from_days(day, &y, &m, &d);
+				for (int k = 0; k < set->nholidays; k++) {
+					const kp_holiday_t *h = &set->holidays[k];
+					if (strcmp(h->country, cp->schedule.sides[side].country) == 0 && (h->year == 0 || h->year == y) &&
+					    h->month == m && h->day == d)
+						fail_msg("%s %lld offered on %s's holiday %s", cp->code, (long long)t, h->country, h->name);
+				}
+			}
+			if (cp->schedule.season_from_m) {
+				kp_civil_from_days((t + kp_cp_side_offset(&cp->schedule.sides[0], t) * 60) / 86400, &y, &m, &d);
+				int md = m * 100 + d, from = cp->schedule.season_from_m * 100 + cp->schedule.season_from_d;
+				int to = cp->schedule.season_to_m * 100 + cp->schedule.season_to_d;
+				if (md < from || md > to)
+					fail_msg("%s %lld offered out of season", cp->code, (long long)t);
+			}
+		}
+	}
+	print_message("[  INFO    ] %lld crossing-hours of 2026, %lld offered for booking\n", (long long)hours,
+	              (long long)offered);
+	assert_true(offered > hours / 3);
+	kp_registry_release(r);
+	kp_registry_free(r);
+}
+
+/* A season or fee change from a later instant waits, then is applied once when due. */
+static void changes_wait_for_their_day(void **state)
+{
+	fx_t *f = *state;
+	static const kp_actor_t tester = {0, "tester", "req-1", "192.0.2.7"};
+	int64_t now = kp_now(), due = 0;
+	kp_rule_change_t season = {.kind = "season", .checkpoint = "karkyra", .payload = "{\"from\":null,\"to\":null}",
+	                           .source = "test", .effective_from = now + 100};
+	kp_rule_change_t fee = {.kind = "ecotax_fee", .payload = "{\"kind\":\"car\",\"fee_som\":1500}", .source = "test decree",
+	                        .effective_from = now + 50};
+	assert_int_equal(kp_store_rule_change_add(f->c, &tester, &season, now), KP_DB_OK);
+	assert_int_equal(kp_store_fee_change_add(f->c, &tester, &fee, now), KP_DB_OK);
+	assert_int_equal(season.applied_at, 0);
+	assert_int_equal(kp_store_rule_changes_next_due(f->c, &due), KP_DB_OK);
+	assert_int_equal(due, now + 50);
+	assert_int_equal(kp_store_rule_changes_apply_due(f->c, now + 10), KP_DB_OK);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM checkpoints WHERE code = 'karkyra' AND season_from IS NULL"), 0);
+	assert_int_equal(kp_store_rule_changes_apply_due(f->c, now + 100), KP_DB_OK);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM checkpoints WHERE code = 'karkyra' AND season_from IS NULL"), 1);
+	assert_int_equal(kp_store_count(f->c, "SELECT fee_som FROM ecotax_fees WHERE kind = 'car'"), 1500);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM audit_log WHERE action IN ('rule_change.apply', 'fee_change.apply')"), 2);
+	assert_int_equal(kp_store_rule_changes_apply_due(f->c, now + 200), KP_DB_OK); /* nothing twice */
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM audit_log WHERE action IN ('rule_change.apply', 'fee_change.apply')"), 2);
+	assert_int_equal(kp_store_rule_changes_next_due(f->c, &due), KP_DB_OK);
+	assert_int_equal(due, 0);
+}
+
 #define TESTS                                                                                                          \
+	cmocka_unit_test_setup_teardown(changes_wait_for_their_day, setup, teardown),                                      \
+	cmocka_unit_test_setup_teardown(status_and_booking_agree_2026, setup, teardown),                                   \
 	cmocka_unit_test_setup_teardown(findings, setup, teardown),                                                        \
 	cmocka_unit_test_setup_teardown(eaeu_freight, setup, teardown)
 

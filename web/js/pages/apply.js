@@ -4,7 +4,7 @@
 import { append, h, notice, announce } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
 import { t, has } from '../i18n.js';
-import { permitFacts, qrImage, pdfLink, reasonsList, errorNotice, currentYear } from '../permit-ui.js';
+import { permitFacts, qrImage, pdfLink, reasonsList, errorNotice } from '../permit-ui.js';
 
 // Country names sorted in the current language (the catalogue's, else the server's).
 function partnerOptions(authorities) {
@@ -20,6 +20,16 @@ function countryOptions(authorities) {
   return authorities.filter((a) => /^[A-Z]{2}$/.test(a.code))
     .map((a) => ({ value: a.code, label: `country.${a.code.toLowerCase()}`, fallback: a.name, sort: name(a) }))
     .sort((x, y) => x.sort.localeCompare(y.sort));
+}
+
+// A carrier that registered itself waits for the ministry's check: say what is pending.
+function checkNotice(check) {
+  if (!check || check.status === 'verified') return null;
+  const rejected = check.status === 'rejected';
+  return h('div', { class: `notice${rejected ? ' notice-error' : ''} carrier-check`, role: 'status', dataset: { status: check.status } },
+    h('p', { i18n: rejected ? 'pm.check_rejected' : 'pm.check_pending' }),
+    check.pending.length ? h('ul', {}, check.pending.map((x) => h('li', { i18n: `pm.check_${x}` }))) : null,
+    check.note ? h('p', {}, h('span', { i18n: 'pm.check_note' }), ' ', h('q', {}, check.note)) : null);
 }
 
 function issued(result, p) {
@@ -51,15 +61,19 @@ export default {
   roles: ['carrier'],
   nav: { label: 'nav.apply', order: 30 },
   async render(view, ctx) {
-    let authorities, types, vehicles;
+    let authorities, types, vehicles, check, years;
     try {
-      [authorities, types, vehicles] = await Promise.all([
-        ctx.api.get('/api/v1/authorities'), ctx.api.get('/api/v1/permit-types'), ctx.api.get('/api/v1/vehicles')]);
+      [authorities, types, vehicles, check, years] = await Promise.all([
+        ctx.api.get('/api/v1/authorities'), ctx.api.get('/api/v1/permit-types'), ctx.api.get('/api/v1/vehicles'),
+        ctx.api.get('/api/v1/carrier-verification'), ctx.api.get('/api/v1/permit-years')]);
     } catch (err) {
       append(view, h('h1', { i18n: 'apply.title' }), errorNotice(err));
       return;
     }
     const active = vehicles.items.filter((v) => v.status === 'active');
+    // Today in Kyrgyzstan (UTC+6), as the server counts it.
+    const today = new Date(Date.now() + 6 * 3600 * 1000).toISOString().slice(0, 10);
+
     const result = h('div', { class: 'decision-box' });
 
     const f = makeForm({
@@ -67,6 +81,7 @@ export default {
       async onSubmit(values) {
         result.replaceChildren();
         const body = { partner: values.partner, type: Number(values.type), vehicle_id: Number(values.vehicle_id) };
+        if (values.year) body.year = Number(values.year);
         const trip = {};
         for (const k of ['route', 'departure_date', 'cargo']) if (values[k]) trip[k] = values[k];
         if (Object.keys(trip).length) body.trip = trip;
@@ -99,6 +114,9 @@ export default {
           args: ty.fee_som > 0 ? { type: t(`permit_type.${ty.name.toLowerCase()}`), fee: ty.fee_som } : undefined,
           fallback: ty.name,
         })) }),
+      // From 1 December next year's permits may be asked for too, once the ministry opens its quota.
+      years.years.length > 1 ? field({ name: 'year', label: 'pm.year', hint: 'pm.year_hint', required: true,
+        value: String(years.current), options: years.years.map((y) => ({ value: String(y), text: String(y) })) }) : null,
       field({ name: 'vehicle_id', label: 'apply.vehicle', required: true, value: active.length === 1 ? String(active[0].id) : '',
         options: [{ value: '', label: 'form.choose' },
           ...active.map((v) => ({ value: String(v.id), text: [v.plate, v.make, v.model].filter(Boolean).join(' · ') }))] })),
@@ -111,12 +129,13 @@ export default {
       field({ name: 'trailer_plate', label: 'pm.trailer_plate', hint: 'pm.trailer_plate_hint', maxlength: 20,
         autocapitalize: 'characters', spellcheck: false }),
       field({ name: 'route', label: 'apply.route', hint: 'hint.route', maxlength: 200 }),
-      field({ name: 'departure_date', label: 'apply.departure_date', type: 'date', min: `${currentYear()}-01-01` }),
+      field({ name: 'departure_date', label: 'apply.departure_date', type: 'date', min: today }),
       field({ name: 'cargo', label: 'apply.cargo', maxlength: 200 })));
 
     append(view,
       h('h1', { i18n: 'apply.title' }),
       h('p', { class: 'lead', i18n: 'apply.lead' }),
+      checkNotice(check),
       active.length ? null : notice({ key: 'apply.no_vehicles' }, 'error'),
       h('p', { class: 'aside' }, h('a', { href: '#/vehicles', i18n: 'apply.manage_vehicles' })),
       f.form,

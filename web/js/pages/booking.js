@@ -59,8 +59,14 @@ export default {
     const cpOptions = cps.filter((c) => c.modes.some((m) => ['car', 'bus', 'truck'].includes(m)))
       .map((c) => ({ value: c.code, text: cpName(c) }));
     const mine = h('div', { class: 'booking-list', 'aria-live': 'polite' });
+    const notices = h('div', { class: 'booking-notices' });
     async function reload() {
       try {
+        // bookings a closure cancelled: the driver is told why (issue 13, finding 6)
+        const { items: told } = await ctx.api.get('/api/v1/booking-notices');
+        notices.replaceChildren(...told.slice(0, 5).map((n) => h('div', { class: 'notice notice-warn', role: 'status', dataset: { notice: String(n.id) } },
+          h('p', { i18n: 'booking.notice_cancelled', args: { plate: n.plate, checkpoint: names[n.checkpoint] || n.checkpoint,
+            time: n.slot_starts_at ? localTime(n.slot_starts_at, 360) : t('booking.live'), reason: n.reason } }))));
         const { items } = await ctx.api.get('/api/v1/bookings?limit=20');
         const withPlace = await Promise.all(items.map((b) => (['checked_in', 'called'].includes(b.status)
           ? ctx.api.get(`/api/v1/bookings/${b.id}`) : b)));
@@ -127,7 +133,7 @@ export default {
     field({ name: 'plate', label: 'vehicle.plate', required: true, autocapitalize: 'characters', maxlength: 20, check: plateCheck }));
 
     append(view, h('h1', { i18n: 'booking.title' }), h('p', { class: 'lead', i18n: 'booking.lead' }),
-      h('section', { 'aria-labelledby': 'booking-mine' }, h('h2', { id: 'booking-mine', i18n: 'booking.mine' }), mine),
+      h('section', { 'aria-labelledby': 'booking-mine' }, h('h2', { id: 'booking-mine', i18n: 'booking.mine' }), notices, mine),
       h('section', { class: 'card', 'aria-labelledby': 'booking-book' }, h('h2', { id: 'booking-book', i18n: 'booking.book_title' }), done, f.form),
       h('section', { class: 'card', 'aria-labelledby': 'booking-live' }, h('h2', { id: 'booking-live', i18n: 'booking.live_title' }),
         h('p', { class: 'hint', i18n: 'booking.live_hint' }), liveDone, live.form));

@@ -1,7 +1,7 @@
 // carriers.js: carrier companies (#/carriers: GET /api/v1/organisations?kind=carrier); the
 // ministry suspends one (it then gets no permits) or reactivates it, always with a reason
 // (PUT /api/v1/organisations/{id}/status).
-import { append, h, notice, announce } from '../dom.js';
+import { append, h, notice, announce, dateEl } from '../dom.js';
 import { field, clearErrors, showError } from '../forms.js';
 import { row, term, errorNotice } from '../permit-ui.js';
 import { GOV_ROLES } from './quotas.js';
@@ -38,6 +38,51 @@ function statusForm(o, ctx, reload) {
     h('summary', { i18n: suspended ? 'carriers.reactivate' : 'carriers.suspend' }), form);
 }
 
+// The ministry's check of a self-registered carrier: both boxes ticked to verify, a note to reject.
+function checkForm(x, ctx, reload) {
+  const summary = h('div', { class: 'error-summary', role: 'alert', tabindex: '-1', hidden: true });
+  const box = (name, label) => {
+    const id = `chk-${name}-${x.organisation_id}`;
+    return h('div', { class: 'field field-check', dataset: { name } },
+      h('input', { type: 'checkbox', id, class: 'check', name, dataset: { field: name } }), h('label', { for: id }, h('span', { i18n: label })),
+      h('p', { class: 'field-error', hidden: true }));
+  };
+  const note = field({ name: 'note', label: 'pm.check_note_label', hint: 'pm.check_note_hint', multiline: true, maxlength: 1000 });
+  const verify = h('button', { type: 'submit', class: 'primary', value: 'verified', i18n: 'pm.check_verify' });
+  const reject = h('button', { type: 'submit', class: 'secondary danger', value: 'rejected', i18n: 'pm.check_reject' });
+  const form = h('form', { novalidate: true, class: 'check-form' }, summary,
+    box('licence_checked', 'pm.check_licence_done'), box('inn_checked', 'pm.check_inn_done'), note,
+    h('div', { class: 'button-row' }, verify, reject));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const body = { status: ev.submitter?.value === 'rejected' ? 'rejected' : 'verified',
+      licence_checked: form.elements.licence_checked.checked, inn_checked: form.elements.inn_checked.checked };
+    const text = form.elements.note.value.trim();
+    if (text) body.note = text;
+    verify.disabled = reject.disabled = true;
+    try {
+      await ctx.api.post(`/api/v1/carrier-verifications/${x.organisation_id}`, body);
+      await reload({ key: body.status === 'verified' ? 'pm.check_verified_done' : 'pm.check_rejected_done', args: { name: x.organisation_name } });
+    } catch (err) {
+      showError(form, err?.name === 'ApiError' ? err : { code: 'internal', status: 500 });
+      verify.disabled = reject.disabled = false;
+    }
+  });
+  return form;
+}
+
+function checkCard(x, ctx, reload) {
+  return h('li', { class: 'card carrier-check', dataset: { organisation: String(x.organisation_id), check: x.status } },
+    h('h2', { class: 'org-name' }, x.organisation_name),
+    h('dl', { class: 'facts' },
+      row('field.inn', x.inn),
+      row('field.licence_number', x.licence_number),
+      row('pm.check_requested', x.requested_at ? dateEl(x.requested_at, true) : null),
+      x.note ? row('pm.check_note', x.note) : null),
+    GOV_ROLES.includes(ctx.user.role) ? checkForm(x, ctx, reload) : null);
+}
+
 function carrierCard(o, ctx, reload) {
   const suspended = o.status === 'suspended';
   return h('li', { class: `card carrier${suspended ? ' muted' : ''}`, dataset: { organisation: String(o.id), status: o.status } },
@@ -58,9 +103,15 @@ export default {
   async render(view, ctx) {
     const flash = h('div', { 'aria-live': 'polite' });
     const box = h('div');
+    const waiting = h('div');
     async function reload(done) {
       try {
-        const { items } = await ctx.api.get('/api/v1/organisations?kind=carrier');
+        const [{ items }, checks] = await Promise.all([ctx.api.get('/api/v1/organisations?kind=carrier'),
+          ctx.api.get('/api/v1/carrier-verifications?status=pending')]);
+        waiting.replaceChildren(checks.items.length
+          ? h('section', { class: 'carrier-checks' }, h('h2', { i18n: 'pm.checks_title' }), h('p', { class: 'aside', i18n: 'pm.checks_lead' }),
+            h('ul', { class: 'cards' }, checks.items.map((x) => checkCard(x, ctx, reload))))
+          : '');
         items.sort((a, b) => (a.status === b.status ? a.name.localeCompare(b.name) : a.status === 'suspended' ? -1 : 1));
         box.replaceChildren(items.length ? h('ul', { class: 'cards' }, items.map((o) => carrierCard(o, ctx, reload)))
           : h('p', { class: 'aside', i18n: 'carriers.none' }));
@@ -70,7 +121,7 @@ export default {
         box.replaceChildren(errorNotice(err));
       }
     }
-    append(view, h('h1', { i18n: 'carriers.title' }), h('p', { class: 'lead', i18n: 'carriers.lead' }), flash, box);
+    append(view, h('h1', { i18n: 'carriers.title' }), h('p', { class: 'lead', i18n: 'carriers.lead' }), flash, waiting, box);
     await reload();
   },
 };

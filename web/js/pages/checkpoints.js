@@ -59,7 +59,8 @@ function card(c) {
 }
 
 async function renderList(view, ctx) {
-  append(view, h('h1', { i18n: 'checkpoints.title' }), h('p', { class: 'lead', i18n: 'checkpoints.lead' }), filters(ctx, 'checkpoints'));
+  append(view, h('h1', { i18n: 'checkpoints.title' }), h('p', { class: 'lead', i18n: 'checkpoints.lead' }),
+    h('p', {}, h('a', { href: '#/rules', i18n: 'rules.title' })), filters(ctx, 'checkpoints'));
   const mapBox = h('div', { class: 'cp-map', 'aria-label': t('checkpoints.map') });
   const list = h('div', { 'aria-live': 'polite' });
   append(view, h('section', { 'aria-labelledby': 'cp-map-title' }, h('h2', { id: 'cp-map-title', i18n: 'checkpoints.map' }), mapBox),

@@ -1,6 +1,7 @@
 // home.js: after sign-in (#/home): who you are and, for company accounts, your organisation.
 import { append, h, dateEl, notice } from '../dom.js';
 import { describeError } from '../errors.js';
+import { field, makeForm, showPasswords } from '../forms.js';
 
 // A <dl> row; value is text or a node. Empty values are left out.
 function row(labelKey, value) {
@@ -42,6 +43,30 @@ function organisationSection(o) {
       row('home.registered', dateEl(o.created_at))));
 }
 
+// Change one's own password: the current one, the new one twice; other sessions end.
+function passwordSection(ctx) {
+  const done = h('div');
+  const long = (v) => ([...v].length >= 10 ? null : { key: 'problem.min_chars', args: { count: 10 } });
+  const same = (v, all) => (v === all.new_password ? null : { key: 'problem.password_mismatch' });
+  const f = makeForm({
+    submit: 'security.password_submit',
+    async onSubmit(v, form) {
+      const r = await ctx.api.put('/api/v1/session/password', { current_password: v.current_password, new_password: v.new_password });
+      form.form.reset();
+      done.replaceChildren(notice({ key: 'security.password_changed', args: { count: r.other_sessions_ended } }));
+    },
+  },
+  field({ name: 'current_password', label: 'security.current_password', type: 'password', required: true,
+    autocomplete: 'current-password', maxlength: 256 }),
+  field({ name: 'new_password', label: 'security.new_password', hint: 'security.new_password_hint', type: 'password',
+    required: true, autocomplete: 'new-password', maxlength: 256, check: long }),
+  field({ name: 'new_password_repeat', label: 'field.password_repeat', type: 'password', required: true,
+    autocomplete: 'new-password', maxlength: 256, check: same }),
+  showPasswords());
+  return h('section', { class: 'card', 'aria-labelledby': 'home-password' },
+    h('h2', { id: 'home-password', i18n: 'security.password_title' }), done, f.form);
+}
+
 export default {
   title: 'home.title',
   access: 'user',
@@ -53,7 +78,7 @@ export default {
       ctx.flash ? notice(ctx.flash) : null,
       accountSection(u));
     if (u.role === 'traveller' || !u.organisation_id) {
-      append(view, h('p', { class: 'aside', i18n: 'home.no_organisation' }));
+      append(view, h('p', { class: 'aside', i18n: 'home.no_organisation' }), passwordSection(ctx));
       return;
     }
     try {
@@ -62,5 +87,6 @@ export default {
       append(view, h('section', { class: 'card', 'aria-labelledby': 'home-org' },
         h('h2', { id: 'home-org', i18n: 'home.organisation' }), notice(describeError(err), 'error')));
     }
+    append(view, passwordSection(ctx));
   },
 };

@@ -16,6 +16,8 @@ export default [
   'review',
   'usage',
   'carriers',
+  'permit-search',
+  'permit-issue',
   // partner exchange (the ministry)
   'partners',
 
@@ -30,4 +32,16 @@ export default [
   'stay',
   'tips',
   'zone-check',
+
+  // e-CMR and the agency exchange
+  'ecmr',
+  'ecmr-seal',
+  'agency',
+  // rules in force, by date, with their sources
+  'rules',
+
+  // the single window and the duty-free EV quota register
+  'window',
+  'window-queue',
+  'ev-quota',
 ];

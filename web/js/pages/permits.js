@@ -14,7 +14,7 @@ function permitCard(p, ctx, reload) {
   return h('li', { class: 'card permit', dataset: { permit: p.id, status: permitStatus(p) } },
     h('h3', { class: 'mono' }, p.id),
     permitFacts(p),
-    p.qr ? qr : null,
+    p.qr && !['revoked', 'returned', 'expired'].includes(permitStatus(p)) && !p.used_up ? qr : null, // no live code when void
     h('div', { class: 'button-row' },
       p.qr ? pdfLink(p) : null,
       unused ? confirmButton({

@@ -1,12 +1,45 @@
-// stay.js: the stay calculator (#/stay) for travellers (the API itself is public): nationality, past entries and exits,
-// a planned trip; the answer (days used and left, last legal day, earliest entry, e-visa)
-// says which rule applied, and a calendar shows the window the days are counted in.
+// stay.js: the stay calculator (#/stay) for travellers (the API itself is public): nationality
+// picked by the country's name in the user's language, past entries and exits, a planned trip;
+// the answer (days used and left, last legal day, earliest entry and earliest full new stay,
+// e-visa) says in words which rule applied, in force from when, and its source; a calendar
+// shows the window the days are counted in.
 import { append, h, dateEl, announce } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
-import { t, language } from '../i18n.js';
+import { t, language, onLanguageChange } from '../i18n.js';
 import { row, errorNotice } from '../permit-ui.js';
 
 const DAY = 86400000;
+// ISO 3166-1 alpha-2 codes; names come from the browser in the page's language.
+const COUNTRIES = ('AD AE AF AG AI AL AM AO AR AT AU AW AZ BA BB BD BE BF BG BH BI BJ BN BO BR BS BT BW BY BZ CA CD CF CG CH '
+  + 'CI CL CM CN CO CR CU CV CY CZ DE DJ DK DM DO DZ EC EE EG ER ES ET FI FJ FM FR GA GB GD GE GH GM GN GQ GR GT GW GY '
+  + 'HK HN HR HT HU ID IE IL IN IQ IR IS IT JM JO JP KE KG KH KI KM KN KP KR KW KZ LA LB LC LI LK LR LS LT LU LV LY MA MC '
+  + 'MD ME MG MH MK ML MM MN MO MR MT MU MV MW MX MY MZ NA NE NG NI NL NO NP NR NZ OM PA PE PG PH PK PL PS PT PW PY QA RO '
+  + 'RS RU RW SA SB SC SD SE SG SI SK SL SM SN SO SR SS ST SV SY SZ TD TG TH TJ TL TM TN TO TR TT TV TW TZ UA UG US UY UZ '
+  + 'VA VC VE VN VU WS YE ZA ZM ZW').split(' ');
+
+// Options of the nationality picker: each country by name in the page's language (the
+// browser's region names; the code itself where it has none), sorted by name, and a UN
+// laissez-passer.
+function nationalityOptions() {
+  const lang = language();
+  let names = null;
+  try { names = new Intl.DisplayNames([lang, 'ru', 'en'], { type: 'region' }); } catch { names = null; }
+  const name = (c) => { try { return names?.of(c) || c; } catch { return c; } };
+  const opts = COUNTRIES.map((c) => ({ value: c, text: name(c) }))
+    .sort((a, b) => a.text.localeCompare(b.text, lang));
+  return [{ value: '', label: 'stay.pick_country' }, ...opts, { value: 'UN', label: 'stay.un_passport' }];
+}
+
+// The rule in words: "30 days in any 60", with its period and source.
+function ruleWords(rule) {
+  const kinds = { reentry: 'stay.kind.reentry', rolling: 'stay.kind.rolling', per_entry: 'stay.kind.per_entry',
+    visa_required: 'stay.kind.visa_required', unlimited: 'stay.kind.unlimited' };
+  return h('span', { class: 'stay-rule' },
+    h('span', { i18n: kinds[rule.kind] || 'stay.kind.visa_required', args: { days: String(rule.days), window: String(rule.window_days) } }),
+    rule.valid_from ? [' · ', h('span', { i18n: rule.valid_to ? 'stay.in_force_between' : 'stay.in_force_since',
+      args: { from: rule.valid_from, to: rule.valid_to || '' } })] : null,
+    rule.source && rule.source !== 'request' ? h('small', { class: 'stay-source' }, h('span', { i18n: 'stay.source' }), ' ', rule.source) : null);
+}
 const iso = (ms) => new Date(ms).toISOString().slice(0, 10);
 const ms = (d) => Date.parse(`${d}T00:00:00Z`);
 
@@ -64,14 +97,18 @@ function result(r, stays, planned) {
   const good = r.entry_allowed && !r.evisa_needed;
   return h('section', { class: `verdict ${good ? 'verdict-valid' : 'verdict-invalid'}`, tabindex: '-1', dataset: { rule: r.rule_applied } },
     h('p', { class: 'verdict-word', i18n: good ? 'stay.ok' : 'stay.evisa' }),
-    h('p', { class: 'verdict-note' }, h('span', { i18n: `stay.rule.${r.rule_applied.toLowerCase()}`, fallback: r.explanation })),
+    h('p', { class: 'verdict-note' }, h('span', { i18n: `stay.rule.${r.rule_applied.toLowerCase()}`, fallback: r.explanation,
+      args: { used: String(r.days_used), left: String(r.days_left ?? ''), days: String(r.rule.days) } })),
+    r.last_day_rule ? h('p', { class: 'verdict-note', dataset: { changed: 'true' } },
+      h('span', { i18n: 'stay.rule_changed' }), ' ', ruleWords(r.last_day_rule)) : null,
     h('dl', { class: 'facts' },
       row('stay.days_used', String(r.days_used)),
       row('stay.days_left', r.days_left === null ? t('stay.unlimited') : String(r.days_left)),
       row('stay.last_legal_day', r.last_legal_day ? dateEl(r.last_legal_day) : null),
       row('stay.overstay', r.overstay_days ? String(r.overstay_days) : null),
       row('stay.earliest_entry', r.earliest_entry ? dateEl(r.earliest_entry) : null),
-      row('stay.rule_used', `${r.rule.destination}/${r.rule.nationality}: ${r.rule.kind} ${r.rule.days || ''}${r.rule.window_days ? `/${r.rule.window_days}` : ''}`)),
+      row('stay.earliest_full_entry', r.earliest_full_entry ? dateEl(r.earliest_full_entry) : null),
+      row('stay.rule_used', ruleWords(r.rule))),
     calendar(r, stays, planned));
 }
 
@@ -88,7 +125,7 @@ export default {
       const stays = [];
       for (let i = 0; i < n; i++) if (v[`entry_${i}`]) stays.push({ entry: v[`entry_${i}`], ...(v[`exit_${i}`] ? { exit: v[`exit_${i}`] } : {}) });
       const planned = { entry: v.planned_entry, ...(v.planned_exit ? { exit: v.planned_exit } : {}) };
-      const body = { nationality: v.nationality.toUpperCase(), destination: v.destination, stays, planned };
+      const body = { nationality: v.nationality, destination: v.destination, stays, planned };
       try {
         const r = await ctx.api.post('/api/v1/stay-calculations', body);
         out.replaceChildren(result(r, stays, planned));
@@ -99,13 +136,22 @@ export default {
       }
     } },
     fieldset('stay.who',
-      field({ name: 'nationality', label: 'zones.nationality', hint: 'zones.nationality_hint', required: true, maxlength: 2, autocapitalize: 'characters' }),
+      field({ name: 'nationality', label: 'zones.nationality', required: true, options: nationalityOptions() }),
       field({ name: 'destination', label: 'stay.destination', value: 'KG', options: [{ value: 'KG', label: 'stay.dest_kg' }, { value: 'EU', label: 'stay.dest_eu' }] })),
     h('fieldset', {}, h('legend', { i18n: 'stay.past' }), h('p', { class: 'aside', i18n: 'stay.past_hint' }), rows, more),
     fieldset('stay.planned',
       field({ name: 'planned_entry', label: 'stay.entry', type: 'date', required: true }),
       field({ name: 'planned_exit', label: 'stay.exit', hint: 'stay.exit_hint', type: 'date' })));
     append(view, h('h1', { i18n: 'stay.title' }), h('p', { class: 'lead', i18n: 'stay.lead' }),
+      h('p', {}, h('a', { href: '#/rules', i18n: 'rules.title' })),
       h('section', { class: 'card' }, f.form), out);
+    // the countries' names follow the page's language, the choice stays
+    const pick = f.form.querySelector('select[name="nationality"]');
+    const stop = onLanguageChange(() => {
+      if (!pick.isConnected) { stop(); return; }
+      const chosen = pick.value;
+      pick.replaceChildren(...nationalityOptions().map((o) => h('option', { value: o.value, i18n: o.label }, o.text)));
+      pick.value = chosen;
+    });
   },
 };

@@ -1,0 +1,65 @@
+/* evquota.c: pro-rata shares of an oversubscribed day and the critical flag of the
+ * duty-free electric-vehicle quota. */
+#include "domain/evquota.h"
+
+#include <stdlib.h>
+
+void kp_ev_pro_rata(int64_t left, kp_ev_share_t *c, int n)
+{
+	int64_t demand = 0;
+	for (int i = 0; i < n; i++)
+		demand += c[i].requested > 0 ? c[i].requested : 0;
+	if (left < 0)
+		left = 0;
+	if (demand <= left) {
+		for (int i = 0; i < n; i++)
+			c[i].granted = c[i].requested > 0 ? c[i].requested : 0;
+		return;
+	}
+	/* floor(left * requested / demand), exact in 128 bits */
+	int64_t given = 0;
+	int64_t *rem = calloc((size_t)(n > 0 ? n : 1), sizeof(*rem));
+	if (rem == NULL)
+		abort();
+	for (int i = 0; i < n; i++) {
+		__int128 num = (__int128)left * (c[i].requested > 0 ? c[i].requested : 0);
+		c[i].granted = (int64_t)(num / demand);
+		rem[i] = (int64_t)(num % demand);
+		given += c[i].granted;
+	}
+	/* the units still left go one each to the largest remainders, ties by key */
+	while (given < left) {
+		int best = -1;
+		for (int i = 0; i < n; i++) {
+			if (c[i].granted >= c[i].requested || rem[i] < 0)
+				continue;
+			if (best < 0 || rem[i] > rem[best] || (rem[i] == rem[best] && c[i].key < c[best].key))
+				best = i;
+		}
+		if (best < 0)
+			break;
+		c[best].granted++;
+		rem[best] = -1;
+		given++;
+	}
+	free(rem);
+}
+
+bool kp_ev_critical(int64_t total, int64_t remaining, int critical_percent)
+{
+	if (total <= 0)
+		return true;
+	return remaining * 100 <= total * (int64_t)critical_percent;
+}
+
+uint64_t kp_ev_tie_key(int64_t application_id, int64_t day)
+{
+	uint64_t h = 1469598103934665603ull;
+	int64_t v[2] = {application_id, day};
+	const unsigned char *p = (const unsigned char *)v;
+	for (size_t i = 0; i < sizeof(v); i++) {
+		h ^= p[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
