@@ -20,8 +20,7 @@ void kp_api_permit_list(kp_req_t *req)
 	f.limit = (int)limit;
 	f.status = kp_req_query(req, "status");
 	f.verifier = kp_req_query(req, "partner");
-	if (f.status && strcmp(f.status, "issued") && strcmp(f.status, "used") && strcmp(f.status, "revoked") &&
-	    strcmp(f.status, "returned")) {
+	if (f.status && kp_permit_status_parse(f.status) < 0) {
 		kp_reply_error(req, 400, "bad_query", "status must be issued, used, revoked or returned");
 		return;
 	}

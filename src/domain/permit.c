@@ -298,3 +298,42 @@ bool kp_permit_void(const char *status, bool used_up, int64_t expires_at, int64_
 	return used_up || strcmp(status, "revoked") == 0 || strcmp(status, "returned") == 0 ||
 	       (strcmp(status, "issued") == 0 && expires_at < now);
 }
+
+static const char *const status_names[KP_PERMIT_STATUS_COUNT] = {"issued", "used", "revoked", "returned"};
+
+int kp_permit_status_parse(const char *s)
+{
+	for (int i = 0; s && i < KP_PERMIT_STATUS_COUNT; i++)
+		if (strcmp(s, status_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *kp_permit_status_name(enum kp_permit_status st)
+{
+	return (unsigned)st < KP_PERMIT_STATUS_COUNT ? status_names[st] : NULL;
+}
+
+const char *kp_permit_withdraw_refusal(const char *s)
+{
+	switch (kp_permit_status_parse(s)) {
+	case KP_PERMIT_ISSUED: return NULL;
+	case KP_PERMIT_USED: return "PERMIT_USED";
+	default: return s;
+	}
+}
+
+const char *kp_permit_activity_refusal(const char *s)
+{
+	switch (kp_permit_status_parse(s)) {
+	case KP_PERMIT_REVOKED: return "PERMIT_REVOKED";
+	case KP_PERMIT_RETURNED: return "PERMIT_RETURNED";
+	default: return NULL;
+	}
+}
+
+bool kp_permit_withdrawn(const char *s)
+{
+	int st = kp_permit_status_parse(s);
+	return st == KP_PERMIT_REVOKED || st == KP_PERMIT_RETURNED;
+}

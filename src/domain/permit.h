@@ -127,4 +127,25 @@ typedef struct kp_activity {
 const char *kp_permit_activity_check(const kp_permit_type_t *type, const char *home, const kp_activity_t *earlier,
                                      int n, const kp_activity_t *next, bool *used_up);
 
+/* The states of a freight permit, as stored ("issued" ...), and what each allows. */
+enum kp_permit_status {
+	KP_PERMIT_ISSUED,   /* unused: may be used, returned or revoked */
+	KP_PERMIT_USED,     /* seen at a border: more trips may follow; never withdrawn */
+	KP_PERMIT_REVOKED,  /* withdrawn by the ministry (or its issuer) */
+	KP_PERMIT_RETURNED, /* given back unused by the carrier */
+	KP_PERMIT_STATUS_COUNT
+};
+/* The status for its stored name; -1 when s is none. */
+int kp_permit_status_parse(const char *s);
+/* The stored name; NULL out of range. */
+const char *kp_permit_status_name(enum kp_permit_status st);
+/* Why a permit in stored status s may not be withdrawn (revoked or returned): the code
+ * PERMIT_USED for a used one, else the status itself; NULL when it may. */
+const char *kp_permit_withdraw_refusal(const char *s);
+/* Why no crossing may be recorded on a permit in stored status s (PERMIT_REVOKED,
+ * PERMIT_RETURNED); NULL when one may. */
+const char *kp_permit_activity_refusal(const char *s);
+/* True when the permit is withdrawn: revoked or returned. */
+bool kp_permit_withdrawn(const char *s);
+
 #endif

@@ -128,9 +128,10 @@ static void freight_state(json_t *claims, const kp_permit_id_t *pid, const kp_ve
 	kp_freight_record_t rec;
 	const char *id = claim(claims, "id");
 	if (vf->record && vf->record(vf->ctx, id, &rec)) {
-		if (strcmp(rec.status, "revoked") == 0)
+		int st = kp_permit_status_parse(rec.status);
+		if (st == KP_PERMIT_REVOKED)
 			kp_verdict_add(v, KP_WHY_REVOKED, rec.status_reason);
-		else if (strcmp(rec.status, "returned") == 0)
+		else if (st == KP_PERMIT_RETURNED)
 			kp_verdict_add(v, KP_WHY_RETURNED, NULL);
 		if (rec.used_up)
 			kp_verdict_add(v, KP_WHY_USED_UP, NULL);

@@ -161,7 +161,7 @@ static int apply_permit_revoked(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *w
 	int rc = find_permit(c, a, ev->permit_id, ev->producer, ev->consumer, &p, err);
 	if (rc != KP_DB_OK)
 		return rc;
-	if (strcmp(p.status, "revoked") == 0 || strcmp(p.status, "returned") == 0)
+	if (kp_permit_withdrawn(p.status))
 		return refuse(err, "PERMIT_ALREADY_REVOKED", "the permit is already revoked");
 	if (strcmp(p.status, "used") == 0)
 		return refuse(err, "PERMIT_USED", "the permit has been used at our border and cannot be revoked");

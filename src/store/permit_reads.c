@@ -119,10 +119,8 @@ static int withdraw_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const
 	int rc = kp_store_permit_get(c, a, id, &before);
 	if (rc != KP_DB_OK)
 		return rc;
-	if (strcmp(before.status, "issued") != 0) {
-		*why = strcmp(before.status, "used") == 0 ? "PERMIT_USED" : before.status;
+	if ((*why = kp_permit_withdraw_refusal(before.status)) != NULL)
 		return KP_DB_CONFLICT;
-	}
 	int64_t changed = 0;
 	rc = kp_db_run(c,
 	               "UPDATE permits SET status = ?, status_reason = ?, status_at = ? WHERE id = ? AND status = 'issued'",
@@ -222,10 +220,8 @@ int kp_store_permit_activity_add_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_
 		rc = kp_store_permit_get(c, a, act->permit_id, &p);
 	if (rc != KP_DB_OK)
 		return rc;
-	if (strcmp(p.status, "revoked") == 0 || strcmp(p.status, "returned") == 0) {
-		*why = strcmp(p.status, "revoked") == 0 ? "PERMIT_REVOKED" : "PERMIT_RETURNED";
+	if ((*why = kp_permit_activity_refusal(p.status)) != NULL)
 		return KP_DB_CONFLICT;
-	}
 	if (p.used_up) { /* its trips are all made (a multilateral permit after its round trip) */
 		*why = "PERMIT_USED";
 		return KP_DB_CONFLICT;

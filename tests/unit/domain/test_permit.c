@@ -577,9 +577,46 @@ static void trip_ends(void **state)
 	}
 }
 
+/* The status table and what each status allows. */
+static void status_rules(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *status;
+		int parsed;
+		const char *withdraw, *activity;
+		bool withdrawn;
+	} rows[] = {
+		{"issued", KP_PERMIT_ISSUED, NULL, NULL, false},
+		{"used", KP_PERMIT_USED, "PERMIT_USED", NULL, false},
+		{"revoked", KP_PERMIT_REVOKED, "revoked", "PERMIT_REVOKED", true},
+		{"returned", KP_PERMIT_RETURNED, "returned", "PERMIT_RETURNED", true},
+		{"Issued", -1, "Issued", NULL, false},
+		{"", -1, "", NULL, false},
+	};
+	for (size_t i = 0; i < KP_ROWS(rows); i++) {
+		assert_int_equal(kp_permit_status_parse(rows[i].status), rows[i].parsed);
+		const char *w = kp_permit_withdraw_refusal(rows[i].status), *a = kp_permit_activity_refusal(rows[i].status);
+		if (rows[i].withdraw)
+			assert_string_equal(w, rows[i].withdraw);
+		else
+			assert_null(w);
+		if (rows[i].activity)
+			assert_string_equal(a, rows[i].activity);
+		else
+			assert_null(a);
+		assert_int_equal(kp_permit_withdrawn(rows[i].status), rows[i].withdrawn);
+		if (rows[i].parsed >= 0)
+			assert_string_equal(kp_permit_status_name((enum kp_permit_status)rows[i].parsed), rows[i].status);
+	}
+	assert_int_equal(kp_permit_status_parse(NULL), -1);
+	assert_null(kp_permit_status_name(KP_PERMIT_STATUS_COUNT));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(status_rules),
 		cmocka_unit_test(type_names),
 		cmocka_unit_test(id_format),
 		cmocka_unit_test(id_parse),
