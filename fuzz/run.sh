@@ -32,10 +32,12 @@ sources() {
 	window) echo src/domain/window.c src/domain/vin.c src/domain/dates.c src/domain/account.c src/core/util.c \
 		src/core/arena.c src/core/log.c src/core/clock.c ;;
 	rules) echo src/domain/money.c src/domain/stay.c ;;
+	ecmr) echo src/domain/ecmr.c src/domain/account.c src/domain/permit.c src/domain/dates.c src/domain/vin.c \
+		src/crypto/seals.c src/crypto/jws.c src/crypto/keys.c src/crypto/hash.c src/core/util.c ;;
 	esac
 }
 
-TARGETS=${FUZZ_TARGETS:-"jws jwk schedule body query config trustlist event qr window rules"}
+TARGETS=${FUZZ_TARGETS:-"jws jwk schedule body query config trustlist event qr window rules ecmr"}
 status=0
 summary=""
 for t in $TARGETS; do
