@@ -35,11 +35,11 @@ static json_t *partner_json(kp_req_t *req, const kp_partner_t *p)
 			json_array_append_new(keys, json_pack("{s:s, s:o, s:o}", "kid", k[i].kid, "created_at",
 			                                      time_json(k[i].created_at), "revoked_at",
 			                                      time_json(k[i].revoked_at)));
-	return json_pack("{s:s, s:s, s:s?, s:{s:s, s:o, s:s?}, s:o, s:{s:I, s:I, s:o, s:o, s:s?, s:s?},"
+	return json_pack("{s:s, s:s, s:s?, s:{s:s, s:o, s:s?}, s:o, s:{s:I, s:I, s:I, s:o, s:o, s:s?, s:s?},"
 	                 " s:{s:I, s:I, s:s?}}",
 	                 "code", p->code, "name", p->name, "api_url", p->api_url, "handshake", "state",
 	                 p->handshake_state, "at", time_json(p->handshake_at), "error", p->handshake_error, "keys", keys,
-	                 "outbox", "pending", (json_int_t)p->pending, "delivered", (json_int_t)p->delivered,
+	                 "outbox", "pending", (json_int_t)p->pending, "dead", (json_int_t)p->dead, "delivered", (json_int_t)p->delivered,
 	                 "oldest_pending_at", time_json(p->oldest_pending_at), "last_delivered_at",
 	                 time_json(p->last_delivered_at), "last_error", p->last_error, "last_event_id",
 	                 p->last_sent_event_id, "inbound", "applied", (json_int_t)p->received, "refused",
@@ -138,8 +138,9 @@ void kp_api_partner_outbox(kp_req_t *req)
 	if (find_partner(req, &p) != 0 || kp_req_query_int(req, "before", 1, INT64_MAX, 0, &before) != 0 ||
 	    kp_req_query_int(req, "limit", 1, 1000, 100, &limit) != 0)
 		return;
-	if (state && strcmp(state, "pending") != 0 && strcmp(state, "delivered") != 0) {
-		kp_reply_error(req, 400, "bad_query", "state must be pending or delivered");
+	if (state && strcmp(state, "pending") != 0 && strcmp(state, "delivered") != 0 && strcmp(state, "dead") != 0 &&
+	    strcmp(state, "skipped") != 0) {
+		kp_reply_error(req, 400, "bad_query", "state must be pending, delivered, dead or skipped");
 		return;
 	}
 	kp_outbox_event_t *e;
@@ -262,4 +263,44 @@ void kp_api_key_revoke(kp_req_t *req)
 		json_t *key = own_keys(req, kid);
 		kp_reply_json(req, 200, json_pack("{s:o}", "key", key ? key : json_null()));
 	}
+}
+
+/* POST …/outbox/{id}/retry and …/skip: the ministry's decision on an event set aside. */
+static void settle(kp_req_t *req, bool retry)
+{
+	kp_partner_t p;
+	long long id;
+	if (find_partner(req, &p) != 0)
+		return;
+	if (kp_parse_int(kp_req_param(req, "id"), 1, INT64_MAX, &id) != 0) {
+		kp_reply_error(req, 404, "not_found", "no such event");
+		return;
+	}
+	kp_actor_t who = kp_api_actor(req);
+	int rc = kp_store_outbox_settle(kp_api_db(req), &who, p.code, (int64_t)id, retry);
+	if (rc == KP_DB_CONFLICT) {
+		kp_reply_error(req, 409, retry ? "not_dead" : "not_pending",
+		               retry ? "only an event set aside can be retried" : "only an undelivered event can be skipped");
+		return;
+	}
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "event");
+		return;
+	}
+	kp_exchange_kick(kp_api_app(req)->exchange);
+	kp_outbox_event_t *e;
+	int n;
+	rc = kp_store_outbox_list(kp_api_db(req), &req->arena, p.code, NULL, (int64_t)id + 1, 1, &e, &n);
+	kp_reply_json(req, 200, json_pack("{s:I, s:s}", "id", (json_int_t)id, "state",
+	                                  rc == KP_DB_OK && n == 1 ? e[0].state : retry ? "pending" : "skipped"));
+}
+
+void kp_api_partner_outbox_retry(kp_req_t *req)
+{
+	settle(req, true);
+}
+
+void kp_api_partner_outbox_skip(kp_req_t *req)
+{
+	settle(req, false);
 }

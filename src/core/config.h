@@ -42,6 +42,8 @@ typedef struct kp_config {
 	long long exchange_poll_ms;
 	long long exchange_retry_min_ms;
 	long long exchange_retry_max_ms;
+	long long exchange_max_refusals;
+	char exchange_allow_private[512];
 	long long exchange_timeout_ms;
 	long long trustlist_max_age_hours;
 	char trust_anchors[512]; /* pinned keys for kapka verify (kapka trustlist anchors) */

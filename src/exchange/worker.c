@@ -60,6 +60,24 @@ static char *detach(const char *jws)
 	return proof;
 }
 
+/* Chain the event on the last one the partner took: normally the one queued before it,
+ * but after an event set aside (or one retried late) the last delivered. */
+static int rechain(kp_conn_t *c, const kp_outbox_event_t *e, json_t *claims)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	const char *prev;
+	int rc = kp_store_outbox_last_delivered(c, &a, e->partner, &prev) == KP_DB_OK ? 0 : -1;
+	if (rc == 0 && strcmp(prev, e->previous_event_id) != 0) {
+		json_object_set_new(claims, "previous_event_id", json_string(prev));
+		char *text = json_dumps(claims, JSON_COMPACT);
+		rc = kp_store_outbox_rechain(c, e->id, prev, text) == KP_DB_OK ? 0 : -1;
+		free(text);
+	}
+	kp_arena_cleanup(&a);
+	return rc;
+}
+
 /* Sign Gson's bytes of the event and send them with the detached proof; record the
  * outcome. Returns true when delivered. */
 static bool deliver_one(kp_exchange_t *x, kp_conn_t *c, const char *url, const kp_outbox_event_t *e)
@@ -70,11 +88,16 @@ static bool deliver_one(kp_exchange_t *x, kp_conn_t *c, const char *url, const k
 	int64_t now = kp_now_ms();
 	kp_event_type_t type = kp_event_type_parse(e->event_type);
 	json_t *claims = json_loads(e->claims, 0, NULL);
-	if (claims && type != KP_EV_UNKNOWN)
+	if (claims && type != KP_EV_UNKNOWN && rechain(c, e, claims) == 0)
 		body = kp_gson_event(claims, type, NULL);
+	/* pinned to a key the partner has been told is revoked (a dead letter retried late):
+	 * the current key, which the partner learnt before that */
+	const char *kid = e->signing_kid && kp_store_key_revocation_delivered(c, e->partner, e->signing_kid)
+	                      ? NULL
+	                      : e->signing_kid;
 	if (body == NULL)
 		snprintf(err, sizeof(err), "the stored event cannot be read");
-	else if (kp_keyring_sign(x->app->keys, c, e->signing_kid, body, &jws) != 0 || (proof = detach(jws)) == NULL)
+	else if (kp_keyring_sign(x->app->keys, c, kid, body, &jws) != 0 || (proof = detach(jws)) == NULL)
 		snprintf(err, sizeof(err), "cannot sign with key %s", e->signing_kid ? e->signing_kid : "(current)");
 	else
 		kp_client_post_event(url, kp_event_type_path(type), body, proof, (long)cfg->exchange_timeout_ms, &status,
@@ -86,7 +109,10 @@ static bool deliver_one(kp_exchange_t *x, kp_conn_t *c, const char *url, const k
 	else {
 		long long wait = kp_exchange_backoff_ms(e->attempts + 1, cfg->exchange_retry_min_ms,
 		                                        cfg->exchange_retry_max_ms, jitter());
-		kp_store_outbox_failed(c, e->id, proof, err[0] ? err : "no answer", kp_now_ms(), now + wait);
+		/* a refusal (4xx) is counted toward setting the event aside; no answer or 5xx is not */
+		bool refused = status >= 400 && status < 500 && status != 408 && status != 429;
+		kp_store_outbox_failed(c, e->id, proof, err[0] ? err : "no answer", kp_now_ms(), now + wait, refused,
+		                       (int)cfg->exchange_max_refusals);
 		kp_warn("event %s (%s) to %s not delivered: %s; next attempt in %lld ms", e->event_id, e->event_type,
 		        e->partner, err[0] ? err : "no answer", wait);
 	}

@@ -93,7 +93,9 @@ int kp_store_outbox_pin_kid(kp_conn_t *c, const char *kid)
 
 #define OUTBOX_COLUMNS \
 	"id, seq, attempts, next_attempt_at, last_attempt_at, delivered_at, created_at, partner, event_id," \
-	" previous_event_id, event_type, claims, signing_kid, state, last_error, jws"
+	" previous_event_id, event_type, claims, signing_kid, state, last_error, jws, dead_at, skipped_at"
+/* Waiting for delivery: neither delivered, set aside nor skipped. */
+#define ACTIVE "state = 'pending' AND dead_at IS NULL AND skipped_at IS NULL"
 
 static void outbox_from_row(const kp_rows_t *r, int i, kp_outbox_event_t *e)
 {
@@ -113,14 +115,19 @@ static void outbox_from_row(const kp_rows_t *r, int i, kp_outbox_event_t *e)
 	e->state = kp_rows_text(r, i, 13);
 	e->last_error = kp_rows_text(r, i, 14);
 	e->jws = kp_rows_text(r, i, 15);
+	e->dead_at = kp_rows_int(r, i, 16);
+	e->skipped_at = kp_rows_int(r, i, 17);
+	if (e->skipped_at)
+		e->state = "skipped";
+	else if (e->dead_at && strcmp(e->state, "pending") == 0)
+		e->state = "dead";
 }
 
 int kp_store_outbox_next(kp_conn_t *c, kp_arena_t *a, const char *partner, kp_outbox_event_t *out)
 {
 	kp_rows_t r;
 	int rc = kp_db_one(c, a, &r,
-	                   "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE partner = ? AND state = 'pending'"
-	                   " ORDER BY seq LIMIT 1",
+	                   "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE partner = ? AND " ACTIVE " ORDER BY seq LIMIT 1",
 	                   KP_PARAMS(KV_TEXT(partner)));
 	if (rc == KP_DB_OK)
 		outbox_from_row(&r, 0, out);
@@ -132,8 +139,9 @@ int kp_store_outbox_due(kp_conn_t *c, kp_arena_t *a, int64_t now_ms, const char 
 	kp_rows_t r;
 	/* Only the head of each chain counts: a later event waits for the one before it. */
 	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT o.partner FROM outbox o WHERE o.state = 'pending' AND o.next_attempt_at <= ?"
-	                    " AND o.seq = (SELECT MIN(seq) FROM outbox WHERE partner = o.partner AND state = 'pending')",
+	                    "SELECT o.partner FROM outbox o WHERE o.state = 'pending' AND o.dead_at IS NULL"
+	                    " AND o.skipped_at IS NULL AND o.next_attempt_at <= ?"
+	                    " AND o.seq = (SELECT MIN(seq) FROM outbox WHERE partner = o.partner AND " ACTIVE ")",
 	                    KP_PARAMS(KV_INT(now_ms)));
 	if (rc != KP_DB_OK)
 		return rc;
@@ -153,13 +161,82 @@ int kp_store_outbox_delivered(kp_conn_t *c, int64_t id, const char *jws, int64_t
 }
 
 int kp_store_outbox_failed(kp_conn_t *c, int64_t id, const char *jws, const char *error, int64_t now_ms,
-                           int64_t next_attempt_ms)
+                           int64_t next_attempt_ms, bool refused, int max_refusals)
 {
+	int r = refused ? 1 : 0;
 	return kp_db_run(c,
 	                 "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?, next_attempt_at = ?,"
-	                 " last_error = ?, jws = ? WHERE id = ?",
-	                 KP_PARAMS(KV_INT(now_ms), KV_INT(next_attempt_ms), KV_TEXT(error), KV_TEXT(jws), KV_INT(id)),
+	                 " last_error = ?, jws = ?, refusals = refusals + ?,"
+	                 " dead_at = CASE WHEN refusals + ? >= ? THEN ? ELSE NULL END WHERE id = ?",
+	                 KP_PARAMS(KV_INT(now_ms), KV_INT(next_attempt_ms), KV_TEXT(error), KV_TEXT(jws), KV_INT(r), KV_INT(r),
+	                           KV_INT(max_refusals), KV_INT(now_ms), KV_INT(id)),
 	                 NULL);
+}
+
+int kp_store_outbox_last_delivered(kp_conn_t *c, kp_arena_t *a, const char *partner, const char **event_id)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT event_id FROM outbox WHERE partner = ? AND state = 'delivered' AND skipped_at IS NULL"
+	                    " ORDER BY delivered_at DESC, seq DESC LIMIT 1",
+	                    KP_PARAMS(KV_TEXT(partner)));
+	if (rc == KP_DB_OK)
+		*event_id = r.nrows ? kp_rows_text(&r, 0, 0) : "0";
+	return rc;
+}
+
+int kp_store_outbox_rechain(kp_conn_t *c, int64_t id, const char *previous, const char *claims)
+{
+	return kp_db_run(c, "UPDATE outbox SET previous_event_id = ?, claims = ? WHERE id = ?",
+	                 KP_PARAMS(KV_TEXT(previous), KV_TEXT(claims), KV_INT(id)), NULL);
+}
+
+bool kp_store_key_revocation_delivered(kp_conn_t *c, const char *partner, const char *kid)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	kp_rows_t r;
+	char like[160];
+	snprintf(like, sizeof(like), "%%\"key_id\":\"%s\"%%", kid);
+	int rc = kp_db_exec(c, &a, &r,
+	                    "SELECT 1 FROM outbox WHERE partner = ? AND event_type = 'KEY_REVOKED' AND state = 'delivered'"
+	                    " AND claims LIKE ? LIMIT 1",
+	                    KP_PARAMS(KV_TEXT(partner), KV_TEXT(like)));
+	bool yes = rc == KP_DB_OK && r.nrows > 0;
+	kp_arena_cleanup(&a);
+	return yes;
+}
+
+static int settle_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const char *partner, int64_t id, bool retry)
+{
+	kp_rows_t r;
+	int rc = kp_db_one(c, a, &r, "SELECT state, dead_at, skipped_at, event_id FROM outbox WHERE id = ? AND partner = ?",
+	                   KP_PARAMS(KV_INT(id), KV_TEXT(partner)));
+	if (rc != KP_DB_OK)
+		return rc;
+	bool pending = strcmp(kp_rows_text(&r, 0, 0), "pending") == 0 && kp_rows_isnull(&r, 0, 2);
+	bool dead = pending && !kp_rows_isnull(&r, 0, 1);
+	if (retry ? !dead : !pending)
+		return KP_DB_CONFLICT;
+	int64_t now = kp_now_ms();
+	rc = retry ? kp_db_run(c, "UPDATE outbox SET dead_at = NULL, refusals = 0, next_attempt_at = 0 WHERE id = ?",
+	                       KP_PARAMS(KV_INT(id)), NULL)
+	           : kp_db_run(c, "UPDATE outbox SET skipped_at = ? WHERE id = ?", KP_PARAMS(KV_INT(now), KV_INT(id)), NULL);
+	if (rc != KP_DB_OK)
+		return rc;
+	return kp_store_audit_json(c, who, retry ? "outbox.retry" : "outbox.skip", "authority", partner, NULL,
+	                           json_pack("{s:I, s:s}", "outbox_id", (json_int_t)id, "event_id", kp_rows_text(&r, 0, 3)));
+}
+
+int kp_store_outbox_settle(kp_conn_t *c, const kp_actor_t *who, const char *partner, int64_t id, bool retry)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	int rc = kp_store_begin(c);
+	if (rc == KP_DB_OK)
+		rc = kp_store_end(c, settle_tx(c, &a, who, partner, id, retry));
+	kp_arena_cleanup(&a);
+	return rc;
 }
 
 int kp_store_outbox_list(kp_conn_t *c, kp_arena_t *a, const char *partner, const char *state, int64_t before_id,
@@ -168,7 +245,9 @@ int kp_store_outbox_list(kp_conn_t *c, kp_arena_t *a, const char *partner, const
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
 	                    "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE (CAST(? AS TEXT) IS NULL OR partner = ?)"
-	                    " AND (CAST(? AS TEXT) IS NULL OR state = ?) AND (CAST(? AS BIGINT) = 0 OR id < ?)"
+	                    " AND (CAST(? AS TEXT) IS NULL OR (CASE WHEN skipped_at IS NOT NULL THEN 'skipped'"
+	                    " WHEN dead_at IS NOT NULL AND state = 'pending' THEN 'dead' ELSE state END) = ?)"
+	                    " AND (CAST(? AS BIGINT) = 0 OR id < ?)"
 	                    " ORDER BY id DESC LIMIT ?",
 	                    KP_PARAMS(KV_TEXT(partner), KV_TEXT(partner), KV_TEXT(state), KV_TEXT(state),
 	                              KV_INT(before_id), KV_INT(before_id), KV_INT(limit)));
@@ -201,11 +280,13 @@ int kp_store_chain_release(kp_conn_t *c, const char *owner)
 
 #define PARTNER_SELECT \
 	"SELECT a.code, a.name, a.api_url, a.handshake_state, a.handshake_error, a.handshake_at, a.refetch_due," \
-	" (SELECT COUNT(*) FROM outbox o WHERE o.partner = a.code AND o.state = 'pending')," \
+	" (SELECT COUNT(*) FROM outbox o WHERE o.partner = a.code AND o." ACTIVE ")," \
+	" (SELECT COUNT(*) FROM outbox o WHERE o.partner = a.code AND o.state = 'pending' AND o.dead_at IS NOT NULL" \
+	"  AND o.skipped_at IS NULL)," \
 	" (SELECT COUNT(*) FROM outbox o WHERE o.partner = a.code AND o.state = 'delivered')," \
-	" (SELECT MIN(created_at) FROM outbox o WHERE o.partner = a.code AND o.state = 'pending')," \
+	" (SELECT MIN(created_at) FROM outbox o WHERE o.partner = a.code AND o." ACTIVE ")," \
 	" (SELECT MAX(delivered_at) FROM outbox o WHERE o.partner = a.code)," \
-	" (SELECT last_error FROM outbox o WHERE o.partner = a.code AND o.state = 'pending' ORDER BY seq LIMIT 1)," \
+	" (SELECT last_error FROM outbox o WHERE o.partner = a.code AND o." ACTIVE " ORDER BY seq LIMIT 1)," \
 	" ch.last_event_id," \
 	" (SELECT COUNT(*) FROM inbound_events i WHERE i.partner = a.code AND i.verdict = 'applied')," \
 	" (SELECT COUNT(*) FROM inbound_events i WHERE i.partner = a.code AND i.verdict = 'refused')," \
@@ -223,14 +304,15 @@ static void partner_from_row(const kp_rows_t *r, int i, kp_partner_t *p)
 	p->handshake_at = kp_rows_int(r, i, 5);
 	p->refetch_due = kp_rows_int(r, i, 6) != 0;
 	p->pending = kp_rows_int(r, i, 7);
-	p->delivered = kp_rows_int(r, i, 8);
-	p->oldest_pending_at = kp_rows_int(r, i, 9);
-	p->last_delivered_at = kp_rows_int(r, i, 10);
-	p->last_error = kp_rows_text(r, i, 11);
-	p->last_sent_event_id = kp_rows_text(r, i, 12);
-	p->received = kp_rows_int(r, i, 13);
-	p->refused = kp_rows_int(r, i, 14);
-	p->last_received_event_id = kp_rows_text(r, i, 15);
+	p->dead = kp_rows_int(r, i, 8);
+	p->delivered = kp_rows_int(r, i, 9);
+	p->oldest_pending_at = kp_rows_int(r, i, 10);
+	p->last_delivered_at = kp_rows_int(r, i, 11);
+	p->last_error = kp_rows_text(r, i, 12);
+	p->last_sent_event_id = kp_rows_text(r, i, 13);
+	p->received = kp_rows_int(r, i, 14);
+	p->refused = kp_rows_int(r, i, 15);
+	p->last_received_event_id = kp_rows_text(r, i, 16);
 }
 
 int kp_store_partner_list(kp_conn_t *c, kp_arena_t *a, kp_partner_t **out, int *n)

@@ -20,7 +20,7 @@ int kp_store_outbox_add_all(kp_conn_t *c, const char *type, json_t *claims, cons
 int kp_store_outbox_pin_kid(kp_conn_t *c, const char *kid);
 
 typedef struct kp_outbox_event {
-	int64_t id, seq, attempts, next_attempt_at, last_attempt_at, delivered_at, created_at;
+	int64_t id, seq, attempts, next_attempt_at, last_attempt_at, delivered_at, created_at, dead_at, skipped_at;
 	const char *partner, *event_id, *previous_event_id, *event_type, *claims, *signing_kid, *state, *last_error,
 		*jws;
 } kp_outbox_event_t;
@@ -30,8 +30,24 @@ int kp_store_outbox_next(kp_conn_t *c, kp_arena_t *a, const char *partner, kp_ou
 /* Partners with an undelivered event due at now_ms (ms). */
 int kp_store_outbox_due(kp_conn_t *c, kp_arena_t *a, int64_t now_ms, const char ***partners, int *n);
 int kp_store_outbox_delivered(kp_conn_t *c, int64_t id, const char *jws, int64_t now_ms);
+/* A failed attempt. refused: the partner answered 4xx (other than EVENT_ALREADY_EXISTS);
+ * after max_refusals of those the event is set aside (dead letter) and the chain goes on.
+ * No answer or a 5xx is retried for ever (an outage must lose nothing). */
 int kp_store_outbox_failed(kp_conn_t *c, int64_t id, const char *jws, const char *error, int64_t now_ms,
-                           int64_t next_attempt_ms);
+                           int64_t next_attempt_ms, bool refused, int max_refusals);
+/* The id of the event last delivered to partner ("0" when none): what an event sent now
+ * chains on, so an event set aside does not break the chain (the reference accepts any
+ * event it holds as previous_event_id). */
+int kp_store_outbox_last_delivered(kp_conn_t *c, kp_arena_t *a, const char *partner, const char **event_id);
+/* Record the previous_event_id (and the claims with it) an event is sent with. */
+int kp_store_outbox_rechain(kp_conn_t *c, int64_t id, const char *previous, const char *claims);
+/* Whether partner already got our KEY_REVOKED for kid (events pinned to kid must then be
+ * signed with the current key). */
+bool kp_store_key_revocation_delivered(kp_conn_t *c, const char *partner, const char *kid);
+/* The ministry's decision on one of partner's events, audited: retry (a dead letter goes
+ * back into the queue) or skip (a dead or waiting event is given up). KP_DB_NOTFOUND,
+ * or KP_DB_CONFLICT when the event is not in a state that allows it. */
+int kp_store_outbox_settle(kp_conn_t *c, const kp_actor_t *who, const char *partner, int64_t id, bool retry);
 /* Newest first; partner and state may be NULL; before_id 0 for the newest. */
 int kp_store_outbox_list(kp_conn_t *c, kp_arena_t *a, const char *partner, const char *state, int64_t before_id,
                          int limit, kp_outbox_event_t **out, int *n);
@@ -44,7 +60,7 @@ int kp_store_chain_release(kp_conn_t *c, const char *owner);
 typedef struct kp_partner {
 	const char *code, *name, *api_url, *handshake_state, *handshake_error, *last_error, *last_sent_event_id,
 		*last_received_event_id;
-	int64_t handshake_at, pending, delivered, oldest_pending_at, last_delivered_at, received, refused;
+	int64_t handshake_at, pending, dead, delivered, oldest_pending_at, last_delivered_at, received, refused;
 	bool refetch_due;
 } kp_partner_t;
 /* Authorities we exchange with (a chain exists) or tried to, with their backlog. */
