@@ -28,6 +28,8 @@ static const struct {
 	{"verify", kp_cli_verify, "check a permit QR offline against a trust list"},
 	{"ecmr-verify", kp_cli_ecmr_verify, "check an e-CMR's QR or bundle offline against a trust list"},
 	{"xroad-call", kp_cli_xroad_call, "call another agency's service through our X-Road security server"},
+	{"backup", kp_cli_backup, "copy the whole database to a file while kapka serves"},
+	{"restore", kp_cli_restore, "replace the database with a copy kapka backup made"},
 	{"log", kp_cli_log, "the transparency log: prove a permit, verify the log, monitor another kapka's log"},
 };
 

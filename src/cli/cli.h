@@ -18,6 +18,8 @@ int kp_cli_keygen(kp_config_t *cfg, int argc, char **argv);
 int kp_cli_trustlist(kp_config_t *cfg, int argc, char **argv);
 int kp_cli_verify(kp_config_t *cfg, int argc, char **argv);
 int kp_cli_log(kp_config_t *cfg, int argc, char **argv);
+int kp_cli_backup(kp_config_t *cfg, int argc, char **argv);
+int kp_cli_restore(kp_config_t *cfg, int argc, char **argv);
 
 struct kp_tlog;
 /* The transparency log on store, named by log_origin (else HOST/log from public_url,

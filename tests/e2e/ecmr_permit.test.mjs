@@ -2,7 +2,7 @@
 // sees it from one scan of its QR, and the crossing of its vehicle referencing it (demo data).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { usePermitServer, addVehicle, issue, assertError, sleep } from './permits_helpers.test.mjs';
+import { usePermitServer, addVehicle, issue, assertError, sleep, getBytes, pdfText, scanQr } from './permits_helpers.test.mjs';
 import { noteBody, messageDir, partyLink, sealByLink } from './ecmr_helpers.mjs';
 
 const dir = messageDir();
@@ -33,6 +33,15 @@ test('the officer scans the e-CMR QR and sees the note with its permit; its cros
   assert.equal(r.json.valid, false);
   assert.equal(r.json.reason, 'BAD_SIGNATURE');
   assertError(await k.req('POST', '/api/v1/ecmr-checks', { token: tok.carrier, body: { qr } }), 403);
+
+  // the PDF in the CMR layout: the boxes in ky/ru/en and in Kazakh (the destination), the QR
+  const pdf = await getBytes(k, `/api/v1/ecmr/${ref}/pdf`, tok.officer);
+  assert.equal(pdf.status, 200);
+  const text = pdfText(pdf.buf);
+  for (const want of ['1. Жөнөтүүчү', 'Отправитель', 'Sender · Жөнелтуші', 'Consignee · Алушы', 'dried apricots', 'Osh Dried Fruit LLC', ref, 'key held by kapka'])
+    assert.ok(text.includes(want), `the PDF shows ${want}:\n${text.slice(0, 1500)}`);
+  const png = await getBytes(k, `/api/v1/ecmr/${ref}/qr?format=png`, tok.officer);
+  assert.equal(scanQr(png.buf).split('.').length, 3, 'the QR image holds the signed text');
 
   // the carrier takes over: the old QR no longer tells the present state
   assert.equal((await k.req('POST', `/api/v1/ecmr/${ref}/seals`, { token: tok.carrier, body: { act: 'take_over' } })).status, 201);
