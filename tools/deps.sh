@@ -6,7 +6,7 @@ set -eu
 PACKAGES="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev
 postgresql-15 postgresql-client-15 libssl-dev libsodium-dev libqrencode-dev libhpdf-dev libcurl4-openssl-dev
 libcmocka-dev chromium wrk clang curl ca-certificates nodejs npm
-zlib1g-dev fonts-dejavu-core zbar-tools poppler-utils prometheus"
+zlib1g-dev fonts-dejavu-core zbar-tools poppler-utils prometheus haproxy"
 
 missing=""
 for p in $PACKAGES; do
