@@ -183,12 +183,16 @@ void kp_api_transparency_info(kp_req_t *req)
 }
 
 /* The tree size a proof is asked against: ?size= or the latest checkpoint's; answers and
- * returns -1 when it is not one the log has signed up to. */
-static int proof_size(kp_req_t *req, kp_tlog_t *l, const char *name, int64_t *out)
+ * returns -1 when it is absent but required, or not one the log has signed up to. */
+static int proof_size(kp_req_t *req, kp_tlog_t *l, const char *name, bool required, int64_t *out)
 {
 	int64_t signed_size;
 	free(kp_tlog_checkpoint(l, &signed_size, NULL));
 	long long v;
+	if (required && kp_req_query(req, name) == NULL) {
+		kp_reply_error(req, 400, "bad_query", "%s is required", name);
+		return -1;
+	}
 	if (kp_req_query_int(req, name, 1, INT64_MAX / 2, signed_size, &v) != 0)
 		return -1;
 	if (v < 1 || v > signed_size) {
@@ -205,7 +209,7 @@ void kp_api_transparency_inclusion(kp_req_t *req)
 	kp_tlog_t *l = the_log(req);
 	long long index;
 	int64_t size;
-	if (l == NULL || proof_size(req, l, "size", &size) != 0 ||
+	if (l == NULL || proof_size(req, l, "size", false, &size) != 0 ||
 	    kp_req_query_int(req, "index", 0, INT64_MAX / 2, -1, &index) != 0)
 		return;
 	if (index < 0 || index >= size) {
@@ -233,7 +237,7 @@ void kp_api_transparency_consistency(kp_req_t *req)
 {
 	kp_tlog_t *l = the_log(req);
 	int64_t from, to;
-	if (l == NULL || proof_size(req, l, "to", &to) != 0 || proof_size(req, l, "from", &from) != 0)
+	if (l == NULL || proof_size(req, l, "to", false, &to) != 0 || proof_size(req, l, "from", true, &from) != 0)
 		return;
 	if (from > to) {
 		kp_reply_error(req, 422, "bad_range", "from must not exceed to");

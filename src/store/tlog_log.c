@@ -297,8 +297,12 @@ kp_tlog_t *kp_tlog_open(kp_store_t *s, const char *passphrase, const char *origi
 		rc = load_checkpoint(l, c);
 		pthread_mutex_unlock(&l->lock);
 	}
-	if (rc == KP_DB_OK && (rc = kp_tlog_sync(l, c)) != KP_DB_OK)
-		snprintf(err, errlen, "cannot rebuild the transparency log from the database");
+	/* A leaf that fails its hash stops the tree before it (logged); the log still opens so
+	 * that `kapka log verify` can say what is wrong and the server keeps serving what it
+	 * signed. */
+	if (rc == KP_DB_OK && kp_tlog_sync(l, c) != KP_DB_OK)
+		kp_warn("transparency log: the tree stops at %lld leaves (see the error above)",
+		        (long long)kp_tlog_tree_size(l->tree));
 	kp_store_release(s, c);
 	if (rc != KP_DB_OK) {
 		kp_tlog_free(l);

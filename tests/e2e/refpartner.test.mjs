@@ -12,7 +12,7 @@ import { RefPartner } from './refpartner/partner.mjs';
 import { gsonOf } from './refpartner/events.mjs';
 
 const FAST = { KAPKA_EXCHANGE_POLL_MS: '100', KAPKA_EXCHANGE_RETRY_MIN_MS: '100', KAPKA_EXCHANGE_RETRY_MAX_MS: '400',
-  KAPKA_EXCHANGE_MAX_REFUSALS: '3' };
+  KAPKA_EXCHANGE_MAX_REFUSALS: '3', KAPKA_EXCHANGE_ALLOW_PRIVATE: '127.0.0.1' };
 const s = { kg: null, tr: null, tok: {} };
 const NAME = "A&B <Trans> 'Ak-Jol' =1 ОсОО «Кыргыз» 新疆运输";
 
@@ -76,6 +76,13 @@ test('handshake both ways, the reference\'s way: each GETs the other\'s address 
   assert.ok(cfg.keys.every((k) => k.state === 'active' && k.kty === 'EC' && k.alg === 'ES256'));
   const plain = await s.kg.req('GET', '/e-permit');
   assert.deepEqual(plain.json.keys, cfg.keys);
+  // internal addresses are refused unless exchange_allow_private names them (here: 127.0.0.1 only)
+  for (const api_url of [`http://[::1]:${s.tr.port}`, 'http://169.254.169.254/latest', 'http://10.1.2.3/e-permit', `http://127.0.0.2:${s.tr.port}`]) {
+    const r = await s.kg.req('POST', '/api/v1/partners', { token: s.tok.kg, body: { api_url } });
+    assert.equal(r.status, 422, `${api_url}: ${r.text}`);
+    assert.equal(r.json.error.code, 'partner_address_private', api_url);
+    assert.match(r.json.error.message, /exchange_allow_private/);
+  }
 });
 
 test('quotas as quantities both ways; a KG permit with a hard company name reaches TR and verifies there', async () => {
