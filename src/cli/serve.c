@@ -126,6 +126,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		.idle_timeout = (int)cfg->idle_timeout,
 		.authenticate = kp_api_authenticate, .finish = kp_api_finish,
 	};
+	kp_client_allow_private(cfg->exchange_allow_private); /* before any thread calls a partner */
 	kp_http_t *http = kp_http_start(&o, err, sizeof(err));
 	if (http == NULL) {
 		fprintf(stderr, "kapka: %s\n", err);

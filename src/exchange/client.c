@@ -2,7 +2,11 @@
 #include "exchange/client.h"
 #include "core/util.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +32,96 @@ static size_t take(char *ptr, size_t size, size_t n, void *userdata)
 	a->len += got;
 	a->data[a->len] = '\0';
 	return got;
+}
+
+/* Partner addresses allowed on loopback or private networks (exchange_allow_private). */
+static char allow_private[512];
+
+void kp_client_allow_private(const char *list)
+{
+	snprintf(allow_private, sizeof(allow_private), "%s", list ? list : "");
+}
+
+/* Loopback, private, link-local, shared (CGNAT), unspecified, multicast or reserved. */
+static bool private_ip(const char *ip)
+{
+	unsigned char a[16];
+	if (inet_pton(AF_INET, ip, a) == 1) {
+	v4:
+		return a[0] == 0 || a[0] == 10 || a[0] == 127 || (a[0] == 100 && (a[1] & 0xC0) == 64) ||
+		       (a[0] == 169 && a[1] == 254) || (a[0] == 172 && (a[1] & 0xF0) == 16) || (a[0] == 192 && a[1] == 168) ||
+		       a[0] >= 224;
+	}
+	if (inet_pton(AF_INET6, ip, a) != 1)
+		return true; /* not an address we can judge: refuse */
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	if (memcmp(a, mapped, 12) == 0) {
+		memmove(a, a + 12, 4);
+		goto v4;
+	}
+	bool zero = true;
+	for (int i = 0; i < 15; i++)
+		zero = zero && a[i] == 0;
+	return (zero && (a[15] == 0 || a[15] == 1)) || (a[0] & 0xFE) == 0xFC || (a[0] == 0xFE && (a[1] & 0xC0) == 0x80) ||
+	       a[0] == 0xFF;
+}
+
+/* ip within the CIDR "net/bits" (same family). */
+static bool in_cidr(const char *ip, const char *cidr)
+{
+	char net[64];
+	const char *slash = strchr(cidr, '/');
+	if (slash == NULL || (size_t)(slash - cidr) >= sizeof(net))
+		return false;
+	memcpy(net, cidr, (size_t)(slash - cidr));
+	net[slash - cidr] = '\0';
+	long long bits;
+	unsigned char x[16], n[16];
+	int fam = strchr(net, ':') ? AF_INET6 : AF_INET, len = fam == AF_INET6 ? 16 : 4;
+	if (kp_parse_int(slash + 1, 0, len * 8, &bits) != 0 || inet_pton(fam, ip, x) != 1 || inet_pton(fam, net, n) != 1)
+		return false;
+	for (int i = 0; i < len && bits > 0; i++, bits -= 8) {
+		unsigned char m = bits >= 8 ? 0xFF : (unsigned char)(0xFF << (8 - bits));
+		if ((x[i] & m) != (n[i] & m))
+			return false;
+	}
+	return true;
+}
+
+static bool allowed(const char *host, const char *ip)
+{
+	char list[512];
+	snprintf(list, sizeof(list), "%s", allow_private);
+	char *save = NULL;
+	for (char *e = strtok_r(list, ", ", &save); e; e = strtok_r(NULL, ", ", &save))
+		if (strcasecmp(e, host) == 0 || strcmp(e, ip) == 0 || in_cidr(ip, e))
+			return true;
+	return false;
+}
+
+struct guard {
+	char host[256];
+	bool refused;
+	char ip[64];
+};
+
+/* Before each connection: refuse an internal address not allowed by name, so nothing
+ * internal is even probed (whatever name or redirect led there). */
+static curl_socket_t open_checked(void *clientp, curlsocktype purpose, struct curl_sockaddr *addr)
+{
+	(void)purpose;
+	struct guard *g = clientp;
+	char ip[64] = "";
+	if (addr->family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)&addr->addr)->sin_addr, ip, sizeof(ip));
+	else if (addr->family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)(void *)&addr->addr)->sin6_addr, ip, sizeof(ip));
+	if (!ip[0] || (private_ip(ip) && !allowed(g->host, ip))) {
+		g->refused = true;
+		snprintf(g->ip, sizeof(g->ip), "%s", ip);
+		return CURL_SOCKET_BAD;
+	}
+	return socket(addr->family, addr->socktype, addr->protocol);
 }
 
 void kp_client_init(void)
@@ -60,6 +154,18 @@ static void call(const char *url, const char *post, struct curl_slist *headers, 
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, ans);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "kapka");
+	struct guard g = {.refused = false};
+	CURLU *u = curl_url();
+	char *host = NULL;
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK && curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+		snprintf(g.host, sizeof(g.host), "%s", host[0] == '[' ? host + 1 : host);
+	char *rb = strchr(g.host, ']');
+	if (rb)
+		*rb = '\0';
+	curl_free(host);
+	curl_url_cleanup(u);
+	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_checked);
+	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &g);
 	if (headers)
 		curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
 	if (post)
@@ -67,6 +173,10 @@ static void call(const char *url, const char *post, struct curl_slist *headers, 
 	CURLcode rc = curl_easy_perform(h);
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+	else if (g.refused)
+		snprintf(err, errlen,
+		         "%s is on a loopback or private network (%s); name it in exchange_allow_private to allow it", g.host,
+		         g.ip);
 	else
 		snprintf(err, errlen, "%s: %s", url, ans->too_big ? "answer too large" : cerr[0] ? cerr : curl_easy_strerror(rc));
 	curl_easy_cleanup(h);
@@ -172,4 +282,9 @@ int kp_client_healthcheck(const char *base, const char *jwt, long timeout_ms, lo
 	curl_slist_free_all(h);
 	free(auth);
 	return *out ? 0 : -1;
+}
+
+bool kp_client_refused_private(const char *err)
+{
+	return err && strstr(err, "exchange_allow_private") != NULL;
 }

@@ -3,11 +3,18 @@
 #define KP_EXCHANGE_CLIENT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Call once before any thread starts (curl_global_init), and its pair at exit. */
 void kp_client_init(void);
 void kp_client_cleanup(void);
+/* Partner addresses that may be on loopback or private networks (hosts, IPs or CIDRs,
+ * comma-separated; exchange_allow_private). Every other call to such an address is
+ * refused before it connects, whatever name led there. Set before threads start. */
+void kp_client_allow_private(const char *list);
+/* Whether err (as a call filled it) says the address was refused as internal. */
+bool kp_client_refused_private(const char *err);
 
 /* GET {base} exactly as configured (then {base}/ when that is not found); *out gets the
  * JSON object. -1 with err filled when unreachable or not a JSON object. */

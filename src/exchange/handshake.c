@@ -62,8 +62,11 @@ int kp_exchange_handshake(kp_app_t *app, kp_conn_t *c, const kp_actor_t *who, co
 	if (expect_code)
 		snprintf(code, 3, "%s", expect_code);
 	*errcode = "partner_unreachable";
-	if (kp_client_fetch_config(url, (long)app->cfg->exchange_timeout_ms, &cfg, err, errlen) != 0)
+	if (kp_client_fetch_config(url, (long)app->cfg->exchange_timeout_ms, &cfg, err, errlen) != 0) {
+		if (kp_client_refused_private(err))
+			*errcode = "partner_address_private";
 		goto done;
+	}
 	*errcode = "partner_configuration_invalid";
 	const char *got = json_string_value(json_object_get(cfg, "code"));
 	const char *name = json_string_value(json_object_get(cfg, "name"));

@@ -86,12 +86,31 @@ static void peer_address(struct MHD_Connection *conn, char *out, size_t outlen)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)outlen);
 }
 
-/* req->addr: the client, behind trusted proxies (trusted_proxies) the address they forward. */
+struct xff_join {
+	kp_arena_t *arena;
+	char *joined;
+};
+
+static enum MHD_Result join_xff(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct xff_join *j = cls;
+	if (value && strcasecmp(key, "X-Forwarded-For") == 0)
+		j->joined = j->joined ? kp_arena_printf(j->arena, "%s, %s", j->joined, value) : kp_arena_strdup(j->arena, value);
+	return MHD_YES;
+}
+
+/* req->addr: the client, behind trusted proxies (trusted_proxies) the address they forward.
+ * Several X-Forwarded-For lines count as one list in their order (HAProxy's forwardfor adds
+ * its own line after the client's): reading only the first would believe the client. */
 static void client_address(struct kp_http *h, kp_req_t *req)
 {
 	char peer[64];
 	peer_address(req->mhd, peer, sizeof(peer));
-	kp_http_client_addr(&h->proxies, peer, kp_req_header(req, "X-Forwarded-For"), req->addr, sizeof(req->addr));
+	struct xff_join j = {&req->arena, NULL};
+	if (h->proxies.n > 0)
+		MHD_get_connection_values(req->mhd, MHD_HEADER_KIND, join_xff, &j);
+	kp_http_client_addr(&h->proxies, peer, j.joined, req->addr, sizeof(req->addr));
 }
 
 static void sockaddr_text(const struct sockaddr *sa, char *out, size_t outlen)

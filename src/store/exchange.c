@@ -166,8 +166,9 @@ int kp_store_outbox_failed(kp_conn_t *c, int64_t id, const char *jws, const char
 	int r = refused ? 1 : 0;
 	return kp_db_run(c,
 	                 "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?, next_attempt_at = ?,"
-	                 " last_error = ?, jws = ?, refusals = refusals + ?,"
-	                 " dead_at = CASE WHEN refusals + ? >= ? THEN ? ELSE NULL END WHERE id = ?",
+	                 " last_error = ?, jws = ?, refusals = refusals + CAST(? AS INTEGER),"
+	                 " dead_at = CASE WHEN refusals + CAST(? AS INTEGER) >= CAST(? AS INTEGER) THEN CAST(? AS BIGINT)"
+	                 " ELSE NULL END WHERE id = ?",
 	                 KP_PARAMS(KV_INT(now_ms), KV_INT(next_attempt_ms), KV_TEXT(error), KV_TEXT(jws), KV_INT(r), KV_INT(r),
 	                           KV_INT(max_refusals), KV_INT(now_ms), KV_INT(id)),
 	                 NULL);

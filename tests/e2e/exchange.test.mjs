@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { startKapka, stopClean, adminToken, uniq, PASSWORD, sleep } from './lib.mjs';
 import { carrierWithFleet, addVehicle, issue, YEAR } from './permits_helpers.test.mjs';
 
-const FAST = { KAPKA_EXCHANGE_POLL_MS: '100', KAPKA_EXCHANGE_RETRY_MIN_MS: '200', KAPKA_EXCHANGE_RETRY_MAX_MS: '800' };
+const FAST = { KAPKA_EXCHANGE_POLL_MS: '100', KAPKA_EXCHANGE_RETRY_MIN_MS: '200', KAPKA_EXCHANGE_RETRY_MAX_MS: '800',
+  KAPKA_EXCHANGE_ALLOW_PRIVATE: '127.0.0.1' };
 const s = { kg: null, uz: null, tok: {}, dir: null };
 
 // Wait until fn() returns something truthy (the worker delivers in the background).

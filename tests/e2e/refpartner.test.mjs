@@ -12,7 +12,7 @@ import { RefPartner } from './refpartner/partner.mjs';
 import { gsonOf } from './refpartner/events.mjs';
 
 const FAST = { KAPKA_EXCHANGE_POLL_MS: '100', KAPKA_EXCHANGE_RETRY_MIN_MS: '100', KAPKA_EXCHANGE_RETRY_MAX_MS: '400',
-  KAPKA_EXCHANGE_MAX_REFUSALS: '3' };
+  KAPKA_EXCHANGE_MAX_REFUSALS: '3', KAPKA_EXCHANGE_ALLOW_PRIVATE: '127.0.0.1' };
 const s = { kg: null, tr: null, tok: {} };
 const NAME = "A&B <Trans> 'Ak-Jol' =1 ОсОО «Кыргыз» 新疆运输";
 
@@ -76,6 +76,13 @@ test('handshake both ways, the reference\'s way: each GETs the other\'s address 
   assert.ok(cfg.keys.every((k) => k.state === 'active' && k.kty === 'EC' && k.alg === 'ES256'));
   const plain = await s.kg.req('GET', '/e-permit');
   assert.deepEqual(plain.json.keys, cfg.keys);
+  // internal addresses are refused unless exchange_allow_private names them (here: 127.0.0.1 only)
+  for (const api_url of [`http://[::1]:${s.tr.port}`, 'http://169.254.169.254/latest', 'http://10.1.2.3/e-permit', `http://127.0.0.2:${s.tr.port}`]) {
+    const r = await s.kg.req('POST', '/api/v1/partners', { token: s.tok.kg, body: { api_url } });
+    assert.equal(r.status, 422, `${api_url}: ${r.text}`);
+    assert.equal(r.json.error.code, 'partner_address_private', api_url);
+    assert.match(r.json.error.message, /exchange_allow_private/);
+  }
 });
 
 test('quotas as quantities both ways; a KG permit with a hard company name reaches TR and verifies there', async () => {
@@ -179,6 +186,13 @@ test('keys both ways: TR rotates and revokes, KG rotates and revokes; every late
   await eventually(delivered, 'KG\'s backlog empty');
   const h = await s.tr.healthcheck('KG');
   assert.equal(h.ok, true, h.problem);
+  const mine = await s.kg.req('GET', '/api/v1/partners/TR/healthcheck', { token: s.tok.kg });
+  assert.equal(mine.status, 200, mine.text);
+  assert.equal(mine.json.healthcheck.ok, true, mine.text);
+  assert.equal(mine.json.healthcheck.remote.to_last_event_id, mine.json.healthcheck.local.last_event_sent);
+  // a token for another audience, or none: the reference's plain-text 401
+  const none = await s.kg.req('GET', '/e-permit/healthcheck');
+  assert.deepEqual([none.status, none.text], [401, '401 UNAUTHORIZED "Authorization header not found"']);
 });
 
 test('every refusal the reference can give, produced by kapka in the reference\'s shapes', async () => {
