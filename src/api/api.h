@@ -192,6 +192,7 @@ void kp_api_partner_outbox(kp_req_t *req);
 void kp_api_partner_inbox(kp_req_t *req);
 void kp_api_partner_outbox_retry(kp_req_t *req);
 void kp_api_partner_outbox_skip(kp_req_t *req);
+void kp_api_partner_healthcheck(kp_req_t *req);
 void kp_api_key_list(kp_req_t *req);
 void kp_api_key_rotate(kp_req_t *req);
 void kp_api_key_revoke(kp_req_t *req);

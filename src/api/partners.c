@@ -304,3 +304,12 @@ void kp_api_partner_outbox_skip(kp_req_t *req)
 {
 	settle(req, false);
 }
+
+/* GET /api/v1/partners/{code}/healthcheck: ask the partner, as the reference does. */
+void kp_api_partner_healthcheck(kp_req_t *req)
+{
+	kp_partner_t p;
+	if (find_partner(req, &p) != 0)
+		return;
+	kp_reply_json(req, 200, json_pack("{s:o}", "healthcheck", kp_exchange_healthcheck(kp_api_app(req), kp_api_db(req), p.code)));
+}

@@ -127,6 +127,8 @@ const kp_route_t kp_api_routes[] = {
 	 "put an event set aside back in the queue"},
 	{"POST", "/api/v1/partners/{code}/outbox/{id}/skip", kp_api_partner_outbox_skip, GOV, 0,
 	 "give up an undelivered event"},
+	{"GET", "/api/v1/partners/{code}/healthcheck", kp_api_partner_healthcheck, STAFF, 0,
+	 "ask the partner whether both chains are in step"},
 	{"GET", "/api/v1/keys", kp_api_key_list, STAFF, 0, "our signing keys"},
 	{"POST", "/api/v1/keys", kp_api_key_rotate, GOV, 0, "make a new signing key (partners get KEY_CREATED)"},
 	{"POST", "/api/v1/keys/{kid}/revoke", kp_api_key_revoke, GOV, 0, "revoke an old key (partners get KEY_REVOKED)"},

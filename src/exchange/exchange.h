@@ -12,6 +12,11 @@
 int kp_exchange_handshake(kp_app_t *app, kp_conn_t *c, const kp_actor_t *who, const char *url,
                           const char *expect_code, char code[3], const char **errcode, char *err, size_t errlen);
 
+/* Call the partner's GET {base}/healthcheck with a JWT as the reference does and compare
+ * its last event ids with ours: {ok, problem?, remote, local, authority, checked_at}.
+ * Never NULL; the caller decrefs. */
+json_t *kp_exchange_healthcheck(kp_app_t *app, kp_conn_t *c, const char *code);
+
 typedef struct kp_exchange kp_exchange_t;
 /* Start the delivery worker (one thread). */
 kp_exchange_t *kp_exchange_start(kp_app_t *app);

@@ -33,6 +33,10 @@ function startPartner() {
       res.setHeader('content-type', 'application/json');
       if (req.method === 'GET' && req.url === '/e-permit') {
         res.end(JSON.stringify({ code: 'UZ', name: 'Uzbekistan', version: '1.1.2', keys: uz.broken ? [] : [uz.jwk] }));
+      } else if (req.method === 'GET' && req.url === '/e-permit/healthcheck') {
+        // the reference's answer: the last event it holds from kapka, the last it made for kapka
+        uz.healthAuth = req.headers.authorization;
+        res.end(JSON.stringify({ to_last_event_id: uz.received.at(-1)?.event_id ?? '0', from_last_event_id: uz.lastSent ?? '0' }));
       } else if (req.method === 'POST' && req.url.startsWith('/e-permit/events/')) {
         // the reference's wire: the event as the body, a detached proof in Authorization
         const claims = JSON.parse(Buffer.concat(chunks).toString() || '{}');
@@ -156,8 +160,10 @@ test('ministry: add a partner by its address, fetch it again, keys, events both 
     event_producer: 'UZ', event_consumer: 'KG', event_timestamp: Math.floor(Date.now() / 1000), event_type: 'QUOTA_CREATED',
     event_id: randomUUID(), previous_event_id: '0' });
   const send = (ev) => env.kapka.req('POST', '/e-permit/events/quota-created', { headers: { authorization: `Bearer ${proof(ev)}` }, body: ev });
-  let r = await send(quota(10));
+  const first = quota(10);
+  let r = await send(first);
   assert.equal(r.status, 200, r.text);
+  uz.lastSent = first.event_id;
   r = await send(quota(10));
   assert.deepEqual([r.status, r.json.details.errorCode], [422, 'GENESIS_EVENT_ALREADY_EXISTS']);
 
@@ -186,6 +192,13 @@ test('ministry: add a partner by its address, fetch it again, keys, events both 
   assert.ok((await got.first().innerText()).includes('Quota granted'));
   assert.match(await uzCard.locator('dl.facts').last().innerText(), /Applied\s+1[\s\S]*Refused\s+1/);
   await shot(page, 'partners-04-events');
+  // the reference's healthcheck, asked from the page: a JWT for UZ, and both chains in step
+  await uzCard.getByRole('button', { name: 'Check with the partner' }).click();
+  await uzCard.locator('.healthcheck[data-ok="true"]').waitFor();
+  assert.match(await uzCard.locator('.healthcheck').innerText(), /In step/);
+  const claims = JSON.parse(Buffer.from(uz.healthAuth.replace(/^Bearer /, '').split('.')[1], 'base64url'));
+  assert.deepEqual([claims.iss, claims.aud], ['KG', 'UZ']);
+  assert.ok(claims.exp > Date.now() / 1000);
 
   // Russian and Kyrgyz: the page relabels in place.
   await setLanguage(page, 'ru');

@@ -186,6 +186,13 @@ test('keys both ways: TR rotates and revokes, KG rotates and revokes; every late
   await eventually(delivered, 'KG\'s backlog empty');
   const h = await s.tr.healthcheck('KG');
   assert.equal(h.ok, true, h.problem);
+  const mine = await s.kg.req('GET', '/api/v1/partners/TR/healthcheck', { token: s.tok.kg });
+  assert.equal(mine.status, 200, mine.text);
+  assert.equal(mine.json.healthcheck.ok, true, mine.text);
+  assert.equal(mine.json.healthcheck.remote.to_last_event_id, mine.json.healthcheck.local.last_event_sent);
+  // a token for another audience, or none: the reference's plain-text 401
+  const none = await s.kg.req('GET', '/e-permit/healthcheck');
+  assert.deepEqual([none.status, none.text], [401, '401 UNAUTHORIZED "Authorization header not found"']);
 });
 
 test('every refusal the reference can give, produced by kapka in the reference\'s shapes', async () => {

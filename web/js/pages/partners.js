@@ -18,6 +18,7 @@ const EVENTS_SHOWN = 20;
 const ERROR_KEYS = {
   partner_unreachable: 'partners.error.unreachable',
   partner_configuration_invalid: 'partners.error.configuration_invalid',
+  partner_address_private: 'partners.error.address_private',
   KEYID_ALREADY_EXISTS: 'partners.error.keyid_exists',
   key_in_use: 'partners.error.key_in_use',
   key_already_revoked: 'partners.error.key_already_revoked',
@@ -165,7 +166,7 @@ function inboxTable(events) {
 }
 
 // A <details> whose table is fetched when it is first opened, with "show older" paging.
-function lazyEvents({ summary, url, render, none, ctx }) {
+function lazyEvents({ summary, url, query = '', render, none, ctx }) {
   const body = h('div', { class: 'events-body' });
   const more = h('button', { type: 'button', class: 'secondary', i18n: 'partners.older', hidden: true });
   const shown = [];
@@ -173,7 +174,7 @@ function lazyEvents({ summary, url, render, none, ctx }) {
   async function load(before) {
     more.disabled = true;
     try {
-      const q = `limit=${EVENTS_SHOWN}${before ? `&before=${before}` : ''}`;
+      const q = `limit=${EVENTS_SHOWN}${before ? `&before=${before}` : ''}${query ? `&${query}` : ''}`;
       const { events } = await ctx.api.get(`${url}?${q}`);
       shown.push(...events);
       body.replaceChildren(shown.length ? render(shown) : h('p', { class: 'aside', i18n: none }));
@@ -193,6 +194,58 @@ function lazyEvents({ summary, url, render, none, ctx }) {
   });
   more.addEventListener('click', () => load(shown[shown.length - 1]?.id));
   return el;
+}
+
+// Events set aside after the partner refused them too often, with the ministry's decision.
+function deadTable(ctx, base) {
+  const canEdit = GOV_ROLES.includes(ctx.user.role);
+  return (events) => table({
+    caption: 'partners.dead_caption', items: events,
+    rowAttrs: (e) => ({ dataset: { event: e.event_id, state: e.state, outbox: String(e.id) } }),
+    columns: [
+      { key: 'partners.event_type', cell: (e) => eventType(e.event_type) },
+      { key: 'partners.event_state', cell: (e) => h('span', { class: 'badge badge-bad', i18n: `partners.state_${e.state}`, fallback: e.state }) },
+      { key: 'partners.attempts', num: true, cell: (e) => num(e.attempts) },
+      { key: 'partners.last_error', cell: (e) => (e.last_error ? h('span', { class: 'error-text' }, e.last_error) : '') },
+      ...(canEdit ? [{ key: 'partners.decision', cell: (e) => {
+        const out = h('span', { class: 'decision' });
+        const act = (what, done) => async () => {
+          try {
+            const r = await ctx.api.post(`${base}/outbox/${e.id}/${what}`);
+            out.replaceChildren(notice({ key: done, args: { state: r.state } }));
+          } catch (err) {
+            out.replaceChildren(failure(err));
+          }
+        };
+        const retry = h('button', { type: 'button', class: 'secondary', i18n: 'partners.retry', dataset: { retry: String(e.id) } });
+        const skip = h('button', { type: 'button', class: 'secondary danger', i18n: 'partners.skip', dataset: { skip: String(e.id) } });
+        retry.addEventListener('click', act('retry', 'partners.retried'));
+        skip.addEventListener('click', act('skip', 'partners.skipped_done'));
+        return append(out, retry, ' ', skip);
+      } }] : []),
+    ],
+  });
+}
+
+// The reference's healthcheck, asked of the partner on demand.
+function healthButton(ctx, base) {
+  const out = h('div', { class: 'healthcheck', 'aria-live': 'polite' });
+  const button = h('button', { type: 'button', class: 'secondary', i18n: 'partners.health_check', dataset: { health: base } });
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    out.replaceChildren(h('p', { class: 'aside', i18n: 'partners.health_checking' }));
+    try {
+      const { healthcheck: r } = await ctx.api.get(`${base}/healthcheck`);
+      out.dataset.ok = String(r.ok);
+      out.replaceChildren(r.ok ? notice({ key: 'partners.health_ok' })
+        : append(notice({ key: 'partners.health_problem' }, 'error'), h('p', { class: 'hint error-detail' }, r.problem || '')));
+    } catch (err) {
+      out.replaceChildren(failure(err));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return [h('div', { class: 'button-row' }, button), out];
 }
 
 function partnerCard(p, ctx, { onRefresh, message } = {}) {
@@ -215,10 +268,14 @@ function partnerCard(p, ctx, { onRefresh, message } = {}) {
     fact('partners.oldest_pending', o.oldest_pending_at
       ? [age(o.oldest_pending_at), ' (', dateEl(o.oldest_pending_at, true), ')']
       : h('span', { class: 'aside', i18n: 'partners.nothing_pending' })),
+    fact('partners.dead', h('span', { dataset: { dead: String(o.dead ?? 0) } }, fmt(o.dead ?? 0))),
     fact('partners.delivered', fmt(o.delivered ?? 0)),
     fact('partners.last_delivered', when(o.last_delivered_at)),
     o.last_error ? fact('partners.last_error', h('span', { class: 'error-text' }, o.last_error)) : null),
   lazyEvents({ summary: 'partners.outbox_show', url: `${base}/outbox`, render: outboxTable, none: 'partners.outbox_none', ctx }),
+  o.dead ? lazyEvents({ summary: 'partners.dead_show', url: `${base}/outbox`, query: 'state=dead', render: deadTable(ctx, base),
+    none: 'partners.dead_none', ctx }) : null,
+  ...(p.api_url ? healthButton(ctx, base) : []),
   h('h4', { i18n: 'partners.inbound_title' }),
   h('dl', { class: 'facts' },
     fact('partners.applied', fmt(inb.applied ?? 0)),
