@@ -89,12 +89,17 @@ $(BUILD)/bench/rawtx: bench/rawtx.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LIBS)
 
+$(BUILD)/bench/tlog: bench/tlog.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LIBS)
+
 bench: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/bench/rawtx
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/rawtx $(BUILD)/bench/tlog
 	sh bench/run.sh
 	node bench/permits.mjs
 	node bench/checkpoints.mjs
 	node bench/window.mjs
+	node bench/transparency.mjs
 
 # libFuzzer targets for every parser that takes outside bytes (fuzz/README.md), each on
 # its seed corpus in fuzz/corpus/ for FUZZ_SECONDS seconds (default 60; make test: 5).

@@ -17,8 +17,36 @@ export * from './lib.mjs';
 export const DEMO_PASSWORD = 'kapka-demo-2026';
 
 // The permit year kapka uses by default: the calendar year in Bishkek (UTC+6, the default
-// utc_offset_minutes).
-export const YEAR = Number(localDate(0).slice(0, 4));
+// utc_offset_minutes) on the file's clock; usePermitServer sets it to its server's year
+// once the server runs (a live binding: read it inside tests, not at load).
+export let YEAR = Number(localDate(0).slice(0, 4));
+// The year the demonstration data was loaded in (its permit KG-UZ-<DEMO_YEAR>-1-1): YEAR,
+// unless the file's server crossed into a new year after loading it.
+export let DEMO_YEAR = YEAR;
+
+const bishkekYear = (ms) => new Date(ms + 6 * 3600e3).getUTCFullYear();
+
+// A file whose server starts in the last seconds of a year (the suite's clock set to
+// 31 December 23:59:59) runs its tests in the next one, with the demonstration data of the
+// year that ended: wait out those seconds, then the ministry opens the new year's quotas as
+// the old year's were (as it does before a year begins). Elsewhere in a year: nothing.
+async function intoTheNewYear(k, tok) {
+  const t = k.now();
+  const left = Date.UTC(bishkekYear(t) + 1, 0, 1) - 6 * 3600e3 - t;
+  if (left <= 15000) await new Promise((res) => setTimeout(res, left + 200));
+  const year = bishkekYear(k.now());
+  const r = await k.req('GET', '/api/v1/quotas', { token: tok.ministry });
+  assert.equal(r.status, 200, r.text);
+  const old = Math.min(...r.json.items.map((q) => q.year));
+  DEMO_YEAR = old;
+  if (r.json.items.some((q) => q.year === year)) return;
+  for (const q of r.json.items.filter((x) => x.year === old)) {
+    const body = { direction: q.direction, partner: q.partner, year, type: q.type,
+      start_number: q.start_number, end_number: q.end_number, note: q.note };
+    const c = await k.req('POST', '/api/v1/quotas', { token: tok.ministry, body });
+    assert.equal(c.status, 201, c.text);
+  }
+}
 
 // The QR id pattern of the universal e-permit verifier (e-permit/verify, schema.json).
 export const VERIFIER_ID_RE = /^[A-Z]{2}-[A-Z]{2}-\d{4}-(1|2|3)-[0-9]+$/;
@@ -42,6 +70,8 @@ export function usePermitServer(opts = {}) {
   before(async () => {
     holder.k = await startKapka({ demo: true, ...opts });
     holder.tok = await demoTokens(holder.k);
+    await intoTheNewYear(holder.k, holder.tok);
+    YEAR = bishkekYear(holder.k.now());
   });
   after(async () => { if (holder.k) await stopClean(holder.k); });
   return holder;
