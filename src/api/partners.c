@@ -311,5 +311,6 @@ void kp_api_partner_healthcheck(kp_req_t *req)
 	kp_partner_t p;
 	if (find_partner(req, &p) != 0)
 		return;
-	kp_reply_json(req, 200, json_pack("{s:o}", "healthcheck", kp_exchange_healthcheck(kp_api_app(req), kp_api_db(req), p.code)));
+	json_t *r = kp_exchange_healthcheck(kp_api_app(req), kp_api_db(req), p.code);
+	kp_reply_json(req, 200, json_pack("{s:o}", "healthcheck", r));
 }
