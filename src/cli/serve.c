@@ -8,6 +8,7 @@
 #include "store/exchange.h"
 #include "store/registry.h"
 #include "store/tlog_log.h"
+#include "exchange/witness.h"
 #include "store/writer.h"
 #include "cli/cli.h"
 #include "crypto/hash.h"
@@ -96,6 +97,15 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		kp_store_close(store);
 		return 1;
 	}
+	kp_witnesses_t witnesses = {store, tlog, NULL, 0};
+	if (kp_witness_parse(cfg->log_witnesses, &witnesses.list, &witnesses.n, err, sizeof(err)) != 0) {
+		fprintf(stderr, "kapka: %s\n", err);
+		kp_tlog_free(tlog);
+		kp_keyring_free(keys);
+		kp_store_close(store);
+		return 2;
+	}
+	kp_tlog_after_sign(tlog, kp_witness_ask_all, &witnesses);
 	kp_tlog_hook(tlog);
 	kp_writer_t *writer = kp_writer_start(cfg->db, (int)cfg->sqlite_sync_full, (int)cfg->group_commit_max, err,
 	                                      sizeof(err));
@@ -181,6 +191,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	free(routes);
 	kp_registry_free(registry);
 	kp_tlog_free(tlog);
+	free(witnesses.list);
 	kp_keyring_free(keys);
 	kp_store_close(store);
 	kp_info("stopped");

@@ -28,6 +28,8 @@ struct kp_tlog {
 	bool running, stopping, pending;
 	pthread_mutex_t note_lock; /* readers of note, note_size, note_root */
 	int64_t signed_batches;
+	void (*after_sign)(void *arg);
+	void *after_sign_arg;
 };
 
 /* The key that seals the log key's seed, from the passphrase. */
@@ -252,6 +254,8 @@ static void *signer_main(void *arg)
 		if (kp_tlog_sync(l, c) != KP_DB_OK)
 			kp_error("transparency log: signing a checkpoint failed; the next commit tries again");
 		kp_store_release(l->store, c);
+		if (l->after_sign)
+			l->after_sign(l->after_sign_arg);
 		pthread_mutex_lock(&l->sig_lock);
 		l->signed_batches++;
 		pthread_cond_broadcast(&l->synced);
@@ -274,11 +278,18 @@ static void *signer_main(void *arg)
 	return NULL;
 }
 
+void kp_tlog_after_sign(kp_tlog_t *l, void (*fn)(void *arg), void *arg)
+{
+	l->after_sign_arg = arg;
+	l->after_sign = fn;
+}
+
 void kp_tlog_hook(kp_tlog_t *l)
 {
 	kp_tlog_set_commit_hook(on_commit, l);
 	pthread_mutex_lock(&l->sig_lock);
 	l->running = true;
+	l->pending = true; /* one round at start: catch up, and ask the witnesses */
 	pthread_mutex_unlock(&l->sig_lock);
 	if (pthread_create(&l->signer, NULL, signer_main, l) != 0)
 		kp_fatal("cannot start the transparency log's signer thread");
