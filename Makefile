@@ -106,6 +106,15 @@ bench: deps
 fuzz:
 	sh fuzz/run.sh
 
+# The Debian package (docs/operations.md): dpkg-buildpackage on a copy of the tree, so this
+# checkout's build/ stays as it is; build/deb/kapka_<version>_amd64.deb, checked by lintian.
+.PHONY: deb
+deb:
+	rm -rf build/deb && mkdir -p build/deb/kapka
+	git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t build/deb/kapka
+	cd build/deb/kapka && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error build/deb/kapka_*_amd64.deb
+
 clean:
 	rm -rf build bin tests/browser/out
 

@@ -43,6 +43,26 @@ static void housekeeping(kp_store_t *store, const kp_config_t *cfg, kp_registry_
 		kp_warn("the checkpoint registry could not be reloaded; answering from the last one read");
 }
 
+/* SIGHUP (systemctl reload): read the config file (KAPKA_CONFIG) and the environment again
+ * and apply what can change while serving: log_level. The checkpoint registry is read again
+ * by the housekeeping that follows. Other settings need a restart; a bad file changes nothing. */
+static void reload_settings(void)
+{
+	kp_config_t fresh;
+	char *rest[1];
+	int nrest;
+	kp_config_defaults(&fresh);
+	enum kp_log_level level;
+	if (kp_config_load(&fresh, 0, NULL, 0, rest, &nrest, stderr) != 0 ||
+	    kp_log_parse_level(fresh.log_level, &level) != 0) {
+		kp_warn("reload: the settings could not be read again; nothing changed");
+		return;
+	}
+	kp_log_set_level(level);
+	kp_info("reload: log_level is %s; the checkpoint registry is read again", fresh.log_level);
+	kp_wipe(&fresh, sizeof(fresh));
+}
+
 int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 {
 	if (kp_cli_wants_help(argc, argv)) {
@@ -74,6 +94,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -181,6 +202,8 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		int sig = sigtimedwait(&stop, NULL, &tick);
 		if (sig == SIGTERM || sig == SIGINT)
 			break;
+		if (sig == SIGHUP)
+			reload_settings();
 		housekeeping(store, cfg, registry);
 	}
 	kp_info("stopping: letting requests in flight finish (up to %lld s)", cfg->shutdown_grace);
