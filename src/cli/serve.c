@@ -8,6 +8,7 @@
 #include "store/exchange.h"
 #include "store/registry.h"
 #include "store/tlog_log.h"
+#include "exchange/witness.h"
 #include "store/writer.h"
 #include "cli/cli.h"
 #include "crypto/hash.h"
@@ -42,6 +43,26 @@ static void housekeeping(kp_store_t *store, const kp_config_t *cfg, kp_registry_
 		kp_warn("the checkpoint registry could not be reloaded; answering from the last one read");
 }
 
+/* SIGHUP (systemctl reload): read the config file (KAPKA_CONFIG) and the environment again
+ * and apply what can change while serving: log_level. The checkpoint registry is read again
+ * by the housekeeping that follows. Other settings need a restart; a bad file changes nothing. */
+static void reload_settings(void)
+{
+	kp_config_t fresh;
+	char *rest[1];
+	int nrest;
+	kp_config_defaults(&fresh);
+	enum kp_log_level level;
+	if (kp_config_load(&fresh, 0, NULL, 0, rest, &nrest, stderr) != 0 ||
+	    kp_log_parse_level(fresh.log_level, &level) != 0) {
+		kp_warn("reload: the settings could not be read again; nothing changed");
+		return;
+	}
+	kp_log_set_level(level);
+	kp_info("reload: log_level is %s; the checkpoint registry is read again", fresh.log_level);
+	kp_wipe(&fresh, sizeof(fresh));
+}
+
 int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 {
 	if (kp_cli_wants_help(argc, argv)) {
@@ -73,6 +94,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -96,6 +118,15 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		kp_store_close(store);
 		return 1;
 	}
+	kp_witnesses_t witnesses = {store, tlog, NULL, 0};
+	if (kp_witness_parse(cfg->log_witnesses, &witnesses.list, &witnesses.n, err, sizeof(err)) != 0) {
+		fprintf(stderr, "kapka: %s\n", err);
+		kp_tlog_free(tlog);
+		kp_keyring_free(keys);
+		kp_store_close(store);
+		return 2;
+	}
+	kp_tlog_after_sign(tlog, kp_witness_ask_all, &witnesses);
 	kp_tlog_hook(tlog);
 	kp_writer_t *writer = kp_writer_start(cfg->db, (int)cfg->sqlite_sync_full, (int)cfg->group_commit_max, err,
 	                                      sizeof(err));
@@ -171,6 +202,8 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		int sig = sigtimedwait(&stop, NULL, &tick);
 		if (sig == SIGTERM || sig == SIGINT)
 			break;
+		if (sig == SIGHUP)
+			reload_settings();
 		housekeeping(store, cfg, registry);
 	}
 	kp_info("stopping: letting requests in flight finish (up to %lld s)", cfg->shutdown_grace);
@@ -181,6 +214,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	free(routes);
 	kp_registry_free(registry);
 	kp_tlog_free(tlog);
+	free(witnesses.list);
 	kp_keyring_free(keys);
 	kp_store_close(store);
 	kp_info("stopped");
