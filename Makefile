@@ -89,17 +89,31 @@ $(BUILD)/bench/rawtx: bench/rawtx.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LIBS)
 
+$(BUILD)/bench/tlog: bench/tlog.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LIBS)
+
 bench: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/bench/rawtx
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/rawtx $(BUILD)/bench/tlog
 	sh bench/run.sh
 	node bench/permits.mjs
 	node bench/checkpoints.mjs
 	node bench/window.mjs
+	node bench/transparency.mjs
 
 # libFuzzer targets for every parser that takes outside bytes (fuzz/README.md), each on
 # its seed corpus in fuzz/corpus/ for FUZZ_SECONDS seconds (default 60; make test: 5).
 fuzz:
 	sh fuzz/run.sh
+
+# The Debian package (docs/operations.md): dpkg-buildpackage on a copy of the tree, so this
+# checkout's build/ stays as it is; build/deb/kapka_<version>_amd64.deb, checked by lintian.
+.PHONY: deb
+deb:
+	rm -rf build/deb && mkdir -p build/deb/kapka
+	git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t build/deb/kapka
+	cd build/deb/kapka && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error build/deb/kapka_*_amd64.deb
 
 clean:
 	rm -rf build bin tests/browser/out

@@ -1,8 +1,10 @@
 /* fuzz_event.c: libFuzzer target for the e-permit event reader (src/domain/event.c
  * kp_event_read), the first thing a partner's POST {base}/events/{type} reaches after the
  * JSON parse. The first input byte picks the endpoint, the rest is the body. An event is
- * accepted with its fields filled, or refused with a 4xx and a reason; never both. */
+ * accepted with its fields filled, or refused with a 4xx and a reason; never both. An
+ * accepted event's Gson bytes read back as JSON with the same values. */
 #include "domain/event.h"
+#include "exchange/gson.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -31,6 +33,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc = kp_event_read(obj, t, 20000, &ev, &err);
 	if (rc == 0 && (ev.event_id == NULL || ev.producer == NULL || ev.consumer == NULL))
 		abort();
+	if (rc == 0) { /* the bytes signed and verified (src/exchange/gson.c) are JSON with the same fields */
+		size_t len;
+		char *g = kp_gson_event(obj, t, &len);
+		json_t *back = json_loadb(g, len, 0, NULL);
+		json_t *cn = t == KP_EV_PERMIT_CREATED ? json_object_get(obj, "company_name") : NULL;
+		if (back == NULL || !json_equal(json_object_get(back, "event_id"), json_object_get(obj, "event_id")) ||
+		    (json_is_string(cn) && !json_equal(json_object_get(back, "company_name"), cn)))
+			abort();
+		json_decref(back);
+		free(g);
+	}
 	if (rc != 0 && (err.status < 400 || err.status > 499 || err.message == NULL))
 		abort();
 	kp_event_cleanup(&ev);

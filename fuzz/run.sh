@@ -26,7 +26,7 @@ sources() {
 	config) echo src/core/config.c src/core/util.c src/core/log.c src/core/clock.c ;;
 	trustlist) echo src/domain/trustlist.c src/domain/permit.c src/domain/dates.c src/domain/vin.c src/crypto/hash.c src/core/util.c ;;
 	event) echo src/domain/event.c src/domain/permit.c src/domain/dates.c src/domain/vin.c src/crypto/keys.c \
-		src/crypto/hash.c src/core/util.c ;;
+		src/crypto/hash.c src/core/util.c src/exchange/gson.c ;;
 	qr) echo src/domain/verdict.c src/domain/permit.c src/domain/dates.c src/domain/vin.c src/domain/zone.c \
 		src/crypto/jws.c src/crypto/keys.c src/crypto/hash.c src/core/util.c ;;
 	window) echo src/domain/window.c src/domain/vin.c src/domain/dates.c src/domain/account.c src/core/util.c \

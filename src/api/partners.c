@@ -65,7 +65,7 @@ void kp_api_partner_list(kp_req_t *req)
 static int find_partner(kp_req_t *req, kp_partner_t *p)
 {
 	const char *code = kp_req_param(req, "code");
-	int rc = code && strlen(code) == 2 ? kp_store_partner_get(kp_api_db(req), &req->arena, code, p) : KP_DB_NOTFOUND;
+	int rc = code && strlen(code) >= 2 && strlen(code) <= KP_AUTHORITY_CODE_MAX ? kp_store_partner_get(kp_api_db(req), &req->arena, code, p) : KP_DB_NOTFOUND;
 	if (rc == KP_DB_OK && strcmp(p->handshake_state, "none") == 0 && p->last_sent_event_id == NULL)
 		rc = KP_DB_NOTFOUND;
 	if (rc != KP_DB_OK)
@@ -76,7 +76,7 @@ static int find_partner(kp_req_t *req, kp_partner_t *p)
 static void answer_handshake(kp_req_t *req, int status, const char *url, const char *expect)
 {
 	kp_actor_t who = kp_api_actor(req);
-	char code[3], err[512];
+	char code[KP_AUTHORITY_CODE_MAX + 1], err[512];
 	const char *why;
 	if (kp_exchange_handshake(kp_api_app(req), kp_api_db(req), &who, url, expect, code, &why, err, sizeof(err)) != 0) {
 		if (strcmp(why, "database_error") == 0)
@@ -311,5 +311,6 @@ void kp_api_partner_healthcheck(kp_req_t *req)
 	kp_partner_t p;
 	if (find_partner(req, &p) != 0)
 		return;
-	kp_reply_json(req, 200, json_pack("{s:o}", "healthcheck", kp_exchange_healthcheck(kp_api_app(req), kp_api_db(req), p.code)));
+	json_t *r = kp_exchange_healthcheck(kp_api_app(req), kp_api_db(req), p.code);
+	kp_reply_json(req, 200, json_pack("{s:o}", "healthcheck", r));
 }

@@ -46,13 +46,22 @@ static int read_keys(json_t *cfg, kp_arena_t *a, kp_authority_key_t **out, int *
 	return 0;
 }
 
+/* An authority code as the reference allows it: [A-Z]+ (countries, and organisations such
+ * as BSEC), of 2 to KP_AUTHORITY_CODE_MAX letters. */
 static bool is_code(const char *s)
 {
-	return s && strlen(s) == 2 && isupper((unsigned char)s[0]) && isupper((unsigned char)s[1]);
+	size_t n = s ? strlen(s) : 0;
+	if (n < 2 || n > KP_AUTHORITY_CODE_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < 'A' || s[i] > 'Z')
+			return false;
+	return true;
 }
 
 int kp_exchange_handshake(kp_app_t *app, kp_conn_t *c, const kp_actor_t *who, const char *url,
-                          const char *expect_code, char code[3], const char **errcode, char *err, size_t errlen)
+                          const char *expect_code, char code[KP_AUTHORITY_CODE_MAX + 1], const char **errcode, char *err,
+                          size_t errlen)
 {
 	json_t *cfg = NULL;
 	kp_arena_t a;
@@ -60,7 +69,7 @@ int kp_exchange_handshake(kp_app_t *app, kp_conn_t *c, const kp_actor_t *who, co
 	int rc = -1;
 	code[0] = '\0';
 	if (expect_code)
-		snprintf(code, 3, "%s", expect_code);
+		snprintf(code, KP_AUTHORITY_CODE_MAX + 1, "%s", expect_code);
 	*errcode = "partner_unreachable";
 	if (kp_client_fetch_config(url, (long)app->cfg->exchange_timeout_ms, &cfg, err, errlen) != 0) {
 		if (kp_client_refused_private(err))
@@ -71,7 +80,7 @@ int kp_exchange_handshake(kp_app_t *app, kp_conn_t *c, const kp_actor_t *who, co
 	const char *got = json_string_value(json_object_get(cfg, "code"));
 	const char *name = json_string_value(json_object_get(cfg, "name"));
 	if (!is_code(got)) {
-		snprintf(err, errlen, "the configuration's \"code\" is not a two-letter country code");
+		snprintf(err, errlen, "the configuration's \"code\" is not an authority code ([A-Z]+)");
 		goto done;
 	}
 	if (strcmp(got, app->cfg->authority_code) == 0) {
@@ -82,7 +91,7 @@ int kp_exchange_handshake(kp_app_t *app, kp_conn_t *c, const kp_actor_t *who, co
 		snprintf(err, errlen, "the partner at that address now says it is %s, not %s", got, expect_code);
 		goto done;
 	}
-	snprintf(code, 3, "%s", got);
+	snprintf(code, KP_AUTHORITY_CODE_MAX + 1, "%s", got);
 	kp_authority_key_t *keys;
 	int n;
 	if (read_keys(cfg, &a, &keys, &n, err, errlen) != 0)

@@ -156,7 +156,7 @@ static void refetch(kp_exchange_t *x, kp_conn_t *c)
 	if (kp_store_partner_refetch_due(c, &a, &codes, &n) == KP_DB_OK)
 		for (int i = 0; i < n; i++) {
 			const char *url, *why;
-			char code[3], err[512];
+			char code[KP_AUTHORITY_CODE_MAX + 1], err[512];
 			kp_actor_t who = {0, "kapka", NULL, NULL};
 			if (kp_store_partner_link(c, &a, codes[i], &url) == KP_DB_OK && url &&
 			    kp_exchange_handshake(x->app, c, &who, url, codes[i], code, &why, err, sizeof(err)) != 0)

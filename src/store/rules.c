@@ -1,4 +1,5 @@
 /* rules.c: rule changes effective from a date, public holidays, audited (rules.h). */
+#include "store/tlog_acts.h"
 #include "store/rules.h"
 #include "core/util.h"
 
@@ -118,6 +119,13 @@ static int change_add(kp_conn_t *c, const kp_actor_t *who, kp_rule_change_t *ch,
 	}
 	if (rc == KP_DB_OK && at_once)
 		rc = apply_any(c, fee, ch->kind, ch->checkpoint, ch->payload, ch->source);
+	if (rc == KP_DB_OK) { /* rule data is public: the change itself is the leaf */
+		json_t *change = json_pack("{s:s, s:s?, s:o?, s:s?, s:I, s:b}", "kind", ch->kind, "checkpoint", ch->checkpoint,
+		                           "payload", json_loads(ch->payload, 0, NULL), "source", ch->source, "effective_from",
+		                           (json_int_t)ch->effective_from, "applied", at_once);
+		rc = kp_tlog_rules(c, fee ? "fee_change" : "rule_change", fee ? ch->kind : ch->checkpoint, change);
+		json_decref(change);
+	}
 	const char *action = fee ? (at_once ? "fee_change.apply" : "fee_change.schedule")
 	                         : (at_once ? "rule_change.apply" : "rule_change.schedule");
 	if (rc == KP_DB_OK)

@@ -249,3 +249,15 @@ int kp_store_tlog_key_put(kp_conn_t *c, const kp_tlog_key_row_t *k)
 		                         json_pack("{s:s, s:s}", "origin", k->origin, "vkey", k->vkey));
 	return kp_store_end(c, rc);
 }
+
+int kp_store_tlog_cosigned_size(kp_conn_t *c, const char *witness, int64_t *size)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	kp_rows_t r;
+	int rc = kp_db_exec(c, &a, &r, "SELECT COALESCE(MAX(size), 0) FROM tlog_cosignatures WHERE witness = ?",
+	                    KP_PARAMS(KV_TEXT(witness)));
+	*size = rc == KP_DB_OK && r.nrows == 1 ? kp_rows_int(&r, 0, 0) : 0;
+	kp_arena_cleanup(&a);
+	return rc;
+}

@@ -59,6 +59,8 @@ int kp_store_tlog_checkpoint_list(kp_conn_t *c, kp_arena_t *a, int64_t from, int
  * of the same witness), and read the lines of one size. */
 int kp_store_tlog_cosignature_put(kp_conn_t *c, int64_t size, const char *witness, const char *line, int64_t at);
 int kp_store_tlog_cosignatures(kp_conn_t *c, kp_arena_t *a, int64_t size, const char ***lines, int *n);
+/* The largest checkpoint size witness has cosigned (0: none). */
+int kp_store_tlog_cosigned_size(kp_conn_t *c, const char *witness, int64_t *size);
 
 typedef struct kp_tlog_key_row {
 	const char *origin, *vkey, *salt, *nonce, *sealed; /* hex salt, nonce and sealed seed */

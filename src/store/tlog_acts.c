@@ -1,5 +1,6 @@
 /* tlog_acts.c: the leaves of permits, applications, quotas, keys and rule data. */
 #include "store/tlog_acts.h"
+#include "store/travellers.h"
 
 #include <string.h>
 
@@ -103,5 +104,23 @@ int kp_tlog_rules(kp_conn_t *c, const char *table, const char *object, json_t *a
 	char kind[64];
 	snprintf(kind, sizeof(kind), "rules.%s", table);
 	kp_tlog_leaf_t leaf = {.kind = kind, .object = object, .facts = json_pack("{s:O?}", "after", after)};
+	return append(c, &leaf);
+}
+
+int kp_tlog_zone_permit(kp_conn_t *c, const char *kind, const kp_zone_app_t *x, const kp_zone_permit_t *p,
+                        const char *reason)
+{
+	char object[48];
+	snprintf(object, sizeof(object), "zone-permit/%lld", (long long)p->id);
+	json_t *personal = json_pack("{s:s?, s:s?, s:s?, s:s?}", "surname", p->surname, "given_names", p->given_names,
+	                             "passport_number", p->passport_number, "reason", reason);
+	kp_tlog_leaf_t leaf = {
+	    .kind = kind,
+	    .object = object,
+	    .facts = json_pack("{s:o?, s:I, s:I, s:s?}", "zones", x && x->zones ? json_loads(x->zones, 0, NULL) : NULL,
+	                       "valid_from", (json_int_t)(x ? x->valid_from : 0), "valid_until",
+	                       (json_int_t)(x ? x->valid_until : 0), "nationality", p->nationality),
+	    .personal = personal,
+	};
 	return append(c, &leaf);
 }

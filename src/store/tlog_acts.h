@@ -24,6 +24,12 @@ int kp_tlog_application(kp_conn_t *c, const char *kind, const kp_application_t *
 int kp_tlog_quota(kp_conn_t *c, const char *kind, const kp_quota_t *q);
 /* A key added to or revoked from an authority's key set: kind key.add / key.revoke. */
 int kp_tlog_key_change(kp_conn_t *c, const char *kind, const char *authority, const char *kid, const char *jwk);
+struct kp_zone_app;
+struct kp_zone_permit;
+/* A border-zone permit: kind zone_permit.issue (paid), zone_permit.extend, zone_permit.revoke.
+ * The traveller's name and passport are committed to; zones and dates are public. */
+int kp_tlog_zone_permit(kp_conn_t *c, const char *kind, const struct kp_zone_app *x, const struct kp_zone_permit *p,
+                        const char *reason);
 /* A change of rule data by the ministry: kind rules.<table>, object the row's key, after
  * the new row (borrowed; must hold no personal data). */
 int kp_tlog_rules(kp_conn_t *c, const char *table, const char *object, json_t *after);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #define SYNC_BATCH 4096
+#define SIGN_EVERY_MS 100
 
 struct kp_tlog {
 	kp_store_t *store;
@@ -22,9 +23,13 @@ struct kp_tlog {
 	kp_hash_t note_root;
 	/* the signer thread, woken after each commit that appended leaves */
 	pthread_t signer;
+	pthread_mutex_t sig_lock; /* the fields below, apart from the sync itself */
 	pthread_cond_t wake, synced;
 	bool running, stopping, pending;
+	pthread_mutex_t note_lock; /* readers of note, note_size, note_root */
 	int64_t signed_batches;
+	void (*after_sign)(void *arg);
+	void *after_sign_arg;
 };
 
 /* The key that seals the log key's seed, from the passphrase. */
@@ -135,7 +140,8 @@ static int load_checkpoint(kp_tlog_t *l, kp_conn_t *c)
 	}
 	if (rc == KP_DB_OK)
 		rc = kp_store_tlog_cosignatures(c, &a, cp.size, &lines, &n);
-	if (rc != KP_DB_OK || hex_to(cp.root, l->note_root, KP_HASH_SIZE) != 0)
+	kp_hash_t root;
+	if (rc != KP_DB_OK || hex_to(cp.root, root, KP_HASH_SIZE) != 0)
 		goto done;
 	size_t len = strlen(cp.note);
 	for (int i = 0; i < n; i++)
@@ -144,9 +150,12 @@ static int load_checkpoint(kp_tlog_t *l, kp_conn_t *c)
 	p = stpcpy(p, cp.note);
 	for (int i = 0; i < n; i++)
 		p = stpcpy(p, lines[i]);
+	pthread_mutex_lock(&l->note_lock);
 	free(l->note);
 	l->note = note;
 	l->note_size = cp.size;
+	memcpy(l->note_root, root, KP_HASH_SIZE);
+	pthread_mutex_unlock(&l->note_lock);
 done:
 	kp_arena_cleanup(&a);
 	return rc;
@@ -222,10 +231,10 @@ static void on_commit(void *arg, kp_conn_t *c)
 {
 	(void)c;
 	kp_tlog_t *l = arg;
-	pthread_mutex_lock(&l->lock);
+	pthread_mutex_lock(&l->sig_lock);
 	l->pending = true;
 	pthread_cond_signal(&l->wake);
-	pthread_mutex_unlock(&l->lock);
+	pthread_mutex_unlock(&l->sig_lock);
 }
 
 /* Commits only flag the work: the signer catches up and signs once for however many
@@ -233,32 +242,55 @@ static void on_commit(void *arg, kp_conn_t *c)
 static void *signer_main(void *arg)
 {
 	kp_tlog_t *l = arg;
-	pthread_mutex_lock(&l->lock);
+	pthread_mutex_lock(&l->sig_lock);
 	for (;;) {
 		while (!l->pending && !l->stopping)
-			pthread_cond_wait(&l->wake, &l->lock);
+			pthread_cond_wait(&l->wake, &l->sig_lock);
 		if (!l->pending && l->stopping)
 			break;
 		l->pending = false;
-		pthread_mutex_unlock(&l->lock);
+		pthread_mutex_unlock(&l->sig_lock);
 		kp_conn_t *c = kp_store_acquire(l->store);
 		if (kp_tlog_sync(l, c) != KP_DB_OK)
 			kp_error("transparency log: signing a checkpoint failed; the next commit tries again");
 		kp_store_release(l->store, c);
-		pthread_mutex_lock(&l->lock);
+		if (l->after_sign)
+			l->after_sign(l->after_sign_arg);
+		pthread_mutex_lock(&l->sig_lock);
 		l->signed_batches++;
 		pthread_cond_broadcast(&l->synced);
+		/* At most one checkpoint per SIGN_EVERY_MS: under load the batches that commit
+		 * meanwhile are signed together, and the checkpoint's own commit does not compete
+		 * with the writer's for the disk after every batch. */
+		if (!l->stopping) {
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += SIGN_EVERY_MS * 1000000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			while (!l->stopping && pthread_cond_timedwait(&l->wake, &l->sig_lock, &until) == 0)
+				;
+		}
 	}
-	pthread_mutex_unlock(&l->lock);
+	pthread_mutex_unlock(&l->sig_lock);
 	return NULL;
+}
+
+void kp_tlog_after_sign(kp_tlog_t *l, void (*fn)(void *arg), void *arg)
+{
+	l->after_sign_arg = arg;
+	l->after_sign = fn;
 }
 
 void kp_tlog_hook(kp_tlog_t *l)
 {
 	kp_tlog_set_commit_hook(on_commit, l);
-	pthread_mutex_lock(&l->lock);
+	pthread_mutex_lock(&l->sig_lock);
 	l->running = true;
-	pthread_mutex_unlock(&l->lock);
+	l->pending = true; /* one round at start: catch up, and ask the witnesses */
+	pthread_mutex_unlock(&l->sig_lock);
 	if (pthread_create(&l->signer, NULL, signer_main, l) != 0)
 		kp_fatal("cannot start the transparency log's signer thread");
 }
@@ -273,12 +305,16 @@ int kp_tlog_wait_signed(kp_tlog_t *l, int64_t size, int timeout_ms)
 		until.tv_sec++;
 		until.tv_nsec -= 1000000000L;
 	}
-	pthread_mutex_lock(&l->lock);
+	int64_t have;
+	free(kp_tlog_checkpoint(l, &have, NULL));
+	pthread_mutex_lock(&l->sig_lock);
 	int rc = 0;
-	while (l->note_size < size && rc == 0 && l->running)
-		rc = pthread_cond_timedwait(&l->synced, &l->lock, &until);
-	bool ok = l->note_size >= size;
-	pthread_mutex_unlock(&l->lock);
+	while (have < size && rc == 0 && l->running) {
+		rc = pthread_cond_timedwait(&l->synced, &l->sig_lock, &until);
+		free(kp_tlog_checkpoint(l, &have, NULL));
+	}
+	bool ok = have >= size;
+	pthread_mutex_unlock(&l->sig_lock);
 	return ok ? 0 : -1;
 }
 
@@ -288,6 +324,8 @@ kp_tlog_t *kp_tlog_open(kp_store_t *s, const char *passphrase, const char *origi
 	l->store = s;
 	l->tree = kp_tlog_tree_new();
 	pthread_mutex_init(&l->lock, NULL);
+	pthread_mutex_init(&l->sig_lock, NULL);
+	pthread_mutex_init(&l->note_lock, NULL);
 	pthread_cond_init(&l->wake, NULL);
 	pthread_cond_init(&l->synced, NULL);
 	kp_conn_t *c = kp_store_acquire(s);
@@ -317,10 +355,10 @@ void kp_tlog_free(kp_tlog_t *l)
 		return;
 	if (l->running) {
 		kp_tlog_set_commit_hook(NULL, NULL);
-		pthread_mutex_lock(&l->lock);
+		pthread_mutex_lock(&l->sig_lock);
 		l->stopping = true;
 		pthread_cond_signal(&l->wake);
-		pthread_mutex_unlock(&l->lock);
+		pthread_mutex_unlock(&l->sig_lock);
 		pthread_join(l->signer, NULL);
 	}
 	kp_tlog_tree_free(l->tree);
@@ -329,6 +367,8 @@ void kp_tlog_free(kp_tlog_t *l)
 	pthread_cond_destroy(&l->synced);
 	sodium_memzero(&l->key, sizeof(l->key));
 	pthread_mutex_destroy(&l->lock);
+	pthread_mutex_destroy(&l->sig_lock);
+	pthread_mutex_destroy(&l->note_lock);
 	free(l);
 }
 
@@ -354,12 +394,12 @@ kp_tlog_tree_t *kp_tlog_tree(kp_tlog_t *l)
 
 char *kp_tlog_checkpoint(kp_tlog_t *l, int64_t *size, kp_hash_t root)
 {
-	pthread_mutex_lock(&l->lock);
+	pthread_mutex_lock(&l->note_lock);
 	char *out = l->note ? kp_strdup(l->note) : NULL;
 	*size = l->note_size;
 	if (root)
 		memcpy(root, l->note_root, KP_HASH_SIZE);
-	pthread_mutex_unlock(&l->lock);
+	pthread_mutex_unlock(&l->note_lock);
 	return out;
 }
 

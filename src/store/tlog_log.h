@@ -24,6 +24,9 @@ int kp_tlog_sync(kp_tlog_t *l, kp_conn_t *c);
  * appended leaves it catches up and signs (once for all the batches committed meanwhile).
  * kp_tlog_free stops it. */
 void kp_tlog_hook(kp_tlog_t *l);
+/* fn(arg) runs on the signer thread after each checkpoint it signs, outside every lock
+ * (the witness client). Set before kp_tlog_hook. */
+void kp_tlog_after_sign(kp_tlog_t *l, void (*fn)(void *arg), void *arg);
 /* Wait until a checkpoint of at least size is signed: 0, or -1 after timeout_ms. */
 int kp_tlog_wait_signed(kp_tlog_t *l, int64_t size, int timeout_ms);
 

@@ -1,5 +1,6 @@
 /* zone_permits.c: border-zone permit applications, their permits (one per person),
  * payment records, extension, cancellation and revocation, and checks at posts. */
+#include "store/tlog_acts.h"
 #include "store/travellers.h"
 #include "core/util.h"
 
@@ -238,6 +239,8 @@ int kp_store_zone_pay(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_
 		rc = kp_db_run(c, "UPDATE zone_applications SET status = 'paid' WHERE id = ?", KP_PARAMS(KV_INT(app_id)), NULL);
 	if (rc == KP_DB_OK)
 		rc = sign_all(c, a, &x, ps, n, signer);
+	for (int i = 0; rc == KP_DB_OK && i < n; i++)
+		rc = kp_tlog_zone_permit(c, "zone_permit.issue", &x, &ps[i], NULL);
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_id(c, who, "zone_application.pay", "zone_application", app_id,
 		                       json_pack("{s:s}", "status", x.status),
@@ -273,6 +276,8 @@ int kp_store_zone_extend(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int
 	x.extended = true;
 	if (rc == KP_DB_OK)
 		rc = sign_all(c, a, &x, ps, n, signer);
+	for (int i = 0; rc == KP_DB_OK && i < n; i++)
+		rc = kp_tlog_zone_permit(c, "zone_permit.extend", &x, &ps[i], NULL);
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_id(c, who, "zone_application.extend", "zone_application", app_id,
 		                       json_pack("{s:I, s:b}", "valid_until", (json_int_t)before, "extended", false),
@@ -316,6 +321,10 @@ int kp_store_zone_permit_revoke(kp_conn_t *c, const kp_actor_t *who, int64_t per
 	               KP_PARAMS(KV_TEXT(reason), KV_INT(permit_id)), &changes);
 	if (rc == KP_DB_OK && changes == 0)
 		rc = KP_DB_CONFLICT;
+	if (rc == KP_DB_OK) {
+		kp_zone_permit_t p = {.id = permit_id};
+		rc = kp_tlog_zone_permit(c, "zone_permit.revoke", NULL, &p, reason);
+	}
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_id(c, who, "zone_permit.revoke", "zone_permit", permit_id,
 		                       json_pack("{s:s}", "status", "active"),

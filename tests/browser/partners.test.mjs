@@ -14,7 +14,7 @@ import { harness, openPage, shot, onPage, signInAs, visit, fill, overflow, DEMO_
 
 // The exchange worker looks for events to deliver every 100 ms and retries soon.
 const FAST = { KAPKA_EXCHANGE_POLL_MS: '100', KAPKA_EXCHANGE_RETRY_MIN_MS: '200', KAPKA_EXCHANGE_RETRY_MAX_MS: '800',
-  KAPKA_EXCHANGE_ALLOW_PRIVATE: '127.0.0.1' };
+  KAPKA_EXCHANGE_ALLOW_PRIVATE: '127.0.0.1', KAPKA_EXCHANGE_MAX_REFUSALS: '2' };
 const YEAR = new Date(Date.now() + 6 * 3600 * 1000).getUTCFullYear();
 
 const env = harness();
@@ -40,6 +40,12 @@ function startPartner() {
       } else if (req.method === 'POST' && req.url.startsWith('/e-permit/events/')) {
         // the reference's wire: the event as the body, a detached proof in Authorization
         const claims = JSON.parse(Buffer.concat(chunks).toString() || '{}');
+        if (uz.refuse) { // the reference's 422 for an event it cannot apply
+          res.statusCode = 422;
+          res.end(JSON.stringify({ status: 'UNPROCESSABLE_ENTITY', timestamp: '2026-12-06T15:00:00.000', error_id: 'e',
+            error_message: 'Error, please contact system manager with error id', details: { errorCode: 'PERMIT_NOTFOUND' } }));
+          return;
+        }
         uz.received.push(claims);
         res.end();      } else {
         res.statusCode = 404;
@@ -245,6 +251,38 @@ test('auditor: reads partners and keys, with no way to change them', async () =>
   const o = await overflow(page);
   assert.equal(o.extra, 0, `too wide: ${o.wide.join(', ')}`);
   await shot(page, 'partners-07-auditor-360');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('ministry: an event the partner keeps refusing is set aside, then sent again or given up', async () => {
+  const ministry = await env.kapka.login('ministry', DEMO_PASSWORD);
+  const partner = async () => (await env.kapka.req('GET', '/api/v1/partners/UZ', { token: ministry })).json.partner;
+  uz.refuse = true;
+  for (const end of [3, 6]) {
+    const q = await env.kapka.req('POST', '/api/v1/quotas', { token: ministry,
+      body: { direction: 'inbound', partner: 'UZ', year: YEAR + 2, type: 2, start_number: end - 2, end_number: end } });
+    assert.equal(q.status, 201, q.text);
+  }
+  await eventually(async () => (await partner()).outbox.dead === 2, 'both QUOTA_CREATED set aside');
+  uz.refuse = false;
+  const { page, context, problems } = await openPage(env.browser, env.kapka.url, { width: 1024, height: 900 });
+  await signInAs(page, 'ministry');
+  await visit(page, 'partners');
+  const card = page.locator('li.partner[data-partner="UZ"]');
+  await card.waitFor();
+  assert.match(await card.locator('.backlog').innerText(), /Set aside\s+2/);
+  await card.locator('summary', { hasText: 'Events set aside' }).click();
+  const rows = card.locator('details.events tbody tr[data-state="dead"]');
+  await rows.nth(1).waitFor();
+  assert.match(await rows.first().innerText(), /PERMIT_NOTFOUND/);
+  await rows.first().getByRole('button', { name: 'Send again' }).click();
+  await card.getByRole('status').filter({ hasText: 'The event is back in the queue.' }).waitFor();
+  await rows.nth(1).getByRole('button', { name: 'Give up' }).click();
+  await card.getByRole('status').filter({ hasText: 'The event has been given up; it will not be sent.' }).waitFor();
+  await eventually(async () => { const p = await partner(); return p.outbox.dead === 0 && p.outbox.pending === 0; }, 'one sent, one given up');
+  assert.equal(uz.received.filter((c) => c.event_type === 'QUOTA_CREATED').length, 1);
+  await shot(page, 'partners-07-dead-letters');
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -13,7 +13,7 @@ import { useServer, newCarrier, assertError, kapka, adminToken } from './lib.mjs
 import { messageDir, noteBody, partyLink, sealByLink, staffUser } from './ecmr_helpers.mjs';
 
 const dir = messageDir();
-const srv = useServer({ env: { KAPKA_MESSAGE_DIR: dir } });
+const srv = useServer({ env: { KAPKA_MESSAGE_DIR: dir, KAPKA_EXCHANGE_ALLOW_PRIVATE: '127.0.0.1' } });
 
 test('a consignment note from draft to delivery, each act sealed in order', async () => {
   const k = srv.k;

@@ -76,6 +76,16 @@ test('handshake both ways, the reference\'s way: each GETs the other\'s address 
   assert.ok(cfg.keys.every((k) => k.state === 'active' && k.kty === 'EC' && k.alg === 'ES256'));
   const plain = await s.kg.req('GET', '/e-permit');
   assert.deepEqual(plain.json.keys, cfg.keys);
+  // an organisation authority ([A-Z]+, as the reference allows) is a partner like a country
+  const bsec = await new RefPartner('BSEC', 'Organization of the Black Sea Economic Cooperation').start();
+  try {
+    const b = await s.kg.req('POST', '/api/v1/partners', { token: s.tok.kg, body: { api_url: bsec.url } });
+    assert.equal(b.status, 201, b.text);
+    assert.equal(b.json.partner.code, 'BSEC');
+    assert.equal((await s.kg.req('GET', '/api/v1/partners/BSEC', { token: s.tok.kg })).status, 200);
+  } finally {
+    await bsec.stop();
+  }
   // internal addresses are refused unless exchange_allow_private names them (here: 127.0.0.1 only)
   for (const api_url of [`http://[::1]:${s.tr.port}`, 'http://169.254.169.254/latest', 'http://10.1.2.3/e-permit', `http://127.0.0.2:${s.tr.port}`]) {
     const r = await s.kg.req('POST', '/api/v1/partners', { token: s.tok.kg, body: { api_url } });

@@ -159,7 +159,9 @@ static void keys_and_envelope(void **state)
 	/* absent event_type: the endpoint's, as the reference's constructor sets it */
 	assert_string_equal(json_string_value(json_object_get(o, "event_type")), "KEY_REVOKED");
 	json_decref(o);
-	assert_int_equal(kp_event_read(json_string("x"), KP_EV_KEY_REVOKED, today(), &ev, &err), -1);
+	json_t *x = json_string("x");
+	assert_int_equal(kp_event_read(x, KP_EV_KEY_REVOKED, today(), &ev, &err), -1);
+	json_decref(x);
 	assert_int_equal(err.status, 400);
 	kp_event_error_cleanup(&err);
 	assert_int_equal(kp_event_type_from_path("permit-created"), KP_EV_PERMIT_CREATED);

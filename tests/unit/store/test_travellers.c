@@ -209,6 +209,11 @@ static void revoked_ids_and_checks(void **state)
 	assert_int_equal(kp_store_zone_permit_revoke(f->c, &f->who, a[1].id, "forged"), KP_DB_OK);
 	assert_int_equal(kp_store_zone_permit_revoke(f->c, &f->who, a[1].id, "again"), KP_DB_CONFLICT);
 	assert_int_equal(kp_store_zone_permit_revoke(f->c, &f->who, b[0].id, "unpaid"), KP_DB_CONFLICT);
+	/* the transparency log: both permits issued on payment, one revoked; no name or passport */
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM tlog_leaves WHERE kind = 'zone_permit.issue'"), 2);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM tlog_leaves WHERE kind = 'zone_permit.revoke'"), 1);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM tlog_leaves WHERE entry LIKE '%12AB34567%'"
+	                                      " OR entry LIKE '%forged%'"), 0);
 	assert_int_equal(kp_store_zone_cancel(f->c, &f->who, unpaid), KP_DB_OK);
 	assert_int_equal(kp_store_zone_permit_revoked_ids(f->c, &f->a, "KG", &ids, &n), KP_DB_OK);
 	assert_int_equal(n, 3);

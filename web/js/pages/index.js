@@ -44,4 +44,7 @@ export default [
   'window',
   'window-queue',
   'ev-quota',
+
+  // the public transparency log's statistics
+  'transparency',
 ];
