@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "core/util.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -63,6 +64,54 @@ static void reload_settings(void)
 	kp_wipe(&fresh, sizeof(fresh));
 }
 
+/* A PEM file for tls_cert / tls_key, malloc'd and NUL-terminated; NULL (said why) when it
+ * cannot be read or is not PEM. */
+static char *read_pem(const char *setting, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		fprintf(stderr, "kapka: %s: cannot read %s: %s\n", setting, path, strerror(errno));
+		return NULL;
+	}
+	char *buf = kp_malloc(1 << 20);
+	size_t n = fread(buf, 1, (1 << 20) - 1, f);
+	bool whole = feof(f);
+	fclose(f);
+	buf[n] = '\0';
+	if (!whole || strstr(buf, "-----BEGIN ") == NULL) {
+		fprintf(stderr, "kapka: %s: %s is not a PEM file (or larger than 1 MiB)\n", setting, path);
+		kp_wipe(buf, n);
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Read tls_cert and tls_key when HTTPS is configured; 0, or -1 after saying why. */
+static int load_tls(const kp_config_t *cfg, char **cert, char **key)
+{
+	*cert = *key = NULL;
+	if (cfg->tls_cert[0] == '\0' && cfg->tls_key[0] == '\0')
+		return 0;
+	if (cfg->tls_cert[0] == '\0' || cfg->tls_key[0] == '\0') {
+		fprintf(stderr, "kapka: HTTPS needs both tls_cert and tls_key\n");
+		return -1;
+	}
+	if ((*cert = read_pem("tls_cert", cfg->tls_cert)) == NULL || (*key = read_pem("tls_key", cfg->tls_key)) == NULL) {
+		free(*cert);
+		*cert = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static void free_pem(char *p)
+{
+	if (p)
+		kp_wipe(p, strlen(p));
+	free(p);
+}
+
 int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 {
 	if (kp_cli_wants_help(argc, argv)) {
@@ -82,6 +131,9 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		fprintf(stderr, "kapka: metrics_allow: %s\n", allow_err);
 		return 2;
 	}
+	char *tls_cert, *tls_key;
+	if (load_tls(cfg, &tls_cert, &tls_key) != 0)
+		return 2;
 	if (kp_password_prepare() != 0) { /* before the first sign-in (the other commands skip it) */
 		fprintf(stderr, "kapka: the password hashing could not start\n");
 		return 1;
@@ -158,7 +210,11 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		.authenticate = kp_api_authenticate, .finish = kp_api_finish,
 	};
 	kp_client_allow_private(cfg->exchange_allow_private); /* before any thread calls a partner */
+	o.tls_cert_pem = tls_cert;
+	o.tls_key_pem = tls_key;
 	kp_http_t *http = kp_http_start(&o, err, sizeof(err));
+	free_pem(tls_cert); /* the server keeps its own copies */
+	free_pem(tls_key);
 	if (http == NULL) {
 		fprintf(stderr, "kapka: %s\n", err);
 		kp_writer_stop(writer);
@@ -173,7 +229,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	if (cfg->public_url[0])
 		snprintf(url, sizeof(url), "%s", cfg->public_url);
 	else
-		snprintf(url, sizeof(url), "http://%s:%d/", strcmp(cfg->listen, "0.0.0.0") == 0 ? "127.0.0.1" : cfg->listen,
+		snprintf(url, sizeof(url), "%s://%s:%d/", cfg->tls_cert[0] ? "https" : "http", strcmp(cfg->listen, "0.0.0.0") == 0 ? "127.0.0.1" : cfg->listen,
 		         kp_http_port(http));
 	if (kp_cli_ensure_admin(store, cfg, url) != 0) {
 		fprintf(stderr, "kapka: could not create the administrator account\n");

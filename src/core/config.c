@@ -54,6 +54,8 @@ static const struct setting settings[] = {
 	INT_SETTING(password_hash_concurrency, 1, 64, "2", "password hashes (64 MiB of memory each) computed at once for new passwords; more wait with 503"),
 	STR_SETTING(trusted_proxies, "", "addresses or networks of reverse proxies whose X-Forwarded-For names the client (e.g. 10.0.0.0/8); empty: none"),
 	STR_SETTING(metrics_allow, "", "addresses or networks that may read GET /metrics (e.g. 127.0.0.1, ::1); empty: only with metrics_token"),
+	STR_SETTING(tls_cert, "", "PEM certificate chain: serve HTTPS (TLS 1.2 and 1.3) instead of HTTP; empty: plain HTTP (terminate TLS at a proxy)"),
+	STR_SETTING(tls_key, "", "PEM private key of tls_cert (readable by kapka only)"),
 	SECRET_SETTING(metrics_token, "", "bearer token that reads GET /metrics from any address; empty: none; as a flag only '-', read from standard input"),
 	INT_SETTING(shutdown_grace, 0, 3600, "10", "seconds to let requests in flight finish on SIGTERM"),
 	SECRET_SETTING(admin_password, "", "password of the admin account created on first start (random when empty); as a flag only '-', read from standard input"),

@@ -32,6 +32,8 @@ typedef struct kp_config {
 	char trusted_proxies[512];
 	char metrics_allow[512];
 	char metrics_token[128];
+	char tls_cert[512];
+	char tls_key[512];
 	char authority_code[3];
 	char authority_name[128];
 	long long utc_offset_minutes;

@@ -169,6 +169,8 @@ typedef struct kp_http_options {
 	int max_conns_per_address;   /* per client address, trusted proxies exempt (0: max_conns) */
 	int reserved_conns;          /* of max_conns, kept for addresses with no connection open */
 	int idle_timeout;            /* seconds a connection may stay silent (0: 60) */
+	const char *tls_cert_pem;    /* HTTPS (GnuTLS under libmicrohttpd) when set: the certificate chain ... */
+	const char *tls_key_pem;     /* ... and its private key, PEM; copied (the key wiped at stop) */
 	void *app;
 	/* Fill req->auth from the request's token, if any. */
 	void (*authenticate)(kp_req_t *req);

@@ -43,6 +43,7 @@ struct kp_http {
 	int port;
 	kp_proxies_t proxies;
 	struct conn_table conns;
+	char *tls_cert, *tls_key; /* copies MHD reads while it runs */
 };
 
 static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
@@ -648,6 +649,15 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	kp_debug("microhttpd: %s", msg);
 }
 
+static void free_tls(struct kp_http *h)
+{
+	if (h->tls_key)
+		kp_wipe(h->tls_key, strlen(h->tls_key));
+	free(h->tls_key);
+	free(h->tls_cert);
+	h->tls_key = h->tls_cert = NULL;
+}
+
 kp_http_t *kp_http_start(const kp_http_options_t *o, char *err, size_t errlen)
 {
 	struct kp_http *h = kp_calloc(1, sizeof(*h));
@@ -695,7 +705,25 @@ kp_http_t *kp_http_start(const kp_http_options_t *o, char *err, size_t errlen)
 		h->opt.reserved_conns = h->opt.max_conns / 4; /* the headroom can never be all of it */
 	if (h->opt.idle_timeout <= 0)
 		h->opt.idle_timeout = 60;
+	struct MHD_OptionItem tls[4] = {{MHD_OPTION_END, 0, NULL}};
+	if (o->tls_cert_pem && o->tls_cert_pem[0]) {
+		if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
+			snprintf(err, errlen, "this libmicrohttpd has no TLS: terminate HTTPS at a proxy instead");
+			free(h->conns.slots);
+			free(h);
+			return NULL;
+		}
+		h->tls_cert = kp_strdup(o->tls_cert_pem);
+		h->tls_key = kp_strdup(o->tls_key_pem ? o->tls_key_pem : "");
+		flags |= MHD_USE_TLS;
+		tls[0] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, h->tls_cert};
+		tls[1] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, h->tls_key};
+		tls[2] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0,
+		                                 (void *)(uintptr_t) "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"};
+		tls[3] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+	}
 	h->daemon = MHD_start_daemon(flags, (uint16_t)o->port, accept_policy, h, on_request, h,
+	                             MHD_OPTION_ARRAY, tls,
 	                             MHD_OPTION_SOCK_ADDR, sa,
 	                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
 	                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)h->opt.idle_timeout,
@@ -709,7 +737,12 @@ kp_http_t *kp_http_start(const kp_http_options_t *o, char *err, size_t errlen)
 	                             MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	                             MHD_OPTION_END);
 	if (h->daemon == NULL) {
-		snprintf(err, errlen, "cannot listen on %s port %d (in use, or not allowed)", o->listen, o->port);
+		if (h->tls_cert)
+			snprintf(err, errlen, "cannot serve HTTPS on %s port %d: the port is in use, or tls_cert and tls_key "
+			         "are not a PEM certificate and its private key", o->listen, o->port);
+		else
+			snprintf(err, errlen, "cannot listen on %s port %d (in use, or not allowed)", o->listen, o->port);
+		free_tls(h);
 		free(h->conns.slots);
 		free(h);
 		return NULL;
@@ -759,6 +792,7 @@ void kp_http_stop(kp_http_t *h, int grace_seconds)
 	if (atomic_load(&h->in_flight) > 0)
 		kp_warn("stopping with %d requests still in flight", atomic_load(&h->in_flight));
 	MHD_stop_daemon(h->daemon);
+	free_tls(h);
 	free(h->conns.slots);
 	pthread_mutex_destroy(&h->conns.lock);
 	free(h);

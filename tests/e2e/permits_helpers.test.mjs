@@ -26,15 +26,23 @@ export let DEMO_YEAR = YEAR;
 
 const bishkekYear = (ms) => new Date(ms + 6 * 3600e3).getUTCFullYear();
 
+// When server k's clock is in a year's last 15 seconds (the suite's clock set to 31
+// December 23:59:59), wait them out, so that the tests that follow run in one year; then
+// YEAR is the server's year (returned).
+export async function settleYear(k) {
+  const t = k.now();
+  const left = Date.UTC(bishkekYear(t) + 1, 0, 1) - 6 * 3600e3 - t;
+  if (left <= 15000) await new Promise((res) => setTimeout(res, left + 200));
+  YEAR = bishkekYear(k.now());
+  return YEAR;
+}
+
 // A file whose server starts in the last seconds of a year (the suite's clock set to
 // 31 December 23:59:59) runs its tests in the next one, with the demonstration data of the
 // year that ended: wait out those seconds, then the ministry opens the new year's quotas as
 // the old year's were (as it does before a year begins). Elsewhere in a year: nothing.
 async function intoTheNewYear(k, tok) {
-  const t = k.now();
-  const left = Date.UTC(bishkekYear(t) + 1, 0, 1) - 6 * 3600e3 - t;
-  if (left <= 15000) await new Promise((res) => setTimeout(res, left + 200));
-  const year = bishkekYear(k.now());
+  const year = await settleYear(k);
   const r = await k.req('GET', '/api/v1/quotas', { token: tok.ministry });
   assert.equal(r.status, 200, r.text);
   const old = Math.min(...r.json.items.map((q) => q.year));
