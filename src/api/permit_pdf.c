@@ -4,12 +4,14 @@
  * returned, expired, used up) prints VOID instead of a QR code that could still be scanned. */
 #include "api/api.h"
 #include "api/catalogue.h"
+#include "api/transparency.h"
 #include "core/util.h"
 #include "doc/pdf.h"
 #include "doc/qr.h"
 #include "domain/dates.h"
 #include "domain/permit.h"
 #include "store/permits.h"
+#include "store/tlog_log.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -24,6 +26,9 @@ static const kp_pdf_label_t L_CARRIER = {"Ташуучу (ИСН)", "Перев�
 static const kp_pdf_label_t L_PLATES = {"Унаа / чиркегич", "ТС / прицеп", "Vehicle / trailer plate"};
 static const kp_pdf_label_t L_VALIDITY = {"Берилген – жарактуу", "Выдано – действует до", "Issued – valid until"};
 static const kp_pdf_label_t L_STATUS = {"Абалы", "Статус", "Status"};
+/* The offline proof's QR code: smaller than the credential's, so the permit stays one page. */
+#define TLOG_QR_MM KP_PDF_QR_MIN_MM
+static const kp_pdf_label_t L_TLOG = {"Ачык журналдагы жазуу", "Запись в публичном журнале", "Public log entry"};
 
 static const char *lower(kp_arena_t *a, const char *prefix, const char *s)
 {
@@ -119,6 +124,29 @@ static int credential_block(kp_pdf_t *pdf, const kp_permit_t *p, const struct do
 	return rc;
 }
 
+/* The permit's leaf in the transparency log and its offline proof as a QR code (C2SP
+ * tlog-proof: checkable with the log's key alone, `kapka log check`), when signed. A void
+ * permit keeps the row but shows no code at all, so nothing on it can be scanned. */
+static int tlog_block(kp_req_t *req, kp_pdf_t *pdf, const kp_permit_t *p, bool void_)
+{
+	kp_tlog_t *l = kp_api_app(req)->tlog;
+	int64_t index;
+	char *proof = l ? kp_api_tlog_object_proof(l, kp_api_db(req), p->id, &index) : NULL;
+	if (proof == NULL)
+		return 0;
+	int rc = row(pdf, &L_TLOG, kp_arena_printf(&req->arena, "%lld · %s", (long long)index, kp_tlog_origin(l)));
+	kp_qr_t qr;
+	memset(&qr, 0, sizeof(qr));
+	const char *caption = "Ачык журналдагы далил · Доказательство в публичном журнале · Offline proof (c2sp.org/tlog-proof)";
+	if (rc == 0 && !void_ && kp_qr_encode(proof, strlen(proof), KP_QR_ECC_L, &qr) == 0) {
+		if ((rc = kp_pdf_qr(pdf, &qr, TLOG_QR_MM, caption)) == KP_PDF_EFULL && (rc = kp_pdf_page(pdf)) == 0)
+			rc = kp_pdf_qr(pdf, &qr, TLOG_QR_MM, caption);
+		kp_qr_cleanup(&qr);
+	}
+	free(proof);
+	return rc;
+}
+
 static int render_pdf(kp_req_t *req, const kp_permit_t *p, unsigned char **out, size_t *len)
 {
 	struct doc d;
@@ -150,6 +178,8 @@ static int render_pdf(kp_req_t *req, const kp_permit_t *p, unsigned char **out, 
 		rc = row(pdf, rows[i].label, rows[i].value);
 	if (rc == 0)
 		rc = credential_block(pdf, p, &d);
+	if (rc == 0)
+		rc = tlog_block(req, pdf, p, d.void_);
 	if (rc == 0)
 		rc = kp_pdf_finish(pdf, out, len);
 	kp_pdf_free(pdf);

@@ -1,6 +1,7 @@
 /* permits.c: reading permits and their QR code, border activities, returning and
  * revoking (the printable PDF: permit_pdf.c). */
 #include "api/api.h"
+#include "api/transparency.h"
 #include "core/util.h"
 #include "domain/account.h"
 #include "domain/dates.h"
@@ -70,8 +71,11 @@ static int load_permit(kp_req_t *req, kp_permit_t *p)
 void kp_api_permit_get(kp_req_t *req)
 {
 	kp_permit_t p;
-	if (load_permit(req, &p) == 0)
-		kp_reply_json(req, 200, kp_api_permit_json(req, &p));
+	if (load_permit(req, &p) != 0)
+		return;
+	json_t *o = kp_api_permit_json(req, &p);
+	kp_api_tlog_attach(req, o, p.id); /* its leaf and offline proof (docs/transparency.md) */
+	kp_reply_json(req, 200, o);
 }
 
 void kp_api_permit_qr(kp_req_t *req)

@@ -352,3 +352,17 @@ void kp_api_transparency_permit(kp_req_t *req)
 	}
 	kp_reply_json(req, 200, o);
 }
+
+void kp_api_tlog_attach(kp_req_t *req, json_t *o, const char *object)
+{
+	kp_tlog_t *l = kp_api_app(req)->tlog;
+	if (l == NULL || o == NULL)
+		return;
+	int64_t index;
+	char *proof = kp_api_tlog_object_proof(l, kp_api_db(req), object, &index);
+	json_t *t = proof ? json_pack("{s:I, s:s, s:s}", "leaf_index", (json_int_t)index, "proof", proof, "log_key",
+	                              kp_tlog_vkey(l))
+	                  : json_pack("{s:n}", "leaf_index");
+	free(proof);
+	json_object_set_new(o, "transparency", t);
+}

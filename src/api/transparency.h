@@ -5,6 +5,7 @@
 #define KP_API_TRANSPARENCY_H
 
 #include "http/http.h"
+#include <jansson.h>
 #include "tlog/merkle.h"
 
 struct kp_tlog;
@@ -22,5 +23,9 @@ void kp_api_transparency_permit(kp_req_t *req);
  * latest checkpoint; *index gets its leaf index. NULL (and *index -1) when the object has
  * no leaf yet under a signed checkpoint. malloc'd. */
 char *kp_api_tlog_object_proof(struct kp_tlog *l, struct kp_conn *c, const char *object, int64_t *index);
+
+/* Add "transparency": {"leaf_index", "proof" (tlog-proof text), "log_key"} to a permit's
+ * JSON view o, or {"leaf_index": null} while its leaf awaits the next checkpoint. */
+void kp_api_tlog_attach(kp_req_t *req, json_t *o, const char *object);
 
 #endif

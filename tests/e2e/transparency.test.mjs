@@ -12,7 +12,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { usePermitServer, carrierWithFleet, issue, normPlate, assertError, ROOT_DIR } from './transparency_helpers.mjs';
+import { usePermitServer, carrierWithFleet, issue, normPlate, assertError, ROOT_DIR, getBytes, pdfText, pdfPages, scanQr } from './transparency_helpers.mjs';
 import { parseVkey, readLog, verifyInclusion, verifyConsistency, checkProof, leafHash, parseNote } from './tlog_verifier.mjs';
 
 const run = promisify(execFile);
@@ -117,6 +117,21 @@ test('Go sumdb/note+tlog and a C2SP verifier in Node accept the log; a forged ol
   const goBad = await run(goBinary, [k.url, info0.vkey, String(first.size), forged.toString('base64')]).then(
     () => null, (e) => e);
   assert.ok(goBad && goBad.code === 1, 'Go accepted a forged older root');
+
+  // the permit's own answer and its PDF carry the leaf and the offline proof
+  const pj = await k.req('GET', `/api/v1/permits/${permits[1].id}`, { token: c.token });
+  assert.equal(pj.status, 200, pj.text);
+  const tr = pj.json.transparency;
+  assert.equal(checkProof(tr.proof, key).entry.object, permits[1].id);
+  assert.equal(tr.log_key, info0.vkey);
+  assert.equal(leaves[tr.leaf_index].object, permits[1].id);
+  const pdf = await getBytes(k, `/api/v1/permits/${permits[1].id}/pdf`, c.token);
+  assert.equal(pdf.status, 200);
+  const words = pdfText(pdf.buf);
+  assert.match(words, /Public log entry/);
+  assert.ok(words.includes(`${tr.leaf_index} · ${info0.origin}`), words);
+  const codes = pdfPages(pdf.buf).map((png) => { try { return scanQr(png); } catch { return ''; } }).join('\n');
+  assert.ok(codes.includes('c2sp.org/tlog-proof@v1'), 'no readable offline-proof QR code on the PDF');
 
   // kapka's own monitor agrees, from the database and from the tiles
   const ver = await k.run(['log', 'verify', '--tiles', k.url]);
