@@ -34,10 +34,11 @@ sources() {
 	rules) echo src/domain/money.c src/domain/stay.c ;;
 	ecmr) echo src/domain/ecmr.c src/domain/account.c src/domain/permit.c src/domain/dates.c src/domain/vin.c \
 		src/crypto/seals.c src/crypto/jws.c src/crypto/keys.c src/crypto/hash.c src/core/util.c ;;
+	tlog) echo src/tlog/proof.c src/tlog/note.c src/tlog/merkle.c ;;
 	esac
 }
 
-TARGETS=${FUZZ_TARGETS:-"jws jwk schedule body query config trustlist event qr window rules ecmr"}
+TARGETS=${FUZZ_TARGETS:-"jws jwk schedule body query config trustlist event qr window rules ecmr tlog"}
 status=0
 summary=""
 for t in $TARGETS; do
