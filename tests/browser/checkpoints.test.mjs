@@ -114,6 +114,7 @@ test('driver: book a slot, check in, see the call; ministry: throughput chart, t
   await book.getByLabel('Crossing', { exact: true }).selectOption('korday');
   await book.getByLabel('Lane', { exact: true }).selectOption('car');
   await page.locator('.slot-choice input[type="radio"]').first().waitFor();
+  await page.locator('.slot-choice input[type="radio"]:not([disabled])').first().check(); // no hour is chosen for the driver
   await book.getByLabel('Plate number', { exact: true }).fill('B 777 KG');
   await page.getByRole('button', { name: 'Book', exact: true }).click();
   await page.getByRole('status').filter({ hasText: 'B777KG is booked for' }).waitFor();

@@ -178,7 +178,8 @@ export function overflow(page) {
   return page.evaluate(() => {
     const cw = document.documentElement.clientWidth;
     const wide = [...document.querySelectorAll('body *')]
-      .filter((el) => el.getBoundingClientRect().right > cw + 0.5 && !el.closest('.table-wrap'))
+      // tables and the phone's one-row menu scroll inside their own box, never the page
+      .filter((el) => el.getBoundingClientRect().right > cw + 0.5 && !el.closest('.table-wrap, #nav-list'))
       .map((el) => el.tagName.toLowerCase() + (typeof el.className === 'string' && el.className ? `.${el.className}` : ''));
     return { extra: document.documentElement.scrollWidth - cw, wide };
   });

@@ -1,5 +1,5 @@
 // ha.test.mjs: two kapka instances on one PostgreSQL database behind HAProxy (Debian
-// package haproxy). Permit and queue races and the partner outbox run through the
+// package haproxy), with the demonstration data. The queue race, the permit race and the partner outbox run through the
 // balancer; one instance is killed (SIGKILL) mid-load. Nothing acknowledged is lost,
 // nothing is issued twice, every event reaches the partner once and in order (the outbox
 // lease moves to the survivor), and the client address is right through trusted_proxies.
@@ -97,6 +97,8 @@ test('two instances behind HAProxy, one killed mid-load: nothing lost, nothing t
         KAPKA_REGISTER_PER_ADDRESS: '1000000', KAPKA_REGISTER_PER_MINUTE: '1000000', KAPKA_PASSWORD_HASH_CONCURRENCY: '64',
         KAPKA_TRUSTED_PROXIES: HOP, KAPKA_METRICS_ALLOW: '127.0.0.1' };
       delete env.KAPKA_TEST_CLOCK;
+      // The demonstration data: checkpoints with their officers, for the queue race.
+      execFileSync(resolve(ROOT, process.env.KAPKA_BIN || 'bin/kapka'), ['demo'], { env, cwd: ROOT, stdio: 'pipe' });
       a = serve(env);
       const portA = await a.ready;
       b = serve(env);
@@ -131,7 +133,26 @@ backend instances
       const bal = client(`http://${FRONT}:${front}`);
       await eventually(async () => (await bal.req('GET', '/readyz')).status === 200, 'HAProxy');
       const admin = await bal.login('admin', ADMIN_PASSWORD);
+      let r0;
       const uzAdmin = await adminToken(uz);
+
+      // The queue race through the balancer, both instances serving: 60 bookings for a
+      // slot of 15 give exactly 15.
+      const officer = await bal.login('officer', 'kapka-demo-2026');
+      const ministry = await bal.login('ministry', 'kapka-demo-2026');
+      const local = new Date(Date.now() + 6 * 3600e3);
+      const date = local.toISOString().slice(0, 10), hour = local.getUTCHours();
+      r0 = await bal.req('POST', '/api/v1/checkpoints/ak-tilek/slots', { token: ministry,
+        body: { flow: 'truck', date, from_hour: hour, to_hour: hour + 1, capacity: 15 } });
+      assert.equal(r0.status, 201, r0.text);
+      const slot = r0.json.items[0];
+      const plates = Array.from({ length: 60 }, (_, i) => `01KG${String(100 + i)}HA`);
+      const bookings = await Promise.all(plates.map((plate) => bal.req('POST', '/api/v1/bookings', { token: officer, body: { slot_id: slot.id, plate } })));
+      const booked = bookings.filter((x) => x.status === 201).length;
+      assert.equal(booked, 15, bookings.filter((x) => x.status !== 201 && x.status !== 409).map((x) => x.text).join('\n'));
+      assert.equal(bookings.filter((x) => x.status === 409 && x.json.error.code === 'SLOT_FULL').length, 45);
+      const slots = await bal.req('GET', `/api/v1/checkpoints/ak-tilek/slots?date=${date}&flow=truck`);
+      assert.equal(slots.json.items.find((x) => x.id === slot.id).booked, 15);
 
       // Partners both ways: UZ knows KG by the balancer's address.
       let r = await bal.req('POST', '/api/v1/partners', { token: admin, body: { api_url: `${uz.url}/e-permit` } });
@@ -182,7 +203,7 @@ backend instances
       }
       // (A permit committed by the killed instance whose answer never left it may be there
       // too, unacknowledged; none twice.)
-      const dbSerials = psql(db.url, "SELECT string_agg(serial::text, ',' ORDER BY serial) FROM permits WHERE verifier = 'UZ'")
+      const dbSerials = psql(db.url, "SELECT string_agg(serial::text, ',' ORDER BY serial) FROM permits WHERE verifier = 'UZ' AND type = 3")
         .split(',').map(Number);
       assert.equal(new Set(dbSerials).size, dbSerials.length, `serials in the database: ${dbSerials}`);
       for (const s of serials) assert.ok(dbSerials.includes(s), `acknowledged serial ${s} is not in the database`);

@@ -30,6 +30,9 @@ function updateNav(user) {
     return h('li', {}, a);
   }));
   document.getElementById('sign-out').hidden = !user;
+  // On a phone the menu is one row scrolling inside itself: keep the current page in sight.
+  const cur = list.querySelector('[aria-current="page"]');
+  if (cur && list.scrollWidth > list.clientWidth) list.scrollLeft = Math.max(0, cur.offsetLeft - 16);
 }
 
 function updateLanguageButtons() {

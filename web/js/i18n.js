@@ -77,8 +77,33 @@ export function has(key) {
 }
 
 function formatValue(v) {
-  if (typeof v === 'number') return new Intl.NumberFormat(current).format(v);
+  if (typeof v === 'number') return formatNumber(v);
   return String(v);
+}
+
+// Intl where the browser has the current language's data, else null (Chromium has no Kyrgyz).
+function intlFor(Kind, opts) {
+  const f = new Kind(current, opts);
+  return f.resolvedOptions().locale.split('-')[0] === current ? f : null;
+}
+
+// A number in the current language: Intl where the browser knows the language, else the
+// digits grouped as the catalogue's ui.number_pattern shows 1234.5 ("1 234,5": "3 000", not "3,000").
+export function formatNumber(n, opts = {}) {
+  const intl = intlFor(Intl.NumberFormat, opts);
+  if (intl) return intl.format(n);
+  const pattern = t('ui.number_pattern');
+  const sep = { group: pattern[1], decimal: pattern[5] };
+  return new Intl.NumberFormat('en', opts).formatToParts(n)
+    .map((p) => sep[p.type] ?? p.value).join('');
+}
+
+// "December 2026" in the current language (calendar headings), with the same fallback.
+export function formatMonthYear(date) {
+  const d = new Date(date);
+  const intl = intlFor(Intl.DateTimeFormat, { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  if (intl) return intl.format(d);
+  return t('ui.month_year', { month: t(`date.month.${d.getUTCMonth() + 1}`), year: String(d.getUTCFullYear()) });
 }
 
 // The text for key in the current language, with {name} placeholders filled from args.
@@ -97,9 +122,8 @@ export function t(key, args = {}) {
 export function formatDate(iso, withTime = false) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso);
-  const opts = withTime ? { dateStyle: 'long', timeStyle: 'short' } : { dateStyle: 'long' };
-  const intl = new Intl.DateTimeFormat(current, opts);
-  if (intl.resolvedOptions().locale.split('-')[0] === current) return intl.format(d);
+  const intl = intlFor(Intl.DateTimeFormat, withTime ? { dateStyle: 'long', timeStyle: 'short' } : { dateStyle: 'long' });
+  if (intl) return intl.format(d);
   const date = t('date.long', { day: String(d.getDate()), month: t(`date.month.${d.getMonth() + 1}`),
     year: String(d.getFullYear()) });
   if (!withTime) return date;

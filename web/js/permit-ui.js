@@ -4,7 +4,7 @@
 // tables.
 import { append, h, dateEl, notice } from './dom.js';
 import { describeError, describeReason } from './errors.js';
-import { language } from './i18n.js';
+import { formatNumber } from './i18n.js';
 
 // An enumerated value (status, kind…) from the catalogue under prefix, or as the server sent it.
 export function term(prefix, value) {
@@ -150,10 +150,7 @@ export function currentYear() {
   return new Date(Date.now() + 6 * 3600 * 1000).getUTCFullYear();
 }
 
-// A number in the current language's style (Kyrgyz groups digits as Russian does; Chromium
-// has no Kyrgyz number data).
+// A number in the current language's style (i18n.js: own catalogue where Chromium lacks Kyrgyz).
 export function fmt(n) {
-  const lang = language();
-  const nf = new Intl.NumberFormat(lang);
-  return (nf.resolvedOptions().locale.split('-')[0] === lang ? nf : new Intl.NumberFormat(lang === 'ky' ? 'ru' : lang)).format(n);
+  return formatNumber(n);
 }

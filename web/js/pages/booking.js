@@ -12,7 +12,27 @@ const PRIORITIES = ['perishable', 'dangerous', 'humanitarian', 'postal'];
 const REFRESH_MS = 30000;
 const plateCheck = (v) => (/^[A-Za-z0-9 -]{4,20}$/.test(v) ? null : { key: 'problem.plate_length' });
 
-function bookingCard(b, names, ctx, reload) {
+// The slip a driver keeps (or prints): where, when, which vehicle, the booking's number.
+function bookingSlip(b, names) {
+  return h('section', { class: 'card slip', 'aria-labelledby': `slip-${b.id}`, dataset: { slip: String(b.id) } },
+    h('h3', { id: `slip-${b.id}`, i18n: 'ui.booking_slip' }),
+    h('dl', { class: 'facts' },
+      row('ui.booking_number', h('span', { class: 'mono' }, String(b.id))),
+      row('booking.checkpoint', names[b.checkpoint] || b.checkpoint),
+      row('booking.slot', b.live ? h('span', { i18n: 'booking.live' }) : localTime(b.slot_starts_at, 360)),
+      row('booking.flow', flowName(b.flow)),
+      row('vehicle.plate', h('span', { class: 'plate' }, b.plate))),
+    h('p', { class: 'hint', i18n: 'ui.booking_slip_hint' }),
+    h('div', { class: 'button-row no-print' }, printButton()));
+}
+
+function printButton() {
+  const b = h('button', { type: 'button', class: 'secondary', i18n: 'ui.print' });
+  b.addEventListener('click', () => window.print());
+  return b;
+}
+
+function bookingCard(b, names, ctx, reload, startMove) {
   const called = b.status === 'called';
   const when = b.live ? h('span', { i18n: 'booking.live' }) : localTime(b.slot_starts_at, 360);
   const actions = [];
@@ -30,6 +50,11 @@ function bookingCard(b, names, ctx, reload) {
       }
     });
     actions.push(checkIn);
+  }
+  if (b.status === 'booked' && !b.live) {
+    const move = h('button', { type: 'button', class: 'secondary', i18n: 'ui.booking_move' });
+    move.addEventListener('click', () => startMove(b));
+    actions.push(move);
   }
   if (['booked', 'checked_in', 'called'].includes(b.status)) {
     actions.push(confirmButton({ label: 'booking.cancel', confirm: 'booking.cancel_confirm', danger: true,
@@ -70,40 +95,76 @@ export default {
         const { items } = await ctx.api.get('/api/v1/bookings?limit=20');
         const withPlace = await Promise.all(items.map((b) => (['checked_in', 'called'].includes(b.status)
           ? ctx.api.get(`/api/v1/bookings/${b.id}`) : b)));
-        mine.replaceChildren(withPlace.length ? h('ul', { class: 'cards' }, withPlace.map((b) => bookingCard(b, names, ctx, reload)))
+        mine.replaceChildren(withPlace.length ? h('ul', { class: 'cards' }, withPlace.map((b) => bookingCard(b, names, ctx, reload, startMove)))
           : h('p', { class: 'aside', i18n: 'booking.none' }));
       } catch (err) {
         mine.replaceChildren(errorNotice(err));
       }
     }
 
+    let moving = null; // the booking being moved to another hour
     const slotsBox = h('div', { class: 'slots', 'aria-live': 'polite' });
     const done = h('div');
+    let slotsSeq = 0; // only the answer to the latest choice is shown
     async function loadSlots(form) {
       const v = form.values();
+      const seq = ++slotsSeq;
       try {
         const { items } = await ctx.api.get(`/api/v1/checkpoints/${encodeURIComponent(v.checkpoint)}/slots?date=${v.date}&flow=${v.flow}`);
+        if (seq !== slotsSeq) return;
         const open = items.filter((s) => Date.parse(s.ends_at) - Date.now() > 5 * 60000); // time left to get there
         slotsBox.replaceChildren(open.length ? h('fieldset', { class: 'slot-choice' }, h('legend', { i18n: 'booking.choose_slot' }),
-          open.map((s, i) => h('div', { class: 'field-check' },
-            h('input', { type: 'radio', name: 'slot', id: `slot-${s.id}`, value: String(s.id), class: 'check', disabled: s.left === 0, checked: i === 0 && s.left > 0 }),
+          open.map((s) => h('div', { class: 'field-check' },
+            h('input', { type: 'radio', name: 'slot', id: `slot-${s.id}`, value: String(s.id), class: 'check', disabled: s.left === 0 }),
             h('label', { for: `slot-${s.id}` }, `${localTime(s.starts_at, 360).slice(11)}–${localTime(s.ends_at, 360).slice(11)} · `,
               h('span', { i18n: 'booking.places_left', args: { count: s.left } })))))
           : h('p', { class: 'aside', i18n: 'booking.no_slots' }));
       } catch (err) {
-        slotsBox.replaceChildren(errorNotice(err));
+        if (seq === slotsSeq) slotsBox.replaceChildren(errorNotice(err));
       }
+    }
+    // One booking per vehicle: the old hour is let go, the new one booked; when the new one
+    // is refused the old hour is booked again and the refusal shown.
+    async function moveBooking(old, body) {
+      await ctx.api.del(`/api/v1/bookings/${old.id}`);
+      try {
+        return await ctx.api.post('/api/v1/bookings', body);
+      } catch (err) {
+        const back = { slot_id: old.slot_id, plate: old.plate };
+        if (old.phone) back.phone = old.phone;
+        await ctx.api.post('/api/v1/bookings', back).catch(() => null);
+        await reload();
+        throw err;
+      }
+    }
+    function startMove(b) {
+      moving = b;
+      for (const [name, value] of [['checkpoint', b.checkpoint], ['flow', b.flow], ['plate', b.plate]]) {
+        const el = f.form.querySelector(`[name="${name}"]`);
+        if (el) el.value = value;
+      }
+      done.replaceChildren(h('p', { class: 'notice notice-warn', dataset: { moving: String(b.id) }, i18n: 'ui.booking_moving', args: { plate: b.plate } }));
+      loadSlots(f);
+      f.form.querySelector('[name="date"]').focus();
     }
     const f = makeForm({
       submit: 'booking.submit',
       async onSubmit(v, form) {
         const chosen = form.form.querySelector('input[name="slot"]:checked');
-        if (!chosen) { await loadSlots(form); throw Object.assign(new Error('no slot'), { name: 'ApiError', code: 'SLOT_FULL', status: 409 }); }
+        if (!chosen) {
+          await loadSlots(form);
+          const any = form.form.querySelector('input[name="slot"]:not(:disabled)');
+          form.showProblems([{ field: 'date', problem: { key: any ? 'ui.booking_pick_hour' : 'ui.booking_no_hours' } }]);
+          return;
+        }
         const body = { slot_id: Number(chosen.value), plate: v.plate.toUpperCase() };
         if (v.priority) body.priority = v.priority;
         if (v.phone) body.phone = v.phone;
-        const b = await ctx.api.post('/api/v1/bookings', body);
-        done.replaceChildren(notice({ key: 'booking.booked', args: { plate: b.plate, time: localTime(b.slot_starts_at, 360) } }));
+        const moved = moving;
+        const b = moved ? await moveBooking(moved, body) : await ctx.api.post('/api/v1/bookings', body);
+        moving = null;
+        done.replaceChildren(notice({ key: moved ? 'ui.booking_moved' : 'booking.booked', args: { plate: b.plate, time: localTime(b.slot_starts_at, 360) } }),
+          bookingSlip(b, names));
         await Promise.all([reload(), loadSlots(form)]);
       },
     }, fieldset('booking.book_title',

@@ -4,11 +4,11 @@
 // (never whose); and the single window's published decision times.
 import { append, h, dateEl, notice } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
-import { t, language } from '../i18n.js';
+import { t, language, formatNumber } from '../i18n.js';
 import { errorNotice } from '../permit-ui.js';
 import { localError, named } from '../window-ui.js';
 
-const num = (n) => new Intl.NumberFormat(language() === 'ky' ? 'ru' : language()).format(n);
+const num = (n) => formatNumber(n);
 
 function yearCard(y) {
   const pct = y.total ? Math.round((y.remaining * 100) / y.total) : 0;

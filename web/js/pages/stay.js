@@ -5,7 +5,7 @@
 // shows the window the days are counted in.
 import { append, h, dateEl, announce } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
-import { t, language, onLanguageChange } from '../i18n.js';
+import { t, language, onLanguageChange, formatMonthYear } from '../i18n.js';
 import { row, errorNotice } from '../permit-ui.js';
 
 const DAY = 86400000;
@@ -60,7 +60,6 @@ function calendar(r, stays, planned) {
   const first = Math.min(...[wStart, ms(planned.entry), ...stays.map((s) => ms(s.entry))].filter((x) => x !== null));
   const end = Math.max(pEnd, last ?? 0, wEnd ?? 0);
   const months = [];
-  const lang = language() === 'ky' ? 'ru' : language();
   for (let m = new Date(first); m.getTime() <= end && months.length < 24; m = new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + 1, 1))) {
     const y = m.getUTCFullYear();
     const mo = m.getUTCMonth();
@@ -83,7 +82,7 @@ function calendar(r, stays, planned) {
       cells.push(h('span', { class: cls.join(' '), title: what ? `${iso(t0)} · ${t(what)}` : iso(t0), dataset: { day: iso(t0) } }, String(d)));
     }
     months.push(h('div', { class: 'cal-month' },
-      h('h4', {}, new Intl.DateTimeFormat(lang, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(start)),
+      h('h4', {}, formatMonthYear(start)),
       h('div', { class: 'cal-grid', role: 'img', 'aria-label': t('stay.cal_label') }, cells)));
   }
   return h('section', { class: 'calendar', 'aria-labelledby': 'cal-title' },

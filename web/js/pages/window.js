@@ -143,7 +143,7 @@ async function applyView(view, ctx, code) {
 
 function feeCard(fee, ctx, reload) {
   const li = h('li', { class: 'card fee', dataset: { fee: String(fee.id), status: fee.status } },
-    h('p', {}, h('span', { i18n: 'window.fee_line', args: { som: String(fee.amount_som), step: fee.step } }), ' · ',
+    h('p', {}, h('span', { i18n: 'window.fee_line', args: { som: fee.amount_som, step: fee.step } }), ' · ',
       named(fee.collector.name) || fee.collector.code, ' ', h('span', { class: 'badge', i18n: `window.fee.${fee.status}` })));
   if (fee.status === 'paid') {
     append(li, h('p', {}, h('a', { href: `/api/v1/window/fees/${fee.id}/receipt`, download: `${fee.receipt.number}.pdf`, i18n: 'window.receipt' })));

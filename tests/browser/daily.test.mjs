@@ -1,0 +1,208 @@
+// daily.test.mjs: the pages people use every day, in Kyrgyz, Russian and English, on a
+// 390 px phone and a 1280 px screen: the officer's verdict fits without sideways scrolling,
+// the menu takes one row on a phone and the content uses a wide screen, the zone picker
+// keeps place names whole, Kyrgyz numbers and dates come from kapka's own catalogue, and
+// booking neither pre-selects midnight nor calls an empty day "fully booked", gives a slip
+// and moves a booking to another hour. Screenshots go to build/browser/daily/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../lib/kapka.mjs';
+import { harness, openPage, onPage, signInAs, visit, overflow, DEMO_PASSWORD } from './helpers.mjs';
+
+const SHOTS = join(ROOT, 'build', 'browser', 'daily');
+const LANGS = ['ky', 'ru', 'en'];
+const SIZES = [{ width: 390, height: 844 }, { width: 1280, height: 900 }];
+
+const env = harness();
+before(() => env.start({ servers: { kapka: { demo: true } } }));
+after(() => env.stop());
+
+const real = (problems) => problems.filter((p) => !p.includes('tile.openstreetmap.org'));
+
+async function shot(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+}
+
+async function setLanguage(page, lang) {
+  await page.locator(`.lang-switch [data-lang="${lang}"]`).click();
+  await page.locator(`html[lang="${lang}"]`).waitFor();
+}
+
+async function noSideways(page, what) {
+  const o = await overflow(page);
+  assert.equal(o.extra, 0, `${what} scrolls sideways; too wide: ${o.wide.join(', ')}`);
+}
+
+test('officer: the NOT VALID verdict fits a 390 px phone in every language; menu and content fit both sizes', async () => {
+  const carrier = await env.kapka.login('carrier', DEMO_PASSWORD);
+  const list = await env.kapka.req('GET', '/api/v1/permits', { token: carrier });
+  assert.equal(list.status, 200, list.text);
+  const one = await env.kapka.req('GET', `/api/v1/permits/${list.json.items[0].id}`, { token: carrier });
+  const [hd, pl, sig] = one.json.qr.split('.');
+  const forged = `${hd}.${pl}.${sig.slice(0, 10)}${sig[10] === 'A' ? 'B' : 'A'}${sig.slice(11)}`;
+
+  const { page, context, problems } = await openPage(env.browser, env.kapka.url, SIZES[0]);
+  await signInAs(page, 'officer');
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    for (const lang of LANGS) {
+      await visit(page, 'verify');
+      await setLanguage(page, lang);
+      await page.locator('textarea[name="qr"], textarea').first().fill(forged);
+      await page.locator('form button[type="submit"]').first().click();
+      const v = page.locator('.verdict[data-valid="false"]');
+      await v.waitFor();
+      const word = await v.locator('.verdict-word').evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        const text = el.lastElementChild;
+        return { right: r.right, textRight: text.getBoundingClientRect().right, lines: Math.round(text.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)), text: el.innerText };
+      });
+      assert.ok(word.textRight <= size.width, `${lang} ${size.width}: the verdict word ends at ${word.textRight}`);
+      if (lang === 'ru') assert.match(word.text, /НЕДЕЙСТВИТЕЛЬНО/);
+      assert.equal(word.lines, 1, `${lang} ${size.width}: the verdict word is on one line (${word.text})`);
+      await noSideways(page, `verify ${lang} ${size.width}`);
+      const nav = await page.evaluate(() => ({
+        nav: document.getElementById('nav').getBoundingClientRect().height,
+        main: document.querySelector('main').getBoundingClientRect().width,
+      }));
+      if (size.width < 500) {
+        assert.ok(nav.nav <= 64, `${lang}: the phone menu is one row, not ${nav.nav} px`);
+      } else {
+        assert.ok(nav.main >= 1200, `${lang}: the content uses the wide screen (${nav.main} px)`);
+      }
+      await shot(page, `verify-not-valid-${lang}-${size.width}`);
+    }
+  }
+  // The menu on a phone still reaches every page: the last entry scrolls into view and opens.
+  await page.setViewportSize(SIZES[0]);
+  const last = page.getByRole('navigation').getByRole('link').last();
+  await last.click();
+  await page.locator('main .view[data-page]').waitFor();
+  assert.deepEqual(real(problems), []);
+  await context.close();
+});
+
+test('traveller: the zone picker keeps place names whole and badges on one line; Kyrgyz numbers and dates', async () => {
+  const { page, context, problems } = await openPage(env.browser, env.kapka.url, SIZES[0]);
+  await signInAs(page, 'traveller');
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    for (const lang of LANGS) {
+      await visit(page, 'zones');
+      await setLanguage(page, lang);
+      await page.locator('.zones-picker .places label').first().waitFor();
+      const bad = await page.evaluate(() => {
+        const out = [];
+        for (const label of document.querySelectorAll('.zones-picker label')) {
+          const longest = Math.max(...label.textContent.split(/\s+/).map((w) => w.length));
+          // a word broken letter by letter makes the label far narrower than its longest word
+          const style = getComputedStyle(label);
+          const perChar = parseFloat(style.fontSize) * 0.4;
+          if (label.getBoundingClientRect().width < longest * perChar) out.push(`narrow: ${label.textContent}`);
+        }
+        for (const b of document.querySelectorAll('.zones-picker .badge')) {
+          const lh = parseFloat(getComputedStyle(b).lineHeight) || 24;
+          if (b.getBoundingClientRect().height > lh * 1.6) out.push(`badge wraps: ${b.textContent}`);
+        }
+        return out;
+      });
+      assert.deepEqual(bad, [], `${lang} ${size.width}`);
+      await noSideways(page, `zones ${lang} ${size.width}`);
+      await shot(page, `zones-picker-${lang}-${size.width}`);
+    }
+  }
+  // Chromium has no Kyrgyz number or date data: kapka's catalogue fills in.
+  await setLanguage(page, 'ky');
+  const ky = await page.evaluate(async () => {
+    const m = await import('/js/i18n.js');
+    return { n: m.formatNumber(3000), d: m.formatDate('2026-12-06T12:00:00'), my: m.formatMonthYear('2026-12-01T00:00:00Z'), t: m.t('zones.applied', { id: '7', fee: 3000 }) };
+  });
+  assert.equal(ky.n, '3\u00a0000');
+  assert.equal(ky.d, '2026-жылдын 6-декабры');
+  assert.equal(ky.my, '2026-жылдын декабры');
+  assert.doesNotMatch(JSON.stringify(ky), /M12|3,000/);
+  await setLanguage(page, 'ru');
+  assert.equal(await page.evaluate(async () => (await import('/js/i18n.js')).formatNumber(3000)), '3\u00a0000');
+  await setLanguage(page, 'en');
+  assert.equal(await page.evaluate(async () => (await import('/js/i18n.js')).formatNumber(3000)), '3,000');
+  assert.deepEqual(real(problems), []);
+  await context.close();
+});
+
+test('driver: no hour pre-selected, an empty day says so, a booking slip, moving a booking to another hour', async () => {
+  const { page, context, problems } = await openPage(env.browser, env.kapka.url, SIZES[0]);
+  await signInAs(page, 'traveller');
+  await visit(page, 'booking');
+  const book = page.locator('section[aria-labelledby="booking-book"] form');
+  await book.locator('select[name="checkpoint"]').selectOption('korday');
+  await book.locator('select[name="flow"]').selectOption('car');
+  await page.locator('.slot-choice input[type="radio"]').first().waitFor();
+  assert.equal(await page.locator('.slot-choice input[type="radio"]:checked').count(), 0, 'no hour is chosen for the driver');
+  await book.locator('input[name="plate"]').fill('B 555 KG');
+
+  // no hour chosen: asked to choose one, next to the day, in each language
+  const expect = { en: 'Choose one of the open hours below.', ru: 'Выберите один из свободных часов ниже.', ky: 'Төмөндөгү бош сааттардын бирин тандаңыз.' };
+  await book.locator('button[type="submit"]').click();
+  for (const lang of LANGS) {
+    await setLanguage(page, lang);
+    await book.locator('.field[data-name="date"] .field-error', { hasText: expect[lang] }).waitFor();
+  }
+  await setLanguage(page, 'en');
+
+  // a day the crossing has no hours: says so, never "fully booked"
+  const far = new Date(Date.now() + 200 * 86400000).toISOString().slice(0, 10);
+  await book.locator('input[name="date"]').fill(far);
+  await book.locator('input[name="date"]').dispatchEvent('change');
+  await page.locator('.slots p.aside').waitFor();
+  await book.locator('button[type="submit"]').click();
+  await book.locator('.field[data-name="date"] .field-error', { hasText: 'The crossing has no open hours on this day. Choose another day.' }).waitFor();
+  assert.doesNotMatch(await book.innerText(), /fully booked/);
+  await shot(page, 'booking-no-hours-en-390');
+
+  // today: book the last open hour, get the slip
+  const today = await page.evaluate(() => { const d = new Date(Date.now() + 6 * 3600000); return d.toISOString().slice(0, 10); });
+  await book.locator('input[name="date"]').fill(today);
+  await book.locator('input[name="date"]').dispatchEvent('change');
+  const radios = page.locator('.slot-choice input[type="radio"]:not([disabled])');
+  await radios.first().waitFor();
+  const n = await radios.count();
+  assert.ok(n >= 2, 'at least two open hours today');
+  await radios.nth(n - 1).check();
+  await book.locator('button[type="submit"]').click();
+  const slip = page.locator('.slip');
+  await slip.waitFor();
+  assert.match(await slip.innerText(), /B555KG/);
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    for (const lang of LANGS) {
+      await setLanguage(page, lang);
+      await noSideways(page, `booking slip ${lang} ${size.width}`);
+      await shot(page, `booking-slip-${lang}-${size.width}`);
+    }
+  }
+  await setLanguage(page, 'en');
+  await page.setViewportSize(SIZES[0]);
+  const firstId = await slip.getAttribute('data-slip');
+
+  // move it to another hour: the new one is booked, the old one cancelled
+  const card = page.locator(`li.booking[data-id="${firstId}"]`);
+  await card.getByRole('button', { name: 'Move to another hour' }).click();
+  await page.locator(`[data-moving="${firstId}"]`).waitFor();
+  await radios.first().waitFor();
+  await radios.nth(n - 2).check();
+  await book.locator('button[type="submit"]').click();
+  await page.getByRole('status').filter({ hasText: 'B555KG is moved to' }).waitFor();
+  const newId = await page.locator('.slip').getAttribute('data-slip');
+  assert.notEqual(newId, firstId);
+  const tok = await env.kapka.login('traveller', DEMO_PASSWORD);
+  const old = await env.kapka.req('GET', `/api/v1/bookings/${firstId}`, { token: tok });
+  assert.equal(old.json.status, 'cancelled', old.text);
+  const moved = await env.kapka.req('GET', `/api/v1/bookings/${newId}`, { token: tok });
+  assert.equal(moved.json.status, 'booked', moved.text);
+  await shot(page, 'booking-moved-en-390');
+  assert.deepEqual(real(problems), []);
+  await context.close();
+});
