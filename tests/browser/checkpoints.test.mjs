@@ -69,7 +69,7 @@ test('officer: register a crossing in a few taps, the permit match at once; call
   const { page, context, problems } = await openPage(env.browser, env.kapka.url, { width: 412, height: 900 });
   await signInAs(page, 'officer');
   assert.deepEqual(await page.getByRole('navigation').getByRole('link').allInnerTexts(),
-    ['Home', 'Verify a permit', 'Check a zone permit', 'Find a permit', 'Border post', 'e-CMR', 'Agency desk', 'Agency queue', 'EV quota', 'Crossings']);
+    ['Home', 'Verify a permit', 'Check a zone permit', 'Find a permit', 'Border post', 'e-CMR', 'Agency desk', 'Agency queue', 'EV quota', 'Crossings', 'Transparency']);
   await page.getByRole('navigation').getByRole('link', { name: 'Border post' }).click();
   await onPage(page, 'border');
   await page.getByLabel('My post', { exact: true }).selectOption('dostyk');

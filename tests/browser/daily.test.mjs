@@ -278,3 +278,56 @@ test('administrator: find, add and suspend accounts; auditor: the audit trail of
   assert.deepEqual(real([...problems, ...aud.problems]), []);
   await aud.context.close();
 });
+
+test('officer offline: after one visit the verify page loads and verifies a permit with the network cut; fewer bytes on a reload', async () => {
+  const carrier = await env.kapka.login('carrier', DEMO_PASSWORD);
+  const list = await env.kapka.req('GET', '/api/v1/permits', { token: carrier });
+  const one = await env.kapka.req('GET', `/api/v1/permits/${list.json.items[0].id}`, { token: carrier });
+  const { page, context, problems } = await openPage(env.browser, env.kapka.url, SIZES[0]);
+  const traffic = { requests: 0, bytes: 0 };
+  page.on('requestfinished', async (r) => {
+    const res = await r.response();
+    if (!res || res.fromServiceWorker()) return;
+    traffic.requests++;
+    traffic.bytes += (await res.body().catch(() => Buffer.alloc(0))).length;
+  });
+  await page.goto('/#/login');
+  await onPage(page, 'login');
+  const cold = { ...traffic };
+  await signInAs(page, 'officer');
+  await visit(page, 'verify');
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller);
+  await page.locator('.keys-age time').waitFor();
+  await page.reload();
+  await onPage(page, 'verify');
+  // a reload with the shell kept: no static file comes over the network
+  traffic.requests = 0; traffic.bytes = 0;
+  await page.reload();
+  await onPage(page, 'verify');
+  await page.locator('.keys-age time').waitFor();
+  const warm = { ...traffic };
+  console.log(`# cold load of the sign-in page: ${cold.requests} requests, ${cold.bytes} bytes; reload of the verify page with the shell kept: ${warm.requests} requests, ${warm.bytes} bytes`);
+  assert.ok(warm.requests < cold.requests / 4 && warm.bytes < cold.bytes / 4, JSON.stringify({ cold, warm }));
+
+  // the network is cut: the page still loads, says how old its keys are, and verifies
+  await context.setOffline(true);
+  for (const lang of LANGS) {
+    await page.reload();
+    await onPage(page, 'verify');
+    await setLanguage(page, lang);
+    await page.locator('.keys-age time').waitFor();
+    await page.locator('textarea').first().fill(one.json.qr);
+    await page.locator('form button[type="submit"]').first().click();
+    const v = page.locator('.verdict[data-offline="true"]');
+    await v.waitFor();
+    assert.equal(await v.getAttribute('data-valid'), 'true');
+    await noSideways(page, `offline verify ${lang}`);
+    await shot(page, `verify-offline-${lang}-390`);
+  }
+  await page.setViewportSize(SIZES[1]);
+  await shot(page, 'verify-offline-ky-1280');
+  await context.setOffline(false);
+  assert.deepEqual(real(problems).filter((p) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::/.test(p)), []);
+  await context.close();
+});

@@ -32,7 +32,7 @@ test('carrier: register a vehicle, apply for a UZ permit, see its QR code, downl
   const { page, context, problems } = await openPage(env.browser, env.kapka.url);
   await signInAs(page, 'carrier');
   assert.deepEqual(await page.getByRole('navigation').getByRole('link').allInnerTexts(),
-    ['Home', 'Vehicles', 'Apply for a permit', 'My permits', 'e-CMR', 'Book a crossing', 'Single window', 'EV quota', 'Crossings']);
+    ['Home', 'Vehicles', 'Apply for a permit', 'My permits', 'e-CMR', 'Book a crossing', 'Single window', 'EV quota', 'Crossings', 'Transparency']);
 
   // Vehicles: the two demo trucks, then a third registered here.
   await page.getByRole('navigation').getByRole('link', { name: 'Vehicles' }).click();
@@ -126,7 +126,7 @@ test('officer: paste the QR text â†’ VALID, record the entrance; a forged code â
   const { page, context, problems } = await openPage(env.browser, env.kapka.url);
   await signInAs(page, 'officer');
   assert.deepEqual(await page.getByRole('navigation').getByRole('link').allInnerTexts(),
-    ['Home', 'Verify a permit', 'Check a zone permit', 'Find a permit', 'Border post', 'e-CMR', 'Agency desk', 'Agency queue', 'EV quota', 'Crossings']);
+    ['Home', 'Verify a permit', 'Check a zone permit', 'Find a permit', 'Border post', 'e-CMR', 'Agency desk', 'Agency queue', 'EV quota', 'Crossings', 'Transparency']);
   await page.getByRole('navigation').getByRole('link', { name: 'Verify a permit' }).click();
   await onPage(page, 'verify');
   await page.getByRole('button', { name: 'Check', exact: true }).click();

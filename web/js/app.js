@@ -152,3 +152,5 @@ async function start() {
 }
 
 start();
+// The offline shell (sw.js): pages load with no network once they have loaded once.
+if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});

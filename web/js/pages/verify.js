@@ -5,7 +5,7 @@
 // signature and dates are checked on the device with the keys kept from the last visit.
 import { append, h, dateEl, notice, announce } from '../dom.js';
 import { field } from '../forms.js';
-import { t } from '../i18n.js';
+import { t, localize } from '../i18n.js';
 import { describeError } from '../errors.js';
 import { row, dmyDate, permitFacts, reasonsList } from '../permit-ui.js';
 import { crossingSection } from '../crossing.js';
@@ -208,7 +208,16 @@ export default {
         h('h2', { id: 'verify-paste', i18n: 'verify.paste_title' }), form),
       result);
 
-    // Keep partners' keys for a check without network later (quietly; offline now is fine).
-    if (offlineSupported()) refreshKeys(ctx.api).catch(() => {});
+    // Keep partners' keys for a check without network later (quietly; offline now is fine),
+    // and say how old the kept keys are: a check offline is only as good as they are.
+    const age = h('p', { class: 'aside keys-age', 'aria-live': 'polite' });
+    const showAge = (k) => {
+      age.replaceChildren(...(k ? [h('span', { i18n: 'ui.keys_age', args: { count: Object.keys(k.authorities || {}).length } }), ' ', dateEl(k.fetched_at, true)]
+        : [h('span', { i18n: 'ui.keys_none' })]));
+      localize(age);
+    };
+    append(view, age);
+    showAge(cachedKeys());
+    if (offlineSupported()) refreshKeys(ctx.api).then(showAge).catch(() => {});
   },
 };
