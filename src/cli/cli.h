@@ -27,9 +27,11 @@ struct kp_tlog;
  * log on or off as transparency_log says. Prints the problem and returns NULL on failure. */
 struct kp_tlog *kp_cli_tlog_open(const kp_config_t *cfg, kp_store_t *store, const char *passphrase);
 
-/* A trust list as `kapka trustlist export` writes it, read and checked (keys.c): its
- * signature by its issuer's key in it (or the anchor JWK file) and its digest. Prints the
- * problem and returns -1 when it cannot be trusted. */
+/* A trust list as `kapka trustlist export` writes it, read and checked (keys.c): its digest
+ * and its signature by a pinned anchor of its issuer, from the anchors file anchor_path
+ * (kp_cli_anchors_load). The rule of every offline check (kapka verify, ecmr-verify): with
+ * no anchor_path nothing is believed: prints "NOT CHECKED: no trust anchor" and returns -1.
+ * Prints the problem and returns -1 when it cannot be trusted. */
 struct trust {
 	char *text; /* malloc'd; free it and json_decref body when done */
 	json_t *body;

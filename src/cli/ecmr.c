@@ -143,28 +143,33 @@ static int verify_bundle(const char *text, struct pins *p)
 
 int kp_cli_ecmr_verify(kp_config_t *cfg, int argc, char **argv)
 {
-	(void)cfg;
-	const char *input = NULL, *list = NULL, *anchor = NULL;
+	const char *input = NULL, *list = NULL, *anchor = cfg->trust_anchors[0] ? cfg->trust_anchors : NULL;
 	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--trustlist") && i + 1 < argc)
 			list = argv[++i];
-		else if (!strcmp(argv[i], "--anchor") && i + 1 < argc)
+		else if ((!strcmp(argv[i], "--anchors") || !strcmp(argv[i], "--anchor")) && i + 1 < argc)
 			anchor = argv[++i];
 		else if (!input && (argv[i][0] != '-' || !strcmp(argv[i], "-")))
 			input = argv[i];
 	}
 	if (kp_cli_wants_help(argc, argv) || !input || !list) {
-		printf("usage: kapka ecmr-verify QR|BUNDLE_FILE|- --trustlist FILE [--anchor JWK_FILE]\n\n"
+		printf("usage: kapka ecmr-verify QR|BUNDLE_FILE|- --trustlist FILE --anchors FILE\n\n"
 		       "Checks an e-CMR with no network against the keys in a trust list from `kapka trustlist\n"
-		       "export`: its QR (the authority's signed summary with the goods and the seal history), or\n"
+		       "export`, believed only when a pinned key of its issuer signed it: --anchors names the keys\n"
+		       "shipped with this device (`kapka trustlist anchors` on the issuing server, an\n"
+		       "epermit-configuration or a JWK; default: the trust_anchors setting); without one nothing\n"
+		       "is judged (NOT CHECKED, exit 2). It checks its QR (the authority's signed summary with the goods and the seal history), or\n"
 		       "a bundle from GET /api/v1/ecmr/{ref}/bundle (the document and every seal: a changed\n"
 		       "document or a broken chain is reported with the first seal that fails). Prints VALID or\n"
-		       "INVALID; exits 0 when valid, 1 when not, 2 on bad usage.\n");
+		       "INVALID; exits 0 when valid, 1 when not, 2 when it cannot be checked or on bad usage.\n");
 		return kp_cli_wants_help(argc, argv) ? 0 : 2;
 	}
 	struct trust t;
-	if (kp_cli_load_trust(list, anchor, &t) != 0)
+	if (kp_cli_load_trust(list, anchor, &t) != 0) {
+		free(t.text);
+		json_decref(t.body);
 		return 2;
+	}
 	char *text = read_input(input);
 	struct pins p = {.body = t.body};
 	int rc = text[0] == '{' ? verify_bundle(text, &p) : verify_qr(text, &p);

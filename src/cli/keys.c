@@ -151,26 +151,6 @@ kp_key_t *kp_cli_trust_key(json_t *body, const char *authority, const char *kid,
 	return NULL;
 }
 
-struct lookup {
-	json_t *body;
-	const char *authority;
-	bool revoked;
-	kp_key_t *key;
-};
-
-static const kp_key_t *lookup(void *ctx, const char *kid)
-{
-	struct lookup *l = ctx;
-	l->key = kp_cli_trust_key(l->body, l->authority, kid, &l->revoked);
-	return l->revoked ? NULL : l->key;
-}
-
-static const kp_key_t *lookup_anchor(void *ctx, const char *kid)
-{
-	(void)kid;
-	return ((struct lookup *)ctx)->key;
-}
-
 static char *read_file(const char *path, size_t max)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
@@ -233,24 +213,6 @@ static int check_trust(const struct trust *t, const char *jws, const char *body,
 	return ok ? 0 : -1;
 }
 
-/* Load and check the trust list: its signature (by its issuer's key in it, or the anchor)
- * and its digest. Prints the problem and returns -1 when it cannot be trusted. */
-int kp_cli_load_trust(const char *path, const char *anchor_path, struct trust *t)
-{
-	char *jws, *body;
-	if (read_trust(path, t, &jws, &body) != 0)
-		return -1;
-	struct lookup l = {t->body, t->issuer, false, NULL};
-	if (anchor_path) { /* a pinned key: the trust list must be signed by it */
-		json_t *anchors = kp_cli_anchors_load(anchor_path);
-		l.key = anchors ? kp_cli_anchor_key(anchors, NULL, NULL) : NULL;
-		json_decref(anchors);
-	}
-	int rc = anchor_path ? check_trust(t, jws, body, lookup_anchor, &l) : check_trust(t, jws, body, lookup, &l);
-	kp_key_free(l.key);
-	return rc;
-}
-
 /* kp_jws_verify's key callback over the pinned anchors of the trust list's issuer. */
 struct pinned {
 	json_t *anchors;
@@ -276,6 +238,24 @@ int kp_cli_load_trust_pinned(const char *path, json_t *anchors, struct trust *t)
 	kp_key_free(p.key);
 	if (rc != 0)
 		fprintf(stderr, "kapka verify: no pinned key of %s signed it: it may be forged\n", t->issuer ? t->issuer : "its issuer");
+	return rc;
+}
+
+/* The one rule of every offline check: a trust list is believed only when a pinned anchor
+ * of its issuer signed it; with no anchor nothing is judged. */
+int kp_cli_load_trust(const char *path, const char *anchor_path, struct trust *t)
+{
+	memset(t, 0, sizeof(*t));
+	if (anchor_path == NULL) {
+		fprintf(stderr, "kapka: no trust anchor given: a trust list that carries its own key proves nothing.\n"
+		                "Give --anchors FILE (the keys shipped with this device: `kapka trustlist anchors` on the\n"
+		                "issuing server) or set trust_anchors.\n");
+		printf("NOT CHECKED: no trust anchor\n");
+		return -1;
+	}
+	json_t *anchors = kp_cli_anchors_load(anchor_path);
+	int rc = anchors ? kp_cli_load_trust_pinned(path, anchors, t) : -1;
+	json_decref(anchors);
 	return rc;
 }
 
@@ -369,20 +349,8 @@ int kp_cli_verify(kp_config_t *cfg, int argc, char **argv)
 	}
 	char *qr_text = strcmp(qr, "-") == 0 ? read_file("-", 65536) : kp_strdup(qr);
 	qr_text[strcspn(qr_text, "\r\n")] = '\0';
-	if (anchor == NULL) {
-		fprintf(stderr, "kapka verify: no trust anchor given: a trust list that carries its own key proves nothing.\n"
-		                "Give --anchors FILE (the keys shipped with this device: `kapka trustlist anchors` on the\n"
-		                "issuing server) or set trust_anchors.\n");
-		printf("NOT CHECKED: no trust anchor\n");
-		free(qr_text);
-		return 2;
-	}
-	json_t *anchors = kp_cli_anchors_load(anchor);
 	struct trust t;
-	memset(&t, 0, sizeof(t));
-	int loaded = anchors ? kp_cli_load_trust_pinned(path, anchors, &t) : -1;
-	json_decref(anchors);
-	if (loaded != 0) {
+	if (kp_cli_load_trust(path, anchor, &t) != 0) {
 		free(qr_text);
 		free(t.text);
 		json_decref(t.body);

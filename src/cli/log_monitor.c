@@ -144,6 +144,8 @@ struct state {
 	bool have;
 };
 
+_Static_assert(KP_NOTE_VKEY_MAX == 192, "the %191s below reads at most KP_NOTE_VKEY_MAX - 1 bytes");
+
 static void load_state(const char *path, struct state *st)
 {
 	memset(st, 0, sizeof(*st));
@@ -153,7 +155,7 @@ static void load_state(const char *path, struct state *st)
 	char line[512], b64[128];
 	long long size;
 	size_t n;
-	if (fgets(line, sizeof(line), f) && sscanf(line, "%250s", st->vkey) == 1 && fgets(line, sizeof(line), f) &&
+	if (fgets(line, sizeof(line), f) && sscanf(line, "%191s", st->vkey) == 1 && fgets(line, sizeof(line), f) &&
 	    sscanf(line, "%lld %100s", &size, b64) == 2 &&
 	    sodium_base642bin(st->root, KP_HASH_SIZE, b64, strlen(b64), NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL) == 0 &&
 	    n == KP_HASH_SIZE) {

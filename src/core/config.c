@@ -92,7 +92,7 @@ static const struct setting settings[] = {
 	INT_SETTING(exchange_max_refusals, 1, 1000, "5", "a partner's refusals of one event before it is set aside (dead letter)"),
 	STR_SETTING(exchange_allow_private, "", "partner addresses allowed on loopback or private networks (hosts or CIDRs, comma-separated)"),
 	INT_SETTING(trustlist_max_age_hours, 1, 8760, "24", "kapka verify warns when the offline trust list is older than this"),
-	STR_SETTING(trust_anchors, "", "file of pinned keys kapka verify trusts a trust list by (kapka trustlist anchors)"),
+	STR_SETTING(trust_anchors, "", "file of pinned keys kapka verify and ecmr-verify trust a trust list by (kapka trustlist anchors)"),
 	INT_SETTING(zone_validity_months, 1, 12, "1", "months a border-zone permit is valid from its first day"),
 	INT_SETTING(zone_extension_max_months, 1, 24, "2", "months from its first day a border-zone permit may be extended to, once"),
 	INT_SETTING(tip_min_months, 1, 60, "6", "shortest term of a vehicle's temporary import, in months"),

@@ -187,9 +187,14 @@ test('offline: the QR shows goods and seals, a bundle is checked seal by seal ag
   const work = mkdtempSync(join(tmpdir(), 'kapka-ecmr-'));
   const listFile = join(work, 'trust.txt');
   writeFileSync(listFile, list.text);
+  // the keys shipped with the officer's device: the trust list is believed only when one signed it
+  const pins = join(work, 'anchors.json');
+  let r = await k.run(['trustlist', 'anchors', '--output', pins]);
+  assert.equal(r.code, 0, r.stderr);
+  const verify = (input, opts) => kapka(['ecmr-verify', input, '--trustlist', listFile, '--anchors', pins], opts);
 
   const qr = (await k.req('GET', `/api/v1/ecmr/${ref}/qr?format=text`, { token: carrier.token })).json.qr;
-  let r = await kapka(['ecmr-verify', qr, '--trustlist', listFile]);
+  r = await verify(qr);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, new RegExp(`^VALID e-CMR ${ref} \\(in_transit\\)`));
   assert.match(r.stdout, /20 × dried apricots, 12000.5 kg/);
@@ -197,27 +202,44 @@ test('offline: the QR shows goods and seals, a bundle is checked seal by seal ag
   assert.match(r.stdout, /2\. take_over by .* \(carrier\)/);
   const [h, p, s] = qr.split('.');
   const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url')), st: 'delivered' })).toString('base64url');
-  r = await kapka(['ecmr-verify', `${h}.${forged}.${s}`, '--trustlist', listFile]);
+  r = await verify(`${h}.${forged}.${s}`);
   assert.equal(r.code, 1);
   assert.match(r.stdout, /^INVALID/);
 
   const bundle = (await k.req('GET', `/api/v1/ecmr/${ref}/bundle`, { token: carrier.token })).json;
   const file = join(work, 'bundle.json');
   writeFileSync(file, JSON.stringify(bundle));
-  r = await kapka(['ecmr-verify', file, '--trustlist', listFile]);
+  r = await verify(file);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /the document and its 2 seals hold/);
   assert.match(r.stdout, /key held by the platform/);
   writeFileSync(file, JSON.stringify({ ...bundle, document: bundle.document.replace('"packages":20', '"packages":21') }));
-  r = await kapka(['ecmr-verify', file, '--trustlist', listFile]);
+  r = await verify(file);
   assert.equal(r.code, 1);
   assert.match(r.stdout, /seal 1: DOCUMENT_CHANGED/);
   writeFileSync(file, JSON.stringify({ ...bundle, seals: [bundle.seals[1]] }));
-  r = await kapka(['ecmr-verify', file, '--trustlist', listFile]);
+  r = await verify(file);
   assert.equal(r.code, 1);
   assert.match(r.stdout, /seal 1: (WRONG_SEQUENCE|CHAIN_BROKEN)/);
   r = await kapka(['ecmr-verify', file]);
   assert.equal(r.code, 2);
+
+  // no anchor: a list that carries its own key proves nothing, so nothing is judged
+  r = await kapka(['ecmr-verify', qr, '--trustlist', listFile], { env: { KAPKA_TRUST_ANCHORS: '' } });
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stdout, /^NOT CHECKED: no trust anchor/);
+  assert.match(r.stderr, /a trust list that carries its own key proves nothing/);
+  assert.doesNotMatch(r.stdout, /VALID/);
+  // an anchor that did not sign the list (a key of another "KG"): refused
+  const stranger = join(work, 'stranger.jwk');
+  writeFileSync(stranger, JSON.stringify({ ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }), kid: 'kg-forged', alg: 'ES256' }));
+  r = await kapka(['ecmr-verify', qr, '--trustlist', listFile, '--anchors', stranger]);
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /no pinned key of KG signed it/);
+  assert.doesNotMatch(r.stdout, /VALID/);
+  // the anchors from the trust_anchors setting (the device's configuration)
+  r = await kapka(['ecmr-verify', qr, '--trustlist', listFile], { env: { KAPKA_TRUST_ANCHORS: pins } });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
 
   // the PDF in the CMR layout and the QR image
   r = await k.req('GET', `/api/v1/ecmr/${ref}/pdf`, { token: carrier.token });

@@ -50,7 +50,7 @@ function b64urlBytes(s) {
   return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 }
 
-function b64urlJson(s) {
+export function b64urlJson(s) {
   return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(b64urlBytes(s)));
 }
 
@@ -58,7 +58,7 @@ function b64urlJson(s) {
 const ID_RE = /^([A-Z]{2,16})-([A-Z]{2,16})-(\d{4})-([1-7])-([1-9][0-9]{0,14})$/;
 
 // dd/MM/yyyy → days since 1970 (UTC), or null.
-function dayNumber(dmy) {
+export function dayNumber(dmy) {
   const m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(dmy || '');
   if (!m) return null;
   const t = Date.UTC(Number(m[3]), Number(m[2]) - 1, Number(m[1]));
@@ -110,7 +110,7 @@ export async function verifyOffline(qr, keys, here, now = Date.now()) {
 }
 
 // Today in Kyrgyzstan (UTC+6), as a day number, as the server counts it.
-function dayOf(now) {
+export function dayOf(now) {
   return Math.floor((now + 6 * 3600 * 1000) / 86400000);
 }
 
@@ -122,7 +122,7 @@ function isMember(members, country, day) {
 }
 
 // Why the signature does not hold (as kp_jws_verify decides), or null when it holds.
-async function signatureProblem(parts, h64, p64, s64, issuerKeys) {
+export async function signatureProblem(parts, h64, p64, s64, issuerKeys) {
   if (parts.length === 4) {
     if (!/^\d{1,9}$/.test(parts[0])) return 'MALFORMED';
     if (Number(parts[0]) > 1) return 'UNSUPPORTED_VERSION';
