@@ -8,8 +8,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../lib/kapka.mjs';
-import { harness, openPage, onPage, signInAs, visit, overflow, DEMO_PASSWORD } from './helpers.mjs';
+import { ROOT, ADMIN_PASSWORD } from '../lib/kapka.mjs';
+import { harness, openPage, onPage, signInAs, visit, overflow, unique, DEMO_PASSWORD } from './helpers.mjs';
 
 const SHOTS = join(ROOT, 'build', 'browser', 'daily');
 const LANGS = ['ky', 'ru', 'en'];
@@ -205,4 +205,76 @@ test('driver: no hour pre-selected, an empty day says so, a booking slip, moving
   await shot(page, 'booking-moved-en-390');
   assert.deepEqual(real(problems), []);
   await context.close();
+});
+
+test('administrator: find, add and suspend accounts; auditor: the audit trail of it, in every language at both sizes', async () => {
+  const { page, context, problems } = await openPage(env.browser, env.kapka.url, SIZES[1]);
+  await signInAs(page, 'admin', ADMIN_PASSWORD);
+  await visit(page, 'users');
+  const name = unique('guard');
+  const add = page.locator('section[aria-labelledby="users-add"] form');
+  await add.locator('input[name="username"]').fill(name);
+  await add.locator('input[name="password"]').fill('a long enough password');
+  await add.locator('select[name="role"]').selectOption('officer');
+  await add.locator('input[name="full_name"]').fill('Азамат Токтогулов');
+  await add.locator('button[type="submit"]').click(); // no organisation: said next to the field, translated
+  await add.locator('.field[data-name="role"] .field-error', { hasText: 'choose the organisation this person works for' }).waitFor();
+  await setLanguage(page, 'ru');
+  await add.locator('.field[data-name="role"] .field-error', { hasText: 'выберите организацию, в которой работает сотрудник' }).waitFor();
+  await setLanguage(page, 'en');
+  const border = await add.locator('select[name="organisation_id"] option').filter({ hasText: /Border|Customs|border|customs/ }).first().getAttribute('value');
+  await add.locator('select[name="organisation_id"]').selectOption(border);
+  await add.locator('button[type="submit"]').click();
+  await page.getByRole('status').filter({ hasText: `The account ${name} is added.` }).waitFor();
+  // a wrong password is refused next to the field, translated
+  await add.locator('input[name="username"]').fill(unique('short'));
+  await add.locator('input[name="password"]').fill('short');
+  await add.locator('button[type="submit"]').click();
+  await add.locator('.field[data-name="password"] .field-error:visible').waitFor();
+
+  await page.locator('.filter-form input[name="q"]').fill(name);
+  await page.locator('.filter-form button[type="submit"]').click();
+  const row = page.locator(`tr[data-user="${name}"]`);
+  await row.waitFor();
+  assert.equal(await page.locator('tbody tr').count(), 1);
+  await row.getByRole('button', { name: 'Suspend' }).click();
+  await row.getByRole('button', { name: 'Yes, suspend this account' }).click();
+  await page.locator(`tr[data-user="${name}"] .badge-bad`).waitFor();
+  const login = await env.kapka.req('POST', '/api/v1/session', { body: { username: name, password: 'a long enough password' } });
+  assert.ok(login.status >= 400, `a suspended account cannot sign in (${login.status})`);
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    for (const lang of LANGS) {
+      await setLanguage(page, lang);
+      await noSideways(page, `users ${lang} ${size.width}`);
+      await shot(page, `users-${lang}-${size.width}`);
+    }
+  }
+  await context.close();
+
+  const aud = await openPage(env.browser, env.kapka.url, SIZES[0]);
+  await signInAs(aud.page, 'auditor');
+  await visit(aud.page, 'audit');
+  await aud.page.locator('input[name="object_type"]').fill('user');
+  await aud.page.locator('form button[type="submit"]').first().click();
+  await aud.page.locator('tr[data-action="user.status"]').first().waitFor();
+  const text = await aud.page.locator('tr[data-action="user.status"]').first().innerText();
+  assert.match(text, /admin/);
+  await aud.page.locator('tr[data-action="user.status"] details').nth(1).locator('summary').click();
+  assert.match(await aud.page.locator('tr[data-action="user.status"] details[open] pre').first().innerText(), /suspended/);
+  // the auditor reads the accounts but cannot change them
+  await visit(aud.page, 'users');
+  await aud.page.locator('tbody tr').first().waitFor();
+  assert.equal(await aud.page.getByRole('button', { name: 'Suspend' }).count(), 0);
+  for (const size of SIZES) {
+    await aud.page.setViewportSize(size);
+    await visit(aud.page, 'audit');
+    for (const lang of LANGS) {
+      await setLanguage(aud.page, lang);
+      await noSideways(aud.page, `audit ${lang} ${size.width}`);
+      await shot(aud.page, `audit-${lang}-${size.width}`);
+    }
+  }
+  assert.deepEqual(real([...problems, ...aud.problems]), []);
+  await aud.context.close();
 });

@@ -34,6 +34,9 @@ const EXACT_PROBLEMS = {
   'is required (or give the plate)': 'problem.required',
   'must be ENTRANCE or EXIT': 'problem.activity_type',
   'must not be in the future': 'problem.future',
+  // accounts the administrator adds (src/api/users.c)
+  'needs an organisation_id': 'ui.problem_needs_org',
+  "does not fit the organisation's kind": 'ui.problem_org_kind',
 };
 
 const PATTERN_PROBLEMS = [

@@ -16,6 +16,9 @@ export default [
   'review',
   'usage',
   'carriers',
+  // accounts (administrator) and the audit trail (auditor)
+  'users',
+  'audit',
   'permit-search',
   'permit-issue',
   // partner exchange (the ministry)
