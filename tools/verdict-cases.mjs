@@ -1,7 +1,8 @@
 // verdict-cases.mjs: writes tests/verdict/freight-cases.json, the table of freight-permit
 // credentials and the reasons every checker must give for them: src/domain/verdict.c (the
 // server and `kapka verify`; tests/unit/domain/test_verdict.c) and the browser's offline
-// checker (web/js/offline-verify.js; tests/e2e/offline_verify.test.mjs). The keys are made
+// checker (web/js/offline-verify.js; tests/e2e/offline_verify.test.mjs). A case's "now" and
+// "utc_offset_minutes" (the checking border's) replace the table's. The keys are made
 // afresh on each run; the file is committed, so run this only to add or change cases:
 //   node tools/verdict-cases.mjs > tests/verdict/freight-cases.json
 import { generateKeyPairSync, sign } from 'node:crypto';
@@ -76,6 +77,12 @@ const cases = [
   ['next year\'s permit in December', jws(permit({ id: 'KG-UZ-2027-1-9', iat: '06/12/2026', exp: '31/01/2028' })), 'KG', ['NOT_YET_VALID']],
   ['next year\'s permit on 1 January', jws(permit({ id: 'KG-UZ-2027-1-9', iat: '06/12/2026', exp: '31/01/2028' })), 'KG', [], { now: NEW_YEAR }],
   ['next year\'s permit a second before', jws(permit({ id: 'KG-UZ-2027-1-9', iat: '06/12/2026', exp: '31/01/2028' })), 'KG', ['NOT_YET_VALID'], { now: NEW_YEAR - 1 }],
+  // Judged by the local date at the checking border (docs/e-permit.md): from 18:00 to 19:00 UTC
+  // on 31 December Bishkek (UTC+6) is in the new year and Tashkent (UTC+5) is not.
+  ['next year\'s permit at a UTC+5 border in Bishkek\'s first hour', jws(permit({ id: 'KG-UZ-2027-1-9', iat: '06/12/2026', exp: '31/01/2028' })), 'UZ', ['NOT_YET_VALID'], { now: NEW_YEAR + 1800, utc_offset_minutes: 300 }],
+  ['next year\'s permit at home in Bishkek\'s first hour', jws(permit({ id: 'KG-UZ-2027-1-9', iat: '06/12/2026', exp: '31/01/2028' })), 'KG', [], { now: NEW_YEAR + 1800 }],
+  ['expired in Bishkek, on its last day in Tashkent', jws(permit()), 'UZ', [], { now: NEW_YEAR + 1800, utc_offset_minutes: 300 }],
+  ['expired in Bishkek an hour after its last day', jws(permit()), 'KG', ['EXPIRED'], { now: NEW_YEAR + 1800 }],
   // A TRACECA multilateral permit: valid at a member country's border on that day, not elsewhere.
   ['TRACECA permit at a member\'s border', jws(permit({ id: 'KG-TRACECA-2026-7-3' })), 'TR', []],
   ['TRACECA permit at home', jws(permit({ id: 'KG-TRACECA-2026-7-3' })), 'KG', []],

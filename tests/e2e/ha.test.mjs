@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startKapka, stopClean, backend, adminToken, ADMIN_PASSWORD, sleep } from './lib.mjs';
+import { startKapka, stopClean, backend, adminToken, ADMIN_PASSWORD, sleep, assertNoSanitizerReport } from './lib.mjs';
 import { freshDatabase, ROOT } from '../lib/kapka.mjs';
 import { carrierWithFleet, YEAR } from './permits_helpers.test.mjs';
 
@@ -232,6 +232,10 @@ backend instances
       assert.equal(m.status, 200, 'the client 127.0.0.1 is allowed; the balancer appended it');
       const lines = b.log().split('\n').filter((l) => l.includes('"path":"/metrics"'));
       assert.ok(lines.length >= 1 && lines.every((l) => l.includes('"addr":"127.0.0.1"')), lines.join('\n'));
+      // The survivor stops cleanly.
+      b.proc.kill('SIGTERM');
+      assert.equal(await b.exited, 0, b.log().slice(-3000));
+      assertNoSanitizerReport(b.log(), 'kapka serve (instance b)');
       console.log(`# ha: ${acked.length} permits acknowledged (serials ${serials.join(',')}), ${outbox.length} events ` +
         `delivered once and in order; outbox lease ${leaseBefore || '(none)'} -> ${leaseAfter || '(none)'}`);
     } finally {

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { withServer, assertError } from './lib.mjs';
 
 function promtool(text) {
@@ -25,6 +26,17 @@ function samples(text) {
     out.push({ name: m[1], labels, value: Number(m[4]) });
   }
   return out;
+}
+
+// GET path with the given header lines, byte for byte (fetch would merge repeated headers).
+function rawGet(port, path, lines) {
+  return new Promise((res, rej) => {
+    const sock = connect(port, '127.0.0.1', () => sock.end(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${lines.join('\r\n')}\r\n\r\n`));
+    let got = '';
+    sock.on('data', (d) => (got += d));
+    sock.on('end', () => res(Number(/^HTTP\/1\.1 (\d+)/.exec(got)?.[1])));
+    sock.on('error', rej);
+  });
 }
 
 const find = (all, name, labels = {}) =>
@@ -68,12 +80,15 @@ test('the metrics parse with promtool and count what happened', async () => {
 });
 
 test('only the allowed addresses or the token read the metrics; the address is the one trusted proxies forward', async () => {
-  await withServer({ env: { KAPKA_METRICS_ALLOW: '127.0.0.1', KAPKA_TRUSTED_PROXIES: '127.0.0.1' }, args: [] }, async (k) => {
+  await withServer({ env: { KAPKA_METRICS_ALLOW: '127.0.0.1, 198.51.100.7', KAPKA_TRUSTED_PROXIES: '127.0.0.1' } }, async (k) => {
     assert.equal((await k.req('GET', '/metrics')).status, 200);
     // Through the (trusted) proxy from an outside client: refused, whatever it claims further left.
     const outside = await k.req('GET', '/metrics', { headers: { 'x-forwarded-for': '127.0.0.1, 203.0.113.9' } });
     assertError(outside, 403, 'metrics_forbidden');
     assert.doesNotMatch(outside.text, /kapka_/);
+    // The same in two header lines, as HAProxy's forwardfor sends it: the last line counts.
+    assert.equal(await rawGet(k.port, '/metrics', ['X-Forwarded-For: 198.51.100.7', 'X-Forwarded-For: 203.0.113.9']), 403);
+    assert.equal(await rawGet(k.port, '/metrics', ['X-Forwarded-For: 203.0.113.9', 'X-Forwarded-For: 198.51.100.7']), 200);
   });
   await withServer({ env: { KAPKA_METRICS_ALLOW: '10.0.0.0/8' } }, async (k) => {
     assertError(await k.req('GET', '/metrics'), 403, 'metrics_forbidden');

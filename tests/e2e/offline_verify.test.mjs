@@ -22,7 +22,7 @@ test('the shared table has cases of every kind', () => {
 for (const c of table.cases) {
   test(`offline-verify.js: ${c.name}`, async () => {
     const now = (c.now ?? table.now) * 1000;
-    const r = await verifyOffline(c.qr, table.keys, c.here, now);
+    const r = await verifyOffline(c.qr, table.keys, c.here, now, c.utc_offset_minutes ?? table.utc_offset_minutes);
     const want = c.browser ?? c.expect;
     assert.deepEqual(r.reasons.map((x) => x.code), want);
     assert.equal(r.valid, want.length === 0);

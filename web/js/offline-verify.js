@@ -73,8 +73,9 @@ export function dayNumber(dmy) {
 // issuer, the signature, then the country and the expiry. What only the server knows
 // (revoked, returned, used up) is not checked here.
 // {valid, reasons: [{code}], claims|null, offline: true}; here: the verifying country;
-// now: the time to check at (ms since the epoch).
-export async function verifyOffline(qr, keys, here, now = Date.now()) {
+// now: the time to check at (ms since the epoch); offsetMin: the checking border's UTC offset
+// (its local date judges the dates: docs/e-permit.md).
+export async function verifyOffline(qr, keys, here, now = Date.now(), offsetMin = 360) {
   const reasons = [];
   const out = (claims = null) => ({ valid: reasons.length === 0, reasons, claims, offline: true, checked_for: here });
   const refuse = (code) => (reasons.push({ code }), out());
@@ -96,12 +97,11 @@ export async function verifyOffline(qr, keys, here, now = Date.now()) {
   if (why) return refuse(why);
   // "0.header.payload.signature": the demonstration form, never valid for real use.
   if (parts.length === 4 && Number(parts[0]) === 0) reasons.push({ code: 'DEMO_CREDENTIAL' });
-  if (here && id[2] !== here && id[1] !== here && !isMember(keys?.members?.[id[2]], here, dayOf(now))) {
+  const today = dayOf(now, offsetMin);
+  if (here && id[2] !== here && id[1] !== here && !isMember(keys?.members?.[id[2]], here, today)) {
     reasons.push({ code: 'NOT_FOR_THIS_COUNTRY' });
   }
   const exp = dayNumber(claims.exp);
-  // Today in Kyrgyzstan (UTC+6), as the server counts it.
-  const today = Math.floor((now + 6 * 3600 * 1000) / 86400000);
   if (exp === null) reasons.push({ code: 'MALFORMED' });
   else if (exp < today) reasons.push({ code: 'EXPIRED' });
   // A permit for next year, issued in December, waits for 1 January.
@@ -109,9 +109,9 @@ export async function verifyOffline(qr, keys, here, now = Date.now()) {
   return out(claims);
 }
 
-// Today in Kyrgyzstan (UTC+6), as a day number, as the server counts it.
-export function dayOf(now) {
-  return Math.floor((now + 6 * 3600 * 1000) / 86400000);
+// Today at the checking border as a day number (Kyrgyzstan, UTC+6, unless told otherwise).
+export function dayOf(now, offsetMin = 360) {
+  return Math.floor((now + offsetMin * 60000) / 86400000);
 }
 
 // Whether country takes part in an organisation's permit system on day (members: [{member,

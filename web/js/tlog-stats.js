@@ -67,6 +67,7 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+// Leaf kinds are written in backticks: they are the log's words, not catalogue keys.
 // Every figure of the page from the leaves: Maps of key → count, sorted by key.
 export function statistics(leaves) {
   const partner = new Map(), type = new Map(), byMonth = new Map(), reasons = new Map();
@@ -74,18 +75,18 @@ export function statistics(leaves) {
   const decision = [];
   for (const l of leaves) {
     const f = l.facts || {};
-    if (l.kind === 'permit.issue') {
+    if (l.kind === `permit.issue`) {
       bump(partner, l.partner || '?');
       bump(type, String(f.type));
       bump(byMonth, month(l.at));
       bump(used, `${f.issuer}-${l.partner}-${f.year}-${f.type}`);
-    } else if (l.kind === 'permit.revoke' || l.kind === 'permit.return') {
+    } else if (l.kind === `permit.revoke` || l.kind === `permit.return`) {
       bump(withdrawn, l.kind.slice(7));
-    } else if (l.kind === 'application.refuse' || l.kind === 'application.reject') {
+    } else if (l.kind === `application.refuse` || l.kind === `application.reject`) {
       for (const r of f.reasons || []) bump(reasons, r);
-      if (l.kind === 'application.reject' && !(f.reasons || []).length) bump(reasons, 'REJECTED_ON_REVIEW');
+      if (l.kind === `application.reject` && !(f.reasons || []).length) bump(reasons, 'REJECTED_ON_REVIEW');
       if (f.applied_at) decision.push(l.at - f.applied_at);
-    } else if (l.kind === 'quota.create' || l.kind === 'quota.adjust') {
+    } else if (l.kind === `quota.create` || l.kind === `quota.adjust`) {
       const key = `${f.issuer}-${f.verifier}-${f.year}-${f.type}`;
       const q = quotas.get(key) || new Map();
       q.set(l.object, f.end_number - f.start_number + 1);

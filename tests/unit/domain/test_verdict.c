@@ -91,11 +91,11 @@ static bool table_member(void *ctx, const char *organisation, const char *countr
 	return kp_trustlist_member(json_object_get(json_object_get(table, "keys"), "members"), organisation, country, day);
 }
 
-static json_t *check(const char *qr, const char *here, int64_t now, kp_verdict_t *v)
+static json_t *check(const char *qr, const char *here, int64_t now, int offset, kp_verdict_t *v)
 {
 	struct listed l = {0};
 	kp_verifier_t vf = {
-		.ctx = &l, .here = here, .today = kp_local_day(now, 360), .unknown_issuer = KP_WHY_ISSUER_NOT_LISTED,
+		.ctx = &l, .here = here, .today = kp_local_day(now, offset), .unknown_issuer = KP_WHY_ISSUER_NOT_LISTED,
 		.issuer_known = table_issuer, .key = table_key, .listed = table_listed, .member = table_member,
 	};
 	kp_permit_id_t pid;
@@ -115,9 +115,10 @@ static void shared_freight_cases(void **state)
 	json_array_foreach(json_object_get(table, "cases"), i, c) {
 		const char *name = json_string_value(json_object_get(c, "name"));
 		json_t *now = json_object_get(c, "now") ?: json_object_get(table, "now");
+		json_t *offset = json_object_get(c, "utc_offset_minutes") ?: json_object_get(table, "utc_offset_minutes");
 		kp_verdict_t v;
 		json_t *claims = check(json_string_value(json_object_get(c, "qr")), json_string_value(json_object_get(c, "here")),
-		                       json_integer_value(now), &v);
+		                       json_integer_value(now), (int)json_integer_value(offset), &v);
 		json_t *want = json_object_get(c, "expect");
 		char got[256] = "", exp[256] = "";
 		for (int k = 0; k < v.n; k++)
