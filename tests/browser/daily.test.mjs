@@ -203,6 +203,29 @@ test('driver: no hour pre-selected, an empty day says so, a booking slip, moving
   const moved = await env.kapka.req('GET', `/api/v1/bookings/${newId}`, { token: tok });
   assert.equal(moved.json.status, 'booked', moved.text);
   await shot(page, 'booking-moved-en-390');
+
+  // "your turn": the earliest open hour, checked in, called forward by the officer; the page
+  // shows it at the top when the phone shows the page again (and every 10 s while waiting)
+  await book.locator('input[name="plate"]').fill('B 556 KG');
+  await radios.first().check();
+  await book.locator('button[type="submit"]').click();
+  const fresh = page.locator('li.booking[data-status="booked"]').filter({ hasText: 'B556KG' });
+  await fresh.getByRole('button', { name: 'I am at the waiting zone' }).click();
+  await page.locator('li.booking[data-status="checked_in"]').filter({ hasText: 'B556KG' }).waitFor();
+  const officer = await env.kapka.login('officer', DEMO_PASSWORD);
+  const call = await env.kapka.req('POST', '/api/v1/checkpoints/korday/queue/call', { token: officer, body: { flow: 'car', count: 5 } });
+  assert.equal(call.status, 200, call.text);
+  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+  const turn = page.locator('.your-turn');
+  await turn.waitFor();
+  assert.match(await turn.innerText(), /Your turn: B556KG/);
+  assert.ok((await turn.boundingBox()).y < 400, 'the call is at the top of the page');
+  assert.match(await page.title(), /Your turn/);
+  for (const lang of LANGS) {
+    await setLanguage(page, lang);
+    await shot(page, `booking-your-turn-${lang}-390`);
+  }
+  await setLanguage(page, 'en');
   assert.deepEqual(real(problems), []);
   await context.close();
 });

@@ -10,6 +10,7 @@ import { QUEUE_FLOWS, cpName, localTime, todayLocal, flowName } from '../checkpo
 
 const PRIORITIES = ['perishable', 'dangerous', 'humanitarian', 'postal'];
 const REFRESH_MS = 30000;
+const WAITING_REFRESH_MS = 10000; // while a vehicle waits at the zone for its call
 const plateCheck = (v) => (/^[A-Za-z0-9 -]{4,20}$/.test(v) ? null : { key: 'problem.plate_length' });
 
 // The slip a driver keeps (or prints): where, when, which vehicle, the booking's number.
@@ -95,6 +96,8 @@ export default {
         const { items } = await ctx.api.get('/api/v1/bookings?limit=20');
         const withPlace = await Promise.all(items.map((b) => (['checked_in', 'called'].includes(b.status)
           ? ctx.api.get(`/api/v1/bookings/${b.id}`) : b)));
+        yourTurn(withPlace.filter((b) => b.status === 'called'));
+        waiting = withPlace.some((b) => ['checked_in', 'called'].includes(b.status));
         mine.replaceChildren(withPlace.length ? h('ul', { class: 'cards' }, withPlace.map((b) => bookingCard(b, names, ctx, reload, startMove)))
           : h('p', { class: 'aside', i18n: 'booking.none' }));
       } catch (err) {
@@ -103,6 +106,23 @@ export default {
     }
 
     let moving = null; // the booking being moved to another hour
+    // "Your turn": a banner at the very top, the tab's title and a vibration, not a pale box below.
+    const turn = h('div', { class: 'your-turn-box' });
+    const baseTitle = document.title;
+    let waiting = false;
+    let told = new Set();
+    function yourTurn(called) {
+      turn.replaceChildren(...called.map((b) => h('section', { class: 'your-turn', role: 'alert', dataset: { turn: String(b.id) } },
+        h('p', { class: 'your-turn-title', i18n: 'ui.your_turn', args: { plate: b.plate } }),
+        h('p', { i18n: 'booking.called', args: { time: localTime(b.call_deadline, 360) } }))));
+      document.title = called.length ? `▶ ${t('ui.your_turn', { plate: called[0].plate })}` : baseTitle;
+      const fresh = called.filter((b) => !told.has(b.id));
+      if (fresh.length) {
+        turn.scrollIntoView({ block: 'start' });
+        try { navigator.vibrate?.([300, 150, 300]); } catch { /* not on this device */ }
+      }
+      told = new Set(called.map((b) => b.id));
+    }
     const slotsBox = h('div', { class: 'slots', 'aria-live': 'polite' });
     const done = h('div');
     let slotsSeq = 0; // only the answer to the latest choice is shown
@@ -193,13 +213,22 @@ export default {
     field({ name: 'flow', label: 'booking.flow', required: true, options: QUEUE_FLOWS.map((x) => ({ value: x, label: `flow.${x}` })) }),
     field({ name: 'plate', label: 'vehicle.plate', required: true, autocapitalize: 'characters', maxlength: 20, check: plateCheck }));
 
-    append(view, h('h1', { i18n: 'booking.title' }), h('p', { class: 'lead', i18n: 'booking.lead' }),
+    append(view, turn, h('h1', { i18n: 'booking.title' }), h('p', { class: 'lead', i18n: 'booking.lead' }),
       h('section', { 'aria-labelledby': 'booking-mine' }, h('h2', { id: 'booking-mine', i18n: 'booking.mine' }), notices, mine),
       h('section', { class: 'card', 'aria-labelledby': 'booking-book' }, h('h2', { id: 'booking-book', i18n: 'booking.book_title' }), done, f.form),
       h('section', { class: 'card', 'aria-labelledby': 'booking-live' }, h('h2', { id: 'booking-live', i18n: 'booking.live_title' }),
         h('p', { class: 'hint', i18n: 'booking.live_hint' }), liveDone, live.form));
     f.form.querySelector('legend').classList.add('visually-hidden');
     await Promise.all([reload(), loadSlots(f)]);
-    const timer = setInterval(() => { if (ctx.current() && mine.isConnected) reload(); else clearInterval(timer); }, REFRESH_MS);
+    // Refreshed every 10 s while a vehicle waits for its call (else 30 s), and at once when
+    // the phone shows the page again.
+    let last = Date.now();
+    const tick = () => {
+      if (!(ctx.current() && mine.isConnected)) { clearInterval(timer); document.removeEventListener('visibilitychange', onShow); document.title = baseTitle; return; }
+      if (Date.now() - last >= (waiting ? WAITING_REFRESH_MS : REFRESH_MS) - 500) { last = Date.now(); reload(); }
+    };
+    const onShow = () => { if (document.visibilityState === 'visible') { last = 0; tick(); } };
+    const timer = setInterval(tick, WAITING_REFRESH_MS);
+    document.addEventListener('visibilitychange', onShow);
   },
 };
