@@ -354,3 +354,39 @@ test('officer offline: after one visit the verify page loads and verifies a perm
   assert.deepEqual(real(problems).filter((p) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::/.test(p)), []);
   await context.close();
 });
+
+test('traveller: border-zone problems are shown next to their field, translated, not as raw paths', async () => {
+  const { page, context, problems } = await openPage(env.browser, env.kapka.url, SIZES[0]);
+  await signInAs(page, 'traveller');
+  await visit(page, 'zones');
+  const form = page.locator('form').filter({ has: page.locator('input[name="surname_0"]') });
+  await form.locator('input[name="zone"]').first().check();
+  await form.locator('input[name="surname_0"]').fill('Иванов');
+  await form.locator('input[name="given_0"]').fill('IVAN');
+  await form.locator('input[name="nat_0"]').fill('RU');
+  await form.locator('input[name="pp_0"]').fill('751234567');
+  await form.locator('input[name="ppexp_0"]').fill('2031-01-01');
+  await form.locator('input[name="purpose"]').fill('fishing');
+  const d = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
+  await form.locator('input[name="date_from"]').fill(d(20));
+  await form.locator('input[name="date_to"]').fill(d(10));
+  await form.locator('button[type="submit"]').click();
+  const expect = {
+    en: ["write it in latin letters as in the passport (A–Z, spaces, - and ')", 'is before the first day of the trip'],
+    ru: ["напишите латинскими буквами, как в паспорте (A–Z, пробелы, - и ')", 'раньше первого дня поездки'],
+    ky: ["паспорттогудай латын тамгалары менен жазыңыз (A–Z, боштук, - жана ')", 'сапардын биринчи күнүнөн мурун'],
+  };
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    for (const lang of LANGS) {
+      await setLanguage(page, lang);
+      await form.locator('.field[data-name="surname_0"] .field-error', { hasText: expect[lang][0] }).waitFor();
+      await form.locator('.field[data-name="date_to"] .field-error', { hasText: expect[lang][1] }).waitFor();
+      assert.doesNotMatch(await form.locator('.error-summary').innerText(), /travellers\[|date_from/);
+      await noSideways(page, `zones errors ${lang} ${size.width}`);
+      await shot(page, `zones-errors-${lang}-${size.width}`);
+    }
+  }
+  assert.deepEqual(real(problems), []);
+  await context.close();
+});

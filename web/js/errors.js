@@ -34,6 +34,15 @@ const EXACT_PROBLEMS = {
   'is required (or give the plate)': 'problem.required',
   'must be ENTRANCE or EXIT': 'problem.activity_type',
   'must not be in the future': 'problem.future',
+  // border-zone applications (src/domain/zone.c)
+  "must be written in latin letters as in the passport (A-Z, spaces, - and ')": 'ui.problem_latin',
+  'is longer than 60 characters': 'ui.problem_longer_60',
+  'must have only latin letters and digits': 'ui.problem_latin_digits',
+  'must have 5 to 20 letters and digits': 'ui.problem_passport_length',
+  'is before date_from': 'ui.problem_before_from',
+  'is in the past': 'ui.problem_past',
+  'is too far ahead: apply at most a year before the trip': 'ui.problem_too_far',
+  'must name at least one zone': 'ui.problem_one_zone',
   // accounts the administrator adds (src/api/users.c)
   'needs an organisation_id': 'ui.problem_needs_org',
   "does not fit the organisation's kind": 'ui.problem_org_kind',
@@ -45,15 +54,16 @@ const PATTERN_PROBLEMS = [
   [/^must be (\d+) to (\d+) characters$/, 'problem.length_range', ['min', 'max']],
   [/^must have (\d+) to (\d+) digits$/, 'problem.digit_count', ['min', 'max']],
   [/^must be a whole number from (-?\d+) to (-?\d+)$/, 'problem.number_range', ['min', 'max']],
+  [/^is (\d{4}-\d{2}-\d{2}), not after the trip ends on (\d{4}-\d{2}-\d{2})/, 'ui.problem_passport_expires', ['expiry', 'end'], true],
 ];
 
 // {key, args} for a field problem, or {text} when it is not one we know.
 export function describeProblem(problem) {
   if (problem && typeof problem === 'object') return problem; // already {key, args}
   if (EXACT_PROBLEMS[problem]) return { key: EXACT_PROBLEMS[problem] };
-  for (const [re, key, names] of PATTERN_PROBLEMS) {
+  for (const [re, key, names, text] of PATTERN_PROBLEMS) {
     const m = re.exec(problem);
-    if (m) return { key, args: Object.fromEntries(names.map((n, i) => [n, Number(m[i + 1])])) };
+    if (m) return { key, args: Object.fromEntries(names.map((n, i) => [n, text ? m[i + 1] : Number(m[i + 1])])) };
   }
   return { text: problem };
 }

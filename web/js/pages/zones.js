@@ -114,7 +114,20 @@ export default {
       if (v.currency) localStorage.setItem('kapka_currency', v.currency.toUpperCase());
       const body = { travellers, date_from: v.date_from, date_to: v.date_to, zones: picked('zone').map(Number), route: picked('route'), purpose: v.purpose };
       const q = cur() ? `?currency=${enc(cur())}` : '';
-      const a = await ctx.api.post(`/api/v1/zone-permit-applications${q}`, body);
+      let a;
+      try {
+        a = await ctx.api.post(`/api/v1/zone-permit-applications${q}`, body);
+      } catch (err) {
+        // travellers[1].surname → the form's surname_1, so the problem is shown next to it
+        const FIELD = { surname: 'surname', given_names: 'given', nationality: 'nat', passport_number: 'pp', passport_expiry: 'ppexp' };
+        if (Array.isArray(err.fields)) {
+          err.fields = err.fields.map((x) => {
+            const m = /^travellers\[(\d+)\]\.(\w+)$/.exec(x.field || '');
+            return m && FIELD[m[2]] ? { ...x, field: `${FIELD[m[2]]}_${m[1]}` } : x;
+          });
+        }
+        throw err;
+      }
       done.replaceChildren(notice({ key: 'zones.applied', args: { id: String(a.id), fee: fmt(a.fee.total_som) } }));
       await reload();
     } },
