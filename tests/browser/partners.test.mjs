@@ -134,6 +134,8 @@ test('ministry: add a partner by its address, fetch it again, keys, events both 
   await card.locator('.partner-msg [role="alert"]', { hasText: 'The address answered, but not with a usable e-permit configuration' }).waitFor();
   assert.equal(await card.getAttribute('data-handshake'), 'failed');
   assert.equal(await card.locator('.handshake .badge').innerText(), 'Failed');
+  assert.ok((await card.locator('.handshake-error').innerText()).includes("The partner's configuration is not usable"));
+  await card.locator('.handshake-error summary').click(); // the original sentence, for the technician
   assert.ok((await card.locator('.handshake-error').innerText()).includes('keys'));
   assert.equal(await card.locator(`tr[data-kid="${uz.kid}"]`).count(), 1, 'a failed fetch keeps the keys');
   await shot(page, 'partners-03-refresh-failed');

@@ -32,6 +32,24 @@ const URL_PROBLEMS = {
 
 const isApiError = (err) => err?.name === 'ApiError';
 
+// A network problem as libcurl or the partner worded it (English), said in the user's
+// language; the original stays one tap away for the technician.
+const NETWORK_PROBLEMS = [
+  [/couldn'?t connect|connection refused|failed to connect/i, 'ui.net_refused'],
+  [/timed? ?out|timeout/i, 'ui.net_timeout'],
+  [/resolve host|name or service not known|could not resolve/i, 'ui.net_dns'],
+  [/ssl|tls|certificate/i, 'ui.net_tls'],
+  [/HTTP [45]\d\d|status [45]\d\d/i, 'ui.net_http'],
+  [/configuration|"keys"|json/i, 'ui.net_config'],
+  [/signature|ES256|key/i, 'ui.net_key'],
+];
+function networkProblem(text, cls) {
+  const hit = NETWORK_PROBLEMS.find(([re]) => re.test(text || ''));
+  const code = /\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/.exec(text || ''); // the partner's own code, e.g. PERMIT_NOTFOUND
+  return h('span', { class: cls }, h('span', { i18n: hit ? hit[1] : 'ui.net_other' }), code ? [' ', h('span', { class: 'mono' }, code[0])] : null, ' ',
+    h('details', { class: 'raw-detail' }, h('summary', { i18n: 'ui.net_detail' }), h('span', { class: 'mono', lang: 'en' }, text)));
+}
+
 // The server's sentence, for the exchange's own codes: it names the address and what failed
 // (a refused connection, a timeout, a key that is not ES256), which the ministry needs.
 function detail(err) {
@@ -108,7 +126,7 @@ function handshake(p) {
     h('span', { class: `badge badge-${HANDSHAKE_TONE[s] || 'info'}`, dataset: { state: s }, i18n: `partners.handshake_${s}`,
       fallback: s }),
     p.handshake?.at ? [' ', h('span', { class: 'aside' }, dateEl(p.handshake.at, true))] : null,
-    s === 'failed' && p.handshake.error ? h('p', { class: 'handshake-error' }, p.handshake.error) : null,
+    s === 'failed' && p.handshake.error ? h('p', { class: 'handshake-error' }, networkProblem(p.handshake.error)) : null,
   ];
 }
 
@@ -144,7 +162,7 @@ function outboxTable(events) {
       { key: 'partners.queued', cell: (e) => dateEl(e.created_at, true) },
       { key: 'partners.delivered_or_next', cell: (e) => (e.delivered_at ? dateEl(e.delivered_at, true)
         : e.next_attempt_at ? [h('span', { i18n: 'partners.next_attempt' }), ' ', dateEl(e.next_attempt_at, true)] : never()) },
-      { key: 'partners.last_error', cell: (e) => (e.last_error ? h('span', { class: 'error-text' }, e.last_error) : '') },
+      { key: 'partners.last_error', cell: (e) => (e.last_error ? networkProblem(e.last_error, 'error-text') : '') },
     ],
   });
 }
@@ -206,7 +224,7 @@ function deadTable(ctx, base) {
       { key: 'partners.event_type', cell: (e) => eventType(e.event_type) },
       { key: 'partners.event_state', cell: (e) => h('span', { class: 'badge badge-bad', i18n: `partners.state_${e.state}`, fallback: e.state }) },
       { key: 'partners.attempts', num: true, cell: (e) => num(e.attempts) },
-      { key: 'partners.last_error', cell: (e) => (e.last_error ? h('span', { class: 'error-text' }, e.last_error) : '') },
+      { key: 'partners.last_error', cell: (e) => (e.last_error ? networkProblem(e.last_error, 'error-text') : '') },
       ...(canEdit ? [{ key: 'partners.decision', cell: (e) => {
         const out = h('span', { class: 'decision' });
         const act = (what, done) => async () => {
