@@ -390,3 +390,23 @@ test('traveller: border-zone problems are shown next to their field, translated,
   assert.deepEqual(real(problems), []);
   await context.close();
 });
+
+test('carrier: a permit returned without a reason says so in the page language', async () => {
+  const carrier = await env.kapka.login('carrier', DEMO_PASSWORD);
+  const list = await env.kapka.req('GET', '/api/v1/permits', { token: carrier });
+  const unused = list.json.items.filter((p) => p.status === 'issued').at(-1);
+  assert.ok(unused, 'the demo carrier holds an unused permit');
+  const r = await env.kapka.req('POST', `/api/v1/permits/${unused.id}/return`, { token: carrier, body: {} });
+  assert.equal(r.status, 200, r.text);
+  const { page, context, problems } = await openPage(env.browser, env.kapka.url, SIZES[0]);
+  await signInAs(page, 'carrier');
+  await visit(page, 'permits');
+  const card = page.locator(`li.permit[data-permit="${unused.id}"]`);
+  const want = { en: 'returned unused by the carrier', ru: 'возвращено перевозчиком неиспользованным', ky: 'ташуучу колдонбой кайтарып берген' };
+  for (const lang of LANGS) {
+    await setLanguage(page, lang);
+    await card.filter({ hasText: want[lang] }).waitFor();
+  }
+  assert.deepEqual(real(problems), []);
+  await context.close();
+});

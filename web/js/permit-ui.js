@@ -35,6 +35,13 @@ export function dmyDate(dmy) {
   return dateEl(`${m[3]}-${m[2]}-${m[1]}T12:00:00`);
 }
 
+// The reason a permit was withdrawn: the server's own default sentence (src/api/permits.c)
+// in the user's language; what a person typed, as typed.
+const DEFAULT_REASONS = { 'returned unused by the carrier': 'ui.reason_returned_unused' };
+export function statusReason(text) {
+  return DEFAULT_REASONS[text] ? h('span', { i18n: DEFAULT_REASONS[text] }) : text;
+}
+
 // The status a person should see: expired once past its date, else as recorded.
 export function permitStatus(p) {
   return p.effective_status || p.status;
@@ -63,7 +70,7 @@ export function permitFacts(p, { more = false } = {}) {
     row('permit.issued_on', dmyDate(p.issued_on)),
     row('permit.valid_until', dmyDate(p.valid_until)),
     row('permit.status', statusBadge(p)),
-    p.status_reason && ['revoked', 'returned'].includes(p.status) ? row('permit.status_reason', p.status_reason) : null);
+    p.status_reason && ['revoked', 'returned'].includes(p.status) ? row('permit.status_reason', statusReason(p.status_reason)) : null);
 }
 
 const enc = encodeURIComponent;
