@@ -110,6 +110,8 @@ test('traveller: the zone picker keeps place names whole and badges on one line;
         return out;
       });
       assert.deepEqual(bad, [], `${lang} ${size.width}`);
+      const place = await page.locator('.zones-picker [data-place="chong-kemin"]').locator('xpath=..').innerText();
+      assert.match(place, { ky: /Чоң-Кемин өрөөнү/, ru: /долина Чон-Кемин/, en: /Chong-Kemin valley/ }[lang]);
       await noSideways(page, `zones ${lang} ${size.width}`);
       await shot(page, `zones-picker-${lang}-${size.width}`);
     }

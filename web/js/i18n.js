@@ -144,6 +144,11 @@ function localizeOne(el) {
       if (attr && k) el.setAttribute(attr, t(k, args)); // the same args as the text, if any
     }
   }
+  if (el.dataset.names) { // data named in each language: {"ky": …, "ru": …, "en": …}
+    const names = JSON.parse(el.dataset.names);
+    el.textContent = names[current] || names.en || '';
+    el.lang = names[current] ? current : 'en';
+  }
   if (el.tagName === 'TIME' && el.dataset.format) {
     el.textContent = formatDate(el.getAttribute('datetime'), el.dataset.format === 'datetime');
   }
@@ -152,5 +157,5 @@ function localizeOne(el) {
 // Fill every translatable element under root (root included).
 export function localize(root) {
   if (root.nodeType === Node.ELEMENT_NODE) localizeOne(root);
-  for (const el of root.querySelectorAll('[data-i18n], [data-i18n-attr], time[data-format]')) localizeOne(el);
+  for (const el of root.querySelectorAll('[data-i18n], [data-i18n-attr], time[data-format], [data-names]')) localizeOne(el);
 }

@@ -8,7 +8,8 @@ import { row, term, confirmButton, errorNotice, fmt } from '../permit-ui.js';
 
 const enc = encodeURIComponent;
 const today = (days = 0) => new Date(Date.now() + 6 * 3600 * 1000 + days * 86400000).toISOString().slice(0, 10);
-const named = (n) => (n ? n[language()] || n.en : '');
+// A place or region named in ky/ru/en: relabelled in place when the language changes.
+const named = (n) => (n ? h('span', { dataset: { names: JSON.stringify(n) } }, n[language()] || n.en) : '');
 
 function personFields(i) {
   return h('fieldset', { class: 'person', dataset: { person: String(i) } },
