@@ -97,8 +97,12 @@ test('bad stays are field problems', async () => {
 
 // Entries from outside the union come through Dostyk from Uzbekistan (open round the
 // clock every day); a TIP needs a checkpoint bordering the country left, open that day.
+// Each call a plate no earlier call of this file had: the server is shared by the file's
+// tests, and a repeated plate would replace another test's open TIP.
+let plateSeq = Math.floor(Math.random() * 400);
 function vehicle(over = {}) {
-  return { plate: `AB ${Math.floor(Math.random() * 900 + 100)} CD`, plate_country: 'FR', kind: 'car', owner_name: 'Marie Dupont',
+  plateSeq += 1;
+  return { plate: `AB ${100 + (plateSeq % 900)} CD`, plate_country: 'FR', kind: 'car', owner_name: 'Marie Dupont',
     owner_passport: '12AB34567', entry_checkpoint: 'dostyk', entered_from: 'UZ', entry_date: day(0), term_months: 6, ...over };
 }
 

@@ -119,7 +119,10 @@ export default {
       const fresh = called.filter((b) => !told.has(b.id));
       if (fresh.length) {
         turn.scrollIntoView({ block: 'start' });
-        try { navigator.vibrate?.([300, 150, 300]); } catch { /* not on this device */ }
+        // Browsers refuse (and log an error) before the user has touched the page.
+        if (navigator.userActivation?.hasBeenActive ?? true) {
+          try { navigator.vibrate?.([300, 150, 300]); } catch { /* not on this device */ }
+        }
       }
       told = new Set(called.map((b) => b.id));
     }
