@@ -778,11 +778,17 @@ void kp_http_stop(kp_http_t *h, int grace_seconds)
 	if (s != MHD_INVALID_SOCKET)
 		fcntl(s, F_SETFL, fcntl(s, F_GETFL) | O_NONBLOCK);
 	int64_t deadline = kp_mono_us() + (int64_t)grace_seconds * 1000000;
+	/* A request whose bytes have arrived but that no worker has started yet is not in
+	 * flight, and between two requests the count can touch zero: stop only after it has
+	 * stayed at zero for SETTLE_TICKS ticks in a row. */
+	enum { SETTLE_TICKS = 10 };
+	int idle_ticks = 0;
 	do {
 		if (s != MHD_INVALID_SOCKET)
 			drain_backlog(h, s);
 		usleep(10000);
-	} while (atomic_load(&h->in_flight) > 0 && kp_mono_us() < deadline);
+		idle_ticks = atomic_load(&h->in_flight) > 0 ? 0 : idle_ticks + 1;
+	} while (idle_ticks < SETTLE_TICKS && kp_mono_us() < deadline);
 	if (s != MHD_INVALID_SOCKET) {
 		drain_backlog(h, s);
 		close(s);
