@@ -165,16 +165,6 @@ int kp_store_tlog_checkpoint_latest(kp_conn_t *c, kp_arena_t *a, kp_tlog_checkpo
 	return rc;
 }
 
-int kp_store_tlog_checkpoint_get(kp_conn_t *c, kp_arena_t *a, int64_t size, kp_tlog_checkpoint_t *out)
-{
-	kp_rows_t r;
-	int rc = kp_db_one(c, a, &r, "SELECT size, root, note, signed_at FROM tlog_checkpoints WHERE size = ?",
-	                   KP_PARAMS(KV_INT(size)));
-	if (rc == KP_DB_OK)
-		checkpoint_from_row(&r, 0, out);
-	return rc;
-}
-
 int kp_store_tlog_checkpoint_list(kp_conn_t *c, kp_arena_t *a, int64_t from, int limit, kp_tlog_checkpoint_t **out,
                                   int *n)
 {
