@@ -38,6 +38,10 @@ int kp_store_tlog_size(kp_conn_t *c, int64_t *size);
 int kp_store_tlog_leaves(kp_conn_t *c, kp_arena_t *a, int64_t from, int limit, kp_tlog_row_t **out, int *n);
 /* Leaves about object (newest first). */
 int kp_store_tlog_by_object(kp_conn_t *c, kp_arena_t *a, const char *object, kp_tlog_row_t **out, int *n);
+/* The oldest leaf about object among the first below leaves (what a checkpoint of size
+ * below covers), into the arena: KP_DB_NOTFOUND when there is none. */
+int kp_store_tlog_first_of_object(kp_conn_t *c, kp_arena_t *a, const char *object, int64_t below, kp_tlog_row_t *out);
+
 typedef struct kp_tlog_checkpoint {
 	int64_t size, signed_at;
 	const char *root, *note; /* hex root; the signed note */
