@@ -6,6 +6,7 @@
 
 #include "core/util.h"
 #include "domain/account.h"
+#include "domain/evquota.h"
 #include "domain/vin.h"
 #include "domain/window.h"
 
@@ -229,14 +230,12 @@ static void check_ledger_kinds(kp_req_t *req, const json_t *def, const json_t *d
 		kp_field_error(req, "procedure", kp_arena_printf(&req->arena, "no duty-free quota is set for %d", year));
 		return;
 	}
-	json_t *kinds = json_loads(y.kinds, 0, NULL), *v, *k;
-	size_t i, j;
+	json_t *kinds = json_loads(y.kinds, 0, NULL), *v;
+	size_t i;
 	json_array_foreach(json_object_get(data, "vehicles"), i, v)
 	{
 		const char *kind = json_string_value(json_object_get(v, "kind"));
-		bool ok = false;
-		json_array_foreach(kinds, j, k) ok |= kind && strcmp(json_string_value(k) ?: "", kind) == 0;
-		if (kind && !ok)
+		if (kind && !kp_ev_kind_admitted(kinds, kind))
 			kp_field_error(req, kp_arena_printf(&req->arena, "data.vehicles[%zu].kind", i),
 			               kp_arena_printf(&req->arena, "is not admitted by the %d quota (it admits %s)", year, y.kinds));
 	}
