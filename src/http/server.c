@@ -21,11 +21,14 @@
 #include <unistd.h>
 
 /* Open connections per client address, for the per-address limit and the global cap's
- * headroom (open addressing; entries with count 0 are reused, never removed). */
+ * headroom: open addressing with linear probing; an address's slot is emptied when its
+ * last connection closes, so a lookup stops at the first empty slot however many
+ * addresses have come and gone. */
 #define CONN_SLOTS 8192
 struct conn_slot {
 	char addr[48];
-	int count;
+	uint64_t hash;
+	int count; /* 0: the slot is empty */
 };
 struct conn_table {
 	pthread_mutex_t lock;
@@ -148,23 +151,43 @@ static void client_address(struct kp_http *h, kp_req_t *req, const struct header
 	kp_http_client_addr(&h->proxies, peer, xff, req->addr, sizeof(req->addr));
 }
 
-/* The slot of addr (an empty one when absent); the caller holds the lock. */
-static struct conn_slot *conn_slot(struct conn_table *t, const char *addr)
+static uint64_t addr_hash(const char *addr)
 {
-	uint64_t hash = 1469598103934665603ull;
+	uint64_t hash = 1469598103934665603ull; /* FNV-1a */
 	for (const char *p = addr; *p; p++)
 		hash = (hash ^ (unsigned char)*p) * 1099511628211ull;
-	struct conn_slot *free_slot = NULL;
+	return hash;
+}
+
+/* The slot of addr, or the empty slot where it goes; NULL when every slot holds another
+ * address. The caller holds the lock. */
+static struct conn_slot *conn_slot(struct conn_table *t, const char *addr, uint64_t hash)
+{
 	for (int i = 0; i < CONN_SLOTS; i++) {
 		struct conn_slot *s = &t->slots[(hash + (uint64_t)i) % CONN_SLOTS];
-		if (strcmp(s->addr, addr) == 0)
+		if (s->count == 0 || strcmp(s->addr, addr) == 0)
 			return s;
-		if (s->addr[0] == '\0')
-			return free_slot ? free_slot : s;
-		if (s->count == 0 && free_slot == NULL)
-			free_slot = s;
 	}
-	return free_slot;
+	return NULL;
+}
+
+/* Empty the slot whose count fell to 0, moving back the entries after it that would
+ * otherwise no longer be found (backward-shift deletion). The caller holds the lock. */
+static void conn_slot_remove(struct conn_table *t, struct conn_slot *gone)
+{
+	size_t hole = (size_t)(gone - t->slots);
+	for (size_t j = (hole + 1) % CONN_SLOTS; t->slots[j].count > 0; j = (j + 1) % CONN_SLOTS) {
+		size_t home = t->slots[j].hash % CONN_SLOTS;
+		/* the entry at j stays when its home lies cyclically in (hole, j] */
+		bool stays = hole <= j ? home > hole && home <= j : home > hole || home <= j;
+		if (stays)
+			continue;
+		t->slots[hole] = t->slots[j];
+		hole = j;
+		t->slots[hole].count = 0;
+	}
+	t->slots[hole].count = 0;
+	t->slots[hole].addr[0] = '\0';
 }
 
 /* Accept policy: at most max_per_address open connections per client address (trusted
@@ -177,8 +200,8 @@ static enum MHD_Result accept_policy(void *cls, const struct sockaddr *sa, sockl
 	char addr[48];
 	sockaddr_text(sa, addr, sizeof(addr));
 	pthread_mutex_lock(&h->conns.lock);
-	struct conn_slot *slot = conn_slot(&h->conns, addr);
-	int mine = slot && strcmp(slot->addr, addr) == 0 ? slot->count : 0;
+	struct conn_slot *slot = conn_slot(&h->conns, addr, addr_hash(addr));
+	int mine = slot ? slot->count : 0;
 	int total = h->conns.total;
 	pthread_mutex_unlock(&h->conns.lock);
 	bool proxy = kp_http_proxy_trusted(&h->proxies, addr);
@@ -209,16 +232,20 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 	} else {
 		return;
 	}
+	uint64_t hash = addr_hash(addr);
 	pthread_mutex_lock(&h->conns.lock);
-	struct conn_slot *slot = conn_slot(&h->conns, addr);
+	struct conn_slot *slot = conn_slot(&h->conns, addr, hash);
 	if (slot && code == MHD_CONNECTION_NOTIFY_STARTED) {
-		if (strcmp(slot->addr, addr) != 0)
+		if (slot->count == 0) {
 			snprintf(slot->addr, sizeof(slot->addr), "%s", addr);
+			slot->hash = hash;
+		}
 		slot->count++;
 		h->conns.total++;
-	} else if (slot && strcmp(slot->addr, addr) == 0 && slot->count > 0) {
-		slot->count--;
+	} else if (slot && slot->count > 0) {
 		h->conns.total--;
+		if (--slot->count == 0)
+			conn_slot_remove(&h->conns, slot);
 	}
 	pthread_mutex_unlock(&h->conns.lock);
 }
