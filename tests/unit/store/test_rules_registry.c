@@ -12,27 +12,7 @@
 #include "store/registry.h"
 #include "store/rules.h"
 
-typedef struct fixture {
-	KP_STORE_FX_FIELDS;
-} fx_t;
-
-static int setup(void **state)
-{
-	fx_t *f = calloc(1, sizeof(*f));
-	if (f == NULL)
-		return -1;
-	*state = f;
-	return KP_STORE_FX_OPEN(f, "rr", 2);
-}
-
-static int teardown(void **state)
-{
-	fx_t *f = *state;
-	if (f)
-		KP_STORE_FX_CLOSE(f);
-	free(f);
-	return 0;
-}
+typedef kp_store_fx_t fx_t;
 
 struct row {
 	const char *checkpoint, *at; /* an instant with its offset */
@@ -228,11 +208,11 @@ static void changes_wait_for_their_day(void **state)
 	assert_int_equal(due, 0);
 }
 
-#define TESTS                                                                                                          \
-	cmocka_unit_test_setup_teardown(changes_wait_for_their_day, setup, teardown),                                      \
-	cmocka_unit_test_setup_teardown(status_and_booking_agree_2026, setup, teardown),                                   \
-	cmocka_unit_test_setup_teardown(findings, setup, teardown),                                                        \
-	cmocka_unit_test_setup_teardown(eaeu_freight, setup, teardown)
+#define TESTS                                        \
+	KP_STORE_FX_TEST(changes_wait_for_their_day),    \
+	KP_STORE_FX_TEST(status_and_booking_agree_2026), \
+	KP_STORE_FX_TEST(findings),                      \
+	KP_STORE_FX_TEST(eaeu_freight)
 
 int main(void)
 {
