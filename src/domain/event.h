@@ -96,6 +96,10 @@ kp_event_type_t kp_event_type_from_path(const char *segment);
 int kp_event_read(json_t *obj, kp_event_type_t t, int64_t today_utc, kp_event_t *ev, kp_event_error_t *err);
 void kp_event_cleanup(kp_event_t *ev);
 
+/* Whether type is one of the protocol's permit types (1-6; the multilateral permit is
+ * not part of the bilateral exchange). */
+bool kp_event_permit_type_ok(int type);
+
 /* A fresh event id (UUID v4 text, 37 bytes with the NUL) from 16 random bytes. */
 void kp_event_id_format(const unsigned char rnd[16], char out[37]);
 
