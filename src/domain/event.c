@@ -153,6 +153,13 @@ bool kp_event_permit_type_ok(int type)
 	return type >= 1 && type <= 6;
 }
 
+json_t *kp_event_public_jwk(const json_t *jwk)
+{
+	return json_pack("{s:s, s:s, s:s, s:O, s:O, s:O, s:s}", "kty", "EC", "use", "sig", "crv", "P-256", "kid",
+	                 json_object_get(jwk, "kid"), "x", json_object_get(jwk, "x"), "y", json_object_get(jwk, "y"), "alg",
+	                 "ES256");
+}
+
 static int refuse(kp_event_error_t *err, int status, const char *code, const char *message)
 {
 	err->status = status;

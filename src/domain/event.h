@@ -100,6 +100,10 @@ void kp_event_cleanup(kp_event_t *ev);
  * not part of the bilateral exchange). */
 bool kp_event_permit_type_ok(int type);
 
+/* The public half of a P-256 JWK as the reference's PublicJwk carries it (kty, use, crv,
+ * kid, x, y, alg): a new object the caller owns, NULL when jwk lacks kid, x or y. */
+json_t *kp_event_public_jwk(const json_t *jwk);
+
 /* A fresh event id (UUID v4 text, 37 bytes with the NUL) from 16 random bytes. */
 void kp_event_id_format(const unsigned char rnd[16], char out[37]);
 

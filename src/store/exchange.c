@@ -598,9 +598,7 @@ int kp_store_outbox_quota_created(kp_conn_t *c, const kp_quota_t *q)
 /* The public JWK as the reference's PublicJwk carries it, as text (KEY_CREATED.jwk). */
 static char *public_jwk_text(json_t *jwk)
 {
-	json_t *pub = json_pack("{s:s, s:s, s:s, s:O, s:O, s:O, s:s}", "kty", "EC", "use", "sig", "crv", "P-256", "kid",
-	                        json_object_get(jwk, "kid"), "x", json_object_get(jwk, "x"), "y", json_object_get(jwk, "y"),
-	                        "alg", "ES256");
+	json_t *pub = kp_event_public_jwk(jwk);
 	char *text = pub ? json_dumps(pub, JSON_COMPACT) : NULL;
 	json_decref(pub);
 	return text;
