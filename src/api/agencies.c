@@ -5,6 +5,7 @@
 #include "api/agency_access.h"
 #include "core/util.h"
 #include "crypto/webhook.h"
+#include "exchange/client.h"
 #include "domain/account.h"
 #include "domain/agency.h"
 #include "store/agencies.h"
@@ -289,6 +290,11 @@ void kp_api_agency_endpoint_add(kp_req_t *req)
 	kp_agency_t ag;
 	if (kp_body_check(req) != 0 || load_agency(req, &ag) != 0)
 		return;
+	char why[400]; /* resolved only for those who may add an endpoint */
+	if (kp_client_check_address(url, why, sizeof(why)) != 0) {
+		kp_reply_error(req, 422, "endpoint_address_private", "url %s", why);
+		return;
+	}
 	char secret[64];
 	if (kp_webhook_secret_new(secret, sizeof(secret)) != 0) {
 		kp_reply_error(req, 500, "internal", "no secret could be made");

@@ -195,11 +195,32 @@ void kp_api_season_put(kp_req_t *req)
 	reply_change(req, &ch);
 }
 
+/* The two countries of checkpoint code (its own, then its neighbour's) into sides; false
+ * when the registry does not know it (reply_change then answers 404 or 503). */
+static bool checkpoint_sides(kp_req_t *req, const char *code, char sides[2][3])
+{
+	kp_registry_t *reg = kp_api_app(req)->registry;
+	if (reg == NULL)
+		return false;
+	const kp_checkpoint_t *cp = kp_cp_set_find(kp_registry_acquire(reg), code);
+	if (cp) {
+		snprintf(sides[0], 3, "%s", cp->country);
+		snprintf(sides[1], 3, "%s", cp->neighbour);
+	}
+	kp_registry_release(reg);
+	return cp != NULL;
+}
+
 /* Body: hours [{side, kind (open|break), days ('12345'), opens, closes ('HH:MM')}], source,
- * effective_from. Each side is the checkpoint's country or its neighbour. */
+ * effective_from. Each side is the checkpoint's country or its neighbour, with at most
+ * KP_CP_MAX_WINDOWS windows: the registry keeps no others, so a window for another country
+ * would leave the checkpoint with no hours at all (open round the clock). */
 void kp_api_hours_put(kp_req_t *req)
 {
 	kp_rule_change_t ch = {.kind = "hours", .checkpoint = kp_req_param(req, "code")};
+	char sides[2][3];
+	bool known = checkpoint_sides(req, ch.checkpoint, sides);
+	int per_side[2] = {0, 0};
 	json_t *hours = json_object_get(req->json, "hours");
 	if (!json_is_array(hours) || json_array_size(hours) > 2 * KP_CP_MAX_WINDOWS)
 		kp_field_error(req, "hours", "must be an array of at most 16 windows {side, kind, days, opens, closes}");
@@ -216,6 +237,13 @@ void kp_api_hours_put(kp_req_t *req)
 			kp_field_error(req, kp_arena_printf(&req->arena, "hours[%zu]", i),
 			               "needs side (two letters), kind open or break, days like 12345, opens and closes HH:MM"
 			               " with closes after opens");
+		else if (known && strcmp(side, sides[0]) != 0 && strcmp(side, sides[1]) != 0)
+			kp_field_error(req, kp_arena_printf(&req->arena, "hours[%zu].side", i),
+			               kp_arena_printf(&req->arena, "must be %s or %s, the two countries of this checkpoint",
+			                               sides[0], sides[1]));
+		else if (known && ++per_side[strcmp(side, sides[0]) == 0 ? 0 : 1] > KP_CP_MAX_WINDOWS)
+			kp_field_error(req, kp_arena_printf(&req->arena, "hours[%zu]", i),
+			               kp_arena_printf(&req->arena, "a side keeps at most %d windows", KP_CP_MAX_WINDOWS));
 		else
 			json_array_append_new(clean, json_pack("{s:s, s:s, s:s, s:s, s:s}", "side", side, "kind", kind, "days",
 			                                       days, "opens", o, "closes", c));

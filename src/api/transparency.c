@@ -284,37 +284,34 @@ void kp_api_transparency_leaf(kp_req_t *req)
 	                                  "entry", rows[0].entry, "leaf", leaf));
 }
 
-char *kp_api_tlog_object_proof(kp_tlog_t *l, kp_conn_t *c, const char *object, int64_t *index)
+/* The tlog-proof text of the oldest leaf about object that the latest checkpoint covers
+ * (a permit's: its issue), that leaf into *leaf (arena a); NULL when there is none yet. */
+static char *object_proof(kp_tlog_t *l, kp_conn_t *c, kp_arena_t *a, const char *object, kp_tlog_row_t *leaf)
 {
-	*index = -1;
-	kp_arena_t a;
-	kp_arena_init(&a);
-	kp_tlog_row_t *rows;
-	int n;
-	char *out = NULL;
 	int64_t size;
-	char *note = kp_tlog_checkpoint(l, &size, NULL);
-	if (note == NULL || kp_store_tlog_by_object(c, &a, object, &rows, &n) != KP_DB_OK || n == 0)
-		goto done;
-	/* the oldest leaf about the object (its issue) that the checkpoint covers */
-	int pick = -1;
-	for (int i = 0; i < n; i++)
-		if (rows[i].idx < size)
-			pick = i;
-	if (pick < 0)
+	char *note = kp_tlog_checkpoint(l, &size, NULL), *out = NULL;
+	if (note == NULL || kp_store_tlog_first_of_object(c, a, object, size, leaf) != KP_DB_OK)
 		goto done;
 	kp_hash_t proof[KP_MERKLE_MAX_PROOF];
 	int np;
 	kp_tlog_tree_t *t = kp_tlog_tree(l);
 	kp_tlog_tree_rdlock(t);
-	int rc = kp_merkle_inclusion_proof(kp_tlog_tree_get, t, rows[pick].idx, size, proof, &np);
+	int rc = kp_merkle_inclusion_proof(kp_tlog_tree_get, t, leaf->idx, size, proof, &np);
 	kp_tlog_tree_unlock(t);
-	if (rc == 0) {
-		out = kp_tlog_proof_format(rows[pick].entry, strlen(rows[pick].entry), rows[pick].idx, proof, np, note);
-		*index = rows[pick].idx;
-	}
+	if (rc == 0)
+		out = kp_tlog_proof_format(leaf->entry, strlen(leaf->entry), leaf->idx, proof, np, note);
 done:
 	free(note);
+	return out;
+}
+
+char *kp_api_tlog_object_proof(kp_tlog_t *l, kp_conn_t *c, const char *object, int64_t *index)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	kp_tlog_row_t leaf;
+	char *out = object_proof(l, c, &a, object, &leaf);
+	*index = out ? leaf.idx : -1;
 	kp_arena_cleanup(&a);
 	return out;
 }
@@ -332,24 +329,19 @@ void kp_api_transparency_permit(kp_req_t *req)
 	if (l == NULL)
 		return;
 	const char *id = kp_req_param(req, "id");
-	int64_t index;
-	char *proof = kp_api_tlog_object_proof(l, kp_api_db(req), id, &index);
+	kp_tlog_row_t leaf;
+	char *proof = object_proof(l, kp_api_db(req), &req->arena, id, &leaf);
 	if (proof == NULL) {
 		kp_reply_error(req, 404, "not_found", "no leaf about this permit under a signed checkpoint (yet)");
 		return;
 	}
-	json_t *o = json_pack("{s:s, s:I, s:s, s:s}", "permit", id, "index", (json_int_t)index, "proof", proof, "vkey",
+	json_t *o = json_pack("{s:s, s:I, s:s, s:s}", "permit", id, "index", (json_int_t)leaf.idx, "proof", proof, "vkey",
 	                      kp_tlog_vkey(l));
 	free(proof);
-	kp_permit_t p;
-	kp_tlog_row_t *rows;
-	int n;
-	if (kp_store_permit_get(kp_api_db(req), &req->arena, id, &p) == KP_DB_OK && may_open(req, &p) &&
-	    kp_store_tlog_by_object(kp_api_db(req), &req->arena, id, &rows, &n) == KP_DB_OK && n > 0 &&
-	    rows[n - 1].salt) {
-		json_object_set_new(o, "opening", json_pack("{s:s, s:o}", "salt", rows[n - 1].salt, "personal",
-		                                            kp_tlog_permit_personal(&p)));
-	}
+	kp_permit_t p; /* the opening is that of the proof's leaf, the permit's issue */
+	if (leaf.salt && kp_store_permit_get(kp_api_db(req), &req->arena, id, &p) == KP_DB_OK && may_open(req, &p))
+		json_object_set_new(o, "opening",
+		                    json_pack("{s:s, s:o}", "salt", leaf.salt, "personal", kp_tlog_permit_personal(&p)));
 	kp_reply_json(req, 200, o);
 }
 

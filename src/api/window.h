@@ -29,6 +29,9 @@ const char *kp_window_dump(kp_req_t *req, const json_t *j);
 /* The current time and the authority's UTC offset, as the store's acts take them. */
 int64_t kp_window_now(void);
 int kp_window_offset(kp_req_t *req);
+/* The authority's current local year, its quota ledger row carried over from the year
+ * before when it has none yet. */
+int kp_window_ev_year(kp_req_t *req);
 /* Settle what the passing of time decided (expired applications, pro-rata days). */
 void kp_window_tick(kp_req_t *req);
 

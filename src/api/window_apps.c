@@ -6,6 +6,8 @@
 
 #include "core/util.h"
 #include "domain/account.h"
+#include "domain/dates.h"
+#include "domain/evquota.h"
 #include "domain/vin.h"
 #include "domain/window.h"
 
@@ -28,6 +30,14 @@ int64_t kp_window_now(void)
 int kp_window_offset(kp_req_t *req)
 {
 	return (int)kp_api_app(req)->cfg->utc_offset_minutes;
+}
+
+int kp_window_ev_year(kp_req_t *req)
+{
+	int y, m, d;
+	kp_civil_from_days(kp_local_day(kp_window_now(), kp_window_offset(req)), &y, &m, &d);
+	kp_store_ev_year_ensure(kp_api_db(req), y);
+	return y;
 }
 
 void kp_window_tick(kp_req_t *req)
@@ -219,24 +229,18 @@ static void check_ledger_kinds(kp_req_t *req, const json_t *def, const json_t *d
 	const char *effect = json_string_value(json_object_get(def, "effect"));
 	if (effect == NULL || strcmp(effect, "ev_quota") != 0)
 		return;
-	int64_t now = kp_window_now();
-	char iso[32];
-	kp_iso8601(now + (int64_t)kp_window_offset(req) * 60, iso, sizeof(iso));
 	kp_ev_year_t y;
-	int year = atoi(iso);
-	kp_store_ev_year_ensure(kp_api_db(req), year);
+	int year = kp_window_ev_year(req);
 	if (kp_store_ev_year_get(kp_api_db(req), &req->arena, year, &y) != KP_DB_OK) {
 		kp_field_error(req, "procedure", kp_arena_printf(&req->arena, "no duty-free quota is set for %d", year));
 		return;
 	}
-	json_t *kinds = json_loads(y.kinds, 0, NULL), *v, *k;
-	size_t i, j;
+	json_t *kinds = json_loads(y.kinds, 0, NULL), *v;
+	size_t i;
 	json_array_foreach(json_object_get(data, "vehicles"), i, v)
 	{
 		const char *kind = json_string_value(json_object_get(v, "kind"));
-		bool ok = false;
-		json_array_foreach(kinds, j, k) ok |= kind && strcmp(json_string_value(k) ?: "", kind) == 0;
-		if (kind && !ok)
+		if (kind && !kp_ev_kind_admitted(kinds, kind))
 			kp_field_error(req, kp_arena_printf(&req->arena, "data.vehicles[%zu].kind", i),
 			               kp_arena_printf(&req->arena, "is not admitted by the %d quota (it admits %s)", year, y.kinds));
 	}

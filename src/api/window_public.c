@@ -208,9 +208,7 @@ static json_t *year_json(kp_req_t *req, const kp_ev_year_t *y)
 void kp_api_ev_register(kp_req_t *req)
 {
 	kp_window_tick(req);
-	char iso[32];
-	kp_iso8601(kp_window_now() + (int64_t)kp_window_offset(req) * 60, iso, sizeof(iso));
-	kp_store_ev_year_ensure(kp_api_db(req), atoi(iso)); /* this year is listed even before its first claim */
+	kp_window_ev_year(req); /* this year is listed even before its first claim */
 	kp_ev_year_t *ys;
 	kp_ev_rule_t *rs;
 	int n, nr;

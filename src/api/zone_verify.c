@@ -57,16 +57,21 @@ static int read_inputs(kp_req_t *req, const char **qr, struct inputs *in)
 	kp_body_int(req, "zone", 1, KP_ZONE_MAX, false, &zone);
 	in->p.zone = (int)zone;
 	if (in->place) {
+		/* The place is recorded with the check: it must be known, and agree with a zone given. */
 		kp_border_zone_t *zs;
 		kp_place_row_t *ps;
-		int nz, np;
+		int nz, np, place_zone = 0;
 		if (kp_store_zones(kp_api_db(req), &req->arena, &zs, &nz, &ps, &np) != KP_DB_OK)
 			return kp_reply_error(req, 503, "database_unavailable", "the places could not be read"), -1;
-		for (int i = 0; i < np && !in->p.zone; i++)
+		for (int i = 0; i < np && !place_zone; i++)
 			if (strcmp(ps[i].code, in->place) == 0)
-				in->p.zone = ps[i].zone;
-		if (!in->p.zone)
+				place_zone = ps[i].zone;
+		if (!place_zone)
 			kp_field_error(req, "place", "is not a known place in a border zone");
+		else if (in->p.zone && in->p.zone != place_zone)
+			kp_field_error(req, "zone", "is not the zone of the place given");
+		else
+			in->p.zone = place_zone;
 	} else if (!in->p.zone && !json_object_get(req->json, "zone")) {
 		kp_field_error(req, "place", "or zone is required: the post's place code or zone number");
 	}

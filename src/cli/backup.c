@@ -13,13 +13,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Run argv (PATH search) and wait; its exit status, or -1 when it could not run. */
-static int run_tool(char *const argv[])
+/* Run the PostgreSQL tool argv (PATH search) connected to dsn through libpq's environment
+ * variables (never on its command line, which ps shows) and wait; its exit status, or -1
+ * when it could not run. */
+static int run_tool(char *const argv[], const char *dsn)
 {
 	pid_t pid = fork();
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
+		if (kp_backup_pg_environ(dsn) != 0) {
+			fprintf(stderr, "kapka: the database address does not parse\n");
+			_exit(127);
+		}
 		execvp(argv[0], argv);
 		fprintf(stderr, "kapka: cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
@@ -35,12 +41,11 @@ static int run_tool(char *const argv[])
  * does not block writers; written to DEST.partial, then renamed. */
 static int backup_pg(const char *dsn, const char *dest)
 {
-	char part[1100], db[1100];
+	char part[1100];
 	snprintf(part, sizeof(part), "%s.partial", dest);
-	snprintf(db, sizeof(db), "--dbname=%s", dsn);
 	unlink(part);
-	char *argv[] = {"pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", part, db, NULL};
-	int rc = run_tool(argv);
+	char *argv[] = {"pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", part, NULL};
+	int rc = run_tool(argv, dsn);
 	if (rc != 0) {
 		fprintf(stderr, "kapka backup: pg_dump failed (%d); nothing was written to %s\n", rc, dest);
 		unlink(part);
@@ -56,12 +61,12 @@ static int backup_pg(const char *dsn, const char *dest)
 
 static int restore_pg(const char *src, const char *dsn)
 {
-	char db[1100], file[1100];
-	snprintf(db, sizeof(db), "--dbname=%s", dsn);
+	char file[1100];
 	snprintf(file, sizeof(file), "%s", src);
+	/* --dbname names the database libpq's PGDATABASE holds: restore into it, not a file */
 	char *argv[] = {"pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-	                "--exit-on-error", db, file, NULL};
-	int rc = run_tool(argv);
+	                "--exit-on-error", "--dbname", "", file, NULL};
+	int rc = run_tool(argv, dsn);
 	if (rc != 0) {
 		fprintf(stderr, "kapka restore: pg_restore failed (%d); the transaction was rolled back\n", rc);
 		return 1;

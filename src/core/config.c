@@ -90,7 +90,7 @@ static const struct setting settings[] = {
 	INT_SETTING(exchange_retry_max_ms, 100, 86400000, "300000", "longest wait between delivery attempts (ms)"),
 	INT_SETTING(exchange_timeout_ms, 100, 120000, "5000", "timeout of one call to a partner's API (ms)"),
 	INT_SETTING(exchange_max_refusals, 1, 1000, "5", "a partner's refusals of one event before it is set aside (dead letter)"),
-	STR_SETTING(exchange_allow_private, "", "partner addresses allowed on loopback or private networks (hosts or CIDRs, comma-separated)"),
+	STR_SETTING(exchange_allow_private, "", "partner and webhook addresses allowed on loopback or private networks (hosts or CIDRs, comma-separated)"),
 	INT_SETTING(trustlist_max_age_hours, 1, 8760, "24", "kapka verify warns when the offline trust list is older than this"),
 	STR_SETTING(trust_anchors, "", "file of pinned keys kapka verify and ecmr-verify trust a trust list by (kapka trustlist anchors)"),
 	INT_SETTING(zone_validity_months, 1, 12, "1", "months a border-zone permit is valid from its first day"),

@@ -14,6 +14,9 @@ static const double batch_le[] = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
 
 #define MAX_ROUTES 1024
 #define MAX_STATUSES 12
+/* Open-addressed index of the route slots, twice their number so a probe always ends. */
+#define INDEX_BITS 11
+#define NINDEX (1u << INDEX_BITS)
 
 struct route_stats {
 	const char *method, *route;
@@ -26,6 +29,7 @@ struct route_stats {
 static struct {
 	pthread_mutex_t lock;
 	struct route_stats routes[MAX_ROUTES];
+	uint16_t index[NINDEX]; /* slot + 1; 0 is empty */
 	int nroutes;
 	uint64_t dropped;
 	uint64_t batch_buckets[NBATCH], batches, jobs;
@@ -34,24 +38,36 @@ static struct {
 	time_t started;
 } M = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
+/* Slot of (method, route), found by the strings' addresses (they are the route table's),
+ * so every request costs one hash and a probe or two, not a walk of the table. */
 static struct route_stats *route_slot(const char *method, const char *route)
 {
-	for (int i = 0; i < M.nroutes; i++)
-		if (M.routes[i].method == method && M.routes[i].route == route)
-			return &M.routes[i];
-	if (M.nroutes == MAX_ROUTES)
-		return NULL;
-	struct route_stats *r = &M.routes[M.nroutes++];
-	r->method = method;
-	r->route = route;
-	return r;
+	uint64_t key = ((uint64_t)(uintptr_t)route * 31 + (uint64_t)(uintptr_t)method) * 0x9E3779B97F4A7C15ull;
+	for (uint32_t i = (uint32_t)(key >> (64 - INDEX_BITS));; i = (i + 1) & (NINDEX - 1)) {
+		if (M.index[i] == 0) {
+			if (M.nroutes == MAX_ROUTES)
+				return NULL;
+			struct route_stats *r = &M.routes[M.nroutes++];
+			r->method = method;
+			r->route = route;
+			M.index[i] = (uint16_t)M.nroutes;
+			return r;
+		}
+		struct route_stats *r = &M.routes[M.index[i] - 1];
+		if (r->method == method && r->route == route)
+			return r;
+	}
 }
 
+/* Count v in the first bucket it fits (none: only in +Inf, the count); the buckets are
+ * made cumulative when written. */
 static void observe(uint64_t *buckets, const double *le, size_t n, double v)
 {
 	for (size_t i = 0; i < n; i++)
-		if (v <= le[i])
+		if (v <= le[i]) {
 			buckets[i]++;
+			return;
+		}
 }
 
 void kp_metrics_request(const char *method, const char *route, int status, int64_t us)
@@ -151,10 +167,12 @@ static void write_histogram(FILE *f, const char *name, const char *const (*label
                             const double *le, size_t n, uint64_t count, double sum)
 {
 	char b[32], nm[128];
+	uint64_t below = 0;
 	snprintf(nm, sizeof(nm), "%s_bucket", name);
 	for (size_t i = 0; i < n; i++) {
+		below += buckets[i];
 		snprintf(b, sizeof(b), "%g", le[i]);
-		write_sample(f, nm, labels, "le", b, (double)buckets[i]);
+		write_sample(f, nm, labels, "le", b, (double)below);
 	}
 	write_sample(f, nm, labels, "le", "+Inf", (double)count);
 	snprintf(nm, sizeof(nm), "%s_sum", name);

@@ -100,18 +100,36 @@ static void problem(struct doc_ctx *d, const char *field, const char *what)
 	d->err(d->ctx, field, what);
 }
 
-/* A trimmed string member of obj into out[key] (NULL when absent and optional). */
-static const char *take_str(struct doc_ctx *d, const json_t *obj, const char *key, const char *path,
-                            size_t max, bool required, json_t *out)
+#define FIELD_MAX 160
+
+/* The field's name as problems name it: "path.key", or key at the top level. */
+static void field_name(char field[FIELD_MAX], const char *path, const char *key)
 {
-	char field[160];
-	snprintf(field, sizeof(field), "%s%s%s", path, *path ? "." : "", key);
-	json_t *v = json_object_get(obj, key);
+	snprintf(field, FIELD_MAX, "%s%s%s", path, *path ? "." : "", key);
+}
+
+/* obj[key], its name in field; NULL when absent or null (a problem when required). */
+static const json_t *member(struct doc_ctx *d, const json_t *obj, const char *key, const char *path, bool required,
+                            char field[FIELD_MAX])
+{
+	field_name(field, path, key);
+	const json_t *v = json_object_get(obj, key);
 	if (!v || json_is_null(v)) {
 		if (required)
 			problem(d, field, "is required");
 		return NULL;
 	}
+	return v;
+}
+
+/* A trimmed string member of obj into out[key] (NULL when absent and optional). */
+static const char *take_str(struct doc_ctx *d, const json_t *obj, const char *key, const char *path,
+                            size_t max, bool required, json_t *out)
+{
+	char field[FIELD_MAX];
+	const json_t *v = member(d, obj, key, path, required, field);
+	if (!v)
+		return NULL;
 	if (!json_is_string(v)) {
 		problem(d, field, "must be a string");
 		return NULL;
@@ -152,8 +170,8 @@ static void take_country(struct doc_ctx *d, const json_t *obj, const char *key, 
 	const char *c = take_str(d, obj, key, path, 2, required, out);
 	const char *why = c ? kp_check_country(c) : NULL;
 	if (why) {
-		char field[160];
-		snprintf(field, sizeof(field), "%s.%s", path, key);
+		char field[FIELD_MAX];
+		field_name(field, path, key);
 		problem(d, field, why);
 	}
 }
@@ -162,14 +180,10 @@ static void take_country(struct doc_ctx *d, const json_t *obj, const char *key, 
 static void take_number(struct doc_ctx *d, const json_t *obj, const char *key, const char *path, double min,
                         double max, bool integer, bool required, json_t *out)
 {
-	char field[160];
-	snprintf(field, sizeof(field), "%s.%s", path, key);
-	json_t *v = json_object_get(obj, key);
-	if (!v || json_is_null(v)) {
-		if (required)
-			problem(d, field, "is required");
+	char field[FIELD_MAX];
+	const json_t *v = member(d, obj, key, path, required, field);
+	if (!v)
 		return;
-	}
 	if (!json_is_number(v) || (integer && !json_is_integer(v))) {
 		problem(d, field, integer ? "must be a whole number" : "must be a number");
 		return;
@@ -197,8 +211,8 @@ static void take_date(struct doc_ctx *d, const json_t *obj, const char *key, con
 {
 	const char *s = take_str(d, obj, key, path, 10, required, out);
 	if (s && !date_valid(s)) {
-		char field[160];
-		snprintf(field, sizeof(field), "%s.%s", path, key);
+		char field[FIELD_MAX];
+		field_name(field, path, key);
 		problem(d, field, "must be a date YYYY-MM-DD");
 	}
 }
@@ -207,14 +221,10 @@ static void take_date(struct doc_ctx *d, const json_t *obj, const char *key, con
 static const json_t *sub_object(struct doc_ctx *d, const json_t *obj, const char *key, const char *path,
                                 bool required)
 {
-	char field[160];
-	snprintf(field, sizeof(field), "%s%s%s", path, *path ? "." : "", key);
-	json_t *v = json_object_get(obj, key);
-	if (!v || json_is_null(v)) {
-		if (required)
-			problem(d, field, "is required");
+	char field[FIELD_MAX];
+	const json_t *v = member(d, obj, key, path, required, field);
+	if (!v)
 		return NULL;
-	}
 	if (!json_is_object(v)) {
 		problem(d, field, "must be an object");
 		return NULL;

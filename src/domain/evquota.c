@@ -3,6 +3,17 @@
 #include "domain/evquota.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+bool kp_ev_kind_admitted(const json_t *kinds, const char *kind)
+{
+	size_t i;
+	json_t *k;
+	json_array_foreach(kinds, i, k)
+		if (kind && json_is_string(k) && strcmp(json_string_value(k), kind) == 0)
+			return true;
+	return false;
+}
 
 void kp_ev_pro_rata(int64_t left, kp_ev_share_t *c, int n)
 {

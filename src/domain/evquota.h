@@ -4,6 +4,7 @@
 #ifndef KP_EVQUOTA_H
 #define KP_EVQUOTA_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -23,6 +24,10 @@ void kp_ev_pro_rata(int64_t left, kp_ev_share_t *claims, int n);
 /* True when what remains of a year's total is at or below critical_percent of it (the
  * EU shows a tariff quota as critical from 10% left). */
 bool kp_ev_critical(int64_t total, int64_t remaining, int critical_percent);
+
+/* True when kind is one of the year's admitted kinds (a JSON array of strings, as the
+ * ledger keeps them); false for a NULL kind. */
+bool kp_ev_kind_admitted(const json_t *kinds, const char *kind);
 
 /* A stable tie-break key for a claim: FNV-1a of its application id and day. */
 uint64_t kp_ev_tie_key(int64_t application_id, int64_t day);

@@ -1,8 +1,8 @@
 /* vin.c: ISO 3779 vehicle identification numbers: structure, region, model year, check
  * digit. */
 #include "domain/vin.h"
+#include "domain/permit.h"
 
-#include <ctype.h>
 #include <string.h>
 
 /* Transliteration of letters to values (49 CFR 565.15); I, O, Q have none. */
@@ -67,15 +67,9 @@ const char *kp_vin_check(const char *vin, kp_vin_info_t *info)
 	if (info == NULL)
 		info = &tmp;
 	memset(info, 0, sizeof(*info));
-	if (vin == NULL || strlen(vin) != 17)
-		return "must be exactly 17 characters (ISO 3779)";
-	for (int i = 0; i < 17; i++) {
-		unsigned char c = (unsigned char)vin[i];
-		if (c >= 0x80 || !(isdigit(c) || isupper(c)))
-			return "may hold only digits and upper-case latin letters";
-		if (c == 'I' || c == 'O' || c == 'Q')
-			return "must not contain the letters I, O or Q (ISO 3779)";
-	}
+	const char *why = kp_check_vin(vin); /* the form every VIN the platform stores has */
+	if (why)
+		return why;
 	memcpy(info->wmi, vin, 3);
 	info->region = wmi_region(vin[0]);
 	if (info->region == NULL)

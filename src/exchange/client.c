@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <strings.h>
@@ -23,6 +24,8 @@ static size_t take(char *ptr, size_t size, size_t n, void *userdata)
 {
 	struct answer *a = userdata;
 	size_t got = size * n;
+	if (a == NULL)
+		return got; /* the answer is not wanted */
 	if (a->len + got > ANSWER_MAX) {
 		a->too_big = true;
 		return 0;
@@ -99,6 +102,57 @@ static bool allowed(const char *host, const char *ip)
 	return false;
 }
 
+/* url's host without IPv6 brackets into out ("" when url has none). */
+static void host_of(const char *url, char *out, size_t len)
+{
+	CURLU *u = curl_url();
+	char *host = NULL;
+	out[0] = '\0';
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK && curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+		snprintf(out, len, "%s", host[0] == '[' ? host + 1 : host);
+	char *rb = strchr(out, ']');
+	if (rb)
+		*rb = '\0';
+	curl_free(host);
+	curl_url_cleanup(u);
+}
+
+/* The text of an IPv4 or IPv6 socket address ("" for another family). */
+static void ip_text(int family, const struct sockaddr *sa, char *ip, size_t len)
+{
+	ip[0] = '\0';
+	if (family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, ip, (socklen_t)len);
+	else if (family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, ip, (socklen_t)len);
+}
+
+static void refusal(const char *host, const char *ip, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s is on a loopback or private network (%s); name it in exchange_allow_private to allow it",
+	         host, ip);
+}
+
+int kp_client_check_address(const char *url, char *err, size_t errlen)
+{
+	char host[256];
+	host_of(url, host, sizeof(host));
+	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res = NULL;
+	if (!host[0] || getaddrinfo(host, NULL, &hints, &res) != 0)
+		return 0; /* nothing to judge now: each connection is checked again */
+	int rc = 0;
+	for (struct addrinfo *ai = res; ai && rc == 0; ai = ai->ai_next) {
+		char ip[64];
+		ip_text(ai->ai_family, ai->ai_addr, ip, sizeof(ip));
+		if (ip[0] && private_ip(ip) && !allowed(host, ip)) {
+			refusal(host, ip, err, errlen);
+			rc = -1;
+		}
+	}
+	freeaddrinfo(res);
+	return rc;
+}
+
 struct guard {
 	char host[256];
 	bool refused;
@@ -111,11 +165,8 @@ static curl_socket_t open_checked(void *clientp, curlsocktype purpose, struct cu
 {
 	(void)purpose;
 	struct guard *g = clientp;
-	char ip[64] = "";
-	if (addr->family == AF_INET)
-		inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)&addr->addr)->sin_addr, ip, sizeof(ip));
-	else if (addr->family == AF_INET6)
-		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)(void *)&addr->addr)->sin6_addr, ip, sizeof(ip));
+	char ip[64];
+	ip_text(addr->family, &addr->addr, ip, sizeof(ip));
 	if (!ip[0] || (private_ip(ip) && !allowed(g->host, ip))) {
 		g->refused = true;
 		snprintf(g->ip, sizeof(g->ip), "%s", ip);
@@ -134,7 +185,7 @@ void kp_client_cleanup(void)
 	curl_global_cleanup();
 }
 
-/* One request; *status 0 when no answer came (err says why). */
+/* One request; *status 0 when no answer came (err says why). ans NULL: the body is dropped. */
 static void call(const char *url, const char *post, struct curl_slist *headers, long timeout_ms, long *status,
                  struct answer *ans, char *err, size_t errlen)
 {
@@ -155,15 +206,7 @@ static void call(const char *url, const char *post, struct curl_slist *headers, 
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "kapka");
 	struct guard g = {.refused = false};
-	CURLU *u = curl_url();
-	char *host = NULL;
-	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK && curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
-		snprintf(g.host, sizeof(g.host), "%s", host[0] == '[' ? host + 1 : host);
-	char *rb = strchr(g.host, ']');
-	if (rb)
-		*rb = '\0';
-	curl_free(host);
-	curl_url_cleanup(u);
+	host_of(url, g.host, sizeof(g.host));
 	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_checked);
 	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &g);
 	if (headers)
@@ -174,11 +217,9 @@ static void call(const char *url, const char *post, struct curl_slist *headers, 
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
 	else if (g.refused)
-		snprintf(err, errlen,
-		         "%s is on a loopback or private network (%s); name it in exchange_allow_private to allow it", g.host,
-		         g.ip);
+		refusal(g.host, g.ip, err, errlen);
 	else
-		snprintf(err, errlen, "%s: %s", url, ans->too_big ? "answer too large" : cerr[0] ? cerr : curl_easy_strerror(rc));
+		snprintf(err, errlen, "%s: %s", url, ans && ans->too_big ? "answer too large" : cerr[0] ? cerr : curl_easy_strerror(rc));
 	curl_easy_cleanup(h);
 }
 
@@ -285,6 +326,13 @@ int kp_client_healthcheck(const char *base, const char *jwt, long timeout_ms, lo
 	free(ans.data);
 	curl_slist_free_all(h);
 	return *out ? 0 : -1;
+}
+
+int kp_client_post(const char *url, struct curl_slist *headers, const char *body, long timeout_ms, long *status,
+                   char *err, size_t errlen)
+{
+	call(url, body, headers, timeout_ms, status, NULL, err, errlen);
+	return *status ? 0 : -1;
 }
 
 bool kp_client_refused_private(const char *err)

@@ -2,6 +2,7 @@
 #ifndef KP_EXCHANGE_CLIENT_H
 #define KP_EXCHANGE_CLIENT_H
 
+#include <curl/curl.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -13,6 +14,10 @@ void kp_client_cleanup(void);
  * comma-separated; exchange_allow_private). Every other call to such an address is
  * refused before it connects, whatever name led there. Set before threads start. */
 void kp_client_allow_private(const char *list);
+/* Whether url's host resolves only to public addresses or ones exchange_allow_private
+ * names: 0 when so (or when it does not resolve now: each connection is checked again);
+ * -1 with err naming the address otherwise. For addresses kapka will call later. */
+int kp_client_check_address(const char *url, char *err, size_t errlen);
 /* Whether err (as a call filled it) says the address was refused as internal. */
 bool kp_client_refused_private(const char *err);
 
@@ -27,6 +32,11 @@ int kp_client_fetch_config(const char *base, long timeout_ms, json_t **out, char
  * refusal. Returns 0 when the partner answered at all. */
 int kp_client_post_event(const char *base, const char *path, const char *body, const char *proof, long timeout_ms,
                          long *status, char *code, size_t codelen, char *err, size_t errlen);
+
+/* POST body to url with headers, the answer's body dropped; *status gets the HTTP status
+ * (0: no answer, err says why, an internal address refused among the reasons). */
+int kp_client_post(const char *url, struct curl_slist *headers, const char *body, long timeout_ms, long *status,
+                   char *err, size_t errlen);
 
 /* GET {base}/healthcheck with "Authorization: Bearer <jwt>"; *out gets the JSON object
  * answered with 200. -1 with err filled otherwise (*status: the HTTP status, 0 none). */

@@ -4,6 +4,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "crypto/webhook.h"
+#include "exchange/client.h"
 #include "domain/agency.h"
 #include "store/agencies.h"
 
@@ -37,22 +38,12 @@ void kp_webhooks_keypair(kp_app_t *app, unsigned char pk[32], unsigned char sk[6
 	kp_wipe(seed, sizeof(seed));
 }
 
-static size_t discard(char *ptr, size_t size, size_t n, void *userdata)
-{
-	(void)ptr, (void)userdata;
-	return size * n;
-}
-
-/* POST body to url with the Standard Webhooks headers; the HTTP status (0: no answer). */
+/* POST body to url with the Standard Webhooks headers; the HTTP status (0: no answer).
+ * Through the exchange's client, so an internal address is refused on every connection. */
 static long post(const char *url, const char *id, int64_t ts, const char *sig, const char *body, long timeout_ms,
                  char *err, size_t errlen)
 {
-	CURL *h = curl_easy_init();
-	if (!h) {
-		snprintf(err, errlen, "curl_easy_init failed");
-		return 0;
-	}
-	char hid[96], hts[48], hsig[360], cerr[CURL_ERROR_SIZE] = "";
+	char hid[96], hts[48], hsig[360];
 	snprintf(hid, sizeof(hid), "webhook-id: %s", id);
 	snprintf(hts, sizeof(hts), "webhook-timestamp: %lld", (long long)ts);
 	snprintf(hsig, sizeof(hsig), "webhook-signature: %s", sig);
@@ -61,24 +52,9 @@ static long post(const char *url, const char *id, int64_t ts, const char *sig, c
 	hs = curl_slist_append(hs, hid);
 	hs = curl_slist_append(hs, hts);
 	hs = curl_slist_append(hs, hsig);
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hs);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "kapka-webhooks");
 	long status = 0;
-	CURLcode rc = curl_easy_perform(h);
-	if (rc == CURLE_OK)
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	else
-		snprintf(err, errlen, "%s", cerr[0] ? cerr : curl_easy_strerror(rc));
+	kp_client_post(url, hs, body, timeout_ms, &status, err, errlen);
 	curl_slist_free_all(hs);
-	curl_easy_cleanup(h);
 	return status;
 }
 

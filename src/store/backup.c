@@ -4,8 +4,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -17,6 +19,18 @@ static const char *strip_scheme(const char *dsn)
 bool kp_backup_is_pg(const char *dsn)
 {
 	return strncmp(dsn, "postgres://", 11) == 0 || strncmp(dsn, "postgresql://", 13) == 0;
+}
+
+int kp_backup_pg_environ(const char *dsn)
+{
+	PQconninfoOption *opts = PQconninfoParse(dsn, NULL);
+	if (opts == NULL)
+		return -1;
+	for (PQconninfoOption *o = opts; o->keyword; o++)
+		if (o->val && o->envvar)
+			setenv(o->envvar, o->val, 1);
+	PQconninfoFree(opts);
+	return 0;
 }
 
 /* fsync path (a file or a folder); 0 or -1. */

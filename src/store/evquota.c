@@ -385,15 +385,13 @@ int kp_store_ev_year_ensure(kp_conn_t *c, int year)
 /* The first vehicle kind the year does not admit, or NULL. */
 static const char *kind_refused(const kp_sw_app_t *app, const char *kinds_json, kp_arena_t *a)
 {
-	json_t *kinds = json_loads(kinds_json, 0, NULL), *vs = vehicles_of(app), *v, *k;
+	json_t *kinds = json_loads(kinds_json, 0, NULL), *vs = vehicles_of(app), *v;
 	const char *bad = NULL;
-	size_t i, j;
+	size_t i;
 	json_array_foreach(vs, i, v)
 	{
 		const char *kind = json_string_value(json_object_get(v, "kind"));
-		bool ok = false;
-		json_array_foreach(kinds, j, k) ok |= kind && json_is_string(k) && strcmp(json_string_value(k), kind) == 0;
-		if (!ok && bad == NULL)
+		if (!kp_ev_kind_admitted(kinds, kind) && bad == NULL)
 			bad = kp_arena_strdup(a, kind ? kind : "?");
 	}
 	json_decref(kinds);

@@ -74,29 +74,50 @@ void kp_registry_free(kp_registry_t *r)
 	free(r);
 }
 
-int kp_registry_reload(kp_registry_t *r)
+/* Read the database again and swap the new set in; the caller holds r->reloading. */
+static int reload_locked(kp_registry_t *r)
 {
-	pthread_mutex_lock(&r->reloading);
 	int64_t due = 0;
 	kp_cp_set_t *fresh = load_set(r->store, &due), *old = NULL;
-	if (fresh)
-		__atomic_store_n(&r->next_due, due, __ATOMIC_RELEASE);
 	if (fresh) {
+		__atomic_store_n(&r->next_due, due, __ATOMIC_RELEASE);
 		pthread_rwlock_wrlock(&r->lock);
 		old = r->set;
 		r->set = fresh;
 		pthread_rwlock_unlock(&r->lock);
 	}
-	pthread_mutex_unlock(&r->reloading);
 	free_set(old);
 	return fresh ? 0 : -1;
 }
 
+int kp_registry_reload(kp_registry_t *r)
+{
+	pthread_mutex_lock(&r->reloading);
+	int rc = reload_locked(r);
+	pthread_mutex_unlock(&r->reloading);
+	return rc;
+}
+
+#define DUE_RETRY_SECONDS 60
+
+/* A rule change has come due: read it in first, once. Readers that find the due instant
+ * passed queue on the reload lock, and all but the first find it already done; when the
+ * reload fails the next try waits DUE_RETRY_SECONDS, not the next request. */
+static void reload_if_due(kp_registry_t *r)
+{
+	int64_t due = __atomic_load_n(&r->next_due, __ATOMIC_ACQUIRE), now = kp_now();
+	if (due == 0 || now < due)
+		return;
+	pthread_mutex_lock(&r->reloading);
+	due = __atomic_load_n(&r->next_due, __ATOMIC_ACQUIRE);
+	if (due && now >= due && reload_locked(r) != 0)
+		__atomic_store_n(&r->next_due, now + DUE_RETRY_SECONDS, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&r->reloading);
+}
+
 const kp_cp_set_t *kp_registry_acquire(kp_registry_t *r)
 {
-	int64_t due = __atomic_load_n(&r->next_due, __ATOMIC_ACQUIRE);
-	if (due && kp_now() >= due)
-		kp_registry_reload(r); /* a change effective from now on: read it in first */
+	reload_if_due(r);
 	pthread_rwlock_rdlock(&r->lock);
 	return r->set;
 }

@@ -129,6 +129,23 @@ int kp_store_tlog_by_object(kp_conn_t *c, kp_arena_t *a, const char *object, kp_
 	return rc != KP_DB_OK ? rc : leaves_from_rows(a, &r, out, n);
 }
 
+int kp_store_tlog_first_of_object(kp_conn_t *c, kp_arena_t *a, const char *object, int64_t below, kp_tlog_row_t *out)
+{
+	kp_rows_t r;
+	kp_tlog_row_t *rows;
+	int n;
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT " LEAF_COLUMNS " FROM tlog_leaves WHERE object = ? AND idx < ? ORDER BY idx LIMIT 1",
+	                    KP_PARAMS(KV_TEXT(object), KV_INT(below)));
+	if (rc != KP_DB_OK)
+		return rc;
+	if (r.nrows == 0)
+		return KP_DB_NOTFOUND;
+	leaves_from_rows(a, &r, &rows, &n);
+	*out = rows[0];
+	return KP_DB_OK;
+}
+
 int kp_store_tlog_checkpoint_put(kp_conn_t *c, const kp_tlog_checkpoint_t *cp)
 {
 	int rc = kp_store_begin(c);
@@ -160,16 +177,6 @@ int kp_store_tlog_checkpoint_latest(kp_conn_t *c, kp_arena_t *a, kp_tlog_checkpo
 	kp_rows_t r;
 	int rc = kp_db_one(c, a, &r, "SELECT size, root, note, signed_at FROM tlog_checkpoints ORDER BY size DESC LIMIT 1",
 	                   NULL, 0);
-	if (rc == KP_DB_OK)
-		checkpoint_from_row(&r, 0, out);
-	return rc;
-}
-
-int kp_store_tlog_checkpoint_get(kp_conn_t *c, kp_arena_t *a, int64_t size, kp_tlog_checkpoint_t *out)
-{
-	kp_rows_t r;
-	int rc = kp_db_one(c, a, &r, "SELECT size, root, note, signed_at FROM tlog_checkpoints WHERE size = ?",
-	                   KP_PARAMS(KV_INT(size)));
 	if (rc == KP_DB_OK)
 		checkpoint_from_row(&r, 0, out);
 	return rc;

@@ -38,6 +38,9 @@ int kp_store_tlog_size(kp_conn_t *c, int64_t *size);
 int kp_store_tlog_leaves(kp_conn_t *c, kp_arena_t *a, int64_t from, int limit, kp_tlog_row_t **out, int *n);
 /* Leaves about object (newest first). */
 int kp_store_tlog_by_object(kp_conn_t *c, kp_arena_t *a, const char *object, kp_tlog_row_t **out, int *n);
+/* The oldest leaf about object among the first below leaves (what a checkpoint of size
+ * below covers), into the arena: KP_DB_NOTFOUND when there is none. */
+int kp_store_tlog_first_of_object(kp_conn_t *c, kp_arena_t *a, const char *object, int64_t below, kp_tlog_row_t *out);
 
 typedef struct kp_tlog_checkpoint {
 	int64_t size, signed_at;
@@ -49,8 +52,6 @@ typedef struct kp_tlog_checkpoint {
 int kp_store_tlog_checkpoint_put(kp_conn_t *c, const kp_tlog_checkpoint_t *cp);
 /* The largest signed checkpoint: KP_DB_NOTFOUND when none. */
 int kp_store_tlog_checkpoint_latest(kp_conn_t *c, kp_arena_t *a, kp_tlog_checkpoint_t *out);
-/* The checkpoint of exactly size: KP_DB_NOTFOUND when none. */
-int kp_store_tlog_checkpoint_get(kp_conn_t *c, kp_arena_t *a, int64_t size, kp_tlog_checkpoint_t *out);
 /* Every signed checkpoint, smallest first, at most limit from size >= from. */
 int kp_store_tlog_checkpoint_list(kp_conn_t *c, kp_arena_t *a, int64_t from, int limit, kp_tlog_checkpoint_t **out,
                                   int *n);

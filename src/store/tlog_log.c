@@ -24,10 +24,9 @@ struct kp_tlog {
 	/* the signer thread, woken after each commit that appended leaves */
 	pthread_t signer;
 	pthread_mutex_t sig_lock; /* the fields below, apart from the sync itself */
-	pthread_cond_t wake, synced;
+	pthread_cond_t wake;
 	bool running, stopping, pending;
 	pthread_mutex_t note_lock; /* readers of note, note_size, note_root */
-	int64_t signed_batches;
 	void (*after_sign)(void *arg);
 	void *after_sign_arg;
 };
@@ -257,8 +256,6 @@ static void *signer_main(void *arg)
 		if (l->after_sign)
 			l->after_sign(l->after_sign_arg);
 		pthread_mutex_lock(&l->sig_lock);
-		l->signed_batches++;
-		pthread_cond_broadcast(&l->synced);
 		/* At most one checkpoint per SIGN_EVERY_MS: under load the batches that commit
 		 * meanwhile are signed together, and the checkpoint's own commit does not compete
 		 * with the writer's for the disk after every batch. */
@@ -295,29 +292,6 @@ void kp_tlog_hook(kp_tlog_t *l)
 		kp_fatal("cannot start the transparency log's signer thread");
 }
 
-int kp_tlog_wait_signed(kp_tlog_t *l, int64_t size, int timeout_ms)
-{
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += timeout_ms / 1000;
-	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
-	int64_t have;
-	free(kp_tlog_checkpoint(l, &have, NULL));
-	pthread_mutex_lock(&l->sig_lock);
-	int rc = 0;
-	while (have < size && rc == 0 && l->running) {
-		rc = pthread_cond_timedwait(&l->synced, &l->sig_lock, &until);
-		free(kp_tlog_checkpoint(l, &have, NULL));
-	}
-	bool ok = have >= size;
-	pthread_mutex_unlock(&l->sig_lock);
-	return ok ? 0 : -1;
-}
-
 kp_tlog_t *kp_tlog_open(kp_store_t *s, const char *passphrase, const char *origin_default, char *err, size_t errlen)
 {
 	kp_tlog_t *l = kp_calloc(1, sizeof(*l));
@@ -327,7 +301,6 @@ kp_tlog_t *kp_tlog_open(kp_store_t *s, const char *passphrase, const char *origi
 	pthread_mutex_init(&l->sig_lock, NULL);
 	pthread_mutex_init(&l->note_lock, NULL);
 	pthread_cond_init(&l->wake, NULL);
-	pthread_cond_init(&l->synced, NULL);
 	kp_conn_t *c = kp_store_acquire(s);
 	int rc = load_key(l, c, passphrase, origin_default, err, errlen);
 	if (rc == KP_DB_OK) {
@@ -364,7 +337,6 @@ void kp_tlog_free(kp_tlog_t *l)
 	kp_tlog_tree_free(l->tree);
 	free(l->note);
 	pthread_cond_destroy(&l->wake);
-	pthread_cond_destroy(&l->synced);
 	sodium_memzero(&l->key, sizeof(l->key));
 	pthread_mutex_destroy(&l->lock);
 	pthread_mutex_destroy(&l->sig_lock);

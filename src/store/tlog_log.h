@@ -27,8 +27,6 @@ void kp_tlog_hook(kp_tlog_t *l);
 /* fn(arg) runs on the signer thread after each checkpoint it signs, outside every lock
  * (the witness client). Set before kp_tlog_hook. */
 void kp_tlog_after_sign(kp_tlog_t *l, void (*fn)(void *arg), void *arg);
-/* Wait until a checkpoint of at least size is signed: 0, or -1 after timeout_ms. */
-int kp_tlog_wait_signed(kp_tlog_t *l, int64_t size, int timeout_ms);
 
 const char *kp_tlog_origin(const kp_tlog_t *l);
 /* The log's verifier key text (C2SP vkey). */

@@ -15,7 +15,7 @@ import { messageDir, noteBody, partyLink, sealByLink, staffUser } from './ecmr_h
 const dir = messageDir();
 const srv = useServer({ env: {
   KAPKA_MESSAGE_DIR: dir, KAPKA_WEBHOOK_POLL_MS: '100', KAPKA_WEBHOOK_RETRY_SCHEDULE: '1,1,1',
-  KAPKA_XROAD_SECURITY_SERVERS: '127.0.0.1',
+  KAPKA_XROAD_SECURITY_SERVERS: '127.0.0.1', KAPKA_EXCHANGE_ALLOW_PRIVATE: '127.0.0.1',
 } });
 
 // An agency's webhook receiver: answers with mode() and keeps what came.
@@ -80,6 +80,11 @@ test('events reach entitled agencies as Standard Webhooks, in order, after an ou
   assert.match(secret, /^whsec_[A-Za-z0-9+/]+=*$/);
   assert.equal((await k.req('POST', `/api/v1/border-agencies/${vet.id}/endpoints`, { token: vet.member.token, body: { url: urlOf(vetRx) } })).status, 201);
   assertError(await k.req('POST', `/api/v1/border-agencies/${customs.id}/endpoints`, { token: vet.member.token, body: { url: urlOf(vetRx) } }), 404);
+  // internal addresses are refused unless exchange_allow_private names them (here: 127.0.0.1 only)
+  for (const url of ['http://10.1.2.3/hook', 'http://169.254.169.254/latest', `http://[::1]:${customsRx.server.address().port}/hook`, 'http://127.0.0.2/hook']) {
+    const e = assertError(await k.req('POST', `/api/v1/border-agencies/${customs.id}/endpoints`, { token: customs.member.token, body: { url } }), 422, 'endpoint_address_private');
+    assert.match(e.message, /exchange_allow_private/, url);
+  }
   r = await k.req('GET', `/api/v1/border-agencies/${customs.id}`, { token: customs.member.token });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.endpoints[0].secret, undefined, 'the secret is never shown again');

@@ -139,6 +139,15 @@ test('the ministry keeps holidays, seasons and hours as dated data, audited; oth
   assert.equal(hours.status, 200, hours.text);
   assert.equal((await k.req('GET', night)).json.open, true);
   assertError(await k.req('PUT', `${CP}/aisha-bibi/hours`, { token: tok.ministry, body: { source: 'x', hours: [{ side: 'KG', kind: 'open', days: '8', opens: '09:00', closes: '08:00' }] } }), 422, 'invalid_field');
+  // a window for a country the checkpoint does not touch, or a ninth window on one side, used
+  // to be stored and then dropped by the registry, leaving Irkeshtam with no hours (open always)
+  const before = (await k.req('GET', `${CP}/irkeshtam/status?at=2027-01-20T23:00&mode=truck`)).json.open;
+  assert.equal(before, false);
+  const ninth = Array.from({ length: 9 }, (_, i) => ({ side: 'KG', kind: 'open', days: '1', opens: `0${i}:00`, closes: `0${i}:30` }));
+  for (const hours of [[{ side: 'KZ', kind: 'open', days: '12345', opens: '09:00', closes: '18:00' }], ninth]) {
+    assertError(await k.req('PUT', `${CP}/irkeshtam/hours`, { token: tok.ministry, body: { source: 'x', hours } }), 422, 'invalid_field');
+  }
+  assert.equal((await k.req('GET', `${CP}/irkeshtam/status?at=2027-01-20T23:00&mode=truck`)).json.open, false, 'the hours are as they were');
   const audit = await k.req('GET', '/api/v1/audit?limit=50', { token: tok.auditor });
   if (audit.status === 200) assert.ok(JSON.stringify(audit.json).includes('rule_change.'), 'rule changes are in the audit trail');
 });

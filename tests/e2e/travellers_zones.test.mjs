@@ -228,6 +228,12 @@ test('an officer verifies against the passport in hand; every check is recorded'
   // only officers check
   assertError(await k.req('POST', '/api/v1/zone-permit-checks', { token: t.token, body: { qr: p.qr, passport_number: 'X', zone: 1 } }), 403);
   assertError(await check({ passport_number: '12AB34567' }), 422, 'invalid_field');
+  // the place is recorded with the check: an unknown one is refused even beside a zone,
+  // and a zone that is not the place's is refused too; neither is recorded
+  assertError(await check({ passport_number: '12AB34567', place: 'nowhere', zone: 2 }), 422, 'invalid_field');
+  assertError(await check({ passport_number: '12AB34567', place: 'karkyra', zone: 5 }), 422, 'invalid_field');
+  const unchanged = await k.req('GET', `/api/v1/zone-permits/${p.number}/checks`, { token: t.token });
+  assert.equal(unchanged.json.items.length, 4, unchanged.text);
 });
 
 test('reference data: zones are public; the ministry edits formats, rates and places; others may not', async () => {

@@ -4,7 +4,7 @@
 #ifndef KP_API_TEST_H
 #define KP_API_TEST_H
 
-#include "kp_test.h"
+#include "kp_req_test.h"
 
 #include "api/api.h"
 #include "core/log.h"
@@ -91,14 +91,6 @@ static inline void kp_t_free(kp_req_t *req)
 	free(req->reply_body);
 	kp_arena_cleanup(&req->arena);
 	free(req);
-}
-
-static inline const char *kp_t_header(const kp_req_t *req, const char *name)
-{
-	for (int i = 0; i < req->nheaders; i++)
-		if (strcmp(req->headers[i].name, name) == 0)
-			return req->headers[i].value;
-	return NULL;
 }
 
 static inline const char *kp_t_error_code(const kp_req_t *req)

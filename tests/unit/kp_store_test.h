@@ -142,6 +142,40 @@ static inline int kp_store_fx_open(char *dsn, size_t len, kp_store_t **s, kp_con
 		kp_arena_cleanup(&(f)->a);                    \
 	} while (0)
 
+/* The plain fixture: a migrated store on a fresh database and one held connection. */
+typedef struct kp_store_fx {
+	KP_STORE_FX_FIELDS;
+} kp_store_fx_t;
+
+/* Connections in the plain fixture's pool; define it before including this to change it. */
+#ifndef KP_STORE_FX_POOL
+#define KP_STORE_FX_POOL 2
+#endif
+
+/* cmocka setup: *state is a kp_store_fx_t on a fresh database of the running backend. */
+static inline int kp_store_fx_setup(void **state)
+{
+	kp_store_fx_t *f = calloc(1, sizeof(*f));
+	if (f == NULL)
+		return -1;
+	*state = f;
+	return KP_STORE_FX_OPEN(f, KP_TEST_DB_PREFIX, KP_STORE_FX_POOL);
+}
+
+/* cmocka teardown of kp_store_fx_setup's fixture. */
+static inline int kp_store_fx_teardown(void **state)
+{
+	kp_store_fx_t *f = *state;
+	if (f == NULL)
+		return 0;
+	KP_STORE_FX_CLOSE(f);
+	free(f);
+	return 0;
+}
+
+/* A test of the TESTS list on the plain fixture. */
+#define KP_STORE_FX_TEST(test) cmocka_unit_test_setup_teardown(test, kp_store_fx_setup, kp_store_fx_teardown)
+
 /* The single number a SELECT COUNT(*) ... answers; fails the test when it fails. */
 static inline long long kp_store_count(kp_conn_t *c, const char *sql)
 {

@@ -1,32 +1,7 @@
 /* test_request.c: reading body fields and path parameters (src/http/request.c):
  * trimming, control characters, lengths in characters, integer ranges, and the single
  * 422 answer that names every problem. */
-#include "kp_test.h"
-
-#include "http/http.h"
-
-static int setup(void **state)
-{
-	kp_req_t *req = calloc(1, sizeof(*req));
-	if (req == NULL)
-		return -1;
-	kp_arena_init(&req->arena);
-	snprintf(req->request_id, sizeof(req->request_id), "test-1");
-	*state = req;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	kp_req_t *req = *state;
-	json_decref(req->json);
-	json_decref(req->reply_json);
-	json_decref(req->field_errors);
-	free(req->reply_body);
-	kp_arena_cleanup(&req->arena);
-	free(req);
-	return 0;
-}
+#include "kp_req_test.h"
 
 static void set_body(kp_req_t *req, const char *text)
 {
@@ -87,8 +62,8 @@ static const struct {
 static void body_str_table(void **state)
 {
 	for (size_t i = 0; i < KP_ROWS(str_cases); i++) {
-		teardown(state);
-		setup(state);
+		kp_t_bare_teardown(state);
+		kp_t_bare_setup(state);
 		kp_req_t *req = *state;
 		set_body(req, str_cases[i].body);
 		const char *got = kp_body_str(req, "f", str_cases[i].max, str_cases[i].required);
@@ -167,8 +142,8 @@ static const struct {
 static void body_int_table(void **state)
 {
 	for (size_t i = 0; i < KP_ROWS(int_cases); i++) {
-		teardown(state);
-		setup(state);
+		kp_t_bare_teardown(state);
+		kp_t_bare_setup(state);
 		kp_req_t *req = *state;
 		set_body(req, int_cases[i].body);
 		long long out = -77;
@@ -208,7 +183,7 @@ static void body_check(void **state)
 	assert_string_equal(json_string_value(json_object_get(e, "code")), "invalid_field");
 	assert_string_equal(json_string_value(json_object_get(e, "message")),
 	                    "password is required (and 1 more problems, see fields)");
-	assert_string_equal(json_string_value(json_object_get(e, "request_id")), "test-1");
+	assert_string_equal(json_string_value(json_object_get(e, "request_id")), KP_T_REQUEST_ID);
 	json_t *fields = json_object_get(e, "fields");
 	assert_int_equal(json_array_size(fields), 2);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(fields, 1), "field")), "age");
@@ -243,8 +218,8 @@ static const struct {
 static void param_id_table(void **state)
 {
 	for (size_t i = 0; i < KP_ROWS(id_cases); i++) {
-		teardown(state);
-		setup(state);
+		kp_t_bare_teardown(state);
+		kp_t_bare_setup(state);
 		kp_req_t *req = *state;
 		if (id_cases[i].value) {
 			req->param_names[0] = "id";
@@ -268,14 +243,14 @@ static void param_id_table(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(body_str_table, setup, teardown),
-		cmocka_unit_test_setup_teardown(body_str_embedded_nul, setup, teardown),
-		cmocka_unit_test_setup_teardown(body_str_without_body, setup, teardown),
-		cmocka_unit_test_setup_teardown(body_str_checked, setup, teardown),
-		cmocka_unit_test_setup_teardown(body_int_table, setup, teardown),
-		cmocka_unit_test_setup_teardown(body_check, setup, teardown),
-		cmocka_unit_test_setup_teardown(body_check_single, setup, teardown),
-		cmocka_unit_test_setup_teardown(param_id_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(body_str_table, kp_t_bare_setup, kp_t_bare_teardown),
+		cmocka_unit_test_setup_teardown(body_str_embedded_nul, kp_t_bare_setup, kp_t_bare_teardown),
+		cmocka_unit_test_setup_teardown(body_str_without_body, kp_t_bare_setup, kp_t_bare_teardown),
+		cmocka_unit_test_setup_teardown(body_str_checked, kp_t_bare_setup, kp_t_bare_teardown),
+		cmocka_unit_test_setup_teardown(body_int_table, kp_t_bare_setup, kp_t_bare_teardown),
+		cmocka_unit_test_setup_teardown(body_check, kp_t_bare_setup, kp_t_bare_teardown),
+		cmocka_unit_test_setup_teardown(body_check_single, kp_t_bare_setup, kp_t_bare_teardown),
+		cmocka_unit_test_setup_teardown(param_id_table, kp_t_bare_setup, kp_t_bare_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,38 +1,6 @@
 /* test_response.c: how handlers answer (src/http/response.c): the one error shape,
  * replacing an earlier answer, response headers. */
-#include "kp_test.h"
-
-#include "http/http.h"
-
-
-static int setup(void **state)
-{
-	kp_req_t *req = calloc(1, sizeof(*req));
-	if (req == NULL)
-		return -1;
-	kp_arena_init(&req->arena);
-	snprintf(req->request_id, sizeof(req->request_id), "abcd1234-7");
-	*state = req;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	kp_req_t *req = *state;
-	json_decref(req->reply_json);
-	json_decref(req->field_errors);
-	free(req->reply_body);
-	kp_arena_cleanup(&req->arena);
-	free(req);
-	return 0;
-}
-
-static const char *err_str(const kp_req_t *req, const char *key)
-{
-	json_t *e = json_object_get(req->reply_json, "error");
-	assert_non_null(e);
-	return json_string_value(json_object_get(e, key));
-}
+#include "kp_req_test.h"
 
 /* {"error":{"code","message","request_id"}} and nothing else at the top. */
 static void error_shape(void **state)
@@ -45,9 +13,9 @@ static void error_shape(void **state)
 	assert_int_equal(json_object_size(req->reply_json), 1);
 	json_t *e = json_object_get(req->reply_json, "error");
 	assert_int_equal(json_object_size(e), 3);
-	assert_string_equal(err_str(req, "code"), "forbidden");
-	assert_string_equal(err_str(req, "message"), "your role may not GET /api/v1/users");
-	assert_string_equal(err_str(req, "request_id"), "abcd1234-7");
+	assert_string_equal(kp_t_error_str(req, "code"), "forbidden");
+	assert_string_equal(kp_t_error_str(req, "message"), "your role may not GET /api/v1/users");
+	assert_string_equal(kp_t_error_str(req, "request_id"), KP_T_REQUEST_ID);
 	assert_null(json_object_get(e, "fields"));
 }
 
@@ -71,8 +39,8 @@ static void error_message_not_utf8(void **state)
 	kp_req_t *req = *state;
 	kp_reply_error(req, 400, "bad", "value %s", "\xff\xfe");
 	assert_int_equal(req->status, 400);
-	assert_string_equal(err_str(req, "code"), "bad");
-	assert_string_equal(err_str(req, "message"), "request could not be processed");
+	assert_string_equal(kp_t_error_str(req, "code"), "bad");
+	assert_string_equal(kp_t_error_str(req, "message"), "request could not be processed");
 	char *text = json_dumps(req->reply_json, 0);
 	assert_non_null(text);
 	free(text);
@@ -86,7 +54,7 @@ static void error_message_long(void **state)
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	kp_reply_error(req, 400, "bad", "%s", big);
-	assert_true(strlen(err_str(req, "message")) < 600);
+	assert_true(strlen(kp_t_error_str(req, "message")) < 600);
 }
 
 /* A later answer replaces an earlier one without leaking it (ASan checks the leak). */
@@ -137,12 +105,12 @@ static void too_many_headers_abort(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(error_shape, setup, teardown),
-		cmocka_unit_test_setup_teardown(error_with_fields, setup, teardown),
-		cmocka_unit_test_setup_teardown(error_message_not_utf8, setup, teardown),
-		cmocka_unit_test_setup_teardown(error_message_long, setup, teardown),
-		cmocka_unit_test_setup_teardown(reply_replaces, setup, teardown),
-		cmocka_unit_test_setup_teardown(headers_in_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(error_shape, kp_t_bare_setup, kp_t_bare_teardown),
+		cmocka_unit_test_setup_teardown(error_with_fields, kp_t_bare_setup, kp_t_bare_teardown),
+		cmocka_unit_test_setup_teardown(error_message_not_utf8, kp_t_bare_setup, kp_t_bare_teardown),
+		cmocka_unit_test_setup_teardown(error_message_long, kp_t_bare_setup, kp_t_bare_teardown),
+		cmocka_unit_test_setup_teardown(reply_replaces, kp_t_bare_setup, kp_t_bare_teardown),
+		cmocka_unit_test_setup_teardown(headers_in_order, kp_t_bare_setup, kp_t_bare_teardown),
 		cmocka_unit_test(too_many_headers_abort),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,7 @@
  * of 20, one booking per vehicle, the priority lane, check-in, call-forward, no-shows
  * that give the place back, the throughput report adding up, and equipment keys. */
 #define KP_TEST_DB_PREFIX "kapka_checkpoints"
+#define KP_STORE_FX_POOL 16
 #include "kp_store_test.h"
 
 #include "core/log.h"
@@ -22,32 +23,10 @@
 #include <pthread.h>
 
 #define RACERS 100
-#define POOL 16
 
-typedef struct fixture {
-	KP_STORE_FX_FIELDS;
-} fx_t;
+typedef kp_store_fx_t fx_t;
 
 static const kp_actor_t tester = {0, "tester", "req-1", "192.0.2.7"};
-
-static int setup(void **state)
-{
-	fx_t *f = calloc(1, sizeof(*f));
-	if (f == NULL)
-		return -1;
-	*state = f;
-	return KP_STORE_FX_OPEN(f, "cp", POOL);
-}
-
-static int teardown(void **state)
-{
-	fx_t *f = *state;
-	if (f == NULL)
-		return 0;
-	KP_STORE_FX_CLOSE(f);
-	free(f);
-	return 0;
-}
 
 
 static void run_sql(kp_conn_t *c, const char *sql)
@@ -513,17 +492,17 @@ static void devices(void **state)
 	assert_int_equal(kp_store_device_create(f->c, &tester, &dup, "hash-1"), KP_DB_CONFLICT);
 }
 
-#define TESTS                                                                        \
-	cmocka_unit_test_setup_teardown(registry_reads_the_seed, setup, teardown),         \
-	cmocka_unit_test_setup_teardown(partner_permit_entrance_and_exit, setup, teardown), \
-	cmocka_unit_test_setup_teardown(truck_without_permit_is_flagged, setup, teardown), \
-	cmocka_unit_test_setup_teardown(own_permit_on_exit, setup, teardown),              \
-	cmocka_unit_test_setup_teardown(person_crossings, setup, teardown),                \
-	cmocka_unit_test_setup_teardown(hundred_racers_for_twenty_places, setup, teardown), \
-	cmocka_unit_test_setup_teardown(one_booking_per_vehicle_and_priority_lane, setup, teardown), \
-	cmocka_unit_test_setup_teardown(check_in_call_and_no_show, setup, teardown),       \
-	cmocka_unit_test_setup_teardown(throughput_adds_up, setup, teardown),              \
-	cmocka_unit_test_setup_teardown(devices, setup, teardown)
+#define TESTS                                                    \
+	KP_STORE_FX_TEST(registry_reads_the_seed),                   \
+	KP_STORE_FX_TEST(partner_permit_entrance_and_exit),          \
+	KP_STORE_FX_TEST(truck_without_permit_is_flagged),           \
+	KP_STORE_FX_TEST(own_permit_on_exit),                        \
+	KP_STORE_FX_TEST(person_crossings),                          \
+	KP_STORE_FX_TEST(hundred_racers_for_twenty_places),          \
+	KP_STORE_FX_TEST(one_booking_per_vehicle_and_priority_lane), \
+	KP_STORE_FX_TEST(check_in_call_and_no_show),                 \
+	KP_STORE_FX_TEST(throughput_adds_up),                        \
+	KP_STORE_FX_TEST(devices)
 
 int main(void)
 {

@@ -4,6 +4,7 @@
 #define KP_TEST_DB_PREFIX "kapka_rules_registry"
 #include "kp_store_test.h"
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "domain/dates.h"
 #include "domain/schedule.h"
@@ -12,27 +13,7 @@
 #include "store/registry.h"
 #include "store/rules.h"
 
-typedef struct fixture {
-	KP_STORE_FX_FIELDS;
-} fx_t;
-
-static int setup(void **state)
-{
-	fx_t *f = calloc(1, sizeof(*f));
-	if (f == NULL)
-		return -1;
-	*state = f;
-	return KP_STORE_FX_OPEN(f, "rr", 2);
-}
-
-static int teardown(void **state)
-{
-	fx_t *f = *state;
-	if (f)
-		KP_STORE_FX_CLOSE(f);
-	free(f);
-	return 0;
-}
+typedef kp_store_fx_t fx_t;
 
 struct row {
 	const char *checkpoint, *at; /* an instant with its offset */
@@ -228,11 +209,57 @@ static void changes_wait_for_their_day(void **state)
 	assert_int_equal(due, 0);
 }
 
-#define TESTS                                                                                                          \
-	cmocka_unit_test_setup_teardown(changes_wait_for_their_day, setup, teardown),                                      \
-	cmocka_unit_test_setup_teardown(status_and_booking_agree_2026, setup, teardown),                                   \
-	cmocka_unit_test_setup_teardown(findings, setup, teardown),                                                        \
-	cmocka_unit_test_setup_teardown(eaeu_freight, setup, teardown)
+/* Karkyra's season in the registry as loaded now: true while it keeps one. */
+static bool karkyra_seasonal(kp_registry_t *r)
+{
+	const kp_checkpoint_t *cp = kp_cp_set_find(kp_registry_acquire(r), "karkyra");
+	bool seasonal = cp && cp->season_from != NULL;
+	kp_registry_release(r);
+	return seasonal;
+}
+
+/* A due change is read in at the first use after its instant; when reading it fails, the
+ * registry tries again a minute later, not at every request (it used to reload, and fail,
+ * on each acquire). */
+static void due_change_retried_not_per_request(void **state)
+{
+	fx_t *f = *state;
+	static const kp_actor_t tester = {0, "tester", "req-1", "192.0.2.7"};
+	int64_t t = kp_now();
+	kp_clock_freeze(t);
+	kp_registry_t *r = kp_registry_open(f->s);
+	assert_non_null(r);
+	kp_rule_change_t season = {.kind = "season", .checkpoint = "karkyra", .payload = "{\"from\":null,\"to\":null}",
+	                           .source = "test", .effective_from = t + 100};
+	assert_int_equal(kp_store_rule_change_add(f->c, &tester, &season, t), KP_DB_OK);
+	/* an earlier change whose payload cannot be read: applying it fails */
+	assert_int_equal(kp_db_run(f->c,
+	                           "INSERT INTO rule_changes (kind, checkpoint, payload, source, effective_from, created_at)"
+	                           " VALUES ('season', 'karkyra', '{', 'broken', ?, ?)",
+	                           KP_PARAMS(KV_INT(t + 50), KV_INT(t)), NULL),
+	                 KP_DB_OK);
+	assert_int_equal(kp_registry_reload(r), 0);
+	assert_true(karkyra_seasonal(r));
+	kp_clock_freeze(t + 150);
+	assert_true(karkyra_seasonal(r)); /* the reload failed: the set as it was */
+	assert_int_equal(kp_db_run(f->c, "UPDATE rule_changes SET payload = '{\"from\":\"03-01\",\"to\":\"11-29\"}'"
+	                                 " WHERE source = 'broken'", NULL, 0, NULL),
+	                 KP_DB_OK);
+	assert_true(karkyra_seasonal(r)); /* not tried again within the minute */
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM rule_changes WHERE applied_at IS NULL"), 2);
+	kp_clock_freeze(t + 211);
+	assert_false(karkyra_seasonal(r)); /* both applied, in order: all year from t + 100 */
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM rule_changes WHERE applied_at IS NULL"), 0);
+	kp_registry_free(r);
+	kp_clock_reset();
+}
+
+#define TESTS                                             \
+	KP_STORE_FX_TEST(changes_wait_for_their_day),         \
+	KP_STORE_FX_TEST(due_change_retried_not_per_request), \
+	KP_STORE_FX_TEST(status_and_booking_agree_2026),      \
+	KP_STORE_FX_TEST(findings),                           \
+	KP_STORE_FX_TEST(eaeu_freight)
 
 int main(void)
 {

@@ -11,26 +11,7 @@
 #include "store/db.h"
 #include "store/exchange.h"
 
-typedef struct fixture {
-	KP_STORE_FX_FIELDS;
-} fx_t;
-
-static int setup(void **state)
-{
-	fx_t *f = calloc(1, sizeof(*f));
-	if (f == NULL)
-		return -1;
-	*state = f;
-	return KP_STORE_FX_OPEN(f, "sec", 2);
-}
-
-static int teardown(void **state)
-{
-	fx_t *f = *state;
-	KP_STORE_FX_CLOSE(f);
-	free(f);
-	return 0;
-}
+typedef kp_store_fx_t fx_t;
 
 static void throttle_counts_every_attempt(void **state)
 {
@@ -126,11 +107,11 @@ static void refused_events_bounded_and_expired(void **state)
 	                 KP_INBOUND_REFUSED_ROWS);
 }
 
-#define TESTS                                                                                                      \
-	cmocka_unit_test_setup_teardown(throttle_counts_every_attempt, setup, teardown),                           \
-	    cmocka_unit_test_setup_teardown(throttle_give_back_and_marks, setup, teardown),                        \
-	    cmocka_unit_test_setup_teardown(password_change_ends_other_sessions, setup, teardown),                 \
-	    cmocka_unit_test_setup_teardown(refused_events_bounded_and_expired, setup, teardown)
+#define TESTS                                              \
+	KP_STORE_FX_TEST(throttle_counts_every_attempt),       \
+	KP_STORE_FX_TEST(throttle_give_back_and_marks),        \
+	KP_STORE_FX_TEST(password_change_ends_other_sessions), \
+	KP_STORE_FX_TEST(refused_events_bounded_and_expired)
 
 int main(void)
 {

@@ -1,0 +1,102 @@
+/* test_tlog.c: the transparency log's leaf storage (src/store/tlog.c) on both backends:
+ * leaves numbered without gaps, and an object's first leaf found however many followed it
+ * and only among the leaves a checkpoint covers. */
+#define KP_TEST_DB_PREFIX "kapka_tlog_test"
+#include "kp_store_test.h"
+
+#include "core/log.h"
+#include "store/tlog.h"
+
+typedef struct fixture {
+	KP_STORE_FX_FIELDS;
+} fx_t;
+
+static int setup(void **state)
+{
+	fx_t *f = calloc(1, sizeof(*f));
+	if (f == NULL)
+		return -1;
+	*state = f;
+	return KP_STORE_FX_OPEN(f, "tlog", 2);
+}
+
+static int teardown(void **state)
+{
+	fx_t *f = *state;
+	if (f == NULL)
+		return 0;
+	KP_STORE_FX_CLOSE(f);
+	free(f);
+	return 0;
+}
+
+/* Append one leaf of kind about object in its own transaction; its index. */
+static int64_t append(fx_t *f, const char *kind, const char *object)
+{
+	json_t *personal = json_pack("{s:s}", "plate", "01KG123ABC");
+	kp_tlog_leaf_t leaf = {.kind = kind, .object = object, .personal = personal};
+	int64_t idx;
+	assert_int_equal(kp_store_begin(f->c), KP_DB_OK);
+	assert_int_equal(kp_tlog_append(f->c, &leaf, &idx), KP_DB_OK);
+	assert_int_equal(kp_store_commit(f->c), KP_DB_OK);
+	json_decref(personal);
+	return idx;
+}
+
+/* A permit used more than a hundred times still proves its issue, the first leaf about it
+ * (the lookup once read only the newest hundred leaves and picked the oldest of those). */
+static void first_leaf_of_an_object_is_its_first(void **state)
+{
+	fx_t *f = *state;
+	assert_int_equal(append(f, "quota.create", "quota/1"), 0);
+	assert_int_equal(append(f, "permit.issue", "KG-UZ-2026-1-1"), 1);
+	for (int i = 0; i < 120; i++)
+		assert_int_equal(append(f, i % 10 ? "permit.use" : "quota.adjust", i % 10 ? "KG-UZ-2026-1-1" : "quota/1"), 2 + i);
+	int64_t size;
+	assert_int_equal(kp_store_tlog_size(f->c, &size), KP_DB_OK);
+	assert_int_equal(size, 122);
+	kp_tlog_row_t leaf;
+	assert_int_equal(kp_store_tlog_first_of_object(f->c, &f->a, "KG-UZ-2026-1-1", size, &leaf), KP_DB_OK);
+	assert_int_equal(leaf.idx, 1);
+	assert_string_equal(leaf.kind, "permit.issue");
+	assert_non_null(leaf.salt);
+	assert_non_null(strstr(leaf.entry, "\"commitment\""));
+	/* only what a checkpoint of size `below` covers */
+	assert_int_equal(kp_store_tlog_first_of_object(f->c, &f->a, "KG-UZ-2026-1-1", 1, &leaf), KP_DB_NOTFOUND);
+	assert_int_equal(kp_store_tlog_first_of_object(f->c, &f->a, "KG-UZ-2026-1-1", 2, &leaf), KP_DB_OK);
+	assert_int_equal(kp_store_tlog_first_of_object(f->c, &f->a, "KG-UZ-2026-1-2", size, &leaf), KP_DB_NOTFOUND);
+}
+
+/* A leaf appended in a transaction that rolls back leaves no number behind. */
+static void rolled_back_leaf_leaves_no_gap(void **state)
+{
+	fx_t *f = *state;
+	assert_int_equal(append(f, "permit.issue", "KG-UZ-2026-1-1"), 0);
+	kp_tlog_leaf_t leaf = {.kind = "permit.issue", .object = "KG-UZ-2026-1-2"};
+	assert_int_equal(kp_store_begin(f->c), KP_DB_OK);
+	assert_int_equal(kp_tlog_append(f->c, &leaf, NULL), KP_DB_OK);
+	assert_int_equal(kp_store_rollback(f->c), KP_DB_OK);
+	assert_int_equal(append(f, "permit.issue", "KG-UZ-2026-1-3"), 1);
+	kp_tlog_row_t leaf3;
+	assert_int_equal(kp_store_tlog_first_of_object(f->c, &f->a, "KG-UZ-2026-1-2", 2, &leaf3), KP_DB_NOTFOUND);
+}
+
+#define TESTS                                                                            \
+	cmocka_unit_test_setup_teardown(first_leaf_of_an_object_is_its_first, setup, teardown), \
+	cmocka_unit_test_setup_teardown(rolled_back_leaf_leaves_no_gap, setup, teardown)
+
+int main(void)
+{
+	if (getenv("KAPKA_TEST_VERBOSE") == NULL)
+		kp_log_set_level((enum kp_log_level)(KP_LOG_ERROR + 1));
+	const struct CMUnitTest tests[] = {TESTS};
+	int failed = cmocka_run_group_tests_name("transparency log store on SQLite", tests, group_setup_sqlite,
+	                                         group_teardown_sqlite);
+	const char *pg = getenv("KAPKA_TEST_PG");
+	if (pg && *pg)
+		failed += cmocka_run_group_tests_name("transparency log store on PostgreSQL", tests, group_setup_pg,
+		                                      group_teardown_pg);
+	else
+		print_message("[  SKIPPED ] transparency log store on PostgreSQL: set KAPKA_TEST_PG=postgres://... to run it\n");
+	return failed;
+}
