@@ -248,17 +248,20 @@ static const kp_key_t *pinned_key(void *ctx, const char *authority, const char *
 	return kp_keyring_lookup(kp_api_app(p->req)->keys, kp_api_db(p->req), authority, kid, &revoked);
 }
 
-/* The stored seals of e as JWS texts (arena), in order. */
+/* The stored seals of e as JWS texts (arena), in order, with room for extra more; answers
+ * and returns -1 when they cannot be read. */
 static int stored_chain(kp_req_t *req, const kp_ecmr_t *e, const char ***jws, int *n, int extra)
 {
 	kp_ecmr_seal_t *s;
 	int rc = kp_store_ecmr_seals(kp_api_db(req), &req->arena, e->id, &s, n);
-	if (rc != KP_DB_OK)
-		return rc;
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "seals");
+		return -1;
+	}
 	*jws = kp_arena_zalloc(&req->arena, sizeof(char *) * (size_t)(*n + extra + 1));
 	for (int i = 0; i < *n; i++)
 		(*jws)[i] = s[i].jws;
-	return KP_DB_OK;
+	return 0;
 }
 
 /* POST /api/v1/ecmr/{ref}/seals/external {jws}: a seal made on a partner platform with its
@@ -286,10 +289,8 @@ void kp_api_ecmr_seal_external(kp_req_t *req)
 	}
 	const char **chain;
 	int n;
-	if ((rc = stored_chain(req, &e, &chain, &n, 1)) != KP_DB_OK) {
-		kp_reply_db_error(req, rc, "seals");
+	if (stored_chain(req, &e, &chain, &n, 1) != 0)
 		return;
-	}
 	chain[n] = jws;
 	struct pin_ctx pc = {req};
 	kp_chain_result_t res;
@@ -349,11 +350,9 @@ void kp_api_ecmr_verification(kp_req_t *req)
 	if (kp_ecmr_load(req, &e) != 0)
 		return;
 	const char **chain;
-	int n, rc;
-	if ((rc = stored_chain(req, &e, &chain, &n, 0)) != KP_DB_OK) {
-		kp_reply_db_error(req, rc, "seals");
+	int n;
+	if (stored_chain(req, &e, &chain, &n, 0) != 0)
 		return;
-	}
 	json_t *o = chain_report(req, e.ref, e.document, chain, n);
 	char digest[65];
 	kp_sha256_hex(e.document, strlen(e.document), digest);
@@ -385,11 +384,9 @@ void kp_api_ecmr_bundle(kp_req_t *req)
 	if (kp_ecmr_load(req, &e) != 0)
 		return;
 	const char **chain;
-	int n, rc;
-	if ((rc = stored_chain(req, &e, &chain, &n, 0)) != KP_DB_OK) {
-		kp_reply_db_error(req, rc, "seals");
+	int n;
+	if (stored_chain(req, &e, &chain, &n, 0) != 0)
 		return;
-	}
 	json_t *b = bundle_json(&e, chain, n);
 	kp_reply_json(req, 200, b);
 	kp_reply_header(req, "Content-Disposition", kp_arena_printf(&req->arena, "attachment; filename=\"%s.json\"", e.ref));

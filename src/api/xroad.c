@@ -19,21 +19,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Whether addr is one of the comma-separated addresses in list. */
-static bool listed(const char *list, const char *addr)
+/* Whether the peer is one of xroad_security_servers (addresses or networks, matched as
+ * trusted_proxies and metrics_allow are; the setting is checked when kapka starts). */
+static bool from_security_server(const kp_req_t *req, const kp_config_t *cfg)
 {
-	size_t n = strlen(addr);
-	for (const char *p = list; *p;) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		const char *end = p;
-		while (*end && *end != ',' && *end != ' ')
-			end++;
-		if ((size_t)(end - p) == n && n && strncmp(p, addr, n) == 0)
-			return true;
-		p = end;
-	}
-	return false;
+	kp_proxies_t servers;
+	char err[160];
+	return cfg->xroad_security_servers[0] &&
+	       kp_http_proxies_parse(cfg->xroad_security_servers, &servers, err, sizeof(err)) == 0 &&
+	       kp_http_proxy_trusted(&servers, req->addr);
 }
 
 /* Bytes an X-Road header value may hold, and which: printable ASCII. */
@@ -60,7 +54,7 @@ static int authorise(kp_req_t *req, const char *service, kp_agency_subsystem_t *
 	int status = 0;
 	const char *code = NULL, *msg = NULL;
 	memset(sub, 0, sizeof(*sub));
-	if (!cfg->xroad_security_servers[0] || !listed(cfg->xroad_security_servers, req->addr)) {
+	if (!from_security_server(req, cfg)) {
 		status = 403, code = "not_security_server", msg = "X-Road services answer only the configured security servers";
 	} else if (!client || !*client) {
 		status = 400, code = "xroad_client_missing", msg = "X-Road-Client is missing or not an X-Road client id";

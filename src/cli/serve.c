@@ -131,6 +131,11 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		fprintf(stderr, "kapka: metrics_allow: %s\n", allow_err);
 		return 2;
 	}
+	kp_proxies_t xroad_servers;
+	if (kp_http_proxies_parse(cfg->xroad_security_servers, &xroad_servers, allow_err, sizeof(allow_err)) != 0) {
+		fprintf(stderr, "kapka: xroad_security_servers: %s\n", allow_err);
+		return 2;
+	}
 	char *tls_cert, *tls_key;
 	if (load_tls(cfg, &tls_cert, &tls_key) != 0)
 		return 2;

@@ -79,7 +79,7 @@ static const struct setting settings[] = {
 	INT_SETTING(webhook_poll_ms, 50, 60000, "500", "how often due webhook deliveries to agencies are looked for (ms)"),
 	INT_SETTING(webhook_timeout_ms, 100, 120000, "15000", "how long an agency endpoint may take to answer a webhook (ms)"),
 	STR_SETTING(webhook_retry_schedule, "5,300,1800,7200,18000,36000,36000", "seconds between webhook attempts after a failure (Standard Webhooks' schedule); after the last, the delivery is dead-lettered"),
-	STR_SETTING(xroad_security_servers, "", "addresses (comma-separated) of the X-Road security servers whose X-Road-* headers are trusted (empty: provider mode off)"),
+	STR_SETTING(xroad_security_servers, "", "addresses or networks (comma-separated) of the X-Road security servers whose X-Road-* headers are trusted (empty: provider mode off)"),
 	STR_SETTING(xroad_consumer_url, "", "base URL of our own X-Road security server, for calling other agencies' services"),
 	STR_SETTING(xroad_client, "", "our subsystem as an X-Road client (INSTANCE/CLASS/MEMBER/SUBSYSTEM)"),
 	STR_SETTING(key_passphrase_file, "var/kapka-key.secret", "file holding that passphrase; created (mode 0600) when missing"),

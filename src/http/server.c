@@ -21,11 +21,14 @@
 #include <unistd.h>
 
 /* Open connections per client address, for the per-address limit and the global cap's
- * headroom (open addressing; entries with count 0 are reused, never removed). */
+ * headroom: open addressing with linear probing; an address's slot is emptied when its
+ * last connection closes, so a lookup stops at the first empty slot however many
+ * addresses have come and gone. */
 #define CONN_SLOTS 8192
 struct conn_slot {
 	char addr[48];
-	int count;
+	uint64_t hash;
+	int count; /* 0: the slot is empty */
 };
 struct conn_table {
 	pthread_mutex_t lock;
@@ -46,10 +49,28 @@ struct kp_http {
 	char *tls_cert, *tls_key; /* copies MHD reads while it runs */
 };
 
-static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+/* What begin_request needs from the headers, read in one pass: their total size, how many
+ * framing headers there are, and the X-Forwarded-For lines' length. */
+struct header_scan {
+	size_t bytes;
+	int content_length, transfer_encoding, xff_lines;
+	size_t xff_bytes; /* the lines' lengths, 2 more each for the ", " that joins them */
+};
+
+static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	(void)kind;
-	*(size_t *)cls += strlen(key) + (value ? strlen(value) : 0) + 4;
+	struct header_scan *s = cls;
+	size_t vlen = value ? strlen(value) : 0;
+	s->bytes += strlen(key) + vlen + 4;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+		s->content_length++;
+	} else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+		s->transfer_encoding++;
+	} else if (value && strcasecmp(key, "X-Forwarded-For") == 0) {
+		s->xff_lines++;
+		s->xff_bytes += vlen + 2;
+	}
 	return MHD_YES;
 }
 
@@ -74,46 +95,6 @@ static void assign_request_id(struct kp_http *h, kp_req_t *req)
 		         (unsigned long long)atomic_fetch_add(&h->next_id, 1));
 }
 
-static void peer_address(struct MHD_Connection *conn, char *out, size_t outlen)
-{
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	snprintf(out, outlen, "unknown");
-	if (ci == NULL || ci->client_addr == NULL)
-		return;
-	const struct sockaddr *sa = ci->client_addr;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)outlen);
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)outlen);
-}
-
-struct xff_join {
-	kp_arena_t *arena;
-	char *joined;
-};
-
-static enum MHD_Result join_xff(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
-{
-	(void)kind;
-	struct xff_join *j = cls;
-	if (value && strcasecmp(key, "X-Forwarded-For") == 0)
-		j->joined = j->joined ? kp_arena_printf(j->arena, "%s, %s", j->joined, value) : kp_arena_strdup(j->arena, value);
-	return MHD_YES;
-}
-
-/* req->addr: the client, behind trusted proxies (trusted_proxies) the address they forward.
- * Several X-Forwarded-For lines count as one list in their order (HAProxy's forwardfor adds
- * its own line after the client's): reading only the first would believe the client. */
-static void client_address(struct kp_http *h, kp_req_t *req)
-{
-	char peer[64];
-	peer_address(req->mhd, peer, sizeof(peer));
-	struct xff_join j = {&req->arena, NULL};
-	if (h->proxies.n > 0)
-		MHD_get_connection_values(req->mhd, MHD_HEADER_KIND, join_xff, &j);
-	kp_http_client_addr(&h->proxies, peer, j.joined, req->addr, sizeof(req->addr));
-}
-
 static void sockaddr_text(const struct sockaddr *sa, char *out, size_t outlen)
 {
 	snprintf(out, outlen, "unknown");
@@ -123,23 +104,90 @@ static void sockaddr_text(const struct sockaddr *sa, char *out, size_t outlen)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)outlen);
 }
 
-/* The slot of addr (an empty one when absent); the caller holds the lock. */
-static struct conn_slot *conn_slot(struct conn_table *t, const char *addr)
+static void peer_address(struct MHD_Connection *conn, char *out, size_t outlen)
 {
-	uint64_t hash = 1469598103934665603ull;
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	sockaddr_text(ci ? ci->client_addr : NULL, out, outlen);
+}
+
+struct xff_join {
+	char *w; /* the next byte to write; the buffer holds header_scan.xff_bytes + 1 */
+	bool first;
+};
+
+static enum MHD_Result join_xff(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct xff_join *j = cls;
+	if (value == NULL || strcasecmp(key, "X-Forwarded-For") != 0)
+		return MHD_YES;
+	if (!j->first) {
+		memcpy(j->w, ", ", 2);
+		j->w += 2;
+	}
+	size_t n = strlen(value);
+	memcpy(j->w, value, n);
+	j->w += n;
+	j->first = false;
+	return MHD_YES;
+}
+
+/* req->addr: the client, behind trusted proxies (trusted_proxies) the address they forward.
+ * Several X-Forwarded-For lines count as one list in their order (HAProxy's forwardfor adds
+ * its own line after the client's): reading only the first would believe the client. The
+ * lines are joined only when the peer is a trusted proxy, in one buffer sized by the scan
+ * (anyone else's lines are never read). */
+static void client_address(struct kp_http *h, kp_req_t *req, const struct header_scan *scan)
+{
+	char peer[64];
+	peer_address(req->mhd, peer, sizeof(peer));
+	char *xff = NULL;
+	if (scan->xff_lines > 0 && h->proxies.n > 0 && kp_http_proxy_trusted(&h->proxies, peer)) {
+		xff = kp_arena_alloc(&req->arena, scan->xff_bytes + 1);
+		struct xff_join j = {xff, true};
+		MHD_get_connection_values(req->mhd, MHD_HEADER_KIND, join_xff, &j);
+		*j.w = '\0';
+	}
+	kp_http_client_addr(&h->proxies, peer, xff, req->addr, sizeof(req->addr));
+}
+
+static uint64_t addr_hash(const char *addr)
+{
+	uint64_t hash = 1469598103934665603ull; /* FNV-1a */
 	for (const char *p = addr; *p; p++)
 		hash = (hash ^ (unsigned char)*p) * 1099511628211ull;
-	struct conn_slot *free_slot = NULL;
+	return hash;
+}
+
+/* The slot of addr, or the empty slot where it goes; NULL when every slot holds another
+ * address. The caller holds the lock. */
+static struct conn_slot *conn_slot(struct conn_table *t, const char *addr, uint64_t hash)
+{
 	for (int i = 0; i < CONN_SLOTS; i++) {
 		struct conn_slot *s = &t->slots[(hash + (uint64_t)i) % CONN_SLOTS];
-		if (strcmp(s->addr, addr) == 0)
+		if (s->count == 0 || strcmp(s->addr, addr) == 0)
 			return s;
-		if (s->addr[0] == '\0')
-			return free_slot ? free_slot : s;
-		if (s->count == 0 && free_slot == NULL)
-			free_slot = s;
 	}
-	return free_slot;
+	return NULL;
+}
+
+/* Empty the slot whose count fell to 0, moving back the entries after it that would
+ * otherwise no longer be found (backward-shift deletion). The caller holds the lock. */
+static void conn_slot_remove(struct conn_table *t, struct conn_slot *gone)
+{
+	size_t hole = (size_t)(gone - t->slots);
+	for (size_t j = (hole + 1) % CONN_SLOTS; t->slots[j].count > 0; j = (j + 1) % CONN_SLOTS) {
+		size_t home = t->slots[j].hash % CONN_SLOTS;
+		/* the entry at j stays when its home lies cyclically in (hole, j] */
+		bool stays = hole <= j ? home > hole && home <= j : home > hole || home <= j;
+		if (stays)
+			continue;
+		t->slots[hole] = t->slots[j];
+		hole = j;
+		t->slots[hole].count = 0;
+	}
+	t->slots[hole].count = 0;
+	t->slots[hole].addr[0] = '\0';
 }
 
 /* Accept policy: at most max_per_address open connections per client address (trusted
@@ -152,8 +200,8 @@ static enum MHD_Result accept_policy(void *cls, const struct sockaddr *sa, sockl
 	char addr[48];
 	sockaddr_text(sa, addr, sizeof(addr));
 	pthread_mutex_lock(&h->conns.lock);
-	struct conn_slot *slot = conn_slot(&h->conns, addr);
-	int mine = slot && strcmp(slot->addr, addr) == 0 ? slot->count : 0;
+	struct conn_slot *slot = conn_slot(&h->conns, addr, addr_hash(addr));
+	int mine = slot ? slot->count : 0;
 	int total = h->conns.total;
 	pthread_mutex_unlock(&h->conns.lock);
 	bool proxy = kp_http_proxy_trusted(&h->proxies, addr);
@@ -184,16 +232,20 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 	} else {
 		return;
 	}
+	uint64_t hash = addr_hash(addr);
 	pthread_mutex_lock(&h->conns.lock);
-	struct conn_slot *slot = conn_slot(&h->conns, addr);
+	struct conn_slot *slot = conn_slot(&h->conns, addr, hash);
 	if (slot && code == MHD_CONNECTION_NOTIFY_STARTED) {
-		if (strcmp(slot->addr, addr) != 0)
+		if (slot->count == 0) {
 			snprintf(slot->addr, sizeof(slot->addr), "%s", addr);
+			slot->hash = hash;
+		}
 		slot->count++;
 		h->conns.total++;
-	} else if (slot && strcmp(slot->addr, addr) == 0 && slot->count > 0) {
-		slot->count--;
+	} else if (slot && slot->count > 0) {
 		h->conns.total--;
+		if (--slot->count == 0)
+			conn_slot_remove(&h->conns, slot);
 	}
 	pthread_mutex_unlock(&h->conns.lock);
 }
@@ -221,33 +273,11 @@ static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *conn)
 	return &too_many_params;
 }
 
-struct header_count {
-	const char *name;
-	int n;
-};
-
-static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
-{
-	(void)kind;
-	(void)value;
-	struct header_count *c = cls;
-	c->n += strcasecmp(key, c->name) == 0;
-	return MHD_YES;
-}
-
-static int header_count(struct MHD_Connection *conn, const char *name)
-{
-	struct header_count c = {name, 0};
-	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &c);
-	return c.n;
-}
-
 /* Framing a proxy in front could read differently (request smuggling): answered 400 and
  * the connection closed. */
-static int check_framing(kp_req_t *req)
+static int check_framing(kp_req_t *req, const struct header_scan *scan)
 {
-	int cl = header_count(req->mhd, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	int te = header_count(req->mhd, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	int cl = scan->content_length, te = scan->transfer_encoding;
 	const char *why = cl > 1   ? "more than one Content-Length header"
 	                  : te > 1 ? "more than one Transfer-Encoding header"
 	                  : cl && te ? "both Content-Length and Transfer-Encoding"
@@ -273,16 +303,16 @@ static kp_req_t *begin_request(struct kp_http *h, struct MHD_Connection *conn, c
 	req->method = kp_arena_strdup(&req->arena, method);
 	req->path = kp_arena_strdup(&req->arena, url);
 	assign_request_id(h, req);
-	client_address(h, req);
+	struct header_scan scan = {0};
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, scan_header, &scan);
+	client_address(h, req, &scan);
 	atomic_fetch_add(&h->in_flight, 1);
 
-	size_t header_bytes = 0;
-	MHD_get_connection_values(conn, MHD_HEADER_KIND, add_header_size, &header_bytes);
-	if (header_bytes > h->opt.max_header) {
+	if (scan.bytes > h->opt.max_header) {
 		kp_reply_error(req, 431, "headers_too_large", "request headers exceed %zu bytes", h->opt.max_header);
 		return req;
 	}
-	if (check_framing(req) != 0)
+	if (check_framing(req, &scan) != 0)
 		return req;
 	const char *cl = kp_req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	long long len;
