@@ -20,6 +20,9 @@ bool kp_window_staffs(kp_req_t *req, const kp_sw_step_t *s);
 json_t *kp_window_step_json(kp_req_t *req, const kp_sw_step_t *s, const json_t *def);
 /* The {ky, ru, en} label of the definition's step code, or NULL. */
 json_t *kp_window_step_label(const json_t *def, const char *code);
+/* The number of a fee's receipt, as the JSON, the PDF and its signed QR all print it:
+ * the authority's code, "SW" and the fee's id (in the arena a). */
+const char *kp_window_receipt_number(kp_arena_t *a, const char *authority, int64_t fee_id);
 /* A fee in JSON with its receipt's number when paid. */
 json_t *kp_window_fee_json(kp_req_t *req, const kp_sw_fee_t *f);
 /* A document's metadata in JSON (never its bytes). */

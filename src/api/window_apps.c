@@ -122,6 +122,11 @@ json_t *kp_window_document_json(const kp_sw_document_t *d)
 	                 "uploaded_at", kp_window_time(d->uploaded_at));
 }
 
+const char *kp_window_receipt_number(kp_arena_t *a, const char *authority, int64_t fee_id)
+{
+	return kp_arena_printf(a, "%.2s-SW-%06lld", authority, (long long)fee_id);
+}
+
 json_t *kp_window_fee_json(kp_req_t *req, const kp_sw_fee_t *f)
 {
 	json_t *j = json_pack("{s:I, s:I, s:s, s:o, s:I, s:s}", "id", (json_int_t)f->id, "application_id",
@@ -130,8 +135,7 @@ json_t *kp_window_fee_json(kp_req_t *req, const kp_sw_fee_t *f)
 	if (strcmp(f->status, "paid") == 0)
 		json_object_set_new(j, "receipt",
 		                    json_pack("{s:s, s:o, s:s?, s:s?, s:s?}", "number",
-		                              kp_arena_printf(&req->arena, "%.2s-SW-%06lld",
-		                                              kp_api_app(req)->cfg->authority_code, (long long)f->id),
+		                              kp_window_receipt_number(&req->arena, kp_api_app(req)->cfg->authority_code, f->id),
 		                              "paid_at", kp_window_time(f->paid_at), "gateway", f->gateway, "reference",
 		                              f->reference, "qr", f->credential));
 	return j;

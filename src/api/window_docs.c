@@ -188,7 +188,7 @@ static int sign_fee(void *ctx, kp_arena_t *a, const kp_sw_fee_t *f, const char *
 	char at[32];
 	kp_iso8601(f->paid_at, at, sizeof(at));
 	json_t *claims = json_pack("{s:s, s:s, s:I, s:s, s:s, s:I, s:s}", "k", "sw", "id",
-	                           kp_arena_printf(a, "%.2s-SW-%06lld", s->issuer, (long long)f->id), "ap",
+	                           kp_window_receipt_number(a, s->issuer, f->id), "ap",
 	                           (json_int_t)f->application_id, "st", f->step_code, "co", f->collector, "sm",
 	                           (json_int_t)f->amount_som, "pd", at);
 	return kp_travel_sign_claims(s->keys, a, claims, KP_SW_RECEIPT_TYP, credential, kid);
@@ -271,7 +271,7 @@ void kp_api_sw_fee_receipt(kp_req_t *req)
 	}
 	if (kp_store_sw_agency_get(kp_api_db(req), &req->arena, f.collector, &ag) != KP_DB_OK)
 		ag.name_en = ag.name_ru = ag.name_ky = f.collector;
-	const char *no = kp_arena_printf(&req->arena, "%.2s-SW-%06lld", kp_api_app(req)->cfg->authority_code, (long long)f.id);
+	const char *no = kp_window_receipt_number(&req->arena, kp_api_app(req)->cfg->authority_code, f.id);
 	char paid[32];
 	kp_iso8601(f.paid_at, paid, sizeof(paid));
 	unsigned char *out = NULL;

@@ -39,17 +39,22 @@ void kp_api_sw_queue(kp_req_t *req)
 		kp_reply_db_error(req, rc, "queue");
 		return;
 	}
-	json_t *items = json_array();
+	json_t *items = json_array(), *defs = json_object(); /* procedure code -> definition, each read once */
 	for (int i = 0; i < n; i++) {
-		kp_sw_procedure_t p;
-		json_t *def = kp_store_sw_procedure_get(kp_api_db(req), &req->arena, steps[i].procedure, &p) == KP_DB_OK
-		                  ? json_loads(p.definition, 0, NULL)
-		                  : NULL;
+		json_t *def = json_object_get(defs, steps[i].procedure);
+		if (def == NULL) {
+			kp_sw_procedure_t p;
+			def = kp_store_sw_procedure_get(kp_api_db(req), &req->arena, steps[i].procedure, &p) == KP_DB_OK
+			          ? json_loads(p.definition, 0, NULL)
+			          : NULL;
+			json_object_set_new(defs, steps[i].procedure, def ? def : json_null());
+		}
+		def = json_is_object(def) ? def : NULL;
 		json_t *j = kp_window_step_json(req, &steps[i], def);
 		json_object_set(j, "procedure_name", json_object_get(def, "name"));
 		json_array_append_new(items, j);
-		json_decref(def);
 	}
+	json_decref(defs);
 	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
 }
 
