@@ -172,11 +172,12 @@ static void checkpoint_from_row(const kp_rows_t *r, int i, kp_tlog_checkpoint_t 
 	out->signed_at = kp_rows_int(r, i, 3);
 }
 
-int kp_store_tlog_checkpoint_latest(kp_conn_t *c, kp_arena_t *a, kp_tlog_checkpoint_t *out)
+int kp_store_tlog_checkpoint_latest(kp_conn_t *c, kp_arena_t *a, int64_t at_most, kp_tlog_checkpoint_t *out)
 {
 	kp_rows_t r;
-	int rc = kp_db_one(c, a, &r, "SELECT size, root, note, signed_at FROM tlog_checkpoints ORDER BY size DESC LIMIT 1",
-	                   NULL, 0);
+	int rc = kp_db_one(c, a, &r,
+	                   "SELECT size, root, note, signed_at FROM tlog_checkpoints WHERE size <= ? ORDER BY size DESC LIMIT 1",
+	                   KP_PARAMS(KV_INT(at_most)));
 	if (rc == KP_DB_OK)
 		checkpoint_from_row(&r, 0, out);
 	return rc;

@@ -50,8 +50,9 @@ typedef struct kp_tlog_checkpoint {
 /* Store a signed checkpoint (its own transaction); a second one for a size already
  * signed is ignored. */
 int kp_store_tlog_checkpoint_put(kp_conn_t *c, const kp_tlog_checkpoint_t *cp);
-/* The largest signed checkpoint: KP_DB_NOTFOUND when none. */
-int kp_store_tlog_checkpoint_latest(kp_conn_t *c, kp_arena_t *a, kp_tlog_checkpoint_t *out);
+/* The largest signed checkpoint of at most at_most leaves (an instance's tree size: another
+ * instance may have signed further than this one has caught up): KP_DB_NOTFOUND when none. */
+int kp_store_tlog_checkpoint_latest(kp_conn_t *c, kp_arena_t *a, int64_t at_most, kp_tlog_checkpoint_t *out);
 /* Every signed checkpoint, smallest first, at most limit from size >= from. */
 int kp_store_tlog_checkpoint_list(kp_conn_t *c, kp_arena_t *a, int64_t from, int limit, kp_tlog_checkpoint_t **out,
                                   int *n);

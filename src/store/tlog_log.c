@@ -124,7 +124,8 @@ done:
 	return rc;
 }
 
-/* Rebuild the cached checkpoint text from the store (under l->lock). */
+/* Rebuild the cached checkpoint text from the store (under l->lock): the latest one the
+ * tree holds, so that every tile and proof up to it can be served. */
 static int load_checkpoint(kp_tlog_t *l, kp_conn_t *c)
 {
 	kp_arena_t a;
@@ -132,7 +133,7 @@ static int load_checkpoint(kp_tlog_t *l, kp_conn_t *c)
 	kp_tlog_checkpoint_t cp;
 	const char **lines;
 	int n;
-	int rc = kp_store_tlog_checkpoint_latest(c, &a, &cp);
+	int rc = kp_store_tlog_checkpoint_latest(c, &a, kp_tlog_tree_size(l->tree), &cp);
 	if (rc == KP_DB_NOTFOUND) {
 		rc = KP_DB_OK;
 		goto done;
