@@ -9,6 +9,7 @@
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 
 static atomic_bool tlog_on = true;
 
@@ -80,6 +81,17 @@ void kp_tlog_committed(kp_conn_t *c)
 	c->tlog_appended = 0;
 	if (commit_hook)
 		commit_hook(commit_hook_arg, c);
+}
+
+int kp_tlog_row_hash(const kp_tlog_row_t *row, kp_hash_t h)
+{
+	kp_hash_t stored;
+	size_t n;
+	kp_merkle_leaf_hash(row->entry, strlen(row->entry), h);
+	return row->hash && sodium_hex2bin(stored, sizeof(stored), row->hash, strlen(row->hash), NULL, &n, NULL) == 0 &&
+	               n == sizeof(stored) && memcmp(stored, h, KP_HASH_SIZE) == 0
+	           ? 0
+	           : -1;
 }
 
 int kp_store_tlog_size(kp_conn_t *c, int64_t *size)

@@ -9,6 +9,7 @@
 
 #include "store/store.h"
 #include "tlog/leaf.h"
+#include "tlog/merkle.h"
 
 /* Append leaf to the log inside the caller's open transaction (never begins or commits):
  * numbers it (no gaps; concurrent appenders wait for each other's commit), salts its
@@ -31,6 +32,10 @@ typedef struct kp_tlog_row {
 	int64_t idx, at;
 	const char *kind, *object, *entry, *hash, *salt;
 } kp_tlog_row_t;
+
+/* The Merkle leaf hash of row's entry into h: 0, or -1 when it is not the hash stored with
+ * the row (the entry was edited after it was appended). */
+int kp_tlog_row_hash(const kp_tlog_row_t *row, kp_hash_t h);
 
 /* The committed tree size. */
 int kp_store_tlog_size(kp_conn_t *c, int64_t *size);

@@ -194,9 +194,7 @@ static int catch_up(kp_tlog_t *l, kp_conn_t *c)
 		int64_t size = kp_tlog_tree_size(l->tree);
 		rc = kp_store_tlog_leaves(c, &a, size, SYNC_BATCH, &rows, &n);
 		for (int i = 0; rc == KP_DB_OK && i < n && rows[i].idx == size + i; i++) {
-			kp_hash_t stored;
-			kp_merkle_leaf_hash(rows[i].entry, strlen(rows[i].entry), batch[i]);
-			if (hex_to(rows[i].hash, stored, sizeof(stored)) != 0 || memcmp(stored, batch[i], KP_HASH_SIZE) != 0) {
+			if (kp_tlog_row_hash(&rows[i], batch[i]) != 0) {
 				kp_error("transparency log: leaf %lld does not match its stored hash; not signing past it",
 				         (long long)rows[i].idx);
 				rc = KP_DB_ERR;
