@@ -61,23 +61,25 @@ int kp_api_slots_open(kp_req_t *req, const char *code, const char *flow, int64_t
 		reply_closed(req, name, &st, kp_arena_printf(&req->arena, "%s traffic in any of those hours", flow));
 		return -1;
 	}
-	*created = 0;
-	kp_actor_t who = kp_api_actor(req);
+	/* the open hours in runs, stored together: a failure leaves none of them */
+	kp_slot_run_t runs[24];
+	int nruns = 0;
 	for (int h = from_hour; h < to_hour;) {
 		if (!open[h]) {
 			h++;
 			continue;
 		}
-		int run = 0, made = 0;
+		int run = 0;
 		while (h + run < to_hour && open[h + run])
 			run++;
-		int rc = kp_store_slots_create(kp_api_db(req), &who, code, flow, start[h], run, capacity, priority_cap, &made);
-		if (rc != KP_DB_OK) {
-			kp_reply_db_error(req, rc, "slots");
-			return -1;
-		}
-		*created += made;
+		runs[nruns++] = (kp_slot_run_t){start[h], run};
 		h += run;
+	}
+	kp_actor_t who = kp_api_actor(req);
+	int rc = kp_store_slot_runs_create(kp_api_db(req), &who, code, flow, runs, nruns, capacity, priority_cap, created);
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "slots");
+		return -1;
 	}
 	return 0;
 }

@@ -158,6 +158,14 @@ typedef struct kp_slot {
 /* Create one slot per hour from `from` for `hours` hours; existing ones are kept. *created gets how many. */
 int kp_store_slots_create(kp_conn_t *c, const kp_actor_t *who, const char *checkpoint, const char *flow, int64_t from,
                           int hours, int capacity, int priority_cap, int *created);
+/* Hours of a day in runs (say, a morning and an afternoon around a break). */
+typedef struct kp_slot_run {
+	int64_t from;
+	int hours;
+} kp_slot_run_t;
+/* kp_store_slots_create for each of n runs, in one transaction: all the runs or none. */
+int kp_store_slot_runs_create(kp_conn_t *c, const kp_actor_t *who, const char *checkpoint, const char *flow,
+                              const kp_slot_run_t *runs, int n, int capacity, int priority_cap, int *created);
 /* Slots of a checkpoint starting in [from, to), flow NULL for all. */
 int kp_store_slot_list(kp_conn_t *c, kp_arena_t *a, const char *checkpoint, const char *flow, int64_t from,
                        int64_t to, kp_slot_t **out, int *n);

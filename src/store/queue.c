@@ -23,11 +23,11 @@ static void slot_from_row(const kp_rows_t *r, int i, kp_slot_t *s)
 	s->created_at = kp_rows_int(r, i, 9);
 }
 
-int kp_store_slots_create(kp_conn_t *c, const kp_actor_t *who, const char *checkpoint, const char *flow, int64_t from,
-                          int hours, int capacity, int priority_cap, int *created)
+/* One run of hourly slots, audited, inside the caller's transaction; adds to *created. */
+static int slot_run_tx(kp_conn_t *c, const kp_actor_t *who, const char *checkpoint, const char *flow, int64_t from,
+                       int hours, int capacity, int priority_cap, int *created)
 {
-	*created = 0;
-	int rc = kp_store_begin(c);
+	int rc = KP_DB_OK, made = 0;
 	for (int h = 0; rc == KP_DB_OK && h < hours; h++) {
 		int64_t changed = 0;
 		int64_t start = from + (int64_t)h * 3600;
@@ -37,14 +37,34 @@ int kp_store_slots_create(kp_conn_t *c, const kp_actor_t *who, const char *check
 		               KP_PARAMS(KV_TEXT(checkpoint), KV_TEXT(flow), KV_INT(start), KV_INT(start + 3600),
 		                         KV_INT(capacity), KV_INT(priority_cap), KV_INT(kp_now())),
 		               &changed);
-		*created += (int)changed;
+		made += (int)changed;
 	}
+	*created += made;
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_json(c, who, "queue.slots", "checkpoint", checkpoint, NULL,
 		                         json_pack("{s:s, s:I, s:i, s:i, s:i, s:i}", "flow", flow, "from", (json_int_t)from,
 		                                   "hours", hours, "capacity", capacity, "priority_cap", priority_cap, "created",
-		                                   *created));
+		                                   made));
+	return rc;
+}
+
+int kp_store_slot_runs_create(kp_conn_t *c, const kp_actor_t *who, const char *checkpoint, const char *flow,
+                              const kp_slot_run_t *runs, int n, int capacity, int priority_cap, int *created)
+{
+	*created = 0;
+	int rc = kp_store_begin(c);
+	for (int i = 0; rc == KP_DB_OK && i < n; i++)
+		rc = slot_run_tx(c, who, checkpoint, flow, runs[i].from, runs[i].hours, capacity, priority_cap, created);
+	if (rc != KP_DB_OK)
+		*created = 0;
 	return c->in_tx ? kp_store_end(c, rc) : rc;
+}
+
+int kp_store_slots_create(kp_conn_t *c, const kp_actor_t *who, const char *checkpoint, const char *flow, int64_t from,
+                          int hours, int capacity, int priority_cap, int *created)
+{
+	kp_slot_run_t run = {from, hours};
+	return kp_store_slot_runs_create(c, who, checkpoint, flow, &run, 1, capacity, priority_cap, created);
 }
 
 int kp_store_slot_list(kp_conn_t *c, kp_arena_t *a, const char *checkpoint, const char *flow, int64_t from,

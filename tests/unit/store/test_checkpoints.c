@@ -264,6 +264,43 @@ static int64_t one_slot(fx_t *f, const char *cp, int64_t start, int capacity, in
 	return s[0].id;
 }
 
+/* Opening a day's hours around a break writes both runs or neither: a failure on the
+ * afternoon run (injected by a trigger) leaves no morning slots behind. */
+static void slot_runs_all_or_none(void **state)
+{
+	fx_t *f = *state;
+	int64_t start = (kp_now() / 3600 + 48) * 3600;
+	char sql[512];
+	if (B->pg) {
+		snprintf(sql, sizeof(sql),
+		         "CREATE FUNCTION kp_test_fail_slot() RETURNS trigger AS $$ BEGIN IF NEW.starts_at = %lld THEN"
+		         " RAISE EXCEPTION 'injected'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+		         (long long)start + 7 * 3600);
+		run_sql(f->c, sql);
+		run_sql(f->c, "CREATE TRIGGER kp_test_fail_slot BEFORE INSERT ON queue_slots FOR EACH ROW"
+		              " EXECUTE FUNCTION kp_test_fail_slot()");
+	} else {
+		snprintf(sql, sizeof(sql),
+		         "CREATE TRIGGER kp_test_fail_slot BEFORE INSERT ON queue_slots WHEN NEW.starts_at = %lld"
+		         " BEGIN SELECT RAISE(ABORT, 'injected'); END",
+		         (long long)start + 7 * 3600);
+		run_sql(f->c, sql);
+	}
+	kp_slot_run_t runs[] = {{start, 3}, {start + 6 * 3600, 2}};
+	int created = -1;
+	assert_int_not_equal(kp_store_slot_runs_create(f->c, &tester, "torugart", "truck", runs, 2, 5, 1, &created), KP_DB_OK);
+	assert_int_equal(created, 0);
+	kp_slot_t *sl;
+	int n = -1;
+	assert_int_equal(kp_store_slot_list(f->c, &f->a, "torugart", "truck", start, start + 86400, &sl, &n), KP_DB_OK);
+	assert_int_equal(n, 0);
+	run_sql(f->c, B->pg ? "DROP TRIGGER kp_test_fail_slot ON queue_slots" : "DROP TRIGGER kp_test_fail_slot");
+	if (B->pg)
+		run_sql(f->c, "DROP FUNCTION kp_test_fail_slot()");
+	assert_int_equal(kp_store_slot_runs_create(f->c, &tester, "torugart", "truck", runs, 2, 5, 1, &created), KP_DB_OK);
+	assert_int_equal(created, 5);
+}
+
 struct racer {
 	kp_store_t *s;
 	int64_t slot;
@@ -500,6 +537,7 @@ static void devices(void **state)
 	KP_STORE_FX_TEST(person_crossings),                          \
 	KP_STORE_FX_TEST(hundred_racers_for_twenty_places),          \
 	KP_STORE_FX_TEST(one_booking_per_vehicle_and_priority_lane), \
+	KP_STORE_FX_TEST(slot_runs_all_or_none),                     \
 	KP_STORE_FX_TEST(check_in_call_and_no_show),                 \
 	KP_STORE_FX_TEST(throughput_adds_up),                        \
 	KP_STORE_FX_TEST(devices)
