@@ -33,14 +33,24 @@ int64_t kp_travel_today(kp_req_t *req)
 	return kp_local_day(kp_now(), (int)kp_api_app(req)->cfg->utc_offset_minutes);
 }
 
-const char *kp_travel_convert(kp_req_t *req, int64_t som, const char *currency, char out[40])
+bool kp_travel_rates(kp_req_t *req, const char *currency, const char **som_rate, const char **rate)
 {
 	kp_rate_t kgs, cur;
 	kp_conn_t *c = kp_api_db(req);
 	if (currency == NULL || strlen(currency) != 3 || kp_store_rate_get(c, &req->arena, "KGS", &kgs) != KP_DB_OK ||
 	    kp_store_rate_get(c, &req->arena, currency, &cur) != KP_DB_OK)
+		return false;
+	*som_rate = kgs.usd_per_unit;
+	*rate = cur.usd_per_unit;
+	return true;
+}
+
+const char *kp_travel_convert(kp_req_t *req, int64_t som, const char *currency, char out[40])
+{
+	const char *from, *to;
+	if (!kp_travel_rates(req, currency, &from, &to))
 		return NULL;
-	return kp_money_convert(som, kgs.usd_per_unit, cur.usd_per_unit, out) == KP_MONEY_OK ? out : NULL;
+	return kp_money_convert(som, from, to, out) == KP_MONEY_OK ? out : NULL;
 }
 
 const char *kp_travel_str(kp_req_t *req, json_t *obj, const char *label, const char *name, size_t max, bool required)

@@ -24,6 +24,9 @@ int64_t kp_travel_today(kp_req_t *req);
 /* tip_rules.c: 0 when the entry t may open a temporary import, else -1 and answered
  * (422 NOT_FOREIGN_VEHICLE, NOT_THIS_BORDER, CROSSING_CLOSED; an unknown checkpoint). */
 int kp_api_tip_entry_check(kp_req_t *req, const kp_tip_t *t);
+/* The ministry's rates (US dollars per unit, in the arena) of the som and of currency, for
+ * kp_money_convert; false when either has none. Read them once to convert several sums. */
+bool kp_travel_rates(kp_req_t *req, const char *currency, const char **som_rate, const char **rate);
 /* som in currency (ministry's rates) as a decimal text with 2 places into out; NULL when
  * the currency has no rate. */
 const char *kp_travel_convert(kp_req_t *req, int64_t som, const char *currency, char out[40]);

@@ -96,9 +96,8 @@ static void reply_fees(kp_req_t *req)
 		kp_reply_db_error(req, rc, "fees");
 		return;
 	}
-	const char *cur = kp_req_query(req, "currency");
-	char probe[40];
-	if (cur && kp_travel_convert(req, 0, cur, probe) == NULL) {
+	const char *cur = kp_req_query(req, "currency"), *som_rate = NULL, *rate = NULL;
+	if (cur && !kp_travel_rates(req, cur, &som_rate, &rate)) {
 		kp_reply_error(req, 422, "no_rate",
 		               "there is no exchange rate for the currency asked; see GET /api/v1/currency-rates");
 		return;
@@ -107,12 +106,16 @@ static void reply_fees(kp_req_t *req)
 	for (int i = 0; i < n; i++) {
 		json_t *row = json_pack("{s:i, s:I}", "max_zones", fees[i].max_zones, "fee_som", (json_int_t)fees[i].fee_som);
 		char amount[40];
-		if (cur && kp_travel_convert(req, fees[i].fee_som, cur, amount))
+		if (cur && kp_money_convert(fees[i].fee_som, som_rate, rate, amount) == KP_MONEY_OK)
 			json_object_set_new(row, "in_currency", json_pack("{s:s, s:s}", "currency", cur, "amount", amount));
 		json_array_append_new(items, row);
 	}
 	const char *source = NULL;
-	kp_store_fee_source(kp_api_db(req), &req->arena, NULL, &source);
+	if ((rc = kp_store_zone_fee_source(kp_api_db(req), &req->arena, &source)) != KP_DB_OK) {
+		json_decref(items);
+		kp_reply_db_error(req, rc, "fees");
+		return;
+	}
 	kp_reply_json(req, 200, json_pack("{s:o, s:s?, s:s}", "items", items, "source", source, "rounding",
 	                                  "exact decimal conversion, rounded to the cent half away from zero"));
 }
@@ -318,12 +321,9 @@ void kp_api_ecotax_fees_get(kp_req_t *req)
 		return;
 	}
 	json_t *items = json_array(), *union_ = json_array();
-	for (int i = 0; i < n; i++) {
-		const char *source = NULL;
-		kp_store_fee_source(kp_api_db(req), &req->arena, fees[i].kind, &source);
+	for (int i = 0; i < n; i++)
 		json_array_append_new(items, json_pack("{s:s, s:I, s:s?}", "kind", fees[i].kind, "fee_som",
-		                                       (json_int_t)fees[i].fee_som, "source", source));
-	}
+		                                       (json_int_t)fees[i].fee_som, "source", fees[i].source));
 	for (const char **m = members; *m; m++)
 		json_array_append_new(union_, json_string(*m));
 	kp_reply_json(req, 200, json_pack("{s:o, s:o}", "items", items, "customs_union", union_));

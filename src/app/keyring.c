@@ -5,6 +5,7 @@
 #include "crypto/hash.h"
 #include "crypto/jws.h"
 #include "domain/dates.h"
+#include "domain/event.h"
 #include "store/exchange.h"
 
 #include <errno.h>
@@ -20,7 +21,7 @@
  * so pointers handed out by lookup stay valid. */
 struct cached_key {
 	struct cached_key *next;
-	char authority[3];
+	char authority[KP_AUTHORITY_CODE_MAX + 1];
 	char kid[KP_KID_MAX + 1];
 	kp_key_t *key;
 	bool revoked;
@@ -280,7 +281,7 @@ const kp_key_t *kp_keyring_lookup(kp_keyring_t *k, kp_conn_t *c, const char *aut
                                   bool *revoked)
 {
 	*revoked = false;
-	if (authority == NULL || kid == NULL || strlen(kid) > KP_KID_MAX)
+	if (authority == NULL || kid == NULL || strlen(authority) > KP_AUTHORITY_CODE_MAX || strlen(kid) > KP_KID_MAX)
 		return NULL;
 	pthread_mutex_lock(&k->lock);
 	struct cached_key *hit = NULL;

@@ -33,13 +33,6 @@ static void problem(struct report *r, const char *fmt, ...)
 	r->problems++;
 }
 
-static int hex_hash(const char *hex, kp_hash_t out)
-{
-	size_t n;
-	return hex && sodium_hex2bin(out, KP_HASH_SIZE, hex, strlen(hex), NULL, &n, NULL) == 0 && n == KP_HASH_SIZE ? 0
-	                                                                                                        : -1;
-}
-
 /* Leaves from the database into tree, each checked against its stored hash. */
 static void rebuild_from_db(kp_conn_t *c, kp_tlog_tree_t *tree, struct report *r)
 {
@@ -58,9 +51,7 @@ static void rebuild_from_db(kp_conn_t *c, kp_tlog_tree_t *tree, struct report *r
 			if (rows[i].idx != next + i)
 				problem(r, "leaf %lld is missing (the next stored one is %lld): leaves were deleted",
 				        (long long)(next + i), (long long)rows[i].idx);
-			kp_hash_t stored;
-			kp_merkle_leaf_hash(rows[i].entry, strlen(rows[i].entry), batch[i]);
-			if (hex_hash(rows[i].hash, stored) != 0 || memcmp(stored, batch[i], KP_HASH_SIZE) != 0)
+			if (kp_tlog_row_hash(&rows[i], batch[i]) != 0)
 				problem(r, "leaf %lld: its bytes do not hash to its recorded hash: it was edited",
 				        (long long)rows[i].idx);
 		}

@@ -4,7 +4,6 @@
 
 #include <pthread.h>
 #include <string.h>
-#include <time.h>
 
 /* Latency buckets (seconds) and batch-size buckets (jobs). */
 static const double lat_le[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
@@ -35,7 +34,6 @@ static struct {
 	uint64_t batch_buckets[NBATCH], batches, jobs;
 	uint64_t commit_buckets[NLAT];
 	double run_s, commit_s;
-	time_t started;
 } M = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 /* Slot of (method, route), found by the strings' addresses (they are the route table's),
@@ -78,8 +76,6 @@ void kp_metrics_request(const char *method, const char *route, int status, int64
 	}
 	double s = (double)us / 1e6;
 	pthread_mutex_lock(&M.lock);
-	if (M.started == 0)
-		M.started = time(NULL);
 	struct route_stats *r = route_slot(method, route);
 	if (r == NULL) {
 		M.dropped++;

@@ -32,11 +32,10 @@ int kp_webhook_sign(const char *secret, const char *msg_id, int64_t timestamp, c
 	if (sodium_base642bin(key, sizeof(key), b64, strlen(b64), NULL, &keylen, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
 	    keylen == 0)
 		return -1;
-	char head[160];
-	int hl = snprintf(head, sizeof(head), "%s.%lld.", msg_id, (long long)timestamp);
+	int hl = snprintf(NULL, 0, "%s.%lld.", msg_id, (long long)timestamp);
 	size_t blen = strlen(body), clen = (size_t)hl + blen;
-	unsigned char *content = kp_malloc(clen);
-	memcpy(content, head, (size_t)hl);
+	unsigned char *content = kp_malloc(clen + 1);
+	snprintf((char *)content, (size_t)hl + 1, "%s.%lld.", msg_id, (long long)timestamp);
 	memcpy(content + hl, body, blen);
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];
 	crypto_auth_hmacsha256_state st;

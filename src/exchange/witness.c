@@ -118,7 +118,7 @@ static void ask(kp_witnesses_t *ws, const kp_witness_t *w, kp_conn_t *c)
 	kp_arena_init(&a);
 	kp_tlog_checkpoint_t cp;
 	int64_t old = 0;
-	if (kp_store_tlog_checkpoint_latest(c, &a, &cp) != KP_DB_OK ||
+	if (kp_store_tlog_checkpoint_latest(c, &a, kp_tlog_tree_size(kp_tlog_tree(ws->log)), &cp) != KP_DB_OK ||
 	    kp_store_tlog_cosigned_size(c, w->key.name, &old) != KP_DB_OK || old >= cp.size)
 		goto done;
 	size_t text_len;

@@ -184,7 +184,8 @@ int kp_http_port(const kp_http_t *h);
 /* Stop accepting, let requests in flight finish for up to grace seconds, then stop. */
 void kp_http_stop(kp_http_t *h, int grace_seconds);
 
-/* Serve a file from the web folder (static.c); answers 404 JSON when missing. */
-void kp_static_serve(kp_req_t *req, const char *web_dir, const char *path);
+/* Serve a file from the web folder (static.c); answers 404 JSON when missing or when it
+ * resolves outside web_root, which must be the folder's own resolved path (realpath). */
+void kp_static_serve(kp_req_t *req, const char *web_root, const char *path);
 
 #endif

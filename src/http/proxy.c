@@ -80,6 +80,8 @@ static bool in_net(const struct kp_net *net, int family, const unsigned char *ad
 bool kp_http_proxy_trusted(const kp_proxies_t *l, const char *addr)
 {
 	static const unsigned char v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	if (l->n == 0)
+		return false; /* no proxies (the usual case): the address is not even parsed */
 	unsigned char a[16];
 	int family = inet_pton(AF_INET, addr, a) == 1 ? AF_INET : inet_pton(AF_INET6, addr, a) == 1 ? AF_INET6 : 0;
 	for (int i = 0; family && i < l->n; i++) {

@@ -47,6 +47,7 @@ struct kp_http {
 	kp_proxies_t proxies;
 	struct conn_table conns;
 	char *tls_cert, *tls_key; /* copies MHD reads while it runs */
+	char *web_root; /* opt.web_dir resolved once (realpath); NULL: no web folder */
 };
 
 /* What begin_request needs from the headers, read in one pass: their total size, how many
@@ -481,8 +482,8 @@ static void route_and_authorise(struct kp_http *h, kp_req_t *req)
 			return;
 		}
 		bool api = strncmp(req->path, "/api/", 5) == 0;
-		if (!api && (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0) && h->opt.web_dir)
-			kp_static_serve(req, h->opt.web_dir, req->path);
+		if (!api && (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0) && h->web_root)
+			kp_static_serve(req, h->web_root, req->path);
 		else
 			kp_reply_error(req, 404, "not_found", "no such resource");
 		return;
@@ -752,6 +753,9 @@ kp_http_t *kp_http_start(const kp_http_options_t *o, char *err, size_t errlen)
 		                                 (void *)(uintptr_t) "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"};
 		tls[3] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 	}
+	/* Resolved once: static.c compares each file's real path with it. */
+	if (o->web_dir && (h->web_root = realpath(o->web_dir, NULL)) == NULL)
+		kp_warn("web_dir %s cannot be opened: no pages will be served", o->web_dir);
 	h->daemon = MHD_start_daemon(flags, (uint16_t)o->port, accept_policy, h, on_request, h,
 	                             MHD_OPTION_ARRAY, tls,
 	                             MHD_OPTION_SOCK_ADDR, sa,
@@ -773,6 +777,7 @@ kp_http_t *kp_http_start(const kp_http_options_t *o, char *err, size_t errlen)
 		else
 			snprintf(err, errlen, "cannot listen on %s port %d (in use, or not allowed)", o->listen, o->port);
 		free_tls(h);
+		free(h->web_root);
 		free(h->conns.slots);
 		free(h);
 		return NULL;
@@ -829,6 +834,7 @@ void kp_http_stop(kp_http_t *h, int grace_seconds)
 		kp_warn("stopping with %d requests still in flight", atomic_load(&h->in_flight));
 	MHD_stop_daemon(h->daemon);
 	free_tls(h);
+	free(h->web_root);
 	free(h->conns.slots);
 	pthread_mutex_destroy(&h->conns.lock);
 	free(h);

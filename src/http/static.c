@@ -45,7 +45,7 @@ static bool acceptable(const char *path)
 	return true;
 }
 
-void kp_static_serve(kp_req_t *req, const char *web_dir, const char *path)
+void kp_static_serve(kp_req_t *req, const char *web_root, const char *path)
 {
 	if (strcmp(path, "/") == 0)
 		path = "/index.html";
@@ -54,11 +54,11 @@ void kp_static_serve(kp_req_t *req, const char *web_dir, const char *path)
 		kp_reply_error(req, 404, "not_found", "no such page");
 		return;
 	}
-	char *full = kp_arena_printf(&req->arena, "%s%s", web_dir, path);
-	/* A symbolic link may point anywhere: serve only what really lies inside web_dir. */
-	char root[PATH_MAX], real[PATH_MAX];
-	size_t rn = realpath(web_dir, root) ? strlen(root) : 0;
-	if (rn == 0 || realpath(full, real) == NULL || strncmp(real, root, rn) != 0 || real[rn] != '/') {
+	char *full = kp_arena_printf(&req->arena, "%s%s", web_root, path);
+	/* A symbolic link may point anywhere: serve only what really lies inside web_root. */
+	char real[PATH_MAX];
+	size_t rn = strlen(web_root);
+	if (realpath(full, real) == NULL || strncmp(real, web_root, rn) != 0 || real[rn] != '/') {
 		kp_reply_error(req, 404, "not_found", "no such page");
 		return;
 	}

@@ -72,11 +72,10 @@ static int apply_fee_change(kp_conn_t *c, const char *kind, const char *payload,
 	return rc;
 }
 
-int kp_store_fee_source(kp_conn_t *c, kp_arena_t *a, const char *kind, const char **source)
+int kp_store_zone_fee_source(kp_conn_t *c, kp_arena_t *a, const char **source)
 {
 	kp_rows_t r;
-	int rc = kind ? kp_db_exec(c, a, &r, "SELECT source FROM ecotax_fees WHERE kind = ?", KP_PARAMS(KV_TEXT(kind)))
-	              : kp_db_exec(c, a, &r, "SELECT source FROM zone_fees ORDER BY max_zones LIMIT 1", NULL, 0);
+	int rc = kp_db_exec(c, a, &r, "SELECT source FROM zone_fees ORDER BY max_zones LIMIT 1", NULL, 0);
 	*source = rc == KP_DB_OK && r.nrows > 0 ? kp_rows_text(&r, 0, 0) : NULL;
 	return rc;
 }

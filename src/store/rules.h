@@ -18,8 +18,9 @@ int kp_store_rule_change_add(kp_conn_t *c, const kp_actor_t *who, kp_rule_change
  * payload {kind, fee_som}), with its source, applied at once when due by now, else kept
  * until then; audited. Sets ch->id and ch->applied_at. */
 int kp_store_fee_change_add(kp_conn_t *c, const kp_actor_t *who, kp_rule_change_t *ch, int64_t now);
-/* The source of the zone-fee table (kind NULL) or of an ecotax fee; NULL when none. */
-int kp_store_fee_source(kp_conn_t *c, kp_arena_t *a, const char *kind, const char **source);
+/* The source of the zone-fee table; NULL when none. (An ecotax fee's comes with
+ * kp_store_ecotax_fees.) */
+int kp_store_zone_fee_source(kp_conn_t *c, kp_arena_t *a, const char **source);
 /* Apply every rule and fee change due by now, oldest first, each in its own transaction. */
 int kp_store_rule_changes_apply_due(kp_conn_t *c, int64_t now);
 /* The earliest pending rule or fee change's instant, 0 when none. */

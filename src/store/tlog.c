@@ -9,6 +9,7 @@
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 
 static atomic_bool tlog_on = true;
 
@@ -80,6 +81,17 @@ void kp_tlog_committed(kp_conn_t *c)
 	c->tlog_appended = 0;
 	if (commit_hook)
 		commit_hook(commit_hook_arg, c);
+}
+
+int kp_tlog_row_hash(const kp_tlog_row_t *row, kp_hash_t h)
+{
+	kp_hash_t stored;
+	size_t n;
+	kp_merkle_leaf_hash(row->entry, strlen(row->entry), h);
+	return row->hash && sodium_hex2bin(stored, sizeof(stored), row->hash, strlen(row->hash), NULL, &n, NULL) == 0 &&
+	               n == sizeof(stored) && memcmp(stored, h, KP_HASH_SIZE) == 0
+	           ? 0
+	           : -1;
 }
 
 int kp_store_tlog_size(kp_conn_t *c, int64_t *size)
@@ -172,11 +184,12 @@ static void checkpoint_from_row(const kp_rows_t *r, int i, kp_tlog_checkpoint_t 
 	out->signed_at = kp_rows_int(r, i, 3);
 }
 
-int kp_store_tlog_checkpoint_latest(kp_conn_t *c, kp_arena_t *a, kp_tlog_checkpoint_t *out)
+int kp_store_tlog_checkpoint_latest(kp_conn_t *c, kp_arena_t *a, int64_t at_most, kp_tlog_checkpoint_t *out)
 {
 	kp_rows_t r;
-	int rc = kp_db_one(c, a, &r, "SELECT size, root, note, signed_at FROM tlog_checkpoints ORDER BY size DESC LIMIT 1",
-	                   NULL, 0);
+	int rc = kp_db_one(c, a, &r,
+	                   "SELECT size, root, note, signed_at FROM tlog_checkpoints WHERE size <= ? ORDER BY size DESC LIMIT 1",
+	                   KP_PARAMS(KV_INT(at_most)));
 	if (rc == KP_DB_OK)
 		checkpoint_from_row(&r, 0, out);
 	return rc;

@@ -9,6 +9,7 @@
 
 #include "store/store.h"
 #include "tlog/leaf.h"
+#include "tlog/merkle.h"
 
 /* Append leaf to the log inside the caller's open transaction (never begins or commits):
  * numbers it (no gaps; concurrent appenders wait for each other's commit), salts its
@@ -32,6 +33,10 @@ typedef struct kp_tlog_row {
 	const char *kind, *object, *entry, *hash, *salt;
 } kp_tlog_row_t;
 
+/* The Merkle leaf hash of row's entry into h: 0, or -1 when it is not the hash stored with
+ * the row (the entry was edited after it was appended). */
+int kp_tlog_row_hash(const kp_tlog_row_t *row, kp_hash_t h);
+
 /* The committed tree size. */
 int kp_store_tlog_size(kp_conn_t *c, int64_t *size);
 /* Leaves [from, from + limit) in index order, into the arena. */
@@ -50,8 +55,9 @@ typedef struct kp_tlog_checkpoint {
 /* Store a signed checkpoint (its own transaction); a second one for a size already
  * signed is ignored. */
 int kp_store_tlog_checkpoint_put(kp_conn_t *c, const kp_tlog_checkpoint_t *cp);
-/* The largest signed checkpoint: KP_DB_NOTFOUND when none. */
-int kp_store_tlog_checkpoint_latest(kp_conn_t *c, kp_arena_t *a, kp_tlog_checkpoint_t *out);
+/* The largest signed checkpoint of at most at_most leaves (an instance's tree size: another
+ * instance may have signed further than this one has caught up): KP_DB_NOTFOUND when none. */
+int kp_store_tlog_checkpoint_latest(kp_conn_t *c, kp_arena_t *a, int64_t at_most, kp_tlog_checkpoint_t *out);
 /* Every signed checkpoint, smallest first, at most limit from size >= from. */
 int kp_store_tlog_checkpoint_list(kp_conn_t *c, kp_arena_t *a, int64_t from, int limit, kp_tlog_checkpoint_t **out,
                                   int *n);

@@ -124,7 +124,8 @@ done:
 	return rc;
 }
 
-/* Rebuild the cached checkpoint text from the store (under l->lock). */
+/* Rebuild the cached checkpoint text from the store (under l->lock): the latest one the
+ * tree holds, so that every tile and proof up to it can be served. */
 static int load_checkpoint(kp_tlog_t *l, kp_conn_t *c)
 {
 	kp_arena_t a;
@@ -132,7 +133,7 @@ static int load_checkpoint(kp_tlog_t *l, kp_conn_t *c)
 	kp_tlog_checkpoint_t cp;
 	const char **lines;
 	int n;
-	int rc = kp_store_tlog_checkpoint_latest(c, &a, &cp);
+	int rc = kp_store_tlog_checkpoint_latest(c, &a, kp_tlog_tree_size(l->tree), &cp);
 	if (rc == KP_DB_NOTFOUND) {
 		rc = KP_DB_OK;
 		goto done;
@@ -193,9 +194,7 @@ static int catch_up(kp_tlog_t *l, kp_conn_t *c)
 		int64_t size = kp_tlog_tree_size(l->tree);
 		rc = kp_store_tlog_leaves(c, &a, size, SYNC_BATCH, &rows, &n);
 		for (int i = 0; rc == KP_DB_OK && i < n && rows[i].idx == size + i; i++) {
-			kp_hash_t stored;
-			kp_merkle_leaf_hash(rows[i].entry, strlen(rows[i].entry), batch[i]);
-			if (hex_to(rows[i].hash, stored, sizeof(stored)) != 0 || memcmp(stored, batch[i], KP_HASH_SIZE) != 0) {
+			if (kp_tlog_row_hash(&rows[i], batch[i]) != 0) {
 				kp_error("transparency log: leaf %lld does not match its stored hash; not signing past it",
 				         (long long)rows[i].idx);
 				rc = KP_DB_ERR;

@@ -332,13 +332,13 @@ int kp_store_ecotax_fee(kp_conn_t *c, kp_arena_t *a, const char *kind, int64_t *
 int kp_store_ecotax_fees(kp_conn_t *c, kp_arena_t *a, kp_ecotax_fee_t **out, int *n)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, "SELECT kind, fee_som FROM ecotax_fees ORDER BY fee_som", NULL, 0);
+	int rc = kp_db_exec(c, a, &r, "SELECT kind, fee_som, source FROM ecotax_fees ORDER BY fee_som", NULL, 0);
 	if (rc != KP_DB_OK)
 		return rc;
 	*n = r.nrows;
 	*out = kp_arena_zalloc(a, sizeof(kp_ecotax_fee_t) * (size_t)(r.nrows + 1));
 	for (int i = 0; i < r.nrows; i++)
-		(*out)[i] = (kp_ecotax_fee_t){kp_rows_text(&r, i, 0), kp_rows_int(&r, i, 1)};
+		(*out)[i] = (kp_ecotax_fee_t){kp_rows_text(&r, i, 0), kp_rows_int(&r, i, 1), kp_rows_text(&r, i, 2)};
 	return KP_DB_OK;
 }
 

@@ -74,6 +74,7 @@ int kp_store_ecotax_fee(kp_conn_t *c, kp_arena_t *a, const char *kind, int64_t *
 typedef struct kp_ecotax_fee {
 	const char *kind;
 	int64_t fee_som;
+	const char *source; /* where the fee comes from; NULL when not recorded */
 } kp_ecotax_fee_t;
 int kp_store_ecotax_fees(kp_conn_t *c, kp_arena_t *a, kp_ecotax_fee_t **out, int *n);
 int kp_store_ecotax_fee_put(kp_conn_t *c, const kp_actor_t *who, const char *kind, int64_t fee);

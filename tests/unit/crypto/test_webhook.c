@@ -61,6 +61,19 @@ static void bad_secrets_are_refused(void **state)
 	assert_int_equal(kp_webhook_sign(secret, MSG_ID, TS, BODY, NULL, sig, sizeof(sig), NULL), 0);
 }
 
+/* The signed content is the whole "msg_id.timestamp.body", however long the id. */
+static void a_long_message_id_is_signed_whole(void **state)
+{
+	(void)state;
+	char id[401], content[600], want[65], digest[65], sig[300];
+	memset(id, 'x', 400);
+	id[400] = '\0';
+	snprintf(content, sizeof(content), "%s.1614265330." BODY, id);
+	kp_sha256_hex(content, strlen(content), want);
+	assert_int_equal(kp_webhook_sign(SECRET, id, TS, BODY, NULL, sig, sizeof(sig), digest), 0);
+	assert_string_equal(digest, want);
+}
+
 int main(void)
 {
 	if (kp_crypto_init() != 0)
@@ -69,6 +82,7 @@ int main(void)
 	    cmocka_unit_test(v1_matches_the_spec_vector),
 	    cmocka_unit_test(v1a_verifies_with_the_public_key),
 	    cmocka_unit_test(bad_secrets_are_refused),
+	    cmocka_unit_test(a_long_message_id_is_signed_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

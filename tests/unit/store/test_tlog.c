@@ -1,11 +1,12 @@
 /* test_tlog.c: the transparency log's leaf storage (src/store/tlog.c) on both backends:
  * leaves numbered without gaps, and an object's first leaf found however many followed it
- * and only among the leaves a checkpoint covers. */
+ * and only among the leaves a checkpoint covers; an instance never serves a checkpoint its
+ * own tree cannot prove against. */
 #define KP_TEST_DB_PREFIX "kapka_tlog_test"
 #include "kp_store_test.h"
 
 #include "core/log.h"
-#include "store/tlog.h"
+#include "store/tlog_log.h"
 
 typedef struct fixture {
 	KP_STORE_FX_FIELDS;
@@ -81,9 +82,41 @@ static void rolled_back_leaf_leaves_no_gap(void **state)
 	assert_int_equal(kp_store_tlog_first_of_object(f->c, &f->a, "KG-UZ-2026-1-2", 2, &leaf3), KP_DB_NOTFOUND);
 }
 
+/* Two instances on one database: what one serves is a checkpoint its own tree holds, even
+ * when the other has signed further (it once loaded the other's newer checkpoint, and then
+ * failed every proof and tile up to it until its own next commit). */
+static void checkpoint_served_is_one_the_tree_covers(void **state)
+{
+	fx_t *f = *state;
+	char err[256];
+	append(f, "permit.issue", "KG-UZ-2026-1-1");
+	kp_tlog_t *a = kp_tlog_open(f->s, "pass phrase", "a.example/log", err, sizeof(err));
+	assert_non_null(a);
+	kp_tlog_t *b = kp_tlog_open(f->s, "pass phrase", "a.example/log", err, sizeof(err));
+	assert_non_null(b);
+	for (int i = 2; i <= 5; i++)
+		append(f, "permit.issue", "KG-UZ-2026-1-2");
+	assert_int_equal(kp_tlog_sync(b, f->c), KP_DB_OK); /* b signs 5; a's tree still holds 1 */
+	int64_t size;
+	free(kp_tlog_checkpoint(b, &size, NULL));
+	assert_int_equal(size, 5);
+	assert_int_equal(kp_tlog_reload_cosignatures(a, f->c), KP_DB_OK); /* a witness answered a */
+	char *note = kp_tlog_checkpoint(a, &size, NULL);
+	assert_non_null(note);
+	assert_int_equal(size, 1);
+	assert_int_equal(kp_tlog_tree_size(kp_tlog_tree(a)), 1);
+	free(note);
+	assert_int_equal(kp_tlog_sync(a, f->c), KP_DB_OK); /* caught up: b's checkpoint stands */
+	free(kp_tlog_checkpoint(a, &size, NULL));
+	assert_int_equal(size, 5);
+	kp_tlog_free(a);
+	kp_tlog_free(b);
+}
+
 #define TESTS                                                                            \
 	cmocka_unit_test_setup_teardown(first_leaf_of_an_object_is_its_first, setup, teardown), \
-	cmocka_unit_test_setup_teardown(rolled_back_leaf_leaves_no_gap, setup, teardown)
+	cmocka_unit_test_setup_teardown(rolled_back_leaf_leaves_no_gap, setup, teardown),     \
+	cmocka_unit_test_setup_teardown(checkpoint_served_is_one_the_tree_covers, setup, teardown)
 
 int main(void)
 {
