@@ -35,9 +35,7 @@ void kp_api_epermit_config(kp_req_t *req)
 		json_t *jwk = json_loads(keys[i].jwk, 0, NULL);
 		if (jwk == NULL)
 			continue;
-		json_t *pub = json_pack("{s:s, s:s, s:s, s:O, s:O, s:O, s:s}", "kty", "EC", "use", "sig", "crv", "P-256",
-		                        "kid", json_object_get(jwk, "kid"), "x", json_object_get(jwk, "x"), "y",
-		                        json_object_get(jwk, "y"), "alg", "ES256");
+		json_t *pub = kp_event_public_jwk(jwk);
 		json_decref(jwk);
 		if (pub == NULL)
 			continue;

@@ -65,7 +65,7 @@ void kp_api_partner_list(kp_req_t *req)
 static int find_partner(kp_req_t *req, kp_partner_t *p)
 {
 	const char *code = kp_req_param(req, "code");
-	int rc = code && strlen(code) >= 2 && strlen(code) <= KP_AUTHORITY_CODE_MAX ? kp_store_partner_get(kp_api_db(req), &req->arena, code, p) : KP_DB_NOTFOUND;
+	int rc = kp_check_authority_code(code) ? KP_DB_NOTFOUND : kp_store_partner_get(kp_api_db(req), &req->arena, code, p);
 	if (rc == KP_DB_OK && strcmp(p->handshake_state, "none") == 0 && p->last_sent_event_id == NULL)
 		rc = KP_DB_NOTFOUND;
 	if (rc != KP_DB_OK)

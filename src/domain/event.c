@@ -148,6 +148,18 @@ static void detail(kp_event_error_t *err, const char *java, const char *message)
 	json_object_set_new(err->details, java, json_string(message));
 }
 
+bool kp_event_permit_type_ok(int type)
+{
+	return type >= 1 && type <= 6;
+}
+
+json_t *kp_event_public_jwk(const json_t *jwk)
+{
+	return json_pack("{s:s, s:s, s:s, s:O, s:O, s:O, s:s}", "kty", "EC", "use", "sig", "crv", "P-256", "kid",
+	                 json_object_get(jwk, "kid"), "x", json_object_get(jwk, "x"), "y", json_object_get(jwk, "y"), "alg",
+	                 "ES256");
+}
+
 static int refuse(kp_event_error_t *err, int status, const char *code, const char *message)
 {
 	err->status = status;
@@ -337,7 +349,7 @@ static void kapka_rules(kp_event_t *ev, kp_event_type_t t, kp_event_error_t *err
 	if (ev->activity_type && strcmp(ev->activity_type, "ENTRANCE") != 0 && strcmp(ev->activity_type, "EXIT") != 0)
 		detail(err, "activityType", "must be ENTRANCE or EXIT");
 	if ((t == KP_EV_QUOTA_CREATED || t == KP_EV_PERMIT_CREATED) && json_object_get(err->details, "permitType") == NULL &&
-	    (ev->permit_type < 1 || ev->permit_type > 6))
+	    !kp_event_permit_type_ok(ev->permit_type))
 		detail(err, "permitType", "must be one of the protocol's permit types 1-6");
 	if (ev->authority && ev->producer && strcmp(ev->authority, ev->producer) != 0)
 		detail(err, "authority", "must be the event's producer: an authority announces only its own keys");

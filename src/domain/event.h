@@ -14,6 +14,8 @@
 #define KP_EVENT_ID_MAX 100
 /* Authority codes: [A-Z]+ (countries and organisations such as TRACECA), at most this long. */
 #define KP_AUTHORITY_CODE_MAX 16
+/* The largest serial kapka numbers a permit with (as its own quota ranges, api/quotas.c). */
+#define KP_EVENT_SERIAL_MAX 999999999999LL
 
 typedef enum kp_event_type {
 	KP_EV_UNKNOWN = 0,
@@ -95,6 +97,14 @@ kp_event_type_t kp_event_type_from_path(const char *segment);
  * code for a rule checked without the database). kp_event_cleanup releases ev. */
 int kp_event_read(json_t *obj, kp_event_type_t t, int64_t today_utc, kp_event_t *ev, kp_event_error_t *err);
 void kp_event_cleanup(kp_event_t *ev);
+
+/* Whether type is one of the protocol's permit types (1-6; the multilateral permit is
+ * not part of the bilateral exchange). */
+bool kp_event_permit_type_ok(int type);
+
+/* The public half of a P-256 JWK as the reference's PublicJwk carries it (kty, use, crv,
+ * kid, x, y, alg): a new object the caller owns, NULL when jwk lacks kid, x or y. */
+json_t *kp_event_public_jwk(const json_t *jwk);
 
 /* A fresh event id (UUID v4 text, 37 bytes with the NUL) from 16 random bytes. */
 void kp_event_id_format(const unsigned char rnd[16], char out[37]);

@@ -232,6 +232,28 @@ static void join(char *out, size_t len, const char *base, const char *path)
 	snprintf(out, len, "%.*s%s", (int)n, base, path);
 }
 
+/* The answer's body as a JSON object, or NULL with err saying so. */
+static json_t *answer_object(const struct answer *ans, const char *url, char *err, size_t errlen)
+{
+	json_t *j = ans->data ? json_loadb(ans->data, ans->len, 0, NULL) : NULL;
+	if (json_is_object(j))
+		return j;
+	json_decref(j);
+	snprintf(err, errlen, "%s did not answer a JSON object", url);
+	return NULL;
+}
+
+/* "Authorization: Bearer <token>" as a new header list the caller frees. */
+static struct curl_slist *bearer(const char *token)
+{
+	size_t hlen = strlen(token) + 32;
+	char *auth = kp_malloc(hlen);
+	snprintf(auth, hlen, "Authorization: Bearer %s", token);
+	struct curl_slist *h = curl_slist_append(NULL, auth);
+	free(auth);
+	return h;
+}
+
 int kp_client_fetch_config(const char *base, long timeout_ms, json_t **out, char *err, size_t errlen)
 {
 	/* the address exactly as configured (the reference's handshake does so), then with "/" */
@@ -245,14 +267,9 @@ int kp_client_fetch_config(const char *base, long timeout_ms, json_t **out, char
 		struct answer ans = {0};
 		long status;
 		call(url, NULL, NULL, timeout_ms, &status, &ans, err, errlen);
-		if (status == 200 && ans.data) {
-			*out = json_loadb(ans.data, ans.len, 0, NULL);
-			if (!json_is_object(*out)) {
-				json_decref(*out);
-				*out = NULL;
-				snprintf(err, errlen, "%s did not answer a JSON object", url);
-			}
-		} else if (status)
+		if (status == 200)
+			*out = answer_object(&ans, url, err, errlen);
+		else if (status)
 			snprintf(err, errlen, "%s answered HTTP %ld", url, status);
 		free(ans.data);
 		if (*out || (status != 404 && (status < 300 || status > 399) && status != 0))
@@ -269,11 +286,7 @@ int kp_client_post_event(const char *base, const char *path, const char *body, c
 	char url[1200], suffix[64];
 	snprintf(suffix, sizeof(suffix), "/events/%s", path);
 	join(url, sizeof(url), base, suffix);
-	size_t hlen = strlen(proof) + 32;
-	char *auth = kp_malloc(hlen);
-	snprintf(auth, hlen, "Authorization: Bearer %s", proof);
-	struct curl_slist *h = curl_slist_append(NULL, auth);
-	h = curl_slist_append(h, "Content-Type: application/json");
+	struct curl_slist *h = curl_slist_append(bearer(proof), "Content-Type: application/json");
 	struct answer ans = {0};
 	code[0] = '\0';
 	call(url, body, h, timeout_ms, status, &ans, err, errlen);
@@ -294,7 +307,6 @@ int kp_client_post_event(const char *base, const char *path, const char *body, c
 	}
 	free(ans.data);
 	curl_slist_free_all(h);
-	free(auth);
 	return *status ? 0 : -1;
 }
 
@@ -303,25 +315,16 @@ int kp_client_healthcheck(const char *base, const char *jwt, long timeout_ms, lo
 {
 	char url[1200];
 	join(url, sizeof(url), base, "/healthcheck");
-	size_t hlen = strlen(jwt) + 32;
-	char *auth = kp_malloc(hlen);
-	snprintf(auth, hlen, "Authorization: Bearer %s", jwt);
-	struct curl_slist *h = curl_slist_append(NULL, auth);
+	struct curl_slist *h = bearer(jwt);
 	struct answer ans = {0};
 	*out = NULL;
 	call(url, NULL, h, timeout_ms, status, &ans, err, errlen);
-	if (*status == 200 && ans.data) {
-		*out = json_loadb(ans.data, ans.len, 0, NULL);
-		if (!json_is_object(*out)) {
-			json_decref(*out);
-			*out = NULL;
-			snprintf(err, errlen, "%s did not answer a JSON object", url);
-		}
-	} else if (*status)
+	if (*status == 200)
+		*out = answer_object(&ans, url, err, errlen);
+	else if (*status)
 		snprintf(err, errlen, "%s answered HTTP %ld %.200s", url, *status, ans.data ? ans.data : "");
 	free(ans.data);
 	curl_slist_free_all(h);
-	free(auth);
 	return *out ? 0 : -1;
 }
 

@@ -3,10 +3,10 @@
 #include "app/keyring.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "domain/permit.h"
 #include "exchange/client.h"
 #include "store/exchange.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,19 +46,6 @@ static int read_keys(json_t *cfg, kp_arena_t *a, kp_authority_key_t **out, int *
 	return 0;
 }
 
-/* An authority code as the reference allows it: [A-Z]+ (countries, and organisations such
- * as BSEC), of 2 to KP_AUTHORITY_CODE_MAX letters. */
-static bool is_code(const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-	if (n < 2 || n > KP_AUTHORITY_CODE_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < 'A' || s[i] > 'Z')
-			return false;
-	return true;
-}
-
 int kp_exchange_handshake(kp_app_t *app, kp_conn_t *c, const kp_actor_t *who, const char *url,
                           const char *expect_code, char code[KP_AUTHORITY_CODE_MAX + 1], const char **errcode, char *err,
                           size_t errlen)
@@ -79,7 +66,7 @@ int kp_exchange_handshake(kp_app_t *app, kp_conn_t *c, const kp_actor_t *who, co
 	*errcode = "partner_configuration_invalid";
 	const char *got = json_string_value(json_object_get(cfg, "code"));
 	const char *name = json_string_value(json_object_get(cfg, "name"));
-	if (!is_code(got)) {
+	if (kp_check_authority_code(got) != NULL) {
 		snprintf(err, errlen, "the configuration's \"code\" is not an authority code ([A-Z]+)");
 		goto done;
 	}

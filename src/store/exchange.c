@@ -533,15 +533,9 @@ int kp_store_revoked_permit_ids(kp_conn_t *c, kp_arena_t *a, const char ***ids, 
 	return KP_DB_OK;
 }
 
-/* The bilateral exchange carries the protocol's types 1-6; the multilateral one is not part of it. */
-static bool exchanged(int type)
-{
-	return type >= 1 && type <= 6;
-}
-
 int kp_store_outbox_permit_created(kp_conn_t *c, const kp_permit_t *p, int utc_offset)
 {
-	if (!exchanged(p->type))
+	if (!kp_event_permit_type_ok(p->type))
 		return KP_DB_OK;
 	/* issued_at is the UTC date (the reference refuses one after its own UTC today);
 	 * expires_at the last local day of validity, after it */
@@ -567,7 +561,7 @@ int kp_store_outbox_permit_created(kp_conn_t *c, const kp_permit_t *p, int utc_o
 
 int kp_store_outbox_permit_revoked(kp_conn_t *c, const kp_permit_t *p)
 {
-	if (!exchanged(p->type))
+	if (!kp_event_permit_type_ok(p->type))
 		return KP_DB_OK;
 	return kp_store_outbox_add(c, p->verifier, p->issuer, "PERMIT_REVOKED",
 	                           json_pack("{s:s, s:I}", "permit_id", p->id, "revoked_at",
@@ -576,7 +570,7 @@ int kp_store_outbox_permit_revoked(kp_conn_t *c, const kp_permit_t *p)
 
 int kp_store_outbox_permit_used(kp_conn_t *c, const kp_permit_t *p, const kp_activity_row_t *act)
 {
-	if (!exchanged(p->type))
+	if (!kp_event_permit_type_ok(p->type))
 		return KP_DB_OK;
 	/* the checkpoint always, and the officer's note after it */
 	char details[1000];
@@ -592,7 +586,7 @@ int kp_store_outbox_permit_used(kp_conn_t *c, const kp_permit_t *p, const kp_act
 
 int kp_store_outbox_quota_created(kp_conn_t *c, const kp_quota_t *q)
 {
-	if (!exchanged(q->type))
+	if (!kp_event_permit_type_ok(q->type))
 		return KP_DB_OK;
 	/* the protocol exchanges quantities: the issuer numbers its permits 1…total */
 	return kp_store_outbox_add(c, q->issuer, q->verifier, "QUOTA_CREATED",
@@ -604,9 +598,7 @@ int kp_store_outbox_quota_created(kp_conn_t *c, const kp_quota_t *q)
 /* The public JWK as the reference's PublicJwk carries it, as text (KEY_CREATED.jwk). */
 static char *public_jwk_text(json_t *jwk)
 {
-	json_t *pub = json_pack("{s:s, s:s, s:s, s:O, s:O, s:O, s:s}", "kty", "EC", "use", "sig", "crv", "P-256", "kid",
-	                        json_object_get(jwk, "kid"), "x", json_object_get(jwk, "x"), "y", json_object_get(jwk, "y"),
-	                        "alg", "ES256");
+	json_t *pub = kp_event_public_jwk(jwk);
 	char *text = pub ? json_dumps(pub, JSON_COMPACT) : NULL;
 	json_decref(pub);
 	return text;

@@ -56,7 +56,8 @@ static int check_chain(kp_conn_t *c, kp_arena_t *a, const kp_event_t *ev, kp_eve
 /* QUOTA_CREATED: the producer (the quota authority) grants us `quantity` more permits.
  * The reference keeps a total and accepts serials 1…total; kapka keeps ranges, so the
  * grant becomes the next range after those already granted. */
-static int apply_quota(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const kp_event_t *ev)
+static int apply_quota(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const kp_event_t *ev,
+                       kp_event_error_t *err)
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
@@ -66,7 +67,11 @@ static int apply_quota(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const
 	                              KV_INT(ev->permit_type)));
 	if (rc != KP_DB_OK)
 		return rc;
-	int64_t start = kp_rows_int(&r, 0, 0) + 1, end = start + ev->quantity - 1;
+	/* the next range must stay within the serials kapka numbers (and never wrap around) */
+	int64_t held = kp_rows_int(&r, 0, 0);
+	if (held < 0 || held >= KP_EVENT_SERIAL_MAX || ev->quantity > KP_EVENT_SERIAL_MAX - held)
+		return refuse(err, "INVALID_PERMIT_QUOTA_RANGE", "the grant would number permits past 999999999999");
+	int64_t start = held + 1, end = held + ev->quantity;
 	rc = kp_db_exec(c, a, &r,
 	                "INSERT INTO quotas (issuer, verifier, year, type, start_number, end_number, next_serial, note,"
 	                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -245,7 +250,7 @@ static int apply_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const kp
 	if (rc != KP_DB_OK)
 		return rc;
 	switch (ev->type) {
-	case KP_EV_QUOTA_CREATED: rc = apply_quota(c, a, who, ev); break;
+	case KP_EV_QUOTA_CREATED: rc = apply_quota(c, a, who, ev, err); break;
 	case KP_EV_PERMIT_CREATED: rc = apply_permit_created(c, a, who, ev, offset, err); break;
 	case KP_EV_PERMIT_REVOKED: rc = apply_permit_revoked(c, a, who, ev, err); break;
 	case KP_EV_PERMIT_USED: rc = apply_permit_used(c, a, who, ev, err); break;

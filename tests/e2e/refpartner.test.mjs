@@ -264,6 +264,8 @@ test('every refusal the reference can give, produced by kapka in the reference\'
   const jwk = s.tr.keys[1].jwk;
   await expect422(await send('KEY_CREATED', 'key-created', ev('KEY_CREATED', { authority: 'TR', kid: '2', jwk })), 'KEYID_ALREADY_EXISTS');
   await expect422(await send('KEY_REVOKED', 'key-revoked', ev('KEY_REVOKED', { authority: 'TR', keyId: '2', revokedAt: 1796000000n })), 'INSUFFICIENT_KEY');
+  // a quantity past the serials kapka numbers (999 999 999 999) is refused, not wrapped around
+  await expect422(await send('QUOTA_CREATED', 'quota-created', quota({ quantity: 999999999970n })), 'INVALID_PERMIT_QUOTA_RANGE');
   // two events the reference sent at once, with the same previous id: both are taken
   const prev = lastTR();
   const a = quota({ quantity: 1n }, prev), b = quota({ quantity: 1n }, prev);
