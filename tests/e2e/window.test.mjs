@@ -395,6 +395,10 @@ test('bad input is refused with every problem named, and nothing is stored', asy
   });
   assertError(foreignDoc, 422, 'invalid_reference');
   assert.equal((await k.req('GET', '/api/v1/window/applications', { token: t.token })).json.items.length, 0);
+  // an agency linked to an organisation that does not exist: the field is named, nothing stored
+  const ghost = await k.req('PUT', '/api/v1/window/agencies/ghost-agency', { token: S.admin, body: { org_id: 987654321, name_en: 'G', name_ru: 'G', name_ky: 'G' } });
+  assert.equal(assertError(ghost, 422, 'invalid_field').fields[0].field, 'org_id');
+  assert.ok(!(await k.req('GET', '/api/v1/window/agencies')).json.items.some((a) => a.code === 'ghost-agency'));
   // agencies and applicants cannot do each other's acts
   assertError(await k.req('GET', '/api/v1/window/queue', { token: imp.token }), 403, 'forbidden');
   assertError(await k.req('PUT', `/api/v1/ev-quota/${yearOf(k)}`, { token: S.tourism.token, body: { total: 1, kinds: ['bev'], day_rule: 'fcfs', source: 'x' } }), 403, 'forbidden');
