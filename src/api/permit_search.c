@@ -32,18 +32,14 @@ static int tri_state(kp_req_t *req, const char *name, int *out)
 	return 0;
 }
 
-/* An authority code filter: upper-case latin letters (countries and organisations). */
+/* An authority code filter (countries and organisations), as kp_check_authority_code. */
 static int code_param(kp_req_t *req, const char *name, const char **out)
 {
 	const char *v = kp_req_query(req, name);
 	*out = NULL;
 	if (v == NULL || *v == '\0')
 		return 0;
-	size_t n = strlen(v);
-	bool ok = n >= 2 && n <= 10;
-	for (size_t i = 0; ok && i < n; i++)
-		ok = v[i] >= 'A' && v[i] <= 'Z';
-	if (!ok) {
+	if (kp_check_authority_code(v)) {
 		kp_reply_error(req, 400, "bad_query", "query parameter '%s' must be an authority code like UZ", name);
 		return -1;
 	}

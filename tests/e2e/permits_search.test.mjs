@@ -55,6 +55,8 @@ test('each filter narrows to what it names', async () => {
   assert.deepEqual(await ids(k, tok.ministry, { ...mine, issued_from: today, issued_to: today }), all);
   assert.deepEqual(await ids(k, tok.ministry, { ...mine, issued_from: tomorrow }), []);
   assert.deepEqual(await ids(k, tok.ministry, { ...mine, issued_for: 'TR', type: 2, trailer_plate: '01KG777TRL', used: 'false' }), [p[3].id]);
+  // an organisation's code may have up to 16 letters (kp_check_authority_code); the search refused past 10
+  assert.deepEqual(await ids(k, tok.ministry, { ...mine, issued_for: 'ABCDEFGHIJKLMNOP' }), []);
 });
 
 test('pages: newest first, no permit twice, totals', async () => {
@@ -89,7 +91,7 @@ test('a carrier finds only its own permits, whatever it asks', async () => {
 
 test('malformed filters: 400 naming the parameter', async () => {
   const { k, tok } = srv;
-  for (const q of [{ used: 'yes' }, { revoked: 'maybe' }, { issuer: 'kg' }, { issued_for: 'U1' }, { type: 8 }, { year: 1999 },
+  for (const q of [{ used: 'yes' }, { revoked: 'maybe' }, { issuer: 'kg' }, { issued_for: 'U1' }, { issued_for: 'ABCDEFGHIJKLMNOPQ' }, { type: 8 }, { year: 1999 },
     { page: -1 }, { size: 0 }, { size: 101 }, { plate: 'Ж' }, { trailer_plate: '1' }, { issued_from: '01/12/2026' },
     { issued_from: '2026-12-02', issued_to: '2026-12-01' }, { company_id: 'x'.repeat(300) }]) {
     const r = await search(k, tok.ministry, q);
