@@ -365,15 +365,20 @@ void kp_api_sw_app_list(kp_req_t *req)
 		kp_reply_db_error(req, rc, "applications");
 		return;
 	}
+	kp_sw_step_t *steps;
+	int ns = 0;
+	rc = kp_store_sw_steps_of(kp_api_db(req), &req->arena, apps, n, &steps, &ns);
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "applications");
+		return;
+	}
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++) {
-		kp_sw_step_t *steps;
-		int ns = 0;
 		json_t *js = json_array();
-		kp_store_sw_steps(kp_api_db(req), &req->arena, apps[i].id, &steps, &ns);
 		for (int k = 0; k < ns; k++)
-			json_array_append_new(js, json_pack("{s:s, s:s, s:s}", "code", steps[k].code, "agency", steps[k].agency,
-			                                    "state", steps[k].state));
+			if (steps[k].application_id == apps[i].id)
+				json_array_append_new(js, json_pack("{s:s, s:s, s:s}", "code", steps[k].code, "agency",
+				                                    steps[k].agency, "state", steps[k].state));
 		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:o, s:o, s:o}", "id", (json_int_t)apps[i].id,
 		                                       "procedure", apps[i].procedure, "status", apps[i].status,
 		                                       "submitted_at", kp_window_time(apps[i].submitted_at), "expires_at",

@@ -134,8 +134,11 @@ void kp_api_sw_agency_put(kp_req_t *req)
 	ag.name_ru = kp_body_str(req, "name_ru", 200, true);
 	ag.name_ky = kp_body_str(req, "name_ky", 200, true);
 	kp_org_t o;
-	if (org && kp_store_org_get(kp_api_db(req), &req->arena, org, &o) == KP_DB_OK &&
-	    strcmp(o.kind, "ministry") != 0 && strcmp(o.kind, "customs") != 0 && strcmp(o.kind, "border_service") != 0)
+	int orc = org ? kp_store_org_get(kp_api_db(req), &req->arena, org, &o) : KP_DB_OK;
+	if (orc == KP_DB_NOTFOUND)
+		kp_field_error(req, "org_id", "names no organisation");
+	else if (org && orc == KP_DB_OK && strcmp(o.kind, "ministry") != 0 && strcmp(o.kind, "customs") != 0 &&
+	         strcmp(o.kind, "border_service") != 0)
 		kp_field_error(req, "org_id", "must be a government organisation (ministry, customs or border_service)");
 	if (kp_body_check(req) != 0)
 		return;

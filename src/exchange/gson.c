@@ -7,6 +7,7 @@
  * everything else, non-ASCII included, is written raw (UTF-8). */
 #include "exchange/gson.h"
 #include "core/util.h"
+#include "crypto/hash.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -216,4 +217,33 @@ char *kp_gson_event(json_t *obj, kp_event_type_t t, size_t *len)
 	if (len)
 		*len = o.len;
 	return o.s;
+}
+
+char *kp_gson_detach(const char *jws)
+{
+	const char *d1 = strchr(jws, '.'), *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+	if (d2 == NULL)
+		return NULL;
+	size_t h = (size_t)(d1 - jws), sl = strlen(d2 + 1);
+	char *proof = kp_malloc(h + sl + 2);
+	memcpy(proof, jws, h);
+	proof[h] = '.';
+	memcpy(proof + h + 1, d2 + 1, sl + 1);
+	return proof;
+}
+
+char *kp_gson_attach(const char *proof, const char *payload, size_t len)
+{
+	const char *dot = strchr(proof, '.');
+	if (dot == NULL || strchr(dot + 1, '.'))
+		return NULL;
+	size_t hlen = (size_t)(dot - proof), slen = strlen(dot + 1);
+	char *jws = kp_malloc(hlen + 2 + (len * 4) / 3 + 4 + slen + 1);
+	memcpy(jws, proof, hlen);
+	size_t at = hlen;
+	jws[at++] = '.';
+	at += kp_b64url_encode((const unsigned char *)payload, len, jws + at);
+	jws[at++] = '.';
+	memcpy(jws + at, dot + 1, slen + 1);
+	return jws;
 }

@@ -28,4 +28,13 @@ char *kp_gson_value(json_t *v, size_t *len);
  * d). out needs 32 bytes. */
 void kp_gson_double(double d, char out[32]);
 
+/* The detached proof the reference sends as `Authorization: Bearer`: a compact JWS
+ * without its payload, "header.signature". malloc'd; NULL when jws is not compact. */
+char *kp_gson_detach(const char *jws);
+
+/* The compact JWS a detached proof "header.signature" stands for over payload (len
+ * bytes, base64url-encoded between the two). malloc'd; NULL when proof has not exactly
+ * one dot. */
+char *kp_gson_attach(const char *proof, const char *payload, size_t len);
+
 #endif

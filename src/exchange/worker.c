@@ -46,20 +46,6 @@ static double jitter(void)
 	return (double)r / 4294967296.0;
 }
 
-/* The detached proof of a compact JWS: its header and signature, without the payload. */
-static char *detach(const char *jws)
-{
-	const char *d1 = strchr(jws, '.'), *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
-	if (d2 == NULL)
-		return NULL;
-	size_t h = (size_t)(d1 - jws), sl = strlen(d2 + 1);
-	char *proof = kp_malloc(h + sl + 2);
-	memcpy(proof, jws, h);
-	proof[h] = '.';
-	memcpy(proof + h + 1, d2 + 1, sl + 1);
-	return proof;
-}
-
 /* Chain the event on the last one the partner took: normally the one queued before it,
  * but after an event set aside (or one retried late) the last delivered. */
 static int rechain(kp_conn_t *c, const kp_outbox_event_t *e, json_t *claims)
@@ -97,7 +83,7 @@ static bool deliver_one(kp_exchange_t *x, kp_conn_t *c, const char *url, const k
 	                      : e->signing_kid;
 	if (body == NULL)
 		snprintf(err, sizeof(err), "the stored event cannot be read");
-	else if (kp_keyring_sign(x->app->keys, c, kid, body, &jws) != 0 || (proof = detach(jws)) == NULL)
+	else if (kp_keyring_sign(x->app->keys, c, kid, body, &jws) != 0 || (proof = kp_gson_detach(jws)) == NULL)
 		snprintf(err, sizeof(err), "cannot sign with key %s", e->signing_kid ? e->signing_kid : "(current)");
 	else
 		kp_client_post_event(url, kp_event_type_path(type), body, proof, (long)cfg->exchange_timeout_ms, &status,

@@ -139,6 +139,34 @@ int kp_store_sw_steps(kp_conn_t *c, kp_arena_t *a, int64_t app_id, kp_sw_step_t 
 	return KP_DB_OK;
 }
 
+int kp_store_sw_steps_of(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *apps, int napps, kp_sw_step_t **out, int *n)
+{
+	*n = 0;
+	*out = kp_arena_zalloc(a, sizeof(kp_sw_step_t));
+	if (napps <= 0)
+		return KP_DB_OK;
+	kp_val_t *params = kp_arena_zalloc(a, sizeof(kp_val_t) * (size_t)napps);
+	char *marks = kp_arena_zalloc(a, (size_t)napps * 2); /* "?,?,...,?" and its NUL */
+	for (int i = 0; i < napps; i++) {
+		params[i] = KV_INT(apps[i].id);
+		marks[2 * i] = '?';
+		if (i + 1 < napps)
+			marks[2 * i + 1] = ',';
+	}
+	kp_rows_t r;
+	int rc = kp_db_exec_dynamic(c, a, &r,
+	                            kp_arena_printf(a, "SELECT " STEP_COLUMNS " FROM sw_steps WHERE application_id IN (%s)"
+	                                               " ORDER BY application_id, seq", marks),
+	                            params, napps);
+	if (rc != KP_DB_OK)
+		return rc;
+	*n = r.nrows;
+	*out = kp_arena_zalloc(a, sizeof(kp_sw_step_t) * (size_t)(r.nrows + 1));
+	for (int i = 0; i < r.nrows; i++)
+		step_from_row(&r, i, &(*out)[i]);
+	return KP_DB_OK;
+}
+
 int kp_store_sw_step_get(kp_conn_t *c, kp_arena_t *a, int64_t step_id, kp_sw_step_t *out)
 {
 	kp_rows_t r;

@@ -77,6 +77,9 @@ int kp_store_sw_app_list(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const cha
                          kp_sw_app_t **out, int *n);
 /* The steps of an application in order. */
 int kp_store_sw_steps(kp_conn_t *c, kp_arena_t *a, int64_t app_id, kp_sw_step_t **out, int *n);
+/* The steps of napps applications in one query, by application id and then in order
+ * (a list page shows them without a query per application). */
+int kp_store_sw_steps_of(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *apps, int napps, kp_sw_step_t **out, int *n);
 int kp_store_sw_step_get(kp_conn_t *c, kp_arena_t *a, int64_t step_id, kp_sw_step_t *out);
 /* The application's history, oldest first. */
 int kp_store_sw_events(kp_conn_t *c, kp_arena_t *a, int64_t app_id, kp_sw_event_t **out, int *n);

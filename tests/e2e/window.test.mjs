@@ -191,6 +191,23 @@ test('a VIN claimed twice is refused the second time, naming the first applicati
   assert.equal(mine.json.items.length, 0, 'nothing was stored for the refused application');
 });
 
+test("the list shows each application's own steps, as its status page does", async () => {
+  const { k } = srv;
+  await setYear(k, S.admin, { day_rule: 'fcfs' });
+  const imp = await importer(k);
+  const a = (await applyEv(k, imp, [newVin()])).json;
+  const b = (await applyEv(k, imp, [newVin()])).json;
+  assert.equal((await decide(k, S.customs.token, stepOf(a, 'customs').id, 'approve')).status, 200);
+  const list = await k.req('GET', '/api/v1/window/applications', { token: imp.token });
+  assert.equal(list.status, 200, list.text);
+  assert.deepEqual(list.json.items.map((x) => x.id), [b.id, a.id]);
+  for (const item of list.json.items) {
+    const st = (await k.req('GET', `/api/v1/window/applications/${item.id}`, { token: imp.token })).json;
+    assert.deepEqual(item.steps, st.steps.map((s) => ({ code: s.code, agency: s.agency.code, state: s.state })));
+  }
+  assert.notDeepEqual(list.json.items[0].steps, list.json.items[1].steps, 'a decided step shows on its own application only');
+});
+
 test('a refusal at one agency releases the reservation and the VINs', async () => {
   const { k } = srv;
   await setYear(k, S.admin, { day_rule: 'fcfs' });
@@ -378,6 +395,10 @@ test('bad input is refused with every problem named, and nothing is stored', asy
   });
   assertError(foreignDoc, 422, 'invalid_reference');
   assert.equal((await k.req('GET', '/api/v1/window/applications', { token: t.token })).json.items.length, 0);
+  // an agency linked to an organisation that does not exist: the field is named, nothing stored
+  const ghost = await k.req('PUT', '/api/v1/window/agencies/ghost-agency', { token: S.admin, body: { org_id: 987654321, name_en: 'G', name_ru: 'G', name_ky: 'G' } });
+  assert.equal(assertError(ghost, 422, 'invalid_field').fields[0].field, 'org_id');
+  assert.ok(!(await k.req('GET', '/api/v1/window/agencies')).json.items.some((a) => a.code === 'ghost-agency'));
   // agencies and applicants cannot do each other's acts
   assertError(await k.req('GET', '/api/v1/window/queue', { token: imp.token }), 403, 'forbidden');
   assertError(await k.req('PUT', `/api/v1/ev-quota/${yearOf(k)}`, { token: S.tourism.token, body: { total: 1, kinds: ['bev'], day_rule: 'fcfs', source: 'x' } }), 403, 'forbidden');

@@ -147,12 +147,28 @@ static void any_value(void **state)
 	json_decref(v);
 }
 
+/* The detached proof and the compact JWS it stands for, both ways. */
+static void detached_proof(void **state)
+{
+	(void)state;
+	char *proof = kp_gson_detach("aGVhZA.eyJhIjoxfQ.c2ln");
+	assert_string_equal(proof, "aGVhZA.c2ln");
+	char *jws = kp_gson_attach(proof, "{\"a\":1}", 7);
+	assert_string_equal(jws, "aGVhZA.eyJhIjoxfQ.c2ln");
+	free(jws);
+	free(proof);
+	assert_null(kp_gson_detach("aGVhZA.c2ln"));
+	assert_null(kp_gson_attach("aGVhZA", "x", 1));
+	assert_null(kp_gson_attach("a.b.c", "x", 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(events_byte_exact),
 		cmocka_unit_test(doubles_as_java_prints_them),
 		cmocka_unit_test(any_value),
+		cmocka_unit_test(detached_proof),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
