@@ -139,7 +139,15 @@ static void check_permit(kp_conn_t *c, const kp_permit_t *p, struct report *r)
 	json_t *leaf = NULL;
 	if (kp_store_tlog_by_object(c, &a, p->id, &rows, &n) != KP_DB_OK)
 		n = 0;
-	const kp_tlog_row_t *issue = find_leaf(rows, n, "permit.issue", &leaf);
+	/* The issue is the permit's first leaf; the list above holds only the newest ones, and a
+	 * much-used permit's issue is not among them. A withdrawal is among its last. */
+	kp_tlog_row_t first;
+	const kp_tlog_row_t *issue = NULL;
+	if (kp_store_tlog_first_of_object(c, &a, p->id, INT64_MAX, &first) == KP_DB_OK &&
+	    strcmp(first.kind, "permit.issue") == 0) {
+		issue = &first;
+		leaf = json_loads(first.entry, 0, NULL);
+	}
 	if (issue == NULL) {
 		if (p->org_id) /* a partner's permit (org 0) is recorded by its issuer's log */
 			problem(r, "permit %s has no leaf in the log", p->id);
