@@ -211,8 +211,8 @@ void kp_api_quota_create(kp_req_t *req)
 	long long year = 0, type = 0, start = 0, end = 0;
 	kp_body_int(req, "year", 2000, 2200, true, &year);
 	kp_body_int(req, "type", 1, KP_PERMIT_TYPE_MAX, true, &type);
-	kp_body_int(req, "start_number", 1, 999999999999LL, true, &start);
-	kp_body_int(req, "end_number", 1, 999999999999LL, true, &end);
+	kp_body_int(req, "start_number", 1, KP_PERMIT_SERIAL_MAX, true, &start);
+	kp_body_int(req, "end_number", 1, KP_PERMIT_SERIAL_MAX, true, &end);
 	if (start && end && end < start)
 		kp_field_error(req, "end_number", "must not be below start_number");
 	const char *note = kp_body_str(req, "note", 500, false);
@@ -249,7 +249,7 @@ void kp_api_quota_adjust(kp_req_t *req)
 	if (kp_req_param_id(req, "id", &id) != 0)
 		return;
 	long long end = 0;
-	kp_body_int(req, "end_number", 1, 999999999999LL, true, &end);
+	kp_body_int(req, "end_number", 1, KP_PERMIT_SERIAL_MAX, true, &end);
 	if (kp_body_check(req) != 0)
 		return;
 	kp_actor_t who = kp_api_actor(req);

@@ -14,8 +14,6 @@
 #define KP_EVENT_ID_MAX 100
 /* Authority codes: [A-Z]+ (countries and organisations such as TRACECA), at most this long. */
 #define KP_AUTHORITY_CODE_MAX 16
-/* The largest serial kapka numbers a permit with (as its own quota ranges, api/quotas.c). */
-#define KP_EVENT_SERIAL_MAX 999999999999LL
 
 typedef enum kp_event_type {
 	KP_EV_UNKNOWN = 0,

@@ -6,6 +6,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The largest serial a permit is numbered with: quota ranges and partners' grants stop here. */
+#define KP_PERMIT_SERIAL_MAX 999999999999LL
+
 #define KP_PERMIT_TYPE_MAX 7
 
 typedef struct kp_permit_type {

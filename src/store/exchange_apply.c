@@ -3,6 +3,7 @@
 #include "store/exchange.h"
 #include "core/util.h"
 #include "domain/dates.h"
+#include "domain/permit.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +70,7 @@ static int apply_quota(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const
 		return rc;
 	/* the next range must stay within the serials kapka numbers (and never wrap around) */
 	int64_t held = kp_rows_int(&r, 0, 0);
-	if (held < 0 || held >= KP_EVENT_SERIAL_MAX || ev->quantity > KP_EVENT_SERIAL_MAX - held)
+	if (held < 0 || held >= KP_PERMIT_SERIAL_MAX || ev->quantity > KP_PERMIT_SERIAL_MAX - held)
 		return refuse(err, "INVALID_PERMIT_QUOTA_RANGE", "the grant would number permits past 999999999999");
 	int64_t start = held + 1, end = held + ev->quantity;
 	rc = kp_db_exec(c, a, &r,
