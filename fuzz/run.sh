@@ -29,7 +29,7 @@ sources() {
 		src/crypto/hash.c src/core/util.c src/exchange/gson.c ;;
 	qr) echo src/domain/verdict.c src/domain/permit.c src/domain/dates.c src/domain/vin.c src/domain/zone.c \
 		src/crypto/jws.c src/crypto/keys.c src/crypto/hash.c src/core/util.c ;;
-	window) echo src/domain/window.c src/domain/vin.c src/domain/dates.c src/domain/account.c src/core/util.c \
+	window) echo src/domain/window.c src/domain/vin.c src/domain/permit.c src/domain/dates.c src/domain/account.c src/core/util.c \
 		src/core/arena.c src/core/log.c src/core/clock.c ;;
 	rules) echo src/domain/money.c src/domain/stay.c ;;
 	ecmr) echo src/domain/ecmr.c src/domain/account.c src/domain/permit.c src/domain/dates.c src/domain/vin.c \

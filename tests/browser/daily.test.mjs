@@ -164,8 +164,10 @@ test('driver: no hour pre-selected, an empty day says so, a booking slip, moving
   assert.doesNotMatch(await book.innerText(), /fully booked/);
   await shot(page, 'booking-no-hours-en-390');
 
-  // today: book the last open hour, get the slip
-  const today = await page.evaluate(() => { const d = new Date(Date.now() + 6 * 3600000); return d.toISOString().slice(0, 10); });
+  // a day with the demonstration's hours: book its last open hour, get the slip. The
+  // demonstration opens the next 12 hours, so late in the evening in Bishkek they are
+  // tomorrow's: take the Bishkek date three hours from now, which always holds several.
+  const today = await page.evaluate(() => { const d = new Date(Date.now() + 9 * 3600000); return d.toISOString().slice(0, 10); });
   await book.locator('input[name="date"]').fill(today);
   await book.locator('input[name="date"]').dispatchEvent('change');
   const radios = page.locator('.slot-choice input[type="radio"]:not([disabled])');
