@@ -203,7 +203,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		kp_store_close(store);
 		return 1;
 	}
-	kp_app_t app = {cfg, store, keys, writer, NULL, registry, tlog};
+	kp_app_t app = {cfg, store, keys, writer, NULL, registry, tlog, &metrics_allow, &xroad_servers};
 	kp_route_t *routes = kp_api_routes_at(cfg->epermit_base);
 	kp_http_options_t o = {
 		.listen = cfg->listen, .port = (int)cfg->port, .threads = threads,
