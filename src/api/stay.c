@@ -151,54 +151,20 @@ static void read_form(kp_req_t *req, struct calc_form *f)
 	}
 }
 
-/* The nationality's dated rules laid over the destination's '*' rules (which fill the
- * days the nationality has none for), in time order, into f->periods. */
-static void overlay(struct calc_form *f, const kp_stay_rule_row_t *rows, int n)
+/* The table's rows as the domain's dated rules, laid over each other into f->periods. */
+static void overlay(kp_req_t *req, struct calc_form *f, const kp_stay_rule_row_t *rows, int n)
 {
-	f->np = 0;
+	kp_stay_dated_t *dated = kp_arena_zalloc(&req->arena, (size_t)(n > 0 ? n : 1) * sizeof(*dated));
+	int from_row[KP_STAY_MAX_PERIODS];
 	for (int i = 0; i < n; i++) {
 		const kp_stay_rule_row_t *r = &rows[i];
-		bool star = strcmp(r->nationality, "*") == 0;
-		int64_t from = r->valid_from, to = r->valid_to < 0 ? KP_STAY_OPEN : r->valid_to;
-		kp_stay_rule_t rule = {0, r->days, r->window};
-		kp_stay_kind_parse(r->kind, &rule.kind);
-		/* a '*' period is cut into the pieces no nationality period covers */
-		while (from <= to && f->np < KP_STAY_MAX_PERIODS) {
-			int64_t piece_to = to;
-			bool covered = false;
-			for (int k = 0; star && k < f->np && !covered; k++) {
-				if (strcmp(f->period_rows[k]->nationality, "*") == 0)
-					continue;
-				if (f->periods[k].from <= from && from <= f->periods[k].to) {
-					covered = true;
-					piece_to = f->periods[k].to; /* skip what the nationality's period covers */
-				} else if (f->periods[k].from > from && f->periods[k].from - 1 < piece_to) {
-					piece_to = f->periods[k].from - 1;
-				}
-			}
-			if (covered) {
-				if (piece_to >= to)
-					break;
-				from = piece_to + 1;
-				continue;
-			}
-			f->periods[f->np] = (kp_stay_period_t){from, piece_to, rule};
-			f->period_rows[f->np++] = r;
-			if (piece_to == KP_STAY_OPEN)
-				break;
-			from = piece_to + 1;
-		}
+		dated[i] = (kp_stay_dated_t){strcmp(r->nationality, "*") == 0, r->valid_from,
+		                             r->valid_to < 0 ? KP_STAY_OPEN : r->valid_to, {0, r->days, r->window}};
+		kp_stay_kind_parse(r->kind, &dated[i].rule.kind);
 	}
-	/* time order (a few dozen at most) */
-	for (int i = 1; i < f->np; i++)
-		for (int k = i; k > 0 && f->periods[k].from < f->periods[k - 1].from; k--) {
-			kp_stay_period_t t = f->periods[k];
-			f->periods[k] = f->periods[k - 1];
-			f->periods[k - 1] = t;
-			const kp_stay_rule_row_t *tr = f->period_rows[k];
-			f->period_rows[k] = f->period_rows[k - 1];
-			f->period_rows[k - 1] = tr;
-		}
+	f->np = kp_stay_overlay(dated, n, f->periods, from_row);
+	for (int k = 0; k < f->np; k++)
+		f->period_rows[k] = &rows[from_row[k]];
 }
 
 /* The dated rules from the table for the destination and nationality; answers when none. */
@@ -217,7 +183,7 @@ static int table_rules(kp_req_t *req, struct calc_form *f)
 		kp_reply_db_error(req, rc, "stay rules");
 		return -1;
 	}
-	overlay(f, rows, n);
+	overlay(req, f, rows, n);
 	return 0;
 }
 

@@ -427,3 +427,56 @@ int kp_stay_calculate_dated(const kp_stay_period_t *periods, int np, const kp_st
 	out->earliest_full_entry = earliest(periods, np, past, npast, from, true);
 	return KP_STAY_OK;
 }
+
+/* Where the '*' piece starting on from ends (*piece_to), given the nationality's periods
+ * in out[0..np); true when one of them covers from itself (then *piece_to is its end). */
+static bool piece_covered(const kp_stay_dated_t *rows, const kp_stay_period_t *out, const int *from_row, int np,
+                          int64_t from, int64_t *piece_to)
+{
+	for (int k = 0; k < np; k++) {
+		if (rows[from_row[k]].any_nationality)
+			continue;
+		if (out[k].from <= from && from <= out[k].to) {
+			*piece_to = out[k].to; /* skip what the nationality's period covers */
+			return true;
+		}
+		if (out[k].from > from && out[k].from - 1 < *piece_to)
+			*piece_to = out[k].from - 1;
+	}
+	return false;
+}
+
+/* Time order, carrying from_row along (a few dozen periods at most). */
+static void sort_periods(kp_stay_period_t *out, int *from_row, int np)
+{
+	for (int i = 1; i < np; i++)
+		for (int k = i; k > 0 && out[k].from < out[k - 1].from; k--) {
+			kp_stay_period_t t = out[k];
+			out[k] = out[k - 1];
+			out[k - 1] = t;
+			int tr = from_row[k];
+			from_row[k] = from_row[k - 1];
+			from_row[k - 1] = tr;
+		}
+}
+
+int kp_stay_overlay(const kp_stay_dated_t *rows, int n, kp_stay_period_t *out, int *from_row)
+{
+	int np = 0;
+	for (int i = 0; i < n; i++) {
+		int64_t from = rows[i].from, to = rows[i].to;
+		while (from <= to && np < KP_STAY_MAX_PERIODS) {
+			int64_t piece_to = to;
+			bool covered = rows[i].any_nationality && piece_covered(rows, out, from_row, np, from, &piece_to);
+			if (!covered) {
+				out[np] = (kp_stay_period_t){from, piece_to, rows[i].rule};
+				from_row[np++] = i;
+			}
+			if (piece_to >= to || piece_to == KP_STAY_OPEN)
+				break;
+			from = piece_to + 1;
+		}
+	}
+	sort_periods(out, from_row, np);
+	return np;
+}

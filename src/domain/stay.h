@@ -115,6 +115,20 @@ typedef struct kp_stay_period {
  * KP_STAY_ENORULE when no period covers the entry day. */
 int kp_stay_calculate_dated(const kp_stay_period_t *periods, int np, const kp_stay_t *past, int n,
                             const kp_stay_t *planned, kp_stay_result_t *out, const char **err);
+/* One dated rule of a destination's table: for one nationality, or for any ('*'), in force
+ * on [from, to] (to KP_STAY_OPEN while not ended). */
+typedef struct kp_stay_dated {
+	bool any_nationality;
+	int64_t from, to;
+	kp_stay_rule_t rule;
+} kp_stay_dated_t;
+
+/* The periods a traveller's rules are in force: the nationality's own dated rules, with the
+ * '*' rules filling the days it has none for (a '*' rule is cut into the pieces no rule of
+ * the nationality covers). rows: n rules, the nationality's before the '*' ones. Writes at
+ * most KP_STAY_MAX_PERIODS periods in time order into out, and into from_row[k] the index in
+ * rows that out[k] came from; returns how many. */
+int kp_stay_overlay(const kp_stay_dated_t *rows, int n, kp_stay_period_t *out, int *from_row);
 /* Index of the period in force on day, -1 when none. */
 int kp_stay_period_at(const kp_stay_period_t *periods, int np, int64_t day);
 

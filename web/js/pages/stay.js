@@ -112,9 +112,6 @@ function result(r, stays, planned) {
 }
 
 export default {
-  title: 'stay.title',
-  roles: ['traveller'],
-  nav: { label: 'nav.stay', order: 35 },
   async render(view, ctx) {
     const out = h('div', { 'aria-live': 'polite' });
     const rows = h('div', { class: 'stay-rows' }, stayRow(0));
