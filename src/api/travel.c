@@ -72,7 +72,7 @@ bool kp_travel_date(kp_req_t *req, json_t *obj, const char *label, const char *n
 	if (s == NULL)
 		return false;
 	if (kp_date_parse_iso(s, out) != 0) {
-		kp_field_error(req, label, "must be a date YYYY-MM-DD between 1900 and 2200");
+		kp_field_problem(req, label, "date", NULL, "must be a date YYYY-MM-DD between 1900 and 2200");
 		return false;
 	}
 	return true;
