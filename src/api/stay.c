@@ -133,7 +133,7 @@ static void read_form(kp_req_t *req, struct calc_form *f)
 		f->row.destination = kp_api_app(req)->cfg->authority_code;
 	json_t *stays = json_object_get(req->json, "stays");
 	if (stays && (!json_is_array(stays) || json_array_size(stays) > KP_STAY_MAX))
-		kp_field_error(req, "stays", "must be an array of at most 400 {entry, exit} objects");
+		kp_field_problem(req, "stays", "stays_list", NULL, "must be an array of at most 400 {entry, exit} objects");
 	for (size_t i = 0; json_is_array(stays) && i < json_array_size(stays) && i < KP_STAY_MAX; i++, f->n++)
 		read_stay(req, json_array_get(stays, i), kp_arena_printf(&req->arena, "stays[%zu]", i), &f->past[i],
 		          i + 1 < json_array_size(stays));
@@ -229,6 +229,21 @@ static json_t *result_json(const struct calc_form *f, const kp_stay_result_t *o)
 	return j;
 }
 
+/* The stays' problem on the date field it is about (stays[i].exit, planned.entry...). */
+static void stay_problem(kp_req_t *req, const struct calc_form *f, int rc, const char *err)
+{
+	kp_stay_problem_t p;
+	if (rc == KP_STAY_ERULE || kp_stay_check(f->past, f->n, f->has_plan ? &f->planned : NULL, &p) == KP_STAY_OK) {
+		kp_field_problem(req, "rule", "rule_kind", NULL, err);
+	} else {
+		const char *field = p.index >= 0 ? kp_arena_printf(&req->arena, "stays[%d].%s", p.index, p.part)
+		                    : p.part ? kp_arena_printf(&req->arena, "planned.%s", p.part)
+		                             : "stays";
+		kp_field_problem(req, field, p.code, NULL, p.text);
+	}
+	kp_body_check(req);
+}
+
 void kp_api_stay_calculate(kp_req_t *req)
 {
 	struct calc_form *f = kp_arena_zalloc(&req->arena, sizeof(*f));
@@ -243,16 +258,13 @@ void kp_api_stay_calculate(kp_req_t *req)
 	int rc = f->rule_given ? kp_stay_calculate(&f->rule, f->past, f->n, plan, &o, &err)
 	                       : kp_stay_calculate_dated(f->periods, f->np, f->past, f->n, plan, &o, &err);
 	if (rc == KP_STAY_ENORULE) {
+		kp_field_problem(req, "planned.entry", "no_rule_in_force", NULL, "no stay rule is in force on the entry day");
 		kp_reply_error(req, 422, "no_rule_in_force", "no stay rule of %s for nationality %s is in force on the entry day",
 		               f->row.destination, f->row.nationality);
 		return;
 	}
 	if (rc != KP_STAY_OK) {
-		const char *field = rc == KP_STAY_EPLAN ? "planned" : rc == KP_STAY_ERULE ? "rule" : "stays";
-		if (rc == KP_STAY_ENONE)
-			field = "planned";
-		kp_field_error(req, field, err);
-		kp_body_check(req);
+		stay_problem(req, f, rc, err);
 		return;
 	}
 	kp_reply_json(req, 200, result_json(f, &o));

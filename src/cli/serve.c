@@ -124,6 +124,7 @@ struct serve_parts {
 	kp_registry_t *registry;
 	kp_route_t *routes;
 	kp_http_t *http;
+	kp_proxies_t metrics_allow, xroad_servers; /* parsed once here, matched by the handlers */
 };
 
 static void close_parts(struct serve_parts *p)
@@ -142,16 +143,16 @@ static void close_parts(struct serve_parts *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* The settings checked before anything is opened; 0, or 2 after saying why. */
-static int check_settings(const kp_config_t *cfg)
+/* The settings checked before anything is opened (the address lists parsed into p); 0, or 2
+ * after saying why. */
+static int check_settings(const kp_config_t *cfg, struct serve_parts *p)
 {
-	kp_proxies_t list;
 	char err[160];
-	if (kp_http_proxies_parse(cfg->metrics_allow, &list, err, sizeof(err)) != 0) {
+	if (kp_http_proxies_parse(cfg->metrics_allow, &p->metrics_allow, err, sizeof(err)) != 0) {
 		fprintf(stderr, "kapka: metrics_allow: %s\n", err);
 		return 2;
 	}
-	if (kp_http_proxies_parse(cfg->xroad_security_servers, &list, err, sizeof(err)) != 0) {
+	if (kp_http_proxies_parse(cfg->xroad_security_servers, &p->xroad_servers, err, sizeof(err)) != 0) {
 		fprintf(stderr, "kapka: xroad_security_servers: %s\n", err);
 		return 2;
 	}
@@ -287,7 +288,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	if (argc > 0)
 		return serve_usage(argc, argv);
 	struct serve_parts p = {0};
-	int rc = check_settings(cfg);
+	int rc = check_settings(cfg, &p);
 	if (rc != 0)
 		return rc;
 	if (load_tls(cfg, &p.tls_cert, &p.tls_key) != 0)
@@ -304,7 +305,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		close_parts(&p);
 		return rc;
 	}
-	kp_app_t app = {cfg, p.store, p.keys, p.writer, NULL, p.registry, p.tlog};
+	kp_app_t app = {cfg, p.store, p.keys, p.writer, NULL, p.registry, p.tlog, &p.metrics_allow, &p.xroad_servers};
 	kp_client_allow_private(cfg->exchange_allow_private); /* before any thread calls a partner */
 	if (start_http(cfg, &app, threads, &p) != 0) {
 		close_parts(&p);

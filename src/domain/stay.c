@@ -83,25 +83,46 @@ static int64_t count_in(const struct presence *p, int64_t from, int64_t to)
 	return total;
 }
 
-static int validate(const kp_stay_t *past, int n, const kp_stay_t *planned, const char **err)
+static int problem(kp_stay_problem_t *p, int rc, int index, const char *part, const char *code, const char *text)
+{
+	p->index = index;
+	p->part = part;
+	p->code = code;
+	p->text = text;
+	return rc;
+}
+
+int kp_stay_check(const kp_stay_t *past, int n, const kp_stay_t *planned, kp_stay_problem_t *p)
 {
 	if (n < 0 || n > KP_STAY_MAX)
-		return *err = "too many past stays", KP_STAY_ETOOMANY;
+		return problem(p, KP_STAY_ETOOMANY, -1, NULL, "too_many_stays", "too many past stays");
 	for (int i = 0; i < n; i++) {
 		if (past[i].exit < past[i].entry)
-			return *err = "a past stay ends before it starts", KP_STAY_EORDER;
+			return problem(p, KP_STAY_EORDER, i, "exit", "stay_exit_before_entry", "a past stay ends before it starts");
 		if (i > 0 && past[i].entry < past[i - 1].exit)
-			return *err = "a past stay begins before the one before it ended", KP_STAY_EORDER;
+			return problem(p, KP_STAY_EORDER, i, "entry", "stay_overlap",
+			               "a past stay begins before the one before it ended");
 		if (past[i].exit == KP_STAY_OPEN && (i != n - 1 || planned))
-			return *err = "only the last stay may be still going on, and then no planned stay is asked", KP_STAY_EOPEN;
+			return problem(p, KP_STAY_EOPEN, i, "exit", "stay_open_not_last",
+			               "only the last stay may be still going on, and then no planned stay is asked");
 	}
 	if (planned == NULL && (n == 0 || past[n - 1].exit != KP_STAY_OPEN))
-		return *err = "give a planned stay, or a last stay still going on", KP_STAY_ENONE;
+		return problem(p, KP_STAY_ENONE, -1, "entry", "plan_missing", "give a planned stay, or a last stay still going on");
 	if (planned && planned->exit < planned->entry)
-		return *err = "the planned stay ends before it starts", KP_STAY_EPLAN;
+		return problem(p, KP_STAY_EPLAN, -1, "exit", "plan_exit_before_entry", "the planned stay ends before it starts");
 	if (planned && n > 0 && planned->entry < past[n - 1].exit)
-		return *err = "the planned stay begins before the last past stay ended", KP_STAY_EPLAN;
+		return problem(p, KP_STAY_EPLAN, -1, "entry", "plan_before_last_exit",
+		               "the planned stay begins before the last past stay ended");
 	return KP_STAY_OK;
+}
+
+static int validate(const kp_stay_t *past, int n, const kp_stay_t *planned, const char **err)
+{
+	kp_stay_problem_t p;
+	int rc = kp_stay_check(past, n, planned, &p);
+	if (rc != KP_STAY_OK && err)
+		*err = p.text;
+	return rc;
 }
 
 static void finish(kp_stay_result_t *o, const kp_stay_t *s, int64_t allowed_days)

@@ -81,6 +81,17 @@ enum kp_stay_status {
 	KP_STAY_ENORULE = -7,  /* no rule period covers the entry day */
 };
 
+/* What is wrong with the stays, and where: index is the past stay (-1: the planned one or
+ * none), part "entry" or "exit", code a stable word for pages, text the English sentence. */
+typedef struct kp_stay_problem {
+	int index;
+	const char *part, *code, *text;
+} kp_stay_problem_t;
+
+/* The order checks kp_stay_calculate makes before any rule: KP_STAY_OK, or a kp_stay_status
+ * with *p filled. */
+int kp_stay_check(const kp_stay_t *past, int n, const kp_stay_t *planned, kp_stay_problem_t *p);
+
 /* Evaluate a stay under rule. past: n stays in time order (n <= KP_STAY_MAX); only the
  * last may be open. planned: the stay to evaluate (exit may be KP_STAY_OPEN: "how long may
  * I stay"), or NULL to evaluate the open last past stay. Fills *out; returns KP_STAY_OK or
