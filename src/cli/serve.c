@@ -5,6 +5,7 @@
 #include "exchange/client.h"
 #include "exchange/exchange.h"
 #include "exchange/webhooks.h"
+#include "notify/notify.h"
 #include "store/exchange.h"
 #include "store/registry.h"
 #include "store/tlog_log.h"
@@ -215,6 +216,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		.authenticate = kp_api_authenticate, .finish = kp_api_finish,
 	};
 	kp_client_allow_private(cfg->exchange_allow_private); /* before any thread calls a partner */
+	kp_store_notify_set_channels(kp_notify_channels(cfg)); /* before any request queues a message */
 	o.tls_cert_pem = tls_cert;
 	o.tls_key_pem = tls_key;
 	kp_http_t *http = kp_http_start(&o, err, sizeof(err));
@@ -249,6 +251,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	}
 	app.exchange = kp_exchange_start(&app);
 	kp_webhooks_t *webhooks = kp_webhooks_start(&app); /* agency deliveries (docs/agencies.md) */
+	kp_notifier_t *notifier = kp_notify_start(&app); /* SMS and email (docs/notifications.md) */
 	kp_log(KP_LOG_INFO, "listening on %s:%d (port %d) with %d threads, database %s", cfg->listen,
 	       kp_http_port(http), kp_http_port(http), threads, kp_store_backend_name(store));
 	if (kp_clock_is_set()) {
@@ -271,6 +274,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	kp_http_stop(http, (int)cfg->shutdown_grace);
 	kp_exchange_stop(app.exchange);
 	kp_webhooks_stop(webhooks);
+	kp_notify_stop(notifier);
 	kp_writer_stop(writer);
 	free(routes);
 	kp_registry_free(registry);
