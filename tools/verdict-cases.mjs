@@ -5,34 +5,14 @@
 // "utc_offset_minutes" (the checking border's) replace the table's. The keys are made
 // afresh on each run; the file is committed, so run this only to add or change cases:
 //   node tools/verdict-cases.mjs > tests/verdict/freight-cases.json
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { authorityKeys, b64, bishkek, enc, jwsMaker, printTable } from './lib/cases.mjs';
 
-const b64 = (buf) => Buffer.from(buf).toString('base64url');
-const enc = (obj) => b64(JSON.stringify(obj));
+const { kg, kgOld, uz, stranger, published } = authorityKeys();
+const jws = jwsMaker(kg);
 
-function keypair(kid) {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const { kty, crv, x, y } = publicKey.export({ format: 'jwk' });
-  return { privateKey, jwk: { kty, crv, x, y, kid, alg: 'ES256' } };
-}
-
-const kg = keypair('KG-1');
-const kgOld = keypair('KG-0');
-const uz = keypair('UZ-1');
-const stranger = keypair('KG-9'); // a key nobody published
-
-function jws(claims, { key = kg, header = { alg: 'ES256', kid: key.jwk.kid }, version, tamper, sig } = {}) {
-  const input = `${enc(header)}.${enc(claims)}`;
-  let s = sig ?? b64(sign('sha256', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' }));
-  let text = `${input}.${s}`;
-  if (tamper) text = `${enc(header)}.${enc(tamper)}.${s}`;
-  return version === undefined ? text : `${version}.${text}`;
-}
-
-// 31 December 2026, 23:59:59 in Bishkek (UTC+6), and 1 February 2027, 00:00.
-const NEW_YEAR_EVE = Date.parse('2026-12-31T23:59:59+06:00') / 1000;
-const FEB_FIRST = Date.parse('2027-02-01T00:00:00+06:00') / 1000;
-const NEW_YEAR = Date.parse('2027-01-01T00:00:00+06:00') / 1000;
+// 1 February 2027 and 1 January 2027, 00:00 in Bishkek (the table's own moment is 31 December).
+const FEB_FIRST = bishkek('2027-02-01T00:00:00');
+const NEW_YEAR = bishkek('2027-01-01T00:00:00');
 
 const permit = (over = {}) => ({ id: 'KG-UZ-2026-1-1', iat: '01/12/2026', exp: '31/12/2026', pn: '01KG123ABC',
   cn: 'Ala-Too Trans', ...over });
@@ -94,10 +74,7 @@ const cases = [
   ...extra }));
 
 const keys = {
-  authorities: {
-    KG: [kg.jwk, { ...kgOld.jwk, revoked: true }],
-    UZ: [uz.jwk],
-  },
+  authorities: published,
   // who takes part in TRACECA's permit system (MD's end is made up: a member that left)
   members: {
     TRACECA: [{ member: 'TR', from: '2016-01-01', to: null }, { member: 'KG', from: '2025-12-16', to: null },
@@ -105,7 +82,5 @@ const keys = {
   },
 };
 
-process.stdout.write(JSON.stringify({
-  about: 'Freight-permit credentials and the reasons every checker gives (tools/verdict-cases.mjs)',
-  now: NEW_YEAR_EVE, utc_offset_minutes: 360, keys, revoked: ['KG-UZ-2026-1-5'], cases,
-}, null, 1) + '\n');
+printTable('Freight-permit credentials and the reasons every checker gives (tools/verdict-cases.mjs)',
+  { keys, revoked: ['KG-UZ-2026-1-5'], cases });

@@ -6,33 +6,14 @@
 // knowing no record (no revocation, no extension). The keys are made afresh on each run; the
 // file is committed, so run this only to add or change cases:
 //   node tools/zone-cases.mjs > tests/verdict/zone-cases.json
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { authorityKeys, b64, bishkek, jwsMaker, printTable } from './lib/cases.mjs';
 
-const b64 = (buf) => Buffer.from(buf).toString('base64url');
-const enc = (obj) => b64(JSON.stringify(obj));
+const { kg, kgOld, uz, stranger, published } = authorityKeys();
+const jws = jwsMaker(kg, 'kapka-bz');
 
-function keypair(kid) {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const { kty, crv, x, y } = publicKey.export({ format: 'jwk' });
-  return { privateKey, jwk: { kty, crv, x, y, kid, alg: 'ES256' } };
-}
-
-const kg = keypair('KG-1');
-const kgOld = keypair('KG-0');
-const uz = keypair('UZ-1');
-const stranger = keypair('KG-9'); // a key nobody published
-
-function jws(claims, { key = kg, header = { alg: 'ES256', kid: key.jwk.kid, typ: 'kapka-bz' }, version, tamper, sig } = {}) {
-  const input = `${enc(header)}.${enc(claims)}`;
-  const s = sig ?? b64(sign('sha256', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' }));
-  const text = tamper ? `${enc(header)}.${enc(tamper)}.${s}` : `${input}.${s}`;
-  return version === undefined ? text : `${version}.${text}`;
-}
-
-// 31 December 2026, 23:59:59 in Bishkek (UTC+6): the day the checks are made on.
-const NEW_YEAR_EVE = Date.parse('2026-12-31T23:59:59+06:00') / 1000;
-const NOV_30 = Date.parse('2026-11-30T12:00:00+06:00') / 1000;
-const DEC_1_START = Date.parse('2026-12-01T00:00:00+06:00') / 1000;
+// The checks are made on 31 December 2026 (Bishkek) unless a case says otherwise.
+const NOV_30 = bishkek('2026-11-30T12:00:00');
+const DEC_1_START = bishkek('2026-12-01T00:00:00');
 
 const permit = (over = {}) => ({ k: 'bz', id: 'KG-BZ-42', nm: 'ASANOV BAKYT', pp: 'AN1234567', nt: 'KG',
   vf: '01/12/2026', vu: '31/12/2026', z: [2, 5], ...over });
@@ -91,9 +72,5 @@ const cases = [
 ].map(([name, qr, presented, record, expect, extra = {}]) => ({ name, qr, presented, record, expect,
   browser: expect.filter((c) => !RECORD_ONLY.includes(c)), ...extra }));
 
-process.stdout.write(JSON.stringify({
-  about: 'Border-zone permit credentials and the reasons every checker gives (tools/zone-cases.mjs)',
-  now: NEW_YEAR_EVE, utc_offset_minutes: 360,
-  keys: { self: 'KG', authorities: { KG: [kg.jwk, { ...kgOld.jwk, revoked: true }], UZ: [uz.jwk] } },
-  records, cases,
-}, null, 1) + '\n');
+printTable('Border-zone permit credentials and the reasons every checker gives (tools/zone-cases.mjs)',
+  { keys: { self: 'KG', authorities: published }, records, cases });

@@ -1,13 +1,15 @@
 // sw.js: the offline shell. A border post's network comes and goes; the officer's pages must
 // load and verify without it. This service worker keeps:
-//   - the shell (index.html, style, catalogues, every page module, the QR reader) in a
-//     versioned cache filled at install, served from the cache at once and refreshed behind;
+//   - the shell (index.html, style, catalogues, the start-up modules, the officer's pages
+//     with what they import, the QR reader) in a versioned cache filled at install, served
+//     from the cache at once and refreshed behind; every other page module joins the cache
+//     the first time it is loaded (the app loads a page's module when the page is opened);
 //   - a few API answers the pages need to start and to verify offline (who is signed in,
 //     the border zones), fetched from the network first and
 //     answered from the last good copy when there is none (the keys themselves are kept,
 //     with their age, by js/offline-verify.js).
 // Signing out (DELETE /api/v1/session) forgets the kept API answers.
-const SHELL = 'kapka-shell-v1';
+const SHELL = 'kapka-shell-v2';
 const DATA = 'kapka-data-v1';
 const CORE = ['/', '/index.html', '/css/kapka.css', '/img/kapka.svg', '/i18n/ky.json', '/i18n/ru.json', '/i18n/en.json',
   '/vendor/jsQR.js'];
@@ -15,12 +17,15 @@ const CORE = ['/', '/index.html', '/css/kapka.css', '/img/kapka.svg', '/i18n/ky.
 // (Partners' public keys are kept by offline-verify.js with the time they were fetched.)
 const KEEP = [/^\/api\/v1\/session$/, /^\/api\/v1\/border-zones$/];
 
-// Every module the app can import: the core files, then the pages named in pages/index.js
-// and the modules they import (one level of "import … from './x.js'" is enough here).
+// Pages that must open with no network after one visit: the start pages and the officer's
+// checks (a border post's network comes and goes).
+const OFFLINE_PAGES = ['home', 'login', 'verify', 'zone-check'];
+
+// The core files, the start-up modules and the offline pages, with every module they import.
 async function shellFiles() {
   const files = new Set(CORE);
   const seen = new Set();
-  const queue = ['/js/app.js'];
+  const queue = ['/js/app.js', ...OFFLINE_PAGES.map((p) => `/js/pages/${p}.js`)];
   while (queue.length) {
     const url = queue.shift();
     if (seen.has(url)) continue;
@@ -32,9 +37,6 @@ async function shellFiles() {
     const base = new URL(url, self.location.origin);
     for (const m of src.matchAll(/(?:import|from)\s*\(?\s*['"](\.{1,2}\/[^'"]+\.js)['"]/g)) {
       queue.push(new URL(m[1], base).pathname);
-    }
-    if (url === '/js/pages/index.js') {
-      for (const m of src.matchAll(/^\s*'([a-z][a-z-]*)',/gm)) queue.push(`/js/pages/${m[1]}.js`);
     }
   }
   return [...files];

@@ -161,16 +161,21 @@ static void read_capacity(kp_req_t *req, kp_checkpoint_change_t *ch)
 	if (cap == NULL || json_is_null(cap))
 		return;
 	if (!json_is_object(cap)) {
-		kp_field_error(req, "capacity", "must be an object such as {\"truck\": 1000, \"car\": 2000}");
+		kp_field_problem(req, "capacity", "capacity_object", NULL, "must be an object such as {\"truck\": 1000, \"car\": 2000}");
 		return;
 	}
 	const char *flow;
 	json_t *v;
 	json_object_foreach(cap, flow, v) {
 		int f = kp_flow_index(flow);
-		if (f < 0 || !json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 1000000) {
-			kp_field_error(req, "capacity", "must map pedestrian, car, bus or truck to a whole number from 0 to 1000000");
+		if (f < 0) {
+			kp_field_problem(req, "capacity", "capacity_flow", NULL, "must map pedestrian, car, bus or truck to a number");
 			return;
+		}
+		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 1000000) {
+			kp_field_problem(req, kp_arena_printf(&req->arena, "capacity.%s", flow), "number_range",
+			                 json_pack("{s:i, s:i}", "min", 0, "max", 1000000), "must be a whole number from 0 to 1000000");
+			continue;
 		}
 		ch->capacity[f] = json_integer_value(v);
 	}
@@ -195,7 +200,8 @@ static const char *read_modes(kp_req_t *req)
 		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s", i ? "," : "", json_string_value(m));
 	}
 	if (!ok || kp_modes_parse(buf, &mask) != 0) {
-		kp_field_error(req, "modes", "must list one or more of pedestrian, bicycle, car, motorcycle, bus, truck");
+		kp_field_problem(req, "modes", "modes", NULL,
+		                 "must list one or more of pedestrian, bicycle, car, motorcycle, bus, truck");
 		return NULL;
 	}
 	return kp_arena_strdup(&req->arena, buf);
@@ -208,7 +214,7 @@ void kp_api_checkpoint_update(kp_req_t *req)
 	json_t *foreigners = json_object_get(req->json, "foreigners");
 	ch.foreigners = json_is_boolean(foreigners) ? json_is_true(foreigners) : -1;
 	if (foreigners && !json_is_boolean(foreigners) && !json_is_null(foreigners))
-		kp_field_error(req, "foreigners", "must be true or false");
+		kp_field_problem(req, "foreigners", "boolean", NULL, "must be true or false");
 	ch.clear_permission = json_is_null(json_object_get(req->json, "permission"));
 	ch.permission = kp_body_str(req, "permission", 300, false);
 	ch.notes = kp_body_str(req, "notes", 1000, false);
@@ -233,11 +239,11 @@ void kp_api_closure_add(kp_req_t *req)
 	int64_t from = kp_now(), to = 0;
 	int offset = (int)kp_api_app(req)->cfg->utc_offset_minutes;
 	if (from_s && kp_parse_instant(from_s, offset, &from) != 0)
-		kp_field_error(req, "from", "must be a time like 2026-12-01T08:00 or 2026-12-01T02:00:00Z");
+		kp_field_problem(req, "from", "time", NULL, "must be a time like 2026-12-01T08:00 or 2026-12-01T02:00:00Z");
 	if (to_s && kp_parse_instant(to_s, offset, &to) != 0)
-		kp_field_error(req, "to", "must be a time like 2026-12-05T18:00 or 2026-12-05T12:00:00Z");
+		kp_field_problem(req, "to", "time", NULL, "must be a time like 2026-12-05T18:00 or 2026-12-05T12:00:00Z");
 	else if (to_s && to <= from)
-		kp_field_error(req, "to", "must be after from");
+		kp_field_problem(req, "to", "to_before_from", NULL, "must be after from");
 	if (kp_body_check(req) != 0 || !checkpoint_exists(req))
 		return;
 	kp_actor_t who = kp_api_actor(req);

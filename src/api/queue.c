@@ -91,9 +91,9 @@ void kp_api_slot_create(kp_req_t *req)
 	kp_body_int(req, "capacity", 0, 100000, false, &capacity);
 	int64_t day = 0;
 	if (date && kp_date_parse_iso(date, &day) != 0)
-		kp_field_error(req, "date", "must be a day like 2026-11-24 (local at the checkpoint)");
+		kp_field_problem(req, "date", "date", NULL, "must be a day like 2026-11-24 (local at the checkpoint)");
 	if (to_hour <= from_hour)
-		kp_field_error(req, "to_hour", "must be after from_hour");
+		kp_field_problem(req, "to_hour", "to_before_from", NULL, "must be after from_hour");
 	int offset;
 	int64_t daily[KP_FLOW_COUNT];
 	if (kp_body_check(req) != 0 || our_checkpoint(req, code, &offset, daily) != 0)

@@ -54,10 +54,12 @@ int kp_api_slots_open(kp_req_t *req, const char *code, const char *flow, int64_t
 	const char *name = cp ? kp_arena_strdup(&req->arena, cp->name_en) : code;
 	kp_registry_release(reg);
 	if (!any_future) {
+		kp_field_problem(req, "date", "IN_THE_PAST", NULL, "those hours are over");
 		kp_reply_error(req, 422, "IN_THE_PAST", "those hours are over; booking hours are opened for hours to come");
 		return -1;
 	}
 	if (!any_open) {
+		kp_field_problem(req, "from_hour", "CHECKPOINT_CLOSED", NULL, "the crossing is not open in any of those hours");
 		reply_closed(req, name, &st, kp_arena_printf(&req->arena, "%s traffic in any of those hours", flow));
 		return -1;
 	}

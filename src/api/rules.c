@@ -158,7 +158,7 @@ static void read_when(kp_req_t *req, kp_rule_change_t *ch)
 	if (eff && strlen(eff) == 10 && kp_date_parse_iso(eff, &day) == 0)
 		ch->effective_from = day * 86400 - (int64_t)offset * 60;
 	else if (eff && kp_parse_instant(eff, offset, &ch->effective_from) != 0)
-		kp_field_error(req, "effective_from", "must be a date like 2027-05-25 or a time like 2027-05-25T08:00");
+		kp_field_problem(req, "effective_from", "date", NULL, "must be a date like 2027-05-25 or a time like 2027-05-25T08:00");
 }
 
 static void reply_change(kp_req_t *req, kp_rule_change_t *ch)
@@ -185,11 +185,11 @@ void kp_api_season_put(kp_req_t *req)
 	signed char m, d;
 	const char *f = json_string_value(from), *t = json_string_value(to);
 	if ((from && !json_is_null(from) && (!f || kp_cp_parse_mmdd(f, &m, &d) != 0)))
-		kp_field_error(req, "from", "must be a day of the year like 05-25, or null (all year)");
+		kp_field_problem(req, "from", "day_of_year", NULL, "must be a day of the year like 05-25, or null (all year)");
 	if ((to && !json_is_null(to) && (!t || kp_cp_parse_mmdd(t, &m, &d) != 0)))
-		kp_field_error(req, "to", "must be a day of the year like 09-30, or null (all year)");
+		kp_field_problem(req, "to", "day_of_year", NULL, "must be a day of the year like 09-30, or null (all year)");
 	if ((f == NULL) != (t == NULL))
-		kp_field_error(req, "to", "give both from and to, or neither (open all year)");
+		kp_field_problem(req, "to", "season_both", NULL, "give both from and to, or neither (open all year)");
 	read_when(req, &ch);
 	ch.payload = kp_arena_strdup(&req->arena, kp_travel_dump(req, json_pack("{s:s?, s:s?}", "from", f, "to", t)));
 	reply_change(req, &ch);

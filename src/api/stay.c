@@ -133,7 +133,7 @@ static void read_form(kp_req_t *req, struct calc_form *f)
 		f->row.destination = kp_api_app(req)->cfg->authority_code;
 	json_t *stays = json_object_get(req->json, "stays");
 	if (stays && (!json_is_array(stays) || json_array_size(stays) > KP_STAY_MAX))
-		kp_field_error(req, "stays", "must be an array of at most 400 {entry, exit} objects");
+		kp_field_problem(req, "stays", "stays_list", NULL, "must be an array of at most 400 {entry, exit} objects");
 	for (size_t i = 0; json_is_array(stays) && i < json_array_size(stays) && i < KP_STAY_MAX; i++, f->n++)
 		read_stay(req, json_array_get(stays, i), kp_arena_printf(&req->arena, "stays[%zu]", i), &f->past[i],
 		          i + 1 < json_array_size(stays));
@@ -151,54 +151,20 @@ static void read_form(kp_req_t *req, struct calc_form *f)
 	}
 }
 
-/* The nationality's dated rules laid over the destination's '*' rules (which fill the
- * days the nationality has none for), in time order, into f->periods. */
-static void overlay(struct calc_form *f, const kp_stay_rule_row_t *rows, int n)
+/* The table's rows as the domain's dated rules, laid over each other into f->periods. */
+static void overlay(kp_req_t *req, struct calc_form *f, const kp_stay_rule_row_t *rows, int n)
 {
-	f->np = 0;
+	kp_stay_dated_t *dated = kp_arena_zalloc(&req->arena, (size_t)(n > 0 ? n : 1) * sizeof(*dated));
+	int from_row[KP_STAY_MAX_PERIODS];
 	for (int i = 0; i < n; i++) {
 		const kp_stay_rule_row_t *r = &rows[i];
-		bool star = strcmp(r->nationality, "*") == 0;
-		int64_t from = r->valid_from, to = r->valid_to < 0 ? KP_STAY_OPEN : r->valid_to;
-		kp_stay_rule_t rule = {0, r->days, r->window};
-		kp_stay_kind_parse(r->kind, &rule.kind);
-		/* a '*' period is cut into the pieces no nationality period covers */
-		while (from <= to && f->np < KP_STAY_MAX_PERIODS) {
-			int64_t piece_to = to;
-			bool covered = false;
-			for (int k = 0; star && k < f->np && !covered; k++) {
-				if (strcmp(f->period_rows[k]->nationality, "*") == 0)
-					continue;
-				if (f->periods[k].from <= from && from <= f->periods[k].to) {
-					covered = true;
-					piece_to = f->periods[k].to; /* skip what the nationality's period covers */
-				} else if (f->periods[k].from > from && f->periods[k].from - 1 < piece_to) {
-					piece_to = f->periods[k].from - 1;
-				}
-			}
-			if (covered) {
-				if (piece_to >= to)
-					break;
-				from = piece_to + 1;
-				continue;
-			}
-			f->periods[f->np] = (kp_stay_period_t){from, piece_to, rule};
-			f->period_rows[f->np++] = r;
-			if (piece_to == KP_STAY_OPEN)
-				break;
-			from = piece_to + 1;
-		}
+		dated[i] = (kp_stay_dated_t){strcmp(r->nationality, "*") == 0, r->valid_from,
+		                             r->valid_to < 0 ? KP_STAY_OPEN : r->valid_to, {0, r->days, r->window}};
+		kp_stay_kind_parse(r->kind, &dated[i].rule.kind);
 	}
-	/* time order (a few dozen at most) */
-	for (int i = 1; i < f->np; i++)
-		for (int k = i; k > 0 && f->periods[k].from < f->periods[k - 1].from; k--) {
-			kp_stay_period_t t = f->periods[k];
-			f->periods[k] = f->periods[k - 1];
-			f->periods[k - 1] = t;
-			const kp_stay_rule_row_t *tr = f->period_rows[k];
-			f->period_rows[k] = f->period_rows[k - 1];
-			f->period_rows[k - 1] = tr;
-		}
+	f->np = kp_stay_overlay(dated, n, f->periods, from_row);
+	for (int k = 0; k < f->np; k++)
+		f->period_rows[k] = &rows[from_row[k]];
 }
 
 /* The dated rules from the table for the destination and nationality; answers when none. */
@@ -217,7 +183,7 @@ static int table_rules(kp_req_t *req, struct calc_form *f)
 		kp_reply_db_error(req, rc, "stay rules");
 		return -1;
 	}
-	overlay(f, rows, n);
+	overlay(req, f, rows, n);
 	return 0;
 }
 
@@ -263,6 +229,21 @@ static json_t *result_json(const struct calc_form *f, const kp_stay_result_t *o)
 	return j;
 }
 
+/* The stays' problem on the date field it is about (stays[i].exit, planned.entry...). */
+static void stay_problem(kp_req_t *req, const struct calc_form *f, int rc, const char *err)
+{
+	kp_stay_problem_t p;
+	if (rc == KP_STAY_ERULE || kp_stay_check(f->past, f->n, f->has_plan ? &f->planned : NULL, &p) == KP_STAY_OK) {
+		kp_field_problem(req, "rule", "rule_kind", NULL, err);
+	} else {
+		const char *field = p.index >= 0 ? kp_arena_printf(&req->arena, "stays[%d].%s", p.index, p.part)
+		                    : p.part ? kp_arena_printf(&req->arena, "planned.%s", p.part)
+		                             : "stays";
+		kp_field_problem(req, field, p.code, NULL, p.text);
+	}
+	kp_body_check(req);
+}
+
 void kp_api_stay_calculate(kp_req_t *req)
 {
 	struct calc_form *f = kp_arena_zalloc(&req->arena, sizeof(*f));
@@ -277,16 +258,13 @@ void kp_api_stay_calculate(kp_req_t *req)
 	int rc = f->rule_given ? kp_stay_calculate(&f->rule, f->past, f->n, plan, &o, &err)
 	                       : kp_stay_calculate_dated(f->periods, f->np, f->past, f->n, plan, &o, &err);
 	if (rc == KP_STAY_ENORULE) {
+		kp_field_problem(req, "planned.entry", "no_rule_in_force", NULL, "no stay rule is in force on the entry day");
 		kp_reply_error(req, 422, "no_rule_in_force", "no stay rule of %s for nationality %s is in force on the entry day",
 		               f->row.destination, f->row.nationality);
 		return;
 	}
 	if (rc != KP_STAY_OK) {
-		const char *field = rc == KP_STAY_EPLAN ? "planned" : rc == KP_STAY_ERULE ? "rule" : "stays";
-		if (rc == KP_STAY_ENONE)
-			field = "planned";
-		kp_field_error(req, field, err);
-		kp_body_check(req);
+		stay_problem(req, f, rc, err);
 		return;
 	}
 	kp_reply_json(req, 200, result_json(f, &o));

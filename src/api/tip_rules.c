@@ -41,21 +41,25 @@ int kp_api_tip_entry_check(kp_req_t *req, const kp_tip_t *t)
 	                       : NULL;
 	kp_registry_release(reg);
 	if (!ours) {
-		kp_field_error(req, "entry_checkpoint", "is not one of our checkpoints; see GET /api/v1/checkpoints");
+		kp_field_problem(req, "entry_checkpoint", "checkpoint_not_ours", NULL,
+		                 "is not one of our checkpoints; see GET /api/v1/checkpoints");
 		kp_body_check(req);
 		return -1;
 	}
 	if (why == NULL)
 		return 0;
 	static const struct {
-		const char *code, *message;
+		const char *code, *field, *message;
 	} texts[] = {
-	    {"NOT_FOREIGN_VEHICLE", "a vehicle registered in a customs-union member state needs no temporary import"},
-	    {"NOT_THIS_BORDER", "that checkpoint does not border the country the vehicle came from"},
-	    {"CROSSING_CLOSED", "that crossing was not open to this kind of vehicle on the entry date"},
+	    {"NOT_FOREIGN_VEHICLE", "plate_country",
+	     "a vehicle registered in a customs-union member state needs no temporary import"},
+	    {"NOT_THIS_BORDER", "entered_from", "that checkpoint does not border the country the vehicle came from"},
+	    {"CROSSING_CLOSED", "entry_date", "that crossing was not open to this kind of vehicle on the entry date"},
 	};
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-		if (strcmp(texts[i].code, why) == 0)
+		if (strcmp(texts[i].code, why) == 0) {
+			kp_field_problem(req, texts[i].field, kp_arena_strdup(&req->arena, why), NULL, texts[i].message);
 			kp_reply_error(req, 422, why, "%s", texts[i].message);
+		}
 	return -1;
 }

@@ -2,6 +2,7 @@
  * opened, kept or replaced, and the ecotax due), leaving, the list with reminders before
  * expiry, the record of the ecotax payment and its receipt with a signed QR. */
 #include "api/travel.h"
+#include "domain/number.h"
 #include "core/util.h"
 #include "doc/receipt.h"
 #include "domain/account.h"
@@ -31,9 +32,9 @@ static json_t *tip_json(kp_req_t *req, const kp_tip_t *t)
 	json_t *eco = json_pack("{s:I, s:s, s:b}", "amount_som", (json_int_t)t->ecotax_som, "reason", t->ecotax_reason,
 	                        "paid", t->ecotax_payment_id != 0);
 	if (t->ecotax_payment_id) {
-		char at[32], id[32];
+		char at[32], id[KP_NUMBER_MAX];
 		kp_iso8601(t->ecotax_paid_at, at, sizeof(at));
-		snprintf(id, sizeof(id), "%.2s-ECO-%06lld", cfg->authority_code, (long long)t->ecotax_payment_id);
+		kp_number_format(cfg->authority_code, KP_NUMBER_ECOTAX, t->ecotax_payment_id, id);
 		json_object_set_new(eco, "receipt", json_pack("{s:s, s:s, s:s, s:s?}", "number", id, "paid_at", at,
 		                                              "reference", t->ecotax_reference, "qr", t->ecotax_credential));
 	}
@@ -49,6 +50,15 @@ static const char *check_checkpoint(const char *s)
 	if (n < 2 || n > 40 || strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") != n)
 		return "must be a checkpoint code: 2 to 40 latin letters, digits and '-'";
 	return NULL;
+}
+
+/* The body's checkpoint code called name, or NULL with the problem recorded. */
+static const char *read_checkpoint(kp_req_t *req, const char *name)
+{
+	const char *s = kp_body_str(req, name, 40, true), *why = s ? check_checkpoint(s) : NULL;
+	if (why)
+		kp_field_problem(req, name, "checkpoint_code", NULL, why);
+	return why ? NULL : s;
 }
 
 void kp_api_tip_enter(kp_req_t *req)
@@ -70,17 +80,19 @@ void kp_api_tip_enter(kp_req_t *req)
 	if (op && (why = kp_zone_passport_normalise(op, pp, 21)) != NULL)
 		kp_field_error(req, "owner_passport", why);
 	t.owner_passport = op && !why ? kp_arena_strdup(&req->arena, pp) : NULL;
-	t.entry_checkpoint = kp_body_str_checked(req, "entry_checkpoint", 40, true, check_checkpoint);
+	t.entry_checkpoint = read_checkpoint(req, "entry_checkpoint");
 	t.entered_from = kp_body_str_checked(req, "entered_from", 2, true, kp_check_country);
 	if (t.entered_from && strcmp(t.entered_from, cfg->authority_code) == 0)
-		kp_field_error(req, "entered_from", "is the country being entered; give the country the vehicle came from");
+		kp_field_problem(req, "entered_from", "entered_from_self", NULL,
+		                 "is the country being entered; give the country the vehicle came from");
 	kp_travel_date(req, req->json, "entry_date", "entry_date", true, &t.entry_date);
 	long long term = 0;
 	if (kp_body_int(req, "term_months", 1, 60, true, &term) &&
 	    (why = kp_tip_term_check((int)term, (int)cfg->tip_min_months, (int)cfg->tip_max_months)) != NULL)
-		kp_field_error(req, "term_months", why);
+		kp_field_problem(req, "term_months", "term_range",
+		                 json_pack("{s:i, s:i}", "min", (int)cfg->tip_min_months, "max", (int)cfg->tip_max_months), why);
 	if (t.entry_date > kp_travel_today(req) + 1)
-		kp_field_error(req, "entry_date", "is in the future; record an entry when it happens");
+		kp_field_problem(req, "entry_date", "entry_in_future", NULL, "is in the future; record an entry when it happens");
 	if (kp_body_check(req) != 0)
 		return;
 	if (kp_api_tip_entry_check(req, &t) != 0)
@@ -94,6 +106,7 @@ void kp_api_tip_enter(kp_req_t *req)
 	int rc = kp_store_tip_enter(kp_api_db(req), &req->arena, &who, &t, &res);
 	if (rc == KP_DB_FORBIDDEN) {
 		/* Says nothing of the other record: its owner, passport and payment stay theirs. */
+		kp_field_problem(req, "plate", "tip_held", NULL, "has a temporary import recorded by another account");
 		kp_reply_error(req, 409, "TIP_HELD_BY_ANOTHER_ACCOUNT",
 		               "this vehicle's temporary import was recorded by another account; an officer at the "
 		               "checkpoint records the entry");
@@ -162,7 +175,7 @@ void kp_api_tip_exit(kp_req_t *req)
 	kp_tip_t t;
 	int64_t day = 0;
 	kp_travel_date(req, req->json, "exit_date", "exit_date", true, &day);
-	const char *cp = kp_body_str_checked(req, "exit_checkpoint", 40, true, check_checkpoint);
+	const char *cp = read_checkpoint(req, "exit_checkpoint");
 	const char *to = kp_body_str_checked(req, "to_country", 2, true, kp_check_country);
 	if (kp_body_check(req) != 0 || load_tip(req, &t) != 0)
 		return;
@@ -170,6 +183,8 @@ void kp_api_tip_exit(kp_req_t *req)
 	kp_actor_t who = kp_api_actor(req);
 	int rc = kp_store_tip_exit(kp_api_db(req), &req->arena, &who, t.id, day, cp, to, &ended);
 	if (rc == KP_DB_CONFLICT) {
+		if (strcmp(t.status, "open") == 0)
+			kp_field_problem(req, "exit_date", "exit_before_entry", NULL, "is before the vehicle entered");
 		kp_reply_error(req, 409, "conflict", "temporary import %lld is %s or began after that exit date",
 		               (long long)t.id, t.status);
 		return;
@@ -221,8 +236,8 @@ void kp_api_ecotax_receipt(kp_req_t *req)
 		return;
 	}
 	const kp_config_t *cfg = kp_api_app(req)->cfg;
-	char no[32], entry[11], paid[11];
-	snprintf(no, sizeof(no), "%.2s-ECO-%06lld", cfg->authority_code, (long long)t.ecotax_payment_id);
+	char no[KP_NUMBER_MAX], entry[11], paid[11];
+	kp_number_format(cfg->authority_code, KP_NUMBER_ECOTAX, t.ecotax_payment_id, no);
 	kp_date_format_dmy(t.entry_date, entry);
 	kp_date_format_dmy(kp_local_day(t.ecotax_paid_at, (int)cfg->utc_offset_minutes), paid);
 	unsigned char *out = NULL;

@@ -113,145 +113,140 @@ static void free_pem(char *p)
 	free(p);
 }
 
-int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
-{
-	if (kp_cli_wants_help(argc, argv)) {
-		printf("usage: kapka serve [--listen ADDR] [--port N] [--db PATH_OR_URL] [other settings]\n\n"
-		       "Serves the API and the web UI. Migrates the database first; on an empty one it creates\n"
-		       "the administrator account and prints how to sign in. Stops cleanly on SIGTERM.\n\n");
-		kp_config_usage(stdout);
-		return 0;
-	}
-	if (argc > 0) {
-		fprintf(stderr, "kapka serve: unknown argument '%s' (see kapka serve --help)\n", argv[0]);
-		return 2;
-	}
-	kp_proxies_t metrics_allow;
-	char allow_err[160];
-	if (kp_http_proxies_parse(cfg->metrics_allow, &metrics_allow, allow_err, sizeof(allow_err)) != 0) {
-		fprintf(stderr, "kapka: metrics_allow: %s\n", allow_err);
-		return 2;
-	}
-	kp_proxies_t xroad_servers;
-	if (kp_http_proxies_parse(cfg->xroad_security_servers, &xroad_servers, allow_err, sizeof(allow_err)) != 0) {
-		fprintf(stderr, "kapka: xroad_security_servers: %s\n", allow_err);
-		return 2;
-	}
+/* What `kapka serve` opens, in the order it opens them; close_parts closes whatever is set,
+ * in reverse, so every early return goes through one place (the TLS PEM buffers included). */
+struct serve_parts {
 	char *tls_cert, *tls_key;
-	if (load_tls(cfg, &tls_cert, &tls_key) != 0)
+	kp_store_t *store;
+	kp_keyring_t *keys;
+	kp_tlog_t *tlog;
+	kp_witnesses_t witnesses;
+	kp_writer_t *writer;
+	kp_registry_t *registry;
+	kp_route_t *routes;
+	kp_http_t *http;
+	kp_proxies_t metrics_allow, xroad_servers; /* parsed once here, matched by the handlers */
+};
+
+static void close_parts(struct serve_parts *p)
+{
+	if (p->http)
+		kp_http_stop(p->http, 0);
+	kp_writer_stop(p->writer);
+	free(p->routes);
+	kp_registry_free(p->registry);
+	kp_tlog_free(p->tlog);
+	free(p->witnesses.list);
+	kp_keyring_free(p->keys);
+	kp_store_close(p->store);
+	free_pem(p->tls_cert);
+	free_pem(p->tls_key);
+	memset(p, 0, sizeof(*p));
+}
+
+/* The settings checked before anything is opened (the address lists parsed into p); 0, or 2
+ * after saying why. */
+static int check_settings(const kp_config_t *cfg, struct serve_parts *p)
+{
+	char err[160];
+	if (kp_http_proxies_parse(cfg->metrics_allow, &p->metrics_allow, err, sizeof(err)) != 0) {
+		fprintf(stderr, "kapka: metrics_allow: %s\n", err);
 		return 2;
-	if (kp_password_prepare() != 0) { /* before the first sign-in (the other commands skip it) */
-		fprintf(stderr, "kapka: the password hashing could not start\n");
-		return 1;
 	}
-	int threads = cfg->threads > 0 ? (int)cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
-	int pool = cfg->db_pool > 0 ? (int)cfg->db_pool : threads + 2;
-
-	/* Block the stop signals before any thread starts, so only sigtimedwait sees them. */
-	sigset_t stop;
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	signal(SIGPIPE, SIG_IGN);
-
+	if (kp_http_proxies_parse(cfg->xroad_security_servers, &p->xroad_servers, err, sizeof(err)) != 0) {
+		fprintf(stderr, "kapka: xroad_security_servers: %s\n", err);
+		return 2;
+	}
 	const char *base = cfg->epermit_base;
 	if (base[0] != '/' || base[strspn(base, "/abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")]) {
 		fprintf(stderr, "kapka: epermit_base must be a path like /e-permit (letters, digits, - _ . and /)\n");
 		return 2;
 	}
-	kp_store_t *store = kp_cli_open_store(cfg, pool);
-	if (store == NULL)
-		return 1;
-	kp_keyring_t *keys = kp_keyring_open(store, cfg);
-	if (keys == NULL) {
-		kp_store_close(store);
-		return 1;
-	}
+	return 0;
+}
+
+/* Block the stop signals before any thread starts, so only sigtimedwait sees them. */
+static void block_stop_signals(sigset_t *stop)
+{
+	sigemptyset(stop);
+	sigaddset(stop, SIGTERM);
+	sigaddset(stop, SIGINT);
+	sigaddset(stop, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* Open the database, the signing keys, the transparency log (with its witnesses), the
+ * writer and the checkpoint registry into *p; 0, or the exit code after saying why (what was
+ * opened stays in *p for close_parts). */
+static int open_parts(kp_config_t *cfg, int pool, struct serve_parts *p)
+{
 	char err[256];
-	kp_tlog_t *tlog = kp_cli_tlog_open(cfg, store, kp_keyring_passphrase(keys));
-	if (tlog == NULL) {
-		kp_keyring_free(keys);
-		kp_store_close(store);
+	if ((p->store = kp_cli_open_store(cfg, pool)) == NULL)
 		return 1;
-	}
-	kp_witnesses_t witnesses = {store, tlog, NULL, 0};
-	if (kp_witness_parse(cfg->log_witnesses, &witnesses.list, &witnesses.n, err, sizeof(err)) != 0) {
+	if ((p->keys = kp_keyring_open(p->store, cfg)) == NULL)
+		return 1;
+	if ((p->tlog = kp_cli_tlog_open(cfg, p->store, kp_keyring_passphrase(p->keys))) == NULL)
+		return 1;
+	p->witnesses = (kp_witnesses_t){p->store, p->tlog, NULL, 0};
+	if (kp_witness_parse(cfg->log_witnesses, &p->witnesses.list, &p->witnesses.n, err, sizeof(err)) != 0) {
 		fprintf(stderr, "kapka: %s\n", err);
-		kp_tlog_free(tlog);
-		kp_keyring_free(keys);
-		kp_store_close(store);
 		return 2;
 	}
-	kp_tlog_after_sign(tlog, kp_witness_ask_all, &witnesses);
-	kp_tlog_hook(tlog);
-	kp_writer_t *writer = kp_writer_start(cfg->db, (int)cfg->sqlite_sync_full, (int)cfg->group_commit_max, err,
-	                                      sizeof(err));
-	if (writer == NULL) {
+	kp_tlog_after_sign(p->tlog, kp_witness_ask_all, &p->witnesses);
+	kp_tlog_hook(p->tlog);
+	p->writer = kp_writer_start(cfg->db, (int)cfg->sqlite_sync_full, (int)cfg->group_commit_max, err, sizeof(err));
+	if (p->writer == NULL) {
 		fprintf(stderr, "kapka: %s\n", err);
-		kp_tlog_free(tlog);
-		kp_keyring_free(keys);
-		kp_store_close(store);
 		return 1;
 	}
-	kp_registry_t *registry = kp_registry_open(store);
-	if (registry == NULL) {
+	if ((p->registry = kp_registry_open(p->store)) == NULL) {
 		fprintf(stderr, "kapka: the checkpoint registry could not be read (see the log)\n");
-		kp_writer_stop(writer);
-		kp_tlog_free(tlog);
-		kp_keyring_free(keys);
-		kp_store_close(store);
 		return 1;
 	}
-	kp_app_t app = {cfg, store, keys, writer, NULL, registry, tlog};
-	kp_route_t *routes = kp_api_routes_at(cfg->epermit_base);
+	return 0;
+}
+
+/* Start the HTTP(S) server for app; the PEM buffers are wiped and freed either way (the
+ * server keeps its own copies). 0, or 1 after saying why. */
+static int start_http(kp_config_t *cfg, kp_app_t *app, int threads, struct serve_parts *p)
+{
+	char err[256];
+	p->routes = kp_api_routes_at(cfg->epermit_base);
 	kp_http_options_t o = {
 		.listen = cfg->listen, .port = (int)cfg->port, .threads = threads,
 		.max_body = (size_t)cfg->max_body, .max_header = (size_t)cfg->max_header,
-		.routes = routes, .nroutes = kp_api_nroutes, .web_dir = cfg->web_dir, .app = &app,
+		.routes = p->routes, .nroutes = kp_api_nroutes, .web_dir = cfg->web_dir, .app = app,
 		.trusted_proxies = cfg->trusted_proxies, .max_conns = (int)cfg->max_connections,
 		.max_conns_per_address = (int)cfg->max_connections_per_address, .reserved_conns = (int)cfg->reserved_connections,
 		.idle_timeout = (int)cfg->idle_timeout,
 		.authenticate = kp_api_authenticate, .finish = kp_api_finish,
+		.tls_cert_pem = p->tls_cert, .tls_key_pem = p->tls_key,
 	};
-	kp_client_allow_private(cfg->exchange_allow_private); /* before any thread calls a partner */
-	kp_store_notify_set_channels(kp_notify_channels(cfg)); /* before any request queues a message */
-	o.tls_cert_pem = tls_cert;
-	o.tls_key_pem = tls_key;
-	kp_http_t *http = kp_http_start(&o, err, sizeof(err));
-	free_pem(tls_cert); /* the server keeps its own copies */
-	free_pem(tls_key);
-	if (http == NULL) {
+	p->http = kp_http_start(&o, err, sizeof(err));
+	free_pem(p->tls_cert);
+	free_pem(p->tls_key);
+	p->tls_cert = p->tls_key = NULL;
+	if (p->http == NULL) {
 		fprintf(stderr, "kapka: %s\n", err);
-		kp_writer_stop(writer);
-		free(routes);
-		kp_registry_free(registry);
-		kp_tlog_free(tlog);
-		kp_keyring_free(keys);
-		kp_store_close(store);
 		return 1;
 	}
-	char url[320];
+	return 0;
+}
+
+/* The address people reach this instance at: public_url, or the one listened on. */
+static void own_url(const kp_config_t *cfg, kp_http_t *http, char *url, size_t size)
+{
 	if (cfg->public_url[0])
-		snprintf(url, sizeof(url), "%s", cfg->public_url);
+		snprintf(url, size, "%s", cfg->public_url);
 	else
-		snprintf(url, sizeof(url), "%s://%s:%d/", cfg->tls_cert[0] ? "https" : "http", strcmp(cfg->listen, "0.0.0.0") == 0 ? "127.0.0.1" : cfg->listen,
-		         kp_http_port(http));
-	if (kp_cli_ensure_admin(store, cfg, url) != 0) {
-		fprintf(stderr, "kapka: could not create the administrator account\n");
-		kp_http_stop(http, 0);
-		kp_writer_stop(writer);
-		free(routes);
-		kp_registry_free(registry);
-		kp_tlog_free(tlog);
-		kp_keyring_free(keys);
-		kp_store_close(store);
-		return 1;
-	}
-	app.exchange = kp_exchange_start(&app);
-	kp_webhooks_t *webhooks = kp_webhooks_start(&app); /* agency deliveries (docs/agencies.md) */
-	kp_notifier_t *notifier = kp_notify_start(&app); /* SMS and email (docs/notifications.md) */
+		snprintf(url, size, "%s://%s:%d/", cfg->tls_cert[0] ? "https" : "http",
+		         strcmp(cfg->listen, "0.0.0.0") == 0 ? "127.0.0.1" : cfg->listen, kp_http_port(http));
+}
+
+/* Say where and how this instance serves (the "serving" line is what scripts wait for). */
+static void announce(const kp_config_t *cfg, kp_http_t *http, kp_store_t *store, int threads, const char *url)
+{
 	kp_log(KP_LOG_INFO, "listening on %s:%d (port %d) with %d threads, database %s", cfg->listen,
 	       kp_http_port(http), kp_http_port(http), threads, kp_store_backend_name(store));
 	if (kp_clock_is_set()) {
@@ -260,28 +255,83 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		kp_log(KP_LOG_WARN, "test mode: the clock was set (test_clock); it reads %s", now);
 	}
 	fprintf(stderr, "kapka: serving %s (port %d); stop with Ctrl-C\n", url, kp_http_port(http));
+}
 
+/* Wait for SIGTERM/SIGINT, reloading on SIGHUP and keeping house every minute. */
+static void wait_for_stop(const sigset_t *stop, kp_store_t *store, const kp_config_t *cfg, kp_registry_t *registry)
+{
 	struct timespec tick = {60, 0};
 	for (;;) {
-		int sig = sigtimedwait(&stop, NULL, &tick);
+		int sig = sigtimedwait(stop, NULL, &tick);
 		if (sig == SIGTERM || sig == SIGINT)
 			break;
 		if (sig == SIGHUP)
 			reload_settings();
 		housekeeping(store, cfg, registry);
 	}
+}
+
+static int serve_usage(int argc, char **argv)
+{
+	if (kp_cli_wants_help(argc, argv)) {
+		printf("usage: kapka serve [--listen ADDR] [--port N] [--db PATH_OR_URL] [other settings]\n\n"
+		       "Serves the API and the web UI. Migrates the database first; on an empty one it creates\n"
+		       "the administrator account and prints how to sign in. Stops cleanly on SIGTERM.\n\n");
+		kp_config_usage(stdout);
+		return 0;
+	}
+	fprintf(stderr, "kapka serve: unknown argument '%s' (see kapka serve --help)\n", argv[0]);
+	return 2;
+}
+
+int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
+{
+	if (argc > 0)
+		return serve_usage(argc, argv);
+	struct serve_parts p = {0};
+	int rc = check_settings(cfg, &p);
+	if (rc != 0)
+		return rc;
+	if (load_tls(cfg, &p.tls_cert, &p.tls_key) != 0)
+		return 2;
+	if (kp_password_prepare() != 0) { /* before the first sign-in (the other commands skip it) */
+		fprintf(stderr, "kapka: the password hashing could not start\n");
+		close_parts(&p);
+		return 1;
+	}
+	int threads = cfg->threads > 0 ? (int)cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	sigset_t stop;
+	block_stop_signals(&stop);
+	if ((rc = open_parts(cfg, cfg->db_pool > 0 ? (int)cfg->db_pool : threads + 2, &p)) != 0) {
+		close_parts(&p);
+		return rc;
+	}
+	kp_app_t app = {cfg, p.store, p.keys, p.writer, NULL, p.registry, p.tlog, &p.metrics_allow, &p.xroad_servers};
+	kp_client_allow_private(cfg->exchange_allow_private); /* before any thread calls a partner */
+	kp_store_notify_set_channels(kp_notify_channels(cfg)); /* before any request queues a message */
+	if (start_http(cfg, &app, threads, &p) != 0) {
+		close_parts(&p);
+		return 1;
+	}
+	char url[320];
+	own_url(cfg, p.http, url, sizeof(url));
+	if (kp_cli_ensure_admin(p.store, cfg, url) != 0) {
+		fprintf(stderr, "kapka: could not create the administrator account\n");
+		close_parts(&p);
+		return 1;
+	}
+	app.exchange = kp_exchange_start(&app);
+	kp_webhooks_t *webhooks = kp_webhooks_start(&app); /* agency deliveries (docs/agencies.md) */
+	kp_notifier_t *notifier = kp_notify_start(&app); /* SMS and email (docs/notifications.md) */
+	announce(cfg, p.http, p.store, threads, url);
+	wait_for_stop(&stop, p.store, cfg, p.registry);
 	kp_info("stopping: letting requests in flight finish (up to %lld s)", cfg->shutdown_grace);
-	kp_http_stop(http, (int)cfg->shutdown_grace);
+	kp_http_stop(p.http, (int)cfg->shutdown_grace);
+	p.http = NULL;
 	kp_exchange_stop(app.exchange);
 	kp_webhooks_stop(webhooks);
 	kp_notify_stop(notifier);
-	kp_writer_stop(writer);
-	free(routes);
-	kp_registry_free(registry);
-	kp_tlog_free(tlog);
-	free(witnesses.list);
-	kp_keyring_free(keys);
-	kp_store_close(store);
+	close_parts(&p);
 	kp_info("stopped");
 	return 0;
 }

@@ -247,19 +247,19 @@ static const struct setting *flag_setting(const char *arg)
 	return find_setting(name);
 }
 
-int kp_config_load(kp_config_t *cfg, int argc, char **argv, int first, char **rest, int *nrest, FILE *errf)
+/* A setting's flag name: log_level -> log-level. */
+static void flag_name(const char *name, char *flag, size_t size)
+{
+	size_t j = 0;
+	for (const char *p = name; *p && j + 1 < size; p++)
+		flag[j++] = *p == '_' ? '-' : *p;
+	flag[j] = '\0';
+}
+
+/* The KAPKA_* environment variables over cfg; 0, or -1 after saying why on errf. */
+static int load_env(kp_config_t *cfg, FILE *errf)
 {
 	char err[256];
-	const char *file = getenv("KAPKA_CONFIG");
-	for (int i = first; i < argc; i++) {
-		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-			file = argv[i + 1];
-		else if (strncmp(argv[i], "--config=", 9) == 0)
-			file = argv[i] + 9;
-	}
-	if (file && *file && load_file(cfg, file, errf) != 0)
-		return -1;
-
 	for (size_t i = 0; i < KP_ARRAY_LEN(settings); i++) {
 		char var[80];
 		env_name(settings[i].name, var, sizeof(var));
@@ -269,7 +269,40 @@ int kp_config_load(kp_config_t *cfg, int argc, char **argv, int first, char **re
 			return -1;
 		}
 	}
+	return 0;
+}
 
+/* A secret's flag takes '-' only, and the value from one line of standard input (never from
+ * the command line, where ps shows it); 0, or -1 after saying why. */
+static int apply_secret_flag(kp_config_t *cfg, const struct setting *s, const char *value, FILE *errf)
+{
+	char line[512], err[256];
+	if (strcmp(value, "-") != 0) {
+		char var[80], flag[64];
+		env_name(s->name, var, sizeof(var));
+		flag_name(s->name, flag, sizeof(flag));
+		fprintf(errf,
+		        "kapka: --%s with a value would show the secret to every user of this machine (ps); give '-'"
+		        " and type it on standard input, or set %s, or %s in the config file\n",
+		        flag, var, s->name);
+		return -1;
+	}
+	if (fgets(line, sizeof(line), stdin) == NULL) {
+		fprintf(errf, "kapka: --%s -: nothing on standard input\n", s->name);
+		return -1;
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	int rc = apply(cfg, s, line, err, sizeof(err));
+	kp_wipe(line, sizeof(line));
+	if (rc != 0)
+		fprintf(errf, "kapka: --%s: %s\n", s->name, err);
+	return rc != 0 ? -1 : 0;
+}
+
+/* The flags of argv[first..argc) over cfg; what is not a setting goes to rest. 0, or -1. */
+static int load_flags(kp_config_t *cfg, int argc, char **argv, int first, char **rest, int *nrest, FILE *errf)
+{
+	char err[256];
 	*nrest = 0;
 	for (int i = first; i < argc; i++) {
 		if (strcmp(argv[i], "--config") == 0) {
@@ -289,38 +322,31 @@ int kp_config_load(kp_config_t *cfg, int argc, char **argv, int first, char **re
 			fprintf(errf, "kapka: %s needs a value\n", argv[i]);
 			return -1;
 		}
-		char line[512];
-		if (s->secret && strcmp(value, "-") != 0) {
-			char var[80], flag[64];
-			env_name(s->name, var, sizeof(var));
-			size_t j = 0;
-			for (const char *p = s->name; *p && j + 1 < sizeof(flag); p++)
-				flag[j++] = *p == '_' ? '-' : *p;
-			flag[j] = '\0';
-			fprintf(errf,
-			        "kapka: --%s with a value would show the secret to every user of this machine (ps); give '-'"
-			        " and type it on standard input, or set %s, or %s in the config file\n",
-			        flag, var, s->name);
-			return -1;
-		}
 		if (s->secret) {
-			/* One line from standard input, without its line end. */
-			if (fgets(line, sizeof(line), stdin) == NULL) {
-				fprintf(errf, "kapka: --%s -: nothing on standard input\n", s->name);
+			if (apply_secret_flag(cfg, s, value, errf) != 0)
 				return -1;
-			}
-			line[strcspn(line, "\r\n")] = '\0';
-			value = line;
-		}
-		int rc = apply(cfg, s, value, err, sizeof(err));
-		if (s->secret)
-			kp_wipe(line, sizeof(line));
-		if (rc != 0) {
+		} else if (apply(cfg, s, value, err, sizeof(err)) != 0) {
 			fprintf(errf, "kapka: --%s: %s\n", s->name, err);
 			return -1;
 		}
 	}
 	return 0;
+}
+
+int kp_config_load(kp_config_t *cfg, int argc, char **argv, int first, char **rest, int *nrest, FILE *errf)
+{
+	const char *file = getenv("KAPKA_CONFIG");
+	for (int i = first; i < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			file = argv[i + 1];
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			file = argv[i] + 9;
+	}
+	if (file && *file && load_file(cfg, file, errf) != 0)
+		return -1;
+	if (load_env(cfg, errf) != 0)
+		return -1;
+	return load_flags(cfg, argc, argv, first, rest, nrest, errf);
 }
 
 void kp_config_usage(FILE *out)
@@ -329,10 +355,7 @@ void kp_config_usage(FILE *out)
 	             "environment, which wins over the file named by --config or KAPKA_CONFIG):\n");
 	for (size_t i = 0; i < KP_ARRAY_LEN(settings); i++) {
 		char flag[64], var[80];
-		size_t j = 0;
-		for (const char *p = settings[i].name; *p && j + 1 < sizeof(flag); p++)
-			flag[j++] = *p == '_' ? '-' : *p;
-		flag[j] = '\0';
+		flag_name(settings[i].name, flag, sizeof(flag));
 		env_name(settings[i].name, var, sizeof(var));
 		fprintf(out, "  --%-20s %-26s %s (default: %s)\n", flag, var, settings[i].help,
 		        *settings[i].def ? settings[i].def : "none");

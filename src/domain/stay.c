@@ -83,25 +83,46 @@ static int64_t count_in(const struct presence *p, int64_t from, int64_t to)
 	return total;
 }
 
-static int validate(const kp_stay_t *past, int n, const kp_stay_t *planned, const char **err)
+static int problem(kp_stay_problem_t *p, int rc, int index, const char *part, const char *code, const char *text)
+{
+	p->index = index;
+	p->part = part;
+	p->code = code;
+	p->text = text;
+	return rc;
+}
+
+int kp_stay_check(const kp_stay_t *past, int n, const kp_stay_t *planned, kp_stay_problem_t *p)
 {
 	if (n < 0 || n > KP_STAY_MAX)
-		return *err = "too many past stays", KP_STAY_ETOOMANY;
+		return problem(p, KP_STAY_ETOOMANY, -1, NULL, "too_many_stays", "too many past stays");
 	for (int i = 0; i < n; i++) {
 		if (past[i].exit < past[i].entry)
-			return *err = "a past stay ends before it starts", KP_STAY_EORDER;
+			return problem(p, KP_STAY_EORDER, i, "exit", "stay_exit_before_entry", "a past stay ends before it starts");
 		if (i > 0 && past[i].entry < past[i - 1].exit)
-			return *err = "a past stay begins before the one before it ended", KP_STAY_EORDER;
+			return problem(p, KP_STAY_EORDER, i, "entry", "stay_overlap",
+			               "a past stay begins before the one before it ended");
 		if (past[i].exit == KP_STAY_OPEN && (i != n - 1 || planned))
-			return *err = "only the last stay may be still going on, and then no planned stay is asked", KP_STAY_EOPEN;
+			return problem(p, KP_STAY_EOPEN, i, "exit", "stay_open_not_last",
+			               "only the last stay may be still going on, and then no planned stay is asked");
 	}
 	if (planned == NULL && (n == 0 || past[n - 1].exit != KP_STAY_OPEN))
-		return *err = "give a planned stay, or a last stay still going on", KP_STAY_ENONE;
+		return problem(p, KP_STAY_ENONE, -1, "entry", "plan_missing", "give a planned stay, or a last stay still going on");
 	if (planned && planned->exit < planned->entry)
-		return *err = "the planned stay ends before it starts", KP_STAY_EPLAN;
+		return problem(p, KP_STAY_EPLAN, -1, "exit", "plan_exit_before_entry", "the planned stay ends before it starts");
 	if (planned && n > 0 && planned->entry < past[n - 1].exit)
-		return *err = "the planned stay begins before the last past stay ended", KP_STAY_EPLAN;
+		return problem(p, KP_STAY_EPLAN, -1, "entry", "plan_before_last_exit",
+		               "the planned stay begins before the last past stay ended");
 	return KP_STAY_OK;
+}
+
+static int validate(const kp_stay_t *past, int n, const kp_stay_t *planned, const char **err)
+{
+	kp_stay_problem_t p;
+	int rc = kp_stay_check(past, n, planned, &p);
+	if (rc != KP_STAY_OK && err)
+		*err = p.text;
+	return rc;
 }
 
 static void finish(kp_stay_result_t *o, const kp_stay_t *s, int64_t allowed_days)
@@ -405,4 +426,57 @@ int kp_stay_calculate_dated(const kp_stay_period_t *periods, int np, const kp_st
 	out->earliest_entry = earliest(periods, np, past, npast, from, false);
 	out->earliest_full_entry = earliest(periods, np, past, npast, from, true);
 	return KP_STAY_OK;
+}
+
+/* Where the '*' piece starting on from ends (*piece_to), given the nationality's periods
+ * in out[0..np); true when one of them covers from itself (then *piece_to is its end). */
+static bool piece_covered(const kp_stay_dated_t *rows, const kp_stay_period_t *out, const int *from_row, int np,
+                          int64_t from, int64_t *piece_to)
+{
+	for (int k = 0; k < np; k++) {
+		if (rows[from_row[k]].any_nationality)
+			continue;
+		if (out[k].from <= from && from <= out[k].to) {
+			*piece_to = out[k].to; /* skip what the nationality's period covers */
+			return true;
+		}
+		if (out[k].from > from && out[k].from - 1 < *piece_to)
+			*piece_to = out[k].from - 1;
+	}
+	return false;
+}
+
+/* Time order, carrying from_row along (a few dozen periods at most). */
+static void sort_periods(kp_stay_period_t *out, int *from_row, int np)
+{
+	for (int i = 1; i < np; i++)
+		for (int k = i; k > 0 && out[k].from < out[k - 1].from; k--) {
+			kp_stay_period_t t = out[k];
+			out[k] = out[k - 1];
+			out[k - 1] = t;
+			int tr = from_row[k];
+			from_row[k] = from_row[k - 1];
+			from_row[k - 1] = tr;
+		}
+}
+
+int kp_stay_overlay(const kp_stay_dated_t *rows, int n, kp_stay_period_t *out, int *from_row)
+{
+	int np = 0;
+	for (int i = 0; i < n; i++) {
+		int64_t from = rows[i].from, to = rows[i].to;
+		while (from <= to && np < KP_STAY_MAX_PERIODS) {
+			int64_t piece_to = to;
+			bool covered = rows[i].any_nationality && piece_covered(rows, out, from_row, np, from, &piece_to);
+			if (!covered) {
+				out[np] = (kp_stay_period_t){from, piece_to, rows[i].rule};
+				from_row[np++] = i;
+			}
+			if (piece_to >= to || piece_to == KP_STAY_OPEN)
+				break;
+			from = piece_to + 1;
+		}
+	}
+	sort_periods(out, from_row, np);
+	return np;
 }

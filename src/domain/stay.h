@@ -81,6 +81,17 @@ enum kp_stay_status {
 	KP_STAY_ENORULE = -7,  /* no rule period covers the entry day */
 };
 
+/* What is wrong with the stays, and where: index is the past stay (-1: the planned one or
+ * none), part "entry" or "exit", code a stable word for pages, text the English sentence. */
+typedef struct kp_stay_problem {
+	int index;
+	const char *part, *code, *text;
+} kp_stay_problem_t;
+
+/* The order checks kp_stay_calculate makes before any rule: KP_STAY_OK, or a kp_stay_status
+ * with *p filled. */
+int kp_stay_check(const kp_stay_t *past, int n, const kp_stay_t *planned, kp_stay_problem_t *p);
+
 /* Evaluate a stay under rule. past: n stays in time order (n <= KP_STAY_MAX); only the
  * last may be open. planned: the stay to evaluate (exit may be KP_STAY_OPEN: "how long may
  * I stay"), or NULL to evaluate the open last past stay. Fills *out; returns KP_STAY_OK or
@@ -104,6 +115,20 @@ typedef struct kp_stay_period {
  * KP_STAY_ENORULE when no period covers the entry day. */
 int kp_stay_calculate_dated(const kp_stay_period_t *periods, int np, const kp_stay_t *past, int n,
                             const kp_stay_t *planned, kp_stay_result_t *out, const char **err);
+/* One dated rule of a destination's table: for one nationality, or for any ('*'), in force
+ * on [from, to] (to KP_STAY_OPEN while not ended). */
+typedef struct kp_stay_dated {
+	bool any_nationality;
+	int64_t from, to;
+	kp_stay_rule_t rule;
+} kp_stay_dated_t;
+
+/* The periods a traveller's rules are in force: the nationality's own dated rules, with the
+ * '*' rules filling the days it has none for (a '*' rule is cut into the pieces no rule of
+ * the nationality covers). rows: n rules, the nationality's before the '*' ones. Writes at
+ * most KP_STAY_MAX_PERIODS periods in time order into out, and into from_row[k] the index in
+ * rows that out[k] came from; returns how many. */
+int kp_stay_overlay(const kp_stay_dated_t *rows, int n, kp_stay_period_t *out, int *from_row);
 /* Index of the period in force on day, -1 when none. */
 int kp_stay_period_at(const kp_stay_period_t *periods, int np, int64_t day);
 

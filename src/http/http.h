@@ -125,6 +125,10 @@ const char *kp_body_str(kp_req_t *req, const char *name, size_t max_chars, bool 
 const char *kp_body_str_checked(kp_req_t *req, const char *name, size_t max_chars, bool required,
                                 const char *(*check)(const char *));
 bool kp_body_int(kp_req_t *req, const char *name, long long min, long long max, bool required, long long *out);
+/* A field problem with a stable code (the page's catalogue key is form.problem.<code>),
+ * args for the translated text (stolen, may be NULL) and the English problem for API users. */
+void kp_field_problem(kp_req_t *req, const char *field, const char *code, json_t *args, const char *problem);
+/* A field problem without a more precise code: code "invalid", the page shows the English. */
 void kp_field_error(kp_req_t *req, const char *field, const char *problem);
 int kp_body_check(kp_req_t *req);
 

@@ -55,11 +55,21 @@ const char *kp_req_cookie(const kp_req_t *req, const char *name)
 	return MHD_lookup_connection_value(req->mhd, MHD_COOKIE_KIND, name);
 }
 
-void kp_field_error(kp_req_t *req, const char *field, const char *problem)
+void kp_field_problem(kp_req_t *req, const char *field, const char *code, json_t *args, const char *problem)
 {
 	if (req->field_errors == NULL)
 		req->field_errors = json_array();
-	json_array_append_new(req->field_errors, json_pack("{s:s, s:s}", "field", field, "problem", problem));
+	json_t *p = json_pack("{s:s, s:s, s:s}", "field", field, "code", code, "problem", problem);
+	if (p == NULL) /* a field name or problem that is not UTF-8: still name the field's problem */
+		p = json_pack("{s:s, s:s, s:s}", "field", "(unnamed)", "code", code, "problem", "is not valid");
+	if (args)
+		json_object_set_new(p, "args", args);
+	json_array_append_new(req->field_errors, p);
+}
+
+void kp_field_error(kp_req_t *req, const char *field, const char *problem)
+{
+	kp_field_problem(req, field, "invalid", NULL, problem);
 }
 
 int kp_body_check(kp_req_t *req)
@@ -83,17 +93,17 @@ const char *kp_body_str(kp_req_t *req, const char *name, size_t max_chars, bool 
 	json_t *v = req->json ? json_object_get(req->json, name) : NULL;
 	if (v == NULL || json_is_null(v)) {
 		if (required)
-			kp_field_error(req, name, "is required");
+			kp_field_problem(req, name, "required", NULL, "is required");
 		return NULL;
 	}
 	if (!json_is_string(v)) {
-		kp_field_error(req, name, "must be a string");
+		kp_field_problem(req, name, "not_text", NULL, "must be a string");
 		return NULL;
 	}
 	const char *s = json_string_value(v);
 	size_t len = json_string_length(v);
 	if (strlen(s) != len || !kp_utf8_valid(s, len, false)) {
-		kp_field_error(req, name, "must not contain control characters");
+		kp_field_problem(req, name, "control_chars", NULL, "must not contain control characters");
 		return NULL;
 	}
 	while (isspace((unsigned char)*s))
@@ -102,12 +112,13 @@ const char *kp_body_str(kp_req_t *req, const char *name, size_t max_chars, bool 
 		len--;
 	if (len == 0) {
 		if (required)
-			kp_field_error(req, name, "must not be empty");
+			kp_field_problem(req, name, "required", NULL, "must not be empty");
 		return NULL;
 	}
 	char *copy = kp_arena_strndup(&req->arena, s, len);
 	if (kp_utf8_len(copy) > max_chars) {
-		kp_field_error(req, name, kp_arena_printf(&req->arena, "must be at most %zu characters", max_chars));
+		kp_field_problem(req, name, "max_chars", json_pack("{s:I}", "count", (json_int_t)max_chars),
+		                 kp_arena_printf(&req->arena, "must be at most %zu characters", max_chars));
 		return NULL;
 	}
 	return copy;
@@ -132,11 +143,12 @@ bool kp_body_int(kp_req_t *req, const char *name, long long min, long long max, 
 	json_t *v = req->json ? json_object_get(req->json, name) : NULL;
 	if (v == NULL || json_is_null(v)) {
 		if (required)
-			kp_field_error(req, name, "is required");
+			kp_field_problem(req, name, "required", NULL, "is required");
 		return false;
 	}
 	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
-		kp_field_error(req, name, kp_arena_printf(&req->arena, "must be a whole number from %lld to %lld", min, max));
+		kp_field_problem(req, name, "number_range", json_pack("{s:I, s:I}", "min", (json_int_t)min, "max", (json_int_t)max),
+		                 kp_arena_printf(&req->arena, "must be a whole number from %lld to %lld", min, max));
 		return false;
 	}
 	*out = json_integer_value(v);

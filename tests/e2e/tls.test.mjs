@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -87,11 +87,16 @@ test('a certificate without its key, an unreadable file or a key of another cert
   const dir = mkdtempSync(join(tmpdir(), 'kapka-tls-'));
   try {
     const a = certificate(dir, 'a'), b = certificate(dir, 'b');
+    const junk = join(dir, 'junk.db');
+    writeFileSync(junk, 'this is not a database file, whatever its name says\n'.repeat(100));
     const cases = [
       [{ KAPKA_TLS_CERT: a.cert }, /needs both tls_cert and tls_key/],
       [{ KAPKA_TLS_CERT: a.cert, KAPKA_TLS_KEY: join(dir, 'missing.key') }, /tls_key: cannot read/],
       [{ KAPKA_TLS_CERT: join(ROOT, 'README.md'), KAPKA_TLS_KEY: a.key }, /tls_cert: .* is not a PEM file/],
       [{ KAPKA_TLS_CERT: a.cert, KAPKA_TLS_KEY: b.key }, /cannot serve HTTPS/],
+      // Good PEM files read, then a later step fails: the sanitizer build shows nothing leaks.
+      [{ KAPKA_TLS_CERT: a.cert, KAPKA_TLS_KEY: a.key, KAPKA_DB: junk }, /not a database/],
+      [{ KAPKA_TLS_CERT: a.cert, KAPKA_TLS_KEY: a.key, KAPKA_LOG_WITNESSES: 'not-a-witness' }, /witness/i],
     ];
     for (const [env, why] of cases) {
       const k = serve(dir, env);

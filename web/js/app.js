@@ -63,17 +63,22 @@ async function render() {
   }
   const f = flash;
   flash = null;
-  const view = h('div', { class: 'view', dataset: { page: p.name || 'notfound' } });
+  // data-route: the whole address, so a test (or a reader) can tell two crossings' pages apart
+  const view = h('div', { class: 'view', dataset: { page: p.name || 'notfound', route: location.hash.replace(/^#\/?/, '') } });
   const ctx = {
     params: route.params, query: route.query, user, session: session.info(), flash: f,
     api, navigate, t, current: () => seq === renderSeq,
     signIn: async (u, pw) => { await session.signIn(u, pw); await syncLanguage(); },
   };
   try {
-    await p.render(view, ctx);
+    const mod = p === notFound ? p : await router.load(p);
+    if (seq !== renderSeq) return;
+    await mod.render(view, ctx);
   } catch (err) {
     console.error(err);
-    view.replaceChildren(h('h1', { i18n: 'error.title', tabindex: '-1' }), notice({ key: 'error.internal' }, 'error'));
+    // A page module that did not arrive is the network's fault, not the page's.
+    const key = err instanceof TypeError && /import|module/i.test(err.message) ? 'error.network' : 'error.internal';
+    view.replaceChildren(h('h1', { i18n: 'error.title', tabindex: '-1' }), notice({ key }, 'error'));
   }
   if (seq !== renderSeq) return; // a newer navigation won
   currentPage = p;
@@ -135,12 +140,16 @@ function bindShell() {
 }
 
 async function start() {
+  // The catalogue, who is signed in and the module of the page asked for load side by side.
+  const asked = router.page(router.parse(location.hash)?.name || '');
+  if (asked) router.load(asked).catch(() => {}); // render() reports a failure
+  const signedIn = session.refresh().then(() => null, (err) => err);
   await setLanguage(storedLanguage() ?? browserLanguage());
   updateLanguageButtons();
   bindShell();
-  await router.loadPages();
   try {
-    await session.refresh();
+    const err = await signedIn;
+    if (err) throw err;
   } catch (err) {
     console.error(err);
     document.getElementById('main').replaceChildren(

@@ -40,6 +40,7 @@ function closures(cp, ctx) {
 function changes(cp, ctx) {
   const f = makeForm({
     submit: 'cpadmin.save',
+    fields: (name) => (/^capacity\.(\w+)$/.exec(name) || [])[1] && `cap_${name.slice(9)}`,
     async onSubmit(v, form) {
       const modes = MODES.filter((m) => form.form.querySelector(`input[name="mode-${m}"]`).checked);
       const capacity = {};
@@ -70,6 +71,7 @@ function season(cp, ctx) {
   const done = h('div');
   const f = makeForm({
     submit: 'rules.season_submit',
+    fields: { from: 'season_from', to: 'season_to' },
     async onSubmit(v) {
       const allYear = !v.season_from && !v.season_to;
       const body = { from: allYear ? null : v.season_from, to: allYear ? null : v.season_to, source: v.source };

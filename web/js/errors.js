@@ -57,9 +57,23 @@ const PATTERN_PROBLEMS = [
   [/^is (\d{4}-\d{2}-\d{2}), not after the trip ends on (\d{4}-\d{2}-\d{2})/, 'ui.problem_passport_expires', ['expiry', 'end'], true],
 ];
 
-// {key, args} for a field problem, or {text} when it is not one we know.
-export function describeProblem(problem) {
+// Problem codes whose words the catalogue keeps under an older key; any other code's words
+// are form.problem.<code> (src/http/request.c kp_field_problem).
+const CODE_PROBLEMS = {
+  required: 'problem.required', not_text: 'problem.not_text', control_chars: 'problem.control_chars',
+  max_chars: 'problem.max_chars', number_range: 'problem.number_range',
+};
+
+// {key, args} for a field problem, or {text} when it is not one we know. code and args are
+// the server's stable code for the problem and the numbers its words need; code "invalid"
+// (no more precise code) falls back to the English sentence the server wrote.
+export function describeProblem(problem, code, args) {
   if (problem && typeof problem === 'object') return problem; // already {key, args}
+  if (code && code !== 'invalid') {
+    const key = CODE_PROBLEMS[code] || `form.problem.${String(code).toLowerCase()}`;
+    if (/^[a-z_.]+$/.test(key) && has(key)) return { key, args: args || undefined };
+    if (reasonKey(code)) return { key: reasonKey(code) }; // the same words as the form's message
+  }
   if (EXACT_PROBLEMS[problem]) return { key: EXACT_PROBLEMS[problem] };
   for (const [re, key, names, text] of PATTERN_PROBLEMS) {
     const m = re.exec(problem);

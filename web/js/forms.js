@@ -2,6 +2,8 @@
 // top of the form (an alert) and next to each field (aria-invalid + aria-describedby).
 //
 //   const f = makeForm({ submit: 'login.submit', onSubmit: async (values, f) => {...} },
+//   (fields: the page's field for a server field path, {'planned.entry': 'planned_entry'} or a
+//   function returning the page's name or undefined, when the two differ)
 //     field({ name: 'username', label: 'field.username', required: true, autocomplete: 'username' }));
 import { h, tx } from './dom.js';
 import { describeError, describeProblem, implicitFieldProblems } from './errors.js';
@@ -59,7 +61,7 @@ export function showPasswords() {
 
 // The form: an alert box on top, the given children, and a submit button.
 // onSubmit(values, ctl) runs after the client checks pass; errors it throws are shown.
-export function makeForm({ submit, onSubmit }, ...children) {
+export function makeForm({ submit, onSubmit, fields }, ...children) {
   const summary = h('div', { class: 'error-summary', role: 'alert', tabindex: '-1', hidden: true });
   const button = h('button', { type: 'submit', class: 'primary', i18n: submit });
   const form = h('form', { novalidate: true }, summary, ...children, h('div', { class: 'actions' }, button));
@@ -67,7 +69,7 @@ export function makeForm({ submit, onSubmit }, ...children) {
     form, button, summary,
     values: () => readValues(form),
     clear: () => clearErrors(form),
-    showError: (err) => showError(form, err),
+    showError: (err) => showError(form, err, fields),
     showProblems: (problems) => showProblems(form, { key: 'error.invalid_field' }, problems),
     busy(on) {
       button.disabled = on;
@@ -89,7 +91,7 @@ export function makeForm({ submit, onSubmit }, ...children) {
       await onSubmit(values, ctl);
     } catch (err) {
       if (err?.name !== 'ApiError') console.error(err);
-      showError(form, err?.name === 'ApiError' ? err : { code: 'internal', status: 500 });
+      showError(form, err?.name === 'ApiError' ? err : { code: 'internal', status: 500 }, fields);
     } finally {
       if (!ctl.holdDisabled) ctl.busy(false);
     }
@@ -138,9 +140,12 @@ function textEl(tag, d, props = {}) {
   return d.key ? h(tag, { ...props, i18n: d.key, args: d.args }) : h(tag, props, d.text);
 }
 
-// Show an ApiError: its message on top, its field problems next to the fields.
-export function showError(form, err) {
-  const problems = [...(err.fields || []), ...implicitFieldProblems(err)];
+// Show an ApiError: its message on top, its field problems next to the fields (server
+// field paths renamed by fields, see makeForm).
+export function showError(form, err, fields) {
+  const rename = typeof fields === 'function' ? fields : (name) => fields?.[name];
+  const problems = [...(err.fields || []), ...implicitFieldProblems(err)]
+    .map((p) => ({ ...p, field: rename(p.field) ?? p.field }));
   showProblems(form, describeError(err), problems, err.requestId);
 }
 
@@ -148,8 +153,8 @@ function showProblems(form, message, problems, requestId) {
   const summary = form.querySelector('.error-summary');
   const list = h('ul');
   let firstInvalid = null;
-  for (const { field: name, problem } of problems) {
-    const d = describeProblem(problem);
+  for (const { field: name, problem, code, args } of problems) {
+    const d = describeProblem(problem, code, args);
     const input = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
     if (input) {
       const wrap = input.closest('.field');

@@ -9,16 +9,31 @@ const STORAGE_KEY = 'kapka.lang';
 const FALLBACK = 'en';
 
 const catalogues = new Map();   // lang -> {key: text}
+const loading = new Map();      // lang -> Promise of its catalogue (one request per language)
 const listeners = new Set();
 let current = FALLBACK;
 
-async function load(lang) {
-  if (!catalogues.has(lang)) {
-    const res = await fetch(`/i18n/${lang}.json`, { cache: 'no-cache' });
-    if (!res.ok) throw new Error(`catalogue ${lang}: HTTP ${res.status}`);
-    catalogues.set(lang, await res.json());
+function load(lang) {
+  if (!loading.has(lang)) {
+    loading.set(lang, (async () => {
+      const res = await fetch(`/i18n/${lang}.json`, { cache: 'no-cache' });
+      if (!res.ok) throw new Error(`catalogue ${lang}: HTTP ${res.status}`);
+      catalogues.set(lang, await res.json());
+      return catalogues.get(lang);
+    })().catch((err) => {
+      loading.delete(lang);
+      throw err;
+    }));
   }
-  return catalogues.get(lang);
+  return loading.get(lang);
+}
+
+// English stands in for a key missing from another catalogue. Every catalogue is complete
+// (the tests see to it), so English is fetched only when a key turns out to be missing,
+// and the page is relabelled when it has come.
+function needFallback() {
+  if (catalogues.has(FALLBACK) || loading.has(FALLBACK)) return;
+  load(FALLBACK).then(() => localize(document), () => {});
 }
 
 export function language() {
@@ -47,7 +62,7 @@ export function browserLanguage() {
 // remember: keep the choice for the next visit.
 export async function setLanguage(lang, { remember = false } = {}) {
   if (!LANGUAGES.includes(lang)) lang = FALLBACK;
-  await Promise.all([load(lang), load(FALLBACK)]);
+  await load(lang);
   current = lang;
   if (remember) {
     try { localStorage.setItem(STORAGE_KEY, lang); } catch { /* private mode: not remembered */ }
@@ -112,6 +127,7 @@ export function t(key, args = {}) {
   let text = lookup(catalogues.get(current) || {}, key, args.count);
   if (text === undefined) {
     console.warn(`kapka i18n: missing key "${key}" in ${current}.json`);
+    needFallback();
     text = lookup(catalogues.get(FALLBACK) || {}, key, args.count) ?? key;
   }
   return text.replace(/\{(\w+)\}/g, (m, name) => (name in args ? formatValue(args[name]) : m));

@@ -1,23 +1,32 @@
-// router.js: hash routes (#/name/param…?key=value) onto the page modules listed in
-// pages/index.js. A page module's default export:
-//   { title: 'catalogue.key',                 // <title> and the nav text unless nav.label
+// router.js: hash routes (#/name/param…?key=value) onto the pages listed in pages/index.js.
+// Each entry there says who may open the page and where it sits in the menu:
+//   { name: 'permits',                       // #/permits, web/js/pages/permits.js
+//     title: 'catalogue.key',                 // <title> and the nav text unless nav.label
 //     access: 'user' | 'guest' | 'any',       // who may open it (default 'user')
 //     roles: ['carrier', …],                  // optional: only these roles (with access 'user')
-//     nav: { label: 'nav.key', order: 10 },   // optional: listed in the top navigation
-//     async render(view, ctx) }               // fill view (a detached <div>)
+//     nav: { label: 'nav.key', order: 10 } }  // optional: listed in the top navigation
+// The page's module is loaded the first time the page is opened (a cold start loads only the
+// page shown); its default export is { async render(view, ctx) }, filling view (a detached <div>).
 // ctx: {params, query, user, session, flash, api, navigate(path, {query, flash}), t,
 //       current() (false once a newer navigation started), signIn(username, password)}
 import LIST from './pages/index.js';
 
-const pages = new Map();
-
-export async function loadPages() {
-  const mods = await Promise.all(LIST.map((name) => import(`./pages/${name}.js`)));
-  LIST.forEach((name, i) => pages.set(name, { name, access: 'user', ...mods[i].default }));
-}
+const pages = new Map(LIST.map((p) => [p.name, { access: 'user', ...p }]));
+const loaded = new Map(); // name → Promise of the module's default export
 
 export function page(name) {
   return pages.get(name) ?? null;
+}
+
+// The page's module ({render}), loaded once; a failed load is tried again next time.
+export function load(p) {
+  if (!loaded.has(p.name)) {
+    loaded.set(p.name, import(`./pages/${p.name}.js`).then((m) => m.default, (err) => {
+      loaded.delete(p.name);
+      throw err;
+    }));
+  }
+  return loaded.get(p.name);
 }
 
 // May this user (or nobody, when null) open the page?

@@ -257,6 +257,23 @@ static void bad_input(void **state)
 	assert_int_equal(kp_stay_calculate(&KG, &closed, 1, &plan, &o, &err), KP_STAY_EPLAN);
 	assert_int_equal(kp_stay_calculate(&KG, NULL, 0, &backwards, &o, &err), KP_STAY_EPLAN);
 	assert_int_equal(kp_stay_calculate(&KG, &closed, KP_STAY_MAX + 1, &plan, &o, &err), KP_STAY_ETOOMANY);
+	/* where the problem is, for the page's field */
+	kp_stay_problem_t p;
+	assert_int_equal(kp_stay_check(two, 2, &closed, &p), KP_STAY_EORDER);
+	assert_int_equal(p.index, 1);
+	assert_string_equal(p.part, "entry");
+	assert_string_equal(p.code, "stay_overlap");
+	assert_int_equal(kp_stay_check(&backwards, 1, &plan, &p), KP_STAY_EORDER);
+	assert_int_equal(p.index, 0);
+	assert_string_equal(p.part, "exit");
+	assert_int_equal(kp_stay_check(open_first, 1, &plan, &p), KP_STAY_EOPEN);
+	assert_string_equal(p.code, "stay_open_not_last");
+	assert_int_equal(kp_stay_check(&closed, 1, &plan, &p), KP_STAY_EPLAN);
+	assert_int_equal(p.index, -1);
+	assert_string_equal(p.code, "plan_before_last_exit");
+	assert_int_equal(kp_stay_check(&closed, 1, NULL, &p), KP_STAY_ENONE);
+	assert_string_equal(p.code, "plan_missing");
+	assert_int_equal(kp_stay_check(&closed, 1, &(kp_stay_t){day("2026-02-01"), day("2026-02-03")}, &p), KP_STAY_OK);
 	static const kp_stay_rule_t bad_rules[] = {{KP_STAY_REENTRY, 0, 0},   {KP_STAY_REENTRY, 60, 120},
 	                                           {KP_STAY_ROLLING, 90, 90}, {KP_STAY_ROLLING, 90, 4000},
 	                                           {KP_STAY_UNLIMITED, 5, 0}, {(kp_stay_kind_t)9, 1, 2}};

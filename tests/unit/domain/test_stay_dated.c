@@ -165,12 +165,53 @@ static void refusals(void **state)
 	assert_int_equal(kp_stay_period_at(pr, 2, day("2020-01-01")), -1);
 }
 
+/* kp_stay_overlay: the nationality's rules win; the '*' rules fill the days between, cut
+ * into pieces; the result is in time order and says which row each period came from. */
+static void overlay_fills_gaps_with_any_nationality(void **state)
+{
+	(void)state;
+	kp_stay_rule_t uz = {KP_STAY_ROLLING, 60, 120}, any = {KP_STAY_ROLLING, 30, 60}, old = {KP_STAY_REENTRY, 60, 0};
+	const kp_stay_dated_t rows[] = {
+	    {false, day("2026-03-01"), day("2026-05-31"), uz},  /* the nationality's, in spring */
+	    {false, day("2026-09-01"), KP_STAY_OPEN, uz},       /* and from September on */
+	    {true, day("2023-10-01"), day("2025-12-30"), old},  /* anyone, before the resolution */
+	    {true, day("2025-12-31"), KP_STAY_OPEN, any},       /* anyone, since */
+	};
+	kp_stay_period_t p[KP_STAY_MAX_PERIODS];
+	int from[KP_STAY_MAX_PERIODS];
+	int np = kp_stay_overlay(rows, 4, p, from);
+	const struct {
+		const char *from, *to;
+		int row;
+	} want[] = {
+	    {"2023-10-01", "2025-12-30", 2}, {"2025-12-31", "2026-02-28", 3}, {"2026-03-01", "2026-05-31", 0},
+	    {"2026-06-01", "2026-08-31", 3}, {"2026-09-01", OPEN_END, 1},
+	};
+	assert_int_equal(np, 5);
+	for (int k = 0; k < np; k++) {
+		assert_int_equal(p[k].from, day(want[k].from));
+		assert_int_equal(p[k].to, day(want[k].to));
+		assert_int_equal(from[k], want[k].row);
+		assert_int_equal(p[k].rule.days, rows[want[k].row].rule.days);
+	}
+	/* only '*' rules: taken as they are; none at all: no period */
+	assert_int_equal(kp_stay_overlay(rows + 2, 2, p, from), 2);
+	assert_int_equal(from[1], 1);
+	assert_int_equal(kp_stay_overlay(rows, 0, p, from), 0);
+	/* a '*' rule wholly under the nationality's leaves nothing */
+	const kp_stay_dated_t under[] = {{false, day("2026-01-01"), KP_STAY_OPEN, uz},
+	                                 {true, day("2026-02-01"), day("2026-03-01"), any}};
+	assert_int_equal(kp_stay_overlay(under, 2, p, from), 1);
+	assert_int_equal(p[0].to, KP_STAY_OPEN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(seed_examples_in_force),
 	    cmocka_unit_test(resolution_855),
 	    cmocka_unit_test(refusals),
+	    cmocka_unit_test(overlay_fills_gaps_with_any_nationality),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,9 +14,6 @@ function eventItem(e) {
 }
 
 export default {
-  title: 'agency.title',
-  roles: ['officer', 'auditor'],
-  nav: { label: 'nav.agency', order: 46 },
   async render(view, ctx) {
     append(view, h('h1', { i18n: 'agency.title' }));
     let mine;

@@ -57,9 +57,6 @@ function pending(result, ap) {
 }
 
 export default {
-  title: 'apply.title',
-  roles: ['carrier'],
-  nav: { label: 'nav.apply', order: 30 },
   async render(view, ctx) {
     let authorities, types, vehicles, check, years;
     try {

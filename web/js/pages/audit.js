@@ -14,9 +14,6 @@ function snapshot(label, value) {
 }
 
 export default {
-  title: 'ui.audit_title',
-  roles: ['auditor', 'admin'],
-  nav: { label: 'ui.nav_audit', order: 91 },
   async render(view, ctx) {
     const box = h('div', { 'aria-live': 'polite' });
     const pages = []; // cursors of the pages seen, for "previous"

@@ -76,9 +76,6 @@ function bookingCard(b, names, ctx, reload, startMove) {
 }
 
 export default {
-  title: 'booking.title',
-  roles: ['carrier', 'traveller'],
-  nav: { label: 'nav.booking', order: 50 },
   async render(view, ctx) {
     const { items: cps } = await ctx.api.get('/api/v1/checkpoints?country=KG');
     const names = Object.fromEntries(cps.map((c) => [c.code, cpName(c)]));

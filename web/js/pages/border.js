@@ -44,9 +44,6 @@ function queueCard(b) {
 }
 
 export default {
-  title: 'border.title',
-  roles: ['officer'],
-  nav: { label: 'nav.border', order: 45 },
   async render(view, ctx) {
     const { items } = await ctx.api.get('/api/v1/checkpoints?country=KG');
     const here = items.find((c) => c.code === (ctx.query.checkpoint || remembered())) || items[0];

@@ -97,9 +97,6 @@ function carrierCard(o, ctx, reload) {
 }
 
 export default {
-  title: 'carriers.title',
-  roles: ['ministry', 'auditor', 'admin'],
-  nav: { label: 'nav.carriers', order: 50 },
   async render(view, ctx) {
     const flash = h('div', { 'aria-live': 'polite' });
     const box = h('div');

@@ -117,9 +117,6 @@ async function renderOne(view, ctx, code) {
 }
 
 export default {
-  title: 'checkpoints.title',
-  access: 'any',
-  nav: { label: 'nav.checkpoints', order: 70 },
   async render(view, ctx) {
     if (ctx.params[0]) await renderOne(view, ctx, ctx.params[0]);
     else await renderList(view, ctx);

@@ -12,8 +12,6 @@ const ACTS = {
 };
 
 export default {
-  title: 'ecmr_seal.title',
-  access: 'any',
   async render(view, ctx) {
     const token = ctx.params[0] || '';
     append(view, h('h1', { i18n: 'ecmr_seal.title' }));

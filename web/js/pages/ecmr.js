@@ -222,9 +222,6 @@ async function renderOne(view, ctx, ref) {
 }
 
 export default {
-  title: 'ecmr.title',
-  roles: ['carrier', 'officer', 'ministry', 'auditor', 'admin'],
-  nav: { label: 'nav.ecmr', order: 45 },
   async render(view, ctx) {
     if (ctx.params[0]) await renderOne(view, ctx, ctx.params[0]);
     else await renderList(view, ctx);

@@ -32,9 +32,6 @@ function yearCard(y) {
 }
 
 export default {
-  title: 'window.register_title',
-  access: 'any',
-  nav: { label: 'window.register_nav', order: 62 },
   async render(view, ctx) {
     let reg, perf, agencies, procs;
     try {

@@ -68,9 +68,6 @@ function passwordSection(ctx) {
 }
 
 export default {
-  title: 'home.title',
-  access: 'user',
-  nav: { label: 'nav.home', order: 0 },
   async render(view, ctx) {
     const u = ctx.user;
     append(view,

@@ -1,53 +1,53 @@
 // The pages of the web UI. To add one: write web/js/pages/<name>.js (see router.js for its
 // shape) and add <name> here; it is then reachable at #/<name> and, if it says so, in the nav.
 export default [
-  'home',
-  'login',
-  'register',
+  { name: 'home', title: 'home.title', access: 'user', nav: { label: 'nav.home', order: 0 } },
+  { name: 'login', title: 'login.title', access: 'guest', nav: { label: 'nav.login', order: 10 } },
+  { name: 'register', title: 'register.title', access: 'guest', nav: { label: 'nav.register', order: 20 } },
   // carriers
-  'vehicles',
-  'apply',
-  'permits',
+  { name: 'vehicles', title: 'vehicles.title', roles: ['carrier'], nav: { label: 'nav.vehicles', order: 20 } },
+  { name: 'apply', title: 'apply.title', roles: ['carrier'], nav: { label: 'nav.apply', order: 30 } },
+  { name: 'permits', title: 'permits.title', roles: ['carrier'], nav: { label: 'nav.permits', order: 40 } },
   // border and customs officers
-  'verify',
-  'lookup',
+  { name: 'verify', title: 'verify.title', roles: ['officer', 'ministry', 'admin'], nav: { label: 'nav.verify', order: 20 } },
+  { name: 'lookup', title: 'lookup.title', roles: ['officer', 'ministry', 'auditor', 'admin'], nav: { label: 'nav.lookup', order: 30 } },
   // the ministry (and, reading only, auditors)
-  'quotas',
-  'review',
-  'usage',
-  'carriers',
+  { name: 'quotas', title: 'quotas.title', roles: ['ministry', 'auditor', 'admin'], nav: { label: 'nav.quotas', order: 20 } },
+  { name: 'review', title: 'review.title', roles: ['ministry', 'auditor', 'admin'], nav: { label: 'nav.review', order: 30 } },
+  { name: 'usage', title: 'usage.title', roles: ['ministry', 'auditor', 'admin'], nav: { label: 'nav.usage', order: 40 } },
+  { name: 'carriers', title: 'carriers.title', roles: ['ministry', 'auditor', 'admin'], nav: { label: 'nav.carriers', order: 50 } },
   // accounts (administrator) and the audit trail (auditor)
-  'users',
-  'audit',
-  'permit-search',
-  'permit-issue',
+  { name: 'users', title: 'ui.users_title', roles: ['admin', 'auditor'], nav: { label: 'ui.nav_users', order: 90 } },
+  { name: 'audit', title: 'ui.audit_title', roles: ['auditor', 'admin'], nav: { label: 'ui.nav_audit', order: 91 } },
+  { name: 'permit-search', title: 'pm.search_title', roles: ['ministry', 'auditor', 'admin'], nav: { label: 'pm.nav_search', order: 31 } },
+  { name: 'permit-issue', title: 'pm.issue_title', roles: ['ministry', 'admin'], nav: { label: 'pm.nav_issue', order: 32 } },
   // partner exchange (the ministry)
-  'partners',
+  { name: 'partners', title: 'partners.title', roles: ['ministry', 'auditor', 'admin'], nav: { label: 'partners.nav', order: 60 } },
 
   // checkpoints, crossings and the booked queue
-  'checkpoints',
-  'booking',
-  'border',
-  'throughput',
+  { name: 'checkpoints', title: 'checkpoints.title', access: 'any', nav: { label: 'nav.checkpoints', order: 70 } },
+  { name: 'booking', title: 'booking.title', roles: ['carrier', 'traveller'], nav: { label: 'nav.booking', order: 50 } },
+  { name: 'border', title: 'border.title', roles: ['officer'], nav: { label: 'nav.border', order: 45 } },
+  { name: 'throughput', title: 'throughput.title', roles: ['ministry', 'auditor', 'admin'], nav: { label: 'nav.throughput', order: 60 } },
 
   // travellers
-  'zones',
-  'stay',
-  'tips',
-  'zone-check',
+  { name: 'zones', title: 'zones.title', roles: ['traveller'], nav: { label: 'nav.zones', order: 30 } },
+  { name: 'stay', title: 'stay.title', roles: ['traveller'], nav: { label: 'nav.stay', order: 35 } },
+  { name: 'tips', title: 'tips.title', roles: ['traveller'], nav: { label: 'nav.tips', order: 36 } },
+  { name: 'zone-check', title: 'zcheck.title', roles: ['officer'], nav: { label: 'nav.zone_check', order: 22 } },
 
   // e-CMR and the agency exchange
-  'ecmr',
-  'ecmr-seal',
-  'agency',
+  { name: 'ecmr', title: 'ecmr.title', roles: ['carrier', 'officer', 'ministry', 'auditor', 'admin'], nav: { label: 'nav.ecmr', order: 45 } },
+  { name: 'ecmr-seal', title: 'ecmr_seal.title', access: 'any' },
+  { name: 'agency', title: 'agency.title', roles: ['officer', 'auditor'], nav: { label: 'nav.agency', order: 46 } },
   // rules in force, by date, with their sources
-  'rules',
+  { name: 'rules', title: 'rules.title', access: 'any' },
 
   // the single window and the duty-free EV quota register
-  'window',
-  'window-queue',
-  'ev-quota',
+  { name: 'window', title: 'window.title', roles: ['carrier', 'traveller'], nav: { label: 'window.nav', order: 60 } },
+  { name: 'window-queue', title: 'window.queue_title', roles: ['officer', 'ministry'], nav: { label: 'window.queue_nav', order: 61 } },
+  { name: 'ev-quota', title: 'window.register_title', access: 'any', nav: { label: 'window.register_nav', order: 62 } },
 
   // the public transparency log's statistics
-  'transparency',
+  { name: 'transparency', title: 'transparency.title', access: 'any', nav: { label: 'transparency.nav', order: 95 } },
 ];

@@ -4,9 +4,6 @@ import { append, h, notice } from '../dom.js';
 import { field, makeForm, showPasswords } from '../forms.js';
 
 export default {
-  title: 'login.title',
-  access: 'guest',
-  nav: { label: 'nav.login', order: 10 },
   render(view, ctx) {
     const username = field({ name: 'username', label: 'field.username', required: true, autocomplete: 'username',
       autocapitalize: 'none', spellcheck: 'false', maxlength: 64, value: ctx.flash?.data?.username });

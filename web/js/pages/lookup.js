@@ -16,9 +16,6 @@ function resultCard(p, ctx) {
 }
 
 export default {
-  title: 'lookup.title',
-  roles: ['officer', 'ministry', 'auditor', 'admin'],
-  nav: { label: 'nav.lookup', order: 30 },
   async render(view, ctx) {
     const results = h('div', { class: 'lookup-results', 'aria-live': 'polite' });
     const initial = ctx.params[0] || ctx.query.plate || '';

@@ -362,9 +362,6 @@ function ownKeyTable(keys, ctx, reloadKeys) {
 }
 
 export default {
-  title: 'partners.title',
-  roles: ['ministry', 'auditor', 'admin'],
-  nav: { label: 'partners.nav', order: 60 },
   async render(view, ctx) {
     const canEdit = GOV_ROLES.includes(ctx.user.role);
     const flash = h('div', { 'aria-live': 'polite' });

@@ -26,9 +26,6 @@ function claimsOf(text) {
 }
 
 export default {
-  title: 'pm.issue_title',
-  roles: ['ministry', 'admin'],
-  nav: { label: 'pm.nav_issue', order: 32 },
   async render(view, ctx) {
     let authorities, types;
     try {

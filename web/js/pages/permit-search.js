@@ -50,9 +50,6 @@ function results(page, ctx, query) {
 }
 
 export default {
-  title: 'pm.search_title',
-  roles: ['ministry', 'auditor', 'admin'],
-  nav: { label: 'pm.nav_search', order: 31 },
   async render(view, ctx) {
     let authorities;
     try {

@@ -40,9 +40,6 @@ function pendingList(items) {
 }
 
 export default {
-  title: 'permits.title',
-  roles: ['carrier'],
-  nav: { label: 'nav.permits', order: 40 },
   async render(view, ctx) {
     const box = h('div');
     const pendingBox = h('div');

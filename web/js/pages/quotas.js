@@ -130,9 +130,6 @@ function addForm(ctx, year, authorities, types, reload) {
 }
 
 export default {
-  title: 'quotas.title',
-  roles: ['ministry', 'auditor', 'admin'],
-  nav: { label: 'nav.quotas', order: 20 },
   async render(view, ctx) {
     const year = pageYear(ctx);
     const canEdit = GOV_ROLES.includes(ctx.user.role);

@@ -104,9 +104,6 @@ function choice(view) {
 }
 
 export default {
-  title: 'register.title',
-  access: 'guest',
-  nav: { label: 'nav.register', order: 20 },
   render(view, ctx) {
     const kind = ctx.params[0];
     if (kind === 'carrier') carrier(view, ctx);

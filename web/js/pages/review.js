@@ -73,9 +73,6 @@ function applicationCard(ap, orgs, vehicles, ctx) {
 }
 
 export default {
-  title: 'review.title',
-  roles: ['ministry', 'auditor', 'admin'],
-  nav: { label: 'nav.review', order: 30 },
   async render(view, ctx) {
     append(view, h('h1', { i18n: 'review.title' }), h('p', { class: 'lead', i18n: 'review.lead' }));
     try {

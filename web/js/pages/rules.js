@@ -93,8 +93,6 @@ function holidayForm(ctx, reload) {
 }
 
 export default {
-  title: 'rules.title',
-  access: 'any',
   async render(view, ctx) {
     const year = Number(ctx.query?.year) || Number(todayLocal().slice(0, 4));
     const stay = h('div', { class: 'table-wrap' });

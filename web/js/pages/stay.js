@@ -112,17 +112,27 @@ function result(r, stays, planned) {
 }
 
 export default {
-  title: 'stay.title',
-  roles: ['traveller'],
-  nav: { label: 'nav.stay', order: 35 },
   async render(view, ctx) {
     const out = h('div', { 'aria-live': 'polite' });
     const rows = h('div', { class: 'stay-rows' }, stayRow(0));
     let n = 1;
     const more = h('button', { type: 'button', class: 'secondary', i18n: 'stay.add_stay', onclick: () => { if (n < 400) rows.append(stayRow(n++)); } });
-    const f = makeForm({ submit: 'stay.submit', async onSubmit(v) {
+    let rowOf = []; // stays[k] sent is the page's row rowOf[k]
+    // the server's stays[k].entry, planned.exit... named as the page's fields
+    const fields = (name) => {
+      const m = /^stays\[(\d+)\]\.(entry|exit)$/.exec(name);
+      if (m) return rowOf[Number(m[1])] !== undefined ? `${m[2]}_${rowOf[Number(m[1])]}` : undefined;
+      const p = /^planned\.(entry|exit)$/.exec(name);
+      return p ? `planned_${p[1]}` : name === 'stays' ? 'entry_0' : undefined;
+    };
+    const f = makeForm({ submit: 'stay.submit', fields, async onSubmit(v) {
       const stays = [];
-      for (let i = 0; i < n; i++) if (v[`entry_${i}`]) stays.push({ entry: v[`entry_${i}`], ...(v[`exit_${i}`] ? { exit: v[`exit_${i}`] } : {}) });
+      rowOf = [];
+      for (let i = 0; i < n; i++) {
+        if (!v[`entry_${i}`]) continue;
+        stays.push({ entry: v[`entry_${i}`], ...(v[`exit_${i}`] ? { exit: v[`exit_${i}`] } : {}) });
+        rowOf.push(i);
+      }
       const planned = { entry: v.planned_entry, ...(v.planned_exit ? { exit: v.planned_exit } : {}) };
       const body = { nationality: v.nationality, destination: v.destination, stays, planned };
       try {

@@ -39,9 +39,6 @@ function chart(items) {
 }
 
 export default {
-  title: 'throughput.title',
-  roles: ['ministry', 'auditor', 'admin'],
-  nav: { label: 'nav.throughput', order: 60 },
   async render(view, ctx) {
     const date = /^\d{4}-\d{2}-\d{2}$/.test(ctx.query.date || '') ? ctx.query.date : todayLocal();
     const f = makeForm({ submit: 'throughput.show', async onSubmit(v) { ctx.navigate('throughput', { query: { date: v.date } }); } },

@@ -44,9 +44,6 @@ function tipCard(x, ctx, reload) {
 }
 
 export default {
-  title: 'tips.title',
-  roles: ['traveller'],
-  nav: { label: 'nav.tips', order: 36 },
   async render(view, ctx) {
     const list = h('div', { 'aria-live': 'polite' });
     async function reload() {

@@ -36,9 +36,6 @@ function section(id, title, map, keyLabel) {
 }
 
 export default {
-  title: 'transparency.title',
-  access: 'any',
-  nav: { label: 'transparency.nav', order: 95 },
   async render(view) {
     append(view, h('h1', { i18n: 'transparency.title' }), h('p', { class: 'lead', i18n: 'transparency.lead' }));
     const status = h('p', { class: 'aside', role: 'status', i18n: 'transparency.loading' });

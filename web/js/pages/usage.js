@@ -65,9 +65,6 @@ function legend() {
 const n = (v) => fmt(v);
 
 export default {
-  title: 'usage.title',
-  roles: ['ministry', 'auditor', 'admin'],
-  nav: { label: 'nav.usage', order: 40 },
   async render(view, ctx) {
     const year = pageYear(ctx);
     const direction = ctx.query.direction === 'inbound' ? 'inbound' : 'outbound';

@@ -22,9 +22,6 @@ function statusCell(u, ctx, reload) {
 }
 
 export default {
-  title: 'ui.users_title',
-  roles: ['admin', 'auditor'],
-  nav: { label: 'ui.nav_users', order: 90 },
   async render(view, ctx) {
     const listBox = h('div', { 'aria-live': 'polite' });
     let all = [];

@@ -40,9 +40,6 @@ function vehicleCard(v, ctx, reload) {
 }
 
 export default {
-  title: 'vehicles.title',
-  roles: ['carrier'],
-  nav: { label: 'nav.vehicles', order: 20 },
   async render(view, ctx) {
     const listBox = h('div', { class: 'vehicle-list', 'aria-live': 'polite' });
     async function reload() {

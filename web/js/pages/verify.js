@@ -56,9 +56,6 @@ function verdict(r, ctx) {
 }
 
 export default {
-  title: 'verify.title',
-  roles: ['officer', 'ministry', 'admin'],
-  nav: { label: 'nav.verify', order: 20 },
   async render(view, ctx) {
     const result = h('div', { class: 'verdict-box' });
     const status = h('p', { class: 'scan-status', role: 'status', 'aria-live': 'polite' });

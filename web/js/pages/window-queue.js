@@ -110,9 +110,6 @@ async function stepView(view, ctx, id) {
 }
 
 export default {
-  title: 'window.queue_title',
-  roles: ['officer', 'ministry'],
-  nav: { label: 'window.queue_nav', order: 61 },
   async render(view, ctx) {
     try {
       if (ctx.params[0] && /^\d+$/.test(ctx.params[0])) await stepView(view, ctx, ctx.params[0]);

@@ -203,9 +203,6 @@ async function statusView(view, ctx, id) {
 }
 
 export default {
-  title: 'window.title',
-  roles: ['carrier', 'traveller'],
-  nav: { label: 'window.nav', order: 60 },
   async render(view, ctx) {
     try {
       const [first, second] = ctx.params;

@@ -28,9 +28,6 @@ function verdict(r) {
 }
 
 export default {
-  title: 'zcheck.title',
-  roles: ['officer'],
-  nav: { label: 'nav.zone_check', order: 22 },
   async render(view, ctx) {
     const out = h('div', { 'aria-live': 'polite' });
     let zones = [];

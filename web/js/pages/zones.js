@@ -79,9 +79,6 @@ function appCard(a, ctx, reload) {
 }
 
 export default {
-  title: 'zones.title',
-  roles: ['traveller'],
-  nav: { label: 'nav.zones', order: 30 },
   async render(view, ctx) {
     const list = h('div', { 'aria-live': 'polite' });
     const cur = () => (localStorage.getItem('kapka_currency') || '');

@@ -1,0 +1,100 @@
+// Field-level problems (issue 17, item 3): every 4xx problem of the stay calculator, the
+// temporary-import forms and crossing administration names its field and a stable code
+// (the page's catalogue key form.problem.<code>) beside the English for API users, and
+// nothing is stored.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { newTraveller, assertError, localDate } from './lib.mjs';
+import { usePermitServer } from './permits_helpers.test.mjs';
+
+const srv = usePermitServer();
+const CP = '/api/v1/checkpoints';
+
+// The problems of a 4xx answer as "field code" strings, in the server's order.
+function problems(r, status, code = 'invalid_field') {
+  const e = assertError(r, status, code);
+  assert.ok(Array.isArray(e.fields), `no fields in ${r.text}`);
+  for (const f of e.fields) {
+    assert.equal(typeof f.problem, 'string');
+    assert.match(f.code, /^[A-Za-z_]+$/);
+  }
+  return e.fields.map((f) => `${f.field} ${f.code}`);
+}
+
+test('stay calculator: each bad date is named with its field and code', async () => {
+  const { k } = srv;
+  const calc = (body) => k.req('POST', '/api/v1/stay-calculations', { body });
+  assert.deepEqual(problems(await calc({ nationality: 'FR', stays: [{ entry: '2024-03-10', exit: '2024-03-01' }], planned: { entry: '2024-06-01' } }), 422),
+    ['stays[0].exit stay_exit_before_entry']);
+  assert.deepEqual(problems(await calc({ nationality: 'FR', stays: [{ entry: '2024-03-01', exit: '2024-03-20' }, { entry: '2024-03-10', exit: '2024-03-30' }], planned: { entry: '2024-06-01' } }), 422),
+    ['stays[1].entry stay_overlap']);
+  assert.deepEqual(problems(await calc({ nationality: 'FR', stays: [{ entry: '2024-03-01', exit: '2024-03-20' }], planned: { entry: '2024-03-10' } }), 422),
+    ['planned.entry plan_before_last_exit']);
+  assert.deepEqual(problems(await calc({ nationality: 'FR', planned: { entry: '2024-03-10', exit: '2024-03-01' } }), 422),
+    ['planned.exit plan_exit_before_entry']);
+  assert.deepEqual(problems(await calc({ nationality: 'FR', stays: [{ entry: '2024-03-01', exit: '2024-03-20' }] }), 422),
+    ['planned.entry plan_missing']);
+  assert.deepEqual(problems(await calc({ planned: { entry: '2024-13-40' } }), 422).sort(),
+    ['nationality required', 'planned.entry date']);
+  const e = assertError(await calc({ nationality: 'FR', planned: { entry: 'soon' } }), 422, 'invalid_field');
+  assert.match(e.fields[0].problem, /YYYY-MM-DD/, 'the English stays for API users');
+  assert.match(e.message, /planned\.entry/);
+});
+
+function vehicle(n, over = {}) {
+  return { plate: `FP ${100 + n} AB`, plate_country: 'FR', kind: 'car', owner_name: 'Marie Dupont',
+    owner_passport: '12AB34567', entry_checkpoint: 'dostyk', entered_from: 'UZ', entry_date: localDate(0), term_months: 6, ...over };
+}
+
+test('temporary import: field, code, nothing stored', async () => {
+  const { k } = srv;
+  const t = await newTraveller(k);
+  const post = (body) => k.req('POST', '/api/v1/tips', { token: t.token, body });
+  assert.deepEqual(problems(await post(vehicle(1, { entered_from: 'KG' })), 422), ['entered_from entered_from_self']);
+  assert.deepEqual(problems(await post(vehicle(2, { entry_date: localDate(5) })), 422), ['entry_date entry_in_future']);
+  assert.deepEqual(problems(await post(vehicle(3, { term_months: 40 })), 422), ['term_months term_range']);
+  const term = assertError(await post(vehicle(3, { term_months: 40 })), 422);
+  assert.deepEqual(term.fields[0].args, { min: 6, max: 12 });
+  assert.deepEqual(problems(await post(vehicle(4, { entry_checkpoint: 'x!' })), 422), ['entry_checkpoint checkpoint_code']);
+  assert.deepEqual(problems(await post(vehicle(5, { entry_checkpoint: 'khorgos' })), 422), ['entry_checkpoint checkpoint_not_ours']);
+  assert.deepEqual(problems(await post(vehicle(6, { plate_country: 'KZ', entered_from: 'CN', entry_checkpoint: 'torugart' })), 422, 'NOT_FOREIGN_VEHICLE'),
+    ['plate_country NOT_FOREIGN_VEHICLE']);
+  assert.deepEqual(problems(await post(vehicle(7, { entered_from: 'CN' })), 422, 'NOT_THIS_BORDER'), ['entered_from NOT_THIS_BORDER']);
+  const mixed = problems(await post({ ...vehicle(8), owner_name: '', make_model: 'x'.repeat(81) }), 422).sort();
+  assert.deepEqual(mixed, ['make_model max_chars', 'owner_name required']);
+  const long = assertError(await post({ ...vehicle(8), make_model: 'x'.repeat(81) }), 422);
+  assert.deepEqual(long.fields[0].args, { count: 80 });
+  assert.equal((await k.req('GET', '/api/v1/tips', { token: t.token })).json.items.length, 0, 'nothing stored');
+  const ok = await post(vehicle(9));
+  assert.equal(ok.status, 201, ok.text);
+  const exit = (body) => k.req('POST', `/api/v1/tips/${ok.json.tip.id}/exit`, { token: t.token, body });
+  assert.deepEqual(problems(await exit({ exit_date: localDate(-3), exit_checkpoint: 'dostyk', to_country: 'UZ' }), 409, 'conflict'),
+    ['exit_date exit_before_entry']);
+  assert.deepEqual(problems(await exit({ exit_date: localDate(0), exit_checkpoint: '-', to_country: 'UZ' }), 422),
+    ['exit_checkpoint checkpoint_code']);
+  assert.equal((await k.req('GET', `/api/v1/tips/${ok.json.tip.id}`, { token: t.token })).json.status, 'open');
+});
+
+test('crossing administration: closures, traffic, capacity, season, booking hours', async () => {
+  const { k, tok } = srv;
+  const before = (await k.req('GET', `${CP}/irkeshtam`)).json;
+  const close = (body) => k.req('POST', `${CP}/irkeshtam/closures`, { token: tok.ministry, body });
+  assert.deepEqual(problems(await close({ reason: 'flood', from: 'soon' }), 422), ['from time']);
+  assert.deepEqual(problems(await close({ reason: 'flood', from: '2027-01-02T08:00', to: '2027-01-01T08:00' }), 422), ['to to_before_from']);
+  assert.deepEqual(problems(await close({ from: '2027-01-01T08:00' }), 422), ['reason required']);
+  const put = (body) => k.req('PUT', `${CP}/irkeshtam`, { token: tok.ministry, body });
+  assert.deepEqual(problems(await put({ modes: ['tank'] }), 422), ['modes modes']);
+  assert.deepEqual(problems(await put({ capacity: { truck: -1, car: 2.5 } }), 422).sort(), ['capacity.car number_range', 'capacity.truck number_range']);
+  assert.deepEqual(problems(await put({ capacity: { trains: 3 } }), 422), ['capacity capacity_flow']);
+  assert.deepEqual(problems(await put({ foreigners: 'yes' }), 422), ['foreigners boolean']);
+  const season = (body) => k.req('PUT', `${CP}/irkeshtam/season`, { token: tok.ministry, body });
+  assert.deepEqual(problems(await season({ from: '13-40', to: '09-30', source: 'x' }), 422), ['from day_of_year']);
+  assert.deepEqual(problems(await season({ from: '05-25', source: 'x' }), 422), ['to season_both']);
+  assert.deepEqual(problems(await season({ from: null, to: null }), 422), ['source required']);
+  const slots = (body) => k.req('POST', `${CP}/dostyk/slots`, { token: tok.officer, body });
+  assert.deepEqual(problems(await slots({ flow: 'car', date: localDate(1), from_hour: 12, to_hour: 8 }), 422), ['to_hour to_before_from']);
+  assert.deepEqual(problems(await slots({ flow: 'car', date: localDate(-2), from_hour: 8, to_hour: 12 }), 422, 'IN_THE_PAST'), ['date IN_THE_PAST']);
+  assert.deepEqual(problems(await slots({ flow: 'car', date: '2026-02-30', from_hour: 30 }), 422).sort(), ['date date', 'from_hour number_range']);
+  const after = (await k.req('GET', `${CP}/irkeshtam`)).json;
+  assert.deepEqual(after, before, 'nothing changed');
+});
