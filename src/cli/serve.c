@@ -5,6 +5,7 @@
 #include "exchange/client.h"
 #include "exchange/exchange.h"
 #include "exchange/webhooks.h"
+#include "notify/notify.h"
 #include "store/exchange.h"
 #include "store/registry.h"
 #include "store/tlog_log.h"
@@ -307,6 +308,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	}
 	kp_app_t app = {cfg, p.store, p.keys, p.writer, NULL, p.registry, p.tlog, &p.metrics_allow, &p.xroad_servers};
 	kp_client_allow_private(cfg->exchange_allow_private); /* before any thread calls a partner */
+	kp_store_notify_set_channels(kp_notify_channels(cfg)); /* before any request queues a message */
 	if (start_http(cfg, &app, threads, &p) != 0) {
 		close_parts(&p);
 		return 1;
@@ -320,6 +322,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	}
 	app.exchange = kp_exchange_start(&app);
 	kp_webhooks_t *webhooks = kp_webhooks_start(&app); /* agency deliveries (docs/agencies.md) */
+	kp_notifier_t *notifier = kp_notify_start(&app); /* SMS and email (docs/notifications.md) */
 	announce(cfg, p.http, p.store, threads, url);
 	wait_for_stop(&stop, p.store, cfg, p.registry);
 	kp_info("stopping: letting requests in flight finish (up to %lld s)", cfg->shutdown_grace);
@@ -327,6 +330,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	p.http = NULL;
 	kp_exchange_stop(app.exchange);
 	kp_webhooks_stop(webhooks);
+	kp_notify_stop(notifier);
 	close_parts(&p);
 	kp_info("stopped");
 	return 0;
