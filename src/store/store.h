@@ -10,6 +10,7 @@
 #include "core/arena.h"
 #include "domain/account.h"
 #include "store/db.h"
+#include "store/page.h"
 
 typedef struct kp_store kp_store_t;
 
@@ -87,6 +88,10 @@ int kp_store_org_list(kp_conn_t *c, kp_arena_t *a, const char *kind, kp_org_t **
 int kp_store_user_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_user_t *out);
 int kp_store_user_by_name(kp_conn_t *c, kp_arena_t *a, const char *username, kp_user_t *out);
 int kp_store_user_list(kp_conn_t *c, kp_arena_t *a, int64_t org_id, kp_user_t **out, int *n);
+/* A page of users by username: org_id 0, role NULL, status NULL: any; page->q searches
+ * the username, full name and e-mail. *total: all that match. */
+int kp_store_user_page(kp_conn_t *c, kp_arena_t *a, int64_t org_id, const char *role, const char *status,
+                       const kp_page_t *page, kp_user_t **out, int *n, int64_t *total);
 int64_t kp_store_user_count(kp_conn_t *c);
 int kp_store_user_set_password(kp_conn_t *c, const kp_actor_t *who, int64_t user_id, const char *pw_hash);
 int kp_store_user_set_status(kp_conn_t *c, const kp_actor_t *who, int64_t user_id, const char *status);
