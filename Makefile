@@ -34,7 +34,7 @@ OPENAPI := $(sort $(wildcard docs/openapi/*.json))
 UNIT_SRC := $(wildcard tests/unit/*/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run test unit layers bench fuzz clean
+.PHONY: all deps run test unit layers sizes bench fuzz clean
 all: $(BIN)
 
 $(BIN): $(BUILD)/obj/main.o $(LIB)
@@ -63,13 +63,19 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB) $(LIBS) -lcmocka
 
-unit: $(UNIT_BIN) layers
+unit: $(UNIT_BIN) layers sizes
 
 # The layer table (docs/architecture.md): an #include that crosses it the wrong way fails
 # the build of the tests; the checker must also refuse a fixture tree that breaks it.
 layers:
 	@sh tools/layers.sh src
 	@if sh tools/layers.sh tests/layers >/dev/null; then echo "layers: tools/layers.sh accepted tests/layers/, which breaks the table"; exit 1; fi
+
+# Files under 800 lines and functions under 60 (STYLE.md); the checker must also refuse its
+# fixture (a function one line too long).
+sizes:
+	@sh tools/size-check.sh src
+	@if sh tools/size-check.sh tests/size >/dev/null; then echo "sizes: tools/size-check.sh accepted tests/size/, which breaks the limit"; exit 1; fi
 
 # Debian packages (and npm packages for the browser tests) the build and the tests need.
 deps:

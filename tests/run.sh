@@ -331,7 +331,10 @@ if [ -n "$FAILURES" ]; then
 	echo "(logs in $LOGS/)"
 fi
 if [ -s "$LOGS/skipped.txt" ]; then
-	echo "Skipped, as known bugs not fixed yet (KAPKA_TEST_KNOWN_BUGS=1 runs them):"
+	# A skip names its reason: a check that belongs to the other backend's run, or
+	# "KNOWN BUG: ..." for a test that reproduces a bug not fixed yet
+	# (KAPKA_TEST_KNOWN_BUGS=1 runs those).
+	echo "Skipped, each with its reason:"
 	sort -u "$LOGS/skipped.txt" | sed 's/^/  - /'
 fi
 [ "$SKIPPED" -gt 0 ] && echo "$SKIPPED skipped in all"

@@ -18,9 +18,10 @@ allowed() {
 	http) echo "core crypto" ;;
 	app) echo "core crypto doc domain tlog store" ;;
 	exchange) echo "core crypto domain tlog store app" ;;
-	api) echo "core crypto doc domain tlog store app http exchange" ;;
-	cli) echo "core crypto doc domain tlog store app http exchange api" ;;
-	main) echo "core crypto doc domain tlog store app http exchange api cli" ;;
+	notify) echo "core crypto domain tlog store app exchange" ;;
+	api) echo "core crypto doc domain tlog store app http exchange notify" ;;
+	cli) echo "core crypto doc domain tlog store app http exchange notify api" ;;
+	main) echo "core crypto doc domain tlog store app http exchange notify api cli" ;;
 	*) echo "?" ;;
 	esac
 }

@@ -195,6 +195,8 @@ json_t *kp_api_booking_json(const kp_booking_t *b)
 	json_decref(more);
 	if (b->position)
 		json_object_set_new(j, "position", json_integer(b->position));
+	if (b->lang)
+		json_object_set_new(j, "lang", json_string(b->lang)); /* the queue call's language */
 	return j;
 }
 

@@ -14,17 +14,12 @@
 
 /* May this request read the metrics? Token first (any address), then the allow-list,
  * matched against the client's address as trusted_proxies resolve it. */
-static bool metrics_allowed(kp_req_t *req, const kp_config_t *cfg)
+static bool metrics_allowed(kp_req_t *req, const kp_app_t *app)
 {
-	const char *h = kp_req_header(req, "Authorization");
-	if (cfg->metrics_token[0] && h && strncasecmp(h, "Bearer ", 7) == 0 &&
-	    kp_str_ct_equal(h + 7, cfg->metrics_token))
+	const char *token = app->cfg->metrics_token, *h = kp_req_header(req, "Authorization");
+	if (token[0] && h && strncasecmp(h, "Bearer ", 7) == 0 && kp_str_ct_equal(h + 7, token))
 		return true;
-	kp_proxies_t allow;
-	char err[128];
-	if (kp_http_proxies_parse(cfg->metrics_allow, &allow, err, sizeof(err)) != 0)
-		return false; /* refused at start; never reached */
-	return kp_http_proxy_trusted(&allow, req->addr);
+	return app->metrics_allow && kp_http_proxy_trusted(app->metrics_allow, req->addr);
 }
 
 static void emit(void *ctx, const char *name, const char *type, const char *help, const kp_sample_t *s, int n)
@@ -45,7 +40,7 @@ static void write_pool(FILE *f, kp_app_t *app)
 void kp_api_metrics(kp_req_t *req)
 {
 	kp_app_t *app = kp_api_app(req);
-	if (!metrics_allowed(req, app->cfg)) {
+	if (!metrics_allowed(req, app)) {
 		kp_reply_error(req, 403, "metrics_forbidden",
 		               "this address may not read the metrics (settings metrics_allow, metrics_token)");
 		return;

@@ -132,57 +132,71 @@ static int64_t parse_instant(const char *s)
 	return t;
 }
 
+/* The activity's fields from the body into *act; problems are noted on req. */
+static void read_activity(kp_req_t *req, kp_activity_row_t *act)
+{
+	act->type = kp_body_str(req, "activity_type", 10, true);
+	if (act->type && strcmp(act->type, "ENTRANCE") && strcmp(act->type, "EXIT"))
+		kp_field_error(req, "activity_type", "must be ENTRANCE or EXIT");
+	act->country = kp_body_str_checked(req, "country", 2, false, kp_check_country);
+	act->checkpoint = kp_body_str(req, "checkpoint", 80, false);
+	act->details = kp_body_str(req, "details", 500, false);
+	const char *at = kp_body_str(req, "at", 20, false);
+	act->at = at ? parse_instant(at) : kp_now();
+	if (act->at < 0)
+		kp_field_error(req, "at", "must be a UTC time like 2026-05-01T10:00:00Z");
+	else if (kp_instant_in_future(act->at, kp_now()))
+		kp_field_error(req, "at", "must not be in the future");
+}
+
+/* Whether permit p opens the border act->country names (the verifier's when none; for an
+ * organisation's permit a member's on that day, or home) at act->at; answers and returns -1
+ * when not. */
+static int check_crossing(kp_req_t *req, const kp_permit_t *p, kp_activity_row_t *act)
+{
+	int offset = (int)kp_api_app(req)->cfg->utc_offset_minutes;
+	bool member = false;
+	if (strlen(p->verifier) > 2) { /* an organisation's permit: controlled at each member's border, and home */
+		if (act->country == NULL) {
+			kp_field_error(req, "country", "is required for a multilateral permit: whose border was crossed");
+			kp_body_check(req);
+			return -1;
+		}
+		if (kp_store_authority_is_member(kp_api_db(req), &req->arena, p->verifier, act->country,
+		                                 kp_local_day(act->at, offset), &member) != KP_DB_OK) {
+			kp_reply_db_error(req, KP_DB_ERR, "authority");
+			return -1;
+		}
+		member |= strcmp(act->country, p->issuer) == 0;
+	}
+	if (act->country == NULL)
+		act->country = p->verifier; /* the protocol's activities are the verifier's border */
+	if (!member && strcmp(act->country, p->verifier) != 0) {
+		kp_reply_error(req, 422, "NOT_FOR_THIS_COUNTRY", "permit %s opens the border of %s, not %s", p->id,
+		               p->verifier, act->country); /* for an organisation: not a member on that day */
+		return -1;
+	}
+	if (act->at < kp_permit_valid_from(p->year, offset)) {
+		kp_reply_error(req, 422, "NOT_YET_VALID", "permit %s is for %d, which had not begun at that crossing", p->id,
+		               p->year);
+		return -1;
+	}
+	if (p->expires_at < act->at) {
+		kp_reply_error(req, 422, "PERMIT_EXPIRED", "permit %s expired before that crossing", p->id);
+		return -1;
+	}
+	return 0;
+}
+
 void kp_api_permit_activity_add(kp_req_t *req)
 {
-	const kp_config_t *cfg = kp_api_app(req)->cfg;
 	kp_activity_row_t act = {0};
-	act.type = kp_body_str(req, "activity_type", 10, true);
-	if (act.type && strcmp(act.type, "ENTRANCE") && strcmp(act.type, "EXIT"))
-		kp_field_error(req, "activity_type", "must be ENTRANCE or EXIT");
-	act.country = kp_body_str_checked(req, "country", 2, false, kp_check_country);
-	act.checkpoint = kp_body_str(req, "checkpoint", 80, false);
-	act.details = kp_body_str(req, "details", 500, false);
-	const char *at = kp_body_str(req, "at", 20, false);
-	act.at = at ? parse_instant(at) : kp_now();
-	if (act.at < 0)
-		kp_field_error(req, "at", "must be a UTC time like 2026-05-01T10:00:00Z");
-	else if (kp_instant_in_future(act.at, kp_now()))
-		kp_field_error(req, "at", "must not be in the future");
+	read_activity(req, &act);
 	if (kp_body_check(req) != 0)
 		return;
 	kp_permit_t p;
-	if (load_permit(req, &p) != 0)
+	if (load_permit(req, &p) != 0 || check_crossing(req, &p, &act) != 0)
 		return;
-	int64_t day = kp_local_day(act.at, (int)cfg->utc_offset_minutes);
-	bool member = false;
-	if (strlen(p.verifier) > 2) { /* an organisation's permit: controlled at each member's border, and home */
-		if (act.country == NULL) {
-			kp_field_error(req, "country", "is required for a multilateral permit: whose border was crossed");
-			kp_body_check(req);
-			return;
-		}
-		if (kp_store_authority_is_member(kp_api_db(req), &req->arena, p.verifier, act.country, day, &member) != KP_DB_OK) {
-			kp_reply_db_error(req, KP_DB_ERR, "authority");
-			return;
-		}
-		member |= strcmp(act.country, p.issuer) == 0;
-	}
-	if (act.country == NULL)
-		act.country = p.verifier; /* the protocol's activities are the verifier's border */
-	if (!member && strcmp(act.country, p.verifier) != 0) {
-		kp_reply_error(req, 422, "NOT_FOR_THIS_COUNTRY", "permit %s opens the border of %s, not %s", p.id, p.verifier,
-		               act.country); /* for an organisation: not a member on that day */
-		return;
-	}
-	if (act.at < kp_permit_valid_from(p.year, (int)cfg->utc_offset_minutes)) {
-		kp_reply_error(req, 422, "NOT_YET_VALID", "permit %s is for %d, which had not begun at that crossing", p.id,
-		               p.year);
-		return;
-	}
-	if (p.expires_at < act.at) {
-		kp_reply_error(req, 422, "PERMIT_EXPIRED", "permit %s expired before that crossing", p.id);
-		return;
-	}
 	act.permit_id = p.id;
 	const char *why = NULL;
 	kp_actor_t who = kp_api_actor(req);

@@ -227,6 +227,7 @@ void kp_api_booking_create(kp_req_t *req)
 	b.plate = read_plate(req);
 	b.priority = read_priority(req);
 	b.phone = kp_body_str_checked(req, "phone", 32, false, kp_check_phone);
+	b.lang = kp_body_str_checked(req, "lang", 2, false, kp_check_language);
 	if (kp_body_check(req) != 0 || check_entitled(req, &b) != 0)
 		return;
 	kp_slot_t s;
@@ -407,6 +408,7 @@ void kp_api_queue_live(kp_req_t *req)
 	b.plate = read_plate(req);
 	b.priority = read_priority(req);
 	b.phone = kp_body_str_checked(req, "phone", 32, false, kp_check_phone);
+	b.lang = kp_body_str_checked(req, "lang", 2, false, kp_check_language);
 	if (kp_body_check(req) != 0 || our_checkpoint(req, b.checkpoint, NULL, NULL) != 0 || check_entitled(req, &b) != 0 ||
 	    kp_api_open_now(req, b.checkpoint, kp_cp_flow_mode(b.flow), kp_now()) != 0)
 		return;

@@ -3,6 +3,7 @@
 #include "api/api.h"
 #include "api/agencies.h"
 #include "api/ecmr.h"
+#include "api/notices.h"
 #include "api/operations.h"
 #include "api/rules.h"
 #include "api/transparency.h"
@@ -330,6 +331,18 @@ const kp_route_t kp_api_routes[] = {
 
 	/* Operations (docs/operations.md): metrics for the monitoring system. */
 	{"GET", "/metrics", kp_api_metrics, 0, PUBLIC, "Prometheus metrics (settings metrics_allow, metrics_token)"},
+
+	/* notifications (docs/notifications.md): my in-app notices and channels; the SMS and
+	 * email outbox for operators */
+	{"GET", "/api/v1/notices", kp_api_notices_list, ANY, 0, "my notices, newest first, and how many are unread"},
+	{"POST", "/api/v1/notices/read", kp_api_notices_read_all, ANY, 0, "mark all my notices read"},
+	{"POST", "/api/v1/notices/{id}/read", kp_api_notice_read, ANY, 0, "mark one of my notices read"},
+	{"GET", "/api/v1/notification-settings", kp_api_notify_prefs_get, ANY, 0, "my phone, email and channels"},
+	{"PUT", "/api/v1/notification-settings", kp_api_notify_prefs_put, ANY, BODY, "change my phone, email and channels"},
+	{"GET", "/api/v1/notification-outbox", kp_api_notify_outbox, KP_ROLE_ADMIN | KP_ROLE_MINISTRY, 0,
+	 "SMS and email by state (default: failed and given up)"},
+	{"POST", "/api/v1/notification-outbox/{id}/retry", kp_api_notify_retry, KP_ROLE_ADMIN | KP_ROLE_MINISTRY, 0,
+	 "send a failed or given-up SMS or email again"},
 
 	/* Status history (who did what, when) and moving a booking in one step (issue 17). */
 	{"POST", "/api/v1/bookings/{id}/move", kp_api_booking_move, DRIVERS | KP_ROLE_OFFICER, BODY,

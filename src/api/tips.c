@@ -2,6 +2,7 @@
  * opened, kept or replaced, and the ecotax due), leaving, the list with reminders before
  * expiry, the record of the ecotax payment and its receipt with a signed QR. */
 #include "api/travel.h"
+#include "domain/number.h"
 #include "core/util.h"
 #include "doc/receipt.h"
 #include "domain/account.h"
@@ -31,9 +32,9 @@ static json_t *tip_json(kp_req_t *req, const kp_tip_t *t)
 	json_t *eco = json_pack("{s:I, s:s, s:b}", "amount_som", (json_int_t)t->ecotax_som, "reason", t->ecotax_reason,
 	                        "paid", t->ecotax_payment_id != 0);
 	if (t->ecotax_payment_id) {
-		char at[32], id[32];
+		char at[32], id[KP_NUMBER_MAX];
 		kp_iso8601(t->ecotax_paid_at, at, sizeof(at));
-		snprintf(id, sizeof(id), "%.2s-ECO-%06lld", cfg->authority_code, (long long)t->ecotax_payment_id);
+		kp_number_format(cfg->authority_code, KP_NUMBER_ECOTAX, t->ecotax_payment_id, id);
 		json_object_set_new(eco, "receipt", json_pack("{s:s, s:s, s:s, s:s?}", "number", id, "paid_at", at,
 		                                              "reference", t->ecotax_reference, "qr", t->ecotax_credential));
 	}
@@ -235,8 +236,8 @@ void kp_api_ecotax_receipt(kp_req_t *req)
 		return;
 	}
 	const kp_config_t *cfg = kp_api_app(req)->cfg;
-	char no[32], entry[11], paid[11];
-	snprintf(no, sizeof(no), "%.2s-ECO-%06lld", cfg->authority_code, (long long)t.ecotax_payment_id);
+	char no[KP_NUMBER_MAX], entry[11], paid[11];
+	kp_number_format(cfg->authority_code, KP_NUMBER_ECOTAX, t.ecotax_payment_id, no);
 	kp_date_format_dmy(t.entry_date, entry);
 	kp_date_format_dmy(kp_local_day(t.ecotax_paid_at, (int)cfg->utc_offset_minutes), paid);
 	unsigned char *out = NULL;

@@ -1,5 +1,6 @@
 /* travel.c: helpers shared by the travellers' resources (travel.h). */
 #include "api/travel.h"
+#include "domain/number.h"
 #include "app/keyring.h"
 #include "core/util.h"
 #include "crypto/jws.h"
@@ -80,8 +81,8 @@ bool kp_travel_date(kp_req_t *req, json_t *obj, const char *label, const char *n
 json_t *kp_travel_zone_claims(const char *issuer, const kp_zone_app_t *app, const kp_zone_permit_t *p, int utc_offset)
 {
 	(void)utc_offset;
-	char num[32], vf[11], vu[11];
-	kp_zone_permit_number(issuer, p->id, num);
+	char num[KP_NUMBER_MAX], vf[11], vu[11];
+	kp_number_format(issuer, KP_NUMBER_ZONE, p->id, num);
 	kp_date_format_dmy(app->valid_from, vf);
 	kp_date_format_dmy(app->valid_until, vu);
 	json_t *zones = json_loads(app->zones, 0, NULL);
@@ -129,8 +130,8 @@ static int sign_receipt(void *ctx, kp_arena_t *a, const kp_tip_t *t, int64_t pay
                         const char **credential, const char **kid)
 {
 	struct sign_ctx *s = ctx;
-	char id[32], dt[11];
-	snprintf(id, sizeof(id), "%.2s-ECO-%06lld", s->issuer, (long long)payment_id);
+	char id[KP_NUMBER_MAX], dt[11];
+	kp_number_format(s->issuer, KP_NUMBER_ECOTAX, payment_id, id);
 	kp_date_format_dmy(kp_local_day(paid_at, s->offset), dt);
 	json_t *claims = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "k", KP_RECEIPT_CRED_KIND, "id", id, "pl", t->plate,
 	                           "pc", t->plate_country, "kd", t->kind, "sm", (json_int_t)t->ecotax_som, "dt", dt);

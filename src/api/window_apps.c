@@ -3,6 +3,7 @@
  * agency's step, and answering an agency's request for more. Also the helpers the other
  * window resources share (window.h). */
 #include "api/window.h"
+#include "domain/number.h"
 
 #include "core/util.h"
 #include "domain/account.h"
@@ -124,7 +125,9 @@ json_t *kp_window_document_json(const kp_sw_document_t *d)
 
 const char *kp_window_receipt_number(kp_arena_t *a, const char *authority, int64_t fee_id)
 {
-	return kp_arena_printf(a, "%.2s-SW-%06lld", authority, (long long)fee_id);
+	char *out = kp_arena_alloc(a, KP_NUMBER_MAX);
+	kp_number_format(authority, KP_NUMBER_WINDOW, fee_id, out);
+	return out;
 }
 
 json_t *kp_window_fee_json(kp_req_t *req, const kp_sw_fee_t *f)

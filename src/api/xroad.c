@@ -20,14 +20,10 @@
 #include <string.h>
 
 /* Whether the peer is one of xroad_security_servers (addresses or networks, matched as
- * trusted_proxies and metrics_allow are; the setting is checked when kapka starts). */
-static bool from_security_server(const kp_req_t *req, const kp_config_t *cfg)
+ * trusted_proxies and metrics_allow are; the setting is parsed once when kapka starts). */
+static bool from_security_server(const kp_req_t *req, const kp_app_t *app)
 {
-	kp_proxies_t servers;
-	char err[160];
-	return cfg->xroad_security_servers[0] &&
-	       kp_http_proxies_parse(cfg->xroad_security_servers, &servers, err, sizeof(err)) == 0 &&
-	       kp_http_proxy_trusted(&servers, req->addr);
+	return app->xroad_servers && kp_http_proxy_trusted(app->xroad_servers, req->addr);
 }
 
 /* Bytes an X-Road header value may hold, and which: printable ASCII. */
@@ -47,14 +43,13 @@ static const char *xheader(kp_req_t *req, const char *name, size_t max)
 /* Authorise the call for service; answers (and logs) a refusal. *sub gets the subsystem. */
 static int authorise(kp_req_t *req, const char *service, kp_agency_subsystem_t *sub)
 {
-	const kp_config_t *cfg = kp_api_app(req)->cfg;
 	const char *client = xheader(req, "X-Road-Client", 300), *id = xheader(req, "X-Road-Id", 200);
 	const char *user = xheader(req, "X-Road-UserId", 200), *issue = xheader(req, "X-Road-Issue", 300);
 	kp_conn_t *c = kp_api_db(req);
 	int status = 0;
 	const char *code = NULL, *msg = NULL;
 	memset(sub, 0, sizeof(*sub));
-	if (!from_security_server(req, cfg)) {
+	if (!from_security_server(req, kp_api_app(req))) {
 		status = 403, code = "not_security_server", msg = "X-Road services answer only the configured security servers";
 	} else if (!client || !*client) {
 		status = 400, code = "xroad_client_missing", msg = "X-Road-Client is missing or not an X-Road client id";

@@ -1,6 +1,7 @@
 /* zone_apply.c: applying for border-zone permits (one person, or a group on an agency's
  * traveller account) and the JSON views of applications and permits. */
 #include "api/travel.h"
+#include "domain/number.h"
 #include "core/util.h"
 #include "domain/account.h"
 #include "domain/dates.h"
@@ -12,8 +13,8 @@
 
 json_t *kp_travel_permit_json(kp_req_t *req, const kp_zone_app_t *app, const kp_zone_permit_t *p)
 {
-	char num[32];
-	kp_zone_permit_number(kp_api_app(req)->cfg->authority_code, p->id, num);
+	char num[KP_NUMBER_MAX];
+	kp_number_format(kp_api_app(req)->cfg->authority_code, KP_NUMBER_ZONE, p->id, num);
 	json_t *j = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:o, s:s, s:s?}", "number", num, "application_id",
 	                      (json_int_t)p->application_id, "surname", p->surname, "given_names", p->given_names,
 	                      "nationality", p->nationality, "passport_number", p->passport_number, "passport_expiry",

@@ -3,6 +3,7 @@
  * each with the signed QR, rows in
  * Kyrgyz, Russian and English. */
 #include "api/travel.h"
+#include "domain/number.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "doc/pdf.h"
@@ -66,8 +67,8 @@ static const char *route_text(kp_req_t *req, const struct refs *r, json_t *route
 static int page(kp_req_t *req, kp_pdf_t *pdf, const char *copy, const kp_zone_app_t *x, const kp_zone_permit_t *p,
                 const struct refs *r, const kp_qr_t *qr)
 {
-	char num[32], pexp[11], vf[11], vu[11];
-	kp_zone_permit_number(kp_api_app(req)->cfg->authority_code, p->id, num);
+	char num[KP_NUMBER_MAX], pexp[11], vf[11], vu[11];
+	kp_number_format(kp_api_app(req)->cfg->authority_code, KP_NUMBER_ZONE, p->id, num);
 	kp_date_format_dmy(p->passport_expiry, pexp);
 	kp_date_format_dmy(x->valid_from, vf);
 	kp_date_format_dmy(x->valid_until, vu);

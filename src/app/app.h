@@ -12,6 +12,7 @@ struct kp_writer;
 struct kp_exchange;
 struct kp_registry;
 struct kp_tlog;
+struct kp_proxies;
 
 typedef struct kp_app {
 	const kp_config_t *cfg;
@@ -21,6 +22,9 @@ typedef struct kp_app {
 	struct kp_exchange *exchange; /* the outbox worker; NULL when not running */
 	struct kp_registry *registry; /* the checkpoint registry in memory; NULL: not loaded */
 	struct kp_tlog *tlog; /* the transparency log; NULL: not running (its routes answer 503) */
+	/* settings metrics_allow and xroad_security_servers, parsed once at start (http/proxy.c);
+	 * NULL: no address */
+	const struct kp_proxies *metrics_allow, *xroad_servers;
 } kp_app_t;
 
 #endif

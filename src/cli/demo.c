@@ -1,6 +1,7 @@
 /* demo.c: `kapka demo`: demonstration data for a fresh database, so that a newcomer
  * sees a working system at once. Each capability adds a step to the table below. */
 #include "app/keyring.h"
+#include "domain/number.h"
 #include "api/travel.h"
 #include "cli/cli.h"
 #include "store/checkpoints.h"
@@ -135,8 +136,8 @@ static int demo_travellers(struct demo_ctx *d)
 	const char *status = NULL;
 	if (kp_store_zone_pay(d->c, d->a, &who, app.id, &pay, &signer, &status) != KP_DB_OK)
 		return -1;
-	char num[32];
-	kp_zone_permit_number(d->cfg->authority_code, person.id, num);
+	char num[KP_NUMBER_MAX];
+	kp_number_format(d->cfg->authority_code, KP_NUMBER_ZONE, person.id, num);
 	printf("  border-zone permit %s for the demo traveller (zones 2 and 3)\n", num);
 	kp_tip_t tip = {.user_id = anna.id, .plate = "B12345", .plate_country = "DE", .kind = "car",
 	                .make_model = "Toyota Land Cruiser", .owner_name = "Anna Schmidt", .owner_passport = "C01X00T47",

@@ -16,6 +16,49 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* `kapka keygen --list`: our keys, one a line with current, valid or revoked. */
+static int list_keys(const kp_config_t *cfg, kp_keyring_t *k, kp_conn_t *c)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	kp_authority_key_t *keys;
+	int n, rc = 1;
+	const char *current = kp_key_kid(kp_keyring_signing_key(k));
+	if (kp_store_key_list(c, &a, cfg->authority_code, &keys, &n) == KP_DB_OK) {
+		for (int i = 0; i < n; i++)
+			printf("%s\t%s\n", keys[i].kid, keys[i].revoked_at ? "revoked"
+			                                : strcmp(keys[i].kid, current) == 0 ? "current" : "valid");
+		rc = 0;
+	}
+	kp_arena_cleanup(&a);
+	return rc;
+}
+
+/* `kapka keygen --revoke KID` (revoke set) or `kapka keygen`: 0, or 1 after saying why. */
+static int revoke_or_rotate(kp_keyring_t *k, kp_conn_t *c, const char *revoke)
+{
+	kp_actor_t who = {0, "kapka keygen", NULL, NULL};
+	const char *why = NULL;
+	char kid[64];
+	if (revoke) {
+		if (kp_keyring_revoke(k, c, &who, revoke, &why) == KP_DB_OK) {
+			printf("revoked %s; partners are told KEY_REVOKED\n", revoke);
+			return 0;
+		}
+		fprintf(stderr, "kapka keygen: cannot revoke %s: %s\n", revoke,
+		        why && strcmp(why, "KEY_IN_USE") == 0 ? "it is the current key; make a new one first"
+		        : why ? why : "database error");
+		return 1;
+	}
+	if (kp_keyring_rotate(k, c, &who, kid) != 0) {
+		fprintf(stderr, "kapka keygen: could not make a new key\n");
+		return 1;
+	}
+	printf("%s\n", kid);
+	fprintf(stderr, "kapka keygen: %s is now the signing key; partners are told KEY_CREATED\n", kid);
+	return 0;
+}
+
 int kp_cli_keygen(kp_config_t *cfg, int argc, char **argv)
 {
 	if (kp_cli_wants_help(argc, argv)) {
@@ -40,42 +83,11 @@ int kp_cli_keygen(kp_config_t *cfg, int argc, char **argv)
 		return 1;
 	kp_keyring_t *k = kp_keyring_open(s, cfg);
 	int rc = 1;
-	if (k == NULL)
-		goto done;
-	kp_conn_t *c = kp_store_acquire(s);
-	kp_actor_t who = {0, "kapka keygen", NULL, NULL};
-	const char *why = NULL;
-	char kid[64];
-	if (list) {
-		kp_arena_t a;
-		kp_arena_init(&a);
-		kp_authority_key_t *keys;
-		int n;
-		const char *current = kp_key_kid(kp_keyring_signing_key(k));
-		if (kp_store_key_list(c, &a, cfg->authority_code, &keys, &n) == KP_DB_OK) {
-			for (int i = 0; i < n; i++)
-				printf("%s\t%s\n", keys[i].kid, keys[i].revoked_at ? "revoked"
-				                                : strcmp(keys[i].kid, current) == 0 ? "current" : "valid");
-			rc = 0;
-		}
-		kp_arena_cleanup(&a);
-	} else if (revoke) {
-		int st = kp_keyring_revoke(k, c, &who, revoke, &why);
-		if (st == KP_DB_OK) {
-			printf("revoked %s; partners are told KEY_REVOKED\n", revoke);
-			rc = 0;
-		} else
-			fprintf(stderr, "kapka keygen: cannot revoke %s: %s\n", revoke,
-			        why && strcmp(why, "KEY_IN_USE") == 0 ? "it is the current key; make a new one first"
-			        : why ? why : "database error");
-	} else if (kp_keyring_rotate(k, c, &who, kid) == 0) {
-		printf("%s\n", kid);
-		fprintf(stderr, "kapka keygen: %s is now the signing key; partners are told KEY_CREATED\n", kid);
-		rc = 0;
-	} else
-		fprintf(stderr, "kapka keygen: could not make a new key\n");
-	kp_store_release(s, c);
-done:
+	if (k != NULL) {
+		kp_conn_t *c = kp_store_acquire(s);
+		rc = list ? list_keys(cfg, k, c) : revoke_or_rotate(k, c, revoke);
+		kp_store_release(s, c);
+	}
 	kp_keyring_free(k);
 	kp_store_close(s);
 	return rc;

@@ -61,8 +61,9 @@ static int read_bundle(const char *body, size_t len, int w, kp_hash_t *hashes, c
 	return o == len ? 0 : -1;
 }
 
-int kp_cli_log_fetch(const char *base, const kp_note_key_t *key, kp_tlog_tree_t *tree, int64_t *size, kp_hash_t root,
-                     char ***entries, char *err, size_t errlen)
+/* The log's checkpoint, verified with key and of its log: *size and root; 0, or -1 with err. */
+static int fetch_checkpoint(const char *base, const kp_note_key_t *key, int64_t *size, kp_hash_t root, char *err,
+                            size_t errlen)
 {
 	char url[1024];
 	kp_fetch_result_t res;
@@ -87,38 +88,50 @@ int kp_cli_log_fetch(const char *base, const kp_note_key_t *key, kp_tlog_tree_t 
 		snprintf(err, errlen, "the checkpoint is of log %s, not %s", origin, key->name);
 		return -1;
 	}
+	return 0;
+}
+
+/* Tile n (w entries wide) of the entry bundles: the entries' hashes into hashes (and their
+ * text into entries when not NULL), held to the level-0 tile of the same hashes; 0, or -1. */
+static int fetch_tile(const char *base, int64_t n, int w, kp_hash_t *hashes, char **entries, char *err, size_t errlen)
+{
+	char url[1024], path[64], rest[96];
+	kp_fetch_result_t res;
+	kp_tlog_tile_path(n, w, path, sizeof(path));
+	snprintf(rest, sizeof(rest), "tile/entries/%s", path);
+	log_url(base, rest, url, sizeof(url));
+	if (get(url, MAX_BUNDLE, &res, err, errlen) != 0)
+		return -1;
+	int rc = read_bundle(res.body, res.len, w, hashes, entries);
+	free(res.body);
+	if (rc != 0) {
+		snprintf(err, errlen, "%s is not a bundle of %d entries", url, w);
+		return -1;
+	}
+	snprintf(rest, sizeof(rest), "tile/0/%s", path);
+	log_url(base, rest, url, sizeof(url));
+	if (get(url, KP_TILE_WIDTH * KP_HASH_SIZE, &res, err, errlen) != 0)
+		return -1;
+	if (res.len != (size_t)w * KP_HASH_SIZE || memcmp(res.body, hashes, res.len) != 0) {
+		snprintf(err, errlen, "%s does not hold the hashes of its entries", url);
+		rc = -1;
+	}
+	free(res.body);
+	return rc;
+}
+
+int kp_cli_log_fetch(const char *base, const kp_note_key_t *key, kp_tlog_tree_t *tree, int64_t *size, kp_hash_t root,
+                     char ***entries, char *err, size_t errlen)
+{
+	if (fetch_checkpoint(base, key, size, root, err, errlen) != 0)
+		return -1;
 	if (entries)
 		*entries = kp_calloc((size_t)*size + 1, sizeof(char *));
 	kp_hash_t *hashes = kp_calloc(KP_TILE_WIDTH, sizeof(kp_hash_t));
+	int rc = 0;
 	for (int64_t n = 0; rc == 0 && n * KP_TILE_WIDTH < *size; n++) {
 		int w = kp_tlog_tile_width(*size, 0, n);
-		char path[64], rest[96];
-		kp_tlog_tile_path(n, w, path, sizeof(path));
-		snprintf(rest, sizeof(rest), "tile/entries/%s", path);
-		log_url(base, rest, url, sizeof(url));
-		if (get(url, MAX_BUNDLE, &res, err, errlen) != 0) {
-			rc = -1;
-			break;
-		}
-		if (read_bundle(res.body, res.len, w, hashes, entries ? *entries + n * KP_TILE_WIDTH : NULL) != 0) {
-			snprintf(err, errlen, "%s is not a bundle of %d entries", url, w);
-			rc = -1;
-		}
-		free(res.body);
-		if (rc != 0)
-			break;
-		/* the level-0 tile must hold the same hashes */
-		snprintf(rest, sizeof(rest), "tile/0/%s", path);
-		log_url(base, rest, url, sizeof(url));
-		if (get(url, KP_TILE_WIDTH * KP_HASH_SIZE, &res, err, errlen) != 0) {
-			rc = -1;
-			break;
-		}
-		if (res.len != (size_t)w * KP_HASH_SIZE || memcmp(res.body, hashes, res.len) != 0) {
-			snprintf(err, errlen, "%s does not hold the hashes of its entries", url);
-			rc = -1;
-		}
-		free(res.body);
+		rc = fetch_tile(base, n, w, hashes, entries ? *entries + n * KP_TILE_WIDTH : NULL, err, errlen);
 		if (rc == 0)
 			kp_tlog_tree_append(tree, hashes, w);
 	}

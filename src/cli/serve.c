@@ -5,6 +5,7 @@
 #include "exchange/client.h"
 #include "exchange/exchange.h"
 #include "exchange/webhooks.h"
+#include "notify/notify.h"
 #include "store/exchange.h"
 #include "store/registry.h"
 #include "store/tlog_log.h"
@@ -124,6 +125,7 @@ struct serve_parts {
 	kp_registry_t *registry;
 	kp_route_t *routes;
 	kp_http_t *http;
+	kp_proxies_t metrics_allow, xroad_servers; /* parsed once here, matched by the handlers */
 };
 
 static void close_parts(struct serve_parts *p)
@@ -142,16 +144,16 @@ static void close_parts(struct serve_parts *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* The settings checked before anything is opened; 0, or 2 after saying why. */
-static int check_settings(const kp_config_t *cfg)
+/* The settings checked before anything is opened (the address lists parsed into p); 0, or 2
+ * after saying why. */
+static int check_settings(const kp_config_t *cfg, struct serve_parts *p)
 {
-	kp_proxies_t list;
 	char err[160];
-	if (kp_http_proxies_parse(cfg->metrics_allow, &list, err, sizeof(err)) != 0) {
+	if (kp_http_proxies_parse(cfg->metrics_allow, &p->metrics_allow, err, sizeof(err)) != 0) {
 		fprintf(stderr, "kapka: metrics_allow: %s\n", err);
 		return 2;
 	}
-	if (kp_http_proxies_parse(cfg->xroad_security_servers, &list, err, sizeof(err)) != 0) {
+	if (kp_http_proxies_parse(cfg->xroad_security_servers, &p->xroad_servers, err, sizeof(err)) != 0) {
 		fprintf(stderr, "kapka: xroad_security_servers: %s\n", err);
 		return 2;
 	}
@@ -287,7 +289,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	if (argc > 0)
 		return serve_usage(argc, argv);
 	struct serve_parts p = {0};
-	int rc = check_settings(cfg);
+	int rc = check_settings(cfg, &p);
 	if (rc != 0)
 		return rc;
 	if (load_tls(cfg, &p.tls_cert, &p.tls_key) != 0)
@@ -304,8 +306,9 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 		close_parts(&p);
 		return rc;
 	}
-	kp_app_t app = {cfg, p.store, p.keys, p.writer, NULL, p.registry, p.tlog};
+	kp_app_t app = {cfg, p.store, p.keys, p.writer, NULL, p.registry, p.tlog, &p.metrics_allow, &p.xroad_servers};
 	kp_client_allow_private(cfg->exchange_allow_private); /* before any thread calls a partner */
+	kp_store_notify_set_channels(kp_notify_channels(cfg)); /* before any request queues a message */
 	if (start_http(cfg, &app, threads, &p) != 0) {
 		close_parts(&p);
 		return 1;
@@ -319,6 +322,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	}
 	app.exchange = kp_exchange_start(&app);
 	kp_webhooks_t *webhooks = kp_webhooks_start(&app); /* agency deliveries (docs/agencies.md) */
+	kp_notifier_t *notifier = kp_notify_start(&app); /* SMS and email (docs/notifications.md) */
 	announce(cfg, p.http, p.store, threads, url);
 	wait_for_stop(&stop, p.store, cfg, p.registry);
 	kp_info("stopping: letting requests in flight finish (up to %lld s)", cfg->shutdown_grace);
@@ -326,6 +330,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	p.http = NULL;
 	kp_exchange_stop(app.exchange);
 	kp_webhooks_stop(webhooks);
+	kp_notify_stop(notifier);
 	close_parts(&p);
 	kp_info("stopped");
 	return 0;

@@ -105,6 +105,21 @@ static const struct setting settings[] = {
 	STR_SETTING(log_origin, "", "the transparency log's name (checkpoint origin), fixed on the first start (default HOST/log from public_url, else kapka/CODE/log)"),
 	STR_SETTING(log_witnesses, "", "witnesses asked to cosign each checkpoint: VKEY=URL entries separated by spaces (C2SP tlog-witness)"),
 	INT_SETTING(transparency_log, 0, 1, "1", "1: every act is appended to the transparency log; 0 only to measure its cost (make bench)"),
+	/* notifications (docs/notifications.md) */
+	STR_SETTING(sms_url, "", "Kannel's sendsms address (http://HOST:13013/cgi-bin/sendsms); empty: no SMS are sent or promised"),
+	STR_SETTING(sms_user, "", "username of Kannel's sendsms-user group"),
+	SECRET_SETTING(sms_password, "", "password of that sendsms-user; as a flag only '-', read from standard input"),
+	STR_SETTING(sms_from, "", "sender shown on SMS (Kannel's from=); empty: Kannel's default"),
+	STR_SETTING(smtp_url, "", "mail server for notifications (smtp://HOST:587 or smtps://HOST:465); empty: no email is sent or promised"),
+	STR_SETTING(smtp_from, "", "From of notification email (kapka <noreply@example.kg>)"),
+	STR_SETTING(smtp_user, "", "SMTP AUTH username (empty: no AUTH)"),
+	SECRET_SETTING(smtp_password, "", "SMTP AUTH password; as a flag only '-', read from standard input"),
+	INT_SETTING(smtp_starttls, 0, 1, "1", "1: an smtp:// server must take STARTTLS before anything is sent; 0: plain (a relay on this host)"),
+	INT_SETTING(notify_poll_ms, 50, 60000, "1000", "how often due SMS and email are looked for (ms)"),
+	INT_SETTING(notify_timeout_ms, 100, 120000, "10000", "how long Kannel or the mail server may take to answer (ms)"),
+	INT_SETTING(notify_retry_min_ms, 100, 3600000, "30000", "first wait before sending a failed SMS or email again (ms); doubles each time"),
+	INT_SETTING(notify_retry_max_ms, 100, 86400000, "3600000", "longest wait between attempts (ms)"),
+	INT_SETTING(notify_max_attempts, 1, 100, "8", "attempts of one SMS or email before it is given up (operators can retry it)"),
 	/* tests only (docs/configuration.md, "Test-only settings") */
 	INT_SETTING(test_mode, 0, 1, "0", "1 only in tests: allows the test-only settings; never in production"),
 	STR_SETTING(test_clock, "", "tests only (needs test_mode 1): the clock starts at this instant (2026-12-31T23:59:59+06:00 or epoch seconds) and runs on"),
@@ -232,19 +247,19 @@ static const struct setting *flag_setting(const char *arg)
 	return find_setting(name);
 }
 
-int kp_config_load(kp_config_t *cfg, int argc, char **argv, int first, char **rest, int *nrest, FILE *errf)
+/* A setting's flag name: log_level -> log-level. */
+static void flag_name(const char *name, char *flag, size_t size)
+{
+	size_t j = 0;
+	for (const char *p = name; *p && j + 1 < size; p++)
+		flag[j++] = *p == '_' ? '-' : *p;
+	flag[j] = '\0';
+}
+
+/* The KAPKA_* environment variables over cfg; 0, or -1 after saying why on errf. */
+static int load_env(kp_config_t *cfg, FILE *errf)
 {
 	char err[256];
-	const char *file = getenv("KAPKA_CONFIG");
-	for (int i = first; i < argc; i++) {
-		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-			file = argv[i + 1];
-		else if (strncmp(argv[i], "--config=", 9) == 0)
-			file = argv[i] + 9;
-	}
-	if (file && *file && load_file(cfg, file, errf) != 0)
-		return -1;
-
 	for (size_t i = 0; i < KP_ARRAY_LEN(settings); i++) {
 		char var[80];
 		env_name(settings[i].name, var, sizeof(var));
@@ -254,7 +269,40 @@ int kp_config_load(kp_config_t *cfg, int argc, char **argv, int first, char **re
 			return -1;
 		}
 	}
+	return 0;
+}
 
+/* A secret's flag takes '-' only, and the value from one line of standard input (never from
+ * the command line, where ps shows it); 0, or -1 after saying why. */
+static int apply_secret_flag(kp_config_t *cfg, const struct setting *s, const char *value, FILE *errf)
+{
+	char line[512], err[256];
+	if (strcmp(value, "-") != 0) {
+		char var[80], flag[64];
+		env_name(s->name, var, sizeof(var));
+		flag_name(s->name, flag, sizeof(flag));
+		fprintf(errf,
+		        "kapka: --%s with a value would show the secret to every user of this machine (ps); give '-'"
+		        " and type it on standard input, or set %s, or %s in the config file\n",
+		        flag, var, s->name);
+		return -1;
+	}
+	if (fgets(line, sizeof(line), stdin) == NULL) {
+		fprintf(errf, "kapka: --%s -: nothing on standard input\n", s->name);
+		return -1;
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	int rc = apply(cfg, s, line, err, sizeof(err));
+	kp_wipe(line, sizeof(line));
+	if (rc != 0)
+		fprintf(errf, "kapka: --%s: %s\n", s->name, err);
+	return rc != 0 ? -1 : 0;
+}
+
+/* The flags of argv[first..argc) over cfg; what is not a setting goes to rest. 0, or -1. */
+static int load_flags(kp_config_t *cfg, int argc, char **argv, int first, char **rest, int *nrest, FILE *errf)
+{
+	char err[256];
 	*nrest = 0;
 	for (int i = first; i < argc; i++) {
 		if (strcmp(argv[i], "--config") == 0) {
@@ -274,38 +322,31 @@ int kp_config_load(kp_config_t *cfg, int argc, char **argv, int first, char **re
 			fprintf(errf, "kapka: %s needs a value\n", argv[i]);
 			return -1;
 		}
-		char line[512];
-		if (s->secret && strcmp(value, "-") != 0) {
-			char var[80], flag[64];
-			env_name(s->name, var, sizeof(var));
-			size_t j = 0;
-			for (const char *p = s->name; *p && j + 1 < sizeof(flag); p++)
-				flag[j++] = *p == '_' ? '-' : *p;
-			flag[j] = '\0';
-			fprintf(errf,
-			        "kapka: --%s with a value would show the secret to every user of this machine (ps); give '-'"
-			        " and type it on standard input, or set %s, or %s in the config file\n",
-			        flag, var, s->name);
-			return -1;
-		}
 		if (s->secret) {
-			/* One line from standard input, without its line end. */
-			if (fgets(line, sizeof(line), stdin) == NULL) {
-				fprintf(errf, "kapka: --%s -: nothing on standard input\n", s->name);
+			if (apply_secret_flag(cfg, s, value, errf) != 0)
 				return -1;
-			}
-			line[strcspn(line, "\r\n")] = '\0';
-			value = line;
-		}
-		int rc = apply(cfg, s, value, err, sizeof(err));
-		if (s->secret)
-			kp_wipe(line, sizeof(line));
-		if (rc != 0) {
+		} else if (apply(cfg, s, value, err, sizeof(err)) != 0) {
 			fprintf(errf, "kapka: --%s: %s\n", s->name, err);
 			return -1;
 		}
 	}
 	return 0;
+}
+
+int kp_config_load(kp_config_t *cfg, int argc, char **argv, int first, char **rest, int *nrest, FILE *errf)
+{
+	const char *file = getenv("KAPKA_CONFIG");
+	for (int i = first; i < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			file = argv[i + 1];
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			file = argv[i] + 9;
+	}
+	if (file && *file && load_file(cfg, file, errf) != 0)
+		return -1;
+	if (load_env(cfg, errf) != 0)
+		return -1;
+	return load_flags(cfg, argc, argv, first, rest, nrest, errf);
 }
 
 void kp_config_usage(FILE *out)
@@ -314,10 +355,7 @@ void kp_config_usage(FILE *out)
 	             "environment, which wins over the file named by --config or KAPKA_CONFIG):\n");
 	for (size_t i = 0; i < KP_ARRAY_LEN(settings); i++) {
 		char flag[64], var[80];
-		size_t j = 0;
-		for (const char *p = settings[i].name; *p && j + 1 < sizeof(flag); p++)
-			flag[j++] = *p == '_' ? '-' : *p;
-		flag[j] = '\0';
+		flag_name(settings[i].name, flag, sizeof(flag));
 		env_name(settings[i].name, var, sizeof(var));
 		fprintf(out, "  --%-20s %-26s %s (default: %s)\n", flag, var, settings[i].help,
 		        *settings[i].def ? settings[i].def : "none");

@@ -232,6 +232,60 @@ bool kp_event_permit_id_ok(const char *s, char issuer[KP_AUTHORITY_CODE_MAX + 1]
 	return true;
 }
 
+/* A string field's size, length, NUL and pattern (permit_id, date) checks. */
+static bool check_string(const kp_wire_field_t *f, json_t *v, kp_event_error_t *err)
+{
+	char msg[160];
+	if (!json_is_string(v)) {
+		detail(err, f->java, "must be a string");
+		return false;
+	}
+	const char *s = json_string_value(v);
+	size_t len = json_string_length(v);
+	if (f->size_max && (len < (size_t)f->size_min || len > (size_t)f->size_max)) {
+		snprintf(msg, sizeof(msg), "size must be between %d and %d", f->size_min, f->size_max);
+		detail(err, f->java, msg);
+		return false;
+	}
+	if (f->max_len && len > f->max_len) {
+		snprintf(msg, sizeof(msg), "must be at most %zu bytes long", f->max_len);
+		detail(err, f->java, msg);
+		return false;
+	}
+	if (strlen(s) != len) {
+		detail(err, f->java, "must not contain NUL");
+		return false;
+	}
+	if (f->pattern && strcmp(f->pattern, "permit_id") == 0 && !kp_event_permit_id_ok(s, NULL, NULL, NULL, NULL, NULL)) {
+		detail(err, f->java, "must match \"^[A-Z]+-[A-Z]+-\\d{4}-[0-9]+-[0-9]+$\"");
+		return false;
+	}
+	int64_t d;
+	if (f->pattern && strcmp(f->pattern, "date") == 0 && kp_date_parse_dmy(s, &d) != 0) {
+		detail(err, f->java, "must be a date dd/MM/yyyy");
+		return false;
+	}
+	return true;
+}
+
+/* A number field (Java int or long): in range and at least its @Min. */
+static bool check_number(const kp_wire_field_t *f, json_t *v, kp_event_error_t *err)
+{
+	char msg[160];
+	int64_t lo = f->kind == KP_WIRE_LONG ? INT64_MIN : INT32_MIN;
+	int64_t hi = f->kind == KP_WIRE_LONG ? INT64_MAX : INT32_MAX;
+	if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi) {
+		detail(err, f->java, f->kind == KP_WIRE_LONG ? "must be a whole number" : "must be a 32-bit whole number");
+		return false;
+	}
+	if (f->min && json_integer_value(v) < f->min) {
+		snprintf(msg, sizeof(msg), "must be greater than or equal to %lld", (long long)f->min);
+		detail(err, f->java, msg);
+		return false;
+	}
+	return true;
+}
+
 /* The value of one field checked against its Java type and bean validation; a detail is
  * added for each failure. Returns false when the field is not acceptable. */
 static bool check_field(const kp_wire_field_t *f, json_t *v, kp_event_error_t *err)
@@ -251,59 +305,16 @@ static bool check_field(const kp_wire_field_t *f, json_t *v, kp_event_error_t *e
 		return !f->not_null;
 	}
 	switch (f->kind) {
-	case KP_WIRE_STRING: {
-		if (!json_is_string(v)) {
-			detail(err, f->java, "must be a string");
-			return false;
-		}
-		const char *s = json_string_value(v);
-		size_t len = json_string_length(v);
-		if (f->size_max && (len < (size_t)f->size_min || len > (size_t)f->size_max)) {
-			snprintf(msg, sizeof(msg), "size must be between %d and %d", f->size_min, f->size_max);
-			detail(err, f->java, msg);
-			return false;
-		}
-		if (f->max_len && len > f->max_len) {
-			snprintf(msg, sizeof(msg), "must be at most %zu bytes long", f->max_len);
-			detail(err, f->java, msg);
-			return false;
-		}
-		if (strlen(s) != len) {
-			detail(err, f->java, "must not contain NUL");
-			return false;
-		}
-		if (f->pattern && strcmp(f->pattern, "permit_id") == 0 &&
-		    !kp_event_permit_id_ok(s, NULL, NULL, NULL, NULL, NULL)) {
-			detail(err, f->java, "must match \"^[A-Z]+-[A-Z]+-\\d{4}-[0-9]+-[0-9]+$\"");
-			return false;
-		}
-		int64_t d;
-		if (f->pattern && strcmp(f->pattern, "date") == 0 && kp_date_parse_dmy(s, &d) != 0) {
-			detail(err, f->java, "must be a date dd/MM/yyyy");
-			return false;
-		}
-		return true;
-	}
+	case KP_WIRE_STRING:
+		return check_string(f, v, err);
 	case KP_WIRE_MAP:
 		if (!json_is_object(v)) {
 			detail(err, f->java, "must be an object");
 			return false;
 		}
 		return true;
-	default: {
-		int64_t lo = f->kind == KP_WIRE_LONG ? INT64_MIN : INT32_MIN;
-		int64_t hi = f->kind == KP_WIRE_LONG ? INT64_MAX : INT32_MAX;
-		if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi) {
-			detail(err, f->java, f->kind == KP_WIRE_LONG ? "must be a whole number" : "must be a 32-bit whole number");
-			return false;
-		}
-		if (f->min && json_integer_value(v) < f->min) {
-			snprintf(msg, sizeof(msg), "must be greater than or equal to %lld", (long long)f->min);
-			detail(err, f->java, msg);
-			return false;
-		}
-		return true;
-	}
+	default:
+		return check_number(f, v, err);
 	}
 }
 

@@ -1,6 +1,7 @@
 /* zone.c: border-zone permit rules (zone.h). */
 #include "domain/zone.h"
 #include "domain/dates.h"
+#include "domain/number.h"
 #include "core/util.h"
 
 #include <ctype.h>
@@ -194,9 +195,5 @@ int kp_zone_extension_check(int64_t valid_from, int64_t valid_until, bool extend
 
 int64_t kp_zone_permit_number_parse(const char *issuer, const char *number)
 {
-	if (number == NULL || strlen(number) < 7 || strlen(number) > 20 || strncmp(number, issuer, 2) != 0 ||
-	    strncmp(number + 2, "-BZ-", 4) != 0)
-		return 0;
-	long long id;
-	return kp_parse_int(number + 6, 1, INT64_MAX, &id) == 0 ? id : 0;
+	return kp_number_parse(issuer, KP_NUMBER_ZONE, number);
 }

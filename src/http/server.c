@@ -2,6 +2,7 @@
  * end), enforces the limits, parses the JSON body, routes, checks the role, runs the
  * handler, sends the answer and writes one access-log line. */
 #include "http/http.h"
+#include "http/conns.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/util.h"
@@ -20,22 +21,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* Open connections per client address, for the per-address limit and the global cap's
- * headroom: open addressing with linear probing; an address's slot is emptied when its
- * last connection closes, so a lookup stops at the first empty slot however many
- * addresses have come and gone. */
-#define CONN_SLOTS 8192
-struct conn_slot {
-	char addr[48];
-	uint64_t hash;
-	int count; /* 0: the slot is empty */
-};
-struct conn_table {
-	pthread_mutex_t lock;
-	struct conn_slot *slots;
-	int total;
-};
-
 struct kp_http {
 	struct MHD_Daemon *daemon;
 	kp_http_options_t opt;
@@ -45,7 +30,7 @@ struct kp_http {
 	char id_prefix[12];
 	int port;
 	kp_proxies_t proxies;
-	struct conn_table conns;
+	kp_conns_t conns;
 	char *tls_cert, *tls_key; /* copies MHD reads while it runs */
 	char *web_root; /* opt.web_dir resolved once (realpath); NULL: no web folder */
 };
@@ -152,45 +137,6 @@ static void client_address(struct kp_http *h, kp_req_t *req, const struct header
 	kp_http_client_addr(&h->proxies, peer, xff, req->addr, sizeof(req->addr));
 }
 
-static uint64_t addr_hash(const char *addr)
-{
-	uint64_t hash = 1469598103934665603ull; /* FNV-1a */
-	for (const char *p = addr; *p; p++)
-		hash = (hash ^ (unsigned char)*p) * 1099511628211ull;
-	return hash;
-}
-
-/* The slot of addr, or the empty slot where it goes; NULL when every slot holds another
- * address. The caller holds the lock. */
-static struct conn_slot *conn_slot(struct conn_table *t, const char *addr, uint64_t hash)
-{
-	for (int i = 0; i < CONN_SLOTS; i++) {
-		struct conn_slot *s = &t->slots[(hash + (uint64_t)i) % CONN_SLOTS];
-		if (s->count == 0 || strcmp(s->addr, addr) == 0)
-			return s;
-	}
-	return NULL;
-}
-
-/* Empty the slot whose count fell to 0, moving back the entries after it that would
- * otherwise no longer be found (backward-shift deletion). The caller holds the lock. */
-static void conn_slot_remove(struct conn_table *t, struct conn_slot *gone)
-{
-	size_t hole = (size_t)(gone - t->slots);
-	for (size_t j = (hole + 1) % CONN_SLOTS; t->slots[j].count > 0; j = (j + 1) % CONN_SLOTS) {
-		size_t home = t->slots[j].hash % CONN_SLOTS;
-		/* the entry at j stays when its home lies cyclically in (hole, j] */
-		bool stays = hole <= j ? home > hole && home <= j : home > hole || home <= j;
-		if (stays)
-			continue;
-		t->slots[hole] = t->slots[j];
-		hole = j;
-		t->slots[hole].count = 0;
-	}
-	t->slots[hole].count = 0;
-	t->slots[hole].addr[0] = '\0';
-}
-
 /* Accept policy: at most max_per_address open connections per client address (trusted
  * proxies carry many clients and are exempt), and past max - reserve only addresses with
  * no connection yet (a health check, a new client) get one. */
@@ -200,11 +146,8 @@ static enum MHD_Result accept_policy(void *cls, const struct sockaddr *sa, sockl
 	struct kp_http *h = cls;
 	char addr[48];
 	sockaddr_text(sa, addr, sizeof(addr));
-	pthread_mutex_lock(&h->conns.lock);
-	struct conn_slot *slot = conn_slot(&h->conns, addr, addr_hash(addr));
-	int mine = slot ? slot->count : 0;
-	int total = h->conns.total;
-	pthread_mutex_unlock(&h->conns.lock);
+	int mine, total;
+	kp_conns_count(&h->conns, addr, &mine, &total);
 	bool proxy = kp_http_proxy_trusted(&h->proxies, addr);
 	if (!proxy && mine >= h->opt.max_conns_per_address) {
 		kp_debug("refused a connection from %s: %d open", addr, mine);
@@ -233,22 +176,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 	} else {
 		return;
 	}
-	uint64_t hash = addr_hash(addr);
-	pthread_mutex_lock(&h->conns.lock);
-	struct conn_slot *slot = conn_slot(&h->conns, addr, hash);
-	if (slot && code == MHD_CONNECTION_NOTIFY_STARTED) {
-		if (slot->count == 0) {
-			snprintf(slot->addr, sizeof(slot->addr), "%s", addr);
-			slot->hash = hash;
-		}
-		slot->count++;
-		h->conns.total++;
-	} else if (slot && slot->count > 0) {
-		h->conns.total--;
-		if (--slot->count == 0)
-			conn_slot_remove(&h->conns, slot);
-	}
-	pthread_mutex_unlock(&h->conns.lock);
+	kp_conns_note(&h->conns, addr, code == MHD_CONNECTION_NOTIFY_STARTED);
 }
 
 /* A marker for a request whose query string had too many parameters (see uri_seen). */
@@ -689,45 +617,41 @@ static void free_tls(struct kp_http *h)
 	h->tls_key = h->tls_cert = NULL;
 }
 
-kp_http_t *kp_http_start(const kp_http_options_t *o, char *err, size_t errlen)
+/* What a failed start leaves: the server before its daemon ran. */
+static void free_server(struct kp_http *h)
 {
-	struct kp_http *h = kp_calloc(1, sizeof(*h));
-	h->opt = *o;
-	unsigned char rnd[4];
-	kp_random_bytes(rnd, sizeof(rnd));
-	snprintf(h->id_prefix, sizeof(h->id_prefix), "%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3]);
-	if (kp_http_proxies_parse(o->trusted_proxies, &h->proxies, err, errlen) != 0) {
-		free(h);
-		return NULL;
-	}
+	free_tls(h);
+	free(h->web_root);
+	kp_conns_cleanup(&h->conns);
+	free(h);
+}
 
-	struct sockaddr_in6 sa6;
-	struct sockaddr_in sa4;
-	struct sockaddr *sa;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
-	                 MHD_ALLOW_SUSPEND_RESUME;
-	memset(&sa4, 0, sizeof(sa4));
-	memset(&sa6, 0, sizeof(sa6));
-	if (inet_pton(AF_INET, o->listen, &sa4.sin_addr) == 1) {
-		sa4.sin_family = AF_INET;
-		sa4.sin_port = htons((uint16_t)o->port);
-		sa = (struct sockaddr *)&sa4;
-	} else if (inet_pton(AF_INET6, o->listen, &sa6.sin6_addr) == 1) {
-		sa6.sin6_family = AF_INET6;
-		sa6.sin6_port = htons((uint16_t)o->port);
-		sa = (struct sockaddr *)&sa6;
-		flags |= MHD_USE_IPv6;
-	} else {
-		snprintf(err, errlen, "listen address '%s' is not an IPv4 or IPv6 address", o->listen);
-		free(h);
-		return NULL;
+/* The address to listen on as a socket address (IPv6 adds MHD_USE_IPv6 to *flags); 0, or
+ * -1 with err set when it is not an IP address. */
+static int listen_address(const kp_http_options_t *o, struct sockaddr_storage *ss, unsigned *flags, char *err,
+                          size_t errlen)
+{
+	struct sockaddr_in *sa4 = (struct sockaddr_in *)(void *)ss;
+	struct sockaddr_in6 *sa6 = (struct sockaddr_in6 *)(void *)ss;
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, o->listen, &sa4->sin_addr) == 1) {
+		sa4->sin_family = AF_INET;
+		sa4->sin_port = htons((uint16_t)o->port);
+		return 0;
 	}
-	int threads = o->threads > 0 ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
-	if (threads < 1)
-		threads = 1;
-	size_t pool = o->max_header * 2 + 65536;
-	pthread_mutex_init(&h->conns.lock, NULL);
-	h->conns.slots = kp_calloc(CONN_SLOTS, sizeof(struct conn_slot));
+	if (inet_pton(AF_INET6, o->listen, &sa6->sin6_addr) == 1) {
+		sa6->sin6_family = AF_INET6;
+		sa6->sin6_port = htons((uint16_t)o->port);
+		*flags |= MHD_USE_IPv6;
+		return 0;
+	}
+	snprintf(err, errlen, "listen address '%s' is not an IPv4 or IPv6 address", o->listen);
+	return -1;
+}
+
+/* The connection limits and idle timeout, with their defaults when unset or out of range. */
+static void apply_limits(struct kp_http *h)
+{
 	if (h->opt.max_conns <= 0)
 		h->opt.max_conns = 4096;
 	if (h->opt.max_conns_per_address <= 0)
@@ -736,50 +660,84 @@ kp_http_t *kp_http_start(const kp_http_options_t *o, char *err, size_t errlen)
 		h->opt.reserved_conns = h->opt.max_conns / 4; /* the headroom can never be all of it */
 	if (h->opt.idle_timeout <= 0)
 		h->opt.idle_timeout = 60;
-	struct MHD_OptionItem tls[4] = {{MHD_OPTION_END, 0, NULL}};
-	if (o->tls_cert_pem && o->tls_cert_pem[0]) {
-		if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
-			snprintf(err, errlen, "this libmicrohttpd has no TLS: terminate HTTPS at a proxy instead");
-			free(h->conns.slots);
-			free(h);
-			return NULL;
-		}
-		h->tls_cert = kp_strdup(o->tls_cert_pem);
-		h->tls_key = kp_strdup(o->tls_key_pem ? o->tls_key_pem : "");
-		flags |= MHD_USE_TLS;
-		tls[0] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, h->tls_cert};
-		tls[1] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, h->tls_key};
-		tls[2] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0,
-		                                 (void *)(uintptr_t) "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"};
-		tls[3] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+}
+
+/* The daemon's TLS options when a certificate is given (copies kept in h until it stops),
+ * TLS 1.2 and 1.3 only; 0, or -1 with err set when this libmicrohttpd has no TLS. */
+static int tls_options(struct kp_http *h, const kp_http_options_t *o, struct MHD_OptionItem tls[4], unsigned *flags,
+                       char *err, size_t errlen)
+{
+	tls[0] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+	if (o->tls_cert_pem == NULL || o->tls_cert_pem[0] == '\0')
+		return 0;
+	if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
+		snprintf(err, errlen, "this libmicrohttpd has no TLS: terminate HTTPS at a proxy instead");
+		return -1;
 	}
+	h->tls_cert = kp_strdup(o->tls_cert_pem);
+	h->tls_key = kp_strdup(o->tls_key_pem ? o->tls_key_pem : "");
+	*flags |= MHD_USE_TLS;
+	tls[0] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, h->tls_cert};
+	tls[1] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, h->tls_key};
+	tls[2] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0,
+	                                 (void *)(uintptr_t) "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"};
+	tls[3] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+	return 0;
+}
+
+/* Start libmicrohttpd with h's options and callbacks; the daemon, or NULL. */
+static struct MHD_Daemon *start_daemon(struct kp_http *h, unsigned flags, const struct sockaddr *sa,
+                                       struct MHD_OptionItem *tls)
+{
+	int threads = h->opt.threads > 0 ? h->opt.threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (threads < 1)
+		threads = 1;
+	size_t pool = h->opt.max_header * 2 + 65536;
+	return MHD_start_daemon(flags, (uint16_t)h->opt.port, accept_policy, h, on_request, h,
+	                        MHD_OPTION_ARRAY, tls,
+	                        MHD_OPTION_SOCK_ADDR, sa,
+	                        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+	                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)h->opt.idle_timeout,
+	                        MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
+	                        MHD_OPTION_CONNECTION_LIMIT, (unsigned)h->opt.max_conns,
+	                        MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
+	                        MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL,
+	                        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+	                        MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+	                        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+	                        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	                        MHD_OPTION_END);
+}
+
+kp_http_t *kp_http_start(const kp_http_options_t *o, char *err, size_t errlen)
+{
+	struct kp_http *h = kp_calloc(1, sizeof(*h));
+	h->opt = *o;
+	unsigned char rnd[4];
+	kp_random_bytes(rnd, sizeof(rnd));
+	snprintf(h->id_prefix, sizeof(h->id_prefix), "%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3]);
+	kp_conns_init(&h->conns);
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+	                 MHD_ALLOW_SUSPEND_RESUME;
+	struct sockaddr_storage sa;
+	struct MHD_OptionItem tls[4];
+	if (kp_http_proxies_parse(o->trusted_proxies, &h->proxies, err, errlen) != 0 ||
+	    listen_address(o, &sa, &flags, err, errlen) != 0 || tls_options(h, o, tls, &flags, err, errlen) != 0) {
+		free_server(h);
+		return NULL;
+	}
+	apply_limits(h);
 	/* Resolved once: static.c compares each file's real path with it. */
 	if (o->web_dir && (h->web_root = realpath(o->web_dir, NULL)) == NULL)
 		kp_warn("web_dir %s cannot be opened: no pages will be served", o->web_dir);
-	h->daemon = MHD_start_daemon(flags, (uint16_t)o->port, accept_policy, h, on_request, h,
-	                             MHD_OPTION_ARRAY, tls,
-	                             MHD_OPTION_SOCK_ADDR, sa,
-	                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-	                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)h->opt.idle_timeout,
-	                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
-	                             MHD_OPTION_CONNECTION_LIMIT, (unsigned)h->opt.max_conns,
-	                             MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
-	                             MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL,
-	                             MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-	                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-	                             MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
-	                             MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-	                             MHD_OPTION_END);
+	h->daemon = start_daemon(h, flags, (const struct sockaddr *)&sa, tls);
 	if (h->daemon == NULL) {
 		if (h->tls_cert)
 			snprintf(err, errlen, "cannot serve HTTPS on %s port %d: the port is in use, or tls_cert and tls_key "
 			         "are not a PEM certificate and its private key", o->listen, o->port);
 		else
 			snprintf(err, errlen, "cannot listen on %s port %d (in use, or not allowed)", o->listen, o->port);
-		free_tls(h);
-		free(h->web_root);
-		free(h->conns.slots);
-		free(h);
+		free_server(h);
 		return NULL;
 	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -833,9 +791,5 @@ void kp_http_stop(kp_http_t *h, int grace_seconds)
 	if (atomic_load(&h->in_flight) > 0)
 		kp_warn("stopping with %d requests still in flight", atomic_load(&h->in_flight));
 	MHD_stop_daemon(h->daemon);
-	free_tls(h);
-	free(h->web_root);
-	free(h->conns.slots);
-	pthread_mutex_destroy(&h->conns.lock);
-	free(h);
+	free_server(h);
 }

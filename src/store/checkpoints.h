@@ -175,6 +175,7 @@ typedef struct kp_booking {
 	int64_t id, slot_id, user_id, created_at, checked_in_at, called_at, call_deadline, closed_at, crossing_id;
 	int64_t slot_starts_at, slot_ends_at; /* 0 for the live queue */
 	const char *checkpoint, *flow, *plate, *priority, *phone, *status;
+	const char *lang; /* ky, ru or en: the language the queue call comes in (NULL: the user's) */
 	int position; /* in the waiting queue, when listed with kp_store_queue_list */
 	int account_cap; /* in (create, live join): the user may hold fewer active bookings than this (0: no cap) */
 } kp_booking_t;

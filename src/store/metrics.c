@@ -37,6 +37,12 @@ static const struct gauge gauges[] = {
 	 "SELECT checkpoint, flow, status, COUNT(*) FROM queue_bookings "
 	 "WHERE status IN ('booked', 'checked_in', 'called') GROUP BY checkpoint, flow, status "
 	 "ORDER BY checkpoint, flow, status"},
+	{"kapka_notifications", "gauge", "SMS, email and in-app notices, per channel and state.", {"channel", "state"}, 1,
+	 "SELECT channel, state, COUNT(*) FROM notifications GROUP BY channel, state ORDER BY channel, state"},
+	{"kapka_notifications_oldest_due_timestamp_seconds", "gauge",
+	 "When the oldest SMS or email still to send was queued (alert on time() minus this).", {"channel"}, 0.001,
+	 "SELECT channel, MIN(created_at) FROM notifications WHERE state IN ('pending', 'failed') GROUP BY channel"
+	 " ORDER BY channel"},
 	{"kapka_transparency_log_size", "gauge", "Leaves in the transparency log.", {NULL}, 1,
 	 "SELECT size FROM tlog_state WHERE id = 1"},
 };

@@ -3,6 +3,7 @@
  * vehicle at a time (a partial unique index), check-in, call-forward, no-shows that give
  * the place back, and the live queue of vehicles without a booking. */
 #include "store/checkpoints.h"
+#include "store/notify.h"
 #include "core/util.h"
 
 #include <string.h>
@@ -95,7 +96,7 @@ int kp_store_slot_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_slot_t *out)
 
 #define BOOKING_COLUMNS "b.id, b.slot_id, b.user_id, b.created_at, b.checked_in_at, b.called_at, b.call_deadline," \
                         " b.closed_at, b.crossing_id, s.starts_at, s.ends_at, b.checkpoint, b.flow, b.plate," \
-                        " b.priority, b.phone, b.status"
+                        " b.priority, b.phone, b.status, b.lang"
 #define BOOKING_FROM " FROM queue_bookings b LEFT JOIN queue_slots s ON s.id = b.slot_id"
 
 static void booking_from_row(const kp_rows_t *r, int i, kp_booking_t *b)
@@ -104,7 +105,7 @@ static void booking_from_row(const kp_rows_t *r, int i, kp_booking_t *b)
 	                   &b->call_deadline, &b->closed_at, &b->crossing_id, &b->slot_starts_at, &b->slot_ends_at};
 	for (size_t k = 0; k < KP_ARRAY_LEN(ints); k++)
 		*ints[k] = kp_rows_int(r, i, (int)k);
-	const char **texts[] = {&b->checkpoint, &b->flow, &b->plate, &b->priority, &b->phone, &b->status};
+	const char **texts[] = {&b->checkpoint, &b->flow, &b->plate, &b->priority, &b->phone, &b->status, &b->lang};
 	for (size_t k = 0; k < KP_ARRAY_LEN(texts); k++)
 		*texts[k] = kp_rows_text(r, i, (int)(k + KP_ARRAY_LEN(ints)));
 	b->position = 0;
@@ -152,11 +153,11 @@ static int insert_booking(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
 	                    "INSERT INTO queue_bookings (checkpoint, slot_id, flow, plate, priority, phone, user_id, status,"
-	                    " created_at, checked_in_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	                    " created_at, checked_in_at, lang) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 	                    KP_PARAMS(KV_TEXT(b->checkpoint), b->slot_id ? KV_INT(b->slot_id) : KV_NULL, KV_TEXT(b->flow),
 	                              KV_TEXT(b->plate), KV_TEXT(b->priority), KV_TEXT(b->phone),
 	                              b->user_id ? KV_INT(b->user_id) : KV_NULL, KV_TEXT(b->status), KV_INT(b->created_at),
-	                              b->checked_in_at ? KV_INT(b->checked_in_at) : KV_NULL));
+	                              b->checked_in_at ? KV_INT(b->checked_in_at) : KV_NULL, KV_TEXT(b->lang)));
 	if (rc != KP_DB_OK)
 		return rc;
 	b->id = kp_rows_int(&r, 0, 0);
@@ -360,6 +361,18 @@ int kp_store_queue_list(kp_conn_t *c, kp_arena_t *a, const char *checkpoint, con
 	return KP_DB_OK;
 }
 
+/* The driver's notice of their turn, queued with the call itself (docs/notifications.md). */
+static int notify_call(kp_conn_t *c, kp_arena_t *a, const kp_booking_t *b, int64_t reach)
+{
+	const char *id = kp_arena_printf(a, "%lld", (long long)b->id);
+	const char *args[] = {"checkpoint", b->checkpoint, "plate", b->plate, "minutes",
+	                      kp_arena_printf(a, "%lld", (long long)(reach / 60)), NULL};
+	kp_notify_t n = {.idem_key = kp_arena_printf(a, "queue-call:booking:%s", id), .kind = KP_NOTICE_QUEUE_CALL,
+	                 .user_id = b->user_id, .phone = b->phone, .lang = b->lang, .object_type = "booking",
+	                 .object_id = id, .args = args};
+	return kp_store_notify_enqueue(c, &n, (int64_t)b->called_at * 1000);
+}
+
 int kp_store_queue_call(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const char *checkpoint, const char *flow,
                         int n, int64_t now, int64_t reach, kp_booking_t **out, int *ncalled)
 {
@@ -388,6 +401,8 @@ int kp_store_queue_call(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, cons
 		if (rc == KP_DB_OK)
 			rc = kp_store_audit_id(c, who, "booking.call", "booking", b->id, json_pack("{s:s}", "status", "checked_in"),
 			                       json_pack("{s:s, s:I}", "status", "called", "deadline", (json_int_t)(now + reach)));
+		if (rc == KP_DB_OK)
+			rc = notify_call(c, a, b, reach);
 		*ncalled = i + 1;
 	}
 	return kp_store_end(c, rc);

@@ -78,47 +78,6 @@ int kp_store_session_purge(kp_conn_t *c, int64_t now, int64_t *removed)
 	return kp_db_run(c, "DELETE FROM sessions WHERE expires_at <= ?", KP_PARAMS(KV_INT(now)), removed);
 }
 
-int kp_store_throttle_locked(kp_conn_t *c, const char *key, int64_t now, int64_t *locked_until)
-{
-	kp_arena_t a;
-	kp_arena_init(&a);
-	kp_rows_t r;
-	int rc = kp_db_exec(c, &a, &r, "SELECT locked_until FROM login_throttle WHERE key = ?", KP_PARAMS(KV_TEXT(key)));
-	*locked_until = 0;
-	if (rc == KP_DB_OK && r.nrows == 1 && kp_rows_int(&r, 0, 0) > now)
-		*locked_until = kp_rows_int(&r, 0, 0);
-	kp_arena_cleanup(&a);
-	return rc;
-}
-
-/* One statement so that racing failures on either backend all count: a failure older
- * than the window starts a new count; reaching max sets the lock. */
-int kp_store_throttle_fail(kp_conn_t *c, const char *key, int64_t now, int64_t window, int64_t max,
-                           int64_t lock_seconds, int64_t *locked_until)
-{
-	kp_arena_t a;
-	kp_arena_init(&a);
-	kp_rows_t r;
-	int64_t stale = now - window, until = now + lock_seconds;
-	int rc = kp_db_exec(
-	    c, &a, &r,
-	    "INSERT INTO login_throttle (key, failures, first_at, locked_until)"
-	    " VALUES (?, 1, ?, CASE WHEN CAST(? AS BIGINT) <= 1 THEN CAST(? AS BIGINT) ELSE 0 END)"
-	    " ON CONFLICT (key) DO UPDATE SET"
-	    "  failures = CASE WHEN login_throttle.first_at < ? THEN 1 ELSE login_throttle.failures + 1 END,"
-	    "  first_at = CASE WHEN login_throttle.first_at < ? THEN ? ELSE login_throttle.first_at END,"
-	    "  locked_until = CASE WHEN (CASE WHEN login_throttle.first_at < ? THEN 1"
-	    "   ELSE login_throttle.failures + 1 END) >= ? THEN ? ELSE login_throttle.locked_until END"
-	    " RETURNING locked_until",
-	    KP_PARAMS(KV_TEXT(key), KV_INT(now), KV_INT(max), KV_INT(until), KV_INT(stale), KV_INT(stale), KV_INT(now),
-	              KV_INT(stale), KV_INT(max), KV_INT(until)));
-	*locked_until = 0;
-	if (rc == KP_DB_OK && r.nrows == 1 && kp_rows_int(&r, 0, 0) > now)
-		*locked_until = kp_rows_int(&r, 0, 0);
-	kp_arena_cleanup(&a);
-	return rc;
-}
-
 int kp_store_throttle_take(kp_conn_t *c, const char *key, int64_t now, const kp_throttle_rule_t *rule, bool *allowed,
                            int64_t *until)
 {

@@ -110,11 +110,6 @@ int kp_store_password_change(kp_conn_t *c, const kp_actor_t *who, int64_t user_i
 /* Remove sessions that expired before now; *removed gets how many. */
 int kp_store_session_purge(kp_conn_t *c, int64_t now, int64_t *removed);
 
-/* Seconds from now the key stays locked (0 when not locked). */
-int kp_store_throttle_locked(kp_conn_t *c, const char *key, int64_t now, int64_t *locked_until);
-/* Count one failure within window seconds; lock for lock_seconds once max is reached. */
-int kp_store_throttle_fail(kp_conn_t *c, const char *key, int64_t now, int64_t window, int64_t max,
-                           int64_t lock_seconds, int64_t *locked_until);
 int kp_store_throttle_reset(kp_conn_t *c, const char *key);
 
 /* The rule of a throttle key: attempts counted within window seconds; from the max-th on,

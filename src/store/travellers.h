@@ -95,9 +95,6 @@ typedef struct kp_zone_permit {
 	const char *surname, *given_names, *nationality, *passport_number, *status, *status_reason, *credential, *kid;
 } kp_zone_permit_t;
 
-/* The permit number shown to people and in the QR: ISSUER-BZ-000042 (out >= 32 bytes). */
-void kp_zone_permit_number(const char *issuer, int64_t id, char out[32]);
-
 /* Store an application (status awaiting_payment) and a permit per person, in one
  * transaction; sets app->id and each permit's id. */
 int kp_store_zone_apply(kp_conn_t *c, const kp_actor_t *who, kp_zone_app_t *app, kp_zone_permit_t *people, int n);

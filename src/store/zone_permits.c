@@ -1,17 +1,13 @@
 /* zone_permits.c: border-zone permit applications, their permits (one per person),
  * payment records, extension, cancellation and revocation, and checks at posts. */
 #include "store/tlog_acts.h"
+#include "domain/number.h"
 #include "store/travellers.h"
 #include "core/util.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-
-void kp_zone_permit_number(const char *issuer, int64_t id, char out[32])
-{
-	snprintf(out, 32, "%.2s-BZ-%06lld", issuer, (long long)id);
-}
 
 #define APP_COLUMNS                                                                                                  \
 	"a.id, a.user_id, a.date_from, a.date_to, a.valid_from, a.valid_until, a.fee_per_person, a.fee_total,"           \
@@ -341,8 +337,8 @@ int kp_store_zone_permit_revoked_ids(kp_conn_t *c, kp_arena_t *a, const char *is
 		return rc;
 	const char **list = kp_arena_zalloc(a, sizeof(char *) * (size_t)(r.nrows + 1));
 	for (int i = 0; i < r.nrows; i++) {
-		char num[32];
-		kp_zone_permit_number(issuer, kp_rows_int(&r, i, 0), num);
+		char num[KP_NUMBER_MAX];
+		kp_number_format(issuer, KP_NUMBER_ZONE, kp_rows_int(&r, i, 0), num);
 		list[i] = kp_arena_strdup(a, num);
 	}
 	*ids = list;

@@ -56,7 +56,7 @@ test('a new carrier waits for the ministry, which verifies it; then it gets a pe
   await card.locator('.field[data-name="inn_checked"] .field-error:visible').waitFor();
   await card.getByLabel('INN checked in the tax register').check();
   await card.getByRole('button', { name: 'Verify' }).click();
-  await ministry.page.getByText(`${c.company} is verified and may now get permits.`).waitFor();
+  await ministry.page.locator('#main').getByText(`${c.company} is verified and may now get permits.`).waitFor();
   assert.equal(await ministry.page.locator('li.carrier-check').count(), 0);
   await shot(ministry.page, 'carrier-check-02-verified');
 

@@ -64,7 +64,7 @@ test('e-CMR: carrier, sender without an account, consignee, officer and customs 
   const cp = carrier.page;
   await cp.goto('/#/ecmr');
   await onPage(cp, 'ecmr');
-  await cp.getByText('New consignment note').click();
+  await cp.locator('#main').getByText('New consignment note').click();
   const fillName = (name, v) => cp.locator(`[name="${name}"]`).fill(v);
   await fillName('sender_name', 'Osh Dried Fruit LLC');
   await fillName('sender_city', 'Osh');
@@ -86,7 +86,7 @@ test('e-CMR: carrier, sender without an account, consignee, officer and customs 
   const ref = await cp.locator('h1 .mono').innerText();
   assert.match(ref, /^ECMR-KG-/);
   await cp.getByRole('button', { name: 'Send the sender a link' }).click();
-  await cp.getByText('The link and code were sent to ship@oshfruit.kg.').waitFor();
+  await cp.locator('#main').getByText('The link and code were sent to ship@oshfruit.kg.').waitFor();
 
   // the sender, who has no account, seals the final form through the link (Kyrgyz)
   const sender = await openPage(env.browser, k.url);
@@ -100,7 +100,7 @@ test('e-CMR: carrier, sender without an account, consignee, officer and customs 
   await sender.page.getByLabel('Код', { exact: true }).fill(link.code);
   await shot(sender.page, 'ecmr-02-sender-ky');
   await sender.page.getByRole('button', { name: 'Мөөр басуу' }).click();
-  await sender.page.getByText(`${ref} жүк кагазына мөөр басылды.`).waitFor();
+  await sender.page.locator('#main').getByText(`${ref} жүк кагазына мөөр басылды.`).waitFor();
 
   // the carrier takes the goods over with a reservation (Russian) and sends the consignee a link
   await cp.reload();
@@ -112,7 +112,7 @@ test('e-CMR: carrier, sender without an account, consignee, officer and customs 
   await cp.locator('.seals li[data-act="take_over"]').waitFor();
   assert.ok((await cp.locator('.seals').innerText()).includes('Принятие груза'));
   await cp.getByRole('button', { name: 'Отправить ссылку получателю' }).click();
-  await cp.getByText('Ссылка и код отправлены на buy@almatytrade.kz.').waitFor();
+  await cp.locator('#main').getByText('Ссылка и код отправлены на buy@almatytrade.kz.').waitFor();
   await shot(cp, 'ecmr-03-carrier-ru');
 
   // the consignee takes delivery with a reservation (English)
@@ -124,10 +124,10 @@ test('e-CMR: carrier, sender without an account, consignee, officer and customs 
   await consignee.page.getByLabel(/^Reservations/).fill('One pallet short');
   await consignee.page.getByLabel('Code', { exact: true }).fill(clink.code === '000000' ? '111111' : '000000');
   await consignee.page.getByRole('button', { name: 'Seal' }).click();
-  await consignee.page.getByText('The code is not the one sent with the link.').waitFor();
+  await consignee.page.locator('#main').getByText('The code is not the one sent with the link.').waitFor();
   await consignee.page.getByLabel('Code', { exact: true }).fill(clink.code);
   await consignee.page.getByRole('button', { name: 'Seal' }).click();
-  await consignee.page.getByText(`Consignment note ${ref} is sealed.`).waitFor();
+  await consignee.page.locator('#main').getByText(`Consignment note ${ref} is sealed.`).waitFor();
   await shot(consignee.page, 'ecmr-04-consignee-en');
 
   // the officer finds it by plate and checks the seals
@@ -142,14 +142,14 @@ test('e-CMR: carrier, sender without an account, consignee, officer and customs 
   await onPage(off.page, 'ecmr');
   await off.page.getByLabel('QR text', { exact: true }).fill(qr.slice(0, -6) + 'AAAAAA');
   await off.page.getByRole('button', { name: 'Check', exact: true }).click();
-  await off.page.getByText('The signature does not match: the QR code is forged or damaged.').waitFor();
+  await off.page.locator('#main').getByText('The signature does not match: the QR code is forged or damaged.').waitFor();
   await off.page.getByLabel('Plate', { exact: true }).fill(plate);
   await off.page.getByRole('button', { name: 'Search' }).click();
   await off.page.getByRole('link', { name: ref }).click();
   await off.page.locator('.seals li[data-act="deliver"]').waitFor();
   assert.equal(await off.page.locator('.seals li').count(), 3);
   await off.page.getByRole('button', { name: 'Check the seals' }).click();
-  await off.page.getByText('The document and its 3 seals hold.').waitFor();
+  await off.page.locator('#main').getByText('The document and its 3 seals hold.').waitFor();
   await shot(off.page, 'ecmr-05-officer');
 
   // the customs analyst sees the events on the agency desk

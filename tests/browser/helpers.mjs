@@ -170,7 +170,8 @@ export async function visit(page, route) {
   // The same address again would not render the page anew: reload it then.
   if (new URL(page.url()).hash === `#/${route}`) await page.reload();
   else await page.goto(`/#/${route}`);
-  await onPage(page, route.split(/[/?]/)[0]);
+  // Wait for this very address: another crossing's page has the same page name.
+  await page.locator(`main .view[data-route="${route}"]`).waitFor();
 }
 
 // The page scrolls sideways by this many CSS pixels (0 = fits), and what sticks out.

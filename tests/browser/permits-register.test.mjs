@@ -100,7 +100,7 @@ for (const [lang, heading, none] of [['ky', 'Уруксаттарды издөө
     await page.goto('/#/permit-search?plate=ZZ0000ZZ');
     await onPage(page, 'permit-search');
     await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
-    await page.getByText(none).waitFor();
+    await page.locator('#main').getByText(none).waitFor();
     assert.equal((await overflow(page)).extra, 0);
     await shot(page, `permits-register-03-${lang}`);
     assert.deepEqual(problems, []);

@@ -71,6 +71,28 @@ test('kapka migrate applies the schema and is idempotent', async () => {
   assert.doesNotMatch(again.stderr, /applied migration/);
 });
 
+test('kapka keygen makes, lists and revokes signing keys; the current one cannot be revoked', async () => {
+  const d = db();
+  const env = withDb(d.url, { KAPKA_KEY_PASSPHRASE: 'keygen-test-passphrase-1' });
+  const first = await kapka(['keygen', '--list'], { env });
+  assert.equal(first.code, 0, first.stderr);
+  const [old] = first.stdout.trim().split('\n').map((l) => l.split('\t'));
+  assert.equal(old[1], 'current');
+  const made = await kapka(['keygen'], { env });
+  assert.equal(made.code, 0, made.stderr);
+  const kid = made.stdout.trim();
+  assert.match(made.stderr, new RegExp(`${kid} is now the signing key`));
+  const listed = await kapka(['keygen', '--list'], { env });
+  assert.deepEqual(listed.stdout.trim().split('\n').sort(), [`${kid}\tcurrent`, `${old[0]}\tvalid`].sort());
+  const refused = await kapka(['keygen', '--revoke', kid], { env });
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /it is the current key/);
+  const revoked = await kapka(['keygen', '--revoke', old[0]], { env });
+  assert.equal(revoked.code, 0, revoked.stderr);
+  assert.match((await kapka(['keygen', '--list'], { env })).stdout, new RegExp(`${old[0]}\trevoked`));
+  assert.equal((await kapka(['keygen', '--bogus'], { env })).code, 2);
+});
+
 test('kapka migrate on a database it cannot reach exits 1 with a message', async () => {
   const url = backend() === 'pg' ? 'postgres://postgres@127.0.0.1:1/nowhere' : '/proc/kapka-cannot-be-here/x.db';
   const r = await kapka(['migrate', '--db', url], { env: CLEAN });

@@ -63,7 +63,8 @@ async function render() {
   }
   const f = flash;
   flash = null;
-  const view = h('div', { class: 'view', dataset: { page: p.name || 'notfound' } });
+  // data-route: the whole address, so a test (or a reader) can tell two crossings' pages apart
+  const view = h('div', { class: 'view', dataset: { page: p.name || 'notfound', route: location.hash.replace(/^#\/?/, '') } });
   const ctx = {
     params: route.params, query: route.query, user, session: session.info(), flash: f,
     api, navigate, t, current: () => seq === renderSeq,

@@ -11,10 +11,11 @@ const PENDING = 'kapka_zone_checks_pending';
 export const normPassport = (s) => String(s || '').replace(/\s+/g, '').toUpperCase();
 export const normName = (s) => String(s || '').trim().replace(/\s+/g, ' ').toUpperCase();
 
-// Our permit's serial in "KG-BZ-42" (kp_zone_permit_number_parse), or 0.
+// Our permit's serial in "KG-BZ-42" (kp_number_parse in src/domain/number.c), or 0.
 function permitNumber(self, id) {
-  if (!self || id.length < 7 || id.length > 20 || !id.startsWith(`${self.slice(0, 2)}-BZ-`)) return 0;
-  const n = id.slice(6);
+  const head = `${self}-BZ-`;
+  if (!self || id.length >= 48 || !id.startsWith(head)) return 0;
+  const n = id.slice(head.length);
   return /^[0-9]{1,19}$/.test(n) && BigInt(n) >= 1n && BigInt(n) <= 9223372036854775807n ? Number(n) : 0;
 }
 

@@ -7,6 +7,7 @@
  * text (or fails on demand); real ones are test_jws.c's and the e2e tests' business. */
 #define KP_TEST_DB_PREFIX "kapka_travellers"
 #include "kp_store_test.h"
+#include "domain/number.h"
 
 #include "core/log.h"
 #include "core/util.h"
@@ -217,8 +218,8 @@ static void revoked_ids_and_checks(void **state)
 	assert_int_equal(kp_store_zone_cancel(f->c, &f->who, unpaid), KP_DB_OK);
 	assert_int_equal(kp_store_zone_permit_revoked_ids(f->c, &f->a, "KG", &ids, &n), KP_DB_OK);
 	assert_int_equal(n, 3);
-	char num[32];
-	kp_zone_permit_number("KG", a[1].id, num);
+	char num[KP_NUMBER_MAX];
+	kp_number_format("KG", KP_NUMBER_ZONE, a[1].id, num);
 	assert_string_equal(ids[0], num);
 	assert_int_equal(kp_zone_permit_number_parse("KG", num), a[1].id);
 	assert_int_equal(kp_zone_permit_number_parse("UZ", num), 0);

@@ -1,0 +1,141 @@
+/* worker.c: the notification worker (see notify.h): claims due SMS and email rows with a
+ * lease, so several instances on one PostgreSQL database never send one row twice at
+ * once, and records each attempt. */
+#include "notify/notify.h"
+#include "core/log.h"
+#include "core/clock.h"
+#include "core/util.h"
+#include "crypto/hash.h"
+#include "exchange/exchange.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LEASE_MS 60000
+#define BATCH 20
+#define ERR_MAX 300
+
+struct kp_notifier {
+	kp_app_t *app;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool stop;
+	char owner[40]; /* this process, for the lease */
+};
+
+unsigned kp_notify_channels(const kp_config_t *cfg)
+{
+	unsigned ch = KP_CHANNEL_INAPP;
+	if (cfg->sms_url[0])
+		ch |= KP_CHANNEL_SMS;
+	if (cfg->smtp_url[0] && cfg->smtp_from[0])
+		ch |= KP_CHANNEL_EMAIL;
+	return ch;
+}
+
+static double jitter(void)
+{
+	unsigned int r = 0;
+	kp_random_bytes(&r, sizeof(r));
+	return (double)r / 4294967296.0;
+}
+
+static void deliver(kp_notifier_t *w, kp_conn_t *c, const kp_notification_t *n)
+{
+	const kp_config_t *cfg = w->app->cfg;
+	char err[ERR_MAX] = "";
+	int rc;
+	if (strcmp(n->channel, "sms") == 0)
+		rc = cfg->sms_url[0] ? kp_notify_send_sms(cfg, n->recipient, n->body, err, sizeof(err)) : -1;
+	else
+		rc = cfg->smtp_url[0] ? kp_notify_send_email(cfg, n->id, n->recipient, n->subject, n->body, err, sizeof(err))
+		                      : -1;
+	if (rc != 0 && !err[0])
+		snprintf(err, sizeof(err), "no %s gateway is configured", n->channel);
+	int64_t now = kp_now_ms(), next = -1;
+	if (rc != 0 && n->attempts + 1 < cfg->notify_max_attempts)
+		next = now + kp_exchange_backoff_ms(n->attempts + 1, cfg->notify_retry_min_ms, cfg->notify_retry_max_ms,
+		                                    jitter());
+	if (kp_store_notify_attempt(c, n->id, w->owner, rc == 0 ? NULL : err, now, next) != KP_DB_OK)
+		kp_warn("notification %lld: the attempt could not be recorded", (long long)n->id);
+	if (rc != 0)
+		kp_warn("notification %lld (%s, %s) not sent: %s; %s", (long long)n->id, n->kind, n->channel, err,
+		        next < 0 ? "given up" : "will retry");
+}
+
+static void round_of_work(kp_notifier_t *w)
+{
+	kp_conn_t *c = kp_store_acquire(w->app->store);
+	for (int rounds = 0; rounds < 20 && !__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE); rounds++) {
+		kp_arena_t a;
+		kp_arena_init(&a);
+		kp_notification_t *due;
+		int n = 0;
+		if (kp_store_notify_claim(c, &a, w->owner, kp_now_ms(), LEASE_MS, BATCH, &due, &n) == KP_DB_OK)
+			for (int i = 0; i < n && !__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE); i++)
+				deliver(w, c, &due[i]);
+		kp_arena_cleanup(&a);
+		if (n == 0)
+			break;
+	}
+	kp_store_release(w->app->store, c);
+}
+
+static void *run(void *arg)
+{
+	kp_notifier_t *w = arg;
+	for (;;) {
+		pthread_mutex_lock(&w->lock);
+		if (!w->stop) {
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			long long ns = until.tv_nsec + (w->app->cfg->notify_poll_ms % 1000) * 1000000LL;
+			until.tv_sec += (time_t)(w->app->cfg->notify_poll_ms / 1000 + ns / 1000000000LL);
+			until.tv_nsec = (long)(ns % 1000000000LL);
+			pthread_cond_timedwait(&w->wake, &w->lock, &until);
+		}
+		bool stop = w->stop;
+		pthread_mutex_unlock(&w->lock);
+		if (stop)
+			break;
+		round_of_work(w);
+	}
+	return NULL;
+}
+
+kp_notifier_t *kp_notify_start(kp_app_t *app)
+{
+	kp_notifier_t *w = kp_calloc(1, sizeof(*w));
+	w->app = app;
+	char rnd[24];
+	kp_random_token(8, rnd, sizeof(rnd));
+	snprintf(w->owner, sizeof(w->owner), "%ld-%s", (long)getpid(), rnd);
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->wake, NULL);
+	if (pthread_create(&w->thread, NULL, run, w) != 0) {
+		pthread_cond_destroy(&w->wake);
+		pthread_mutex_destroy(&w->lock);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void kp_notify_stop(kp_notifier_t *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->lock);
+	__atomic_store_n(&w->stop, true, __ATOMIC_RELEASE);
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	pthread_cond_destroy(&w->wake);
+	pthread_mutex_destroy(&w->lock);
+	free(w);
+}

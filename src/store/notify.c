@@ -1,0 +1,263 @@
+/* notify.c: the notifications table (see notify.h, sql/070_notifications.sql). */
+#include "store/notify.h"
+#include "core/util.h"
+
+#include <string.h>
+
+static unsigned channels_on = KP_CHANNEL_INAPP;
+
+void kp_store_notify_set_channels(unsigned channels)
+{
+	channels_on = channels | KP_CHANNEL_INAPP;
+}
+
+unsigned kp_store_notify_channels(void)
+{
+	return channels_on;
+}
+
+static int insert(kp_conn_t *c, const kp_notify_t *n, const char *channel, const char *recipient, const char *lang,
+                  const char *subject, const char *body, int64_t now_ms)
+{
+	bool inapp = strcmp(channel, "inapp") == 0;
+	return kp_db_run(c,
+	                 "INSERT INTO notifications (idem_key, channel, kind, user_id, recipient, lang, subject, body,"
+	                 " object_type, object_id, state, next_attempt_at, created_at, sent_at)"
+	                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idem_key, channel) DO NOTHING",
+	                 KP_PARAMS(KV_TEXT(n->idem_key), KV_TEXT(channel), KV_TEXT(kp_notice_kind_name(n->kind)),
+	                           n->user_id ? KV_INT(n->user_id) : KV_NULL, KV_TEXT(recipient), KV_TEXT(lang),
+	                           KV_TEXT(subject), KV_TEXT(body), KV_TEXT(n->object_type), KV_TEXT(n->object_id),
+	                           KV_TEXT(inapp ? "sent" : "pending"), KV_INT(now_ms), KV_INT(now_ms),
+	                           inapp ? KV_INT(now_ms) : KV_NULL),
+	                 NULL);
+}
+
+static bool given(const char *s)
+{
+	return s && s[0];
+}
+
+int kp_store_notify_enqueue(kp_conn_t *c, const kp_notify_t *n, int64_t now_ms)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	const char *phone = n->phone, *email = n->email, *user_lang = NULL;
+	bool sms_on = true, email_on = true;
+	int rc = KP_DB_OK;
+	if (n->user_id) {
+		kp_rows_t r;
+		rc = kp_db_one(c, &a, &r, "SELECT phone, email, language, notify_sms, notify_email FROM users WHERE id = ?",
+		               KP_PARAMS(KV_INT(n->user_id)));
+		if (rc == KP_DB_OK) {
+			if (!given(phone))
+				phone = kp_rows_text(&r, 0, 0);
+			if (!given(email))
+				email = kp_rows_text(&r, 0, 1);
+			user_lang = kp_rows_text(&r, 0, 2);
+			sms_on = kp_rows_int(&r, 0, 3) != 0;
+			email_on = kp_rows_int(&r, 0, 4) != 0;
+		}
+	}
+	const char *lang = kp_notice_lang(n->lang, user_lang);
+	kp_notice_text_t t;
+	if (rc == KP_DB_OK && kp_notice_render(&a, n->kind, lang, n->args, &t) != 0)
+		rc = KP_DB_ERR;
+	if (rc == KP_DB_OK && n->user_id)
+		rc = insert(c, n, "inapp", NULL, lang, t.subject, t.text, now_ms);
+	if (rc == KP_DB_OK && (channels_on & KP_CHANNEL_SMS) && sms_on && given(phone))
+		rc = insert(c, n, "sms", kp_notice_msisdn(&a, phone), lang, t.subject, t.sms, now_ms);
+	if (rc == KP_DB_OK && (channels_on & KP_CHANNEL_EMAIL) && email_on && given(email))
+		rc = insert(c, n, "email", email, lang, t.subject, t.text, now_ms);
+	kp_arena_cleanup(&a);
+	return rc;
+}
+
+#define COLUMNS "id, user_id, attempts, next_attempt_at, created_at, sent_at, read_at, channel, kind, recipient," \
+                " lang, subject, body, object_type, object_id, state, last_error"
+
+static void from_row(const kp_rows_t *r, int i, kp_notification_t *o)
+{
+	int64_t *ints[] = {&o->id, &o->user_id, &o->attempts, &o->next_attempt_at, &o->created_at, &o->sent_at,
+	                   &o->read_at};
+	for (size_t k = 0; k < KP_ARRAY_LEN(ints); k++)
+		*ints[k] = kp_rows_int(r, i, (int)k);
+	const char **texts[] = {&o->channel, &o->kind, &o->recipient, &o->lang, &o->subject, &o->body,
+	                        &o->object_type, &o->object_id, &o->state, &o->last_error};
+	for (size_t k = 0; k < KP_ARRAY_LEN(texts); k++)
+		*texts[k] = kp_rows_text(r, i, (int)(k + KP_ARRAY_LEN(ints)));
+}
+
+static int rows_out(kp_arena_t *a, const kp_rows_t *r, kp_notification_t **out, int *n)
+{
+	*out = kp_arena_zalloc(a, sizeof(kp_notification_t) * (size_t)(r->nrows + 1));
+	for (int i = 0; i < r->nrows; i++)
+		from_row(r, i, &(*out)[i]);
+	*n = r->nrows;
+	return KP_DB_OK;
+}
+
+int kp_store_notify_claim(kp_conn_t *c, kp_arena_t *a, const char *owner, int64_t now_ms, int64_t lease_ms,
+                          int limit, kp_notification_t **out, int *n)
+{
+	kp_rows_t r;
+	*n = 0;
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT " COLUMNS " FROM notifications WHERE state IN ('pending', 'failed')"
+	                    " AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)"
+	                    " ORDER BY next_attempt_at, id LIMIT ?",
+	                    KP_PARAMS(KV_INT(now_ms), KV_INT(now_ms), KV_INT(limit)));
+	if (rc != KP_DB_OK)
+		return rc;
+	*out = kp_arena_zalloc(a, sizeof(kp_notification_t) * (size_t)(r.nrows + 1));
+	for (int i = 0; i < r.nrows; i++) {
+		int64_t changed = 0;
+		/* the same conditions again: of two instances racing for a row, one changes it */
+		if (kp_db_run(c,
+		              "UPDATE notifications SET lease_owner = ?, lease_until = ? WHERE id = ?"
+		              " AND state IN ('pending', 'failed') AND (lease_until IS NULL OR lease_until < ?)",
+		              KP_PARAMS(KV_TEXT(owner), KV_INT(now_ms + lease_ms), KV_INT(kp_rows_int(&r, i, 0)),
+		                        KV_INT(now_ms)),
+		              &changed) == KP_DB_OK &&
+		    changed == 1)
+			from_row(&r, i, &(*out)[(*n)++]);
+	}
+	return KP_DB_OK;
+}
+
+int kp_store_notify_attempt(kp_conn_t *c, int64_t id, const char *owner, const char *error, int64_t now_ms,
+                            int64_t next_ms)
+{
+	const char *state = error == NULL ? "sent" : next_ms < 0 ? "given_up" : "failed";
+	return kp_db_run(c,
+	                 "UPDATE notifications SET state = ?, attempts = attempts + 1, last_error = ?,"
+	                 " next_attempt_at = ?, sent_at = ?, lease_owner = NULL, lease_until = NULL"
+	                 " WHERE id = ? AND lease_owner = ?",
+	                 KP_PARAMS(KV_TEXT(state), KV_TEXT(error), KV_INT(next_ms < 0 ? now_ms : next_ms),
+	                           error == NULL ? KV_INT(now_ms) : KV_NULL, KV_INT(id), KV_TEXT(owner)),
+	                 NULL);
+}
+
+int kp_store_notify_inbox(kp_conn_t *c, kp_arena_t *a, int64_t user_id, int64_t before_id, int limit,
+                          kp_notification_t **out, int *n)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT " COLUMNS " FROM notifications WHERE user_id = ? AND channel = 'inapp'"
+	                    " AND (CAST(? AS BIGINT) = 0 OR id < ?) ORDER BY id DESC LIMIT ?",
+	                    KP_PARAMS(KV_INT(user_id), KV_INT(before_id), KV_INT(before_id), KV_INT(limit)));
+	return rc == KP_DB_OK ? rows_out(a, &r, out, n) : rc;
+}
+
+int kp_store_notify_unread(kp_conn_t *c, int64_t user_id, int64_t *count)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	kp_rows_t r;
+	int rc = kp_db_one(c, &a, &r,
+	                   "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND channel = 'inapp' AND read_at IS NULL",
+	                   KP_PARAMS(KV_INT(user_id)));
+	*count = rc == KP_DB_OK ? kp_rows_int(&r, 0, 0) : 0;
+	kp_arena_cleanup(&a);
+	return rc;
+}
+
+int kp_store_notify_mark_read(kp_conn_t *c, int64_t user_id, int64_t id, int64_t now_ms)
+{
+	if (id == 0)
+		return kp_db_run(c,
+		                 "UPDATE notifications SET read_at = ? WHERE user_id = ? AND channel = 'inapp'"
+		                 " AND read_at IS NULL",
+		                 KP_PARAMS(KV_INT(now_ms), KV_INT(user_id)), NULL);
+	kp_arena_t a;
+	kp_arena_init(&a);
+	kp_rows_t r;
+	/* someone else's notice answers exactly as a missing one */
+	int rc = kp_db_one(c, &a, &r, "SELECT id FROM notifications WHERE id = ? AND user_id = ? AND channel = 'inapp'",
+	                   KP_PARAMS(KV_INT(id), KV_INT(user_id)));
+	if (rc == KP_DB_OK)
+		rc = kp_db_run(c, "UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL",
+		               KP_PARAMS(KV_INT(now_ms), KV_INT(id)), NULL);
+	kp_arena_cleanup(&a);
+	return rc;
+}
+
+int kp_store_notify_outbox(kp_conn_t *c, kp_arena_t *a, const char *state, int64_t before_id, int limit,
+                           kp_notification_t **out, int *n)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT " COLUMNS " FROM notifications WHERE channel <> 'inapp'"
+	                    " AND ((CAST(? AS TEXT) IS NULL AND state IN ('failed', 'given_up')) OR state = ?)"
+	                    " AND (CAST(? AS BIGINT) = 0 OR id < ?) ORDER BY id DESC LIMIT ?",
+	                    KP_PARAMS(KV_TEXT(state), KV_TEXT(state), KV_INT(before_id), KV_INT(before_id),
+	                              KV_INT(limit)));
+	return rc == KP_DB_OK ? rows_out(a, &r, out, n) : rc;
+}
+
+int kp_store_notify_retry(kp_conn_t *c, const kp_actor_t *who, int64_t id, int64_t now_ms)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	int rc = kp_store_begin(c);
+	kp_rows_t r;
+	if (rc == KP_DB_OK)
+		rc = kp_db_one(c, &a, &r, "SELECT channel, state, attempts FROM notifications WHERE id = ?",
+		               KP_PARAMS(KV_INT(id)));
+	if (rc == KP_DB_OK && (strcmp(kp_rows_text(&r, 0, 0), "inapp") == 0 ||
+	                       (strcmp(kp_rows_text(&r, 0, 1), "failed") && strcmp(kp_rows_text(&r, 0, 1), "given_up"))))
+		rc = KP_DB_CONFLICT;
+	if (rc == KP_DB_OK)
+		rc = kp_db_run(c,
+		               "UPDATE notifications SET state = 'pending', attempts = 0, next_attempt_at = ?,"
+		               " lease_owner = NULL, lease_until = NULL WHERE id = ?",
+		               KP_PARAMS(KV_INT(now_ms), KV_INT(id)), NULL);
+	if (rc == KP_DB_OK)
+		rc = kp_store_audit_id(c, who, "notification.retry", "notification", id,
+		                       json_pack("{s:s, s:I}", "state", kp_rows_text(&r, 0, 1), "attempts",
+		                                 (json_int_t)kp_rows_int(&r, 0, 2)),
+		                       json_pack("{s:s}", "state", "pending"));
+	rc = c->in_tx ? kp_store_end(c, rc) : rc;
+	kp_arena_cleanup(&a);
+	return rc;
+}
+
+int kp_store_notify_prefs(kp_conn_t *c, kp_arena_t *a, int64_t user_id, kp_notify_prefs_t *out)
+{
+	kp_rows_t r;
+	int rc = kp_db_one(c, a, &r, "SELECT phone, email, language, notify_sms, notify_email FROM users WHERE id = ?",
+	                   KP_PARAMS(KV_INT(user_id)));
+	if (rc != KP_DB_OK)
+		return rc;
+	out->phone = kp_rows_text(&r, 0, 0);
+	out->email = kp_rows_text(&r, 0, 1);
+	out->language = kp_rows_text(&r, 0, 2);
+	out->sms = kp_rows_int(&r, 0, 3) != 0;
+	out->email_on = kp_rows_int(&r, 0, 4) != 0;
+	return KP_DB_OK;
+}
+
+int kp_store_notify_set_prefs(kp_conn_t *c, const kp_actor_t *who, int64_t user_id, const kp_notify_prefs_t *p)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	kp_notify_prefs_t before;
+	int rc = kp_store_begin(c);
+	if (rc == KP_DB_OK)
+		rc = kp_store_notify_prefs(c, &a, user_id, &before);
+	if (rc == KP_DB_OK)
+		rc = kp_db_run(c,
+		               "UPDATE users SET phone = ?, email = ?, notify_sms = ?, notify_email = ? WHERE id = ?",
+		               KP_PARAMS(KV_TEXT(p->phone), KV_TEXT(p->email), KV_INT(p->sms), KV_INT(p->email_on),
+		                         KV_INT(user_id)),
+		               NULL);
+	if (rc == KP_DB_OK)
+		rc = kp_store_audit_id(
+		    c, who, "user.notify", "user", user_id,
+		    json_pack("{s:s?, s:s?, s:b, s:b}", "phone", before.phone, "email", before.email, "sms", before.sms,
+		              "email_on", before.email_on),
+		    json_pack("{s:s?, s:s?, s:b, s:b}", "phone", p->phone, "email", p->email, "sms", p->sms, "email_on",
+		              p->email_on));
+	rc = c->in_tx ? kp_store_end(c, rc) : rc;
+	kp_arena_cleanup(&a);
+	return rc;
+}

@@ -1,0 +1,212 @@
+// Notifications that reach people away from the page (issue 17, docs/notifications.md): the
+// queue call goes out as SMS through a real Kannel (bearerbox, smsbox, Kannel's fakesmsc
+// as the SMSC) and as email to a real SMTP server, in the language the driver booked in;
+// a gateway that is down is retried with back-off and delivered once, never twice; after
+// notify_max_attempts a message is given up and operators see it and send it again;
+// in-app notices are their owner's alone.
+import test, { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startKapka, stopClean, newTraveller, assertError, adminToken, sleep } from './lib.mjs';
+import { demoTokens, newPlate } from './permits_helpers.test.mjs';
+import { startKannel, kannelInstalled } from '../lib/kannel.mjs';
+import { startSmtp } from '../lib/smtp.mjs';
+
+const CP = '/api/v1/checkpoints';
+const S = {};
+
+before(async () => {
+  assert.ok(kannelInstalled(), 'Kannel is not installed (tools/deps.sh installs kannel and kannel-extras)');
+  [S.kannel, S.mail] = await Promise.all([startKannel(), startSmtp()]);
+  S.k = await startKapka({
+    demo: true,
+    now: '2026-12-08T11:00:00+06:00',
+    env: {
+      ...S.kannel.kapkaEnv, ...S.mail.kapkaEnv,
+      KAPKA_NOTIFY_POLL_MS: '100', KAPKA_NOTIFY_RETRY_MIN_MS: '300', KAPKA_NOTIFY_RETRY_MAX_MS: '600',
+      KAPKA_NOTIFY_MAX_ATTEMPTS: '3', KAPKA_NOTIFY_TIMEOUT_MS: '3000', KAPKA_METRICS_ALLOW: '127.0.0.1',
+    },
+  });
+  S.tok = await demoTokens(S.k);
+  S.admin = await adminToken(S.k);
+});
+
+after(async () => {
+  if (S.k) await stopClean(S.k);
+  if (S.kannel) await S.kannel.stop();
+  if (S.mail) await S.mail.stop();
+});
+
+let phoneSeq = 0;
+// A driver with a phone and email on the profile, in the live queue at Dostyk.
+async function driverInQueue(lang) {
+  const { k } = S;
+  const t = await newTraveller(k, { language: 'en' });
+  phoneSeq += 1;
+  const phone = `+996 555 ${String(100000 + phoneSeq * 7919 + Math.floor(Math.random() * 1000)).slice(-6)}`;
+  const email = `${t.body.username}@example.kg`;
+  let r = await k.req('PUT', '/api/v1/notification-settings', { token: t.token, body: { phone, email } });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.available, { sms: true, email: true, inapp: true });
+  const plate = newPlate();
+  r = await k.req('POST', `${CP}/dostyk/queue`, { token: t.token, body: { flow: 'car', plate, lang } });
+  assert.equal(r.status, 201, r.text);
+  return { ...t, phone: phone.replace(/[ -]/g, ''), phoneGiven: phone, email, plate: r.json.plate, booking: r.json };
+}
+
+async function callNext() {
+  const r = await S.k.req('POST', `${CP}/dostyk/queue/call`, { token: S.tok.officer, body: { flow: 'car', count: 1 } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.called, 1);
+  return r.json.items[0];
+}
+
+const smsTo = (d) => (m) => m.to.replace(/[ -]/g, '') === d.phone;
+
+async function outbox(state) {
+  const r = await S.k.req('GET', `/api/v1/notification-outbox${state ? `?state=${state}` : ''}`, { token: S.admin });
+  assert.equal(r.status, 200, r.text);
+  return r.json.items;
+}
+
+async function until(what, fn, ms = 20000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+test('the queue call reaches the driver by SMS, email and in-app, in the language booked in', async () => {
+  const { k } = S;
+  const d = await driverInQueue('ky');
+  const called = await callNext();
+  assert.equal(called.id, d.booking.id);
+  const sms = await S.kannel.waitFor(smsTo(d));
+  assert.equal(sms.type, 'ucs-2', 'Kyrgyz text goes as UCS-2');
+  assert.match(sms.text, /^Кезегиңиз: dostyk, /);
+  assert.ok(sms.text.includes(d.plate), sms.text);
+  assert.ok(sms.text.includes('20 мүн'), sms.text);
+  assert.ok([...sms.text].length <= 70, `one UCS-2 part: ${sms.text}`);
+  assert.equal(sms.from, 'kapka');
+
+  const mail = await S.mail.waitFor((m) => m.to === d.email);
+  assert.equal(mail.subject, 'Кезегиңиз келди: dostyk');
+  assert.ok(mail.text.includes(d.plate) && mail.text.includes('20 мүнөттүн'), mail.text);
+  assert.match(mail.headers.get('content-type').value, /text\/plain/);
+  assert.equal(mail.headers.get('content-type').params.charset.toLowerCase(), 'utf-8');
+  assert.ok(mail.headers.get('message-id'), 'a Message-ID');
+  assert.ok(mail.headers.get('date') instanceof Date, 'a Date');
+  assert.match(mail.raw, /^Subject: =\?UTF-8\?B\?/m, 'the subject is RFC 2047 encoded');
+  assert.equal(mail.from, 'noreply@kapka.example.kg');
+
+  // in-app: the driver's own notice, unread, then read; another person sees none of it
+  let r = await k.req('GET', '/api/v1/notices', { token: d.token });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.unread, 1);
+  const [notice] = r.json.items;
+  assert.equal(notice.kind, 'QUEUE_CALL');
+  assert.equal(notice.lang, 'ky');
+  assert.equal(notice.object_type, 'booking');
+  assert.equal(notice.object_id, String(d.booking.id));
+  assert.equal(notice.read_at, null);
+  const other = await newTraveller(k);
+  assert.deepEqual((await k.req('GET', '/api/v1/notices', { token: other.token })).json.items, []);
+  assertError(await k.req('POST', `/api/v1/notices/${notice.id}/read`, { token: other.token }), 404, 'not_found');
+  assertError(await k.req('POST', `/api/v1/notices/${notice.id}/read`, { token: S.tok.officer }), 404, 'not_found');
+  assertError(await k.req('POST', '/api/v1/notices/abc/read', { token: d.token }), 404);
+  r = await k.req('POST', `/api/v1/notices/${notice.id}/read`, { token: d.token });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.unread, 0);
+  r = await k.req('GET', '/api/v1/notices', { token: d.token });
+  assert.ok(r.json.items[0].read_at, 'marked read');
+
+  // one message per channel for the act: the sent rows are in the outbox as sent
+  const sent = (await outbox('sent')).filter((m) => m.recipient === d.email || m.recipient === d.phone);
+  assert.deepEqual(sent.map((m) => m.channel).sort(), ['email', 'sms']);
+  assert.ok(sent.every((m) => m.attempts === 1 && m.last_error === null));
+  // the driver and the officer may not read the outbox
+  assertError(await k.req('GET', '/api/v1/notification-outbox', { token: d.token }), 403);
+  assertError(await k.req('GET', '/api/v1/notification-outbox', { token: S.tok.officer }), 403);
+  assertError(await k.req('GET', '/api/v1/notification-outbox?state=lost', { token: S.admin }), 400, 'bad_query');
+});
+
+test('a gateway that is down: retried with back-off, delivered once it is up, never twice', async () => {
+  const d = await driverInQueue('ru');
+  await S.kannel.pause();
+  S.mail.refuse(true);
+  await callNext();
+  // failed at least once each, waiting for the next attempt
+  const failed = await until('both messages failed once', async () => {
+    const rows = (await outbox('failed')).filter((m) => m.recipient === d.email || m.recipient === d.phone);
+    return rows.length === 2 ? rows : null;
+  });
+  for (const m of failed) {
+    assert.ok(m.attempts >= 1 && m.attempts < 3, JSON.stringify(m));
+    assert.ok(m.last_error, 'the error is kept');
+    assert.ok(m.next_attempt_at, 'the next attempt is planned');
+  }
+  assert.match(failed.find((m) => m.channel === 'sms').last_error, /Kannel did not answer/);
+  assert.match(failed.find((m) => m.channel === 'email').last_error, /451|mail server/);
+  await S.kannel.resume();
+  S.mail.refuse(false);
+  const sms = await S.kannel.waitFor(smsTo(d));
+  assert.ok(sms.text.startsWith('Ваша очередь: dostyk'), sms.text);
+  const mail = await S.mail.waitFor((m) => m.to === d.email);
+  assert.equal(mail.subject, 'Ваша очередь: dostyk');
+  // a while later still exactly one of each
+  await sleep(1500);
+  assert.equal(S.kannel.messages.filter(smsTo(d)).length, 1, 'one SMS');
+  assert.equal(S.mail.messages.filter((m) => m.to === d.email).length, 1, 'one email');
+});
+
+test('given up after the last attempt, listed for operators, sent again on their word', async () => {
+  const { k } = S;
+  const d = await driverInQueue('en');
+  await S.kannel.pause();
+  await callNext();
+  const gone = await until('the SMS given up', async () =>
+    (await outbox('given_up')).find((m) => m.recipient === d.phone));
+  assert.equal(gone.attempts, 3);
+  assert.equal(gone.channel, 'sms');
+  assert.ok((await outbox()).some((m) => m.id === gone.id), 'the default list holds the given-up');
+  // the email went meanwhile; the metrics count both
+  await S.mail.waitFor((m) => m.to === d.email);
+  const metrics = await k.req('GET', '/metrics', { token: S.admin });
+  assert.match(metrics.text, /kapka_notifications\{channel="sms",state="given_up"\} [1-9]/);
+  assert.match(metrics.text, /kapka_notifications\{channel="email",state="sent"\} [1-9]/);
+  // nobody but an operator retries; a sent message cannot be retried
+  assertError(await k.req('POST', `/api/v1/notification-outbox/${gone.id}/retry`, { token: d.token }), 403);
+  const sentRow = (await outbox('sent')).find((m) => m.recipient === d.email);
+  assertError(await k.req('POST', `/api/v1/notification-outbox/${sentRow.id}/retry`, { token: S.admin }), 409, 'not_failed');
+  assertError(await k.req('POST', '/api/v1/notification-outbox/999999999/retry', { token: S.admin }), 404);
+  await S.kannel.resume();
+  const r = await k.req('POST', `/api/v1/notification-outbox/${gone.id}/retry`, { token: S.admin });
+  assert.equal(r.status, 200, r.text);
+  const sms = await S.kannel.waitFor(smsTo(d));
+  assert.match(sms.text, /^kapka: your turn at dostyk/);
+  assert.equal(sms.type, 'text', 'English goes as GSM text');
+});
+
+test('channels switched off get nothing; bad settings are refused and change nothing', async () => {
+  const { k } = S;
+  const d = await driverInQueue('en');
+  let r = await k.req('PUT', '/api/v1/notification-settings', { token: d.token, body: { sms: false } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.sms, false);
+  assert.equal(r.json.email_on, true);
+  assertError(await k.req('PUT', '/api/v1/notification-settings', { token: d.token, body: { phone: '555' } }), 422);
+  assertError(await k.req('PUT', '/api/v1/notification-settings', { token: d.token, body: { email: 'not mail' } }), 422);
+  assertError(await k.req('PUT', '/api/v1/notification-settings', { token: d.token, body: { sms: 'yes' } }), 422);
+  r = await k.req('GET', '/api/v1/notification-settings', { token: d.token });
+  assert.equal(r.json.phone, d.phoneGiven, 'unchanged by the refused changes');
+  assert.equal(r.json.email, d.email);
+  await callNext();
+  await S.mail.waitFor((m) => m.to === d.email);
+  const notices = (await k.req('GET', '/api/v1/notices', { token: d.token })).json;
+  assert.equal(notices.items[0].kind, 'QUEUE_CALL');
+  await sleep(500);
+  assert.equal(S.kannel.messages.filter(smsTo(d)).length, 0, 'no SMS when switched off');
+  assert.equal((await outbox('pending')).filter((m) => m.recipient === d.phone).length, 0, 'none queued');
+});
