@@ -1,6 +1,7 @@
 /* applications.c: a carrier applies and gets the decision in the same request; the
  * ministry works the review queue. */
 #include "api/api.h"
+#include "api/paging.h"
 #include "app/keyring.h"
 #include "api/permit_input.h"
 #include "core/util.h"
@@ -193,13 +194,14 @@ void kp_api_application_list(kp_req_t *req)
 		kp_reply_error(req, 400, "bad_query", "status must be issued, refused, pending_review or rejected");
 		return;
 	}
-	long long limit;
-	if (kp_req_query_int(req, "limit", 1, 1000, 100, &limit) != 0)
+	kp_page_t page;
+	if (kp_api_page_read(req, 1000, 100, &page) != 0)
 		return;
 	int64_t org = req->auth.role == KP_ROLE_CARRIER ? req->auth.org_id : 0;
 	kp_application_t *ap;
 	int n;
-	int rc = kp_store_application_list(kp_api_db(req), &req->arena, org, status, (int)limit, &ap, &n);
+	int64_t total;
+	int rc = kp_store_application_page(kp_api_db(req), &req->arena, org, status, &page, &ap, &n, &total);
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "applications");
 		return;
@@ -207,7 +209,7 @@ void kp_api_application_list(kp_req_t *req)
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++)
 		json_array_append_new(items, application_json(&ap[i]));
-	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
+	kp_api_page_reply(req, items, total, &page);
 }
 
 void kp_api_application_get(kp_req_t *req)

@@ -2,6 +2,7 @@
  * first permit (their carrier licence and INN, checked against the registers), and the
  * carrier sees what is still pending. */
 #include "api/api.h"
+#include "api/paging.h"
 #include "core/util.h"
 #include "store/carrier_checks.h"
 
@@ -46,9 +47,13 @@ void kp_api_carrier_check_list(kp_req_t *req)
 		kp_reply_error(req, 400, "bad_query", "status must be pending, verified or rejected");
 		return;
 	}
+	kp_page_t page;
+	if (kp_api_page_read(req, 1000, 100, &page) != 0)
+		return;
 	kp_carrier_check_t *x;
 	int n;
-	int rc = kp_store_carrier_check_list(kp_api_db(req), &req->arena, status, &x, &n);
+	int64_t total;
+	int rc = kp_store_carrier_check_page(kp_api_db(req), &req->arena, status, &page, &x, &n, &total);
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "carriers");
 		return;
@@ -56,7 +61,7 @@ void kp_api_carrier_check_list(kp_req_t *req)
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++)
 		json_array_append_new(items, check_json(&x[i]));
-	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
+	kp_api_page_reply(req, items, total, &page);
 }
 
 static bool body_bool(kp_req_t *req, const char *name)

@@ -3,6 +3,7 @@
  * query), and a unique link lets a foreign authority read one. Sealing is in ecmr_seal.c. */
 #include "api/ecmr.h"
 #include "api/agency_access.h"
+#include "api/paging.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "crypto/hash.h"
@@ -244,12 +245,14 @@ void kp_api_ecmr_list(kp_req_t *req)
 		kp_reply_error(req, 400, "bad_query", "status must be draft, issued, in_transit or delivered");
 		return;
 	}
-	long long limit;
-	if (kp_req_query_int(req, "limit", 1, 500, 100, &limit) != 0)
+	kp_page_t page;
+	if (kp_api_page_read(req, 500, 100, &page) != 0)
 		return;
 	kp_ecmr_t *e;
 	int n;
-	int rc = kp_store_ecmr_list(kp_api_db(req), &req->arena, org, plate ? norm : NULL, country, status, (int)limit, &e, &n);
+	int64_t total;
+	int rc = kp_store_ecmr_page(kp_api_db(req), &req->arena, org, plate ? norm : NULL, country, status, &page, &e, &n,
+	                            &total);
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "consignment notes");
 		return;
@@ -265,7 +268,7 @@ void kp_api_ecmr_list(kp_req_t *req)
 		                                       (json_int_t)e[i].seals, "destination_country",
 		                                       e[i].destination_country, "created_at", at));
 	}
-	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
+	kp_api_page_reply(req, items, total, &page);
 }
 
 /* The address users reach kapka at. */

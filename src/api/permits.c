@@ -1,6 +1,7 @@
 /* permits.c: reading permits and their QR code, border activities, returning and
  * revoking (the printable PDF: permit_pdf.c). */
 #include "api/api.h"
+#include "api/paging.h"
 #include "api/transparency.h"
 #include "core/util.h"
 #include "domain/account.h"
@@ -14,11 +15,11 @@
 void kp_api_permit_list(kp_req_t *req)
 {
 	kp_permit_filter_t f = {0};
-	long long year, limit;
-	if (kp_req_query_int(req, "year", 2000, 2200, 0, &year) != 0 || kp_req_query_int(req, "limit", 1, 1000, 100, &limit) != 0)
+	long long year;
+	kp_page_t page;
+	if (kp_req_query_int(req, "year", 2000, 2200, 0, &year) != 0 || kp_api_page_read(req, 1000, 100, &page) != 0)
 		return;
 	f.year = (int)year;
-	f.limit = (int)limit;
 	f.status = kp_req_query(req, "status");
 	f.verifier = kp_req_query(req, "partner");
 	if (f.status && kp_permit_status_parse(f.status) < 0) {
@@ -42,7 +43,8 @@ void kp_api_permit_list(kp_req_t *req)
 		f.org_id = req->auth.org_id;
 	kp_permit_t *p;
 	int n;
-	int rc = kp_store_permit_list(kp_api_db(req), &req->arena, &f, &p, &n);
+	int64_t total;
+	int rc = kp_store_permit_page(kp_api_db(req), &req->arena, &f, &page, &p, &n, &total);
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "permits");
 		return;
@@ -50,7 +52,7 @@ void kp_api_permit_list(kp_req_t *req)
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++)
 		json_array_append_new(items, kp_api_permit_json(req, &p[i]));
-	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
+	kp_api_page_reply(req, items, total, &page);
 }
 
 /* The permit in the path, when it exists and the user may see it; answers otherwise. */

@@ -3,6 +3,7 @@
  * waiting zone, the officer's call-forward with a time to reach the gate, cancelling, and
  * the live queue of vehicles that come without a booking. */
 #include "api/api.h"
+#include "api/paging.h"
 #include "api/queue_rules.h"
 #include "api/checkpoint_views.h"
 #include "core/util.h"
@@ -258,8 +259,8 @@ void kp_api_booking_create(kp_req_t *req)
 
 void kp_api_booking_list(kp_req_t *req)
 {
-	long long limit;
-	if (kp_req_query_int(req, "limit", 1, 1000, 100, &limit) != 0)
+	kp_page_t page;
+	if (kp_api_page_read(req, 1000, 100, &page) != 0)
 		return;
 	const char *cp = kp_req_query(req, "checkpoint");
 	bool active;
@@ -268,8 +269,9 @@ void kp_api_booking_list(kp_req_t *req)
 	bool driver = req->auth.role == KP_ROLE_CARRIER || req->auth.role == KP_ROLE_TRAVELLER;
 	kp_booking_t *b;
 	int n;
-	int rc = kp_store_booking_list(kp_api_db(req), &req->arena, driver ? req->auth.user_id : 0, cp, active, (int)limit,
-	                               &b, &n);
+	int64_t total;
+	int rc = kp_store_booking_page(kp_api_db(req), &req->arena, driver ? req->auth.user_id : 0, cp, active, &page, &b,
+	                               &n, &total);
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "bookings");
 		return;
@@ -277,7 +279,7 @@ void kp_api_booking_list(kp_req_t *req)
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++)
 		json_array_append_new(items, kp_api_booking_json(&b[i]));
-	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
+	kp_api_page_reply(req, items, total, &page);
 }
 
 /* The booking in the path, if this user may see it (drivers: their own). */

@@ -1,6 +1,7 @@
 /* tips.c: vehicles entering the customs union: recording an entry (a temporary import
  * opened, kept or replaced, and the ecotax due), leaving, the list with reminders before
  * expiry, the record of the ecotax payment and its receipt with a signed QR. */
+#include "api/paging.h"
 #include "api/travel.h"
 #include "domain/number.h"
 #include "core/util.h"
@@ -124,8 +125,9 @@ void kp_api_tip_enter(kp_req_t *req)
 
 void kp_api_tip_list(kp_req_t *req)
 {
-	long long limit, within;
-	if (kp_req_query_int(req, "limit", 1, 1000, 100, &limit) != 0 ||
+	long long within;
+	kp_page_t page;
+	if (kp_api_page_read(req, 1000, 100, &page) != 0 ||
 	    kp_req_query_int(req, "expiring_within", 0, 3660, -1, &within) != 0)
 		return;
 	const char *status = kp_req_query(req, "status");
@@ -137,7 +139,8 @@ void kp_api_tip_list(kp_req_t *req)
 	int64_t before = within >= 0 ? kp_travel_today(req) + within : 0;
 	kp_tip_t *tips;
 	int n;
-	int rc = kp_store_tip_list(kp_api_db(req), &req->arena, user, status, before, (int)limit, &tips, &n);
+	int64_t total;
+	int rc = kp_store_tip_page(kp_api_db(req), &req->arena, user, status, before, &page, &tips, &n, &total);
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "temporary imports");
 		return;
@@ -145,7 +148,7 @@ void kp_api_tip_list(kp_req_t *req)
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++)
 		json_array_append_new(items, tip_json(req, &tips[i]));
-	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
+	kp_api_page_reply(req, items, total, &page);
 }
 
 static int load_tip(kp_req_t *req, kp_tip_t *t)

@@ -1,18 +1,34 @@
 /* users.c: user accounts as administrators manage them. */
 #include "api/api.h"
+#include "api/paging.h"
 #include "crypto/hash.h"
 #include "domain/account.h"
 
 #include <string.h>
 
+/* GET /api/v1/users: a page by username; ?q= searches username, name and e-mail;
+ * ?role= and ?status= filter. */
 void kp_api_user_list(kp_req_t *req)
 {
 	long long org;
-	if (kp_req_query_int(req, "organisation_id", 1, INT64_MAX, 0, &org) != 0)
+	kp_page_t page;
+	if (kp_req_query_int(req, "organisation_id", 1, INT64_MAX, 0, &org) != 0 ||
+	    kp_api_page_read(req, 500, 100, &page) != 0)
 		return;
+	const char *role = kp_req_query(req, "role");
+	const char *status = kp_req_query(req, "status");
+	if (role && kp_role_parse(role) == 0) {
+		kp_reply_error(req, 400, "bad_query", "query parameter 'role' must be a role like carrier or officer");
+		return;
+	}
+	if (status && strcmp(status, "active") != 0 && strcmp(status, "suspended") != 0) {
+		kp_reply_error(req, 400, "bad_query", "query parameter 'status' must be active or suspended");
+		return;
+	}
 	kp_user_t *users;
 	int n;
-	int rc = kp_store_user_list(kp_api_db(req), &req->arena, org, &users, &n);
+	int64_t total;
+	int rc = kp_store_user_page(kp_api_db(req), &req->arena, org, role, status, &page, &users, &n, &total);
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "users");
 		return;
@@ -20,7 +36,7 @@ void kp_api_user_list(kp_req_t *req)
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++)
 		json_array_append_new(items, kp_api_user_json(&users[i]));
-	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
+	kp_api_page_reply(req, items, total, &page);
 }
 
 void kp_api_user_get(kp_req_t *req)

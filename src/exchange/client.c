@@ -12,21 +12,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ANSWER_MAX (256 * 1024)
+#define ANSWER_MAX (256 * 1024) /* a partner's answer */
 
-struct answer {
+struct sink {
 	char *data;
-	size_t len;
+	size_t len, max;
 	bool too_big;
 };
 
 static size_t take(char *ptr, size_t size, size_t n, void *userdata)
 {
-	struct answer *a = userdata;
+	struct sink *a = userdata;
 	size_t got = size * n;
-	if (a == NULL)
+	if (a->max == 0)
 		return got; /* the answer is not wanted */
-	if (a->len + got > ANSWER_MAX) {
+	if (a->len + got > a->max) {
 		a->too_big = true;
 		return 0;
 	}
@@ -185,42 +185,76 @@ void kp_client_cleanup(void)
 	curl_global_cleanup();
 }
 
-/* One request; *status 0 when no answer came (err says why). ans NULL: the body is dropped. */
-static void call(const char *url, const char *post, struct curl_slist *headers, long timeout_ms, long *status,
-                 struct answer *ans, char *err, size_t errlen)
+/* libcurl's options for r, the same for every call kapka makes. */
+static void set_options(CURL *h, const kp_client_request_t *r, struct sink *sink, struct guard *g, char *cerr)
 {
-	CURL *h = curl_easy_init();
-	char cerr[CURL_ERROR_SIZE] = "";
-	*status = 0;
-	if (h == NULL) {
-		snprintf(err, errlen, "cannot start an HTTP client");
-		return;
-	}
-	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_URL, r->url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, r->timeout_ms);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, r->timeout_ms);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, take);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, ans);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, sink);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "kapka");
+	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+	if (r->public_only) {
+		host_of(r->url, g->host, sizeof(g->host));
+		curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_checked);
+		curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, g);
+	}
+	if (r->headers)
+		curl_easy_setopt(h, CURLOPT_HTTPHEADER, r->headers);
+	if (r->body) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, r->body);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
+	}
+}
+
+int kp_client_request(const kp_client_request_t *r, kp_client_answer_t *out)
+{
+	memset(out, 0, sizeof(*out));
+	CURL *h = curl_easy_init();
+	if (h == NULL) {
+		snprintf(out->error, sizeof(out->error), "cannot start an HTTP client");
+		out->body = kp_strdup("");
+		return -1;
+	}
+	char cerr[CURL_ERROR_SIZE] = "";
+	struct sink sink = {.max = r->max_bytes};
 	struct guard g = {.refused = false};
-	host_of(url, g.host, sizeof(g.host));
-	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_checked);
-	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &g);
-	if (headers)
-		curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-	if (post)
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, post);
+	set_options(h, r, &sink, &g, cerr);
 	CURLcode rc = curl_easy_perform(h);
-	if (rc == CURLE_OK)
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
-	else if (g.refused)
-		refusal(g.host, g.ip, err, errlen);
-	else
-		snprintf(err, errlen, "%s: %s", url, ans && ans->too_big ? "answer too large" : cerr[0] ? cerr : curl_easy_strerror(rc));
+	if (rc == CURLE_OK) {
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
+	} else {
+		if ((out->refused = g.refused))
+			refusal(g.host, g.ip, out->error, sizeof(out->error));
+		else
+			snprintf(out->error, sizeof(out->error), "%s",
+			         sink.too_big ? "the answer is too large" : cerr[0] ? cerr : curl_easy_strerror(rc));
+		free(sink.data);
+		sink.data = NULL;
+		sink.len = 0;
+	}
 	curl_easy_cleanup(h);
+	out->body = sink.data ? sink.data : kp_strdup("");
+	out->len = sink.len;
+	return rc == CURLE_OK ? 0 : -1;
+}
+
+/* A partner call: the body kept when ans_max > 0; *status 0 when no answer came (err says
+ * why: the refusal, or the URL and libcurl's reason). */
+static void call(const char *url, const char *post, struct curl_slist *headers, long timeout_ms, size_t ans_max,
+                 kp_client_answer_t *ans, char *err, size_t errlen)
+{
+	kp_client_request_t r = {url, post, post ? strlen(post) : 0, headers, timeout_ms, ans_max, true};
+	if (kp_client_request(&r, ans) != 0) {
+		if (ans->refused)
+			snprintf(err, errlen, "%s", ans->error);
+		else
+			snprintf(err, errlen, "%s: %s", url, ans->error);
+	}
 }
 
 /* base without a trailing slash, then path. */
@@ -233,9 +267,9 @@ static void join(char *out, size_t len, const char *base, const char *path)
 }
 
 /* The answer's body as a JSON object, or NULL with err saying so. */
-static json_t *answer_object(const struct answer *ans, const char *url, char *err, size_t errlen)
+static json_t *answer_object(const kp_client_answer_t *ans, const char *url, char *err, size_t errlen)
 {
-	json_t *j = ans->data ? json_loadb(ans->data, ans->len, 0, NULL) : NULL;
+	json_t *j = json_loadb(ans->body, ans->len, 0, NULL);
 	if (json_is_object(j))
 		return j;
 	json_decref(j);
@@ -264,20 +298,38 @@ int kp_client_fetch_config(const char *base, long timeout_ms, json_t **out, char
 			snprintf(url, sizeof(url), "%s", base);
 		else
 			join(url, sizeof(url), base, "/");
-		struct answer ans = {0};
-		long status;
-		call(url, NULL, NULL, timeout_ms, &status, &ans, err, errlen);
+		kp_client_answer_t ans;
+		call(url, NULL, NULL, timeout_ms, ANSWER_MAX, &ans, err, errlen);
+		long status = ans.status;
 		if (status == 200)
 			*out = answer_object(&ans, url, err, errlen);
 		else if (status)
 			snprintf(err, errlen, "%s answered HTTP %ld", url, status);
-		free(ans.data);
+		free(ans.body);
 		if (*out || (status != 404 && (status < 300 || status > 399) && status != 0))
 			break;
 		if (status == 0)
 			break; /* unreachable: the second path would not answer either */
 	}
 	return *out ? 0 : -1;
+}
+
+/* A refused event's account: ApiErrorResponse (422: details.errorCode; 400: details per
+ * field), or plain text (401). */
+static void event_refusal(const kp_client_answer_t *ans, char *code, size_t codelen, char *err, size_t errlen)
+{
+	json_t *j = json_loadb(ans->body, ans->len, 0, NULL);
+	json_t *details = json_object_get(j, "details");
+	const char *c = json_string_value(json_object_get(details, "errorCode"));
+	if (c)
+		snprintf(code, codelen, "%s", c);
+	char *d = details && !c ? json_dumps(details, JSON_COMPACT) : NULL;
+	if (j)
+		snprintf(err, errlen, "HTTP %ld %s", ans->status, c ? c : d ? d : "");
+	else
+		snprintf(err, errlen, "HTTP %ld %.200s", ans->status, ans->body);
+	free(d);
+	json_decref(j);
 }
 
 int kp_client_post_event(const char *base, const char *path, const char *body, const char *proof, long timeout_ms,
@@ -287,25 +339,13 @@ int kp_client_post_event(const char *base, const char *path, const char *body, c
 	snprintf(suffix, sizeof(suffix), "/events/%s", path);
 	join(url, sizeof(url), base, suffix);
 	struct curl_slist *h = curl_slist_append(bearer(proof), "Content-Type: application/json");
-	struct answer ans = {0};
+	kp_client_answer_t ans;
 	code[0] = '\0';
-	call(url, body, h, timeout_ms, status, &ans, err, errlen);
-	if (*status && *status != 200) {
-		/* ApiErrorResponse (422: details.errorCode; 400: details per field), or plain text (401) */
-		json_t *j = ans.data ? json_loadb(ans.data, ans.len, 0, NULL) : NULL;
-		json_t *details = json_object_get(j, "details");
-		const char *c = json_string_value(json_object_get(details, "errorCode"));
-		if (c)
-			snprintf(code, codelen, "%s", c);
-		char *d = details && !c ? json_dumps(details, JSON_COMPACT) : NULL;
-		if (j)
-			snprintf(err, errlen, "HTTP %ld %s", *status, c ? c : d ? d : "");
-		else
-			snprintf(err, errlen, "HTTP %ld %.200s", *status, ans.data ? ans.data : "");
-		free(d);
-		json_decref(j);
-	}
-	free(ans.data);
+	call(url, body, h, timeout_ms, ANSWER_MAX, &ans, err, errlen);
+	*status = ans.status;
+	if (*status && *status != 200)
+		event_refusal(&ans, code, codelen, err, errlen);
+	free(ans.body);
 	curl_slist_free_all(h);
 	return *status ? 0 : -1;
 }
@@ -316,14 +356,15 @@ int kp_client_healthcheck(const char *base, const char *jwt, long timeout_ms, lo
 	char url[1200];
 	join(url, sizeof(url), base, "/healthcheck");
 	struct curl_slist *h = bearer(jwt);
-	struct answer ans = {0};
+	kp_client_answer_t ans;
 	*out = NULL;
-	call(url, NULL, h, timeout_ms, status, &ans, err, errlen);
+	call(url, NULL, h, timeout_ms, ANSWER_MAX, &ans, err, errlen);
+	*status = ans.status;
 	if (*status == 200)
 		*out = answer_object(&ans, url, err, errlen);
 	else if (*status)
-		snprintf(err, errlen, "%s answered HTTP %ld %.200s", url, *status, ans.data ? ans.data : "");
-	free(ans.data);
+		snprintf(err, errlen, "%s answered HTTP %ld %.200s", url, *status, ans.body);
+	free(ans.body);
 	curl_slist_free_all(h);
 	return *out ? 0 : -1;
 }
@@ -331,7 +372,10 @@ int kp_client_healthcheck(const char *base, const char *jwt, long timeout_ms, lo
 int kp_client_post(const char *url, struct curl_slist *headers, const char *body, long timeout_ms, long *status,
                    char *err, size_t errlen)
 {
-	call(url, body, headers, timeout_ms, status, NULL, err, errlen);
+	kp_client_answer_t ans;
+	call(url, body, headers, timeout_ms, 0, &ans, err, errlen);
+	free(ans.body);
+	*status = ans.status;
 	return *status ? 0 : -1;
 }
 

@@ -1,4 +1,7 @@
-/* client.h: kapka's outbound HTTP calls to partners' public e-permit APIs (libcurl). */
+/* client.h: kapka's outbound HTTP calls (libcurl): kp_client_request is the one place the
+ * options are set (protocols, timeouts, size cap, the private-address guard, user agent,
+ * compression); the partners' e-permit calls below, the agency webhooks, the X-Road calls,
+ * and the transparency log's monitor and witnesses (fetch.h) all go through it. */
 #ifndef KP_EXCHANGE_CLIENT_H
 #define KP_EXCHANGE_CLIENT_H
 
@@ -20,6 +23,28 @@ void kp_client_allow_private(const char *list);
 int kp_client_check_address(const char *url, char *err, size_t errlen);
 /* Whether err (as a call filled it) says the address was refused as internal. */
 bool kp_client_refused_private(const char *err);
+
+/* One outbound request. */
+typedef struct kp_client_request {
+	const char *url;
+	const char *body;           /* POST body_len bytes of it; NULL: GET */
+	size_t body_len;
+	struct curl_slist *headers; /* NULL: none */
+	long timeout_ms;            /* for the connection and for the whole call */
+	size_t max_bytes;           /* cap on the answer's body (larger: no answer); 0: body dropped */
+	bool public_only;           /* refuse loopback and private addresses not in exchange_allow_private */
+} kp_client_request_t;
+
+typedef struct kp_client_answer {
+	long status;      /* HTTP status; 0 when no answer came */
+	char *body;       /* malloc'd, NUL-terminated, "" when none (the caller frees it) */
+	size_t len;
+	bool refused;     /* the address was refused as internal (error says which) */
+	char error[512];  /* why no answer came: the refusal, "the answer is too large" or libcurl's */
+} kp_client_answer_t;
+
+/* Make the request; 0 when an answer came (any status), -1 otherwise (out->error says why). */
+int kp_client_request(const kp_client_request_t *r, kp_client_answer_t *out);
 
 /* GET {base} exactly as configured (then {base}/ when that is not found); *out gets the
  * JSON object. -1 with err filled when unreachable or not a JSON object. */

@@ -9,7 +9,7 @@ typedef struct kp_fetch_result {
 	long status;  /* HTTP status; 0 when no answer came */
 	char *body;   /* malloc'd, NUL-terminated (the caller frees it) */
 	size_t len;
-	char error[160]; /* why there was no answer */
+	char error[512]; /* why there was no answer */
 } kp_fetch_result_t;
 
 /* GET url (body NULL) or POST body with content_type. max_bytes caps the answer (larger:

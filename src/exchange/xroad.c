@@ -1,5 +1,6 @@
 /* xroad.c: calling another agency's service through our X-Road security server. */
 #include "exchange/xroad.h"
+#include "exchange/client.h"
 #include "core/util.h"
 #include "crypto/hash.h"
 
@@ -9,24 +10,6 @@
 #include <string.h>
 
 #define ANSWER_MAX (4u << 20)
-
-struct answer {
-	char *data;
-	size_t len;
-};
-
-static size_t take(char *ptr, size_t size, size_t n, void *userdata)
-{
-	struct answer *a = userdata;
-	size_t got = size * n;
-	if (a->len + got > ANSWER_MAX)
-		return 0;
-	a->data = kp_realloc(a->data, a->len + got + 1);
-	memcpy(a->data + a->len, ptr, got);
-	a->len += got;
-	a->data[a->len] = '\0';
-	return got;
-}
 
 static int count_parts(const char *s)
 {
@@ -69,24 +52,12 @@ int kp_xroad_call(const kp_config_t *cfg, const char *service_id, const char *pa
 		snprintf(hissue, sizeof(hissue), "X-Road-Issue: %s", issue);
 		hs = curl_slist_append(hs, hissue);
 	}
-	struct answer ans = {0};
-	char cerr[CURL_ERROR_SIZE] = "";
-	CURL *h = curl_easy_init();
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 30000L);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hs);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, take);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &ans);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
-	CURLcode rc = curl_easy_perform(h);
-	if (rc == CURLE_OK)
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
-	else
-		snprintf(err, errlen, "%s: %s", url, cerr[0] ? cerr : curl_easy_strerror(rc));
+	kp_client_request_t r = {url, NULL, 0, hs, 30000L, ANSWER_MAX, false}; /* our own security server */
+	kp_client_answer_t ans;
+	if (kp_client_request(&r, &ans) != 0)
+		snprintf(err, errlen, "%s: %s", url, ans.error);
 	curl_slist_free_all(hs);
-	curl_easy_cleanup(h);
-	*body = ans.data ? ans.data : kp_strdup("");
+	*status = ans.status;
+	*body = ans.body;
 	return 0;
 }

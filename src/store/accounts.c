@@ -186,11 +186,26 @@ int kp_store_user_by_name(kp_conn_t *c, kp_arena_t *a, const char *username, kp_
 
 int kp_store_user_list(kp_conn_t *c, kp_arena_t *a, int64_t org_id, kp_user_t **out, int *n)
 {
+	kp_page_t all = {NULL, INT32_MAX, 0};
+	int64_t total;
+	return kp_store_user_page(c, a, org_id, NULL, NULL, &all, out, n, &total);
+}
+
+#define USER_WHERE                                                                                                 \
+	" FROM users WHERE (CAST(? AS BIGINT) = 0 OR org_id = ?) AND (CAST(? AS TEXT) IS NULL OR role = ?)"            \
+	" AND (CAST(? AS TEXT) IS NULL OR status = ?) AND (CAST(? AS TEXT) IS NULL OR" KP_LIKE("username")            \
+	" OR" KP_LIKE("COALESCE(full_name, '')") " OR" KP_LIKE("COALESCE(email, '')") ")"
+
+int kp_store_user_page(kp_conn_t *c, kp_arena_t *a, int64_t org_id, const char *role, const char *status,
+                       const kp_page_t *page, kp_user_t **out, int *n, int64_t *total)
+{
+	const char *like = kp_page_pattern(a, page);
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT " USER_COLUMNS " FROM users WHERE CAST(? AS BIGINT) = 0 OR org_id = ?"
-	                    " ORDER BY username",
-	                    KP_PARAMS(KV_INT(org_id), KV_INT(org_id)));
+	int rc = kp_page_query(c, a, "SELECT COUNT(*)" USER_WHERE,
+	                       "SELECT " USER_COLUMNS USER_WHERE " ORDER BY username LIMIT ? OFFSET ?",
+	                       KP_PARAMS(KV_INT(org_id), KV_INT(org_id), KV_TEXT(role), KV_TEXT(role), KV_TEXT(status),
+	                                 KV_TEXT(status), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like)),
+	                       page, &r, total);
 	if (rc != KP_DB_OK)
 		return rc;
 	*n = r.nrows;

@@ -47,11 +47,26 @@ int kp_store_carrier_check_get(kp_conn_t *c, kp_arena_t *a, int64_t org_id, kp_c
 
 int kp_store_carrier_check_list(kp_conn_t *c, kp_arena_t *a, const char *status, kp_carrier_check_t **out, int *n)
 {
+	kp_page_t page = {NULL, 1000, 0};
+	int64_t total;
+	return kp_store_carrier_check_page(c, a, status, &page, out, n, &total);
+}
+
+#define CHECK_WHERE                                                                                                \
+	" FROM carrier_verifications v JOIN organisations o ON o.id = v.org_id"                                         \
+	" WHERE (CAST(? AS TEXT) IS NULL OR v.status = ?) AND (CAST(? AS TEXT) IS NULL OR" KP_LIKE("o.name")            \
+	" OR" KP_LIKE("COALESCE(o.inn, '')") " OR" KP_LIKE("COALESCE(o.licence_number, '')") ")"
+
+int kp_store_carrier_check_page(kp_conn_t *c, kp_arena_t *a, const char *status, const kp_page_t *page,
+                                kp_carrier_check_t **out, int *n, int64_t *total)
+{
+	const char *like = kp_page_pattern(a, page);
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT " CHECK_COLUMNS " FROM carrier_verifications v JOIN organisations o ON o.id = v.org_id"
-	                    " WHERE CAST(? AS TEXT) IS NULL OR v.status = ? ORDER BY v.requested_at, o.id LIMIT 1000",
-	                    KP_PARAMS(KV_TEXT(status), KV_TEXT(status)));
+	int rc = kp_page_query(c, a, "SELECT COUNT(*)" CHECK_WHERE,
+	                       "SELECT " CHECK_COLUMNS CHECK_WHERE " ORDER BY v.requested_at, o.id LIMIT ? OFFSET ?",
+	                       KP_PARAMS(KV_TEXT(status), KV_TEXT(status), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like),
+	                                 KV_TEXT(like)),
+	                       page, &r, total);
 	if (rc != KP_DB_OK)
 		return rc;
 	*n = r.nrows;

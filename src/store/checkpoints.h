@@ -190,6 +190,9 @@ int kp_store_booking_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_booking_t *
 /* user_id 0: any; checkpoint NULL: any; active_only: booked, checked in or called. */
 int kp_store_booking_list(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const char *checkpoint, bool active_only,
                           int limit, kp_booking_t **out, int *n);
+/* A page of the same, newest first; page->q searches the plate. *total: all that match. */
+int kp_store_booking_page(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const char *checkpoint, bool active_only,
+                          const kp_page_t *page, kp_booking_t **out, int *n, int64_t *total);
 /* Check in at the waiting zone: allowed from `early` seconds before the slot starts to
  * the slot's end. KP_DB_CONFLICT with *why (NOT_BOOKED, TOO_EARLY, SLOT_OVER). */
 int kp_store_booking_check_in(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t id, int64_t now,

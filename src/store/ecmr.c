@@ -135,16 +135,29 @@ int kp_store_ecmr_by_authority_token(kp_conn_t *c, kp_arena_t *a, const char *to
 int kp_store_ecmr_list(kp_conn_t *c, kp_arena_t *a, int64_t org_id, const char *plate, const char *country,
                        const char *status, int limit, kp_ecmr_t **out, int *n)
 {
+	kp_page_t page = {NULL, limit, 0};
+	int64_t total;
+	return kp_store_ecmr_page(c, a, org_id, plate, country, status, &page, out, n, &total);
+}
+
+#define ECMR_WHERE                                                                                                 \
+	" FROM ecmr_consignments WHERE (CAST(? AS BIGINT) = 0 OR carrier_org_id = ?)"                                   \
+	" AND (CAST(? AS TEXT) IS NULL OR plate = ? OR trailer_plate = ?)"                                             \
+	" AND (CAST(? AS TEXT) IS NULL OR plate_country = ?) AND (CAST(? AS TEXT) IS NULL OR status = ?)"              \
+	" AND (CAST(? AS TEXT) IS NULL OR" KP_LIKE("ref") " OR" KP_LIKE("COALESCE(plate, '')")                        \
+	" OR" KP_LIKE("COALESCE(trailer_plate, '')") " OR" KP_LIKE("sender_name") " OR" KP_LIKE("consignee_name") ")"
+
+int kp_store_ecmr_page(kp_conn_t *c, kp_arena_t *a, int64_t org_id, const char *plate, const char *country,
+                       const char *status, const kp_page_t *page, kp_ecmr_t **out, int *n, int64_t *total)
+{
+	const char *like = kp_page_pattern(a, page);
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT " ECMR_COLUMNS " FROM ecmr_consignments"
-	                    " WHERE (CAST(? AS BIGINT) = 0 OR carrier_org_id = ?)"
-	                    " AND (CAST(? AS TEXT) IS NULL OR plate = ? OR trailer_plate = ?)"
-	                    " AND (CAST(? AS TEXT) IS NULL OR plate_country = ?)"
-	                    " AND (CAST(? AS TEXT) IS NULL OR status = ?)"
-	                    " ORDER BY id DESC LIMIT ?",
-	                    KP_PARAMS(KV_INT(org_id), KV_INT(org_id), KV_TEXT(plate), KV_TEXT(plate), KV_TEXT(plate),
-	                              KV_TEXT(country), KV_TEXT(country), KV_TEXT(status), KV_TEXT(status), KV_INT(limit)));
+	int rc = kp_page_query(c, a, "SELECT COUNT(*)" ECMR_WHERE,
+	                       "SELECT " ECMR_COLUMNS ECMR_WHERE " ORDER BY id DESC LIMIT ? OFFSET ?",
+	                       KP_PARAMS(KV_INT(org_id), KV_INT(org_id), KV_TEXT(plate), KV_TEXT(plate), KV_TEXT(plate),
+	                                 KV_TEXT(country), KV_TEXT(country), KV_TEXT(status), KV_TEXT(status), KV_TEXT(like),
+	                                 KV_TEXT(like), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like)),
+	                       page, &r, total);
 	if (rc != KP_DB_OK)
 		return rc;
 	*n = r.nrows;

@@ -44,6 +44,10 @@ int kp_store_ecmr_by_authority_token(kp_conn_t *c, kp_arena_t *a, const char *to
  * trailer); status NULL: any. */
 int kp_store_ecmr_list(kp_conn_t *c, kp_arena_t *a, int64_t org_id, const char *plate, const char *country,
                        const char *status, int limit, kp_ecmr_t **out, int *n);
+/* A page of the same; page->q searches the reference, plates, sender and consignee.
+ * *total: all that match. */
+int kp_store_ecmr_page(kp_conn_t *c, kp_arena_t *a, int64_t org_id, const char *plate, const char *country,
+                       const char *status, const kp_page_t *page, kp_ecmr_t **out, int *n, int64_t *total);
 int kp_store_ecmr_seals(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_ecmr_seal_t **out, int *n);
 
 /* Record seal s on e (as read before signing: e->seals and e->head must still hold, else

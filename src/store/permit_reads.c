@@ -56,16 +56,31 @@ int kp_store_permit_get(kp_conn_t *c, kp_arena_t *a, const char *id, kp_permit_t
 
 int kp_store_permit_list(kp_conn_t *c, kp_arena_t *a, const kp_permit_filter_t *f, kp_permit_t **out, int *n)
 {
+	kp_page_t page = {NULL, f->limit > 0 ? f->limit : 100, 0};
+	int64_t total;
+	return kp_store_permit_page(c, a, f, &page, out, n, &total);
+}
+
+#define LIST_WHERE                                                                                                 \
+	" FROM permits WHERE (CAST(? AS BIGINT) = 0 OR org_id = ?)"                                                     \
+	" AND (CAST(? AS TEXT) IS NULL OR plate = ?) AND (CAST(? AS TEXT) IS NULL OR verifier = ?)"                     \
+	" AND (CAST(? AS TEXT) IS NULL OR issuer = ?) AND (CAST(? AS TEXT) IS NULL OR status = ?)"                      \
+	" AND (CAST(? AS BIGINT) = 0 OR year = ?) AND (CAST(? AS TEXT) IS NULL OR" KP_LIKE("id") " OR" KP_LIKE("plate") \
+	" OR" KP_LIKE("COALESCE(trailer_plate, '')") " OR" KP_LIKE("company_name") " OR" KP_LIKE("company_id") ")"
+
+int kp_store_permit_page(kp_conn_t *c, kp_arena_t *a, const kp_permit_filter_t *f, const kp_page_t *page,
+                         kp_permit_t **out, int *n, int64_t *total)
+{
+	const char *like = kp_page_pattern(a, page);
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT " PERMIT_COLUMNS " FROM permits WHERE (CAST(? AS BIGINT) = 0 OR org_id = ?)"
-	                    " AND (CAST(? AS TEXT) IS NULL OR plate = ?) AND (CAST(? AS TEXT) IS NULL OR verifier = ?)"
-	                    " AND (CAST(? AS TEXT) IS NULL OR issuer = ?) AND (CAST(? AS TEXT) IS NULL OR status = ?)"
-	                    " AND (CAST(? AS BIGINT) = 0 OR year = ?) ORDER BY issued_at DESC, id LIMIT ?",
-	                    KP_PARAMS(KV_INT(f->org_id), KV_INT(f->org_id), KV_TEXT(f->plate), KV_TEXT(f->plate),
-	                              KV_TEXT(f->verifier), KV_TEXT(f->verifier), KV_TEXT(f->issuer), KV_TEXT(f->issuer),
-	                              KV_TEXT(f->status), KV_TEXT(f->status), KV_INT(f->year), KV_INT(f->year),
-	                              KV_INT(f->limit > 0 ? f->limit : 100)));
+	int rc = kp_page_query(c, a, "SELECT COUNT(*)" LIST_WHERE,
+	                       "SELECT " PERMIT_COLUMNS LIST_WHERE " ORDER BY issued_at DESC, id LIMIT ? OFFSET ?",
+	                       KP_PARAMS(KV_INT(f->org_id), KV_INT(f->org_id), KV_TEXT(f->plate), KV_TEXT(f->plate),
+	                                 KV_TEXT(f->verifier), KV_TEXT(f->verifier), KV_TEXT(f->issuer), KV_TEXT(f->issuer),
+	                                 KV_TEXT(f->status), KV_TEXT(f->status), KV_INT(f->year), KV_INT(f->year),
+	                                 KV_TEXT(like), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like),
+	                                 KV_TEXT(like)),
+	                       page, &r, total);
 	if (rc != KP_DB_OK)
 		return rc;
 	*n = r.nrows;

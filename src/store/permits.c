@@ -399,11 +399,27 @@ int kp_store_application_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_applica
 int kp_store_application_list(kp_conn_t *c, kp_arena_t *a, int64_t org_id, const char *status, int limit,
                               kp_application_t **out, int *n)
 {
+	kp_page_t page = {NULL, limit, 0};
+	int64_t total;
+	return kp_store_application_page(c, a, org_id, status, &page, out, n, &total);
+}
+
+#define APP_WHERE                                                                                                  \
+	" FROM permit_applications WHERE (CAST(? AS BIGINT) = 0 OR org_id = ?)"                                         \
+	" AND (CAST(? AS TEXT) IS NULL OR status = ?) AND (CAST(? AS TEXT) IS NULL OR" KP_LIKE("CAST(id AS TEXT)")     \
+	" OR" KP_LIKE("verifier") " OR" KP_LIKE("COALESCE(permit_id, '')")                                              \
+	" OR vehicle_id IN (SELECT id FROM vehicles WHERE" KP_LIKE("plate") "))"
+
+int kp_store_application_page(kp_conn_t *c, kp_arena_t *a, int64_t org_id, const char *status,
+                               const kp_page_t *page, kp_application_t **out, int *n, int64_t *total)
+{
+	const char *like = kp_page_pattern(a, page);
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT " APP_COLUMNS " FROM permit_applications WHERE (CAST(? AS BIGINT) = 0 OR org_id = ?)"
-	                    " AND (CAST(? AS TEXT) IS NULL OR status = ?) ORDER BY id DESC LIMIT ?",
-	                    KP_PARAMS(KV_INT(org_id), KV_INT(org_id), KV_TEXT(status), KV_TEXT(status), KV_INT(limit)));
+	int rc = kp_page_query(c, a, "SELECT COUNT(*)" APP_WHERE,
+	                       "SELECT " APP_COLUMNS APP_WHERE " ORDER BY id DESC LIMIT ? OFFSET ?",
+	                       KP_PARAMS(KV_INT(org_id), KV_INT(org_id), KV_TEXT(status), KV_TEXT(status), KV_TEXT(like),
+	                                 KV_TEXT(like), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like)),
+	                       page, &r, total);
 	if (rc != KP_DB_OK)
 		return rc;
 	*n = r.nrows;

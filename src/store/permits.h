@@ -139,6 +139,10 @@ int kp_store_application_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_applica
 /* org_id 0: all; status NULL: all. Newest first. */
 int kp_store_application_list(kp_conn_t *c, kp_arena_t *a, int64_t org_id, const char *status, int limit,
                               kp_application_t **out, int *n);
+/* A page of the same; page->q searches the application number, the partner, the permit
+ * issued and the vehicle's plate. *total: all that match. */
+int kp_store_application_page(kp_conn_t *c, kp_arena_t *a, int64_t org_id, const char *status,
+                               const kp_page_t *page, kp_application_t **out, int *n, int64_t *total);
 
 /* Audit snapshot of a permit (a new JSON object; for the store's own files). */
 json_t *kp_store_permit_snapshot(const kp_permit_t *p);
@@ -151,6 +155,10 @@ typedef struct kp_permit_filter {
 	int limit;
 } kp_permit_filter_t;
 int kp_store_permit_list(kp_conn_t *c, kp_arena_t *a, const kp_permit_filter_t *f, kp_permit_t **out, int *n);
+/* A page of kp_store_permit_list (f->limit unused): newest first; page->q searches the
+ * permit id, plate, trailer plate, company name and company id. *total: all that match. */
+int kp_store_permit_page(kp_conn_t *c, kp_arena_t *a, const kp_permit_filter_t *f, const kp_page_t *page,
+                         kp_permit_t **out, int *n, int64_t *total);
 /* The paged search (the e-permit reference's PermitListPageParams): every filter is
  * optional; newest first (issued_at, then id). */
 typedef struct kp_permit_query {

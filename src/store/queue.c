@@ -123,14 +123,26 @@ int kp_store_booking_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_booking_t *
 int kp_store_booking_list(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const char *checkpoint, bool active_only,
                           int limit, kp_booking_t **out, int *n)
 {
+	kp_page_t page = {NULL, limit, 0};
+	int64_t total;
+	return kp_store_booking_page(c, a, user_id, checkpoint, active_only, &page, out, n, &total);
+}
+
+#define BOOKING_WHERE                                                                                              \
+	" WHERE (CAST(? AS BIGINT) = 0 OR b.user_id = ?) AND (CAST(? AS TEXT) IS NULL OR b.checkpoint = ?)"            \
+	" AND (CAST(? AS BIGINT) = 0 OR b.status IN ('booked', 'checked_in', 'called'))"                               \
+	" AND (CAST(? AS TEXT) IS NULL OR" KP_LIKE("b.plate") ")"
+
+int kp_store_booking_page(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const char *checkpoint, bool active_only,
+                          const kp_page_t *page, kp_booking_t **out, int *n, int64_t *total)
+{
+	const char *like = kp_page_pattern(a, page);
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT " BOOKING_COLUMNS BOOKING_FROM " WHERE (CAST(? AS BIGINT) = 0 OR b.user_id = ?)"
-	                    " AND (CAST(? AS TEXT) IS NULL OR b.checkpoint = ?)"
-	                    " AND (CAST(? AS BIGINT) = 0 OR b.status IN ('booked', 'checked_in', 'called'))"
-	                    " ORDER BY b.id DESC LIMIT ?",
-	                    KP_PARAMS(KV_INT(user_id), KV_INT(user_id), KV_TEXT(checkpoint), KV_TEXT(checkpoint),
-	                              KV_INT(active_only), KV_INT(limit)));
+	int rc = kp_page_query(c, a, "SELECT COUNT(*)" BOOKING_FROM BOOKING_WHERE,
+	                       "SELECT " BOOKING_COLUMNS BOOKING_FROM BOOKING_WHERE " ORDER BY b.id DESC LIMIT ? OFFSET ?",
+	                       KP_PARAMS(KV_INT(user_id), KV_INT(user_id), KV_TEXT(checkpoint), KV_TEXT(checkpoint),
+	                                 KV_INT(active_only), KV_TEXT(like), KV_TEXT(like)),
+	                       page, &r, total);
 	if (rc != KP_DB_OK)
 		return rc;
 	*n = r.nrows;

@@ -64,14 +64,28 @@ int kp_store_tip_held_by_other(kp_conn_t *c, kp_arena_t *a, const char *plate, i
 int kp_store_tip_list(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const char *status, int64_t expiring_before,
                       int limit, kp_tip_t **out, int *n)
 {
+	kp_page_t page = {NULL, limit, 0};
+	int64_t total;
+	return kp_store_tip_page(c, a, user_id, status, expiring_before, &page, out, n, &total);
+}
+
+#define TIP_WHERE                                                                                                  \
+	" WHERE (CAST(? AS BIGINT) = 0 OR t.user_id = ?) AND (CAST(? AS TEXT) IS NULL OR t.status = ?)"               \
+	" AND (CAST(? AS BIGINT) = 0 OR (t.status = 'open' AND t.expiry_date <= ?))"                                   \
+	" AND (CAST(? AS TEXT) IS NULL OR" KP_LIKE("t.plate") " OR" KP_LIKE("COALESCE(t.vin, '')")                    \
+	" OR" KP_LIKE("COALESCE(t.make_model, '')") " OR" KP_LIKE("COALESCE(t.owner_name, '')") ")"
+
+int kp_store_tip_page(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const char *status, int64_t expiring_before,
+                      const kp_page_t *page, kp_tip_t **out, int *n, int64_t *total)
+{
+	const char *like = kp_page_pattern(a, page);
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT " TIP_COLUMNS TIP_FROM " WHERE (CAST(? AS BIGINT) = 0 OR t.user_id = ?)"
-	                    " AND (CAST(? AS TEXT) IS NULL OR t.status = ?)"
-	                    " AND (CAST(? AS BIGINT) = 0 OR (t.status = 'open' AND t.expiry_date <= ?))"
-	                    " ORDER BY t.expiry_date, t.id LIMIT ?",
-	                    KP_PARAMS(KV_INT(user_id), KV_INT(user_id), KV_TEXT(status), KV_TEXT(status),
-	                              KV_INT(expiring_before), KV_INT(expiring_before), KV_INT(limit)));
+	int rc = kp_page_query(c, a, "SELECT COUNT(*)" TIP_FROM TIP_WHERE,
+	                       "SELECT " TIP_COLUMNS TIP_FROM TIP_WHERE " ORDER BY t.expiry_date, t.id LIMIT ? OFFSET ?",
+	                       KP_PARAMS(KV_INT(user_id), KV_INT(user_id), KV_TEXT(status), KV_TEXT(status),
+	                                 KV_INT(expiring_before), KV_INT(expiring_before), KV_TEXT(like), KV_TEXT(like),
+	                                 KV_TEXT(like), KV_TEXT(like), KV_TEXT(like)),
+	                       page, &r, total);
 	if (rc != KP_DB_OK)
 		return rc;
 	*n = r.nrows;

@@ -179,6 +179,9 @@ int kp_store_tip_held_by_other(kp_conn_t *c, kp_arena_t *a, const char *plate, i
  * on or before that day). Soonest expiry first. */
 int kp_store_tip_list(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const char *status, int64_t expiring_before,
                       int limit, kp_tip_t **out, int *n);
+/* A page of the same; page->q searches the plate, VIN, make and owner. *total: all that match. */
+int kp_store_tip_page(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const char *status, int64_t expiring_before,
+                      const kp_page_t *page, kp_tip_t **out, int *n, int64_t *total);
 /* Leaving through a checkpoint to a country: the TIP ends unless the country is a union
  * member. KP_DB_CONFLICT when the TIP is closed or the exit is before the entry. *ended tells. */
 int kp_store_tip_exit(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t id, int64_t day,

@@ -1,0 +1,144 @@
+// lists.test.mjs: search (?q=), filters and paging (?limit=&offset=, answered with total and
+// next_offset) on the lists that grow: permits, applications, users, carriers awaiting
+// verification, bookings, temporary imports, e-CMRs. A carrier searching finds only its
+// own; bad paging parameters are refused with 400 naming the parameter.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { usePermitServer, carrierWithFleet, newCarrier, addVehicle, issue, normPlate, assertError, uniq } from './permits_helpers.test.mjs';
+
+const srv = usePermitServer();
+let f;
+
+const get = (token, path, query = {}) => srv.k.req('GET', `${path}?${new URLSearchParams(query)}`, { token });
+async function page(token, path, query) {
+  const r = await get(token, path, query);
+  assert.equal(r.status, 200, `${path} ${JSON.stringify(query)}: ${r.text}`);
+  return r.json;
+}
+
+test('fixtures: two carriers, three permits and two permits', async () => {
+  const { k } = srv;
+  const a = await carrierWithFleet(k, 3);
+  const b = await newCarrier(k, { company_name: `Ala-Too ${uniq('Freight')}` });
+  b.vehicles = [await addVehicle(k, b.token), await addVehicle(k, b.token)];
+  const pa = [];
+  for (const v of a.vehicles) pa.push(await issue(k, a.token, { partner: 'UZ', type: 1, vehicle_id: v.id }));
+  const pb = [];
+  for (const v of b.vehicles) pb.push(await issue(k, b.token, { partner: 'UZ', type: 1, vehicle_id: v.id }));
+  f = { a, b, pa, pb };
+});
+
+test('permits: pages with total and next_offset, no permit twice, newest first', async () => {
+  const { a } = f;
+  const first = await page(a.token, '/api/v1/permits', { limit: 2 });
+  assert.equal(first.total, 3);
+  assert.equal(first.limit, 2);
+  assert.equal(first.offset, 0);
+  assert.equal(first.items.length, 2);
+  assert.equal(first.next_offset, 2);
+  const second = await page(a.token, '/api/v1/permits', { limit: 2, offset: first.next_offset });
+  assert.equal(second.items.length, 1);
+  assert.equal(second.next_offset, undefined);
+  const ids = [...first.items, ...second.items].map((p) => p.id);
+  assert.deepEqual(new Set(ids), new Set(f.pa.map((p) => p.id)));
+  const past = await page(a.token, '/api/v1/permits', { offset: 50 });
+  assert.deepEqual(past.items, []);
+  assert.equal(past.total, 3);
+});
+
+test('permits: q finds by plate, permit number or company, case-insensitively; a carrier only among its own', async () => {
+  const { a, b, pa, pb } = f;
+  const { tok } = srv;
+  const plateA = normPlate(pa[1].plate);
+  const mine = await page(a.token, '/api/v1/permits', { q: plateA.toLowerCase() });
+  assert.deepEqual(mine.items.map((p) => p.id), [pa[1].id]);
+  assert.equal(mine.total, 1);
+  // another carrier's plate: the carrier finds nothing, the ministry finds it
+  const plateB = normPlate(pb[0].plate);
+  const other = await page(a.token, '/api/v1/permits', { q: plateB });
+  assert.deepEqual(other.items, []);
+  assert.equal(other.total, 0);
+  const ministry = await page(tok.ministry, '/api/v1/permits', { q: plateB });
+  assert.deepEqual(ministry.items.map((p) => p.id), [pb[0].id]);
+  // by the permit number, and by the company's name
+  assert.deepEqual((await page(tok.ministry, '/api/v1/permits', { q: pb[1].id })).items.map((p) => p.id), [pb[1].id]);
+  const byName = await page(tok.ministry, '/api/v1/permits', { q: b.body.company_name.toUpperCase() });
+  assert.deepEqual(new Set(byName.items.map((p) => p.id)), new Set(pb.map((p) => p.id)));
+  // LIKE's own characters are plain text in q
+  assert.equal((await page(tok.ministry, '/api/v1/permits', { q: '%' })).total, 0);
+  assert.equal((await page(tok.ministry, '/api/v1/permits', { q: '_' })).total, 0);
+  // q with the filters: the same plate but another partner finds nothing
+  assert.equal((await page(tok.ministry, '/api/v1/permits', { q: plateB, partner: 'TR' })).total, 0);
+  // blank q is no search
+  assert.equal((await page(a.token, '/api/v1/permits', { q: '   ' })).total, 3);
+});
+
+test('applications: paged and searched by plate, a carrier sees only its own', async () => {
+  const { a, b } = f;
+  const { tok } = srv;
+  const all = await page(a.token, '/api/v1/permit-applications', { limit: 1 });
+  assert.equal(all.total, 3);
+  assert.equal(all.items.length, 1);
+  assert.equal(all.next_offset, 1);
+  const one = await page(a.token, '/api/v1/permit-applications', { q: normPlate(a.vehicles[2].plate) });
+  assert.equal(one.total, 1);
+  assert.equal(one.items[0].vehicle_id, a.vehicles[2].id);
+  assert.equal((await page(a.token, '/api/v1/permit-applications', { q: normPlate(b.vehicles[0].plate) })).total, 0);
+  assert.equal((await page(tok.ministry, '/api/v1/permit-applications', { q: normPlate(b.vehicles[0].plate) })).total, 1);
+});
+
+test('users: search, role and status filters, pages', async () => {
+  const { a } = f;
+  const { tok } = srv;
+  const found = await page(tok.admin, '/api/v1/users', { q: a.user.username.toUpperCase() });
+  assert.deepEqual(found.items.map((u) => u.username), [a.user.username]);
+  const carriers = await page(tok.admin, '/api/v1/users', { role: 'carrier', limit: 2 });
+  assert.ok(carriers.total >= 3, JSON.stringify(carriers));
+  assert.ok(carriers.items.every((u) => u.role === 'carrier'));
+  assert.equal(carriers.next_offset, 2);
+  const suspended = await page(tok.admin, '/api/v1/users', { status: 'suspended' });
+  assert.ok(suspended.items.every((u) => u.status === 'suspended'));
+  assertError(await get(tok.admin, '/api/v1/users', { role: 'king' }), 400, 'bad_query');
+  assertError(await get(tok.admin, '/api/v1/users', { status: 'gone' }), 400, 'bad_query');
+  assertError(await get(a.token, '/api/v1/users', {}), 403, 'forbidden');
+});
+
+test('carriers awaiting verification: searched by name or INN', async () => {
+  const { a } = f;
+  const { tok } = srv;
+  const r = await page(tok.ministry, '/api/v1/carrier-verifications', { q: a.body.inn });
+  assert.ok(r.items.every((x) => x.inn === a.body.inn), JSON.stringify(r));
+  assert.equal(r.total, r.items.length);
+});
+
+test('bookings, temporary imports, e-CMRs: the same page answer', async () => {
+  const { tok } = srv;
+  for (const [token, path] of [[tok.traveller, '/api/v1/bookings'], [tok.traveller, '/api/v1/tips'],
+    [tok.carrier, '/api/v1/ecmr'], [tok.ministry, '/api/v1/ecmr']]) {
+    const r = await page(token, path, { limit: 1 });
+    assert.equal(typeof r.total, 'number', path);
+    assert.equal(r.limit, 1);
+    assert.ok(r.items.length <= 1);
+    assert.equal(r.next_offset, r.total > 1 ? 1 : undefined, path);
+    const none = await page(token, path, { q: 'no-such-thing-anywhere' });
+    assert.equal(none.total, 0, path);
+  }
+});
+
+test('bad paging parameters: 400 naming the parameter, on every list', async () => {
+  const { tok } = srv;
+  const lists = [[f.a.token, '/api/v1/permits'], [f.a.token, '/api/v1/permit-applications'], [tok.admin, '/api/v1/users'],
+    [tok.ministry, '/api/v1/carrier-verifications'], [tok.traveller, '/api/v1/bookings'], [tok.traveller, '/api/v1/tips'],
+    [tok.carrier, '/api/v1/ecmr']];
+  const bad = [['limit', '0'], ['limit', 'ten'], ['limit', '100000'], ['offset', '-1'], ['offset', '1e3'],
+    ['q', 'x'.repeat(101)], ['q', 'a\u0001b']];
+  for (const [token, path] of lists) {
+    for (const [name, value] of bad) {
+      const r = await get(token, path, { [name]: value });
+      assertError(r, 400, 'bad_query');
+      assert.match(r.json.error.message, new RegExp(`'${name}'`), `${path}?${name}=${value}`);
+    }
+    // a hundred characters, in Cyrillic too, are fine
+    assert.equal((await get(token, path, { q: 'ж'.repeat(100) })).status, 200, path);
+  }
+});
