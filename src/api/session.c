@@ -67,14 +67,18 @@ static int take_attempt(kp_req_t *req, const char *lower, struct signin_keys *k)
 }
 
 /* The right password: the pair starts again and is remembered; the address gets its
- * attempt back (a success does not wipe what other accounts' guesses from it counted). */
-static void attempt_succeeded(kp_req_t *req, const struct signin_keys *k)
+ * attempt back (a success does not wipe what other accounts' guesses from it counted).
+ * With token_hash, the session is made in the same transaction (kp_store_signin). */
+static int attempt_succeeded(kp_req_t *req, const struct signin_keys *k, const kp_user_t *u, const char *token_hash,
+                             const char *csrf, int64_t expires)
 {
-	kp_conn_t *c = kp_api_db(req);
-	kp_store_throttle_reset(c, k->pair);
-	kp_store_throttle_mark(c, k->seen, kp_now());
-	if (k->addr_taken)
-		kp_store_throttle_give_back(c, k->addr, k->addr_rule.max);
+	kp_actor_t who = {u->id, u->username, req->request_id, req->addr};
+	kp_signin_t s = {k->pair, k->seen, k->addr_taken ? k->addr : NULL, k->addr_rule.max, kp_now(), token_hash, csrf,
+	                 u->id, expires};
+	int rc = kp_store_signin(kp_api_db(req), &who, &s);
+	if (rc != KP_DB_OK)
+		kp_reply_db_error(req, rc, "session");
+	return rc;
 }
 
 static void set_cookies(kp_req_t *req, const char *token, const char *csrf)
@@ -124,9 +128,9 @@ void kp_api_session_create(kp_req_t *req)
 		kp_reply_error(req, 401, "invalid_credentials", "wrong username or password");
 		return;
 	}
-	attempt_succeeded(req, &keys);
 	if (strcmp(u.status, "active") != 0) {
-		kp_reply_error(req, 403, "account_suspended", "this account is suspended; ask your administrator");
+		if (attempt_succeeded(req, &keys, &u, NULL, NULL, 0) == KP_DB_OK)
+			kp_reply_error(req, 403, "account_suspended", "this account is suspended; ask your administrator");
 		return;
 	}
 
@@ -137,10 +141,8 @@ void kp_api_session_create(kp_req_t *req)
 	}
 	kp_sha256_hex(token, strlen(token), hash);
 	int64_t expires = now + cfg->session_ttl;
-	kp_actor_t who = {u.id, u.username, req->request_id, req->addr};
-	rc = kp_store_session_create(c, &who, hash, u.id, csrf, expires);
-	if (rc != KP_DB_OK) {
-		kp_reply_db_error(req, rc, "session");
+	if (attempt_succeeded(req, &keys, &u, hash, csrf, expires) != KP_DB_OK) {
+		kp_wipe(token, sizeof(token));
 		return;
 	}
 	char exp[32];

@@ -250,8 +250,24 @@ kp_signer_t kp_keyring_permit_signer(kp_keyring_t *k)
 	return s;
 }
 
-/* Read the key from the store and keep it; the caller holds the lock. */
-static struct cached_key *fetch(kp_keyring_t *k, kp_conn_t *c, const char *authority, const char *kid)
+/* The cached entry for authority and kid, or NULL; the caller holds the lock. */
+static struct cached_key *find_cached(kp_keyring_t *k, const char *authority, const char *kid)
+{
+	for (struct cached_key *x = k->cache; x; x = x->next)
+		if (strcmp(x->authority, authority) == 0 && strcmp(x->kid, kid) == 0)
+			return x;
+	return NULL;
+}
+
+static void free_cached(struct cached_key *x)
+{
+	kp_key_free(x->key);
+	free(x);
+}
+
+/* Read the key from the store into a new entry, not yet in the cache (NULL when it is
+ * not there or unreadable). Called without the lock: the database is not read under it. */
+static struct cached_key *read_key(kp_conn_t *c, const char *authority, const char *kid)
 {
 	kp_arena_t a;
 	kp_arena_init(&a);
@@ -263,8 +279,6 @@ static struct cached_key *fetch(kp_keyring_t *k, kp_conn_t *c, const char *autho
 	    kp_key_from_jwk(jwk, &key) != 0)
 		goto done;
 	slot = kp_calloc(1, sizeof(*slot));
-	slot->next = k->cache;
-	k->cache = slot;
 	snprintf(slot->authority, sizeof(slot->authority), "%s", authority);
 	snprintf(slot->kid, sizeof(slot->kid), "%s", kid);
 	slot->key = key;
@@ -277,6 +291,9 @@ done:
 	return slot;
 }
 
+/* Entries never change once cached, so the one found is read after the lock is let go.
+ * A miss reads the database without the lock and then adds the entry under it, unless
+ * another thread added the same key meanwhile (then that one is kept). */
 const kp_key_t *kp_keyring_lookup(kp_keyring_t *k, kp_conn_t *c, const char *authority, const char *kid,
                                   bool *revoked)
 {
@@ -284,19 +301,24 @@ const kp_key_t *kp_keyring_lookup(kp_keyring_t *k, kp_conn_t *c, const char *aut
 	if (authority == NULL || kid == NULL || strlen(authority) > KP_AUTHORITY_CODE_MAX || strlen(kid) > KP_KID_MAX)
 		return NULL;
 	pthread_mutex_lock(&k->lock);
-	struct cached_key *hit = NULL;
-	for (struct cached_key *x = k->cache; x && hit == NULL; x = x->next)
-		if (strcmp(x->authority, authority) == 0 && strcmp(x->kid, kid) == 0)
-			hit = x;
-	if (hit == NULL)
-		hit = fetch(k, c, authority, kid);
-	const kp_key_t *key = NULL;
-	if (hit) {
-		*revoked = hit->revoked;
-		key = hit->revoked ? NULL : hit->key;
-	}
+	struct cached_key *hit = find_cached(k, authority, kid);
 	pthread_mutex_unlock(&k->lock);
-	return key;
+	if (hit == NULL) {
+		struct cached_key *slot = read_key(c, authority, kid);
+		if (slot == NULL)
+			return NULL;
+		pthread_mutex_lock(&k->lock);
+		if ((hit = find_cached(k, authority, kid)) == NULL) {
+			slot->next = k->cache;
+			k->cache = hit = slot;
+			slot = NULL;
+		}
+		pthread_mutex_unlock(&k->lock);
+		if (slot)
+			free_cached(slot);
+	}
+	*revoked = hit->revoked;
+	return hit->revoked ? NULL : hit->key;
 }
 
 int kp_keyring_reload(kp_keyring_t *k, kp_conn_t *c)
@@ -317,10 +339,11 @@ int kp_keyring_sign(kp_keyring_t *k, kp_conn_t *c, const char *kid, const char *
 		kp_arena_t a;
 		kp_arena_init(&a);
 		kp_authority_key_t row;
-		pthread_mutex_lock(&k->lock);
-		if (kp_store_key_get(c, &a, k->cfg->authority_code, kid, &row) == KP_DB_OK && row.private_pem)
+		if (kp_store_key_get(c, &a, k->cfg->authority_code, kid, &row) == KP_DB_OK && row.private_pem) {
+			pthread_mutex_lock(&k->lock); /* the row was read without it */
 			key = own_key(k, &row);
-		pthread_mutex_unlock(&k->lock);
+			pthread_mutex_unlock(&k->lock);
+		}
 		kp_arena_cleanup(&a);
 	}
 	return key ? kp_jws_sign(key, NULL, payload, strlen(payload), jws) : -1;

@@ -1,6 +1,7 @@
 /* permits.c: deciding applications and issuing permits without ever over-issuing,
  * withdrawing (revoke, return) and reading permits. */
 #include "store/permits.h"
+#include "store/notify.h"
 #include "store/carrier_checks.h"
 #include "store/exchange.h"
 #include "store/tlog_acts.h"
@@ -263,9 +264,11 @@ static int insert_permit(kp_conn_t *c, const kp_actor_t *who, kp_permit_t *p, in
 		rc = kp_store_outbox_permit_created(c, p, utc_offset);
 	if (rc == KP_DB_OK)
 		rc = kp_tlog_permit(c, "permit.issue", p, NULL);
-	if (rc != KP_DB_OK)
-		return rc;
-	return kp_store_audit_json(c, who, "permit.issue", "permit", p->id, NULL, kp_store_permit_snapshot(p));
+	if (rc == KP_DB_OK)
+		rc = kp_store_audit_json(c, who, "permit.issue", "permit", p->id, NULL, kp_store_permit_snapshot(p));
+	if (rc == KP_DB_OK && p->org_id) /* the holder hears of it (docs/notifications.md) */
+		rc = kp_store_notify_permit(c, KP_NOTICE_PERMIT_ISSUED, p->id, app_id, p->org_id, NULL, kp_now_ms());
+	return rc;
 }
 
 /* The decision proper, inside an open transaction. */
@@ -448,6 +451,9 @@ static int update_decided(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, co
 		rc = kp_tlog_application(c, "application.reject", ap, res->failures, res->nfailures, reason);
 	else if (rc == KP_DB_OK && strcmp(ap->status, "refused") == 0)
 		rc = kp_tlog_application(c, "application.refuse", ap, res->failures, res->nfailures, NULL);
+	if (rc == KP_DB_OK && strcmp(ap->status, "rejected") == 0)
+		rc = kp_store_notify_permit(c, KP_NOTICE_PERMIT_REFUSED, kp_arena_printf(a, "%lld", (long long)ap->id), ap->id,
+		                            ap->org_id, reason, kp_now_ms());
 	if (rc != KP_DB_OK) {
 		json_decref(reasons);
 		return rc;

@@ -5,18 +5,15 @@
 
 #include <stdio.h>
 
-int kp_store_session_create(kp_conn_t *c, const kp_actor_t *who, const char *token_hash, int64_t user_id,
-                            const char *csrf, int64_t expires_at)
+/* Insert one session and audit it, inside the caller's transaction. */
+static int insert_session(kp_conn_t *c, const kp_actor_t *who, const char *token_hash, int64_t user_id,
+                          const char *csrf, int64_t expires_at)
 {
-	int rc = kp_store_begin(c);
-	if (rc != KP_DB_OK)
-		return rc;
-	rc = kp_db_run(c, "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-	               KP_PARAMS(KV_TEXT(token_hash), KV_INT(user_id), KV_TEXT(csrf), KV_INT(kp_now()), KV_INT(expires_at)),
-	               NULL);
-	if (rc == KP_DB_OK)
-		rc = kp_store_audit_id(c, who, "session.create", "user", user_id, NULL, NULL);
-	return kp_store_end(c, rc);
+	int rc = kp_db_run(c, "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+	                   KP_PARAMS(KV_TEXT(token_hash), KV_INT(user_id), KV_TEXT(csrf), KV_INT(kp_now()),
+	                             KV_INT(expires_at)),
+	                   NULL);
+	return rc == KP_DB_OK ? kp_store_audit_id(c, who, "session.create", "user", user_id, NULL, NULL) : rc;
 }
 
 int kp_store_session_lookup(kp_conn_t *c, kp_arena_t *a, const char *token_hash, int64_t now, kp_session_t *out)
@@ -120,7 +117,7 @@ int kp_store_throttle_take(kp_conn_t *c, const char *key, int64_t now, const kp_
 	return kp_store_end(c, rc);
 }
 
-int kp_store_throttle_give_back(kp_conn_t *c, const char *key, int64_t max)
+static int give_back(kp_conn_t *c, const char *key, int64_t max)
 {
 	return kp_db_run(c,
 	                 "UPDATE login_throttle SET failures = failures - 1,"
@@ -129,7 +126,12 @@ int kp_store_throttle_give_back(kp_conn_t *c, const char *key, int64_t max)
 	                 KP_PARAMS(KV_INT(max), KV_TEXT(key)), NULL);
 }
 
-int kp_store_throttle_mark(kp_conn_t *c, const char *key, int64_t now)
+int kp_store_throttle_give_back(kp_conn_t *c, const char *key, int64_t max)
+{
+	return give_back(c, key, max);
+}
+
+static int mark(kp_conn_t *c, const char *key, int64_t now)
 {
 	return kp_db_run(c,
 	                 "INSERT INTO login_throttle (key, failures, first_at, locked_until) VALUES (?, 0, ?, 0)"
@@ -161,4 +163,20 @@ int kp_store_throttle_purge(kp_conn_t *c, int64_t now, int64_t older_than, int64
 	                 "DELETE FROM login_throttle WHERE locked_until < ? AND first_at < ?"
 	                 " AND (key NOT LIKE 'seen:%' OR first_at < ?)",
 	                 KP_PARAMS(KV_INT(now), KV_INT(older_than), KV_INT(now - 30 * 86400)), removed);
+}
+
+int kp_store_signin(kp_conn_t *c, const kp_actor_t *who, const kp_signin_t *s)
+{
+	int rc = kp_store_begin(c);
+	if (rc != KP_DB_OK)
+		return rc;
+	if (s->pair)
+		rc = kp_store_throttle_reset(c, s->pair);
+	if (rc == KP_DB_OK && s->seen)
+		rc = mark(c, s->seen, s->now);
+	if (rc == KP_DB_OK && s->addr)
+		rc = give_back(c, s->addr, s->addr_max);
+	if (rc == KP_DB_OK && s->token_hash)
+		rc = insert_session(c, who, s->token_hash, s->user_id, s->csrf, s->expires_at);
+	return kp_store_end(c, rc);
 }

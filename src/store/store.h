@@ -103,8 +103,6 @@ typedef struct kp_session {
 	const char *username, *role, *status, *language, *csrf;
 } kp_session_t;
 
-int kp_store_session_create(kp_conn_t *c, const kp_actor_t *who, const char *token_hash, int64_t user_id,
-                            const char *csrf, int64_t expires_at);
 /* KP_DB_NOTFOUND when missing or expired at now. */
 int kp_store_session_lookup(kp_conn_t *c, kp_arena_t *a, const char *token_hash, int64_t now, kp_session_t *out);
 int kp_store_session_delete(kp_conn_t *c, const kp_actor_t *who, const char *token_hash);
@@ -131,10 +129,20 @@ int kp_store_throttle_take(kp_conn_t *c, const char *key, int64_t now, const kp_
 /* Undo one counted attempt (a success that must not count against a shared key); the
  * wait goes when the count falls below max. */
 int kp_store_throttle_give_back(kp_conn_t *c, const char *key, int64_t max);
-/* Note that key succeeded at now (a marker row: an account and address pair that has
- * signed in); kp_store_throttle_seen tells whether it did since `since`. */
-int kp_store_throttle_mark(kp_conn_t *c, const char *key, int64_t now);
+/* Whether the marker key (an account and address pair that signed in, see kp_store_signin)
+ * was set since `since`. */
 int kp_store_throttle_seen(kp_conn_t *c, const char *key, int64_t since, bool *seen);
+/* A sign-in with the right password, all in one transaction: the account and address pair
+ * starts again (its row goes), its marker seen is set at now, the address gets its attempt
+ * back (NULL keys: none) and, when token_hash is set (not for a suspended account), the
+ * session is made and audited. Nothing is written when any part fails. */
+typedef struct kp_signin {
+	const char *pair, *seen, *addr;
+	int64_t addr_max, now;
+	const char *token_hash, *csrf;
+	int64_t user_id, expires_at;
+} kp_signin_t;
+int kp_store_signin(kp_conn_t *c, const kp_actor_t *who, const kp_signin_t *s);
 /* Forget throttle rows neither locked nor counting since before `older_than`. */
 int kp_store_throttle_purge(kp_conn_t *c, int64_t now, int64_t older_than, int64_t *removed);
 

@@ -5,6 +5,7 @@
 
 #include "core/util.h"
 #include "domain/window.h"
+#include "store/notify.h"
 #include "store/tlog.h"
 
 #include <jansson.h>
@@ -353,6 +354,19 @@ static kp_sw_step_state_t *graph_of(kp_arena_t *a, const kp_sw_step_t *steps, in
 	return g;
 }
 
+/* Tell the applicant (docs/notifications.md), in the act's transaction; `tag` tells acts of
+ * one kind apart in the idempotency key. */
+static int notify_applicant(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *app, kp_notice_kind_t kind,
+                            const char *tag, const char *reason, int64_t now)
+{
+	const char *number = kp_arena_printf(a, "SW-%lld", (long long)app->id);
+	const char *args[] = {"number", number, "reason", reason ? reason : "-", NULL};
+	kp_notify_t n = {.idem_key = kp_arena_printf(a, "window:%lld:%s", (long long)app->id, tag), .kind = kind,
+	                 .user_id = app->user_id, .object_type = "sw_application",
+	                 .object_id = kp_arena_printf(a, "%lld", (long long)app->id), .args = args};
+	return kp_store_notify_enqueue(c, &n, now * 1000);
+}
+
 int kp_sw_finish_app(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw_app_t *app, const char *status,
                      const char *outcome, int64_t now)
 {
@@ -378,7 +392,9 @@ int kp_sw_finish_app(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw_a
 		rc = kp_sw_event(c, app->id, NULL, who->user_id, status, outcome, now);
 	if (rc == KP_DB_OK)
 		rc = kp_store_sw_publish(c, who, app, NULL, NULL, status, NULL, now);
-	(void)a;
+	if (rc == KP_DB_OK && (strcmp(status, "approved") == 0 || strcmp(status, "refused") == 0))
+		rc = notify_applicant(c, a, app, strcmp(status, "approved") == 0 ? KP_NOTICE_WINDOW_APPROVED : KP_NOTICE_WINDOW_REFUSED,
+		                      status, NULL, now);
 	return rc;
 }
 
@@ -534,6 +550,10 @@ int kp_store_sw_act(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t 
 		rc = approve_gate(c, a, &app, &steps[k], act, res, &reasons, &next);
 	if (rc == KP_DB_OK)
 		rc = record_act(c, who, &app, &steps[k], act, next, reasons, res->effect);
+	if (rc == KP_DB_OK && act->action == KP_SW_ASK)
+		rc = notify_applicant(c, a, &app, KP_NOTICE_WINDOW_MORE_INFO,
+		                      kp_arena_printf(a, "ask:%lld:%lld", (long long)step_id, (long long)act->now), act->request,
+		                      act->now);
 	if (rc == KP_DB_OK && (strcmp(next, KP_SW_APPROVED) == 0 || strcmp(next, KP_SW_REFUSED) == 0))
 		rc = advance(c, a, who, &app, steps, n, act);
 	res->step_state = next;

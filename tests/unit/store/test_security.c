@@ -13,6 +13,14 @@
 
 typedef kp_store_fx_t fx_t;
 
+/* A session made as a sign-in makes it (kp_store_signin, no throttle keys). */
+static int session_create(kp_conn_t *c, const kp_actor_t *who, const char *hash, int64_t user_id, const char *csrf,
+                          int64_t expires_at)
+{
+	kp_signin_t s = {.token_hash = hash, .csrf = csrf, .user_id = user_id, .expires_at = expires_at};
+	return kp_store_signin(c, who, &s);
+}
+
 static void throttle_counts_every_attempt(void **state)
 {
 	fx_t *f = *state;
@@ -61,7 +69,8 @@ static void throttle_give_back_and_marks(void **state)
 	assert_int_equal(until, 0);
 	assert_int_equal(kp_store_throttle_seen(f->c, "seen:a|x", now - 10, &seen), KP_DB_OK);
 	assert_false(seen);
-	assert_int_equal(kp_store_throttle_mark(f->c, "seen:a|x", now), KP_DB_OK);
+	kp_signin_t marker = {.seen = "seen:a|x", .now = now};
+	assert_int_equal(kp_store_signin(f->c, NULL, &marker), KP_DB_OK);
 	assert_int_equal(kp_store_throttle_seen(f->c, "seen:a|x", now - 10, &seen), KP_DB_OK);
 	assert_true(seen);
 	assert_int_equal(kp_store_throttle_seen(f->c, "seen:a|x", now + 10, &seen), KP_DB_OK);
@@ -77,7 +86,7 @@ static void password_change_ends_other_sessions(void **state)
 	for (int i = 0; i < 3; i++) {
 		char hash[16];
 		snprintf(hash, sizeof(hash), "token-%d", i);
-		assert_int_equal(kp_store_session_create(f->c, &who, hash, u.id, "csrf", 4000000000LL), KP_DB_OK);
+		assert_int_equal(session_create(f->c, &who, hash, u.id, "csrf", 4000000000LL), KP_DB_OK);
 	}
 	int64_t ended = -1;
 	assert_int_equal(kp_store_password_change(f->c, &who, u.id, "new-hash", "token-1", &ended), KP_DB_OK);
@@ -87,6 +96,49 @@ static void password_change_ends_other_sessions(void **state)
 	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM users WHERE username = 'olga' AND pw_hash = 'new-hash'"),
 	                 1);
 	assert_int_equal(kp_store_password_change(f->c, &who, 999999, "x", NULL, &ended), KP_DB_NOTFOUND);
+}
+
+static long long failures(kp_conn_t *c, const char *key)
+{
+	char sql[96];
+	snprintf(sql, sizeof(sql), "SELECT COALESCE(SUM(failures), -1) FROM login_throttle WHERE key = '%s'", key);
+	return kp_store_count(c, sql);
+}
+
+/* A sign-in's writes (pair reset, marker, address given back, session) are one
+ * transaction: when the session cannot be made, the throttle keys are as they were. */
+static void signin_is_one_transaction(void **state)
+{
+	fx_t *f = *state;
+	kp_user_t u = {.username = "olga", .role = "traveller", .full_name = "Olga", .pw_hash = "h"};
+	kp_actor_t who = {0, "tester", "req-1", "192.0.2.7"};
+	assert_int_equal(kp_store_account_create(f->c, &who, NULL, &u), KP_DB_OK);
+	kp_throttle_rule_t rule = {86400, 5, 30, 100};
+	bool allowed;
+	int64_t until, now = 1000000;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(kp_store_throttle_take(f->c, "pair:olga|x", now, &rule, &allowed, &until), KP_DB_OK);
+	assert_int_equal(kp_store_throttle_take(f->c, "addr:x", now, &rule, &allowed, &until), KP_DB_OK);
+	assert_int_equal(session_create(f->c, &who, "taken", u.id, "csrf", now + 100), KP_DB_OK);
+
+	kp_signin_t s = {"pair:olga|x", "seen:olga|x", "addr:x", rule.max, now, "taken", "csrf", u.id, now + 100};
+	assert_int_equal(kp_store_signin(f->c, &who, &s), KP_DB_CONFLICT); /* the session's hash is taken */
+	assert_int_equal(failures(f->c, "pair:olga|x"), 3);
+	assert_int_equal(failures(f->c, "addr:x"), 1);
+	assert_int_equal(failures(f->c, "seen:olga|x"), -1);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM sessions"), 1);
+
+	s.token_hash = "fresh";
+	assert_int_equal(kp_store_signin(f->c, &who, &s), KP_DB_OK);
+	assert_int_equal(failures(f->c, "pair:olga|x"), -1);
+	assert_int_equal(failures(f->c, "addr:x"), 0);
+	assert_int_equal(failures(f->c, "seen:olga|x"), 0);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM sessions WHERE token_hash = 'fresh'"), 1);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM audit_log WHERE action = 'session.create'"), 2);
+	/* a suspended account's right password: the keys, no session */
+	s.token_hash = NULL;
+	assert_int_equal(kp_store_signin(f->c, &who, &s), KP_DB_OK);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM sessions"), 2);
 }
 
 static void refused_events_bounded_and_expired(void **state)
@@ -111,6 +163,7 @@ static void refused_events_bounded_and_expired(void **state)
 	KP_STORE_FX_TEST(throttle_counts_every_attempt),       \
 	KP_STORE_FX_TEST(throttle_give_back_and_marks),        \
 	KP_STORE_FX_TEST(password_change_ends_other_sessions), \
+	KP_STORE_FX_TEST(signin_is_one_transaction),           \
 	KP_STORE_FX_TEST(refused_events_bounded_and_expired)
 
 int main(void)

@@ -26,6 +26,14 @@ typedef struct fixture {
 	int applied; /* migrations applied by setup */
 } fx_t;
 
+/* A session made as a sign-in makes it (kp_store_signin, no throttle keys). */
+static int session_create(kp_conn_t *c, const kp_actor_t *who, const char *hash, int64_t user_id, const char *csrf,
+                          int64_t expires_at)
+{
+	kp_signin_t s = {.token_hash = hash, .csrf = csrf, .user_id = user_id, .expires_at = expires_at};
+	return kp_store_signin(c, who, &s);
+}
+
 static const kp_actor_t tester = {0, "tester", "req-1", "192.0.2.7"};
 
 /* A fresh empty database: a new SQLite file, or an emptied PostgreSQL schema. */
@@ -399,7 +407,7 @@ static void audit_fault_rolls_back_session(void **state)
 	fx_t *f = *state;
 	int64_t id = add_user(f, "aibek", "officer", 0);
 	inject_audit_fault(f, "session.create");
-	assert_int_not_equal(kp_store_session_create(f->c, &tester, "hash-1", id, "csrf", kp_now() + 60), KP_DB_OK);
+	assert_int_not_equal(session_create(f->c, &tester, "hash-1", id, "csrf", kp_now() + 60), KP_DB_OK);
 	assert_int_equal(count_rows(f->c, "sessions"), 0);
 }
 
@@ -500,7 +508,7 @@ static void sessions(void **state)
 	assert_int_equal(kp_store_account_create(f->c, &tester, &o, &u), KP_DB_OK);
 	int64_t now = kp_now();
 	kp_actor_t who = {u.id, "nurlan", "req-2", "192.0.2.8"};
-	assert_int_equal(kp_store_session_create(f->c, &who, "hash-a", u.id, "csrf-a", now + 100), KP_DB_OK);
+	assert_int_equal(session_create(f->c, &who, "hash-a", u.id, "csrf-a", now + 100), KP_DB_OK);
 
 	kp_session_t s;
 	assert_int_equal(kp_store_session_lookup(f->c, &f->a, "hash-a", now, &s), KP_DB_OK);
@@ -519,8 +527,8 @@ static void sessions(void **state)
 	assert_int_equal(kp_store_session_lookup(f->c, &f->a, "", now, &s), KP_DB_NOTFOUND);
 
 	/* the same token hash twice, and a session for nobody */
-	assert_int_equal(kp_store_session_create(f->c, &who, "hash-a", u.id, "csrf-x", now + 100), KP_DB_CONFLICT);
-	assert_int_equal(kp_store_session_create(f->c, &who, "hash-z", u.id + 50, "csrf-z", now + 100), KP_DB_REF);
+	assert_int_equal(session_create(f->c, &who, "hash-a", u.id, "csrf-x", now + 100), KP_DB_CONFLICT);
+	assert_int_equal(session_create(f->c, &who, "hash-z", u.id + 50, "csrf-z", now + 100), KP_DB_REF);
 	assert_false(f->c->in_tx);
 	assert_int_equal(count_rows(f->c, "sessions"), 1);
 
@@ -561,7 +569,7 @@ static void session_purge(void **state)
 		{"soon", now + 1, true}, {"later", now + 5000, true},
 	};
 	for (size_t i = 0; i < KP_ROWS(rows); i++)
-		assert_int_equal(kp_store_session_create(f->c, &tester, rows[i].hash, id, "c", rows[i].expires), KP_DB_OK);
+		assert_int_equal(session_create(f->c, &tester, rows[i].hash, id, "c", rows[i].expires), KP_DB_OK);
 	int64_t removed = -1;
 	assert_int_equal(kp_store_session_purge(f->c, now, &removed), KP_DB_OK);
 	assert_int_equal(removed, 3);

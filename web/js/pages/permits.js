@@ -3,6 +3,7 @@
 // (POST /api/v1/permits/{id}/return). Applications the ministry still reviews are listed too.
 import { append, h, dateEl, announce } from '../dom.js';
 import { t } from '../i18n.js';
+import { pagedList } from '../list.js';
 import { permitFacts, permitStatus, qrImage, pdfLink, confirmButton, errorNotice, countryName, typeName, row } from '../permit-ui.js';
 
 function permitCard(p, ctx, reload) {
@@ -41,27 +42,30 @@ function pendingList(items) {
 
 export default {
   async render(view, ctx) {
-    const box = h('div');
     const pendingBox = h('div');
+    // The server searches and pages the carrier's own permits (GET /api/v1/permits?q=&status=).
+    const list = pagedList(ctx, {
+      path: '/api/v1/permits', size: 20, empty: 'permits.none',
+      search: { label: 'list.search', hint: 'list.permits_hint' },
+      filters: [{ name: 'status', label: 'list.status', options: [{ value: '', label: 'ui.any' },
+        ...['issued', 'used', 'returned', 'revoked'].map((v) => ({ value: v, label: `permit_status.${v}` }))] }],
+      draw: (items) => h('ul', { class: 'cards' }, items.map((p) => permitCard(p, ctx, reload))),
+    });
     async function reload() {
       try {
-        const [permits, pending] = await Promise.all([
-          ctx.api.get('/api/v1/permits?limit=500'),
-          ctx.api.get('/api/v1/permit-applications?status=pending_review'),
-        ]);
+        const pending = await ctx.api.get('/api/v1/permit-applications?status=pending_review');
         pendingBox.replaceChildren(pendingList(pending.items) ?? '');
-        box.replaceChildren(permits.items.length
-          ? h('ul', { class: 'cards' }, permits.items.map((p) => permitCard(p, ctx, reload)))
-          : h('p', { class: 'aside' }, h('span', { i18n: 'permits.none' }), ' ', h('a', { href: '#/apply', i18n: 'permits.apply_link' })));
       } catch (err) {
-        box.replaceChildren(errorNotice(err));
+        pendingBox.replaceChildren(errorNotice(err));
       }
+      await list.reload();
     }
     append(view,
       h('h1', { i18n: 'permits.title' }),
       h('p', { class: 'lead', i18n: 'permits.lead' }),
       pendingBox,
-      box);
+      list.el,
+      h('p', { class: 'aside no-print' }, h('a', { href: '#/apply', i18n: 'permits.apply_link' })));
     await reload();
   },
 };
