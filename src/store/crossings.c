@@ -130,7 +130,7 @@ static int match_permit(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, cons
 }
 
 /* The vehicle's open booking at this checkpoint, closed as crossed. */
-static int close_booking(kp_conn_t *c, kp_arena_t *a, kp_crossing_t *x)
+static int close_booking(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_crossing_t *x)
 {
 	if (x->plate == NULL)
 		return KP_DB_OK;
@@ -143,8 +143,12 @@ static int close_booking(kp_conn_t *c, kp_arena_t *a, kp_crossing_t *x)
 		return rc;
 	x->booking_id = kp_rows_int(&r, 0, 0);
 	x->checked_in_at = kp_rows_int(&r, 0, 2);
-	return kp_db_run(c, "UPDATE queue_bookings SET status = 'crossed', closed_at = ? WHERE id = ?",
-	                 KP_PARAMS(KV_INT(x->at), KV_INT(x->booking_id)), NULL);
+	rc = kp_db_run(c, "UPDATE queue_bookings SET status = 'crossed', closed_at = ? WHERE id = ?",
+	               KP_PARAMS(KV_INT(x->at), KV_INT(x->booking_id)), NULL);
+	if (rc == KP_DB_OK) /* the booking's history (GET /api/v1/bookings/{id}/history) */
+		rc = kp_store_audit_id(c, who, "booking.cross", "booking", x->booking_id, NULL,
+		                       json_pack("{s:s}", "status", "crossed"));
+	return rc;
 }
 
 static int insert_crossing(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_crossing_t *x)
@@ -197,7 +201,7 @@ int kp_store_crossing_register_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t 
 	x->flags = kp_arena_strdup(a, text);
 	x->inspection = flags != 0;
 	x->people = x->npersons;
-	if ((rc = close_booking(c, a, x)) != KP_DB_OK || (rc = insert_crossing(c, a, who, x)) != KP_DB_OK)
+	if ((rc = close_booking(c, a, who, x)) != KP_DB_OK || (rc = insert_crossing(c, a, who, x)) != KP_DB_OK)
 		return rc;
 	return kp_store_audit_id(c, who, "crossing.register", "crossing", x->id, NULL,
 	                         json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s, s:s, s:i, s:I}", "checkpoint", x->checkpoint,

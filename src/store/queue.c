@@ -450,3 +450,54 @@ int kp_store_queue_expire(kp_conn_t *c, const kp_actor_t *who, int64_t now, int6
 	kp_arena_cleanup(&a);
 	return rc;
 }
+
+/* The booking's slot as a history snapshot. */
+static json_t *slot_snapshot(int64_t slot_id, int64_t starts_at, const char *status)
+{
+	char at[32];
+	kp_iso8601(starts_at, at, sizeof(at));
+	return json_pack("{s:I, s:s, s:s?}", "slot_id", (json_int_t)slot_id, "starts_at", at, "status", status);
+}
+
+int kp_store_booking_move(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t id, int64_t slot_id,
+                          kp_booking_t *out, const char **why)
+{
+	*why = NULL;
+	kp_booking_t b;
+	kp_slot_t s;
+	int64_t changed = 0;
+	int rc = kp_store_begin(c);
+	if (rc == KP_DB_OK)
+		rc = lock_booking(c, a, id, &b);
+	if (rc == KP_DB_OK && (strcmp(b.status, "booked") != 0 || b.slot_id == 0))
+		*why = "NOT_BOOKED";
+	else if (rc == KP_DB_OK && b.slot_id == slot_id)
+		*why = "SAME_SLOT";
+	if (*why)
+		rc = KP_DB_CONFLICT;
+	bool priority = rc == KP_DB_OK && b.priority != NULL;
+	if (rc == KP_DB_OK)
+		rc = kp_db_run(c,
+		               "UPDATE queue_slots SET booked = booked + 1, priority_booked = priority_booked + ?"
+		               " WHERE id = ? AND booked < capacity AND (? = 0 OR priority_booked < priority_cap)",
+		               KP_PARAMS(KV_INT(priority), KV_INT(slot_id), KV_INT(priority)), &changed);
+	if (rc == KP_DB_OK)
+		rc = kp_store_slot_get(c, a, slot_id, &s);
+	if (rc == KP_DB_OK && (strcmp(s.checkpoint, b.checkpoint) != 0 || strcmp(s.flow, b.flow) != 0))
+		*why = "SLOT_MISMATCH";
+	else if (rc == KP_DB_OK && changed == 0)
+		*why = s.booked >= s.capacity ? "SLOT_FULL" : "PRIORITY_LANE_FULL";
+	if (rc == KP_DB_OK && *why)
+		rc = KP_DB_CONFLICT;
+	if (rc == KP_DB_OK)
+		rc = release_place(c, &b);
+	if (rc == KP_DB_OK)
+		rc = kp_db_run(c, "UPDATE queue_bookings SET slot_id = ? WHERE id = ?", KP_PARAMS(KV_INT(slot_id), KV_INT(id)),
+		               NULL);
+	if (rc == KP_DB_OK)
+		rc = kp_store_audit_id(c, who, "booking.move", "booking", id, slot_snapshot(b.slot_id, b.slot_starts_at, NULL),
+		                       slot_snapshot(slot_id, s.starts_at, b.status));
+	if (rc == KP_DB_OK)
+		rc = kp_store_booking_get(c, a, id, out);
+	return c->in_tx ? kp_store_end(c, rc) : rc;
+}
