@@ -132,6 +132,10 @@ void kp_api_crossing_register(kp_req_t *req);
 void kp_api_crossing_list(kp_req_t *req);
 void kp_api_crossing_get(kp_req_t *req);
 void kp_api_throughput(kp_req_t *req);
+/* Trends for the ministry's charts (trends.c). */
+void kp_api_trend_permits(kp_req_t *req);
+void kp_api_trend_crossings(kp_req_t *req);
+void kp_api_trend_window(kp_req_t *req);
 void kp_api_slot_list(kp_req_t *req);
 void kp_api_slot_create(kp_req_t *req);
 void kp_api_booking_create(kp_req_t *req);
@@ -197,5 +201,11 @@ void kp_api_key_list(kp_req_t *req);
 void kp_api_key_rotate(kp_req_t *req);
 void kp_api_key_revoke(kp_req_t *req);
 void kp_api_trustlist(kp_req_t *req);
+
+/* status history and moving a booking (history.c, queue.c, permits.c, applications.c) */
+void kp_api_booking_move(kp_req_t *req);
+void kp_api_booking_history(kp_req_t *req);
+void kp_api_permit_history(kp_req_t *req);
+void kp_api_application_history(kp_req_t *req);
 
 #endif

@@ -329,6 +329,14 @@ const kp_route_t kp_api_routes[] = {
 	{"GET", "/api/v1/transparency/permits/{id}", kp_api_transparency_permit, 0, PUBLIC,
 	 "a permit's offline proof (tlog-proof), with the commitment's opening for its holder"},
 
+	/* Trends for the ministry's charts (web/js/pages/trends.js): counts per month or day. */
+	{"GET", "/api/v1/trends/permits", kp_api_trend_permits, STAFF, 0,
+	 "permits issued per month by type or partner, with each partner's quota"},
+	{"GET", "/api/v1/trends/crossings", kp_api_trend_crossings, STAFF, 0,
+	 "crossings and waiting-zone waits per day at a checkpoint"},
+	{"GET", "/api/v1/trends/window", kp_api_trend_window, STAFF, 0,
+	 "single-window applications per month by state"},
+
 	/* Operations (docs/operations.md): metrics for the monitoring system. */
 	{"GET", "/metrics", kp_api_metrics, 0, PUBLIC, "Prometheus metrics (settings metrics_allow, metrics_token)"},
 
@@ -343,6 +351,15 @@ const kp_route_t kp_api_routes[] = {
 	 "SMS and email by state (default: failed and given up)"},
 	{"POST", "/api/v1/notification-outbox/{id}/retry", kp_api_notify_retry, KP_ROLE_ADMIN | KP_ROLE_MINISTRY, 0,
 	 "send a failed or given-up SMS or email again"},
+
+	/* Status history (who did what, when) and moving a booking in one step (issue 17). */
+	{"POST", "/api/v1/bookings/{id}/move", kp_api_booking_move, DRIVERS | KP_ROLE_OFFICER, BODY,
+	 "move a booking to another hour, keeping its id"},
+	{"GET", "/api/v1/bookings/{id}/history", kp_api_booking_history, DRIVERS | KP_ROLE_OFFICER | STAFF, 0,
+	 "a booking's history"},
+	{"GET", "/api/v1/permits/{id}/history", kp_api_permit_history, PERMIT_READERS, 0, "a permit's history"},
+	{"GET", "/api/v1/permit-applications/{id}/history", kp_api_application_history, KP_ROLE_CARRIER | STAFF, 0,
+	 "an application's history"},
 };
 
 const size_t kp_api_nroutes = KP_ARRAY_LEN(kp_api_routes);

@@ -273,7 +273,7 @@ int kp_store_sw_submit(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw
 	kp_rows_t r;
 	app->submitted_at = now;
 	app->expires_at = now + (int64_t)json_integer_value(json_object_get(def, "expires_days")) * 86400;
-	app->status = "in_progress";
+	app->status = KP_SW_APP_IN_PROGRESS;
 	app->effect = json_string_value(json_object_get(def, "effect"));
 	if (app->effect)
 		app->effect = kp_arena_strdup(a, app->effect);
@@ -377,7 +377,7 @@ int kp_sw_finish_app(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw_a
 	                   KP_PARAMS(KV_TEXT(status), KV_TEXT(outcome), KV_INT(now), KV_INT(app->id)), NULL);
 	app->status = status;
 	app->outcome = outcome;
-	if (rc == KP_DB_OK && strcmp(status, "approved") != 0) {
+	if (rc == KP_DB_OK && strcmp(status, KP_SW_APP_APPROVED) != 0) {
 		rc = kp_db_run(c,
 		               "UPDATE sw_steps SET state = 'closed', state_since = ? WHERE application_id = ?"
 		               " AND state IN ('waiting', 'ready', 'in_progress', 'more_info')",
@@ -418,15 +418,15 @@ static int advance(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw_app
 			rc = kp_sw_event(c, app->id, steps[i].code, 0, "ready", NULL, act->now);
 	}
 	const char *outcome = kp_sw_outcome(g, n);
-	if (rc != KP_DB_OK || strcmp(outcome, "in_progress") == 0)
+	if (rc != KP_DB_OK || strcmp(outcome, KP_SW_APP_IN_PROGRESS) == 0)
 		return rc;
-	if (strcmp(outcome, "refused") == 0)
-		return kp_sw_finish_app(c, a, who, app, "refused", "refused by an agency; see the step's reasons", act->now);
+	if (strcmp(outcome, KP_SW_APP_REFUSED) == 0)
+		return kp_sw_finish_app(c, a, who, app, KP_SW_APP_REFUSED, "refused by an agency; see the step's reasons", act->now);
 	bool final = true;
 	if (app->effect && strcmp(app->effect, "ev_quota") == 0)
 		rc = kp_ev_effect_complete(c, a, app, act->now, act->utc_offset, &final);
 	if (rc == KP_DB_OK && final)
-		rc = kp_sw_finish_app(c, a, who, app, "approved", "approved by every agency", act->now);
+		rc = kp_sw_finish_app(c, a, who, app, KP_SW_APP_APPROVED, "approved by every agency", act->now);
 	return rc;
 }
 
@@ -539,7 +539,7 @@ int kp_store_sw_act(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t 
 	if (rc != KP_DB_OK)
 		return kp_sw_end(c, rc);
 	const char *next = kp_sw_transition(steps[k].state, (enum kp_sw_action)act->action);
-	if (strcmp(app.status, "in_progress") != 0 || next == NULL) {
+	if (!kp_sw_app_open(app.status) || next == NULL) {
 		conflict(&res->why, "step_state",
 		         kp_arena_printf(a, "step %s is %s and application %lld is %s: this act is not possible now",
 		                         steps[k].code, steps[k].state, (long long)app.id, app.status));
@@ -579,7 +579,7 @@ int kp_store_sw_answer(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64
 	if (rc != KP_DB_OK)
 		return kp_sw_end(c, rc);
 	const char *state = kp_rows_text(&r, 0, 1);
-	if (strcmp(app.status, "in_progress") != 0 || kp_sw_transition(state, KP_SW_ANSWER) == NULL) {
+	if (!kp_sw_app_open(app.status) || kp_sw_transition(state, KP_SW_ANSWER) == NULL) {
 		conflict(why, "step_state", kp_arena_printf(a, "step %s is %s: it asked for nothing", step_code, state));
 		return kp_sw_end(c, KP_DB_CONFLICT);
 	}
@@ -612,10 +612,10 @@ int kp_store_sw_withdraw(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int
 		rc = kp_db_run(c, "UPDATE sw_applications SET status = status WHERE id = ?", KP_PARAMS(KV_INT(app_id)), NULL);
 	if (rc == KP_DB_OK)
 		rc = kp_store_sw_app_get(c, a, app_id, &app);
-	if (rc == KP_DB_OK && strcmp(app.status, "in_progress") != 0)
+	if (rc == KP_DB_OK && !kp_sw_app_open(app.status))
 		rc = KP_DB_CONFLICT;
 	if (rc == KP_DB_OK)
-		rc = kp_sw_finish_app(c, a, who, &app, "withdrawn", "withdrawn by the applicant", now);
+		rc = kp_sw_finish_app(c, a, who, &app, KP_SW_APP_WITHDRAWN, "withdrawn by the applicant", now);
 	return kp_sw_end(c, rc);
 }
 
@@ -635,8 +635,8 @@ int kp_store_sw_expire(kp_conn_t *c, kp_arena_t *a, int64_t now, int utc_offset,
 			               KP_PARAMS(KV_INT(kp_rows_int(&r, i, 0))), NULL);
 		if (rc == KP_DB_OK)
 			rc = kp_store_sw_app_get(c, a, kp_rows_int(&r, i, 0), &app);
-		if (rc == KP_DB_OK && strcmp(app.status, "in_progress") == 0 && app.expires_at < now) {
-			rc = kp_sw_finish_app(c, a, &sys, &app, "expired", "the time the procedure allows ran out", now);
+		if (rc == KP_DB_OK && kp_sw_app_open(app.status) && app.expires_at < now) {
+			rc = kp_sw_finish_app(c, a, &sys, &app, KP_SW_APP_EXPIRED, "the time the procedure allows ran out", now);
 			if (rc == KP_DB_OK)
 				++*expired;
 		}

@@ -3,10 +3,12 @@
 // (POST /api/v1/permits/{id}/return). Applications the ministry still reviews are listed too.
 import { append, h, dateEl, announce } from '../dom.js';
 import { t } from '../i18n.js';
+import { historyBox } from '../history.js';
 import { pagedList } from '../list.js';
 import { permitFacts, permitStatus, qrImage, pdfLink, confirmButton, errorNotice, countryName, typeName, row } from '../permit-ui.js';
 
 function permitCard(p, ctx, reload) {
+  const history = historyBox(ctx, `/api/v1/permits/${encodeURIComponent(p.id)}/history`);
   const unused = p.status === 'issued' && permitStatus(p) === 'issued';
   const qr = h('details', { class: 'qr-toggle' }, h('summary', { i18n: 'permits.show_qr' }));
   qr.addEventListener('toggle', () => {
@@ -25,10 +27,11 @@ function permitCard(p, ctx, reload) {
           announce(t('permits.returned_done', { id: p.id }));
           await reload();
         },
-      }) : null));
+      }) : null),
+    history);
 }
 
-function pendingList(items) {
+function pendingList(items, ctx) {
   if (!items.length) return null;
   return h('section', { class: 'card', 'aria-labelledby': 'permits-pending' },
     h('h2', { id: 'permits-pending', i18n: 'permits.pending_title' }),
@@ -37,7 +40,8 @@ function pendingList(items) {
         row('review.application', `#${ap.id}`),
         row('permit.partner', countryName(ap.partner)),
         row('permit.type', typeName(ap.type_name)),
-        row('review.submitted', dateEl(ap.created_at, true)))))));
+        row('review.submitted', dateEl(ap.created_at, true))),
+      historyBox(ctx, `/api/v1/permit-applications/${ap.id}/history`)))));
 }
 
 export default {
@@ -54,7 +58,7 @@ export default {
     async function reload() {
       try {
         const pending = await ctx.api.get('/api/v1/permit-applications?status=pending_review');
-        pendingBox.replaceChildren(pendingList(pending.items) ?? '');
+        pendingBox.replaceChildren(pendingList(pending.items, ctx) ?? '');
       } catch (err) {
         pendingBox.replaceChildren(errorNotice(err));
       }
