@@ -198,4 +198,10 @@ void kp_api_key_rotate(kp_req_t *req);
 void kp_api_key_revoke(kp_req_t *req);
 void kp_api_trustlist(kp_req_t *req);
 
+/* status history and moving a booking (history.c, queue.c, permits.c, applications.c) */
+void kp_api_booking_move(kp_req_t *req);
+void kp_api_booking_history(kp_req_t *req);
+void kp_api_permit_history(kp_req_t *req);
+void kp_api_application_history(kp_req_t *req);
+
 #endif

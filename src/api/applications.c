@@ -1,6 +1,7 @@
 /* applications.c: a carrier applies and gets the decision in the same request; the
  * ministry works the review queue. */
 #include "api/api.h"
+#include "api/history.h"
 #include "api/paging.h"
 #include "app/keyring.h"
 #include "api/permit_input.h"
@@ -189,8 +190,7 @@ void kp_api_application_create(kp_req_t *req)
 void kp_api_application_list(kp_req_t *req)
 {
 	const char *status = kp_req_query(req, "status");
-	if (status && strcmp(status, "issued") && strcmp(status, "refused") && strcmp(status, "pending_review") &&
-	    strcmp(status, "rejected")) {
+	if (status && !kp_permit_app_status_known(status)) {
 		kp_reply_error(req, 400, "bad_query", "status must be issued, refused, pending_review or rejected");
 		return;
 	}
@@ -288,4 +288,20 @@ void kp_api_permit_years(kp_req_t *req)
 	if (next_open)
 		json_array_append_new(years, json_integer(year + 1));
 	kp_reply_json(req, 200, json_pack("{s:o, s:i, s:b}", "years", years, "current", year, "next_year_open", next_open));
+}
+
+void kp_api_application_history(kp_req_t *req)
+{
+	int64_t id;
+	if (kp_req_param_id(req, "id", &id) != 0)
+		return;
+	kp_application_t ap;
+	int rc = kp_store_application_get(kp_api_db(req), &req->arena, id, &ap);
+	if (rc == KP_DB_OK && !kp_api_may_see_org(req, ap.org_id))
+		rc = KP_DB_NOTFOUND;
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "application");
+		return;
+	}
+	kp_api_history_reply(req, "permit_application", kp_arena_printf(&req->arena, "%lld", (long long)id));
 }

@@ -1,6 +1,7 @@
 /* permits.c: reading permits and their QR code, border activities, returning and
  * revoking (the printable PDF: permit_pdf.c). */
 #include "api/api.h"
+#include "api/history.h"
 #include "api/paging.h"
 #include "api/transparency.h"
 #include "core/util.h"
@@ -253,4 +254,11 @@ void kp_api_permit_revoke(kp_req_t *req)
 	if (kp_body_check(req) != 0)
 		return;
 	withdraw(req, "revoked", reason);
+}
+
+void kp_api_permit_history(kp_req_t *req)
+{
+	kp_permit_t p;
+	if (load_permit(req, &p) == 0)
+		kp_api_history_reply(req, "permit", p.id);
 }

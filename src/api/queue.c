@@ -3,8 +3,10 @@
  * waiting zone, the officer's call-forward with a time to reach the gate, cancelling, and
  * the live queue of vehicles that come without a booking. */
 #include "api/api.h"
+#include "domain/booking.h"
 #include "api/paging.h"
 #include "api/queue_rules.h"
+#include "api/history.h"
 #include "api/checkpoint_views.h"
 #include "core/util.h"
 #include "domain/crossing.h"
@@ -144,6 +146,10 @@ static void reply_booking_refusal(kp_req_t *req, int rc, const char *why)
 		kp_reply_error(req, 409, why, "your account holds as many active bookings as it may; cancel one first");
 	else if (rc == KP_DB_CONFLICT && why && strcmp(why, "SLOT_MISMATCH") == 0)
 		kp_reply_error(req, 422, why, "the slot belongs to another checkpoint or flow");
+	else if (rc == KP_DB_CONFLICT && why && strcmp(why, "SAME_SLOT") == 0)
+		kp_reply_error(req, 409, why, "the booking is already in that slot");
+	else if (rc == KP_DB_CONFLICT && why && strcmp(why, "NOT_BOOKED") == 0)
+		kp_reply_error(req, 409, why, "only a booking still waiting for its hour can be moved");
 	else if (rc == KP_DB_CONFLICT && why)
 		kp_reply_error(req, 409, why, "the slot is fully booked; choose another");
 	else
@@ -304,7 +310,7 @@ static int queue_position(kp_req_t *req, const kp_booking_t *b)
 {
 	kp_booking_t *q;
 	int n;
-	if (strcmp(b->status, "checked_in") && strcmp(b->status, "called"))
+	if (!kp_booking_waiting(b->status))
 		return 0;
 	if (kp_store_queue_list(kp_api_db(req), &req->arena, b->checkpoint, b->flow, &q, &n) != KP_DB_OK)
 		return 0;
@@ -467,4 +473,48 @@ void kp_api_queue_call(kp_req_t *req)
 		json_array_append_new(items, kp_api_booking_json(&called[i]));
 	kp_reply_json(req, 200, json_pack("{s:i, s:I, s:o}", "called", n, "minutes_to_reach_gate",
 	                                  (json_int_t)cfg->queue_call_minutes, "items", items));
+}
+
+/* Body: slot_id, another hour of the same checkpoint and flow. The booking keeps its id;
+ * the old hour is freed in the same transaction, so a refusal leaves the booking as it was. */
+void kp_api_booking_move(kp_req_t *req)
+{
+	kp_booking_t b;
+	long long slot = 0;
+	kp_body_int(req, "slot_id", 1, INT64_MAX, true, &slot);
+	if (kp_body_check(req) != 0 || load_booking(req, &b) != 0)
+		return;
+	kp_slot_t s;
+	int rc = kp_store_slot_get(kp_api_db(req), &req->arena, slot, &s);
+	if (rc == KP_DB_NOTFOUND) {
+		kp_field_problem(req, "slot_id", "no_slot", NULL, "names no slot");
+		kp_body_check(req);
+		return;
+	}
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "slot");
+		return;
+	}
+	if (s.ends_at <= kp_now()) {
+		kp_field_problem(req, "slot_id", "SLOT_OVER", NULL, "is over");
+		kp_reply_error(req, 422, "SLOT_OVER", "that slot is over; choose a later one");
+		return;
+	}
+	if (kp_api_slot_bookable(req, &s) != 0)
+		return;
+	const char *why = NULL;
+	kp_actor_t who = kp_api_actor(req);
+	rc = kp_store_booking_move(kp_api_db(req), &req->arena, &who, b.id, s.id, &b, &why);
+	if (rc != KP_DB_OK) {
+		reply_booking_refusal(req, rc, why);
+		return;
+	}
+	kp_reply_json(req, 200, kp_api_booking_json(&b));
+}
+
+void kp_api_booking_history(kp_req_t *req)
+{
+	kp_booking_t b;
+	if (load_booking(req, &b) == 0)
+		kp_api_history_reply(req, "booking", kp_arena_printf(&req->arena, "%lld", (long long)b.id));
 }

@@ -140,7 +140,7 @@ void kp_api_permit_type_update(kp_req_t *req)
 	if (kp_body_int(req, "holding_limit", 0, 100000, false, &v)) t.holding_limit = (int)v;
 	if (kp_body_int(req, "entries_per_country", 1, 100, false, &v)) t.entries_per_country = (int)v;
 	const char *review = kp_body_str(req, "review", 16, false);
-	if (review && strcmp(review, "never") && strcmp(review, "always") && strcmp(review, "first_permit"))
+	if (review && kp_review_policy_parse(review) < 0)
 		kp_field_error(req, "review", "must be never, always or first_permit");
 	else if (review)
 		t.review = review;

@@ -343,6 +343,15 @@ const kp_route_t kp_api_routes[] = {
 	 "SMS and email by state (default: failed and given up)"},
 	{"POST", "/api/v1/notification-outbox/{id}/retry", kp_api_notify_retry, KP_ROLE_ADMIN | KP_ROLE_MINISTRY, 0,
 	 "send a failed or given-up SMS or email again"},
+
+	/* Status history (who did what, when) and moving a booking in one step (issue 17). */
+	{"POST", "/api/v1/bookings/{id}/move", kp_api_booking_move, DRIVERS | KP_ROLE_OFFICER, BODY,
+	 "move a booking to another hour, keeping its id"},
+	{"GET", "/api/v1/bookings/{id}/history", kp_api_booking_history, DRIVERS | KP_ROLE_OFFICER | STAFF, 0,
+	 "a booking's history"},
+	{"GET", "/api/v1/permits/{id}/history", kp_api_permit_history, PERMIT_READERS, 0, "a permit's history"},
+	{"GET", "/api/v1/permit-applications/{id}/history", kp_api_application_history, KP_ROLE_CARRIER | STAFF, 0,
+	 "an application's history"},
 };
 
 const size_t kp_api_nroutes = KP_ARRAY_LEN(kp_api_routes);

@@ -349,11 +349,7 @@ void kp_api_sw_app_list(kp_req_t *req)
 	if (kp_req_query_int(req, "limit", 1, 500, 100, &limit) != 0)
 		return;
 	const char *status = kp_req_query(req, "status");
-	static const char *const statuses[] = {"in_progress", "approved", "refused", "expired", "withdrawn"};
-	bool ok = status == NULL;
-	for (size_t i = 0; status && i < KP_ARRAY_LEN(statuses); i++)
-		ok |= strcmp(status, statuses[i]) == 0;
-	if (!ok) {
+	if (status && !kp_sw_app_status_known(status)) {
 		kp_reply_error(req, 400, "bad_query", "status must be in_progress, approved, refused, expired or withdrawn");
 		return;
 	}

@@ -21,11 +21,7 @@ void kp_api_sw_queue(kp_req_t *req)
 	                          .procedure = kp_req_query(req, "procedure"),
 	                          .agency = kp_req_query(req, "agency"),
 	                          .limit = (int)limit};
-	static const char *const states[] = {"waiting", "ready", "in_progress", "approved", "refused", "more_info", "skipped", "closed"};
-	bool ok = f.state == NULL;
-	for (size_t i = 0; f.state && i < KP_ARRAY_LEN(states); i++)
-		ok |= strcmp(f.state, states[i]) == 0;
-	if (!ok) {
+	if (f.state && !kp_sw_step_state_known(f.state)) {
 		kp_reply_error(req, 400, "bad_query", "state must be one of a step's states (ready, in_progress, more_info, ...)");
 		return;
 	}

@@ -3,6 +3,7 @@
  * person's permit with its QR, its printable PDF (a page per post on the route), its
  * checks at posts and revocation by the ministry. */
 #include "api/travel.h"
+#include "domain/zone.h"
 #include "core/util.h"
 #include "doc/pdf.h"
 #include "doc/qr.h"
@@ -201,7 +202,7 @@ static int load_active(kp_req_t *req, kp_zone_permit_t *p, kp_zone_app_t *x)
 {
 	if (load_permit(req, p, x) != 0)
 		return -1;
-	if (p->credential == NULL || strcmp(p->status, "active") != 0) {
+	if (p->credential == NULL || !kp_zone_permit_active(p->status)) {
 		kp_reply_error(req, 409, "conflict", "the permit is %s: it has a QR code only once paid and while active",
 		               p->status);
 		return -1;

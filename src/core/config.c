@@ -120,6 +120,7 @@ static const struct setting settings[] = {
 	INT_SETTING(notify_retry_min_ms, 100, 3600000, "30000", "first wait before sending a failed SMS or email again (ms); doubles each time"),
 	INT_SETTING(notify_retry_max_ms, 100, 86400000, "3600000", "longest wait between attempts (ms)"),
 	INT_SETTING(notify_max_attempts, 1, 100, "8", "attempts of one SMS or email before it is given up (operators can retry it)"),
+	INT_SETTING(notify_sweep_seconds, 1, 86400, "60", "how often permits and temporary imports about to expire are looked for, to remind their holders 3 days and 1 day before"),
 	/* tests only (docs/configuration.md, "Test-only settings") */
 	INT_SETTING(test_mode, 0, 1, "0", "1 only in tests: allows the test-only settings; never in production"),
 	STR_SETTING(test_clock, "", "tests only (needs test_mode 1): the clock starts at this instant (2026-12-31T23:59:59+06:00 or epoch seconds) and runs on"),

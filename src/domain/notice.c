@@ -55,13 +55,21 @@ static const struct entry catalogue[KP_NOTICE_KIND_COUNT][3] = {
 		{"Permit return accepted: {number}", "kapka: return of permit {number} accepted",
 		 "The return of permit {number} has been accepted."},
 	},
-	[KP_NOTICE_WINDOW_DECIDED] = {
-		{"Арыз боюнча чечим: {number}", "Арыз {number}: {decision}",
-		 "{number} арызы боюнча чечим чыкты: {decision}. Чоо-жайы kapkaда."},
-		{"Решение по заявлению: {number}", "Заявление {number}: {decision}",
-		 "По заявлению {number} принято решение: {decision}. Подробности в kapka."},
-		{"Application decided: {number}", "kapka: application {number}: {decision}",
-		 "A decision was made on application {number}: {decision}. Details are in kapka."},
+	[KP_NOTICE_WINDOW_APPROVED] = {
+		{"Арыз жактырылды: {number}", "Арыз {number} жактырылды",
+		 "{number} арызын бардык мекемелер жактырды. Чоо-жайы kapkaда."},
+		{"Заявление одобрено: {number}", "Заявление {number} одобрено",
+		 "Заявление {number} одобрено всеми ведомствами. Подробности в kapka."},
+		{"Application approved: {number}", "kapka: application {number} approved",
+		 "Application {number} was approved by every agency. Details are in kapka."},
+	},
+	[KP_NOTICE_WINDOW_REFUSED] = {
+		{"Арыз четке кагылды: {number}", "Арыз {number} четке кагылды",
+		 "{number} арызын мекеме четке какты. Себептери kapkaда."},
+		{"В заявлении отказано: {number}", "В заявлении {number} отказано",
+		 "По заявлению {number} ведомство отказало. Причины в kapka."},
+		{"Application refused: {number}", "kapka: application {number} refused",
+		 "An agency refused application {number}. The reasons are in kapka."},
 	},
 	[KP_NOTICE_WINDOW_MORE_INFO] = {
 		{"Кошумча маалымат керек: {number}", "Арыз {number}: кошумча маалымат керек",
@@ -79,7 +87,7 @@ static const struct entry catalogue[KP_NOTICE_KIND_COUNT][3] = {
 		 "Временный ввоз машины {plate} ({number}) истекает {date} (осталось дней: {days}). Вывезите машину "
 		 "до этого срока или продлите его."},
 		{"Temporary import ends soon: {plate}", "kapka: temporary import of {plate} ends {date}",
-		 "The temporary import of vehicle {plate} ({number}) ends on {date} ({days} days left). Take the "
+		 "The temporary import of vehicle {plate} ({number}) ends on {date} (days left: {days}). Take the "
 		 "vehicle out before then or extend the term."},
 	},
 	[KP_NOTICE_PERMIT_EXPIRING] = {
@@ -88,13 +96,13 @@ static const struct entry catalogue[KP_NOTICE_KIND_COUNT][3] = {
 		{"Срок разрешения истекает: {number}", "Разрешение {number} до {date}",
 		 "Срок разрешения {number} истекает {date} (осталось дней: {days})."},
 		{"Permit expires soon: {number}", "kapka: permit {number} expires {date}",
-		 "Permit {number} expires on {date} ({days} days left)."},
+		 "Permit {number} expires on {date} (days left: {days})."},
 	},
 };
 
 static const char *const kind_names[KP_NOTICE_KIND_COUNT] = {
 	"QUEUE_CALL", "PERMIT_ISSUED", "PERMIT_REFUSED", "PERMIT_REVOKED", "PERMIT_RETURNED",
-	"WINDOW_DECIDED", "WINDOW_MORE_INFO", "TIP_EXPIRING", "PERMIT_EXPIRING",
+	"WINDOW_APPROVED", "WINDOW_REFUSED", "WINDOW_MORE_INFO", "TIP_EXPIRING", "PERMIT_EXPIRING",
 };
 
 const char *kp_notice_kind_name(kp_notice_kind_t kind)

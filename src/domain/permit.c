@@ -337,3 +337,40 @@ bool kp_permit_withdrawn(const char *s)
 	int st = kp_permit_status_parse(s);
 	return st == KP_PERMIT_REVOKED || st == KP_PERMIT_RETURNED;
 }
+
+bool kp_permit_app_status_known(const char *s)
+{
+	return s && (strcmp(s, KP_PERMIT_APP_ISSUED) == 0 || strcmp(s, KP_PERMIT_APP_REFUSED) == 0 ||
+	             strcmp(s, KP_PERMIT_APP_PENDING_REVIEW) == 0 || strcmp(s, KP_PERMIT_APP_REJECTED) == 0);
+}
+
+bool kp_permit_app_in_review(const char *s)
+{
+	return s && strcmp(s, KP_PERMIT_APP_PENDING_REVIEW) == 0;
+}
+
+int kp_review_policy_parse(const char *s)
+{
+	static const char *const names[] = {"never", "always", "first_permit"};
+	for (int i = 0; s && i < 3; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+bool kp_review_needs_history(const char *policy)
+{
+	return kp_review_policy_parse(policy) == KP_REVIEW_FIRST_PERMIT;
+}
+
+bool kp_review_required(const char *policy, bool first_of_type)
+{
+	switch (kp_review_policy_parse(policy)) {
+	case KP_REVIEW_NEVER:
+		return false;
+	case KP_REVIEW_FIRST_PERMIT:
+		return first_of_type;
+	default:
+		return true;
+	}
+}

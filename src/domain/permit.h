@@ -151,4 +151,27 @@ const char *kp_permit_activity_refusal(const char *s);
 /* True when the permit is withdrawn: revoked or returned. */
 bool kp_permit_withdrawn(const char *s);
 
+/* A permit application's states, as stored: decided at once (issued, refused), or held for
+ * the ministry's review (pending_review), which issues it or rejects it (rejected). */
+#define KP_PERMIT_APP_ISSUED "issued"
+#define KP_PERMIT_APP_REFUSED "refused"
+#define KP_PERMIT_APP_PENDING_REVIEW "pending_review"
+#define KP_PERMIT_APP_REJECTED "rejected"
+/* True when s names an application state. */
+bool kp_permit_app_status_known(const char *s);
+/* True when an application in stored status s waits for the ministry's decision. */
+bool kp_permit_app_in_review(const char *s);
+
+/* A permit type's review policy, as stored: whether an application that passes every
+ * check is issued at once (never), held for the ministry (always), or held only when it is
+ * the organisation's first permit of that type (first_permit). */
+enum kp_review_policy { KP_REVIEW_NEVER, KP_REVIEW_ALWAYS, KP_REVIEW_FIRST_PERMIT };
+/* The policy for its stored name; -1 when s is none. */
+int kp_review_policy_parse(const char *s);
+/* True when the policy needs to know whether it is the organisation's first of the type. */
+bool kp_review_needs_history(const char *policy);
+/* True when an application under policy is held for review (first_of_type: the
+ * organisation has no permit of the type yet). An unknown policy holds it: the safe side. */
+bool kp_review_required(const char *policy, bool first_of_type);
+
 #endif

@@ -233,9 +233,9 @@ static void zone_state(json_t *c, const kp_zone_record_t *rec, kp_verdict_t *v)
 		kp_verdict_add(v, KP_WHY_ZONE_NOT_FOUND, NULL);
 		return;
 	}
-	if (strcmp(rec->status, "revoked") == 0)
+	if (kp_zone_permit_status_parse(rec->status) == KP_ZONE_PERMIT_REVOKED)
 		kp_verdict_add(v, KP_WHY_REVOKED, rec->status_reason);
-	else if (strcmp(rec->status, "active") != 0)
+	else if (!kp_zone_permit_active(rec->status))
 		kp_verdict_add(v, KP_WHY_NOT_ACTIVE, NULL);
 	size_t sl = strlen(rec->surname);
 	const char *nm = claim(c, "nm");

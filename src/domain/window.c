@@ -416,10 +416,10 @@ const char *kp_sw_outcome(const kp_sw_step_state_t *steps, int n)
 	bool all = true;
 	for (int i = 0; i < n; i++) {
 		if (strcmp(steps[i].state, KP_SW_REFUSED) == 0)
-			return "refused";
+			return KP_SW_APP_REFUSED;
 		all &= strcmp(steps[i].state, KP_SW_APPROVED) == 0 || strcmp(steps[i].state, KP_SW_SKIPPED) == 0;
 	}
-	return all ? "approved" : "in_progress";
+	return all ? KP_SW_APP_APPROVED : KP_SW_APP_IN_PROGRESS;
 }
 
 const char *kp_sw_transition(const char *state, enum kp_sw_action action)
@@ -451,6 +451,33 @@ int kp_sw_decision_parse(const char *s)
 	if (strcmp(s, "ask") == 0)
 		return KP_SW_ASK;
 	return -1;
+}
+
+static bool one_of(const char *s, const char *const *names, size_t n)
+{
+	for (size_t i = 0; s && i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return true;
+	return false;
+}
+
+bool kp_sw_app_status_known(const char *s)
+{
+	static const char *const names[] = {KP_SW_APP_IN_PROGRESS, KP_SW_APP_APPROVED, KP_SW_APP_REFUSED,
+	                                    KP_SW_APP_EXPIRED, KP_SW_APP_WITHDRAWN};
+	return one_of(s, names, sizeof(names) / sizeof(names[0]));
+}
+
+bool kp_sw_step_state_known(const char *s)
+{
+	static const char *const names[] = {KP_SW_WAITING,  KP_SW_READY,     KP_SW_IN_PROGRESS, KP_SW_APPROVED,
+	                                    KP_SW_REFUSED,  KP_SW_MORE_INFO, KP_SW_SKIPPED,     KP_SW_CLOSED};
+	return one_of(s, names, sizeof(names) / sizeof(names[0]));
+}
+
+bool kp_sw_app_open(const char *s)
+{
+	return s && strcmp(s, KP_SW_APP_IN_PROGRESS) == 0;
 }
 
 bool kp_sw_state_open(const char *state)

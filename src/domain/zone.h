@@ -98,4 +98,38 @@ int kp_zone_extension_check(int64_t valid_from, int64_t valid_until, bool extend
 /* The id in a number of issuer; 0 when it is not one. */
 int64_t kp_zone_permit_number_parse(const char *issuer, const char *number);
 
+/* The states of a border-zone application and of each person's permit in it, as stored,
+ * and the moves between them: the one place that names them (store/ and api/ ask here). */
+enum kp_zone_app_status {
+	KP_ZONE_APP_AWAITING_PAYMENT, /* submitted; may be paid or cancelled */
+	KP_ZONE_APP_PAID,             /* its permits are signed; may be extended once */
+	KP_ZONE_APP_CANCELLED,        /* by the applicant before paying */
+	KP_ZONE_APP_STATUS_COUNT
+};
+enum kp_zone_permit_status {
+	KP_ZONE_PERMIT_AWAITING_PAYMENT, /* its application is not paid yet */
+	KP_ZONE_PERMIT_ACTIVE,           /* signed: the credential is shown and checked */
+	KP_ZONE_PERMIT_REVOKED,          /* withdrawn by the ministry, with a reason */
+	KP_ZONE_PERMIT_CANCELLED,        /* its application was cancelled */
+	KP_ZONE_PERMIT_STATUS_COUNT
+};
+enum kp_zone_action {
+	KP_ZONE_PAY,    /* application awaiting_payment -> paid; its permits -> active */
+	KP_ZONE_EXTEND, /* application paid -> paid; its active permits signed again */
+	KP_ZONE_CANCEL, /* application awaiting_payment -> cancelled; its permits -> cancelled */
+	KP_ZONE_REVOKE, /* a permit active -> revoked */
+};
+/* Stored names; NULL out of range. Parse: -1 when s is none. */
+const char *kp_zone_app_status_name(enum kp_zone_app_status st);
+int kp_zone_app_status_parse(const char *s);
+const char *kp_zone_permit_status_name(enum kp_zone_permit_status st);
+int kp_zone_permit_status_parse(const char *s);
+/* The status action moves an application in stored status s to; -1 when not allowed. */
+int kp_zone_app_next(const char *s, enum kp_zone_action action);
+/* The status action moves a permit in stored status s to; -1 when not allowed (or when the
+ * action leaves the permit as it is: a cancelled or revoked one is not signed again). */
+int kp_zone_permit_next(const char *s, enum kp_zone_action action);
+/* True when a permit in stored status s is in force: its credential is shown and checks pass. */
+bool kp_zone_permit_active(const char *s);
+
 #endif

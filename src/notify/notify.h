@@ -2,7 +2,8 @@
  * with kp_store_notify_enqueue in their own transaction; this worker, one thread in the
  * daemon, claims due SMS and email rows with a lease, hands them to Kannel's sendsms
  * interface or an SMTP server (libcurl), and records each attempt: sent, failed with the
- * next attempt after an exponential back-off, or given up after notify_max_attempts. */
+ * next attempt after an exponential back-off, or given up after notify_max_attempts. Every
+ * notify_sweep_seconds it also runs the expiry sweep (kp_store_notify_sweep). */
 #ifndef KP_NOTIFY_H
 #define KP_NOTIFY_H
 

@@ -25,6 +25,7 @@ struct kp_notifier {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	bool stop;
+	int64_t next_sweep; /* ms */
 	char owner[40]; /* this process, for the lease */
 };
 
@@ -71,6 +72,12 @@ static void deliver(kp_notifier_t *w, kp_conn_t *c, const kp_notification_t *n)
 static void round_of_work(kp_notifier_t *w)
 {
 	kp_conn_t *c = kp_store_acquire(w->app->store);
+	if (kp_now_ms() >= w->next_sweep) {
+		int due = 0;
+		if (kp_store_notify_sweep(c, kp_now(), (int)w->app->cfg->utc_offset_minutes, &due) != KP_DB_OK)
+			kp_warn("the expiry sweep of notifications failed; it runs again in notify_sweep_seconds");
+		w->next_sweep = kp_now_ms() + w->app->cfg->notify_sweep_seconds * 1000;
+	}
 	for (int rounds = 0; rounds < 20 && !__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE); rounds++) {
 		kp_arena_t a;
 		kp_arena_init(&a);

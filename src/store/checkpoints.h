@@ -199,6 +199,14 @@ int kp_store_booking_check_in(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who
                               int64_t early, const char **why);
 /* Cancel a booking not yet crossed; its slot place is freed. KP_DB_CONFLICT when closed. */
 int kp_store_booking_cancel(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t id, int64_t now);
+/* Move a booking still waiting for its hour (status booked) to slot_id of the same
+ * checkpoint and flow, in one transaction: the new slot's place is taken under the same
+ * guard as a booking (and its priority lane when the booking has priority), the old place
+ * given back, the id kept, "booking.move" audited with both slots. *out gets the booking
+ * after. KP_DB_CONFLICT with *why: NOT_BOOKED, SAME_SLOT, SLOT_FULL, PRIORITY_LANE_FULL,
+ * SLOT_MISMATCH; KP_DB_NOTFOUND when no such booking or slot. */
+int kp_store_booking_move(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t id, int64_t slot_id,
+                          kp_booking_t *out, const char **why);
 /* An officer's grant (or withdrawal, priority NULL) of priority on an active booking, within
  * its slot's priority lane. KP_DB_CONFLICT with *why: NOT_ACTIVE, PRIORITY_LANE_FULL. */
 int kp_store_booking_grant_priority(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t id,

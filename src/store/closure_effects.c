@@ -3,6 +3,7 @@
  * place given back, the reason kept, and a notice left for the driver; in the closure's
  * own transaction, audited per booking. */
 #include "store/checkpoints.h"
+#include "domain/booking.h"
 #include "core/util.h"
 
 #include <string.h>
@@ -16,7 +17,7 @@ int kp_store_closure_cancel_bookings_tx(kp_conn_t *c, kp_arena_t *a, const kp_ac
 	int rc = kp_db_exec(c, a, &r,
 	                    "SELECT b.id, b.slot_id, b.priority, b.user_id, b.phone, b.plate, s.starts_at"
 	                    " FROM queue_bookings b LEFT JOIN queue_slots s ON s.id = b.slot_id"
-	                    " WHERE b.checkpoint = ? AND b.status IN ('booked', 'checked_in', 'called')"
+	                    " WHERE b.checkpoint = ? AND b.status IN " KP_BOOKING_OPEN_SQL
 	                    " AND ((b.slot_id IS NOT NULL AND s.ends_at > ? AND (CAST(? AS BIGINT) = 0 OR s.starts_at < ?))"
 	                    " OR (b.slot_id IS NULL AND ? <= ?)) ORDER BY b.id",
 	                    KP_PARAMS(KV_TEXT(checkpoint), KV_INT(from), KV_INT(to), KV_INT(to), KV_INT(from), KV_INT(now)));
@@ -25,7 +26,7 @@ int kp_store_closure_cancel_bookings_tx(kp_conn_t *c, kp_arena_t *a, const kp_ac
 		int64_t changed = 0;
 		rc = kp_db_run(c,
 		               "UPDATE queue_bookings SET status = 'cancelled', closed_at = ?, cancel_reason = ?"
-		               " WHERE id = ? AND status IN ('booked', 'checked_in', 'called')",
+		               " WHERE id = ? AND status IN " KP_BOOKING_OPEN_SQL,
 		               KP_PARAMS(KV_INT(now), KV_TEXT(reason), KV_INT(id)), &changed);
 		if (rc != KP_DB_OK || changed == 0)
 			continue;

@@ -2,6 +2,7 @@
  * activity, flags, the vehicle's booking) in the caller's transaction, reading crossings,
  * a person's crossings, and the throughput report. */
 #include "store/checkpoints.h"
+#include "domain/booking.h"
 #include "store/permits.h"
 #include "core/util.h"
 #include "domain/crossing.h"
@@ -129,21 +130,25 @@ static int match_permit(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, cons
 }
 
 /* The vehicle's open booking at this checkpoint, closed as crossed. */
-static int close_booking(kp_conn_t *c, kp_arena_t *a, kp_crossing_t *x)
+static int close_booking(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_crossing_t *x)
 {
 	if (x->plate == NULL)
 		return KP_DB_OK;
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
 	                    "SELECT id, checkpoint, checked_in_at FROM queue_bookings WHERE plate = ?"
-	                    " AND status IN ('booked', 'checked_in', 'called')",
+	                    " AND status IN " KP_BOOKING_OPEN_SQL,
 	                    KP_PARAMS(KV_TEXT(x->plate)));
 	if (rc != KP_DB_OK || r.nrows == 0 || strcmp(kp_rows_text(&r, 0, 1), x->checkpoint) != 0)
 		return rc;
 	x->booking_id = kp_rows_int(&r, 0, 0);
 	x->checked_in_at = kp_rows_int(&r, 0, 2);
-	return kp_db_run(c, "UPDATE queue_bookings SET status = 'crossed', closed_at = ? WHERE id = ?",
-	                 KP_PARAMS(KV_INT(x->at), KV_INT(x->booking_id)), NULL);
+	rc = kp_db_run(c, "UPDATE queue_bookings SET status = 'crossed', closed_at = ? WHERE id = ?",
+	               KP_PARAMS(KV_INT(x->at), KV_INT(x->booking_id)), NULL);
+	if (rc == KP_DB_OK) /* the booking's history (GET /api/v1/bookings/{id}/history) */
+		rc = kp_store_audit_id(c, who, "booking.cross", "booking", x->booking_id, NULL,
+		                       json_pack("{s:s}", "status", "crossed"));
+	return rc;
 }
 
 static int insert_crossing(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_crossing_t *x)
@@ -196,7 +201,7 @@ int kp_store_crossing_register_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t 
 	x->flags = kp_arena_strdup(a, text);
 	x->inspection = flags != 0;
 	x->people = x->npersons;
-	if ((rc = close_booking(c, a, x)) != KP_DB_OK || (rc = insert_crossing(c, a, who, x)) != KP_DB_OK)
+	if ((rc = close_booking(c, a, who, x)) != KP_DB_OK || (rc = insert_crossing(c, a, who, x)) != KP_DB_OK)
 		return rc;
 	return kp_store_audit_id(c, who, "crossing.register", "crossing", x->id, NULL,
 	                         json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s, s:s, s:i, s:I}", "checkpoint", x->checkpoint,

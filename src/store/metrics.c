@@ -2,6 +2,7 @@
  * quota left, crossings per checkpoint, queue lengths, transparency-log size. One query
  * per family; its first columns are the label values, its last the value. */
 #include "store/store.h"
+#include "domain/booking.h"
 #include "core/metrics.h"
 
 #include <stdlib.h>
@@ -35,7 +36,7 @@ static const struct gauge gauges[] = {
 	{"kapka_queue_length", "gauge", "Vehicles in a checkpoint's queue, per flow and state.",
 	 {"checkpoint", "flow", "state"}, 1,
 	 "SELECT checkpoint, flow, status, COUNT(*) FROM queue_bookings "
-	 "WHERE status IN ('booked', 'checked_in', 'called') GROUP BY checkpoint, flow, status "
+	 "WHERE status IN " KP_BOOKING_OPEN_SQL " GROUP BY checkpoint, flow, status "
 	 "ORDER BY checkpoint, flow, status"},
 	{"kapka_notifications", "gauge", "SMS, email and in-app notices, per channel and state.", {"channel", "state"}, 1,
 	 "SELECT channel, state, COUNT(*) FROM notifications GROUP BY channel, state ORDER BY channel, state"},

@@ -1,6 +1,7 @@
 /* notify.c: the notifications table (see notify.h, sql/070_notifications.sql). */
 #include "store/notify.h"
 #include "core/util.h"
+#include "domain/dates.h"
 
 #include <string.h>
 
@@ -68,6 +69,124 @@ int kp_store_notify_enqueue(kp_conn_t *c, const kp_notify_t *n, int64_t now_ms)
 		rc = insert(c, n, "sms", kp_notice_msisdn(&a, phone), lang, t.subject, t.sms, now_ms);
 	if (rc == KP_DB_OK && (channels_on & KP_CHANNEL_EMAIL) && email_on && given(email))
 		rc = insert(c, n, "email", email, lang, t.subject, t.text, now_ms);
+	kp_arena_cleanup(&a);
+	return rc;
+}
+
+int kp_store_notify_holder(kp_conn_t *c, const kp_notify_t *n, int64_t app_id, int64_t org_id, int64_t now_ms)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	kp_rows_t r;
+	int rc = KP_DB_OK;
+	if (app_id) {
+		rc = kp_db_exec(c, &a, &r, "SELECT user_id FROM permit_applications WHERE id = ? AND user_id IS NOT NULL",
+		                KP_PARAMS(KV_INT(app_id)));
+		if (rc == KP_DB_OK && r.nrows == 1) {
+			kp_notify_t one = *n;
+			one.user_id = kp_rows_int(&r, 0, 0);
+			rc = kp_store_notify_enqueue(c, &one, now_ms);
+			kp_arena_cleanup(&a);
+			return rc;
+		}
+	}
+	if (rc == KP_DB_OK && org_id)
+		rc = kp_db_exec(c, &a, &r, "SELECT id FROM users WHERE org_id = ? AND status = 'active' ORDER BY id LIMIT 20",
+		                KP_PARAMS(KV_INT(org_id)));
+	for (int i = 0; rc == KP_DB_OK && org_id && i < r.nrows; i++) {
+		kp_notify_t one = *n;
+		one.user_id = kp_rows_int(&r, i, 0);
+		one.idem_key = kp_arena_printf(&a, "%s:user:%lld", n->idem_key, (long long)one.user_id);
+		rc = kp_store_notify_enqueue(c, &one, now_ms);
+	}
+	kp_arena_cleanup(&a);
+	return rc;
+}
+
+int kp_store_notify_permit(kp_conn_t *c, kp_notice_kind_t kind, const char *number, int64_t app_id, int64_t org_id,
+                           const char *reason, int64_t now_ms)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	const char *args[] = {"number", number, "reason", reason ? reason : "-", NULL};
+	kp_notify_t n = {.idem_key = kp_arena_printf(&a, "%s:%s", kp_notice_kind_name(kind), number), .kind = kind,
+	                 .object_type = app_id && kind == KP_NOTICE_PERMIT_REFUSED ? "permit_application" : "permit",
+	                 .object_id = app_id && kind == KP_NOTICE_PERMIT_REFUSED ? kp_arena_printf(&a, "%lld", (long long)app_id)
+	                                                                        : number,
+	                 .args = args};
+	int rc = kp_store_notify_holder(c, &n, app_id, org_id, now_ms);
+	kp_arena_cleanup(&a);
+	return rc;
+}
+
+/* Which notice of the two a thing ending in `left` units is due: 3 (3 days before), 1 (1
+ * day before) or 0 (none yet, or already over). */
+static int expiry_mark(int64_t left, int64_t day)
+{
+	return left < 0 ? 0 : left <= day ? 1 : left <= 3 * day ? 3 : 0;
+}
+
+static int sweep_tips(kp_conn_t *c, kp_arena_t *a, int64_t now, int64_t today, int *queued)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT id, user_id, plate, expiry_date FROM tips WHERE status = 'open'"
+	                    " AND expiry_date >= ? AND expiry_date <= ? ORDER BY id LIMIT 1000",
+	                    KP_PARAMS(KV_INT(today), KV_INT(today + 3)));
+	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++) {
+		int64_t left = kp_rows_int(&r, i, 3) - today;
+		int mark = expiry_mark(left, 1);
+		if (mark == 0)
+			continue;
+		char date[11];
+		kp_date_format_dmy(kp_rows_int(&r, i, 3), date);
+		const char *id = kp_rows_text(&r, i, 0);
+		const char *args[] = {"number", kp_arena_printf(a, "TIP-%s", id), "plate", kp_rows_text(&r, i, 2), "date",
+		                      kp_arena_strdup(a, date), "days", kp_arena_printf(a, "%lld", (long long)left), NULL};
+		kp_notify_t n = {.idem_key = kp_arena_printf(a, "tip-expiring:%s:%d", id, mark), .kind = KP_NOTICE_TIP_EXPIRING,
+		                 .user_id = kp_rows_int(&r, i, 1), .object_type = "tip", .object_id = id, .args = args};
+		rc = kp_store_notify_enqueue(c, &n, now * 1000);
+		(*queued)++;
+	}
+	return rc;
+}
+
+static int sweep_permits(kp_conn_t *c, kp_arena_t *a, int64_t now, int utc_offset, int *queued)
+{
+	kp_rows_t r;
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT id, application_id, org_id, expires_at FROM permits WHERE status = 'issued'"
+	                    " AND org_id IS NOT NULL AND expires_at > ? AND expires_at <= ? ORDER BY expires_at LIMIT 1000",
+	                    KP_PARAMS(KV_INT(now), KV_INT(now + 3 * 86400)));
+	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++) {
+		int64_t left = kp_rows_int(&r, i, 3) - now;
+		int mark = expiry_mark(left, 86400);
+		if (mark == 0)
+			continue;
+		char date[11];
+		kp_date_format_dmy(kp_local_day(kp_rows_int(&r, i, 3), utc_offset), date);
+		const char *id = kp_rows_text(&r, i, 0);
+		const char *args[] = {"number", id, "date", kp_arena_strdup(a, date), "days",
+		                      kp_arena_printf(a, "%lld", (long long)((left + 86399) / 86400)), NULL};
+		kp_notify_t n = {.idem_key = kp_arena_printf(a, "permit-expiring:%s:%d", id, mark),
+		                 .kind = KP_NOTICE_PERMIT_EXPIRING, .object_type = "permit", .object_id = id, .args = args};
+		rc = kp_store_notify_holder(c, &n, kp_rows_int(&r, i, 1), kp_rows_int(&r, i, 2), now * 1000);
+		(*queued)++;
+	}
+	return rc;
+}
+
+int kp_store_notify_sweep(kp_conn_t *c, int64_t now, int utc_offset_minutes, int *queued)
+{
+	*queued = 0;
+	kp_arena_t a;
+	kp_arena_init(&a);
+	int rc = kp_store_begin(c);
+	if (rc == KP_DB_OK)
+		rc = sweep_tips(c, &a, now, kp_local_day(now, utc_offset_minutes), queued);
+	if (rc == KP_DB_OK)
+		rc = sweep_permits(c, &a, now, utc_offset_minutes, queued);
+	rc = c->in_tx ? kp_store_end(c, rc) : rc;
 	kp_arena_cleanup(&a);
 	return rc;
 }

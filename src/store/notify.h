@@ -37,6 +37,20 @@ typedef struct kp_notify {
  * A repeated idem_key adds nothing. Returns KP_DB_OK or the error (the caller rolls back). */
 int kp_store_notify_enqueue(kp_conn_t *c, const kp_notify_t *n, int64_t now_ms);
 
+/* The same for a permit's holder: the user who applied (application app_id), or when there is
+ * none each active user of organisation org_id (at most 20). Inside the caller's transaction. */
+int kp_store_notify_holder(kp_conn_t *c, const kp_notify_t *n, int64_t app_id, int64_t org_id, int64_t now_ms);
+
+/* A permit's decision (PERMIT_ISSUED, _REFUSED, _REVOKED, _RETURNED) to its holder, inside the
+ * decision's transaction: number the permit's (or application's) number, reason or NULL. */
+int kp_store_notify_permit(kp_conn_t *c, kp_notice_kind_t kind, const char *number, int64_t app_id, int64_t org_id,
+                           const char *reason, int64_t now_ms);
+
+/* The expiry sweep: open temporary imports and issued permits that end within 3 days get a
+ * notice 3 days before and 1 day before, once each (idempotency keys). One transaction;
+ * *queued gets how many were due (those queued by an earlier sweep included). */
+int kp_store_notify_sweep(kp_conn_t *c, int64_t now, int utc_offset_minutes, int *queued);
+
 typedef struct kp_notification {
 	int64_t id, user_id, attempts, next_attempt_at, created_at, sent_at, read_at;
 	const char *channel, *kind, *recipient, *lang, *subject, *body, *object_type, *object_id, *state, *last_error;

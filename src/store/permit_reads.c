@@ -1,5 +1,6 @@
 /* permit_reads.c: reading permits, withdrawing unused ones, border activities, usage. */
 #include "store/permits.h"
+#include "store/notify.h"
 #include "store/tlog_acts.h"
 #include "store/exchange.h"
 #include "core/util.h"
@@ -154,6 +155,10 @@ static int withdraw_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const
 		return rc;
 	if ((rc = kp_tlog_permit(c, strcmp(new_status, "revoked") == 0 ? "permit.revoke" : "permit.return", &after,
 	                         reason)) != KP_DB_OK)
+		return rc;
+	if (before.org_id &&
+	    (rc = kp_store_notify_permit(c, strcmp(new_status, "revoked") == 0 ? KP_NOTICE_PERMIT_REVOKED : KP_NOTICE_PERMIT_RETURNED,
+	                                 id, before.application_id, before.org_id, reason, kp_now_ms())) != KP_DB_OK)
 		return rc;
 	return kp_store_audit_json(c, who, strcmp(new_status, "revoked") == 0 ? "permit.revoke" : "permit.return",
 	                           "permit", id, kp_store_permit_snapshot(&before), kp_store_permit_snapshot(&after));

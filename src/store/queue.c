@@ -3,6 +3,7 @@
  * vehicle at a time (a partial unique index), check-in, call-forward, no-shows that give
  * the place back, and the live queue of vehicles without a booking. */
 #include "store/checkpoints.h"
+#include "domain/booking.h"
 #include "store/notify.h"
 #include "core/util.h"
 
@@ -130,7 +131,7 @@ int kp_store_booking_list(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const ch
 
 #define BOOKING_WHERE                                                                                              \
 	" WHERE (CAST(? AS BIGINT) = 0 OR b.user_id = ?) AND (CAST(? AS TEXT) IS NULL OR b.checkpoint = ?)"            \
-	" AND (CAST(? AS BIGINT) = 0 OR b.status IN ('booked', 'checked_in', 'called'))"                               \
+	" AND (CAST(? AS BIGINT) = 0 OR b.status IN " KP_BOOKING_OPEN_SQL ")"                               \
 	" AND (CAST(? AS TEXT) IS NULL OR" KP_LIKE("b.plate") ")"
 
 int kp_store_booking_page(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const char *checkpoint, bool active_only,
@@ -187,7 +188,7 @@ static int check_account_cap(kp_conn_t *c, kp_arena_t *a, const kp_booking_t *b,
 	if (rc == KP_DB_OK)
 		rc = kp_db_one(c, a, &r,
 		               "SELECT COUNT(*) FROM queue_bookings WHERE user_id = ?"
-		               " AND status IN ('booked', 'checked_in', 'called')",
+		               " AND status IN " KP_BOOKING_OPEN_SQL,
 		               KP_PARAMS(KV_INT(b->user_id)));
 	if (rc == KP_DB_OK && kp_rows_int(&r, 0, 0) >= b->account_cap) {
 		*why = "BOOKING_CAP_REACHED";
@@ -279,7 +280,7 @@ int kp_store_booking_check_in(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who
 	if (rc == KP_DB_OK)
 		rc = lock_booking(c, a, id, &b);
 	if (rc == KP_DB_OK) {
-		if (strcmp(b.status, "booked") != 0)
+		if (kp_booking_next(b.status, KP_BOOKING_CHECK_IN) < 0)
 			*why = "NOT_BOOKED";
 		else if (now < b.slot_starts_at - early)
 			*why = "TOO_EARLY";
@@ -302,7 +303,7 @@ int kp_store_booking_cancel(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, 
 	int rc = kp_store_begin(c);
 	if (rc == KP_DB_OK)
 		rc = lock_booking(c, a, id, &b);
-	if (rc == KP_DB_OK && strcmp(b.status, "booked") && strcmp(b.status, "checked_in") && strcmp(b.status, "called"))
+	if (rc == KP_DB_OK && kp_booking_next(b.status, KP_BOOKING_CANCEL) < 0)
 		rc = KP_DB_CONFLICT;
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c, "UPDATE queue_bookings SET status = 'cancelled', closed_at = ? WHERE id = ?",
@@ -323,7 +324,7 @@ int kp_store_booking_grant_priority(kp_conn_t *c, kp_arena_t *a, const kp_actor_
 	int rc = kp_store_begin(c);
 	if (rc == KP_DB_OK)
 		rc = lock_booking(c, a, id, &b);
-	if (rc == KP_DB_OK && strcmp(b.status, "booked") && strcmp(b.status, "checked_in") && strcmp(b.status, "called")) {
+	if (rc == KP_DB_OK && kp_booking_next(b.status, KP_BOOKING_PRIORITY) < 0) {
 		*why = "NOT_ACTIVE";
 		rc = KP_DB_CONFLICT;
 	}
@@ -448,4 +449,55 @@ int kp_store_queue_expire(kp_conn_t *c, const kp_actor_t *who, int64_t now, int6
 	rc = c->in_tx ? kp_store_end(c, rc) : rc;
 	kp_arena_cleanup(&a);
 	return rc;
+}
+
+/* The booking's slot as a history snapshot. */
+static json_t *slot_snapshot(int64_t slot_id, int64_t starts_at, const char *status)
+{
+	char at[32];
+	kp_iso8601(starts_at, at, sizeof(at));
+	return json_pack("{s:I, s:s, s:s?}", "slot_id", (json_int_t)slot_id, "starts_at", at, "status", status);
+}
+
+int kp_store_booking_move(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t id, int64_t slot_id,
+                          kp_booking_t *out, const char **why)
+{
+	*why = NULL;
+	kp_booking_t b;
+	kp_slot_t s;
+	int64_t changed = 0;
+	int rc = kp_store_begin(c);
+	if (rc == KP_DB_OK)
+		rc = lock_booking(c, a, id, &b);
+	if (rc == KP_DB_OK && (strcmp(b.status, "booked") != 0 || b.slot_id == 0))
+		*why = "NOT_BOOKED";
+	else if (rc == KP_DB_OK && b.slot_id == slot_id)
+		*why = "SAME_SLOT";
+	if (*why)
+		rc = KP_DB_CONFLICT;
+	bool priority = rc == KP_DB_OK && b.priority != NULL;
+	if (rc == KP_DB_OK)
+		rc = kp_db_run(c,
+		               "UPDATE queue_slots SET booked = booked + 1, priority_booked = priority_booked + ?"
+		               " WHERE id = ? AND booked < capacity AND (? = 0 OR priority_booked < priority_cap)",
+		               KP_PARAMS(KV_INT(priority), KV_INT(slot_id), KV_INT(priority)), &changed);
+	if (rc == KP_DB_OK)
+		rc = kp_store_slot_get(c, a, slot_id, &s);
+	if (rc == KP_DB_OK && (strcmp(s.checkpoint, b.checkpoint) != 0 || strcmp(s.flow, b.flow) != 0))
+		*why = "SLOT_MISMATCH";
+	else if (rc == KP_DB_OK && changed == 0)
+		*why = s.booked >= s.capacity ? "SLOT_FULL" : "PRIORITY_LANE_FULL";
+	if (rc == KP_DB_OK && *why)
+		rc = KP_DB_CONFLICT;
+	if (rc == KP_DB_OK)
+		rc = release_place(c, &b);
+	if (rc == KP_DB_OK)
+		rc = kp_db_run(c, "UPDATE queue_bookings SET slot_id = ? WHERE id = ?", KP_PARAMS(KV_INT(slot_id), KV_INT(id)),
+		               NULL);
+	if (rc == KP_DB_OK)
+		rc = kp_store_audit_id(c, who, "booking.move", "booking", id, slot_snapshot(b.slot_id, b.slot_starts_at, NULL),
+		                       slot_snapshot(slot_id, s.starts_at, b.status));
+	if (rc == KP_DB_OK)
+		rc = kp_store_booking_get(c, a, id, out);
+	return c->in_tx ? kp_store_end(c, rc) : rc;
 }

@@ -5,6 +5,7 @@
 
 #include "core/util.h"
 #include "domain/window.h"
+#include "store/notify.h"
 #include "store/tlog.h"
 
 #include <jansson.h>
@@ -272,7 +273,7 @@ int kp_store_sw_submit(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw
 	kp_rows_t r;
 	app->submitted_at = now;
 	app->expires_at = now + (int64_t)json_integer_value(json_object_get(def, "expires_days")) * 86400;
-	app->status = "in_progress";
+	app->status = KP_SW_APP_IN_PROGRESS;
 	app->effect = json_string_value(json_object_get(def, "effect"));
 	if (app->effect)
 		app->effect = kp_arena_strdup(a, app->effect);
@@ -353,6 +354,19 @@ static kp_sw_step_state_t *graph_of(kp_arena_t *a, const kp_sw_step_t *steps, in
 	return g;
 }
 
+/* Tell the applicant (docs/notifications.md), in the act's transaction; `tag` tells acts of
+ * one kind apart in the idempotency key. */
+static int notify_applicant(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *app, kp_notice_kind_t kind,
+                            const char *tag, const char *reason, int64_t now)
+{
+	const char *number = kp_arena_printf(a, "SW-%lld", (long long)app->id);
+	const char *args[] = {"number", number, "reason", reason ? reason : "-", NULL};
+	kp_notify_t n = {.idem_key = kp_arena_printf(a, "window:%lld:%s", (long long)app->id, tag), .kind = kind,
+	                 .user_id = app->user_id, .object_type = "sw_application",
+	                 .object_id = kp_arena_printf(a, "%lld", (long long)app->id), .args = args};
+	return kp_store_notify_enqueue(c, &n, now * 1000);
+}
+
 int kp_sw_finish_app(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw_app_t *app, const char *status,
                      const char *outcome, int64_t now)
 {
@@ -363,7 +377,7 @@ int kp_sw_finish_app(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw_a
 	                   KP_PARAMS(KV_TEXT(status), KV_TEXT(outcome), KV_INT(now), KV_INT(app->id)), NULL);
 	app->status = status;
 	app->outcome = outcome;
-	if (rc == KP_DB_OK && strcmp(status, "approved") != 0) {
+	if (rc == KP_DB_OK && strcmp(status, KP_SW_APP_APPROVED) != 0) {
 		rc = kp_db_run(c,
 		               "UPDATE sw_steps SET state = 'closed', state_since = ? WHERE application_id = ?"
 		               " AND state IN ('waiting', 'ready', 'in_progress', 'more_info')",
@@ -378,7 +392,9 @@ int kp_sw_finish_app(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw_a
 		rc = kp_sw_event(c, app->id, NULL, who->user_id, status, outcome, now);
 	if (rc == KP_DB_OK)
 		rc = kp_store_sw_publish(c, who, app, NULL, NULL, status, NULL, now);
-	(void)a;
+	if (rc == KP_DB_OK && (strcmp(status, "approved") == 0 || strcmp(status, "refused") == 0))
+		rc = notify_applicant(c, a, app, strcmp(status, "approved") == 0 ? KP_NOTICE_WINDOW_APPROVED : KP_NOTICE_WINDOW_REFUSED,
+		                      status, NULL, now);
 	return rc;
 }
 
@@ -402,15 +418,15 @@ static int advance(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw_app
 			rc = kp_sw_event(c, app->id, steps[i].code, 0, "ready", NULL, act->now);
 	}
 	const char *outcome = kp_sw_outcome(g, n);
-	if (rc != KP_DB_OK || strcmp(outcome, "in_progress") == 0)
+	if (rc != KP_DB_OK || strcmp(outcome, KP_SW_APP_IN_PROGRESS) == 0)
 		return rc;
-	if (strcmp(outcome, "refused") == 0)
-		return kp_sw_finish_app(c, a, who, app, "refused", "refused by an agency; see the step's reasons", act->now);
+	if (strcmp(outcome, KP_SW_APP_REFUSED) == 0)
+		return kp_sw_finish_app(c, a, who, app, KP_SW_APP_REFUSED, "refused by an agency; see the step's reasons", act->now);
 	bool final = true;
 	if (app->effect && strcmp(app->effect, "ev_quota") == 0)
 		rc = kp_ev_effect_complete(c, a, app, act->now, act->utc_offset, &final);
 	if (rc == KP_DB_OK && final)
-		rc = kp_sw_finish_app(c, a, who, app, "approved", "approved by every agency", act->now);
+		rc = kp_sw_finish_app(c, a, who, app, KP_SW_APP_APPROVED, "approved by every agency", act->now);
 	return rc;
 }
 
@@ -523,7 +539,7 @@ int kp_store_sw_act(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t 
 	if (rc != KP_DB_OK)
 		return kp_sw_end(c, rc);
 	const char *next = kp_sw_transition(steps[k].state, (enum kp_sw_action)act->action);
-	if (strcmp(app.status, "in_progress") != 0 || next == NULL) {
+	if (!kp_sw_app_open(app.status) || next == NULL) {
 		conflict(&res->why, "step_state",
 		         kp_arena_printf(a, "step %s is %s and application %lld is %s: this act is not possible now",
 		                         steps[k].code, steps[k].state, (long long)app.id, app.status));
@@ -534,6 +550,10 @@ int kp_store_sw_act(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t 
 		rc = approve_gate(c, a, &app, &steps[k], act, res, &reasons, &next);
 	if (rc == KP_DB_OK)
 		rc = record_act(c, who, &app, &steps[k], act, next, reasons, res->effect);
+	if (rc == KP_DB_OK && act->action == KP_SW_ASK)
+		rc = notify_applicant(c, a, &app, KP_NOTICE_WINDOW_MORE_INFO,
+		                      kp_arena_printf(a, "ask:%lld:%lld", (long long)step_id, (long long)act->now), act->request,
+		                      act->now);
 	if (rc == KP_DB_OK && (strcmp(next, KP_SW_APPROVED) == 0 || strcmp(next, KP_SW_REFUSED) == 0))
 		rc = advance(c, a, who, &app, steps, n, act);
 	res->step_state = next;
@@ -559,7 +579,7 @@ int kp_store_sw_answer(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64
 	if (rc != KP_DB_OK)
 		return kp_sw_end(c, rc);
 	const char *state = kp_rows_text(&r, 0, 1);
-	if (strcmp(app.status, "in_progress") != 0 || kp_sw_transition(state, KP_SW_ANSWER) == NULL) {
+	if (!kp_sw_app_open(app.status) || kp_sw_transition(state, KP_SW_ANSWER) == NULL) {
 		conflict(why, "step_state", kp_arena_printf(a, "step %s is %s: it asked for nothing", step_code, state));
 		return kp_sw_end(c, KP_DB_CONFLICT);
 	}
@@ -592,10 +612,10 @@ int kp_store_sw_withdraw(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int
 		rc = kp_db_run(c, "UPDATE sw_applications SET status = status WHERE id = ?", KP_PARAMS(KV_INT(app_id)), NULL);
 	if (rc == KP_DB_OK)
 		rc = kp_store_sw_app_get(c, a, app_id, &app);
-	if (rc == KP_DB_OK && strcmp(app.status, "in_progress") != 0)
+	if (rc == KP_DB_OK && !kp_sw_app_open(app.status))
 		rc = KP_DB_CONFLICT;
 	if (rc == KP_DB_OK)
-		rc = kp_sw_finish_app(c, a, who, &app, "withdrawn", "withdrawn by the applicant", now);
+		rc = kp_sw_finish_app(c, a, who, &app, KP_SW_APP_WITHDRAWN, "withdrawn by the applicant", now);
 	return kp_sw_end(c, rc);
 }
 
@@ -615,8 +635,8 @@ int kp_store_sw_expire(kp_conn_t *c, kp_arena_t *a, int64_t now, int utc_offset,
 			               KP_PARAMS(KV_INT(kp_rows_int(&r, i, 0))), NULL);
 		if (rc == KP_DB_OK)
 			rc = kp_store_sw_app_get(c, a, kp_rows_int(&r, i, 0), &app);
-		if (rc == KP_DB_OK && strcmp(app.status, "in_progress") == 0 && app.expires_at < now) {
-			rc = kp_sw_finish_app(c, a, &sys, &app, "expired", "the time the procedure allows ran out", now);
+		if (rc == KP_DB_OK && kp_sw_app_open(app.status) && app.expires_at < now) {
+			rc = kp_sw_finish_app(c, a, &sys, &app, KP_SW_APP_EXPIRED, "the time the procedure allows ran out", now);
 			if (rc == KP_DB_OK)
 				++*expired;
 		}

@@ -1,7 +1,8 @@
 // forms.test.mjs: the server's problem on a form is shown next to its field and in the
 // summary, in the page's language (issue 17, item 3): the stay calculator (overlapping
 // stays), a vehicle's temporary import (entered "from" Kyrgyzstan) and a crossing's
-// closure (ends before it starts), each at 390 and 1280 px, read in en, ru and ky.
+// closure (ends before it starts), each at 390 and 1280 px, read in en, ru and ky; a
+// booking moved to another hour in one step on the booking page, and its history.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -71,6 +72,58 @@ for (const width of [390, 1280]) {
     await form.locator('input[name="reason"]').fill('flood');
     await form.locator('button[type="submit"]').click();
     await expectProblem(page, 'to', 'form.problem.to_before_from', `forms-closure-${width}`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
+
+// Booking hours on a coming day at Dostyk (the first of the next days it is open).
+async function openHours(k, tok) {
+  for (let d = 2; d < 9; d++) {
+    const date = new Date(Date.now() + 6 * 3600e3 + d * 86400e3).toISOString().slice(0, 10);
+    const r = await k.req('POST', '/api/v1/checkpoints/dostyk/slots', { token: tok, body: { flow: 'car', date, from_hour: 10, to_hour: 12, capacity: 3 } });
+    if (r.status === 201) return { date, slots: r.json.items };
+  }
+  throw new Error('Dostyk takes no car bookings in the next week');
+}
+
+for (const width of [390, 1280]) {
+  test(`booking page: move a booking to another hour, then its history, ${width} px`, async () => {
+    const k = env.kapka;
+    const { date, slots: [first, second] } = await openHours(k, await k.login('ministry', 'kapka-demo-2026'));
+    const tok = await k.login('traveller', 'kapka-demo-2026');
+    const plate = `MV${width}${process.pid % 1000}`.slice(0, 10);
+    const made = await k.req('POST', '/api/v1/bookings', { token: tok, body: { slot_id: first.id, plate } });
+    assert.equal(made.status, 201, made.text);
+    const { page, context, problems } = await openPage(env.browser, k.url, { width });
+    await signInAs(page, 'traveller');
+    await visit(page, 'booking');
+    const card = page.locator(`#main .booking[data-id="${made.json.id}"]`);
+    await card.getByRole('button', { name: 'Move to another hour' }).click();
+    await page.locator('#main input[name="date"]').fill(date);
+    await page.locator('#main input[name="date"]').dispatchEvent('change');
+    await page.locator(`#main input[name="slot"][value="${second.id}"]`).check();
+    await page.getByRole('button', { name: 'Book', exact: true }).click();
+    await page.locator('#main .slip').waitFor();
+    const after = await k.req('GET', `/api/v1/bookings/${made.json.id}`, { token: tok });
+    assert.equal(after.json.slot_id, second.id, 'the same booking, in the new hour');
+    const list = await k.req('GET', `/api/v1/bookings?active=true`, { token: tok });
+    assert.equal(list.json.items.filter((b) => b.plate === after.json.plate).length, 1, 'no second booking');
+    const hist = card.locator('details.history');
+    await hist.locator('summary').click();
+    await hist.locator('.history-entry[data-action="booking.move"]').waitFor();
+    for (const lang of LANGS) {
+      await page.locator(`.lang-switch [data-lang="${lang}"]`).click();
+      await page.locator(`html[lang="${lang}"]`).waitFor();
+      const words = await hist.locator('.history-entry').allInnerTexts();
+      assert.equal(words.length, 2, words.join(' | '));
+      assert.ok(words[0].includes(catalogue[lang]['history.action.booking_create']), words[0]);
+      assert.ok(words[1].includes(catalogue[lang]['history.action.booking_move']), words[1]);
+      assert.ok(words[1].includes(catalogue[lang]['history.by_you']), words[1]);
+      assert.deepEqual((await overflow(page)).wide, [], `booking ${lang} fits`);
+      await hist.scrollIntoViewIfNeeded();
+      await shot(page, `forms-booking-history-${width}-${lang}`);
+    }
     assert.deepEqual(problems, []);
     await context.close();
   });

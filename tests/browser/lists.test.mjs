@@ -1,9 +1,33 @@
 // lists.test.mjs: the app on a slow link and its lists: a cold load at 50 KB/s (Chromium's
 // network throttling) fetches only what the first page needs, compressed; other pages'
-// modules come when they are opened.
+// modules come when they are opened. The accounts list is searched and paged by the
+// server, in Kyrgyz, Russian and English at 390 and 1280 px (screenshots in
+// build/browser/lists/).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { harness, openPage, onPage, signInAs, visit } from './helpers.mjs';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, ADMIN_PASSWORD } from '../lib/kapka.mjs';
+import { harness, openPage, onPage, signInAs, visit, overflow } from './helpers.mjs';
+
+const SHOTS = join(ROOT, 'build', 'browser', 'lists');
+const LANGS = ['ky', 'ru', 'en'];
+const SIZES = [{ width: 390, height: 844 }, { width: 1280, height: 900 }];
+
+async function shot(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+}
+
+async function setLanguage(page, lang) {
+  await page.locator(`.lang-switch [data-lang="${lang}"]`).click();
+  await page.locator(`html[lang="${lang}"]`).waitFor();
+}
+
+async function noSideways(page, what) {
+  const o = await overflow(page);
+  assert.equal(o.extra, 0, `${what} scrolls sideways; too wide: ${o.wide.join(', ')}`);
+}
 
 const env = harness();
 before(() => env.start({ servers: { kapka: { demo: true } } }));
@@ -46,6 +70,56 @@ test('cold load at 50 KB/s: only the first page\'s modules, compressed; a page o
   await visit(page, 'quotas');
   assert.ok(t.paths.includes('/js/pages/quotas.js'));
   assert.ok(!t.paths.includes('/js/pages/tips.js'), 'a page not opened is not loaded');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('accounts: the server searches and pages; the count and the pager in every language at both sizes', async () => {
+  const admin = await env.kapka.login('admin', ADMIN_PASSWORD);
+  const prefix = `pg${process.pid % 1000}x`;
+  for (let i = 0; i < 27; i++) {
+    const r = await env.kapka.req('POST', '/api/v1/users', { token: admin, body: {
+      username: `${prefix}${String(i).padStart(2, '0')}`, password: 'a long enough password', role: 'auditor' } });
+    assert.equal(r.status, 201, r.text);
+  }
+  const { page, context, problems } = await openPage(env.browser, env.kapka.url, SIZES[0]);
+  await signInAs(page, 'admin', ADMIN_PASSWORD);
+  await visit(page, 'users');
+  const main = page.locator('#main');
+  await main.locator('.filter-form input[name="q"]').fill(prefix.toUpperCase());
+  await main.locator('.filter-form button[type="submit"]').click();
+  await main.locator('.list-count[data-total="27"]').waitFor();
+  assert.equal(await main.locator('tbody tr').count(), 25);
+  assert.equal(await main.locator('.list-count').innerText(), '1–25 of 27');
+  assert.equal((await main.locator('.pager').innerText()).trim().replace(/\s+/g, ' '), '1–25 of 27 Next');
+  await main.getByRole('button', { name: 'Next' }).click();
+  await main.locator(`tr[data-user="${prefix}26"]`).waitFor();
+  assert.equal(await main.locator('tbody tr').count(), 2);
+  assert.equal(await main.locator('.list-count').innerText(), '26–27 of 27');
+  await main.getByRole('button', { name: 'Previous' }).click();
+  await main.locator(`tr[data-user="${prefix}00"]`).waitFor();
+  // the role filter goes to the server too: no officer has this name
+  await main.locator('.filter-form select[name="role"]').selectOption('officer');
+  await main.locator('.filter-form button[type="submit"]').click();
+  await main.locator('.list-count[data-total="0"]').waitFor();
+  await main.getByText('Nothing matches.').waitFor();
+  await main.locator('.filter-form select[name="role"]').selectOption('auditor');
+  await main.locator('.filter-form button[type="submit"]').click();
+  await main.locator('.list-count[data-total="27"]').waitFor();
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    for (const lang of LANGS) {
+      await setLanguage(page, lang);
+      await noSideways(page, `users ${lang} ${size.width}`);
+      await shot(page, `users-list-${lang}-${size.width}`);
+    }
+  }
+  assert.equal(await main.locator('.list-count').innerText(), '1–25 of 27');
+  await page.emulateMedia({ media: 'print' });
+  await shot(page, 'users-list-print');
+  assert.equal(await page.locator('.filter-form').isVisible(), false, 'no search form on paper');
+  assert.equal(await page.locator('nav.nav').isVisible(), false, 'no menu on paper');
+  await page.emulateMedia({ media: 'screen' });
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -7,7 +7,8 @@
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startKapka, stopClean, newTraveller, assertError, adminToken, sleep } from './lib.mjs';
-import { demoTokens, newPlate } from './permits_helpers.test.mjs';
+import { demoTokens, newPlate, carrierWithFleet, issue } from './permits_helpers.test.mjs';
+import { staffAgencies, importer, applyEv, newVin, stepOf, decide } from './window_helpers.mjs';
 import { startKannel, kannelInstalled } from '../lib/kannel.mjs';
 import { startSmtp } from '../lib/smtp.mjs';
 
@@ -23,7 +24,7 @@ before(async () => {
     env: {
       ...S.kannel.kapkaEnv, ...S.mail.kapkaEnv,
       KAPKA_NOTIFY_POLL_MS: '100', KAPKA_NOTIFY_RETRY_MIN_MS: '300', KAPKA_NOTIFY_RETRY_MAX_MS: '600',
-      KAPKA_NOTIFY_MAX_ATTEMPTS: '3', KAPKA_NOTIFY_TIMEOUT_MS: '3000', KAPKA_METRICS_ALLOW: '127.0.0.1',
+      KAPKA_NOTIFY_MAX_ATTEMPTS: '3', KAPKA_NOTIFY_TIMEOUT_MS: '3000', KAPKA_METRICS_ALLOW: '127.0.0.1', KAPKA_NOTIFY_SWEEP_SECONDS: '1',
     },
   });
   S.tok = await demoTokens(S.k);
@@ -209,4 +210,81 @@ test('channels switched off get nothing; bad settings are refused and change not
   await sleep(500);
   assert.equal(S.kannel.messages.filter(smsTo(d)).length, 0, 'no SMS when switched off');
   assert.equal((await outbox('pending')).filter((m) => m.recipient === d.phone).length, 0, 'none queued');
+});
+
+const noticesOf = async (token) => (await S.k.req('GET', '/api/v1/notices', { token })).json.items;
+
+test('permit decisions reach the holder: issued, revoked, returned; only the holder sees them', async () => {
+  const { k, tok } = S;
+  const c = await carrierWithFleet(k, 2);
+  const email = `${c.body.username}@example.kg`;
+  assert.equal((await k.req('PUT', '/api/v1/notification-settings', { token: c.token, body: { email } })).status, 200);
+  const p = await issue(k, c.token, { partner: 'UZ', type: 1, vehicle_id: c.vehicles[0].id });
+  const mail = await S.mail.waitFor((m) => m.to === email && m.subject.includes(p.id));
+  assert.equal(mail.subject, `Разрешение выдано: ${p.id}`, 'in the carrier user\'s language (ru)');
+  let mine = await noticesOf(c.token);
+  assert.deepEqual(mine.map((n) => [n.kind, n.object_id]), [['PERMIT_ISSUED', p.id]]);
+  let r = await k.req('POST', `/api/v1/permits/${p.id}/revoke`, { token: tok.ministry, body: { reason: 'forged waybill' } });
+  assert.equal(r.status, 200, r.text);
+  mine = await noticesOf(c.token);
+  assert.equal(mine[0].kind, 'PERMIT_REVOKED');
+  assert.match(mine[0].text, /forged waybill/);
+  const q = await issue(k, c.token, { partner: 'UZ', type: 1, vehicle_id: c.vehicles[1].id });
+  r = await k.req('POST', `/api/v1/permits/${q.id}/return`, { token: c.token });
+  assert.equal(r.status, 200, r.text);
+  mine = await noticesOf(c.token);
+  assert.deepEqual(mine.slice(0, 2).map((n) => n.kind), ['PERMIT_RETURNED', 'PERMIT_ISSUED']);
+  // another carrier and the demo carrier see none of these
+  const other = await carrierWithFleet(k, 0);
+  assert.deepEqual(await noticesOf(other.token), []);
+  assert.ok(!(await noticesOf(tok.carrier)).some((n) => [p.id, q.id].includes(n.object_id)));
+  assertError(await k.req('POST', `/api/v1/notices/${mine[0].id}/read`, { token: other.token }), 404, 'not_found');
+});
+
+test('a single-window request for more information reaches the applicant', async () => {
+  const { k } = S;
+  const staff = await staffAgencies(k);
+  const imp = await importer(k);
+  const r = await applyEv(k, imp, [newVin()]);
+  assert.equal(r.status, 201, r.text);
+  const customs = stepOf(r.json, 'customs');
+  await k.req('POST', `/api/v1/window/steps/${customs.id}/take`, { token: staff.customs.token });
+  const ask = await decide(k, staff.customs.token, customs.id, 'ask', { request: 'Send the invoice signed by the seller' });
+  assert.equal(ask.status, 200, ask.text);
+  const [n] = await noticesOf(imp.token);
+  assert.equal(n.kind, 'WINDOW_MORE_INFO');
+  assert.equal(n.object_type, 'sw_application');
+  assert.equal(n.object_id, String(r.json.id));
+  assert.match(n.text, /Send the invoice signed by the seller/);
+  assert.match(n.subject, new RegExp(`SW-${r.json.id}`));
+});
+
+// Last: it moves the server's clock on.
+test('the expiry sweep reminds 3 days and 1 day before, once each', async () => {
+  const { k } = S;
+  const t = await newTraveller(k, { language: 'en' });
+  const email = `${t.body.username}@example.kg`;
+  assert.equal((await k.req('PUT', '/api/v1/notification-settings', { token: t.token, body: { email } })).status, 200);
+  // entered six months ago less three days: the six-month term's last day is two days away
+  const today = new Date(k.now() + 6 * 3600e3);
+  const entry = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 6, today.getUTCDate() + 3)).toISOString().slice(0, 10);
+  const r = await k.req('POST', '/api/v1/tips', { token: t.token, body: { plate: 'AB 123 CD', plate_country: 'FR', kind: 'car',
+    owner_name: 'Marie Dupont', owner_passport: '12AB34567', entry_checkpoint: 'dostyk', entered_from: 'UZ', entry_date: entry, term_months: 6 } });
+  assert.equal(r.status, 201, r.text);
+  let token = t.token;
+  const expiring = async () => (await noticesOf(token)).filter((n) => n.kind === 'TIP_EXPIRING');
+  const first = await until('the 3-day reminder', async () => { const l = await expiring(); return l.length ? l : null; });
+  assert.equal(first.length, 1);
+  assert.match(first[0].text, /ends on \d\d\/\d\d\/\d{4} \(days left: 2\)/);
+  await S.mail.waitFor((m) => m.to === email && m.subject.startsWith('Temporary import ends soon'));
+  await sleep(2500); // two more sweeps: nothing new
+  assert.equal((await expiring()).length, 1, 'the 3-day reminder once');
+  // a day and a half later: the 1-day reminder, once
+  await k.travel(36 * 3600);
+  token = await k.login(t.body.username, t.body.password); // the session ended meanwhile
+  const second = await until('the 1-day reminder', async () => { const l = await expiring(); return l.length === 2 ? l : null; });
+  assert.match(second[0].text, /\(days left: [01]\)/);
+  await sleep(2500);
+  assert.equal((await expiring()).length, 2, 'each reminder once');
+  assert.equal(S.mail.messages.filter((m) => m.to === email).length, 2, 'two emails in all');
 });

@@ -613,10 +613,43 @@ static void status_rules(void **state)
 	assert_null(kp_permit_status_name(KP_PERMIT_STATUS_COUNT));
 }
 
+/* The review policy (who decides, at once or after the ministry's review) and the
+ * application's states, every policy against a first and a later permit of the type. */
+static void review_policy(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *policy;
+		int parsed;
+		bool history, first, later;
+	} rows[] = {
+	    {"never", KP_REVIEW_NEVER, false, false, false},
+	    {"always", KP_REVIEW_ALWAYS, false, true, true},
+	    {"first_permit", KP_REVIEW_FIRST_PERMIT, true, true, false},
+	    {"sometimes", -1, false, true, true}, /* unknown (the database refuses it): held */
+	    {NULL, -1, false, true, true},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_int_equal(kp_review_policy_parse(rows[i].policy), rows[i].parsed);
+		assert_int_equal(kp_review_needs_history(rows[i].policy), rows[i].history);
+		assert_int_equal(kp_review_required(rows[i].policy, true), rows[i].first);
+		assert_int_equal(kp_review_required(rows[i].policy, false), rows[i].later);
+	}
+	static const char *const known[] = {"issued", "refused", "pending_review", "rejected"};
+	for (size_t i = 0; i < 4; i++) {
+		assert_true(kp_permit_app_status_known(known[i]));
+		assert_int_equal(kp_permit_app_in_review(known[i]), i == 2);
+	}
+	assert_false(kp_permit_app_status_known("approved"));
+	assert_false(kp_permit_app_status_known(NULL));
+	assert_false(kp_permit_app_in_review(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(status_rules),
+		cmocka_unit_test(review_policy),
 		cmocka_unit_test(type_names),
 		cmocka_unit_test(id_format),
 		cmocka_unit_test(id_parse),

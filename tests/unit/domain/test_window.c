@@ -182,6 +182,33 @@ static void graph_and_transitions(void **state)
 	assert_int_equal(med, 10);
 }
 
+/* The application's states: which are known, and only one in progress moves; a step's
+ * states are known by the same names the transitions use. */
+static void application_states(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		bool app, open, step;
+	} rows[] = {
+	    {"in_progress", true, true, true}, {"approved", true, false, true},  {"refused", true, false, true},
+	    {"expired", true, false, false},   {"withdrawn", true, false, false}, {"waiting", false, false, true},
+	    {"ready", false, false, true},     {"more_info", false, false, true}, {"skipped", false, false, true},
+	    {"closed", false, false, true},    {"IN_PROGRESS", false, false, false}, {"", false, false, false},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_int_equal(kp_sw_app_status_known(rows[i].s), rows[i].app);
+		assert_int_equal(kp_sw_app_open(rows[i].s), rows[i].open);
+		assert_int_equal(kp_sw_step_state_known(rows[i].s), rows[i].step);
+	}
+	assert_false(kp_sw_app_status_known(NULL));
+	assert_false(kp_sw_app_open(NULL));
+	/* what kp_sw_outcome answers is an application state */
+	kp_sw_step_state_t steps[] = {{"a", KP_SW_APPROVED, NULL, 0}, {"b", KP_SW_REFUSED, NULL, 0}};
+	assert_true(kp_sw_app_status_known(kp_sw_outcome(steps, 2)));
+	assert_string_equal(kp_sw_outcome(steps, 1), KP_SW_APP_APPROVED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +216,7 @@ int main(void)
 	    cmocka_unit_test(pro_rata),
 	    cmocka_unit_test(definitions_and_forms),
 	    cmocka_unit_test(graph_and_transitions),
+	    cmocka_unit_test(application_states),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

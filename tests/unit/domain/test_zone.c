@@ -250,11 +250,55 @@ static void ecotax_and_tip(void **state)
 	assert_int_equal(kp_tip_days_left(day("2026-12-01"), day("2026-11-21")), 10);
 }
 
+/* The application's and the permit's states and moves: every action from every state. */
+static void states_and_moves(void **state)
+{
+	(void)state;
+	static const char *const apps[] = {"awaiting_payment", "paid", "cancelled", "active"};
+	static const char *const permits[] = {"awaiting_payment", "active", "revoked", "cancelled", "paid"};
+	static const struct {
+		enum kp_zone_action action;
+		const char *app[4], *permit[5];
+	} rows[] = {
+	    {KP_ZONE_PAY, {"paid", NULL, NULL, NULL}, {"active", "active", NULL, NULL, NULL}},
+	    {KP_ZONE_EXTEND, {NULL, "paid", NULL, NULL}, {"active", "active", NULL, NULL, NULL}},
+	    {KP_ZONE_CANCEL, {"cancelled", NULL, NULL, NULL}, {"cancelled", NULL, NULL, NULL, NULL}},
+	    {KP_ZONE_REVOKE, {NULL, NULL, NULL, NULL}, {NULL, "revoked", NULL, NULL, NULL}},
+	};
+	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		for (int i = 0; i < 4; i++) {
+			int to = kp_zone_app_next(apps[i], rows[r].action);
+			if (rows[r].app[i] == NULL)
+				assert_int_equal(to, -1);
+			else
+				assert_string_equal(kp_zone_app_status_name((enum kp_zone_app_status)to), rows[r].app[i]);
+		}
+		for (int i = 0; i < 5; i++) {
+			int to = kp_zone_permit_next(permits[i], rows[r].action);
+			if (rows[r].permit[i] == NULL)
+				assert_int_equal(to, -1);
+			else
+				assert_string_equal(kp_zone_permit_status_name((enum kp_zone_permit_status)to), rows[r].permit[i]);
+		}
+	}
+	for (int i = 0; i < KP_ZONE_PERMIT_STATUS_COUNT; i++) {
+		const char *name = kp_zone_permit_status_name((enum kp_zone_permit_status)i);
+		assert_int_equal(kp_zone_permit_status_parse(name), i);
+		assert_int_equal(kp_zone_permit_active(name), i == KP_ZONE_PERMIT_ACTIVE);
+	}
+	for (int i = 0; i < KP_ZONE_APP_STATUS_COUNT; i++)
+		assert_int_equal(kp_zone_app_status_parse(kp_zone_app_status_name((enum kp_zone_app_status)i)), i);
+	assert_null(kp_zone_app_status_name(KP_ZONE_APP_STATUS_COUNT));
+	assert_int_equal(kp_zone_permit_status_parse(NULL), -1);
+	assert_int_equal(kp_zone_app_next("paid", (enum kp_zone_action)42), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(fees),   cmocka_unit_test(validity),      cmocka_unit_test(extension),
 	    cmocka_unit_test(names_and_passports), cmocka_unit_test(checks), cmocka_unit_test(ecotax_and_tip),
+	    cmocka_unit_test(states_and_moves),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

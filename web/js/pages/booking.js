@@ -7,6 +7,7 @@ import { field, fieldset, makeForm } from '../forms.js';
 import { t } from '../i18n.js';
 import { errorNotice, confirmButton, row } from '../permit-ui.js';
 import { QUEUE_FLOWS, cpName, localTime, todayLocal, flowName } from '../checkpoint-ui.js';
+import { historyBox } from '../history.js';
 
 const PRIORITIES = ['perishable', 'dangerous', 'humanitarian', 'postal'];
 const REFRESH_MS = 30000;
@@ -72,7 +73,8 @@ function bookingCard(b, names, ctx, reload, startMove) {
       row('booking.priority', b.priority ? h('span', { i18n: `priority.${b.priority}` }) : null),
       row('booking.status', h('span', { class: 'badge badge-info', i18n: `booking_status.${b.status}` })),
       row('booking.position', b.position ? String(b.position) : null)),
-    h('div', { class: 'actions' }, actions));
+    h('div', { class: 'actions' }, actions),
+    historyBox(ctx, `/api/v1/bookings/${b.id}/history`));
 }
 
 export default {
@@ -143,19 +145,10 @@ export default {
         if (seq === slotsSeq) slotsBox.replaceChildren(errorNotice(err));
       }
     }
-    // One booking per vehicle: the old hour is let go, the new one booked; when the new one
-    // is refused the old hour is booked again and the refusal shown.
-    async function moveBooking(old, body) {
-      await ctx.api.del(`/api/v1/bookings/${old.id}`);
-      try {
-        return await ctx.api.post('/api/v1/bookings', body);
-      } catch (err) {
-        const back = { slot_id: old.slot_id, plate: old.plate };
-        if (old.phone) back.phone = old.phone;
-        await ctx.api.post('/api/v1/bookings', back).catch(() => null);
-        await reload();
-        throw err;
-      }
+    // The server moves the booking in one step (same booking, the old hour freed); when it
+    // refuses, the booking stays in its hour.
+    function moveBooking(old, body) {
+      return ctx.api.post(`/api/v1/bookings/${old.id}/move`, { slot_id: body.slot_id });
     }
     function startMove(b) {
       moving = b;

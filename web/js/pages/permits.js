@@ -3,9 +3,12 @@
 // (POST /api/v1/permits/{id}/return). Applications the ministry still reviews are listed too.
 import { append, h, dateEl, announce } from '../dom.js';
 import { t } from '../i18n.js';
+import { historyBox } from '../history.js';
+import { pagedList } from '../list.js';
 import { permitFacts, permitStatus, qrImage, pdfLink, confirmButton, errorNotice, countryName, typeName, row } from '../permit-ui.js';
 
 function permitCard(p, ctx, reload) {
+  const history = historyBox(ctx, `/api/v1/permits/${encodeURIComponent(p.id)}/history`);
   const unused = p.status === 'issued' && permitStatus(p) === 'issued';
   const qr = h('details', { class: 'qr-toggle' }, h('summary', { i18n: 'permits.show_qr' }));
   qr.addEventListener('toggle', () => {
@@ -24,10 +27,11 @@ function permitCard(p, ctx, reload) {
           announce(t('permits.returned_done', { id: p.id }));
           await reload();
         },
-      }) : null));
+      }) : null),
+    history);
 }
 
-function pendingList(items) {
+function pendingList(items, ctx) {
   if (!items.length) return null;
   return h('section', { class: 'card', 'aria-labelledby': 'permits-pending' },
     h('h2', { id: 'permits-pending', i18n: 'permits.pending_title' }),
@@ -36,32 +40,36 @@ function pendingList(items) {
         row('review.application', `#${ap.id}`),
         row('permit.partner', countryName(ap.partner)),
         row('permit.type', typeName(ap.type_name)),
-        row('review.submitted', dateEl(ap.created_at, true)))))));
+        row('review.submitted', dateEl(ap.created_at, true))),
+      historyBox(ctx, `/api/v1/permit-applications/${ap.id}/history`)))));
 }
 
 export default {
   async render(view, ctx) {
-    const box = h('div');
     const pendingBox = h('div');
+    // The server searches and pages the carrier's own permits (GET /api/v1/permits?q=&status=).
+    const list = pagedList(ctx, {
+      path: '/api/v1/permits', size: 20, empty: 'permits.none',
+      search: { label: 'list.search', hint: 'list.permits_hint' },
+      filters: [{ name: 'status', label: 'list.status', options: [{ value: '', label: 'ui.any' },
+        ...['issued', 'used', 'returned', 'revoked'].map((v) => ({ value: v, label: `permit_status.${v}` }))] }],
+      draw: (items) => h('ul', { class: 'cards' }, items.map((p) => permitCard(p, ctx, reload))),
+    });
     async function reload() {
       try {
-        const [permits, pending] = await Promise.all([
-          ctx.api.get('/api/v1/permits?limit=500'),
-          ctx.api.get('/api/v1/permit-applications?status=pending_review'),
-        ]);
-        pendingBox.replaceChildren(pendingList(pending.items) ?? '');
-        box.replaceChildren(permits.items.length
-          ? h('ul', { class: 'cards' }, permits.items.map((p) => permitCard(p, ctx, reload)))
-          : h('p', { class: 'aside' }, h('span', { i18n: 'permits.none' }), ' ', h('a', { href: '#/apply', i18n: 'permits.apply_link' })));
+        const pending = await ctx.api.get('/api/v1/permit-applications?status=pending_review');
+        pendingBox.replaceChildren(pendingList(pending.items, ctx) ?? '');
       } catch (err) {
-        box.replaceChildren(errorNotice(err));
+        pendingBox.replaceChildren(errorNotice(err));
       }
+      await list.reload();
     }
     append(view,
       h('h1', { i18n: 'permits.title' }),
       h('p', { class: 'lead', i18n: 'permits.lead' }),
       pendingBox,
-      box);
+      list.el,
+      h('p', { class: 'aside no-print' }, h('a', { href: '#/apply', i18n: 'permits.apply_link' })));
     await reload();
   },
 };

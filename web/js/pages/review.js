@@ -2,6 +2,7 @@
 // status=pending_review): each application with the carrier, the vehicle and the trip;
 // approve or reject it with a reason (POST /api/v1/permit-applications/{id}/decision).
 // An approval still runs every check; a failed one is listed like a refusal.
+import { historyBox } from '../history.js';
 import { append, h, dateEl, notice, announce } from '../dom.js';
 import { field, clearErrors, showError } from '../forms.js';
 import { t } from '../i18n.js';
@@ -68,6 +69,7 @@ function applicationCard(ap, orgs, vehicles, ctx) {
       row('apply.departure_date', trip.departure_date ? dateEl(`${trip.departure_date}T12:00:00`) : null),
       row('apply.cargo', trip.cargo),
       row('review.submitted', dateEl(ap.created_at, true))));
+  card.append(historyBox(ctx, `/api/v1/permit-applications/${ap.id}/history`));
   if (GOV_ROLES.includes(ctx.user.role)) card.append(decisionForm(ap, ctx, card));
   return card;
 }

@@ -3,7 +3,8 @@
 // or reactivate one (never one's own). Auditors see the list read only.
 import { append, h, notice, dateEl } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
-import { table, errorNotice, confirmButton } from '../permit-ui.js';
+import { table, confirmButton } from '../permit-ui.js';
+import { pagedList } from '../list.js';
 
 const ROLES = ['carrier', 'traveller', 'officer', 'ministry', 'auditor', 'admin'];
 const STAFF = ['officer', 'ministry', 'auditor', 'admin']; // accounts the administrator adds
@@ -23,24 +24,12 @@ function statusCell(u, ctx, reload) {
 
 export default {
   async render(view, ctx) {
-    const listBox = h('div', { 'aria-live': 'polite' });
-    let all = [];
-    const filters = makeForm({ submit: 'ui.filter', async onSubmit() { show(0); } },
-      h('div', { class: 'filters' },
-        field({ name: 'q', label: 'ui.users_search', hint: 'ui.users_search_hint', maxlength: 64 }),
-        field({ name: 'role', label: 'ui.users_role', options: [{ value: '', label: 'ui.any' }, ...ROLES.map((r) => ({ value: r, label: `role.${r}` }))] })));
-    filters.form.classList.add('filter-form');
-    function show(from) {
-      const v = filters.values();
-      const q = (v.q || '').toLowerCase();
-      const hits = all.filter((u) => (!v.role || u.role === v.role)
-        && (!q || [u.username, u.full_name, u.email, u.phone].some((x) => x && x.toLowerCase().includes(q))));
-      const page = hits.slice(from, from + PAGE);
-      const pager = h('div', { class: 'button-row pager' },
-        h('p', { class: 'aside', i18n: 'ui.shown_of', args: { from: hits.length ? from + 1 : 0, to: from + page.length, count: hits.length } }),
-        from > 0 ? h('button', { type: 'button', class: 'secondary', i18n: 'ui.previous', onclick: () => show(Math.max(0, from - PAGE)) }) : null,
-        from + PAGE < hits.length ? h('button', { type: 'button', class: 'secondary', i18n: 'ui.next', onclick: () => show(from + PAGE) }) : null);
-      listBox.replaceChildren(table({ caption: 'ui.users_title', items: page,
+    // The server searches and pages (GET /api/v1/users?q=&role=&limit=&offset=).
+    const list = pagedList(ctx, {
+      path: '/api/v1/users', size: PAGE, empty: 'list.none',
+      search: { label: 'ui.users_search', hint: 'ui.users_search_hint' },
+      filters: [{ name: 'role', label: 'ui.users_role', options: [{ value: '', label: 'ui.any' }, ...ROLES.map((r) => ({ value: r, label: `role.${r}` }))] }],
+      draw: (items) => table({ caption: 'ui.users_title', items,
         rowAttrs: (u) => ({ dataset: { user: u.username } }),
         columns: [
           { key: 'field.username', cell: (u) => h('span', { class: 'mono' }, u.username) },
@@ -49,17 +38,10 @@ export default {
           { key: 'ui.users_contact', cell: (u) => [u.email, u.phone].filter(Boolean).join(' · ') },
           { key: 'ui.users_created', cell: (u) => dateEl(u.created_at) },
           { key: 'ui.users_status', cell: (u) => statusCell(u, ctx, reload) },
-        ] }), pager);
-    }
-    async function reload() {
-      try {
-        all = (await ctx.api.get('/api/v1/users')).items;
-        show(0);
-      } catch (err) {
-        listBox.replaceChildren(errorNotice(err));
-      }
-    }
-    append(view, h('h1', { i18n: 'ui.users_title' }), h('p', { class: 'lead', i18n: 'ui.users_lead' }), filters.form, listBox);
+        ] }),
+    });
+    const reload = () => list.reload();
+    append(view, h('h1', { i18n: 'ui.users_title' }), h('p', { class: 'lead', i18n: 'ui.users_lead' }), list.el);
     if (ctx.user.role === 'admin') {
       const { items: orgs } = await ctx.api.get('/api/v1/organisations').catch(() => ({ items: [] }));
       const staffOrgs = orgs.filter((o) => !['carrier', 'importer'].includes(o.kind));
@@ -85,7 +67,7 @@ export default {
         field({ name: 'email', label: 'field.contact_email', type: 'email', maxlength: 254 }),
         field({ name: 'phone', label: 'field.contact_phone', type: 'tel', maxlength: 32 }),
         field({ name: 'language', label: 'ui.users_language', options: ['ky', 'ru', 'en'].map((l) => ({ value: l, label: `lang.${l}` })) })));
-      append(view, h('section', { class: 'card', 'aria-labelledby': 'users-add' },
+      append(view, h('section', { class: 'card no-print', 'aria-labelledby': 'users-add' },
         h('h2', { id: 'users-add', i18n: 'ui.users_add_title' }), done, add.form));
       add.form.querySelector('legend').classList.add('visually-hidden');
     }
