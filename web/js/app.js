@@ -6,6 +6,7 @@ import { addHelp } from './help.js';
 import { t, setLanguage, storedLanguage, browserLanguage, language, onLanguageChange } from './i18n.js';
 import * as router from './router.js';
 import * as session from './session.js';
+import { updateBell } from './notices-bell.js';
 
 let flash = null;          // a message for the next page shown, e.g. after sign-out
 let renderSeq = 0;
@@ -88,6 +89,7 @@ async function render() {
   main.replaceChildren(view);
   updateTitle();
   updateNav(session.user());
+  updateBell(session.user());
   // Focus: the field a page asks for, else (after a navigation) the new heading.
   const target = view.querySelector('[data-autofocus]') ?? (firstRender ? null : view.querySelector('h1'));
   if (target) {
