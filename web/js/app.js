@@ -5,6 +5,7 @@ import { append, h, notice, announce } from './dom.js';
 import { t, setLanguage, storedLanguage, browserLanguage, language, onLanguageChange } from './i18n.js';
 import * as router from './router.js';
 import * as session from './session.js';
+import { updateBell } from './notices-bell.js';
 
 let flash = null;          // a message for the next page shown, e.g. after sign-out
 let renderSeq = 0;
@@ -86,6 +87,7 @@ async function render() {
   main.replaceChildren(view);
   updateTitle();
   updateNav(session.user());
+  updateBell(session.user());
   // Focus: the field a page asks for, else (after a navigation) the new heading.
   const target = view.querySelector('[data-autofocus]') ?? (firstRender ? null : view.querySelector('h1'));
   if (target) {

@@ -48,6 +48,9 @@ export default [
   { name: 'window-queue', title: 'window.queue_title', roles: ['officer', 'ministry'], nav: { label: 'window.queue_nav', order: 61 } },
   { name: 'ev-quota', title: 'window.register_title', access: 'any', nav: { label: 'window.register_nav', order: 62 } },
 
+  // my notices and channels; the failed SMS and email for operators (the header's bell)
+  { name: 'notices', title: 'notify.title', access: 'user' },
+
   // the public transparency log's statistics
   { name: 'transparency', title: 'transparency.title', access: 'any', nav: { label: 'transparency.nav', order: 95 } },
 ];
