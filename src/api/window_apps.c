@@ -45,8 +45,7 @@ void kp_window_tick(kp_req_t *req)
 {
 	int expired = 0;
 	kp_actor_t sys = {0, "system", req->request_id, NULL};
-	kp_store_sw_expire(kp_api_db(req), &req->arena, kp_window_now(), kp_window_offset(req), &expired);
-	kp_store_ev_settle(kp_api_db(req), &req->arena, &sys, kp_window_now(), kp_window_offset(req));
+	kp_store_sw_settle(kp_api_db(req), &req->arena, &sys, kp_window_now(), kp_window_offset(req), &expired);
 }
 
 json_t *kp_window_time(int64_t t)
@@ -340,7 +339,6 @@ static int load_own(kp_req_t *req, kp_sw_app_t *app)
 void kp_api_sw_app_get(kp_req_t *req)
 {
 	kp_sw_app_t app;
-	kp_window_tick(req);
 	if (load_own(req, &app) == 0)
 		kp_reply_json(req, 200, status_json(req, &app));
 }
@@ -355,7 +353,6 @@ void kp_api_sw_app_list(kp_req_t *req)
 		kp_reply_error(req, 400, "bad_query", "status must be in_progress, approved, refused, expired or withdrawn");
 		return;
 	}
-	kp_window_tick(req);
 	int64_t user = req->auth.role & (KP_ROLE_ADMIN | KP_ROLE_AUDITOR) ? 0 : req->auth.user_id;
 	kp_sw_app_t *apps;
 	int n;

@@ -27,7 +27,6 @@ void kp_api_sw_queue(kp_req_t *req)
 	}
 	if (due_within >= 0)
 		f.due_before = kp_window_now() + due_within * 3600;
-	kp_window_tick(req);
 	kp_sw_step_t *steps;
 	int n;
 	int rc = kp_store_sw_queue(kp_api_db(req), &req->arena, &f, &steps, &n);

@@ -374,14 +374,21 @@ int kp_store_queue_list(kp_conn_t *c, kp_arena_t *a, const char *checkpoint, con
 	return KP_DB_OK;
 }
 
-/* The driver's notice of their turn, queued with the call itself (docs/notifications.md). */
+/* The driver's notice of their turn, queued with the call itself (docs/notifications.md). A
+ * vehicle an officer put in the live queue is the officer's booking: the driver is reached
+ * only at the phone given with it, never the officer. */
 static int notify_call(kp_conn_t *c, kp_arena_t *a, const kp_booking_t *b, int64_t reach)
 {
+	int64_t driver = b->user_id;
+	kp_rows_t r;
+	if (driver && kp_db_exec(c, a, &r, "SELECT 1 FROM users WHERE id = ? AND role IN ('carrier', 'traveller')",
+	                         KP_PARAMS(KV_INT(driver))) == KP_DB_OK && r.nrows == 0)
+		driver = 0;
 	const char *id = kp_arena_printf(a, "%lld", (long long)b->id);
 	const char *args[] = {"checkpoint", b->checkpoint, "plate", b->plate, "minutes",
 	                      kp_arena_printf(a, "%lld", (long long)(reach / 60)), NULL};
 	kp_notify_t n = {.idem_key = kp_arena_printf(a, "queue-call:booking:%s", id), .kind = KP_NOTICE_QUEUE_CALL,
-	                 .user_id = b->user_id, .phone = b->phone, .lang = b->lang, .object_type = "booking",
+	                 .user_id = driver, .phone = b->phone, .lang = b->lang, .object_type = "booking",
 	                 .object_id = id, .args = args};
 	return kp_store_notify_enqueue(c, &n, (int64_t)b->called_at * 1000);
 }

@@ -645,6 +645,13 @@ int kp_store_sw_expire(kp_conn_t *c, kp_arena_t *a, int64_t now, int utc_offset,
 	return rc;
 }
 
+int kp_store_sw_settle(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t now, int utc_offset, int *expired)
+{
+	int rc = kp_store_sw_expire(c, a, now, utc_offset, expired);
+	int settled = kp_store_ev_settle(c, a, who, now, utc_offset);
+	return rc != KP_DB_OK ? rc : settled;
+}
+
 int kp_store_sw_note_add(kp_conn_t *c, const kp_actor_t *who, int64_t step_id, const char *agency, const char *text,
                          int64_t now)
 {

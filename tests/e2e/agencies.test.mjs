@@ -85,6 +85,11 @@ test('events reach entitled agencies as Standard Webhooks, in order, after an ou
     const e = assertError(await k.req('POST', `/api/v1/border-agencies/${customs.id}/endpoints`, { token: customs.member.token, body: { url } }), 422, 'endpoint_address_private');
     assert.match(e.message, /exchange_allow_private/, url);
   }
+  // a host name that does not resolve is refused at once, not kept to fail every delivery
+  for (const url of ['https://no-such-host.invalid/hook', 'http://kapka-unknown-agency.invalid:8443/events']) {
+    const e = assertError(await k.req('POST', `/api/v1/border-agencies/${customs.id}/endpoints`, { token: customs.member.token, body: { url } }), 400, 'endpoint_host_unknown');
+    assert.match(e.message, /\.invalid does not resolve/, url);
+  }
   r = await k.req('GET', `/api/v1/border-agencies/${customs.id}`, { token: customs.member.token });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.endpoints[0].secret, undefined, 'the secret is never shown again');
