@@ -2,6 +2,7 @@
 // page the location hash names, re-rendering on every hash change.
 import { onUnauthenticated, api } from './api.js';
 import { append, h, notice, announce } from './dom.js';
+import { addHelp } from './help.js';
 import { t, setLanguage, storedLanguage, browserLanguage, language, onLanguageChange } from './i18n.js';
 import * as router from './router.js';
 import * as session from './session.js';
@@ -75,6 +76,7 @@ async function render() {
     const mod = p === notFound ? p : await router.load(p);
     if (seq !== renderSeq) return;
     await mod.render(view, ctx);
+    if (p.help) addHelp(view, p.name);
   } catch (err) {
     console.error(err);
     // A page module that did not arrive is the network's fault, not the page's.
