@@ -159,7 +159,8 @@ static void check_permit(kp_conn_t *c, const kp_permit_t *p, struct report *r)
 	    json_integer_value(json_object_get(facts, "year")) != p->year ||
 	    json_integer_value(json_object_get(facts, "type")) != p->type || partner == NULL ||
 	    strcmp(partner, p->verifier) != 0)
-		problem(r, "permit %s differs from its leaf %lld (serial, year, type or partner)", p->id, (long long)issue->idx);
+		problem(r, "permit %s differs from its leaf %lld (serial, year, type or partner)", p->id,
+		        (long long)issue->idx);
 	uint8_t salt[KP_TLOG_SALT_SIZE];
 	size_t sn;
 	char commitment[48];

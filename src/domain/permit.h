@@ -67,19 +67,19 @@ const char *kp_check_vehicle_kind(const char *kind);
 
 /* Facts gathered (by the store, in one transaction) about an application. */
 typedef struct kp_application_facts {
-	const char *carrier_status;   /* active / suspended */
-	const char *carrier_licence;  /* NULL: none on file */
-	const char *carrier_check;    /* the ministry's verification: pending, rejected, or verified (NULL: verified) */
+	const char *carrier_status;  /* active / suspended */
+	const char *carrier_licence; /* NULL: none on file */
+	const char *carrier_check;   /* the ministry's verification: pending, rejected, or verified (NULL: verified) */
 	int64_t carrier_org_id;
-	const kp_vehicle_t *vehicle;  /* NULL: no such vehicle */
+	const kp_vehicle_t *vehicle; /* NULL: no such vehicle */
 	const kp_permit_type_t *type;
-	int64_t unused_held;          /* unused permits for this verifier and type */
-	bool duplicate;               /* an unused permit for this vehicle, verifier, type, year */
+	int64_t unused_held; /* unused permits for this verifier and type */
+	bool duplicate;      /* an unused permit for this vehicle, verifier, type, year */
 	int64_t quota_left;
-	bool year_over;               /* permits of this year would already have expired */
-	bool year_not_open;           /* a later year than carriers may apply for yet */
-	bool partner_organisation;    /* the verifier is an organisation (TRACECA): the quota authority */
-	bool self_member;             /* ... and our country takes part in its permit system today */
+	bool year_over;            /* permits of this year would already have expired */
+	bool year_not_open;        /* a later year than carriers may apply for yet */
+	bool partner_organisation; /* the verifier is an organisation (TRACECA): the quota authority */
+	bool self_member;          /* ... and our country takes part in its permit system today */
 	/* The trip's departure against the permit's validity, as local days; departure_day 0:
 	 * no departure date given (nothing checked). */
 	int64_t departure_day, today, valid_from_day, expires_day;
@@ -117,7 +117,7 @@ int64_t kp_permit_valid_from(int year, int offset_minutes);
 
 /* Activity at a border. */
 typedef struct kp_activity {
-	const char *type;    /* ENTRANCE or EXIT */
+	const char *type; /* ENTRANCE or EXIT */
 	const char *country;
 	int64_t at;
 } kp_activity_t;

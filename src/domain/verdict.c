@@ -11,7 +11,7 @@ static const struct {
 	const char *code, *message;
 } reasons[] = {
 #define KP_WHY_ROW(name, code, message) {code, message},
-	KP_VERDICT_REASONS(KP_WHY_ROW)
+    KP_VERDICT_REASONS(KP_WHY_ROW)
 #undef KP_WHY_ROW
 };
 
@@ -53,11 +53,16 @@ json_t *kp_verdict_reasons_json(const kp_verdict_t *v)
 enum kp_why kp_verdict_signature_why(int jws_status, bool key_revoked)
 {
 	switch (jws_status) {
-	case KP_JWS_EKID: return key_revoked ? KP_WHY_KEY_REVOKED : KP_WHY_UNKNOWN_KEY;
-	case KP_JWS_ESIG: return KP_WHY_BAD_SIGNATURE;
-	case KP_JWS_EALG: return KP_WHY_UNSUPPORTED_ALGORITHM;
-	case KP_JWS_EVERSION: return KP_WHY_UNSUPPORTED_VERSION;
-	default: return KP_WHY_JWS_MALFORMED;
+	case KP_JWS_EKID:
+		return key_revoked ? KP_WHY_KEY_REVOKED : KP_WHY_UNKNOWN_KEY;
+	case KP_JWS_ESIG:
+		return KP_WHY_BAD_SIGNATURE;
+	case KP_JWS_EALG:
+		return KP_WHY_UNSUPPORTED_ALGORITHM;
+	case KP_JWS_EVERSION:
+		return KP_WHY_UNSUPPORTED_VERSION;
+	default:
+		return KP_WHY_JWS_MALFORMED;
 	}
 }
 
@@ -199,7 +204,9 @@ static bool zone_listed(json_t *zones, int zone)
 {
 	size_t i;
 	json_t *z;
-	json_array_foreach(zones, i, z) if (json_integer_value(z) == zone) return true;
+	json_array_foreach(zones, i, z)
+		if (json_integer_value(z) == zone)
+			return true;
 	return false;
 }
 

@@ -84,7 +84,10 @@ static void deliver(kp_webhooks_t *w, kp_conn_t *c, const kp_agency_delivery_t *
 		kp_warn("webhook %s: the attempt could not be recorded", d->event.event_id);
 	if (!ok)
 		kp_warn("webhook %s (%s) to endpoint %lld: %s; %s", d->event.event_id, d->event.type, (long long)d->endpoint_id,
-		        err, gone ? "endpoint disabled (410)" : next < 0 ? "dead-lettered" : "will retry");
+		        err,
+		        gone       ? "endpoint disabled (410)"
+		        : next < 0 ? "dead-lettered"
+		                   : "will retry");
 }
 
 static void round_of_work(kp_webhooks_t *w)

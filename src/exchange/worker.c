@@ -86,15 +86,15 @@ static bool deliver_one(kp_exchange_t *x, kp_conn_t *c, const char *url, const k
 	else if (kp_keyring_sign(x->app->keys, c, kid, body, &jws) != 0 || (proof = kp_gson_detach(jws)) == NULL)
 		snprintf(err, sizeof(err), "cannot sign with key %s", e->signing_kid ? e->signing_kid : "(current)");
 	else
-		kp_client_post_event(url, kp_event_type_path(type), body, proof, (long)cfg->exchange_timeout_ms, &status,
-		                     code, sizeof(code), err, sizeof(err));
+		kp_client_post_event(url, kp_event_type_path(type), body, proof, (long)cfg->exchange_timeout_ms, &status, code,
+		                     sizeof(code), err, sizeof(err));
 	/* already there: an earlier attempt arrived but its answer was lost */
 	bool ok = status == 200 || (status == 422 && strcmp(code, "EVENT_ALREADY_EXISTS") == 0);
 	if (ok)
 		kp_store_outbox_delivered(c, e->id, proof, kp_now_ms());
 	else {
-		long long wait = kp_exchange_backoff_ms(e->attempts + 1, cfg->exchange_retry_min_ms,
-		                                        cfg->exchange_retry_max_ms, jitter());
+		long long wait = kp_exchange_backoff_ms(e->attempts + 1, cfg->exchange_retry_min_ms, cfg->exchange_retry_max_ms,
+		                                        jitter());
 		/* a refusal (4xx) is counted toward setting the event aside; no answer or 5xx is not */
 		bool refused = status >= 400 && status < 500 && status != 408 && status != 429;
 		kp_store_outbox_failed(c, e->id, proof, err[0] ? err : "no answer", kp_now_ms(), now + wait, refused,

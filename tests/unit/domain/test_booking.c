@@ -50,7 +50,7 @@ static void open_and_waiting(void **state)
 		const char *s;
 		bool open, waiting;
 	} rows[] = {
-	    {"booked", true, false},    {"checked_in", true, true}, {"called", true, true}, {"crossed", false, false},
+	    {"booked", true, false},     {"checked_in", true, true}, {"called", true, true}, {"crossed", false, false},
 	    {"cancelled", false, false}, {"no_show", false, false},  {"", false, false},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -61,7 +61,8 @@ static void open_and_waiting(void **state)
 	for (int i = 0; i < KP_BOOKING_STATUS_COUNT; i++) {
 		char quoted[32];
 		snprintf(quoted, sizeof(quoted), "'%s'", kp_booking_status_name((enum kp_booking_status)i));
-		assert_int_equal(strstr(KP_BOOKING_OPEN_SQL, quoted) != NULL, kp_booking_open(kp_booking_status_name((enum kp_booking_status)i)));
+		assert_int_equal(strstr(KP_BOOKING_OPEN_SQL, quoted) != NULL,
+		                 kp_booking_open(kp_booking_status_name((enum kp_booking_status)i)));
 	}
 }
 
