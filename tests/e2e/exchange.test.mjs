@@ -268,6 +268,18 @@ test('rotating KG\'s key: UZ learns the new key by KEY_CREATED; old permits veri
   assert.equal((await s.uz.req('POST', '/api/v1/verify', { body: { qr: fresh.qr } })).json.valid, true);
 });
 
+test('quotas and keys received from partners are on the transparency log: kapka log verify passes on both', async () => {
+  // by now KG received UZ's keys (handshake) and a quota (QUOTA_CREATED) and rotated its own
+  // key; UZ received KG's keys, the new one (KEY_CREATED) and the old one's revocation
+  for (const k of [s.kg, s.uz]) {
+    const r = await k.run(['log', 'verify']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /OK\n$/);
+    const [, quotas, keys] = r.stdout.match(/(\d+) quotas and (\d+) keys checked/);
+    assert.ok(Number(quotas) >= 1 && Number(keys) >= 3, r.stdout);
+  }
+});
+
 test('an Uzbek truck with a UZ->KG permit entering at Dostyk: ENTRANCE on that permit, and UZ receives PERMIT_USED; one without is flagged', async () => {
   // KG grants UZ serials; a UZ carrier gets a permit at UZ; it reaches KG by PERMIT_CREATED
   const q = await s.kg.req('POST', '/api/v1/quotas', {
