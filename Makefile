@@ -34,7 +34,7 @@ OPENAPI := $(sort $(wildcard docs/openapi/*.json))
 UNIT_SRC := $(wildcard tests/unit/*/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run test unit layers sizes bench fuzz clean
+.PHONY: all deps run test unit layers sizes format-check bench fuzz clean
 all: $(BIN)
 
 $(BIN): $(BUILD)/obj/main.o $(LIB)
@@ -76,6 +76,10 @@ layers:
 sizes:
 	@sh tools/size-check.sh src
 	@if sh tools/size-check.sh tests/size >/dev/null; then echo "sizes: tools/size-check.sh accepted tests/size/, which breaks the limit"; exit 1; fi
+
+# C as .clang-format describes it (tools/format-pending.txt: files not reformatted yet).
+format-check:
+	@sh tools/format-check.sh
 
 # Debian packages (and npm packages for the browser tests) the build and the tests need.
 deps:

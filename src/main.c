@@ -19,18 +19,18 @@ static const struct {
 	int (*run)(kp_config_t *, int, char **);
 	const char *help;
 } commands[] = {
-	{"serve", kp_cli_serve, "serve the API and the web UI"},
-	{"migrate", kp_cli_migrate, "apply database migrations"},
-	{"user", kp_cli_user, "add users, set passwords, list users"},
-	{"demo", kp_cli_demo, "load demonstration data into a fresh database"},
-	{"keygen", kp_cli_keygen, "make a new signing key (partners are told), list or revoke keys"},
-	{"trustlist", kp_cli_trustlist, "export the signed offline trust list"},
-	{"verify", kp_cli_verify, "check a permit QR offline against a trust list"},
-	{"ecmr-verify", kp_cli_ecmr_verify, "check an e-CMR's QR or bundle offline against a trust list"},
-	{"xroad-call", kp_cli_xroad_call, "call another agency's service through our X-Road security server"},
-	{"backup", kp_cli_backup, "copy the whole database to a file while kapka serves"},
-	{"restore", kp_cli_restore, "replace the database with a copy kapka backup made"},
-	{"log", kp_cli_log, "the transparency log: prove a permit, verify the log, monitor another kapka's log"},
+    {"serve", kp_cli_serve, "serve the API and the web UI"},
+    {"migrate", kp_cli_migrate, "apply database migrations"},
+    {"user", kp_cli_user, "add users, set passwords, list users"},
+    {"demo", kp_cli_demo, "load demonstration data into a fresh database"},
+    {"keygen", kp_cli_keygen, "make a new signing key (partners are told), list or revoke keys"},
+    {"trustlist", kp_cli_trustlist, "export the signed offline trust list"},
+    {"verify", kp_cli_verify, "check a permit QR offline against a trust list"},
+    {"ecmr-verify", kp_cli_ecmr_verify, "check an e-CMR's QR or bundle offline against a trust list"},
+    {"xroad-call", kp_cli_xroad_call, "call another agency's service through our X-Road security server"},
+    {"backup", kp_cli_backup, "copy the whole database to a file while kapka serves"},
+    {"restore", kp_cli_restore, "replace the database with a copy kapka backup made"},
+    {"log", kp_cli_log, "the transparency log: prove a permit, verify the log, monitor another kapka's log"},
 };
 
 /* The test-only clock: refused unless test_mode is on, so that a stray setting cannot move

@@ -291,7 +291,12 @@ void kp_api_agency_endpoint_add(kp_req_t *req)
 	if (kp_body_check(req) != 0 || load_agency(req, &ag) != 0)
 		return;
 	char why[400]; /* resolved only for those who may add an endpoint */
-	if (kp_client_check_address(url, why, sizeof(why)) != 0) {
+	int checked = kp_client_check_address(url, why, sizeof(why));
+	if (checked == KP_CLIENT_UNRESOLVED) {
+		kp_reply_error(req, 400, "endpoint_host_unknown", "url: %s", why);
+		return;
+	}
+	if (checked != 0) {
 		kp_reply_error(req, 422, "endpoint_address_private", "url %s", why);
 		return;
 	}

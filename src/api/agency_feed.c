@@ -77,8 +77,9 @@ void kp_api_agency_keys(kp_req_t *req)
 	kp_wipe(sk, sizeof(sk));
 	char text[80];
 	kp_webhook_public_text(pk, text, sizeof(text));
-	kp_reply_json(req, 200, json_pack("{s:s, s:[s, s], s:[i, i, i, i, i, i, i, i]}", "v1a", text, "signatures", "v1",
-	                                  "v1a", "retry_schedule_seconds", 0, 5, 300, 1800, 7200, 18000, 36000, 36000));
+	kp_reply_json(req, 200,
+	              json_pack("{s:s, s:[s, s], s:[i, i, i, i, i, i, i, i]}", "v1a", text, "signatures", "v1", "v1a",
+	                        "retry_schedule_seconds", 0, 5, 300, 1800, 7200, 18000, 36000, 36000));
 }
 
 /* POST /api/v1/equipment-readings: a weighbridge, scanner, radiation portal or plate
@@ -131,7 +132,8 @@ void kp_api_equipment_reading(kp_req_t *req)
 	if (r.plate)
 		kp_store_crossing_recent(c, r.checkpoint, r.plate, kp_now() - READING_CROSSING_WINDOW, &r.crossing_id);
 	const char *flag = NULL;
-	kp_agency_reading_trips(r.kind, r.value, r.has_value, r.result, kp_api_app(req)->cfg->crossing_max_weight_kg, &flag);
+	kp_agency_reading_trips(r.kind, r.value, r.has_value, r.result, kp_api_app(req)->cfg->crossing_max_weight_kg,
+	                        &flag);
 	const char *agency = kp_agency_for_flag(flag);
 	int64_t task = 0;
 	kp_actor_t who = kp_api_actor(req);

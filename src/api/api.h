@@ -132,6 +132,10 @@ void kp_api_crossing_register(kp_req_t *req);
 void kp_api_crossing_list(kp_req_t *req);
 void kp_api_crossing_get(kp_req_t *req);
 void kp_api_throughput(kp_req_t *req);
+/* Trends for the ministry's charts (trends.c). */
+void kp_api_trend_permits(kp_req_t *req);
+void kp_api_trend_crossings(kp_req_t *req);
+void kp_api_trend_window(kp_req_t *req);
 void kp_api_slot_list(kp_req_t *req);
 void kp_api_slot_create(kp_req_t *req);
 void kp_api_booking_create(kp_req_t *req);

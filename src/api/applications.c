@@ -190,8 +190,7 @@ void kp_api_application_create(kp_req_t *req)
 void kp_api_application_list(kp_req_t *req)
 {
 	const char *status = kp_req_query(req, "status");
-	if (status && strcmp(status, "issued") && strcmp(status, "refused") && strcmp(status, "pending_review") &&
-	    strcmp(status, "rejected")) {
+	if (status && !kp_permit_app_status_known(status)) {
 		kp_reply_error(req, 400, "bad_query", "status must be issued, refused, pending_review or rejected");
 		return;
 	}

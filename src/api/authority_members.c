@@ -34,7 +34,8 @@ void kp_api_authority_member_add(kp_req_t *req)
 	if (kp_body_check(req) != 0)
 		return;
 	kp_authority_t org, member;
-	int rc = kp_check_authority_code(code) ? KP_DB_NOTFOUND : kp_store_authority_get(kp_api_db(req), &req->arena, code, &org);
+	int rc = kp_check_authority_code(code) ? KP_DB_NOTFOUND
+	                                       : kp_store_authority_get(kp_api_db(req), &req->arena, code, &org);
 	if (rc == KP_DB_OK && (!org.kind || strcmp(org.kind, "organisation") != 0)) {
 		kp_reply_error(req, 422, "not_an_organisation", "%s is a country: only organisations have members", code);
 		return;
@@ -57,6 +58,7 @@ void kp_api_authority_member_add(kp_req_t *req)
 	char from[11], to[11];
 	kp_date_format_iso(m.from_day, from);
 	kp_date_format_iso(m.to_day, to);
-	kp_reply_json(req, 201, json_pack("{s:s, s:s, s:s?, s:s}", "member", m.member, "from", from, "to",
-	                                  m.to_day ? to : NULL, "source", m.source));
+	kp_reply_json(req, 201,
+	              json_pack("{s:s, s:s, s:s?, s:s}", "member", m.member, "from", from, "to", m.to_day ? to : NULL,
+	                        "source", m.source));
 }

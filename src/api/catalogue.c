@@ -49,5 +49,7 @@ const char *kp_catalogue_three(const kp_config_t *cfg, kp_arena_t *a, const char
 	}
 	if (n == 0)
 		return fallback;
-	return n == 1 ? t[0] : n == 2 ? kp_arena_printf(a, "%s / %s", t[0], t[1]) : kp_arena_printf(a, "%s / %s / %s", t[0], t[1], t[2]);
+	return n == 1   ? t[0]
+	       : n == 2 ? kp_arena_printf(a, "%s / %s", t[0], t[1])
+	                : kp_arena_printf(a, "%s / %s / %s", t[0], t[1], t[2]);
 }

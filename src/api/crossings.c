@@ -36,8 +36,9 @@ static void read_persons(kp_req_t *req, kp_crossing_t *x)
 	if (arr == NULL || json_is_null(arr))
 		return;
 	if (!json_is_array(arr) || json_array_size(arr) > MAX_PERSONS) {
-		kp_field_error(req, "persons", "must be a list of at most 100 people like {\"name\": \"...\", \"nationality\":"
-		                               " \"KG\", \"passport\": \"AC1234567\"}");
+		kp_field_error(req, "persons",
+		               "must be a list of at most 100 people like {\"name\": \"...\", \"nationality\":"
+		               " \"KG\", \"passport\": \"AC1234567\"}");
 		return;
 	}
 	x->npersons = (int)json_array_size(arr);
@@ -92,8 +93,9 @@ static void read_body(kp_req_t *req, kp_crossing_t *x)
 	else if (kp_instant_in_future(x->at, kp_now()))
 		kp_field_error(req, "at", "must not be in the future");
 	else if (x->at < kp_now() - kp_api_app(req)->cfg->crossing_backdate_hours * 3600)
-		kp_field_error(req, "at", kp_arena_printf(&req->arena, "must be within the last %lld hours (crossing_backdate_hours)",
-		                                          kp_api_app(req)->cfg->crossing_backdate_hours));
+		kp_field_error(req, "at",
+		               kp_arena_printf(&req->arena, "must be within the last %lld hours (crossing_backdate_hours)",
+		                               kp_api_app(req)->cfg->crossing_backdate_hours));
 	x->flow = kp_kind_flow(x->vehicle_kind);
 }
 
@@ -119,8 +121,9 @@ static int check_checkpoint(kp_req_t *req, kp_crossing_t *x, kp_crossing_request
 		               cp->name_en, cp->country, rq->self);
 		rc = -1;
 	} else {
-		unsigned mode = x->vehicle_kind ? kp_mode_parse(strcmp(x->vehicle_kind, "tractor") == 0 ? "truck" : x->vehicle_kind)
-		                                : KP_MODE_PEDESTRIAN;
+		unsigned mode = x->vehicle_kind
+		                    ? kp_mode_parse(strcmp(x->vehicle_kind, "tractor") == 0 ? "truck" : x->vehicle_kind)
+		                    : KP_MODE_PEDESTRIAN;
 		kp_cp_status_t st;
 		kp_cp_status(&cp->schedule, x->at, mode, false, &st);
 		if (!(cp->schedule.modes & mode)) {
@@ -279,7 +282,8 @@ static json_t *throughput_json(const kp_checkpoint_t *cp, const kp_throughput_t 
 		json_object_set_new(flows, kp_flows[f],
 		                    json_pack("{s:I, s:o, s:o, s:I, s:o, s:o}", "vehicles", (json_int_t)s->vehicles, "capacity",
 		                              s->capacity >= 0 ? json_integer(s->capacity) : json_null(), "capacity_share",
-		                              s->capacity > 0 ? json_real((double)s->vehicles / (double)s->capacity) : json_null(),
+		                              s->capacity > 0 ? json_real((double)s->vehicles / (double)s->capacity)
+		                                              : json_null(),
 		                              "waited", (json_int_t)s->waited, "median_wait_s",
 		                              s->waited ? json_integer(s->median_s) : json_null(), "p90_wait_s",
 		                              s->waited ? json_integer(s->p90_s) : json_null()));
@@ -290,12 +294,13 @@ static json_t *throughput_json(const kp_checkpoint_t *cp, const kp_throughput_t 
 
 static void reply_throughput_csv(kp_req_t *req, json_t *items, const char *date)
 {
-	static const char *const header[] = {"checkpoint", "date", "flow", "vehicles", "capacity", "capacity_share",
-	                                     "waited", "median_wait_s", "p90_wait_s"};
+	static const char *const header[] = {"checkpoint",     "date",   "flow",          "vehicles",  "capacity",
+	                                     "capacity_share", "waited", "median_wait_s", "p90_wait_s"};
 	enum { NCOLS = 9 };
 	size_t rows = 0, i;
 	json_t *it;
-	json_array_foreach(items, i, it) rows += json_object_size(json_object_get(it, "flows"));
+	json_array_foreach(items, i, it)
+		rows += json_object_size(json_object_get(it, "flows"));
 	const char **cells = kp_arena_zalloc(&req->arena, sizeof(char *) * (rows * NCOLS + 1));
 	size_t r = 0;
 	json_array_foreach(items, i, it) {
@@ -335,7 +340,8 @@ void kp_api_throughput(kp_req_t *req)
 	kp_checkpoint_t *cps = kp_arena_zalloc(&req->arena, sizeof(kp_checkpoint_t) * (size_t)(set->n + 1));
 	int n = 0;
 	for (int i = 0; i < set->n; i++)
-		if (strcmp(set->items[i].country, cfg->authority_code) == 0 && (!only || strcmp(set->items[i].code, only) == 0)) {
+		if (strcmp(set->items[i].country, cfg->authority_code) == 0 &&
+		    (!only || strcmp(set->items[i].code, only) == 0)) {
 			cps[n] = set->items[i];
 			cps[n].code = kp_arena_strdup(&req->arena, cps[n].code);
 			cps[n++].name_en = kp_arena_strdup(&req->arena, set->items[i].name_en);

@@ -23,8 +23,8 @@ char *kp_ecmr_qr_text(kp_req_t *req, const kp_ecmr_t *e)
 	json_array_foreach(json_object_get(doc, "goods"), i, g) {
 		if (i >= QR_GOODS_MAX)
 			break;
-		json_array_append_new(goods, json_pack("[O, O, O]", json_object_get(g, "nature"), json_object_get(g, "packages"),
-		                                       json_object_get(g, "gross_weight_kg")));
+		json_array_append_new(goods, json_pack("[O, O, O]", json_object_get(g, "nature"),
+		                                       json_object_get(g, "packages"), json_object_get(g, "gross_weight_kg")));
 	}
 	kp_ecmr_seal_t *s;
 	int n;
@@ -130,7 +130,8 @@ void kp_api_ecmr_check(kp_req_t *req)
 	    kp_store_ecmr_by_ref(kp_api_db(req), &req->arena, ref, &e) == KP_DB_OK) {
 		json_object_set_new(out, "consignment", kp_ecmr_json(req, &e));
 		const char *head = json_string_value(json_object_get(claims, "head"));
-		json_object_set_new(out, "current", json_boolean((head && e.head && !strcmp(head, e.head)) || (!head && !e.head)));
+		json_object_set_new(out, "current",
+		                    json_boolean((head && e.head && !strcmp(head, e.head)) || (!head && !e.head)));
 	}
 	kp_reply_json(req, 200, out);
 }

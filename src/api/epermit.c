@@ -56,10 +56,11 @@ void kp_api_epermit_config(kp_req_t *req)
  * (details left out when empty). */
 static void reply_api_error(kp_req_t *req, int status, const char *code, const char *message, json_t *details)
 {
-	const char *name = status == 400 ? "BAD_REQUEST" : status == 404 ? "NOT_FOUND"
-	                   : status == 422                 ? "UNPROCESSABLE_ENTITY"
-	                   : status == 503                 ? "SERVICE_UNAVAILABLE"
-	                                                   : "INTERNAL_SERVER_ERROR";
+	const char *name = status == 400   ? "BAD_REQUEST"
+	                   : status == 404 ? "NOT_FOUND"
+	                   : status == 422 ? "UNPROCESSABLE_ENTITY"
+	                   : status == 503 ? "SERVICE_UNAVAILABLE"
+	                                   : "INTERNAL_SERVER_ERROR";
 	unsigned char rnd[16];
 	char id[37], ts[32];
 	kp_random_bytes(rnd, sizeof(rnd));
@@ -87,8 +88,7 @@ static void reply_unauthorized(kp_req_t *req, const char *reason)
 }
 
 /* Answer a refusal and record it (not its content when the sender is not a partner). */
-static void refuse(kp_req_t *req, kp_inbound_t *rec, int status, const char *code, const char *message,
-                   json_t *details)
+static void refuse(kp_req_t *req, kp_inbound_t *rec, int status, const char *code, const char *message, json_t *details)
 {
 	rec->status = status;
 	rec->error_code = code ? code : status == 401 ? "UNAUTHORIZED" : "BAD_REQUEST";
@@ -115,8 +115,9 @@ struct key_ctx {
 static const kp_key_t *partner_key(void *arg, const char *kid)
 {
 	struct key_ctx *k = arg;
-	const kp_key_t *key =
-		kid ? kp_keyring_lookup(kp_api_app(k->req)->keys, kp_api_db(k->req), k->issuer, kid, &k->revoked) : NULL;
+	const kp_key_t *key = kid ? kp_keyring_lookup(kp_api_app(k->req)->keys, kp_api_db(k->req), k->issuer, kid,
+	                                              &k->revoked)
+	                          : NULL;
 	k->unknown = key == NULL;
 	return key;
 }
@@ -263,9 +264,8 @@ void kp_api_epermit_healthcheck(kp_req_t *req)
 		goto done;
 	}
 	kp_reply_json(req, 200,
-	              json_pack("{s:s, s:s}", "to_last_event_id",
-	                        p.last_received_event_id ? p.last_received_event_id : "0", "from_last_event_id",
-	                        p.last_sent_event_id ? p.last_sent_event_id : "0"));
+	              json_pack("{s:s, s:s}", "to_last_event_id", p.last_received_event_id ? p.last_received_event_id : "0",
+	                        "from_last_event_id", p.last_sent_event_id ? p.last_sent_event_id : "0"));
 done:
 	json_decref(claims);
 }

@@ -116,15 +116,13 @@ void kp_api_notify_prefs_put(kp_req_t *req)
 	json_t *j = req->json;
 	/* absent: kept; null or "": removed */
 	if (json_object_get(j, "phone")) {
-		const char *v = json_is_null(json_object_get(j, "phone")) ? NULL
-		                                                        : kp_body_str(req, "phone", 32, false);
+		const char *v = json_is_null(json_object_get(j, "phone")) ? NULL : kp_body_str(req, "phone", 32, false);
 		p.phone = v && v[0] ? v : NULL;
 		if (p.phone && kp_check_phone(p.phone))
 			kp_field_error(req, "phone", kp_check_phone(p.phone));
 	}
 	if (json_object_get(j, "email")) {
-		const char *v = json_is_null(json_object_get(j, "email")) ? NULL
-		                                                        : kp_body_str(req, "email", 254, false);
+		const char *v = json_is_null(json_object_get(j, "email")) ? NULL : kp_body_str(req, "email", 254, false);
 		p.email = v && v[0] ? v : NULL;
 		if (p.email && kp_check_email(p.email))
 			kp_field_error(req, "email", kp_check_email(p.email));
@@ -174,14 +172,15 @@ void kp_api_notify_outbox(kp_req_t *req)
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++) {
 		const kp_notification_t *m = &rows[i];
-		json_array_append_new(
-		    items, json_pack("{s:I, s:s, s:s, s:s?, s:s, s:s, s:I, s:s?, s:o, s:o, s:o}", "id", (json_int_t)m->id,
-		                     "channel", m->channel, "kind", m->kind, "recipient", m->recipient, "lang", m->lang, "state",
-		                     m->state, "attempts", (json_int_t)m->attempts, "last_error", m->last_error, "created_at",
-		                     time_or_null(m->created_at), "next_attempt_at",
-		                     strcmp(m->state, "sent") && strcmp(m->state, "given_up") ? time_or_null(m->next_attempt_at)
-		                                                                              : json_null(),
-		                     "sent_at", time_or_null(m->sent_at)));
+		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s?, s:s, s:s, s:I, s:s?, s:o, s:o, s:o}", "id",
+		                                       (json_int_t)m->id, "channel", m->channel, "kind", m->kind, "recipient",
+		                                       m->recipient, "lang", m->lang, "state", m->state, "attempts",
+		                                       (json_int_t)m->attempts, "last_error", m->last_error, "created_at",
+		                                       time_or_null(m->created_at), "next_attempt_at",
+		                                       strcmp(m->state, "sent") && strcmp(m->state, "given_up")
+		                                           ? time_or_null(m->next_attempt_at)
+		                                           : json_null(),
+		                                       "sent_at", time_or_null(m->sent_at)));
 	}
 	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
 }

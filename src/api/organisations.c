@@ -48,8 +48,9 @@ void kp_api_org_list(kp_req_t *req)
 {
 	const char *kind = kp_req_query(req, "kind");
 	if (kind && !kp_org_kind_valid(kind)) {
-		kp_reply_error(req, 400, "bad_query", "kind must be one of carrier, importer, ministry, border_service,"
-		                                      " customs, partner_authority");
+		kp_reply_error(req, 400, "bad_query",
+		               "kind must be one of carrier, importer, ministry, border_service,"
+		               " customs, partner_authority");
 		return;
 	}
 	kp_org_t *orgs;
@@ -70,8 +71,9 @@ void kp_api_org_create(kp_req_t *req)
 	kp_org_t o = {0};
 	o.kind = kp_body_str(req, "kind", 32, true);
 	if (o.kind && !kp_org_kind_valid(o.kind))
-		kp_field_error(req, "kind", "must be one of carrier, importer, ministry, border_service, customs,"
-		                            " partner_authority");
+		kp_field_error(req, "kind",
+		               "must be one of carrier, importer, ministry, border_service, customs,"
+		               " partner_authority");
 	o.name = kp_body_str(req, "name", 200, true);
 	o.inn = kp_body_str_checked(req, "inn", 14, false, kp_check_inn);
 	o.address = kp_body_str(req, "address", 500, false);

@@ -32,14 +32,14 @@ static json_t *partner_json(kp_req_t *req, const kp_partner_t *p)
 	int n;
 	if (kp_store_key_list(kp_api_db(req), &req->arena, p->code, &k, &n) == KP_DB_OK)
 		for (int i = 0; i < n; i++)
-			json_array_append_new(keys, json_pack("{s:s, s:o, s:o}", "kid", k[i].kid, "created_at",
-			                                      time_json(k[i].created_at), "revoked_at",
-			                                      time_json(k[i].revoked_at)));
+			json_array_append_new(keys,
+			                      json_pack("{s:s, s:o, s:o}", "kid", k[i].kid, "created_at",
+			                                time_json(k[i].created_at), "revoked_at", time_json(k[i].revoked_at)));
 	return json_pack("{s:s, s:s, s:s?, s:{s:s, s:o, s:s?}, s:o, s:{s:I, s:I, s:I, s:o, s:o, s:s?, s:s?},"
 	                 " s:{s:I, s:I, s:s?}}",
-	                 "code", p->code, "name", p->name, "api_url", p->api_url, "handshake", "state",
-	                 p->handshake_state, "at", time_json(p->handshake_at), "error", p->handshake_error, "keys", keys,
-	                 "outbox", "pending", (json_int_t)p->pending, "dead", (json_int_t)p->dead, "delivered", (json_int_t)p->delivered,
+	                 "code", p->code, "name", p->name, "api_url", p->api_url, "handshake", "state", p->handshake_state,
+	                 "at", time_json(p->handshake_at), "error", p->handshake_error, "keys", keys, "outbox", "pending",
+	                 (json_int_t)p->pending, "dead", (json_int_t)p->dead, "delivered", (json_int_t)p->delivered,
 	                 "oldest_pending_at", time_json(p->oldest_pending_at), "last_delivered_at",
 	                 time_json(p->last_delivered_at), "last_error", p->last_error, "last_event_id",
 	                 p->last_sent_event_id, "inbound", "applied", (json_int_t)p->received, "refused",
@@ -65,7 +65,8 @@ void kp_api_partner_list(kp_req_t *req)
 static int find_partner(kp_req_t *req, kp_partner_t *p)
 {
 	const char *code = kp_req_param(req, "code");
-	int rc = kp_check_authority_code(code) ? KP_DB_NOTFOUND : kp_store_partner_get(kp_api_db(req), &req->arena, code, p);
+	int rc = kp_check_authority_code(code) ? KP_DB_NOTFOUND
+	                                       : kp_store_partner_get(kp_api_db(req), &req->arena, code, p);
 	if (rc == KP_DB_OK && strcmp(p->handshake_state, "none") == 0 && p->last_sent_event_id == NULL)
 		rc = KP_DB_NOTFOUND;
 	if (rc != KP_DB_OK)
@@ -152,16 +153,21 @@ void kp_api_partner_outbox(kp_req_t *req)
 	}
 	json_t *list = json_array();
 	for (int i = 0; i < n; i++)
-		json_array_append_new(
-			list, json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:s?, s:o, s:o, s:o, s:s?}", "id",
-		                    (json_int_t)e[i].id, "seq", (json_int_t)e[i].seq, "event_id", e[i].event_id,
-		                    "previous_event_id", e[i].previous_event_id, "event_type", e[i].event_type, "state",
-		                    e[i].state, "attempts", (json_int_t)e[i].attempts, "next_attempt_at",
-		                    strcmp(e[i].state, "pending") == 0 ? time_json(e[i].next_attempt_at) : json_null(),
-		                    "last_attempt_at", time_json(e[i].last_attempt_at), "last_error", e[i].last_error,
-		                    "delivered_at", time_json(e[i].delivered_at), "created_at", time_json(e[i].created_at),
-		                    "claims", text_json(e[i].claims), "jws", e[i].jws));
-	kp_reply_json(req, 200, json_pack("{s:o}", "events", list));
+		json_array_append_new(list,
+		                      json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:s?, s:o, s:o, s:o, s:s?}",
+		                                "id", (json_int_t)e[i].id, "seq", (json_int_t)e[i].seq, "event_id",
+		                                e[i].event_id, "previous_event_id", e[i].previous_event_id, "event_type",
+		                                e[i].event_type, "state", e[i].state, "attempts", (json_int_t)e[i].attempts,
+		                                "next_attempt_at",
+		                                strcmp(e[i].state, "pending") == 0 ? time_json(e[i].next_attempt_at)
+		                                                                   : json_null(),
+		                                "last_attempt_at", time_json(e[i].last_attempt_at), "last_error",
+		                                e[i].last_error, "delivered_at", time_json(e[i].delivered_at), "created_at",
+		                                time_json(e[i].created_at), "claims", text_json(e[i].claims), "jws", e[i].jws));
+	json_t *j = json_pack("{s:o}", "events", list);
+	if (n == limit) /* maybe more: the next page is ?before=<the last id> */
+		json_object_set_new(j, "next_before", json_integer(e[n - 1].id));
+	kp_reply_json(req, 200, j);
 }
 
 void kp_api_partner_inbox(kp_req_t *req)
@@ -186,7 +192,10 @@ void kp_api_partner_inbox(kp_req_t *req)
 		                                      e[i].verdict, "status", e[i].status, "error_code", e[i].error_code,
 		                                      "error_message", e[i].error_message, "received_at",
 		                                      time_json(e[i].received_at), "claims", text_json(e[i].claims)));
-	kp_reply_json(req, 200, json_pack("{s:o}", "events", list));
+	json_t *j = json_pack("{s:o}", "events", list);
+	if (n == limit) /* maybe more: the next page is ?before=<the last id> */
+		json_object_set_new(j, "next_before", json_integer(e[n - 1].id));
+	kp_reply_json(req, 200, j);
 }
 
 static json_t *own_key_json(const kp_authority_key_t *k, const char *current)
@@ -291,8 +300,11 @@ static void settle(kp_req_t *req, bool retry)
 	kp_outbox_event_t *e;
 	int n;
 	rc = kp_store_outbox_list(kp_api_db(req), &req->arena, p.code, NULL, (int64_t)id + 1, 1, &e, &n);
-	kp_reply_json(req, 200, json_pack("{s:I, s:s}", "id", (json_int_t)id, "state",
-	                                  rc == KP_DB_OK && n == 1 ? e[0].state : retry ? "pending" : "skipped"));
+	kp_reply_json(req, 200,
+	              json_pack("{s:I, s:s}", "id", (json_int_t)id, "state",
+	                        rc == KP_DB_OK && n == 1 ? e[0].state
+	                        : retry                  ? "pending"
+	                                                 : "skipped"));
 }
 
 void kp_api_partner_outbox_retry(kp_req_t *req)

@@ -52,8 +52,8 @@ int kp_api_registration_allowed(kp_req_t *req)
 	kp_throttle_rule_t per_addr = {cfg->register_window_seconds, cfg->register_per_address,
 	                               cfg->register_window_seconds, cfg->register_window_seconds};
 	kp_throttle_rule_t all = {60, cfg->register_per_minute, 60, 60};
-	int rc = kp_store_throttle_take(c, kp_arena_printf(&req->arena, "register:%s", req->addr), now, &per_addr,
-	                                &allowed, &until);
+	int rc = kp_store_throttle_take(c, kp_arena_printf(&req->arena, "register:%s", req->addr), now, &per_addr, &allowed,
+	                                &until);
 	if (rc == KP_DB_OK && !allowed) {
 		reply_registration_throttled(req, until, "from your address");
 		return -1;

@@ -69,8 +69,7 @@ void kp_api_read_permit_trip(kp_req_t *req, int type, const char *issuer, const 
 	out->departure_country = kp_body_str_checked(req, "departure_country", 2, has_arr, kp_check_country);
 	out->arrival_country = kp_body_str_checked(req, "arrival_country", 2, has_dep, kp_check_country);
 	if (out->departure_country && out->arrival_country && type > 0 && issuer && verifier) {
-		const char *why =
-		    kp_permit_trip_check(type, issuer, verifier, out->departure_country, out->arrival_country);
+		const char *why = kp_permit_trip_check(type, issuer, verifier, out->departure_country, out->arrival_country);
 		if (why)
 			kp_field_error(req, "arrival_country", why);
 	}

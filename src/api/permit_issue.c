@@ -96,7 +96,8 @@ void kp_api_permit_issue(kp_req_t *req)
 		} refusals[] = {
 		    {"INSUFFICIENT_PERMIT_QUOTA", "no permits of this type and year are left in the quota for this partner"},
 		    {"PERMIT_YEAR_OVER", "permits of this year have expired; give expires_at to issue one"},
-		    {"TYPE_NOT_FOR_PARTNER", "a multilateral permit is issued for its organisation (TRACECA), other types for a country"},
+		    {"TYPE_NOT_FOR_PARTNER",
+		     "a multilateral permit is issued for its organisation (TRACECA), other types for a country"},
 		    {"NOT_A_MEMBER", "this country takes no part in the organisation's permit system"},
 		};
 		for (size_t i = 0; i < KP_ARRAY_LEN(refusals); i++)

@@ -21,7 +21,8 @@ static const kp_pdf_label_t L_ID = {"Уруксат номери", "Номер �
 static const kp_pdf_label_t L_TYPE = {"Уруксат түрү", "Вид разрешения", "Permit type"};
 static const kp_pdf_label_t L_VERIFIER = {"Жарактуу өлкө", "Страна действия", "Valid for country"};
 static const kp_pdf_label_t L_TRIP = {"Сапар", "Поездка", "Trip"};
-static const kp_pdf_label_t L_JOURNEY = {"Маршрут, жөнөө күнү, жүк", "Маршрут, дата выезда, груз", "Route, departure, cargo"};
+static const kp_pdf_label_t L_JOURNEY = {"Маршрут, жөнөө күнү, жүк", "Маршрут, дата выезда, груз",
+                                         "Route, departure, cargo"};
 static const kp_pdf_label_t L_CARRIER = {"Ташуучу (ИСН)", "Перевозчик (ИНН)", "Carrier (tax id)"};
 static const kp_pdf_label_t L_PLATES = {"Унаа / чиркегич", "ТС / прицеп", "Vehicle / trailer plate"};
 static const kp_pdf_label_t L_VALIDITY = {"Берилген – жарактуу", "Выдано – действует до", "Issued – valid until"};
@@ -72,7 +73,8 @@ static void describe(kp_req_t *req, const kp_permit_t *p, struct doc *d)
 		d->status = kp_arena_printf(a, "%s (%s)", d->status, kp_catalogue_three(cfg, a, "reason.used_up", "used up"));
 	/* the carrier's trip as it applied: route, departure date, cargo */
 	kp_application_t ap;
-	if (p->application_id && kp_store_application_get(kp_api_db(req), a, p->application_id, &ap) == KP_DB_OK && ap.trip) {
+	if (p->application_id && kp_store_application_get(kp_api_db(req), a, p->application_id, &ap) == KP_DB_OK &&
+	    ap.trip) {
 		json_t *t = json_loads(ap.trip, 0, NULL);
 		const char *parts[3] = {json_string_value(json_object_get(t, "route")), NULL,
 		                        json_string_value(json_object_get(t, "cargo"))};
@@ -85,7 +87,8 @@ static void describe(kp_req_t *req, const kp_permit_t *p, struct doc *d)
 		}
 		for (int i = 0; i < 3; i++)
 			if (parts[i] && *parts[i])
-				d->journey = d->journey ? kp_arena_printf(a, "%s · %s", d->journey, parts[i]) : kp_arena_strdup(a, parts[i]);
+				d->journey = d->journey ? kp_arena_printf(a, "%s · %s", d->journey, parts[i])
+				                        : kp_arena_strdup(a, parts[i]);
 		json_decref(t);
 	}
 }
@@ -110,8 +113,10 @@ static int credential_block(kp_pdf_t *pdf, const kp_permit_t *p, const struct do
 	if (d->void_) {
 		rc = kp_pdf_text(pdf, "ЖАРАКСЫЗ · НЕДЕЙСТВИТЕЛЬНО · VOID", 24);
 		return rc != 0 ? rc
-		               : kp_pdf_text(pdf, "Бул уруксат мындан ары жарактуу эмес. Это разрешение больше не действует. "
-		                                  "This permit is no longer valid.", 10);
+		               : kp_pdf_text(pdf,
+		                             "Бул уруксат мындан ары жарактуу эмес. Это разрешение больше не действует. "
+		                             "This permit is no longer valid.",
+		                             10);
 	}
 	kp_qr_t qr;
 	memset(&qr, 0, sizeof(qr));
@@ -137,7 +142,8 @@ static int tlog_block(kp_req_t *req, kp_pdf_t *pdf, const kp_permit_t *p, bool v
 	int rc = row(pdf, &L_TLOG, kp_arena_printf(&req->arena, "%lld · %s", (long long)index, kp_tlog_origin(l)));
 	kp_qr_t qr;
 	memset(&qr, 0, sizeof(qr));
-	const char *caption = "Ачык журналдагы далил · Доказательство в публичном журнале · Offline proof (c2sp.org/tlog-proof)";
+	const char
+	    *caption = "Ачык журналдагы далил · Доказательство в публичном журнале · Offline proof (c2sp.org/tlog-proof)";
 	if (rc == 0 && !void_ && kp_qr_encode(proof, strlen(proof), KP_QR_ECC_L, &qr) == 0) {
 		if ((rc = kp_pdf_qr(pdf, &qr, TLOG_QR_MM, caption)) == KP_PDF_EFULL && (rc = kp_pdf_page(pdf)) == 0)
 			rc = kp_pdf_qr(pdf, &qr, TLOG_QR_MM, caption);
@@ -155,9 +161,11 @@ static int render_pdf(kp_req_t *req, const kp_permit_t *p, unsigned char **out, 
 	kp_pdf_t *pdf = NULL;
 	int rc = kp_pdf_new(NULL, &pdf);
 	if (rc == 0)
-		rc = kp_pdf_title(pdf, "Эл аралык жүк ташуу уруксаты\nРазрешение на международную перевозку грузов\n"
-		                       "International road freight permit",
-		                  kp_arena_printf(&req->arena, "e-permit %s · %s", p->id, d.authority)); /* the issuing authority */
+		rc = kp_pdf_title(pdf,
+		                  "Эл аралык жүк ташуу уруксаты\nРазрешение на международную перевозку грузов\n"
+		                  "International road freight permit",
+		                  kp_arena_printf(&req->arena, "e-permit %s · %s", p->id,
+		                                  d.authority)); /* the issuing authority */
 	kp_arena_t *a = &req->arena;
 	const struct {
 		const kp_pdf_label_t *label;
@@ -191,7 +199,8 @@ void kp_api_permit_pdf(kp_req_t *req)
 	kp_permit_t p;
 	const char *id = kp_req_param(req, "id");
 	kp_permit_id_t pid;
-	int rc = kp_permit_id_parse(id, &pid) != 0 ? KP_DB_NOTFOUND : kp_store_permit_get(kp_api_db(req), &req->arena, id, &p);
+	int rc = kp_permit_id_parse(id, &pid) != 0 ? KP_DB_NOTFOUND
+	                                           : kp_store_permit_get(kp_api_db(req), &req->arena, id, &p);
 	if (rc == KP_DB_OK && !kp_api_may_see_org(req, p.org_id))
 		rc = KP_DB_NOTFOUND;
 	if (rc != KP_DB_OK) {

@@ -86,10 +86,11 @@ static int read_query(kp_req_t *req, kp_permit_query_t *q)
 	if (code_param(req, "issuer", &q->issuer) || code_param(req, "issued_for", &q->verifier) ||
 	    plate_param(req, "plate", &q->plate) || plate_param(req, "trailer_plate", &q->trailer_plate) ||
 	    tri_state(req, "used", &q->used) || tri_state(req, "revoked", &q->revoked) ||
-	    kp_req_query_int(req, "year", 2000, 2200, 0, &year) || kp_req_query_int(req, "type", 1, KP_PERMIT_TYPE_MAX, 0, &type) ||
+	    kp_req_query_int(req, "year", 2000, 2200, 0, &year) ||
+	    kp_req_query_int(req, "type", 1, KP_PERMIT_TYPE_MAX, 0, &type) ||
 	    kp_req_query_int(req, "page", 0, PAGE_MAX, 0, &page) ||
-	    kp_req_query_int(req, "size", 1, PAGE_SIZE_MAX, 20, &size) || day_param(req, "issued_from", false, &q->issued_from) ||
-	    day_param(req, "issued_to", true, &q->issued_to))
+	    kp_req_query_int(req, "size", 1, PAGE_SIZE_MAX, 20, &size) ||
+	    day_param(req, "issued_from", false, &q->issued_from) || day_param(req, "issued_to", true, &q->issued_to))
 		return -1;
 	q->year = (int)year;
 	q->type = (int)type;
@@ -126,7 +127,7 @@ void kp_api_permit_search(kp_req_t *req)
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++)
 		json_array_append_new(items, kp_api_permit_json(req, &p[i]));
-	kp_reply_json(req, 200, json_pack("{s:o, s:i, s:i, s:I, s:I}", "items", items, "page", q.page, "size", q.size,
-	                                  "total", (json_int_t)total,
-	                                  "pages", (json_int_t)((total + q.size - 1) / q.size)));
+	kp_reply_json(req, 200,
+	              json_pack("{s:o, s:i, s:i, s:I, s:I}", "items", items, "page", q.page, "size", q.size, "total",
+	                        (json_int_t)total, "pages", (json_int_t)((total + q.size - 1) / q.size)));
 }

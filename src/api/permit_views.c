@@ -40,8 +40,8 @@ json_t *kp_api_permit_json(kp_req_t *req, const kp_permit_t *p)
 		effective = "expired";
 	json_t *j = json_pack("{s:s, s:s, s:s, s:i, s:i, s:s?, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}",
 	                      "id", p->id, "issuer", p->issuer, "verifier", p->verifier, "year", p->year, "type", p->type,
-	                      "type_name", kp_permit_type_name(p->type), "serial", (json_int_t)p->serial, "plate",
-	                      p->plate, "company_name", p->company_name, "company_id", p->company_id, "issued_at", issued,
+	                      "type_name", kp_permit_type_name(p->type), "serial", (json_int_t)p->serial, "plate", p->plate,
+	                      "company_name", p->company_name, "company_id", p->company_id, "issued_at", issued,
 	                      "expires_at", expires, "issued_on", iat, "valid_until", valid_until, "status", p->status,
 	                      "effective_status", effective, "used_up", p->used_up);
 	json_object_set_new(j, "status_reason", p->status_reason ? json_string(p->status_reason) : json_null());
@@ -55,4 +55,3 @@ json_t *kp_api_permit_json(kp_req_t *req, const kp_permit_t *p)
 	}
 	return j;
 }
-

@@ -3,6 +3,7 @@
  * waiting zone, the officer's call-forward with a time to reach the gate, cancelling, and
  * the live queue of vehicles that come without a booking. */
 #include "api/api.h"
+#include "domain/booking.h"
 #include "api/paging.h"
 #include "api/queue_rules.h"
 #include "api/history.h"
@@ -309,7 +310,7 @@ static int queue_position(kp_req_t *req, const kp_booking_t *b)
 {
 	kp_booking_t *q;
 	int n;
-	if (strcmp(b->status, "checked_in") && strcmp(b->status, "called"))
+	if (!kp_booking_waiting(b->status))
 		return 0;
 	if (kp_store_queue_list(kp_api_db(req), &req->arena, b->checkpoint, b->flow, &q, &n) != KP_DB_OK)
 		return 0;

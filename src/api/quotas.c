@@ -33,7 +33,8 @@ void kp_api_authority_get(kp_req_t *req)
 	kp_authority_t au;
 	kp_authority_key_t *keys;
 	int n;
-	int rc = kp_check_authority_code(code) ? KP_DB_NOTFOUND : kp_store_authority_get(kp_api_db(req), &req->arena, code, &au);
+	int rc = kp_check_authority_code(code) ? KP_DB_NOTFOUND
+	                                       : kp_store_authority_get(kp_api_db(req), &req->arena, code, &au);
 	if (rc == KP_DB_OK)
 		rc = kp_store_key_list(kp_api_db(req), &req->arena, code, &keys, &n);
 	if (rc != KP_DB_OK) {
@@ -59,8 +60,8 @@ void kp_api_authority_get(kp_req_t *req)
 			char from[11], to[11];
 			kp_date_format_iso(m[i].from_day, from);
 			kp_date_format_iso(m[i].to_day, to);
-			json_array_append_new(members, json_pack("{s:s, s:s, s:s?, s:s}", "member", m[i].member, "from", from,
-			                                         "to", m[i].to_day ? to : NULL, "source", m[i].source));
+			json_array_append_new(members, json_pack("{s:s, s:s, s:s?, s:s}", "member", m[i].member, "from", from, "to",
+			                                         m[i].to_day ? to : NULL, "source", m[i].source));
 		}
 		json_object_set_new(out, "members", members);
 	}
@@ -88,8 +89,9 @@ void kp_api_authority_put(kp_req_t *req)
 		kp_reply_db_error(req, rc, "authority");
 		return;
 	}
-	kp_reply_json(req, 200, json_pack("{s:s, s:s, s:s?, s:b, s:s}", "code", au.code, "name", au.name, "api_url",
-	                                  au.api_url, "traceca", au.traceca, "kind", au.kind));
+	kp_reply_json(req, 200,
+	              json_pack("{s:s, s:s, s:s?, s:b, s:s}", "code", au.code, "name", au.name, "api_url", au.api_url,
+	                        "traceca", au.traceca, "kind", au.kind));
 }
 
 static json_t *type_view(kp_req_t *req, const kp_permit_type_t *t)
@@ -98,10 +100,9 @@ static json_t *type_view(kp_req_t *req, const kp_permit_type_t *t)
 	                 "valid_until",
 	                 kp_arena_printf(&req->arena, "%02d-%02d of the next year", t->valid_until_month,
 	                                 t->valid_until_day),
-	                 "valid_until_month", t->valid_until_month, "valid_until_day", t->valid_until_day,
-	                 "min_euro_class", t->min_euro_class, "fee_som", (json_int_t)t->fee_som, "holding_limit",
-	                 t->holding_limit, "review", t->review, "entries_per_country", t->entries_per_country,
-	                 "multilateral", t->multilateral);
+	                 "valid_until_month", t->valid_until_month, "valid_until_day", t->valid_until_day, "min_euro_class",
+	                 t->min_euro_class, "fee_som", (json_int_t)t->fee_som, "holding_limit", t->holding_limit, "review",
+	                 t->review, "entries_per_country", t->entries_per_country, "multilateral", t->multilateral);
 }
 
 void kp_api_permit_type_list(kp_req_t *req)
@@ -133,14 +134,20 @@ void kp_api_permit_type_update(kp_req_t *req)
 		return;
 	}
 	long long v;
-	if (kp_body_int(req, "valid_until_month", 1, 12, false, &v)) t.valid_until_month = (int)v;
-	if (kp_body_int(req, "valid_until_day", 1, 31, false, &v)) t.valid_until_day = (int)v;
-	if (kp_body_int(req, "min_euro_class", 0, 6, false, &v)) t.min_euro_class = (int)v;
-	if (kp_body_int(req, "fee_som", 0, 100000000, false, &v)) t.fee_som = v;
-	if (kp_body_int(req, "holding_limit", 0, 100000, false, &v)) t.holding_limit = (int)v;
-	if (kp_body_int(req, "entries_per_country", 1, 100, false, &v)) t.entries_per_country = (int)v;
+	if (kp_body_int(req, "valid_until_month", 1, 12, false, &v))
+		t.valid_until_month = (int)v;
+	if (kp_body_int(req, "valid_until_day", 1, 31, false, &v))
+		t.valid_until_day = (int)v;
+	if (kp_body_int(req, "min_euro_class", 0, 6, false, &v))
+		t.min_euro_class = (int)v;
+	if (kp_body_int(req, "fee_som", 0, 100000000, false, &v))
+		t.fee_som = v;
+	if (kp_body_int(req, "holding_limit", 0, 100000, false, &v))
+		t.holding_limit = (int)v;
+	if (kp_body_int(req, "entries_per_country", 1, 100, false, &v))
+		t.entries_per_country = (int)v;
 	const char *review = kp_body_str(req, "review", 16, false);
-	if (review && strcmp(review, "never") && strcmp(review, "always") && strcmp(review, "first_permit"))
+	if (review && kp_review_policy_parse(review) < 0)
 		kp_field_error(req, "review", "must be never, always or first_permit");
 	else if (review)
 		t.review = review;
@@ -225,13 +232,20 @@ void kp_api_quota_create(kp_req_t *req)
 		return;
 	}
 	bool outbound = strcmp(direction, "outbound") == 0;
-	kp_quota_t q = {.issuer = outbound ? self : partner, .verifier = outbound ? partner : self, .year = (int)year,
-	                .type = (int)type, .start_number = start, .end_number = end, .note = note};
+	kp_quota_t q = {.issuer = outbound ? self : partner,
+	                .verifier = outbound ? partner : self,
+	                .year = (int)year,
+	                .type = (int)type,
+	                .start_number = start,
+	                .end_number = end,
+	                .note = note};
 	kp_actor_t who = kp_api_actor(req);
 	rc = kp_store_quota_create(kp_api_db(req), &who, &q);
 	if (rc == KP_DB_CONFLICT) {
-		kp_reply_error(req, 422, "INVALID_QUOTA_INTERVAL", "serials %lld-%lld overlap another quota of %s for %lld,"
-		               " type %lld", start, end, partner, year, type);
+		kp_reply_error(req, 422, "INVALID_QUOTA_INTERVAL",
+		               "serials %lld-%lld overlap another quota of %s for %lld,"
+		               " type %lld",
+		               start, end, partner, year, type);
 		return;
 	}
 	if (rc == KP_DB_OK)
@@ -310,8 +324,8 @@ void kp_api_quota_usage(kp_req_t *req)
 	struct total *t = kp_arena_zalloc(&req->arena, sizeof(*t) * (size_t)(n + 1));
 	int nt = totals(q, n, kp_api_app(req)->cfg->authority_code, t);
 	if (kp_api_wants_csv(req)) {
-		static const char *const head[] = {"partner", "direction", "year", "type", "size", "issued", "used",
-		                                   "returned", "revoked", "expired", "remaining"};
+		static const char *const head[] = {"partner", "direction", "year",    "type",    "size",     "issued",
+		                                   "used",    "returned",  "revoked", "expired", "remaining"};
 		const char **cells = kp_arena_alloc(&req->arena, sizeof(char *) * 11 * (size_t)(nt + 1));
 		for (int i = 0; i < nt; i++) {
 			const char **r = cells + i * 11;
@@ -319,7 +333,8 @@ void kp_api_quota_usage(kp_req_t *req)
 			r[1] = t[i].outbound ? "outbound" : "inbound";
 			r[2] = kp_arena_printf(&req->arena, "%d", t[i].year);
 			r[3] = kp_permit_type_name(t[i].type);
-			int64_t v[] = {t[i].size, t[i].issued, t[i].used, t[i].returned, t[i].revoked, t[i].expired, t[i].remaining};
+			int64_t v[] = {t[i].size,    t[i].issued,  t[i].used,     t[i].returned,
+			               t[i].revoked, t[i].expired, t[i].remaining};
 			for (int k = 0; k < 7; k++)
 				r[4 + k] = kp_arena_printf(&req->arena, "%lld", (long long)v[k]);
 		}
@@ -328,14 +343,14 @@ void kp_api_quota_usage(kp_req_t *req)
 	}
 	json_t *items = json_array();
 	for (int i = 0; i < nt; i++)
-		json_array_append_new(items, json_pack("{s:s, s:s, s:i, s:i, s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
-		                                       "partner", t[i].partner, "direction",
-		                                       t[i].outbound ? "outbound" : "inbound", "year", t[i].year, "type",
-		                                       t[i].type, "type_name", kp_permit_type_name(t[i].type), "size",
-		                                       (json_int_t)t[i].size, "issued", (json_int_t)t[i].issued, "used",
-		                                       (json_int_t)t[i].used, "returned", (json_int_t)t[i].returned, "revoked",
-		                                       (json_int_t)t[i].revoked, "expired", (json_int_t)t[i].expired,
-		                                       "remaining", (json_int_t)t[i].remaining));
+		json_array_append_new(items,
+		                      json_pack("{s:s, s:s, s:i, s:i, s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "partner",
+		                                t[i].partner, "direction", t[i].outbound ? "outbound" : "inbound", "year",
+		                                t[i].year, "type", t[i].type, "type_name", kp_permit_type_name(t[i].type),
+		                                "size", (json_int_t)t[i].size, "issued", (json_int_t)t[i].issued, "used",
+		                                (json_int_t)t[i].used, "returned", (json_int_t)t[i].returned, "revoked",
+		                                (json_int_t)t[i].revoked, "expired", (json_int_t)t[i].expired, "remaining",
+		                                (json_int_t)t[i].remaining));
 	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -363,7 +378,8 @@ void kp_api_quota_parity(kp_req_t *req)
 		json_t *side = json_object_get(row, out ? "granted_to_us" : "granted_by_us");
 		json_int_t size = json_integer_value(json_object_get(side, "size"));
 		json_object_set_new(side, "size", json_integer(size + q[i].end_number - q[i].start_number + 1));
-		json_object_set_new(side, "issued", json_integer(json_integer_value(json_object_get(side, "issued")) + q[i].issued));
+		json_object_set_new(side, "issued",
+		                    json_integer(json_integer_value(json_object_get(side, "issued")) + q[i].issued));
 		json_object_set_new(side, "used", json_integer(json_integer_value(json_object_get(side, "used")) + q[i].used));
 	}
 	json_t *items = json_array();
@@ -393,8 +409,8 @@ void kp_api_usage_carriers(kp_req_t *req)
 		return;
 	}
 	if (kp_api_wants_csv(req)) {
-		static const char *const head[] = {"organisation_id", "company", "partner", "year", "type", "issued", "used",
-		                                   "returned", "revoked"};
+		static const char *const head[] = {"organisation_id", "company", "partner",  "year",   "type",
+		                                   "issued",          "used",    "returned", "revoked"};
 		const char **cells = kp_arena_alloc(&req->arena, sizeof(char *) * 9 * (size_t)(n + 1));
 		for (int i = 0; i < n; i++) {
 			const char **r = cells + i * 9;

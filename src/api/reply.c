@@ -84,8 +84,7 @@ void kp_api_reply_csv(kp_req_t *req, const char *filename, const char *const *he
 		buf[len++] = '\n';
 	}
 	kp_reply_bytes(req, 200, "text/csv; charset=utf-8", buf, len);
-	kp_reply_header(req, "Content-Disposition",
-	                kp_arena_printf(&req->arena, "attachment; filename=\"%s\"", filename));
+	kp_reply_header(req, "Content-Disposition", kp_arena_printf(&req->arena, "attachment; filename=\"%s\"", filename));
 }
 
 const char *kp_api_qr_format(kp_req_t *req)
@@ -125,6 +124,5 @@ void kp_api_reply_qr(kp_req_t *req, const char *text, const char *filename)
 void kp_api_reply_pdf(kp_req_t *req, unsigned char *pdf, size_t len, const char *filename)
 {
 	kp_reply_take(req, 200, "application/pdf", pdf, len);
-	kp_reply_header(req, "Content-Disposition",
-	                kp_arena_printf(&req->arena, "inline; filename=\"%s.pdf\"", filename));
+	kp_reply_header(req, "Content-Disposition", kp_arena_printf(&req->arena, "inline; filename=\"%s.pdf\"", filename));
 }

@@ -329,6 +329,14 @@ const kp_route_t kp_api_routes[] = {
 	{"GET", "/api/v1/transparency/permits/{id}", kp_api_transparency_permit, 0, PUBLIC,
 	 "a permit's offline proof (tlog-proof), with the commitment's opening for its holder"},
 
+	/* Trends for the ministry's charts (web/js/pages/trends.js): counts per month or day. */
+	{"GET", "/api/v1/trends/permits", kp_api_trend_permits, STAFF, 0,
+	 "permits issued per month by type or partner, with each partner's quota"},
+	{"GET", "/api/v1/trends/crossings", kp_api_trend_crossings, STAFF, 0,
+	 "crossings and waiting-zone waits per day at a checkpoint"},
+	{"GET", "/api/v1/trends/window", kp_api_trend_window, STAFF, 0,
+	 "single-window applications per month by state"},
+
 	/* Operations (docs/operations.md): metrics for the monitoring system. */
 	{"GET", "/metrics", kp_api_metrics, 0, PUBLIC, "Prometheus metrics (settings metrics_allow, metrics_token)"},
 

@@ -173,8 +173,13 @@ static void reply_change(kp_req_t *req, kp_rule_change_t *ch)
 	}
 	if (ch->applied_at)
 		reload_registry(req);
+	json_t *j = change_json(ch);
+	if (ch->applied_at) /* bookings at hours the crossing no longer serves, as a closure's */
+		json_object_set_new(j, "bookings_cancelled", json_integer(ch->bookings_cancelled));
 	if (req->status == 0)
-		kp_reply_json(req, ch->applied_at ? 200 : 202, change_json(ch));
+		kp_reply_json(req, ch->applied_at ? 200 : 202, j);
+	else
+		json_decref(j);
 }
 
 /* Body: from, to ('MM-DD', both or neither: all year), source, effective_from. */

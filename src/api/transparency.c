@@ -228,9 +228,10 @@ void kp_api_transparency_inclusion(kp_req_t *req)
 		kp_reply_error(req, 500, "internal", "the proof could not be computed");
 		return;
 	}
-	kp_reply_json(req, 200, json_pack("{s:I, s:I, s:o, s:o, s:o}", "index", (json_int_t)index, "size",
-	                                  (json_int_t)size, "leaf_hash", b64_json(leaf, KP_HASH_SIZE), "root",
-	                                  b64_json(root, KP_HASH_SIZE), "proof", proof_json(proof, n)));
+	kp_reply_json(req, 200,
+	              json_pack("{s:I, s:I, s:o, s:o, s:o}", "index", (json_int_t)index, "size", (json_int_t)size,
+	                        "leaf_hash", b64_json(leaf, KP_HASH_SIZE), "root", b64_json(root, KP_HASH_SIZE), "proof",
+	                        proof_json(proof, n)));
 }
 
 void kp_api_transparency_consistency(kp_req_t *req)
@@ -255,9 +256,10 @@ void kp_api_transparency_consistency(kp_req_t *req)
 		kp_reply_error(req, 500, "internal", "the proof could not be computed");
 		return;
 	}
-	kp_reply_json(req, 200, json_pack("{s:I, s:I, s:o, s:o, s:o}", "from", (json_int_t)from, "to", (json_int_t)to,
-	                                  "from_root", b64_json(r1, KP_HASH_SIZE), "to_root", b64_json(r2, KP_HASH_SIZE),
-	                                  "proof", proof_json(proof, n)));
+	kp_reply_json(req, 200,
+	              json_pack("{s:I, s:I, s:o, s:o, s:o}", "from", (json_int_t)from, "to", (json_int_t)to, "from_root",
+	                        b64_json(r1, KP_HASH_SIZE), "to_root", b64_json(r2, KP_HASH_SIZE), "proof",
+	                        proof_json(proof, n)));
 }
 
 void kp_api_transparency_leaf(kp_req_t *req)
@@ -280,8 +282,9 @@ void kp_api_transparency_leaf(kp_req_t *req)
 		return;
 	}
 	json_t *leaf = json_loads(rows[0].entry, 0, NULL);
-	kp_reply_json(req, 200, json_pack("{s:I, s:s, s:s, s:o?}", "index", (json_int_t)index, "hash", rows[0].hash,
-	                                  "entry", rows[0].entry, "leaf", leaf));
+	kp_reply_json(req, 200,
+	              json_pack("{s:I, s:s, s:s, s:o?}", "index", (json_int_t)index, "hash", rows[0].hash, "entry",
+	                        rows[0].entry, "leaf", leaf));
 }
 
 /* The tlog-proof text of the oldest leaf about object that the latest checkpoint covers

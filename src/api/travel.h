@@ -40,8 +40,8 @@ bool kp_travel_date(kp_req_t *req, json_t *obj, const char *label, const char *n
 
 /* Sign claims (taken) with the authority's current key under header typ; the JWS and the
  * key's id into the arena. 0 or -1. Every signed receipt and zone permit goes through it. */
-int kp_travel_sign_claims(struct kp_keyring *keys, kp_arena_t *a, json_t *claims, const char *typ, const char **credential,
-                          const char **kid);
+int kp_travel_sign_claims(struct kp_keyring *keys, kp_arena_t *a, json_t *claims, const char *typ,
+                          const char **credential, const char **kid);
 kp_zone_signer_t kp_travel_zone_signer(kp_req_t *req);
 /* The same outside a request (kapka demo): the context lives in arena a. */
 struct kp_keyring;

@@ -83,8 +83,9 @@ void kp_api_zone_place_put(kp_req_t *req)
 		kp_reply_db_error(req, rc, "place");
 		return;
 	}
-	kp_reply_json(req, 200, json_pack("{s:s, s:i, s:o, s:b}", "code", p.code, "zone", p.zone, "name",
-	                                  names(p.name_en, p.name_ru, p.name_ky), "post", p.post));
+	kp_reply_json(req, 200,
+	              json_pack("{s:s, s:i, s:o, s:b}", "code", p.code, "zone", p.zone, "name",
+	                        names(p.name_en, p.name_ru, p.name_ky), "post", p.post));
 }
 
 static void reply_fees(kp_req_t *req)
@@ -116,8 +117,9 @@ static void reply_fees(kp_req_t *req)
 		kp_reply_db_error(req, rc, "fees");
 		return;
 	}
-	kp_reply_json(req, 200, json_pack("{s:o, s:s?, s:s}", "items", items, "source", source, "rounding",
-	                                  "exact decimal conversion, rounded to the cent half away from zero"));
+	kp_reply_json(req, 200,
+	              json_pack("{s:o, s:s?, s:s}", "items", items, "source", source, "rounding",
+	                        "exact decimal conversion, rounded to the cent half away from zero"));
 }
 
 /* source and effective_from (a date, midnight in Bishkek; default now) of a fee change;
@@ -148,9 +150,10 @@ static int fee_change(kp_req_t *req, kp_rule_change_t *ch)
 		return 0;
 	char eff[32];
 	kp_iso8601(ch->effective_from, eff, sizeof(eff));
-	kp_reply_json(req, 202, json_pack("{s:I, s:s, s:o, s:s, s:s, s:n}", "id", (json_int_t)ch->id, "kind", ch->kind,
-	                                  "change", json_loads(ch->payload, 0, NULL), "source", ch->source,
-	                                  "effective_from", eff, "applied_at"));
+	kp_reply_json(req, 202,
+	              json_pack("{s:I, s:s, s:o, s:s, s:s, s:n}", "id", (json_int_t)ch->id, "kind", ch->kind, "change",
+	                        json_loads(ch->payload, 0, NULL), "source", ch->source, "effective_from", eff,
+	                        "applied_at"));
 	return 1;
 }
 
@@ -256,8 +259,9 @@ void kp_api_rate_put(kp_req_t *req)
 	}
 	char at[32];
 	kp_iso8601(kp_now(), at, sizeof(at));
-	kp_reply_json(req, 200, json_pack("{s:s, s:s, s:s, s:o, s:s}", "code", code, "usd_per_unit", rate, "updated_at", at,
-	                                  "rate_date", kp_travel_date_json(r.rate_date), "source", r.source));
+	kp_reply_json(req, 200,
+	              json_pack("{s:s, s:s, s:s, s:o, s:s}", "code", code, "usd_per_unit", rate, "updated_at", at,
+	                        "rate_date", kp_travel_date_json(r.rate_date), "source", r.source));
 }
 
 void kp_api_passport_formats_get(kp_req_t *req)
@@ -304,8 +308,9 @@ void kp_api_passport_format_put(kp_req_t *req)
 		kp_reply_db_error(req, rc, "passport format");
 		return;
 	}
-	kp_reply_json(req, 200, json_pack("{s:s, s:s, s:s}", "nationality", f.nationality, "pattern", f.pattern, "example",
-	                                  f.example));
+	kp_reply_json(req, 200,
+	              json_pack("{s:s, s:s, s:s}", "nationality", f.nationality, "pattern", f.pattern, "example",
+	                        f.example));
 }
 
 void kp_api_ecotax_fees_get(kp_req_t *req)
@@ -345,8 +350,8 @@ void kp_api_ecotax_fee_put(kp_req_t *req)
 	if (dated) {
 		ch.payload = kp_travel_dump(req, json_pack("{s:s, s:I}", "kind", kind, "fee_som", (json_int_t)fee));
 		if (fee_change(req, &ch) == 0)
-			kp_reply_json(req, 200, json_pack("{s:s, s:I, s:s}", "kind", kind, "fee_som", (json_int_t)fee, "source",
-			                                  ch.source));
+			kp_reply_json(req, 200,
+			              json_pack("{s:s, s:I, s:s}", "kind", kind, "fee_som", (json_int_t)fee, "source", ch.source));
 		return;
 	}
 	kp_actor_t who = kp_api_actor(req);

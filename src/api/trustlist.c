@@ -34,8 +34,8 @@ json_t *kp_trustlist_authorities(kp_conn_t *c, kp_arena_t *a, bool with_revoked)
 			json_array_append_new(keys, jwk);
 		}
 		if (json_array_size(keys))
-			json_array_append_new(list, json_pack("{s:s, s:s, s:o}", "code", au[i].code, "name", au[i].name, "keys",
-			                                      keys));
+			json_array_append_new(list,
+			                      json_pack("{s:s, s:s, s:o}", "code", au[i].code, "name", au[i].name, "keys", keys));
 		else
 			json_decref(keys);
 	}
@@ -91,9 +91,9 @@ char *kp_trustlist_build(const kp_config_t *cfg, kp_keyring_t *keys, kp_conn_t *
 	n += nz;
 	json_t *revoked = kp_trustlist_encode(ids, n, &other);
 	json_t *members = members_json(c, &a);
-	body = json_pack("{s:s, s:I, s:o, s:o, s:i, s:o, s:o}", "issuer", cfg->authority_code, "issued_at",
-	                 (json_int_t)now, "authorities", authorities, "members", members ? members : json_object(),
-	                 "revoked_count", n, "revoked", revoked, "revoked_other", other);
+	body = json_pack("{s:s, s:I, s:o, s:o, s:i, s:o, s:o}", "issuer", cfg->authority_code, "issued_at", (json_int_t)now,
+	                 "authorities", authorities, "members", members ? members : json_object(), "revoked_count", n,
+	                 "revoked", revoked, "revoked_other", other);
 	authorities = NULL;
 	body_text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	char digest[65];

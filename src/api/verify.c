@@ -46,7 +46,8 @@ static bool member_on(void *ctx, const char *organisation, const char *country, 
 {
 	struct online *o = ctx;
 	bool m = false;
-	return kp_store_authority_is_member(kp_api_db(o->req), &o->req->arena, organisation, country, day, &m) == KP_DB_OK &&
+	return kp_store_authority_is_member(kp_api_db(o->req), &o->req->arena, organisation, country, day, &m) ==
+	           KP_DB_OK &&
 	       m;
 }
 
@@ -55,9 +56,15 @@ json_t *kp_api_verdict(kp_req_t *req, const char *qr, const char *here)
 	const kp_config_t *cfg = kp_api_app(req)->cfg;
 	struct online o = {req, {0}, false};
 	kp_verifier_t vf = {
-		.ctx = &o, .here = here, .today = kp_local_day(kp_now(), (int)cfg->utc_offset_minutes),
-		.self = cfg->authority_code, .unknown_issuer = KP_WHY_UNKNOWN_ISSUER,
-		.issuer_known = issuer_known, .key = issuer_key, .record = permit_record, .member = member_on,
+	    .ctx = &o,
+	    .here = here,
+	    .today = kp_local_day(kp_now(), (int)cfg->utc_offset_minutes),
+	    .self = cfg->authority_code,
+	    .unknown_issuer = KP_WHY_UNKNOWN_ISSUER,
+	    .issuer_known = issuer_known,
+	    .key = issuer_key,
+	    .record = permit_record,
+	    .member = member_on,
 	};
 	kp_verdict_t v = {0};
 	kp_permit_id_t pid;

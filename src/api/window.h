@@ -35,7 +35,8 @@ int kp_window_offset(kp_req_t *req);
 /* The authority's current local year, its quota ledger row carried over from the year
  * before when it has none yet. */
 int kp_window_ev_year(kp_req_t *req);
-/* Settle what the passing of time decided (expired applications, pro-rata days). */
+/* Settle what the passing of time decided (expired applications, pro-rata days) before a
+ * write that depends on it; reads never do (the background housekeeping does it too). */
 void kp_window_tick(kp_req_t *req);
 
 /* The seam where a payment gateway plugs in: charge (or confirm) a fee and say which

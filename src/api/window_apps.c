@@ -2,6 +2,7 @@
  * to a procedure, the list of one's applications, the one status page showing every
  * agency's step, and answering an agency's request for more. Also the helpers the other
  * window resources share (window.h). */
+#include "api/paging.h"
 #include "api/window.h"
 #include "domain/number.h"
 
@@ -45,8 +46,7 @@ void kp_window_tick(kp_req_t *req)
 {
 	int expired = 0;
 	kp_actor_t sys = {0, "system", req->request_id, NULL};
-	kp_store_sw_expire(kp_api_db(req), &req->arena, kp_window_now(), kp_window_offset(req), &expired);
-	kp_store_ev_settle(kp_api_db(req), &req->arena, &sys, kp_window_now(), kp_window_offset(req));
+	kp_store_sw_settle(kp_api_db(req), &req->arena, &sys, kp_window_now(), kp_window_offset(req), &expired);
 }
 
 json_t *kp_window_time(int64_t t)
@@ -340,30 +340,25 @@ static int load_own(kp_req_t *req, kp_sw_app_t *app)
 void kp_api_sw_app_get(kp_req_t *req)
 {
 	kp_sw_app_t app;
-	kp_window_tick(req);
 	if (load_own(req, &app) == 0)
 		kp_reply_json(req, 200, status_json(req, &app));
 }
 
 void kp_api_sw_app_list(kp_req_t *req)
 {
-	long long limit;
-	if (kp_req_query_int(req, "limit", 1, 500, 100, &limit) != 0)
+	kp_page_t page;
+	if (kp_api_page_read(req, 500, 100, &page) != 0)
 		return;
 	const char *status = kp_req_query(req, "status");
-	static const char *const statuses[] = {"in_progress", "approved", "refused", "expired", "withdrawn"};
-	bool ok = status == NULL;
-	for (size_t i = 0; status && i < KP_ARRAY_LEN(statuses); i++)
-		ok |= strcmp(status, statuses[i]) == 0;
-	if (!ok) {
+	if (status && !kp_sw_app_status_known(status)) {
 		kp_reply_error(req, 400, "bad_query", "status must be in_progress, approved, refused, expired or withdrawn");
 		return;
 	}
-	kp_window_tick(req);
 	int64_t user = req->auth.role & (KP_ROLE_ADMIN | KP_ROLE_AUDITOR) ? 0 : req->auth.user_id;
 	kp_sw_app_t *apps;
 	int n;
-	int rc = kp_store_sw_app_list(kp_api_db(req), &req->arena, user, status, (int)limit, &apps, &n);
+	int64_t total;
+	int rc = kp_store_sw_app_list(kp_api_db(req), &req->arena, user, status, &page, &apps, &n, &total);
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "applications");
 		return;
@@ -387,7 +382,7 @@ void kp_api_sw_app_list(kp_req_t *req)
 		                                       "submitted_at", kp_window_time(apps[i].submitted_at), "expires_at",
 		                                       kp_window_time(apps[i].expires_at), "steps", js));
 	}
-	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
+	kp_api_page_reply(req, items, total, &page);
 }
 
 void kp_api_sw_answer(kp_req_t *req)

@@ -53,7 +53,8 @@ void kp_api_sw_document_upload(kp_req_t *req)
 	const char *kind = kp_req_query(req, "kind");
 	size_t kl = kind ? strlen(kind) : 0;
 	if (kl < 2 || kl > 40 || strspn(kind, "abcdefghijklmnopqrstuvwxyz0123456789-_") != kl) {
-		kp_reply_error(req, 400, "bad_query", "kind must name the document kind (2 to 40 lower-case letters, digits, '-', '_')");
+		kp_reply_error(req, 400, "bad_query",
+		               "kind must name the document kind (2 to 40 lower-case letters, digits, '-', '_')");
 		return;
 	}
 	if (req->body_len == 0) {
@@ -76,8 +77,12 @@ void kp_api_sw_document_upload(kp_req_t *req)
 		kp_reply_error(req, 415, "type_mismatch", "the content is %s but Content-Type says otherwise", type);
 		return;
 	}
-	kp_sw_document_t d = {.user_id = req->auth.user_id, .size = (int64_t)req->body_len, .uploaded_at = kp_window_now(),
-	                      .kind = kind, .filename = safe_name(req, kp_req_query(req, "filename")), .content_type = type};
+	kp_sw_document_t d = {.user_id = req->auth.user_id,
+	                      .size = (int64_t)req->body_len,
+	                      .uploaded_at = kp_window_now(),
+	                      .kind = kind,
+	                      .filename = safe_name(req, kp_req_query(req, "filename")),
+	                      .content_type = type};
 	char hex[65];
 	kp_sha256_hex(req->body, req->body_len, hex);
 	d.sha256 = kp_arena_strdup(&req->arena, hex);
@@ -123,9 +128,10 @@ void kp_api_sw_document_get(kp_req_t *req)
 		return;
 	kp_conn_t *c = kp_api_db(req);
 	int rc = kp_store_sw_document_get(c, &req->arena, id, &d);
-	bool may = rc == KP_DB_OK && (d.user_id == req->auth.user_id || (req->auth.role & (KP_ROLE_ADMIN | KP_ROLE_AUDITOR)) ||
-	                              kp_store_sw_document_visible_to(c, &req->arena, id, kp_role_name(req->auth.role) ?: "",
-	                                                              req->auth.org_id));
+	bool may = rc == KP_DB_OK &&
+	           (d.user_id == req->auth.user_id || (req->auth.role & (KP_ROLE_ADMIN | KP_ROLE_AUDITOR)) ||
+	            kp_store_sw_document_visible_to(c, &req->arena, id, kp_role_name(req->auth.role) ?: "",
+	                                            req->auth.org_id));
 	if (rc == KP_DB_OK && !may)
 		rc = KP_DB_NOTFOUND;
 	if (rc == KP_DB_OK)
@@ -139,7 +145,8 @@ void kp_api_sw_document_get(kp_req_t *req)
 	long len = kp_b64url_decode(b64, n, bytes, n / 4 * 3 + 4);
 	if (len < 0) {
 		free(bytes);
-		kp_reply_error(req, 500, "internal", "the stored document could not be read; it was logged as %s", req->request_id);
+		kp_reply_error(req, 500, "internal", "the stored document could not be read; it was logged as %s",
+		               req->request_id);
 		return;
 	}
 	kp_reply_take(req, 200, d.content_type, bytes, (size_t)len);
@@ -188,9 +195,8 @@ static int sign_fee(void *ctx, kp_arena_t *a, const kp_sw_fee_t *f, const char *
 	char at[32];
 	kp_iso8601(f->paid_at, at, sizeof(at));
 	json_t *claims = json_pack("{s:s, s:s, s:I, s:s, s:s, s:I, s:s}", "k", "sw", "id",
-	                           kp_window_receipt_number(a, s->issuer, f->id), "ap",
-	                           (json_int_t)f->application_id, "st", f->step_code, "co", f->collector, "sm",
-	                           (json_int_t)f->amount_som, "pd", at);
+	                           kp_window_receipt_number(a, s->issuer, f->id), "ap", (json_int_t)f->application_id, "st",
+	                           f->step_code, "co", f->collector, "sm", (json_int_t)f->amount_som, "pd", at);
 	return kp_travel_sign_claims(s->keys, a, claims, KP_SW_RECEIPT_TYP, credential, kid);
 }
 
@@ -266,7 +272,8 @@ void kp_api_sw_fee_receipt(kp_req_t *req)
 	if (load_fee(req, &f, &app, true) != 0)
 		return;
 	if (strcmp(f.status, "paid") != 0 || f.credential == NULL) {
-		kp_reply_error(req, 409, "not_paid", "fee %lld is %s: a receipt exists once it is paid", (long long)f.id, f.status);
+		kp_reply_error(req, 409, "not_paid", "fee %lld is %s: a receipt exists once it is paid", (long long)f.id,
+		               f.status);
 		return;
 	}
 	if (kp_store_sw_agency_get(kp_api_db(req), &req->arena, f.collector, &ag) != KP_DB_OK)
@@ -276,13 +283,14 @@ void kp_api_sw_fee_receipt(kp_req_t *req)
 	kp_iso8601(f.paid_at, paid, sizeof(paid));
 	unsigned char *out = NULL;
 	size_t len = 0;
-	const kp_receipt_row_t rows[] = {
-	    {&L_NO, no},
-	    {&L_APP, kp_arena_printf(&req->arena, "%lld (%s)", (long long)app.id, app.procedure)},
-	    {&L_STEP, f.step_code},
-	    {&L_COLL, kp_arena_printf(&req->arena, "%s / %s / %s", ag.name_ky, ag.name_ru, ag.name_en)},
-	    {&L_SUM, kp_arena_printf(&req->arena, "%lld", (long long)f.amount_som)},
-	    {&L_PAID, kp_arena_printf(&req->arena, "%s, %s %s", paid, f.gateway ? f.gateway : "", f.reference ? f.reference : "")}};
+	const kp_receipt_row_t rows[] =
+	    {{&L_NO, no},
+	     {&L_APP, kp_arena_printf(&req->arena, "%lld (%s)", (long long)app.id, app.procedure)},
+	     {&L_STEP, f.step_code},
+	     {&L_COLL, kp_arena_printf(&req->arena, "%s / %s / %s", ag.name_ky, ag.name_ru, ag.name_en)},
+	     {&L_SUM, kp_arena_printf(&req->arena, "%lld", (long long)f.amount_som)},
+	     {&L_PAID,
+	      kp_arena_printf(&req->arena, "%s, %s %s", paid, f.gateway ? f.gateway : "", f.reference ? f.reference : "")}};
 	if (kp_receipt_pdf("Жыйым төлөнгөнү тууралуу квитанция\nКвитанция об оплате сбора\nFee receipt", no, rows,
 	                   KP_ARRAY_LEN(rows), f.credential, &out, &len) != 0) {
 		kp_reply_error(req, 500, "internal", "the receipt could not be made");

@@ -210,7 +210,6 @@ static json_t *year_json(kp_req_t *req, const kp_ev_year_t *y)
 
 void kp_api_ev_register(kp_req_t *req)
 {
-	kp_window_tick(req);
 	kp_window_ev_year(req); /* this year is listed even before its first claim */
 	kp_ev_year_t *ys;
 	kp_ev_rule_t *rs;

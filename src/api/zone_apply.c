@@ -1,6 +1,7 @@
 /* zone_apply.c: applying for border-zone permits (one person, or a group on an agency's
  * traveller account) and the JSON views of applications and permits. */
 #include "api/travel.h"
+#include "domain/zone.h"
 #include "domain/number.h"
 #include "core/util.h"
 #include "domain/account.h"
@@ -27,7 +28,7 @@ json_t *kp_travel_permit_json(kp_req_t *req, const kp_zone_app_t *app, const kp_
 		json_object_set_new(j, "zones", zones ? zones : json_array());
 		json_object_set_new(j, "route", route ? route : json_array());
 	}
-	json_object_set_new(j, "qr", p->credential && strcmp(p->status, "active") == 0 ? json_string(p->credential)
+	json_object_set_new(j, "qr", p->credential && kp_zone_permit_active(p->status) ? json_string(p->credential)
 	                                                                               : json_null());
 	return j;
 }

@@ -3,6 +3,7 @@
  * each with the signed QR, rows in
  * Kyrgyz, Russian and English. */
 #include "api/travel.h"
+#include "domain/zone.h"
 #include "domain/number.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -154,7 +155,7 @@ void kp_api_zone_permit_pdf(kp_req_t *req)
 		kp_reply_db_error(req, rc, "zone permit");
 		return;
 	}
-	if (p.credential == NULL || strcmp(p.status, "active") != 0) {
+	if (p.credential == NULL || !kp_zone_permit_active(p.status)) {
 		kp_reply_error(req, 409, "conflict", "the permit is %s: it can be printed once paid and while active", p.status);
 		return;
 	}

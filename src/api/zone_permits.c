@@ -3,6 +3,7 @@
  * person's permit with its QR, its printable PDF (a page per post on the route), its
  * checks at posts and revocation by the ministry. */
 #include "api/travel.h"
+#include "domain/zone.h"
 #include "core/util.h"
 #include "doc/pdf.h"
 #include "doc/qr.h"
@@ -134,14 +135,16 @@ void kp_api_zone_extend(kp_req_t *req)
 		kp_field_error(req, "valid_until", kp_arena_printf(&req->arena, "must be after the current end, %s", end));
 	else if (rc == KP_DB_CONFLICT && ext == KP_ZONE_EXT_TOO_LONG)
 		kp_field_error(req, "valid_until",
-		               kp_arena_printf(&req->arena, "must be on or before %s: %d months from the first day", limit, max));
+		               kp_arena_printf(&req->arena, "must be on or before %s: %d months from the first day", limit,
+		                               max));
 	if (kp_body_check(req) != 0)
 		return;
 	if (rc == KP_DB_CONFLICT) {
 		if (ext == KP_ZONE_EXT_USED)
 			kp_reply_error(req, 409, "conflict", "this permit was already extended once; apply for a new one");
 		else if (ext == KP_ZONE_EXT_EXPIRED)
-			kp_reply_error(req, 409, "conflict", "the permit expired on %s; an extension cannot start after expiry", end);
+			kp_reply_error(req, 409, "conflict", "the permit expired on %s; an extension cannot start after expiry",
+			               end);
 		else
 			kp_reply_error(req, 409, "conflict", "application %lld is %s: only paid permits are extended",
 			               (long long)x.id, status ? status : "changed");
@@ -201,7 +204,7 @@ static int load_active(kp_req_t *req, kp_zone_permit_t *p, kp_zone_app_t *x)
 {
 	if (load_permit(req, p, x) != 0)
 		return -1;
-	if (p->credential == NULL || strcmp(p->status, "active") != 0) {
+	if (p->credential == NULL || !kp_zone_permit_active(p->status)) {
 		kp_reply_error(req, 409, "conflict", "the permit is %s: it has a QR code only once paid and while active",
 		               p->status);
 		return -1;

@@ -29,8 +29,8 @@ static bool zone_record(void *ctx, int64_t number, kp_zone_record_t *out)
 	struct online *o = ctx;
 	o->have = kp_store_zone_permit_get(kp_api_db(o->req), &o->req->arena, number, &o->rec, &o->app) == KP_DB_OK;
 	if (o->have)
-		*out = (kp_zone_record_t){o->rec.status, o->rec.status_reason, o->rec.surname, o->rec.given_names,
-		                          o->rec.passport_number, o->app.valid_until};
+		*out = (kp_zone_record_t){o->rec.status,      o->rec.status_reason,   o->rec.surname,
+		                          o->rec.given_names, o->rec.passport_number, o->app.valid_until};
 	return o->have;
 }
 
@@ -94,8 +94,12 @@ void kp_api_zone_check(kp_req_t *req)
 	json_t *codes = json_array();
 	for (int i = 0; i < v.n; i++)
 		json_array_append_new(codes, json_string(kp_why_code(v.why[i])));
-	kp_zone_check_row_t row = {.permit_id = o.have ? o.rec.id : 0, .place = in.place, .passport_number = in.p.passport,
-	                           .reasons = kp_travel_dump(req, codes), .zone = in.p.zone, .valid = valid};
+	kp_zone_check_row_t row = {.permit_id = o.have ? o.rec.id : 0,
+	                           .place = in.place,
+	                           .passport_number = in.p.passport,
+	                           .reasons = kp_travel_dump(req, codes),
+	                           .zone = in.p.zone,
+	                           .valid = valid};
 	kp_actor_t who = kp_api_actor(req);
 	int rc = kp_store_zone_check_add(kp_api_db(req), &who, &row);
 	if (rc != KP_DB_OK) {

@@ -24,8 +24,7 @@ const kp_key_t *kp_keyring_signing_key(kp_keyring_t *k);
 
 /* The public key of authority+kid, from a cache or the store (borrowed; lives as long as
  * the keyring). NULL when unknown or revoked (*revoked set when it exists but is revoked). */
-const kp_key_t *kp_keyring_lookup(kp_keyring_t *k, kp_conn_t *c, const char *authority, const char *kid,
-                                  bool *revoked);
+const kp_key_t *kp_keyring_lookup(kp_keyring_t *k, kp_conn_t *c, const char *authority, const char *kid, bool *revoked);
 
 /* The credential's claims for a permit, in the order the universal verifier reads them:
  * {"id","iat","exp","pn","cn"}, dates as dd/MM/yyyy at the UTC offset. Caller decrefs. */

@@ -50,7 +50,8 @@ json_t *kp_cli_anchors_load(const char *path)
 		out = json_pack("{s:[{s:n, s:[O]}]}", "authorities", "code", "keys", j); /* one JWK, for any issuer */
 	json_decref(j);
 	if (out == NULL)
-		fprintf(stderr, "kapka: %s holds no trust anchors (kapka trustlist anchors, an epermit-configuration or a JWK)\n",
+		fprintf(stderr,
+		        "kapka: %s holds no trust anchors (kapka trustlist anchors, an epermit-configuration or a JWK)\n",
 		        path);
 	return out;
 }

@@ -64,8 +64,17 @@ static int restore_pg(const char *src, const char *dsn)
 	char file[1100];
 	snprintf(file, sizeof(file), "%s", src);
 	/* --dbname names the database libpq's PGDATABASE holds: restore into it, not a file */
-	char *argv[] = {"pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-	                "--exit-on-error", "--dbname", "", file, NULL};
+	char *argv[] = {"pg_restore",
+	                "--clean",
+	                "--if-exists",
+	                "--no-owner",
+	                "--no-privileges",
+	                "--single-transaction",
+	                "--exit-on-error",
+	                "--dbname",
+	                "",
+	                file,
+	                NULL};
 	int rc = run_tool(argv, dsn);
 	if (rc != 0) {
 		fprintf(stderr, "kapka restore: pg_restore failed (%d); the transaction was rolled back\n", rc);
@@ -101,8 +110,7 @@ int kp_cli_backup(kp_config_t *cfg, int argc, char **argv)
 		fprintf(stderr, "kapka backup: %s\n", err);
 		return 1;
 	}
-	printf("backed up %s (schema %d) to %s in %.3f s\n", cfg->db, schema, argv[0],
-	       (double)(kp_mono_us() - t0) / 1e6);
+	printf("backed up %s (schema %d) to %s in %.3f s\n", cfg->db, schema, argv[0], (double)(kp_mono_us() - t0) / 1e6);
 	return 0;
 }
 

@@ -67,7 +67,10 @@ int kp_cli_ensure_admin(kp_store_t *store, const kp_config_t *cfg, const char *u
 		kp_fatal("no randomness available");
 	if (kp_password_hash(password, hash) != 0)
 		kp_fatal("password hashing failed");
-	kp_user_t u = {.username = "admin", .role = "admin", .full_name = "Administrator", .language = "en",
+	kp_user_t u = {.username = "admin",
+	               .role = "admin",
+	               .full_name = "Administrator",
+	               .language = "en",
 	               .pw_hash = hash};
 	kp_actor_t who = {0, "kapka", NULL, NULL};
 	rc = kp_store_account_create(c, &who, NULL, &u);

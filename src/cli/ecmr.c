@@ -88,10 +88,9 @@ static int verify_qr(const char *qr, struct pins *p)
 	size_t i;
 	json_t *g;
 	printf("  goods:\n");
-	json_array_foreach(json_object_get(c, "g"), i, g) printf("    %lld × %s, %.10g kg\n",
-	                                                          (long long)json_integer_value(json_array_get(g, 1)),
-	                                                          json_string_value(json_array_get(g, 0)) ?: "",
-	                                                          json_number_value(json_array_get(g, 2)));
+	json_array_foreach(json_object_get(c, "g"), i, g)
+		printf("    %lld × %s, %.10g kg\n", (long long)json_integer_value(json_array_get(g, 1)),
+		       json_string_value(json_array_get(g, 0)) ?: "", json_number_value(json_array_get(g, 2)));
 	printf("  seals:\n");
 	json_array_foreach(json_object_get(c, "s"), i, g) {
 		char at[32];
@@ -129,7 +128,8 @@ static int verify_bundle(const char *text, struct pins *p)
 		for (int i = 0; i < n; i++) {
 			json_t *c = kp_jws_peek(chain[i]);
 			printf("  %d. %s by %s (%s)%s\n", i + 1, json_string_value(json_object_get(c, "act")) ?: "",
-			       json_string_value(json_object_get(c, "party")) ?: "", json_string_value(json_object_get(c, "role")) ?: "",
+			       json_string_value(json_object_get(c, "party")) ?: "",
+			       json_string_value(json_object_get(c, "role")) ?: "",
 			       json_object_get(c, "custody") ? ", key held by the platform" : "");
 			json_decref(c);
 		}
@@ -158,7 +158,8 @@ int kp_cli_ecmr_verify(kp_config_t *cfg, int argc, char **argv)
 		       "export`, believed only when a pinned key of its issuer signed it: --anchors names the keys\n"
 		       "shipped with this device (`kapka trustlist anchors` on the issuing server, an\n"
 		       "epermit-configuration or a JWK; default: the trust_anchors setting); without one nothing\n"
-		       "is judged (NOT CHECKED, exit 2). It checks its QR (the authority's signed summary with the goods and the seal history), or\n"
+		       "is judged (NOT CHECKED, exit 2). It checks its QR (the authority's signed summary with the goods and "
+		       "the seal history), or\n"
 		       "a bundle from GET /api/v1/ecmr/{ref}/bundle (the document and every seal: a changed\n"
 		       "document or a broken chain is reported with the first seal that fails). Prints VALID or\n"
 		       "INVALID; exits 0 when valid, 1 when not, 2 when it cannot be checked or on bad usage.\n");
@@ -197,7 +198,8 @@ int kp_cli_xroad_call(kp_config_t *cfg, int argc, char **argv)
 			path = argv[i];
 	}
 	if (kp_cli_wants_help(argc, argv) || !service) {
-		printf("usage: kapka xroad-call INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE [/PATH?QUERY] [--user ID] [--issue TEXT]\n\n"
+		printf("usage: kapka xroad-call INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE [/PATH?QUERY] [--user ID] [--issue "
+		       "TEXT]\n\n"
 		       "Calls another agency's REST service through our X-Road security server\n"
 		       "(xroad_consumer_url) as our subsystem (xroad_client) and prints the answer; exits 0 on a\n"
 		       "2xx answer, 1 on another answer or none, 2 on bad usage.\n");

@@ -26,8 +26,10 @@ static int list_keys(const kp_config_t *cfg, kp_keyring_t *k, kp_conn_t *c)
 	const char *current = kp_key_kid(kp_keyring_signing_key(k));
 	if (kp_store_key_list(c, &a, cfg->authority_code, &keys, &n) == KP_DB_OK) {
 		for (int i = 0; i < n; i++)
-			printf("%s\t%s\n", keys[i].kid, keys[i].revoked_at ? "revoked"
-			                                : strcmp(keys[i].kid, current) == 0 ? "current" : "valid");
+			printf("%s\t%s\n", keys[i].kid,
+			       keys[i].revoked_at                  ? "revoked"
+			       : strcmp(keys[i].kid, current) == 0 ? "current"
+			                                           : "valid");
 		rc = 0;
 	}
 	kp_arena_cleanup(&a);
@@ -47,7 +49,8 @@ static int revoke_or_rotate(kp_keyring_t *k, kp_conn_t *c, const char *revoke)
 		}
 		fprintf(stderr, "kapka keygen: cannot revoke %s: %s\n", revoke,
 		        why && strcmp(why, "KEY_IN_USE") == 0 ? "it is the current key; make a new one first"
-		        : why ? why : "database error");
+		        : why                                 ? why
+		                                              : "database error");
 		return 1;
 	}
 	if (kp_keyring_rotate(k, c, &who, kid) != 0) {
@@ -95,7 +98,8 @@ int kp_cli_keygen(kp_config_t *cfg, int argc, char **argv)
 
 int kp_cli_trustlist(kp_config_t *cfg, int argc, char **argv)
 {
-	if (kp_cli_wants_help(argc, argv) || argc < 1 || (strcmp(argv[0], "export") != 0 && strcmp(argv[0], "anchors") != 0)) {
+	if (kp_cli_wants_help(argc, argv) || argc < 1 ||
+	    (strcmp(argv[0], "export") != 0 && strcmp(argv[0], "anchors") != 0)) {
 		printf("usage: kapka trustlist export [--output FILE]\n"
 		       "       kapka trustlist anchors [--output FILE]\n\n"
 		       "export writes the signed offline trust list: every known authority's keys (revoked ones\n"
@@ -135,7 +139,6 @@ int kp_cli_trustlist(kp_config_t *cfg, int argc, char **argv)
 }
 
 /* ---- kapka verify ---- */
-
 
 /* The key kid of authority in the trust list (NULL when absent); *revoked when it is
  * marked revoked. The key is made anew: the caller frees it. */
@@ -249,7 +252,8 @@ int kp_cli_load_trust_pinned(const char *path, json_t *anchors, struct trust *t)
 	int rc = check_trust(t, jws, body, lookup_pinned, &p);
 	kp_key_free(p.key);
 	if (rc != 0)
-		fprintf(stderr, "kapka verify: no pinned key of %s signed it: it may be forged\n", t->issuer ? t->issuer : "its issuer");
+		fprintf(stderr, "kapka verify: no pinned key of %s signed it: it may be forged\n",
+		        t->issuer ? t->issuer : "its issuer");
 	return rc;
 }
 
@@ -288,8 +292,9 @@ static bool listed_issuer(void *ctx, const char *issuer)
 	struct offline *o = ctx;
 	size_t i;
 	json_t *au;
-	json_array_foreach(json_object_get(o->t->body, "authorities"), i, au) if (
-		strcmp(json_string_value(json_object_get(au, "code")) ?: "", issuer) == 0) return true;
+	json_array_foreach(json_object_get(o->t->body, "authorities"), i, au)
+		if (strcmp(json_string_value(json_object_get(au, "code")) ?: "", issuer) == 0)
+			return true;
 	return false;
 }
 
@@ -320,9 +325,14 @@ static json_t *check_offline(const kp_config_t *cfg, const struct trust *t, cons
 {
 	struct offline o = {t, NULL};
 	kp_verifier_t vf = {
-		.ctx = &o, .here = here, .today = kp_local_day(kp_now(), (int)cfg->utc_offset_minutes),
-		.unknown_issuer = KP_WHY_ISSUER_NOT_LISTED, .issuer_known = listed_issuer, .key = listed_key,
-		.listed = listed_revoked, .member = listed_member,
+	    .ctx = &o,
+	    .here = here,
+	    .today = kp_local_day(kp_now(), (int)cfg->utc_offset_minutes),
+	    .unknown_issuer = KP_WHY_ISSUER_NOT_LISTED,
+	    .issuer_known = listed_issuer,
+	    .key = listed_key,
+	    .listed = listed_revoked,
+	    .member = listed_member,
 	};
 	kp_permit_id_t pid;
 	json_t *claims = kp_verdict_freight(qr, &vf, v, &pid);

@@ -92,8 +92,8 @@ static int check(const char *file, const char *vkey)
 		if (why) {
 			printf("INVALID: %s\n", why);
 		} else {
-			printf("VALID: entry %lld is in log %s (tree of %lld signed by its key)\n", (long long)p.index,
-			       p.origin, (long long)p.size);
+			printf("VALID: entry %lld is in log %s (tree of %lld signed by its key)\n", (long long)p.index, p.origin,
+			       (long long)p.size);
 			if (p.entry)
 				printf("%.*s\n", (int)p.entry_len, (const char *)p.entry);
 			rc = 0;

@@ -80,8 +80,8 @@ static int fetch_checkpoint(const char *base, const kp_note_key_t *key, int64_t 
 	             : -1;
 	free(res.body);
 	if (rc != 0) {
-		snprintf(err, errlen, "the checkpoint is %s", vr == -2 ? "forged (its signature does not verify)"
-		                                                       : "not signed by the expected log key");
+		snprintf(err, errlen, "the checkpoint is %s",
+		         vr == -2 ? "forged (its signature does not verify)" : "not signed by the expected log key");
 		return -1;
 	}
 	if (strcmp(origin, key->name) != 0) {
@@ -142,8 +142,9 @@ int kp_cli_log_fetch(const char *base, const kp_note_key_t *key, kp_tlog_tree_t 
 		rc = kp_merkle_root(kp_tlog_tree_get, tree, *size, mine);
 		kp_tlog_tree_unlock(tree);
 		if (rc != 0 || memcmp(mine, root, KP_HASH_SIZE) != 0) {
-			snprintf(err, errlen, "the entries do not hash to the checkpoint's root: the log serves other entries "
-			                      "than it signed");
+			snprintf(err, errlen,
+			         "the entries do not hash to the checkpoint's root: the log serves other entries "
+			         "than it signed");
 			rc = -1;
 		}
 	}
@@ -170,7 +171,8 @@ static void load_state(const char *path, struct state *st)
 	size_t n;
 	if (fgets(line, sizeof(line), f) && sscanf(line, "%191s", st->vkey) == 1 && fgets(line, sizeof(line), f) &&
 	    sscanf(line, "%lld %100s", &size, b64) == 2 &&
-	    sodium_base642bin(st->root, KP_HASH_SIZE, b64, strlen(b64), NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL) == 0 &&
+	    sodium_base642bin(st->root, KP_HASH_SIZE, b64, strlen(b64), NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL) ==
+	        0 &&
 	    n == KP_HASH_SIZE) {
 		st->size = size;
 		st->have = true;

@@ -8,6 +8,7 @@
 #include "notify/notify.h"
 #include "store/exchange.h"
 #include "store/registry.h"
+#include "store/window.h"
 #include "store/tlog_log.h"
 #include "exchange/witness.h"
 #include "store/writer.h"
@@ -24,10 +25,28 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Every minute: expired sessions and throttles, queue no-shows, and the checkpoint registry
- * read again (another instance on the same PostgreSQL database may have changed it). */
+/* What time made due in the single window (expired applications, ended days' EV claims
+ * split): at start and every minute, so that reading the window never writes. */
+static void settle_window(kp_store_t *store, const kp_config_t *cfg)
+{
+	kp_conn_t *c = kp_store_acquire(store);
+	kp_arena_t a;
+	kp_arena_init(&a);
+	kp_actor_t system = {0, "system", NULL, NULL};
+	int expired = 0;
+	if (kp_store_sw_settle(c, &a, &system, kp_now(), (int)cfg->utc_offset_minutes, &expired) == KP_DB_OK &&
+	    expired > 0)
+		kp_info("%d single-window applications ran out of time", expired);
+	kp_arena_cleanup(&a);
+	kp_store_release(store, c);
+}
+
+/* Every minute: expired sessions and throttles, queue no-shows, the single window's due
+ * work, and the checkpoint registry read again (another instance on the same PostgreSQL
+ * database may have changed it). */
 static void housekeeping(kp_store_t *store, const kp_config_t *cfg, kp_registry_t *registry)
 {
+	settle_window(store, cfg);
 	kp_conn_t *c = kp_store_acquire(store);
 	int64_t removed = 0;
 	kp_actor_t system = {0, "kapka", NULL, NULL};
@@ -323,6 +342,7 @@ int kp_cli_serve(kp_config_t *cfg, int argc, char **argv)
 	app.exchange = kp_exchange_start(&app);
 	kp_webhooks_t *webhooks = kp_webhooks_start(&app); /* agency deliveries (docs/agencies.md) */
 	kp_notifier_t *notifier = kp_notify_start(&app); /* SMS and email (docs/notifications.md) */
+	settle_window(p.store, cfg); /* what came due while kapka was stopped */
 	announce(cfg, p.http, p.store, threads, url);
 	wait_for_stop(&stop, p.store, cfg, p.registry);
 	kp_info("stopping: letting requests in flight finish (up to %lld s)", cfg->shutdown_grace);

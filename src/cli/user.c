@@ -45,13 +45,20 @@ static int parse(int argc, char **argv, struct opts *o)
 {
 	for (int i = 0; i < argc; i++) {
 		const char **dst = NULL;
-		if (strcmp(argv[i], "--role") == 0) dst = &o->role;
-		else if (strcmp(argv[i], "--username") == 0) dst = &o->username;
-		else if (strcmp(argv[i], "--org") == 0) dst = &o->org;
-		else if (strcmp(argv[i], "--org-kind") == 0) dst = &o->org_kind;
-		else if (strcmp(argv[i], "--full-name") == 0) dst = &o->full_name;
-		else if (strcmp(argv[i], "--email") == 0) dst = &o->email;
-		else if (strcmp(argv[i], "--language") == 0) dst = &o->language;
+		if (strcmp(argv[i], "--role") == 0)
+			dst = &o->role;
+		else if (strcmp(argv[i], "--username") == 0)
+			dst = &o->username;
+		else if (strcmp(argv[i], "--org") == 0)
+			dst = &o->org;
+		else if (strcmp(argv[i], "--org-kind") == 0)
+			dst = &o->org_kind;
+		else if (strcmp(argv[i], "--full-name") == 0)
+			dst = &o->full_name;
+		else if (strcmp(argv[i], "--email") == 0)
+			dst = &o->email;
+		else if (strcmp(argv[i], "--language") == 0)
+			dst = &o->language;
 		if (dst == NULL || i + 1 >= argc) {
 			fprintf(stderr, "kapka user: unknown or incomplete argument '%s'\n", argv[i]);
 			return -1;
@@ -90,9 +97,10 @@ static int user_add(kp_store_t *s, const struct opts *o)
 	unsigned role = o->role ? kp_role_parse(o->role) : 0;
 	const char *why = o->username ? kp_check_username(o->username) : "is required";
 	if ((role & KP_ROLES_ALL) == 0 || why) {
-		fprintf(stderr, "kapka user add: %s\n", (role & KP_ROLES_ALL) == 0 ? "--role must be one of carrier, traveller, officer,"
-		                                                    " ministry, auditor, admin"
-		                                                  : why);
+		fprintf(stderr, "kapka user add: %s\n",
+		        (role & KP_ROLES_ALL) == 0 ? "--role must be one of carrier, traveller, officer,"
+		                                     " ministry, auditor, admin"
+		                                   : why);
 		return 2;
 	}
 	char password[300], hash[KP_PWHASH_LEN];
@@ -114,8 +122,13 @@ static int user_add(kp_store_t *s, const struct opts *o)
 	}
 	if (kp_password_hash(password, hash) != 0)
 		kp_fatal("password hashing failed");
-	kp_user_t u = {.org_id = org.id, .username = o->username, .role = o->role, .full_name = o->full_name,
-	               .email = o->email, .language = o->language, .pw_hash = hash};
+	kp_user_t u = {.org_id = org.id,
+	               .username = o->username,
+	               .role = o->role,
+	               .full_name = o->full_name,
+	               .email = o->email,
+	               .language = o->language,
+	               .pw_hash = hash};
 	kp_actor_t who = {0, "kapka", NULL, NULL};
 	int r = kp_store_account_create(c, &who, NULL, &u);
 	if (r == KP_DB_CONFLICT)

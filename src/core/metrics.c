@@ -151,8 +151,7 @@ static void write_sample(FILE *f, const char *name, const char *const (*labels)[
 	fputc('\n', f);
 }
 
-void kp_metrics_family(FILE *f, const char *name, const char *type, const char *help, const kp_sample_t *s,
-                       int n)
+void kp_metrics_family(FILE *f, const char *name, const char *type, const char *help, const kp_sample_t *s, int n)
 {
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 	for (int i = 0; i < n; i++)
@@ -180,7 +179,8 @@ static void write_histogram(FILE *f, const char *name, const char *const (*label
 static void write_requests(FILE *f)
 {
 	fputs("# HELP kapka_http_requests_total Requests answered, by route pattern, method and status.\n"
-	      "# TYPE kapka_http_requests_total counter\n", f);
+	      "# TYPE kapka_http_requests_total counter\n",
+	      f);
 	for (int i = 0; i < M.nroutes; i++) {
 		struct route_stats *r = &M.routes[i];
 		for (int j = 0; j < MAX_STATUSES && r->statuses[j]; j++) {
@@ -192,12 +192,13 @@ static void write_requests(FILE *f)
 		}
 	}
 	fputs("# HELP kapka_http_request_duration_seconds Time from the request's first byte to its answer.\n"
-	      "# TYPE kapka_http_request_duration_seconds histogram\n", f);
+	      "# TYPE kapka_http_request_duration_seconds histogram\n",
+	      f);
 	for (int i = 0; i < M.nroutes; i++) {
 		struct route_stats *r = &M.routes[i];
 		const char *labels[3][2] = {{"method", r->method}, {"route", r->route}, {NULL, NULL}};
-		write_histogram(f, "kapka_http_request_duration_seconds", (const char *const(*)[2])labels,
-		                r->lat_buckets, lat_le, NLAT, r->count, r->sum);
+		write_histogram(f, "kapka_http_request_duration_seconds", (const char *const(*)[2])labels, r->lat_buckets,
+		                lat_le, NLAT, r->count, r->sum);
 	}
 	kp_metrics_family(f, "kapka_metrics_dropped_total", "counter",
 	                  "Requests not counted by route because the table of routes and statuses was full.",
@@ -207,11 +208,13 @@ static void write_requests(FILE *f)
 static void write_writer(FILE *f)
 {
 	fputs("# HELP kapka_group_commit_batch_jobs Jobs per group-commit batch (permit issuing).\n"
-	      "# TYPE kapka_group_commit_batch_jobs histogram\n", f);
+	      "# TYPE kapka_group_commit_batch_jobs histogram\n",
+	      f);
 	write_histogram(f, "kapka_group_commit_batch_jobs", NULL, M.batch_buckets, batch_le, NBATCH, M.batches,
 	                (double)M.jobs);
 	fputs("# HELP kapka_group_commit_commit_seconds Time of each batch's durable commit.\n"
-	      "# TYPE kapka_group_commit_commit_seconds histogram\n", f);
+	      "# TYPE kapka_group_commit_commit_seconds histogram\n",
+	      f);
 	write_histogram(f, "kapka_group_commit_commit_seconds", NULL, M.commit_buckets, lat_le, NLAT, M.batches,
 	                M.commit_s);
 	kp_metrics_family(f, "kapka_group_commit_run_seconds_total", "counter",

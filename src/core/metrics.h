@@ -24,7 +24,6 @@ void kp_metrics_batch(int jobs, int64_t run_us, int64_t commit_us);
 /* Write the counters and histograms kept in this process. */
 void kp_metrics_write_process(FILE *f);
 /* Write one family: # HELP, # TYPE, then its samples (label values escaped). */
-void kp_metrics_family(FILE *f, const char *name, const char *type, const char *help, const kp_sample_t *s,
-                       int n);
+void kp_metrics_family(FILE *f, const char *name, const char *type, const char *help, const kp_sample_t *s, int n);
 
 #endif

@@ -100,10 +100,17 @@ bool kp_utf8_valid(const char *s, size_t len, bool allow_newlines)
 		}
 		int n;
 		unsigned cp;
-		if ((c & 0xe0) == 0xc0) { n = 1; cp = c & 0x1f; }
-		else if ((c & 0xf0) == 0xe0) { n = 2; cp = c & 0x0f; }
-		else if ((c & 0xf8) == 0xf0) { n = 3; cp = c & 0x07; }
-		else return false;
+		if ((c & 0xe0) == 0xc0) {
+			n = 1;
+			cp = c & 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			n = 2;
+			cp = c & 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			n = 3;
+			cp = c & 0x07;
+		} else
+			return false;
 		if (end - p <= n)
 			return false;
 		for (int i = 1; i <= n; i++) {
@@ -113,8 +120,8 @@ bool kp_utf8_valid(const char *s, size_t len, bool allow_newlines)
 		}
 		if (n == 1 && cp >= 0x80 && cp <= 0x9f)
 			return false; /* C1 control characters */
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
 			return false;
 		p += n + 1;
 	}

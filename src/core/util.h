@@ -9,8 +9,7 @@
 #define KP_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Abort with file and line; used when memory runs out or an invariant breaks. */
-_Noreturn void kp_fatal_at(const char *file, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+_Noreturn void kp_fatal_at(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 #define kp_fatal(...) kp_fatal_at(__FILE__, __LINE__, __VA_ARGS__)
 
 void *kp_malloc_at(size_t n, const char *file, int line);

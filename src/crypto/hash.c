@@ -35,7 +35,9 @@ int kp_password_hash(const char *password, char out[KP_PWHASH_LEN])
 {
 	_Static_assert(KP_PWHASH_LEN >= crypto_pwhash_STRBYTES, "hash buffer too small");
 	return crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	                         crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0 ? 0 : -1;
+	                         crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0
+	           ? 0
+	           : -1;
 }
 
 int kp_password_verify(const char *hash, const char *password)
@@ -117,11 +119,16 @@ size_t kp_b64url_encode(const unsigned char *in, size_t n, char *out)
 
 static int b64_value(char c)
 {
-	if (c >= 'A' && c <= 'Z') return c - 'A';
-	if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-	if (c >= '0' && c <= '9') return c - '0' + 52;
-	if (c == '-') return 62;
-	if (c == '_') return 63;
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '-')
+		return 62;
+	if (c == '_')
+		return 63;
 	return -1;
 }
 

@@ -14,24 +14,35 @@
 
 /* The order n of the P-256 group, big-endian; r and s must lie in [1, n-1]. */
 static const unsigned char p256_order[32] = {
-	0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-	0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
 };
 
 const char *kp_jws_strerror(int status)
 {
 	switch (status) {
-	case KP_JWS_OK: return "ok";
-	case KP_JWS_EMALFORMED: return "malformed JWS";
-	case KP_JWS_EBASE64: return "bad base64url in JWS";
-	case KP_JWS_EHEADER: return "bad JWS header";
-	case KP_JWS_EALG: return "unsupported JWS algorithm";
-	case KP_JWS_EKID: return "unknown key id";
-	case KP_JWS_ESIG: return "invalid signature";
-	case KP_JWS_EVERSION: return "unsupported version";
-	case KP_JWS_EINVAL: return "invalid argument";
-	case KP_JWS_ECRYPTO: return "cryptographic library failure";
-	default: return "unknown JWS error";
+	case KP_JWS_OK:
+		return "ok";
+	case KP_JWS_EMALFORMED:
+		return "malformed JWS";
+	case KP_JWS_EBASE64:
+		return "bad base64url in JWS";
+	case KP_JWS_EHEADER:
+		return "bad JWS header";
+	case KP_JWS_EALG:
+		return "unsupported JWS algorithm";
+	case KP_JWS_EKID:
+		return "unknown key id";
+	case KP_JWS_ESIG:
+		return "invalid signature";
+	case KP_JWS_EVERSION:
+		return "unsupported version";
+	case KP_JWS_EINVAL:
+		return "invalid argument";
+	case KP_JWS_ECRYPTO:
+		return "cryptographic library failure";
+	default:
+		return "unknown JWS error";
 	}
 }
 
@@ -88,8 +99,7 @@ fail:
 	return rc;
 }
 
-int kp_jws_sign(const kp_key_t *key, json_t *extra_header, const void *payload, size_t len,
-                char **out)
+int kp_jws_sign(const kp_key_t *key, json_t *extra_header, const void *payload, size_t len, char **out)
 {
 	char *hdr = NULL, *buf = NULL;
 	unsigned char raw[SIG_RAW];
@@ -97,8 +107,7 @@ int kp_jws_sign(const kp_key_t *key, json_t *extra_header, const void *payload, 
 	if (out == NULL)
 		return KP_JWS_EINVAL;
 	*out = NULL;
-	if (key == NULL || !kp_key_is_private(key) || (payload == NULL && len > 0) ||
-	    len > KP_JWS_MAX_LEN)
+	if (key == NULL || !kp_key_is_private(key) || (payload == NULL && len > 0) || len > KP_JWS_MAX_LEN)
 		return KP_JWS_EINVAL;
 	if ((rc = header_json(key, extra_header, &hdr)) != KP_JWS_OK)
 		return rc;
@@ -329,5 +338,3 @@ json_t *kp_jws_peek(const char *qr)
 	}
 	return j;
 }
-
-

@@ -35,8 +35,7 @@ const char *kp_jws_strerror(int status);
  * extra_header (an object, or NULL; read, not modified; it may not hold "alg" or "kid"),
  * serialised as compact JSON in that order. *out gets the malloc'd, NUL-terminated
  * `b64url(header).b64url(payload).b64url(r||s)`; the caller frees it. */
-int kp_jws_sign(const kp_key_t *key, json_t *extra_header, const void *payload, size_t len,
-                char **out);
+int kp_jws_sign(const kp_key_t *key, json_t *extra_header, const void *payload, size_t len, char **out);
 
 /* Finds the public key for a kid, or NULL when there is none. kid is NULL when the header
  * has no "kid" (the callback decides whether that is acceptable). The returned key is

@@ -137,8 +137,8 @@ int kp_key_to_jwk(const kp_key_t *key, json_t **out)
 		ERR_clear_error();
 		return KP_KEY_ECRYPTO;
 	}
-	*out = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "kty", "EC", "crv", "P-256", "x", x,
-	                 "y", y, "use", "sig", "kid", key->kid, "alg", "ES256");
+	*out = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "kty", "EC", "crv", "P-256", "x", x, "y", y, "use", "sig",
+	                 "kid", key->kid, "alg", "ES256");
 	if (*out == NULL)
 		kp_fatal("out of memory building a JWK");
 	return KP_KEY_OK;
@@ -167,9 +167,9 @@ static EVP_PKEY *pkey_from_point(const unsigned char x[32], const unsigned char 
 	memcpy(point + 1, x, 32);
 	memcpy(point + 33, y, 32);
 	OSSL_PARAM params[] = {
-		OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, p256_group, 0),
-		OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point, sizeof(point)),
-		OSSL_PARAM_construct_end(),
+	    OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, p256_group, 0),
+	    OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point, sizeof(point)),
+	    OSSL_PARAM_construct_end(),
 	};
 	ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
 	if (ctx == NULL || EVP_PKEY_fromdata_init(ctx) != 1 ||
@@ -213,8 +213,7 @@ int kp_key_from_jwk(const json_t *jwk, kp_key_t **out)
 		return KP_KEY_EINVAL;
 	if (!kid_valid(kid ? kid : "", true))
 		return KP_KEY_EINVAL;
-	if (kp_b64url_decode(xs, strlen(xs), x, sizeof(x)) != 32 ||
-	    kp_b64url_decode(ys, strlen(ys), y, sizeof(y)) != 32)
+	if (kp_b64url_decode(xs, strlen(xs), x, sizeof(x)) != 32 || kp_b64url_decode(ys, strlen(ys), y, sizeof(y)) != 32)
 		return KP_KEY_EINVAL;
 	EVP_PKEY *pkey = pkey_from_point(x, y);
 	if (pkey == NULL)
@@ -250,8 +249,7 @@ int kp_key_pem_encode(const kp_key_t *key, const char *passphrase, char **out, s
 		goto fail;
 	if ((p8inf = EVP_PKEY2PKCS8(key->pkey)) == NULL)
 		goto fail;
-	pbe = PKCS5_pbe2_set_iv(EVP_aes_256_cbc(), KP_KEY_PBKDF2_ITER, salt, sizeof(salt), NULL,
-	                        NID_hmacWithSHA256);
+	pbe = PKCS5_pbe2_set_iv(EVP_aes_256_cbc(), KP_KEY_PBKDF2_ITER, salt, sizeof(salt), NULL, NID_hmacWithSHA256);
 	if (pbe == NULL)
 		goto fail;
 	if ((p8 = PKCS8_set0_pbe(passphrase, (int)strlen(passphrase), p8inf, pbe)) == NULL)
@@ -295,8 +293,7 @@ static int pem_pass(char *buf, int size, int rwflag, void *u)
 	return (int)p->len;
 }
 
-int kp_key_pem_decode(const char *pem, size_t len, const char *passphrase, const char *kid,
-                      kp_key_t **out)
+int kp_key_pem_decode(const char *pem, size_t len, const char *passphrase, const char *kid, kp_key_t **out)
 {
 	int rc = KP_KEY_EDECRYPT;
 	BIO *bio = NULL;
@@ -306,7 +303,7 @@ int kp_key_pem_decode(const char *pem, size_t len, const char *passphrase, const
 	*out = NULL;
 	if (pem == NULL || len > INT_MAX || !passphrase_ok(passphrase) || !kid_valid(kid, false))
 		return KP_KEY_EINVAL;
-	struct pass_ctx pc = { passphrase, strlen(passphrase), false };
+	struct pass_ctx pc = {passphrase, strlen(passphrase), false};
 	if ((bio = BIO_new_mem_buf(pem, (int)len)) == NULL) {
 		rc = KP_KEY_ECRYPTO;
 		goto fail;

@@ -24,10 +24,10 @@ typedef struct kp_key kp_key_t;
 
 enum kp_key_status {
 	KP_KEY_OK = 0,
-	KP_KEY_EINVAL = -1,  /* bad argument, kid, JWK, passphrase, or not a P-256 key */
-	KP_KEY_EIO = -2,     /* file could not be read or written */
+	KP_KEY_EINVAL = -1,   /* bad argument, kid, JWK, passphrase, or not a P-256 key */
+	KP_KEY_EIO = -2,      /* file could not be read or written */
 	KP_KEY_EDECRYPT = -3, /* wrong passphrase, or the PEM is damaged or not encrypted */
-	KP_KEY_ECRYPTO = -4, /* OpenSSL failed (out of memory, no randomness) */
+	KP_KEY_ECRYPTO = -4,  /* OpenSSL failed (out of memory, no randomness) */
 };
 
 /* A new random P-256 private key with the given kid into *out. */
@@ -64,8 +64,7 @@ int kp_key_pem_encode(const kp_key_t *key, const char *passphrase, char **out, s
 /* Reads an encrypted PEM made by kp_key_pem_encode (or any encrypted PKCS#8 P-256 key) and
  * gives it the kid. Unencrypted PEM is refused (KP_KEY_EDECRYPT), so is any curve but
  * P-256 (KP_KEY_EINVAL). */
-int kp_key_pem_decode(const char *pem, size_t len, const char *passphrase, const char *kid,
-                      kp_key_t **out);
+int kp_key_pem_decode(const char *pem, size_t len, const char *passphrase, const char *kid, kp_key_t **out);
 
 /* kp_key_pem_encode written to path (mode 0600, through a temporary file renamed into
  * place so a crash never leaves half a key), and the matching loader. */

@@ -126,8 +126,9 @@ static int check_seal(const char *ref, const char *doc_digest, const char *jws, 
 	else if (!cert && iss && kid)
 		key = pinned(ctx, iss, kid);
 	if (!key) {
-		fail(res, i, code, !strcmp(code, "BAD_CERT") ? "a seal's key certificate does not verify"
-		                                              : "a seal is made with a key that is not trusted");
+		fail(res, i, code,
+		     !strcmp(code, "BAD_CERT") ? "a seal's key certificate does not verify"
+		                               : "a seal is made with a key that is not trusted");
 		goto done;
 	}
 	if (verify_with(jws, key, &payload) != KP_JWS_OK) {

@@ -29,7 +29,8 @@ int kp_webhook_sign(const char *secret, const char *msg_id, int64_t timestamp, c
 	unsigned char key[128];
 	size_t keylen;
 	const char *b64 = secret + strlen(PREFIX);
-	if (sodium_base642bin(key, sizeof(key), b64, strlen(b64), NULL, &keylen, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	if (sodium_base642bin(key, sizeof(key), b64, strlen(b64), NULL, &keylen, NULL, sodium_base64_VARIANT_ORIGINAL) !=
+	        0 ||
 	    keylen == 0)
 		return -1;
 	int hl = snprintf(NULL, 0, "%s.%lld.", msg_id, (long long)timestamp);

@@ -146,8 +146,7 @@ static size_t fit_line(const struct style *st, const char *s, size_t len, float 
 	return i;
 }
 
-static int draw_line(kp_pdf_t *pdf, const struct style *st, float x, float baseline, const char *s,
-                     size_t n)
+static int draw_line(kp_pdf_t *pdf, const struct style *st, float x, float baseline, const char *s, size_t n)
 {
 	char *line = kp_malloc(n + 1);
 	memcpy(line, s, n);
@@ -176,8 +175,8 @@ static float block_height(const struct style *st, const char *text, float width)
 
 /* Draws text wrapped in the column [x, x + width] from ytop down (block_height tall);
  * center centres each line in the column. */
-static int text_block(kp_pdf_t *pdf, const struct style *st, const char *text, float x, float ytop,
-                      float width, bool center)
+static int text_block(kp_pdf_t *pdf, const struct style *st, const char *text, float x, float ytop, float width,
+                      bool center)
 {
 	size_t len = strlen(text), pos = 0, skip = 0;
 	float lead = st->size * LEADING, baseline = ytop - st->size;
@@ -226,8 +225,8 @@ int kp_pdf_title(kp_pdf_t *pdf, const char *title, const char *subtitle)
 		return rc;
 	if (title == NULL)
 		return KP_PDF_EINVAL;
-	const struct style big = { pdf->bold, 16.0f, 0.0f };
-	const struct style small = { pdf->regular, 10.0f, 0.35f };
+	const struct style big = {pdf->bold, 16.0f, 0.0f};
+	const struct style small = {pdf->regular, 10.0f, 0.35f};
 	float w = pdf->width - 2 * MARGIN;
 	float th = block_height(&big, title, w), sh = subtitle ? block_height(&small, subtitle, w) : 0;
 	if (!fits(pdf, th + sh + 8.0f))
@@ -248,13 +247,13 @@ int kp_pdf_title(kp_pdf_t *pdf, const char *title, const char *subtitle)
 /* Style of line i of a label: Kyrgyz and Russian dark, English lighter; all 8 pt. */
 static struct style label_style(const kp_pdf_t *pdf, int i)
 {
-	struct style st = { pdf->regular, 8.0f, i < 2 ? 0.15f : 0.45f };
+	struct style st = {pdf->regular, 8.0f, i < 2 ? 0.15f : 0.45f};
 	return st;
 }
 
 static float label_height(const kp_pdf_t *pdf, const kp_pdf_label_t *label, float width)
 {
-	const char *lines[3] = { label->ky, label->ru, label->en };
+	const char *lines[3] = {label->ky, label->ru, label->en};
 	float total = 0;
 	for (int i = 0; i < 3; i++) {
 		struct style st = label_style(pdf, i);
@@ -267,7 +266,7 @@ static float label_height(const kp_pdf_t *pdf, const kp_pdf_label_t *label, floa
 /* The label's languages stacked in the left column from ytop down. */
 static int label_block(kp_pdf_t *pdf, const kp_pdf_label_t *label, float ytop, float width)
 {
-	const char *lines[3] = { label->ky, label->ru, label->en };
+	const char *lines[3] = {label->ky, label->ru, label->en};
 	for (int i = 0; i < 3; i++) {
 		struct style st = label_style(pdf, i);
 		if (lines[i] == NULL || lines[i][0] == '\0')
@@ -289,7 +288,7 @@ int kp_pdf_row(kp_pdf_t *pdf, const kp_pdf_label_t *label, const char *value)
 		return KP_PDF_EINVAL;
 	if (begin(pdf, label->ky, label->ru) != KP_PDF_OK || begin(pdf, label->en, NULL) != KP_PDF_OK)
 		return KP_PDF_EINVAL;
-	const struct style val = { pdf->bold, 11.0f, 0.0f };
+	const struct style val = {pdf->bold, 11.0f, 0.0f};
 	float content = pdf->width - 2 * MARGIN;
 	float lw = content * 0.42f, vx = MARGIN + lw + COL_GAP, vw = content - lw - COL_GAP;
 	float lh = label_height(pdf, label, lw);
@@ -316,7 +315,7 @@ int kp_pdf_text(kp_pdf_t *pdf, const char *text, double size_pt)
 		return rc;
 	if (text == NULL || size_pt < 6.0 || size_pt > 24.0)
 		return KP_PDF_EINVAL;
-	const struct style st = { pdf->regular, (float)size_pt, 0.0f };
+	const struct style st = {pdf->regular, (float)size_pt, 0.0f};
 	float w = pdf->width - 2 * MARGIN, gap = pdf->in_table ? 6.0f : 2.0f;
 	float h = block_height(&st, text, w);
 	if (!fits(pdf, gap + h + 2.0f))
@@ -358,8 +357,8 @@ static int draw_modules(kp_pdf_t *pdf, const kp_qr_t *qr, float x0, float ytop, 
 			int run = 1;
 			while (kp_qr_dark(qr, x + run, y))
 				run++;
-			HPDF_Page_Rectangle(pdf->page, x0 + (float)x * module, ytop - (float)(y + 1) * module,
-			                    (float)run * module, module);
+			HPDF_Page_Rectangle(pdf->page, x0 + (float)x * module, ytop - (float)(y + 1) * module, (float)run * module,
+			                    module);
 			x += run;
 		}
 	}
@@ -374,10 +373,9 @@ int kp_pdf_qr(kp_pdf_t *pdf, const kp_qr_t *qr, double size_mm, const char *capt
 		return rc;
 	if (size_mm == 0)
 		size_mm = KP_PDF_QR_DEFAULT_MM;
-	if (qr == NULL || qr->modules == NULL || qr->width <= 0 || size_mm < KP_PDF_QR_MIN_MM ||
-	    size_mm > 170.0)
+	if (qr == NULL || qr->modules == NULL || qr->width <= 0 || size_mm < KP_PDF_QR_MIN_MM || size_mm > 170.0)
 		return KP_PDF_EINVAL;
-	const struct style cap = { pdf->regular, 10.0f, 0.0f };
+	const struct style cap = {pdf->regular, 10.0f, 0.0f};
 	float side = (float)size_mm * MM, module = side / (float)qr->width;
 	float quiet = (float)KP_QR_QUIET * module, content = pdf->width - 2 * MARGIN;
 	float ch = caption ? block_height(&cap, caption, content) : 0;

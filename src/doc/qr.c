@@ -14,7 +14,7 @@
 
 int kp_qr_encode(const char *text, size_t len, kp_qr_ecc_t ecc, kp_qr_t *out)
 {
-	static const QRecLevel levels[] = { QR_ECLEVEL_L, QR_ECLEVEL_M, QR_ECLEVEL_Q, QR_ECLEVEL_H };
+	static const QRecLevel levels[] = {QR_ECLEVEL_L, QR_ECLEVEL_M, QR_ECLEVEL_Q, QR_ECLEVEL_H};
 	if (out == NULL)
 		return KP_QR_EINVAL;
 	memset(out, 0, sizeof(*out));
@@ -90,11 +90,12 @@ int kp_qr_svg(const kp_qr_t *qr, int quiet, char **out, size_t *outlen)
 	if (!qr_valid(qr) || quiet < 0 || quiet > KP_QR_QUIET_MAX)
 		return KP_QR_EINVAL;
 	int size = qr->width + 2 * quiet;
-	struct text t = { kp_malloc(4096), 0, 4096 };
-	text_printf(&t, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	                "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
-	                "shape-rendering=\"crispEdges\">"
-	                "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
+	struct text t = {kp_malloc(4096), 0, 4096};
+	text_printf(&t,
+	            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+	            "shape-rendering=\"crispEdges\">"
+	            "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
 	            size, size, size, size);
 	for (int y = 0; y < qr->width; y++) {
 		for (int x = 0; x < qr->width;) {
@@ -124,8 +125,7 @@ static void put_be32(unsigned char *p, uint32_t v)
 }
 
 /* Appends a PNG chunk (length, type, data, CRC of type and data) at *pos in buf. */
-static void put_chunk(unsigned char *buf, size_t *pos, const char type[4], const unsigned char *data,
-                      size_t len)
+static void put_chunk(unsigned char *buf, size_t *pos, const char type[4], const unsigned char *data, size_t len)
 {
 	unsigned char *p = buf + *pos;
 	put_be32(p, (uint32_t)len);
@@ -162,7 +162,7 @@ static unsigned char *png_scanlines(const kp_qr_t *qr, int scale, int quiet, siz
 
 int kp_qr_png(const kp_qr_t *qr, int scale, int quiet, unsigned char **out, size_t *outlen)
 {
-	static const unsigned char signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	static const unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 	if (out == NULL || outlen == NULL)
 		return KP_QR_EINVAL;
 	*out = NULL;

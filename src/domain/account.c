@@ -25,7 +25,8 @@ unsigned kp_role_parse(const char *name)
 	return 0;
 }
 
-static const char *const org_kinds[] = {"carrier", "importer", "ministry", "border_service", "customs", "partner_authority"};
+static const char *const org_kinds[] = {"carrier",        "importer", "ministry",
+                                        "border_service", "customs",  "partner_authority"};
 
 bool kp_org_kind_valid(const char *kind)
 {
@@ -126,8 +127,8 @@ bool kp_password_common(const char *p)
 	/* One character repeated ("aaaaaaaaaa") is as common as any entry. */
 	if (strspn(lower, (char[]){lower[0], '\0'}) == n)
 		return true;
-	return bsearch(&key, common_passwords, KP_ARRAY_LEN(common_passwords), sizeof(common_passwords[0]),
-	               compare_str) != NULL;
+	return bsearch(&key, common_passwords, KP_ARRAY_LEN(common_passwords), sizeof(common_passwords[0]), compare_str) !=
+	       NULL;
 }
 
 const char *kp_check_password(const char *p)

@@ -21,7 +21,7 @@ bool kp_agency_service_valid(const char *service)
 
 bool kp_agency_kind_valid(const char *kind)
 {
-	static const char *const kinds[] = {"customs",     "border_service",       "phytosanitary",
+	static const char *const kinds[] = {"customs",    "border_service",       "phytosanitary",
 	                                    "veterinary", "transport_inspection", "sanitary_epidemiological"};
 	return in(kind, kinds, KP_ARRAY_LEN(kinds));
 }
@@ -31,8 +31,11 @@ const char *kp_agency_for_flag(const char *flag)
 	static const struct {
 		const char *flag, *kind;
 	} map[] = {
-	    {"OVERWEIGHT", "transport_inspection"}, {"NO_PERMIT", "transport_inspection"}, {"SCAN_ALARM", "customs"},
-	    {"XRAY_ALARM", "customs"},             {"RADIATION_ALARM", "sanitary_epidemiological"},
+	    {"OVERWEIGHT", "transport_inspection"},
+	    {"NO_PERMIT", "transport_inspection"},
+	    {"SCAN_ALARM", "customs"},
+	    {"XRAY_ALARM", "customs"},
+	    {"RADIATION_ALARM", "sanitary_epidemiological"},
 	};
 	for (size_t i = 0; flag && i < KP_ARRAY_LEN(map); i++)
 		if (strcmp(flag, map[i].flag) == 0)

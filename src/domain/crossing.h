@@ -9,9 +9,9 @@
 #include <stdint.h>
 
 enum kp_crossing_flag {
-	KP_FLAG_NO_PERMIT = 1 << 0,       /* a freight vehicle without a permit that matched */
-	KP_FLAG_OVERWEIGHT = 1 << 1,      /* the scale read more than the limit */
-	KP_FLAG_SCAN_ALARM = 1 << 2,      /* the scanner */
+	KP_FLAG_NO_PERMIT = 1 << 0,  /* a freight vehicle without a permit that matched */
+	KP_FLAG_OVERWEIGHT = 1 << 1, /* the scale read more than the limit */
+	KP_FLAG_SCAN_ALARM = 1 << 2, /* the scanner */
 	KP_FLAG_XRAY_ALARM = 1 << 3,
 	KP_FLAG_RADIATION_ALARM = 1 << 4,
 };
@@ -19,7 +19,7 @@ enum kp_crossing_flag {
 
 typedef struct kp_crossing_facts {
 	bool needs_permit, permit_ok;
-	int64_t weight_kg, max_weight_kg; /* weight 0: not weighed */
+	int64_t weight_kg, max_weight_kg;    /* weight 0: not weighed */
 	const char *scan, *xray, *radiation; /* "clear", "alarm" or NULL (not run) */
 } kp_crossing_facts_t;
 

@@ -14,12 +14,12 @@
 static const struct act_rule {
 	const char *act, *role, *status, *next_status;
 } act_rules[] = {
-	{"issue", "sender", "draft", "issued"},
-	{"take_over", "carrier", "issued", "in_transit"},
-	{"accept_reservations", "sender", "in_transit", NULL},
-	{"transfer_disposal", NULL, NULL, NULL}, /* the holder, while issued or in transit */
-	{"instructions", NULL, NULL, NULL},      /* the holder, while issued or in transit */
-	{"deliver", "consignee", "in_transit", "delivered"},
+    {"issue", "sender", "draft", "issued"},
+    {"take_over", "carrier", "issued", "in_transit"},
+    {"accept_reservations", "sender", "in_transit", NULL},
+    {"transfer_disposal", NULL, NULL, NULL}, /* the holder, while issued or in transit */
+    {"instructions", NULL, NULL, NULL},      /* the holder, while issued or in transit */
+    {"deliver", "consignee", "in_transit", "delivered"},
 };
 
 static const struct act_rule *find_act(const char *act)
@@ -123,8 +123,8 @@ static const json_t *member(struct doc_ctx *d, const json_t *obj, const char *ke
 }
 
 /* A trimmed string member of obj into out[key] (NULL when absent and optional). */
-static const char *take_str(struct doc_ctx *d, const json_t *obj, const char *key, const char *path,
-                            size_t max, bool required, json_t *out)
+static const char *take_str(struct doc_ctx *d, const json_t *obj, const char *key, const char *path, size_t max,
+                            bool required, json_t *out)
 {
 	char field[FIELD_MAX];
 	const json_t *v = member(d, obj, key, path, required, field);
@@ -177,8 +177,8 @@ static void take_country(struct doc_ctx *d, const json_t *obj, const char *key, 
 }
 
 /* A number member in (min, max]; stored as given. */
-static void take_number(struct doc_ctx *d, const json_t *obj, const char *key, const char *path, double min,
-                        double max, bool integer, bool required, json_t *out)
+static void take_number(struct doc_ctx *d, const json_t *obj, const char *key, const char *path, double min, double max,
+                        bool integer, bool required, json_t *out)
 {
 	char field[FIELD_MAX];
 	const json_t *v = member(d, obj, key, path, required, field);
@@ -202,8 +202,8 @@ static bool date_valid(const char *s)
 {
 	int y, m, dd;
 	char tail;
-	return s && strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &dd, &tail) == 3 && y >= 2000 &&
-	       y <= 2100 && m >= 1 && m <= 12 && dd >= 1 && dd <= 31;
+	return s && strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &dd, &tail) == 3 && y >= 2000 && y <= 2100 &&
+	       m >= 1 && m <= 12 && dd >= 1 && dd <= 31;
 }
 
 static void take_date(struct doc_ctx *d, const json_t *obj, const char *key, const char *path, bool required,
@@ -218,8 +218,7 @@ static void take_date(struct doc_ctx *d, const json_t *obj, const char *key, con
 }
 
 /* A member that must be an object (or absent when optional); NULL when absent or wrong. */
-static const json_t *sub_object(struct doc_ctx *d, const json_t *obj, const char *key, const char *path,
-                                bool required)
+static const json_t *sub_object(struct doc_ctx *d, const json_t *obj, const char *key, const char *path, bool required)
 {
 	char field[FIELD_MAX];
 	const json_t *v = member(d, obj, key, path, required, field);
@@ -373,8 +372,8 @@ static void transport(struct doc_ctx *d, const json_t *in, json_t *doc)
 	json_object_set_new(doc, "transport", out);
 }
 
-json_t *kp_ecmr_document(const json_t *in, const char *carrier_name, const char *carrier_country,
-                         kp_ecmr_err_fn err, void *ctx)
+json_t *kp_ecmr_document(const json_t *in, const char *carrier_name, const char *carrier_country, kp_ecmr_err_fn err,
+                         void *ctx)
 {
 	struct doc_ctx d = {err, ctx, 0};
 	json_t *doc = json_object();
@@ -383,8 +382,9 @@ json_t *kp_ecmr_document(const json_t *in, const char *carrier_name, const char 
 		json_object_set_new(doc, "consignor", party(&d, o, "consignor", true));
 	if ((o = sub_object(&d, in, "consignee", "", true)))
 		json_object_set_new(doc, "consignee", party(&d, o, "consignee", true));
-	json_object_set_new(doc, "carrier", json_pack("{s:s, s:{s:s}}", "name", carrier_name, "address", "country",
-	                                              carrier_country ? carrier_country : "KG"));
+	json_object_set_new(doc, "carrier",
+	                    json_pack("{s:s, s:{s:s}}", "name", carrier_name, "address", "country",
+	                              carrier_country ? carrier_country : "KG"));
 	json_t *l = object_list(&d, in, "successive_carriers", 0, 5, successive);
 	if (l)
 		json_object_set_new(doc, "successive_carriers", l);
@@ -450,8 +450,7 @@ json_t *kp_ecmr_seal_payload(const kp_ecmr_seal_claims_t *c)
 	                      "role", c->role, "party", c->party, "doc", c->doc_digest, "prev",
 	                      c->prev ? json_string(c->prev) : json_null(), "at", (json_int_t)c->at);
 	if (c->text)
-		json_object_set_new(p, !strcmp(c->act, "instructions") ? "instructions" : "reservations",
-		                    json_string(c->text));
+		json_object_set_new(p, !strcmp(c->act, "instructions") ? "instructions" : "reservations", json_string(c->text));
 	if (c->custody)
 		json_object_set_new(p, "custody", json_string(c->custody));
 	return p;

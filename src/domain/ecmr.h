@@ -39,8 +39,8 @@ void kp_ecmr_act_apply(const char *act, const char *status, const char *holder, 
  * only known members, trimmed, with the carrier's name filled in. Problems go to err(ctx,
  * field, problem), every one of them; returns NULL when there was any, else a new object. */
 typedef void (*kp_ecmr_err_fn)(void *ctx, const char *field, const char *problem);
-json_t *kp_ecmr_document(const json_t *in, const char *carrier_name, const char *carrier_country,
-                         kp_ecmr_err_fn err, void *ctx);
+json_t *kp_ecmr_document(const json_t *in, const char *carrier_name, const char *carrier_country, kp_ecmr_err_fn err,
+                         void *ctx);
 
 /* The document's canonical text (compact, keys sorted); malloc'd. */
 char *kp_ecmr_canonical(const json_t *doc);

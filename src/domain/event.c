@@ -10,13 +10,13 @@
 static const struct {
 	const char *name, *path;
 } types[] = {
-	[KP_EV_UNKNOWN] = {NULL, NULL},
-	[KP_EV_KEY_CREATED] = {"KEY_CREATED", "key-created"},
-	[KP_EV_KEY_REVOKED] = {"KEY_REVOKED", "key-revoked"},
-	[KP_EV_QUOTA_CREATED] = {"QUOTA_CREATED", "quota-created"},
-	[KP_EV_PERMIT_CREATED] = {"PERMIT_CREATED", "permit-created"},
-	[KP_EV_PERMIT_REVOKED] = {"PERMIT_REVOKED", "permit-revoked"},
-	[KP_EV_PERMIT_USED] = {"PERMIT_USED", "permit-used"},
+    [KP_EV_UNKNOWN] = {NULL, NULL},
+    [KP_EV_KEY_CREATED] = {"KEY_CREATED", "key-created"},
+    [KP_EV_KEY_REVOKED] = {"KEY_REVOKED", "key-revoked"},
+    [KP_EV_QUOTA_CREATED] = {"QUOTA_CREATED", "quota-created"},
+    [KP_EV_PERMIT_CREATED] = {"PERMIT_CREATED", "permit-created"},
+    [KP_EV_PERMIT_REVOKED] = {"PERMIT_REVOKED", "permit-revoked"},
+    [KP_EV_PERMIT_USED] = {"PERMIT_USED", "permit-used"},
 };
 #define NTYPES (sizeof(types) / sizeof(types[0]))
 
@@ -47,85 +47,98 @@ kp_event_type_t kp_event_type_from_path(const char *segment)
 }
 
 /* The classes' fields (R/ledgerevents/…): own fields in declaration order, then the base's. */
-#define S(n, j, nn, mx) {n, j, KP_WIRE_STRING, nn, 0, 0, 0, NULL, mx}
-#define PERMIT_ID {"permit_id", "permitId", KP_WIRE_STRING, true, 0, 0, 0, "permit_id", 60}
-#define DATE(n, j) {n, j, KP_WIRE_STRING, true, 0, 0, 0, "date", 10}
-#define BASE                                                                                   \
-	S("event_producer", "eventProducer", true, KP_AUTHORITY_CODE_MAX),                         \
-	S("event_consumer", "eventConsumer", true, KP_AUTHORITY_CODE_MAX),                         \
-	{"event_timestamp", "eventTimestamp", KP_WIRE_LONG, true, 1609459200, 0, 0, NULL, 0},      \
-	S("event_type", "eventType", true, 32),                                                    \
-	{"event_id", "eventId", KP_WIRE_STRING, true, 0, 16, 100, NULL, 100},                      \
-	{"previous_event_id", "previousEventId", KP_WIRE_STRING, true, 0, 1, 100, NULL, 100}
+#define S(n, j, nn, mx) \
+	{ \
+		n, j, KP_WIRE_STRING, nn, 0, 0, 0, NULL, mx \
+	}
+#define PERMIT_ID \
+	{ \
+		"permit_id", "permitId", KP_WIRE_STRING, true, 0, 0, 0, "permit_id", 60 \
+	}
+#define DATE(n, j) \
+	{ \
+		n, j, KP_WIRE_STRING, true, 0, 0, 0, "date", 10 \
+	}
+#define BASE \
+	S("event_producer", "eventProducer", true, KP_AUTHORITY_CODE_MAX), \
+	    S("event_consumer", "eventConsumer", true, KP_AUTHORITY_CODE_MAX), \
+	    {"event_timestamp", "eventTimestamp", KP_WIRE_LONG, true, 1609459200, 0, 0, NULL, 0}, \
+	    S("event_type", "eventType", true, 32), {"event_id", "eventId", KP_WIRE_STRING, true, 0, 16, 100, NULL, 100}, \
+	{ \
+		"previous_event_id", "previousEventId", KP_WIRE_STRING, true, 0, 1, 100, NULL, 100 \
+	}
 
 static const kp_wire_field_t quota_created[] = {
-	S("permit_issuer", "permitIssuer", true, KP_AUTHORITY_CODE_MAX),
-	S("permit_issued_for", "permitIssuedFor", true, KP_AUTHORITY_CODE_MAX),
-	{"permit_year", "permitYear", KP_WIRE_INT, true, 2021, 0, 0, NULL, 0},
-	{"permit_type", "permitType", KP_WIRE_INTEGER, true, 0, 0, 0, NULL, 0},
-	{"quantity", "quantity", KP_WIRE_LONG, true, 1, 0, 0, NULL, 0},
-	BASE,
+    S("permit_issuer", "permitIssuer", true, KP_AUTHORITY_CODE_MAX),
+    S("permit_issued_for", "permitIssuedFor", true, KP_AUTHORITY_CODE_MAX),
+    {"permit_year", "permitYear", KP_WIRE_INT, true, 2021, 0, 0, NULL, 0},
+    {"permit_type", "permitType", KP_WIRE_INTEGER, true, 0, 0, 0, NULL, 0},
+    {"quantity", "quantity", KP_WIRE_LONG, true, 1, 0, 0, NULL, 0},
+    BASE,
 };
 
 static const kp_wire_field_t permit_created[] = {
-	PERMIT_ID,
-	{"permit_type", "permitType", KP_WIRE_INTEGER, true, 0, 0, 0, NULL, 0},
-	S("permit_issuer", "permitIssuer", true, KP_AUTHORITY_CODE_MAX),
-	S("permit_issued_for", "permitIssuedFor", true, KP_AUTHORITY_CODE_MAX),
-	{"permit_year", "permitYear", KP_WIRE_INT, true, 2021, 0, 0, NULL, 0},
-	DATE("issued_at", "issuedAt"),
-	DATE("expires_at", "expiresAt"),
-	S("plate_number", "plateNumber", false, 100),
-	S("plate_number2", "plateNumber2", false, 100),
-	S("company_name", "companyName", true, 500),
-	S("company_id", "companyId", true, 100),
-	S("departure_country", "departureCountry", true, KP_AUTHORITY_CODE_MAX),
-	S("arrival_country", "arrivalCountry", true, KP_AUTHORITY_CODE_MAX),
-	S("qr_code", "qrCode", true, 4096),
-	{"other_claims", "otherClaims", KP_WIRE_MAP, false, 0, 0, 0, NULL, 0},
-	BASE,
+    PERMIT_ID,
+    {"permit_type", "permitType", KP_WIRE_INTEGER, true, 0, 0, 0, NULL, 0},
+    S("permit_issuer", "permitIssuer", true, KP_AUTHORITY_CODE_MAX),
+    S("permit_issued_for", "permitIssuedFor", true, KP_AUTHORITY_CODE_MAX),
+    {"permit_year", "permitYear", KP_WIRE_INT, true, 2021, 0, 0, NULL, 0},
+    DATE("issued_at", "issuedAt"),
+    DATE("expires_at", "expiresAt"),
+    S("plate_number", "plateNumber", false, 100),
+    S("plate_number2", "plateNumber2", false, 100),
+    S("company_name", "companyName", true, 500),
+    S("company_id", "companyId", true, 100),
+    S("departure_country", "departureCountry", true, KP_AUTHORITY_CODE_MAX),
+    S("arrival_country", "arrivalCountry", true, KP_AUTHORITY_CODE_MAX),
+    S("qr_code", "qrCode", true, 4096),
+    {"other_claims", "otherClaims", KP_WIRE_MAP, false, 0, 0, 0, NULL, 0},
+    BASE,
 };
 
 static const kp_wire_field_t permit_revoked[] = {
-	PERMIT_ID,
-	{"revoked_at", "revokedAt", KP_WIRE_LONG, true, 0, 0, 0, NULL, 0},
-	BASE,
+    PERMIT_ID,
+    {"revoked_at", "revokedAt", KP_WIRE_LONG, true, 0, 0, 0, NULL, 0},
+    BASE,
 };
 
 static const kp_wire_field_t permit_used[] = {
-	PERMIT_ID,
-	S("activity_type", "activityType", true, 16),
-	{"activity_timestamp", "activityTimestamp", KP_WIRE_LONG, true, 1609459200, 0, 0, NULL, 0},
-	S("activity_details", "activityDetails", false, 1000),
-	BASE,
+    PERMIT_ID,
+    S("activity_type", "activityType", true, 16),
+    {"activity_timestamp", "activityTimestamp", KP_WIRE_LONG, true, 1609459200, 0, 0, NULL, 0},
+    S("activity_details", "activityDetails", false, 1000),
+    BASE,
 };
 
 static const kp_wire_field_t key_created[] = {
-	S("authority", "authority", true, KP_AUTHORITY_CODE_MAX),
-	S("kid", "kid", true, 64),
-	S("jwk", "jwk", true, 2000),
-	BASE,
+    S("authority", "authority", true, KP_AUTHORITY_CODE_MAX),
+    S("kid", "kid", true, 64),
+    S("jwk", "jwk", true, 2000),
+    BASE,
 };
 
 static const kp_wire_field_t key_revoked[] = {
-	S("authority", "authority", true, KP_AUTHORITY_CODE_MAX),
-	S("key_id", "keyId", true, 64),
-	{"revoked_at", "revokedAt", KP_WIRE_LONG, true, 0, 0, 0, NULL, 0},
-	BASE,
+    S("authority", "authority", true, KP_AUTHORITY_CODE_MAX),
+    S("key_id", "keyId", true, 64),
+    {"revoked_at", "revokedAt", KP_WIRE_LONG, true, 0, 0, 0, NULL, 0},
+    BASE,
 };
 
-#define TABLE(t) {t, sizeof(t) / sizeof(t[0])}
+#define TABLE(t) \
+	{ \
+		t, sizeof(t) / sizeof(t[0]) \
+	}
 static const struct {
 	const kp_wire_field_t *f;
 	size_t n;
 } tables[] = {
-	[KP_EV_UNKNOWN] = {NULL, 0},
-	[KP_EV_KEY_CREATED] = TABLE(key_created),
-	[KP_EV_KEY_REVOKED] = TABLE(key_revoked),
-	[KP_EV_QUOTA_CREATED] = TABLE(quota_created),
-	[KP_EV_PERMIT_CREATED] = TABLE(permit_created),
-	[KP_EV_PERMIT_REVOKED] = TABLE(permit_revoked),
-	[KP_EV_PERMIT_USED] = TABLE(permit_used),
+    [KP_EV_UNKNOWN] = {NULL, 0},
+    [KP_EV_KEY_CREATED] = TABLE(key_created),
+    [KP_EV_KEY_REVOKED] = TABLE(key_revoked),
+    [KP_EV_QUOTA_CREATED] = TABLE(quota_created),
+    [KP_EV_PERMIT_CREATED] = TABLE(permit_created),
+    [KP_EV_PERMIT_REVOKED] = TABLE(permit_revoked),
+    [KP_EV_PERMIT_USED] = TABLE(permit_used),
 };
 
 const kp_wire_field_t *kp_event_fields(kp_event_type_t t, size_t *n)
@@ -359,8 +372,8 @@ static void kapka_rules(kp_event_t *ev, kp_event_type_t t, kp_event_error_t *err
 		detail(err, "eventConsumer", "must be an authority code [A-Z]+");
 	if (ev->activity_type && strcmp(ev->activity_type, "ENTRANCE") != 0 && strcmp(ev->activity_type, "EXIT") != 0)
 		detail(err, "activityType", "must be ENTRANCE or EXIT");
-	if ((t == KP_EV_QUOTA_CREATED || t == KP_EV_PERMIT_CREATED) && json_object_get(err->details, "permitType") == NULL &&
-	    !kp_event_permit_type_ok(ev->permit_type))
+	if ((t == KP_EV_QUOTA_CREATED || t == KP_EV_PERMIT_CREATED) &&
+	    json_object_get(err->details, "permitType") == NULL && !kp_event_permit_type_ok(ev->permit_type))
 		detail(err, "permitType", "must be one of the protocol's permit types 1-6");
 	if (ev->authority && ev->producer && strcmp(ev->authority, ev->producer) != 0)
 		detail(err, "authority", "must be the event's producer: an authority announces only its own keys");

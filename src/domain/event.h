@@ -39,11 +39,11 @@ typedef struct kp_wire_field {
 	const char *name; /* on the wire (Gson's LOWER_CASE_WITH_UNDERSCORES) */
 	const char *java; /* the Java property, as the reference names it in a 400's details */
 	kp_wire_kind_t kind;
-	bool not_null;    /* @NotNull */
-	int64_t min;      /* @Min, 0 for none */
+	bool not_null;          /* @NotNull */
+	int64_t min;            /* @Min, 0 for none */
 	int size_min, size_max; /* @Size, 0 for none */
 	const char *pattern;    /* @Pattern: "permit_id" or "date" (Constants.java), NULL for none */
-	size_t max_len;   /* kapka's own bound on a string's length (bytes) */
+	size_t max_len;         /* kapka's own bound on a string's length (bytes) */
 } kp_wire_field_t;
 
 /* The fields Gson writes for an event class, in order: the class's own, then
@@ -61,7 +61,7 @@ typedef struct kp_event {
 	int64_t quantity, serial_number; /* serial_number: from permit_id */
 	/* PERMIT_* */
 	const char *permit_id, *issued_at, *expires_at, *company_name, *company_id, *plate_number, *plate_number2,
-		*departure_country, *arrival_country, *qr_code;
+	    *departure_country, *arrival_country, *qr_code;
 	json_t *other_claims; /* borrowed; NULL when absent */
 	const char *activity_type, *activity_details;
 	int64_t activity_timestamp;

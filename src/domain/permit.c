@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const type_names[] = {NULL, "BILATERAL", "TRANSIT", "THIRDCOUNTRY", "BILATERAL_FEE",
-                                         "TRANSIT_FEE", "THIRDCOUNTRY_FEE", "MULTILATERAL"};
+static const char *const type_names[] =
+    {NULL, "BILATERAL", "TRANSIT", "THIRDCOUNTRY", "BILATERAL_FEE", "TRANSIT_FEE", "THIRDCOUNTRY_FEE", "MULTILATERAL"};
 
 const char *kp_permit_type_name(int code)
 {
@@ -83,7 +83,7 @@ const char *kp_permit_trip_check(int type, const char *issuer, const char *verif
 	case 1:
 	case 4:
 		return (dep_i && arr_v) || (dep_v && arr_i) ? NULL
-		                                           : "a bilateral permit is for a trip between the two countries";
+		                                            : "a bilateral permit is for a trip between the two countries";
 	case 2:
 	case 5:
 		return !dep_v && !arr_v ? NULL : "a transit permit is for a trip across the partner country, not to or from it";
@@ -161,7 +161,8 @@ static void check_vehicle(const kp_application_facts_t *f, kp_check_failure_t *o
 	if (strcmp(v->kind, "tractor") != 0 && strcmp(v->kind, "truck") != 0)
 		fail(out, n, "VEHICLE_KIND", "a freight permit needs a tractor unit or a truck, not a trailer or bus");
 	if (f->type && v->euro_class < f->type->min_euro_class)
-		fail(out, n, "VEHICLE_EMISSION_CLASS", "the vehicle's Euro emission class is below what this permit type needs");
+		fail(out, n, "VEHICLE_EMISSION_CLASS",
+		     "the vehicle's Euro emission class is below what this permit type needs");
 }
 
 /* The trip's departure: not in the past, not before the permit's year begins, not after
@@ -200,17 +201,19 @@ int kp_permit_decide(const kp_application_facts_t *f, kp_check_failure_t out[KP_
 	if (f->year_not_open)
 		fail(out, &n, "PERMIT_YEAR_NOT_OPEN", "permits for next year can be applied for from 1 December");
 	if (f->type && f->type->multilateral != f->partner_organisation)
-		fail(out, &n, "TYPE_NOT_FOR_PARTNER", f->partner_organisation
-		                                         ? "an organisation such as TRACECA issues multilateral permits only"
-		                                         : "a multilateral permit is issued for its organisation, such as TRACECA");
+		fail(out, &n, "TYPE_NOT_FOR_PARTNER",
+		     f->partner_organisation ? "an organisation such as TRACECA issues multilateral permits only"
+		                             : "a multilateral permit is issued for its organisation, such as TRACECA");
 	else if (f->partner_organisation && !f->self_member)
 		fail(out, &n, "NOT_A_MEMBER", "this country takes no part in the organisation's permit system");
 	check_departure(f, out, &n);
 	check_vehicle(f, out, &n);
 	if (f->type && f->unused_held >= f->type->holding_limit)
-		fail(out, &n, "HOLDING_LIMIT", "the carrier already holds the most unused permits allowed for this partner and type");
+		fail(out, &n, "HOLDING_LIMIT",
+		     "the carrier already holds the most unused permits allowed for this partner and type");
 	if (f->duplicate)
-		fail(out, &n, "DUPLICATE_PERMIT", "this vehicle already holds an unused permit of this type for this partner and year");
+		fail(out, &n, "DUPLICATE_PERMIT",
+		     "this vehicle already holds an unused permit of this type for this partner and year");
 	if (f->quota_left <= 0)
 		fail(out, &n, "INSUFFICIENT_PERMIT_QUOTA", "no permits of this type are left in the partner's quota");
 	return n;
@@ -317,18 +320,24 @@ const char *kp_permit_status_name(enum kp_permit_status st)
 const char *kp_permit_withdraw_refusal(const char *s)
 {
 	switch (kp_permit_status_parse(s)) {
-	case KP_PERMIT_ISSUED: return NULL;
-	case KP_PERMIT_USED: return "PERMIT_USED";
-	default: return s;
+	case KP_PERMIT_ISSUED:
+		return NULL;
+	case KP_PERMIT_USED:
+		return "PERMIT_USED";
+	default:
+		return s;
 	}
 }
 
 const char *kp_permit_activity_refusal(const char *s)
 {
 	switch (kp_permit_status_parse(s)) {
-	case KP_PERMIT_REVOKED: return "PERMIT_REVOKED";
-	case KP_PERMIT_RETURNED: return "PERMIT_RETURNED";
-	default: return NULL;
+	case KP_PERMIT_REVOKED:
+		return "PERMIT_REVOKED";
+	case KP_PERMIT_RETURNED:
+		return "PERMIT_RETURNED";
+	default:
+		return NULL;
 	}
 }
 
@@ -336,4 +345,41 @@ bool kp_permit_withdrawn(const char *s)
 {
 	int st = kp_permit_status_parse(s);
 	return st == KP_PERMIT_REVOKED || st == KP_PERMIT_RETURNED;
+}
+
+bool kp_permit_app_status_known(const char *s)
+{
+	return s && (strcmp(s, KP_PERMIT_APP_ISSUED) == 0 || strcmp(s, KP_PERMIT_APP_REFUSED) == 0 ||
+	             strcmp(s, KP_PERMIT_APP_PENDING_REVIEW) == 0 || strcmp(s, KP_PERMIT_APP_REJECTED) == 0);
+}
+
+bool kp_permit_app_in_review(const char *s)
+{
+	return s && strcmp(s, KP_PERMIT_APP_PENDING_REVIEW) == 0;
+}
+
+int kp_review_policy_parse(const char *s)
+{
+	static const char *const names[] = {"never", "always", "first_permit"};
+	for (int i = 0; s && i < 3; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+bool kp_review_needs_history(const char *policy)
+{
+	return kp_review_policy_parse(policy) == KP_REVIEW_FIRST_PERMIT;
+}
+
+bool kp_review_required(const char *policy, bool first_of_type)
+{
+	switch (kp_review_policy_parse(policy)) {
+	case KP_REVIEW_NEVER:
+		return false;
+	case KP_REVIEW_FIRST_PERMIT:
+		return first_of_type;
+	default:
+		return true;
+	}
 }

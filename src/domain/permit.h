@@ -67,19 +67,19 @@ const char *kp_check_vehicle_kind(const char *kind);
 
 /* Facts gathered (by the store, in one transaction) about an application. */
 typedef struct kp_application_facts {
-	const char *carrier_status;   /* active / suspended */
-	const char *carrier_licence;  /* NULL: none on file */
-	const char *carrier_check;    /* the ministry's verification: pending, rejected, or verified (NULL: verified) */
+	const char *carrier_status;  /* active / suspended */
+	const char *carrier_licence; /* NULL: none on file */
+	const char *carrier_check;   /* the ministry's verification: pending, rejected, or verified (NULL: verified) */
 	int64_t carrier_org_id;
-	const kp_vehicle_t *vehicle;  /* NULL: no such vehicle */
+	const kp_vehicle_t *vehicle; /* NULL: no such vehicle */
 	const kp_permit_type_t *type;
-	int64_t unused_held;          /* unused permits for this verifier and type */
-	bool duplicate;               /* an unused permit for this vehicle, verifier, type, year */
+	int64_t unused_held; /* unused permits for this verifier and type */
+	bool duplicate;      /* an unused permit for this vehicle, verifier, type, year */
 	int64_t quota_left;
-	bool year_over;               /* permits of this year would already have expired */
-	bool year_not_open;           /* a later year than carriers may apply for yet */
-	bool partner_organisation;    /* the verifier is an organisation (TRACECA): the quota authority */
-	bool self_member;             /* ... and our country takes part in its permit system today */
+	bool year_over;            /* permits of this year would already have expired */
+	bool year_not_open;        /* a later year than carriers may apply for yet */
+	bool partner_organisation; /* the verifier is an organisation (TRACECA): the quota authority */
+	bool self_member;          /* ... and our country takes part in its permit system today */
 	/* The trip's departure against the permit's validity, as local days; departure_day 0:
 	 * no departure date given (nothing checked). */
 	int64_t departure_day, today, valid_from_day, expires_day;
@@ -117,7 +117,7 @@ int64_t kp_permit_valid_from(int year, int offset_minutes);
 
 /* Activity at a border. */
 typedef struct kp_activity {
-	const char *type;    /* ENTRANCE or EXIT */
+	const char *type; /* ENTRANCE or EXIT */
 	const char *country;
 	int64_t at;
 } kp_activity_t;
@@ -150,5 +150,28 @@ const char *kp_permit_withdraw_refusal(const char *s);
 const char *kp_permit_activity_refusal(const char *s);
 /* True when the permit is withdrawn: revoked or returned. */
 bool kp_permit_withdrawn(const char *s);
+
+/* A permit application's states, as stored: decided at once (issued, refused), or held for
+ * the ministry's review (pending_review), which issues it or rejects it (rejected). */
+#define KP_PERMIT_APP_ISSUED "issued"
+#define KP_PERMIT_APP_REFUSED "refused"
+#define KP_PERMIT_APP_PENDING_REVIEW "pending_review"
+#define KP_PERMIT_APP_REJECTED "rejected"
+/* True when s names an application state. */
+bool kp_permit_app_status_known(const char *s);
+/* True when an application in stored status s waits for the ministry's decision. */
+bool kp_permit_app_in_review(const char *s);
+
+/* A permit type's review policy, as stored: whether an application that passes every
+ * check is issued at once (never), held for the ministry (always), or held only when it is
+ * the organisation's first permit of that type (first_permit). */
+enum kp_review_policy { KP_REVIEW_NEVER, KP_REVIEW_ALWAYS, KP_REVIEW_FIRST_PERMIT };
+/* The policy for its stored name; -1 when s is none. */
+int kp_review_policy_parse(const char *s);
+/* True when the policy needs to know whether it is the organisation's first of the type. */
+bool kp_review_needs_history(const char *policy);
+/* True when an application under policy is held for review (first_of_type: the
+ * organisation has no permit of the type yet). An unknown policy holds it: the safe side. */
+bool kp_review_required(const char *policy, bool first_of_type);
 
 #endif

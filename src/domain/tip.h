@@ -16,10 +16,10 @@ bool kp_union_member(const char *const *members, const char *country);
 
 /* What entering Kyrgyzstan does to a vehicle's temporary import. */
 typedef enum kp_tip_action {
-	KP_TIP_OPEN_NEW,     /* entry into the union: a new TIP */
-	KP_TIP_KEEP,         /* from a member with a TIP open: it stays, nothing new */
-	KP_TIP_REPLACE,      /* from outside while a TIP is open (it left the union unseen): new TIP */
-	KP_TIP_CARRY_IN,     /* from a member, no TIP on file here: recorded from the TIP it holds */
+	KP_TIP_OPEN_NEW, /* entry into the union: a new TIP */
+	KP_TIP_KEEP,     /* from a member with a TIP open: it stays, nothing new */
+	KP_TIP_REPLACE,  /* from outside while a TIP is open (it left the union unseen): new TIP */
+	KP_TIP_CARRY_IN, /* from a member, no TIP on file here: recorded from the TIP it holds */
 } kp_tip_action_t;
 
 typedef struct kp_tip_entry_decision {

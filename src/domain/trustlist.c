@@ -49,8 +49,7 @@ json_t *kp_trustlist_encode(const char *const *ids, int n, json_t **other)
 			rest[nr++] = ids[i];
 			continue;
 		}
-		snprintf(items[ni].group, sizeof(items[ni].group), "%s-%s-%d-%d", pid.issuer, pid.verifier, pid.year,
-		         pid.type);
+		snprintf(items[ni].group, sizeof(items[ni].group), "%s-%s-%d-%d", pid.issuer, pid.verifier, pid.year, pid.type);
 		items[ni++].serial = pid.serial;
 	}
 	qsort(items, (size_t)ni, sizeof(*items), by_group_serial);
@@ -148,8 +147,9 @@ int kp_trustlist_contains(json_t *revoked, json_t *other, const char *permit_id)
 	if (kp_permit_id_parse(permit_id, &pid) != 0) {
 		size_t i;
 		json_t *v;
-		json_array_foreach(other, i, v) if (json_string_value(v) && strcmp(json_string_value(v), permit_id) == 0)
-			return 1;
+		json_array_foreach(other, i, v)
+			if (json_string_value(v) && strcmp(json_string_value(v), permit_id) == 0)
+				return 1;
 		return 0;
 	}
 	char group[64];

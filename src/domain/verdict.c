@@ -11,7 +11,7 @@ static const struct {
 	const char *code, *message;
 } reasons[] = {
 #define KP_WHY_ROW(name, code, message) {code, message},
-	KP_VERDICT_REASONS(KP_WHY_ROW)
+    KP_VERDICT_REASONS(KP_WHY_ROW)
 #undef KP_WHY_ROW
 };
 
@@ -53,11 +53,16 @@ json_t *kp_verdict_reasons_json(const kp_verdict_t *v)
 enum kp_why kp_verdict_signature_why(int jws_status, bool key_revoked)
 {
 	switch (jws_status) {
-	case KP_JWS_EKID: return key_revoked ? KP_WHY_KEY_REVOKED : KP_WHY_UNKNOWN_KEY;
-	case KP_JWS_ESIG: return KP_WHY_BAD_SIGNATURE;
-	case KP_JWS_EALG: return KP_WHY_UNSUPPORTED_ALGORITHM;
-	case KP_JWS_EVERSION: return KP_WHY_UNSUPPORTED_VERSION;
-	default: return KP_WHY_JWS_MALFORMED;
+	case KP_JWS_EKID:
+		return key_revoked ? KP_WHY_KEY_REVOKED : KP_WHY_UNKNOWN_KEY;
+	case KP_JWS_ESIG:
+		return KP_WHY_BAD_SIGNATURE;
+	case KP_JWS_EALG:
+		return KP_WHY_UNSUPPORTED_ALGORITHM;
+	case KP_JWS_EVERSION:
+		return KP_WHY_UNSUPPORTED_VERSION;
+	default:
+		return KP_WHY_JWS_MALFORMED;
 	}
 }
 
@@ -199,7 +204,9 @@ static bool zone_listed(json_t *zones, int zone)
 {
 	size_t i;
 	json_t *z;
-	json_array_foreach(zones, i, z) if (json_integer_value(z) == zone) return true;
+	json_array_foreach(zones, i, z)
+		if (json_integer_value(z) == zone)
+			return true;
 	return false;
 }
 
@@ -233,9 +240,9 @@ static void zone_state(json_t *c, const kp_zone_record_t *rec, kp_verdict_t *v)
 		kp_verdict_add(v, KP_WHY_ZONE_NOT_FOUND, NULL);
 		return;
 	}
-	if (strcmp(rec->status, "revoked") == 0)
+	if (kp_zone_permit_status_parse(rec->status) == KP_ZONE_PERMIT_REVOKED)
 		kp_verdict_add(v, KP_WHY_REVOKED, rec->status_reason);
-	else if (strcmp(rec->status, "active") != 0)
+	else if (!kp_zone_permit_active(rec->status))
 		kp_verdict_add(v, KP_WHY_NOT_ACTIVE, NULL);
 	size_t sl = strlen(rec->surname);
 	const char *nm = claim(c, "nm");

@@ -18,50 +18,52 @@
 
 /* X(name, code, message): the reason table. Several names may share a code (the code is
  * what clients act on; the message says which check failed). */
-#define KP_VERDICT_REASONS(X)                                                                                      \
-	X(NOT_A_CREDENTIAL, "MALFORMED", "the text is not a signed e-permit credential")                               \
-	X(CLAIMS_MISSING, "MALFORMED",                                                                                 \
-	  "the credential lacks the id, iat, exp, pn or cn claim, or they are not well formed")                        \
-	X(JWS_MALFORMED, "MALFORMED", "the text is not a well-formed signed credential")                               \
-	X(UNSUPPORTED_VERSION, "UNSUPPORTED_VERSION", "the credential's format version is not supported")             \
-	X(UNSUPPORTED_ALGORITHM, "UNSUPPORTED_ALGORITHM", "only ES256 signatures are accepted")                        \
-	X(UNKNOWN_ISSUER, "UNKNOWN_ISSUER", "the issuing authority is not known here")                                 \
-	X(ISSUER_NOT_LISTED, "UNKNOWN_ISSUER", "the issuing authority is not in the trust list")                       \
-	X(UNKNOWN_KEY, "UNKNOWN_KEY", "the issuer has no key with this kid")                                          \
-	X(KEY_REVOKED, "KEY_REVOKED", "the key that signed it has been revoked")                                       \
-	X(BAD_SIGNATURE, "BAD_SIGNATURE", "the signature does not match the content")                                 \
-	X(NOT_FOR_THIS_COUNTRY, "NOT_FOR_THIS_COUNTRY", "the permit opens another country's border")                 \
-	X(EXP_MALFORMED, "MALFORMED", "exp is not a dd/MM/yyyy date")                                                  \
-	X(EXPIRED, "EXPIRED", "the permit has expired")                                                                \
-	X(NOT_FOUND, "NOT_FOUND", "this authority never issued a permit with this id")                                 \
-	X(REVOKED, "REVOKED", "the permit was revoked")                                                                \
-	X(REVOKED_LISTED, "REVOKED", "the permit was revoked or returned")                                             \
-	X(REVOCATIONS_CORRUPT, "REVOKED", "the trust list's revocations are corrupt; treat it as revoked")            \
-	X(RETURNED, "RETURNED", "the carrier returned the permit unused")                                              \
-	X(USED_UP, "USED_UP", "the permit's trips have all been used")                                                 \
-	X(CLAIMS_INCONSISTENT, "CLAIMS_INCONSISTENT", "the credential's plate or company differs from the permit on record") \
-	X(ZONE_NOT_A_CREDENTIAL, "MALFORMED", "the text is not a signed credential")                                   \
-	X(NOT_A_ZONE_PERMIT, "NOT_A_ZONE_PERMIT", "this credential is not a border-zone permit (a freight permit or receipt?)") \
-	X(ZONE_TYP, "NOT_A_ZONE_PERMIT", "the credential's header does not say it is a border-zone permit")           \
-	X(ZONE_CLAIMS_MISSING, "MALFORMED", "the credential lacks a claim or a claim is not well formed")              \
-	X(ZONE_FOREIGN_ISSUER, "UNKNOWN_ISSUER", "border-zone permits are issued by this authority only")             \
-	X(ZONE_DATES_MALFORMED, "MALFORMED", "vf or vu is not a dd/MM/yyyy date")                                      \
-	X(NOT_YET_VALID, "NOT_YET_VALID", "the permit's validity has not started")                                     \
-	X(YEAR_NOT_BEGUN, "NOT_YET_VALID", "the permit is for a year that has not begun")                              \
+#define KP_VERDICT_REASONS(X) \
+	X(NOT_A_CREDENTIAL, "MALFORMED", "the text is not a signed e-permit credential") \
+	X(CLAIMS_MISSING, "MALFORMED", \
+	  "the credential lacks the id, iat, exp, pn or cn claim, or they are not well formed") \
+	X(JWS_MALFORMED, "MALFORMED", "the text is not a well-formed signed credential") \
+	X(UNSUPPORTED_VERSION, "UNSUPPORTED_VERSION", "the credential's format version is not supported") \
+	X(UNSUPPORTED_ALGORITHM, "UNSUPPORTED_ALGORITHM", "only ES256 signatures are accepted") \
+	X(UNKNOWN_ISSUER, "UNKNOWN_ISSUER", "the issuing authority is not known here") \
+	X(ISSUER_NOT_LISTED, "UNKNOWN_ISSUER", "the issuing authority is not in the trust list") \
+	X(UNKNOWN_KEY, "UNKNOWN_KEY", "the issuer has no key with this kid") \
+	X(KEY_REVOKED, "KEY_REVOKED", "the key that signed it has been revoked") \
+	X(BAD_SIGNATURE, "BAD_SIGNATURE", "the signature does not match the content") \
+	X(NOT_FOR_THIS_COUNTRY, "NOT_FOR_THIS_COUNTRY", "the permit opens another country's border") \
+	X(EXP_MALFORMED, "MALFORMED", "exp is not a dd/MM/yyyy date") \
+	X(EXPIRED, "EXPIRED", "the permit has expired") \
+	X(NOT_FOUND, "NOT_FOUND", "this authority never issued a permit with this id") \
+	X(REVOKED, "REVOKED", "the permit was revoked") \
+	X(REVOKED_LISTED, "REVOKED", "the permit was revoked or returned") \
+	X(REVOCATIONS_CORRUPT, "REVOKED", "the trust list's revocations are corrupt; treat it as revoked") \
+	X(RETURNED, "RETURNED", "the carrier returned the permit unused") \
+	X(USED_UP, "USED_UP", "the permit's trips have all been used") \
+	X(CLAIMS_INCONSISTENT, "CLAIMS_INCONSISTENT", \
+	  "the credential's plate or company differs from the permit on record") \
+	X(ZONE_NOT_A_CREDENTIAL, "MALFORMED", "the text is not a signed credential") \
+	X(NOT_A_ZONE_PERMIT, "NOT_A_ZONE_PERMIT", \
+	  "this credential is not a border-zone permit (a freight permit or receipt?)") \
+	X(ZONE_TYP, "NOT_A_ZONE_PERMIT", "the credential's header does not say it is a border-zone permit") \
+	X(ZONE_CLAIMS_MISSING, "MALFORMED", "the credential lacks a claim or a claim is not well formed") \
+	X(ZONE_FOREIGN_ISSUER, "UNKNOWN_ISSUER", "border-zone permits are issued by this authority only") \
+	X(ZONE_DATES_MALFORMED, "MALFORMED", "vf or vu is not a dd/MM/yyyy date") \
+	X(NOT_YET_VALID, "NOT_YET_VALID", "the permit's validity has not started") \
+	X(YEAR_NOT_BEGUN, "NOT_YET_VALID", "the permit is for a year that has not begun") \
 	X(DEMO_CREDENTIAL, "DEMO_CREDENTIAL", "a demonstration credential (format version 0) is not valid for real use") \
-	X(ZONE_NOT_COVERED, "ZONE_NOT_COVERED", "the permit does not name the zone of this post")                     \
-	X(PASSPORT_MISMATCH, "PASSPORT_MISMATCH", "the passport number differs from the permit's")                     \
-	X(NAME_MISMATCH, "NAME_MISMATCH", "the surname differs from the permit's")                                     \
-	X(ZONE_NOT_FOUND, "NOT_FOUND", "this authority has no permit with this number")                                \
-	X(NOT_ACTIVE, "NOT_ACTIVE", "the permit is not active (cancelled or unpaid)")                                  \
-	X(ZONE_CLAIMS_INCONSISTENT, "CLAIMS_INCONSISTENT",                                                             \
+	X(ZONE_NOT_COVERED, "ZONE_NOT_COVERED", "the permit does not name the zone of this post") \
+	X(PASSPORT_MISMATCH, "PASSPORT_MISMATCH", "the passport number differs from the permit's") \
+	X(NAME_MISMATCH, "NAME_MISMATCH", "the surname differs from the permit's") \
+	X(ZONE_NOT_FOUND, "NOT_FOUND", "this authority has no permit with this number") \
+	X(NOT_ACTIVE, "NOT_ACTIVE", "the permit is not active (cancelled or unpaid)") \
+	X(ZONE_CLAIMS_INCONSISTENT, "CLAIMS_INCONSISTENT", \
 	  "the credential's name or passport differs from the permit on record")
 
 enum kp_why {
 #define KP_WHY_ENUM(name, code, message) KP_WHY_##name,
 	KP_VERDICT_REASONS(KP_WHY_ENUM)
 #undef KP_WHY_ENUM
-	KP_WHY_COUNT
+	    KP_WHY_COUNT
 };
 
 /* The code ("EXPIRED") and the sentence of a reason; NULL for a value out of range. */
@@ -97,9 +99,9 @@ typedef struct kp_freight_record {
 /* Where the keys and records come from. Callbacks may be NULL: no record / no list. */
 typedef struct kp_verifier {
 	void *ctx;
-	const char *here;   /* the country the credential is checked at */
-	int64_t today;      /* the local civil day (kp_local_day) at the authority */
-	const char *self;   /* our authority: a permit of ours without a record is NOT_FOUND
+	const char *here;           /* the country the credential is checked at */
+	int64_t today;              /* the local civil day (kp_local_day) at the authority */
+	const char *self;           /* our authority: a permit of ours without a record is NOT_FOUND
 	                       (online); NULL when the verifier holds no records (offline) */
 	enum kp_why unknown_issuer; /* UNKNOWN_ISSUER online, ISSUER_NOT_LISTED offline */
 	bool (*issuer_known)(void *ctx, const char *issuer);

@@ -8,12 +8,12 @@
 #include <stdbool.h>
 
 typedef struct kp_vin_info {
-	char wmi[4];          /* positions 1-3 */
-	const char *region;   /* "Africa", "Asia", "Europe", "North America", "Oceania", "South America" */
+	char wmi[4];               /* positions 1-3 */
+	const char *region;        /* "Africa", "Asia", "Europe", "North America", "Oceania", "South America" */
 	bool check_digit_required; /* the region uses position 9 as a check digit */
-	bool check_digit_ok;  /* position 9 equals the computed digit (meaningful when required) */
-	char computed_check;  /* '0'..'9' or 'X' */
-	int model_years[2];   /* the two years position 10 can mean (30-year cycle) */
+	bool check_digit_ok;       /* position 9 equals the computed digit (meaningful when required) */
+	char computed_check;       /* '0'..'9' or 'X' */
+	int model_years[2];        /* the two years position 10 can mean (30-year cycle) */
 } kp_vin_info_t;
 
 /* Check vin; NULL when it is valid, else a sentence naming the first problem. info (may

@@ -36,8 +36,7 @@ static bool in_string_array(const json_t *arr, const char *s)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(arr, i, v)
-	{
+	json_array_foreach(arr, i, v) {
 		if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
 			return true;
 	}
@@ -55,8 +54,7 @@ static int check_codes(kp_arena_t *a, const json_t *arr, const char *where, cons
 		return 0;
 	if (!json_is_array(arr) || json_array_size(arr) > 32)
 		return PROBLEM(where, "must be an array of at most 32 codes");
-	json_array_foreach(arr, i, v)
-	{
+	json_array_foreach(arr, i, v) {
 		const char *s = json_string_value(v);
 		if (!is_code(s, 40))
 			PROBLEM(where, "item %zu must be a code of 2 to 40 lower-case letters, digits, '-' or '_'", i);
@@ -120,7 +118,8 @@ static int check_step_def(kp_arena_t *a, const json_t *s, size_t i, const json_t
 		PROBLEM(where, "sla_hours must be a whole number of hours from 1 to 8760");
 	problems += check_codes(a, json_object_get(s, "after"), kp_arena_printf(a, "%s.after", where), codes, fn, ctx);
 	problems += check_codes(a, json_object_get(s, "fields"), kp_arena_printf(a, "%s.fields", where), fields, fn, ctx);
-	problems += check_codes(a, json_object_get(s, "documents"), kp_arena_printf(a, "%s.documents", where), docs, fn, ctx);
+	problems += check_codes(a, json_object_get(s, "documents"), kp_arena_printf(a, "%s.documents", where), docs, fn,
+	                        ctx);
 	const json_t *fee = json_object_get(s, "fee");
 	if (fee) {
 		json_int_t amt = json_integer_value(json_object_get(fee, "amount_som"));
@@ -144,8 +143,7 @@ static json_t *names_of(const json_t *list, const char *key)
 	json_t *out = json_array();
 	size_t i;
 	json_t *v;
-	json_array_foreach(list, i, v)
-	{
+	json_array_foreach(list, i, v) {
 		const char *s = json_string_value(json_object_get(v, key));
 		if (s)
 			json_array_append_new(out, json_string(s));
@@ -160,8 +158,7 @@ static int check_applicants(kp_arena_t *a, const json_t *apps, kp_sw_problem_fn 
 	json_t *v;
 	if (!json_is_array(apps) || json_array_size(apps) == 0)
 		PROBLEM("applicants", "must list the roles that may apply (carrier, traveller)");
-	json_array_foreach(apps, i, v)
-	{
+	json_array_foreach(apps, i, v) {
 		const char *r = json_string_value(v);
 		if (r == NULL || (strcmp(r, "carrier") != 0 && strcmp(r, "traveller") != 0))
 			PROBLEM("applicants", "item %zu must be carrier or traveller", i);
@@ -188,11 +185,11 @@ int kp_sw_definition_check(kp_arena_t *a, const json_t *def, kp_sw_problem_fn fn
 	             *steps = json_object_get(def, "steps");
 	if (!json_is_array(fields) || json_array_size(fields) > 40)
 		PROBLEM("fields", "must be an array of at most 40 field definitions");
-	json_array_foreach(fields, i, v) problems += check_field_def(a, v, i, fn, ctx);
+	json_array_foreach(fields, i, v)
+		problems += check_field_def(a, v, i, fn, ctx);
 	if (!json_is_array(docs) || json_array_size(docs) > 20)
 		PROBLEM("documents", "must be an array of at most 20 document kinds");
-	json_array_foreach(docs, i, v)
-	{
+	json_array_foreach(docs, i, v) {
 		if (!is_code(json_string_value(json_object_get(v, "kind")), 40) || !has_names(json_object_get(v, "label")))
 			PROBLEM(kp_arena_printf(a, "documents[%zu]", i), "needs a kind (code) and a label in ky, ru and en");
 	}
@@ -204,17 +201,16 @@ int kp_sw_definition_check(kp_arena_t *a, const json_t *def, kp_sw_problem_fn fn
 	if (effect && !json_is_null(effect) && !ev)
 		PROBLEM("effect", "must be ev_quota or null");
 	bool vehicles = false;
-	json_array_foreach(fields, i, v) vehicles |= strcmp(json_string_value(json_object_get(v, "type")) ?: "", "vehicles") == 0;
+	json_array_foreach(fields, i, v)
+		vehicles |= strcmp(json_string_value(json_object_get(v, "type")) ?: "", "vehicles") == 0;
 	if (ev && !vehicles)
 		PROBLEM("fields", "the ev_quota effect needs a field of type vehicles");
-	json_array_foreach(steps, i, v)
-	{
+	json_array_foreach(steps, i, v) {
 		if (!ev && json_is_string(json_object_get(v, "effect")))
 			PROBLEM(kp_arena_printf(a, "steps[%zu].effect", i), "needs the procedure's effect ev_quota");
 	}
 	json_t *fnames = names_of(fields, "name"), *dkinds = names_of(docs, "kind"), *codes = json_array();
-	json_array_foreach(steps, i, v)
-	{
+	json_array_foreach(steps, i, v) {
 		problems += check_step_def(a, v, i, codes, fnames, dkinds, fn, ctx);
 		const char *code = json_string_value(json_object_get(v, "code"));
 		if (code)
@@ -243,8 +239,7 @@ static int check_vehicles(kp_arena_t *a, const json_t *f, const char *name, cons
 		return PROBLEM(name, "must list 1 to %lld vehicles", (long long)max);
 	size_t i;
 	json_t *item;
-	json_array_foreach(v, i, item)
-	{
+	json_array_foreach(v, i, item) {
 		const char *where = kp_arena_printf(a, "%s[%zu]", name, i);
 		const char *vin = json_string_value(json_object_get(item, "vin"));
 		const char *kind = json_string_value(json_object_get(item, "kind"));
@@ -314,8 +309,7 @@ int kp_sw_form_check(kp_arena_t *a, const json_t *def, const json_t *data, const
 	const json_t *fields = json_object_get(def, "fields");
 	size_t i;
 	json_t *f;
-	json_array_foreach(fields, i, f)
-	{
+	json_array_foreach(fields, i, f) {
 		const char *name = json_string_value(json_object_get(f, "name"));
 		const json_t *v = json_object_get(data, name);
 		if (v == NULL || json_is_null(v) || (json_is_string(v) && *json_string_value(v) == '\0')) {
@@ -331,10 +325,10 @@ int kp_sw_form_check(kp_arena_t *a, const json_t *def, const json_t *data, const
 		const json_t *c;
 		json_t *m;
 	} obj = {data}; /* jansson's iteration takes a non-const object; it does not change it */
-	json_object_foreach(obj.m, key, v)
-	{
+	json_object_foreach(obj.m, key, v) {
 		bool known = false;
-		json_array_foreach(fields, i, f) known |= strcmp(json_string_value(json_object_get(f, "name")), key) == 0;
+		json_array_foreach(fields, i, f)
+			known |= strcmp(json_string_value(json_object_get(f, "name")), key) == 0;
 		if (!known)
 			PROBLEM(kp_arena_printf(a, "data.%.40s", key), "is not a field of this procedure");
 	}
@@ -351,7 +345,9 @@ int kp_sw_values(const json_t *data, const char *path, const char **out, int n)
 			out[got++] = json_string_value(v);
 		size_t i;
 		json_t *item;
-		json_array_foreach(v, i, item) if (json_is_string(item) && got < n) out[got++] = json_string_value(item);
+		json_array_foreach(v, i, item)
+			if (json_is_string(item) && got < n)
+				out[got++] = json_string_value(item);
 		return got;
 	}
 	char list[64];
@@ -362,8 +358,7 @@ int kp_sw_values(const json_t *data, const char *path, const char **out, int n)
 	list[len] = '\0';
 	size_t i;
 	json_t *item;
-	json_array_foreach(json_object_get(data, list), i, item)
-	{
+	json_array_foreach(json_object_get(data, list), i, item) {
 		const char *s = json_string_value(json_object_get(item, br + 3));
 		if (s && got < n)
 			out[got++] = s;
@@ -388,8 +383,7 @@ json_t *kp_sw_form_view(const json_t *data, const json_t *fields)
 	json_t *out = json_object();
 	size_t i;
 	json_t *f;
-	json_array_foreach(fields, i, f)
-	{
+	json_array_foreach(fields, i, f) {
 		const char *name = json_string_value(f);
 		json_t *v = name ? json_object_get(data, name) : NULL;
 		if (v)
@@ -416,10 +410,10 @@ const char *kp_sw_outcome(const kp_sw_step_state_t *steps, int n)
 	bool all = true;
 	for (int i = 0; i < n; i++) {
 		if (strcmp(steps[i].state, KP_SW_REFUSED) == 0)
-			return "refused";
+			return KP_SW_APP_REFUSED;
 		all &= strcmp(steps[i].state, KP_SW_APPROVED) == 0 || strcmp(steps[i].state, KP_SW_SKIPPED) == 0;
 	}
-	return all ? "approved" : "in_progress";
+	return all ? KP_SW_APP_APPROVED : KP_SW_APP_IN_PROGRESS;
 }
 
 const char *kp_sw_transition(const char *state, enum kp_sw_action action)
@@ -451,6 +445,33 @@ int kp_sw_decision_parse(const char *s)
 	if (strcmp(s, "ask") == 0)
 		return KP_SW_ASK;
 	return -1;
+}
+
+static bool one_of(const char *s, const char *const *names, size_t n)
+{
+	for (size_t i = 0; s && i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return true;
+	return false;
+}
+
+bool kp_sw_app_status_known(const char *s)
+{
+	static const char *const names[] = {KP_SW_APP_IN_PROGRESS, KP_SW_APP_APPROVED, KP_SW_APP_REFUSED, KP_SW_APP_EXPIRED,
+	                                    KP_SW_APP_WITHDRAWN};
+	return one_of(s, names, sizeof(names) / sizeof(names[0]));
+}
+
+bool kp_sw_step_state_known(const char *s)
+{
+	static const char *const names[] = {KP_SW_WAITING, KP_SW_READY,     KP_SW_IN_PROGRESS, KP_SW_APPROVED,
+	                                    KP_SW_REFUSED, KP_SW_MORE_INFO, KP_SW_SKIPPED,     KP_SW_CLOSED};
+	return one_of(s, names, sizeof(names) / sizeof(names[0]));
+}
+
+bool kp_sw_app_open(const char *s)
+{
+	return s && strcmp(s, KP_SW_APP_IN_PROGRESS) == 0;
 }
 
 bool kp_sw_state_open(const char *state)

@@ -21,6 +21,22 @@
 #define KP_SW_SKIPPED "skipped"
 #define KP_SW_CLOSED "closed"
 
+/* Application states, as stored: in progress until every step is approved or skipped
+ * (approved), one is refused (refused), the procedure's time runs out (expired) or the
+ * applicant withdraws it (withdrawn). Only an application in progress moves. */
+#define KP_SW_APP_IN_PROGRESS "in_progress"
+#define KP_SW_APP_APPROVED "approved"
+#define KP_SW_APP_REFUSED "refused"
+#define KP_SW_APP_EXPIRED "expired"
+#define KP_SW_APP_WITHDRAWN "withdrawn"
+
+/* True when s names an application state / a step state. */
+bool kp_sw_app_status_known(const char *s);
+bool kp_sw_step_state_known(const char *s);
+/* True while an application in stored status s is in progress: its steps may be decided,
+ * its requests answered, and it may be withdrawn or expire. */
+bool kp_sw_app_open(const char *s);
+
 /* A problem found in a definition or a form: the field (dotted path) and why. */
 typedef void (*kp_sw_problem_fn)(void *ctx, const char *field, const char *problem);
 

@@ -197,3 +197,71 @@ int64_t kp_zone_permit_number_parse(const char *issuer, const char *number)
 {
 	return kp_number_parse(issuer, KP_NUMBER_ZONE, number);
 }
+
+/* ---- states and moves ---- */
+
+static const char *const app_names[KP_ZONE_APP_STATUS_COUNT] = {"awaiting_payment", "paid", "cancelled"};
+static const char *const permit_names[KP_ZONE_PERMIT_STATUS_COUNT] = {"awaiting_payment", "active", "revoked",
+                                                                      "cancelled"};
+
+#define NO (-1)
+/* For each action, where it takes an application / a permit from each state. */
+static const int app_moves[][KP_ZONE_APP_STATUS_COUNT] = {
+    /*                awaiting_payment       paid              cancelled */
+    [KP_ZONE_PAY] = {KP_ZONE_APP_PAID, NO, NO},
+    [KP_ZONE_EXTEND] = {NO, KP_ZONE_APP_PAID, NO},
+    [KP_ZONE_CANCEL] = {KP_ZONE_APP_CANCELLED, NO, NO},
+    [KP_ZONE_REVOKE] = {NO, NO, NO},
+};
+static const int permit_moves[][KP_ZONE_PERMIT_STATUS_COUNT] = {
+    /*                awaiting_payment          active                  revoked cancelled */
+    [KP_ZONE_PAY] = {KP_ZONE_PERMIT_ACTIVE, KP_ZONE_PERMIT_ACTIVE, NO, NO},
+    [KP_ZONE_EXTEND] = {KP_ZONE_PERMIT_ACTIVE, KP_ZONE_PERMIT_ACTIVE, NO, NO},
+    [KP_ZONE_CANCEL] = {KP_ZONE_PERMIT_CANCELLED, NO, NO, NO},
+    [KP_ZONE_REVOKE] = {NO, KP_ZONE_PERMIT_REVOKED, NO, NO},
+};
+
+static int find_name(const char *const *names, int n, const char *s)
+{
+	for (int i = 0; s && i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *kp_zone_app_status_name(enum kp_zone_app_status st)
+{
+	return (unsigned)st < KP_ZONE_APP_STATUS_COUNT ? app_names[st] : NULL;
+}
+
+int kp_zone_app_status_parse(const char *s)
+{
+	return find_name(app_names, KP_ZONE_APP_STATUS_COUNT, s);
+}
+
+const char *kp_zone_permit_status_name(enum kp_zone_permit_status st)
+{
+	return (unsigned)st < KP_ZONE_PERMIT_STATUS_COUNT ? permit_names[st] : NULL;
+}
+
+int kp_zone_permit_status_parse(const char *s)
+{
+	return find_name(permit_names, KP_ZONE_PERMIT_STATUS_COUNT, s);
+}
+
+int kp_zone_app_next(const char *s, enum kp_zone_action action)
+{
+	int st = kp_zone_app_status_parse(s);
+	return st < 0 || (unsigned)action > KP_ZONE_REVOKE ? NO : app_moves[action][st];
+}
+
+int kp_zone_permit_next(const char *s, enum kp_zone_action action)
+{
+	int st = kp_zone_permit_status_parse(s);
+	return st < 0 || (unsigned)action > KP_ZONE_REVOKE ? NO : permit_moves[action][st];
+}
+
+bool kp_zone_permit_active(const char *s)
+{
+	return kp_zone_permit_status_parse(s) == KP_ZONE_PERMIT_ACTIVE;
+}

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define KP_ZONE_MAX 16    /* zone codes are 1..KP_ZONE_MAX */
+#define KP_ZONE_MAX 16       /* zone codes are 1..KP_ZONE_MAX */
 #define KP_ZONE_ROUTE_MAX 24 /* places on one route */
 
 /* One row of the fee table: permits naming up to max_zones zones cost fee_som (the first
@@ -43,7 +43,7 @@ typedef struct kp_zone_person {
 
 /* The trip an application asks for. */
 typedef struct kp_zone_trip {
-	int64_t from, to;   /* civil days, both inside the validity */
+	int64_t from, to; /* civil days, both inside the validity */
 	int zones[KP_ZONE_MAX];
 	int nzones;
 	const kp_zone_place_t *route[KP_ZONE_ROUTE_MAX]; /* places, in order; NULL: unknown code */
@@ -54,8 +54,8 @@ typedef struct kp_zone_trip {
 /* What the checks need besides the trip. */
 typedef struct kp_zone_rules {
 	int64_t today;
-	int validity_months;   /* 1 */
-	int max_lead_days;     /* how far ahead a trip may start */
+	int validity_months;    /* 1 */
+	int max_lead_days;      /* how far ahead a trip may start */
 	const bool *zone_known; /* indexed by zone code, KP_ZONE_MAX + 1 entries */
 } kp_zone_rules_t;
 
@@ -81,21 +81,55 @@ const char *kp_zone_passport_check(const char *number, const char *pattern);
 /* Check the trip and the people; problems go to out (at most KP_ZONE_PROBLEMS_MAX),
  * fields named "date_from", "zones", "route[2]", "travellers[1].passport_expiry" ...
  * Returns how many. */
-int kp_zone_check(const kp_zone_rules_t *rules, const kp_zone_trip_t *trip, const kp_zone_person_t *people,
-                  int npeople, kp_zone_problem_t *out);
+int kp_zone_check(const kp_zone_rules_t *rules, const kp_zone_trip_t *trip, const kp_zone_person_t *people, int npeople,
+                  kp_zone_problem_t *out);
 
 /* An extension moves the end of validity to new_until. */
 enum kp_zone_extension {
 	KP_ZONE_EXT_OK = 0,
-	KP_ZONE_EXT_USED = -1,     /* already extended once */
-	KP_ZONE_EXT_EXPIRED = -2,  /* today is after the end of validity: apply anew */
+	KP_ZONE_EXT_USED = -1,      /* already extended once */
+	KP_ZONE_EXT_EXPIRED = -2,   /* today is after the end of validity: apply anew */
 	KP_ZONE_EXT_NOT_LATER = -3, /* new_until is not after the current end */
-	KP_ZONE_EXT_TOO_LONG = -4, /* beyond max_months from the start of validity */
+	KP_ZONE_EXT_TOO_LONG = -4,  /* beyond max_months from the start of validity */
 };
-int kp_zone_extension_check(int64_t valid_from, int64_t valid_until, bool extended, int64_t new_until,
-                            int64_t today, int max_months);
+int kp_zone_extension_check(int64_t valid_from, int64_t valid_until, bool extended, int64_t new_until, int64_t today,
+                            int max_months);
 
 /* The id in a number of issuer; 0 when it is not one. */
 int64_t kp_zone_permit_number_parse(const char *issuer, const char *number);
+
+/* The states of a border-zone application and of each person's permit in it, as stored,
+ * and the moves between them: the one place that names them (store/ and api/ ask here). */
+enum kp_zone_app_status {
+	KP_ZONE_APP_AWAITING_PAYMENT, /* submitted; may be paid or cancelled */
+	KP_ZONE_APP_PAID,             /* its permits are signed; may be extended once */
+	KP_ZONE_APP_CANCELLED,        /* by the applicant before paying */
+	KP_ZONE_APP_STATUS_COUNT
+};
+enum kp_zone_permit_status {
+	KP_ZONE_PERMIT_AWAITING_PAYMENT, /* its application is not paid yet */
+	KP_ZONE_PERMIT_ACTIVE,           /* signed: the credential is shown and checked */
+	KP_ZONE_PERMIT_REVOKED,          /* withdrawn by the ministry, with a reason */
+	KP_ZONE_PERMIT_CANCELLED,        /* its application was cancelled */
+	KP_ZONE_PERMIT_STATUS_COUNT
+};
+enum kp_zone_action {
+	KP_ZONE_PAY,    /* application awaiting_payment -> paid; its permits -> active */
+	KP_ZONE_EXTEND, /* application paid -> paid; its active permits signed again */
+	KP_ZONE_CANCEL, /* application awaiting_payment -> cancelled; its permits -> cancelled */
+	KP_ZONE_REVOKE, /* a permit active -> revoked */
+};
+/* Stored names; NULL out of range. Parse: -1 when s is none. */
+const char *kp_zone_app_status_name(enum kp_zone_app_status st);
+int kp_zone_app_status_parse(const char *s);
+const char *kp_zone_permit_status_name(enum kp_zone_permit_status st);
+int kp_zone_permit_status_parse(const char *s);
+/* The status action moves an application in stored status s to; -1 when not allowed. */
+int kp_zone_app_next(const char *s, enum kp_zone_action action);
+/* The status action moves a permit in stored status s to; -1 when not allowed (or when the
+ * action leaves the permit as it is: a cancelled or revoked one is not signed again). */
+int kp_zone_permit_next(const char *s, enum kp_zone_action action);
+/* True when a permit in stored status s is in force: its credential is shown and checks pass. */
+bool kp_zone_permit_active(const char *s);
 
 #endif

@@ -138,15 +138,21 @@ int kp_client_check_address(const char *url, char *err, size_t errlen)
 	char host[256];
 	host_of(url, host, sizeof(host));
 	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res = NULL;
-	if (!host[0] || getaddrinfo(host, NULL, &hints, &res) != 0)
-		return 0; /* nothing to judge now: each connection is checked again */
+	int gai = host[0] ? getaddrinfo(host, NULL, &hints, &res) : EAI_NONAME;
+	if (gai != 0) {
+		if (host[0])
+			snprintf(err, errlen, "%s does not resolve to an address (%s)", host, gai_strerror(gai));
+		else
+			snprintf(err, errlen, "names no host");
+		return KP_CLIENT_UNRESOLVED;
+	}
 	int rc = 0;
 	for (struct addrinfo *ai = res; ai && rc == 0; ai = ai->ai_next) {
 		char ip[64];
 		ip_text(ai->ai_family, ai->ai_addr, ip, sizeof(ip));
 		if (ip[0] && private_ip(ip) && !allowed(host, ip)) {
 			refusal(host, ip, err, errlen);
-			rc = -1;
+			rc = KP_CLIENT_PRIVATE;
 		}
 	}
 	freeaddrinfo(res);

@@ -17,9 +17,10 @@ void kp_client_cleanup(void);
  * comma-separated; exchange_allow_private). Every other call to such an address is
  * refused before it connects, whatever name led there. Set before threads start. */
 void kp_client_allow_private(const char *list);
-/* Whether url's host resolves only to public addresses or ones exchange_allow_private
- * names: 0 when so (or when it does not resolve now: each connection is checked again);
- * -1 with err naming the address otherwise. For addresses kapka will call later. */
+/* Whether url's host resolves, and only to public addresses or ones exchange_allow_private
+ * names: 0 when so; else err names the problem and the result says which it is. For
+ * addresses kapka will call later (each connection is checked again). */
+enum { KP_CLIENT_PRIVATE = -1, KP_CLIENT_UNRESOLVED = -2 };
 int kp_client_check_address(const char *url, char *err, size_t errlen);
 /* Whether err (as a call filled it) says the address was refused as internal. */
 bool kp_client_refused_private(const char *err);

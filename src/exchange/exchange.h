@@ -10,9 +10,8 @@
  * (expect_code: the code it must have, or NULL for a new partner). On failure returns -1
  * with *errcode (partner_unreachable, partner_configuration_invalid, KEYID_ALREADY_EXISTS)
  * and err; the failure is recorded on a known partner. code gets the partner's code. */
-int kp_exchange_handshake(kp_app_t *app, kp_conn_t *c, const kp_actor_t *who, const char *url,
-                          const char *expect_code, char code[KP_AUTHORITY_CODE_MAX + 1], const char **errcode, char *err,
-                          size_t errlen);
+int kp_exchange_handshake(kp_app_t *app, kp_conn_t *c, const kp_actor_t *who, const char *url, const char *expect_code,
+                          char code[KP_AUTHORITY_CODE_MAX + 1], const char **errcode, char *err, size_t errlen);
 
 /* Call the partner's GET {base}/healthcheck with a JWT as the reference does and compare
  * its last event ids with ours: {ok, problem?, remote, local, authority, checked_at}.

@@ -6,8 +6,8 @@
 #include <stddef.h>
 
 typedef struct kp_fetch_result {
-	long status;  /* HTTP status; 0 when no answer came */
-	char *body;   /* malloc'd, NUL-terminated (the caller frees it) */
+	long status; /* HTTP status; 0 when no answer came */
+	char *body;  /* malloc'd, NUL-terminated (the caller frees it) */
 	size_t len;
 	char error[512]; /* why there was no answer */
 } kp_fetch_result_t;

@@ -46,12 +46,24 @@ static void string(struct out *o, const char *s, size_t n)
 		size_t skip = 1;
 		if (c < 0x20) {
 			switch (c) {
-			case '\t': rep = "\\t"; break;
-			case '\b': rep = "\\b"; break;
-			case '\n': rep = "\\n"; break;
-			case '\r': rep = "\\r"; break;
-			case '\f': rep = "\\f"; break;
-			default: snprintf(esc, sizeof(esc), "\\u%04x", c); rep = esc;
+			case '\t':
+				rep = "\\t";
+				break;
+			case '\b':
+				rep = "\\b";
+				break;
+			case '\n':
+				rep = "\\n";
+				break;
+			case '\r':
+				rep = "\\r";
+				break;
+			case '\f':
+				rep = "\\f";
+				break;
+			default:
+				snprintf(esc, sizeof(esc), "\\u%04x", c);
+				rep = esc;
 			}
 		} else if (c == '"')
 			rep = "\\\"";
@@ -143,8 +155,7 @@ static void value(struct out *o, json_t *v)
 		bool first = true;
 		const char *k;
 		json_t *m;
-		json_object_foreach(v, k, m)
-		{
+		json_object_foreach(v, k, m) {
 			if (json_is_null(m))
 				continue;
 			if (!first)
@@ -167,7 +178,9 @@ static void value(struct out *o, json_t *v)
 		put(o, "]", 1);
 		break;
 	}
-	case JSON_STRING: string(o, json_string_value(v), json_string_length(v)); break;
+	case JSON_STRING:
+		string(o, json_string_value(v), json_string_length(v));
+		break;
 	case JSON_INTEGER:
 		snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
 		puts_(o, num);
@@ -176,9 +189,15 @@ static void value(struct out *o, json_t *v)
 		kp_gson_double(json_real_value(v), num);
 		puts_(o, num);
 		break;
-	case JSON_TRUE: puts_(o, "true"); break;
-	case JSON_FALSE: puts_(o, "false"); break;
-	default: puts_(o, "null"); break;
+	case JSON_TRUE:
+		puts_(o, "true");
+		break;
+	case JSON_FALSE:
+		puts_(o, "false");
+		break;
+	default:
+		puts_(o, "null");
+		break;
 	}
 }
 

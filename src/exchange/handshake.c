@@ -46,9 +46,8 @@ static int read_keys(json_t *cfg, kp_arena_t *a, kp_authority_key_t **out, int *
 	return 0;
 }
 
-int kp_exchange_handshake(kp_app_t *app, kp_conn_t *c, const kp_actor_t *who, const char *url,
-                          const char *expect_code, char code[KP_AUTHORITY_CODE_MAX + 1], const char **errcode, char *err,
-                          size_t errlen)
+int kp_exchange_handshake(kp_app_t *app, kp_conn_t *c, const kp_actor_t *who, const char *url, const char *expect_code,
+                          char code[KP_AUTHORITY_CODE_MAX + 1], const char **errcode, char *err, size_t errlen)
 {
 	json_t *cfg = NULL;
 	kp_arena_t a;

@@ -20,8 +20,8 @@ static int count_parts(const char *s)
 	return n;
 }
 
-int kp_xroad_call(const kp_config_t *cfg, const char *service_id, const char *path, const char *user,
-                  const char *issue, long *status, char **body, char *err, size_t errlen)
+int kp_xroad_call(const kp_config_t *cfg, const char *service_id, const char *path, const char *user, const char *issue,
+                  long *status, char **body, char *err, size_t errlen)
 {
 	*status = 0;
 	*body = NULL;
@@ -30,7 +30,8 @@ int kp_xroad_call(const kp_config_t *cfg, const char *service_id, const char *pa
 		return -1;
 	}
 	if (!service_id || count_parts(service_id) != 5 || strchr(service_id, ' ') || (path && *path && *path != '/')) {
-		snprintf(err, errlen, "the service id must be INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE and the path start with /");
+		snprintf(err, errlen,
+		         "the service id must be INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE and the path start with /");
 		return -1;
 	}
 	char id[40], url[1200], hclient[200], hid[80], huser[240], hissue[340];

@@ -12,7 +12,7 @@
  * INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE; path starts with '/' or is empty. *status gets the
  * HTTP status (0: no answer, err says why), *body the answer (malloc'd, NUL-terminated).
  * -1 when the settings or arguments are missing or malformed (err says which). */
-int kp_xroad_call(const kp_config_t *cfg, const char *service_id, const char *path, const char *user,
-                  const char *issue, long *status, char **body, char *err, size_t errlen);
+int kp_xroad_call(const kp_config_t *cfg, const char *service_id, const char *path, const char *user, const char *issue,
+                  long *status, char **body, char *err, size_t errlen);
 
 #endif

@@ -68,4 +68,3 @@ void kp_reply_header(kp_req_t *req, const char *name, const char *value)
 	req->headers[req->nheaders].name = name;
 	req->headers[req->nheaders++].value = value;
 }
-

@@ -32,7 +32,7 @@ struct kp_http {
 	kp_proxies_t proxies;
 	kp_conns_t conns;
 	char *tls_cert, *tls_key; /* copies MHD reads while it runs */
-	char *web_root; /* opt.web_dir resolved once (realpath); NULL: no web folder */
+	char *web_root;           /* opt.web_dir resolved once (realpath); NULL: no web folder */
 };
 
 /* What begin_request needs from the headers, read in one pass: their total size, how many
@@ -207,8 +207,8 @@ static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *conn)
 static int check_framing(kp_req_t *req, const struct header_scan *scan)
 {
 	int cl = scan->content_length, te = scan->transfer_encoding;
-	const char *why = cl > 1   ? "more than one Content-Length header"
-	                  : te > 1 ? "more than one Transfer-Encoding header"
+	const char *why = cl > 1     ? "more than one Content-Length header"
+	                  : te > 1   ? "more than one Transfer-Encoding header"
 	                  : cl && te ? "both Content-Length and Transfer-Encoding"
 	                             : NULL;
 	if (why == NULL)
@@ -310,8 +310,7 @@ static int parse_body(kp_req_t *req)
 	req->json = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &e);
 	if (req->json == NULL) {
 		/* The position only: jansson's text may quote the body, which is never echoed. */
-		kp_reply_error(req, 400, "malformed_json", "the body is not valid JSON (line %d, column %d)", e.line,
-		               e.column);
+		kp_reply_error(req, 400, "malformed_json", "the body is not valid JSON (line %d, column %d)", e.line, e.column);
 		return -1;
 	}
 	if (need && !json_is_object(req->json)) {
@@ -455,8 +454,9 @@ static void access_log(kp_req_t *req, size_t bytes)
 	if (!kp_log_enabled(KP_LOG_INFO))
 		return;
 	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:I, s:I, s:s}", "type", "access", "id", req->request_id,
-	                      "method", loggable(req, req->method), "path", loggable(req, req->path), "addr", req->addr, "status", req->status, "bytes",
-	                      (json_int_t)bytes, "us", (json_int_t)(kp_mono_us() - req->started_us), "user",
+	                      "method", loggable(req, req->method), "path", loggable(req, req->path), "addr", req->addr,
+	                      "status", req->status, "bytes", (json_int_t)bytes, "us",
+	                      (json_int_t)(kp_mono_us() - req->started_us), "user",
 	                      req->auth.username ? req->auth.username : "-");
 	if (j == NULL)
 		return;
@@ -499,8 +499,8 @@ static enum MHD_Result send_reply(struct kp_http *h, kp_req_t *req)
 	enum MHD_Result r = MHD_queue_response(req->mhd, (unsigned)req->status, resp);
 	MHD_destroy_response(resp);
 	access_log(req, len);
-	kp_metrics_request(req->route ? req->route->method : NULL, req->route ? req->route->pattern : NULL,
-	                   req->status, kp_mono_us() - req->started_us);
+	kp_metrics_request(req->route ? req->route->method : NULL, req->route ? req->route->pattern : NULL, req->status,
+	                   kp_mono_us() - req->started_us);
 	return r;
 }
 
@@ -693,20 +693,14 @@ static struct MHD_Daemon *start_daemon(struct kp_http *h, unsigned flags, const 
 	if (threads < 1)
 		threads = 1;
 	size_t pool = h->opt.max_header * 2 + 65536;
-	return MHD_start_daemon(flags, (uint16_t)h->opt.port, accept_policy, h, on_request, h,
-	                        MHD_OPTION_ARRAY, tls,
-	                        MHD_OPTION_SOCK_ADDR, sa,
-	                        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+	return MHD_start_daemon(flags, (uint16_t)h->opt.port, accept_policy, h, on_request, h, MHD_OPTION_ARRAY, tls,
+	                        MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
 	                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)h->opt.idle_timeout,
-	                        MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
-	                        MHD_OPTION_CONNECTION_LIMIT, (unsigned)h->opt.max_conns,
-	                        MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
-	                        MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL,
-	                        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-	                        MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-	                        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
-	                        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-	                        MHD_OPTION_END);
+	                        MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool, MHD_OPTION_CONNECTION_LIMIT,
+	                        (unsigned)h->opt.max_conns, MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
+	                        MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+	                        MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+	                        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
 }
 
 kp_http_t *kp_http_start(const kp_http_options_t *o, char *err, size_t errlen)
@@ -733,8 +727,10 @@ kp_http_t *kp_http_start(const kp_http_options_t *o, char *err, size_t errlen)
 	h->daemon = start_daemon(h, flags, (const struct sockaddr *)&sa, tls);
 	if (h->daemon == NULL) {
 		if (h->tls_cert)
-			snprintf(err, errlen, "cannot serve HTTPS on %s port %d: the port is in use, or tls_cert and tls_key "
-			         "are not a PEM certificate and its private key", o->listen, o->port);
+			snprintf(err, errlen,
+			         "cannot serve HTTPS on %s port %d: the port is in use, or tls_cert and tls_key "
+			         "are not a PEM certificate and its private key",
+			         o->listen, o->port);
 		else
 			snprintf(err, errlen, "cannot listen on %s port %d (in use, or not allowed)", o->listen, o->port);
 		free_server(h);

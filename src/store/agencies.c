@@ -40,7 +40,8 @@ int kp_store_agency_create(kp_conn_t *c, const kp_actor_t *who, kp_agency_t *ag)
 	int rc = kp_store_begin(c);
 	if (rc == KP_DB_OK)
 		rc = kp_db_exec(c, &a, &r,
-		                "INSERT INTO agencies (code, kind, name, xroad_member, org_id, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+		                "INSERT INTO agencies (code, kind, name, xroad_member, org_id, created_at) VALUES (?, ?, ?, ?, "
+		                "?, ?)"
 		                " RETURNING id",
 		                KP_PARAMS(KV_TEXT(ag->code), KV_TEXT(ag->kind), KV_TEXT(ag->name), KV_TEXT(ag->xroad_member),
 		                          ag->org_id ? KV_INT(ag->org_id) : KV_NULL, KV_INT(ag->created_at)));
@@ -67,7 +68,8 @@ static void agency_from_row(const kp_rows_t *r, int i, kp_agency_t *ag)
 int kp_store_agency_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_agency_t *out)
 {
 	kp_rows_t r;
-	int rc = kp_db_one(c, a, &r, "SELECT id, code, kind, name, xroad_member, created_at, org_id FROM agencies WHERE id = ?",
+	int rc = kp_db_one(c, a, &r,
+	                   "SELECT id, code, kind, name, xroad_member, created_at, org_id FROM agencies WHERE id = ?",
 	                   KP_PARAMS(KV_INT(id)));
 	if (rc == KP_DB_OK)
 		agency_from_row(&r, 0, out);
@@ -77,7 +79,8 @@ int kp_store_agency_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_agency_t *ou
 int kp_store_agency_list(kp_conn_t *c, kp_arena_t *a, kp_agency_t **out, int *n)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, "SELECT id, code, kind, name, xroad_member, created_at, org_id FROM agencies ORDER BY code",
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT id, code, kind, name, xroad_member, created_at, org_id FROM agencies ORDER BY code",
 	                    NULL, 0);
 	if (rc != KP_DB_OK)
 		return rc;
@@ -164,7 +167,8 @@ int kp_store_agency_subsystems(kp_conn_t *c, kp_arena_t *a, int64_t agency_id, k
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT id, agency_id, code, xroad_client FROM agency_subsystems WHERE agency_id = ? ORDER BY code",
+	                    "SELECT id, agency_id, code, xroad_client FROM agency_subsystems WHERE agency_id = ? ORDER BY "
+	                    "code",
 	                    KP_PARAMS(KV_INT(agency_id)));
 	if (rc != KP_DB_OK)
 		return rc;
@@ -178,7 +182,8 @@ int kp_store_agency_subsystems(kp_conn_t *c, kp_arena_t *a, int64_t agency_id, k
 int kp_store_agency_subsystem_by_client(kp_conn_t *c, kp_arena_t *a, const char *client, kp_agency_subsystem_t *out)
 {
 	kp_rows_t r;
-	int rc = kp_db_one(c, a, &r, "SELECT id, agency_id, code, xroad_client FROM agency_subsystems WHERE xroad_client = ?",
+	int rc = kp_db_one(c, a, &r,
+	                   "SELECT id, agency_id, code, xroad_client FROM agency_subsystems WHERE xroad_client = ?",
 	                   KP_PARAMS(KV_TEXT(client)));
 	if (rc == KP_DB_OK)
 		subsystem_from_row(&r, 0, out);
@@ -274,7 +279,8 @@ int kp_store_agency_endpoint_add(kp_conn_t *c, const kp_actor_t *who, kp_agency_
 	int rc = kp_store_begin(c);
 	if (rc == KP_DB_OK)
 		rc = kp_db_exec(c, &a, &r,
-		                "INSERT INTO agency_endpoints (agency_id, url, secret, status, created_at) VALUES (?, ?, ?, ?, ?)"
+		                "INSERT INTO agency_endpoints (agency_id, url, secret, status, created_at) VALUES (?, ?, ?, ?, "
+		                "?)"
 		                " RETURNING id",
 		                KP_PARAMS(KV_INT(e->agency_id), KV_TEXT(e->url), KV_TEXT(e->secret), KV_TEXT(e->status),
 		                          KV_INT(e->created_at)));
@@ -312,8 +318,8 @@ int kp_store_agency_endpoints(kp_conn_t *c, kp_arena_t *a, int64_t agency_id, kp
 	return KP_DB_OK;
 }
 
-int kp_store_agency_endpoint_set(kp_conn_t *c, const kp_actor_t *who, int64_t agency_id, int64_t id,
-                                 const char *status, const char *reason)
+int kp_store_agency_endpoint_set(kp_conn_t *c, const kp_actor_t *who, int64_t agency_id, int64_t id, const char *status,
+                                 const char *reason)
 {
 	int64_t changed;
 	return run_audited(c, who, "agency.endpoint_status", agency_id,
@@ -352,9 +358,8 @@ int kp_store_agency_feed(kp_conn_t *c, kp_arena_t *a, int64_t agency_id, int64_t
 	return KP_DB_OK;
 }
 
-int kp_store_xroad_log(kp_conn_t *c, const char *client, const char *xroad_id, const char *user_id,
-                       const char *issue, const char *service, int64_t subsystem_id, int status,
-                       const char *request_id)
+int kp_store_xroad_log(kp_conn_t *c, const char *client, const char *xroad_id, const char *user_id, const char *issue,
+                       const char *service, int64_t subsystem_id, int status, const char *request_id)
 {
 	return kp_db_run(c,
 	                 "INSERT INTO xroad_log (at, client, xroad_id, user_id, issue, service, subsystem_id, status,"

@@ -74,8 +74,8 @@ int kp_store_agency_may(kp_conn_t *c, int64_t agency_id, int64_t subsystem_id, c
 int kp_store_agency_endpoint_add(kp_conn_t *c, const kp_actor_t *who, kp_agency_endpoint_t *e);
 int kp_store_agency_endpoints(kp_conn_t *c, kp_arena_t *a, int64_t agency_id, kp_agency_endpoint_t **out, int *n);
 /* Enable (status active) or disable an endpoint of the agency. */
-int kp_store_agency_endpoint_set(kp_conn_t *c, const kp_actor_t *who, int64_t agency_id, int64_t id,
-                                 const char *status, const char *reason);
+int kp_store_agency_endpoint_set(kp_conn_t *c, const kp_actor_t *who, int64_t agency_id, int64_t id, const char *status,
+                                 const char *reason);
 
 /* The pull feed: events after cursor of the services the agency (or subsystem) holds, or of
  * service alone (NULL: every granted one), oldest first. */
@@ -105,9 +105,8 @@ int kp_store_delivery_replay(kp_conn_t *c, const kp_actor_t *who, int64_t agency
 int kp_store_agency_bridge(kp_conn_t *c, int64_t settle_ms, int max, int *done);
 
 /* Record an X-Road request served (or refused). */
-int kp_store_xroad_log(kp_conn_t *c, const char *client, const char *xroad_id, const char *user_id,
-                       const char *issue, const char *service, int64_t subsystem_id, int status,
-                       const char *request_id);
+int kp_store_xroad_log(kp_conn_t *c, const char *client, const char *xroad_id, const char *user_id, const char *issue,
+                       const char *service, int64_t subsystem_id, int status, const char *request_id);
 
 typedef struct kp_inspection_task {
 	int64_t id, crossing_id, reading_id, created_at;

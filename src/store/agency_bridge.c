@@ -66,10 +66,11 @@ static int crossing_row(kp_conn_t *c, kp_arena_t *a, int64_t id)
 		json_array_append_new(ecmr, json_string(refs[i]));
 	char subject[48];
 	snprintf(subject, sizeof(subject), "crossing:%lld", (long long)id);
-	json_t *data = json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s, s:s, s:I, s:O}", "crossing_id", (json_int_t)id,
-	                         "checkpoint", x.checkpoint, "direction", x.direction, "flow", x.flow, "plate", x.plate,
-	                         "vehicle_country", x.vehicle_country, "permit_id", x.permit_id, "permit_match",
-	                         x.permit_match, "flags", x.flags ? x.flags : "", "at", (json_int_t)x.at, "ecmr", ecmr);
+	json_t *data = json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s, s:s, s:I, s:O}", "crossing_id",
+	                         (json_int_t)id, "checkpoint", x.checkpoint, "direction", x.direction, "flow", x.flow,
+	                         "plate", x.plate, "vehicle_country", x.vehicle_country, "permit_id", x.permit_id,
+	                         "permit_match", x.permit_match, "flags", x.flags ? x.flags : "", "at", (json_int_t)x.at,
+	                         "ecmr", ecmr);
 	rc = add_event(c, "crossing.registered", "crossings", subject, data);
 	for (int i = 0; rc == KP_DB_OK && i < nrefs; i++) {
 		char s2[64];

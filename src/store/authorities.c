@@ -112,8 +112,9 @@ int kp_store_key_list(kp_conn_t *c, kp_arena_t *a, const char *authority, kp_aut
 	return KP_DB_OK;
 }
 
-#define TYPE_COLUMNS "code, name, valid_until_month, valid_until_day, min_euro_class, fee_som, holding_limit," \
-                     " review, entries_per_country, multilateral"
+#define TYPE_COLUMNS \
+	"code, name, valid_until_month, valid_until_day, min_euro_class, fee_som, holding_limit," \
+	" review, entries_per_country, multilateral"
 
 static void type_from_row(const kp_rows_t *r, int i, kp_permit_type_t *t)
 {
@@ -158,10 +159,9 @@ int kp_store_permit_type_get(kp_conn_t *c, kp_arena_t *a, int code, kp_permit_ty
 static json_t *type_snapshot(const kp_permit_type_t *t)
 {
 	return json_pack("{s:i, s:s, s:i, s:i, s:i, s:I, s:i, s:s, s:i, s:b}", "code", t->code, "name", t->name,
-	                 "valid_until_month", t->valid_until_month, "valid_until_day", t->valid_until_day,
-	                 "min_euro_class", t->min_euro_class, "fee_som", (json_int_t)t->fee_som, "holding_limit",
-	                 t->holding_limit, "review", t->review, "entries_per_country", t->entries_per_country,
-	                 "multilateral", t->multilateral);
+	                 "valid_until_month", t->valid_until_month, "valid_until_day", t->valid_until_day, "min_euro_class",
+	                 t->min_euro_class, "fee_som", (json_int_t)t->fee_som, "holding_limit", t->holding_limit, "review",
+	                 t->review, "entries_per_country", t->entries_per_country, "multilateral", t->multilateral);
 }
 
 int kp_store_permit_type_update(kp_conn_t *c, const kp_actor_t *who, const kp_permit_type_t *t)
@@ -185,8 +185,7 @@ int kp_store_permit_type_update(kp_conn_t *c, const kp_actor_t *who, const kp_pe
 		json_t *after = type_snapshot(t);
 		rc = kp_tlog_rules(c, "permit_type", code, after);
 		if (rc == KP_DB_OK)
-			rc = kp_store_audit_id(c, who, "permit_type.update", "permit_type", t->code, type_snapshot(&before),
-			                       after);
+			rc = kp_store_audit_id(c, who, "permit_type.update", "permit_type", t->code, type_snapshot(&before), after);
 		else
 			json_decref(after);
 	}
@@ -196,8 +195,8 @@ done:
 	return rc;
 }
 
-int kp_store_authority_is_member(kp_conn_t *c, kp_arena_t *a, const char *organisation, const char *member,
-                                 int64_t day, bool *out)
+int kp_store_authority_is_member(kp_conn_t *c, kp_arena_t *a, const char *organisation, const char *member, int64_t day,
+                                 bool *out)
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
@@ -231,8 +230,7 @@ int kp_store_authority_members(kp_conn_t *c, kp_arena_t *a, const char *organisa
 }
 
 /* The body of kp_store_authority_member_add, inside its transaction. */
-static int member_add_tx(kp_conn_t *c, const kp_actor_t *who, const char *organisation,
-                         const kp_authority_member_t *m)
+static int member_add_tx(kp_conn_t *c, const kp_actor_t *who, const char *organisation, const kp_authority_member_t *m)
 {
 	kp_arena_t a;
 	kp_arena_init(&a);

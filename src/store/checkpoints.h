@@ -62,6 +62,11 @@ int kp_store_closure_add(kp_conn_t *c, const kp_actor_t *who, const char *code, 
 int kp_store_closure_cancel_bookings_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const char *checkpoint,
                                         int64_t from, int64_t to, int64_t closure_id, const char *reason, int64_t now,
                                         int *cancelled);
+/* The same for a season or hours change (rule change change_id) just written in this
+ * transaction: the active bookings at checkpoint whose slot hour the crossing, as it now
+ * stands, does not serve (kp_cp_hour_open, the rule that offers slots), with reason. */
+int kp_store_schedule_cancel_bookings_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const char *checkpoint,
+                                         int64_t change_id, const char *reason, int64_t now, int *cancelled);
 typedef struct kp_booking_notice {
 	int64_t id, booking_id, slot_starts_at, created_at; /* slot_starts_at 0: the live queue */
 	const char *kind, *checkpoint, *plate, *reason;

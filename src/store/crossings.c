@@ -2,6 +2,7 @@
  * activity, flags, the vehicle's booking) in the caller's transaction, reading crossings,
  * a person's crossings, and the throughput report. */
 #include "store/checkpoints.h"
+#include "domain/booking.h"
 #include "store/permits.h"
 #include "core/util.h"
 #include "domain/crossing.h"
@@ -136,7 +137,7 @@ static int close_booking(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
 	                    "SELECT id, checkpoint, checked_in_at FROM queue_bookings WHERE plate = ?"
-	                    " AND status IN ('booked', 'checked_in', 'called')",
+	                    " AND status IN " KP_BOOKING_OPEN_SQL,
 	                    KP_PARAMS(KV_TEXT(x->plate)));
 	if (rc != KP_DB_OK || r.nrows == 0 || strcmp(kp_rows_text(&r, 0, 1), x->checkpoint) != 0)
 		return rc;

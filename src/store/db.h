@@ -11,12 +11,12 @@
 
 enum kp_db_rc {
 	KP_DB_OK = 0,
-	KP_DB_ERR = -1,        /* anything unexpected; logged by the backend */
-	KP_DB_CONFLICT = -2,   /* unique or primary key violation */
-	KP_DB_REF = -3,        /* foreign key violation */
-	KP_DB_BUSY = -4,       /* lock not obtained in time / serialization failure */
-	KP_DB_NOTFOUND = -5,   /* the row asked for does not exist */
-	KP_DB_FORBIDDEN = -6,  /* the row exists but belongs to someone else (nothing of it is told) */
+	KP_DB_ERR = -1,       /* anything unexpected; logged by the backend */
+	KP_DB_CONFLICT = -2,  /* unique or primary key violation */
+	KP_DB_REF = -3,       /* foreign key violation */
+	KP_DB_BUSY = -4,      /* lock not obtained in time / serialization failure */
+	KP_DB_NOTFOUND = -5,  /* the row asked for does not exist */
+	KP_DB_FORBIDDEN = -6, /* the row exists but belongs to someone else (nothing of it is told) */
 };
 
 enum kp_dialect { KP_DIALECT_SQLITE, KP_DIALECT_PG };
@@ -57,8 +57,8 @@ struct kp_backend {
 	void (*close)(void *h);
 	/* Run one statement with params; when out is non-NULL, collect rows into arena.
 	 * cacheable: sql is a string literal whose address identifies it (prepared once). */
-	int (*exec)(void *h, const char *sql, int cacheable, const kp_val_t *params, int nparams,
-	            kp_arena_t *arena, kp_rows_t *out, int64_t *changes);
+	int (*exec)(void *h, const char *sql, int cacheable, const kp_val_t *params, int nparams, kp_arena_t *arena,
+	            kp_rows_t *out, int64_t *changes);
 	/* Run several statements with no parameters (migrations). */
 	int (*script)(void *h, const char *sql);
 	int (*begin)(void *h);
@@ -90,6 +90,7 @@ int kp_db_one(kp_conn_t *c, kp_arena_t *a, kp_rows_t *out, const char *sql, cons
 /* Convenience for statements that return nothing; *changes (optional) gets affected rows. */
 int kp_db_run(kp_conn_t *c, const char *sql, const kp_val_t *params, int n, int64_t *changes);
 
-#define KP_PARAMS(...) ((const kp_val_t[]){__VA_ARGS__}), (int)(sizeof((const kp_val_t[]){__VA_ARGS__}) / sizeof(kp_val_t))
+#define KP_PARAMS(...) \
+	((const kp_val_t[]){__VA_ARGS__}), (int)(sizeof((const kp_val_t[]){__VA_ARGS__}) / sizeof(kp_val_t))
 
 #endif

@@ -46,14 +46,15 @@ int kp_store_agency_event_add(kp_conn_t *c, json_t *event)
 		               " SELECT e.id, ?, ?, 'pending', ? FROM agency_endpoints e WHERE e.status = 'active'"
 		               " AND EXISTS (SELECT 1 FROM agency_grants g WHERE g.agency_id = e.agency_id"
 		               " AND g.service = ? AND g.revoked_at IS NULL)",
-		               KP_PARAMS(KV_INT(kp_rows_int(&r, 0, 0)), KV_TEXT(subject), KV_INT(kp_now_ms()), KV_TEXT(service)),
+		               KP_PARAMS(KV_INT(kp_rows_int(&r, 0, 0)), KV_TEXT(subject), KV_INT(kp_now_ms()),
+		                         KV_TEXT(service)),
 		               NULL);
 	kp_arena_cleanup(&a);
 	return rc;
 }
 
-#define DELIVERY_COLUMNS                                                                                            \
-	"d.id, d.endpoint_id, d.event_id, d.attempts, d.subject, d.status, d.next_at, d.last_status, d.last_error,"      \
+#define DELIVERY_COLUMNS \
+	"d.id, d.endpoint_id, d.event_id, d.attempts, d.subject, d.status, d.next_at, d.last_status, d.last_error," \
 	" d.delivered_at, e.url, e.secret, ev.event_id, ev.type, ev.service, ev.payload, ev.digest, ev.created_at"
 
 static void delivery_from_row(const kp_rows_t *r, int i, kp_agency_delivery_t *d)
@@ -146,7 +147,8 @@ int kp_store_agency_deliveries(kp_conn_t *c, kp_arena_t *a, int64_t agency_id, c
 	int rc = kp_db_exec(c, a, &r,
 	                    "SELECT " DELIVERY_COLUMNS " FROM agency_deliveries d"
 	                    " JOIN agency_endpoints e ON e.id = d.endpoint_id JOIN agency_events ev ON ev.id = d.event_id"
-	                    " WHERE e.agency_id = ? AND (CAST(? AS TEXT) IS NULL OR d.status = ?) ORDER BY d.id DESC LIMIT ?",
+	                    " WHERE e.agency_id = ? AND (CAST(? AS TEXT) IS NULL OR d.status = ?) ORDER BY d.id DESC LIMIT "
+	                    "?",
 	                    KP_PARAMS(KV_INT(agency_id), KV_TEXT(status), KV_TEXT(status), KV_INT(limit)));
 	if (rc != KP_DB_OK)
 		return rc;
@@ -165,7 +167,8 @@ int kp_store_delivery_replay(kp_conn_t *c, const kp_actor_t *who, int64_t agency
 	int64_t changed = 0;
 	rc = kp_db_run(c,
 	               "UPDATE agency_deliveries SET status = 'pending', next_at = ?, lease_until = 0 WHERE id = ?"
-	               " AND status <> 'delivered' AND endpoint_id IN (SELECT id FROM agency_endpoints WHERE agency_id = ?)",
+	               " AND status <> 'delivered' AND endpoint_id IN (SELECT id FROM agency_endpoints WHERE agency_id = "
+	               "?)",
 	               KP_PARAMS(KV_INT(kp_now_ms()), KV_INT(id), KV_INT(agency_id)), &changed);
 	if (rc == KP_DB_OK && changed == 0)
 		rc = KP_DB_NOTFOUND;
@@ -184,7 +187,8 @@ int kp_store_inspection_open(kp_conn_t *c, const char *agency_kind, int64_t cros
 	kp_arena_init(&a);
 	kp_rows_t r;
 	int rc = kp_db_exec(c, &a, &r,
-	                    "INSERT INTO inspection_tasks (agency_kind, crossing_id, reading_id, reason, status, created_at)"
+	                    "INSERT INTO inspection_tasks (agency_kind, crossing_id, reading_id, reason, status, "
+	                    "created_at)"
 	                    " VALUES (?, ?, ?, ?, 'open', ?) RETURNING id",
 	                    KP_PARAMS(KV_TEXT(agency_kind), crossing_id ? KV_INT(crossing_id) : KV_NULL,
 	                              reading_id ? KV_INT(reading_id) : KV_NULL, KV_TEXT(reason), KV_INT(kp_now())));
@@ -192,16 +196,16 @@ int kp_store_inspection_open(kp_conn_t *c, const char *agency_kind, int64_t cros
 		char subject[48];
 		snprintf(subject, sizeof(subject), crossing_id ? "crossing:%lld" : "reading:%lld",
 		         (long long)(crossing_id ? crossing_id : reading_id));
-		json_t *data = json_pack("{s:I, s:s, s:s}", "task_id", (json_int_t)kp_rows_int(&r, 0, 0), "agency",
-		                         agency_kind, "reason", reason);
+		json_t *data = json_pack("{s:I, s:s, s:s}", "task_id", (json_int_t)kp_rows_int(&r, 0, 0), "agency", agency_kind,
+		                         "reason", reason);
 		if (crossing_id)
 			json_object_set_new(data, "crossing_id", json_integer(crossing_id));
 		if (reading_id)
 			json_object_set_new(data, "reading_id", json_integer(reading_id));
 		if (detail)
 			json_object_update(data, detail);
-		json_t *ev = json_pack("{s:s, s:s, s:s, s:o}", "type", "inspection.flagged", "service", "inspections", "subject",
-		                       subject, "data", data);
+		json_t *ev = json_pack("{s:s, s:s, s:s, s:o}", "type", "inspection.flagged", "service", "inspections",
+		                       "subject", subject, "data", data);
 		rc = kp_store_agency_event_add(c, ev);
 		json_decref(ev);
 	}
@@ -242,7 +246,8 @@ int kp_store_crossing_recent(kp_conn_t *c, const char *checkpoint, const char *p
 	kp_arena_init(&a);
 	kp_rows_t r;
 	int rc = kp_db_exec(c, &a, &r,
-	                    "SELECT id FROM crossings WHERE checkpoint = ? AND plate = ? AND at >= ? ORDER BY at DESC, id DESC"
+	                    "SELECT id FROM crossings WHERE checkpoint = ? AND plate = ? AND at >= ? ORDER BY at DESC, id "
+	                    "DESC"
 	                    " LIMIT 1",
 	                    KP_PARAMS(KV_TEXT(checkpoint), KV_TEXT(plate), KV_INT(since)));
 	if (rc == KP_DB_OK && r.nrows == 0)
@@ -273,10 +278,12 @@ int kp_store_equipment_reading_add(kp_conn_t *c, const kp_actor_t *who, kp_equip
 	int rc = kp_store_begin(c);
 	if (rc == KP_DB_OK)
 		rc = kp_db_exec(c, &a, &r,
-		                "INSERT INTO equipment_readings (device_id, checkpoint, kind, plate, crossing_id, value, result, at)"
+		                "INSERT INTO equipment_readings (device_id, checkpoint, kind, plate, crossing_id, value, "
+		                "result, at)"
 		                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 		                KP_PARAMS(rd->device_id ? KV_INT(rd->device_id) : KV_NULL, KV_TEXT(rd->checkpoint),
-		                          KV_TEXT(rd->kind), KV_TEXT(rd->plate), rd->crossing_id ? KV_INT(rd->crossing_id) : KV_NULL,
+		                          KV_TEXT(rd->kind), KV_TEXT(rd->plate),
+		                          rd->crossing_id ? KV_INT(rd->crossing_id) : KV_NULL,
 		                          rd->has_value ? KV_TEXT(kp_arena_printf(&a, "%.6g", rd->value)) : KV_NULL,
 		                          KV_TEXT(rd->result), KV_INT(rd->at)));
 	if (rc == KP_DB_OK) {

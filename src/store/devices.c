@@ -28,7 +28,8 @@ int kp_store_device_create(kp_conn_t *c, const kp_actor_t *who, kp_device_t *d, 
 	if (rc != KP_DB_OK)
 		goto done;
 	rc = kp_db_exec(c, &a, &r,
-	                "INSERT INTO checkpoint_devices (checkpoint, name, kind, key_hash, key_prefix, created_by, created_at)"
+	                "INSERT INTO checkpoint_devices (checkpoint, name, kind, key_hash, key_prefix, created_by, "
+	                "created_at)"
 	                " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
 	                KP_PARAMS(KV_TEXT(d->checkpoint), KV_TEXT(d->name), KV_TEXT(d->kind), KV_TEXT(key_hash),
 	                          KV_TEXT(d->key_prefix), d->created_by ? KV_INT(d->created_by) : KV_NULL,
@@ -62,7 +63,8 @@ int kp_store_device_list(kp_conn_t *c, kp_arena_t *a, const char *checkpoint, kp
 int kp_store_device_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_device_t *out)
 {
 	kp_rows_t r;
-	int rc = kp_db_one(c, a, &r, "SELECT " DEVICE_COLUMNS " FROM checkpoint_devices WHERE id = ?", KP_PARAMS(KV_INT(id)));
+	int rc = kp_db_one(c, a, &r, "SELECT " DEVICE_COLUMNS " FROM checkpoint_devices WHERE id = ?",
+	                   KP_PARAMS(KV_INT(id)));
 	if (rc == KP_DB_OK)
 		device_from_row(&r, 0, out);
 	return rc;

@@ -14,10 +14,10 @@
 #include <jansson.h>
 #include <string.h>
 
-#define YEAR_COLUMNS                                                                                                  \
-	"y.year, y.critical_percent, y.reservation_days, y.total, y.updated_at, y.kinds, y.day_rule, y.source,"          \
-	" (SELECT COALESCE(SUM(granted), 0) FROM ev_claims c WHERE c.year = y.year AND c.state = 'reserved'),"           \
-	" (SELECT COALESCE(SUM(requested), 0) FROM ev_claims c WHERE c.year = y.year AND c.state = 'pending'),"          \
+#define YEAR_COLUMNS \
+	"y.year, y.critical_percent, y.reservation_days, y.total, y.updated_at, y.kinds, y.day_rule, y.source," \
+	" (SELECT COALESCE(SUM(granted), 0) FROM ev_claims c WHERE c.year = y.year AND c.state = 'reserved')," \
+	" (SELECT COALESCE(SUM(requested), 0) FROM ev_claims c WHERE c.year = y.year AND c.state = 'pending')," \
 	" (SELECT COALESCE(SUM(granted), 0) FROM ev_claims c WHERE c.year = y.year AND c.state = 'allocated')"
 
 static void year_from_row(const kp_rows_t *r, int i, kp_ev_year_t *y)
@@ -51,7 +51,8 @@ int kp_store_ev_years(kp_conn_t *c, kp_arena_t *a, kp_ev_year_t **out, int *n)
 int kp_store_ev_year_get(kp_conn_t *c, kp_arena_t *a, int year, kp_ev_year_t *out)
 {
 	kp_rows_t r;
-	int rc = kp_db_one(c, a, &r, "SELECT " YEAR_COLUMNS " FROM ev_quota_years y WHERE y.year = ?", KP_PARAMS(KV_INT(year)));
+	int rc = kp_db_one(c, a, &r, "SELECT " YEAR_COLUMNS " FROM ev_quota_years y WHERE y.year = ?",
+	                   KP_PARAMS(KV_INT(year)));
 	if (rc == KP_DB_OK)
 		year_from_row(&r, 0, out);
 	return rc;
@@ -88,17 +89,18 @@ int kp_store_ev_year_put(kp_conn_t *c, const kp_actor_t *who, const kp_ev_year_t
 	char id[16];
 	snprintf(id, sizeof(id), "%d", y->year);
 	json_t *after = json_pack("{s:i, s:I, s:s, s:s, s:i, s:s}", "year", y->year, "total", (json_int_t)y->total, "kinds",
-	                          y->kinds, "day_rule", y->day_rule, "critical_percent", y->critical_percent, "source", y->source);
+	                          y->kinds, "day_rule", y->day_rule, "critical_percent", y->critical_percent, "source",
+	                          y->source);
 	if (rc == KP_DB_OK) /* the ledger is rule data: its changes are public */
 		rc = kp_tlog_rules(c, "ev_quota_years", id, after);
 	json_decref(after);
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_json(c, who, "ev_quota.year", "ev_quota_year", id,
-		                         got == KP_DB_OK ? json_pack("{s:I, s:s, s:s}", "total", (json_int_t)before.total, "kinds",
-		                                                     before.kinds, "day_rule", before.day_rule)
+		                         got == KP_DB_OK ? json_pack("{s:I, s:s, s:s}", "total", (json_int_t)before.total,
+		                                                     "kinds", before.kinds, "day_rule", before.day_rule)
 		                                         : NULL,
-		                         json_pack("{s:I, s:s, s:s}", "total", (json_int_t)y->total, "kinds", y->kinds, "day_rule",
-		                                   y->day_rule));
+		                         json_pack("{s:I, s:s, s:s}", "total", (json_int_t)y->total, "kinds", y->kinds,
+		                                   "day_rule", y->day_rule));
 	kp_arena_cleanup(&a);
 	return kp_sw_end(c, rc);
 }
@@ -113,8 +115,8 @@ int kp_store_ev_rules(kp_conn_t *c, kp_arena_t *a, kp_ev_rule_t **out, int *n)
 	*n = r.nrows;
 	*out = kp_arena_zalloc(a, sizeof(kp_ev_rule_t) * (size_t)(r.nrows + 1));
 	for (int i = 0; i < r.nrows; i++) {
-		const char **s[] = {&(*out)[i].code, &(*out)[i].text_en, &(*out)[i].text_ru, &(*out)[i].text_ky,
-		                    &(*out)[i].source, &(*out)[i].params};
+		const char **s[] = {&(*out)[i].code,    &(*out)[i].text_en, &(*out)[i].text_ru,
+		                    &(*out)[i].text_ky, &(*out)[i].source,  &(*out)[i].params};
 		for (int k = 0; k < 6; k++)
 			*s[k] = kp_rows_text(&r, i, k);
 	}
@@ -125,7 +127,8 @@ int kp_store_ev_months(kp_conn_t *c, kp_arena_t *a, int year, kp_ev_month_t **ou
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT day, state, SUM(granted) FROM ev_claims WHERE year = ? AND state IN ('reserved', 'allocated')"
+	                    "SELECT day, state, SUM(granted) FROM ev_claims WHERE year = ? AND state IN ('reserved', "
+	                    "'allocated')"
 	                    " GROUP BY day, state ORDER BY day",
 	                    KP_PARAMS(KV_INT(year)));
 	if (rc != KP_DB_OK)
@@ -169,12 +172,13 @@ int kp_store_ev_vin(kp_conn_t *c, kp_arena_t *a, const char *vin, kp_ev_vin_t *o
 }
 
 #define CLAIM_COLUMNS \
-	"id, application_id, day, requested, granted, claimed_at, expires_at, allocated_at, released_at, year, state, reason"
+	"id, application_id, day, requested, granted, claimed_at, expires_at, allocated_at, released_at, year, state, " \
+	"reason"
 
 static void claim_from_row(const kp_rows_t *r, int i, kp_ev_claim_t *o)
 {
-	int64_t *v[] = {&o->id, &o->application_id, &o->day, &o->requested, &o->granted,
-	                &o->claimed_at, &o->expires_at, &o->allocated_at, &o->released_at};
+	int64_t *v[] = {&o->id,         &o->application_id, &o->day,          &o->requested,  &o->granted,
+	                &o->claimed_at, &o->expires_at,     &o->allocated_at, &o->released_at};
 	for (int k = 0; k < 9; k++)
 		*v[k] = kp_rows_int(r, i, k);
 	o->year = (int)kp_rows_int(r, i, 9);
@@ -206,8 +210,7 @@ int kp_ev_effect_submit(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *app, int
 	json_t *vs = vehicles_of(app), *v;
 	size_t i;
 	int rc = KP_DB_OK;
-	json_array_foreach(vs, i, v)
-	{
+	json_array_foreach(vs, i, v) {
 		const char *vin = json_string_value(json_object_get(v, "vin"));
 		kp_ev_vin_t first;
 		rc = kp_store_ev_vin(c, a, vin, &first);
@@ -215,15 +218,18 @@ int kp_ev_effect_submit(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *app, int
 			why->code = "vin_claimed";
 			why->field = kp_arena_printf(a, "data.vehicles[%zu].vin", i);
 			why->other_application = first.application_id;
-			why->message = kp_arena_printf(a, "VIN %s is already claimed by application %lld (%s%s): one claim per VIN, ever",
-			                               vin, (long long)first.application_id, first.state,
-			                               first.year ? kp_arena_printf(a, ", quota %d", first.year) : "");
+			why->message =
+			    kp_arena_printf(a, "VIN %s is already claimed by application %lld (%s%s): one claim per VIN, ever", vin,
+			                    (long long)first.application_id, first.state,
+			                    first.year ? kp_arena_printf(a, ", quota %d", first.year) : "");
 			rc = KP_DB_CONFLICT;
 		}
 		if (rc == KP_DB_OK)
-			rc = kp_db_run(c, "INSERT INTO ev_vins (vin, application_id, kind, state, claimed_at) VALUES (?, ?, ?, 'claimed', ?)",
-			               KP_PARAMS(KV_TEXT(vin), KV_INT(app->id), KV_TEXT(json_string_value(json_object_get(v, "kind"))),
-			                         KV_INT(now)),
+			rc = kp_db_run(c,
+			               "INSERT INTO ev_vins (vin, application_id, kind, state, claimed_at) VALUES (?, ?, ?, "
+			               "'claimed', ?)",
+			               KP_PARAMS(KV_TEXT(vin), KV_INT(app->id),
+			                         KV_TEXT(json_string_value(json_object_get(v, "kind"))), KV_INT(now)),
 			               NULL);
 		if (rc == KP_DB_CONFLICT && why->code == NULL) {
 			why->code = "vin_claimed";
@@ -244,8 +250,8 @@ int kp_ev_effect_release(kp_conn_t *c, const kp_sw_app_t *app, int64_t now, cons
 	                   " AND state IN ('reserved', 'pending')",
 	                   KP_PARAMS(KV_INT(now), KV_TEXT(reason), KV_INT(app->id)), NULL);
 	if (rc == KP_DB_OK)
-		rc = kp_db_run(c, "DELETE FROM ev_vins WHERE application_id = ? AND state <> 'allocated'", KP_PARAMS(KV_INT(app->id)),
-		               NULL);
+		rc = kp_db_run(c, "DELETE FROM ev_vins WHERE application_id = ? AND state <> 'allocated'",
+		               KP_PARAMS(KV_INT(app->id)), NULL);
 	return rc;
 }
 
@@ -264,8 +270,7 @@ static int keep_vins(kp_conn_t *c, const kp_sw_app_t *app, int64_t granted, int 
 	json_t *vs = vehicles_of(app), *v;
 	size_t i;
 	int rc = KP_DB_OK;
-	json_array_foreach(vs, i, v)
-	{
+	json_array_foreach(vs, i, v) {
 		const char *vin = json_string_value(json_object_get(v, "vin"));
 		if ((int64_t)i < granted)
 			rc = kp_db_run(c, "UPDATE ev_vins SET state = 'reserved', year = ? WHERE vin = ? AND application_id = ?",
@@ -286,10 +291,14 @@ static int settle_day(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int ye
 	kp_rows_t r;
 	int rc = KP_DB_OK;
 	int64_t total = sum_of(c, a, "SELECT total FROM ev_quota_years WHERE year = ?", KP_PARAMS(KV_INT(year)), &rc);
-	int64_t held = sum_of(c, a, "SELECT COALESCE(SUM(granted), 0) FROM ev_claims WHERE year = ? AND state IN ('reserved', 'allocated')",
+	int64_t held = sum_of(c, a,
+	                      "SELECT COALESCE(SUM(granted), 0) FROM ev_claims WHERE year = ? AND state IN ('reserved', "
+	                      "'allocated')",
 	                      KP_PARAMS(KV_INT(year)), &rc);
 	if (rc == KP_DB_OK)
-		rc = kp_db_exec(c, a, &r, "SELECT " CLAIM_COLUMNS " FROM ev_claims WHERE year = ? AND day = ? AND state = 'pending' ORDER BY id",
+		rc = kp_db_exec(c, a, &r,
+		                "SELECT " CLAIM_COLUMNS
+		                " FROM ev_claims WHERE year = ? AND day = ? AND state = 'pending' ORDER BY id",
 		                KP_PARAMS(KV_INT(year), KV_INT(day)));
 	if (rc != KP_DB_OK)
 		return rc;
@@ -305,13 +314,14 @@ static int settle_day(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int ye
 	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++) {
 		kp_sw_app_t app;
 		rc = kp_store_sw_app_get(c, a, cl[i].application_id, &app);
-		const char *why = kp_arena_printf(a, "pro rata share of day %lld: %lld of %lld asked (%lld left for the day's demand)",
-		                                  (long long)day, (long long)sh[i].granted, (long long)sh[i].requested,
-		                                  (long long)left);
+		const char
+		    *why = kp_arena_printf(a, "pro rata share of day %lld: %lld of %lld asked (%lld left for the day's demand)",
+		                           (long long)day, (long long)sh[i].granted, (long long)sh[i].requested,
+		                           (long long)left);
 		if (rc == KP_DB_OK)
 			rc = kp_db_run(c, "UPDATE ev_claims SET state = ?, granted = ?, reason = ? WHERE id = ?",
-			               KP_PARAMS(KV_TEXT(sh[i].granted ? "reserved" : "released"), KV_INT(sh[i].granted), KV_TEXT(why),
-			                         KV_INT(cl[i].id)),
+			               KP_PARAMS(KV_TEXT(sh[i].granted ? "reserved" : "released"), KV_INT(sh[i].granted),
+			                         KV_TEXT(why), KV_INT(cl[i].id)),
 			               NULL);
 		if (rc == KP_DB_OK)
 			rc = kp_sw_event(c, app.id, "customs", 0, "quota_settled", why, now);
@@ -327,7 +337,9 @@ static int settle_day(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int ye
 static int settle_year(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int year, int64_t today, int64_t now)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, "SELECT DISTINCT day FROM ev_claims WHERE year = ? AND state = 'pending' AND day < ? ORDER BY day",
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT DISTINCT day FROM ev_claims WHERE year = ? AND state = 'pending' AND day < ? ORDER BY "
+	                    "day",
 	                    KP_PARAMS(KV_INT(year), KV_INT(today)));
 	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++)
 		rc = settle_day(c, a, who, year, kp_rows_int(&r, i, 0), now);
@@ -341,7 +353,8 @@ static int carry_year(kp_conn_t *c, int year)
 {
 	int64_t added = 0;
 	int rc = kp_db_run(c,
-	                   "INSERT INTO ev_quota_years (year, total, kinds, day_rule, critical_percent, reservation_days, source,"
+	                   "INSERT INTO ev_quota_years (year, total, kinds, day_rule, critical_percent, reservation_days, "
+	                   "source,"
 	                   " updated_at) SELECT ?, total, kinds, day_rule, critical_percent, reservation_days,"
 	                   " 'carried forward from ' || year || ': ' || source, ? FROM ev_quota_years WHERE year < ?"
 	                   " ORDER BY year DESC LIMIT 1 ON CONFLICT DO NOTHING",
@@ -362,7 +375,8 @@ static int lock_year(kp_conn_t *c, int year)
 	if (rc == KP_DB_OK && changed == 0) {
 		rc = carry_year(c, year);
 		if (rc == KP_DB_OK)
-			rc = kp_db_run(c, "UPDATE ev_quota_years SET total = total WHERE year = ?", KP_PARAMS(KV_INT(year)), &changed);
+			rc = kp_db_run(c, "UPDATE ev_quota_years SET total = total WHERE year = ?", KP_PARAMS(KV_INT(year)),
+			               &changed);
 	}
 	return rc == KP_DB_OK && changed == 0 ? KP_DB_NOTFOUND : rc;
 }
@@ -388,8 +402,7 @@ static const char *kind_refused(const kp_sw_app_t *app, const char *kinds_json, 
 	json_t *kinds = json_loads(kinds_json, 0, NULL), *vs = vehicles_of(app), *v;
 	const char *bad = NULL;
 	size_t i;
-	json_array_foreach(vs, i, v)
-	{
+	json_array_foreach(vs, i, v) {
 		const char *kind = json_string_value(json_object_get(v, "kind"));
 		if (!kp_ev_kind_admitted(kinds, kind) && bad == NULL)
 			bad = kp_arena_strdup(a, kind ? kind : "?");
@@ -442,7 +455,8 @@ int kp_ev_effect_reserve(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *app, in
 	const char *bad = kind_refused(app, year.kinds, a);
 	if (bad) {
 		why->code = "kind_not_admitted";
-		why->message = kp_arena_printf(a, "vehicle kind %s is not admitted by the %d quota (it admits %s)", bad, y, year.kinds);
+		why->message = kp_arena_printf(a, "vehicle kind %s is not admitted by the %d quota (it admits %s)", bad, y,
+		                               year.kinds);
 		return KP_DB_CONFLICT;
 	}
 	json_t *vs = vehicles_of(app);
@@ -461,14 +475,18 @@ int kp_ev_effect_reserve(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *app, in
 	}
 	bool fits = day_demand + requested <= left;
 	if (!fits) /* the day is oversubscribed: everyone's claim of the day waits for the pro-rata split */
-		rc = kp_db_run(c, "UPDATE ev_claims SET state = 'pending', granted = 0 WHERE year = ? AND day = ? AND state = 'reserved'",
+		rc = kp_db_run(c,
+		               "UPDATE ev_claims SET state = 'pending', granted = 0 WHERE year = ? AND day = ? AND state = "
+		               "'reserved'",
 		               KP_PARAMS(KV_INT(y), KV_INT(today)), NULL);
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c,
-		               "INSERT INTO ev_claims (application_id, year, day, requested, granted, state, claimed_at, expires_at)"
+		               "INSERT INTO ev_claims (application_id, year, day, requested, granted, state, claimed_at, "
+		               "expires_at)"
 		               " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-		               KP_PARAMS(KV_INT(app->id), KV_INT(y), KV_INT(today), KV_INT(requested), KV_INT(fits ? requested : 0),
-		                         KV_TEXT(fits ? "reserved" : "pending"), KV_INT(now), KV_INT(app->expires_at)),
+		               KP_PARAMS(KV_INT(app->id), KV_INT(y), KV_INT(today), KV_INT(requested),
+		                         KV_INT(fits ? requested : 0), KV_TEXT(fits ? "reserved" : "pending"), KV_INT(now),
+		                         KV_INT(app->expires_at)),
 		               NULL);
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c, "UPDATE ev_vins SET state = 'reserved', year = ? WHERE application_id = ?",
@@ -477,8 +495,7 @@ int kp_ev_effect_reserve(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *app, in
 	return rc;
 }
 
-int kp_ev_effect_complete(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *app, int64_t now, int utc_offset,
-                          bool *final)
+int kp_ev_effect_complete(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *app, int64_t now, int utc_offset, bool *final)
 {
 	kp_ev_claim_t cl;
 	kp_ev_year_t year;
@@ -491,7 +508,8 @@ int kp_ev_effect_complete(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *app, i
 	if (rc != KP_DB_OK || strcmp(cl.state, "reserved") != 0)
 		return rc;
 	if (strcmp(year.day_rule, "pro_rata") == 0 && cl.day >= kp_local_day(now, utc_offset))
-		return kp_sw_event(c, app->id, NULL, 0, "awaiting_day_end", "the allocation becomes final when the day of the claim has ended (pro-rata rule)", now);
+		return kp_sw_event(c, app->id, NULL, 0, "awaiting_day_end",
+		                   "the allocation becomes final when the day of the claim has ended (pro-rata rule)", now);
 	rc = kp_db_run(c, "UPDATE ev_claims SET state = 'allocated', allocated_at = ? WHERE id = ?",
 	               KP_PARAMS(KV_INT(now), KV_INT(cl.id)), NULL);
 	if (rc == KP_DB_OK)
@@ -502,13 +520,15 @@ int kp_ev_effect_complete(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *app, i
 }
 
 /* Applications whose every step approved and whose claim of an ended day is reserved. */
-static int finalize_ready(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t today, int64_t now, int utc_offset)
+static int finalize_ready(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t today, int64_t now,
+                          int utc_offset)
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
 	                    "SELECT c.application_id FROM ev_claims c JOIN sw_applications p ON p.id = c.application_id"
 	                    " WHERE c.state = 'reserved' AND c.day < ? AND p.status = 'in_progress' AND NOT EXISTS"
-	                    " (SELECT 1 FROM sw_steps s WHERE s.application_id = p.id AND s.state NOT IN ('approved', 'skipped'))",
+	                    " (SELECT 1 FROM sw_steps s WHERE s.application_id = p.id AND s.state NOT IN ('approved', "
+	                    "'skipped'))",
 	                    KP_PARAMS(KV_INT(today)));
 	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++) {
 		kp_sw_app_t app;
@@ -526,18 +546,20 @@ int kp_store_ev_settle(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64
 {
 	int64_t today = kp_local_day(now, utc_offset);
 	int rc = KP_DB_OK;
-	int64_t work = sum_of(c, a,
-	                      "SELECT COUNT(*) FROM ev_claims c JOIN sw_applications p ON p.id = c.application_id"
-	                      " WHERE c.day < ? AND p.status = 'in_progress' AND (c.state = 'pending' OR (c.state = 'reserved'"
-	                      " AND NOT EXISTS (SELECT 1 FROM sw_steps s WHERE s.application_id = p.id"
-	                      " AND s.state NOT IN ('approved', 'skipped'))))",
-	                      KP_PARAMS(KV_INT(today)), &rc);
+	int64_t
+	    work = sum_of(c, a,
+	                  "SELECT COUNT(*) FROM ev_claims c JOIN sw_applications p ON p.id = c.application_id"
+	                  " WHERE c.day < ? AND p.status = 'in_progress' AND (c.state = 'pending' OR (c.state = 'reserved'"
+	                  " AND NOT EXISTS (SELECT 1 FROM sw_steps s WHERE s.application_id = p.id"
+	                  " AND s.state NOT IN ('approved', 'skipped'))))",
+	                  KP_PARAMS(KV_INT(today)), &rc);
 	if (rc != KP_DB_OK || work == 0)
 		return rc;
 	kp_rows_t r;
 	rc = kp_sw_begin(c);
 	if (rc == KP_DB_OK)
-		rc = kp_db_exec(c, a, &r, "SELECT DISTINCT year FROM ev_claims WHERE state = 'pending' AND day < ? ORDER BY year",
+		rc = kp_db_exec(c, a, &r,
+		                "SELECT DISTINCT year FROM ev_claims WHERE state = 'pending' AND day < ? ORDER BY year",
 		                KP_PARAMS(KV_INT(today)));
 	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++) {
 		int year = (int)kp_rows_int(&r, i, 0);

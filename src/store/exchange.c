@@ -169,8 +169,8 @@ int kp_store_outbox_failed(kp_conn_t *c, int64_t id, const char *jws, const char
 	                 " last_error = ?, jws = ?, refusals = refusals + CAST(? AS INTEGER),"
 	                 " dead_at = CASE WHEN refusals + CAST(? AS INTEGER) >= CAST(? AS INTEGER) THEN CAST(? AS BIGINT)"
 	                 " ELSE NULL END WHERE id = ?",
-	                 KP_PARAMS(KV_INT(now_ms), KV_INT(next_attempt_ms), KV_TEXT(error), KV_TEXT(jws), KV_INT(r), KV_INT(r),
-	                           KV_INT(max_refusals), KV_INT(now_ms), KV_INT(id)),
+	                 KP_PARAMS(KV_INT(now_ms), KV_INT(next_attempt_ms), KV_TEXT(error), KV_TEXT(jws), KV_INT(r),
+	                           KV_INT(r), KV_INT(max_refusals), KV_INT(now_ms), KV_INT(id)),
 	                 NULL);
 }
 
@@ -220,13 +220,15 @@ static int settle_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const c
 	if (retry ? !dead : !pending)
 		return KP_DB_CONFLICT;
 	int64_t now = kp_now_ms();
-	rc = retry ? kp_db_run(c, "UPDATE outbox SET dead_at = NULL, refusals = 0, next_attempt_at = 0 WHERE id = ?",
-	                       KP_PARAMS(KV_INT(id)), NULL)
-	           : kp_db_run(c, "UPDATE outbox SET skipped_at = ? WHERE id = ?", KP_PARAMS(KV_INT(now), KV_INT(id)), NULL);
+	rc = retry
+	         ? kp_db_run(c, "UPDATE outbox SET dead_at = NULL, refusals = 0, next_attempt_at = 0 WHERE id = ?",
+	                     KP_PARAMS(KV_INT(id)), NULL)
+	         : kp_db_run(c, "UPDATE outbox SET skipped_at = ? WHERE id = ?", KP_PARAMS(KV_INT(now), KV_INT(id)), NULL);
 	if (rc != KP_DB_OK)
 		return rc;
 	return kp_store_audit_json(c, who, retry ? "outbox.retry" : "outbox.skip", "authority", partner, NULL,
-	                           json_pack("{s:I, s:s}", "outbox_id", (json_int_t)id, "event_id", kp_rows_text(&r, 0, 3)));
+	                           json_pack("{s:I, s:s}", "outbox_id", (json_int_t)id, "event_id",
+	                                     kp_rows_text(&r, 0, 3)));
 }
 
 int kp_store_outbox_settle(kp_conn_t *c, const kp_actor_t *who, const char *partner, int64_t id, bool retry)
@@ -250,8 +252,8 @@ int kp_store_outbox_list(kp_conn_t *c, kp_arena_t *a, const char *partner, const
 	                    " WHEN dead_at IS NOT NULL AND state = 'pending' THEN 'dead' ELSE state END) = ?)"
 	                    " AND (CAST(? AS BIGINT) = 0 OR id < ?)"
 	                    " ORDER BY id DESC LIMIT ?",
-	                    KP_PARAMS(KV_TEXT(partner), KV_TEXT(partner), KV_TEXT(state), KV_TEXT(state),
-	                              KV_INT(before_id), KV_INT(before_id), KV_INT(limit)));
+	                    KP_PARAMS(KV_TEXT(partner), KV_TEXT(partner), KV_TEXT(state), KV_TEXT(state), KV_INT(before_id),
+	                              KV_INT(before_id), KV_INT(limit)));
 	if (rc != KP_DB_OK)
 		return rc;
 	*n = r.nrows;
@@ -319,8 +321,10 @@ static void partner_from_row(const kp_rows_t *r, int i, kp_partner_t *p)
 int kp_store_partner_list(kp_conn_t *c, kp_arena_t *a, kp_partner_t **out, int *n)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, PARTNER_SELECT " WHERE ch.partner IS NOT NULL OR a.handshake_state <> 'none'"
-	                    " ORDER BY a.code", NULL, 0);
+	int rc = kp_db_exec(c, a, &r,
+	                    PARTNER_SELECT " WHERE ch.partner IS NOT NULL OR a.handshake_state <> 'none'"
+	                                   " ORDER BY a.code",
+	                    NULL, 0);
 	if (rc != KP_DB_OK)
 		return rc;
 	*n = r.nrows;
@@ -352,8 +356,8 @@ int kp_store_partner_link(kp_conn_t *c, kp_arena_t *a, const char *code, const c
 }
 
 /* Add the keys we lack; a kid already held with different key material is a conflict. */
-static int add_partner_keys(kp_conn_t *c, kp_arena_t *a, const char *code, const kp_authority_key_t *keys,
-                            int nkeys, const char **why)
+static int add_partner_keys(kp_conn_t *c, kp_arena_t *a, const char *code, const kp_authority_key_t *keys, int nkeys,
+                            const char **why)
 {
 	for (int i = 0; i < nkeys; i++) {
 		kp_rows_t r;
@@ -363,7 +367,7 @@ static int add_partner_keys(kp_conn_t *c, kp_arena_t *a, const char *code, const
 			return rc;
 		if (r.nrows == 1) {
 			json_t *old = json_loads(kp_rows_text(&r, 0, 0), 0, NULL), *new = json_loads(keys[i].jwk, 0, NULL);
-			bool same = old && new && json_equal(json_object_get(old, "x"), json_object_get(new, "x")) &&
+			bool same = old && new &&json_equal(json_object_get(old, "x"), json_object_get(new, "x")) &&
 			            json_equal(json_object_get(old, "y"), json_object_get(new, "y"));
 			json_decref(old);
 			json_decref(new);
@@ -375,6 +379,8 @@ static int add_partner_keys(kp_conn_t *c, kp_arena_t *a, const char *code, const
 		}
 		rc = kp_db_run(c, "INSERT INTO authority_keys (kid, authority, jwk, created_at) VALUES (?, ?, ?, ?)",
 		               KP_PARAMS(KV_TEXT(keys[i].kid), KV_TEXT(code), KV_TEXT(keys[i].jwk), KV_INT(kp_now())), NULL);
+		if (rc == KP_DB_OK) /* a partner's key we now trust: on the public record (issue 14) */
+			rc = kp_tlog_key_change(c, "key.add", code, keys[i].kid, keys[i].jwk);
 		if (rc != KP_DB_OK)
 			return rc;
 	}
@@ -604,8 +610,8 @@ static char *public_jwk_text(json_t *jwk)
 	return text;
 }
 
-static int rotate_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_authority_key_t *key,
-                     const char *old_kid, json_t *jwk)
+static int rotate_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_authority_key_t *key, const char *old_kid,
+                     json_t *jwk)
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r, "SELECT COALESCE(MAX(created_at), 0) FROM authority_keys WHERE authority = ?",
@@ -619,9 +625,11 @@ static int rotate_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_auth
 	               KP_PARAMS(KV_TEXT(key->kid), KV_TEXT(key->authority), KV_TEXT(key->jwk), KV_TEXT(key->private_pem),
 	                         KV_INT(key->created_at)),
 	               NULL);
+	char *text = public_jwk_text(jwk);
+	if (rc == KP_DB_OK) /* our new key, as kp_store_key_add records the first */
+		rc = text ? kp_tlog_key_change(c, "key.add", key->authority, key->kid, text) : KP_DB_ERR;
 	if (rc == KP_DB_OK && old_kid)
 		rc = kp_store_outbox_pin_kid(c, old_kid);
-	char *text = public_jwk_text(jwk);
 	if (rc == KP_DB_OK)
 		rc = text ? kp_store_outbox_add_all(c, "KEY_CREATED",
 		                                    json_pack("{s:s, s:s, s:s}", "authority", key->authority, "kid", key->kid,
@@ -635,8 +643,7 @@ static int rotate_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_auth
 	                           json_pack("{s:s, s:s?}", "kid", key->kid, "previous_kid", old_kid));
 }
 
-int kp_store_key_rotate(kp_conn_t *c, const kp_actor_t *who, kp_authority_key_t *key, const char *old_kid,
-                        json_t *jwk)
+int kp_store_key_rotate(kp_conn_t *c, const kp_actor_t *who, kp_authority_key_t *key, const char *old_kid, json_t *jwk)
 {
 	kp_arena_t a;
 	kp_arena_init(&a);

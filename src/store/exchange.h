@@ -21,8 +21,7 @@ int kp_store_outbox_pin_kid(kp_conn_t *c, const char *kid);
 
 typedef struct kp_outbox_event {
 	int64_t id, seq, attempts, next_attempt_at, last_attempt_at, delivered_at, created_at, dead_at, skipped_at;
-	const char *partner, *event_id, *previous_event_id, *event_type, *claims, *signing_kid, *state, *last_error,
-		*jws;
+	const char *partner, *event_id, *previous_event_id, *event_type, *claims, *signing_kid, *state, *last_error, *jws;
 } kp_outbox_event_t;
 
 /* The oldest undelivered event for partner; KP_DB_NOTFOUND when none. */
@@ -59,7 +58,7 @@ int kp_store_chain_release(kp_conn_t *c, const char *owner);
 
 typedef struct kp_partner {
 	const char *code, *name, *api_url, *handshake_state, *handshake_error, *last_error, *last_sent_event_id,
-		*last_received_event_id;
+	    *last_received_event_id;
 	int64_t handshake_at, pending, dead, delivered, oldest_pending_at, last_delivered_at, received, refused;
 	bool refetch_due;
 } kp_partner_t;
@@ -85,7 +84,7 @@ typedef struct kp_inbound {
 	int64_t id, received_at;
 	int status;
 	const char *partner, *event_id, *previous_event_id, *event_type, *claims, *jws, *verdict, *error_code,
-		*error_message, *addr;
+	    *error_message, *addr;
 } kp_inbound_t;
 
 /* Apply a received, signature-checked event in one transaction: chain, idempotency, then
@@ -108,8 +107,6 @@ int kp_store_inbound_list(kp_conn_t *c, kp_arena_t *a, const char *partner, int6
 /* Ids of every permit we know as revoked or returned (ours and partners'), sorted. */
 int kp_store_revoked_permit_ids(kp_conn_t *c, kp_arena_t *a, const char ***ids, int *n);
 
-
-
 /* The events our own changes cause, queued in the caller's transaction (no-ops unless the
  * other side is an exchange partner and the change is ours to report). */
 int kp_store_outbox_permit_created(kp_conn_t *c, const kp_permit_t *p, int utc_offset);
@@ -120,8 +117,7 @@ int kp_store_outbox_quota_created(kp_conn_t *c, const kp_quota_t *q);
  * a new key (created_at of key is set after the newest's, so it becomes the current one)
  * with KEY_CREATED signed by old_kid, the previous key, after pinning the events queued
  * before it to old_kid; or the revocation of kid with KEY_REVOKED. */
-int kp_store_key_rotate(kp_conn_t *c, const kp_actor_t *who, kp_authority_key_t *key, const char *old_kid,
-                        json_t *jwk);
+int kp_store_key_rotate(kp_conn_t *c, const kp_actor_t *who, kp_authority_key_t *key, const char *old_kid, json_t *jwk);
 /* KP_DB_NOTFOUND when we hold no such key, KP_DB_CONFLICT when it is already revoked. */
 int kp_store_key_revoke(kp_conn_t *c, const kp_actor_t *who, const char *self, const char *kid);
 

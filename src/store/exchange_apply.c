@@ -1,6 +1,7 @@
 /* exchange_apply.c: applying an event a partner sent us, in one transaction with its
  * record: the chain and idempotency checks first, then the change the event carries. */
 #include "store/exchange.h"
+#include "store/tlog_acts.h"
 #include "core/util.h"
 #include "domain/dates.h"
 #include "domain/permit.h"
@@ -57,8 +58,7 @@ static int check_chain(kp_conn_t *c, kp_arena_t *a, const kp_event_t *ev, kp_eve
 /* QUOTA_CREATED: the producer (the quota authority) grants us `quantity` more permits.
  * The reference keeps a total and accepts serials 1…total; kapka keeps ranges, so the
  * grant becomes the next range after those already granted. */
-static int apply_quota(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const kp_event_t *ev,
-                       kp_event_error_t *err)
+static int apply_quota(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const kp_event_t *ev, kp_event_error_t *err)
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
@@ -81,7 +81,12 @@ static int apply_quota(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const
 	                          KV_TEXT("granted by QUOTA_CREATED"), KV_INT(kp_now())));
 	if (rc != KP_DB_OK)
 		return rc;
-	return kp_store_audit_id(c, who, "quota.create", "quota", kp_rows_int(&r, 0, 0), NULL,
+	/* a quota received is a right granted to us: on the public record as ours are (issue 14) */
+	kp_quota_t q = {.id = kp_rows_int(&r, 0, 0), .issuer = ev->consumer, .verifier = ev->producer,
+	                .year = ev->permit_year, .type = ev->permit_type, .start_number = start, .end_number = end};
+	if ((rc = kp_tlog_quota(c, "quota.create", &q)) != KP_DB_OK)
+		return rc;
+	return kp_store_audit_id(c, who, "quota.create", "quota", q.id, NULL,
 	                         json_pack("{s:s, s:s, s:i, s:i, s:I, s:I, s:I, s:s}", "issuer", ev->consumer, "verifier",
 	                                   ev->producer, "year", ev->permit_year, "type", ev->permit_type, "quantity",
 	                                   (json_int_t)ev->quantity, "start_number", (json_int_t)start, "end_number",
@@ -90,11 +95,12 @@ static int apply_quota(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const
 
 /* PERMIT_CREATED: the producer issued a permit to one of its carriers against a quota we
  * granted it (PermitCreatedLedgerEventHandler). */
-static int apply_permit_created(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const kp_event_t *ev,
-                                int offset, kp_event_error_t *err)
+static int apply_permit_created(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const kp_event_t *ev, int offset,
+                                kp_event_error_t *err)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, "SELECT 1 FROM permits WHERE id = ? OR (issuer = ? AND verifier = ? AND year = ?"
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT 1 FROM permits WHERE id = ? OR (issuer = ? AND verifier = ? AND year = ?"
 	                    " AND type = ? AND serial = ?)",
 	                    KP_PARAMS(KV_TEXT(ev->permit_id), KV_TEXT(ev->producer), KV_TEXT(ev->consumer),
 	                              KV_INT(ev->permit_year), KV_INT(ev->permit_type), KV_INT(ev->serial_number)));
@@ -126,7 +132,7 @@ static int apply_permit_created(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *w
 	if (kp_plate_normalise(sent, plate, sizeof(plate)) != NULL)
 		snprintf(plate, sizeof(plate), "%s", sent); /* several plates: kept as sent */
 	char *other = ev->other_claims && json_object_size(ev->other_claims) ? json_dumps(ev->other_claims, JSON_COMPACT)
-	                                                                      : NULL;
+	                                                                     : NULL;
 	rc = kp_db_run(c,
 	               "INSERT INTO permits (id, issuer, verifier, year, type, serial, quota_id, plate, company_name,"
 	               " company_id, issued_at, expires_at, status, credential, departure_country, arrival_country,"
@@ -142,9 +148,9 @@ static int apply_permit_created(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *w
 	if (rc != KP_DB_OK)
 		return rc;
 	return kp_store_audit_json(c, who, "permit.received", "permit", ev->permit_id, NULL,
-	                           json_pack("{s:s, s:s, s:s, s:s, s:s}", "plate", plate, "company_name",
-	                                     ev->company_name, "issued_at", ev->issued_at, "expires_at", ev->expires_at,
-	                                     "event_id", ev->event_id));
+	                           json_pack("{s:s, s:s, s:s, s:s, s:s}", "plate", plate, "company_name", ev->company_name,
+	                                     "issued_at", ev->issued_at, "expires_at", ev->expires_at, "event_id",
+	                                     ev->event_id));
 }
 
 /* The permit the event names, which must be ours (PERMIT_USED) or the sender's
@@ -191,7 +197,8 @@ static int apply_permit_used(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who,
 	if (rc != KP_DB_OK)
 		return rc;
 	rc = kp_db_run(c,
-	               "INSERT INTO permit_activities (permit_id, activity_type, country, at, details) VALUES (?, ?, ?, ?, ?)",
+	               "INSERT INTO permit_activities (permit_id, activity_type, country, at, details) VALUES (?, ?, ?, ?, "
+	               "?)",
 	               KP_PARAMS(KV_TEXT(p.id), KV_TEXT(ev->activity_type), KV_TEXT(ev->producer),
 	                         KV_INT(ev->activity_timestamp), KV_TEXT(ev->activity_details)),
 	               NULL);
@@ -222,6 +229,8 @@ static int apply_key(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const k
 		json_decref(pub);
 		rc = kp_db_run(c, "INSERT INTO authority_keys (kid, authority, jwk, created_at) VALUES (?, ?, ?, ?)",
 		               KP_PARAMS(KV_TEXT(ev->key_id), KV_TEXT(ev->producer), KV_TEXT(jwk), KV_INT(kp_now())), NULL);
+		if (rc == KP_DB_OK) /* the keys we trust are on the public record, as our own are */
+			rc = kp_tlog_key_change(c, "key.add", ev->producer, ev->key_id, jwk);
 		free(jwk);
 		if (rc == KP_DB_OK) /* and fetch the configuration again to confirm (docs/e-permit.md) */
 			rc = kp_db_run(c, "UPDATE authorities SET refetch_due = 1 WHERE code = ?", KP_PARAMS(KV_TEXT(ev->producer)),
@@ -237,25 +246,38 @@ static int apply_key(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const k
 		if (rc == KP_DB_OK)
 			rc = kp_db_run(c, "UPDATE authority_keys SET revoked_at = ? WHERE authority = ? AND kid = ?",
 			               KP_PARAMS(KV_INT(ev->revoked_at), KV_TEXT(ev->producer), KV_TEXT(ev->key_id)), NULL);
+		if (rc == KP_DB_OK)
+			rc = kp_tlog_key_change(c, "key.revoke", ev->producer, ev->key_id, NULL);
 	}
 	if (rc != KP_DB_OK)
 		return rc;
 	return kp_store_audit_json(c, who, ev->type == KP_EV_KEY_CREATED ? "key.received" : "key.revoked", "authority",
-	                           ev->producer, NULL, json_pack("{s:s, s:s}", "kid", ev->key_id, "event_id", ev->event_id));
+	                           ev->producer, NULL,
+	                           json_pack("{s:s, s:s}", "kid", ev->key_id, "event_id", ev->event_id));
 }
 
-static int apply_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const kp_event_t *ev,
-                    const kp_inbound_t *rec, int offset, kp_event_error_t *err)
+static int apply_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const kp_event_t *ev, const kp_inbound_t *rec,
+                    int offset, kp_event_error_t *err)
 {
 	int rc = check_chain(c, a, ev, err);
 	if (rc != KP_DB_OK)
 		return rc;
 	switch (ev->type) {
-	case KP_EV_QUOTA_CREATED: rc = apply_quota(c, a, who, ev, err); break;
-	case KP_EV_PERMIT_CREATED: rc = apply_permit_created(c, a, who, ev, offset, err); break;
-	case KP_EV_PERMIT_REVOKED: rc = apply_permit_revoked(c, a, who, ev, err); break;
-	case KP_EV_PERMIT_USED: rc = apply_permit_used(c, a, who, ev, err); break;
-	default: rc = apply_key(c, a, who, ev, err); break;
+	case KP_EV_QUOTA_CREATED:
+		rc = apply_quota(c, a, who, ev, err);
+		break;
+	case KP_EV_PERMIT_CREATED:
+		rc = apply_permit_created(c, a, who, ev, offset, err);
+		break;
+	case KP_EV_PERMIT_REVOKED:
+		rc = apply_permit_revoked(c, a, who, ev, err);
+		break;
+	case KP_EV_PERMIT_USED:
+		rc = apply_permit_used(c, a, who, ev, err);
+		break;
+	default:
+		rc = apply_key(c, a, who, ev, err);
+		break;
 	}
 	if (rc != KP_DB_OK)
 		return rc;

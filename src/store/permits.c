@@ -129,7 +129,7 @@ static int gather(kp_conn_t *c, kp_arena_t *a, const kp_issue_request_t *rq, int
 		                               KP_PARAMS(KV_TEXT(rq->self), KV_TEXT(ap->verifier), KV_INT(ap->year),
 		                                         KV_INT(ap->type)),
 		                               &rc);
-	if (rc == KP_DB_OK && strcmp(g->type.review, "first_permit") == 0)
+	if (rc == KP_DB_OK && kp_review_needs_history(g->type.review))
 		g->first_of_type = count_of(c, a, "SELECT COUNT(*) FROM (SELECT 1 FROM permits WHERE org_id = ? AND type = ? LIMIT 1) AS first",
 		                            KP_PARAMS(KV_INT(rq->org_id), KV_INT(ap->type)), &rc) == 0;
 	return rc;
@@ -232,7 +232,7 @@ static int prepare_permit(kp_arena_t *a, const kp_issue_request_t *rq, const str
 	p->arrival_country = ap->arrival_country ? ap->arrival_country : ap->verifier;
 	p->trailer_plate = ap->trailer_plate;
 	p->other_claims = ap->other_claims;
-	p->status = "issued";
+	p->status = kp_permit_status_name(KP_PERMIT_ISSUED);
 	if (rq->signer->sign(rq->signer->ctx, a, p, rq->utc_offset, &p->credential, &p->kid) != 0) {
 		kp_error("signing permit %s failed", p->id);
 		return KP_DB_ERR;
@@ -292,12 +292,11 @@ static int decide(kp_conn_t *c, kp_arena_t *a, kp_issue_request_t *rq, kp_issue_
 	ap->created_at = ap->created_at ? ap->created_at : now;
 	ap->decided_at = now;
 	if (res->nfailures > 0) {
-		ap->status = "refused";
+		ap->status = KP_PERMIT_APP_REFUSED;
 		return KP_DB_OK;
 	}
-	if (review_allowed && (strcmp(g.type.review, "always") == 0 ||
-	                       (strcmp(g.type.review, "first_permit") == 0 && g.first_of_type))) {
-		ap->status = "pending_review";
+	if (review_allowed && kp_review_required(g.type.review, g.first_of_type)) {
+		ap->status = KP_PERMIT_APP_PENDING_REVIEW;
 		ap->decided_at = 0;
 		res->review = true;
 		return KP_DB_OK;
@@ -307,14 +306,14 @@ static int decide(kp_conn_t *c, kp_arena_t *a, kp_issue_request_t *rq, kp_issue_
 	if (rc == KP_DB_NOTFOUND) {
 		res->failures[res->nfailures].code = "INSUFFICIENT_PERMIT_QUOTA";
 		res->failures[res->nfailures++].message = "no permits of this type are left in the partner's quota";
-		ap->status = "refused";
+		ap->status = KP_PERMIT_APP_REFUSED;
 		return KP_DB_OK;
 	}
 	if (rc != KP_DB_OK)
 		return rc;
 	if ((rc = prepare_permit(a, rq, &g, quota_id, serial, now, &res->permit)) != KP_DB_OK)
 		return rc;
-	ap->status = "issued";
+	ap->status = KP_PERMIT_APP_ISSUED;
 	ap->permit_id = res->permit.id;
 	return KP_DB_OK;
 }
@@ -448,7 +447,7 @@ static int update_decided(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, co
 	                   &changed);
 	if (rc == KP_DB_OK && changed != 1)
 		rc = KP_DB_CONFLICT;
-	if (rc == KP_DB_OK && strcmp(ap->status, "rejected") == 0)
+	if (rc == KP_DB_OK && strcmp(ap->status, KP_PERMIT_APP_REJECTED) == 0)
 		rc = kp_tlog_application(c, "application.reject", ap, res->failures, res->nfailures, reason);
 	else if (rc == KP_DB_OK && strcmp(ap->status, "refused") == 0)
 		rc = kp_tlog_application(c, "application.refuse", ap, res->failures, res->nfailures, NULL);
@@ -477,7 +476,7 @@ int kp_store_application_decide(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *w
 	if ((rc = kp_db_run(c, "UPDATE permit_applications SET status = status WHERE id = ?", KP_PARAMS(KV_INT(app_id)),
 	                    NULL)) == KP_DB_OK &&
 	    (rc = kp_store_application_get(c, a, app_id, &before)) == KP_DB_OK &&
-	    strcmp(before.status, "pending_review") != 0)
+	    !kp_permit_app_in_review(before.status))
 		rc = KP_DB_CONFLICT;
 	if (rc == KP_DB_OK) {
 		*rq->app = before;
@@ -485,7 +484,7 @@ int kp_store_application_decide(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *w
 		if (approve)
 			rc = decide(c, a, rq, res, false);
 		else
-			rq->app->status = "rejected";
+			rq->app->status = KP_PERMIT_APP_REJECTED;
 		rq->app->id = app_id;
 	}
 	if (rc == KP_DB_OK)
@@ -548,7 +547,7 @@ static int issue_direct_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, k
 		p->departure_country = rq->self;
 	if (p->arrival_country == NULL)
 		p->arrival_country = p->verifier;
-	p->status = "issued";
+	p->status = kp_permit_status_name(KP_PERMIT_ISSUED);
 	if (rq->signer->sign(rq->signer->ctx, a, p, rq->utc_offset, &p->credential, &p->kid) != 0) {
 		kp_error("signing permit %s failed", p->id);
 		return KP_DB_ERR;

@@ -165,7 +165,8 @@ static int pg_exec(void *p, const char *sql, int cacheable, const kp_val_t *para
 		for (int i = 0; i < nr; i++)
 			for (int c = 0; c < nc; c++)
 				out->vals[i * nc + c] = PQgetisnull(r, i, c) ? NULL
-				                        : kp_arena_strndup(arena, PQgetvalue(r, i, c), (size_t)PQgetlength(r, i, c));
+				                                             : kp_arena_strndup(arena, PQgetvalue(r, i, c),
+				                                                                (size_t)PQgetlength(r, i, c));
 	}
 	PQclear(r);
 	return KP_DB_OK;
@@ -182,10 +183,22 @@ static int simple(struct pg_handle *h, const char *sql)
 	return rc;
 }
 
-static int pg_script(void *p, const char *sql) { return simple(p, sql); }
-static int pg_begin(void *p) { return simple(p, "BEGIN"); }
-static int pg_commit(void *p) { return simple(p, "COMMIT"); }
-static int pg_rollback(void *p) { return simple(p, "ROLLBACK"); }
+static int pg_script(void *p, const char *sql)
+{
+	return simple(p, sql);
+}
+static int pg_begin(void *p)
+{
+	return simple(p, "BEGIN");
+}
+static int pg_commit(void *p)
+{
+	return simple(p, "COMMIT");
+}
+static int pg_rollback(void *p)
+{
+	return simple(p, "ROLLBACK");
+}
 
 static int pg_ping(void *p)
 {
@@ -199,18 +212,21 @@ static int pg_ping(void *p)
 	return simple(h, "SELECT 1");
 }
 
-static const char *pg_errmsg(void *p) { return ((struct pg_handle *)p)->err; }
+static const char *pg_errmsg(void *p)
+{
+	return ((struct pg_handle *)p)->err;
+}
 
 const struct kp_backend kp_pg_backend = {
-	.dialect = KP_DIALECT_PG,
-	.name = "postgres",
-	.open = pg_open,
-	.close = pg_close,
-	.exec = pg_exec,
-	.script = pg_script,
-	.begin = pg_begin,
-	.commit = pg_commit,
-	.rollback = pg_rollback,
-	.ping = pg_ping,
-	.errmsg = pg_errmsg,
+    .dialect = KP_DIALECT_PG,
+    .name = "postgres",
+    .open = pg_open,
+    .close = pg_close,
+    .exec = pg_exec,
+    .script = pg_script,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .ping = pg_ping,
+    .errmsg = pg_errmsg,
 };

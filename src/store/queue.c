@@ -3,6 +3,7 @@
  * vehicle at a time (a partial unique index), check-in, call-forward, no-shows that give
  * the place back, and the live queue of vehicles without a booking. */
 #include "store/checkpoints.h"
+#include "domain/booking.h"
 #include "store/notify.h"
 #include "core/util.h"
 
@@ -130,7 +131,7 @@ int kp_store_booking_list(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const ch
 
 #define BOOKING_WHERE                                                                                              \
 	" WHERE (CAST(? AS BIGINT) = 0 OR b.user_id = ?) AND (CAST(? AS TEXT) IS NULL OR b.checkpoint = ?)"            \
-	" AND (CAST(? AS BIGINT) = 0 OR b.status IN ('booked', 'checked_in', 'called'))"                               \
+	" AND (CAST(? AS BIGINT) = 0 OR b.status IN " KP_BOOKING_OPEN_SQL ")"                               \
 	" AND (CAST(? AS TEXT) IS NULL OR" KP_LIKE("b.plate") ")"
 
 int kp_store_booking_page(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const char *checkpoint, bool active_only,
@@ -187,7 +188,7 @@ static int check_account_cap(kp_conn_t *c, kp_arena_t *a, const kp_booking_t *b,
 	if (rc == KP_DB_OK)
 		rc = kp_db_one(c, a, &r,
 		               "SELECT COUNT(*) FROM queue_bookings WHERE user_id = ?"
-		               " AND status IN ('booked', 'checked_in', 'called')",
+		               " AND status IN " KP_BOOKING_OPEN_SQL,
 		               KP_PARAMS(KV_INT(b->user_id)));
 	if (rc == KP_DB_OK && kp_rows_int(&r, 0, 0) >= b->account_cap) {
 		*why = "BOOKING_CAP_REACHED";
@@ -279,7 +280,7 @@ int kp_store_booking_check_in(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who
 	if (rc == KP_DB_OK)
 		rc = lock_booking(c, a, id, &b);
 	if (rc == KP_DB_OK) {
-		if (strcmp(b.status, "booked") != 0)
+		if (kp_booking_next(b.status, KP_BOOKING_CHECK_IN) < 0)
 			*why = "NOT_BOOKED";
 		else if (now < b.slot_starts_at - early)
 			*why = "TOO_EARLY";
@@ -302,7 +303,7 @@ int kp_store_booking_cancel(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, 
 	int rc = kp_store_begin(c);
 	if (rc == KP_DB_OK)
 		rc = lock_booking(c, a, id, &b);
-	if (rc == KP_DB_OK && strcmp(b.status, "booked") && strcmp(b.status, "checked_in") && strcmp(b.status, "called"))
+	if (rc == KP_DB_OK && kp_booking_next(b.status, KP_BOOKING_CANCEL) < 0)
 		rc = KP_DB_CONFLICT;
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c, "UPDATE queue_bookings SET status = 'cancelled', closed_at = ? WHERE id = ?",
@@ -323,7 +324,7 @@ int kp_store_booking_grant_priority(kp_conn_t *c, kp_arena_t *a, const kp_actor_
 	int rc = kp_store_begin(c);
 	if (rc == KP_DB_OK)
 		rc = lock_booking(c, a, id, &b);
-	if (rc == KP_DB_OK && strcmp(b.status, "booked") && strcmp(b.status, "checked_in") && strcmp(b.status, "called")) {
+	if (rc == KP_DB_OK && kp_booking_next(b.status, KP_BOOKING_PRIORITY) < 0) {
 		*why = "NOT_ACTIVE";
 		rc = KP_DB_CONFLICT;
 	}
@@ -373,14 +374,21 @@ int kp_store_queue_list(kp_conn_t *c, kp_arena_t *a, const char *checkpoint, con
 	return KP_DB_OK;
 }
 
-/* The driver's notice of their turn, queued with the call itself (docs/notifications.md). */
+/* The driver's notice of their turn, queued with the call itself (docs/notifications.md). A
+ * vehicle an officer put in the live queue is the officer's booking: the driver is reached
+ * only at the phone given with it, never the officer. */
 static int notify_call(kp_conn_t *c, kp_arena_t *a, const kp_booking_t *b, int64_t reach)
 {
+	int64_t driver = b->user_id;
+	kp_rows_t r;
+	if (driver && kp_db_exec(c, a, &r, "SELECT 1 FROM users WHERE id = ? AND role IN ('carrier', 'traveller')",
+	                         KP_PARAMS(KV_INT(driver))) == KP_DB_OK && r.nrows == 0)
+		driver = 0;
 	const char *id = kp_arena_printf(a, "%lld", (long long)b->id);
 	const char *args[] = {"checkpoint", b->checkpoint, "plate", b->plate, "minutes",
 	                      kp_arena_printf(a, "%lld", (long long)(reach / 60)), NULL};
 	kp_notify_t n = {.idem_key = kp_arena_printf(a, "queue-call:booking:%s", id), .kind = KP_NOTICE_QUEUE_CALL,
-	                 .user_id = b->user_id, .phone = b->phone, .lang = b->lang, .object_type = "booking",
+	                 .user_id = driver, .phone = b->phone, .lang = b->lang, .object_type = "booking",
 	                 .object_id = id, .args = args};
 	return kp_store_notify_enqueue(c, &n, (int64_t)b->called_at * 1000);
 }

@@ -114,14 +114,15 @@ int kp_store_quota_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_quota_t *out)
 	return rc;
 }
 
-int kp_store_quota_list(kp_conn_t *c, kp_arena_t *a, const char *authority, int year, int64_t now,
-                        kp_quota_t **out, int *n)
+int kp_store_quota_list(kp_conn_t *c, kp_arena_t *a, const char *authority, int year, int64_t now, kp_quota_t **out,
+                        int *n)
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
-	                    QUOTA_SELECT " WHERE (CAST(? AS TEXT) IS NULL OR q.issuer = ? OR q.verifier = ?)"
-	                                 " AND (CAST(? AS BIGINT) = 0 OR q.year = ?)"
-	                                 " GROUP BY q.id ORDER BY q.year DESC, q.issuer, q.verifier, q.type, q.start_number",
+	                    QUOTA_SELECT
+	                    " WHERE (CAST(? AS TEXT) IS NULL OR q.issuer = ? OR q.verifier = ?)"
+	                    " AND (CAST(? AS BIGINT) = 0 OR q.year = ?)"
+	                    " GROUP BY q.id ORDER BY q.year DESC, q.issuer, q.verifier, q.type, q.start_number",
 	                    KP_PARAMS(KV_INT(now), KV_TEXT(authority), KV_TEXT(authority), KV_TEXT(authority), KV_INT(year),
 	                              KV_INT(year)));
 	if (rc != KP_DB_OK)
@@ -163,7 +164,8 @@ int kp_store_quota_set_end(kp_conn_t *c, const kp_actor_t *who, int64_t id, int6
 		after.end_number = end_number;
 		rc = kp_tlog_quota(c, "quota.adjust", &after);
 		if (rc == KP_DB_OK)
-			rc = kp_store_audit_id(c, who, "quota.adjust", "quota", id, quota_snapshot(&before), quota_snapshot(&after));
+			rc = kp_store_audit_id(c, who, "quota.adjust", "quota", id, quota_snapshot(&before),
+			                       quota_snapshot(&after));
 	}
 	rc = kp_store_end(c, rc);
 done:

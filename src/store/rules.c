@@ -1,6 +1,7 @@
 /* rules.c: rule changes effective from a date, public holidays, audited (rules.h). */
 #include "store/tlog_acts.h"
 #include "store/rules.h"
+#include "store/checkpoints.h"
 #include "core/util.h"
 
 #include <jansson.h>
@@ -80,10 +81,27 @@ int kp_store_zone_fee_source(kp_conn_t *c, kp_arena_t *a, const char **source)
 	return rc;
 }
 
-/* One change made real: a fee change (no checkpoint) or a season or hours change. */
-static int apply_any(kp_conn_t *c, bool fee, const char *kind, const char *code, const char *payload, const char *source)
+/* One change made real: a fee change (no checkpoint) or a season or hours change (change
+ * id), which cancels the bookings at hours the crossing no longer serves, as a closure does;
+ * *cancelled counts them. */
+static int apply_any(kp_conn_t *c, const kp_actor_t *who, bool fee, int64_t id, const char *kind, const char *code,
+                     const char *payload, const char *source, int64_t now, int *cancelled)
 {
-	return fee ? apply_fee_change(c, kind, payload, source) : apply_change(c, kind, code, payload);
+	*cancelled = 0;
+	if (fee)
+		return apply_fee_change(c, kind, payload, source);
+	int rc = apply_change(c, kind, code, payload);
+	if (rc != KP_DB_OK)
+		return rc;
+	kp_arena_t a;
+	kp_arena_init(&a);
+	const char *reason = kp_arena_printf(&a, "%s (%s)",
+	                                     strcmp(kind, "season") == 0 ? "the crossing's open season changed"
+	                                                                 : "the crossing's opening hours changed",
+	                                     source ? source : "");
+	rc = kp_store_schedule_cancel_bookings_tx(c, &a, who, code, id, reason, now, cancelled);
+	kp_arena_cleanup(&a);
+	return rc;
 }
 
 /* Record a change in fee_changes or rule_changes, applied at once when due by now; audited. */
@@ -116,8 +134,10 @@ static int change_add(kp_conn_t *c, const kp_actor_t *who, kp_rule_change_t *ch,
 		ch->applied_at = at_once ? now : 0;
 		ch->created_at = now;
 	}
+	ch->bookings_cancelled = 0;
 	if (rc == KP_DB_OK && at_once)
-		rc = apply_any(c, fee, ch->kind, ch->checkpoint, ch->payload, ch->source);
+		rc = apply_any(c, who, fee, ch->id, ch->kind, ch->checkpoint, ch->payload, ch->source, now,
+		               &ch->bookings_cancelled);
 	if (rc == KP_DB_OK) { /* rule data is public: the change itself is the leaf */
 		json_t *change = json_pack("{s:s, s:s?, s:o?, s:s?, s:I, s:b}", "kind", ch->kind, "checkpoint", ch->checkpoint,
 		                           "payload", json_loads(ch->payload, 0, NULL), "source", ch->source, "effective_from",
@@ -172,8 +192,10 @@ static int apply_due_in(kp_conn_t *c, int64_t now, bool fee)
 		         : kp_db_run(c, "UPDATE rule_changes SET applied_at = ? WHERE id = ? AND applied_at IS NULL",
 		                     KP_PARAMS(KV_INT(now), KV_INT(id)), &changed);
 		const char *kind = kp_rows_text(&r, i, 1), *code = kp_rows_text(&r, i, 2);
+		int cancelled = 0;
 		if (rc == KP_DB_OK && changed == 1)
-			rc = apply_any(c, fee, kind, code, kp_rows_text(&r, i, 3), kp_rows_text(&r, i, 4));
+			rc = apply_any(c, NULL, fee, id, kind, code, kp_rows_text(&r, i, 3), kp_rows_text(&r, i, 4), now,
+			               &cancelled);
 		if (rc == KP_DB_OK && changed == 1)
 			rc = kp_store_audit_json(c, NULL, fee ? "fee_change.apply" : "rule_change.apply",
 			                         fee ? "fee" : "checkpoint", fee ? kind : code, NULL,
@@ -225,7 +247,8 @@ int kp_store_rule_changes(kp_conn_t *c, kp_arena_t *a, const char *checkpoint, i
 		                               kp_rows_text(&r, i, 4),
 		                               kp_rows_text(&r, i, 5),
 		                               kp_rows_text(&r, i, 6),
-		                               kp_rows_text(&r, i, 7)};
+		                               kp_rows_text(&r, i, 7),
+		                               0};
 	return KP_DB_OK;
 }
 

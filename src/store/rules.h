@@ -9,10 +9,13 @@
 typedef struct kp_rule_change {
 	int64_t id, effective_from, created_at, applied_at; /* applied_at 0: pending */
 	const char *kind, *checkpoint, *payload, *source;
+	int bookings_cancelled; /* set when applied: bookings at hours the crossing no longer serves */
 } kp_rule_change_t;
 
 /* Record a change (kind season or hours, payload JSON as validated by the API); applied at
- * once when effective_from <= now. Sets c->id and c->applied_at. */
+ * once when effective_from <= now. Sets ch->id and ch->applied_at. Applying it cancels the
+ * active bookings at hours the crossing no longer serves, with a notice to each driver, as a
+ * closure does (kp_store_schedule_cancel_bookings_tx; ch->bookings_cancelled). */
 int kp_store_rule_change_add(kp_conn_t *c, const kp_actor_t *who, kp_rule_change_t *ch, int64_t now);
 /* A fee change (kind zone_fees, payload {items: [{max_zones, fee_som}]}; or ecotax_fee,
  * payload {kind, fee_som}), with its source, applied at once when due by now, else kept

@@ -26,9 +26,12 @@ struct sqlite_handle {
 static int map_rc(struct sqlite_handle *h, int rc)
 {
 	switch (rc) {
-	case SQLITE_OK: case SQLITE_DONE: case SQLITE_ROW:
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
 		return KP_DB_OK;
-	case SQLITE_BUSY: case SQLITE_LOCKED:
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
 		return KP_DB_BUSY;
 	}
 	int ext = sqlite3_extended_errcode(h->db);
@@ -52,7 +55,8 @@ static int sq_open(const char *dsn, int sync_full, void **out, char *err, size_t
 	}
 	int rc = sqlite3_open_v2(path, &h->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
-		snprintf(err, errlen, "cannot open SQLite database %s: %s", path, h->db ? sqlite3_errmsg(h->db) : "out of memory");
+		snprintf(err, errlen, "cannot open SQLite database %s: %s", path,
+		         h->db ? sqlite3_errmsg(h->db) : "out of memory");
 		sqlite3_close(h->db);
 		free(h);
 		return KP_DB_ERR;
@@ -60,8 +64,7 @@ static int sq_open(const char *dsn, int sync_full, void **out, char *err, size_t
 	sqlite3_busy_timeout(h->db, 10000);
 	sqlite3_extended_result_codes(h->db, 1);
 	char pragmas[256];
-	snprintf(pragmas, sizeof(pragmas),
-	         "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;",
+	snprintf(pragmas, sizeof(pragmas), "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;",
 	         sync_full ? "FULL" : "NORMAL");
 	char *msg = NULL;
 	if (sqlite3_exec(h->db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
@@ -119,9 +122,15 @@ static int sq_exec(void *p, const char *sql, int cacheable, const kp_val_t *para
 	}
 	for (int i = 0; i < n; i++) {
 		switch (params[i].type) {
-		case KP_VAL_NULL: sqlite3_bind_null(st, i + 1); break;
-		case KP_VAL_INT: sqlite3_bind_int64(st, i + 1, params[i].i); break;
-		case KP_VAL_TEXT: sqlite3_bind_text(st, i + 1, params[i].s, -1, SQLITE_STATIC); break;
+		case KP_VAL_NULL:
+			sqlite3_bind_null(st, i + 1);
+			break;
+		case KP_VAL_INT:
+			sqlite3_bind_int64(st, i + 1, params[i].i);
+			break;
+		case KP_VAL_TEXT:
+			sqlite3_bind_text(st, i + 1, params[i].s, -1, SQLITE_STATIC);
+			break;
 		}
 	}
 	int ncols = sqlite3_column_count(st), cap = 0, rc;
@@ -145,7 +154,9 @@ static int sq_exec(void *p, const char *sql, int cacheable, const kp_val_t *para
 		}
 		for (int c = 0; c < ncols; c++) {
 			const unsigned char *t = sqlite3_column_text(st, c);
-			out->vals[out->nrows * ncols + c] = t ? kp_arena_strndup(arena, (const char *)t, (size_t)sqlite3_column_bytes(st, c)) : NULL;
+			out->vals[out->nrows * ncols + c] = t ? kp_arena_strndup(arena, (const char *)t,
+			                                                         (size_t)sqlite3_column_bytes(st, c))
+			                                      : NULL;
 		}
 		out->nrows++;
 	}
@@ -185,22 +196,37 @@ static int simple(void *p, const char *sql)
 
 /* IMMEDIATE: take the write lock at BEGIN so concurrent writers queue on the busy
  * timeout instead of failing when a read transaction tries to upgrade. */
-static int sq_begin(void *p) { return simple(p, "BEGIN IMMEDIATE"); }
-static int sq_commit(void *p) { return simple(p, "COMMIT"); }
-static int sq_rollback(void *p) { return simple(p, "ROLLBACK"); }
-static int sq_ping(void *p) { return simple(p, "SELECT 1"); }
-static const char *sq_errmsg(void *p) { return sqlite3_errmsg(((struct sqlite_handle *)p)->db); }
+static int sq_begin(void *p)
+{
+	return simple(p, "BEGIN IMMEDIATE");
+}
+static int sq_commit(void *p)
+{
+	return simple(p, "COMMIT");
+}
+static int sq_rollback(void *p)
+{
+	return simple(p, "ROLLBACK");
+}
+static int sq_ping(void *p)
+{
+	return simple(p, "SELECT 1");
+}
+static const char *sq_errmsg(void *p)
+{
+	return sqlite3_errmsg(((struct sqlite_handle *)p)->db);
+}
 
 const struct kp_backend kp_sqlite_backend = {
-	.dialect = KP_DIALECT_SQLITE,
-	.name = "sqlite",
-	.open = sq_open,
-	.close = sq_close,
-	.exec = sq_exec,
-	.script = sq_script,
-	.begin = sq_begin,
-	.commit = sq_commit,
-	.rollback = sq_rollback,
-	.ping = sq_ping,
-	.errmsg = sq_errmsg,
+    .dialect = KP_DIALECT_SQLITE,
+    .name = "sqlite",
+    .open = sq_open,
+    .close = sq_close,
+    .exec = sq_exec,
+    .script = sq_script,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .ping = sq_ping,
+    .errmsg = sq_errmsg,
 };

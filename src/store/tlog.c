@@ -53,7 +53,8 @@ int kp_tlog_append(kp_conn_t *c, const kp_tlog_leaf_t *leaf, int64_t *index)
 	int64_t idx = rc == KP_DB_OK ? kp_rows_int(&r, 0, 0) : -1;
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c,
-		               "INSERT INTO tlog_leaves (idx, kind, object, entry, hash, salt, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		               "INSERT INTO tlog_leaves (idx, kind, object, entry, hash, salt, at) VALUES (?, ?, ?, ?, ?, ?, "
+		               "?)",
 		               KP_PARAMS(KV_INT(idx), KV_TEXT(leaf->kind), KV_TEXT(leaf->object), KV_TEXT(entry),
 		                         KV_TEXT(hash_hex), leaf->personal ? KV_TEXT(salt_hex) : KV_NULL, KV_INT(at)),
 		               NULL);
@@ -136,7 +137,8 @@ int kp_store_tlog_leaves(kp_conn_t *c, kp_arena_t *a, int64_t from, int limit, k
 int kp_store_tlog_by_object(kp_conn_t *c, kp_arena_t *a, const char *object, kp_tlog_row_t **out, int *n)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, "SELECT " LEAF_COLUMNS " FROM tlog_leaves WHERE object = ? ORDER BY idx DESC LIMIT 100",
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT " LEAF_COLUMNS " FROM tlog_leaves WHERE object = ? ORDER BY idx DESC LIMIT 100",
 	                    KP_PARAMS(KV_TEXT(object)));
 	return rc != KP_DB_OK ? rc : leaves_from_rows(a, &r, out, n);
 }
@@ -188,7 +190,8 @@ int kp_store_tlog_checkpoint_latest(kp_conn_t *c, kp_arena_t *a, int64_t at_most
 {
 	kp_rows_t r;
 	int rc = kp_db_one(c, a, &r,
-	                   "SELECT size, root, note, signed_at FROM tlog_checkpoints WHERE size <= ? ORDER BY size DESC LIMIT 1",
+	                   "SELECT size, root, note, signed_at FROM tlog_checkpoints WHERE size <= ? ORDER BY size DESC "
+	                   "LIMIT 1",
 	                   KP_PARAMS(KV_INT(at_most)));
 	if (rc == KP_DB_OK)
 		checkpoint_from_row(&r, 0, out);
@@ -200,7 +203,8 @@ int kp_store_tlog_checkpoint_list(kp_conn_t *c, kp_arena_t *a, int64_t from, int
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT size, root, note, signed_at FROM tlog_checkpoints WHERE size >= ? ORDER BY size LIMIT ?",
+	                    "SELECT size, root, note, signed_at FROM tlog_checkpoints WHERE size >= ? ORDER BY size LIMIT "
+	                    "?",
 	                    KP_PARAMS(KV_INT(from), KV_INT(limit)));
 	if (rc != KP_DB_OK)
 		return rc;
@@ -260,7 +264,8 @@ int kp_store_tlog_key_put(kp_conn_t *c, const kp_tlog_key_row_t *k)
 	if (rc != KP_DB_OK)
 		return rc;
 	rc = kp_db_run(c,
-	               "INSERT INTO tlog_keys (id, origin, vkey, salt, nonce, sealed, created_at) VALUES (1, ?, ?, ?, ?, ?, ?)",
+	               "INSERT INTO tlog_keys (id, origin, vkey, salt, nonce, sealed, created_at) VALUES (1, ?, ?, ?, ?, "
+	               "?, ?)",
 	               KP_PARAMS(KV_TEXT(k->origin), KV_TEXT(k->vkey), KV_TEXT(k->salt), KV_TEXT(k->nonce),
 	                         KV_TEXT(k->sealed), KV_INT(k->created_at)),
 	               NULL);

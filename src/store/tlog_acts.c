@@ -43,8 +43,8 @@ int kp_tlog_permit_use(kp_conn_t *c, const kp_permit_t *p, const kp_activity_row
 	    .object = p->id,
 	    .partner = strcmp(act->country, p->issuer) == 0 ? p->verifier : act->country,
 	    .facts = json_pack("{s:s, s:s, s:s, s:i, s:i, s:I, s:s?, s:b}", "issuer", p->issuer, "activity", act->type,
-	                       "country", act->country, "year", p->year, "type", p->type, "crossed_at",
-	                       (json_int_t)act->at, "checkpoint", act->checkpoint, "used_up", used_up),
+	                       "country", act->country, "year", p->year, "type", p->type, "crossed_at", (json_int_t)act->at,
+	                       "checkpoint", act->checkpoint, "used_up", used_up),
 	    .personal = kp_tlog_permit_personal(p),
 	};
 	return append(c, &leaf);

@@ -105,8 +105,8 @@ static int load_key(kp_tlog_t *l, kp_conn_t *c, const char *passphrase, const ch
 	if (passphrase) {
 		char name[KP_NOTE_NAME_MAX + 1];
 		snprintf(name, sizeof(name), "%s", l->key.name);
-		uint8_t salt[crypto_pwhash_SALTBYTES], nonce[crypto_secretbox_NONCEBYTES],
-		    box[32 + crypto_secretbox_MACBYTES], sk[crypto_secretbox_KEYBYTES], seed[32];
+		uint8_t salt[crypto_pwhash_SALTBYTES], nonce[crypto_secretbox_NONCEBYTES], box[32 + crypto_secretbox_MACBYTES],
+		    sk[crypto_secretbox_KEYBYTES], seed[32];
 		rc = KP_DB_ERR;
 		if (hex_to(row.salt, salt, sizeof(salt)) == 0 && hex_to(row.nonce, nonce, sizeof(nonce)) == 0 &&
 		    hex_to(row.sealed, box, sizeof(box)) == 0 && seal_key(passphrase, salt, sk) == 0 &&

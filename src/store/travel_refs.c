@@ -10,7 +10,8 @@
 int kp_store_zones(kp_conn_t *c, kp_arena_t *a, kp_border_zone_t **zones, int *nz, kp_place_row_t **places, int *np)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, "SELECT code, region_en, region_ru, region_ky FROM border_zones ORDER BY code", NULL, 0);
+	int rc = kp_db_exec(c, a, &r, "SELECT code, region_en, region_ru, region_ky FROM border_zones ORDER BY code", NULL,
+	                    0);
 	if (rc != KP_DB_OK)
 		return rc;
 	*nz = r.nrows;
@@ -18,14 +19,15 @@ int kp_store_zones(kp_conn_t *c, kp_arena_t *a, kp_border_zone_t **zones, int *n
 	for (int i = 0; i < r.nrows; i++)
 		(*zones)[i] = (kp_border_zone_t){(int)kp_rows_int(&r, i, 0), kp_rows_text(&r, i, 1), kp_rows_text(&r, i, 2),
 		                                 kp_rows_text(&r, i, 3)};
-	rc = kp_db_exec(c, a, &r, "SELECT code, name_en, name_ru, name_ky, zone, post FROM zone_places ORDER BY zone, name_en",
-	                NULL, 0);
+	rc = kp_db_exec(c, a, &r,
+	                "SELECT code, name_en, name_ru, name_ky, zone, post FROM zone_places ORDER BY zone, name_en", NULL,
+	                0);
 	if (rc != KP_DB_OK)
 		return rc;
 	*np = r.nrows;
 	*places = kp_arena_zalloc(a, sizeof(kp_place_row_t) * (size_t)(r.nrows + 1));
 	for (int i = 0; i < r.nrows; i++)
-		(*places)[i] = (kp_place_row_t){kp_rows_text(&r, i, 0), kp_rows_text(&r, i, 1), kp_rows_text(&r, i, 2),
+		(*places)[i] = (kp_place_row_t){kp_rows_text(&r, i, 0), kp_rows_text(&r, i, 1),     kp_rows_text(&r, i, 2),
 		                                kp_rows_text(&r, i, 3), (int)kp_rows_int(&r, i, 4), kp_rows_int(&r, i, 5) != 0};
 	return KP_DB_OK;
 }
@@ -44,8 +46,9 @@ int kp_store_place_put(kp_conn_t *c, const kp_actor_t *who, const kp_place_row_t
 	               NULL);
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_json(c, who, "zone_place.put", "zone_place", p->code, NULL,
-		                         json_pack("{s:s, s:i, s:s, s:s, s:s, s:b}", "code", p->code, "zone", p->zone, "name_en",
-		                                   p->name_en, "name_ru", p->name_ru, "name_ky", p->name_ky, "post", p->post));
+		                         json_pack("{s:s, s:i, s:s, s:s, s:s, s:b}", "code", p->code, "zone", p->zone,
+		                                   "name_en", p->name_en, "name_ru", p->name_ru, "name_ky", p->name_ky, "post",
+		                                   p->post));
 	return kp_store_end(c, rc);
 }
 
@@ -103,7 +106,9 @@ static void rate_from_row(const kp_rows_t *r, int i, kp_rate_t *o)
 int kp_store_rates(kp_conn_t *c, kp_arena_t *a, kp_rate_t **out, int *n)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, "SELECT code, usd_per_unit, updated_at, rate_date, source FROM currency_rates ORDER BY code", NULL, 0);
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT code, usd_per_unit, updated_at, rate_date, source FROM currency_rates ORDER BY code",
+	                    NULL, 0);
 	if (rc != KP_DB_OK)
 		return rc;
 	*n = r.nrows;
@@ -116,7 +121,8 @@ int kp_store_rates(kp_conn_t *c, kp_arena_t *a, kp_rate_t **out, int *n)
 int kp_store_rate_get(kp_conn_t *c, kp_arena_t *a, const char *code, kp_rate_t *out)
 {
 	kp_rows_t r;
-	int rc = kp_db_one(c, a, &r, "SELECT code, usd_per_unit, updated_at, rate_date, source FROM currency_rates WHERE code = ?",
+	int rc = kp_db_one(c, a, &r,
+	                   "SELECT code, usd_per_unit, updated_at, rate_date, source FROM currency_rates WHERE code = ?",
 	                   KP_PARAMS(KV_TEXT(code)));
 	if (rc == KP_DB_OK)
 		rate_from_row(&r, 0, out);
@@ -136,7 +142,8 @@ int kp_store_rate_put(kp_conn_t *c, const kp_actor_t *who, const kp_rate_t *rate
 	rc = had == KP_DB_NOTFOUND ? KP_DB_OK : had;
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c,
-		               "INSERT INTO currency_rates (code, usd_per_unit, updated_at, rate_date, source) VALUES (?, ?, ?, ?, ?)"
+		               "INSERT INTO currency_rates (code, usd_per_unit, updated_at, rate_date, source) VALUES (?, ?, "
+		               "?, ?, ?)"
 		               " ON CONFLICT (code) DO UPDATE SET usd_per_unit = excluded.usd_per_unit,"
 		               " updated_at = excluded.updated_at, rate_date = excluded.rate_date, source = excluded.source",
 		               KP_PARAMS(KV_TEXT(code), KV_TEXT(usd_per_unit), KV_INT(kp_now()),
@@ -144,8 +151,8 @@ int kp_store_rate_put(kp_conn_t *c, const kp_actor_t *who, const kp_rate_t *rate
 		               NULL);
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_json(c, who, "currency_rate.put", "currency_rate", code,
-		                         had == KP_DB_OK ? json_pack("{s:s, s:s?}", "usd_per_unit", before.usd_per_unit, "source",
-		                                                     before.source)
+		                         had == KP_DB_OK ? json_pack("{s:s, s:s?}", "usd_per_unit", before.usd_per_unit,
+		                                                     "source", before.source)
 		                                         : NULL,
 		                         json_pack("{s:s, s:I, s:s?}", "usd_per_unit", usd_per_unit, "rate_date",
 		                                   (json_int_t)rate->rate_date, "source", rate->source));
@@ -197,7 +204,7 @@ int kp_store_passport_format_put(kp_conn_t *c, const kp_actor_t *who, const kp_p
 	return kp_store_end(c, rc);
 }
 
-#define STAY_COLUMNS                                                                                                 \
+#define STAY_COLUMNS \
 	"id, destination, nationality, kind, days, window_days, note, valid_from, valid_to, rule_group, source"
 
 static void stay_from_row(const kp_rows_t *r, int i, kp_stay_rule_row_t *o)
@@ -229,12 +236,13 @@ int kp_store_stay_rules(kp_conn_t *c, kp_arena_t *a, const char *destination, co
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT " STAY_COLUMNS " FROM stay_rule_periods WHERE (CAST(? AS TEXT) IS NULL OR destination = ?)"
+	                    "SELECT " STAY_COLUMNS
+	                    " FROM stay_rule_periods WHERE (CAST(? AS TEXT) IS NULL OR destination = ?)"
 	                    " AND (CAST(? AS TEXT) IS NULL OR nationality = ?)"
 	                    " AND (CAST(? AS BIGINT) < 0 OR (valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)))"
 	                    " ORDER BY destination, nationality, valid_from",
-	                    KP_PARAMS(KV_TEXT(destination), KV_TEXT(destination), KV_TEXT(nationality), KV_TEXT(nationality),
-	                              KV_INT(on), KV_INT(on), KV_INT(on)));
+	                    KP_PARAMS(KV_TEXT(destination), KV_TEXT(destination), KV_TEXT(nationality),
+	                              KV_TEXT(nationality), KV_INT(on), KV_INT(on), KV_INT(on)));
 	return rc == KP_DB_OK ? stay_rows(&r, a, out, n) : rc;
 }
 
@@ -243,7 +251,8 @@ int kp_store_stay_rule_periods(kp_conn_t *c, kp_arena_t *a, const char *destinat
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT " STAY_COLUMNS " FROM stay_rule_periods WHERE destination = ? AND nationality IN (?, '*')"
+	                    "SELECT " STAY_COLUMNS
+	                    " FROM stay_rule_periods WHERE destination = ? AND nationality IN (?, '*')"
 	                    " ORDER BY CASE WHEN nationality = '*' THEN 1 ELSE 0 END, valid_from",
 	                    KP_PARAMS(KV_TEXT(destination), KV_TEXT(nationality)));
 	return rc == KP_DB_OK ? stay_rows(&r, a, out, n) : rc;
@@ -252,8 +261,8 @@ int kp_store_stay_rule_periods(kp_conn_t *c, kp_arena_t *a, const char *destinat
 static json_t *stay_snapshot(const kp_stay_rule_row_t *s)
 {
 	return json_pack("{s:s, s:i, s:i, s:I, s:I, s:s?, s:s?, s:s?}", "kind", s->kind, "days", s->days, "window_days",
-	                 s->window, "valid_from", (json_int_t)s->valid_from, "valid_to", (json_int_t)s->valid_to, "rule_group",
-	                 s->rule_group, "source", s->source, "note", s->note);
+	                 s->window, "valid_from", (json_int_t)s->valid_from, "valid_to", (json_int_t)s->valid_to,
+	                 "rule_group", s->rule_group, "source", s->source, "note", s->note);
 }
 
 int kp_store_stay_rule_put(kp_conn_t *c, const kp_actor_t *who, kp_stay_rule_row_t *s)
@@ -269,10 +278,10 @@ int kp_store_stay_rule_put(kp_conn_t *c, const kp_actor_t *who, kp_stay_rule_row
 		return rc;
 	}
 	rc = kp_db_exec(c, &a, &r,
-		                "SELECT " STAY_COLUMNS " FROM stay_rule_periods WHERE destination = ? AND nationality = ?"
-		                " AND valid_from < ? AND (valid_to IS NULL OR valid_to >= ?)",
-		                KP_PARAMS(KV_TEXT(s->destination), KV_TEXT(s->nationality), KV_INT(s->valid_from),
-		                          KV_INT(s->valid_from)));
+	                "SELECT " STAY_COLUMNS " FROM stay_rule_periods WHERE destination = ? AND nationality = ?"
+	                " AND valid_from < ? AND (valid_to IS NULL OR valid_to >= ?)",
+	                KP_PARAMS(KV_TEXT(s->destination), KV_TEXT(s->nationality), KV_INT(s->valid_from),
+	                          KV_INT(s->valid_from)));
 	if (rc == KP_DB_OK)
 		stay_rows(&r, &a, &before, &nbefore);
 	if (rc == KP_DB_OK)
@@ -299,8 +308,8 @@ int kp_store_stay_rule_put(kp_conn_t *c, const kp_actor_t *who, kp_stay_rule_row
 		s->valid_to = -1;
 		char id[16];
 		snprintf(id, sizeof(id), "%s/%s", s->destination, s->nationality);
-		rc = kp_store_audit_json(c, who, "stay_rule.put", "stay_rule", id,
-		                         nbefore ? stay_snapshot(&before[0]) : NULL, stay_snapshot(s));
+		rc = kp_store_audit_json(c, who, "stay_rule.put", "stay_rule", id, nbefore ? stay_snapshot(&before[0]) : NULL,
+		                         stay_snapshot(s));
 	}
 	rc = kp_store_end(c, rc);
 	kp_arena_cleanup(&a);

@@ -103,7 +103,7 @@ int kp_store_vehicle_set_status(kp_conn_t *c, const kp_actor_t *who, int64_t id,
 		after = before;
 		after.status = status;
 		rc = kp_store_audit_id(c, who, "vehicle.status", "vehicle", id, vehicle_snapshot(&before),
-		                         vehicle_snapshot(&after));
+		                       vehicle_snapshot(&after));
 	}
 	rc = kp_store_end(c, rc);
 done:

@@ -109,14 +109,21 @@ int kp_store_sw_app_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_sw_app_t *ou
 	return rc;
 }
 
-int kp_store_sw_app_list(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const char *status, int limit,
-                         kp_sw_app_t **out, int *n)
+#define APP_WHERE                                                                                                  \
+	" FROM sw_applications WHERE (CAST(? AS BIGINT) = 0 OR user_id = ?) AND (CAST(? AS TEXT) IS NULL OR status = ?)" \
+	" AND (CAST(? AS TEXT) IS NULL OR" KP_LIKE("CAST(id AS TEXT)") " OR" KP_LIKE("procedure_code")                \
+	" OR" KP_LIKE("data") ")"
+
+int kp_store_sw_app_list(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const char *status, const kp_page_t *page,
+                         kp_sw_app_t **out, int *n, int64_t *total)
 {
+	const char *like = kp_page_pattern(a, page);
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT " APP_COLUMNS " FROM sw_applications WHERE (CAST(? AS BIGINT) = 0 OR user_id = ?)"
-	                    " AND (CAST(? AS TEXT) IS NULL OR status = ?) ORDER BY id DESC LIMIT ?",
-	                    KP_PARAMS(KV_INT(user_id), KV_INT(user_id), KV_TEXT(status), KV_TEXT(status), KV_INT(limit)));
+	int rc = kp_page_query(c, a, "SELECT COUNT(*)" APP_WHERE,
+	                       "SELECT " APP_COLUMNS APP_WHERE " ORDER BY id DESC LIMIT ? OFFSET ?",
+	                       KP_PARAMS(KV_INT(user_id), KV_INT(user_id), KV_TEXT(status), KV_TEXT(status), KV_TEXT(like),
+	                                 KV_TEXT(like), KV_TEXT(like), KV_TEXT(like)),
+	                       page, &r, total);
 	if (rc != KP_DB_OK)
 		return rc;
 	*n = r.nrows;
@@ -273,7 +280,7 @@ int kp_store_sw_submit(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw
 	kp_rows_t r;
 	app->submitted_at = now;
 	app->expires_at = now + (int64_t)json_integer_value(json_object_get(def, "expires_days")) * 86400;
-	app->status = "in_progress";
+	app->status = KP_SW_APP_IN_PROGRESS;
 	app->effect = json_string_value(json_object_get(def, "effect"));
 	if (app->effect)
 		app->effect = kp_arena_strdup(a, app->effect);
@@ -308,18 +315,24 @@ int kp_store_sw_submit(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw
 	return kp_sw_end(c, rc);
 }
 
-int kp_store_sw_queue(kp_conn_t *c, kp_arena_t *a, const kp_sw_queue_filter_t *f, kp_sw_step_t **out, int *n)
+#define QUEUE_WHERE                                                                                                \
+	" FROM sw_steps WHERE agency IN (SELECT code FROM sw_agencies WHERE org_id = ?)"                               \
+	" AND role = ? AND (CAST(? AS TEXT) IS NULL OR agency = ?) AND (CAST(? AS TEXT) IS NULL OR procedure_code = ?)" \
+	" AND ((CAST(? AS TEXT) IS NULL AND state IN ('ready', 'in_progress', 'more_info')) OR state = ?)"           \
+	" AND (CAST(? AS BIGINT) = 0 OR due_at <= ?) AND (CAST(? AS TEXT) IS NULL OR"                                 \
+	KP_LIKE("CAST(application_id AS TEXT)") " OR" KP_LIKE("procedure_code") " OR" KP_LIKE("code") ")"
+
+int kp_store_sw_queue(kp_conn_t *c, kp_arena_t *a, const kp_sw_queue_filter_t *f, const kp_page_t *page,
+                      kp_sw_step_t **out, int *n, int64_t *total)
 {
+	const char *like = kp_page_pattern(a, page);
 	kp_rows_t r;
-	int rc = kp_db_exec(
-	    c, a, &r,
-	    "SELECT " STEP_COLUMNS " FROM sw_steps WHERE agency IN (SELECT code FROM sw_agencies WHERE org_id = ?)"
-	    " AND role = ? AND (CAST(? AS TEXT) IS NULL OR agency = ?) AND (CAST(? AS TEXT) IS NULL OR procedure_code = ?)"
-	    " AND ((CAST(? AS TEXT) IS NULL AND state IN ('ready', 'in_progress', 'more_info')) OR state = ?)"
-	    " AND (CAST(? AS BIGINT) = 0 OR due_at <= ?) ORDER BY due_at, id LIMIT ?",
+	int rc = kp_page_query(
+	    c, a, "SELECT COUNT(*)" QUEUE_WHERE, "SELECT " STEP_COLUMNS QUEUE_WHERE " ORDER BY due_at, id LIMIT ? OFFSET ?",
 	    KP_PARAMS(KV_INT(f->org_id), KV_TEXT(f->role), KV_TEXT(f->agency), KV_TEXT(f->agency), KV_TEXT(f->procedure),
 	              KV_TEXT(f->procedure), KV_TEXT(f->state), KV_TEXT(f->state), KV_INT(f->due_before),
-	              KV_INT(f->due_before), KV_INT(f->limit)));
+	              KV_INT(f->due_before), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like)),
+	    page, &r, total);
 	if (rc != KP_DB_OK)
 		return rc;
 	*n = r.nrows;
@@ -377,7 +390,7 @@ int kp_sw_finish_app(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw_a
 	                   KP_PARAMS(KV_TEXT(status), KV_TEXT(outcome), KV_INT(now), KV_INT(app->id)), NULL);
 	app->status = status;
 	app->outcome = outcome;
-	if (rc == KP_DB_OK && strcmp(status, "approved") != 0) {
+	if (rc == KP_DB_OK && strcmp(status, KP_SW_APP_APPROVED) != 0) {
 		rc = kp_db_run(c,
 		               "UPDATE sw_steps SET state = 'closed', state_since = ? WHERE application_id = ?"
 		               " AND state IN ('waiting', 'ready', 'in_progress', 'more_info')",
@@ -418,15 +431,15 @@ static int advance(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw_app
 			rc = kp_sw_event(c, app->id, steps[i].code, 0, "ready", NULL, act->now);
 	}
 	const char *outcome = kp_sw_outcome(g, n);
-	if (rc != KP_DB_OK || strcmp(outcome, "in_progress") == 0)
+	if (rc != KP_DB_OK || strcmp(outcome, KP_SW_APP_IN_PROGRESS) == 0)
 		return rc;
-	if (strcmp(outcome, "refused") == 0)
-		return kp_sw_finish_app(c, a, who, app, "refused", "refused by an agency; see the step's reasons", act->now);
+	if (strcmp(outcome, KP_SW_APP_REFUSED) == 0)
+		return kp_sw_finish_app(c, a, who, app, KP_SW_APP_REFUSED, "refused by an agency; see the step's reasons", act->now);
 	bool final = true;
 	if (app->effect && strcmp(app->effect, "ev_quota") == 0)
 		rc = kp_ev_effect_complete(c, a, app, act->now, act->utc_offset, &final);
 	if (rc == KP_DB_OK && final)
-		rc = kp_sw_finish_app(c, a, who, app, "approved", "approved by every agency", act->now);
+		rc = kp_sw_finish_app(c, a, who, app, KP_SW_APP_APPROVED, "approved by every agency", act->now);
 	return rc;
 }
 
@@ -539,7 +552,7 @@ int kp_store_sw_act(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t 
 	if (rc != KP_DB_OK)
 		return kp_sw_end(c, rc);
 	const char *next = kp_sw_transition(steps[k].state, (enum kp_sw_action)act->action);
-	if (strcmp(app.status, "in_progress") != 0 || next == NULL) {
+	if (!kp_sw_app_open(app.status) || next == NULL) {
 		conflict(&res->why, "step_state",
 		         kp_arena_printf(a, "step %s is %s and application %lld is %s: this act is not possible now",
 		                         steps[k].code, steps[k].state, (long long)app.id, app.status));
@@ -579,7 +592,7 @@ int kp_store_sw_answer(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64
 	if (rc != KP_DB_OK)
 		return kp_sw_end(c, rc);
 	const char *state = kp_rows_text(&r, 0, 1);
-	if (strcmp(app.status, "in_progress") != 0 || kp_sw_transition(state, KP_SW_ANSWER) == NULL) {
+	if (!kp_sw_app_open(app.status) || kp_sw_transition(state, KP_SW_ANSWER) == NULL) {
 		conflict(why, "step_state", kp_arena_printf(a, "step %s is %s: it asked for nothing", step_code, state));
 		return kp_sw_end(c, KP_DB_CONFLICT);
 	}
@@ -612,10 +625,10 @@ int kp_store_sw_withdraw(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int
 		rc = kp_db_run(c, "UPDATE sw_applications SET status = status WHERE id = ?", KP_PARAMS(KV_INT(app_id)), NULL);
 	if (rc == KP_DB_OK)
 		rc = kp_store_sw_app_get(c, a, app_id, &app);
-	if (rc == KP_DB_OK && strcmp(app.status, "in_progress") != 0)
+	if (rc == KP_DB_OK && !kp_sw_app_open(app.status))
 		rc = KP_DB_CONFLICT;
 	if (rc == KP_DB_OK)
-		rc = kp_sw_finish_app(c, a, who, &app, "withdrawn", "withdrawn by the applicant", now);
+		rc = kp_sw_finish_app(c, a, who, &app, KP_SW_APP_WITHDRAWN, "withdrawn by the applicant", now);
 	return kp_sw_end(c, rc);
 }
 
@@ -635,14 +648,21 @@ int kp_store_sw_expire(kp_conn_t *c, kp_arena_t *a, int64_t now, int utc_offset,
 			               KP_PARAMS(KV_INT(kp_rows_int(&r, i, 0))), NULL);
 		if (rc == KP_DB_OK)
 			rc = kp_store_sw_app_get(c, a, kp_rows_int(&r, i, 0), &app);
-		if (rc == KP_DB_OK && strcmp(app.status, "in_progress") == 0 && app.expires_at < now) {
-			rc = kp_sw_finish_app(c, a, &sys, &app, "expired", "the time the procedure allows ran out", now);
+		if (rc == KP_DB_OK && kp_sw_app_open(app.status) && app.expires_at < now) {
+			rc = kp_sw_finish_app(c, a, &sys, &app, KP_SW_APP_EXPIRED, "the time the procedure allows ran out", now);
 			if (rc == KP_DB_OK)
 				++*expired;
 		}
 		rc = kp_sw_end(c, rc);
 	}
 	return rc;
+}
+
+int kp_store_sw_settle(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t now, int utc_offset, int *expired)
+{
+	int rc = kp_store_sw_expire(c, a, now, utc_offset, expired);
+	int settled = kp_store_ev_settle(c, a, who, now, utc_offset);
+	return rc != KP_DB_OK ? rc : settled;
 }
 
 int kp_store_sw_note_add(kp_conn_t *c, const kp_actor_t *who, int64_t step_id, const char *agency, const char *text,

@@ -32,7 +32,8 @@ int kp_store_sw_document_add(kp_conn_t *c, const kp_actor_t *who, kp_sw_document
 	if (rc == KP_DB_OK) /* the user's row: two uploads of one user count one after the other */
 		rc = kp_db_run(c, "UPDATE users SET status = status WHERE id = ?", KP_PARAMS(KV_INT(d->user_id)), NULL);
 	if (rc == KP_DB_OK)
-		rc = kp_db_exec(c, &a, &r, "SELECT COUNT(*) FROM sw_documents WHERE user_id = ?", KP_PARAMS(KV_INT(d->user_id)));
+		rc = kp_db_exec(c, &a, &r, "SELECT COUNT(*) FROM sw_documents WHERE user_id = ?",
+		                KP_PARAMS(KV_INT(d->user_id)));
 	if (rc == KP_DB_OK && kp_rows_int(&r, 0, 0) >= max_per_user)
 		rc = KP_DB_CONFLICT;
 	if (rc == KP_DB_OK)
@@ -49,7 +50,8 @@ int kp_store_sw_document_add(kp_conn_t *c, const kp_actor_t *who, kp_sw_document
 	if (rc == KP_DB_OK) {
 		d->id = kp_rows_int(&r, 0, 0);
 		rc = kp_store_audit_id(c, who, "window.document", "sw_document", d->id, NULL,
-		                       json_pack("{s:s, s:s, s:I}", "kind", d->kind, "sha256", d->sha256, "size", (json_int_t)d->size));
+		                       json_pack("{s:s, s:s, s:I}", "kind", d->kind, "sha256", d->sha256, "size",
+		                                 (json_int_t)d->size));
 	}
 	kp_arena_cleanup(&a);
 	return kp_sw_end(c, rc);
@@ -106,15 +108,18 @@ bool kp_store_sw_document_visible_to(kp_conn_t *c, kp_arena_t *a, int64_t doc_id
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT s.documents, x.kind FROM sw_app_documents x JOIN sw_steps s ON s.application_id = x.application_id"
-	                    " JOIN sw_agencies g ON g.code = s.agency WHERE x.document_id = ? AND g.org_id = ? AND s.role = ?"
+	                    "SELECT s.documents, x.kind FROM sw_app_documents x JOIN sw_steps s ON s.application_id = "
+	                    "x.application_id"
+	                    " JOIN sw_agencies g ON g.code = s.agency WHERE x.document_id = ? AND g.org_id = ? AND s.role "
+	                    "= ?"
 	                    " AND s.state NOT IN ('waiting', 'skipped')",
 	                    KP_PARAMS(KV_INT(doc_id), KV_INT(org_id), KV_TEXT(role)));
 	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++) {
 		json_t *kinds = json_loads(kp_rows_text(&r, i, 0), 0, NULL), *k;
 		size_t j;
 		bool needed = false;
-		json_array_foreach(kinds, j, k) needed |= json_is_string(k) && strcmp(json_string_value(k), kp_rows_text(&r, i, 1)) == 0;
+		json_array_foreach(kinds, j, k)
+			needed |= json_is_string(k) && strcmp(json_string_value(k), kp_rows_text(&r, i, 1)) == 0;
 		json_decref(kinds);
 		if (needed)
 			return true;
@@ -122,7 +127,8 @@ bool kp_store_sw_document_visible_to(kp_conn_t *c, kp_arena_t *a, int64_t doc_id
 	return false;
 }
 
-#define FEE_COLUMNS "id, application_id, amount_som, paid_at, step_code, collector, status, gateway, reference, credential, kid"
+#define FEE_COLUMNS \
+	"id, application_id, amount_som, paid_at, step_code, collector, status, gateway, reference, credential, kid"
 
 static void fee_from_row(const kp_rows_t *r, int i, kp_sw_fee_t *o)
 {
@@ -180,15 +186,19 @@ int kp_store_sw_fee_pay(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int6
 	}
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c,
-		               "UPDATE sw_fees SET status = 'paid', gateway = ?, reference = ?, paid_at = ?, credential = ?, kid = ?"
+		               "UPDATE sw_fees SET status = 'paid', gateway = ?, reference = ?, paid_at = ?, credential = ?, "
+		               "kid = ?"
 		               " WHERE id = ?",
 		               KP_PARAMS(KV_TEXT(gateway), KV_TEXT(reference), KV_INT(now), KV_TEXT(cred), KV_TEXT(kid),
 		                         KV_INT(fee_id)),
 		               NULL);
 	if (rc == KP_DB_OK) {
 		char detail[160];
-		snprintf(detail, sizeof(detail), "{\"amount_som\":%lld,\"collector\":\"%s\"}", (long long)f.amount_som, f.collector);
-		rc = kp_db_run(c, "INSERT INTO sw_events (application_id, step_code, actor_id, action, detail, at) VALUES (?, ?, ?, 'fee_paid', ?, ?)",
+		snprintf(detail, sizeof(detail), "{\"amount_som\":%lld,\"collector\":\"%s\"}", (long long)f.amount_som,
+		         f.collector);
+		rc = kp_db_run(c,
+		               "INSERT INTO sw_events (application_id, step_code, actor_id, action, detail, at) VALUES (?, ?, "
+		               "?, 'fee_paid', ?, ?)",
 		               KP_PARAMS(KV_INT(f.application_id), KV_TEXT(f.step_code), KV_INT(who->user_id), KV_TEXT(detail),
 		                         KV_INT(now)),
 		               NULL);

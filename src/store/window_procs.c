@@ -20,7 +20,8 @@ static void agency_from_row(const kp_rows_t *r, int i, kp_sw_agency_t *o)
 int kp_store_sw_agencies(kp_conn_t *c, kp_arena_t *a, kp_sw_agency_t **out, int *n)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, "SELECT code, org_id, name_en, name_ru, name_ky FROM sw_agencies ORDER BY code", NULL, 0);
+	int rc = kp_db_exec(c, a, &r, "SELECT code, org_id, name_en, name_ru, name_ky FROM sw_agencies ORDER BY code", NULL,
+	                    0);
 	if (rc != KP_DB_OK)
 		return rc;
 	*n = r.nrows;
@@ -109,7 +110,8 @@ int kp_store_sw_procedure_put(kp_conn_t *c, const kp_actor_t *who, const kp_sw_p
 		rc = kp_tlog_rules(c, "sw_procedures", p->code, after);
 	json_decref(after);
 	if (rc == KP_DB_OK)
-		rc = kp_store_audit_json(c, who, changed ? "window.procedure.update" : "window.procedure.create", "sw_procedure",
-		                         p->code, NULL, json_pack("{s:s, s:b}", "definition", p->definition, "active", p->active));
+		rc = kp_store_audit_json(c, who, changed ? "window.procedure.update" : "window.procedure.create",
+		                         "sw_procedure", p->code, NULL,
+		                         json_pack("{s:s, s:b}", "definition", p->definition, "active", p->active));
 	return kp_sw_end(c, rc);
 }

@@ -1,6 +1,7 @@
 /* zone_permits.c: border-zone permit applications, their permits (one per person),
  * payment records, extension, cancellation and revocation, and checks at posts. */
 #include "store/tlog_acts.h"
+#include "domain/zone.h"
 #include "domain/number.h"
 #include "store/travellers.h"
 #include "core/util.h"
@@ -197,8 +198,8 @@ static int sign_all(kp_conn_t *c, kp_arena_t *a, const kp_zone_app_t *x, kp_zone
 {
 	int rc = KP_DB_OK;
 	for (int i = 0; rc == KP_DB_OK && i < n; i++) {
-		if (strcmp(ps[i].status, "active") != 0 && strcmp(ps[i].status, "awaiting_payment") != 0)
-			continue;
+		if (kp_zone_permit_next(ps[i].status, KP_ZONE_EXTEND) < 0)
+			continue; /* revoked or cancelled: not signed again */
 		ps[i].status = "active";
 		const char *cred, *kid;
 		if (signer->sign(signer->ctx, a, x, &ps[i], &cred, &kid) != 0)
@@ -219,7 +220,7 @@ int kp_store_zone_pay(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_
 	if (rc != KP_DB_OK)
 		return rc;
 	rc = lock_app(c, a, app_id, &x, &ps, &n);
-	if (rc == KP_DB_OK && strcmp(x.status, "awaiting_payment") != 0) {
+	if (rc == KP_DB_OK && kp_zone_app_next(x.status, KP_ZONE_PAY) < 0) {
 		*status = x.status;
 		rc = KP_DB_CONFLICT;
 	}
@@ -257,7 +258,7 @@ int kp_store_zone_extend(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int
 	if (rc != KP_DB_OK)
 		return rc;
 	rc = lock_app(c, a, app_id, &x, &ps, &n);
-	if (rc == KP_DB_OK && strcmp(x.status, "paid") != 0) {
+	if (rc == KP_DB_OK && kp_zone_app_next(x.status, KP_ZONE_EXTEND) < 0) {
 		*status = x.status;
 		rc = KP_DB_CONFLICT;
 	}
@@ -290,7 +291,7 @@ int kp_store_zone_cancel(kp_conn_t *c, const kp_actor_t *who, int64_t app_id)
 	if (rc != KP_DB_OK)
 		goto done;
 	rc = lock_app(c, &a, app_id, &x, NULL, NULL);
-	if (rc == KP_DB_OK && strcmp(x.status, "awaiting_payment") != 0)
+	if (rc == KP_DB_OK && kp_zone_app_next(x.status, KP_ZONE_CANCEL) < 0)
 		rc = KP_DB_CONFLICT;
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c, "UPDATE zone_applications SET status = 'cancelled' WHERE id = ?", KP_PARAMS(KV_INT(app_id)),

@@ -248,8 +248,7 @@ size_t kp_checkpoint_text(const char *origin, int64_t size, const kp_hash_t root
 	return w > 0 && (size_t)w < len ? (size_t)w : 0;
 }
 
-int kp_checkpoint_parse(const char *text, size_t len, char origin[KP_NOTE_NAME_MAX + 1], int64_t *size,
-                        kp_hash_t root)
+int kp_checkpoint_parse(const char *text, size_t len, char origin[KP_NOTE_NAME_MAX + 1], int64_t *size, kp_hash_t root)
 {
 	const char *end = text + len;
 	const char *l1 = memchr(text, '\n', len);

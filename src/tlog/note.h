@@ -19,8 +19,8 @@
 
 typedef struct kp_note_key {
 	char name[KP_NOTE_NAME_MAX + 1];
-	uint8_t type;   /* KP_NOTE_ED25519 or KP_NOTE_COSIG */
-	uint32_t id;    /* SHA-256(name || "\n" || type || pub)[:4], big-endian */
+	uint8_t type; /* KP_NOTE_ED25519 or KP_NOTE_COSIG */
+	uint32_t id;  /* SHA-256(name || "\n" || type || pub)[:4], big-endian */
 	uint8_t pub[32];
 	uint8_t sec[64]; /* libsodium's secret key (seed || pub); zero for a verifier */
 	bool can_sign;
@@ -58,7 +58,6 @@ int kp_note_verify(const char *note, size_t len, const kp_note_key_t *k, uint64_
 /* The checkpoint text "<origin>\n<size>\n<base64 root>\n" into out. Returns its length. */
 size_t kp_checkpoint_text(const char *origin, int64_t size, const kp_hash_t root, char *out, size_t len);
 /* Parse the first three lines of a checkpoint text. 0 or -1. */
-int kp_checkpoint_parse(const char *text, size_t len, char origin[KP_NOTE_NAME_MAX + 1], int64_t *size,
-                        kp_hash_t root);
+int kp_checkpoint_parse(const char *text, size_t len, char origin[KP_NOTE_NAME_MAX + 1], int64_t *size, kp_hash_t root);
 
 #endif

@@ -123,3 +123,93 @@ test('accounts: the server searches and pages; the count and the pager in every 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('trends: the ministry\'s charts with their tables, in every language at both sizes; printed to PDF', async () => {
+  const { page, context, problems } = await openPage(env.browser, env.kapka.url, SIZES[1]);
+  await signInAs(page, 'ministry');
+  await visit(page, 'trends');
+  const main = page.locator('#main');
+  for (const id of ['chart-permits', 'chart-quota', 'chart-crossings', 'chart-waits', 'chart-window']) {
+    await main.locator(`#${id} svg[role="img"]`).waitFor();
+  }
+  // the demo has a permit issued this year: its month has a bar, and the table says so
+  const permits = main.locator('#chart-permits');
+  assert.ok(Number(await permits.getAttribute('data-series')) >= 1);
+  assert.ok(await permits.locator('rect').count() >= 1);
+  assert.match(await permits.locator('svg').getAttribute('aria-label'), /^Permits issued per month\. .+: \d+/);
+  await permits.locator('summary').click();
+  assert.equal(await permits.locator('tbody tr').count(), 12);
+  // thirty days of crossings at the first checkpoint, each a row
+  await main.locator('#chart-crossings summary').click();
+  assert.equal(await main.locator('#chart-crossings tbody tr').count(), 30);
+  // by partner: the legend names countries
+  await main.locator('select[name="by"]').selectOption('partner');
+  await onPage(page, 'trends');
+  await page.waitForURL(/by=partner/);
+  await main.locator('#chart-permits .chart-legend li').first().waitFor();
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    for (const lang of LANGS) {
+      await setLanguage(page, lang);
+      await noSideways(page, `trends ${lang} ${size.width}`);
+      await shot(page, `trends-${lang}-${size.width}`);
+    }
+  }
+  // the language change drew the charts again: the titles are Russian after switching to ru
+  await setLanguage(page, 'ru');
+  assert.match(await main.locator('#chart-permits h2').innerText(), /Выдано разрешений по месяцам/);
+  assert.match(await main.locator('#chart-permits svg').getAttribute('aria-label'), /^Выдано разрешений по месяцам/);
+  await setLanguage(page, 'en');
+  await page.emulateMedia({ media: 'print' });
+  await shot(page, 'trends-print');
+  mkdirSync(SHOTS, { recursive: true });
+  const pdf = await page.pdf({ path: join(SHOTS, 'trends.pdf'), format: 'A4' });
+  assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
+  assert.equal(await page.locator('.filters').first().isVisible(), false, 'no pickers on paper');
+  await page.emulateMedia({ media: 'screen' });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('help: a short help under the heading of each traveller page, closed until opened, in every language', async () => {
+  const { page, context, problems } = await openPage(env.browser, env.kapka.url, SIZES[0]);
+  await signInAs(page, 'traveller');
+  const want = {
+    stay: { en: /both days count/, ru: /оба дня считаются/, ky: /эки күн тең эсептелет/ },
+    zones: { en: /border-zone permit/, ru: /разрешением на пограничную зону/, ky: /чек ара зонасына уруксат/ },
+    booking: { en: /check in at the waiting zone/, ru: /зоне ожидания/, ky: /күтүү аймагында/ },
+    tips: { en: /temporary import/, ru: /временно ввезённым/, ky: /убактылуу ташылып/ },
+    checkpoints: { en: /nearest open crossing/, ru: /ближайший открытый/, ky: /эң жакын ачык/ },
+  };
+  for (const [name, texts] of Object.entries(want)) {
+    await visit(page, name);
+    const help = page.locator(`#main details.help[data-help="${name}"]`);
+    await help.waitFor();
+    assert.equal(await help.getAttribute('open'), null, `${name}: closed at first`);
+    // right under the heading (and its lead), before the page's own content
+    assert.equal(await page.locator('#main h1 ~ details.help').count(), 1, name);
+    await help.locator('summary').click();
+    for (const lang of LANGS) {
+      await setLanguage(page, lang);
+      assert.match(await help.locator('p').innerText(), texts[lang], `${name} ${lang}`);
+    }
+    await setLanguage(page, 'en');
+    if (name === 'stay') {
+      for (const size of SIZES) {
+        await page.setViewportSize(size);
+        await noSideways(page, `help ${size.width}`);
+        await shot(page, `help-stay-${size.width}`);
+      }
+      await page.setViewportSize(SIZES[0]);
+      await page.emulateMedia({ media: 'print' });
+      assert.equal(await help.isVisible(), false, 'no help on paper');
+      await page.emulateMedia({ media: 'screen' });
+    }
+  }
+  // pages without help have none
+  await visit(page, 'window');
+  assert.equal(await page.locator('#main details.help').count(), 0);
+  // (the checkpoint map's tiles come from outside, unreachable here; the page draws its own outline)
+  assert.deepEqual(problems.filter((p) => !p.includes('tile.openstreetmap.org')), []);
+  await context.close();
+});

@@ -6,7 +6,7 @@
 // in-app notices are their owner's alone.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startKapka, stopClean, newTraveller, assertError, adminToken, sleep } from './lib.mjs';
+import { startKapka, stopClean, withServer, newTraveller, assertError, adminToken, sleep } from './lib.mjs';
 import { demoTokens, newPlate, carrierWithFleet, issue } from './permits_helpers.test.mjs';
 import { staffAgencies, importer, applyEv, newVin, stepOf, decide } from './window_helpers.mjs';
 import { startKannel, kannelInstalled } from '../lib/kannel.mjs';
@@ -257,6 +257,30 @@ test('a single-window request for more information reaches the applicant', async
   assert.equal(n.object_id, String(r.json.id));
   assert.match(n.text, /Send the invoice signed by the seller/);
   assert.match(n.subject, new RegExp(`SW-${r.json.id}`));
+});
+
+test('no gateway configured: no SMS or email queued or promised; in-app notices still come', async () => {
+  await withServer({ demo: true, now: '2026-12-08T11:00:00+06:00' }, async (k) => {
+    const t = await newTraveller(k);
+    let r = await k.req('PUT', '/api/v1/notification-settings', { token: t.token, body: { phone: '+996 555 700 800', email: 'x@example.kg' } });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.available, { sms: false, email: false, inapp: true });
+    r = await k.req('POST', `${CP}/dostyk/queue`, { token: t.token, body: { flow: 'car', plate: newPlate(), lang: 'en' } });
+    assert.equal(r.status, 201, r.text);
+    const officer = await k.login('officer', 'kapka-demo-2026');
+    // a walk-in the officer puts in the queue: the officer is not the driver and hears nothing
+    r = await k.req('POST', `${CP}/dostyk/queue`, { token: officer, body: { flow: 'car', plate: newPlate() } });
+    assert.equal(r.status, 201, r.text);
+    r = await k.req('POST', `${CP}/dostyk/queue/call`, { token: officer, body: { flow: 'car', count: 2 } });
+    assert.equal(r.json.called, 2, r.text);
+    const [n] = (await k.req('GET', '/api/v1/notices', { token: t.token })).json.items;
+    assert.equal(n.kind, 'QUEUE_CALL');
+    assert.deepEqual((await k.req('GET', '/api/v1/notices', { token: officer })).json.items, [], 'nothing for the officer');
+    const admin = await adminToken(k);
+    for (const state of ['pending', 'sent', 'failed', 'given_up']) {
+      assert.deepEqual((await k.req('GET', `/api/v1/notification-outbox?state=${state}`, { token: admin })).json.items, [], state);
+    }
+  });
 });
 
 // Last: it moves the server's clock on.

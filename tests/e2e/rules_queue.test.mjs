@@ -177,3 +177,40 @@ test('fees carry their source and change from a date, audited', async () => {
   assert.equal(z.json.source, 'test order');
   await k.req('PUT', '/api/v1/ecotax-fees/car', { token: tok.ministry, body: { fee_som: 1000, source: 'seed 001 (restored)' } });
 });
+
+test('new hours that close the crossing at booked times cancel those bookings as a closure does', async () => {
+  const { k, tok } = srv;
+  const date = local(5);
+  const r = await slots(k, tok.ministry, 'dostyk', { flow: 'car', date, from_hour: 10, to_hour: 12, capacity: 2 });
+  assert.equal(r.status, 201, r.text);
+  const [ten, eleven] = r.json.items;
+  const early = await newTraveller(k), late = await newTraveller(k);
+  const plate = (n) => `RH${n}${String(process.pid % 1000).padStart(3, '0')}`;
+  const b10 = await k.req('POST', '/api/v1/bookings', { token: early.token, body: { slot_id: ten.id, plate: plate(1) } });
+  assert.equal(b10.status, 201, b10.text);
+  const b11 = await k.req('POST', '/api/v1/bookings', { token: late.token, body: { slot_id: eleven.id, plate: plate(2) } });
+  assert.equal(b11.status, 201, b11.text);
+  // Dostyk (open round the clock) opens at 11:00 on the Kyrgyz side from now on
+  const put = (hours, source) => k.req('PUT', `${CP}/dostyk/hours`, { token: tok.ministry, body: { source, hours } });
+  const h = await put([{ side: 'KG', kind: 'open', days: '1234567', opens: '11:00', closes: '24:00' },
+    { side: 'UZ', kind: 'open', days: '1234567', opens: '00:00', closes: '24:00' }], 'protocol on later opening (test)');
+  assert.equal(h.status, 200, h.text);
+  assert.equal(h.json.bookings_cancelled, 1);
+  assert.equal((await k.req('GET', `/api/v1/bookings/${b10.json.id}`, { token: early.token })).json.status, 'cancelled');
+  assert.equal((await k.req('GET', `/api/v1/bookings/${b11.json.id}`, { token: late.token })).json.status, 'booked');
+  const notices = (await k.req('GET', '/api/v1/booking-notices', { token: early.token })).json.items;
+  assert.equal(notices.length, 1);
+  assert.equal(notices[0].booking_id, b10.json.id);
+  assert.equal(notices[0].kind, 'CANCELLED_BY_CLOSURE');
+  assert.match(notices[0].reason, /opening hours changed \(protocol on later opening \(test\)\)/);
+  assert.deepEqual((await k.req('GET', '/api/v1/booking-notices', { token: late.token })).json.items, []);
+  const list = (await k.req('GET', `${CP}/dostyk/slots?date=${date}&flow=car`)).json.items;
+  assert.equal(list.find((s) => s.id === ten.id), undefined, 'the closed hour is no longer offered');
+  // a season change that keeps the booked time open cancels nothing; round the clock again
+  const season = await k.req('PUT', `${CP}/dostyk/season`, { token: tok.ministry, body: { from: null, to: null, source: 'all year (test)' } });
+  assert.equal(season.json.bookings_cancelled, 0, season.text);
+  const back = await put([{ side: 'KG', kind: 'open', days: '1234567', opens: '00:00', closes: '24:00' },
+    { side: 'UZ', kind: 'open', days: '1234567', opens: '00:00', closes: '24:00' }], 'round the clock again (test)');
+  assert.equal(back.json.bookings_cancelled, 0, back.text);
+  assert.equal((await k.req('GET', `/api/v1/bookings/${b11.json.id}`, { token: late.token })).json.status, 'booked');
+});

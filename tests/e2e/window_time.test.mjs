@@ -4,6 +4,7 @@
 // expires and gives its reservation and VINs back.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { startKapka, stopClean } from './lib.mjs';
 import { staffAgencies, newVin, importer, applyEv, stepOf, decide, setYear, yearNow } from './window_helpers.mjs';
 
@@ -82,6 +83,42 @@ test('an application that runs out of time expires and releases its reservation'
     assert.equal((await k.req('GET', `/api/v1/ev-quota/vins/${vin}`)).json.state, 'none');
     // the released VIN may be claimed again
     assert.equal((await applyEv(k, imp, [vin])).status, 201);
+  } finally {
+    await stopClean(k);
+  }
+});
+
+// Run SQL straight on the server's database (what a read may not change is looked at there).
+function sql(k, text) {
+  if (k.kind === 'sqlite') return execFileSync('sqlite3', ['-cmd', '.timeout 10000', k.dbUrl, text], { encoding: 'utf8' }).trim();
+  return execFileSync('psql', ['-qAt', '-v', 'ON_ERROR_STOP=1', k.dbUrl, '-c', text], { encoding: 'utf8' }).trim();
+}
+
+test('reading the window never writes; the background settles what time made due', async () => {
+  const k = await startKapka({ now: NOON });
+  try {
+    const S = await staffAgencies(k);
+    await setYear(k, S.admin, { day_rule: 'fcfs' });
+    const imp = await importer(k);
+    const app = (await applyEv(k, imp, [newVin()])).json;
+    assert.equal((await decide(k, S.customs.token, stepOf(app, 'customs').id, 'approve')).json.effect, 'reserved');
+    // its time runs out while kapka serves (as an insider moves the deadline back)
+    sql(k, `UPDATE sw_applications SET expires_at = 1000 WHERE id = ${app.id}`);
+    const before = sql(k, 'SELECT COUNT(*) FROM sw_events');
+    for (const [path, token] of [[`/api/v1/window/applications/${app.id}`, imp.token], ['/api/v1/window/applications', imp.token],
+      ['/api/v1/window/applications', S.admin], ['/api/v1/window/queue', S.customs.token], ['/api/v1/ev-quota', undefined]]) {
+      assert.equal((await k.req('GET', path, { token })).status, 200, path);
+    }
+    assert.equal(sql(k, `SELECT status FROM sw_applications WHERE id = ${app.id}`), 'in_progress', 'a GET expired it');
+    assert.equal(sql(k, 'SELECT COUNT(*) FROM sw_events'), before);
+    // the housekeeping settles it (here at the restart; every minute while serving)
+    await k.pause();
+    await k.resume();
+    assert.equal(sql(k, `SELECT status FROM sw_applications WHERE id = ${app.id}`), 'expired');
+    imp.token = await k.login(imp.body.username, imp.body.password);
+    const st = (await k.req('GET', `/api/v1/window/applications/${app.id}`, { token: imp.token })).json;
+    assert.equal(st.status, 'expired');
+    assert.equal(st.quota.state, 'released');
   } finally {
     await stopClean(k);
   }

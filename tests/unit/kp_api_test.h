@@ -106,7 +106,9 @@ static inline void kp_t_error_fields(const kp_req_t *req, char *out, size_t len)
 	const char *names[32];
 	size_t n = 0, i;
 	json_t *f;
-	json_array_foreach(fields, i, f) if (n < 32) names[n++] = json_string_value(json_object_get(f, "field"));
+	json_array_foreach(fields, i, f)
+		if (n < 32)
+			names[n++] = json_string_value(json_object_get(f, "field"));
 	for (size_t a = 0; a < n; a++)
 		for (size_t b = a + 1; b < n; b++)
 			if (strcmp(names[b], names[a]) < 0) {

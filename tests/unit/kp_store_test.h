@@ -107,8 +107,8 @@ static inline void kp_store_fx_dsn(char *dsn, size_t len, const char *file_prefi
 /* The common fields of a store test fixture: KP_STORE_FX_FIELDS inside its struct. */
 #define KP_STORE_FX_FIELDS \
 	char dsn[PATH_MAX + 64]; \
-	kp_store_t *s;           \
-	kp_conn_t *c;            \
+	kp_store_t *s; \
+	kp_conn_t *c; \
 	kp_arena_t a
 
 /* Open a migrated store with pool connections on a fresh database and hold one
@@ -134,12 +134,12 @@ static inline int kp_store_fx_open(char *dsn, size_t len, kp_store_t **s, kp_con
 	kp_store_fx_open((f)->dsn, sizeof((f)->dsn), &(f)->s, &(f)->c, &(f)->a, (prefix), (pool))
 
 /* Give back the connection, close the store, free the arena (a fixture half set up too). */
-#define KP_STORE_FX_CLOSE(f)                          \
-	do {                                              \
-		if ((f)->c)                                   \
-			kp_store_release((f)->s, (f)->c);         \
-		kp_store_close((f)->s);                       \
-		kp_arena_cleanup(&(f)->a);                    \
+#define KP_STORE_FX_CLOSE(f) \
+	do { \
+		if ((f)->c) \
+			kp_store_release((f)->s, (f)->c); \
+		kp_store_close((f)->s); \
+		kp_arena_cleanup(&(f)->a); \
 	} while (0)
 
 /* The plain fixture: a migrated store on a fresh database and one held connection. */

@@ -43,13 +43,13 @@ __attribute__((constructor)) static void kp_test_clock_from_env(void)
 /* A test that reproduces a bug not fixed yet: skipped, with the description printed,
  * unless KAPKA_TEST_KNOWN_BUGS=1 is set, in which case it runs (and fails until the
  * bug is fixed). Call it first in the test, before anything is allocated. */
-#define KP_KNOWN_BUG(description)                                                          \
-	do {                                                                                   \
-		const char *run_ = getenv("KAPKA_TEST_KNOWN_BUGS");                                \
-		if (run_ == NULL || strcmp(run_, "1") != 0) {                                      \
-			print_message("[ KNOWN BUG] %s:%d: %s\n", __FILE__, __LINE__, description);    \
-			skip();                                                                        \
-		}                                                                                  \
+#define KP_KNOWN_BUG(description) \
+	do { \
+		const char *run_ = getenv("KAPKA_TEST_KNOWN_BUGS"); \
+		if (run_ == NULL || strcmp(run_, "1") != 0) { \
+			print_message("[ KNOWN BUG] %s:%d: %s\n", __FILE__, __LINE__, description); \
+			skip(); \
+		} \
 	} while (0)
 
 /* Rows of a table-driven test. */

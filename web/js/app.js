@@ -2,9 +2,11 @@
 // page the location hash names, re-rendering on every hash change.
 import { onUnauthenticated, api } from './api.js';
 import { append, h, notice, announce } from './dom.js';
+import { addHelp } from './help.js';
 import { t, setLanguage, storedLanguage, browserLanguage, language, onLanguageChange } from './i18n.js';
 import * as router from './router.js';
 import * as session from './session.js';
+import { updateBell } from './notices-bell.js';
 
 let flash = null;          // a message for the next page shown, e.g. after sign-out
 let renderSeq = 0;
@@ -74,6 +76,7 @@ async function render() {
     const mod = p === notFound ? p : await router.load(p);
     if (seq !== renderSeq) return;
     await mod.render(view, ctx);
+    if (p.help) addHelp(view, p.name);
   } catch (err) {
     console.error(err);
     // A page module that did not arrive is the network's fault, not the page's.
@@ -86,6 +89,7 @@ async function render() {
   main.replaceChildren(view);
   updateTitle();
   updateNav(session.user());
+  updateBell(session.user());
   // Focus: the field a page asks for, else (after a navigation) the new heading.
   const target = view.querySelector('[data-autofocus]') ?? (firstRender ? null : view.querySelector('h1'));
   if (target) {

@@ -4,7 +4,8 @@
 //     title: 'catalogue.key',                 // <title> and the nav text unless nav.label
 //     access: 'user' | 'guest' | 'any',       // who may open it (default 'user')
 //     roles: ['carrier', …],                  // optional: only these roles (with access 'user')
-//     nav: { label: 'nav.key', order: 10 } }  // optional: listed in the top navigation
+//     nav: { label: 'nav.key', order: 10 },   // optional: listed in the top navigation
+//     help: true }                            // optional: short help (help.<name>) under the heading
 // The page's module is loaded the first time the page is opened (a cold start loads only the
 // page shown); its default export is { async render(view, ctx) }, filling view (a detached <div>).
 // ctx: {params, query, user, session, flash, api, navigate(path, {query, flash}), t,

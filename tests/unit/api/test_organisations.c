@@ -31,17 +31,12 @@ static void read_org(void **state)
 		const char *raw;
 		int status;
 	} cases[] = {
-		{&carrier1, &carrier_org, NULL, 200},
-		{&carrier1, &other_carrier, NULL, 403},
-		{&carrier1, &border, NULL, 403},
-		{&officer, &border, NULL, 200},
-		{&officer, &carrier_org, NULL, 403},
-		{&ministry_user, &other_carrier, NULL, 200},
-		{&nobody_org, &border, NULL, 200},
-		{&admin, &carrier_org, NULL, 200},
-		{&admin, NULL, "999999", 404},
-		{&admin, NULL, "1x", 404},
-		{&carrier1, NULL, "0", 404},
+	    {&carrier1, &carrier_org, NULL, 200}, {&carrier1, &other_carrier, NULL, 403},
+	    {&carrier1, &border, NULL, 403},      {&officer, &border, NULL, 200},
+	    {&officer, &carrier_org, NULL, 403},  {&ministry_user, &other_carrier, NULL, 200},
+	    {&nobody_org, &border, NULL, 200},    {&admin, &carrier_org, NULL, 200},
+	    {&admin, NULL, "999999", 404},        {&admin, NULL, "1x", 404},
+	    {&carrier1, NULL, "0", 404},
 	};
 	for (size_t i = 0; i < KP_ROWS(cases); i++) {
 		char id[24];
@@ -84,17 +79,18 @@ static const struct {
 	int status;
 	const char *code, *fields;
 } create_cases[] = {
-	{"minimal", "{\"kind\":\"customs\",\"name\":\"Customs Post Torugart\"}", 201, NULL, NULL},
-	{"full", "{\"kind\":\"partner_authority\",\"name\":\"Border Guard of Kazakhstan\",\"inn\":\"00000000000077\","
-	         "\"address\":\"Astana\",\"contact_name\":\"Duty officer\",\"contact_phone\":\"+7 7172 000000\","
-	         "\"contact_email\":\"duty@example.kz\",\"licence_number\":\"KZ/PA-1\",\"country\":\"KZ\"}",
-	 201, NULL, NULL},
-	{"taken INN", "{\"kind\":\"carrier\",\"name\":\"Copycat\",\"inn\":\"01507201910123\"}", 409, "inn_taken", NULL},
-	{"nothing", "{}", 422, "invalid_field", "kind name"},
-	{"bad everything",
-	 "{\"kind\":\"spaceport\",\"name\":\"  \",\"inn\":\"1\",\"contact_phone\":\"0\",\"contact_email\":\"@\","
-	 "\"licence_number\":\"x\",\"country\":\"kg\",\"address\":[]}",
-	 422, "invalid_field", "address contact_email contact_phone country inn kind licence_number name"},
+    {"minimal", "{\"kind\":\"customs\",\"name\":\"Customs Post Torugart\"}", 201, NULL, NULL},
+    {"full",
+     "{\"kind\":\"partner_authority\",\"name\":\"Border Guard of Kazakhstan\",\"inn\":\"00000000000077\","
+     "\"address\":\"Astana\",\"contact_name\":\"Duty officer\",\"contact_phone\":\"+7 7172 000000\","
+     "\"contact_email\":\"duty@example.kz\",\"licence_number\":\"KZ/PA-1\",\"country\":\"KZ\"}",
+     201, NULL, NULL},
+    {"taken INN", "{\"kind\":\"carrier\",\"name\":\"Copycat\",\"inn\":\"01507201910123\"}", 409, "inn_taken", NULL},
+    {"nothing", "{}", 422, "invalid_field", "kind name"},
+    {"bad everything",
+     "{\"kind\":\"spaceport\",\"name\":\"  \",\"inn\":\"1\",\"contact_phone\":\"0\",\"contact_email\":\"@\","
+     "\"licence_number\":\"x\",\"country\":\"kg\",\"address\":[]}",
+     422, "invalid_field", "address contact_email contact_phone country inn kind licence_number name"},
 };
 
 static void create_org(void **state)
@@ -128,9 +124,9 @@ static void create_org(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(read_org),
-		cmocka_unit_test(my_org),
-		cmocka_unit_test(create_org),
+	    cmocka_unit_test(read_org),
+	    cmocka_unit_test(my_org),
+	    cmocka_unit_test(create_org),
 	};
 	return cmocka_run_group_tests(tests, group_setup, kp_t_group_teardown);
 }

@@ -38,7 +38,7 @@ static void traveller_registers(void **state)
 	(void)state;
 	struct counts before = counts();
 	kp_req_t *req = kp_t_req("POST", "{\"username\":\"anna.schmidt\",\"password\":\"Ala-Too mountains 2026\","
-	                        "\"full_name\":\"  Anna Schmidt \",\"language\":\"en\",\"phone\":null}");
+	                                 "\"full_name\":\"  Anna Schmidt \",\"language\":\"en\",\"phone\":null}");
 	kp_api_traveller_register(req);
 	assert_int_equal(req->status, 201);
 	json_t *u = json_object_get(req->reply_json, "user");
@@ -80,7 +80,9 @@ static void traveller_registers(void **state)
 static void traveller_username_taken(void **state)
 {
 	(void)state;
-	kp_req_t *req = kp_t_req("POST", "{\"username\":\"taken.name\",\"password\":\"long enough password\",\"full_name\":\"A B\"}");
+	kp_req_t
+	    *req = kp_t_req("POST",
+	                    "{\"username\":\"taken.name\",\"password\":\"long enough password\",\"full_name\":\"A B\"}");
 	kp_api_traveller_register(req);
 	assert_int_equal(req->status, 201);
 	kp_t_free(req);
@@ -96,17 +98,17 @@ static void traveller_username_taken(void **state)
 static const struct {
 	const char *what, *body, *fields;
 } traveller_invalid[] = {
-	{"no full name", "{\"username\":\"someone\",\"password\":\"long enough password\"}", "full_name"},
-	{"blank full name", "{\"username\":\"someone\",\"password\":\"long enough password\",\"full_name\":\"  \"}",
-	 "full_name"},
-	{"everything wrong but the name",
-	 "{\"username\":\"Some One\",\"password\":\"short\",\"full_name\":\"S O\",\"email\":\"x\",\"phone\":\"1\","
-	 "\"language\":\"de\"}",
-	 "email language password phone username"},
-	{"a number for a name", "{\"username\":\"someone\",\"password\":\"long enough password\",\"full_name\":5}",
-	 "full_name"},
-	{"control character", "{\"username\":\"someone\",\"password\":\"long enough\\u0001password\",\"full_name\":\"S\"}",
-	 "password"},
+    {"no full name", "{\"username\":\"someone\",\"password\":\"long enough password\"}", "full_name"},
+    {"blank full name", "{\"username\":\"someone\",\"password\":\"long enough password\",\"full_name\":\"  \"}",
+     "full_name"},
+    {"everything wrong but the name",
+     "{\"username\":\"Some One\",\"password\":\"short\",\"full_name\":\"S O\",\"email\":\"x\",\"phone\":\"1\","
+     "\"language\":\"de\"}",
+     "email language password phone username"},
+    {"a number for a name", "{\"username\":\"someone\",\"password\":\"long enough password\",\"full_name\":5}",
+     "full_name"},
+    {"control character", "{\"username\":\"someone\",\"password\":\"long enough\\u0001password\",\"full_name\":\"S\"}",
+     "password"},
 };
 
 static void traveller_invalid_table(void **state)
@@ -144,10 +146,10 @@ static void traveller_all_problems_named(void **state)
 
 /* ---- carriers ---- */
 
-#define CARRIER_BODY(inn, username)                                                                       \
+#define CARRIER_BODY(inn, username) \
 	"{\"company_name\":\"Issyk-Kul Cargo LLC\",\"inn\":\"" inn "\",\"address\":\"Karakol, 12 Toktogul St\"," \
-	"\"contact_name\":\"Aibek Usenov\",\"contact_phone\":\"+996 700 123 456\","                           \
-	"\"contact_email\":\"office@ikcargo.kg\",\"licence_number\":\"KG-IK-2025-0001\","                     \
+	"\"contact_name\":\"Aibek Usenov\",\"contact_phone\":\"+996 700 123 456\"," \
+	"\"contact_email\":\"office@ikcargo.kg\",\"licence_number\":\"KG-IK-2025-0001\"," \
 	"\"username\":\"" username "\",\"password\":\"long enough password\"}"
 
 static void carrier_registers(void **state)
@@ -166,7 +168,8 @@ static void carrier_registers(void **state)
 	assert_string_equal(json_string_value(json_object_get(o, "status")), "active");
 	assert_string_equal(json_string_value(json_object_get(o, "licence_number")), "KG-IK-2025-0001");
 	assert_string_equal(json_string_value(json_object_get(u, "role")), "carrier");
-	assert_int_equal(json_integer_value(json_object_get(u, "organisation_id")), json_integer_value(json_object_get(o, "id")));
+	assert_int_equal(json_integer_value(json_object_get(u, "organisation_id")),
+	                 json_integer_value(json_object_get(o, "id")));
 	/* the user's own fields default to the company contact's */
 	assert_string_equal(json_string_value(json_object_get(u, "full_name")), "Aibek Usenov");
 	assert_string_equal(json_string_value(json_object_get(u, "phone")), "+996 700 123 456");
@@ -183,9 +186,9 @@ static void carrier_registers(void **state)
 static const struct {
 	const char *what, *body, *code;
 } carrier_conflicts[] = {
-	{"taken INN", CARRIER_BODY("01111111111111", "second.user"), "inn_taken"},
-	{"taken username", CARRIER_BODY("01222222222222", "first.user"), "username_taken"},
-	{"both taken", CARRIER_BODY("01111111111111", "first.user"), "inn_taken"},
+    {"taken INN", CARRIER_BODY("01111111111111", "second.user"), "inn_taken"},
+    {"taken username", CARRIER_BODY("01222222222222", "first.user"), "username_taken"},
+    {"both taken", CARRIER_BODY("01111111111111", "first.user"), "inn_taken"},
 };
 
 static void carrier_conflict_table(void **state)
@@ -211,9 +214,11 @@ static void carrier_invalid_fields(void **state)
 {
 	(void)state;
 	struct counts before = counts();
-	kp_req_t *req = kp_t_req("POST", "{\"company_name\":\"\",\"inn\":\"13104199012345\",\"address\":5,\"contact_phone\":\"555\","
-	                        "\"contact_email\":\"a@b\",\"licence_number\":\"A\",\"username\":\"_x_\","
-	                        "\"password\":\"short\",\"email\":\"nope\",\"language\":\"de\",\"phone\":\"+1\"}");
+	kp_req_t
+	    *req = kp_t_req("POST",
+	                    "{\"company_name\":\"\",\"inn\":\"13104199012345\",\"address\":5,\"contact_phone\":\"555\","
+	                    "\"contact_email\":\"a@b\",\"licence_number\":\"A\",\"username\":\"_x_\","
+	                    "\"password\":\"short\",\"email\":\"nope\",\"language\":\"de\",\"phone\":\"+1\"}");
 	kp_api_carrier_register(req);
 	assert_int_equal(req->status, 422);
 	char got[512];
@@ -234,13 +239,10 @@ static void carrier_invalid_fields(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(traveller_registers),
-		cmocka_unit_test(traveller_username_taken),
-		cmocka_unit_test(traveller_invalid_table),
-		cmocka_unit_test(traveller_all_problems_named),
-		cmocka_unit_test(carrier_registers),
-		cmocka_unit_test(carrier_conflict_table),
-		cmocka_unit_test(carrier_invalid_fields),
+	    cmocka_unit_test(traveller_registers),     cmocka_unit_test(traveller_username_taken),
+	    cmocka_unit_test(traveller_invalid_table), cmocka_unit_test(traveller_all_problems_named),
+	    cmocka_unit_test(carrier_registers),       cmocka_unit_test(carrier_conflict_table),
+	    cmocka_unit_test(carrier_invalid_fields),
 	};
 	return cmocka_run_group_tests(tests, kp_t_group_setup, kp_t_group_teardown);
 }

@@ -10,12 +10,12 @@ static const struct {
 	const char *code, *message_has;
 	bool retry_after;
 } db_cases[] = {
-	{KP_DB_NOTFOUND, 404, "not_found", "user not found", false},
-	{KP_DB_CONFLICT, 409, "conflict", "user already exists", false},
-	{KP_DB_REF, 422, "invalid_reference", "user refers to something that does not exist", false},
-	{KP_DB_BUSY, 503, "busy", "busy", true},
-	{KP_DB_ERR, 500, "internal", "logged as " KP_T_REQUEST_ID, false},
-	{-99, 500, "internal", "logged as", false},
+    {KP_DB_NOTFOUND, 404, "not_found", "user not found", false},
+    {KP_DB_CONFLICT, 409, "conflict", "user already exists", false},
+    {KP_DB_REF, 422, "invalid_reference", "user refers to something that does not exist", false},
+    {KP_DB_BUSY, 503, "busy", "busy", true},
+    {KP_DB_ERR, 500, "internal", "logged as " KP_T_REQUEST_ID, false},
+    {-99, 500, "internal", "logged as", false},
 };
 
 static void db_error_table(void **state)
@@ -68,9 +68,9 @@ static void pdf_answer(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(db_error_table, kp_t_bare_setup, kp_t_bare_teardown),
-		cmocka_unit_test_setup_teardown(csv_table, kp_t_bare_setup, kp_t_bare_teardown),
-		cmocka_unit_test_setup_teardown(pdf_answer, kp_t_bare_setup, kp_t_bare_teardown),
+	    cmocka_unit_test_setup_teardown(db_error_table, kp_t_bare_setup, kp_t_bare_teardown),
+	    cmocka_unit_test_setup_teardown(csv_table, kp_t_bare_setup, kp_t_bare_teardown),
+	    cmocka_unit_test_setup_teardown(pdf_answer, kp_t_bare_setup, kp_t_bare_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -204,7 +204,9 @@ static bool has_string(json_t *array, const char *s)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(array, i, v) if (json_is_string(v) && strcmp(json_string_value(v), s) == 0) return true;
+	json_array_foreach(array, i, v)
+		if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
+			return true;
 	return false;
 }
 
@@ -235,14 +237,16 @@ static void operations_complete(void **state)
 			fail_msg("%s %s has no tags", r->method, r->pattern);
 		size_t k;
 		json_t *tag;
-		json_array_foreach(tags, k, tag) if (!has_string(toptags, json_string_value(tag)))
-			fail_msg("%s %s: tag %s is not declared in tags", r->method, r->pattern, json_string_value(tag));
+		json_array_foreach(tags, k, tag)
+			if (!has_string(toptags, json_string_value(tag)))
+				fail_msg("%s %s: tag %s is not declared in tags", r->method, r->pattern, json_string_value(tag));
 		if (json_string_value(json_object_get(op, "summary")) == NULL)
 			fail_msg("%s %s has no summary", r->method, r->pattern);
 		bool success = false;
 		const char *code;
 		json_t *resp;
-		json_object_foreach(json_object_get(op, "responses"), code, resp) success |= code[0] == '2';
+		json_object_foreach(json_object_get(op, "responses"), code, resp)
+			success |= code[0] == '2';
 		if (!success)
 			fail_msg("%s %s documents no 2xx response", r->method, r->pattern);
 	}
@@ -402,7 +406,8 @@ static void check_refs(json_t *v, int *count)
 	} else if (json_is_array(v)) {
 		size_t i;
 		json_t *child;
-		json_array_foreach(v, i, child) check_refs(child, count);
+		json_array_foreach(v, i, child)
+			check_refs(child, count);
 	}
 }
 
@@ -426,10 +431,12 @@ static void error_codes_in(json_t *schema, json_t *codes, int depth)
 	                             "enum");
 	size_t i;
 	json_t *v;
-	json_array_foreach(en, i, v) json_array_append(codes, v);
+	json_array_foreach(en, i, v)
+		json_array_append(codes, v);
 	static const char *const combos[] = {"allOf", "oneOf", "anyOf"};
 	for (size_t k = 0; k < KP_ROWS(combos); k++)
-		json_array_foreach(json_object_get(schema, combos[k]), i, v) error_codes_in(v, codes, depth + 1);
+		json_array_foreach(json_object_get(schema, combos[k]), i, v)
+			error_codes_in(v, codes, depth + 1);
 }
 
 /* Every error code an operation documents is one the Error schema declares, so a
@@ -437,12 +444,14 @@ static void error_codes_in(json_t *schema, json_t *codes, int depth)
 static void error_codes_declared(void **state)
 {
 	(void)state;
-	json_t *declared = json_object_get(
-	    json_object_get(json_object_get(json_object_get(json_object_get(json_object_get(doc, "components"), "schemas"),
-	                                                    "Error"),
-	                                    "properties"),
-	                    "error"),
-	    "properties");
+	json_t *declared =
+	    json_object_get(json_object_get(json_object_get(json_object_get(json_object_get(json_object_get(doc,
+	                                                                                                    "components"),
+	                                                                                    "schemas"),
+	                                                                    "Error"),
+	                                                    "properties"),
+	                                    "error"),
+	                    "properties");
 	declared = json_object_get(json_object_get(declared, "code"), "enum");
 	assert_true(json_array_size(declared) > 0);
 	int checked = 0;
@@ -525,10 +534,14 @@ static void merge_refuses_duplicates(void **state)
 	static const char b[] = "{\"paths\":{\"/x\":{}}}";
 	static const char c[] = "{\"components\":{\"schemas\":{\"X\":{}}}}";
 	const struct kp_embed ok[] = {{"00", base, sizeof(base) - 1}, {"10", a, sizeof(a) - 1}, {0, 0, 0}};
-	const struct kp_embed dup_path[] = {{"00", base, sizeof(base) - 1}, {"10", a, sizeof(a) - 1},
-	                                    {"11", b, sizeof(b) - 1}, {0, 0, 0}};
-	const struct kp_embed dup_schema[] = {{"00", base, sizeof(base) - 1}, {"10", a, sizeof(a) - 1},
-	                                      {"11", c, sizeof(c) - 1}, {0, 0, 0}};
+	const struct kp_embed dup_path[] = {{"00", base, sizeof(base) - 1},
+	                                    {"10", a, sizeof(a) - 1},
+	                                    {"11", b, sizeof(b) - 1},
+	                                    {0, 0, 0}};
+	const struct kp_embed dup_schema[] = {{"00", base, sizeof(base) - 1},
+	                                      {"10", a, sizeof(a) - 1},
+	                                      {"11", c, sizeof(c) - 1},
+	                                      {0, 0, 0}};
 	json_t *d = kp_api_openapi_merge(ok);
 	assert_non_null(json_object_get(json_object_get(d, "paths"), "/x"));
 	json_decref(d);
@@ -539,20 +552,20 @@ static void merge_refuses_duplicates(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(document_basics),
-		cmocka_unit_test(every_route_documented),
-		cmocka_unit_test(routes_unique),
-		cmocka_unit_test(routes_reachable),
-		cmocka_unit_test(nothing_documented_beyond_table),
-		cmocka_unit_test(operations_complete),
-		cmocka_unit_test(roles_and_security),
-		cmocka_unit_test(request_bodies),
-		cmocka_unit_test(path_parameters),
-		cmocka_unit_test(refs_resolve),
-		cmocka_unit_test(error_codes_declared),
-		cmocka_unit_test(path_objects_document_404),
-		cmocka_unit_test(embedded_copy_is_current),
-		cmocka_unit_test(merge_refuses_duplicates),
+	    cmocka_unit_test(document_basics),
+	    cmocka_unit_test(every_route_documented),
+	    cmocka_unit_test(routes_unique),
+	    cmocka_unit_test(routes_reachable),
+	    cmocka_unit_test(nothing_documented_beyond_table),
+	    cmocka_unit_test(operations_complete),
+	    cmocka_unit_test(roles_and_security),
+	    cmocka_unit_test(request_bodies),
+	    cmocka_unit_test(path_parameters),
+	    cmocka_unit_test(refs_resolve),
+	    cmocka_unit_test(error_codes_declared),
+	    cmocka_unit_test(path_objects_document_404),
+	    cmocka_unit_test(embedded_copy_is_current),
+	    cmocka_unit_test(merge_refuses_duplicates),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

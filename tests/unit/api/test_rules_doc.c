@@ -13,7 +13,9 @@ static bool listed(json_t *array, const char *code)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(array, i, v) if (strcmp(json_string_value(v), code) == 0) return true;
+	json_array_foreach(array, i, v)
+		if (strcmp(json_string_value(v), code) == 0)
+			return true;
 	return false;
 }
 
@@ -24,24 +26,26 @@ static void codes_documented(void **state)
 	assert_non_null(doc);
 	json_t *schemas = json_object_get(json_object_get(doc, "components"), "schemas");
 	json_t *checks = json_object_get(json_object_get(json_object_get(json_object_get(schemas, "CheckFailure"),
-	                                                                   "properties"),
+	                                                                 "properties"),
 	                                                 "code"),
 	                                 "enum");
-	json_t *errors = json_object_get(
-	    json_object_get(json_object_get(json_object_get(json_object_get(json_object_get(schemas, "Error"), "properties"),
-	                                                    "error"),
-	                                    "properties"),
-	                    "code"),
-	    "enum");
-	static const char *const refusals[] = {"CARRIER_SUSPENDED", "CARRIER_NO_LICENCE", "PERMIT_YEAR_OVER",
-	                                       "VEHICLE_NOT_OWNED", "VEHICLE_RETIRED", "VEHICLE_KIND",
-	                                       "VEHICLE_EMISSION_CLASS", "HOLDING_LIMIT", "DUPLICATE_PERMIT",
+	json_t *errors =
+	    json_object_get(json_object_get(json_object_get(json_object_get(json_object_get(json_object_get(schemas,
+	                                                                                                    "Error"),
+	                                                                                    "properties"),
+	                                                                    "error"),
+	                                                    "properties"),
+	                                    "code"),
+	                    "enum");
+	static const char *const refusals[] = {"CARRIER_SUSPENDED",        "CARRIER_NO_LICENCE", "PERMIT_YEAR_OVER",
+	                                       "VEHICLE_NOT_OWNED",        "VEHICLE_RETIRED",    "VEHICLE_KIND",
+	                                       "VEHICLE_EMISSION_CLASS",   "HOLDING_LIMIT",      "DUPLICATE_PERMIT",
 	                                       "INSUFFICIENT_PERMIT_QUOTA"};
 	for (size_t i = 0; i < KP_ARRAY_LEN(refusals); i++)
 		if (!listed(checks, refusals[i]) || !listed(errors, refusals[i]))
 			fail_msg("%s is not in CheckFailure and Error", refusals[i]);
-	static const char *const rules[] = {"CHECKPOINT_CLOSED", "IN_THE_PAST",     "NOT_FOREIGN_VEHICLE", "NOT_THIS_BORDER",
-	                                    "CROSSING_CLOSED",   "no_rate",         "no_rule_in_force"};
+	static const char *const rules[] = {"CHECKPOINT_CLOSED", "IN_THE_PAST", "NOT_FOREIGN_VEHICLE", "NOT_THIS_BORDER",
+	                                    "CROSSING_CLOSED",   "no_rate",     "no_rule_in_force"};
 	for (size_t i = 0; i < KP_ARRAY_LEN(rules); i++)
 		if (!listed(errors, rules[i]))
 			fail_msg("%s is not in Error", rules[i]);

@@ -36,15 +36,15 @@ static void read_user(void **state)
 		const char *id;
 		int status;
 	} cases[] = {
-		{&carrier1, idstr(0, carrier1.id), 200},
-		{&carrier1, idstr(1, traveller1.id), 403},
-		{&traveller1, idstr(2, admin.id), 403},
-		{&auditor, idstr(3, carrier1.id), 200},
-		{&admin, idstr(4, traveller1.id), 200},
-		{&admin, "999999", 404},
-		{&admin, "0", 404},
-		{&admin, "abc", 404},
-		{&carrier1, "-1", 404},
+	    {&carrier1, idstr(0, carrier1.id), 200},
+	    {&carrier1, idstr(1, traveller1.id), 403},
+	    {&traveller1, idstr(2, admin.id), 403},
+	    {&auditor, idstr(3, carrier1.id), 200},
+	    {&admin, idstr(4, traveller1.id), 200},
+	    {&admin, "999999", 404},
+	    {&admin, "0", 404},
+	    {&admin, "abc", 404},
+	    {&carrier1, "-1", 404},
 	};
 	for (size_t i = 0; i < KP_ROWS(cases); i++) {
 		kp_req_t *req = kp_t_req("GET", NULL);
@@ -74,17 +74,17 @@ static void create_user_role_fit(void **state)
 		int status;
 		const char *fields, *problem;
 	} cases[] = {
-		{"officer", NULL, 422, "role", "needs an organisation_id"},
-		{"officer", org_carrier, 422, "role", "does not fit the organisation's kind"},
-		{"carrier", org_customs, 422, "role", "does not fit"},
-		{"traveller", org_customs, 422, "role", "does not fit"},
-		{"ministry", org_customs, 422, "role", "does not fit"},
-		{"admin", org_carrier, 422, "role", "does not fit"},
-		{"officer", "999999", 422, "organisation_id", "names no organisation"},
-		{"officer", "0", 422, "organisation_id", "whole number"},
-		{"officer", "\"5\"", 422, "organisation_id", "whole number"},
-		{"king", NULL, 422, "role", "must be one of"},
-		{"officer", org_customs, 201, NULL, NULL},
+	    {"officer", NULL, 422, "role", "needs an organisation_id"},
+	    {"officer", org_carrier, 422, "role", "does not fit the organisation's kind"},
+	    {"carrier", org_customs, 422, "role", "does not fit"},
+	    {"traveller", org_customs, 422, "role", "does not fit"},
+	    {"ministry", org_customs, 422, "role", "does not fit"},
+	    {"admin", org_carrier, 422, "role", "does not fit"},
+	    {"officer", "999999", 422, "organisation_id", "names no organisation"},
+	    {"officer", "0", 422, "organisation_id", "whole number"},
+	    {"officer", "\"5\"", 422, "organisation_id", "whole number"},
+	    {"king", NULL, 422, "role", "must be one of"},
+	    {"officer", org_customs, 201, NULL, NULL},
 	};
 	for (size_t i = 0; i < KP_ROWS(cases); i++) {
 		char body[256];
@@ -132,13 +132,13 @@ static void set_status(void **state)
 		int status;
 		const char *code;
 	} cases[] = {
-		{idstr(0, admin.id), "{\"status\":\"suspended\"}", 409, "self_suspend"},
-		{idstr(1, target.id), "{\"status\":\"deleted\"}", 422, "invalid_field"},
-		{idstr(2, target.id), "{}", 422, "invalid_field"},
-		{"999999", "{\"status\":\"suspended\"}", 404, "not_found"},
-		{"x1", "{\"status\":\"suspended\"}", 404, "not_found"},
-		{idstr(3, target.id), "{\"status\":\"suspended\"}", 200, NULL},
-		{idstr(4, target.id), "{\"status\":\" active \"}", 200, NULL},
+	    {idstr(0, admin.id), "{\"status\":\"suspended\"}", 409, "self_suspend"},
+	    {idstr(1, target.id), "{\"status\":\"deleted\"}", 422, "invalid_field"},
+	    {idstr(2, target.id), "{}", 422, "invalid_field"},
+	    {"999999", "{\"status\":\"suspended\"}", 404, "not_found"},
+	    {"x1", "{\"status\":\"suspended\"}", 404, "not_found"},
+	    {idstr(3, target.id), "{\"status\":\"suspended\"}", 200, NULL},
+	    {idstr(4, target.id), "{\"status\":\" active \"}", 200, NULL},
 	};
 	for (size_t i = 0; i < KP_ROWS(cases); i++) {
 		kp_req_t *req = kp_t_req("PUT", cases[i].body);
@@ -175,9 +175,9 @@ static void set_status(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(read_user),
-		cmocka_unit_test(create_user_role_fit),
-		cmocka_unit_test(set_status),
+	    cmocka_unit_test(read_user),
+	    cmocka_unit_test(create_user_role_fit),
+	    cmocka_unit_test(set_status),
 	};
 	return cmocka_run_group_tests(tests, group_setup, kp_t_group_teardown);
 }

@@ -34,11 +34,13 @@ static void assert_matches_schema(json_t *view, const char *schema_name)
 	json_t *props = json_object_get(schema, "properties");
 	const char *key;
 	json_t *v;
-	json_object_foreach(view, key, v) if (json_object_get(props, key) == NULL)
-		fail_msg("the %s view has \"%s\", which the OpenAPI schema lacks", schema_name, key);
+	json_object_foreach(view, key, v)
+		if (json_object_get(props, key) == NULL)
+			fail_msg("the %s view has \"%s\", which the OpenAPI schema lacks", schema_name, key);
 	size_t i;
-	json_array_foreach(json_object_get(schema, "required"), i, v) if (json_object_get(view, json_string_value(v)) == NULL)
-		fail_msg("the %s view lacks required \"%s\"", schema_name, json_string_value(v));
+	json_array_foreach(json_object_get(schema, "required"), i, v)
+		if (json_object_get(view, json_string_value(v)) == NULL)
+			fail_msg("the %s view lacks required \"%s\"", schema_name, json_string_value(v));
 }
 
 static const char *str(json_t *o, const char *key)
@@ -52,10 +54,18 @@ static const char *str(json_t *o, const char *key)
 static void org_full(void **state)
 {
 	(void)state;
-	kp_org_t o = {.id = 4, .kind = "carrier", .name = "Ala-Too Trans LLC", .inn = "01507201910123",
-	              .address = "Bishkek, 7 Jibek Jolu Ave", .contact_name = "Nurlan Asanov",
-	              .contact_phone = "+996 555 123 456", .contact_email = "office@alatoo-trans.kg",
-	              .licence_number = "KG-AT-2024-0417", .country = "KG", .status = "active", .created_at = 1769853600};
+	kp_org_t o = {.id = 4,
+	              .kind = "carrier",
+	              .name = "Ala-Too Trans LLC",
+	              .inn = "01507201910123",
+	              .address = "Bishkek, 7 Jibek Jolu Ave",
+	              .contact_name = "Nurlan Asanov",
+	              .contact_phone = "+996 555 123 456",
+	              .contact_email = "office@alatoo-trans.kg",
+	              .licence_number = "KG-AT-2024-0417",
+	              .country = "KG",
+	              .status = "active",
+	              .created_at = 1769853600};
 	json_t *j = kp_api_org_json(&o);
 	assert_non_null(j);
 	assert_matches_schema(j, "Organisation");
@@ -75,7 +85,8 @@ static void org_full(void **state)
 static void org_minimal(void **state)
 {
 	(void)state;
-	kp_org_t o = {.id = 1, .kind = "ministry", .name = "Ministry", .country = "KG", .status = "active", .created_at = 0};
+	kp_org_t o =
+	    {.id = 1, .kind = "ministry", .name = "Ministry", .country = "KG", .status = "active", .created_at = 0};
 	json_t *j = kp_api_org_json(&o);
 	assert_non_null(j);
 	assert_matches_schema(j, "Organisation");
@@ -94,18 +105,25 @@ static const struct {
 	int64_t org_id;
 	const char *full_name, *email, *phone;
 } user_cases[] = {
-	{0, NULL, NULL, NULL},
-	{17, "Aibek Usenov", "aibek@border.kg", "+996 700 111 222"},
+    {0, NULL, NULL, NULL},
+    {17, "Aibek Usenov", "aibek@border.kg", "+996 700 111 222"},
 };
 
 static void users(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < KP_ROWS(user_cases); i++) {
-		kp_user_t u = {.id = 9, .org_id = user_cases[i].org_id, .username = "aibek", .role = "officer",
-		               .full_name = user_cases[i].full_name, .email = user_cases[i].email,
-		               .phone = user_cases[i].phone, .language = "ky", .status = "active",
-		               .pw_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g", .created_at = 951782400};
+		kp_user_t u = {.id = 9,
+		               .org_id = user_cases[i].org_id,
+		               .username = "aibek",
+		               .role = "officer",
+		               .full_name = user_cases[i].full_name,
+		               .email = user_cases[i].email,
+		               .phone = user_cases[i].phone,
+		               .language = "ky",
+		               .status = "active",
+		               .pw_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g",
+		               .created_at = 951782400};
 		json_t *j = kp_api_user_json(&u);
 		assert_non_null(j);
 		assert_matches_schema(j, "User");
@@ -132,9 +150,9 @@ static void users(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(org_full),
-		cmocka_unit_test(org_minimal),
-		cmocka_unit_test(users),
+	    cmocka_unit_test(org_full),
+	    cmocka_unit_test(org_minimal),
+	    cmocka_unit_test(users),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -4,7 +4,6 @@
 
 #include "core/arena.h"
 
-
 static int setup(void **state)
 {
 	kp_arena_t *a = malloc(sizeof(*a));
@@ -144,7 +143,7 @@ static void defers_run_newest_first(void **state)
 	norder = 0;
 	assert_ptr_equal(kp_arena_defer(&a, record, &one), &one);
 	kp_arena_defer(&a, record, &two);
-	assert_null(kp_arena_defer(&a, record, NULL)); /* nothing to own: nothing runs */
+	assert_null(kp_arena_defer(&a, record, NULL));   /* nothing to own: nothing runs */
 	kp_arena_defer(&a, free_and_record, malloc(64)); /* ASan checks it is freed */
 	kp_arena_defer(&a, record, &three);
 	kp_arena_cleanup(&a);
@@ -164,13 +163,13 @@ static void defers_run_newest_first(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(alignment_and_no_overlap, setup, teardown),
-		cmocka_unit_test_setup_teardown(big_block_keeps_current_chunk, setup, teardown),
-		cmocka_unit_test_setup_teardown(zalloc_zeroes, setup, teardown),
-		cmocka_unit_test_setup_teardown(strings, setup, teardown),
-		cmocka_unit_test_setup_teardown(zero_size_and_reuse, setup, teardown),
-		cmocka_unit_test(overflow_aborts),
-		cmocka_unit_test(defers_run_newest_first),
+	    cmocka_unit_test_setup_teardown(alignment_and_no_overlap, setup, teardown),
+	    cmocka_unit_test_setup_teardown(big_block_keeps_current_chunk, setup, teardown),
+	    cmocka_unit_test_setup_teardown(zalloc_zeroes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(strings, setup, teardown),
+	    cmocka_unit_test_setup_teardown(zero_size_and_reuse, setup, teardown),
+	    cmocka_unit_test(overflow_aborts),
+	    cmocka_unit_test(defers_run_newest_first),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -65,10 +65,10 @@ static void monotonic_is_not_set(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(wall_by_default),
-		cmocka_unit_test(frozen),
-		cmocka_unit_test(started_at_advances),
-		cmocka_unit_test(monotonic_is_not_set),
+	    cmocka_unit_test(wall_by_default),
+	    cmocka_unit_test(frozen),
+	    cmocka_unit_test(started_at_advances),
+	    cmocka_unit_test(monotonic_is_not_set),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -134,33 +134,33 @@ static const struct {
 	int rc;
 	const char *err_has; /* when rc != 0 */
 } set_cases[] = {
-	{"port", "0", 0, NULL},
-	{"port", "65535", 0, NULL},
-	{"port", "65536", -1, "port must be a whole number from 0 to 65535"},
-	{"port", "-1", -1, "from 0 to 65535"},
-	{"port", "80x", -1, "whole number"},
-	{"port", "", -1, "whole number"},
-	{"port", "8.5", -1, "whole number"},
-	{"threads", "256", 0, NULL},
-	{"threads", "257", -1, "from 0 to 256"},
-	{"max_body", "1023", -1, "from 1024 to 1073741824"},
-	{"max_body", "1024", 0, NULL},
-	{"max_body", "1073741824", 0, NULL},
-	{"max_body", "1073741825", -1, "max_body"},
-	{"max_header", "1048577", -1, "max_header"},
-	{"session_ttl", "59", -1, "from 60 to 31536000"},
-	{"cookie_secure", "1", 0, NULL},
-	{"cookie_secure", "2", -1, "from 0 to 1"},
-	{"login_max_failures", "0", -1, "from 1 to 1000"},
-	{"ip_window_seconds", "86401", -1, "from 1 to 86400"},
-	{"sqlite_sync_full", "0", 0, NULL},
-	{"listen", "0.0.0.0", 0, NULL},
-	{"listen", "", 0, NULL},
-	{"log_level", "debug", 0, NULL},
-	{"log_level", "0123456789abcdef", -1, "log_level is too long (at most 15 bytes)"},
-	{"nope", "1", -1, "unknown setting 'nope'"},
-	{"Port", "1", -1, "unknown setting"},
-	{"", "1", -1, "unknown setting"},
+    {"port", "0", 0, NULL},
+    {"port", "65535", 0, NULL},
+    {"port", "65536", -1, "port must be a whole number from 0 to 65535"},
+    {"port", "-1", -1, "from 0 to 65535"},
+    {"port", "80x", -1, "whole number"},
+    {"port", "", -1, "whole number"},
+    {"port", "8.5", -1, "whole number"},
+    {"threads", "256", 0, NULL},
+    {"threads", "257", -1, "from 0 to 256"},
+    {"max_body", "1023", -1, "from 1024 to 1073741824"},
+    {"max_body", "1024", 0, NULL},
+    {"max_body", "1073741824", 0, NULL},
+    {"max_body", "1073741825", -1, "max_body"},
+    {"max_header", "1048577", -1, "max_header"},
+    {"session_ttl", "59", -1, "from 60 to 31536000"},
+    {"cookie_secure", "1", 0, NULL},
+    {"cookie_secure", "2", -1, "from 0 to 1"},
+    {"login_max_failures", "0", -1, "from 1 to 1000"},
+    {"ip_window_seconds", "86401", -1, "from 1 to 86400"},
+    {"sqlite_sync_full", "0", 0, NULL},
+    {"listen", "0.0.0.0", 0, NULL},
+    {"listen", "", 0, NULL},
+    {"log_level", "debug", 0, NULL},
+    {"log_level", "0123456789abcdef", -1, "log_level is too long (at most 15 bytes)"},
+    {"nope", "1", -1, "unknown setting 'nope'"},
+    {"Port", "1", -1, "unknown setting"},
+    {"", "1", -1, "unknown setting"},
 };
 
 static void set_table(void **state)
@@ -222,13 +222,13 @@ static void precedence(void **state)
 	load(&c, &r, (const char *const[]){"--port", "3000", "--session-ttl=900", NULL});
 	assert_int_equal(r.rc, 0);
 	assert_int_equal(r.nrest, 0);
-	assert_int_equal(c.port, 3000);            /* flag beats environment and file */
-	assert_string_equal(c.db, "env.db");       /* environment beats file */
-	assert_int_equal(c.session_ttl, 900);      /* --flag=value */
-	assert_int_equal(c.threads, 3);            /* file beats default */
+	assert_int_equal(c.port, 3000);       /* flag beats environment and file */
+	assert_string_equal(c.db, "env.db");  /* environment beats file */
+	assert_int_equal(c.session_ttl, 900); /* --flag=value */
+	assert_int_equal(c.threads, 3);       /* file beats default */
 	assert_string_equal(c.log_level, "debug");
 	assert_string_equal(c.public_url, "https://kapka.example.kg/a=b"); /* split at the first '=' */
-	assert_string_equal(c.listen, "127.0.0.1"); /* untouched default */
+	assert_string_equal(c.listen, "127.0.0.1");                        /* untouched default */
 }
 
 /* --config on the command line wins over KAPKA_CONFIG; both forms are understood and
@@ -290,15 +290,18 @@ static const struct {
 	const char *env_name, *env_value;
 	const char *err_has;
 } load_errors[] = {
-	{"flag without value", {"--port", NULL}, NULL, NULL, "--port needs a value"},
-	{"flag out of range", {"--port", "99999", NULL}, NULL, NULL, "--port: port must be a whole number"},
-	{"flag=value out of range", {"--max-body=5", NULL}, NULL, NULL, "--max_body: max_body must be"},
-	{"flag=value not a number", {"--threads=many", NULL}, NULL, NULL, "threads must be a whole number"},
-	{"flag string too long", {"--log-level=0123456789abcdefXYZ", NULL}, NULL, NULL, "log_level is too long"},
-	{"environment out of range", {NULL}, "KAPKA_PORT", "-5", "KAPKA_PORT: port must be"},
-	{"environment not a number", {NULL}, "KAPKA_COOKIE_SECURE", "yes", "KAPKA_COOKIE_SECURE"},
-	{"missing config file", {"--config", "/nonexistent/kapka.conf", NULL}, NULL, NULL,
-	 "cannot read config file /nonexistent/kapka.conf"},
+    {"flag without value", {"--port", NULL}, NULL, NULL, "--port needs a value"},
+    {"flag out of range", {"--port", "99999", NULL}, NULL, NULL, "--port: port must be a whole number"},
+    {"flag=value out of range", {"--max-body=5", NULL}, NULL, NULL, "--max_body: max_body must be"},
+    {"flag=value not a number", {"--threads=many", NULL}, NULL, NULL, "threads must be a whole number"},
+    {"flag string too long", {"--log-level=0123456789abcdefXYZ", NULL}, NULL, NULL, "log_level is too long"},
+    {"environment out of range", {NULL}, "KAPKA_PORT", "-5", "KAPKA_PORT: port must be"},
+    {"environment not a number", {NULL}, "KAPKA_COOKIE_SECURE", "yes", "KAPKA_COOKIE_SECURE"},
+    {"missing config file",
+     {"--config", "/nonexistent/kapka.conf", NULL},
+     NULL,
+     NULL,
+     "cannot read config file /nonexistent/kapka.conf"},
 };
 
 static void load_error_table(void **state)
@@ -322,10 +325,10 @@ static void load_error_table(void **state)
 static const struct {
 	const char *what, *text, *err_has;
 } file_errors[] = {
-	{"unknown key", "port = 80\nportt = 81\n", "bad.conf:2: unknown setting 'portt'"},
-	{"no equals sign", "# ok\n\nport 80\n", "bad.conf:3: expected name = value"},
-	{"value out of range", "max_body = 10\n", "bad.conf:1: max_body must be a whole number from 1024"},
-	{"empty integer", "port =\n", "bad.conf:1: port must be a whole number"},
+    {"unknown key", "port = 80\nportt = 81\n", "bad.conf:2: unknown setting 'portt'"},
+    {"no equals sign", "# ok\n\nport 80\n", "bad.conf:3: expected name = value"},
+    {"value out of range", "max_body = 10\n", "bad.conf:1: max_body must be a whole number from 1024"},
+    {"empty integer", "port =\n", "bad.conf:1: port must be a whole number"},
 };
 
 static void file_error_table(void **state)
@@ -417,18 +420,18 @@ static void docs_list_every_setting(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(defaults, setup, teardown),
-		cmocka_unit_test_setup_teardown(names_are_unique_and_terminated, setup, teardown),
-		cmocka_unit_test_setup_teardown(set_table, setup, teardown),
-		cmocka_unit_test_setup_teardown(string_lengths, setup, teardown),
-		cmocka_unit_test_setup_teardown(precedence, setup, teardown),
-		cmocka_unit_test_setup_teardown(config_flag_forms, setup, teardown),
-		cmocka_unit_test_setup_teardown(rest_arguments, setup, teardown),
-		cmocka_unit_test_setup_teardown(load_error_table, setup, teardown),
-		cmocka_unit_test_setup_teardown(file_error_table, setup, teardown),
-		cmocka_unit_test_setup_teardown(long_comment_line, setup, teardown),
-		cmocka_unit_test_setup_teardown(usage_lists_every_setting, setup, teardown),
-		cmocka_unit_test_setup_teardown(docs_list_every_setting, setup, teardown),
+	    cmocka_unit_test_setup_teardown(defaults, setup, teardown),
+	    cmocka_unit_test_setup_teardown(names_are_unique_and_terminated, setup, teardown),
+	    cmocka_unit_test_setup_teardown(set_table, setup, teardown),
+	    cmocka_unit_test_setup_teardown(string_lengths, setup, teardown),
+	    cmocka_unit_test_setup_teardown(precedence, setup, teardown),
+	    cmocka_unit_test_setup_teardown(config_flag_forms, setup, teardown),
+	    cmocka_unit_test_setup_teardown(rest_arguments, setup, teardown),
+	    cmocka_unit_test_setup_teardown(load_error_table, setup, teardown),
+	    cmocka_unit_test_setup_teardown(file_error_table, setup, teardown),
+	    cmocka_unit_test_setup_teardown(long_comment_line, setup, teardown),
+	    cmocka_unit_test_setup_teardown(usage_lists_every_setting, setup, teardown),
+	    cmocka_unit_test_setup_teardown(docs_list_every_setting, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

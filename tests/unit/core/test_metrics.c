@@ -54,8 +54,10 @@ static void requests_counted_per_route_and_status_with_cumulative_buckets(void *
 	kp_metrics_request(NULL, NULL, 404, 100);
 	kp_metrics_batch(3, 100, 2000);
 	char *out = render(write_process, NULL);
-	assert_non_null(strstr(out, "kapka_http_requests_total{method=\"GET\",route=\"/api/v1/things/{id}\",status=\"200\"} 2\n"));
-	assert_non_null(strstr(out, "kapka_http_requests_total{method=\"GET\",route=\"/api/v1/things/{id}\",status=\"404\"} 1\n"));
+	assert_non_null(
+	    strstr(out, "kapka_http_requests_total{method=\"GET\",route=\"/api/v1/things/{id}\",status=\"200\"} 2\n"));
+	assert_non_null(
+	    strstr(out, "kapka_http_requests_total{method=\"GET\",route=\"/api/v1/things/{id}\",status=\"404\"} 1\n"));
 	assert_non_null(strstr(out, "kapka_http_requests_total{method=\"-\",route=\"(none)\",status=\"404\"} 1\n"));
 	const char *p = "kapka_http_request_duration_seconds_bucket{method=\"GET\",route=\"/api/v1/things/{id}\",le=\"";
 	char want[256];

@@ -24,8 +24,8 @@ static void password_round_trip(void **state)
 	assert_int_equal(kp_password_verify(h1, pw), 0);
 
 	/* wrong passwords, including ones that differ by a byte or a prefix */
-	const char *wrong[] = {"correct horse battery stapl", "correct horse battery staplf", "", "Correct horse battery staple",
-	                       "correct horse battery staple "};
+	const char *wrong[] = {"correct horse battery stapl", "correct horse battery staplf", "",
+	                       "Correct horse battery staple", "correct horse battery staple "};
 	for (size_t i = 0; i < KP_ROWS(wrong); i++)
 		if (kp_password_verify(h1, wrong[i]) == 0)
 			fail_msg("\"%s\" verified against the hash of \"%s\"", wrong[i], pw);
@@ -67,11 +67,11 @@ static const struct {
 	size_t repeat;
 	const char *hex;
 } sha_cases[] = {
-	{"", 1, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
-	{"abc", 1, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
-	{"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 1,
-	 "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
-	{"a", 1000000, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"},
+    {"", 1, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+    {"abc", 1, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+    {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 1,
+     "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+    {"a", 1000000, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"},
 };
 
 static void sha256_vectors(void **state)
@@ -104,18 +104,18 @@ static const struct {
 	const char *raw, *enc;
 	size_t rawlen; /* 0: strlen */
 } b64_cases[] = {
-	{"", "", 0},
-	{"f", "Zg", 0},
-	{"fo", "Zm8", 0},
-	{"foo", "Zm9v", 0},
-	{"foob", "Zm9vYg", 0},
-	{"fooba", "Zm9vYmE", 0},
-	{"foobar", "Zm9vYmFy", 0},
-	{"\xfb\xff", "-_8", 0},              /* standard base64 would be "+/8=" */
-	{"\xff\xff\xff", "____", 0},
-	{"\x00\x00\x00", "AAAA", 3},
-	{"\x00", "AA", 1},
-	{"\x03\xe0", "A-A", 0},
+    {"", "", 0},
+    {"f", "Zg", 0},
+    {"fo", "Zm8", 0},
+    {"foo", "Zm9v", 0},
+    {"foob", "Zm9vYg", 0},
+    {"fooba", "Zm9vYmE", 0},
+    {"foobar", "Zm9vYmFy", 0},
+    {"\xfb\xff", "-_8", 0}, /* standard base64 would be "+/8=" */
+    {"\xff\xff\xff", "____", 0},
+    {"\x00\x00\x00", "AAAA", 3},
+    {"\x00", "AA", 1},
+    {"\x03\xe0", "A-A", 0},
 };
 
 static void b64_vectors(void **state)
@@ -158,19 +158,19 @@ static void b64_round_trip(void **state)
 static const struct {
 	const char *what, *in;
 } b64_bad[] = {
-	{"padding", "Zg=="},
-	{"one padding character", "Zm8="},
-	{"length 1 mod 4", "Z"},
-	{"length 5", "Zm9vY"},
-	{"standard alphabet +", "+/8"},
-	{"standard alphabet /", "ab/c"},
-	{"space", "Zm 9v"},
-	{"newline", "Zm9\n"},
-	{"non-ASCII", "Zm\xc3\xa9"},
-	{"non-canonical tail Zh (f plus stray bits)", "Zh"},
-	{"non-canonical tail Zm9 (fo plus stray bits)", "Zm9"},
-	{"non-canonical tail _x", "_x"},
-	{"non-canonical tail AB", "AB"},
+    {"padding", "Zg=="},
+    {"one padding character", "Zm8="},
+    {"length 1 mod 4", "Z"},
+    {"length 5", "Zm9vY"},
+    {"standard alphabet +", "+/8"},
+    {"standard alphabet /", "ab/c"},
+    {"space", "Zm 9v"},
+    {"newline", "Zm9\n"},
+    {"non-ASCII", "Zm\xc3\xa9"},
+    {"non-canonical tail Zh (f plus stray bits)", "Zh"},
+    {"non-canonical tail Zm9 (fo plus stray bits)", "Zm9"},
+    {"non-canonical tail _x", "_x"},
+    {"non-canonical tail AB", "AB"},
 };
 
 static void b64_rejects(void **state)
@@ -235,15 +235,15 @@ static void ct_equal(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(password_round_trip),
-		cmocka_unit_test(password_non_ascii),
-		cmocka_unit_test(password_bad_hashes),
-		cmocka_unit_test(sha256_vectors),
-		cmocka_unit_test(b64_vectors),
-		cmocka_unit_test(b64_round_trip),
-		cmocka_unit_test(b64_rejects),
-		cmocka_unit_test(tokens),
-		cmocka_unit_test(ct_equal),
+	    cmocka_unit_test(password_round_trip),
+	    cmocka_unit_test(password_non_ascii),
+	    cmocka_unit_test(password_bad_hashes),
+	    cmocka_unit_test(sha256_vectors),
+	    cmocka_unit_test(b64_vectors),
+	    cmocka_unit_test(b64_round_trip),
+	    cmocka_unit_test(b64_rejects),
+	    cmocka_unit_test(tokens),
+	    cmocka_unit_test(ct_equal),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }

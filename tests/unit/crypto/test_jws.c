@@ -10,17 +10,18 @@
 #include <openssl/x509.h>
 #include <sys/stat.h>
 
-#define PAYLOAD "{\"id\":\"KG-UZ-2026-1-17\",\"iat\":\"02/03/2026\",\"exp\":\"31/01/2027\"," \
-                "\"pn\":\"01KG123ABC\",\"cn\":\"Ала-Тоо Транс\"}"
+#define PAYLOAD \
+	"{\"id\":\"KG-UZ-2026-1-17\",\"iat\":\"02/03/2026\",\"exp\":\"31/01/2027\"," \
+	"\"pn\":\"01KG123ABC\",\"cn\":\"Ала-Тоо Транс\"}"
 #define PASS "correct horse battery staple"
 
 /* RFC 7515 Appendix A.3: the ES256 example (public JWK and the JWS it verifies). */
 static const char rfc_x[] = "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU";
 static const char rfc_y[] = "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0";
-static const char rfc_jws[] =
-    "eyJhbGciOiJFUzI1NiJ9"
-    ".eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ"
-    ".DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q";
+static const char
+    rfc_jws[] = "eyJhbGciOiJFUzI1NiJ9"
+                ".eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ"
+                ".DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q";
 static const char rfc_payload[] = "{\"iss\":\"joe\",\r\n \"exp\":1300819380,\r\n \"http://example.com/is_root\":true}";
 
 /* The lookup callback: one key under one kid (NULL kid matches a key with empty kid). */
@@ -75,7 +76,7 @@ static char *assemble(const char *header, const char *payload, const char *sig)
 
 static int verify_str(const char *jws, const kp_key_t *key, kp_jws_t *out)
 {
-	struct keyring ring = { key };
+	struct keyring ring = {key};
 	return kp_jws_verify(jws, strlen(jws), lookup, &ring, out);
 }
 
@@ -147,7 +148,7 @@ static void header_extras(void **state)
 	free(jws);
 	json_decref(extra);
 
-	const char *bad[] = { "alg", "kid" };
+	const char *bad[] = {"alg", "kid"};
 	for (size_t i = 0; i < KP_ROWS(bad); i++) {
 		extra = json_pack("{s:s}", bad[i], "x");
 		jws = (char *)1;
@@ -174,7 +175,7 @@ static void tampering_fails(void **state)
 	/* Flip each of a few bits of the decoded signature. */
 	unsigned char raw[64];
 	assert_int_equal(kp_b64url_decode(sig, strlen(sig), raw, sizeof(raw)), 64);
-	const int bits[] = { 0, 7, 255, 256, 300, 511 };
+	const int bits[] = {0, 7, 255, 256, 300, 511};
 	for (size_t i = 0; i < KP_ROWS(bits); i++) {
 		unsigned char bad[64];
 		char enc[90];
@@ -224,9 +225,8 @@ static void other_algs_refused(void **state)
 	char *good = sign(key, PAYLOAD);
 	const char *sig = strrchr(good, '.') + 1;
 	const char *headers[] = {
-		"{\"alg\":\"none\",\"kid\":\"1\"}", "{\"alg\":\"HS256\",\"kid\":\"1\"}",
-		"{\"alg\":\"RS256\",\"kid\":\"1\"}", "{\"alg\":\"es256\",\"kid\":\"1\"}",
-		"{\"alg\":\"ES256 \",\"kid\":\"1\"}", "{\"alg\":\"ES384\",\"kid\":\"1\"}",
+	    "{\"alg\":\"none\",\"kid\":\"1\"}",  "{\"alg\":\"HS256\",\"kid\":\"1\"}",  "{\"alg\":\"RS256\",\"kid\":\"1\"}",
+	    "{\"alg\":\"es256\",\"kid\":\"1\"}", "{\"alg\":\"ES256 \",\"kid\":\"1\"}", "{\"alg\":\"ES384\",\"kid\":\"1\"}",
 	};
 	for (size_t i = 0; i < KP_ROWS(headers); i++) {
 		char *t = assemble(headers[i], PAYLOAD, sig);
@@ -259,8 +259,8 @@ static void rfc7515_a3(void **state)
 
 	/* r = 0, s = 0, r = n and s = n are refused before OpenSSL sees them. */
 	static const unsigned char order[32] = {
-		0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-		0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+	    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	    0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
 	};
 	const char *sig = strrchr(rfc_jws, '.') + 1;
 	unsigned char raw[64];
@@ -282,7 +282,7 @@ static void rfc7515_a3(void **state)
 	kp_b64url_encode(raw, 63, enc);
 	snprintf(t, sizeof(t), "%.*s%s", (int)(sig - rfc_jws), rfc_jws, enc);
 	assert_int_equal(verify_status(t, key), KP_JWS_ESIG);
-	unsigned char longer[65] = { 0 };
+	unsigned char longer[65] = {0};
 	memcpy(longer, raw, 64);
 	kp_b64url_encode(longer, 65, enc);
 	snprintf(t, sizeof(t), "%.*s%s", (int)(sig - rfc_jws), rfc_jws, enc);
@@ -308,9 +308,10 @@ static void four_part_form(void **state)
 		const char *prefix;
 		int rc;
 	} rows[] = {
-		{ "2.", KP_JWS_EVERSION }, { "10.", KP_JWS_EVERSION }, { "999999999.", KP_JWS_EVERSION },
-		{ "1234567890.", KP_JWS_EMALFORMED }, { "x.", KP_JWS_EMALFORMED }, { "-1.", KP_JWS_EMALFORMED },
-		{ ".", KP_JWS_EMALFORMED }, { "1.1.", KP_JWS_EMALFORMED },
+	    {"2.", KP_JWS_EVERSION},         {"10.", KP_JWS_EVERSION},
+	    {"999999999.", KP_JWS_EVERSION}, {"1234567890.", KP_JWS_EMALFORMED},
+	    {"x.", KP_JWS_EMALFORMED},       {"-1.", KP_JWS_EMALFORMED},
+	    {".", KP_JWS_EMALFORMED},        {"1.1.", KP_JWS_EMALFORMED},
 	};
 	for (size_t i = 0; i < KP_ROWS(rows); i++) {
 		snprintf(t, sizeof(t), "%s%s", rows[i].prefix, jws);
@@ -333,19 +334,19 @@ static void malformed(void **state)
 		const char *jws;
 		int rc;
 	} rows[] = {
-		{ "", KP_JWS_EMALFORMED },
-		{ "abc", KP_JWS_EMALFORMED },
-		{ "a.b", KP_JWS_EMALFORMED },
-		{ "..", KP_JWS_EMALFORMED },
-		{ "a.b.c.d.e", KP_JWS_EMALFORMED },
-		{ "!!!!.e30.AAAA", KP_JWS_EBASE64 },
-		{ "eyJ=.e30.AAAA", KP_JWS_EBASE64 },
-		{ "e.e30.AAAA", KP_JWS_EBASE64 },
-		{ "bm90IGpzb24.e30.AAAA", KP_JWS_EHEADER },              /* not json */
-		{ "WyJFUzI1NiJd.e30.AAAA", KP_JWS_EHEADER },             /* ["ES256"] */
-		{ "e30.e30.AAAA", KP_JWS_EHEADER },                      /* {} */
-		{ "eyJhbGciOjF9.e30.AAAA", KP_JWS_EHEADER },             /* {"alg":1} */
-		{ "eyJhbGciOiJFUzI1NiIsImtpZCI6MX0.e30.AAAA", KP_JWS_EHEADER }, /* kid 1 */
+	    {"", KP_JWS_EMALFORMED},
+	    {"abc", KP_JWS_EMALFORMED},
+	    {"a.b", KP_JWS_EMALFORMED},
+	    {"..", KP_JWS_EMALFORMED},
+	    {"a.b.c.d.e", KP_JWS_EMALFORMED},
+	    {"!!!!.e30.AAAA", KP_JWS_EBASE64},
+	    {"eyJ=.e30.AAAA", KP_JWS_EBASE64},
+	    {"e.e30.AAAA", KP_JWS_EBASE64},
+	    {"bm90IGpzb24.e30.AAAA", KP_JWS_EHEADER},                     /* not json */
+	    {"WyJFUzI1NiJd.e30.AAAA", KP_JWS_EHEADER},                    /* ["ES256"] */
+	    {"e30.e30.AAAA", KP_JWS_EHEADER},                             /* {} */
+	    {"eyJhbGciOjF9.e30.AAAA", KP_JWS_EHEADER},                    /* {"alg":1} */
+	    {"eyJhbGciOiJFUzI1NiIsImtpZCI6MX0.e30.AAAA", KP_JWS_EHEADER}, /* kid 1 */
 	};
 	for (size_t i = 0; i < KP_ROWS(rows); i++) {
 		kp_jws_t res;
@@ -354,9 +355,9 @@ static void malformed(void **state)
 			fail_msg("row %zu (%s): got %d want %d", i, rows[i].jws, rc, rows[i].rc);
 	}
 	const char *bad_headers[] = {
-		"{\"alg\":\"ES256\",\"alg\":\"ES256\",\"kid\":\"1\"}",
-		"{\"alg\":\"ES256\",\"kid\":\"1\",\"crit\":[\"exp\"]}",
-		"{\"alg\":\"ES256\",\"kid\":\"1\"} x",
+	    "{\"alg\":\"ES256\",\"alg\":\"ES256\",\"kid\":\"1\"}",
+	    "{\"alg\":\"ES256\",\"kid\":\"1\",\"crit\":[\"exp\"]}",
+	    "{\"alg\":\"ES256\",\"kid\":\"1\"} x",
 	};
 	for (size_t i = 0; i < KP_ROWS(bad_headers); i++) {
 		char *t = assemble(bad_headers[i], PAYLOAD, "AAAA");
@@ -375,8 +376,8 @@ static void malformed(void **state)
 	free(jws);
 
 	/* Distinct messages, and bad arguments. */
-	const int codes[] = { KP_JWS_EMALFORMED, KP_JWS_EBASE64, KP_JWS_EHEADER, KP_JWS_EALG,
-		              KP_JWS_EKID, KP_JWS_ESIG, KP_JWS_EVERSION };
+	const int codes[] = {KP_JWS_EMALFORMED, KP_JWS_EBASE64, KP_JWS_EHEADER, KP_JWS_EALG,
+	                     KP_JWS_EKID,       KP_JWS_ESIG,    KP_JWS_EVERSION};
 	for (size_t i = 0; i < KP_ROWS(codes); i++)
 		for (size_t j = i + 1; j < KP_ROWS(codes); j++)
 			assert_string_not_equal(kp_jws_strerror(codes[i]), kp_jws_strerror(codes[j]));
@@ -390,7 +391,7 @@ static void jwk_round_trip(void **state)
 	const kp_key_t *key = *state;
 	json_t *jwk = NULL;
 	assert_int_equal(kp_key_to_jwk(key, &jwk), KP_KEY_OK);
-	const char *order[] = { "kty", "crv", "x", "y", "use", "kid", "alg" };
+	const char *order[] = {"kty", "crv", "x", "y", "use", "kid", "alg"};
 	size_t i = 0;
 	const char *name;
 	json_t *value;
@@ -433,16 +434,16 @@ static void jwk_refused(void **state)
 		const char *member;
 		json_t *value;
 	} rows[] = {
-		{ "y", json_string(y) },
-		{ "x", json_string("AAAA") },
-		{ "x", json_string("f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEUA") },
-		{ "x", json_integer(1) },
-		{ "crv", json_string("P-384") },
-		{ "kty", json_string("RSA") },
-		{ "alg", json_string("RS256") },
-		{ "use", json_string("enc") },
-		{ "kid", json_string("bad kid") },
-		{ "kid", json_integer(1) },
+	    {"y", json_string(y)},
+	    {"x", json_string("AAAA")},
+	    {"x", json_string("f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEUA")},
+	    {"x", json_integer(1)},
+	    {"crv", json_string("P-384")},
+	    {"kty", json_string("RSA")},
+	    {"alg", json_string("RS256")},
+	    {"use", json_string("enc")},
+	    {"kid", json_string("bad kid")},
+	    {"kid", json_integer(1)},
 	};
 	for (i = 0; i < KP_ROWS(rows); i++) {
 		json_t *bad = json_deep_copy(jwk);
@@ -547,18 +548,18 @@ static void pem_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(round_trip, setup, teardown),
-		cmocka_unit_test_setup_teardown(header_extras, setup, teardown),
-		cmocka_unit_test_setup_teardown(tampering_fails, setup, teardown),
-		cmocka_unit_test_setup_teardown(unknown_kid, setup, teardown),
-		cmocka_unit_test_setup_teardown(other_algs_refused, setup, teardown),
-		cmocka_unit_test(rfc7515_a3),
-		cmocka_unit_test_setup_teardown(four_part_form, setup, teardown),
-		cmocka_unit_test_setup_teardown(malformed, setup, teardown),
-		cmocka_unit_test_setup_teardown(jwk_round_trip, setup, teardown),
-		cmocka_unit_test_setup_teardown(jwk_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(pem_encrypted, setup, teardown),
-		cmocka_unit_test_setup_teardown(pem_file, setup, teardown),
+	    cmocka_unit_test_setup_teardown(round_trip, setup, teardown),
+	    cmocka_unit_test_setup_teardown(header_extras, setup, teardown),
+	    cmocka_unit_test_setup_teardown(tampering_fails, setup, teardown),
+	    cmocka_unit_test_setup_teardown(unknown_kid, setup, teardown),
+	    cmocka_unit_test_setup_teardown(other_algs_refused, setup, teardown),
+	    cmocka_unit_test(rfc7515_a3),
+	    cmocka_unit_test_setup_teardown(four_part_form, setup, teardown),
+	    cmocka_unit_test_setup_teardown(malformed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(jwk_round_trip, setup, teardown),
+	    cmocka_unit_test_setup_teardown(jwk_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(pem_encrypted, setup, teardown),
+	    cmocka_unit_test_setup_teardown(pem_file, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

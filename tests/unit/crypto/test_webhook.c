@@ -52,7 +52,9 @@ static void bad_secrets_are_refused(void **state)
 {
 	(void)state;
 	char sig[300];
-	assert_int_equal(kp_webhook_sign("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", MSG_ID, TS, BODY, NULL, sig, sizeof(sig), NULL), -1);
+	assert_int_equal(kp_webhook_sign("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", MSG_ID, TS, BODY, NULL, sig, sizeof(sig),
+	                                 NULL),
+	                 -1);
 	assert_int_equal(kp_webhook_sign("whsec_***", MSG_ID, TS, BODY, NULL, sig, sizeof(sig), NULL), -1);
 	assert_int_equal(kp_webhook_sign("whsec_", MSG_ID, TS, BODY, NULL, sig, sizeof(sig), NULL), -1);
 	char secret[64];

@@ -8,20 +8,19 @@
 
 #define PERMIT_ID "KG-UZ-2026-1-17"
 
-static const char qr_text[] =
-    "eyJhbGciOiJFUzI1NiIsImtpZCI6ImtnLTEifQ"
-    ".eyJpZCI6IktHLVVaLTIwMjYtMS0xNyIsImlhdCI6IjAyLzAzLzIwMjYiLCJleHAiOiIzMS8wMS8yMDI3IiwicG4i"
-    "OiIwMUtHMTIzQUJDIiwiY24iOiLQkNC70LAt0KLQvtC-INCi0YDQsNC90YEg0JDQmtCeIn0"
-    ".hkYZd9x__XTCJb3EfD_pT7MV4mku3Fv-QAL6cnMYzFslpo7nlLam18OHtUQozmrbRzT7FkNUvY3iCarcnffweA";
+static const char
+    qr_text[] = "eyJhbGciOiJFUzI1NiIsImtpZCI6ImtnLTEifQ"
+                ".eyJpZCI6IktHLVVaLTIwMjYtMS0xNyIsImlhdCI6IjAyLzAzLzIwMjYiLCJleHAiOiIzMS8wMS8yMDI3IiwicG4i"
+                "OiIwMUtHMTIzQUJDIiwiY24iOiLQkNC70LAt0KLQvtC-INCi0YDQsNC90YEg0JDQmtCeIn0"
+                ".hkYZd9x__XTCJb3EfD_pT7MV4mku3Fv-QAL6cnMYzFslpo7nlLam18OHtUQozmrbRzT7FkNUvY3iCarcnffweA";
 
 static const kp_pdf_label_t labels[] = {
-	{ "Уруксат номери", "Номер разрешения", "Permit number" },
-	{ "Ташуучу", "Перевозчик", "Carrier" },
-	{ "Унаанын мамлекеттик номери", "Государственный номер транспортного средства",
-	  "Vehicle registration plate" },
-	{ "Берилген күнү", "Дата выдачи", "Issued on" },
-	{ "Жарактуулук мөөнөтү", "Действительно до", "Valid until" },
-	{ "Өтүүчү өлкө", NULL, "Country of entry" },
+    {"Уруксат номери", "Номер разрешения", "Permit number"},
+    {"Ташуучу", "Перевозчик", "Carrier"},
+    {"Унаанын мамлекеттик номери", "Государственный номер транспортного средства", "Vehicle registration plate"},
+    {"Берилген күнү", "Дата выдачи", "Issued on"},
+    {"Жарактуулук мөөнөтү", "Действительно до", "Valid until"},
+    {"Өтүүчү өлкө", NULL, "Country of entry"},
 };
 
 /* A permit-like page into *pdf_out; returns its length. */
@@ -37,8 +36,12 @@ static size_t build_permit(unsigned char **pdf_out)
 	                              "International road freight permit",
 	                              "Кыргыз Республикасы · Кыргызская Республика · Kyrgyz Republic"),
 	                 KP_PDF_OK);
-	const char *values[] = { PERMIT_ID, "ОсОО «Ала-Тоо Транс» (ИНН 01234567890123)", "01KG123ABC / 01KG456DEF",
-		                 "02/03/2026", "31/01/2027", "Өзбекстан · Узбекистан · Uzbekistan" };
+	const char *values[] = {PERMIT_ID,
+	                        "ОсОО «Ала-Тоо Транс» (ИНН 01234567890123)",
+	                        "01KG123ABC / 01KG456DEF",
+	                        "02/03/2026",
+	                        "31/01/2027",
+	                        "Өзбекстан · Узбекистан · Uzbekistan"};
 	for (size_t i = 0; i < KP_ROWS(labels); i++)
 		assert_int_equal(kp_pdf_row(pdf, &labels[i], values[i]), KP_PDF_OK);
 	assert_int_equal(kp_pdf_space(pdf, 6), KP_PDF_OK);
@@ -48,7 +51,8 @@ static size_t build_permit(unsigned char **pdf_out)
 	assert_int_equal(kp_pdf_text(pdf,
 	                             "Бул уруксат чек арада QR-код аркылуу текшерилет. Разрешение проверяется "
 	                             "на границе по QR-коду. This permit is verified at the border from its QR code.\n"
-	                             "Signed credential: ", 9),
+	                             "Signed credential: ",
+	                             9),
 	                 KP_PDF_OK);
 	/* A word far longer than a line is broken inside. */
 	assert_int_equal(kp_pdf_text(pdf, qr_text, 7), KP_PDF_OK);
@@ -115,9 +119,15 @@ static void text_extracts(void **state)
 	snprintf(cmd, sizeof(cmd), "pdftotext -enc UTF-8 '%s' - 2>/dev/null", path);
 	char *text = doc_run(cmd, &st);
 	assert_int_equal(st, 0);
-	const char *want[] = { "Уруксат номери", "Разрешение на международную перевозку грузов",
-		               "Эл аралык жүк ташуу уруксаты", "Өтүүчү өлкө", "Permit number", PERMIT_ID,
-		               "ОсОО «Ала-Тоо Транс»", "Жарактуулук мөөнөтү", "31/01/2027" };
+	const char *want[] = {"Уруксат номери",
+	                      "Разрешение на международную перевозку грузов",
+	                      "Эл аралык жүк ташуу уруксаты",
+	                      "Өтүүчү өлкө",
+	                      "Permit number",
+	                      PERMIT_ID,
+	                      "ОсОО «Ала-Тоо Транс»",
+	                      "Жарактуулук мөөнөтү",
+	                      "31/01/2027"};
 	for (size_t i = 0; i < KP_ROWS(want); i++)
 		if (strstr(text, want[i]) == NULL)
 			fail_msg("\"%s\" not in the extracted text:\n%s", want[i], text);
@@ -139,8 +149,9 @@ static void qr_scans_from_render(void **state)
 	kp_test_mkdtemp(dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/permit.pdf", dir);
 	doc_write_file(path, pdf, len);
-	snprintf(cmd, sizeof(cmd), "pdftoppm -r 150 -png -singlefile '%s' '%s/page' 2>/dev/null && "
-	                           "zbarimg --nodbus --raw -q -Sdisable -Sqrcode.enable '%s/page.png'",
+	snprintf(cmd, sizeof(cmd),
+	         "pdftoppm -r 150 -png -singlefile '%s' '%s/page' 2>/dev/null && "
+	         "zbarimg --nodbus --raw -q -Sdisable -Sqrcode.enable '%s/page.png'",
 	         path, dir, dir);
 	char *out = doc_run(cmd, &st);
 	assert_int_equal(st, 0);
@@ -178,7 +189,7 @@ static void errors(void **state)
 	assert_int_equal(kp_pdf_new(NULL, &pdf), KP_PDF_OK);
 	assert_int_equal(kp_pdf_title(pdf, "bad \xff UTF-8", NULL), KP_PDF_EINVAL);
 	assert_int_equal(kp_pdf_row(pdf, &labels[0], "\xd0"), KP_PDF_EINVAL);
-	assert_int_equal(kp_pdf_row(pdf, &(kp_pdf_label_t){ "\xc3\x28", NULL, NULL }, "x"), KP_PDF_EINVAL);
+	assert_int_equal(kp_pdf_row(pdf, &(kp_pdf_label_t){"\xc3\x28", NULL, NULL}, "x"), KP_PDF_EINVAL);
 	assert_int_equal(kp_pdf_row(pdf, NULL, "x"), KP_PDF_EINVAL);
 	assert_int_equal(kp_pdf_text(pdf, "tiny", 2), KP_PDF_EINVAL);
 	assert_int_equal(kp_qr_encode(PERMIT_ID, strlen(PERMIT_ID), KP_QR_ECC_M, &qr), KP_QR_OK);
@@ -201,10 +212,10 @@ static void errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(one_page_pdf),
-		cmocka_unit_test(text_extracts),
-		cmocka_unit_test(qr_scans_from_render),
-		cmocka_unit_test(errors),
+	    cmocka_unit_test(one_page_pdf),
+	    cmocka_unit_test(text_extracts),
+	    cmocka_unit_test(qr_scans_from_render),
+	    cmocka_unit_test(errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,11 +9,11 @@
 #define PERMIT_ID "KG-UZ-2026-1-17"
 
 /* A JWS of the size a permit QR carries (about 400 bytes). */
-static const char jws_text[] =
-    "eyJhbGciOiJFUzI1NiIsImtpZCI6ImtnLTEifQ"
-    ".eyJpZCI6IktHLVVaLTIwMjYtMS0xNyIsImlhdCI6IjAyLzAzLzIwMjYiLCJleHAiOiIzMS8wMS8yMDI3IiwicG4i"
-    "OiIwMUtHMTIzQUJDIiwiY24iOiLQkNC70LAt0KLQvtC-INCi0YDQsNC90YEg0JDQmtCeIn0"
-    ".hkYZd9x__XTCJb3EfD_pT7MV4mku3Fv-QAL6cnMYzFslpo7nlLam18OHtUQozmrbRzT7FkNUvY3iCarcnffweA";
+static const char
+    jws_text[] = "eyJhbGciOiJFUzI1NiIsImtpZCI6ImtnLTEifQ"
+                 ".eyJpZCI6IktHLVVaLTIwMjYtMS0xNyIsImlhdCI6IjAyLzAzLzIwMjYiLCJleHAiOiIzMS8wMS8yMDI3IiwicG4i"
+                 "OiIwMUtHMTIzQUJDIiwiY24iOiLQkNC70LAt0KLQvtC-INCi0YDQsNC90YEg0JDQmtCeIn0"
+                 ".hkYZd9x__XTCJb3EfD_pT7MV4mku3Fv-QAL6cnMYzFslpo7nlLam18OHtUQozmrbRzT7FkNUvY3iCarcnffweA";
 
 static void encode(const char *text, kp_qr_ecc_t ecc, kp_qr_t *qr)
 {
@@ -30,7 +30,7 @@ static void encode_basics(void **state)
 	encode(PERMIT_ID, KP_QR_ECC_H, &h);
 	assert_true(h.version >= qr.version);
 	/* The three finder patterns: dark 7x7 corners with a light ring inside. */
-	int corners[3][2] = { { 0, 0 }, { qr.width - 7, 0 }, { 0, qr.width - 7 } };
+	int corners[3][2] = {{0, 0}, {qr.width - 7, 0}, {0, qr.width - 7}};
 	for (int c = 0; c < 3; c++) {
 		assert_true(kp_qr_dark(&qr, corners[c][0], corners[c][1]));
 		assert_false(kp_qr_dark(&qr, corners[c][0] + 1, corners[c][1] + 1));
@@ -141,7 +141,7 @@ static uint32_t be32(const unsigned char *p)
 /* Walks the chunks (CRCs checked), then inflates IDAT and compares every pixel. */
 static void check_png(const unsigned char *png, size_t len, const kp_qr_t *qr, int scale, int quiet)
 {
-	static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 	uint32_t px = (uint32_t)((qr->width + 2 * quiet) * scale);
 	assert_true(len > 8 + 25);
 	assert_memory_equal(png, sig, 8);
@@ -186,7 +186,7 @@ static void png_rendering(void **state)
 	unsigned char *png = NULL;
 	size_t len = 0;
 	encode(jws_text, KP_QR_ECC_M, &qr);
-	const int cases[][2] = { { 1, 0 }, { 3, 4 }, { 8, 4 }, { 5, 2 } };
+	const int cases[][2] = {{1, 0}, {3, 4}, {8, 4}, {5, 2}};
 	for (size_t i = 0; i < KP_ROWS(cases); i++) {
 		assert_int_equal(kp_qr_png(&qr, cases[i][0], cases[i][1], &png, &len), KP_QR_OK);
 		check_png(png, len, &qr, cases[i][0], cases[i][1]);
@@ -204,7 +204,7 @@ static void decodes_with_zbarimg(void **state)
 {
 	(void)state;
 	doc_require_tool("zbarimg");
-	const char *texts[] = { PERMIT_ID, jws_text, "1." PERMIT_ID };
+	const char *texts[] = {PERMIT_ID, jws_text, "1." PERMIT_ID};
 	char dir[256], path[300], cmd[700];
 	kp_test_mkdtemp(dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/qr.png", dir);
@@ -233,10 +233,10 @@ static void decodes_with_zbarimg(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(encode_basics),
-		cmocka_unit_test(svg_rendering),
-		cmocka_unit_test(png_rendering),
-		cmocka_unit_test(decodes_with_zbarimg),
+	    cmocka_unit_test(encode_basics),
+	    cmocka_unit_test(svg_rendering),
+	    cmocka_unit_test(png_rendering),
+	    cmocka_unit_test(decodes_with_zbarimg),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

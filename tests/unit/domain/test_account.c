@@ -17,8 +17,8 @@ static void run_checks(const char *name, const char *(*check)(const char *), con
 		if (cases[i].refusal == NULL && why != NULL)
 			fail_msg("%s(\"%s\") refused: %s", name, cases[i].in ? cases[i].in : "(null)", why);
 		if (cases[i].refusal != NULL && (why == NULL || strstr(why, cases[i].refusal) == NULL))
-			fail_msg("%s(\"%s\") said \"%s\", want a refusal saying \"%s\"", name,
-			         cases[i].in ? cases[i].in : "(null)", why ? why : "(accepted)", cases[i].refusal);
+			fail_msg("%s(\"%s\") said \"%s\", want a refusal saying \"%s\"", name, cases[i].in ? cases[i].in : "(null)",
+			         why ? why : "(accepted)", cases[i].refusal);
 	}
 }
 
@@ -27,49 +27,49 @@ static void run_checks(const char *name, const char *(*check)(const char *), con
 /* ---- INN ---- */
 
 static const struct check_case inn_cases[] = {
-	/* organisations: 0 then any 13 digits */
-	{"01507201910123", NULL},
-	{"00000000000000", NULL},
-	{"09999999999999", NULL},
-	/* individuals: 1 or 2, then the date of birth DDMMYYYY, then 5 digits */
-	{"13112199012345", NULL},                 /* 31.12.1990 */
-	{"20101190012345", NULL},                 /* 01.01.1900, the first year allowed */
-	{"20101210012345", NULL},                 /* 01.01.2100, the last year allowed */
-	{"13101189912345", "date of birth"},      /* 1899 */
-	{"13101210112345", "date of birth"},      /* 2101 */
-	{"10001199012345", "date of birth"},      /* day 00 */
-	{"13201199012345", "date of birth"},      /* day 32 */
-	{"10100199012345", "date of birth"},      /* month 00 */
-	{"10113199012345", "date of birth"},      /* month 13 */
-	{"13104199012345", "date of birth"},      /* 31 April */
-	{"13004199012345", NULL},                 /* 30 April */
-	{"13106199012345", "date of birth"},      /* 31 June */
-	{"13109199012345", "date of birth"},      /* 31 September */
-	{"13111199012345", "date of birth"},      /* 31 November */
-	{"13107199012345", NULL},                 /* 31 July */
-	{"13108199012345", NULL},                 /* 31 August */
-	/* leap years: divisible by 4, except centuries, except every 400 years */
-	{"12902200012345", NULL},                 /* 29.02.2000: divisible by 400 */
-	{"12902190012345", "date of birth"},      /* 29.02.1900: a century */
-	{"22902202412345", NULL},                 /* 29.02.2024 */
-	{"22902202312345", "date of birth"},      /* 29.02.2023 */
-	{"22902209612345", NULL},                 /* 29.02.2096 */
-	{"22902210012345", "date of birth"},      /* 29.02.2100: a century */
-	{"22802202312345", NULL},                 /* 28.02.2023 */
-	{"13002202412345", "date of birth"},      /* 30.02 in a leap year */
-	/* other first digits */
-	{"31501199012345", "must start with 0"},
-	{"91501199012345", "must start with 0"},
-	/* shape */
-	{"0150720191012", "14 digits"},           /* 13 */
-	{"015072019101234", "14 digits"},         /* 15 */
-	{"0150720191012a", "14 digits"},
-	{"0150720191012 ", "14 digits"},
-	{" 01507201910123", "14 digits"},
-	{"-1507201910123", "14 digits"},
-	{"０1507201910123", "14 digits"},          /* a full-width zero */
-	{"", "14 digits"},
-	{NULL, "14 digits"},
+    /* organisations: 0 then any 13 digits */
+    {"01507201910123", NULL},
+    {"00000000000000", NULL},
+    {"09999999999999", NULL},
+    /* individuals: 1 or 2, then the date of birth DDMMYYYY, then 5 digits */
+    {"13112199012345", NULL},            /* 31.12.1990 */
+    {"20101190012345", NULL},            /* 01.01.1900, the first year allowed */
+    {"20101210012345", NULL},            /* 01.01.2100, the last year allowed */
+    {"13101189912345", "date of birth"}, /* 1899 */
+    {"13101210112345", "date of birth"}, /* 2101 */
+    {"10001199012345", "date of birth"}, /* day 00 */
+    {"13201199012345", "date of birth"}, /* day 32 */
+    {"10100199012345", "date of birth"}, /* month 00 */
+    {"10113199012345", "date of birth"}, /* month 13 */
+    {"13104199012345", "date of birth"}, /* 31 April */
+    {"13004199012345", NULL},            /* 30 April */
+    {"13106199012345", "date of birth"}, /* 31 June */
+    {"13109199012345", "date of birth"}, /* 31 September */
+    {"13111199012345", "date of birth"}, /* 31 November */
+    {"13107199012345", NULL},            /* 31 July */
+    {"13108199012345", NULL},            /* 31 August */
+    /* leap years: divisible by 4, except centuries, except every 400 years */
+    {"12902200012345", NULL},            /* 29.02.2000: divisible by 400 */
+    {"12902190012345", "date of birth"}, /* 29.02.1900: a century */
+    {"22902202412345", NULL},            /* 29.02.2024 */
+    {"22902202312345", "date of birth"}, /* 29.02.2023 */
+    {"22902209612345", NULL},            /* 29.02.2096 */
+    {"22902210012345", "date of birth"}, /* 29.02.2100: a century */
+    {"22802202312345", NULL},            /* 28.02.2023 */
+    {"13002202412345", "date of birth"}, /* 30.02 in a leap year */
+    /* other first digits */
+    {"31501199012345", "must start with 0"},
+    {"91501199012345", "must start with 0"},
+    /* shape */
+    {"0150720191012", "14 digits"},   /* 13 */
+    {"015072019101234", "14 digits"}, /* 15 */
+    {"0150720191012a", "14 digits"},
+    {"0150720191012 ", "14 digits"},
+    {" 01507201910123", "14 digits"},
+    {"-1507201910123", "14 digits"},
+    {"０1507201910123", "14 digits"}, /* a full-width zero */
+    {"", "14 digits"},
+    {NULL, "14 digits"},
 };
 
 static void inn(void **state)
@@ -81,25 +81,25 @@ static void inn(void **state)
 /* ---- usernames ---- */
 
 static const struct check_case username_cases[] = {
-	{"abc", NULL},
-	{"aibek.usenov", NULL},
-	{"a_b-c.d", NULL},
-	{"1abc", NULL},
-	{"007", NULL},
-	{"abcdefghijklmnopqrstuvwxyz012345", NULL},  /* 32 */
-	{"abcdefghijklmnopqrstuvwxyz0123456", "3 to 32"},
-	{"ab", "3 to 32"},
-	{"", "3 to 32"},
-	{NULL, "3 to 32"},
-	{"Aibek", "lower-case"},
-	{"aibek usenov", "lower-case"},
-	{"aibek@kg", "lower-case"},
-	{"айбек", "lower-case"},
-	{"aibek\t", "lower-case"},
-	{"_abc", "must start with a letter or digit"},
-	{".abc", "must start with a letter or digit"},
-	{"-abc", "must start with a letter or digit"},
-	{"abc_", NULL},
+    {"abc", NULL},
+    {"aibek.usenov", NULL},
+    {"a_b-c.d", NULL},
+    {"1abc", NULL},
+    {"007", NULL},
+    {"abcdefghijklmnopqrstuvwxyz012345", NULL}, /* 32 */
+    {"abcdefghijklmnopqrstuvwxyz0123456", "3 to 32"},
+    {"ab", "3 to 32"},
+    {"", "3 to 32"},
+    {NULL, "3 to 32"},
+    {"Aibek", "lower-case"},
+    {"aibek usenov", "lower-case"},
+    {"aibek@kg", "lower-case"},
+    {"айбек", "lower-case"},
+    {"aibek\t", "lower-case"},
+    {"_abc", "must start with a letter or digit"},
+    {".abc", "must start with a letter or digit"},
+    {"-abc", "must start with a letter or digit"},
+    {"abc_", NULL},
 };
 
 static void usernames(void **state)
@@ -119,15 +119,15 @@ static void passwords(void **state)
 	pw_256[0] = 'q'; /* not one character repeated, which counts as common */
 	memset(pw_257, 'p', 257);
 	const struct check_case cases[] = {
-		{"123456789", "at least 10"},
-		{"1234567890", "most common"},
-		{"1234567809", NULL},
-		{"correct horse battery staple", NULL},
-		{pw_256, NULL},
-		{pw_257, "at most 256"},
-		{"", "at least 10"},
-		{NULL, "at least 10"},
-		{"пароль-пароль", NULL},
+	    {"123456789", "at least 10"},
+	    {"1234567890", "most common"},
+	    {"1234567809", NULL},
+	    {"correct horse battery staple", NULL},
+	    {pw_256, NULL},
+	    {pw_257, "at most 256"},
+	    {"", "at least 10"},
+	    {NULL, "at least 10"},
+	    {"пароль-пароль", NULL},
 	};
 	RUN_CHECKS(kp_check_password, cases);
 }
@@ -143,7 +143,7 @@ static void password_counts_characters(void **state)
 	static char cyr[401];
 	for (int i = 0; i < 200; i++)
 		memcpy(cyr + 2 * i, "ж", 2);
-	assert_null(kp_check_password(cyr));           /* 200 characters, 400 bytes */
+	assert_null(kp_check_password(cyr)); /* 200 characters, 400 bytes */
 }
 
 /* ---- e-mail ---- */
@@ -159,25 +159,25 @@ static void emails(void **state)
 	memset(email_255, 'a', 255 - 11);
 	memcpy(email_255 + 255 - 11, "@example.kg", 11);
 	const struct check_case cases[] = {
-		{"name@example.kg", NULL},
-		{"office@alatoo-trans.kg", NULL},
-		{"a@b.c", NULL},
-		{"first.last+tag@mail.gov.kg", NULL},
-		{email_254, NULL},
-		{email_255, "e-mail address"},
-		{"a@b", "e-mail address"},
-		{"@example.kg", "e-mail address"},
-		{"name@", "e-mail address"},
-		{"name@.kg", "e-mail address"},
-		{"name@example.", "e-mail address"},
-		{"name@@example.kg", "e-mail address"},
-		{"na@me@example.kg", "e-mail address"},
-		{"nameexample.kg", "e-mail address"},
-		{"", "e-mail address"},
-		{NULL, "e-mail address"},
-		{"na me@example.kg", "spaces"},
-		{"name@exa mple.kg", "spaces"},
-		{"name@example.kg\t", "spaces"},
+	    {"name@example.kg", NULL},
+	    {"office@alatoo-trans.kg", NULL},
+	    {"a@b.c", NULL},
+	    {"first.last+tag@mail.gov.kg", NULL},
+	    {email_254, NULL},
+	    {email_255, "e-mail address"},
+	    {"a@b", "e-mail address"},
+	    {"@example.kg", "e-mail address"},
+	    {"name@", "e-mail address"},
+	    {"name@.kg", "e-mail address"},
+	    {"name@example.", "e-mail address"},
+	    {"name@@example.kg", "e-mail address"},
+	    {"na@me@example.kg", "e-mail address"},
+	    {"nameexample.kg", "e-mail address"},
+	    {"", "e-mail address"},
+	    {NULL, "e-mail address"},
+	    {"na me@example.kg", "spaces"},
+	    {"name@exa mple.kg", "spaces"},
+	    {"name@example.kg\t", "spaces"},
 	};
 	RUN_CHECKS(kp_check_email, cases);
 }
@@ -185,25 +185,25 @@ static void emails(void **state)
 /* ---- phone ---- */
 
 static const struct check_case phone_cases[] = {
-	{"+996 555 123456", NULL},
-	{"+996555123456", NULL},
-	{"+996-555-123-456", NULL},
-	{"+996 312 314 312", NULL},
-	{"+12345678", NULL},                 /* 8 digits */
-	{"+123456789012345", NULL},          /* 15 digits */
-	{"+1234567", "8 to 15 digits"},
-	{"+1234567890123456", "8 to 15 digits"},
-	{"+", "8 to 15 digits"},
-	{"+ - - -", "8 to 15 digits"},
-	{"996555123456", "must start with +"},
-	{"0555 123 456", "must start with +"},
-	{" +996555123456", "must start with +"},
-	{"", "must start with +"},
-	{NULL, "must start with +"},
-	{"+996 (555) 123456", "only digits, spaces and dashes"},
-	{"+996.555.123456", "only digits, spaces and dashes"},
-	{"+996555123456 ext 2", "only digits, spaces and dashes"},
-	{"++996555123456", "only digits, spaces and dashes"},
+    {"+996 555 123456", NULL},
+    {"+996555123456", NULL},
+    {"+996-555-123-456", NULL},
+    {"+996 312 314 312", NULL},
+    {"+12345678", NULL},        /* 8 digits */
+    {"+123456789012345", NULL}, /* 15 digits */
+    {"+1234567", "8 to 15 digits"},
+    {"+1234567890123456", "8 to 15 digits"},
+    {"+", "8 to 15 digits"},
+    {"+ - - -", "8 to 15 digits"},
+    {"996555123456", "must start with +"},
+    {"0555 123 456", "must start with +"},
+    {" +996555123456", "must start with +"},
+    {"", "must start with +"},
+    {NULL, "must start with +"},
+    {"+996 (555) 123456", "only digits, spaces and dashes"},
+    {"+996.555.123456", "only digits, spaces and dashes"},
+    {"+996555123456 ext 2", "only digits, spaces and dashes"},
+    {"++996555123456", "only digits, spaces and dashes"},
 };
 
 static void phones(void **state)
@@ -215,23 +215,30 @@ static void phones(void **state)
 /* ---- language, licence, country ---- */
 
 static const struct check_case language_cases[] = {
-	{"ky", NULL}, {"ru", NULL}, {"en", NULL},
-	{"KY", "ky, ru or en"}, {"kz", "ky, ru or en"}, {"rus", "ky, ru or en"},
-	{"k", "ky, ru or en"}, {"", "ky, ru or en"}, {NULL, "ky, ru or en"}, {"en ", "ky, ru or en"},
+    {"ky", NULL},           {"ru", NULL},
+    {"en", NULL},           {"KY", "ky, ru or en"},
+    {"kz", "ky, ru or en"}, {"rus", "ky, ru or en"},
+    {"k", "ky, ru or en"},  {"", "ky, ru or en"},
+    {NULL, "ky, ru or en"}, {"en ", "ky, ru or en"},
 };
 
 static const struct check_case licence_cases[] = {
-	{"KG-AT-2024-0417", NULL}, {"AB1", NULL}, {"ab/12-x", NULL},
-	{"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345", NULL},           /* 32 */
-	{"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456", "3 to 32"},     /* 33 */
-	{"AB", "3 to 32"}, {"", "3 to 32"}, {NULL, "3 to 32"},
-	{"AB 12", "only latin letters"}, {"AB_12", "only latin letters"}, {"АБ-12", "only latin letters"},
+    {"KG-AT-2024-0417", NULL},
+    {"AB1", NULL},
+    {"ab/12-x", NULL},
+    {"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345", NULL},       /* 32 */
+    {"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456", "3 to 32"}, /* 33 */
+    {"AB", "3 to 32"},
+    {"", "3 to 32"},
+    {NULL, "3 to 32"},
+    {"AB 12", "only latin letters"},
+    {"AB_12", "only latin letters"},
+    {"АБ-12", "only latin letters"},
 };
 
 static const struct check_case country_cases[] = {
-	{"KG", NULL}, {"KZ", NULL}, {"UZ", NULL},
-	{"kg", "two-letter"}, {"Kg", "two-letter"}, {"KGZ", "two-letter"}, {"K", "two-letter"},
-	{"K1", "two-letter"}, {"", "two-letter"}, {NULL, "two-letter"},
+    {"KG", NULL},          {"KZ", NULL},        {"UZ", NULL},         {"kg", "two-letter"}, {"Kg", "two-letter"},
+    {"KGZ", "two-letter"}, {"K", "two-letter"}, {"K1", "two-letter"}, {"", "two-letter"},   {NULL, "two-letter"},
 };
 
 static void language_licence_country(void **state)
@@ -248,8 +255,8 @@ static const struct {
 	unsigned bit;
 	const char *name;
 } roles[] = {
-	{KP_ROLE_CARRIER, "carrier"}, {KP_ROLE_TRAVELLER, "traveller"}, {KP_ROLE_OFFICER, "officer"},
-	{KP_ROLE_MINISTRY, "ministry"}, {KP_ROLE_AUDITOR, "auditor"}, {KP_ROLE_ADMIN, "admin"},
+    {KP_ROLE_CARRIER, "carrier"},   {KP_ROLE_TRAVELLER, "traveller"}, {KP_ROLE_OFFICER, "officer"},
+    {KP_ROLE_MINISTRY, "ministry"}, {KP_ROLE_AUDITOR, "auditor"},     {KP_ROLE_ADMIN, "admin"},
 };
 
 static void role_names(void **state)
@@ -279,7 +286,8 @@ static void role_names(void **state)
 	assert_int_equal(kp_role_parse("administrator"), 0);
 }
 
-static const char *const kinds[] = {"carrier", "importer", "ministry", "border_service", "customs", "partner_authority"};
+static const char *const kinds[] = {"carrier",        "importer", "ministry",
+                                    "border_service", "customs",  "partner_authority"};
 
 static void org_kinds(void **state)
 {
@@ -294,22 +302,22 @@ static void org_kinds(void **state)
 
 /* Which role may belong to which kind of organisation; column 0 is "no organisation",
  * the last column a kind that does not exist. */
-static const char *const fit_kinds[] = {NULL, "carrier", "importer", "ministry", "border_service", "customs",
-                                        "partner_authority", "unknown"};
+static const char *const fit_kinds[] = {NULL,      "carrier",           "importer", "ministry", "border_service",
+                                        "customs", "partner_authority", "unknown"};
 static const struct {
 	unsigned role;
 	bool fits[8];
 } fit_cases[] = {
-	/*                       none   carr   impo   mini   bord   cust   part   unkn */
-	{KP_ROLE_CARRIER,      {false, true,  true,  false, false, false, false, false}},
-	{KP_ROLE_TRAVELLER,    {true,  false, false, false, false, false, false, false}},
-	{KP_ROLE_OFFICER,      {false, false, false, false, true,  true,  true,  false}},
-	{KP_ROLE_MINISTRY,     {false, false, false, true,  false, false, false, false}},
-	{KP_ROLE_AUDITOR,      {true,  true,  true,  true,  true,  true,  true,  false}},
-	{KP_ROLE_ADMIN,        {true,  false, false, true,  false, false, false, false}},
-	{0,                    {false, false, false, false, false, false, false, false}},
-	{KP_ROLE_ADMIN | KP_ROLE_AUDITOR, {false, false, false, false, false, false, false, false}},
-	{1u << 6,              {false, false, false, false, false, false, false, false}},
+    /*                       none   carr   impo   mini   bord   cust   part   unkn */
+    {KP_ROLE_CARRIER, {false, true, true, false, false, false, false, false}},
+    {KP_ROLE_TRAVELLER, {true, false, false, false, false, false, false, false}},
+    {KP_ROLE_OFFICER, {false, false, false, false, true, true, true, false}},
+    {KP_ROLE_MINISTRY, {false, false, false, true, false, false, false, false}},
+    {KP_ROLE_AUDITOR, {true, true, true, true, true, true, true, false}},
+    {KP_ROLE_ADMIN, {true, false, false, true, false, false, false, false}},
+    {0, {false, false, false, false, false, false, false, false}},
+    {KP_ROLE_ADMIN | KP_ROLE_AUDITOR, {false, false, false, false, false, false, false, false}},
+    {1u << 6, {false, false, false, false, false, false, false, false}},
 };
 
 static void role_fits_org(void **state)
@@ -349,17 +357,17 @@ static void common_passwords_and_delay(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(inn),
-		cmocka_unit_test(usernames),
-		cmocka_unit_test(passwords),
-		cmocka_unit_test(password_counts_characters),
-		cmocka_unit_test(emails),
-		cmocka_unit_test(phones),
-		cmocka_unit_test(language_licence_country),
-		cmocka_unit_test(role_names),
-		cmocka_unit_test(org_kinds),
-		cmocka_unit_test(role_fits_org),
-		cmocka_unit_test(common_passwords_and_delay),
+	    cmocka_unit_test(inn),
+	    cmocka_unit_test(usernames),
+	    cmocka_unit_test(passwords),
+	    cmocka_unit_test(password_counts_characters),
+	    cmocka_unit_test(emails),
+	    cmocka_unit_test(phones),
+	    cmocka_unit_test(language_licence_country),
+	    cmocka_unit_test(role_names),
+	    cmocka_unit_test(org_kinds),
+	    cmocka_unit_test(role_fits_org),
+	    cmocka_unit_test(common_passwords_and_delay),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,17 +38,17 @@ static void known_days(void **state)
 		int y, m, d;
 		int64_t days;
 	} rows[] = {
-		{1970, 1, 1, 0},        {1970, 1, 2, 1},         {1969, 12, 31, -1},     {2000, 1, 1, 10957},
-		{2000, 2, 29, 11016},   {2000, 3, 1, 11017},     {1900, 2, 28, -25509},  {1900, 3, 1, -25508},
-		{2024, 2, 29, 19782},   {2026, 1, 31, 20484},    {2027, 1, 31, 20849},   {2100, 2, 28, 47540},
-		{2100, 3, 1, 47541},    {1600, 1, 1, -135140},   {0, 3, 1, -719468},     {-1, 12, 31, -719529},
-		{9999, 12, 31, 2932896}, {2038, 1, 19, 24855},
+	    {1970, 1, 1, 0},         {1970, 1, 2, 1},       {1969, 12, 31, -1},    {2000, 1, 1, 10957},
+	    {2000, 2, 29, 11016},    {2000, 3, 1, 11017},   {1900, 2, 28, -25509}, {1900, 3, 1, -25508},
+	    {2024, 2, 29, 19782},    {2026, 1, 31, 20484},  {2027, 1, 31, 20849},  {2100, 2, 28, 47540},
+	    {2100, 3, 1, 47541},     {1600, 1, 1, -135140}, {0, 3, 1, -719468},    {-1, 12, 31, -719529},
+	    {9999, 12, 31, 2932896}, {2038, 1, 19, 24855},
 	};
 	for (size_t i = 0; i < KP_ROWS(rows); i++) {
 		int64_t got = kp_days_from_civil(rows[i].y, rows[i].m, rows[i].d);
 		if (got != rows[i].days)
-			fail_msg("days_from_civil(%d-%02d-%02d) = %lld, want %lld", rows[i].y, rows[i].m, rows[i].d,
-			         (long long)got, (long long)rows[i].days);
+			fail_msg("days_from_civil(%d-%02d-%02d) = %lld, want %lld", rows[i].y, rows[i].m, rows[i].d, (long long)got,
+			         (long long)rows[i].days);
 		int y, m, d;
 		kp_civil_from_days(rows[i].days, &y, &m, &d);
 		if (y != rows[i].y || m != rows[i].m || d != rows[i].d)
@@ -69,8 +69,8 @@ static void round_trip_wide_range(void **state)
 			for (int d = 1; d <= month_len(y, m); d++) {
 				int64_t days = kp_days_from_civil(y, m, d);
 				if (days != expect)
-					fail_msg("%d-%02d-%02d is day %lld, want %lld (one after the day before)", y, m, d,
-					         (long long)days, (long long)expect);
+					fail_msg("%d-%02d-%02d is day %lld, want %lld (one after the day before)", y, m, d, (long long)days,
+					         (long long)expect);
 				expect++;
 				int yy, mm, dd;
 				kp_civil_from_days(days, &yy, &mm, &dd);
@@ -100,8 +100,8 @@ static void leap_years(void **state)
 		int year;
 		bool leap;
 	} rows[] = {
-		{2000, true}, {1900, false}, {2024, true}, {2100, false}, {2023, false}, {2096, true}, {2200, false},
-		{1904, true}, {2004, true},  {2400, true}, {1600, true},
+	    {2000, true},  {1900, false}, {2024, true}, {2100, false}, {2023, false}, {2096, true},
+	    {2200, false}, {1904, true},  {2004, true}, {2400, true},  {1600, true},
 	};
 	for (size_t i = 0; i < KP_ROWS(rows); i++) {
 		int y = rows[i].year;
@@ -130,16 +130,15 @@ static void date_valid(void **state)
 		int y, m, d;
 		bool ok;
 	} rows[] = {
-		{2026, 1, 31, true},   {2026, 4, 30, true},  {2026, 4, 31, false}, {2026, 6, 31, false},
-		{2026, 9, 31, false},  {2026, 11, 31, false}, {2026, 12, 31, true}, {2026, 0, 1, false},
-		{2026, 13, 1, false},  {2026, 1, 0, false},  {2026, 1, 32, false}, {2026, -1, 1, false},
-		{2026, 1, -5, false},  {1900, 1, 1, true},   {1899, 12, 31, false}, {2200, 12, 31, true},
-		{2201, 1, 1, false},   {0, 1, 1, false},
+	    {2026, 1, 31, true},   {2026, 4, 30, true},  {2026, 4, 31, false}, {2026, 6, 31, false}, {2026, 9, 31, false},
+	    {2026, 11, 31, false}, {2026, 12, 31, true}, {2026, 0, 1, false},  {2026, 13, 1, false}, {2026, 1, 0, false},
+	    {2026, 1, 32, false},  {2026, -1, 1, false}, {2026, 1, -5, false}, {1900, 1, 1, true},   {1899, 12, 31, false},
+	    {2200, 12, 31, true},  {2201, 1, 1, false},  {0, 1, 1, false},
 	};
 	for (size_t i = 0; i < KP_ROWS(rows); i++)
 		if (kp_date_valid(rows[i].y, rows[i].m, rows[i].d) != rows[i].ok)
-			fail_msg("kp_date_valid(%d, %d, %d) = %d, want %d", rows[i].y, rows[i].m, rows[i].d,
-			         !rows[i].ok, rows[i].ok);
+			fail_msg("kp_date_valid(%d, %d, %d) = %d, want %d", rows[i].y, rows[i].m, rows[i].d, !rows[i].ok,
+			         rows[i].ok);
 }
 
 /* ---- text forms ---- */
@@ -173,34 +172,34 @@ static void parse_dmy(void **state)
 {
 	(void)state;
 	static const struct parse_case cases[] = {
-		{"31/01/2027", 2027, 1, 31},
-		{"01/01/1900", 1900, 1, 1},
-		{"31/12/2200", 2200, 12, 31},
-		{"29/02/2024", 2024, 2, 29},
-		{"29/02/2000", 2000, 2, 29},
-		{"29/02/1900", 0, 0, 0},  /* not a leap year */
-		{"29/02/2100", 0, 0, 0},
-		{"29/02/2026", 0, 0, 0},
-		{"31/04/2026", 0, 0, 0},
-		{"00/01/2026", 0, 0, 0},
-		{"01/00/2026", 0, 0, 0},
-		{"01/13/2026", 0, 0, 0},
-		{"32/01/2026", 0, 0, 0},
-		{"31/12/1899", 0, 0, 0},  /* outside 1900-2200 */
-		{"01/01/2201", 0, 0, 0},
-		{"1/1/2026", 0, 0, 0},    /* no padding */
-		{"01-01-2026", 0, 0, 0},  /* wrong separators */
-		{"2026-01-31", 0, 0, 0},  /* ISO is not dd/MM/yyyy */
-		{"01/01/2026 ", 0, 0, 0}, /* trailing space */
-		{" 01/01/2026", 0, 0, 0},
-		{"01/01/20260", 0, 0, 0},
-		{"01/01/202", 0, 0, 0},
-		{"+1/01/2026", 0, 0, 0},
-		{"-1/01/2026", 0, 0, 0},
-		{"0a/01/2026", 0, 0, 0},
-		{"01/01/2O26", 0, 0, 0},  /* letter O */
-		{"", 0, 0, 0},
-		{NULL, 0, 0, 0},
+	    {"31/01/2027", 2027, 1, 31},
+	    {"01/01/1900", 1900, 1, 1},
+	    {"31/12/2200", 2200, 12, 31},
+	    {"29/02/2024", 2024, 2, 29},
+	    {"29/02/2000", 2000, 2, 29},
+	    {"29/02/1900", 0, 0, 0}, /* not a leap year */
+	    {"29/02/2100", 0, 0, 0},
+	    {"29/02/2026", 0, 0, 0},
+	    {"31/04/2026", 0, 0, 0},
+	    {"00/01/2026", 0, 0, 0},
+	    {"01/00/2026", 0, 0, 0},
+	    {"01/13/2026", 0, 0, 0},
+	    {"32/01/2026", 0, 0, 0},
+	    {"31/12/1899", 0, 0, 0}, /* outside 1900-2200 */
+	    {"01/01/2201", 0, 0, 0},
+	    {"1/1/2026", 0, 0, 0},    /* no padding */
+	    {"01-01-2026", 0, 0, 0},  /* wrong separators */
+	    {"2026-01-31", 0, 0, 0},  /* ISO is not dd/MM/yyyy */
+	    {"01/01/2026 ", 0, 0, 0}, /* trailing space */
+	    {" 01/01/2026", 0, 0, 0},
+	    {"01/01/20260", 0, 0, 0},
+	    {"01/01/202", 0, 0, 0},
+	    {"+1/01/2026", 0, 0, 0},
+	    {"-1/01/2026", 0, 0, 0},
+	    {"0a/01/2026", 0, 0, 0},
+	    {"01/01/2O26", 0, 0, 0}, /* letter O */
+	    {"", 0, 0, 0},
+	    {NULL, 0, 0, 0},
 	};
 	run_parse("kp_date_parse_dmy", kp_date_parse_dmy, cases, KP_ROWS(cases));
 }
@@ -209,30 +208,30 @@ static void parse_iso(void **state)
 {
 	(void)state;
 	static const struct parse_case cases[] = {
-		{"2026-01-31", 2026, 1, 31},
-		{"1900-01-01", 1900, 1, 1},
-		{"2200-12-31", 2200, 12, 31},
-		{"2024-02-29", 2024, 2, 29},
-		{"2000-02-29", 2000, 2, 29},
-		{"1900-02-29", 0, 0, 0},
-		{"2100-02-29", 0, 0, 0},
-		{"2026-02-29", 0, 0, 0},
-		{"2026-06-31", 0, 0, 0},
-		{"2026-00-10", 0, 0, 0},
-		{"2026-13-10", 0, 0, 0},
-		{"2026-01-00", 0, 0, 0},
-		{"1899-12-31", 0, 0, 0},
-		{"2201-01-01", 0, 0, 0},
-		{"2026-1-31", 0, 0, 0},
-		{"2026/01/31", 0, 0, 0},
-		{"31/01/2026", 0, 0, 0},
-		{"2026-01-31T00:00:00Z", 0, 0, 0},
-		{"2026-01-3", 0, 0, 0},
-		{"+026-01-31", 0, 0, 0},
-		{"2026-01-+1", 0, 0, 0},
-		{"2026-0x-01", 0, 0, 0},
-		{"", 0, 0, 0},
-		{NULL, 0, 0, 0},
+	    {"2026-01-31", 2026, 1, 31},
+	    {"1900-01-01", 1900, 1, 1},
+	    {"2200-12-31", 2200, 12, 31},
+	    {"2024-02-29", 2024, 2, 29},
+	    {"2000-02-29", 2000, 2, 29},
+	    {"1900-02-29", 0, 0, 0},
+	    {"2100-02-29", 0, 0, 0},
+	    {"2026-02-29", 0, 0, 0},
+	    {"2026-06-31", 0, 0, 0},
+	    {"2026-00-10", 0, 0, 0},
+	    {"2026-13-10", 0, 0, 0},
+	    {"2026-01-00", 0, 0, 0},
+	    {"1899-12-31", 0, 0, 0},
+	    {"2201-01-01", 0, 0, 0},
+	    {"2026-1-31", 0, 0, 0},
+	    {"2026/01/31", 0, 0, 0},
+	    {"31/01/2026", 0, 0, 0},
+	    {"2026-01-31T00:00:00Z", 0, 0, 0},
+	    {"2026-01-3", 0, 0, 0},
+	    {"+026-01-31", 0, 0, 0},
+	    {"2026-01-+1", 0, 0, 0},
+	    {"2026-0x-01", 0, 0, 0},
+	    {"", 0, 0, 0},
+	    {NULL, 0, 0, 0},
 	};
 	run_parse("kp_date_parse_iso", kp_date_parse_iso, cases, KP_ROWS(cases));
 }
@@ -277,31 +276,31 @@ static void local_day(void **state)
 	static const struct {
 		int64_t at_from_midnight; /* seconds after 2026-01-01T00:00:00Z */
 		int offset;
-		int64_t want_from_d2026;  /* local day, relative to 2026-01-01 */
+		int64_t want_from_d2026; /* local day, relative to 2026-01-01 */
 	} rows[] = {
-		{0, 0, 0},
-		{-1, 0, -1},                 /* 2025-12-31T23:59:59Z */
-		{86399, 0, 0},
-		{86400, 0, 1},
-		/* UTC+6 (Bishkek): the local day starts at 18:00Z the day before */
-		{-6 * 3600, 360, 0},         /* 2025-12-31T18:00:00Z is 00:00 on 1 January in Bishkek */
-		{-6 * 3600 - 1, 360, -1},    /* 17:59:59Z is still 31 December there */
-		{18 * 3600 - 1, 360, 0},     /* 2026-01-01T17:59:59Z: 23:59:59 local */
-		{18 * 3600, 360, 1},
-		/* UTC-5: the local day starts at 05:00Z */
-		{5 * 3600, -300, 0},
-		{5 * 3600 - 1, -300, -1},
-		{0, -300, -1},
-		/* the extremes the setting allows: UTC-12 and UTC+14 */
-		{12 * 3600, -720, 0},
-		{12 * 3600 - 1, -720, -1},
-		{-14 * 3600, 840, 0},
-		{-14 * 3600 - 1, 840, -1},
-		/* half-hour and 45-minute offsets */
-		{-5 * 3600 - 45 * 60, 345, 0},
-		{-5 * 3600 - 45 * 60 - 1, 345, -1},
-		{3 * 3600 + 30 * 60 - 1, -210, -1},
-		{3 * 3600 + 30 * 60, -210, 0},
+	    {0, 0, 0},
+	    {-1, 0, -1}, /* 2025-12-31T23:59:59Z */
+	    {86399, 0, 0},
+	    {86400, 0, 1},
+	    /* UTC+6 (Bishkek): the local day starts at 18:00Z the day before */
+	    {-6 * 3600, 360, 0},      /* 2025-12-31T18:00:00Z is 00:00 on 1 January in Bishkek */
+	    {-6 * 3600 - 1, 360, -1}, /* 17:59:59Z is still 31 December there */
+	    {18 * 3600 - 1, 360, 0},  /* 2026-01-01T17:59:59Z: 23:59:59 local */
+	    {18 * 3600, 360, 1},
+	    /* UTC-5: the local day starts at 05:00Z */
+	    {5 * 3600, -300, 0},
+	    {5 * 3600 - 1, -300, -1},
+	    {0, -300, -1},
+	    /* the extremes the setting allows: UTC-12 and UTC+14 */
+	    {12 * 3600, -720, 0},
+	    {12 * 3600 - 1, -720, -1},
+	    {-14 * 3600, 840, 0},
+	    {-14 * 3600 - 1, 840, -1},
+	    /* half-hour and 45-minute offsets */
+	    {-5 * 3600 - 45 * 60, 345, 0},
+	    {-5 * 3600 - 45 * 60 - 1, 345, -1},
+	    {3 * 3600 + 30 * 60 - 1, -210, -1},
+	    {3 * 3600 + 30 * 60, -210, 0},
 	};
 	for (size_t i = 0; i < KP_ROWS(rows); i++) {
 		int64_t got = kp_local_day(midnight + rows[i].at_from_midnight, rows[i].offset);
@@ -352,16 +351,11 @@ static void instant_in_future(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(known_days),
-		cmocka_unit_test(round_trip_wide_range),
-		cmocka_unit_test(leap_years),
-		cmocka_unit_test(date_valid),
-		cmocka_unit_test(parse_dmy),
-		cmocka_unit_test(parse_iso),
-		cmocka_unit_test(format_round_trip),
-		cmocka_unit_test(local_day),
-		cmocka_unit_test(local_day_end),
-		cmocka_unit_test(instant_in_future),
+	    cmocka_unit_test(known_days),        cmocka_unit_test(round_trip_wide_range),
+	    cmocka_unit_test(leap_years),        cmocka_unit_test(date_valid),
+	    cmocka_unit_test(parse_dmy),         cmocka_unit_test(parse_iso),
+	    cmocka_unit_test(format_round_trip), cmocka_unit_test(local_day),
+	    cmocka_unit_test(local_day_end),     cmocka_unit_test(instant_in_future),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

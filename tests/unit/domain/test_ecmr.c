@@ -13,38 +13,40 @@ struct act_case {
 };
 
 static const struct act_case act_cases[] = {
-	{"draft", "sender", false, "", "issue", "sender", NULL},
-	{"draft", "sender", false, "", "issue", "carrier", "ROLE_NOT_ALLOWED"},
-	{"draft", "sender", false, "", "take_over", "carrier", "OUT_OF_ORDER"},
-	{"draft", "sender", false, "", "deliver", "consignee", "OUT_OF_ORDER"},
-	{"draft", "sender", false, "", "transfer_disposal", "sender", "OUT_OF_ORDER"},
-	{"draft", "sender", false, "", "sing", "sender", "UNKNOWN_ACT"},
-	{"draft", "sender", false, "", "issue", "driver", "ROLE_NOT_ALLOWED"},
-	{"issued", "sender", false, "issue:sender", "issue", "sender", "ALREADY_SEALED"},
-	{"issued", "sender", false, "issue:sender", "take_over", "carrier", NULL},
-	{"issued", "sender", false, "issue:sender", "transfer_disposal", "sender", NULL},
-	{"issued", "sender", false, "issue:sender", "transfer_disposal", "consignee", "NOT_DISPOSAL_HOLDER"},
-	{"issued", "sender", false, "issue:sender", "transfer_disposal", "carrier", "ROLE_NOT_ALLOWED"},
-	{"in_transit", "sender", false, "issue:sender,take_over:carrier", "accept_reservations", "sender", "NO_RESERVATIONS"},
-	{"in_transit", "sender", true, "issue:sender,take_over:carrier", "accept_reservations", "sender", NULL},
-	{"in_transit", "sender", true, "issue:sender,take_over:carrier", "accept_reservations", "consignee", "ROLE_NOT_ALLOWED"},
-	{"in_transit", "sender", true, "issue:sender,take_over:carrier", "instructions", "sender", NULL},
-	{"in_transit", "consignee", true, "issue:sender,take_over:carrier,transfer_disposal:sender", "instructions", "sender",
-	 "NOT_DISPOSAL_HOLDER"},
-	{"in_transit", "consignee", true, "issue:sender,take_over:carrier,transfer_disposal:sender", "instructions",
-	 "consignee", NULL},
-	{"in_transit", "consignee", true, "issue:sender,take_over:carrier,transfer_disposal:sender", "transfer_disposal",
-	 "consignee", "DISPOSAL_ALREADY_TRANSFERRED"},
-	{"in_transit", "consignee", true, "issue:sender,take_over:carrier,transfer_disposal:sender", "transfer_disposal",
-	 "sender", "ALREADY_SEALED"},
-	{"in_transit", "sender", false, "issue:sender,take_over:carrier", "deliver", "consignee", NULL},
-	{"in_transit", "sender", false, "issue:sender,take_over:carrier", "deliver", "carrier", "ROLE_NOT_ALLOWED"},
-	{"delivered", "sender", false, "issue:sender,take_over:carrier,deliver:consignee", "deliver", "consignee",
-	 "ALREADY_SEALED"},
-	{"delivered", "sender", false, "issue:sender,take_over:carrier,deliver:consignee", "instructions", "sender",
-	 "OUT_OF_ORDER"},
-	{"delivered", "sender", true, "issue:sender,take_over:carrier,deliver:consignee", "accept_reservations", "sender",
-	 "OUT_OF_ORDER"},
+    {"draft", "sender", false, "", "issue", "sender", NULL},
+    {"draft", "sender", false, "", "issue", "carrier", "ROLE_NOT_ALLOWED"},
+    {"draft", "sender", false, "", "take_over", "carrier", "OUT_OF_ORDER"},
+    {"draft", "sender", false, "", "deliver", "consignee", "OUT_OF_ORDER"},
+    {"draft", "sender", false, "", "transfer_disposal", "sender", "OUT_OF_ORDER"},
+    {"draft", "sender", false, "", "sing", "sender", "UNKNOWN_ACT"},
+    {"draft", "sender", false, "", "issue", "driver", "ROLE_NOT_ALLOWED"},
+    {"issued", "sender", false, "issue:sender", "issue", "sender", "ALREADY_SEALED"},
+    {"issued", "sender", false, "issue:sender", "take_over", "carrier", NULL},
+    {"issued", "sender", false, "issue:sender", "transfer_disposal", "sender", NULL},
+    {"issued", "sender", false, "issue:sender", "transfer_disposal", "consignee", "NOT_DISPOSAL_HOLDER"},
+    {"issued", "sender", false, "issue:sender", "transfer_disposal", "carrier", "ROLE_NOT_ALLOWED"},
+    {"in_transit", "sender", false, "issue:sender,take_over:carrier", "accept_reservations", "sender",
+     "NO_RESERVATIONS"},
+    {"in_transit", "sender", true, "issue:sender,take_over:carrier", "accept_reservations", "sender", NULL},
+    {"in_transit", "sender", true, "issue:sender,take_over:carrier", "accept_reservations", "consignee",
+     "ROLE_NOT_ALLOWED"},
+    {"in_transit", "sender", true, "issue:sender,take_over:carrier", "instructions", "sender", NULL},
+    {"in_transit", "consignee", true, "issue:sender,take_over:carrier,transfer_disposal:sender", "instructions",
+     "sender", "NOT_DISPOSAL_HOLDER"},
+    {"in_transit", "consignee", true, "issue:sender,take_over:carrier,transfer_disposal:sender", "instructions",
+     "consignee", NULL},
+    {"in_transit", "consignee", true, "issue:sender,take_over:carrier,transfer_disposal:sender", "transfer_disposal",
+     "consignee", "DISPOSAL_ALREADY_TRANSFERRED"},
+    {"in_transit", "consignee", true, "issue:sender,take_over:carrier,transfer_disposal:sender", "transfer_disposal",
+     "sender", "ALREADY_SEALED"},
+    {"in_transit", "sender", false, "issue:sender,take_over:carrier", "deliver", "consignee", NULL},
+    {"in_transit", "sender", false, "issue:sender,take_over:carrier", "deliver", "carrier", "ROLE_NOT_ALLOWED"},
+    {"delivered", "sender", false, "issue:sender,take_over:carrier,deliver:consignee", "deliver", "consignee",
+     "ALREADY_SEALED"},
+    {"delivered", "sender", false, "issue:sender,take_over:carrier,deliver:consignee", "instructions", "sender",
+     "OUT_OF_ORDER"},
+    {"delivered", "sender", true, "issue:sender,take_over:carrier,deliver:consignee", "accept_reservations", "sender",
+     "OUT_OF_ORDER"},
 };
 
 static void acts_in_order(void **state)
@@ -96,14 +98,15 @@ static void count_problem(void *ctx, const char *field, const char *problem)
 static void document_checked_and_canonical(void **state)
 {
 	(void)state;
-	json_t *in = json_loads("{\"consignor\":{\"name\":\" Osh Fruit \",\"address\":{\"city\":\"Osh\",\"country\":\"KG\"},"
-	                        "\"email\":\"a@b.kg\",\"unknown\":1},\"consignee\":{\"name\":\"Almaty Trade\",\"address\":"
-	                        "{\"city\":\"Almaty\",\"country\":\"KZ\"},\"phone\":\"+7 701 555 1234\"},\"taking_over\":"
-	                        "{\"location\":{\"city\":\"Osh\",\"country\":\"KG\"},\"date\":\"2026-12-06\"},\"delivery\":"
-	                        "{\"location\":{\"city\":\"Almaty\",\"country\":\"KZ\"}},\"transport\":{\"plate\":\"01 kg 123 abc\","
-	                        "\"plate_country\":\"KG\"},\"goods\":[{\"packages\":3,\"packaging\":\"boxes\",\"nature\":\"tea\","
-	                        "\"gross_weight_kg\":0.1}]}",
-	                        0, NULL);
+	json_t *in =
+	    json_loads("{\"consignor\":{\"name\":\" Osh Fruit \",\"address\":{\"city\":\"Osh\",\"country\":\"KG\"},"
+	               "\"email\":\"a@b.kg\",\"unknown\":1},\"consignee\":{\"name\":\"Almaty Trade\",\"address\":"
+	               "{\"city\":\"Almaty\",\"country\":\"KZ\"},\"phone\":\"+7 701 555 1234\"},\"taking_over\":"
+	               "{\"location\":{\"city\":\"Osh\",\"country\":\"KG\"},\"date\":\"2026-12-06\"},\"delivery\":"
+	               "{\"location\":{\"city\":\"Almaty\",\"country\":\"KZ\"}},\"transport\":{\"plate\":\"01 kg 123 abc\","
+	               "\"plate_country\":\"KG\"},\"goods\":[{\"packages\":3,\"packaging\":\"boxes\",\"nature\":\"tea\","
+	               "\"gross_weight_kg\":0.1}]}",
+	               0, NULL);
 	problems = 0;
 	json_t *doc = kp_ecmr_document(in, "Tian Shan Cargo", "KG", count_problem, NULL);
 	assert_int_equal(problems, 0);

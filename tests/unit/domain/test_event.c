@@ -51,17 +51,17 @@ static void expect(json_t *o, kp_event_type_t t, int status, const char *code, c
 	json_decref(o);
 }
 
-#define PERMIT(id, type, iat, exp)                                                                                 \
-	"\"permit_id\":\"" id "\",\"permit_type\":" type ",\"permit_issuer\":\"KG\",\"permit_issued_for\":\"UZ\","    \
-	"\"permit_year\":2026,\"issued_at\":\"" iat "\",\"expires_at\":\"" exp "\",\"plate_number\":\"01KG123ABC\","  \
-	"\"company_name\":\"A&B\",\"company_id\":\"1\",\"departure_country\":\"KG\",\"arrival_country\":\"UZ\","       \
+#define PERMIT(id, type, iat, exp) \
+	"\"permit_id\":\"" id "\",\"permit_type\":" type ",\"permit_issuer\":\"KG\",\"permit_issued_for\":\"UZ\"," \
+	"\"permit_year\":2026,\"issued_at\":\"" iat "\",\"expires_at\":\"" exp "\",\"plate_number\":\"01KG123ABC\"," \
+	"\"company_name\":\"A&B\",\"company_id\":\"1\",\"departure_country\":\"KG\",\"arrival_country\":\"UZ\"," \
 	"\"qr_code\":\"q\""
 
 static void permit_created(void **state)
 {
 	(void)state;
-	expect(event("KG", "UZ", PERMIT("KG-UZ-2026-1-7", "1", "06/12/2026", "31/01/2027")), KP_EV_PERMIT_CREATED, 0,
-	       NULL, NULL, NULL);
+	expect(event("KG", "UZ", PERMIT("KG-UZ-2026-1-7", "1", "06/12/2026", "31/01/2027")), KP_EV_PERMIT_CREATED, 0, NULL,
+	       NULL, NULL);
 	/* issued after today's UTC date; not before expiry */
 	expect(event("KG", "UZ", PERMIT("KG-UZ-2026-1-7", "1", "07/12/2026", "31/01/2027")), KP_EV_PERMIT_CREATED, 400,
 	       NULL, "validIssuedAt", "Invalid issued_at");
@@ -102,31 +102,36 @@ static void quota_created(void **state)
 	expect(event("UZ", "KG", ok), KP_EV_QUOTA_CREATED, 0, NULL, NULL, NULL);
 	/* the producer grants: it must be permit_issued_for */
 	expect(event("KG", "UZ", ok), KP_EV_QUOTA_CREATED, 400, NULL, "valid", "Invalid permit issuer or issued_for");
-	expect(event("UZ", "KG", "\"permit_issuer\":\"KG\",\"permit_issued_for\":\"UZ\",\"permit_year\":2026,"
-	                         "\"permit_type\":1,\"quantity\":0"),
+	expect(event("UZ", "KG",
+	             "\"permit_issuer\":\"KG\",\"permit_issued_for\":\"UZ\",\"permit_year\":2026,"
+	             "\"permit_type\":1,\"quantity\":0"),
 	       KP_EV_QUOTA_CREATED, 400, NULL, "quantity", "must be greater than or equal to 1");
 	/* a primitive int left out is 0, below @Min(2021) */
 	expect(event("UZ", "KG", "\"permit_issuer\":\"KG\",\"permit_issued_for\":\"UZ\",\"permit_type\":1,\"quantity\":5"),
 	       KP_EV_QUOTA_CREATED, 400, NULL, "permitYear", "must be greater than or equal to 2021");
-	expect(event("UZ", "KG", "\"permit_issuer\":\"KG\",\"permit_issued_for\":\"UZ\",\"permit_year\":2026,"
-	                         "\"permit_type\":\"BILATERAL\",\"quantity\":5"),
+	expect(event("UZ", "KG",
+	             "\"permit_issuer\":\"KG\",\"permit_issued_for\":\"UZ\",\"permit_year\":2026,"
+	             "\"permit_type\":\"BILATERAL\",\"quantity\":5"),
 	       KP_EV_QUOTA_CREATED, 400, NULL, "permitType", NULL);
 }
 
 static void permit_used_and_revoked(void **state)
 {
 	(void)state;
-	expect(event("UZ", "KG", "\"permit_id\":\"KG-UZ-2026-1-7\",\"activity_type\":\"ENTRANCE\","
-	                         "\"activity_timestamp\":1796000000,\"activity_details\":\"Dostyk\""),
+	expect(event("UZ", "KG",
+	             "\"permit_id\":\"KG-UZ-2026-1-7\",\"activity_type\":\"ENTRANCE\","
+	             "\"activity_timestamp\":1796000000,\"activity_details\":\"Dostyk\""),
 	       KP_EV_PERMIT_USED, 0, NULL, NULL, NULL);
-	expect(event("UZ", "KG", "\"permit_id\":\"KG-UZ-2026-1-7\",\"activity_type\":\"ENTERANCE\","
-	                         "\"activity_timestamp\":1796000000"),
+	expect(event("UZ", "KG",
+	             "\"permit_id\":\"KG-UZ-2026-1-7\",\"activity_type\":\"ENTERANCE\","
+	             "\"activity_timestamp\":1796000000"),
 	       KP_EV_PERMIT_USED, 400, NULL, "activityType", NULL);
 	expect(event("UZ", "KG", "\"permit_id\":\"KG-UZ-2026-1-7\",\"activity_type\":\"EXIT\",\"activity_timestamp\":5"),
 	       KP_EV_PERMIT_USED, 400, NULL, "activityTimestamp", "must be greater than or equal to 1609459200");
 	/* PERMIT_USED goes from the permit's verifier to its issuer */
-	expect(event("KG", "UZ", "\"permit_id\":\"KG-UZ-2026-1-7\",\"activity_type\":\"EXIT\","
-	                         "\"activity_timestamp\":1796000000"),
+	expect(event("KG", "UZ",
+	             "\"permit_id\":\"KG-UZ-2026-1-7\",\"activity_type\":\"EXIT\","
+	             "\"activity_timestamp\":1796000000"),
 	       KP_EV_PERMIT_USED, 422, "INVALID_PERMITID", NULL, NULL);
 	expect(event("KG", "UZ", "\"permit_id\":\"KG-UZ-2026-1-7\",\"revoked_at\":1796000000"), KP_EV_PERMIT_REVOKED, 0,
 	       NULL, NULL, NULL);
@@ -137,8 +142,9 @@ static void permit_used_and_revoked(void **state)
 static void keys_and_envelope(void **state)
 {
 	(void)state;
-	expect(event("KG", "UZ", "\"authority\":\"KG\",\"kid\":\"k2\",\"jwk\":\"{\\\"kty\\\":\\\"EC\\\",\\\"crv\\\":"
-	                         "\\\"P-256\\\",\\\"x\\\":\\\"a\\\",\\\"y\\\":\\\"b\\\",\\\"kid\\\":\\\"k2\\\"}\""),
+	expect(event("KG", "UZ",
+	             "\"authority\":\"KG\",\"kid\":\"k2\",\"jwk\":\"{\\\"kty\\\":\\\"EC\\\",\\\"crv\\\":"
+	             "\\\"P-256\\\",\\\"x\\\":\\\"a\\\",\\\"y\\\":\\\"b\\\",\\\"kid\\\":\\\"k2\\\"}\""),
 	       KP_EV_KEY_CREATED, 0, NULL, NULL, NULL);
 	/* an authority announces only its own keys */
 	expect(event("KG", "UZ", "\"authority\":\"TR\",\"key_id\":\"k1\",\"revoked_at\":1796000000"), KP_EV_KEY_REVOKED,
@@ -197,9 +203,8 @@ static void event_ids_are_uuids(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(permit_created),   cmocka_unit_test(quota_created),
-		cmocka_unit_test(permit_used_and_revoked), cmocka_unit_test(keys_and_envelope),
-		cmocka_unit_test(permit_ids),        cmocka_unit_test(event_ids_are_uuids),
+	    cmocka_unit_test(permit_created),    cmocka_unit_test(quota_created), cmocka_unit_test(permit_used_and_revoked),
+	    cmocka_unit_test(keys_and_envelope), cmocka_unit_test(permit_ids),    cmocka_unit_test(event_ids_are_uuids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,8 +14,8 @@ static void conversions(void **state)
 		int64_t amount;
 		const char *from, *to, *want;
 	} rows[] = {
-	    {3500, "0.01143", "1", "40.01"},         /* the finding: 40.005 up */
-	    {2500, "0.01143", "1", "28.58"},         /* 28.575 up */
+	    {3500, "0.01143", "1", "40.01"}, /* the finding: 40.005 up */
+	    {2500, "0.01143", "1", "28.58"}, /* 28.575 up */
 	    {5000, "0.01143", "1", "57.15"},
 	    {3500, "0.01143", "0.00207", "19326.09"}, /* KZT: 19326.0869... */
 	    {2500, "0.01143", "0.10465", "273.05"},   /* TJS: 273.053... */
@@ -42,8 +42,8 @@ static void rates(void **state)
 {
 	(void)state;
 	static const char *const good[] = {"1", "0.01143", "0.000000000001", "999999999.5"};
-	static const char *const bad[] = {"", "0", "0.000", "-1", "1e-3", "0.0000000000001", "1234567890", ".5", "1.", "1,5",
-	                                  "abc", "0x10"};
+	static const char *const bad[] = {"",           "0",  "0.000", "-1",  "1e-3", "0.0000000000001",
+	                                  "1234567890", ".5", "1.",    "1,5", "abc",  "0x10"};
 	for (size_t i = 0; i < KP_ARRAY_LEN(good); i++)
 		assert_null(kp_money_check_rate(good[i]));
 	for (size_t i = 0; i < KP_ARRAY_LEN(bad); i++)

@@ -12,9 +12,10 @@ static void every_kind_in_every_language(void **state)
 	(void)state;
 	kp_arena_t a;
 	kp_arena_init(&a);
-	const char *args[] = {"checkpoint", "torugart", "plate", "01KG123ABC", "minutes", "20", "number", "KG-2026-000123",
-	                      "reason", "quota exhausted", "decision", "approved", "date", "2026-12-31", "days", "3",
-	                      NULL};
+	const char *args[] = {"checkpoint", "torugart", "plate",          "01KG123ABC", "minutes",
+	                      "20",         "number",   "KG-2026-000123", "reason",     "quota exhausted",
+	                      "decision",   "approved", "date",           "2026-12-31", "days",
+	                      "3",          NULL};
 	for (int k = 0; k < KP_NOTICE_KIND_COUNT; k++) {
 		const char *name = kp_notice_kind_name((kp_notice_kind_t)k);
 		assert_non_null(name);
@@ -120,9 +121,9 @@ static void sms_parts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(every_kind_in_every_language),
-		cmocka_unit_test(values_and_languages),
-		cmocka_unit_test(sms_parts),
+	    cmocka_unit_test(every_kind_in_every_language),
+	    cmocka_unit_test(values_and_languages),
+	    cmocka_unit_test(sms_parts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,8 +11,8 @@
 static void small_sets(void **state)
 {
 	(void)state;
-	const char *ids[] = {"KG-UZ-2026-1-5", "KG-UZ-2026-1-1", "KG-UZ-2026-1-5", "KG-UZ-2026-1-200000",
-	                     "UZ-KG-2026-2-3", "ZP-2026-000123"};
+	const char *ids[] = {"KG-UZ-2026-1-5",      "KG-UZ-2026-1-1", "KG-UZ-2026-1-5",
+	                     "KG-UZ-2026-1-200000", "UZ-KG-2026-2-3", "ZP-2026-000123"};
 	json_t *other;
 	json_t *set = kp_trustlist_encode(ids, (int)KP_ROWS(ids), &other);
 	assert_int_equal(json_object_size(set), 2);
@@ -20,9 +20,10 @@ static void small_sets(void **state)
 	static const struct {
 		const char *id;
 		int in;
-	} rows[] = {{"KG-UZ-2026-1-1", 1}, {"KG-UZ-2026-1-5", 1}, {"KG-UZ-2026-1-200000", 1}, {"UZ-KG-2026-2-3", 1},
-	            {"ZP-2026-000123", 1}, {"KG-UZ-2026-1-2", 0}, {"KG-UZ-2026-1-6", 0}, {"KG-UZ-2026-1-199999", 0},
-	            {"KG-UZ-2026-1-300000", 0}, {"KG-UZ-2026-2-5", 0}, {"KG-UZ-2025-1-5", 0}, {"UZ-KG-2026-2-4", 0},
+	} rows[] = {{"KG-UZ-2026-1-1", 1}, {"KG-UZ-2026-1-5", 1},      {"KG-UZ-2026-1-200000", 1},
+	            {"UZ-KG-2026-2-3", 1}, {"ZP-2026-000123", 1},      {"KG-UZ-2026-1-2", 0},
+	            {"KG-UZ-2026-1-6", 0}, {"KG-UZ-2026-1-199999", 0}, {"KG-UZ-2026-1-300000", 0},
+	            {"KG-UZ-2026-2-5", 0}, {"KG-UZ-2025-1-5", 0},      {"UZ-KG-2026-2-4", 0},
 	            {"ZP-2026-000124", 0}};
 	for (size_t i = 0; i < KP_ROWS(rows); i++)
 		if (kp_trustlist_contains(set, other, rows[i].id) != rows[i].in)
@@ -36,7 +37,7 @@ static void a_million(void **state)
 {
 	(void)state;
 	enum { N = 1000000 };
-	char (*buf)[32] = malloc((size_t)N * 32);
+	char(*buf)[32] = malloc((size_t)N * 32);
 	const char **ids = malloc(sizeof(char *) * N);
 	assert_non_null(buf);
 	assert_non_null(ids);
@@ -49,7 +50,8 @@ static void a_million(void **state)
 	size_t bytes = 0;
 	const char *k;
 	json_t *v;
-	json_object_foreach(set, k, v) bytes += strlen(json_string_value(v));
+	json_object_foreach(set, k, v)
+		bytes += strlen(json_string_value(v));
 	print_message("1,000,000 revocations take %zu bytes (base64url)\n", bytes);
 	assert_true(bytes < (size_t)N * 2); /* one byte of gap each, base64 makes it 4/3 */
 	assert_int_equal(kp_trustlist_count(set), N);
@@ -81,9 +83,9 @@ static void corrupt_group(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(small_sets),
-		cmocka_unit_test(a_million),
-		cmocka_unit_test(corrupt_group),
+	    cmocka_unit_test(small_sets),
+	    cmocka_unit_test(a_million),
+	    cmocka_unit_test(corrupt_group),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

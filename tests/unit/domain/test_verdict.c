@@ -81,7 +81,9 @@ static int table_listed(void *ctx, const char *id)
 	(void)ctx;
 	size_t i;
 	json_t *r;
-	json_array_foreach(json_object_get(table, "revoked"), i, r) if (strcmp(json_string_value(r), id) == 0) return 1;
+	json_array_foreach(json_object_get(table, "revoked"), i, r)
+		if (strcmp(json_string_value(r), id) == 0)
+			return 1;
 	return 0;
 }
 
@@ -95,8 +97,14 @@ static json_t *check(const char *qr, const char *here, int64_t now, int offset, 
 {
 	struct listed l = {0};
 	kp_verifier_t vf = {
-		.ctx = &l, .here = here, .today = kp_local_day(now, offset), .unknown_issuer = KP_WHY_ISSUER_NOT_LISTED,
-		.issuer_known = table_issuer, .key = table_key, .listed = table_listed, .member = table_member,
+	    .ctx = &l,
+	    .here = here,
+	    .today = kp_local_day(now, offset),
+	    .unknown_issuer = KP_WHY_ISSUER_NOT_LISTED,
+	    .issuer_known = table_issuer,
+	    .key = table_key,
+	    .listed = table_listed,
+	    .member = table_member,
 	};
 	kp_permit_id_t pid;
 	memset(v, 0, sizeof(*v));
@@ -117,15 +125,17 @@ static void shared_freight_cases(void **state)
 		json_t *now = json_object_get(c, "now") ?: json_object_get(table, "now");
 		json_t *offset = json_object_get(c, "utc_offset_minutes") ?: json_object_get(table, "utc_offset_minutes");
 		kp_verdict_t v;
-		json_t *claims = check(json_string_value(json_object_get(c, "qr")), json_string_value(json_object_get(c, "here")),
-		                       json_integer_value(now), (int)json_integer_value(offset), &v);
+		json_t *claims = check(json_string_value(json_object_get(c, "qr")),
+		                       json_string_value(json_object_get(c, "here")), json_integer_value(now),
+		                       (int)json_integer_value(offset), &v);
 		json_t *want = json_object_get(c, "expect");
 		char got[256] = "", exp[256] = "";
 		for (int k = 0; k < v.n; k++)
 			snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s ", kp_why_code(v.why[k]));
 		size_t j;
 		json_t *w;
-		json_array_foreach(want, j, w) snprintf(exp + strlen(exp), sizeof(exp) - strlen(exp), "%s ", json_string_value(w));
+		json_array_foreach(want, j, w)
+			snprintf(exp + strlen(exp), sizeof(exp) - strlen(exp), "%s ", json_string_value(w));
 		if (strcmp(got, exp) != 0)
 			fail_msg("case \"%s\": reasons [%s], expected [%s]", name, got, exp);
 		if ((claims != NULL) != json_is_true(json_object_get(c, "held")))
@@ -166,9 +176,9 @@ static const char *valid_qr(void)
 {
 	size_t i;
 	json_t *c;
-	json_array_foreach(json_object_get(table, "cases"), i, c) if (json_array_size(json_object_get(c, "expect")) == 0 &&
-	                                                            !json_object_get(c, "now")) return json_string_value(
-		json_object_get(c, "qr"));
+	json_array_foreach(json_object_get(table, "cases"), i, c)
+		if (json_array_size(json_object_get(c, "expect")) == 0 && !json_object_get(c, "now"))
+			return json_string_value(json_object_get(c, "qr"));
 	fail_msg("no valid case in the table");
 	return NULL;
 }
@@ -181,22 +191,27 @@ static void online_record_checks(void **state)
 		bool have;
 		const char *self, *codes, *first_message;
 	} rows[] = {
-		{{"issued", NULL, "01KG123ABC", "Ala-Too Trans", false}, true, "KG", "", NULL},
-		{{"revoked", "stolen truck", "01KG123ABC", "Ala-Too Trans", false}, true, "KG", "REVOKED ", "stolen truck"},
-		{{"revoked", NULL, "01KG123ABC", "Ala-Too Trans", false}, true, "KG", "REVOKED ", "the permit was revoked"},
-		{{"returned", NULL, "01KG123ABC", "Ala-Too Trans", false}, true, "KG", "RETURNED ", NULL},
-		{{"issued", NULL, "01KG123ABC", "Ala-Too Trans", true}, true, "KG", "USED_UP ", NULL},
-		{{"issued", NULL, "01KG999ZZZ", "Ala-Too Trans", false}, true, "KG", "CLAIMS_INCONSISTENT ", NULL},
-		{{"revoked", NULL, "01KG123ABC", "Other", true}, true, "KG", "REVOKED USED_UP CLAIMS_INCONSISTENT ", NULL},
-		{{0}, false, "KG", "NOT_FOUND ", "this authority never issued a permit with this id"},
-		{{0}, false, "UZ", "", NULL}, /* a partner's permit we hold no record of */
+	    {{"issued", NULL, "01KG123ABC", "Ala-Too Trans", false}, true, "KG", "", NULL},
+	    {{"revoked", "stolen truck", "01KG123ABC", "Ala-Too Trans", false}, true, "KG", "REVOKED ", "stolen truck"},
+	    {{"revoked", NULL, "01KG123ABC", "Ala-Too Trans", false}, true, "KG", "REVOKED ", "the permit was revoked"},
+	    {{"returned", NULL, "01KG123ABC", "Ala-Too Trans", false}, true, "KG", "RETURNED ", NULL},
+	    {{"issued", NULL, "01KG123ABC", "Ala-Too Trans", true}, true, "KG", "USED_UP ", NULL},
+	    {{"issued", NULL, "01KG999ZZZ", "Ala-Too Trans", false}, true, "KG", "CLAIMS_INCONSISTENT ", NULL},
+	    {{"revoked", NULL, "01KG123ABC", "Other", true}, true, "KG", "REVOKED USED_UP CLAIMS_INCONSISTENT ", NULL},
+	    {{0}, false, "KG", "NOT_FOUND ", "this authority never issued a permit with this id"},
+	    {{0}, false, "UZ", "", NULL}, /* a partner's permit we hold no record of */
 	};
 	for (size_t i = 0; i < KP_ROWS(rows); i++) {
 		struct online o = {NULL, rows[i].have ? &rows[i].rec : NULL};
 		kp_verifier_t vf = {
-			.ctx = &o, .here = "KG", .today = kp_local_day(json_integer_value(json_object_get(table, "now")), 360),
-			.self = rows[i].self, .unknown_issuer = KP_WHY_UNKNOWN_ISSUER, .issuer_known = table_issuer,
-			.key = online_key, .record = online_record,
+		    .ctx = &o,
+		    .here = "KG",
+		    .today = kp_local_day(json_integer_value(json_object_get(table, "now")), 360),
+		    .self = rows[i].self,
+		    .unknown_issuer = KP_WHY_UNKNOWN_ISSUER,
+		    .issuer_known = table_issuer,
+		    .key = online_key,
+		    .record = online_record,
 		};
 		kp_verdict_t v = {0};
 		kp_permit_id_t pid;
@@ -244,7 +259,7 @@ static bool zone_record(void *ctx, int64_t number, kp_zone_record_t *out)
 	struct zone_ctx *z = ctx;
 	if (z->rec == NULL || number != 42)
 		return false;
-	*out = (kp_zone_record_t){str(z->rec, "status"), str(z->rec, "status_reason"), str(z->rec, "surname"),
+	*out = (kp_zone_record_t){str(z->rec, "status"),      str(z->rec, "status_reason"),   str(z->rec, "surname"),
 	                          str(z->rec, "given_names"), str(z->rec, "passport_number"), 0};
 	if (str(z->rec, "valid_until"))
 		assert_int_equal(kp_date_parse_dmy(str(z->rec, "valid_until"), &out->valid_until), 0);
@@ -272,7 +287,8 @@ static void shared_zone_cases(void **state)
 		const char *surname = str(in, "surname");
 		if (surname && *surname)
 			assert_null(kp_zone_name_normalise(surname, sn, 61));
-		kp_zone_presented_t p = {pp, surname && *surname ? sn : NULL, (int)json_integer_value(json_object_get(in, "zone"))};
+		kp_zone_presented_t p = {pp, surname && *surname ? sn : NULL,
+		                         (int)json_integer_value(json_object_get(in, "zone"))};
 		const char *rec = str(c, "record");
 		struct zone_ctx z = {NULL, rec ? json_object_get(json_object_get(zones, "records"), rec) : NULL};
 		kp_zone_verifier_t vf = {&z, self, kp_local_day(json_integer_value(now), offset), zone_key, zone_record};
@@ -307,7 +323,7 @@ static void reason_table(void **state)
 		assert_true(strlen(message) > 10);
 	}
 	assert_null(kp_why_code(KP_WHY_COUNT));
-	assert_null(kp_why_message((enum kp_why)-1));
+	assert_null(kp_why_message((enum kp_why) - 1));
 	assert_int_equal(kp_verdict_signature_why(KP_JWS_EKID, true), KP_WHY_KEY_REVOKED);
 	assert_int_equal(kp_verdict_signature_why(KP_JWS_EKID, false), KP_WHY_UNKNOWN_KEY);
 	assert_int_equal(kp_verdict_signature_why(KP_JWS_EBASE64, false), KP_WHY_JWS_MALFORMED);
@@ -316,10 +332,10 @@ static void reason_table(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(shared_freight_cases),
-		cmocka_unit_test(online_record_checks),
-		cmocka_unit_test(shared_zone_cases),
-		cmocka_unit_test(reason_table),
+	    cmocka_unit_test(shared_freight_cases),
+	    cmocka_unit_test(online_record_checks),
+	    cmocka_unit_test(shared_zone_cases),
+	    cmocka_unit_test(reason_table),
 	};
 	return cmocka_run_group_tests(tests, load_table, free_table);
 }

@@ -98,15 +98,19 @@ static void count(void *ctx, const char *field, const char *why)
 }
 
 static const char *DEF =
-    "{\"code\":\"p1\",\"name\":{\"ky\":\"a\",\"ru\":\"b\",\"en\":\"c\"},\"applicants\":[\"traveller\"],\"expires_days\":5,"
-    "\"fields\":[{\"name\":\"who\",\"type\":\"text\",\"max\":5,\"required\":true,\"label\":{\"ky\":\"a\",\"ru\":\"b\",\"en\":\"c\"}},"
+    "{\"code\":\"p1\",\"name\":{\"ky\":\"a\",\"ru\":\"b\",\"en\":\"c\"},\"applicants\":[\"traveller\"],\"expires_"
+    "days\":5,"
+    "\"fields\":[{\"name\":\"who\",\"type\":\"text\",\"max\":5,\"required\":true,\"label\":{\"ky\":\"a\",\"ru\":\"b\","
+    "\"en\":\"c\"}},"
     "{\"name\":\"ok\",\"type\":\"bool\",\"must_be_true\":true,\"label\":{\"ky\":\"a\",\"ru\":\"b\",\"en\":\"c\"}},"
-    "{\"name\":\"vehicles\",\"type\":\"vehicles\",\"options\":[\"bev\",\"series_hybrid\"],\"label\":{\"ky\":\"a\",\"ru\":\"b\",\"en\":\"c\"}}],"
+    "{\"name\":\"vehicles\",\"type\":\"vehicles\",\"options\":[\"bev\",\"series_hybrid\"],\"label\":{\"ky\":\"a\","
+    "\"ru\":\"b\",\"en\":\"c\"}}],"
     "\"documents\":[{\"kind\":\"inv\",\"label\":{\"ky\":\"a\",\"ru\":\"b\",\"en\":\"c\"}}],"
     "\"steps\":[{\"code\":\"s1\",\"agency\":\"customs\",\"role\":\"officer\",\"sla_hours\":2,\"documents\":[\"inv\"],"
     "\"label\":{\"ky\":\"a\",\"ru\":\"b\",\"en\":\"c\"}},"
     "{\"code\":\"s2\",\"agency\":\"env\",\"role\":\"ministry\",\"after\":[\"s1\"],\"sla_hours\":2,"
-    "\"when\":{\"field\":\"vehicles[].kind\",\"any_of\":[\"series_hybrid\"]},\"label\":{\"ky\":\"a\",\"ru\":\"b\",\"en\":\"c\"}}]}";
+    "\"when\":{\"field\":\"vehicles[].kind\",\"any_of\":[\"series_hybrid\"]},\"label\":{\"ky\":\"a\",\"ru\":\"b\","
+    "\"en\":\"c\"}}]}";
 
 static const char *vin_ok(const char *v)
 {
@@ -129,9 +133,10 @@ static void definitions_and_forms(void **state)
 	assert_string_equal(last_field, "steps[0].after");
 	json_decref(bad);
 
-	json_t *form = json_loads("{\"who\":\"Ann\",\"ok\":true,\"vehicles\":[{\"vin\":\"WVWZZZ1KZAW000001\",\"kind\":\"bev\","
-	                          "\"make_model\":\"ID.4\"}]}",
-	                          0, NULL);
+	json_t
+	    *form = json_loads("{\"who\":\"Ann\",\"ok\":true,\"vehicles\":[{\"vin\":\"WVWZZZ1KZAW000001\",\"kind\":\"bev\","
+	                       "\"make_model\":\"ID.4\"}]}",
+	                       0, NULL);
 	problems = 0;
 	assert_int_equal(kp_sw_form_check(&a, def, form, vin_ok, count, NULL), 0);
 	assert_false(kp_sw_when(json_object_get(json_array_get(json_object_get(def, "steps"), 1), "when"), form));
@@ -155,7 +160,9 @@ static void graph_and_transitions(void **state)
 {
 	(void)state;
 	const char *after_s1[] = {"s1"};
-	kp_sw_step_state_t g[] = {{"s1", KP_SW_READY, NULL, 0}, {"s2", KP_SW_WAITING, after_s1, 1}, {"s3", KP_SW_SKIPPED, NULL, 0}};
+	kp_sw_step_state_t g[] = {{"s1", KP_SW_READY, NULL, 0},
+	                          {"s2", KP_SW_WAITING, after_s1, 1},
+	                          {"s3", KP_SW_SKIPPED, NULL, 0}};
 	assert_false(kp_sw_step_unblocked(g, 3, 1));
 	assert_string_equal(kp_sw_outcome(g, 3), "in_progress");
 	g[0].state = KP_SW_APPROVED;
@@ -182,6 +189,33 @@ static void graph_and_transitions(void **state)
 	assert_int_equal(med, 10);
 }
 
+/* The application's states: which are known, and only one in progress moves; a step's
+ * states are known by the same names the transitions use. */
+static void application_states(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		bool app, open, step;
+	} rows[] = {
+	    {"in_progress", true, true, true}, {"approved", true, false, true},      {"refused", true, false, true},
+	    {"expired", true, false, false},   {"withdrawn", true, false, false},    {"waiting", false, false, true},
+	    {"ready", false, false, true},     {"more_info", false, false, true},    {"skipped", false, false, true},
+	    {"closed", false, false, true},    {"IN_PROGRESS", false, false, false}, {"", false, false, false},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_int_equal(kp_sw_app_status_known(rows[i].s), rows[i].app);
+		assert_int_equal(kp_sw_app_open(rows[i].s), rows[i].open);
+		assert_int_equal(kp_sw_step_state_known(rows[i].s), rows[i].step);
+	}
+	assert_false(kp_sw_app_status_known(NULL));
+	assert_false(kp_sw_app_open(NULL));
+	/* what kp_sw_outcome answers is an application state */
+	kp_sw_step_state_t steps[] = {{"a", KP_SW_APPROVED, NULL, 0}, {"b", KP_SW_REFUSED, NULL, 0}};
+	assert_true(kp_sw_app_status_known(kp_sw_outcome(steps, 2)));
+	assert_string_equal(kp_sw_outcome(steps, 1), KP_SW_APP_APPROVED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +223,7 @@ int main(void)
 	    cmocka_unit_test(pro_rata),
 	    cmocka_unit_test(definitions_and_forms),
 	    cmocka_unit_test(graph_and_transitions),
+	    cmocka_unit_test(application_states),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

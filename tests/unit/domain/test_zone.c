@@ -44,9 +44,9 @@ static void validity(void **state)
 		int months;
 		const char *end;
 	} rows[] = {
-	    {"2026-12-01", 1, "2026-12-31"}, {"2026-01-15", 1, "2026-02-14"}, {"2026-01-31", 1, "2026-02-28"},
-	    {"2028-01-31", 1, "2028-02-29"}, {"2026-12-15", 1, "2027-01-14"}, {"2026-03-31", 1, "2026-04-30"},
-	    {"2026-12-01", 2, "2027-01-31"}, {"2026-12-31", 2, "2027-02-28"}, {"2028-02-29", 1, "2028-03-28"},
+	    {"2026-12-01", 1, "2026-12-31"}, {"2026-01-15", 1, "2026-02-14"},  {"2026-01-31", 1, "2026-02-28"},
+	    {"2028-01-31", 1, "2028-02-29"}, {"2026-12-15", 1, "2027-01-14"},  {"2026-03-31", 1, "2026-04-30"},
+	    {"2026-12-01", 2, "2027-01-31"}, {"2026-12-31", 2, "2027-02-28"},  {"2028-02-29", 1, "2028-03-28"},
 	    {"2026-06-10", 6, "2026-12-09"}, {"2026-06-10", 12, "2027-06-09"}, {"2027-08-31", 6, "2028-02-29"},
 	};
 	for (size_t i = 0; i < KP_ROWS(rows); i++) {
@@ -102,13 +102,13 @@ static void names_and_passports(void **state)
 		const char *number, *pattern;
 		bool ok;
 	} rows[] = {
-	    {"12AB34567", "^[0-9]{2}[A-Z]{2}[0-9]{5}$", true},  /* France */
+	    {"12AB34567", "^[0-9]{2}[A-Z]{2}[0-9]{5}$", true}, /* France */
 	    {"12AB3456", "^[0-9]{2}[A-Z]{2}[0-9]{5}$", false},
-	    {"X1234567", "^[A-Z][0-9]{7}$", true},              /* Switzerland */
-	    {"N12345678", "^N[0-9]{8}$", true},                 /* Kazakhstan */
+	    {"X1234567", "^[A-Z][0-9]{7}$", true}, /* Switzerland */
+	    {"N12345678", "^N[0-9]{8}$", true},    /* Kazakhstan */
 	    {"12345678", "^N[0-9]{8}$", false},
-	    {"AB1234567", "^[A-Z0-9]{6,9}$", true},             /* the default */
-	    {"AB1234567", "^[A-Z", false},                      /* a broken pattern on file */
+	    {"AB1234567", "^[A-Z0-9]{6,9}$", true}, /* the default */
+	    {"AB1234567", "^[A-Z", false},          /* a broken pattern on file */
 	};
 	for (size_t i = 0; i < KP_ROWS(rows); i++)
 		if ((kp_zone_passport_check(rows[i].number, rows[i].pattern) == NULL) != rows[i].ok)
@@ -138,7 +138,8 @@ static void base(struct fixture *f)
 	f->trip.route[0] = &f->karkyra;
 	f->trip.route_codes[0] = "karkyra";
 	f->trip.nroute = 1;
-	f->person = (kp_zone_person_t){"DUPONT", "MARIE", "FR", "12AB34567", day("2030-01-01"), "^[0-9]{2}[A-Z]{2}[0-9]{5}$"};
+	f->person = (kp_zone_person_t){"DUPONT",    "MARIE",           "FR",
+	                               "12AB34567", day("2030-01-01"), "^[0-9]{2}[A-Z]{2}[0-9]{5}$"};
 }
 
 static void expect_problem(const struct fixture *f, const char *field, const char *words)
@@ -250,11 +251,59 @@ static void ecotax_and_tip(void **state)
 	assert_int_equal(kp_tip_days_left(day("2026-12-01"), day("2026-11-21")), 10);
 }
 
+/* The application's and the permit's states and moves: every action from every state. */
+static void states_and_moves(void **state)
+{
+	(void)state;
+	static const char *const apps[] = {"awaiting_payment", "paid", "cancelled", "active"};
+	static const char *const permits[] = {"awaiting_payment", "active", "revoked", "cancelled", "paid"};
+	static const struct {
+		enum kp_zone_action action;
+		const char *app[4], *permit[5];
+	} rows[] = {
+	    {KP_ZONE_PAY, {"paid", NULL, NULL, NULL}, {"active", "active", NULL, NULL, NULL}},
+	    {KP_ZONE_EXTEND, {NULL, "paid", NULL, NULL}, {"active", "active", NULL, NULL, NULL}},
+	    {KP_ZONE_CANCEL, {"cancelled", NULL, NULL, NULL}, {"cancelled", NULL, NULL, NULL, NULL}},
+	    {KP_ZONE_REVOKE, {NULL, NULL, NULL, NULL}, {NULL, "revoked", NULL, NULL, NULL}},
+	};
+	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		for (int i = 0; i < 4; i++) {
+			int to = kp_zone_app_next(apps[i], rows[r].action);
+			if (rows[r].app[i] == NULL)
+				assert_int_equal(to, -1);
+			else
+				assert_string_equal(kp_zone_app_status_name((enum kp_zone_app_status)to), rows[r].app[i]);
+		}
+		for (int i = 0; i < 5; i++) {
+			int to = kp_zone_permit_next(permits[i], rows[r].action);
+			if (rows[r].permit[i] == NULL)
+				assert_int_equal(to, -1);
+			else
+				assert_string_equal(kp_zone_permit_status_name((enum kp_zone_permit_status)to), rows[r].permit[i]);
+		}
+	}
+	for (int i = 0; i < KP_ZONE_PERMIT_STATUS_COUNT; i++) {
+		const char *name = kp_zone_permit_status_name((enum kp_zone_permit_status)i);
+		assert_int_equal(kp_zone_permit_status_parse(name), i);
+		assert_int_equal(kp_zone_permit_active(name), i == KP_ZONE_PERMIT_ACTIVE);
+	}
+	for (int i = 0; i < KP_ZONE_APP_STATUS_COUNT; i++)
+		assert_int_equal(kp_zone_app_status_parse(kp_zone_app_status_name((enum kp_zone_app_status)i)), i);
+	assert_null(kp_zone_app_status_name(KP_ZONE_APP_STATUS_COUNT));
+	assert_int_equal(kp_zone_permit_status_parse(NULL), -1);
+	assert_int_equal(kp_zone_app_next("paid", (enum kp_zone_action)42), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(fees),   cmocka_unit_test(validity),      cmocka_unit_test(extension),
-	    cmocka_unit_test(names_and_passports), cmocka_unit_test(checks), cmocka_unit_test(ecotax_and_tip),
+	    cmocka_unit_test(fees),
+	    cmocka_unit_test(validity),
+	    cmocka_unit_test(extension),
+	    cmocka_unit_test(names_and_passports),
+	    cmocka_unit_test(checks),
+	    cmocka_unit_test(ecotax_and_tip),
+	    cmocka_unit_test(states_and_moves),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,10 +14,11 @@ static void doubles_then_caps(void **state)
 		long long n, min, max;
 		long long want;
 	} rows[] = {
-		{1, 1000, 300000, 1000},   {2, 1000, 300000, 2000},   {3, 1000, 300000, 4000},
-		{9, 1000, 300000, 256000}, {10, 1000, 300000, 300000}, {1000000, 1000, 300000, 300000},
-		{0, 1000, 300000, 1000},   {5, 100, 100, 100},         {3, 5000, 1000, 1000},
-		{LLONG_MAX, 100, 86400000, 86400000},
+	    {1, 1000, 300000, 1000},    {2, 1000, 300000, 2000},
+	    {3, 1000, 300000, 4000},    {9, 1000, 300000, 256000},
+	    {10, 1000, 300000, 300000}, {1000000, 1000, 300000, 300000},
+	    {0, 1000, 300000, 1000},    {5, 100, 100, 100},
+	    {3, 5000, 1000, 1000},      {LLONG_MAX, 100, 86400000, 86400000},
 	};
 	for (size_t i = 0; i < KP_ROWS(rows); i++) {
 		long long got = kp_exchange_backoff_ms(rows[i].n, rows[i].min, rows[i].max, 0.0);
@@ -45,8 +46,8 @@ static void jitter_takes_off_a_quarter_at_most(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(doubles_then_caps),
-		cmocka_unit_test(jitter_takes_off_a_quarter_at_most),
+	    cmocka_unit_test(doubles_then_caps),
+	    cmocka_unit_test(jitter_takes_off_a_quarter_at_most),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

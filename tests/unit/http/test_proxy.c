@@ -48,7 +48,8 @@ static void client_address(void **state)
 	assert_string_equal(client("10.0.0.0/8", "10.0.0.5", "1.1.1.1, 203.0.113.7"), "203.0.113.7");
 	/* trusted hops are skipped */
 	assert_string_equal(client("10.0.0.0/8", "10.0.0.5", "203.0.113.7, 10.0.0.9 , 10.1.1.1"), "203.0.113.7");
-	assert_string_equal(client("10.0.0.0/8, 2001:db8::/32", "2001:db8::1", "2001:db8:ffff::2,2001:0db8::3"), "2001:db8:ffff::2");
+	assert_string_equal(client("10.0.0.0/8, 2001:db8::/32", "2001:db8::1", "2001:db8:ffff::2,2001:0db8::3"),
+	                    "2001:db8:ffff::2");
 	assert_string_equal(client("10.0.0.0/8", "10.0.0.5", "2001:db8::7"), "2001:db8::7");
 	/* malformed: stop at the last good hop (here the proxy itself) */
 	assert_string_equal(client("10.0.0.0/8", "10.0.0.5", "203.0.113.7, nonsense"), "10.0.0.5");
@@ -62,8 +63,8 @@ static void client_address(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(parse),
-		cmocka_unit_test(client_address),
+	    cmocka_unit_test(parse),
+	    cmocka_unit_test(client_address),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,28 +35,28 @@ static const struct {
 	const char *want;    /* value returned, NULL for none */
 	const char *problem; /* recorded problem, NULL for none */
 } str_cases[] = {
-	{"plain", "{\"f\":\"Ala-Too\"}", 20, true, "Ala-Too", NULL},
-	{"trimmed", "{\"f\":\"  Ala-Too \\t \"}", 20, true, "Ala-Too", NULL},
-	{"inner spaces kept", "{\"f\":\"a  b\"}", 20, true, "a  b", NULL},
-	{"missing, required", "{}", 20, true, NULL, "is required"},
-	{"missing, optional", "{}", 20, false, NULL, NULL},
-	{"null, required", "{\"f\":null}", 20, true, NULL, "is required"},
-	{"null, optional", "{\"f\":null}", 20, false, NULL, NULL},
-	{"blank, required", "{\"f\":\"   \"}", 20, true, NULL, "must not be empty"},
-	{"blank, optional", "{\"f\":\"   \"}", 20, false, NULL, NULL},
-	{"empty, required", "{\"f\":\"\"}", 20, true, NULL, "must not be empty"},
-	{"number", "{\"f\":5}", 20, false, NULL, "must be a string"},
-	{"boolean", "{\"f\":true}", 20, true, NULL, "must be a string"},
-	{"object", "{\"f\":{}}", 20, true, NULL, "must be a string"},
-	{"array", "{\"f\":[\"a\"]}", 20, true, NULL, "must be a string"},
-	{"newline", "{\"f\":\"a\\nb\"}", 20, true, NULL, "control characters"},
-	{"escape", "{\"f\":\"\\u001b[2J\"}", 20, true, NULL, "control characters"},
-	{"DEL", "{\"f\":\"a\\u007f\"}", 20, true, NULL, "control characters"},
-	{"tab inside is fine", "{\"f\":\"a\\tb\"}", 20, true, "a\tb", NULL},
-	{"exactly max characters", "{\"f\":\"Кыргыз\"}", 6, true, "Кыргыз", NULL},
-	{"one character too many", "{\"f\":\"Кыргыз\"}", 5, true, NULL, "must be at most 5 characters"},
-	{"max counts after trimming", "{\"f\":\"  abc  \"}", 3, true, "abc", NULL},
-	{"other fields ignored", "{\"g\":\"x\",\"f\":\"y\"}", 3, true, "y", NULL},
+    {"plain", "{\"f\":\"Ala-Too\"}", 20, true, "Ala-Too", NULL},
+    {"trimmed", "{\"f\":\"  Ala-Too \\t \"}", 20, true, "Ala-Too", NULL},
+    {"inner spaces kept", "{\"f\":\"a  b\"}", 20, true, "a  b", NULL},
+    {"missing, required", "{}", 20, true, NULL, "is required"},
+    {"missing, optional", "{}", 20, false, NULL, NULL},
+    {"null, required", "{\"f\":null}", 20, true, NULL, "is required"},
+    {"null, optional", "{\"f\":null}", 20, false, NULL, NULL},
+    {"blank, required", "{\"f\":\"   \"}", 20, true, NULL, "must not be empty"},
+    {"blank, optional", "{\"f\":\"   \"}", 20, false, NULL, NULL},
+    {"empty, required", "{\"f\":\"\"}", 20, true, NULL, "must not be empty"},
+    {"number", "{\"f\":5}", 20, false, NULL, "must be a string"},
+    {"boolean", "{\"f\":true}", 20, true, NULL, "must be a string"},
+    {"object", "{\"f\":{}}", 20, true, NULL, "must be a string"},
+    {"array", "{\"f\":[\"a\"]}", 20, true, NULL, "must be a string"},
+    {"newline", "{\"f\":\"a\\nb\"}", 20, true, NULL, "control characters"},
+    {"escape", "{\"f\":\"\\u001b[2J\"}", 20, true, NULL, "control characters"},
+    {"DEL", "{\"f\":\"a\\u007f\"}", 20, true, NULL, "control characters"},
+    {"tab inside is fine", "{\"f\":\"a\\tb\"}", 20, true, "a\tb", NULL},
+    {"exactly max characters", "{\"f\":\"Кыргыз\"}", 6, true, "Кыргыз", NULL},
+    {"one character too many", "{\"f\":\"Кыргыз\"}", 5, true, NULL, "must be at most 5 characters"},
+    {"max counts after trimming", "{\"f\":\"  abc  \"}", 3, true, "abc", NULL},
+    {"other fields ignored", "{\"g\":\"x\",\"f\":\"y\"}", 3, true, "y", NULL},
 };
 
 static void body_str_table(void **state)
@@ -124,19 +124,19 @@ static const struct {
 	long long want;
 	const char *problem;
 } int_cases[] = {
-	{"in range", "{\"n\":5}", 1, 10, true, true, 5, NULL},
-	{"lower bound", "{\"n\":1}", 1, 10, true, true, 1, NULL},
-	{"upper bound", "{\"n\":10}", 1, 10, true, true, 10, NULL},
-	{"below", "{\"n\":0}", 1, 10, true, false, 0, "must be a whole number from 1 to 10"},
-	{"above", "{\"n\":11}", 1, 10, true, false, 0, "from 1 to 10"},
-	{"negative", "{\"n\":-3}", 1, 10, false, false, 0, "from 1 to 10"},
-	{"string", "{\"n\":\"5\"}", 1, 10, true, false, 0, "whole number"},
-	{"real", "{\"n\":5.0}", 1, 10, true, false, 0, "whole number"},
-	{"boolean", "{\"n\":true}", 1, 10, true, false, 0, "whole number"},
-	{"missing, required", "{}", 1, 10, true, false, 0, "is required"},
-	{"missing, optional", "{}", 1, 10, false, false, 0, NULL},
-	{"null, optional", "{\"n\":null}", 1, 10, false, false, 0, NULL},
-	{"int64 max", "{\"n\":9223372036854775807}", 1, INT64_MAX, true, true, INT64_MAX, NULL},
+    {"in range", "{\"n\":5}", 1, 10, true, true, 5, NULL},
+    {"lower bound", "{\"n\":1}", 1, 10, true, true, 1, NULL},
+    {"upper bound", "{\"n\":10}", 1, 10, true, true, 10, NULL},
+    {"below", "{\"n\":0}", 1, 10, true, false, 0, "must be a whole number from 1 to 10"},
+    {"above", "{\"n\":11}", 1, 10, true, false, 0, "from 1 to 10"},
+    {"negative", "{\"n\":-3}", 1, 10, false, false, 0, "from 1 to 10"},
+    {"string", "{\"n\":\"5\"}", 1, 10, true, false, 0, "whole number"},
+    {"real", "{\"n\":5.0}", 1, 10, true, false, 0, "whole number"},
+    {"boolean", "{\"n\":true}", 1, 10, true, false, 0, "whole number"},
+    {"missing, required", "{}", 1, 10, true, false, 0, "is required"},
+    {"missing, optional", "{}", 1, 10, false, false, 0, NULL},
+    {"null, optional", "{\"n\":null}", 1, 10, false, false, 0, NULL},
+    {"int64 max", "{\"n\":9223372036854775807}", 1, INT64_MAX, true, true, INT64_MAX, NULL},
 };
 
 static void body_int_table(void **state)
@@ -195,7 +195,8 @@ static void body_check_single(void **state)
 	kp_field_error(req, "inn", "must be exactly 14 digits");
 	assert_int_equal(kp_body_check(req), -1);
 	assert_int_equal(req->status, 422);
-	assert_string_equal(json_string_value(json_object_get(reply_error(req), "message")), "inn must be exactly 14 digits");
+	assert_string_equal(json_string_value(json_object_get(reply_error(req), "message")),
+	                    "inn must be exactly 14 digits");
 }
 
 static const struct {
@@ -203,16 +204,10 @@ static const struct {
 	int rc;
 	int64_t want;
 } id_cases[] = {
-	{"1", 0, 1},
-	{"42", 0, 42},
-	{"9223372036854775807", 0, INT64_MAX},
-	{"0", -1, 0},
-	{"-1", -1, 0},
-	{"9223372036854775808", -1, 0},
-	{"abc", -1, 0},
-	{"4x", -1, 0},
-	{"", -1, 0},
-	{NULL, -1, 0}, /* no such parameter */
+    {"1", 0, 1},    {"42", 0, 42}, {"9223372036854775807", 0, INT64_MAX},
+    {"0", -1, 0},   {"-1", -1, 0}, {"9223372036854775808", -1, 0},
+    {"abc", -1, 0}, {"4x", -1, 0}, {"", -1, 0},
+    {NULL, -1, 0}, /* no such parameter */
 };
 
 static void param_id_table(void **state)
@@ -243,14 +238,14 @@ static void param_id_table(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(body_str_table, kp_t_bare_setup, kp_t_bare_teardown),
-		cmocka_unit_test_setup_teardown(body_str_embedded_nul, kp_t_bare_setup, kp_t_bare_teardown),
-		cmocka_unit_test_setup_teardown(body_str_without_body, kp_t_bare_setup, kp_t_bare_teardown),
-		cmocka_unit_test_setup_teardown(body_str_checked, kp_t_bare_setup, kp_t_bare_teardown),
-		cmocka_unit_test_setup_teardown(body_int_table, kp_t_bare_setup, kp_t_bare_teardown),
-		cmocka_unit_test_setup_teardown(body_check, kp_t_bare_setup, kp_t_bare_teardown),
-		cmocka_unit_test_setup_teardown(body_check_single, kp_t_bare_setup, kp_t_bare_teardown),
-		cmocka_unit_test_setup_teardown(param_id_table, kp_t_bare_setup, kp_t_bare_teardown),
+	    cmocka_unit_test_setup_teardown(body_str_table, kp_t_bare_setup, kp_t_bare_teardown),
+	    cmocka_unit_test_setup_teardown(body_str_embedded_nul, kp_t_bare_setup, kp_t_bare_teardown),
+	    cmocka_unit_test_setup_teardown(body_str_without_body, kp_t_bare_setup, kp_t_bare_teardown),
+	    cmocka_unit_test_setup_teardown(body_str_checked, kp_t_bare_setup, kp_t_bare_teardown),
+	    cmocka_unit_test_setup_teardown(body_int_table, kp_t_bare_setup, kp_t_bare_teardown),
+	    cmocka_unit_test_setup_teardown(body_check, kp_t_bare_setup, kp_t_bare_teardown),
+	    cmocka_unit_test_setup_teardown(body_check_single, kp_t_bare_setup, kp_t_bare_teardown),
+	    cmocka_unit_test_setup_teardown(param_id_table, kp_t_bare_setup, kp_t_bare_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -105,13 +105,13 @@ static void too_many_headers_abort(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(error_shape, kp_t_bare_setup, kp_t_bare_teardown),
-		cmocka_unit_test_setup_teardown(error_with_fields, kp_t_bare_setup, kp_t_bare_teardown),
-		cmocka_unit_test_setup_teardown(error_message_not_utf8, kp_t_bare_setup, kp_t_bare_teardown),
-		cmocka_unit_test_setup_teardown(error_message_long, kp_t_bare_setup, kp_t_bare_teardown),
-		cmocka_unit_test_setup_teardown(reply_replaces, kp_t_bare_setup, kp_t_bare_teardown),
-		cmocka_unit_test_setup_teardown(headers_in_order, kp_t_bare_setup, kp_t_bare_teardown),
-		cmocka_unit_test(too_many_headers_abort),
+	    cmocka_unit_test_setup_teardown(error_shape, kp_t_bare_setup, kp_t_bare_teardown),
+	    cmocka_unit_test_setup_teardown(error_with_fields, kp_t_bare_setup, kp_t_bare_teardown),
+	    cmocka_unit_test_setup_teardown(error_message_not_utf8, kp_t_bare_setup, kp_t_bare_teardown),
+	    cmocka_unit_test_setup_teardown(error_message_long, kp_t_bare_setup, kp_t_bare_teardown),
+	    cmocka_unit_test_setup_teardown(reply_replaces, kp_t_bare_setup, kp_t_bare_teardown),
+	    cmocka_unit_test_setup_teardown(headers_in_order, kp_t_bare_setup, kp_t_bare_teardown),
+	    cmocka_unit_test(too_many_headers_abort),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

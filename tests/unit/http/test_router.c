@@ -11,62 +11,62 @@ static void h(kp_req_t *req)
 }
 
 static const kp_route_t table[] = {
-	/* 0 */ {"GET", "/healthz", h, 0, KP_ROUTE_PUBLIC, ""},
-	/* 1 */ {"GET", "/api/v1/session", h, 0, 0, ""},
-	/* 2 */ {"POST", "/api/v1/session", h, 0, 0, ""},
-	/* 3 */ {"DELETE", "/api/v1/session", h, 0, 0, ""},
-	/* 4 */ {"GET", "/api/v1/things/mine", h, 0, 0, ""},
-	/* 5 */ {"GET", "/api/v1/things/{id}", h, 0, 0, ""},
-	/* 6 */ {"PUT", "/api/v1/things/{id}/status", h, 0, 0, ""},
-	/* 7 */ {"GET", "/api/v1/a/{x}/b/{y}", h, 0, 0, ""},
-	/* 8 */ {"GET", "/p6/{a}/{b}/{c}/{d}/{e}/{f}", h, 0, 0, ""},
-	/* 9 */ {"GET", "/p7/{a}/{b}/{c}/{d}/{e}/{f}/{g}", h, 0, 0, ""},
-	/* 10 */ {"POST", "/only-post", h, 0, 0, ""},
+    /* 0 */ {"GET", "/healthz", h, 0, KP_ROUTE_PUBLIC, ""},
+    /* 1 */ {"GET", "/api/v1/session", h, 0, 0, ""},
+    /* 2 */ {"POST", "/api/v1/session", h, 0, 0, ""},
+    /* 3 */ {"DELETE", "/api/v1/session", h, 0, 0, ""},
+    /* 4 */ {"GET", "/api/v1/things/mine", h, 0, 0, ""},
+    /* 5 */ {"GET", "/api/v1/things/{id}", h, 0, 0, ""},
+    /* 6 */ {"PUT", "/api/v1/things/{id}/status", h, 0, 0, ""},
+    /* 7 */ {"GET", "/api/v1/a/{x}/b/{y}", h, 0, 0, ""},
+    /* 8 */ {"GET", "/p6/{a}/{b}/{c}/{d}/{e}/{f}", h, 0, 0, ""},
+    /* 9 */ {"GET", "/p7/{a}/{b}/{c}/{d}/{e}/{f}/{g}", h, 0, 0, ""},
+    /* 10 */ {"POST", "/only-post", h, 0, 0, ""},
 };
 
 static const struct {
 	const char *method, *path;
-	int route;        /* index in table, -1 none */
-	bool path_known;  /* when none: another method matches (405) */
+	int route;       /* index in table, -1 none */
+	bool path_known; /* when none: another method matches (405) */
 	const char *params[4][2];
 } cases[] = {
-	{"GET", "/healthz", 0, false, {{0}}},
-	{"HEAD", "/healthz", 0, false, {{0}}},
-	{"POST", "/healthz", -1, true, {{0}}},
-	{"OPTIONS", "/healthz", -1, true, {{0}}},
-	{"get", "/healthz", -1, true, {{0}}},           /* methods are case-sensitive */
-	{"GET", "/healthz/", -1, false, {{0}}},         /* no trailing slash */
-	{"GET", "/healthzz", -1, false, {{0}}},
-	{"GET", "/HEALTHZ", -1, false, {{0}}},          /* paths are case-sensitive */
-	{"GET", "/api/v1/session", 1, false, {{0}}},
-	{"POST", "/api/v1/session", 2, false, {{0}}},
-	{"DELETE", "/api/v1/session", 3, false, {{0}}},
-	{"PUT", "/api/v1/session", -1, true, {{0}}},
-	{"GET", "/api/v1/session/", -1, false, {{0}}},
-	{"GET", "/api/v1//session", -1, false, {{0}}},
-	{"GET", "/API/v1/session", -1, false, {{0}}},
-	{"GET", "/api/v1/things/mine", 4, false, {{0}}},   /* the literal route listed first wins */
-	{"GET", "/api/v1/things/42", 5, false, {{"id", "42"}}},
-	{"HEAD", "/api/v1/things/42", 5, false, {{"id", "42"}}},
-	{"GET", "/api/v1/things/-1", 5, false, {{"id", "-1"}}}, /* any segment; the handler checks it */
-	{"GET", "/api/v1/things/", -1, false, {{0}}},      /* empty segment */
-	{"GET", "/api/v1/things", -1, false, {{0}}},
-	{"GET", "/api/v1/things/42/", -1, false, {{0}}},
-	{"DELETE", "/api/v1/things/42", -1, true, {{0}}},
-	{"PUT", "/api/v1/things/7/status", 6, false, {{"id", "7"}}},
-	{"GET", "/api/v1/things/7/status", -1, true, {{0}}},
-	{"HEAD", "/api/v1/things/7/status", -1, true, {{0}}}, /* HEAD stands in for GET only */
-	{"PUT", "/api/v1/things//status", -1, false, {{0}}},
-	{"GET", "/api/v1/a/one/b/two", 7, false, {{"x", "one"}, {"y", "two"}}},
-	{"GET", "/api/v1/a/one/b/", -1, false, {{0}}},
-	{"GET", "/api/v1/a/one/b", -1, false, {{0}}},
-	{"GET", "/api/v1/a//b/two", -1, false, {{0}}},
-	{"GET", "/p6/1/2/3/4/5/6", 8, false, {{"a", "1"}, {"b", "2"}, {"c", "3"}, {"d", "4"}}},
-	{"GET", "/p7/1/2/3/4/5/6/7", -1, false, {{0}}},    /* more than KP_MAX_PARAMS never matches */
-	{"HEAD", "/only-post", -1, true, {{0}}},
-	{"GET", "/only-post", -1, true, {{0}}},
-	{"GET", "/", -1, false, {{0}}},
-	{"GET", "", -1, false, {{0}}},
+    {"GET", "/healthz", 0, false, {{0}}},
+    {"HEAD", "/healthz", 0, false, {{0}}},
+    {"POST", "/healthz", -1, true, {{0}}},
+    {"OPTIONS", "/healthz", -1, true, {{0}}},
+    {"get", "/healthz", -1, true, {{0}}},   /* methods are case-sensitive */
+    {"GET", "/healthz/", -1, false, {{0}}}, /* no trailing slash */
+    {"GET", "/healthzz", -1, false, {{0}}},
+    {"GET", "/HEALTHZ", -1, false, {{0}}}, /* paths are case-sensitive */
+    {"GET", "/api/v1/session", 1, false, {{0}}},
+    {"POST", "/api/v1/session", 2, false, {{0}}},
+    {"DELETE", "/api/v1/session", 3, false, {{0}}},
+    {"PUT", "/api/v1/session", -1, true, {{0}}},
+    {"GET", "/api/v1/session/", -1, false, {{0}}},
+    {"GET", "/api/v1//session", -1, false, {{0}}},
+    {"GET", "/API/v1/session", -1, false, {{0}}},
+    {"GET", "/api/v1/things/mine", 4, false, {{0}}}, /* the literal route listed first wins */
+    {"GET", "/api/v1/things/42", 5, false, {{"id", "42"}}},
+    {"HEAD", "/api/v1/things/42", 5, false, {{"id", "42"}}},
+    {"GET", "/api/v1/things/-1", 5, false, {{"id", "-1"}}}, /* any segment; the handler checks it */
+    {"GET", "/api/v1/things/", -1, false, {{0}}},           /* empty segment */
+    {"GET", "/api/v1/things", -1, false, {{0}}},
+    {"GET", "/api/v1/things/42/", -1, false, {{0}}},
+    {"DELETE", "/api/v1/things/42", -1, true, {{0}}},
+    {"PUT", "/api/v1/things/7/status", 6, false, {{"id", "7"}}},
+    {"GET", "/api/v1/things/7/status", -1, true, {{0}}},
+    {"HEAD", "/api/v1/things/7/status", -1, true, {{0}}}, /* HEAD stands in for GET only */
+    {"PUT", "/api/v1/things//status", -1, false, {{0}}},
+    {"GET", "/api/v1/a/one/b/two", 7, false, {{"x", "one"}, {"y", "two"}}},
+    {"GET", "/api/v1/a/one/b/", -1, false, {{0}}},
+    {"GET", "/api/v1/a/one/b", -1, false, {{0}}},
+    {"GET", "/api/v1/a//b/two", -1, false, {{0}}},
+    {"GET", "/p6/1/2/3/4/5/6", 8, false, {{"a", "1"}, {"b", "2"}, {"c", "3"}, {"d", "4"}}},
+    {"GET", "/p7/1/2/3/4/5/6/7", -1, false, {{0}}}, /* more than KP_MAX_PARAMS never matches */
+    {"HEAD", "/only-post", -1, true, {{0}}},
+    {"GET", "/only-post", -1, true, {{0}}},
+    {"GET", "/", -1, false, {{0}}},
+    {"GET", "", -1, false, {{0}}},
 };
 
 static void req_init(kp_req_t *req)
@@ -161,10 +161,10 @@ static void empty_table(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(match_table),
-		cmocka_unit_test(six_params),
-		cmocka_unit_test(param_length_cap),
-		cmocka_unit_test(empty_table),
+	    cmocka_unit_test(match_table),
+	    cmocka_unit_test(six_params),
+	    cmocka_unit_test(param_length_cap),
+	    cmocka_unit_test(empty_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,9 +31,9 @@
 
 typedef struct fixture {
 	KP_STORE_FX_FIELDS;
-	int year;         /* the current permit year at UTC+6 */
-	int64_t carrier;  /* an active carrier with a licence */
-	int64_t truck;    /* its Euro 5 tractor */
+	int year;        /* the current permit year at UTC+6 */
+	int64_t carrier; /* an active carrier with a licence */
+	int64_t truck;   /* its Euro 5 tractor */
 } fx_t;
 
 static const kp_actor_t tester = {0, "tester", "req-1", "192.0.2.7"};
@@ -85,11 +85,10 @@ static inline int teardown(void **state)
 
 /* ---- helpers ---- */
 
-
 static inline long long count_rows(kp_conn_t *c, const char *table)
 {
-	static const char *const tables[] = {"audit_log", "permits", "permit_applications", "permit_activities",
-	                                     "quotas", "vehicles"};
+	static const char *const tables[] = {"audit_log",         "permits", "permit_applications",
+	                                     "permit_activities", "quotas",  "vehicles"};
 	bool known = false;
 	for (size_t i = 0; i < KP_ROWS(tables); i++)
 		known |= strcmp(tables[i], table) == 0;
@@ -118,7 +117,9 @@ static inline int64_t add_carrier(fx_t *f, kp_conn_t *c, int n, const char *lice
 	char inn[32], name[64];
 	snprintf(inn, sizeof(inn), "0150720191%04d", n);
 	snprintf(name, sizeof(name), "Carrier %d LLC", n);
-	kp_org_t o = {.kind = "carrier", .name = kp_arena_strdup(&f->a, name), .inn = kp_arena_strdup(&f->a, inn),
+	kp_org_t o = {.kind = "carrier",
+	              .name = kp_arena_strdup(&f->a, name),
+	              .inn = kp_arena_strdup(&f->a, inn),
 	              .licence_number = licence};
 	assert_int_equal(kp_store_org_create(c, &tester, &o), KP_DB_OK);
 	return o.id;
@@ -130,17 +131,27 @@ static inline int64_t add_vehicle(fx_t *f, kp_conn_t *c, int64_t org, int n, con
 	char plate[32], vin[32];
 	snprintf(plate, sizeof(plate), "T%04dKG", n);
 	snprintf(vin, sizeof(vin), "XTC6511500000%04d", n);
-	kp_vehicle_t v = {.org_id = org, .plate = kp_arena_strdup(&f->a, plate), .vin = kp_arena_strdup(&f->a, vin),
-	                  .kind = kind, .euro_class = euro, .make = "KAMAZ", .model = "5490"};
+	kp_vehicle_t v = {.org_id = org,
+	                  .plate = kp_arena_strdup(&f->a, plate),
+	                  .vin = kp_arena_strdup(&f->a, vin),
+	                  .kind = kind,
+	                  .euro_class = euro,
+	                  .make = "KAMAZ",
+	                  .model = "5490"};
 	assert_int_equal(kp_store_vehicle_create(c, &tester, &v), KP_DB_OK);
 	return v.id;
 }
 
 static inline int create_quota(fx_t *f, const char *issuer, const char *verifier, int year, int type, int64_t start,
-                        int64_t end, int64_t *id)
+                               int64_t end, int64_t *id)
 {
-	kp_quota_t q = {.issuer = issuer, .verifier = verifier, .year = year, .type = type, .start_number = start,
-	                .end_number = end, .note = "test"};
+	kp_quota_t q = {.issuer = issuer,
+	                .verifier = verifier,
+	                .year = year,
+	                .type = type,
+	                .start_number = start,
+	                .end_number = end,
+	                .note = "test"};
 	int rc = kp_store_quota_create(f->c, &tester, &q);
 	if (id)
 		*id = q.id;
@@ -156,7 +167,7 @@ static inline int64_t add_quota(fx_t *f, const char *verifier, int type, int64_t
 
 /* The test double of the signing callback: a fixed text naming the permit. */
 static inline int fixed_sign(void *ctx, kp_arena_t *a, const kp_permit_t *p, int utc_offset, const char **credential,
-                      const char **kid)
+                             const char **kid)
 {
 	(void)ctx;
 	(void)utc_offset;
@@ -166,7 +177,7 @@ static inline int fixed_sign(void *ctx, kp_arena_t *a, const kp_permit_t *p, int
 }
 
 static inline int failing_sign(void *ctx, kp_arena_t *a, const kp_permit_t *p, int utc_offset, const char **credential,
-                        const char **kid)
+                               const char **kid)
 {
 	(void)ctx, (void)a, (void)p, (void)utc_offset, (void)credential, (void)kid;
 	return -1;
@@ -177,7 +188,7 @@ static const kp_signer_t broken_signer = {NULL, failing_sign};
 
 /* Apply on connection c for org's vehicle; ap and res are filled. */
 static inline int apply_on(kp_conn_t *c, kp_arena_t *a, int year, int64_t org, int64_t vehicle, const char *verifier,
-                    int type, const kp_signer_t *signer, kp_application_t *ap, kp_issue_result_t *res)
+                           int type, const kp_signer_t *signer, kp_application_t *ap, kp_issue_result_t *res)
 {
 	memset(ap, 0, sizeof(*ap));
 	ap->verifier = verifier;
@@ -190,7 +201,7 @@ static inline int apply_on(kp_conn_t *c, kp_arena_t *a, int year, int64_t org, i
 }
 
 static inline int apply(fx_t *f, int64_t org, int64_t vehicle, const char *verifier, int type, kp_application_t *ap,
-                 kp_issue_result_t *res)
+                        kp_issue_result_t *res)
 {
 	return apply_on(f->c, &f->a, f->year, org, vehicle, verifier, type, &test_signer, ap, res);
 }
@@ -265,10 +276,10 @@ static inline bool apply_works(fx_t *f)
 }
 
 /* First thing in a test that issues permits. */
-#define NEEDS_APPLY(f)                                                                                    \
-	do {                                                                                                  \
-		if (B->pg && !apply_works(f))                                                                     \
-			fail_msg("PostgreSQL refuses applications (see the log above)");                              \
+#define NEEDS_APPLY(f) \
+	do { \
+		if (B->pg && !apply_works(f)) \
+			fail_msg("PostgreSQL refuses applications (see the log above)"); \
 	} while (0)
 
 static inline void set_review(fx_t *f, int type, const char *review)
@@ -282,20 +293,20 @@ static inline void set_review(fx_t *f, int type, const char *review)
 /* main(): the tests on SQLite, then on PostgreSQL when KAPKA_TEST_PG is set. The store logs
  * what it refuses (conflicts, injected faults); those are expected here, and
  * KAPKA_TEST_VERBOSE=1 shows them. */
-#define KP_PERMIT_TEST_MAIN(what, ...)                                                                               \
-	int main(void)                                                                                                 \
-	{                                                                                                              \
-		if (getenv("KAPKA_TEST_VERBOSE") == NULL)                                                                  \
-			kp_log_set_level((enum kp_log_level)(KP_LOG_ERROR + 1));                                               \
-		const struct CMUnitTest tests[] = {__VA_ARGS__};                                                           \
+#define KP_PERMIT_TEST_MAIN(what, ...) \
+	int main(void) \
+	{ \
+		if (getenv("KAPKA_TEST_VERBOSE") == NULL) \
+			kp_log_set_level((enum kp_log_level)(KP_LOG_ERROR + 1)); \
+		const struct CMUnitTest tests[] = {__VA_ARGS__}; \
 		int failed = cmocka_run_group_tests_name(what " on SQLite", tests, group_setup_sqlite, group_teardown_sqlite); \
-		const char *pg = getenv("KAPKA_TEST_PG");                                                                  \
-		if (pg && *pg)                                                                                             \
+		const char *pg = getenv("KAPKA_TEST_PG"); \
+		if (pg && *pg) \
 			failed += cmocka_run_group_tests_name(what " on PostgreSQL", tests, group_setup_pg, group_teardown_pg); \
-		else                                                                                                       \
-			print_message("[  SKIPPED ] " what " on PostgreSQL: set KAPKA_TEST_PG=postgres://... to run it "       \
-			              "(sh tests/pg.sh starts a throwaway server)\n");                                        \
-		return failed;                                                                                             \
+		else \
+			print_message("[  SKIPPED ] " what " on PostgreSQL: set KAPKA_TEST_PG=postgres://... to run it " \
+			              "(sh tests/pg.sh starts a throwaway server)\n"); \
+		return failed; \
 	}
 
 #endif

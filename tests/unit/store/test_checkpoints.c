@@ -28,7 +28,6 @@ typedef kp_store_fx_t fx_t;
 
 static const kp_actor_t tester = {0, "tester", "req-1", "192.0.2.7"};
 
-
 static void run_sql(kp_conn_t *c, const char *sql)
 {
 	if (kp_db_run(c, sql, NULL, 0, NULL) != KP_DB_OK)
@@ -48,8 +47,13 @@ static void partner_permit(fx_t *f, const char *id, const char *issuer, const ch
 	         plate, (long long)(kp_now() - 86400), (long long)(kp_now() + 86400 * 60));
 	run_sql(f->c, sql);
 	if (kp_store_count(f->c, "SELECT COUNT(*) FROM quotas WHERE issuer = 'UZ' AND verifier = 'KG'") == 0) {
-		kp_quota_t q = {.issuer = "UZ", .verifier = "KG", .year = 2026, .type = 1, .start_number = 1,
-		                .end_number = 1000, .note = "fixture"};
+		kp_quota_t q = {.issuer = "UZ",
+		                .verifier = "KG",
+		                .year = 2026,
+		                .type = 1,
+		                .start_number = 1,
+		                .end_number = 1000,
+		                .note = "fixture"};
 		assert_int_equal(kp_store_quota_create(f->c, &tester, &q), KP_DB_OK);
 	}
 }
@@ -125,7 +129,7 @@ static void registry_reads_the_seed(void **state)
 	assert_int_equal(kp_store_closure_lift(f->c, &tester, "irkeshtam", id, kp_now()), KP_DB_OK);
 	assert_int_equal(kp_store_closure_lift(f->c, &tester, "torugart", id, kp_now()), KP_DB_NOTFOUND);
 	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM audit_log WHERE action IN ('checkpoint.update',"
-	                                 " 'checkpoint.close', 'checkpoint.reopen')"),
+	                                      " 'checkpoint.close', 'checkpoint.reopen')"),
 	                 3);
 	kp_registry_free(r);
 }
@@ -146,16 +150,20 @@ static void partner_permit_entrance_and_exit(void **state)
 	assert_string_equal(in.permit_id, "UZ-KG-2026-1-7");
 	assert_string_equal(in.flags, "");
 	assert_false(in.inspection);
-	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM permit_activities WHERE permit_id = 'UZ-KG-2026-1-7'"
-	                                 " AND activity_type = 'ENTRANCE' AND country = 'KG' AND checkpoint = 'dostyk'"),
+	assert_int_equal(kp_store_count(f->c,
+	                                "SELECT COUNT(*) FROM permit_activities WHERE permit_id = 'UZ-KG-2026-1-7'"
+	                                " AND activity_type = 'ENTRANCE' AND country = 'KG' AND checkpoint = 'dostyk'"),
 	                 1);
-	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM permits WHERE id = 'UZ-KG-2026-1-7' AND status = 'used'"), 1);
+	assert_int_equal(kp_store_count(f->c,
+	                                "SELECT COUNT(*) FROM permits WHERE id = 'UZ-KG-2026-1-7' AND status = 'used'"),
+	                 1);
 
 	kp_crossing_t out = truck("exit", "50A123BC", "UZ");
 	out.at = kp_now() - 30;
 	assert_int_equal(register_crossing(f, &out, "UZ"), KP_DB_OK);
 	assert_string_equal(out.permit_match, "recorded");
-	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM permits WHERE id = 'UZ-KG-2026-1-7' AND used_up = 1"), 1);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM permits WHERE id = 'UZ-KG-2026-1-7' AND used_up = 1"),
+	                 1);
 
 	/* the bilateral permit is used up: a third crossing finds no permit and is flagged */
 	kp_crossing_t again = truck("entry", "50A123BC", "UZ");
@@ -183,7 +191,8 @@ static void truck_without_permit_is_flagged(void **state)
 	assert_string_equal(x.permit_match, "none");
 	assert_string_equal(x.permit_problem, "NO_PERMIT");
 	assert_string_equal(x.flags, "NO_PERMIT,OVERWEIGHT,RADIATION_ALARM");
-	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM crossings WHERE plate = '50Z999ZZ' AND inspection = 1"), 1);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM crossings WHERE plate = '50Z999ZZ' AND inspection = 1"),
+	                 1);
 	/* an unknown country counts as foreign too */
 	kp_crossing_t y = truck("entry", "ZZ1234", NULL);
 	assert_int_equal(register_crossing(f, &y, "UZ"), KP_DB_OK);
@@ -202,11 +211,16 @@ static void own_permit_on_exit(void **state)
 	fx_t *f = *state;
 	kp_org_t o = {.kind = "carrier", .name = "Ala-Too Trans", .inn = "01507201910123", .licence_number = "KG-1"};
 	assert_int_equal(kp_store_org_create(f->c, &tester, &o), KP_DB_OK);
-	kp_vehicle_t v = {.org_id = o.id, .plate = "01KG123ABC", .vin = "XTC65115R71234567", .kind = "tractor", .euro_class = 5};
+	kp_vehicle_t v = {.org_id = o.id,
+	                  .plate = "01KG123ABC",
+	                  .vin = "XTC65115R71234567",
+	                  .kind = "tractor",
+	                  .euro_class = 5};
 	assert_int_equal(kp_store_vehicle_create(f->c, &tester, &v), KP_DB_OK);
-	run_sql(f->c, "INSERT INTO permits (id, issuer, verifier, year, type, serial, org_id, vehicle_id, plate, company_name,"
-	              " company_id, issued_at, expires_at, status) VALUES ('KG-UZ-2026-1-1', 'KG', 'UZ', 2026, 1, 1, 1, 1,"
-	              " '01KG123ABC', 'Ala-Too Trans', '01507201910123', 0, 4102444800, 'issued')");
+	run_sql(f->c,
+	        "INSERT INTO permits (id, issuer, verifier, year, type, serial, org_id, vehicle_id, plate, company_name,"
+	        " company_id, issued_at, expires_at, status) VALUES ('KG-UZ-2026-1-1', 'KG', 'UZ', 2026, 1, 1, 1, 1,"
+	        " '01KG123ABC', 'Ala-Too Trans', '01507201910123', 0, 4102444800, 'issued')");
 	partner_permit(f, "UZ-KG-2026-1-9", "UZ", "50C1AA", 1); /* the regime with UZ */
 	kp_crossing_t out = truck("exit", "01KG123ABC", NULL);
 	out.vehicle_kind = "tractor";
@@ -228,11 +242,19 @@ static void person_crossings(void **state)
 	int64_t t0 = kp_now() - 3 * 86400;
 	const char *dirs[] = {"entry", "exit", "entry"};
 	for (int i = 0; i < 3; i++) {
-		kp_crossing_t x = {.checkpoint = i == 1 ? "irkeshtam" : "korday", .direction = dirs[i], .flow = "pedestrian",
-		                   .at = t0 + i * 86400, .persons = &anna, .npersons = 1};
+		kp_crossing_t x = {.checkpoint = i == 1 ? "irkeshtam" : "korday",
+		                   .direction = dirs[i],
+		                   .flow = "pedestrian",
+		                   .at = t0 + i * 86400,
+		                   .persons = &anna,
+		                   .npersons = 1};
 		assert_int_equal(register_crossing(f, &x, i == 1 ? "CN" : "KZ"), KP_DB_OK);
 	}
-	kp_crossing_t x = {.checkpoint = "korday", .direction = "entry", .flow = "pedestrian", .at = t0, .persons = &other,
+	kp_crossing_t x = {.checkpoint = "korday",
+	                   .direction = "entry",
+	                   .flow = "pedestrian",
+	                   .at = t0,
+	                   .persons = &other,
 	                   .npersons = 1};
 	assert_int_equal(register_crossing(f, &x, "KZ"), KP_DB_OK);
 	kp_person_crossing_t *pc;
@@ -288,7 +310,8 @@ static void slot_runs_all_or_none(void **state)
 	}
 	kp_slot_run_t runs[] = {{start, 3}, {start + 6 * 3600, 2}};
 	int created = -1;
-	assert_int_not_equal(kp_store_slot_runs_create(f->c, &tester, "torugart", "truck", runs, 2, 5, 1, &created), KP_DB_OK);
+	assert_int_not_equal(kp_store_slot_runs_create(f->c, &tester, "torugart", "truck", runs, 2, 5, 1, &created),
+	                     KP_DB_OK);
 	assert_int_equal(created, 0);
 	kp_slot_t *sl;
 	int n = -1;
@@ -361,9 +384,17 @@ static void one_booking_per_vehicle_and_priority_lane(void **state)
 	int64_t start = (kp_now() / 3600 + 1) * 3600;
 	int64_t slot = one_slot(f, "torugart", start, 3, 1), other = one_slot(f, "torugart", start + 3600, 3, 1);
 	const char *why;
-	kp_booking_t a = {.checkpoint = "torugart", .slot_id = slot, .flow = "truck", .plate = "01KG1AAA", .priority = "perishable"};
+	kp_booking_t a = {.checkpoint = "torugart",
+	                  .slot_id = slot,
+	                  .flow = "truck",
+	                  .plate = "01KG1AAA",
+	                  .priority = "perishable"};
 	assert_int_equal(kp_store_booking_create(f->c, &f->a, &tester, &a, &why), KP_DB_OK);
-	kp_booking_t b = {.checkpoint = "torugart", .slot_id = slot, .flow = "truck", .plate = "01KG2BBB", .priority = "postal"};
+	kp_booking_t b = {.checkpoint = "torugart",
+	                  .slot_id = slot,
+	                  .flow = "truck",
+	                  .plate = "01KG2BBB",
+	                  .priority = "postal"};
 	assert_int_equal(kp_store_booking_create(f->c, &f->a, &tester, &b, &why), KP_DB_CONFLICT);
 	assert_string_equal(why, "PRIORITY_LANE_FULL");
 	b.priority = NULL;
@@ -397,7 +428,10 @@ static void check_in_call_and_no_show(void **state)
 	kp_booking_t b[3];
 	const char *plates[] = {"01KG1AAA", "01KG2BBB", "01KG3CCC"};
 	for (int i = 0; i < 3; i++) {
-		b[i] = (kp_booking_t){.checkpoint = "torugart", .slot_id = slot, .flow = "truck", .plate = plates[i],
+		b[i] = (kp_booking_t){.checkpoint = "torugart",
+		                      .slot_id = slot,
+		                      .flow = "truck",
+		                      .plate = plates[i],
 		                      .priority = i == 2 ? "humanitarian" : NULL};
 		assert_int_equal(kp_store_booking_create(f->c, &f->a, &tester, &b[i], &why), KP_DB_OK);
 	}
@@ -407,7 +441,8 @@ static void check_in_call_and_no_show(void **state)
 	assert_int_equal(kp_store_booking_check_in(f->c, &f->a, &tester, b[2].id, now + 1, 0, &why), KP_DB_OK);
 	assert_int_equal(kp_store_booking_check_in(f->c, &f->a, &tester, b[1].id, start + 3600, 0, &why), KP_DB_CONFLICT);
 	assert_string_equal(why, "SLOT_OVER");
-	assert_int_equal(kp_store_booking_check_in(f->c, &f->a, &tester, b[1].id, start - 7200, 3600, &why), KP_DB_CONFLICT);
+	assert_int_equal(kp_store_booking_check_in(f->c, &f->a, &tester, b[1].id, start - 7200, 3600, &why),
+	                 KP_DB_CONFLICT);
 	assert_string_equal(why, "TOO_EARLY");
 	/* a vehicle without a booking joins the live queue */
 	kp_booking_t live = {.checkpoint = "torugart", .flow = "truck", .plate = "01KG9LIVE"};
@@ -419,7 +454,8 @@ static void check_in_call_and_no_show(void **state)
 	assert_int_equal(q[0].id, b[2].id); /* priority cargo first */
 	/* call two: the humanitarian cargo, then the earlier check-in */
 	kp_booking_t *called;
-	assert_int_equal(kp_store_queue_call(f->c, &f->a, &tester, "torugart", "truck", 2, now, 1200, &called, &n), KP_DB_OK);
+	assert_int_equal(kp_store_queue_call(f->c, &f->a, &tester, "torugart", "truck", 2, now, 1200, &called, &n),
+	                 KP_DB_OK);
 	assert_int_equal(n, 2);
 	assert_int_equal(called[0].id, b[2].id);
 	assert_int_equal(called[1].id, b[0].id);
@@ -485,9 +521,10 @@ static void throughput_adds_up(void **state)
 		                              " permit_match) VALUES ('dostyk', 'entry', %s, 'not_required')",
 		                              vals));
 	}
-	run_sql(f->c, kp_arena_printf(&f->a, "INSERT INTO crossings (checkpoint, direction, flow, at, permit_match) VALUES"
-	                                     " ('dostyk', 'entry', 'car', %lld, 'not_required'), ('dostyk', 'entry', 'car',"
-	                                     " %lld, 'not_required')",
+	run_sql(f->c, kp_arena_printf(&f->a,
+	                              "INSERT INTO crossings (checkpoint, direction, flow, at, permit_match) VALUES"
+	                              " ('dostyk', 'entry', 'car', %lld, 'not_required'), ('dostyk', 'entry', 'car',"
+	                              " %lld, 'not_required')",
 	                              (long long)(t0 - 1), (long long)(t0 + 86400)));
 	kp_throughput_t t;
 	assert_int_equal(kp_store_throughput(f->c, &f->a, &dostyk, day, &t), KP_DB_OK);
@@ -512,7 +549,10 @@ static void throughput_adds_up(void **state)
 static void devices(void **state)
 {
 	fx_t *f = *state;
-	kp_device_t d = {.checkpoint = "dostyk", .name = "lane 1 camera", .kind = "plate_camera", .key_prefix = "kpd_abcdefgh"};
+	kp_device_t d = {.checkpoint = "dostyk",
+	                 .name = "lane 1 camera",
+	                 .kind = "plate_camera",
+	                 .key_prefix = "kpd_abcdefgh"};
 	assert_int_equal(kp_store_device_create(f->c, &tester, &d, "hash-1"), KP_DB_OK);
 	kp_device_t got;
 	assert_int_equal(kp_store_device_by_key(f->c, &f->a, "hash-1", &got), KP_DB_OK);
@@ -529,28 +569,24 @@ static void devices(void **state)
 	assert_int_equal(kp_store_device_create(f->c, &tester, &dup, "hash-1"), KP_DB_CONFLICT);
 }
 
-#define TESTS                                                    \
-	KP_STORE_FX_TEST(registry_reads_the_seed),                   \
-	KP_STORE_FX_TEST(partner_permit_entrance_and_exit),          \
-	KP_STORE_FX_TEST(truck_without_permit_is_flagged),           \
-	KP_STORE_FX_TEST(own_permit_on_exit),                        \
-	KP_STORE_FX_TEST(person_crossings),                          \
-	KP_STORE_FX_TEST(hundred_racers_for_twenty_places),          \
-	KP_STORE_FX_TEST(one_booking_per_vehicle_and_priority_lane), \
-	KP_STORE_FX_TEST(slot_runs_all_or_none),                     \
-	KP_STORE_FX_TEST(check_in_call_and_no_show),                 \
-	KP_STORE_FX_TEST(throughput_adds_up),                        \
-	KP_STORE_FX_TEST(devices)
+#define TESTS \
+	KP_STORE_FX_TEST(registry_reads_the_seed), KP_STORE_FX_TEST(partner_permit_entrance_and_exit), \
+	    KP_STORE_FX_TEST(truck_without_permit_is_flagged), KP_STORE_FX_TEST(own_permit_on_exit), \
+	    KP_STORE_FX_TEST(person_crossings), KP_STORE_FX_TEST(hundred_racers_for_twenty_places), \
+	    KP_STORE_FX_TEST(one_booking_per_vehicle_and_priority_lane), KP_STORE_FX_TEST(slot_runs_all_or_none), \
+	    KP_STORE_FX_TEST(check_in_call_and_no_show), KP_STORE_FX_TEST(throughput_adds_up), KP_STORE_FX_TEST(devices)
 
 int main(void)
 {
 	if (getenv("KAPKA_TEST_VERBOSE") == NULL)
 		kp_log_set_level((enum kp_log_level)(KP_LOG_ERROR + 1));
 	const struct CMUnitTest tests[] = {TESTS};
-	int failed = cmocka_run_group_tests_name("checkpoint store on SQLite", tests, group_setup_sqlite, group_teardown_sqlite);
+	int failed = cmocka_run_group_tests_name("checkpoint store on SQLite", tests, group_setup_sqlite,
+	                                         group_teardown_sqlite);
 	const char *pg = getenv("KAPKA_TEST_PG");
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("checkpoint store on PostgreSQL", tests, group_setup_pg, group_teardown_pg);
+		failed += cmocka_run_group_tests_name("checkpoint store on PostgreSQL", tests, group_setup_pg,
+		                                      group_teardown_pg);
 	else
 		print_message("[  SKIPPED ] checkpoint store on PostgreSQL: set KAPKA_TEST_PG=postgres://... to run it "
 		              "(sh tests/pg.sh starts a throwaway server)\n");

@@ -42,16 +42,30 @@ static int teardown(void **state)
 
 static kp_ecmr_t note(fx_t *f, const char *ref)
 {
-	kp_ecmr_t e = {.ref = ref, .carrier_org_id = f->org, .document = "{}", .doc_digest = "d0", .plate = "01KG123ABC",
-	               .plate_country = "KG", .sender_name = "S", .consignee_name = "C"};
+	kp_ecmr_t e = {.ref = ref,
+	               .carrier_org_id = f->org,
+	               .document = "{}",
+	               .doc_digest = "d0",
+	               .plate = "01KG123ABC",
+	               .plate_country = "KG",
+	               .sender_name = "S",
+	               .consignee_name = "C"};
 	assert_int_equal(kp_store_ecmr_create(f->c, &tester, &e), KP_DB_OK);
 	return e;
 }
 
 static kp_ecmr_seal_t seal(int seq, const char *act, const char *role, const char *digest, const char *prev)
 {
-	return (kp_ecmr_seal_t){.seq = seq, .act = act, .role = role, .party_name = "P", .custody = "kapka", .kid = "k1",
-	                        .jws = digest, .digest = digest, .prev = prev, .at = 1};
+	return (kp_ecmr_seal_t){.seq = seq,
+	                        .act = act,
+	                        .role = role,
+	                        .party_name = "P",
+	                        .custody = "kapka",
+	                        .kid = "k1",
+	                        .jws = digest,
+	                        .digest = digest,
+	                        .prev = prev,
+	                        .at = 1};
 }
 
 static void seals_race_for_one_place(void **state)
@@ -72,11 +86,13 @@ static void seals_race_for_one_place(void **state)
 	now.document = "{\"x\":1}";
 	assert_int_equal(kp_store_ecmr_update_draft(f->c, &tester, &now), KP_DB_CONFLICT);
 	/* a used link cannot seal twice: the whole seal rolls back */
-	assert_int_equal(kp_store_ecmr_link_create(f->c, &tester, e.id, "sender", "th", "ch", "a@b.kg", 99, "s", "dg"), KP_DB_OK);
+	assert_int_equal(kp_store_ecmr_link_create(f->c, &tester, e.id, "sender", "th", "ch", "a@b.kg", 99, "s", "dg"),
+	                 KP_DB_OK);
 	kp_ecmr_link_t l;
 	assert_int_equal(kp_store_ecmr_link_get(f->c, &f->a, "th", &l), KP_DB_OK);
 	kp_ecmr_seal_t c = seal(2, "transfer_disposal", "sender", "cc", "aa");
-	assert_int_equal(kp_store_ecmr_seal_add(f->c, &tester, &now, &c, "issued", "consignee", false, l.id, NULL), KP_DB_OK);
+	assert_int_equal(kp_store_ecmr_seal_add(f->c, &tester, &now, &c, "issued", "consignee", false, l.id, NULL),
+	                 KP_DB_OK);
 	assert_int_equal(kp_store_ecmr_by_ref(f->c, &f->a, e.ref, &now), KP_DB_OK);
 	kp_ecmr_seal_t d = seal(3, "instructions", "consignee", "dd", "cc");
 	assert_int_equal(kp_store_ecmr_seal_add(f->c, &tester, &now, &d, "issued", "consignee", false, l.id, NULL),
@@ -154,9 +170,9 @@ static void deliveries_go_to_grants_in_order_per_subject(void **state)
 	assert_int_equal(n, 0);
 }
 
-#define TESTS                                                                            \
-	cmocka_unit_test_setup_teardown(seals_race_for_one_place, setup, teardown),          \
-	cmocka_unit_test_setup_teardown(deliveries_go_to_grants_in_order_per_subject, setup, teardown)
+#define TESTS \
+	cmocka_unit_test_setup_teardown(seals_race_for_one_place, setup, teardown), \
+	    cmocka_unit_test_setup_teardown(deliveries_go_to_grants_in_order_per_subject, setup, teardown)
 
 int main(void)
 {

@@ -11,7 +11,10 @@ static void vehicles(void **state)
 	fx_t *f = *state;
 	long long audit0 = audit_count(f->c, "vehicle.create");
 	int64_t other = add_carrier(f, f->c, 2, "KG-XX-2020-0001");
-	kp_vehicle_t v = {.org_id = f->carrier, .plate = "01KG777XYZ", .vin = "1HGCM82633A004352", .kind = "truck",
+	kp_vehicle_t v = {.org_id = f->carrier,
+	                  .plate = "01KG777XYZ",
+	                  .vin = "1HGCM82633A004352",
+	                  .kind = "truck",
 	                  .euro_class = 6};
 	assert_int_equal(kp_store_vehicle_create(f->c, &tester, &v), KP_DB_OK);
 	assert_true(v.id > 0);
@@ -22,16 +25,21 @@ static void vehicles(void **state)
 		const char *plate, *vin;
 		int want;
 	} rows[] = {
-		{0, "01KG777XYZ", "1HGCM82633A004353", KP_DB_CONFLICT}, /* same plate */
-		{1, "01KG777XYZ", "1HGCM82633A004353", KP_DB_CONFLICT}, /* same plate, another carrier */
-		{1, "02KG777XYZ", "1HGCM82633A004352", KP_DB_CONFLICT}, /* same VIN */
-		{-1, "03KG777XYZ", "1HGCM82633A004354", KP_DB_REF},     /* no such organisation */
-		{1, "02KG777XYZ", "1HGCM82633A004353", KP_DB_OK},
+	    {0, "01KG777XYZ", "1HGCM82633A004353", KP_DB_CONFLICT}, /* same plate */
+	    {1, "01KG777XYZ", "1HGCM82633A004353", KP_DB_CONFLICT}, /* same plate, another carrier */
+	    {1, "02KG777XYZ", "1HGCM82633A004352", KP_DB_CONFLICT}, /* same VIN */
+	    {-1, "03KG777XYZ", "1HGCM82633A004354", KP_DB_REF},     /* no such organisation */
+	    {1, "02KG777XYZ", "1HGCM82633A004353", KP_DB_OK},
 	};
 	long long created = 1;
 	for (size_t i = 0; i < KP_ROWS(rows); i++) {
-		kp_vehicle_t w = {.org_id = rows[i].org == 0 ? f->carrier : rows[i].org == 1 ? other : 99999,
-		                  .plate = rows[i].plate, .vin = rows[i].vin, .kind = "tractor", .euro_class = 5};
+		kp_vehicle_t w = {.org_id = rows[i].org == 0   ? f->carrier
+		                            : rows[i].org == 1 ? other
+		                                               : 99999,
+		                  .plate = rows[i].plate,
+		                  .vin = rows[i].vin,
+		                  .kind = "tractor",
+		                  .euro_class = 5};
 		int rc = kp_store_vehicle_create(f->c, &tester, &w);
 		if (rc != rows[i].want)
 			fail_msg("row %zu: rc %d, want %d", i, rc, rows[i].want);
@@ -97,9 +105,11 @@ static void apply_issues(void **state)
 	/* and one transparency-log leaf, which names the permit but neither plate nor company */
 	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM tlog_leaves WHERE kind = 'permit.issue'"), 1);
 	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM tlog_leaves WHERE entry LIKE '%T0001KG%'"
-	                                      " OR entry LIKE '%Carrier 1%' OR entry LIKE '%01507201910001%'"), 0);
+	                                      " OR entry LIKE '%Carrier 1%' OR entry LIKE '%01507201910001%'"),
+	                 0);
 	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM tlog_leaves WHERE entry LIKE '%\"commitment\":%'"
-	                                      " AND entry LIKE '%KG-UZ-%' AND salt IS NOT NULL"), 1);
+	                                      " AND entry LIKE '%KG-UZ-%' AND salt IS NOT NULL"),
+	                 1);
 
 	kp_permit_t p;
 	assert_int_equal(kp_store_permit_get(f->c, &f->a, want, &p), KP_DB_OK);
@@ -461,13 +471,12 @@ static void review_first_permit(void **state)
 	assert_string_equal(a2.status, "refused");
 }
 
-KP_PERMIT_TEST_MAIN("application store",
-	cmocka_unit_test_setup_teardown(vehicles, setup, teardown),
-	cmocka_unit_test_setup_teardown(apply_issues, setup, teardown),
-	cmocka_unit_test_setup_teardown(apply_trip_fields, setup, teardown),
-	cmocka_unit_test_setup_teardown(apply_draws_ranges_in_order, setup, teardown),
-	cmocka_unit_test_setup_teardown(apply_refused_is_stored, setup, teardown),
-	cmocka_unit_test_setup_teardown(apply_holding_limit_and_duplicates, setup, teardown),
-	cmocka_unit_test_setup_teardown(apply_faults_leave_nothing, setup, teardown),
-	cmocka_unit_test_setup_teardown(review_queue, setup, teardown),
-	cmocka_unit_test_setup_teardown(review_first_permit, setup, teardown))
+KP_PERMIT_TEST_MAIN("application store", cmocka_unit_test_setup_teardown(vehicles, setup, teardown),
+                    cmocka_unit_test_setup_teardown(apply_issues, setup, teardown),
+                    cmocka_unit_test_setup_teardown(apply_trip_fields, setup, teardown),
+                    cmocka_unit_test_setup_teardown(apply_draws_ranges_in_order, setup, teardown),
+                    cmocka_unit_test_setup_teardown(apply_refused_is_stored, setup, teardown),
+                    cmocka_unit_test_setup_teardown(apply_holding_limit_and_duplicates, setup, teardown),
+                    cmocka_unit_test_setup_teardown(apply_faults_leave_nothing, setup, teardown),
+                    cmocka_unit_test_setup_teardown(review_queue, setup, teardown),
+                    cmocka_unit_test_setup_teardown(review_first_permit, setup, teardown))

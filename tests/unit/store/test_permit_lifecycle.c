@@ -16,8 +16,7 @@ static void withdraw(void **state)
 	const char *p3 = issue(f, f->carrier, add_vehicle(f, f->c, f->carrier, 3, "truck", 5), "UZ", 1);
 	const char *why = "untouched";
 
-	assert_int_equal(kp_store_permit_withdraw(f->c, &f->a, &tester, p1, "returned", "trip cancelled", &why),
-	                 KP_DB_OK);
+	assert_int_equal(kp_store_permit_withdraw(f->c, &f->a, &tester, p1, "returned", "trip cancelled", &why), KP_DB_OK);
 	assert_null(why);
 	kp_permit_t p;
 	assert_int_equal(kp_store_permit_get(f->c, &f->a, p1, &p), KP_DB_OK);
@@ -35,7 +34,10 @@ static void withdraw(void **state)
 		const char *status;
 		const char *why;
 	} rows[] = {
-		{1, "returned", "returned"}, {1, "revoked", "returned"}, {2, "revoked", "revoked"}, {2, "returned", "revoked"},
+	    {1, "returned", "returned"},
+	    {1, "revoked", "returned"},
+	    {2, "revoked", "revoked"},
+	    {2, "returned", "revoked"},
 	};
 	for (size_t i = 0; i < KP_ROWS(rows); i++) {
 		why = NULL;
@@ -74,8 +76,8 @@ static void withdraw(void **state)
 static int add_activity(fx_t *f, const char *permit, const char *type, const char *country, int64_t at,
                         const char **why)
 {
-	kp_activity_row_t act = {.permit_id = permit, .type = type, .country = country, .at = at,
-	                         .checkpoint = "Dostyk", .details = NULL};
+	kp_activity_row_t act =
+	    {.permit_id = permit, .type = type, .country = country, .at = at, .checkpoint = "Dostyk", .details = NULL};
 	*why = NULL;
 	return kp_store_permit_activity_add(f->c, &f->a, &tester, &act, why);
 }
@@ -97,22 +99,22 @@ static void activities(void **state)
 		const char *status;
 		bool used_up;
 	} rows[] = {
-		{0, "EXIT", "UZ", "NOT_ENTERED", "issued", false},
-		{0, "ENTRANCE", "UZ", NULL, "used", false},
-		{0, "ENTRANCE", "UZ", "ALREADY_ENTERED", "used", false},
-		{0, "EXIT", "UZ", NULL, "used", true},
-		{0, "ENTRANCE", "UZ", "PERMIT_USED", "used", true},
-		{0, "EXIT", "UZ", "PERMIT_USED", "used", true}, /* used up: no more activities */
-		{1, "EXIT", SELF, NULL, "used", false}, /* out of Kyrgyzstan */
-		{1, "ENTRANCE", "TR", NULL, "used", false},
-		{1, "EXIT", "TR", NULL, "used", false},
-		{1, "ENTRANCE", "TR", NULL, "used", false},
-		{1, "EXIT", "TR", NULL, "used", false},
-		{1, "ENTRANCE", "TR", "PERMIT_USED", "used", false}, /* at most two entries per member country */
-		{1, "ENTRANCE", "GE", NULL, "used", false},
-		{1, "EXIT", "GE", NULL, "used", false},
-		{1, "ENTRANCE", SELF, NULL, "used", true},          /* home again: the round trip is made */
-		{1, "ENTRANCE", "GE", "PERMIT_USED", "used", true},
+	    {0, "EXIT", "UZ", "NOT_ENTERED", "issued", false},
+	    {0, "ENTRANCE", "UZ", NULL, "used", false},
+	    {0, "ENTRANCE", "UZ", "ALREADY_ENTERED", "used", false},
+	    {0, "EXIT", "UZ", NULL, "used", true},
+	    {0, "ENTRANCE", "UZ", "PERMIT_USED", "used", true},
+	    {0, "EXIT", "UZ", "PERMIT_USED", "used", true}, /* used up: no more activities */
+	    {1, "EXIT", SELF, NULL, "used", false},         /* out of Kyrgyzstan */
+	    {1, "ENTRANCE", "TR", NULL, "used", false},
+	    {1, "EXIT", "TR", NULL, "used", false},
+	    {1, "ENTRANCE", "TR", NULL, "used", false},
+	    {1, "EXIT", "TR", NULL, "used", false},
+	    {1, "ENTRANCE", "TR", "PERMIT_USED", "used", false}, /* at most two entries per member country */
+	    {1, "ENTRANCE", "GE", NULL, "used", false},
+	    {1, "EXIT", "GE", NULL, "used", false},
+	    {1, "ENTRANCE", SELF, NULL, "used", true}, /* home again: the round trip is made */
+	    {1, "ENTRANCE", "GE", "PERMIT_USED", "used", true},
 	};
 	long long audit0 = audit_count(f->c, "permit.activity");
 	long long recorded = 0;
@@ -207,20 +209,11 @@ static void permit_lists(void **state)
 		kp_permit_filter_t filter;
 		int want;
 	} rows[] = {
-		{{.limit = 100}, 3},
-		{{.limit = 2}, 2},
-		{{.limit = 0}, 3}, /* 0: the default */
-		{{.org_id = 1}, 2},
-		{{.plate = "T0001KG"}, 2},
-		{{.plate = "T0002KG"}, 1},
-		{{.plate = "t0001kg"}, 0},
-		{{.verifier = "UZ"}, 2},
-		{{.verifier = "TR", .plate = "T0001KG"}, 1},
-		{{.issuer = "KG"}, 3},
-		{{.issuer = "UZ"}, 0},
-		{{.status = "revoked"}, 1},
-		{{.status = "issued"}, 2},
-		{{.year = 2001}, 0},
+	    {{.limit = 100}, 3},       {{.limit = 2}, 2},         {{.limit = 0}, 3}, /* 0: the default */
+	    {{.org_id = 1}, 2},        {{.plate = "T0001KG"}, 2}, {{.plate = "T0002KG"}, 1},
+	    {{.plate = "t0001kg"}, 0}, {{.verifier = "UZ"}, 2},   {{.verifier = "TR", .plate = "T0001KG"}, 1},
+	    {{.issuer = "KG"}, 3},     {{.issuer = "UZ"}, 0},     {{.status = "revoked"}, 1},
+	    {{.status = "issued"}, 2}, {{.year = 2001}, 0},
 	};
 	for (size_t i = 0; i < KP_ROWS(rows); i++) {
 		kp_permit_filter_t flt = rows[i].filter;
@@ -241,8 +234,7 @@ static void permit_lists(void **state)
 	assert_int_equal(kp_store_permit_get(f->c, &f->a, "KG-UZ-2001-1-1", &p), KP_DB_NOTFOUND);
 }
 
-KP_PERMIT_TEST_MAIN("permit lifecycle",
-	cmocka_unit_test_setup_teardown(withdraw, setup, teardown),
-	cmocka_unit_test_setup_teardown(activities, setup, teardown),
-	cmocka_unit_test_setup_teardown(activity_out_of_time_order, setup, teardown),
-	cmocka_unit_test_setup_teardown(permit_lists, setup, teardown))
+KP_PERMIT_TEST_MAIN("permit lifecycle", cmocka_unit_test_setup_teardown(withdraw, setup, teardown),
+                    cmocka_unit_test_setup_teardown(activities, setup, teardown),
+                    cmocka_unit_test_setup_teardown(activity_out_of_time_order, setup, teardown),
+                    cmocka_unit_test_setup_teardown(permit_lists, setup, teardown))

@@ -27,21 +27,21 @@ static void quota_create_and_overlaps(void **state)
 		int64_t start, end;
 		int want;
 	} rows[] = {
-		{SELF, "UZ", 0, 1, 50, 150, KP_DB_CONFLICT},  /* overlaps the end */
-		{SELF, "UZ", 0, 1, 1, 1, KP_DB_CONFLICT},     /* inside */
-		{SELF, "UZ", 0, 1, 100, 100, KP_DB_CONFLICT}, /* the last serial */
-		{SELF, "UZ", 0, 1, 101, 200, KP_DB_OK},       /* adjacent */
-		{SELF, "UZ", 0, 1, 1, 300, KP_DB_CONFLICT},   /* around both */
-		{SELF, "UZ", 0, 2, 1, 100, KP_DB_OK},         /* another type */
-		{SELF, "UZ", 1, 1, 1, 100, KP_DB_OK},         /* another year */
-		{"UZ", SELF, 0, 1, 1, 100, KP_DB_OK},         /* the other direction */
-		{SELF, "TR", 0, 1, 1, 100, KP_DB_OK},         /* another partner */
-		{"UZ", SELF, 0, 1, 90, 110, KP_DB_CONFLICT},
+	    {SELF, "UZ", 0, 1, 50, 150, KP_DB_CONFLICT},  /* overlaps the end */
+	    {SELF, "UZ", 0, 1, 1, 1, KP_DB_CONFLICT},     /* inside */
+	    {SELF, "UZ", 0, 1, 100, 100, KP_DB_CONFLICT}, /* the last serial */
+	    {SELF, "UZ", 0, 1, 101, 200, KP_DB_OK},       /* adjacent */
+	    {SELF, "UZ", 0, 1, 1, 300, KP_DB_CONFLICT},   /* around both */
+	    {SELF, "UZ", 0, 2, 1, 100, KP_DB_OK},         /* another type */
+	    {SELF, "UZ", 1, 1, 1, 100, KP_DB_OK},         /* another year */
+	    {"UZ", SELF, 0, 1, 1, 100, KP_DB_OK},         /* the other direction */
+	    {SELF, "TR", 0, 1, 1, 100, KP_DB_OK},         /* another partner */
+	    {"UZ", SELF, 0, 1, 90, 110, KP_DB_CONFLICT},
 	};
 	long long created = 1;
 	for (size_t i = 0; i < KP_ROWS(rows); i++) {
-		int rc = create_quota(f, rows[i].issuer, rows[i].verifier, f->year + rows[i].dyear, rows[i].type,
-		                      rows[i].start, rows[i].end, NULL);
+		int rc = create_quota(f, rows[i].issuer, rows[i].verifier, f->year + rows[i].dyear, rows[i].type, rows[i].start,
+		                      rows[i].end, NULL);
 		if (rc != rows[i].want)
 			fail_msg("row %zu: %s->%s %d type %d [%lld, %lld]: rc %d, want %d", i, rows[i].issuer, rows[i].verifier,
 			         f->year + rows[i].dyear, rows[i].type, (long long)rows[i].start, (long long)rows[i].end, rc,
@@ -77,13 +77,12 @@ static void quota_adjust(void **state)
 		int64_t end;
 		int want;
 	} rows[] = {
-		{2, KP_DB_CONFLICT},   /* below what was issued */
-		{0, KP_DB_CONFLICT},   /* below the start */
-		{15, KP_DB_CONFLICT},  /* into the next range */
-		{11, KP_DB_CONFLICT},
-		{3, KP_DB_OK},         /* exactly what was issued */
-		{10, KP_DB_OK},        /* back */
-		{5, KP_DB_OK},
+	    {2, KP_DB_CONFLICT},                 /* below what was issued */
+	    {0, KP_DB_CONFLICT},                 /* below the start */
+	    {15, KP_DB_CONFLICT},                /* into the next range */
+	    {11, KP_DB_CONFLICT}, {3, KP_DB_OK}, /* exactly what was issued */
+	    {10, KP_DB_OK},                      /* back */
+	    {5, KP_DB_OK},
 	};
 	long long ok = 0;
 	for (size_t i = 0; i < KP_ROWS(rows); i++) {
@@ -173,7 +172,6 @@ static void quota_usage(void **state)
 	assert_int_equal(u[0].revoked, 1);
 }
 
-KP_PERMIT_TEST_MAIN("quota store",
-	cmocka_unit_test_setup_teardown(quota_create_and_overlaps, setup, teardown),
-	cmocka_unit_test_setup_teardown(quota_adjust, setup, teardown),
-	cmocka_unit_test_setup_teardown(quota_usage, setup, teardown))
+KP_PERMIT_TEST_MAIN("quota store", cmocka_unit_test_setup_teardown(quota_create_and_overlaps, setup, teardown),
+                    cmocka_unit_test_setup_teardown(quota_adjust, setup, teardown),
+                    cmocka_unit_test_setup_teardown(quota_usage, setup, teardown))

@@ -51,7 +51,10 @@ static void race_for_the_last_serials(void **state)
 	pthread_barrier_init(&go, NULL, RACERS);
 	for (int i = 0; i < RACERS; i++) {
 		int64_t org = add_carrier(f, f->c, 100 + i, "KG-RC-2026-0001");
-		x[i] = (struct applicant){.s = f->s, .go = &go, .year = f->year, .org = org,
+		x[i] = (struct applicant){.s = f->s,
+		                          .go = &go,
+		                          .year = f->year,
+		                          .org = org,
 		                          .vehicle = add_vehicle(f, f->c, org, 100 + i, i % 2 ? "truck" : "tractor", 5),
 		                          .rc = -99};
 	}
@@ -96,7 +99,8 @@ static void race_for_the_last_serials(void **state)
 	/* every decision has its leaf, numbered without gaps under the race */
 	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM tlog_leaves WHERE kind = 'permit.issue'"), 10);
 	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM tlog_leaves WHERE kind = 'application.refuse'"
-	                                      " AND entry LIKE '%INSUFFICIENT_PERMIT_QUOTA%'"), RACERS - 10);
+	                                      " AND entry LIKE '%INSUFFICIENT_PERMIT_QUOTA%'"),
+	                 RACERS - 10);
 	assert_int_equal(kp_store_count(f->c, "SELECT MAX(idx) + 1 - COUNT(*) FROM tlog_leaves"), 0);
 	assert_int_equal(kp_store_count(f->c, "SELECT size FROM tlog_state"), RACERS + 1); /* and the quota's */
 }
@@ -178,8 +182,8 @@ static void *quota_thread(void *p)
 {
 	struct quota_maker *x = p;
 	kp_conn_t *c = kp_store_acquire(x->s);
-	kp_quota_t q = {.issuer = SELF, .verifier = "KZ", .year = x->year, .type = 1, .start_number = x->start,
-	                .end_number = x->end};
+	kp_quota_t q =
+	    {.issuer = SELF, .verifier = "KZ", .year = x->year, .type = 1, .start_number = x->start, .end_number = x->end};
 	pthread_barrier_wait(x->go);
 	x->rc = kp_store_quota_create(c, &tester, &q);
 	kp_store_release(x->s, c);
@@ -215,7 +219,6 @@ static void race_overlapping_quotas(void **state)
 	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM quotas WHERE verifier = 'KZ'"), 1);
 }
 
-KP_PERMIT_TEST_MAIN("permit races",
-	cmocka_unit_test_setup_teardown(race_for_the_last_serials, setup_racers, teardown),
-	cmocka_unit_test_setup_teardown(race_to_approve, setup_racers, teardown),
-	cmocka_unit_test_setup_teardown(race_overlapping_quotas, setup_racers, teardown))
+KP_PERMIT_TEST_MAIN("permit races", cmocka_unit_test_setup_teardown(race_for_the_last_serials, setup_racers, teardown),
+                    cmocka_unit_test_setup_teardown(race_to_approve, setup_racers, teardown),
+                    cmocka_unit_test_setup_teardown(race_overlapping_quotas, setup_racers, teardown))

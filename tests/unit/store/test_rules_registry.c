@@ -19,7 +19,7 @@ struct row {
 	const char *checkpoint, *at; /* an instant with its offset */
 	const char *mode;            /* NULL: any */
 	bool open;
-	const char *reason;          /* a reason's code when closed */
+	const char *reason; /* a reason's code when closed */
 	const char *source;
 };
 
@@ -31,7 +31,8 @@ static const struct row rows[] = {
     {"irkeshtam", "2026-05-04T09:30+06:00", "truck", false, "CLOSED_HOLIDAY", "Labour Day holiday 1-5 May 2026"},
     {"irkeshtam", "2026-05-05T09:30+06:00", "truck", false, "CLOSED_HOLIDAY", "Labour Day holiday 1-5 May 2026"},
     {"irkeshtam", "2026-01-01T09:30+06:00", "truck", false, "CLOSED_HOLIDAY", "New Year on both sides"},
-    {"kolzhat", "2026-02-18T12:00+06:00", "truck", false, "CLOSED_HOLIDAY", "Kazakh-Chinese crossings: Chinese holidays"},
+    {"kolzhat", "2026-02-18T12:00+06:00", "truck", false, "CLOSED_HOLIDAY",
+     "Kazakh-Chinese crossings: Chinese holidays"},
     {"alakol", "2026-10-02T12:00+06:00", "truck", false, "CLOSED_HOLIDAY", "National Day 1-7 October"},
     {"karkyra", "2026-01-15T12:00+06:00", "car", false, "CLOSED_SEASON", "kolesa.kz, inbusiness.kz: seasonal"},
     {"karkyra", "2026-07-15T12:00+06:00", "car", true, NULL, "open in summer"},
@@ -43,7 +44,8 @@ static const struct row rows[] = {
     {"karamyk", "2026-06-02T12:00+06:00", "car", false, "CLOSED", "not among the crossings reopened"},
     {"izboskan", "2026-06-02T12:00+06:00", "car", false, "MODE_NOT_ALLOWED", "seed 001: foot and bicycle only"},
     /* Kazakhstan was UTC+6 until 1 March 2024: its side of Sypatay Batyr closed at 19:00 +6 */
-    {"sypatay-batyr", "2024-02-01T13:30Z", "car", false, "CLOSED_HOURS", "KZ decree No. 1230: UTC+6 before 1 March 2024"},
+    {"sypatay-batyr", "2024-02-01T13:30Z", "car", false, "CLOSED_HOURS",
+     "KZ decree No. 1230: UTC+6 before 1 March 2024"},
     {"sypatay-batyr", "2024-03-05T13:30Z", "car", true, NULL, "UTC+5 from 1 March 2024"},
 };
 
@@ -86,7 +88,12 @@ static void eaeu_freight(void **state)
 {
 	fx_t *f = *state;
 	static const kp_actor_t tester = {0, "tester", "req-1", "192.0.2.7"};
-	kp_quota_t q = {.issuer = "KG", .verifier = "KZ", .year = 2026, .type = 1, .start_number = 1, .end_number = 100,
+	kp_quota_t q = {.issuer = "KG",
+	                .verifier = "KZ",
+	                .year = 2026,
+	                .type = 1,
+	                .start_number = 1,
+	                .end_number = 100,
 	                .note = "demonstration quota"};
 	assert_int_equal(kp_store_quota_create(f->c, &tester, &q), KP_DB_OK);
 	static const struct {
@@ -98,8 +105,12 @@ static void eaeu_freight(void **state)
 	    {"irkeshtam", "CN", "entry", "KZ", "none", "a KZ truck from China: third-country trip, permit regime KG-KZ"},
 	};
 	for (size_t i = 0; i < KP_ARRAY_LEN(trips); i++) {
-		kp_crossing_t x = {.checkpoint = trips[i].checkpoint, .direction = trips[i].direction, .flow = "truck",
-		                   .vehicle_kind = "truck", .plate = "KZ777AB02", .vehicle_country = trips[i].country,
+		kp_crossing_t x = {.checkpoint = trips[i].checkpoint,
+		                   .direction = trips[i].direction,
+		                   .flow = "truck",
+		                   .vehicle_kind = "truck",
+		                   .plate = "KZ777AB02",
+		                   .vehicle_country = trips[i].country,
 		                   .at = kp_now() - 60};
 		kp_crossing_request_t rq = {"KG", trips[i].neighbour, 44000};
 		assert_int_equal(kp_store_begin(f->c), KP_DB_OK);
@@ -130,7 +141,7 @@ static void status_and_booking_agree_2026(void **state)
 		const kp_checkpoint_t *cp = &set->items[i];
 		unsigned mode = (cp->schedule.modes & KP_MODE_TRUCK) ? KP_MODE_TRUCK
 		                : (cp->schedule.modes & KP_MODE_CAR) ? KP_MODE_CAR
-		                                                      : KP_MODE_PEDESTRIAN;
+		                                                     : KP_MODE_PEDESTRIAN;
 		for (int64_t t = start; t < end; t += 3600, hours++) {
 			bool booking = kp_cp_hour_open(&cp->schedule, t, mode);
 			kp_cp_status_t a, b, c;
@@ -139,7 +150,8 @@ static void status_and_booking_agree_2026(void **state)
 			kp_cp_status(&cp->schedule, t + 3599, mode, false, &c);
 			bool status = a.open && b.open && c.open;
 			if (booking && !status)
-				fail_msg("%s %lld: the booking page offers an hour the status page calls closed", cp->code, (long long)t);
+				fail_msg("%s %lld: the booking page offers an hour the status page calls closed", cp->code,
+				         (long long)t);
 			if (!booking && status && cp->schedule.nclosures == 0)
 				fail_msg("%s %lld: the status page calls open an hour the booking page does not offer", cp->code,
 				         (long long)t);
@@ -154,7 +166,8 @@ static void status_and_booking_agree_2026(void **state)
 			int64_t day;
 			int y, m, d;
 			for (int side = 0; side < 2; side++) {
-				if (cp->schedule.holiday_rule == KP_HOLIDAYS_NONE || (cp->schedule.holiday_rule == KP_HOLIDAYS_OWN && side))
+				if (cp->schedule.holiday_rule == KP_HOLIDAYS_NONE ||
+				    (cp->schedule.holiday_rule == KP_HOLIDAYS_OWN && side))
 					continue;
 				int off = kp_cp_side_offset(&cp->schedule.sides[side], t);
 				day = (t + off * 60) / 86400;
@@ -188,9 +201,14 @@ static void changes_wait_for_their_day(void **state)
 	fx_t *f = *state;
 	static const kp_actor_t tester = {0, "tester", "req-1", "192.0.2.7"};
 	int64_t now = kp_now(), due = 0;
-	kp_rule_change_t season = {.kind = "season", .checkpoint = "karkyra", .payload = "{\"from\":null,\"to\":null}",
-	                           .source = "test", .effective_from = now + 100};
-	kp_rule_change_t fee = {.kind = "ecotax_fee", .payload = "{\"kind\":\"car\",\"fee_som\":1500}", .source = "test decree",
+	kp_rule_change_t season = {.kind = "season",
+	                           .checkpoint = "karkyra",
+	                           .payload = "{\"from\":null,\"to\":null}",
+	                           .source = "test",
+	                           .effective_from = now + 100};
+	kp_rule_change_t fee = {.kind = "ecotax_fee",
+	                        .payload = "{\"kind\":\"car\",\"fee_som\":1500}",
+	                        .source = "test decree",
 	                        .effective_from = now + 50};
 	assert_int_equal(kp_store_rule_change_add(f->c, &tester, &season, now), KP_DB_OK);
 	assert_int_equal(kp_store_fee_change_add(f->c, &tester, &fee, now), KP_DB_OK);
@@ -198,13 +216,21 @@ static void changes_wait_for_their_day(void **state)
 	assert_int_equal(kp_store_rule_changes_next_due(f->c, &due), KP_DB_OK);
 	assert_int_equal(due, now + 50);
 	assert_int_equal(kp_store_rule_changes_apply_due(f->c, now + 10), KP_DB_OK);
-	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM checkpoints WHERE code = 'karkyra' AND season_from IS NULL"), 0);
+	assert_int_equal(kp_store_count(f->c,
+	                                "SELECT COUNT(*) FROM checkpoints WHERE code = 'karkyra' AND season_from IS NULL"),
+	                 0);
 	assert_int_equal(kp_store_rule_changes_apply_due(f->c, now + 100), KP_DB_OK);
-	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM checkpoints WHERE code = 'karkyra' AND season_from IS NULL"), 1);
+	assert_int_equal(kp_store_count(f->c,
+	                                "SELECT COUNT(*) FROM checkpoints WHERE code = 'karkyra' AND season_from IS NULL"),
+	                 1);
 	assert_int_equal(kp_store_count(f->c, "SELECT fee_som FROM ecotax_fees WHERE kind = 'car'"), 1500);
-	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM audit_log WHERE action IN ('rule_change.apply', 'fee_change.apply')"), 2);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM audit_log WHERE action IN ('rule_change.apply', "
+	                                      "'fee_change.apply')"),
+	                 2);
 	assert_int_equal(kp_store_rule_changes_apply_due(f->c, now + 200), KP_DB_OK); /* nothing twice */
-	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM audit_log WHERE action IN ('rule_change.apply', 'fee_change.apply')"), 2);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM audit_log WHERE action IN ('rule_change.apply', "
+	                                      "'fee_change.apply')"),
+	                 2);
 	assert_int_equal(kp_store_rule_changes_next_due(f->c, &due), KP_DB_OK);
 	assert_int_equal(due, 0);
 }
@@ -229,12 +255,16 @@ static void due_change_retried_not_per_request(void **state)
 	kp_clock_freeze(t);
 	kp_registry_t *r = kp_registry_open(f->s);
 	assert_non_null(r);
-	kp_rule_change_t season = {.kind = "season", .checkpoint = "karkyra", .payload = "{\"from\":null,\"to\":null}",
-	                           .source = "test", .effective_from = t + 100};
+	kp_rule_change_t season = {.kind = "season",
+	                           .checkpoint = "karkyra",
+	                           .payload = "{\"from\":null,\"to\":null}",
+	                           .source = "test",
+	                           .effective_from = t + 100};
 	assert_int_equal(kp_store_rule_change_add(f->c, &tester, &season, t), KP_DB_OK);
 	/* an earlier change whose payload cannot be read: applying it fails */
 	assert_int_equal(kp_db_run(f->c,
-	                           "INSERT INTO rule_changes (kind, checkpoint, payload, source, effective_from, created_at)"
+	                           "INSERT INTO rule_changes (kind, checkpoint, payload, source, effective_from, "
+	                           "created_at)"
 	                           " VALUES ('season', 'karkyra', '{', 'broken', ?, ?)",
 	                           KP_PARAMS(KV_INT(t + 50), KV_INT(t)), NULL),
 	                 KP_DB_OK);
@@ -242,8 +272,10 @@ static void due_change_retried_not_per_request(void **state)
 	assert_true(karkyra_seasonal(r));
 	kp_clock_freeze(t + 150);
 	assert_true(karkyra_seasonal(r)); /* the reload failed: the set as it was */
-	assert_int_equal(kp_db_run(f->c, "UPDATE rule_changes SET payload = '{\"from\":\"03-01\",\"to\":\"11-29\"}'"
-	                                 " WHERE source = 'broken'", NULL, 0, NULL),
+	assert_int_equal(kp_db_run(f->c,
+	                           "UPDATE rule_changes SET payload = '{\"from\":\"03-01\",\"to\":\"11-29\"}'"
+	                           " WHERE source = 'broken'",
+	                           NULL, 0, NULL),
 	                 KP_DB_OK);
 	assert_true(karkyra_seasonal(r)); /* not tried again within the minute */
 	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM rule_changes WHERE applied_at IS NULL"), 2);
@@ -254,12 +286,9 @@ static void due_change_retried_not_per_request(void **state)
 	kp_clock_reset();
 }
 
-#define TESTS                                             \
-	KP_STORE_FX_TEST(changes_wait_for_their_day),         \
-	KP_STORE_FX_TEST(due_change_retried_not_per_request), \
-	KP_STORE_FX_TEST(status_and_booking_agree_2026),      \
-	KP_STORE_FX_TEST(findings),                           \
-	KP_STORE_FX_TEST(eaeu_freight)
+#define TESTS \
+	KP_STORE_FX_TEST(changes_wait_for_their_day), KP_STORE_FX_TEST(due_change_retried_not_per_request), \
+	    KP_STORE_FX_TEST(status_and_booking_agree_2026), KP_STORE_FX_TEST(findings), KP_STORE_FX_TEST(eaeu_freight)
 
 int main(void)
 {

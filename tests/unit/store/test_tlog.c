@@ -52,7 +52,8 @@ static void first_leaf_of_an_object_is_its_first(void **state)
 	assert_int_equal(append(f, "quota.create", "quota/1"), 0);
 	assert_int_equal(append(f, "permit.issue", "KG-UZ-2026-1-1"), 1);
 	for (int i = 0; i < 120; i++)
-		assert_int_equal(append(f, i % 10 ? "permit.use" : "quota.adjust", i % 10 ? "KG-UZ-2026-1-1" : "quota/1"), 2 + i);
+		assert_int_equal(append(f, i % 10 ? "permit.use" : "quota.adjust", i % 10 ? "KG-UZ-2026-1-1" : "quota/1"),
+		                 2 + i);
 	int64_t size;
 	assert_int_equal(kp_store_tlog_size(f->c, &size), KP_DB_OK);
 	assert_int_equal(size, 122);
@@ -113,10 +114,10 @@ static void checkpoint_served_is_one_the_tree_covers(void **state)
 	kp_tlog_free(b);
 }
 
-#define TESTS                                                                            \
+#define TESTS \
 	cmocka_unit_test_setup_teardown(first_leaf_of_an_object_is_its_first, setup, teardown), \
-	cmocka_unit_test_setup_teardown(rolled_back_leaf_leaves_no_gap, setup, teardown),     \
-	cmocka_unit_test_setup_teardown(checkpoint_served_is_one_the_tree_covers, setup, teardown)
+	    cmocka_unit_test_setup_teardown(rolled_back_leaf_leaves_no_gap, setup, teardown), \
+	    cmocka_unit_test_setup_teardown(checkpoint_served_is_one_the_tree_covers, setup, teardown)
 
 int main(void)
 {
@@ -130,6 +131,7 @@ int main(void)
 		failed += cmocka_run_group_tests_name("transparency log store on PostgreSQL", tests, group_setup_pg,
 		                                      group_teardown_pg);
 	else
-		print_message("[  SKIPPED ] transparency log store on PostgreSQL: set KAPKA_TEST_PG=postgres://... to run it\n");
+		print_message(
+		    "[  SKIPPED ] transparency log store on PostgreSQL: set KAPKA_TEST_PG=postgres://... to run it\n");
 	return failed;
 }

@@ -65,8 +65,13 @@ static int teardown(void **state)
 
 static void set_year(fx_t *f, int64_t total, const char *rule)
 {
-	kp_ev_year_t y = {.year = 2026, .total = total, .kinds = "[\"bev\"]", .day_rule = rule, .critical_percent = 10,
-	                  .reservation_days = 30, .source = "test"};
+	kp_ev_year_t y = {.year = 2026,
+	                  .total = total,
+	                  .kinds = "[\"bev\"]",
+	                  .day_rule = rule,
+	                  .critical_percent = 10,
+	                  .reservation_days = 30,
+	                  .source = "test"};
 	assert_int_equal(kp_store_ev_year_put(f->c, &f->who, &y), KP_DB_OK);
 }
 
@@ -76,7 +81,8 @@ static int64_t submit(fx_t *f, const char *vin, int64_t now, int64_t *app_id, kp
 	char data[256];
 	snprintf(data, sizeof(data),
 	         "{\"applicant_kind\":\"person\",\"tax_id\":\"21234567890123\",\"permanent_resident\":true,"
-	         "\"no_transfer_undertaking\":true,\"vehicles\":[{\"vin\":\"%s\",\"kind\":\"bev\",\"make_model\":\"BYD\"}]}",
+	         "\"no_transfer_undertaking\":true,\"vehicles\":[{\"vin\":\"%s\",\"kind\":\"bev\",\"make_model\":\"BYD\"}]"
+	         "}",
 	         vin);
 	kp_sw_app_t app = {.procedure = "ev-duty-free", .user_id = f->user, .data = data};
 	*rc = kp_store_sw_submit(f->c, &f->a, &f->who, &app, f->def, NULL, NULL, 0, now, why);
@@ -115,7 +121,10 @@ static void *race(void *arg)
 	do
 		r->rc = kp_store_sw_act(c, &a, &r->f->who, r->step, &act, &res);
 	while (r->rc == KP_DB_BUSY);
-	r->effect = res.effect ? (strcmp(res.effect, "reserved") == 0 ? "reserved" : strcmp(res.effect, "pending") == 0 ? "pending" : "refused") : "none";
+	r->effect = res.effect ? (strcmp(res.effect, "reserved") == 0  ? "reserved"
+	                          : strcmp(res.effect, "pending") == 0 ? "pending"
+	                                                               : "refused")
+	                       : "none";
 	kp_arena_cleanup(&a);
 	kp_store_release(r->f->s, c);
 	return NULL;
@@ -188,7 +197,8 @@ static void race_pro_rata(void **state)
 	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM ev_claims WHERE state = 'pending'"), RACERS);
 	/* the next day the ten places are split among the sixteen claims of one */
 	assert_int_equal(kp_store_ev_settle(f->c, &f->a, &sys, T0() + 86400, 360), KP_DB_OK);
-	assert_int_equal(kp_store_count(f->c, "SELECT COALESCE(SUM(granted), 0) FROM ev_claims WHERE state = 'reserved'"), 10);
+	assert_int_equal(kp_store_count(f->c, "SELECT COALESCE(SUM(granted), 0) FROM ev_claims WHERE state = 'reserved'"),
+	                 10);
 	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM ev_claims WHERE state = 'released'"), 6);
 	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM sw_applications WHERE status = 'refused'"), 6);
 	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM ev_vins"), 10);
@@ -221,9 +231,9 @@ static void vin_twice(void **state)
 	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM sw_applications"), 1);
 }
 
-#define TESTS                                                                                                          \
-	cmocka_unit_test_setup_teardown(race_fcfs, setup, teardown),                                                       \
-	    cmocka_unit_test_setup_teardown(race_pro_rata, setup, teardown),                                               \
+#define TESTS \
+	cmocka_unit_test_setup_teardown(race_fcfs, setup, teardown), \
+	    cmocka_unit_test_setup_teardown(race_pro_rata, setup, teardown), \
 	    cmocka_unit_test_setup_teardown(vin_twice, setup, teardown)
 
 int main(void)
@@ -231,10 +241,12 @@ int main(void)
 	if (getenv("KAPKA_TEST_VERBOSE") == NULL)
 		kp_log_set_level((enum kp_log_level)(KP_LOG_ERROR + 1));
 	const struct CMUnitTest tests[] = {TESTS};
-	int failed = cmocka_run_group_tests_name("single window's store on SQLite", tests, group_setup_sqlite, group_teardown_sqlite);
+	int failed = cmocka_run_group_tests_name("single window's store on SQLite", tests, group_setup_sqlite,
+	                                         group_teardown_sqlite);
 	const char *pg = getenv("KAPKA_TEST_PG");
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("single window's store on PostgreSQL", tests, group_setup_pg, group_teardown_pg);
+		failed += cmocka_run_group_tests_name("single window's store on PostgreSQL", tests, group_setup_pg,
+		                                      group_teardown_pg);
 	else
 		print_message("[  SKIPPED ] single window's store on PostgreSQL: set KAPKA_TEST_PG=postgres://... to run it\n");
 	return failed;

@@ -9,7 +9,12 @@
 
 #include <sodium.h>
 
-static const char *const inputs[] = {"", "\x00", "\x10", "\x20\x21", "\x30\x31", "\x40\x41\x42\x43",
+static const char *const inputs[] = {"",
+                                     "\x00",
+                                     "\x10",
+                                     "\x20\x21",
+                                     "\x30\x31",
+                                     "\x40\x41\x42\x43",
                                      "\x50\x51\x52\x53\x54\x55\x56\x57",
                                      "\x60\x61\x62\x63\x64\x65\x66\x67\x68\x69\x6a\x6b\x6c\x6d\x6e\x6f"};
 static const size_t input_len[] = {0, 1, 1, 2, 2, 4, 8, 16};
@@ -198,8 +203,8 @@ static void tile_widths(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(ct_vectors),         cmocka_unit_test(roots_match_definition),
-	    cmocka_unit_test(inclusion_proofs),   cmocka_unit_test(consistency_proofs),
+	    cmocka_unit_test(ct_vectors),       cmocka_unit_test(roots_match_definition),
+	    cmocka_unit_test(inclusion_proofs), cmocka_unit_test(consistency_proofs),
 	    cmocka_unit_test(tile_widths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

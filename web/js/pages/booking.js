@@ -4,7 +4,7 @@
 // without a booking. The bookings refresh every 30 seconds while the page is open.
 import { append, h, notice, announce } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
-import { t } from '../i18n.js';
+import { t, language } from '../i18n.js';
 import { errorNotice, confirmButton, row } from '../permit-ui.js';
 import { QUEUE_FLOWS, cpName, localTime, todayLocal, flowName } from '../checkpoint-ui.js';
 import { historyBox } from '../history.js';
@@ -80,6 +80,8 @@ function bookingCard(b, names, ctx, reload, startMove) {
 export default {
   async render(view, ctx) {
     const { items: cps } = await ctx.api.get('/api/v1/checkpoints?country=KG');
+    // whether the call also comes by SMS (only when this kapka sends SMS), and my phone
+    const channels = await ctx.api.get('/api/v1/notification-settings').catch(() => null);
     const names = Object.fromEntries(cps.map((c) => [c.code, cpName(c)]));
     const cpOptions = cps.filter((c) => c.modes.some((m) => ['car', 'bus', 'truck'].includes(m)))
       .map((c) => ({ value: c.code, text: cpName(c) }));
@@ -170,7 +172,7 @@ export default {
           form.showProblems([{ field: 'date', problem: { key: any ? 'ui.booking_pick_hour' : 'ui.booking_no_hours' } }]);
           return;
         }
-        const body = { slot_id: Number(chosen.value), plate: v.plate.toUpperCase() };
+        const body = { slot_id: Number(chosen.value), plate: v.plate.toUpperCase(), lang: language() };
         if (v.priority) body.priority = v.priority;
         if (v.phone) body.phone = v.phone;
         const moved = moving;
@@ -190,14 +192,15 @@ export default {
       // Priority is granted by an officer on the cargo's papers, never declared by a driver.
       ctx.user?.role === 'officer' ? field({ name: 'priority', label: 'booking.priority', hint: 'booking.priority_hint',
         options: [{ value: '', label: 'booking.no_priority' }, ...PRIORITIES.map((p) => ({ value: p, label: `priority.${p}` }))] }) : null,
-      field({ name: 'phone', label: 'field.contact_phone', type: 'tel', autocomplete: 'tel', hint: 'booking.phone_hint' })));
+      field({ name: 'phone', label: 'field.contact_phone', type: 'tel', autocomplete: 'tel', value: channels?.phone ?? undefined,
+        hint: channels?.available?.sms ? 'notify.booking_sms' : 'booking.phone_hint' })));
     for (const name of ['checkpoint', 'date', 'flow']) f.form.querySelector(`[name="${name}"]`).addEventListener('change', () => loadSlots(f));
 
     const liveDone = h('div');
     const live = makeForm({
       submit: 'booking.live_submit',
       async onSubmit(v, form) {
-        const b = await ctx.api.post(`/api/v1/checkpoints/${encodeURIComponent(v.checkpoint)}/queue`, { flow: v.flow, plate: v.plate.toUpperCase() });
+        const b = await ctx.api.post(`/api/v1/checkpoints/${encodeURIComponent(v.checkpoint)}/queue`, { flow: v.flow, plate: v.plate.toUpperCase(), lang: language() });
         form.form.reset();
         liveDone.replaceChildren(notice({ key: 'booking.live_joined', args: { position: String(b.position || '') } }));
         await reload();

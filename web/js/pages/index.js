@@ -9,12 +9,13 @@ export default [
   { name: 'apply', title: 'apply.title', roles: ['carrier'], nav: { label: 'nav.apply', order: 30 } },
   { name: 'permits', title: 'permits.title', roles: ['carrier'], nav: { label: 'nav.permits', order: 40 } },
   // border and customs officers
-  { name: 'verify', title: 'verify.title', roles: ['officer', 'ministry', 'admin'], nav: { label: 'nav.verify', order: 20 } },
+  { name: 'verify', title: 'verify.title', roles: ['officer', 'ministry', 'admin'], nav: { label: 'nav.verify', order: 20 }, help: true },
   { name: 'lookup', title: 'lookup.title', roles: ['officer', 'ministry', 'auditor', 'admin'], nav: { label: 'nav.lookup', order: 30 } },
   // the ministry (and, reading only, auditors)
   { name: 'quotas', title: 'quotas.title', roles: ['ministry', 'auditor', 'admin'], nav: { label: 'nav.quotas', order: 20 } },
   { name: 'review', title: 'review.title', roles: ['ministry', 'auditor', 'admin'], nav: { label: 'nav.review', order: 30 } },
   { name: 'usage', title: 'usage.title', roles: ['ministry', 'auditor', 'admin'], nav: { label: 'nav.usage', order: 40 } },
+  { name: 'trends', title: 'chart.title', roles: ['ministry', 'auditor', 'admin'], nav: { label: 'chart.nav', order: 41 } },
   { name: 'carriers', title: 'carriers.title', roles: ['ministry', 'auditor', 'admin'], nav: { label: 'nav.carriers', order: 50 } },
   // accounts (administrator) and the audit trail (auditor)
   { name: 'users', title: 'ui.users_title', roles: ['admin', 'auditor'], nav: { label: 'ui.nav_users', order: 90 } },
@@ -25,15 +26,15 @@ export default [
   { name: 'partners', title: 'partners.title', roles: ['ministry', 'auditor', 'admin'], nav: { label: 'partners.nav', order: 60 } },
 
   // checkpoints, crossings and the booked queue
-  { name: 'checkpoints', title: 'checkpoints.title', access: 'any', nav: { label: 'nav.checkpoints', order: 70 } },
-  { name: 'booking', title: 'booking.title', roles: ['carrier', 'traveller'], nav: { label: 'nav.booking', order: 50 } },
+  { name: 'checkpoints', title: 'checkpoints.title', access: 'any', nav: { label: 'nav.checkpoints', order: 70 }, help: true },
+  { name: 'booking', title: 'booking.title', roles: ['carrier', 'traveller'], nav: { label: 'nav.booking', order: 50 }, help: true },
   { name: 'border', title: 'border.title', roles: ['officer'], nav: { label: 'nav.border', order: 45 } },
   { name: 'throughput', title: 'throughput.title', roles: ['ministry', 'auditor', 'admin'], nav: { label: 'nav.throughput', order: 60 } },
 
   // travellers
-  { name: 'zones', title: 'zones.title', roles: ['traveller'], nav: { label: 'nav.zones', order: 30 } },
-  { name: 'stay', title: 'stay.title', roles: ['traveller'], nav: { label: 'nav.stay', order: 35 } },
-  { name: 'tips', title: 'tips.title', roles: ['traveller'], nav: { label: 'nav.tips', order: 36 } },
+  { name: 'zones', title: 'zones.title', roles: ['traveller'], nav: { label: 'nav.zones', order: 30 }, help: true },
+  { name: 'stay', title: 'stay.title', roles: ['traveller'], nav: { label: 'nav.stay', order: 35 }, help: true },
+  { name: 'tips', title: 'tips.title', roles: ['traveller'], nav: { label: 'nav.tips', order: 36 }, help: true },
   { name: 'zone-check', title: 'zcheck.title', roles: ['officer'], nav: { label: 'nav.zone_check', order: 22 } },
 
   // e-CMR and the agency exchange
@@ -47,6 +48,9 @@ export default [
   { name: 'window', title: 'window.title', roles: ['carrier', 'traveller'], nav: { label: 'window.nav', order: 60 } },
   { name: 'window-queue', title: 'window.queue_title', roles: ['officer', 'ministry'], nav: { label: 'window.queue_nav', order: 61 } },
   { name: 'ev-quota', title: 'window.register_title', access: 'any', nav: { label: 'window.register_nav', order: 62 } },
+
+  // my notices and channels; the failed SMS and email for operators (the header's bell)
+  { name: 'notices', title: 'notify.title', access: 'user' },
 
   // the public transparency log's statistics
   { name: 'transparency', title: 'transparency.title', access: 'any', nav: { label: 'transparency.nav', order: 95 } },
