@@ -321,3 +321,15 @@ test('an Uzbek truck with a UZ->KG permit entering at Dostyk: ENTRANCE on that p
   assert.ok(none.json.flags.includes('NO_PERMIT'));
   assert.equal(none.json.inspection, true);
 });
+
+test('outbox and inbox a page at a time: a full page says where the next (older) one starts', async () => {
+  for (const [k, token, path] of [[s.kg, s.tok.kg, '/api/v1/partners/UZ/outbox'], [s.uz, s.tok.uz, '/api/v1/partners/KG/inbox']]) {
+    const all = (await k.req('GET', `${path}?limit=1000`, { token })).json;
+    assert.ok(all.events.length >= 2, `${path}: ${all.events.length}`);
+    assert.equal(all.next_before, undefined, 'the last page says nothing more');
+    const first = (await k.req('GET', `${path}?limit=1`, { token })).json;
+    assert.equal(first.next_before, first.events[0].id);
+    const second = (await k.req('GET', `${path}?limit=1&before=${first.next_before}`, { token })).json;
+    assert.equal(second.events[0].id, all.events[1].id);
+  }
+});
