@@ -178,10 +178,7 @@ static void *run(void *arg)
 		pthread_mutex_lock(&x->lock);
 		if (!x->stop && !x->kicked) {
 			struct timespec until;
-			clock_gettime(CLOCK_REALTIME, &until);
-			long long ns = until.tv_nsec + (x->app->cfg->exchange_poll_ms % 1000) * 1000000LL;
-			until.tv_sec += (time_t)(x->app->cfg->exchange_poll_ms / 1000 + ns / 1000000000LL);
-			until.tv_nsec = (long)(ns % 1000000000LL);
+			kp_deadline_after_ms(&until, x->app->cfg->exchange_poll_ms);
 			pthread_cond_timedwait(&x->wake, &x->lock, &until);
 		}
 		bool stop = x->stop;

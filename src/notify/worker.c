@@ -100,10 +100,7 @@ static void *run(void *arg)
 		pthread_mutex_lock(&w->lock);
 		if (!w->stop) {
 			struct timespec until;
-			clock_gettime(CLOCK_REALTIME, &until);
-			long long ns = until.tv_nsec + (w->app->cfg->notify_poll_ms % 1000) * 1000000LL;
-			until.tv_sec += (time_t)(w->app->cfg->notify_poll_ms / 1000 + ns / 1000000000LL);
-			until.tv_nsec = (long)(ns % 1000000000LL);
+			kp_deadline_after_ms(&until, w->app->cfg->notify_poll_ms);
 			pthread_cond_timedwait(&w->wake, &w->lock, &until);
 		}
 		bool stop = w->stop;
