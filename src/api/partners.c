@@ -164,7 +164,10 @@ void kp_api_partner_outbox(kp_req_t *req)
 		                                "last_attempt_at", time_json(e[i].last_attempt_at), "last_error",
 		                                e[i].last_error, "delivered_at", time_json(e[i].delivered_at), "created_at",
 		                                time_json(e[i].created_at), "claims", text_json(e[i].claims), "jws", e[i].jws));
-	kp_reply_json(req, 200, json_pack("{s:o}", "events", list));
+	json_t *j = json_pack("{s:o}", "events", list);
+	if (n == limit) /* maybe more: the next page is ?before=<the last id> */
+		json_object_set_new(j, "next_before", json_integer(e[n - 1].id));
+	kp_reply_json(req, 200, j);
 }
 
 void kp_api_partner_inbox(kp_req_t *req)
@@ -189,7 +192,10 @@ void kp_api_partner_inbox(kp_req_t *req)
 		                                      e[i].verdict, "status", e[i].status, "error_code", e[i].error_code,
 		                                      "error_message", e[i].error_message, "received_at",
 		                                      time_json(e[i].received_at), "claims", text_json(e[i].claims)));
-	kp_reply_json(req, 200, json_pack("{s:o}", "events", list));
+	json_t *j = json_pack("{s:o}", "events", list);
+	if (n == limit) /* maybe more: the next page is ?before=<the last id> */
+		json_object_set_new(j, "next_before", json_integer(e[n - 1].id));
+	kp_reply_json(req, 200, j);
 }
 
 static json_t *own_key_json(const kp_authority_key_t *k, const char *current)

@@ -51,7 +51,8 @@ static json_t *month_series(const kp_trend_row_t *rows, int n, int y, int m0, in
 		if (k < 0 || k >= nmonths)
 			continue;
 		json_t *counts = json_object_get(s, "counts");
-		json_array_set_new(counts, (size_t)k, json_integer(json_integer_value(json_array_get(counts, (size_t)k)) + rows[i].n));
+		json_array_set_new(counts, (size_t)k,
+		                   json_integer(json_integer_value(json_array_get(counts, (size_t)k)) + rows[i].n));
 		json_object_set_new(s, "total", json_integer(json_integer_value(json_object_get(s, "total")) + rows[i].n));
 	}
 	return series;
@@ -91,7 +92,8 @@ void kp_api_trend_permits(kp_req_t *req)
 	int64_t from = day_start(month_start((int)year, 1), off), to = day_start(month_start((int)year, 13), off);
 	kp_trend_row_t *rows;
 	int n;
-	int rc = kp_store_trend_permits(kp_api_db(req), &req->arena, cfg->authority_code, from, to, off, partner, &rows, &n);
+	int rc = kp_store_trend_permits(kp_api_db(req), &req->arena, cfg->authority_code, from, to, off, partner, &rows,
+	                                &n);
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "permits");
 		return;
@@ -115,8 +117,9 @@ void kp_api_trend_permits(kp_req_t *req)
 			json_object_set_new(s, "quota", json_integer(cap));
 		}
 	}
-	kp_reply_json(req, 200, json_pack("{s:I, s:s, s:o, s:o}", "year", (json_int_t)year, "by", by, "months",
-	                                  month_labels((int)year, 1, 12), "series", series));
+	kp_reply_json(req, 200,
+	              json_pack("{s:I, s:s, s:o, s:o}", "year", (json_int_t)year, "by", by, "months",
+	                        month_labels((int)year, 1, 12), "series", series));
 }
 
 /* Is code one of our own checkpoints? */
@@ -155,8 +158,8 @@ void kp_api_trend_crossings(kp_req_t *req)
 	int64_t today = kp_local_day(kp_now(), off), first = today - days + 1;
 	kp_trend_row_t *rows;
 	int n;
-	int rc = kp_store_trend_crossings(kp_api_db(req), &req->arena, cp, day_start(first, off),
-	                                  day_start(today + 1, off), off, &rows, &n);
+	int rc = kp_store_trend_crossings(kp_api_db(req), &req->arena, cp, day_start(first, off), day_start(today + 1, off),
+	                                  off, &rows, &n);
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "crossings");
 		return;
@@ -199,6 +202,7 @@ void kp_api_trend_window(kp_req_t *req)
 		kp_reply_db_error(req, rc, "applications");
 		return;
 	}
-	kp_reply_json(req, 200, json_pack("{s:o, s:o}", "months", month_labels(y0, m0, (int)months), "series",
-	                                  month_series(rows, n, y0, m0, (int)months)));
+	kp_reply_json(req, 200,
+	              json_pack("{s:o, s:o}", "months", month_labels(y0, m0, (int)months), "series",
+	                        month_series(rows, n, y0, m0, (int)months)));
 }

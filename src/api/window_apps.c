@@ -2,6 +2,7 @@
  * to a procedure, the list of one's applications, the one status page showing every
  * agency's step, and answering an agency's request for more. Also the helpers the other
  * window resources share (window.h). */
+#include "api/paging.h"
 #include "api/window.h"
 #include "domain/number.h"
 
@@ -345,8 +346,8 @@ void kp_api_sw_app_get(kp_req_t *req)
 
 void kp_api_sw_app_list(kp_req_t *req)
 {
-	long long limit;
-	if (kp_req_query_int(req, "limit", 1, 500, 100, &limit) != 0)
+	kp_page_t page;
+	if (kp_api_page_read(req, 500, 100, &page) != 0)
 		return;
 	const char *status = kp_req_query(req, "status");
 	if (status && !kp_sw_app_status_known(status)) {
@@ -356,7 +357,8 @@ void kp_api_sw_app_list(kp_req_t *req)
 	int64_t user = req->auth.role & (KP_ROLE_ADMIN | KP_ROLE_AUDITOR) ? 0 : req->auth.user_id;
 	kp_sw_app_t *apps;
 	int n;
-	int rc = kp_store_sw_app_list(kp_api_db(req), &req->arena, user, status, (int)limit, &apps, &n);
+	int64_t total;
+	int rc = kp_store_sw_app_list(kp_api_db(req), &req->arena, user, status, &page, &apps, &n, &total);
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "applications");
 		return;
@@ -380,7 +382,7 @@ void kp_api_sw_app_list(kp_req_t *req)
 		                                       "submitted_at", kp_window_time(apps[i].submitted_at), "expires_at",
 		                                       kp_window_time(apps[i].expires_at), "steps", js));
 	}
-	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
+	kp_api_page_reply(req, items, total, &page);
 }
 
 void kp_api_sw_answer(kp_req_t *req)

@@ -1,6 +1,7 @@
 /* window_queue.c: each agency's side of the single window: its queue (filters, time
  * left), one step with only the fields and documents that step needs, taking a step,
  * deciding it with reasons or asking for more, and the agency's private notes. */
+#include "api/paging.h"
 #include "api/window.h"
 
 #include "core/util.h"
@@ -11,16 +12,16 @@
 
 void kp_api_sw_queue(kp_req_t *req)
 {
-	long long limit, due_within;
-	if (kp_req_query_int(req, "limit", 1, 500, 100, &limit) != 0 ||
+	long long due_within;
+	kp_page_t page;
+	if (kp_api_page_read(req, 500, 100, &page) != 0 ||
 	    kp_req_query_int(req, "due_within_hours", 0, 24 * 366, -1, &due_within) != 0)
 		return;
 	kp_sw_queue_filter_t f = {.org_id = req->auth.org_id,
 	                          .role = kp_role_name(req->auth.role),
 	                          .state = kp_req_query(req, "state"),
 	                          .procedure = kp_req_query(req, "procedure"),
-	                          .agency = kp_req_query(req, "agency"),
-	                          .limit = (int)limit};
+	                          .agency = kp_req_query(req, "agency")};
 	if (f.state && !kp_sw_step_state_known(f.state)) {
 		kp_reply_error(req, 400, "bad_query", "state must be one of a step's states (ready, in_progress, more_info, ...)");
 		return;
@@ -29,7 +30,8 @@ void kp_api_sw_queue(kp_req_t *req)
 		f.due_before = kp_window_now() + due_within * 3600;
 	kp_sw_step_t *steps;
 	int n;
-	int rc = kp_store_sw_queue(kp_api_db(req), &req->arena, &f, &steps, &n);
+	int64_t total;
+	int rc = kp_store_sw_queue(kp_api_db(req), &req->arena, &f, &page, &steps, &n, &total);
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "queue");
 		return;
@@ -50,7 +52,7 @@ void kp_api_sw_queue(kp_req_t *req)
 		json_array_append_new(items, j);
 	}
 	json_decref(defs);
-	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
+	kp_api_page_reply(req, items, total, &page);
 }
 
 /* The step of the path, when the user acts for its agency. */

@@ -219,6 +219,57 @@ static void check_acts(kp_conn_t *c, struct report *r, int64_t *npermits)
 	}
 }
 
+/* Whether rows (leaves about one object) hold one of kind for partner (NULL: any). */
+static bool has_leaf(const kp_tlog_row_t *rows, int n, const char *kind, const char *partner)
+{
+	for (int i = 0; i < n; i++) {
+		json_t *leaf = json_loads(rows[i].entry, 0, NULL);
+		const char *p = json_string_value(json_object_get(leaf, "partner"));
+		bool match = strcmp(rows[i].kind, kind) == 0 && (partner == NULL || (p && strcmp(p, partner) == 0));
+		json_decref(leaf);
+		if (match)
+			return true;
+	}
+	return false;
+}
+
+/* Every quota (ours and those partners granted us) has its quota.create leaf, and every
+ * signing key (ours and the partners' we trust) its key.add, and key.revoke when revoked. */
+static void check_quotas_and_keys(kp_conn_t *c, struct report *r, int64_t *nquotas, int64_t *nkeys)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	kp_quota_t *q;
+	kp_authority_key_t *k;
+	int n = 0, m = 0;
+	if (kp_store_quota_list(c, &a, NULL, 0, kp_now(), &q, &n) != KP_DB_OK)
+		problem(r, "the quotas could not be read");
+	for (int i = 0; i < n; i++) {
+		char object[32];
+		snprintf(object, sizeof(object), "quota/%lld", (long long)q[i].id);
+		kp_tlog_row_t first;
+		if (kp_store_tlog_first_of_object(c, &a, object, INT64_MAX, &first) != KP_DB_OK ||
+		    strcmp(first.kind, "quota.create") != 0)
+			problem(r, "quota %lld (%s for %s, %d) has no quota.create leaf in the log", (long long)q[i].id,
+			        q[i].issuer, q[i].verifier, q[i].year);
+	}
+	if (kp_store_key_list(c, &a, NULL, &k, &m) != KP_DB_OK)
+		problem(r, "the signing keys could not be read");
+	for (int i = 0; i < m; i++) {
+		kp_tlog_row_t *rows;
+		int nr = 0;
+		if (kp_store_tlog_by_object(c, &a, k[i].kid, &rows, &nr) != KP_DB_OK)
+			nr = 0;
+		if (!has_leaf(rows, nr, "key.add", k[i].authority))
+			problem(r, "key %s of %s has no key.add leaf in the log", k[i].kid, k[i].authority);
+		if (k[i].revoked_at && !has_leaf(rows, nr, "key.revoke", k[i].authority))
+			problem(r, "key %s of %s is revoked but the log has no key.revoke leaf", k[i].kid, k[i].authority);
+	}
+	*nquotas = n;
+	*nkeys = m;
+	kp_arena_cleanup(&a);
+}
+
 int kp_cli_log_verify(kp_store_t *store, kp_tlog_t *l, const char *tiles_url)
 {
 	struct report r = {0};
@@ -228,13 +279,16 @@ int kp_cli_log_verify(kp_store_t *store, kp_tlog_t *l, const char *tiles_url)
 	int64_t checkpoints, permits;
 	check_checkpoints(c, kp_tlog_key(l), tree, &r, &checkpoints);
 	check_acts(c, &r, &permits);
+	int64_t quotas, keys;
+	check_quotas_and_keys(c, &r, &quotas, &keys);
 	kp_store_release(store, c);
 	kp_hash_t root;
 	root_at(tree, kp_tlog_tree_size(tree), root);
 	char b64[64];
 	sodium_bin2base64(b64, sizeof(b64), root, sizeof(root), sodium_base64_VARIANT_ORIGINAL);
-	printf("log %s: %lld leaves, root %s; %lld checkpoints and %lld permits checked\n", kp_tlog_origin(l),
-	       (long long)kp_tlog_tree_size(tree), b64, (long long)checkpoints, (long long)permits);
+	printf("log %s: %lld leaves, root %s; %lld checkpoints, %lld permits, %lld quotas and %lld keys checked\n",
+	       kp_tlog_origin(l), (long long)kp_tlog_tree_size(tree), b64, (long long)checkpoints, (long long)permits,
+	       (long long)quotas, (long long)keys);
 	if (tiles_url) {
 		kp_tlog_tree_t *remote = kp_tlog_tree_new();
 		int64_t size;

@@ -2,6 +2,7 @@
 #include "exchange/webhooks.h"
 #include "app/keyring.h"
 #include "core/log.h"
+#include "core/loop.h"
 #include "core/util.h"
 #include "crypto/webhook.h"
 #include "exchange/client.h"
@@ -9,12 +10,10 @@
 #include "store/agencies.h"
 
 #include <curl/curl.h>
-#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define LEASE_MS 60000
 #define BATCH 50
@@ -23,10 +22,7 @@
 
 struct kp_webhooks {
 	kp_app_t *app;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	bool stop;
+	kp_loop_t *loop;
 	unsigned char sk[64];
 };
 
@@ -90,20 +86,21 @@ static void deliver(kp_webhooks_t *w, kp_conn_t *c, const kp_agency_delivery_t *
 		                   : "will retry");
 }
 
-static void round_of_work(kp_webhooks_t *w)
+static void round_of_work(kp_loop_t *loop, void *ctx)
 {
+	kp_webhooks_t *w = ctx;
 	kp_conn_t *c = kp_store_acquire(w->app->store);
 	int done;
 	for (int i = 0; i < 20; i++)
 		if (kp_store_agency_bridge(c, BRIDGE_SETTLE_MS, 200, &done) != KP_DB_OK || done == 0)
 			break;
-	for (int rounds = 0; rounds < 20 && !__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE); rounds++) {
+	for (int rounds = 0; rounds < 20 && !kp_loop_stopping(loop); rounds++) {
 		kp_arena_t a;
 		kp_arena_init(&a);
 		kp_agency_delivery_t *d;
 		int n = 0;
 		if (kp_store_delivery_claim(c, &a, kp_now_ms(), LEASE_MS, BATCH, &d, &n) == KP_DB_OK)
-			for (int i = 0; i < n && !__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE); i++)
+			for (int i = 0; i < n && !kp_loop_stopping(loop); i++)
 				deliver(w, c, &d[i]);
 		kp_arena_cleanup(&a);
 		if (n == 0)
@@ -112,36 +109,13 @@ static void round_of_work(kp_webhooks_t *w)
 	kp_store_release(w->app->store, c);
 }
 
-static void *run(void *arg)
-{
-	kp_webhooks_t *w = arg;
-	for (;;) {
-		pthread_mutex_lock(&w->lock);
-		if (!w->stop) {
-			struct timespec until;
-			kp_deadline_after_ms(&until, w->app->cfg->webhook_poll_ms);
-			pthread_cond_timedwait(&w->wake, &w->lock, &until);
-		}
-		bool stop = w->stop;
-		pthread_mutex_unlock(&w->lock);
-		if (stop)
-			break;
-		round_of_work(w);
-	}
-	return NULL;
-}
-
 kp_webhooks_t *kp_webhooks_start(kp_app_t *app)
 {
 	kp_webhooks_t *w = kp_calloc(1, sizeof(*w));
 	w->app = app;
 	unsigned char pk[32];
 	kp_webhooks_keypair(app, pk, w->sk);
-	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->wake, NULL);
-	if (pthread_create(&w->thread, NULL, run, w) != 0) {
-		pthread_cond_destroy(&w->wake);
-		pthread_mutex_destroy(&w->lock);
+	if ((w->loop = kp_loop_start(&app->cfg->webhook_poll_ms, round_of_work, w)) == NULL) {
 		kp_wipe(w->sk, sizeof(w->sk));
 		free(w);
 		return NULL;
@@ -153,13 +127,7 @@ void kp_webhooks_stop(kp_webhooks_t *w)
 {
 	if (!w)
 		return;
-	pthread_mutex_lock(&w->lock);
-	__atomic_store_n(&w->stop, true, __ATOMIC_RELEASE);
-	pthread_cond_signal(&w->wake);
-	pthread_mutex_unlock(&w->lock);
-	pthread_join(w->thread, NULL);
-	pthread_cond_destroy(&w->wake);
-	pthread_mutex_destroy(&w->lock);
+	kp_loop_stop(w->loop);
 	kp_wipe(w->sk, sizeof(w->sk));
 	free(w);
 }

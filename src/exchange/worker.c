@@ -4,17 +4,16 @@
 #include "exchange/exchange.h"
 #include "app/keyring.h"
 #include "core/log.h"
+#include "core/loop.h"
 #include "core/util.h"
 #include "crypto/hash.h"
 #include "exchange/client.h"
 #include "exchange/gson.h"
 #include "store/exchange.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #define LEASE_MS 30000
@@ -22,10 +21,8 @@
 
 struct kp_exchange {
 	kp_app_t *app;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	bool stop, kicked;
+	kp_loop_t *loop;
+	int64_t next_key_reload; /* ms */
 	char owner[40]; /* this process, for the delivery lease */
 };
 
@@ -110,7 +107,7 @@ static bool deliver_one(kp_exchange_t *x, kp_conn_t *c, const char *url, const k
 }
 
 /* Send partner's due events in order until one fails or none is left. */
-static void deliver_partner(kp_exchange_t *x, kp_conn_t *c, const char *partner)
+static void deliver_partner(kp_exchange_t *x, kp_loop_t *loop, kp_conn_t *c, const char *partner)
 {
 	kp_arena_t a;
 	kp_arena_init(&a);
@@ -118,7 +115,7 @@ static void deliver_partner(kp_exchange_t *x, kp_conn_t *c, const char *partner)
 	if (kp_store_chain_lease(c, partner, x->owner, kp_now_ms(), LEASE_MS) != KP_DB_OK ||
 	    kp_store_partner_link(c, &a, partner, &url) != KP_DB_OK || url == NULL)
 		goto done;
-	for (int sent = 0; sent < 1000 && !__atomic_load_n(&x->stop, __ATOMIC_ACQUIRE); sent++) {
+	for (int sent = 0; sent < 1000 && !kp_loop_stopping(loop); sent++) {
 		kp_arena_t ea;
 		kp_arena_init(&ea);
 		kp_outbox_event_t e;
@@ -151,12 +148,13 @@ static void refetch(kp_exchange_t *x, kp_conn_t *c)
 	kp_arena_cleanup(&a);
 }
 
-static void round_of_work(kp_exchange_t *x, int64_t *next_key_reload)
+static void round_of_work(kp_loop_t *loop, void *ctx)
 {
+	kp_exchange_t *x = ctx;
 	kp_conn_t *c = kp_store_acquire(x->app->store);
-	if (kp_now_ms() >= *next_key_reload) {
+	if (kp_now_ms() >= x->next_key_reload) {
 		kp_keyring_reload(x->app->keys, c); /* a key made by `kapka keygen` or another instance */
-		*next_key_reload = kp_now_ms() + KEY_RELOAD_MS;
+		x->next_key_reload = kp_now_ms() + KEY_RELOAD_MS;
 		refetch(x, c);
 	}
 	kp_arena_t a;
@@ -165,44 +163,20 @@ static void round_of_work(kp_exchange_t *x, int64_t *next_key_reload)
 	int n;
 	if (kp_store_outbox_due(c, &a, kp_now_ms(), &partners, &n) == KP_DB_OK)
 		for (int i = 0; i < n; i++)
-			deliver_partner(x, c, partners[i]);
+			deliver_partner(x, loop, c, partners[i]);
 	kp_arena_cleanup(&a);
 	kp_store_release(x->app->store, c);
-}
-
-static void *run(void *arg)
-{
-	kp_exchange_t *x = arg;
-	int64_t next_key_reload = kp_now_ms() + KEY_RELOAD_MS;
-	for (;;) {
-		pthread_mutex_lock(&x->lock);
-		if (!x->stop && !x->kicked) {
-			struct timespec until;
-			kp_deadline_after_ms(&until, x->app->cfg->exchange_poll_ms);
-			pthread_cond_timedwait(&x->wake, &x->lock, &until);
-		}
-		bool stop = x->stop;
-		x->kicked = false;
-		pthread_mutex_unlock(&x->lock);
-		if (stop)
-			break;
-		round_of_work(x, &next_key_reload);
-	}
-	return NULL;
 }
 
 kp_exchange_t *kp_exchange_start(kp_app_t *app)
 {
 	kp_exchange_t *x = kp_calloc(1, sizeof(*x));
 	x->app = app;
-	pthread_mutex_init(&x->lock, NULL);
-	pthread_cond_init(&x->wake, NULL);
+	x->next_key_reload = kp_now_ms() + KEY_RELOAD_MS;
 	char rnd[24];
 	kp_random_token(8, rnd, sizeof(rnd));
 	snprintf(x->owner, sizeof(x->owner), "%ld-%s", (long)getpid(), rnd);
-	if (pthread_create(&x->thread, NULL, run, x) != 0) {
-		pthread_cond_destroy(&x->wake);
-		pthread_mutex_destroy(&x->lock);
+	if ((x->loop = kp_loop_start(&app->cfg->exchange_poll_ms, round_of_work, x)) == NULL) {
 		free(x);
 		return NULL;
 	}
@@ -211,27 +185,17 @@ kp_exchange_t *kp_exchange_start(kp_app_t *app)
 
 void kp_exchange_kick(kp_exchange_t *x)
 {
-	if (x == NULL)
-		return;
-	pthread_mutex_lock(&x->lock);
-	x->kicked = true;
-	pthread_cond_signal(&x->wake);
-	pthread_mutex_unlock(&x->lock);
+	if (x != NULL)
+		kp_loop_kick(x->loop);
 }
 
 void kp_exchange_stop(kp_exchange_t *x)
 {
 	if (x == NULL)
 		return;
-	pthread_mutex_lock(&x->lock);
-	__atomic_store_n(&x->stop, true, __ATOMIC_RELEASE);
-	pthread_cond_signal(&x->wake);
-	pthread_mutex_unlock(&x->lock);
-	pthread_join(x->thread, NULL);
+	kp_loop_stop(x->loop);
 	kp_conn_t *c = kp_store_acquire(x->app->store);
 	kp_store_chain_release(c, x->owner);
 	kp_store_release(x->app->store, c);
-	pthread_cond_destroy(&x->wake);
-	pthread_mutex_destroy(&x->lock);
 	free(x);
 }

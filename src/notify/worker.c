@@ -4,15 +4,14 @@
 #include "notify/notify.h"
 #include "core/log.h"
 #include "core/clock.h"
+#include "core/loop.h"
 #include "core/util.h"
 #include "crypto/hash.h"
 #include "exchange/exchange.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #define LEASE_MS 60000
@@ -21,10 +20,7 @@
 
 struct kp_notifier {
 	kp_app_t *app;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	bool stop;
+	kp_loop_t *loop;
 	int64_t next_sweep; /* ms */
 	char owner[40]; /* this process, for the lease */
 };
@@ -69,8 +65,9 @@ static void deliver(kp_notifier_t *w, kp_conn_t *c, const kp_notification_t *n)
 		        next < 0 ? "given up" : "will retry");
 }
 
-static void round_of_work(kp_notifier_t *w)
+static void round_of_work(kp_loop_t *loop, void *ctx)
 {
+	kp_notifier_t *w = ctx;
 	kp_conn_t *c = kp_store_acquire(w->app->store);
 	if (kp_now_ms() >= w->next_sweep) {
 		int due = 0;
@@ -78,38 +75,19 @@ static void round_of_work(kp_notifier_t *w)
 			kp_warn("the expiry sweep of notifications failed; it runs again in notify_sweep_seconds");
 		w->next_sweep = kp_now_ms() + w->app->cfg->notify_sweep_seconds * 1000;
 	}
-	for (int rounds = 0; rounds < 20 && !__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE); rounds++) {
+	for (int rounds = 0; rounds < 20 && !kp_loop_stopping(loop); rounds++) {
 		kp_arena_t a;
 		kp_arena_init(&a);
 		kp_notification_t *due;
 		int n = 0;
 		if (kp_store_notify_claim(c, &a, w->owner, kp_now_ms(), LEASE_MS, BATCH, &due, &n) == KP_DB_OK)
-			for (int i = 0; i < n && !__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE); i++)
+			for (int i = 0; i < n && !kp_loop_stopping(loop); i++)
 				deliver(w, c, &due[i]);
 		kp_arena_cleanup(&a);
 		if (n == 0)
 			break;
 	}
 	kp_store_release(w->app->store, c);
-}
-
-static void *run(void *arg)
-{
-	kp_notifier_t *w = arg;
-	for (;;) {
-		pthread_mutex_lock(&w->lock);
-		if (!w->stop) {
-			struct timespec until;
-			kp_deadline_after_ms(&until, w->app->cfg->notify_poll_ms);
-			pthread_cond_timedwait(&w->wake, &w->lock, &until);
-		}
-		bool stop = w->stop;
-		pthread_mutex_unlock(&w->lock);
-		if (stop)
-			break;
-		round_of_work(w);
-	}
-	return NULL;
 }
 
 kp_notifier_t *kp_notify_start(kp_app_t *app)
@@ -119,11 +97,7 @@ kp_notifier_t *kp_notify_start(kp_app_t *app)
 	char rnd[24];
 	kp_random_token(8, rnd, sizeof(rnd));
 	snprintf(w->owner, sizeof(w->owner), "%ld-%s", (long)getpid(), rnd);
-	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->wake, NULL);
-	if (pthread_create(&w->thread, NULL, run, w) != 0) {
-		pthread_cond_destroy(&w->wake);
-		pthread_mutex_destroy(&w->lock);
+	if ((w->loop = kp_loop_start(&app->cfg->notify_poll_ms, round_of_work, w)) == NULL) {
 		free(w);
 		return NULL;
 	}
@@ -134,12 +108,6 @@ void kp_notify_stop(kp_notifier_t *w)
 {
 	if (!w)
 		return;
-	pthread_mutex_lock(&w->lock);
-	__atomic_store_n(&w->stop, true, __ATOMIC_RELEASE);
-	pthread_cond_signal(&w->wake);
-	pthread_mutex_unlock(&w->lock);
-	pthread_join(w->thread, NULL);
-	pthread_cond_destroy(&w->wake);
-	pthread_mutex_destroy(&w->lock);
+	kp_loop_stop(w->loop);
 	free(w);
 }

@@ -379,6 +379,8 @@ static int add_partner_keys(kp_conn_t *c, kp_arena_t *a, const char *code, const
 		}
 		rc = kp_db_run(c, "INSERT INTO authority_keys (kid, authority, jwk, created_at) VALUES (?, ?, ?, ?)",
 		               KP_PARAMS(KV_TEXT(keys[i].kid), KV_TEXT(code), KV_TEXT(keys[i].jwk), KV_INT(kp_now())), NULL);
+		if (rc == KP_DB_OK) /* a partner's key we now trust: on the public record (issue 14) */
+			rc = kp_tlog_key_change(c, "key.add", code, keys[i].kid, keys[i].jwk);
 		if (rc != KP_DB_OK)
 			return rc;
 	}
@@ -623,9 +625,11 @@ static int rotate_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_auth
 	               KP_PARAMS(KV_TEXT(key->kid), KV_TEXT(key->authority), KV_TEXT(key->jwk), KV_TEXT(key->private_pem),
 	                         KV_INT(key->created_at)),
 	               NULL);
+	char *text = public_jwk_text(jwk);
+	if (rc == KP_DB_OK) /* our new key, as kp_store_key_add records the first */
+		rc = text ? kp_tlog_key_change(c, "key.add", key->authority, key->kid, text) : KP_DB_ERR;
 	if (rc == KP_DB_OK && old_kid)
 		rc = kp_store_outbox_pin_kid(c, old_kid);
-	char *text = public_jwk_text(jwk);
 	if (rc == KP_DB_OK)
 		rc = text ? kp_store_outbox_add_all(c, "KEY_CREATED",
 		                                    json_pack("{s:s, s:s, s:s}", "authority", key->authority, "kid", key->kid,

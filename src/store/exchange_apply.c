@@ -1,6 +1,7 @@
 /* exchange_apply.c: applying an event a partner sent us, in one transaction with its
  * record: the chain and idempotency checks first, then the change the event carries. */
 #include "store/exchange.h"
+#include "store/tlog_acts.h"
 #include "core/util.h"
 #include "domain/dates.h"
 #include "domain/permit.h"
@@ -80,7 +81,12 @@ static int apply_quota(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const
 	                          KV_TEXT("granted by QUOTA_CREATED"), KV_INT(kp_now())));
 	if (rc != KP_DB_OK)
 		return rc;
-	return kp_store_audit_id(c, who, "quota.create", "quota", kp_rows_int(&r, 0, 0), NULL,
+	/* a quota received is a right granted to us: on the public record as ours are (issue 14) */
+	kp_quota_t q = {.id = kp_rows_int(&r, 0, 0), .issuer = ev->consumer, .verifier = ev->producer,
+	                .year = ev->permit_year, .type = ev->permit_type, .start_number = start, .end_number = end};
+	if ((rc = kp_tlog_quota(c, "quota.create", &q)) != KP_DB_OK)
+		return rc;
+	return kp_store_audit_id(c, who, "quota.create", "quota", q.id, NULL,
 	                         json_pack("{s:s, s:s, s:i, s:i, s:I, s:I, s:I, s:s}", "issuer", ev->consumer, "verifier",
 	                                   ev->producer, "year", ev->permit_year, "type", ev->permit_type, "quantity",
 	                                   (json_int_t)ev->quantity, "start_number", (json_int_t)start, "end_number",
@@ -223,6 +229,8 @@ static int apply_key(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const k
 		json_decref(pub);
 		rc = kp_db_run(c, "INSERT INTO authority_keys (kid, authority, jwk, created_at) VALUES (?, ?, ?, ?)",
 		               KP_PARAMS(KV_TEXT(ev->key_id), KV_TEXT(ev->producer), KV_TEXT(jwk), KV_INT(kp_now())), NULL);
+		if (rc == KP_DB_OK) /* the keys we trust are on the public record, as our own are */
+			rc = kp_tlog_key_change(c, "key.add", ev->producer, ev->key_id, jwk);
 		free(jwk);
 		if (rc == KP_DB_OK) /* and fetch the configuration again to confirm (docs/e-permit.md) */
 			rc = kp_db_run(c, "UPDATE authorities SET refetch_due = 1 WHERE code = ?", KP_PARAMS(KV_TEXT(ev->producer)),
@@ -238,6 +246,8 @@ static int apply_key(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const k
 		if (rc == KP_DB_OK)
 			rc = kp_db_run(c, "UPDATE authority_keys SET revoked_at = ? WHERE authority = ? AND kid = ?",
 			               KP_PARAMS(KV_INT(ev->revoked_at), KV_TEXT(ev->producer), KV_TEXT(ev->key_id)), NULL);
+		if (rc == KP_DB_OK)
+			rc = kp_tlog_key_change(c, "key.revoke", ev->producer, ev->key_id, NULL);
 	}
 	if (rc != KP_DB_OK)
 		return rc;

@@ -65,8 +65,10 @@ int kp_store_trend_crossings(kp_conn_t *c, kp_arena_t *a, const char *checkpoint
 	int rc = kp_db_exec(c, a, &r,
 	                    "SELECT (at + CAST(? AS BIGINT)) / 86400 AS day, COUNT(*),"
 	                    " SUM(CASE WHEN checked_in_at IS NOT NULL AND at >= checked_in_at THEN 1 ELSE 0 END),"
-	                    " SUM(CASE WHEN checked_in_at IS NOT NULL AND at >= checked_in_at THEN at - checked_in_at ELSE 0 END),"
-	                    " MAX(CASE WHEN checked_in_at IS NOT NULL AND at >= checked_in_at THEN at - checked_in_at ELSE 0 END)"
+	                    " SUM(CASE WHEN checked_in_at IS NOT NULL AND at >= checked_in_at THEN at - checked_in_at ELSE "
+	                    "0 END),"
+	                    " MAX(CASE WHEN checked_in_at IS NOT NULL AND at >= checked_in_at THEN at - checked_in_at ELSE "
+	                    "0 END)"
 	                    " FROM crossings WHERE checkpoint = ? AND at >= ? AND at < ? GROUP BY 1 ORDER BY 1",
 	                    KP_PARAMS(KV_INT((int64_t)offset_minutes * 60), KV_TEXT(checkpoint), KV_INT(from), KV_INT(to)));
 	if (rc != KP_DB_OK)
@@ -80,7 +82,8 @@ int kp_store_trend_window(kp_conn_t *c, kp_arena_t *a, int64_t from, int64_t to,
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT (submitted_at + CAST(? AS BIGINT)) / 86400 AS day, status, COUNT(*) FROM sw_applications"
+	                    "SELECT (submitted_at + CAST(? AS BIGINT)) / 86400 AS day, status, COUNT(*) FROM "
+	                    "sw_applications"
 	                    " WHERE submitted_at >= ? AND submitted_at < ? GROUP BY 1, 2 ORDER BY 1, 2",
 	                    KP_PARAMS(KV_INT((int64_t)offset_minutes * 60), KV_INT(from), KV_INT(to)));
 	if (rc != KP_DB_OK)

@@ -109,14 +109,21 @@ int kp_store_sw_app_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_sw_app_t *ou
 	return rc;
 }
 
-int kp_store_sw_app_list(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const char *status, int limit,
-                         kp_sw_app_t **out, int *n)
+#define APP_WHERE                                                                                                  \
+	" FROM sw_applications WHERE (CAST(? AS BIGINT) = 0 OR user_id = ?) AND (CAST(? AS TEXT) IS NULL OR status = ?)" \
+	" AND (CAST(? AS TEXT) IS NULL OR" KP_LIKE("CAST(id AS TEXT)") " OR" KP_LIKE("procedure_code")                \
+	" OR" KP_LIKE("data") ")"
+
+int kp_store_sw_app_list(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const char *status, const kp_page_t *page,
+                         kp_sw_app_t **out, int *n, int64_t *total)
 {
+	const char *like = kp_page_pattern(a, page);
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT " APP_COLUMNS " FROM sw_applications WHERE (CAST(? AS BIGINT) = 0 OR user_id = ?)"
-	                    " AND (CAST(? AS TEXT) IS NULL OR status = ?) ORDER BY id DESC LIMIT ?",
-	                    KP_PARAMS(KV_INT(user_id), KV_INT(user_id), KV_TEXT(status), KV_TEXT(status), KV_INT(limit)));
+	int rc = kp_page_query(c, a, "SELECT COUNT(*)" APP_WHERE,
+	                       "SELECT " APP_COLUMNS APP_WHERE " ORDER BY id DESC LIMIT ? OFFSET ?",
+	                       KP_PARAMS(KV_INT(user_id), KV_INT(user_id), KV_TEXT(status), KV_TEXT(status), KV_TEXT(like),
+	                                 KV_TEXT(like), KV_TEXT(like), KV_TEXT(like)),
+	                       page, &r, total);
 	if (rc != KP_DB_OK)
 		return rc;
 	*n = r.nrows;
@@ -308,18 +315,24 @@ int kp_store_sw_submit(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw
 	return kp_sw_end(c, rc);
 }
 
-int kp_store_sw_queue(kp_conn_t *c, kp_arena_t *a, const kp_sw_queue_filter_t *f, kp_sw_step_t **out, int *n)
+#define QUEUE_WHERE                                                                                                \
+	" FROM sw_steps WHERE agency IN (SELECT code FROM sw_agencies WHERE org_id = ?)"                               \
+	" AND role = ? AND (CAST(? AS TEXT) IS NULL OR agency = ?) AND (CAST(? AS TEXT) IS NULL OR procedure_code = ?)" \
+	" AND ((CAST(? AS TEXT) IS NULL AND state IN ('ready', 'in_progress', 'more_info')) OR state = ?)"           \
+	" AND (CAST(? AS BIGINT) = 0 OR due_at <= ?) AND (CAST(? AS TEXT) IS NULL OR"                                 \
+	KP_LIKE("CAST(application_id AS TEXT)") " OR" KP_LIKE("procedure_code") " OR" KP_LIKE("code") ")"
+
+int kp_store_sw_queue(kp_conn_t *c, kp_arena_t *a, const kp_sw_queue_filter_t *f, const kp_page_t *page,
+                      kp_sw_step_t **out, int *n, int64_t *total)
 {
+	const char *like = kp_page_pattern(a, page);
 	kp_rows_t r;
-	int rc = kp_db_exec(
-	    c, a, &r,
-	    "SELECT " STEP_COLUMNS " FROM sw_steps WHERE agency IN (SELECT code FROM sw_agencies WHERE org_id = ?)"
-	    " AND role = ? AND (CAST(? AS TEXT) IS NULL OR agency = ?) AND (CAST(? AS TEXT) IS NULL OR procedure_code = ?)"
-	    " AND ((CAST(? AS TEXT) IS NULL AND state IN ('ready', 'in_progress', 'more_info')) OR state = ?)"
-	    " AND (CAST(? AS BIGINT) = 0 OR due_at <= ?) ORDER BY due_at, id LIMIT ?",
+	int rc = kp_page_query(
+	    c, a, "SELECT COUNT(*)" QUEUE_WHERE, "SELECT " STEP_COLUMNS QUEUE_WHERE " ORDER BY due_at, id LIMIT ? OFFSET ?",
 	    KP_PARAMS(KV_INT(f->org_id), KV_TEXT(f->role), KV_TEXT(f->agency), KV_TEXT(f->agency), KV_TEXT(f->procedure),
 	              KV_TEXT(f->procedure), KV_TEXT(f->state), KV_TEXT(f->state), KV_INT(f->due_before),
-	              KV_INT(f->due_before), KV_INT(f->limit)));
+	              KV_INT(f->due_before), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like)),
+	    page, &r, total);
 	if (rc != KP_DB_OK)
 		return rc;
 	*n = r.nrows;

@@ -72,9 +72,10 @@ int kp_store_sw_submit(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw
                        kp_sw_conflict_t *why);
 
 int kp_store_sw_app_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_sw_app_t *out);
-/* user_id 0: anyone's; status NULL: any. Newest first. */
-int kp_store_sw_app_list(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const char *status, int limit,
-                         kp_sw_app_t **out, int *n);
+/* A page of applications: user_id 0: anyone's; status NULL: any; page->q searches the
+ * number, the procedure and the form's text. Newest first; *total: all that match. */
+int kp_store_sw_app_list(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const char *status, const kp_page_t *page,
+                         kp_sw_app_t **out, int *n, int64_t *total);
 /* The steps of an application in order. */
 int kp_store_sw_steps(kp_conn_t *c, kp_arena_t *a, int64_t app_id, kp_sw_step_t **out, int *n);
 /* The steps of napps applications in one query, by application id and then in order
@@ -92,10 +93,11 @@ typedef struct kp_sw_queue_filter {
 	const char *procedure;   /* NULL: any */
 	const char *agency;      /* NULL: any of the org's */
 	int64_t due_before;      /* 0: no bound */
-	int limit;
 } kp_sw_queue_filter_t;
-/* Soonest due first. */
-int kp_store_sw_queue(kp_conn_t *c, kp_arena_t *a, const kp_sw_queue_filter_t *f, kp_sw_step_t **out, int *n);
+/* A page of the queue, soonest due first; page->q searches the application number, the
+ * procedure and the step. *total: all that match. */
+int kp_store_sw_queue(kp_conn_t *c, kp_arena_t *a, const kp_sw_queue_filter_t *f, const kp_page_t *page,
+                      kp_sw_step_t **out, int *n, int64_t *total);
 /* True when org_id staffs agency. */
 bool kp_store_sw_org_staffs(kp_conn_t *c, kp_arena_t *a, int64_t org_id, const char *agency);
 

@@ -268,6 +268,18 @@ test('rotating KG\'s key: UZ learns the new key by KEY_CREATED; old permits veri
   assert.equal((await s.uz.req('POST', '/api/v1/verify', { body: { qr: fresh.qr } })).json.valid, true);
 });
 
+test('quotas and keys received from partners are on the transparency log: kapka log verify passes on both', async () => {
+  // by now KG received UZ's keys (handshake) and a quota (QUOTA_CREATED) and rotated its own
+  // key; UZ received KG's keys, the new one (KEY_CREATED) and the old one's revocation
+  for (const k of [s.kg, s.uz]) {
+    const r = await k.run(['log', 'verify']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /OK\n$/);
+    const [, quotas, keys] = r.stdout.match(/(\d+) quotas and (\d+) keys checked/);
+    assert.ok(Number(quotas) >= 1 && Number(keys) >= 3, r.stdout);
+  }
+});
+
 test('an Uzbek truck with a UZ->KG permit entering at Dostyk: ENTRANCE on that permit, and UZ receives PERMIT_USED; one without is flagged', async () => {
   // KG grants UZ serials; a UZ carrier gets a permit at UZ; it reaches KG by PERMIT_CREATED
   const q = await s.kg.req('POST', '/api/v1/quotas', {
@@ -308,4 +320,16 @@ test('an Uzbek truck with a UZ->KG permit entering at Dostyk: ENTRANCE on that p
   assert.equal(none.status, 201, none.text);
   assert.ok(none.json.flags.includes('NO_PERMIT'));
   assert.equal(none.json.inspection, true);
+});
+
+test('outbox and inbox a page at a time: a full page says where the next (older) one starts', async () => {
+  for (const [k, token, path] of [[s.kg, s.tok.kg, '/api/v1/partners/UZ/outbox'], [s.uz, s.tok.uz, '/api/v1/partners/KG/inbox']]) {
+    const all = (await k.req('GET', `${path}?limit=1000`, { token })).json;
+    assert.ok(all.events.length >= 2, `${path}: ${all.events.length}`);
+    assert.equal(all.next_before, undefined, 'the last page says nothing more');
+    const first = (await k.req('GET', `${path}?limit=1`, { token })).json;
+    assert.equal(first.next_before, first.events[0].id);
+    const second = (await k.req('GET', `${path}?limit=1&before=${first.next_before}`, { token })).json;
+    assert.equal(second.events[0].id, all.events[1].id);
+  }
 });

@@ -4,7 +4,7 @@
 // own; bad paging parameters are refused with 400 naming the parameter.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { usePermitServer, carrierWithFleet, newCarrier, addVehicle, issue, normPlate, assertError, uniq } from './permits_helpers.test.mjs';
+import { usePermitServer, carrierWithFleet, newCarrier, newTraveller, addVehicle, issue, normPlate, assertError, uniq } from './permits_helpers.test.mjs';
 
 const srv = usePermitServer();
 let f;
@@ -142,3 +142,28 @@ test('bad paging parameters: 400 naming the parameter, on every list', async () 
     assert.equal((await get(token, path, { q: 'ж'.repeat(100) })).status, 200, path);
   }
 });
+
+test('single window: applications and an agency\'s queue paged the same way; an applicant sees only their own', async () => {
+  const { k, tok } = srv;
+  const all = await page(tok.admin, '/api/v1/window/applications', { limit: 1 });
+  assert.equal(typeof all.total, 'number');
+  assert.equal(all.next_offset, all.total > 1 ? 1 : undefined);
+  const mine = await page(tok.traveller, '/api/v1/window/applications', {});
+  assert.ok(mine.total <= all.total);
+  // a new applicant: nothing of anyone else's, whatever the search
+  const fresh = await newTraveller(k);
+  const none = await page(fresh.token, '/api/v1/window/applications', { q: 'ev' });
+  assert.equal(none.total, 0);
+  assert.equal((await page(fresh.token, '/api/v1/window/applications', {})).total, 0);
+  const queue = await page(tok.officer, '/api/v1/window/queue', { limit: 2 });
+  assert.equal(typeof queue.total, 'number');
+  assert.ok(queue.items.length <= 2);
+  for (const [token, path] of [[tok.admin, '/api/v1/window/applications'], [tok.officer, '/api/v1/window/queue']]) {
+    for (const [name, value] of [['limit', '501'], ['offset', 'x'], ['q', 'y'.repeat(101)]]) {
+      const r = await get(token, path, { [name]: value });
+      assertError(r, 400, 'bad_query');
+      assert.match(r.json.error.message, new RegExp(`'${name}'`));
+    }
+  }
+});
+

@@ -41,7 +41,7 @@ export async function settleYear(k) {
 // 31 December 23:59:59) runs its tests in the next one, with the demonstration data of the
 // year that ended: wait out those seconds, then the ministry opens the new year's quotas as
 // the old year's were (as it does before a year begins). Elsewhere in a year: nothing.
-async function intoTheNewYear(k, tok) {
+export async function intoTheNewYear(k, tok) {
   const year = await settleYear(k);
   const r = await k.req('GET', '/api/v1/quotas', { token: tok.ministry });
   assert.equal(r.status, 200, r.text);

@@ -4,9 +4,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as jose from 'jose';
-import { usePermitServer, newCarrier, assertError, carrierWithFleet, issue, getBytes, scanQr, YEAR, clockNow } from './permits_helpers.test.mjs';
+import { usePermitServer, useServersAt, newCarrier, assertError, carrierWithFleet, issue, getBytes, scanQr, YEAR, clockNow } from './permits_helpers.test.mjs';
 
 const srv = usePermitServer();
+const serverAt = useServersAt();
+
+// Server s, or, in a local day's first marginS seconds (the suite's clock set to midnight),
+// a demo server marginS seconds into that day: for tests whose times are "minutes ago,
+// the same day".
+async function dayUnderWay(s, marginS) {
+  const t = s.k.now();
+  const sinceMidnight = (t + 6 * 3600e3) % 86400e3;
+  if (sinceMidnight >= marginS * 1000) return s;
+  return serverAt(new Date(t - sinceMidnight + marginS * 1000).toISOString());
+}
 
 async function freshPermit(k, partner = 'UZ', type = 1) {
   const c = await carrierWithFleet(k, 1);
@@ -14,7 +25,7 @@ async function freshPermit(k, partner = 'UZ', type = 1) {
   return { c, p };
 }
 
-const activity = (k, id, body) => k.req('POST', `/api/v1/permits/${id}/activities`, { token: srv.tok.officer, body });
+const activity = (k, id, body, token = srv.tok.officer) => k.req('POST', `/api/v1/permits/${id}/activities`, { token, body });
 const ENTER = { activity_type: 'ENTRANCE', country: 'UZ', checkpoint: 'Dostyk' };
 const LEAVE = { activity_type: 'EXIT', country: 'UZ', checkpoint: 'Dostyk' };
 
@@ -26,8 +37,8 @@ async function verify(k, qr, country) {
   return { ...r.json, codes: r.json.reasons.map((x) => x.code) };
 }
 
-async function permit(k, id) {
-  const r = await k.req('GET', `/api/v1/permits/${id}`, { token: srv.tok.ministry });
+async function permit(k, id, token = srv.tok.ministry) {
+  const r = await k.req('GET', `/api/v1/permits/${id}`, { token });
   assert.equal(r.status, 200, r.text);
   return r.json;
 }
@@ -66,11 +77,13 @@ test('ENTRANCE then EXIT: used, then used up; no second entry; a used permit can
 });
 
 test('activities: only at the permit\'s own borders, not in the future, only by officers', async () => {
-  const { k, tok } = srv;
+  const { k, tok } = await dayUnderWay(srv, 180);
+  const activity = (_, id, body) => k.req('POST', `/api/v1/permits/${id}/activities`, { token: tok.officer, body });
+  const permit = async (_, id) => { const r = await k.req('GET', `/api/v1/permits/${id}`, { token: tok.ministry }); assert.equal(r.status, 200, r.text); return r.json; };
   const { c, p } = await freshPermit(k);
   assertError(await activity(k, p.id, { ...ENTER, country: 'TR' }), 422, 'NOT_FOR_THIS_COUNTRY');
   assertError(await activity(k, p.id, { ...ENTER, country: 'KG' }), 422, 'NOT_FOR_THIS_COUNTRY'); // the verifier's border only
-  const future = new Date(clockNow() + 86400 * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const future = new Date(k.now() + 86400 * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
   assertError(await activity(k, p.id, { ...ENTER, at: future }), 422, 'invalid_field');
   assertError(await activity(k, p.id, { ...ENTER, activity_type: 'TRANSIT' }), 422, 'invalid_field');
   for (const token of [c.token, tok.ministry, tok.auditor]) {
@@ -79,8 +92,12 @@ test('activities: only at the permit\'s own borders, not in the future, only by 
   assert.equal((await permit(k, p.id)).status, 'issued', 'nothing was recorded');
   // Not before the permit was issued; a crossing time a little in the past is kept as given,
   // and the history reads in time order.
-  const ago = (s) => new Date(clockNow() - s * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
-  assertError(await activity(k, p.id, { ...ENTER, at: ago(3600) }), 422, 'ACTIVITY_BEFORE_ISSUE');
+  const ago = (s) => new Date(k.now() - s * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  // An hour before issue; in a year's first hour that is last year, before the permit's
+  // year began at this border, which is said first.
+  const yearStart = Date.UTC(Number(p.id.split('-')[2]), 0, 1) - 6 * 3600e3;
+  assertError(await activity(k, p.id, { ...ENTER, at: ago(3600) }), 422,
+    k.now() - 3600e3 < yearStart ? 'NOT_YET_VALID' : 'ACTIVITY_BEFORE_ISSUE');
   const at = ago(60);
   const r = await activity(k, p.id, { ...ENTER, at });
   assert.equal(r.status, 201, r.text);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startKapka, stopClean, demoTokens, carrierWithFleet, issue } from './permits_helpers.test.mjs';
+import { startKapka, stopClean, demoTokens, carrierWithFleet, issue, intoTheNewYear } from './permits_helpers.test.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'kapka-trust-'));
 const servers = [];
@@ -20,7 +20,7 @@ after(async () => {
 async function authorityWithPermit(name) {
   const k = await startKapka({ demo: true });
   servers.push(k);
-  await demoTokens(k);
+  await intoTheNewYear(k, await demoTokens(k)); // nothing, unless in a year's last seconds
   const c = await carrierWithFleet(k, 1);
   const p = await issue(k, c.token, { partner: 'UZ', type: 1, vehicle_id: c.vehicles[0].id });
   const list = join(dir, `${name}-trust.txt`);

@@ -6,8 +6,8 @@
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID, generateKeyPairSync, sign } from 'node:crypto';
-import { startKapka, stopClean, adminToken, PASSWORD, uniq, sleep } from './lib.mjs';
-import { newCarrier, addVehicle, issue, YEAR } from './permits_helpers.test.mjs';
+import { startKapka, stopClean, adminToken, PASSWORD, uniq, sleep, clockNow } from './lib.mjs';
+import { newCarrier, addVehicle, issue, YEAR, settleYear } from './permits_helpers.test.mjs';
 import { RefPartner } from './refpartner/partner.mjs';
 import { gsonOf } from './refpartner/events.mjs';
 
@@ -42,13 +42,14 @@ function send(type, path, e, opts) {
   const body = JSON.stringify(snakeOf(e), (k, v) => (typeof v === 'bigint' ? Number(v) : v instanceof Map ? Object.fromEntries(v) : v));
   return s.kg.req('POST', `/e-permit/events/${path}`, { headers: { ...(auth === null ? {} : { authorization: auth }), 'content-type': 'application/json' }, raw: body });
 }
-const baseOf = (type, prev) => ({ eventProducer: 'TR', eventConsumer: 'KG', eventTimestamp: BigInt(Math.floor(Date.now() / 1000)),
+const baseOf = (type, prev) => ({ eventProducer: 'TR', eventConsumer: 'KG', eventTimestamp: BigInt(Math.floor(clockNow() / 1000)),
   eventType: type, eventId: randomUUID(), previousEventId: prev });
 const lastTR = () => s.tr.ledger.filter((x) => x.producer === 'TR').pop().eventId;
-const today = () => { const d = new Date(); return `${String(d.getUTCDate()).padStart(2, '0')}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${d.getUTCFullYear()}`; };
+const today = () => { const d = new Date(clockNow()); return `${String(d.getUTCDate()).padStart(2, '0')}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${d.getUTCFullYear()}`; };
 
 before(async () => {
   s.kg = await startKapka({ env: { ...FAST } });
+  await settleYear(s.kg); // quotas and permits of one year, even when started in a year's last seconds
   s.tok.kg = await adminToken(s.kg);
   s.tr = await new RefPartner('TR', 'Türkiye').start();
   const org = await s.kg.req('POST', '/api/v1/organisations', { token: s.tok.kg, body: { kind: 'border_service', name: 'Border post' } });

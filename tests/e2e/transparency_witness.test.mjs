@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
-import { startKapka, stopClean, carrierWithFleet, issue } from './transparency_helpers.mjs';
+import { startKapka, stopClean, carrierWithFleet, issue, demoTokens, intoTheNewYear } from './transparency_helpers.mjs';
 import { parseVkey, parseNote, parseCheckpoint, verifyNote, verifyConsistency } from './tlog_verifier.mjs';
 
 const NAME = 'witness.test/w1';
@@ -70,6 +70,7 @@ test('a witness cosigns each checkpoint after checking its consistency; the cosi
   const w = await startWitness();
   const k = await startKapka({ demo: true, env: { KAPKA_LOG_WITNESSES: `${w.vkey}=http://127.0.0.1:${w.port}` } });
   try {
+    await intoTheNewYear(k, await demoTokens(k)); // nothing, unless in a year's last seconds
     const info = (await k.req('GET', '/api/v1/transparency')).json;
     // the witness already cosigned the log at size 3 (kapka does not know it): kapka's
     // first request (old 0) gets 409 "3" and must prove consistency from there

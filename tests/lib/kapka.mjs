@@ -45,6 +45,16 @@ export function clockNow() {
   return SUITE_CLOCK === null ? Date.now() : SUITE_CLOCK + (Date.now() - LOADED);
 }
 
+// fn() with Date.now() reading the suite's clock: for a verifier written by others that
+// judges freshness by its own clock (the receiving side lives on the suite's timeline too).
+export function onSuiteClock(fn) {
+  if (SUITE_CLOCK === null) return fn();
+  const real = Date.now;
+  const shift = clockNow() - real();
+  Date.now = () => real() + shift;
+  try { return fn(); } finally { Date.now = real; }
+}
+
 // The local civil date in Kyrgyzstan (UTC+6) n days from now on clockNow(), "YYYY-MM-DD".
 export function localDate(n = 0, offsetMin = 360) {
   return new Date(clockNow() + offsetMin * 60000 + n * 86400000).toISOString().slice(0, 10);

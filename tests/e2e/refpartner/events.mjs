@@ -3,6 +3,8 @@
 // order Gson writes them (the class's own fields, then the base class's), the @AssertTrue
 // rules, Jackson's binding of a request body into them and Hibernate Validator's messages.
 import { JDouble, gson } from './java.mjs';
+// The partner lives on the suite's timeline (tests/run.sh's KAPKA_TEST_CLOCK), as kapka does.
+import { clockNow } from '../../lib/kapka.mjs';
 
 export const PERMIT_ID_FORMAT = /^[A-Z]+-[A-Z]+-\d{4}-[0-9]+-[0-9]+$/; // R/commons/Constants
 export const DATE_FORMAT = /^(0?[1-9]|[12][0-9]|3[01])[/](0?[1-9]|1[012])[/]\d{4}$/;
@@ -77,7 +79,7 @@ export class BindError extends Error {}
 
 // The constructor's defaults (LedgerEventBase): a random id, now, the class's type.
 function constructed(type) {
-  return { eventId: crypto.randomUUID(), eventTimestamp: BigInt(Math.floor(Date.now() / 1000)), eventType: type };
+  return { eventId: crypto.randomUUID(), eventTimestamp: BigInt(Math.floor(clockNow() / 1000)), eventType: type };
 }
 
 function coerce(v, jtype, prop) {
@@ -151,7 +153,7 @@ export function validate(type, o) {
     if (a.pattern && !a.pattern[0].test(v)) details[prop] = `must match "${a.pattern[1]}"`;
   }
   if (type === 'PERMIT_CREATED') {
-    const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+    const today = Date.UTC(new Date(clockNow()).getUTCFullYear(), new Date(clockNow()).getUTCMonth(), new Date(clockNow()).getUTCDate());
     const iat = parseDate(o.issuedAt);
     if (!(iat <= today)) details.validIssuedAt = 'Invalid issued_at';
     if (!(iat < parseDate(o.expiresAt))) details.validExpiresAt = 'Invalid expires_at';

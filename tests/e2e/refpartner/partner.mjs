@@ -9,6 +9,8 @@ import http from 'node:http';
 import { generateKeyPairSync, createPublicKey, sign, verify, randomUUID } from 'node:crypto';
 import { parse, gson, jackson } from './java.mjs';
 import { bind, validate, gsonOf, PATHS, pathOf, BindError } from './events.mjs';
+// The partner lives on the suite's timeline (tests/run.sh's KAPKA_TEST_CLOCK), as kapka does.
+import { clockNow } from '../../lib/kapka.mjs';
 
 const b64 = (x) => Buffer.from(x).toString('base64url');
 
@@ -55,7 +57,7 @@ export class RefPartner {
     if (!key) throw new Epermit('KEY_NOTFOUND');
     key.revoked = true;
     for (const code of this.authorities.keys()) {
-      this.persistAndPublish('KEY_REVOKED', code, { authority: this.code, keyId, revokedAt: BigInt(Math.floor(Date.now() / 1000)) });
+      this.persistAndPublish('KEY_REVOKED', code, { authority: this.code, keyId, revokedAt: BigInt(Math.floor(clockNow() / 1000)) });
     }
   }
   signingKey() { return this.keys.find((k) => !k.revoked); } // findFirstByRevokedFalseOrderByCreatedAtAsc
@@ -95,7 +97,7 @@ export class RefPartner {
     }
   }
   apiError(status, name, message, details) { // ApiErrorResponse, serialised by Jackson with SNAKE_CASE
-    const r = { status: name, timestamp: new Date().toISOString().slice(0, 23), error_id: randomUUID(), error_message: message };
+    const r = { status: name, timestamp: new Date(clockNow()).toISOString().slice(0, 23), error_id: randomUUID(), error_message: message };
     if (details && Object.keys(details).length) r.details = details;
     return r;
   }
@@ -253,7 +255,7 @@ export class RefPartner {
     return mine.length ? mine[mine.length - 1].eventId : '0';
   }
   base(consumer, type) {
-    return { eventProducer: this.code, eventConsumer: consumer, eventTimestamp: BigInt(Math.floor(Date.now() / 1000)), eventType: type,
+    return { eventProducer: this.code, eventConsumer: consumer, eventTimestamp: BigInt(Math.floor(clockNow() / 1000)), eventType: type,
       eventId: randomUUID(), previousEventId: this.previousEventId(consumer) };
   }
   // LedgerEventUtil.persistAndPublishEvent: stored, proved, handled here, then sent at once
@@ -286,12 +288,12 @@ export class RefPartner {
   }
   revokePermit(permitId) {
     const p = this.permits.get(permitId);
-    return this.persistAndPublish('PERMIT_REVOKED', p.issuedFor, { permitId, revokedAt: BigInt(Math.floor(Date.now() / 1000)) });
+    return this.persistAndPublish('PERMIT_REVOKED', p.issuedFor, { permitId, revokedAt: BigInt(Math.floor(clockNow() / 1000)) });
   }
   permitUsed(permitId, activityType, activityDetails) {
     const issuer = permitId.split('-')[0];
     return this.persistAndPublish('PERMIT_USED', issuer, { permitId, activityType,
-      activityTimestamp: BigInt(Math.floor(Date.now() / 1000)), activityDetails });
+      activityTimestamp: BigInt(Math.floor(clockNow() / 1000)), activityDetails });
   }
 
   // EventService.sendEvent: the stored Gson content as a Map (LONG_OR_DOUBLE), posted by
@@ -337,13 +339,13 @@ export class RefPartner {
     const key = a.keys.find((k) => !k.revoked && k.keyId === kid);
     if (!key) throw new Epermit('KEY_NOTFOUND');
     const ok = verify('sha256', Buffer.from(`${h}.${p}`), { key: createPublicKey({ key: JSON.parse(key.jwk), format: 'jwk' }), dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url'));
-    if (!ok || !(Date.now() < claims.exp * 1000)) throw new Status('Authorization failed');
+    if (!ok || !(clockNow() < claims.exp * 1000)) throw new Status('Authorization failed');
     const last = (prod, cons) => this.ledger.filter((x) => x.producer === prod && x.consumer === cons).pop()?.eventId ?? '0';
     return { to_last_event_id: last(claims.iss, this.code), from_last_event_id: last(this.code, claims.iss) };
   }
   async healthcheck(code) { // AuthorityService.healthcheck for one authority
     const a = this.authorities.get(code);
-    const jwt = this.jws(JSON.stringify({ iss: this.code, aud: code, exp: Math.floor(Date.now() / 1000) + 3600 }));
+    const jwt = this.jws(JSON.stringify({ iss: this.code, aud: code, exp: Math.floor(clockNow() / 1000) + 3600 }));
     const r = await fetch(`${a.publicApiUri}/healthcheck`, { headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' } });
     if (r.status !== 200) return { ok: false, problem: `${r.status} ${await r.text()}` };
     const remote = await r.json();

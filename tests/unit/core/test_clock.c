@@ -86,10 +86,8 @@ static void deadline_is_real_time(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(wall_by_default),
-	    cmocka_unit_test(frozen),
-	    cmocka_unit_test(started_at_advances),
-	    cmocka_unit_test(monotonic_is_not_set),
+	    cmocka_unit_test(wall_by_default),       cmocka_unit_test(frozen),
+	    cmocka_unit_test(started_at_advances),   cmocka_unit_test(monotonic_is_not_set),
 	    cmocka_unit_test(deadline_is_real_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
