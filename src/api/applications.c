@@ -1,6 +1,7 @@
 /* applications.c: a carrier applies and gets the decision in the same request; the
  * ministry works the review queue. */
 #include "api/api.h"
+#include "api/transparency.h"
 #include "api/history.h"
 #include "api/paging.h"
 #include "app/keyring.h"
@@ -102,8 +103,10 @@ static void reply_decision(kp_req_t *req, kp_application_t *ap, kp_issue_result_
 		return;
 	}
 	kp_reply_header(req, "Location", kp_arena_printf(&req->arena, "/api/v1/permits/%s", res->permit.id));
+	json_t *permit = kp_api_permit_json(req, &res->permit);
+	kp_api_tlog_attach(req, permit, res->permit.id); /* its issue leaf, as a direct issue's */
 	kp_reply_json(req, 201, json_pack("{s:s, s:o, s:o}", "decision", "issued", "application", application_json(ap),
-	                                  "permit", kp_api_permit_json(req, &res->permit)));
+	                                  "permit", permit));
 }
 
 struct apply_job {

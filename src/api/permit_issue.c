@@ -2,6 +2,7 @@
  * a paper permit made digital or a carrier without an account, with the trailer, the
  * trip's countries, an explicit expiry and other claims (the reference's CreatePermitInput). */
 #include "api/api.h"
+#include "api/transparency.h"
 #include "api/permit_input.h"
 #include "app/keyring.h"
 #include "core/util.h"
@@ -110,5 +111,7 @@ void kp_api_permit_issue(kp_req_t *req)
 		return;
 	}
 	kp_reply_header(req, "Location", kp_arena_printf(&req->arena, "/api/v1/permits/%s", p.id));
-	kp_reply_json(req, 201, kp_api_permit_json(req, &p));
+	json_t *o = kp_api_permit_json(req, &p);
+	kp_api_tlog_attach(req, o, p.id); /* its issue leaf, for the carrier to keep the proof */
+	kp_reply_json(req, 201, o);
 }

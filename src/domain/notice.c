@@ -12,97 +12,108 @@ struct entry {
 
 /* [kind][language: ky, ru, en] */
 static const struct entry catalogue[KP_NOTICE_KIND_COUNT][3] = {
-	[KP_NOTICE_QUEUE_CALL] = {
-		{"Кезегиңиз келди: {checkpoint}", "Кезегиңиз: {checkpoint}, {plate}. Дарбазага {minutes} мүн. ичинде",
-		 "{plate} унаасынын кезеги келди: {checkpoint} өткөрүү пункту. Дарбазага {minutes} мүнөттүн ичинде "
-		 "жетиңиз, болбосо орун башкага берилет."},
-		{"Ваша очередь: {checkpoint}", "Ваша очередь: {checkpoint}, {plate}. К воротам за {minutes} мин",
-		 "Подошла очередь машины {plate} на пункте пропуска {checkpoint}. Подъезжайте к воротам в течение "
-		 "{minutes} минут, иначе место перейдёт следующему."},
-		{"Your turn at {checkpoint}", "kapka: your turn at {checkpoint}, {plate}. Reach the gate within {minutes} min",
-		 "It is the turn of vehicle {plate} at the {checkpoint} checkpoint. Reach the gate within {minutes} "
-		 "minutes, or the place goes to the next vehicle."},
-	},
-	[KP_NOTICE_PERMIT_ISSUED] = {
-		{"Уруксат берилди: {number}", "Уруксат {number} берилди",
-		 "{number} уруксаты берилди. Аны kapkaдан жүктөп алып же басып чыгарсаңыз болот."},
-		{"Разрешение выдано: {number}", "Разрешение {number} выдано",
-		 "Разрешение {number} выдано. Его можно скачать или распечатать в kapka."},
-		{"Permit issued: {number}", "kapka: permit {number} issued",
-		 "Permit {number} has been issued. You can download or print it in kapka."},
-	},
-	[KP_NOTICE_PERMIT_REFUSED] = {
-		{"Уруксат берилген жок: {number}", "Уруксат {number} берилген жок",
-		 "{number} арызы четке кагылды. Себеби: {reason}"},
-		{"В разрешении отказано: {number}", "В разрешении {number} отказано",
-		 "По заявлению {number} отказано. Причина: {reason}"},
-		{"Permit refused: {number}", "kapka: permit {number} refused",
-		 "The application {number} was refused. Reason: {reason}"},
-	},
-	[KP_NOTICE_PERMIT_REVOKED] = {
-		{"Уруксат жокко чыгарылды: {number}", "Уруксат {number} жокко чыгарылды",
-		 "{number} уруксаты жокко чыгарылды. Себеби: {reason}"},
-		{"Разрешение отозвано: {number}", "Разрешение {number} отозвано",
-		 "Разрешение {number} отозвано. Причина: {reason}"},
-		{"Permit revoked: {number}", "kapka: permit {number} revoked",
-		 "Permit {number} has been revoked. Reason: {reason}"},
-	},
-	[KP_NOTICE_PERMIT_RETURNED] = {
-		{"Уруксат кайтарылды: {number}", "Уруксат {number} кайтарылганы кабыл алынды",
-		 "{number} уруксатынын кайтарылганы кабыл алынды."},
-		{"Возврат разрешения принят: {number}", "Возврат разрешения {number} принят",
-		 "Возврат разрешения {number} принят."},
-		{"Permit return accepted: {number}", "kapka: return of permit {number} accepted",
-		 "The return of permit {number} has been accepted."},
-	},
-	[KP_NOTICE_WINDOW_APPROVED] = {
-		{"Арыз жактырылды: {number}", "Арыз {number} жактырылды",
-		 "{number} арызын бардык мекемелер жактырды. Чоо-жайы kapkaда."},
-		{"Заявление одобрено: {number}", "Заявление {number} одобрено",
-		 "Заявление {number} одобрено всеми ведомствами. Подробности в kapka."},
-		{"Application approved: {number}", "kapka: application {number} approved",
-		 "Application {number} was approved by every agency. Details are in kapka."},
-	},
-	[KP_NOTICE_WINDOW_REFUSED] = {
-		{"Арыз четке кагылды: {number}", "Арыз {number} четке кагылды",
-		 "{number} арызын мекеме четке какты. Себептери kapkaда."},
-		{"В заявлении отказано: {number}", "В заявлении {number} отказано",
-		 "По заявлению {number} ведомство отказало. Причины в kapka."},
-		{"Application refused: {number}", "kapka: application {number} refused",
-		 "An agency refused application {number}. The reasons are in kapka."},
-	},
-	[KP_NOTICE_WINDOW_MORE_INFO] = {
-		{"Кошумча маалымат керек: {number}", "Арыз {number}: кошумча маалымат керек",
-		 "{number} арызы боюнча кошумча маалымат суралды: {reason}"},
-		{"Нужны дополнительные сведения: {number}", "Заявление {number}: нужны доп. сведения",
-		 "По заявлению {number} запрошены дополнительные сведения: {reason}"},
-		{"More information needed: {number}", "kapka: application {number} needs more information",
-		 "More information was asked for application {number}: {reason}"},
-	},
-	[KP_NOTICE_TIP_EXPIRING] = {
-		{"Убактылуу ташып келүү бүтөт: {plate}", "{plate}: убактылуу ташып келүү {date} бүтөт",
-		 "{plate} унаасынын убактылуу ташып келүүсү ({number}) {date} бүтөт ({days} күн калды). Унааны "
-		 "ага чейин чыгарыңыз же мөөнөтүн узартыңыз."},
-		{"Срок временного ввоза истекает: {plate}", "{plate}: временный ввоз до {date}",
-		 "Временный ввоз машины {plate} ({number}) истекает {date} (осталось дней: {days}). Вывезите машину "
-		 "до этого срока или продлите его."},
-		{"Temporary import ends soon: {plate}", "kapka: temporary import of {plate} ends {date}",
-		 "The temporary import of vehicle {plate} ({number}) ends on {date} (days left: {days}). Take the "
-		 "vehicle out before then or extend the term."},
-	},
-	[KP_NOTICE_PERMIT_EXPIRING] = {
-		{"Уруксаттын мөөнөтү бүтөт: {number}", "Уруксат {number} {date} бүтөт",
-		 "{number} уруксатынын мөөнөтү {date} бүтөт ({days} күн калды)."},
-		{"Срок разрешения истекает: {number}", "Разрешение {number} до {date}",
-		 "Срок разрешения {number} истекает {date} (осталось дней: {days})."},
-		{"Permit expires soon: {number}", "kapka: permit {number} expires {date}",
-		 "Permit {number} expires on {date} (days left: {days})."},
-	},
+    [KP_NOTICE_QUEUE_CALL] =
+        {
+            {"Кезегиңиз келди: {checkpoint}", "Кезегиңиз: {checkpoint}, {plate}. Дарбазага {minutes} мүн. ичинде",
+             "{plate} унаасынын кезеги келди: {checkpoint} өткөрүү пункту. Дарбазага {minutes} мүнөттүн ичинде "
+             "жетиңиз, болбосо орун башкага берилет."},
+            {"Ваша очередь: {checkpoint}", "Ваша очередь: {checkpoint}, {plate}. К воротам за {minutes} мин",
+             "Подошла очередь машины {plate} на пункте пропуска {checkpoint}. Подъезжайте к воротам в течение "
+             "{minutes} минут, иначе место перейдёт следующему."},
+            {"Your turn at {checkpoint}",
+             "kapka: your turn at {checkpoint}, {plate}. Reach the gate within {minutes} min",
+             "It is the turn of vehicle {plate} at the {checkpoint} checkpoint. Reach the gate within {minutes} "
+             "minutes, or the place goes to the next vehicle."},
+        },
+    [KP_NOTICE_PERMIT_ISSUED] =
+        {
+            {"Уруксат берилди: {number}", "Уруксат {number} берилди",
+             "{number} уруксаты берилди. Аны kapkaдан жүктөп алып же басып чыгарсаңыз болот."},
+            {"Разрешение выдано: {number}", "Разрешение {number} выдано",
+             "Разрешение {number} выдано. Его можно скачать или распечатать в kapka."},
+            {"Permit issued: {number}", "kapka: permit {number} issued",
+             "Permit {number} has been issued. You can download or print it in kapka."},
+        },
+    [KP_NOTICE_PERMIT_REFUSED] =
+        {
+            {"Уруксат берилген жок: {number}", "Уруксат {number} берилген жок",
+             "{number} арызы четке кагылды. Себеби: {reason}"},
+            {"В разрешении отказано: {number}", "В разрешении {number} отказано",
+             "По заявлению {number} отказано. Причина: {reason}"},
+            {"Permit refused: {number}", "kapka: permit {number} refused",
+             "The application {number} was refused. Reason: {reason}"},
+        },
+    [KP_NOTICE_PERMIT_REVOKED] =
+        {
+            {"Уруксат жокко чыгарылды: {number}", "Уруксат {number} жокко чыгарылды",
+             "{number} уруксаты жокко чыгарылды. Себеби: {reason}"},
+            {"Разрешение отозвано: {number}", "Разрешение {number} отозвано",
+             "Разрешение {number} отозвано. Причина: {reason}"},
+            {"Permit revoked: {number}", "kapka: permit {number} revoked",
+             "Permit {number} has been revoked. Reason: {reason}"},
+        },
+    [KP_NOTICE_PERMIT_RETURNED] =
+        {
+            {"Уруксат кайтарылды: {number}", "Уруксат {number} кайтарылганы кабыл алынды",
+             "{number} уруксатынын кайтарылганы кабыл алынды."},
+            {"Возврат разрешения принят: {number}", "Возврат разрешения {number} принят",
+             "Возврат разрешения {number} принят."},
+            {"Permit return accepted: {number}", "kapka: return of permit {number} accepted",
+             "The return of permit {number} has been accepted."},
+        },
+    [KP_NOTICE_WINDOW_APPROVED] =
+        {
+            {"Арыз жактырылды: {number}", "Арыз {number} жактырылды",
+             "{number} арызын бардык мекемелер жактырды. Чоо-жайы kapkaда."},
+            {"Заявление одобрено: {number}", "Заявление {number} одобрено",
+             "Заявление {number} одобрено всеми ведомствами. Подробности в kapka."},
+            {"Application approved: {number}", "kapka: application {number} approved",
+             "Application {number} was approved by every agency. Details are in kapka."},
+        },
+    [KP_NOTICE_WINDOW_REFUSED] =
+        {
+            {"Арыз четке кагылды: {number}", "Арыз {number} четке кагылды",
+             "{number} арызын мекеме четке какты. Себептери kapkaда."},
+            {"В заявлении отказано: {number}", "В заявлении {number} отказано",
+             "По заявлению {number} ведомство отказало. Причины в kapka."},
+            {"Application refused: {number}", "kapka: application {number} refused",
+             "An agency refused application {number}. The reasons are in kapka."},
+        },
+    [KP_NOTICE_WINDOW_MORE_INFO] =
+        {
+            {"Кошумча маалымат керек: {number}", "Арыз {number}: кошумча маалымат керек",
+             "{number} арызы боюнча кошумча маалымат суралды: {reason}"},
+            {"Нужны дополнительные сведения: {number}", "Заявление {number}: нужны доп. сведения",
+             "По заявлению {number} запрошены дополнительные сведения: {reason}"},
+            {"More information needed: {number}", "kapka: application {number} needs more information",
+             "More information was asked for application {number}: {reason}"},
+        },
+    [KP_NOTICE_TIP_EXPIRING] =
+        {
+            {"Убактылуу ташып келүү бүтөт: {plate}", "{plate}: убактылуу ташып келүү {date} бүтөт",
+             "{plate} унаасынын убактылуу ташып келүүсү ({number}) {date} бүтөт ({days} күн калды). Унааны "
+             "ага чейин чыгарыңыз же мөөнөтүн узартыңыз."},
+            {"Срок временного ввоза истекает: {plate}", "{plate}: временный ввоз до {date}",
+             "Временный ввоз машины {plate} ({number}) истекает {date} (осталось дней: {days}). Вывезите машину "
+             "до этого срока или продлите его."},
+            {"Temporary import ends soon: {plate}", "kapka: temporary import of {plate} ends {date}",
+             "The temporary import of vehicle {plate} ({number}) ends on {date} (days left: {days}). Take the "
+             "vehicle out before then or extend the term."},
+        },
+    [KP_NOTICE_PERMIT_EXPIRING] =
+        {
+            {"Уруксаттын мөөнөтү бүтөт: {number}", "Уруксат {number} {date} бүтөт",
+             "{number} уруксатынын мөөнөтү {date} бүтөт ({days} күн калды)."},
+            {"Срок разрешения истекает: {number}", "Разрешение {number} до {date}",
+             "Срок разрешения {number} истекает {date} (осталось дней: {days})."},
+            {"Permit expires soon: {number}", "kapka: permit {number} expires {date}",
+             "Permit {number} expires on {date} (days left: {days})."},
+        },
 };
 
 static const char *const kind_names[KP_NOTICE_KIND_COUNT] = {
-	"QUEUE_CALL", "PERMIT_ISSUED", "PERMIT_REFUSED", "PERMIT_REVOKED", "PERMIT_RETURNED",
-	"WINDOW_APPROVED", "WINDOW_REFUSED", "WINDOW_MORE_INFO", "TIP_EXPIRING", "PERMIT_EXPIRING",
+    "QUEUE_CALL",      "PERMIT_ISSUED",  "PERMIT_REFUSED",   "PERMIT_REVOKED", "PERMIT_RETURNED",
+    "WINDOW_APPROVED", "WINDOW_REFUSED", "WINDOW_MORE_INFO", "TIP_EXPIRING",   "PERMIT_EXPIRING",
 };
 
 const char *kp_notice_kind_name(kp_notice_kind_t kind)
@@ -230,10 +241,10 @@ static int gsm_septets(int32_t cp)
 {
 	static const char basic_ascii[] = "@$\n\r _!\"#%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	                                  "abcdefghijklmnopqrstuvwxyz";
-	static const int32_t basic_other[] = {0xA3, 0xA5, 0xE8, 0xE9, 0xF9, 0xEC, 0xF2, 0xC7, 0xD8, 0xF8, 0xC5,
-	                                      0xE5, 0x394, 0x3A6, 0x393, 0x39B, 0x3A9, 0x3A0, 0x3A8, 0x3A3, 0x398,
-	                                      0x39E, 0xC6, 0xE6, 0xDF, 0xC9, 0xA4, 0xA1, 0xC4, 0xD6, 0xD1, 0xDC,
-	                                      0xA7, 0xBF, 0xE4, 0xF6, 0xF1, 0xFC, 0xE0};
+	static const int32_t basic_other[] = {0xA3,  0xA5,  0xE8,  0xE9,  0xF9,  0xEC,  0xF2,  0xC7,  0xD8,  0xF8,
+	                                      0xC5,  0xE5,  0x394, 0x3A6, 0x393, 0x39B, 0x3A9, 0x3A0, 0x3A8, 0x3A3,
+	                                      0x398, 0x39E, 0xC6,  0xE6,  0xDF,  0xC9,  0xA4,  0xA1,  0xC4,  0xD6,
+	                                      0xD1,  0xDC,  0xA7,  0xBF,  0xE4,  0xF6,  0xF1,  0xFC,  0xE0};
 	if (cp > 0 && cp < 0x80 && strchr(basic_ascii, (int)cp))
 		return 1;
 	if (cp > 0 && cp < 0x80 && strchr("^{}\\[~]|\f", (int)cp))

@@ -23,7 +23,7 @@ struct kp_exchange {
 	kp_app_t *app;
 	kp_loop_t *loop;
 	int64_t next_key_reload; /* ms */
-	char owner[40]; /* this process, for the delivery lease */
+	char owner[40];          /* this process, for the delivery lease */
 };
 
 long long kp_exchange_backoff_ms(long long n, long long min_ms, long long max_ms, double jitter)

@@ -22,7 +22,7 @@ struct kp_notifier {
 	kp_app_t *app;
 	kp_loop_t *loop;
 	int64_t next_sweep; /* ms */
-	char owner[40]; /* this process, for the lease */
+	char owner[40];     /* this process, for the lease */
 };
 
 unsigned kp_notify_channels(const kp_config_t *cfg)
@@ -56,8 +56,8 @@ static void deliver(kp_notifier_t *w, kp_conn_t *c, const kp_notification_t *n)
 		snprintf(err, sizeof(err), "no %s gateway is configured", n->channel);
 	int64_t now = kp_now_ms(), next = -1;
 	if (rc != 0 && n->attempts + 1 < cfg->notify_max_attempts)
-		next = now + kp_exchange_backoff_ms(n->attempts + 1, cfg->notify_retry_min_ms, cfg->notify_retry_max_ms,
-		                                    jitter());
+		next = now +
+		       kp_exchange_backoff_ms(n->attempts + 1, cfg->notify_retry_min_ms, cfg->notify_retry_max_ms, jitter());
 	if (kp_store_notify_attempt(c, n->id, w->owner, rc == 0 ? NULL : err, now, next) != KP_DB_OK)
 		kp_warn("notification %lld: the attempt could not be recorded", (long long)n->id);
 	if (rc != 0)

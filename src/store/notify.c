@@ -109,10 +109,12 @@ int kp_store_notify_permit(kp_conn_t *c, kp_notice_kind_t kind, const char *numb
 	kp_arena_t a;
 	kp_arena_init(&a);
 	const char *args[] = {"number", number, "reason", reason ? reason : "-", NULL};
-	kp_notify_t n = {.idem_key = kp_arena_printf(&a, "%s:%s", kp_notice_kind_name(kind), number), .kind = kind,
+	kp_notify_t n = {.idem_key = kp_arena_printf(&a, "%s:%s", kp_notice_kind_name(kind), number),
+	                 .kind = kind,
 	                 .object_type = app_id && kind == KP_NOTICE_PERMIT_REFUSED ? "permit_application" : "permit",
-	                 .object_id = app_id && kind == KP_NOTICE_PERMIT_REFUSED ? kp_arena_printf(&a, "%lld", (long long)app_id)
-	                                                                        : number,
+	                 .object_id = app_id && kind == KP_NOTICE_PERMIT_REFUSED
+	                                  ? kp_arena_printf(&a, "%lld", (long long)app_id)
+	                                  : number,
 	                 .args = args};
 	int rc = kp_store_notify_holder(c, &n, app_id, org_id, now_ms);
 	kp_arena_cleanup(&a);
@@ -141,10 +143,17 @@ static int sweep_tips(kp_conn_t *c, kp_arena_t *a, int64_t now, int64_t today, i
 		char date[11];
 		kp_date_format_dmy(kp_rows_int(&r, i, 3), date);
 		const char *id = kp_rows_text(&r, i, 0);
-		const char *args[] = {"number", kp_arena_printf(a, "TIP-%s", id), "plate", kp_rows_text(&r, i, 2), "date",
-		                      kp_arena_strdup(a, date), "days", kp_arena_printf(a, "%lld", (long long)left), NULL};
-		kp_notify_t n = {.idem_key = kp_arena_printf(a, "tip-expiring:%s:%d", id, mark), .kind = KP_NOTICE_TIP_EXPIRING,
-		                 .user_id = kp_rows_int(&r, i, 1), .object_type = "tip", .object_id = id, .args = args};
+		const char *args[] = {"number", kp_arena_printf(a, "TIP-%s", id),
+		                      "plate",  kp_rows_text(&r, i, 2),
+		                      "date",   kp_arena_strdup(a, date),
+		                      "days",   kp_arena_printf(a, "%lld", (long long)left),
+		                      NULL};
+		kp_notify_t n = {.idem_key = kp_arena_printf(a, "tip-expiring:%s:%d", id, mark),
+		                 .kind = KP_NOTICE_TIP_EXPIRING,
+		                 .user_id = kp_rows_int(&r, i, 1),
+		                 .object_type = "tip",
+		                 .object_id = id,
+		                 .args = args};
 		rc = kp_store_notify_enqueue(c, &n, now * 1000);
 		(*queued)++;
 	}
@@ -166,10 +175,15 @@ static int sweep_permits(kp_conn_t *c, kp_arena_t *a, int64_t now, int utc_offse
 		char date[11];
 		kp_date_format_dmy(kp_local_day(kp_rows_int(&r, i, 3), utc_offset), date);
 		const char *id = kp_rows_text(&r, i, 0);
-		const char *args[] = {"number", id, "date", kp_arena_strdup(a, date), "days",
-		                      kp_arena_printf(a, "%lld", (long long)((left + 86399) / 86400)), NULL};
+		const char *args[] = {"number", id,
+		                      "date",   kp_arena_strdup(a, date),
+		                      "days",   kp_arena_printf(a, "%lld", (long long)((left + 86399) / 86400)),
+		                      NULL};
 		kp_notify_t n = {.idem_key = kp_arena_printf(a, "permit-expiring:%s:%d", id, mark),
-		                 .kind = KP_NOTICE_PERMIT_EXPIRING, .object_type = "permit", .object_id = id, .args = args};
+		                 .kind = KP_NOTICE_PERMIT_EXPIRING,
+		                 .object_type = "permit",
+		                 .object_id = id,
+		                 .args = args};
 		rc = kp_store_notify_holder(c, &n, kp_rows_int(&r, i, 1), kp_rows_int(&r, i, 2), now * 1000);
 		(*queued)++;
 	}
@@ -191,17 +205,18 @@ int kp_store_notify_sweep(kp_conn_t *c, int64_t now, int utc_offset_minutes, int
 	return rc;
 }
 
-#define COLUMNS "id, user_id, attempts, next_attempt_at, created_at, sent_at, read_at, channel, kind, recipient," \
-                " lang, subject, body, object_type, object_id, state, last_error"
+#define COLUMNS \
+	"id, user_id, attempts, next_attempt_at, created_at, sent_at, read_at, channel, kind, recipient," \
+	" lang, subject, body, object_type, object_id, state, last_error"
 
 static void from_row(const kp_rows_t *r, int i, kp_notification_t *o)
 {
-	int64_t *ints[] = {&o->id, &o->user_id, &o->attempts, &o->next_attempt_at, &o->created_at, &o->sent_at,
-	                   &o->read_at};
+	int64_t *ints[] = {&o->id,         &o->user_id, &o->attempts, &o->next_attempt_at,
+	                   &o->created_at, &o->sent_at, &o->read_at};
 	for (size_t k = 0; k < KP_ARRAY_LEN(ints); k++)
 		*ints[k] = kp_rows_int(r, i, (int)k);
-	const char **texts[] = {&o->channel, &o->kind, &o->recipient, &o->lang, &o->subject, &o->body,
-	                        &o->object_type, &o->object_id, &o->state, &o->last_error};
+	const char **texts[] = {&o->channel, &o->kind,        &o->recipient, &o->lang,  &o->subject,
+	                        &o->body,    &o->object_type, &o->object_id, &o->state, &o->last_error};
 	for (size_t k = 0; k < KP_ARRAY_LEN(texts); k++)
 		*texts[k] = kp_rows_text(r, i, (int)(k + KP_ARRAY_LEN(ints)));
 }
@@ -215,8 +230,8 @@ static int rows_out(kp_arena_t *a, const kp_rows_t *r, kp_notification_t **out, 
 	return KP_DB_OK;
 }
 
-int kp_store_notify_claim(kp_conn_t *c, kp_arena_t *a, const char *owner, int64_t now_ms, int64_t lease_ms,
-                          int limit, kp_notification_t **out, int *n)
+int kp_store_notify_claim(kp_conn_t *c, kp_arena_t *a, const char *owner, int64_t now_ms, int64_t lease_ms, int limit,
+                          kp_notification_t **out, int *n)
 {
 	kp_rows_t r;
 	*n = 0;
@@ -308,8 +323,7 @@ int kp_store_notify_outbox(kp_conn_t *c, kp_arena_t *a, const char *state, int64
 	                    "SELECT " COLUMNS " FROM notifications WHERE channel <> 'inapp'"
 	                    " AND ((CAST(? AS TEXT) IS NULL AND state IN ('failed', 'given_up')) OR state = ?)"
 	                    " AND (CAST(? AS BIGINT) = 0 OR id < ?) ORDER BY id DESC LIMIT ?",
-	                    KP_PARAMS(KV_TEXT(state), KV_TEXT(state), KV_INT(before_id), KV_INT(before_id),
-	                              KV_INT(limit)));
+	                    KP_PARAMS(KV_TEXT(state), KV_TEXT(state), KV_INT(before_id), KV_INT(before_id), KV_INT(limit)));
 	return rc == KP_DB_OK ? rows_out(a, &r, out, n) : rc;
 }
 
@@ -364,18 +378,16 @@ int kp_store_notify_set_prefs(kp_conn_t *c, const kp_actor_t *who, int64_t user_
 	if (rc == KP_DB_OK)
 		rc = kp_store_notify_prefs(c, &a, user_id, &before);
 	if (rc == KP_DB_OK)
-		rc = kp_db_run(c,
-		               "UPDATE users SET phone = ?, email = ?, notify_sms = ?, notify_email = ? WHERE id = ?",
+		rc = kp_db_run(c, "UPDATE users SET phone = ?, email = ?, notify_sms = ?, notify_email = ? WHERE id = ?",
 		               KP_PARAMS(KV_TEXT(p->phone), KV_TEXT(p->email), KV_INT(p->sms), KV_INT(p->email_on),
 		                         KV_INT(user_id)),
 		               NULL);
 	if (rc == KP_DB_OK)
-		rc = kp_store_audit_id(
-		    c, who, "user.notify", "user", user_id,
-		    json_pack("{s:s?, s:s?, s:b, s:b}", "phone", before.phone, "email", before.email, "sms", before.sms,
-		              "email_on", before.email_on),
-		    json_pack("{s:s?, s:s?, s:b, s:b}", "phone", p->phone, "email", p->email, "sms", p->sms, "email_on",
-		              p->email_on));
+		rc = kp_store_audit_id(c, who, "user.notify", "user", user_id,
+		                       json_pack("{s:s?, s:s?, s:b, s:b}", "phone", before.phone, "email", before.email, "sms",
+		                                 before.sms, "email_on", before.email_on),
+		                       json_pack("{s:s?, s:s?, s:b, s:b}", "phone", p->phone, "email", p->email, "sms", p->sms,
+		                                 "email_on", p->email_on));
 	rc = c->in_tx ? kp_store_end(c, rc) : rc;
 	kp_arena_cleanup(&a);
 	return rc;

@@ -22,12 +22,12 @@ unsigned kp_store_notify_channels(void);
 
 /* One act to tell someone about. */
 typedef struct kp_notify {
-	const char *idem_key;  /* the act ("queue-call:booking:12"): queued once per channel, ever */
+	const char *idem_key; /* the act ("queue-call:booking:12"): queued once per channel, ever */
 	kp_notice_kind_t kind;
-	int64_t user_id;       /* 0: no account (only the phone or email given with the act) */
-	const char *phone;     /* given with the act (a booking's phone), else the user's */
-	const char *email;     /* else the user's */
-	const char *lang;      /* given with the act, else the user's language, else ru */
+	int64_t user_id;   /* 0: no account (only the phone or email given with the act) */
+	const char *phone; /* given with the act (a booking's phone), else the user's */
+	const char *email; /* else the user's */
+	const char *lang;  /* given with the act, else the user's language, else ru */
 	const char *object_type, *object_id;
 	const char *const *args; /* name, value pairs, NULL-terminated (kp_notice_render) */
 } kp_notify_t;
@@ -58,8 +58,8 @@ typedef struct kp_notification {
 
 /* Claim up to limit SMS and email rows due at now_ms for owner, for lease_ms (another
  * instance takes them only once the lease has run out). */
-int kp_store_notify_claim(kp_conn_t *c, kp_arena_t *a, const char *owner, int64_t now_ms, int64_t lease_ms,
-                          int limit, kp_notification_t **out, int *n);
+int kp_store_notify_claim(kp_conn_t *c, kp_arena_t *a, const char *owner, int64_t now_ms, int64_t lease_ms, int limit,
+                          kp_notification_t **out, int *n);
 /* Record an attempt of a claimed row: sent (error NULL), or failed with error and the
  * next attempt at next_ms, or given up when next_ms < 0. Only while owner holds it. */
 int kp_store_notify_attempt(kp_conn_t *c, int64_t id, const char *owner, const char *error, int64_t now_ms,

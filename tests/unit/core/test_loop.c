@@ -86,8 +86,8 @@ static void stop_waits_for_the_round(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(kicks_run_rounds),
-		cmocka_unit_test(stop_waits_for_the_round),
+	    cmocka_unit_test(kicks_run_rounds),
+	    cmocka_unit_test(stop_waits_for_the_round),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,8 +25,13 @@ static int user_seq;
 static int64_t new_user(fx_t *f, const char *lang, const char *phone, const char *email)
 {
 	kp_user_t u = {.username = kp_arena_printf(&f->a, "notify%d_%lld", ++user_seq, (long long)kp_now_ms()),
-	               .role = "traveller", .language = lang, .phone = phone, .email = email, .status = "active",
-	               .pw_hash = "x", .created_at = kp_now()};
+	               .role = "traveller",
+	               .language = lang,
+	               .phone = phone,
+	               .email = email,
+	               .status = "active",
+	               .pw_hash = "x",
+	               .created_at = kp_now()};
 	assert_int_equal(kp_store_account_create(f->c, &tester, NULL, &u), KP_DB_OK);
 	return u.id;
 }
@@ -34,8 +39,14 @@ static int64_t new_user(fx_t *f, const char *lang, const char *phone, const char
 static int enqueue(fx_t *f, const char *key, int64_t user, const char *phone, const char *lang)
 {
 	const char *args[] = {"checkpoint", "dostyk", "plate", "01KG001AAA", "minutes", "20", NULL};
-	kp_notify_t n = {.idem_key = key, .kind = KP_NOTICE_QUEUE_CALL, .user_id = user, .phone = phone, .lang = lang,
-	                 .object_type = "booking", .object_id = "1", .args = args};
+	kp_notify_t n = {.idem_key = key,
+	                 .kind = KP_NOTICE_QUEUE_CALL,
+	                 .user_id = user,
+	                 .phone = phone,
+	                 .lang = lang,
+	                 .object_type = "booking",
+	                 .object_id = "1",
+	                 .args = args};
 	int rc = kp_store_begin(f->c);
 	return rc == KP_DB_OK ? kp_store_end(f->c, kp_store_notify_enqueue(f->c, &n, kp_now_ms())) : rc;
 }
@@ -66,10 +77,14 @@ static void channels_and_idempotency(void **state)
 	kp_store_notify_set_channels(KP_CHANNEL_SMS);
 	assert_int_equal(enqueue(f, "t:2", u, NULL, NULL), KP_DB_OK);
 	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM notifications WHERE idem_key = 't:2'"), 1);
-	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM notifications WHERE idem_key = 't:2' AND channel = 'inapp'"), 1);
+	assert_int_equal(kp_store_count(f->c,
+	                                "SELECT COUNT(*) FROM notifications WHERE idem_key = 't:2' AND channel = 'inapp'"),
+	                 1);
 	/* no account: only the phone given with the act, no in-app notice */
 	assert_int_equal(enqueue(f, "t:3", 0, "+996 700 000 001", "ru"), KP_DB_OK);
-	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM notifications WHERE idem_key = 't:3' AND channel = 'sms'"), 1);
+	assert_int_equal(kp_store_count(f->c,
+	                                "SELECT COUNT(*) FROM notifications WHERE idem_key = 't:3' AND channel = 'sms'"),
+	                 1);
 	assert_int_equal(rows_of(f, "t:3"), 1);
 	kp_store_notify_set_channels(0);
 }
@@ -142,7 +157,9 @@ static void attempts_and_retry(void **state)
 	int64_t id = got[0].id;
 	/* only the holder of the lease records */
 	assert_int_equal(kp_store_notify_attempt(f->c, id, "intruder", NULL, now, 0), KP_DB_OK);
-	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM notifications WHERE idem_key = 'try:1' AND state = 'pending'"), 1);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM notifications WHERE idem_key = 'try:1' AND state = "
+	                                      "'pending'"),
+	                 1);
 	assert_int_equal(kp_store_notify_attempt(f->c, id, "w", "Kannel did not answer", now, now + 5000), KP_DB_OK);
 	assert_int_equal(kp_store_notify_claim(f->c, &f->a, "w", now + 1000, 60000, 5, &got, &n), KP_DB_OK);
 	assert_int_equal(n, 0); /* not due before its next attempt */
@@ -224,22 +241,22 @@ static void sweep_once_per_mark(void **state)
 	assert_int_equal(kp_store_count(f->c, count), 2); /* over: nothing more */
 }
 
-#define TESTS                                           \
-	KP_STORE_FX_TEST(channels_and_idempotency),         \
-	KP_STORE_FX_TEST(two_instances_never_claim_one_row), \
-	KP_STORE_FX_TEST(attempts_and_retry),               \
-	KP_STORE_FX_TEST(notices_are_their_owners),         \
-	KP_STORE_FX_TEST(sweep_once_per_mark)
+#define TESTS \
+	KP_STORE_FX_TEST(channels_and_idempotency), KP_STORE_FX_TEST(two_instances_never_claim_one_row), \
+	    KP_STORE_FX_TEST(attempts_and_retry), KP_STORE_FX_TEST(notices_are_their_owners), \
+	    KP_STORE_FX_TEST(sweep_once_per_mark)
 
 int main(void)
 {
 	if (getenv("KAPKA_TEST_VERBOSE") == NULL)
 		kp_log_set_level((enum kp_log_level)(KP_LOG_ERROR + 1));
 	const struct CMUnitTest tests[] = {TESTS};
-	int failed = cmocka_run_group_tests_name("notification store on SQLite", tests, group_setup_sqlite, group_teardown_sqlite);
+	int failed = cmocka_run_group_tests_name("notification store on SQLite", tests, group_setup_sqlite,
+	                                         group_teardown_sqlite);
 	const char *pg = getenv("KAPKA_TEST_PG");
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("notification store on PostgreSQL", tests, group_setup_pg, group_teardown_pg);
+		failed += cmocka_run_group_tests_name("notification store on PostgreSQL", tests, group_setup_pg,
+		                                      group_teardown_pg);
 	else
 		print_message("[  SKIPPED ] notification store on PostgreSQL: set KAPKA_TEST_PG=postgres://... to run it "
 		              "(sh tests/pg.sh starts a throwaway server)\n");
