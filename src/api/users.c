@@ -81,7 +81,7 @@ void kp_api_user_create(kp_req_t *req)
 	if (org_id) {
 		int rc = kp_store_org_get(c, &req->arena, org_id, &org);
 		if (rc == KP_DB_NOTFOUND) {
-			kp_field_error(req, "organisation_id", "names no organisation");
+			kp_field_problem(req, "organisation_id", "no_organisation", NULL, "names no organisation");
 			kp_body_check(req);
 			return;
 		}
