@@ -20,7 +20,7 @@ test('ministry: parity, quotas (add a range, move its end), usage chart and CSV'
   const { page, context, problems } = await openPage(env.browser, env.kapka.url, { width: 1024, height: 900 });
   await signInAs(page, 'ministry');
   assert.deepEqual(await page.getByRole('navigation').getByRole('link').allInnerTexts(),
-    ['Home', 'Verify a permit', 'Quotas', 'Find a permit', 'Review queue', 'Search permits', 'Issue a permit', 'Usage', 'e-CMR', 'Carriers', 'Partners', 'Throughput', 'Agency queue', 'EV quota', 'Crossings', 'Transparency']);
+    ['Home', 'Verify a permit', 'Quotas', 'Find a permit', 'Review queue', 'Search permits', 'Issue a permit', 'Usage', 'Trends', 'e-CMR', 'Carriers', 'Partners', 'Throughput', 'Agency queue', 'EV quota', 'Crossings', 'Transparency']);
 
   await page.getByRole('navigation').getByRole('link', { name: 'Quotas' }).click();
   await onPage(page, 'quotas');
@@ -198,7 +198,7 @@ test('ministry: suspend a carrier (it is refused permits), then reactivate it; t
   const aud = await openPage(env.browser, env.kapka.url);
   await signInAs(aud.page, 'auditor');
   assert.deepEqual(await aud.page.getByRole('navigation').getByRole('link').allInnerTexts(),
-    ['Home', 'Quotas', 'Find a permit', 'Review queue', 'Search permits', 'Usage', 'e-CMR', 'Agency desk', 'Carriers', 'Partners', 'Throughput', 'EV quota', 'Crossings', 'Users', 'Audit trail', 'Transparency']);
+    ['Home', 'Quotas', 'Find a permit', 'Review queue', 'Search permits', 'Usage', 'Trends', 'e-CMR', 'Agency desk', 'Carriers', 'Partners', 'Throughput', 'EV quota', 'Crossings', 'Users', 'Audit trail', 'Transparency']);
   await visit(aud.page, 'quotas');
   await aud.page.locator('.parity tr[data-partner="UZ"]').waitFor();
   assert.equal(await aud.page.getByRole('button', { name: 'Add the quota' }).count(), 0);

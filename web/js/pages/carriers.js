@@ -1,6 +1,7 @@
 // carriers.js: carrier companies (#/carriers: GET /api/v1/organisations?kind=carrier); the
 // ministry suspends one (it then gets no permits) or reactivates it, always with a reason
 // (PUT /api/v1/organisations/{id}/status).
+import { pagedList } from '../list.js';
 import { append, h, notice, announce, dateEl } from '../dom.js';
 import { field, clearErrors, showError } from '../forms.js';
 import { row, term, errorNotice } from '../permit-ui.js';
@@ -100,15 +101,17 @@ export default {
   async render(view, ctx) {
     const flash = h('div', { 'aria-live': 'polite' });
     const box = h('div');
-    const waiting = h('div');
+    // Carriers waiting for verification: searched (name, INN, licence) and paged by the server.
+    const checks = pagedList(ctx, {
+      path: '/api/v1/carrier-verifications', size: 10, fixed: { status: 'pending' }, empty: 'list.none',
+      search: { label: 'list.search', hint: 'list.carriers_hint' },
+      draw: (items) => h('ul', { class: 'cards' }, items.map((x) => checkCard(x, ctx, reload))),
+    });
+    const waiting = h('section', { class: 'carrier-checks' }, h('h2', { i18n: 'pm.checks_title' }),
+      h('p', { class: 'aside', i18n: 'pm.checks_lead' }), checks.el);
     async function reload(done) {
       try {
-        const [{ items }, checks] = await Promise.all([ctx.api.get('/api/v1/organisations?kind=carrier'),
-          ctx.api.get('/api/v1/carrier-verifications?status=pending')]);
-        waiting.replaceChildren(checks.items.length
-          ? h('section', { class: 'carrier-checks' }, h('h2', { i18n: 'pm.checks_title' }), h('p', { class: 'aside', i18n: 'pm.checks_lead' }),
-            h('ul', { class: 'cards' }, checks.items.map((x) => checkCard(x, ctx, reload))))
-          : '');
+        const [{ items }] = await Promise.all([ctx.api.get('/api/v1/organisations?kind=carrier'), checks.reload()]);
         items.sort((a, b) => (a.status === b.status ? a.name.localeCompare(b.name) : a.status === 'suspended' ? -1 : 1));
         box.replaceChildren(items.length ? h('ul', { class: 'cards' }, items.map((o) => carrierCard(o, ctx, reload)))
           : h('p', { class: 'aside', i18n: 'carriers.none' }));

@@ -2,6 +2,7 @@
 // the sender and the consignee their one-time sealing links, seals its own acts and checks the
 // chain; officers and staff find notes by plate and country (the eFTI identifier query) and
 // see one with its permit, seals and crossings.
+import { pagedList } from '../list.js';
 import { append, h, notice, dateEl, announce } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
 import { t } from '../i18n.js';
@@ -115,7 +116,17 @@ async function renderList(view, ctx) {
   if (isCarrier) {
     append(view, h('details', { class: 'new-note' }, h('summary', { i18n: 'ecmr.create_title' }),
       newNoteForm(ctx, (n) => ctx.navigate(`ecmr/${n.ref}`))));
-    await load();
+    // the carrier's own notes, searched and paged by the server
+    const list = pagedList(ctx, {
+      path: '/api/v1/ecmr', size: 20, empty: 'ecmr.none',
+      search: { label: 'list.search', hint: 'list.ecmr_hint' },
+      filters: [{ name: 'status', label: 'list.status', options: [{ value: '', label: 'ui.any' },
+        ...['draft', 'issued', 'in_transit', 'delivered'].map((v) => ({ value: v, label: `ecmr_status.${v}` }))] }],
+      draw: listItems,
+    });
+    append(view, h('section', {}, h('h2', { i18n: 'ecmr.list_title' }), list.el));
+    await list.reload();
+    return;
   } else {
     const f = makeForm({
       submit: 'ecmr.search_submit',
