@@ -2,6 +2,7 @@
  * record of payment (no payment gateway), the one extension, cancelling, and each
  * person's permit with its QR, its printable PDF (a page per post on the route), its
  * checks at posts and revocation by the ministry. */
+#include "api/history.h"
 #include "api/travel.h"
 #include "domain/zone.h"
 #include "core/util.h"
@@ -266,4 +267,13 @@ void kp_api_zone_permit_checks(kp_req_t *req)
 		                                       "passport_number", rows[i].passport_number));
 	}
 	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
+}
+
+void kp_api_zone_app_history(kp_req_t *req)
+{
+	kp_zone_app_t x;
+	kp_zone_permit_t *ps;
+	int n;
+	if (load_app(req, &x, &ps, &n) == 0)
+		kp_api_history_reply(req, "zone_application", kp_arena_printf(&req->arena, "%lld", (long long)x.id));
 }

@@ -80,7 +80,7 @@ function hoursTable(cp) {
     columns: [
       { key: 'checkpoint.side', cell: (w) => countryName(w.side) },
       { key: 'checkpoint.kind', cell: (w) => h('span', { i18n: `checkpoint.window_${w.kind}` }) },
-      { key: 'checkpoint.days', cell: (w) => [...w.days].map((d) => t(`weekday.${d}`)).join(', ') },
+      { key: 'checkpoint.days', cell: (w) => [...w.days].map((d, i) => [i ? ', ' : '', h('span', { i18n: `weekday.${d}` })]) },
       { key: 'checkpoint.time', cell: (w) => `${w.opens}–${w.closes}` },
     ],
   });
