@@ -2,12 +2,12 @@
 #include "api/permit_input.h"
 #include "core/util.h"
 #include "domain/account.h"
+#include "domain/dates.h"
 #include "domain/permit.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define OTHER_CLAIMS_MAX_BYTES 2000
 #define OTHER_CLAIMS_MAX_KEYS 20
@@ -101,8 +101,5 @@ int kp_api_read_permit_type(kp_req_t *req)
 
 int kp_api_permit_year_now(const kp_config_t *cfg)
 {
-	time_t t = (time_t)(kp_now() + cfg->utc_offset_minutes * 60);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	return tm.tm_year + 1900;
+	return kp_local_year(kp_now(), (int)cfg->utc_offset_minutes);
 }
