@@ -19,7 +19,8 @@ static uint8_t take(const uint8_t **p, const uint8_t *end)
 
 static void build(kp_cp_schedule_t *s, kp_cp_closure_t *c, const uint8_t *p, const uint8_t *end)
 {
-	static const kp_holiday_t hol[] = {{"KG", 0, 1, 1, "New Year"}, {"CN", 2026, 10, 1, "National Day"}};
+	static const kp_holiday_t hol[] = {{"KG", 0, 1, 1, "New Year", NULL, NULL},
+	                                          {"CN", 2026, 10, 1, "National Day", NULL, NULL}};
 	memset(s, 0, sizeof(*s));
 	const char *countries[2] = {"KG", "CN"};
 	for (int i = 0; i < 2; i++) {

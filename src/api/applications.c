@@ -1,6 +1,7 @@
 /* applications.c: a carrier applies and gets the decision in the same request; the
  * ministry works the review queue. */
 #include "api/api.h"
+#include "api/transparency.h"
 #include "api/history.h"
 #include "api/paging.h"
 #include "app/keyring.h"
@@ -68,12 +69,12 @@ static const char *read_trip(kp_req_t *req)
 	json_t *dep = json_object_get(trip, "departure_date");
 	int64_t day;
 	if (dep && !json_is_null(dep) && (!json_is_string(dep) || kp_date_parse_iso(json_string_value(dep), &day) != 0)) {
-		kp_field_error(req, "trip.departure_date", "must be a date like 2026-12-20");
+		kp_field_problem(req, "trip.departure_date", "date", NULL, "must be a date like 2026-12-20");
 		return NULL;
 	}
 	char *s = json_dumps(trip, JSON_COMPACT);
 	if (s == NULL || strlen(s) > 2000) {
-		kp_field_error(req, "trip", "is too long (at most 2000 bytes)");
+		kp_field_problem(req, "trip", "trip_too_long", NULL, "is too long (at most 2000 bytes)");
 		free(s);
 		return NULL;
 	}
@@ -102,8 +103,10 @@ static void reply_decision(kp_req_t *req, kp_application_t *ap, kp_issue_result_
 		return;
 	}
 	kp_reply_header(req, "Location", kp_arena_printf(&req->arena, "/api/v1/permits/%s", res->permit.id));
+	json_t *permit = kp_api_permit_json(req, &res->permit);
+	kp_api_tlog_attach(req, permit, res->permit.id); /* its issue leaf, as a direct issue's */
 	kp_reply_json(req, 201, json_pack("{s:s, s:o, s:o}", "decision", "issued", "application", application_json(ap),
-	                                  "permit", kp_api_permit_json(req, &res->permit)));
+	                                  "permit", permit));
 }
 
 struct apply_job {

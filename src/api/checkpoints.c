@@ -217,6 +217,11 @@ void kp_api_checkpoint_update(kp_req_t *req)
 		kp_field_problem(req, "foreigners", "boolean", NULL, "must be true or false");
 	ch.clear_permission = json_is_null(json_object_get(req->json, "permission"));
 	ch.permission = kp_body_str(req, "permission", 300, false);
+	ch.permission_ky = kp_body_str(req, "permission_ky", 300, false);
+	ch.permission_ru = kp_body_str(req, "permission_ru", 300, false);
+	if ((ch.permission_ky || ch.permission_ru) && ch.permission == NULL)
+		kp_field_problem(req, ch.permission_ky ? "permission_ky" : "permission_ru", "needs_english", NULL,
+		                 "is given with permission (in English), which it translates");
 	ch.notes = kp_body_str(req, "notes", 1000, false);
 	read_capacity(req, &ch);
 	if (kp_body_check(req) != 0 || !checkpoint_exists(req))
@@ -236,6 +241,7 @@ void kp_api_closure_add(kp_req_t *req)
 {
 	const char *from_s = kp_body_str(req, "from", 30, false), *to_s = kp_body_str(req, "to", 30, false);
 	const char *reason = kp_body_str(req, "reason", 300, true);
+	const char *reason_ky = kp_body_str(req, "reason_ky", 300, false), *reason_ru = kp_body_str(req, "reason_ru", 300, false);
 	int64_t from = kp_now(), to = 0;
 	int offset = (int)kp_api_app(req)->cfg->utc_offset_minutes;
 	if (from_s && kp_parse_instant(from_s, offset, &from) != 0)
@@ -249,7 +255,8 @@ void kp_api_closure_add(kp_req_t *req)
 	kp_actor_t who = kp_api_actor(req);
 	int64_t id = 0;
 	int cancelled = 0;
-	int rc = kp_store_closure_add(kp_api_db(req), &who, kp_req_param(req, "code"), from, to, reason, &id, &cancelled);
+	int rc = kp_store_closure_add(kp_api_db(req), &who, kp_req_param(req, "code"), from, to, reason, reason_ky,
+	                              reason_ru, &id, &cancelled);
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "closure");
 		return;
@@ -260,8 +267,9 @@ void kp_api_closure_add(kp_req_t *req)
 	char f[32], t[32];
 	kp_iso8601(from, f, sizeof(f));
 	kp_iso8601(to, t, sizeof(t));
-	kp_reply_json(req, 201, json_pack("{s:I, s:s, s:s, s:s?, s:s, s:i}", "id", (json_int_t)id, "checkpoint",
-	                                  kp_req_param(req, "code"), "from", f, "to", to ? t : NULL, "reason", reason,
+	kp_reply_json(req, 201, json_pack("{s:I, s:s, s:s, s:s?, s:s, s:{s:s, s:s?, s:s?}, s:i}", "id", (json_int_t)id,
+	                                  "checkpoint", kp_req_param(req, "code"), "from", f, "to", to ? t : NULL, "reason",
+	                                  reason, "reason_names", "en", reason, "ky", reason_ky, "ru", reason_ru,
 	                                  "bookings_cancelled", cancelled));
 }
 

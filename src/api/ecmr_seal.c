@@ -2,6 +2,7 @@
  * a partner platform and verified against its pinned keys) and checking a chain of seals,
  * stored or handed in as a bundle. */
 #include "api/ecmr.h"
+#include "api/transparency.h"
 #include "app/keyring.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -175,8 +176,10 @@ static void record_seal(kp_req_t *req, const kp_ecmr_t *e, kp_ecmr_seal_t *s, in
 	kp_ecmr_t after;
 	if (kp_store_ecmr_get(kp_api_db(req), &req->arena, e->id, &after) != KP_DB_OK)
 		after = *e;
-	kp_reply_json(req, 201, json_pack("{s:i, s:s, s:s, s:s, s:o}", "seq", s->seq, "act", s->act, "digest", s->digest,
-	                                  "jws", s->jws, "consignment", kp_ecmr_json(req, &after)));
+	json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:o}", "seq", s->seq, "act", s->act, "digest", s->digest, "jws", s->jws,
+	                      "consignment", kp_ecmr_json(req, &after));
+	kp_api_tlog_attach_act(req, o, e->ref, "digest", s->digest); /* the seal's leaf (ecmr.seal) */
+	kp_reply_json(req, 201, o);
 }
 
 void kp_ecmr_seal_held(kp_req_t *req, const kp_ecmr_t *e, const char *act, const char *role, const char *party,

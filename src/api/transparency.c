@@ -287,25 +287,47 @@ void kp_api_transparency_leaf(kp_req_t *req)
 	                        rows[0].entry, "leaf", leaf));
 }
 
-/* The tlog-proof text of the oldest leaf about object that the latest checkpoint covers
- * (a permit's: its issue), that leaf into *leaf (arena a); NULL when there is none yet. */
-static char *object_proof(kp_tlog_t *l, kp_conn_t *c, kp_arena_t *a, const char *object, kp_tlog_row_t *leaf)
+/* The tlog-proof text of leaf against the signed checkpoint note of size leaves (which
+ * covers it); NULL when the proof cannot be made. malloc'd. */
+static char *leaf_proof(kp_tlog_t *l, const kp_tlog_row_t *leaf, const char *note, int64_t size)
 {
-	int64_t size;
-	char *note = kp_tlog_checkpoint(l, &size, NULL), *out = NULL;
-	if (note == NULL || kp_store_tlog_first_of_object(c, a, object, size, leaf) != KP_DB_OK)
-		goto done;
 	kp_hash_t proof[KP_MERKLE_MAX_PROOF];
 	int np;
 	kp_tlog_tree_t *t = kp_tlog_tree(l);
 	kp_tlog_tree_rdlock(t);
 	int rc = kp_merkle_inclusion_proof(kp_tlog_tree_get, t, leaf->idx, size, proof, &np);
 	kp_tlog_tree_unlock(t);
-	if (rc == 0)
-		out = kp_tlog_proof_format(leaf->entry, strlen(leaf->entry), leaf->idx, proof, np, note);
-done:
+	return rc == 0 ? kp_tlog_proof_format(leaf->entry, strlen(leaf->entry), leaf->idx, proof, np, note) : NULL;
+}
+
+/* The tlog-proof text of the oldest leaf about object that the latest checkpoint covers
+ * (a permit's: its issue), that leaf into *leaf (arena a); NULL when there is none yet. */
+static char *object_proof(kp_tlog_t *l, kp_conn_t *c, kp_arena_t *a, const char *object, kp_tlog_row_t *leaf)
+{
+	int64_t size;
+	char *note = kp_tlog_checkpoint(l, &size, NULL), *out = NULL;
+	if (note && kp_store_tlog_first_of_object(c, a, object, size, leaf) == KP_DB_OK)
+		out = leaf_proof(l, leaf, note, size);
 	free(note);
 	return out;
+}
+
+/* What an answer says of the leaf an act wrote: {"leaf_index", "leaf_hash" (base64 of its
+ * RFC 6962 leaf hash), "proof" (tlog-proof text once a signed checkpoint covers it, else
+ * null: GET /api/v1/transparency/proofs/inclusion later), "log_key"}. */
+static json_t *leaf_json(kp_tlog_t *l, const kp_tlog_row_t *leaf)
+{
+	int64_t size;
+	char *note = kp_tlog_checkpoint(l, &size, NULL), *proof = NULL;
+	if (note && leaf->idx < size)
+		proof = leaf_proof(l, leaf, note, size);
+	free(note);
+	kp_hash_t h;
+	json_t *j = json_pack("{s:I, s:o, s:s?, s:s}", "leaf_index", (json_int_t)leaf->idx, "leaf_hash",
+	                      kp_tlog_row_hash(leaf, h) == 0 ? b64_json(h, KP_HASH_SIZE) : json_null(), "proof", proof,
+	                      "log_key", kp_tlog_vkey(l));
+	free(proof);
+	return j;
 }
 
 char *kp_api_tlog_object_proof(kp_tlog_t *l, kp_conn_t *c, const char *object, int64_t *index)
@@ -353,11 +375,27 @@ void kp_api_tlog_attach(kp_req_t *req, json_t *o, const char *object)
 	kp_tlog_t *l = kp_api_app(req)->tlog;
 	if (l == NULL || o == NULL)
 		return;
-	int64_t index;
-	char *proof = kp_api_tlog_object_proof(l, kp_api_db(req), object, &index);
-	json_t *t = proof ? json_pack("{s:I, s:s, s:s}", "leaf_index", (json_int_t)index, "proof", proof, "log_key",
-	                              kp_tlog_vkey(l))
-	                  : json_pack("{s:n}", "leaf_index");
-	free(proof);
-	json_object_set_new(o, "transparency", t);
+	kp_tlog_row_t leaf;
+	bool found = kp_store_tlog_first_of_object(kp_api_db(req), &req->arena, object, INT64_MAX, &leaf) == KP_DB_OK;
+	json_object_set_new(o, "transparency", found ? leaf_json(l, &leaf) : json_pack("{s:n}", "leaf_index"));
+}
+
+void kp_api_tlog_attach_act(kp_req_t *req, json_t *o, const char *object, const char *fact, const char *value)
+{
+	kp_tlog_t *l = kp_api_app(req)->tlog;
+	if (l == NULL || o == NULL)
+		return;
+	kp_tlog_row_t *rows;
+	int n = 0;
+	if (kp_store_tlog_by_object(kp_api_db(req), &req->arena, object, &rows, &n) != KP_DB_OK)
+		n = 0;
+	const kp_tlog_row_t *hit = NULL;
+	for (int i = 0; i < n && hit == NULL; i++) {
+		json_t *entry = json_loads(rows[i].entry, 0, NULL);
+		const char *v = json_string_value(json_object_get(json_object_get(entry, "facts"), fact));
+		if (v && strcmp(v, value) == 0)
+			hit = &rows[i];
+		json_decref(entry);
+	}
+	json_object_set_new(o, "transparency", hit ? leaf_json(l, hit) : json_pack("{s:n}", "leaf_index"));
 }

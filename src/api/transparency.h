@@ -24,8 +24,12 @@ void kp_api_transparency_permit(kp_req_t *req);
  * no leaf yet under a signed checkpoint. malloc'd. */
 char *kp_api_tlog_object_proof(struct kp_tlog *l, struct kp_conn *c, const char *object, int64_t *index);
 
-/* Add "transparency": {"leaf_index", "proof" (tlog-proof text), "log_key"} to a permit's
- * JSON view o, or {"leaf_index": null} while its leaf awaits the next checkpoint. */
+/* Add "transparency": {"leaf_index", "leaf_hash", "proof" (tlog-proof text, null until a
+ * signed checkpoint covers the leaf), "log_key"} of object's first leaf (a permit's issue)
+ * to the answer o; {"leaf_index": null} when it has none. */
 void kp_api_tlog_attach(kp_req_t *req, json_t *o, const char *object);
+/* The same for the leaf an act just wrote about object: the newest whose facts.<fact> is
+ * value (a single-window decision's step, an e-CMR seal's digest). */
+void kp_api_tlog_attach_act(kp_req_t *req, json_t *o, const char *object, const char *fact, const char *value);
 
 #endif

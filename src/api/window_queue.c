@@ -3,6 +3,7 @@
  * deciding it with reasons or asking for more, and the agency's private notes. */
 #include "api/paging.h"
 #include "api/window.h"
+#include "api/transparency.h"
 
 #include "core/util.h"
 #include "domain/account.h"
@@ -172,7 +173,7 @@ static const char *read_reasons(kp_req_t *req, bool required)
 	size_t i;
 	if (r == NULL || json_array_size(r) == 0) {
 		if (required)
-			kp_field_error(req, "reasons", "at least one reason is required");
+			kp_field_problem(req, "reasons", "required", NULL, "at least one reason is required");
 		return NULL;
 	}
 	if (!json_is_array(r) || json_array_size(r) > 10) {
@@ -209,6 +210,9 @@ static void act(kp_req_t *req, const kp_sw_step_t *s, kp_sw_act_t *a)
 	kp_store_sw_step_get(kp_api_db(req), &req->arena, s->id, &now);
 	json_t *j = agency_view(req, &now);
 	json_object_set_new(j, "effect", res.effect ? json_string(res.effect) : json_null());
+	if (a->action != KP_SW_TAKE) /* the decision's public leaf (window.<decision>) */
+		kp_api_tlog_attach_act(req, j, kp_arena_printf(&req->arena, "SW-%lld", (long long)s->application_id), "step",
+		                       s->code);
 	kp_reply_json(req, 200, j);
 }
 

@@ -92,7 +92,16 @@ static void add_reason(kp_cp_status_t *st, const char *code, const char *side, c
                        int64_t until)
 {
 	if (st->nreasons < KP_CP_MAX_REASONS)
-		st->reasons[st->nreasons++] = (kp_cp_reason_t){code, side, detail, since, until};
+		st->reasons[st->nreasons++] = (kp_cp_reason_t){code, side, detail, since, until, NULL, NULL};
+}
+
+/* The last reason's detail in Kyrgyz and Russian (when that reason was added). */
+static void name_last(kp_cp_status_t *st, const char *detail, const char *ky, const char *ru)
+{
+	if (st->nreasons > 0 && st->reasons[st->nreasons - 1].detail == detail) {
+		st->reasons[st->nreasons - 1].detail_ky = ky;
+		st->reasons[st->nreasons - 1].detail_ru = ru;
+	}
 }
 
 int kp_cp_side_offset(const kp_cp_side_t *side, int64_t t)
@@ -162,8 +171,10 @@ static void side_holiday(const kp_cp_schedule_t *s, const kp_cp_side_t *side, in
 	int minute, off = kp_cp_side_offset(side, t);
 	local_of(t, off, &day, &minute);
 	const kp_holiday_t *h = holiday_on(s, side->country, day);
-	if (h)
+	if (h) {
 		add_reason(st, "CLOSED_HOLIDAY", side->country, h->name, 0, instant_of(day + 1, 0, off));
+		name_last(st, h->name, h->name_ky, h->name_ru);
+	}
 }
 
 /* Outside the open season (in the post's own local calendar): closed until it starts. */
@@ -191,8 +202,10 @@ static void evaluate(const kp_cp_schedule_t *s, int64_t t, kp_cp_status_t *st)
 	st->nreasons = 0;
 	for (int i = 0; i < s->nclosures; i++) {
 		const kp_cp_closure_t *c = &s->closures[i];
-		if (c->from <= t && (c->to == 0 || t < c->to))
+		if (c->from <= t && (c->to == 0 || t < c->to)) {
 			add_reason(st, "CLOSED", NULL, c->reason, c->from, c->to);
+			name_last(st, c->reason, c->reason_ky, c->reason_ru);
+		}
 	}
 	season(s, t, st);
 	for (int i = 0; i < 2; i++) {

@@ -48,6 +48,7 @@ typedef struct kp_cp_side {
 typedef struct kp_cp_closure {
 	int64_t id, from, to; /* to 0: until further notice */
 	const char *reason;
+	const char *reason_ky, *reason_ru; /* the reason in Kyrgyz and Russian, NULL when not given */
 } kp_cp_closure_t;
 
 typedef struct kp_holiday {
@@ -55,6 +56,7 @@ typedef struct kp_holiday {
 	short year; /* 0: every year */
 	signed char month, day;
 	const char *name;
+	const char *name_ky, *name_ru; /* NULL when not given */
 } kp_holiday_t;
 
 enum kp_holiday_rule { KP_HOLIDAYS_NONE, KP_HOLIDAYS_OWN, KP_HOLIDAYS_BOTH };
@@ -79,6 +81,7 @@ typedef struct kp_cp_reason {
 	const char *detail; /* the closure's reason or the holiday's name, else NULL */
 	int64_t since;      /* closures: when it began; else 0 */
 	int64_t until;      /* when this reason ends; 0: not known (until further notice, never) */
+	const char *detail_ky, *detail_ru; /* detail in Kyrgyz and Russian, NULL when not given */
 } kp_cp_reason_t;
 
 #define KP_CP_MAX_REASONS 8

@@ -47,6 +47,12 @@ static void checkpoint_from_row(const kp_rows_t *r, int i, kp_checkpoint_t *cp)
 	cp->notes = kp_rows_text(r, i, 17);
 	cp->updated_at = kp_rows_int(r, i, 18);
 	cp->sources = kp_rows_text(r, i, 19);
+	cp->permission_ky = kp_rows_text(r, i, 20);
+	cp->permission_ru = kp_rows_text(r, i, 21);
+	cp->post_name_ky = kp_rows_text(r, i, 22);
+	cp->post_name_ru = kp_rows_text(r, i, 23);
+	cp->neighbour_post_name_ky = kp_rows_text(r, i, 24);
+	cp->neighbour_post_name_ru = kp_rows_text(r, i, 25);
 	if (kp_modes_parse(cp->modes_text, &cp->schedule.modes) != 0)
 		cp->schedule.modes = 0;
 	cp->schedule.holiday_rule = strcmp(cp->holiday_rule, "both") == 0  ? KP_HOLIDAYS_BOTH
@@ -66,7 +72,8 @@ static int load_checkpoints(kp_conn_t *c, kp_cp_set_t *set)
 	int rc = kp_db_exec(c, &set->arena, &r,
 	                    "SELECT code, country, neighbour, name_en, name_ru, name_ky, post_name, neighbour_post_name,"
 	                    " lat, lon, modes, foreigners, permission, border_zone, holiday_rule, season_from, season_to,"
-	                    " notes, updated_at, sources FROM checkpoints ORDER BY country, name_en",
+	                    " notes, updated_at, sources, permission_ky, permission_ru, post_name_ky, post_name_ru,"
+	                    " neighbour_post_name_ky, neighbour_post_name_ru FROM checkpoints ORDER BY country, name_en",
 	                    NULL, 0);
 	if (rc != KP_DB_OK)
 		return rc;
@@ -136,7 +143,7 @@ static int load_calendar(kp_conn_t *c, kp_cp_set_t *set)
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, &set->arena, &r,
-	                    "SELECT id, checkpoint, starts_at, ends_at, reason FROM checkpoint_closures"
+	                    "SELECT id, checkpoint, starts_at, ends_at, reason, reason_ky, reason_ru FROM checkpoint_closures"
 	                    " ORDER BY checkpoint, starts_at",
 	                    NULL, 0);
 	if (rc != KP_DB_OK)
@@ -145,12 +152,13 @@ static int load_calendar(kp_conn_t *c, kp_cp_set_t *set)
 	set->closures = kp_arena_zalloc(&set->arena, sizeof(kp_cp_closure_t) * (size_t)(r.nrows + 1));
 	for (int i = 0; i < r.nrows; i++) {
 		set->closures[i] = (kp_cp_closure_t){kp_rows_int(&r, i, 0), kp_rows_int(&r, i, 2), kp_rows_int(&r, i, 3),
-		                                     kp_rows_text(&r, i, 4)};
+		                                     kp_rows_text(&r, i, 4), kp_rows_text(&r, i, 5), kp_rows_text(&r, i, 6)};
 		kp_checkpoint_t *cp = find_mut(set, kp_rows_text(&r, i, 1));
 		if (cp && cp->schedule.nclosures++ == 0)
 			cp->schedule.closures = &set->closures[i];
 	}
-	rc = kp_db_exec(c, &set->arena, &r, "SELECT country, year, month, day, name FROM public_holidays ORDER BY id", NULL, 0);
+	rc = kp_db_exec(c, &set->arena, &r,
+	                "SELECT country, year, month, day, name, name_ky, name_ru FROM public_holidays ORDER BY id", NULL, 0);
 	if (rc != KP_DB_OK)
 		return rc;
 	set->nholidays = r.nrows;
@@ -162,6 +170,8 @@ static int load_calendar(kp_conn_t *c, kp_cp_set_t *set)
 		h->month = (signed char)kp_rows_int(&r, i, 2);
 		h->day = (signed char)kp_rows_int(&r, i, 3);
 		h->name = kp_rows_text(&r, i, 4);
+		h->name_ky = kp_rows_text(&r, i, 5);
+		h->name_ru = kp_rows_text(&r, i, 6);
 	}
 	for (int i = 0; i < set->n; i++) {
 		set->items[i].schedule.holidays = set->holidays;
@@ -202,10 +212,14 @@ static int apply_change(kp_conn_t *c, const char *code, const kp_checkpoint_chan
 	int rc = kp_db_run(c,
 	                   "UPDATE checkpoints SET modes = COALESCE(?, modes), notes = COALESCE(?, notes),"
 	                   " permission = CASE WHEN ? = 1 THEN NULL ELSE COALESCE(?, permission) END,"
+	                   " permission_ky = CASE WHEN ? = 1 OR ? = 1 THEN ? ELSE permission_ky END,"
+	                   " permission_ru = CASE WHEN ? = 1 OR ? = 1 THEN ? ELSE permission_ru END,"
 	                   " foreigners = CASE WHEN ? < 0 THEN foreigners ELSE ? END, updated_at = ? WHERE code = ?",
 	                   KP_PARAMS(KV_TEXT(ch->modes), KV_TEXT(ch->notes), KV_INT(ch->clear_permission),
-	                             KV_TEXT(ch->permission), KV_INT(ch->foreigners), KV_INT(ch->foreigners), KV_INT(kp_now()),
-	                             KV_TEXT(code)),
+	                             KV_TEXT(ch->permission), KV_INT(ch->clear_permission), KV_INT(ch->permission != NULL),
+	                             KV_TEXT(ch->clear_permission ? NULL : ch->permission_ky), KV_INT(ch->clear_permission),
+	                             KV_INT(ch->permission != NULL), KV_TEXT(ch->clear_permission ? NULL : ch->permission_ru),
+	                             KV_INT(ch->foreigners), KV_INT(ch->foreigners), KV_INT(kp_now()), KV_TEXT(code)),
 	                   NULL);
 	for (int f = 0; rc == KP_DB_OK && f < KP_FLOW_COUNT; f++) {
 		if (ch->capacity[f] < 0)
@@ -247,7 +261,8 @@ done:
 }
 
 int kp_store_closure_add(kp_conn_t *c, const kp_actor_t *who, const char *code, int64_t from, int64_t to,
-                         const char *reason, int64_t *id, int *cancelled)
+                         const char *reason, const char *reason_ky, const char *reason_ru, int64_t *id,
+                         int *cancelled)
 {
 	int ncancelled = 0;
 	kp_arena_t a;
@@ -257,15 +272,16 @@ int kp_store_closure_add(kp_conn_t *c, const kp_actor_t *who, const char *code, 
 	if (rc != KP_DB_OK)
 		goto done;
 	rc = kp_db_exec(c, &a, &r,
-	                "INSERT INTO checkpoint_closures (checkpoint, starts_at, ends_at, reason, created_by, created_at)"
-	                " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-	                KP_PARAMS(KV_TEXT(code), KV_INT(from), to ? KV_INT(to) : KV_NULL, KV_TEXT(reason),
-	                          who && who->user_id ? KV_INT(who->user_id) : KV_NULL, KV_INT(kp_now())));
+	                "INSERT INTO checkpoint_closures (checkpoint, starts_at, ends_at, reason, reason_ky, reason_ru,"
+	                " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	                KP_PARAMS(KV_TEXT(code), KV_INT(from), to ? KV_INT(to) : KV_NULL, KV_TEXT(reason), KV_TEXT(reason_ky),
+	                          KV_TEXT(reason_ru), who && who->user_id ? KV_INT(who->user_id) : KV_NULL, KV_INT(kp_now())));
 	if (rc == KP_DB_OK) {
 		*id = kp_rows_int(&r, 0, 0);
 		rc = kp_store_audit_json(c, who, "checkpoint.close", "checkpoint", code, NULL,
-		                         json_pack("{s:I, s:I, s:I, s:s}", "closure_id", (json_int_t)*id, "from",
-		                                   (json_int_t)from, "to", (json_int_t)to, "reason", reason));
+		                         json_pack("{s:I, s:I, s:I, s:s, s:s?, s:s?}", "closure_id", (json_int_t)*id, "from",
+		                                   (json_int_t)from, "to", (json_int_t)to, "reason", reason, "reason_ky",
+		                                   reason_ky, "reason_ru", reason_ru));
 	}
 	if (rc == KP_DB_OK)
 		rc = kp_store_closure_cancel_bookings_tx(c, &a, who, code, from, to, *id, reason, kp_now(), &ncancelled);

@@ -17,6 +17,8 @@ int kp_flow_index(const char *flow);
 typedef struct kp_checkpoint {
 	const char *code, *country, *neighbour, *name_en, *name_ru, *name_ky, *post_name, *neighbour_post_name;
 	const char *modes_text, *permission, *border_zone, *holiday_rule, *season_from, *season_to, *notes;
+	const char *permission_ky, *permission_ru; /* the permission in Kyrgyz and Russian, NULL when not given */
+	const char *post_name_ky, *post_name_ru, *neighbour_post_name_ky, *neighbour_post_name_ru; /* likewise */
 	const char *sources; /* the public sources the registry data was checked against, and what was not */
 	double lat, lon;
 	int64_t capacity[KP_FLOW_COUNT]; /* per day and flow; -1: this flow is not handled */
@@ -42,15 +44,18 @@ const kp_checkpoint_t *kp_cp_set_find(const kp_cp_set_t *set, const char *code);
 /* A ministry change to one checkpoint: any field left NULL (capacity < 0) stays. */
 typedef struct kp_checkpoint_change {
 	const char *modes, *permission, *notes;
+	const char *permission_ky, *permission_ru; /* stored with a new permission (NULL: none given) */
 	int foreigners;                  /* -1: unchanged */
 	bool clear_permission;
 	int64_t capacity[KP_FLOW_COUNT]; /* -1: unchanged */
 } kp_checkpoint_change_t;
 int kp_store_checkpoint_update(kp_conn_t *c, const kp_actor_t *who, const char *code, const kp_checkpoint_change_t *ch);
-/* Close from `from` to `to` (0: until further notice); sets *id and *cancelled (the
- * bookings it cancelled, see kp_store_closure_cancel_bookings_tx; may be NULL). */
+/* Close from `from` to `to` (0: until further notice) for reason (reason_ky, reason_ru: the
+ * same in Kyrgyz and Russian, may be NULL); sets *id and *cancelled (the bookings it
+ * cancelled, see kp_store_closure_cancel_bookings_tx; may be NULL). */
 int kp_store_closure_add(kp_conn_t *c, const kp_actor_t *who, const char *code, int64_t from, int64_t to,
-                         const char *reason, int64_t *id, int *cancelled);
+                         const char *reason, const char *reason_ky, const char *reason_ru, int64_t *id,
+                         int *cancelled);
 /* closure_effects.c: inside a closure's transaction, cancel the active bookings at
  * checkpoint whose slot overlaps [from, to) (to 0: open-ended), and the live queue when the
  * closure has begun by now; each place is given back, the reason kept, a notice left for

@@ -128,3 +128,27 @@ for (const width of [390, 1280]) {
     await context.close();
   });
 }
+
+// Data named in each language on a crossing's page: the permission Kyzyl-Art needs and its
+// closure's reason follow the page's language (issue 17, item 11).
+for (const width of [390, 1280]) {
+  test(`crossing page: permission and closure reason in the page's language, ${width} px`, async () => {
+    const cp = await env.kapka.req('GET', '/api/v1/checkpoints/kyzyl-art');
+    const { page, context, problems } = await openPage(env.browser, env.kapka.url, { width });
+    await page.goto('/#/checkpoints/kyzyl-art');
+    await page.locator('#main h1[data-code="kyzyl-art"]').waitFor();
+    for (const lang of LANGS) {
+      await page.locator(`.lang-switch [data-lang="${lang}"]`).click();
+      await page.locator(`html[lang="${lang}"]`).waitFor();
+      const text = await page.locator('#main').innerText();
+      assert.ok(text.includes(cp.json.permission_names[lang]), `permission in ${lang}`);
+      assert.ok(text.includes(cp.json.closures[0].reason_names[lang]), `closure reason in ${lang}`);
+      assert.ok(text.includes(cp.json.post_names.KG[lang]), `post name in ${lang}`);
+      if (lang !== 'en') assert.ok(!text.includes(cp.json.permission), `no English permission on the ${lang} page`);
+      assert.deepEqual((await overflow(page)).wide, [], `kyzyl-art ${lang} fits`);
+      await shot(page, `forms-names-kyzyl-art-${width}-${lang}`);
+    }
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}

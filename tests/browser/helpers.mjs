@@ -7,7 +7,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, startKapka as startKapkaBinary } from '../lib/kapka.mjs';
+import { ROOT, startKapka as startKapkaBinary, clockNow } from '../lib/kapka.mjs';
 
 export const OUT = join(ROOT, 'tests', 'browser', 'out');
 const CHROMIUM = process.env.KAPKA_CHROMIUM || '/usr/bin/chromium';
@@ -78,6 +78,9 @@ export async function launchBrowser({ args = [] } = {}) {
 // and static files that failed to load.
 export async function openPage(browser, baseURL, { locale = 'en-US', width = 412, height = 900 } = {}) {
   const context = await browser.newContext({ baseURL, locale, viewport: { width, height } });
+  // With the suite's clock set (tests/run.sh's KAPKA_TEST_CLOCK), the browser's Date runs on
+  // it too, as the servers' clocks do; time flows from there.
+  if (process.env.KAPKA_TEST_CLOCK) await context.clock.install({ time: clockNow() });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { useServer, newCarrier, assertError, kapka, adminToken } from './lib.mjs';
+import { useServer, newCarrier, assertError, kapka, adminToken, leafOf } from './lib.mjs';
 import { messageDir, noteBody, partyLink, sealByLink, staffUser } from './ecmr_helpers.mjs';
 
 const dir = messageDir();
@@ -58,6 +58,13 @@ test('a consignment note from draft to delivery, each act sealed in order', asyn
   assert.equal(r.json.consignment.status, 'in_transit');
   assert.equal(r.json.consignment.carrier_reservations, true);
   assert.equal(r.json.consignment.seals[1].prev, s1.digest, 'each seal names the digest of the one before');
+  // the answer names the seal's public leaf (ecmr.seal with this digest), as a permit's issue does
+  const tl = r.json.transparency;
+  assert.ok(Number.isInteger(tl.leaf_index), r.text);
+  const leaf = await leafOf(k, tl.leaf_index);
+  assert.equal(leaf.leaf.kind, 'ecmr.seal');
+  assert.equal(leaf.leaf.facts.digest, r.json.digest);
+  assert.equal(Buffer.from(tl.leaf_hash, 'base64').toString('hex'), leaf.hash);
   e = assertError(await k.req('POST', `/api/v1/ecmr/${ref}/seals`, { token: carrier.token, body: { act: 'take_over' } }), 409, 'seal_refused');
   assert.equal(e.reason, 'ALREADY_SEALED');
 

@@ -209,3 +209,14 @@ export function knownBug(description) {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Leaf i of the transparency log ({index, hash, entry, leaf}), once a signed checkpoint
+// covers it (a bounded wait: the log signs within moments of an act).
+export async function leafOf(k, i) {
+  for (let n = 0; n < 200; n++) {
+    const r = await k.req('GET', `/api/v1/transparency/leaves/${i}`);
+    if (r.status === 200) return r.json;
+    await new Promise((res) => setTimeout(res, 25));
+  }
+  assert.fail(`leaf ${i} was never signed`);
+}

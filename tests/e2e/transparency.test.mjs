@@ -68,6 +68,10 @@ test('Go sumdb/note+tlog and a C2SP verifier in Node accept the log; a forged ol
     assert.ok(i >= 0, `no issue leaf for ${p.id}`);
     assert.equal(leaves[i].partner, 'UZ');
     assert.equal(leaves[i].facts.serial, p.serial);
+    // the issue's own 201 answer named that leaf, so the carrier can keep its proof
+    assert.equal(p.transparency.leaf_index, i);
+    assert.equal(p.transparency.leaf_hash, log.hashes[i].toString('base64'));
+    assert.equal(p.transparency.log_key, info0.vkey);
     const r = await k.req('GET', `/api/v1/transparency/proofs/inclusion?index=${i}&size=${log.size}`);
     assert.equal(r.status, 200, r.text);
     const proof = r.json.proof.map((h) => Buffer.from(h, 'base64'));

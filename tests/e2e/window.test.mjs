@@ -7,7 +7,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
-import { useServer, assertError, newTraveller, newCarrier, startKapka, stopClean } from './lib.mjs';
+import { useServer, assertError, newTraveller, newCarrier, startKapka, stopClean, leafOf } from './lib.mjs';
 import {
   yearOf, staffAgencies, newVin, importer, applyEv, stepOf, decide, setYear, yearNow, upload, PDF, PNG, checkDigit,
 } from './window_helpers.mjs';
@@ -73,6 +73,13 @@ test('an importer walks an application through every agency; the status page sho
   const ok = await decide(k, S.customs.token, customs.id, 'approve', { reasons: ['declaration in order'] });
   assert.equal(ok.status, 200, ok.text);
   assert.equal(ok.json.effect, 'reserved');
+  // the decision's answer names its public leaf (window.approved for this step), as a permit's issue does
+  const leaf = await leafOf(k, ok.json.transparency.leaf_index);
+  assert.equal(leaf.leaf.kind, 'window.approved');
+  assert.equal(leaf.leaf.object, `SW-${app.id}`);
+  assert.equal(leaf.leaf.facts.step, 'customs');
+  assert.equal(Buffer.from(ok.json.transparency.leaf_hash, 'base64').toString('hex'), leaf.hash);
+  assert.equal(taken.json.transparency, undefined, 'taking a step writes no public leaf');
   const mid = await yearNow(k);
   assert.equal(mid.reserved, before.reserved + 2);
   assert.equal(mid.remaining, before.remaining - 2);

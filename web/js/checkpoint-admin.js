@@ -3,7 +3,7 @@
 // POST/DELETE …/closures); officers and the ministry open booking hours (POST …/slots);
 // officers and administrators issue and revoke equipment keys (…/devices), each key shown once;
 // the ministry sets the open season from a date with its source (…/season).
-import { append, h, notice, announce } from './dom.js';
+import { append, h, notice, announce, named } from './dom.js';
 import { field, fieldset, makeForm } from './forms.js';
 import { t } from './i18n.js';
 import { confirmButton, errorNotice } from './permit-ui.js';
@@ -14,7 +14,7 @@ const GOV = ['ministry', 'admin'];
 
 function closures(cp, ctx) {
   const list = h('ul', { class: 'closure-list' }, cp.closures.map((c) => h('li', { dataset: { id: String(c.id) } },
-    `${localTime(c.from, 360)} – ${c.to ? localTime(c.to, 360) : '…'}: ${c.reason} `,
+    `${localTime(c.from, 360)} – ${c.to ? localTime(c.to, 360) : '…'}: `, c.reason_names ? named(c.reason_names) : c.reason, ' ',
     !c.to || Date.parse(c.to) > Date.now() ? confirmButton({ label: 'cpadmin.reopen', confirm: 'cpadmin.reopen_confirm',
       act: async () => {
         await ctx.api.del(`/api/v1/checkpoints/${enc(cp.code)}/closures/${c.id}`);
@@ -24,6 +24,8 @@ function closures(cp, ctx) {
     submit: 'cpadmin.close_submit',
     async onSubmit(v) {
       const body = { reason: v.reason };
+      if (v.reason_ky) body.reason_ky = v.reason_ky;
+      if (v.reason_ru) body.reason_ru = v.reason_ru;
       if (v.from) body.from = v.from;
       if (v.to) body.to = v.to;
       await ctx.api.post(`/api/v1/checkpoints/${enc(cp.code)}/closures`, body);
@@ -32,7 +34,9 @@ function closures(cp, ctx) {
   }, fieldset('cpadmin.close_title',
     field({ name: 'from', label: 'cpadmin.from', type: 'datetime-local', hint: 'cpadmin.from_hint' }),
     field({ name: 'to', label: 'cpadmin.to', type: 'datetime-local', hint: 'cpadmin.to_hint' }),
-    field({ name: 'reason', label: 'cpadmin.reason', required: true, maxlength: 300 })));
+    field({ name: 'reason', label: 'cpadmin.reason', required: true, maxlength: 300 }),
+    field({ name: 'reason_ky', label: 'form.reason_ky', maxlength: 300 }),
+    field({ name: 'reason_ru', label: 'form.reason_ru', maxlength: 300 })));
   return h('section', { class: 'card cp-admin', 'aria-labelledby': 'cpadmin-closures' },
     h('h2', { id: 'cpadmin-closures', i18n: 'cpadmin.closures_title' }), cp.closures.length ? list : null, f.form);
 }
@@ -48,6 +52,8 @@ function changes(cp, ctx) {
       await ctx.api.put(`/api/v1/checkpoints/${enc(cp.code)}`, {
         modes, capacity, foreigners: form.form.querySelector('input[name="foreigners"]').checked,
         permission: v.permission ? v.permission : null,
+        ...(v.permission && v.permission_ky ? { permission_ky: v.permission_ky } : {}),
+        ...(v.permission && v.permission_ru ? { permission_ru: v.permission_ru } : {}),
       });
       ctx.navigate(`checkpoints/${cp.code}`, { flash: { key: 'cpadmin.saved' } });
     },
@@ -59,6 +65,8 @@ function changes(cp, ctx) {
   h('div', { class: 'field-check' }, h('input', { type: 'checkbox', class: 'check', id: 'cp-foreigners', name: 'foreigners', checked: cp.foreigners }),
     h('label', { for: 'cp-foreigners', i18n: 'checkpoint.foreigners' })),
   field({ name: 'permission', label: 'cpadmin.permission', value: cp.permission || '', maxlength: 300, hint: 'cpadmin.permission_hint' }),
+  field({ name: 'permission_ky', label: 'form.permission_ky', value: cp.permission_names?.ky || '', maxlength: 300 }),
+  field({ name: 'permission_ru', label: 'form.permission_ru', value: cp.permission_names?.ru || '', maxlength: 300 }),
   fieldset('checkpoint.capacity', ...FLOWS.map((fl) => field({ name: `cap_${fl}`, label: `cpadmin.cap_${fl}`, type: 'number',
     inputmode: 'numeric', min: 0, max: 1000000, value: cp.capacity[fl] !== undefined ? String(cp.capacity[fl]) : '' }))));
   return h('section', { class: 'card cp-admin', 'aria-labelledby': 'cpadmin-change' },

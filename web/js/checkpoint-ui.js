@@ -1,7 +1,7 @@
 // checkpoint-ui.js: pieces shared by the checkpoint, booking, border and throughput pages:
 // a checkpoint's name in the current language, its status (open or closed, every reason in
 // words, when it next opens, in the checkpoint's own local time), modes and flows.
-import { h } from './dom.js';
+import { h, named } from './dom.js';
 import { language } from './i18n.js';
 import { countryName } from './permit-ui.js';
 
@@ -49,7 +49,7 @@ export function statusBadge(status) {
 function reasonText(cp, r, offset) {
   const key = `checkpoint.reason.${r.code.toLowerCase()}`;
   const side = r.side ? countryName(r.side) : null;
-  const args = { until: localTime(r.until, offset), since: localTime(r.since, offset), detail: r.detail || '' };
+  const args = { until: localTime(r.until, offset), since: localTime(r.since, offset), detail: r.detail_names || r.detail || '' };
   return h('li', { dataset: { code: r.code, side: r.side || '' } },
     h('span', { i18n: key, args, fallback: r.message }),
     side ? [' (', side, ')'] : null);
@@ -67,7 +67,8 @@ export function statusBlock(cp, status) {
       : null,
     !status.open && !status.next_open ? h('p', { class: 'cp-next', i18n: 'checkpoint.next_open_unknown' }) : null,
     status.permission_needed
-      ? h('p', { class: 'notice notice-warn cp-permission' }, h('span', { i18n: 'checkpoint.permission' }), ' ', status.permission)
+      ? h('p', { class: 'notice notice-warn cp-permission' }, h('span', { i18n: 'checkpoint.permission' }), ' ',
+        status.permission_names ? named(status.permission_names) : status.permission)
       : null);
 }
 

@@ -3,7 +3,7 @@
 //   h('h1', { i18n: 'home.welcome', args: { name } })
 //   h('input', { id, name: 'inn', required: true, i18nAttr: { placeholder: 'x.y' } })
 //   h('dd', {}, org.name)                       // data: plain text node
-import { localize } from './i18n.js';
+import { localize, language } from './i18n.js';
 
 export function h(tag, props = {}, ...children) {
   const el = document.createElement(tag);
@@ -56,4 +56,10 @@ export function announce(text) {
 export function notice({ key, args, text }, kind = 'ok') {
   return h('div', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status' },
     key ? h('p', { i18n: key, args }) : h('p', {}, text));
+}
+
+// Data named in each language ({ky, ru, en}, a missing one null): the page's language, else
+// the English; it follows a change of language. '' for no names.
+export function named(n) {
+  return n ? h('span', { dataset: { names: JSON.stringify(n) } }, n[language()] || n.en) : '';
 }

@@ -91,8 +91,11 @@ export function has(key) {
   return cat[key] !== undefined || cat[`${key}.other`] !== undefined;
 }
 
+// An argument: a number in the language's digits, data named in each language
+// ({ky, ru, en}: the page's language, else the English) as that name, else text.
 function formatValue(v) {
   if (typeof v === 'number') return formatNumber(v);
+  if (v && typeof v === 'object') return v[current] || v.en || '';
   return String(v);
 }
 

@@ -25,8 +25,8 @@ static kp_cp_window_t win(const char *days, const char *from, const char *to, bo
 }
 
 static const kp_holiday_t holidays[] = {
-	{"KG", 0, 1, 1, "New Year"}, {"KG", 0, 8, 31, "Independence Day"}, {"CN", 0, 10, 1, "National Day"},
-	{"CN", 2026, 2, 17, "Spring Festival"},
+	{"KG", 0, 1, 1, "New Year", "Жаңы жыл", "Новый год"}, {"KG", 0, 8, 31, "Independence Day", NULL, NULL},
+	{"CN", 0, 10, 1, "National Day", NULL, NULL}, {"CN", 2026, 2, 17, "Spring Festival", NULL, NULL},
 };
 
 /* Irkeshtam as sql/005 seeds it: Monday-Friday, lunch 11-14 KG time on the Kyrgyz side and
@@ -104,6 +104,7 @@ static void irkeshtam_hours_weekend_and_holidays(void **state)
 	assert_false(st.open);
 	assert_reason(&st, 0, "CLOSED_HOLIDAY", "CN");
 	assert_string_equal(st.reasons[0].detail, "National Day");
+	assert_null(st.reasons[0].detail_ky); /* no Kyrgyz name given: the page shows the English */
 	assert_int_equal(st.next_open, at_local(2026, 10, 2, 9, 0, KG));
 	/* 31 August 2026 (Monday), Kyrgyz Independence Day */
 	kp_cp_status(&s, at_local(2026, 8, 31, 10, 0, KG), 0, false, &st);
@@ -188,8 +189,8 @@ static void closures(void **state)
 {
 	(void)state;
 	kp_cp_schedule_t s = round_the_clock(KP_MODE_CAR, true);
-	kp_cp_closure_t c[] = {{1, at_local(2026, 12, 1, 8, 0, KG), at_local(2026, 12, 3, 8, 0, KG), "snow"},
-	                       {2, at_local(2022, 9, 14, 0, 0, KG), 0, "border conflict"}};
+	kp_cp_closure_t c[] = {{1, at_local(2026, 12, 1, 8, 0, KG), at_local(2026, 12, 3, 8, 0, KG), "snow", "кар", "снег"},
+	                       {2, at_local(2022, 9, 14, 0, 0, KG), 0, "border conflict", NULL, NULL}};
 	s.closures = c;
 	s.nclosures = 1;
 	kp_cp_status_t st;
@@ -197,6 +198,8 @@ static void closures(void **state)
 	assert_false(st.open);
 	assert_reason(&st, 0, "CLOSED", NULL);
 	assert_string_equal(st.reasons[0].detail, "snow");
+	assert_string_equal(st.reasons[0].detail_ky, "кар"); /* the closure's reason in each language */
+	assert_string_equal(st.reasons[0].detail_ru, "снег");
 	assert_int_equal(st.reasons[0].since, c[0].from);
 	assert_int_equal(st.next_open, c[0].to);
 	kp_cp_status(&s, c[0].to, 0, false, &st); /* the end is exclusive */

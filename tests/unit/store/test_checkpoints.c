@@ -115,7 +115,7 @@ static void registry_reads_the_seed(void **state)
 	assert_int_equal(kp_store_checkpoint_update(f->c, &tester, "ak-tilek", &ch), KP_DB_OK);
 	assert_int_equal(kp_store_checkpoint_update(f->c, &tester, "nowhere", &ch), KP_DB_NOTFOUND);
 	int64_t id;
-	assert_int_equal(kp_store_closure_add(f->c, &tester, "irkeshtam", kp_now() - 10, 0, "snow", &id, NULL), KP_DB_OK);
+	assert_int_equal(kp_store_closure_add(f->c, &tester, "irkeshtam", kp_now() - 10, 0, "snow", "кар", NULL, &id, NULL), KP_DB_OK);
 	assert_int_equal(kp_registry_reload(r), 0);
 	set = kp_registry_acquire(r);
 	const kp_checkpoint_t *ak = kp_cp_set_find(set, "ak-tilek");

@@ -1,15 +1,14 @@
 // zones.js: border-zone permits for travellers (#/zones): apply for oneself or a group
 // (an agency's account), see the fee in som and in one's own currency, record the payment,
 // download each person's permit (PDF with a copy per post, QR), extend once, cancel.
-import { append, h, dateEl, notice, announce } from '../dom.js';
+import { append, h, dateEl, notice, announce, named } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
-import { t, language } from '../i18n.js';
+import { t } from '../i18n.js';
 import { row, term, confirmButton, errorNotice, fmt } from '../permit-ui.js';
+import { historyBox } from '../history.js';
 
 const enc = encodeURIComponent;
 const today = (days = 0) => new Date(Date.now() + 6 * 3600 * 1000 + days * 86400000).toISOString().slice(0, 10);
-// A place or region named in ky/ru/en: relabelled in place when the language changes.
-const named = (n) => (n ? h('span', { dataset: { names: JSON.stringify(n) } }, n[language()] || n.en) : '');
 
 function personFields(i) {
   return h('fieldset', { class: 'person', dataset: { person: String(i) } },
@@ -75,6 +74,7 @@ function appCard(a, ctx, reload) {
       field({ name: 'valid_until', label: 'zones.new_end', type: 'date', required: true })));
     append(box, f.form);
   }
+  append(box, historyBox(ctx, `/api/v1/zone-permit-applications/${a.id}/history`));
   return box;
 }
 

@@ -1,0 +1,60 @@
+-- Data people read, named in Kyrgyz and Russian beside the English (issue 17, item 11),
+-- as checkpoints and zone places already are (name_ky, name_ru): public holidays' names,
+-- closure reasons and the permission a crossing needs. NULL: not translated, the English
+-- is shown. The ministry gives the translations with new closures and permissions.
+ALTER TABLE public_holidays ADD COLUMN name_ky TEXT;
+ALTER TABLE public_holidays ADD COLUMN name_ru TEXT;
+ALTER TABLE checkpoint_closures ADD COLUMN reason_ky TEXT;
+ALTER TABLE checkpoint_closures ADD COLUMN reason_ru TEXT;
+ALTER TABLE checkpoints ADD COLUMN permission_ky TEXT;
+ALTER TABLE checkpoints ADD COLUMN permission_ru TEXT;
+
+UPDATE public_holidays SET name_ky = 'Борбор шаар күнү', name_ru = 'День столицы' WHERE name = 'Capital Day';
+UPDATE public_holidays SET name_ky = 'Конституция күнү', name_ru = 'День Конституции' WHERE name = 'Constitution Day';
+UPDATE public_holidays SET name_ky = 'Эскерүү күнү', name_ru = 'День памяти' WHERE name = 'Day of Remembrance';
+UPDATE public_holidays SET name_ky = 'Тарых жана ата-бабаларды эскерүү күндөрү', name_ru = 'Дни истории и памяти предков' WHERE name = 'Days of History and Commemoration';
+UPDATE public_holidays SET name_ky = 'Ата Мекенди коргоочулар күнү', name_ru = 'День защитника Отечества' WHERE name = 'Defender of the Fatherland Day';
+UPDATE public_holidays SET name_ky = 'Ажыдаар кайыктар майрамы', name_ru = 'Праздник драконьих лодок' WHERE name = 'Dragon Boat Festival';
+UPDATE public_holidays SET name_ky = 'Ажыдаар кайыктар майрамынын дем алышы', name_ru = 'Выходной праздника драконьих лодок' WHERE name = 'Dragon Boat holiday';
+UPDATE public_holidays SET name_ky = 'Курман айт', name_ru = 'Курбан-байрам' WHERE name = 'Idi Qurbon';
+UPDATE public_holidays SET name_ky = 'Орозо айт', name_ru = 'Ураза-байрам' WHERE name = 'Idi Ramazon';
+UPDATE public_holidays SET name_ky = 'Эгемендүүлүк күнү', name_ru = 'День независимости' WHERE name = 'Independence Day';
+UPDATE public_holidays SET name_ky = 'Эл аралык аялдар күнү', name_ru = 'Международный женский день' WHERE name = 'International Women''s Day';
+UPDATE public_holidays SET name_ky = 'Курман айт', name_ru = 'Курбан-айт' WHERE name = 'Kurban Ait';
+UPDATE public_holidays SET name_ky = 'Курман айт', name_ru = 'Курман-айт' WHERE name = 'Kurman Ait';
+UPDATE public_holidays SET name_ky = 'Эмгек майрамы', name_ru = 'Праздник труда' WHERE name = 'Labour Day';
+UPDATE public_holidays SET name_ky = 'Эмгек майрамынын дем алышы', name_ru = 'Выходной праздника труда' WHERE name = 'Labour Day holiday';
+UPDATE public_holidays SET name_ky = 'Күздүн ортосу майрамы', name_ru = 'Праздник середины осени' WHERE name = 'Mid-Autumn Festival';
+UPDATE public_holidays SET name_ky = 'Күздүн ортосу майрамынын дем алышы', name_ru = 'Выходной праздника середины осени' WHERE name = 'Mid-Autumn holiday';
+UPDATE public_holidays SET name_ky = 'Энелер күнү', name_ru = 'День матери' WHERE name = 'Mother''s Day';
+UPDATE public_holidays SET name_ky = 'Улуттук майрам', name_ru = 'Национальный праздник' WHERE name = 'National Day';
+UPDATE public_holidays SET name_ky = 'Улуттук майрамдын дем алышы', name_ru = 'Выходной национального праздника' WHERE name = 'National Day holiday';
+UPDATE public_holidays SET name_ky = 'Улуттук биримдик күнү', name_ru = 'День национального единства' WHERE name = 'National Unity Day';
+UPDATE public_holidays SET name_ky = 'Нооруз', name_ru = 'Наурыз' WHERE name = 'Nauryz';
+UPDATE public_holidays SET name_ky = 'Нооруз', name_ru = 'Навруз' WHERE name = 'Navruz';
+UPDATE public_holidays SET name_ky = 'Бейтараптуулук күнү', name_ru = 'День нейтралитета' WHERE name = 'Neutrality Day';
+UPDATE public_holidays SET name_ky = 'Жаңы жыл', name_ru = 'Новый год' WHERE name = 'New Year';
+UPDATE public_holidays SET name_ky = 'Жаңы жылдын дем алышы', name_ru = 'Новогодний выходной' WHERE name = 'New Year holiday';
+UPDATE public_holidays SET name_ky = 'Нооруз', name_ru = 'Нооруз' WHERE name = 'Nooruz';
+UPDATE public_holidays SET name_ky = 'Нооруз', name_ru = 'Новруз' WHERE name = 'Novruz';
+UPDATE public_holidays SET name_ky = 'Орозо айт', name_ru = 'Орозо-айт' WHERE name = 'Orozo Ait';
+UPDATE public_holidays SET name_ky = 'Православдык Рождество', name_ru = 'Православное Рождество' WHERE name = 'Orthodox Christmas';
+UPDATE public_holidays SET name_ky = 'Элдик Апрель революциясынын күнү', name_ru = 'День народной Апрельской революции' WHERE name = 'People''s April Revolution Day';
+UPDATE public_holidays SET name_ky = 'Цинмин', name_ru = 'Цинмин' WHERE name = 'Qingming';
+UPDATE public_holidays SET name_ky = 'Цинмин дем алышы', name_ru = 'Выходной Цинмин' WHERE name = 'Qingming holiday';
+UPDATE public_holidays SET name_ky = 'Курман айт', name_ru = 'Курбан-хайит' WHERE name = 'Qurbon hayit';
+UPDATE public_holidays SET name_ky = 'Орозо айт', name_ru = 'Рамазан-хайит' WHERE name = 'Ramazon hayit';
+UPDATE public_holidays SET name_ky = 'Республика күнү', name_ru = 'День Республики' WHERE name = 'Republic Day';
+UPDATE public_holidays SET name_ky = 'Жаз майрамы (Кытай Жаңы жылы)', name_ru = 'Праздник весны (китайский Новый год)' WHERE name = 'Spring Festival';
+UPDATE public_holidays SET name_ky = 'Жаз майрамынын алдындагы күн', name_ru = 'Канун праздника весны' WHERE name = 'Spring Festival Eve';
+UPDATE public_holidays SET name_ky = 'Жаз майрамынын дем алышы', name_ru = 'Выходной праздника весны' WHERE name = 'Spring Festival holiday';
+UPDATE public_holidays SET name_ky = 'Мугалимдер күнү', name_ru = 'День учителя' WHERE name = 'Teachers'' Day';
+UPDATE public_holidays SET name_ky = 'Биримдик күнү', name_ru = 'День единства' WHERE name = 'Unity Day';
+UPDATE public_holidays SET name_ky = 'Жеңиш күнү', name_ru = 'День Победы' WHERE name = 'Victory Day';
+UPDATE checkpoint_closures SET reason_ky = '2021-жылдын апрелиндеги чек ара чыр-чатагынан кийин жабылган; 2025-жылдын 13-мартында кайра ачылган (24.kg, 2025-жылдын 12-марты)', reason_ru = 'закрыт после пограничного конфликта в апреле 2021 года; вновь открыт 13 марта 2025 года (24.kg, 12 марта 2025)' WHERE reason = 'closed after the April 2021 border conflict; reopened on 13 March 2025 (24.kg, 12 March 2025)';
+UPDATE checkpoint_closures SET reason_ky = '2021–2022-жылдардагы чек ара чыр-чатактарынан бери жабык; кайра ачылышы жарыялана элек (en.orda.kz: башка пункттар акырындык менен ачылат)', reason_ru = 'закрыт после пограничных конфликтов 2021–2022 годов; открытие не объявлено (en.orda.kz: остальные пункты будут открываться постепенно)' WHERE reason = 'closed since the 2021-2022 border conflicts; reopening not announced (en.orda.kz: further crossings to reopen gradually)';
+UPDATE checkpoint_closures SET reason_ky = '2021–2022-жылдардагы чек ара чыр-чатактарынан кийин жабылган; 2023-жылдын июлунда кайра ачылган (seed 001)', reason_ru = 'закрыт после пограничных конфликтов 2021–2022 годов; вновь открыт в июле 2023 года (seed 001)' WHERE reason = 'closed after the 2021-2022 border conflicts; reopened in July 2023 (seed 001)';
+UPDATE checkpoint_closures SET reason_ky = '2022-жылдын сентябрындагы чек ара чыр-чатагынан бери жабык; кайра ачылышы жарыялана элек', reason_ru = 'закрыт после пограничного конфликта в сентябре 2022 года; открытие не объявлено' WHERE reason = 'closed since the September 2022 border conflict; reopening not announced';
+UPDATE checkpoints SET permission_ky = 'Ысык-Көл облусунун чек ара зонасына уруксат', permission_ru = 'Пропуск в пограничную зону Иссык-Кульской области' WHERE permission = 'Border-zone permit for the Issyk-Kul region zone';
+UPDATE checkpoints SET permission_ky = 'Кыргызстандын туризм департаментинин алдын ала уруксаты; КГдан ТЖга ГБАО уруксаты да керек', permission_ru = 'Предварительное разрешение департамента туризма Кыргызстана; из KG в TJ также разрешение ГБАО' WHERE permission = 'Prior permission from the Kyrgyz tourism department; KG to TJ also a GBAO permit';
+UPDATE checkpoints SET permission_ky = 'Нарын облусунун чек ара зонасына уруксат', permission_ru = 'Пропуск в пограничную зону Нарынской области' WHERE permission = 'Border-zone permit for the Naryn region zone';
