@@ -207,5 +207,6 @@ void kp_api_booking_move(kp_req_t *req);
 void kp_api_booking_history(kp_req_t *req);
 void kp_api_permit_history(kp_req_t *req);
 void kp_api_application_history(kp_req_t *req);
+void kp_api_zone_app_history(kp_req_t *req);
 
 #endif

@@ -69,12 +69,12 @@ static const char *read_trip(kp_req_t *req)
 	json_t *dep = json_object_get(trip, "departure_date");
 	int64_t day;
 	if (dep && !json_is_null(dep) && (!json_is_string(dep) || kp_date_parse_iso(json_string_value(dep), &day) != 0)) {
-		kp_field_error(req, "trip.departure_date", "must be a date like 2026-12-20");
+		kp_field_problem(req, "trip.departure_date", "date", NULL, "must be a date like 2026-12-20");
 		return NULL;
 	}
 	char *s = json_dumps(trip, JSON_COMPACT);
 	if (s == NULL || strlen(s) > 2000) {
-		kp_field_error(req, "trip", "is too long (at most 2000 bytes)");
+		kp_field_problem(req, "trip", "trip_too_long", NULL, "is too long (at most 2000 bytes)");
 		free(s);
 		return NULL;
 	}

@@ -238,7 +238,7 @@ void kp_api_crossing_list(kp_req_t *req)
 		int offset = (int)kp_api_app(req)->cfg->utc_offset_minutes;
 		if (read_day(req, offset, &day) != 0)
 			return;
-		f.from = day * 86400 - (int64_t)offset * 60;
+		f.from = kp_local_day_start(day, offset);
 		f.to = f.from + 86400;
 	}
 	kp_crossing_t *x;

@@ -134,12 +134,12 @@ static int fill_from_body(kp_req_t *req, kp_ecmr_t *e)
 	kp_conn_t *c = kp_api_db(req);
 	kp_permit_t p;
 	if (permit_id && (kp_store_permit_get(c, &req->arena, permit_id, &p) != KP_DB_OK || p.org_id != org.id))
-		kp_field_error(req, "permit_id", "is not a permit of your company");
+		kp_field_problem(req, "permit_id", "not_your_permit", NULL, "is not a permit of your company");
 	kp_booking_t b;
 	kp_user_t u;
 	if (booking && (kp_store_booking_get(c, &req->arena, booking, &b) != KP_DB_OK ||
 	                kp_store_user_get(c, &req->arena, b.user_id, &u) != KP_DB_OK || u.org_id != org.id))
-		kp_field_error(req, "booking_id", "is not a booking of your company");
+		kp_field_problem(req, "booking_id", "not_your_booking", NULL, "is not a booking of your company");
 	if (kp_body_check(req) != 0) {
 		json_decref(doc);
 		return -1;

@@ -103,7 +103,7 @@ void kp_api_org_set_status(kp_req_t *req)
 	if (kp_req_param_id(req, "id", &id) != 0)
 		return;
 	const char *status = kp_body_str(req, "status", 16, true);
-	if (status && strcmp(status, "active") != 0 && strcmp(status, "suspended") != 0)
+	if (status && !kp_account_status_known(status))
 		kp_field_error(req, "status", "must be active or suspended");
 	const char *reason = kp_body_str(req, "reason", 500, true);
 	if (kp_body_check(req) != 0)

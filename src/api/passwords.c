@@ -78,7 +78,7 @@ void kp_api_password_change(kp_req_t *req)
 	const char *current = kp_body_str(req, "current_password", 256, true);
 	const char *next = kp_body_str_checked(req, "new_password", 256, true, kp_check_password);
 	if (current && next && strcmp(current, next) == 0)
-		kp_field_error(req, "new_password", "is the same as the current password");
+		kp_field_problem(req, "new_password", "same_password", NULL, "is the same as the current password");
 	if (kp_body_check(req) != 0)
 		return;
 	if (req->auth.user_id == 0) {
@@ -108,7 +108,7 @@ void kp_api_password_change(kp_req_t *req)
 		return;
 	}
 	if (kp_password_verify(u.pw_hash, current) != 0) {
-		kp_field_error(req, "current_password", "is not your current password");
+		kp_field_problem(req, "current_password", "wrong_password", NULL, "is not your current password");
 		kp_body_check(req);
 		return;
 	}

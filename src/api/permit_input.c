@@ -2,12 +2,12 @@
 #include "api/permit_input.h"
 #include "core/util.h"
 #include "domain/account.h"
+#include "domain/dates.h"
 #include "domain/permit.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define OTHER_CLAIMS_MAX_BYTES 2000
 #define OTHER_CLAIMS_MAX_KEYS 20
@@ -57,6 +57,15 @@ static const char *read_trailer(kp_req_t *req)
 	return kp_arena_strdup(&req->arena, norm);
 }
 
+/* The code of kp_permit_trip_check's refusal, for the page's words: the same country twice,
+ * else what the permit type asks of the trip. */
+static const char *trip_code(int type, const char *departure, const char *arrival)
+{
+	if (strcmp(departure, arrival) == 0)
+		return "trip_same_country";
+	return type == 2 || type == 5 ? "trip_transit" : type == 3 || type == 6 ? "trip_third_country" : "trip_bilateral";
+}
+
 void kp_api_read_permit_trip(kp_req_t *req, int type, const char *issuer, const char *verifier,
                              kp_permit_trip_in_t *out)
 {
@@ -71,7 +80,8 @@ void kp_api_read_permit_trip(kp_req_t *req, int type, const char *issuer, const 
 	if (out->departure_country && out->arrival_country && type > 0 && issuer && verifier) {
 		const char *why = kp_permit_trip_check(type, issuer, verifier, out->departure_country, out->arrival_country);
 		if (why)
-			kp_field_error(req, "arrival_country", why);
+			kp_field_problem(req, "arrival_country", trip_code(type, out->departure_country, out->arrival_country),
+			                 NULL, why);
 	}
 	out->trailer_plate = read_trailer(req);
 	out->other_claims = read_other_claims(req);
@@ -91,8 +101,5 @@ int kp_api_read_permit_type(kp_req_t *req)
 
 int kp_api_permit_year_now(const kp_config_t *cfg)
 {
-	time_t t = (time_t)(kp_now() + cfg->utc_offset_minutes * 60);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	return tm.tm_year + 1900;
+	return kp_local_year(kp_now(), (int)cfg->utc_offset_minutes);
 }

@@ -13,6 +13,12 @@
 #include <string.h>
 
 /* expires_at: the permit's last day, YYYY-MM-DD (valid to its end at our offset); 0 when absent. */
+/* The code of kp_permit_expiry_check's refusal, for the page's words. */
+static const char *expiry_code(const char *why)
+{
+	return strstr(why, "past") ? "expiry_past" : strstr(why, "begins") ? "expiry_before_year" : "expiry_too_late";
+}
+
 static int64_t read_expiry(kp_req_t *req, int year, int offset)
 {
 	const char *s = kp_body_str(req, "expires_at", 10, false);
@@ -20,12 +26,12 @@ static int64_t read_expiry(kp_req_t *req, int year, int offset)
 	if (s == NULL)
 		return 0;
 	if (kp_date_parse_iso(s, &day) != 0) {
-		kp_field_error(req, "expires_at", "must be a date like 2027-01-31");
+		kp_field_problem(req, "expires_at", "date", NULL, "must be a date like 2027-01-31");
 		return 0;
 	}
 	const char *why = year ? kp_permit_expiry_check(year, day, kp_local_day(kp_now(), offset)) : NULL;
 	if (why) {
-		kp_field_error(req, "expires_at", why);
+		kp_field_problem(req, "expires_at", expiry_code(why), NULL, why);
 		return 0;
 	}
 	return kp_local_day_end(day, offset);
@@ -44,7 +50,7 @@ static void read_company(kp_req_t *req, kp_permit_t *p)
 	kp_org_t o;
 	int rc = kp_store_org_get(kp_api_db(req), &req->arena, org, &o);
 	if (rc != KP_DB_OK || strcmp(o.kind, "carrier") != 0) {
-		kp_field_error(req, "organisation_id", "is not a registered carrier");
+		kp_field_problem(req, "organisation_id", "not_carrier", NULL, "is not a registered carrier");
 		return;
 	}
 	p->org_id = o.id;

@@ -146,7 +146,7 @@ static void read_activity(kp_req_t *req, kp_activity_row_t *act)
 	const char *at = kp_body_str(req, "at", 20, false);
 	act->at = at ? parse_instant(at) : kp_now();
 	if (act->at < 0)
-		kp_field_error(req, "at", "must be a UTC time like 2026-05-01T10:00:00Z");
+		kp_field_problem(req, "at", "time", NULL, "must be a UTC time like 2026-05-01T10:00:00Z");
 	else if (kp_instant_in_future(act->at, kp_now()))
 		kp_field_error(req, "at", "must not be in the future");
 }
@@ -160,7 +160,7 @@ static int check_crossing(kp_req_t *req, const kp_permit_t *p, kp_activity_row_t
 	bool member = false;
 	if (strlen(p->verifier) > 2) { /* an organisation's permit: controlled at each member's border, and home */
 		if (act->country == NULL) {
-			kp_field_error(req, "country", "is required for a multilateral permit: whose border was crossed");
+			kp_field_problem(req, "country", "country_crossed", NULL, "is required for a multilateral permit: whose border was crossed");
 			kp_body_check(req);
 			return -1;
 		}

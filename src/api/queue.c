@@ -64,7 +64,7 @@ void kp_api_slot_list(kp_req_t *req)
 		kp_reply_error(req, 400, "bad_query", "date must be a day like 2026-11-24 (local at the checkpoint)");
 		return;
 	}
-	int64_t from = day * 86400 - (int64_t)offset * 60;
+	int64_t from = kp_local_day_start(day, offset);
 	kp_slot_t *s;
 	int n;
 	int rc = kp_store_slot_list(kp_api_db(req), &req->arena, code, flow, from, from + 86400, &s, &n);
@@ -107,7 +107,7 @@ void kp_api_slot_create(kp_req_t *req)
 	}
 	int share = (int)kp_api_app(req)->cfg->queue_priority_percent;
 	int pcap = kp_queue_priority_cap((int)capacity, share);
-	int64_t from = day * 86400 + from_hour * 3600 - (int64_t)offset * 60;
+	int64_t from = kp_local_day_start(day, offset) + from_hour * 3600;
 	int created = 0;
 	if (kp_api_slots_open(req, code, flow, day, (int)from_hour, (int)to_hour, (int)capacity, pcap, &created) != 0)
 		return; /* only hours to come in which the crossing is open for the flow (queue_rules.c) */

@@ -76,7 +76,7 @@ void kp_api_authority_put(kp_req_t *req)
 	au.name = kp_body_str(req, "name", 120, true);
 	au.api_url = kp_body_str(req, "api_url", 500, false);
 	if (au.api_url && strncmp(au.api_url, "http://", 7) != 0 && strncmp(au.api_url, "https://", 8) != 0)
-		kp_field_error(req, "api_url", "must start with http:// or https://");
+		kp_field_problem(req, "api_url", "url", NULL, "must start with http:// or https://");
 	json_t *t = json_object_get(req->json, "traceca");
 	if (t && !json_is_boolean(t))
 		kp_field_error(req, "traceca", "must be true or false");

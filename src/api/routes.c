@@ -360,6 +360,8 @@ const kp_route_t kp_api_routes[] = {
 	{"GET", "/api/v1/permits/{id}/history", kp_api_permit_history, PERMIT_READERS, 0, "a permit's history"},
 	{"GET", "/api/v1/permit-applications/{id}/history", kp_api_application_history, KP_ROLE_CARRIER | STAFF, 0,
 	 "an application's history"},
+	{"GET", "/api/v1/zone-permit-applications/{id}/history", kp_api_zone_app_history, TRAVELLER | STAFF, 0,
+	 "a border-zone application's history"},
 };
 
 const size_t kp_api_nroutes = KP_ARRAY_LEN(kp_api_routes);

@@ -156,7 +156,7 @@ static void read_when(kp_req_t *req, kp_rule_change_t *ch)
 	ch->effective_from = kp_now();
 	int64_t day;
 	if (eff && strlen(eff) == 10 && kp_date_parse_iso(eff, &day) == 0)
-		ch->effective_from = day * 86400 - (int64_t)offset * 60;
+		ch->effective_from = kp_local_day_start(day, offset);
 	else if (eff && kp_parse_instant(eff, offset, &ch->effective_from) != 0)
 		kp_field_problem(req, "effective_from", "date", NULL, "must be a date like 2027-05-25 or a time like 2027-05-25T08:00");
 }

@@ -4,6 +4,7 @@
 #include "api/travel.h"
 #include "core/util.h"
 #include "domain/account.h"
+#include "domain/dates.h"
 #include "domain/money.h"
 #include "store/rules.h"
 #include "domain/tip.h"
@@ -131,7 +132,7 @@ static bool read_fee_when(kp_req_t *req, kp_rule_change_t *ch)
 	int64_t day;
 	bool dated = kp_travel_date(req, req->json, "effective_from", "effective_from", false, &day);
 	if (dated)
-		ch->effective_from = day * 86400 - (int64_t)kp_api_app(req)->cfg->utc_offset_minutes * 60;
+		ch->effective_from = kp_local_day_start(day, (int)kp_api_app(req)->cfg->utc_offset_minutes);
 	if (dated && ch->source == NULL)
 		kp_field_error(req, "source", "is required with effective_from: say where the new fee comes from");
 	return dated || ch->source != NULL;

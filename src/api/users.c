@@ -21,7 +21,7 @@ void kp_api_user_list(kp_req_t *req)
 		kp_reply_error(req, 400, "bad_query", "query parameter 'role' must be a role like carrier or officer");
 		return;
 	}
-	if (status && strcmp(status, "active") != 0 && strcmp(status, "suspended") != 0) {
+	if (status && !kp_account_status_known(status)) {
 		kp_reply_error(req, 400, "bad_query", "query parameter 'status' must be active or suspended");
 		return;
 	}
@@ -81,7 +81,7 @@ void kp_api_user_create(kp_req_t *req)
 	if (org_id) {
 		int rc = kp_store_org_get(c, &req->arena, org_id, &org);
 		if (rc == KP_DB_NOTFOUND) {
-			kp_field_error(req, "organisation_id", "names no organisation");
+			kp_field_problem(req, "organisation_id", "no_organisation", NULL, "names no organisation");
 			kp_body_check(req);
 			return;
 		}
@@ -119,7 +119,7 @@ void kp_api_user_set_status(kp_req_t *req)
 	if (kp_req_param_id(req, "id", &id) != 0)
 		return;
 	const char *status = kp_body_str(req, "status", 16, true);
-	if (status && strcmp(status, "active") != 0 && strcmp(status, "suspended") != 0)
+	if (status && !kp_account_status_known(status))
 		kp_field_error(req, "status", "must be active or suspended");
 	if (kp_body_check(req) != 0)
 		return;

@@ -173,7 +173,7 @@ static const char *read_reasons(kp_req_t *req, bool required)
 	size_t i;
 	if (r == NULL || json_array_size(r) == 0) {
 		if (required)
-			kp_field_error(req, "reasons", "at least one reason is required");
+			kp_field_problem(req, "reasons", "required", NULL, "at least one reason is required");
 		return NULL;
 	}
 	if (!json_is_array(r) || json_array_size(r) > 10) {

@@ -2,6 +2,7 @@
  * record of payment (no payment gateway), the one extension, cancelling, and each
  * person's permit with its QR, its printable PDF (a page per post on the route), its
  * checks at posts and revocation by the ministry. */
+#include "api/history.h"
 #include "api/travel.h"
 #include "domain/zone.h"
 #include "core/util.h"
@@ -90,7 +91,7 @@ void kp_api_zone_pay(kp_req_t *req)
 	pay.amount = amount;
 	if (currency && strcmp(currency, "KGS") != 0) {
 		if (kp_travel_convert(req, x.fee_total, currency, amount) == NULL) {
-			kp_field_error(req, "currency", "has no exchange rate on file; see GET /api/v1/currency-rates");
+			kp_field_problem(req, "currency", "no_rate", NULL, "has no exchange rate on file; see GET /api/v1/currency-rates");
 			kp_body_check(req);
 			return;
 		}
@@ -132,11 +133,12 @@ void kp_api_zone_extend(kp_req_t *req)
 	kp_date_format_iso(x.valid_until, end);
 	kp_date_format_iso(kp_zone_validity_end(x.valid_from, max), limit);
 	if (rc == KP_DB_CONFLICT && ext == KP_ZONE_EXT_NOT_LATER)
-		kp_field_error(req, "valid_until", kp_arena_printf(&req->arena, "must be after the current end, %s", end));
+		kp_field_problem(req, "valid_until", "extend_not_later", json_pack("{s:s}", "end", end),
+		                 kp_arena_printf(&req->arena, "must be after the current end, %s", end));
 	else if (rc == KP_DB_CONFLICT && ext == KP_ZONE_EXT_TOO_LONG)
-		kp_field_error(req, "valid_until",
-		               kp_arena_printf(&req->arena, "must be on or before %s: %d months from the first day", limit,
-		                               max));
+		kp_field_problem(req, "valid_until", "extend_too_long", json_pack("{s:s, s:i}", "limit", limit, "months", max),
+		                 kp_arena_printf(&req->arena, "must be on or before %s: %d months from the first day", limit,
+		                                 max));
 	if (kp_body_check(req) != 0)
 		return;
 	if (rc == KP_DB_CONFLICT) {
@@ -265,4 +267,13 @@ void kp_api_zone_permit_checks(kp_req_t *req)
 		                                       "passport_number", rows[i].passport_number));
 	}
 	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
+}
+
+void kp_api_zone_app_history(kp_req_t *req)
+{
+	kp_zone_app_t x;
+	kp_zone_permit_t *ps;
+	int n;
+	if (load_app(req, &x, &ps, &n) == 0)
+		kp_api_history_reply(req, "zone_application", kp_arena_printf(&req->arena, "%lld", (long long)x.id));
 }

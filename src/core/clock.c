@@ -17,6 +17,14 @@ static int64_t wall_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+void kp_deadline_after_ms(struct timespec *until, int64_t ms)
+{
+	clock_gettime(CLOCK_REALTIME, until);
+	long long ns = until->tv_nsec + (ms % 1000) * 1000000LL;
+	until->tv_sec += (time_t)(ms / 1000 + ns / 1000000000LL);
+	until->tv_nsec = (long)(ns % 1000000000LL);
+}
+
 int64_t kp_now_ms(void)
 {
 	switch (atomic_load(&clock_mode)) {

@@ -5,12 +5,17 @@
 #define KP_CLOCK_H
 
 #include <stdint.h>
+#include <time.h>
 
 /* Current time in seconds and in milliseconds since the epoch (the set clock, if set). */
 int64_t kp_now(void);
 int64_t kp_now_ms(void);
 /* Monotonic clock in microseconds, for durations; never set. */
 int64_t kp_mono_us(void);
+
+/* *until = the real (CLOCK_REALTIME) instant ms milliseconds from now, as
+ * pthread_cond_timedwait wants it: a worker's sleep between rounds. Never the set clock. */
+void kp_deadline_after_ms(struct timespec *until, int64_t ms);
 
 /* Tests only. Freeze the clock at t (epoch seconds): kp_now() returns t until changed. */
 void kp_clock_freeze(int64_t t);

@@ -115,6 +115,7 @@ static const struct setting settings[] = {
 	STR_SETTING(smtp_user, "", "SMTP AUTH username (empty: no AUTH)"),
 	SECRET_SETTING(smtp_password, "", "SMTP AUTH password; as a flag only '-', read from standard input"),
 	INT_SETTING(smtp_starttls, 0, 1, "1", "1: an smtp:// server must take STARTTLS before anything is sent; 0: plain (a relay on this host)"),
+	STR_SETTING(smtp_ca_file, "", "PEM file of the certificate authorities the mail server's certificate is checked against (empty: the system's)"),
 	INT_SETTING(notify_poll_ms, 50, 60000, "1000", "how often due SMS and email are looked for (ms)"),
 	INT_SETTING(notify_timeout_ms, 100, 120000, "10000", "how long Kannel or the mail server may take to answer (ms)"),
 	INT_SETTING(notify_retry_min_ms, 100, 3600000, "30000", "first wait before sending a failed SMS or email again (ms); doubles each time"),

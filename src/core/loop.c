@@ -1,5 +1,6 @@
 /* loop.c: the worker thread of loop.h. */
 #include "core/loop.h"
+#include "core/clock.h"
 #include "core/util.h"
 
 #include <pthread.h>
@@ -23,11 +24,7 @@ static void *run(void *arg)
 		pthread_mutex_lock(&l->lock);
 		if (!l->stop && !l->kicked) {
 			struct timespec until;
-			clock_gettime(CLOCK_REALTIME, &until);
-			long long ms = *l->period_ms;
-			long long ns = until.tv_nsec + (ms % 1000) * 1000000LL;
-			until.tv_sec += (time_t)(ms / 1000 + ns / 1000000000LL);
-			until.tv_nsec = (long)(ns % 1000000000LL);
+			kp_deadline_after_ms(&until, *l->period_ms);
 			pthread_cond_timedwait(&l->wake, &l->lock, &until);
 		}
 		bool stop = l->stop;

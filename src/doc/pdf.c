@@ -345,23 +345,23 @@ int kp_pdf_space(kp_pdf_t *pdf, double mm)
 
 /* The dark modules as one path of row runs filled at once, so neighbouring rectangles
  * leave no hairline seams; (x0, ytop) is the symbol's top-left corner. */
+struct pdf_runs {
+	HPDF_Page page;
+	float x0, ytop, module;
+};
+
+static void pdf_run(void *ctx, int x, int y, int run)
+{
+	struct pdf_runs *r = ctx;
+	HPDF_Page_Rectangle(r->page, r->x0 + (float)x * r->module, r->ytop - (float)(y + 1) * r->module,
+	                    (float)run * r->module, r->module);
+}
+
 static int draw_modules(kp_pdf_t *pdf, const kp_qr_t *qr, float x0, float ytop, float module)
 {
 	HPDF_Page_SetGrayFill(pdf->page, 0.0f);
-	for (int y = 0; y < qr->width; y++) {
-		for (int x = 0; x < qr->width;) {
-			if (!kp_qr_dark(qr, x, y)) {
-				x++;
-				continue;
-			}
-			int run = 1;
-			while (kp_qr_dark(qr, x + run, y))
-				run++;
-			HPDF_Page_Rectangle(pdf->page, x0 + (float)x * module, ytop - (float)(y + 1) * module, (float)run * module,
-			                    module);
-			x += run;
-		}
-	}
+	struct pdf_runs r = {pdf->page, x0, ytop, module};
+	kp_qr_each_run(qr, pdf_run, &r);
 	HPDF_Page_Fill(pdf->page);
 	return status_of(pdf);
 }

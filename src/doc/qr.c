@@ -81,6 +81,34 @@ static void text_printf(struct text *t, const char *fmt, ...)
 	}
 }
 
+void kp_qr_each_run(const kp_qr_t *qr, void (*fn)(void *ctx, int x, int y, int run), void *ctx)
+{
+	for (int y = 0; y < qr->width; y++) {
+		for (int x = 0; x < qr->width;) {
+			if (!kp_qr_dark(qr, x, y)) {
+				x++;
+				continue;
+			}
+			int run = 1;
+			while (kp_qr_dark(qr, x + run, y))
+				run++;
+			fn(ctx, x, y, run);
+			x += run;
+		}
+	}
+}
+
+struct svg_runs {
+	struct text *t;
+	int quiet;
+};
+
+static void svg_run(void *ctx, int x, int y, int run)
+{
+	struct svg_runs *sr = ctx;
+	text_printf(sr->t, "M%d %dh%dv1h-%dz", x + sr->quiet, y + sr->quiet, run, run);
+}
+
 int kp_qr_svg(const kp_qr_t *qr, int quiet, char **out, size_t *outlen)
 {
 	if (out == NULL || outlen == NULL)
@@ -97,19 +125,8 @@ int kp_qr_svg(const kp_qr_t *qr, int quiet, char **out, size_t *outlen)
 	            "shape-rendering=\"crispEdges\">"
 	            "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
 	            size, size, size, size);
-	for (int y = 0; y < qr->width; y++) {
-		for (int x = 0; x < qr->width;) {
-			if (!kp_qr_dark(qr, x, y)) {
-				x++;
-				continue;
-			}
-			int run = 1;
-			while (kp_qr_dark(qr, x + run, y))
-				run++;
-			text_printf(&t, "M%d %dh%dv1h-%dz", x + quiet, y + quiet, run, run);
-			x += run;
-		}
-	}
+	struct svg_runs sr = {&t, quiet};
+	kp_qr_each_run(qr, svg_run, &sr);
 	text_printf(&t, "\"/></svg>\n");
 	*out = t.p;
 	*outlen = t.len;

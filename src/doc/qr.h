@@ -45,6 +45,9 @@ void kp_qr_cleanup(kp_qr_t *qr);
 
 /* True when module (x, y) is dark; false outside the symbol (so in the quiet zone). */
 bool kp_qr_dark(const kp_qr_t *qr, int x, int y);
+/* Call fn for each horizontal run of dark modules, row by row: its row y, first column x
+ * and length (the SVG path and the PDF drawing are both made of these runs). */
+void kp_qr_each_run(const kp_qr_t *qr, void (*fn)(void *ctx, int x, int y, int run), void *ctx);
 
 /* An SVG document: viewBox in module units including `quiet` modules of margin on each
  * side (0..KP_QR_QUIET_MAX; normally KP_QR_QUIET), no fixed size so it scales to its box,

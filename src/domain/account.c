@@ -28,6 +28,11 @@ unsigned kp_role_parse(const char *name)
 static const char *const org_kinds[] = {"carrier",        "importer", "ministry",
                                         "border_service", "customs",  "partner_authority"};
 
+bool kp_account_status_known(const char *s)
+{
+	return s && (strcmp(s, KP_ACCOUNT_ACTIVE) == 0 || strcmp(s, KP_ACCOUNT_SUSPENDED) == 0);
+}
+
 bool kp_org_kind_valid(const char *kind)
 {
 	for (unsigned i = 0; kind && i < sizeof(org_kinds) / sizeof(org_kinds[0]); i++)

@@ -44,6 +44,12 @@ typedef struct kp_user {
 	int64_t created_at;
 } kp_user_t;
 
+/* An organisation's or a user's states, as stored: active, or suspended (no sign-in, no
+ * permits) until reactivated. True when s names one. */
+#define KP_ACCOUNT_ACTIVE "active"
+#define KP_ACCOUNT_SUSPENDED "suspended"
+bool kp_account_status_known(const char *s);
+
 /* Each check returns NULL when the value is acceptable, else a sentence saying why not. */
 const char *kp_check_inn(const char *inn);
 const char *kp_check_username(const char *username);

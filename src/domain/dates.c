@@ -89,9 +89,21 @@ int64_t kp_local_day(int64_t epoch, int offset_minutes)
 	return t >= 0 ? t / 86400 : (t - 86399) / 86400;
 }
 
+int64_t kp_local_day_start(int64_t day, int offset_minutes)
+{
+	return day * 86400 - (int64_t)offset_minutes * 60;
+}
+
 int64_t kp_local_day_end(int64_t day, int offset_minutes)
 {
-	return (day + 1) * 86400 - 1 - (int64_t)offset_minutes * 60;
+	return kp_local_day_start(day + 1, offset_minutes) - 1;
+}
+
+int kp_local_year(int64_t epoch, int offset_minutes)
+{
+	int y, m, d;
+	kp_civil_from_days(kp_local_day(epoch, offset_minutes), &y, &m, &d);
+	return y;
 }
 
 bool kp_instant_in_future(int64_t at, int64_t now)

@@ -24,7 +24,10 @@ void kp_date_format_iso(int64_t days, char out[11]);
 bool kp_instant_in_future(int64_t at, int64_t now);
 /* Local civil day of an instant at a UTC offset in minutes. */
 int64_t kp_local_day(int64_t epoch, int offset_minutes);
-/* The instant a local day ends (last second), at a UTC offset. */
+/* The instant a local day begins (its first second) and ends (its last), at a UTC offset. */
+int64_t kp_local_day_start(int64_t day, int offset_minutes);
 int64_t kp_local_day_end(int64_t day, int offset_minutes);
+/* The local calendar year of an instant at a UTC offset. */
+int kp_local_year(int64_t epoch, int offset_minutes);
 
 #endif

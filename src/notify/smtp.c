@@ -110,6 +110,8 @@ int kp_notify_send_email(const kp_config_t *cfg, int64_t id, const char *to, con
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_err);
 	if (strncmp(cfg->smtp_url, "smtp://", 7) == 0)
 		curl_easy_setopt(curl, CURLOPT_USE_SSL, cfg->smtp_starttls ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_NONE);
+	if (cfg->smtp_ca_file[0])
+		curl_easy_setopt(curl, CURLOPT_CAINFO, cfg->smtp_ca_file);
 	if (cfg->smtp_user[0]) {
 		curl_easy_setopt(curl, CURLOPT_USERNAME, cfg->smtp_user);
 		curl_easy_setopt(curl, CURLOPT_PASSWORD, cfg->smtp_password);

@@ -18,6 +18,7 @@ typedef struct kp_checkpoint {
 	const char *code, *country, *neighbour, *name_en, *name_ru, *name_ky, *post_name, *neighbour_post_name;
 	const char *modes_text, *permission, *border_zone, *holiday_rule, *season_from, *season_to, *notes;
 	const char *permission_ky, *permission_ru; /* the permission in Kyrgyz and Russian, NULL when not given */
+	const char *post_name_ky, *post_name_ru, *neighbour_post_name_ky, *neighbour_post_name_ru; /* likewise */
 	const char *sources; /* the public sources the registry data was checked against, and what was not */
 	double lat, lon;
 	int64_t capacity[KP_FLOW_COUNT]; /* per day and flow; -1: this flow is not handled */

@@ -313,7 +313,7 @@ int kp_store_throughput(kp_conn_t *c, kp_arena_t *a, const kp_checkpoint_t *cp, 
 	out->checkpoint = cp->code;
 	out->day = day;
 	int offset = cp->schedule.sides[0].offset_minutes;
-	int64_t from = day * 86400 - (int64_t)offset * 60, to = from + 86400;
+	int64_t from = kp_local_day_start(day, offset), to = from + 86400;
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
 	                    "SELECT flow, COUNT(*), SUM(CASE WHEN flags <> '' THEN 1 ELSE 0 END) FROM crossings"

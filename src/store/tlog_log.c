@@ -260,12 +260,7 @@ static void *signer_main(void *arg)
 		 * with the writer's for the disk after every batch. */
 		if (!l->stopping) {
 			struct timespec until;
-			clock_gettime(CLOCK_REALTIME, &until);
-			until.tv_nsec += SIGN_EVERY_MS * 1000000L;
-			if (until.tv_nsec >= 1000000000L) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000L;
-			}
+			kp_deadline_after_ms(&until, SIGN_EVERY_MS);
 			while (!l->stopping && pthread_cond_timedwait(&l->wake, &l->sig_lock, &until) == 0)
 				;
 		}

@@ -143,6 +143,7 @@ for (const width of [390, 1280]) {
       const text = await page.locator('#main').innerText();
       assert.ok(text.includes(cp.json.permission_names[lang]), `permission in ${lang}`);
       assert.ok(text.includes(cp.json.closures[0].reason_names[lang]), `closure reason in ${lang}`);
+      assert.ok(text.includes(cp.json.post_names.KG[lang]), `post name in ${lang}`);
       if (lang !== 'en') assert.ok(!text.includes(cp.json.permission), `no English permission on the ${lang} page`);
       assert.deepEqual((await overflow(page)).wide, [], `kyzyl-art ${lang} fits`);
       await shot(page, `forms-names-kyzyl-art-${width}-${lang}`);

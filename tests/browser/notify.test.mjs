@@ -3,14 +3,15 @@
 // the booking page (which says an SMS will come), the officer calls the vehicle, and the
 // call arrives as SMS at a real Kannel's SMSC (fakesmsc), as email at a real SMTP server, and
 // in the header's bell and on the Notices page, all in the page's language; marked read, the
-// bell goes quiet. The Notices page on a 390 px phone and a 1280 px screen, screenshots in
+// bell goes quiet. The Notices page on a 390 px phone and a 1280 px screen; a driver changes
+// channels there and an operator sends a failed SMS again. Screenshots in
 // build/browser/notify/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
-import { ROOT } from '../lib/kapka.mjs';
+import { ROOT, ADMIN_PASSWORD } from '../lib/kapka.mjs';
 import { startKannel } from '../lib/kannel.mjs';
 import { startSmtp } from '../lib/smtp.mjs';
 import { harness, openPage, onPage, signInAs, visit, overflow, unique, DEMO_PASSWORD } from './helpers.mjs';
@@ -28,7 +29,7 @@ const S = {};
 before(async () => {
   [S.kannel, S.mail] = await Promise.all([startKannel(), startSmtp()]);
   await env.start({ servers: { kapka: { demo: true, now: '2026-12-08T11:00:00+06:00',
-    env: { ...S.kannel.kapkaEnv, ...S.mail.kapkaEnv, KAPKA_NOTIFY_POLL_MS: '100' } } } });
+    env: { ...S.kannel.kapkaEnv, ...S.mail.kapkaEnv, KAPKA_NOTIFY_POLL_MS: '100', KAPKA_NOTIFY_RETRY_MIN_MS: '60000' } } } });
   S.officer = await env.kapka.login('officer', DEMO_PASSWORD);
 });
 after(async () => {
@@ -113,3 +114,53 @@ for (const lang of ['ky', 'ru', 'en']) {
     }
   });
 }
+
+test('a driver switches SMS off on the Notices page; an operator sends a failed SMS again', async () => {
+  const d = await traveller('en');
+  const admin = await openPage(env.browser, env.kapka.url, { width: 1280, height: 900 });
+  const driver = await openPage(env.browser, env.kapka.url, { width: 390, height: 844 });
+  try {
+    // the driver's channels, changed on the page and kept
+    await signInAs(driver.page, d.username, d.password);
+    await visit(driver.page, 'notices');
+    const form = driver.page.locator('section[aria-labelledby="notify-settings"] form');
+    await form.locator('input[name="phone"]').fill('+996 555 010 203');
+    await form.locator('input[name="email_on"]').uncheck();
+    await form.locator('button[type="submit"]').click();
+    await driver.page.locator('#main .notice-ok').waitFor();
+    const token = await env.kapka.login(d.username, d.password);
+    const saved = (await env.kapka.req('GET', '/api/v1/notification-settings', { token })).json;
+    assert.equal(saved.phone, '+996 555 010 203');
+    assert.equal(saved.email_on, false);
+    assert.equal(saved.sms, true);
+    await shot(driver.page, 'en-390-settings');
+
+    // Kannel down: the call's SMS fails; the operator sees it and sends it again once it is up
+    await S.kannel.pause();
+    const r = await env.kapka.req('POST', '/api/v1/checkpoints/dostyk/queue', { token, body: { flow: 'car', plate: `01KG${randomInt(100, 999)}OPS`, lang: 'en' } });
+    assert.equal(r.status, 201, r.text);
+    const called = await env.kapka.req('POST', '/api/v1/checkpoints/dostyk/queue/call', { token: S.officer, body: { flow: 'car', count: 1 } });
+    assert.equal(called.json.items[0].id, r.json.id);
+    await signInAs(admin.page, 'admin', ADMIN_PASSWORD);
+    let row;
+    for (let i = 0; i < 100; i++) {
+      await visit(admin.page, 'notices');
+      row = admin.page.locator('section[aria-labelledby="notify-outbox"] li', { hasText: '+996555010203' });
+      if (await row.count()) break;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    await row.first().waitFor();
+    assert.match(await row.first().innerText(), /Kannel did not answer/);
+    await shot(admin.page, 'en-1280-outbox');
+    await S.kannel.resume();
+    await row.first().locator('button').click();
+    const sms = await S.kannel.waitFor((m) => m.to === '+996555010203');
+    assert.match(sms.text, /^kapka: your turn at dostyk/);
+    assert.deepEqual(driver.problems, []);
+    assert.deepEqual(admin.problems, []);
+  } finally {
+    await S.kannel.resume().catch(() => {});
+    await driver.context.close();
+    await admin.context.close();
+  }
+});

@@ -110,3 +110,17 @@ test('a permit and its application: history to their carrier and officials only'
   assertError(await k.req('GET', '/api/v1/permits/KG-UZ-1999-1-0/history', { token: tok.ministry }), 404, 'not_found');
   assertError(await k.req('GET', '/api/v1/permit-applications/0/history', { token: tok.ministry }), 404, 'not_found');
 });
+
+test('a border-zone application: its history to the traveller and officials only', async () => {
+  const { k, tok } = srv;
+  const t = await newTraveller(k);
+  const apps = (await k.req('GET', '/api/v1/zone-permit-applications', { token: tok.traveller })).json.items;
+  assert.ok(apps.length > 0, 'the demo traveller has an application');
+  const id = apps[0].id;
+  const mine = await k.req('GET', `/api/v1/zone-permit-applications/${id}/history`, { token: tok.traveller });
+  assert.equal(mine.status, 200, mine.text);
+  assert.ok(Array.isArray(mine.json.items));
+  assertError(await k.req('GET', `/api/v1/zone-permit-applications/${id}/history`, { token: t.token }), 404, 'not_found');
+  assert.equal((await k.req('GET', `/api/v1/zone-permit-applications/${id}/history`, { token: tok.ministry })).status, 200);
+  assertError(await k.req('GET', `/api/v1/zone-permit-applications/${id}/history`, { token: tok.carrier }), 403, 'forbidden');
+});

@@ -26,6 +26,14 @@ test('seeded holidays, closures and permissions have their Kyrgyz and Russian na
     assert.equal(c.reason_names.en, c.reason);
     assert.ok(c.reason_names.ky && c.reason_names.ru, JSON.stringify(c));
   }
+  assert.deepEqual(art.post_names, { KG: { en: 'Bor-Dobo', ky: 'Бор-Добо', ru: 'Бор-Добо' }, TJ: { en: 'Kyzyl-Art', ky: 'Кызыл-Арт', ru: 'Кызыл-Арт' } });
+  // every post of every crossing is named in all three languages
+  for (const c of (await k.req('GET', CP)).json.items) {
+    for (const side of [c.country, c.neighbour]) {
+      const n = c.post_names[side];
+      assert.ok(n && n.en === c.posts[side] && n.ky && n.ru, `${c.code} ${side}: ${JSON.stringify(n)}`);
+    }
+  }
   const open = (await k.req('GET', `${CP}/dostyk`)).json;
   assert.equal(open.permission, null);
   assert.equal(open.permission_names, null);

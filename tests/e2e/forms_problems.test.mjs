@@ -5,7 +5,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { newTraveller, assertError, localDate } from './lib.mjs';
-import { usePermitServer } from './permits_helpers.test.mjs';
+import { usePermitServer, carrierWithFleet } from './permits_helpers.test.mjs';
 
 const srv = usePermitServer();
 const CP = '/api/v1/checkpoints';
@@ -103,4 +103,23 @@ test('crossing administration: closures, traffic, capacity, season, booking hour
   assert.deepEqual(problems(await slots({ flow: 'car', date: '2026-02-30', from_hour: 30 }), 422).sort(), ['date date', 'from_hour number_range']);
   const after = await stored();
   assert.deepEqual(after, before, 'nothing changed');
+});
+
+test('the other forms: password, trip, direct issue, users name the field and a code', async () => {
+  const { k, tok } = srv;
+  const t = await newTraveller(k);
+  const pw = (body) => k.req('PUT', '/api/v1/session/password', { token: t.token, body });
+  assert.deepEqual(problems(await pw({ current_password: 'not-it-at-all-1', new_password: 'another-horse-2' }), 422), ['current_password wrong_password']);
+  assert.deepEqual(problems(await pw({ current_password: 'correct-horse-1', new_password: 'correct-horse-1' }), 422), ['new_password same_password']);
+  const c = await carrierWithFleet(k, 1, { kind: 'truck' });
+  const app = (body) => k.req('POST', '/api/v1/permit-applications', { token: c.token, body: { partner: 'UZ', type: 'BILATERAL', vehicle_id: c.vehicles[0].id, ...body } });
+  assert.deepEqual(problems(await app({ trip: { departure_date: 'soon' } }), 422), ['trip.departure_date date']);
+  assert.deepEqual(problems(await app({ departure_country: 'KZ', arrival_country: 'CN' }), 422), ['arrival_country trip_bilateral']);
+  assert.deepEqual(problems(await app({ departure_country: 'UZ', arrival_country: 'UZ' }), 422), ['arrival_country trip_same_country']);
+  assert.equal((await k.req('GET', '/api/v1/permit-applications', { token: c.token })).json.items.length, 0, 'nothing stored');
+  const direct = await k.req('POST', '/api/v1/permits', { token: tok.ministry, body: { organisation_id: 999999, partner: 'UZ', type: 'BILATERAL', plate: '01KG123ABC', expires_at: '2001-01-01' } });
+  const got = problems(direct, 422);
+  assert.ok(got.includes('organisation_id not_carrier') || got.some((x) => x.startsWith('expires_at expiry_')), got.join(', '));
+  const user = await k.req('POST', '/api/v1/users', { token: tok.admin, body: { username: `u${Date.now() % 1e6}`, password: 'correct-horse-1', full_name: 'A B', role: 'carrier', organisation_id: 999999 } });
+  assert.deepEqual(problems(user, 422), ['organisation_id no_organisation']);
 });

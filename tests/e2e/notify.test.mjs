@@ -6,6 +6,10 @@
 // in-app notices are their owner's alone.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startKapka, stopClean, withServer, newTraveller, assertError, adminToken, sleep } from './lib.mjs';
 import { demoTokens, newPlate, carrierWithFleet, issue } from './permits_helpers.test.mjs';
 import { staffAgencies, importer, applyEv, newVin, stepOf, decide } from './window_helpers.mjs';
@@ -281,6 +285,52 @@ test('no gateway configured: no SMS or email queued or promised; in-app notices 
       assert.deepEqual((await k.req('GET', `/api/v1/notification-outbox?state=${state}`, { token: admin })).json.items, [], state);
     }
   });
+});
+
+// A traveller with an email whose temporary import ends in two days: the expiry sweep
+// writes to them within a second (notify_sweep_seconds 1).
+async function tipEndingSoon(k) {
+  const t = await newTraveller(k, { language: 'en' });
+  const email = `${t.body.username}@example.kg`;
+  assert.equal((await k.req('PUT', '/api/v1/notification-settings', { token: t.token, body: { email } })).status, 200);
+  const today = new Date(k.now() + 6 * 3600e3);
+  const entry = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 6, today.getUTCDate() + 3)).toISOString().slice(0, 10);
+  const r = await k.req('POST', '/api/v1/tips', { token: t.token, body: { plate: `AB ${100 + (phoneSeq++ % 800)} CD`, plate_country: 'FR', kind: 'car',
+    owner_name: 'Marie Dupont', owner_passport: '12AB34567', entry_checkpoint: 'dostyk', entered_from: 'UZ', entry_date: entry, term_months: 6 } });
+  assert.equal(r.status, 201, r.text);
+  return { ...t, email };
+}
+
+test('email over STARTTLS, the server checked against smtp_ca_file; a server without TLS is refused', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kapka-smtp-tls-'));
+  const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2',
+    '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'pipe' });
+  const tlsMail = await startSmtp({ tls: { key: readFileSync(key), cert: readFileSync(cert), caFile: cert } });
+  const plainMail = await startSmtp();
+  const fast = { KAPKA_NOTIFY_POLL_MS: '100', KAPKA_NOTIFY_SWEEP_SECONDS: '1', KAPKA_NOTIFY_RETRY_MIN_MS: '60000' };
+  try {
+    await withServer({ now: '2026-12-08T11:00:00+06:00', env: { ...tlsMail.kapkaEnv, ...fast } }, async (k) => {
+      const t = await tipEndingSoon(k);
+      const m = await tlsMail.waitFor((x) => x.to === t.email);
+      assert.equal(m.secure, true, 'the message came over TLS');
+      assert.match(m.subject, /^Temporary import ends soon/);
+    });
+    // STARTTLS required (the default) but the server offers none: nothing goes in clear
+    const env = { ...plainMail.kapkaEnv, KAPKA_SMTP_STARTTLS: '1', ...fast };
+    await withServer({ now: '2026-12-08T11:00:00+06:00', env }, async (k) => {
+      const t = await tipEndingSoon(k);
+      const admin = await adminToken(k);
+      const failed = await until('the email failed', async () => (await k.req('GET', '/api/v1/notification-outbox?state=failed', { token: admin }))
+        .json.items.find((x) => x.recipient === t.email));
+      assert.match(failed.last_error, /mail server did not take it/);
+      assert.equal(plainMail.messages.length, 0, 'nothing sent without TLS');
+    });
+  } finally {
+    await tlsMail.stop();
+    await plainMail.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 // Last: it moves the server's clock on.

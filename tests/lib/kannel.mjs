@@ -108,7 +108,11 @@ text = "kapka sends only"
     return p;
   };
   const startBearerbox = async () => { startProc('bearerbox', '/usr/sbin/bearerbox', [conf]); await waitPort(boxPort); };
-  const startSmsbox = async () => { startProc('smsbox', '/usr/sbin/smsbox', [conf]); await waitPort(sendsms); };
+  const running = (name) => procs[name] && procs[name].exitCode === null && procs[name].signalCode === null;
+  const startSmsbox = async () => {
+    if (!running('smsbox')) startProc('smsbox', '/usr/sbin/smsbox', [conf]); // up already: nothing to do
+    await waitPort(sendsms);
+  };
   const startSmsc = async () => {
     await waitPort(smscPort);
     const p = startProc('fakesmsc', FAKESMSC, ['-H', '127.0.0.1', '-r', String(smscPort), '-m', '0', '100 200 text nop']);

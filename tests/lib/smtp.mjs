@@ -4,17 +4,19 @@
 //   const mail = await startSmtp({ user: 'kapka', password: 'pw' });
 //   startKapka({ env: mail.kapkaEnv })         // KAPKA_SMTP_URL, _FROM, _USER, _PASSWORD
 //   const m = await mail.waitFor((m) => m.to === 'driver@example.kg');
-//   m.subject, m.text, m.headers (a Map), m.raw
+//   m.subject, m.text, m.headers (a Map), m.raw, m.secure (came over TLS)
+//   startSmtp({ tls: { key, cert, caFile } })  // offers STARTTLS; kapka must use it
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 
-export async function startSmtp({ user = 'kapka', password = 'smtp-secret-1' } = {}) {
+export async function startSmtp({ user = 'kapka', password = 'smtp-secret-1', tls = null } = {}) {
   const messages = [];
   const waiters = [];
   let refuse = false;
   const server = new SMTPServer({
     secure: false,
-    hideSTARTTLS: true,
+    hideSTARTTLS: !tls,
+    ...(tls ? { key: tls.key, cert: tls.cert } : {}),
     authOptional: !user,
     authMethods: ['PLAIN', 'LOGIN'],
     logger: false,
@@ -33,7 +35,7 @@ export async function startSmtp({ user = 'kapka', password = 'smtp-secret-1' } =
         const raw = Buffer.concat(chunks).toString('utf8');
         const parsed = await simpleParser(raw);
         const m = {
-          raw, subject: parsed.subject, text: (parsed.text || '').trim(), headers: parsed.headers,
+          raw, subject: parsed.subject, secure: !!session.secure, text: (parsed.text || '').trim(), headers: parsed.headers,
           from: session.envelope.mailFrom && session.envelope.mailFrom.address,
           to: session.envelope.rcptTo.map((r) => r.address).join(','),
         };
@@ -48,7 +50,8 @@ export async function startSmtp({ user = 'kapka', password = 'smtp-secret-1' } =
   return {
     port, messages,
     kapkaEnv: { KAPKA_SMTP_URL: `smtp://127.0.0.1:${port}`, KAPKA_SMTP_FROM: 'kapka <noreply@kapka.example.kg>',
-      KAPKA_SMTP_USER: user, KAPKA_SMTP_PASSWORD: password, KAPKA_SMTP_STARTTLS: '0' },
+      KAPKA_SMTP_USER: user, KAPKA_SMTP_PASSWORD: password, KAPKA_SMTP_STARTTLS: tls ? '1' : '0',
+      ...(tls ? { KAPKA_SMTP_CA_FILE: tls.caFile } : {}) },
     // Answer 451 to every message (the server "down") until set back to false.
     refuse(on) { refuse = on; },
     waitFor(pred, ms = 20000) {

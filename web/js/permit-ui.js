@@ -104,41 +104,40 @@ export function errorNotice(err) {
 }
 
 // A button that asks once more before it acts: the first press shows "Yes, …" and
-// "Cancel" in its place. act() may throw; its error is shown next to the buttons.
-export function confirmButton({ label, confirm, cancel = 'action.cancel', danger = false, act }) {
-  const wrap = h('div', { class: 'confirm' });
-  const first = h('button', { type: 'button', class: danger ? 'secondary danger' : 'secondary', i18n: label });
+// "Cancel" in its place. act() may throw; its error is shown next to the buttons, by
+// failure(err) when given (a page's own wording), else as errorNotice does. data: the
+// first button's data- attributes.
+export function confirmButton({ label, confirm, cancel = 'action.cancel', danger = false, act, data, failure = errorNotice }) {
+  const first = h('button', { type: 'button', class: danger ? 'secondary danger' : 'secondary', i18n: label, dataset: data });
   const yes = h('button', { type: 'button', class: danger ? 'primary danger' : 'primary', i18n: confirm });
   const no = h('button', { type: 'button', class: 'secondary', i18n: cancel });
   const msg = h('div', { class: 'confirm-msg' });
   const ask = h('div', { class: 'confirm-ask', hidden: true }, yes, no);
+  const back = () => {
+    ask.hidden = true;
+    first.hidden = false;
+    first.focus();
+  };
   first.addEventListener('click', () => {
     first.hidden = true;
     ask.hidden = false;
     yes.focus();
   });
-  no.addEventListener('click', () => {
-    ask.hidden = true;
-    first.hidden = false;
-    first.focus();
-  });
+  no.addEventListener('click', back);
   yes.addEventListener('click', async () => {
-    yes.disabled = true;
-    no.disabled = true;
+    yes.disabled = no.disabled = true;
     msg.replaceChildren();
     try {
       await act();
     } catch (err) {
       if (err?.name !== 'ApiError') console.error(err);
-      msg.replaceChildren(errorNotice(err));
-      ask.hidden = true;
-      first.hidden = false;
+      msg.replaceChildren(failure(err));
+      back();
     } finally {
-      yes.disabled = false;
-      no.disabled = false;
+      yes.disabled = no.disabled = false;
     }
   });
-  return append(wrap, first, ask, msg);
+  return h('div', { class: 'confirm' }, first, ask, msg);
 }
 
 // A table with a caption; columns: [{key (heading catalogue key), cell: (item) => node|text, num}].

@@ -62,13 +62,33 @@ static void monotonic_is_not_set(void **state)
 	assert_true(b >= a && b - a < 60 * 1000000LL);
 }
 
+/* A worker's deadline is real time ms ahead, normalised, whatever the set clock says. */
+static void deadline_is_real_time(void **state)
+{
+	(void)state;
+	kp_clock_freeze(86400);
+	static const int64_t ms[] = {0, 1, 999, 1000, 1500, 60000, 123456};
+	for (size_t i = 0; i < sizeof(ms) / sizeof(ms[0]); i++) {
+		struct timespec before, until, after;
+		clock_gettime(CLOCK_REALTIME, &before);
+		kp_deadline_after_ms(&until, ms[i]);
+		clock_gettime(CLOCK_REALTIME, &after);
+		assert_true(until.tv_nsec >= 0 && until.tv_nsec < 1000000000L);
+		/* between the two readings, ms later */
+		int64_t lo = (int64_t)before.tv_sec * 1000000000LL + before.tv_nsec + ms[i] * 1000000LL;
+		int64_t hi = (int64_t)after.tv_sec * 1000000000LL + after.tv_nsec + ms[i] * 1000000LL;
+		int64_t got = (int64_t)until.tv_sec * 1000000000LL + until.tv_nsec;
+		assert_true(lo <= got && got <= hi);
+	}
+	kp_clock_reset();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(wall_by_default),
-	    cmocka_unit_test(frozen),
-	    cmocka_unit_test(started_at_advances),
-	    cmocka_unit_test(monotonic_is_not_set),
+	    cmocka_unit_test(wall_by_default),       cmocka_unit_test(frozen),
+	    cmocka_unit_test(started_at_advances),   cmocka_unit_test(monotonic_is_not_set),
+	    cmocka_unit_test(deadline_is_real_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -354,10 +354,22 @@ static void common_passwords_and_delay(void **state)
 	assert_int_equal(kp_login_delay(1000000, 5, 30, 300), 300);
 }
 
+static void account_states(void **state)
+{
+	(void)state;
+	assert_true(kp_account_status_known("active"));
+	assert_true(kp_account_status_known("suspended"));
+	assert_false(kp_account_status_known("Active"));
+	assert_false(kp_account_status_known("deleted"));
+	assert_false(kp_account_status_known(""));
+	assert_false(kp_account_status_known(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(inn),
+	    cmocka_unit_test(account_states),
 	    cmocka_unit_test(usernames),
 	    cmocka_unit_test(passwords),
 	    cmocka_unit_test(password_counts_characters),

@@ -348,14 +348,40 @@ static void instant_in_future(void **state)
 	assert_int_equal(KP_CLOCK_SKEW_S, 300);
 }
 
+/* The local day's first and last second and the local year, at Bishkek's +6 and at -5:
+ * 1 January 2027 in Bishkek begins at 18:00 UTC on 31 December 2026. */
+static void local_day_bounds_and_year(void **state)
+{
+	(void)state;
+	int64_t jan1 = kp_days_from_civil(2027, 1, 1);
+	int64_t start = kp_local_day_start(jan1, 360);
+	assert_int_equal(start, 1798740000); /* 2026-12-31T18:00:00Z */
+	assert_int_equal(kp_local_day(start, 360), jan1);
+	assert_int_equal(kp_local_day(start - 1, 360), jan1 - 1);
+	assert_int_equal(kp_local_day_end(jan1 - 1, 360), start - 1);
+	assert_int_equal(kp_local_day_end(jan1, 360) - start, 86399);
+	assert_int_equal(kp_local_year(start - 1, 360), 2026);
+	assert_int_equal(kp_local_year(start, 360), 2027);
+	assert_int_equal(kp_local_year(start, 0), 2026); /* still 31 December in UTC */
+	assert_int_equal(kp_local_day_start(jan1, -300), jan1 * 86400 + 300 * 60);
+	assert_int_equal(kp_local_year(kp_local_day_start(jan1, -300) - 1, -300), 2026);
+	assert_int_equal(kp_local_year(-1, 0), 1969);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(known_days),        cmocka_unit_test(round_trip_wide_range),
-	    cmocka_unit_test(leap_years),        cmocka_unit_test(date_valid),
-	    cmocka_unit_test(parse_dmy),         cmocka_unit_test(parse_iso),
-	    cmocka_unit_test(format_round_trip), cmocka_unit_test(local_day),
-	    cmocka_unit_test(local_day_end),     cmocka_unit_test(instant_in_future),
+	    cmocka_unit_test(local_day_bounds_and_year),
+	    cmocka_unit_test(known_days),
+	    cmocka_unit_test(round_trip_wide_range),
+	    cmocka_unit_test(leap_years),
+	    cmocka_unit_test(date_valid),
+	    cmocka_unit_test(parse_dmy),
+	    cmocka_unit_test(parse_iso),
+	    cmocka_unit_test(format_round_trip),
+	    cmocka_unit_test(local_day),
+	    cmocka_unit_test(local_day_end),
+	    cmocka_unit_test(instant_in_future),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -75,6 +75,7 @@ export default {
 
     const f = makeForm({
       submit: 'apply.submit',
+      fields: { 'trip.departure_date': 'departure_date', trip: 'route' }, // the body's trip object
       async onSubmit(values) {
         result.replaceChildren();
         const body = { partner: values.partner, type: Number(values.type), vehicle_id: Number(values.vehicle_id) };

@@ -49,7 +49,7 @@ function card(c) {
   return h('li', { class: 'card checkpoint', dataset: { code: c.code, open: String(c.status.open) } },
     h('h3', {}, h('a', { href: href(c) }, cpName(c))),
     h('p', { class: 'hint' }, countryName(c.country), ' → ', countryName(c.neighbour), ' · ',
-      h('span', { i18n: 'checkpoints.posts', args: { own: c.posts[c.country], other: c.posts[c.neighbour] } })),
+      h('span', { i18n: 'checkpoints.posts', args: { own: c.post_names?.[c.country] || c.posts[c.country], other: c.post_names?.[c.neighbour] || c.posts[c.neighbour] } })),
     statusBlock(c, c.status),
     c.alternative ? h('p', { class: 'cp-alternative' }, h('span', { i18n: 'checkpoints.alternative', args: { km: String(c.alternative.distance_km) } }), ' ',
       h('a', { href: `#/checkpoints/${encodeURIComponent(c.alternative.code)}` }, c.alternative.name)) : null,
@@ -80,7 +80,7 @@ function hoursTable(cp) {
     columns: [
       { key: 'checkpoint.side', cell: (w) => countryName(w.side) },
       { key: 'checkpoint.kind', cell: (w) => h('span', { i18n: `checkpoint.window_${w.kind}` }) },
-      { key: 'checkpoint.days', cell: (w) => [...w.days].map((d) => t(`weekday.${d}`)).join(', ') },
+      { key: 'checkpoint.days', cell: (w) => [...w.days].map((d, i) => [i ? ', ' : '', h('span', { i18n: `weekday.${d}` })]) },
       { key: 'checkpoint.time', cell: (w) => `${w.opens}–${w.closes}` },
     ],
   });
@@ -97,7 +97,8 @@ async function renderOne(view, ctx, code) {
       h('section', { class: 'card', 'aria-labelledby': 'cp-status' }, h('h2', { id: 'cp-status', i18n: 'checkpoint.status' }), statusBlock(cp, st)),
       h('dl', { class: 'facts' },
         row('checkpoint.border', [countryName(cp.country), ' → ', countryName(cp.neighbour)]),
-        row('checkpoint.posts', `${cp.posts[cp.country]} / ${cp.posts[cp.neighbour]}`),
+        row('checkpoint.posts', [named(cp.post_names?.[cp.country]) || cp.posts[cp.country], ' / ',
+          named(cp.post_names?.[cp.neighbour]) || cp.posts[cp.neighbour]]),
         row('checkpoint.allowed', cp.modes.map((m, i) => [i ? ', ' : '', modeName(m)])),
         row('checkpoint.foreigners', h('span', { i18n: cp.foreigners ? 'answer.yes' : 'answer.no' })),
         row('checkpoint.permission', cp.permission_names ? named(cp.permission_names) : cp.permission),

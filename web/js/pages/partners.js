@@ -8,7 +8,7 @@
 import { append, h, dateEl, notice, announce } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
 import { describeError } from '../errors.js';
-import { countryName, table, errorNotice, fmt } from '../permit-ui.js';
+import { confirmButton, countryName, table, errorNotice, fmt } from '../permit-ui.js';
 import { GOV_ROLES } from './quotas.js';
 
 const enc = encodeURIComponent;
@@ -64,40 +64,8 @@ function failure(err) {
   return append(box, detail(err));
 }
 
-// Like permit-ui's confirmButton (ask once more before acting), with this page's errors.
-function askButton({ label, confirm, danger = false, act, data }) {
-  const first = h('button', { type: 'button', class: danger ? 'secondary danger' : 'secondary', i18n: label, dataset: data });
-  const yes = h('button', { type: 'button', class: danger ? 'primary danger' : 'primary', i18n: confirm });
-  const no = h('button', { type: 'button', class: 'secondary', i18n: 'action.cancel' });
-  const ask = h('div', { class: 'confirm-ask', hidden: true }, yes, no);
-  const msg = h('div', { class: 'confirm-msg' });
-  first.addEventListener('click', () => {
-    first.hidden = true;
-    ask.hidden = false;
-    yes.focus();
-  });
-  no.addEventListener('click', () => {
-    ask.hidden = true;
-    first.hidden = false;
-    first.focus();
-  });
-  yes.addEventListener('click', async () => {
-    yes.disabled = no.disabled = true;
-    msg.replaceChildren();
-    try {
-      await act();
-    } catch (err) {
-      if (!isApiError(err)) console.error(err);
-      msg.replaceChildren(failure(err));
-      ask.hidden = true;
-      first.hidden = false;
-      first.focus();
-    } finally {
-      yes.disabled = no.disabled = false;
-    }
-  });
-  return h('div', { class: 'confirm' }, first, ask, msg);
-}
+// permit-ui's confirmButton (ask once more before acting), with this page's errors.
+const askButton = (opts) => confirmButton({ ...opts, failure });
 
 const num = (n) => h('span', { class: 'num-value' }, fmt(n));
 const mono = (text) => h('span', { class: 'mono' }, text);

@@ -5,6 +5,7 @@ import { append, h, dateEl, notice, announce, named } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
 import { t } from '../i18n.js';
 import { row, term, confirmButton, errorNotice, fmt } from '../permit-ui.js';
+import { historyBox } from '../history.js';
 
 const enc = encodeURIComponent;
 const today = (days = 0) => new Date(Date.now() + 6 * 3600 * 1000 + days * 86400000).toISOString().slice(0, 10);
@@ -73,6 +74,7 @@ function appCard(a, ctx, reload) {
       field({ name: 'valid_until', label: 'zones.new_end', type: 'date', required: true })));
     append(box, f.form);
   }
+  append(box, historyBox(ctx, `/api/v1/zone-permit-applications/${a.id}/history`));
   return box;
 }
 
