@@ -59,7 +59,8 @@ int kp_store_agency_create(kp_conn_t *c, const kp_actor_t *who, kp_agency_t *ag)
 	return rc;
 }
 
-#define AGENCY_COLUMNS "id, code, kind, name, xroad_member, created_at, org_id, name_ru, name_ky, decides_steps, exchange"
+#define AGENCY_COLUMNS \
+	"id, code, kind, name, xroad_member, created_at, org_id, name_ru, name_ky, decides_steps, exchange"
 
 static void agency_from_row(const kp_rows_t *r, int i, kp_agency_t *ag)
 {

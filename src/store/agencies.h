@@ -11,11 +11,11 @@
 /* One register of agencies (sql/105): the border agencies of the exchange and the agencies
  * that decide single-window steps are its rows; customs may be both. */
 typedef struct kp_agency {
-	int64_t id, created_at, org_id; /* org_id 0: not an organisation of kapka */
+	int64_t id, created_at, org_id;                /* org_id 0: not an organisation of kapka */
 	const char *code, *kind, *name, *xroad_member; /* name: in English */
-	const char *name_ru, *name_ky;                  /* NULL: not given (a border agency's) */
-	bool decides_steps;                             /* decides single-window steps */
-	bool exchange;                                  /* takes part in the border exchange */
+	const char *name_ru, *name_ky;                 /* NULL: not given (a border agency's) */
+	bool decides_steps;                            /* decides single-window steps */
+	bool exchange;                                 /* takes part in the border exchange */
 } kp_agency_t;
 
 /* Which rows a list holds: every agency, the border exchange's, or the single window's. */
