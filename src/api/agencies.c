@@ -23,6 +23,7 @@ static json_t *agency_json(const kp_agency_t *ag)
 	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s?}", "id", (json_int_t)ag->id, "code", ag->code, "kind", ag->kind,
 	                      "name", ag->name, "xroad_member", ag->xroad_member);
 	json_object_set_new(o, "organisation_id", ag->org_id ? json_integer(ag->org_id) : json_null());
+	json_object_set_new(o, "decides_steps", json_boolean(ag->decides_steps)); /* one register with the window's */
 	return o;
 }
 
@@ -33,8 +34,8 @@ static int load_agency(kp_req_t *req, kp_agency_t *ag)
 	if (kp_req_param_id(req, "id", &id) != 0)
 		return -1;
 	int rc = kp_store_agency_get(kp_api_db(req), &req->arena, id, ag);
-	if (rc == KP_DB_OK && !is_owner(req) && kp_agency_of_user(req) != id)
-		rc = KP_DB_NOTFOUND;
+	if (rc == KP_DB_OK && (!ag->exchange || (!is_owner(req) && kp_agency_of_user(req) != id)))
+		rc = KP_DB_NOTFOUND; /* a window-only agency is not a border agency (yet) */
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "agency");
 		return -1;
@@ -118,7 +119,7 @@ void kp_api_agency_list(kp_req_t *req)
 {
 	kp_agency_t *ag;
 	int n;
-	int rc = kp_store_agency_list(kp_api_db(req), &req->arena, &ag, &n);
+	int rc = kp_store_agency_list(kp_api_db(req), &req->arena, KP_AGENCIES_EXCHANGE, &ag, &n);
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "agencies");
 		return;

@@ -215,20 +215,28 @@ void kp_api_application_list(kp_req_t *req)
 	kp_api_page_reply(req, items, total, &page);
 }
 
-void kp_api_application_get(kp_req_t *req)
+/* The application {id} of the path, when the caller may see its organisation's (404 as if
+ * it did not exist otherwise); answers and returns -1 when not. */
+static int load_application(kp_req_t *req, int64_t *id, kp_application_t *ap)
 {
-	int64_t id;
-	if (kp_req_param_id(req, "id", &id) != 0)
-		return;
-	kp_application_t ap;
-	int rc = kp_store_application_get(kp_api_db(req), &req->arena, id, &ap);
-	if (rc == KP_DB_OK && !kp_api_may_see_org(req, ap.org_id))
+	if (kp_req_param_id(req, "id", id) != 0)
+		return -1;
+	int rc = kp_store_application_get(kp_api_db(req), &req->arena, *id, ap);
+	if (rc == KP_DB_OK && !kp_api_may_see_org(req, ap->org_id))
 		rc = KP_DB_NOTFOUND;
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "application");
-		return;
+		return -1;
 	}
-	kp_reply_json(req, 200, application_json(&ap));
+	return 0;
+}
+
+void kp_api_application_get(kp_req_t *req)
+{
+	int64_t id;
+	kp_application_t ap;
+	if (load_application(req, &id, &ap) == 0)
+		kp_reply_json(req, 200, application_json(&ap));
 }
 
 void kp_api_application_decide(kp_req_t *req)
@@ -296,15 +304,8 @@ void kp_api_permit_years(kp_req_t *req)
 void kp_api_application_history(kp_req_t *req)
 {
 	int64_t id;
-	if (kp_req_param_id(req, "id", &id) != 0)
-		return;
 	kp_application_t ap;
-	int rc = kp_store_application_get(kp_api_db(req), &req->arena, id, &ap);
-	if (rc == KP_DB_OK && !kp_api_may_see_org(req, ap.org_id))
-		rc = KP_DB_NOTFOUND;
-	if (rc != KP_DB_OK) {
-		kp_reply_db_error(req, rc, "application");
+	if (load_application(req, &id, &ap) != 0)
 		return;
-	}
 	kp_api_history_reply(req, "permit_application", kp_arena_printf(&req->arena, "%lld", (long long)id));
 }

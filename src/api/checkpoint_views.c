@@ -78,6 +78,11 @@ json_t *kp_api_checkpoint_json(const kp_checkpoint_t *cp, bool detailed)
 	                      modes_json(cp->schedule.modes), "foreigners", cp->schedule.foreigners, "permission",
 	                      cp->permission, "border_zone", cp->border_zone, "capacity", cap, "notes", cp->notes);
 	json_object_set_new(j, "permission_names", names_json(cp->permission, cp->permission_ky, cp->permission_ru));
+	json_object_set_new(j, "post_names",
+	                    json_pack("{s:o, s:o}", cp->country, names_json(cp->post_name, cp->post_name_ky, cp->post_name_ru),
+	                              cp->neighbour,
+	                              names_json(cp->neighbour_post_name, cp->neighbour_post_name_ky,
+	                                         cp->neighbour_post_name_ru)));
 	if (!detailed)
 		return j;
 	json_object_set_new(j, "hours", hours_json(cp));

@@ -5,6 +5,7 @@
 #define KP_API_WINDOW_H
 
 #include "api/api.h"
+#include "store/agencies.h"
 #include "store/window.h"
 
 /* The definition of procedure code (the caller decrefs); answers 404 and returns NULL
@@ -23,6 +24,9 @@ json_t *kp_window_step_label(const json_t *def, const char *code);
 /* The number of a fee's receipt, as the JSON, the PDF and its signed QR all print it:
  * the authority's code, "SW" and the fee's id (in the arena a). */
 const char *kp_window_receipt_number(kp_arena_t *a, const char *authority, int64_t fee_id);
+/* An agency's name as the window shows it, {ky, ru, en}: English where the register has no
+ * Kyrgyz or Russian name (a border agency's). */
+json_t *kp_window_agency_names(const kp_agency_t *ag);
 /* A fee in JSON with its receipt's number when paid. */
 json_t *kp_window_fee_json(kp_req_t *req, const kp_sw_fee_t *f);
 /* A document's metadata in JSON (never its bytes). */

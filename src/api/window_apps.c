@@ -86,13 +86,18 @@ json_t *kp_window_step_label(const json_t *def, const char *code)
 	return NULL;
 }
 
+json_t *kp_window_agency_names(const kp_agency_t *ag)
+{
+	return json_pack("{s:s, s:s, s:s}", "ky", ag->name_ky ? ag->name_ky : ag->name, "ru",
+	                 ag->name_ru ? ag->name_ru : ag->name, "en", ag->name);
+}
+
 static json_t *agency_json(kp_req_t *req, const char *code)
 {
-	kp_sw_agency_t ag;
-	if (kp_store_sw_agency_get(kp_api_db(req), &req->arena, code, &ag) != KP_DB_OK)
+	kp_agency_t ag;
+	if (kp_store_agency_by_code(kp_api_db(req), &req->arena, code, &ag) != KP_DB_OK)
 		return json_pack("{s:s}", "code", code);
-	return json_pack("{s:s, s:{s:s, s:s, s:s}}", "code", ag.code, "name", "ky", ag.name_ky, "ru", ag.name_ru, "en",
-	                 ag.name_en);
+	return json_pack("{s:s, s:o}", "code", ag.code, "name", kp_window_agency_names(&ag));
 }
 
 json_t *kp_window_step_json(kp_req_t *req, const kp_sw_step_t *s, const json_t *def)

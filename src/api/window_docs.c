@@ -268,7 +268,7 @@ void kp_api_sw_fee_receipt(kp_req_t *req)
 {
 	kp_sw_fee_t f;
 	kp_sw_app_t app;
-	kp_sw_agency_t ag;
+	kp_agency_t ag;
 	if (load_fee(req, &f, &app, true) != 0)
 		return;
 	if (strcmp(f.status, "paid") != 0 || f.credential == NULL) {
@@ -276,8 +276,10 @@ void kp_api_sw_fee_receipt(kp_req_t *req)
 		               f.status);
 		return;
 	}
-	if (kp_store_sw_agency_get(kp_api_db(req), &req->arena, f.collector, &ag) != KP_DB_OK)
-		ag.name_en = ag.name_ru = ag.name_ky = f.collector;
+	if (kp_store_agency_by_code(kp_api_db(req), &req->arena, f.collector, &ag) != KP_DB_OK)
+		ag.name = ag.name_ru = ag.name_ky = f.collector;
+	ag.name_ru = ag.name_ru ? ag.name_ru : ag.name;
+	ag.name_ky = ag.name_ky ? ag.name_ky : ag.name;
 	const char *no = kp_window_receipt_number(&req->arena, kp_api_app(req)->cfg->authority_code, f.id);
 	char paid[32];
 	kp_iso8601(f.paid_at, paid, sizeof(paid));
@@ -287,7 +289,7 @@ void kp_api_sw_fee_receipt(kp_req_t *req)
 	    {{&L_NO, no},
 	     {&L_APP, kp_arena_printf(&req->arena, "%lld (%s)", (long long)app.id, app.procedure)},
 	     {&L_STEP, f.step_code},
-	     {&L_COLL, kp_arena_printf(&req->arena, "%s / %s / %s", ag.name_ky, ag.name_ru, ag.name_en)},
+	     {&L_COLL, kp_arena_printf(&req->arena, "%s / %s / %s", ag.name_ky, ag.name_ru, ag.name)},
 	     {&L_SUM, kp_arena_printf(&req->arena, "%lld", (long long)f.amount_som)},
 	     {&L_PAID,
 	      kp_arena_printf(&req->arena, "%s, %s %s", paid, f.gateway ? f.gateway : "", f.reference ? f.reference : "")}};

@@ -72,11 +72,12 @@ void kp_api_sw_procedure_put(kp_req_t *req)
 	json_t *s;
 	json_array_foreach(json_object_get(def, "steps"), i, s)
 	{
-		kp_sw_agency_t ag;
+		kp_agency_t ag;
 		const char *codes[] = {json_string_value(json_object_get(s, "agency")),
 		                       json_string_value(json_object_get(json_object_get(s, "fee"), "collector"))};
 		for (int k = 0; k < 2; k++)
-			if (codes[k] && kp_store_sw_agency_get(kp_api_db(req), &req->arena, codes[k], &ag) != KP_DB_OK)
+			if (codes[k] && (kp_store_agency_by_code(kp_api_db(req), &req->arena, codes[k], &ag) != KP_DB_OK ||
+			                 !ag.decides_steps))
 				kp_field_error(req, kp_arena_printf(&req->arena, "steps[%zu].%s", i, k ? "fee.collector" : "agency"),
 				               "names no agency (add it with PUT /api/v1/window/agencies/{code})");
 	}
@@ -96,18 +97,18 @@ void kp_api_sw_procedure_put(kp_req_t *req)
 		kp_reply_json(req, 200, procedure_json(&p));
 }
 
-static json_t *agency_json(const kp_sw_agency_t *a)
+static json_t *agency_json(const kp_agency_t *a)
 {
-	return json_pack("{s:s, s:o, s:{s:s, s:s, s:s}}", "code", a->code, "org_id",
-	                 a->org_id ? json_integer(a->org_id) : json_null(), "name", "ky", a->name_ky, "ru", a->name_ru, "en",
-	                 a->name_en);
+	return json_pack("{s:s, s:o, s:o}", "code", a->code, "org_id", a->org_id ? json_integer(a->org_id) : json_null(),
+	                 "name", kp_window_agency_names(a));
 }
 
+/* The single window's view of the one register: the agencies that decide steps. */
 void kp_api_sw_agencies(kp_req_t *req)
 {
-	kp_sw_agency_t *as;
+	kp_agency_t *as;
 	int n;
-	int rc = kp_store_sw_agencies(kp_api_db(req), &req->arena, &as, &n);
+	int rc = kp_store_agency_list(kp_api_db(req), &req->arena, KP_AGENCIES_WINDOW, &as, &n);
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "agencies");
 		return;
@@ -126,11 +127,11 @@ void kp_api_sw_agency_put(kp_req_t *req)
 		kp_reply_error(req, 404, "not_found", "an agency code is 2 to 40 lower-case letters, digits, '-' or '_'");
 		return;
 	}
-	kp_sw_agency_t ag = {.code = code};
+	kp_agency_t ag = {.code = code};
 	long long org = 0;
 	kp_body_int(req, "org_id", 1, INT64_MAX, false, &org);
 	ag.org_id = org;
-	ag.name_en = kp_body_str(req, "name_en", 200, true);
+	ag.name = kp_body_str(req, "name_en", 200, true);
 	ag.name_ru = kp_body_str(req, "name_ru", 200, true);
 	ag.name_ky = kp_body_str(req, "name_ky", 200, true);
 	kp_org_t o;
@@ -143,7 +144,7 @@ void kp_api_sw_agency_put(kp_req_t *req)
 	if (kp_body_check(req) != 0)
 		return;
 	kp_actor_t who = kp_api_actor(req);
-	int rc = kp_store_sw_agency_put(kp_api_db(req), &who, &ag);
+	int rc = kp_store_agency_window_put(kp_api_db(req), &who, &ag);
 	if (rc != KP_DB_OK)
 		kp_reply_db_error(req, rc, "agency");
 	else

@@ -4,6 +4,7 @@
 #include "domain/number.h"
 #include "api/travel.h"
 #include "cli/cli.h"
+#include "store/agencies.h"
 #include "store/checkpoints.h"
 #include "store/permits.h"
 #include "store/travellers.h"
@@ -243,11 +244,11 @@ static int demo_window(struct demo_ctx *d)
 		}
 		if (staff[i].user && add_user(d, org.id, staff[i].user, staff[i].role, staff[i].name, staff[i].lang) != KP_DB_OK)
 			return -1;
-		kp_sw_agency_t ag;
-		if (kp_store_sw_agency_get(d->c, d->a, staff[i].agency, &ag) != KP_DB_OK)
+		kp_agency_t ag;
+		if (kp_store_agency_by_code(d->c, d->a, staff[i].agency, &ag) != KP_DB_OK)
 			return -1;
 		ag.org_id = org.id;
-		if (kp_store_sw_agency_put(d->c, &d->who, &ag) != KP_DB_OK)
+		if (kp_store_agency_window_put(d->c, &d->who, &ag) != KP_DB_OK)
 			return -1;
 	}
 	kp_user_t carrier;

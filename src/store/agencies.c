@@ -40,19 +40,27 @@ int kp_store_agency_create(kp_conn_t *c, const kp_actor_t *who, kp_agency_t *ag)
 	int rc = kp_store_begin(c);
 	if (rc == KP_DB_OK)
 		rc = kp_db_exec(c, &a, &r,
-		                "INSERT INTO agencies (code, kind, name, xroad_member, org_id, created_at) VALUES (?, ?, ?, ?, "
-		                "?, ?)"
-		                " RETURNING id",
+		                "INSERT INTO agencies (code, kind, name, xroad_member, org_id, created_at, exchange)"
+		                " VALUES (?, ?, ?, ?, ?, ?, 1) ON CONFLICT (code) DO UPDATE SET kind = excluded.kind,"
+		                " name = excluded.name, xroad_member = excluded.xroad_member,"
+		                " org_id = COALESCE(excluded.org_id, agencies.org_id), exchange = 1"
+		                " WHERE agencies.exchange = 0 RETURNING id",
 		                KP_PARAMS(KV_TEXT(ag->code), KV_TEXT(ag->kind), KV_TEXT(ag->name), KV_TEXT(ag->xroad_member),
 		                          ag->org_id ? KV_INT(ag->org_id) : KV_NULL, KV_INT(ag->created_at)));
+	if (rc == KP_DB_OK && r.nrows == 0)
+		rc = KP_DB_CONFLICT; /* a border agency already has this code */
 	if (rc == KP_DB_OK) {
 		ag->id = kp_rows_int(&r, 0, 0);
+		ag->exchange = true;
 		rc = kp_store_audit_id(c, who, "agency.create", "agency", ag->id, NULL, agency_snapshot(ag));
 	}
 	rc = kp_store_end(c, rc);
 	kp_arena_cleanup(&a);
 	return rc;
 }
+
+#define AGENCY_COLUMNS \
+	"id, code, kind, name, xroad_member, created_at, org_id, name_ru, name_ky, decides_steps, exchange"
 
 static void agency_from_row(const kp_rows_t *r, int i, kp_agency_t *ag)
 {
@@ -63,25 +71,37 @@ static void agency_from_row(const kp_rows_t *r, int i, kp_agency_t *ag)
 	ag->xroad_member = kp_rows_text(r, i, 4);
 	ag->created_at = kp_rows_int(r, i, 5);
 	ag->org_id = kp_rows_int(r, i, 6);
+	ag->name_ru = kp_rows_text(r, i, 7);
+	ag->name_ky = kp_rows_text(r, i, 8);
+	ag->decides_steps = kp_rows_int(r, i, 9) != 0;
+	ag->exchange = kp_rows_int(r, i, 10) != 0;
 }
 
 int kp_store_agency_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_agency_t *out)
 {
 	kp_rows_t r;
-	int rc = kp_db_one(c, a, &r,
-	                   "SELECT id, code, kind, name, xroad_member, created_at, org_id FROM agencies WHERE id = ?",
-	                   KP_PARAMS(KV_INT(id)));
+	int rc = kp_db_one(c, a, &r, "SELECT " AGENCY_COLUMNS " FROM agencies WHERE id = ?", KP_PARAMS(KV_INT(id)));
 	if (rc == KP_DB_OK)
 		agency_from_row(&r, 0, out);
 	return rc;
 }
 
-int kp_store_agency_list(kp_conn_t *c, kp_arena_t *a, kp_agency_t **out, int *n)
+int kp_store_agency_by_code(kp_conn_t *c, kp_arena_t *a, const char *code, kp_agency_t *out)
+{
+	kp_rows_t r;
+	int rc = kp_db_one(c, a, &r, "SELECT " AGENCY_COLUMNS " FROM agencies WHERE code = ?", KP_PARAMS(KV_TEXT(code)));
+	if (rc == KP_DB_OK)
+		agency_from_row(&r, 0, out);
+	return rc;
+}
+
+int kp_store_agency_list(kp_conn_t *c, kp_arena_t *a, enum kp_agency_view view, kp_agency_t **out, int *n)
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT id, code, kind, name, xroad_member, created_at, org_id FROM agencies ORDER BY code",
-	                    NULL, 0);
+	                    "SELECT " AGENCY_COLUMNS " FROM agencies WHERE (? = 0 OR (? = 1 AND exchange = 1)"
+	                    " OR (? = 2 AND decides_steps = 1)) ORDER BY code",
+	                    KP_PARAMS(KV_INT(view), KV_INT(view), KV_INT(view)));
 	if (rc != KP_DB_OK)
 		return rc;
 	*n = r.nrows;
@@ -89,6 +109,24 @@ int kp_store_agency_list(kp_conn_t *c, kp_arena_t *a, kp_agency_t **out, int *n)
 	for (int i = 0; i < r.nrows; i++)
 		agency_from_row(&r, i, &(*out)[i]);
 	return KP_DB_OK;
+}
+
+int kp_store_agency_window_put(kp_conn_t *c, const kp_actor_t *who, const kp_agency_t *ag)
+{
+	int rc = kp_store_begin(c);
+	if (rc == KP_DB_OK)
+		rc = kp_db_run(c,
+		               "INSERT INTO agencies (code, kind, name, name_ru, name_ky, org_id, created_at, decides_steps,"
+		               " exchange) VALUES (?, 'service', ?, ?, ?, ?, ?, 1, 0) ON CONFLICT (code) DO UPDATE SET"
+		               " name = excluded.name, name_ru = excluded.name_ru, name_ky = excluded.name_ky,"
+		               " org_id = excluded.org_id, decides_steps = 1",
+		               KP_PARAMS(KV_TEXT(ag->code), KV_TEXT(ag->name), KV_TEXT(ag->name_ru), KV_TEXT(ag->name_ky),
+		                         ag->org_id ? KV_INT(ag->org_id) : KV_NULL, KV_INT(kp_now())),
+		               NULL);
+	if (rc == KP_DB_OK)
+		rc = kp_store_audit_json(c, who, "window.agency", "agency", ag->code, NULL,
+		                         json_pack("{s:I, s:s}", "org_id", (json_int_t)ag->org_id, "name_en", ag->name));
+	return kp_store_end(c, rc);
 }
 
 /* One statement and its audit row as a transaction. */

@@ -8,10 +8,18 @@
 
 #include "store/store.h"
 
+/* One register of agencies (sql/105): the border agencies of the exchange and the agencies
+ * that decide single-window steps are its rows; customs may be both. */
 typedef struct kp_agency {
-	int64_t id, created_at, org_id; /* org_id 0: not an organisation of kapka */
-	const char *code, *kind, *name, *xroad_member;
+	int64_t id, created_at, org_id;                /* org_id 0: not an organisation of kapka */
+	const char *code, *kind, *name, *xroad_member; /* name: in English */
+	const char *name_ru, *name_ky;                 /* NULL: not given (a border agency's) */
+	bool decides_steps;                            /* decides single-window steps */
+	bool exchange;                                 /* takes part in the border exchange */
 } kp_agency_t;
+
+/* Which rows a list holds: every agency, the border exchange's, or the single window's. */
+enum kp_agency_view { KP_AGENCIES_ALL, KP_AGENCIES_EXCHANGE, KP_AGENCIES_WINDOW };
 
 typedef struct kp_agency_grant {
 	int64_t id, agency_id, subsystem_id, granted_at;
@@ -49,10 +57,18 @@ int kp_store_agency_event_add(kp_conn_t *c, json_t *event);
  * of service for the whole agency. */
 int kp_store_agency_member_may(kp_conn_t *c, int64_t user_id, const char *service, int64_t *agency_id, bool *granted);
 
-/* Agencies, members, subsystems (KP_DB_CONFLICT when the code or client is taken). */
+/* Agencies, members, subsystems (KP_DB_CONFLICT when the code or client is taken). Creating
+ * a border agency whose code the register holds for a window agency only makes that agency
+ * a member of the exchange (the same agency); a border agency's code is a conflict. */
 int kp_store_agency_create(kp_conn_t *c, const kp_actor_t *who, kp_agency_t *ag);
 int kp_store_agency_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_agency_t *out);
-int kp_store_agency_list(kp_conn_t *c, kp_arena_t *a, kp_agency_t **out, int *n);
+int kp_store_agency_by_code(kp_conn_t *c, kp_arena_t *a, const char *code, kp_agency_t *out);
+/* By code. */
+int kp_store_agency_list(kp_conn_t *c, kp_arena_t *a, enum kp_agency_view view, kp_agency_t **out, int *n);
+/* The single window's agency code: added (kind service unless a border agency holds the
+ * code) or given its names in three languages and its organisation, and marked as deciding
+ * steps. KP_DB_REF when org_id names no organisation. */
+int kp_store_agency_window_put(kp_conn_t *c, const kp_actor_t *who, const kp_agency_t *ag);
 /* KP_DB_CONFLICT when the user already belongs to an agency. */
 int kp_store_agency_member_add(kp_conn_t *c, const kp_actor_t *who, int64_t agency_id, int64_t user_id);
 int kp_store_agency_members(kp_conn_t *c, kp_arena_t *a, int64_t agency_id, int64_t **user_ids, int *n);

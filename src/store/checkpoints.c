@@ -49,6 +49,10 @@ static void checkpoint_from_row(const kp_rows_t *r, int i, kp_checkpoint_t *cp)
 	cp->sources = kp_rows_text(r, i, 19);
 	cp->permission_ky = kp_rows_text(r, i, 20);
 	cp->permission_ru = kp_rows_text(r, i, 21);
+	cp->post_name_ky = kp_rows_text(r, i, 22);
+	cp->post_name_ru = kp_rows_text(r, i, 23);
+	cp->neighbour_post_name_ky = kp_rows_text(r, i, 24);
+	cp->neighbour_post_name_ru = kp_rows_text(r, i, 25);
 	if (kp_modes_parse(cp->modes_text, &cp->schedule.modes) != 0)
 		cp->schedule.modes = 0;
 	cp->schedule.holiday_rule = strcmp(cp->holiday_rule, "both") == 0  ? KP_HOLIDAYS_BOTH
@@ -68,7 +72,8 @@ static int load_checkpoints(kp_conn_t *c, kp_cp_set_t *set)
 	int rc = kp_db_exec(c, &set->arena, &r,
 	                    "SELECT code, country, neighbour, name_en, name_ru, name_ky, post_name, neighbour_post_name,"
 	                    " lat, lon, modes, foreigners, permission, border_zone, holiday_rule, season_from, season_to,"
-	                    " notes, updated_at, sources, permission_ky, permission_ru FROM checkpoints ORDER BY country, name_en",
+	                    " notes, updated_at, sources, permission_ky, permission_ru, post_name_ky, post_name_ru,"
+	                    " neighbour_post_name_ky, neighbour_post_name_ru FROM checkpoints ORDER BY country, name_en",
 	                    NULL, 0);
 	if (rc != KP_DB_OK)
 		return rc;

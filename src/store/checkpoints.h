@@ -18,6 +18,7 @@ typedef struct kp_checkpoint {
 	const char *code, *country, *neighbour, *name_en, *name_ru, *name_ky, *post_name, *neighbour_post_name;
 	const char *modes_text, *permission, *border_zone, *holiday_rule, *season_from, *season_to, *notes;
 	const char *permission_ky, *permission_ru; /* the permission in Kyrgyz and Russian, NULL when not given */
+	const char *post_name_ky, *post_name_ru, *neighbour_post_name_ky, *neighbour_post_name_ru; /* likewise */
 	const char *sources; /* the public sources the registry data was checked against, and what was not */
 	double lat, lon;
 	int64_t capacity[KP_FLOW_COUNT]; /* per day and flow; -1: this flow is not handled */
@@ -128,10 +129,11 @@ typedef struct kp_crossing_filter {
 	const char *checkpoint, *plate;
 	int64_t from, to; /* at in [from, to); 0: open */
 	bool flagged_only;
-	int limit;
 } kp_crossing_filter_t;
-/* Newest first, without persons. */
-int kp_store_crossing_list(kp_conn_t *c, kp_arena_t *a, const kp_crossing_filter_t *f, kp_crossing_t **out, int *n);
+/* A page of crossings, newest first, without persons; page->q searches the plate, the
+ * permit and the flags. *total: all that match. */
+int kp_store_crossing_list(kp_conn_t *c, kp_arena_t *a, const kp_crossing_filter_t *f, const kp_page_t *page,
+                           kp_crossing_t **out, int *n, int64_t *total);
 
 /* One person's crossings, oldest first, found by passport number and nationality (the
  * stay calculator derives entries and exits from them). */

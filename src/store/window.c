@@ -316,7 +316,7 @@ int kp_store_sw_submit(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw
 }
 
 #define QUEUE_WHERE                                                                                                \
-	" FROM sw_steps WHERE agency IN (SELECT code FROM sw_agencies WHERE org_id = ?)"                               \
+	" FROM sw_steps WHERE agency IN (SELECT code FROM agencies WHERE org_id = ?)"                               \
 	" AND role = ? AND (CAST(? AS TEXT) IS NULL OR agency = ?) AND (CAST(? AS TEXT) IS NULL OR procedure_code = ?)" \
 	" AND ((CAST(? AS TEXT) IS NULL AND state IN ('ready', 'in_progress', 'more_info')) OR state = ?)"           \
 	" AND (CAST(? AS BIGINT) = 0 OR due_at <= ?) AND (CAST(? AS TEXT) IS NULL OR"                                 \
@@ -345,7 +345,7 @@ int kp_store_sw_queue(kp_conn_t *c, kp_arena_t *a, const kp_sw_queue_filter_t *f
 bool kp_store_sw_org_staffs(kp_conn_t *c, kp_arena_t *a, int64_t org_id, const char *agency)
 {
 	kp_rows_t r;
-	return org_id && kp_db_exec(c, a, &r, "SELECT 1 FROM sw_agencies WHERE code = ? AND org_id = ?",
+	return org_id && kp_db_exec(c, a, &r, "SELECT 1 FROM agencies WHERE code = ? AND org_id = ?",
 	                            KP_PARAMS(KV_TEXT(agency), KV_INT(org_id))) == KP_DB_OK &&
 	       r.nrows > 0;
 }

@@ -12,15 +12,8 @@
 
 /* ---- agencies and procedures (window_procs.c) ---- */
 
-typedef struct kp_sw_agency {
-	const char *code, *name_en, *name_ru, *name_ky;
-	int64_t org_id; /* 0: no organisation linked yet */
-} kp_sw_agency_t;
-
-int kp_store_sw_agencies(kp_conn_t *c, kp_arena_t *a, kp_sw_agency_t **out, int *n);
-int kp_store_sw_agency_get(kp_conn_t *c, kp_arena_t *a, const char *code, kp_sw_agency_t *out);
-/* Insert or update; KP_DB_REF when org_id names no organisation. */
-int kp_store_sw_agency_put(kp_conn_t *c, const kp_actor_t *who, const kp_sw_agency_t *ag);
+/* The agencies that decide steps are rows of the one register of agencies (store/agencies.h:
+ * kp_store_agency_list with KP_AGENCIES_WINDOW, kp_store_agency_window_put). */
 
 typedef struct kp_sw_procedure {
 	const char *code, *definition; /* definition: JSON text */

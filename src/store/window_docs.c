@@ -110,7 +110,7 @@ bool kp_store_sw_document_visible_to(kp_conn_t *c, kp_arena_t *a, int64_t doc_id
 	int rc = kp_db_exec(c, a, &r,
 	                    "SELECT s.documents, x.kind FROM sw_app_documents x JOIN sw_steps s ON s.application_id = "
 	                    "x.application_id"
-	                    " JOIN sw_agencies g ON g.code = s.agency WHERE x.document_id = ? AND g.org_id = ? AND s.role "
+	                    " JOIN agencies g ON g.code = s.agency WHERE x.document_id = ? AND g.org_id = ? AND s.role "
 	                    "= ?"
 	                    " AND s.state NOT IN ('waiting', 'skipped')",
 	                    KP_PARAMS(KV_INT(doc_id), KV_INT(org_id), KV_TEXT(role)));

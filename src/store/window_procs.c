@@ -1,5 +1,5 @@
-/* window_procs.c: the single window's agencies (linked to their organisations) and its
- * procedures, whose definitions are JSON data. */
+/* window_procs.c: the single window's procedures, whose definitions are JSON data (its
+ * agencies are rows of the one register, store/agencies.c). */
 #include "store/window_effects.h"
 
 #include "core/util.h"
@@ -7,59 +7,6 @@
 
 #include <jansson.h>
 #include <string.h>
-
-static void agency_from_row(const kp_rows_t *r, int i, kp_sw_agency_t *o)
-{
-	o->code = kp_rows_text(r, i, 0);
-	o->org_id = kp_rows_int(r, i, 1);
-	o->name_en = kp_rows_text(r, i, 2);
-	o->name_ru = kp_rows_text(r, i, 3);
-	o->name_ky = kp_rows_text(r, i, 4);
-}
-
-int kp_store_sw_agencies(kp_conn_t *c, kp_arena_t *a, kp_sw_agency_t **out, int *n)
-{
-	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, "SELECT code, org_id, name_en, name_ru, name_ky FROM sw_agencies ORDER BY code", NULL,
-	                    0);
-	if (rc != KP_DB_OK)
-		return rc;
-	*n = r.nrows;
-	*out = kp_arena_zalloc(a, sizeof(kp_sw_agency_t) * (size_t)(r.nrows + 1));
-	for (int i = 0; i < r.nrows; i++)
-		agency_from_row(&r, i, &(*out)[i]);
-	return KP_DB_OK;
-}
-
-int kp_store_sw_agency_get(kp_conn_t *c, kp_arena_t *a, const char *code, kp_sw_agency_t *out)
-{
-	kp_rows_t r;
-	int rc = kp_db_one(c, a, &r, "SELECT code, org_id, name_en, name_ru, name_ky FROM sw_agencies WHERE code = ?",
-	                   KP_PARAMS(KV_TEXT(code)));
-	if (rc == KP_DB_OK)
-		agency_from_row(&r, 0, out);
-	return rc;
-}
-
-int kp_store_sw_agency_put(kp_conn_t *c, const kp_actor_t *who, const kp_sw_agency_t *ag)
-{
-	int64_t changed = 0;
-	int rc = kp_sw_begin(c);
-	if (rc == KP_DB_OK)
-		rc = kp_db_run(c, "UPDATE sw_agencies SET org_id = ?, name_en = ?, name_ru = ?, name_ky = ? WHERE code = ?",
-		               KP_PARAMS(ag->org_id ? KV_INT(ag->org_id) : KV_NULL, KV_TEXT(ag->name_en), KV_TEXT(ag->name_ru),
-		                         KV_TEXT(ag->name_ky), KV_TEXT(ag->code)),
-		               &changed);
-	if (rc == KP_DB_OK && changed == 0)
-		rc = kp_db_run(c, "INSERT INTO sw_agencies (code, org_id, name_en, name_ru, name_ky) VALUES (?, ?, ?, ?, ?)",
-		               KP_PARAMS(KV_TEXT(ag->code), ag->org_id ? KV_INT(ag->org_id) : KV_NULL, KV_TEXT(ag->name_en),
-		                         KV_TEXT(ag->name_ru), KV_TEXT(ag->name_ky)),
-		               NULL);
-	if (rc == KP_DB_OK)
-		rc = kp_store_audit_json(c, who, "window.agency", "sw_agency", ag->code, NULL,
-		                         json_pack("{s:I, s:s}", "org_id", (json_int_t)ag->org_id, "name_en", ag->name_en));
-	return kp_sw_end(c, rc);
-}
 
 static void proc_from_row(const kp_rows_t *r, int i, kp_sw_procedure_t *o)
 {

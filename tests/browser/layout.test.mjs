@@ -155,7 +155,9 @@ test('catalogues: the three languages have the same keys and every key the code 
   const html = readFileSync(join(WEB, 'index.html'), 'utf8');
   for (const m of html.matchAll(/data-i18n="([^"]+)"/g)) used.add(m[1]);
   for (const m of html.matchAll(/data-i18n-attr="([^"]+)"/g)) for (const p of m[1].split(';')) used.add(p.split(':')[1]);
-  const notKeys = new Set(['kapka.lang', 'index.js']);
+  // Not catalogue keys: a storage name, a file, an action name in a history entry, a
+  // field path in the server's problems.
+  const notKeys = new Set(['kapka.lang', 'index.js', 'booking.move', 'trip.departure_date']);
   const jsFiles = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
     d.isDirectory() ? jsFiles(join(dir, d.name)) : d.name.endsWith('.js') ? [join(dir, d.name)] : []);
   for (const file of jsFiles(join(WEB, 'js'))) {

@@ -302,3 +302,32 @@ test('X-Road calls are authorised per client subsystem and service, and logged w
   assert.ok(lines.some((l) => l.msg.includes('KG/GOV/border-kg/uas') && l.msg.includes('xrd-border-kg') && l.msg.includes('KG12345678901') && l.msg.includes('case-77') && l.msg.endsWith(': 200')));
   assert.ok(lines.some((l) => l.msg.includes('KG/GOV/sanepid-kg/uas') && l.msg.endsWith(': 403')));
 });
+
+test('one register of agencies: the single window and the border exchange name the same agency', async () => {
+  const k = srv.k;
+  const admin = await adminToken(k);
+  const win = async () => (await k.req('GET', '/api/v1/window/agencies')).json.items;
+  const border = async () => (await k.req('GET', '/api/v1/border-agencies', { token: admin })).json.items;
+  // the window's agencies were moved into the register; none is a border agency yet
+  const env = (await win()).find((a) => a.code === 'environment');
+  assert.ok(env, 'the window lists its agencies');
+  assert.equal(env.name.ru, 'Служба экологического контроля');
+  assert.equal((await border()).find((a) => a.code === 'environment'), undefined, 'not a border agency yet');
+  // the environmental inspection joins the exchange: the same agency, not a second one
+  const staff = await staffUser(k, 'ministry', 'ministry', 'Environmental inspector');
+  const org = (await k.req('GET', `/api/v1/users/${staff.user.id}`, { token: admin })).json.organisation_id;
+  const r = await k.req('POST', '/api/v1/border-agencies', { token: admin, body: { code: 'environment', kind: 'sanitary_epidemiological', name: 'Environmental inspection', organisation_id: org } });
+  assert.equal(r.status, 201, r.text);
+  const both = (await win()).find((a) => a.code === 'environment');
+  assert.equal(both.org_id, org, 'the window sees the organisation the exchange gave it');
+  assert.equal(both.name.ky, 'Экологиялык көзөмөл кызматы', 'and keeps its names');
+  assert.equal((await border()).filter((a) => a.code === 'environment').length, 1);
+  assertError(await k.req('POST', '/api/v1/border-agencies', { token: admin, body: { code: 'environment', kind: 'customs', name: 'again' } }), 409);
+  // a border agency the window then names decides steps under its one code
+  const vet = await k.req('POST', '/api/v1/border-agencies', { token: admin, body: { code: 'vet-register', kind: 'veterinary', name: 'Veterinary service' } });
+  assert.equal(vet.status, 201, vet.text);
+  const put = await k.req('PUT', '/api/v1/window/agencies/vet-register', { token: admin, body: { name_en: 'Veterinary service', name_ru: 'Ветеринарная служба', name_ky: 'Ветеринардык кызмат' } });
+  assert.equal(put.status, 200, put.text);
+  assert.ok((await win()).some((a) => a.code === 'vet-register'));
+  assert.equal((await k.req('GET', `/api/v1/border-agencies/${vet.json.id}`, { token: admin })).json.kind, 'veterinary');
+});

@@ -8,7 +8,7 @@
 //   const list = pagedList(ctx, {
 //     path: '/api/v1/users', size: 25,
 //     search: { label: 'list.search', hint: 'ui.users_search_hint' },   // optional
-//     filters: [{ name: 'role', label: 'ui.users_role', options: [{ value: '', label: 'ui.any' }, …] }],
+//     filters: [{ name: 'role', label: 'ui.users_role', options: [{ value: '', label: 'ui.any' }, …] }],  // field specs (forms.js)
 //     fixed: { status: 'pending' },                 // always sent
 //     draw: (items, list) => tableOrCards,          // list.reload() after a change
 //     empty: 'list.none',                           // shown when nothing matches
@@ -25,7 +25,7 @@ export function pagedList(ctx, { path, size = 25, search, filters = [], fixed = 
   let seq = 0;
   const fields = [
     search ? field({ name: 'q', type: 'search', label: search.label ?? 'list.search', hint: search.hint, maxlength: 100 }) : null,
-    ...filters.map((f) => field({ name: f.name, label: f.label, options: f.options })),
+    ...filters.map((f) => field(f)), // any field spec of forms.js: a select, a number …
   ].filter(Boolean);
   const form = fields.length
     ? makeForm({ submit: 'ui.filter', async onSubmit() { offset = 0; await load(); } }, h('div', { class: 'filters' }, fields))

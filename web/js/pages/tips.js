@@ -1,10 +1,11 @@
 // tips.js: a traveller's vehicle in the customs union (#/tips): record an entry (temporary
 // import and the ecotax due), see expiry with a reminder when it is near, record leaving,
 // record the ecotax payment and download the receipt with its QR.
+import { pagedList } from '../list.js';
 import { append, h, dateEl, notice, announce } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
 import { t } from '../i18n.js';
-import { row, term, errorNotice, fmt } from '../permit-ui.js';
+import { row, term, fmt } from '../permit-ui.js';
 
 const today = () => new Date(Date.now() + 6 * 3600 * 1000).toISOString().slice(0, 10);
 
@@ -45,14 +46,16 @@ function tipCard(x, ctx, reload) {
 
 export default {
   async render(view, ctx) {
-    const list = h('div', { 'aria-live': 'polite' });
-    async function reload() {
-      try {
-        const { items } = await ctx.api.get('/api/v1/tips');
-        list.replaceChildren(items.length ? h('ul', { class: 'cards' }, items.map((x) => tipCard(x, ctx, reload)))
-          : h('p', { class: 'aside', i18n: 'tips.none' }));
-      } catch (err) { list.replaceChildren(errorNotice(err)); }
-    }
+    // the traveller's own TIPs, searched (plate, VIN, make, owner) and paged by the server
+    const paged = pagedList(ctx, {
+      path: '/api/v1/tips', size: 20, empty: 'tips.none',
+      search: { label: 'list.search', hint: 'list.tips_hint' },
+      filters: [{ name: 'status', label: 'list.status', options: [{ value: '', label: 'ui.any' },
+        ...['open', 'closed'].map((v) => ({ value: v, label: `tip_status.${v}` }))] }],
+      draw: (items) => h('ul', { class: 'cards' }, items.map((x) => tipCard(x, ctx, reload))),
+    });
+    const list = paged.el;
+    const reload = () => paged.reload();
     let fees = { items: [], customs_union: [] };
     try { fees = await ctx.api.get('/api/v1/ecotax-fees'); } catch { /* shown without */ }
     const done = h('div');

@@ -2,6 +2,7 @@
 // soonest due first, with the time left and filters; #/window-queue/<step> is one step with
 // only the data it needs, its documents, the agency's private notes, and the acts: take,
 // approve, refuse with reasons, ask for more.
+import { pagedList } from '../list.js';
 import { append, h, dateEl, notice, announce } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
 import { t, has } from '../i18n.js';
@@ -22,24 +23,23 @@ function value(v) {
 
 async function queueView(view, ctx) {
   const { items: procs } = await ctx.api.get('/api/v1/window/procedures');
-  const list = h('div', { 'aria-live': 'polite' });
-  async function load(filters) {
-    const qs = new URLSearchParams(Object.entries(filters).filter(([, v]) => v)).toString();
-    const { items } = await ctx.api.get(`/api/v1/window/queue${qs ? `?${qs}` : ''}`);
-    list.replaceChildren(items.length ? h('ul', { class: 'cards' }, items.map((s) => h('li', { class: `card queue-item${s.overdue ? ' overdue' : ''}`, dataset: { step: String(s.id), state: s.state } },
+  // The agency's queue, searched (application number, procedure, step) and paged by the server.
+  const list = pagedList(ctx, {
+    path: '/api/v1/window/queue', size: 25, empty: 'window.queue_empty',
+    search: { label: 'list.search', hint: 'list.queue_hint' },
+    filters: [
+      { name: 'state', label: 'window.state', options: STATES.map((s) => ({ value: s, label: s ? `window.state.${s}` : 'window.open_steps' })) },
+      { name: 'procedure', label: 'window.procedure', options: [{ value: '', label: 'window.any' },
+        ...procs.map((p) => ({ value: p.code, text: named(p.name) }))] },
+      { name: 'due_within_hours', label: 'window.due_within', type: 'number', inputmode: 'numeric', min: 0, max: 8784 },
+    ],
+    draw: (items) => h('ul', { class: 'cards' }, items.map((s) => h('li', { class: `card queue-item${s.overdue ? ' overdue' : ''}`, dataset: { step: String(s.id), state: s.state } },
       h('h3', {}, h('a', { href: `#/window-queue/${s.id}` }, `${t('window.application_no', { id: String(s.application_id) })} · ${named(s.label) || s.code}`), ' ', stateBadge(s.state)),
       h('p', {}, named(s.procedure_name), ' · ', named(s.agency.name)),
-      h('p', {}, s.seconds_left !== null ? timeLeft(s.seconds_left) : null, ' ', s.due_at ? h('span', { class: 'aside' }, '(', dateEl(s.due_at, true), ')') : null))))
-      : h('p', { class: 'aside', i18n: 'window.queue_empty' }));
-  }
-  const f = makeForm({ submit: 'window.filter', async onSubmit(v) { await load(v); } },
-    fieldset('window.filters',
-      field({ name: 'state', label: 'window.state', options: STATES.map((s) => ({ value: s, label: s ? `window.state.${s}` : 'window.open_steps' })) }),
-      field({ name: 'procedure', label: 'window.procedure', options: [{ value: '', label: 'window.any' },
-        ...procs.map((p) => ({ value: p.code, text: named(p.name) }))] }),
-      field({ name: 'due_within_hours', label: 'window.due_within', type: 'number', inputmode: 'numeric', min: 0, max: 8784 })));
-  append(view, h('h1', { i18n: 'window.queue_title' }), h('p', { class: 'lead', i18n: 'window.queue_lead' }), f.form, list);
-  await load({});
+      h('p', {}, s.seconds_left !== null ? timeLeft(s.seconds_left) : null, ' ', s.due_at ? h('span', { class: 'aside' }, '(', dateEl(s.due_at, true), ')') : null)))),
+  });
+  append(view, h('h1', { i18n: 'window.queue_title' }), h('p', { class: 'lead', i18n: 'window.queue_lead' }), list.el);
+  await list.reload();
 }
 
 async function stepView(view, ctx, id) {

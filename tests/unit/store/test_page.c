@@ -1,0 +1,92 @@
+/* test_page.c: one page of a list (store/page.h) on SQLite and PostgreSQL: the LIKE pattern
+ * with its own characters escaped, the count and the page from the same WHERE clause,
+ * offsets past the end, and the search case-insensitive for Latin letters, through the
+ * users' list (kp_store_user_page). */
+#define KP_TEST_DB_PREFIX "kapka_page"
+#include "kp_store_test.h"
+
+#include "core/log.h"
+#include "store/page.h"
+
+static const kp_actor_t tester = {0, "tester", "req-1", "192.0.2.7"};
+
+static void add(kp_store_fx_t *f, const char *username, const char *role, const char *full_name)
+{
+	kp_user_t u = {.username = username,
+	               .role = role,
+	               .full_name = full_name,
+	               .email = "t@example.kg",
+	               .pw_hash = "$argon2id$not-a-real-hash"};
+	assert_int_equal(kp_store_account_create(f->c, &tester, NULL, &u), KP_DB_OK);
+}
+
+static void pattern_escapes(void **state)
+{
+	kp_store_fx_t *f = *state;
+	kp_page_t p = {NULL, 10, 0};
+	assert_null(kp_page_pattern(&f->a, &p));
+	p.q = "";
+	assert_null(kp_page_pattern(&f->a, &p));
+	p.q = "01KG";
+	assert_string_equal(kp_page_pattern(&f->a, &p), "%01KG%");
+	p.q = "50%_off!";
+	assert_string_equal(kp_page_pattern(&f->a, &p), "%50!%!_off!!%");
+}
+
+/* The usernames of a page, joined with spaces. */
+static const char *names(kp_store_fx_t *f, const char *role, const char *q, int limit, int64_t offset, int64_t *total)
+{
+	kp_page_t p = {q, limit, offset};
+	kp_user_t *u;
+	int n;
+	assert_int_equal(kp_store_user_page(f->c, &f->a, 0, role, NULL, &p, &u, &n, total), KP_DB_OK);
+	char *out = kp_arena_zalloc(&f->a, 512);
+	for (int i = 0; i < n; i++)
+		snprintf(out + strlen(out), 512 - strlen(out), "%s%s", i ? " " : "", u[i].username);
+	return out;
+}
+
+static void pages_and_search(void **state)
+{
+	kp_store_fx_t *f = *state;
+	add(f, "zarina", "carrier", "Zarina Ali");
+	add(f, "bolot", "carrier", "Bolot 100% Trans");
+	add(f, "asel", "ministry", "Asel_Ministry");
+	add(f, "anna", "traveller", "Anna Schmidt");
+	int64_t total;
+	assert_string_equal(names(f, NULL, NULL, 2, 0, &total), "anna asel");
+	assert_int_equal(total, 4);
+	assert_string_equal(names(f, NULL, NULL, 2, 2, &total), "bolot zarina");
+	assert_string_equal(names(f, NULL, NULL, 2, 4, &total), "");
+	assert_int_equal(total, 4);
+	/* case-insensitive on the username and the full name */
+	assert_string_equal(names(f, NULL, "AR", 10, 0, &total), "zarina");
+	assert_int_equal(total, 1);
+	assert_string_equal(names(f, NULL, "schmidt", 10, 0, &total), "anna");
+	/* LIKE's own characters match only themselves */
+	assert_string_equal(names(f, NULL, "%", 10, 0, &total), "bolot");
+	assert_string_equal(names(f, NULL, "_", 10, 0, &total), "asel");
+	assert_string_equal(names(f, NULL, "a_e", 10, 0, &total), "");
+	assert_int_equal(total, 0);
+	/* the search and a filter together: the count follows both */
+	assert_string_equal(names(f, "carrier", "o", 1, 0, &total), "bolot");
+	assert_int_equal(total, 1);
+	assert_string_equal(names(f, "carrier", NULL, 1, 1, &total), "zarina");
+	assert_int_equal(total, 2);
+}
+
+#define TESTS KP_STORE_FX_TEST(pattern_escapes), KP_STORE_FX_TEST(pages_and_search)
+
+int main(void)
+{
+	if (getenv("KAPKA_TEST_VERBOSE") == NULL)
+		kp_log_set_level((enum kp_log_level)(KP_LOG_ERROR + 1));
+	const struct CMUnitTest tests[] = {TESTS};
+	int failed = cmocka_run_group_tests_name("list pages on SQLite", tests, group_setup_sqlite, group_teardown_sqlite);
+	const char *pg = getenv("KAPKA_TEST_PG");
+	if (pg && *pg)
+		failed += cmocka_run_group_tests_name("list pages on PostgreSQL", tests, group_setup_pg, group_teardown_pg);
+	else
+		print_message("[  SKIPPED ] list pages on PostgreSQL: set KAPKA_TEST_PG=postgres://... to run it\n");
+	return failed;
+}
