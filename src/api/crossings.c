@@ -3,6 +3,7 @@
  * listed and read back. Registration goes through the group-commit writer. */
 #include "api/api.h"
 #include "api/checkpoint_views.h"
+#include "api/paging.h"
 #include "core/util.h"
 #include "domain/crossing.h"
 #include "domain/dates.h"
@@ -219,10 +220,9 @@ static int read_day(kp_req_t *req, int offset, int64_t *day)
 void kp_api_crossing_list(kp_req_t *req)
 {
 	kp_crossing_filter_t f = {0};
-	long long limit;
-	if (kp_req_query_int(req, "limit", 1, 1000, 100, &limit) != 0)
+	kp_page_t page;
+	if (kp_api_page_read(req, 1000, 100, &page) != 0)
 		return;
-	f.limit = (int)limit;
 	f.checkpoint = kp_req_query(req, "checkpoint");
 	if (kp_api_query_bool(req, "flagged", &f.flagged_only) != 0)
 		return;
@@ -243,7 +243,8 @@ void kp_api_crossing_list(kp_req_t *req)
 	}
 	kp_crossing_t *x;
 	int n;
-	int rc = kp_store_crossing_list(kp_api_db(req), &req->arena, &f, &x, &n);
+	int64_t total;
+	int rc = kp_store_crossing_list(kp_api_db(req), &req->arena, &f, &page, &x, &n, &total);
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "crossings");
 		return;
@@ -251,7 +252,7 @@ void kp_api_crossing_list(kp_req_t *req)
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++)
 		json_array_append_new(items, kp_api_crossing_json(&x[i]));
-	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
+	kp_api_page_reply(req, items, total, &page);
 }
 
 void kp_api_crossing_get(kp_req_t *req)

@@ -32,9 +32,10 @@ static json_t *holiday_json(const kp_holiday_row_t *h)
 	char date[11] = "";
 	if (h->year)
 		kp_date_format_iso(kp_days_from_civil(h->year, h->month, h->day), date);
-	return json_pack("{s:I, s:s, s:o, s:i, s:i, s:s?, s:s, s:s?}", "id", (json_int_t)h->id, "country", h->country,
-	                 "year", h->year ? json_integer(h->year) : json_null(), "month", h->month, "day", h->day, "date",
-	                 h->year ? date : NULL, "name", h->name, "source", h->source);
+	return json_pack("{s:I, s:s, s:o, s:i, s:i, s:s?, s:s, s:{s:s, s:s?, s:s?}, s:s?}", "id", (json_int_t)h->id,
+	                 "country", h->country, "year", h->year ? json_integer(h->year) : json_null(), "month", h->month,
+	                 "day", h->day, "date", h->year ? date : NULL, "name", h->name, "names", "en", h->name, "ky",
+	                 h->name_ky, "ru", h->name_ru, "source", h->source);
 }
 
 void kp_api_holidays_get(kp_req_t *req)
@@ -66,6 +67,8 @@ void kp_api_holiday_add(kp_req_t *req)
 	kp_holiday_row_t h = {0};
 	h.country = kp_body_str_checked(req, "country", 2, true, check_country);
 	h.name = kp_body_str(req, "name", 100, true);
+	h.name_ky = kp_body_str(req, "name_ky", 100, false);
+	h.name_ru = kp_body_str(req, "name_ru", 100, false);
 	h.source = kp_body_str(req, "source", 300, true);
 	const char *date = kp_body_str(req, "date", 10, false);
 	long long month = 0, day = 0;

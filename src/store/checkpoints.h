@@ -129,10 +129,11 @@ typedef struct kp_crossing_filter {
 	const char *checkpoint, *plate;
 	int64_t from, to; /* at in [from, to); 0: open */
 	bool flagged_only;
-	int limit;
 } kp_crossing_filter_t;
-/* Newest first, without persons. */
-int kp_store_crossing_list(kp_conn_t *c, kp_arena_t *a, const kp_crossing_filter_t *f, kp_crossing_t **out, int *n);
+/* A page of crossings, newest first, without persons; page->q searches the plate, the
+ * permit and the flags. *total: all that match. */
+int kp_store_crossing_list(kp_conn_t *c, kp_arena_t *a, const kp_crossing_filter_t *f, const kp_page_t *page,
+                           kp_crossing_t **out, int *n, int64_t *total);
 
 /* One person's crossings, oldest first, found by passport number and nationality (the
  * stay calculator derives entries and exits from them). */

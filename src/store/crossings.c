@@ -260,17 +260,24 @@ int kp_store_crossing_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_crossing_t
 	return KP_DB_OK;
 }
 
-int kp_store_crossing_list(kp_conn_t *c, kp_arena_t *a, const kp_crossing_filter_t *f, kp_crossing_t **out, int *n)
+#define CROSSING_WHERE                                                                                             \
+	" FROM crossings WHERE (CAST(? AS TEXT) IS NULL OR checkpoint = ?)"                                              \
+	" AND (CAST(? AS TEXT) IS NULL OR plate = ?) AND (CAST(? AS BIGINT) = 0 OR at >= ?)"                            \
+	" AND (CAST(? AS BIGINT) = 0 OR at < ?) AND (CAST(? AS BIGINT) = 0 OR flags <> '')"                            \
+	" AND (CAST(? AS TEXT) IS NULL OR" KP_LIKE("COALESCE(plate, '')") " OR" KP_LIKE("COALESCE(permit_id, '')")    \
+	" OR" KP_LIKE("flags") ")"
+
+int kp_store_crossing_list(kp_conn_t *c, kp_arena_t *a, const kp_crossing_filter_t *f, const kp_page_t *page,
+                           kp_crossing_t **out, int *n, int64_t *total)
 {
+	const char *like = kp_page_pattern(a, page);
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT " CROSSING_COLUMNS " FROM crossings WHERE (CAST(? AS TEXT) IS NULL OR checkpoint = ?)"
-	                    " AND (CAST(? AS TEXT) IS NULL OR plate = ?) AND (CAST(? AS BIGINT) = 0 OR at >= ?)"
-	                    " AND (CAST(? AS BIGINT) = 0 OR at < ?) AND (CAST(? AS BIGINT) = 0 OR flags <> '')"
-	                    " ORDER BY at DESC, id DESC LIMIT ?",
-	                    KP_PARAMS(KV_TEXT(f->checkpoint), KV_TEXT(f->checkpoint), KV_TEXT(f->plate), KV_TEXT(f->plate),
-	                              KV_INT(f->from), KV_INT(f->from), KV_INT(f->to), KV_INT(f->to),
-	                              KV_INT(f->flagged_only), KV_INT(f->limit)));
+	int rc = kp_page_query(c, a, "SELECT COUNT(*)" CROSSING_WHERE,
+	                       "SELECT " CROSSING_COLUMNS CROSSING_WHERE " ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
+	                       KP_PARAMS(KV_TEXT(f->checkpoint), KV_TEXT(f->checkpoint), KV_TEXT(f->plate),
+	                                 KV_TEXT(f->plate), KV_INT(f->from), KV_INT(f->from), KV_INT(f->to), KV_INT(f->to),
+	                                 KV_INT(f->flagged_only), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like)),
+	                       page, &r, total);
 	if (rc != KP_DB_OK)
 		return rc;
 	*n = r.nrows;

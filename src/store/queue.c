@@ -197,6 +197,17 @@ static int check_account_cap(kp_conn_t *c, kp_arena_t *a, const kp_booking_t *b,
 	return rc;
 }
 
+/* Take a place in slot_id (and in its priority lane when priority): the counters only move
+ * while there is room, so no slot is over-booked however many requests race for it.
+ * *changed is 0 when there was none. */
+static int take_place(kp_conn_t *c, int64_t slot_id, bool priority, int64_t *changed)
+{
+	return kp_db_run(c,
+	                 "UPDATE queue_slots SET booked = booked + 1, priority_booked = priority_booked + ?"
+	                 " WHERE id = ? AND booked < capacity AND (? = 0 OR priority_booked < priority_cap)",
+	                 KP_PARAMS(KV_INT(priority), KV_INT(slot_id), KV_INT(priority)), changed);
+}
+
 int kp_store_booking_create(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_booking_t *b, const char **why)
 {
 	*why = NULL;
@@ -208,12 +219,7 @@ int kp_store_booking_create(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, 
 		return kp_store_end(c, rc);
 	int64_t changed = 0;
 	bool priority = b->priority != NULL;
-	/* The guard: the counters only move while there is room, so no slot is over-booked
-	 * however many requests race for it. */
-	rc = kp_db_run(c,
-	               "UPDATE queue_slots SET booked = booked + 1, priority_booked = priority_booked + ?"
-	               " WHERE id = ? AND booked < capacity AND (? = 0 OR priority_booked < priority_cap)",
-	               KP_PARAMS(KV_INT(priority), KV_INT(b->slot_id), KV_INT(priority)), &changed);
+	rc = take_place(c, b->slot_id, priority, &changed);
 	if (rc == KP_DB_OK)
 		rc = kp_store_slot_get(c, a, b->slot_id, &s);
 	if (rc == KP_DB_OK && changed == 0) {
@@ -484,10 +490,7 @@ int kp_store_booking_move(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, in
 		rc = KP_DB_CONFLICT;
 	bool priority = rc == KP_DB_OK && b.priority != NULL;
 	if (rc == KP_DB_OK)
-		rc = kp_db_run(c,
-		               "UPDATE queue_slots SET booked = booked + 1, priority_booked = priority_booked + ?"
-		               " WHERE id = ? AND booked < capacity AND (? = 0 OR priority_booked < priority_cap)",
-		               KP_PARAMS(KV_INT(priority), KV_INT(slot_id), KV_INT(priority)), &changed);
+		rc = take_place(c, slot_id, priority, &changed);
 	if (rc == KP_DB_OK)
 		rc = kp_store_slot_get(c, a, slot_id, &s);
 	if (rc == KP_DB_OK && (strcmp(s.checkpoint, b.checkpoint) != 0 || strcmp(s.flow, b.flow) != 0))

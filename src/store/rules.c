@@ -258,7 +258,7 @@ int kp_store_holidays(kp_conn_t *c, kp_arena_t *a, const char *country, int year
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT id, country, COALESCE(year, 0), month, day, name, source FROM public_holidays"
+	                    "SELECT id, country, COALESCE(year, 0), month, day, name, source, name_ky, name_ru FROM public_holidays"
 	                    " WHERE (CAST(? AS TEXT) IS NULL OR country = ?) AND (? = 0 OR year IS NULL OR year = ?)"
 	                    " ORDER BY country, COALESCE(year, 0), month, day, id",
 	                    KP_PARAMS(KV_TEXT(country), KV_TEXT(country), KV_INT(year), KV_INT(year)));
@@ -270,7 +270,8 @@ int kp_store_holidays(kp_conn_t *c, kp_arena_t *a, const char *country, int year
 		(*out)[i] = (kp_holiday_row_t){kp_rows_int(&r, i, 0),         kp_rows_text(&r, i, 1),
 		                               kp_rows_text(&r, i, 5),        kp_rows_text(&r, i, 6),
 		                               (int)kp_rows_int(&r, i, 2),    (int)kp_rows_int(&r, i, 3),
-		                               (int)kp_rows_int(&r, i, 4)};
+		                               (int)kp_rows_int(&r, i, 4),    kp_rows_text(&r, i, 7),
+		                               kp_rows_text(&r, i, 8)};
 	return KP_DB_OK;
 }
 
@@ -292,10 +293,11 @@ int kp_store_holiday_add(kp_conn_t *c, const kp_actor_t *who, kp_holiday_row_t *
 		rc = KP_DB_CONFLICT;
 	if (rc == KP_DB_OK)
 		rc = kp_db_exec(c, &a, &r,
-		                "INSERT INTO public_holidays (country, year, month, day, name, source) VALUES (?, ?, ?, ?, ?, ?)"
-		                " RETURNING id",
+		                "INSERT INTO public_holidays (country, year, month, day, name, source, name_ky, name_ru)"
+		                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 		                KP_PARAMS(KV_TEXT(h->country), h->year ? KV_INT(h->year) : KV_NULL, KV_INT(h->month),
-		                          KV_INT(h->day), KV_TEXT(h->name), KV_TEXT(h->source)));
+		                          KV_INT(h->day), KV_TEXT(h->name), KV_TEXT(h->source), KV_TEXT(h->name_ky),
+		                          KV_TEXT(h->name_ru)));
 	if (rc == KP_DB_OK) {
 		h->id = kp_rows_int(&r, 0, 0);
 		rc = kp_store_audit_id(c, who, "holiday.add", "public_holiday", h->id, NULL,

@@ -36,6 +36,7 @@ typedef struct kp_holiday_row {
 	int64_t id;
 	const char *country, *name, *source;
 	int year, month, day; /* year 0: every year */
+	const char *name_ky, *name_ru; /* the name in Kyrgyz and Russian, NULL when not given */
 } kp_holiday_row_t;
 /* country NULL: all; year > 0: that year's and the every-year ones. */
 int kp_store_holidays(kp_conn_t *c, kp_arena_t *a, const char *country, int year, kp_holiday_row_t **out, int *n);

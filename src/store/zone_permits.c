@@ -158,13 +158,22 @@ int kp_store_zone_app_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_zone_app_t
 	return permits ? permits_of(c, a, id, permits, n) : KP_DB_OK;
 }
 
-int kp_store_zone_app_list(kp_conn_t *c, kp_arena_t *a, int64_t user_id, int limit, kp_zone_app_t **out, int *n)
+#define APP_WHERE                                                                                                  \
+	" WHERE (CAST(? AS BIGINT) = 0 OR a.user_id = ?) AND (CAST(? AS TEXT) IS NULL OR"                               \
+	KP_LIKE("CAST(a.id AS TEXT)") " OR" KP_LIKE("a.purpose") " OR" KP_LIKE("a.zones")                              \
+	" OR a.id IN (SELECT application_id FROM zone_permits WHERE" KP_LIKE("surname") " OR" KP_LIKE("given_names")  \
+	" OR" KP_LIKE("passport_number") "))"
+
+int kp_store_zone_app_list(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const kp_page_t *page, kp_zone_app_t **out,
+                           int *n, int64_t *total)
 {
+	const char *like = kp_page_pattern(a, page);
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT " APP_COLUMNS APP_FROM " WHERE CAST(? AS BIGINT) = 0 OR a.user_id = ?"
-	                    " ORDER BY a.id DESC LIMIT ?",
-	                    KP_PARAMS(KV_INT(user_id), KV_INT(user_id), KV_INT(limit)));
+	int rc = kp_page_query(c, a, "SELECT COUNT(*) FROM zone_applications a" APP_WHERE,
+	                       "SELECT " APP_COLUMNS APP_FROM APP_WHERE " ORDER BY a.id DESC LIMIT ? OFFSET ?",
+	                       KP_PARAMS(KV_INT(user_id), KV_INT(user_id), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like),
+	                                 KV_TEXT(like), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like)),
+	                       page, &r, total);
 	if (rc != KP_DB_OK)
 		return rc;
 	*n = r.nrows;

@@ -152,3 +152,31 @@ for (const width of [390, 1280]) {
     await context.close();
   });
 }
+
+// A consignment note's problem by its path (goods[0].gross_weight_kg) lands on the form's
+// own field, in the page's language.
+test('e-CMR: the weight refused by the server is shown by the weight field', async () => {
+  const { page, context, problems } = await openPage(env.browser, env.kapka.url, { width: 390 });
+  await signInAs(page, 'carrier');
+  await visit(page, 'ecmr');
+  await page.locator('#main').getByText('New consignment note').click();
+  const values = { sender_name: 'Osh Dried Fruit LLC', sender_city: 'Osh', consignee_name: 'Almaty Trade Ltd', consignee_city: 'Almaty',
+    consignee_country: 'KZ', taking_over_date: '2026-12-06', plate: '01KG777FRM', goods_nature: 'dried apricots', goods_packages: '20',
+    goods_packaging: 'pallets', goods_weight: '0' };
+  for (const [name, v] of Object.entries(values)) await page.locator(`#main [name="${name}"]`).fill(v);
+  await page.getByRole('button', { name: 'Draw up the note' }).click();
+  const err = page.locator('#main .field[data-name="goods_weight"] .field-error');
+  await err.waitFor();
+  for (const lang of LANGS) {
+    await page.locator(`.lang-switch [data-lang="${lang}"]`).click();
+    await page.locator(`html[lang="${lang}"]`).waitFor();
+    const text = (await err.innerText()).trim();
+    const mail = (await page.locator('#main .field[data-name="sender_email"] .field-error').innerText()).trim();
+    assert.equal(mail, catalogue[lang]['form.problem.email_or_phone'], `${lang}: ${mail}`);
+    const words = catalogue[lang]['form.problem.number_between'].split('{')[0].trim();
+    assert.ok(text.startsWith(words) && !text.includes('{'), `${lang}: ${text}`);
+    await shot(page, `forms-ecmr-weight-390-${lang}`);
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -208,6 +208,8 @@ test('help: a short help under the heading of each traveller page, closed until 
   }
   // pages without help have none
   await visit(page, 'window');
+  // (the single window lists the traveller's own applications through the same paged list)
+  await page.locator('#main .paged-list[data-path="/api/v1/window/applications"] .list-count').waitFor();
   assert.equal(await page.locator('#main details.help').count(), 0);
   // (the checkpoint map's tiles come from outside, unreachable here; the page draws its own outline)
   assert.deepEqual(problems.filter((p) => !p.includes('tile.openstreetmap.org')), []);

@@ -124,3 +124,19 @@ test('a border-zone application: its history to the traveller and officials only
   assert.equal((await k.req('GET', `/api/v1/zone-permit-applications/${id}/history`, { token: tok.ministry })).status, 200);
   assertError(await k.req('GET', `/api/v1/zone-permit-applications/${id}/history`, { token: tok.carrier }), 403, 'forbidden');
 });
+
+test('two bookings racing into the last place of an hour: one moves, the other stays', async () => {
+  const { k, tok } = srv;
+  const [x, y, z] = await hourSlots(k, tok, 'car', 14, 3);
+  const drivers = [await newTraveller(k), await newTraveller(k)];
+  const ids = [];
+  for (const [i, d] of drivers.entries()) {
+    const b = await k.req('POST', '/api/v1/bookings', { token: d.token, body: { slot_id: [y, z][i].id, plate: `RC${i}${String(process.pid % 10000).padStart(4, '0')}` } });
+    assert.equal(b.status, 201, b.text);
+    ids.push(b.json.id);
+  }
+  const answers = await Promise.all(drivers.map((d, i) => k.req('POST', `/api/v1/bookings/${ids[i]}/move`, { token: d.token, body: { slot_id: x.id } })));
+  assert.deepEqual(answers.map((r) => r.status).sort(), [200, 409], answers.map((r) => r.text).join(' | '));
+  assert.equal(answers.find((r) => r.status === 409).json.error.code, 'SLOT_FULL');
+  assert.deepEqual([await booked(k, x.id), await booked(k, y.id) + await booked(k, z.id)], [1, 1], 'one place each, none lost or doubled');
+});

@@ -65,3 +65,16 @@ test('the ministry gives the names with a closure and a permission', async () =>
   const gone = await put({ permission: null });
   assert.equal(gone.json.permission_names, null);
 });
+
+test('a holiday the ministry adds carries its Kyrgyz and Russian names to the crossing status', async () => {
+  const { k, tok } = srv;
+  const r = await k.req('POST', '/api/v1/public-holidays', { token: tok.ministry,
+    body: { country: 'CN', date: '2027-01-13', name: 'Border day', name_ky: 'Чек ара күнү', name_ru: 'День границы', source: 'test notice' } });
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual(r.json.names, { en: 'Border day', ky: 'Чек ара күнү', ru: 'День границы' });
+  const st = await k.req('GET', `${CP}/irkeshtam/status?at=2027-01-13T12:00`);
+  const h = st.json.reasons.find((x) => x.code === 'CLOSED_HOLIDAY');
+  assert.deepEqual(h?.detail_names, { en: 'Border day', ky: 'Чек ара күнү', ru: 'День границы' }, st.text);
+  const list = await k.req('GET', '/api/v1/public-holidays?country=KG&year=2027');
+  assert.ok(list.json.items.every((x) => x.names.ky && x.names.ru), 'every Kyrgyz holiday named in ky and ru');
+});

@@ -1,7 +1,8 @@
 // lists.test.mjs: search (?q=), filters and paging (?limit=&offset=, answered with total and
 // next_offset) on the lists that grow: permits, applications, users, carriers awaiting
-// verification, bookings, temporary imports, e-CMRs. A carrier searching finds only its
-// own; bad paging parameters are refused with 400 naming the parameter.
+// verification, bookings, temporary imports, e-CMRs, crossings, the single window. A
+// carrier searching finds only its own; bad paging parameters are refused with 400 naming
+// the parameter.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { usePermitServer, carrierWithFleet, newCarrier, newTraveller, addVehicle, issue, normPlate, assertError, uniq } from './permits_helpers.test.mjs';
@@ -111,10 +112,10 @@ test('carriers awaiting verification: searched by name or INN', async () => {
   assert.equal(r.total, r.items.length);
 });
 
-test('bookings, temporary imports, e-CMRs: the same page answer', async () => {
+test('bookings, temporary imports, e-CMRs, crossings: the same page answer', async () => {
   const { tok } = srv;
   for (const [token, path] of [[tok.traveller, '/api/v1/bookings'], [tok.traveller, '/api/v1/tips'],
-    [tok.carrier, '/api/v1/ecmr'], [tok.ministry, '/api/v1/ecmr']]) {
+    [tok.carrier, '/api/v1/ecmr'], [tok.ministry, '/api/v1/ecmr'], [tok.officer, '/api/v1/crossings']]) {
     const r = await page(token, path, { limit: 1 });
     assert.equal(typeof r.total, 'number', path);
     assert.equal(r.limit, 1);
@@ -129,7 +130,7 @@ test('bad paging parameters: 400 naming the parameter, on every list', async () 
   const { tok } = srv;
   const lists = [[f.a.token, '/api/v1/permits'], [f.a.token, '/api/v1/permit-applications'], [tok.admin, '/api/v1/users'],
     [tok.ministry, '/api/v1/carrier-verifications'], [tok.traveller, '/api/v1/bookings'], [tok.traveller, '/api/v1/tips'],
-    [tok.carrier, '/api/v1/ecmr']];
+    [tok.carrier, '/api/v1/ecmr'], [tok.officer, '/api/v1/crossings']];
   const bad = [['limit', '0'], ['limit', 'ten'], ['limit', '100000'], ['offset', '-1'], ['offset', '1e3'],
     ['q', 'x'.repeat(101)], ['q', 'a\u0001b']];
   for (const [token, path] of lists) {
@@ -167,3 +168,34 @@ test('single window: applications and an agency\'s queue paged the same way; an 
   }
 });
 
+
+test('crossings: found by a piece of the plate, newest first, counted', async () => {
+  const { k, tok } = srv;
+  const plate = `UZ${process.pid % 10000}Q${Date.now() % 1000}`;
+  for (let i = 0; i < 2; i++) {
+    const r = await k.req('POST', '/api/v1/crossings', { token: tok.officer, body: {
+      checkpoint: 'dostyk', direction: i ? 'exit' : 'entry', vehicle_kind: 'truck', plate, vehicle_country: 'UZ',
+      plate_source: 'typed', scan_result: 'clear' } });
+    assert.equal(r.status, 201, r.text);
+  }
+  const found = await page(tok.officer, '/api/v1/crossings', { q: plate.slice(2).toLowerCase(), limit: 1 });
+  assert.equal(found.total, 2);
+  assert.equal(found.items.length, 1);
+  assert.equal(found.items[0].direction, 'exit');
+  assert.equal(found.next_offset, 1);
+});
+
+test('border-zone applications: a traveller finds only their own, staff find anyone\'s by name or number', async () => {
+  const { k, tok } = srv;
+  const mine = await page(tok.traveller, '/api/v1/zone-permit-applications', { limit: 1 });
+  assert.ok(mine.total >= 1, 'the demo traveller holds a zone permit');
+  const app = mine.items[0];
+  const person = app.people?.[0] ?? app.permits?.[0];
+  assert.ok(person?.surname, JSON.stringify(app).slice(0, 300));
+  const staff = await page(tok.ministry, '/api/v1/zone-permit-applications', { q: person.surname.toLowerCase() });
+  assert.ok(staff.items.some((x) => x.id === app.id), JSON.stringify(staff).slice(0, 300));
+  const other = await newTraveller(k);
+  assert.equal((await page(other.token, '/api/v1/zone-permit-applications', { q: person.surname })).total, 0);
+  assert.equal((await page(other.token, '/api/v1/zone-permit-applications', { q: String(app.id) })).total, 0);
+  assertError(await get(tok.ministry, '/api/v1/zone-permit-applications', { offset: '-5' }), 400, 'bad_query');
+});

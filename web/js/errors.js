@@ -45,6 +45,13 @@ const EXACT_PROBLEMS = {
   'must name at least one zone': 'ui.problem_one_zone',
   // accounts the administrator adds (src/api/users.c)
   'needs an organisation_id': 'ui.problem_needs_org',
+  // consignment notes (src/domain/ecmr.c)
+  'must be text without control characters': 'problem.control_chars',
+  'must be a date YYYY-MM-DD': 'form.problem.date',
+  'must be UN and four digits, like UN1203': 'form.problem.un_number',
+  'must be prepaid or forward': 'form.problem.payment_terms',
+  'an email or a phone is required: the party seals through a link sent there': 'form.problem.email_or_phone',
+  'must be a three-letter currency code like USD': 'form.problem.currency_code',
   "does not fit the organisation's kind": 'ui.problem_org_kind',
 };
 
@@ -53,6 +60,8 @@ const PATTERN_PROBLEMS = [
   [/^must be at least (\d+) characters$/, 'problem.min_chars', ['count']],
   [/^must be (\d+) to (\d+) characters$/, 'problem.length_range', ['min', 'max']],
   [/^must have (\d+) to (\d+) digits$/, 'problem.digit_count', ['min', 'max']],
+  [/^must be (\d+) to (\d+) digits$/, 'problem.digit_count', ['min', 'max']],
+  [/^must be more than (-?[\d.]+) and at most (-?[\d.]+)$/, 'form.problem.number_between', ['min', 'max']],
   [/^must be a whole number from (-?\d+) to (-?\d+)$/, 'problem.number_range', ['min', 'max']],
   [/^is (\d{4}-\d{2}-\d{2}), not after the trip ends on (\d{4}-\d{2}-\d{2})/, 'ui.problem_passport_expires', ['expiry', 'end'], true],
 ];

@@ -55,8 +55,18 @@ function goodsTable(d) {
 }
 
 function newNoteForm(ctx, onDone) {
+  // the note's paths (consignor.address.city, goods[0].nature...) as this form's fields
+  const fields = (path) => {
+    const parts = { consignor: 'sender', consignee: 'consignee', 'taking_over.location': 'sender', 'delivery.location': 'consignee' };
+    const m = /^(consignor|consignee|taking_over\.location|delivery\.location)(?:\.address)?\.(name|city|country|email)$/.exec(path);
+    if (m) return `${parts[m[1]]}_${m[2]}`;
+    const g = /^goods\[0\]\.(nature|packages|packaging|gross_weight_kg)$/.exec(path);
+    if (g) return g[1] === 'gross_weight_kg' ? 'goods_weight' : `goods_${g[1]}`;
+    return { 'taking_over.date': 'taking_over_date', 'transport.plate': 'plate', 'transport.plate_country': 'plate_country' }[path];
+  };
   const f = makeForm({
     submit: 'ecmr.create_submit',
+    fields,
     async onSubmit(v) {
       const party = (p) => ({ name: v[`${p}_name`], address: { city: v[`${p}_city`], country: v[`${p}_country`].toUpperCase() },
         ...(v[`${p}_email`] ? { email: v[`${p}_email`] } : {}) });

@@ -4,7 +4,7 @@
 // (pending or applied). The ministry changes stay rules and holidays here, each from a date
 // and with its source (the API audits every change). Linked from the stay calculator and the
 // crossings list rather than the menu, which is long enough on a phone.
-import { append, h, notice } from '../dom.js';
+import { append, h, notice, named } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
 import { t } from '../i18n.js';
 import { countryName, errorNotice, table } from '../permit-ui.js';
@@ -35,7 +35,7 @@ function holidayTable(items) {
     columns: [
       { key: 'rules.country', cell: (x) => countryName(x.country) },
       { key: 'rules.date', cell: (x) => x.date || `${String(x.day).padStart(2, '0')}.${String(x.month).padStart(2, '0')} (${t('rules.every_year')})` },
-      { key: 'rules.name', cell: (x) => x.name },
+      { key: 'rules.name', cell: (x) => (x.names ? named(x.names) : x.name) },
       { key: 'rules.source', cell: (x) => h('small', {}, x.source || '') },
     ],
   });
@@ -80,7 +80,8 @@ function holidayForm(ctx, reload) {
   const f = makeForm({
     submit: 'rules.add_holiday',
     async onSubmit(v) {
-      await ctx.api.post('/api/v1/public-holidays', { country: v.country, date: v.date, name: v.name, source: v.source });
+      await ctx.api.post('/api/v1/public-holidays', { country: v.country, date: v.date, name: v.name, source: v.source,
+        ...(v.name_ky ? { name_ky: v.name_ky } : {}), ...(v.name_ru ? { name_ru: v.name_ru } : {}) });
       done.replaceChildren(notice({ key: 'rules.holiday_saved' }));
       await reload();
     },
@@ -88,6 +89,8 @@ function holidayForm(ctx, reload) {
     field({ name: 'country', label: 'rules.country', required: true, options: ['KG', 'CN', 'KZ', 'UZ', 'TJ', 'TM'].map((c) => ({ value: c, text: countryName(c) })) }),
     field({ name: 'date', label: 'rules.date', type: 'date', required: true }),
     field({ name: 'name', label: 'rules.name', required: true, maxlength: 100 }),
+    field({ name: 'name_ky', label: 'form.name_ky', maxlength: 100 }),
+    field({ name: 'name_ru', label: 'form.name_ru', maxlength: 100 }),
     field({ name: 'source', label: 'rules.source', required: true, maxlength: 300 })));
   return h('section', { class: 'card', 'aria-labelledby': 'rules-add-holiday' }, h('h2', { id: 'rules-add-holiday', i18n: 'rules.add_holiday' }), done, f.form);
 }

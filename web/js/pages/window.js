@@ -3,6 +3,7 @@
 // procedure's definition (fields, vehicles, documents uploaded once and reused);
 // #/window/<id> is the one status page: every agency's step with its time and decision,
 // requests for more answered in place, fees paid with a receipt.
+import { pagedList } from '../list.js';
 import { append, h, dateEl, notice, announce } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
 import { t } from '../i18n.js';
@@ -10,22 +11,29 @@ import { errorNotice, confirmButton } from '../permit-ui.js';
 import { named, stepList, statusBadge, row, uploadDocument, localError } from '../window-ui.js';
 
 async function listView(view, ctx) {
-  const [{ items: procs }, { items: apps }] = await Promise.all([
-    ctx.api.get('/api/v1/window/procedures'), ctx.api.get('/api/v1/window/applications')]);
+  const { items: procs } = await ctx.api.get('/api/v1/window/procedures');
   const mine = procs.filter((p) => p.applicants.includes(ctx.user.role));
+  // the applicant's own applications, searched (number, procedure, form) and paged by the server
+  const apps = pagedList(ctx, {
+    path: '/api/v1/window/applications', size: 20, empty: 'window.none',
+    search: { label: 'list.search', hint: 'list.window_hint' },
+    filters: [{ name: 'status', label: 'list.status', options: [{ value: '', label: 'ui.any' },
+      ...['in_progress', 'approved', 'refused', 'expired', 'withdrawn'].map((v) => ({ value: v, label: `window.status.${v}` }))] }],
+    draw: (items) => h('ul', { class: 'cards' }, items.map((a) => {
+      const p = procs.find((x) => x.code === a.procedure);
+      return h('li', { class: 'card', dataset: { application: String(a.id) } },
+        h('h3', {}, h('a', { href: `#/window/${a.id}` }, `${t('window.application_no', { id: String(a.id) })} · ${named(p?.name) || a.procedure}`),
+          ' ', statusBadge(a.status)),
+        h('p', { class: 'aside' }, dateEl(a.submitted_at, true)));
+    })),
+  });
   append(view, h('h1', { i18n: 'window.title' }), h('p', { class: 'lead', i18n: 'window.lead' }),
     h('section', {}, h('h2', { i18n: 'window.procedures' }),
       h('ul', { class: 'cards' }, mine.map((p) => h('li', { class: 'card', dataset: { procedure: p.code } },
         h('h3', {}, named(p.name)), h('p', {}, named(p.summary)),
         h('p', {}, h('a', { class: 'button', href: `#/window/new/${p.code}`, i18n: 'window.apply' })))))),
-    h('section', {}, h('h2', { i18n: 'window.mine' }),
-      apps.length ? h('ul', { class: 'cards' }, apps.map((a) => {
-        const p = procs.find((x) => x.code === a.procedure);
-        return h('li', { class: 'card', dataset: { application: String(a.id) } },
-          h('h3', {}, h('a', { href: `#/window/${a.id}` }, `${t('window.application_no', { id: String(a.id) })} · ${named(p?.name) || a.procedure}`),
-            ' ', statusBadge(a.status)),
-          h('p', { class: 'aside' }, dateEl(a.submitted_at, true)));
-      })) : h('p', { class: 'aside', i18n: 'window.none' })));
+    h('section', {}, h('h2', { i18n: 'window.mine' }), apps.el));
+  await apps.reload();
 }
 
 // A label whose text is data in three languages; the hidden catalogue text names it in the
