@@ -201,6 +201,19 @@ static int lock_app(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_zone_app_t *out,
 	return rc == KP_DB_OK ? kp_store_zone_app_get(c, a, id, out, permits, n) : rc;
 }
 
+/* lock_app, then whether action may move the application: KP_DB_CONFLICT with *status its
+ * state when not. */
+static int lock_app_for(kp_conn_t *c, kp_arena_t *a, int64_t id, enum kp_zone_action action, kp_zone_app_t *out,
+                        kp_zone_permit_t **permits, int *n, const char **status)
+{
+	int rc = lock_app(c, a, id, out, permits, n);
+	if (rc == KP_DB_OK && kp_zone_app_next(out->status, action) < 0) {
+		*status = out->status;
+		rc = KP_DB_CONFLICT;
+	}
+	return rc;
+}
+
 /* Sign every permit of the application that is (or becomes) active and store it. */
 static int sign_all(kp_conn_t *c, kp_arena_t *a, const kp_zone_app_t *x, kp_zone_permit_t *ps, int n,
                     const kp_zone_signer_t *signer)
@@ -228,11 +241,7 @@ int kp_store_zone_pay(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_
 	int rc = kp_store_begin(c);
 	if (rc != KP_DB_OK)
 		return rc;
-	rc = lock_app(c, a, app_id, &x, &ps, &n);
-	if (rc == KP_DB_OK && kp_zone_app_next(x.status, KP_ZONE_PAY) < 0) {
-		*status = x.status;
-		rc = KP_DB_CONFLICT;
-	}
+	rc = lock_app_for(c, a, app_id, KP_ZONE_PAY, &x, &ps, &n, status);
 	int64_t now = kp_now();
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c,
@@ -266,11 +275,7 @@ int kp_store_zone_extend(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int
 	int rc = kp_store_begin(c);
 	if (rc != KP_DB_OK)
 		return rc;
-	rc = lock_app(c, a, app_id, &x, &ps, &n);
-	if (rc == KP_DB_OK && kp_zone_app_next(x.status, KP_ZONE_EXTEND) < 0) {
-		*status = x.status;
-		rc = KP_DB_CONFLICT;
-	}
+	rc = lock_app_for(c, a, app_id, KP_ZONE_EXTEND, &x, &ps, &n, status);
 	if (rc == KP_DB_OK &&
 	    (*ext = kp_zone_extension_check(x.valid_from, x.valid_until, x.extended, new_until, today, max_months)) != 0)
 		rc = KP_DB_CONFLICT;
