@@ -3,6 +3,7 @@
  * person's permit with its QR, its printable PDF (a page per post on the route), its
  * checks at posts and revocation by the ministry. */
 #include "api/history.h"
+#include "api/paging.h"
 #include "api/travel.h"
 #include "domain/zone.h"
 #include "core/util.h"
@@ -17,13 +18,14 @@
 
 void kp_api_zone_app_list(kp_req_t *req)
 {
-	long long limit;
-	if (kp_req_query_int(req, "limit", 1, 1000, 100, &limit) != 0)
+	kp_page_t page;
+	if (kp_api_page_read(req, 1000, 100, &page) != 0)
 		return;
 	int64_t user = req->auth.role == KP_ROLE_TRAVELLER ? req->auth.user_id : 0;
 	kp_zone_app_t *apps;
 	int n;
-	int rc = kp_store_zone_app_list(kp_api_db(req), &req->arena, user, (int)limit, &apps, &n);
+	int64_t total;
+	int rc = kp_store_zone_app_list(kp_api_db(req), &req->arena, user, &page, &apps, &n, &total);
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "zone permit applications");
 		return;
@@ -36,7 +38,7 @@ void kp_api_zone_app_list(kp_req_t *req)
 		if (kp_store_zone_app_get(kp_api_db(req), &req->arena, apps[i].id, &x, &ps, &np) == KP_DB_OK)
 			json_array_append_new(items, kp_travel_app_json(req, &x, ps, np));
 	}
-	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
+	kp_api_page_reply(req, items, total, &page);
 }
 
 /* The application in the path when the user may see it; answers otherwise. */

@@ -100,8 +100,11 @@ typedef struct kp_zone_permit {
 int kp_store_zone_apply(kp_conn_t *c, const kp_actor_t *who, kp_zone_app_t *app, kp_zone_permit_t *people, int n);
 int kp_store_zone_app_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_zone_app_t *out, kp_zone_permit_t **permits,
                           int *n);
-/* Newest first; user_id 0: everyone's. */
-int kp_store_zone_app_list(kp_conn_t *c, kp_arena_t *a, int64_t user_id, int limit, kp_zone_app_t **out, int *n);
+/* A page of applications, newest first; user_id 0: everyone's; page->q searches the
+ * number, the purpose, the zones and the people's names and passport numbers. *total:
+ * all that match. */
+int kp_store_zone_app_list(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const kp_page_t *page, kp_zone_app_t **out,
+                           int *n, int64_t *total);
 int kp_store_zone_permit_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_zone_permit_t *out, kp_zone_app_t *app);
 
 /* Signs one permit's credential for its application; 0 and *credential, *kid (arena). */

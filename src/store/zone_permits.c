@@ -158,13 +158,22 @@ int kp_store_zone_app_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_zone_app_t
 	return permits ? permits_of(c, a, id, permits, n) : KP_DB_OK;
 }
 
-int kp_store_zone_app_list(kp_conn_t *c, kp_arena_t *a, int64_t user_id, int limit, kp_zone_app_t **out, int *n)
+#define APP_WHERE                                                                                                  \
+	" WHERE (CAST(? AS BIGINT) = 0 OR a.user_id = ?) AND (CAST(? AS TEXT) IS NULL OR"                               \
+	KP_LIKE("CAST(a.id AS TEXT)") " OR" KP_LIKE("a.purpose") " OR" KP_LIKE("a.zones")                              \
+	" OR a.id IN (SELECT application_id FROM zone_permits WHERE" KP_LIKE("surname") " OR" KP_LIKE("given_names")  \
+	" OR" KP_LIKE("passport_number") "))"
+
+int kp_store_zone_app_list(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const kp_page_t *page, kp_zone_app_t **out,
+                           int *n, int64_t *total)
 {
+	const char *like = kp_page_pattern(a, page);
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT " APP_COLUMNS APP_FROM " WHERE CAST(? AS BIGINT) = 0 OR a.user_id = ?"
-	                    " ORDER BY a.id DESC LIMIT ?",
-	                    KP_PARAMS(KV_INT(user_id), KV_INT(user_id), KV_INT(limit)));
+	int rc = kp_page_query(c, a, "SELECT COUNT(*) FROM zone_applications a" APP_WHERE,
+	                       "SELECT " APP_COLUMNS APP_FROM APP_WHERE " ORDER BY a.id DESC LIMIT ? OFFSET ?",
+	                       KP_PARAMS(KV_INT(user_id), KV_INT(user_id), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like),
+	                                 KV_TEXT(like), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like)),
+	                       page, &r, total);
 	if (rc != KP_DB_OK)
 		return rc;
 	*n = r.nrows;
@@ -190,6 +199,19 @@ static int lock_app(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_zone_app_t *out,
 {
 	int rc = kp_db_run(c, "UPDATE zone_applications SET status = status WHERE id = ?", KP_PARAMS(KV_INT(id)), NULL);
 	return rc == KP_DB_OK ? kp_store_zone_app_get(c, a, id, out, permits, n) : rc;
+}
+
+/* lock_app, then whether action may move the application: KP_DB_CONFLICT with *status its
+ * state when not. */
+static int lock_app_for(kp_conn_t *c, kp_arena_t *a, int64_t id, enum kp_zone_action action, kp_zone_app_t *out,
+                        kp_zone_permit_t **permits, int *n, const char **status)
+{
+	int rc = lock_app(c, a, id, out, permits, n);
+	if (rc == KP_DB_OK && kp_zone_app_next(out->status, action) < 0) {
+		*status = out->status;
+		rc = KP_DB_CONFLICT;
+	}
+	return rc;
 }
 
 /* Sign every permit of the application that is (or becomes) active and store it. */
@@ -219,11 +241,7 @@ int kp_store_zone_pay(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_
 	int rc = kp_store_begin(c);
 	if (rc != KP_DB_OK)
 		return rc;
-	rc = lock_app(c, a, app_id, &x, &ps, &n);
-	if (rc == KP_DB_OK && kp_zone_app_next(x.status, KP_ZONE_PAY) < 0) {
-		*status = x.status;
-		rc = KP_DB_CONFLICT;
-	}
+	rc = lock_app_for(c, a, app_id, KP_ZONE_PAY, &x, &ps, &n, status);
 	int64_t now = kp_now();
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c,
@@ -257,11 +275,7 @@ int kp_store_zone_extend(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int
 	int rc = kp_store_begin(c);
 	if (rc != KP_DB_OK)
 		return rc;
-	rc = lock_app(c, a, app_id, &x, &ps, &n);
-	if (rc == KP_DB_OK && kp_zone_app_next(x.status, KP_ZONE_EXTEND) < 0) {
-		*status = x.status;
-		rc = KP_DB_CONFLICT;
-	}
+	rc = lock_app_for(c, a, app_id, KP_ZONE_EXTEND, &x, &ps, &n, status);
 	if (rc == KP_DB_OK &&
 	    (*ext = kp_zone_extension_check(x.valid_from, x.valid_until, x.extended, new_until, today, max_months)) != 0)
 		rc = KP_DB_CONFLICT;

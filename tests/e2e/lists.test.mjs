@@ -184,3 +184,18 @@ test('crossings: found by a piece of the plate, newest first, counted', async ()
   assert.equal(found.items[0].direction, 'exit');
   assert.equal(found.next_offset, 1);
 });
+
+test('border-zone applications: a traveller finds only their own, staff find anyone\'s by name or number', async () => {
+  const { k, tok } = srv;
+  const mine = await page(tok.traveller, '/api/v1/zone-permit-applications', { limit: 1 });
+  assert.ok(mine.total >= 1, 'the demo traveller holds a zone permit');
+  const app = mine.items[0];
+  const person = app.people?.[0] ?? app.permits?.[0];
+  assert.ok(person?.surname, JSON.stringify(app).slice(0, 300));
+  const staff = await page(tok.ministry, '/api/v1/zone-permit-applications', { q: person.surname.toLowerCase() });
+  assert.ok(staff.items.some((x) => x.id === app.id), JSON.stringify(staff).slice(0, 300));
+  const other = await newTraveller(k);
+  assert.equal((await page(other.token, '/api/v1/zone-permit-applications', { q: person.surname })).total, 0);
+  assert.equal((await page(other.token, '/api/v1/zone-permit-applications', { q: String(app.id) })).total, 0);
+  assertError(await get(tok.ministry, '/api/v1/zone-permit-applications', { offset: '-5' }), 400, 'bad_query');
+});
