@@ -211,8 +211,7 @@ static json_t *year_json(kp_req_t *req, const kp_ev_year_t *y)
 
 void kp_api_ev_register(kp_req_t *req)
 {
-	kp_window_ev_year(req); /* this year is listed even before its first claim */
-	kp_ev_year_t *ys;
+	kp_ev_year_t *ys; /* this year's row is made by the background (kp_store_sw_settle), not here */
 	kp_ev_rule_t *rs;
 	int n, nr;
 	int rc = kp_store_ev_years(kp_api_db(req), &req->arena, &ys, &n);

@@ -35,7 +35,7 @@ int kp_store_rule_changes(kp_conn_t *c, kp_arena_t *a, const char *checkpoint, i
 typedef struct kp_holiday_row {
 	int64_t id;
 	const char *country, *name, *source;
-	int year, month, day; /* year 0: every year */
+	int year, month, day;          /* year 0: every year */
 	const char *name_ky, *name_ru; /* the name in Kyrgyz and Russian, NULL when not given */
 } kp_holiday_row_t;
 /* country NULL: all; year > 0: that year's and the every-year ones. */

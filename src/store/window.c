@@ -4,6 +4,7 @@
 #include "store/window_effects.h"
 
 #include "core/util.h"
+#include "domain/dates.h"
 #include "domain/window.h"
 #include "store/notify.h"
 #include "store/tlog.h"
@@ -660,7 +661,11 @@ int kp_store_sw_expire(kp_conn_t *c, kp_arena_t *a, int64_t now, int utc_offset,
 
 int kp_store_sw_settle(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t now, int utc_offset, int *expired)
 {
-	int rc = kp_store_sw_expire(c, a, now, utc_offset, expired);
+	int y, m, d;
+	kp_civil_from_days(kp_local_day(now, utc_offset), &y, &m, &d);
+	int rc = kp_store_ev_year_ensure(c, y); /* a new year's ledger row, listed before its first claim */
+	if (rc == KP_DB_OK)
+		rc = kp_store_sw_expire(c, a, now, utc_offset, expired);
 	int settled = kp_store_ev_settle(c, a, who, now, utc_offset);
 	return rc != KP_DB_OK ? rc : settled;
 }

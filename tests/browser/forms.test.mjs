@@ -180,3 +180,31 @@ test('e-CMR: the weight refused by the server is shown by the weight field', asy
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+// The ministry's view of a permit (#/lookup/<id>): its history, in the page's language.
+test('permit lookup: the history of a returned permit, 1280 px', async () => {
+  const k = env.kapka;
+  const ctok = await k.login('carrier', 'kapka-demo-2026');
+  const { items } = (await k.req('GET', '/api/v1/permits?limit=100', { token: ctok })).json;
+  const unused = items.find((p) => p.status === 'issued' && !p.used_up);
+  assert.ok(unused, 'the demo carrier has an unused permit');
+  const back = await k.req('POST', `/api/v1/permits/${encodeURIComponent(unused.id)}/return`, { token: ctok });
+  assert.equal(back.status, 200, back.text);
+  const { page, context, problems } = await openPage(env.browser, k.url, { width: 1280 });
+  await signInAs(page, 'ministry');
+  await page.goto(`/#/lookup/${encodeURIComponent(unused.id)}`);
+  const hist = page.locator(`#main .permit[data-permit="${unused.id}"] details.history`);
+  await hist.locator('summary').click();
+  const returned = hist.locator('.history-entry[data-action="permit.return"]');
+  await returned.waitFor();
+  for (const lang of LANGS) {
+    await page.locator(`.lang-switch [data-lang="${lang}"]`).click();
+    await page.locator(`html[lang="${lang}"]`).waitFor();
+    const text = await returned.innerText();
+    assert.ok(text.includes(catalogue[lang]['history.action.permit_return']), `${lang}: ${text}`);
+    assert.ok(text.includes(catalogue[lang]['history.by.carrier']), `${lang}: ${text}`);
+    await shot(page, `forms-permit-history-1280-${lang}`);
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -5,6 +5,7 @@ import { append, h } from '../dom.js';
 import { field } from '../forms.js';
 import { permitFacts, errorNotice } from '../permit-ui.js';
 import { crossingSection } from '../crossing.js';
+import { historyBox } from '../history.js';
 
 const PERMIT_ID = /^[A-Z]{2}-[A-Z]{2}-\d{4}-[1-7]-\d+$/;
 
@@ -12,7 +13,8 @@ function resultCard(p, ctx) {
   return h('li', { class: 'card permit', dataset: { permit: p.id } },
     h('h2', { class: 'mono' }, p.id),
     permitFacts(p, { more: true }),
-    crossingSection(p.id, ctx, { canRecord: ctx.user.role === 'officer' }));
+    crossingSection(p.id, ctx, { canRecord: ctx.user.role === 'officer' }),
+    historyBox(ctx, `/api/v1/permits/${encodeURIComponent(p.id)}/history`));
 }
 
 export default {
