@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { harness, openPage, shot, signInAs, visit, overflow } from './helpers.mjs';
-import { ROOT } from '../lib/kapka.mjs';
+import { ROOT, localDate } from '../lib/kapka.mjs';
 
 const env = harness();
 before(() => env.start({ servers: { kapka: { demo: true } } }));
@@ -80,7 +80,7 @@ for (const width of [390, 1280]) {
 // Booking hours on a coming day at Dostyk (the first of the next days it is open).
 async function openHours(k, tok) {
   for (let d = 2; d < 9; d++) {
-    const date = new Date(Date.now() + 6 * 3600e3 + d * 86400e3).toISOString().slice(0, 10);
+    const date = localDate(d); // in Kyrgyzstan, on the server's (the suite's) clock
     const r = await k.req('POST', '/api/v1/checkpoints/dostyk/slots', { token: tok, body: { flow: 'car', date, from_hour: 10, to_hour: 12, capacity: 3 } });
     if (r.status === 201) return { date, slots: r.json.items };
   }
