@@ -102,6 +102,8 @@ for (const width of [390, 1280]) {
     await card.getByRole('button', { name: 'Move to another hour' }).click();
     await page.locator('#main input[name="date"]').fill(date);
     await page.locator('#main input[name="date"]').dispatchEvent('change');
+    // the hours are loaded again for the new day: pick the hour once the last answer is drawn
+    await page.waitForLoadState('networkidle');
     await page.locator(`#main input[name="slot"][value="${second.id}"]`).check();
     await page.getByRole('button', { name: 'Book', exact: true }).click();
     await page.locator('#main .slip').waitFor();
