@@ -5,12 +5,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { harness, openPage, shot, signInAs, visit, fill, overflow } from './helpers.mjs';
+import { localDate } from '../lib/kapka.mjs';
 
 const env = harness();
 before(() => env.start({ servers: { kapka: { demo: true } } }));
 after(() => env.stop());
 
-const day = (n) => new Date(Date.now() + 6 * 3600 * 1000 + n * 86400000).toISOString().slice(0, 10);
+const day = (n) => localDate(n); // in Kyrgyzstan, on the server's (the suite's) clock
 
 test('traveller: zone permit, payment, stay calculator and vehicle, at 360 px', async () => {
   const { page, context, problems } = await openPage(env.browser, env.kapka.url, { width: 360 });
