@@ -262,6 +262,8 @@ test('administrator: find, add and suspend accounts; auditor: the audit trail of
   await page.locator('.filter-form input[name="q"]').fill(name);
   await page.locator('.filter-form button[type="submit"]').click();
   const row = page.locator(`tr[data-user="${name}"]`);
+  // the search's answer drawn (the unfiltered list already held this row)
+  await page.locator('.paged-list:has(.filter-form) .list-count[data-total="1"]').waitFor();
   await row.waitFor();
   assert.equal(await page.locator('tbody tr').count(), 1);
   await row.getByRole('button', { name: 'Suspend' }).click();
@@ -311,16 +313,28 @@ test('officer offline: after one visit the verify page loads and verifies a perm
   const list = await env.kapka.req('GET', '/api/v1/permits', { token: carrier });
   const one = await env.kapka.req('GET', `/api/v1/permits/${list.json.items[0].id}`, { token: carrier });
   const { page, context, problems } = await openPage(env.browser, env.kapka.url, SIZES[0]);
-  const traffic = { requests: 0, bytes: 0 };
-  page.on('requestfinished', async (r) => {
-    const res = await r.response();
-    if (!res || res.fromServiceWorker()) return;
-    traffic.requests++;
-    traffic.bytes += (await res.body().catch(() => Buffer.alloc(0))).length;
+  // A request counts in the phase it finished in, once its body has been read. Reading is
+  // asynchronous: a body read late must neither be missed nor land in the next phase, and
+  // `bytes += await …` would add to the total read before the wait (lost or stale sums).
+  let traffic = { requests: 0, bytes: 0 };
+  const reading = new Set();
+  page.on('requestfinished', (r) => {
+    const into = traffic;
+    const done = (async () => {
+      const res = await r.response();
+      if (!res || res.fromServiceWorker()) return;
+      const body = await res.body().catch(() => Buffer.alloc(0));
+      into.requests++;
+      into.bytes += body.length;
+    })();
+    reading.add(done);
+    done.finally(() => reading.delete(done));
   });
+  const counted = async () => { while (reading.size) await Promise.all([...reading]); return { ...traffic }; };
   await page.goto('/#/login');
   await onPage(page, 'login');
-  const cold = { ...traffic };
+  const cold = await counted();
+  traffic = { requests: 0, bytes: 0 };
   await signInAs(page, 'officer');
   await visit(page, 'verify');
   await page.evaluate(() => navigator.serviceWorker.ready);
@@ -329,11 +343,12 @@ test('officer offline: after one visit the verify page loads and verifies a perm
   await page.reload();
   await onPage(page, 'verify');
   // a reload with the shell kept: no static file comes over the network
-  traffic.requests = 0; traffic.bytes = 0;
+  await counted();
+  traffic = { requests: 0, bytes: 0 };
   await page.reload();
   await onPage(page, 'verify');
   await page.locator('.keys-age time').waitFor();
-  const warm = { ...traffic };
+  const warm = await counted();
   console.log(`# cold load of the sign-in page: ${cold.requests} requests, ${cold.bytes} bytes; reload of the verify page with the shell kept: ${warm.requests} requests, ${warm.bytes} bytes`);
   assert.ok(warm.requests < cold.requests / 4 && warm.bytes < cold.bytes / 4, JSON.stringify({ cold, warm }));
 
