@@ -11,11 +11,14 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { generateKeyPairSync, sign, randomUUID } from 'node:crypto';
 import { harness, openPage, shot, onPage, signInAs, visit, fill, overflow, DEMO_PASSWORD } from './helpers.mjs';
+import { clockNow } from '../lib/kapka.mjs';
+import { bishkekYear } from '../lib/years.mjs';
 
 // The exchange worker looks for events to deliver every 100 ms and retries soon.
 const FAST = { KAPKA_EXCHANGE_POLL_MS: '100', KAPKA_EXCHANGE_RETRY_MIN_MS: '200', KAPKA_EXCHANGE_RETRY_MAX_MS: '800',
   KAPKA_EXCHANGE_ALLOW_PRIVATE: '127.0.0.1', KAPKA_EXCHANGE_MAX_REFUSALS: '2' };
-const YEAR = new Date(Date.now() + 6 * 3600 * 1000).getUTCFullYear();
+// The partner lives on the suite's timeline (clockNow) as kapka does; years are the server's.
+const YEAR = () => bishkekYear(env.kapka.now());
 
 const env = harness();
 const uz = { kid: `UZ-test-${randomUUID().slice(0, 8)}`, received: [], broken: false };
@@ -164,8 +167,8 @@ test('ministry: add a partner by its address, fetch it again, keys, events both 
   // The partner sends us two events: the first of its chain (applied) and a second "first"
   // (refused: GENESIS_EVENT_ALREADY_EXISTS).
   // QuotaCreatedLedgerEvent's fields, then LedgerEventBase's, in Gson's order
-  const quota = (n) => ({ permit_issuer: 'KG', permit_issued_for: 'UZ', permit_year: YEAR + 1, permit_type: 1, quantity: n,
-    event_producer: 'UZ', event_consumer: 'KG', event_timestamp: Math.floor(Date.now() / 1000), event_type: 'QUOTA_CREATED',
+  const quota = (n) => ({ permit_issuer: 'KG', permit_issued_for: 'UZ', permit_year: YEAR() + 1, permit_type: 1, quantity: n,
+    event_producer: 'UZ', event_consumer: 'KG', event_timestamp: Math.floor(clockNow() / 1000), event_type: 'QUOTA_CREATED',
     event_id: randomUUID(), previous_event_id: '0' });
   const send = (ev) => env.kapka.req('POST', '/e-permit/events/quota-created', { headers: { authorization: `Bearer ${proof(ev)}` }, body: ev });
   const first = quota(10);
@@ -206,7 +209,7 @@ test('ministry: add a partner by its address, fetch it again, keys, events both 
   assert.match(await uzCard.locator('.healthcheck').innerText(), /In step/);
   const claims = JSON.parse(Buffer.from(uz.healthAuth.replace(/^Bearer /, '').split('.')[1], 'base64url'));
   assert.deepEqual([claims.iss, claims.aud], ['KG', 'UZ']);
-  assert.ok(claims.exp > Date.now() / 1000);
+  assert.ok(claims.exp > env.kapka.now() / 1000);
 
   // Russian and Kyrgyz: the page relabels in place.
   await setLanguage(page, 'ru');
@@ -263,7 +266,7 @@ test('ministry: an event the partner keeps refusing is set aside, then sent agai
   uz.refuse = true;
   for (const end of [3, 6]) {
     const q = await env.kapka.req('POST', '/api/v1/quotas', { token: ministry,
-      body: { direction: 'inbound', partner: 'UZ', year: YEAR + 2, type: 2, start_number: end - 2, end_number: end } });
+      body: { direction: 'inbound', partner: 'UZ', year: YEAR() + 2, type: 2, start_number: end - 2, end_number: end } });
     assert.equal(q.status, 201, q.text);
   }
   await eventually(async () => (await partner()).outbox.dead === 2, 'both QUOTA_CREATED set aside');
