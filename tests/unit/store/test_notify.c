@@ -217,7 +217,9 @@ static void sweep_once_per_mark(void **state)
 {
 	fx_t *f = *state;
 	int64_t u = new_user(f, "en", NULL, NULL);
-	int64_t now = kp_now(), today = kp_local_day(now, 360);
+	/* noon today (Bishkek): the marks are days apart, and now + 60 stays on the same day
+	 * when the clock is set to a day's last second */
+	int64_t today = kp_local_day(kp_now(), 360), now = kp_local_day_start(today, 360) + 12 * 3600;
 	char sql[768];
 	snprintf(sql, sizeof(sql),
 	         "INSERT INTO tips (user_id, plate, plate_country, kind, owner_name, owner_passport, entry_checkpoint,"
