@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { before, after } from 'node:test';
 import { newCarrier, assertError, adminToken, startKapka, stopClean, localDate } from './lib.mjs';
-import { bishkekYear, settleYear as settleServerYear, intoTheNewYear as openServerYear } from '../lib/years.mjs';
 
 export * from './lib.mjs';
 
@@ -25,19 +24,36 @@ export let YEAR = Number(localDate(0).slice(0, 4));
 // unless the file's server crossed into a new year after loading it.
 export let DEMO_YEAR = YEAR;
 
+const bishkekYear = (ms) => new Date(ms + 6 * 3600e3).getUTCFullYear();
+
 // When server k's clock is in a year's last 15 seconds (the suite's clock set to 31
 // December 23:59:59), wait them out, so that the tests that follow run in one year; then
-// YEAR is the server's year (returned). The rule lives in tests/lib/years.mjs.
+// YEAR is the server's year (returned).
 export async function settleYear(k) {
-  YEAR = await settleServerYear(k);
+  const t = k.now();
+  const left = Date.UTC(bishkekYear(t) + 1, 0, 1) - 6 * 3600e3 - t;
+  if (left <= 15000) await new Promise((res) => setTimeout(res, left + 200));
+  YEAR = bishkekYear(k.now());
   return YEAR;
 }
 
-// A file whose server starts in the last seconds of a year runs its tests in the next one,
-// with the demonstration data of the year that ended: the ministry opens the new year's
-// quotas as the old year's were (tests/lib/years.mjs). Elsewhere in a year: nothing.
+// A file whose server starts in the last seconds of a year (the suite's clock set to
+// 31 December 23:59:59) runs its tests in the next one, with the demonstration data of the
+// year that ended: wait out those seconds, then the ministry opens the new year's quotas as
+// the old year's were (as it does before a year begins). Elsewhere in a year: nothing.
 export async function intoTheNewYear(k, tok) {
-  ({ year: YEAR, demoYear: DEMO_YEAR } = await openServerYear(k, tok.ministry));
+  const year = await settleYear(k);
+  const r = await k.req('GET', '/api/v1/quotas', { token: tok.ministry });
+  assert.equal(r.status, 200, r.text);
+  const old = Math.min(...r.json.items.map((q) => q.year));
+  DEMO_YEAR = old;
+  if (r.json.items.some((q) => q.year === year)) return;
+  for (const q of r.json.items.filter((x) => x.year === old)) {
+    const body = { direction: q.direction, partner: q.partner, year, type: q.type,
+      start_number: q.start_number, end_number: q.end_number, note: q.note };
+    const c = await k.req('POST', '/api/v1/quotas', { token: tok.ministry, body });
+    assert.equal(c.status, 201, c.text);
+  }
 }
 
 // The QR id pattern of the universal e-permit verifier (e-permit/verify, schema.json).
