@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { before, after } from 'node:test';
 import { newCarrier, assertError, adminToken, startKapka, stopClean, localDate } from './lib.mjs';
+import { bishkekYear, settleYear as settleServerYear, intoTheNewYear as openServerYear } from '../lib/years.mjs';
 
 export * from './lib.mjs';
 
@@ -24,48 +25,20 @@ export let YEAR = Number(localDate(0).slice(0, 4));
 // unless the file's server crossed into a new year after loading it.
 export let DEMO_YEAR = YEAR;
 
-const bishkekYear = (ms) => new Date(ms + 6 * 3600e3).getUTCFullYear();
-
-// What server k's own clock reads (ms): the verifier's checked_at. k.now() is the test's
-// estimate; the server's clock starts a moment later (whole seconds, process start), and
-// under load that moment can be seconds.
-async function serverClock(k) {
-  const r = await k.req('POST', '/api/v1/verify', { body: { qr: 'clock' } });
-  assert.equal(r.status, 200, r.text);
-  return Date.parse(r.json.checked_at);
-}
-
 // When server k's clock is in a year's last 15 seconds (the suite's clock set to 31
 // December 23:59:59), wait them out by the server's own clock, so that the tests that
-// follow run in one year; then YEAR is the server's year (returned).
+// follow run in one year; then YEAR is the server's year (returned). The rule lives in
+// tests/lib/years.mjs, shared with the browser tests.
 export async function settleYear(k) {
-  const t = k.now();
-  const end = Date.UTC(bishkekYear(t) + 1, 0, 1) - 6 * 3600e3;
-  if (end - t <= 15000) {
-    await new Promise((res) => setTimeout(res, Math.max(0, end - t) + 200));
-    for (let i = 0; i < 300 && (await serverClock(k)) < end; i++) await new Promise((res) => setTimeout(res, 100));
-  }
-  YEAR = bishkekYear(Math.max(k.now(), await serverClock(k)));
+  YEAR = await settleServerYear(k);
   return YEAR;
 }
 
-// A file whose server starts in the last seconds of a year (the suite's clock set to
-// 31 December 23:59:59) runs its tests in the next one, with the demonstration data of the
-// year that ended: wait out those seconds, then the ministry opens the new year's quotas as
-// the old year's were (as it does before a year begins). Elsewhere in a year: nothing.
+// A file whose server starts in the last seconds of a year runs its tests in the next one,
+// with the demonstration data of the year that ended: the ministry opens the new year's
+// quotas as the old year's were (tests/lib/years.mjs). Elsewhere in a year: nothing.
 export async function intoTheNewYear(k, tok) {
-  const year = await settleYear(k);
-  const r = await k.req('GET', '/api/v1/quotas', { token: tok.ministry });
-  assert.equal(r.status, 200, r.text);
-  const old = Math.min(...r.json.items.map((q) => q.year));
-  DEMO_YEAR = old;
-  if (r.json.items.some((q) => q.year === year)) return;
-  for (const q of r.json.items.filter((x) => x.year === old)) {
-    const body = { direction: q.direction, partner: q.partner, year, type: q.type,
-      start_number: q.start_number, end_number: q.end_number, note: q.note };
-    const c = await k.req('POST', '/api/v1/quotas', { token: tok.ministry, body });
-    assert.equal(c.status, 201, c.text);
-  }
+  ({ year: YEAR, demoYear: DEMO_YEAR } = await openServerYear(k, tok.ministry));
 }
 
 // The QR id pattern of the universal e-permit verifier (e-permit/verify, schema.json).
