@@ -13,27 +13,27 @@ CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefin
 LIBS="-ljansson -lcrypto -lsodium -lmicrohttpd -lm -lpthread"
 mkdir -p "$OUT"
 
+# The whole domain layer with what it stands on: a target that reaches domain/ links all
+# of it, so a rule that starts to call another domain module does not break the build.
+DOMAIN="$(echo src/domain/*.c) src/crypto/jws.c src/crypto/keys.c src/crypto/hash.c src/core/util.c src/core/clock.c \
+	src/core/log.c src/core/arena.c"
+
 # target: the sources it needs besides fuzz/fuzz_<target>.c
 sources() {
 	case $1 in
 	jws) echo src/crypto/jws.c src/crypto/keys.c src/crypto/hash.c src/core/util.c ;;
 	jwk) echo src/crypto/keys.c src/crypto/hash.c src/core/util.c ;;
-	schedule) echo src/domain/schedule.c src/domain/dates.c ;;
-	body) echo src/http/request.c src/http/response.c src/core/arena.c src/core/util.c src/core/log.c src/core/clock.c \
-		src/domain/account.c src/domain/permit.c src/domain/crossing.c src/domain/dates.c src/domain/vin.c ;;
+	schedule) echo $DOMAIN ;;
+	body) echo src/http/request.c src/http/response.c $DOMAIN ;;
 	query) echo src/http/request.c src/http/response.c src/http/router.c src/http/proxy.c src/core/arena.c \
 		src/core/util.c src/core/log.c src/core/clock.c ;;
 	config) echo src/core/config.c src/core/util.c src/core/log.c src/core/clock.c ;;
-	trustlist) echo src/domain/trustlist.c src/domain/permit.c src/domain/dates.c src/domain/vin.c src/crypto/hash.c src/core/util.c ;;
-	event) echo src/domain/event.c src/domain/permit.c src/domain/dates.c src/domain/vin.c src/crypto/keys.c \
-		src/crypto/hash.c src/core/util.c src/exchange/gson.c ;;
-	qr) echo src/domain/verdict.c src/domain/permit.c src/domain/dates.c src/domain/vin.c src/domain/zone.c \
-		src/crypto/jws.c src/crypto/keys.c src/crypto/hash.c src/core/util.c ;;
-	window) echo src/domain/window.c src/domain/vin.c src/domain/permit.c src/domain/dates.c src/domain/account.c src/core/util.c \
-		src/core/arena.c src/core/log.c src/core/clock.c ;;
-	rules) echo src/domain/money.c src/domain/stay.c ;;
-	ecmr) echo src/domain/ecmr.c src/domain/account.c src/domain/permit.c src/domain/dates.c src/domain/vin.c \
-		src/crypto/seals.c src/crypto/jws.c src/crypto/keys.c src/crypto/hash.c src/core/util.c ;;
+	trustlist) echo $DOMAIN ;;
+	event) echo $DOMAIN src/exchange/gson.c ;;
+	qr) echo $DOMAIN ;;
+	window) echo $DOMAIN ;;
+	rules) echo $DOMAIN ;;
+	ecmr) echo $DOMAIN src/crypto/seals.c ;;
 	tlog) echo src/tlog/proof.c src/tlog/note.c src/tlog/merkle.c ;;
 	esac
 }
