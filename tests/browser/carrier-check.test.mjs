@@ -4,9 +4,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { harness, openPage, shot, onPage, unique, companyInn, registerCarrier, signIn, signInAs, fill } from './helpers.mjs';
+import { intoTheNewYear } from '../lib/years.mjs';
+import { DEMO_PASSWORD } from './helpers.mjs';
 
 const env = harness();
-before(() => env.start({ servers: { kapka: { demo: true } } }));
+before(async () => {
+  await env.start({ servers: { kapka: { demo: true } } });
+  // the server's year, with its quotas open (tests/lib/years.mjs)
+  await intoTheNewYear(env.kapka, await env.kapka.login('ministry', DEMO_PASSWORD));
+});
 after(() => env.stop());
 
 const PENDING = {

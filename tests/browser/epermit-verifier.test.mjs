@@ -11,6 +11,7 @@ import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { harness, openPage, shot, DEMO_PASSWORD } from './helpers.mjs';
+import { intoTheNewYear } from '../lib/years.mjs';
 import { ROOT } from '../lib/kapka.mjs';
 
 const env = harness();
@@ -70,6 +71,7 @@ function startSite(kapkaUrl) {
 
 before(async () => {
   await env.start({ servers: { kapka: { demo: true } } });
+  await intoTheNewYear(env.kapka, await env.kapka.login('ministry', DEMO_PASSWORD)); // the server's year
   kapkaApi = env.kapka.url.replace(/\/$/, '');
   site = await startSite(kapkaApi);
 });

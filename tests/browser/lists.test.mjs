@@ -9,6 +9,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, ADMIN_PASSWORD } from '../lib/kapka.mjs';
 import { harness, openPage, onPage, signInAs, visit, overflow } from './helpers.mjs';
+import { intoTheNewYear, demoPermitThisYear } from '../lib/years.mjs';
+import { DEMO_PASSWORD } from './helpers.mjs';
 
 const SHOTS = join(ROOT, 'build', 'browser', 'lists');
 const LANGS = ['ky', 'ru', 'en'];
@@ -30,7 +32,12 @@ async function noSideways(page, what) {
 }
 
 const env = harness();
-before(() => env.start({ servers: { kapka: { demo: true } } }));
+before(async () => {
+  await env.start({ servers: { kapka: { demo: true } } });
+  // the server's year, with its quotas open and the demo's permit of that year
+  const years = await intoTheNewYear(env.kapka, await env.kapka.login('ministry', DEMO_PASSWORD));
+  await demoPermitThisYear(env.kapka, years, await env.kapka.login('carrier', DEMO_PASSWORD));
+});
 after(() => env.stop());
 
 // Count what crosses the wire (bytes as received, headers included) on a throttled link.

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { harness, openPage, shot, onPage, signInAs, visit, fill, overflow, DEMO_PASSWORD } from './helpers.mjs';
 import { localDate } from '../lib/kapka.mjs';
-import { intoTheNewYear } from '../lib/years.mjs';
+import { intoTheNewYear, demoPermitThisYear } from '../lib/years.mjs';
 
 const env = harness();
 // YEAR: the server's year; DEMO_YEAR: the year its demo data was loaded in (they differ
@@ -16,7 +16,9 @@ const env = harness();
 let YEAR, DEMO_YEAR;
 before(async () => {
   await env.start({ servers: { kapka: { demo: true } } });
-  ({ year: YEAR, demoYear: DEMO_YEAR } = await intoTheNewYear(env.kapka, await env.kapka.login('ministry', DEMO_PASSWORD)));
+  const years = await intoTheNewYear(env.kapka, await env.kapka.login('ministry', DEMO_PASSWORD));
+  ({ year: YEAR, demoYear: DEMO_YEAR } = years);
+  await demoPermitThisYear(env.kapka, years, await env.kapka.login('carrier', DEMO_PASSWORD));
 });
 after(() => env.stop());
 

@@ -49,3 +49,17 @@ export async function intoTheNewYear(k, ministryToken) {
   }
   return { year, demoYear };
 }
+
+// The demo data gives truck 01KG123ABC an unused permit to Uzbekistan issued in the year it
+// was loaded. A server that crossed into a new year after loading it gets that permit in the
+// new year too (the carrier applies), so "this year" holds what the demo promises.
+export async function demoPermitThisYear(k, { year, demoYear }, carrierToken) {
+  if (year === demoYear) return;
+  const v = await k.req('GET', '/api/v1/vehicles', { token: carrierToken });
+  assert.equal(v.status, 200, v.text);
+  const truck = (v.json.items || v.json).find((x) => x.plate === '01KG123ABC');
+  assert.ok(truck, v.text);
+  const r = await k.req('POST', '/api/v1/permit-applications', { token: carrierToken,
+    body: { partner: 'UZ', type: 'BILATERAL', vehicle_id: truck.id } });
+  assert.equal(r.status, 201, r.text);
+}
