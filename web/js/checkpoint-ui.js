@@ -2,7 +2,7 @@
 // a checkpoint's name in the current language, its status (open or closed, every reason in
 // words, when it next opens, in the checkpoint's own local time), modes and flows.
 import { h, named } from './dom.js';
-import { language } from './i18n.js';
+import { language, kgDate } from './i18n.js';
 import { countryName } from './permit-ui.js';
 
 export const MODES = ['pedestrian', 'bicycle', 'car', 'motorcycle', 'bus', 'truck'];
@@ -37,7 +37,7 @@ export function nowLocalInput(offset = 360) {
 }
 
 export function todayLocal(offset = 360) {
-  return new Date(Date.now() + offset * 60000).toISOString().slice(0, 10);
+  return kgDate(0, offset);
 }
 
 export function statusBadge(status) {

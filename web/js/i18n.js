@@ -136,6 +136,16 @@ export function t(key, args = {}) {
   return text.replace(/\{(\w+)\}/g, (m, name) => (name in args ? formatValue(args[name]) : m));
 }
 
+// Kyrgyzstan's civil time (UTC+6 all year): the date and the year the server counts in.
+// The one place the pages compute "today".
+export const KG_OFFSET_MIN = 360;
+export function kgDate(days = 0, offset = KG_OFFSET_MIN) {
+  return new Date(Date.now() + offset * 60000 + days * 86400000).toISOString().slice(0, 10);
+}
+export function kgYear() {
+  return Number(kgDate().slice(0, 4));
+}
+
 // A date in the current language: Intl where the browser has the locale's data (Chromium
 // has none for Kyrgyz), else the catalogue's date.long pattern and month names.
 export function formatDate(iso, withTime = false) {

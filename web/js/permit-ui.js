@@ -4,7 +4,7 @@
 // tables.
 import { append, h, dateEl, notice } from './dom.js';
 import { describeError, describeReason } from './errors.js';
-import { formatNumber } from './i18n.js';
+import { formatNumber, kgYear } from './i18n.js';
 
 // An enumerated value (status, kind…) from the catalogue under prefix, or as the server sent it.
 export function term(prefix, value) {
@@ -153,7 +153,7 @@ export function table({ caption, columns, items, rowAttrs }) {
 
 // The year now in Kyrgyzstan (UTC+6), which is the permit year the server uses.
 export function currentYear() {
-  return new Date(Date.now() + 6 * 3600 * 1000).getUTCFullYear();
+  return kgYear();
 }
 
 // A number in the current language's style (i18n.js: own catalogue where Chromium lacks Kyrgyz).

@@ -3,7 +3,7 @@
 // check of a refusal, or that the ministry will review it.
 import { append, h, notice, announce } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
-import { t, has } from '../i18n.js';
+import { t, has, kgDate } from '../i18n.js';
 import { permitFacts, qrImage, pdfLink, reasonsList, errorNotice } from '../permit-ui.js';
 
 // Country names sorted in the current language (the catalogue's, else the server's).
@@ -69,7 +69,7 @@ export default {
     }
     const active = vehicles.items.filter((v) => v.status === 'active');
     // Today in Kyrgyzstan (UTC+6), as the server counts it.
-    const today = new Date(Date.now() + 6 * 3600 * 1000).toISOString().slice(0, 10);
+    const today = kgDate();
 
     const result = h('div', { class: 'decision-box' });
 

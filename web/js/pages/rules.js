@@ -6,12 +6,12 @@
 // crossings list rather than the menu, which is long enough on a phone.
 import { append, h, notice, named } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
-import { t } from '../i18n.js';
+import { t, kgDate } from '../i18n.js';
 import { countryName, errorNotice, table } from '../permit-ui.js';
 
 const GOV = ['ministry', 'admin'];
 const KINDS = ['rolling', 'reentry', 'per_entry', 'visa_required', 'unlimited'];
-const todayLocal = () => new Date(Date.now() + 360 * 60000).toISOString().slice(0, 10);
+const todayLocal = () => kgDate();
 
 const ruleText = (r) => h('span', { i18n: `stay.kind.${r.kind}`, args: { days: String(r.days), window: String(r.window_days) } });
 const who = (nat) => (nat === '*' ? t('rules.anyone_else') : nat === 'UN' ? t('stay.un_passport') : countryName(nat));

@@ -4,10 +4,10 @@
 import { pagedList } from '../list.js';
 import { append, h, dateEl, notice, announce } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
-import { t } from '../i18n.js';
+import { t, kgDate } from '../i18n.js';
 import { row, term, fmt } from '../permit-ui.js';
 
-const today = () => new Date(Date.now() + 6 * 3600 * 1000).toISOString().slice(0, 10);
+const today = () => kgDate();
 
 function tipCard(x, ctx, reload) {
   const open = x.status === 'open';

@@ -3,12 +3,12 @@
 // download each person's permit (PDF with a copy per post, QR), extend once, cancel.
 import { append, h, dateEl, notice, announce, named } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
-import { t } from '../i18n.js';
+import { t, kgDate } from '../i18n.js';
 import { row, term, confirmButton, errorNotice, fmt } from '../permit-ui.js';
 import { historyBox } from '../history.js';
 
 const enc = encodeURIComponent;
-const today = (days = 0) => new Date(Date.now() + 6 * 3600 * 1000 + days * 86400000).toISOString().slice(0, 10);
+const today = (days = 0) => kgDate(days);
 
 function personFields(i) {
   return h('fieldset', { class: 'person', dataset: { person: String(i) } },
