@@ -109,11 +109,23 @@ static const struct entry catalogue[KP_NOTICE_KIND_COUNT][3] = {
             {"Permit expires soon: {number}", "kapka: permit {number} expires {date}",
              "Permit {number} expires on {date} (days left: {days})."},
         },
+    [KP_NOTICE_BOOKING_CANCELLED] =
+        {
+            {"Брондоо жокко чыгарылды: {checkpoint}", "Брондоо жокко чыгарылды: {checkpoint}, {plate}",
+             "{checkpoint} өткөрүү пунктундагы {plate} унаасынын брондоосу жокко чыгарылды: ал убакта пункт "
+             "жабык. kapkaдан башка саатты брондоңуз."},
+            {"Бронь отменена: {checkpoint}", "Бронь отменена: {checkpoint}, {plate}. Пункт закрыт",
+             "Бронь машины {plate} на пункте пропуска {checkpoint} отменена: в это время пункт закрыт. "
+             "Забронируйте другой час в kapka."},
+            {"Booking cancelled: {checkpoint}", "kapka: booking at {checkpoint} for {plate} cancelled: crossing closed",
+             "The booking of vehicle {plate} at the {checkpoint} checkpoint is cancelled: the crossing is closed "
+             "at that time. Book another hour in kapka."},
+        },
 };
 
 static const char *const kind_names[KP_NOTICE_KIND_COUNT] = {
-    "QUEUE_CALL",      "PERMIT_ISSUED",  "PERMIT_REFUSED",   "PERMIT_REVOKED", "PERMIT_RETURNED",
-    "WINDOW_APPROVED", "WINDOW_REFUSED", "WINDOW_MORE_INFO", "TIP_EXPIRING",   "PERMIT_EXPIRING",
+    "QUEUE_CALL",     "PERMIT_ISSUED",    "PERMIT_REFUSED", "PERMIT_REVOKED",  "PERMIT_RETURNED",   "WINDOW_APPROVED",
+    "WINDOW_REFUSED", "WINDOW_MORE_INFO", "TIP_EXPIRING",   "PERMIT_EXPIRING", "BOOKING_CANCELLED",
 };
 
 const char *kp_notice_kind_name(kp_notice_kind_t kind)

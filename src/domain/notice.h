@@ -10,16 +10,17 @@
 
 typedef enum kp_notice_kind {
 	KP_NOTICE_UNKNOWN = -1,
-	KP_NOTICE_QUEUE_CALL = 0,   /* a vehicle's turn at the gate: checkpoint, plate, minutes */
-	KP_NOTICE_PERMIT_ISSUED,    /* number */
-	KP_NOTICE_PERMIT_REFUSED,   /* number, reason */
-	KP_NOTICE_PERMIT_REVOKED,   /* number, reason */
-	KP_NOTICE_PERMIT_RETURNED,  /* number: its return was accepted */
-	KP_NOTICE_WINDOW_APPROVED,  /* number */
-	KP_NOTICE_WINDOW_REFUSED,   /* number */
-	KP_NOTICE_WINDOW_MORE_INFO, /* number, reason */
-	KP_NOTICE_TIP_EXPIRING,     /* number, plate, date, days */
-	KP_NOTICE_PERMIT_EXPIRING,  /* number, date, days */
+	KP_NOTICE_QUEUE_CALL = 0,    /* a vehicle's turn at the gate: checkpoint, plate, minutes */
+	KP_NOTICE_PERMIT_ISSUED,     /* number */
+	KP_NOTICE_PERMIT_REFUSED,    /* number, reason */
+	KP_NOTICE_PERMIT_REVOKED,    /* number, reason */
+	KP_NOTICE_PERMIT_RETURNED,   /* number: its return was accepted */
+	KP_NOTICE_WINDOW_APPROVED,   /* number */
+	KP_NOTICE_WINDOW_REFUSED,    /* number */
+	KP_NOTICE_WINDOW_MORE_INFO,  /* number, reason */
+	KP_NOTICE_TIP_EXPIRING,      /* number, plate, date, days */
+	KP_NOTICE_PERMIT_EXPIRING,   /* number, date, days */
+	KP_NOTICE_BOOKING_CANCELLED, /* checkpoint, plate: the crossing is closed at its hour */
 	KP_NOTICE_KIND_COUNT
 } kp_notice_kind_t;
 

@@ -23,7 +23,7 @@ typedef struct kp_checkpoint {
 	double lat, lon;
 	int64_t capacity[KP_FLOW_COUNT]; /* per day and flow; -1: this flow is not handled */
 	int64_t updated_at;
-	kp_cp_schedule_t schedule;       /* points into the set's arrays */
+	kp_cp_schedule_t schedule; /* points into the set's arrays */
 } kp_checkpoint_t;
 
 /* The whole registry as read at one moment; everything lives in `arena`. */
@@ -45,7 +45,7 @@ const kp_checkpoint_t *kp_cp_set_find(const kp_cp_set_t *set, const char *code);
 typedef struct kp_checkpoint_change {
 	const char *modes, *permission, *notes;
 	const char *permission_ky, *permission_ru; /* stored with a new permission (NULL: none given) */
-	int foreigners;                  /* -1: unchanged */
+	int foreigners;                            /* -1: unchanged */
 	bool clear_permission;
 	int64_t capacity[KP_FLOW_COUNT]; /* -1: unchanged */
 } kp_checkpoint_change_t;
@@ -54,8 +54,12 @@ int kp_store_checkpoint_update(kp_conn_t *c, const kp_actor_t *who, const char *
  * same in Kyrgyz and Russian, may be NULL); sets *id and *cancelled (the bookings it
  * cancelled, see kp_store_closure_cancel_bookings_tx; may be NULL). */
 int kp_store_closure_add(kp_conn_t *c, const kp_actor_t *who, const char *code, int64_t from, int64_t to,
-                         const char *reason, const char *reason_ky, const char *reason_ru, int64_t *id,
-                         int *cancelled);
+                         const char *reason, const char *reason_ky, const char *reason_ru, int64_t *id, int *cancelled);
+/* The account a booking's notices go to: its user when a carrier or traveller booked it;
+ * 0 for a vehicle an officer put in the live queue (its driver is reached only at the
+ * phone given with it, never the officer). */
+int64_t kp_store_booking_driver(kp_conn_t *c, kp_arena_t *a, int64_t user_id);
+
 /* closure_effects.c: inside a closure's transaction, cancel the active bookings at
  * checkpoint whose slot overlaps [from, to) (to 0: open-ended), and the live queue when the
  * closure has begun by now; each place is given back, the reason kept, a notice left for
@@ -101,8 +105,7 @@ typedef struct kp_person {
 typedef struct kp_crossing {
 	int64_t id, at, weight_kg, booking_id, checked_in_at, recorded_by, device_id;
 	const char *checkpoint, *direction, *flow, *vehicle_kind, *plate, *plate_source, *vehicle_country;
-	const char *scan_result, *xray_result, *radiation_result, *permit_id, *permit_match, *permit_problem, *flags,
-	    *note;
+	const char *scan_result, *xray_result, *radiation_result, *permit_id, *permit_match, *permit_problem, *flags, *note;
 	bool inspection;
 	int people;
 	kp_person_t *persons;
@@ -111,9 +114,9 @@ typedef struct kp_crossing {
 
 /* What registering needs beyond the crossing: who we are and the checkpoint's sides. */
 typedef struct kp_crossing_request {
-	const char *self;           /* our authority code */
-	const char *neighbour;      /* the checkpoint's neighbour country */
-	int64_t max_weight_kg;      /* 0: no limit */
+	const char *self;      /* our authority code */
+	const char *neighbour; /* the checkpoint's neighbour country */
+	int64_t max_weight_kg; /* 0: no limit */
 } kp_crossing_request_t;
 
 /* Register a crossing inside the caller's transaction: look the plate up, match a
@@ -146,7 +149,7 @@ int kp_store_person_crossings(kp_conn_t *c, kp_arena_t *a, const char *passport,
 
 /* ---- throughput (crossings.c) ---- */
 typedef struct kp_flow_stats {
-	int64_t vehicles, capacity;     /* capacity -1: flow not handled */
+	int64_t vehicles, capacity;      /* capacity -1: flow not handled */
 	int64_t waited, median_s, p90_s; /* crossings with a check-in time, and their waits */
 } kp_flow_stats_t;
 
@@ -178,8 +181,8 @@ typedef struct kp_slot_run {
 int kp_store_slot_runs_create(kp_conn_t *c, const kp_actor_t *who, const char *checkpoint, const char *flow,
                               const kp_slot_run_t *runs, int n, int capacity, int priority_cap, int *created);
 /* Slots of a checkpoint starting in [from, to), flow NULL for all. */
-int kp_store_slot_list(kp_conn_t *c, kp_arena_t *a, const char *checkpoint, const char *flow, int64_t from,
-                       int64_t to, kp_slot_t **out, int *n);
+int kp_store_slot_list(kp_conn_t *c, kp_arena_t *a, const char *checkpoint, const char *flow, int64_t from, int64_t to,
+                       kp_slot_t **out, int *n);
 int kp_store_slot_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_slot_t *out);
 
 typedef struct kp_booking {
@@ -187,8 +190,8 @@ typedef struct kp_booking {
 	int64_t slot_starts_at, slot_ends_at; /* 0 for the live queue */
 	const char *checkpoint, *flow, *plate, *priority, *phone, *status;
 	const char *lang; /* ky, ru or en: the language the queue call comes in (NULL: the user's) */
-	int position; /* in the waiting queue, when listed with kp_store_queue_list */
-	int account_cap; /* in (create, live join): the user may hold fewer active bookings than this (0: no cap) */
+	int position;     /* in the waiting queue, when listed with kp_store_queue_list */
+	int account_cap;  /* in (create, live join): the user may hold fewer active bookings than this (0: no cap) */
 } kp_booking_t;
 
 /* Book b->slot_id for b->plate. KP_DB_CONFLICT with *why: SLOT_FULL, PRIORITY_LANE_FULL,

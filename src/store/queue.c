@@ -9,7 +9,8 @@
 
 #include <string.h>
 
-#define SLOT_COLUMNS "id, checkpoint, flow, starts_at, ends_at, capacity, priority_cap, booked, priority_booked, created_at"
+#define SLOT_COLUMNS \
+	"id, checkpoint, flow, starts_at, ends_at, capacity, priority_cap, booked, priority_booked, created_at"
 
 static void slot_from_row(const kp_rows_t *r, int i, kp_slot_t *s)
 {
@@ -34,7 +35,8 @@ static int slot_run_tx(kp_conn_t *c, const kp_actor_t *who, const char *checkpoi
 		int64_t changed = 0;
 		int64_t start = from + (int64_t)h * 3600;
 		rc = kp_db_run(c,
-		               "INSERT INTO queue_slots (checkpoint, flow, starts_at, ends_at, capacity, priority_cap, created_at)"
+		               "INSERT INTO queue_slots (checkpoint, flow, starts_at, ends_at, capacity, priority_cap, "
+		               "created_at)"
 		               " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (checkpoint, flow, starts_at) DO NOTHING",
 		               KP_PARAMS(KV_TEXT(checkpoint), KV_TEXT(flow), KV_INT(start), KV_INT(start + 3600),
 		                         KV_INT(capacity), KV_INT(priority_cap), KV_INT(kp_now())),
@@ -45,8 +47,8 @@ static int slot_run_tx(kp_conn_t *c, const kp_actor_t *who, const char *checkpoi
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_json(c, who, "queue.slots", "checkpoint", checkpoint, NULL,
 		                         json_pack("{s:s, s:I, s:i, s:i, s:i, s:i}", "flow", flow, "from", (json_int_t)from,
-		                                   "hours", hours, "capacity", capacity, "priority_cap", priority_cap, "created",
-		                                   made));
+		                                   "hours", hours, "capacity", capacity, "priority_cap", priority_cap,
+		                                   "created", made));
 	return rc;
 }
 
@@ -69,8 +71,8 @@ int kp_store_slots_create(kp_conn_t *c, const kp_actor_t *who, const char *check
 	return kp_store_slot_runs_create(c, who, checkpoint, flow, &run, 1, capacity, priority_cap, created);
 }
 
-int kp_store_slot_list(kp_conn_t *c, kp_arena_t *a, const char *checkpoint, const char *flow, int64_t from,
-                       int64_t to, kp_slot_t **out, int *n)
+int kp_store_slot_list(kp_conn_t *c, kp_arena_t *a, const char *checkpoint, const char *flow, int64_t from, int64_t to,
+                       kp_slot_t **out, int *n)
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
@@ -95,15 +97,17 @@ int kp_store_slot_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_slot_t *out)
 	return rc;
 }
 
-#define BOOKING_COLUMNS "b.id, b.slot_id, b.user_id, b.created_at, b.checked_in_at, b.called_at, b.call_deadline," \
-                        " b.closed_at, b.crossing_id, s.starts_at, s.ends_at, b.checkpoint, b.flow, b.plate," \
-                        " b.priority, b.phone, b.status, b.lang"
+#define BOOKING_COLUMNS \
+	"b.id, b.slot_id, b.user_id, b.created_at, b.checked_in_at, b.called_at, b.call_deadline," \
+	" b.closed_at, b.crossing_id, s.starts_at, s.ends_at, b.checkpoint, b.flow, b.plate," \
+	" b.priority, b.phone, b.status, b.lang"
 #define BOOKING_FROM " FROM queue_bookings b LEFT JOIN queue_slots s ON s.id = b.slot_id"
 
 static void booking_from_row(const kp_rows_t *r, int i, kp_booking_t *b)
 {
-	int64_t *ints[] = {&b->id, &b->slot_id, &b->user_id, &b->created_at, &b->checked_in_at, &b->called_at,
-	                   &b->call_deadline, &b->closed_at, &b->crossing_id, &b->slot_starts_at, &b->slot_ends_at};
+	int64_t *ints[] = {&b->id,          &b->slot_id,       &b->user_id,   &b->created_at,  &b->checked_in_at,
+	                   &b->called_at,   &b->call_deadline, &b->closed_at, &b->crossing_id, &b->slot_starts_at,
+	                   &b->slot_ends_at};
 	for (size_t k = 0; k < KP_ARRAY_LEN(ints); k++)
 		*ints[k] = kp_rows_int(r, i, (int)k);
 	const char **texts[] = {&b->checkpoint, &b->flow, &b->plate, &b->priority, &b->phone, &b->status, &b->lang};
@@ -129,9 +133,9 @@ int kp_store_booking_list(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const ch
 	return kp_store_booking_page(c, a, user_id, checkpoint, active_only, &page, out, n, &total);
 }
 
-#define BOOKING_WHERE                                                                                              \
-	" WHERE (CAST(? AS BIGINT) = 0 OR b.user_id = ?) AND (CAST(? AS TEXT) IS NULL OR b.checkpoint = ?)"            \
-	" AND (CAST(? AS BIGINT) = 0 OR b.status IN " KP_BOOKING_OPEN_SQL ")"                               \
+#define BOOKING_WHERE \
+	" WHERE (CAST(? AS BIGINT) = 0 OR b.user_id = ?) AND (CAST(? AS TEXT) IS NULL OR b.checkpoint = ?)" \
+	" AND (CAST(? AS BIGINT) = 0 OR b.status IN " KP_BOOKING_OPEN_SQL ")" \
 	" AND (CAST(? AS TEXT) IS NULL OR" KP_LIKE("b.plate") ")"
 
 int kp_store_booking_page(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const char *checkpoint, bool active_only,
@@ -165,7 +169,8 @@ static int insert_booking(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
-	                    "INSERT INTO queue_bookings (checkpoint, slot_id, flow, plate, priority, phone, user_id, status,"
+	                    "INSERT INTO queue_bookings (checkpoint, slot_id, flow, plate, priority, phone, user_id, "
+	                    "status,"
 	                    " created_at, checked_in_at, lang) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 	                    KP_PARAMS(KV_TEXT(b->checkpoint), b->slot_id ? KV_INT(b->slot_id) : KV_NULL, KV_TEXT(b->flow),
 	                              KV_TEXT(b->plate), KV_TEXT(b->priority), KV_TEXT(b->phone),
@@ -347,8 +352,8 @@ int kp_store_booking_grant_priority(kp_conn_t *c, kp_arena_t *a, const kp_actor_
 		rc = KP_DB_CONFLICT;
 	}
 	if (rc == KP_DB_OK)
-		rc = kp_db_run(c, "UPDATE queue_bookings SET priority = ? WHERE id = ?", KP_PARAMS(KV_TEXT(priority), KV_INT(id)),
-		               NULL);
+		rc = kp_db_run(c, "UPDATE queue_bookings SET priority = ? WHERE id = ?",
+		               KP_PARAMS(KV_TEXT(priority), KV_INT(id)), NULL);
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_id(c, who, "booking.priority", "booking", id, json_pack("{s:s?}", "priority", b.priority),
 		                       json_pack("{s:s?}", "priority", priority));
@@ -357,9 +362,10 @@ int kp_store_booking_grant_priority(kp_conn_t *c, kp_arena_t *a, const kp_actor_
 
 /* The waiting zone in call order: called first (they are on their way), then priority
  * cargo, then by slot start (the live queue by its check-in time), then check-in. */
-#define QUEUE_ORDER " ORDER BY CASE WHEN b.status = 'called' THEN 0 ELSE 1 END," \
-                    " CASE WHEN b.priority IS NULL THEN 1 ELSE 0 END," \
-                    " COALESCE(s.starts_at, b.checked_in_at), b.checked_in_at, b.id"
+#define QUEUE_ORDER \
+	" ORDER BY CASE WHEN b.status = 'called' THEN 0 ELSE 1 END," \
+	" CASE WHEN b.priority IS NULL THEN 1 ELSE 0 END," \
+	" COALESCE(s.starts_at, b.checked_in_at), b.checked_in_at, b.id"
 
 int kp_store_queue_list(kp_conn_t *c, kp_arena_t *a, const char *checkpoint, const char *flow, kp_booking_t **out,
                         int *n)
@@ -380,22 +386,33 @@ int kp_store_queue_list(kp_conn_t *c, kp_arena_t *a, const char *checkpoint, con
 	return KP_DB_OK;
 }
 
-/* The driver's notice of their turn, queued with the call itself (docs/notifications.md). A
- * vehicle an officer put in the live queue is the officer's booking: the driver is reached
- * only at the phone given with it, never the officer. */
+int64_t kp_store_booking_driver(kp_conn_t *c, kp_arena_t *a, int64_t user_id)
+{
+	kp_rows_t r;
+	if (user_id &&
+	    kp_db_exec(c, a, &r, "SELECT 1 FROM users WHERE id = ? AND role IN ('carrier', 'traveller')",
+	               KP_PARAMS(KV_INT(user_id))) == KP_DB_OK &&
+	    r.nrows == 0)
+		return 0;
+	return user_id;
+}
+
+/* The driver's notice of their turn, queued with the call itself (docs/notifications.md). */
 static int notify_call(kp_conn_t *c, kp_arena_t *a, const kp_booking_t *b, int64_t reach)
 {
-	int64_t driver = b->user_id;
-	kp_rows_t r;
-	if (driver && kp_db_exec(c, a, &r, "SELECT 1 FROM users WHERE id = ? AND role IN ('carrier', 'traveller')",
-	                         KP_PARAMS(KV_INT(driver))) == KP_DB_OK && r.nrows == 0)
-		driver = 0;
+	int64_t driver = kp_store_booking_driver(c, a, b->user_id);
 	const char *id = kp_arena_printf(a, "%lld", (long long)b->id);
-	const char *args[] = {"checkpoint", b->checkpoint, "plate", b->plate, "minutes",
-	                      kp_arena_printf(a, "%lld", (long long)(reach / 60)), NULL};
-	kp_notify_t n = {.idem_key = kp_arena_printf(a, "queue-call:booking:%s", id), .kind = KP_NOTICE_QUEUE_CALL,
-	                 .user_id = driver, .phone = b->phone, .lang = b->lang, .object_type = "booking",
-	                 .object_id = id, .args = args};
+	const char *args[] = {"checkpoint", b->checkpoint, "plate",
+	                      b->plate,     "minutes",     kp_arena_printf(a, "%lld", (long long)(reach / 60)),
+	                      NULL};
+	kp_notify_t n = {.idem_key = kp_arena_printf(a, "queue-call:booking:%s", id),
+	                 .kind = KP_NOTICE_QUEUE_CALL,
+	                 .user_id = driver,
+	                 .phone = b->phone,
+	                 .lang = b->lang,
+	                 .object_type = "booking",
+	                 .object_id = id,
+	                 .args = args};
 	return kp_store_notify_enqueue(c, &n, (int64_t)b->called_at * 1000);
 }
 
@@ -418,8 +435,7 @@ int kp_store_queue_call(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, cons
 	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++) {
 		kp_booking_t *b = &(*out)[i];
 		booking_from_row(&r, i, b);
-		rc = kp_db_run(c,
-		               "UPDATE queue_bookings SET status = 'called', called_at = ?, call_deadline = ? WHERE id = ?",
+		rc = kp_db_run(c, "UPDATE queue_bookings SET status = 'called', called_at = ?, call_deadline = ? WHERE id = ?",
 		               KP_PARAMS(KV_INT(now), KV_INT(now + reach), KV_INT(b->id)), NULL);
 		b->status = "called";
 		b->called_at = now;

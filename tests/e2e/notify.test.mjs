@@ -137,6 +137,30 @@ test('the queue call reaches the driver by SMS, email and in-app, in the languag
   assertError(await k.req('GET', '/api/v1/notification-outbox?state=lost', { token: S.admin }), 400, 'bad_query');
 });
 
+test('a closure that cancels a booking tells its driver by SMS, email and in-app, in the booking\'s language', async () => {
+  const { k } = S;
+  const d = await driverInQueue('ru');
+  const close = await k.req('POST', `${CP}/dostyk/closures`, { token: S.tok.ministry, body: { reason: 'flood on the road' } });
+  assert.equal(close.status, 201, close.text);
+  try {
+    assert.ok(close.json.bookings_cancelled >= 1, close.text);
+    const sms = await S.kannel.waitFor(smsTo(d));
+    assert.equal(sms.text, `Бронь отменена: dostyk, ${d.plate}. Пункт закрыт`);
+    assert.ok([...sms.text].length <= 70, `one UCS-2 part: ${sms.text}`);
+    const mail = await S.mail.waitFor((m) => m.to === d.email);
+    assert.equal(mail.subject, 'Бронь отменена: dostyk');
+    assert.ok(mail.text.includes(d.plate) && mail.text.includes('пункт закрыт'), mail.text);
+    const mine = (await k.req('GET', '/api/v1/notices', { token: d.token })).json.items;
+    assert.deepEqual(mine.map((n) => [n.kind, n.object_id, n.lang]), [['BOOKING_CANCELLED', String(d.booking.id), 'ru']]);
+    // once per booking: the closure's own notice is not repeated by anything after it
+    const mineSent = async () => (await outbox('sent')).filter((m) => m.recipient === d.phone || m.recipient === d.email);
+    await until('both marked sent', async () => (await mineSent()).length >= 2);
+    assert.deepEqual((await mineSent()).map((m) => m.channel).sort(), ['email', 'sms']);
+  } finally {
+    assert.equal((await k.req('DELETE', `${CP}/dostyk/closures/${close.json.id}`, { token: S.tok.ministry })).status, 200);
+  }
+});
+
 test('a gateway that is down: retried with back-off, delivered once it is up, never twice', async () => {
   const d = await driverInQueue('ru');
   await S.kannel.pause();
