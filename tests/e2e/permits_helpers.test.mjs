@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { before, after } from 'node:test';
 import { newCarrier, assertError, adminToken, startKapka, stopClean, localDate } from './lib.mjs';
-import { bishkekYear, settleYear as settleServerYear, intoTheNewYear as openServerYear } from '../lib/years.mjs';
+import { settleYear as settleServerYear, intoTheNewYear as openServerYear } from '../lib/years.mjs';
 
 export * from './lib.mjs';
 
@@ -63,8 +63,7 @@ export function usePermitServer(opts = {}) {
   before(async () => {
     holder.k = await startKapka({ demo: true, ...opts });
     holder.tok = await demoTokens(holder.k);
-    await intoTheNewYear(holder.k, holder.tok);
-    YEAR = bishkekYear(holder.k.now());
+    await intoTheNewYear(holder.k, holder.tok); // sets YEAR by the server's own clock
   });
   after(async () => { if (holder.k) await stopClean(holder.k); });
   return holder;

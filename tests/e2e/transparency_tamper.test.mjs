@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startKapka, stopClean, carrierWithFleet, issue, backend } from './transparency_helpers.mjs';
+import { startKapka, stopClean, carrierWithFleet, issue, backend, demoTokens, intoTheNewYear } from './transparency_helpers.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'kapka-tamper-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
@@ -44,6 +44,7 @@ async function verify(k) {
 test('kapka log verify catches edited and deleted leaves and permits; monitor catches edited entries', async () => {
   const k = await startKapka({ demo: true });
   try {
+    await intoTheNewYear(k, await demoTokens(k)); // nothing, unless in a year's last seconds
     const permits = await issueSome(k, 3);
     const size = Number(sql(k, 'SELECT size FROM tlog_state'));
     await signedAtLeast(k, size);
@@ -97,6 +98,7 @@ test('kapka log monitor catches a fork made by restoring an old database', { ski
 async () => {
   const k = await startKapka({ demo: true });
   try {
+    await intoTheNewYear(k, await demoTokens(k)); // nothing, unless in a year's last seconds
     const state = join(tmp, 'fork.state');
     await issueSome(k, 1);
     let size = Number(sql(k, 'SELECT size FROM tlog_state'));
