@@ -661,9 +661,8 @@ int kp_store_sw_expire(kp_conn_t *c, kp_arena_t *a, int64_t now, int utc_offset,
 
 int kp_store_sw_settle(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t now, int utc_offset, int *expired)
 {
-	int y, m, d;
-	kp_civil_from_days(kp_local_day(now, utc_offset), &y, &m, &d);
-	int rc = kp_store_ev_year_ensure(c, y); /* a new year's ledger row, listed before its first claim */
+	/* a new year's ledger row, listed before its first claim */
+	int rc = kp_store_ev_year_ensure(c, kp_local_year(now, utc_offset));
 	if (rc == KP_DB_OK)
 		rc = kp_store_sw_expire(c, a, now, utc_offset, expired);
 	int settled = kp_store_ev_settle(c, a, who, now, utc_offset);
