@@ -391,7 +391,8 @@ int kp_sw_finish_app(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw_a
 	                   KP_PARAMS(KV_TEXT(status), KV_TEXT(outcome), KV_INT(now), KV_INT(app->id)), NULL);
 	app->status = status;
 	app->outcome = outcome;
-	if (rc == KP_DB_OK && strcmp(status, KP_SW_APP_APPROVED) != 0) {
+	bool approved = strcmp(status, KP_SW_APP_APPROVED) == 0;
+	if (rc == KP_DB_OK && !approved) {
 		rc = kp_db_run(c,
 		               "UPDATE sw_steps SET state = 'closed', state_since = ? WHERE application_id = ?"
 		               " AND state IN ('waiting', 'ready', 'in_progress', 'more_info')",
@@ -406,9 +407,9 @@ int kp_sw_finish_app(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw_a
 		rc = kp_sw_event(c, app->id, NULL, who->user_id, status, outcome, now);
 	if (rc == KP_DB_OK)
 		rc = kp_store_sw_publish(c, who, app, NULL, NULL, status, NULL, now);
-	if (rc == KP_DB_OK && (strcmp(status, "approved") == 0 || strcmp(status, "refused") == 0))
-		rc = notify_applicant(c, a, app, strcmp(status, "approved") == 0 ? KP_NOTICE_WINDOW_APPROVED : KP_NOTICE_WINDOW_REFUSED,
-		                      status, NULL, now);
+	if (rc == KP_DB_OK && (approved || strcmp(status, KP_SW_APP_REFUSED) == 0))
+		rc = notify_applicant(c, a, app, approved ? KP_NOTICE_WINDOW_APPROVED : KP_NOTICE_WINDOW_REFUSED, status,
+		                      NULL, now);
 	return rc;
 }
 
