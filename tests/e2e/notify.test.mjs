@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startKapka, stopClean, withServer, newTraveller, assertError, adminToken, sleep } from './lib.mjs';
+import { startKapka, stopClean, withServer, newTraveller, assertError, adminToken, sleep, eventually } from './lib.mjs';
 import { demoTokens, newPlate, carrierWithFleet, issue } from './permits_helpers.test.mjs';
 import { staffAgencies, importer, applyEv, newVin, stepOf, decide } from './window_helpers.mjs';
 import { startKannel, kannelInstalled } from '../lib/kannel.mjs';
@@ -73,15 +73,7 @@ async function outbox(state) {
   return r.json.items;
 }
 
-async function until(what, fn, ms = 20000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+const until = (what, fn, ms) => eventually(fn, what, ms);
 
 test('the queue call reaches the driver by SMS, email and in-app, in the language booked in', async () => {
   const { k } = S;
