@@ -223,8 +223,8 @@ void kp_api_crossing_list(kp_req_t *req)
 	kp_page_t page;
 	if (kp_api_page_read(req, 1000, 100, &page) != 0)
 		return;
-	f.checkpoint = kp_req_query(req, "checkpoint");
-	if (kp_api_query_bool(req, "flagged", &f.flagged_only) != 0)
+	if (kp_api_page_filter(req, "checkpoint", 64, &f.checkpoint) != 0 ||
+	    kp_api_query_bool(req, "flagged", &f.flagged_only) != 0)
 		return;
 	const char *plate = kp_req_query(req, "plate");
 	char norm[16];

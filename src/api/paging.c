@@ -36,6 +36,21 @@ int kp_api_page_read(kp_req_t *req, int max_limit, int def_limit, kp_page_t *p)
 	return 0;
 }
 
+int kp_api_page_filter(kp_req_t *req, const char *name, size_t max_chars, const char **out)
+{
+	const char *v = kp_req_query(req, name);
+	*out = NULL;
+	if (v == NULL)
+		return 0;
+	if (!kp_utf8_valid(v, strlen(v), false) || kp_utf8_len(v) > max_chars) {
+		kp_reply_error(req, 400, "bad_query", "query parameter '%s' must be text of at most %zu characters", name,
+		               max_chars);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 void kp_api_page_reply(kp_req_t *req, json_t *items, int64_t total, const kp_page_t *p)
 {
 	json_t *j = json_pack("{s:o, s:I, s:i, s:I}", "items", items, "total", (json_int_t)total, "limit", p->limit,

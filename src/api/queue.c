@@ -275,11 +275,10 @@ void kp_api_booking_create(kp_req_t *req)
 void kp_api_booking_list(kp_req_t *req)
 {
 	kp_page_t page;
-	if (kp_api_page_read(req, 1000, 100, &page) != 0)
-		return;
-	const char *cp = kp_req_query(req, "checkpoint");
+	const char *cp;
 	bool active;
-	if (kp_api_query_bool(req, "active", &active) != 0)
+	if (kp_api_page_read(req, 1000, 100, &page) != 0 || kp_api_page_filter(req, "checkpoint", 64, &cp) != 0 ||
+	    kp_api_query_bool(req, "active", &active) != 0)
 		return;
 	bool driver = req->auth.role == KP_ROLE_CARRIER || req->auth.role == KP_ROLE_TRAVELLER;
 	kp_booking_t *b;

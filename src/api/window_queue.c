@@ -20,9 +20,10 @@ void kp_api_sw_queue(kp_req_t *req)
 		return;
 	kp_sw_queue_filter_t f = {.org_id = req->auth.org_id,
 	                          .role = kp_role_name(req->auth.role),
-	                          .state = kp_req_query(req, "state"),
-	                          .procedure = kp_req_query(req, "procedure"),
-	                          .agency = kp_req_query(req, "agency")};
+	                          .state = kp_req_query(req, "state")};
+	if (kp_api_page_filter(req, "procedure", 64, &f.procedure) != 0 ||
+	    kp_api_page_filter(req, "agency", 64, &f.agency) != 0)
+		return;
 	if (f.state && !kp_sw_step_state_known(f.state)) {
 		kp_reply_error(req, 400, "bad_query", "state must be one of a step's states (ready, in_progress, more_info, ...)");
 		return;

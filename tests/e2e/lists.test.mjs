@@ -146,6 +146,14 @@ test('bad paging parameters: 400 naming the parameter, on every list', async () 
     // a hundred characters, in Cyrillic too, are fine
     assert.equal((await get(token, path, { q: 'ж'.repeat(100) })).status, 200, path);
   }
+  // the lists' text filters are checked the same way before they reach the database
+  for (const [token, path, name] of [[tok.traveller, '/api/v1/bookings', 'checkpoint'],
+    [tok.officer, '/api/v1/crossings', 'checkpoint'], [tok.officer, '/api/v1/window/queue', 'procedure'],
+    [tok.officer, '/api/v1/window/queue', 'agency']]) {
+    const r = await srv.k.req('GET', `${path}?${name}=ab%FF%FEc`, { token });
+    assertError(r, 400, 'bad_query');
+    assert.match(r.json.error.message, new RegExp(`'${name}'`), `${path}?${name}=ab%FF%FEc`);
+  }
 });
 
 test('single window: applications and an agency\'s queue paged the same way; an applicant sees only their own', async () => {
