@@ -45,19 +45,15 @@ int kp_store_notify_enqueue(kp_conn_t *c, const kp_notify_t *n, int64_t now_ms)
 	const char *phone = n->phone, *email = n->email, *user_lang = NULL;
 	bool sms_on = true, email_on = true;
 	int rc = KP_DB_OK;
-	if (n->user_id) {
-		kp_rows_t r;
-		rc = kp_db_one(c, &a, &r, "SELECT phone, email, language, notify_sms, notify_email FROM users WHERE id = ?",
-		               KP_PARAMS(KV_INT(n->user_id)));
-		if (rc == KP_DB_OK) {
-			if (!given(phone))
-				phone = kp_rows_text(&r, 0, 0);
-			if (!given(email))
-				email = kp_rows_text(&r, 0, 1);
-			user_lang = kp_rows_text(&r, 0, 2);
-			sms_on = kp_rows_int(&r, 0, 3) != 0;
-			email_on = kp_rows_int(&r, 0, 4) != 0;
-		}
+	kp_notify_prefs_t p;
+	if (n->user_id && (rc = kp_store_notify_prefs(c, &a, n->user_id, &p)) == KP_DB_OK) {
+		if (!given(phone))
+			phone = p.phone;
+		if (!given(email))
+			email = p.email;
+		user_lang = p.language;
+		sms_on = p.sms;
+		email_on = p.email_on;
 	}
 	const char *lang = kp_notice_lang(n->lang, user_lang);
 	kp_notice_text_t t;
