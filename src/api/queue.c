@@ -220,6 +220,29 @@ static const char *read_priority(kp_req_t *req)
 	return p;
 }
 
+/* The slot slot_id names, for booking or moving into: answers and returns -1 when it names
+ * none (422 naming slot_id), when its hour is over (422 SLOT_OVER) or when a closure of the
+ * crossing has come since (kp_api_slot_bookable). */
+static int load_open_slot(kp_req_t *req, int64_t slot_id, kp_slot_t *s)
+{
+	int rc = kp_store_slot_get(kp_api_db(req), &req->arena, slot_id, s);
+	if (rc == KP_DB_NOTFOUND) {
+		kp_field_problem(req, "slot_id", "no_slot", NULL, "names no slot");
+		kp_body_check(req);
+		return -1;
+	}
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "slot");
+		return -1;
+	}
+	if (s->ends_at <= kp_now()) {
+		kp_field_problem(req, "slot_id", "SLOT_OVER", NULL, "is over");
+		kp_reply_error(req, 422, "SLOT_OVER", "that slot is over; choose a later one");
+		return -1;
+	}
+	return kp_api_slot_bookable(req, s);
+}
+
 void kp_api_booking_create(kp_req_t *req)
 {
 	kp_booking_t b = {0};
@@ -233,28 +256,14 @@ void kp_api_booking_create(kp_req_t *req)
 	if (kp_body_check(req) != 0 || check_entitled(req, &b) != 0)
 		return;
 	kp_slot_t s;
-	int rc = kp_store_slot_get(kp_api_db(req), &req->arena, b.slot_id, &s);
-	if (rc == KP_DB_NOTFOUND) {
-		kp_field_error(req, "slot_id", "names no slot");
-		kp_body_check(req);
-		return;
-	}
-	if (rc != KP_DB_OK) {
-		kp_reply_db_error(req, rc, "slot");
-		return;
-	}
-	if (s.ends_at <= kp_now()) {
-		kp_reply_error(req, 422, "SLOT_OVER", "that slot is over; choose a later one");
-		return;
-	}
-	if (kp_api_slot_bookable(req, &s) != 0)
+	if (load_open_slot(req, b.slot_id, &s) != 0)
 		return;
 	b.checkpoint = s.checkpoint;
 	b.flow = s.flow;
 	b.user_id = req->auth.user_id;
 	const char *why = NULL;
 	kp_actor_t who = kp_api_actor(req);
-	rc = kp_store_booking_create(kp_api_db(req), &req->arena, &who, &b, &why);
+	int rc = kp_store_booking_create(kp_api_db(req), &req->arena, &who, &b, &why);
 	if (rc != KP_DB_OK) {
 		reply_booking_refusal(req, rc, why);
 		return;
@@ -485,26 +494,11 @@ void kp_api_booking_move(kp_req_t *req)
 	if (kp_body_check(req) != 0 || load_booking(req, &b) != 0)
 		return;
 	kp_slot_t s;
-	int rc = kp_store_slot_get(kp_api_db(req), &req->arena, slot, &s);
-	if (rc == KP_DB_NOTFOUND) {
-		kp_field_problem(req, "slot_id", "no_slot", NULL, "names no slot");
-		kp_body_check(req);
-		return;
-	}
-	if (rc != KP_DB_OK) {
-		kp_reply_db_error(req, rc, "slot");
-		return;
-	}
-	if (s.ends_at <= kp_now()) {
-		kp_field_problem(req, "slot_id", "SLOT_OVER", NULL, "is over");
-		kp_reply_error(req, 422, "SLOT_OVER", "that slot is over; choose a later one");
-		return;
-	}
-	if (kp_api_slot_bookable(req, &s) != 0)
+	if (load_open_slot(req, slot, &s) != 0)
 		return;
 	const char *why = NULL;
 	kp_actor_t who = kp_api_actor(req);
-	rc = kp_store_booking_move(kp_api_db(req), &req->arena, &who, b.id, s.id, &b, &why);
+	int rc = kp_store_booking_move(kp_api_db(req), &req->arena, &who, b.id, s.id, &b, &why);
 	if (rc != KP_DB_OK) {
 		reply_booking_refusal(req, rc, why);
 		return;

@@ -22,6 +22,7 @@ enum kp_booking_action {
 	KP_BOOKING_CANCEL,   /* open -> cancelled */
 	KP_BOOKING_EXPIRE,   /* booked or called -> no_show */
 	KP_BOOKING_PRIORITY, /* open -> the same status, with a priority lane granted or taken */
+	KP_BOOKING_MOVE,     /* booked -> booked, in another hour of the same checkpoint and flow */
 };
 
 /* The status for its stored name; -1 when s is none. */

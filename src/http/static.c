@@ -5,6 +5,7 @@
 #include "core/util.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,58 +127,153 @@ static bool acceptable(const char *path)
 	return true;
 }
 
+/* What a file version costs to work out is worked out once: its content hash and, for text
+ * worth it, its gzip bytes. One slot per resolved path (by hash of the path; a collision only
+ * means working it out again); a file whose inode, size or mtime changed is a new version. */
+struct file_memo {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	uint64_t hash;
+	unsigned char *gz; /* NULL: sent as is */
+	size_t gz_len;
+};
+#define MEMO_SLOTS 256
+static struct file_memo memo[MEMO_SLOTS];
+static pthread_mutex_t memo_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct file_memo *memo_slot(const char *path)
+{
+	return &memo[content_hash((const unsigned char *)path, strlen(path)) % MEMO_SLOTS];
+}
+
+static bool memo_same(const struct file_memo *m, const char *path, const struct stat *st)
+{
+	return m->path && strcmp(m->path, path) == 0 && m->dev == st->st_dev && m->ino == st->st_ino &&
+	       m->size == st->st_size && m->mtime.tv_sec == st->st_mtim.tv_sec &&
+	       m->mtime.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+/* The memo of this file version: true with *hash set and, when want_gz and the file has gzip
+ * bytes, *gz a malloc'd copy of them (the caller frees it); false when it is not known yet. */
+static bool memo_get(const char *path, const struct stat *st, bool want_gz, uint64_t *hash, unsigned char **gz,
+                     size_t *gz_len)
+{
+	pthread_mutex_lock(&memo_lock);
+	struct file_memo *m = memo_slot(path);
+	bool hit = memo_same(m, path, st);
+	if (hit) {
+		*hash = m->hash;
+		if (want_gz && m->gz) {
+			*gz = kp_malloc(m->gz_len);
+			memcpy(*gz, m->gz, m->gz_len);
+			*gz_len = m->gz_len;
+		}
+	}
+	pthread_mutex_unlock(&memo_lock);
+	return hit;
+}
+
+/* Remember hash and a copy of gz (may be NULL) for this file version. */
+static void memo_put(const char *path, const struct stat *st, uint64_t hash, const unsigned char *gz, size_t gz_len)
+{
+	unsigned char *copy = NULL;
+	if (gz) {
+		copy = kp_malloc(gz_len);
+		memcpy(copy, gz, gz_len);
+	}
+	char *name = kp_strdup(path);
+	pthread_mutex_lock(&memo_lock);
+	struct file_memo *m = memo_slot(path);
+	free(m->path);
+	free(m->gz);
+	*m = (struct file_memo){.path = name, .dev = st->st_dev, .ino = st->st_ino, .size = st->st_size,
+	                        .mtime = st->st_mtim, .hash = hash, .gz = copy, .gz_len = gz_len};
+	pthread_mutex_unlock(&memo_lock);
+}
+
+/* The whole file (malloc'd, *got set) from its start. */
+static char *read_file(FILE *f, off_t size, size_t *got)
+{
+	char *buf = kp_malloc(size > 0 ? (size_t)size : 1);
+	rewind(f);
+	*got = fread(buf, 1, (size_t)size, f);
+	return buf;
+}
+
+/* The regular file at path inside web_root, opened, with *st; NULL (404 answered) when path
+ * is not a servable name, not inside web_root once links are resolved, or not a small file.
+ * real receives the resolved path. */
+static FILE *open_inside(kp_req_t *req, const char *web_root, const char *path, char real[PATH_MAX],
+                         struct stat *st)
+{
+	char *full = kp_arena_printf(&req->arena, "%s%s", web_root, path);
+	/* A symbolic link may point anywhere: serve only what really lies inside web_root. */
+	size_t rn = strlen(web_root);
+	FILE *f = NULL;
+	if (acceptable(path) && realpath(full, real) != NULL && strncmp(real, web_root, rn) == 0 && real[rn] == '/')
+		f = fopen(real, "rb");
+	if (f && (fstat(fileno(f), st) != 0 || !S_ISREG(st->st_mode) || st->st_size > MAX_STATIC_FILE)) {
+		fclose(f);
+		f = NULL;
+	}
+	if (f == NULL)
+		kp_reply_error(req, 404, "not_found", "no such page");
+	return f;
+}
+
 void kp_static_serve(kp_req_t *req, const char *web_root, const char *path)
 {
 	if (strcmp(path, "/") == 0)
 		path = "/index.html";
 	const char *type = content_type(path);
-	if (!acceptable(path) || type == NULL) {
+	if (type == NULL) {
 		kp_reply_error(req, 404, "not_found", "no such page");
 		return;
 	}
-	char *full = kp_arena_printf(&req->arena, "%s%s", web_root, path);
-	/* A symbolic link may point anywhere: serve only what really lies inside web_root. */
 	char real[PATH_MAX];
-	size_t rn = strlen(web_root);
-	if (realpath(full, real) == NULL || strncmp(real, web_root, rn) != 0 || real[rn] != '/') {
-		kp_reply_error(req, 404, "not_found", "no such page");
-		return;
-	}
-	FILE *f = fopen(real, "rb");
 	struct stat st;
-	if (f == NULL || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > MAX_STATIC_FILE) {
-		if (f)
-			fclose(f);
-		kp_reply_error(req, 404, "not_found", "no such page");
+	FILE *f = open_inside(req, web_root, path, real, &st);
+	if (f == NULL)
 		return;
+	bool accepts_gzip = compressible(type) && header_lists(kp_req_header(req, "Accept-Encoding"), "gzip");
+	uint64_t hash = 0;
+	char *buf = NULL;
+	size_t got = 0, zlen = 0;
+	unsigned char *z = NULL;
+	if (!memo_get(real, &st, accepts_gzip, &hash, &z, &zlen)) {
+		buf = read_file(f, st.st_size, &got);
+		hash = content_hash((unsigned char *)buf, got);
+		if (compressible(type) && got >= MIN_GZIP_SIZE)
+			z = gzip_bytes((unsigned char *)buf, got, &zlen);
+		memo_put(real, &st, hash, z, zlen);
+		if (!accepts_gzip) {
+			free(z);
+			z = NULL;
+		}
 	}
-	char *buf = kp_malloc((size_t)st.st_size);
-	size_t got = fread(buf, 1, (size_t)st.st_size, f);
-	fclose(f);
-	bool zip = compressible(type) && got >= MIN_GZIP_SIZE &&
-	           header_lists(kp_req_header(req, "Accept-Encoding"), "gzip");
 	/* Each encoding is its own representation, with its own tag. */
-	const char *etag =
-	    kp_arena_printf(&req->arena, "\"%016llx%s\"", (unsigned long long)content_hash((unsigned char *)buf, got),
-	                    zip ? "-gz" : "");
+	const char *etag = kp_arena_printf(&req->arena, "\"%016llx%s\"", (unsigned long long)hash, z ? "-gz" : "");
 	kp_reply_header(req, "ETag", etag);
 	kp_reply_header(req, "Cache-Control", strstr(type, "text/html") ? "no-cache" : "public, max-age=300");
 	if (compressible(type))
 		kp_reply_header(req, "Vary", "Accept-Encoding");
 	if (etag_matches(kp_req_header(req, "If-None-Match"), etag)) {
 		free(buf);
+		free(z);
 		kp_reply_bytes(req, 304, type, "", 0);
+	} else if (z) {
+		free(buf);
+		kp_reply_take(req, 200, type, z, zlen);
+		kp_reply_header(req, "Content-Encoding", "gzip");
 	} else {
-		size_t zlen = 0;
-		unsigned char *z = zip ? gzip_bytes((unsigned char *)buf, got, &zlen) : NULL;
-		if (z) {
-			free(buf);
-			kp_reply_take(req, 200, type, z, zlen);
-			kp_reply_header(req, "Content-Encoding", "gzip");
-		} else {
-			kp_reply_take(req, 200, type, buf, got);
-		}
+		if (buf == NULL)
+			buf = read_file(f, st.st_size, &got);
+		kp_reply_take(req, 200, type, buf, got);
 	}
+	fclose(f);
 	/* Map tiles of the checkpoint map are the one outside source (web/js/checkpoint-map.js;
 	 * offline it draws its own outline instead). */
 	if (strstr(type, "text/html"))

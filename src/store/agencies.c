@@ -205,8 +205,8 @@ int kp_store_agency_subsystems(kp_conn_t *c, kp_arena_t *a, int64_t agency_id, k
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT id, agency_id, code, xroad_client FROM agency_subsystems WHERE agency_id = ? ORDER BY "
-	                    "code",
+	                    "SELECT id, agency_id, code, xroad_client FROM agency_subsystems WHERE agency_id = ?"
+	                    " ORDER BY code",
 	                    KP_PARAMS(KV_INT(agency_id)));
 	if (rc != KP_DB_OK)
 		return rc;
@@ -317,9 +317,8 @@ int kp_store_agency_endpoint_add(kp_conn_t *c, const kp_actor_t *who, kp_agency_
 	int rc = kp_store_begin(c);
 	if (rc == KP_DB_OK)
 		rc = kp_db_exec(c, &a, &r,
-		                "INSERT INTO agency_endpoints (agency_id, url, secret, status, created_at) VALUES (?, ?, ?, ?, "
-		                "?)"
-		                " RETURNING id",
+		                "INSERT INTO agency_endpoints (agency_id, url, secret, status, created_at)"
+		                " VALUES (?, ?, ?, ?, ?) RETURNING id",
 		                KP_PARAMS(KV_INT(e->agency_id), KV_TEXT(e->url), KV_TEXT(e->secret), KV_TEXT(e->status),
 		                          KV_INT(e->created_at)));
 	if (rc == KP_DB_OK) {

@@ -498,7 +498,7 @@ int kp_store_booking_move(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, in
 	int rc = kp_store_begin(c);
 	if (rc == KP_DB_OK)
 		rc = lock_booking(c, a, id, &b);
-	if (rc == KP_DB_OK && (strcmp(b.status, "booked") != 0 || b.slot_id == 0))
+	if (rc == KP_DB_OK && (kp_booking_next(b.status, KP_BOOKING_MOVE) < 0 || b.slot_id == 0))
 		*why = "NOT_BOOKED";
 	else if (rc == KP_DB_OK && b.slot_id == slot_id)
 		*why = "SAME_SLOT";

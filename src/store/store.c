@@ -341,8 +341,8 @@ int kp_store_audit_list(kp_conn_t *c, kp_arena_t *a, const char *object_type, co
 	int rc = kp_db_exec(c, a, &r,
 	                    "SELECT id, at_ms, actor_id, actor, action, object_type, object_id, before_json,"
 	                    " after_json, request_id FROM audit_log"
-	                    " WHERE (CAST(? AS TEXT) IS NULL OR object_type = ?) AND (CAST(? AS TEXT) IS NULL OR object_id "
-	                    "= ?)"
+	                    " WHERE (CAST(? AS TEXT) IS NULL OR object_type = ?)"
+	                    " AND (CAST(? AS TEXT) IS NULL OR object_id = ?)"
 	                    " AND (CAST(? AS BIGINT) = 0 OR id < ?)"
 	                    " ORDER BY id DESC LIMIT ?",
 	                    KP_PARAMS(KV_TEXT(object_type), KV_TEXT(object_type), KV_TEXT(object_id), KV_TEXT(object_id),

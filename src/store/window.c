@@ -391,7 +391,8 @@ int kp_sw_finish_app(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw_a
 	                   KP_PARAMS(KV_TEXT(status), KV_TEXT(outcome), KV_INT(now), KV_INT(app->id)), NULL);
 	app->status = status;
 	app->outcome = outcome;
-	if (rc == KP_DB_OK && strcmp(status, KP_SW_APP_APPROVED) != 0) {
+	bool approved = strcmp(status, KP_SW_APP_APPROVED) == 0;
+	if (rc == KP_DB_OK && !approved) {
 		rc = kp_db_run(c,
 		               "UPDATE sw_steps SET state = 'closed', state_since = ? WHERE application_id = ?"
 		               " AND state IN ('waiting', 'ready', 'in_progress', 'more_info')",
@@ -406,9 +407,9 @@ int kp_sw_finish_app(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw_a
 		rc = kp_sw_event(c, app->id, NULL, who->user_id, status, outcome, now);
 	if (rc == KP_DB_OK)
 		rc = kp_store_sw_publish(c, who, app, NULL, NULL, status, NULL, now);
-	if (rc == KP_DB_OK && (strcmp(status, "approved") == 0 || strcmp(status, "refused") == 0))
-		rc = notify_applicant(c, a, app, strcmp(status, "approved") == 0 ? KP_NOTICE_WINDOW_APPROVED : KP_NOTICE_WINDOW_REFUSED,
-		                      status, NULL, now);
+	if (rc == KP_DB_OK && (approved || strcmp(status, KP_SW_APP_REFUSED) == 0))
+		rc = notify_applicant(c, a, app, approved ? KP_NOTICE_WINDOW_APPROVED : KP_NOTICE_WINDOW_REFUSED, status,
+		                      NULL, now);
 	return rc;
 }
 
@@ -661,9 +662,8 @@ int kp_store_sw_expire(kp_conn_t *c, kp_arena_t *a, int64_t now, int utc_offset,
 
 int kp_store_sw_settle(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t now, int utc_offset, int *expired)
 {
-	int y, m, d;
-	kp_civil_from_days(kp_local_day(now, utc_offset), &y, &m, &d);
-	int rc = kp_store_ev_year_ensure(c, y); /* a new year's ledger row, listed before its first claim */
+	/* a new year's ledger row, listed before its first claim */
+	int rc = kp_store_ev_year_ensure(c, kp_local_year(now, utc_offset));
 	if (rc == KP_DB_OK)
 		rc = kp_store_sw_expire(c, a, now, utc_offset, expired);
 	int settled = kp_store_ev_settle(c, a, who, now, utc_offset);

@@ -108,10 +108,9 @@ bool kp_store_sw_document_visible_to(kp_conn_t *c, kp_arena_t *a, int64_t doc_id
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT s.documents, x.kind FROM sw_app_documents x JOIN sw_steps s ON s.application_id = "
-	                    "x.application_id"
-	                    " JOIN agencies g ON g.code = s.agency WHERE x.document_id = ? AND g.org_id = ? AND s.role "
-	                    "= ?"
+	                    "SELECT s.documents, x.kind FROM sw_app_documents x"
+	                    " JOIN sw_steps s ON s.application_id = x.application_id JOIN agencies g ON g.code = s.agency"
+	                    " WHERE x.document_id = ? AND g.org_id = ? AND s.role = ?"
 	                    " AND s.state NOT IN ('waiting', 'skipped')",
 	                    KP_PARAMS(KV_INT(doc_id), KV_INT(org_id), KV_TEXT(role)));
 	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++) {
@@ -186,9 +185,8 @@ int kp_store_sw_fee_pay(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int6
 	}
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c,
-		               "UPDATE sw_fees SET status = 'paid', gateway = ?, reference = ?, paid_at = ?, credential = ?, "
-		               "kid = ?"
-		               " WHERE id = ?",
+		               "UPDATE sw_fees SET status = 'paid', gateway = ?, reference = ?, paid_at = ?, credential = ?,"
+		               " kid = ? WHERE id = ?",
 		               KP_PARAMS(KV_TEXT(gateway), KV_TEXT(reference), KV_INT(now), KV_TEXT(cred), KV_TEXT(kid),
 		                         KV_INT(fee_id)),
 		               NULL);
@@ -197,8 +195,8 @@ int kp_store_sw_fee_pay(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int6
 		snprintf(detail, sizeof(detail), "{\"amount_som\":%lld,\"collector\":\"%s\"}", (long long)f.amount_som,
 		         f.collector);
 		rc = kp_db_run(c,
-		               "INSERT INTO sw_events (application_id, step_code, actor_id, action, detail, at) VALUES (?, ?, "
-		               "?, 'fee_paid', ?, ?)",
+		               "INSERT INTO sw_events (application_id, step_code, actor_id, action, detail, at)"
+		               " VALUES (?, ?, ?, 'fee_paid', ?, ?)",
 		               KP_PARAMS(KV_INT(f.application_id), KV_TEXT(f.step_code), KV_INT(who->user_id), KV_TEXT(detail),
 		                         KV_INT(now)),
 		               NULL);

@@ -5,10 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../lib/kapka.mjs';
-import { useServer } from './lib.mjs';
+import { useServer, withServer } from './lib.mjs';
 
 const srv = useServer();
 
@@ -66,4 +67,35 @@ test('ETag from the bytes: 304 on a match (weak, in a list, or *), 200 after a m
   // a missing file is still a JSON 404, never a 304
   const none = await get(`${srv.k.url}/js/nope.js`, { 'if-none-match': '*' });
   assert.equal(none.status, 404);
+});
+
+// The tag and the gzip bytes are worked out once per version of a file: an edited file (here
+// the same size, so only its bytes and mtime differ) is answered with its new bytes and tag.
+test('a file edited while the server runs is served new, with a new tag, plain and gzipped', async () => {
+  const web = mkdtempSync(join(tmpdir(), 'kapka-web-'));
+  const file = join(web, 'a.js');
+  const version = (c) => `// ${c}\n` + `console.log(${JSON.stringify(c.repeat(1000))});\n`;
+  try {
+    writeFileSync(file, version('x'));
+    await withServer({ env: { KAPKA_WEB_DIR: web } }, async (k) => {
+      const z1 = await get(`${k.url}/a.js`, { 'accept-encoding': 'gzip' });
+      const p1 = await get(`${k.url}/a.js`);
+      assert.equal(z1.headers['content-encoding'], 'gzip');
+      assert.equal(gunzipSync(z1.body).toString(), version('x'));
+      assert.equal(p1.body.toString(), version('x'));
+      writeFileSync(file, version('y'));
+      utimesSync(file, new Date(), new Date(Date.now() + 5000));
+      const z2 = await get(`${k.url}/a.js`, { 'accept-encoding': 'gzip', 'if-none-match': z1.headers.etag });
+      assert.equal(z2.status, 200);
+      assert.equal(gunzipSync(z2.body).toString(), version('y'));
+      assert.notEqual(z2.headers.etag, z1.headers.etag);
+      const p2 = await get(`${k.url}/a.js`, { 'if-none-match': p1.headers.etag });
+      assert.equal(p2.status, 200);
+      assert.equal(p2.body.toString(), version('y'));
+      const again = await get(`${k.url}/a.js`, { 'accept-encoding': 'gzip', 'if-none-match': z2.headers.etag });
+      assert.equal(again.status, 304);
+    });
+  } finally {
+    rmSync(web, { recursive: true, force: true });
+  }
 });

@@ -2,7 +2,7 @@
 // a checkpoint's name in the current language, its status (open or closed, every reason in
 // words, when it next opens, in the checkpoint's own local time), modes and flows.
 import { h, named } from './dom.js';
-import { language, kgDate } from './i18n.js';
+import { kgDate, nameIn } from './i18n.js';
 import { countryName } from './permit-ui.js';
 
 export const MODES = ['pedestrian', 'bicycle', 'car', 'motorcycle', 'bus', 'truck'];
@@ -11,8 +11,7 @@ export const QUEUE_FLOWS = ['truck', 'car', 'bus'];
 export const FLOWS = ['pedestrian', 'car', 'bus', 'truck'];
 
 export function cpName(cp) {
-  const n = cp.name || {};
-  return n[language()] || n.en || cp.code;
+  return nameIn(cp.name) || cp.code;
 }
 
 // Minutes east of UTC of the checkpoint's own side, from a status answer.

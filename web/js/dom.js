@@ -3,7 +3,7 @@
 //   h('h1', { i18n: 'home.welcome', args: { name } })
 //   h('input', { id, name: 'inn', required: true, i18nAttr: { placeholder: 'x.y' } })
 //   h('dd', {}, org.name)                       // data: plain text node
-import { localize, language } from './i18n.js';
+import { localize } from './i18n.js';
 
 export function h(tag, props = {}, ...children) {
   const el = document.createElement(tag);
@@ -21,7 +21,7 @@ export function h(tag, props = {}, ...children) {
     else el.setAttribute(k, String(v));
   }
   append(el, ...children);
-  if (el.dataset.i18n || el.dataset.i18nAttr || el.dataset.format) localize(el);
+  if (el.dataset.i18n || el.dataset.i18nAttr || el.dataset.format || el.dataset.names) localize(el);
   return el;
 }
 
@@ -58,8 +58,8 @@ export function notice({ key, args, text }, kind = 'ok') {
     key ? h('p', { i18n: key, args }) : h('p', {}, text));
 }
 
-// Data named in each language ({ky, ru, en}, a missing one null): the page's language, else
-// the English; it follows a change of language. '' for no names.
+// Data named in each language ({ky, ru, en}, a missing one null) in a <span> that shows
+// i18n.js nameIn's choice (with its lang) and follows a change of language. '' for no names.
 export function named(n) {
-  return n ? h('span', { dataset: { names: JSON.stringify(n) } }, n[language()] || n.en) : '';
+  return n ? h('span', { dataset: { names: JSON.stringify(n) } }) : '';
 }

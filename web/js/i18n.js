@@ -91,11 +91,17 @@ export function has(key) {
   return cat[key] !== undefined || cat[`${key}.other`] !== undefined;
 }
 
-// An argument: a number in the language's digits, data named in each language
-// ({ky, ru, en}: the page's language, else the English) as that name, else text.
+// Data named in each language ({ky, ru, en}, a missing one null): the name in the page's
+// language, else the English; '' for none. The one place that picks a data name.
+export function nameIn(n) {
+  return n?.[current] || n?.en || '';
+}
+
+// An argument: a number in the language's digits, data named in each language as that
+// name (nameIn), else text.
 function formatValue(v) {
   if (typeof v === 'number') return formatNumber(v);
-  if (v && typeof v === 'object') return v[current] || v.en || '';
+  if (v && typeof v === 'object') return nameIn(v);
   return String(v);
 }
 
@@ -175,7 +181,7 @@ function localizeOne(el) {
   }
   if (el.dataset.names) { // data named in each language: {"ky": …, "ru": …, "en": …}
     const names = JSON.parse(el.dataset.names);
-    el.textContent = names[current] || names.en || '';
+    el.textContent = nameIn(names);
     el.lang = names[current] ? current : 'en';
   }
   if (el.tagName === 'TIME' && el.dataset.format) {

@@ -2,11 +2,11 @@
 // languages, step states and time left, the steps of an application as a list, uploading a
 // document's bytes, and the server's problems in the current language.
 import { h, dateEl } from './dom.js';
-import { language, t, has } from './i18n.js';
+import { t, has, nameIn } from './i18n.js';
 import { csrfToken, ApiError } from './api.js';
 
 // A {ky, ru, en} name from the data in the current language.
-export const named = (n) => (n ? n[language()] || n.en || '' : '');
+export const named = nameIn;
 
 // A step's state as a badge.
 export function stateBadge(state) {

@@ -31,6 +31,7 @@ static void every_move(void **state)
 	    {KP_BOOKING_CANCEL, {"cancelled", "cancelled", "cancelled", NULL, NULL, NULL, NULL}},
 	    {KP_BOOKING_EXPIRE, {"no_show", NULL, "no_show", NULL, NULL, NULL, NULL}},
 	    {KP_BOOKING_PRIORITY, {"booked", "checked_in", "called", NULL, NULL, NULL, NULL}},
+	    {KP_BOOKING_MOVE, {"booked", NULL, NULL, NULL, NULL, NULL, NULL}},
 	};
 	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++)
 		for (int i = 0; i < 7; i++) {
