@@ -46,9 +46,7 @@ static json_t *hours_json(const kp_checkpoint_t *cp)
 	return a;
 }
 
-/* Data named in each language, {"en", "ky", "ru"} (a missing one null), or null without
- * the English; pages show the page's language and fall back to the English. */
-static json_t *names_json(const char *en, const char *ky, const char *ru)
+json_t *kp_api_names_json(const char *en, const char *ky, const char *ru)
 {
 	return en ? json_pack("{s:s, s:s?, s:s?}", "en", en, "ky", ky, "ru", ru) : json_null();
 }
@@ -60,7 +58,8 @@ static json_t *closures_json(const kp_checkpoint_t *cp)
 		const kp_cp_closure_t *c = &cp->schedule.closures[i];
 		json_array_append_new(a, json_pack("{s:I, s:o, s:o, s:s, s:o}", "id", (json_int_t)c->id, "from",
 		                                   kp_api_time_or_null(c->from), "to", kp_api_time_or_null(c->to), "reason",
-		                                   c->reason, "reason_names", names_json(c->reason, c->reason_ky, c->reason_ru)));
+		                                   c->reason, "reason_names",
+		                                   kp_api_names_json(c->reason, c->reason_ky, c->reason_ru)));
 	}
 	return a;
 }
@@ -77,12 +76,12 @@ json_t *kp_api_checkpoint_json(const kp_checkpoint_t *cp, bool detailed)
 	                      cp->neighbour, cp->neighbour_post_name, "lat", cp->lat, "lon", cp->lon, "modes",
 	                      modes_json(cp->schedule.modes), "foreigners", cp->schedule.foreigners, "permission",
 	                      cp->permission, "border_zone", cp->border_zone, "capacity", cap, "notes", cp->notes);
-	json_object_set_new(j, "permission_names", names_json(cp->permission, cp->permission_ky, cp->permission_ru));
+	json_object_set_new(j, "permission_names", kp_api_names_json(cp->permission, cp->permission_ky, cp->permission_ru));
 	json_object_set_new(j, "post_names",
-	                    json_pack("{s:o, s:o}", cp->country, names_json(cp->post_name, cp->post_name_ky, cp->post_name_ru),
-	                              cp->neighbour,
-	                              names_json(cp->neighbour_post_name, cp->neighbour_post_name_ky,
-	                                         cp->neighbour_post_name_ru)));
+	                    json_pack("{s:o, s:o}", cp->country,
+	                              kp_api_names_json(cp->post_name, cp->post_name_ky, cp->post_name_ru), cp->neighbour,
+	                              kp_api_names_json(cp->neighbour_post_name, cp->neighbour_post_name_ky,
+	                                                cp->neighbour_post_name_ru)));
 	if (!detailed)
 		return j;
 	json_object_set_new(j, "hours", hours_json(cp));
@@ -138,7 +137,7 @@ json_t *kp_api_cp_status_json(const kp_checkpoint_t *cp, const kp_cp_status_t *s
 		const kp_cp_reason_t *r = &st->reasons[i];
 		json_array_append_new(reasons, json_pack("{s:s, s:s?, s:s?, s:o, s:s, s:o, s:o}", "code", r->code, "side",
 		                                         r->side, "detail", r->detail, "detail_names",
-		                                         names_json(r->detail, r->detail_ky, r->detail_ru), "message",
+		                                         kp_api_names_json(r->detail, r->detail_ky, r->detail_ru), "message",
 		                                         reason_message(&a, cp, r, mode), "since",
 		                                         kp_api_time_or_null(r->since), "until",
 		                                         kp_api_time_or_null(r->until)));
@@ -152,7 +151,7 @@ json_t *kp_api_cp_status_json(const kp_checkpoint_t *cp, const kp_cp_status_t *s
 	                 cp->country, local0, cp->neighbour, local1, "mode", mode ? kp_mode_name(mode) : NULL, "open",
 	                 st->open, "reasons", reasons, "next_open", kp_api_time_or_null(st->next_open),
 	                 "permission_needed", cp->permission != NULL, "permission", cp->permission, "permission_names",
-	                 names_json(cp->permission, cp->permission_ky, cp->permission_ru));
+	                 kp_api_names_json(cp->permission, cp->permission_ky, cp->permission_ru));
 }
 
 json_t *kp_api_crossing_json(const kp_crossing_t *x)

@@ -13,6 +13,9 @@ json_t *kp_api_cp_status_json(const kp_checkpoint_t *cp, const kp_cp_status_t *s
 json_t *kp_api_crossing_json(const kp_crossing_t *x);
 json_t *kp_api_slot_json(const kp_slot_t *s);
 json_t *kp_api_booking_json(const kp_booking_t *b);
+/* Data named in each language, {"en", "ky", "ru"} (a missing one null), or null without
+ * the English; pages show the page's language and fall back to the English. */
+json_t *kp_api_names_json(const char *en, const char *ky, const char *ru);
 /* ISO time or JSON null for 0. */
 json_t *kp_api_time_or_null(int64_t t);
 /* The query's at (default now; no zone: local at offset), mode and foreign; answers 400

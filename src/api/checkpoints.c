@@ -267,9 +267,9 @@ void kp_api_closure_add(kp_req_t *req)
 	char f[32], t[32];
 	kp_iso8601(from, f, sizeof(f));
 	kp_iso8601(to, t, sizeof(t));
-	kp_reply_json(req, 201, json_pack("{s:I, s:s, s:s, s:s?, s:s, s:{s:s, s:s?, s:s?}, s:i}", "id", (json_int_t)id,
-	                                  "checkpoint", kp_req_param(req, "code"), "from", f, "to", to ? t : NULL, "reason",
-	                                  reason, "reason_names", "en", reason, "ky", reason_ky, "ru", reason_ru,
+	kp_reply_json(req, 201, json_pack("{s:I, s:s, s:s, s:s?, s:s, s:o, s:i}", "id", (json_int_t)id, "checkpoint",
+	                                  kp_req_param(req, "code"), "from", f, "to", to ? t : NULL, "reason", reason,
+	                                  "reason_names", kp_api_names_json(reason, reason_ky, reason_ru),
 	                                  "bookings_cancelled", cancelled));
 }
 

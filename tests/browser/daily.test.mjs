@@ -6,10 +6,9 @@
 // and moves a booking to another hour. Screenshots go to build/browser/daily/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, ADMIN_PASSWORD } from '../lib/kapka.mjs';
-import { harness, openPage, onPage, signInAs, visit, overflow, unique, DEMO_PASSWORD } from './helpers.mjs';
+import { harness, openPage, onPage, signInAs, visit, unique, DEMO_PASSWORD, shot, setLanguage, noSideways } from './helpers.mjs';
 
 const SHOTS = join(ROOT, 'build', 'browser', 'daily');
 const LANGS = ['ky', 'ru', 'en'];
@@ -20,21 +19,6 @@ before(() => env.start({ servers: { kapka: { demo: true } } }));
 after(() => env.stop());
 
 const real = (problems) => problems.filter((p) => !p.includes('tile.openstreetmap.org'));
-
-async function shot(page, name) {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
-}
-
-async function setLanguage(page, lang) {
-  await page.locator(`.lang-switch [data-lang="${lang}"]`).click();
-  await page.locator(`html[lang="${lang}"]`).waitFor();
-}
-
-async function noSideways(page, what) {
-  const o = await overflow(page);
-  assert.equal(o.extra, 0, `${what} scrolls sideways; too wide: ${o.wide.join(', ')}`);
-}
 
 test('officer: the NOT VALID verdict fits a 390 px phone in every language; menu and content fit both sizes', async () => {
   const carrier = await env.kapka.login('carrier', DEMO_PASSWORD);
@@ -73,7 +57,7 @@ test('officer: the NOT VALID verdict fits a 390 px phone in every language; menu
       } else {
         assert.ok(nav.main >= 1200, `${lang}: the content uses the wide screen (${nav.main} px)`);
       }
-      await shot(page, `verify-not-valid-${lang}-${size.width}`);
+      await shot(page, `verify-not-valid-${lang}-${size.width}`, SHOTS);
     }
   }
   // The menu on a phone still reaches every page: the last entry scrolls into view and opens.
@@ -113,7 +97,7 @@ test('traveller: the zone picker keeps place names whole and badges on one line;
       const place = await page.locator('.zones-picker [data-place="chong-kemin"]').locator('xpath=..').innerText();
       assert.match(place, { ky: /Чоң-Кемин өрөөнү/, ru: /долина Чон-Кемин/, en: /Chong-Kemin valley/ }[lang]);
       await noSideways(page, `zones ${lang} ${size.width}`);
-      await shot(page, `zones-picker-${lang}-${size.width}`);
+      await shot(page, `zones-picker-${lang}-${size.width}`, SHOTS);
     }
   }
   // Chromium has no Kyrgyz number or date data: kapka's catalogue fills in.
@@ -162,7 +146,7 @@ test('driver: no hour pre-selected, an empty day says so, a booking slip, moving
   await book.locator('button[type="submit"]').click();
   await book.locator('.field[data-name="date"] .field-error', { hasText: 'The crossing has no open hours on this day. Choose another day.' }).waitFor();
   assert.doesNotMatch(await book.innerText(), /fully booked/);
-  await shot(page, 'booking-no-hours-en-390');
+  await shot(page, 'booking-no-hours-en-390', SHOTS);
 
   // a day with the demonstration's hours: book its last open hour, get the slip. The
   // demonstration opens the next 12 hours, so late in the evening in Bishkek they are
@@ -184,7 +168,7 @@ test('driver: no hour pre-selected, an empty day says so, a booking slip, moving
     for (const lang of LANGS) {
       await setLanguage(page, lang);
       await noSideways(page, `booking slip ${lang} ${size.width}`);
-      await shot(page, `booking-slip-${lang}-${size.width}`);
+      await shot(page, `booking-slip-${lang}-${size.width}`, SHOTS);
     }
   }
   await setLanguage(page, 'en');
@@ -206,7 +190,7 @@ test('driver: no hour pre-selected, an empty day says so, a booking slip, moving
   assert.equal(moved.json.status, 'booked', moved.text);
   const hist = await env.kapka.req('GET', `/api/v1/bookings/${newId}/history`, { token: tok });
   assert.deepEqual(hist.json.items.map((x) => x.action), ['booking.create', 'booking.move']);
-  await shot(page, 'booking-moved-en-390');
+  await shot(page, 'booking-moved-en-390', SHOTS);
 
   // "your turn": the earliest open hour, checked in, called forward by the officer; the page
   // shows it at the top when the phone shows the page again (and every 10 s while waiting)
@@ -227,7 +211,7 @@ test('driver: no hour pre-selected, an empty day says so, a booking slip, moving
   assert.match(await page.title(), /Your turn/);
   for (const lang of LANGS) {
     await setLanguage(page, lang);
-    await shot(page, `booking-your-turn-${lang}-390`);
+    await shot(page, `booking-your-turn-${lang}-390`, SHOTS);
   }
   await setLanguage(page, 'en');
   assert.deepEqual(real(problems), []);
@@ -276,7 +260,7 @@ test('administrator: find, add and suspend accounts; auditor: the audit trail of
     for (const lang of LANGS) {
       await setLanguage(page, lang);
       await noSideways(page, `users ${lang} ${size.width}`);
-      await shot(page, `users-${lang}-${size.width}`);
+      await shot(page, `users-${lang}-${size.width}`, SHOTS);
     }
   }
   await context.close();
@@ -301,7 +285,7 @@ test('administrator: find, add and suspend accounts; auditor: the audit trail of
     for (const lang of LANGS) {
       await setLanguage(aud.page, lang);
       await noSideways(aud.page, `audit ${lang} ${size.width}`);
-      await shot(aud.page, `audit-${lang}-${size.width}`);
+      await shot(aud.page, `audit-${lang}-${size.width}`, SHOTS);
     }
   }
   assert.deepEqual(real([...problems, ...aud.problems]), []);
@@ -365,10 +349,10 @@ test('officer offline: after one visit the verify page loads and verifies a perm
     await v.waitFor();
     assert.equal(await v.getAttribute('data-valid'), 'true');
     await noSideways(page, `offline verify ${lang}`);
-    await shot(page, `verify-offline-${lang}-390`);
+    await shot(page, `verify-offline-${lang}-390`, SHOTS);
   }
   await page.setViewportSize(SIZES[1]);
-  await shot(page, 'verify-offline-ky-1280');
+  await shot(page, 'verify-offline-ky-1280', SHOTS);
   await context.setOffline(false);
   assert.deepEqual(real(problems).filter((p) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::/.test(p)), []);
   await context.close();
@@ -403,7 +387,7 @@ test('traveller: border-zone problems are shown next to their field, translated,
       await form.locator('.field[data-name="date_to"] .field-error', { hasText: expect[lang][1] }).waitFor();
       assert.doesNotMatch(await form.locator('.error-summary').innerText(), /travellers\[|date_from/);
       await noSideways(page, `zones errors ${lang} ${size.width}`);
-      await shot(page, `zones-errors-${lang}-${size.width}`);
+      await shot(page, `zones-errors-${lang}-${size.width}`, SHOTS);
     }
   }
   assert.deepEqual(real(problems), []);

@@ -2,6 +2,7 @@
 // playwright-core (no downloaded browsers), a kapka server with a fresh database, pages
 // that record console errors, CSP violations and missing translations, and screenshots
 // under tests/browser/out/.
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -100,10 +101,16 @@ export async function openPage(browser, baseURL, { locale = 'en-US', width = 412
   return { context, page, problems };
 }
 
-// Save a full-page screenshot as out/<name>.png.
-export async function shot(page, name) {
-  mkdirSync(OUT, { recursive: true });
-  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true, animations: 'disabled' });
+// Save a full-page screenshot as <dir>/<name>.png (out/ unless a test keeps its own folder).
+export async function shot(page, name, dir = OUT) {
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true, animations: 'disabled' });
+}
+
+// Switch the page's language with the language switch and wait until it has taken.
+export async function setLanguage(page, lang) {
+  await page.locator(`.lang-switch [data-lang="${lang}"]`).click();
+  await page.locator(`html[lang="${lang}"]`).waitFor();
 }
 
 // Wait until the app has rendered the page named (data-page on the view).
@@ -187,4 +194,10 @@ export function overflow(page) {
       .map((el) => el.tagName.toLowerCase() + (typeof el.className === 'string' && el.className ? `.${el.className}` : ''));
     return { extra: document.documentElement.scrollWidth - cw, wide };
   });
+}
+
+// The page fits its width: nothing makes it scroll sideways (what, for the message).
+export async function noSideways(page, what) {
+  const o = await overflow(page);
+  assert.equal(o.extra, 0, `${what} scrolls sideways; too wide: ${o.wide.join(', ')}`);
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../lib/kapka.mjs';
-import { harness, openPage, shot, onPage, unique, companyInn } from './helpers.mjs';
+import { harness, openPage, shot, onPage, unique, companyInn, setLanguage } from './helpers.mjs';
 
 const WEB = join(ROOT, 'web');
 const LANGS = ['ky', 'ru', 'en'];
@@ -22,11 +22,6 @@ function overflow(page) {
       .map((el) => el.tagName.toLowerCase() + (el.className ? `.${el.className}` : ''));
     return { extra: document.documentElement.scrollWidth - document.documentElement.clientWidth, wide };
   });
-}
-
-async function setLanguage(page, lang) {
-  await page.locator(`.lang-switch [data-lang="${lang}"]`).click();
-  await page.locator(`html[lang="${lang}"]`).waitFor();
 }
 
 test('360 px wide: no horizontal scroll on sign-in, registration and home, in every language', async () => {

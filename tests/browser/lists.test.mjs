@@ -8,28 +8,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, ADMIN_PASSWORD } from '../lib/kapka.mjs';
-import { harness, openPage, onPage, signInAs, visit, overflow } from './helpers.mjs';
+import { harness, openPage, onPage, signInAs, visit, shot, setLanguage, noSideways, DEMO_PASSWORD } from './helpers.mjs';
 import { intoTheNewYear, demoPermitThisYear } from '../lib/years.mjs';
-import { DEMO_PASSWORD } from './helpers.mjs';
 
 const SHOTS = join(ROOT, 'build', 'browser', 'lists');
 const LANGS = ['ky', 'ru', 'en'];
 const SIZES = [{ width: 390, height: 844 }, { width: 1280, height: 900 }];
-
-async function shot(page, name) {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
-}
-
-async function setLanguage(page, lang) {
-  await page.locator(`.lang-switch [data-lang="${lang}"]`).click();
-  await page.locator(`html[lang="${lang}"]`).waitFor();
-}
-
-async function noSideways(page, what) {
-  const o = await overflow(page);
-  assert.equal(o.extra, 0, `${what} scrolls sideways; too wide: ${o.wide.join(', ')}`);
-}
 
 const env = harness();
 before(async () => {
@@ -118,12 +102,12 @@ test('accounts: the server searches and pages; the count and the pager in every 
     for (const lang of LANGS) {
       await setLanguage(page, lang);
       await noSideways(page, `users ${lang} ${size.width}`);
-      await shot(page, `users-list-${lang}-${size.width}`);
+      await shot(page, `users-list-${lang}-${size.width}`, SHOTS);
     }
   }
   assert.equal(await main.locator('.list-count').innerText(), '1–25 of 27');
   await page.emulateMedia({ media: 'print' });
-  await shot(page, 'users-list-print');
+  await shot(page, 'users-list-print', SHOTS);
   assert.equal(await page.locator('.filter-form').isVisible(), false, 'no search form on paper');
   assert.equal(await page.locator('nav.nav').isVisible(), false, 'no menu on paper');
   await page.emulateMedia({ media: 'screen' });
@@ -159,7 +143,7 @@ test('trends: the ministry\'s charts with their tables, in every language at bot
     for (const lang of LANGS) {
       await setLanguage(page, lang);
       await noSideways(page, `trends ${lang} ${size.width}`);
-      await shot(page, `trends-${lang}-${size.width}`);
+      await shot(page, `trends-${lang}-${size.width}`, SHOTS);
     }
   }
   // the language change drew the charts again: the titles are Russian after switching to ru
@@ -168,7 +152,7 @@ test('trends: the ministry\'s charts with their tables, in every language at bot
   assert.match(await main.locator('#chart-permits svg').getAttribute('aria-label'), /^Выдано разрешений по месяцам/);
   await setLanguage(page, 'en');
   await page.emulateMedia({ media: 'print' });
-  await shot(page, 'trends-print');
+  await shot(page, 'trends-print', SHOTS);
   mkdirSync(SHOTS, { recursive: true });
   const pdf = await page.pdf({ path: join(SHOTS, 'trends.pdf'), format: 'A4' });
   assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
@@ -205,7 +189,7 @@ test('help: a short help under the heading of each traveller page, closed until 
       for (const size of SIZES) {
         await page.setViewportSize(size);
         await noSideways(page, `help ${size.width}`);
-        await shot(page, `help-stay-${size.width}`);
+        await shot(page, `help-stay-${size.width}`, SHOTS);
       }
       await page.setViewportSize(SIZES[0]);
       await page.emulateMedia({ media: 'print' });

@@ -8,13 +8,12 @@
 // build/browser/notify/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { ROOT, ADMIN_PASSWORD } from '../lib/kapka.mjs';
 import { startKannel } from '../lib/kannel.mjs';
 import { startSmtp } from '../lib/smtp.mjs';
-import { harness, openPage, onPage, signInAs, visit, overflow, unique, DEMO_PASSWORD } from './helpers.mjs';
+import { harness, openPage, onPage, signInAs, visit, overflow, unique, DEMO_PASSWORD, shot } from './helpers.mjs';
 
 const SHOTS = join(ROOT, 'build', 'browser', 'notify');
 const SIZES = { ky: { width: 390, height: 844 }, ru: { width: 1280, height: 900 }, en: { width: 390, height: 844 } };
@@ -37,11 +36,6 @@ after(async () => {
   await S.kannel?.stop();
   await S.mail?.stop();
 });
-
-async function shot(page, name) {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
-}
 
 async function traveller(lang) {
   const username = unique(`nt${lang}`);
@@ -75,7 +69,7 @@ for (const lang of ['ky', 'ru', 'en']) {
       await live.locator('input[name="plate"]').fill(plate);
       await live.locator('button[type="submit"]').click();
       await page.locator(`#main .booking[data-status="checked_in"]`).first().waitFor();
-      await shot(page, `${lang}-${size.width}-booking`);
+      await shot(page, `${lang}-${size.width}-booking`, SHOTS);
 
       const called = await env.kapka.req('POST', '/api/v1/checkpoints/dostyk/queue/call', { token: S.officer, body: { flow: 'car', count: 1 } });
       assert.equal(called.status, 200, called.text);
@@ -102,7 +96,7 @@ for (const lang of ['ky', 'ru', 'en']) {
         await page.setViewportSize(sz);
         const o = await overflow(page);
         assert.equal(o.extra, 0, `the Notices page scrolls sideways at ${sz.width} px: ${o.wide.join(', ')}`);
-        await shot(page, `${lang}-${sz.width}-notices`);
+        await shot(page, `${lang}-${sz.width}-notices`, SHOTS);
       }
       await item.locator('button').click();
       await page.locator('#main .notice-item.unread').waitFor({ state: 'detached' });
@@ -133,7 +127,7 @@ test('a driver switches SMS off on the Notices page; an operator sends a failed 
     assert.equal(saved.phone, '+996 555 010 203');
     assert.equal(saved.email_on, false);
     assert.equal(saved.sms, true);
-    await shot(driver.page, 'en-390-settings');
+    await shot(driver.page, 'en-390-settings', SHOTS);
 
     // Kannel down: the call's SMS fails; the operator sees it and sends it again once it is up
     await S.kannel.pause();
@@ -151,7 +145,7 @@ test('a driver switches SMS off on the Notices page; an operator sends a failed 
     }
     await row.first().waitFor();
     assert.match(await row.first().innerText(), /Kannel did not answer/);
-    await shot(admin.page, 'en-1280-outbox');
+    await shot(admin.page, 'en-1280-outbox', SHOTS);
     await S.kannel.resume();
     await row.first().locator('button').click();
     const sms = await S.kannel.waitFor((m) => m.to === '+996555010203');

@@ -10,8 +10,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { generateKeyPairSync, sign, randomUUID } from 'node:crypto';
-import { harness, openPage, shot, onPage, signInAs, visit, fill, overflow, DEMO_PASSWORD } from './helpers.mjs';
-import { clockNow } from '../lib/kapka.mjs';
+import { harness, openPage, shot, onPage, signInAs, visit, fill, overflow, DEMO_PASSWORD, setLanguage } from './helpers.mjs';
+import { clockNow, eventually } from '../lib/kapka.mjs';
 import { bishkekYear } from '../lib/years.mjs';
 
 // The exchange worker looks for events to deliver every 100 ms and retries soon.
@@ -75,21 +75,6 @@ function proof(claims) {
   const enc = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const input = `${enc({ kid: uz.kid, alg: 'ES256' })}.${enc(claims)}`;
   return `${enc({ kid: uz.kid, alg: 'ES256' })}.${sign('sha256', Buffer.from(input), { key: uz.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
-}
-
-async function setLanguage(page, lang) {
-  await page.locator(`.lang-switch [data-lang="${lang}"]`).click();
-  await page.locator(`html[lang="${lang}"]`).waitFor();
-}
-
-async function eventually(fn, what, ms = 20000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 test('ministry: add a partner by its address, fetch it again, keys, events both ways, three languages, 360 px', async () => {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { createPublicKey, verify as edVerify } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { useServer, newCarrier, assertError, adminToken, sleep, logLines, kapka, onSuiteClock } from './lib.mjs';
+import { useServer, newCarrier, assertError, adminToken, logLines, kapka, onSuiteClock, eventually } from './lib.mjs';
 import { messageDir, noteBody, partyLink, sealByLink, staffUser } from './ecmr_helpers.mjs';
 
 const dir = messageDir();
@@ -38,16 +38,7 @@ before(async () => {
 });
 after(() => { for (const r of [customsRx, vetRx, goneRx]) r.server.close(); });
 const urlOf = (r) => `http://127.0.0.1:${r.server.address().port}/hook`;
-
-async function waitFor(what, fn, ms = 20000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+const waitFor = (what, fn, ms) => eventually(fn, what, ms);
 
 async function agency(k, admin, code, kind, services) {
   let r = await k.req('POST', '/api/v1/border-agencies', { token: admin, body: { code, kind, name: code, xroad_member: `KG/GOV/${code}` } });

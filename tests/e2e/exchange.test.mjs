@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startKapka, stopClean, adminToken, uniq, PASSWORD, sleep, clockNow } from './lib.mjs';
+import { startKapka, stopClean, adminToken, uniq, PASSWORD, clockNow, eventually } from './lib.mjs';
 import { carrierWithFleet, addVehicle, issue, YEAR, settleYear } from './permits_helpers.test.mjs';
 
 const FAST = { KAPKA_EXCHANGE_POLL_MS: '100', KAPKA_EXCHANGE_RETRY_MIN_MS: '200', KAPKA_EXCHANGE_RETRY_MAX_MS: '800',
@@ -15,15 +15,6 @@ const FAST = { KAPKA_EXCHANGE_POLL_MS: '100', KAPKA_EXCHANGE_RETRY_MIN_MS: '200'
 const s = { kg: null, uz: null, tok: {}, dir: null };
 
 // Wait until fn() returns something truthy (the worker delivers in the background).
-async function eventually(fn, what, ms = 20000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 async function officer(k, token) {
   const org = await k.req('POST', '/api/v1/organisations', { token, body: { kind: 'border_service', name: 'Border post' } });

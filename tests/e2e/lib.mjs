@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join, basename } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { startKapka, runKapka, backend, ADMIN_PASSWORD, awayFromHourEnd, clockNow, localDate, onSuiteClock } from '../lib/kapka.mjs';
+import { startKapka, runKapka, backend, ADMIN_PASSWORD, awayFromHourEnd, clockNow, localDate, onSuiteClock, eventually } from '../lib/kapka.mjs';
 
-export { startKapka, runKapka, backend, ADMIN_PASSWORD, awayFromHourEnd, clockNow, localDate, onSuiteClock };
+export { startKapka, runKapka, backend, ADMIN_PASSWORD, awayFromHourEnd, clockNow, localDate, onSuiteClock, eventually };
 
 // The signing keys are encrypted with a passphrase; without this setting kapka keeps it
 // in var/kapka-key.secret under the working folder (the repository). Tests set it, so

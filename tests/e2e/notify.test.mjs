@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startKapka, stopClean, withServer, newTraveller, assertError, adminToken, sleep } from './lib.mjs';
+import { startKapka, stopClean, withServer, newTraveller, assertError, adminToken, sleep, eventually } from './lib.mjs';
 import { demoTokens, newPlate, carrierWithFleet, issue } from './permits_helpers.test.mjs';
 import { staffAgencies, importer, applyEv, newVin, stepOf, decide } from './window_helpers.mjs';
 import { startKannel, kannelInstalled } from '../lib/kannel.mjs';
@@ -73,15 +73,7 @@ async function outbox(state) {
   return r.json.items;
 }
 
-async function until(what, fn, ms = 20000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+const until = (what, fn, ms) => eventually(fn, what, ms);
 
 test('the queue call reaches the driver by SMS, email and in-app, in the language booked in', async () => {
   const { k } = S;
@@ -311,8 +303,9 @@ test('no gateway configured: no SMS or email queued or promised; in-app notices 
   });
 });
 
-// A traveller with an email whose temporary import ends in two days: the expiry sweep
-// writes to them within a second (notify_sweep_seconds 1).
+// A traveller with an email whose temporary import ends in two days (entered six months
+// ago less three days): the expiry sweep writes to them within a second
+// (notify_sweep_seconds 1).
 async function tipEndingSoon(k) {
   const t = await newTraveller(k, { language: 'en' });
   const email = `${t.body.username}@example.kg`;
@@ -360,15 +353,8 @@ test('email over STARTTLS, the server checked against smtp_ca_file; a server wit
 // Last: it moves the server's clock on.
 test('the expiry sweep reminds 3 days and 1 day before, once each', async () => {
   const { k } = S;
-  const t = await newTraveller(k, { language: 'en' });
-  const email = `${t.body.username}@example.kg`;
-  assert.equal((await k.req('PUT', '/api/v1/notification-settings', { token: t.token, body: { email } })).status, 200);
-  // entered six months ago less three days: the six-month term's last day is two days away
-  const today = new Date(k.now() + 6 * 3600e3);
-  const entry = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 6, today.getUTCDate() + 3)).toISOString().slice(0, 10);
-  const r = await k.req('POST', '/api/v1/tips', { token: t.token, body: { plate: 'AB 123 CD', plate_country: 'FR', kind: 'car',
-    owner_name: 'Marie Dupont', owner_passport: '12AB34567', entry_checkpoint: 'dostyk', entered_from: 'UZ', entry_date: entry, term_months: 6 } });
-  assert.equal(r.status, 201, r.text);
+  const t = await tipEndingSoon(k);
+  const { email } = t;
   let token = t.token;
   const expiring = async () => (await noticesOf(token)).filter((n) => n.kind === 'TIP_EXPIRING');
   const first = await until('the 3-day reminder', async () => { const l = await expiring(); return l.length ? l : null; });

@@ -6,7 +6,7 @@
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID, generateKeyPairSync, sign } from 'node:crypto';
-import { startKapka, stopClean, adminToken, PASSWORD, uniq, sleep, clockNow } from './lib.mjs';
+import { startKapka, stopClean, adminToken, PASSWORD, uniq, clockNow, eventually } from './lib.mjs';
 import { newCarrier, addVehicle, issue, YEAR, settleYear } from './permits_helpers.test.mjs';
 import { RefPartner } from './refpartner/partner.mjs';
 import { gsonOf } from './refpartner/events.mjs';
@@ -15,16 +15,6 @@ const FAST = { KAPKA_EXCHANGE_POLL_MS: '100', KAPKA_EXCHANGE_RETRY_MIN_MS: '100'
   KAPKA_EXCHANGE_MAX_REFUSALS: '3', KAPKA_EXCHANGE_ALLOW_PRIVATE: '127.0.0.1' };
 const s = { kg: null, tr: null, tok: {} };
 const NAME = "A&B <Trans> 'Ak-Jol' =1 ОсОО «Кыргыз» 新疆运输";
-
-async function eventually(fn, what, ms = 20000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 const permitAt = async (id) => {
   const r = await s.kg.req('GET', `/api/v1/permits/${id}`, { token: s.tok.kg });

@@ -60,6 +60,18 @@ export function localDate(n = 0, offsetMin = 360) {
   return new Date(clockNow() + offsetMin * 60000 + n * 86400000).toISOString().slice(0, 10);
 }
 
+// Ask fn every `every` ms until it answers something truthy, and return that; after ms
+// milliseconds (wall clock: a bound on the test, not what it checks) fail naming `what`.
+export async function eventually(fn, what, ms = 20000, every = 100) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, every));
+  }
+}
+
 // For a server whose tests use "the current hour": the instant to start it at so that the
 // hour has at least marginS seconds left — the suite's clock (KAPKA_TEST_CLOCK) or the wall
 // clock, moved to the start of the next hour when too close to the end. undefined when no

@@ -7,6 +7,7 @@
 
 #include "kp_test.h"
 
+#include "core/log.h"
 #include "core/util.h"
 #include "store/store.h"
 
@@ -188,5 +189,24 @@ static inline long long kp_store_count(kp_conn_t *c, const char *sql)
 	kp_arena_cleanup(&a);
 	return n;
 }
+
+/* main() for a store test program: the tests on SQLite, then on PostgreSQL when
+ * KAPKA_TEST_PG is set. The store logs what it refuses (conflicts, injected faults);
+ * those are expected here, and KAPKA_TEST_VERBOSE=1 shows them. */
+#define KP_STORE_TEST_MAIN(what, ...) \
+	int main(void) \
+	{ \
+		if (getenv("KAPKA_TEST_VERBOSE") == NULL) \
+			kp_log_set_level((enum kp_log_level)(KP_LOG_ERROR + 1)); \
+		const struct CMUnitTest tests[] = {__VA_ARGS__}; \
+		int failed = cmocka_run_group_tests_name(what " on SQLite", tests, group_setup_sqlite, group_teardown_sqlite); \
+		const char *pg = getenv("KAPKA_TEST_PG"); \
+		if (pg && *pg) \
+			failed += cmocka_run_group_tests_name(what " on PostgreSQL", tests, group_setup_pg, group_teardown_pg); \
+		else \
+			print_message("[  SKIPPED ] " what " on PostgreSQL: set KAPKA_TEST_PG=postgres://... to run it " \
+			              "(sh tests/pg.sh starts a throwaway server)\n"); \
+		return failed; \
+	}
 
 #endif

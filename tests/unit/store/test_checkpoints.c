@@ -578,19 +578,4 @@ static void devices(void **state)
 	    KP_STORE_FX_TEST(one_booking_per_vehicle_and_priority_lane), KP_STORE_FX_TEST(slot_runs_all_or_none), \
 	    KP_STORE_FX_TEST(check_in_call_and_no_show), KP_STORE_FX_TEST(throughput_adds_up), KP_STORE_FX_TEST(devices)
 
-int main(void)
-{
-	if (getenv("KAPKA_TEST_VERBOSE") == NULL)
-		kp_log_set_level((enum kp_log_level)(KP_LOG_ERROR + 1));
-	const struct CMUnitTest tests[] = {TESTS};
-	int failed = cmocka_run_group_tests_name("checkpoint store on SQLite", tests, group_setup_sqlite,
-	                                         group_teardown_sqlite);
-	const char *pg = getenv("KAPKA_TEST_PG");
-	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("checkpoint store on PostgreSQL", tests, group_setup_pg,
-		                                      group_teardown_pg);
-	else
-		print_message("[  SKIPPED ] checkpoint store on PostgreSQL: set KAPKA_TEST_PG=postgres://... to run it "
-		              "(sh tests/pg.sh starts a throwaway server)\n");
-	return failed;
-}
+KP_STORE_TEST_MAIN("checkpoint store", TESTS)

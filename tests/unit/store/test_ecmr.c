@@ -174,16 +174,4 @@ static void deliveries_go_to_grants_in_order_per_subject(void **state)
 	cmocka_unit_test_setup_teardown(seals_race_for_one_place, setup, teardown), \
 	    cmocka_unit_test_setup_teardown(deliveries_go_to_grants_in_order_per_subject, setup, teardown)
 
-int main(void)
-{
-	if (getenv("KAPKA_TEST_VERBOSE") == NULL)
-		kp_log_set_level((enum kp_log_level)(KP_LOG_ERROR + 1));
-	const struct CMUnitTest tests[] = {TESTS};
-	int failed = cmocka_run_group_tests_name("e-CMR store on SQLite", tests, group_setup_sqlite, group_teardown_sqlite);
-	const char *pg = getenv("KAPKA_TEST_PG");
-	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("e-CMR store on PostgreSQL", tests, group_setup_pg, group_teardown_pg);
-	else
-		print_message("[  SKIPPED ] e-CMR store on PostgreSQL: set KAPKA_TEST_PG=postgres://... to run it\n");
-	return failed;
-}
+KP_STORE_TEST_MAIN("e-CMR store", TESTS)

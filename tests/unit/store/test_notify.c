@@ -281,19 +281,4 @@ static void permit_sweep_once_per_mark(void **state)
 	    KP_STORE_FX_TEST(attempts_and_retry), KP_STORE_FX_TEST(notices_are_their_owners), \
 	    KP_STORE_FX_TEST(sweep_once_per_mark), KP_STORE_FX_TEST(permit_sweep_once_per_mark)
 
-int main(void)
-{
-	if (getenv("KAPKA_TEST_VERBOSE") == NULL)
-		kp_log_set_level((enum kp_log_level)(KP_LOG_ERROR + 1));
-	const struct CMUnitTest tests[] = {TESTS};
-	int failed = cmocka_run_group_tests_name("notification store on SQLite", tests, group_setup_sqlite,
-	                                         group_teardown_sqlite);
-	const char *pg = getenv("KAPKA_TEST_PG");
-	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("notification store on PostgreSQL", tests, group_setup_pg,
-		                                      group_teardown_pg);
-	else
-		print_message("[  SKIPPED ] notification store on PostgreSQL: set KAPKA_TEST_PG=postgres://... to run it "
-		              "(sh tests/pg.sh starts a throwaway server)\n");
-	return failed;
-}
+KP_STORE_TEST_MAIN("notification store", TESTS)

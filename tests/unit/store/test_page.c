@@ -77,16 +77,4 @@ static void pages_and_search(void **state)
 
 #define TESTS KP_STORE_FX_TEST(pattern_escapes), KP_STORE_FX_TEST(pages_and_search)
 
-int main(void)
-{
-	if (getenv("KAPKA_TEST_VERBOSE") == NULL)
-		kp_log_set_level((enum kp_log_level)(KP_LOG_ERROR + 1));
-	const struct CMUnitTest tests[] = {TESTS};
-	int failed = cmocka_run_group_tests_name("list pages on SQLite", tests, group_setup_sqlite, group_teardown_sqlite);
-	const char *pg = getenv("KAPKA_TEST_PG");
-	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("list pages on PostgreSQL", tests, group_setup_pg, group_teardown_pg);
-	else
-		print_message("[  SKIPPED ] list pages on PostgreSQL: set KAPKA_TEST_PG=postgres://... to run it\n");
-	return failed;
-}
+KP_STORE_TEST_MAIN("list pages", TESTS)

@@ -471,7 +471,7 @@ static void review_first_permit(void **state)
 	assert_string_equal(a2.status, "refused");
 }
 
-KP_PERMIT_TEST_MAIN("application store", cmocka_unit_test_setup_teardown(vehicles, setup, teardown),
+KP_STORE_TEST_MAIN("application store", cmocka_unit_test_setup_teardown(vehicles, setup, teardown),
                     cmocka_unit_test_setup_teardown(apply_issues, setup, teardown),
                     cmocka_unit_test_setup_teardown(apply_trip_fields, setup, teardown),
                     cmocka_unit_test_setup_teardown(apply_draws_ranges_in_order, setup, teardown),

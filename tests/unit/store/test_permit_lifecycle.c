@@ -234,7 +234,7 @@ static void permit_lists(void **state)
 	assert_int_equal(kp_store_permit_get(f->c, &f->a, "KG-UZ-2001-1-1", &p), KP_DB_NOTFOUND);
 }
 
-KP_PERMIT_TEST_MAIN("permit lifecycle", cmocka_unit_test_setup_teardown(withdraw, setup, teardown),
+KP_STORE_TEST_MAIN("permit lifecycle", cmocka_unit_test_setup_teardown(withdraw, setup, teardown),
                     cmocka_unit_test_setup_teardown(activities, setup, teardown),
                     cmocka_unit_test_setup_teardown(activity_out_of_time_order, setup, teardown),
                     cmocka_unit_test_setup_teardown(permit_lists, setup, teardown))

@@ -172,6 +172,6 @@ static void quota_usage(void **state)
 	assert_int_equal(u[0].revoked, 1);
 }
 
-KP_PERMIT_TEST_MAIN("quota store", cmocka_unit_test_setup_teardown(quota_create_and_overlaps, setup, teardown),
+KP_STORE_TEST_MAIN("quota store", cmocka_unit_test_setup_teardown(quota_create_and_overlaps, setup, teardown),
                     cmocka_unit_test_setup_teardown(quota_adjust, setup, teardown),
                     cmocka_unit_test_setup_teardown(quota_usage, setup, teardown))

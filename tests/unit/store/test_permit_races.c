@@ -219,6 +219,6 @@ static void race_overlapping_quotas(void **state)
 	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM quotas WHERE verifier = 'KZ'"), 1);
 }
 
-KP_PERMIT_TEST_MAIN("permit races", cmocka_unit_test_setup_teardown(race_for_the_last_serials, setup_racers, teardown),
+KP_STORE_TEST_MAIN("permit races", cmocka_unit_test_setup_teardown(race_for_the_last_serials, setup_racers, teardown),
                     cmocka_unit_test_setup_teardown(race_to_approve, setup_racers, teardown),
                     cmocka_unit_test_setup_teardown(race_overlapping_quotas, setup_racers, teardown))

@@ -290,18 +290,4 @@ static void due_change_retried_not_per_request(void **state)
 	KP_STORE_FX_TEST(changes_wait_for_their_day), KP_STORE_FX_TEST(due_change_retried_not_per_request), \
 	    KP_STORE_FX_TEST(status_and_booking_agree_2026), KP_STORE_FX_TEST(findings), KP_STORE_FX_TEST(eaeu_freight)
 
-int main(void)
-{
-	if (getenv("KAPKA_TEST_VERBOSE") == NULL)
-		kp_log_set_level((enum kp_log_level)(KP_LOG_ERROR + 1));
-	const struct CMUnitTest tests[] = {TESTS};
-	int failed = cmocka_run_group_tests_name("rules in the registry on SQLite", tests, group_setup_sqlite,
-	                                         group_teardown_sqlite);
-	const char *pg = getenv("KAPKA_TEST_PG");
-	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("rules in the registry on PostgreSQL", tests, group_setup_pg,
-		                                      group_teardown_pg);
-	else
-		print_message("[  SKIPPED ] on PostgreSQL: set KAPKA_TEST_PG=postgres://... to run it\n");
-	return failed;
-}
+KP_STORE_TEST_MAIN("rules in the registry", TESTS)

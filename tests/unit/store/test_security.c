@@ -166,16 +166,4 @@ static void refused_events_bounded_and_expired(void **state)
 	KP_STORE_FX_TEST(signin_is_one_transaction),           \
 	KP_STORE_FX_TEST(refused_events_bounded_and_expired)
 
-int main(void)
-{
-	if (getenv("KAPKA_TEST_VERBOSE") == NULL)
-		kp_log_set_level((enum kp_log_level)(KP_LOG_ERROR + 1));
-	const struct CMUnitTest tests[] = {TESTS};
-	int failed = cmocka_run_group_tests_name("security store on SQLite", tests, group_setup_sqlite, group_teardown_sqlite);
-	const char *pg = getenv("KAPKA_TEST_PG");
-	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("security store on PostgreSQL", tests, group_setup_pg, group_teardown_pg);
-	else
-		print_message("[  SKIPPED ] security store on PostgreSQL: set KAPKA_TEST_PG=postgres://... to run it\n");
-	return failed;
-}
+KP_STORE_TEST_MAIN("security store", TESTS)

@@ -8,28 +8,8 @@
 #include "core/log.h"
 #include "store/tlog_log.h"
 
-typedef struct fixture {
-	KP_STORE_FX_FIELDS;
-} fx_t;
-
-static int setup(void **state)
-{
-	fx_t *f = calloc(1, sizeof(*f));
-	if (f == NULL)
-		return -1;
-	*state = f;
-	return KP_STORE_FX_OPEN(f, "tlog", 2);
-}
-
-static int teardown(void **state)
-{
-	fx_t *f = *state;
-	if (f == NULL)
-		return 0;
-	KP_STORE_FX_CLOSE(f);
-	free(f);
-	return 0;
-}
+/* The plain store fixture (kp_store_test.h): a migrated store and one held connection. */
+typedef kp_store_fx_t fx_t;
 
 /* Append one leaf of kind about object in its own transaction; its index. */
 static int64_t append(fx_t *f, const char *kind, const char *object)
@@ -115,23 +95,8 @@ static void checkpoint_served_is_one_the_tree_covers(void **state)
 }
 
 #define TESTS \
-	cmocka_unit_test_setup_teardown(first_leaf_of_an_object_is_its_first, setup, teardown), \
-	    cmocka_unit_test_setup_teardown(rolled_back_leaf_leaves_no_gap, setup, teardown), \
-	    cmocka_unit_test_setup_teardown(checkpoint_served_is_one_the_tree_covers, setup, teardown)
+	KP_STORE_FX_TEST(first_leaf_of_an_object_is_its_first), \
+	    KP_STORE_FX_TEST(rolled_back_leaf_leaves_no_gap), \
+	    KP_STORE_FX_TEST(checkpoint_served_is_one_the_tree_covers)
 
-int main(void)
-{
-	if (getenv("KAPKA_TEST_VERBOSE") == NULL)
-		kp_log_set_level((enum kp_log_level)(KP_LOG_ERROR + 1));
-	const struct CMUnitTest tests[] = {TESTS};
-	int failed = cmocka_run_group_tests_name("transparency log store on SQLite", tests, group_setup_sqlite,
-	                                         group_teardown_sqlite);
-	const char *pg = getenv("KAPKA_TEST_PG");
-	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("transparency log store on PostgreSQL", tests, group_setup_pg,
-		                                      group_teardown_pg);
-	else
-		print_message(
-		    "[  SKIPPED ] transparency log store on PostgreSQL: set KAPKA_TEST_PG=postgres://... to run it\n");
-	return failed;
-}
+KP_STORE_TEST_MAIN("transparency log store", TESTS)

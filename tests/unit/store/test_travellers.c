@@ -302,16 +302,4 @@ static void tips(void **state)
 	    cmocka_unit_test_setup_teardown(revoked_ids_and_checks, setup, teardown),                              \
 	    cmocka_unit_test_setup_teardown(tips, setup, teardown)
 
-int main(void)
-{
-	if (getenv("KAPKA_TEST_VERBOSE") == NULL)
-		kp_log_set_level((enum kp_log_level)(KP_LOG_ERROR + 1));
-	const struct CMUnitTest tests[] = {TESTS};
-	int failed = cmocka_run_group_tests_name("travellers' store on SQLite", tests, group_setup_sqlite, group_teardown_sqlite);
-	const char *pg = getenv("KAPKA_TEST_PG");
-	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("travellers' store on PostgreSQL", tests, group_setup_pg, group_teardown_pg);
-	else
-		print_message("[  SKIPPED ] travellers' store on PostgreSQL: set KAPKA_TEST_PG=postgres://... to run it\n");
-	return failed;
-}
+KP_STORE_TEST_MAIN("travellers' store", TESTS)

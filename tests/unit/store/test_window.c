@@ -236,18 +236,4 @@ static void vin_twice(void **state)
 	    cmocka_unit_test_setup_teardown(race_pro_rata, setup, teardown), \
 	    cmocka_unit_test_setup_teardown(vin_twice, setup, teardown)
 
-int main(void)
-{
-	if (getenv("KAPKA_TEST_VERBOSE") == NULL)
-		kp_log_set_level((enum kp_log_level)(KP_LOG_ERROR + 1));
-	const struct CMUnitTest tests[] = {TESTS};
-	int failed = cmocka_run_group_tests_name("single window's store on SQLite", tests, group_setup_sqlite,
-	                                         group_teardown_sqlite);
-	const char *pg = getenv("KAPKA_TEST_PG");
-	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("single window's store on PostgreSQL", tests, group_setup_pg,
-		                                      group_teardown_pg);
-	else
-		print_message("[  SKIPPED ] single window's store on PostgreSQL: set KAPKA_TEST_PG=postgres://... to run it\n");
-	return failed;
-}
+KP_STORE_TEST_MAIN("single window's store", TESTS)
