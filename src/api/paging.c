@@ -6,19 +6,6 @@
 
 #define OFFSET_MAX 1000000000LL
 
-/* Characters (not bytes) of UTF-8 text; -1 when it is not UTF-8 or holds a control. */
-static long text_chars(const char *s)
-{
-	long n = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			return -1;
-		if ((*p & 0xc0) != 0x80)
-			n++;
-	}
-	return n;
-}
-
 int kp_api_page_read(kp_req_t *req, int max_limit, int def_limit, kp_page_t *p)
 {
 	long long limit, offset;
@@ -39,8 +26,8 @@ int kp_api_page_read(kp_req_t *req, int max_limit, int def_limit, kp_page_t *p)
 	char *t = kp_arena_alloc(&req->arena, len + 1);
 	memcpy(t, q, len);
 	t[len] = '\0';
-	long chars = text_chars(t);
-	if (chars < 0 || chars > KP_PAGE_Q_MAX) {
+	/* Valid UTF-8 without controls (a tab included) before it reaches a database. */
+	if (!kp_utf8_valid(t, len, false) || strchr(t, '\t') || kp_utf8_len(t) > KP_PAGE_Q_MAX) {
 		kp_reply_error(req, 400, "bad_query", "query parameter 'q' must be text of at most %d characters",
 		               KP_PAGE_Q_MAX);
 		return -1;

@@ -128,11 +128,8 @@ static bool our_checkpoint(kp_req_t *req, const char *code)
 	kp_registry_t *reg = kp_api_app(req)->registry;
 	if (reg == NULL)
 		return false;
-	const kp_cp_set_t *set = kp_registry_acquire(reg);
-	bool found = false;
-	for (int i = 0; i < set->n && !found; i++)
-		found = strcmp(set->items[i].code, code) == 0 &&
-		        strcmp(set->items[i].country, kp_api_app(req)->cfg->authority_code) == 0;
+	const kp_checkpoint_t *cp = kp_cp_set_find(kp_registry_acquire(reg), code);
+	bool found = cp && strcmp(cp->country, kp_api_app(req)->cfg->authority_code) == 0;
 	kp_registry_release(reg);
 	return found;
 }

@@ -45,13 +45,6 @@ int kp_store_carrier_check_get(kp_conn_t *c, kp_arena_t *a, int64_t org_id, kp_c
 	return rc;
 }
 
-int kp_store_carrier_check_list(kp_conn_t *c, kp_arena_t *a, const char *status, kp_carrier_check_t **out, int *n)
-{
-	kp_page_t page = {NULL, 1000, 0};
-	int64_t total;
-	return kp_store_carrier_check_page(c, a, status, &page, out, n, &total);
-}
-
 #define CHECK_WHERE                                                                                                \
 	" FROM carrier_verifications v JOIN organisations o ON o.id = v.org_id"                                         \
 	" WHERE (CAST(? AS TEXT) IS NULL OR v.status = ?) AND (CAST(? AS TEXT) IS NULL OR" KP_LIKE("o.name")            \

@@ -18,10 +18,8 @@ int kp_store_carrier_check_open(kp_conn_t *c, const kp_actor_t *who, int64_t org
 /* The check of one carrier; a carrier without one is verified (registered by staff or
  * before verification began). KP_DB_NOTFOUND when org_id is no carrier. */
 int kp_store_carrier_check_get(kp_conn_t *c, kp_arena_t *a, int64_t org_id, kp_carrier_check_t *out);
-/* Checks with status (NULL: all), oldest request first. */
-int kp_store_carrier_check_list(kp_conn_t *c, kp_arena_t *a, const char *status, kp_carrier_check_t **out, int *n);
-/* A page of the same; page->q searches the carrier's name, INN and licence number.
- * *total: all that match. */
+/* A page of the checks with status (NULL: all), oldest request first; page->q searches
+ * the carrier's name, INN and licence number. *total: all that match. */
 int kp_store_carrier_check_page(kp_conn_t *c, kp_arena_t *a, const char *status, const kp_page_t *page,
                                 kp_carrier_check_t **out, int *n, int64_t *total);
 /* The ministry's decision: verified needs both checks true; rejected needs a note.

@@ -201,10 +201,8 @@ int kp_store_booking_create(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, 
  * BOOKING_CAP_REACHED). */
 int kp_store_live_join(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_booking_t *b, const char **why);
 int kp_store_booking_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_booking_t *out);
-/* user_id 0: any; checkpoint NULL: any; active_only: booked, checked in or called. */
-int kp_store_booking_list(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const char *checkpoint, bool active_only,
-                          int limit, kp_booking_t **out, int *n);
-/* A page of the same, newest first; page->q searches the plate. *total: all that match. */
+/* A page of bookings, newest first: user_id 0: any; checkpoint NULL: any; active_only:
+ * booked, checked in or called; page->q searches the plate. *total: all that match. */
 int kp_store_booking_page(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const char *checkpoint, bool active_only,
                           const kp_page_t *page, kp_booking_t **out, int *n, int64_t *total);
 /* Check in at the waiting zone: allowed from `early` seconds before the slot starts to

@@ -125,14 +125,6 @@ int kp_store_booking_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_booking_t *
 	return rc;
 }
 
-int kp_store_booking_list(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const char *checkpoint, bool active_only,
-                          int limit, kp_booking_t **out, int *n)
-{
-	kp_page_t page = {NULL, limit, 0};
-	int64_t total;
-	return kp_store_booking_page(c, a, user_id, checkpoint, active_only, &page, out, n, &total);
-}
-
 #define BOOKING_WHERE \
 	" WHERE (CAST(? AS BIGINT) = 0 OR b.user_id = ?) AND (CAST(? AS TEXT) IS NULL OR b.checkpoint = ?)" \
 	" AND (CAST(? AS BIGINT) = 0 OR b.status IN " KP_BOOKING_OPEN_SQL ")" \

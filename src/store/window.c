@@ -634,16 +634,16 @@ int kp_store_sw_withdraw(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int
 	return kp_sw_end(c, rc);
 }
 
-int kp_store_sw_expire(kp_conn_t *c, kp_arena_t *a, int64_t now, int utc_offset, int *expired)
+/* Applications in progress past their time expire, each in its own transaction; what they
+ * hold is released. */
+static int expire_apps(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t now, int *expired)
 {
 	kp_rows_t r;
 	*expired = 0;
-	(void)utc_offset;
 	int rc = kp_db_exec(c, a, &r, "SELECT id FROM sw_applications WHERE status = 'in_progress' AND expires_at < ? LIMIT 100",
 	                    KP_PARAMS(KV_INT(now)));
 	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++) {
 		kp_sw_app_t app;
-		kp_actor_t sys = {0, "system", NULL, NULL};
 		rc = kp_sw_begin(c);
 		if (rc == KP_DB_OK)
 			rc = kp_db_run(c, "UPDATE sw_applications SET status = status WHERE id = ?",
@@ -651,7 +651,7 @@ int kp_store_sw_expire(kp_conn_t *c, kp_arena_t *a, int64_t now, int utc_offset,
 		if (rc == KP_DB_OK)
 			rc = kp_store_sw_app_get(c, a, kp_rows_int(&r, i, 0), &app);
 		if (rc == KP_DB_OK && kp_sw_app_open(app.status) && app.expires_at < now) {
-			rc = kp_sw_finish_app(c, a, &sys, &app, KP_SW_APP_EXPIRED, "the time the procedure allows ran out", now);
+			rc = kp_sw_finish_app(c, a, who, &app, KP_SW_APP_EXPIRED, "the time the procedure allows ran out", now);
 			if (rc == KP_DB_OK)
 				++*expired;
 		}
@@ -665,7 +665,7 @@ int kp_store_sw_settle(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64
 	/* a new year's ledger row, listed before its first claim */
 	int rc = kp_store_ev_year_ensure(c, kp_local_year(now, utc_offset));
 	if (rc == KP_DB_OK)
-		rc = kp_store_sw_expire(c, a, now, utc_offset, expired);
+		rc = expire_apps(c, a, who, now, expired);
 	int settled = kp_store_ev_settle(c, a, who, now, utc_offset);
 	return rc != KP_DB_OK ? rc : settled;
 }

@@ -127,10 +127,8 @@ int kp_store_sw_answer(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64
  * holds is released. KP_DB_CONFLICT when it is no longer in progress. */
 int kp_store_sw_withdraw(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t app_id, int64_t now);
 
-/* Applications in progress past their time expire; what they hold is released. */
-int kp_store_sw_expire(kp_conn_t *c, kp_arena_t *a, int64_t now, int utc_offset, int *expired);
 /* The window's work that time makes due: the year's EV ledger row (kp_store_ev_year_ensure),
- * applications past their time expire (kp_store_sw_expire, *expired counts them) and ended
+ * applications past their time expire (*expired counts them; what they held is released) and ended
  * days' EV claims are split (kp_store_ev_settle). Run by the background housekeeping and by write paths that
  * need it settled first; never by a read. */
 int kp_store_sw_settle(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t now, int utc_offset, int *expired);

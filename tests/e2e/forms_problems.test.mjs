@@ -123,3 +123,31 @@ test('the other forms: password, trip, direct issue, users name the field and a 
   const user = await k.req('POST', '/api/v1/users', { token: tok.admin, body: { username: `u${Date.now() % 1e6}`, password: 'correct-horse-1', full_name: 'A B', role: 'carrier', organisation_id: 999999 } });
   assert.deepEqual(problems(user, 422), ['organisation_id no_organisation']);
 });
+
+// Every code the server gives a field problem in so many words (kp_field_problem with a
+// literal code) has words in each catalogue, as web/js/errors.js describeProblem looks
+// them up: problem.<code> for the shared few, form.problem.<code>, else reason.<code>
+// (a plural's words under <key>.other); "invalid" is the code that has only the English.
+test('every literal field-problem code has words in ky, ru and en', async () => {
+  const { readFileSync, readdirSync } = await import('node:fs');
+  const root = new URL('../../', import.meta.url);
+  const codes = new Set();
+  for (const dir of ['src/api', 'src/http']) {
+    for (const f of readdirSync(new URL(dir, root)).filter((n) => n.endsWith('.c'))) {
+      const text = readFileSync(new URL(`${dir}/${f}`, root), 'utf8');
+      for (const m of text.matchAll(/kp_field_problem\(req,\s*[^;]*?,\s*"([A-Za-z_]+)",\s*(?:NULL|json_pack)/g)) codes.add(m[1]);
+    }
+  }
+  assert.ok(codes.size > 20, `only ${codes.size} codes found`);
+  codes.delete('invalid');
+  const shared = new Set(['required', 'not_text', 'control_chars', 'max_chars', 'number_range']);
+  for (const lang of ['ky', 'ru', 'en']) {
+    const cat = JSON.parse(readFileSync(new URL(`web/i18n/${lang}.json`, root), 'utf8'));
+    const has = (key) => cat[key] !== undefined || cat[`${key}.other`] !== undefined;
+    const missing = [...codes].filter((code) => {
+      const lc = code.toLowerCase();
+      return !(shared.has(code) ? has(`problem.${code}`) : has(`form.problem.${lc}`) || has(`reason.${lc}`));
+    });
+    assert.deepEqual(missing, [], `${lang}.json has no words for these field-problem codes`);
+  }
+});

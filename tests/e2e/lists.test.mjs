@@ -139,6 +139,10 @@ test('bad paging parameters: 400 naming the parameter, on every list', async () 
       assertError(r, 400, 'bad_query');
       assert.match(r.json.error.message, new RegExp(`'${name}'`), `${path}?${name}=${value}`);
     }
+    // bytes that are not UTF-8 never reach the database (PostgreSQL refuses them)
+    const notText = await srv.k.req('GET', `${path}?q=ab%FF%FEc`, { token });
+    assertError(notText, 400, 'bad_query');
+    assert.match(notText.json.error.message, /'q'/, `${path}?q=ab%FF%FEc`);
     // a hundred characters, in Cyrillic too, are fine
     assert.equal((await get(token, path, { q: 'ж'.repeat(100) })).status, 200, path);
   }

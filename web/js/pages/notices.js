@@ -43,7 +43,7 @@ function switchBox(name, labelKey, checked, disabled) {
 }
 
 function settingsForm(s, ctx, box) {
-  const f = makeForm({ submit: 'notify.save', fields: { email_on: 'email_on', sms: 'sms' }, async onSubmit(v, ctl) {
+  const f = makeForm({ submit: 'notify.save', async onSubmit(v, ctl) {
     const body = { phone: v.phone ?? null, email: v.email ?? null };
     if (s.available.sms) body.sms = ctl.form.querySelector('[name="sms"]').checked;
     if (s.available.email) body.email_on = ctl.form.querySelector('[name="email_on"]').checked;
