@@ -57,15 +57,6 @@ static const char *read_trailer(kp_req_t *req)
 	return kp_arena_strdup(&req->arena, norm);
 }
 
-/* The code of kp_permit_trip_check's refusal, for the page's words: the same country twice,
- * else what the permit type asks of the trip. */
-static const char *trip_code(int type, const char *departure, const char *arrival)
-{
-	if (strcmp(departure, arrival) == 0)
-		return "trip_same_country";
-	return type == 2 || type == 5 ? "trip_transit" : type == 3 || type == 6 ? "trip_third_country" : "trip_bilateral";
-}
-
 void kp_api_read_permit_trip(kp_req_t *req, int type, const char *issuer, const char *verifier,
                              kp_permit_trip_in_t *out)
 {
@@ -78,10 +69,11 @@ void kp_api_read_permit_trip(kp_req_t *req, int type, const char *issuer, const 
 	out->departure_country = kp_body_str_checked(req, "departure_country", 2, has_arr, kp_check_country);
 	out->arrival_country = kp_body_str_checked(req, "arrival_country", 2, has_dep, kp_check_country);
 	if (out->departure_country && out->arrival_country && type > 0 && issuer && verifier) {
-		const char *why = kp_permit_trip_check(type, issuer, verifier, out->departure_country, out->arrival_country);
+		const char *code = NULL;
+		const char *why =
+		    kp_permit_trip_check(type, issuer, verifier, out->departure_country, out->arrival_country, &code);
 		if (why)
-			kp_field_problem(req, "arrival_country", trip_code(type, out->departure_country, out->arrival_country),
-			                 NULL, why);
+			kp_field_problem(req, "arrival_country", code, NULL, why);
 	}
 	out->trailer_plate = read_trailer(req);
 	out->other_claims = read_other_claims(req);

@@ -13,12 +13,6 @@
 #include <string.h>
 
 /* expires_at: the permit's last day, YYYY-MM-DD (valid to its end at our offset); 0 when absent. */
-/* The code of kp_permit_expiry_check's refusal, for the page's words. */
-static const char *expiry_code(const char *why)
-{
-	return strstr(why, "past") ? "expiry_past" : strstr(why, "begins") ? "expiry_before_year" : "expiry_too_late";
-}
-
 static int64_t read_expiry(kp_req_t *req, int year, int offset)
 {
 	const char *s = kp_body_str(req, "expires_at", 10, false);
@@ -29,9 +23,10 @@ static int64_t read_expiry(kp_req_t *req, int year, int offset)
 		kp_field_problem(req, "expires_at", "date", NULL, "must be a date like 2027-01-31");
 		return 0;
 	}
-	const char *why = year ? kp_permit_expiry_check(year, day, kp_local_day(kp_now(), offset)) : NULL;
+	const char *code = NULL;
+	const char *why = year ? kp_permit_expiry_check(year, day, kp_local_day(kp_now(), offset), &code) : NULL;
 	if (why) {
-		kp_field_problem(req, "expires_at", expiry_code(why), NULL, why);
+		kp_field_problem(req, "expires_at", code, NULL, why);
 		return 0;
 	}
 	return kp_local_day_end(day, offset);

@@ -36,8 +36,7 @@ int kp_window_offset(kp_req_t *req)
 
 int kp_window_ev_year(kp_req_t *req)
 {
-	int y, m, d;
-	kp_civil_from_days(kp_local_day(kp_window_now(), kp_window_offset(req)), &y, &m, &d);
+	int y = kp_local_year(kp_window_now(), kp_window_offset(req));
 	kp_store_ev_year_ensure(kp_api_db(req), y);
 	return y;
 }

@@ -72,26 +72,38 @@ int kp_permit_id_parse(const char *s, kp_permit_id_t *out)
 	return out->serial >= 1 ? 0 : -1;
 }
 
+/* A refusal: its sentence, with its code in *code when code is not NULL. */
+static const char *refusal(const char **code, const char *c, const char *sentence)
+{
+	if (code)
+		*code = c;
+	return sentence;
+}
+
 const char *kp_permit_trip_check(int type, const char *issuer, const char *verifier, const char *departure,
-                                 const char *arrival)
+                                 const char *arrival, const char **code)
 {
 	if (strcmp(departure, arrival) == 0)
-		return "departure and arrival must be different countries";
+		return refusal(code, "trip_same_country", "departure and arrival must be different countries");
 	bool dep_v = strcmp(departure, verifier) == 0, arr_v = strcmp(arrival, verifier) == 0;
 	bool dep_i = strcmp(departure, issuer) == 0, arr_i = strcmp(arrival, issuer) == 0;
 	switch (type) {
 	case 1:
 	case 4:
-		return (dep_i && arr_v) || (dep_v && arr_i) ? NULL
-		                                            : "a bilateral permit is for a trip between the two countries";
+		return (dep_i && arr_v) || (dep_v && arr_i)
+		           ? NULL
+		           : refusal(code, "trip_bilateral", "a bilateral permit is for a trip between the two countries");
 	case 2:
 	case 5:
-		return !dep_v && !arr_v ? NULL : "a transit permit is for a trip across the partner country, not to or from it";
+		return !dep_v && !arr_v ? NULL
+		                        : refusal(code, "trip_transit",
+		                                  "a transit permit is for a trip across the partner country, not to or from it");
 	case 3:
 	case 6:
 		return (dep_v || arr_v) && !dep_i && !arr_i
 		           ? NULL
-		           : "a third-country permit is for a trip between the partner country and a third country";
+		           : refusal(code, "trip_third_country",
+		                     "a third-country permit is for a trip between the partner country and a third country");
 	default:
 		return NULL;
 	}
@@ -280,14 +292,14 @@ const char *kp_permit_activity_check(const kp_permit_type_t *type, const char *h
 	return NULL;
 }
 
-const char *kp_permit_expiry_check(int year, int64_t expires_day, int64_t today)
+const char *kp_permit_expiry_check(int year, int64_t expires_day, int64_t today, const char **code)
 {
 	if (expires_day < today)
-		return "must not be in the past";
+		return refusal(code, "expiry_past", "must not be in the past");
 	if (expires_day < kp_days_from_civil(year, 1, 1))
-		return "must not be before the permit's year begins";
+		return refusal(code, "expiry_before_year", "must not be before the permit's year begins");
 	if (expires_day > kp_days_from_civil(year + 1, 12, 31))
-		return "must not be later than the end of the year after the permit's year";
+		return refusal(code, "expiry_too_late", "must not be later than the end of the year after the permit's year");
 	return NULL;
 }
 

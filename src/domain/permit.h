@@ -54,9 +54,11 @@ int kp_permit_id_parse(const char *s, kp_permit_id_t *out);
  * border it opens). NULL when departure and arrival (country codes) fit the permit type:
  * bilateral types go between issuer and verifier; transit types cross the verifier, so
  * neither end is the verifier; third-country types carry between the verifier and a
- * third country; multilateral ones go between any two countries. Else a sentence. */
+ * third country; multilateral ones go between any two countries. Else a sentence, and
+ * *code (when code is not NULL) its stable code: trip_same_country, trip_bilateral,
+ * trip_transit or trip_third_country. */
 const char *kp_permit_trip_check(int type, const char *issuer, const char *verifier, const char *departure,
-                                 const char *arrival);
+                                 const char *arrival, const char **code);
 
 /* Plates are stored normalised: upper case latin letters and digits only. Returns NULL
  * and fills out (>= 16 bytes), or a sentence saying why the plate is not acceptable. */
@@ -104,8 +106,9 @@ int64_t kp_permit_expiry(const kp_permit_type_t *type, int year, int offset_minu
 
 /* NULL when a permit of year may be given its own last day of validity expires_day
  * (days since 1970, local) when issued on today: not before today nor before its year
- * begins, and not after the end of the year after it. Else a sentence. */
-const char *kp_permit_expiry_check(int year, int64_t expires_day, int64_t today);
+ * begins, and not after the end of the year after it. Else a sentence, and *code (when
+ * code is not NULL) its stable code: expiry_past, expiry_before_year or expiry_too_late. */
+const char *kp_permit_expiry_check(int year, int64_t expires_day, int64_t today, const char **code);
 
 /* True when a permit with this status is no longer valid for anything: revoked, returned,
  * used up, or past expires_at while unused. Its document prints VOID and no live QR. */

@@ -3,34 +3,19 @@
  * "0: Accepted for delivery" or "3: Queued for later delivery" when it took the message. */
 #include "notify/notify.h"
 #include "domain/notice.h"
+#include "exchange/client.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define ANSWER_MAX 512
-
-struct answer {
-	char text[ANSWER_MAX];
-	size_t len;
-};
-
-static size_t collect(char *p, size_t size, size_t n, void *ctx)
-{
-	struct answer *a = ctx;
-	size_t got = size * n, room = sizeof(a->text) - 1 - a->len;
-	size_t take = got < room ? got : room;
-	memcpy(a->text + a->len, p, take);
-	a->len += take;
-	a->text[a->len] = '\0';
-	return got;
-}
+#define ANSWER_MAX 4096
 
 /* Append &name=value (escaped) to url. */
-static char *add_param(CURL *curl, char *url, const char *name, const char *value)
+static char *add_param(char *url, const char *name, const char *value)
 {
-	char *esc = curl_easy_escape(curl, value, 0);
+	char *esc = curl_easy_escape(NULL, value, 0);
 	size_t n = strlen(url) + strlen(name) + (esc ? strlen(esc) : 0) + 3;
 	char *out = malloc(n);
 	if (out == NULL || esc == NULL) {
@@ -61,46 +46,37 @@ int kp_notify_send_sms(const kp_config_t *cfg, const char *to, const char *text,
 		snprintf(err, errlen, "the text is not UTF-8");
 		return -1;
 	}
-	CURL *curl = curl_easy_init();
-	if (curl == NULL) {
-		snprintf(err, errlen, "cannot start libcurl");
-		return -1;
-	}
 	char *url = strdup(cfg->sms_url);
-	url = url ? add_param(curl, url, "username", cfg->sms_user) : NULL;
-	url = url ? add_param(curl, url, "password", cfg->sms_password) : NULL;
+	url = url ? add_param(url, "username", cfg->sms_user) : NULL;
+	url = url ? add_param(url, "password", cfg->sms_password) : NULL;
 	if (url && cfg->sms_from[0])
-		url = add_param(curl, url, "from", cfg->sms_from);
-	url = url ? add_param(curl, url, "to", to) : NULL;
-	url = url ? add_param(curl, url, "text", text) : NULL;
-	url = url ? add_param(curl, url, "charset", "UTF-8") : NULL;
-	url = url ? add_param(curl, url, "coding", ucs2 ? "2" : "0") : NULL;
-	struct answer ans = {.len = 0};
-	ans.text[0] = '\0';
-	long status = 0;
-	CURLcode cc = CURLE_OUT_OF_MEMORY;
-	if (url) {
-		curl_easy_setopt(curl, CURLOPT_URL, url);
-		curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-		curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)cfg->notify_timeout_ms);
-		curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
-		curl_easy_setopt(curl, CURLOPT_WRITEDATA, &ans);
-		cc = curl_easy_perform(curl);
-		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-	}
-	if (url)
-		memset(url, 0, strlen(url)); /* it holds the password */
-	free(url);
-	curl_easy_cleanup(curl);
-	if (cc != CURLE_OK) {
-		snprintf(err, errlen, "Kannel did not answer: %s", curl_easy_strerror(cc));
+		url = add_param(url, "from", cfg->sms_from);
+	url = url ? add_param(url, "to", to) : NULL;
+	url = url ? add_param(url, "text", text) : NULL;
+	url = url ? add_param(url, "charset", "UTF-8") : NULL;
+	url = url ? add_param(url, "coding", ucs2 ? "2" : "0") : NULL;
+	if (url == NULL) {
+		snprintf(err, errlen, "Kannel did not answer: %s", curl_easy_strerror(CURLE_OUT_OF_MEMORY));
 		return -1;
 	}
-	if (strncmp(ans.text, "0:", 2) == 0 || strncmp(ans.text, "3:", 2) == 0)
+	/* the operator's own gateway, usually on loopback or a private network: no address guard */
+	kp_client_request_t r = {url, NULL, 0, NULL, (long)cfg->notify_timeout_ms, ANSWER_MAX, false};
+	kp_client_answer_t ans;
+	int rc = kp_client_request(&r, &ans);
+	memset(url, 0, strlen(url)); /* it holds the password */
+	free(url);
+	if (rc != 0) {
+		snprintf(err, errlen, "Kannel did not answer: %s", ans.error);
+		free(ans.body);
+		return -1;
+	}
+	if (strncmp(ans.body, "0:", 2) == 0 || strncmp(ans.body, "3:", 2) == 0) {
+		free(ans.body);
 		return 0;
+	}
 	char line[128];
-	first_line(ans.text, line, sizeof(line));
-	snprintf(err, errlen, "Kannel answered %ld: %s", status, line[0] ? line : "(nothing)");
+	first_line(ans.body, line, sizeof(line));
+	snprintf(err, errlen, "Kannel answered %ld: %s", ans.status, line[0] ? line : "(nothing)");
+	free(ans.body);
 	return -1;
 }

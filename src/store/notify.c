@@ -45,19 +45,15 @@ int kp_store_notify_enqueue(kp_conn_t *c, const kp_notify_t *n, int64_t now_ms)
 	const char *phone = n->phone, *email = n->email, *user_lang = NULL;
 	bool sms_on = true, email_on = true;
 	int rc = KP_DB_OK;
-	if (n->user_id) {
-		kp_rows_t r;
-		rc = kp_db_one(c, &a, &r, "SELECT phone, email, language, notify_sms, notify_email FROM users WHERE id = ?",
-		               KP_PARAMS(KV_INT(n->user_id)));
-		if (rc == KP_DB_OK) {
-			if (!given(phone))
-				phone = kp_rows_text(&r, 0, 0);
-			if (!given(email))
-				email = kp_rows_text(&r, 0, 1);
-			user_lang = kp_rows_text(&r, 0, 2);
-			sms_on = kp_rows_int(&r, 0, 3) != 0;
-			email_on = kp_rows_int(&r, 0, 4) != 0;
-		}
+	kp_notify_prefs_t p;
+	if (n->user_id && (rc = kp_store_notify_prefs(c, &a, n->user_id, &p)) == KP_DB_OK) {
+		if (!given(phone))
+			phone = p.phone;
+		if (!given(email))
+			email = p.email;
+		user_lang = p.language;
+		sms_on = p.sms;
+		email_on = p.email_on;
 	}
 	const char *lang = kp_notice_lang(n->lang, user_lang);
 	kp_notice_text_t t;
@@ -128,13 +124,20 @@ static int expiry_mark(int64_t left, int64_t day)
 	return left < 0 ? 0 : left <= day ? 1 : left <= 3 * day ? 3 : 0;
 }
 
+/* The sweeps pass over things already reminded at their present mark, so a sweep every
+ * notify_sweep_seconds looks only at what is newly due instead of queueing (and rendering,
+ * and looking up the holders of) every expiring thing again. The keys below are the
+ * idem_keys the loops build; the marks are expiry_mark's. */
 static int sweep_tips(kp_conn_t *c, kp_arena_t *a, int64_t now, int64_t today, int *queued)
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT id, user_id, plate, expiry_date FROM tips WHERE status = 'open'"
-	                    " AND expiry_date >= ? AND expiry_date <= ? ORDER BY id LIMIT 1000",
-	                    KP_PARAMS(KV_INT(today), KV_INT(today + 3)));
+	                    "SELECT id, user_id, plate, expiry_date FROM tips t WHERE status = 'open'"
+	                    " AND expiry_date >= ? AND expiry_date <= ? AND NOT EXISTS (SELECT 1 FROM notifications n"
+	                    " WHERE n.idem_key = 'tip-expiring:' || CAST(t.id AS TEXT) || ':'"
+	                    " || CASE WHEN t.expiry_date - CAST(? AS BIGINT) <= 1 THEN '1' ELSE '3' END)"
+	                    " ORDER BY id LIMIT 1000",
+	                    KP_PARAMS(KV_INT(today), KV_INT(today + 3), KV_INT(today)));
 	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++) {
 		int64_t left = kp_rows_int(&r, i, 3) - today;
 		int mark = expiry_mark(left, 1);
@@ -160,13 +163,23 @@ static int sweep_tips(kp_conn_t *c, kp_arena_t *a, int64_t now, int64_t today, i
 	return rc;
 }
 
+/* permit p's idem_key at its present mark (the parameter: now); holder adds ":user:<id>"
+ * when it writes to the organisation's people. */
+#define PERMIT_MARK_KEY \
+	"('permit-expiring:' || CAST(p.id AS TEXT) || ':'" \
+	" || CASE WHEN p.expires_at - CAST(? AS BIGINT) <= 86400 THEN '1' ELSE '3' END)"
+
 static int sweep_permits(kp_conn_t *c, kp_arena_t *a, int64_t now, int utc_offset, int *queued)
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT id, application_id, org_id, expires_at FROM permits WHERE status = 'issued'"
-	                    " AND org_id IS NOT NULL AND expires_at > ? AND expires_at <= ? ORDER BY expires_at LIMIT 1000",
-	                    KP_PARAMS(KV_INT(now), KV_INT(now + 3 * 86400)));
+	                    "SELECT id, application_id, org_id, expires_at FROM permits p WHERE status = 'issued'"
+	                    " AND org_id IS NOT NULL AND expires_at > ? AND expires_at <= ?"
+	                    " AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.idem_key = " PERMIT_MARK_KEY ")"
+	                    " AND NOT EXISTS (SELECT 1 FROM users u JOIN notifications n ON n.idem_key = " PERMIT_MARK_KEY
+	                    " || ':user:' || CAST(u.id AS TEXT) WHERE u.org_id = p.org_id)"
+	                    " ORDER BY expires_at LIMIT 1000",
+	                    KP_PARAMS(KV_INT(now), KV_INT(now + 3 * 86400), KV_INT(now), KV_INT(now)));
 	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++) {
 		int64_t left = kp_rows_int(&r, i, 3) - now;
 		int mark = expiry_mark(left, 86400);

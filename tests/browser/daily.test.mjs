@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ROOT, ADMIN_PASSWORD } from '../lib/kapka.mjs';
+import { ROOT, ADMIN_PASSWORD, localDate } from '../lib/kapka.mjs';
 import { harness, openPage, onPage, signInAs, visit, unique, DEMO_PASSWORD, shot, setLanguage, noSideways } from './helpers.mjs';
 
 const SHOTS = join(ROOT, 'build', 'browser', 'daily');
@@ -151,7 +151,7 @@ test('driver: no hour pre-selected, an empty day says so, a booking slip, moving
   // a day with the demonstration's hours: book its last open hour, get the slip. The
   // demonstration opens the next 12 hours, so late in the evening in Bishkek they are
   // tomorrow's: take the Bishkek date three hours from now, which always holds several.
-  const today = await page.evaluate(() => { const d = new Date(Date.now() + 9 * 3600000); return d.toISOString().slice(0, 10); });
+  const today = localDate(0, (6 + 3) * 60);
   await book.locator('input[name="date"]').fill(today);
   await book.locator('input[name="date"]').dispatchEvent('change');
   const radios = page.locator('.slot-choice input[type="radio"]:not([disabled])');

@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
-import { ROOT, ADMIN_PASSWORD } from '../lib/kapka.mjs';
+import { ROOT, ADMIN_PASSWORD, eventually } from '../lib/kapka.mjs';
 import { startKannel } from '../lib/kannel.mjs';
 import { startSmtp } from '../lib/smtp.mjs';
 import { harness, openPage, onPage, signInAs, visit, overflow, unique, DEMO_PASSWORD, shot } from './helpers.mjs';
@@ -136,13 +136,12 @@ test('a driver switches SMS off on the Notices page; an operator sends a failed 
     const called = await env.kapka.req('POST', '/api/v1/checkpoints/dostyk/queue/call', { token: S.officer, body: { flow: 'car', count: 1 } });
     assert.equal(called.json.items[0].id, r.json.id);
     await signInAs(admin.page, 'admin', ADMIN_PASSWORD);
-    let row;
-    for (let i = 0; i < 100; i++) {
-      await visit(admin.page, 'notices');
-      row = admin.page.locator('section[aria-labelledby="notify-outbox"] li', { hasText: '+996555010203' });
-      if (await row.count()) break;
-      await new Promise((res) => setTimeout(res, 200));
-    }
+    // the page shows the outbox as it is when opened: open it once the SMS has failed
+    const adminToken = await env.kapka.login('admin', ADMIN_PASSWORD);
+    await eventually(async () => (await env.kapka.req('GET', '/api/v1/notification-outbox?state=failed', { token: adminToken }))
+      .json.items.some((m) => m.recipient === '+996555010203'), 'the failed SMS in the outbox');
+    await visit(admin.page, 'notices');
+    const row = admin.page.locator('section[aria-labelledby="notify-outbox"] li', { hasText: '+996555010203' });
     await row.first().waitFor();
     assert.match(await row.first().innerText(), /Kannel did not answer/);
     await shot(admin.page, 'en-1280-outbox', SHOTS);

@@ -676,11 +676,37 @@ static void trip_ends(void **state)
 	    {3, "TR", "KZ", false}, {7, "KG", "GE", true},  {7, "AZ", "TR", true},  {7, "GE", "GE", false},
 	};
 	for (size_t i = 0; i < KP_ROWS(cases); i++) {
-		const char *why = kp_permit_trip_check(cases[i].type, "KG", "UZ", cases[i].dep, cases[i].arr);
+		const char *why = kp_permit_trip_check(cases[i].type, "KG", "UZ", cases[i].dep, cases[i].arr, NULL);
 		if ((why == NULL) != cases[i].ok)
 			fail_msg("type %d %s->%s: got %s, want %s", cases[i].type, cases[i].dep, cases[i].arr,
 			         why ? why : "allowed", cases[i].ok ? "allowed" : "refused");
 	}
+}
+
+/* Each refusal of a trip or of a permit's own expiry day comes with its stable code. */
+static void refusal_codes(void **state)
+{
+	(void)state;
+	const char *code = NULL;
+	assert_non_null(kp_permit_trip_check(1, "KG", "UZ", "KG", "KZ", &code));
+	assert_string_equal(code, "trip_bilateral");
+	assert_non_null(kp_permit_trip_check(2, "KG", "UZ", "KG", "UZ", &code));
+	assert_string_equal(code, "trip_transit");
+	assert_non_null(kp_permit_trip_check(3, "KG", "UZ", "KG", "UZ", &code));
+	assert_string_equal(code, "trip_third_country");
+	assert_non_null(kp_permit_trip_check(7, "KG", "UZ", "GE", "GE", &code));
+	assert_string_equal(code, "trip_same_country");
+	code = NULL;
+	assert_null(kp_permit_trip_check(1, "KG", "UZ", "KG", "UZ", &code));
+	assert_null(code);
+	int64_t today = kp_days_from_civil(2026, 12, 6);
+	assert_non_null(kp_permit_expiry_check(2026, today - 1, today, &code));
+	assert_string_equal(code, "expiry_past");
+	assert_non_null(kp_permit_expiry_check(2027, today, today, &code));
+	assert_string_equal(code, "expiry_before_year");
+	assert_non_null(kp_permit_expiry_check(2026, kp_days_from_civil(2028, 1, 1), today, &code));
+	assert_string_equal(code, "expiry_too_late");
+	assert_null(kp_permit_expiry_check(2026, kp_days_from_civil(2027, 12, 31), today, NULL));
 }
 
 /* The status table and what each status allows. */
@@ -767,6 +793,7 @@ int main(void)
 	    cmocka_unit_test(expiry_of_year_2200),
 	    cmocka_unit_test(activities),
 	    cmocka_unit_test(trip_ends),
+	    cmocka_unit_test(refusal_codes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,7 +6,8 @@
  * for a channel without a gateway, a repeated act adding nothing; two instances racing to
  * claim the same due rows each get a different half and never the same row, a leased row
  * waits for its lease; failed, given up and sent recorded only by the lease holder; an
- * operator's retry; in-app notices only for their owner; the expiry sweep once per mark. */
+ * operator's retry; in-app notices only for their owner; the expiry sweep once per mark, for
+ * temporary imports and carriers' permits, a later sweep at a reminded mark queueing nothing. */
 #define KP_TEST_DB_PREFIX "kapka_notify"
 #define KP_STORE_FX_POOL 4
 #include "kp_store_test.h"
@@ -235,6 +236,7 @@ static void sweep_once_per_mark(void **state)
 	assert_int_equal(kp_store_notify_sweep(f->c, now, 360, &due), KP_DB_OK);
 	assert_int_equal(due, 1);
 	assert_int_equal(kp_store_notify_sweep(f->c, now + 60, 360, &due), KP_DB_OK);
+	assert_int_equal(due, 0); /* reminded at this mark already: not looked at again */
 	assert_int_equal(kp_store_count(f->c, count), 1);
 	assert_int_equal(kp_store_notify_sweep(f->c, now + 86400, 360, &due), KP_DB_OK);
 	assert_int_equal(kp_store_notify_sweep(f->c, now + 86400 + 60, 360, &due), KP_DB_OK);
@@ -243,9 +245,40 @@ static void sweep_once_per_mark(void **state)
 	assert_int_equal(kp_store_count(f->c, count), 2); /* over: nothing more */
 }
 
+/* A carrier's permit ending in two days reminds the organisation's people once per mark,
+ * and a sweep at a mark already reminded queues nothing. */
+static void permit_sweep_once_per_mark(void **state)
+{
+	fx_t *f = *state;
+	kp_org_t o = {.kind = "carrier", .name = "Ala-Too Trans", .inn = "01507201910123", .licence_number = "KG-1"};
+	assert_int_equal(kp_store_org_create(f->c, &tester, &o), KP_DB_OK);
+	int64_t u = new_user(f, "ru", NULL, NULL), now = kp_now();
+	char sql[128], ins[512]; /* two buffers: statements are cached by their text's address */
+	snprintf(sql, sizeof(sql), "UPDATE users SET org_id = %lld WHERE id = %lld", (long long)o.id, (long long)u);
+	assert_int_equal(kp_db_run(f->c, sql, NULL, 0, NULL), KP_DB_OK);
+	snprintf(ins, sizeof(ins),
+	         "INSERT INTO permits (id, issuer, verifier, year, type, serial, org_id, plate, company_name, company_id,"
+	         " issued_at, expires_at, status) VALUES ('KG-UZ-2026-1-7', 'KG', 'UZ', 2026, 1, 7, %lld, '01KG123ABC',"
+	         " 'Ala-Too Trans', '01507201910123', %lld, %lld, 'issued')",
+	         (long long)o.id, (long long)(now - 86400), (long long)(now + 2 * 86400));
+	assert_int_equal(kp_db_run(f->c, ins, NULL, 0, NULL), KP_DB_OK);
+	int due;
+	const char *count = "SELECT COUNT(*) FROM notifications WHERE kind = 'PERMIT_EXPIRING' AND channel = 'inapp'";
+	assert_int_equal(kp_store_notify_sweep(f->c, now, 360, &due), KP_DB_OK);
+	assert_int_equal(due, 1);
+	assert_int_equal(kp_store_count(f->c, count), 1);
+	assert_int_equal(kp_store_notify_sweep(f->c, now + 60, 360, &due), KP_DB_OK);
+	assert_int_equal(due, 0);
+	assert_int_equal(kp_store_notify_sweep(f->c, now + 86400 + 60, 360, &due), KP_DB_OK);
+	assert_int_equal(due, 1);
+	assert_int_equal(kp_store_notify_sweep(f->c, now + 86400 + 120, 360, &due), KP_DB_OK);
+	assert_int_equal(due, 0);
+	assert_int_equal(kp_store_count(f->c, count), 2);
+}
+
 #define TESTS \
 	KP_STORE_FX_TEST(channels_and_idempotency), KP_STORE_FX_TEST(two_instances_never_claim_one_row), \
 	    KP_STORE_FX_TEST(attempts_and_retry), KP_STORE_FX_TEST(notices_are_their_owners), \
-	    KP_STORE_FX_TEST(sweep_once_per_mark)
+	    KP_STORE_FX_TEST(sweep_once_per_mark), KP_STORE_FX_TEST(permit_sweep_once_per_mark)
 
 KP_STORE_TEST_MAIN("notification store", TESTS)
