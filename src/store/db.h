@@ -81,7 +81,10 @@ struct kp_conn {
 	int tlog_appended; /* a transparency-log leaf was appended since the last commit */
 };
 
-/* Run sql with params; rows (if out) live in arena. */
+/* Run sql with params; rows (if out) live in arena. kp_db_exec, kp_db_one and kp_db_run
+ * prepare sql once per connection and find it again by its address: sql must be a string
+ * literal (or a macro of literals). A buffer filled at run time would, on its second use,
+ * run the statement first prepared from it: use kp_db_exec_dynamic for those. */
 int kp_db_exec(kp_conn_t *c, kp_arena_t *a, kp_rows_t *out, const char *sql, const kp_val_t *params, int n);
 /* The same for SQL built at run time (never cached by address). */
 int kp_db_exec_dynamic(kp_conn_t *c, kp_arena_t *a, kp_rows_t *out, const char *sql, const kp_val_t *params, int n);
