@@ -472,11 +472,11 @@ static void review_first_permit(void **state)
 }
 
 KP_STORE_TEST_MAIN("application store", cmocka_unit_test_setup_teardown(vehicles, setup, teardown),
-                    cmocka_unit_test_setup_teardown(apply_issues, setup, teardown),
-                    cmocka_unit_test_setup_teardown(apply_trip_fields, setup, teardown),
-                    cmocka_unit_test_setup_teardown(apply_draws_ranges_in_order, setup, teardown),
-                    cmocka_unit_test_setup_teardown(apply_refused_is_stored, setup, teardown),
-                    cmocka_unit_test_setup_teardown(apply_holding_limit_and_duplicates, setup, teardown),
-                    cmocka_unit_test_setup_teardown(apply_faults_leave_nothing, setup, teardown),
-                    cmocka_unit_test_setup_teardown(review_queue, setup, teardown),
-                    cmocka_unit_test_setup_teardown(review_first_permit, setup, teardown))
+                   cmocka_unit_test_setup_teardown(apply_issues, setup, teardown),
+                   cmocka_unit_test_setup_teardown(apply_trip_fields, setup, teardown),
+                   cmocka_unit_test_setup_teardown(apply_draws_ranges_in_order, setup, teardown),
+                   cmocka_unit_test_setup_teardown(apply_refused_is_stored, setup, teardown),
+                   cmocka_unit_test_setup_teardown(apply_holding_limit_and_duplicates, setup, teardown),
+                   cmocka_unit_test_setup_teardown(apply_faults_leave_nothing, setup, teardown),
+                   cmocka_unit_test_setup_teardown(review_queue, setup, teardown),
+                   cmocka_unit_test_setup_teardown(review_first_permit, setup, teardown))

@@ -235,6 +235,6 @@ static void permit_lists(void **state)
 }
 
 KP_STORE_TEST_MAIN("permit lifecycle", cmocka_unit_test_setup_teardown(withdraw, setup, teardown),
-                    cmocka_unit_test_setup_teardown(activities, setup, teardown),
-                    cmocka_unit_test_setup_teardown(activity_out_of_time_order, setup, teardown),
-                    cmocka_unit_test_setup_teardown(permit_lists, setup, teardown))
+                   cmocka_unit_test_setup_teardown(activities, setup, teardown),
+                   cmocka_unit_test_setup_teardown(activity_out_of_time_order, setup, teardown),
+                   cmocka_unit_test_setup_teardown(permit_lists, setup, teardown))

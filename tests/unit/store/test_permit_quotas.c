@@ -173,5 +173,5 @@ static void quota_usage(void **state)
 }
 
 KP_STORE_TEST_MAIN("quota store", cmocka_unit_test_setup_teardown(quota_create_and_overlaps, setup, teardown),
-                    cmocka_unit_test_setup_teardown(quota_adjust, setup, teardown),
-                    cmocka_unit_test_setup_teardown(quota_usage, setup, teardown))
+                   cmocka_unit_test_setup_teardown(quota_adjust, setup, teardown),
+                   cmocka_unit_test_setup_teardown(quota_usage, setup, teardown))

@@ -220,5 +220,5 @@ static void race_overlapping_quotas(void **state)
 }
 
 KP_STORE_TEST_MAIN("permit races", cmocka_unit_test_setup_teardown(race_for_the_last_serials, setup_racers, teardown),
-                    cmocka_unit_test_setup_teardown(race_to_approve, setup_racers, teardown),
-                    cmocka_unit_test_setup_teardown(race_overlapping_quotas, setup_racers, teardown))
+                   cmocka_unit_test_setup_teardown(race_to_approve, setup_racers, teardown),
+                   cmocka_unit_test_setup_teardown(race_overlapping_quotas, setup_racers, teardown))

@@ -95,8 +95,7 @@ static void checkpoint_served_is_one_the_tree_covers(void **state)
 }
 
 #define TESTS \
-	KP_STORE_FX_TEST(first_leaf_of_an_object_is_its_first), \
-	    KP_STORE_FX_TEST(rolled_back_leaf_leaves_no_gap), \
+	KP_STORE_FX_TEST(first_leaf_of_an_object_is_its_first), KP_STORE_FX_TEST(rolled_back_leaf_leaves_no_gap), \
 	    KP_STORE_FX_TEST(checkpoint_served_is_one_the_tree_covers)
 
 KP_STORE_TEST_MAIN("transparency log store", TESTS)
