@@ -70,8 +70,8 @@ void kp_api_read_permit_trip(kp_req_t *req, int type, const char *issuer, const 
 	out->arrival_country = kp_body_str_checked(req, "arrival_country", 2, has_dep, kp_check_country);
 	if (out->departure_country && out->arrival_country && type > 0 && issuer && verifier) {
 		const char *code = NULL;
-		const char *why =
-		    kp_permit_trip_check(type, issuer, verifier, out->departure_country, out->arrival_country, &code);
+		const char *why = kp_permit_trip_check(type, issuer, verifier, out->departure_country, out->arrival_country,
+		                                       &code);
 		if (why)
 			kp_field_problem(req, "arrival_country", code, NULL, why);
 	}

@@ -95,9 +95,10 @@ const char *kp_permit_trip_check(int type, const char *issuer, const char *verif
 		           : refusal(code, "trip_bilateral", "a bilateral permit is for a trip between the two countries");
 	case 2:
 	case 5:
-		return !dep_v && !arr_v ? NULL
-		                        : refusal(code, "trip_transit",
-		                                  "a transit permit is for a trip across the partner country, not to or from it");
+		return !dep_v && !arr_v
+		           ? NULL
+		           : refusal(code, "trip_transit",
+		                     "a transit permit is for a trip across the partner country, not to or from it");
 	case 3:
 	case 6:
 		return (dep_v || arr_v) && !dep_i && !arr_i
