@@ -113,6 +113,10 @@ const char *kp_req_param(const kp_req_t *req, const char *name);
 int kp_req_param_id(kp_req_t *req, const char *name, int64_t *out);
 const char *kp_req_query(const kp_req_t *req, const char *name);
 /* Query integer in [min,max] or def when absent; answers 400 and returns -1 when bad. */
+/* Every query parameter is UTF-8 text: else a 400 bad_query naming the first that is not,
+ * and -1. Run once for each request before its handler, so no handler or store call ever
+ * sees other bytes (PostgreSQL refuses them with an error that would be a 500). */
+int kp_req_query_check(kp_req_t *req);
 int kp_req_query_int(kp_req_t *req, const char *name, long long min, long long max, long long def, long long *out);
 const char *kp_req_header(const kp_req_t *req, const char *name);
 const char *kp_req_cookie(const kp_req_t *req, const char *name);

@@ -30,6 +30,34 @@ const char *kp_req_query(const kp_req_t *req, const char *name)
 	return MHD_lookup_connection_value(req->mhd, MHD_GET_ARGUMENT_KIND, name);
 }
 
+struct query_scan {
+	const char *bad; /* the first parameter that is not UTF-8 text ("" when its name is not) */
+};
+
+static enum MHD_Result scan_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct query_scan *s = cls;
+	if (!kp_utf8_valid(key, strlen(key), false))
+		s->bad = "";
+	else if (value && !kp_utf8_valid(value, strlen(value), true))
+		s->bad = key;
+	return s->bad ? MHD_NO : MHD_YES;
+}
+
+int kp_req_query_check(kp_req_t *req)
+{
+	struct query_scan s = {NULL};
+	MHD_get_connection_values(req->mhd, MHD_GET_ARGUMENT_KIND, scan_query, &s);
+	if (s.bad == NULL)
+		return 0;
+	if (*s.bad == '\0')
+		kp_reply_error(req, 400, "bad_query", "a query parameter's name is not UTF-8 text");
+	else
+		kp_reply_error(req, 400, "bad_query", "query parameter '%s' is not UTF-8 text", s.bad);
+	return -1;
+}
+
 int kp_req_query_int(kp_req_t *req, const char *name, long long min, long long max, long long def, long long *out)
 {
 	const char *v = kp_req_query(req, name);

@@ -421,7 +421,7 @@ static void route_and_authorise(struct kp_http *h, kp_req_t *req)
 /* The whole request is in: parse the body and run the handler of the route found. */
 static void dispatch(kp_req_t *req)
 {
-	if (parse_body(req) != 0)
+	if (kp_req_query_check(req) != 0 || parse_body(req) != 0)
 		return;
 	req->route->handler(req);
 	if (req->status == 0 && !req->deferred) {

@@ -154,6 +154,13 @@ test('bad paging parameters: 400 naming the parameter, on every list', async () 
     assertError(r, 400, 'bad_query');
     assert.match(r.json.error.message, new RegExp(`'${name}'`), `${path}?${name}=ab%FF%FEc`);
   }
+  // and every other route's query, before any handler runs: nothing stored changes
+  for (const [token, method, path] of [[tok.ministry, 'GET', '/api/v1/trends/permits?by=ab%FF'],
+    [null, 'GET', '/api/v1/checkpoints?country=%C3'], [tok.ministry, 'GET', '/api/v1/audit?object_type=%FF'],
+    [tok.ministry, 'POST', '/api/v1/quotas?x%FF=1']]) {
+    const r = await srv.k.req(method, path, { ...(token ? { token } : {}), ...(method === 'POST' ? { body: {} } : {}) });
+    assertError(r, 400, 'bad_query');
+  }
 });
 
 test('single window: applications and an agency\'s queue paged the same way; an applicant sees only their own', async () => {
