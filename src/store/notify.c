@@ -2,6 +2,7 @@
 #include "store/notify.h"
 #include "core/util.h"
 #include "domain/dates.h"
+#include "domain/permit.h"
 
 #include <string.h>
 
@@ -173,7 +174,8 @@ static int sweep_permits(kp_conn_t *c, kp_arena_t *a, int64_t now, int utc_offse
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT id, application_id, org_id, expires_at FROM permits p WHERE status = 'issued'"
+	                    "SELECT id, application_id, org_id, expires_at FROM permits p WHERE status = "
+	                    "'" KP_PERMIT_S_ISSUED "'"
 	                    " AND org_id IS NOT NULL AND expires_at > ? AND expires_at <= ?"
 	                    " AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.idem_key = " PERMIT_MARK_KEY ")"
 	                    " AND NOT EXISTS (SELECT 1 FROM users u JOIN notifications n ON n.idem_key = " PERMIT_MARK_KEY
