@@ -82,6 +82,8 @@ json_t *kp_api_checkpoint_json(const kp_checkpoint_t *cp, bool detailed)
 	                              kp_api_names_json(cp->post_name, cp->post_name_ky, cp->post_name_ru), cp->neighbour,
 	                              kp_api_names_json(cp->neighbour_post_name, cp->neighbour_post_name_ky,
 	                                                cp->neighbour_post_name_ru)));
+	json_object_set_new(j, "utc_offsets", json_pack("{s:i, s:i}", cp->country, cp->schedule.sides[0].offset_minutes,
+	                                                cp->neighbour, cp->schedule.sides[1].offset_minutes));
 	if (!detailed)
 		return j;
 	json_object_set_new(j, "hours", hours_json(cp));
@@ -91,8 +93,6 @@ json_t *kp_api_checkpoint_json(const kp_checkpoint_t *cp, bool detailed)
 	json_object_set_new(j, "season", cp->season_from && cp->season_to
 	                                     ? json_pack("{s:s, s:s}", "from", cp->season_from, "to", cp->season_to)
 	                                     : json_null());
-	json_object_set_new(j, "utc_offsets", json_pack("{s:i, s:i}", cp->country, cp->schedule.sides[0].offset_minutes,
-	                                                cp->neighbour, cp->schedule.sides[1].offset_minutes));
 	return j;
 }
 

@@ -70,6 +70,32 @@ static json_t *month_labels(int y, int m0, int nmonths)
 	return months;
 }
 
+/* Each partner's quota capacity on its series; a partner with a quota for the year but no
+ * permit yet gets a series of zeros: the ministry sees every partner it has a quota with. */
+static void with_quotas(json_t *series, const kp_trend_row_t *q, int nq, int nmonths)
+{
+	for (int i = 0; i < nq; i++) {
+		bool found = false;
+		for (size_t j = 0; j < json_array_size(series) && !found; j++)
+			found = strcmp(q[i].key, json_string_value(json_object_get(json_array_get(series, j), "key"))) == 0;
+		if (found || json_array_size(series) >= MAX_KEYS)
+			continue;
+		json_t *counts = json_array();
+		for (int k = 0; k < nmonths; k++)
+			json_array_append_new(counts, json_integer(0));
+		json_array_append_new(series, json_pack("{s:s, s:o, s:I}", "key", q[i].key, "counts", counts, "total",
+		                                        (json_int_t)0));
+	}
+	for (size_t j = 0; j < json_array_size(series); j++) {
+		json_t *s = json_array_get(series, j);
+		int64_t cap = 0;
+		for (int i = 0; i < nq; i++)
+			if (strcmp(q[i].key, json_string_value(json_object_get(s, "key"))) == 0)
+				cap = q[i].n;
+		json_object_set_new(s, "quota", json_integer(cap));
+	}
+}
+
 /* GET /api/v1/trends/permits?year=&by=type|partner: permits we issued per month; by
  * partner also each partner's quota capacity for the year. */
 void kp_api_trend_permits(kp_req_t *req)
@@ -108,14 +134,7 @@ void kp_api_trend_permits(kp_req_t *req)
 			kp_reply_db_error(req, rc, "quotas");
 			return;
 		}
-		for (size_t j = 0; j < json_array_size(series); j++) {
-			json_t *s = json_array_get(series, j);
-			int64_t cap = 0;
-			for (int i = 0; i < nq; i++)
-				if (strcmp(q[i].key, json_string_value(json_object_get(s, "key"))) == 0)
-					cap = q[i].n;
-			json_object_set_new(s, "quota", json_integer(cap));
-		}
+		with_quotas(series, q, nq, 12);
 	}
 	kp_reply_json(req, 200,
 	              json_pack("{s:I, s:s, s:o, s:o}", "year", (json_int_t)year, "by", by, "months",

@@ -4,8 +4,10 @@
 #include <stddef.h>
 #include <string.h>
 
-static const char *const names[KP_BOOKING_STATUS_COUNT] = {"booked",  "checked_in", "called",
-                                                           "crossed", "cancelled",  "no_show"};
+static const char *const names[KP_BOOKING_STATUS_COUNT] =
+    {[KP_BOOKING_BOOKED] = KP_BOOKING_S_BOOKED,       [KP_BOOKING_CHECKED_IN] = KP_BOOKING_S_CHECKED_IN,
+     [KP_BOOKING_CALLED] = KP_BOOKING_S_CALLED,       [KP_BOOKING_CROSSED] = KP_BOOKING_S_CROSSED,
+     [KP_BOOKING_CANCELLED] = KP_BOOKING_S_CANCELLED, [KP_BOOKING_NO_SHOW] = KP_BOOKING_S_NO_SHOW};
 
 /* For each action, the status it leads to from each status (-1: not allowed). */
 #define NO (-1)

@@ -36,7 +36,19 @@ bool kp_booking_open(const char *s);
 /* True while the vehicle waits at the checkpoint: checked in or called. */
 bool kp_booking_waiting(const char *s);
 
-/* The open states' stored names, quoted for the store's SQL IN lists. */
-#define KP_BOOKING_OPEN_SQL "('booked', 'checked_in', 'called')"
+/* The stored names, spelt once: booking.c's table and the SQL lists below are made of them,
+ * and store/ splices them into literal SQL where a read compares a status (a statement must
+ * stay a literal, db.h). A status written is bound, from the move table. */
+#define KP_BOOKING_S_BOOKED "booked"
+#define KP_BOOKING_S_CHECKED_IN "checked_in"
+#define KP_BOOKING_S_CALLED "called"
+#define KP_BOOKING_S_CROSSED "crossed"
+#define KP_BOOKING_S_CANCELLED "cancelled"
+#define KP_BOOKING_S_NO_SHOW "no_show"
+
+/* The open states (kp_booking_open) and the waiting ones (kp_booking_waiting), quoted for the
+ * store's SQL IN lists; the open list is also the partial index queue_bookings_one_active. */
+#define KP_BOOKING_OPEN_SQL "('" KP_BOOKING_S_BOOKED "', '" KP_BOOKING_S_CHECKED_IN "', '" KP_BOOKING_S_CALLED "')"
+#define KP_BOOKING_WAITING_SQL "('" KP_BOOKING_S_CHECKED_IN "', '" KP_BOOKING_S_CALLED "')"
 
 #endif

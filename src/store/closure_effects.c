@@ -29,10 +29,11 @@ static int cancel_booking(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, co
 {
 	int64_t id = kp_rows_int(r, i, 0), slot = kp_rows_isnull(r, i, 1) ? 0 : kp_rows_int(r, i, 1);
 	int64_t changed = 0;
+	const char *to = kp_booking_status_name(KP_BOOKING_CANCELLED); /* from any open state */
 	int rc = kp_db_run(c,
-	                   "UPDATE queue_bookings SET status = 'cancelled', closed_at = ?, cancel_reason = ?"
+	                   "UPDATE queue_bookings SET status = ?, closed_at = ?, cancel_reason = ?"
 	                   " WHERE id = ? AND status IN " KP_BOOKING_OPEN_SQL,
-	                   KP_PARAMS(KV_INT(why->now), KV_TEXT(why->reason), KV_INT(id)), &changed);
+	                   KP_PARAMS(KV_TEXT(to), KV_INT(why->now), KV_TEXT(why->reason), KV_INT(id)), &changed);
 	if (rc != KP_DB_OK || changed == 0)
 		return rc;
 	if (slot)
@@ -52,10 +53,10 @@ static int cancel_booking(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, co
 		               NULL);
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_id(c, who, "booking.cancel", "booking", id, NULL,
-		                       why->closure_id ? json_pack("{s:s, s:s, s:I}", "status", "cancelled", "reason",
-		                                                   "CLOSURE", "closure_id", (json_int_t)why->closure_id)
-		                                       : json_pack("{s:s, s:s, s:I}", "status", "cancelled", "reason",
-		                                                   "RULE_CHANGE", "change_id", (json_int_t)why->change_id));
+		                       why->closure_id ? json_pack("{s:s, s:s, s:I}", "status", to, "reason", "CLOSURE",
+		                                                   "closure_id", (json_int_t)why->closure_id)
+		                                       : json_pack("{s:s, s:s, s:I}", "status", to, "reason", "RULE_CHANGE",
+		                                                   "change_id", (json_int_t)why->change_id));
 	if (rc == KP_DB_OK) { /* and by SMS, email and the bell, as the call would reach them */
 		const char *bid = kp_arena_printf(a, "%lld", (long long)id);
 		const char *args[] = {"checkpoint", why->checkpoint, "plate", kp_rows_text(r, i, 5), NULL};

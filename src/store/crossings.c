@@ -34,8 +34,11 @@ static int match_partner_permit(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *w
 	                    KP_PARAMS(KV_TEXT(x->plate), KV_TEXT(rq->self), KV_TEXT(rq->self), KV_INT(x->at)));
 	x->permit_problem = "NO_PERMIT";
 	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++) {
-		kp_activity_row_t act = {.permit_id = kp_rows_text(&r, i, 0), .type = entering ? "ENTRANCE" : "EXIT",
-		                         .country = rq->self, .at = x->at, .checkpoint = x->checkpoint,
+		kp_activity_row_t act = {.permit_id = kp_rows_text(&r, i, 0),
+		                         .type = entering ? "ENTRANCE" : "EXIT",
+		                         .country = rq->self,
+		                         .at = x->at,
+		                         .checkpoint = x->checkpoint,
 		                         .details = kp_arena_printf(a, "crossing at %s", x->checkpoint)};
 		const char *why = NULL;
 		rc = kp_store_permit_activity_add_tx(c, a, who, &act, &why);
@@ -60,7 +63,8 @@ static int match_own_permit(kp_conn_t *c, kp_arena_t *a, const kp_crossing_reque
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
 	                    "SELECT id FROM permits WHERE plate = ? AND issuer = ? AND verifier = ?"
-	                    " AND status IN ('issued', 'used') AND used_up = 0 AND expires_at >= ? ORDER BY issued_at LIMIT 1",
+	                    " AND status IN ('issued', 'used') AND used_up = 0 AND expires_at >= ? ORDER BY issued_at "
+	                    "LIMIT 1",
 	                    KP_PARAMS(KV_TEXT(x->plate), KV_TEXT(rq->self), KV_TEXT(rq->neighbour), KV_INT(x->at)));
 	if (rc == KP_DB_OK && r.nrows == 1) {
 		x->permit_id = kp_rows_text(&r, 0, 0);
@@ -120,7 +124,8 @@ static int match_permit(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, cons
 	}
 	/* No permit matched: was one needed? Only where the countries exchange permits. */
 	*needs = other == NULL ||
-	         exists(c, a, "SELECT 1 FROM quotas WHERE (issuer = ? AND verifier = ?) OR (issuer = ? AND verifier = ?) LIMIT 1",
+	         exists(c, a,
+	                "SELECT 1 FROM quotas WHERE (issuer = ? AND verifier = ?) OR (issuer = ? AND verifier = ?) LIMIT 1",
 	                KP_PARAMS(KV_TEXT(rq->self), KV_TEXT(other), KV_TEXT(other), KV_TEXT(rq->self)), &rc);
 	if (rc == KP_DB_OK && !*needs) {
 		x->permit_match = "not_required";
@@ -143,31 +148,35 @@ static int close_booking(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_
 		return rc;
 	x->booking_id = kp_rows_int(&r, 0, 0);
 	x->checked_in_at = kp_rows_int(&r, 0, 2);
-	rc = kp_db_run(c, "UPDATE queue_bookings SET status = 'crossed', closed_at = ? WHERE id = ?",
-	               KP_PARAMS(KV_INT(x->at), KV_INT(x->booking_id)), NULL);
+	const char *to = kp_booking_status_name(KP_BOOKING_CROSSED); /* from any open state */
+	rc = kp_db_run(c, "UPDATE queue_bookings SET status = ?, closed_at = ? WHERE id = ?",
+	               KP_PARAMS(KV_TEXT(to), KV_INT(x->at), KV_INT(x->booking_id)), NULL);
 	if (rc == KP_DB_OK) /* the booking's history (GET /api/v1/bookings/{id}/history) */
 		rc = kp_store_audit_id(c, who, "booking.cross", "booking", x->booking_id, NULL,
-		                       json_pack("{s:s}", "status", "crossed"));
+		                       json_pack("{s:s}", "status", to));
 	return rc;
 }
 
 static int insert_crossing(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_crossing_t *x)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(
-	    c, a, &r,
-	    "INSERT INTO crossings (checkpoint, direction, flow, vehicle_kind, plate, plate_source, vehicle_country,"
-	    " weight_kg, scan_result, xray_result, radiation_result, people, permit_id, permit_match, permit_problem,"
-	    " flags, inspection, booking_id, checked_in_at, at, recorded_by, device_id, note)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	    KP_PARAMS(KV_TEXT(x->checkpoint), KV_TEXT(x->direction), KV_TEXT(x->flow), KV_TEXT(x->vehicle_kind),
-	              KV_TEXT(x->plate), KV_TEXT(x->plate_source), KV_TEXT(x->vehicle_country),
-	              x->weight_kg ? KV_INT(x->weight_kg) : KV_NULL, KV_TEXT(x->scan_result), KV_TEXT(x->xray_result),
-	              KV_TEXT(x->radiation_result), KV_INT(x->people), KV_TEXT(x->permit_id), KV_TEXT(x->permit_match),
-	              KV_TEXT(x->permit_problem), KV_TEXT(x->flags), KV_INT(x->inspection),
-	              x->booking_id ? KV_INT(x->booking_id) : KV_NULL, x->checked_in_at ? KV_INT(x->checked_in_at) : KV_NULL,
-	              KV_INT(x->at), who && who->user_id ? KV_INT(who->user_id) : KV_NULL,
-	              x->device_id ? KV_INT(x->device_id) : KV_NULL, KV_TEXT(x->note)));
+	int rc = kp_db_exec(c, a, &r,
+	                    "INSERT INTO crossings (checkpoint, direction, flow, vehicle_kind, plate, plate_source, "
+	                    "vehicle_country,"
+	                    " weight_kg, scan_result, xray_result, radiation_result, people, permit_id, permit_match, "
+	                    "permit_problem,"
+	                    " flags, inspection, booking_id, checked_in_at, at, recorded_by, device_id, note)"
+	                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	                    KP_PARAMS(KV_TEXT(x->checkpoint), KV_TEXT(x->direction), KV_TEXT(x->flow),
+	                              KV_TEXT(x->vehicle_kind), KV_TEXT(x->plate), KV_TEXT(x->plate_source),
+	                              KV_TEXT(x->vehicle_country), x->weight_kg ? KV_INT(x->weight_kg) : KV_NULL,
+	                              KV_TEXT(x->scan_result), KV_TEXT(x->xray_result), KV_TEXT(x->radiation_result),
+	                              KV_INT(x->people), KV_TEXT(x->permit_id), KV_TEXT(x->permit_match),
+	                              KV_TEXT(x->permit_problem), KV_TEXT(x->flags), KV_INT(x->inspection),
+	                              x->booking_id ? KV_INT(x->booking_id) : KV_NULL,
+	                              x->checked_in_at ? KV_INT(x->checked_in_at) : KV_NULL, KV_INT(x->at),
+	                              who && who->user_id ? KV_INT(who->user_id) : KV_NULL,
+	                              x->device_id ? KV_INT(x->device_id) : KV_NULL, KV_TEXT(x->note)));
 	if (rc != KP_DB_OK)
 		return rc;
 	x->id = kp_rows_int(&r, 0, 0);
@@ -193,8 +202,8 @@ int kp_store_crossing_register_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t 
 	int rc = match_permit(c, a, who, rq, x, &needs);
 	if (rc != KP_DB_OK)
 		return rc;
-	kp_crossing_facts_t facts = {needs, x->permit_id != NULL, x->weight_kg, rq->max_weight_kg,
-	                             x->scan_result, x->xray_result, x->radiation_result};
+	kp_crossing_facts_t facts = {needs,          x->permit_id != NULL, x->weight_kg,       rq->max_weight_kg,
+	                             x->scan_result, x->xray_result,       x->radiation_result};
 	unsigned flags = kp_crossing_flags(&facts);
 	char text[128];
 	kp_crossing_flags_text(flags, text, sizeof(text));
@@ -210,16 +219,17 @@ int kp_store_crossing_register_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t 
 	                                   x->people, "device_id", (json_int_t)x->device_id));
 }
 
-#define CROSSING_COLUMNS "id, checkpoint, direction, flow, vehicle_kind, plate, plate_source, vehicle_country," \
-                         " weight_kg, scan_result, xray_result, radiation_result, people, permit_id, permit_match," \
-                         " permit_problem, flags, inspection, booking_id, checked_in_at, at, recorded_by, device_id, note"
+#define CROSSING_COLUMNS \
+	"id, checkpoint, direction, flow, vehicle_kind, plate, plate_source, vehicle_country," \
+	" weight_kg, scan_result, xray_result, radiation_result, people, permit_id, permit_match," \
+	" permit_problem, flags, inspection, booking_id, checked_in_at, at, recorded_by, device_id, note"
 
 static void crossing_from_row(const kp_rows_t *r, int i, kp_crossing_t *x)
 {
 	memset(x, 0, sizeof(*x));
 	x->id = kp_rows_int(r, i, 0);
-	const char **t[] = {&x->checkpoint, &x->direction, &x->flow, &x->vehicle_kind, &x->plate, &x->plate_source,
-	                    &x->vehicle_country};
+	const char **t[] = {&x->checkpoint, &x->direction,    &x->flow,           &x->vehicle_kind,
+	                    &x->plate,      &x->plate_source, &x->vehicle_country};
 	for (size_t k = 0; k < KP_ARRAY_LEN(t); k++)
 		*t[k] = kp_rows_text(r, i, (int)k + 1);
 	x->weight_kg = kp_rows_int(r, i, 8);
@@ -248,7 +258,8 @@ int kp_store_crossing_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_crossing_t
 		return rc;
 	crossing_from_row(&r, 0, out);
 	rc = kp_db_exec(c, a, &r,
-	                "SELECT name, nationality, passport, is_driver FROM crossing_persons WHERE crossing_id = ? ORDER BY id",
+	                "SELECT name, nationality, passport, is_driver FROM crossing_persons WHERE crossing_id = ? ORDER "
+	                "BY id",
 	                KP_PARAMS(KV_INT(id)));
 	if (rc != KP_DB_OK)
 		return rc;
@@ -260,12 +271,12 @@ int kp_store_crossing_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_crossing_t
 	return KP_DB_OK;
 }
 
-#define CROSSING_WHERE                                                                                             \
-	" FROM crossings WHERE (CAST(? AS TEXT) IS NULL OR checkpoint = ?)"                                              \
-	" AND (CAST(? AS TEXT) IS NULL OR plate = ?) AND (CAST(? AS BIGINT) = 0 OR at >= ?)"                            \
-	" AND (CAST(? AS BIGINT) = 0 OR at < ?) AND (CAST(? AS BIGINT) = 0 OR flags <> '')"                            \
-	" AND (CAST(? AS TEXT) IS NULL OR" KP_LIKE("COALESCE(plate, '')") " OR" KP_LIKE("COALESCE(permit_id, '')")    \
-	" OR" KP_LIKE("flags") ")"
+#define CROSSING_WHERE \
+	" FROM crossings WHERE (CAST(? AS TEXT) IS NULL OR checkpoint = ?)" \
+	" AND (CAST(? AS TEXT) IS NULL OR plate = ?) AND (CAST(? AS BIGINT) = 0 OR at >= ?)" \
+	" AND (CAST(? AS BIGINT) = 0 OR at < ?) AND (CAST(? AS BIGINT) = 0 OR flags <> '')" \
+	" AND (CAST(? AS TEXT) IS NULL OR" KP_LIKE("COALESCE(plate, '')") " OR" KP_LIKE( \
+	    "COALESCE(permit_id, '')") " OR" KP_LIKE("flags") ")"
 
 int kp_store_crossing_list(kp_conn_t *c, kp_arena_t *a, const kp_crossing_filter_t *f, const kp_page_t *page,
                            kp_crossing_t **out, int *n, int64_t *total)
@@ -276,7 +287,8 @@ int kp_store_crossing_list(kp_conn_t *c, kp_arena_t *a, const kp_crossing_filter
 	                       "SELECT " CROSSING_COLUMNS CROSSING_WHERE " ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
 	                       KP_PARAMS(KV_TEXT(f->checkpoint), KV_TEXT(f->checkpoint), KV_TEXT(f->plate),
 	                                 KV_TEXT(f->plate), KV_INT(f->from), KV_INT(f->from), KV_INT(f->to), KV_INT(f->to),
-	                                 KV_INT(f->flagged_only), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like)),
+	                                 KV_INT(f->flagged_only), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like),
+	                                 KV_TEXT(like)),
 	                       page, &r, total);
 	if (rc != KP_DB_OK)
 		return rc;
@@ -302,7 +314,7 @@ int kp_store_person_crossings(kp_conn_t *c, kp_arena_t *a, const char *passport,
 	*n = r.nrows;
 	*out = kp_arena_zalloc(a, sizeof(kp_person_crossing_t) * (size_t)(r.nrows + 1));
 	for (int i = 0; i < r.nrows; i++)
-		(*out)[i] = (kp_person_crossing_t){kp_rows_int(&r, i, 0), kp_rows_int(&r, i, 1), kp_rows_text(&r, i, 2),
+		(*out)[i] = (kp_person_crossing_t){kp_rows_int(&r, i, 0),  kp_rows_int(&r, i, 1),  kp_rows_text(&r, i, 2),
 		                                   kp_rows_text(&r, i, 3), kp_rows_text(&r, i, 4), kp_rows_text(&r, i, 5),
 		                                   kp_rows_text(&r, i, 6)};
 	return KP_DB_OK;

@@ -228,7 +228,7 @@ int kp_store_booking_create(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, 
 		rc = KP_DB_CONFLICT;
 	}
 	if (rc == KP_DB_OK) {
-		b->status = "booked";
+		b->status = kp_booking_status_name(KP_BOOKING_BOOKED);
 		b->created_at = kp_now();
 		b->slot_starts_at = s.starts_at;
 		b->slot_ends_at = s.ends_at;
@@ -246,7 +246,7 @@ int kp_store_live_join(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_bo
 	if (rc != KP_DB_OK)
 		return rc;
 	b->slot_id = 0;
-	b->status = "checked_in";
+	b->status = kp_booking_status_name(KP_BOOKING_CHECKED_IN); /* at the gate already */
 	b->created_at = b->checked_in_at = kp_now();
 	if ((rc = check_account_cap(c, a, b, why)) != KP_DB_OK)
 		return kp_store_end(c, rc);
@@ -279,11 +279,12 @@ int kp_store_booking_check_in(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who
 {
 	*why = NULL;
 	kp_booking_t b;
+	const char *to = NULL;
 	int rc = kp_store_begin(c);
 	if (rc == KP_DB_OK)
 		rc = lock_booking(c, a, id, &b);
 	if (rc == KP_DB_OK) {
-		if (kp_booking_next(b.status, KP_BOOKING_CHECK_IN) < 0)
+		if ((to = kp_booking_status_name(kp_booking_next(b.status, KP_BOOKING_CHECK_IN))) == NULL)
 			*why = "NOT_BOOKED";
 		else if (now < b.slot_starts_at - early)
 			*why = "TOO_EARLY";
@@ -292,30 +293,31 @@ int kp_store_booking_check_in(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who
 		rc = *why ? KP_DB_CONFLICT : KP_DB_OK;
 	}
 	if (rc == KP_DB_OK)
-		rc = kp_db_run(c, "UPDATE queue_bookings SET status = 'checked_in', checked_in_at = ? WHERE id = ?",
-		               KP_PARAMS(KV_INT(now), KV_INT(id)), NULL);
+		rc = kp_db_run(c, "UPDATE queue_bookings SET status = ?, checked_in_at = ? WHERE id = ?",
+		               KP_PARAMS(KV_TEXT(to), KV_INT(now), KV_INT(id)), NULL);
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_id(c, who, "booking.check_in", "booking", id, json_pack("{s:s}", "status", b.status),
-		                       json_pack("{s:s, s:I}", "status", "checked_in", "at", (json_int_t)now));
+		                       json_pack("{s:s, s:I}", "status", to, "at", (json_int_t)now));
 	return c->in_tx ? kp_store_end(c, rc) : rc;
 }
 
 int kp_store_booking_cancel(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t id, int64_t now)
 {
 	kp_booking_t b;
+	const char *to = NULL;
 	int rc = kp_store_begin(c);
 	if (rc == KP_DB_OK)
 		rc = lock_booking(c, a, id, &b);
-	if (rc == KP_DB_OK && kp_booking_next(b.status, KP_BOOKING_CANCEL) < 0)
+	if (rc == KP_DB_OK && (to = kp_booking_status_name(kp_booking_next(b.status, KP_BOOKING_CANCEL))) == NULL)
 		rc = KP_DB_CONFLICT;
 	if (rc == KP_DB_OK)
-		rc = kp_db_run(c, "UPDATE queue_bookings SET status = 'cancelled', closed_at = ? WHERE id = ?",
-		               KP_PARAMS(KV_INT(now), KV_INT(id)), NULL);
+		rc = kp_db_run(c, "UPDATE queue_bookings SET status = ?, closed_at = ? WHERE id = ?",
+		               KP_PARAMS(KV_TEXT(to), KV_INT(now), KV_INT(id)), NULL);
 	if (rc == KP_DB_OK)
 		rc = release_place(c, &b);
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_id(c, who, "booking.cancel", "booking", id, json_pack("{s:s}", "status", b.status),
-		                       json_pack("{s:s}", "status", "cancelled"));
+		                       json_pack("{s:s}", "status", to));
 	return c->in_tx ? kp_store_end(c, rc) : rc;
 }
 
@@ -355,7 +357,7 @@ int kp_store_booking_grant_priority(kp_conn_t *c, kp_arena_t *a, const kp_actor_
 /* The waiting zone in call order: called first (they are on their way), then priority
  * cargo, then by slot start (the live queue by its check-in time), then check-in. */
 #define QUEUE_ORDER \
-	" ORDER BY CASE WHEN b.status = 'called' THEN 0 ELSE 1 END," \
+	" ORDER BY CASE WHEN b.status = '" KP_BOOKING_S_CALLED "' THEN 0 ELSE 1 END," \
 	" CASE WHEN b.priority IS NULL THEN 1 ELSE 0 END," \
 	" COALESCE(s.starts_at, b.checked_in_at), b.checked_in_at, b.id"
 
@@ -365,7 +367,7 @@ int kp_store_queue_list(kp_conn_t *c, kp_arena_t *a, const char *checkpoint, con
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
 	                    "SELECT " BOOKING_COLUMNS BOOKING_FROM " WHERE b.checkpoint = ? AND (CAST(? AS TEXT) IS NULL"
-	                    " OR b.flow = ?) AND b.status IN ('checked_in', 'called')" QUEUE_ORDER " LIMIT 1000",
+	                    " OR b.flow = ?) AND b.status IN " KP_BOOKING_WAITING_SQL QUEUE_ORDER " LIMIT 1000",
 	                    KP_PARAMS(KV_TEXT(checkpoint), KV_TEXT(flow), KV_TEXT(flow)));
 	if (rc != KP_DB_OK)
 		return rc;
@@ -422,19 +424,20 @@ int kp_store_queue_call(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, cons
 	if (rc == KP_DB_OK)
 		rc = kp_db_exec(c, a, &r,
 		                "SELECT " BOOKING_COLUMNS BOOKING_FROM " WHERE b.checkpoint = ? AND b.flow = ?"
-		                " AND b.status = 'checked_in'" QUEUE_ORDER " LIMIT ?",
+		                " AND b.status = '" KP_BOOKING_S_CHECKED_IN "'" QUEUE_ORDER " LIMIT ?",
 		                KP_PARAMS(KV_TEXT(checkpoint), KV_TEXT(flow), KV_INT(n)));
 	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++) {
 		kp_booking_t *b = &(*out)[i];
 		booking_from_row(&r, i, b);
-		rc = kp_db_run(c, "UPDATE queue_bookings SET status = 'called', called_at = ?, call_deadline = ? WHERE id = ?",
-		               KP_PARAMS(KV_INT(now), KV_INT(now + reach), KV_INT(b->id)), NULL);
-		b->status = "called";
+		const char *from = b->status, *to = kp_booking_status_name(kp_booking_next(from, KP_BOOKING_CALL));
+		rc = kp_db_run(c, "UPDATE queue_bookings SET status = ?, called_at = ?, call_deadline = ? WHERE id = ?",
+		               KP_PARAMS(KV_TEXT(to), KV_INT(now), KV_INT(now + reach), KV_INT(b->id)), NULL);
+		b->status = to;
 		b->called_at = now;
 		b->call_deadline = now + reach;
 		if (rc == KP_DB_OK)
-			rc = kp_store_audit_id(c, who, "booking.call", "booking", b->id, json_pack("{s:s}", "status", "checked_in"),
-			                       json_pack("{s:s, s:I}", "status", "called", "deadline", (json_int_t)(now + reach)));
+			rc = kp_store_audit_id(c, who, "booking.call", "booking", b->id, json_pack("{s:s}", "status", from),
+			                       json_pack("{s:s, s:I}", "status", to, "deadline", (json_int_t)(now + reach)));
 		if (rc == KP_DB_OK)
 			rc = notify_call(c, a, b, reach);
 		*ncalled = i + 1;
@@ -451,20 +454,22 @@ int kp_store_queue_expire(kp_conn_t *c, const kp_actor_t *who, int64_t now, int6
 	int rc = kp_store_begin(c);
 	if (rc == KP_DB_OK)
 		rc = kp_db_exec(c, &a, &r,
-		                "SELECT " BOOKING_COLUMNS BOOKING_FROM " WHERE (b.status = 'called' AND b.call_deadline < ?)"
-		                " OR (b.status = 'booked' AND s.ends_at + ? < ?) LIMIT 1000",
+		                "SELECT " BOOKING_COLUMNS BOOKING_FROM " WHERE (b.status = '" KP_BOOKING_S_CALLED
+		                "' AND b.call_deadline < ?)"
+		                " OR (b.status = '" KP_BOOKING_S_BOOKED "' AND s.ends_at + ? < ?) LIMIT 1000",
 		                KP_PARAMS(KV_INT(now), KV_INT(grace), KV_INT(now)));
 	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++) {
 		kp_booking_t b;
 		booking_from_row(&r, i, &b);
 		int64_t changed = 0;
-		rc = kp_db_run(c, "UPDATE queue_bookings SET status = 'no_show', closed_at = ? WHERE id = ? AND status = ?",
-		               KP_PARAMS(KV_INT(now), KV_INT(b.id), KV_TEXT(b.status)), &changed);
+		const char *to = kp_booking_status_name(kp_booking_next(b.status, KP_BOOKING_EXPIRE));
+		rc = kp_db_run(c, "UPDATE queue_bookings SET status = ?, closed_at = ? WHERE id = ? AND status = ?",
+		               KP_PARAMS(KV_TEXT(to), KV_INT(now), KV_INT(b.id), KV_TEXT(b.status)), &changed);
 		if (rc != KP_DB_OK || changed == 0)
 			continue; /* crossed or cancelled meanwhile */
 		if ((rc = release_place(c, &b)) == KP_DB_OK)
 			rc = kp_store_audit_id(c, who, "booking.no_show", "booking", b.id, json_pack("{s:s}", "status", b.status),
-			                       json_pack("{s:s}", "status", "no_show"));
+			                       json_pack("{s:s}", "status", to));
 		(*expired)++;
 	}
 	rc = c->in_tx ? kp_store_end(c, rc) : rc;

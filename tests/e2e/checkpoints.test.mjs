@@ -72,6 +72,8 @@ test('the list filters by neighbour and mode and suggests the nearest open alter
   for (const c of ['korday', 'ak-tilek', 'dostyk', 'kyzyl-art', 'irkeshtam', 'torugart', 'kazygurt', 'baqty']) assert.ok(codes.includes(c), c);
   const korday = r.json.items.find((c) => c.code === 'korday');
   assert.deepEqual(korday.posts, { KG: 'Ak-Zhol', KZ: 'Korday' });
+  // each side's offset in the list too: the pages show a checkpoint's times in its own local time
+  assert.deepEqual(korday.utc_offsets, { KG: 360, KZ: 300 });
   assert.equal(typeof korday.lat, 'number');
   assert.ok(korday.status && typeof korday.status.open === 'boolean');
 

@@ -4,7 +4,7 @@
 // bad parameters refused; staff only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { usePermitServer, carrierWithFleet, issue, assertError, YEAR } from './permits_helpers.test.mjs';
+import { usePermitServer, carrierWithFleet, issue, createQuota, assertError, YEAR } from './permits_helpers.test.mjs';
 
 const srv = usePermitServer();
 const get = (token, path) => srv.k.req('GET', path, { token });
@@ -39,6 +39,23 @@ test('permits per month: two more issued show in this month, by type and by part
   const other = await trend(`/api/v1/trends/permits?year=${YEAR - 5}`);
   assert.deepEqual(other.series, []);
   assert.equal(other.months.length, 12);
+});
+
+test('quota use by partner lists every partner with a quota, zeros for one with no permit yet', async () => {
+  // next year: quotas opened ahead, no permit issued in it yet
+  const year = YEAR + 1;
+  await createQuota(srv.k, srv.tok.ministry, { partner: 'TJ', year, start_number: 1, end_number: 40 });
+  await createQuota(srv.k, srv.tok.ministry, { partner: 'TJ', year, type: 2, start_number: 1, end_number: 10 });
+  await createQuota(srv.k, srv.tok.ministry, { partner: 'CN', year, start_number: 1, end_number: 5 });
+  const d = await trend(`/api/v1/trends/permits?year=${year}&by=partner`);
+  const got = Object.fromEntries(d.series.map((s) => [s.key, s]));
+  assert.deepEqual(Object.keys(got).sort(), ['CN', 'TJ']);
+  assert.deepEqual(got.TJ.counts, Array(12).fill(0));
+  assert.equal(got.TJ.total, 0);
+  assert.equal(got.TJ.quota, 50);
+  assert.equal(got.CN.quota, 5);
+  // by type nothing is issued, so nothing is listed
+  assert.deepEqual((await trend(`/api/v1/trends/permits?year=${year}`)).series, []);
 });
 
 test('crossings per day: every day of the span, a crossing today counted', async () => {

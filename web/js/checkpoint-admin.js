@@ -7,14 +7,14 @@ import { append, h, notice, announce, named } from './dom.js';
 import { field, fieldset, makeForm } from './forms.js';
 import { t } from './i18n.js';
 import { confirmButton, errorNotice } from './permit-ui.js';
-import { MODES, FLOWS, QUEUE_FLOWS, localTime, todayLocal } from './checkpoint-ui.js';
+import { MODES, FLOWS, QUEUE_FLOWS, cpOffset, localTime, todayLocal } from './checkpoint-ui.js';
 
 const enc = encodeURIComponent;
 const GOV = ['ministry', 'admin'];
 
 function closures(cp, ctx) {
   const list = h('ul', { class: 'closure-list' }, cp.closures.map((c) => h('li', { dataset: { id: String(c.id) } },
-    `${localTime(c.from, 360)} – ${c.to ? localTime(c.to, 360) : '…'}: `, c.reason_names ? named(c.reason_names) : c.reason, ' ',
+    `${localTime(c.from, cpOffset(cp))} – ${c.to ? localTime(c.to, cpOffset(cp)) : '…'}: `, c.reason_names ? named(c.reason_names) : c.reason, ' ',
     !c.to || Date.parse(c.to) > Date.now() ? confirmButton({ label: 'cpadmin.reopen', confirm: 'cpadmin.reopen_confirm',
       act: async () => {
         await ctx.api.del(`/api/v1/checkpoints/${enc(cp.code)}/closures/${c.id}`);

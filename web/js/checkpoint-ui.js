@@ -2,7 +2,7 @@
 // a checkpoint's name in the current language, its status (open or closed, every reason in
 // words, when it next opens, in the checkpoint's own local time), modes and flows.
 import { h, named } from './dom.js';
-import { kgDate, nameIn } from './i18n.js';
+import { kgDate, nameIn, KG_OFFSET_MIN } from './i18n.js';
 import { countryName } from './permit-ui.js';
 
 export const MODES = ['pedestrian', 'bicycle', 'car', 'motorcycle', 'bus', 'truck'];
@@ -17,10 +17,16 @@ export function cpName(cp) {
 // Minutes east of UTC of the checkpoint's own side, from a status answer.
 function offsetOf(status, country) {
   const local = status?.local_time?.[country];
-  if (!local || !status.at) return 360;
+  if (!local || !status.at) return KG_OFFSET_MIN;
   // local_time is to the minute and `at` to the second: 03:00:37Z against 09:00 is 359.4
   // minutes, which read every time a minute early (08:59). Offsets are whole quarter hours.
   return Math.round((Date.parse(`${local}:00Z`) - Date.parse(status.at)) / 900000) * 15;
+}
+
+// Minutes east of UTC of a checkpoint's own side, from the registry's answer (every
+// checkpoint, listed or alone, carries utc_offsets); Kyrgyz time if it is not given.
+export function cpOffset(cp) {
+  return cp?.utc_offsets?.[cp.country] ?? KG_OFFSET_MIN;
 }
 
 // "2026-11-24 16:00": an instant in local time at offset (minutes).
@@ -31,11 +37,11 @@ export function localTime(iso, offset) {
 }
 
 // "2026-11-24T12:00" now in Kyrgyzstan, for datetime-local inputs.
-export function nowLocalInput(offset = 360) {
+export function nowLocalInput(offset = KG_OFFSET_MIN) {
   return new Date(Date.now() + offset * 60000).toISOString().slice(0, 16);
 }
 
-export function todayLocal(offset = 360) {
+export function todayLocal(offset = KG_OFFSET_MIN) {
   return kgDate(0, offset);
 }
 

@@ -4,17 +4,18 @@
 //   card.append(historyBox(ctx, `/api/v1/bookings/${b.id}/history`));
 import { h, dateEl } from './dom.js';
 import { localTime } from './checkpoint-ui.js';
+import { KG_OFFSET_MIN } from './i18n.js';
 import { errorNotice } from './permit-ui.js';
 
 // One change: when, what (history.action.<action>), by whom (you, or a role), and the
-// hour a booking moved to.
+// hour a booking moved to (bookings are only at our own checkpoints: Kyrgyz time).
 function entry(x) {
   const what = `history.action.${x.action.replace(/\./g, '_')}`;
   const moved = x.action === 'booking.move' && x.after?.starts_at;
   return h('li', { class: 'history-entry', dataset: { action: x.action } },
     dateEl(x.at, true), ' · ',
     h('span', { class: 'history-what', i18n: what, fallback: x.action }),
-    moved ? [' ', h('span', { i18n: 'history.moved_to', args: { time: localTime(x.after.starts_at, 360) } })] : null,
+    moved ? [' ', h('span', { i18n: 'history.moved_to', args: { time: localTime(x.after.starts_at, KG_OFFSET_MIN) } })] : null,
     x.after?.reason ? [' (', h('q', {}, x.after.reason), ')'] : null,
     ' · ', h('span', { class: 'history-who', i18n: x.you ? 'history.by_you' : `history.by.${x.by}`, fallback: x.by }));
 }

@@ -5,6 +5,8 @@
 // date are checked with them. What only the server knows (revoked, returned, used up) cannot
 // be, and the page says so.
 
+import { KG_OFFSET_MIN } from './i18n.js';
+
 const STORE_KEY = 'kapka_keys';
 const MAX_AGE_MS = 12 * 3600 * 1000;
 
@@ -75,7 +77,7 @@ export function dayNumber(dmy) {
 // {valid, reasons: [{code}], claims|null, offline: true}; here: the verifying country;
 // now: the time to check at (ms since the epoch); offsetMin: the checking border's UTC offset
 // (its local date judges the dates: docs/e-permit.md).
-export async function verifyOffline(qr, keys, here, now = Date.now(), offsetMin = 360) {
+export async function verifyOffline(qr, keys, here, now = Date.now(), offsetMin = KG_OFFSET_MIN) {
   const reasons = [];
   const out = (claims = null) => ({ valid: reasons.length === 0, reasons, claims, offline: true, checked_for: here });
   const refuse = (code) => (reasons.push({ code }), out());
@@ -110,7 +112,7 @@ export async function verifyOffline(qr, keys, here, now = Date.now(), offsetMin 
 }
 
 // Today at the checking border as a day number (Kyrgyzstan, UTC+6, unless told otherwise).
-export function dayOf(now, offsetMin = 360) {
+export function dayOf(now, offsetMin = KG_OFFSET_MIN) {
   return Math.floor((now + offsetMin * 60000) / 86400000);
 }
 

@@ -58,12 +58,14 @@ static void open_and_waiting(void **state)
 		assert_int_equal(kp_booking_open(rows[i].s), rows[i].open);
 		assert_int_equal(kp_booking_waiting(rows[i].s), rows[i].waiting);
 	}
-	/* the SQL list names exactly the open states */
+	/* the SQL lists name exactly the open and the waiting states */
 	for (int i = 0; i < KP_BOOKING_STATUS_COUNT; i++) {
 		char quoted[32];
 		snprintf(quoted, sizeof(quoted), "'%s'", kp_booking_status_name((enum kp_booking_status)i));
 		assert_int_equal(strstr(KP_BOOKING_OPEN_SQL, quoted) != NULL,
 		                 kp_booking_open(kp_booking_status_name((enum kp_booking_status)i)));
+		assert_int_equal(strstr(KP_BOOKING_WAITING_SQL, quoted) != NULL,
+		                 kp_booking_waiting(kp_booking_status_name((enum kp_booking_status)i)));
 	}
 }
 

@@ -6,12 +6,16 @@ import { append, h, notice, announce } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
 import { t, language } from '../i18n.js';
 import { errorNotice, confirmButton, row } from '../permit-ui.js';
-import { QUEUE_FLOWS, cpName, localTime, todayLocal, flowName } from '../checkpoint-ui.js';
+import { QUEUE_FLOWS, cpName, cpOffset, localTime, todayLocal, flowName } from '../checkpoint-ui.js';
 import { historyBox } from '../history.js';
 
 const PRIORITIES = ['perishable', 'dangerous', 'humanitarian', 'postal'];
 const REFRESH_MS = 30000;
 const WAITING_REFRESH_MS = 10000; // while a vehicle waits at the zone for its call
+// Each checkpoint's UTC offset (from the registry, set when the page renders): a slot, a
+// call's deadline, in the checkpoint's own local time.
+let offsets = {};
+const cpTime = (code, iso) => localTime(iso, offsets[code] ?? cpOffset(null));
 const plateCheck = (v) => (/^[A-Za-z0-9 -]{4,20}$/.test(v) ? null : { key: 'problem.plate_length' });
 
 // The slip a driver keeps (or prints): where, when, which vehicle, the booking's number.
@@ -21,7 +25,7 @@ function bookingSlip(b, names) {
     h('dl', { class: 'facts' },
       row('ui.booking_number', h('span', { class: 'mono' }, String(b.id))),
       row('booking.checkpoint', names[b.checkpoint] || b.checkpoint),
-      row('booking.slot', b.live ? h('span', { i18n: 'booking.live' }) : localTime(b.slot_starts_at, 360)),
+      row('booking.slot', b.live ? h('span', { i18n: 'booking.live' }) : cpTime(b.checkpoint, b.slot_starts_at)),
       row('booking.flow', flowName(b.flow)),
       row('vehicle.plate', h('span', { class: 'plate' }, b.plate))),
     h('p', { class: 'hint', i18n: 'ui.booking_slip_hint' }),
@@ -36,7 +40,7 @@ function printButton() {
 
 function bookingCard(b, names, ctx, reload, startMove) {
   const called = b.status === 'called';
-  const when = b.live ? h('span', { i18n: 'booking.live' }) : localTime(b.slot_starts_at, 360);
+  const when = b.live ? h('span', { i18n: 'booking.live' }) : cpTime(b.checkpoint, b.slot_starts_at);
   const actions = [];
   if (b.status === 'booked') {
     const checkIn = h('button', { type: 'button', class: 'primary', i18n: 'booking.check_in' });
@@ -65,7 +69,7 @@ function bookingCard(b, names, ctx, reload, startMove) {
   return h('li', { class: `card booking${called ? ' called' : ''}`, dataset: { id: String(b.id), status: b.status } },
     h('h3', { class: 'plate' }, b.plate),
     called ? h('div', { class: 'notice notice-warn', role: 'alert' },
-      h('p', { i18n: 'booking.called', args: { time: localTime(b.call_deadline, 360) } })) : null,
+      h('p', { i18n: 'booking.called', args: { time: cpTime(b.checkpoint, b.call_deadline) } })) : null,
     h('dl', { class: 'facts' },
       row('booking.checkpoint', names[b.checkpoint] || b.checkpoint),
       row('booking.slot', when),
@@ -83,6 +87,7 @@ export default {
     // whether the call also comes by SMS (only when this kapka sends SMS), and my phone
     const channels = await ctx.api.get('/api/v1/notification-settings').catch(() => null);
     const names = Object.fromEntries(cps.map((c) => [c.code, cpName(c)]));
+    offsets = Object.fromEntries(cps.map((c) => [c.code, cpOffset(c)]));
     const cpOptions = cps.filter((c) => c.modes.some((m) => ['car', 'bus', 'truck'].includes(m)))
       .map((c) => ({ value: c.code, text: cpName(c) }));
     const mine = h('div', { class: 'booking-list', 'aria-live': 'polite' });
@@ -93,7 +98,7 @@ export default {
         const { items: told } = await ctx.api.get('/api/v1/booking-notices');
         notices.replaceChildren(...told.slice(0, 5).map((n) => h('div', { class: 'notice notice-warn', role: 'status', dataset: { notice: String(n.id) } },
           h('p', { i18n: 'booking.notice_cancelled', args: { plate: n.plate, checkpoint: names[n.checkpoint] || n.checkpoint,
-            time: n.slot_starts_at ? localTime(n.slot_starts_at, 360) : t('booking.live'), reason: n.reason } }))));
+            time: n.slot_starts_at ? cpTime(n.checkpoint, n.slot_starts_at) : t('booking.live'), reason: n.reason } }))));
         const { items } = await ctx.api.get('/api/v1/bookings?limit=20');
         const withPlace = await Promise.all(items.map((b) => (['checked_in', 'called'].includes(b.status)
           ? ctx.api.get(`/api/v1/bookings/${b.id}`) : b)));
@@ -115,7 +120,7 @@ export default {
     function yourTurn(called) {
       turn.replaceChildren(...called.map((b) => h('section', { class: 'your-turn', role: 'alert', dataset: { turn: String(b.id) } },
         h('p', { class: 'your-turn-title', i18n: 'ui.your_turn', args: { plate: b.plate } }),
-        h('p', { i18n: 'booking.called', args: { time: localTime(b.call_deadline, 360) } }))));
+        h('p', { i18n: 'booking.called', args: { time: cpTime(b.checkpoint, b.call_deadline) } }))));
       document.title = called.length ? `▶ ${t('ui.your_turn', { plate: called[0].plate })}` : baseTitle;
       const fresh = called.filter((b) => !told.has(b.id));
       if (fresh.length) {
@@ -140,7 +145,7 @@ export default {
         slotsBox.replaceChildren(open.length ? h('fieldset', { class: 'slot-choice' }, h('legend', { i18n: 'booking.choose_slot' }),
           open.map((s) => h('div', { class: 'field-check' },
             h('input', { type: 'radio', name: 'slot', id: `slot-${s.id}`, value: String(s.id), class: 'check', disabled: s.left === 0 }),
-            h('label', { for: `slot-${s.id}` }, `${localTime(s.starts_at, 360).slice(11)}–${localTime(s.ends_at, 360).slice(11)} · `,
+            h('label', { for: `slot-${s.id}` }, `${cpTime(v.checkpoint, s.starts_at).slice(11)}–${cpTime(v.checkpoint, s.ends_at).slice(11)} · `,
               h('span', { i18n: 'booking.places_left', args: { count: s.left } })))))
           : h('p', { class: 'aside', i18n: 'booking.no_slots' }));
       } catch (err) {
@@ -178,7 +183,7 @@ export default {
         const moved = moving;
         const b = moved ? await moveBooking(moved, body) : await ctx.api.post('/api/v1/bookings', body);
         moving = null;
-        done.replaceChildren(notice({ key: moved ? 'ui.booking_moved' : 'booking.booked', args: { plate: b.plate, time: localTime(b.slot_starts_at, 360) } }),
+        done.replaceChildren(notice({ key: moved ? 'ui.booking_moved' : 'booking.booked', args: { plate: b.plate, time: cpTime(b.checkpoint, b.slot_starts_at) } }),
           bookingSlip(b, names));
         await Promise.all([reload(), loadSlots(form)]);
       },

@@ -7,7 +7,7 @@ import { append, h, notice, announce } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
 import { t } from '../i18n.js';
 import { countryName, errorNotice, row } from '../permit-ui.js';
-import { QUEUE_FLOWS, cpName, localTime, flowName } from '../checkpoint-ui.js';
+import { QUEUE_FLOWS, cpName, cpOffset, localTime, flowName } from '../checkpoint-ui.js';
 
 const KEY = 'kapka:checkpoint'; // localStorage
 const KINDS = ['truck', 'tractor', 'car', 'bus', 'motorcycle', 'bicycle'];
@@ -34,13 +34,14 @@ function resultCard(x) {
     x.booking_id ? row('border.booking', h('span', { i18n: 'border.booking_closed' })) : null));
 }
 
-function queueCard(b) {
+// A vehicle in the waiting zone; a call's deadline in the checkpoint's own local time.
+function queueCard(b, offset) {
   return h('li', { class: `card queue-item${b.status === 'called' ? ' called' : ''}`, dataset: { plate: b.plate, status: b.status } },
     h('strong', { class: 'plate' }, `${b.position}. ${b.plate}`), ' ',
     h('span', { class: 'badge badge-info', i18n: `booking_status.${b.status}` }),
     b.priority ? [' ', h('span', { class: 'badge badge-warn', i18n: `priority.${b.priority}` })] : null,
     b.live ? [' ', h('span', { class: 'hint', i18n: 'booking.live' })] : null,
-    b.status === 'called' ? h('p', { class: 'hint', i18n: 'border.deadline', args: { time: localTime(b.call_deadline, 360).slice(11) } }) : null);
+    b.status === 'called' ? h('p', { class: 'hint', i18n: 'border.deadline', args: { time: localTime(b.call_deadline, offset).slice(11) } }) : null);
 }
 
 export default {
@@ -102,7 +103,7 @@ export default {
       try {
         const flow = flowSel.querySelector('select').value;
         const { items: q } = await ctx.api.get(`/api/v1/checkpoints/${encodeURIComponent(here.code)}/queue?flow=${flow}`);
-        queueBox.replaceChildren(q.length ? h('ol', { class: 'cards queue' }, q.map(queueCard)) : h('p', { class: 'aside', i18n: 'border.queue_empty' }));
+        queueBox.replaceChildren(q.length ? h('ol', { class: 'cards queue' }, q.map((b) => queueCard(b, cpOffset(here)))) : h('p', { class: 'aside', i18n: 'border.queue_empty' }));
       } catch (err) {
         queueBox.replaceChildren(errorNotice(err));
       }

@@ -54,11 +54,37 @@ function goodsTable(d) {
   });
 }
 
+// The browser's copy of the server's checks (kp_check_email, kp_check_phone in
+// src/domain/account.c), so a mistake shows before the note is sent.
+function emailCheck(v) {
+  const at = v.indexOf('@');
+  if (v.length < 3 || v.length > 254 || at <= 0 || v.indexOf('@', at + 1) >= 0 || !v.slice(at + 1).includes('.')
+    || v[at + 1] === '.' || v.endsWith('.')) return { key: 'problem.email' };
+  return /\s/.test(v) ? { key: 'problem.no_spaces' } : null;
+}
+function phoneCheck(v) {
+  if (!v.startsWith('+')) return { key: 'problem.phone_plus' };
+  if (!/^[0-9 -]*$/.test(v.slice(1))) return { key: 'problem.phone_chars' };
+  const digits = v.replace(/[^0-9]/g, '').length;
+  return digits < 8 || digits > 15 ? { key: 'problem.digit_count', args: { min: 8, max: 15 } } : null;
+}
+
+// A party's e-mail and phone: neither alone is required, one of the two is (the sealing
+// link is sent there), so both say so instead of "optional".
+function contactFields(p) {
+  const out = [
+    field({ name: `${p}_email`, label: 'ecmr.email', type: 'email', autocomplete: 'off', maxlength: 254, hint: 'ecmr.contact_hint', check: emailCheck }),
+    field({ name: `${p}_phone`, label: 'field.phone', type: 'tel', maxlength: 20, hint: 'hint.phone', check: phoneCheck }),
+  ];
+  for (const el of out) el.querySelector('label .optional').replaceWith(h('span', { class: 'optional', i18n: 'ecmr.one_of_two' }));
+  return out;
+}
+
 function newNoteForm(ctx, onDone) {
   // the note's paths (consignor.address.city, goods[0].nature...) as this form's fields
   const fields = (path) => {
     const parts = { consignor: 'sender', consignee: 'consignee', 'taking_over.location': 'sender', 'delivery.location': 'consignee' };
-    const m = /^(consignor|consignee|taking_over\.location|delivery\.location)(?:\.address)?\.(name|city|country|email)$/.exec(path);
+    const m = /^(consignor|consignee|taking_over\.location|delivery\.location)(?:\.address)?\.(name|city|country|email|phone)$/.exec(path);
     if (m) return `${parts[m[1]]}_${m[2]}`;
     const g = /^goods\[0\]\.(nature|packages|packaging|gross_weight_kg)$/.exec(path);
     if (g) return g[1] === 'gross_weight_kg' ? 'goods_weight' : `goods_${g[1]}`;
@@ -67,9 +93,15 @@ function newNoteForm(ctx, onDone) {
   const f = makeForm({
     submit: 'ecmr.create_submit',
     fields,
-    async onSubmit(v) {
+    async onSubmit(v, ctl) {
       const party = (p) => ({ name: v[`${p}_name`], address: { city: v[`${p}_city`], country: v[`${p}_country`].toUpperCase() },
-        ...(v[`${p}_email`] ? { email: v[`${p}_email`] } : {}) });
+        ...(v[`${p}_email`] ? { email: v[`${p}_email`] } : {}), ...(v[`${p}_phone`] ? { phone: v[`${p}_phone`] } : {}) });
+      // the server's rule: each party gives an e-mail or a phone (src/domain/ecmr.c party)
+      const missing = ['sender', 'consignee'].filter((p) => !v[`${p}_email`] && !v[`${p}_phone`]);
+      if (missing.length) {
+        ctl.showProblems(missing.map((p) => ({ field: `${p}_email`, problem: { key: 'form.problem.email_or_phone' } })));
+        return;
+      }
       const body = {
         consignor: party('sender'), consignee: party('consignee'),
         taking_over: { location: { city: v.sender_city, country: v.sender_country.toUpperCase() }, date: v.taking_over_date },
@@ -86,12 +118,12 @@ function newNoteForm(ctx, onDone) {
     field({ name: 'sender_name', label: 'ecmr.name', required: true, maxlength: 200 }),
     field({ name: 'sender_city', label: 'ecmr.city', required: true, maxlength: 100 }),
     field({ name: 'sender_country', label: 'ecmr.country', required: true, maxlength: 2, value: 'KG' }),
-    field({ name: 'sender_email', label: 'ecmr.email', type: 'email', hint: 'ecmr.contact_hint' })),
+    ...contactFields('sender')),
   fieldset('ecmr.consignee',
     field({ name: 'consignee_name', label: 'ecmr.name', required: true, maxlength: 200 }),
     field({ name: 'consignee_city', label: 'ecmr.city', required: true, maxlength: 100 }),
     field({ name: 'consignee_country', label: 'ecmr.country', required: true, maxlength: 2 }),
-    field({ name: 'consignee_email', label: 'ecmr.email', type: 'email', hint: 'ecmr.contact_hint' })),
+    ...contactFields('consignee')),
   fieldset('ecmr.transport',
     field({ name: 'taking_over_date', label: 'ecmr.taking_over_date', type: 'date', required: true }),
     field({ name: 'plate', label: 'ecmr.plate', required: true, maxlength: 20, autocapitalize: 'characters' }),

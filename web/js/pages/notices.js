@@ -5,7 +5,7 @@
 // ministry and administrators, SMS and email that failed, to send again.
 import { append, h, announce } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
-import { t } from '../i18n.js';
+import { t, KG_OFFSET_MIN } from '../i18n.js';
 import { row, errorNotice } from '../permit-ui.js';
 import { localTime } from '../checkpoint-ui.js';
 import { refreshBell } from '../notices-bell.js';
@@ -31,7 +31,7 @@ function noticeItem(n, ctx, reload) {
   return h('li', { class: `card notice-item${unread ? ' unread' : ''}`, dataset: { notice: String(n.id), kind: n.kind } },
     h('h3', { lang: n.lang }, unread ? h('span', { class: 'badge badge-warn', i18n: 'notify.new' }) : null, unread ? ' ' : null, n.subject),
     h('p', { lang: n.lang }, n.text),
-    h('p', { class: 'aside' }, h('time', { datetime: n.created_at }, localTime(n.created_at, 360)), link ? [' · ', h('a', { href: link, i18n: `notify.open_${n.object_type}` })] : null),
+    h('p', { class: 'aside' }, h('time', { datetime: n.created_at }, localTime(n.created_at, KG_OFFSET_MIN)), link ? [' · ', h('a', { href: link, i18n: `notify.open_${n.object_type}` })] : null),
     read ? h('div', { class: 'actions' }, read) : null);
 }
 
@@ -80,7 +80,7 @@ function outboxSection(ctx) {
             row('notify.state', h('span', { class: `badge ${m.state === 'given_up' ? 'badge-bad' : 'badge-warn'}`, i18n: `notify.state_${m.state}` })),
             row('notify.attempts', String(m.attempts)),
             row('notify.last_error', m.last_error),
-            row('notify.next_attempt', m.next_attempt_at ? localTime(m.next_attempt_at, 360) : null)),
+            row('notify.next_attempt', m.next_attempt_at ? localTime(m.next_attempt_at, KG_OFFSET_MIN) : null)),
           h('div', { class: 'actions' }, retry));
       })) : h('p', { class: 'aside', i18n: 'notify.outbox_empty' }));
     } catch (err) { list.replaceChildren(errorNotice(err)); }
