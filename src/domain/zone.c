@@ -163,13 +163,12 @@ static void check_person(const kp_zone_trip_t *t, const kp_zone_person_t *x, int
 		snprintf(field, sizeof(field), "travellers[%d].passport_expiry", i);
 		kp_date_format_dmy(x->passport_expiry, exp);
 		kp_date_format_dmy(t->to, end);
-		add(p, field, "is %s, not after the trip ends on %s: the passport must be valid for the whole trip", exp,
-		    end);
+		add(p, field, "is %s, not after the trip ends on %s: the passport must be valid for the whole trip", exp, end);
 	}
 }
 
-int kp_zone_check(const kp_zone_rules_t *rules, const kp_zone_trip_t *trip, const kp_zone_person_t *people,
-                  int npeople, kp_zone_problem_t *out)
+int kp_zone_check(const kp_zone_rules_t *rules, const kp_zone_trip_t *trip, const kp_zone_person_t *people, int npeople,
+                  kp_zone_problem_t *out)
 {
 	struct problems p = {out, 0};
 	check_dates(rules, trip, &p);
@@ -179,8 +178,8 @@ int kp_zone_check(const kp_zone_rules_t *rules, const kp_zone_trip_t *trip, cons
 	return p.n;
 }
 
-int kp_zone_extension_check(int64_t valid_from, int64_t valid_until, bool extended, int64_t new_until,
-                            int64_t today, int max_months)
+int kp_zone_extension_check(int64_t valid_from, int64_t valid_until, bool extended, int64_t new_until, int64_t today,
+                            int max_months)
 {
 	if (extended)
 		return KP_ZONE_EXT_USED;
@@ -200,9 +199,17 @@ int64_t kp_zone_permit_number_parse(const char *issuer, const char *number)
 
 /* ---- states and moves ---- */
 
-static const char *const app_names[KP_ZONE_APP_STATUS_COUNT] = {"awaiting_payment", "paid", "cancelled"};
-static const char *const permit_names[KP_ZONE_PERMIT_STATUS_COUNT] = {"awaiting_payment", "active", "revoked",
-                                                                      "cancelled"};
+static const char *const app_names[KP_ZONE_APP_STATUS_COUNT] = {
+    [KP_ZONE_APP_AWAITING_PAYMENT] = KP_ZONE_APP_S_AWAITING_PAYMENT,
+    [KP_ZONE_APP_PAID] = KP_ZONE_APP_S_PAID,
+    [KP_ZONE_APP_CANCELLED] = KP_ZONE_APP_S_CANCELLED,
+};
+static const char *const permit_names[KP_ZONE_PERMIT_STATUS_COUNT] = {
+    [KP_ZONE_PERMIT_AWAITING_PAYMENT] = KP_ZONE_PERMIT_S_AWAITING_PAYMENT,
+    [KP_ZONE_PERMIT_ACTIVE] = KP_ZONE_PERMIT_S_ACTIVE,
+    [KP_ZONE_PERMIT_REVOKED] = KP_ZONE_PERMIT_S_REVOKED,
+    [KP_ZONE_PERMIT_CANCELLED] = KP_ZONE_PERMIT_S_CANCELLED,
+};
 
 #define NO (-1)
 /* For each action, where it takes an application / a permit from each state. */

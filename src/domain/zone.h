@@ -119,6 +119,19 @@ enum kp_zone_action {
 	KP_ZONE_CANCEL, /* application awaiting_payment -> cancelled; its permits -> cancelled */
 	KP_ZONE_REVOKE, /* a permit active -> revoked */
 };
+/* The stored names, spelt once: zone.c's tables are made of them, and store/ splices them into
+ * literal SQL where a read compares a status (a statement must stay a literal, db.h). A
+ * status written is bound, from the move tables. */
+#define KP_ZONE_APP_S_AWAITING_PAYMENT "awaiting_payment"
+#define KP_ZONE_APP_S_PAID "paid"
+#define KP_ZONE_APP_S_CANCELLED "cancelled"
+#define KP_ZONE_PERMIT_S_AWAITING_PAYMENT "awaiting_payment"
+#define KP_ZONE_PERMIT_S_ACTIVE "active"
+#define KP_ZONE_PERMIT_S_REVOKED "revoked"
+#define KP_ZONE_PERMIT_S_CANCELLED "cancelled"
+/* The permits that will never be in force again (revoked or cancelled: no move leads out of
+ * them), quoted for the store's SQL IN list of the revocation list. */
+#define KP_ZONE_PERMIT_VOID_SQL "('" KP_ZONE_PERMIT_S_REVOKED "', '" KP_ZONE_PERMIT_S_CANCELLED "')"
 /* Stored names; NULL out of range. Parse: -1 when s is none. */
 const char *kp_zone_app_status_name(enum kp_zone_app_status st);
 int kp_zone_app_status_parse(const char *s);

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define APP_COLUMNS                                                                                                  \
-	"a.id, a.user_id, a.date_from, a.date_to, a.valid_from, a.valid_until, a.fee_per_person, a.fee_total,"           \
-	" a.created_at, a.zones, a.route, a.purpose, a.status, a.extended, p.currency, p.amount, p.reference,"           \
+#define APP_COLUMNS \
+	"a.id, a.user_id, a.date_from, a.date_to, a.valid_from, a.valid_until, a.fee_per_person, a.fee_total," \
+	" a.created_at, a.zones, a.route, a.purpose, a.status, a.extended, p.currency, p.amount, p.reference," \
 	" p.amount_som, p.paid_at, p.payer_id"
 #define APP_FROM " FROM zone_applications a LEFT JOIN zone_payments p ON p.application_id = a.id"
 
@@ -41,8 +41,8 @@ static void app_from_row(const kp_rows_t *r, int i, kp_zone_app_t *o)
 	o->payer_id = kp_rows_int(r, i, 19);
 }
 
-#define PERMIT_COLUMNS                                                                                               \
-	"id, application_id, passport_expiry, created_at, surname, given_names, nationality, passport_number, status,"   \
+#define PERMIT_COLUMNS \
+	"id, application_id, passport_expiry, created_at, surname, given_names, nationality, passport_number, status," \
 	" status_reason, credential, kid"
 
 static void permit_from_row(const kp_rows_t *r, int i, kp_zone_permit_t *o)
@@ -96,7 +96,7 @@ int kp_store_zone_apply(kp_conn_t *c, const kp_actor_t *who, kp_zone_app_t *x, k
 {
 	kp_arena_t a;
 	kp_arena_init(&a);
-	x->status = "awaiting_payment";
+	x->status = kp_zone_app_status_name(KP_ZONE_APP_AWAITING_PAYMENT);
 	x->extended = false;
 	x->created_at = kp_now();
 	int rc = kp_store_begin(c);
@@ -108,7 +108,7 @@ int kp_store_zone_apply(kp_conn_t *c, const kp_actor_t *who, kp_zone_app_t *x, k
 		kp_zone_permit_t *p = &people[i];
 		kp_rows_t r;
 		p->application_id = x->id;
-		p->status = "awaiting_payment";
+		p->status = kp_zone_permit_status_name(KP_ZONE_PERMIT_AWAITING_PAYMENT);
 		p->created_at = x->created_at;
 		rc = kp_db_exec(c, &a, &r,
 		                "INSERT INTO zone_permits (application_id, surname, given_names, nationality, passport_number,"
@@ -158,11 +158,14 @@ int kp_store_zone_app_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_zone_app_t
 	return permits ? permits_of(c, a, id, permits, n) : KP_DB_OK;
 }
 
+/* Kept by hand: clang-format would split the literals around KP_LIKE mid-word. */
+/* clang-format off */
 #define APP_WHERE                                                                                                  \
 	" WHERE (CAST(? AS BIGINT) = 0 OR a.user_id = ?) AND (CAST(? AS TEXT) IS NULL OR"                               \
 	KP_LIKE("CAST(a.id AS TEXT)") " OR" KP_LIKE("a.purpose") " OR" KP_LIKE("a.zones")                              \
 	" OR a.id IN (SELECT application_id FROM zone_permits WHERE" KP_LIKE("surname") " OR" KP_LIKE("given_names")  \
 	" OR" KP_LIKE("passport_number") "))"
+/* clang-format on */
 
 int kp_store_zone_app_list(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const kp_page_t *page, kp_zone_app_t **out,
                            int *n, int64_t *total)
@@ -214,20 +217,22 @@ static int lock_app_for(kp_conn_t *c, kp_arena_t *a, int64_t id, enum kp_zone_ac
 	return rc;
 }
 
-/* Sign every permit of the application that is (or becomes) active and store it. */
+/* Sign every permit of the application that action (pay, extend) makes active and store it
+ * with the status the move table gives. */
 static int sign_all(kp_conn_t *c, kp_arena_t *a, const kp_zone_app_t *x, kp_zone_permit_t *ps, int n,
-                    const kp_zone_signer_t *signer)
+                    enum kp_zone_action action, const kp_zone_signer_t *signer)
 {
 	int rc = KP_DB_OK;
 	for (int i = 0; rc == KP_DB_OK && i < n; i++) {
-		if (kp_zone_permit_next(ps[i].status, KP_ZONE_EXTEND) < 0)
+		const char *to = kp_zone_permit_status_name(kp_zone_permit_next(ps[i].status, action));
+		if (to == NULL)
 			continue; /* revoked or cancelled: not signed again */
-		ps[i].status = "active";
+		ps[i].status = to;
 		const char *cred, *kid;
 		if (signer->sign(signer->ctx, a, x, &ps[i], &cred, &kid) != 0)
 			return KP_DB_ERR;
-		rc = kp_db_run(c, "UPDATE zone_permits SET status = 'active', credential = ?, kid = ? WHERE id = ?",
-		               KP_PARAMS(KV_TEXT(cred), KV_TEXT(kid), KV_INT(ps[i].id)), NULL);
+		rc = kp_db_run(c, "UPDATE zone_permits SET status = ?, credential = ?, kid = ? WHERE id = ?",
+		               KP_PARAMS(KV_TEXT(to), KV_TEXT(cred), KV_TEXT(kid), KV_INT(ps[i].id)), NULL);
 	}
 	return rc;
 }
@@ -250,16 +255,18 @@ int kp_store_zone_pay(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_
 		               KP_PARAMS(KV_INT(app_id), who->user_id ? KV_INT(who->user_id) : KV_NULL, KV_INT(pay->amount_som),
 		                         KV_TEXT(pay->currency), KV_TEXT(pay->amount), KV_TEXT(pay->reference), KV_INT(now)),
 		               NULL);
+	const char *paid = rc == KP_DB_OK ? kp_zone_app_status_name(kp_zone_app_next(x.status, KP_ZONE_PAY)) : NULL;
 	if (rc == KP_DB_OK)
-		rc = kp_db_run(c, "UPDATE zone_applications SET status = 'paid' WHERE id = ?", KP_PARAMS(KV_INT(app_id)), NULL);
+		rc = kp_db_run(c, "UPDATE zone_applications SET status = ? WHERE id = ?",
+		               KP_PARAMS(KV_TEXT(paid), KV_INT(app_id)), NULL);
 	if (rc == KP_DB_OK)
-		rc = sign_all(c, a, &x, ps, n, signer);
+		rc = sign_all(c, a, &x, ps, n, KP_ZONE_PAY, signer);
 	for (int i = 0; rc == KP_DB_OK && i < n; i++)
 		rc = kp_tlog_zone_permit(c, "zone_permit.issue", &x, &ps[i], NULL);
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_id(c, who, "zone_application.pay", "zone_application", app_id,
 		                       json_pack("{s:s}", "status", x.status),
-		                       json_pack("{s:s, s:I, s:s, s:s, s:s, s:I}", "status", "paid", "amount_som",
+		                       json_pack("{s:s, s:I, s:s, s:s, s:s, s:I}", "status", paid, "amount_som",
 		                                 (json_int_t)pay->amount_som, "currency", pay->currency, "amount", pay->amount,
 		                                 "reference", pay->reference, "paid_at", (json_int_t)now));
 	return kp_store_end(c, rc);
@@ -286,7 +293,7 @@ int kp_store_zone_extend(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int
 	x.valid_until = new_until;
 	x.extended = true;
 	if (rc == KP_DB_OK)
-		rc = sign_all(c, a, &x, ps, n, signer);
+		rc = sign_all(c, a, &x, ps, n, KP_ZONE_EXTEND, signer);
 	for (int i = 0; rc == KP_DB_OK && i < n; i++)
 		rc = kp_tlog_zone_permit(c, "zone_permit.extend", &x, &ps[i], NULL);
 	if (rc == KP_DB_OK)
@@ -305,17 +312,22 @@ int kp_store_zone_cancel(kp_conn_t *c, const kp_actor_t *who, int64_t app_id)
 	if (rc != KP_DB_OK)
 		goto done;
 	rc = lock_app(c, &a, app_id, &x, NULL, NULL);
-	if (rc == KP_DB_OK && kp_zone_app_next(x.status, KP_ZONE_CANCEL) < 0)
+	const char *to = NULL;
+	if (rc == KP_DB_OK && (to = kp_zone_app_status_name(kp_zone_app_next(x.status, KP_ZONE_CANCEL))) == NULL)
 		rc = KP_DB_CONFLICT;
 	if (rc == KP_DB_OK)
-		rc = kp_db_run(c, "UPDATE zone_applications SET status = 'cancelled' WHERE id = ?", KP_PARAMS(KV_INT(app_id)),
+		rc = kp_db_run(c, "UPDATE zone_applications SET status = ? WHERE id = ?",
+		               KP_PARAMS(KV_TEXT(to), KV_INT(app_id)), NULL);
+	/* An application awaiting payment has only permits awaiting payment: cancelled with it. */
+	const char *p_from = kp_zone_permit_status_name(KP_ZONE_PERMIT_AWAITING_PAYMENT);
+	if (rc == KP_DB_OK)
+		rc = kp_db_run(c, "UPDATE zone_permits SET status = ? WHERE application_id = ? AND status = ?",
+		               KP_PARAMS(KV_TEXT(kp_zone_permit_status_name(kp_zone_permit_next(p_from, KP_ZONE_CANCEL))),
+		                         KV_INT(app_id), KV_TEXT(p_from)),
 		               NULL);
 	if (rc == KP_DB_OK)
-		rc = kp_db_run(c, "UPDATE zone_permits SET status = 'cancelled' WHERE application_id = ?",
-		               KP_PARAMS(KV_INT(app_id)), NULL);
-	if (rc == KP_DB_OK)
 		rc = kp_store_audit_id(c, who, "zone_application.cancel", "zone_application", app_id,
-		                       json_pack("{s:s}", "status", x.status), json_pack("{s:s}", "status", "cancelled"));
+		                       json_pack("{s:s}", "status", x.status), json_pack("{s:s}", "status", to));
 	rc = kp_store_end(c, rc);
 done:
 	kp_arena_cleanup(&a);
@@ -325,11 +337,14 @@ done:
 int kp_store_zone_permit_revoke(kp_conn_t *c, const kp_actor_t *who, int64_t permit_id, const char *reason)
 {
 	int64_t changes = 0;
+	/* Only an active permit is revoked (kp_zone_permit_next): the row is moved only from there. */
+	const char *from = kp_zone_permit_status_name(KP_ZONE_PERMIT_ACTIVE);
+	const char *to = kp_zone_permit_status_name(kp_zone_permit_next(from, KP_ZONE_REVOKE));
 	int rc = kp_store_begin(c);
 	if (rc != KP_DB_OK)
 		return rc;
-	rc = kp_db_run(c, "UPDATE zone_permits SET status = 'revoked', status_reason = ? WHERE id = ? AND status = 'active'",
-	               KP_PARAMS(KV_TEXT(reason), KV_INT(permit_id)), &changes);
+	rc = kp_db_run(c, "UPDATE zone_permits SET status = ?, status_reason = ? WHERE id = ? AND status = ?",
+	               KP_PARAMS(KV_TEXT(to), KV_TEXT(reason), KV_INT(permit_id), KV_TEXT(from)), &changes);
 	if (rc == KP_DB_OK && changes == 0)
 		rc = KP_DB_CONFLICT;
 	if (rc == KP_DB_OK) {
@@ -338,15 +353,15 @@ int kp_store_zone_permit_revoke(kp_conn_t *c, const kp_actor_t *who, int64_t per
 	}
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_id(c, who, "zone_permit.revoke", "zone_permit", permit_id,
-		                       json_pack("{s:s}", "status", "active"),
-		                       json_pack("{s:s, s:s}", "status", "revoked", "reason", reason));
+		                       json_pack("{s:s}", "status", from),
+		                       json_pack("{s:s, s:s}", "status", to, "reason", reason));
 	return kp_store_end(c, rc);
 }
 
 int kp_store_zone_permit_revoked_ids(kp_conn_t *c, kp_arena_t *a, const char *issuer, const char ***ids, int *n)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, "SELECT id FROM zone_permits WHERE status IN ('revoked', 'cancelled') ORDER BY id",
+	int rc = kp_db_exec(c, a, &r, "SELECT id FROM zone_permits WHERE status IN " KP_ZONE_PERMIT_VOID_SQL " ORDER BY id",
 	                    NULL, 0);
 	if (rc != KP_DB_OK)
 		return rc;
@@ -374,15 +389,17 @@ int kp_store_zone_check_add(kp_conn_t *c, const kp_actor_t *who, kp_zone_check_r
 	rc = kp_db_exec(c, &a, &r,
 	                "INSERT INTO zone_checks (permit_id, officer_id, place, zone, passport_number, valid, reasons,"
 	                " checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	                KP_PARAMS(x->permit_id ? KV_INT(x->permit_id) : KV_NULL, x->officer_id ? KV_INT(x->officer_id) : KV_NULL,
-	                          KV_TEXT(x->place), x->zone ? KV_INT(x->zone) : KV_NULL, KV_TEXT(x->passport_number),
-	                          KV_INT(x->valid), KV_TEXT(x->reasons), KV_INT(x->checked_at)));
+	                KP_PARAMS(x->permit_id ? KV_INT(x->permit_id) : KV_NULL,
+	                          x->officer_id ? KV_INT(x->officer_id) : KV_NULL, KV_TEXT(x->place),
+	                          x->zone ? KV_INT(x->zone) : KV_NULL, KV_TEXT(x->passport_number), KV_INT(x->valid),
+	                          KV_TEXT(x->reasons), KV_INT(x->checked_at)));
 	if (rc == KP_DB_OK) {
 		x->id = kp_rows_int(&r, 0, 0);
 		json_t *reasons = json_loads(x->reasons, 0, NULL);
 		rc = kp_store_audit_id(c, who, "zone_permit.check", "zone_permit", x->permit_id, NULL,
 		                       json_pack("{s:I, s:s?, s:i, s:b, s:o}", "check_id", (json_int_t)x->id, "place", x->place,
-		                                 "zone", x->zone, "valid", x->valid, "reasons", reasons ? reasons : json_array()));
+		                                 "zone", x->zone, "valid", x->valid, "reasons",
+		                                 reasons ? reasons : json_array()));
 	}
 	rc = kp_store_end(c, rc);
 done:

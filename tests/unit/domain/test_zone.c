@@ -286,6 +286,13 @@ static void states_and_moves(void **state)
 		const char *name = kp_zone_permit_status_name((enum kp_zone_permit_status)i);
 		assert_int_equal(kp_zone_permit_status_parse(name), i);
 		assert_int_equal(kp_zone_permit_active(name), i == KP_ZONE_PERMIT_ACTIVE);
+		/* the revocation list's SQL names exactly the states no action leads out of */
+		bool stuck = true;
+		for (int act = KP_ZONE_PAY; act <= KP_ZONE_REVOKE; act++)
+			stuck = stuck && kp_zone_permit_next(name, (enum kp_zone_action)act) < 0;
+		char quoted[32];
+		snprintf(quoted, sizeof(quoted), "'%s'", name);
+		assert_int_equal(strstr(KP_ZONE_PERMIT_VOID_SQL, quoted) != NULL, stuck);
 	}
 	for (int i = 0; i < KP_ZONE_APP_STATUS_COUNT; i++)
 		assert_int_equal(kp_zone_app_status_parse(kp_zone_app_status_name((enum kp_zone_app_status)i)), i);
