@@ -1,5 +1,6 @@
 /* organisations.c: reading and (for admins) creating organisations. */
 #include "api/api.h"
+#include "api/paging.h"
 #include "domain/account.h"
 
 #include <string.h>
@@ -53,9 +54,18 @@ void kp_api_org_list(kp_req_t *req)
 		               " customs, partner_authority");
 		return;
 	}
+	const char *status = kp_req_query(req, "status");
+	if (status && !kp_account_status_known(status)) {
+		kp_reply_error(req, 400, "bad_query", "query parameter 'status' must be active or suspended");
+		return;
+	}
+	kp_page_t page;
+	if (kp_api_page_read(req, 500, 100, &page) != 0)
+		return;
 	kp_org_t *orgs;
 	int n;
-	int rc = kp_store_org_list(kp_api_db(req), &req->arena, kind, &orgs, &n);
+	int64_t total;
+	int rc = kp_store_org_page(kp_api_db(req), &req->arena, kind, status, &page, &orgs, &n, &total);
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "organisations");
 		return;
@@ -63,7 +73,7 @@ void kp_api_org_list(kp_req_t *req)
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++)
 		json_array_append_new(items, kp_api_org_json(&orgs[i]));
-	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
+	kp_api_page_reply(req, items, total, &page);
 }
 
 void kp_api_org_create(kp_req_t *req)

@@ -151,11 +151,26 @@ int kp_store_org_by_inn(kp_conn_t *c, kp_arena_t *a, const char *inn, kp_org_t *
 
 int kp_store_org_list(kp_conn_t *c, kp_arena_t *a, const char *kind, kp_org_t **out, int *n)
 {
+	kp_page_t all = {NULL, INT32_MAX, 0};
+	int64_t total;
+	return kp_store_org_page(c, a, kind, NULL, &all, out, n, &total);
+}
+
+#define ORG_WHERE                                                                                                  \
+	" FROM organisations WHERE (CAST(? AS TEXT) IS NULL OR kind = ?) AND (CAST(? AS TEXT) IS NULL OR status = ?)" \
+	" AND (CAST(? AS TEXT) IS NULL OR" KP_LIKE("name") " OR" KP_LIKE("COALESCE(inn, '')") " OR" KP_LIKE("COALESCE(licence_number, '')")               \
+	" OR" KP_LIKE("COALESCE(contact_name, '')") ")"
+
+int kp_store_org_page(kp_conn_t *c, kp_arena_t *a, const char *kind, const char *status, const kp_page_t *page,
+                      kp_org_t **out, int *n, int64_t *total)
+{
+	const char *like = kp_page_pattern(a, page);
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT " ORG_COLUMNS " FROM organisations WHERE CAST(? AS TEXT) IS NULL OR kind = ?"
-	                    " ORDER BY name, id",
-	                    KP_PARAMS(KV_TEXT(kind), KV_TEXT(kind)));
+	int rc = kp_page_query(c, a, "SELECT COUNT(*)" ORG_WHERE,
+	                       "SELECT " ORG_COLUMNS ORG_WHERE " ORDER BY name, id LIMIT ? OFFSET ?",
+	                       KP_PARAMS(KV_TEXT(kind), KV_TEXT(kind), KV_TEXT(status), KV_TEXT(status), KV_TEXT(like),
+	                                 KV_TEXT(like), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like)),
+	                       page, &r, total);
 	if (rc != KP_DB_OK)
 		return rc;
 	*n = r.nrows;

@@ -15,9 +15,10 @@ typedef struct kp_page {
 	int64_t offset; /* rows skipped, >= 0 */
 } kp_page_t;
 
-/* One searched column: LOWER(col) LIKE LOWER(pattern) with '!' escaping. Case-insensitive
- * for Latin letters on both databases, for Cyrillic on PostgreSQL only (SQLite's LOWER). */
-#define KP_LIKE(col) " LOWER(" col ") LIKE LOWER(?) ESCAPE '!'"
+/* One searched column: kp_fold(col) LIKE kp_fold(pattern) with '!' escaping. kp_fold is
+ * the case folding of core/fold.h (Latin and Cyrillic), the same SQL function on both
+ * databases (sqlite.c registers it, store.c creates it on PostgreSQL). */
+#define KP_LIKE(col) " kp_fold(" col ") LIKE kp_fold(?) ESCAPE '!'"
 
 /* The LIKE pattern "%q%" for p->q with % _ ! escaped (in a), or NULL without a search. */
 const char *kp_page_pattern(kp_arena_t *a, const kp_page_t *p);

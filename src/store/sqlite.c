@@ -1,6 +1,7 @@
 /* sqlite.c: the SQLite backend (WAL, busy timeout, foreign keys, prepared-statement cache). */
 #include "store/db.h"
 #include "core/log.h"
+#include "core/fold.h"
 #include "core/util.h"
 
 #include <sqlite3.h>
@@ -42,6 +43,26 @@ static int map_rc(struct sqlite_handle *h, int rc)
 	return KP_DB_ERR;
 }
 
+/* kp_fold(text): the search folding of core/fold.h (SQLite's own LOWER folds ASCII only);
+ * NULL stays NULL. PostgreSQL has the same function (store.c). */
+static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	if (s == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	size_t n = (size_t)sqlite3_value_bytes(argv[0]);
+	char *out = sqlite3_malloc64(n + 1);
+	if (out == NULL) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	size_t len = kp_fold_utf8(s, n, out);
+	sqlite3_result_text64(ctx, out, len, sqlite3_free, SQLITE_UTF8);
+}
+
 static int sq_open(const char *dsn, int sync_full, void **out, char *err, size_t errlen)
 {
 	struct sqlite_handle *h = kp_calloc(1, sizeof(*h));
@@ -67,7 +88,9 @@ static int sq_open(const char *dsn, int sync_full, void **out, char *err, size_t
 	snprintf(pragmas, sizeof(pragmas), "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;",
 	         sync_full ? "FULL" : "NORMAL");
 	char *msg = NULL;
-	if (sqlite3_exec(h->db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
+	if (sqlite3_create_function_v2(h->db, "kp_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+	                               sql_fold, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(h->db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot set up SQLite database %s: %s", path, msg ? msg : "unknown error");
 		sqlite3_free(msg);
 		sqlite3_close(h->db);

@@ -2,6 +2,7 @@
 #include "store/store.h"
 #include "store/tlog.h"
 #include "core/embed.h"
+#include "core/fold.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -279,6 +280,31 @@ done:
 	return rc;
 }
 
+/* PostgreSQL: kp_fold(text), the search folding of core/fold.h as translate() of its pairs
+ * (SQLite registers the same in C, sqlite.c). lower() would depend on the cluster's
+ * LC_CTYPE (ASCII only under C) and fold differently from SQLite; translate() does not.
+ * Written from the one table on each start, so a change to the table reaches both
+ * databases; replaced only when its body differs. */
+static int pg_fold_function(kp_conn_t *c)
+{
+	const char *caps, *smalls;
+	kp_fold_pairs(&caps, &smalls);
+	kp_arena_t a;
+	kp_arena_init(&a);
+	const char *body = kp_arena_printf(&a, " SELECT translate($1, '%s', '%s') ", caps, smalls);
+	kp_rows_t r;
+	int rc = kp_db_exec(c, &a, &r, "SELECT prosrc FROM pg_proc WHERE proname = 'kp_fold'", NULL, 0);
+	if (rc == KP_DB_OK && !(r.nrows == 1 && strcmp(kp_rows_text(&r, 0, 0), body) == 0)) {
+		char *sql = kp_arena_printf(&a,
+		                             "CREATE OR REPLACE FUNCTION kp_fold(TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE"
+		                             " STRICT PARALLEL SAFE AS $kp_fold$%s$kp_fold$",
+		                             body);
+		rc = c->be->script(c->h, sql);
+	}
+	kp_arena_cleanup(&a);
+	return rc;
+}
+
 int kp_store_migrate(kp_store_t *s, int *applied)
 {
 	*applied = 0;
@@ -292,6 +318,8 @@ int kp_store_migrate(kp_store_t *s, int *applied)
 		                         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
 	for (const struct kp_embed *m = kp_migrations; rc == KP_DB_OK && m->name; m++)
 		rc = apply_one(c, m, applied);
+	if (pg && rc == KP_DB_OK)
+		rc = pg_fold_function(c);
 	if (pg)
 		kp_db_run(c, "SELECT pg_advisory_unlock(7030)", NULL, 0, NULL);
 	kp_store_release(s, c);

@@ -85,6 +85,10 @@ int kp_store_org_set_status(kp_conn_t *c, const kp_actor_t *who, int64_t id, con
 int kp_store_org_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_org_t *out);
 int kp_store_org_by_inn(kp_conn_t *c, kp_arena_t *a, const char *inn, kp_org_t *out);
 int kp_store_org_list(kp_conn_t *c, kp_arena_t *a, const char *kind, kp_org_t **out, int *n);
+/* A page of organisations by name: kind NULL, status NULL: any; page->q searches the name,
+ * INN, licence number and contact name. *total: all that match. */
+int kp_store_org_page(kp_conn_t *c, kp_arena_t *a, const char *kind, const char *status, const kp_page_t *page,
+                      kp_org_t **out, int *n, int64_t *total);
 int kp_store_user_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_user_t *out);
 int kp_store_user_by_name(kp_conn_t *c, kp_arena_t *a, const char *username, kp_user_t *out);
 int kp_store_user_list(kp_conn_t *c, kp_arena_t *a, int64_t org_id, kp_user_t **out, int *n);

@@ -162,6 +162,11 @@ test('ministry: suspend a carrier (it is refused permits), then reactivate it; t
   await signInAs(page, 'ministry');
   await page.getByRole('navigation').getByRole('link', { name: 'Carriers' }).click();
   await onPage(page, 'carriers');
+  // the list of carriers is searched by the server, in any case (Latin or Cyrillic)
+  const carrierList = page.locator('section.carrier-list');
+  await carrierList.getByLabel('Search').fill('ALA-TOO trans');
+  await carrierList.getByRole('button', { name: 'Show' }).click();
+  await carrierList.locator('.list-count[data-total="1"]').waitFor();
   const card = page.locator('li.carrier', { hasText: 'Ala-Too Trans LLC' });
   await card.locator('summary', { hasText: 'Suspend' }).click(); // opens the form
   await card.getByRole('button', { name: 'Suspend' }).click();

@@ -14,11 +14,16 @@ import { freshDatabase } from '../lib/kapka.mjs';
 
 const WRITERS = 6;
 
+// Every organisation, page after page.
 async function orgNames(k, token) {
-  const r = await k.req('GET', '/api/v1/organisations', { token });
-  assert.equal(r.status, 200, r.text);
-  const list = Array.isArray(r.json) ? r.json : r.json.organisations ?? r.json.items;
-  return new Map(list.map((o) => [o.id, JSON.stringify(o)]));
+  const all = new Map();
+  for (let offset = 0; offset !== undefined;) {
+    const r = await k.req('GET', `/api/v1/organisations?limit=500&offset=${offset}`, { token });
+    assert.equal(r.status, 200, r.text);
+    for (const o of r.json.items) all.set(o.id, JSON.stringify(o));
+    offset = r.json.next_offset;
+  }
+  return all;
 }
 
 const sqliteDump = (path) => execFileSync('sqlite3', [path, '.dump'], { encoding: 'utf8', maxBuffer: 1 << 28 });

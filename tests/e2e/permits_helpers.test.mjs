@@ -235,7 +235,7 @@ export async function snapshot(k, token) {
   };
   const [audit, apps, permits, vehicles, quotas, orgs, types] = await Promise.all([
     get('/api/v1/audit?limit=1'), get('/api/v1/permit-applications?limit=1000'), get('/api/v1/permits?limit=1000'),
-    get('/api/v1/vehicles'), get('/api/v1/quotas'), get('/api/v1/organisations'), get('/api/v1/permit-types'),
+    get('/api/v1/vehicles'), get('/api/v1/quotas'), get('/api/v1/organisations?limit=500'), get('/api/v1/permit-types'),
   ]);
   return {
     audit_head: audit[0]?.id ?? 0,

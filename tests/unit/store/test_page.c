@@ -1,7 +1,7 @@
 /* test_page.c: one page of a list (store/page.h) on SQLite and PostgreSQL: the LIKE pattern
  * with its own characters escaped, the count and the page from the same WHERE clause,
- * offsets past the end, and the search case-insensitive for Latin letters, through the
- * users' list (kp_store_user_page). */
+ * offsets past the end, and the search case-insensitive for Latin and Cyrillic letters
+ * (kp_fold, the same on both databases), through the users' list (kp_store_user_page). */
 #define KP_TEST_DB_PREFIX "kapka_page"
 #include "kp_store_test.h"
 
@@ -75,6 +75,30 @@ static void pages_and_search(void **state)
 	assert_int_equal(total, 2);
 }
 
-#define TESTS KP_STORE_FX_TEST(pattern_escapes), KP_STORE_FX_TEST(pages_and_search)
+/* kp_fold in SQL: Kyrgyz and Russian capitals, Ё, Turkish İ/ı, whatever the database's locale */
+static void search_folds_cyrillic(void **state)
+{
+	kp_store_fx_t *f = *state;
+	add(f, "ysyk", "carrier", "Ысык-Көл Транс");
+	add(f, "naryn", "carrier", "НАРЫН ҢӨҮ");
+	add(f, "yolka", "carrier", "Ёлка Çağrı İletişim");
+	int64_t total;
+	assert_string_equal(names(f, NULL, "ысык-көл", 10, 0, &total), "ysyk");
+	assert_string_equal(names(f, NULL, "ЫСЫК-КӨЛ ТРАНС", 10, 0, &total), "ysyk");
+	assert_string_equal(names(f, NULL, "нарын ңөү", 10, 0, &total), "naryn");
+	assert_string_equal(names(f, NULL, "ёлка", 10, 0, &total), "yolka");
+	assert_string_equal(names(f, NULL, "ÇAĞRI ILETIŞIM", 10, 0, &total), "yolka");
+	assert_string_equal(names(f, NULL, "елка", 10, 0, &total), ""); /* ё is not е */
+	assert_string_equal(names(f, NULL, "Н", 10, 0, &total), "naryn ysyk");
+	assert_int_equal(total, 2);
+	/* the SQL function itself: NULL stays NULL */
+	kp_rows_t r;
+	assert_int_equal(kp_db_exec(f->c, &f->a, &r, "SELECT kp_fold('ҢӨҮ Ё İı ABC'), kp_fold(NULL)", NULL, 0), KP_DB_OK);
+	assert_string_equal(kp_rows_text(&r, 0, 0), "ңөү ё ii abc");
+	assert_true(kp_rows_isnull(&r, 0, 1));
+}
+
+#define TESTS                                                                                                      \
+	KP_STORE_FX_TEST(pattern_escapes), KP_STORE_FX_TEST(pages_and_search), KP_STORE_FX_TEST(search_folds_cyrillic)
 
 KP_STORE_TEST_MAIN("list pages", TESTS)

@@ -1,10 +1,10 @@
-// carriers.js: carrier companies (#/carriers: GET /api/v1/organisations?kind=carrier); the
-// ministry suspends one (it then gets no permits) or reactivates it, always with a reason
-// (PUT /api/v1/organisations/{id}/status).
+// carriers.js: carrier companies (#/carriers: GET /api/v1/organisations?kind=carrier, searched
+// and paged by the server); the ministry suspends one (it then gets no permits) or
+// reactivates it, always with a reason (PUT /api/v1/organisations/{id}/status).
 import { pagedList } from '../list.js';
 import { append, h, notice, announce, dateEl } from '../dom.js';
 import { field, clearErrors, showError } from '../forms.js';
-import { row, term, errorNotice } from '../permit-ui.js';
+import { row, term } from '../permit-ui.js';
 import { GOV_ROLES } from './quotas.js';
 
 function statusForm(o, ctx, reload) {
@@ -100,7 +100,6 @@ function carrierCard(o, ctx, reload) {
 export default {
   async render(view, ctx) {
     const flash = h('div', { 'aria-live': 'polite' });
-    const box = h('div');
     // Carriers waiting for verification: searched (name, INN, licence) and paged by the server.
     const checks = pagedList(ctx, {
       path: '/api/v1/carrier-verifications', size: 10, fixed: { status: 'pending' }, empty: 'list.none',
@@ -109,19 +108,22 @@ export default {
     });
     const waiting = h('section', { class: 'carrier-checks' }, h('h2', { i18n: 'pm.checks_title' }),
       h('p', { class: 'aside', i18n: 'pm.checks_lead' }), checks.el);
+    // Every carrier, by name: searched (name, INN, licence, contact), filtered by state and
+    // paged by the server (GET /api/v1/organisations?kind=carrier&q=&status=&limit=&offset=).
+    const carriers = pagedList(ctx, {
+      path: '/api/v1/organisations', size: 25, fixed: { kind: 'carrier' }, empty: 'carriers.none',
+      search: { label: 'list.search', hint: 'search.orgs_hint' },
+      filters: [{ name: 'status', label: 'list.status', options: [{ value: '', label: 'ui.any' },
+        { value: 'suspended', label: 'status.suspended' }, { value: 'active', label: 'status.active' }] }],
+      draw: (items) => h('ul', { class: 'cards' }, items.map((o) => carrierCard(o, ctx, reload))),
+    });
     async function reload(done) {
-      try {
-        const [{ items }] = await Promise.all([ctx.api.get('/api/v1/organisations?kind=carrier'), checks.reload()]);
-        items.sort((a, b) => (a.status === b.status ? a.name.localeCompare(b.name) : a.status === 'suspended' ? -1 : 1));
-        box.replaceChildren(items.length ? h('ul', { class: 'cards' }, items.map((o) => carrierCard(o, ctx, reload)))
-          : h('p', { class: 'aside', i18n: 'carriers.none' }));
-        flash.replaceChildren(done ? notice(done) : '');
-        if (done) announce(flash.textContent);
-      } catch (err) {
-        box.replaceChildren(errorNotice(err));
-      }
+      await Promise.all([carriers.reload(), checks.reload()]);
+      flash.replaceChildren(done ? notice(done) : '');
+      if (done) announce(flash.textContent);
     }
-    append(view, h('h1', { i18n: 'carriers.title' }), h('p', { class: 'lead', i18n: 'carriers.lead' }), flash, waiting, box);
+    append(view, h('h1', { i18n: 'carriers.title' }), h('p', { class: 'lead', i18n: 'carriers.lead' }), flash, waiting,
+      h('section', { class: 'carrier-list' }, carriers.el));
     await reload();
   },
 };

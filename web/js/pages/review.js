@@ -78,14 +78,14 @@ export default {
   async render(view, ctx) {
     append(view, h('h1', { i18n: 'review.title' }), h('p', { class: 'lead', i18n: 'review.lead' }));
     try {
-      const [queue, orgList] = await Promise.all([
-        ctx.api.get('/api/v1/permit-applications?status=pending_review&limit=200'),
-        ctx.api.get('/api/v1/organisations?kind=carrier'),
+      const queue = await ctx.api.get('/api/v1/permit-applications?status=pending_review&limit=200');
+      // only the carriers and vehicles of the queue, not every carrier (that list is paged)
+      const fetchAll = (ids, path) => Promise.all([...new Set(ids)].map((id) => ctx.api.get(`${path}/${id}`).catch(() => null)))
+        .then((found) => new Map(found.filter(Boolean).map((x) => [x.id, x])));
+      const [orgs, vehicles] = await Promise.all([
+        fetchAll(queue.items.map((ap) => ap.organisation_id).filter(Boolean), '/api/v1/organisations'),
+        fetchAll(queue.items.map((ap) => ap.vehicle_id), '/api/v1/vehicles'),
       ]);
-      const orgs = new Map(orgList.items.map((o) => [o.id, o]));
-      const ids = [...new Set(queue.items.map((ap) => ap.vehicle_id))];
-      const vehicles = new Map((await Promise.all(ids.map((id) => ctx.api.get(`/api/v1/vehicles/${id}`).catch(() => null))))
-        .filter(Boolean).map((v) => [v.id, v]));
       append(view, queue.items.length
         ? h('ul', { class: 'cards' }, queue.items.map((ap) => applicationCard(ap, orgs, vehicles, ctx)))
         : h('p', { class: 'notice notice-ok', role: 'status', i18n: 'review.empty' }));

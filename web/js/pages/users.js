@@ -9,6 +9,7 @@ import { pagedList } from '../list.js';
 const ROLES = ['carrier', 'traveller', 'officer', 'ministry', 'auditor', 'admin'];
 const STAFF = ['officer', 'ministry', 'auditor', 'admin']; // accounts the administrator adds
 const PAGE = 25;
+const STAFF_ORG_KINDS = ['ministry', 'border_service', 'customs', 'partner_authority'];
 
 function statusCell(u, ctx, reload) {
   const badge = h('span', { class: `badge badge-${u.status === 'active' ? 'ok' : 'bad'}`, i18n: `status.${u.status}` });
@@ -43,8 +44,10 @@ export default {
     const reload = () => list.reload();
     append(view, h('h1', { i18n: 'ui.users_title' }), h('p', { class: 'lead', i18n: 'ui.users_lead' }), list.el);
     if (ctx.user.role === 'admin') {
-      const { items: orgs } = await ctx.api.get('/api/v1/organisations').catch(() => ({ items: [] }));
-      const staffOrgs = orgs.filter((o) => !['carrier', 'importer'].includes(o.kind));
+      // the organisations staff belong to, one kind at a time (carriers are many and paged)
+      const staffOrgs = (await Promise.all(STAFF_ORG_KINDS.map((kind) =>
+        ctx.api.get(`/api/v1/organisations?kind=${kind}&limit=500`).then((r) => r.items).catch(() => []))))
+        .flat().sort((a, b) => a.name.localeCompare(b.name));
       const done = h('div');
       const add = makeForm({
         submit: 'ui.users_add',
