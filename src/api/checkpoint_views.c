@@ -77,6 +77,9 @@ json_t *kp_api_checkpoint_json(const kp_checkpoint_t *cp, bool detailed)
 	                      modes_json(cp->schedule.modes), "foreigners", cp->schedule.foreigners, "permission",
 	                      cp->permission, "border_zone", cp->border_zone, "capacity", cap, "notes", cp->notes);
 	json_object_set_new(j, "permission_names", kp_api_names_json(cp->permission, cp->permission_ky, cp->permission_ru));
+	json_object_set_new(j, "notes_names", kp_api_names_json(cp->notes, cp->notes_ky, cp->notes_ru));
+	json_object_set_new(j, "border_zone_names",
+	                    kp_api_names_json(cp->border_zone, cp->border_zone_ky, cp->border_zone_ru));
 	json_object_set_new(j, "post_names",
 	                    json_pack("{s:o, s:o}", cp->country,
 	                              kp_api_names_json(cp->post_name, cp->post_name_ky, cp->post_name_ru), cp->neighbour,

@@ -223,6 +223,11 @@ void kp_api_checkpoint_update(kp_req_t *req)
 		kp_field_problem(req, ch.permission_ky ? "permission_ky" : "permission_ru", "needs_english", NULL,
 		                 "is given with permission (in English), which it translates");
 	ch.notes = kp_body_str(req, "notes", 1000, false);
+	ch.notes_ky = kp_body_str(req, "notes_ky", 1000, false);
+	ch.notes_ru = kp_body_str(req, "notes_ru", 1000, false);
+	if ((ch.notes_ky || ch.notes_ru) && ch.notes == NULL)
+		kp_field_problem(req, ch.notes_ky ? "notes_ky" : "notes_ru", "needs_english", NULL,
+		                 "is given with notes (in English), which it translates");
 	read_capacity(req, &ch);
 	if (kp_body_check(req) != 0 || !checkpoint_exists(req))
 		return;

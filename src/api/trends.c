@@ -83,8 +83,8 @@ static void with_quotas(json_t *series, const kp_trend_row_t *q, int nq, int nmo
 		json_t *counts = json_array();
 		for (int k = 0; k < nmonths; k++)
 			json_array_append_new(counts, json_integer(0));
-		json_array_append_new(series, json_pack("{s:s, s:o, s:I}", "key", q[i].key, "counts", counts, "total",
-		                                        (json_int_t)0));
+		json_array_append_new(series,
+		                      json_pack("{s:s, s:o, s:I}", "key", q[i].key, "counts", counts, "total", (json_int_t)0));
 	}
 	for (size_t j = 0; j < json_array_size(series); j++) {
 		json_t *s = json_array_get(series, j);

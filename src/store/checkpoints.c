@@ -53,6 +53,10 @@ static void checkpoint_from_row(const kp_rows_t *r, int i, kp_checkpoint_t *cp)
 	cp->post_name_ru = kp_rows_text(r, i, 23);
 	cp->neighbour_post_name_ky = kp_rows_text(r, i, 24);
 	cp->neighbour_post_name_ru = kp_rows_text(r, i, 25);
+	cp->notes_ky = kp_rows_text(r, i, 26);
+	cp->notes_ru = kp_rows_text(r, i, 27);
+	cp->border_zone_ky = kp_rows_text(r, i, 28);
+	cp->border_zone_ru = kp_rows_text(r, i, 29);
 	if (kp_modes_parse(cp->modes_text, &cp->schedule.modes) != 0)
 		cp->schedule.modes = 0;
 	cp->schedule.holiday_rule = strcmp(cp->holiday_rule, "both") == 0  ? KP_HOLIDAYS_BOTH
@@ -73,7 +77,8 @@ static int load_checkpoints(kp_conn_t *c, kp_cp_set_t *set)
 	                    "SELECT code, country, neighbour, name_en, name_ru, name_ky, post_name, neighbour_post_name,"
 	                    " lat, lon, modes, foreigners, permission, border_zone, holiday_rule, season_from, season_to,"
 	                    " notes, updated_at, sources, permission_ky, permission_ru, post_name_ky, post_name_ru,"
-	                    " neighbour_post_name_ky, neighbour_post_name_ru FROM checkpoints ORDER BY country, name_en",
+	                    " neighbour_post_name_ky, neighbour_post_name_ru, notes_ky, notes_ru, border_zone_ky, border_zone_ru"
+	                    " FROM checkpoints ORDER BY country, name_en",
 	                    NULL, 0);
 	if (rc != KP_DB_OK)
 		return rc;
@@ -193,13 +198,15 @@ int kp_store_checkpoints_load(kp_conn_t *c, kp_cp_set_t *set)
 static json_t *checkpoint_snapshot(kp_conn_t *c, kp_arena_t *a, const char *code, int *rc)
 {
 	kp_rows_t r;
-	*rc = kp_db_one(c, a, &r, "SELECT modes, foreigners, permission, notes FROM checkpoints WHERE code = ?",
+	*rc = kp_db_one(c, a, &r,
+	                "SELECT modes, foreigners, permission, notes, notes_ky, notes_ru FROM checkpoints WHERE code = ?",
 	                KP_PARAMS(KV_TEXT(code)));
 	if (*rc != KP_DB_OK)
 		return NULL;
-	json_t *j = json_pack("{s:s, s:b, s:s?, s:s?, s:{}}", "modes", kp_rows_text(&r, 0, 0), "foreigners",
+	json_t *j = json_pack("{s:s, s:b, s:s?, s:s?, s:s?, s:s?, s:{}}", "modes", kp_rows_text(&r, 0, 0), "foreigners",
 	                      (int)kp_rows_int(&r, 0, 1), "permission", kp_rows_text(&r, 0, 2), "notes",
-	                      kp_rows_text(&r, 0, 3), "capacity");
+	                      kp_rows_text(&r, 0, 3), "notes_ky", kp_rows_text(&r, 0, 4), "notes_ru",
+	                      kp_rows_text(&r, 0, 5), "capacity");
 	*rc = kp_db_exec(c, a, &r, "SELECT flow, per_day FROM checkpoint_capacity WHERE checkpoint = ? ORDER BY flow",
 	                 KP_PARAMS(KV_TEXT(code)));
 	for (int i = 0; *rc == KP_DB_OK && i < r.nrows; i++)
@@ -214,12 +221,16 @@ static int apply_change(kp_conn_t *c, const char *code, const kp_checkpoint_chan
 	                   " permission = CASE WHEN ? = 1 THEN NULL ELSE COALESCE(?, permission) END,"
 	                   " permission_ky = CASE WHEN ? = 1 OR ? = 1 THEN ? ELSE permission_ky END,"
 	                   " permission_ru = CASE WHEN ? = 1 OR ? = 1 THEN ? ELSE permission_ru END,"
+	                   " notes_ky = CASE WHEN ? = 1 THEN ? ELSE notes_ky END,"
+	                   " notes_ru = CASE WHEN ? = 1 THEN ? ELSE notes_ru END,"
 	                   " foreigners = CASE WHEN ? < 0 THEN foreigners ELSE ? END, updated_at = ? WHERE code = ?",
 	                   KP_PARAMS(KV_TEXT(ch->modes), KV_TEXT(ch->notes), KV_INT(ch->clear_permission),
 	                             KV_TEXT(ch->permission), KV_INT(ch->clear_permission), KV_INT(ch->permission != NULL),
 	                             KV_TEXT(ch->clear_permission ? NULL : ch->permission_ky), KV_INT(ch->clear_permission),
 	                             KV_INT(ch->permission != NULL), KV_TEXT(ch->clear_permission ? NULL : ch->permission_ru),
-	                             KV_INT(ch->foreigners), KV_INT(ch->foreigners), KV_INT(kp_now()), KV_TEXT(code)),
+	                             KV_INT(ch->notes != NULL), KV_TEXT(ch->notes_ky), KV_INT(ch->notes != NULL),
+	                             KV_TEXT(ch->notes_ru), KV_INT(ch->foreigners), KV_INT(ch->foreigners), KV_INT(kp_now()),
+	                             KV_TEXT(code)),
 	                   NULL);
 	for (int f = 0; rc == KP_DB_OK && f < KP_FLOW_COUNT; f++) {
 		if (ch->capacity[f] < 0)

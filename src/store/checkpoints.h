@@ -19,6 +19,7 @@ typedef struct kp_checkpoint {
 	const char *modes_text, *permission, *border_zone, *holiday_rule, *season_from, *season_to, *notes;
 	const char *permission_ky, *permission_ru; /* the permission in Kyrgyz and Russian, NULL when not given */
 	const char *post_name_ky, *post_name_ru, *neighbour_post_name_ky, *neighbour_post_name_ru; /* likewise */
+	const char *notes_ky, *notes_ru, *border_zone_ky, *border_zone_ru;                         /* likewise */
 	const char *sources; /* the public sources the registry data was checked against, and what was not */
 	double lat, lon;
 	int64_t capacity[KP_FLOW_COUNT]; /* per day and flow; -1: this flow is not handled */
@@ -45,6 +46,7 @@ const kp_checkpoint_t *kp_cp_set_find(const kp_cp_set_t *set, const char *code);
 typedef struct kp_checkpoint_change {
 	const char *modes, *permission, *notes;
 	const char *permission_ky, *permission_ru; /* stored with a new permission (NULL: none given) */
+	const char *notes_ky, *notes_ru;           /* stored with new notes (NULL: none given) */
 	int foreigners;                            /* -1: unchanged */
 	bool clear_permission;
 	int64_t capacity[KP_FLOW_COUNT]; /* -1: unchanged */

@@ -146,9 +146,23 @@ for (const width of [390, 1280]) {
       assert.ok(text.includes(cp.json.permission_names[lang]), `permission in ${lang}`);
       assert.ok(text.includes(cp.json.closures[0].reason_names[lang]), `closure reason in ${lang}`);
       assert.ok(text.includes(cp.json.post_names.KG[lang]), `post name in ${lang}`);
+      assert.ok(text.includes(cp.json.notes_names[lang]), `notes in ${lang}`);
       if (lang !== 'en') assert.ok(!text.includes(cp.json.permission), `no English permission on the ${lang} page`);
+      if (lang !== 'en') assert.ok(!text.includes(cp.json.notes), `no English notes on the ${lang} page`);
       assert.deepEqual((await overflow(page)).wide, [], `kyzyl-art ${lang} fits`);
       await shot(page, `forms-names-kyzyl-art-${width}-${lang}`);
+    }
+    // a crossing in a restricted border zone: the zone named in the page's language too
+    const tg = await env.kapka.req('GET', '/api/v1/checkpoints/torugart');
+    await page.goto('/#/checkpoints/torugart');
+    await page.locator('#main h1[data-code="torugart"]').waitFor();
+    for (const lang of LANGS) {
+      await page.locator(`.lang-switch [data-lang="${lang}"]`).click();
+      await page.locator(`html[lang="${lang}"]`).waitFor();
+      const text = await page.locator('#main').innerText();
+      assert.ok(text.includes(tg.json.border_zone_names[lang]), `border zone in ${lang}`);
+      assert.ok(text.includes(tg.json.notes_names[lang]), `torugart notes in ${lang}`);
+      if (lang !== 'en') assert.ok(!text.includes(tg.json.border_zone), `no English border zone on the ${lang} page`);
     }
     assert.deepEqual(problems, []);
     await context.close();

@@ -78,3 +78,34 @@ test('a holiday the ministry adds carries its Kyrgyz and Russian names to the cr
   const list = await k.req('GET', '/api/v1/public-holidays?country=KG&year=2027');
   assert.ok(list.json.items.every((x) => x.names.ky && x.names.ru), 'every Kyrgyz holiday named in ky and ru');
 });
+
+// A crossing's notes and its restricted border zone (free text of the registry) in Kyrgyz and
+// Russian: every seeded note and zone translated; the ministry gives new notes with their
+// translations, a translation alone is refused and stores nothing.
+test('checkpoint notes and border zones in ky and ru; new notes come with their translations', async () => {
+  const { k, tok } = srv;
+  for (const c of (await k.req('GET', CP)).json.items) {
+    assert.ok(c.notes_names && c.notes_names.en === c.notes && c.notes_names.ky && c.notes_names.ru, `${c.code}: ${JSON.stringify(c.notes_names)}`);
+    if (c.border_zone === null) assert.equal(c.border_zone_names, null, c.code);
+    else assert.ok(c.border_zone_names.en === c.border_zone && c.border_zone_names.ky && c.border_zone_names.ru, c.code);
+  }
+  const tg = (await k.req('GET', `${CP}/torugart`)).json;
+  assert.deepEqual(tg.border_zone_names, { en: 'Naryn region: Torugart checkpoint', ky: 'Нарын облусу: Торугарт өткөрүү пункту',
+    ru: 'Нарынская область: пункт пропуска Торугарт' });
+  assert.match(tg.notes_names.ru, /Кара-Булак/);
+
+  const put = (body) => k.req('PUT', `${CP}/dostyk`, { token: tok.ministry, body });
+  const before = (await k.req('GET', `${CP}/dostyk`)).json.notes_names;
+  const lone = assertError(await put({ notes_ru: 'Ремонт дороги' }), 422, 'invalid_field');
+  assert.deepEqual(lone.fields.map((f) => `${f.field} ${f.code}`), ['notes_ru needs_english']);
+  assert.deepEqual((await k.req('GET', `${CP}/dostyk`)).json.notes_names, before, 'nothing stored');
+  const set = await put({ notes: 'Road works until May.', notes_ky: 'Май айына чейин жол оңдолот.', notes_ru: 'Ремонт дороги до мая.' });
+  assert.equal(set.status, 200, set.text);
+  assert.deepEqual(set.json.notes_names, { en: 'Road works until May.', ky: 'Май айына чейин жол оңдолот.', ru: 'Ремонт дороги до мая.' });
+  // a change that leaves the notes alone keeps their translations
+  const other = await put({ foreigners: true });
+  assert.deepEqual(other.json.notes_names, set.json.notes_names);
+  // new English notes without translations drop the old ones (they would be wrong)
+  const plain = await put({ notes: 'Quick.' });
+  assert.deepEqual(plain.json.notes_names, { en: 'Quick.', ky: null, ru: null });
+});

@@ -54,6 +54,8 @@ function changes(cp, ctx) {
         permission: v.permission ? v.permission : null,
         ...(v.permission && v.permission_ky ? { permission_ky: v.permission_ky } : {}),
         ...(v.permission && v.permission_ru ? { permission_ru: v.permission_ru } : {}),
+        // the notes with their translations, when given (new notes drop old translations)
+        ...(v.notes ? { notes: v.notes, ...(v.notes_ky ? { notes_ky: v.notes_ky } : {}), ...(v.notes_ru ? { notes_ru: v.notes_ru } : {}) } : {}),
       });
       ctx.navigate(`checkpoints/${cp.code}`, { flash: { key: 'cpadmin.saved' } });
     },
@@ -67,6 +69,9 @@ function changes(cp, ctx) {
   field({ name: 'permission', label: 'cpadmin.permission', value: cp.permission || '', maxlength: 300, hint: 'cpadmin.permission_hint' }),
   field({ name: 'permission_ky', label: 'form.permission_ky', value: cp.permission_names?.ky || '', maxlength: 300 }),
   field({ name: 'permission_ru', label: 'form.permission_ru', value: cp.permission_names?.ru || '', maxlength: 300 }),
+  field({ name: 'notes', label: 'words.notes', value: cp.notes || '', maxlength: 1000, multiline: true, hint: 'words.notes_hint' }),
+  field({ name: 'notes_ky', label: 'words.notes_ky', value: cp.notes_names?.ky || '', maxlength: 1000, multiline: true }),
+  field({ name: 'notes_ru', label: 'words.notes_ru', value: cp.notes_names?.ru || '', maxlength: 1000, multiline: true }),
   fieldset('checkpoint.capacity', ...FLOWS.map((fl) => field({ name: `cap_${fl}`, label: `cpadmin.cap_${fl}`, type: 'number',
     inputmode: 'numeric', min: 0, max: 1000000, value: cp.capacity[fl] !== undefined ? String(cp.capacity[fl]) : '' }))));
   return h('section', { class: 'card cp-admin', 'aria-labelledby': 'cpadmin-change' },
