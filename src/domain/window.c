@@ -93,6 +93,9 @@ static int check_field_def(kp_arena_t *a, const json_t *f, size_t i, kp_sw_probl
 		else
 			regfree(&re);
 	}
+	const json_t *hint = json_object_get(f, "pattern_hint");
+	if (hint && !(json_is_string(hint) && *json_string_value(hint)) && !has_names(hint))
+		PROBLEM(where, "pattern_hint must be text or names in ky, ru and en");
 	return problems;
 }
 
@@ -260,6 +263,15 @@ static int check_vehicles(kp_arena_t *a, const json_t *f, const char *name, cons
 	return problems;
 }
 
+/* What a field's pattern asks for, in English: its pattern_hint (text, or names in ky, ru
+ * and en, which the pages show in their language). */
+static const char *pattern_hint(const json_t *f)
+{
+	const json_t *hint = json_object_get(f, "pattern_hint");
+	const char *en = json_string_value(json_is_object(hint) ? json_object_get(hint, "en") : hint);
+	return en && *en ? en : "has the wrong form";
+}
+
 static int check_field(kp_arena_t *a, const json_t *f, const json_t *v, const char *(*vin_check)(const char *),
                        kp_sw_problem_fn fn, void *ctx)
 {
@@ -292,7 +304,7 @@ static int check_field(kp_arena_t *a, const json_t *f, const json_t *v, const ch
 	regex_t re;
 	if (why == NULL && pattern && regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) == 0) {
 		if (regexec(&re, s, 0, NULL, 0) != 0)
-			why = json_string_value(json_object_get(f, "pattern_hint")) ?: "has the wrong form";
+			why = pattern_hint(f);
 		regfree(&re);
 	}
 	if (why)

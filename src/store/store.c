@@ -296,9 +296,9 @@ static int pg_fold_function(kp_conn_t *c)
 	int rc = kp_db_exec(c, &a, &r, "SELECT prosrc FROM pg_proc WHERE proname = 'kp_fold'", NULL, 0);
 	if (rc == KP_DB_OK && !(r.nrows == 1 && strcmp(kp_rows_text(&r, 0, 0), body) == 0)) {
 		char *sql = kp_arena_printf(&a,
-		                             "CREATE OR REPLACE FUNCTION kp_fold(TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE"
-		                             " STRICT PARALLEL SAFE AS $kp_fold$%s$kp_fold$",
-		                             body);
+		                            "CREATE OR REPLACE FUNCTION kp_fold(TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE"
+		                            " STRICT PARALLEL SAFE AS $kp_fold$%s$kp_fold$",
+		                            body);
 		rc = c->be->script(c->h, sql);
 	}
 	kp_arena_cleanup(&a);

@@ -208,10 +208,26 @@ test('Kyzyl-Art in Russian, the tourism department in Kyrgyz, the border post an
   await tr.page.locator('[data-procedure="kyzyl-art-crossing"] a').click();
   await tr.page.locator('[data-field="data.full_name"]').waitFor();
   await tr.page.locator('[data-field="data.full_name"]').fill('Anna Schmidt');
-  await tr.page.locator('[data-field="data.passport_number"]').fill('C01X00T47');
   await tr.page.locator('[data-field="data.nationality"]').fill('de');
   await tr.page.locator('[data-field="data.crossing_date"]').fill('2026-12-20');
   await tr.page.locator('[data-field="data.direction"]').selectOption('kg-tj');
+  // what the passport number's pattern asks for is the procedure's data in three languages:
+  // under the field, and as the server's problem, in the page's language
+  const passport = tr.page.locator('#main .field[data-name="data.passport_number"]');
+  const RU_HINT = 'должен состоять из 5–20 заглавных латинских букв и цифр';
+  assert.equal((await passport.locator('p.hint').innerText()).trim(), RU_HINT);
+  await tr.page.locator('[data-field="data.passport_number"]').fill('c01x');
+  await tr.page.locator('form button[type="submit"]').click();
+  await passport.locator('.field-error').waitFor();
+  assert.equal((await passport.locator('.field-error').innerText()).trim(), RU_HINT);
+  await tr.page.locator('.lang-switch [data-lang="ky"]').click();
+  await tr.page.locator('html[lang="ky"]').waitFor();
+  const KY_HINT = '5тен 20га чейин латын баш тамгаларынан жана цифралардан турушу керек';
+  assert.equal((await passport.locator('.field-error').innerText()).trim(), KY_HINT);
+  assert.ok((await tr.page.locator('#main .error-summary').innerText()).includes(KY_HINT));
+  await tr.page.locator('.lang-switch [data-lang="ru"]').click();
+  await tr.page.locator('html[lang="ru"]').waitFor();
+  await tr.page.locator('[data-field="data.passport_number"]').fill('C01X00T47');
   await tr.page.locator('[data-field="data.gbao_permit"]').fill('GBAO-2026-1182');
   await tr.page.setInputFiles('input[type=file][data-kind="passport"]', { name: 'passport.pdf', mimeType: 'application/pdf', buffer: PDF });
   await tr.page.locator('form button[type="submit"]').click();

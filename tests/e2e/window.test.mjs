@@ -431,3 +431,27 @@ test('an applicant keeps at most document_max_per_user documents', async () => {
     await stopClean(k);
   }
 });
+
+// What a field's pattern asks for is published in ky, ru and en (the pages show it in their
+// language); the server's problem is the English; a hint in only some languages is refused.
+test('pattern hints: three languages in the definition, the English in the problem, a half-named hint refused', async () => {
+  const { k } = srv;
+  const art = (await k.req('GET', '/api/v1/window/procedures/kyzyl-art-crossing')).json;
+  const hint = art.fields.find((f) => f.name === 'passport_number').pattern_hint;
+  assert.deepEqual(Object.keys(hint).sort(), ['en', 'ky', 'ru']);
+  assert.match(hint.ru, /латинских букв/);
+  const ev = (await k.req('GET', '/api/v1/window/procedures/ev-duty-free')).json;
+  assert.match(ev.fields.find((f) => f.name === 'tax_id').pattern_hint.ky, /ПИН\/ИНН/);
+  const t = await newTraveller(k);
+  const r = await k.req('POST', '/api/v1/window/applications', { token: t.token, body: { procedure: 'kyzyl-art-crossing',
+    data: { full_name: 'Anna Schmidt', passport_number: 'c01x', nationality: 'DE', crossing_date: '2027-06-01', direction: 'kg-tj' } } });
+  const e = assertError(r, 422, 'invalid_field');
+  assert.ok(e.fields.some((f) => f.field === 'data.passport_number' && f.problem === hint.en), r.text);
+  const L = (en) => ({ ky: en, ru: en, en });
+  const def = { code: 'half-hint', name: L('Half hint'), applicants: ['traveller'], expires_days: 5, documents: [],
+    fields: [{ name: 'code', type: 'text', max: 9, pattern: '^[0-9]+$', pattern_hint: { en: 'digits only', ru: 'только цифры' }, required: true, label: L('Code') }],
+    steps: [{ code: 'border', agency: 'border', role: 'officer', after: [], sla_hours: 2, label: L('Border') }] };
+  const bad = assertError(await k.req('PUT', '/api/v1/window/procedures/half-hint', { token: S.admin, body: def }), 422, 'invalid_field');
+  assert.ok(bad.fields.some((f) => f.field === 'fields[0]' && /pattern_hint/.test(f.problem)), JSON.stringify(bad.fields));
+  assertError(await k.req('GET', '/api/v1/window/procedures/half-hint', { token: S.admin }), 404, 'not_found');
+});

@@ -1,7 +1,7 @@
 // window-ui.js: pieces the single-window pages share: names given in data in three
 // languages, step states and time left, the steps of an application as a list, uploading a
 // document's bytes, and the server's problems in the current language.
-import { h, dateEl } from './dom.js';
+import { h, dateEl, named as namedEl } from './dom.js';
 import { t, has, nameIn } from './i18n.js';
 import { csrfToken, ApiError } from './api.js';
 
@@ -89,10 +89,26 @@ export function localProblem(text) {
   return text;
 }
 
-// An ApiError with its field problems (and its code's message) in the current language.
-export function localError(err) {
+// What a field's pattern asks for (pattern_hint: text, or {ky, ru, en}) as names.
+export function patternHint(f) {
+  const hint = f?.pattern_hint;
+  return typeof hint === 'string' ? { en: hint, ky: null, ru: null } : hint?.en ? hint : null;
+}
+
+// The server's problem with a field of def (data.NAME) that is the field's pattern hint in
+// English, as that hint in the page's language: a fresh element each time it is shown (by
+// the field and in the summary) that follows a change of language.
+function hintProblem(def, field, text) {
+  const f = def?.fields?.find((x) => `data.${x.name}` === field);
+  const hint = patternHint(f);
+  return hint && hint.en === text ? { get text() { return namedEl(hint); } } : null;
+}
+
+// An ApiError with its field problems (and its code's message) in the current language;
+// def: the procedure the form follows, whose hints name their problems in three languages.
+export function localError(err, def) {
   if (err?.name !== 'ApiError') return err;
-  err.fields = (err.fields || []).map((f) => ({ field: f.field, problem: localProblem(f.problem) }));
+  err.fields = (err.fields || []).map((f) => ({ field: f.field, problem: hintProblem(def, f.field, f.problem) || localProblem(f.problem) }));
   const key = `window.error.${err.code}`;
   if (has(key)) {
     const m = /(\d+) places left/.exec(err.message || '');

@@ -12,7 +12,7 @@ static const struct {
 } cases[] = {
     {"Ысык-Көл Транс", "ысык-көл транс"},
     {"ЫСЫК-КӨЛ", "ысык-көл"},
-    {"ҢӨҮ ңөү", "ңөү ңөү"},       /* Kyrgyz letters */
+    {"ҢӨҮ ңөү", "ңөү ңөү"},         /* Kyrgyz letters */
     {"ЁЛКА ІЇЄЎЂЈ", "ёлка іїєўђј"}, /* U+0400-U+040F */
     {"ҚҒҰҺӘ", "қғұһә"},             /* Kazakh */
     {"ÇĞİÖŞÜ", "çğiöşü"},           /* Turkish: İ → i */
@@ -45,8 +45,9 @@ static void not_utf8_passes_through(void **state)
 	char out[sizeof(in)];
 	size_t n = kp_fold_utf8(in, sizeof(in) - 1, out);
 	assert_int_equal(n, sizeof(in) - 1);
-	assert_memory_equal(out, "\x80\xC1\x81\xD0\xED\xA0\x80"
-	                         "a",
+	assert_memory_equal(out,
+	                    "\x80\xC1\x81\xD0\xED\xA0\x80"
+	                    "a",
 	                    n);
 }
 

@@ -156,6 +156,49 @@ static void definitions_and_forms(void **state)
 	kp_arena_cleanup(&a);
 }
 
+static char last_why[200];
+static void keep(void *ctx, const char *field, const char *why)
+{
+	(void)ctx;
+	problems++;
+	snprintf(last_field, sizeof(last_field), "%s", field);
+	snprintf(last_why, sizeof(last_why), "%s", why);
+}
+
+/* A field's pattern hint: text, or names in ky, ru and en (the pages show it in their
+ * language); the server's problem is the English either way; anything else is refused. */
+static void pattern_hints(void **state)
+{
+	(void)state;
+	kp_arena_t a;
+	kp_arena_init(&a);
+	json_t *def = json_loads(DEF, 0, NULL);
+	json_t *who = json_array_get(json_object_get(def, "fields"), 0);
+	json_object_set_new(who, "pattern", json_string("^[A-Z]+$"));
+	json_t *form = json_pack("{s:s, s:b}", "who", "ann", "ok", 1);
+	const char *hints[] = {NULL, "[\"capitals\"]", "\"capitals\"",
+	                       "{\"ky\":\"баш тамга\",\"ru\":\"заглавные\",\"en\":\"capitals\"}",
+	                       "{\"ru\":\"заглавные\",\"en\":\"capitals\"}"};
+	const char *want[] = {"has the wrong form", NULL, "capitals", "capitals", NULL};
+	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {
+		if (hints[i])
+			json_object_set_new(who, "pattern_hint", json_loads(hints[i], JSON_DECODE_ANY, NULL));
+		problems = 0;
+		if (want[i] == NULL) { /* not text, not all three languages */
+			assert_int_equal(kp_sw_definition_check(&a, def, keep, NULL), 1);
+			assert_string_equal(last_field, "fields[0]");
+			continue;
+		}
+		assert_int_equal(kp_sw_definition_check(&a, def, keep, NULL), 0);
+		assert_int_equal(kp_sw_form_check(&a, def, form, vin_ok, keep, NULL), 1);
+		assert_string_equal(last_field, "data.who");
+		assert_string_equal(last_why, want[i]);
+	}
+	json_decref(form);
+	json_decref(def);
+	kp_arena_cleanup(&a);
+}
+
 static void graph_and_transitions(void **state)
 {
 	(void)state;
@@ -241,6 +284,7 @@ int main(void)
 	    cmocka_unit_test(vins),
 	    cmocka_unit_test(pro_rata),
 	    cmocka_unit_test(definitions_and_forms),
+	    cmocka_unit_test(pattern_hints),
 	    cmocka_unit_test(graph_and_transitions),
 	    cmocka_unit_test(application_states),
 	    cmocka_unit_test(step_state_lists),

@@ -4,11 +4,11 @@
 // #/window/<id> is the one status page: every agency's step with its time and decision,
 // requests for more answered in place, fees paid with a receipt.
 import { pagedList } from '../list.js';
-import { append, h, dateEl, notice, announce } from '../dom.js';
+import { append, h, dateEl, notice, announce, named as namedEl } from '../dom.js';
 import { field, fieldset, makeForm } from '../forms.js';
 import { t } from '../i18n.js';
 import { errorNotice, confirmButton } from '../permit-ui.js';
-import { named, stepList, statusBadge, row, uploadDocument, localError } from '../window-ui.js';
+import { named, stepList, statusBadge, row, uploadDocument, localError, patternHint } from '../window-ui.js';
 
 async function listView(view, ctx) {
   const { items: procs } = await ctx.api.get('/api/v1/window/procedures');
@@ -63,6 +63,13 @@ function formFields(def) {
     const span = el.querySelector('label span[data-i18n]');
     span.classList.add('visually-hidden');
     span.after(named(f.label));
+    const hint = patternHint(f); // what the pattern asks for, in the page's language
+    if (hint) {
+      const input = el.querySelector('[data-field]');
+      const p = h('p', { id: `${input.id}-hint`, class: 'hint' }, namedEl(hint));
+      el.querySelector('label').after(p);
+      input.setAttribute('aria-describedby', `${p.id} ${input.getAttribute('aria-describedby')}`);
+    }
     out.push(el);
   }
   return out;
@@ -140,7 +147,7 @@ async function applyView(view, ctx, code) {
       const documents = await chosenDocuments(ctl.form);
       const app = await ctx.api.post('/api/v1/window/applications', { procedure: code, data: readForm(ctl.form, def), documents });
       ctx.navigate(`window/${app.id}`, { flash: { key: 'window.submitted', args: { id: String(app.id) } } });
-    } catch (err) { throw localError(err); }
+    } catch (err) { throw localError(err, def); }
   } }, fieldset('window.form', ...formFields(def)), vehicles, addBtn, fieldset('window.documents', h('p', { class: 'hint', i18n: 'window.doc_reuse' }), ...documentInputs(def, mine)));
   append(view, h('p', {}, h('a', { href: '#/window', i18n: 'window.back' })), h('h1', {}, named(def.name)),
     h('p', { class: 'lead' }, named(def.summary)),
