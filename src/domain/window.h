@@ -34,6 +34,7 @@
  * decided, which close when their application ends otherwise; and the steps on an agency's
  * work list: open (kp_sw_state_open) or waiting for the applicant's answer. */
 #define KP_SW_UNDECIDED_SQL "('" KP_SW_WAITING "', '" KP_SW_READY "', '" KP_SW_IN_PROGRESS "', '" KP_SW_MORE_INFO "')"
+#define KP_SW_DONE_SQL "('" KP_SW_APPROVED "', '" KP_SW_SKIPPED "')" /* no longer holds a step back */
 #define KP_SW_WORKLIST_SQL "('" KP_SW_READY "', '" KP_SW_IN_PROGRESS "', '" KP_SW_MORE_INFO "')"
 
 /* A step's fee, as stored: due until paid, or cancelled when its application ends unapproved. */

@@ -1,6 +1,7 @@
 /* notify.c: the notifications table (see notify.h, sql/070_notifications.sql). */
 #include "store/notify.h"
 #include "core/util.h"
+#include "domain/account.h"
 #include "domain/dates.h"
 #include "domain/permit.h"
 
@@ -88,7 +89,9 @@ int kp_store_notify_holder(kp_conn_t *c, const kp_notify_t *n, int64_t app_id, i
 		}
 	}
 	if (rc == KP_DB_OK && org_id)
-		rc = kp_db_exec(c, &a, &r, "SELECT id FROM users WHERE org_id = ? AND status = 'active' ORDER BY id LIMIT 20",
+		rc = kp_db_exec(c, &a, &r,
+		                "SELECT id FROM users WHERE org_id = ? AND status = '" KP_ACCOUNT_ACTIVE
+		                "' ORDER BY id LIMIT 20",
 		                KP_PARAMS(KV_INT(org_id)));
 	for (int i = 0; rc == KP_DB_OK && org_id && i < r.nrows; i++) {
 		kp_notify_t one = *n;

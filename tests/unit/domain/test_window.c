@@ -275,6 +275,10 @@ static void step_state_lists(void **state)
 		assert_int_equal(strstr(KP_SW_WORKLIST_SQL, quoted) != NULL, moves);
 		assert_int_equal(strstr(KP_SW_UNDECIDED_SQL, quoted) != NULL, moves || strcmp(states[i], KP_SW_WAITING) == 0);
 		assert_true(kp_sw_step_state_known(states[i]));
+		/* done: a step waiting only for this one may start */
+		const char *after[] = {"a"};
+		kp_sw_step_state_t g[] = {{"a", states[i], NULL, 0}, {"b", KP_SW_WAITING, after, 1}};
+		assert_int_equal(strstr(KP_SW_DONE_SQL, quoted) != NULL, kp_sw_step_unblocked(g, 2, 1));
 	}
 }
 
