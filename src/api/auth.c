@@ -45,8 +45,8 @@ void kp_api_authenticate(kp_req_t *req)
 		kp_reply_db_error(req, rc, "session");
 		return;
 	}
-	if (strcmp(s.status, "active") != 0)
-		return;
+	if (strcmp(s.status, KP_ACCOUNT_ACTIVE) != 0)
+		return; /* suspended: signed out */
 	req->auth.user_id = s.user_id;
 	req->auth.org_id = s.org_id;
 	req->auth.role = kp_role_parse(s.role);

@@ -6,6 +6,7 @@
 #include "api/api.h"
 #include "core/util.h"
 #include "crypto/jws.h"
+#include "domain/permit.h"
 #include "store/permits.h"
 
 #include <stdio.h>
@@ -50,7 +51,7 @@ static json_t *permit_dto(kp_req_t *req, const kp_permit_t *p, json_t *claims, c
 	json_object_set_new(j, "departure_country", nullable(p->departure_country));
 	json_object_set_new(j, "arrival_country", nullable(p->arrival_country));
 	json_object_set_new(j, "claims", nullable(p->other_claims));
-	json_object_set_new(j, "used", json_boolean(n > 0 || strcmp(p->status, "used") == 0));
+	json_object_set_new(j, "used", json_boolean(n > 0 || kp_permit_status_parse(p->status) == KP_PERMIT_USED));
 	json_object_set_new(j, "revoked", json_false());
 	json_object_set_new(j, "revoked_at", json_null());
 	json_t *list = json_array();
@@ -79,8 +80,7 @@ void kp_api_epermit_verify(kp_req_t *req)
 	const char *id = json_string_value(json_object_get(claims, "id"));
 	kp_permit_t p;
 	int rc = id && strlen(id) <= 100 ? kp_store_permit_get(kp_api_db(req), &req->arena, id, &p) : KP_DB_NOTFOUND;
-	if (rc == KP_DB_OK && (p.credential == NULL || strcmp(p.credential, qr) != 0 || strcmp(p.status, "revoked") == 0 ||
-	                       strcmp(p.status, "returned") == 0))
+	if (rc == KP_DB_OK && (p.credential == NULL || strcmp(p.credential, qr) != 0 || kp_permit_withdrawn(p.status)))
 		rc = KP_DB_NOTFOUND; /* a returned permit went to the partner as revoked */
 	kp_activity_row_t *acts = NULL;
 	int n = 0;

@@ -64,9 +64,7 @@ static void describe(kp_req_t *req, const kp_permit_t *p, struct doc *d)
 	d->verifier = country(req, p->verifier);
 	if (p->departure_country && p->arrival_country)
 		d->trip = kp_arena_printf(a, "%s → %s", country(req, p->departure_country), country(req, p->arrival_country));
-	const char *effective = p->status;
-	if (strcmp(p->status, "issued") == 0 && p->expires_at < kp_now())
-		effective = "expired";
+	const char *effective = kp_permit_status_shown(p->status, p->expires_at, kp_now());
 	d->void_ = kp_permit_void(p->status, p->used_up, p->expires_at, kp_now());
 	d->status = kp_catalogue_three(cfg, a, lower(a, "permit_status.", effective), effective);
 	if (p->used_up)

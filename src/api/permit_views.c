@@ -35,9 +35,7 @@ json_t *kp_api_permit_json(kp_req_t *req, const kp_permit_t *p)
 	kp_iso8601(p->expires_at, expires, sizeof(expires));
 	kp_date_format_dmy(kp_local_day(p->expires_at, off), valid_until);
 	kp_date_format_dmy(kp_local_day(p->issued_at, off), iat);
-	const char *effective = p->status;
-	if (strcmp(p->status, "issued") == 0 && p->expires_at < kp_now())
-		effective = "expired";
+	const char *effective = kp_permit_status_shown(p->status, p->expires_at, kp_now());
 	json_t *j = json_pack("{s:s, s:s, s:s, s:i, s:i, s:s?, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}",
 	                      "id", p->id, "issuer", p->issuer, "verifier", p->verifier, "year", p->year, "type", p->type,
 	                      "type_name", kp_permit_type_name(p->type), "serial", (json_int_t)p->serial, "plate", p->plate,

@@ -315,6 +315,11 @@ bool kp_permit_void(const char *status, bool used_up, int64_t expires_at, int64_
 	       (kp_permit_status_parse(status) == KP_PERMIT_ISSUED && expires_at < now);
 }
 
+const char *kp_permit_status_shown(const char *status, int64_t expires_at, int64_t now)
+{
+	return kp_permit_status_parse(status) == KP_PERMIT_ISSUED && expires_at < now ? "expired" : status;
+}
+
 static const char *const status_names[KP_PERMIT_STATUS_COUNT] = {
     [KP_PERMIT_ISSUED] = KP_PERMIT_S_ISSUED,
     [KP_PERMIT_USED] = KP_PERMIT_S_USED,

@@ -113,6 +113,9 @@ const char *kp_permit_expiry_check(int year, int64_t expires_day, int64_t today,
 /* True when a permit with this status is no longer valid for anything: revoked, returned,
  * used up, or past expires_at while unused. Its document prints VOID and no live QR. */
 bool kp_permit_void(const char *status, bool used_up, int64_t expires_at, int64_t now);
+/* The status a permit is shown with: the stored one, or "expired" for an issued permit past
+ * expires_at (not a stored state: nothing writes it, the clock makes it). */
+const char *kp_permit_status_shown(const char *status, int64_t expires_at, int64_t now);
 
 /* The first instant a permit of year is valid: the start of 1 January of year at the
  * authority's UTC offset. A permit issued in December for the next year waits for it. */

@@ -748,6 +748,11 @@ static void status_rules(void **state)
 	}
 	assert_int_equal(kp_permit_status_parse(NULL), -1);
 	assert_null(kp_permit_status_name(KP_PERMIT_STATUS_COUNT));
+	/* shown: only an issued permit past its expiry reads "expired" */
+	assert_string_equal(kp_permit_status_shown("issued", 99, 100), "expired");
+	assert_string_equal(kp_permit_status_shown("issued", 100, 100), "issued");
+	assert_string_equal(kp_permit_status_shown("used", 99, 100), "used");
+	assert_string_equal(kp_permit_status_shown("revoked", 99, 100), "revoked");
 }
 
 /* The review policy (who decides, at once or after the ministry's review) and the
