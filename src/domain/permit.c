@@ -311,11 +311,16 @@ int64_t kp_permit_valid_from(int year, int offset_minutes)
 
 bool kp_permit_void(const char *status, bool used_up, int64_t expires_at, int64_t now)
 {
-	return used_up || strcmp(status, "revoked") == 0 || strcmp(status, "returned") == 0 ||
-	       (strcmp(status, "issued") == 0 && expires_at < now);
+	return used_up || kp_permit_withdrawn(status) ||
+	       (kp_permit_status_parse(status) == KP_PERMIT_ISSUED && expires_at < now);
 }
 
-static const char *const status_names[KP_PERMIT_STATUS_COUNT] = {"issued", "used", "revoked", "returned"};
+static const char *const status_names[KP_PERMIT_STATUS_COUNT] = {
+    [KP_PERMIT_ISSUED] = KP_PERMIT_S_ISSUED,
+    [KP_PERMIT_USED] = KP_PERMIT_S_USED,
+    [KP_PERMIT_REVOKED] = KP_PERMIT_S_REVOKED,
+    [KP_PERMIT_RETURNED] = KP_PERMIT_S_RETURNED,
+};
 
 int kp_permit_status_parse(const char *s)
 {

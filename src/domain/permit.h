@@ -141,6 +141,17 @@ enum kp_permit_status {
 	KP_PERMIT_RETURNED, /* given back unused by the carrier */
 	KP_PERMIT_STATUS_COUNT
 };
+/* The stored names, spelt once: permit.c's table and the SQL lists below are made of them,
+ * and store/ splices them into literal SQL where a read compares a status (a statement must
+ * stay a literal, db.h). A status written is bound as a parameter. */
+#define KP_PERMIT_S_ISSUED "issued"
+#define KP_PERMIT_S_USED "used"
+#define KP_PERMIT_S_REVOKED "revoked"
+#define KP_PERMIT_S_RETURNED "returned"
+/* Quoted for the store's SQL IN lists: the withdrawn permits (kp_permit_withdrawn), and the
+ * ones not withdrawn, which a crossing may still be recorded on (kp_permit_activity_refusal). */
+#define KP_PERMIT_WITHDRAWN_SQL "('" KP_PERMIT_S_REVOKED "', '" KP_PERMIT_S_RETURNED "')"
+#define KP_PERMIT_LIVE_SQL "('" KP_PERMIT_S_ISSUED "', '" KP_PERMIT_S_USED "')"
 /* The status for its stored name; -1 when s is none. */
 int kp_permit_status_parse(const char *s);
 /* The stored name; NULL out of range. */

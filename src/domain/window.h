@@ -30,6 +30,18 @@
 #define KP_SW_APP_EXPIRED "expired"
 #define KP_SW_APP_WITHDRAWN "withdrawn"
 
+/* Quoted for the store's SQL IN lists (a statement stays a literal, db.h): the steps not yet
+ * decided, which close when their application ends otherwise; and the steps on an agency's
+ * work list: open (kp_sw_state_open) or waiting for the applicant's answer. */
+#define KP_SW_UNDECIDED_SQL "('" KP_SW_WAITING "', '" KP_SW_READY "', '" KP_SW_IN_PROGRESS "', '" KP_SW_MORE_INFO "')"
+#define KP_SW_DONE_SQL "('" KP_SW_APPROVED "', '" KP_SW_SKIPPED "')" /* no longer holds a step back */
+#define KP_SW_WORKLIST_SQL "('" KP_SW_READY "', '" KP_SW_IN_PROGRESS "', '" KP_SW_MORE_INFO "')"
+
+/* A step's fee, as stored: due until paid, or cancelled when its application ends unapproved. */
+#define KP_SW_FEE_DUE "due"
+#define KP_SW_FEE_PAID "paid"
+#define KP_SW_FEE_CANCELLED "cancelled"
+
 /* True when s names an application state / a step state. */
 bool kp_sw_app_status_known(const char *s);
 bool kp_sw_step_state_known(const char *s);

@@ -29,8 +29,8 @@ static int match_partner_permit(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *w
 	bool entering = strcmp(x->direction, "entry") == 0;
 	int rc = kp_db_exec(c, a, &r,
 	                    "SELECT id FROM permits WHERE plate = ? AND verifier = ? AND issuer <> ?"
-	                    " AND status IN ('issued', 'used') AND used_up = 0 AND expires_at >= ?"
-	                    " ORDER BY CASE WHEN status = 'used' THEN 0 ELSE 1 END, expires_at, id LIMIT 5",
+	                    " AND status IN " KP_PERMIT_LIVE_SQL " AND used_up = 0 AND expires_at >= ?"
+	                    " ORDER BY CASE WHEN status = '" KP_PERMIT_S_USED "' THEN 0 ELSE 1 END, expires_at, id LIMIT 5",
 	                    KP_PARAMS(KV_TEXT(x->plate), KV_TEXT(rq->self), KV_TEXT(rq->self), KV_INT(x->at)));
 	x->permit_problem = "NO_PERMIT";
 	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++) {
@@ -63,8 +63,8 @@ static int match_own_permit(kp_conn_t *c, kp_arena_t *a, const kp_crossing_reque
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
 	                    "SELECT id FROM permits WHERE plate = ? AND issuer = ? AND verifier = ?"
-	                    " AND status IN ('issued', 'used') AND used_up = 0 AND expires_at >= ? ORDER BY issued_at "
-	                    "LIMIT 1",
+	                    " AND status IN " KP_PERMIT_LIVE_SQL " AND used_up = 0 AND expires_at >= ?"
+	                    " ORDER BY issued_at LIMIT 1",
 	                    KP_PARAMS(KV_TEXT(x->plate), KV_TEXT(rq->self), KV_TEXT(rq->neighbour), KV_INT(x->at)));
 	if (rc == KP_DB_OK && r.nrows == 1) {
 		x->permit_id = kp_rows_text(&r, 0, 0);

@@ -9,6 +9,7 @@
 #include "core/util.h"
 #include "domain/dates.h"
 #include "domain/evquota.h"
+#include "domain/window.h"
 #include "store/tlog_acts.h"
 
 #include <jansson.h>
@@ -325,8 +326,8 @@ static int settle_day(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int ye
 			               NULL);
 		if (rc == KP_DB_OK)
 			rc = kp_sw_event(c, app.id, "customs", 0, "quota_settled", why, now);
-		if (rc == KP_DB_OK && sh[i].granted == 0 && strcmp(app.status, "in_progress") == 0)
-			rc = kp_sw_finish_app(c, a, who, &app, "refused", why, now);
+		if (rc == KP_DB_OK && sh[i].granted == 0 && kp_sw_app_open(app.status))
+			rc = kp_sw_finish_app(c, a, who, &app, KP_SW_APP_REFUSED, why, now);
 		else if (rc == KP_DB_OK)
 			rc = keep_vins(c, &app, sh[i].granted, year);
 	}
@@ -526,9 +527,9 @@ static int finalize_ready(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, in
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
 	                    "SELECT c.application_id FROM ev_claims c JOIN sw_applications p ON p.id = c.application_id"
-	                    " WHERE c.state = 'reserved' AND c.day < ? AND p.status = 'in_progress' AND NOT EXISTS"
-	                    " (SELECT 1 FROM sw_steps s WHERE s.application_id = p.id AND s.state NOT IN ('approved', "
-	                    "'skipped'))",
+	                    " WHERE c.state = 'reserved' AND c.day < ? AND p.status = '" KP_SW_APP_IN_PROGRESS "'"
+	                    " AND NOT EXISTS (SELECT 1 FROM sw_steps s WHERE s.application_id = p.id"
+	                    " AND s.state NOT IN " KP_SW_DONE_SQL ")",
 	                    KP_PARAMS(KV_INT(today)));
 	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++) {
 		kp_sw_app_t app;
@@ -537,7 +538,7 @@ static int finalize_ready(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, in
 		if (rc == KP_DB_OK)
 			rc = kp_ev_effect_complete(c, a, &app, now, utc_offset, &final);
 		if (rc == KP_DB_OK && final)
-			rc = kp_sw_finish_app(c, a, who, &app, "approved", "approved by every agency", now);
+			rc = kp_sw_finish_app(c, a, who, &app, KP_SW_APP_APPROVED, "approved by every agency", now);
 	}
 	return rc;
 }
@@ -549,9 +550,9 @@ int kp_store_ev_settle(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64
 	int64_t
 	    work = sum_of(c, a,
 	                  "SELECT COUNT(*) FROM ev_claims c JOIN sw_applications p ON p.id = c.application_id"
-	                  " WHERE c.day < ? AND p.status = 'in_progress' AND (c.state = 'pending' OR (c.state = 'reserved'"
-	                  " AND NOT EXISTS (SELECT 1 FROM sw_steps s WHERE s.application_id = p.id"
-	                  " AND s.state NOT IN ('approved', 'skipped'))))",
+	                  " WHERE c.day < ? AND p.status = '" KP_SW_APP_IN_PROGRESS "' AND (c.state = 'pending'"
+	                  " OR (c.state = 'reserved' AND NOT EXISTS (SELECT 1 FROM sw_steps s WHERE s.application_id = p.id"
+	                  " AND s.state NOT IN " KP_SW_DONE_SQL ")))",
 	                  KP_PARAMS(KV_INT(today)), &rc);
 	if (rc != KP_DB_OK || work == 0)
 		return rc;

@@ -528,8 +528,8 @@ int kp_store_inbound_list(kp_conn_t *c, kp_arena_t *a, const char *partner, int6
 int kp_store_revoked_permit_ids(kp_conn_t *c, kp_arena_t *a, const char ***ids, int *n)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, "SELECT id FROM permits WHERE status IN ('revoked', 'returned') ORDER BY id", NULL,
-	                    0);
+	int rc = kp_db_exec(c, a, &r, "SELECT id FROM permits WHERE status IN " KP_PERMIT_WITHDRAWN_SQL " ORDER BY id",
+	                    NULL, 0);
 	if (rc != KP_DB_OK)
 		return rc;
 	*n = r.nrows;

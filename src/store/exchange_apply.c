@@ -82,8 +82,13 @@ static int apply_quota(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const
 	if (rc != KP_DB_OK)
 		return rc;
 	/* a quota received is a right granted to us: on the public record as ours are (issue 14) */
-	kp_quota_t q = {.id = kp_rows_int(&r, 0, 0), .issuer = ev->consumer, .verifier = ev->producer,
-	                .year = ev->permit_year, .type = ev->permit_type, .start_number = start, .end_number = end};
+	kp_quota_t q = {.id = kp_rows_int(&r, 0, 0),
+	                .issuer = ev->consumer,
+	                .verifier = ev->producer,
+	                .year = ev->permit_year,
+	                .type = ev->permit_type,
+	                .start_number = start,
+	                .end_number = end};
 	if ((rc = kp_tlog_quota(c, "quota.create", &q)) != KP_DB_OK)
 		return rc;
 	return kp_store_audit_id(c, who, "quota.create", "quota", q.id, NULL,
@@ -136,11 +141,12 @@ static int apply_permit_created(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *w
 	rc = kp_db_run(c,
 	               "INSERT INTO permits (id, issuer, verifier, year, type, serial, quota_id, plate, company_name,"
 	               " company_id, issued_at, expires_at, status, credential, departure_country, arrival_country,"
-	               " trailer_plate, other_claims) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'issued', ?, ?, ?, ?, ?)",
+	               " trailer_plate, other_claims) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	               KP_PARAMS(KV_TEXT(ev->permit_id), KV_TEXT(ev->producer), KV_TEXT(ev->consumer),
 	                         KV_INT(ev->permit_year), KV_INT(ev->permit_type), KV_INT(ev->serial_number),
 	                         KV_INT(quota_id), KV_TEXT(plate), KV_TEXT(ev->company_name), KV_TEXT(ev->company_id),
-	                         KV_INT(issued * 86400), KV_INT(kp_local_day_end(expires, offset)), KV_TEXT(ev->qr_code),
+	                         KV_INT(issued * 86400), KV_INT(kp_local_day_end(expires, offset)),
+	                         KV_TEXT(kp_permit_status_name(KP_PERMIT_ISSUED)), KV_TEXT(ev->qr_code),
 	                         KV_TEXT(ev->departure_country), KV_TEXT(ev->arrival_country), KV_TEXT(ev->plate_number2),
 	                         KV_TEXT(other)),
 	               NULL);
@@ -175,16 +181,18 @@ static int apply_permit_revoked(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *w
 		return rc;
 	if (kp_permit_withdrawn(p.status))
 		return refuse(err, "PERMIT_ALREADY_REVOKED", "the permit is already revoked");
-	if (strcmp(p.status, "used") == 0)
+	if (kp_permit_status_parse(p.status) == KP_PERMIT_USED)
 		return refuse(err, "PERMIT_USED", "the permit has been used at our border and cannot be revoked");
-	if (strcmp(p.status, "issued") != 0)
+	if (kp_permit_withdraw_refusal(p.status) != NULL)
 		return KP_DB_OK;
-	rc = kp_db_run(c, "UPDATE permits SET status = 'revoked', status_reason = ?, status_at = ? WHERE id = ?",
-	               KP_PARAMS(KV_TEXT("revoked by the issuing authority"), KV_INT(kp_now()), KV_TEXT(p.id)), NULL);
+	const char *to = kp_permit_status_name(KP_PERMIT_REVOKED);
+	rc = kp_db_run(c, "UPDATE permits SET status = ?, status_reason = ?, status_at = ? WHERE id = ?",
+	               KP_PARAMS(KV_TEXT(to), KV_TEXT("revoked by the issuing authority"), KV_INT(kp_now()), KV_TEXT(p.id)),
+	               NULL);
 	if (rc != KP_DB_OK)
 		return rc;
 	return kp_store_audit_json(c, who, "permit.revoke", "permit", p.id, json_pack("{s:s}", "status", p.status),
-	                           json_pack("{s:s, s:s}", "status", "revoked", "event_id", ev->event_id));
+	                           json_pack("{s:s, s:s}", "status", to, "event_id", ev->event_id));
 }
 
 /* PERMIT_USED: the sender's border saw one of our permits. The partner's border is the
@@ -202,9 +210,10 @@ static int apply_permit_used(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who,
 	               KP_PARAMS(KV_TEXT(p.id), KV_TEXT(ev->activity_type), KV_TEXT(ev->producer),
 	                         KV_INT(ev->activity_timestamp), KV_TEXT(ev->activity_details)),
 	               NULL);
-	if (rc == KP_DB_OK && strcmp(p.status, "issued") == 0)
-		rc = kp_db_run(c, "UPDATE permits SET status = 'used', status_at = ? WHERE id = ?",
-		               KP_PARAMS(KV_INT(kp_now()), KV_TEXT(p.id)), NULL);
+	if (rc == KP_DB_OK && kp_permit_status_parse(p.status) == KP_PERMIT_ISSUED)
+		rc = kp_db_run(c, "UPDATE permits SET status = ?, status_at = ? WHERE id = ?",
+		               KP_PARAMS(KV_TEXT(kp_permit_status_name(KP_PERMIT_USED)), KV_INT(kp_now()), KV_TEXT(p.id)),
+		               NULL);
 	if (rc != KP_DB_OK)
 		return rc;
 	return kp_store_audit_json(c, who, "permit.activity", "permit", p.id, NULL,

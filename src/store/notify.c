@@ -1,7 +1,9 @@
 /* notify.c: the notifications table (see notify.h, sql/070_notifications.sql). */
 #include "store/notify.h"
 #include "core/util.h"
+#include "domain/account.h"
 #include "domain/dates.h"
+#include "domain/permit.h"
 
 #include <string.h>
 
@@ -87,7 +89,9 @@ int kp_store_notify_holder(kp_conn_t *c, const kp_notify_t *n, int64_t app_id, i
 		}
 	}
 	if (rc == KP_DB_OK && org_id)
-		rc = kp_db_exec(c, &a, &r, "SELECT id FROM users WHERE org_id = ? AND status = 'active' ORDER BY id LIMIT 20",
+		rc = kp_db_exec(c, &a, &r,
+		                "SELECT id FROM users WHERE org_id = ? AND status = '" KP_ACCOUNT_ACTIVE
+		                "' ORDER BY id LIMIT 20",
 		                KP_PARAMS(KV_INT(org_id)));
 	for (int i = 0; rc == KP_DB_OK && org_id && i < r.nrows; i++) {
 		kp_notify_t one = *n;
@@ -173,7 +177,8 @@ static int sweep_permits(kp_conn_t *c, kp_arena_t *a, int64_t now, int utc_offse
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT id, application_id, org_id, expires_at FROM permits p WHERE status = 'issued'"
+	                    "SELECT id, application_id, org_id, expires_at FROM permits p WHERE status = "
+	                    "'" KP_PERMIT_S_ISSUED "'"
 	                    " AND org_id IS NOT NULL AND expires_at > ? AND expires_at <= ?"
 	                    " AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.idem_key = " PERMIT_MARK_KEY ")"
 	                    " AND NOT EXISTS (SELECT 1 FROM users u JOIN notifications n ON n.idem_key = " PERMIT_MARK_KEY

@@ -12,9 +12,10 @@
 /* Border devices' clocks may run a little behind the server's (seconds). */
 #define KP_CLOCK_SKEW 300
 
-#define PERMIT_COLUMNS "id, issuer, verifier, year, type, serial, quota_id, application_id, org_id, vehicle_id," \
-                       " plate, company_name, company_id, issued_at, expires_at, status, used_up, status_reason," \
-                       " status_at, kid, credential, departure_country, arrival_country, trailer_plate, other_claims"
+#define PERMIT_COLUMNS \
+	"id, issuer, verifier, year, type, serial, quota_id, application_id, org_id, vehicle_id," \
+	" plate, company_name, company_id, issued_at, expires_at, status, used_up, status_reason," \
+	" status_at, kid, credential, departure_country, arrival_country, trailer_plate, other_claims"
 
 static void permit_from_row(const kp_rows_t *r, int i, kp_permit_t *p)
 {
@@ -61,12 +62,15 @@ int kp_store_permit_list(kp_conn_t *c, kp_arena_t *a, const kp_permit_filter_t *
 	return kp_store_permit_page(c, a, f, &page, out, n, &total);
 }
 
+/* Kept by hand: clang-format would split the literals around KP_LIKE mid-word. */
+/* clang-format off */
 #define LIST_WHERE                                                                                                 \
 	" FROM permits WHERE (CAST(? AS BIGINT) = 0 OR org_id = ?)"                                                     \
 	" AND (CAST(? AS TEXT) IS NULL OR plate = ?) AND (CAST(? AS TEXT) IS NULL OR verifier = ?)"                     \
 	" AND (CAST(? AS TEXT) IS NULL OR issuer = ?) AND (CAST(? AS TEXT) IS NULL OR status = ?)"                      \
 	" AND (CAST(? AS BIGINT) = 0 OR year = ?) AND (CAST(? AS TEXT) IS NULL OR" KP_LIKE("id") " OR" KP_LIKE("plate") \
 	" OR" KP_LIKE("COALESCE(trailer_plate, '')") " OR" KP_LIKE("company_name") " OR" KP_LIKE("company_id") ")"
+/* clang-format on */
 
 int kp_store_permit_page(kp_conn_t *c, kp_arena_t *a, const kp_permit_filter_t *f, const kp_page_t *page,
                          kp_permit_t **out, int *n, int64_t *total)
@@ -90,22 +94,22 @@ int kp_store_permit_page(kp_conn_t *c, kp_arena_t *a, const kp_permit_filter_t *
 	return KP_DB_OK;
 }
 
-#define SEARCH_WHERE                                                                                               \
-	" FROM permits WHERE (CAST(? AS BIGINT) = 0 OR org_id = ?) AND (CAST(? AS TEXT) IS NULL OR issuer = ?)"        \
-	" AND (CAST(? AS TEXT) IS NULL OR verifier = ?) AND (CAST(? AS TEXT) IS NULL OR id = ?)"                        \
-	" AND (CAST(? AS TEXT) IS NULL OR company_id = ?) AND (CAST(? AS TEXT) IS NULL OR plate = ?)"                   \
-	" AND (CAST(? AS TEXT) IS NULL OR trailer_plate = ?) AND (CAST(? AS BIGINT) = 0 OR year = ?)"                   \
-	" AND (CAST(? AS BIGINT) = 0 OR type = ?)"                                                                      \
-	" AND (CAST(? AS BIGINT) < 0 OR (CAST(? AS BIGINT) = 1) = (status = 'used'))"                                  \
-	" AND (CAST(? AS BIGINT) < 0 OR (CAST(? AS BIGINT) = 1) = (status IN ('revoked', 'returned')))"                \
+#define SEARCH_WHERE \
+	" FROM permits WHERE (CAST(? AS BIGINT) = 0 OR org_id = ?) AND (CAST(? AS TEXT) IS NULL OR issuer = ?)" \
+	" AND (CAST(? AS TEXT) IS NULL OR verifier = ?) AND (CAST(? AS TEXT) IS NULL OR id = ?)" \
+	" AND (CAST(? AS TEXT) IS NULL OR company_id = ?) AND (CAST(? AS TEXT) IS NULL OR plate = ?)" \
+	" AND (CAST(? AS TEXT) IS NULL OR trailer_plate = ?) AND (CAST(? AS BIGINT) = 0 OR year = ?)" \
+	" AND (CAST(? AS BIGINT) = 0 OR type = ?)" \
+	" AND (CAST(? AS BIGINT) < 0 OR (CAST(? AS BIGINT) = 1) = (status = '" KP_PERMIT_S_USED "'))" \
+	" AND (CAST(? AS BIGINT) < 0 OR (CAST(? AS BIGINT) = 1) = (status IN " KP_PERMIT_WITHDRAWN_SQL "))" \
 	" AND (CAST(? AS BIGINT) = 0 OR issued_at >= ?) AND (CAST(? AS BIGINT) = 0 OR issued_at <= ?)"
 
-#define SEARCH_PARAMS(q)                                                                                           \
-	KV_INT(q->org_id), KV_INT(q->org_id), KV_TEXT(q->issuer), KV_TEXT(q->issuer), KV_TEXT(q->verifier),            \
-	    KV_TEXT(q->verifier), KV_TEXT(q->permit_id), KV_TEXT(q->permit_id), KV_TEXT(q->company_id),                \
-	    KV_TEXT(q->company_id), KV_TEXT(q->plate), KV_TEXT(q->plate), KV_TEXT(q->trailer_plate),                   \
-	    KV_TEXT(q->trailer_plate), KV_INT(q->year), KV_INT(q->year), KV_INT(q->type), KV_INT(q->type),             \
-	    KV_INT(q->used), KV_INT(q->used), KV_INT(q->revoked), KV_INT(q->revoked), KV_INT(q->issued_from),          \
+#define SEARCH_PARAMS(q) \
+	KV_INT(q->org_id), KV_INT(q->org_id), KV_TEXT(q->issuer), KV_TEXT(q->issuer), KV_TEXT(q->verifier), \
+	    KV_TEXT(q->verifier), KV_TEXT(q->permit_id), KV_TEXT(q->permit_id), KV_TEXT(q->company_id), \
+	    KV_TEXT(q->company_id), KV_TEXT(q->plate), KV_TEXT(q->plate), KV_TEXT(q->trailer_plate), \
+	    KV_TEXT(q->trailer_plate), KV_INT(q->year), KV_INT(q->year), KV_INT(q->type), KV_INT(q->type), \
+	    KV_INT(q->used), KV_INT(q->used), KV_INT(q->revoked), KV_INT(q->revoked), KV_INT(q->issued_from), \
 	    KV_INT(q->issued_from), KV_INT(q->issued_to), KV_INT(q->issued_to)
 
 int kp_store_permit_search(kp_conn_t *c, kp_arena_t *a, const kp_permit_query_t *q, kp_permit_t **out, int *n,
@@ -116,7 +120,8 @@ int kp_store_permit_search(kp_conn_t *c, kp_arena_t *a, const kp_permit_query_t 
 	if (rc != KP_DB_OK)
 		return rc;
 	*total = kp_rows_int(&r, 0, 0);
-	rc = kp_db_exec(c, a, &r, "SELECT " PERMIT_COLUMNS SEARCH_WHERE " ORDER BY issued_at DESC, serial DESC, id LIMIT ? OFFSET ?",
+	rc = kp_db_exec(c, a, &r,
+	                "SELECT " PERMIT_COLUMNS SEARCH_WHERE " ORDER BY issued_at DESC, serial DESC, id LIMIT ? OFFSET ?",
 	                KP_PARAMS(SEARCH_PARAMS(q), KV_INT(q->size), KV_INT((int64_t)q->page * q->size)));
 	if (rc != KP_DB_OK)
 		return rc;
@@ -137,10 +142,11 @@ static int withdraw_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const
 		return rc;
 	if ((*why = kp_permit_withdraw_refusal(before.status)) != NULL)
 		return KP_DB_CONFLICT;
-	int64_t changed = 0;
-	rc = kp_db_run(c,
-	               "UPDATE permits SET status = ?, status_reason = ?, status_at = ? WHERE id = ? AND status = 'issued'",
-	               KP_PARAMS(KV_TEXT(new_status), KV_TEXT(reason), KV_INT(kp_now()), KV_TEXT(id)), &changed);
+	int64_t changed = 0; /* only an issued permit may be withdrawn (kp_permit_withdraw_refusal) */
+	rc = kp_db_run(c, "UPDATE permits SET status = ?, status_reason = ?, status_at = ? WHERE id = ? AND status = ?",
+	               KP_PARAMS(KV_TEXT(new_status), KV_TEXT(reason), KV_INT(kp_now()), KV_TEXT(id),
+	                         KV_TEXT(kp_permit_status_name(KP_PERMIT_ISSUED))),
+	               &changed);
 	if (rc != KP_DB_OK)
 		return rc;
 	if (changed != 1) { /* used at a border meanwhile */
@@ -153,19 +159,19 @@ static int withdraw_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const
 	/* ours (signed here, whether applied for or issued by the ministry): tell the verifier */
 	if (before.kid && (rc = kp_store_outbox_permit_revoked(c, &before)) != KP_DB_OK)
 		return rc;
-	if ((rc = kp_tlog_permit(c, strcmp(new_status, "revoked") == 0 ? "permit.revoke" : "permit.return", &after,
-	                         reason)) != KP_DB_OK)
+	bool revoked = kp_permit_status_parse(new_status) == KP_PERMIT_REVOKED;
+	if ((rc = kp_tlog_permit(c, revoked ? "permit.revoke" : "permit.return", &after, reason)) != KP_DB_OK)
 		return rc;
 	if (before.org_id &&
-	    (rc = kp_store_notify_permit(c, strcmp(new_status, "revoked") == 0 ? KP_NOTICE_PERMIT_REVOKED : KP_NOTICE_PERMIT_RETURNED,
-	                                 id, before.application_id, before.org_id, reason, kp_now_ms())) != KP_DB_OK)
+	    (rc = kp_store_notify_permit(c, revoked ? KP_NOTICE_PERMIT_REVOKED : KP_NOTICE_PERMIT_RETURNED, id,
+	                                 before.application_id, before.org_id, reason, kp_now_ms())) != KP_DB_OK)
 		return rc;
-	return kp_store_audit_json(c, who, strcmp(new_status, "revoked") == 0 ? "permit.revoke" : "permit.return",
-	                           "permit", id, kp_store_permit_snapshot(&before), kp_store_permit_snapshot(&after));
+	return kp_store_audit_json(c, who, revoked ? "permit.revoke" : "permit.return", "permit", id,
+	                           kp_store_permit_snapshot(&before), kp_store_permit_snapshot(&after));
 }
 
-int kp_store_permit_withdraw(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const char *id,
-                             const char *new_status, const char *reason, const char **why)
+int kp_store_permit_withdraw(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const char *id, const char *new_status,
+                             const char *reason, const char **why)
 {
 	*why = NULL;
 	int rc = kp_store_begin(c);
@@ -260,8 +266,10 @@ int kp_store_permit_activity_add_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_
 	if (rc != KP_DB_OK)
 		return rc;
 	act->id = kp_rows_int(&r, 0, 0);
-	rc = kp_db_run(c, "UPDATE permits SET status = 'used', used_up = ?, status_at = ? WHERE id = ?",
-	               KP_PARAMS(KV_INT(used_up || p.used_up), KV_INT(kp_now()), KV_TEXT(p.id)), NULL);
+	rc = kp_db_run(c, "UPDATE permits SET status = ?, used_up = ?, status_at = ? WHERE id = ?",
+	               KP_PARAMS(KV_TEXT(kp_permit_status_name(KP_PERMIT_USED)), KV_INT(used_up || p.used_up),
+	                         KV_INT(kp_now()), KV_TEXT(p.id)),
+	               NULL);
 	if (rc == KP_DB_OK) /* a partner's permit used at our border: PERMIT_USED to its issuer */
 		rc = kp_store_outbox_permit_used(c, &p, act);
 	if (rc == KP_DB_OK)
@@ -287,9 +295,9 @@ int kp_store_usage_by_carrier(kp_conn_t *c, kp_arena_t *a, int year, kp_carrier_
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
 	                    "SELECT org_id, MAX(company_name), verifier, year, type, COUNT(*),"
-	                    " SUM(CASE WHEN status = 'used' THEN 1 ELSE 0 END),"
-	                    " SUM(CASE WHEN status = 'returned' THEN 1 ELSE 0 END),"
-	                    " SUM(CASE WHEN status = 'revoked' THEN 1 ELSE 0 END)"
+	                    " SUM(CASE WHEN status = '" KP_PERMIT_S_USED "' THEN 1 ELSE 0 END),"
+	                    " SUM(CASE WHEN status = '" KP_PERMIT_S_RETURNED "' THEN 1 ELSE 0 END),"
+	                    " SUM(CASE WHEN status = '" KP_PERMIT_S_REVOKED "' THEN 1 ELSE 0 END)"
 	                    " FROM permits WHERE org_id IS NOT NULL AND (CAST(? AS BIGINT) = 0 OR year = ?)"
 	                    " GROUP BY org_id, verifier, year, type ORDER BY 2, verifier, year, type",
 	                    KP_PARAMS(KV_INT(year), KV_INT(year)));

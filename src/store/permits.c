@@ -109,19 +109,22 @@ static int gather(kp_conn_t *c, kp_arena_t *a, const kp_issue_request_t *rq, int
 	g->facts.carrier_org_id = g->org.id;
 	g->facts.type = &g->type;
 	/* Counting stops at the limit: the check only needs to know whether it is reached. */
-	g->facts.unused_held = count_of(
-	    c, a,
-	    "SELECT COUNT(*) FROM (SELECT 1 FROM permits WHERE org_id = ? AND verifier = ? AND type = ?"
-	    " AND status = 'issued' AND expires_at >= ? LIMIT ?) AS held",
-	    KP_PARAMS(KV_INT(rq->org_id), KV_TEXT(ap->verifier), KV_INT(ap->type), KV_INT(now),
-	              KV_INT(g->type.holding_limit)), &rc);
+	g->facts.unused_held = count_of(c, a,
+	                                "SELECT COUNT(*) FROM (SELECT 1 FROM permits WHERE org_id = ? AND verifier = ? AND "
+	                                "type = ?"
+	                                " AND status = '" KP_PERMIT_S_ISSUED "' AND expires_at >= ? LIMIT ?) AS held",
+	                                KP_PARAMS(KV_INT(rq->org_id), KV_TEXT(ap->verifier), KV_INT(ap->type), KV_INT(now),
+	                                          KV_INT(g->type.holding_limit)),
+	                                &rc);
 	if (rc == KP_DB_OK && g->facts.vehicle)
-		g->facts.duplicate = count_of(c, a,
-		                              "SELECT COUNT(*) FROM (SELECT 1 FROM permits WHERE vehicle_id = ? AND verifier = ?"
-		                              " AND type = ? AND year = ? AND status = 'issued' AND expires_at >= ? LIMIT 1) AS dup",
-		                              KP_PARAMS(KV_INT(ap->vehicle_id), KV_TEXT(ap->verifier), KV_INT(ap->type),
-		                                        KV_INT(ap->year), KV_INT(now)),
-		                              &rc) > 0;
+		g->facts
+		    .duplicate = count_of(c, a,
+		                          "SELECT COUNT(*) FROM (SELECT 1 FROM permits WHERE vehicle_id = ? AND verifier = ?"
+		                          " AND type = ? AND year = ? AND status = '" KP_PERMIT_S_ISSUED
+		                          "' AND expires_at >= ? LIMIT 1) AS dup",
+		                          KP_PARAMS(KV_INT(ap->vehicle_id), KV_TEXT(ap->verifier), KV_INT(ap->type),
+		                                    KV_INT(ap->year), KV_INT(now)),
+		                          &rc) > 0;
 	if (rc == KP_DB_OK)
 		g->facts.quota_left = count_of(c, a,
 		                               "SELECT COALESCE(SUM(end_number - next_serial + 1), 0) FROM quotas"
@@ -130,7 +133,9 @@ static int gather(kp_conn_t *c, kp_arena_t *a, const kp_issue_request_t *rq, int
 		                                         KV_INT(ap->type)),
 		                               &rc);
 	if (rc == KP_DB_OK && kp_review_needs_history(g->type.review))
-		g->first_of_type = count_of(c, a, "SELECT COUNT(*) FROM (SELECT 1 FROM permits WHERE org_id = ? AND type = ? LIMIT 1) AS first",
+		g->first_of_type = count_of(c, a,
+		                            "SELECT COUNT(*) FROM (SELECT 1 FROM permits WHERE org_id = ? AND type = ? LIMIT "
+		                            "1) AS first",
 		                            KP_PARAMS(KV_INT(rq->org_id), KV_INT(ap->type)), &rc) == 0;
 	return rc;
 }
@@ -246,20 +251,20 @@ static int insert_permit(kp_conn_t *c, const kp_actor_t *who, kp_permit_t *p, in
 	if (p->id == NULL)
 		return KP_DB_OK;
 	p->application_id = app_id;
-	int rc = kp_db_run(c,
-	                   "INSERT INTO permits (id, issuer, verifier, year, type, serial, quota_id, application_id, org_id,"
-	                   " vehicle_id, plate, company_name, company_id, issued_at, expires_at, status, kid, credential,"
-	                   " departure_country, arrival_country, trailer_plate, other_claims)"
-	                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'issued', ?, ?, ?, ?, ?, ?)",
-	                   KP_PARAMS(KV_TEXT(p->id), KV_TEXT(p->issuer), KV_TEXT(p->verifier), KV_INT(p->year),
-	                             KV_INT(p->type), KV_INT(p->serial), KV_INT(p->quota_id),
-	                             app_id ? KV_INT(app_id) : KV_NULL, p->org_id ? KV_INT(p->org_id) : KV_NULL,
-	                             p->vehicle_id ? KV_INT(p->vehicle_id) : KV_NULL, KV_TEXT(p->plate),
-	                             KV_TEXT(p->company_name), KV_TEXT(p->company_id), KV_INT(p->issued_at),
-	                             KV_INT(p->expires_at), KV_TEXT(p->kid), KV_TEXT(p->credential),
-	                             KV_TEXT(p->departure_country), KV_TEXT(p->arrival_country),
-	                             KV_TEXT(p->trailer_plate), KV_TEXT(p->other_claims)),
-	                   NULL);
+	int rc =
+	    kp_db_run(c,
+	              "INSERT INTO permits (id, issuer, verifier, year, type, serial, quota_id, application_id, org_id,"
+	              " vehicle_id, plate, company_name, company_id, issued_at, expires_at, status, kid, credential,"
+	              " departure_country, arrival_country, trailer_plate, other_claims)"
+	              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	              KP_PARAMS(KV_TEXT(p->id), KV_TEXT(p->issuer), KV_TEXT(p->verifier), KV_INT(p->year), KV_INT(p->type),
+	                        KV_INT(p->serial), KV_INT(p->quota_id), app_id ? KV_INT(app_id) : KV_NULL,
+	                        p->org_id ? KV_INT(p->org_id) : KV_NULL, p->vehicle_id ? KV_INT(p->vehicle_id) : KV_NULL,
+	                        KV_TEXT(p->plate), KV_TEXT(p->company_name), KV_TEXT(p->company_id), KV_INT(p->issued_at),
+	                        KV_INT(p->expires_at), KV_TEXT(kp_permit_status_name(KP_PERMIT_ISSUED)), KV_TEXT(p->kid),
+	                        KV_TEXT(p->credential), KV_TEXT(p->departure_country), KV_TEXT(p->arrival_country),
+	                        KV_TEXT(p->trailer_plate), KV_TEXT(p->other_claims)),
+	              NULL);
 	if (rc == KP_DB_OK) /* the verifier learns of it by PERMIT_CREATED */
 		rc = kp_store_outbox_permit_created(c, p, utc_offset);
 	if (rc == KP_DB_OK)
@@ -346,7 +351,7 @@ int kp_store_permit_apply_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who,
 		                                     (json_int_t)rq->app->vehicle_id, "reasons", failures_json(res)));
 	if ((rc = store_application(c, a, who, rq->app, res)) != KP_DB_OK)
 		return rc;
-	if (strcmp(rq->app->status, "refused") == 0 &&
+	if (strcmp(rq->app->status, KP_PERMIT_APP_REFUSED) == 0 &&
 	    (rc = kp_tlog_application(c, "application.refuse", rq->app, res->failures, res->nfailures, NULL)) != KP_DB_OK)
 		return rc;
 	return insert_permit(c, who, &res->permit, rq->app->id, rq->utc_offset);
@@ -359,9 +364,10 @@ int kp_store_permit_apply(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp
 	return rc != KP_DB_OK ? rc : kp_store_end(c, kp_store_permit_apply_tx(c, a, who, rq, res));
 }
 
-#define APP_COLUMNS "id, org_id, user_id, verifier, year, type, vehicle_id, trip, status, reasons, permit_id," \
-                    " decided_by, decision_reason, created_at, decided_at, departure_country, arrival_country," \
-                    " trailer_plate, other_claims"
+#define APP_COLUMNS \
+	"id, org_id, user_id, verifier, year, type, vehicle_id, trip, status, reasons, permit_id," \
+	" decided_by, decision_reason, created_at, decided_at, departure_country, arrival_country," \
+	" trailer_plate, other_claims"
 
 static void application_from_row(const kp_rows_t *r, int i, kp_application_t *ap)
 {
@@ -403,14 +409,17 @@ int kp_store_application_list(kp_conn_t *c, kp_arena_t *a, int64_t org_id, const
 	return kp_store_application_page(c, a, org_id, status, &page, out, n, &total);
 }
 
+/* Kept by hand: clang-format would split the literals around KP_LIKE mid-word. */
+/* clang-format off */
 #define APP_WHERE                                                                                                  \
 	" FROM permit_applications WHERE (CAST(? AS BIGINT) = 0 OR org_id = ?)"                                         \
 	" AND (CAST(? AS TEXT) IS NULL OR status = ?) AND (CAST(? AS TEXT) IS NULL OR" KP_LIKE("CAST(id AS TEXT)")     \
 	" OR" KP_LIKE("verifier") " OR" KP_LIKE("COALESCE(permit_id, '')")                                              \
 	" OR vehicle_id IN (SELECT id FROM vehicles WHERE" KP_LIKE("plate") "))"
+/* clang-format on */
 
-int kp_store_application_page(kp_conn_t *c, kp_arena_t *a, int64_t org_id, const char *status,
-                               const kp_page_t *page, kp_application_t **out, int *n, int64_t *total)
+int kp_store_application_page(kp_conn_t *c, kp_arena_t *a, int64_t org_id, const char *status, const kp_page_t *page,
+                              kp_application_t **out, int *n, int64_t *total)
 {
 	const char *like = kp_page_pattern(a, page);
 	kp_rows_t r;
@@ -440,18 +449,18 @@ static int update_decided(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, co
 	int64_t changed = 0;
 	int rc = kp_db_run(c,
 	                   "UPDATE permit_applications SET status = ?, reasons = ?, permit_id = ?, decided_by = ?,"
-	                   " decision_reason = ?, decided_at = ? WHERE id = ? AND status = 'pending_review'",
+	                   " decision_reason = ?, decided_at = ? WHERE id = ? AND status = ?",
 	                   KP_PARAMS(KV_TEXT(ap->status), KV_TEXT(ap->reasons), KV_TEXT(ap->permit_id),
 	                             who->user_id ? KV_INT(who->user_id) : KV_NULL, KV_TEXT(reason), KV_INT(kp_now()),
-	                             KV_INT(ap->id)),
+	                             KV_INT(ap->id), KV_TEXT(KP_PERMIT_APP_PENDING_REVIEW)),
 	                   &changed);
 	if (rc == KP_DB_OK && changed != 1)
 		rc = KP_DB_CONFLICT;
 	if (rc == KP_DB_OK && strcmp(ap->status, KP_PERMIT_APP_REJECTED) == 0)
 		rc = kp_tlog_application(c, "application.reject", ap, res->failures, res->nfailures, reason);
-	else if (rc == KP_DB_OK && strcmp(ap->status, "refused") == 0)
+	else if (rc == KP_DB_OK && strcmp(ap->status, KP_PERMIT_APP_REFUSED) == 0)
 		rc = kp_tlog_application(c, "application.refuse", ap, res->failures, res->nfailures, NULL);
-	if (rc == KP_DB_OK && strcmp(ap->status, "rejected") == 0)
+	if (rc == KP_DB_OK && strcmp(ap->status, KP_PERMIT_APP_REJECTED) == 0)
 		rc = kp_store_notify_permit(c, KP_NOTICE_PERMIT_REFUSED, kp_arena_printf(a, "%lld", (long long)ap->id), ap->id,
 		                            ap->org_id, reason, kp_now_ms());
 	if (rc != KP_DB_OK) {
@@ -475,8 +484,7 @@ int kp_store_application_decide(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *w
 	/* Lock the row first so that two decisions on one application cannot both pass. */
 	if ((rc = kp_db_run(c, "UPDATE permit_applications SET status = status WHERE id = ?", KP_PARAMS(KV_INT(app_id)),
 	                    NULL)) == KP_DB_OK &&
-	    (rc = kp_store_application_get(c, a, app_id, &before)) == KP_DB_OK &&
-	    !kp_permit_app_in_review(before.status))
+	    (rc = kp_store_application_get(c, a, app_id, &before)) == KP_DB_OK && !kp_permit_app_in_review(before.status))
 		rc = KP_DB_CONFLICT;
 	if (rc == KP_DB_OK) {
 		*rq->app = before;
@@ -510,14 +518,14 @@ static int issue_direct_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, k
 	/* a multilateral permit is for an organisation whose permit system we take part in */
 	kp_authority_t partner;
 	bool organisation = kp_store_authority_get(c, a, p->verifier, &partner) == KP_DB_OK && partner.kind &&
-	                    strcmp(partner.kind, "organisation") == 0, member = false;
+	                    strcmp(partner.kind, "organisation") == 0,
+	     member = false;
 	if (organisation != type.multilateral) {
 		*why = "TYPE_NOT_FOR_PARTNER";
 		return KP_DB_CONFLICT;
 	}
-	if (organisation &&
-	    (rc = kp_store_authority_is_member(c, a, p->verifier, rq->self, kp_local_day(now, rq->utc_offset), &member)) !=
-	        KP_DB_OK)
+	if (organisation && (rc = kp_store_authority_is_member(c, a, p->verifier, rq->self,
+	                                                       kp_local_day(now, rq->utc_offset), &member)) != KP_DB_OK)
 		return rc;
 	if (organisation && !member) {
 		*why = "NOT_A_MEMBER";

@@ -75,10 +75,10 @@ int kp_store_quota_create(kp_conn_t *c, const kp_actor_t *who, kp_quota_t *q)
 #define QUOTA_SELECT \
 	"SELECT q.id, q.issuer, q.verifier, q.year, q.type, q.start_number, q.end_number, q.next_serial, q.note," \
 	" q.created_at, COUNT(p.id)," \
-	" COALESCE(SUM(CASE WHEN p.status = 'used' THEN 1 ELSE 0 END), 0)," \
-	" COALESCE(SUM(CASE WHEN p.status = 'returned' THEN 1 ELSE 0 END), 0)," \
-	" COALESCE(SUM(CASE WHEN p.status = 'revoked' THEN 1 ELSE 0 END), 0)," \
-	" COALESCE(SUM(CASE WHEN p.status = 'issued' AND p.expires_at < ? THEN 1 ELSE 0 END), 0)" \
+	" COALESCE(SUM(CASE WHEN p.status = '" KP_PERMIT_S_USED "' THEN 1 ELSE 0 END), 0)," \
+	" COALESCE(SUM(CASE WHEN p.status = '" KP_PERMIT_S_RETURNED "' THEN 1 ELSE 0 END), 0)," \
+	" COALESCE(SUM(CASE WHEN p.status = '" KP_PERMIT_S_REVOKED "' THEN 1 ELSE 0 END), 0)," \
+	" COALESCE(SUM(CASE WHEN p.status = '" KP_PERMIT_S_ISSUED "' AND p.expires_at < ? THEN 1 ELSE 0 END), 0)" \
 	" FROM quotas q LEFT JOIN permits p ON p.quota_id = q.id"
 
 static void quota_from_row(const kp_rows_t *r, int i, kp_quota_t *q)

@@ -31,9 +31,10 @@ int kp_sw_end(kp_conn_t *c, int rc)
 	return rc;
 }
 
-#define APP_COLUMNS "id, user_id, org_id, submitted_at, expires_at, decided_at, procedure_code, data, status, outcome, effect"
-#define STEP_COLUMNS                                                                                                 \
-	"id, application_id, ready_at, due_at, state_since, paused_seconds, assignee_id, decided_at, decided_by,"       \
+#define APP_COLUMNS \
+	"id, user_id, org_id, submitted_at, expires_at, decided_at, procedure_code, data, status, outcome, effect"
+#define STEP_COLUMNS \
+	"id, application_id, ready_at, due_at, state_since, paused_seconds, assignee_id, decided_at, decided_by," \
 	" sla_seconds, seq, procedure_code, code, agency, role, after_codes, fields, documents, effect, state, reasons," \
 	" request"
 
@@ -54,12 +55,13 @@ static void app_from_row(const kp_rows_t *r, int i, kp_sw_app_t *o)
 
 static void step_from_row(const kp_rows_t *r, int i, kp_sw_step_t *o)
 {
-	int64_t *ints[] = {&o->id,           &o->application_id, &o->ready_at,   &o->due_at,     &o->state_since,
-	                   &o->paused_seconds, &o->assignee_id,  &o->decided_at, &o->decided_by, &o->sla_seconds};
+	int64_t *ints[] = {&o->id,          &o->application_id, &o->ready_at,    &o->due_at,
+	                   &o->state_since, &o->paused_seconds, &o->assignee_id, &o->decided_at,
+	                   &o->decided_by,  &o->sla_seconds};
 	for (int k = 0; k < 10; k++)
 		*ints[k] = kp_rows_int(r, i, k);
 	o->seq = (int)kp_rows_int(r, i, 10);
-	const char **s[] = {&o->procedure, &o->code,   &o->agency, &o->role,  &o->after,   &o->fields,
+	const char **s[] = {&o->procedure, &o->code,   &o->agency, &o->role,    &o->after,  &o->fields,
 	                    &o->documents, &o->effect, &o->state,  &o->reasons, &o->request};
 	for (int k = 0; k < 11; k++)
 		*s[k] = kp_rows_text(r, i, 11 + k);
@@ -68,7 +70,9 @@ static void step_from_row(const kp_rows_t *r, int i, kp_sw_step_t *o)
 int kp_sw_event(kp_conn_t *c, int64_t app_id, const char *step, int64_t actor, const char *action, const char *detail,
                 int64_t at)
 {
-	return kp_db_run(c, "INSERT INTO sw_events (application_id, step_code, actor_id, action, detail, at) VALUES (?, ?, ?, ?, ?, ?)",
+	return kp_db_run(c,
+	                 "INSERT INTO sw_events (application_id, step_code, actor_id, action, detail, at) VALUES (?, ?, ?, "
+	                 "?, ?, ?)",
 	                 KP_PARAMS(KV_INT(app_id), KV_TEXT(step), actor ? KV_INT(actor) : KV_NULL, KV_TEXT(action),
 	                           KV_TEXT(detail), KV_INT(at)),
 	                 NULL);
@@ -110,10 +114,10 @@ int kp_store_sw_app_get(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_sw_app_t *ou
 	return rc;
 }
 
-#define APP_WHERE                                                                                                  \
+#define APP_WHERE \
 	" FROM sw_applications WHERE (CAST(? AS BIGINT) = 0 OR user_id = ?) AND (CAST(? AS TEXT) IS NULL OR status = ?)" \
-	" AND (CAST(? AS TEXT) IS NULL OR" KP_LIKE("CAST(id AS TEXT)") " OR" KP_LIKE("procedure_code")                \
-	" OR" KP_LIKE("data") ")"
+	" AND (CAST(? AS TEXT) IS NULL OR" KP_LIKE("CAST(id AS TEXT)") " OR" KP_LIKE("procedure_code") " OR" KP_LIKE( \
+	    "data") ")"
 
 int kp_store_sw_app_list(kp_conn_t *c, kp_arena_t *a, int64_t user_id, const char *status, const kp_page_t *page,
                          kp_sw_app_t **out, int *n, int64_t *total)
@@ -164,8 +168,10 @@ int kp_store_sw_steps_of(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *apps, i
 	}
 	kp_rows_t r;
 	int rc = kp_db_exec_dynamic(c, a, &r,
-	                            kp_arena_printf(a, "SELECT " STEP_COLUMNS " FROM sw_steps WHERE application_id IN (%s)"
-	                                               " ORDER BY application_id, seq", marks),
+	                            kp_arena_printf(a,
+	                                            "SELECT " STEP_COLUMNS " FROM sw_steps WHERE application_id IN (%s)"
+	                                            " ORDER BY application_id, seq",
+	                                            marks),
 	                            params, napps);
 	if (rc != KP_DB_OK)
 		return rc;
@@ -239,8 +245,8 @@ static int attach(kp_conn_t *c, kp_arena_t *a, int64_t app_id, int64_t user_id, 
 	return KP_DB_OK;
 }
 
-static int insert_step(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *app, const json_t *s, int seq, const json_t *data,
-                       int64_t now)
+static int insert_step(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *app, const json_t *s, int seq,
+                       const json_t *data, int64_t now)
 {
 	const json_t *after = json_object_get(s, "after");
 	bool skip = !kp_sw_when(json_object_get(s, "when"), data);
@@ -249,7 +255,8 @@ static int insert_step(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *app, cons
 	const char *state = skip ? KP_SW_SKIPPED : ready ? KP_SW_READY : KP_SW_WAITING;
 	const char *code = json_string_value(json_object_get(s, "code"));
 	int rc = kp_db_run(c,
-	                   "INSERT INTO sw_steps (application_id, procedure_code, code, seq, agency, role, after_codes, fields,"
+	                   "INSERT INTO sw_steps (application_id, procedure_code, code, seq, agency, role, after_codes, "
+	                   "fields,"
 	                   " documents, effect, sla_seconds, state, ready_at, due_at, state_since)"
 	                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	                   KP_PARAMS(KV_INT(app->id), KV_TEXT(app->procedure), KV_TEXT(code), KV_INT(seq),
@@ -263,12 +270,15 @@ static int insert_step(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *app, cons
 	const json_t *fee = json_object_get(s, "fee");
 	json_int_t amount = json_integer_value(json_object_get(fee, "amount_som"));
 	if (rc == KP_DB_OK && !skip && amount > 0)
-		rc = kp_db_run(c, "INSERT INTO sw_fees (application_id, step_code, collector, amount_som, status) VALUES (?, ?, ?, ?, 'due')",
+		rc = kp_db_run(c,
+		               "INSERT INTO sw_fees (application_id, step_code, collector, amount_som, status) VALUES (?, ?, "
+		               "?, ?, ?)",
 		               KP_PARAMS(KV_INT(app->id), KV_TEXT(code),
-		                         KV_TEXT(json_string_value(json_object_get(fee, "collector"))), KV_INT(amount)),
+		                         KV_TEXT(json_string_value(json_object_get(fee, "collector"))), KV_INT(amount),
+		                         KV_TEXT(KP_SW_FEE_DUE)),
 		               NULL);
 	if (rc == KP_DB_OK)
-		rc = kp_sw_event(c, app->id, code, 0, skip ? "skipped" : ready ? "ready" : "waiting", NULL, now);
+		rc = kp_sw_event(c, app->id, code, 0, state, NULL, now);
 	return rc;
 }
 
@@ -288,19 +298,19 @@ int kp_store_sw_submit(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw
 	int rc = kp_sw_begin(c);
 	if (rc == KP_DB_OK)
 		rc = kp_db_exec(c, a, &r,
-		                "INSERT INTO sw_applications (procedure_code, user_id, org_id, data, effect, status, submitted_at,"
-		                " expires_at) VALUES (?, ?, ?, ?, ?, 'in_progress', ?, ?) RETURNING id",
+		                "INSERT INTO sw_applications (procedure_code, user_id, org_id, data, effect, status, "
+		                "submitted_at,"
+		                " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 		                KP_PARAMS(KV_TEXT(app->procedure), KV_INT(app->user_id),
 		                          app->org_id ? KV_INT(app->org_id) : KV_NULL, KV_TEXT(app->data), KV_TEXT(app->effect),
-		                          KV_INT(now), KV_INT(app->expires_at)));
+		                          KV_TEXT(app->status), KV_INT(now), KV_INT(app->expires_at)));
 	if (rc == KP_DB_OK) {
 		app->id = kp_rows_int(&r, 0, 0);
 		rc = kp_sw_event(c, app->id, NULL, who->user_id, "submitted", NULL, now);
 	}
 	size_t i;
 	json_t *s;
-	json_array_foreach(json_object_get(def, "steps"), i, s)
-	{
+	json_array_foreach(json_object_get(def, "steps"), i, s) {
 		if (rc == KP_DB_OK)
 			rc = insert_step(c, a, app, s, (int)i, data, now);
 	}
@@ -316,24 +326,28 @@ int kp_store_sw_submit(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw
 	return kp_sw_end(c, rc);
 }
 
+/* Kept by hand: clang-format would split the literals around KP_LIKE mid-word. */
+/* clang-format off */
 #define QUEUE_WHERE                                                                                                \
 	" FROM sw_steps WHERE agency IN (SELECT code FROM agencies WHERE org_id = ?)"                               \
 	" AND role = ? AND (CAST(? AS TEXT) IS NULL OR agency = ?) AND (CAST(? AS TEXT) IS NULL OR procedure_code = ?)" \
-	" AND ((CAST(? AS TEXT) IS NULL AND state IN ('ready', 'in_progress', 'more_info')) OR state = ?)"           \
+	" AND ((CAST(? AS TEXT) IS NULL AND state IN " KP_SW_WORKLIST_SQL ") OR state = ?)"                        \
 	" AND (CAST(? AS BIGINT) = 0 OR due_at <= ?) AND (CAST(? AS TEXT) IS NULL OR"                                 \
 	KP_LIKE("CAST(application_id AS TEXT)") " OR" KP_LIKE("procedure_code") " OR" KP_LIKE("code") ")"
+/* clang-format on */
 
 int kp_store_sw_queue(kp_conn_t *c, kp_arena_t *a, const kp_sw_queue_filter_t *f, const kp_page_t *page,
                       kp_sw_step_t **out, int *n, int64_t *total)
 {
 	const char *like = kp_page_pattern(a, page);
 	kp_rows_t r;
-	int rc = kp_page_query(
-	    c, a, "SELECT COUNT(*)" QUEUE_WHERE, "SELECT " STEP_COLUMNS QUEUE_WHERE " ORDER BY due_at, id LIMIT ? OFFSET ?",
-	    KP_PARAMS(KV_INT(f->org_id), KV_TEXT(f->role), KV_TEXT(f->agency), KV_TEXT(f->agency), KV_TEXT(f->procedure),
-	              KV_TEXT(f->procedure), KV_TEXT(f->state), KV_TEXT(f->state), KV_INT(f->due_before),
-	              KV_INT(f->due_before), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like)),
-	    page, &r, total);
+	int rc = kp_page_query(c, a, "SELECT COUNT(*)" QUEUE_WHERE,
+	                       "SELECT " STEP_COLUMNS QUEUE_WHERE " ORDER BY due_at, id LIMIT ? OFFSET ?",
+	                       KP_PARAMS(KV_INT(f->org_id), KV_TEXT(f->role), KV_TEXT(f->agency), KV_TEXT(f->agency),
+	                                 KV_TEXT(f->procedure), KV_TEXT(f->procedure), KV_TEXT(f->state), KV_TEXT(f->state),
+	                                 KV_INT(f->due_before), KV_INT(f->due_before), KV_TEXT(like), KV_TEXT(like),
+	                                 KV_TEXT(like), KV_TEXT(like)),
+	                       page, &r, total);
 	if (rc != KP_DB_OK)
 		return rc;
 	*n = r.nrows;
@@ -346,8 +360,9 @@ int kp_store_sw_queue(kp_conn_t *c, kp_arena_t *a, const kp_sw_queue_filter_t *f
 bool kp_store_sw_org_staffs(kp_conn_t *c, kp_arena_t *a, int64_t org_id, const char *agency)
 {
 	kp_rows_t r;
-	return org_id && kp_db_exec(c, a, &r, "SELECT 1 FROM agencies WHERE code = ? AND org_id = ?",
-	                            KP_PARAMS(KV_TEXT(agency), KV_INT(org_id))) == KP_DB_OK &&
+	return org_id &&
+	       kp_db_exec(c, a, &r, "SELECT 1 FROM agencies WHERE code = ? AND org_id = ?",
+	                  KP_PARAMS(KV_TEXT(agency), KV_INT(org_id))) == KP_DB_OK &&
 	       r.nrows > 0;
 }
 
@@ -370,14 +385,17 @@ static kp_sw_step_state_t *graph_of(kp_arena_t *a, const kp_sw_step_t *steps, in
 
 /* Tell the applicant (docs/notifications.md), in the act's transaction; `tag` tells acts of
  * one kind apart in the idempotency key. */
-static int notify_applicant(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *app, kp_notice_kind_t kind,
-                            const char *tag, const char *reason, int64_t now)
+static int notify_applicant(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *app, kp_notice_kind_t kind, const char *tag,
+                            const char *reason, int64_t now)
 {
 	const char *number = kp_arena_printf(a, "SW-%lld", (long long)app->id);
 	const char *args[] = {"number", number, "reason", reason ? reason : "-", NULL};
-	kp_notify_t n = {.idem_key = kp_arena_printf(a, "window:%lld:%s", (long long)app->id, tag), .kind = kind,
-	                 .user_id = app->user_id, .object_type = "sw_application",
-	                 .object_id = kp_arena_printf(a, "%lld", (long long)app->id), .args = args};
+	kp_notify_t n = {.idem_key = kp_arena_printf(a, "window:%lld:%s", (long long)app->id, tag),
+	                 .kind = kind,
+	                 .user_id = app->user_id,
+	                 .object_type = "sw_application",
+	                 .object_id = kp_arena_printf(a, "%lld", (long long)app->id),
+	                 .args = args};
 	return kp_store_notify_enqueue(c, &n, now * 1000);
 }
 
@@ -394,12 +412,12 @@ int kp_sw_finish_app(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw_a
 	bool approved = strcmp(status, KP_SW_APP_APPROVED) == 0;
 	if (rc == KP_DB_OK && !approved) {
 		rc = kp_db_run(c,
-		               "UPDATE sw_steps SET state = 'closed', state_since = ? WHERE application_id = ?"
-		               " AND state IN ('waiting', 'ready', 'in_progress', 'more_info')",
-		               KP_PARAMS(KV_INT(now), KV_INT(app->id)), NULL);
+		               "UPDATE sw_steps SET state = ?, state_since = ? WHERE application_id = ?"
+		               " AND state IN " KP_SW_UNDECIDED_SQL,
+		               KP_PARAMS(KV_TEXT(KP_SW_CLOSED), KV_INT(now), KV_INT(app->id)), NULL);
 		if (rc == KP_DB_OK)
-			rc = kp_db_run(c, "UPDATE sw_fees SET status = 'cancelled' WHERE application_id = ? AND status = 'due'",
-			               KP_PARAMS(KV_INT(app->id)), NULL);
+			rc = kp_db_run(c, "UPDATE sw_fees SET status = ? WHERE application_id = ? AND status = ?",
+			               KP_PARAMS(KV_TEXT(KP_SW_FEE_CANCELLED), KV_INT(app->id), KV_TEXT(KP_SW_FEE_DUE)), NULL);
 		if (rc == KP_DB_OK && app->effect && strcmp(app->effect, "ev_quota") == 0)
 			rc = kp_ev_effect_release(c, app, now, outcome);
 	}
@@ -408,8 +426,8 @@ int kp_sw_finish_app(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw_a
 	if (rc == KP_DB_OK)
 		rc = kp_store_sw_publish(c, who, app, NULL, NULL, status, NULL, now);
 	if (rc == KP_DB_OK && (approved || strcmp(status, KP_SW_APP_REFUSED) == 0))
-		rc = notify_applicant(c, a, app, approved ? KP_NOTICE_WINDOW_APPROVED : KP_NOTICE_WINDOW_REFUSED, status,
-		                      NULL, now);
+		rc = notify_applicant(c, a, app, approved ? KP_NOTICE_WINDOW_APPROVED : KP_NOTICE_WINDOW_REFUSED, status, NULL,
+		                      now);
 	return rc;
 }
 
@@ -425,18 +443,19 @@ static int advance(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, kp_sw_app
 			continue;
 		g[i].state = KP_SW_READY;
 		steps[i].state = KP_SW_READY;
-		rc = kp_db_run(c, "UPDATE sw_steps SET state = 'ready', state_since = ?, ready_at = ?, due_at = ? WHERE id = ?",
-		               KP_PARAMS(KV_INT(act->now), KV_INT(act->now), KV_INT(act->now + steps[i].sla_seconds),
-		                         KV_INT(steps[i].id)),
+		rc = kp_db_run(c, "UPDATE sw_steps SET state = ?, state_since = ?, ready_at = ?, due_at = ? WHERE id = ?",
+		               KP_PARAMS(KV_TEXT(KP_SW_READY), KV_INT(act->now), KV_INT(act->now),
+		                         KV_INT(act->now + steps[i].sla_seconds), KV_INT(steps[i].id)),
 		               NULL);
 		if (rc == KP_DB_OK)
-			rc = kp_sw_event(c, app->id, steps[i].code, 0, "ready", NULL, act->now);
+			rc = kp_sw_event(c, app->id, steps[i].code, 0, KP_SW_READY, NULL, act->now);
 	}
 	const char *outcome = kp_sw_outcome(g, n);
 	if (rc != KP_DB_OK || strcmp(outcome, KP_SW_APP_IN_PROGRESS) == 0)
 		return rc;
 	if (strcmp(outcome, KP_SW_APP_REFUSED) == 0)
-		return kp_sw_finish_app(c, a, who, app, KP_SW_APP_REFUSED, "refused by an agency; see the step's reasons", act->now);
+		return kp_sw_finish_app(c, a, who, app, KP_SW_APP_REFUSED, "refused by an agency; see the step's reasons",
+		                        act->now);
 	bool final = true;
 	if (app->effect && strcmp(app->effect, "ev_quota") == 0)
 		rc = kp_ev_effect_complete(c, a, app, act->now, act->utc_offset, &final);
@@ -475,7 +494,9 @@ static int load_for_act(kp_conn_t *c, kp_arena_t *a, int64_t step_id, kp_sw_app_
 {
 	kp_sw_step_t s;
 	/* one act at a time per application, on both databases */
-	int rc = kp_db_run(c, "UPDATE sw_applications SET status = status WHERE id = (SELECT application_id FROM sw_steps WHERE id = ?)",
+	int rc = kp_db_run(c,
+	                   "UPDATE sw_applications SET status = status WHERE id = (SELECT application_id FROM sw_steps "
+	                   "WHERE id = ?)",
 	                   KP_PARAMS(KV_INT(step_id)), NULL);
 	if (rc == KP_DB_OK)
 		rc = kp_store_sw_step_get(c, a, step_id, &s);
@@ -496,11 +517,14 @@ static int approve_gate(kp_conn_t *c, kp_arena_t *a, kp_sw_app_t *app, kp_sw_ste
                         kp_sw_act_result_t *res, const char **reasons, const char **next)
 {
 	kp_rows_t r;
-	int rc = kp_db_exec(c, a, &r, "SELECT amount_som FROM sw_fees WHERE application_id = ? AND step_code = ? AND status = 'due'",
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT amount_som FROM sw_fees WHERE application_id = ? AND step_code = ? AND status = "
+	                    "'" KP_SW_FEE_DUE "'",
 	                    KP_PARAMS(KV_INT(app->id), KV_TEXT(s->code)));
 	if (rc == KP_DB_OK && r.nrows > 0) {
 		conflict(&res->why, "fee_unpaid",
-		         kp_arena_printf(a, "the fee of %lld som for step %s is not paid yet", (long long)kp_rows_int(&r, 0, 0), s->code));
+		         kp_arena_printf(a, "the fee of %lld som for step %s is not paid yet", (long long)kp_rows_int(&r, 0, 0),
+		                         s->code));
 		return KP_DB_CONFLICT;
 	}
 	if (rc == KP_DB_OK)
@@ -526,8 +550,9 @@ static int record_act(kp_conn_t *c, const kp_actor_t *who, const kp_sw_app_t *ap
 	                   " decided_at = ?, decided_by = ?, reasons = COALESCE(?, reasons), request = COALESCE(?, request)"
 	                   " WHERE id = ?",
 	                   KP_PARAMS(KV_TEXT(next), KV_INT(act->now), who->user_id ? KV_INT(who->user_id) : KV_NULL,
-	                             decided ? KV_INT(act->now) : KV_NULL, decided && who->user_id ? KV_INT(who->user_id) : KV_NULL,
-	                             KV_TEXT(reasons), KV_TEXT(request), KV_INT(s->id)),
+	                             decided ? KV_INT(act->now) : KV_NULL,
+	                             decided && who->user_id ? KV_INT(who->user_id) : KV_NULL, KV_TEXT(reasons),
+	                             KV_TEXT(request), KV_INT(s->id)),
 	                   NULL);
 	s->state = next;
 	json_t *detail = json_pack("{s:s?, s:s?, s:s?}", "reasons", reasons, "request", request, "effect", effect);
@@ -567,8 +592,8 @@ int kp_store_sw_act(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64_t 
 		rc = record_act(c, who, &app, &steps[k], act, next, reasons, res->effect);
 	if (rc == KP_DB_OK && act->action == KP_SW_ASK)
 		rc = notify_applicant(c, a, &app, KP_NOTICE_WINDOW_MORE_INFO,
-		                      kp_arena_printf(a, "ask:%lld:%lld", (long long)step_id, (long long)act->now), act->request,
-		                      act->now);
+		                      kp_arena_printf(a, "ask:%lld:%lld", (long long)step_id, (long long)act->now),
+		                      act->request, act->now);
 	if (rc == KP_DB_OK && (strcmp(next, KP_SW_APPROVED) == 0 || strcmp(next, KP_SW_REFUSED) == 0))
 		rc = advance(c, a, who, &app, steps, n, act);
 	res->step_state = next;
@@ -593,8 +618,8 @@ int kp_store_sw_answer(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64
 		               KP_PARAMS(KV_INT(app_id), KV_TEXT(step_code)));
 	if (rc != KP_DB_OK)
 		return kp_sw_end(c, rc);
-	const char *state = kp_rows_text(&r, 0, 1);
-	if (!kp_sw_app_open(app.status) || kp_sw_transition(state, KP_SW_ANSWER) == NULL) {
+	const char *state = kp_rows_text(&r, 0, 1), *to = kp_sw_transition(state, KP_SW_ANSWER);
+	if (!kp_sw_app_open(app.status) || to == NULL) {
 		conflict(why, "step_state", kp_arena_printf(a, "step %s is %s: it asked for nothing", step_code, state));
 		return kp_sw_end(c, KP_DB_CONFLICT);
 	}
@@ -602,9 +627,10 @@ int kp_store_sw_answer(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64
 	if (waited < 0)
 		waited = 0;
 	rc = kp_db_run(c,
-	               "UPDATE sw_steps SET state = 'in_progress', state_since = ?, paused_seconds = paused_seconds + ?,"
+	               "UPDATE sw_steps SET state = ?, state_since = ?, paused_seconds = paused_seconds + ?,"
 	               " due_at = due_at + ? WHERE id = ?",
-	               KP_PARAMS(KV_INT(now), KV_INT(waited), KV_INT(waited), KV_INT(kp_rows_int(&r, 0, 0))), NULL);
+	               KP_PARAMS(KV_TEXT(to), KV_INT(now), KV_INT(waited), KV_INT(waited), KV_INT(kp_rows_int(&r, 0, 0))),
+	               NULL);
 	if (rc == KP_DB_OK)
 		rc = attach(c, a, app_id, app.user_id, doc_ids, doc_kinds, ndocs);
 	json_t *d = json_pack("{s:s?}", "answer", text);
@@ -640,7 +666,9 @@ static int expire_apps(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64
 {
 	kp_rows_t r;
 	*expired = 0;
-	int rc = kp_db_exec(c, a, &r, "SELECT id FROM sw_applications WHERE status = 'in_progress' AND expires_at < ? LIMIT 100",
+	int rc = kp_db_exec(c, a, &r,
+	                    "SELECT id FROM sw_applications WHERE status = '" KP_SW_APP_IN_PROGRESS
+	                    "' AND expires_at < ? LIMIT 100",
 	                    KP_PARAMS(KV_INT(now)));
 	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++) {
 		kp_sw_app_t app;

@@ -4,6 +4,7 @@
 #include "store/window_effects.h"
 
 #include "core/util.h"
+#include "domain/window.h"
 
 #include <jansson.h>
 #include <string.h>
@@ -111,7 +112,7 @@ bool kp_store_sw_document_visible_to(kp_conn_t *c, kp_arena_t *a, int64_t doc_id
 	                    "SELECT s.documents, x.kind FROM sw_app_documents x"
 	                    " JOIN sw_steps s ON s.application_id = x.application_id JOIN agencies g ON g.code = s.agency"
 	                    " WHERE x.document_id = ? AND g.org_id = ? AND s.role = ?"
-	                    " AND s.state NOT IN ('waiting', 'skipped')",
+	                    " AND s.state NOT IN ('" KP_SW_WAITING "', '" KP_SW_SKIPPED "')",
 	                    KP_PARAMS(KV_INT(doc_id), KV_INT(org_id), KV_TEXT(role)));
 	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++) {
 		json_t *kinds = json_loads(kp_rows_text(&r, i, 0), 0, NULL), *k;
@@ -172,11 +173,11 @@ int kp_store_sw_fee_pay(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int6
 		rc = kp_db_run(c, "UPDATE sw_fees SET status = status WHERE id = ?", KP_PARAMS(KV_INT(fee_id)), NULL);
 	if (rc == KP_DB_OK)
 		rc = kp_store_sw_fee_get(c, a, fee_id, &f);
-	if (rc == KP_DB_OK && strcmp(f.status, "due") != 0)
+	if (rc == KP_DB_OK && strcmp(f.status, KP_SW_FEE_DUE) != 0)
 		rc = KP_DB_CONFLICT;
 	const char *cred = NULL, *kid = NULL;
 	if (rc == KP_DB_OK) {
-		f.status = "paid";
+		f.status = KP_SW_FEE_PAID;
 		f.paid_at = now;
 		f.gateway = gateway;
 		f.reference = reference;
@@ -185,10 +186,10 @@ int kp_store_sw_fee_pay(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int6
 	}
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c,
-		               "UPDATE sw_fees SET status = 'paid', gateway = ?, reference = ?, paid_at = ?, credential = ?,"
+		               "UPDATE sw_fees SET status = ?, gateway = ?, reference = ?, paid_at = ?, credential = ?,"
 		               " kid = ? WHERE id = ?",
-		               KP_PARAMS(KV_TEXT(gateway), KV_TEXT(reference), KV_INT(now), KV_TEXT(cred), KV_TEXT(kid),
-		                         KV_INT(fee_id)),
+		               KP_PARAMS(KV_TEXT(f.status), KV_TEXT(gateway), KV_TEXT(reference), KV_INT(now), KV_TEXT(cred),
+		                         KV_TEXT(kid), KV_INT(fee_id)),
 		               NULL);
 	if (rc == KP_DB_OK) {
 		char detail[160];

@@ -740,6 +740,11 @@ static void status_rules(void **state)
 		assert_int_equal(kp_permit_withdrawn(rows[i].status), rows[i].withdrawn);
 		if (rows[i].parsed >= 0)
 			assert_string_equal(kp_permit_status_name((enum kp_permit_status)rows[i].parsed), rows[i].status);
+		/* the store's SQL lists name exactly the withdrawn states and the others */
+		char quoted[32];
+		snprintf(quoted, sizeof(quoted), "'%s'", rows[i].status);
+		assert_int_equal(strstr(KP_PERMIT_WITHDRAWN_SQL, quoted) != NULL, rows[i].withdrawn);
+		assert_int_equal(strstr(KP_PERMIT_LIVE_SQL, quoted) != NULL, rows[i].parsed >= 0 && a == NULL);
 	}
 	assert_int_equal(kp_permit_status_parse(NULL), -1);
 	assert_null(kp_permit_status_name(KP_PERMIT_STATUS_COUNT));

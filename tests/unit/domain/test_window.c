@@ -259,6 +259,29 @@ static void application_states(void **state)
 	assert_string_equal(kp_sw_outcome(steps, 1), KP_SW_APP_APPROVED);
 }
 
+/* The store's SQL lists of step states: the work list is exactly the states some action
+ * moves; the undecided ones are those and the steps still waiting. */
+static void step_state_lists(void **state)
+{
+	(void)state;
+	static const char *const states[] = {KP_SW_WAITING, KP_SW_READY,     KP_SW_IN_PROGRESS, KP_SW_APPROVED,
+	                                     KP_SW_REFUSED, KP_SW_MORE_INFO, KP_SW_SKIPPED,     KP_SW_CLOSED};
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		bool moves = false;
+		for (int act = KP_SW_TAKE; act <= KP_SW_ANSWER; act++)
+			moves = moves || kp_sw_transition(states[i], (enum kp_sw_action)act) != NULL;
+		char quoted[32];
+		snprintf(quoted, sizeof(quoted), "'%s'", states[i]);
+		assert_int_equal(strstr(KP_SW_WORKLIST_SQL, quoted) != NULL, moves);
+		assert_int_equal(strstr(KP_SW_UNDECIDED_SQL, quoted) != NULL, moves || strcmp(states[i], KP_SW_WAITING) == 0);
+		assert_true(kp_sw_step_state_known(states[i]));
+		/* done: a step waiting only for this one may start */
+		const char *after[] = {"a"};
+		kp_sw_step_state_t g[] = {{"a", states[i], NULL, 0}, {"b", KP_SW_WAITING, after, 1}};
+		assert_int_equal(strstr(KP_SW_DONE_SQL, quoted) != NULL, kp_sw_step_unblocked(g, 2, 1));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +291,7 @@ int main(void)
 	    cmocka_unit_test(pattern_hints),
 	    cmocka_unit_test(graph_and_transitions),
 	    cmocka_unit_test(application_states),
+	    cmocka_unit_test(step_state_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
