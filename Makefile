@@ -4,7 +4,7 @@
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS := libmicrohttpd jansson sqlite3 libpq libcrypto libsodium libqrencode zlib libcurl
+PKGS := libmicrohttpd jansson sqlite3 libpq libcrypto libsodium libqrencode zlib libcurl icu-uc
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith -Wcast-qual
 
 # Switches, not forks: SANITIZER=address,undefined builds into build/san/ so the normal

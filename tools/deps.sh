@@ -7,8 +7,9 @@ PACKAGES="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3
 postgresql-15 postgresql-client-15 libssl-dev libsodium-dev libqrencode-dev libhpdf-dev libcurl4-openssl-dev
 libcmocka-dev chromium wrk clang clang-format curl ca-certificates nodejs npm
 zlib1g-dev fonts-dejavu-core zbar-tools poppler-utils prometheus haproxy debhelper lintian groff-base
-golang-go golang-golang-x-mod-dev kannel kannel-extras"
+golang-go golang-golang-x-mod-dev kannel kannel-extras libicu-dev"
 # clang-format: `make format-check` holds the C to .clang-format.
+# libicu-dev: searches fold case with ICU's lowercase, the one PostgreSQL uses (core/fold.c).
 # golang-go and golang-golang-x-mod-dev: the transparency-log test checks kapka's checkpoints
 # and proofs with Go's own golang.org/x/mod/sumdb/note and sumdb/tlog, built offline.
 

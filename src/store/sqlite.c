@@ -53,14 +53,12 @@ static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_null(ctx);
 		return;
 	}
-	size_t n = (size_t)sqlite3_value_bytes(argv[0]);
-	char *out = sqlite3_malloc64(n + 1);
-	if (out == NULL) {
+	size_t len;
+	char *out = kp_fold_utf8(s, (size_t)sqlite3_value_bytes(argv[0]), &len);
+	if (out == NULL)
 		sqlite3_result_error_nomem(ctx);
-		return;
-	}
-	size_t len = kp_fold_utf8(s, n, out);
-	sqlite3_result_text64(ctx, out, len, sqlite3_free, SQLITE_UTF8);
+	else
+		sqlite3_result_text64(ctx, out, len, free, SQLITE_UTF8);
 }
 
 static int sq_open(const char *dsn, int sync_full, void **out, char *err, size_t errlen)

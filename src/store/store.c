@@ -280,26 +280,21 @@ done:
 	return rc;
 }
 
-/* PostgreSQL: kp_fold(text), the search folding of core/fold.h as translate() of its pairs
- * (SQLite registers the same in C, sqlite.c). lower() would depend on the cluster's
- * LC_CTYPE (ASCII only under C) and fold differently from SQLite; translate() does not.
- * Written from the one table on each start, so a change to the table reaches both
- * databases; replaced only when its body differs. */
+/* PostgreSQL: kp_fold(text), the search folding of core/fold.h in SQL (SQLite registers
+ * the same in C, sqlite.c). Written on each start when its body differs, so a change to
+ * the rule reaches both databases without a migration; it needs PostgreSQL built with ICU. */
 static int pg_fold_function(kp_conn_t *c)
 {
-	const char *caps, *smalls;
-	kp_fold_pairs(&caps, &smalls);
 	kp_arena_t a;
 	kp_arena_init(&a);
-	const char *body = kp_arena_printf(&a, " SELECT translate($1, '%s', '%s') ", caps, smalls);
 	kp_rows_t r;
 	int rc = kp_db_exec(c, &a, &r, "SELECT prosrc FROM pg_proc WHERE proname = 'kp_fold'", NULL, 0);
-	if (rc == KP_DB_OK && !(r.nrows == 1 && strcmp(kp_rows_text(&r, 0, 0), body) == 0)) {
-		char *sql = kp_arena_printf(&a,
-		                            "CREATE OR REPLACE FUNCTION kp_fold(TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE"
-		                            " STRICT PARALLEL SAFE AS $kp_fold$%s$kp_fold$",
-		                            body);
-		rc = c->be->script(c->h, sql);
+	if (rc == KP_DB_OK && !(r.nrows == 1 && strcmp(kp_rows_text(&r, 0, 0), KP_FOLD_PG_SQL) == 0)) {
+		rc = c->be->script(c->h, "CREATE OR REPLACE FUNCTION kp_fold(TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE STRICT"
+		                         " PARALLEL SAFE AS $kp_fold$" KP_FOLD_PG_SQL "$kp_fold$");
+		if (rc != KP_DB_OK)
+			kp_error("cannot create the search function kp_fold: PostgreSQL needs ICU (the collation"
+			         " \"und-x-icu\")");
 	}
 	kp_arena_cleanup(&a);
 	return rc;

@@ -1,6 +1,6 @@
-// search_fold.test.mjs: `q` ignores case in Cyrillic (Russian and Kyrgyz ң ө ү), Latin-1 and
-// Turkish letters the same way on SQLite and PostgreSQL (one folding table, core/fold.c);
-// the organisations list is paged and searched like the other lists.
+// search_fold.test.mjs: `q` ignores case in Cyrillic (Russian and Kyrgyz ң ө ү), Latin with
+// marks and Turkish letters the same way on SQLite and PostgreSQL (core/fold.c, kp_fold in
+// SQL); the organisations list is paged and searched like the other lists.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServer, newCarrier, adminToken, uniq, assertError } from './lib.mjs';
