@@ -3,6 +3,7 @@
  * waiting zone, the officer's call-forward with a time to reach the gate, cancelling, and
  * the live queue of vehicles that come without a booking. */
 #include "api/api.h"
+#include "domain/account.h"
 #include "domain/booking.h"
 #include "api/paging.h"
 #include "api/queue_rules.h"
@@ -21,7 +22,7 @@
 static const char *check_queue_flow(const char *f)
 {
 	return strcmp(f, "car") == 0 || strcmp(f, "bus") == 0 || strcmp(f, "truck") == 0 ? NULL
-	                                                                                   : "must be car, bus or truck";
+	                                                                                 : "must be car, bus or truck";
 }
 
 /* The path's checkpoint: must be ours. Copies what callers need; answers when refused. */
@@ -113,7 +114,8 @@ void kp_api_slot_create(kp_req_t *req)
 		return; /* only hours to come in which the crossing is open for the flow (queue_rules.c) */
 	kp_slot_t *s;
 	int n;
-	int rc = kp_store_slot_list(kp_api_db(req), &req->arena, code, flow, from, from + (to_hour - from_hour) * 3600, &s, &n);
+	int rc = kp_store_slot_list(kp_api_db(req), &req->arena, code, flow, from, from + (to_hour - from_hour) * 3600, &s,
+	                            &n);
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "slots");
 		return;
@@ -139,9 +141,11 @@ static const char *read_plate(kp_req_t *req)
 static void reply_booking_refusal(kp_req_t *req, int rc, const char *why)
 {
 	if (rc == KP_DB_CONFLICT && why && strcmp(why, "VEHICLE_ALREADY_BOOKED") == 0)
-		kp_reply_error(req, 409, why, "this vehicle already holds a booking; cancel it first (one booking per vehicle)");
+		kp_reply_error(req, 409, why,
+		               "this vehicle already holds a booking; cancel it first (one booking per vehicle)");
 	else if (rc == KP_DB_CONFLICT && why && strcmp(why, "PRIORITY_LANE_FULL") == 0)
-		kp_reply_error(req, 409, why, "the priority lane of this slot is full; book it without priority or another slot");
+		kp_reply_error(req, 409, why,
+		               "the priority lane of this slot is full; book it without priority or another slot");
 	else if (rc == KP_DB_CONFLICT && why && strcmp(why, "BOOKING_CAP_REACHED") == 0)
 		kp_reply_error(req, 409, why, "your account holds as many active bookings as it may; cancel one first");
 	else if (rc == KP_DB_CONFLICT && why && strcmp(why, "SLOT_MISMATCH") == 0)
@@ -182,7 +186,7 @@ static int check_entitled(kp_req_t *req, kp_booking_t *b)
 			kp_reply_db_error(req, rc, "organisation");
 			return -1;
 		}
-		if (strcmp(org.status, "active") != 0) {
+		if (strcmp(org.status, KP_ACCOUNT_ACTIVE) != 0) {
 			kp_reply_error(req, 403, "ORGANISATION_SUSPENDED", "your organisation is suspended; it cannot book");
 			return -1;
 		}
@@ -194,8 +198,8 @@ static int check_entitled(kp_req_t *req, kp_booking_t *b)
 		return 0;
 	}
 	bool other = registered;
-	if (!other && (rc = kp_store_tip_held_by_other(kp_api_db(req), &req->arena, b->plate, req->auth.user_id,
-	                                                &other)) != KP_DB_OK) {
+	if (!other && (rc = kp_store_tip_held_by_other(kp_api_db(req), &req->arena, b->plate, req->auth.user_id, &other)) !=
+	                  KP_DB_OK) {
 		kp_reply_db_error(req, rc, "vehicle");
 		return -1;
 	}
@@ -213,8 +217,9 @@ static const char *read_priority(kp_req_t *req)
 {
 	const char *p = kp_body_str_checked(req, "priority", 12, false, kp_check_priority);
 	if (p && req->auth.role != KP_ROLE_OFFICER) {
-		kp_field_error(req, "priority", "is granted by an officer at the checkpoint on the cargo's papers; "
-		                                "it cannot be declared when booking");
+		kp_field_error(req, "priority",
+		               "is granted by an officer at the checkpoint on the cargo's papers; "
+		               "it cannot be declared when booking");
 		return NULL;
 	}
 	return p;
@@ -392,7 +397,8 @@ void kp_api_booking_priority(kp_req_t *req)
 {
 	kp_booking_t b;
 	json_t *given = json_object_get(req->json, "priority");
-	const char *priority = json_is_null(given) ? NULL : kp_body_str_checked(req, "priority", 12, true, kp_check_priority);
+	const char *priority = json_is_null(given) ? NULL
+	                                           : kp_body_str_checked(req, "priority", 12, true, kp_check_priority);
 	if (kp_body_check(req) != 0 || load_booking(req, &b) != 0)
 		return;
 	const char *why = NULL;
@@ -479,8 +485,9 @@ void kp_api_queue_call(kp_req_t *req)
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++)
 		json_array_append_new(items, kp_api_booking_json(&called[i]));
-	kp_reply_json(req, 200, json_pack("{s:i, s:I, s:o}", "called", n, "minutes_to_reach_gate",
-	                                  (json_int_t)cfg->queue_call_minutes, "items", items));
+	kp_reply_json(req, 200,
+	              json_pack("{s:i, s:I, s:o}", "called", n, "minutes_to_reach_gate",
+	                        (json_int_t)cfg->queue_call_minutes, "items", items));
 }
 
 /* Body: slot_id, another hour of the same checkpoint and flow. The booking keeps its id;

@@ -39,7 +39,8 @@ static int take_attempt(kp_req_t *req, const char *lower, struct signin_keys *k)
 	k->addr = kp_arena_printf(&req->arena, "addr:%s", req->addr);
 	k->seen = kp_arena_printf(&req->arena, "seen:%s|%s", lower, req->addr);
 	/* An account's failures count "in a row": they reset only on success (window: a day). */
-	k->pair_rule = (kp_throttle_rule_t){86400, cfg->login_max_failures, cfg->login_delay_seconds, cfg->login_lock_seconds};
+	k->pair_rule = (kp_throttle_rule_t){86400, cfg->login_max_failures, cfg->login_delay_seconds,
+	                                    cfg->login_lock_seconds};
 	k->addr_rule = (kp_throttle_rule_t){cfg->ip_window_seconds, cfg->ip_max_failures, cfg->login_delay_seconds,
 	                                    cfg->login_lock_seconds};
 	bool allowed, seen = false;
@@ -74,7 +75,7 @@ static int attempt_succeeded(kp_req_t *req, const struct signin_keys *k, const k
 {
 	kp_actor_t who = {u->id, u->username, req->request_id, req->addr};
 	kp_signin_t s = {k->pair, k->seen, k->addr_taken ? k->addr : NULL, k->addr_rule.max, kp_now(), token_hash, csrf,
-	                 u->id, expires};
+	                 u->id,   expires};
 	int rc = kp_store_signin(kp_api_db(req), &who, &s);
 	if (rc != KP_DB_OK)
 		kp_reply_db_error(req, rc, "session");
@@ -128,7 +129,7 @@ void kp_api_session_create(kp_req_t *req)
 		kp_reply_error(req, 401, "invalid_credentials", "wrong username or password");
 		return;
 	}
-	if (strcmp(u.status, "active") != 0) {
+	if (strcmp(u.status, KP_ACCOUNT_ACTIVE) != 0) {
 		if (attempt_succeeded(req, &keys, &u, NULL, NULL, 0) == KP_DB_OK)
 			kp_reply_error(req, 403, "account_suspended", "this account is suspended; ask your administrator");
 		return;
@@ -148,8 +149,9 @@ void kp_api_session_create(kp_req_t *req)
 	char exp[32];
 	kp_iso8601(expires, exp, sizeof(exp));
 	set_cookies(req, token, csrf);
-	kp_reply_json(req, 201, json_pack("{s:s, s:s, s:s, s:o}", "token", token, "csrf_token", csrf, "expires_at", exp,
-	                                  "user", kp_api_user_json(&u)));
+	kp_reply_json(req, 201,
+	              json_pack("{s:s, s:s, s:s, s:o}", "token", token, "csrf_token", csrf, "expires_at", exp, "user",
+	                        kp_api_user_json(&u)));
 	kp_wipe(token, sizeof(token));
 }
 
