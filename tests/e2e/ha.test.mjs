@@ -12,7 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startKapka, stopClean, backend, adminToken, ADMIN_PASSWORD, sleep, assertNoSanitizerReport } from './lib.mjs';
-import { freshDatabase, ROOT } from '../lib/kapka.mjs';
+import { freshDatabase, ROOT, clockNow } from '../lib/kapka.mjs';
 import { carrierWithFleet, YEAR } from './permits_helpers.test.mjs';
 
 const FAST = { KAPKA_EXCHANGE_POLL_MS: '100', KAPKA_EXCHANGE_RETRY_MIN_MS: '200', KAPKA_EXCHANGE_RETRY_MAX_MS: '800',
@@ -28,10 +28,18 @@ function freePort(host) {
   });
 }
 
+// The suite's clock (tests/run.sh, KAPKA_TEST_CLOCK) for a process started now: each
+// instance joins the timeline where it has got to, as startKapka's servers do, so the two
+// instances, the partner and the test's own dates agree on the day and the year.
+function onClock(env) {
+  if (!process.env.KAPKA_TEST_CLOCK) return env;
+  return { ...env, KAPKA_TEST_MODE: '1', KAPKA_TEST_CLOCK: String(Math.floor(clockNow() / 1000)) };
+}
+
 // `kapka serve` on the shared database; resolves once it serves.
 function serve(env) {
   const proc = spawn(resolve(ROOT, process.env.KAPKA_BIN || 'bin/kapka'), ['serve', '--listen', '127.0.0.1', '--port', '0'],
-    { env, cwd: ROOT });
+    { env: onClock(env), cwd: ROOT });
   let log = '';
   const exited = new Promise((r) => proc.on('exit', (code, sig) => r(code ?? sig)));
   const ready = new Promise((res, rej) => {
@@ -98,7 +106,7 @@ test('two instances behind HAProxy, one killed mid-load: nothing lost, nothing t
         KAPKA_TRUSTED_PROXIES: HOP, KAPKA_METRICS_ALLOW: '127.0.0.1' };
       delete env.KAPKA_TEST_CLOCK;
       // The demonstration data: checkpoints with their officers, for the queue race.
-      execFileSync(resolve(ROOT, process.env.KAPKA_BIN || 'bin/kapka'), ['demo'], { env, cwd: ROOT, stdio: 'pipe' });
+      execFileSync(resolve(ROOT, process.env.KAPKA_BIN || 'bin/kapka'), ['demo'], { env: onClock(env), cwd: ROOT, stdio: 'pipe' });
       a = serve(env);
       const portA = await a.ready;
       b = serve(env);
@@ -140,7 +148,7 @@ backend instances
       // slot of 15 give exactly 15.
       const officer = await bal.login('officer', 'kapka-demo-2026');
       const ministry = await bal.login('ministry', 'kapka-demo-2026');
-      const local = new Date(Date.now() + 6 * 3600e3);
+      const local = new Date(clockNow() + 6 * 3600e3);
       const date = local.toISOString().slice(0, 10), hour = local.getUTCHours();
       r0 = await bal.req('POST', '/api/v1/checkpoints/ak-tilek/slots', { token: ministry,
         body: { flow: 'truck', date, from_hour: hour, to_hour: hour + 1, capacity: 15 } });
