@@ -37,6 +37,8 @@ char *kp_fold_utf8(const char *s, size_t n, size_t *len)
 	for (int32_t i = 0; i < n16; i++)
 		if (in[i] == 0x0130 || in[i] == 0x0131) /* İ and ı: i, as in KP_FOLD_PG_SQL */
 			in[i] = 'i';
+		else if (in[i] == 0x0401 || in[i] == 0x0451) /* Ё and ё: е */
+			in[i] = 0x0435;
 	int32_t nlow = U_SUCCESS(e) ? u_strToLower(low, n16 * 3 + 1, in, n16, "und", &e) : 0;
 	int32_t n8 = 0;
 	if (U_SUCCESS(e))

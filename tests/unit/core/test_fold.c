@@ -14,7 +14,7 @@ static const struct {
     {"Ысык-Көл Транс", "ысык-көл транс"},
     {"ЫСЫК-КӨЛ", "ысык-көл"},
     {"ҢӨҮ ңөү", "ңөү ңөү"},         /* Kyrgyz letters (U+04A2, U+04E8, U+04AE) */
-    {"ЁЛКА ІЇЄЎЂЈ", "ёлка іїєўђј"}, /* U+0400-U+040F */
+    {"ЁЛКА ІЇЄЎЂЈ", "елка іїєўђј"}, /* U+0400-U+040F; Ё is е to a search */
     {"ҚҒҰҺӘӀ", "қғұһәӏ"},           /* Kazakh, and the palochka */
     {"ÇAĞRI İLETİŞİM", "çağri iletişim"},
     {"ı I İ i", "i i i i"}, /* a search cannot know Turkish: all four are i */
