@@ -5,10 +5,11 @@
 
 #include <string.h>
 
-/* Carriers and officers see their own organisation; ministry, auditors and admins all. */
+/* Carriers and importers see their own organisation. Border officers read any, as they list
+ * them (a truck's carrier is looked up at the crossing); ministry, auditors and admins all. */
 static bool may_read_org(const kp_req_t *req, int64_t id)
 {
-	if (req->auth.role & (KP_ROLE_MINISTRY | KP_ROLE_AUDITOR | KP_ROLE_ADMIN))
+	if (req->auth.role & (KP_ROLE_OFFICER | KP_ROLE_MINISTRY | KP_ROLE_AUDITOR | KP_ROLE_ADMIN))
 		return true;
 	return req->auth.org_id == id;
 }

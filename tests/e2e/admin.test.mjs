@@ -54,6 +54,14 @@ test('admin creates users; they can sign in; rules on roles and organisations ho
   const officer = await k.login(username, PASSWORD);
   const mine = await k.req('GET', '/api/v1/organisations/mine', { token: officer });
   assert.equal(mine.json.id, org.json.id);
+  // A border officer looks up a truck's carrier at the crossing: in the list and by id alike.
+  const carrier = await newCarrier(k, { company_name: uniq('Naryn Cargo ') });
+  const found = await k.req('GET', `/api/v1/organisations?kind=carrier&q=${encodeURIComponent(carrier.body.company_name)}`, { token: officer });
+  assert.equal(found.status, 200, found.text);
+  assert.deepEqual(found.json.items.map((o) => o.id), [carrier.org.id]);
+  const one = await k.req('GET', `/api/v1/organisations/${carrier.org.id}`, { token: officer });
+  assert.equal(one.status, 200, one.text);
+  assert.equal(one.json.name, carrier.body.company_name);
 
   // The same name again: 409. An officer without an organisation, an unknown role, an
   // organisation that does not exist: 422.
