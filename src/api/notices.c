@@ -5,7 +5,9 @@
 #include "api/reply.h"
 #include "core/clock.h"
 #include "core/util.h"
+#include "crypto/hash.h"
 #include "domain/account.h"
+#include "notify/notify.h"
 #include "store/notify.h"
 
 #include <string.h>
@@ -149,6 +151,14 @@ static const char *check_state(const char *s)
 	return "must be pending, sent, failed or given_up";
 }
 
+/* What the SMSC last reported of an SMS, or null. */
+static json_t *delivery_json(const kp_notification_t *m)
+{
+	if (m->dlr_state == NULL)
+		return json_null();
+	return json_pack("{s:s, s:o}", "state", m->dlr_state, "at", time_or_null(m->dlr_at));
+}
+
 void kp_api_notify_outbox(kp_req_t *req)
 {
 	long long limit, before;
@@ -181,6 +191,7 @@ void kp_api_notify_outbox(kp_req_t *req)
 		                                           ? time_or_null(m->next_attempt_at)
 		                                           : json_null(),
 		                                       "sent_at", time_or_null(m->sent_at)));
+		json_object_set_new(json_array_get(items, json_array_size(items) - 1), "delivery", delivery_json(m));
 	}
 	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
 }
@@ -201,4 +212,46 @@ void kp_api_notify_retry(kp_req_t *req)
 		return;
 	}
 	kp_reply_json(req, 200, json_pack("{s:I, s:s}", "id", (json_int_t)id, "state", "pending"));
+}
+
+/* A token as the worker makes them: base64url of KP_NOTIFY_DLR_TOKEN_BYTES bytes. */
+static bool token_shaped(const char *t)
+{
+	size_t n = t ? strlen(t) : 0;
+	if (n != (KP_NOTIFY_DLR_TOKEN_BYTES * 4 + 2) / 3)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' && t[i] <= 'Z') || (t[i] >= '0' && t[i] <= '9') ||
+		      t[i] == '-' || t[i] == '_'))
+			return false;
+	return true;
+}
+
+void kp_api_sms_delivery(kp_req_t *req)
+{
+	const char *type = kp_req_query(req, "type");
+	char *end = NULL;
+	long t = type && type[0] ? strtol(type, &end, 10) : 0;
+	const char *state = end && *end == '\0' ? kp_notify_dlr_state(t) : NULL;
+	if (state == NULL) {
+		kp_reply_error(req, 400, "bad_query", "type must be a Kannel delivery report type: 1, 2, 4, 8 or 16");
+		return;
+	}
+	const char *token = kp_req_param(req, "token");
+	int64_t id = 0;
+	int rc = KP_DB_NOTFOUND;
+	if (token_shaped(token)) {
+		char hash[65];
+		kp_sha256_hex(token, strlen(token), hash);
+		rc = kp_store_notify_dlr(kp_api_db(req), hash, state, kp_now_ms(), &id);
+	}
+	if (rc == KP_DB_NOTFOUND) {
+		kp_reply_error(req, 404, "not_found", "no SMS awaits a delivery report with this token");
+		return;
+	}
+	if (rc != KP_DB_OK) {
+		kp_reply_db_error(req, rc, "delivery report");
+		return;
+	}
+	kp_reply_json(req, 200, json_pack("{s:s}", "state", state));
 }

@@ -19,5 +19,8 @@ void kp_api_notify_prefs_put(kp_req_t *req);
 void kp_api_notify_outbox(kp_req_t *req);
 /* POST /api/v1/notification-outbox/{id}/retry: send a failed or given-up message again. */
 void kp_api_notify_retry(kp_req_t *req);
+/* GET /api/v1/sms-delivery/{token}?type=: Kannel's smsbox reports an SMS's delivery
+ * (public: the token, unguessable and made for one attempt, is the credential). */
+void kp_api_sms_delivery(kp_req_t *req);
 
 #endif

@@ -351,6 +351,9 @@ const kp_route_t kp_api_routes[] = {
 	 "SMS and email by state (default: failed and given up)"},
 	{"POST", "/api/v1/notification-outbox/{id}/retry", kp_api_notify_retry, KP_ROLE_ADMIN | KP_ROLE_MINISTRY, 0,
 	 "send a failed or given-up SMS or email again"},
+	/* SMS delivery reports (docs/notifications.md): Kannel's smsbox calls the dlr-url kapka gave */
+	{"GET", "/api/v1/sms-delivery/{token}", kp_api_sms_delivery, 0, PUBLIC,
+	 "Kannel reports an SMS's delivery (type=%d), the URL's token its credential"},
 
 	/* Status history (who did what, when) and moving a booking in one step (issue 17). */
 	{"POST", "/api/v1/bookings/{id}/move", kp_api_booking_move, DRIVERS | KP_ROLE_OFFICER, BODY,

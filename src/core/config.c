@@ -110,6 +110,7 @@ static const struct setting settings[] = {
 	STR_SETTING(sms_user, "", "username of Kannel's sendsms-user group"),
 	SECRET_SETTING(sms_password, "", "password of that sendsms-user; as a flag only '-', read from standard input"),
 	STR_SETTING(sms_from, "", "sender shown on SMS (Kannel's from=); empty: Kannel's default"),
+	STR_SETTING(sms_dlr_base, "", "kapka's address as Kannel's smsbox reaches it (http://HOST:PORT), for SMS delivery reports; empty: none are asked for"),
 	STR_SETTING(smtp_url, "", "mail server for notifications (smtp://HOST:587 or smtps://HOST:465); empty: no email is sent or promised"),
 	STR_SETTING(smtp_from, "", "From of notification email (kapka <noreply@example.kg>)"),
 	STR_SETTING(smtp_user, "", "SMTP AUTH username (empty: no AUTH)"),

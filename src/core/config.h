@@ -78,7 +78,7 @@ typedef struct kp_config {
 	char xroad_consumer_url[256];
 	char xroad_client[128];
 	/* notifications (docs/notifications.md) */
-	char sms_url[512], sms_user[128], sms_password[256], sms_from[64];
+	char sms_url[512], sms_user[128], sms_password[256], sms_from[64], sms_dlr_base[512];
 	char smtp_url[512], smtp_from[256], smtp_user[256], smtp_password[256], smtp_ca_file[512];
 	long long smtp_starttls, notify_poll_ms, notify_timeout_ms, notify_retry_min_ms, notify_retry_max_ms;
 	long long notify_max_attempts, notify_sweep_seconds;

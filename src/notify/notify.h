@@ -23,9 +23,18 @@ kp_notifier_t *kp_notify_start(kp_app_t *app);
 /* Stop it after the message in progress. NULL is allowed. */
 void kp_notify_stop(kp_notifier_t *w);
 
-/* Send one SMS through Kannel's sendsms at cfg->sms_url. 0 when Kannel answered that it
- * accepted (0:) or queued (3:) the message; else -1 with err saying what it answered. */
-int kp_notify_send_sms(const kp_config_t *cfg, const char *to, const char *text, char *err, size_t errlen);
+/* Send one SMS through Kannel's sendsms at cfg->sms_url, asking for every delivery report
+ * at dlr_url (Kannel's %d in it: the report's type) unless it is NULL. 0 when Kannel
+ * answered that it accepted (0:) or queued (3:) the message; else -1 with err saying what
+ * it answered. */
+int kp_notify_send_sms(const kp_config_t *cfg, const char *to, const char *text, const char *dlr_url, char *err,
+                       size_t errlen);
+/* The state a Kannel delivery report of this type records (1 delivered, 2 failed, 4
+ * buffered, 8 accepted by the SMSC, 16 rejected by the SMSC); NULL for any other type. */
+const char *kp_notify_dlr_state(long type);
+/* The path of delivery reports under sms_dlr_base, the token following it. */
+#define KP_NOTIFY_DLR_PATH "/api/v1/sms-delivery/"
+#define KP_NOTIFY_DLR_TOKEN_BYTES 24
 
 /* Send one email over SMTP at cfg->smtp_url (id names it in the Message-ID). 0 when the
  * server took it; else -1 with err. */

@@ -1,6 +1,7 @@
 /* sms.c: SMS through Kannel's HTTP sendsms interface (smsbox, docs/notifications.md):
  * GET sms_url?username=&password=&from=&to=&text=&charset=UTF-8&coding=; Kannel answers
- * "0: Accepted for delivery" or "3: Queued for later delivery" when it took the message. */
+ * "0: Accepted for delivery" or "3: Queued for later delivery" when it took the message.
+ * With dlr-mask and dlr-url smsbox later GETs dlr-url with %d replaced by the report's type. */
 #include "notify/notify.h"
 #include "domain/notice.h"
 #include "exchange/client.h"
@@ -39,7 +40,20 @@ static void first_line(const char *text, char *out, size_t outlen)
 	out[i] = '\0';
 }
 
-int kp_notify_send_sms(const kp_config_t *cfg, const char *to, const char *text, char *err, size_t errlen)
+const char *kp_notify_dlr_state(long type)
+{
+	switch (type) {
+	case 1: return "delivered";
+	case 2: return "failed";
+	case 4: return "buffered";
+	case 8: return "accepted";
+	case 16: return "rejected";
+	default: return NULL;
+	}
+}
+
+int kp_notify_send_sms(const kp_config_t *cfg, const char *to, const char *text, const char *dlr_url, char *err,
+                       size_t errlen)
 {
 	bool ucs2 = false;
 	if (kp_sms_parts(text, &ucs2) < 0) {
@@ -55,6 +69,10 @@ int kp_notify_send_sms(const kp_config_t *cfg, const char *to, const char *text,
 	url = url ? add_param(url, "text", text) : NULL;
 	url = url ? add_param(url, "charset", "UTF-8") : NULL;
 	url = url ? add_param(url, "coding", ucs2 ? "2" : "0") : NULL;
+	if (url && dlr_url) { /* every report: 1 delivered, 2 failed, 4 buffered, 8 accepted, 16 rejected */
+		url = add_param(url, "dlr-mask", "31");
+		url = url ? add_param(url, "dlr-url", dlr_url) : NULL;
+	}
 	if (url == NULL) {
 		snprintf(err, errlen, "Kannel did not answer: %s", curl_easy_strerror(CURLE_OUT_OF_MEMORY));
 		return -1;

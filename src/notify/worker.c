@@ -42,13 +42,35 @@ static double jitter(void)
 	return (double)r / 4294967296.0;
 }
 
+/* The dlr-url of this attempt at row id into out (NULL when no reports are asked for or the
+ * token could not be kept): a fresh random token, only its hash stored. */
+static const char *dlr_url(kp_notifier_t *w, kp_conn_t *c, int64_t id, char *out, size_t outlen)
+{
+	const char *base = w->app->cfg->sms_dlr_base;
+	char token[64], hash[65];
+	if (!base[0] || kp_random_token(KP_NOTIFY_DLR_TOKEN_BYTES, token, sizeof(token)) != 0)
+		return NULL;
+	kp_sha256_hex(token, strlen(token), hash);
+	if (kp_store_notify_dlr_token(c, id, w->owner, hash) != KP_DB_OK) {
+		kp_warn("notification %lld: no delivery report is asked for (the token could not be kept)", (long long)id);
+		return NULL;
+	}
+	size_t n = strlen(base);
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	snprintf(out, outlen, "%.*s" KP_NOTIFY_DLR_PATH "%s?type=%%d", (int)n, base, token);
+	return out;
+}
+
 static void deliver(kp_notifier_t *w, kp_conn_t *c, const kp_notification_t *n)
 {
 	const kp_config_t *cfg = w->app->cfg;
-	char err[ERR_MAX] = "";
+	char err[ERR_MAX] = "", dlr[640];
 	int rc;
 	if (strcmp(n->channel, "sms") == 0)
-		rc = cfg->sms_url[0] ? kp_notify_send_sms(cfg, n->recipient, n->body, err, sizeof(err)) : -1;
+		rc = cfg->sms_url[0] ? kp_notify_send_sms(cfg, n->recipient, n->body, dlr_url(w, c, n->id, dlr, sizeof(dlr)),
+		                                          err, sizeof(err))
+		                     : -1;
 	else
 		rc = cfg->smtp_url[0] ? kp_notify_send_email(cfg, n->id, n->recipient, n->subject, n->body, err, sizeof(err))
 		                      : -1;

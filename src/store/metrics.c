@@ -69,6 +69,13 @@ static const struct gauge gauges[] = {
      0.001,
      "SELECT channel, MIN(created_at) FROM notifications WHERE state IN ('pending', 'failed') GROUP BY channel"
      " ORDER BY channel"},
+    {"kapka_sms_delivery",
+     "gauge",
+     "SMS by the latest delivery report Kannel sent (accepted, buffered, delivered, failed, rejected).",
+     {"state"},
+     1,
+     "SELECT dlr_state, COUNT(*) FROM notifications WHERE dlr_state IS NOT NULL GROUP BY dlr_state"
+     " ORDER BY dlr_state"},
     {"kapka_transparency_log_size",
      "gauge",
      "Leaves in the transparency log.",

@@ -223,9 +223,12 @@ int kp_store_notify_sweep(kp_conn_t *c, int64_t now, int utc_offset_minutes, int
 	return rc;
 }
 
+/* an SMS the SMSC reported it could not deliver or refused (docs/notifications.md) */
+#define DLR_FAILED "(state = 'sent' AND dlr_state IN ('failed', 'rejected'))"
+
 #define COLUMNS \
 	"id, user_id, attempts, next_attempt_at, created_at, sent_at, read_at, channel, kind, recipient," \
-	" lang, subject, body, object_type, object_id, state, last_error"
+	" lang, subject, body, object_type, object_id, state, last_error, dlr_at, dlr_state"
 
 static void from_row(const kp_rows_t *r, int i, kp_notification_t *o)
 {
@@ -237,6 +240,8 @@ static void from_row(const kp_rows_t *r, int i, kp_notification_t *o)
 	                        &o->body,    &o->object_type, &o->object_id, &o->state, &o->last_error};
 	for (size_t k = 0; k < KP_ARRAY_LEN(texts); k++)
 		*texts[k] = kp_rows_text(r, i, (int)(k + KP_ARRAY_LEN(ints)));
+	o->dlr_at = kp_rows_int(r, i, (int)(KP_ARRAY_LEN(ints) + KP_ARRAY_LEN(texts)));
+	o->dlr_state = kp_rows_text(r, i, (int)(KP_ARRAY_LEN(ints) + KP_ARRAY_LEN(texts) + 1));
 }
 
 static int rows_out(kp_arena_t *a, const kp_rows_t *r, kp_notification_t **out, int *n)
@@ -289,6 +294,32 @@ int kp_store_notify_attempt(kp_conn_t *c, int64_t id, const char *owner, const c
 	                 NULL);
 }
 
+int kp_store_notify_dlr_token(kp_conn_t *c, int64_t id, const char *owner, const char *token_hash)
+{
+	return kp_db_run(c,
+	                 "UPDATE notifications SET dlr_token = ?, dlr_state = NULL, dlr_at = NULL"
+	                 " WHERE id = ? AND lease_owner = ?",
+	                 KP_PARAMS(KV_TEXT(token_hash), KV_INT(id), KV_TEXT(owner)), NULL);
+}
+
+int kp_store_notify_dlr(kp_conn_t *c, const char *token_hash, const char *state, int64_t now_ms, int64_t *id)
+{
+	kp_arena_t a;
+	kp_arena_init(&a);
+	kp_rows_t r;
+	int rc = kp_db_one(c, &a, &r, "SELECT id FROM notifications WHERE dlr_token = ? AND channel = 'sms'",
+	                   KP_PARAMS(KV_TEXT(token_hash)));
+	*id = rc == KP_DB_OK ? kp_rows_int(&r, 0, 0) : 0;
+	/* a final report (delivered, failed, rejected) stands; a later one changes nothing */
+	if (rc == KP_DB_OK)
+		rc = kp_db_run(c,
+		               "UPDATE notifications SET dlr_state = ?, dlr_at = ? WHERE id = ?"
+		               " AND (dlr_state IS NULL OR dlr_state IN ('accepted', 'buffered'))",
+		               KP_PARAMS(KV_TEXT(state), KV_INT(now_ms), KV_INT(*id)), NULL);
+	kp_arena_cleanup(&a);
+	return rc;
+}
+
 int kp_store_notify_inbox(kp_conn_t *c, kp_arena_t *a, int64_t user_id, int64_t before_id, int limit,
                           kp_notification_t **out, int *n)
 {
@@ -339,7 +370,8 @@ int kp_store_notify_outbox(kp_conn_t *c, kp_arena_t *a, const char *state, int64
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
 	                    "SELECT " COLUMNS " FROM notifications WHERE channel <> 'inapp'"
-	                    " AND ((CAST(? AS TEXT) IS NULL AND state IN ('failed', 'given_up')) OR state = ?)"
+	                    " AND ((CAST(? AS TEXT) IS NULL AND (state IN ('failed', 'given_up') OR " DLR_FAILED "))"
+	                    " OR state = ?)"
 	                    " AND (CAST(? AS BIGINT) = 0 OR id < ?) ORDER BY id DESC LIMIT ?",
 	                    KP_PARAMS(KV_TEXT(state), KV_TEXT(state), KV_INT(before_id), KV_INT(before_id), KV_INT(limit)));
 	return rc == KP_DB_OK ? rows_out(a, &r, out, n) : rc;
@@ -352,15 +384,19 @@ int kp_store_notify_retry(kp_conn_t *c, const kp_actor_t *who, int64_t id, int64
 	int rc = kp_store_begin(c);
 	kp_rows_t r;
 	if (rc == KP_DB_OK)
-		rc = kp_db_one(c, &a, &r, "SELECT channel, state, attempts FROM notifications WHERE id = ?",
+		rc = kp_db_one(c, &a, &r,
+		               "SELECT channel, state, attempts, CASE WHEN " DLR_FAILED " THEN 1 ELSE 0 END"
+		               " FROM notifications WHERE id = ?",
 		               KP_PARAMS(KV_INT(id)));
 	if (rc == KP_DB_OK && (strcmp(kp_rows_text(&r, 0, 0), "inapp") == 0 ||
-	                       (strcmp(kp_rows_text(&r, 0, 1), "failed") && strcmp(kp_rows_text(&r, 0, 1), "given_up"))))
+	                       (strcmp(kp_rows_text(&r, 0, 1), "failed") && strcmp(kp_rows_text(&r, 0, 1), "given_up") &&
+	                        kp_rows_int(&r, 0, 3) == 0)))
 		rc = KP_DB_CONFLICT;
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c,
 		               "UPDATE notifications SET state = 'pending', attempts = 0, next_attempt_at = ?,"
-		               " lease_owner = NULL, lease_until = NULL WHERE id = ?",
+		               " lease_owner = NULL, lease_until = NULL, dlr_token = NULL, dlr_state = NULL, dlr_at = NULL"
+		               " WHERE id = ?",
 		               KP_PARAMS(KV_INT(now_ms), KV_INT(id)), NULL);
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_id(c, who, "notification.retry", "notification", id,

@@ -54,6 +54,8 @@ int kp_store_notify_sweep(kp_conn_t *c, int64_t now, int utc_offset_minutes, int
 typedef struct kp_notification {
 	int64_t id, user_id, attempts, next_attempt_at, created_at, sent_at, read_at;
 	const char *channel, *kind, *recipient, *lang, *subject, *body, *object_type, *object_id, *state, *last_error;
+	int64_t dlr_at;        /* ms of the latest delivery report (SMS), 0: none */
+	const char *dlr_state; /* accepted, buffered, delivered, failed, rejected; NULL: no report */
 } kp_notification_t;
 
 /* Claim up to limit SMS and email rows due at now_ms for owner, for lease_ms (another
@@ -65,6 +67,15 @@ int kp_store_notify_claim(kp_conn_t *c, kp_arena_t *a, const char *owner, int64_
 int kp_store_notify_attempt(kp_conn_t *c, int64_t id, const char *owner, const char *error, int64_t now_ms,
                             int64_t next_ms);
 
+/* SMS delivery reports (docs/notifications.md). Before an attempt of a claimed row: keep
+ * token_hash (hex SHA-256 of the token in the attempt's dlr-url), forgetting any earlier
+ * attempt's token and report. Only while owner holds it. */
+int kp_store_notify_dlr_token(kp_conn_t *c, int64_t id, const char *owner, const char *token_hash);
+/* A report for the SMS whose token hashes to token_hash: record state at now_ms unless a
+ * final one (delivered, failed, rejected) came before. *id gets the row's id.
+ * KP_DB_NOTFOUND when no SMS has that token (nothing changes). */
+int kp_store_notify_dlr(kp_conn_t *c, const char *token_hash, const char *state, int64_t now_ms, int64_t *id);
+
 /* A person's in-app notices, newest first, before before_id (0: from the newest). */
 int kp_store_notify_inbox(kp_conn_t *c, kp_arena_t *a, int64_t user_id, int64_t before_id, int limit,
                           kp_notification_t **out, int *n);
@@ -73,12 +84,13 @@ int kp_store_notify_unread(kp_conn_t *c, int64_t user_id, int64_t *count);
  * a notice of theirs. */
 int kp_store_notify_mark_read(kp_conn_t *c, int64_t user_id, int64_t id, int64_t now_ms);
 
-/* Operators: SMS and email rows in state (failed, given_up, pending or sent; NULL: failed
- * and given_up), newest first. */
+/* Operators: SMS and email rows in state (failed, given_up, pending or sent; NULL: failed,
+ * given_up, and sent SMS the SMSC reported failed or rejected), newest first. */
 int kp_store_notify_outbox(kp_conn_t *c, kp_arena_t *a, const char *state, int64_t before_id, int limit,
                            kp_notification_t **out, int *n);
-/* Try a failed or given-up row again now, from attempt one. Audited. KP_DB_NOTFOUND when
- * there is no such row; KP_DB_CONFLICT when it is sent, pending or in-app. */
+/* Try a failed or given-up row (or a sent SMS reported failed or rejected) again now, from
+ * attempt one. Audited. KP_DB_NOTFOUND when there is no such row; KP_DB_CONFLICT when it is
+ * pending, in-app, or sent without such a report. */
 int kp_store_notify_retry(kp_conn_t *c, const kp_actor_t *who, int64_t id, int64_t now_ms);
 
 /* A person's channels: the phone and email on their profile and whether each is on. */

@@ -105,6 +105,9 @@ text = "kapka sends only"
     p.stdout.setEncoding('utf8');
     p.stderr.setEncoding('utf8');
     procs[name] = p;
+    // the boxes' own output is read and dropped: a full pipe would stop them mid-write
+    // (smsbox logs each delivery report it forwards)
+    if (name !== 'fakesmsc') { p.stdout.resume(); p.stderr.resume(); }
     return p;
   };
   const startBearerbox = async () => { startProc('bearerbox', '/usr/sbin/bearerbox', [conf]); await waitPort(boxPort); };
