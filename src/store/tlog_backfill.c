@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum late_kind { PERMIT_ISSUE, PERMIT_WITHDRAW, QUOTA_CREATE, KEY_ADD, KEY_REVOKE };
+/* In the order acts of one second happened: a quota and a key before the permits they make. */
+enum late_kind { QUOTA_CREATE, KEY_ADD, PERMIT_ISSUE, PERMIT_WITHDRAW, KEY_REVOKE };
 
 typedef struct late_act {
 	int64_t at;
@@ -78,12 +79,15 @@ static int find_permits(kp_conn_t *c, kp_arena_t *a, backfill_t *b)
 		kp_tlog_row_t *rows;
 		int n = 0;
 		bool issued;
-		if ((rc = first_is(c, a, p->id, "permit.issue", &issued)) != KP_DB_OK ||
-		    (rc = kp_store_tlog_by_object(c, a, p->id, &rows, &n)) != KP_DB_OK)
+		if ((rc = first_is(c, a, p->id, "permit.issue", &issued)) != KP_DB_OK)
 			break;
 		if (!issued)
 			add(b, p->issued_at, PERMIT_ISSUE, i);
-		if (withdrawal(p) && (!issued || !has_leaf(rows, n, withdrawal(p), NULL)))
+		if (withdrawal(p) == NULL)
+			continue;
+		if ((rc = kp_store_tlog_by_object(c, a, p->id, &rows, &n)) != KP_DB_OK)
+			break;
+		if (!issued || !has_leaf(rows, n, withdrawal(p), NULL))
 			add(b, p->status_at ? p->status_at : p->issued_at, PERMIT_WITHDRAW, i);
 	}
 	return rc;
@@ -116,7 +120,7 @@ static int find_quotas_and_keys(kp_conn_t *c, kp_arena_t *a, backfill_t *b, int6
 	return rc;
 }
 
-/* Oldest act first; an act's withdrawal after it even at the same second. */
+/* Oldest act first; in one second, in late_kind order. */
 static int by_time(const void *x, const void *y)
 {
 	const late_act_t *p = x, *q = y;
