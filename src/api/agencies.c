@@ -78,8 +78,9 @@ static const char *check_member(const char *s)
 
 static const char *check_client(const char *s)
 {
-	return xroad_id_valid(s, 4) ? NULL
-	                            : "must be an X-Road subsystem id INSTANCE/CLASS/CODE/SUBSYSTEM, like KG/GOV/70000001/uas";
+	return xroad_id_valid(s, 4)
+	           ? NULL
+	           : "must be an X-Road subsystem id INSTANCE/CLASS/CODE/SUBSYSTEM, like KG/GOV/70000001/uas";
 }
 
 void kp_api_agency_create(kp_req_t *req)
@@ -96,8 +97,9 @@ void kp_api_agency_create(kp_req_t *req)
 	long long org = 0;
 	kp_body_int(req, "organisation_id", 1, INT64_MAX, false, &org);
 	kp_org_t o;
-	if (org && (kp_store_org_get(kp_api_db(req), &req->arena, org, &o) != KP_DB_OK ||
-	            !(strcmp(o.kind, "customs") == 0 || strcmp(o.kind, "border_service") == 0 || strcmp(o.kind, "ministry") == 0)))
+	if (org &&
+	    (kp_store_org_get(kp_api_db(req), &req->arena, org, &o) != KP_DB_OK ||
+	     !(strcmp(o.kind, "customs") == 0 || strcmp(o.kind, "border_service") == 0 || strcmp(o.kind, "ministry") == 0)))
 		kp_field_error(req, "organisation_id", "must be a customs, border service or ministry organisation");
 	if (kp_body_check(req) != 0)
 		return;
@@ -225,8 +227,8 @@ void kp_api_agency_subsystem_add(kp_req_t *req)
 		kp_reply_db_error(req, rc, "subsystem");
 		return;
 	}
-	kp_reply_json(req, 201, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)s.id, "code", s.code, "xroad_client",
-	                                  s.xroad_client));
+	kp_reply_json(req, 201,
+	              json_pack("{s:I, s:s, s:s}", "id", (json_int_t)s.id, "code", s.code, "xroad_client", s.xroad_client));
 }
 
 void kp_api_agency_grant(kp_req_t *req)
@@ -263,8 +265,9 @@ void kp_api_agency_grant(kp_req_t *req)
 		kp_reply_db_error(req, rc, "grant");
 		return;
 	}
-	kp_reply_json(req, 201, json_pack("{s:I, s:s, s:I}", "id", (json_int_t)id, "service", service, "subsystem_id",
-	                                  (json_int_t)sub));
+	kp_reply_json(req, 201,
+	              json_pack("{s:I, s:s, s:I}", "id", (json_int_t)id, "service", service, "subsystem_id",
+	                        (json_int_t)sub));
 }
 
 void kp_api_agency_revoke(kp_req_t *req)
@@ -313,8 +316,9 @@ void kp_api_agency_endpoint_add(kp_req_t *req)
 		kp_reply_db_error(req, rc, "endpoint");
 		return;
 	}
-	kp_reply_json(req, 201, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)e.id, "url", url, "secret", secret,
-	                                  "status", e.status));
+	kp_reply_json(req, 201,
+	              json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)e.id, "url", url, "secret", secret, "status",
+	                        e.status));
 }
 
 /* PUT /api/v1/agencies/{id}/endpoints/{endpoint} {status}: enable again after a 410, or
@@ -322,7 +326,7 @@ void kp_api_agency_endpoint_add(kp_req_t *req)
 void kp_api_agency_endpoint_set(kp_req_t *req)
 {
 	const char *status = kp_body_str(req, "status", 10, true);
-	if (status && strcmp(status, "active") && strcmp(status, "disabled"))
+	if (status && !kp_agency_endpoint_status_known(status))
 		kp_field_error(req, "status", "must be active or disabled");
 	int64_t eid;
 	kp_agency_t ag;
@@ -330,7 +334,8 @@ void kp_api_agency_endpoint_set(kp_req_t *req)
 		return;
 	kp_actor_t who = kp_api_actor(req);
 	int rc = kp_store_agency_endpoint_set(kp_api_db(req), &who, ag.id, eid, status,
-	                                      strcmp(status, "disabled") ? NULL : "disabled by the agency");
+	                                      strcmp(status, KP_AGENCY_ENDPOINT_S_DISABLED) ? NULL
+	                                                                                    : "disabled by the agency");
 	if (rc != KP_DB_OK) {
 		kp_reply_db_error(req, rc, "endpoint");
 		return;
@@ -342,7 +347,7 @@ void kp_api_agency_endpoint_set(kp_req_t *req)
 void kp_api_agency_deliveries(kp_req_t *req)
 {
 	const char *status = kp_req_query(req, "status");
-	if (status && strcmp(status, "pending") && strcmp(status, "delivered") && strcmp(status, "dead")) {
+	if (status && !kp_agency_delivery_status_known(status)) {
 		kp_reply_error(req, 400, "bad_query", "status must be pending, delivered or dead");
 		return;
 	}
@@ -381,5 +386,7 @@ void kp_api_agency_replay(kp_req_t *req)
 		kp_reply_db_error(req, rc, "delivery");
 		return;
 	}
-	kp_reply_json(req, 200, json_pack("{s:I, s:s}", "id", (json_int_t)did, "status", "pending"));
+	kp_reply_json(req, 200,
+	              json_pack("{s:I, s:s}", "id", (json_int_t)did, "status",
+	                        kp_agency_delivery_next(KP_AGENCY_DELIVERY_S_DEAD, KP_AGENCY_DELIVERY_REPLAY)));
 }

@@ -158,7 +158,7 @@ void kp_api_inspection_list(kp_req_t *req)
 		kp_reply_error(req, 400, "bad_query", "agency is not an agency kind");
 		return;
 	}
-	if (status && strcmp(status, "open") && strcmp(status, "closed")) {
+	if (status && !kp_agency_task_status_known(status)) {
 		kp_reply_error(req, 400, "bad_query", "status must be open or closed");
 		return;
 	}

@@ -14,15 +14,15 @@ static json_t *check_json(const kp_carrier_check_t *x)
 	kp_iso8601(x->requested_at, req, sizeof(req));
 	kp_iso8601(x->decided_at, dec, sizeof(dec));
 	json_t *pending = json_array();
-	if (strcmp(x->status, "verified") != 0) {
+	if (strcmp(x->status, KP_CARRIER_CHECK_S_VERIFIED) != 0) {
 		if (!x->licence_checked)
 			json_array_append_new(pending, json_string("licence"));
 		if (!x->inn_checked)
 			json_array_append_new(pending, json_string("inn"));
 	}
 	json_t *j = json_pack("{s:I, s:s, s:s?, s:s?, s:s?, s:s, s:b, s:b, s:o}", "organisation_id", (json_int_t)x->org_id,
-	                      "organisation_name", x->org_name, "inn", x->inn, "licence_number", x->licence_number,
-	                      "note", x->note, "status", x->status, "licence_checked", x->licence_checked || !x->requested_at,
+	                      "organisation_name", x->org_name, "inn", x->inn, "licence_number", x->licence_number, "note",
+	                      x->note, "status", x->status, "licence_checked", x->licence_checked || !x->requested_at,
 	                      "inn_checked", x->inn_checked || !x->requested_at, "pending", pending);
 	json_object_set_new(j, "requested_at", x->requested_at ? json_string(req) : json_null());
 	json_object_set_new(j, "decided_at", x->decided_at ? json_string(dec) : json_null());
@@ -43,7 +43,7 @@ void kp_api_carrier_check_mine(kp_req_t *req)
 void kp_api_carrier_check_list(kp_req_t *req)
 {
 	const char *status = kp_req_query(req, "status");
-	if (status && strcmp(status, "pending") && strcmp(status, "verified") && strcmp(status, "rejected")) {
+	if (status && !kp_carrier_check_status_known(status)) {
 		kp_reply_error(req, 400, "bad_query", "status must be pending, verified or rejected");
 		return;
 	}
@@ -78,11 +78,13 @@ void kp_api_carrier_check_decide(kp_req_t *req)
 	if (kp_req_param_id(req, "id", &id) != 0)
 		return;
 	const char *status = kp_body_str(req, "status", 10, true);
-	if (status && strcmp(status, "verified") && strcmp(status, "rejected"))
+	kp_carrier_decision_t decision = KP_CARRIER_REJECT;
+	bool decided = kp_carrier_decision_parse(status, &decision);
+	if (status && !decided)
 		kp_field_error(req, "status", "must be verified or rejected");
 	bool licence = body_bool(req, "licence_checked"), inn = body_bool(req, "inn_checked");
-	const char *note = kp_body_str(req, "note", 1000, status && strcmp(status, "rejected") == 0);
-	if (status && strcmp(status, "verified") == 0) {
+	const char *note = kp_body_str(req, "note", 1000, decided && decision == KP_CARRIER_REJECT);
+	if (decided && decision == KP_CARRIER_VERIFY) {
 		if (!licence)
 			kp_field_error(req, "licence_checked", "must be true: check the licence in the register first");
 		if (!inn)
@@ -91,7 +93,7 @@ void kp_api_carrier_check_decide(kp_req_t *req)
 	if (kp_body_check(req) != 0)
 		return;
 	kp_actor_t who = kp_api_actor(req);
-	int rc = kp_store_carrier_check_decide(kp_api_db(req), &who, id, status, licence, inn, note);
+	int rc = kp_store_carrier_check_decide(kp_api_db(req), &who, id, decision, licence, inn, note);
 	kp_carrier_check_t x;
 	if (rc == KP_DB_OK)
 		rc = kp_store_carrier_check_get(kp_api_db(req), &req->arena, id, &x);

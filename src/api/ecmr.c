@@ -75,9 +75,9 @@ json_t *kp_ecmr_json(kp_req_t *req, const kp_ecmr_t *e)
 	json_t *o = json_pack("{s:s, s:s, s:o, s:s, s:s, s:b, s:I, s:s?, s:s?, s:s?, s:s?, s:s?, s:s}", "ref", e->ref,
 	                      "status", e->status, "document", doc ? doc : json_null(), "doc_digest", e->doc_digest,
 	                      "disposal_holder", e->disposal_holder, "carrier_reservations", e->carrier_reservations,
-	                      "carrier_organisation_id", (json_int_t)e->carrier_org_id, "plate", e->plate,
-	                      "plate_country", e->plate_country, "trailer_plate", e->trailer_plate, "permit_id",
-	                      e->permit_id, "head", e->head, "created_at", created);
+	                      "carrier_organisation_id", (json_int_t)e->carrier_org_id, "plate", e->plate, "plate_country",
+	                      e->plate_country, "trailer_plate", e->trailer_plate, "permit_id", e->permit_id, "head",
+	                      e->head, "created_at", created);
 	json_object_set_new(o, "booking_id", e->booking_id ? json_integer(e->booking_id) : json_null());
 	kp_conn_t *c = kp_api_db(req);
 	kp_ecmr_seal_t *s;
@@ -154,12 +154,15 @@ static int fill_from_body(kp_req_t *req, kp_ecmr_t *e)
 	e->plate = kp_arena_strdup(&req->arena, json_string_value(json_object_get(t, "plate")));
 	e->plate_country = kp_arena_strdup(&req->arena, json_string_value(json_object_get(t, "plate_country")));
 	e->trailer_plate = kp_arena_strdup(&req->arena, json_string_value(json_object_get(t, "trailer_plate")));
-	e->destination_country = kp_arena_strdup(
-	    &req->arena,
-	    json_string_value(json_object_get(json_object_get(json_object_get(doc, "delivery"), "location"), "country")));
-	e->sender_name = kp_arena_strdup(&req->arena, json_string_value(json_object_get(json_object_get(doc, "consignor"), "name")));
-	e->consignee_name =
-	    kp_arena_strdup(&req->arena, json_string_value(json_object_get(json_object_get(doc, "consignee"), "name")));
+	e->destination_country = kp_arena_strdup(&req->arena,
+	                                         json_string_value(
+	                                             json_object_get(json_object_get(json_object_get(doc, "delivery"),
+	                                                                             "location"),
+	                                                             "country")));
+	e->sender_name = kp_arena_strdup(&req->arena,
+	                                 json_string_value(json_object_get(json_object_get(doc, "consignor"), "name")));
+	e->consignee_name = kp_arena_strdup(&req->arena,
+	                                    json_string_value(json_object_get(json_object_get(doc, "consignee"), "name")));
 	e->permit_id = permit_id;
 	e->booking_id = booking;
 	json_decref(doc);
@@ -240,8 +243,7 @@ void kp_api_ecmr_list(kp_req_t *req)
 		kp_reply_error(req, 400, "bad_query", "country must be a two-letter country code like KG");
 		return;
 	}
-	if (status && strcmp(status, "draft") && strcmp(status, "issued") && strcmp(status, "in_transit") &&
-	    strcmp(status, "delivered")) {
+	if (status && !kp_ecmr_status_known(status)) {
 		kp_reply_error(req, 400, "bad_query", "status must be draft, issued, in_transit or delivered");
 		return;
 	}
@@ -261,12 +263,12 @@ void kp_api_ecmr_list(kp_req_t *req)
 	for (int i = 0; i < n; i++) {
 		char at[32];
 		kp_iso8601(e[i].created_at, at, sizeof(at));
-		json_array_append_new(items, json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s, s:s, s:I, s:s?, s:s}", "ref", e[i].ref,
-		                                       "status", e[i].status, "plate", e[i].plate, "plate_country",
-		                                       e[i].plate_country, "trailer_plate", e[i].trailer_plate, "sender",
-		                                       e[i].sender_name, "consignee", e[i].consignee_name, "seals",
-		                                       (json_int_t)e[i].seals, "destination_country",
-		                                       e[i].destination_country, "created_at", at));
+		json_array_append_new(items,
+		                      json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s, s:s, s:I, s:s?, s:s}", "ref", e[i].ref,
+		                                "status", e[i].status, "plate", e[i].plate, "plate_country", e[i].plate_country,
+		                                "trailer_plate", e[i].trailer_plate, "sender", e[i].sender_name, "consignee",
+		                                e[i].consignee_name, "seals", (json_int_t)e[i].seals, "destination_country",
+		                                e[i].destination_country, "created_at", at));
 	}
 	kp_api_page_reply(req, items, total, &page);
 }
@@ -435,8 +437,9 @@ void kp_api_ecmr_authority_link(kp_req_t *req)
 		kp_reply_db_error(req, rc, "consignment note");
 		return;
 	}
-	kp_reply_json(req, 201, json_pack("{s:s, s:s}", "ref", e.ref, "url",
-	                                  kp_arena_printf(&req->arena, "%s/api/v1/ecmr-shared/%s", base_url(req), token)));
+	kp_reply_json(req, 201,
+	              json_pack("{s:s, s:s}", "ref", e.ref, "url",
+	                        kp_arena_printf(&req->arena, "%s/api/v1/ecmr-shared/%s", base_url(req), token)));
 }
 
 void kp_api_ecmr_shared(kp_req_t *req)

@@ -3,6 +3,7 @@
 #include "api/api.h"
 #include "app/keyring.h"
 #include "core/util.h"
+#include "domain/outbox.h"
 #include "exchange/exchange.h"
 #include "store/exchange.h"
 
@@ -67,7 +68,7 @@ static int find_partner(kp_req_t *req, kp_partner_t *p)
 	const char *code = kp_req_param(req, "code");
 	int rc = kp_check_authority_code(code) ? KP_DB_NOTFOUND
 	                                       : kp_store_partner_get(kp_api_db(req), &req->arena, code, p);
-	if (rc == KP_DB_OK && strcmp(p->handshake_state, "none") == 0 && p->last_sent_event_id == NULL)
+	if (rc == KP_DB_OK && strcmp(p->handshake_state, KP_HANDSHAKE_S_NONE) == 0 && p->last_sent_event_id == NULL)
 		rc = KP_DB_NOTFOUND;
 	if (rc != KP_DB_OK)
 		kp_reply_db_error(req, rc, "partner");
@@ -139,8 +140,7 @@ void kp_api_partner_outbox(kp_req_t *req)
 	if (find_partner(req, &p) != 0 || kp_req_query_int(req, "before", 1, INT64_MAX, 0, &before) != 0 ||
 	    kp_req_query_int(req, "limit", 1, 1000, 100, &limit) != 0)
 		return;
-	if (state && strcmp(state, "pending") != 0 && strcmp(state, "delivered") != 0 && strcmp(state, "dead") != 0 &&
-	    strcmp(state, "skipped") != 0) {
+	if (state && !kp_outbox_state_known(state)) {
 		kp_reply_error(req, 400, "bad_query", "state must be pending, delivered, dead or skipped");
 		return;
 	}
@@ -159,8 +159,8 @@ void kp_api_partner_outbox(kp_req_t *req)
 		                                e[i].event_id, "previous_event_id", e[i].previous_event_id, "event_type",
 		                                e[i].event_type, "state", e[i].state, "attempts", (json_int_t)e[i].attempts,
 		                                "next_attempt_at",
-		                                strcmp(e[i].state, "pending") == 0 ? time_json(e[i].next_attempt_at)
-		                                                                   : json_null(),
+		                                strcmp(e[i].state, KP_OUTBOX_S_PENDING) == 0 ? time_json(e[i].next_attempt_at)
+		                                                                             : json_null(),
 		                                "last_attempt_at", time_json(e[i].last_attempt_at), "last_error",
 		                                e[i].last_error, "delivered_at", time_json(e[i].delivered_at), "created_at",
 		                                time_json(e[i].created_at), "claims", text_json(e[i].claims), "jws", e[i].jws));
@@ -303,8 +303,8 @@ static void settle(kp_req_t *req, bool retry)
 	kp_reply_json(req, 200,
 	              json_pack("{s:I, s:s}", "id", (json_int_t)id, "state",
 	                        rc == KP_DB_OK && n == 1 ? e[0].state
-	                        : retry                  ? "pending"
-	                                                 : "skipped"));
+	                        : retry                  ? kp_outbox_next(KP_OUTBOX_S_DEAD, KP_OUTBOX_RETRY)
+	                                                 : KP_OUTBOX_S_SKIPPED));
 }
 
 void kp_api_partner_outbox_retry(kp_req_t *req)

@@ -190,7 +190,7 @@ static int check_entitled(kp_req_t *req, kp_booking_t *b)
 			kp_reply_error(req, 403, "ORGANISATION_SUSPENDED", "your organisation is suspended; it cannot book");
 			return -1;
 		}
-		if (!registered || v.org_id != req->auth.org_id || strcmp(v.status, "active") != 0) {
+		if (!registered || v.org_id != req->auth.org_id || !kp_vehicle_in_service(v.status)) {
 			kp_reply_error(req, 422, "VEHICLE_NOT_YOURS",
 			               "book a vehicle your company has registered and not retired (GET /api/v1/vehicles)");
 			return -1;

@@ -17,27 +17,29 @@ static json_t *tip_json(kp_req_t *req, const kp_tip_t *t)
 {
 	const kp_config_t *cfg = kp_api_app(req)->cfg;
 	int64_t left = kp_tip_days_left(t->expiry_date, kp_travel_today(req));
-	bool open = strcmp(t->status, "open") == 0;
+	bool open = strcmp(t->status, KP_TIP_S_OPEN) == 0;
 	json_t *j = json_pack("{s:I, s:s, s:s, s:s?, s:s, s:s?, s:{s:s, s:s}, s:s, s:s, s:o, s:i, s:o, s:s, s:s?}", "id",
-	                      (json_int_t)t->id, "plate", t->plate, "plate_country", t->plate_country, "vin", t->vin, "kind",
-	                      t->kind, "make_model", t->make_model, "owner", "name", t->owner_name, "passport_number",
-	                      t->owner_passport, "entry_checkpoint", t->entry_checkpoint, "entered_from", t->entered_from,
-	                      "entry_date", kp_travel_date_json(t->entry_date), "term_months", t->term_months, "expiry_date",
-	                      kp_travel_date_json(t->expiry_date), "status", t->status, "closed_reason", t->closed_reason);
+	                      (json_int_t)t->id, "plate", t->plate, "plate_country", t->plate_country, "vin", t->vin,
+	                      "kind", t->kind, "make_model", t->make_model, "owner", "name", t->owner_name,
+	                      "passport_number", t->owner_passport, "entry_checkpoint", t->entry_checkpoint, "entered_from",
+	                      t->entered_from, "entry_date", kp_travel_date_json(t->entry_date), "term_months",
+	                      t->term_months, "expiry_date", kp_travel_date_json(t->expiry_date), "status", t->status,
+	                      "closed_reason", t->closed_reason);
 	json_object_set_new(j, "days_left", open ? json_integer(left) : json_null());
 	json_object_set_new(j, "reminder_due", json_boolean(open && left <= cfg->tip_reminder_days));
-	json_object_set_new(j, "exit", t->exit_date >= 0 ? json_pack("{s:o, s:s?, s:s?}", "date",
-	                                                            kp_travel_date_json(t->exit_date), "checkpoint",
-	                                                            t->exit_checkpoint, "to", t->exit_to)
-	                                                 : json_null());
+	json_object_set_new(j, "exit",
+	                    t->exit_date >= 0 ? json_pack("{s:o, s:s?, s:s?}", "date", kp_travel_date_json(t->exit_date),
+	                                                  "checkpoint", t->exit_checkpoint, "to", t->exit_to)
+	                                      : json_null());
 	json_t *eco = json_pack("{s:I, s:s, s:b}", "amount_som", (json_int_t)t->ecotax_som, "reason", t->ecotax_reason,
 	                        "paid", t->ecotax_payment_id != 0);
 	if (t->ecotax_payment_id) {
 		char at[32], id[KP_NUMBER_MAX];
 		kp_iso8601(t->ecotax_paid_at, at, sizeof(at));
 		kp_number_format(cfg->authority_code, KP_NUMBER_ECOTAX, t->ecotax_payment_id, id);
-		json_object_set_new(eco, "receipt", json_pack("{s:s, s:s, s:s, s:s?}", "number", id, "paid_at", at,
-		                                              "reference", t->ecotax_reference, "qr", t->ecotax_credential));
+		json_object_set_new(eco, "receipt",
+		                    json_pack("{s:s, s:s, s:s, s:s?}", "number", id, "paid_at", at, "reference",
+		                              t->ecotax_reference, "qr", t->ecotax_credential));
 	}
 	json_object_set_new(j, "ecotax", eco);
 	return j;
@@ -91,9 +93,11 @@ void kp_api_tip_enter(kp_req_t *req)
 	if (kp_body_int(req, "term_months", 1, 60, true, &term) &&
 	    (why = kp_tip_term_check((int)term, (int)cfg->tip_min_months, (int)cfg->tip_max_months)) != NULL)
 		kp_field_problem(req, "term_months", "term_range",
-		                 json_pack("{s:i, s:i}", "min", (int)cfg->tip_min_months, "max", (int)cfg->tip_max_months), why);
+		                 json_pack("{s:i, s:i}", "min", (int)cfg->tip_min_months, "max", (int)cfg->tip_max_months),
+		                 why);
 	if (t.entry_date > kp_travel_today(req) + 1)
-		kp_field_problem(req, "entry_date", "entry_in_future", NULL, "is in the future; record an entry when it happens");
+		kp_field_problem(req, "entry_date", "entry_in_future", NULL,
+		                 "is in the future; record an entry when it happens");
 	if (kp_body_check(req) != 0)
 		return;
 	if (kp_api_tip_entry_check(req, &t) != 0)
@@ -131,7 +135,7 @@ void kp_api_tip_list(kp_req_t *req)
 	    kp_req_query_int(req, "expiring_within", 0, 3660, -1, &within) != 0)
 		return;
 	const char *status = kp_req_query(req, "status");
-	if (status && strcmp(status, "open") && strcmp(status, "closed")) {
+	if (status && !kp_tip_status_known(status)) {
 		kp_reply_error(req, 400, "bad_query", "status must be open or closed");
 		return;
 	}
@@ -186,7 +190,7 @@ void kp_api_tip_exit(kp_req_t *req)
 	kp_actor_t who = kp_api_actor(req);
 	int rc = kp_store_tip_exit(kp_api_db(req), &req->arena, &who, t.id, day, cp, to, &ended);
 	if (rc == KP_DB_CONFLICT) {
-		if (strcmp(t.status, "open") == 0)
+		if (strcmp(t.status, KP_TIP_S_OPEN) == 0)
 			kp_field_problem(req, "exit_date", "exit_before_entry", NULL, "is before the vehicle entered");
 		kp_reply_error(req, 409, "conflict", "temporary import %lld is %s or began after that exit date",
 		               (long long)t.id, t.status);
@@ -235,7 +239,8 @@ void kp_api_ecotax_receipt(kp_req_t *req)
 	if (load_tip(req, &t) != 0)
 		return;
 	if (t.ecotax_payment_id == 0 || t.ecotax_credential == NULL) {
-		kp_reply_error(req, 409, "conflict", "no ecotax payment is recorded for temporary import %lld", (long long)t.id);
+		kp_reply_error(req, 409, "conflict", "no ecotax payment is recorded for temporary import %lld",
+		               (long long)t.id);
 		return;
 	}
 	const kp_config_t *cfg = kp_api_app(req)->cfg;
@@ -245,13 +250,14 @@ void kp_api_ecotax_receipt(kp_req_t *req)
 	kp_date_format_dmy(kp_local_day(t.ecotax_paid_at, (int)cfg->utc_offset_minutes), paid);
 	unsigned char *out = NULL;
 	size_t len = 0;
-	const kp_receipt_row_t rows[] = {
-	    {&L_NO, no},
-	    {&L_VEH, kp_arena_printf(&req->arena, "%s (%s), %s", t.plate, t.plate_country, t.kind)},
-	    {&L_OWNER, kp_arena_printf(&req->arena, "%s, %s", t.owner_name, t.owner_passport)},
-	    {&L_ENTRY, kp_arena_printf(&req->arena, "%s, %s ← %s", entry, t.entry_checkpoint, t.entered_from)},
-	    {&L_SUM, kp_arena_printf(&req->arena, "%lld", (long long)t.ecotax_som)},
-	    {&L_PAID, kp_arena_printf(&req->arena, "%s, %s", paid, t.ecotax_reference)}};
+	const kp_receipt_row_t rows[] = {{&L_NO, no},
+	                                 {&L_VEH,
+	                                  kp_arena_printf(&req->arena, "%s (%s), %s", t.plate, t.plate_country, t.kind)},
+	                                 {&L_OWNER, kp_arena_printf(&req->arena, "%s, %s", t.owner_name, t.owner_passport)},
+	                                 {&L_ENTRY, kp_arena_printf(&req->arena, "%s, %s ← %s", entry, t.entry_checkpoint,
+	                                                            t.entered_from)},
+	                                 {&L_SUM, kp_arena_printf(&req->arena, "%lld", (long long)t.ecotax_som)},
+	                                 {&L_PAID, kp_arena_printf(&req->arena, "%s, %s", paid, t.ecotax_reference)}};
 	if (kp_receipt_pdf("Экосалык төлөнгөнү тууралуу квитанция\nКвитанция об оплате экосбора\nEcotax receipt", no, rows,
 	                   KP_ARRAY_LEN(rows), t.ecotax_credential, &out, &len) != 0) {
 		kp_reply_error(req, 500, "internal", "the receipt could not be made");

@@ -91,7 +91,7 @@ void kp_api_vehicle_set_status(kp_req_t *req)
 {
 	kp_vehicle_t v;
 	const char *status = kp_body_str(req, "status", 10, true);
-	if (status && strcmp(status, "active") && strcmp(status, "retired"))
+	if (status && !kp_vehicle_status_known(status))
 		kp_field_error(req, "status", "must be active or retired");
 	if (kp_body_check(req) != 0 || load_vehicle(req, &v) != 0)
 		return;

@@ -19,6 +19,7 @@
 
 struct report {
 	int problems;
+	int64_t late, late_first, late_last; /* leaves appended late, at an upgrade (backfilled_at) */
 };
 
 static void problem(struct report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -31,6 +32,17 @@ static void problem(struct report *r, const char *fmt, ...)
 	printf("\n");
 	va_end(ap);
 	r->problems++;
+}
+
+/* Whether row is an act appended late, at an upgrade (a top-level "backfilled_at"). */
+static bool backfilled(const kp_tlog_row_t *row)
+{
+	if (strstr(row->entry, "\"backfilled_at\":") == NULL)
+		return false;
+	json_t *leaf = json_loads(row->entry, 0, NULL);
+	bool late = json_integer_value(json_object_get(leaf, "backfilled_at")) > 0;
+	json_decref(leaf);
+	return late;
 }
 
 /* Leaves from the database into tree, each checked against its stored hash. */
@@ -54,6 +66,11 @@ static void rebuild_from_db(kp_conn_t *c, kp_tlog_tree_t *tree, struct report *r
 			if (kp_tlog_row_hash(&rows[i], batch[i]) != 0)
 				problem(r, "leaf %lld: its bytes do not hash to its recorded hash: it was edited",
 				        (long long)rows[i].idx);
+			if (backfilled(&rows[i])) {
+				if (r->late++ == 0)
+					r->late_first = rows[i].idx;
+				r->late_last = rows[i].idx;
+			}
 		}
 		kp_tlog_tree_append(tree, batch, n);
 		next += n;
@@ -289,6 +306,9 @@ int kp_cli_log_verify(kp_store_t *store, kp_tlog_t *l, const char *tiles_url)
 	printf("log %s: %lld leaves, root %s; %lld checkpoints, %lld permits, %lld quotas and %lld keys checked\n",
 	       kp_tlog_origin(l), (long long)kp_tlog_tree_size(tree), b64, (long long)checkpoints, (long long)permits,
 	       (long long)quotas, (long long)keys);
+	if (r.late)
+		printf("%lld leaves (%lld to %lld) record older acts appended late, at an upgrade (backfilled_at)\n",
+		       (long long)r.late, (long long)r.late_first, (long long)r.late_last);
 	if (tiles_url) {
 		kp_tlog_tree_t *remote = kp_tlog_tree_new();
 		int64_t size;

@@ -76,3 +76,47 @@ long long kp_agency_retry_after(const char *schedule, int failures)
 		p = end + 1;
 	}
 }
+
+bool kp_agency_endpoint_status_known(const char *s)
+{
+	return s && (!strcmp(s, KP_AGENCY_ENDPOINT_S_ACTIVE) || !strcmp(s, KP_AGENCY_ENDPOINT_S_DISABLED));
+}
+
+/* Each move a delivery makes: from which status, by which action, to which. */
+static const struct delivery_move {
+	const char *from;
+	kp_agency_delivery_action_t action;
+	const char *to;
+} delivery_moves[] = {
+    {KP_AGENCY_DELIVERY_S_PENDING, KP_AGENCY_DELIVERY_OK, KP_AGENCY_DELIVERY_S_DELIVERED},
+    {KP_AGENCY_DELIVERY_S_PENDING, KP_AGENCY_DELIVERY_RETRY, KP_AGENCY_DELIVERY_S_PENDING},
+    {KP_AGENCY_DELIVERY_S_PENDING, KP_AGENCY_DELIVERY_GIVE_UP, KP_AGENCY_DELIVERY_S_DEAD},
+    {KP_AGENCY_DELIVERY_S_PENDING, KP_AGENCY_DELIVERY_REPLAY, KP_AGENCY_DELIVERY_S_PENDING},
+    {KP_AGENCY_DELIVERY_S_DEAD, KP_AGENCY_DELIVERY_REPLAY, KP_AGENCY_DELIVERY_S_PENDING},
+};
+
+const char *kp_agency_delivery_next(const char *status, kp_agency_delivery_action_t action)
+{
+	for (size_t i = 0; status && i < KP_ARRAY_LEN(delivery_moves); i++)
+		if (delivery_moves[i].action == action && !strcmp(delivery_moves[i].from, status))
+			return delivery_moves[i].to;
+	return NULL;
+}
+
+bool kp_agency_delivery_status_known(const char *s)
+{
+	return s && (!strcmp(s, KP_AGENCY_DELIVERY_S_PENDING) || !strcmp(s, KP_AGENCY_DELIVERY_S_DELIVERED) ||
+	             !strcmp(s, KP_AGENCY_DELIVERY_S_DEAD));
+}
+
+const char *kp_agency_task_next(const char *status, kp_agency_task_action_t action)
+{
+	if (action == KP_AGENCY_TASK_CLOSE && status && !strcmp(status, KP_AGENCY_TASK_S_OPEN))
+		return KP_AGENCY_TASK_S_CLOSED;
+	return NULL;
+}
+
+bool kp_agency_task_status_known(const char *s)
+{
+	return s && (!strcmp(s, KP_AGENCY_TASK_S_OPEN) || !strcmp(s, KP_AGENCY_TASK_S_CLOSED));
+}

@@ -34,4 +34,39 @@ bool kp_agency_reading_trips(const char *kind, double value, bool has_value, con
  * schedule is used up (the delivery goes to the dead letters) or malformed. */
 long long kp_agency_retry_after(const char *schedule, int failures);
 
+/* An agency's webhook endpoint: active, or disabled (by the agency, or when it answered
+ * 410 Gone); the agency sets either at any time. */
+#define KP_AGENCY_ENDPOINT_S_ACTIVE "active"
+#define KP_AGENCY_ENDPOINT_S_DISABLED "disabled"
+bool kp_agency_endpoint_status_known(const char *s);
+
+/* An event's delivery to one endpoint: pending until an attempt delivers it, or the retry
+ * schedule is used up and it goes to the dead letters; the agency replays one not
+ * delivered, pending again. */
+#define KP_AGENCY_DELIVERY_S_PENDING "pending"
+#define KP_AGENCY_DELIVERY_S_DELIVERED "delivered"
+#define KP_AGENCY_DELIVERY_S_DEAD "dead"
+typedef enum kp_agency_delivery_action {
+	KP_AGENCY_DELIVERY_OK,      /* an attempt delivered it */
+	KP_AGENCY_DELIVERY_RETRY,   /* an attempt failed; another is scheduled */
+	KP_AGENCY_DELIVERY_GIVE_UP, /* an attempt failed and the schedule is used up */
+	KP_AGENCY_DELIVERY_REPLAY,  /* the agency asks for it again */
+} kp_agency_delivery_action_t;
+/* The status action leads to from status; NULL when it is not allowed there. Static. */
+const char *kp_agency_delivery_next(const char *status, kp_agency_delivery_action_t action);
+bool kp_agency_delivery_status_known(const char *s);
+/* Quoted for the store's SQL IN list (a statement stays a literal, db.h): the statuses a
+ * replay moves from. */
+#define KP_AGENCY_DELIVERY_REPLAYABLE_SQL "('" KP_AGENCY_DELIVERY_S_PENDING "', '" KP_AGENCY_DELIVERY_S_DEAD "')"
+
+/* An inspection task: open from the flag or reading that raised it until the agency closes
+ * it. */
+#define KP_AGENCY_TASK_S_OPEN "open"
+#define KP_AGENCY_TASK_S_CLOSED "closed"
+typedef enum kp_agency_task_action {
+	KP_AGENCY_TASK_CLOSE,
+} kp_agency_task_action_t;
+const char *kp_agency_task_next(const char *status, kp_agency_task_action_t action);
+bool kp_agency_task_status_known(const char *s);
+
 #endif

@@ -14,13 +14,24 @@
 static const struct act_rule {
 	const char *act, *role, *status, *next_status;
 } act_rules[] = {
-    {"issue", "sender", "draft", "issued"},
-    {"take_over", "carrier", "issued", "in_transit"},
-    {"accept_reservations", "sender", "in_transit", NULL},
+    {"issue", "sender", KP_ECMR_S_DRAFT, KP_ECMR_S_ISSUED},
+    {"take_over", "carrier", KP_ECMR_S_ISSUED, KP_ECMR_S_IN_TRANSIT},
+    {"accept_reservations", "sender", KP_ECMR_S_IN_TRANSIT, NULL},
     {"transfer_disposal", NULL, NULL, NULL}, /* the holder, while issued or in transit */
     {"instructions", NULL, NULL, NULL},      /* the holder, while issued or in transit */
-    {"deliver", "consignee", "in_transit", "delivered"},
+    {"deliver", "consignee", KP_ECMR_S_IN_TRANSIT, KP_ECMR_S_DELIVERED},
 };
+
+bool kp_ecmr_status_known(const char *s)
+{
+	return s && (!strcmp(s, KP_ECMR_S_DRAFT) || !strcmp(s, KP_ECMR_S_ISSUED) || !strcmp(s, KP_ECMR_S_IN_TRANSIT) ||
+	             !strcmp(s, KP_ECMR_S_DELIVERED));
+}
+
+bool kp_ecmr_under_way(const char *status)
+{
+	return status && (!strcmp(status, KP_ECMR_S_ISSUED) || !strcmp(status, KP_ECMR_S_IN_TRANSIT));
+}
 
 static const struct act_rule *find_act(const char *act)
 {
@@ -63,7 +74,7 @@ const char *kp_ecmr_act_check(const kp_ecmr_state_t *st, const char *act, const 
 	if (sealed(st, act, role))
 		return "ALREADY_SEALED";
 	if (by_holder) {
-		if (strcmp(st->status, "issued") && strcmp(st->status, "in_transit"))
+		if (!kp_ecmr_under_way(st->status))
 			return "OUT_OF_ORDER";
 		if (!strcmp(act, "transfer_disposal") && sealed(st, act, NULL))
 			return "DISPOSAL_ALREADY_TRANSFERRED";

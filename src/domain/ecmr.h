@@ -9,6 +9,23 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* A consignment's statuses, as stored: a draft until the sender issues it, in transit once the
+ * carrier takes the goods over, delivered when the consignee seals delivery. Only seals move
+ * it (kp_ecmr_act_apply). */
+#define KP_ECMR_S_DRAFT "draft"
+#define KP_ECMR_S_ISSUED "issued"
+#define KP_ECMR_S_IN_TRANSIT "in_transit"
+#define KP_ECMR_S_DELIVERED "delivered"
+
+/* Quoted for the store's SQL IN list (a statement stays a literal, db.h): the notes under way,
+ * issued or in transit, which a crossing of their vehicle is linked to (kp_ecmr_under_way). */
+#define KP_ECMR_UNDER_WAY_SQL "('" KP_ECMR_S_ISSUED "', '" KP_ECMR_S_IN_TRANSIT "')"
+
+/* True when s names a status; true when it is issued or in transit, where the holder of the
+ * right of disposal may transfer it or give instructions. */
+bool kp_ecmr_status_known(const char *s);
+bool kp_ecmr_under_way(const char *status);
+
 /* What a consignment is at, as far as sealing goes. */
 typedef struct kp_ecmr_state {
 	const char *status;          /* draft, issued, in_transit, delivered */

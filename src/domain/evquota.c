@@ -74,3 +74,35 @@ uint64_t kp_ev_tie_key(int64_t application_id, int64_t day)
 	}
 	return h;
 }
+
+const char *kp_ev_claim_first(bool fits)
+{
+	return fits ? KP_EV_CLAIM_S_RESERVED : KP_EV_CLAIM_S_PENDING;
+}
+
+/* Each move a claim makes: from which state, by which action, to which. */
+static const struct ev_move {
+	const char *from;
+	kp_ev_claim_action_t action;
+	const char *to;
+} ev_moves[] = {
+    {KP_EV_CLAIM_S_RESERVED, KP_EV_OVERSUBSCRIBED, KP_EV_CLAIM_S_PENDING},
+    {KP_EV_CLAIM_S_PENDING, KP_EV_SHARE_GRANTED, KP_EV_CLAIM_S_RESERVED},
+    {KP_EV_CLAIM_S_PENDING, KP_EV_SHARE_NONE, KP_EV_CLAIM_S_RELEASED},
+    {KP_EV_CLAIM_S_RESERVED, KP_EV_ALLOCATE, KP_EV_CLAIM_S_ALLOCATED},
+    {KP_EV_CLAIM_S_RESERVED, KP_EV_RELEASE, KP_EV_CLAIM_S_RELEASED},
+    {KP_EV_CLAIM_S_PENDING, KP_EV_RELEASE, KP_EV_CLAIM_S_RELEASED},
+};
+
+const char *kp_ev_claim_next(const char *state, kp_ev_claim_action_t action)
+{
+	for (size_t i = 0; state && i < sizeof(ev_moves) / sizeof(ev_moves[0]); i++)
+		if (ev_moves[i].action == action && strcmp(ev_moves[i].from, state) == 0)
+			return ev_moves[i].to;
+	return NULL;
+}
+
+bool kp_ev_claim_holds(const char *state)
+{
+	return state && (!strcmp(state, KP_EV_CLAIM_S_RESERVED) || !strcmp(state, KP_EV_CLAIM_S_ALLOCATED));
+}

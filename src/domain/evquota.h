@@ -32,4 +32,42 @@ bool kp_ev_kind_admitted(const json_t *kinds, const char *kind);
 /* A stable tie-break key for a claim: FNV-1a of its application id and day. */
 uint64_t kp_ev_tie_key(int64_t application_id, int64_t day);
 
+/* An application's claim on a year's quota, as stored: reserved when customs approves and
+ * the day's demand fits, else pending until the day has ended and the pro-rata split gives
+ * it a share (reserved) or none (released); allocated when every step has approved;
+ * released when the application is refused or expires first. Also the wire effect a
+ * reservation reports (reserved or pending). */
+#define KP_EV_CLAIM_S_PENDING "pending"
+#define KP_EV_CLAIM_S_RESERVED "reserved"
+#define KP_EV_CLAIM_S_ALLOCATED "allocated"
+#define KP_EV_CLAIM_S_RELEASED "released"
+
+typedef enum kp_ev_claim_action {
+	KP_EV_OVERSUBSCRIBED, /* its day's demand exceeds what is left: wait for the split */
+	KP_EV_SHARE_GRANTED,  /* the split gave it a share */
+	KP_EV_SHARE_NONE,     /* the split gave it nothing */
+	KP_EV_ALLOCATE,       /* every step approved, the claim's day over (pro rata) */
+	KP_EV_RELEASE,        /* the application was refused or expired */
+} kp_ev_claim_action_t;
+
+/* A new claim's state: reserved when the day's demand fits what is left, else pending. */
+const char *kp_ev_claim_first(bool fits);
+/* The state action leads to from state; NULL when it is not allowed there. Static. */
+const char *kp_ev_claim_next(const char *state, kp_ev_claim_action_t action);
+
+/* Quoted for the store's SQL IN lists (a statement stays a literal, db.h): the claims that
+ * hold places of the year (kp_ev_claim_holds), and the ones a release moves, which are also
+ * a day's demand. */
+#define KP_EV_CLAIM_HELD_SQL "('" KP_EV_CLAIM_S_RESERVED "', '" KP_EV_CLAIM_S_ALLOCATED "')"
+#define KP_EV_CLAIM_OPEN_SQL "('" KP_EV_CLAIM_S_RESERVED "', '" KP_EV_CLAIM_S_PENDING "')"
+/* True when a claim in state holds places of the year's total. */
+bool kp_ev_claim_holds(const char *state);
+
+/* A VIN in the register: claimed at submission, reserved with its application's claim (the
+ * VINs past a pro-rata share are given back: deleted), allocated with it. A VIN not
+ * allocated is deleted when its application is released; one allocated stays, forever. */
+#define KP_EV_VIN_S_CLAIMED "claimed"
+#define KP_EV_VIN_S_RESERVED "reserved"
+#define KP_EV_VIN_S_ALLOCATED "allocated"
+
 #endif

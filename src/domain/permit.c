@@ -169,7 +169,7 @@ static void check_vehicle(const kp_application_facts_t *f, kp_check_failure_t *o
 		fail(out, n, "VEHICLE_NOT_OWNED", "the vehicle is not registered to this carrier");
 		return;
 	}
-	if (strcmp(v->status, "active") != 0)
+	if (!kp_vehicle_in_service(v->status))
 		fail(out, n, "VEHICLE_RETIRED", "the vehicle is retired");
 	if (strcmp(v->kind, "tractor") != 0 && strcmp(v->kind, "truck") != 0)
 		fail(out, n, "VEHICLE_KIND", "a freight permit needs a tractor unit or a truck, not a trailer or bus");
@@ -204,9 +204,9 @@ int kp_permit_decide(const kp_application_facts_t *f, kp_check_failure_t out[KP_
 		fail(out, &n, "CARRIER_SUSPENDED", "the carrier is suspended");
 	if (f->carrier_licence == NULL || *f->carrier_licence == '\0')
 		fail(out, &n, "CARRIER_NO_LICENCE", "the carrier has no carrier licence on file");
-	if (f->carrier_check && strcmp(f->carrier_check, "verified") != 0)
+	if (f->carrier_check && strcmp(f->carrier_check, KP_CARRIER_CHECK_S_VERIFIED) != 0)
 		fail(out, &n, "CARRIER_NOT_VERIFIED",
-		     strcmp(f->carrier_check, "rejected") == 0
+		     strcmp(f->carrier_check, KP_CARRIER_CHECK_S_REJECTED) == 0
 		         ? "the ministry could not verify the carrier's licence and tax number"
 		         : "the ministry has not yet verified the carrier's licence and tax number");
 	if (f->year_over)
@@ -405,4 +405,38 @@ bool kp_review_required(const char *policy, bool first_of_type)
 	default:
 		return true;
 	}
+}
+
+bool kp_vehicle_status_known(const char *s)
+{
+	return s && (!strcmp(s, KP_VEHICLE_S_ACTIVE) || !strcmp(s, KP_VEHICLE_S_RETIRED));
+}
+
+bool kp_vehicle_in_service(const char *s)
+{
+	return s && !strcmp(s, KP_VEHICLE_S_ACTIVE);
+}
+
+bool kp_carrier_check_status_known(const char *s)
+{
+	return s && (!strcmp(s, KP_CARRIER_CHECK_S_PENDING) || !strcmp(s, KP_CARRIER_CHECK_S_VERIFIED) ||
+	             !strcmp(s, KP_CARRIER_CHECK_S_REJECTED));
+}
+
+bool kp_carrier_decision_parse(const char *s, kp_carrier_decision_t *d)
+{
+	if (s && !strcmp(s, KP_CARRIER_CHECK_S_VERIFIED))
+		*d = KP_CARRIER_VERIFY;
+	else if (s && !strcmp(s, KP_CARRIER_CHECK_S_REJECTED))
+		*d = KP_CARRIER_REJECT;
+	else
+		return false;
+	return true;
+}
+
+const char *kp_carrier_check_next(const char *status, kp_carrier_decision_t d)
+{
+	if (!kp_carrier_check_status_known(status))
+		return NULL;
+	return d == KP_CARRIER_VERIFY ? KP_CARRIER_CHECK_S_VERIFIED : KP_CARRIER_CHECK_S_REJECTED;
 }

@@ -179,6 +179,30 @@ bool kp_permit_app_status_known(const char *s);
 /* True when an application in stored status s waits for the ministry's decision. */
 bool kp_permit_app_in_review(const char *s);
 
+/* A registered vehicle's status: active, or retired by its carrier (no permit is issued
+ * for it, no booking made with it); the carrier sets either at any time. */
+#define KP_VEHICLE_S_ACTIVE "active"
+#define KP_VEHICLE_S_RETIRED "retired"
+bool kp_vehicle_status_known(const char *s);
+/* True when a vehicle in stored status s is in service (active). */
+bool kp_vehicle_in_service(const char *s);
+
+/* The ministry's check of a carrier that registered itself: pending from registration until
+ * the ministry decides; it may decide again later (a rejected carrier that sends papers, a
+ * verified one found wanting). A carrier without a check counts as verified. */
+#define KP_CARRIER_CHECK_S_PENDING "pending"
+#define KP_CARRIER_CHECK_S_VERIFIED "verified"
+#define KP_CARRIER_CHECK_S_REJECTED "rejected"
+typedef enum kp_carrier_decision {
+	KP_CARRIER_VERIFY,
+	KP_CARRIER_REJECT,
+} kp_carrier_decision_t;
+bool kp_carrier_check_status_known(const char *s);
+/* The decision a wire name (verified, rejected) stands for; false when it names none. */
+bool kp_carrier_decision_parse(const char *s, kp_carrier_decision_t *d);
+/* The status a check in status moves to by decision; NULL when it may not. Static. */
+const char *kp_carrier_check_next(const char *status, kp_carrier_decision_t d);
+
 /* A permit type's review policy, as stored: whether an application that passes every
  * check is issued at once (never), held for the ministry (always), or held only when it is
  * the organisation's first permit of that type (first_permit). */

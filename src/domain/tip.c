@@ -78,3 +78,22 @@ bool kp_tip_exit_ends(bool to_member)
 {
 	return !to_member;
 }
+
+const char *kp_tip_next(const char *status, kp_tip_move_t move)
+{
+	if (!status || strcmp(status, KP_TIP_S_OPEN) != 0)
+		return NULL;
+	switch (move) {
+	case KP_TIP_REPLACED:
+	case KP_TIP_EXIT_UNION:
+		return KP_TIP_S_CLOSED;
+	case KP_TIP_EXIT_TO_MEMBER:
+		return KP_TIP_S_OPEN;
+	}
+	return NULL;
+}
+
+bool kp_tip_status_known(const char *s)
+{
+	return s && (!strcmp(s, KP_TIP_S_OPEN) || !strcmp(s, KP_TIP_S_CLOSED));
+}

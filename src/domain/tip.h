@@ -52,4 +52,22 @@ int64_t kp_tip_days_left(int64_t expiry, int64_t today);
 /* Leaving for country: true when the TIP ends (the union is left), false when it is kept. */
 bool kp_tip_exit_ends(bool to_member);
 
+/* A TIP's statuses, as stored: open from entry until the vehicle leaves the union (or is
+ * found entering from outside with one open, when a new one replaces it), then closed. */
+#define KP_TIP_S_OPEN "open"
+#define KP_TIP_S_CLOSED "closed"
+
+/* What happens to a TIP on file. */
+typedef enum kp_tip_move {
+	KP_TIP_REPLACED,       /* a new TIP replaces it (kp_tip_entry's KP_TIP_REPLACE) */
+	KP_TIP_EXIT_UNION,     /* the vehicle leaves the union */
+	KP_TIP_EXIT_TO_MEMBER, /* the vehicle leaves for a union member: it stays open */
+} kp_tip_move_t;
+
+/* The status move leads to from status, NULL when it is not allowed (only an open TIP
+ * moves). A static string. */
+const char *kp_tip_next(const char *status, kp_tip_move_t move);
+/* True when s names a TIP status. */
+bool kp_tip_status_known(const char *s);
+
 #endif

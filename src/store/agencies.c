@@ -2,6 +2,7 @@
  * feed and the X-Road request log (see agencies.h). Events and deliveries: deliveries.c. */
 #include "store/agencies.h"
 #include "core/util.h"
+#include "domain/agency.h"
 
 #include <string.h>
 
@@ -312,7 +313,7 @@ int kp_store_agency_endpoint_add(kp_conn_t *c, const kp_actor_t *who, kp_agency_
 	kp_arena_t a;
 	kp_arena_init(&a);
 	kp_rows_t r;
-	e->status = "active";
+	e->status = KP_AGENCY_ENDPOINT_S_ACTIVE;
 	e->created_at = kp_now();
 	int rc = kp_store_begin(c);
 	if (rc == KP_DB_OK)

@@ -7,15 +7,16 @@
 
 int kp_store_carrier_check_open(kp_conn_t *c, const kp_actor_t *who, int64_t org_id)
 {
-	int rc = kp_db_run(c, "INSERT INTO carrier_verifications (org_id, status, requested_at) VALUES (?, 'pending', ?)",
-	                   KP_PARAMS(KV_INT(org_id), KV_INT(kp_now())), NULL);
+	int rc = kp_db_run(c, "INSERT INTO carrier_verifications (org_id, status, requested_at) VALUES (?, ?, ?)",
+	                   KP_PARAMS(KV_INT(org_id), KV_TEXT(KP_CARRIER_CHECK_S_PENDING), KV_INT(kp_now())), NULL);
 	return rc != KP_DB_OK ? rc
 	                      : kp_store_audit_id(c, who, "carrier.verification_requested", "organisation", org_id, NULL,
-	                                          json_pack("{s:s}", "status", "pending"));
+	                                          json_pack("{s:s}", "status", KP_CARRIER_CHECK_S_PENDING));
 }
 
-#define CHECK_COLUMNS                                                                                              \
-	"o.id, COALESCE(v.status, 'verified'), o.name, o.inn, o.licence_number, v.note, COALESCE(v.licence_checked, 0),"   \
+#define CHECK_COLUMNS \
+	"o.id, COALESCE(v.status, '" KP_CARRIER_CHECK_S_VERIFIED \
+	"'), o.name, o.inn, o.licence_number, v.note, COALESCE(v.licence_checked, 0)," \
 	" COALESCE(v.inn_checked, 0), COALESCE(v.requested_at, 0), v.decided_by, v.decided_at"
 
 static void check_from_row(const kp_rows_t *r, int i, kp_carrier_check_t *x)
@@ -37,7 +38,8 @@ int kp_store_carrier_check_get(kp_conn_t *c, kp_arena_t *a, int64_t org_id, kp_c
 {
 	kp_rows_t r;
 	int rc = kp_db_one(c, a, &r,
-	                   "SELECT " CHECK_COLUMNS " FROM organisations o LEFT JOIN carrier_verifications v ON v.org_id = o.id"
+	                   "SELECT " CHECK_COLUMNS
+	                   " FROM organisations o LEFT JOIN carrier_verifications v ON v.org_id = o.id"
 	                   " WHERE o.id = ? AND o.kind = 'carrier'",
 	                   KP_PARAMS(KV_INT(org_id)));
 	if (rc == KP_DB_OK)
@@ -45,10 +47,13 @@ int kp_store_carrier_check_get(kp_conn_t *c, kp_arena_t *a, int64_t org_id, kp_c
 	return rc;
 }
 
+/* Kept by hand: clang-format would split the literals around KP_LIKE. */
+/* clang-format off */
 #define CHECK_WHERE                                                                                                \
 	" FROM carrier_verifications v JOIN organisations o ON o.id = v.org_id"                                         \
 	" WHERE (CAST(? AS TEXT) IS NULL OR v.status = ?) AND (CAST(? AS TEXT) IS NULL OR" KP_LIKE("o.name")            \
 	" OR" KP_LIKE("COALESCE(o.inn, '')") " OR" KP_LIKE("COALESCE(o.licence_number, '')") ")"
+/* clang-format on */
 
 int kp_store_carrier_check_page(kp_conn_t *c, kp_arena_t *a, const char *status, const kp_page_t *page,
                                 kp_carrier_check_t **out, int *n, int64_t *total)
@@ -69,8 +74,8 @@ int kp_store_carrier_check_page(kp_conn_t *c, kp_arena_t *a, const char *status,
 	return KP_DB_OK;
 }
 
-static int decide_tx(kp_conn_t *c, const kp_actor_t *who, int64_t org_id, const char *status, bool licence_checked,
-                     bool inn_checked, const char *note)
+static int decide_tx(kp_conn_t *c, const kp_actor_t *who, int64_t org_id, kp_carrier_decision_t decision,
+                     bool licence_checked, bool inn_checked, const char *note)
 {
 	kp_arena_t a;
 	kp_arena_init(&a);
@@ -78,6 +83,9 @@ static int decide_tx(kp_conn_t *c, const kp_actor_t *who, int64_t org_id, const 
 	int rc = kp_store_carrier_check_get(c, &a, org_id, &before);
 	if (rc == KP_DB_OK && before.requested_at == 0)
 		rc = KP_DB_NOTFOUND; /* nothing to decide: no check was asked for */
+	const char *status = rc == KP_DB_OK ? kp_carrier_check_next(before.status, decision) : NULL;
+	if (rc == KP_DB_OK && !status)
+		rc = KP_DB_CONFLICT;
 	int64_t changed = 0;
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c,
@@ -97,10 +105,10 @@ static int decide_tx(kp_conn_t *c, const kp_actor_t *who, int64_t org_id, const 
 	return rc;
 }
 
-int kp_store_carrier_check_decide(kp_conn_t *c, const kp_actor_t *who, int64_t org_id, const char *status,
+int kp_store_carrier_check_decide(kp_conn_t *c, const kp_actor_t *who, int64_t org_id, kp_carrier_decision_t decision,
                                   bool licence_checked, bool inn_checked, const char *note)
 {
 	int rc = kp_store_begin(c);
 	return rc != KP_DB_OK ? rc
-	                      : kp_store_end(c, decide_tx(c, who, org_id, status, licence_checked, inn_checked, note));
+	                      : kp_store_end(c, decide_tx(c, who, org_id, decision, licence_checked, inn_checked, note));
 }

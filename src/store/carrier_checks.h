@@ -3,6 +3,7 @@
 #ifndef KP_STORE_CARRIER_CHECKS_H
 #define KP_STORE_CARRIER_CHECKS_H
 
+#include "domain/permit.h"
 #include "store/store.h"
 
 typedef struct kp_carrier_check {
@@ -22,9 +23,10 @@ int kp_store_carrier_check_get(kp_conn_t *c, kp_arena_t *a, int64_t org_id, kp_c
  * the carrier's name, INN and licence number. *total: all that match. */
 int kp_store_carrier_check_page(kp_conn_t *c, kp_arena_t *a, const char *status, const kp_page_t *page,
                                 kp_carrier_check_t **out, int *n, int64_t *total);
-/* The ministry's decision: verified needs both checks true; rejected needs a note.
- * Audited. KP_DB_NOTFOUND when the carrier has no check to decide. */
-int kp_store_carrier_check_decide(kp_conn_t *c, const kp_actor_t *who, int64_t org_id, const char *status,
+/* The ministry's decision: verify needs both checks true; reject needs a note. The check
+ * takes the status kp_carrier_check_next() gives. Audited. KP_DB_NOTFOUND when the carrier
+ * has no check to decide. */
+int kp_store_carrier_check_decide(kp_conn_t *c, const kp_actor_t *who, int64_t org_id, kp_carrier_decision_t decision,
                                   bool licence_checked, bool inn_checked, const char *note);
 
 #endif

@@ -43,11 +43,12 @@ int kp_store_agency_event_add(kp_conn_t *c, json_t *event)
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c,
 		               "INSERT INTO agency_deliveries (endpoint_id, event_id, subject, status, next_at)"
-		               " SELECT e.id, ?, ?, 'pending', ? FROM agency_endpoints e WHERE e.status = 'active'"
+		               " SELECT e.id, ?, ?, ?, ? FROM agency_endpoints e WHERE e.status = '" KP_AGENCY_ENDPOINT_S_ACTIVE
+		               "'"
 		               " AND EXISTS (SELECT 1 FROM agency_grants g WHERE g.agency_id = e.agency_id"
 		               " AND g.service = ? AND g.revoked_at IS NULL)",
-		               KP_PARAMS(KV_INT(kp_rows_int(&r, 0, 0)), KV_TEXT(subject), KV_INT(kp_now_ms()),
-		                         KV_TEXT(service)),
+		               KP_PARAMS(KV_INT(kp_rows_int(&r, 0, 0)), KV_TEXT(subject), KV_TEXT(KP_AGENCY_DELIVERY_S_PENDING),
+		                         KV_INT(kp_now_ms()), KV_TEXT(service)),
 		               NULL);
 	kp_arena_cleanup(&a);
 	return rc;
@@ -88,9 +89,11 @@ int kp_store_delivery_claim(kp_conn_t *c, kp_arena_t *a, int64_t now_ms, int64_t
 	int rc = kp_db_exec(c, a, &r,
 	                    "SELECT " DELIVERY_COLUMNS " FROM agency_deliveries d"
 	                    " JOIN agency_endpoints e ON e.id = d.endpoint_id JOIN agency_events ev ON ev.id = d.event_id"
-	                    " WHERE d.status = 'pending' AND d.next_at <= ? AND d.lease_until < ? AND e.status = 'active'"
+	                    " WHERE d.status = '" KP_AGENCY_DELIVERY_S_PENDING "' AND d.next_at <= ? AND d.lease_until < ?"
+	                    " AND e.status = '" KP_AGENCY_ENDPOINT_S_ACTIVE "'"
 	                    " AND NOT EXISTS (SELECT 1 FROM agency_deliveries p WHERE p.endpoint_id = d.endpoint_id"
-	                    " AND p.subject = d.subject AND p.status = 'pending' AND p.event_id < d.event_id)"
+	                    " AND p.subject = d.subject AND p.status = '" KP_AGENCY_DELIVERY_S_PENDING
+	                    "' AND p.event_id < d.event_id)"
 	                    " ORDER BY d.event_id LIMIT ?",
 	                    KP_PARAMS(KV_INT(now_ms), KV_INT(now_ms), KV_INT(limit)));
 	if (rc != KP_DB_OK)
@@ -102,7 +105,7 @@ int kp_store_delivery_claim(kp_conn_t *c, kp_arena_t *a, int64_t now_ms, int64_t
 		int64_t id = kp_rows_int(&r, i, 0);
 		if (kp_db_run(c,
 		              "UPDATE agency_deliveries SET lease_until = ? WHERE id = ? AND lease_until < ?"
-		              " AND status = 'pending'",
+		              " AND status = '" KP_AGENCY_DELIVERY_S_PENDING "'",
 		              KP_PARAMS(KV_INT(now_ms + lease_ms), KV_INT(id), KV_INT(now_ms)), &changed) == KP_DB_OK &&
 		    changed == 1)
 			delivery_from_row(&r, i, &(*out)[(*n)++]);
@@ -123,7 +126,9 @@ int kp_store_delivery_attempt(kp_conn_t *c, const kp_agency_delivery_t *d, int64
 	               KP_PARAMS(KV_INT(d->id), KV_INT(now), KV_TEXT(signed_digest), KV_TEXT(signature),
 	                         status_code ? KV_INT(status_code) : KV_NULL, KV_TEXT(error)),
 	               NULL);
-	const char *status = delivered ? "delivered" : next_at < 0 ? "dead" : "pending";
+	const char *status = kp_agency_delivery_next(d->status, delivered     ? KP_AGENCY_DELIVERY_OK
+	                                                        : next_at < 0 ? KP_AGENCY_DELIVERY_GIVE_UP
+	                                                                      : KP_AGENCY_DELIVERY_RETRY);
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c,
 		               "UPDATE agency_deliveries SET attempts = attempts + 1, status = ?, next_at = ?, lease_until = 0,"
@@ -133,8 +138,10 @@ int kp_store_delivery_attempt(kp_conn_t *c, const kp_agency_delivery_t *d, int64
 		                         delivered ? KV_INT(now) : KV_NULL, KV_INT(d->id)),
 		               NULL);
 	if (rc == KP_DB_OK && gone)
-		rc = kp_db_run(c, "UPDATE agency_endpoints SET status = 'disabled', disabled_reason = ? WHERE id = ?",
-		               KP_PARAMS(KV_TEXT("the endpoint answered 410 Gone"), KV_INT(d->endpoint_id)), NULL);
+		rc = kp_db_run(c, "UPDATE agency_endpoints SET status = ?, disabled_reason = ? WHERE id = ?",
+		               KP_PARAMS(KV_TEXT(KP_AGENCY_ENDPOINT_S_DISABLED), KV_TEXT("the endpoint answered 410 Gone"),
+		                         KV_INT(d->endpoint_id)),
+		               NULL);
 	if (rc == KP_DB_OK && delivered)
 		rc = kp_store_ecmr_evidence(c, "agency.delivery", d->event.event_id, signed_digest);
 	return kp_store_end(c, rc);
@@ -166,10 +173,12 @@ int kp_store_delivery_replay(kp_conn_t *c, const kp_actor_t *who, int64_t agency
 		return rc;
 	int64_t changed = 0;
 	rc = kp_db_run(c,
-	               "UPDATE agency_deliveries SET status = 'pending', next_at = ?, lease_until = 0 WHERE id = ?"
-	               " AND status <> 'delivered' AND endpoint_id IN (SELECT id FROM agency_endpoints WHERE agency_id = "
-	               "?)",
-	               KP_PARAMS(KV_INT(kp_now_ms()), KV_INT(id), KV_INT(agency_id)), &changed);
+	               "UPDATE agency_deliveries SET status = ?, next_at = ?, lease_until = 0 WHERE id = ?"
+	               " AND status IN " KP_AGENCY_DELIVERY_REPLAYABLE_SQL
+	               " AND endpoint_id IN (SELECT id FROM agency_endpoints WHERE agency_id = ?)",
+	               KP_PARAMS(KV_TEXT(kp_agency_delivery_next(KP_AGENCY_DELIVERY_S_DEAD, KP_AGENCY_DELIVERY_REPLAY)),
+	                         KV_INT(kp_now_ms()), KV_INT(id), KV_INT(agency_id)),
+	               &changed);
 	if (rc == KP_DB_OK && changed == 0)
 		rc = KP_DB_NOTFOUND;
 	if (rc == KP_DB_OK)
@@ -189,9 +198,10 @@ int kp_store_inspection_open(kp_conn_t *c, const char *agency_kind, int64_t cros
 	int rc = kp_db_exec(c, &a, &r,
 	                    "INSERT INTO inspection_tasks (agency_kind, crossing_id, reading_id, reason, status, "
 	                    "created_at)"
-	                    " VALUES (?, ?, ?, ?, 'open', ?) RETURNING id",
+	                    " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
 	                    KP_PARAMS(KV_TEXT(agency_kind), crossing_id ? KV_INT(crossing_id) : KV_NULL,
-	                              reading_id ? KV_INT(reading_id) : KV_NULL, KV_TEXT(reason), KV_INT(kp_now())));
+	                              reading_id ? KV_INT(reading_id) : KV_NULL, KV_TEXT(reason),
+	                              KV_TEXT(KP_AGENCY_TASK_S_OPEN), KV_INT(kp_now())));
 	if (rc == KP_DB_OK) {
 		char subject[48];
 		snprintf(subject, sizeof(subject), crossing_id ? "crossing:%lld" : "reading:%lld",
@@ -332,10 +342,11 @@ int kp_store_inspection_close(kp_conn_t *c, const kp_actor_t *who, int64_t id, c
 		return rc;
 	int64_t changed = 0;
 	rc = kp_db_run(c,
-	               "UPDATE inspection_tasks SET status = 'closed', closed_at = ?, closed_by = ?, note = ?"
-	               " WHERE id = ? AND status = 'open' AND (CAST(? AS TEXT) IS NULL OR agency_kind = ?)",
-	               KP_PARAMS(KV_INT(kp_now()), who->user_id ? KV_INT(who->user_id) : KV_NULL, KV_TEXT(note), KV_INT(id),
-	                         KV_TEXT(agency_kind), KV_TEXT(agency_kind)),
+	               "UPDATE inspection_tasks SET status = ?, closed_at = ?, closed_by = ?, note = ?"
+	               " WHERE id = ? AND status = ? AND (CAST(? AS TEXT) IS NULL OR agency_kind = ?)",
+	               KP_PARAMS(KV_TEXT(kp_agency_task_next(KP_AGENCY_TASK_S_OPEN, KP_AGENCY_TASK_CLOSE)),
+	                         KV_INT(kp_now()), who->user_id ? KV_INT(who->user_id) : KV_NULL, KV_TEXT(note), KV_INT(id),
+	                         KV_TEXT(KP_AGENCY_TASK_S_OPEN), KV_TEXT(agency_kind), KV_TEXT(agency_kind)),
 	               &changed);
 	if (rc == KP_DB_OK && changed == 0)
 		rc = KP_DB_NOTFOUND;

@@ -2,13 +2,14 @@
 #include "store/ecmr.h"
 #include "store/agencies.h"
 #include "store/tlog.h"
+#include "domain/ecmr.h"
 #include "core/util.h"
 
 #include <string.h>
 
-#define ECMR_COLUMNS                                                                                              \
-	"id, ref, carrier_org_id, created_by, status, document, doc_digest, plate, plate_country, trailer_plate,"     \
-	" destination_country, sender_name, consignee_name, permit_id, booking_id, disposal_holder,"                 \
+#define ECMR_COLUMNS \
+	"id, ref, carrier_org_id, created_by, status, document, doc_digest, plate, plate_country, trailer_plate," \
+	" destination_country, sender_name, consignee_name, permit_id, booking_id, disposal_holder," \
 	" carrier_reservations, seals, head, created_at, updated_at"
 
 static void ecmr_from_row(const kp_rows_t *r, int i, kp_ecmr_t *e)
@@ -40,8 +41,8 @@ static void ecmr_from_row(const kp_rows_t *r, int i, kp_ecmr_t *e)
 static json_t *ecmr_snapshot(const kp_ecmr_t *e)
 {
 	return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:I, s:s?}", "ref", e->ref, "status", e->status, "doc_digest",
-	                 e->doc_digest, "plate", e->plate, "permit_id", e->permit_id, "disposal_holder",
-	                 e->disposal_holder, "seals", (json_int_t)e->seals, "head", e->head);
+	                 e->doc_digest, "plate", e->plate, "permit_id", e->permit_id, "disposal_holder", e->disposal_holder,
+	                 "seals", (json_int_t)e->seals, "head", e->head);
 }
 
 int kp_store_ecmr_evidence(kp_conn_t *c, const char *kind, const char *object, const char *digest)
@@ -58,7 +59,7 @@ int kp_store_ecmr_create(kp_conn_t *c, const kp_actor_t *who, kp_ecmr_t *e)
 	kp_arena_t a;
 	kp_arena_init(&a);
 	kp_rows_t r;
-	e->status = "draft";
+	e->status = KP_ECMR_S_DRAFT;
 	e->disposal_holder = "sender";
 	e->created_at = e->updated_at = kp_now();
 	int rc = kp_store_begin(c);
@@ -69,10 +70,11 @@ int kp_store_ecmr_create(kp_conn_t *c, const kp_actor_t *who, kp_ecmr_t *e)
 	                " plate, plate_country, trailer_plate, destination_country, sender_name, consignee_name,"
 	                " permit_id, booking_id, disposal_holder, created_at, updated_at)"
 	                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	                KP_PARAMS(KV_TEXT(e->ref), KV_INT(e->carrier_org_id), e->created_by ? KV_INT(e->created_by) : KV_NULL,
-	                          KV_TEXT(e->status), KV_TEXT(e->document), KV_TEXT(e->doc_digest), KV_TEXT(e->plate),
-	                          KV_TEXT(e->plate_country), KV_TEXT(e->trailer_plate), KV_TEXT(e->destination_country),
-	                          KV_TEXT(e->sender_name), KV_TEXT(e->consignee_name), KV_TEXT(e->permit_id),
+	                KP_PARAMS(KV_TEXT(e->ref), KV_INT(e->carrier_org_id),
+	                          e->created_by ? KV_INT(e->created_by) : KV_NULL, KV_TEXT(e->status), KV_TEXT(e->document),
+	                          KV_TEXT(e->doc_digest), KV_TEXT(e->plate), KV_TEXT(e->plate_country),
+	                          KV_TEXT(e->trailer_plate), KV_TEXT(e->destination_country), KV_TEXT(e->sender_name),
+	                          KV_TEXT(e->consignee_name), KV_TEXT(e->permit_id),
 	                          e->booking_id ? KV_INT(e->booking_id) : KV_NULL, KV_TEXT(e->disposal_holder),
 	                          KV_INT(e->created_at), KV_INT(e->updated_at)));
 	if (rc == KP_DB_OK) {
@@ -140,12 +142,15 @@ int kp_store_ecmr_list(kp_conn_t *c, kp_arena_t *a, int64_t org_id, const char *
 	return kp_store_ecmr_page(c, a, org_id, plate, country, status, &page, out, n, &total);
 }
 
+/* Kept by hand: clang-format would split the literals around KP_LIKE. */
+/* clang-format off */
 #define ECMR_WHERE                                                                                                 \
-	" FROM ecmr_consignments WHERE (CAST(? AS BIGINT) = 0 OR carrier_org_id = ?)"                                   \
+	" FROM ecmr_consignments WHERE (CAST(? AS BIGINT) = 0 OR carrier_org_id = ?)"                                  \
 	" AND (CAST(? AS TEXT) IS NULL OR plate = ? OR trailer_plate = ?)"                                             \
 	" AND (CAST(? AS TEXT) IS NULL OR plate_country = ?) AND (CAST(? AS TEXT) IS NULL OR status = ?)"              \
 	" AND (CAST(? AS TEXT) IS NULL OR" KP_LIKE("ref") " OR" KP_LIKE("COALESCE(plate, '')")                        \
 	" OR" KP_LIKE("COALESCE(trailer_plate, '')") " OR" KP_LIKE("sender_name") " OR" KP_LIKE("consignee_name") ")"
+/* clang-format on */
 
 int kp_store_ecmr_page(kp_conn_t *c, kp_arena_t *a, int64_t org_id, const char *plate, const char *country,
                        const char *status, const kp_page_t *page, kp_ecmr_t **out, int *n, int64_t *total)
@@ -155,8 +160,9 @@ int kp_store_ecmr_page(kp_conn_t *c, kp_arena_t *a, int64_t org_id, const char *
 	int rc = kp_page_query(c, a, "SELECT COUNT(*)" ECMR_WHERE,
 	                       "SELECT " ECMR_COLUMNS ECMR_WHERE " ORDER BY id DESC LIMIT ? OFFSET ?",
 	                       KP_PARAMS(KV_INT(org_id), KV_INT(org_id), KV_TEXT(plate), KV_TEXT(plate), KV_TEXT(plate),
-	                                 KV_TEXT(country), KV_TEXT(country), KV_TEXT(status), KV_TEXT(status), KV_TEXT(like),
-	                                 KV_TEXT(like), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like)),
+	                                 KV_TEXT(country), KV_TEXT(country), KV_TEXT(status), KV_TEXT(status),
+	                                 KV_TEXT(like), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like), KV_TEXT(like),
+	                                 KV_TEXT(like)),
 	                       page, &r, total);
 	if (rc != KP_DB_OK)
 		return rc;
@@ -171,7 +177,8 @@ int kp_store_ecmr_seals(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_ecmr_seal_t 
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT id, consignment_id, seq, act, role, party_name, custody, issuer, kid, jws, digest, prev,"
+	                    "SELECT id, consignment_id, seq, act, role, party_name, custody, issuer, kid, jws, digest, "
+	                    "prev,"
 	                    " reservations, at, recorded_by FROM ecmr_seals WHERE consignment_id = ? ORDER BY seq",
 	                    KP_PARAMS(KV_INT(id)));
 	if (rc != KP_DB_OK)
@@ -200,8 +207,8 @@ int kp_store_ecmr_seals(kp_conn_t *c, kp_arena_t *a, int64_t id, kp_ecmr_seal_t 
 }
 
 int kp_store_ecmr_seal_add(kp_conn_t *c, const kp_actor_t *who, const kp_ecmr_t *e, const kp_ecmr_seal_t *s,
-                           const char *new_status, const char *new_holder, bool carrier_reservations,
-                           int64_t link_id, json_t *events)
+                           const char *new_status, const char *new_holder, bool carrier_reservations, int64_t link_id,
+                           json_t *events)
 {
 	int64_t changed = 0;
 	int rc = kp_store_begin(c);
@@ -218,7 +225,8 @@ int kp_store_ecmr_seal_add(kp_conn_t *c, const kp_actor_t *who, const kp_ecmr_t 
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c,
 		               "INSERT INTO ecmr_seals (consignment_id, seq, act, role, party_name, custody, issuer, kid, jws,"
-		               " digest, prev, reservations, at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		               " digest, prev, reservations, at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+		               "?)",
 		               KP_PARAMS(KV_INT(e->id), KV_INT(s->seq), KV_TEXT(s->act), KV_TEXT(s->role),
 		                         KV_TEXT(s->party_name), KV_TEXT(s->custody), KV_TEXT(s->issuer), KV_TEXT(s->kid),
 		                         KV_TEXT(s->jws), KV_TEXT(s->digest), KV_TEXT(s->prev), KV_TEXT(s->reservations),
@@ -264,22 +272,24 @@ int kp_store_ecmr_set_authority_token(kp_conn_t *c, const kp_actor_t *who, int64
 }
 
 int kp_store_ecmr_link_create(kp_conn_t *c, const kp_actor_t *who, int64_t consignment_id, const char *role,
-                              const char *token_hash, const char *code_hash, const char *recipient,
-                              int64_t expires_at, const char *subject, const char *body_digest)
+                              const char *token_hash, const char *code_hash, const char *recipient, int64_t expires_at,
+                              const char *subject, const char *body_digest)
 {
 	int64_t now = kp_now();
 	int rc = kp_store_begin(c);
 	if (rc != KP_DB_OK)
 		return rc;
 	rc = kp_db_run(c,
-	               "INSERT INTO ecmr_links (consignment_id, role, token_hash, code_hash, recipient, expires_at, created_at)"
+	               "INSERT INTO ecmr_links (consignment_id, role, token_hash, code_hash, recipient, expires_at, "
+	               "created_at)"
 	               " VALUES (?, ?, ?, ?, ?, ?, ?)",
 	               KP_PARAMS(KV_INT(consignment_id), KV_TEXT(role), KV_TEXT(token_hash), KV_TEXT(code_hash),
 	                         KV_TEXT(recipient), KV_INT(expires_at), KV_INT(now)),
 	               NULL);
 	if (rc == KP_DB_OK)
-		rc = kp_db_run(c, "INSERT INTO ecmr_messages (consignment_id, recipient, subject, digest, created_at)"
-		                  " VALUES (?, ?, ?, ?, ?)",
+		rc = kp_db_run(c,
+		               "INSERT INTO ecmr_messages (consignment_id, recipient, subject, digest, created_at)"
+		               " VALUES (?, ?, ?, ?, ?)",
 		               KP_PARAMS(KV_INT(consignment_id), KV_TEXT(recipient), KV_TEXT(subject), KV_TEXT(body_digest),
 		                         KV_INT(now)),
 		               NULL);
@@ -343,7 +353,7 @@ int kp_store_ecmr_link_crossing(kp_conn_t *c, int64_t crossing_id, const char *p
 	int rc = kp_db_run(c,
 	                   "INSERT INTO ecmr_crossings (consignment_id, crossing_id, at) SELECT id, ?, ?"
 	                   " FROM ecmr_consignments WHERE (plate = ? OR trailer_plate = ?)"
-	                   " AND status IN ('issued', 'in_transit')",
+	                   " AND status IN " KP_ECMR_UNDER_WAY_SQL,
 	                   KP_PARAMS(KV_INT(crossing_id), KV_INT(at), KV_TEXT(plate), KV_TEXT(plate)), &changed);
 	if (linked)
 		*linked = (int)changed;

@@ -17,9 +17,12 @@
 
 #define YEAR_COLUMNS \
 	"y.year, y.critical_percent, y.reservation_days, y.total, y.updated_at, y.kinds, y.day_rule, y.source," \
-	" (SELECT COALESCE(SUM(granted), 0) FROM ev_claims c WHERE c.year = y.year AND c.state = 'reserved')," \
-	" (SELECT COALESCE(SUM(requested), 0) FROM ev_claims c WHERE c.year = y.year AND c.state = 'pending')," \
-	" (SELECT COALESCE(SUM(granted), 0) FROM ev_claims c WHERE c.year = y.year AND c.state = 'allocated')"
+	" (SELECT COALESCE(SUM(granted), 0) FROM ev_claims c WHERE c.year = y.year AND c.state = '" KP_EV_CLAIM_S_RESERVED \
+	"')," \
+	" (SELECT COALESCE(SUM(requested), 0) FROM ev_claims c WHERE c.year = y.year AND c.state = " \
+	"'" KP_EV_CLAIM_S_PENDING "')," \
+	" (SELECT COALESCE(SUM(granted), 0) FROM ev_claims c WHERE c.year = y.year AND c.state = " \
+	"'" KP_EV_CLAIM_S_ALLOCATED "')"
 
 static void year_from_row(const kp_rows_t *r, int i, kp_ev_year_t *y)
 {
@@ -128,9 +131,8 @@ int kp_store_ev_months(kp_conn_t *c, kp_arena_t *a, int year, kp_ev_month_t **ou
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT day, state, SUM(granted) FROM ev_claims WHERE year = ? AND state IN ('reserved', "
-	                    "'allocated')"
-	                    " GROUP BY day, state ORDER BY day",
+	                    "SELECT day, state, SUM(granted) FROM ev_claims WHERE year = ? AND state "
+	                    "IN " KP_EV_CLAIM_HELD_SQL " GROUP BY day, state ORDER BY day",
 	                    KP_PARAMS(KV_INT(year)));
 	if (rc != KP_DB_OK)
 		return rc;
@@ -145,7 +147,7 @@ int kp_store_ev_months(kp_conn_t *c, kp_arena_t *a, int year, kp_ev_month_t **ou
 		kp_civil_from_days(kp_rows_int(&r, i, 0), &y, &m, &d);
 		if (m < 1 || m > 12)
 			continue;
-		if (strcmp(kp_rows_text(&r, i, 1), "allocated") == 0)
+		if (strcmp(kp_rows_text(&r, i, 1), KP_EV_CLAIM_S_ALLOCATED) == 0)
 			(*out)[m - 1].allocated += kp_rows_int(&r, i, 2);
 		else
 			(*out)[m - 1].reserved += kp_rows_int(&r, i, 2);
@@ -227,10 +229,10 @@ int kp_ev_effect_submit(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *app, int
 		}
 		if (rc == KP_DB_OK)
 			rc = kp_db_run(c,
-			               "INSERT INTO ev_vins (vin, application_id, kind, state, claimed_at) VALUES (?, ?, ?, "
-			               "'claimed', ?)",
+			               "INSERT INTO ev_vins (vin, application_id, kind, state, claimed_at) VALUES (?, ?, ?, ?, ?)",
 			               KP_PARAMS(KV_TEXT(vin), KV_INT(app->id),
-			                         KV_TEXT(json_string_value(json_object_get(v, "kind"))), KV_INT(now)),
+			                         KV_TEXT(json_string_value(json_object_get(v, "kind"))),
+			                         KV_TEXT(KP_EV_VIN_S_CLAIMED), KV_INT(now)),
 			               NULL);
 		if (rc == KP_DB_CONFLICT && why->code == NULL) {
 			why->code = "vin_claimed";
@@ -247,11 +249,13 @@ int kp_ev_effect_submit(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *app, int
 int kp_ev_effect_release(kp_conn_t *c, const kp_sw_app_t *app, int64_t now, const char *reason)
 {
 	int rc = kp_db_run(c,
-	                   "UPDATE ev_claims SET state = 'released', released_at = ?, reason = ? WHERE application_id = ?"
-	                   " AND state IN ('reserved', 'pending')",
-	                   KP_PARAMS(KV_INT(now), KV_TEXT(reason), KV_INT(app->id)), NULL);
+	                   "UPDATE ev_claims SET state = ?, released_at = ?, reason = ? WHERE application_id = ?"
+	                   " AND state IN " KP_EV_CLAIM_OPEN_SQL,
+	                   KP_PARAMS(KV_TEXT(kp_ev_claim_next(KP_EV_CLAIM_S_RESERVED, KP_EV_RELEASE)), KV_INT(now),
+	                             KV_TEXT(reason), KV_INT(app->id)),
+	                   NULL);
 	if (rc == KP_DB_OK)
-		rc = kp_db_run(c, "DELETE FROM ev_vins WHERE application_id = ? AND state <> 'allocated'",
+		rc = kp_db_run(c, "DELETE FROM ev_vins WHERE application_id = ? AND state <> '" KP_EV_VIN_S_ALLOCATED "'",
 		               KP_PARAMS(KV_INT(app->id)), NULL);
 	return rc;
 }
@@ -274,8 +278,8 @@ static int keep_vins(kp_conn_t *c, const kp_sw_app_t *app, int64_t granted, int 
 	json_array_foreach(vs, i, v) {
 		const char *vin = json_string_value(json_object_get(v, "vin"));
 		if ((int64_t)i < granted)
-			rc = kp_db_run(c, "UPDATE ev_vins SET state = 'reserved', year = ? WHERE vin = ? AND application_id = ?",
-			               KP_PARAMS(KV_INT(year), KV_TEXT(vin), KV_INT(app->id)), NULL);
+			rc = kp_db_run(c, "UPDATE ev_vins SET state = ?, year = ? WHERE vin = ? AND application_id = ?",
+			               KP_PARAMS(KV_TEXT(KP_EV_VIN_S_RESERVED), KV_INT(year), KV_TEXT(vin), KV_INT(app->id)), NULL);
 		else
 			rc = kp_db_run(c, "DELETE FROM ev_vins WHERE vin = ? AND application_id = ?",
 			               KP_PARAMS(KV_TEXT(vin), KV_INT(app->id)), NULL);
@@ -293,13 +297,14 @@ static int settle_day(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int ye
 	int rc = KP_DB_OK;
 	int64_t total = sum_of(c, a, "SELECT total FROM ev_quota_years WHERE year = ?", KP_PARAMS(KV_INT(year)), &rc);
 	int64_t held = sum_of(c, a,
-	                      "SELECT COALESCE(SUM(granted), 0) FROM ev_claims WHERE year = ? AND state IN ('reserved', "
-	                      "'allocated')",
+	                      "SELECT COALESCE(SUM(granted), 0) FROM ev_claims WHERE year = ? AND state "
+	                      "IN " KP_EV_CLAIM_HELD_SQL,
 	                      KP_PARAMS(KV_INT(year)), &rc);
 	if (rc == KP_DB_OK)
 		rc = kp_db_exec(c, a, &r,
 		                "SELECT " CLAIM_COLUMNS
-		                " FROM ev_claims WHERE year = ? AND day = ? AND state = 'pending' ORDER BY id",
+		                " FROM ev_claims WHERE year = ? AND day = ? AND state = '" KP_EV_CLAIM_S_PENDING
+		                "' ORDER BY id",
 		                KP_PARAMS(KV_INT(year), KV_INT(day)));
 	if (rc != KP_DB_OK)
 		return rc;
@@ -321,8 +326,9 @@ static int settle_day(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int ye
 		                           (long long)left);
 		if (rc == KP_DB_OK)
 			rc = kp_db_run(c, "UPDATE ev_claims SET state = ?, granted = ?, reason = ? WHERE id = ?",
-			               KP_PARAMS(KV_TEXT(sh[i].granted ? "reserved" : "released"), KV_INT(sh[i].granted),
-			                         KV_TEXT(why), KV_INT(cl[i].id)),
+			               KP_PARAMS(KV_TEXT(kp_ev_claim_next(cl[i].state,
+			                                                  sh[i].granted ? KP_EV_SHARE_GRANTED : KP_EV_SHARE_NONE)),
+			                         KV_INT(sh[i].granted), KV_TEXT(why), KV_INT(cl[i].id)),
 			               NULL);
 		if (rc == KP_DB_OK)
 			rc = kp_sw_event(c, app.id, "customs", 0, "quota_settled", why, now);
@@ -339,8 +345,8 @@ static int settle_year(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int y
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT DISTINCT day FROM ev_claims WHERE year = ? AND state = 'pending' AND day < ? ORDER BY "
-	                    "day",
+	                    "SELECT DISTINCT day FROM ev_claims WHERE year = ? AND state = '" KP_EV_CLAIM_S_PENDING
+	                    "' AND day < ? ORDER BY day",
 	                    KP_PARAMS(KV_INT(year), KV_INT(today)));
 	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++)
 		rc = settle_day(c, a, who, year, kp_rows_int(&r, i, 0), now);
@@ -422,12 +428,12 @@ static int capacity(kp_conn_t *c, kp_arena_t *a, const kp_ev_year_t *year, int64
 	int rc = KP_DB_OK;
 	int64_t held = sum_of(c, a,
 	                      "SELECT COALESCE(SUM(granted), 0) FROM ev_claims WHERE year = ?"
-	                      " AND state IN ('reserved', 'allocated') AND (CAST(? AS BIGINT) = 0 OR day < ?)",
+	                      " AND state IN " KP_EV_CLAIM_HELD_SQL " AND (CAST(? AS BIGINT) = 0 OR day < ?)",
 	                      KP_PARAMS(KV_INT(year->year), KV_INT(pro_rata), KV_INT(today)), &rc);
 	*day_demand = !pro_rata ? 0
 	                        : sum_of(c, a,
 	                                 "SELECT COALESCE(SUM(requested), 0) FROM ev_claims WHERE year = ? AND day = ?"
-	                                 " AND state IN ('reserved', 'pending')",
+	                                 " AND state IN " KP_EV_CLAIM_OPEN_SQL,
 	                                 KP_PARAMS(KV_INT(year->year), KV_INT(today)), &rc);
 	*left = year->total - held;
 	return rc;
@@ -477,22 +483,24 @@ int kp_ev_effect_reserve(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *app, in
 	bool fits = day_demand + requested <= left;
 	if (!fits) /* the day is oversubscribed: everyone's claim of the day waits for the pro-rata split */
 		rc = kp_db_run(c,
-		               "UPDATE ev_claims SET state = 'pending', granted = 0 WHERE year = ? AND day = ? AND state = "
-		               "'reserved'",
-		               KP_PARAMS(KV_INT(y), KV_INT(today)), NULL);
+		               "UPDATE ev_claims SET state = ?, granted = 0 WHERE year = ? AND day = ? AND state = "
+		               "'" KP_EV_CLAIM_S_RESERVED "'",
+		               KP_PARAMS(KV_TEXT(kp_ev_claim_next(KP_EV_CLAIM_S_RESERVED, KP_EV_OVERSUBSCRIBED)), KV_INT(y),
+		                         KV_INT(today)),
+		               NULL);
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c,
 		               "INSERT INTO ev_claims (application_id, year, day, requested, granted, state, claimed_at, "
 		               "expires_at)"
 		               " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 		               KP_PARAMS(KV_INT(app->id), KV_INT(y), KV_INT(today), KV_INT(requested),
-		                         KV_INT(fits ? requested : 0), KV_TEXT(fits ? "reserved" : "pending"), KV_INT(now),
+		                         KV_INT(fits ? requested : 0), KV_TEXT(kp_ev_claim_first(fits)), KV_INT(now),
 		                         KV_INT(app->expires_at)),
 		               NULL);
 	if (rc == KP_DB_OK)
-		rc = kp_db_run(c, "UPDATE ev_vins SET state = 'reserved', year = ? WHERE application_id = ?",
-		               KP_PARAMS(KV_INT(y), KV_INT(app->id)), NULL);
-	*effect = fits ? "reserved" : "pending";
+		rc = kp_db_run(c, "UPDATE ev_vins SET state = ?, year = ? WHERE application_id = ?",
+		               KP_PARAMS(KV_TEXT(KP_EV_VIN_S_RESERVED), KV_INT(y), KV_INT(app->id)), NULL);
+	*effect = kp_ev_claim_first(fits);
 	return rc;
 }
 
@@ -506,16 +514,17 @@ int kp_ev_effect_complete(kp_conn_t *c, kp_arena_t *a, const kp_sw_app_t *app, i
 		return KP_DB_OK; /* nothing reserved: customs has not approved */
 	if (rc == KP_DB_OK)
 		rc = kp_store_ev_year_get(c, a, cl.year, &year);
-	if (rc != KP_DB_OK || strcmp(cl.state, "reserved") != 0)
+	const char *allocated = rc == KP_DB_OK ? kp_ev_claim_next(cl.state, KP_EV_ALLOCATE) : NULL;
+	if (rc != KP_DB_OK || !allocated)
 		return rc;
 	if (strcmp(year.day_rule, "pro_rata") == 0 && cl.day >= kp_local_day(now, utc_offset))
 		return kp_sw_event(c, app->id, NULL, 0, "awaiting_day_end",
 		                   "the allocation becomes final when the day of the claim has ended (pro-rata rule)", now);
-	rc = kp_db_run(c, "UPDATE ev_claims SET state = 'allocated', allocated_at = ? WHERE id = ?",
-	               KP_PARAMS(KV_INT(now), KV_INT(cl.id)), NULL);
+	rc = kp_db_run(c, "UPDATE ev_claims SET state = ?, allocated_at = ? WHERE id = ?",
+	               KP_PARAMS(KV_TEXT(allocated), KV_INT(now), KV_INT(cl.id)), NULL);
 	if (rc == KP_DB_OK)
-		rc = kp_db_run(c, "UPDATE ev_vins SET state = 'allocated', allocated_at = ? WHERE application_id = ?",
-		               KP_PARAMS(KV_INT(now), KV_INT(app->id)), NULL);
+		rc = kp_db_run(c, "UPDATE ev_vins SET state = ?, allocated_at = ? WHERE application_id = ?",
+		               KP_PARAMS(KV_TEXT(KP_EV_VIN_S_ALLOCATED), KV_INT(now), KV_INT(app->id)), NULL);
 	*final = rc == KP_DB_OK;
 	return rc;
 }
@@ -527,7 +536,8 @@ static int finalize_ready(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, in
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
 	                    "SELECT c.application_id FROM ev_claims c JOIN sw_applications p ON p.id = c.application_id"
-	                    " WHERE c.state = 'reserved' AND c.day < ? AND p.status = '" KP_SW_APP_IN_PROGRESS "'"
+	                    " WHERE c.state = '" KP_EV_CLAIM_S_RESERVED
+	                    "' AND c.day < ? AND p.status = '" KP_SW_APP_IN_PROGRESS "'"
 	                    " AND NOT EXISTS (SELECT 1 FROM sw_steps s WHERE s.application_id = p.id"
 	                    " AND s.state NOT IN " KP_SW_DONE_SQL ")",
 	                    KP_PARAMS(KV_INT(today)));
@@ -547,20 +557,21 @@ int kp_store_ev_settle(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, int64
 {
 	int64_t today = kp_local_day(now, utc_offset);
 	int rc = KP_DB_OK;
-	int64_t
-	    work = sum_of(c, a,
-	                  "SELECT COUNT(*) FROM ev_claims c JOIN sw_applications p ON p.id = c.application_id"
-	                  " WHERE c.day < ? AND p.status = '" KP_SW_APP_IN_PROGRESS "' AND (c.state = 'pending'"
-	                  " OR (c.state = 'reserved' AND NOT EXISTS (SELECT 1 FROM sw_steps s WHERE s.application_id = p.id"
-	                  " AND s.state NOT IN " KP_SW_DONE_SQL ")))",
-	                  KP_PARAMS(KV_INT(today)), &rc);
+	int64_t work = sum_of(c, a,
+	                      "SELECT COUNT(*) FROM ev_claims c JOIN sw_applications p ON p.id = c.application_id"
+	                      " WHERE c.day < ? AND p.status = '" KP_SW_APP_IN_PROGRESS
+	                      "' AND (c.state = '" KP_EV_CLAIM_S_PENDING "' OR (c.state = '" KP_EV_CLAIM_S_RESERVED
+	                      "' AND NOT EXISTS (SELECT 1 FROM sw_steps s WHERE s.application_id = p.id"
+	                      " AND s.state NOT IN " KP_SW_DONE_SQL ")))",
+	                      KP_PARAMS(KV_INT(today)), &rc);
 	if (rc != KP_DB_OK || work == 0)
 		return rc;
 	kp_rows_t r;
 	rc = kp_sw_begin(c);
 	if (rc == KP_DB_OK)
 		rc = kp_db_exec(c, a, &r,
-		                "SELECT DISTINCT year FROM ev_claims WHERE state = 'pending' AND day < ? ORDER BY year",
+		                "SELECT DISTINCT year FROM ev_claims WHERE state = '" KP_EV_CLAIM_S_PENDING
+		                "' AND day < ? ORDER BY year",
 		                KP_PARAMS(KV_INT(today)));
 	for (int i = 0; rc == KP_DB_OK && i < r.nrows; i++) {
 		int year = (int)kp_rows_int(&r, i, 0);

@@ -4,6 +4,7 @@
 #include "core/util.h"
 #include "crypto/hash.h"
 #include "domain/dates.h"
+#include "domain/outbox.h"
 
 #include <stdlib.h>
 #include <stdatomic.h>
@@ -42,9 +43,9 @@ static int queue(kp_conn_t *c, const char *partner, const char *self, const char
 	char *text = json_dumps(claims, JSON_COMPACT);
 	rc = kp_db_run(c,
 	               "INSERT INTO outbox (partner, seq, event_id, previous_event_id, event_type, claims, signing_kid,"
-	               " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	               " state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	               KP_PARAMS(KV_TEXT(partner), KV_INT(seq), KV_TEXT(id), KV_TEXT(previous), KV_TEXT(type),
-	                         KV_TEXT(text), KV_TEXT(signing_kid), KV_INT(now)),
+	                         KV_TEXT(text), KV_TEXT(signing_kid), KV_TEXT(KP_OUTBOX_S_PENDING), KV_INT(now)),
 	               NULL);
 	free(text);
 	if (rc == KP_DB_OK)
@@ -87,7 +88,9 @@ int kp_store_outbox_add_all(kp_conn_t *c, const char *type, json_t *claims, cons
 
 int kp_store_outbox_pin_kid(kp_conn_t *c, const char *kid)
 {
-	return kp_db_run(c, "UPDATE outbox SET signing_kid = ? WHERE state = 'pending' AND signing_kid IS NULL",
+	return kp_db_run(c,
+	                 "UPDATE outbox SET signing_kid = ? WHERE state = '" KP_OUTBOX_S_PENDING
+	                 "' AND signing_kid IS NULL",
 	                 KP_PARAMS(KV_TEXT(kid)), NULL);
 }
 
@@ -95,7 +98,7 @@ int kp_store_outbox_pin_kid(kp_conn_t *c, const char *kid)
 	"id, seq, attempts, next_attempt_at, last_attempt_at, delivered_at, created_at, partner, event_id," \
 	" previous_event_id, event_type, claims, signing_kid, state, last_error, jws, dead_at, skipped_at"
 /* Waiting for delivery: neither delivered, set aside nor skipped. */
-#define ACTIVE "state = 'pending' AND dead_at IS NULL AND skipped_at IS NULL"
+#define ACTIVE "state = '" KP_OUTBOX_S_PENDING "' AND dead_at IS NULL AND skipped_at IS NULL"
 
 static void outbox_from_row(const kp_rows_t *r, int i, kp_outbox_event_t *e)
 {
@@ -117,10 +120,7 @@ static void outbox_from_row(const kp_rows_t *r, int i, kp_outbox_event_t *e)
 	e->jws = kp_rows_text(r, i, 15);
 	e->dead_at = kp_rows_int(r, i, 16);
 	e->skipped_at = kp_rows_int(r, i, 17);
-	if (e->skipped_at)
-		e->state = "skipped";
-	else if (e->dead_at && strcmp(e->state, "pending") == 0)
-		e->state = "dead";
+	e->state = kp_outbox_shown(e->state, e->dead_at != 0, e->skipped_at != 0);
 }
 
 int kp_store_outbox_next(kp_conn_t *c, kp_arena_t *a, const char *partner, kp_outbox_event_t *out)
@@ -139,7 +139,7 @@ int kp_store_outbox_due(kp_conn_t *c, kp_arena_t *a, int64_t now_ms, const char 
 	kp_rows_t r;
 	/* Only the head of each chain counts: a later event waits for the one before it. */
 	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT o.partner FROM outbox o WHERE o.state = 'pending' AND o.dead_at IS NULL"
+	                    "SELECT o.partner FROM outbox o WHERE o.state = '" KP_OUTBOX_S_PENDING "' AND o.dead_at IS NULL"
 	                    " AND o.skipped_at IS NULL AND o.next_attempt_at <= ?"
 	                    " AND o.seq = (SELECT MIN(seq) FROM outbox WHERE partner = o.partner AND " ACTIVE ")",
 	                    KP_PARAMS(KV_INT(now_ms)));
@@ -155,9 +155,11 @@ int kp_store_outbox_due(kp_conn_t *c, kp_arena_t *a, int64_t now_ms, const char 
 int kp_store_outbox_delivered(kp_conn_t *c, int64_t id, const char *jws, int64_t now_ms)
 {
 	return kp_db_run(c,
-	                 "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, last_attempt_at = ?,"
+	                 "UPDATE outbox SET state = ?, attempts = attempts + 1, last_attempt_at = ?,"
 	                 " delivered_at = ?, last_error = NULL, jws = ? WHERE id = ?",
-	                 KP_PARAMS(KV_INT(now_ms), KV_INT(now_ms), KV_TEXT(jws), KV_INT(id)), NULL);
+	                 KP_PARAMS(KV_TEXT(kp_outbox_next(KP_OUTBOX_S_PENDING, KP_OUTBOX_DELIVER)), KV_INT(now_ms),
+	                           KV_INT(now_ms), KV_TEXT(jws), KV_INT(id)),
+	                 NULL);
 }
 
 int kp_store_outbox_failed(kp_conn_t *c, int64_t id, const char *jws, const char *error, int64_t now_ms,
@@ -178,7 +180,8 @@ int kp_store_outbox_last_delivered(kp_conn_t *c, kp_arena_t *a, const char *part
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT event_id FROM outbox WHERE partner = ? AND state = 'delivered' AND skipped_at IS NULL"
+	                    "SELECT event_id FROM outbox WHERE partner = ? AND state = '" KP_OUTBOX_S_DELIVERED
+	                    "' AND skipped_at IS NULL"
 	                    " ORDER BY delivered_at DESC, seq DESC LIMIT 1",
 	                    KP_PARAMS(KV_TEXT(partner)));
 	if (rc == KP_DB_OK)
@@ -200,7 +203,8 @@ bool kp_store_key_revocation_delivered(kp_conn_t *c, const char *partner, const 
 	char like[160];
 	snprintf(like, sizeof(like), "%%\"key_id\":\"%s\"%%", kid);
 	int rc = kp_db_exec(c, &a, &r,
-	                    "SELECT 1 FROM outbox WHERE partner = ? AND event_type = 'KEY_REVOKED' AND state = 'delivered'"
+	                    "SELECT 1 FROM outbox WHERE partner = ? AND event_type = 'KEY_REVOKED' AND state = "
+	                    "'" KP_OUTBOX_S_DELIVERED "'"
 	                    " AND claims LIKE ? LIMIT 1",
 	                    KP_PARAMS(KV_TEXT(partner), KV_TEXT(like)));
 	bool yes = rc == KP_DB_OK && r.nrows > 0;
@@ -215,9 +219,8 @@ static int settle_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const c
 	                   KP_PARAMS(KV_INT(id), KV_TEXT(partner)));
 	if (rc != KP_DB_OK)
 		return rc;
-	bool pending = strcmp(kp_rows_text(&r, 0, 0), "pending") == 0 && kp_rows_isnull(&r, 0, 2);
-	bool dead = pending && !kp_rows_isnull(&r, 0, 1);
-	if (retry ? !dead : !pending)
+	const char *shown = kp_outbox_shown(kp_rows_text(&r, 0, 0), !kp_rows_isnull(&r, 0, 1), !kp_rows_isnull(&r, 0, 2));
+	if (!kp_outbox_next(shown, retry ? KP_OUTBOX_RETRY : KP_OUTBOX_SKIP))
 		return KP_DB_CONFLICT;
 	int64_t now = kp_now_ms();
 	rc = retry
@@ -248,8 +251,9 @@ int kp_store_outbox_list(kp_conn_t *c, kp_arena_t *a, const char *partner, const
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
 	                    "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE (CAST(? AS TEXT) IS NULL OR partner = ?)"
-	                    " AND (CAST(? AS TEXT) IS NULL OR (CASE WHEN skipped_at IS NOT NULL THEN 'skipped'"
-	                    " WHEN dead_at IS NOT NULL AND state = 'pending' THEN 'dead' ELSE state END) = ?)"
+	                    " AND (CAST(? AS TEXT) IS NULL OR (CASE WHEN skipped_at IS NOT NULL THEN '" KP_OUTBOX_S_SKIPPED
+	                    "' WHEN dead_at IS NOT NULL AND state = '" KP_OUTBOX_S_PENDING "' THEN '" KP_OUTBOX_S_DEAD
+	                    "' ELSE state END) = ?)"
 	                    " AND (CAST(? AS BIGINT) = 0 OR id < ?)"
 	                    " ORDER BY id DESC LIMIT ?",
 	                    KP_PARAMS(KV_TEXT(partner), KV_TEXT(partner), KV_TEXT(state), KV_TEXT(state), KV_INT(before_id),
@@ -284,16 +288,17 @@ int kp_store_chain_release(kp_conn_t *c, const char *owner)
 #define PARTNER_SELECT \
 	"SELECT a.code, a.name, a.api_url, a.handshake_state, a.handshake_error, a.handshake_at, a.refetch_due," \
 	" (SELECT COUNT(*) FROM outbox o WHERE o.partner = a.code AND o." ACTIVE ")," \
-	" (SELECT COUNT(*) FROM outbox o WHERE o.partner = a.code AND o.state = 'pending' AND o.dead_at IS NOT NULL" \
+	" (SELECT COUNT(*) FROM outbox o WHERE o.partner = a.code AND o.state = '" KP_OUTBOX_S_PENDING "'" \
+	"  AND o.dead_at IS NOT NULL" \
 	"  AND o.skipped_at IS NULL)," \
-	" (SELECT COUNT(*) FROM outbox o WHERE o.partner = a.code AND o.state = 'delivered')," \
+	" (SELECT COUNT(*) FROM outbox o WHERE o.partner = a.code AND o.state = '" KP_OUTBOX_S_DELIVERED "')," \
 	" (SELECT MIN(created_at) FROM outbox o WHERE o.partner = a.code AND o." ACTIVE ")," \
 	" (SELECT MAX(delivered_at) FROM outbox o WHERE o.partner = a.code)," \
 	" (SELECT last_error FROM outbox o WHERE o.partner = a.code AND o." ACTIVE " ORDER BY seq LIMIT 1)," \
 	" ch.last_event_id," \
-	" (SELECT COUNT(*) FROM inbound_events i WHERE i.partner = a.code AND i.verdict = 'applied')," \
-	" (SELECT COUNT(*) FROM inbound_events i WHERE i.partner = a.code AND i.verdict = 'refused')," \
-	" (SELECT event_id FROM inbound_events i WHERE i.partner = a.code AND i.verdict = 'applied'" \
+	" (SELECT COUNT(*) FROM inbound_events i WHERE i.partner = a.code AND i.verdict = '" KP_INBOUND_APPLIED "')," \
+	" (SELECT COUNT(*) FROM inbound_events i WHERE i.partner = a.code AND i.verdict = '" KP_INBOUND_REFUSED "')," \
+	" (SELECT event_id FROM inbound_events i WHERE i.partner = a.code AND i.verdict = '" KP_INBOUND_APPLIED "'" \
 	"  ORDER BY id DESC LIMIT 1)" \
 	" FROM authorities a LEFT JOIN exchange_chains ch ON ch.partner = a.code"
 
@@ -322,7 +327,7 @@ int kp_store_partner_list(kp_conn_t *c, kp_arena_t *a, kp_partner_t **out, int *
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
-	                    PARTNER_SELECT " WHERE ch.partner IS NOT NULL OR a.handshake_state <> 'none'"
+	                    PARTNER_SELECT " WHERE ch.partner IS NOT NULL OR a.handshake_state <> '" KP_HANDSHAKE_S_NONE "'"
 	                                   " ORDER BY a.code",
 	                    NULL, 0);
 	if (rc != KP_DB_OK)
@@ -393,14 +398,18 @@ static int handshake_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, cons
 {
 	int64_t now = kp_now(), changed = 0;
 	int rc = kp_db_run(c,
-	                   "UPDATE authorities SET name = ?, api_url = ?, handshake_state = 'ok', handshake_at = ?,"
+	                   "UPDATE authorities SET name = ?, api_url = ?, handshake_state = ?, handshake_at = ?,"
 	                   " handshake_error = NULL, refetch_due = 0 WHERE code = ?",
-	                   KP_PARAMS(KV_TEXT(name), KV_TEXT(api_url), KV_INT(now), KV_TEXT(code)), &changed);
+	                   KP_PARAMS(KV_TEXT(name), KV_TEXT(api_url), KV_TEXT(KP_HANDSHAKE_S_OK), KV_INT(now),
+	                             KV_TEXT(code)),
+	                   &changed);
 	if (rc == KP_DB_OK && changed == 0)
 		rc = kp_db_run(c,
 		               "INSERT INTO authorities (code, name, api_url, handshake_state, handshake_at, created_at)"
-		               " VALUES (?, ?, ?, 'ok', ?, ?)",
-		               KP_PARAMS(KV_TEXT(code), KV_TEXT(name), KV_TEXT(api_url), KV_INT(now), KV_INT(now)), NULL);
+		               " VALUES (?, ?, ?, ?, ?, ?)",
+		               KP_PARAMS(KV_TEXT(code), KV_TEXT(name), KV_TEXT(api_url), KV_TEXT(KP_HANDSHAKE_S_OK),
+		                         KV_INT(now), KV_INT(now)),
+		               NULL);
 	if (rc == KP_DB_OK)
 		rc = add_partner_keys(c, a, code, keys, nkeys, why);
 	if (rc != KP_DB_OK)
@@ -436,9 +445,9 @@ int kp_store_partner_handshake_failed(kp_conn_t *c, const kp_actor_t *who, const
 	if (rc != KP_DB_OK)
 		return rc;
 	rc = kp_db_run(c,
-	               "UPDATE authorities SET handshake_state = 'failed', handshake_at = ?, handshake_error = ?"
+	               "UPDATE authorities SET handshake_state = ?, handshake_at = ?, handshake_error = ?"
 	               " WHERE code = ?",
-	               KP_PARAMS(KV_INT(kp_now()), KV_TEXT(error), KV_TEXT(code)), NULL);
+	               KP_PARAMS(KV_TEXT(KP_HANDSHAKE_S_FAILED), KV_INT(kp_now()), KV_TEXT(error), KV_TEXT(code)), NULL);
 	if (rc == KP_DB_OK)
 		rc = kp_store_audit_json(c, who, "partner.handshake_failed", "authority", code, NULL,
 		                         json_pack("{s:s}", "error", error));
@@ -462,12 +471,12 @@ int kp_store_partner_refetch_due(kp_conn_t *c, kp_arena_t *a, const char ***code
 int kp_store_inbound_purge(kp_conn_t *c, int64_t now, int64_t *removed)
 {
 	int64_t aged = 0, over = 0;
-	int rc = kp_db_run(c, "DELETE FROM inbound_events WHERE verdict = 'refused' AND received_at < ?",
+	int rc = kp_db_run(c, "DELETE FROM inbound_events WHERE verdict = '" KP_INBOUND_REFUSED "' AND received_at < ?",
 	                   KP_PARAMS(KV_INT(now - KP_INBOUND_REFUSED_DAYS * 86400)), &aged);
 	if (rc == KP_DB_OK)
 		rc = kp_db_run(c,
-		               "DELETE FROM inbound_events WHERE verdict = 'refused' AND id < (SELECT id FROM inbound_events"
-		               " WHERE verdict = 'refused' ORDER BY id DESC LIMIT 1 OFFSET ?)",
+		               "DELETE FROM inbound_events WHERE verdict = '" KP_INBOUND_REFUSED "' AND id < (SELECT id FROM"
+		               " inbound_events WHERE verdict = '" KP_INBOUND_REFUSED "' ORDER BY id DESC LIMIT 1 OFFSET ?)",
 		               KP_PARAMS(KV_INT(KP_INBOUND_REFUSED_ROWS - 1)), &over);
 	if (removed)
 		*removed = aged + over;
@@ -483,11 +492,11 @@ int kp_store_inbound_refused(kp_conn_t *c, const kp_inbound_t *rec)
 	return kp_db_run(c,
 	                 "INSERT INTO inbound_events (partner, event_id, previous_event_id, event_type, claims, jws,"
 	                 " verdict, status, error_code, error_message, addr, received_at)"
-	                 " VALUES (?, ?, ?, ?, ?, ?, 'refused', ?, ?, ?, ?, ?)",
+	                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	                 KP_PARAMS(KV_TEXT(rec->partner), KV_TEXT(rec->event_id), KV_TEXT(rec->previous_event_id),
-	                           KV_TEXT(rec->event_type), KV_TEXT(rec->claims), KV_TEXT(rec->jws), KV_INT(rec->status),
-	                           KV_TEXT(rec->error_code), KV_TEXT(rec->error_message), KV_TEXT(rec->addr),
-	                           KV_INT(rec->received_at)),
+	                           KV_TEXT(rec->event_type), KV_TEXT(rec->claims), KV_TEXT(rec->jws),
+	                           KV_TEXT(KP_INBOUND_REFUSED), KV_INT(rec->status), KV_TEXT(rec->error_code),
+	                           KV_TEXT(rec->error_message), KV_TEXT(rec->addr), KV_INT(rec->received_at)),
 	                 NULL);
 }
 

@@ -4,6 +4,7 @@
 #include "store/tlog_acts.h"
 #include "core/util.h"
 #include "domain/dates.h"
+#include "domain/outbox.h"
 #include "domain/permit.h"
 
 #include <stdlib.h>
@@ -32,21 +33,25 @@ static int check_chain(kp_conn_t *c, kp_arena_t *a, const kp_event_t *ev, kp_eve
 	if (changed == 0)
 		return refuse(err, "AUTHORITY_NOT_FOUND", "the producer is not a partner of this authority");
 	kp_rows_t r;
-	rc = kp_db_exec(c, a, &r, "SELECT 1 FROM inbound_events WHERE partner = ? AND event_id = ? AND verdict = 'applied'",
+	rc = kp_db_exec(c, a, &r,
+	                "SELECT 1 FROM inbound_events WHERE partner = ? AND event_id = ? AND verdict = '" KP_INBOUND_APPLIED
+	                "'",
 	                KP_PARAMS(KV_TEXT(ev->producer), KV_TEXT(ev->event_id)));
 	if (rc != KP_DB_OK)
 		return rc;
 	if (r.nrows > 0)
 		return refuse(err, "EVENT_ALREADY_EXISTS", "this event was already received");
 	if (strcmp(ev->previous_event_id, "0") == 0) {
-		rc = kp_db_exec(c, a, &r, "SELECT 1 FROM inbound_events WHERE partner = ? AND verdict = 'applied' LIMIT 1",
+		rc = kp_db_exec(c, a, &r,
+		                "SELECT 1 FROM inbound_events WHERE partner = ? AND verdict = '" KP_INBOUND_APPLIED "' LIMIT 1",
 		                KP_PARAMS(KV_TEXT(ev->producer)));
 		if (rc == KP_DB_OK && r.nrows > 0)
 			return refuse(err, "GENESIS_EVENT_ALREADY_EXISTS", "the chain from this partner has already begun");
 		return rc;
 	}
 	rc = kp_db_exec(c, a, &r,
-	                "SELECT 1 FROM inbound_events WHERE partner = ? AND event_id = ? AND (verdict = 'applied'"
+	                "SELECT 1 FROM inbound_events WHERE partner = ? AND event_id = ? AND (verdict = "
+	                "'" KP_INBOUND_APPLIED "'"
 	                " OR (status = 422 AND error_code NOT IN ('KEY_NOTFOUND', 'EVENT_ALREADY_EXISTS',"
 	                " 'PREVIOUS_EVENT_NOTFOUND', 'GENESIS_EVENT_ALREADY_EXISTS'))) LIMIT 1",
 	                KP_PARAMS(KV_TEXT(ev->producer), KV_TEXT(ev->previous_event_id)));
@@ -292,10 +297,10 @@ static int apply_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const kp
 		return rc;
 	return kp_db_run(c,
 	                 "INSERT INTO inbound_events (partner, event_id, previous_event_id, event_type, claims, jws,"
-	                 " verdict, status, addr, received_at) VALUES (?, ?, ?, ?, ?, ?, 'applied', 200, ?, ?)",
+	                 " verdict, status, addr, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, 200, ?, ?)",
 	                 KP_PARAMS(KV_TEXT(ev->producer), KV_TEXT(ev->event_id), KV_TEXT(ev->previous_event_id),
-	                           KV_TEXT(ev->type_name), KV_TEXT(rec->claims), KV_TEXT(rec->jws), KV_TEXT(rec->addr),
-	                           KV_INT(rec->received_at)),
+	                           KV_TEXT(ev->type_name), KV_TEXT(rec->claims), KV_TEXT(rec->jws),
+	                           KV_TEXT(KP_INBOUND_APPLIED), KV_TEXT(rec->addr), KV_INT(rec->received_at)),
 	                 NULL);
 }
 
@@ -315,7 +320,8 @@ int kp_store_event_apply(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, con
 	 * or a key already held. */
 	kp_rows_t r;
 	int rc2 = kp_db_exec(c, a, &r,
-	                     "SELECT 1 FROM inbound_events WHERE partner = ? AND event_id = ? AND verdict = 'applied'",
+	                     "SELECT 1 FROM inbound_events WHERE partner = ? AND event_id = ? AND verdict = "
+	                     "'" KP_INBOUND_APPLIED "'",
 	                     KP_PARAMS(KV_TEXT(ev->producer), KV_TEXT(ev->event_id)));
 	if (rc2 == KP_DB_OK && r.nrows > 0)
 		return refuse(err, "EVENT_ALREADY_EXISTS", "this event was already received");

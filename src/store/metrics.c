@@ -3,6 +3,7 @@
  * per family; its first columns are the label values, its last the value. */
 #include "store/store.h"
 #include "domain/booking.h"
+#include "domain/outbox.h"
 #include "core/metrics.h"
 
 #include <stdlib.h>
@@ -20,20 +21,23 @@ static const struct gauge gauges[] = {
      "Events queued for a partner and not yet delivered.",
      {"partner"},
      1,
-     "SELECT c.partner, (SELECT COUNT(*) FROM outbox o WHERE o.partner = c.partner AND o.state = 'pending') "
+     "SELECT c.partner, (SELECT COUNT(*) FROM outbox o WHERE o.partner = c.partner AND o.state = '" KP_OUTBOX_S_PENDING
+     "') "
      "FROM exchange_chains c ORDER BY c.partner"},
     {"kapka_outbox_oldest_pending_timestamp_seconds",
      "gauge",
      "When the oldest undelivered event for a partner was queued (alert on time() minus this).",
      {"partner"},
      0.001,
-     "SELECT partner, MIN(created_at) FROM outbox WHERE state = 'pending' GROUP BY partner ORDER BY partner"},
+     "SELECT partner, MIN(created_at) FROM outbox WHERE state = '" KP_OUTBOX_S_PENDING
+     "' GROUP BY partner ORDER BY partner"},
     {"kapka_outbox_attempts_max",
      "gauge",
      "Most delivery attempts of one pending event, per partner.",
      {"partner"},
      1,
-     "SELECT partner, MAX(attempts) FROM outbox WHERE state = 'pending' GROUP BY partner ORDER BY partner"},
+     "SELECT partner, MAX(attempts) FROM outbox WHERE state = '" KP_OUTBOX_S_PENDING
+     "' GROUP BY partner ORDER BY partner"},
     {"kapka_quota_remaining",
      "gauge",
      "Permit numbers left to issue, per issuer, verifier, type and year.",

@@ -25,6 +25,11 @@ bool kp_tlog_enabled(void)
 
 int kp_tlog_append(kp_conn_t *c, const kp_tlog_leaf_t *leaf, int64_t *index)
 {
+	return kp_tlog_append_late(c, leaf, 0, 0, index);
+}
+
+int kp_tlog_append_late(kp_conn_t *c, const kp_tlog_leaf_t *leaf, int64_t at, int64_t backfilled_at, int64_t *index)
+{
 	if (index)
 		*index = -1;
 	if (!kp_tlog_enabled())
@@ -33,8 +38,9 @@ int kp_tlog_append(kp_conn_t *c, const kp_tlog_leaf_t *leaf, int64_t *index)
 	char salt_hex[2 * KP_TLOG_SALT_SIZE + 1], hash_hex[2 * KP_HASH_SIZE + 1];
 	char *entry;
 	size_t len;
-	int64_t at = kp_now();
-	if (kp_random_bytes(salt, sizeof(salt)) != 0 || kp_tlog_leaf_encode(leaf, at, salt, &entry, &len) != 0) {
+	if (at == 0)
+		at = kp_now();
+	if (kp_random_bytes(salt, sizeof(salt)) != 0 || kp_tlog_leaf_encode_late(leaf, at, backfilled_at, salt, &entry, &len) != 0) {
 		kp_error("transparency log: cannot encode a %s leaf", leaf->kind ? leaf->kind : "(no kind)");
 		return KP_DB_ERR;
 	}

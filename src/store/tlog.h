@@ -17,6 +17,9 @@
  * when the log is switched off. A KP_DB_* code; on error the caller's transaction must
  * roll back, so no act is ever recorded without its leaf. */
 int kp_tlog_append(kp_conn_t *c, const kp_tlog_leaf_t *leaf, int64_t *index);
+/* The same for an act the log should have carried, appended late at an upgrade
+ * (kp_tlog_backfill): at is when it happened, backfilled_at now (kp_tlog_leaf_encode_late). */
+int kp_tlog_append_late(kp_conn_t *c, const kp_tlog_leaf_t *leaf, int64_t at, int64_t backfilled_at, int64_t *index);
 
 /* The log is on by default; `make bench` switches it off to compare issuance rates. */
 void kp_tlog_set_enabled(bool on);

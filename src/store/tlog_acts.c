@@ -4,13 +4,18 @@
 
 #include <string.h>
 
-/* Append and drop the JSON this file built. */
-static int append(kp_conn_t *c, kp_tlog_leaf_t *leaf)
+/* Append (as of late, when given) and drop the JSON this file built. */
+static int append_late(kp_conn_t *c, kp_tlog_leaf_t *leaf, const kp_tlog_late_t *late)
 {
-	int rc = kp_tlog_append(c, leaf, NULL);
+	int rc = late ? kp_tlog_append_late(c, leaf, late->at, late->backfilled_at, NULL) : kp_tlog_append(c, leaf, NULL);
 	json_decref(leaf->facts);
 	json_decref(leaf->personal);
 	return rc;
+}
+
+static int append(kp_conn_t *c, kp_tlog_leaf_t *leaf)
+{
+	return append_late(c, leaf, NULL);
 }
 
 /* What a permit's holder can prove is theirs: the plate and the company. */
@@ -21,6 +26,12 @@ json_t *kp_tlog_permit_personal(const kp_permit_t *p)
 }
 
 int kp_tlog_permit(kp_conn_t *c, const char *kind, const kp_permit_t *p, const char *reason)
+{
+	return kp_tlog_permit_late(c, kind, p, reason, NULL);
+}
+
+int kp_tlog_permit_late(kp_conn_t *c, const char *kind, const kp_permit_t *p, const char *reason,
+                        const kp_tlog_late_t *late)
 {
 	json_t *personal = kp_tlog_permit_personal(p);
 	if (reason)
@@ -33,7 +44,7 @@ int kp_tlog_permit(kp_conn_t *c, const char *kind, const kp_permit_t *p, const c
 	                       (json_int_t)p->serial, "expires_at", (json_int_t)p->expires_at),
 	    .personal = personal,
 	};
-	return append(c, &leaf);
+	return append_late(c, &leaf, late);
 }
 
 int kp_tlog_permit_use(kp_conn_t *c, const kp_permit_t *p, const kp_activity_row_t *act, bool used_up)
@@ -75,6 +86,11 @@ int kp_tlog_application(kp_conn_t *c, const char *kind, const kp_application_t *
 
 int kp_tlog_quota(kp_conn_t *c, const char *kind, const kp_quota_t *q)
 {
+	return kp_tlog_quota_late(c, kind, q, NULL);
+}
+
+int kp_tlog_quota_late(kp_conn_t *c, const char *kind, const kp_quota_t *q, const kp_tlog_late_t *late)
+{
 	char object[32];
 	snprintf(object, sizeof(object), "quota/%lld", (long long)q->id);
 	kp_tlog_leaf_t leaf = {
@@ -84,10 +100,16 @@ int kp_tlog_quota(kp_conn_t *c, const char *kind, const kp_quota_t *q)
 	                       q->year, "type", q->type, "start_number", (json_int_t)q->start_number, "end_number",
 	                       (json_int_t)q->end_number),
 	};
-	return append(c, &leaf);
+	return append_late(c, &leaf, late);
 }
 
 int kp_tlog_key_change(kp_conn_t *c, const char *kind, const char *authority, const char *kid, const char *jwk)
+{
+	return kp_tlog_key_change_late(c, kind, authority, kid, jwk, NULL);
+}
+
+int kp_tlog_key_change_late(kp_conn_t *c, const char *kind, const char *authority, const char *kid, const char *jwk,
+                            const kp_tlog_late_t *late)
 {
 	json_t *pub = jwk ? json_loads(jwk, 0, NULL) : NULL;
 	kp_tlog_leaf_t leaf = {
@@ -96,7 +118,7 @@ int kp_tlog_key_change(kp_conn_t *c, const char *kind, const char *authority, co
 	    .partner = authority,
 	    .facts = json_pack("{s:o?}", "jwk", pub),
 	};
-	return append(c, &leaf);
+	return append_late(c, &leaf, late);
 }
 
 int kp_tlog_rules(kp_conn_t *c, const char *table, const char *object, json_t *after)

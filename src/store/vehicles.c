@@ -33,7 +33,7 @@ int kp_store_vehicle_create(kp_conn_t *c, const kp_actor_t *who, kp_vehicle_t *v
 	kp_arena_t a;
 	kp_arena_init(&a);
 	kp_rows_t r;
-	v->status = "active";
+	v->status = KP_VEHICLE_S_ACTIVE;
 	v->created_at = kp_now();
 	int rc = kp_store_begin(c);
 	if (rc != KP_DB_OK)

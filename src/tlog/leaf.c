@@ -29,6 +29,12 @@ int kp_tlog_commitment(json_t *personal, const uint8_t salt[KP_TLOG_SALT_SIZE], 
 int kp_tlog_leaf_encode(const kp_tlog_leaf_t *leaf, int64_t at, const uint8_t salt[KP_TLOG_SALT_SIZE], char **out,
                         size_t *len)
 {
+	return kp_tlog_leaf_encode_late(leaf, at, 0, salt, out, len);
+}
+
+int kp_tlog_leaf_encode_late(const kp_tlog_leaf_t *leaf, int64_t at, int64_t backfilled_at,
+                             const uint8_t salt[KP_TLOG_SALT_SIZE], char **out, size_t *len)
+{
 	*out = NULL;
 	if (leaf->kind == NULL || leaf->kind[0] == '\0' || (leaf->facts && !json_is_object(leaf->facts)) ||
 	    (leaf->personal && !json_is_object(leaf->personal)))
@@ -40,6 +46,8 @@ int kp_tlog_leaf_encode(const kp_tlog_leaf_t *leaf, int64_t at, const uint8_t sa
 		json_object_set_new(o, "partner", json_string(leaf->partner));
 	if (leaf->facts)
 		json_object_set(o, "facts", leaf->facts);
+	if (backfilled_at)
+		json_object_set_new(o, "backfilled_at", json_integer((json_int_t)backfilled_at));
 	char commitment[48];
 	if (leaf->personal) {
 		if (kp_tlog_commitment(leaf->personal, salt, commitment) != 0) {

@@ -28,6 +28,10 @@ typedef struct kp_tlog_leaf {
  * facts or personal is not an object, or the result exceeds KP_TLOG_ENTRY_MAX. */
 int kp_tlog_leaf_encode(const kp_tlog_leaf_t *leaf, int64_t at, const uint8_t salt[KP_TLOG_SALT_SIZE], char **out,
                         size_t *len);
+/* The same for an act appended late, at an upgrade: at is when it happened, backfilled_at
+ * (not 0) when it was appended, written as "backfilled_at" next to "at". */
+int kp_tlog_leaf_encode_late(const kp_tlog_leaf_t *leaf, int64_t at, int64_t backfilled_at,
+                             const uint8_t salt[KP_TLOG_SALT_SIZE], char **out, size_t *len);
 
 /* The commitment to personal with salt: base64 (standard, padded) of
  * SHA-256("kapka/tlog/commitment/v1\n" || salt || compact sorted JSON of personal),

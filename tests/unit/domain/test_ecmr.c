@@ -88,6 +88,55 @@ static void acts_move_the_status(void **state)
 	assert_string_equal(h, "consignee");
 }
 
+/* Every act by every role from every status, with nothing yet sealed and reservations made:
+ * a status moves only where the act's check allows it, and only along draft -> issued ->
+ * in_transit -> delivered; the holder's acts are allowed exactly while the note is under way,
+ * which is the store's KP_ECMR_UNDER_WAY_SQL; nothing moves a delivered note. */
+static void every_act_from_every_status(void **state)
+{
+	(void)state;
+	static const char *const statuses[] = {KP_ECMR_S_DRAFT, KP_ECMR_S_ISSUED, KP_ECMR_S_IN_TRANSIT, KP_ECMR_S_DELIVERED,
+	                                       "sealed"};
+	static const char *const acts[] =
+	    {"issue", "take_over", "accept_reservations", "transfer_disposal", "instructions", "deliver", "sing"};
+	static const char *const roles[] = {"sender", "carrier", "consignee", "driver"};
+	for (size_t i = 0; i < KP_ROWS(statuses); i++) {
+		const char *from = statuses[i];
+		assert_int_equal(kp_ecmr_status_known(from), i < 4);
+		char quoted[32];
+		snprintf(quoted, sizeof(quoted), "'%s'", from);
+		assert_int_equal(strstr(KP_ECMR_UNDER_WAY_SQL, quoted) != NULL, kp_ecmr_under_way(from));
+		bool holder_may = false;
+		for (size_t j = 0; j < KP_ROWS(acts); j++)
+			for (size_t k = 0; k < KP_ROWS(roles); k++) {
+				kp_ecmr_state_t st = {from, "sender", true, NULL, NULL, 0};
+				const char *verdict = kp_ecmr_act_check(&st, acts[j], roles[k]);
+				const char *to, *holder;
+				kp_ecmr_act_apply(acts[j], from, "sender", &to, &holder);
+				if (!strcmp(acts[j], "transfer_disposal") || !strcmp(acts[j], "instructions"))
+					holder_may = holder_may || verdict == NULL;
+				if (verdict != NULL || !strcmp(to, from))
+					continue;
+				/* a move: allowed, one step along the order */
+				int at = (int)i, next = -1;
+				for (int m = 0; m < 4; m++)
+					if (!strcmp(to, statuses[m]))
+						next = m;
+				if (next != at + 1)
+					fail_msg("%s by %s moves %s to %s", acts[j], roles[k], from, to);
+			}
+		assert_int_equal(holder_may, kp_ecmr_under_way(from));
+	}
+	/* each move of the order is some act's */
+	const char *s, *h;
+	kp_ecmr_act_apply("issue", KP_ECMR_S_DRAFT, "sender", &s, &h);
+	assert_string_equal(s, KP_ECMR_S_ISSUED);
+	kp_ecmr_act_apply("take_over", KP_ECMR_S_ISSUED, "sender", &s, &h);
+	assert_string_equal(s, KP_ECMR_S_IN_TRANSIT);
+	kp_ecmr_act_apply("deliver", KP_ECMR_S_IN_TRANSIT, "sender", &s, &h);
+	assert_string_equal(s, KP_ECMR_S_DELIVERED);
+}
+
 static int problems;
 static void count_problem(void *ctx, const char *field, const char *problem)
 {
@@ -133,6 +182,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(acts_in_order),
 	    cmocka_unit_test(acts_move_the_status),
+	    cmocka_unit_test(every_act_from_every_status),
 	    cmocka_unit_test(document_checked_and_canonical),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

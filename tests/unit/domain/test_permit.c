@@ -787,22 +787,52 @@ static void review_policy(void **state)
 	assert_false(kp_permit_app_in_review(NULL));
 }
 
+/* A vehicle's statuses, and the carrier check's: every decision from every status. */
+static void vehicle_and_carrier_check_states(void **state)
+{
+	(void)state;
+	assert_true(kp_vehicle_status_known(KP_VEHICLE_S_ACTIVE));
+	assert_true(kp_vehicle_status_known(KP_VEHICLE_S_RETIRED));
+	assert_false(kp_vehicle_status_known("scrapped"));
+	assert_false(kp_vehicle_status_known(NULL));
+	assert_true(kp_vehicle_in_service(KP_VEHICLE_S_ACTIVE));
+	assert_false(kp_vehicle_in_service(KP_VEHICLE_S_RETIRED));
+	assert_false(kp_vehicle_in_service(NULL));
+
+	static const char *const checks[] = {KP_CARRIER_CHECK_S_PENDING, KP_CARRIER_CHECK_S_VERIFIED,
+	                                     KP_CARRIER_CHECK_S_REJECTED, "approved", NULL};
+	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
+		bool known = i < 3;
+		assert_int_equal(kp_carrier_check_status_known(checks[i]), known);
+		const char *v = kp_carrier_check_next(checks[i], KP_CARRIER_VERIFY);
+		const char *r = kp_carrier_check_next(checks[i], KP_CARRIER_REJECT);
+		if (known) {
+			assert_string_equal(v, KP_CARRIER_CHECK_S_VERIFIED);
+			assert_string_equal(r, KP_CARRIER_CHECK_S_REJECTED);
+		} else {
+			assert_null(v);
+			assert_null(r);
+		}
+	}
+	kp_carrier_decision_t d;
+	assert_true(kp_carrier_decision_parse(KP_CARRIER_CHECK_S_VERIFIED, &d));
+	assert_int_equal(d, KP_CARRIER_VERIFY);
+	assert_true(kp_carrier_decision_parse(KP_CARRIER_CHECK_S_REJECTED, &d));
+	assert_int_equal(d, KP_CARRIER_REJECT);
+	assert_false(kp_carrier_decision_parse(KP_CARRIER_CHECK_S_PENDING, &d));
+	assert_false(kp_carrier_decision_parse(NULL, &d));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(status_rules),
-	    cmocka_unit_test(review_policy),
-	    cmocka_unit_test(type_names),
-	    cmocka_unit_test(id_format),
-	    cmocka_unit_test(id_parse),
-	    cmocka_unit_test(plates),
-	    cmocka_unit_test(vins),
-	    cmocka_unit_test(kinds),
-	    cmocka_unit_test(decide),
-	    cmocka_unit_test(expiry),
-	    cmocka_unit_test(expiry_of_year_2200),
-	    cmocka_unit_test(activities),
-	    cmocka_unit_test(trip_ends),
+	    cmocka_unit_test(status_rules),  cmocka_unit_test(vehicle_and_carrier_check_states),
+	    cmocka_unit_test(review_policy), cmocka_unit_test(type_names),
+	    cmocka_unit_test(id_format),     cmocka_unit_test(id_parse),
+	    cmocka_unit_test(plates),        cmocka_unit_test(vins),
+	    cmocka_unit_test(kinds),         cmocka_unit_test(decide),
+	    cmocka_unit_test(expiry),        cmocka_unit_test(expiry_of_year_2200),
+	    cmocka_unit_test(activities),    cmocka_unit_test(trip_ends),
 	    cmocka_unit_test(refusal_codes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -282,6 +282,39 @@ static void step_state_lists(void **state)
 	}
 }
 
+/* An EV quota claim: every action from every state, the first state, and the store's SQL
+ * lists: held = the states kp_ev_claim_holds says, open = the states a release moves. */
+static void ev_claim_states(void **state)
+{
+	(void)state;
+	static const char *const states[] = {KP_EV_CLAIM_S_PENDING, KP_EV_CLAIM_S_RESERVED, KP_EV_CLAIM_S_ALLOCATED,
+	                                     KP_EV_CLAIM_S_RELEASED, "claimed"};
+	/* want[state][action]: OVERSUBSCRIBED, SHARE_GRANTED, SHARE_NONE, ALLOCATE, RELEASE */
+	static const char *const want[][5] = {
+	    {NULL, KP_EV_CLAIM_S_RESERVED, KP_EV_CLAIM_S_RELEASED, NULL, KP_EV_CLAIM_S_RELEASED},
+	    {KP_EV_CLAIM_S_PENDING, NULL, NULL, KP_EV_CLAIM_S_ALLOCATED, KP_EV_CLAIM_S_RELEASED},
+	    {NULL, NULL, NULL, NULL, NULL},
+	    {NULL, NULL, NULL, NULL, NULL},
+	    {NULL, NULL, NULL, NULL, NULL},
+	};
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		for (int act = KP_EV_OVERSUBSCRIBED; act <= KP_EV_RELEASE; act++) {
+			const char *to = kp_ev_claim_next(states[i], (kp_ev_claim_action_t)act);
+			if ((to == NULL) != (want[i][act] == NULL) || (to && strcmp(to, want[i][act]) != 0))
+				fail_msg("claim %s, action %d: got %s", states[i], act, to ? to : "refused");
+		}
+		char quoted[32];
+		snprintf(quoted, sizeof(quoted), "'%s'", states[i]);
+		assert_int_equal(strstr(KP_EV_CLAIM_HELD_SQL, quoted) != NULL, kp_ev_claim_holds(states[i]));
+		assert_int_equal(strstr(KP_EV_CLAIM_OPEN_SQL, quoted) != NULL,
+		                 kp_ev_claim_next(states[i], KP_EV_RELEASE) != NULL);
+	}
+	assert_null(kp_ev_claim_next(NULL, KP_EV_RELEASE));
+	assert_false(kp_ev_claim_holds(NULL));
+	assert_string_equal(kp_ev_claim_first(true), KP_EV_CLAIM_S_RESERVED);
+	assert_string_equal(kp_ev_claim_first(false), KP_EV_CLAIM_S_PENDING);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -292,6 +325,7 @@ int main(void)
 	    cmocka_unit_test(graph_and_transitions),
 	    cmocka_unit_test(application_states),
 	    cmocka_unit_test(step_state_lists),
+	    cmocka_unit_test(ev_claim_states),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

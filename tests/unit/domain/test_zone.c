@@ -251,6 +251,35 @@ static void ecotax_and_tip(void **state)
 	assert_int_equal(kp_tip_days_left(day("2026-12-01"), day("2026-11-21")), 10);
 }
 
+/* A temporary import's statuses and moves: every move from every status; only an open TIP
+ * moves, closed by a replacing TIP or by leaving the union, kept open leaving for a member. */
+static void tip_states_and_moves(void **state)
+{
+	(void)state;
+	static const char *const statuses[] = {KP_TIP_S_OPEN, KP_TIP_S_CLOSED, "expired", NULL};
+	static const struct {
+		kp_tip_move_t move;
+		const char *from_open; /* where it leads from open */
+	} moves[] = {
+	    {KP_TIP_REPLACED, KP_TIP_S_CLOSED},
+	    {KP_TIP_EXIT_UNION, KP_TIP_S_CLOSED},
+	    {KP_TIP_EXIT_TO_MEMBER, KP_TIP_S_OPEN},
+	};
+	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
+		assert_int_equal(kp_tip_status_known(statuses[i]), i < 2);
+		for (size_t m = 0; m < sizeof(moves) / sizeof(moves[0]); m++) {
+			const char *to = kp_tip_next(statuses[i], moves[m].move);
+			if (i == 0)
+				assert_string_equal(to, moves[m].from_open);
+			else
+				assert_null(to);
+		}
+	}
+	/* leaving the union is the move that ends it */
+	assert_string_equal(kp_tip_next(KP_TIP_S_OPEN, kp_tip_exit_ends(false) ? KP_TIP_EXIT_UNION : KP_TIP_EXIT_TO_MEMBER),
+	                    KP_TIP_S_CLOSED);
+}
+
 /* The application's and the permit's states and moves: every action from every state. */
 static void states_and_moves(void **state)
 {
@@ -310,6 +339,7 @@ int main(void)
 	    cmocka_unit_test(names_and_passports),
 	    cmocka_unit_test(checks),
 	    cmocka_unit_test(ecotax_and_tip),
+	    cmocka_unit_test(tip_states_and_moves),
 	    cmocka_unit_test(states_and_moves),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
