@@ -21,12 +21,22 @@ static json_t *time_or_null(int64_t ms)
 	return json_string(at);
 }
 
+/* What the SMSC last reported of an SMS, or null. */
+static json_t *delivery_json(const kp_notification_t *m)
+{
+	if (m->dlr_state == NULL)
+		return json_null();
+	return json_pack("{s:s, s:o}", "state", m->dlr_state, "at", time_or_null(m->dlr_at));
+}
+
 static json_t *notice_json(const kp_notification_t *n)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:s?, s:o, s:o}", "id", (json_int_t)n->id, "kind", n->kind,
-	                 "lang", n->lang, "subject", n->subject, "text", n->body, "object_type", n->object_type,
-	                 "object_id", n->object_id, "created_at", time_or_null(n->created_at), "read_at",
-	                 time_or_null(n->read_at));
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:s?, s:o, s:o}", "id", (json_int_t)n->id, "kind", n->kind,
+	                      "lang", n->lang, "subject", n->subject, "text", n->body, "object_type", n->object_type,
+	                      "object_id", n->object_id, "created_at", time_or_null(n->created_at), "read_at",
+	                      time_or_null(n->read_at));
+	json_object_set_new(o, "sms_delivery", delivery_json(n)); /* the SMS of the same act */
+	return o;
 }
 
 void kp_api_notices_list(kp_req_t *req)
@@ -149,14 +159,6 @@ static const char *check_state(const char *s)
 		if (strcmp(s, states[i]) == 0)
 			return NULL;
 	return "must be pending, sent, failed or given_up";
-}
-
-/* What the SMSC last reported of an SMS, or null. */
-static json_t *delivery_json(const kp_notification_t *m)
-{
-	if (m->dlr_state == NULL)
-		return json_null();
-	return json_pack("{s:s, s:o}", "state", m->dlr_state, "at", time_or_null(m->dlr_at));
 }
 
 void kp_api_notify_outbox(kp_req_t *req)

@@ -230,6 +230,12 @@ int kp_store_notify_sweep(kp_conn_t *c, int64_t now, int utc_offset_minutes, int
 	"id, user_id, attempts, next_attempt_at, created_at, sent_at, read_at, channel, kind, recipient," \
 	" lang, subject, body, object_type, object_id, state, last_error, dlr_at, dlr_state"
 
+/* An in-app notice, with the delivery report of the SMS sent for the same act (s) as its own. */
+#define INBOX_COLUMNS \
+	"n.id, n.user_id, n.attempts, n.next_attempt_at, n.created_at, n.sent_at, n.read_at, n.channel, n.kind," \
+	" n.recipient, n.lang, n.subject, n.body, n.object_type, n.object_id, n.state, n.last_error, s.dlr_at," \
+	" s.dlr_state"
+
 static void from_row(const kp_rows_t *r, int i, kp_notification_t *o)
 {
 	int64_t *ints[] = {&o->id,         &o->user_id, &o->attempts, &o->next_attempt_at,
@@ -325,8 +331,10 @@ int kp_store_notify_inbox(kp_conn_t *c, kp_arena_t *a, int64_t user_id, int64_t 
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT " COLUMNS " FROM notifications WHERE user_id = ? AND channel = 'inapp'"
-	                    " AND (CAST(? AS BIGINT) = 0 OR id < ?) ORDER BY id DESC LIMIT ?",
+	                    "SELECT " INBOX_COLUMNS " FROM notifications n LEFT JOIN notifications s"
+	                    " ON s.idem_key = n.idem_key AND s.channel = 'sms'"
+	                    " WHERE n.user_id = ? AND n.channel = 'inapp'"
+	                    " AND (CAST(? AS BIGINT) = 0 OR n.id < ?) ORDER BY n.id DESC LIMIT ?",
 	                    KP_PARAMS(KV_INT(user_id), KV_INT(before_id), KV_INT(before_id), KV_INT(limit)));
 	return rc == KP_DB_OK ? rows_out(a, &r, out, n) : rc;
 }

@@ -76,7 +76,8 @@ int kp_store_notify_dlr_token(kp_conn_t *c, int64_t id, const char *owner, const
  * KP_DB_NOTFOUND when no SMS has that token (nothing changes). */
 int kp_store_notify_dlr(kp_conn_t *c, const char *token_hash, const char *state, int64_t now_ms, int64_t *id);
 
-/* A person's in-app notices, newest first, before before_id (0: from the newest). */
+/* A person's in-app notices, newest first, before before_id (0: from the newest); dlr_state
+ * and dlr_at are those of the SMS sent for the same act, if any. */
 int kp_store_notify_inbox(kp_conn_t *c, kp_arena_t *a, int64_t user_id, int64_t before_id, int limit,
                           kp_notification_t **out, int *n);
 int kp_store_notify_unread(kp_conn_t *c, int64_t user_id, int64_t *count);

@@ -76,6 +76,21 @@ test('Kannel reports each SMS delivered; operators see it on the outbox and in /
   assertError(await k.req('POST', `/api/v1/notification-outbox/${rows[0].id}/retry`, { token: S.admin }), 409, 'not_failed');
   const metrics = await k.req('GET', '/metrics', { token: S.admin });
   assert.match(metrics.text, /kapka_sms_delivery\{state="delivered"\} 6\b/);
+  // each driver sees under their own notice that the SMS reached their phone
+  for (const d of drivers) {
+    const [notice] = (await k.req('GET', '/api/v1/notices', { token: d.token })).json.items;
+    assert.equal(notice.kind, 'QUEUE_CALL');
+    assert.equal(notice.sms_delivery.state, 'delivered', JSON.stringify(notice));
+  }
+  // a notice with no SMS behind it has none
+  const other = await newTraveller(k);
+  const r2 = await k.req('POST', `${CP}/dostyk/queue`, { token: other.token, body: { flow: 'car', plate: newPlate(), lang: 'en' } });
+  assert.equal(r2.status, 201, r2.text);
+  const called = await k.req('POST', `${CP}/dostyk/queue/call`, { token: S.tok.officer, body: { flow: 'car', count: 1 } });
+  assert.equal(called.json.called, 1, called.text);
+  const [plain] = (await k.req('GET', '/api/v1/notices', { token: other.token })).json.items;
+  assert.equal(plain.kind, 'QUEUE_CALL');
+  assert.equal(plain.sms_delivery, null);
 });
 
 test('forged, malformed or unknown reports: a 4xx JSON error and nothing changes', async () => {

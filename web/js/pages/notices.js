@@ -32,6 +32,7 @@ function noticeItem(n, ctx, reload) {
     h('h3', { lang: n.lang }, unread ? h('span', { class: 'badge badge-warn', i18n: 'notify.new' }) : null, unread ? ' ' : null, n.subject),
     h('p', { lang: n.lang }, n.text),
     h('p', { class: 'aside' }, h('time', { datetime: n.created_at }, localTime(n.created_at, KG_OFFSET_MIN)), link ? [' · ', h('a', { href: link, i18n: `notify.open_${n.object_type}` })] : null),
+    n.sms_delivery ? h('p', { class: 'aside', dataset: { sms: n.sms_delivery.state } }, h('span', { i18n: 'dlr.sms' }), ': ', deliveryFact(n.sms_delivery)) : null,
     read ? h('div', { class: 'actions' }, read) : null);
 }
 
@@ -62,6 +63,14 @@ function settingsForm(s, ctx, box) {
   return f;
 }
 
+// What the mobile operator last reported of an SMS (docs/notifications.md), or null.
+function deliveryFact(d) {
+  if (!d) return null;
+  const bad = d.state === 'failed' || d.state === 'rejected';
+  return h('span', {}, h('span', { class: `badge ${bad ? 'badge-bad' : d.state === 'delivered' ? 'badge-ok' : 'badge-warn'}`, i18n: `dlr.state_${d.state}` }),
+    ' ', h('time', { datetime: d.at }, localTime(d.at, KG_OFFSET_MIN)));
+}
+
 function outboxSection(ctx) {
   const list = h('div', { 'aria-live': 'polite' });
   async function reload() {
@@ -80,7 +89,8 @@ function outboxSection(ctx) {
             row('notify.state', h('span', { class: `badge ${m.state === 'given_up' ? 'badge-bad' : 'badge-warn'}`, i18n: `notify.state_${m.state}` })),
             row('notify.attempts', String(m.attempts)),
             row('notify.last_error', m.last_error),
-            row('notify.next_attempt', m.next_attempt_at ? localTime(m.next_attempt_at, KG_OFFSET_MIN) : null)),
+            row('notify.next_attempt', m.next_attempt_at ? localTime(m.next_attempt_at, KG_OFFSET_MIN) : null),
+            row('dlr.delivery', deliveryFact(m.delivery))),
           h('div', { class: 'actions' }, retry));
       })) : h('p', { class: 'aside', i18n: 'notify.outbox_empty' }));
     } catch (err) { list.replaceChildren(errorNotice(err)); }
