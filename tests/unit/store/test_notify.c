@@ -7,7 +7,9 @@
  * claim the same due rows each get a different half and never the same row, a leased row
  * waits for its lease; failed, given up and sent recorded only by the lease holder; an
  * operator's retry; in-app notices only for their owner; the expiry sweep once per mark, for
- * temporary imports and carriers' permits, a later sweep at a reminded mark queueing nothing. */
+ * temporary imports and carriers' permits, a later sweep at a reminded mark queueing nothing;
+ * SMS delivery reports: recorded only for a kept token, a final one standing against later
+ * reports, a reported failure listed and sent again with a fresh token. */
 #define KP_TEST_DB_PREFIX "kapka_notify"
 #define KP_STORE_FX_POOL 4
 #include "kp_store_test.h"
@@ -276,9 +278,63 @@ static void permit_sweep_once_per_mark(void **state)
 	assert_int_equal(kp_store_count(f->c, count), 2);
 }
 
+static const char *dlr_state_of(fx_t *f, int64_t id)
+{
+	kp_rows_t r;
+	assert_int_equal(kp_db_one(f->c, &f->a, &r, "SELECT dlr_state FROM notifications WHERE id = ?",
+	                           KP_PARAMS(KV_INT(id))),
+	                 KP_DB_OK);
+	return kp_rows_text(&r, 0, 0);
+}
+
+static void delivery_reports(void **state)
+{
+	fx_t *f = *state;
+	kp_store_notify_set_channels(KP_CHANNEL_SMS);
+	assert_int_equal(enqueue(f, "dlr:1", 0, "+996 700 000 009", "en"), KP_DB_OK);
+	kp_notification_t *got;
+	int n;
+	int64_t now = kp_now_ms(), id = 0;
+	assert_int_equal(kp_store_notify_claim(f->c, &f->a, "w", now, 60000, 5, &got, &n), KP_DB_OK);
+	assert_int_equal(n, 1);
+	int64_t row = got[0].id;
+	const char *h1 = "1111111111111111111111111111111111111111111111111111111111111111";
+	const char *h2 = "2222222222222222222222222222222222222222222222222222222222222222";
+	assert_int_equal(kp_store_notify_dlr_token(f->c, row, "intruder", h1), KP_DB_OK); /* not the holder */
+	assert_int_equal(kp_store_notify_dlr(f->c, h1, "delivered", now, &id), KP_DB_NOTFOUND);
+	assert_int_equal(kp_store_notify_dlr_token(f->c, row, "w", h1), KP_DB_OK);
+	assert_int_equal(kp_store_notify_attempt(f->c, row, "w", NULL, now, 0), KP_DB_OK);
+	assert_int_equal(kp_store_notify_dlr(f->c, h2, "delivered", now, &id), KP_DB_NOTFOUND);
+	assert_null(dlr_state_of(f, row));
+	assert_int_equal(kp_store_notify_dlr(f->c, h1, "buffered", now + 1, &id), KP_DB_OK);
+	assert_int_equal(id, row);
+	assert_string_equal(dlr_state_of(f, row), "buffered");
+	assert_int_equal(kp_store_notify_dlr(f->c, h1, "failed", now + 2, &id), KP_DB_OK);
+	/* out of order: reports after the phone's failure change nothing */
+	assert_int_equal(kp_store_notify_dlr(f->c, h1, "accepted", now + 3, &id), KP_DB_OK);
+	assert_int_equal(kp_store_notify_dlr(f->c, h1, "delivered", now + 4, &id), KP_DB_OK);
+	assert_string_equal(dlr_state_of(f, row), "failed");
+	/* listed with the failures, sent again: the old token is forgotten */
+	kp_notification_t *out;
+	assert_int_equal(kp_store_notify_outbox(f->c, &f->a, NULL, 0, 10, &out, &n), KP_DB_OK);
+	bool listed = false;
+	for (int i = 0; i < n; i++)
+		if (out[i].id == row) {
+			listed = true;
+			assert_string_equal(out[i].dlr_state, "failed");
+			assert_int_equal(out[i].dlr_at, now + 2);
+		}
+	assert_true(listed);
+	assert_int_equal(kp_store_notify_retry(f->c, &tester, row, now + 10), KP_DB_OK);
+	assert_int_equal(kp_store_notify_dlr(f->c, h1, "delivered", now + 11, &id), KP_DB_NOTFOUND);
+	assert_null(dlr_state_of(f, row));
+	kp_store_notify_set_channels(0);
+}
+
 #define TESTS \
 	KP_STORE_FX_TEST(channels_and_idempotency), KP_STORE_FX_TEST(two_instances_never_claim_one_row), \
 	    KP_STORE_FX_TEST(attempts_and_retry), KP_STORE_FX_TEST(notices_are_their_owners), \
-	    KP_STORE_FX_TEST(sweep_once_per_mark), KP_STORE_FX_TEST(permit_sweep_once_per_mark)
+	    KP_STORE_FX_TEST(sweep_once_per_mark), KP_STORE_FX_TEST(permit_sweep_once_per_mark), \
+	    KP_STORE_FX_TEST(delivery_reports)
 
 KP_STORE_TEST_MAIN("notification store", TESTS)
