@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { ROOT, ADMIN_PASSWORD, eventually } from '../lib/kapka.mjs';
-import { startKannel } from '../lib/kannel.mjs';
+import { startKannel, freePort } from '../lib/kannel.mjs';
 import { startSmtp } from '../lib/smtp.mjs';
 import { harness, openPage, onPage, signInAs, visit, overflow, unique, DEMO_PASSWORD, shot } from './helpers.mjs';
 
@@ -23,12 +23,16 @@ const BOOKING_HINT = {
   ky: 'Кезегиңиз келгенде бул номерге SMS', ru: 'Когда подойдёт ваша очередь, мы пришлём SMS', en: 'When it is your turn we send an SMS',
 };
 
+const DELIVERED = { ky: 'Телефонго жеткирилди', ru: 'Доставлено на телефон', en: 'Delivered to the phone' };
+
 const env = harness();
 const S = {};
 before(async () => {
   [S.kannel, S.mail] = await Promise.all([startKannel(), startSmtp()]);
-  await env.start({ servers: { kapka: { demo: true, now: '2026-12-08T11:00:00+06:00',
-    env: { ...S.kannel.kapkaEnv, ...S.mail.kapkaEnv, KAPKA_NOTIFY_POLL_MS: '100', KAPKA_NOTIFY_RETRY_MIN_MS: '60000' } } } });
+  const port = await freePort(); // Kannel reports deliveries to sms_dlr_base
+  await env.start({ servers: { kapka: { demo: true, now: '2026-12-08T11:00:00+06:00', args: ['--port', String(port)],
+    env: { ...S.kannel.kapkaEnv, ...S.mail.kapkaEnv, KAPKA_NOTIFY_POLL_MS: '100', KAPKA_NOTIFY_RETRY_MIN_MS: '60000',
+      KAPKA_SMS_DLR_BASE: `http://127.0.0.1:${port}` } } } });
   S.officer = await env.kapka.login('officer', DEMO_PASSWORD);
 });
 after(async () => {
@@ -81,6 +85,10 @@ for (const lang of ['ky', 'ru', 'en']) {
       const mail = await S.mail.waitFor((m) => m.to === d.email);
       assert.equal(mail.subject, SUBJECT[lang]);
 
+      // Kannel's report that the SMS reached the phone, shown under the notice
+      const dToken = await env.kapka.login(d.username, d.password);
+      await eventually(async () => (await env.kapka.req('GET', '/api/v1/notices', { token: dToken }))
+        .json.items[0]?.sms_delivery?.state === 'delivered', 'the SMS reported delivered');
       // the bell counts it; the Notices page shows it in the page's language
       await visit(page, 'notices');
       await onPage(page, 'notices');
@@ -92,6 +100,7 @@ for (const lang of ['ky', 'ru', 'en']) {
       assert.equal(await item.locator('h3').getAttribute('lang'), lang);
       assert.ok((await item.innerText()).includes(SUBJECT[lang]));
       assert.ok((await item.innerText()).includes(plate));
+      assert.ok((await item.locator('[data-sms="delivered"]').innerText()).includes(DELIVERED[lang]), 'the SMS shown delivered');
       for (const sz of [size, size.width === 390 ? SIZES.ru : SIZES.ky]) {
         await page.setViewportSize(sz);
         const o = await overflow(page);
