@@ -190,9 +190,7 @@ static void check_permit(kp_conn_t *c, const kp_permit_t *p, struct report *r)
 		problem(r, "permit %s: its plate or company is not what leaf %lld committed to (edited)", p->id,
 		        (long long)issue->idx);
 	json_decref(personal);
-	const char *withdrawn = strcmp(p->status, "revoked") == 0    ? "permit.revoke"
-	                        : strcmp(p->status, "returned") == 0 ? "permit.return"
-	                                                             : NULL;
+	const char *withdrawn = kp_permit_withdrawal_act(p->status);
 	json_t *other = NULL;
 	if (withdrawn && find_leaf(rows, n, withdrawn, &other) == NULL)
 		problem(r, "permit %s is %s but the log has no %s leaf", p->id, p->status, withdrawn);

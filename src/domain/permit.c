@@ -370,6 +370,18 @@ bool kp_permit_withdrawn(const char *s)
 	return st == KP_PERMIT_REVOKED || st == KP_PERMIT_RETURNED;
 }
 
+const char *kp_permit_withdrawal_act(const char *s)
+{
+	switch (kp_permit_status_parse(s)) {
+	case KP_PERMIT_REVOKED:
+		return "permit.revoke";
+	case KP_PERMIT_RETURNED:
+		return "permit.return";
+	default:
+		return NULL;
+	}
+}
+
 bool kp_permit_app_status_known(const char *s)
 {
 	return s && (strcmp(s, KP_PERMIT_APP_ISSUED) == 0 || strcmp(s, KP_PERMIT_APP_REFUSED) == 0 ||

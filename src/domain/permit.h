@@ -167,6 +167,9 @@ const char *kp_permit_withdraw_refusal(const char *s);
 const char *kp_permit_activity_refusal(const char *s);
 /* True when the permit is withdrawn: revoked or returned. */
 bool kp_permit_withdrawn(const char *s);
+/* The act that withdrew a permit in stored status s, as the audit trail and the
+ * transparency log name it: "permit.revoke" or "permit.return"; NULL when not withdrawn. */
+const char *kp_permit_withdrawal_act(const char *s);
 
 /* A permit application's states, as stored: decided at once (issued, refused), or held for
  * the ministry's review (pending_review), which issues it or rejects it (rejected). */

@@ -160,13 +160,14 @@ static int withdraw_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const
 	if (before.kid && (rc = kp_store_outbox_permit_revoked(c, &before)) != KP_DB_OK)
 		return rc;
 	bool revoked = kp_permit_status_parse(new_status) == KP_PERMIT_REVOKED;
-	if ((rc = kp_tlog_permit(c, revoked ? "permit.revoke" : "permit.return", &after, reason)) != KP_DB_OK)
+	const char *act = kp_permit_withdrawal_act(new_status);
+	if ((rc = kp_tlog_permit(c, act, &after, reason)) != KP_DB_OK)
 		return rc;
 	if (before.org_id &&
 	    (rc = kp_store_notify_permit(c, revoked ? KP_NOTICE_PERMIT_REVOKED : KP_NOTICE_PERMIT_RETURNED, id,
 	                                 before.application_id, before.org_id, reason, kp_now_ms())) != KP_DB_OK)
 		return rc;
-	return kp_store_audit_json(c, who, revoked ? "permit.revoke" : "permit.return", "permit", id,
+	return kp_store_audit_json(c, who, act, "permit", id,
 	                           kp_store_permit_snapshot(&before), kp_store_permit_snapshot(&after));
 }
 

@@ -40,7 +40,8 @@ int kp_tlog_append_late(kp_conn_t *c, const kp_tlog_leaf_t *leaf, int64_t at, in
 	size_t len;
 	if (at == 0)
 		at = kp_now();
-	if (kp_random_bytes(salt, sizeof(salt)) != 0 || kp_tlog_leaf_encode_late(leaf, at, backfilled_at, salt, &entry, &len) != 0) {
+	if (kp_random_bytes(salt, sizeof(salt)) != 0 ||
+	    kp_tlog_leaf_encode_late(leaf, at, backfilled_at, salt, &entry, &len) != 0) {
 		kp_error("transparency log: cannot encode a %s leaf", leaf->kind ? leaf->kind : "(no kind)");
 		return KP_DB_ERR;
 	}

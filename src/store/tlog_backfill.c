@@ -64,7 +64,7 @@ static bool has_leaf(const kp_tlog_row_t *rows, int n, const char *kind, const c
 
 static const char *withdrawal(const kp_permit_t *p)
 {
-	return strcmp(p->status, "revoked") == 0 ? "permit.revoke" : strcmp(p->status, "returned") == 0 ? "permit.return" : NULL;
+	return kp_permit_withdrawal_act(p->status);
 }
 
 /* The acts of our own permits (a partner's, org 0, are in its issuer's log) without leaves. */
@@ -146,8 +146,7 @@ static int append_one(kp_conn_t *c, const backfill_t *b, const late_act_t *act, 
 		return kp_tlog_key_change_late(c, "key.add", b->keys[act->i].authority, b->keys[act->i].kid,
 		                               b->keys[act->i].jwk, &late);
 	case KEY_REVOKE:
-		return kp_tlog_key_change_late(c, "key.revoke", b->keys[act->i].authority, b->keys[act->i].kid, NULL,
-		                               &late);
+		return kp_tlog_key_change_late(c, "key.revoke", b->keys[act->i].authority, b->keys[act->i].kid, NULL, &late);
 	}
 	return KP_DB_ERR;
 }

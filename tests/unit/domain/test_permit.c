@@ -718,13 +718,14 @@ static void status_rules(void **state)
 		int parsed;
 		const char *withdraw, *activity;
 		bool withdrawn;
+		const char *act;
 	} rows[] = {
-	    {"issued", KP_PERMIT_ISSUED, NULL, NULL, false},
-	    {"used", KP_PERMIT_USED, "PERMIT_USED", NULL, false},
-	    {"revoked", KP_PERMIT_REVOKED, "revoked", "PERMIT_REVOKED", true},
-	    {"returned", KP_PERMIT_RETURNED, "returned", "PERMIT_RETURNED", true},
-	    {"Issued", -1, "Issued", NULL, false},
-	    {"", -1, "", NULL, false},
+	    {"issued", KP_PERMIT_ISSUED, NULL, NULL, false, NULL},
+	    {"used", KP_PERMIT_USED, "PERMIT_USED", NULL, false, NULL},
+	    {"revoked", KP_PERMIT_REVOKED, "revoked", "PERMIT_REVOKED", true, "permit.revoke"},
+	    {"returned", KP_PERMIT_RETURNED, "returned", "PERMIT_RETURNED", true, "permit.return"},
+	    {"Issued", -1, "Issued", NULL, false, NULL},
+	    {"", -1, "", NULL, false, NULL},
 	};
 	for (size_t i = 0; i < KP_ROWS(rows); i++) {
 		assert_int_equal(kp_permit_status_parse(rows[i].status), rows[i].parsed);
@@ -738,6 +739,10 @@ static void status_rules(void **state)
 		else
 			assert_null(a);
 		assert_int_equal(kp_permit_withdrawn(rows[i].status), rows[i].withdrawn);
+		if (rows[i].act)
+			assert_string_equal(kp_permit_withdrawal_act(rows[i].status), rows[i].act);
+		else
+			assert_null(kp_permit_withdrawal_act(rows[i].status));
 		if (rows[i].parsed >= 0)
 			assert_string_equal(kp_permit_status_name((enum kp_permit_status)rows[i].parsed), rows[i].status);
 		/* the store's SQL lists name exactly the withdrawn states and the others */

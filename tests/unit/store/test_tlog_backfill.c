@@ -29,8 +29,8 @@ static void old_version_state(fx_t *f, kp_hash_t old_root)
 	assert_int_equal(kp_store_begin(f->c), KP_DB_OK);
 	run(f, "INSERT INTO quotas (id, issuer, verifier, year, type, start_number, end_number, next_serial, created_at)"
 	       " VALUES (1, 'UZ', 'KG', 2026, 1, 1, 100, 1, 1690000500)");
-	kp_quota_t q = {.id = 1, .issuer = "UZ", .verifier = "KG", .year = 2026, .type = 1, .start_number = 1,
-	                .end_number = 100};
+	kp_quota_t q =
+	    {.id = 1, .issuer = "UZ", .verifier = "KG", .year = 2026, .type = 1, .start_number = 1, .end_number = 100};
 	assert_int_equal(kp_tlog_quota(f->c, "quota.create", &q), KP_DB_OK);
 	assert_int_equal(kp_store_commit(f->c), KP_DB_OK);
 	char err[256];

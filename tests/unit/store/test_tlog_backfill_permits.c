@@ -70,5 +70,5 @@ static void permits_from_before_the_log(void **state)
 	assert_string_equal(first.kind, "permit.issue");
 }
 
-KP_STORE_TEST_MAIN("transparency log backfill of permits", cmocka_unit_test_setup_teardown(permits_from_before_the_log,
-                                                                                            setup, teardown))
+KP_STORE_TEST_MAIN("transparency log backfill of permits",
+                   cmocka_unit_test_setup_teardown(permits_from_before_the_log, setup, teardown))
