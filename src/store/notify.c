@@ -322,6 +322,13 @@ int kp_store_notify_dlr(kp_conn_t *c, const char *token_hash, const char *state,
 		               "UPDATE notifications SET dlr_state = ?, dlr_at = ? WHERE id = ?"
 		               " AND (dlr_state IS NULL OR dlr_state IN ('accepted', 'buffered'))",
 		               KP_PARAMS(KV_TEXT(state), KV_INT(now_ms), KV_INT(*id)), NULL);
+	/* an attempt recorded failed (Kannel's answer lost) that the SMSC took after all: sent,
+	 * so it is not sent twice; unless a worker holds it now */
+	if (rc == KP_DB_OK && strcmp(state, "failed") && strcmp(state, "rejected"))
+		rc = kp_db_run(c,
+		               "UPDATE notifications SET state = 'sent', sent_at = ?, next_attempt_at = ? WHERE id = ?"
+		               " AND state IN ('failed', 'given_up') AND lease_owner IS NULL",
+		               KP_PARAMS(KV_INT(now_ms), KV_INT(now_ms), KV_INT(*id)), NULL);
 	kp_arena_cleanup(&a);
 	return rc;
 }

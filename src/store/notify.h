@@ -72,7 +72,9 @@ int kp_store_notify_attempt(kp_conn_t *c, int64_t id, const char *owner, const c
  * attempt's token and report. Only while owner holds it. */
 int kp_store_notify_dlr_token(kp_conn_t *c, int64_t id, const char *owner, const char *token_hash);
 /* A report for the SMS whose token hashes to token_hash: record state at now_ms unless a
- * final one (delivered, failed, rejected) came before. *id gets the row's id.
+ * final one (delivered, failed, rejected) came before. A row recorded failed or given up
+ * that is reported accepted, buffered or delivered becomes sent (the SMSC has it: it is not
+ * sent again), unless a worker holds it. *id gets the row's id.
  * KP_DB_NOTFOUND when no SMS has that token (nothing changes). */
 int kp_store_notify_dlr(kp_conn_t *c, const char *token_hash, const char *state, int64_t now_ms, int64_t *id);
 

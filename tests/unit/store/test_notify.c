@@ -328,6 +328,21 @@ static void delivery_reports(void **state)
 	assert_int_equal(kp_store_notify_retry(f->c, &tester, row, now + 10), KP_DB_OK);
 	assert_int_equal(kp_store_notify_dlr(f->c, h1, "delivered", now + 11, &id), KP_DB_NOTFOUND);
 	assert_null(dlr_state_of(f, row));
+	/* Kannel's answer lost (recorded failed) but the SMSC took it: sent, never sent twice */
+	assert_int_equal(kp_store_notify_claim(f->c, &f->a, "w", now + 20, 60000, 5, &got, &n), KP_DB_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(kp_store_notify_dlr_token(f->c, row, "w", h2), KP_DB_OK);
+	assert_int_equal(kp_store_notify_dlr(f->c, h2, "accepted", now + 21, &id), KP_DB_OK); /* held: stays */
+	assert_int_equal(kp_store_notify_attempt(f->c, row, "w", "Kannel did not answer", now + 22, now + 5000), KP_DB_OK);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM notifications WHERE idem_key = 'dlr:1' AND state = "
+	                                      "'failed' AND dlr_state = 'accepted'"),
+	                 1);
+	assert_int_equal(kp_store_notify_dlr(f->c, h2, "delivered", now + 24, &id), KP_DB_OK);
+	assert_int_equal(kp_store_count(f->c, "SELECT COUNT(*) FROM notifications WHERE idem_key = 'dlr:1' AND state = "
+	                                      "'sent' AND dlr_state = 'delivered'"),
+	                 1);
+	assert_int_equal(kp_store_notify_claim(f->c, &f->a, "w", now + 999999, 60000, 5, &got, &n), KP_DB_OK);
+	assert_int_equal(n, 0);
 	kp_store_notify_set_channels(0);
 }
 
