@@ -181,6 +181,12 @@ static int check_settings(const kp_config_t *cfg, struct serve_parts *p)
 		fprintf(stderr, "kapka: epermit_base must be a path like /e-permit (letters, digits, - _ . and /)\n");
 		return 2;
 	}
+	const char *dlr = cfg->sms_dlr_base; /* Kannel's dlr-url is built on it (docs/notifications.md) */
+	if (dlr[0] && ((strncmp(dlr, "http://", 7) && strncmp(dlr, "https://", 8)) || strpbrk(dlr, "?#% \t\r\n"))) {
+		fprintf(stderr, "kapka: sms_dlr_base must be an http:// or https:// address without a query, like "
+		                "http://10.0.0.5:8080\n");
+		return 2;
+	}
 	return 0;
 }
 

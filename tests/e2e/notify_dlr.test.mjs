@@ -108,3 +108,10 @@ test('forged, malformed or unknown reports: a 4xx JSON error and nothing changes
   assertError(await k.req('POST', `/api/v1/sms-delivery/${forged}?type=1`), 405);
   assert.deepEqual(await outbox('sent'), before);
 });
+
+test('an sms_dlr_base that is not an http(s) address stops kapka at start, saying so', async () => {
+  for (const base of ['ftp://10.0.0.5', '10.0.0.5:8080', 'http://10.0.0.5/?x=1']) {
+    await assert.rejects(startKapka({ env: { ...S.kannel.kapkaEnv, KAPKA_SMS_DLR_BASE: base } }),
+      /sms_dlr_base must be an http:\/\/ or https:\/\/ address/, base);
+  }
+});
