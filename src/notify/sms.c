@@ -43,12 +43,18 @@ static void first_line(const char *text, char *out, size_t outlen)
 const char *kp_notify_dlr_state(long type)
 {
 	switch (type) {
-	case 1: return "delivered";
-	case 2: return "failed";
-	case 4: return "buffered";
-	case 8: return "accepted";
-	case 16: return "rejected";
-	default: return NULL;
+	case 1:
+		return "delivered";
+	case 2:
+		return "failed";
+	case 4:
+		return "buffered";
+	case 8:
+		return "accepted";
+	case 16:
+		return "rejected";
+	default:
+		return NULL;
 	}
 }
 

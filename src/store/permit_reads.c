@@ -167,8 +167,8 @@ static int withdraw_tx(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const
 	    (rc = kp_store_notify_permit(c, revoked ? KP_NOTICE_PERMIT_REVOKED : KP_NOTICE_PERMIT_RETURNED, id,
 	                                 before.application_id, before.org_id, reason, kp_now_ms())) != KP_DB_OK)
 		return rc;
-	return kp_store_audit_json(c, who, act, "permit", id,
-	                           kp_store_permit_snapshot(&before), kp_store_permit_snapshot(&after));
+	return kp_store_audit_json(c, who, act, "permit", id, kp_store_permit_snapshot(&before),
+	                           kp_store_permit_snapshot(&after));
 }
 
 int kp_store_permit_withdraw(kp_conn_t *c, kp_arena_t *a, const kp_actor_t *who, const char *id, const char *new_status,
