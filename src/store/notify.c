@@ -4,6 +4,7 @@
 #include "domain/account.h"
 #include "domain/dates.h"
 #include "domain/permit.h"
+#include "domain/tip.h"
 
 #include <string.h>
 
@@ -136,7 +137,7 @@ static int sweep_tips(kp_conn_t *c, kp_arena_t *a, int64_t now, int64_t today, i
 {
 	kp_rows_t r;
 	int rc = kp_db_exec(c, a, &r,
-	                    "SELECT id, user_id, plate, expiry_date FROM tips t WHERE status = 'open'"
+	                    "SELECT id, user_id, plate, expiry_date FROM tips t WHERE status = '" KP_TIP_S_OPEN "'"
 	                    " AND expiry_date >= ? AND expiry_date <= ? AND NOT EXISTS (SELECT 1 FROM notifications n"
 	                    " WHERE n.idem_key = 'tip-expiring:' || CAST(t.id AS TEXT) || ':'"
 	                    " || CASE WHEN t.expiry_date - CAST(? AS BIGINT) <= 1 THEN '1' ELSE '3' END)"
