@@ -13,6 +13,7 @@
 
 #include <libpq-fe.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -188,6 +189,45 @@ static inline long long kp_store_count(kp_conn_t *c, const char *sql)
 	long long n = kp_rows_int(&r, 0, 0);
 	kp_arena_cleanup(&a);
 	return n;
+}
+
+/* n instances open dsn and migrate it at once, each on its own thread, as instances
+ * starting together would; every one must succeed. Answers how many migrations they
+ * applied between them. */
+struct kp_store_racer {
+	const char *dsn;
+	int rc, applied;
+};
+
+static inline void *kp_store_race_one(void *p)
+{
+	struct kp_store_racer *r = p;
+	char err[256];
+	kp_store_t *s;
+	r->rc = kp_store_open(r->dsn, 1, 0, &s, err, sizeof(err));
+	if (r->rc == 0) {
+		r->rc = kp_store_migrate(s, &r->applied);
+		kp_store_close(s);
+	}
+	return NULL;
+}
+
+static inline int kp_store_race_migrate(const char *dsn, int n)
+{
+	pthread_t t[8];
+	struct kp_store_racer r[8];
+	assert_true(n > 0 && n <= 8);
+	for (int i = 0; i < n; i++) {
+		r[i] = (struct kp_store_racer){dsn, -9, 0};
+		assert_int_equal(pthread_create(&t[i], NULL, kp_store_race_one, &r[i]), 0);
+	}
+	int total = 0;
+	for (int i = 0; i < n; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(r[i].rc, 0);
+		total += r[i].applied;
+	}
+	return total;
 }
 
 /* main() for a store test program: the tests on SQLite, then on PostgreSQL when

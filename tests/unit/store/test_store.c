@@ -17,7 +17,6 @@
 
 #include <libpq-fe.h>
 #include <limits.h>
-#include <pthread.h>
 
 /* ---- backends and fixtures ---- */
 
@@ -127,15 +126,23 @@ static void assert_counts(kp_conn_t *c, struct counts want)
 
 static kp_org_t carrier_org(const char *inn)
 {
-	kp_org_t o = {.kind = "carrier", .name = "Ala-Too Trans LLC", .inn = inn, .address = "Bishkek",
-	              .contact_name = "Nurlan Asanov", .contact_phone = "+996 555 123 456",
-	              .contact_email = "office@alatoo-trans.kg", .licence_number = "KG-AT-2024-0417"};
+	kp_org_t o = {.kind = "carrier",
+	              .name = "Ala-Too Trans LLC",
+	              .inn = inn,
+	              .address = "Bishkek",
+	              .contact_name = "Nurlan Asanov",
+	              .contact_phone = "+996 555 123 456",
+	              .contact_email = "office@alatoo-trans.kg",
+	              .licence_number = "KG-AT-2024-0417"};
 	return o;
 }
 
 static kp_user_t user_named(const char *username, const char *role)
 {
-	kp_user_t u = {.username = username, .role = role, .full_name = "Test Person", .email = "t@example.kg",
+	kp_user_t u = {.username = username,
+	               .role = role,
+	               .full_name = "Test Person",
+	               .email = "t@example.kg",
 	               .pw_hash = "$argon2id$not-a-real-hash"};
 	return u;
 }
@@ -199,42 +206,11 @@ static void migrate_is_idempotent(void **state)
 	kp_store_release(f->s, c);
 }
 
-struct racer {
-	const char *dsn;
-	int rc, applied;
-};
-
-static void *race_migrate(void *p)
-{
-	struct racer *r = p;
-	char err[256];
-	kp_store_t *s;
-	r->rc = kp_store_open(r->dsn, 1, 0, &s, err, sizeof(err));
-	if (r->rc == 0) {
-		r->rc = kp_store_migrate(s, &r->applied);
-		kp_store_close(s);
-	}
-	return NULL;
-}
-
 /* store.h: migrations are safe to race from several instances. */
 static void migrate_race(void **state)
 {
 	fx_t *f = *state;
-	enum { N = 4 };
-	pthread_t t[N];
-	struct racer r[N];
-	for (int i = 0; i < N; i++) {
-		r[i] = (struct racer){f->dsn, -9, 0};
-		assert_int_equal(pthread_create(&t[i], NULL, race_migrate, &r[i]), 0);
-	}
-	int total = 0;
-	for (int i = 0; i < N; i++) {
-		pthread_join(t[i], NULL);
-		assert_int_equal(r[i].rc, 0);
-		total += r[i].applied;
-	}
-	assert_int_equal(total, migration_count());
+	assert_int_equal(kp_store_race_migrate(f->dsn, 4), migration_count());
 	assert_int_equal(kp_store_schema_version(f->s), newest_migration());
 }
 
@@ -251,7 +227,7 @@ static void account_create_writes_audit(void **state)
 	assert_true(o.id > 0);
 	assert_true(u.id > 0);
 	assert_int_equal(u.org_id, o.id);
-	assert_string_equal(o.status, "active");  /* defaults filled in */
+	assert_string_equal(o.status, "active"); /* defaults filled in */
 	assert_string_equal(o.country, "KG");
 	assert_string_equal(u.language, "ru");
 	assert_true(llabs(o.created_at - kp_now()) <= 2);
@@ -292,7 +268,7 @@ static void account_create_writes_audit(void **state)
 	assert_string_equal(e[0].request_id, "req-1");
 	assert_null(e[0].before_json);
 	assert_non_null(e[0].after_json);
-	assert_null(strstr(e[0].after_json, "pw_hash"));        /* never the password hash */
+	assert_null(strstr(e[0].after_json, "pw_hash")); /* never the password hash */
 	assert_null(strstr(e[0].after_json, "argon2"));
 	assert_non_null(strstr(e[0].after_json, "\"username\":\"nurlan\""));
 	assert_non_null(strstr(e[2].after_json, "\"inn\":\"01507201910123\""));
@@ -306,10 +282,10 @@ static const struct {
 	bool with_org;
 	const char *inn, *username;
 } conflict_cases[] = {
-	{"new company, taken username", true, "02222222222222", "alpha"},
-	{"taken INN, new username", true, "01111111111111", "beta"},
-	{"taken INN and username", true, "01111111111111", "alpha"},
-	{"user alone, taken username", false, NULL, "alpha"},
+    {"new company, taken username", true, "02222222222222", "alpha"},
+    {"taken INN, new username", true, "01111111111111", "beta"},
+    {"taken INN and username", true, "01111111111111", "alpha"},
+    {"user alone, taken username", false, NULL, "alpha"},
 };
 
 static void account_conflicts_leave_nothing(void **state)
@@ -565,8 +541,8 @@ static void session_purge(void **state)
 		int64_t expires;
 		bool survives;
 	} rows[] = {
-		{"old", now - 1000, false}, {"just", now - 1, false}, {"edge", now, false},
-		{"soon", now + 1, true}, {"later", now + 5000, true},
+	    {"old", now - 1000, false}, {"just", now - 1, false},    {"edge", now, false},
+	    {"soon", now + 1, true},    {"later", now + 5000, true},
 	};
 	for (size_t i = 0; i < KP_ROWS(rows); i++)
 		assert_int_equal(session_create(f->c, &tester, rows[i].hash, id, "c", rows[i].expires), KP_DB_OK);
@@ -591,8 +567,8 @@ static void audit_paging(void **state)
 		char id[8], after[32];
 		snprintf(id, sizeof(id), "%d", i);
 		snprintf(after, sizeof(after), "{\"n\":%d}", i);
-		assert_int_equal(kp_store_audit(f->c, i % 2 ? &tester : NULL, "thing.touch", i <= 20 ? "thing" : "other",
-		                                id, NULL, after),
+		assert_int_equal(kp_store_audit(f->c, i % 2 ? &tester : NULL, "thing.touch", i <= 20 ? "thing" : "other", id,
+		                                NULL, after),
 		                 KP_DB_OK);
 	}
 	kp_audit_entry_t *e;
@@ -695,8 +671,10 @@ static void cached_statements(void **state)
 	for (int i = 0; i < 3; i++) {
 		char key[8];
 		snprintf(key, sizeof(key), "k%d", i);
-		assert_int_equal(kp_db_run(f->c, "INSERT INTO login_throttle (key, failures, first_at, locked_until)"
-		                                 " VALUES (?, 1, 100, 0)", KP_PARAMS(KV_TEXT(key)), NULL),
+		assert_int_equal(kp_db_run(f->c,
+		                           "INSERT INTO login_throttle (key, failures, first_at, locked_until)"
+		                           " VALUES (?, 1, 100, 0)",
+		                           KP_PARAMS(KV_TEXT(key)), NULL),
 		                 KP_DB_OK);
 	}
 	int64_t changes = -1;
@@ -755,7 +733,9 @@ static void pool(void **state)
 
 	/* a connection given back inside a transaction is rolled back */
 	assert_int_equal(kp_store_begin(c2), KP_DB_OK);
-	assert_int_equal(kp_db_run(c2, "INSERT INTO login_throttle (key, failures, first_at, locked_until) VALUES ('t', 1, 0, 0)",
+	assert_int_equal(kp_db_run(c2,
+	                           "INSERT INTO login_throttle (key, failures, first_at, locked_until) VALUES ('t', 1, 0, "
+	                           "0)",
 	                           NULL, 0, NULL),
 	                 KP_DB_OK);
 	kp_store_release(f->s, c2);
@@ -765,13 +745,17 @@ static void pool(void **state)
 	/* commit and rollback do what they say */
 	c2 = kp_store_acquire(f->s);
 	assert_int_equal(kp_store_begin(c2), KP_DB_OK);
-	assert_int_equal(kp_db_run(c2, "INSERT INTO login_throttle (key, failures, first_at, locked_until) VALUES ('t', 1, 0, 0)",
+	assert_int_equal(kp_db_run(c2,
+	                           "INSERT INTO login_throttle (key, failures, first_at, locked_until) VALUES ('t', 1, 0, "
+	                           "0)",
 	                           NULL, 0, NULL),
 	                 KP_DB_OK);
 	assert_int_equal(kp_store_rollback(c2), KP_DB_OK);
 	assert_int_equal(count_rows(c2, "login_throttle"), 0);
 	assert_int_equal(kp_store_begin(c2), KP_DB_OK);
-	assert_int_equal(kp_db_run(c2, "INSERT INTO login_throttle (key, failures, first_at, locked_until) VALUES ('t', 1, 0, 0)",
+	assert_int_equal(kp_db_run(c2,
+	                           "INSERT INTO login_throttle (key, failures, first_at, locked_until) VALUES ('t', 1, 0, "
+	                           "0)",
 	                           NULL, 0, NULL),
 	                 KP_DB_OK);
 	assert_int_equal(kp_store_commit(c2), KP_DB_OK);
@@ -803,10 +787,10 @@ static void url_rewriting(void **state)
 	static const struct {
 		const char *in, *want;
 	} cases[] = {
-		{"postgres://u@h:5432/postgres", "postgres://u@h:5432/t"},
-		{"postgres://u:p@h/postgres?sslmode=disable", "postgres://u:p@h/t?sslmode=disable"},
-		{"postgresql://h", "postgresql://h/t"},
-		{"postgres://h?sslmode=disable", "postgres://h/t?sslmode=disable"},
+	    {"postgres://u@h:5432/postgres", "postgres://u@h:5432/t"},
+	    {"postgres://u:p@h/postgres?sslmode=disable", "postgres://u:p@h/t?sslmode=disable"},
+	    {"postgresql://h", "postgresql://h/t"},
+	    {"postgres://h?sslmode=disable", "postgres://h/t?sslmode=disable"},
 	};
 	for (size_t i = 0; i < KP_ROWS(cases); i++) {
 		char out[256];
@@ -815,25 +799,24 @@ static void url_rewriting(void **state)
 	}
 }
 
-#define STORE_TESTS                                                                   \
+#define STORE_TESTS \
 	cmocka_unit_test_setup_teardown(migrate_is_idempotent, setup_unmigrated, teardown), \
-	cmocka_unit_test_setup_teardown(migrate_race, setup_unmigrated, teardown),          \
-	cmocka_unit_test_setup_teardown(account_create_writes_audit, setup, teardown),      \
-	cmocka_unit_test_setup_teardown(account_conflicts_leave_nothing, setup, teardown),  \
-	cmocka_unit_test_setup_teardown(account_bad_reference, setup, teardown),            \
-	cmocka_unit_test_setup_teardown(audit_fault_rolls_back_account, setup, teardown),   \
-	cmocka_unit_test_setup_teardown(audit_fault_rolls_back_update, setup, teardown),    \
-	cmocka_unit_test_setup_teardown(audit_fault_rolls_back_session, setup, teardown),   \
-	cmocka_unit_test_setup_teardown(user_updates_are_audited, setup, teardown),         \
-	cmocka_unit_test_setup_teardown(lists_and_lookups, setup, teardown),                \
-	cmocka_unit_test_setup_teardown(sessions, setup, teardown),                         \
-	cmocka_unit_test_setup_teardown(session_purge, setup, teardown),                    \
-	cmocka_unit_test_setup_teardown(audit_paging, setup, teardown),                     \
-	cmocka_unit_test_setup_teardown(dynamic_statements, setup, teardown),               \
-	cmocka_unit_test_setup_teardown(cached_statements, setup, teardown),                \
-	cmocka_unit_test_setup_teardown(statement_cache_overflow, setup, teardown),         \
-	cmocka_unit_test_setup_teardown(pool, setup, teardown),                             \
-	cmocka_unit_test(open_failures)
+	    cmocka_unit_test_setup_teardown(migrate_race, setup_unmigrated, teardown), \
+	    cmocka_unit_test_setup_teardown(account_create_writes_audit, setup, teardown), \
+	    cmocka_unit_test_setup_teardown(account_conflicts_leave_nothing, setup, teardown), \
+	    cmocka_unit_test_setup_teardown(account_bad_reference, setup, teardown), \
+	    cmocka_unit_test_setup_teardown(audit_fault_rolls_back_account, setup, teardown), \
+	    cmocka_unit_test_setup_teardown(audit_fault_rolls_back_update, setup, teardown), \
+	    cmocka_unit_test_setup_teardown(audit_fault_rolls_back_session, setup, teardown), \
+	    cmocka_unit_test_setup_teardown(user_updates_are_audited, setup, teardown), \
+	    cmocka_unit_test_setup_teardown(lists_and_lookups, setup, teardown), \
+	    cmocka_unit_test_setup_teardown(sessions, setup, teardown), \
+	    cmocka_unit_test_setup_teardown(session_purge, setup, teardown), \
+	    cmocka_unit_test_setup_teardown(audit_paging, setup, teardown), \
+	    cmocka_unit_test_setup_teardown(dynamic_statements, setup, teardown), \
+	    cmocka_unit_test_setup_teardown(cached_statements, setup, teardown), \
+	    cmocka_unit_test_setup_teardown(statement_cache_overflow, setup, teardown), \
+	    cmocka_unit_test_setup_teardown(pool, setup, teardown), cmocka_unit_test(open_failures)
 
 int main(void)
 {
@@ -842,12 +825,13 @@ int main(void)
 	if (getenv("KAPKA_TEST_VERBOSE") == NULL)
 		kp_log_set_level((enum kp_log_level)(KP_LOG_ERROR + 1));
 	const struct CMUnitTest sqlite_tests[] = {
-		STORE_TESTS,
-		cmocka_unit_test_setup_teardown(cached_bindings_cleared, setup, teardown),
-		cmocka_unit_test(url_rewriting),
+	    STORE_TESTS,
+	    cmocka_unit_test_setup_teardown(cached_bindings_cleared, setup, teardown),
+	    cmocka_unit_test(url_rewriting),
 	};
 	const struct CMUnitTest pg_tests[] = {STORE_TESTS};
-	int failed = cmocka_run_group_tests_name("store on SQLite", sqlite_tests, group_setup_sqlite, group_teardown_sqlite);
+	int failed = cmocka_run_group_tests_name("store on SQLite", sqlite_tests, group_setup_sqlite,
+	                                         group_teardown_sqlite);
 	const char *pg = getenv("KAPKA_TEST_PG");
 	if (pg && *pg)
 		failed += cmocka_run_group_tests_name("store on PostgreSQL", pg_tests, group_setup_pg, group_teardown_pg);

@@ -12,7 +12,6 @@
 #include "store/tlog_log.h"
 #include "tlog/tree.h"
 
-#include <pthread.h>
 #include <sodium.h>
 
 typedef kp_store_fx_t fx_t;
@@ -49,24 +48,6 @@ static void old_version_state(fx_t *f, kp_hash_t old_root)
 	run(f, "DELETE FROM schema_migrations WHERE version = 125");
 }
 
-struct racer {
-	const char *dsn;
-	int rc, applied;
-};
-
-static void *upgrade(void *p)
-{
-	struct racer *r = p;
-	char err[256];
-	kp_store_t *s;
-	r->rc = kp_store_open(r->dsn, 1, 0, &s, err, sizeof(err));
-	if (r->rc == 0) {
-		r->rc = kp_store_migrate(s, &r->applied);
-		kp_store_close(s);
-	}
-	return NULL;
-}
-
 static void expect_leaf(fx_t *f, int64_t idx, const char *kind, const char *object, int64_t at)
 {
 	kp_tlog_row_t *rows;
@@ -93,17 +74,7 @@ static void upgrade_appends_missing_acts_once(void **state)
 	int nb;
 	assert_int_equal(kp_store_tlog_leaves(f->c, &f->a, 0, 10, &before, &nb), KP_DB_OK);
 	assert_int_equal(nb, 1);
-	pthread_t t[2];
-	struct racer r[2];
-	for (int i = 0; i < 2; i++) {
-		r[i] = (struct racer){f->dsn, -9, 0};
-		assert_int_equal(pthread_create(&t[i], NULL, upgrade, &r[i]), 0);
-	}
-	for (int i = 0; i < 2; i++) {
-		pthread_join(t[i], NULL);
-		assert_int_equal(r[i].rc, 0);
-	}
-	assert_int_equal(r[0].applied + r[1].applied, 1);
+	assert_int_equal(kp_store_race_migrate(f->dsn, 2), 1); /* two instances, migration 125 once */
 	int64_t size;
 	assert_int_equal(kp_store_tlog_size(f->c, &size), KP_DB_OK);
 	assert_int_equal(size, 5);
