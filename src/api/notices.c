@@ -184,7 +184,7 @@ void kp_api_notify_outbox(kp_req_t *req)
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++) {
 		const kp_notification_t *m = &rows[i];
-		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s?, s:s, s:s, s:I, s:s?, s:o, s:o, s:o}", "id",
+		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s?, s:s, s:s, s:I, s:s?, s:o, s:o, s:o, s:o}", "id",
 		                                       (json_int_t)m->id, "channel", m->channel, "kind", m->kind, "recipient",
 		                                       m->recipient, "lang", m->lang, "state", m->state, "attempts",
 		                                       (json_int_t)m->attempts, "last_error", m->last_error, "created_at",
@@ -192,8 +192,7 @@ void kp_api_notify_outbox(kp_req_t *req)
 		                                       strcmp(m->state, "sent") && strcmp(m->state, "given_up")
 		                                           ? time_or_null(m->next_attempt_at)
 		                                           : json_null(),
-		                                       "sent_at", time_or_null(m->sent_at)));
-		json_object_set_new(json_array_get(items, json_array_size(items) - 1), "delivery", delivery_json(m));
+		                                       "sent_at", time_or_null(m->sent_at), "delivery", delivery_json(m)));
 	}
 	kp_reply_json(req, 200, json_pack("{s:o}", "items", items));
 }
@@ -219,22 +218,15 @@ void kp_api_notify_retry(kp_req_t *req)
 /* A token as the worker makes them: base64url of KP_NOTIFY_DLR_TOKEN_BYTES bytes. */
 static bool token_shaped(const char *t)
 {
-	size_t n = t ? strlen(t) : 0;
-	if (n != (KP_NOTIFY_DLR_TOKEN_BYTES * 4 + 2) / 3)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' && t[i] <= 'Z') || (t[i] >= '0' && t[i] <= '9') ||
-		      t[i] == '-' || t[i] == '_'))
-			return false;
-	return true;
+	unsigned char raw[KP_NOTIFY_DLR_TOKEN_BYTES];
+	return t && kp_b64url_decode(t, strlen(t), raw, sizeof(raw)) == KP_NOTIFY_DLR_TOKEN_BYTES;
 }
 
 void kp_api_sms_delivery(kp_req_t *req)
 {
 	const char *type = kp_req_query(req, "type");
-	char *end = NULL;
-	long t = type && type[0] ? strtol(type, &end, 10) : 0;
-	const char *state = end && *end == '\0' ? kp_notify_dlr_state(t) : NULL;
+	long long t = 0;
+	const char *state = type && kp_parse_int(type, 1, 16, &t) == 0 ? kp_notify_dlr_state((long)t) : NULL;
 	if (state == NULL) {
 		kp_reply_error(req, 400, "bad_query", "type must be a Kannel delivery report type: 1, 2, 4, 8 or 16");
 		return;
