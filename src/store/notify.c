@@ -314,8 +314,11 @@ int kp_store_notify_dlr(kp_conn_t *c, const char *token_hash, const char *state,
 	kp_arena_t a;
 	kp_arena_init(&a);
 	kp_rows_t r;
-	int rc = kp_db_one(c, &a, &r, "SELECT id FROM notifications WHERE dlr_token = ? AND channel = 'sms'",
-	                   KP_PARAMS(KV_TEXT(token_hash)));
+	/* one transaction: the report and the row it makes sent stand or fall together */
+	int rc = kp_store_begin(c);
+	if (rc == KP_DB_OK)
+		rc = kp_db_one(c, &a, &r, "SELECT id FROM notifications WHERE dlr_token = ? AND channel = 'sms'",
+		               KP_PARAMS(KV_TEXT(token_hash)));
 	*id = rc == KP_DB_OK ? kp_rows_int(&r, 0, 0) : 0;
 	/* a final report (delivered, failed, rejected) stands; a later one changes nothing */
 	if (rc == KP_DB_OK)
@@ -330,6 +333,7 @@ int kp_store_notify_dlr(kp_conn_t *c, const char *token_hash, const char *state,
 		               "UPDATE notifications SET state = 'sent', sent_at = ?, next_attempt_at = ? WHERE id = ?"
 		               " AND state IN ('failed', 'given_up') AND lease_owner IS NULL",
 		               KP_PARAMS(KV_INT(now_ms), KV_INT(now_ms), KV_INT(*id)), NULL);
+	rc = c->in_tx ? kp_store_end(c, rc) : rc;
 	kp_arena_cleanup(&a);
 	return rc;
 }
